@@ -1,0 +1,5 @@
+"""`python -m photoorg`."""
+
+from photoorg.cli import main
+
+raise SystemExit(main())

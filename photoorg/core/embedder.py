@@ -1,0 +1,397 @@
+"""DINOv2 image embeddings through Hugging Face transformers.
+
+Two phases, so that nothing heavy happens before it is needed:
+
+- :meth:`Embedder.resolve` finds the model folder (a local folder, or the hub id in the local
+  cache, downloading it only when allowed) and reads its preprocessing settings. No torch.
+- :meth:`Embedder.load` imports torch, picks the device and dtype and loads the weights
+  (safetensors only, never remote code).
+
+The embedding of a photo is the L2-normalised CLS token after the final layer norm
+(``pooler_output`` of ``Dinov2Model``), computed from a 224x224 centre crop prepared exactly as
+the model's own image processor prepares it (see :func:`photoorg.core.imaging.model_input`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from photoorg.core.errors import ModelUnavailable, UnsafeModel
+
+if TYPE_CHECKING:  # pragma: no cover
+    import torch
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "facebook/dinov2-base"
+#: Bump when the pixels fed to the model change for the same file (decode, resize, crop).
+PREPROCESS_VERSION = 1
+DEVICES = ("auto", "cpu", "cuda", "mps")
+DTYPES = ("auto", "fp32", "fp16", "bf16")
+_WEIGHT_PATTERNS = ["*.json", "*.safetensors"]
+
+# DINOv2's published preprocessing, used when a folder has no preprocessor_config.json.
+_DEFAULT_PREPROCESS = {
+    "size": {"shortest_edge": 256},
+    "crop_size": {"height": 224, "width": 224},
+    "image_mean": [0.485, 0.456, 0.406],
+    "image_std": [0.229, 0.224, 0.225],
+}
+
+
+@dataclass(frozen=True)
+class Preprocess:
+    """How pixels become model input: resize shorter edge, centre crop, normalise."""
+
+    resize_short: int
+    crop: int
+    mean: tuple[float, float, float]
+    std: tuple[float, float, float]
+
+    @classmethod
+    def from_config(cls, cfg: dict[str, Any]) -> Preprocess:
+        merged = {**_DEFAULT_PREPROCESS, **cfg}
+        size = merged["size"]
+        crop = merged["crop_size"]
+        if isinstance(size, int):
+            size = {"shortest_edge": size}
+        if isinstance(crop, int):
+            crop = {"height": crop, "width": crop}
+        short = size.get("shortest_edge")
+        if short is None or crop.get("height") != crop.get("width"):
+            raise ModelUnavailable(
+                f"unsupported image preprocessing in the model folder ({size}, crop {crop}); "
+                "photoorg expects a DINOv2 processor (shortest_edge resize and a square crop)"
+            )
+        if merged.get("do_center_crop") is False:
+            raise ModelUnavailable("unsupported image preprocessing: the model does not centre-crop")
+        resample = merged.get("resample", 3)
+        if resample not in (3, "bicubic", None):
+            log.warning("model asks for resample=%s; photoorg resizes with bicubic", resample)
+        return cls(int(short), int(crop["height"]), tuple(merged["image_mean"]), tuple(merged["image_std"]))
+
+    @property
+    def tag(self) -> str:
+        return f"pp{PREPROCESS_VERSION}-{self.resize_short}-{self.crop}"
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """A model folder on disk and what identifies its weights."""
+
+    name: str  # hub id or local folder path as the person gave it
+    folder: Path
+    revision: str  # hub commit, or a content digest of a local folder's files
+    preprocess: Preprocess
+
+    def key(self, dtype: str) -> str:
+        """The catalog key of vectors made by this model with this dtype."""
+        return f"{self.name}@{self.revision[:16]}/{self.preprocess.tag}/{dtype}"
+
+
+def _folder_revision(folder: Path) -> str:
+    """A digest of a local model folder: config files whole, weights by size and both ends."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(folder.iterdir()):
+        if path.suffix == ".json":
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+        elif path.suffix == ".safetensors":
+            size = path.stat().st_size
+            h.update(f"{path.name}\0{size}\0".encode())
+            with path.open("rb") as f:
+                h.update(f.read(1 << 20))
+                f.seek(max(0, size - (1 << 20)))
+                h.update(f.read(1 << 20))
+    return h.hexdigest()
+
+
+def _hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether the Hugging Face hub answers at all, so an offline machine fails in seconds."""
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
+    parsed = urlparse(endpoint)
+    host = parsed.hostname or "huggingface.co"
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _offline_help(name: str) -> str:
+    return (
+        f"The model '{name}' is not on this computer and cannot be downloaded (no connection to "
+        "the Hugging Face hub). Connect to the internet once so photoorg can download it "
+        "(about 350 MB for dinov2-base), or copy a downloaded model folder (config.json, "
+        "preprocessor_config.json, model.safetensors) to this computer and run "
+        "'photoorg --model /path/to/folder ...'."
+    )
+
+
+def resolve_model(
+    name: str = DEFAULT_MODEL,
+    *,
+    cache_dir: str | os.PathLike[str] | None = None,
+    allow_download: bool = True,
+    download_progress: type | None = None,
+) -> ResolvedModel:
+    """Find the model folder for ``name`` (a local folder or a hub id). Never imports torch.
+
+    Raises:
+        ModelUnavailable: not cached and cannot be downloaded, or not a DINOv2 model.
+        UnsafeModel: the folder only has pickle weights.
+    """
+    local = Path(name).expanduser()
+    if local.is_dir():
+        folder = local.absolute()
+        revision = None
+    elif (
+        local.exists()
+        or name.startswith((".", "/", "~"))
+        or name.count("/") != 1  # hub ids are "owner/name"
+        or (os.sep != "/" and os.sep in name)
+    ):
+        raise ModelUnavailable(
+            f"'{name}' is neither a model folder on this computer nor a Hugging Face model id "
+            "such as facebook/dinov2-base."
+        )
+    else:
+        folder = _hub_folder(name, cache_dir, allow_download, download_progress)
+        revision = folder.name  # snapshots/<commit>
+    _check_folder(folder, name)
+    if revision is None:
+        revision = _folder_revision(folder)
+    pp_path = folder / "preprocessor_config.json"
+    pp_cfg = json.loads(pp_path.read_text()) if pp_path.exists() else {}
+    return ResolvedModel(name, folder, revision, Preprocess.from_config(pp_cfg))
+
+
+def _hub_folder(name: str, cache_dir: Any, allow_download: bool, progress: type | None) -> Path:
+    from huggingface_hub import constants, snapshot_download
+
+    try:
+        return Path(
+            snapshot_download(
+                name, cache_dir=cache_dir, allow_patterns=_WEIGHT_PATTERNS, local_files_only=True
+            )
+        )
+    except Exception:
+        log.info("model %s is not in the local cache", name)
+    if not allow_download or constants.HF_HUB_OFFLINE or not _hub_reachable():
+        raise ModelUnavailable(_offline_help(name))
+    log.info("downloading model %s", name)
+    try:
+        kwargs: dict[str, Any] = {"tqdm_class": progress} if progress is not None else {}
+        return Path(
+            snapshot_download(name, cache_dir=cache_dir, allow_patterns=_WEIGHT_PATTERNS, **kwargs)
+        )
+    except Exception as exc:
+        log.warning("download of %s failed", name, exc_info=True)
+        raise ModelUnavailable(
+            f"Downloading the model '{name}' failed ({exc}). Check the model name and your "
+            "connection, or point photoorg at a local model folder with --model."
+        ) from exc
+
+
+def _check_folder(folder: Path, name: str) -> None:
+    config = folder / "config.json"
+    if not config.exists():
+        raise ModelUnavailable(f"'{name}' is not a model folder: it has no config.json.")
+    try:
+        cfg = json.loads(config.read_text())
+    except ValueError as exc:
+        raise ModelUnavailable(f"The config.json of model '{name}' is not valid JSON.") from exc
+    if cfg.get("model_type") != "dinov2":
+        raise ModelUnavailable(
+            f"The model '{name}' is a '{cfg.get('model_type')}' model; photoorg needs a DINOv2 "
+            "model such as facebook/dinov2-small, facebook/dinov2-base or facebook/dinov2-large."
+        )
+    if cfg.get("auto_map"):
+        raise UnsafeModel(
+            f"The model '{name}' asks to run its own code (auto_map in config.json); photoorg "
+            "never runs code shipped with a model."
+        )
+    if not any(folder.glob("*.safetensors")):
+        pickles = sorted(p.name for p in folder.glob("*.bin")) + sorted(p.name for p in folder.glob("*.pt*"))
+        what = f" (it has {', '.join(pickles)})" if pickles else ""
+        raise UnsafeModel(
+            f"The model folder for '{name}' has no .safetensors weights{what}. photoorg only "
+            "loads safetensors, because pickle weights can run arbitrary code. Convert it with "
+            "transformers: model.save_pretrained(folder, safe_serialization=True)."
+        )
+
+
+def pick_device(requested: str = "auto") -> str:
+    """'cuda', 'mps' or 'cpu' for ``requested`` (imports torch)."""
+    import torch
+
+    if requested not in DEVICES:
+        raise ValueError(f"device must be one of {', '.join(DEVICES)}")
+    if requested == "auto":
+        if torch.cuda.is_available():
+            return "cuda"
+        if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+            return "mps"
+        return "cpu"
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise ModelUnavailable("--device cuda was asked for, but PyTorch sees no CUDA GPU.")
+    if requested == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise ModelUnavailable("--device mps was asked for, but Apple MPS is not available.")
+    return requested
+
+
+def cpu_has_native_bf16() -> bool:
+    """True on CPUs with bf16 matrix instructions (AVX512-BF16 or AMX), where bf16 pays."""
+    import torch
+
+    cpu = getattr(torch, "cpu", None)
+    checks = ("_is_amx_tile_supported", "_is_avx512_bf16_supported")
+    return any(bool(getattr(cpu, c, lambda: False)()) for c in checks)
+
+
+def pick_dtype(device: str, requested: str = "auto") -> str:
+    """fp16 on GPUs; bf16 on CPUs with native bf16; otherwise fp32."""
+    if requested not in DTYPES:
+        raise ValueError(f"dtype must be one of {', '.join(DTYPES)}")
+    if requested != "auto":
+        return requested
+    if device in ("cuda", "mps"):
+        return "fp16"
+    return "bf16" if cpu_has_native_bf16() else "fp32"
+
+
+def default_batch_size(device: str) -> int:
+    return {"cuda": 64, "mps": 32}.get(device, 16)
+
+
+class Embedder:
+    """Turns batches of (N, 224, 224, 3) uint8 crops into L2-normalised DINOv2 vectors."""
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        device: str = "auto",
+        dtype: str = "auto",
+        batch_size: int | None = None,
+        cache_dir: str | os.PathLike[str] | None = None,
+        allow_download: bool = True,
+        download_progress: type | None = None,
+    ) -> None:
+        self.model_name = model
+        self.requested_device = device
+        self.requested_dtype = dtype
+        self._batch_size = batch_size
+        self._cache_dir = cache_dir
+        self._allow_download = allow_download
+        self._download_progress = download_progress
+        self._resolved: ResolvedModel | None = None
+        self._model: Any = None
+        self.device = ""
+        self.dtype = ""
+        self.dim = 0
+
+    # -- phase 1: no torch -------------------------------------------------------------
+    def resolve(self) -> ResolvedModel:
+        if self._resolved is None:
+            self._resolved = resolve_model(
+                self.model_name,
+                cache_dir=self._cache_dir,
+                allow_download=self._allow_download,
+                download_progress=self._download_progress,
+            )
+        return self._resolved
+
+    @property
+    def preprocess(self) -> Preprocess:
+        return self.resolve().preprocess
+
+    # -- phase 2: torch ----------------------------------------------------------------
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self) -> Embedder:
+        if self._model is not None:
+            return self
+        resolved = self.resolve()
+        import torch
+        from transformers import AutoModel
+
+        self.device = pick_device(self.requested_device)
+        self.dtype = pick_dtype(self.device, self.requested_dtype)
+        torch_dtype = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[self.dtype]
+        log.info("loading %s from %s on %s (%s)", resolved.name, resolved.folder, self.device, self.dtype)
+        try:
+            model = AutoModel.from_pretrained(
+                resolved.folder,
+                use_safetensors=True,
+                trust_remote_code=False,
+                local_files_only=True,
+                dtype=torch_dtype,
+            )
+        except Exception as exc:
+            raise ModelUnavailable(
+                f"The model '{resolved.name}' in {resolved.folder} could not be loaded: {exc}"
+            ) from exc
+        model.eval().to(self.device)
+        self.dim = int(model.config.hidden_size)
+        p = resolved.preprocess
+        self._mean = torch.tensor(p.mean, device=self.device).view(1, 3, 1, 1) * 255.0
+        self._std = torch.tensor(p.std, device=self.device).view(1, 3, 1, 1) * 255.0
+        self._torch_dtype = torch_dtype
+        self._model = model
+        return self
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size or default_batch_size(self.device or "cpu")
+
+    @property
+    def key(self) -> str:
+        """Catalog key of this embedder's vectors (requires :meth:`load`)."""
+        if not self.loaded:
+            raise RuntimeError("Embedder.key needs load() first")
+        return self.resolve().key(self.dtype)
+
+    def embed(self, crops: np.ndarray) -> np.ndarray:
+        """(N, H, W, 3) uint8 crops -> (N, dim) float32 unit vectors."""
+        import torch
+
+        self.load()
+        with torch.inference_mode():
+            x = torch.from_numpy(np.ascontiguousarray(crops)).to(self.device, non_blocking=True)
+            x = x.permute(0, 3, 1, 2).float()
+            x = ((x - self._mean) / self._std).to(self._torch_dtype)
+            out = self._model(pixel_values=x).pooler_output.float()
+            out = torch.nn.functional.normalize(out, dim=1)
+            return out.cpu().numpy()
+
+    def describe(self) -> str:
+        if not self.loaded:
+            return self.model_name
+        return f"{self.model_name} on {self.device} ({self.dtype})"
+
+
+def download_progress_class(callback: Callable[[int, int], None]) -> type:
+    """A tqdm class for huggingface_hub that reports (bytes done, bytes total) to ``callback``."""
+    from tqdm.auto import tqdm
+
+    class _Reporter(tqdm):  # type: ignore[misc, valid-type]
+        def update(self, n: float | None = 1) -> bool | None:
+            result = super().update(n)
+            callback(int(self.n), int(self.total or 0))
+            return result
+
+    return _Reporter

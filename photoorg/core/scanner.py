@@ -1,0 +1,138 @@
+"""Walk photo folders and list the photo files in them, without opening any.
+
+Rules: extensions are matched case-insensitively; hidden folders and OS trash folders are
+skipped; directory symlinks are followed but every real folder is visited once, so links can
+never make the walk loop; a file reached twice (through a link, or a hard link) is listed once;
+unreadable folders are reported, not fatal.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+PHOTO_EXTENSIONS = frozenset(
+    {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".heic", ".heif", ".avif", ".tif", ".tiff",
+     ".bmp", ".gif"}
+)
+
+# Folder names that hold deleted files or OS metadata, never photos a person wants organised.
+SKIPPED_FOLDERS = frozenset(
+    {"$recycle.bin", "recycler", "system volume information", "@eadir", "lost+found"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """A photo file as found on disk."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+def is_photo_name(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in PHOTO_EXTENSIONS
+
+
+def _skipped_folder(name: str) -> bool:
+    # ".Trash-1000", ".Trashes", ".thumbnails" and the like start with a dot.
+    return name.startswith(".") or name.lower() in SKIPPED_FOLDERS
+
+
+def _excluded(path: str, name: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p) for p in patterns)
+
+
+def scan(
+    roots: Iterable[str | os.PathLike[str]],
+    exclude: Iterable[str] = (),
+    on_error: Callable[[str, str], None] | None = None,
+) -> Iterator[FileRecord]:
+    """Yield every photo file under ``roots``, in a stable (sorted) order.
+
+    Args:
+        roots: folders (or single photo files) to walk.
+        exclude: glob patterns matched against a file or folder name and its full path.
+        on_error: called with (path, reason) for folders or files that cannot be read.
+    """
+    patterns = tuple(exclude)
+    seen_dirs: set[tuple[int, int]] = set()
+    seen_files: set[tuple[int, int]] = set()
+
+    def report(path: str, reason: str) -> None:
+        log.info("cannot read %s: %s", path, reason)
+        if on_error is not None:
+            on_error(path, reason)
+
+    def record(path: str, st: os.stat_result) -> FileRecord | None:
+        key = (st.st_dev, st.st_ino)
+        if key in seen_files:
+            return None
+        seen_files.add(key)
+        return FileRecord(path, st.st_size, st.st_mtime_ns)
+
+    def walk(folder: str) -> Iterator[FileRecord]:
+        try:
+            st = os.stat(folder)
+        except OSError as exc:
+            report(folder, exc.strerror or str(exc))
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            return
+        seen_dirs.add(key)
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            report(folder, exc.strerror or str(exc))
+            return
+        subfolders = []
+        for entry in entries:
+            if _excluded(entry.path, entry.name, patterns):
+                continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not _skipped_folder(entry.name):
+                    subfolders.append(entry.path)
+                continue
+            if not is_photo_name(entry.name):
+                continue
+            try:
+                est = entry.stat(follow_symlinks=True)
+            except OSError as exc:  # dangling link, or removed since listing
+                report(entry.path, exc.strerror or str(exc))
+                continue
+            if not stat.S_ISREG(est.st_mode):
+                continue
+            rec = record(entry.path, est)
+            if rec is not None:
+                yield rec
+        for sub in subfolders:
+            yield from walk(sub)
+
+    for root in roots:
+        root = os.path.abspath(os.fspath(root))
+        try:
+            st = os.stat(root)
+        except OSError as exc:
+            report(root, exc.strerror or str(exc))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            yield from walk(root)
+        elif stat.S_ISREG(st.st_mode) and is_photo_name(root):
+            rec = record(root, st)
+            if rec is not None:
+                yield rec
+        else:
+            report(root, "not a folder or a photo file")

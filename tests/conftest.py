@@ -1,0 +1,79 @@
+"""Shared fixtures: an isolated photoorg home per test, random DINOv2 models, generated photos."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["HF_HUB_OFFLINE"] = "1"  # tests never reach the network
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image, ImageDraw  # noqa: E402
+
+from tests.modelfactory import make_random_dinov2  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+REAL_PHOTOS = sorted(p for p in DATA.iterdir() if p.suffix in (".jpg", ".png"))
+
+
+@pytest.fixture(autouse=True)
+def photoorg_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own catalog, settings and logs."""
+    home = tmp_path / "photoorg-home"
+    monkeypatch.setenv("PHOTOORG_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_random_dinov2(tmp_path_factory.mktemp("tiny-dinov2"), "tiny", seed=0)
+
+
+@pytest.fixture(scope="session")
+def other_tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_random_dinov2(tmp_path_factory.mktemp("tiny-dinov2-b"), "tiny", seed=1)
+
+
+@pytest.fixture(scope="session")
+def base_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full dinov2-base architecture with random weights (same computation as the real one)."""
+    return make_random_dinov2(tmp_path_factory.mktemp("base-dinov2"), "base", seed=0)
+
+
+def make_photo(path: Path, seed: int, size: tuple[int, int] = (320, 240), fmt: str | None = None,
+               **save: object) -> Path:
+    """A distinct synthetic photo: a gradient with random shapes, deterministic for ``seed``."""
+    rng = np.random.default_rng(seed)
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w]
+    base = rng.uniform(0, 255, 3)
+    slope = rng.uniform(-0.6, 0.6, (2, 3))
+    arr = base + xx[..., None] * slope[0] + yy[..., None] * slope[1]
+    img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
+    draw = ImageDraw.Draw(img)
+    for _ in range(6):
+        x0, y0 = int(rng.integers(0, w - 10)), int(rng.integers(0, h - 10))
+        x1, y1 = x0 + int(rng.integers(10, w // 2)), y0 + int(rng.integers(10, h // 2))
+        colour = tuple(int(c) for c in rng.integers(0, 255, 3))
+        if rng.random() < 0.5:
+            draw.ellipse((x0, y0, x1, y1), fill=colour)
+        else:
+            draw.rectangle((x0, y0, x1, y1), fill=colour)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img.save(path, format=fmt, **save)
+    return path
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    """A folder of 10 distinct generated photos in two sub-folders."""
+    root = tmp_path / "Pictures"
+    for i in range(6):
+        make_photo(root / "2023" / f"img_{i:03d}.jpg", seed=i, quality=92)
+    for i in range(6, 10):
+        make_photo(root / "2024" / f"img_{i:03d}.png", seed=i)
+    return root

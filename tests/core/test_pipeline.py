@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from photoorg.core.catalog import Catalog
+from photoorg.core.embedder import Embedder
+from photoorg.core.paths import locations
+from photoorg.core.pipeline import STAGE_EMBED, run_scan
+from photoorg.core.progress import Progress
+from tests.conftest import DATA, make_photo
+
+
+@pytest.fixture
+def catalog(photoorg_home: Path):
+    with Catalog(locations().catalog) as cat:
+        yield cat
+
+
+def scan(folder: Path, catalog: Catalog, model: Path, **kw):
+    embedder = Embedder(str(model), device="cpu", batch_size=kw.pop("batch_size", 4))
+    return run_scan([folder], catalog, embedder, **kw)
+
+
+def vector_of(catalog: Catalog, path: Path) -> np.ndarray:
+    [model] = catalog.models()
+    paths, matrix = catalog.vectors(model.id)
+    return matrix[paths.index(str(path))]
+
+
+def test_first_scan_embeds_everything_second_scan_nothing(library, catalog, tiny_model) -> None:
+    first = scan(library, catalog, tiny_model)
+    assert (first.seen, first.embedded, first.failures) == (10, 10, [])
+    second = scan(library, catalog, tiny_model)
+    assert (second.seen, second.embedded, second.unchanged, second.reused) == (10, 0, 10, 0)
+
+
+def test_renamed_and_moved_photos_keep_their_vectors(library, catalog, tiny_model) -> None:
+    scan(library, catalog, tiny_model)
+    before = vector_of(catalog, library / "2023" / "img_000.jpg")
+    moved = library / "elsewhere" / "renamed.jpg"
+    moved.parent.mkdir()
+    shutil.move(library / "2023" / "img_000.jpg", moved)
+    summary = scan(library, catalog, tiny_model)
+    assert (summary.embedded, summary.reused, summary.removed) == (0, 1, 1)
+    assert np.array_equal(vector_of(catalog, moved), before)
+    assert str(library / "2023" / "img_000.jpg") not in catalog.file_states()
+
+
+def test_edited_photo_is_embedded_again(library, catalog, tiny_model) -> None:
+    scan(library, catalog, tiny_model)
+    target = library / "2024" / "img_007.png"
+    before = vector_of(catalog, target)
+    make_photo(target, seed=999)  # the photo was edited in place
+    summary = scan(library, catalog, tiny_model)
+    assert (summary.embedded, summary.unchanged) == (1, 9)
+    assert not np.allclose(vector_of(catalog, target), before)
+
+
+def test_exact_copies_are_embedded_once(library, catalog, tiny_model) -> None:
+    shutil.copy(library / "2023" / "img_001.jpg", library / "copy_of_img_001.jpg")
+    summary = scan(library, catalog, tiny_model)
+    assert (summary.seen, summary.embedded, summary.reused) == (11, 10, 1)
+
+
+def test_switching_model_keeps_both_sets_of_vectors_apart(library, catalog, tiny_model,
+                                                          other_tiny_model) -> None:
+    scan(library, catalog, tiny_model)
+    other = scan(library, catalog, other_tiny_model)
+    assert other.embedded == 10  # nothing taken from the first model
+    models = catalog.models()
+    assert len(models) == 2
+    a = catalog.vectors(models[0].id)[1]
+    b = catalog.vectors(models[1].id)[1]
+    assert a.shape == b.shape == (10, 32) and not np.allclose(a, b)
+    back = scan(library, catalog, tiny_model)
+    assert (back.embedded, back.unchanged) == (0, 10)
+
+
+def test_bad_files_are_reported_and_the_scan_finishes(library, catalog, tiny_model) -> None:
+    (library / "empty.jpg").write_bytes(b"")
+    (library / "notes.jpg").write_text("dear diary\n")
+    rocket = (DATA / "rocket.jpg").read_bytes()
+    (library / "truncated.jpg").write_bytes(rocket[: len(rocket) // 3])
+    summary = scan(library, catalog, tiny_model)
+    assert summary.embedded == 10
+    reasons = {Path(f.path).name: f.reason for f in summary.failures}
+    assert set(reasons) == {"empty.jpg", "notes.jpg", "truncated.jpg"}
+    assert "empty" in reasons["empty.jpg"]
+    assert "not a photo" in reasons["notes.jpg"]
+    assert "truncated" in reasons["truncated.jpg"]
+    assert {Path(p).name for p, _ in catalog.failures()} == set(reasons)
+    again = scan(library, catalog, tiny_model)  # failures are retried, and still fail
+    assert again.embedded == 0 and len(again.failures) == 3
+
+
+def test_cancel_keeps_committed_work_and_the_next_scan_resumes(library, catalog, tiny_model) -> None:
+    def cancel_after_first_batch(p: Progress) -> None:
+        if p.stage == STAGE_EMBED and p.done >= 4:
+            p.cancel()
+
+    progress = Progress(on_change=cancel_after_first_batch)
+    first = scan(library, catalog, tiny_model, progress=progress, batch_size=4)
+    assert first.cancelled and first.embedded == 4
+    [model] = catalog.models()
+    assert len(catalog.vectors(model.id)[0]) == 4
+    resumed = scan(library, catalog, tiny_model, batch_size=4)
+    assert not resumed.cancelled
+    assert (resumed.embedded, resumed.unchanged) == (6, 4)
+
+
+def test_catalog_records_size_dimensions_and_exif(tmp_path, catalog, tiny_model) -> None:
+    folder = tmp_path / "trip"
+    folder.mkdir()
+    shutil.copy(DATA / "grand_canyon_2.jpg", folder)
+    scan(folder, catalog, tiny_model)
+    row = catalog._db.execute(
+        "SELECT size, width, height, format, taken, camera, fingerprint FROM files"
+    ).fetchone()
+    assert row[:5] == ((DATA / "grand_canyon_2.jpg").stat().st_size, 800, 600, "JPEG",
+                       "2003-01-02T06:48:54")
+    assert "JD4100" in row[5] and len(row[6]) == 32
+
+
+def test_missing_model_still_catalogues_photos(library, catalog, tmp_path) -> None:
+    embedder = Embedder(str(tmp_path / "no-model"), device="cpu")
+    summary = run_scan([library], catalog, embedder)
+    assert summary.model_error and "neither a model folder" in summary.model_error
+    assert not summary.ok
+    assert summary.not_embedded == 10 and summary.embedded == 0
+    assert all(s.fingerprint for s in catalog.file_states().values())
+
+
+RESCAN_WITHOUT_TORCH = """
+import sys
+from photoorg.core.catalog import Catalog
+from photoorg.core.embedder import Embedder
+from photoorg.core.paths import locations
+from photoorg.core.pipeline import run_scan
+summary = run_scan([sys.argv[1]], Catalog(locations().catalog), Embedder(sys.argv[2], device="cpu"))
+assert summary.unchanged == 10 and summary.embedded == 0, summary
+print("torch imported:", "torch" in sys.modules)
+"""
+
+
+def test_unchanged_library_is_rescanned_without_loading_torch(library, catalog, tiny_model) -> None:
+    scan(library, catalog, tiny_model)
+    out = subprocess.run([sys.executable, "-c", RESCAN_WITHOUT_TORCH, str(library), str(tiny_model)],
+                         capture_output=True, text=True, env=os.environ, check=True).stdout
+    assert "torch imported: False" in out

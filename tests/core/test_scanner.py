@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from photoorg.core.scanner import scan
+
+
+def touch(path: Path, data: bytes = b"x") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def names(root: Path, **kw: object) -> list[str]:
+    return [os.path.relpath(r.path, root) for r in scan([root], **kw)]
+
+
+def test_finds_photo_extensions_case_insensitively(tmp_path: Path) -> None:
+    for name in ["a.JPG", "b.jpeg", "c.Png", "d.webp", "e.HEIC", "f.heif", "g.avif", "h.tif",
+                 "i.TIFF", "j.bmp", "k.gif", "notes.txt", "movie.mp4", "raw.xmp"]:
+        touch(tmp_path / name)
+    assert names(tmp_path) == ["a.JPG", "b.jpeg", "c.Png", "d.webp", "e.HEIC", "f.heif",
+                               "g.avif", "h.tif", "i.TIFF", "j.bmp", "k.gif"]
+
+
+def test_records_size_and_mtime(tmp_path: Path) -> None:
+    p = touch(tmp_path / "a.jpg", b"12345")
+    os.utime(p, ns=(1_600_000_000_000_000_000, 1_600_000_000_123_456_789))
+    [rec] = scan([tmp_path])
+    assert (rec.size, rec.mtime_ns) == (5, 1_600_000_000_123_456_789)
+
+
+def test_skips_hidden_folders_and_trash(tmp_path: Path) -> None:
+    touch(tmp_path / "keep" / "a.jpg")
+    touch(tmp_path / ".hidden" / "b.jpg")
+    touch(tmp_path / ".Trash-1000" / "files" / "c.jpg")
+    touch(tmp_path / "$RECYCLE.BIN" / "d.jpg")
+    touch(tmp_path / "@eaDir" / "e.jpg")
+    assert names(tmp_path) == [os.path.join("keep", "a.jpg")]
+
+
+def test_symlink_loops_end_and_files_are_listed_once(tmp_path: Path) -> None:
+    touch(tmp_path / "a" / "x.jpg")
+    os.symlink(tmp_path, tmp_path / "a" / "loop")  # a -> root -> a -> ...
+    os.symlink(tmp_path / "a", tmp_path / "b")  # second way into the same folder
+    os.symlink(tmp_path / "a" / "x.jpg", tmp_path / "x-link.jpg")
+    found = names(tmp_path)
+    assert len(found) == 1
+
+
+def test_exclude_patterns_match_names_and_paths(tmp_path: Path) -> None:
+    touch(tmp_path / "a.jpg")
+    touch(tmp_path / "thumbs" / "b.jpg")
+    touch(tmp_path / "c_small.jpg")
+    assert names(tmp_path, exclude=["thumbs", "*_small.jpg"]) == ["a.jpg"]
+    assert names(tmp_path, exclude=[str(tmp_path / "thumbs")]) == ["a.jpg", "c_small.jpg"]
+
+
+def test_missing_root_is_reported_not_fatal(tmp_path: Path) -> None:
+    touch(tmp_path / "a.jpg")
+    errors: list[tuple[str, str]] = []
+    found = list(scan([tmp_path / "nope", tmp_path], on_error=lambda p, r: errors.append((p, r))))
+    assert len(found) == 1
+    assert errors and errors[0][0].endswith("nope")
+
+
+def test_dangling_symlink_is_reported(tmp_path: Path) -> None:
+    os.symlink(tmp_path / "gone.jpg", tmp_path / "dangling.jpg")
+    errors: list[tuple[str, str]] = []
+    assert list(scan([tmp_path], on_error=lambda p, r: errors.append((p, r)))) == []
+    assert [os.path.basename(p) for p, _ in errors] == ["dangling.jpg"]

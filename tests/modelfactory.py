@@ -1,0 +1,44 @@
+"""Build DINOv2 model folders with random weights, for tests and speed benchmarks.
+
+Trained weights cannot be downloaded where photoorg is tested, so tests save a randomly
+initialised ``Dinov2Model`` plus the DINOv2 image processor config with ``save_pretrained`` and
+load it by path through photoorg's normal model-loading code.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# The hub configs of facebook/dinov2-* (image_size 518: position embeddings for 37x37 patches).
+SIZES = {
+    "tiny": dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, image_size=518),
+    "small": dict(hidden_size=384, num_hidden_layers=12, num_attention_heads=6, image_size=518),
+    "base": dict(hidden_size=768, num_hidden_layers=12, num_attention_heads=12, image_size=518),
+}
+
+
+def make_random_dinov2(folder: str | Path, size: str = "tiny", seed: int = 0) -> Path:
+    """Save a random DINOv2 model of ``size`` with its image processor config to ``folder``."""
+    import torch
+    from transformers import BitImageProcessorPil, Dinov2Config, Dinov2Model
+
+    folder = Path(folder)
+    torch.manual_seed(seed)
+    config = Dinov2Config(patch_size=14, mlp_ratio=4, layerscale_value=1.0, **SIZES[size])
+    model = Dinov2Model(config).eval()
+    model.save_pretrained(folder)  # safetensors by default
+    processor = BitImageProcessorPil(
+        size={"shortest_edge": 256},
+        crop_size={"height": 224, "width": 224},
+        resample=3,
+        image_mean=[0.485, 0.456, 0.406],
+        image_std=[0.229, 0.224, 0.225],
+    )
+    processor.save_pretrained(folder)
+    return folder
+
+
+if __name__ == "__main__":
+    out = make_random_dinov2(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "base")
+    print(out)
