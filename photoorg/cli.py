@@ -28,60 +28,100 @@ EXIT_INTERRUPTED = 130
 
 def _common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--home", metavar="DIR", default=default,
-                        help="keep the catalog, settings and logs under DIR "
-                             "(default: the usual per-user folders; also $PHOTOORG_HOME)")
-    parser.add_argument("--model", metavar="M", default=default,
-                        help=f"DINOv2 model: a Hugging Face id or a local folder (default {DEFAULT_MODEL})")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        default=argparse.SUPPRESS if suppress else False,
-                        help="show informational messages")
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        default=default,
+        help="keep the catalog, settings and logs under DIR "
+        "(default: the usual per-user folders; also $PHOTOORG_HOME)",
+    )
+    parser.add_argument(
+        "--model",
+        metavar="M",
+        default=default,
+        help=f"DINOv2 model: a Hugging Face id or a local folder (default {DEFAULT_MODEL})",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="show informational messages",
+    )
 
 
 def _embedding_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--device", choices=DEVICES, default="auto",
-                        help="where to run the model (default: CUDA, then Apple MPS, then CPU)")
-    parser.add_argument("--dtype", choices=DTYPES, default="auto",
-                        help="number format (default: fp16 on GPUs, bf16 on CPUs that have it, else fp32)")
-    parser.add_argument("--batch-size", type=int, metavar="N", default=None,
-                        help="photos per model batch (default 64 on CUDA, 32 on MPS, 16 on CPU)")
-    parser.add_argument("--workers", type=int, metavar="N", default=None,
-                        help="decode threads (default: cores - 1, 2 to 8)")
-    parser.add_argument("--offline", action="store_true",
-                        help="never download the model; use only what is on this computer")
+    parser.add_argument(
+        "--device",
+        choices=DEVICES,
+        default="auto",
+        help="where to run the model (default: CUDA, then Apple MPS, then CPU)",
+    )
+    parser.add_argument(
+        "--dtype",
+        choices=DTYPES,
+        default="auto",
+        help="number format (default: fp16 on GPUs, bf16 on CPUs that have it, else fp32)",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        default=None,
+        help="photos per model batch (default 64 on CUDA, 32 on MPS, 16 on CPU)",
+    )
+    parser.add_argument(
+        "--workers", type=int, metavar="N", default=None, help="decode threads (default: cores - 1, 2 to 16)"
+    )
+    parser.add_argument(
+        "--offline", action="store_true", help="never download the model; use only what is on this computer"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="photoorg",
         description="Organise photo folders: DINOv2 embeddings, groups of similar photos, duplicates. "
-                    "With no command, the desktop app starts.",
+        "With no command, the desktop app starts.",
     )
     parser.add_argument("--version", action="version", version=f"photoorg {__version__}")
     _common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    scan = sub.add_parser("scan", help="find photos under folders and embed them into the catalog",
-                          description="Find photos under the folders and bring the catalog up to "
-                                      "date: new and changed photos are embedded, unchanged ones "
-                                      "are skipped, moved ones keep their vectors.")
+    scan = sub.add_parser(
+        "scan",
+        help="find photos under folders and embed them into the catalog",
+        description="Find photos under the folders and bring the catalog up to "
+        "date: new and changed photos are embedded, unchanged ones "
+        "are skipped, moved ones keep their vectors.",
+    )
     _common(scan, suppress=True)
     scan.add_argument("folders", nargs="+", metavar="DIR", help="photo folders (searched recursively)")
-    scan.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
-                      help="skip files or folders matching this glob (repeatable)")
+    scan.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="skip files or folders matching this glob (repeatable)",
+    )
     scan.add_argument("--json", action="store_true", help="print the summary as JSON")
     _embedding_options(scan)
 
-    bench = sub.add_parser("bench", help="measure photos per second: decode, model, end to end, naive",
-                           description="Measure decode-only, model-only and end-to-end speed on "
-                                       "the photos under DIR, beside the naive path (full decode, "
-                                       "transformers image processor, fp32, one photo at a time).")
+    bench = sub.add_parser(
+        "bench",
+        help="measure photos per second: decode, model, end to end, naive",
+        description="Measure decode-only, model-only and end-to-end speed on "
+        "the photos under DIR, beside the naive path (full decode, "
+        "transformers image processor, fp32, one photo at a time).",
+    )
     _common(bench, suppress=True)
     bench.add_argument("folders", nargs="+", metavar="DIR")
-    bench.add_argument("--limit", type=int, default=None, metavar="N",
-                       help="use at most N photos (default: all)")
-    bench.add_argument("--naive-limit", type=int, default=24, metavar="N",
-                       help="photos for the slow naive path (default 24)")
+    bench.add_argument(
+        "--limit", type=int, default=None, metavar="N", help="use at most N photos (default: all)"
+    )
+    bench.add_argument(
+        "--naive-limit", type=int, default=24, metavar="N", help="photos for the slow naive path (default 24)"
+    )
     bench.add_argument("--json", action="store_true", help="print the table as JSON")
     _embedding_options(bench)
     return parser
@@ -150,13 +190,13 @@ class ProgressBar:
 
 
 def _duration(seconds: float) -> str:
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def _make_embedder(args: argparse.Namespace, where: Locations):  # noqa: ANN202 - lazy import
+def _make_embedder(args: argparse.Namespace, where: Locations):
     from photoorg.core.embedder import Embedder
 
     cache_dir = where.models if (args.home or os.environ.get("PHOTOORG_HOME")) else None
@@ -188,15 +228,26 @@ def cmd_scan(args: argparse.Namespace, where: Locations) -> int:
     progress = Progress(on_change=bar)
     with Catalog(where.catalog) as catalog:
         if catalog.set_aside_to is not None:
-            print(f"The old catalog was unusable and was kept as {catalog.set_aside_to}; "
-                  "a new one was started.", file=sys.stderr)
+            print(
+                f"The old catalog was unusable and was kept as {catalog.set_aside_to}; "
+                "a new one was started.",
+                file=sys.stderr,
+            )
         try:
-            summary = run_scan(args.folders, catalog, _make_embedder(args, where),
-                               exclude=args.exclude, progress=progress, decode_workers=args.workers)
+            summary = run_scan(
+                args.folders,
+                catalog,
+                _make_embedder(args, where),
+                exclude=args.exclude,
+                progress=progress,
+                decode_workers=args.workers,
+            )
         except KeyboardInterrupt:
             bar.close()
-            print("Interrupted. Everything committed so far is kept; run the same command to "
-                  "continue.", file=sys.stderr)
+            print(
+                "Interrupted. Everything committed so far is kept; run the same command to continue.",
+                file=sys.stderr,
+            )
             return EXIT_INTERRUPTED
         finally:
             bar.close()
@@ -209,7 +260,7 @@ def cmd_scan(args: argparse.Namespace, where: Locations) -> int:
     return EXIT_OK if summary.ok else EXIT_FAILED
 
 
-def _summary_dict(s, where: Locations) -> dict:  # noqa: ANN001
+def _summary_dict(s, where: Locations) -> dict:
     return {
         "folders": s.roots,
         "model": s.model,
@@ -231,17 +282,22 @@ def _summary_dict(s, where: Locations) -> dict:  # noqa: ANN001
     }
 
 
-def _print_summary(s, where: Locations) -> None:  # noqa: ANN001
+def _print_summary(s, where: Locations) -> None:
     out = sys.stdout
     folders = "folder" if len(s.roots) == 1 else "folders"
     print(f"Scanned {len(s.roots)} {folders} with {s.model or 'no model'} in {s.elapsed:.1f} s", file=out)
     rate = f"  ({s.photos_per_second:.1f} photos/s)" if s.embedded else ""
     print(f"  photos seen:        {s.seen}", file=out)
     print(f"  embedded:           {s.embedded}{rate}", file=out)
-    print(f"  reused from cache:  {s.unchanged + s.reused}"
-          f"  (unchanged {s.unchanged}, same content elsewhere {s.reused})", file=out)
+    print(
+        f"  reused from cache:  {s.unchanged + s.reused}"
+        f"  (unchanged {s.unchanged}, same content elsewhere {s.reused})",
+        file=out,
+    )
     if s.not_embedded:
-        print(f"  not embedded:       {s.not_embedded}  (no model; catalogued for exact duplicates)", file=out)
+        print(
+            f"  not embedded:       {s.not_embedded}  (no model; catalogued for exact duplicates)", file=out
+        )
     if s.removed:
         print(f"  gone from disk:     {s.removed}  (forgotten by the catalog)", file=out)
     print(f"  failed:             {len(s.failures)}", file=out)

@@ -8,13 +8,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["HF_HUB_OFFLINE"] = "1"  # tests never reach the network
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from PIL import Image, ImageDraw  # noqa: E402
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
 
-from tests.modelfactory import make_random_dinov2  # noqa: E402
+from tests.modelfactory import make_random_dinov2
 
 DATA = Path(__file__).parent / "data"
 REAL_PHOTOS = sorted(p for p in DATA.iterdir() if p.suffix in (".jpg", ".png"))
@@ -44,8 +44,9 @@ def base_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_random_dinov2(tmp_path_factory.mktemp("base-dinov2"), "base", seed=0)
 
 
-def make_photo(path: Path, seed: int, size: tuple[int, int] = (320, 240), fmt: str | None = None,
-               **save: object) -> Path:
+def make_photo(
+    path: Path, seed: int, size: tuple[int, int] = (320, 240), fmt: str | None = None, **save: object
+) -> Path:
     """A distinct synthetic photo: a gradient with random shapes, deterministic for ``seed``."""
     rng = np.random.default_rng(seed)
     w, h = size

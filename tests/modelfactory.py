@@ -7,6 +7,7 @@ load it by path through photoorg's normal model-loading code.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -21,21 +22,29 @@ SIZES = {
 def make_random_dinov2(folder: str | Path, size: str = "tiny", seed: int = 0) -> Path:
     """Save a random DINOv2 model of ``size`` with its image processor config to ``folder``."""
     import torch
-    from transformers import BitImageProcessorPil, Dinov2Config, Dinov2Model
+    from transformers import Dinov2Config, Dinov2Model
 
     folder = Path(folder)
     torch.manual_seed(seed)
     config = Dinov2Config(patch_size=14, mlp_ratio=4, layerscale_value=1.0, **SIZES[size])
     model = Dinov2Model(config).eval()
     model.save_pretrained(folder)  # safetensors by default
-    processor = BitImageProcessorPil(
-        size={"shortest_edge": 256},
-        crop_size={"height": 224, "width": 224},
-        resample=3,
-        image_mean=[0.485, 0.456, 0.406],
-        image_std=[0.229, 0.224, 0.225],
-    )
-    processor.save_pretrained(folder)
+    # The processor config facebook/dinov2-* ship (BitImageProcessor: resize 256, crop 224).
+    processor = {
+        "image_processor_type": "BitImageProcessor",
+        "do_resize": True,
+        "size": {"shortest_edge": 256},
+        "resample": 3,
+        "do_center_crop": True,
+        "crop_size": {"height": 224, "width": 224},
+        "do_rescale": True,
+        "rescale_factor": 1 / 255,
+        "do_normalize": True,
+        "image_mean": [0.485, 0.456, 0.406],
+        "image_std": [0.229, 0.224, 0.225],
+        "do_convert_rgb": True,
+    }
+    (folder / "preprocessor_config.json").write_text(json.dumps(processor, indent=2))
     return folder
 
 

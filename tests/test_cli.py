@@ -12,8 +12,13 @@ from tests.conftest import make_photo
 
 
 def photoorg(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "photoorg", *map(str, args)],
-                          capture_output=True, text=True, env=os.environ, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "photoorg", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        timeout=300,
+    )
 
 
 def test_scan_prints_a_summary_and_a_second_scan_reuses_everything(library, tiny_model, tmp_path) -> None:

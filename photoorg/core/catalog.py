@@ -130,8 +130,9 @@ class Catalog:
             self._db = self._open()
         except (sqlite3.DatabaseError, CatalogError) as exc:
             aside = self._set_aside(str(exc))
-            log.error("catalog %s was unusable (%s); moved it to %s and started a new one",
-                      self.path, exc, aside)
+            log.error(
+                "catalog %s was unusable (%s); moved it to %s and started a new one", self.path, exc, aside
+            )
             self.set_aside_to: Path | None = aside
             self._db = self._open()
         else:
@@ -212,8 +213,11 @@ class Catalog:
 
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as db:
-            db.execute("INSERT INTO meta(key, value) VALUES(?, ?) "
-                       "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES(?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (key, value),
+            )
 
     # -- models ----------------------------------------------------------------------------
     def model(self, key: str, name: str, revision: str, dtype: str, dim: int) -> ModelInfo:
@@ -264,8 +268,19 @@ class Catalog:
                 " format=excluded.format, taken=excluded.taken, camera=excluded.camera,"
                 " failure=excluded.failure, updated_at=excluded.updated_at",
                 [
-                    (path_to_db(r.path), r.size, r.mtime_ns, r.fingerprint, r.width, r.height,
-                     r.format, r.taken, r.camera, r.failure, now)
+                    (
+                        path_to_db(r.path),
+                        r.size,
+                        r.mtime_ns,
+                        r.fingerprint,
+                        r.width,
+                        r.height,
+                        r.format,
+                        r.taken,
+                        r.camera,
+                        r.failure,
+                        now,
+                    )
                     for r in rows
                 ],
             )

@@ -30,7 +30,7 @@ import numpy as np
 from photoorg.core.errors import ModelUnavailable, UnsafeModel
 
 if TYPE_CHECKING:  # pragma: no cover
-    import torch
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -193,9 +193,7 @@ def _hub_folder(name: str, cache_dir: Any, allow_download: bool, progress: type 
     log.info("downloading model %s", name)
     try:
         kwargs: dict[str, Any] = {"tqdm_class": progress} if progress is not None else {}
-        return Path(
-            snapshot_download(name, cache_dir=cache_dir, allow_patterns=_WEIGHT_PATTERNS, **kwargs)
-        )
+        return Path(snapshot_download(name, cache_dir=cache_dir, allow_patterns=_WEIGHT_PATTERNS, **kwargs))
     except Exception as exc:
         log.warning("download of %s failed", name, exc_info=True)
         raise ModelUnavailable(
@@ -246,7 +244,9 @@ def pick_device(requested: str = "auto") -> str:
         return "cpu"
     if requested == "cuda" and not torch.cuda.is_available():
         raise ModelUnavailable("--device cuda was asked for, but PyTorch sees no CUDA GPU.")
-    if requested == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+    if requested == "mps" and not (
+        getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()
+    ):
         raise ModelUnavailable("--device mps was asked for, but Apple MPS is not available.")
     return requested
 
@@ -328,7 +328,9 @@ class Embedder:
         resolved = self.resolve()
         import torch
         from transformers import AutoModel
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()
         self.device = pick_device(self.requested_device)
         self.dtype = pick_dtype(self.device, self.requested_dtype)
         torch_dtype = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[self.dtype]

@@ -16,7 +16,7 @@ class DecodeError(PhotoorgError):
         self.reason = reason
 
 
-class ModelUnavailable(PhotoorgError):
+class ModelUnavailable(PhotoorgError):  # noqa: N818 - reads as a state, like Cancelled
     """The embedding model is neither cached nor downloadable, or is not usable."""
 
 

@@ -170,9 +170,7 @@ def _describe(exc: BaseException) -> str:
     return f"cannot decode: {text or type(exc).__name__}"
 
 
-def decode(
-    data: bytes, short_edge: int | None = None, *, path: str = "", pixels: bool = True
-) -> Decoded:
+def decode(data: bytes, short_edge: int | None = None, *, path: str = "", pixels: bool = True) -> Decoded:
     """Decode encoded image bytes into an upright RGB image.
 
     Args:

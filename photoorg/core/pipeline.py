@@ -155,7 +155,7 @@ def _bounded_map(
 
 
 def default_decode_workers() -> int:
-    return max(2, min(8, (os.cpu_count() or 2) - 1))
+    return max(2, min(16, (os.cpu_count() or 2) - 1))
 
 
 def _dtype_meta_key(embedder: Embedder) -> str:
@@ -165,8 +165,9 @@ def _dtype_meta_key(embedder: Embedder) -> str:
 class _Scan:
     """State of one scan run; :func:`run_scan` is the public entry point."""
 
-    def __init__(self, catalog: Catalog, embedder: Embedder, progress: Progress,
-                 summary: ScanSummary) -> None:
+    def __init__(
+        self, catalog: Catalog, embedder: Embedder, progress: Progress, summary: ScanSummary
+    ) -> None:
         self.catalog = catalog
         self.embedder = embedder
         self.progress = progress
@@ -221,8 +222,11 @@ class _Scan:
         self.catalog.set_meta(_dtype_meta_key(self.embedder), self.embedder.dtype)
         if real != self.key:
             if self.key is not None:
-                log.info("model key is %s, not %s as remembered; unchanged photos are"
-                         " re-checked on the next scan", real, self.key)
+                log.info(
+                    "model key is %s, not %s as remembered; unchanged photos are re-checked on the next scan",
+                    real,
+                    self.key,
+                )
             self.key = real
             self._use_key()
         self.summary.model = self.embedder.describe()
@@ -255,8 +259,13 @@ class _Scan:
             vectors = [(fp, v) for (fp, _), v in zip(crops, matrix, strict=True)]
             if self.model_info is None:
                 r = self.embedder.resolve()
-                self.model_info = self.catalog.model(self.key, r.name, r.revision,  # type: ignore[arg-type]
-                                                     self.embedder.dtype, self.embedder.dim)
+                self.model_info = self.catalog.model(
+                    self.key,
+                    r.name,
+                    r.revision,  # type: ignore[arg-type]
+                    self.embedder.dtype,
+                    self.embedder.dim,
+                )
             self.summary.embedded += len(vectors)
         else:
             self.summary.not_embedded += len(crops)
@@ -318,10 +327,7 @@ def run_scan(
                 work.append(rec)
 
         seen = {r.path for r in records}
-        gone = [
-            p for p in known
-            if p not in seen and is_under(p, abs_roots) and not is_under(p, unreadable)
-        ]
+        gone = [p for p in known if p not in seen and is_under(p, abs_roots) and not is_under(p, unreadable)]
         if gone:
             summary.removed = catalog.remove_paths(gone)
 

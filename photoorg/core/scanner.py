@@ -18,14 +18,11 @@ from dataclasses import dataclass
 log = logging.getLogger(__name__)
 
 PHOTO_EXTENSIONS = frozenset(
-    {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".heic", ".heif", ".avif", ".tif", ".tiff",
-     ".bmp", ".gif"}
+    {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".heic", ".heif", ".avif", ".tif", ".tiff", ".bmp", ".gif"}
 )
 
 # Folder names that hold deleted files or OS metadata, never photos a person wants organised.
-SKIPPED_FOLDERS = frozenset(
-    {"$recycle.bin", "recycler", "system volume information", "@eadir", "lost+found"}
-)
+SKIPPED_FOLDERS = frozenset({"$recycle.bin", "recycler", "system volume information", "@eadir", "lost+found"})
 
 
 @dataclass(frozen=True, slots=True)

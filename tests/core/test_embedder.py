@@ -17,8 +17,9 @@ from tests.conftest import REAL_PHOTOS
 def embed_files(embedder: Embedder, paths: list[Path]) -> np.ndarray:
     p = embedder.preprocess
     crops = [
-        imaging.model_input(imaging.decode(path.read_bytes(), p.resize_short, path=str(path)),
-                            p.resize_short, p.crop)
+        imaging.model_input(
+            imaging.decode(path.read_bytes(), p.resize_short, path=str(path)), p.resize_short, p.crop
+        )
         for path in paths
     ]
     return embedder.embed(np.stack(crops))
@@ -32,8 +33,7 @@ def test_vectors_are_unit_length_and_distinct(tiny_model: Path) -> None:
     assert (sims[~np.eye(len(sims), dtype=bool)] < 0.9999).all()
 
 
-def test_pipeline_preprocessing_matches_the_transformers_processor(base_model: Path,
-                                                                   tmp_path: Path) -> None:
+def test_pipeline_preprocessing_matches_the_transformers_processor(base_model: Path, tmp_path: Path) -> None:
     """Our decode (JPEG draft, EXIF) + crop + normalise gives the embedding the model's own
     image processor gives on the full image: full dinov2-base architecture, real photos."""
     import torch
@@ -64,8 +64,9 @@ def test_exif_rotated_copy_embeds_like_the_upright_original(tiny_model: Path, tm
     exif[0x0112] = 6  # "rotate 90 CW to view": store the picture turned the other way
     upright.transpose(Image.Transpose.ROTATE_90).save(tmp_path / "rotated.png", exif=exif)
     upright.save(tmp_path / "upright.png")
-    a, b = embed_files(Embedder(str(tiny_model), device="cpu"),
-                       [tmp_path / "upright.png", tmp_path / "rotated.png"])
+    a, b = embed_files(
+        Embedder(str(tiny_model), device="cpu"), [tmp_path / "upright.png", tmp_path / "rotated.png"]
+    )
     assert float(a @ b) > 0.9999
 
 
@@ -91,7 +92,9 @@ def test_pickle_only_model_folder_is_refused(tiny_model: Path, tmp_path: Path) -
     state = load_file(folder / "model.safetensors")
     (folder / "model.safetensors").unlink()
     torch.save(state, folder / "pytorch_model.bin")
-    with pytest.raises(UnsafeModel, match=r"only loads safetensors.*pytorch_model\.bin|pytorch_model\.bin.*safetensors"):
+    with pytest.raises(
+        UnsafeModel, match=r"only loads safetensors.*pytorch_model\.bin|pytorch_model\.bin.*safetensors"
+    ):
         Embedder(str(folder)).load()
 
 
@@ -115,8 +118,9 @@ def test_non_dinov2_model_is_refused(tiny_model: Path, tmp_path: Path) -> None:
         resolve_model(str(folder))
 
 
-def test_model_key_names_model_revision_preprocessing_and_dtype(tiny_model: Path,
-                                                                other_tiny_model: Path) -> None:
+def test_model_key_names_model_revision_preprocessing_and_dtype(
+    tiny_model: Path, other_tiny_model: Path
+) -> None:
     a = Embedder(str(tiny_model), device="cpu", dtype="fp32").load()
     b = Embedder(str(other_tiny_model), device="cpu", dtype="fp32").load()
     assert a.key.startswith(str(tiny_model)) and a.key.endswith("/pp1-256-224/fp32")

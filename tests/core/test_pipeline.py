@@ -69,8 +69,9 @@ def test_exact_copies_are_embedded_once(library, catalog, tiny_model) -> None:
     assert (summary.seen, summary.embedded, summary.reused) == (11, 10, 1)
 
 
-def test_switching_model_keeps_both_sets_of_vectors_apart(library, catalog, tiny_model,
-                                                          other_tiny_model) -> None:
+def test_switching_model_keeps_both_sets_of_vectors_apart(
+    library, catalog, tiny_model, other_tiny_model
+) -> None:
     scan(library, catalog, tiny_model)
     other = scan(library, catalog, other_tiny_model)
     assert other.embedded == 10  # nothing taken from the first model
@@ -123,8 +124,7 @@ def test_catalog_records_size_dimensions_and_exif(tmp_path, catalog, tiny_model)
     row = catalog._db.execute(
         "SELECT size, width, height, format, taken, camera, fingerprint FROM files"
     ).fetchone()
-    assert row[:5] == ((DATA / "grand_canyon_2.jpg").stat().st_size, 800, 600, "JPEG",
-                       "2003-01-02T06:48:54")
+    assert row[:5] == ((DATA / "grand_canyon_2.jpg").stat().st_size, 800, 600, "JPEG", "2003-01-02T06:48:54")
     assert "JD4100" in row[5] and len(row[6]) == 32
 
 
@@ -151,6 +151,11 @@ print("torch imported:", "torch" in sys.modules)
 
 def test_unchanged_library_is_rescanned_without_loading_torch(library, catalog, tiny_model) -> None:
     scan(library, catalog, tiny_model)
-    out = subprocess.run([sys.executable, "-c", RESCAN_WITHOUT_TORCH, str(library), str(tiny_model)],
-                         capture_output=True, text=True, env=os.environ, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", RESCAN_WITHOUT_TORCH, str(library), str(tiny_model)],
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        check=True,
+    ).stdout
     assert "torch imported: False" in out

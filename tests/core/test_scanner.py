@@ -17,11 +17,36 @@ def names(root: Path, **kw: object) -> list[str]:
 
 
 def test_finds_photo_extensions_case_insensitively(tmp_path: Path) -> None:
-    for name in ["a.JPG", "b.jpeg", "c.Png", "d.webp", "e.HEIC", "f.heif", "g.avif", "h.tif",
-                 "i.TIFF", "j.bmp", "k.gif", "notes.txt", "movie.mp4", "raw.xmp"]:
+    for name in [
+        "a.JPG",
+        "b.jpeg",
+        "c.Png",
+        "d.webp",
+        "e.HEIC",
+        "f.heif",
+        "g.avif",
+        "h.tif",
+        "i.TIFF",
+        "j.bmp",
+        "k.gif",
+        "notes.txt",
+        "movie.mp4",
+        "raw.xmp",
+    ]:
         touch(tmp_path / name)
-    assert names(tmp_path) == ["a.JPG", "b.jpeg", "c.Png", "d.webp", "e.HEIC", "f.heif",
-                               "g.avif", "h.tif", "i.TIFF", "j.bmp", "k.gif"]
+    assert names(tmp_path) == [
+        "a.JPG",
+        "b.jpeg",
+        "c.Png",
+        "d.webp",
+        "e.HEIC",
+        "f.heif",
+        "g.avif",
+        "h.tif",
+        "i.TIFF",
+        "j.bmp",
+        "k.gif",
+    ]
 
 
 def test_records_size_and_mtime(tmp_path: Path) -> None:
