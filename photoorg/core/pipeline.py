@@ -307,6 +307,7 @@ def run_scan(
             records.append(rec)
             if len(records) % 500 == 0:
                 progress.advance(500)
+        progress.advance(len(records) % 500)
         summary.seen = len(records)
 
         scan.choose_model()

@@ -115,3 +115,15 @@ def test_decompression_bomb_is_refused_before_decoding() -> None:
 def test_resize_size_rounds_like_transformers() -> None:
     assert imaging.resize_size(640, 427, 256) == (383, 256)
     assert imaging.resize_size(300, 451, 256) == (256, 384)
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("HEIF", "photo.heic"), ("AVIF", "photo.avif")])
+def test_heic_and_avif_photos_decode(fmt: str, name: str) -> None:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()  # only to write the test file
+    original = Image.open(DATA / "rocket.jpg").convert("RGB")
+    decoded = imaging.decode(encode(original, fmt, quality=90), 256, path=name)
+    assert (decoded.width, decoded.height) == original.size
+    diff = np.abs(np.asarray(decoded.image, np.int16) - np.asarray(original, np.int16))
+    assert diff.mean() < 8  # the same picture, give or take compression
