@@ -59,6 +59,17 @@ _MIGRATIONS: dict[int, str] = {
         dim      INTEGER NOT NULL,
         created  REAL NOT NULL
     );
+    CREATE TABLE content_hashes (
+        fingerprint TEXT PRIMARY KEY,
+        phash       INTEGER NOT NULL        -- 64-bit DCT perceptual hash of the upright picture
+    ) WITHOUT ROWID;
+    CREATE TABLE decisions (
+        fingerprint_a TEXT NOT NULL,        -- the smaller of the two fingerprints
+        fingerprint_b TEXT NOT NULL,
+        decision      TEXT NOT NULL,        -- 'not_duplicates' or 'keep_both'
+        created       REAL NOT NULL,
+        PRIMARY KEY (fingerprint_a, fingerprint_b)
+    ) WITHOUT ROWID;
     CREATE TABLE vectors (
         fingerprint TEXT NOT NULL,
         model_id    INTEGER NOT NULL REFERENCES models(id),
@@ -256,10 +267,14 @@ class Catalog:
         rows: Sequence[FileRow],
         vectors: Iterable[tuple[str, np.ndarray]] = (),
         model_id: int | None = None,
+        hashes: Iterable[tuple[str, int]] = (),
     ) -> None:
-        """Record file rows and new vectors in one transaction."""
+        """Record file rows, new vectors and perceptual hashes in one transaction."""
         now = time.time()
         with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO content_hashes(fingerprint, phash) VALUES(?,?)", list(hashes)
+            )
             db.executemany(
                 "INSERT INTO files(path, size, mtime_ns, fingerprint, width, height, format, taken,"
                 " camera, failure, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)"

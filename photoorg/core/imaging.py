@@ -243,6 +243,26 @@ def _decode_open(img: Image.Image, short_edge: int | None, path: str, pixels: bo
     return Decoded(to_rgb(upright), width, height, fmt, taken, camera)
 
 
+def perceptual_hash(img: Image.Image) -> int:
+    """64-bit DCT perceptual hash (pHash) of an upright picture, as a signed int64.
+
+    Re-encoding, resizing and light crops change few bits; a different picture of the same
+    kind of scene changes many. Compare two with :func:`hash_distance`.
+    """
+    from scipy.fft import dctn
+
+    small = img.convert("L").resize((32, 32), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    low = dctn(np.asarray(small, dtype=np.float64), norm="ortho")[:8, :8].ravel()
+    bits = low > np.median(low)
+    value = int(np.packbits(bits).view(">u8")[0])
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def hash_distance(a: int, b: int) -> int:
+    """Number of differing bits between two perceptual hashes (0 to 64)."""
+    return ((a ^ b) & ((1 << 64) - 1)).bit_count()
+
+
 def model_input(decoded: Decoded, resize_short: int, crop: int) -> np.ndarray:
     """The (crop, crop, 3) uint8 array the model sees: bicubic resize, then centre crop.
 

@@ -89,6 +89,7 @@ def fingerprint(data: bytes) -> str:
 class _Result:
     row: FileRow
     crop: np.ndarray | None = None
+    phash: int | None = None
 
 
 class _SharedState:
@@ -124,8 +125,10 @@ def _process(rec: scanner.FileRecord, state: _SharedState) -> _Result:
         decoded = imaging.decode(data, state.resize_short, path=rec.path, pixels=pixels)
         row.width, row.height = decoded.width, decoded.height
         row.format, row.taken, row.camera = decoded.format, decoded.taken, decoded.camera
-        crop = imaging.model_input(decoded, state.resize_short, state.crop) if pixels else None
-        return _Result(row, crop)
+        if not pixels:
+            return _Result(row)
+        crop = imaging.model_input(decoded, state.resize_short, state.crop)
+        return _Result(row, crop, imaging.perceptual_hash(decoded.image))  # type: ignore[arg-type]
     except DecodeError as exc:
         row.failure = exc.reason
     except OSError as exc:
@@ -177,6 +180,7 @@ class _Scan:
         self.state = _SharedState(set(), 256, 224, embedding=False)
         self.rows: list[FileRow] = []
         self.crops: list[tuple[str, np.ndarray]] = []
+        self.hashes: list[tuple[str, int]] = []
 
     def choose_model(self) -> None:
         """Resolve the model (no torch) and find the vectors it already has."""
@@ -242,13 +246,15 @@ class _Scan:
             self.crops.append((row.fingerprint, result.crop))  # type: ignore[arg-type]
         else:
             s.not_embedded += 1
+        if result.phash is not None and row.fingerprint is not None:
+            self.hashes.append((row.fingerprint, result.phash))
         self.rows.append(row)
         if len(self.crops) >= self.embedder.batch_size or len(self.rows) >= _ROWS_PER_COMMIT:
             self.flush()
 
     def flush(self) -> None:
-        rows, crops = self.rows, self.crops
-        self.rows, self.crops = [], []
+        rows, crops, hashes = self.rows, self.crops, self.hashes
+        self.rows, self.crops, self.hashes = [], [], []
         if not rows:
             return
         vectors: list[tuple[str, np.ndarray]] = []
@@ -269,7 +275,8 @@ class _Scan:
             self.summary.embedded += len(vectors)
         else:
             self.summary.not_embedded += len(crops)
-        self.catalog.write_batch(rows, vectors, self.model_info.id if self.model_info else None)
+        model_id = self.model_info.id if self.model_info else None
+        self.catalog.write_batch(rows, vectors, model_id, hashes)
         self.state.have.update(fp for fp, _ in vectors)
         self.progress.advance(len(rows))
 
