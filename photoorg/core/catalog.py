@@ -121,6 +121,26 @@ class FileRow:
 
 
 @dataclass(frozen=True, slots=True)
+class PhotoInfo:
+    """A catalogued photo, as groups and duplicate sets describe it."""
+
+    path: str
+    fingerprint: str
+    size: int
+    mtime_ns: int
+    width: int | None
+    height: int | None
+    format: str | None
+    taken: str | None
+    camera: str | None
+    phash: int | None
+
+    @property
+    def pixels(self) -> int:
+        return (self.width or 0) * (self.height or 0)
+
+
+@dataclass(frozen=True, slots=True)
 class ModelInfo:
     id: int
     key: str
@@ -334,8 +354,49 @@ class Catalog:
             if under is None or is_under(path, under):
                 paths.append(path)
                 blobs.append(blob)
-        matrix = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(blobs), info.dim)
-        return paths, matrix
+        return paths, _matrix(blobs, info.dim)
+
+    def photos(self, under: Sequence[str] | None = None) -> list[PhotoInfo]:
+        """Every readable, fingerprinted photo (optionally under folders), ordered by path."""
+        rows = self._db.execute(
+            "SELECT f.path, f.fingerprint, f.size, f.mtime_ns, f.width, f.height, f.format, f.taken,"
+            " f.camera, h.phash FROM files f LEFT JOIN content_hashes h USING (fingerprint)"
+            " WHERE f.failure IS NULL AND f.fingerprint IS NOT NULL ORDER BY f.path"
+        )
+        result = [PhotoInfo(path_from_db(r[0]), *r[1:]) for r in rows]
+        return [p for p in result if under is None or is_under(p.path, under)]
+
+    def vectors_for(self, model_id: int, fingerprints: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        """The vectors of these contents that exist for a model: (fingerprints found, matrix)."""
+        info = next(m for m in self.models() if m.id == model_id)
+        wanted = set(fingerprints)
+        found: list[str] = []
+        blobs: list[bytes] = []
+        for fp, blob in self._db.execute(
+            "SELECT fingerprint, vector FROM vectors WHERE model_id=? ORDER BY fingerprint", (model_id,)
+        ):
+            if fp in wanted:
+                found.append(fp)
+                blobs.append(blob)
+        return found, _matrix(blobs, info.dim)
+
+    # -- decisions -------------------------------------------------------------------------
+    def set_decision(self, fingerprint_a: str, fingerprint_b: str, decision: str | None) -> None:
+        """Remember (or with None, forget) a person's decision about two contents."""
+        a, b = sorted((fingerprint_a, fingerprint_b))
+        with self.transaction() as db:
+            if decision is None:
+                db.execute("DELETE FROM decisions WHERE fingerprint_a=? AND fingerprint_b=?", (a, b))
+            else:
+                db.execute(
+                    "INSERT OR REPLACE INTO decisions(fingerprint_a, fingerprint_b, decision, created)"
+                    " VALUES(?,?,?,?)",
+                    (a, b, decision, time.time()),
+                )
+
+    def decisions(self) -> dict[tuple[str, str], str]:
+        rows = self._db.execute("SELECT fingerprint_a, fingerprint_b, decision FROM decisions")
+        return {(a, b): d for a, b, d in rows}
 
     def integrity_ok(self) -> bool:
         return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -348,6 +409,14 @@ def is_under(path: str, folders: Sequence[str]) -> bool:
         if path == folder or path.startswith(folder if folder.endswith(os.sep) else folder + os.sep):
             return True
     return False
+
+
+def _matrix(blobs: Sequence[bytes], dim: int) -> np.ndarray:
+    """Stack float32 vector blobs into a writable (n, dim) array without an extra copy."""
+    out = np.empty((len(blobs), dim), dtype=np.float32)
+    for row, blob in zip(out, blobs, strict=True):
+        row[:] = np.frombuffer(blob, dtype="<f4")
+    return out
 
 
 def _split_sql(script: str) -> list[str]:

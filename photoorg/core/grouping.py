@@ -1,0 +1,220 @@
+"""Groups of similar photos (HDBSCAN over the DINOv2 vectors), and "find similar".
+
+The vectors are projected on their top principal components (HDBSCAN's density estimates
+work poorly in 768 dimensions and its trees are far faster in few), clustered with HDBSCAN,
+and each group is then checked in the full space: a group whose members are not more alike
+than two photos of the library picked at random (the background) by ``min_coherence_margin``
+is dissolved into Unsorted. That catches the junk group HDBSCAN can make of leftover,
+unrelated photos in small libraries. Photos HDBSCAN calls noise go to "Unsorted", never
+dropped. The same input gives the same groups.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from photoorg.core.catalog import Catalog, PhotoInfo
+from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.similarity import nearest
+
+log = logging.getLogger(__name__)
+
+UNSORTED = -1
+REPRESENTATIVES = 4
+
+
+@dataclass(frozen=True)
+class GroupSettings:
+    """Every field is a setting."""
+
+    min_group_size: int = 5
+    method: str = "eom"  # HDBSCAN cluster selection: "eom" (default) or "leaf" (finer)
+    dims: int = 32
+    min_coherence_margin: float = 0.1
+
+    def __post_init__(self) -> None:
+        if self.min_group_size < 2:
+            raise ValueError("min_group_size must be at least 2")
+        if self.method not in ("leaf", "eom"):
+            raise ValueError("method must be 'leaf' or 'eom'")
+
+
+@dataclass
+class Group:
+    """Photos that look alike. ``id`` is UNSORTED for the photos that fit no group."""
+
+    id: int
+    photos: list[PhotoInfo]  # closest to the group's centre first
+    coherence: float = 0.0  # mean similarity between two members
+    name: str = ""
+    representatives: list[PhotoInfo] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.photos)
+
+    @property
+    def date_range(self) -> tuple[str, str] | None:
+        dates = sorted(p.taken for p in self.photos if p.taken)
+        return (dates[0], dates[-1]) if dates else None
+
+    @property
+    def common_folder(self) -> str:
+        folders = Counter(os.path.dirname(p.path) for p in self.photos)
+        return folders.most_common(1)[0][0] if folders else ""
+
+    @property
+    def label(self) -> str:
+        """A label a person understands: the given name, or folder and dates."""
+        if self.name:
+            return self.name
+        if self.id == UNSORTED:
+            return "Unsorted"
+        label = os.path.basename(self.common_folder) or self.common_folder
+        dates = self.date_range
+        if dates:
+            first, last = dates[0][:10], dates[1][:10]
+            label += f", {first}" if first == last else f", {first} to {last}"
+        return label
+
+
+def _mean_pair_similarity(x: np.ndarray) -> float:
+    """Mean cosine over distinct pairs of unit rows, in O(n)."""
+    n = len(x)
+    if n < 2:
+        return 1.0
+    s = x.sum(axis=0, dtype=np.float64)
+    return float((s @ s - n) / (n * (n - 1)))
+
+
+def _project(x: np.ndarray, dims: int) -> np.ndarray:
+    dims = min(dims, x.shape[1], max(1, len(x) - 1))
+    centred = (x - x.mean(axis=0)).astype(np.float64)
+    sample = centred if len(x) <= 50_000 else centred[:: len(x) // 50_000 + 1]
+    _, vecs = np.linalg.eigh(sample.T @ sample)
+    return (centred @ vecs[:, ::-1][:, :dims]).astype(np.float64)
+
+
+def cluster_labels(
+    x: np.ndarray,
+    settings: GroupSettings = GroupSettings(),
+    progress: Progress = NULL_PROGRESS,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Group labels (UNSORTED for none) and per-group coherence for unit vectors ``x``."""
+    n = len(x)
+    if n < settings.min_group_size:
+        return np.full(n, UNSORTED), np.zeros(0)
+    import hdbscan
+
+    progress.start_stage("Grouping photos", 0)
+    z = _project(np.asarray(x, dtype=np.float32), settings.dims)
+    clusterer = hdbscan.HDBSCAN(
+        min_cluster_size=settings.min_group_size,
+        cluster_selection_method=settings.method,
+        core_dist_n_jobs=1,
+    )
+    raw = clusterer.fit_predict(z)
+    progress.check()
+    background = _mean_pair_similarity(x)
+    labels = np.full(n, UNSORTED)
+    coherence: list[float] = []
+    for c in range(raw.max() + 1):
+        members = np.flatnonzero(raw == c)
+        # A member of a group lies about sqrt(mean pair similarity) from its centre; an
+        # unrelated photo pulled in by the low-dimensional projection lies near 0.
+        centre = x[members].sum(axis=0)
+        closeness = x[members] @ (centre / np.linalg.norm(centre))
+        members = members[closeness >= 0.5 * np.sqrt(max(_mean_pair_similarity(x[members]), 0.0))]
+        if len(members) < settings.min_group_size:
+            continue
+        within = _mean_pair_similarity(x[members])
+        if within >= background + settings.min_coherence_margin:
+            labels[members] = len(coherence)
+            coherence.append(within)
+        else:
+            log.info(
+                "dissolved a group of %d photos (similarity %.2f, library %.2f)",
+                len(members),
+                within,
+                background,
+            )
+    return labels, np.array(coherence)
+
+
+def group_photos(
+    catalog: Catalog,
+    model_id: int,
+    roots: Sequence[str] | None = None,
+    *,
+    settings: GroupSettings = GroupSettings(),
+    progress: Progress = NULL_PROGRESS,
+) -> list[Group]:
+    """Groups of the catalogued photos under ``roots``, largest first, then "Unsorted".
+
+    Exact copies share a vector and so always land in the same group.
+    """
+    photos = catalog.photos(under=roots)
+    by_fp: dict[str, list[PhotoInfo]] = defaultdict(list)
+    for p in photos:
+        by_fp[p.fingerprint].append(p)
+    fps, x = catalog.vectors_for(model_id, sorted(by_fp))
+    labels, coherence = cluster_labels(x, settings, progress)
+    members: dict[int, list[int]] = defaultdict(list)
+    for k, label in enumerate(labels.tolist()):
+        members[label].append(k)
+    groups: list[Group] = []
+    for label, idx in members.items():
+        if label == UNSORTED:
+            continue
+        centre = x[idx].mean(axis=0)
+        closeness = x[idx] @ (centre / np.linalg.norm(centre))
+        order = [idx[k] for k in np.argsort(-closeness, kind="stable")]
+        group_photos_ = [p for k in order for p in by_fp[fps[k]]]
+        reps = [by_fp[fps[k]][0] for k in order[:REPRESENTATIVES]]
+        groups.append(Group(label, group_photos_, float(coherence[label]), representatives=reps))
+    groups.sort(key=lambda g: (-g.size, g.photos[0].path))
+    for new_id, g in enumerate(groups):
+        g.id = new_id
+    embedded = set(fps)
+    unsorted = [p for k in members.get(UNSORTED, []) for p in by_fp[fps[k]]]
+    unsorted += [p for fp, ps in by_fp.items() if fp not in embedded for p in ps]  # no vector yet
+    unsorted.sort(key=lambda p: p.path)
+    groups.append(Group(UNSORTED, unsorted, representatives=unsorted[:REPRESENTATIVES]))
+    return groups
+
+
+def find_similar(
+    catalog: Catalog, model_id: int, path: str, k: int = 10, roots: Sequence[str] | None = None
+) -> list[tuple[PhotoInfo, float]]:
+    """The ``k`` photos most like the one at ``path``, with their cosine similarity.
+
+    Raises:
+        KeyError: the photo is not in the catalog, or has no vector for this model.
+    """
+    photos = catalog.photos(under=roots)
+    target = next((p for p in catalog.photos() if p.path == path), None)
+    if target is None:
+        raise KeyError(path)
+    by_fp: dict[str, list[PhotoInfo]] = defaultdict(list)
+    for p in photos:
+        by_fp[p.fingerprint].append(p)
+    by_fp.setdefault(target.fingerprint, [])
+    fps, x = catalog.vectors_for(model_id, sorted(by_fp))
+    if target.fingerprint not in fps:
+        raise KeyError(path)
+    q = fps.index(target.fingerprint)
+    idx, sims = nearest(x, x[q], len(fps))
+    result: list[tuple[PhotoInfo, float]] = []
+    for i, s in zip(idx.tolist(), sims.tolist(), strict=True):
+        for p in by_fp[fps[i]]:
+            if p.path != path:
+                result.append((p, float(s)))
+        if len(result) >= k:
+            break
+    return result[:k]

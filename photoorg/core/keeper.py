@@ -1,0 +1,131 @@
+"""Which copy of a duplicate set to keep, and a sentence saying why.
+
+An ordered chain of rules; the first rule that tells the best photo from the runner-up gives
+the reason. Photos in protected (reference) folders always rank first and are always kept.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from photoorg.core.catalog import PhotoInfo, is_under
+
+#: Lower is better. RAW files are not scanned yet, but a RAW beside its JPEG must win.
+FORMAT_RANK = {"RAW": 0, "DNG": 0, "HEIF": 1, "HEIC": 1, "AVIF": 1, "JPEG": 2, "MPO": 2}
+DEFAULT_RULES = (
+    "protected",
+    "resolution",
+    "file_size",
+    "format",
+    "exif",
+    "earliest_taken",
+    "preferred_folder",
+    "oldest_file",
+)
+
+
+@dataclass(frozen=True)
+class KeeperPolicy:
+    """The rule chain and the folders it looks at. Every field is a setting."""
+
+    rules: tuple[str, ...] = DEFAULT_RULES
+    protected: tuple[str, ...] = ()
+    preferred: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = set(self.rules) - set(_RULES)
+        if unknown:
+            raise ValueError(
+                f"unknown keeper rules: {', '.join(sorted(unknown))}; known: {', '.join(_RULES)}"
+            )
+
+    def is_protected(self, photo: PhotoInfo) -> bool:
+        return bool(self.protected) and is_under(photo.path, self.protected)
+
+
+def _human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{n} bytes"  # pragma: no cover
+
+
+def _taken_key(p: PhotoInfo) -> float:
+    if not p.taken:
+        return float("inf")
+    try:
+        return datetime.fromisoformat(p.taken).timestamp()
+    except ValueError:
+        return float("inf")
+
+
+# Each rule: (sort key, lower is better; reason given the keeper and the runner-up).
+_Rule = tuple[
+    Callable[[PhotoInfo, KeeperPolicy], object], Callable[[PhotoInfo, PhotoInfo, KeeperPolicy], str]
+]
+_RULES: dict[str, _Rule] = {
+    "protected": (
+        lambda p, pol: 0 if pol.is_protected(p) else 1,
+        lambda k, o, pol: f"in a protected folder ({os.path.dirname(k.path)})",
+    ),
+    "resolution": (
+        lambda p, pol: -p.pixels,
+        lambda k, o, pol: (
+            f"largest resolution {k.width}x{k.height}; the others are smaller (next: {o.width}x{o.height})"
+        ),
+    ),
+    "file_size": (
+        lambda p, pol: -p.size,
+        lambda k, o, pol: (
+            f"same resolution, largest file ({_human_size(k.size)}); the others are "
+            f"smaller re-saves (next: {_human_size(o.size)})"
+        ),
+    ),
+    "format": (
+        lambda p, pol: FORMAT_RANK.get((p.format or "").upper(), 3),
+        lambda k, o, pol: f"better format ({k.format} over {o.format})",
+    ),
+    "exif": (
+        lambda p, pol: -(bool(p.taken) + bool(p.camera)),
+        lambda k, o, pol: "most complete camera data (date taken" + (" and camera)" if k.camera else ")"),
+    ),
+    "earliest_taken": (
+        lambda p, pol: _taken_key(p),
+        lambda k, o, pol: f"taken first ({k.taken})",
+    ),
+    "preferred_folder": (
+        lambda p, pol: 0 if pol.preferred and is_under(p.path, pol.preferred) else 1,
+        lambda k, o, pol: f"in a preferred folder ({os.path.dirname(k.path)})",
+    ),
+    "oldest_file": (
+        lambda p, pol: p.mtime_ns,
+        lambda k, o, pol: (
+            "identical copies; kept the oldest file, "
+            f"modified {datetime.fromtimestamp(k.mtime_ns / 1e9):%Y-%m-%d %H:%M}"
+        ),
+    ),
+}
+
+
+def rank(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> list[PhotoInfo]:
+    """Photos best first by the policy's rule chain (path breaks the last ties)."""
+    rules = [_RULES[name][0] for name in policy.rules]
+    return sorted(photos, key=lambda p: (*[rule(p, policy) for rule in rules], p.path))
+
+
+def choose_keeper(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> tuple[list[PhotoInfo], str]:
+    """(photos best first, the reason the first one is the keeper)."""
+    ranked = rank(photos, policy)
+    if len(ranked) < 2:
+        return ranked, "the only photo"
+    keeper, runner_up = ranked[0], ranked[1]
+    for name in policy.rules:
+        key, reason = _RULES[name]
+        if key(keeper, policy) != key(runner_up, policy):
+            return ranked, reason(keeper, runner_up, policy)
+    return ranked, "identical by every rule; kept the first by name"

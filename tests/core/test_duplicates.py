@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from photoorg.core import imaging
+from photoorg.core.catalog import Catalog, FileRow
+from photoorg.core.duplicates import (
+    KEEP_BOTH,
+    NOT_DUPLICATES,
+    DuplicateSettings,
+    Verdict,
+    chain_free_sets,
+    find_duplicates,
+    mark,
+)
+from photoorg.core.keeper import KeeperPolicy
+from tests.conftest import DATA, LOOKALIKE_PAIRS, REAL_PHOTOS
+
+DIM = 64
+
+
+def unit(v: np.ndarray) -> np.ndarray:
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+def on_arc(angle_cos: float, steps: int, seed: int = 0) -> list[np.ndarray]:
+    """Vectors along a great circle, each ``angle_cos`` from the next."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.standard_normal(DIM), rng.standard_normal(DIM)
+    a = unit(a)
+    b = unit(b - (b @ a) * a)
+    theta = np.arccos(angle_cos)
+    return [unit(np.cos(k * theta) * a + np.sin(k * theta) * b) for k in range(steps)]
+
+
+class Library:
+    """A catalog filled directly with photos, vectors and hashes of known relations."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.root = tmp_path / "lib"
+        self.catalog = Catalog(tmp_path / "catalog.sqlite3")
+        self.model = self.catalog.model("test-model", "test", "r1", "fp32", DIM)
+        self.n = 0
+
+    def add(
+        self,
+        name: str,
+        vector: np.ndarray | None = None,
+        *,
+        fingerprint: str | None = None,
+        phash: int = 0,
+        size: int = 1000,
+        wh: tuple[int, int] = (400, 300),
+        taken: str | None = None,
+        mtime_ns: int = 0,
+    ) -> str:
+        self.n += 1
+        fp = fingerprint or f"{self.n:032x}"
+        row = FileRow(str(self.root / name), size, mtime_ns or self.n, fp, wh[0], wh[1], "JPEG", taken)
+        vectors = [(fp, vector)] if vector is not None else []
+        self.catalog.write_batch([row], vectors, self.model.id, [(fp, phash)])
+        return str(self.root / name)
+
+    def find(self, **kw: object):
+        return find_duplicates(self.catalog, self.model.id, **kw)
+
+
+@pytest.fixture
+def lib(tmp_path: Path):
+    library = Library(tmp_path)
+    yield library
+    library.catalog.close()
+
+
+def paths(s) -> set[str]:
+    return {Path(p.path).name for p in s.photos}
+
+
+def test_exact_copies_form_one_exact_set_keeping_the_oldest(lib) -> None:
+    v = unit(np.ones(DIM))
+    lib.add("a/IMG_1.jpg", v, fingerprint="f" * 32, mtime_ns=3_000_000_000)
+    lib.add("b/IMG_1 copy.jpg", v, fingerprint="f" * 32, mtime_ns=1_000_000_000)
+    lib.add("c/other.jpg", v, fingerprint="f" * 32, mtime_ns=2_000_000_000)
+    [s] = lib.find()
+    assert s.verdict is Verdict.EXACT and s.weakest == 1.0
+    assert paths(s) == {"IMG_1.jpg", "IMG_1 copy.jpg", "other.jpg"}
+    assert Path(s.keeper.path).name == "IMG_1 copy.jpg"
+    assert "oldest" in s.reason
+
+
+def test_chains_do_not_merge(lib) -> None:
+    a, b, c = on_arc(0.95, 3)  # a~b and b~c at 0.95, but a~c only 0.805
+    lib.add("a.jpg", a, phash=0)
+    lib.add("b.jpg", b, phash=0xFFFF)
+    lib.add("c.jpg", c, phash=0xFFFFFFFF)
+    sets = lib.find()
+    assert sets, "the close pairs must still be found"
+    for s in sets:
+        assert not {"a.jpg", "c.jpg"} <= paths(s)
+        assert s.weakest >= 0.93
+
+
+def test_chain_free_sets_keep_only_fully_linked_sets() -> None:
+    edges = {(0, 1): 0.99, (1, 2): 0.99, (0, 2): 0.99, (2, 3): 0.95, (3, 4): 0.95}
+    sets = chain_free_sets(edges)
+    assert [0, 1, 2] in sets
+    for s in sets:
+        for i in s:
+            for j in s:
+                assert i == j or (min(i, j), max(i, j)) in edges
+
+
+def test_same_image_needs_the_pixel_check(lib) -> None:
+    [v, w] = on_arc(0.99, 2)
+    lib.add("photo.jpg", v, phash=0b1011)
+    lib.add("photo_resaved.jpg", w, phash=0b1010)  # 1 bit apart: the same picture
+    [x, y] = on_arc(0.99, 2, seed=5)
+    lib.add("chessboard_1.jpg", x, phash=0)
+    lib.add("chessboard_2.jpg", y, phash=(1 << 40) - 1)  # 40 bits apart: another picture
+    found = {frozenset(paths(s)): s.verdict for s in lib.find()}
+    assert found == {
+        frozenset({"photo.jpg", "photo_resaved.jpg"}): Verdict.SAME,
+        frozenset({"chessboard_1.jpg", "chessboard_2.jpg"}): Verdict.SIMILAR,
+    }
+
+
+def test_time_window_tightens_similar(lib) -> None:
+    [a, b] = on_arc(0.94, 2)
+    lib.add("burst_1.jpg", a, phash=0, taken="2024-05-01T10:00:00")
+    lib.add("burst_2.jpg", b, phash=-1, taken="2024-05-01T10:00:02")
+    [c, d] = on_arc(0.94, 2, seed=9)
+    lib.add("june.jpg", c, phash=0, taken="2024-06-01T10:00:00")
+    lib.add("july.jpg", d, phash=-1, taken="2024-07-01T10:00:00")
+    sets = lib.find()
+    assert [paths(s) for s in sets] == [{"burst_1.jpg", "burst_2.jpg"}]
+    assert lib.find(settings=DuplicateSettings(similar_window_s=0))  # window off: both pairs
+    assert len(lib.find(settings=DuplicateSettings(similar_window_s=0))) == 2
+
+
+def test_keeper_prefers_resolution_and_says_why(lib) -> None:
+    [v, w] = on_arc(0.995, 2)
+    lib.add("small.jpg", v, phash=1, wh=(1600, 1200), size=900_000)
+    lib.add("large.jpg", w, phash=1, wh=(4032, 3024), size=800_000)
+    [s] = lib.find()
+    assert Path(s.keeper.path).name == "large.jpg"
+    assert s.reason.startswith("largest resolution 4032x3024")
+
+
+def test_protected_folder_is_always_kept(lib) -> None:
+    [v, w] = on_arc(0.995, 2)
+    kept = lib.add("archive/small.jpg", v, phash=1, wh=(800, 600))
+    lib.add("inbox/large.jpg", w, phash=1, wh=(4000, 3000))
+    policy = KeeperPolicy(protected=(str(lib.root / "archive"),))
+    [s] = lib.find(policy=policy)
+    assert s.keeper.path == kept and s.protected == [kept]
+    assert "protected" in s.reason
+    assert s.reclaimable_bytes == 1000  # only the unprotected copy
+
+
+def test_decisions_survive_rename_and_new_photos_still_join(lib) -> None:
+    [a, b, c] = on_arc(0.999, 3)
+    lib.add("a.jpg", a, phash=0, fingerprint="a" * 32)
+    lib.add("b.jpg", b, phash=0, fingerprint="b" * 32)
+    [s] = lib.find()
+    mark(lib.catalog, s, NOT_DUPLICATES)
+    assert lib.find() == []
+    # Rename b.jpg: same content, new path.
+    lib.catalog.remove_paths([str(lib.root / "b.jpg")])
+    lib.add("renamed.jpg", b, phash=0, fingerprint="b" * 32)
+    assert lib.find() == []
+    lib.add("c.jpg", c, phash=0)  # a new photo close to both
+    sets = lib.find()
+    assert sets and all("c.jpg" in paths(s) for s in sets)
+    assert all(not {"a.jpg", "renamed.jpg"} <= paths(s) for s in sets)
+
+
+def test_keep_both_on_exact_copies_sticks(lib) -> None:
+    v = unit(np.ones(DIM))
+    lib.add("x.jpg", v, fingerprint="e" * 32)
+    lib.add("y.jpg", v, fingerprint="e" * 32)
+    [s] = lib.find()
+    mark(lib.catalog, s, KEEP_BOTH)
+    assert lib.find() == []
+    mark(lib.catalog, s, None)
+    assert len(lib.find()) == 1
+
+
+def test_without_a_model_only_exact_sets(lib) -> None:
+    [v, w] = on_arc(0.999, 2)
+    lib.add("a.jpg", v, fingerprint="1" * 32)
+    lib.add("a2.jpg", v, fingerprint="1" * 32)
+    lib.add("b.jpg", w)
+    sets = find_duplicates(lib.catalog, None)
+    assert [s.verdict for s in sets] == [Verdict.EXACT]
+
+
+# -- the pixel check on real photos ---------------------------------------------------------
+
+
+def _reencode(img: Image.Image, fmt: str = "JPEG", **kw: object) -> Image.Image:
+    buf = io.BytesIO()
+    img.save(buf, format=fmt, **kw)
+    return imaging.decode(buf.getvalue(), 256).image
+
+
+def _exif_rotated(img: Image.Image) -> Image.Image:
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buf = io.BytesIO()
+    img.transpose(Image.Transpose.ROTATE_90).save(buf, format="JPEG", exif=exif, quality=90)
+    return imaging.decode(buf.getvalue(), 256).image
+
+
+VARIANTS = {
+    "re-encoded at quality 50": lambda im: _reencode(im, quality=50),
+    "resized to half": lambda im: _reencode(im.resize((im.width // 2, im.height // 2)), quality=85),
+    "cropped 3% each side": lambda im: _reencode(
+        im.crop((int(im.width * 0.03), int(im.height * 0.03), int(im.width * 0.97), int(im.height * 0.97)))
+    ),
+    "saved as WebP": lambda im: _reencode(im, "WEBP", quality=70),
+    "rotated by EXIF": _exif_rotated,
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+@pytest.mark.parametrize("photo", REAL_PHOTOS, ids=lambda p: p.name)
+def test_same_image_variants_pass_the_pixel_check(photo: Path, variant: str) -> None:
+    original = Image.open(photo).convert("RGB")
+    copy = VARIANTS[variant](original)
+    distance = imaging.hash_distance(imaging.perceptual_hash(original), imaging.perceptual_hash(copy))
+    assert distance <= DuplicateSettings().same_max_hash_bits
+
+
+@pytest.mark.parametrize(("a", "b"), LOOKALIKE_PAIRS)
+def test_lookalike_shots_fail_the_pixel_check(a: str, b: str) -> None:
+    ha = imaging.perceptual_hash(Image.open(DATA / a).convert("RGB"))
+    hb = imaging.perceptual_hash(Image.open(DATA / b).convert("RGB"))
+    assert imaging.hash_distance(ha, hb) > DuplicateSettings().same_max_hash_bits

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from photoorg.core.catalog import Catalog, FileRow
+from photoorg.core.grouping import UNSORTED, GroupSettings, cluster_labels, find_similar, group_photos
+from tests.synthetic import clustered
+
+# ARI 1.0 means the groups are exactly the true clusters (noise counted as its own label).
+# 0.95 allows a handful of the 5000-photo case's members to end in Unsorted or vice versa,
+# which a person would not notice; a merged or split group would cost far more.
+MIN_ARI = 0.95
+
+
+@pytest.mark.parametrize(
+    ("n", "clusters"),
+    [(60, 3), (300, 4), (1000, 8), (1000, 40), (5000, 200)],
+    ids=["60 photos", "300 photos", "1k few groups", "1k many groups", "5k"],
+)
+def test_groups_recover_the_true_clusters(n: int, clusters: int) -> None:
+    x, truth = clustered(n, clusters, noise_fraction=0.2, seed=n + clusters)
+    labels, coherence = cluster_labels(x)
+    ari = adjusted_rand_score(truth, labels)
+    print(f"{n} photos, {clusters} clusters: ARI {ari:.3f}, {labels.max() + 1} groups")
+    assert ari >= MIN_ARI
+    assert (coherence > 0.5).all()
+
+
+@pytest.mark.parametrize("n", [200, 1000])
+def test_unrelated_photos_make_no_junk_group(n: int) -> None:
+    """Leftover unrelated photos must stay Unsorted, not become one big group."""
+    x, truth = clustered(n, 10, noise_fraction=0.2, seed=7)
+    labels, _ = cluster_labels(x)
+    noise_grouped = int(((truth == -1) & (labels != UNSORTED)).sum())
+    assert noise_grouped <= 0.02 * (truth == -1).sum()
+
+
+def test_only_noise_gives_only_unsorted() -> None:
+    x, _ = clustered(300, 1, noise_fraction=1.0, seed=3)
+    labels, _ = cluster_labels(x)
+    assert (labels == UNSORTED).all()
+
+
+def test_grouping_is_deterministic() -> None:
+    x, _ = clustered(800, 20, seed=11)
+    assert np.array_equal(cluster_labels(x)[0], cluster_labels(x)[0])
+
+
+def test_tiny_library_is_all_unsorted() -> None:
+    x, _ = clustered(3, 1, noise_fraction=0.0)
+    labels, _ = cluster_labels(x, GroupSettings(min_group_size=5))
+    assert (labels == UNSORTED).all()
+
+
+@pytest.fixture
+def filled(tmp_path: Path):
+    x, truth = clustered(120, 4, noise_fraction=0.25, dim=64, seed=5)
+    cat = Catalog(tmp_path / "c.sqlite3")
+    model = cat.model("m", "m", "r", "fp32", 64)
+    rows, vecs = [], []
+    for k, (v, t) in enumerate(zip(x, truth, strict=True)):
+        folder = f"event_{t}" if t >= 0 else "misc"
+        fp = f"{k:032x}"
+        rows.append(
+            FileRow(
+                f"/photos/{folder}/img_{k:03d}.jpg",
+                1000,
+                k,
+                fp,
+                400,
+                300,
+                "JPEG",
+                f"2023-0{1 + max(t, 0)}-1{k % 10}T12:00:00",
+            )
+        )
+        vecs.append((fp, v))
+    copy = str(Path(rows[0].path).with_name("copy.jpg"))
+    rows.append(FileRow(copy, 1000, 999, rows[0].fingerprint))  # an exact copy
+    cat.write_batch(rows, vecs, model.id)
+    yield cat, model, truth
+    cat.close()
+
+
+def test_group_photos_gives_groups_with_labels_and_unsorted(filled) -> None:
+    cat, model, _ = filled
+    groups = group_photos(cat, model.id, ["/photos"], settings=GroupSettings(dims=16))
+    *real, unsorted = groups
+    assert unsorted.id == UNSORTED and unsorted.label == "Unsorted"
+    assert len(real) == 4
+    assert sum(g.size for g in groups) == 121  # nobody dropped, the copy included
+    for g in real:
+        folders = {Path(p.path).parent.name for p in g.photos}
+        assert len(folders) == 1 and g.label.startswith(folders.pop())
+        assert len(g.representatives) == 4 and g.date_range is not None
+    copy_group = next(g for g in groups if any(p.path.endswith("copy.jpg") for p in g.photos))
+    original = next(g for g in groups if any(p.path.endswith("img_000.jpg") for p in g.photos))
+    assert copy_group is original
+
+
+def test_find_similar_returns_nearest_first(filled) -> None:
+    cat, model, truth = filled
+    first_of_event_2 = int(np.flatnonzero(truth == 2)[0])
+    path = next(p.path for p in cat.photos() if p.fingerprint == f"{first_of_event_2:032x}")
+    result = find_similar(cat, model.id, path, k=5)
+    assert len(result) == 5
+    sims = [s for _, s in result]
+    assert sims == sorted(sims, reverse=True)
+    assert all(Path(p.path).parent.name == "event_2" for p, _ in result)
+    assert path not in [p.path for p, _ in result]
+    with pytest.raises(KeyError):
+        find_similar(cat, model.id, "/photos/nope.jpg")
