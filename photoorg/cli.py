@@ -124,7 +124,95 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--json", action="store_true", help="print the table as JSON")
     _embedding_options(bench)
+    groups = sub.add_parser(
+        "groups",
+        help="show the photos sorted into groups of similar photos",
+        description="Bring the catalog up to date for the folders, then group "
+        "their photos by what they show (HDBSCAN over the DINOv2 "
+        "vectors). Photos that fit no group are listed as Unsorted.",
+    )
+    _common(groups, suppress=True)
+    groups.add_argument("folders", nargs="+", metavar="DIR")
+    groups.add_argument(
+        "--min-group-size", type=int, default=5, metavar="N", help="smallest group worth showing (default 5)"
+    )
+    groups.add_argument(
+        "--method",
+        choices=("eom", "leaf"),
+        default="eom",
+        help="eom: fewer, broader groups (default); leaf: more, finer groups",
+    )
+    groups.add_argument("--members", action="store_true", help="list every photo of every group")
+    groups.add_argument("--json", action="store_true", help="print JSON")
+    _embedding_options(groups)
+
+    dups = sub.add_parser(
+        "duplicates",
+        help="find duplicate photos and suggest which copy to keep",
+        description="Bring the catalog up to date for the folders, then list "
+        "duplicate sets: exact copies, the same image saved again, "
+        "and similar shots, each with the copy to keep and why.",
+    )
+    _common(dups, suppress=True)
+    dups.add_argument("folders", nargs="+", metavar="DIR")
+    dups.add_argument(
+        "--verdict",
+        action="append",
+        choices=[v.value for v in _verdicts()],
+        help="only these kinds of set (repeatable; default: all)",
+    )
+    dups.add_argument(
+        "--same-threshold",
+        type=float,
+        default=0.98,
+        metavar="COS",
+        help="embedding similarity for 'same image' (default 0.98)",
+    )
+    dups.add_argument(
+        "--similar-threshold",
+        type=float,
+        default=0.93,
+        metavar="COS",
+        help="embedding similarity for 'similar' (default 0.93)",
+    )
+    dups.add_argument(
+        "--protect",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a reference folder: its photos are always kept (repeatable)",
+    )
+    dups.add_argument(
+        "--prefer",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="prefer keeping photos in this folder when all else is equal",
+    )
+    dups.add_argument("--json", action="store_true", help="print JSON")
+    _embedding_options(dups)
+
+    similar = sub.add_parser("similar", help="find the photos most like a given photo")
+    _common(similar, suppress=True)
+    similar.add_argument("photo", metavar="PHOTO")
+    similar.add_argument("-k", type=int, default=10, metavar="N", help="how many (default 10)")
+    similar.add_argument(
+        "--in",
+        dest="folders",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="search only photos under DIR (repeatable; default: the whole catalog)",
+    )
+    similar.add_argument("--json", action="store_true", help="print JSON")
+    _embedding_options(similar)
     return parser
+
+
+def _verdicts():
+    from photoorg.core.duplicates import Verdict
+
+    return list(Verdict)
 
 
 def setup_logging(where: Locations, verbose: bool) -> None:
@@ -310,6 +398,128 @@ def _print_summary(s, where: Locations) -> None:
     print(f"Catalog: {where.catalog}", file=out)
 
 
+def _bring_up_to_date(args: argparse.Namespace, where: Locations, catalog, roots: Sequence[str]):
+    """The incremental scan the set commands run first; returns (summary, model id or None)."""
+    from photoorg.core.pipeline import run_scan
+
+    bar = ProgressBar()
+    try:
+        summary = run_scan(
+            roots,
+            catalog,
+            _make_embedder(args, where),
+            progress=Progress(on_change=bar),
+            decode_workers=args.workers,
+        )
+    finally:
+        bar.close()
+    new = summary.embedded + summary.reused
+    note = f" ({new} new or changed)" if new else ""
+    photos = "photo" if summary.seen == 1 else "photos"
+    print(
+        f"Catalog up to date: {summary.seen} {photos}{note}, {len(summary.failures)} unreadable.",
+        file=sys.stderr,
+    )
+    model = catalog.find_model(summary.model_key) if summary.model_key else None
+    return summary, (model.id if model else None)
+
+
+def cmd_groups(args: argparse.Namespace, where: Locations) -> int:
+    from photoorg import report
+    from photoorg.core.catalog import Catalog
+    from photoorg.core.grouping import GroupSettings, group_photos
+
+    if (problem := _check_folders(args.folders)) is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    settings = GroupSettings(min_group_size=args.min_group_size, method=args.method)
+    with Catalog(where.catalog) as catalog:
+        summary, model_id = _bring_up_to_date(args, where, catalog, args.folders)
+        if model_id is None:
+            print(
+                f"photoorg: cannot group photos without the model. {summary.model_error or ''}",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        roots = [os.path.abspath(f) for f in args.folders]
+        groups = group_photos(catalog, model_id, roots, settings=settings)
+    if args.json:
+        print(json.dumps(report.groups_json(groups), indent=2))
+    else:
+        print(report.groups_text(groups, args.members))
+    return EXIT_OK
+
+
+def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
+    from photoorg import report
+    from photoorg.core.catalog import Catalog
+    from photoorg.core.duplicates import DuplicateSettings, Verdict, find_duplicates
+    from photoorg.core.keeper import KeeperPolicy
+
+    if (problem := _check_folders(args.folders + args.protect + args.prefer)) is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        settings = DuplicateSettings(
+            same_threshold=args.same_threshold, similar_threshold=args.similar_threshold
+        )
+    except ValueError as exc:
+        print(f"photoorg: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    policy = KeeperPolicy(
+        protected=tuple(os.path.abspath(p) for p in args.protect),
+        preferred=tuple(os.path.abspath(p) for p in args.prefer),
+    )
+    verdicts = [Verdict(v) for v in args.verdict] if args.verdict else list(Verdict)
+    with Catalog(where.catalog) as catalog:
+        summary, model_id = _bring_up_to_date(args, where, catalog, args.folders)
+        if model_id is None:
+            print(
+                f"Without the model only exact copies can be found. {summary.model_error or ''}",
+                file=sys.stderr,
+            )
+        roots = [os.path.abspath(f) for f in args.folders]
+        sets = find_duplicates(catalog, model_id, roots, settings=settings, policy=policy, verdicts=verdicts)
+    if args.json:
+        print(json.dumps(report.duplicates_json(sets), indent=2))
+    else:
+        print(report.duplicates_text(sets))
+    return EXIT_OK if model_id is not None or verdicts == [Verdict.EXACT] else EXIT_FAILED
+
+
+def cmd_similar(args: argparse.Namespace, where: Locations) -> int:
+    from photoorg import report
+    from photoorg.core.catalog import Catalog
+    from photoorg.core.grouping import find_similar
+
+    target = os.path.abspath(args.photo)
+    if not os.path.isfile(target):
+        print(f"photoorg: no such photo: {args.photo}", file=sys.stderr)
+        return EXIT_USAGE
+    if (problem := _check_folders(args.folders)) is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    with Catalog(where.catalog) as catalog:
+        summary, model_id = _bring_up_to_date(args, where, catalog, [target, *args.folders])
+        failure = next((f.reason for f in summary.failures if f.path == target), None)
+        if failure:
+            print(f"photoorg: cannot read {args.photo}: {failure}", file=sys.stderr)
+            return EXIT_FAILED
+        if model_id is None:
+            print(
+                f"photoorg: cannot compare photos without the model. {summary.model_error or ''}",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        roots = [os.path.abspath(f) for f in args.folders] or None
+        result = find_similar(catalog, model_id, target, args.k, roots)
+    if args.json:
+        print(json.dumps(report.similar_json(target, result), indent=2))
+    else:
+        print(report.similar_text(target, result))
+    return EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace, where: Locations) -> int:
     from photoorg import bench
 
@@ -337,7 +547,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--batch-size must be at least 1")
     where = locations(args.home)
     setup_logging(where, args.verbose)
-    commands = {"scan": cmd_scan, "bench": cmd_bench}
+    commands = {
+        "scan": cmd_scan,
+        "bench": cmd_bench,
+        "groups": cmd_groups,
+        "duplicates": cmd_duplicates,
+        "similar": cmd_similar,
+    }
     try:
         return commands.get(args.command, cmd_app)(args, where)
     except PhotoorgError as exc:

@@ -67,3 +67,47 @@ def test_no_command_says_how_to_start(tmp_path) -> None:
     result = photoorg("--home", tmp_path / "h3")
     assert result.returncode == 0
     assert "photoorg scan" in result.stdout
+
+
+def test_duplicates_groups_and_similar(library, tiny_model, tmp_path) -> None:
+    import shutil
+
+    from PIL import Image
+
+    shutil.copy(library / "2023" / "img_000.jpg", library / "copy_of_000.jpg")
+    original = Image.open(library / "2023" / "img_001.jpg")
+    original.resize((160, 120)).save(library / "img_001_small.jpg", quality=85)
+    home = tmp_path / "h4"
+
+    dups = photoorg("--home", home, "--model", tiny_model, "duplicates", library, "--json")
+    assert dups.returncode == 0, dups.stderr
+    sets = json.loads(dups.stdout)
+    exact = [s for s in sets if s["verdict"] == "exact"]
+    assert len(exact) == 1
+    assert {Path(p["path"]).name for p in exact[0]["photos"]} == {"img_000.jpg", "copy_of_000.jpg"}
+    resaved = [
+        s for s in sets if {Path(p["path"]).name for p in s["photos"]} >= {"img_001.jpg", "img_001_small.jpg"}
+    ]
+    assert resaved and resaved[0]["verdict"] == "same"
+    assert Path(resaved[0]["keeper"]).name == "img_001.jpg"
+    assert "largest resolution 320x240" in resaved[0]["reason"]
+    for s in sets:
+        assert sum(p["keep"] for p in s["photos"]) == 1  # one keeper, nothing protected here
+    text = photoorg("--home", home, "--model", tiny_model, "duplicates", library)
+    assert text.returncode == 0 and "KEEP" in text.stdout and "why:" in text.stdout
+
+    groups = photoorg(
+        "--home", home, "--model", tiny_model, "groups", library, "--json", "--min-group-size", "3"
+    )
+    assert groups.returncode == 0, groups.stderr
+    listed = [p for g in json.loads(groups.stdout) for p in g["photos"]]
+    assert sorted(listed) == sorted(str(p) for p in library.rglob("*.*"))  # each photo once
+    assert json.loads(groups.stdout)[-1]["id"] == "unsorted"
+
+    target = library / "2023" / "img_000.jpg"
+    similar = photoorg("--home", home, "--model", tiny_model, "similar", target, "-k", "4", "--json")
+    assert similar.returncode == 0, similar.stderr
+    found = json.loads(similar.stdout)["similar"]
+    assert len(found) == 4 and str(target) not in [f["path"] for f in found]
+    assert Path(found[0]["path"]).name == "copy_of_000.jpg" and found[0]["similarity"] > 0.9999
+    assert [f["similarity"] for f in found] == sorted((f["similarity"] for f in found), reverse=True)

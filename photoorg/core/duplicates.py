@@ -3,8 +3,9 @@
 1. **Exact**: identical file content (same fingerprint), whatever the name or folder.
 2. **Same image**: different files of the same picture (re-encoded, resized, re-saved, rotated
    by EXIF, lightly cropped): embeddings nearly identical (``same_threshold``) *and* a pixel
-   check on the upright picture (perceptual hashes within ``same_max_hash_bits``), so that
-   look-alikes (two shots of a chessboard) are not called the same image.
+   check on the upright picture (perceptual hashes within ``same_max_hash_bits``, aspect
+   ratios within ``same_max_aspect_change``), so that look-alikes (two shots of a
+   chessboard) are not called the same image.
 3. **Similar**: burst shots and near-identical scenes (``similar_threshold``); when both
    photos have an EXIF date taken further apart than ``similar_window_s``, the bar rises to
    ``similar_outside_window``.
@@ -57,6 +58,7 @@ class DuplicateSettings:
     same_threshold: float = 0.98
     similar_threshold: float = 0.93
     same_max_hash_bits: int = 12
+    same_max_aspect_change: float = 0.1  # a light crop changes the aspect ratio a little
     similar_window_s: float = 600.0
     similar_outside_window: float = 0.96
 
@@ -247,6 +249,10 @@ def find_duplicates(
 def _pixels_match(a: PhotoInfo, b: PhotoInfo, settings: DuplicateSettings) -> bool:
     if a.phash is None or b.phash is None:
         return False  # no pixel evidence: not confirmed as the same image
+    if a.width and a.height and b.width and b.height:
+        ra, rb = a.width / a.height, b.width / b.height
+        if abs(ra - rb) / min(ra, rb) > settings.same_max_aspect_change:
+            return False  # a different frame, not a re-save or light crop
     return hash_distance(a.phash, b.phash) <= settings.same_max_hash_bits
 
 

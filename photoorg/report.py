@@ -1,0 +1,135 @@
+"""Text and JSON renderings of groups, duplicate sets and similar photos, for the CLI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from photoorg.core.catalog import PhotoInfo
+from photoorg.core.duplicates import DuplicateSet, Verdict
+from photoorg.core.grouping import UNSORTED, Group
+
+VERDICT_NAMES = {Verdict.EXACT: "exact copies", Verdict.SAME: "same image", Verdict.SIMILAR: "similar"}
+
+
+def human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    raise AssertionError  # pragma: no cover
+
+
+def photo_dict(p: PhotoInfo) -> dict[str, object]:
+    return {
+        "path": p.path,
+        "size": p.size,
+        "width": p.width,
+        "height": p.height,
+        "format": p.format,
+        "taken": p.taken,
+        "camera": p.camera,
+    }
+
+
+def _dims(p: PhotoInfo) -> str:
+    return f"{p.width}x{p.height}" if p.width and p.height else "?"
+
+
+# -- groups ---------------------------------------------------------------------------------
+def groups_json(groups: Sequence[Group]) -> list[dict[str, object]]:
+    return [
+        {
+            "id": g.id if g.id != UNSORTED else "unsorted",
+            "label": g.label,
+            "size": g.size,
+            "coherence": round(g.coherence, 4),
+            "date_range": list(g.date_range) if g.date_range else None,
+            "folder": g.common_folder,
+            "representatives": [p.path for p in g.representatives],
+            "photos": [p.path for p in g.photos],
+        }
+        for g in groups
+    ]
+
+
+def groups_text(groups: Sequence[Group], members: bool) -> str:
+    real = [g for g in groups if g.id != UNSORTED]
+    unsorted = next((g for g in groups if g.id == UNSORTED), None)
+    total = sum(g.size for g in groups)
+    lines = [
+        f"{len(real)} groups of similar photos, {unsorted.size if unsorted else 0} unsorted, "
+        f"{total} photos in all",
+        "",
+    ]
+    for g in real:
+        lines.append(f"Group {g.id + 1}: {g.label}  ({g.size} photos)")
+        shown = g.photos if members else g.representatives
+        lines.extend(f"    {p.path}" for p in shown)
+        if not members and g.size > len(shown):
+            lines.append(f"    ... and {g.size - len(shown)} more (--members lists all)")
+    if unsorted and unsorted.size:
+        lines.append(f"Unsorted: {unsorted.size} photos that fit no group")
+        if members:
+            lines.extend(f"    {p.path}" for p in unsorted.photos)
+    return "\n".join(lines)
+
+
+# -- duplicates -----------------------------------------------------------------------------
+def duplicates_json(sets: Sequence[DuplicateSet]) -> list[dict[str, object]]:
+    return [
+        {
+            "id": s.id,
+            "verdict": s.verdict.value,
+            "weakest_similarity": s.weakest,
+            "keeper": s.keeper.path,
+            "reason": s.reason,
+            "reclaimable_bytes": s.reclaimable_bytes,
+            "photos": [
+                {**photo_dict(p), "keep": k == 0 or p.path in s.protected, "protected": p.path in s.protected}
+                for k, p in enumerate(s.photos)
+            ],
+        }
+        for s in sets
+    ]
+
+
+def duplicates_text(sets: Sequence[DuplicateSet]) -> str:
+    if not sets:
+        return "No duplicates found."
+    counts = {v: sum(1 for s in sets if s.verdict is v) for v in Verdict}
+    freed = sum(s.reclaimable_bytes for s in sets)
+    lines = [
+        f"{len(sets)} duplicate sets: {counts[Verdict.EXACT]} exact, {counts[Verdict.SAME]} same image,"
+        f" {counts[Verdict.SIMILAR]} similar. Removing all but the keepers would free {human_bytes(freed)}.",
+        "",
+    ]
+    width = max(len(p.path) for s in sets for p in s.photos)
+    for s in sets:
+        weakest = "" if s.verdict is Verdict.EXACT else f", weakest similarity {s.weakest:.3f}"
+        lines.append(f"Set {s.id}: {VERDICT_NAMES[s.verdict]}, {len(s.photos)} photos{weakest}")
+        for k, p in enumerate(s.photos):
+            tag = "KEEP" if k == 0 else ("kept" if p.path in s.protected else "    ")
+            taken = (p.taken or "")[:10]
+            lines.append(f"  {tag} {p.path:<{width}}  {_dims(p):>10}  {human_bytes(p.size):>9}  {taken}")
+        lines.append(f"       why: {s.reason}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+# -- similar --------------------------------------------------------------------------------
+def similar_json(target: str, result: Sequence[tuple[PhotoInfo, float]]) -> dict[str, object]:
+    return {"photo": target, "similar": [{**photo_dict(p), "similarity": round(s, 4)} for p, s in result]}
+
+
+def similar_text(target: str, result: Sequence[tuple[PhotoInfo, float]]) -> str:
+    lines = [f"Photos most like {target}:"]
+    lines.extend(f"  {s:.3f}  {p.path}" for p, s in result)
+    if not result:
+        lines.append("  (no other photos in the catalog)")
+    return "\n".join(lines)
+
+
+def folder_of(path: str) -> str:
+    return os.path.dirname(path)
