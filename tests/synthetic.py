@@ -24,10 +24,13 @@ def clustered(
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     labels = np.concatenate([np.arange(n_clustered) % clusters, np.full(n_noise, -1)])
     rng.shuffle(labels)
-    x = rng.standard_normal((n, dim), dtype=np.float32)
-    x *= spread / np.sqrt(dim)
-    member = labels >= 0
-    x[member] += centres[labels[member]]
-    x[~member] *= np.sqrt(dim) / spread  # plain random directions
-    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    x = np.empty((n, dim), dtype=np.float32)
+    for a in range(0, n, 8192):  # in slices, so a 100k set needs no full-size temporaries
+        part = rng.standard_normal((min(8192, n - a), dim), dtype=np.float32)
+        lab = labels[a : a + len(part)]
+        member = lab >= 0
+        part[member] *= spread / np.sqrt(dim)
+        part[member] += centres[lab[member]]  # noise rows stay plain random directions
+        part /= np.linalg.norm(part, axis=1, keepdims=True)
+        x[a : a + len(part)] = part
     return x, labels

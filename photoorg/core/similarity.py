@@ -20,6 +20,7 @@ TILE = 4096
 PROJECT_ABOVE = 16_000
 PROJECTED_DIMS = 128
 _EPS = 1e-4  # float32 rounding margin, so the bound stays a bound
+_CHUNK = 16_384  # candidates checked at once
 
 
 def _projection(x: np.ndarray, dims: int, sample: int = 20_000, seed: int = 0) -> np.ndarray:
@@ -55,25 +56,48 @@ def pairs_above(
         left = torch.from_numpy(np.hstack([y, -half_q, ones]))
         right = torch.from_numpy(np.hstack([y, ones, -half_q]))
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    budget = TILE * TILE // 64  # candidates worth checking one by one, per tile
+    # Tile results go into buffers allocated once: allocating and freeing tens of MB per tile
+    # makes glibc's heap grow (its mmap threshold adapts upwards), to gigabytes at 100k photos.
+    product = torch.empty(TILE * TILE)
+    mask = torch.empty(TILE * TILE, dtype=torch.bool)
+
+    def tile(
+        left_rows: torch.Tensor, right_rows: torch.Tensor, at_least: float
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        shape = (len(left_rows), len(right_rows))
+        out = product[: shape[0] * shape[1]].view(shape)
+        torch.mm(left_rows, right_rows.T, out=out)
+        passed = mask[: shape[0] * shape[1]].view(shape)
+        torch.ge(out, at_least, out=passed)
+        return out, passed
+
+    # Checking a candidate gathers two full rows; past this many per tile, the plain product
+    # of the tile is cheaper (and needs no gathered copies in memory).
+    budget = TILE * TILE // 256
     progress.start_stage("Comparing photos", len(tiles) * (len(tiles) + 1) // 2)
     with torch.inference_mode():
         for ti, (a, b) in enumerate(tiles):
             for c, d in tiles[ti:]:
                 hits = None
                 if project:
-                    bound = left[a:b] @ right[c:d].T
-                    cand = (bound >= threshold - 1.0 - _EPS).nonzero()
-                    if len(cand) <= budget:
+                    _, passed = tile(left[a:b], right[c:d], threshold - 1.0 - _EPS)
+                    if int(passed.count_nonzero()) <= budget:
+                        cand = passed.nonzero()
                         ii = cand[:, 0] + a
                         jj = cand[:, 1] + c
                         keep = jj > ii
                         ii, jj = ii[keep], jj[keep]
-                        sims = (xt[ii] * xt[jj]).sum(dim=1)
+                        sims = torch.cat(
+                            [
+                                (xt[ii[k : k + _CHUNK]] * xt[jj[k : k + _CHUNK]]).sum(dim=1)
+                                for k in range(0, len(ii), _CHUNK)
+                            ]
+                            or [torch.zeros(0)]
+                        )
                         hits = (ii, jj, sims)
                 if hits is None:
-                    s = xt[a:b] @ xt[c:d].T
-                    cand = (s >= threshold).nonzero()
+                    s, passed = tile(xt[a:b], xt[c:d], threshold)
+                    cand = passed.nonzero()
                     ii, jj = cand[:, 0], cand[:, 1]
                     sims = s[ii, jj]
                     ii, jj = ii + a, jj + c
