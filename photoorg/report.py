@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.duplicates import DuplicateSet, Verdict
 from photoorg.core.grouping import UNSORTED, Group
+from photoorg.core.keeper import human_bytes
 
 VERDICT_NAMES = {Verdict.EXACT: "exact copies", Verdict.SAME: "same image", Verdict.SIMILAR: "similar"}
-
-
-def human_bytes(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size < 1000 or unit == "TB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    raise AssertionError  # pragma: no cover
 
 
 def photo_dict(p: PhotoInfo) -> dict[str, object]:
@@ -129,7 +120,3 @@ def similar_text(target: str, result: Sequence[tuple[PhotoInfo, float]]) -> str:
     if not result:
         lines.append("  (no other photos in the catalog)")
     return "\n".join(lines)
-
-
-def folder_of(path: str) -> str:
-    return os.path.dirname(path)

@@ -46,13 +46,14 @@ class KeeperPolicy:
         return bool(self.protected) and is_under(photo.path, self.protected)
 
 
-def _human_size(n: int) -> str:
+def human_bytes(n: int) -> str:
+    """A file size as a person reads it: 812 B, 3.4 MB."""
     size = float(n)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1000
-    return f"{n} bytes"  # pragma: no cover
+    raise AssertionError  # pragma: no cover
 
 
 def _taken_key(p: PhotoInfo) -> float:
@@ -82,8 +83,8 @@ _RULES: dict[str, _Rule] = {
     "file_size": (
         lambda p, pol: -p.size,
         lambda k, o, pol: (
-            f"same resolution, largest file ({_human_size(k.size)}); the others are "
-            f"smaller re-saves (next: {_human_size(o.size)})"
+            f"same resolution, largest file ({human_bytes(k.size)}); the others are "
+            f"smaller re-saves (next: {human_bytes(o.size)})"
         ),
     ),
     "format": (
