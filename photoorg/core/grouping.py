@@ -16,6 +16,7 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -27,6 +28,9 @@ log = logging.getLogger(__name__)
 
 UNSORTED = -1
 REPRESENTATIVES = 4
+#: Above this many photos HDBSCAN runs on an exact k-nearest-neighbour graph (see _knn_graph).
+SPARSE_ABOVE = 20_000
+KNN = 15
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,71 @@ def _project(x: np.ndarray, dims: int) -> np.ndarray:
     return (centred @ vecs[:, ::-1][:, :dims]).astype(np.float64)
 
 
+def _knn_graph(z: np.ndarray, progress: Progress, k: int = KNN) -> Any:
+    """Sparse graph of each point's ``k`` nearest neighbours (exact, tiled), made connected.
+
+    HDBSCAN's tree-based search slows down sharply past ~20k points in 32 dimensions; from a
+    k-NN graph it builds the minimum spanning tree of the sparse graph instead (its
+    ``metric="precomputed"`` path), which gives the same hierarchy wherever the tree's edges
+    are among the k nearest neighbours, as they are inside groups. Separate components are
+    joined by the shortest edge found from a sample of each component's members.
+    """
+    import scipy.sparse as sp
+    import torch
+
+    n = len(z)
+    zt = torch.from_numpy(np.ascontiguousarray(z))
+    sq = (zt * zt).sum(dim=1)
+    idx = np.empty((n, k), np.int64)
+    dist = np.empty((n, k), np.float32)
+    rows, cols = 2048, 16384
+    buf = torch.empty(rows * cols)
+    with torch.inference_mode():
+        for a in range(0, n, rows):
+            b = min(a + rows, n)
+            best_d: torch.Tensor | None = None
+            best_i: torch.Tensor | None = None
+            for c in range(0, n, cols):
+                d = min(c + cols, n)
+                out = buf[: (b - a) * (d - c)].view(b - a, d - c)
+                torch.mm(zt[a:b], zt[c:d].T, out=out)
+                out.mul_(-2).add_(sq[a:b, None]).add_(sq[None, c:d])  # squared distances
+                if a < d and c < b:
+                    own = torch.arange(max(a, c), min(b, d))
+                    out[own - a, own - c] = float("inf")  # a photo is not its own neighbour
+                vals, ind = torch.topk(out, min(k, d - c), largest=False, sorted=False)
+                ind += c
+                if best_d is None or best_i is None:
+                    best_d, best_i = vals, ind
+                else:
+                    both_d, both_i = torch.cat([best_d, vals], 1), torch.cat([best_i, ind], 1)
+                    best_d, pick = torch.topk(both_d, k, largest=False, sorted=False)
+                    best_i = torch.gather(both_i, 1, pick)
+            assert best_d is not None and best_i is not None
+            idx[a:b] = best_i.numpy()
+            dist[a:b] = best_d.clamp(min=0).sqrt().numpy()
+            progress.check()
+        graph = sp.csr_matrix((dist.ravel() + 1e-9, (np.repeat(np.arange(n), k), idx.ravel())), shape=(n, n))
+        graph = graph.maximum(graph.T).tocsr()
+        count, comp = sp.csgraph.connected_components(graph, directed=False)
+        while count > 1:
+            links_i, links_j, links_d = [], [], []
+            comp_t = torch.from_numpy(comp)
+            for c in range(count):
+                members = np.flatnonzero(comp == c)[:32]
+                d2 = sq[members, None] + sq[None, :] - 2 * zt[members] @ zt.T
+                d2[:, comp_t == c] = float("inf")
+                vals, nearest_ = d2.min(dim=1)
+                m = int(torch.argmin(vals))
+                links_i.append(int(members[m]))
+                links_j.append(int(nearest_[m]))
+                links_d.append(float(vals[m].clamp(min=0).sqrt()) + 1e-9)
+            links = sp.csr_matrix((links_d, (links_i, links_j)), shape=(n, n))
+            graph = graph.maximum(links).maximum(links.T).tocsr()
+            count, comp = sp.csgraph.connected_components(graph, directed=False)
+    return graph
+
+
 def cluster_labels(
     x: np.ndarray,
     settings: GroupSettings = GroupSettings(),
@@ -118,8 +187,9 @@ def cluster_labels(
         min_cluster_size=settings.min_group_size,
         cluster_selection_method=settings.method,
         core_dist_n_jobs=1,
+        metric="precomputed" if n > SPARSE_ABOVE else "euclidean",
     )
-    raw = clusterer.fit_predict(z)
+    raw = clusterer.fit_predict(_knn_graph(z.astype(np.float32), progress) if n > SPARSE_ABOVE else z)
     progress.check()
     background = _mean_pair_similarity(x)
     labels = np.full(n, UNSORTED)

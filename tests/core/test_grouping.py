@@ -113,3 +113,16 @@ def test_find_similar_returns_nearest_first(filled) -> None:
     assert path not in [p.path for p, _ in result]
     with pytest.raises(KeyError):
         find_similar(cat, model.id, "/photos/nope.jpg")
+
+
+def test_large_library_path_groups_as_well(monkeypatch) -> None:
+    """Past SPARSE_ABOVE photos, HDBSCAN runs on a k-NN graph; forced here on a small set."""
+    from photoorg.core import grouping
+
+    x, truth = clustered(2000, 40, noise_fraction=0.2, seed=21)
+    dense, _ = cluster_labels(x)
+    monkeypatch.setattr(grouping, "SPARSE_ABOVE", 0)
+    sparse, _ = cluster_labels(x)
+    assert adjusted_rand_score(truth, sparse) >= MIN_ARI
+    assert adjusted_rand_score(dense, sparse) >= MIN_ARI
+    assert np.array_equal(sparse, cluster_labels(x)[0])  # deterministic too
