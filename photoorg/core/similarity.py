@@ -75,11 +75,15 @@ def pairs_above(
     # of the tile is cheaper (and needs no gathered copies in memory).
     budget = TILE * TILE // 256
     progress.start_stage("Comparing photos", len(tiles) * (len(tiles) + 1) // 2)
+    tried = failed = 0
     with torch.inference_mode():
         for ti, (a, b) in enumerate(tiles):
             for c, d in tiles[ti:]:
                 hits = None
+                if project and tried >= 8 and failed > tried // 2:
+                    project = False  # the bound does not prune this library: skip its cost
                 if project:
+                    tried += 1
                     _, passed = tile(left[a:b], right[c:d], threshold - 1.0 - _EPS)
                     if int(passed.count_nonzero()) <= budget:
                         cand = passed.nonzero()
@@ -95,6 +99,8 @@ def pairs_above(
                             or [torch.zeros(0)]
                         )
                         hits = (ii, jj, sims)
+                    else:
+                        failed += 1
                 if hits is None:
                     s, passed = tile(xt[a:b], xt[c:d], threshold)
                     cand = passed.nonzero()

@@ -33,6 +33,7 @@ def one(n: int, only: str | None) -> dict[str, object]:
     src, dst = rng.integers(0, n, k), rng.choice(n, k, replace=False)
     x[dst] = x[src] + rng.standard_normal((k, x.shape[1]), dtype=np.float32) * 0.005
     x /= np.linalg.norm(x, axis=1, keepdims=True)
+    truth[dst] = truth[src]  # a planted copy belongs where its original is
     result: dict[str, object] = {"photos": n}
     if only in (None, "duplicates"):
         t = time.perf_counter()

@@ -1,0 +1,125 @@
+"""A corpus of bad and unusual inputs: every scan completes, and every file is either embedded
+correctly or listed with a clear reason."""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from photoorg.core.catalog import Catalog
+from photoorg.core.embedder import Embedder
+from photoorg.core.paths import locations
+from photoorg.core.pipeline import STAGE_EMBED, run_scan
+from photoorg.core.progress import Progress
+from tests.conftest import DATA, make_photo
+
+
+def _png_with_bad_exif(path: Path) -> None:
+    """A valid PNG whose eXIf chunk is garbage."""
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 200, 30)).save(buf, "PNG")
+    data = buf.getvalue()
+    body = b"MM\x00\x2a\xff\xff\xff\xff garbage"
+    chunk = struct.pack(">I", len(body)) + b"eXIf" + body
+    chunk += struct.pack(">I", zlib.crc32(b"eXIf" + body) & 0xFFFFFFFF)
+    iend = data.rindex(b"IEND") - 4
+    path.write_bytes(data[:iend] + chunk + data[iend:])
+
+
+def build_corpus(root: Path) -> dict[str, str]:
+    """Write the corpus; returns {file name: 'ok' or a word its failure reason must contain}."""
+    root.mkdir(parents=True)
+    expect: dict[str, str] = {}
+    rocket = (DATA / "rocket.jpg").read_bytes()
+
+    (root / "truncated.jpg").write_bytes(rocket[: len(rocket) // 2])
+    expect["truncated.jpg"] = "truncated"
+    (root / "empty.jpg").write_bytes(b"")
+    expect["empty.jpg"] = "empty"
+    (root / "notes.jpg").write_text("not a photo at all\n")
+    expect["notes.jpg"] = "not a photo"
+    Image.new("1", (20_000, 20_000)).save(root / "bomb.png")
+    expect["bomb.png"] = "too large"
+    Image.new("RGB", (1, 1), (255, 0, 0)).save(root / "one_pixel.png")
+    expect["one_pixel.png"] = "ok"
+    Image.new("CMYK", (80, 60), (0, 200, 200, 0)).save(root / "cmyk.jpg")
+    expect["cmyk.jpg"] = "ok"
+    Image.fromarray(np.linspace(0, 65535, 80 * 60, dtype=np.uint16).reshape(60, 80)).save(root / "16bit.png")
+    expect["16bit.png"] = "ok"
+    pal = Image.new("P", (64, 64), 1)
+    pal.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    pal.save(root / "palette_transparent.png", transparency=0)
+    expect["palette_transparent.png"] = "ok"
+    frames = [Image.new("RGB", (50, 40), c) for c in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
+    frames[0].save(root / "animated.gif", save_all=True, append_images=frames[1:], duration=100)
+    expect["animated.gif"] = "ok"
+    frames[0].save(root / "animated.webp", save_all=True, append_images=frames[1:], duration=100)
+    expect["animated.webp"] = "ok"
+    _png_with_bad_exif(root / "corrupt_exif.png")
+    expect["corrupt_exif.png"] = "ok"
+    for orientation in range(1, 9):
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        make_photo(root / f"orientation_{orientation}.jpg", seed=orientation, exif=exif)
+        expect[f"orientation_{orientation}.jpg"] = "ok"
+    Image.new("RGB", (30_000, 1_000), (90, 120, 200)).save(root / "panorama.jpg", quality=70)
+    expect["panorama.jpg"] = "ok"
+    os.symlink(root, root / "loop")  # a folder that contains itself
+    name = os.fsdecode(b"caf\xe9_latin1.jpg")  # a name that is not valid UTF-8
+    make_photo(root / name, seed=50)
+    expect[name] = "ok"
+    make_photo(root / "deleted_before_decode.jpg", seed=51)
+    expect["deleted_before_decode.jpg"] = "disappeared"
+    return expect
+
+
+@pytest.fixture
+def catalog(photoorg_home: Path):
+    with Catalog(locations().catalog) as cat:
+        yield cat
+
+
+def test_every_bad_input_is_embedded_or_explained(tmp_path, catalog, tiny_model) -> None:
+    root = tmp_path / "corpus"
+    expect = build_corpus(root)
+
+    def delete_one(p: Progress) -> None:  # a file removed between listing and reading
+        if p.stage == STAGE_EMBED and p.done == 0:
+            (root / "deleted_before_decode.jpg").unlink(missing_ok=True)
+
+    summary = run_scan(
+        [root], catalog, Embedder(str(tiny_model), device="cpu"), progress=Progress(on_change=delete_one)
+    )
+    assert not summary.cancelled and summary.ok
+    failed = {Path(f.path).name: f.reason for f in summary.failures}
+    embedded = {Path(p).name for p in catalog.vectors(catalog.models()[0].id)[0]}
+    for name, outcome in expect.items():
+        if outcome == "ok":
+            assert name in embedded, f"{name} should be embedded, failed with {failed.get(name)}"
+        else:
+            assert name in failed, f"{name} should be listed as failed"
+            assert outcome in failed[name], f"{name}: {failed[name]!r} lacks {outcome!r}"
+    assert set(failed) == {n for n, o in expect.items() if o != "ok"}
+    assert summary.seen == len(expect)  # the symlink loop added nothing
+
+
+def test_rotated_copies_share_size_and_vector_direction(tmp_path, catalog, tiny_model) -> None:
+    root = tmp_path / "rot"
+    upright = Image.open(make_photo(tmp_path / "u.png", seed=8, size=(300, 200))).convert("RGB")
+    root.mkdir()
+    upright.save(root / "upright.png")
+    exif = Image.Exif()
+    exif[0x0112] = 8  # "rotate 90 counter-clockwise to view": stored turned clockwise
+    upright.transpose(Image.Transpose.ROTATE_270).save(root / "rotated.png", exif=exif)
+    run_scan([root], catalog, Embedder(str(tiny_model), device="cpu"))
+    _paths, vectors = catalog.vectors(catalog.models()[0].id)
+    rows = {Path(p.path).name: p for p in catalog.photos()}
+    assert (rows["rotated.png"].width, rows["rotated.png"].height) == (300, 200)
+    assert float(vectors[0] @ vectors[1]) > 0.9999
