@@ -120,6 +120,10 @@ def _knn_graph(z: np.ndarray, progress: Progress, k: int = KNN) -> Any:
     n = len(z)
     zt = torch.from_numpy(np.ascontiguousarray(z))
     sq = (zt * zt).sum(dim=1)
+    # One product gives |b|^2 - 2 a.b, which ranks the b's for each a like |a - b|^2 does
+    # (|a|^2 is added back to the k best only).
+    rows_aug = torch.cat([zt, torch.ones(n, 1)], dim=1)
+    cols_aug = torch.cat([-2 * zt, sq[:, None]], dim=1)
     idx = np.empty((n, k), np.int64)
     dist = np.empty((n, k), np.float32)
     rows, cols = 2048, 16384
@@ -132,8 +136,7 @@ def _knn_graph(z: np.ndarray, progress: Progress, k: int = KNN) -> Any:
             for c in range(0, n, cols):
                 d = min(c + cols, n)
                 out = buf[: (b - a) * (d - c)].view(b - a, d - c)
-                torch.mm(zt[a:b], zt[c:d].T, out=out)
-                out.mul_(-2).add_(sq[a:b, None]).add_(sq[None, c:d])  # squared distances
+                torch.mm(rows_aug[a:b], cols_aug[c:d].T, out=out)
                 if a < d and c < b:
                     own = torch.arange(max(a, c), min(b, d))
                     out[own - a, own - c] = float("inf")  # a photo is not its own neighbour
@@ -147,7 +150,7 @@ def _knn_graph(z: np.ndarray, progress: Progress, k: int = KNN) -> Any:
                     best_i = torch.gather(both_i, 1, pick)
             assert best_d is not None and best_i is not None
             idx[a:b] = best_i.numpy()
-            dist[a:b] = best_d.clamp(min=0).sqrt().numpy()
+            dist[a:b] = (best_d + sq[a:b, None]).clamp(min=0).sqrt().numpy()
             progress.check()
         graph = sp.csr_matrix((dist.ravel() + 1e-9, (np.repeat(np.arange(n), k), idx.ravel())), shape=(n, n))
         graph = graph.maximum(graph.T).tocsr()
