@@ -13,16 +13,19 @@ def brute_force(x: np.ndarray, threshold: float) -> set[tuple[int, int]]:
     return set(zip(i.tolist(), j.tolist(), strict=True))
 
 
-@pytest.mark.parametrize("projected", [False, True], ids=["full vectors", "PCA bound first"])
+@pytest.mark.parametrize("int8", [True, False], ids=["int8 test first", "fp32 tiles only"])
 @pytest.mark.parametrize("threshold", [0.93, 0.98])
-def test_pairs_above_has_exact_recall(monkeypatch, projected: bool, threshold: float) -> None:
+def test_pairs_above_has_exact_recall(monkeypatch, int8: bool, threshold: float) -> None:
     x, _ = clustered(3000, 30, seed=4)
     rng = np.random.default_rng(0)
     src, dst = rng.integers(0, 3000, 120), rng.choice(3000, 120, replace=False)
     x[dst] = x[src] + rng.standard_normal((120, x.shape[1]), dtype=np.float32) * 0.006
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     monkeypatch.setattr(similarity, "TILE", 700)  # several tiles, ragged last one
-    monkeypatch.setattr(similarity, "PROJECT_ABOVE", 100 if projected else 10**9)
+    if not int8:
+        import torch
+
+        monkeypatch.delattr(torch, "_int_mm")
     i, j, s = similarity.pairs_above(x, threshold)
     expected = brute_force(x, threshold)
     assert len(expected) > 50
