@@ -16,6 +16,15 @@ _EPS = 1e-4  # float32 rounding margin, so the bound stays a bound
 _CHUNK = 16_384  # candidates checked at once
 
 
+def _int8_products_work(torch) -> bool:
+    """torch._int_mm is private and not built for every CPU: try it once on a small product."""
+    try:
+        a = torch.ones((32, 32), dtype=torch.int8)
+        return bool(torch._int_mm(a, a)[0, 0] == 32)
+    except Exception:
+        return False
+
+
 def pairs_above(
     x: np.ndarray, threshold: float, progress: Progress = NULL_PROGRESS
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -37,7 +46,7 @@ def pairs_above(
     n = len(x)
     tiles = [(a, min(a + TILE, n)) for a in range(0, n, TILE)]
     xt = torch.from_numpy(x)
-    quantised = hasattr(torch, "_int_mm") and n > 1
+    quantised = n > 1 and _int8_products_work(torch)
     if quantised:
         # x = q/127 + e. Then x.y - q_x.q_y/127^2 = (q_x/127).e_y + e_x.(q_y/127) + e_x.e_y,
         # bounded by |q_x/127||e_y| + |e_x||q_y/127| + |e_x||e_y| (Cauchy-Schwarz).
