@@ -189,6 +189,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="prefer keeping photos in this folder when all else is equal",
     )
+    dups.add_argument(
+        "--keeper-rules",
+        metavar="RULES",
+        help="comma-separated order of the rules that pick the copy to keep (default: "
+        "protected,resolution,file_size,format,exif,earliest_taken,preferred_folder,oldest_file)",
+    )
+    dups.add_argument(
+        "--mark",
+        nargs=2,
+        metavar=("SET_ID", "DECISION"),
+        help="remember a decision about a set: not-duplicates, keep-both, or forget; remembered "
+        "by content, so it survives renames, moves and rescans",
+    )
     dups.add_argument("--json", action="store_true", help="print JSON")
     _embedding_options(dups)
 
@@ -466,10 +479,16 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
     except ValueError as exc:
         print(f"photoorg: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    policy = KeeperPolicy(
-        protected=tuple(os.path.abspath(p) for p in args.protect),
-        preferred=tuple(os.path.abspath(p) for p in args.prefer),
-    )
+    try:
+        rules = tuple(r.strip() for r in args.keeper_rules.split(",")) if args.keeper_rules else None
+        policy = KeeperPolicy(
+            protected=tuple(os.path.abspath(p) for p in args.protect),
+            preferred=tuple(os.path.abspath(p) for p in args.prefer),
+            **({"rules": rules} if rules else {}),
+        )
+    except ValueError as exc:
+        print(f"photoorg: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     verdicts = [Verdict(v) for v in args.verdict] if args.verdict else list(Verdict)
     with Catalog(where.catalog) as catalog:
         summary, model_id = _bring_up_to_date(args, where, catalog, args.folders)
@@ -480,11 +499,39 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
             )
         roots = [os.path.abspath(f) for f in args.folders]
         sets = find_duplicates(catalog, model_id, roots, settings=settings, policy=policy, verdicts=verdicts)
+        if args.mark:
+            return _mark_set(catalog, sets, *args.mark)
     if args.json:
         print(json.dumps(report.duplicates_json(sets), indent=2))
     else:
         print(report.duplicates_text(sets))
     return EXIT_OK if model_id is not None or verdicts == [Verdict.EXACT] else EXIT_FAILED
+
+
+def _mark_set(catalog, sets, set_id: str, decision: str) -> int:
+    from photoorg.core.duplicates import mark
+
+    chosen = next((s for s in sets if s.id == set_id), None)
+    if chosen is None:
+        print(
+            f"photoorg: no duplicate set {set_id} among the sets found now; run "
+            "'photoorg duplicates' to see the current set ids.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    mark(catalog, chosen, None if decision == "forget" else decision.replace("-", "_"))
+    what = {
+        "not-duplicates": "are not duplicates",
+        "keep-both": "are all kept",
+        "forget": "are no longer remembered",
+    }[decision]
+    names = ", ".join(os.path.basename(p.path) for p in chosen.photos)
+    print(
+        f"Remembered: the photos of set {set_id} ({names}) {what}."
+        if decision != "forget"
+        else f"Decisions about set {set_id} ({names}) {what}."
+    )
+    return EXIT_OK
 
 
 def cmd_similar(args: argparse.Namespace, where: Locations) -> int:
@@ -545,6 +592,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "batch_size", None) is not None and args.batch_size < 1:
         parser.error("--batch-size must be at least 1")
+    mark = getattr(args, "mark", None)
+    if mark and mark[1] not in ("not-duplicates", "keep-both", "forget"):
+        parser.error("--mark DECISION must be not-duplicates, keep-both or forget")
     where = locations(args.home)
     setup_logging(where, args.verbose)
     commands = {

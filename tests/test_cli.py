@@ -111,3 +111,39 @@ def test_duplicates_groups_and_similar(library, tiny_model, tmp_path) -> None:
     assert len(found) == 4 and str(target) not in [f["path"] for f in found]
     assert Path(found[0]["path"]).name == "copy_of_000.jpg" and found[0]["similarity"] > 0.9999
     assert [f["similarity"] for f in found] == sorted((f["similarity"] for f in found), reverse=True)
+
+
+def test_marking_a_set_not_duplicates_sticks_after_a_rename(library, tiny_model, tmp_path) -> None:
+    import shutil
+
+    shutil.copy(library / "2023" / "img_002.jpg", library / "twin.jpg")
+    home = tmp_path / "h5"
+    base = ("--home", home, "--model", tiny_model, "duplicates", library, "--verdict", "exact")
+    [exact] = json.loads(photoorg(*base, "--json").stdout)
+    marked = photoorg(*base, "--mark", exact["id"], "keep-both")
+    assert marked.returncode == 0, marked.stderr
+    assert "Remembered" in marked.stdout and "twin.jpg" in marked.stdout
+    (library / "twin.jpg").rename(library / "2024" / "twin_renamed.jpg")
+    assert json.loads(photoorg(*base, "--json").stdout) == []
+    wrong = photoorg(*base, "--mark", "nosuchset", "keep-both")
+    assert wrong.returncode == 2 and "no duplicate set" in wrong.stderr
+    bad = photoorg(*base, "--mark", exact["id"], "delete-them")
+    assert bad.returncode == 2
+
+
+def test_keeper_rules_can_be_reordered(library, tiny_model, tmp_path) -> None:
+    import os
+    import shutil
+
+    shutil.copy(library / "2023" / "img_003.jpg", library / "older_copy.jpg")
+    os.utime(library / "older_copy.jpg", (1_000_000_000, 1_000_000_000))
+    home = tmp_path / "h6"
+    base = ("--home", home, "--model", tiny_model, "duplicates", library, "--verdict", "exact", "--json")
+    [default] = json.loads(photoorg(*base).stdout)
+    assert Path(default["keeper"]).name == "older_copy.jpg"  # identical: the oldest file wins
+    [by_folder] = json.loads(
+        photoorg(*base, "--prefer", library / "2023", "--keeper-rules", "preferred_folder,oldest_file").stdout
+    )
+    assert Path(by_folder["keeper"]).name == "img_003.jpg"
+    bad = photoorg(*base, "--keeper-rules", "biggest_smile")
+    assert bad.returncode == 2 and "unknown keeper rules" in bad.stderr
