@@ -205,6 +205,41 @@ def build_parser() -> argparse.ArgumentParser:
     dups.add_argument("--json", action="store_true", help="print JSON")
     _embedding_options(dups)
 
+    for name, helptext in (
+        ("trash", "move photos to the system trash (undo brings them back)"),
+        ("move", "move photos into a folder (never overwrites; undo moves them back)"),
+        ("copy", "copy photos into a folder (never overwrites)"),
+    ):
+        act = sub.add_parser(
+            name,
+            help=helptext,
+            description=helptext[0].upper()
+            + helptext[1:]
+            + ". Each photo is first checked against the catalog: a photo that "
+            "changed since it was scanned is skipped. Every action is journaled.",
+        )
+        _common(act, suppress=True)
+        act.add_argument("paths", nargs="+", metavar="PHOTO")
+        if name != "trash":
+            act.add_argument("--to", required=True, metavar="DIR", help="destination folder")
+        if name != "copy":
+            act.add_argument(
+                "--protect",
+                action="append",
+                default=[],
+                metavar="DIR",
+                help="never touch photos in this folder (repeatable)",
+            )
+        act.add_argument("--dry-run", action="store_true", help="print exactly what would happen, do nothing")
+    undo = sub.add_parser("undo", help="undo the last trash/move/copy, or the one numbered N")
+    _common(undo, suppress=True)
+    undo.add_argument(
+        "batch", nargs="?", type=int, metavar="N", help="an action number from 'photoorg history'"
+    )
+    hist = sub.add_parser("history", help="list the file actions photoorg did, newest first")
+    _common(hist, suppress=True)
+    hist.add_argument("--json", action="store_true", help="print JSON")
+
     similar = sub.add_parser("similar", help="find the photos most like a given photo")
     _common(similar, suppress=True)
     similar.add_argument("photo", metavar="PHOTO")
@@ -567,6 +602,96 @@ def cmd_similar(args: argparse.Namespace, where: Locations) -> int:
     return EXIT_OK
 
 
+def _open_catalog_reconciled(where: Locations):
+    from photoorg.core.actions import reconcile
+    from photoorg.core.catalog import Catalog
+
+    catalog = Catalog(where.catalog)
+    for note in reconcile(catalog):
+        print(f"Note: {note}.", file=sys.stderr)
+    return catalog
+
+
+_VERBS = {"trash": "trashes", "move": "moves", "copy": "copies"}
+
+
+def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
+    from photoorg.core import actions
+
+    action = actions.Action(args.command)
+    folders = [p for p in args.paths if os.path.isdir(p)]
+    if folders:
+        print(
+            f"photoorg: {folders[0]} is a folder; photoorg {_VERBS[action.value]} photos, not folders. "
+            "Name the photos.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    destination = getattr(args, "to", None)
+    protected = [os.path.abspath(p) for p in getattr(args, "protect", [])]
+    with _open_catalog_reconciled(where) as catalog:
+        steps = actions.plan(catalog, action, args.paths, destination, protected)
+        todo = [s for s in steps if s.skip is None]
+        verb = {"trash": "Trash", "move": "Move", "copy": "Copy"}[action.value]
+        for step in steps:
+            if step.skip:
+                print(f"  skip  {step.source}: {step.skip}")
+            elif args.dry_run:
+                where_to = "the trash" if action is actions.Action.TRASH else step.target
+                print(f"  would {action.value}  {step.source} -> {where_to}")
+        if args.dry_run:
+            skipped = len(steps) - len(todo)
+            print(f"Dry run: {len(todo)} to {action.value}, {skipped} skipped. Nothing was changed.")
+            return EXIT_OK
+        outcome = actions.execute(catalog, action, steps, f"{verb} {len(todo)} photo(s)")
+    for step in outcome.done:
+        where_to = "the trash" if action is actions.Action.TRASH else step.target
+        print(f"  {action.value}  {step.source} -> {where_to}")
+    for step, reason in outcome.failed:
+        print(f"  FAILED  {step.source}: {reason}")
+    if outcome.batch is not None:
+        print(f"Done: {len(outcome.done)} photo(s), action {outcome.batch}. 'photoorg undo' reverses it.")
+    else:
+        print("Nothing was done.")
+    return EXIT_FAILED if outcome.failed else EXIT_OK
+
+
+def cmd_undo(args: argparse.Namespace, where: Locations) -> int:
+    from photoorg.core import actions
+
+    with _open_catalog_reconciled(where) as catalog:
+        outcome = actions.undo(catalog, args.batch)
+    for step in outcome.done:
+        print(f"  restored  {step.target}")
+    for step, reason in outcome.failed:
+        print(f"  FAILED  {step.target}: {reason}")
+    print(
+        f"Undid action {outcome.batch}: {len(outcome.done)} photo(s) back"
+        + (f", {len(outcome.failed)} could not be" if outcome.failed else "")
+        + "."
+    )
+    return EXIT_FAILED if outcome.failed else EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace, where: Locations) -> int:
+    from datetime import datetime
+
+    from photoorg.core import actions
+
+    with _open_catalog_reconciled(where) as catalog:
+        batches = actions.history(catalog)
+    if args.json:
+        print(json.dumps([b.__dict__ for b in batches], indent=2))
+        return EXIT_OK
+    if not batches:
+        print("No file actions yet.")
+    for b in batches:
+        when = datetime.fromtimestamp(b.created).strftime("%Y-%m-%d %H:%M")
+        state = " (undone)" if b.undone else ""
+        print(f"{b.id:>5}  {when}  {b.summary}{state}")
+    return EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace, where: Locations) -> int:
     from photoorg import bench
 
@@ -603,6 +728,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "groups": cmd_groups,
         "duplicates": cmd_duplicates,
         "similar": cmd_similar,
+        "trash": cmd_file_action,
+        "move": cmd_file_action,
+        "copy": cmd_file_action,
+        "undo": cmd_undo,
+        "history": cmd_history,
     }
     try:
         return commands.get(args.command, cmd_app)(args, where)

@@ -30,6 +30,8 @@ def photoorg_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own catalog, settings and logs."""
     home = tmp_path / "photoorg-home"
     monkeypatch.setenv("PHOTOORG_HOME", str(home))
+    # The trash of the tests: never the real one of whoever runs them.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     return home
 
 

@@ -147,3 +147,41 @@ def test_keeper_rules_can_be_reordered(library, tiny_model, tmp_path) -> None:
     assert Path(by_folder["keeper"]).name == "img_003.jpg"
     bad = photoorg(*base, "--keeper-rules", "biggest_smile")
     assert bad.returncode == 2 and "unknown keeper rules" in bad.stderr
+
+
+def test_trash_dry_run_undo_and_history(library, tiny_model, tmp_path) -> None:
+    home = tmp_path / "h7"
+    assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0
+    photo = library / "2023" / "img_001.jpg"
+    content = photo.read_bytes()
+
+    dry = photoorg("--home", home, "trash", photo, library / "nope.jpg", "--dry-run")
+    assert dry.returncode == 0 and photo.exists()
+    assert f"would trash  {photo}" in dry.stdout and "no such photo" in dry.stdout
+    assert "Nothing was changed" in dry.stdout
+
+    done = photoorg("--home", home, "trash", photo)
+    assert done.returncode == 0 and not photo.exists() and "photoorg undo" in done.stdout
+    folder = photoorg("--home", home, "trash", library)
+    assert folder.returncode == 2 and "not folders" in folder.stderr
+
+    history = photoorg("--home", home, "history")
+    assert "Trash 1 photo(s)" in history.stdout
+    undone = photoorg("--home", home, "undo")
+    assert undone.returncode == 0 and photo.read_bytes() == content
+    assert "(undone)" in photoorg("--home", home, "history").stdout
+    again = photoorg("--home", home, "undo")
+    assert again.returncode == 1 and "nothing to undo" in again.stderr
+
+
+def test_move_with_a_protected_folder(library, tiny_model, tmp_path) -> None:
+    home = tmp_path / "h8"
+    assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0
+    keep = library / "2024" / "img_006.png"
+    move = library / "2023" / "img_000.jpg"
+    result = photoorg(
+        "--home", home, "move", keep, move, "--to", tmp_path / "out", "--protect", library / "2024"
+    )
+    assert result.returncode == 0, result.stderr
+    assert keep.exists() and "protected" in result.stdout
+    assert (tmp_path / "out" / "img_000.jpg").exists() and not move.exists()

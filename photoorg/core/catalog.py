@@ -70,6 +70,26 @@ _MIGRATIONS: dict[int, str] = {
         created       REAL NOT NULL,
         PRIMARY KEY (fingerprint_a, fingerprint_b)
     ) WITHOUT ROWID;
+    CREATE TABLE batches (
+        id       INTEGER PRIMARY KEY,
+        action   TEXT NOT NULL,            -- trash, move or copy
+        summary  TEXT NOT NULL,            -- what the person asked for, in words
+        created  REAL NOT NULL,
+        undone   REAL                      -- when it was undone
+    );
+    CREATE TABLE journal (
+        id          INTEGER PRIMARY KEY,
+        batch       INTEGER NOT NULL REFERENCES batches(id),
+        action      TEXT NOT NULL,
+        state       TEXT NOT NULL,         -- planned, done, failed, undone
+        source      TEXT NOT NULL,
+        target      TEXT,                  -- destination, or the file's place in the trash
+        trash_info  TEXT,                  -- freedesktop .trashinfo of a trashed file
+        file_row    TEXT,                  -- the catalog row (JSON), to restore it on undo
+        error       TEXT,
+        updated     REAL NOT NULL
+    );
+    CREATE INDEX journal_batch ON journal(batch);
     CREATE TABLE vectors (
         fingerprint TEXT NOT NULL,
         model_id    INTEGER NOT NULL REFERENCES models(id),
