@@ -354,7 +354,6 @@ def _check_folders(folders: Sequence[str]) -> str | None:
 
 
 def cmd_scan(args: argparse.Namespace, where: Locations) -> int:
-    from photoorg.core.catalog import Catalog
     from photoorg.core.pipeline import run_scan
 
     if (problem := _check_folders(args.folders)) is not None:
@@ -362,13 +361,7 @@ def cmd_scan(args: argparse.Namespace, where: Locations) -> int:
         return EXIT_USAGE
     bar = ProgressBar()
     progress = Progress(on_change=bar)
-    with Catalog(where.catalog) as catalog:
-        if catalog.set_aside_to is not None:
-            print(
-                f"The old catalog was unusable and was kept as {catalog.set_aside_to}; "
-                "a new one was started.",
-                file=sys.stderr,
-            )
+    with _open_catalog_reconciled(where) as catalog:
         try:
             summary = run_scan(
                 args.folders,
@@ -474,14 +467,13 @@ def _bring_up_to_date(args: argparse.Namespace, where: Locations, catalog, roots
 
 def cmd_groups(args: argparse.Namespace, where: Locations) -> int:
     from photoorg import report
-    from photoorg.core.catalog import Catalog
     from photoorg.core.grouping import GroupSettings, group_photos
 
     if (problem := _check_folders(args.folders)) is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
     settings = GroupSettings(min_group_size=args.min_group_size, method=args.method)
-    with Catalog(where.catalog) as catalog:
+    with _open_catalog_reconciled(where) as catalog:
         summary, model_id = _bring_up_to_date(args, where, catalog, args.folders)
         if model_id is None:
             print(
@@ -500,7 +492,6 @@ def cmd_groups(args: argparse.Namespace, where: Locations) -> int:
 
 def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
     from photoorg import report
-    from photoorg.core.catalog import Catalog
     from photoorg.core.duplicates import DuplicateSettings, Verdict, find_duplicates
     from photoorg.core.keeper import KeeperPolicy
 
@@ -525,7 +516,7 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
         print(f"photoorg: {exc}", file=sys.stderr)
         return EXIT_USAGE
     verdicts = [Verdict(v) for v in args.verdict] if args.verdict else list(Verdict)
-    with Catalog(where.catalog) as catalog:
+    with _open_catalog_reconciled(where) as catalog:
         summary, model_id = _bring_up_to_date(args, where, catalog, args.folders)
         if model_id is None:
             print(
@@ -571,7 +562,6 @@ def _mark_set(catalog, sets, set_id: str, decision: str) -> int:
 
 def cmd_similar(args: argparse.Namespace, where: Locations) -> int:
     from photoorg import report
-    from photoorg.core.catalog import Catalog
     from photoorg.core.grouping import find_similar
 
     target = os.path.abspath(args.photo)
@@ -581,7 +571,7 @@ def cmd_similar(args: argparse.Namespace, where: Locations) -> int:
     if (problem := _check_folders(args.folders)) is not None:
         print(problem, file=sys.stderr)
         return EXIT_USAGE
-    with Catalog(where.catalog) as catalog:
+    with _open_catalog_reconciled(where) as catalog:
         summary, model_id = _bring_up_to_date(args, where, catalog, [target, *args.folders])
         failure = next((f.reason for f in summary.failures if f.path == target), None)
         if failure:
@@ -607,6 +597,11 @@ def _open_catalog_reconciled(where: Locations):
     from photoorg.core.catalog import Catalog
 
     catalog = Catalog(where.catalog)
+    if catalog.set_aside_to is not None:
+        print(
+            f"The old catalog was unusable and was kept as {catalog.set_aside_to}; a new one was started.",
+            file=sys.stderr,
+        )
     for note in reconcile(catalog):
         print(f"Note: {note}.", file=sys.stderr)
     return catalog

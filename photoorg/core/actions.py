@@ -357,14 +357,20 @@ def reconcile(catalog: Catalog) -> list[str]:
         target = path_from_db(target_db) if target_db else None
         src_there = os.path.exists(source)
         dst_there = bool(target) and os.path.exists(target or "")
+        complete_copy = (
+            src_there and dst_there and _fingerprint_file(source) == _fingerprint_file(target or "")
+        )
         if action == Action.TRASH:
             state = "failed" if src_there else "done"
         elif action == Action.MOVE:
-            state = "failed" if src_there else ("done" if dst_there else "failed")
+            state = "done" if dst_there and not src_there else "failed"
         else:
-            state = "done" if dst_there and src_there else "failed"
-        if state == "done" and target and dst_there and src_there and action != Action.COPY:
-            state = "failed"
+            state = "done" if complete_copy else "failed"
+        extra = ""
+        if state == "failed" and src_there and dst_there and not complete_copy:
+            # A copy cut short: the original is intact; the incomplete copy goes to the trash.
+            move_to_trash(target or "")
+            extra = "; its incomplete copy was put in the trash"
         _journal(
             catalog,
             entry,
@@ -373,6 +379,6 @@ def reconcile(catalog: Catalog) -> list[str]:
         )
         notes.append(
             f"{action} of {source}: {'completed' if state == 'done' else 'left undone'}"
-            " before photoorg stopped"
+            f" before photoorg stopped{extra}"
         )
     return notes

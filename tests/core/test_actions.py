@@ -157,11 +157,12 @@ def test_reconcile_settles_an_interrupted_step(scanned, tmp_path) -> None:
     entry = actions._journal(
         catalog, None, batch=99, action="move", source=str(source), target=str(tmp_path / "t.jpg")
     )
-    shutil.copy(source, tmp_path / "t.jpg")  # the process died mid-copy: both exist
+    (tmp_path / "t.jpg").write_bytes(source.read_bytes()[:100])  # died mid-copy: a partial copy
     notes = actions.reconcile(catalog)
-    assert notes and "left undone" in notes[0]
+    assert notes and "left undone" in notes[0] and "incomplete copy" in notes[0]
     state = catalog._db.execute("SELECT state FROM journal WHERE id=?", (entry,)).fetchone()[0]
-    assert state == "failed" and source.exists()
+    assert state == "failed" and source.exists() and not (tmp_path / "t.jpg").exists()
+    assert (trash_folder(tmp_path) / "files" / "t.jpg").exists()  # trashed, not deleted
 
 
 def test_a_duplicate_set_always_keeps_one(scanned) -> None:
