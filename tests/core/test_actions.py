@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,22 @@ def test_a_duplicate_set_always_keeps_one(scanned) -> None:
         actions.plan_set_cleanup(catalog, [a, b], [str(library / "2023" / "img_001.jpg")])
     steps = actions.plan_set_cleanup(catalog, [a, b], [a])
     assert [s.source for s in steps] == [a]
+
+
+def test_move_to_another_file_system_copies_verifies_then_removes(scanned) -> None:
+    library, catalog = scanned
+    other_fs = Path("/dev/shm")
+    if not other_fs.is_dir() or other_fs.stat().st_dev == library.stat().st_dev:
+        pytest.skip("no second file system (/dev/shm) on this machine")
+    dest = Path(tempfile.mkdtemp(dir=other_fs))
+    try:
+        source = library / "2023" / "img_002.jpg"
+        data, mtime = source.read_bytes(), source.stat().st_mtime_ns
+        outcome = do(catalog, Action.MOVE, [source], dest)
+        moved = dest / "img_002.jpg"
+        assert [s.target for s in outcome.done] == [str(moved)]
+        assert not source.exists() and moved.read_bytes() == data and moved.stat().st_mtime_ns == mtime
+        actions.undo(catalog)
+        assert source.read_bytes() == data and not moved.exists()
+    finally:
+        shutil.rmtree(dest, ignore_errors=True)
