@@ -439,159 +439,6 @@ def _print_summary(s, where: Locations) -> None:
     print(f"Catalog: {where.catalog}", file=out)
 
 
-def _bring_up_to_date(args: argparse.Namespace, where: Locations, catalog, roots: Sequence[str]):
-    """The incremental scan the set commands run first; returns (summary, model id or None)."""
-    from photoorg.core.pipeline import run_scan
-
-    bar = ProgressBar()
-    try:
-        summary = run_scan(
-            roots,
-            catalog,
-            _make_embedder(args, where),
-            progress=Progress(on_change=bar),
-            decode_workers=args.workers,
-        )
-    finally:
-        bar.close()
-    new = summary.embedded + summary.reused
-    note = f" ({new} new or changed)" if new else ""
-    photos = "photo" if summary.seen == 1 else "photos"
-    print(
-        f"Catalog up to date: {summary.seen} {photos}{note}, {len(summary.failures)} unreadable.",
-        file=sys.stderr,
-    )
-    model = catalog.find_model(summary.model_key) if summary.model_key else None
-    return summary, (model.id if model else None)
-
-
-def cmd_groups(args: argparse.Namespace, where: Locations) -> int:
-    from photoorg import report
-    from photoorg.core.grouping import GroupSettings, group_photos
-
-    if (problem := _check_folders(args.folders)) is not None:
-        print(problem, file=sys.stderr)
-        return EXIT_USAGE
-    settings = GroupSettings(min_group_size=args.min_group_size, method=args.method)
-    with _open_catalog_reconciled(where) as catalog:
-        summary, model_id = _bring_up_to_date(args, where, catalog, args.folders)
-        if model_id is None:
-            print(
-                f"photoorg: cannot group photos without the model. {summary.model_error or ''}",
-                file=sys.stderr,
-            )
-            return EXIT_FAILED
-        roots = [os.path.abspath(f) for f in args.folders]
-        groups = group_photos(catalog, model_id, roots, settings=settings)
-    if args.json:
-        print(json.dumps(report.groups_json(groups), indent=2))
-    else:
-        print(report.groups_text(groups, args.members))
-    return EXIT_OK
-
-
-def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
-    from photoorg import report
-    from photoorg.core.duplicates import DuplicateSettings, Verdict, find_duplicates
-    from photoorg.core.keeper import KeeperPolicy
-
-    if (problem := _check_folders(args.folders + args.protect + args.prefer)) is not None:
-        print(problem, file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        settings = DuplicateSettings(
-            same_threshold=args.same_threshold, similar_threshold=args.similar_threshold
-        )
-    except ValueError as exc:
-        print(f"photoorg: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        rules = tuple(r.strip() for r in args.keeper_rules.split(",")) if args.keeper_rules else None
-        policy = KeeperPolicy(
-            protected=tuple(os.path.abspath(p) for p in args.protect),
-            preferred=tuple(os.path.abspath(p) for p in args.prefer),
-            **({"rules": rules} if rules else {}),
-        )
-    except ValueError as exc:
-        print(f"photoorg: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    verdicts = [Verdict(v) for v in args.verdict] if args.verdict else list(Verdict)
-    with _open_catalog_reconciled(where) as catalog:
-        summary, model_id = _bring_up_to_date(args, where, catalog, args.folders)
-        if model_id is None:
-            print(
-                f"Without the model only exact copies can be found. {summary.model_error or ''}",
-                file=sys.stderr,
-            )
-        roots = [os.path.abspath(f) for f in args.folders]
-        sets = find_duplicates(catalog, model_id, roots, settings=settings, policy=policy, verdicts=verdicts)
-        if args.mark:
-            return _mark_set(catalog, sets, *args.mark)
-    if args.json:
-        print(json.dumps(report.duplicates_json(sets), indent=2))
-    else:
-        print(report.duplicates_text(sets))
-    return EXIT_OK if model_id is not None or verdicts == [Verdict.EXACT] else EXIT_FAILED
-
-
-def _mark_set(catalog, sets, set_id: str, decision: str) -> int:
-    from photoorg.core.duplicates import mark
-
-    chosen = next((s for s in sets if s.id == set_id), None)
-    if chosen is None:
-        print(
-            f"photoorg: no duplicate set {set_id} among the sets found now; run "
-            "'photoorg duplicates' to see the current set ids.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    mark(catalog, chosen, None if decision == "forget" else decision.replace("-", "_"))
-    what = {
-        "not-duplicates": "are not duplicates",
-        "keep-both": "are all kept",
-        "forget": "are no longer remembered",
-    }[decision]
-    names = ", ".join(os.path.basename(p.path) for p in chosen.photos)
-    print(
-        f"Remembered: the photos of set {set_id} ({names}) {what}."
-        if decision != "forget"
-        else f"Decisions about set {set_id} ({names}) {what}."
-    )
-    return EXIT_OK
-
-
-def cmd_similar(args: argparse.Namespace, where: Locations) -> int:
-    from photoorg import report
-    from photoorg.core.grouping import find_similar
-
-    target = os.path.abspath(args.photo)
-    if not os.path.isfile(target):
-        print(f"photoorg: no such photo: {args.photo}", file=sys.stderr)
-        return EXIT_USAGE
-    if (problem := _check_folders(args.folders)) is not None:
-        print(problem, file=sys.stderr)
-        return EXIT_USAGE
-    with _open_catalog_reconciled(where) as catalog:
-        summary, model_id = _bring_up_to_date(args, where, catalog, [target, *args.folders])
-        failure = next((f.reason for f in summary.failures if f.path == target), None)
-        if failure:
-            print(f"photoorg: cannot read {args.photo}: {failure}", file=sys.stderr)
-            return EXIT_FAILED
-        if model_id is None:
-            print(
-                f"photoorg: cannot compare photos without the model. {summary.model_error or ''}",
-                file=sys.stderr,
-            )
-            return EXIT_FAILED
-        roots = [os.path.abspath(f) for f in args.folders] or None
-        result = find_similar(catalog, model_id, target, args.k, roots)
-    if args.json:
-        print(json.dumps(report.similar_json(target, result), indent=2))
-    else:
-        print(report.similar_text(target, result))
-    return EXIT_OK
-
-
 def _open_catalog_reconciled(where: Locations):
     from photoorg.core.actions import reconcile
     from photoorg.core.catalog import Catalog
@@ -605,86 +452,6 @@ def _open_catalog_reconciled(where: Locations):
     for note in reconcile(catalog):
         print(f"Note: {note}.", file=sys.stderr)
     return catalog
-
-
-_VERBS = {"trash": "trashes", "move": "moves", "copy": "copies"}
-
-
-def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
-    from photoorg.core import actions
-
-    action = actions.Action(args.command)
-    folders = [p for p in args.paths if os.path.isdir(p)]
-    if folders:
-        print(
-            f"photoorg: {folders[0]} is a folder; photoorg {_VERBS[action.value]} photos, not folders. "
-            "Name the photos.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    destination = getattr(args, "to", None)
-    protected = [os.path.abspath(p) for p in getattr(args, "protect", [])]
-    with _open_catalog_reconciled(where) as catalog:
-        steps = actions.plan(catalog, action, args.paths, destination, protected)
-        todo = [s for s in steps if s.skip is None]
-        verb = {"trash": "Trash", "move": "Move", "copy": "Copy"}[action.value]
-        for step in steps:
-            if step.skip:
-                print(f"  skip  {step.source}: {step.skip}")
-            elif args.dry_run:
-                where_to = "the trash" if action is actions.Action.TRASH else step.target
-                print(f"  would {action.value}  {step.source} -> {where_to}")
-        if args.dry_run:
-            skipped = len(steps) - len(todo)
-            print(f"Dry run: {len(todo)} to {action.value}, {skipped} skipped. Nothing was changed.")
-            return EXIT_OK
-        outcome = actions.execute(catalog, action, steps, f"{verb} {len(todo)} photo(s)")
-    for step in outcome.done:
-        where_to = "the trash" if action is actions.Action.TRASH else step.target
-        print(f"  {action.value}  {step.source} -> {where_to}")
-    for step, reason in outcome.failed:
-        print(f"  FAILED  {step.source}: {reason}")
-    if outcome.batch is not None:
-        print(f"Done: {len(outcome.done)} photo(s), action {outcome.batch}. 'photoorg undo' reverses it.")
-    else:
-        print("Nothing was done.")
-    return EXIT_FAILED if outcome.failed else EXIT_OK
-
-
-def cmd_undo(args: argparse.Namespace, where: Locations) -> int:
-    from photoorg.core import actions
-
-    with _open_catalog_reconciled(where) as catalog:
-        outcome = actions.undo(catalog, args.batch)
-    for step in outcome.done:
-        print(f"  restored  {step.target}")
-    for step, reason in outcome.failed:
-        print(f"  FAILED  {step.target}: {reason}")
-    print(
-        f"Undid action {outcome.batch}: {len(outcome.done)} photo(s) back"
-        + (f", {len(outcome.failed)} could not be" if outcome.failed else "")
-        + "."
-    )
-    return EXIT_FAILED if outcome.failed else EXIT_OK
-
-
-def cmd_history(args: argparse.Namespace, where: Locations) -> int:
-    from datetime import datetime
-
-    from photoorg.core import actions
-
-    with _open_catalog_reconciled(where) as catalog:
-        batches = actions.history(catalog)
-    if args.json:
-        print(json.dumps([b.__dict__ for b in batches], indent=2))
-        return EXIT_OK
-    if not batches:
-        print("No file actions yet.")
-    for b in batches:
-        when = datetime.fromtimestamp(b.created).strftime("%Y-%m-%d %H:%M")
-        state = " (undone)" if b.undone else ""
-        print(f"{b.id:>5}  {when}  {b.summary}{state}")
-    return EXIT_OK
 
 
 def cmd_bench(args: argparse.Namespace, where: Locations) -> int:
@@ -717,17 +484,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--mark DECISION must be not-duplicates, keep-both or forget")
     where = locations(args.home)
     setup_logging(where, args.verbose)
+    from photoorg import cli_files, cli_sets
+
     commands = {
         "scan": cmd_scan,
         "bench": cmd_bench,
-        "groups": cmd_groups,
-        "duplicates": cmd_duplicates,
-        "similar": cmd_similar,
-        "trash": cmd_file_action,
-        "move": cmd_file_action,
-        "copy": cmd_file_action,
-        "undo": cmd_undo,
-        "history": cmd_history,
+        "groups": cli_sets.cmd_groups,
+        "duplicates": cli_sets.cmd_duplicates,
+        "similar": cli_sets.cmd_similar,
+        "trash": cli_files.cmd_file_action,
+        "move": cli_files.cmd_file_action,
+        "copy": cli_files.cmd_file_action,
+        "undo": cli_files.cmd_undo,
+        "history": cli_files.cmd_history,
     }
     try:
         return commands.get(args.command, cmd_app)(args, where)
