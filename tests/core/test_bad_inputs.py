@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import struct
 import zlib
 from pathlib import Path
@@ -123,3 +124,59 @@ def test_rotated_copies_share_size_and_vector_direction(tmp_path, catalog, tiny_
     rows = {Path(p.path).name: p for p in catalog.photos()}
     assert (rows["rotated.png"].width, rows["rotated.png"].height) == (300, 200)
     assert float(vectors[0] @ vectors[1]) > 0.9999
+
+
+def _scan_as_ordinary_user(library: Path, catalog_path: Path) -> dict[str, str]:
+    """Scan (no model needed) as a user that file permissions apply to; {name: reason}."""
+    import json
+    import tempfile
+
+    def scan() -> dict[str, str]:
+        with Catalog(catalog_path) as cat:
+            summary = run_scan([library], cat, Embedder(str(library / "no-model")))
+        return {Path(f.path).name: f.reason for f in summary.failures}
+
+    if os.geteuid() != 0:
+        return scan()
+    # Root reads everything: run the scan in a child that drops to "nobody".
+    fd, out = tempfile.mkstemp(dir=catalog_path.parent)
+    os.close(fd)
+    os.chmod(out, 0o666)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        code = 1
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            Path(out).write_text(json.dumps(scan()))
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    return json.loads(Path(out).read_text())
+
+
+def test_unreadable_file_and_folder_are_listed_with_a_reason() -> None:
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="photoorg-perm-", dir="/tmp"))
+    try:
+        os.chmod(base, 0o777)
+        library = base / "lib"
+        make_photo(library / "fine.jpg", seed=1)
+        make_photo(library / "locked.jpg", seed=2)
+        make_photo(library / "private" / "inside.jpg", seed=3)
+        os.chmod(library, 0o755)
+        os.chmod(library / "fine.jpg", 0o644)
+        os.chmod(library / "locked.jpg", 0o000)
+        os.chmod(library / "private", 0o000)
+        failed = _scan_as_ordinary_user(library, base / "catalog.sqlite3")
+        assert "permission denied" in failed["locked.jpg"].lower()
+        assert "private" in failed and "permission" in failed["private"].lower()
+        assert "fine.jpg" not in failed
+    finally:
+        for p in (base / "lib" / "private", base / "lib" / "locked.jpg"):
+            if p.exists():
+                os.chmod(p, 0o755)
+        shutil.rmtree(base, ignore_errors=True)
