@@ -180,3 +180,35 @@ def test_unreadable_file_and_folder_are_listed_with_a_reason() -> None:
             if p.exists():
                 os.chmod(p, 0o755)
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_photo_changing_while_read_is_reported_then_read_next_time(
+    tmp_path, catalog, tiny_model, monkeypatch
+) -> None:
+    """A photo still being written (a camera import) changes between our two looks at it."""
+    root = tmp_path / "import"
+    make_photo(root / "steady.jpg", seed=1)
+    busy = make_photo(root / "being_written.jpg", seed=2)
+    busy_inode = busy.stat().st_ino
+    real_fstat = os.fstat
+    looks: dict[int, int] = {}
+
+    def fstat_while_writing(fd: int) -> os.stat_result:
+        st = real_fstat(fd)
+        if st.st_ino != busy_inode:
+            return st
+        looks[fd] = looks.get(fd, 0) + 1
+        if looks[fd] % 2 == 0:  # the second look, after reading: the writer has appended
+            fields = list(st)
+            fields[6] += 4096  # st_size
+            return os.stat_result(fields)
+        return st
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "fstat", fstat_while_writing)
+        summary = run_scan([root], catalog, Embedder(str(tiny_model), device="cpu"))
+    assert [(Path(f.path).name, f.reason) for f in summary.failures] == [
+        ("being_written.jpg", "the file changed while it was being read; it is read again next scan")
+    ]
+    again = run_scan([root], catalog, Embedder(str(tiny_model), device="cpu"))
+    assert again.failures == [] and again.embedded == 1
