@@ -28,7 +28,7 @@ from pathlib import Path
 
 from photoorg.core.catalog import Catalog, FileRow, is_under, path_from_db, path_to_db
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.trash import Trashed, move_to_trash, restore
+from photoorg.core.trash import Trashed, find_trashed, move_to_trash, restore
 
 log = logging.getLogger(__name__)
 
@@ -367,6 +367,11 @@ def reconcile(catalog: Catalog) -> list[str]:
         else:
             state = "done" if complete_copy else "failed"
         extra = ""
+        if action == Action.TRASH and state == "done" and not target:
+            found = find_trashed(source)  # trashed, but the crash came before the record
+            if found is not None:
+                _journal(catalog, entry, target=found.location, trash_info=found.info)
+                extra = f"; found in the trash as {os.path.basename(found.location)}"
         if state == "failed" and src_there and dst_there and not complete_copy:
             # A copy cut short: the original is intact; the incomplete copy goes to the trash.
             move_to_trash(target or "")

@@ -116,6 +116,40 @@ def _find_in_mac_trash(path: Path, st: os.stat_result) -> str | None:
     return None
 
 
+def find_trashed(original: str | os.PathLike[str]) -> Trashed | None:
+    """Look a file up in the freedesktop trash by its original path (newest first).
+
+    For a trash step a crash cut short between the move and its journal record.
+    """
+    if not FREEDESKTOP:
+        return None
+    original = Path(original).absolute()
+    folder = original.parent
+    while not folder.exists():
+        folder = folder.parent
+    try:
+        trash, top = _trash_dir_for(folder)
+    except OSError:
+        return None
+    recorded = quote(str(original) if top is None else os.path.relpath(original, top))
+    best: tuple[str, Path] | None = None
+    for info in (trash / "info").glob("*.trashinfo"):
+        try:
+            text = info.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        fields = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+        if fields.get("Path") == recorded:
+            stamp = fields.get("DeletionDate", "")
+            if best is None or stamp > best[0]:
+                best = (stamp, info)
+    if best is None:
+        return None
+    name = best[1].name[: -len(".trashinfo")]
+    location = trash / "files" / name
+    return Trashed(str(original), str(location), str(best[1])) if location.exists() else None
+
+
 def restore(trashed: Trashed, to: str | os.PathLike[str]) -> None:
     """Move a trashed file back to ``to`` (which must not exist) and drop its trash record."""
     if not trashed.location or not os.path.exists(trashed.location):

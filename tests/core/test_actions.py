@@ -196,3 +196,26 @@ def test_move_to_another_file_system_copies_verifies_then_removes(scanned) -> No
         assert source.read_bytes() == data and not moved.exists()
     finally:
         shutil.rmtree(dest, ignore_errors=True)
+
+
+def test_reconcile_finds_a_file_trashed_just_before_a_crash(scanned, tmp_path) -> None:
+    from photoorg.core.trash import move_to_trash
+
+    library, catalog = scanned
+    source = library / "2024" / "img_007.png"
+    data = source.read_bytes()
+    with catalog.transaction() as db:
+        db.execute("INSERT INTO batches(id, action, summary, created) VALUES(98, 'trash', 'x', 0)")
+    actions._journal(
+        catalog,
+        None,
+        batch=98,
+        action="trash",
+        source=str(source),
+        file_row=actions._row_json(catalog, str(source)),
+    )
+    move_to_trash(source)  # ... and the process died before recording where it went
+    notes = actions.reconcile(catalog)
+    assert "found in the trash" in notes[0]
+    actions.undo(catalog, 98)
+    assert source.read_bytes() == data
