@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from photoorg.core.catalog import Catalog, PhotoInfo
+from photoorg.core.catalog import Catalog, PhotoInfo, is_under
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.similarity import nearest
 
@@ -270,10 +270,11 @@ def find_similar(
     Raises:
         KeyError: the photo is not in the catalog, or has no vector for this model.
     """
-    photos = catalog.photos(under=roots)
-    target = next((p for p in catalog.photos() if p.path == path), None)
+    everything = catalog.photos()
+    target = next((p for p in everything if p.path == path), None)
     if target is None:
         raise KeyError(path)
+    photos = everything if roots is None else [p for p in everything if is_under(p.path, roots)]
     by_fp: dict[str, list[PhotoInfo]] = defaultdict(list)
     for p in photos:
         by_fp[p.fingerprint].append(p)
