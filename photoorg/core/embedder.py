@@ -129,10 +129,10 @@ def _hub_reachable(timeout: float = 3.0) -> bool:
         return False
 
 
-def _offline_help(name: str) -> str:
+def _offline_help(name: str, why: str = "no connection to the Hugging Face hub") -> str:
     return (
-        f"The model '{name}' is not on this computer and cannot be downloaded (no connection to "
-        "the Hugging Face hub). Connect to the internet once so photoorg can download it "
+        f"The model '{name}' is not on this computer and cannot be downloaded ({why}). "
+        "Connect to the internet once so photoorg can download it "
         "(about 350 MB for dinov2-base), or copy a downloaded model folder (config.json, "
         "preprocessor_config.json, model.safetensors) to this computer and run "
         "'photoorg --model /path/to/folder ...'."
@@ -188,7 +188,9 @@ def _hub_folder(name: str, cache_dir: Any, allow_download: bool, progress: type 
         )
     except Exception:
         log.info("model %s is not in the local cache", name)
-    if not allow_download or constants.HF_HUB_OFFLINE or not _hub_reachable():
+    if not allow_download or constants.HF_HUB_OFFLINE:
+        raise ModelUnavailable(_offline_help(name, "downloads are turned off: --offline or HF_HUB_OFFLINE"))
+    if not _hub_reachable():
         raise ModelUnavailable(_offline_help(name))
     log.info("downloading model %s", name)
     try:
