@@ -20,9 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from photoorg.core import imaging, scanner
-from photoorg.core.catalog import Catalog
+from photoorg.core.catalog import Catalog, fingerprint
 from photoorg.core.embedder import Embedder
-from photoorg.core.pipeline import default_decode_workers, fingerprint, run_scan
+from photoorg.core.pipeline import default_decode_workers, run_scan
 
 
 def _decode_one(path: str, short: int, crop: int) -> np.ndarray | None:

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import logging
 import os
@@ -26,7 +25,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from photoorg.core.catalog import Catalog, FileRow, is_under, path_from_db, path_to_db
+from photoorg.core.catalog import (
+    Catalog,
+    FileRow,
+    fingerprint_file,
+    is_under,
+    path_from_db,
+    path_to_db,
+)
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.trash import Trashed, find_trashed, move_to_trash, restore
 
@@ -66,14 +72,6 @@ class BatchInfo:
     created: float
     undone: float | None
     files: int
-
-
-def _fingerprint_file(path: str) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _free_name(folder: Path, name: str, taken: set[str]) -> Path:
@@ -118,7 +116,7 @@ def plan(
             st = os.stat(path)
             if (st.st_size, st.st_mtime_ns) != (row[1], row[2]):
                 step.skip = "changed since it was scanned; scan again to look at it first"
-            elif _fingerprint_file(path) != row[3]:
+            elif fingerprint_file(path) != row[3]:
                 step.skip = "its content changed since it was scanned; scan again first"
         if step.skip is None and destination is not None and action is not Action.TRASH:
             folder = Path(os.path.abspath(destination))
@@ -219,7 +217,7 @@ def _copy_file(source: str, target: str) -> None:
         dst.flush()
         os.fsync(dst.fileno())
     shutil.copystat(source, target)  # mtime, permissions
-    if _fingerprint_file(source) != _fingerprint_file(target):
+    if fingerprint_file(source) != fingerprint_file(target):
         raise OSError(errno.EIO, f"the copy at {target} does not match the original")
 
 
@@ -357,9 +355,7 @@ def reconcile(catalog: Catalog) -> list[str]:
         target = path_from_db(target_db) if target_db else None
         src_there = os.path.exists(source)
         dst_there = bool(target) and os.path.exists(target or "")
-        complete_copy = (
-            src_there and dst_there and _fingerprint_file(source) == _fingerprint_file(target or "")
-        )
+        complete_copy = src_there and dst_there and fingerprint_file(source) == fingerprint_file(target or "")
         if action == Action.TRASH:
             state = "failed" if src_there else "done"
         elif action == Action.MOVE:

@@ -13,6 +13,7 @@ renamed aside (never deleted) and a fresh catalog is built.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import sqlite3
@@ -98,6 +99,20 @@ _MIGRATIONS: dict[int, str] = {
     ) WITHOUT ROWID;
     """,
 }
+
+
+def fingerprint(data: bytes) -> str:
+    """Content fingerprint of a whole file's bytes: BLAKE2b-128, hex."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def fingerprint_file(path: str) -> str:
+    """The same fingerprint, reading the file in 1 MB chunks."""
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def path_to_db(path: str) -> str | bytes:

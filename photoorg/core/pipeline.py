@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
@@ -28,7 +27,7 @@ from typing import TypeVar
 import numpy as np
 
 from photoorg.core import imaging, scanner
-from photoorg.core.catalog import Catalog, FileRow, ModelInfo, is_under
+from photoorg.core.catalog import Catalog, FileRow, ModelInfo, fingerprint, is_under
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import Cancelled, DecodeError, ModelUnavailable
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -78,11 +77,6 @@ class ScanSummary:
     @property
     def photos_per_second(self) -> float:
         return self.embedded / self.work_elapsed if self.work_elapsed > 0 and self.embedded else 0.0
-
-
-def fingerprint(data: bytes) -> str:
-    """Content fingerprint: BLAKE2b-128 of the whole file, hex."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 @dataclass(slots=True)
