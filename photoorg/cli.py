@@ -346,18 +346,18 @@ def _make_embedder(args: argparse.Namespace, where: Locations):
     )
 
 
-def _check_folders(folders: Sequence[str]) -> str | None:
+def _missing_folders(folders: Sequence[str]) -> bool:
+    """Say which folders do not exist (a usage error); True when any is missing."""
     missing = [f for f in folders if not os.path.exists(f)]
     if missing:
-        return f"photoorg: no such folder: {', '.join(missing)}"
-    return None
+        print(f"photoorg: no such folder: {', '.join(missing)}", file=sys.stderr)
+    return bool(missing)
 
 
 def cmd_scan(args: argparse.Namespace, where: Locations) -> int:
     from photoorg.core.pipeline import run_scan
 
-    if (problem := _check_folders(args.folders)) is not None:
-        print(problem, file=sys.stderr)
+    if _missing_folders(args.folders):
         return EXIT_USAGE
     bar = ProgressBar()
     progress = Progress(on_change=bar)
@@ -457,8 +457,7 @@ def _open_catalog_reconciled(where: Locations):
 def cmd_bench(args: argparse.Namespace, where: Locations) -> int:
     from photoorg import bench
 
-    if (problem := _check_folders(args.folders)) is not None:
-        print(problem, file=sys.stderr)
+    if _missing_folders(args.folders):
         return EXIT_USAGE
     return bench.run(args, _make_embedder(args, where))
 

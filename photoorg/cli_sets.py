@@ -13,8 +13,8 @@ from photoorg.cli import (
     EXIT_OK,
     EXIT_USAGE,
     ProgressBar,
-    _check_folders,
     _make_embedder,
+    _missing_folders,
     _open_catalog_reconciled,
 )
 from photoorg.core.paths import Locations
@@ -51,8 +51,7 @@ def cmd_groups(args: argparse.Namespace, where: Locations) -> int:
     from photoorg import report
     from photoorg.core.grouping import GroupSettings, group_photos
 
-    if (problem := _check_folders(args.folders)) is not None:
-        print(problem, file=sys.stderr)
+    if _missing_folders(args.folders):
         return EXIT_USAGE
     settings = GroupSettings(min_group_size=args.min_group_size, method=args.method)
     with _open_catalog_reconciled(where) as catalog:
@@ -77,8 +76,7 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
     from photoorg.core.duplicates import DuplicateSettings, Verdict, find_duplicates
     from photoorg.core.keeper import KeeperPolicy
 
-    if (problem := _check_folders(args.folders + args.protect + args.prefer)) is not None:
-        print(problem, file=sys.stderr)
+    if _missing_folders(args.folders + args.protect + args.prefer):
         return EXIT_USAGE
     try:
         settings = DuplicateSettings(
@@ -150,8 +148,7 @@ def cmd_similar(args: argparse.Namespace, where: Locations) -> int:
     if not os.path.isfile(target):
         print(f"photoorg: no such photo: {args.photo}", file=sys.stderr)
         return EXIT_USAGE
-    if (problem := _check_folders(args.folders)) is not None:
-        print(problem, file=sys.stderr)
+    if _missing_folders(args.folders):
         return EXIT_USAGE
     with _open_catalog_reconciled(where) as catalog:
         summary, model_id = _bring_up_to_date(args, where, catalog, [target, *args.folders])
