@@ -463,14 +463,28 @@ def cmd_bench(args: argparse.Namespace, where: Locations) -> int:
 
 
 def cmd_app(args: argparse.Namespace, where: Locations) -> int:
-    print(
-        "The photoorg desktop app is not built yet.\n"
-        "Meanwhile use the command line:\n"
-        "  photoorg scan ~/Pictures      embed your photos into the catalog\n"
-        "  photoorg --help               all commands\n"
-        f"The catalog lives at {where.catalog}",
-    )
-    return EXIT_OK
+    """The desktop app (``photoorg`` with no command)."""
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    ):
+        print(
+            "photoorg: no display to open the app on (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+            "Start it from a desktop session, or use the command line: photoorg --help",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    try:
+        from photoorg.gui.app import run
+    except ImportError as exc:
+        print(
+            f"photoorg: the desktop app cannot start ({exc}). The command line works without it: "
+            "photoorg --help",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    return run(where)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

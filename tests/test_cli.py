@@ -63,10 +63,18 @@ def test_unavailable_model_fails_the_run_with_advice(tmp_path) -> None:
     assert "not embedded:       1" in result.stdout
 
 
-def test_no_command_says_how_to_start(tmp_path) -> None:
-    result = photoorg("--home", tmp_path / "h3")
-    assert result.returncode == 0
-    assert "photoorg scan" in result.stdout
+def test_no_command_without_a_display_says_so_and_points_to_the_cli(tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run(
+        [sys.executable, "-m", "photoorg", "--home", str(tmp_path / "h3")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "no display" in result.stderr
+    assert "photoorg --help" in result.stderr
 
 
 def test_duplicates_groups_and_similar(library, tiny_model, tmp_path) -> None:

@@ -186,7 +186,7 @@ class ModelInfo:
 
 
 class Catalog:
-    """A connection to the catalog. Use from one thread; one writer at a time."""
+    """A connection to the catalog. Use from one thread at a time; one writer at a time."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -206,7 +206,9 @@ class Catalog:
 
     # -- opening ---------------------------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+        # One thread at a time uses a Catalog, but not always the same one: the app's worker
+        # pool may run consecutive tasks on different threads.
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0, check_same_thread=False)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")

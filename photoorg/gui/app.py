@@ -1,0 +1,498 @@
+"""The desktop app: QApplication, the main window and the exception hooks.
+
+The window is shown before anything slow starts: torch is imported by the core inside the
+first embedding, on the heavy worker thread, after the first paint.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QWidget,
+)
+
+from photoorg import __version__
+from photoorg.core.errors import PhotoorgError
+from photoorg.core.keeper import human_bytes
+from photoorg.core.paths import Locations
+from photoorg.core.settings import Settings, load_settings
+from photoorg.gui.dialogs import ModelDialog, SettingsDialog, confirm_box, error_dialog, open_folder_dialog
+from photoorg.gui.library import Library, LibraryState
+from photoorg.gui.models import PathRole, PhotoRole
+from photoorg.gui.pages import DuplicatesPage, GroupsPage, LibraryPage, ProblemsPage
+from photoorg.gui.tasks import TaskError, Tasks
+from photoorg.gui.thumbnails import Thumbnails
+from photoorg.gui.views import PhotoGrid, PreviewDialog
+
+log = logging.getLogger(__name__)
+
+PAGES = ("Library", "Groups", "Duplicates", "Problems")
+PROGRESS_INTERVAL_MS = 100
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, where: Locations, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.where = where.ensure()
+        self.setWindowTitle("photoorg")
+        self.setAcceptDrops(True)
+        self.tasks = Tasks(self)
+        self.thumbnails = Thumbnails(self.tasks, where.cache / "thumbnails", self)
+        self.library = Library(where, settings or load_settings(where), self.tasks, self)
+        self._asked_model = False
+        self._closing = False
+
+        self.nav = QListWidget()
+        self.nav.addItems(PAGES)
+        self.nav.setFixedWidth(170)
+        self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px; }")
+        self.stack = QStackedWidget()
+        self.library_page = LibraryPage()
+        self.groups_page = GroupsPage(self.thumbnails)
+        self.duplicates_page = DuplicatesPage(self.thumbnails)
+        self.problems_page = ProblemsPage()
+        for page in (self.library_page, self.groups_page, self.duplicates_page, self.problems_page):
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self._show_folders()
+        self.nav.setCurrentRow(0 if not self.library.settings.folders else 1)
+        self.resize(1280, 800)
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.add_action = file_menu.addAction("&Add folder…", QKeySequence.StandardKey.Open, self.add_folder)
+        self.scan_action = file_menu.addAction("&Scan now", QKeySequence(Qt.Key.Key_F5), self.scan)
+        self.cancel_action = file_menu.addAction("&Cancel scan", self.library.cancel)
+        file_menu.addSeparator()
+        file_menu.addAction("Se&ttings…", QKeySequence.StandardKey.Preferences, self.open_settings)
+        file_menu.addSeparator()
+        file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = edit_menu.addAction(
+            "&Undo last file action", QKeySequence.StandardKey.Undo, self.undo
+        )
+        edit_menu.addAction("&Find by name or folder", QKeySequence.StandardKey.Find, self.focus_filter)
+        view_menu = bar.addMenu("&View")
+        for k, name in enumerate(PAGES):
+            view_menu.addAction(name, QKeySequence(f"Ctrl+{k + 1}"), lambda k=k: self.nav.setCurrentRow(k))
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction("Open the &log folder", lambda: self._open_url(str(self.where.logs)))
+        help_menu.addAction("&About photoorg", self._about)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status = QLabel("Ready")
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setFixedWidth(260)
+        self.progress_bar.setTextVisible(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.library.cancel)
+        box = QWidget()
+        lay = QHBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.progress_bar)
+        lay.addWidget(self.cancel_button)
+        bar.addWidget(self.status, 1)
+        bar.addPermanentWidget(box)
+        self.progress_box = box
+        box.hide()
+        self.cancel_action.setEnabled(False)
+        self.timer = QTimer(self)
+        self.timer.setInterval(PROGRESS_INTERVAL_MS)
+        self.timer.timeout.connect(self._show_progress)
+
+    def _connect(self) -> None:
+        lib = self.library
+        lib.state_changed.connect(self._apply_state)
+        lib.busy_changed.connect(self._busy_changed)
+        lib.task_failed.connect(self._task_failed)
+        lib.action_finished.connect(self.status.setText)
+        lib.model_missing.connect(self._model_missing)
+        lib.similar_found.connect(self._similar_found)
+        lp = self.library_page
+        lp.add_requested.connect(self.add_folder)
+        lp.remove_requested.connect(self.remove_folder)
+        lp.protect_changed.connect(self.set_protected)
+        lp.scan_requested.connect(self.scan)
+        gp = self.groups_page
+        gp.group_renamed.connect(self._group_renamed)
+        gp.move_button.clicked.connect(lambda: self._move_group("move"))
+        gp.copy_button.clicked.connect(lambda: self._move_group("copy"))
+        dp = self.duplicates_page
+        dp.trash_requested.connect(self._trash_set)
+        dp.bulk_requested.connect(self._trash_reviewed)
+        dp.mark_requested.connect(lambda s, d: self.library.mark(s, d))
+        self.problems_page.open_folder.connect(self.open_containing_folder)
+        for grid in (gp.grid, dp.grid):
+            grid.preview_requested.connect(lambda ix, g=grid: self.preview(g, ix))
+            grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            grid.customContextMenuRequested.connect(lambda pos, g=grid: self._photo_menu(g, pos))
+        gp.grid.delete_requested.connect(self._trash_selected)
+
+    # -- start-up -------------------------------------------------------------------------------
+    def start(self) -> None:
+        """After the first paint: rescan what changed (cheap when nothing did)."""
+        if self.library.settings.folders:
+            self.scan()
+        else:
+            self.status.setText("Add a folder of photos to begin (File > Add folder, or drop one here).")
+
+    # -- library --------------------------------------------------------------------------------
+    def add_folder(self, folder: str | None = None) -> None:
+        folder = folder or open_folder_dialog(self, "Add a folder of photos")
+        if not folder:
+            return
+        if not os.path.isdir(folder):
+            error_dialog(self, f"{folder} is not a folder.").exec()
+            return
+        if not self.library.settings.add_folder(folder):
+            self.status.setText(f"{folder} is already in the library.")
+            return
+        self.library.save_settings()
+        self._show_folders()
+        self.scan()
+
+    def remove_folder(self, folder: str) -> None:
+        self.library.settings.remove_folder(folder)
+        self.library.save_settings()
+        self._show_folders()
+        self.library.refresh(scan=False)
+
+    def set_protected(self, folder: str, protected: bool) -> None:
+        self.library.settings.set_protected(folder, protected)
+        self.library.save_settings()
+        self.library.refresh(scan=False)
+
+    def _show_folders(self) -> None:
+        s = self.library.settings
+        self.library_page.set_folders(s.folders, s.protected, self.library.state.per_folder)
+
+    def scan(self) -> None:
+        if self.library.busy:
+            self.status.setText("Busy; the scan will start when the current work is done.")
+        self.library.refresh(scan=True)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if any(u.isLocalFile() and os.path.isdir(u.toLocalFile()) for u in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        folders = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        added = [f for f in folders if os.path.isdir(f) and self.library.settings.add_folder(f)]
+        if added:
+            self.library.save_settings()
+            self._show_folders()
+            self.scan()
+        event.acceptProposedAction()
+
+    # -- state ----------------------------------------------------------------------------------
+    def _apply_state(self, state: LibraryState) -> None:
+        self._show_folders()
+        self.groups_page.set_groups(state.groups)
+        self.duplicates_page.set_sets(state.sets)
+        self.problems_page.set_failures(state.failures)
+        real_groups = sum(1 for g in state.groups if g.id >= 0)
+        self.nav.item(1).setText(f"Groups ({real_groups})")
+        self.nav.item(2).setText(f"Duplicates ({len(state.sets)})")
+        self.nav.item(3).setText(f"Problems ({len(state.failures)})")
+        reclaim = sum(s.reclaimable_bytes for s in state.sets)
+        text = (
+            f"{state.photo_count} photos · {real_groups} groups · {len(state.sets)} duplicate sets "
+            f"({human_bytes(reclaim)} to free) · {len(state.failures)} unreadable"
+        )
+        s = state.summary
+        if s is not None and (s.embedded or s.reused):
+            text += f" · {s.embedded} embedded in {_duration(s.work_elapsed)}"
+        if state.model_error:
+            text += " · exact duplicates only: the model is not available (File > Settings)"
+        self.library_page.summary.setText(text)
+        self.status.setText(text)
+        for note in self.library.catalog_notes:
+            self.status.setText(f"Note: {note}")
+        self.library.catalog_notes.clear()
+
+    def _busy_changed(self, busy: bool) -> None:
+        self.progress_box.setVisible(busy)
+        self.cancel_action.setEnabled(busy)
+        self.library_page.scan_button.setEnabled(not busy)
+        if busy:
+            self.progress_bar.setRange(0, 0)
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def _show_progress(self) -> None:
+        """Read the worker's Progress object (plain attributes) ten times a second."""
+        p = self.library.progress
+        if p.total:
+            self.progress_bar.setRange(0, p.total)
+            self.progress_bar.setValue(min(p.done, p.total))
+            self.progress_bar.setFormat(f"{p.done} / {p.total}")
+            rate = f" · {p.rate:.1f}/s" if p.rate else ""
+            eta = f" · {_duration(p.eta)} left" if p.eta is not None else ""
+            self.status.setText(f"{p.stage}: {p.done} of {p.total}{rate}{eta}")
+        else:
+            self.progress_bar.setRange(0, 0)
+            self.status.setText(f"{p.stage}…" if p.stage else "Working…")
+        self.cancel_button.setEnabled(not p.cancelled)
+
+    def _task_failed(self, error: TaskError) -> None:
+        if isinstance(error.error, PhotoorgError):
+            error_dialog(self, str(error.error)).exec()
+        else:
+            error_dialog(
+                self,
+                f"Something went wrong: {error.error}",
+                error.details,
+                str(self.where.logs / "photoorg.log"),
+            ).exec()
+
+    # -- model ----------------------------------------------------------------------------------
+    def _model_missing(self, why: str) -> None:
+        if self._asked_model or self._closing:
+            return
+        self._asked_model = True
+        dialog = ModelDialog(self.library.settings.model, why, self)
+        dialog.exec()
+        s = self.library.settings
+        if dialog.choice == ModelDialog.DOWNLOAD:
+            self.library.download_model(self._downloaded)
+        elif dialog.choice == ModelDialog.FOLDER:
+            s.model, s.model_declined = dialog.folder, False
+            self.library.save_settings()
+            self._asked_model = False
+            self.scan()
+        else:
+            s.model_declined = True
+            self.library.save_settings()
+
+    def _downloaded(self, error: str | None) -> None:
+        if error:
+            error_dialog(self, error).exec()
+        else:
+            self.status.setText("Model downloaded.")
+            self.scan()
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.library.settings, self)
+        if not dialog.exec():
+            return
+        try:
+            new = dialog.apply_to(self.library.settings)
+        except ValueError as exc:
+            error_dialog(self, f"Those settings cannot be used: {exc}").exec()
+            return
+        old = self.library.settings
+        self.library.settings = new
+        self.library.save_settings()
+        rescan = (new.model, new.device, new.exclude) != (old.model, old.device, old.exclude)
+        self._asked_model = False
+        self.library.refresh(scan=rescan)
+
+    # -- file actions ---------------------------------------------------------------------------
+    def ask(self, box: QMessageBox) -> bool:
+        """Show a confirmation; True when the person chose the action."""
+        box.exec()
+        return box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole
+
+    def _trash_set(self, duplicate_set: Any, paths: list[str]) -> None:
+        sizes = {p.path: p.size for p in duplicate_set.photos}
+        total = sum(sizes[p] for p in paths)
+        text = (
+            f"Move {len(paths)} file(s), {human_bytes(total)}, to the trash?\n\n"
+            f"The {len(duplicate_set.photos) - len(paths)} checked photo(s) stay. "
+            "Edit > Undo brings the files back."
+        )
+        if self.ask(confirm_box(self, "Trash duplicates", text, "Move to trash")):
+            self.library.file_action("trash", paths, members=[p.path for p in duplicate_set.photos])
+
+    def _trash_reviewed(self, plan: list[tuple[Any, list[str]]]) -> None:
+        files = sum(len(paths) for _, paths in plan)
+        sizes = {p.path: p.size for s, _ in plan for p in s.photos}
+        total = sum(sizes[p] for _, paths in plan for p in paths)
+        text = (
+            f"Move {files} unchecked file(s) from {len(plan)} reviewed set(s), {human_bytes(total)}, "
+            "to the trash?\n\nEvery set keeps its checked photos. Edit > Undo brings the files back."
+        )
+        if self.ask(confirm_box(self, "Trash duplicates", text, "Move to trash")):
+            self.library.trash_from_sets([([p.path for p in s.photos], paths) for s, paths in plan])
+
+    def _trash_selected(self) -> None:
+        grid = self.groups_page.grid
+        paths = grid.selected_paths()
+        if not paths:
+            return
+        total = sum(grid.model().index(i.row(), 0).data(PhotoRole).size for i in grid.selectedIndexes())
+        text = (
+            f"Move {len(paths)} photo(s), {human_bytes(total)}, to the trash?\n\n"
+            "Edit > Undo brings them back."
+        )
+        if self.ask(confirm_box(self, "Trash photos", text, "Move to trash")):
+            self.library.file_action("trash", paths)
+
+    def _move_group(self, action: str) -> None:
+        photos = self.groups_page.photos.photos()
+        if not photos:
+            return
+        verb = "Move" if action == "move" else "Copy"
+        folder = open_folder_dialog(self, f"{verb} {len(photos)} photos to…")
+        if not folder:
+            return
+        total = sum(p.size for p in photos)
+        text = (
+            f"{verb} {len(photos)} photo(s), {human_bytes(total)}, to {folder}?\n\n"
+            "Names that are taken get a number; nothing is overwritten. Edit > Undo reverses it."
+        )
+        if self.ask(confirm_box(self, f"{verb} photos", text, verb)):
+            self.library.file_action(action, [p.path for p in photos], folder)
+
+    def undo(self) -> None:
+        self.library.undo()
+
+    # -- photos ---------------------------------------------------------------------------------
+    def preview(self, grid: PhotoGrid, index: QModelIndex) -> None:
+        dialog = PreviewDialog(self.tasks, grid, self)
+        dialog.find_similar.connect(self.find_similar)
+        dialog.open_folder.connect(self.open_containing_folder)
+        dialog.open_file.connect(self._open_url)
+        dialog.show_row(index.row())
+        dialog.exec()
+        dialog.deleteLater()
+
+    def find_similar(self, path: str) -> None:
+        self.status.setText(f"Looking for photos like {os.path.basename(path)}…")
+        self.library.find_similar(path)
+
+    def _similar_found(self, path: str, found: list) -> None:
+        self.groups_page.show_similar(path, found)
+        self.nav.setCurrentRow(1)
+
+    def open_containing_folder(self, path: str) -> None:
+        self._open_url(os.path.dirname(path))
+
+    def _open_url(self, path: str) -> None:
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+            self.status.setText(f"No application could open {path}.")
+
+    def _photo_menu(self, grid: PhotoGrid, pos: QPoint) -> None:
+        index = grid.indexAt(pos)
+        if not index.isValid():
+            return
+        path = index.data(PathRole)
+        menu = QMenu(self)
+        menu.addAction("Preview (Space)", lambda: self.preview(grid, index))
+        menu.addAction("Find similar", lambda: self.find_similar(path))
+        menu.addAction("Open containing folder", lambda: self.open_containing_folder(path))
+        menu.addAction("Open with default app", lambda: self._open_url(path))
+        menu.addAction("Copy path", lambda: QGuiApplication.clipboard().setText(path))
+        if grid is self.groups_page.grid:
+            menu.addSeparator()
+            menu.addAction("Move to trash… (Delete)", self._trash_selected)
+        menu.exec(grid.viewport().mapToGlobal(pos))
+
+    def focus_filter(self) -> None:
+        self.nav.setCurrentRow(1)
+        self.groups_page.filter.setFocus()
+        self.groups_page.filter.selectAll()
+
+    def _group_renamed(self, group: Any) -> None:
+        if group.photos:
+            names = self.library.settings.group_names
+            if group.name:
+                names[group.photos[0].fingerprint] = group.name
+            else:
+                names.pop(group.photos[0].fingerprint, None)
+            self.library.save_settings()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About photoorg",
+            f"photoorg {__version__}\nGroups similar photos and finds duplicates with DINOv2.\n"
+            f"Catalog: {self.where.catalog}\nLogs: {self.where.logs}",
+        )
+
+    # -- closing --------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop the work in progress (committed work is kept) and wait for every thread."""
+        self._closing = True
+        self.timer.stop()
+        self.library.close()
+        if not self.tasks.shutdown():
+            log.warning("background work did not stop in time")
+        event.accept()
+
+
+def _install_excepthook(where: Locations) -> None:
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error", exc_info=(kind, exc, tb))
+        if QApplication.instance() is None:
+            return
+        if isinstance(exc, PhotoorgError):
+            error_dialog(None, str(exc)).exec()
+        else:
+            details = "".join(traceback.format_exception(kind, exc, tb))
+            error_dialog(
+                None, f"Something went wrong: {exc}", details, str(where.logs / "photoorg.log")
+            ).exec()
+
+    sys.excepthook = hook
+
+
+def run(where: Locations, argv: list[str] | None = None) -> int:
+    """Start the app; returns its exit code."""
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("photoorg")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("photoorg")
+    _install_excepthook(where)
+    window = MainWindow(where)
+    window.show()
+    QTimer.singleShot(0, window.start)
+    return app.exec()

@@ -1,0 +1,214 @@
+"""Dialogs: settings, the first-run model question, errors and confirmations."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoorg.core.embedder import DEVICES
+from photoorg.core.settings import MODEL_CHOICES, Settings
+
+LOCAL_FOLDER = "local folder…"
+
+
+class SettingsDialog(QDialog):
+    """Model, device, the two near-duplicate thresholds, group size and excluded patterns."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("photoorg settings")
+        self._local = settings.model if settings.model not in MODEL_CHOICES else ""
+        self.model = QComboBox()
+        for name, text in MODEL_CHOICES.items():
+            self.model.addItem(f"DINOv2 {text}", name)
+        self.model.addItem("A DINOv2 model folder on this computer…", LOCAL_FOLDER)
+        self.local_label = QLabel()
+        self.local_label.setWordWrap(True)
+        if self._local:
+            self.model.setCurrentIndex(self.model.count() - 1)
+        else:
+            self.model.setCurrentIndex(self.model.findData(settings.model))
+        self.model.activated.connect(self._model_chosen)
+        self.device = QComboBox()
+        for d in DEVICES:
+            self.device.addItem({"auto": "automatic (GPU when there is one)"}.get(d, d.upper()), d)
+        self.device.setCurrentIndex(self.device.findData(settings.device))
+        self.same = _spin(settings.same_threshold)
+        self.same.setToolTip("Cosine similarity from which two photos count as the same image re-saved")
+        self.similar = _spin(settings.similar_threshold)
+        self.similar.setToolTip("Cosine similarity from which two photos count as similar shots")
+        self.min_group = QSpinBox()
+        self.min_group.setRange(2, 1000)
+        self.min_group.setValue(settings.min_group_size)
+        self.exclude = QLineEdit(", ".join(settings.exclude))
+        self.exclude.setPlaceholderText("e.g. */thumbnails/*, *.png")
+        form = QFormLayout()
+        form.addRow("Model:", self.model)
+        form.addRow("", self.local_label)
+        form.addRow("Run the model on:", self.device)
+        form.addRow("Same image from similarity:", self.same)
+        form.addRow("Similar shots from similarity:", self.similar)
+        form.addRow("Smallest group:", self.min_group)
+        form.addRow("Skip files matching:", self.exclude)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self._show_local()
+
+    def _show_local(self) -> None:
+        self.local_label.setText(self._local)
+        self.local_label.setVisible(bool(self._local) and self.model.currentData() == LOCAL_FOLDER)
+
+    def _model_chosen(self, _row: int) -> None:
+        if self.model.currentData() == LOCAL_FOLDER:
+            folder = QFileDialog.getExistingDirectory(self, "Choose a DINOv2 model folder", self._local)
+            if folder:
+                self._local = folder
+            elif not self._local:
+                self.model.setCurrentIndex(self.model.findData("facebook/dinov2-base"))
+        self._show_local()
+
+    def apply_to(self, settings: Settings) -> Settings:
+        """A copy of ``settings`` with this dialog's values (raises ValueError if invalid)."""
+        data = dict(settings.__dict__)
+        chosen = self.model.currentData()
+        data["model"] = self._local if chosen == LOCAL_FOLDER else chosen
+        data["device"] = self.device.currentData()
+        data["same_threshold"] = round(self.same.value(), 3)
+        data["similar_threshold"] = round(self.similar.value(), 3)
+        data["min_group_size"] = self.min_group.value()
+        data["exclude"] = [p.strip() for p in self.exclude.text().split(",") if p.strip()]
+        if data["model"] != settings.model:
+            data["model_declined"] = False
+        return Settings(**data)
+
+    def accept(self) -> None:
+        if self.similar.value() > self.same.value():
+            self.error.setText("'Similar shots' must not be stricter than 'Same image'.")
+            return
+        super().accept()
+
+
+def _spin(value: float) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setRange(0.5, 1.0)
+    spin.setDecimals(3)
+    spin.setSingleStep(0.005)
+    spin.setValue(value)
+    return spin
+
+
+class ModelDialog(QDialog):
+    """First run: the model is not on this computer. Download it, choose a folder, or not now."""
+
+    DOWNLOAD, FOLDER, LATER = 1, 2, 3
+
+    def __init__(self, model: str, why: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("The DINOv2 model is needed")
+        self.choice = self.LATER
+        self.folder = ""
+        offline = "cannot be downloaded" in why or "turned off" in why
+        size = MODEL_CHOICES.get(model, "").split("(")[-1].split(",")[0] if model in MODEL_CHOICES else ""
+        text = (
+            f"<p>photoorg finds similar photos and groups them with the DINOv2 model "
+            f"<b>{model}</b>, which is not on this computer yet.</p>"
+        )
+        if model in MODEL_CHOICES:
+            text += (
+                f"<p>Downloading it fetches {size} from huggingface.co once; after that photoorg "
+                "works offline. Your photos never leave this computer.</p>"
+            )
+        if offline:
+            text += (
+                "<p><b>This computer seems to be offline</b>, so the download cannot start now. "
+                "You can choose a model folder copied from another computer instead.</p>"
+            )
+        text += "<p>Exact copies are found without the model either way.</p>"
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText)
+        details = QLabel(why)
+        details.setWordWrap(True)
+        details.setStyleSheet("color: palette(placeholder-text); font-size: small;")
+        details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        download = QPushButton("Download now")
+        download.setEnabled(model in MODEL_CHOICES)
+        download.setDefault(not offline and model in MODEL_CHOICES)
+        choose = QPushButton("Choose a model folder…")
+        later = QPushButton("Not now")
+        download.clicked.connect(lambda: self._done(self.DOWNLOAD))
+        choose.clicked.connect(self._choose)
+        later.clicked.connect(lambda: self._done(self.LATER))
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for b in (later, choose, download):
+            row.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(details)
+        layout.addLayout(row)
+        self.resize(560, 0)
+
+    def _choose(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a DINOv2 model folder")
+        if folder:
+            self.folder = folder
+            self._done(self.FOLDER)
+
+    def _done(self, choice: int) -> None:
+        self.choice = choice
+        self.accept()
+
+
+def error_dialog(parent: QWidget | None, message: str, details: str = "", log_file: str = "") -> QMessageBox:
+    """A clear message; for unexpected errors, the traceback in a details box and the log path."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning if not details else QMessageBox.Icon.Critical)
+    box.setWindowTitle("photoorg")
+    box.setText(message)
+    if log_file:
+        box.setInformativeText(f"The log file has more: {log_file}")
+    if details:
+        box.setDetailedText(details)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    return box
+
+
+def confirm_box(parent: QWidget | None, title: str, text: str, action: str) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
+    return box
+
+
+def open_folder_dialog(parent: QWidget | None, title: str, start: str = "") -> str:
+    return QFileDialog.getExistingDirectory(parent, title, start or os.path.expanduser("~"))

@@ -1,0 +1,352 @@
+"""The app's one link to the core: runs scans, grouping, duplicate search and file actions in
+the heavy pool and hands the results to the window as plain objects.
+
+The catalog connection is opened and used only by heavy tasks (one at a time). Nothing here
+imports torch: the core does that inside the first embedding, on the worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from photoorg.core.errors import PhotoorgError
+from photoorg.core.paths import ENV_HOME, Locations
+from photoorg.core.progress import Progress
+from photoorg.core.settings import Settings, save_settings
+from photoorg.gui.tasks import TaskError, Tasks
+
+log = logging.getLogger(__name__)
+
+STAGE_GROUPING = "Grouping similar photos"
+STAGE_DUPLICATES = "Looking for duplicates"
+
+
+@dataclass
+class LibraryState:
+    """Everything the window shows, computed off the GUI thread."""
+
+    groups: list[Any] = field(default_factory=list)  # grouping.Group, Unsorted last
+    sets: list[Any] = field(default_factory=list)  # duplicates.DuplicateSet
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    photo_count: int = 0
+    per_folder: dict[str, int] = field(default_factory=dict)
+    model_error: str | None = None
+    summary: Any = None  # pipeline.ScanSummary of the scan that led here, if any
+
+
+class Library(QObject):
+    """Owns the settings, the catalog (through heavy tasks) and the latest LibraryState."""
+
+    state_changed = Signal(object)  # LibraryState
+    busy_changed = Signal(bool)
+    task_failed = Signal(object)  # TaskError
+    action_finished = Signal(str)  # a sentence for the status bar
+    model_missing = Signal(str)  # why the model cannot be used (not cached, offline...)
+    similar_found = Signal(str, object)  # path, list[(PhotoInfo, similarity)]
+
+    def __init__(self, where: Locations, settings: Settings, tasks: Tasks, parent: QObject | None = None):
+        super().__init__(parent)
+        self.where = where
+        self.settings = settings
+        self.tasks = tasks
+        self.state = LibraryState()
+        self.progress = Progress()
+        self._busy = 0
+        self._catalog: Any = None  # opened in the heavy thread
+        self._embedder: Any = None
+        self._embedder_for: tuple[str, str] | None = None
+        self._model_id: int | None = None
+        self.catalog_notes: list[str] = []
+
+    # -- helpers that run in the heavy thread -------------------------------------------------
+    def _open(self):
+        if self._catalog is None:
+            from photoorg.core.actions import reconcile
+            from photoorg.core.catalog import Catalog
+
+            self._catalog = Catalog(self.where.catalog)
+            if self._catalog.set_aside_to is not None:
+                self.catalog_notes.append(
+                    f"The old catalog was unusable and was kept as {self._catalog.set_aside_to}; "
+                    "a new one was started."
+                )
+            self.catalog_notes.extend(reconcile(self._catalog))
+        return self._catalog
+
+    def _make_embedder(self):
+        from photoorg.core.embedder import Embedder
+
+        wanted = (self.settings.model, self.settings.device)
+        if self._embedder is None or self._embedder_for != wanted:
+            cache_dir = self.where.models if os.environ.get(ENV_HOME) else None
+            self._embedder = Embedder(
+                self.settings.model, device=self.settings.device, cache_dir=cache_dir, allow_download=False
+            )
+            self._embedder_for = wanted
+        return self._embedder
+
+    def _compute(self, scan: bool, progress: Progress) -> LibraryState:
+        from photoorg.core.duplicates import Verdict, find_duplicates
+        from photoorg.core.grouping import group_photos
+        from photoorg.core.pipeline import run_scan
+
+        catalog = self._open()
+        roots = list(self.settings.folders)
+        state = LibraryState()
+        if scan and roots:
+            summary = run_scan(
+                roots, catalog, self._make_embedder(), exclude=self.settings.exclude, progress=progress
+            )
+            state.summary = summary
+            state.model_error = summary.model_error
+            model = catalog.find_model(summary.model_key) if summary.model_key else None
+            self._model_id = model.id if model else None
+            if summary.cancelled:
+                progress.check()
+        elif self.state.model_error:
+            state.model_error = self.state.model_error
+        if not roots:
+            return state
+        photos = catalog.photos(under=roots)
+        state.photo_count = len(photos)
+        for folder in roots:
+            prefix = folder.rstrip(os.sep) + os.sep
+            state.per_folder[folder] = sum(1 for p in photos if p.path.startswith(prefix))
+        state.failures = catalog.failures(under=roots)
+        if self._model_id is not None:
+            progress.start_stage(STAGE_GROUPING, 0)
+            state.groups = group_photos(
+                catalog, self._model_id, roots, settings=self.settings.group_settings(), progress=progress
+            )
+            names = self.settings.group_names
+            for g in state.groups:
+                g.name = next((names[p.fingerprint] for p in g.photos[:20] if p.fingerprint in names), "")
+        progress.start_stage(STAGE_DUPLICATES, 0)
+        state.sets = find_duplicates(
+            catalog,
+            self._model_id,
+            roots,
+            settings=self.settings.duplicate_settings(),
+            policy=self.settings.keeper_policy(),
+            verdicts=tuple(Verdict) if self._model_id is not None else (Verdict.EXACT,),
+            progress=progress,
+        )
+        return state
+
+    # -- GUI-thread API -----------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self._busy > 0
+
+    def _run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        name: str,
+        on_cancel: Callable[[], None] | None = None,
+    ) -> None:
+        self._busy += 1
+        if self._busy == 1:
+            self.busy_changed.emit(True)
+
+        def settle() -> None:
+            self._busy -= 1
+            if self._busy == 0:
+                self.busy_changed.emit(False)
+
+        def done(result: Any) -> None:
+            settle()
+            on_done(result)
+
+        def failed(error: TaskError) -> None:
+            settle()
+            self.task_failed.emit(error)
+
+        def cancelled() -> None:
+            settle()
+            if on_cancel is not None:
+                on_cancel()
+            self.action_finished.emit("Cancelled. Everything done so far is kept.")
+
+        self.tasks.run_heavy(fn, done, failed, cancelled, name)
+
+    def refresh(self, scan: bool = True) -> None:
+        """Bring the catalog up to date (when ``scan``), then regroup and look for duplicates."""
+        progress = Progress()
+        self.progress = progress
+        # A cancelled scan still shows what it embedded so far.
+        after_cancel = (lambda: self.refresh(scan=False)) if scan else None
+        self._run(
+            lambda: self._compute(scan, progress), self._apply, "scan" if scan else "regroup", after_cancel
+        )
+
+    def _apply(self, state: LibraryState) -> None:
+        self.state = state
+        self.state_changed.emit(state)
+        if state.model_error and not self.settings.model_declined:
+            self.model_missing.emit(state.model_error)
+
+    def cancel(self) -> None:
+        self.progress.cancel()
+
+    def save_settings(self) -> None:
+        save_settings(self.where, self.settings)
+
+    def check_model(self, on_result: Callable[[str | None], None]) -> None:
+        """Whether the chosen model is on this computer: None, or why not (never downloads)."""
+
+        def probe() -> str | None:
+            try:
+                self._make_embedder().resolve()
+            except PhotoorgError as exc:
+                self._embedder = None
+                return str(exc)
+            return None
+
+        self._run(probe, on_result, "check model")
+
+    def download_model(self, on_result: Callable[[str | None], None]) -> None:
+        """Download the chosen hub model (the only network access photoorg makes)."""
+        from photoorg.core.embedder import download_progress_class, resolve_model
+
+        progress = Progress()
+        self.progress = progress
+        progress.start_stage("Downloading the model (MB)", 0)
+
+        def report(done: int, total: int) -> None:
+            progress.total = max(progress.total, total // 1_000_000)
+            progress.advance(done // 1_000_000 - progress.done)
+
+        def fetch() -> str | None:
+            cache_dir = self.where.models if os.environ.get(ENV_HOME) else None
+            try:
+                resolve_model(
+                    self.settings.model,
+                    cache_dir=cache_dir,
+                    allow_download=True,
+                    download_progress=download_progress_class(report),
+                )
+            except PhotoorgError as exc:
+                return str(exc)
+            self._embedder = None
+            return None
+
+        self._run(fetch, on_result, "download model")
+
+    def file_action(
+        self, action: str, paths: Sequence[str], destination: str | None = None, members: Sequence[str] = ()
+    ) -> None:
+        """Trash, move or copy photos through the core's journal, then regroup."""
+        from photoorg.core import actions
+
+        verb = {"trash": "Moved to the trash", "move": "Moved", "copy": "Copied"}[action]
+
+        def act() -> str:
+            catalog = self._open()
+            protected = self.settings.protected
+            if members:
+                steps = actions.plan_set_cleanup(catalog, members, paths, protected=protected)
+            else:
+                steps = actions.plan(catalog, actions.Action(action), paths, destination, protected)
+            todo = [s for s in steps if s.skip is None]
+            outcome = actions.execute(
+                catalog, actions.Action(action), steps, f"{action} {len(todo)} photo(s)"
+            )
+            return _outcome_text(verb, outcome)
+
+        self._run(act, self._action_done, action)
+
+    def trash_from_sets(self, plan: Sequence[tuple[Sequence[str], Sequence[str]]]) -> None:
+        """Trash the unchecked photos of several duplicate sets as one undoable action.
+
+        ``plan`` holds (every member of a set, the members to trash); each set keeps one.
+        """
+        from photoorg.core import actions
+
+        def act() -> str:
+            catalog = self._open()
+            steps = [
+                step
+                for members, paths in plan
+                for step in actions.plan_set_cleanup(catalog, members, paths, self.settings.protected)
+            ]
+            todo = [s for s in steps if s.skip is None]
+            outcome = actions.execute(
+                catalog, actions.Action.TRASH, steps, f"trash {len(todo)} duplicate(s) from {len(plan)} sets"
+            )
+            return _outcome_text("Moved to the trash", outcome)
+
+        self._run(act, self._action_done, "trash duplicates")
+
+    def undo(self) -> None:
+        """Undo the newest file action that is not undone yet (works across restarts)."""
+        from photoorg.core import actions
+
+        def act() -> str:
+            catalog = self._open()
+            if not any(b.undone is None for b in actions.history(catalog)):
+                return "Nothing to undo."
+            return _outcome_text("Undone: restored", actions.undo(catalog))
+
+        self._run(act, self._action_done, "undo")
+
+    def _action_done(self, text: str) -> None:
+        self.action_finished.emit(text)
+        self.refresh(scan=False)
+
+    def mark(self, duplicate_set: Any, decision: str) -> None:
+        """Remember "not duplicates" / "keep both" for a set, then look again."""
+        from photoorg.core.duplicates import mark
+
+        def act() -> str:
+            mark(self._open(), duplicate_set, decision)
+            label = "Not duplicates" if decision == "not_duplicates" else "Keep both"
+            return f"{label}: remembered for {len(duplicate_set.photos)} photos."
+
+        self._run(act, self._action_done, "mark")
+
+    def find_similar(self, path: str, k: int = 60) -> None:
+        from photoorg.core.grouping import find_similar
+
+        def act() -> tuple[str, Any]:
+            if self._model_id is None:
+                raise PhotoorgError("Finding similar photos needs the model; it is not available yet.")
+            try:
+                found = find_similar(self._open(), self._model_id, path, k, roots=self.settings.folders)
+            except KeyError:
+                raise PhotoorgError(
+                    f"{os.path.basename(path)} has not been embedded yet; wait for the scan to finish."
+                ) from None
+            return path, found
+
+        self._run(act, lambda r: self.similar_found.emit(*r), "find similar")
+
+    def close(self) -> None:
+        """Stop work and close the catalog (from the GUI thread, when the window closes)."""
+        self.progress.cancel()
+
+        def shut() -> None:
+            if self._catalog is not None:
+                self._catalog.close()
+                self._catalog = None
+
+        self.tasks.run_heavy(shut, name="close catalog")
+
+
+def _outcome_text(verb: str, outcome: Any) -> str:
+    parts = [f"{verb} {len(outcome.done)} photo(s)"]
+    if outcome.skipped:
+        reasons = sorted({s.skip or "" for s in outcome.skipped})
+        parts.append(f"skipped {len(outcome.skipped)} ({'; '.join(reasons)})")
+    if outcome.failed:
+        parts.append(f"{len(outcome.failed)} failed ({outcome.failed[0][1]})")
+    text = ", ".join(parts) + "."
+    if outcome.done and outcome.batch is not None and not verb.startswith("Undone"):
+        text += " Edit > Undo puts them back."
+    return text

@@ -1,0 +1,382 @@
+"""Item models. Each holds a list the core computed; ``data()`` is O(1) and never reads a file.
+
+Thumbnails come from :class:`~photoorg.gui.thumbnails.Thumbnails`: a miss queues a load and
+paints a placeholder; the arrival is announced with a DecorationRole-only ``dataChanged``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import QIcon, QPixmap
+
+from photoorg.core.keeper import human_bytes
+from photoorg.gui.thumbnails import Thumbnails, mosaic
+
+PhotoRole = Qt.ItemDataRole.UserRole + 1  # the PhotoInfo
+PathRole = Qt.ItemDataRole.UserRole + 2  # its path (str)
+DetailRole = Qt.ItemDataRole.UserRole + 3  # a second line of text
+BadgeRole = Qt.ItemDataRole.UserRole + 4  # a short badge ("Keeper", "Protected") or ""
+
+Index = QModelIndex | QPersistentModelIndex
+_NO_INDEX = QModelIndex()
+
+
+def photo_details(p: Any) -> str:
+    size = f"{p.width}x{p.height}" if p.width and p.height else "?"
+    return f"{size} · {human_bytes(p.size)}"
+
+
+def photo_tooltip(p: Any) -> str:
+    lines = [p.path, photo_details(p)]
+    if p.taken:
+        lines.append(f"taken {p.taken.replace('T', ' ')}")
+    if p.camera:
+        lines.append(p.camera)
+    lines.append(f"modified {datetime.fromtimestamp(p.mtime_ns / 1e9):%Y-%m-%d %H:%M}")
+    return "\n".join(lines)
+
+
+class PhotoGridModel(QAbstractListModel):
+    """The photos of one group (or of a "find similar" result) for a thumbnail grid."""
+
+    def __init__(self, thumbnails: Thumbnails, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._thumbs = thumbnails
+        self._photos: list[Any] = []
+        self._scores: list[float] | None = None
+        self._row_of: dict[str, int] = {}
+        self._placeholder = QPixmap()
+        thumbnails.ready.connect(self._thumbnail_ready)
+
+    def set_photos(self, photos: list[Any], scores: list[float] | None = None) -> None:
+        self.beginResetModel()
+        self._photos = list(photos)
+        self._scores = scores
+        self._row_of = {p.path: k for k, p in enumerate(self._photos)}
+        self.endResetModel()
+
+    def photo(self, row: int) -> Any:
+        return self._photos[row]
+
+    def photos(self) -> list[Any]:
+        return list(self._photos)
+
+    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._photos)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._photos):
+            return None
+        p = self._photos[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return os.path.basename(p.path)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._thumbs.get(p.path, p.fingerprint) or self._placeholder
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return photo_tooltip(p)
+        if role == DetailRole:
+            if self._scores is not None:
+                return f"similarity {self._scores[index.row()]:.3f}"
+            return photo_details(p)
+        if role == PhotoRole:
+            return p
+        if role == PathRole:
+            return p.path
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+
+    def mimeTypes(self) -> list[str]:
+        return ["text/uri-list"]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        """Dragging photos out gives other apps their files."""
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(self._photos[i.row()].path) for i in indexes if i.isValid()])
+        return mime
+
+    def _thumbnail_ready(self, path: str) -> None:
+        row = self._row_of.get(path)
+        if row is not None:
+            ix = self.index(row)
+            self.dataChanged.emit(ix, ix, [Qt.ItemDataRole.DecorationRole])
+
+
+class GroupListModel(QAbstractListModel):
+    """Groups of similar photos, each with a mosaic of its representatives; Unsorted last."""
+
+    MOSAIC = 96
+
+    def __init__(self, thumbnails: Thumbnails, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._thumbs = thumbnails
+        self._groups: list[Any] = []
+        self._mosaics: dict[int, QPixmap] = {}
+        self._rows_of_path: dict[str, list[int]] = {}
+        thumbnails.ready.connect(self._thumbnail_ready)
+
+    def set_groups(self, groups: list[Any]) -> None:
+        self.beginResetModel()
+        self._groups = list(groups)
+        self._mosaics.clear()
+        self._rows_of_path = {}
+        for row, g in enumerate(self._groups):
+            for p in g.representatives:
+                self._rows_of_path.setdefault(p.path, []).append(row)
+        self.endResetModel()
+
+    def group(self, row: int) -> Any:
+        return self._groups[row]
+
+    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._groups)
+
+    def _mosaic(self, row: int) -> QPixmap:
+        pm = self._mosaics.get(row)
+        if pm is None:
+            reps = self._groups[row].representatives
+            thumbs = [self._thumbs.get(p.path, p.fingerprint) for p in reps]
+            pm = mosaic(thumbs, self.MOSAIC)
+            if all(t is not None for t in thumbs):
+                self._mosaics[row] = pm  # complete: keep it
+        return pm
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._groups):
+            return None
+        g = self._groups[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{g.label}\n{_group_details(g)}"
+        if role == Qt.ItemDataRole.EditRole:
+            return g.label
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._mosaic(index.row())
+        if role == DetailRole:
+            return _group_details(g)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{g.label}\n{_group_details(g)}\nmostly in {g.common_folder}" if g.photos else g.label
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid() and self._groups[index.row()].id >= 0:
+            base |= Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Renaming a group; the window stores the name in the settings."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        g = self._groups[index.row()]
+        if g.id < 0:
+            return False
+        g.name = str(value).strip()
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
+        return True
+
+    def _thumbnail_ready(self, path: str) -> None:
+        for row in self._rows_of_path.get(path, ()):
+            ix = self.index(row)
+            self.dataChanged.emit(ix, ix, [Qt.ItemDataRole.DecorationRole])
+
+
+def _group_details(g: Any) -> str:
+    text = f"{g.size} photo{'s' if g.size != 1 else ''}"
+    dates = g.date_range
+    if dates:
+        first, last = dates[0][:10], dates[1][:10]
+        text += f" · {first}" if first == last else f" · {first} – {last}"
+    return text
+
+
+VERDICT_NAMES = {"exact": "Exact copies", "same": "Same image", "similar": "Similar shots"}
+
+
+class DuplicateSetListModel(QAbstractListModel):
+    """The duplicate sets of one verdict; a set the person looked at is marked reviewed."""
+
+    def __init__(self, thumbnails: Thumbnails, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._thumbs = thumbnails
+        self._sets: list[Any] = []
+        self._reviewed: set[str] = set()
+        self._row_of_keeper: dict[str, int] = {}
+        thumbnails.ready.connect(self._thumbnail_ready)
+
+    def set_sets(self, sets: list[Any]) -> None:
+        self.beginResetModel()
+        self._sets = list(sets)
+        self._row_of_keeper = {s.keeper.path: k for k, s in enumerate(self._sets)}
+        self._reviewed &= {s.id for s in self._sets}
+        self.endResetModel()
+
+    def duplicate_set(self, row: int) -> Any:
+        return self._sets[row]
+
+    def sets(self) -> list[Any]:
+        return list(self._sets)
+
+    def mark_reviewed(self, row: int) -> None:
+        if self._sets[row].id not in self._reviewed:
+            self._reviewed.add(self._sets[row].id)
+            ix = self.index(row)
+            self.dataChanged.emit(ix, ix, [Qt.ItemDataRole.DisplayRole, BadgeRole])
+
+    def is_reviewed(self, row: int) -> bool:
+        return self._sets[row].id in self._reviewed
+
+    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._sets)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._sets):
+            return None
+        s = self._sets[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            reviewed = "✓ " if s.id in self._reviewed else ""
+            return f"{reviewed}{os.path.basename(s.keeper.path)} + {len(s.photos) - 1}\n{_set_details(s)}"
+        if role == DetailRole:
+            return _set_details(s)
+        if role == BadgeRole:
+            return "Reviewed" if s.id in self._reviewed else ""
+        if role == Qt.ItemDataRole.DecorationRole:
+            # A QIcon, so the view scales it to its icon size (a QPixmap is drawn as it is).
+            pm = self._thumbs.get(s.keeper.path, s.keeper.fingerprint)
+            return QIcon(pm) if pm is not None else QIcon()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(p.path for p in s.photos)
+        return None
+
+    def _thumbnail_ready(self, path: str) -> None:
+        row = self._row_of_keeper.get(path)
+        if row is not None:
+            ix = self.index(row)
+            self.dataChanged.emit(ix, ix, [Qt.ItemDataRole.DecorationRole])
+
+
+def _set_details(s: Any) -> str:
+    text = f"{len(s.photos)} photos · frees {human_bytes(s.reclaimable_bytes)}"
+    if s.verdict.value != "exact":
+        text += f" · ≥ {s.weakest:.3f}"
+    return text
+
+
+class SetMembersModel(PhotoGridModel):
+    """The photos of one duplicate set, side by side; checked photos are kept.
+
+    The keeper starts checked and the others unchecked; protected photos are always kept.
+    """
+
+    def __init__(self, thumbnails: Thumbnails, parent: Any = None) -> None:
+        super().__init__(thumbnails, parent)
+        self.duplicate_set: Any = None
+        self._keep: list[bool] = []
+        self._protected: set[str] = set()
+
+    def set_duplicate_set(self, duplicate_set: Any, keep: list[bool] | None = None) -> None:
+        self.duplicate_set = duplicate_set
+        self._protected = set(duplicate_set.protected) if duplicate_set else set()
+        photos = duplicate_set.photos if duplicate_set else []
+        self._keep = keep or [k == 0 or p.path in self._protected for k, p in enumerate(photos)]
+        self.set_photos(photos)
+
+    def keep_flags(self) -> list[bool]:
+        return list(self._keep)
+
+    def unchecked(self) -> list[str]:
+        return [p.path for p, keep in zip(self._photos, self._keep, strict=True) if not keep]
+
+    def set_keep(self, row: int, keep: bool) -> None:
+        self.setData(
+            self.index(row),
+            Qt.CheckState.Checked if keep else Qt.CheckState.Unchecked,
+            Qt.ItemDataRole.CheckStateRole,
+        )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._photos):
+            return None
+        row = index.row()
+        p = self._photos[row]
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if self._keep[row] else Qt.CheckState.Unchecked
+        if role == BadgeRole:
+            if p.path in self._protected:
+                return "Protected"
+            return "Keeper" if row == 0 else ""
+        if role == DetailRole:
+            folder = os.path.basename(os.path.dirname(p.path)) or os.path.dirname(p.path)
+            date = (p.taken or "")[:10] or f"{datetime.fromtimestamp(p.mtime_ns / 1e9):%Y-%m-%d}"
+            return f"{photo_details(p)} · {p.format or '?'}\n{date} · {folder}"
+        return super().data(index, role)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid() and self._photos[index.row()].path not in self._protected:
+            base |= Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid():
+            return False
+        if self._photos[index.row()].path in self._protected:
+            return False
+        state = value if isinstance(value, Qt.CheckState) else Qt.CheckState(value)
+        self._keep[index.row()] = state == Qt.CheckState.Checked
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        return True
+
+
+class ProblemsModel(QAbstractTableModel):
+    """Every file that could not be read, with the reason."""
+
+    HEADERS = ("File", "Folder", "Reason")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[str, str]] = []
+
+    def set_failures(self, failures: list[tuple[str, str]]) -> None:
+        self.beginResetModel()
+        self._rows = list(failures)
+        self.endResetModel()
+
+    def path(self, row: int) -> str:
+        return self._rows[row][0]
+
+    def rowCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        path, reason = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (os.path.basename(path), os.path.dirname(path), reason)[index.column()]
+        if role == PathRole:
+            return path
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None

@@ -1,0 +1,422 @@
+"""The four pages of the main window: Library, Groups, Duplicates, Problems."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QSplitter,
+    QTabBar,
+    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoorg.core.keeper import human_bytes
+from photoorg.gui.models import (
+    VERDICT_NAMES,
+    DetailRole,
+    DuplicateSetListModel,
+    GroupListModel,
+    PathRole,
+    PhotoGridModel,
+    ProblemsModel,
+    SetMembersModel,
+)
+from photoorg.gui.thumbnails import Thumbnails
+from photoorg.gui.views import PhotoGrid
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() + 4)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: palette(placeholder-text);")
+    return label
+
+
+class LibraryPage(QWidget):
+    """The photo folders: add, remove, protect; scan; what the catalog holds."""
+
+    add_requested = Signal()
+    remove_requested = Signal(str)
+    protect_changed = Signal(str, bool)
+    scan_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary = _hint("")
+        self.folders = QTreeWidget()
+        self.folders.setHeaderLabels(["Folder", "Photos", "Protected"])
+        self.folders.setRootIsDecorated(False)
+        self.folders.setAlternatingRowColors(True)
+        self.folders.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.folders.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.folders.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.folders.itemChanged.connect(self._item_changed)
+        self.add_button = QPushButton("Add folder…")
+        self.remove_button = QPushButton("Remove from library")
+        self.scan_button = QPushButton("Scan now")
+        self.add_button.clicked.connect(self.add_requested)
+        self.remove_button.clicked.connect(self._remove)
+        self.scan_button.clicked.connect(self.scan_requested)
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.remove_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.scan_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title("Library"))
+        layout.addWidget(
+            _hint(
+                "The folders photoorg looks at (drop folders here to add them). Photos in a protected "
+                "folder are never proposed for removal. Removing a folder from the library leaves its "
+                "photos untouched."
+            )
+        )
+        layout.addWidget(self.folders, 1)
+        layout.addWidget(self.summary)
+        layout.addLayout(buttons)
+        self._filling = False
+
+    def set_folders(self, folders: list[str], protected: list[str], counts: dict[str, int]) -> None:
+        self._filling = True
+        self.folders.clear()
+        for folder in folders:
+            item = QTreeWidgetItem([folder, str(counts.get(folder, "…")), ""])
+            item.setData(0, Qt.ItemDataRole.UserRole, folder)
+            item.setCheckState(2, Qt.CheckState.Checked if folder in protected else Qt.CheckState.Unchecked)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.folders.addTopLevelItem(item)
+        self._filling = False
+        self.remove_button.setEnabled(bool(folders))
+
+    def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if not self._filling and column == 2:
+            folder = item.data(0, Qt.ItemDataRole.UserRole)
+            self.protect_changed.emit(folder, item.checkState(2) == Qt.CheckState.Checked)
+
+    def _remove(self) -> None:
+        item = self.folders.currentItem()
+        if item is not None:
+            self.remove_requested.emit(item.data(0, Qt.ItemDataRole.UserRole))
+
+
+class GroupsPage(QWidget):
+    """Groups on the left; the chosen group's photos in a grid on the right."""
+
+    group_renamed = Signal(object)  # Group
+
+    def __init__(self, thumbnails: Thumbnails, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.groups = GroupListModel(thumbnails, self)
+        self.group_list = QListView()
+        self.group_list.setModel(self.groups)
+        self.group_list.setIconSize(QSize(GroupListModel.MOSAIC, GroupListModel.MOSAIC))
+        self.group_list.setUniformItemSizes(True)
+        self.group_list.setSpacing(2)
+        self.group_list.setEditTriggers(
+            QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.group_list.setMinimumWidth(240)
+        self.group_list.setWordWrap(True)
+        self.groups.dataChanged.connect(self._maybe_renamed)
+        self.photos = PhotoGridModel(thumbnails, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.photos)
+        self.proxy.setFilterRole(PathRole)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.grid = PhotoGrid(150, 1)
+        self.grid.setModel(self.proxy)
+        self.heading = _title("Groups")
+        self.heading.setMinimumWidth(1)  # a long group name must not widen the window
+        self.subheading = _hint("")
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter by name or folder (Ctrl+F)")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setMinimumWidth(240)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.rename_button = QPushButton("Rename…")
+        self.move_button = QPushButton("Move to folder…")
+        self.copy_button = QPushButton("Copy to folder…")
+        self.rename_button.clicked.connect(self._rename)
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        for w in (self.filter, self.rename_button, self.move_button, self.copy_button):
+            top.addWidget(w)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addLayout(top)
+        rl.addWidget(self.subheading)
+        rl.addWidget(self.grid, 1)
+        split = QSplitter()
+        split.addWidget(self.group_list)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        split.setSizes([300, 900])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        self.group_list.selectionModel().currentChanged.connect(self._show_group)
+        self._showing: Any = None
+
+    def set_groups(self, groups: list[Any]) -> None:
+        current = self._showing.id if self._showing is not None and self._showing.id is not None else None
+        self.groups.set_groups(groups)
+        if not groups:
+            self.photos.set_photos([])
+            self.heading.setText("Groups")
+            self.subheading.setText("No groups yet: add a folder and let the scan finish.")
+            return
+        row = next((k for k, g in enumerate(groups) if g.id == current), 0)
+        self.group_list.setCurrentIndex(self.groups.index(row))
+        self._show_group(self.groups.index(row))
+
+    def _show_group(self, index: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        if not index.isValid():
+            return
+        g = self.groups.group(index.row())
+        self._showing = g
+        self.photos.set_photos(g.photos)
+        self.heading.setText(g.label)
+        self.subheading.setText(
+            index.data(DetailRole) + (f" · mostly in {g.common_folder}" if g.photos else "")
+        )
+        self.rename_button.setEnabled(g.id >= 0)
+
+    def show_similar(self, path: str, found: list[tuple[Any, float]]) -> None:
+        """A "find similar" result in the grid, closest first (the group list keeps its place)."""
+        self._showing = None
+        self.group_list.clearSelection()
+        self.photos.set_photos([p for p, _ in found], [s for _, s in found])
+        self.heading.setText(f"Similar to {os.path.basename(path)}")
+        self.subheading.setText(f"The {len(found)} closest photos, most similar first")
+        self.rename_button.setEnabled(False)
+
+    def current_group(self) -> Any:
+        return self._showing
+
+    def _rename(self) -> None:
+        ix = self.group_list.currentIndex()
+        if ix.isValid():
+            self.group_list.edit(ix)
+
+    def _maybe_renamed(self, top: QModelIndex, _bottom: QModelIndex, roles: list[int]) -> None:
+        if Qt.ItemDataRole.EditRole in roles:
+            g = self.groups.group(top.row())
+            if g is self._showing:
+                self.heading.setText(g.label)
+            self.group_renamed.emit(g)
+
+
+class DuplicatesPage(QWidget):
+    """Tabs per verdict; a set list; the chosen set side by side with keep checkboxes."""
+
+    trash_requested = Signal(object, list)  # DuplicateSet, paths to trash
+    bulk_requested = Signal(list)  # [(DuplicateSet, paths)] for every reviewed set
+    mark_requested = Signal(object, str)  # DuplicateSet, decision
+
+    def __init__(self, thumbnails: Thumbnails, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._all: list[Any] = []
+        self._keep: dict[str, list[bool]] = {}  # the person's checkboxes, per set id
+        self.tabs = QTabBar()
+        for verdict in VERDICT_NAMES:
+            self.tabs.addTab(VERDICT_NAMES[verdict])
+            self.tabs.setTabData(self.tabs.count() - 1, verdict)
+        self.tabs.currentChanged.connect(lambda _i: self._fill())
+        self.sets = DuplicateSetListModel(thumbnails, self)
+        self.set_list = QListView()
+        self.set_list.setModel(self.sets)
+        self.set_list.setIconSize(QSize(64, 64))
+        self.set_list.setUniformItemSizes(True)
+        self.set_list.setMinimumWidth(240)
+        self.set_list.selectionModel().currentChanged.connect(self._show_set)
+        self.members = SetMembersModel(thumbnails, self)
+        self.members.dataChanged.connect(self._members_changed)
+        self.grid = PhotoGrid(200, 2)
+        self.grid.setModel(self.members)
+        self.grid.delete_requested.connect(self._uncheck_selected)
+        self.heading = _title("Duplicates")
+        self.heading.setMinimumWidth(1)
+        self.reason = _hint("")
+        self.trash_button = QPushButton("Trash unchecked")
+        self.not_dup_button = QPushButton("Not duplicates")
+        self.keep_both_button = QPushButton("Keep all")
+        self.keep_both_button.setToolTip("They are duplicates, but keep every one of them")
+        self.bulk_button = QPushButton("Trash unchecked in reviewed sets…")
+        self.trash_button.clicked.connect(self._trash)
+        self.not_dup_button.clicked.connect(lambda: self._mark("not_duplicates"))
+        self.keep_both_button.clicked.connect(lambda: self._mark("keep_both"))
+        self.bulk_button.clicked.connect(self._bulk)
+        actions = QHBoxLayout()
+        actions.addWidget(self.trash_button)
+        actions.addWidget(self.not_dup_button)
+        actions.addWidget(self.keep_both_button)
+        actions.addStretch(1)
+        actions.addWidget(self.bulk_button)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.heading)
+        rl.addWidget(self.reason)
+        rl.addWidget(self.grid, 1)
+        rl.addLayout(actions)
+        split = QSplitter()
+        split.addWidget(self.set_list)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        split.setSizes([300, 800])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(split, 1)
+        self._update_buttons()
+
+    def set_sets(self, sets: list[Any]) -> None:
+        self._all = list(sets)
+        ids = {s.id for s in sets}
+        self._keep = {k: v for k, v in self._keep.items() if k in ids}
+        counts = [sum(1 for s in sets if s.verdict.value == v) for v in VERDICT_NAMES]
+        for k, verdict in enumerate(VERDICT_NAMES):
+            self.tabs.setTabText(k, f"{VERDICT_NAMES[verdict]} ({counts[k]})")
+        if not counts[self.tabs.currentIndex()] and any(counts):
+            self.tabs.setCurrentIndex(next(k for k, n in enumerate(counts) if n))  # fills
+        else:
+            self._fill()
+
+    def _fill(self) -> None:
+        verdict = self.tabs.tabData(self.tabs.currentIndex())
+        shown = [s for s in self._all if s.verdict.value == verdict]
+        self.sets.set_sets(shown)
+        if shown:
+            self.set_list.setCurrentIndex(self.sets.index(0))
+        else:
+            self.members.set_duplicate_set(None)
+            self.heading.setText(f"No {VERDICT_NAMES[verdict].lower()}")
+            self.reason.setText("Nothing to review here.")
+        self._update_buttons()
+
+    def _show_set(self, index: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        if not index.isValid():
+            return
+        s = self.sets.duplicate_set(index.row())
+        self.sets.mark_reviewed(index.row())
+        self.members.set_duplicate_set(s, self._keep.get(s.id))
+        kind = VERDICT_NAMES[s.verdict.value]
+        similarity = "" if s.verdict.value == "exact" else f", weakest similarity {s.weakest:.3f}"
+        self.heading.setText(f"{kind}: {len(s.photos)} photos{similarity}")
+        self.reason.setText(
+            f"Suggested keeper: {os.path.basename(s.keeper.path)}, because {s.reason}. "
+            "Checked photos are kept; unchecked ones go to the trash (Delete unchecks)."
+        )
+        self._update_buttons()
+
+    def current_set(self) -> Any:
+        return self.members.duplicate_set
+
+    def _members_changed(self, *_args: Any) -> None:
+        s = self.members.duplicate_set
+        if s is not None:
+            self._keep[s.id] = self.members.keep_flags()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        s = self.members.duplicate_set
+        unchecked = self.members.unchecked() if s is not None else []
+        freed = sum(p.size for p in (s.photos if s else []) if p.path in set(unchecked))
+        self.trash_button.setText(
+            f"Trash {len(unchecked)} unchecked ({human_bytes(freed)})" if unchecked else "Trash unchecked"
+        )
+        self.trash_button.setEnabled(bool(unchecked) and len(unchecked) < len(s.photos if s else []))
+        self.not_dup_button.setEnabled(s is not None)
+        self.keep_both_button.setEnabled(s is not None)
+        self.bulk_button.setEnabled(bool(self._reviewed_plan()))
+
+    def _uncheck_selected(self) -> None:
+        for ix in self.grid.selectedIndexes():
+            self.members.set_keep(ix.row(), False)
+
+    def _trash(self) -> None:
+        s = self.members.duplicate_set
+        if s is not None and self.members.unchecked():
+            self.trash_requested.emit(s, self.members.unchecked())
+
+    def _mark(self, decision: str) -> None:
+        s = self.members.duplicate_set
+        if s is not None:
+            self.mark_requested.emit(s, decision)
+
+    def _reviewed_plan(self) -> list[tuple[Any, list[str]]]:
+        plan = []
+        for row in range(self.sets.rowCount()):
+            if not self.sets.is_reviewed(row):
+                continue
+            s = self.sets.duplicate_set(row)
+            keep = self._keep.get(s.id) or [k == 0 or p.path in s.protected for k, p in enumerate(s.photos)]
+            paths = [p.path for p, k in zip(s.photos, keep, strict=True) if not k]
+            if paths and len(paths) < len(s.photos):
+                plan.append((s, paths))
+        return plan
+
+    def _bulk(self) -> None:
+        plan = self._reviewed_plan()
+        if plan:
+            self.bulk_requested.emit(plan)
+
+    def select_changed(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
+        self._update_buttons()
+
+
+class ProblemsPage(QWidget):
+    """Every unreadable file and why."""
+
+    open_folder = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.problems = ProblemsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.problems)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.doubleClicked.connect(lambda ix: self.open_folder.emit(self.problems.path(ix.row())))
+        self.summary = _hint("")
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title("Problems"))
+        layout.addWidget(
+            _hint(
+                "Files photoorg could not read. They are left as they are; double-click to open the folder."
+            )
+        )
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+
+    def set_failures(self, failures: list[tuple[str, str]]) -> None:
+        self.problems.set_failures(failures)
+        self.table.resizeColumnToContents(0)
+        self.summary.setText(
+            "No problems." if not failures else f"{len(failures)} file(s) could not be read."
+        )

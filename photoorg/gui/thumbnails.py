@@ -1,0 +1,153 @@
+"""Thumbnails: decoded in the io pool as QImage, kept as QPixmap in an LRU, cached on disk.
+
+The disk cache is keyed by content fingerprint, so a moved or renamed photo keeps its
+thumbnail and an edited one gets a new one. Models ask with :meth:`Thumbnails.get`, which
+never touches the disk on the GUI thread: it answers from memory or queues a load and
+returns None; :attr:`Thumbnails.ready` announces the path when the pixmap is there.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from collections import OrderedDict
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+
+from photoorg.core import imaging
+from photoorg.core.errors import DecodeError
+from photoorg.gui.tasks import Tasks
+
+log = logging.getLogger(__name__)
+
+THUMB_EDGE = 256  # stored size; views scale down
+MEMORY_ITEMS = 3000  # pixmaps kept in memory (about 200 KB each at most)
+
+
+def pil_to_qimage(img: Image.Image) -> QImage:
+    """Convert an RGB PIL image; safe off the GUI thread (QImage, not QPixmap)."""
+    img = img.convert("RGB")
+    w, h = img.size
+    return QImage(img.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+def load_thumbnail(path: str, fingerprint: str, cache_dir: Path) -> QImage | None:
+    """Thumbnail of one photo from the disk cache, or decoded and then cached; None if unreadable."""
+    cached = cache_dir / fingerprint[:2] / f"{fingerprint}.jpg"
+    try:
+        return pil_to_qimage(Image.open(cached))
+    except (OSError, ValueError):
+        pass
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        decoded = imaging.decode(data, THUMB_EDGE // 2, path=path)
+    except (OSError, DecodeError) as exc:
+        log.info("no thumbnail for %s: %s", path, exc)
+        return None
+    img = decoded.image
+    assert img is not None
+    img.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=85)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(buf.getvalue())
+        os.replace(tmp, cached)
+    except OSError as exc:
+        log.warning("cannot write the thumbnail cache in %s: %s", cache_dir, exc)
+    return pil_to_qimage(img)
+
+
+def load_preview(path: str, edge: int) -> QImage | None:
+    """A large view of one photo, decoded at a size fit for ``edge`` pixels; None if unreadable."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        decoded = imaging.decode(data, edge // 2, path=path)
+    except (OSError, DecodeError) as exc:
+        log.info("no preview for %s: %s", path, exc)
+        return None
+    img = decoded.image
+    assert img is not None
+    img.thumbnail((edge, edge), Image.Resampling.LANCZOS)
+    return pil_to_qimage(img)
+
+
+def placeholder(size: int, colour: str = "#3a3d42") -> QPixmap:
+    pm = QPixmap(size, size)
+    pm.fill(QColor(colour))
+    return pm
+
+
+class Thumbnails(QObject):
+    """Pixmaps by photo path, loaded lazily in the io pool."""
+
+    ready = Signal(str)  # the photo path whose thumbnail just arrived
+
+    def __init__(self, tasks: Tasks, cache_dir: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = tasks
+        self.cache_dir = cache_dir
+        self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
+        self._pending: set[str] = set()
+        self._failed: set[str] = set()
+        self.broken = placeholder(THUMB_EDGE, "#5a2e2e")
+
+    def get(self, path: str, fingerprint: str) -> QPixmap | None:
+        """The thumbnail if it is in memory; otherwise queue it and return None."""
+        pm = self._pixmaps.get(path)
+        if pm is not None:
+            self._pixmaps.move_to_end(path)
+            return pm
+        if path in self._failed:
+            return self.broken
+        if path not in self._pending:
+            self._pending.add(path)
+            self._tasks.run_io(
+                lambda: load_thumbnail(path, fingerprint, self.cache_dir),
+                lambda img: self._arrived(path, img),
+                lambda _err: self._arrived(path, None),
+            )
+        return None
+
+    def _arrived(self, path: str, img: QImage | None) -> None:
+        self._pending.discard(path)
+        if img is None or img.isNull():
+            self._failed.add(path)
+        else:
+            self._pixmaps[path] = QPixmap.fromImage(img)
+            while len(self._pixmaps) > MEMORY_ITEMS:
+                self._pixmaps.popitem(last=False)
+        self.ready.emit(path)
+
+    def forget(self, path: str) -> None:
+        self._pixmaps.pop(path, None)
+        self._failed.discard(path)
+
+
+def mosaic(pixmaps: list[QPixmap | None], size: int) -> QPixmap:
+    """Up to four thumbnails in a 2x2 square, each cropped to fill its cell."""
+    out = QPixmap(size, size)
+    out.fill(QColor("#2b2d31"))
+    painter = QPainter(out)
+    cell = size // 2
+    for k, pm in enumerate(pixmaps[:4]):
+        x, y = (k % 2) * cell, (k // 2) * cell
+        if pm is None:
+            painter.fillRect(x + 1, y + 1, cell - 2, cell - 2, QColor("#3a3d42"))
+            continue
+        scaled = pm.scaled(
+            QSize(cell - 2, cell - 2),
+            Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        sx, sy = (scaled.width() - (cell - 2)) // 2, (scaled.height() - (cell - 2)) // 2
+        painter.drawPixmap(x + 1, y + 1, scaled, sx, sy, cell - 2, cell - 2)
+    painter.end()
+    return out

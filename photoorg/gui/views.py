@@ -1,0 +1,264 @@
+"""Thumbnail grid, its painting delegate, and the large preview window."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionButton,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoorg.gui.models import BadgeRole, DetailRole, PathRole
+from photoorg.gui.tasks import Tasks
+from photoorg.gui.thumbnails import load_preview
+
+_CHECK = 20
+
+
+class ThumbnailDelegate(QStyledItemDelegate):
+    """Paints a thumbnail, its name, one or two detail lines, a badge and a keep checkbox."""
+
+    def __init__(self, thumb: int, detail_lines: int = 1, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.thumb = thumb
+        self.detail_lines = detail_lines
+
+    def cell(self) -> QSize:
+        return QSize(self.thumb + 16, self.thumb + 30 + 16 * self.detail_lines)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        return self.cell()
+
+    def _check_rect(self, rect: QRect) -> QRect:
+        return QRect(rect.right() - _CHECK - 8, rect.top() + 8, _CHECK, _CHECK)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        painter.save()
+        rect = option.rect.adjusted(3, 3, -3, -3)
+        pal = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.fillRect(rect, pal.color(QPalette.ColorRole.Highlight))
+        elif option.state & QStyle.StateFlag.State_MouseOver:
+            painter.fillRect(rect, pal.color(QPalette.ColorRole.AlternateBase))
+        box = QRect(rect.left() + 5, rect.top() + 5, self.thumb, self.thumb)
+        pm = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(pm, QPixmap) and not pm.isNull():
+            scaled = pm.scaled(
+                box.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+            x = box.left() + (box.width() - scaled.width()) // 2
+            y = box.top() + (box.height() - scaled.height()) // 2
+            painter.drawPixmap(x, y, scaled)
+        else:
+            painter.fillRect(box.adjusted(8, 8, -8, -8), QColor(128, 128, 128, 60))
+        check = index.data(Qt.ItemDataRole.CheckStateRole)
+        keep = check == Qt.CheckState.Checked
+        if check is not None and not keep:  # marked for the trash: dim it and say so
+            painter.fillRect(box, QColor(20, 20, 20, 110))
+        text_pen = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        painter.setPen(text_pen)
+        line = QRect(rect.left() + 4, box.bottom() + 4, rect.width() - 8, 18)
+        name = painter.fontMetrics().elidedText(
+            str(index.data(Qt.ItemDataRole.DisplayRole) or ""), Qt.TextElideMode.ElideMiddle, line.width()
+        )
+        painter.drawText(line, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, name)
+        detail = str(index.data(DetailRole) or "")
+        if detail:
+            small = QFont(painter.font())
+            small.setPointSizeF(max(7.0, small.pointSizeF() - 1.5))
+            painter.setFont(small)
+            painter.setPen(pal.color(QPalette.ColorRole.PlaceholderText) if not selected else text_pen)
+            for k, text in enumerate(detail.split("\n")[: self.detail_lines]):
+                r = QRect(line.left(), line.bottom() + 1 + 16 * k, line.width(), 16)
+                text = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, r.width())
+                painter.drawText(r, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, text)
+        badge = index.data(BadgeRole)
+        if badge:
+            painter.setFont(option.font)
+            fm = painter.fontMetrics()
+            b = QRect(box.left() + 4, box.top() + 4, fm.horizontalAdvance(badge) + 14, fm.height() + 6)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            colour = {"Keeper": "#2e7d32", "Protected": "#1565c0"}.get(badge, "#616161")
+            painter.setBrush(QColor(colour))
+            painter.drawRoundedRect(b, 6, 6)
+            painter.setPen(QColor("white"))
+            painter.drawText(b, Qt.AlignmentFlag.AlignCenter, badge)
+        if check is not None:
+            opt = QStyleOptionButton()
+            opt.rect = self._check_rect(rect)
+            opt.state = QStyle.StateFlag.State_Enabled | (
+                QStyle.StateFlag.State_On if keep else QStyle.StateFlag.State_Off
+            )
+            if not index.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+                opt.state &= ~QStyle.StateFlag.State_Enabled
+            painter.fillRect(opt.rect.adjusted(-3, -3, 3, 3), QColor(255, 255, 255, 200))
+            widget = option.widget
+            style = widget.style() if widget is not None else None
+            if style is not None:
+                style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorCheckBox, opt, painter, widget)
+        painter.restore()
+
+    def editorEvent(
+        self, event: QEvent, model: Any, option: QStyleOptionViewItem, index: QModelIndex
+    ) -> bool:
+        """A click on the checkbox toggles keep / trash."""
+        if (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and index.flags() & Qt.ItemFlag.ItemIsUserCheckable
+            and self._check_rect(option.rect.adjusted(3, 3, -3, -3))
+            .adjusted(-4, -4, 4, 4)
+            .contains(event.position().toPoint())
+        ):
+            keep = index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+            new = Qt.CheckState.Unchecked if keep else Qt.CheckState.Checked
+            return model.setData(index, new, Qt.ItemDataRole.CheckStateRole)
+        return False
+
+
+class PhotoGrid(QListView):
+    """A thumbnail grid that stays smooth at 100k photos (uniform sizes, batched layout)."""
+
+    preview_requested = Signal(QModelIndex)
+    delete_requested = Signal()
+
+    def __init__(self, thumb: int = 150, detail_lines: int = 1, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.delegate = ThumbnailDelegate(thumb, detail_lines, self)
+        self.setItemDelegate(self.delegate)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setUniformItemSizes(True)
+        self.setGridSize(self.delegate.cell())
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMovement(QListView.Movement.Static)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(2000)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setMouseTracking(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalScrollBar().setSingleStep(24)
+        self.setSpacing(0)
+        self.doubleClicked.connect(self.preview_requested)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and self.currentIndex().isValid():
+            self.preview_requested.emit(self.currentIndex())
+            return
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selectedIndexes():
+            self.delete_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+    def selected_paths(self) -> list[str]:
+        rows = sorted(i.row() for i in self.selectedIndexes())
+        model = self.model()
+        return [model.index(r, 0).data(PathRole) for r in rows]
+
+
+class PreviewDialog(QDialog):
+    """A large view of one photo; Left/Right move through the grid it was opened from."""
+
+    find_similar = Signal(str)
+    open_folder = Signal(str)
+    open_file = Signal(str)
+
+    def __init__(self, tasks: Tasks, grid: PhotoGrid, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preview")
+        self._tasks = tasks
+        self._grid = grid
+        self._row = 0
+        self._want = ""
+        self.image = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.image.setMinimumSize(640, 420)
+        self.image.setStyleSheet("background: #111; color: #ddd;")
+        self.caption = QLabel()
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QHBoxLayout()
+        self.prev_button = QPushButton("◀ Previous")
+        self.next_button = QPushButton("Next ▶")
+        similar = QPushButton("Find similar")
+        folder = QPushButton("Open containing folder")
+        app = QPushButton("Open with default app")
+        for b in (self.prev_button, self.next_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.prev_button.clicked.connect(lambda: self.show_row(self._row - 1))
+        self.next_button.clicked.connect(lambda: self.show_row(self._row + 1))
+        similar.clicked.connect(lambda: (self.find_similar.emit(self.path), self.accept()))
+        folder.clicked.connect(lambda: self.open_folder.emit(self.path))
+        app.clicked.connect(lambda: self.open_file.emit(self.path))
+        for w in (self.prev_button, self.next_button, similar, folder, app):
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.image, 1)
+        layout.addWidget(self.caption)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence(Qt.Key.Key_Left), self, lambda: self.show_row(self._row - 1))
+        QShortcut(QKeySequence(Qt.Key.Key_Right), self, lambda: self.show_row(self._row + 1))
+        QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.accept)
+        self.resize(1000, 760)
+
+    @property
+    def path(self) -> str:
+        return self._grid.model().index(self._row, 0).data(PathRole) or ""
+
+    def show_row(self, row: int) -> None:
+        model = self._grid.model()
+        if not 0 <= row < model.rowCount():
+            return
+        self._row = row
+        self._grid.setCurrentIndex(model.index(row, 0))
+        path = self.path
+        self._want = path
+        self.setWindowTitle(f"{os.path.basename(path)} ({row + 1} of {model.rowCount()})")
+        self.caption.setText(
+            str(model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole) or path).replace("\n", "  ·  ")
+        )
+        self.prev_button.setEnabled(row > 0)
+        self.next_button.setEnabled(row < model.rowCount() - 1)
+        edge = max(self.image.width(), self.image.height(), 1024)
+        self._tasks.run_io(lambda: load_preview(path, edge), lambda img: self._arrived(path, img))
+
+    def _arrived(self, path: str, img: Any) -> None:
+        if path != self._want:
+            return  # the person already moved on
+        if img is None:
+            self.image.setText("This photo cannot be shown (see Problems).")
+            return
+        pm = QPixmap.fromImage(img)
+        self.image.setPixmap(
+            pm.scaled(
+                self.image.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
