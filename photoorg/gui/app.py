@@ -235,6 +235,11 @@ class MainWindow(QMainWindow):
     def _apply_state(self, state: LibraryState) -> None:
         self._show_folders()
         self.groups_page.set_groups(state.groups)
+        if state.model_error and not state.groups:
+            self.groups_page.subheading.setText(
+                "Groups need the DINOv2 model, which is not available yet: choose one in File > Settings. "
+                "Exact duplicates are found without it."
+            )
         self.duplicates_page.set_sets(state.sets)
         self.problems_page.set_failures(state.failures)
         real_groups = sum(1 for g in state.groups if g.id >= 0)

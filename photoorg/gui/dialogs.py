@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -158,9 +159,10 @@ class ModelDialog(QDialog):
         details.setStyleSheet("color: palette(placeholder-text); font-size: small;")
         details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         download = QPushButton("Download now")
-        download.setEnabled(model in MODEL_CHOICES)
-        download.setDefault(not offline and model in MODEL_CHOICES)
+        download.setEnabled(model in MODEL_CHOICES and not offline)
+        download.setDefault(download.isEnabled())
         choose = QPushButton("Choose a model folder…")
+        choose.setDefault(not download.isEnabled())
         later = QPushButton("Not now")
         download.clicked.connect(lambda: self._done(self.DOWNLOAD))
         choose.clicked.connect(self._choose)
@@ -173,7 +175,9 @@ class ModelDialog(QDialog):
         layout.addWidget(label)
         layout.addWidget(details)
         layout.addLayout(row)
-        self.resize(560, 0)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.setMinimumWidth(600)
+        label.setMinimumWidth(580)
 
     def _choose(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Choose a DINOv2 model folder")

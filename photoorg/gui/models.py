@@ -160,7 +160,8 @@ class GroupListModel(QAbstractListModel):
             return None
         g = self._groups[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{g.label}\n{_group_details(g)}"
+            count = f"{g.size} photo{'s' if g.size != 1 else ''}"
+            return f"{g.label}\n{count}" if g.date_range else f"{g.label}\n{_group_details(g)}"
         if role == Qt.ItemDataRole.EditRole:
             return g.label
         if role == Qt.ItemDataRole.DecorationRole:
