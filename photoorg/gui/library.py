@@ -63,6 +63,8 @@ class Library(QObject):
         self._embedder_for: tuple[str, str] | None = None
         self._model_id: int | None = None
         self.catalog_notes: list[str] = []
+        self._progresses: set[Progress] = set()
+        self._queued_refresh: bool | None = None  # scan flag of a refresh not started yet
 
     # -- helpers that run in the heavy thread -------------------------------------------------
     def _open(self):
@@ -177,14 +179,27 @@ class Library(QObject):
         self.tasks.run_heavy(fn, done, failed, cancelled, name)
 
     def refresh(self, scan: bool = True) -> None:
-        """Bring the catalog up to date (when ``scan``), then regroup and look for duplicates."""
+        """Bring the catalog up to date (when ``scan``), then regroup and look for duplicates.
+
+        A refresh that is queued and not started yet already covers a second request.
+        """
+        if self._queued_refresh is not None and (self._queued_refresh or not scan):
+            return
         progress = Progress()
-        self.progress = progress
+        self._queued_refresh = scan
+        self._progresses.add(progress)
+
+        def work() -> LibraryState:
+            self._queued_refresh = None  # started: a later request needs a new run
+            self.progress = progress  # what the status bar shows from now on
+            try:
+                return self._compute(scan, progress)
+            finally:
+                self._progresses.discard(progress)
+
         # A cancelled scan still shows what it embedded so far.
         after_cancel = (lambda: self.refresh(scan=False)) if scan else None
-        self._run(
-            lambda: self._compute(scan, progress), self._apply, "scan" if scan else "regroup", after_cancel
-        )
+        self._run(work, self._apply, "scan" if scan else "regroup", after_cancel)
 
     def _apply(self, state: LibraryState) -> None:
         self.state = state
@@ -193,7 +208,10 @@ class Library(QObject):
             self.model_missing.emit(state.model_error)
 
     def cancel(self) -> None:
+        """Stop the scan or regrouping in progress and any that is queued."""
         self.progress.cancel()
+        for progress in list(self._progresses):
+            progress.cancel()
 
     def save_settings(self) -> None:
         save_settings(self.where, self.settings)
@@ -329,7 +347,7 @@ class Library(QObject):
 
     def close(self) -> None:
         """Stop work and close the catalog (from the GUI thread, when the window closes)."""
-        self.progress.cancel()
+        self.cancel()
 
         def shut() -> None:
             if self._catalog is not None:

@@ -8,13 +8,15 @@ exception comes back on the GUI thread through a relay QObject that lives there.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from photoorg.core.errors import Cancelled
 
@@ -31,35 +33,44 @@ class TaskError(Exception):
 
 
 class _Relay(QObject):
-    """Created on the GUI thread, so its signals are delivered there."""
+    """Lives on the GUI thread; workers emit on it, so the handler runs there."""
 
-    succeeded = Signal(object)
-    failed = Signal(object)
-    cancelled = Signal()
+    finished = Signal(object)  # (token, outcome, payload)
 
 
-class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay, name: str) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._fn = fn
-        self._relay = relay
-        self._name = name
+_DONE, _FAILED, _CANCELLED = "done", "failed", "cancelled"
 
-    def run(self) -> None:
+
+def _runner(fn: Callable[[], Any], relay: _Relay, token: int, name: str) -> Callable[[], None]:
+    """What a pool thread runs: ``fn``, with its outcome sent to the relay."""
+
+    def run() -> None:
         try:
-            result = self._fn()
+            outcome = (token, _DONE, fn())
         except Cancelled:
-            self._relay.cancelled.emit()
+            outcome = (token, _CANCELLED, None)
         except Exception as exc:  # the task boundary: log it, report it to the GUI thread
-            log.exception("task %s failed", self._name)
-            self._relay.failed.emit(TaskError(exc, traceback.format_exc()))
-        else:
-            self._relay.succeeded.emit(result)
+            log.exception("task %s failed", name)
+            outcome = (token, _FAILED, TaskError(exc, traceback.format_exc()))
+        relay.finished.emit(outcome)
+
+    return run
+
+
+@dataclass
+class _Callbacks:
+    on_done: Callable[[Any], None] | None
+    on_error: Callable[[TaskError], None] | None
+    on_cancel: Callable[[], None] | None
+    name: str
 
 
 class Tasks(QObject):
-    """Runs functions off the GUI thread and calls back on it."""
+    """Runs functions off the GUI thread and calls back on it.
+
+    One relay object carries every outcome back (one queued signal per task, no QObject per
+    task: thumbnails are requested by the hundred while scrolling).
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -67,47 +78,38 @@ class Tasks(QObject):
         self.heavy.setMaxThreadCount(1)
         self.io = QThreadPool(self)
         self.io.setMaxThreadCount(max(2, min(4, (os.cpu_count() or 2) - 1)))
-        self._pending: set[_Relay] = set()
+        self._relay = _Relay(self)
+        self._relay.finished.connect(self._finished)
+        self._pending: dict[int, _Callbacks] = {}
+        self._tokens = itertools.count(1)
         self._io_priority = 0
 
     def _submit(
         self,
         pool: QThreadPool,
         fn: Callable[[], Any],
-        on_done: Callable[[Any], None] | None,
-        on_error: Callable[[TaskError], None] | None,
-        on_cancel: Callable[[], None] | None,
-        name: str,
+        callbacks: _Callbacks,
         priority: int = 0,
     ) -> None:
-        relay = _Relay()
-        self._pending.add(relay)  # keep it alive until it has fired
+        token = next(self._tokens)
+        self._pending[token] = callbacks
+        pool.start(_runner(fn, self._relay, token, callbacks.name), priority)
 
-        def finish() -> None:
-            self._pending.discard(relay)
-            relay.deleteLater()
-
-        def done(result: Any) -> None:
-            finish()
-            if on_done is not None:
-                on_done(result)
-
-        def failed(error: TaskError) -> None:
-            finish()
-            if on_error is not None:
-                on_error(error)
+    def _finished(self, outcome: tuple[int, str, Any]) -> None:
+        token, kind, payload = outcome
+        cb = self._pending.pop(token, None)
+        if cb is None:  # shut down meanwhile
+            return
+        if kind == _DONE:
+            if cb.on_done is not None:
+                cb.on_done(payload)
+        elif kind == _FAILED:
+            if cb.on_error is not None:
+                cb.on_error(payload)
             else:
-                log.error("background task %s failed: %s", name, error)
-
-        def cancelled() -> None:
-            finish()
-            if on_cancel is not None:
-                on_cancel()
-
-        relay.succeeded.connect(done)
-        relay.failed.connect(failed)
-        relay.cancelled.connect(cancelled)
-        pool.start(_Runnable(fn, relay, name), priority)
+                log.error("background task %s failed: %s", cb.name, payload)
+        elif cb.on_cancel is not None:
+            cb.on_cancel()
 
     def run_heavy(
         self,
@@ -118,7 +120,7 @@ class Tasks(QObject):
         name: str = "task",
     ) -> None:
         """Queue ``fn`` behind the other heavy tasks (one at a time, in order)."""
-        self._submit(self.heavy, fn, on_done, on_error, on_cancel, name)
+        self._submit(self.heavy, fn, _Callbacks(on_done, on_error, on_cancel, name))
 
     def run_io(
         self,
@@ -128,7 +130,7 @@ class Tasks(QObject):
     ) -> None:
         """Run a short file read; the newest request goes first (what is on screen now)."""
         self._io_priority += 1
-        self._submit(self.io, fn, on_done, on_error, None, "io", self._io_priority)
+        self._submit(self.io, fn, _Callbacks(on_done, on_error, None, "io"), self._io_priority)
 
     @property
     def busy(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
@@ -46,12 +47,28 @@ class ThumbnailDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.thumb = thumb
         self.detail_lines = detail_lines
+        self._scaled: OrderedDict[tuple[int, int, int], QPixmap] = OrderedDict()
 
     def cell(self) -> QSize:
         return QSize(self.thumb + 16, self.thumb + 30 + 16 * self.detail_lines)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
         return self.cell()
+
+    def _fit(self, pm: QPixmap, size: QSize) -> QPixmap:
+        """The thumbnail scaled into the cell, smoothly, once (scrolling repaints reuse it)."""
+        key = (pm.cacheKey(), size.width(), size.height())
+        scaled = self._scaled.get(key)
+        if scaled is None:
+            scaled = pm.scaled(
+                size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+            self._scaled[key] = scaled
+            if len(self._scaled) > 2000:
+                self._scaled.popitem(last=False)
+        else:
+            self._scaled.move_to_end(key)
+        return scaled
 
     def _check_rect(self, rect: QRect) -> QRect:
         return QRect(rect.right() - _CHECK - 8, rect.top() + 8, _CHECK, _CHECK)
@@ -68,9 +85,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
         box = QRect(rect.left() + 5, rect.top() + 5, self.thumb, self.thumb)
         pm = index.data(Qt.ItemDataRole.DecorationRole)
         if isinstance(pm, QPixmap) and not pm.isNull():
-            scaled = pm.scaled(
-                box.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
+            scaled = self._fit(pm, box.size())
             x = box.left() + (box.width() - scaled.width()) // 2
             y = box.top() + (box.height() - scaled.height()) // 2
             painter.drawPixmap(x, y, scaled)
