@@ -270,10 +270,8 @@ class PreviewDialog(QDialog):
             self.image.setText("This photo cannot be shown (see Problems).")
             return
         pm = QPixmap.fromImage(img)
+        # Fit the window, but blow a small photo up at most twice: beyond that it is only blur.
+        fit = self.image.size().boundedTo(pm.size() * 2)
         self.image.setPixmap(
-            pm.scaled(
-                self.image.size(),
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
+            pm.scaled(fit, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
         )
