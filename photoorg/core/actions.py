@@ -348,9 +348,9 @@ def reconcile(catalog: Catalog) -> list[str]:
     """Settle journal entries a crash left 'planned'; returns what was found, in words."""
     notes = []
     rows = catalog._db.execute(
-        "SELECT id, action, source, target FROM journal WHERE state='planned'"
+        "SELECT id, action, source, target, file_row FROM journal WHERE state='planned'"
     ).fetchall()
-    for entry, action, source_db, target_db in rows:
+    for entry, action, source_db, target_db, file_row in rows:
         source = path_from_db(source_db)
         target = path_from_db(target_db) if target_db else None
         src_there = os.path.exists(source)
@@ -364,7 +364,10 @@ def reconcile(catalog: Catalog) -> list[str]:
             state = "done" if complete_copy else "failed"
         extra = ""
         if action == Action.TRASH and state == "done" and not target:
-            found = find_trashed(source)  # trashed, but the crash came before the record
+            # Trashed, but the crash came before the record. The catalog row saved with the
+            # plan gives size and date, which the macOS trash lookup needs.
+            row = json.loads(file_row) if file_row else {}
+            found = find_trashed(source, size=row.get("size"), mtime_ns=row.get("mtime_ns"))
             if found is not None:
                 _journal(catalog, entry, target=found.location, trash_info=found.info)
                 extra = f"; found in the trash as {os.path.basename(found.location)}"

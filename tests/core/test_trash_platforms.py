@@ -6,6 +6,7 @@ under test); only the lookups of where the bins are on disk are pointed at tmp_p
 
 from __future__ import annotations
 
+import json
 import os
 import struct
 import time
@@ -293,6 +294,39 @@ def test_restore_from_a_mac_trash_puts_the_file_back_byte_for_byte(
 
     assert original.read_bytes() == photo and original.stat().st_mtime_ns == MTIME
     assert not in_trash.exists() and (folder / "IMG_0420.HEIC").exists()
+
+
+def test_after_a_crash_a_file_in_the_mac_trash_is_found_by_its_saved_size_and_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(trash, "FREEDESKTOP", False)
+    monkeypatch.setattr(trash, "WINDOWS", False)
+    folder = tmp_path / ".Trash"
+    monkeypatch.setattr(trash, "_mac_trashes", lambda path: [folder])
+    source = tmp_path / "library" / "IMG_0420.HEIC"
+    source.parent.mkdir()
+    photo = os.urandom(7000)
+    row = {"path": str(source), "size": len(photo), "mtime_ns": MTIME, "fingerprint": "f" * 32}
+    catalog = Catalog(locations().catalog)
+    try:
+        with catalog.transaction() as db:
+            db.execute("INSERT INTO batches(id, action, summary, created) VALUES(3, 'trash', 'x', 0)")
+        actions._journal(catalog, None, batch=3, action="trash", source=str(source), file_row=json.dumps(row))
+        # Finder took the file; photoorg stopped before it recorded where it went.
+        put_in_mac_trash(folder, "IMG_0420.HEIC", b"another photo once called that", MTIME)
+        in_trash = put_in_mac_trash(folder, "IMG_0420 09.12.44.HEIC", photo, MTIME)
+
+        notes = actions.reconcile(catalog)
+        assert notes == [
+            f"trash of {source}: completed before photoorg stopped; found in the trash as {in_trash.name}"
+        ]
+        outcome = actions.undo(catalog, 3)
+    finally:
+        catalog.close()
+
+    assert not outcome.failed
+    assert source.read_bytes() == photo
+    assert not in_trash.exists()
 
 
 @pytest.mark.parametrize(
