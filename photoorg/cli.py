@@ -16,7 +16,7 @@ from photoorg import __version__
 from photoorg.core.embedder import DEFAULT_MODEL, DEVICES, DTYPES
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.paths import Locations, locations
-from photoorg.core.progress import Progress
+from photoorg.core.progress import Progress, format_duration
 
 log = logging.getLogger(__name__)
 
@@ -311,7 +311,7 @@ class ProgressBar:
             filled = int(width * p.done / p.total)
             bar = "#" * filled + "-" * (width - filled)
             eta = p.eta
-            eta_text = f" ETA {_duration(eta)}" if eta is not None else ""
+            eta_text = f" ETA {format_duration(eta)}" if eta is not None else ""
             text = f"{p.stage}: [{bar}] {p.done}/{p.total}  {p.rate:.1f}/s{eta_text}"
         else:
             text = f"{p.stage}: {p.done}"
@@ -323,13 +323,6 @@ class ProgressBar:
             self.stream.write("\n")
             self.stream.flush()
         self._stage = ""
-
-
-def _duration(seconds: float) -> str:
-    seconds = round(seconds)
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 def _make_embedder(args: argparse.Namespace, where: Locations):

@@ -40,6 +40,7 @@ from photoorg import __version__
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.keeper import human_bytes
 from photoorg.core.paths import Locations
+from photoorg.core.progress import format_duration
 from photoorg.core.settings import Settings, load_settings
 from photoorg.gui.dialogs import ModelDialog, SettingsDialog, confirm_box, error_dialog, open_folder_dialog
 from photoorg.gui.library import Library, LibraryState
@@ -53,13 +54,6 @@ log = logging.getLogger(__name__)
 
 PAGES = ("Library", "Groups", "Duplicates", "Problems")
 PROGRESS_INTERVAL_MS = 100
-
-
-def _duration(seconds: float) -> str:
-    seconds = round(seconds)
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 class MainWindow(QMainWindow):
@@ -253,7 +247,7 @@ class MainWindow(QMainWindow):
         )
         s = state.summary
         if s is not None and (s.embedded or s.reused):
-            text += f" · {s.embedded} embedded in {_duration(s.work_elapsed)}"
+            text += f" · {s.embedded} embedded in {format_duration(s.work_elapsed)}"
         if state.model_error:
             text += " · exact duplicates only: the model is not available (File > Settings)"
         self.library_page.summary.setText(text)
@@ -280,7 +274,7 @@ class MainWindow(QMainWindow):
             self.progress_bar.setValue(min(p.done, p.total))
             self.progress_bar.setFormat(f"{p.done} / {p.total}")
             rate = f" · {p.rate:.1f}/s" if p.rate else ""
-            eta = f" · {_duration(p.eta)} left" if p.eta is not None else ""
+            eta = f" · {format_duration(p.eta)} left" if p.eta is not None else ""
             self.status.setText(f"{p.stage}: {p.done} of {p.total}{rate}{eta}")
         else:
             self.progress_bar.setRange(0, 0)
