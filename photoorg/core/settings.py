@@ -108,8 +108,13 @@ def load_settings(where: Locations) -> Settings:
         known = {f.name for f in fields(Settings)}
         return Settings(**{k: v for k, v in data.items() if k in known})
     except (ValueError, TypeError) as exc:
-        aside = path.with_name(f"{FILE_NAME}.unusable-{time.strftime('%Y%m%d-%H%M%S')}")
-        os.replace(path, aside)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = path.with_name(f"{FILE_NAME}.unusable-{stamp}")
+        n = 1
+        while aside.exists():  # never replace an earlier one
+            aside = path.with_name(f"{FILE_NAME}.unusable-{stamp}-{n}")
+            n += 1
+        os.rename(path, aside)
         log.error("the settings file %s was unusable (%s); kept it as %s, using defaults", path, exc, aside)
         return Settings()
 

@@ -462,9 +462,11 @@ class MainWindow(QMainWindow):
         """Stop the work in progress (committed work is kept) and wait for every thread."""
         self._closing = True
         self.timer.stop()
-        self.library.close()
-        if not self.tasks.shutdown():
-            log.warning("background work did not stop in time")
+        self.library.cancel()
+        if self.tasks.shutdown():
+            self.library.close_catalog()
+        else:  # the catalog stays consistent: every batch is one transaction
+            log.warning("background work did not stop in time; leaving without waiting for it")
         event.accept()
 
 

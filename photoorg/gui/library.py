@@ -345,16 +345,11 @@ class Library(QObject):
 
         self._run(act, lambda r: self.similar_found.emit(*r), "find similar")
 
-    def close(self) -> None:
-        """Stop work and close the catalog (from the GUI thread, when the window closes)."""
-        self.cancel()
-
-        def shut() -> None:
-            if self._catalog is not None:
-                self._catalog.close()
-                self._catalog = None
-
-        self.tasks.run_heavy(shut, name="close catalog")
+    def close_catalog(self) -> None:
+        """Close the catalog; only once no heavy task runs (the window's close waits for that)."""
+        if self._catalog is not None:
+            self._catalog.close()
+            self._catalog = None
 
 
 def _outcome_text(verb: str, outcome: Any) -> str:

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from photoorg.core.paths import Locations, locations
+from photoorg.core.settings import SCHEMA_VERSION, Settings, load_settings, save_settings, settings_path
+
+
+@pytest.fixture
+def where(photoorg_home: Path) -> Locations:
+    return locations().ensure()
+
+
+def chosen(tmp_path: Path) -> Settings:
+    """Settings where every field differs from its default."""
+    return Settings(
+        folders=[str(tmp_path / "Pictures"), str(tmp_path / "Phone")],
+        protected=[str(tmp_path / "Phone")],
+        model="facebook/dinov2-small",
+        device="cpu",
+        same_threshold=0.97,
+        similar_threshold=0.9,
+        min_group_size=3,
+        exclude=["*/thumbnails/*", "*.png"],
+        group_names={"ab12": "Holiday", "cd34": "Garden"},
+        model_declined=True,
+    )
+
+
+def test_saved_settings_load_back_equal(where: Locations, tmp_path: Path) -> None:
+    settings = chosen(tmp_path)
+    assert all(getattr(settings, f) != getattr(Settings(), f) for f in settings.__dataclass_fields__)
+    save_settings(where, settings)
+    assert load_settings(where) == settings
+    assert [p.name for p in where.config.iterdir()] == ["settings.json"]  # no temporary file left
+
+
+def test_no_settings_file_gives_the_defaults(where: Locations) -> None:
+    assert load_settings(where) == Settings()
+    assert not settings_path(where).exists()  # reading never writes
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        "[1, 2]",
+        json.dumps({"schema_version": SCHEMA_VERSION + 1, "folders": ["/x"]}),  # a newer photoorg
+        json.dumps({"schema_version": SCHEMA_VERSION, "device": "tpu"}),
+        json.dumps({"schema_version": SCHEMA_VERSION, "same_threshold": 0.5, "similar_threshold": 0.9}),
+        json.dumps({"folders": ["/x"]}),  # no schema version
+    ],
+    ids=["bad-json", "not-an-object", "newer-schema", "bad-device", "bad-thresholds", "no-version"],
+)
+def test_an_unusable_settings_file_is_set_aside_and_defaults_are_used(
+    where: Locations, content: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = settings_path(where)
+    path.write_text(content, encoding="utf-8")
+    with caplog.at_level(logging.ERROR, logger="photoorg.core.settings"):
+        assert load_settings(where) == Settings()
+    assert not path.exists()
+    [aside] = where.config.glob("settings.json.unusable-*")
+    assert aside.read_text(encoding="utf-8") == content  # kept as it was, for the person to look at
+    assert str(aside) in caplog.text
+
+    # The next save writes a fresh file, and the one set aside stays.
+    save_settings(where, Settings(folders=["/photos"]))
+    assert load_settings(where).folders == ["/photos"]
+    assert aside.read_text(encoding="utf-8") == content
+
+
+def test_unknown_fields_from_a_later_version_of_the_same_schema_are_ignored(where: Locations) -> None:
+    settings_path(where).write_text(
+        json.dumps({"schema_version": SCHEMA_VERSION, "folders": ["/photos"], "a_new_option": True})
+    )
+    assert load_settings(where) == Settings(folders=["/photos"])
+    assert list(where.config.glob("*.unusable-*")) == []

@@ -1,0 +1,140 @@
+"""Fixtures for the GUI tests: main windows that are always closed, and a person at the dialogs.
+
+Every confirmation goes through a real QMessageBox and its ``exec()``. :class:`Dialogs` answers
+them the way a person would, by clicking a button, and records each one, so a test can also
+say that no dialog was opened. A dialog nobody expected is closed with Escape's meaning
+(reject), so a test never hangs on it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from photoorg.core.paths import Locations, locations
+from photoorg.core.settings import Settings
+from photoorg.gui.app import MainWindow
+from photoorg.gui.library import LibraryState
+
+#: Generous: the tests run on slow, busy machines; they never assert timing.
+TIMEOUT_MS = 120_000
+
+
+class Dialogs:
+    """Watches for modal dialogs; accepts the ones a test expects, rejects the rest."""
+
+    def __init__(self, qtbot: QtBot) -> None:
+        self._qtbot = qtbot
+        self.seen: list[str] = []
+        self._accept = 0
+        self._timer = QTimer()
+        self._timer.setInterval(20)
+        self._timer.timeout.connect(self._poll)
+        self._timer.start()
+
+    def accept_next(self, count: int = 1) -> None:
+        """The next ``count`` dialogs are answered with their action (AcceptRole) button."""
+        self._accept += count
+
+    def _poll(self) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QDialog) or not box.isVisible():
+            return
+        text = box.text() if isinstance(box, QMessageBox) else ""
+        self.seen.append(f"{box.windowTitle()}: {text}")
+        if self._accept and isinstance(box, QMessageBox):
+            self._accept -= 1
+            [button] = [b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole]
+            self._qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        else:
+            box.reject()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+@pytest.fixture
+def dialogs(qtbot: QtBot) -> Iterator[Dialogs]:
+    d = Dialogs(qtbot)
+    yield d
+    d.stop()
+
+
+@pytest.fixture
+def where(photoorg_home: Path) -> Locations:
+    return locations()
+
+
+def settings_for(folder: Path, model: Path, **kw: Any) -> Settings:
+    return Settings(folders=[str(folder)], model=str(model), device="cpu", **kw)
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot, where: Locations, dialogs: Dialogs) -> Iterator[Callable[..., MainWindow]]:
+    """Opens main windows (shown, like the app does); each one is closed after the test."""
+    windows: list[MainWindow] = []
+
+    def open_(settings: Settings | None = None, show: bool = True) -> MainWindow:
+        window = MainWindow(where, settings)
+        windows.append(window)
+        if show:
+            window.show()
+            qtbot.waitExposed(window)
+        return window
+
+    yield open_
+    for window in windows:
+        if window.isVisible():
+            window.close()
+        # Whatever a failing test left running must not leak into the next test.
+        window.tasks.shutdown()
+        window.deleteLater()
+    QApplication.processEvents()
+
+
+def scan(qtbot: QtBot, window: MainWindow) -> LibraryState:
+    """Start the start-up scan and wait until its groups and duplicates are shown."""
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
+        window.start()
+    return blocker.args[0]
+
+
+def click(qtbot: QtBot, view: QAbstractItemView, index: QModelIndex) -> None:
+    """Click a row of a list, as a person selects it."""
+    qtbot.waitUntil(lambda: view.visualRect(index).isValid(), timeout=TIMEOUT_MS)
+    view.scrollTo(index)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
+
+
+def click_checkbox(qtbot: QtBot, view: QAbstractItemView, index: QModelIndex) -> None:
+    """Click the keep checkbox the thumbnail delegate paints in a cell's top-right corner."""
+    qtbot.waitUntil(lambda: view.visualRect(index).isValid(), timeout=TIMEOUT_MS)
+    view.scrollTo(index)
+    cell = view.visualRect(index).adjusted(3, 3, -3, -3)
+    qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(cell.right() - 18, cell.top() + 18)
+    )
+
+
+def started_by_qt(thread: threading.Thread) -> bool:
+    """A Qt worker thread that ran Python code shows up in ``threading.enumerate()`` as a
+    "Dummy" thread; Python 3.11 never removes those, even after the thread has ended."""
+    return isinstance(thread, threading._DummyThread)
+
+
+def thread_is_running(thread: threading.Thread) -> bool:
+    """Whether the OS thread behind a Python thread object still runs.
+
+    For a Qt thread, /proc tells (Linux; elsewhere only Python's own threads are checked).
+    """
+    if not started_by_qt(thread):
+        return thread.is_alive()
+    return os.path.exists(f"/proc/self/task/{thread.native_id}")

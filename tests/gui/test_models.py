@@ -1,0 +1,200 @@
+"""The item models, filled with what the core computes for a real (generated) library."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from photoorg.core.catalog import Catalog
+from photoorg.core.duplicates import Verdict, find_duplicates
+from photoorg.core.embedder import Embedder
+from photoorg.core.grouping import GroupSettings, group_photos
+from photoorg.core.keeper import KeeperPolicy
+from photoorg.core.pipeline import run_scan
+from photoorg.gui.models import (
+    BadgeRole,
+    DuplicateSetListModel,
+    GroupListModel,
+    PathRole,
+    PhotoGridModel,
+    PhotoRole,
+    ProblemsModel,
+    SetMembersModel,
+)
+from photoorg.gui.tasks import Tasks
+from photoorg.gui.thumbnails import Thumbnails
+from tests.conftest import make_photo
+
+
+@dataclass
+class Scanned:
+    root: Path
+    protected: Path
+    photos: list[Any]
+    groups: list[Any]
+    sets: list[Any]
+    failures: list[tuple[str, str]]
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory, tiny_model: Path) -> Scanned:
+    """12 distinct photos, exact copies (two of them in a protected folder), one broken file."""
+    tmp = tmp_path_factory.mktemp("models")
+    root = tmp / "Pictures"
+    for i in range(12):
+        make_photo(root / "2023" / f"img_{i:03d}.jpg", seed=100 + i, quality=90)
+    protected = root / "reference"
+    protected.mkdir()
+    for name in ("a.jpg", "b.jpg"):
+        shutil.copy(root / "2023" / "img_000.jpg", protected / name)
+    (root / "backup").mkdir()
+    for name in ("img_001.jpg", "img_001 (copy).jpg"):
+        shutil.copy(root / "2023" / "img_001.jpg", root / "backup" / name)
+    (root / "2023" / "broken.jpg").write_text("not a photo")
+    with Catalog(tmp / "catalog.sqlite3") as catalog:
+        summary = run_scan([root], catalog, Embedder(str(tiny_model), device="cpu", batch_size=8))
+        assert summary.embedded == 12 and summary.model_key is not None
+        model = catalog.find_model(summary.model_key)
+        assert model is not None
+        roots = [str(root)]
+        return Scanned(
+            root,
+            protected,
+            catalog.photos(under=roots),
+            group_photos(catalog, model.id, roots, settings=GroupSettings(min_group_size=2)),
+            find_duplicates(catalog, model.id, roots, policy=KeeperPolicy(protected=(str(protected),))),
+            catalog.failures(under=roots),
+        )
+
+
+@pytest.fixture
+def thumbnails(qtbot: Any, tmp_path: Path) -> Iterator[Thumbnails]:
+    tasks = Tasks()
+    yield Thumbnails(tasks, tmp_path / "thumbnails")
+    assert tasks.shutdown()
+
+
+def exact_set_of(scanned: Scanned, path: Path) -> Any:
+    [found] = [
+        s for s in scanned.sets if s.verdict is Verdict.EXACT and str(path) in {p.path for p in s.photos}
+    ]
+    return found
+
+
+def test_photo_grid_model(qtmodeltester: Any, thumbnails: Thumbnails, scanned: Scanned) -> None:
+    model = PhotoGridModel(thumbnails)
+    model.set_photos(scanned.photos)
+    qtmodeltester.check(model)
+    assert model.rowCount() == len(scanned.photos) == 16
+    assert [model.index(r).data(PathRole) for r in range(model.rowCount())] == [
+        p.path for p in scanned.photos
+    ]
+    model.set_photos(scanned.photos[:3], [0.99, 0.95, 0.9])  # a "find similar" result
+    qtmodeltester.check(model)
+
+
+def test_group_list_model(qtmodeltester: Any, thumbnails: Thumbnails, scanned: Scanned) -> None:
+    model = GroupListModel(thumbnails)
+    model.set_groups(scanned.groups)
+    qtmodeltester.check(model)
+    assert model.rowCount() == len(scanned.groups) >= 1
+    assert model.index(model.rowCount() - 1).data(Qt.ItemDataRole.EditRole) == "Unsorted"
+    # Every photo is in exactly one group (Unsorted included).
+    shown = [p.path for r in range(model.rowCount()) for p in model.group(r).photos]
+    assert sorted(shown) == sorted(p.path for p in scanned.photos)
+
+
+def test_duplicate_set_list_model(qtmodeltester: Any, thumbnails: Thumbnails, scanned: Scanned) -> None:
+    model = DuplicateSetListModel(thumbnails)
+    model.set_sets(scanned.sets)
+    qtmodeltester.check(model)
+    model.mark_reviewed(0)
+    assert model.is_reviewed(0) and model.index(0).data(BadgeRole) == "Reviewed"
+    qtmodeltester.check(model)
+
+
+def test_set_members_model(qtmodeltester: Any, thumbnails: Thumbnails, scanned: Scanned) -> None:
+    model = SetMembersModel(thumbnails)
+    for s in scanned.sets:
+        model.set_duplicate_set(s)
+        qtmodeltester.check(model)
+    model.set_duplicate_set(None)
+    qtmodeltester.check(model)
+    assert model.rowCount() == 0
+
+
+def test_problems_model(qtmodeltester: Any, scanned: Scanned) -> None:
+    model = ProblemsModel()
+    model.set_failures(scanned.failures)
+    qtmodeltester.check(model)
+    assert model.rowCount() == 1
+    assert model.index(0, 0).data() == "broken.jpg"
+    assert model.index(0, 1).data() == str(scanned.root / "2023")
+    assert model.index(0, 2).data()  # the reason, in words
+
+
+def checked(model: SetMembersModel) -> list[bool]:
+    return [
+        model.index(r).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+        for r in range(model.rowCount())
+    ]
+
+
+def checkable(model: SetMembersModel) -> list[bool]:
+    return [
+        bool(model.flags(model.index(r)) & Qt.ItemFlag.ItemIsUserCheckable) for r in range(model.rowCount())
+    ]
+
+
+def test_the_keeper_starts_checked_and_the_copies_unchecked(thumbnails: Thumbnails, scanned: Scanned) -> None:
+    s = exact_set_of(scanned, scanned.root / "backup" / "img_001.jpg")
+    model = SetMembersModel(thumbnails)
+    model.set_duplicate_set(s)
+    assert model.rowCount() == 3
+    assert model.index(0).data(PhotoRole) == s.keeper
+    assert model.index(0).data(BadgeRole) == "Keeper"
+    assert checked(model) == [True, False, False]
+    assert checkable(model) == [True, True, True]
+    assert model.unchecked() == [p.path for p in s.photos[1:]]
+
+    model.set_keep(1, True)  # the person keeps one copy too
+    assert checked(model) == [True, True, False]
+    assert model.unchecked() == [s.photos[2].path]
+
+
+def test_protected_photos_are_checked_and_cannot_be_unchecked(
+    thumbnails: Thumbnails, scanned: Scanned
+) -> None:
+    s = exact_set_of(scanned, scanned.protected / "a.jpg")
+    model = SetMembersModel(thumbnails)
+    model.set_duplicate_set(s)
+    protected = {str(scanned.protected / "a.jpg"), str(scanned.protected / "b.jpg")}
+    rows = {model.index(r).data(PathRole): r for r in range(model.rowCount())}
+    assert set(rows) == protected | {str(scanned.root / "2023" / "img_000.jpg")}
+    for path in protected:
+        ix = model.index(rows[path])
+        assert ix.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+        assert not model.flags(ix) & Qt.ItemFlag.ItemIsUserCheckable
+        assert ix.data(BadgeRole) == "Protected"
+        model.set_keep(rows[path], False)
+        assert not model.setData(ix, Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+        assert ix.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert model.unchecked() == [str(scanned.root / "2023" / "img_000.jpg")]
+
+
+def test_dragging_photos_out_gives_their_files(thumbnails: Thumbnails, scanned: Scanned) -> None:
+    model = PhotoGridModel(thumbnails)
+    model.set_photos(scanned.photos)
+    rows = [0, 3, 5]
+    assert all(model.flags(model.index(r)) & Qt.ItemFlag.ItemIsDragEnabled for r in rows)
+    mime = model.mimeData([model.index(r) for r in rows])
+    assert "text/uri-list" in model.mimeTypes()
+    assert mime.hasUrls()
+    assert [u.toLocalFile() for u in mime.urls()] == [scanned.photos[r].path for r in rows]
+    assert all(Path(u.toLocalFile()).is_file() for u in mime.urls())

@@ -1,0 +1,448 @@
+"""The main window, driven as a person drives it: scan, review duplicates, trash, undo, cancel, close."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from pytestqt.qtbot import QtBot
+
+from photoorg.core.catalog import Catalog
+from photoorg.core.duplicates import Verdict
+from photoorg.core.paths import Locations
+from photoorg.core.pipeline import STAGE_EMBED
+from photoorg.core.settings import Settings, load_settings, settings_path
+from photoorg.gui.app import MainWindow
+from photoorg.gui.library import LibraryState
+from photoorg.gui.models import PathRole
+from tests.conftest import make_photo
+from tests.gui.conftest import (
+    TIMEOUT_MS,
+    Dialogs,
+    click,
+    click_checkbox,
+    scan,
+    settings_for,
+    started_by_qt,
+    thread_is_running,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+OpenWindow = Callable[..., MainWindow]
+
+
+def make_library(root: Path, count: int, size: tuple[int, int] = (320, 240)) -> Path:
+    for i in range(count):
+        make_photo(root / "2023" / f"img_{i:03d}.jpg", seed=i, size=size, quality=90)
+    return root
+
+
+@pytest.fixture
+def grouped_library(library: Path) -> Path:
+    """The 10 photos of ``library`` and 10 more: the tiny model groups these (smallest group 2)."""
+    for i in range(10, 20):
+        make_photo(library / "2025" / f"img_{i:03d}.jpg", seed=i, quality=90)
+    return library
+
+
+def trash_files(tmp_path: Path) -> list[Path]:
+    files = tmp_path / "xdg-data" / "Trash" / "files"
+    return sorted(files.iterdir()) if files.exists() else []
+
+
+def vectors_in(where: Locations) -> int:
+    with Catalog(where.catalog) as catalog:
+        [model] = catalog.models()
+        return len(catalog.fingerprints_with_vectors(model.id))
+
+
+def act_and_wait(qtbot: QtBot, window: MainWindow, act: Callable[[], object]) -> tuple[str, LibraryState]:
+    """Do a file action (or undo); return the sentence it ends with and the state shown after it."""
+    said: list[str] = []
+    window.library.action_finished.connect(said.append)
+    try:
+        with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
+            act()
+    finally:
+        window.library.action_finished.disconnect(said.append)
+    assert len(said) == 1
+    return said[0], blocker.args[0]
+
+
+def exact_set_with(state: LibraryState, path: Path) -> list[str]:
+    """The paths of the exact-copy set that holds ``path`` (keeper first), or []."""
+    for s in state.sets:
+        paths = [p.path for p in s.photos]
+        if s.verdict is Verdict.EXACT and str(path) in paths:
+            return paths
+    return []
+
+
+# -- a. scanning ----------------------------------------------------------------------------------
+def test_a_scan_shows_groups_and_their_photos(
+    qtbot: QtBot, open_window: OpenWindow, grouped_library: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    library = grouped_library
+    window = open_window(settings_for(library, tiny_model, min_group_size=2))
+    state = scan(qtbot, window)
+    assert state.photo_count == 20 and state.failures == []
+    page = window.groups_page
+    assert window.stack.currentWidget() is page  # a library with folders opens on Groups
+    assert page.groups.rowCount() == len(state.groups) >= 2
+    assert state.groups[0].id >= 0 and state.groups[-1].label == "Unsorted"
+    assert window.nav.item(1).text() == f"Groups ({sum(1 for g in state.groups if g.id >= 0)})"
+    # Every photo of the library is in exactly one group (Unsorted included).
+    every = [p.path for g in state.groups for p in g.photos]
+    assert sorted(every) == sorted(str(p) for p in library.rglob("img_*"))
+
+    def grid_paths() -> list[str]:
+        model = page.grid.model()
+        return [model.index(r, 0).data(PathRole) for r in range(model.rowCount())]
+
+    # The selected group's photos are in the grid; choosing another group shows its photos.
+    assert page.group_list.currentIndex().row() == 0
+    assert grid_paths() == [p.path for p in state.groups[0].photos]
+    click(qtbot, page.group_list, page.groups.index(1))
+    assert grid_paths() == [p.path for p in state.groups[1].photos] != []
+    assert page.heading.text() == state.groups[1].label
+    assert dialogs.seen == []
+
+
+SHOWN_BEFORE_TORCH = """
+import json, sys, time
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from photoorg.core.paths import locations
+from photoorg.core.settings import Settings
+from photoorg.gui.app import MainWindow
+window = MainWindow(locations(), Settings(folders=[sys.argv[1]], model=sys.argv[2], device="cpu"))
+window.show()
+app.processEvents()
+report = {"shown": window.isVisible(), "torch_when_shown": "torch" in sys.modules}
+states = []
+window.library.state_changed.connect(states.append)
+window.start()
+deadline = time.monotonic() + 120
+while not states and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+report["scanned"] = bool(states) and states[0].photo_count
+report["groups"] = window.groups_page.groups.rowCount()
+report["torch_after_scan"] = "torch" in sys.modules
+window.close()
+print(json.dumps(report))
+"""
+
+
+def test_a_window_is_shown_before_torch_is_imported(library: Path, tiny_model: Path) -> None:
+    """torch takes seconds to import: the first paint must not wait for it (the scan's worker loads it)."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(SHOWN_BEFORE_TORCH), str(library), str(tiny_model)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report == {
+        "shown": True,
+        "torch_when_shown": False,
+        "scanned": 10,
+        "groups": report["groups"],
+        "torch_after_scan": True,
+    }
+    assert report["groups"] >= 1
+
+
+# -- b. duplicates ---------------------------------------------------------------------------------
+def test_b_trash_the_unchecked_copy_then_undo(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path, dialogs: Dialogs, tmp_path: Path
+) -> None:
+    original = library / "2023" / "img_000.jpg"
+    copies = [library / "backup" / "img_000.jpg", library / "old" / "img_000 copy.jpg"]
+    for copy in copies:
+        copy.parent.mkdir(exist_ok=True)
+        shutil.copy(original, copy)
+    content = original.read_bytes()
+    window = open_window(settings_for(library, tiny_model))
+    state = scan(qtbot, window)
+    members = exact_set_with(state, original)
+    assert sorted(members) == sorted(str(p) for p in [original, *copies])
+
+    # Duplicates page, "Exact copies" tab, the set of img_000.
+    nav = window.nav
+    qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(nav.item(2)).center())
+    page = window.duplicates_page
+    assert window.stack.currentWidget() is page
+    qtbot.mouseClick(page.tabs, Qt.MouseButton.LeftButton, pos=page.tabs.tabRect(0).center())
+    assert page.tabs.tabData(page.tabs.currentIndex()) == "exact"
+    [row] = [r for r in range(page.sets.rowCount()) if page.sets.duplicate_set(r).keeper.path == members[0]]
+    click(qtbot, page.set_list, page.sets.index(row))
+    assert [p.path for p in page.members.photos()] == members
+    keeper, drop, keep_too = members
+
+    # Keeper checked, copies unchecked. Check "drop" and uncheck it again; check "keep_too".
+    grid = page.grid
+    for r in (1, 1, 2):
+        click_checkbox(qtbot, grid, page.members.index(r))
+    assert page.members.unchecked() == [drop]
+    assert page.trash_button.isEnabled() and page.trash_button.text().startswith("Trash 1 unchecked")
+
+    dialogs.accept_next()
+    said, state = act_and_wait(
+        qtbot, window, lambda: qtbot.mouseClick(page.trash_button, Qt.MouseButton.LeftButton)
+    )
+    assert len(dialogs.seen) == 1 and "Move 1 file(s)" in dialogs.seen[0]
+    assert said.startswith("Moved to the trash 1 photo(s)")
+    assert not Path(drop).exists()
+    [trashed] = trash_files(tmp_path)
+    assert trashed.read_bytes() == content
+    info = (tmp_path / "xdg-data" / "Trash" / "info" / f"{trashed.name}.trashinfo").read_text()
+    assert f"Path={drop}" in info
+    for kept in (keeper, keep_too):
+        assert Path(kept).read_bytes() == content
+    assert exact_set_with(state, original) == [keeper, keep_too]
+
+    # Edit > Undo
+    said, state = act_and_wait(qtbot, window, window.undo_action.trigger)
+    assert said.startswith("Undone: restored 1 photo(s)")
+    assert Path(drop).read_bytes() == content
+    assert trash_files(tmp_path) == []
+    assert sorted(exact_set_with(state, original)) == sorted(members)
+    assert len(dialogs.seen) == 1  # undo asks nothing
+
+
+def wait_until_embedding(qtbot: QtBot, window: MainWindow) -> None:
+    """Until the scan has embedded and committed its first batch (and is not done yet)."""
+
+    def started() -> bool:
+        progress = window.library.progress  # the scan's own; it is set when the scan starts
+        return progress.stage == STAGE_EMBED and 0 < progress.done < progress.total
+
+    qtbot.waitUntil(started, timeout=TIMEOUT_MS)
+
+
+# -- c. cancel -------------------------------------------------------------------------------------
+def test_c_cancel_keeps_the_work_done_and_the_next_scan_finishes_it(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, where: Locations
+) -> None:
+    library = make_library(tmp_path / "Pictures", 60, size=(640, 480))
+    window = open_window(settings_for(library, tiny_model))
+    busy: list[bool] = []
+    finished: list[str] = []
+    window.library.busy_changed.connect(busy.append)
+    window.library.action_finished.connect(finished.append)
+    window.start()
+    wait_until_embedding(qtbot, window)
+    assert window.cancel_button.isVisible()
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
+        qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    assert busy[:2] == [True, False]  # the scan ended ...
+    assert finished == ["Cancelled. Everything done so far is kept."]
+    assert not window.library.busy
+    kept = vectors_in(where)
+    assert 0 < kept < 60
+    # ... and what it did is shown (the catalogued photos, grouped)
+    assert blocker.args[0].photo_count == kept
+
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
+        window.scan_action.trigger()  # File > Scan now
+    state = blocker.args[0]
+    assert not state.summary.cancelled
+    assert state.summary.embedded == 60 - kept
+    assert state.photo_count == 60
+    assert vectors_in(where) == 60
+
+
+# -- d. threads ------------------------------------------------------------------------------------
+def leftover_threads(before: set[threading.Thread]) -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t not in before and thread_is_running(t)]
+
+
+def assert_no_thread_left(qtbot: QtBot, window: MainWindow, before: set[threading.Thread]) -> None:
+    assert window.tasks.heavy.activeThreadCount() == 0
+    assert window.tasks.io.activeThreadCount() == 0
+    # Python's own threads (the scan's photoorg-decode threads) are joined already ...
+    assert [t for t in leftover_threads(before) if not started_by_qt(t)] == []
+    # ... and the pools' threads end once the pools are shut down (a few ms after the join
+    # returns; an idle pool thread would live on for its 30 s expiry).
+    qtbot.waitUntil(lambda: leftover_threads(before) == [], timeout=10_000)
+
+
+def test_d_no_thread_is_left_running_after_the_window_closes(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path
+) -> None:
+    before = set(threading.enumerate())
+    window = open_window(settings_for(library, tiny_model))
+    scan(qtbot, window)
+    # Thumbnails load in the io pool: let the grid ask for them.
+    photos = window.groups_page.photos
+    qtbot.waitUntil(
+        lambda: window.thumbnails.get(photos.photo(0).path, photos.photo(0).fingerprint) is not None,
+        timeout=TIMEOUT_MS,
+    )
+    window.close()
+    assert_no_thread_left(qtbot, window, before)
+
+
+def test_d_closing_during_a_scan_stops_everything(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, where: Locations
+) -> None:
+    library = make_library(tmp_path / "Pictures", 60, size=(640, 480))
+    before = set(threading.enumerate())
+    window = open_window(settings_for(library, tiny_model))
+    window.start()
+    wait_until_embedding(qtbot, window)
+    window.close()
+    after_close: list[object] = []
+    for signal in (window.library.busy_changed, window.library.state_changed, window.library.task_failed):
+        signal.connect(after_close.append)
+    assert_no_thread_left(qtbot, window, before)
+    qtbot.wait(300)  # the event loop goes on (other windows, the test runner) ...
+    assert after_close == []  # ... and no work starts after the window closed
+    assert leftover_threads(before) == []
+    # The catalog was closed: SQLite removes the write-ahead log with the last connection.
+    assert not Path(f"{where.catalog}-wal").exists()
+    assert 0 < vectors_in(where) < 60  # and the work done before the close is kept
+
+
+# -- e. responsiveness -----------------------------------------------------------------------------
+def test_e_the_event_loop_keeps_running_during_a_scan(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
+) -> None:
+    library = make_library(tmp_path / "Pictures", 40)
+    window = open_window(settings_for(library, tiny_model))
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    try:
+        state = scan(qtbot, window)
+    finally:
+        timer.stop()
+    assert state.photo_count == 40
+    assert len(ticks) > 10
+    longest = max(b - a for a, b in itertools.pairwise(ticks)) * 1000
+    span = (ticks[-1] - ticks[0]) * 1000
+    print(f"\nlongest GUI stall during scan: {longest:.1f} ms ({len(ticks)} ticks over {span:.0f} ms)")
+
+
+# -- f. settings -----------------------------------------------------------------------------------
+def test_f_choices_made_in_the_window_are_there_after_a_restart(
+    qtbot: QtBot, open_window: OpenWindow, grouped_library: Path, tiny_model: Path, where: Locations
+) -> None:
+    library = grouped_library
+    window = open_window(settings_for(library, tiny_model, min_group_size=2))
+    state = scan(qtbot, window)
+    assert state.groups[0].id >= 0
+
+    # Protect the folder (Library page, "Protected" column).
+    item = window.library_page.folders.topLevelItem(0)
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
+        item.setCheckState(2, Qt.CheckState.Checked)
+    # Rename the first group (what the list's editor commits).
+    groups = window.groups_page.groups
+    assert groups.setData(groups.index(0), "Holiday 2023")
+    assert window.groups_page.heading.text() == "Holiday 2023"
+
+    saved = load_settings(where)
+    assert saved == window.library.settings
+    assert saved.protected == [str(library)]
+    assert list(saved.group_names.values()) == ["Holiday 2023"]
+    window.close()
+
+    again = open_window()  # no settings given: read from the disk
+    assert again.library.settings == saved
+    state = scan(qtbot, again)
+    assert again.groups_page.groups.index(0).data(Qt.ItemDataRole.EditRole) == "Holiday 2023"
+    assert state.groups[0].label == "Holiday 2023"
+
+
+def test_f_an_unusable_settings_file_does_not_stop_the_window(
+    open_window: OpenWindow, where: Locations, dialogs: Dialogs
+) -> None:
+    where.ensure()
+    settings_path(where).write_text("{ half a settings file", encoding="utf-8")
+    window = open_window()  # reads the settings from the disk
+    assert window.library.settings == Settings()
+    window.start()
+    assert window.stack.currentWidget() is window.library_page  # where a folder is added
+    assert window.status.text().startswith("Add a folder of photos to begin")
+    [aside] = where.config.glob("settings.json.unusable-*")
+    assert aside.read_text(encoding="utf-8") == "{ half a settings file"
+    assert dialogs.seen == []
+
+
+# -- g. problems -----------------------------------------------------------------------------------
+def test_g_an_unreadable_file_is_listed_without_a_dialog(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    broken = library / "2024" / "broken.jpg"
+    broken.write_text("this is not a photo")
+    window = open_window(settings_for(library, tiny_model))
+    failed: list[object] = []
+    window.library.task_failed.connect(failed.append)
+    state = scan(qtbot, window)
+    assert state.photo_count == 10
+    problems = window.problems_page.problems
+    assert problems.rowCount() == 1
+    assert problems.path(0) == str(broken)
+    assert problems.index(0, 0).data() == "broken.jpg"
+    assert problems.index(0, 1).data() == str(broken.parent)
+    reason = problems.index(0, 2).data()
+    assert reason and reason == state.failures[0][1]
+    assert window.nav.item(3).text() == "Problems (1)"
+    assert window.problems_page.summary.text() == "1 file(s) could not be read."
+    qtbot.wait(100)  # a dialog opened from a queued call would show up now
+    assert dialogs.seen == [] and failed == []
+    assert broken.read_text() == "this is not a photo"  # left as it is
+
+
+# -- h. undo after a restart -----------------------------------------------------------------------
+def test_h_undo_works_after_a_restart(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    library: Path,
+    tiny_model: Path,
+    dialogs: Dialogs,
+    tmp_path: Path,
+) -> None:
+    settings = settings_for(library, tiny_model)
+    window = open_window(settings)
+    state = scan(qtbot, window)
+    page = window.groups_page
+    grid = page.grid
+    click(qtbot, grid, grid.model().index(0, 0))
+    [victim] = grid.selected_paths()
+    content = Path(victim).read_bytes()
+    assert victim in {p.path for p in state.groups[0].photos}
+
+    dialogs.accept_next()
+    said, state = act_and_wait(qtbot, window, lambda: qtbot.keyClick(grid, Qt.Key.Key_Delete))
+    assert len(dialogs.seen) == 1 and "Move 1 photo(s)" in dialogs.seen[0]
+    assert said.startswith("Moved to the trash 1 photo(s)")
+    assert state.photo_count == 9
+    assert not Path(victim).exists()
+    assert len(trash_files(tmp_path)) == 1
+    window.close()
+
+    again = open_window(settings)
+    said, state = act_and_wait(qtbot, again, again.undo_action.trigger)
+    assert said.startswith("Undone: restored 1 photo(s)")
+    assert Path(victim).read_bytes() == content
+    assert trash_files(tmp_path) == []
+    assert state.photo_count == 10  # back in the catalog
