@@ -389,13 +389,22 @@ class Embedder:
 
 
 def download_progress_class(callback: Callable[[int, int], None]) -> type:
-    """A tqdm class for huggingface_hub that reports (bytes done, bytes total) to ``callback``."""
+    """A tqdm class for huggingface_hub that reports (bytes done, bytes total) to ``callback``.
+
+    snapshot_download makes several bars from it (files fetched, bytes transferred, bytes
+    reconstructed); only the bars counted in bytes ("B") are reported.
+    """
     from tqdm.auto import tqdm
 
     class _Reporter(tqdm):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._bytes = kwargs.get("unit") == "B"
+
         def update(self, n: float | None = 1) -> bool | None:
             result = super().update(n)
-            callback(int(self.n), int(self.total or 0))
+            if self._bytes:
+                callback(int(self.n), int(self.total or 0))
             return result
 
     return _Reporter

@@ -235,11 +235,14 @@ class Library(QObject):
 
         progress = Progress()
         self.progress = progress
+        self._progresses.add(progress)
         progress.start_stage("Downloading the model (MB)", 0)
 
         def report(done: int, total: int) -> None:
+            # Called in huggingface_hub's download threads; a cancel there stops the transfer
+            # (a partial file is resumed by the next download).
             progress.total = max(progress.total, total // 1_000_000)
-            progress.advance(done // 1_000_000 - progress.done)
+            progress.advance(max(0, done // 1_000_000 - progress.done))
 
         def fetch() -> str | None:
             cache_dir = self.where.models if os.environ.get(ENV_HOME) else None
@@ -251,7 +254,10 @@ class Library(QObject):
                     download_progress=download_progress_class(report),
                 )
             except PhotoorgError as exc:
+                progress.check()  # a cancelled download is not a failure to report
                 return str(exc)
+            finally:
+                self._progresses.discard(progress)
             self._embedder = None
             return None
 
