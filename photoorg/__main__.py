@@ -2,4 +2,5 @@
 
 from photoorg.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # the app's engine process imports this module again (spawn)
+    raise SystemExit(main())

@@ -481,6 +481,9 @@ def cmd_app(args: argparse.Namespace, where: Locations) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a frozen app's engine process starts here (Windows)
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "batch_size", None) is not None and args.batch_size < 1:

@@ -11,10 +11,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 from photoorg.core.errors import Cancelled
 
-__all__ = ["NULL_PROGRESS", "Cancelled", "Progress"]
+__all__ = ["NULL_PROGRESS", "Cancelled", "Progress", "format_duration"]
 
 
 class Progress:
@@ -26,8 +27,10 @@ class Progress:
 
     RATE_WINDOW_S = 10.0
 
-    def __init__(self, on_change: Callable[[Progress], None] | None = None) -> None:
-        self._cancel = threading.Event()
+    def __init__(self, on_change: Callable[[Progress], None] | None = None, cancel_event: Any = None) -> None:
+        # Anything with set() / is_set(): a threading.Event, or a multiprocessing one when the
+        # work runs in another process.
+        self._cancel = cancel_event if cancel_event is not None else threading.Event()
         self._on_change = on_change
         self.stage = ""
         self.done = 0

@@ -1,8 +1,9 @@
 """The app's one link to the core: runs scans, grouping, duplicate search and file actions in
 the heavy pool and hands the results to the window as plain objects.
 
-The catalog connection is opened and used only by heavy tasks (one at a time). Nothing here
-imports torch: the core does that inside the first embedding, on the worker thread.
+Scanning, grouping and duplicate search run in the engine process (photoorg.engine), driven
+from a heavy task; file actions, undo and decisions run in the heavy task itself, on this
+process's catalog connection. Nothing in this process imports torch.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -19,25 +19,10 @@ from photoorg.core.errors import PhotoorgError
 from photoorg.core.paths import ENV_HOME, Locations
 from photoorg.core.progress import Progress
 from photoorg.core.settings import Settings, save_settings
+from photoorg.engine import Engine, LibraryState
 from photoorg.gui.tasks import TaskError, Tasks
 
 log = logging.getLogger(__name__)
-
-STAGE_GROUPING = "Grouping similar photos"
-STAGE_DUPLICATES = "Looking for duplicates"
-
-
-@dataclass
-class LibraryState:
-    """Everything the window shows, computed off the GUI thread."""
-
-    groups: list[Any] = field(default_factory=list)  # grouping.Group, Unsorted last
-    sets: list[Any] = field(default_factory=list)  # duplicates.DuplicateSet
-    failures: list[tuple[str, str]] = field(default_factory=list)
-    photo_count: int = 0
-    per_folder: dict[str, int] = field(default_factory=dict)
-    model_error: str | None = None
-    summary: Any = None  # pipeline.ScanSummary of the scan that led here, if any
 
 
 class Library(QObject):
@@ -58,10 +43,8 @@ class Library(QObject):
         self.state = LibraryState()
         self.progress = Progress()
         self._busy = 0
-        self._catalog: Any = None  # opened in the heavy thread
-        self._embedder: Any = None
-        self._embedder_for: tuple[str, str] | None = None
-        self._model_id: int | None = None
+        self._catalog: Any = None  # opened in the heavy thread, for file actions
+        self.engine = Engine(where, str(where.logs / "photoorg.log"))
         self.catalog_notes: list[str] = []
         self._progresses: set[Progress] = set()
         self._queued_refresh: bool | None = None  # scan flag of a refresh not started yet
@@ -80,66 +63,6 @@ class Library(QObject):
                 )
             self.catalog_notes.extend(reconcile(self._catalog))
         return self._catalog
-
-    def _make_embedder(self):
-        from photoorg.core.embedder import Embedder
-
-        wanted = (self.settings.model, self.settings.device)
-        if self._embedder is None or self._embedder_for != wanted:
-            cache_dir = self.where.models if os.environ.get(ENV_HOME) else None
-            self._embedder = Embedder(
-                self.settings.model, device=self.settings.device, cache_dir=cache_dir, allow_download=False
-            )
-            self._embedder_for = wanted
-        return self._embedder
-
-    def _compute(self, scan: bool, progress: Progress) -> LibraryState:
-        from photoorg.core.duplicates import Verdict, find_duplicates
-        from photoorg.core.grouping import group_photos
-        from photoorg.core.pipeline import run_scan
-
-        catalog = self._open()
-        roots = list(self.settings.folders)
-        state = LibraryState()
-        if scan and roots:
-            summary = run_scan(
-                roots, catalog, self._make_embedder(), exclude=self.settings.exclude, progress=progress
-            )
-            state.summary = summary
-            state.model_error = summary.model_error
-            model = catalog.find_model(summary.model_key) if summary.model_key else None
-            self._model_id = model.id if model else None
-            if summary.cancelled:
-                progress.check()
-        elif self.state.model_error:
-            state.model_error = self.state.model_error
-        if not roots:
-            return state
-        photos = catalog.photos(under=roots)
-        state.photo_count = len(photos)
-        for folder in roots:
-            prefix = folder.rstrip(os.sep) + os.sep
-            state.per_folder[folder] = sum(1 for p in photos if p.path.startswith(prefix))
-        state.failures = catalog.failures(under=roots)
-        if self._model_id is not None:
-            progress.start_stage(STAGE_GROUPING, 0)
-            state.groups = group_photos(
-                catalog, self._model_id, roots, settings=self.settings.group_settings(), progress=progress
-            )
-            names = self.settings.group_names
-            for g in state.groups:
-                g.name = next((names[p.fingerprint] for p in g.photos[:20] if p.fingerprint in names), "")
-        progress.start_stage(STAGE_DUPLICATES, 0)
-        state.sets = find_duplicates(
-            catalog,
-            self._model_id,
-            roots,
-            settings=self.settings.duplicate_settings(),
-            policy=self.settings.keeper_policy(),
-            verdicts=tuple(Verdict) if self._model_id is not None else (Verdict.EXACT,),
-            progress=progress,
-        )
-        return state
 
     # -- GUI-thread API -----------------------------------------------------------------------
     @property
@@ -193,7 +116,8 @@ class Library(QObject):
             self._queued_refresh = None  # started: a later request needs a new run
             self.progress = progress  # what the status bar shows from now on
             try:
-                return self._compute(scan, progress)
+                self._open()  # reconciles the journal before anything reads the catalog
+                return self.engine.compute(self.settings, scan, progress)
             finally:
                 self._progresses.discard(progress)
 
@@ -218,12 +142,13 @@ class Library(QObject):
 
     def check_model(self, on_result: Callable[[str | None], None]) -> None:
         """Whether the chosen model is on this computer: None, or why not (never downloads)."""
+        from photoorg.core.embedder import resolve_model
 
         def probe() -> str | None:
+            cache_dir = self.where.models if os.environ.get(ENV_HOME) else None
             try:
-                self._make_embedder().resolve()
+                resolve_model(self.settings.model, cache_dir=cache_dir, allow_download=False)
             except PhotoorgError as exc:
-                self._embedder = None
                 return str(exc)
             return None
 
@@ -258,7 +183,6 @@ class Library(QObject):
                 return str(exc)
             finally:
                 self._progresses.discard(progress)
-            self._embedder = None
             return None
 
         self._run(fetch, on_result, "download model")
@@ -336,23 +260,17 @@ class Library(QObject):
         self._run(act, self._action_done, "mark")
 
     def find_similar(self, path: str, k: int = 60) -> None:
-        from photoorg.core.grouping import find_similar
+        progress = Progress()
 
         def act() -> tuple[str, Any]:
-            if self._model_id is None:
-                raise PhotoorgError("Finding similar photos needs the model; it is not available yet.")
-            try:
-                found = find_similar(self._open(), self._model_id, path, k, roots=self.settings.folders)
-            except KeyError:
-                raise PhotoorgError(
-                    f"{os.path.basename(path)} has not been embedded yet; wait for the scan to finish."
-                ) from None
-            return path, found
+            return path, self.engine.similar(path, k, self.settings.folders, progress)
 
         self._run(act, lambda r: self.similar_found.emit(*r), "find similar")
 
     def close_catalog(self) -> None:
-        """Close the catalog; only once no heavy task runs (the window's close waits for that)."""
+        """Stop the engine and close the catalog; only once no heavy task runs (the window's
+        close waits for that)."""
+        self.engine.stop()
         if self._catalog is not None:
             self._catalog.close()
             self._catalog = None
