@@ -3,7 +3,7 @@
 Run under a real X server, e.g. Xvfb (Debian package xvfb):
 
     xvfb-run -s "-screen 0 1280x800x24" python resources/screenshots/take_screenshots.py \
-        ../shared/photos --model /path/to/dinov2-folder
+        ../shared/photos/* --protect ../shared/photos/kphotoalbum --model /path/to/dinov2-folder
 
 It uses a throwaway photoorg home, so it never touches your own catalog or settings.
 """
@@ -21,7 +21,8 @@ HERE = Path(__file__).parent
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder")
+    parser.add_argument("folders", nargs="+")
+    parser.add_argument("--protect", nargs="*", default=[], help="folders to mark protected")
     parser.add_argument("--model", required=True, help="a DINOv2 model folder or hub id")
     parser.add_argument("--out", default=str(HERE))
     args = parser.parse_args()
@@ -34,7 +35,11 @@ def main() -> None:
     from photoorg.gui.app import MainWindow
 
     app = QApplication(["photoorg"])
-    settings = Settings(folders=[os.path.abspath(args.folder)], model=args.model)
+    settings = Settings(
+        folders=sorted(os.path.abspath(f) for f in args.folders),
+        protected=sorted(os.path.abspath(f) for f in args.protect),
+        model=args.model,
+    )
     window = MainWindow(locations(), settings)
     window.move(0, 0)
     window.resize(1280, 800)
