@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import traceback
 from types import TracebackType
@@ -496,4 +497,12 @@ def run(where: Locations, argv: list[str] | None = None) -> int:
     window = MainWindow(where)
     window.show()
     QTimer.singleShot(0, window.start)
+    # Ctrl+C in the terminal, or a logout's SIGTERM, closes the window properly (the scan
+    # stops at a batch boundary, the catalog is closed). Python runs signal handlers only
+    # between bytecodes, so a timer gives it that chance while Qt's loop waits.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: window.close())
+    wake = QTimer()
+    wake.start(250)
+    wake.timeout.connect(lambda: None)
     return app.exec()
