@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 STAGE_GROUPING = "Grouping similar photos"
 STAGE_DUPLICATES = "Looking for duplicates"
 _PROGRESS_EVERY_S = 0.05
+_MISSING = "folder not found (a disconnected drive?); its photos stay in the catalog until it is back"
 
 
 @dataclass
@@ -47,6 +48,7 @@ class LibraryState:
     per_folder: dict[str, int] = field(default_factory=dict)
     model_error: str | None = None
     summary: Any = None  # pipeline.ScanSummary of the scan that led here, if any
+    missing: list[str] = field(default_factory=list)  # library folders that are not there
 
 
 class EngineCrashedError(PhotoorgError):
@@ -87,9 +89,13 @@ class _Library:
         from photoorg.core.pipeline import run_scan
 
         catalog = self.catalog
-        roots = list(settings.folders)
         state = LibraryState()
+        # A folder that is not there (an unplugged drive) keeps its photos in the catalog, but
+        # they are not offered for anything until it is back.
+        state.missing = [f for f in settings.folders if not os.path.isdir(f)]
+        roots = [f for f in settings.folders if f not in state.missing]
         if not roots:
+            state.failures = [(f, _MISSING) for f in state.missing]
             return state
         self.embedder_for_settings(settings)
         if scan or (self.model_id is None and self.model_error is None):
@@ -107,7 +113,7 @@ class _Library:
         for folder in roots:
             prefix = folder.rstrip(os.sep) + os.sep
             state.per_folder[folder] = sum(1 for p in photos if p.path.startswith(prefix))
-        state.failures = catalog.failures(under=roots)
+        state.failures = [(f, _MISSING) for f in state.missing] + catalog.failures(under=roots)
         if self.model_id is not None:
             progress.start_stage(STAGE_GROUPING, 0)
             state.groups = group_photos(

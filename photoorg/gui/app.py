@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         self.scan_action = file_menu.addAction("&Scan now", QKeySequence(Qt.Key.Key_F5), self.scan)
         self.cancel_action = file_menu.addAction("&Cancel scan", self.library.cancel)
         file_menu.addSeparator()
-        file_menu.addAction("Se&ttings…", QKeySequence.StandardKey.Preferences, self.open_settings)
+        file_menu.addAction("Se&ttings…", QKeySequence("Ctrl+,"), self.open_settings)
         file_menu.addSeparator()
         file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = bar.addMenu("&Edit")
@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         lib.state_changed.connect(self._apply_state)
         lib.busy_changed.connect(self._busy_changed)
         lib.task_failed.connect(self._task_failed)
-        lib.action_finished.connect(self.status.setText)
+        lib.action_finished.connect(self.tell)
         lib.model_missing.connect(self._model_missing)
         lib.similar_found.connect(self._similar_found)
         lp = self.library_page
@@ -168,6 +168,10 @@ class MainWindow(QMainWindow):
             grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             grid.customContextMenuRequested.connect(lambda pos, g=grid: self._photo_menu(g, pos))
         gp.grid.delete_requested.connect(self._trash_selected)
+
+    def tell(self, text: str) -> None:
+        """A message that stays a while (the outcome of an action), over the progress text."""
+        self.statusBar().showMessage(text, 10_000)
 
     # -- start-up -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -205,7 +209,8 @@ class MainWindow(QMainWindow):
 
     def _show_folders(self) -> None:
         s = self.library.settings
-        self.library_page.set_folders(s.folders, s.protected, self.library.state.per_folder)
+        state = self.library.state
+        self.library_page.set_folders(s.folders, s.protected, state.per_folder, state.missing)
 
     def scan(self) -> None:
         if self.library.busy:
@@ -229,12 +234,18 @@ class MainWindow(QMainWindow):
     # -- state ----------------------------------------------------------------------------------
     def _apply_state(self, state: LibraryState) -> None:
         self._show_folders()
-        self.groups_page.set_groups(state.groups)
-        if state.model_error and not state.groups:
-            self.groups_page.subheading.setText(
-                "Groups need the DINOv2 model, which is not available yet: choose one in File > Settings. "
-                "Exact duplicates are found without it."
+        if not self.library.settings.folders:
+            empty = "Add a folder of photos to begin (File > Add folder, or drop one on the window)."
+        elif state.model_error:
+            empty = (
+                "Groups need the DINOv2 model, which is not available yet: choose one in "
+                "File > Settings. Exact duplicates are found without it."
             )
+        elif not state.photo_count:
+            empty = "No photos found in the library's folders."
+        else:
+            empty = "No groups."
+        self.groups_page.set_groups(state.groups, empty)
         self.duplicates_page.set_sets(state.sets)
         self.problems_page.set_failures(state.failures)
         real_groups = sum(1 for g in state.groups if g.id >= 0)
@@ -251,11 +262,13 @@ class MainWindow(QMainWindow):
             text += f" · {s.embedded} embedded in {format_duration(s.work_elapsed)}"
         if state.model_error:
             text += " · exact duplicates only: the model is not available (File > Settings)"
+        if state.missing:
+            text += f" · {len(state.missing)} folder(s) not found"
         self.library_page.summary.setText(text)
         self.status.setText(text)
-        for note in self.library.catalog_notes:
-            self.status.setText(f"Note: {note}")
-        self.library.catalog_notes.clear()
+        if self.library.catalog_notes:
+            self.tell("Note: " + "; ".join(self.library.catalog_notes))
+            self.library.catalog_notes.clear()
 
     def _busy_changed(self, busy: bool) -> None:
         self.progress_box.setVisible(busy)
@@ -280,7 +293,7 @@ class MainWindow(QMainWindow):
         else:
             self.progress_bar.setRange(0, 0)
             self.status.setText(f"{p.stage}…" if p.stage else "Working…")
-        self.cancel_button.setEnabled(not p.cancelled)
+        self.cancel_button.setEnabled(self.library.cancellable and not p.cancelled)
 
     def _task_failed(self, error: TaskError) -> None:
         if isinstance(error.error, PhotoorgError):
@@ -377,7 +390,7 @@ class MainWindow(QMainWindow):
             self.library.file_action("trash", paths)
 
     def _move_group(self, action: str) -> None:
-        photos = self.groups_page.photos.photos()
+        photos = self.groups_page.shown_photos()  # as filtered: what the person sees
         if not photos:
             return
         verb = "Move" if action == "move" else "Copy"
@@ -412,6 +425,7 @@ class MainWindow(QMainWindow):
     def _similar_found(self, path: str, found: list) -> None:
         self.groups_page.show_similar(path, found)
         self.nav.setCurrentRow(1)
+        self.tell(f"The {len(found)} photos most like {os.path.basename(path)}, most similar first.")
 
     def open_containing_folder(self, path: str) -> None:
         self._open_url(os.path.dirname(path))
@@ -464,6 +478,9 @@ class MainWindow(QMainWindow):
         self._closing = True
         self.timer.stop()
         self.library.cancel()
+        if self.library.busy:
+            self.tell("Stopping…")
+            QApplication.processEvents()
         if self.tasks.shutdown():
             self.library.close_catalog()
         else:  # the catalog stays consistent: every batch is one transaction

@@ -47,6 +47,7 @@ class Library(QObject):
         self.engine = Engine(where, str(where.logs / "photoorg.log"))
         self.catalog_notes: list[str] = []
         self._progresses: set[Progress] = set()
+        self.cancellable = False  # whether the running task stops on Cancel
         self._queued_refresh: bool | None = None  # scan flag of a refresh not started yet
 
     # -- helpers that run in the heavy thread -------------------------------------------------
@@ -75,10 +76,24 @@ class Library(QObject):
         on_done: Callable[[Any], None],
         name: str,
         on_cancel: Callable[[], None] | None = None,
+        stage: str = "",
     ) -> None:
+        """Queue ``fn`` in the heavy pool. With ``stage``, the status bar says that while it
+        runs and Cancel is off (the task cannot stop half-way); scans set their own progress."""
+        if self._busy:
+            self.action_finished.emit(f"Queued until the current work ends: {stage or name}.")
         self._busy += 1
         if self._busy == 1:
             self.busy_changed.emit(True)
+        if stage:
+            inner = fn
+
+            def fn() -> Any:
+                progress = Progress()
+                progress.stage = stage
+                self.cancellable = False
+                self.progress = progress
+                return inner()
 
         def settle() -> None:
             self._busy -= 1
@@ -115,6 +130,7 @@ class Library(QObject):
         def work() -> LibraryState:
             self._queued_refresh = None  # started: a later request needs a new run
             self.progress = progress  # what the status bar shows from now on
+            self.cancellable = True
             try:
                 self._open()  # reconciles the journal before anything reads the catalog
                 return self.engine.compute(self.settings, scan, progress)
@@ -152,14 +168,13 @@ class Library(QObject):
                 return str(exc)
             return None
 
-        self._run(probe, on_result, "check model")
+        self._run(probe, on_result, "check model", stage="Checking the model")
 
     def download_model(self, on_result: Callable[[str | None], None]) -> None:
         """Download the chosen hub model (the only network access photoorg makes)."""
         from photoorg.core.embedder import download_progress_class, resolve_model
 
         progress = Progress()
-        self.progress = progress
         self._progresses.add(progress)
         progress.start_stage("Downloading the model (MB)", 0)
 
@@ -170,6 +185,7 @@ class Library(QObject):
             progress.advance(max(0, done // 1_000_000 - progress.done))
 
         def fetch() -> str | None:
+            self.progress, self.cancellable = progress, True
             cache_dir = self.where.models if os.environ.get(ENV_HOME) else None
             try:
                 resolve_model(
@@ -208,7 +224,8 @@ class Library(QObject):
             )
             return _outcome_text(verb, outcome)
 
-        self._run(act, self._action_done, action)
+        stage = {"trash": "Moving to the trash", "move": "Moving photos", "copy": "Copying photos"}[action]
+        self._run(act, self._action_done, action, stage=stage)
 
     def trash_from_sets(self, plan: Sequence[tuple[Sequence[str], Sequence[str]]]) -> None:
         """Trash the unchecked photos of several duplicate sets as one undoable action.
@@ -230,7 +247,7 @@ class Library(QObject):
             )
             return _outcome_text("Moved to the trash", outcome)
 
-        self._run(act, self._action_done, "trash duplicates")
+        self._run(act, self._action_done, "trash duplicates", stage="Moving duplicates to the trash")
 
     def undo(self) -> None:
         """Undo the newest file action that is not undone yet (works across restarts)."""
@@ -242,7 +259,7 @@ class Library(QObject):
                 return "Nothing to undo."
             return _outcome_text("Undone: restored", actions.undo(catalog))
 
-        self._run(act, self._action_done, "undo")
+        self._run(act, self._action_done, "undo", stage="Undoing")
 
     def _action_done(self, text: str) -> None:
         self.action_finished.emit(text)
@@ -257,12 +274,14 @@ class Library(QObject):
             label = "Not duplicates" if decision == "not_duplicates" else "Keep both"
             return f"{label}: remembered for {len(duplicate_set.photos)} photos."
 
-        self._run(act, self._action_done, "mark")
+        self._run(act, self._action_done, "mark", stage="Remembering your decision")
 
     def find_similar(self, path: str, k: int = 60) -> None:
         progress = Progress()
+        progress.stage = f"Looking for photos like {os.path.basename(path)}"
 
         def act() -> tuple[str, Any]:
+            self.progress, self.cancellable = progress, False
             return path, self.engine.similar(path, k, self.settings.folders, progress)
 
         self._run(act, lambda r: self.similar_found.emit(*r), "find similar")

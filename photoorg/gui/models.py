@@ -73,6 +73,9 @@ class PhotoGridModel(QAbstractListModel):
     def photos(self) -> list[Any]:
         return list(self._photos)
 
+    def scores(self) -> list[float] | None:
+        return list(self._scores) if self._scores is not None else None
+
     def rowCount(self, parent: Index = _NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self._photos)
 
@@ -162,8 +165,8 @@ class GroupListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             count = f"{g.size} photo{'s' if g.size != 1 else ''}"
             return f"{g.label}\n{count}" if g.date_range else f"{g.label}\n{_group_details(g)}"
-        if role == Qt.ItemDataRole.EditRole:
-            return g.label
+        if role == Qt.ItemDataRole.EditRole:  # a name to edit, not the label made of folder and dates
+            return g.label if g.id < 0 else g.name or os.path.basename(g.common_folder)
         if role == Qt.ItemDataRole.DecorationRole:
             return self._mosaic(index.row())
         if role == DetailRole:
@@ -183,9 +186,10 @@ class GroupListModel(QAbstractListModel):
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         g = self._groups[index.row()]
-        if g.id < 0:
-            return False
-        g.name = str(value).strip()
+        name = str(value).strip()
+        if g.id < 0 or (name == self.data(index, Qt.ItemDataRole.EditRole) and not g.name):
+            return False  # Unsorted has no name; an untouched suggestion is not a name
+        g.name = name
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
         return True
 
@@ -214,7 +218,7 @@ class DuplicateSetListModel(QAbstractListModel):
         super().__init__(parent)
         self._thumbs = thumbnails
         self._sets: list[Any] = []
-        self._reviewed: set[str] = set()
+        self.reviewed: set[str] = set()  # ids of sets the person looked at, over every tab
         self._row_of_keeper: dict[str, int] = {}
         thumbnails.ready.connect(self._thumbnail_ready)
 
@@ -222,8 +226,10 @@ class DuplicateSetListModel(QAbstractListModel):
         self.beginResetModel()
         self._sets = list(sets)
         self._row_of_keeper = {s.keeper.path: k for k, s in enumerate(self._sets)}
-        self._reviewed &= {s.id for s in self._sets}
         self.endResetModel()
+
+    def row_of(self, set_id: str) -> int | None:
+        return next((k for k, s in enumerate(self._sets) if s.id == set_id), None)
 
     def duplicate_set(self, row: int) -> Any:
         return self._sets[row]
@@ -232,13 +238,13 @@ class DuplicateSetListModel(QAbstractListModel):
         return list(self._sets)
 
     def mark_reviewed(self, row: int) -> None:
-        if self._sets[row].id not in self._reviewed:
-            self._reviewed.add(self._sets[row].id)
+        if self._sets[row].id not in self.reviewed:
+            self.reviewed.add(self._sets[row].id)
             ix = self.index(row)
             self.dataChanged.emit(ix, ix, [Qt.ItemDataRole.DisplayRole, BadgeRole])
 
     def is_reviewed(self, row: int) -> bool:
-        return self._sets[row].id in self._reviewed
+        return self._sets[row].id in self.reviewed
 
     def rowCount(self, parent: Index = _NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self._sets)
@@ -248,12 +254,12 @@ class DuplicateSetListModel(QAbstractListModel):
             return None
         s = self._sets[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            reviewed = "✓ " if s.id in self._reviewed else ""
+            reviewed = "✓ " if s.id in self.reviewed else ""
             return f"{reviewed}{os.path.basename(s.keeper.path)} + {len(s.photos) - 1}\n{_set_details(s)}"
         if role == DetailRole:
             return _set_details(s)
         if role == BadgeRole:
-            return "Reviewed" if s.id in self._reviewed else ""
+            return "Reviewed" if s.id in self.reviewed else ""
         if role == Qt.ItemDataRole.DecorationRole:
             # A QIcon, so the view scales it to its icon size (a QPixmap is drawn as it is).
             pm = self._thumbs.get(s.keeper.path, s.keeper.fingerprint)
@@ -270,36 +276,48 @@ class DuplicateSetListModel(QAbstractListModel):
 
 
 def _set_details(s: Any) -> str:
-    text = f"{len(s.photos)} photos · frees {human_bytes(s.reclaimable_bytes)}"
+    text = f"{len(s.photos)} photos · {human_bytes(s.reclaimable_bytes)}"
     if s.verdict.value != "exact":
-        text += f" · ≥ {s.weakest:.3f}"
+        text += f" · {s.weakest:.3f}"
     return text
+
+
+def default_keep(duplicate_set: Any) -> dict[str, bool]:
+    """Which photos start checked (kept). Copies and re-saves: the keeper only. Similar shots
+    are different photos, so every one starts kept and the person unchecks what should go.
+    Protected photos are always kept."""
+    similar = duplicate_set.verdict.value == "similar"
+    protected = set(duplicate_set.protected)
+    return {p.path: similar or k == 0 or p.path in protected for k, p in enumerate(duplicate_set.photos)}
 
 
 class SetMembersModel(PhotoGridModel):
     """The photos of one duplicate set, side by side; checked photos are kept.
 
-    The keeper starts checked and the others unchecked; protected photos are always kept.
+    Which start checked: see :func:`default_keep`; protected photos are always kept.
     """
 
     def __init__(self, thumbnails: Thumbnails, parent: Any = None) -> None:
         super().__init__(thumbnails, parent)
         self.duplicate_set: Any = None
-        self._keep: list[bool] = []
+        self._keep: dict[str, bool] = {}
         self._protected: set[str] = set()
 
-    def set_duplicate_set(self, duplicate_set: Any, keep: list[bool] | None = None) -> None:
+    def set_duplicate_set(self, duplicate_set: Any, keep: dict[str, bool] | None = None) -> None:
+        """Show a set; ``keep`` (by path) is what the person checked before, if anything."""
         self.duplicate_set = duplicate_set
         self._protected = set(duplicate_set.protected) if duplicate_set else set()
         photos = duplicate_set.photos if duplicate_set else []
-        self._keep = keep or [k == 0 or p.path in self._protected for k, p in enumerate(photos)]
+        self._keep = default_keep(duplicate_set) if duplicate_set else {}
+        if keep:
+            self._keep.update({p: k for p, k in keep.items() if p in self._keep and p not in self._protected})
         self.set_photos(photos)
 
-    def keep_flags(self) -> list[bool]:
-        return list(self._keep)
+    def keep_flags(self) -> dict[str, bool]:
+        return dict(self._keep)
 
     def unchecked(self) -> list[str]:
-        return [p.path for p, keep in zip(self._photos, self._keep, strict=True) if not keep]
+        return [p.path for p in self._photos if not self._keep[p.path]]
 
     def set_keep(self, row: int, keep: bool) -> None:
         self.setData(
@@ -314,7 +332,7 @@ class SetMembersModel(PhotoGridModel):
         row = index.row()
         p = self._photos[row]
         if role == Qt.ItemDataRole.CheckStateRole:
-            return Qt.CheckState.Checked if self._keep[row] else Qt.CheckState.Unchecked
+            return Qt.CheckState.Checked if self._keep[p.path] else Qt.CheckState.Unchecked
         if role == BadgeRole:
             if p.path in self._protected:
                 return "Protected"
@@ -337,7 +355,7 @@ class SetMembersModel(PhotoGridModel):
         if self._photos[index.row()].path in self._protected:
             return False
         state = value if isinstance(value, Qt.CheckState) else Qt.CheckState(value)
-        self._keep[index.row()] = state == Qt.CheckState.Checked
+        self._keep[self._photos[index.row()].path] = state == Qt.CheckState.Checked
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
         return True
 

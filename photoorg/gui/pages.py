@@ -27,13 +27,14 @@ from PySide6.QtWidgets import (
 from photoorg.core.keeper import human_bytes
 from photoorg.gui.models import (
     VERDICT_NAMES,
-    DetailRole,
     DuplicateSetListModel,
     GroupListModel,
     PathRole,
     PhotoGridModel,
+    PhotoRole,
     ProblemsModel,
     SetMembersModel,
+    default_keep,
 )
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
@@ -74,6 +75,9 @@ class LibraryPage(QWidget):
         self.folders.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.folders.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.folders.itemChanged.connect(self._item_changed)
+        self.folders.currentItemChanged.connect(
+            lambda item, _old: self.remove_button.setEnabled(item is not None)
+        )
         self.add_button = QPushButton("Add folder…")
         self.remove_button = QPushButton("Remove from library")
         self.scan_button = QPushButton("Scan now")
@@ -99,17 +103,24 @@ class LibraryPage(QWidget):
         layout.addLayout(buttons)
         self._filling = False
 
-    def set_folders(self, folders: list[str], protected: list[str], counts: dict[str, int]) -> None:
+    def set_folders(
+        self, folders: list[str], protected: list[str], counts: dict[str, int], missing: list[str]
+    ) -> None:
         self._filling = True
         self.folders.clear()
         for folder in folders:
-            item = QTreeWidgetItem([folder, str(counts.get(folder, "…")), ""])
+            count = "not found" if folder in missing else str(counts.get(folder, "…"))
+            item = QTreeWidgetItem([folder, count, ""])
+            if folder in missing:
+                item.setToolTip(
+                    1, "The folder is not there (a disconnected drive?). Its photos stay in the catalog."
+                )
             item.setData(0, Qt.ItemDataRole.UserRole, folder)
             item.setCheckState(2, Qt.CheckState.Checked if folder in protected else Qt.CheckState.Unchecked)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.folders.addTopLevelItem(item)
         self._filling = False
-        self.remove_button.setEnabled(bool(folders))
+        self.remove_button.setEnabled(self.folders.currentItem() is not None)
 
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         if not self._filling and column == 2:
@@ -154,20 +165,24 @@ class GroupsPage(QWidget):
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by name or folder (Ctrl+F)")
         self.filter.setClearButtonEnabled(True)
-        self.filter.setMinimumWidth(240)
+        self.filter.setMinimumWidth(140)
+        self.filter.setMaximumWidth(260)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(lambda _t: self._update_buttons())
         self.rename_button = QPushButton("Rename…")
         self.move_button = QPushButton("Move to folder…")
         self.copy_button = QPushButton("Copy to folder…")
         self.rename_button.clicked.connect(self._rename)
         tools = QHBoxLayout()
-        tools.addWidget(self.subheading, 1)
-        for w in (self.filter, self.rename_button, self.move_button, self.copy_button):
+        tools.addWidget(self.filter, 1)
+        tools.addStretch(0)
+        for w in (self.rename_button, self.move_button, self.copy_button):
             tools.addWidget(w)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.heading)
+        rl.addWidget(self.subheading)
         rl.addLayout(tools)
         rl.addWidget(self.grid, 1)
         split = QSplitter()
@@ -179,16 +194,33 @@ class GroupsPage(QWidget):
         layout.addWidget(split)
         self.group_list.selectionModel().currentChanged.connect(self._show_group)
         self._showing: Any = None
+        self._similar_of = ""
 
-    def set_groups(self, groups: list[Any]) -> None:
-        current = self._showing.id if self._showing is not None and self._showing.id is not None else None
+    def set_groups(self, groups: list[Any], empty_text: str = "") -> None:
+        """New groups; the group shown before stays shown (found by its most central photo),
+        and a "find similar" result stays up, less the photos that are gone."""
+        showing = self._showing
         self.groups.set_groups(groups)
+        if showing is None and self._similar_of:  # a "find similar" view
+            present = {p.path for g in groups for p in g.photos}
+            photos = self.photos.photos()
+            kept = [k for k, p in enumerate(photos) if p.path in present]
+            scores = self.photos.scores()
+            self.photos.set_photos([photos[k] for k in kept], [scores[k] for k in kept] if scores else None)
+            return
         if not groups:
+            self._showing = None
             self.photos.set_photos([])
             self.heading.setText("Groups")
-            self.subheading.setText("No groups yet: add a folder and let the scan finish.")
+            self.subheading.setText(empty_text or "No groups yet.")
+            self._update_buttons()
             return
-        row = next((k for k, g in enumerate(groups) if g.id == current), 0)
+        row = 0
+        if showing is not None and showing.photos:
+            central = showing.photos[0].fingerprint
+            row = next(
+                (k for k, g in enumerate(groups) if any(p.fingerprint == central for p in g.photos[:50])), 0
+            )
         self.group_list.setCurrentIndex(self.groups.index(row))
         self._show_group(self.groups.index(row))
 
@@ -197,21 +229,33 @@ class GroupsPage(QWidget):
             return
         g = self.groups.group(index.row())
         self._showing = g
+        self._similar_of = ""
         self.photos.set_photos(g.photos)
         self.heading.setText(g.label)
-        self.subheading.setText(
-            index.data(DetailRole) + (f" · mostly in {g.common_folder}" if g.photos else "")
-        )
-        self.rename_button.setEnabled(g.id >= 0)
+        count = f"{g.size} photo{'s' if g.size != 1 else ''}"
+        self.subheading.setText(count + (f" · mostly in {g.common_folder}" if g.photos else ""))
+        self._update_buttons()
 
     def show_similar(self, path: str, found: list[tuple[Any, float]]) -> None:
         """A "find similar" result in the grid, closest first (the group list keeps its place)."""
         self._showing = None
+        self._similar_of = path
         self.group_list.clearSelection()
         self.photos.set_photos([p for p, _ in found], [s for _, s in found])
         self.heading.setText(f"Similar to {os.path.basename(path)}")
         self.subheading.setText(f"The {len(found)} closest photos, most similar first")
-        self.rename_button.setEnabled(False)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        g = self._showing
+        self.rename_button.setEnabled(g is not None and g.id >= 0)
+        has_photos = self.proxy.rowCount() > 0
+        self.move_button.setEnabled(has_photos)
+        self.copy_button.setEnabled(has_photos)
+
+    def shown_photos(self) -> list[Any]:
+        """The photos in the grid as filtered now (what Move and Copy act on)."""
+        return [self.proxy.index(r, 0).data(PhotoRole) for r in range(self.proxy.rowCount())]
 
     def current_group(self) -> Any:
         return self._showing
@@ -239,7 +283,8 @@ class DuplicatesPage(QWidget):
     def __init__(self, thumbnails: Thumbnails, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._all: list[Any] = []
-        self._keep: dict[str, list[bool]] = {}  # the person's checkboxes, per set id
+        self._keep: dict[str, dict[str, bool]] = {}  # the person's checkboxes: set id -> path -> keep
+        self._filling = False
         self.tabs = QTabBar()
         for verdict in VERDICT_NAMES:
             self.tabs.addTab(VERDICT_NAMES[verdict])
@@ -262,9 +307,10 @@ class DuplicatesPage(QWidget):
         self.reason = _hint("")
         self.trash_button = QPushButton("Trash unchecked")
         self.not_dup_button = QPushButton("Not duplicates")
-        self.keep_both_button = QPushButton("Keep all")
+        self.keep_both_button = QPushButton("Keep both")
         self.keep_both_button.setToolTip("They are duplicates, but keep every one of them")
-        self.bulk_button = QPushButton("Trash unchecked in reviewed sets…")
+        self.bulk_button = QPushButton("Trash unchecked in all reviewed sets…")
+        self.bulk_button.setToolTip("Every set you opened, on every tab, keeping what is checked in each")
         self.trash_button.clicked.connect(self._trash)
         self.not_dup_button.clicked.connect(lambda: self._mark("not_duplicates"))
         self.keep_both_button.clicked.connect(lambda: self._mark("keep_both"))
@@ -293,34 +339,46 @@ class DuplicatesPage(QWidget):
         self._update_buttons()
 
     def set_sets(self, sets: list[Any]) -> None:
+        """New sets; the set shown before stays shown, or the one after it if it is gone."""
+        shown = self.members.duplicate_set
+        row = self.set_list.currentIndex().row()
         self._all = list(sets)
         ids = {s.id for s in sets}
         self._keep = {k: v for k, v in self._keep.items() if k in ids}
+        self.sets.reviewed &= ids
         counts = [sum(1 for s in sets if s.verdict.value == v) for v in VERDICT_NAMES]
         for k, verdict in enumerate(VERDICT_NAMES):
             self.tabs.setTabText(k, f"{VERDICT_NAMES[verdict]} ({counts[k]})")
         if not counts[self.tabs.currentIndex()] and any(counts):
             self.tabs.setCurrentIndex(next(k for k, n in enumerate(counts) if n))  # fills
         else:
-            self._fill()
+            self._fill(shown.id if shown is not None else None, max(row, 0))
 
-    def _fill(self) -> None:
+    def _fill(self, keep_id: str | None = None, row: int = 0) -> None:
         verdict = self.tabs.tabData(self.tabs.currentIndex())
         shown = [s for s in self._all if s.verdict.value == verdict]
-        self.sets.set_sets(shown)
-        if shown:
-            self.set_list.setCurrentIndex(self.sets.index(0))
-        else:
-            self.members.set_duplicate_set(None)
-            self.heading.setText(f"No {VERDICT_NAMES[verdict].lower()}")
-            self.reason.setText("Nothing to review here.")
+        self._filling = True  # choosing a set for the person does not count as reviewing it
+        try:
+            self.sets.set_sets(shown)
+            if shown:
+                found = self.sets.row_of(keep_id) if keep_id else None
+                self.set_list.setCurrentIndex(
+                    self.sets.index(found if found is not None else min(row, len(shown) - 1))
+                )
+            else:
+                self.members.set_duplicate_set(None)
+                self.heading.setText(f"No {VERDICT_NAMES[verdict].lower()}")
+                self.reason.setText("Nothing to review here.")
+        finally:
+            self._filling = False
         self._update_buttons()
 
     def _show_set(self, index: QModelIndex, _previous: QModelIndex | None = None) -> None:
         if not index.isValid():
             return
         s = self.sets.duplicate_set(index.row())
-        self.sets.mark_reviewed(index.row())
+        if not self._filling:
+            self.sets.mark_reviewed(index.row())
         self.members.set_duplicate_set(s, self._keep.get(s.id))
         kind = VERDICT_NAMES[s.verdict.value]
         similarity = "" if s.verdict.value == "exact" else f", weakest similarity {s.weakest:.3f}"
@@ -329,6 +387,7 @@ class DuplicatesPage(QWidget):
             f"Suggested keeper: {os.path.basename(s.keeper.path)}, because {s.reason}. "
             "Checked photos are kept; unchecked ones go to the trash (Delete unchecks)."
         )
+        self.keep_both_button.setText("Keep both" if len(s.photos) == 2 else "Keep all")
         self._update_buttons()
 
     def current_set(self) -> Any:
@@ -338,6 +397,9 @@ class DuplicatesPage(QWidget):
         s = self.members.duplicate_set
         if s is not None:
             self._keep[s.id] = self.members.keep_flags()
+            row = self.sets.row_of(s.id)
+            if row is not None:  # changing a checkbox is reviewing the set
+                self.sets.mark_reviewed(row)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -367,13 +429,14 @@ class DuplicatesPage(QWidget):
             self.mark_requested.emit(s, decision)
 
     def _reviewed_plan(self) -> list[tuple[Any, list[str]]]:
+        """(set, photos to trash) for every reviewed set on every tab that keeps at least one."""
         plan = []
-        for row in range(self.sets.rowCount()):
-            if not self.sets.is_reviewed(row):
+        for s in self._all:
+            if s.id not in self.sets.reviewed:
                 continue
-            s = self.sets.duplicate_set(row)
-            keep = self._keep.get(s.id) or [k == 0 or p.path in s.protected for k, p in enumerate(s.photos)]
-            paths = [p.path for p, k in zip(s.photos, keep, strict=True) if not k]
+            keep = default_keep(s)
+            keep.update(self._keep.get(s.id, {}))
+            paths = [p.path for p in s.photos if not keep[p.path]]
             if paths and len(paths) < len(s.photos):
                 plan.append((s, paths))
         return plan
@@ -416,6 +479,7 @@ class ProblemsPage(QWidget):
     def set_failures(self, failures: list[tuple[str, str]]) -> None:
         self.problems.set_failures(failures)
         self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(1)
         self.summary.setText(
             "No problems." if not failures else f"{len(failures)} file(s) could not be read."
         )

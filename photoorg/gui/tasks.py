@@ -140,6 +140,7 @@ class Tasks(QObject):
         """Drop queued work and wait for running work; True when every thread has stopped."""
         self.io.clear()
         self.heavy.clear()
-        ok = self.io.waitForDone(timeout_ms) and self.heavy.waitForDone(timeout_ms)
+        # io tasks are single file reads: a few seconds is plenty.
+        ok = self.io.waitForDone(min(timeout_ms, 5_000)) and self.heavy.waitForDone(timeout_ms)
         self._pending.clear()
         return ok

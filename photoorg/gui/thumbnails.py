@@ -25,7 +25,7 @@ from photoorg.gui.tasks import Tasks
 log = logging.getLogger(__name__)
 
 THUMB_EDGE = 256  # stored size; views scale down
-MEMORY_ITEMS = 3000  # pixmaps kept in memory (about 200 KB each at most)
+MEMORY_ITEMS = 800  # pixmaps kept in memory: up to 256 KB each, so about 200 MB at most
 
 
 def pil_to_qimage(img: Image.Image) -> QImage:

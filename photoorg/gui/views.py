@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPixmap,
+    QResizeEvent,
     QShortcut,
 )
 from PySide6.QtWidgets import (
@@ -64,7 +65,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
                 size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
             )
             self._scaled[key] = scaled
-            if len(self._scaled) > 2000:
+            if len(self._scaled) > 600:  # a few screens' worth
                 self._scaled.popitem(last=False)
         else:
             self._scaled.move_to_end(key)
@@ -84,17 +85,19 @@ class ThumbnailDelegate(QStyledItemDelegate):
             painter.fillRect(rect, pal.color(QPalette.ColorRole.AlternateBase))
         box = QRect(rect.left() + 5, rect.top() + 5, self.thumb, self.thumb)
         pm = index.data(Qt.ItemDataRole.DecorationRole)
+        drawn = box.adjusted(8, 8, -8, -8)
         if isinstance(pm, QPixmap) and not pm.isNull():
             scaled = self._fit(pm, box.size())
             x = box.left() + (box.width() - scaled.width()) // 2
             y = box.top() + (box.height() - scaled.height()) // 2
             painter.drawPixmap(x, y, scaled)
+            drawn = QRect(x, y, scaled.width(), scaled.height())
         else:
-            painter.fillRect(box.adjusted(8, 8, -8, -8), QColor(128, 128, 128, 60))
+            painter.fillRect(drawn, QColor(128, 128, 128, 60))
         check = index.data(Qt.ItemDataRole.CheckStateRole)
         keep = check == Qt.CheckState.Checked
-        if check is not None and not keep:  # marked for the trash: dim it and say so
-            painter.fillRect(box, QColor(20, 20, 20, 110))
+        if check is not None and not keep:  # marked for the trash: dim the photo
+            painter.fillRect(drawn, QColor(20, 20, 20, 110))
         text_pen = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         painter.setPen(text_pen)
         line = QRect(rect.left() + 4, box.bottom() + 4, rect.width() - 8, 18)
@@ -212,10 +215,12 @@ class PreviewDialog(QDialog):
         self._grid = grid
         self._row = 0
         self._want = ""
+        self._pixmap: QPixmap | None = None
         self.image = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.image.setMinimumSize(640, 420)
         self.image.setStyleSheet("background: #111; color: #ddd;")
         self.caption = QLabel()
+        self.caption.setWordWrap(True)
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QHBoxLayout()
         self.prev_button = QPushButton("◀ Previous")
@@ -263,13 +268,26 @@ class PreviewDialog(QDialog):
         edge = max(self.image.width(), self.image.height(), 1024)
         self._tasks.run_io(lambda: load_preview(path, edge), lambda img: self._arrived(path, img))
 
+    def done(self, result: int) -> None:
+        self._want = ""  # a photo still loading is no longer wanted (the dialog may be gone)
+        super().done(result)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._pixmap is not None:
+            self._show(self._pixmap)
+
     def _arrived(self, path: str, img: Any) -> None:
         if path != self._want:
-            return  # the person already moved on
+            return  # the person already moved on, or closed the preview
         if img is None:
+            self._pixmap = None
             self.image.setText("This photo cannot be shown (see Problems).")
             return
-        pm = QPixmap.fromImage(img)
+        self._pixmap = QPixmap.fromImage(img)
+        self._show(self._pixmap)
+
+    def _show(self, pm: QPixmap) -> None:
         # Fit the window, but blow a small photo up at most twice: beyond that it is only blur.
         fit = self.image.size().boundedTo(pm.size() * 2)
         self.image.setPixmap(
