@@ -271,7 +271,9 @@ class Library(QObject):
 
         def act() -> str:
             mark(self._open(), duplicate_set, decision)
-            label = "Not duplicates" if decision == "not_duplicates" else "Keep both"
+            n = len(duplicate_set.photos)
+            keep = "Keep both" if n == 2 else "Keep all"
+            label = "Not duplicates" if decision == "not_duplicates" else keep
             return f"{label}: remembered for {len(duplicate_set.photos)} photos."
 
         self._run(act, self._action_done, "mark", stage="Remembering your decision")

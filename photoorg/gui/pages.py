@@ -240,7 +240,8 @@ class GroupsPage(QWidget):
         """A "find similar" result in the grid, closest first (the group list keeps its place)."""
         self._showing = None
         self._similar_of = path
-        self.group_list.clearSelection()
+        # No current group either, so that clicking any group (the last one too) shows it again.
+        self.group_list.setCurrentIndex(QModelIndex())
         self.photos.set_photos([p for p, _ in found], [s for _, s in found])
         self.heading.setText(f"Similar to {os.path.basename(path)}")
         self.subheading.setText(f"The {len(found)} closest photos, most similar first")

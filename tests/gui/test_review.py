@@ -1,0 +1,457 @@
+"""Reviewing in the main window: the Delete key and the decisions in a duplicate set, dropped
+folders, find similar and the preview, protected folders, moving a group.
+
+Each test drives a real window (and its engine process) on small generated photos.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from photoorg.core.duplicates import Verdict
+from photoorg.core.paths import Locations
+from photoorg.core.settings import Settings, load_settings, settings_path
+from photoorg.gui.app import MainWindow
+from photoorg.gui.library import LibraryState
+from photoorg.gui.models import BadgeRole, DetailRole, PathRole
+from photoorg.gui.views import PreviewDialog
+from tests.conftest import make_photo
+from tests.gui.conftest import TIMEOUT_MS, Dialogs, click, click_checkbox, scan, settings_for
+
+OpenWindow = Callable[..., MainWindow]
+SMALL = (160, 120)
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+def photos(folder: Path, seeds: range, prefix: str = "img") -> list[Path]:
+    """Distinct small JPEGs, ``img_<seed>.jpg``."""
+    return [make_photo(folder / f"{prefix}_{s:03d}.jpg", seed=s, size=SMALL, quality=90) for s in seeds]
+
+
+def copy_to(source: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+    return target
+
+
+def act_and_wait(qtbot: QtBot, window: MainWindow, act: Callable[[], object]) -> tuple[str, LibraryState]:
+    """Do a file action or decision; return the sentence it ends with and the state shown after it."""
+    said: list[str] = []
+    window.library.action_finished.connect(said.append)
+    try:
+        with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
+            act()
+    finally:
+        window.library.action_finished.disconnect(said.append)
+    assert len(said) == 1
+    return said[0], blocker.args[0]
+
+
+def exact_sets(state: LibraryState) -> list[list[str]]:
+    return sorted(sorted(p.path for p in s.photos) for s in state.sets if s.verdict is Verdict.EXACT)
+
+
+def show_exact_set(qtbot: QtBot, window: MainWindow, member: Path) -> list[str]:
+    """Open Duplicates > Exact copies and click the set that holds ``member``; its paths, keeper first."""
+    nav = window.nav
+    qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(nav.item(2)).center())
+    page = window.duplicates_page
+    assert window.stack.currentWidget() is page
+    qtbot.mouseClick(page.tabs, Qt.MouseButton.LeftButton, pos=page.tabs.tabRect(0).center())
+    assert page.tabs.tabData(page.tabs.currentIndex()) == "exact"
+    [row] = [
+        r
+        for r in range(page.sets.rowCount())
+        if str(member) in {p.path for p in page.sets.duplicate_set(r).photos}
+    ]
+    click(qtbot, page.set_list, page.sets.index(row))
+    return [p.path for p in page.members.photos()]
+
+
+def grid_paths(window: MainWindow) -> list[str]:
+    model = window.groups_page.grid.model()
+    return [model.index(r, 0).data(PathRole) for r in range(model.rowCount())]
+
+
+def trash_files(tmp_path: Path) -> list[Path]:
+    files = tmp_path / "xdg-data" / "Trash" / "files"
+    return sorted(files.iterdir()) if files.exists() else []
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# -- 1. reviewing exact copies: Delete, "Not duplicates", "Keep all" -------------------------------
+def test_review_exact_copies_decisions_are_remembered_by_content(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    root = tmp_path / "Pictures"
+    a, b, _ = photos(root / "2023", range(3))
+    a_copy = copy_to(a, root / "backup" / "a copy.jpg")
+    b_copies = [copy_to(b, root / "backup" / b.name), copy_to(b, root / "old" / "b copy.jpg")]
+    before = snapshot(root)
+    settings = settings_for(root, tiny_model)
+    window = open_window(settings)
+    state = scan(qtbot, window)
+    a_set, b_set = sorted([str(a), str(a_copy)]), sorted(str(p) for p in [b, *b_copies])
+    assert exact_sets(state) == sorted([a_set, b_set])
+    page = window.duplicates_page
+    grid, model = page.grid, page.members
+
+    # The set of b: the keeper is checked, its two copies are not.
+    members = show_exact_set(qtbot, window, b)
+    assert len(members) == 3 and model.unchecked() == members[1:]
+    # Keep the second copy too, then select it and press Delete: it is unchecked again.
+    click_checkbox(qtbot, grid, model.index(1))
+    assert model.unchecked() == members[2:]
+    click(qtbot, grid, model.index(1))
+    assert grid.selected_paths() == [members[1]]
+    qtbot.keyClick(grid, Qt.Key.Key_Delete)
+    assert model.unchecked() == members[1:]
+    assert page.trash_button.isEnabled() and page.trash_button.text().startswith("Trash 2 unchecked")
+    # The keeper can be unchecked too, but then every copy would go: Trash is disabled.
+    click(qtbot, grid, model.index(0))
+    qtbot.keyClick(grid, Qt.Key.Key_Delete)
+    assert model.unchecked() == members
+    assert not page.trash_button.isEnabled()
+    assert not page.bulk_button.isEnabled()
+    qtbot.mouseClick(page.trash_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(100)
+    assert dialogs.seen == [] and snapshot(root) == before
+
+    # They are duplicates, but all of them stay: "Keep all".
+    said, state = act_and_wait(
+        qtbot, window, lambda: qtbot.mouseClick(page.keep_both_button, Qt.MouseButton.LeftButton)
+    )
+    assert said.endswith("remembered for 3 photos.")
+    assert exact_sets(state) == [a_set]
+    assert page.sets.rowCount() == 1 and page.tabs.tabText(0) == "Exact copies (1)"
+
+    # The set of a: "Not duplicates".
+    show_exact_set(qtbot, window, a)
+    said, state = act_and_wait(
+        qtbot, window, lambda: qtbot.mouseClick(page.not_dup_button, Qt.MouseButton.LeftButton)
+    )
+    assert said == "Not duplicates: remembered for 2 photos."
+    assert exact_sets(state) == []
+    assert page.tabs.tabText(0) == "Exact copies (0)"
+    assert snapshot(root) == before  # a decision touches no file
+    window.close()
+
+    # A new window on the same home, after a copy was renamed: neither set is proposed again.
+    a_renamed = a_copy.rename(a_copy.with_name("renamed.jpg"))
+    again = open_window(settings)
+    state = scan(qtbot, again)
+    assert state.photo_count == 6
+    assert exact_sets(state) == []
+    assert again.nav.item(2).text() == f"Duplicates ({len(state.sets)})"
+    assert again.duplicates_page.tabs.tabText(0) == "Exact copies (0)"
+    assert a_renamed.read_bytes() == before[str(a)]
+    assert dialogs.seen == []
+
+
+# -- 2. dropping folders ---------------------------------------------------------------------------
+def drop(window: MainWindow, path: Path) -> tuple[bool, bool]:
+    """Drag ``path`` over the window and drop it there; (drag accepted, drop accepted)."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    enter = QDragEnterEvent(
+        QPoint(200, 200),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, enter)
+    event = QDropEvent(
+        QPointF(200, 200),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window, event)
+    return enter.isAccepted(), event.isAccepted()
+
+
+def test_dropping_a_folder_adds_and_scans_it_a_file_adds_nothing(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    tmp_path: Path,
+    tiny_model: Path,
+    where: Locations,
+    dialogs: Dialogs,
+) -> None:
+    root = tmp_path / "Dropped"
+    [first, *_] = photos(root, range(4))
+    window = open_window(Settings(model=str(tiny_model), device="cpu"))
+    window.start()
+    assert window.stack.currentWidget() is window.library_page
+    busy: list[bool] = []
+    window.library.busy_changed.connect(busy.append)
+
+    # A file is not a folder of photos: nothing is added, nothing scans.
+    drag_ok, _ = drop(window, first)
+    qtbot.wait(200)
+    assert not drag_ok
+    assert window.library.settings.folders == []
+    assert not settings_path(where).exists()
+    assert busy == [] and window.library_page.folders.topLevelItemCount() == 0
+
+    # The folder is added, saved and scanned; its photos are shown.
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
+        drag_ok, _ = drop(window, root)
+    assert drag_ok
+    state: LibraryState = blocker.args[0]
+    assert state.summary is not None  # a scan, not only a regroup
+    assert state.photo_count == 4
+    assert load_settings(where).folders == [str(root)]
+    item = window.library_page.folders.topLevelItem(0)
+    assert (item.text(0), item.text(1)) == (str(root), "4")
+    assert sorted(p.path for g in state.groups for p in g.photos) == sorted(str(p) for p in root.iterdir())
+
+    # The same folder again, or one inside it, is already in the library.
+    busy.clear()
+    (root / "inside").mkdir()
+    drop(window, root)
+    drop(window, root / "inside")
+    qtbot.wait(200)
+    assert busy == []
+    assert load_settings(where).folders == [str(root)]
+    assert dialogs.seen == []
+
+
+# -- 3. find similar, the preview of what it found, and back ---------------------------------------
+def test_find_similar_lists_the_others_closest_first_the_preview_walks_them_then_back_to_the_group(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    root = tmp_path / "Pictures"
+    every = photos(root, range(6))
+    window = open_window(settings_for(root, tiny_model))
+    scan(qtbot, window)
+    window.nav.setCurrentRow(0)
+    target = every[2]
+    with qtbot.waitSignal(window.library.similar_found, timeout=TIMEOUT_MS):
+        window.find_similar(str(target))
+    page = window.groups_page
+    assert window.stack.currentWidget() is page
+    assert page.heading.text() == f"Similar to {target.name}"
+    assert page.subheading.text() == "The 5 closest photos, most similar first"
+    shown = grid_paths(window)
+    assert sorted(shown) == sorted(str(p) for p in every if p != target)
+    grid = page.grid
+    details = [grid.model().index(r, 0).data(DetailRole) for r in range(len(shown))]
+    scores = []
+    for text in details:
+        match = re.fullmatch(r"similarity (-?\d\.\d{3})", text)
+        assert match, text
+        scores.append(float(match.group(1)))
+    assert scores == sorted(scores, reverse=True)
+    assert all(-1 <= s <= 1 for s in scores)
+    assert not page.rename_button.isEnabled()
+
+    # The preview (what Space or a double click opens; shown here without its modal loop).
+    dialog = PreviewDialog(window.tasks, grid, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
+    dialog.show_row(0)
+    assert dialog.windowTitle() == f"{Path(shown[0]).name} (1 of 5)"
+    assert not dialog.prev_button.isEnabled() and dialog.next_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.image.pixmap().isNull(), timeout=TIMEOUT_MS)
+    first = dialog.image.pixmap().cacheKey()
+
+    qtbot.keyClick(dialog, Qt.Key.Key_Right)
+    assert dialog.windowTitle() == f"{Path(shown[1]).name} (2 of 5)"
+    assert grid.currentIndex().row() == 1
+    assert dialog.path == shown[1] and dialog.caption.text().startswith(shown[1])
+    # The next photo replaces the first one once it is loaded.
+    qtbot.waitUntil(lambda: dialog.image.pixmap().cacheKey() != first, timeout=TIMEOUT_MS)
+    assert not dialog.image.pixmap().isNull()
+
+    for _ in range(4):  # to the last photo, and one more: it stays there
+        qtbot.keyClick(dialog, Qt.Key.Key_Right)
+    assert dialog.windowTitle() == f"{Path(shown[4]).name} (5 of 5)"
+    assert grid.currentIndex().row() == 4
+    assert not dialog.next_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Left)
+    assert grid.currentIndex().row() == 3
+    dialog.close()
+    assert dialogs.seen == []
+
+    # Back to the group: a click on it in the list shows its photos again.
+    assert page.groups.rowCount() == 1  # fewer photos than a group: one group, Unsorted
+    click(qtbot, page.group_list, page.groups.index(0))
+    assert page.heading.text() == "Unsorted"
+    assert sorted(grid_paths(window)) == sorted(str(p) for p in every)
+
+
+# -- 4. protected folders --------------------------------------------------------------------------
+def test_photos_in_a_protected_folder_are_never_trashed(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    pictures, archive = tmp_path / "Pictures", tmp_path / "Archive"
+    [original, *_] = photos(pictures / "2023", range(3))
+    backup = copy_to(original, pictures / "backup" / original.name)
+    kept = copy_to(original, archive / "archived.jpg")
+    content = original.read_bytes()
+    window = open_window(Settings(folders=[str(archive), str(pictures)], model=str(tiny_model), device="cpu"))
+    state = scan(qtbot, window)
+    assert sorted([str(original), str(backup), str(kept)]) in exact_sets(state)
+
+    # Library page: tick "Protected" for the archive.
+    folders = window.library_page.folders
+    [item] = [
+        folders.topLevelItem(k)
+        for k in range(folders.topLevelItemCount())
+        if folders.topLevelItem(k).data(0, Qt.ItemDataRole.UserRole) == str(archive)
+    ]
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
+        item.setCheckState(2, Qt.CheckState.Checked)
+    assert window.library.settings.protected == [str(archive)]
+
+    members = show_exact_set(qtbot, window, original)
+    page = window.duplicates_page
+    grid, model = page.grid, page.members
+    assert members[0] == str(kept)  # the protected copy is the keeper ...
+    row = members.index(str(kept))
+    ix = model.index(row)
+    assert ix.data(BadgeRole) == "Protected"
+    assert not ix.flags() & Qt.ItemFlag.ItemIsUserCheckable
+    assert ix.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    # ... and cannot be unchecked: not by its checkbox, not with Delete.
+    click_checkbox(qtbot, grid, ix)
+    assert ix.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    grid.setFocus()
+    grid.selectAll()
+    qtbot.keyClick(grid, Qt.Key.Key_Delete)
+    assert sorted(model.unchecked()) == sorted([str(original), str(backup)])
+    assert page.trash_button.isEnabled()
+
+    dialogs.accept_next()
+    said, state = act_and_wait(
+        qtbot, window, lambda: qtbot.mouseClick(page.trash_button, Qt.MouseButton.LeftButton)
+    )
+    assert said.startswith("Moved to the trash 2 photo(s)")
+    assert not original.exists() and not backup.exists()
+    assert kept.read_bytes() == content
+    assert len(trash_files(tmp_path)) == 2
+
+    # Trashing the protected photo itself (as the Groups page's Delete does) skips it.
+    said, state = act_and_wait(qtbot, window, lambda: window.library.file_action("trash", [str(kept)]))
+    assert said == "Moved to the trash 0 photo(s), skipped 1 (in a protected folder)."
+    assert kept.read_bytes() == content
+    assert len(trash_files(tmp_path)) == 2
+    assert str(kept) in {p.path for g in state.groups for p in g.photos}
+
+
+def test_the_copies_a_person_chose_to_keep_stay_chosen_after_protecting_a_folder(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
+) -> None:
+    """Ticks made while reviewing a set belong to photos, not to places in the set: protecting a
+    folder puts its copy first, and the copy the person ticked must still be the one kept."""
+    pictures, reference = tmp_path / "Pictures", tmp_path / "Reference"
+    [original, *_] = photos(pictures / "2023", range(2))
+    backup = copy_to(original, pictures / "backup" / original.name)
+    archived = copy_to(original, reference / "archived.jpg")
+    window = open_window(
+        Settings(folders=[str(pictures), str(reference)], model=str(tiny_model), device="cpu")
+    )
+    scan(qtbot, window)
+    members = show_exact_set(qtbot, window, original)
+    assert members == [str(original), str(backup), str(archived)]  # by name: nothing else differs
+    page = window.duplicates_page
+    click_checkbox(qtbot, page.grid, page.members.index(1))  # keep the backup too
+    assert page.members.unchecked() == [str(archived)]
+
+    folders = window.library_page.folders
+    [item] = [
+        folders.topLevelItem(k)
+        for k in range(folders.topLevelItemCount())
+        if folders.topLevelItem(k).data(0, Qt.ItemDataRole.UserRole) == str(reference)
+    ]
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
+        item.setCheckState(2, Qt.CheckState.Checked)
+    members = show_exact_set(qtbot, window, original)
+    assert members[0] == str(archived)  # the protected copy is the keeper now
+    model = page.members
+    checked = {
+        path: model.index(r).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+        for r, path in enumerate(members)
+    }
+    # Every copy is kept: the protected one always, the other two as the person chose.
+    assert checked == {str(archived): True, str(original): True, str(backup): True}
+    assert model.unchecked() == []
+    assert not page.trash_button.isEnabled()
+
+
+# -- 5. moving a group -----------------------------------------------------------------------------
+def test_move_a_group_to_a_folder_then_undo(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    tmp_path: Path,
+    tiny_model: Path,
+    dialogs: Dialogs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = tmp_path / "Pictures"
+    originals = photos(root / "2023", range(4))  # fewer than a group: all of them in Unsorted
+    contents = {p.name: p.read_bytes() for p in originals}
+    window = open_window(settings_for(root, tiny_model))
+    state = scan(qtbot, window)
+    page = window.groups_page
+    assert [g.label for g in state.groups] == ["Unsorted"]
+    assert sorted(grid_paths(window)) == sorted(str(p) for p in originals)
+
+    # The destination, in the library, already has a file by one of the names.
+    sorted_dir = root / "sorted"
+    sorted_dir.mkdir()
+    taken = sorted_dir / originals[1].name
+    taken.write_bytes(b"someone else's file")
+    asked: list[str] = []
+
+    def choose_folder(_parent: object, title: str, _start: str = "") -> str:
+        asked.append(title)
+        return str(sorted_dir)
+
+    monkeypatch.setattr("photoorg.gui.app.open_folder_dialog", choose_folder)
+    dialogs.accept_next()
+    said, state = act_and_wait(
+        qtbot, window, lambda: qtbot.mouseClick(page.move_button, Qt.MouseButton.LeftButton)
+    )
+    assert asked == ["Move 4 photos to…"]
+    assert (
+        len(dialogs.seen) == 1 and "Move 4 photo(s)" in dialogs.seen[0] and str(sorted_dir) in dialogs.seen[0]
+    )
+    assert said.startswith("Moved 4 photo(s).")
+    expected = {p.name if p != originals[1] else f"{p.stem} (1){p.suffix}": p.name for p in originals}
+    assert sorted(p.name for p in sorted_dir.iterdir()) == sorted([*expected, taken.name])
+    for new, old in expected.items():
+        assert (sorted_dir / new).read_bytes() == contents[old]
+    assert taken.read_bytes() == b"someone else's file"  # not overwritten
+    assert not any(p.exists() for p in originals)
+    # The group shows the photos where they are now.
+    assert sorted(grid_paths(window)) == sorted(str(sorted_dir / n) for n in expected)
+    assert state.photo_count == 4
+
+    # Edit > Undo moves them back.
+    said, state = act_and_wait(qtbot, window, window.undo_action.trigger)
+    assert said.startswith("Undone: restored 4 photo(s)")
+    for p in originals:
+        assert p.read_bytes() == contents[p.name]
+    assert [p.name for p in sorted_dir.iterdir()] == [taken.name]
+    assert taken.read_bytes() == b"someone else's file"
+    assert sorted(grid_paths(window)) == sorted(str(p) for p in originals)
+    assert len(dialogs.seen) == 1  # undo asks nothing
