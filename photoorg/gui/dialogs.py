@@ -154,7 +154,10 @@ class ModelDialog(QDialog):
         label = QLabel(text)
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
-        details = QLabel(why)
+        # The core's message for "not downloaded" speaks to command-line users; the text above
+        # says it for the app. Other reasons (a wrong or unsafe folder) are shown as they are.
+        details = QLabel("" if "is not on this computer" in why else why)
+        details.setVisible(bool(details.text()))
         details.setWordWrap(True)
         details.setStyleSheet("color: palette(placeholder-text); font-size: small;")
         details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
