@@ -400,11 +400,13 @@ def download_progress_class(callback: Callable[[int, int], None]) -> type:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._bytes = kwargs.get("unit") == "B"
+            self._done = 0  # counted here too: a disabled tqdm (quiet logging) does not count
 
         def update(self, n: float | None = 1) -> bool | None:
             result = super().update(n)
+            self._done += int(n or 0)
             if self._bytes:
-                callback(int(self.n), int(self.total or 0))
+                callback(self._done, int(getattr(self, "total", 0) or 0))
             return result
 
     return _Reporter
