@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import logging.handlers
@@ -468,6 +469,9 @@ def cmd_app(args: argparse.Namespace, where: Locations) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
+    if args.home:
+        # The engine process the app starts finds catalog, settings and model weights there too.
+        os.environ["PHOTOORG_HOME"] = str(where.cache.parent)
     try:
         from photoorg.gui.app import run
     except ImportError as exc:
@@ -477,7 +481,7 @@ def cmd_app(args: argparse.Namespace, where: Locations) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
-    return run(where)
+    return run(where, model=args.model)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -509,6 +513,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return commands.get(args.command, cmd_app)(args, where)
+    except BrokenPipeError:  # the reader went away (`photoorg ... | head`): nothing to say
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the exit flush does not fail
+        return EXIT_OK
     except PhotoorgError as exc:
         print(f"photoorg: {exc}", file=sys.stderr)
         return EXIT_FAILED

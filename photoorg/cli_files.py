@@ -60,7 +60,8 @@ def cmd_undo(args: argparse.Namespace, where: Locations) -> int:
     with _open_catalog_reconciled(where) as catalog:
         outcome = actions.undo(catalog, args.batch)
     for step in outcome.done:
-        print(f"  restored  {step.target}")
+        # Undoing a copy sends the copy to the trash; anything else puts a file back.
+        print(f"  {'copy trashed' if step.source == step.target else 'restored'}  {step.target}")
     for step, reason in outcome.failed:
         print(f"  FAILED  {step.target}: {reason}")
     print(

@@ -42,7 +42,7 @@ from photoorg.core.errors import PhotoorgError
 from photoorg.core.keeper import human_bytes
 from photoorg.core.paths import Locations
 from photoorg.core.progress import format_duration
-from photoorg.core.settings import Settings, load_settings
+from photoorg.core.settings import Settings, load_settings, save_settings
 from photoorg.gui.dialogs import ModelDialog, SettingsDialog, confirm_box, error_dialog, open_folder_dialog
 from photoorg.gui.library import Library, LibraryState
 from photoorg.gui.models import PathRole, PhotoRole
@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
             self.library.save_settings()
             self._asked_model = False
             self.scan()
-        else:
+        elif dialog.choice == ModelDialog.LATER:
             s.model_declined = True
             self.library.save_settings()
 
@@ -504,14 +504,18 @@ def _install_excepthook(where: Locations) -> None:
     sys.excepthook = hook
 
 
-def run(where: Locations, argv: list[str] | None = None) -> int:
-    """Start the app; returns its exit code."""
+def run(where: Locations, argv: list[str] | None = None, model: str | None = None) -> int:
+    """Start the app; returns its exit code. ``model`` (from ``--model``) becomes the setting."""
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("photoorg")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("photoorg")
     _install_excepthook(where)
-    window = MainWindow(where)
+    settings = load_settings(where)
+    if model and model != settings.model:
+        settings.model, settings.model_declined = model, False
+        save_settings(where, settings)
+    window = MainWindow(where, settings)
     window.show()
     QTimer.singleShot(0, window.start)
     # Ctrl+C in the terminal, or a logout's SIGTERM, closes the window properly (the scan

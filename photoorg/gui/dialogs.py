@@ -132,7 +132,7 @@ class ModelDialog(QDialog):
     def __init__(self, model: str, why: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("The DINOv2 model is needed")
-        self.choice = self.LATER
+        self.choice = 0  # closed without choosing: ask again next time
         self.folder = ""
         offline = "cannot be downloaded" in why or "turned off" in why
         size = MODEL_CHOICES.get(model, "").split("(")[-1].split(",")[0] if model in MODEL_CHOICES else ""
