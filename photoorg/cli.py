@@ -329,13 +329,12 @@ class ProgressBar:
 def _make_embedder(args: argparse.Namespace, where: Locations):
     from photoorg.core.embedder import Embedder
 
-    cache_dir = where.models if (args.home or os.environ.get("PHOTOORG_HOME")) else None
     return Embedder(
         args.model or DEFAULT_MODEL,
         device=args.device,
         dtype=args.dtype,
         batch_size=args.batch_size,
-        cache_dir=cache_dir,
+        cache_dir=where.model_cache,
         allow_download=not args.offline,
     )
 
@@ -469,9 +468,6 @@ def cmd_app(args: argparse.Namespace, where: Locations) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
-    if args.home:
-        # The engine process the app starts finds catalog, settings and model weights there too.
-        os.environ["PHOTOORG_HOME"] = str(where.cache.parent)
     try:
         from photoorg.gui.app import run
     except ImportError as exc:

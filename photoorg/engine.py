@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from photoorg.core.errors import Cancelled, PhotoorgError
-from photoorg.core.paths import ENV_HOME, Locations
+from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
 from photoorg.core.settings import Settings
 
@@ -74,9 +74,8 @@ class _Library:
 
         wanted = (settings.model, settings.device)
         if self.embedder is None or self.embedder_for != wanted:
-            cache_dir = self.where.models if os.environ.get(ENV_HOME) else None
             self.embedder = Embedder(
-                settings.model, device=settings.device, cache_dir=cache_dir, allow_download=False
+                settings.model, device=settings.device, cache_dir=self.where.model_cache, allow_download=False
             )
             self.embedder_for = wanted
             self.model_id = None
@@ -229,7 +228,6 @@ class Engine:
         self._ensure()
         self._cancel.clear()
         self._conn.send(request)
-        samples_from = None
         while True:
             if progress.cancelled:
                 self._cancel.set()
@@ -247,14 +245,10 @@ class Engine:
             kind = message[0]
             if kind == "progress":
                 _, stage, done, total = message
-                if stage != samples_from:
-                    samples_from = stage
-                    progress.stage, progress.done, progress.total = stage, 0, total
-                    progress.started = time.monotonic()
-                    progress._samples.clear()
-                    progress._samples.append((progress.started, 0))
-                progress.total = total
-                if not progress.cancelled:  # advance() would raise Cancelled here
+                if not progress.cancelled:  # the child stops at its next batch; no need to raise here
+                    if stage != progress.stage:
+                        progress.start_stage(stage, total)
+                    progress.total = total
                     progress.advance(done - progress.done)
             elif kind == "done":
                 return message[1]

@@ -21,6 +21,7 @@ class Locations:
     cache: Path
     config: Path
     logs: Path
+    own_home: bool = False  # chosen with --home / $PHOTOORG_HOME rather than the per-user folders
 
     @property
     def catalog(self) -> Path:
@@ -30,6 +31,12 @@ class Locations:
     def models(self) -> Path:
         """Hugging Face download cache for model weights."""
         return self.cache / "models"
+
+    @property
+    def model_cache(self) -> Path | None:
+        """Where model weights are downloaded: under an own home, else Hugging Face's shared
+        cache (None), so a model other tools downloaded is found."""
+        return self.models if self.own_home else None
 
     def ensure(self) -> Locations:
         for folder in (self.cache, self.config, self.logs):
@@ -42,7 +49,7 @@ def locations(home: str | os.PathLike[str] | None = None) -> Locations:
     home = home or os.environ.get(ENV_HOME) or None
     if home:
         root = Path(home).expanduser().absolute()
-        return Locations(cache=root / "cache", config=root / "config", logs=root / "logs")
+        return Locations(cache=root / "cache", config=root / "config", logs=root / "logs", own_home=True)
     import platformdirs
 
     dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)

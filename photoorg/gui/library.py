@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.paths import ENV_HOME, Locations
+from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
 from photoorg.core.settings import Settings, save_settings
 from photoorg.engine import Engine, LibraryState
@@ -161,9 +161,8 @@ class Library(QObject):
         from photoorg.core.embedder import resolve_model
 
         def probe() -> str | None:
-            cache_dir = self.where.models if os.environ.get(ENV_HOME) else None
             try:
-                resolve_model(self.settings.model, cache_dir=cache_dir, allow_download=False)
+                resolve_model(self.settings.model, cache_dir=self.where.model_cache, allow_download=False)
             except PhotoorgError as exc:
                 return str(exc)
             return None
@@ -186,11 +185,10 @@ class Library(QObject):
 
         def fetch() -> str | None:
             self.progress, self.cancellable = progress, True
-            cache_dir = self.where.models if os.environ.get(ENV_HOME) else None
             try:
                 resolve_model(
                     self.settings.model,
-                    cache_dir=cache_dir,
+                    cache_dir=self.where.model_cache,
                     allow_download=True,
                     download_progress=download_progress_class(report),
                 )

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QListView,
     QPushButton,
@@ -54,6 +55,26 @@ def _hint(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color: palette(placeholder-text);")
     return label
+
+
+def _beside(
+    left: QWidget, right_rows: list[QWidget | QLayout], stretch_row: QWidget, sizes: list[int]
+) -> QSplitter:
+    """A list on the left and a column on the right whose ``stretch_row`` takes the height."""
+    right = QWidget()
+    column = QVBoxLayout(right)
+    column.setContentsMargins(0, 0, 0, 0)
+    for row in right_rows:
+        if isinstance(row, QLayout):
+            column.addLayout(row)
+        else:
+            column.addWidget(row, 1 if row is stretch_row else 0)
+    split = QSplitter()
+    split.addWidget(left)
+    split.addWidget(right)
+    split.setStretchFactor(1, 1)
+    split.setSizes(sizes)
+    return split
 
 
 class LibraryPage(QWidget):
@@ -178,18 +199,9 @@ class GroupsPage(QWidget):
         tools.addStretch(0)
         for w in (self.rename_button, self.move_button, self.copy_button):
             tools.addWidget(w)
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.heading)
-        rl.addWidget(self.subheading)
-        rl.addLayout(tools)
-        rl.addWidget(self.grid, 1)
-        split = QSplitter()
-        split.addWidget(self.group_list)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        split.setSizes([300, 900])
+        split = _beside(
+            self.group_list, [self.heading, self.subheading, tools, self.grid], self.grid, [300, 900]
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self.group_list.selectionModel().currentChanged.connect(self._show_group)
@@ -322,18 +334,7 @@ class DuplicatesPage(QWidget):
         actions.addWidget(self.keep_both_button)
         actions.addStretch(1)
         actions.addWidget(self.bulk_button)
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.heading)
-        rl.addWidget(self.reason)
-        rl.addWidget(self.grid, 1)
-        rl.addLayout(actions)
-        split = QSplitter()
-        split.addWidget(self.set_list)
-        split.addWidget(right)
-        split.setStretchFactor(1, 1)
-        split.setSizes([300, 800])
+        split = _beside(self.set_list, [self.heading, self.reason, self.grid, actions], self.grid, [300, 800])
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(split, 1)

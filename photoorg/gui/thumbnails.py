@@ -35,6 +35,20 @@ def pil_to_qimage(img: Image.Image) -> QImage:
     return QImage(img.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
 
+def _decode_to_fit(path: str, edge: int, resample: Image.Resampling) -> Image.Image | None:
+    """The photo upright and scaled to fit ``edge`` x ``edge``; None (logged) if unreadable."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        img = imaging.decode(data, edge // 2, path=path).image
+    except (OSError, DecodeError) as exc:
+        log.info("cannot show %s: %s", path, exc)
+        return None
+    assert img is not None
+    img.thumbnail((edge, edge), resample, reducing_gap=2.0)
+    return img
+
+
 def load_thumbnail(path: str, fingerprint: str, cache_dir: Path) -> QImage | None:
     """Thumbnail of one photo from the disk cache, or decoded and then cached; None if unreadable."""
     cached = cache_dir / fingerprint[:2] / f"{fingerprint}.jpg"
@@ -42,16 +56,9 @@ def load_thumbnail(path: str, fingerprint: str, cache_dir: Path) -> QImage | Non
         return pil_to_qimage(Image.open(cached))
     except (OSError, ValueError):
         pass
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-        decoded = imaging.decode(data, THUMB_EDGE // 2, path=path)
-    except (OSError, DecodeError) as exc:
-        log.info("no thumbnail for %s: %s", path, exc)
+    img = _decode_to_fit(path, THUMB_EDGE, Image.Resampling.BILINEAR)
+    if img is None:
         return None
-    img = decoded.image
-    assert img is not None
-    img.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.BILINEAR, reducing_gap=2.0)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         buf = io.BytesIO()
@@ -66,17 +73,8 @@ def load_thumbnail(path: str, fingerprint: str, cache_dir: Path) -> QImage | Non
 
 def load_preview(path: str, edge: int) -> QImage | None:
     """A large view of one photo, decoded at a size fit for ``edge`` pixels; None if unreadable."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-        decoded = imaging.decode(data, edge // 2, path=path)
-    except (OSError, DecodeError) as exc:
-        log.info("no preview for %s: %s", path, exc)
-        return None
-    img = decoded.image
-    assert img is not None
-    img.thumbnail((edge, edge), Image.Resampling.LANCZOS)
-    return pil_to_qimage(img)
+    img = _decode_to_fit(path, edge, Image.Resampling.LANCZOS)
+    return pil_to_qimage(img) if img is not None else None
 
 
 def placeholder(size: int, colour: str = "#3a3d42") -> QPixmap:

@@ -138,3 +138,21 @@ def thread_is_running(thread: threading.Thread) -> bool:
     if not started_by_qt(thread):
         return thread.is_alive()
     return os.path.exists(f"/proc/self/task/{thread.native_id}")
+
+
+def trash_files(tmp_path: Path) -> list[Path]:
+    files = tmp_path / "xdg-data" / "Trash" / "files"
+    return sorted(files.iterdir()) if files.exists() else []
+
+
+def act_and_wait(qtbot: QtBot, window: MainWindow, act: Callable[[], object]) -> tuple[str, LibraryState]:
+    """Do a file action, undo or decision; return the sentence it ends with and the state shown after it."""
+    said: list[str] = []
+    window.library.action_finished.connect(said.append)
+    try:
+        with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
+            act()
+    finally:
+        window.library.action_finished.disconnect(said.append)
+    assert len(said) == 1
+    return said[0], blocker.args[0]

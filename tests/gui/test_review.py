@@ -25,7 +25,16 @@ from photoorg.gui.library import LibraryState
 from photoorg.gui.models import BadgeRole, DetailRole, PathRole
 from photoorg.gui.views import PreviewDialog
 from tests.conftest import make_photo
-from tests.gui.conftest import TIMEOUT_MS, Dialogs, click, click_checkbox, scan, settings_for
+from tests.gui.conftest import (
+    TIMEOUT_MS,
+    Dialogs,
+    act_and_wait,
+    click,
+    click_checkbox,
+    scan,
+    settings_for,
+    trash_files,
+)
 
 OpenWindow = Callable[..., MainWindow]
 SMALL = (160, 120)
@@ -43,21 +52,20 @@ def copy_to(source: Path, target: Path) -> Path:
     return target
 
 
-def act_and_wait(qtbot: QtBot, window: MainWindow, act: Callable[[], object]) -> tuple[str, LibraryState]:
-    """Do a file action or decision; return the sentence it ends with and the state shown after it."""
-    said: list[str] = []
-    window.library.action_finished.connect(said.append)
-    try:
-        with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
-            act()
-    finally:
-        window.library.action_finished.disconnect(said.append)
-    assert len(said) == 1
-    return said[0], blocker.args[0]
-
-
 def exact_sets(state: LibraryState) -> list[list[str]]:
     return sorted(sorted(p.path for p in s.photos) for s in state.sets if s.verdict is Verdict.EXACT)
+
+
+def protect(qtbot: QtBot, window: MainWindow, folder: Path) -> None:
+    """Tick "Protected" for a folder on the Library page, as a person would, and wait for the regroup."""
+    folders = window.library_page.folders
+    [item] = [
+        folders.topLevelItem(k)
+        for k in range(folders.topLevelItemCount())
+        if folders.topLevelItem(k).data(0, Qt.ItemDataRole.UserRole) == str(folder)
+    ]
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
+        item.setCheckState(2, Qt.CheckState.Checked)
 
 
 def show_exact_set(qtbot: QtBot, window: MainWindow, member: Path) -> list[str]:
@@ -80,11 +88,6 @@ def show_exact_set(qtbot: QtBot, window: MainWindow, member: Path) -> list[str]:
 def grid_paths(window: MainWindow) -> list[str]:
     model = window.groups_page.grid.model()
     return [model.index(r, 0).data(PathRole) for r in range(model.rowCount())]
-
-
-def trash_files(tmp_path: Path) -> list[Path]:
-    files = tmp_path / "xdg-data" / "Trash" / "files"
-    return sorted(files.iterdir()) if files.exists() else []
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -312,14 +315,7 @@ def test_photos_in_a_protected_folder_are_never_trashed(
     assert sorted([str(original), str(backup), str(kept)]) in exact_sets(state)
 
     # Library page: tick "Protected" for the archive.
-    folders = window.library_page.folders
-    [item] = [
-        folders.topLevelItem(k)
-        for k in range(folders.topLevelItemCount())
-        if folders.topLevelItem(k).data(0, Qt.ItemDataRole.UserRole) == str(archive)
-    ]
-    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
-        item.setCheckState(2, Qt.CheckState.Checked)
+    protect(qtbot, window, archive)
     assert window.library.settings.protected == [str(archive)]
 
     members = show_exact_set(qtbot, window, original)
@@ -376,14 +372,7 @@ def test_the_copies_a_person_chose_to_keep_stay_chosen_after_protecting_a_folder
     click_checkbox(qtbot, page.grid, page.members.index(1))  # keep the backup too
     assert page.members.unchecked() == [str(archived)]
 
-    folders = window.library_page.folders
-    [item] = [
-        folders.topLevelItem(k)
-        for k in range(folders.topLevelItemCount())
-        if folders.topLevelItem(k).data(0, Qt.ItemDataRole.UserRole) == str(reference)
-    ]
-    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
-        item.setCheckState(2, Qt.CheckState.Checked)
+    protect(qtbot, window, reference)
     members = show_exact_set(qtbot, window, original)
     assert members[0] == str(archived)  # the protected copy is the keeper now
     model = page.members

@@ -30,12 +30,14 @@ from tests.conftest import make_photo
 from tests.gui.conftest import (
     TIMEOUT_MS,
     Dialogs,
+    act_and_wait,
     click,
     click_checkbox,
     scan,
     settings_for,
     started_by_qt,
     thread_is_running,
+    trash_files,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,28 +59,10 @@ def grouped_library(library: Path) -> Path:
     return library
 
 
-def trash_files(tmp_path: Path) -> list[Path]:
-    files = tmp_path / "xdg-data" / "Trash" / "files"
-    return sorted(files.iterdir()) if files.exists() else []
-
-
 def vectors_in(where: Locations) -> int:
     with Catalog(where.catalog) as catalog:
         [model] = catalog.models()
         return len(catalog.fingerprints_with_vectors(model.id))
-
-
-def act_and_wait(qtbot: QtBot, window: MainWindow, act: Callable[[], object]) -> tuple[str, LibraryState]:
-    """Do a file action (or undo); return the sentence it ends with and the state shown after it."""
-    said: list[str] = []
-    window.library.action_finished.connect(said.append)
-    try:
-        with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
-            act()
-    finally:
-        window.library.action_finished.disconnect(said.append)
-    assert len(said) == 1
-    return said[0], blocker.args[0]
 
 
 def exact_set_with(state: LibraryState, path: Path) -> list[str]:
