@@ -13,7 +13,8 @@ import sys
 import photoorg, photoorg.cli
 import photoorg.core.scanner, photoorg.core.imaging, photoorg.core.catalog
 import photoorg.core.embedder, photoorg.core.pipeline, photoorg.core.progress, photoorg.core.paths
-import photoorg.core.settings, photoorg.engine
+import photoorg.core.settings, photoorg.core.library, photoorg.engine
+import photoorg.cli.parser, photoorg.cli.common
 loaded = sorted(m for m in ("torch", "transformers", "PySide6") if m in sys.modules)
 print("loaded:", ",".join(loaded) or "nothing")
 """

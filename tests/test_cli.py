@@ -31,7 +31,8 @@ def test_scan_prints_a_summary_and_a_second_scan_reuses_everything(library, tiny
     assert "failed:             1" in first.stdout
     assert f"{library / 'broken.jpg'}: " in first.stdout
     assert "photos/s" in first.stdout
-    assert (home / "cache" / "catalog.sqlite3").exists()
+    assert (home / "data" / "catalog.sqlite3").exists()  # the person's data, not cache
+    assert f"Added {library} to the library." in first.stderr
 
     second = photoorg("scan", library, "--model", tiny_model, "--home", home, "--json")
     assert second.returncode == 0, second.stderr
@@ -45,7 +46,7 @@ def test_options_before_the_command_work_too(library, tiny_model, tmp_path) -> N
     done = photoorg("--home", home, "--model", tiny_model, "scan", library, "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["embedded"] == 10
-    assert (home / "cache" / "catalog.sqlite3").exists()
+    assert (home / "data" / "catalog.sqlite3").exists()
 
 
 def test_missing_folder_is_a_usage_error(tmp_path) -> None:
@@ -99,8 +100,9 @@ def test_duplicates_groups_and_similar(library, tiny_model, tmp_path) -> None:
     assert resaved and resaved[0]["verdict"] == "same"
     assert Path(resaved[0]["keeper"]).name == "img_001.jpg"
     assert "largest resolution 320x240" in resaved[0]["reason"]
-    for s in sets:
-        assert sum(p["keep"] for p in s["photos"]) == 1  # one keeper, nothing protected here
+    for s in sets:  # copies and re-saves keep one; similar shots are different photos: all kept
+        kept = sum(p["keep"] for p in s["photos"])
+        assert kept == (len(s["photos"]) if s["verdict"] == "similar" else 1)
     text = photoorg("--home", home, "--model", tiny_model, "duplicates", library)
     assert text.returncode == 0 and "KEEP" in text.stdout and "why:" in text.stdout
 
@@ -174,10 +176,11 @@ def test_trash_dry_run_undo_and_history(library, tiny_model, tmp_path) -> None:
     assert folder.returncode == 2 and "not folders" in folder.stderr
 
     history = photoorg("--home", home, "history")
-    assert "Trash 1 photo(s)" in history.stdout
+    assert "trash 1 photo (1 file done)" in history.stdout
     undone = photoorg("--home", home, "undo")
     assert undone.returncode == 0 and photo.read_bytes() == content
-    assert "(undone)" in photoorg("--home", home, "history").stdout
+    assert "1 photo back" in undone.stdout
+    assert "(1 file done, undone)" in photoorg("--home", home, "history").stdout
     again = photoorg("--home", home, "undo")
     assert again.returncode == 1 and "nothing to undo" in again.stderr
 

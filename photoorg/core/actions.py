@@ -1,40 +1,53 @@
 """File actions that never lose a photo: trash, move and copy, journaled, undoable.
 
 - There is no permanent delete. Removing means the operating system's trash.
+- One writer per library: an action, an undo and crash recovery each hold the library lock
+  (:mod:`photoorg.core.lock`) from start to end, and recovery only ever settles the steps of a
+  process that is gone (the lock proves it: a running photoorg would hold it).
 - Before acting, each file is checked against the catalog: still there, same size, mtime and
-  content fingerprint. Anything else is skipped with the reason.
-- Files in protected folders are never trashed or moved.
-- Moves and copies never overwrite: a name that is taken gets " (1)", " (2)", ... A move
-  across file systems copies, verifies the copy's content, and only then removes the source.
-- Every step is written to the journal before it happens (planned) and after (done or
-  failed), so a crash leaves a record that :func:`reconcile` settles on the next start.
-- :func:`undo` reverses a whole batch (the last one by default), also after a restart.
-- The catalog follows every move and copy, so vectors and decisions stay attached.
+  content fingerprint. Anything else is skipped with the reason. Files in protected folders
+  (compared with symbolic links resolved) are never trashed or moved, and the last copy of a
+  photo is never trashed with all its other copies.
+- Nothing is ever replaced or left half-written under a photo's name: moves on one file system
+  are new names (hard link, or rename that refuses to replace), copies go through a verified
+  temporary file (:mod:`photoorg.core.fileops`). Free space is checked before a copy starts.
+- Every step is journaled before it happens (planned) with the content it moves, and after
+  (done, or failed), with the temporary file and the file it placed, so recovery can prove
+  what it wrote and removes nothing else.
+- :func:`undo` checks each file's size and fingerprint against the journal before it moves
+  anything back, journals each file as it goes, and an interrupted or partial undo goes on
+  with the rest the next time, then with older actions.
+- The catalog follows every move and copy, so vectors, decisions and groups stay attached.
 """
 
 from __future__ import annotations
 
-import errno
-import json
+import contextlib
 import logging
 import os
-import shutil
-import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
-from photoorg.core.catalog import (
-    Catalog,
-    FileRow,
-    fingerprint_file,
-    is_under,
-    path_from_db,
-    path_to_db,
-)
+from photoorg.core.catalog import Catalog, FileRow, JournalEntry
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.trash import Trashed, find_trashed, move_to_trash, restore
+from photoorg.core.fileops import (
+    fingerprint_and_size,
+    free_space,
+    inode_key,
+    is_temp_name,
+    name_candidates,
+    name_free,
+    place,
+    same_device,
+    same_inode,
+    space_needed,
+)
+from photoorg.core.humanize import human_bytes
+from photoorg.core.paths import is_really_under, real
+from photoorg.core.trash import Trashed, discard_orphan_info, find_trashed, move_to_trash, restore
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +65,7 @@ class Step:
     source: str
     target: str | None = None
     skip: str | None = None
+    size: int = 0
 
 
 @dataclass
@@ -59,30 +73,49 @@ class Outcome:
     """What an action or an undo did."""
 
     batch: int | None
+    action: Action | None = None
     done: list[Step] = field(default_factory=list)
     skipped: list[Step] = field(default_factory=list)
     failed: list[tuple[Step, str]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class BatchInfo:
-    id: int
-    action: str
-    summary: str
-    created: float
-    undone: float | None
-    files: int
+class NotEnoughSpace(PhotoorgError):  # noqa: N818 - a state, like ModelUnavailable
+    """A move or copy would not fit on the destination's disk."""
 
 
-def _free_name(folder: Path, name: str, taken: set[str]) -> Path:
-    stem, ext = os.path.splitext(name)
-    candidate = folder / name
-    n = 0
-    while candidate.exists() or str(candidate) in taken:
-        n += 1
-        candidate = folder / f"{stem} ({n}){ext}"
-    taken.add(str(candidate))
-    return candidate
+class NothingToUndo(PhotoorgError):  # noqa: N818 - a state
+    """Every action is undone already (or there was none)."""
+
+
+# -- the library lock ---------------------------------------------------------------------------
+@contextlib.contextmanager
+def exclusive(catalog: Catalog, notes: list[str] | None = None) -> Iterator[None]:
+    """Hold the library lock; the first time it is taken, settle what a crash left behind."""
+    first = not catalog.lock.held
+    with catalog.lock.holding():
+        if first:
+            found = reconcile(catalog)
+            if notes is not None:
+                notes.extend(found)
+        yield
+
+
+# -- planning -----------------------------------------------------------------------------------
+def _distinct(paths: Sequence[str]) -> list[str]:
+    """The paths once each: the same file named twice (or through a link) is one step."""
+    seen: set[object] = set()
+    out = []
+    for raw in paths:
+        path = os.path.abspath(raw)
+        try:
+            st = os.stat(path)
+            key: object = (st.st_dev, st.st_ino)
+        except OSError:
+            key = path
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+    return out
 
 
 def plan(
@@ -92,21 +125,25 @@ def plan(
     destination: str | None = None,
     protected: Sequence[str] = (),
 ) -> list[Step]:
-    """Check every file and choose its target; nothing is touched. ``--dry-run`` prints this."""
+    """Check every file and choose its target; nothing is touched. ``--dry-run`` prints this.
+
+    Raises:
+        PhotoorgError: no destination for a move or copy, every copy of a photo would go to
+            the trash, or the files would not fit on the destination's disk.
+    """
     if action is not Action.TRASH:
         if not destination:
             raise PhotoorgError(f"{action.value} needs a destination folder.")
         if os.path.exists(destination) and not os.path.isdir(destination):
             raise PhotoorgError(f"The destination {destination} is a file, not a folder.")
-    rows = {r[0]: r for r in _catalog_rows(catalog, paths)}
+    folder = os.path.abspath(destination) if destination else None
     taken: set[str] = set()
     steps: list[Step] = []
-    for raw in paths:
-        path = os.path.abspath(raw)
+    for path in _distinct(paths):
         step = Step(path)
         steps.append(step)
-        row = rows.get(path)
-        if action is not Action.COPY and protected and is_under(path, protected):
+        row = catalog.file_row(path)
+        if action is not Action.COPY and protected and is_really_under(path, protected):
             step.skip = "in a protected folder"
         elif not os.path.isfile(path):
             step.skip = "no longer there" if row else "no such photo"
@@ -114,17 +151,54 @@ def plan(
             step.skip = "not in the catalog; scan its folder first, so photoorg knows the file"
         else:
             st = os.stat(path)
-            if (st.st_size, st.st_mtime_ns) != (row[1], row[2]):
+            step.size = st.st_size
+            if (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
                 step.skip = "changed since it was scanned; scan again to look at it first"
-            elif fingerprint_file(path) != row[3]:
+            elif fingerprint_and_size(path)[0] != row.fingerprint:
                 step.skip = "its content changed since it was scanned; scan again first"
-        if step.skip is None and destination is not None and action is not Action.TRASH:
-            folder = Path(os.path.abspath(destination))
-            if action is Action.MOVE and os.path.dirname(path) == str(folder):
+        if step.skip is None and folder is not None:
+            if action is Action.MOVE and real(os.path.dirname(path)) == real(folder):
                 step.skip = "already in that folder"
             else:
-                step.target = str(_free_name(folder, os.path.basename(path), taken))
+                step.target = name_free(os.path.join(folder, os.path.basename(path)), taken)
+    if action is Action.TRASH:
+        _refuse_every_copy(catalog, steps)
+    if folder is not None:
+        _check_space(action, steps, folder)
     return steps
+
+
+def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step]) -> None:
+    """The last copy of a photo never goes with all the others: that is deleting the photo."""
+    going = {s.source for s in steps if s.skip is None}
+    rows = {s.source: catalog.file_row(s.source) for s in steps if s.skip is None}
+    by_fp: dict[str, list[str]] = defaultdict(list)
+    for path, row in rows.items():
+        if row is not None and row.fingerprint:
+            by_fp[row.fingerprint].append(path)
+    everywhere = catalog.paths_with_fingerprints(fp for fp, ps in by_fp.items() if len(ps) > 1)
+    for copies in everywhere.values():
+        present = [p for p in copies if os.path.isfile(p)]
+        if len(present) > 1 and set(present) <= going:
+            names = ", ".join(os.path.basename(p) for p in present[:3])
+            raise PhotoorgError(
+                f"That would trash every copy of the same photo ({len(present)} copies: {names}); "
+                "photoorg always keeps at least one. Leave the copy you want to keep out."
+            )
+
+
+def _check_space(action: Action, steps: Sequence[Step], folder: str) -> None:
+    todo = [s for s in steps if s.skip is None]
+    copies = [s for s in todo if action is Action.COPY or not same_device(s.source, folder)]
+    if not copies:
+        return
+    need = sum(space_needed(s.size) for s in copies) + (1 << 20)  # and room for new folders
+    free = free_space(folder)
+    if need > free:
+        raise NotEnoughSpace(
+            f"{len(copies)} photo(s) need {human_bytes(need)} at {folder}, but only {human_bytes(free)} "
+            "is free there. Nothing was changed; free some space or choose another folder."
+        )
 
 
 def plan_set_cleanup(
@@ -150,239 +224,398 @@ def plan_set_cleanup(
     return steps
 
 
-def _catalog_rows(catalog: Catalog, paths: Sequence[str]) -> list[tuple]:
-    db = catalog._db
-    out = []
-    for p in paths:
-        r = db.execute(
-            "SELECT path, size, mtime_ns, fingerprint, width, height, format, taken, camera"
-            " FROM files WHERE path=? AND failure IS NULL",
-            (path_to_db(os.path.abspath(p)),),
-        ).fetchone()
-        if r:
-            out.append((path_from_db(r[0]), *r[1:]))
-    return out
+# -- doing ----------------------------------------------------------------------------------------
+def execute(
+    catalog: Catalog,
+    action: Action,
+    steps: Sequence[Step],
+    summary: str,
+    on_step: Callable[[], None] | None = None,
+) -> Outcome:
+    """Carry out a plan under the library lock, journaling each file before and after.
 
-
-def _row_json(catalog: Catalog, path: str) -> str | None:
-    rows = _catalog_rows(catalog, [path])
-    if not rows:
-        return None
-    keys = ("path", "size", "mtime_ns", "fingerprint", "width", "height", "format", "taken", "camera")
-    return json.dumps(dict(zip(keys, rows[0], strict=True)))
-
-
-def _journal(catalog: Catalog, entry: int | None, **fields: object) -> int:
-    now = time.time()
-    with catalog.transaction() as db:
-        if entry is None:
-            cur = db.execute(
-                "INSERT INTO journal(batch, action, state, source, target, file_row, updated)"
-                " VALUES(?,?,?,?,?,?,?)",
-                (
-                    fields["batch"],
-                    fields["action"],
-                    "planned",
-                    path_to_db(str(fields["source"])),
-                    path_to_db(str(fields["target"])) if fields.get("target") else None,
-                    fields.get("file_row"),
-                    now,
-                ),
-            )
-            return int(cur.lastrowid)
-        sets = ", ".join(f"{k}=?" for k in fields)
-        values = [path_to_db(v) if k == "target" and isinstance(v, str) else v for k, v in fields.items()]
-        db.execute(f"UPDATE journal SET {sets}, updated=? WHERE id=?", (*values, now, entry))
-        return entry
-
-
-def _move_file(source: str, target: str) -> None:
-    """Rename, or across file systems: copy, verify, then remove the source."""
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    try:
-        os.link(source, target)  # fails rather than overwrite, unlike rename
-        os.unlink(source)
-        return
-    except OSError as exc:
-        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EMLINK):
-            raise
-    _copy_file(source, target)
-    os.unlink(source)  # the verified copy is the photo now
-
-
-def _copy_file(source: str, target: str) -> None:
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(source, "rb") as src, open(target, "xb") as dst:  # "x": never overwrite
-        shutil.copyfileobj(src, dst, 1 << 20)
-        dst.flush()
-        os.fsync(dst.fileno())
-    shutil.copystat(source, target)  # mtime, permissions
-    if fingerprint_file(source) != fingerprint_file(target):
-        raise OSError(errno.EIO, f"the copy at {target} does not match the original")
-
-
-def _catalog_follow(catalog: Catalog, action: Action, source: str, target: str | None) -> None:
-    with catalog.transaction() as db:
-        if action is Action.MOVE:
-            db.execute("UPDATE files SET path=? WHERE path=?", (path_to_db(target or ""), path_to_db(source)))
-        elif action is Action.TRASH:
-            db.execute("DELETE FROM files WHERE path=?", (path_to_db(source),))
-    if action is Action.COPY and target is not None:
-        row = json.loads(_row_json(catalog, source) or "null")
-        if row:
-            st = os.stat(target)
-            row.update(path=target, size=st.st_size, mtime_ns=st.st_mtime_ns)
-            catalog.write_batch([FileRow(**row)])
-
-
-def execute(catalog: Catalog, action: Action, steps: Sequence[Step], summary: str) -> Outcome:
-    """Carry out a plan, journaling each file before and after."""
-    todo = [s for s in steps if s.skip is None]
-    outcome = Outcome(None, skipped=[s for s in steps if s.skip is not None])
-    if not todo:
-        return outcome
-    with catalog.transaction() as db:
-        cur = db.execute(
-            "INSERT INTO batches(action, summary, created) VALUES(?,?,?)",
-            (action.value, summary, time.time()),
-        )
-        outcome.batch = int(cur.lastrowid)
-    for step in todo:
-        entry = _journal(
-            catalog,
-            None,
-            batch=outcome.batch,
-            action=action.value,
-            source=step.source,
-            target=step.target,
-            file_row=_row_json(catalog, step.source),
-        )
-        try:
-            if action is Action.TRASH:
-                trashed = move_to_trash(step.source)
-                step.target = trashed.location
-                _journal(catalog, entry, target=trashed.location, trash_info=trashed.info)
-            elif action is Action.MOVE:
-                _move_file(step.source, step.target or "")
+    An action in which nothing could be done is not kept in the history (it has nothing to
+    undo). ``on_step`` is called after each file (progress).
+    """
+    with exclusive(catalog):
+        for step in steps:  # a plan made before the lock was taken may be out of date
+            if step.skip is None:
+                step.skip = _still_as_planned(catalog, step)
+        todo = [s for s in steps if s.skip is None]
+        outcome = Outcome(None, action, skipped=[s for s in steps if s.skip is not None])
+        if not todo:
+            return outcome
+        outcome.batch = catalog.begin_batch(action.value, summary)
+        for step in todo:
+            row = catalog.file_row(step.source)
+            entry = catalog.journal_add(outcome.batch, action.value, step.source, step.target, row)
+            try:
+                _do(catalog, action, step, entry, row)
+            except Exception as exc:  # per-file boundary: the others still happen
+                log.warning("%s of %s failed", action.value, step.source, exc_info=True)
+                catalog.journal_update(entry, state="failed", error=str(exc))
+                outcome.failed.append((step, _reason(exc)))
             else:
-                _copy_file(step.source, step.target or "")
-        except Exception as exc:  # per-file boundary: the others still happen
-            log.warning("%s of %s failed", action.value, step.source, exc_info=True)
-            _journal(catalog, entry, state="failed", error=str(exc))
-            outcome.failed.append((step, str(exc)))
-            continue
-        _journal(catalog, entry, state="done")
-        _catalog_follow(catalog, action, step.source, step.target)
-        outcome.done.append(step)
+                outcome.done.append(step)
+            if on_step is not None:
+                on_step()
+        if not outcome.done and catalog.drop_batch_if_nothing_done(outcome.batch):
+            outcome.batch = None
     return outcome
 
 
-def history(catalog: Catalog, limit: int = 50) -> list[BatchInfo]:
-    rows = catalog._db.execute(
-        "SELECT b.id, b.action, b.summary, b.created, b.undone,"
-        " (SELECT count(*) FROM journal j WHERE j.batch=b.id AND j.state IN ('done','undone'))"
-        " FROM batches b ORDER BY b.id DESC LIMIT ?",
-        (limit,),
+def _still_as_planned(catalog: Catalog, step: Step) -> str | None:
+    """Why a planned step can no longer be done (another photoorg got there first), or None."""
+    row = catalog.file_row(step.source)
+    try:
+        st = os.stat(step.source)
+    except OSError:
+        return "no longer there"
+    if row is None or (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
+        return "changed since it was scanned; scan again to look at it first"
+    return None
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    return str(exc)
+
+
+def _do(catalog: Catalog, action: Action, step: Step, entry: int, row: FileRow | None) -> None:
+    fp = row.fingerprint if row else None
+    if action is Action.TRASH:
+        trashed = move_to_trash(step.source, on_temp=lambda t: catalog.journal_update(entry, temp=t))
+        step.target = trashed.location
+        catalog.journal_update(entry, state="done", target=trashed.location, trash_info=trashed.info)
+        _follow(catalog, action, step.source, trashed.location, row)
+        return
+
+    def named(final: str) -> None:
+        catalog.journal_update(entry, target=final, placed=inode_key(final))
+
+    final = place(
+        step.source,
+        step.target or "",
+        keep_src=action is Action.COPY,
+        fingerprint=fp,
+        tag=str(entry),
+        on_temp=lambda t: catalog.journal_update(entry, temp=t),
+        on_named=named,
     )
-    return [BatchInfo(*r) for r in rows]
+    step.target = final
+    catalog.journal_update(entry, state="done", temp=None)
+    _follow(catalog, action, step.source, final, row)
 
 
-def undo(catalog: Catalog, batch: int | None = None) -> Outcome:
-    """Reverse a batch (the latest not yet undone when None): files go back where they were."""
-    if batch is None:
-        row = catalog._db.execute(
-            "SELECT id FROM batches WHERE undone IS NULL ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        if row is None:
-            raise PhotoorgError("There is nothing to undo.")
-        batch = int(row[0])
-    info = catalog._db.execute("SELECT action, undone FROM batches WHERE id=?", (batch,)).fetchone()
-    if info is None:
-        raise PhotoorgError(f"There is no action number {batch}; 'photoorg history' lists them.")
-    if info[1] is not None:
-        raise PhotoorgError(f"Action {batch} was already undone.")
-    action = Action(info[0])
-    outcome = Outcome(batch)
-    entries = catalog._db.execute(
-        "SELECT id, source, target, trash_info, file_row FROM journal"
-        " WHERE batch=? AND state='done' ORDER BY id DESC",
-        (batch,),
-    ).fetchall()
-    for entry, source_db, target_db, trash_info, file_row in entries:
-        source, target = path_from_db(source_db), path_from_db(target_db) if target_db else None
-        step = Step(target or "", source)
-        try:
-            back = (
-                source
-                if not os.path.exists(source)
-                else str(_free_name(Path(source).parent, Path(source).name, set()))
-            )
-            if action is Action.TRASH:
-                restore(Trashed(source, target or "", trash_info or ""), back)
-                if file_row:
-                    row = json.loads(file_row)
-                    row["path"] = back
-                    catalog.write_batch([FileRow(**row)])
-            elif action is Action.MOVE:
-                _move_file(target or "", back)
-                _catalog_follow(catalog, Action.MOVE, target or "", back)
-            else:  # undoing a copy: the copy goes to the trash, never deleted
-                if target and os.path.exists(target):
-                    move_to_trash(target)
-                    _catalog_follow(catalog, Action.TRASH, target, None)
-                back = target or ""
-            step.target = back
-        except Exception as exc:
-            log.warning("undo of %s failed", source, exc_info=True)
-            outcome.failed.append((step, str(exc)))
-            continue
-        _journal(catalog, entry, state="undone")
-        outcome.done.append(step)
-    if not outcome.failed:
-        with catalog.transaction() as db:
-            db.execute("UPDATE batches SET undone=? WHERE id=?", (time.time(), batch))
+def _follow(catalog: Catalog, action: Action, source: str, target: str, row: FileRow | None) -> None:
+    """The catalog follows a file that moved. The file action has happened whatever this does:
+    a failure here is logged (the next scan puts the catalog right), never reported as the
+    action failing."""
+    try:
+        if action is Action.MOVE:
+            catalog.follow_move(source, target)
+        elif action is Action.COPY and row is not None:
+            st = os.stat(target)
+            catalog.put_row(replace(row, path=target, size=st.st_size, mtime_ns=st.st_mtime_ns))
+        elif action is Action.TRASH:
+            catalog.remove_paths([source])
+    except Exception:
+        log.exception("the catalog could not follow the %s of %s to %s", action.value, source, target)
+
+
+# -- undo -----------------------------------------------------------------------------------------
+def undo(catalog: Catalog, batch: int | None = None, on_step: Callable[[], None] | None = None) -> Outcome:
+    """Reverse an action, file by file: the newest one with files still to put back when
+    ``batch`` is None (an interrupted or partial undo goes on where it stopped), else that one
+    (its files an earlier undo could not put back are tried again).
+
+    Each file is put back only if it still is what the action left (size and fingerprint as
+    journaled); anything else is reported with the reason and left where it is.
+    """
+    with exclusive(catalog):
+        if batch is None:
+            batch = catalog.latest_undoable_batch()
+            if batch is None:
+                raise NothingToUndo("There is nothing to undo.")
+            states: tuple[str, ...] = ("done",)
+        else:
+            states = ("done", "undo_failed")
+        name = catalog.batch_action(batch)
+        if name is None:
+            raise PhotoorgError(f"There is no action number {batch}; 'photoorg history' lists them.")
+        action = Action(name)
+        entries = catalog.journal_entries(batch, states)
+        if not entries:
+            raise PhotoorgError(f"Action {batch} was already undone.")
+        outcome = Outcome(batch, action)
+        for entry in entries:
+            step = Step(entry.target or "", entry.source)
+            try:
+                step.target = _undo_one(catalog, action, entry)
+            except Exception as exc:
+                log.warning("undo of %s failed", entry.source, exc_info=True)
+                reason = _reason(exc)
+                catalog.journal_update(entry.id, state="undo_failed", undo_error=reason, temp=None)
+                outcome.failed.append((step, reason))
+            else:
+                outcome.done.append(step)
+            if on_step is not None:
+                on_step()
+        if not catalog.journal_entries(batch, ("done", "undoing")):
+            catalog.mark_batch_undone(batch)
     return outcome
 
 
+class _ChangedError(PhotoorgError):
+    """The file is no longer what the action left; undo leaves it alone."""
+
+
+def _check_content(path: str | None, entry: JournalEntry, what: str) -> None:
+    if not path or not os.path.isfile(path):
+        raise _ChangedError(
+            f"{what} is no longer at {path or 'a known place'}; it was moved or deleted since"
+        )
+    if entry.fingerprint is None:
+        return  # journaled by photoorg 0.1 without the content: the size and name must do
+    fp, size = fingerprint_and_size(path)
+    if (fp, size) != (entry.fingerprint, entry.size if entry.size is not None else size):
+        raise _ChangedError(
+            f"the file at {path} is not the photo this action {what.split()[0]} (its content "
+            "changed, or another file took its name); it was left where it is"
+        )
+
+
+def _undo_one(catalog: Catalog, action: Action, entry: JournalEntry) -> str:
+    """Put one file back; returns where it is now (for a copy: where the copy went)."""
+    if action is Action.COPY:
+        _check_content(entry.target, entry, "copied photo")
+        assert entry.target is not None
+        catalog.journal_update(entry.id, state="undoing", undo_target=None)
+        trashed = move_to_trash(entry.target, on_temp=lambda t: catalog.journal_update(entry.id, temp=t))
+        catalog.journal_update(entry.id, state="undone", undo_target=trashed.location, temp=None)
+        _follow(catalog, Action.TRASH, entry.target, trashed.location, None)
+        return trashed.location
+    what = "trashed photo" if action is Action.TRASH else "moved photo"
+    _check_content(entry.target, entry, what)
+    assert entry.target is not None
+    back = name_free(entry.source)
+    catalog.journal_update(entry.id, state="undoing", undo_target=back, placed=None, temp=None)
+
+    def named(final: str) -> None:
+        catalog.journal_update(entry.id, undo_target=final, placed=inode_key(final))
+
+    def temp(path: str) -> None:
+        catalog.journal_update(entry.id, temp=path)
+
+    if action is Action.TRASH:
+        placed_at = _restore(entry, back, named, temp)
+    else:
+        placed_at = place(
+            entry.target,
+            back,
+            keep_src=False,
+            fingerprint=entry.fingerprint,
+            tag=f"undo{entry.id}",
+            on_temp=temp,
+            on_named=named,
+        )
+    catalog.journal_update(entry.id, state="undone", undo_target=placed_at, temp=None)
+    _follow_back(catalog, action, entry, placed_at)
+    return placed_at
+
+
+def _restore(
+    entry: JournalEntry, back: str, named: Callable[[str], None], temp: Callable[[str], None]
+) -> str:
+    placed_at = place(
+        entry.target or "",
+        back,
+        keep_src=False,
+        fingerprint=entry.fingerprint,
+        tag=f"undo{entry.id}",
+        on_temp=temp,
+        on_named=named,
+    )
+    if entry.trash_info:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(entry.trash_info)
+    return placed_at
+
+
+def _follow_back(catalog: Catalog, action: Action, entry: JournalEntry, back: str) -> None:
+    """The catalog follows a photo an undo put back (a failure is logged, as in _follow)."""
+    try:
+        if action is Action.MOVE and entry.target:
+            catalog.follow_move(entry.target, back)
+        elif entry.file_row is not None:  # a trashed photo is catalogued again as it was
+            catalog.put_row(replace(entry.file_row, path=back))
+    except Exception:
+        log.exception("the catalog could not follow %s back to %s", entry.source, back)
+
+
+def history(catalog: Catalog, limit: int | None = 50):
+    """The newest file actions and how many there are in all."""
+    return catalog.batches(limit)
+
+
+# -- recovery ---------------------------------------------------------------------------------------
 def reconcile(catalog: Catalog) -> list[str]:
-    """Settle journal entries a crash left 'planned'; returns what was found, in words."""
-    notes = []
-    rows = catalog._db.execute(
-        "SELECT id, action, source, target, file_row FROM journal WHERE state='planned'"
-    ).fetchall()
-    for entry, action, source_db, target_db, file_row in rows:
-        source = path_from_db(source_db)
-        target = path_from_db(target_db) if target_db else None
-        src_there = os.path.exists(source)
-        dst_there = bool(target) and os.path.exists(target or "")
-        complete_copy = src_there and dst_there and fingerprint_file(source) == fingerprint_file(target or "")
-        if action == Action.TRASH:
-            state = "failed" if src_there else "done"
-        elif action == Action.MOVE:
-            state = "done" if dst_there and not src_there else "failed"
-        else:
-            state = "done" if complete_copy else "failed"
-        extra = ""
-        if action == Action.TRASH and state == "done" and not target:
-            # Trashed, but the crash came before the record. The catalog row saved with the
-            # plan gives size and date, which the macOS trash lookup needs.
-            row = json.loads(file_row) if file_row else {}
-            found = find_trashed(source, size=row.get("size"), mtime_ns=row.get("mtime_ns"))
-            if found is not None:
-                _journal(catalog, entry, target=found.location, trash_info=found.info)
-                extra = f"; found in the trash as {os.path.basename(found.location)}"
-        if state == "failed" and src_there and dst_there and not complete_copy:
-            # A copy cut short: the original is intact; the incomplete copy goes to the trash.
-            move_to_trash(target or "")
-            extra = "; its incomplete copy was put in the trash"
-        _journal(
-            catalog,
-            entry,
-            state=state,
-            error=None if state == "done" else "interrupted; the file was left where it was",
-        )
-        notes.append(
-            f"{action} of {source}: {'completed' if state == 'done' else 'left undone'}"
-            f" before photoorg stopped{extra}"
-        )
+    """Settle journal steps a crash left unfinished; returns what was found, in words.
+
+    Runs under the library lock, so the process that journaled those steps is gone. A step is
+    completed when the file it placed is provably its own (the journaled inode, or the same
+    inode as its temporary file or its source), rolled back otherwise; only temporary files
+    it journaled, and second names of the very same file, are ever removed.
+    """
+    notes: list[str] = []
+    with catalog.lock.holding():
+        for entry in reversed(catalog.journal_entries(states=("planned", "undoing"))):
+            try:
+                if entry.state == "planned":
+                    note = _settle_forward(catalog, entry)
+                else:
+                    note = _settle_undo(catalog, entry)
+            except Exception as exc:  # one unsettled step never stops the others
+                log.exception("settling journal entry %s failed", entry.id)
+                note = f"{entry.action} of {entry.source}: could not be settled ({exc})"
+            if note:
+                notes.append(note)
+                log.warning("recovery: %s", note)
     return notes
+
+
+def _ours(entry: JournalEntry, wanted: str | None, also: Sequence[str | None] = ()) -> str | None:
+    """The file at ``wanted`` or its " (n)" names that this step placed: the journaled inode,
+    or the same inode as its temporary file or source (a hard link made before the crash)."""
+    if not wanted:
+        return None
+    for candidate in name_candidates(wanted, limit=200):
+        if not os.path.lexists(candidate):
+            if candidate != wanted:
+                break
+            continue
+        try:
+            key = inode_key(candidate)
+        except OSError:
+            continue
+        if entry.placed and key == entry.placed:
+            return candidate
+        if any(other and os.path.exists(other) and same_inode(other, candidate) for other in also):
+            return candidate
+    return None
+
+
+def _drop_temp(entry: JournalEntry) -> None:
+    if entry.temp and is_temp_name(entry.temp):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(entry.temp)
+
+
+def _settle_forward(catalog: Catalog, entry: JournalEntry) -> str:
+    action = Action(entry.action)
+    source, src_there = entry.source, os.path.exists(entry.source)
+    if action is Action.TRASH:
+        _drop_temp(entry)
+        if src_there:
+            discard_orphan_info(source)
+            catalog.journal_update(entry.id, state="failed", error="interrupted before it happened")
+            return f"trash of {source}: interrupted before it happened; the photo is where it was"
+        row = entry.file_row
+        found = find_trashed(source, size=entry.size, mtime_ns=row.mtime_ns if row else None)
+        if found is None:
+            catalog.journal_update(entry.id, state="failed", error="not found in the trash")
+            return (
+                f"trash of {source}: the photo is gone from its folder but was not found in the "
+                "trash; look for it there by hand"
+            )
+        catalog.journal_update(entry.id, state="done", target=found.location, trash_info=found.info)
+        catalog.remove_paths([source])
+        name = Path(found.location).name
+        return f"trash of {source}: completed before photoorg stopped; found in the trash as {name}"
+
+    placed = _ours(entry, entry.target, also=(entry.temp, source if src_there else None))
+    if (
+        placed is not None
+        and src_there
+        and not same_inode(placed, source)
+        and fingerprint_and_size(placed)[0] != entry.fingerprint
+    ):
+        placed = None  # not a complete copy: never count it as the photo
+    _drop_temp(entry)
+    if placed is None:
+        if not src_there:
+            catalog.journal_update(entry.id, state="failed", error="interrupted; the photo was not found")
+            return (
+                f"{action.value} of {source}: interrupted, and the photo is not where it was; "
+                f"check {entry.target}"
+            )
+        catalog.journal_update(entry.id, state="failed", error="interrupted before it happened")
+        return (
+            f"{action.value} of {source}: interrupted before it finished; left undone, the photo is "
+            "where it was"
+        )
+    if action is Action.MOVE and src_there:
+        os.unlink(source)  # the photo is whole at its new place (same inode, or a verified copy)
+    catalog.journal_update(entry.id, state="done", target=placed, placed=inode_key(placed), temp=None)
+    _follow(catalog, action, source, placed, entry.file_row)
+    return f"{action.value} of {source}: completed before photoorg stopped ({placed})"
+
+
+def _settle_undo(catalog: Catalog, entry: JournalEntry) -> str:
+    action = Action(entry.action)
+    if action is Action.COPY:
+        _drop_temp(entry)
+        if entry.target and os.path.exists(entry.target):
+            catalog.journal_update(entry.id, state="done", temp=None)
+            return f"undo of the copy {entry.target}: interrupted; the copy is still there, undo again"
+        found = find_trashed(entry.target or "", size=entry.size)
+        where = found.location if found else None
+        catalog.journal_update(entry.id, state="undone", undo_target=where, temp=None)
+        catalog.remove_paths([entry.target or ""])
+        return f"undo of the copy {entry.target}: completed before photoorg stopped"
+    held = entry.target if entry.target and os.path.exists(entry.target) else None
+    back = _ours(entry, entry.undo_target, also=(entry.temp, held))
+    if (
+        back is not None
+        and held
+        and not same_inode(back, held)
+        and fingerprint_and_size(back)[0] != entry.fingerprint
+    ):
+        back = None
+    _drop_temp(entry)
+    if back is None:
+        catalog.journal_update(entry.id, state="done", placed=None, temp=None)
+        return (
+            f"undo of {entry.source}: interrupted before it finished; the photo is still at "
+            f"{entry.target}, undo again"
+        )
+    if held:
+        os.unlink(held)  # the photo is back whole (same inode, or a verified copy)
+    if action is Action.TRASH and entry.trash_info:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(entry.trash_info)
+    catalog.journal_update(entry.id, state="undone", undo_target=back, temp=None)
+    _follow_back(catalog, action, entry, back)
+    if not catalog.journal_entries(entry.batch, ("done", "undoing")):
+        catalog.mark_batch_undone(entry.batch)
+    return f"undo of {entry.source}: completed before photoorg stopped ({back})"
+
+
+__all__ = [
+    "Action",
+    "NotEnoughSpace",
+    "NothingToUndo",
+    "Outcome",
+    "Step",
+    "Trashed",
+    "exclusive",
+    "execute",
+    "history",
+    "plan",
+    "plan_set_cleanup",
+    "reconcile",
+    "restore",
+    "undo",
+]

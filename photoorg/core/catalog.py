@@ -1,37 +1,48 @@
-"""The catalog: one SQLite file holding what photoorg knows about each photo.
+"""The catalog: one SQLite file holding what photoorg knows about each photo, and the person's
+decisions about them. Every SQL statement of photoorg lives in this module.
 
 - ``files``: one row per photo path: size, mtime, content fingerprint, size in pixels, EXIF
   date taken and camera, or the reason it could not be read.
 - ``vectors``: embeddings keyed by (fingerprint, model). A moved or renamed photo has the same
   fingerprint and so keeps its vector; a different model never mixes with another's vectors.
 - ``models``: the model keys (model id + revision + preprocessing version + dtype).
+- ``decisions``: "not duplicates" / "keep both", by content.
+- ``groups`` and ``group_members``: groups of similar photos with a stable id and the name the
+  person gave them; members by fingerprint.
+- ``batches`` and ``journal``: every file action, file by file, for undo and crash recovery.
 
-WAL journal, ``PRAGMA user_version`` as the schema version with forward migrations, one
-transaction per batch, one writer. A file that is not a photoorg catalog, or is damaged, is
-renamed aside (never deleted) and a fresh catalog is built.
+WAL journal, ``PRAGMA user_version`` as the schema version with forward migrations (tested
+from a catalog the previous release wrote), one transaction per batch. A file that is not a
+photoorg catalog, or is damaged, is renamed aside (never deleted), a fresh catalog is built,
+and whatever can still be read of the old one is carried over. A catalog written by a newer
+photoorg is refused and left as it is.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
+import shutil
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from photoorg.core.errors import CatalogError
+from photoorg.core.errors import CatalogError, CatalogTooNew
+from photoorg.core.lock import LibraryLock
+from photoorg.core.paths import is_under, set_aside
 
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x70686F72  # "phor"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -98,7 +109,47 @@ _MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (fingerprint, model_id)
     ) WITHOUT ROWID;
     """,
+    # 2: groups with an identity and the person's names; a journal that can prove what it
+    # wrote (content of each file, the temporary file of a copy, the file it placed) and that
+    # undoes file by file.
+    2: """
+    CREATE TABLE groups (
+        id        INTEGER PRIMARY KEY,
+        name      TEXT,                    -- the person's name for it; NULL: none given
+        active    INTEGER NOT NULL,        -- 1: in the latest grouping; 0: kept for its name
+        coherence REAL NOT NULL DEFAULT 0, -- mean similarity of two members
+        created   REAL NOT NULL,
+        updated   REAL NOT NULL
+    );
+    CREATE TABLE group_members (
+        group_id    INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+        fingerprint TEXT NOT NULL,
+        rank        INTEGER NOT NULL,      -- 0: the photo closest to the group's centre
+        PRIMARY KEY (group_id, fingerprint)
+    ) WITHOUT ROWID;
+    CREATE INDEX group_members_fingerprint ON group_members(fingerprint);
+    CREATE TABLE group_name_hints (       -- names from settings.json of photoorg 0.1, by the
+        fingerprint TEXT PRIMARY KEY,      -- fingerprint of the named group's central photo;
+        name        TEXT NOT NULL          -- given to the group that holds it, then dropped
+    ) WITHOUT ROWID;
+    ALTER TABLE batches ADD COLUMN owner INTEGER;      -- pid of the process that ran it
+    ALTER TABLE journal ADD COLUMN fingerprint TEXT;   -- content of the file the step moves
+    ALTER TABLE journal ADD COLUMN size INTEGER;
+    ALTER TABLE journal ADD COLUMN temp TEXT;          -- temporary file a copy is written to
+    ALTER TABLE journal ADD COLUMN placed TEXT;        -- "dev:ino" of the file photoorg placed
+    ALTER TABLE journal ADD COLUMN undo_target TEXT;   -- where an undo puts the file back
+    ALTER TABLE journal ADD COLUMN undo_error TEXT;    -- why the file could not be put back
+    UPDATE journal SET fingerprint = json_extract(file_row, '$.fingerprint'),
+                       size = json_extract(file_row, '$.size')
+        WHERE file_row IS NOT NULL AND json_valid(file_row);
+    CREATE INDEX journal_state ON journal(state);
+    """,
 }
+
+#: The tables that hold the person's own work, carried out of a damaged catalog first.
+_PERSONS_TABLES = ("decisions", "groups", "group_members", "group_name_hints", "batches", "journal")
+#: Then what can be rebuilt, but at the cost of an hour of embedding.
+_CACHE_TABLES = ("meta", "models", "vectors", "content_hashes", "files")
 
 
 def fingerprint(data: bytes) -> str:
@@ -128,6 +179,10 @@ def path_from_db(value: str | bytes) -> str:
     return os.fsdecode(value) if isinstance(value, bytes) else value
 
 
+def _opt_path(value: str | bytes | None) -> str | None:
+    return None if value is None else path_from_db(value)
+
+
 @dataclass(slots=True)
 class FileState:
     """What the catalog last recorded about a path."""
@@ -153,6 +208,14 @@ class FileRow:
     taken: str | None = None
     camera: str | None = None
     failure: str | None = None
+
+    def to_json(self) -> str:
+        keys = ("path", "size", "mtime_ns", "fingerprint", "width", "height", "format", "taken", "camera")
+        return json.dumps({k: getattr(self, k) for k in keys})
+
+    @classmethod
+    def from_json(cls, text: str) -> FileRow:
+        return cls(**json.loads(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,24 +248,108 @@ class ModelInfo:
     dim: int
 
 
+@dataclass(frozen=True)
+class BatchInfo:
+    """One file action as ``history`` lists it."""
+
+    id: int
+    action: str
+    summary: str
+    created: float
+    undone: float | None
+    files: int  # files it moved, trashed or copied
+    undone_files: int = 0
+    not_undone: int = 0  # files an undo could not put back (see the journal's undo_error)
+
+
+@dataclass
+class JournalEntry:
+    """One file of a file action, as the journal records it."""
+
+    id: int
+    batch: int
+    action: str
+    state: str  # planned, done, failed, undoing, undone, undo_failed
+    source: str
+    target: str | None
+    trash_info: str | None
+    file_row: FileRow | None
+    error: str | None
+    fingerprint: str | None
+    size: int | None
+    temp: str | None
+    placed: str | None
+    undo_target: str | None
+    undo_error: str | None
+
+
+@dataclass(frozen=True)
+class StoredGroup:
+    """A group as the catalog keeps it between groupings."""
+
+    id: int
+    name: str | None
+    active: bool
+    coherence: float
+    members: list[str] = field(default_factory=list)  # fingerprints, closest to the centre first
+
+
+_JOURNAL_COLUMNS = (
+    "id, batch, action, state, source, target, trash_info, file_row, error, fingerprint, size, temp,"
+    " placed, undo_target, undo_error"
+)
+_JOURNAL_UPDATABLE = frozenset(
+    {"state", "target", "trash_info", "error", "temp", "placed", "undo_target", "undo_error"}
+)
+_PATH_COLUMNS = frozenset({"source", "target", "trash_info", "temp", "undo_target"})
+
+
+def _entry(row: Sequence) -> JournalEntry:
+    return JournalEntry(
+        id=row[0],
+        batch=row[1],
+        action=row[2],
+        state=row[3],
+        source=path_from_db(row[4]),
+        target=_opt_path(row[5]),
+        trash_info=_opt_path(row[6]),
+        file_row=FileRow.from_json(row[7]) if row[7] else None,
+        error=row[8],
+        fingerprint=row[9],
+        size=row[10],
+        temp=_opt_path(row[11]),
+        placed=row[12],
+        undo_target=_opt_path(row[13]),
+        undo_error=row[14],
+    )
+
+
 class Catalog:
-    """A connection to the catalog. Use from one thread at a time; one writer at a time."""
+    """A connection to the catalog. Use from one thread at a time.
+
+    ``lock`` is the library's one-writer lock (see :mod:`photoorg.core.lock`): file actions,
+    undo and recovery hold it; scans hold it while they commit.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock = LibraryLock(self.path.with_name(self.path.name + ".lock"))
         self._lock = threading.RLock()
+        self.set_aside_to: Path | None = None
+        self.carried: list[str] = []  # what was carried over from a set-aside catalog
         try:
             self._db = self._open()
+        except CatalogTooNew:
+            raise
         except (sqlite3.DatabaseError, CatalogError) as exc:
             aside = self._set_aside(str(exc))
             log.error(
                 "catalog %s was unusable (%s); moved it to %s and started a new one", self.path, exc, aside
             )
-            self.set_aside_to: Path | None = aside
+            self.set_aside_to = aside
             self._db = self._open()
-        else:
-            self.set_aside_to = None
+            self.carried = self._carry_from(aside)
 
     # -- opening ---------------------------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
@@ -210,49 +357,112 @@ class Catalog:
         # pool may run consecutive tasks on different threads.
         db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0, check_same_thread=False)
         try:
+            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if app_id == APPLICATION_ID and version > SCHEMA_VERSION:
+                raise CatalogTooNew(
+                    f"The catalog {self.path} was written by a newer version of photoorg (catalog "
+                    f"format {version}; this photoorg reads up to {SCHEMA_VERSION}). Install the newer "
+                    "photoorg again to use it; the catalog was left untouched."
+                )
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
-            app_id = db.execute("PRAGMA application_id").fetchone()[0]
-            version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if app_id == 0 and version == 0 and tables == 0:
                 db.execute(f"PRAGMA application_id={APPLICATION_ID}")
             elif app_id != APPLICATION_ID:
                 raise CatalogError("it is not a photoorg catalog")
-            if version > SCHEMA_VERSION:
-                raise CatalogError(
-                    f"it was written by a newer photoorg (schema {version} > {SCHEMA_VERSION})"
-                )
             if version > 0 and db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise CatalogError("SQLite reports it damaged")
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 db.execute("BEGIN IMMEDIATE")
-                for statement in _split_sql(_MIGRATIONS[target]):
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version={target}")
+                try:
+                    current = db.execute("PRAGMA user_version").fetchone()[0]
+                    if current < target:  # another process may have migrated it meanwhile
+                        for statement in _split_sql(_MIGRATIONS[target]):
+                            db.execute(statement)
+                        db.execute(f"PRAGMA user_version={target}")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
                 db.execute("COMMIT")
+                if version > 0:
+                    log.info("catalog %s migrated to format %d", self.path, target)
             return db
         except BaseException:
             db.close()
             raise
 
     def _set_aside(self, reason: str) -> Path:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.unusable-{stamp}")
-        n = 1
-        while aside.exists():
-            aside = self.path.with_name(f"{self.path.name}.unusable-{stamp}-{n}")
-            n += 1
-        self.path.rename(aside)
-        for suffix in ("-wal", "-shm"):
-            side = self.path.with_name(self.path.name + suffix)
-            if side.exists():
-                side.rename(aside.with_name(aside.name + suffix))
-        (aside.with_name(aside.name + ".txt")).write_text(
-            f"photoorg could not use this catalog: {reason}\nIt was set aside on {stamp}.\n"
+        return set_aside(
+            self.path,
+            reason + "; what could still be read was carried into a new catalog",
+            companions=("-wal", "-shm"),
         )
-        return aside
+
+    def _carry_from(self, aside: Path) -> list[str]:
+        """Copy what can be read of a set-aside catalog into this new one, table by table and
+        row by row (a damaged page ends a table's rows early, it does not lose the others).
+
+        Returns the tables carried, with their row counts, for the log and the person.
+        """
+        try:
+            old = sqlite3.connect(f"file:{aside}?mode=ro", uri=True, isolation_level=None)
+        except sqlite3.Error:
+            return []
+        carried = []
+        try:
+            try:
+                # Skip what cannot be parsed of a damaged schema rather than refuse it all.
+                old.execute("PRAGMA writable_schema=ON")
+                if old.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                    return []  # not ours: nothing to carry
+            except sqlite3.Error:
+                return []
+            for table in (*_PERSONS_TABLES, *_CACHE_TABLES):
+                n = self._carry_table(old, table)
+                if n:
+                    carried.append(f"{table} ({n})")
+        finally:
+            old.close()
+        if carried:
+            log.warning("carried from the unusable catalog %s: %s", aside, ", ".join(carried))
+        return carried
+
+    def _carry_table(self, old: sqlite3.Connection, table: str) -> int:
+        try:
+            old_columns = {r[1] for r in old.execute(f"PRAGMA table_info({table})")}
+        except sqlite3.Error:
+            return 0
+        columns = [r[1] for r in self._db.execute(f"PRAGMA table_info({table})") if r[1] in old_columns]
+        if not columns:
+            return 0
+        names = ", ".join(columns)
+        insert = f"INSERT OR IGNORE INTO {table}({names}) VALUES({', '.join('?' * len(columns))})"
+        count = 0
+        self._db.execute("PRAGMA foreign_keys=OFF")
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            rows = old.execute(f"SELECT {names} FROM {table}")
+            while True:
+                try:
+                    row = rows.fetchone()
+                except sqlite3.Error as exc:
+                    log.warning("reading %s of the unusable catalog stopped: %s", table, exc)
+                    break
+                if row is None:
+                    break
+                try:
+                    self._db.execute(insert, row)
+                    count += 1
+                except sqlite3.Error:
+                    continue
+        except sqlite3.Error as exc:
+            log.warning("%s of the unusable catalog could not be read: %s", table, exc)
+        self._db.execute("COMMIT")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        return count
 
     def close(self) -> None:
         self._db.close()
@@ -273,6 +483,14 @@ class Catalog:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file (before it is moved or copied)."""
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- meta ------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -310,6 +528,11 @@ class Catalog:
         rows = self._db.execute("SELECT id, key, name, revision, dtype, dim FROM models ORDER BY id")
         return [ModelInfo(*r) for r in rows]
 
+    def vector_counts(self) -> dict[int, int]:
+        """How many contents each model has vectors for."""
+        rows = self._db.execute("SELECT model_id, count(*) FROM vectors GROUP BY model_id")
+        return {int(m): int(n) for m, n in rows}
+
     # -- files -----------------------------------------------------------------------------
     def file_states(self) -> dict[str, FileState]:
         rows = self._db.execute("SELECT path, id, size, mtime_ns, fingerprint, failure FROM files")
@@ -325,8 +548,10 @@ class Catalog:
         vectors: Iterable[tuple[str, np.ndarray]] = (),
         model_id: int | None = None,
         hashes: Iterable[tuple[str, int]] = (),
+        gone: Iterable[str] = (),
     ) -> None:
-        """Record file rows, new vectors and perceptual hashes in one transaction."""
+        """Record file rows, new vectors and perceptual hashes, and forget ``gone`` paths, in
+        one transaction."""
         now = time.time()
         with self.transaction() as db:
             db.executemany(
@@ -361,12 +586,41 @@ class Catalog:
                     "INSERT OR REPLACE INTO vectors(fingerprint, model_id, vector) VALUES(?,?,?)",
                     [(fp, model_id, np.asarray(v, dtype="<f4").tobytes()) for fp, v in vectors],
                 )
+            db.executemany("DELETE FROM files WHERE path=?", [(path_to_db(p),) for p in gone])
 
     def remove_paths(self, paths: Iterable[str]) -> int:
         """Forget these paths (the files are gone). Vectors stay: they are keyed by content."""
         with self.transaction() as db:
             cur = db.executemany("DELETE FROM files WHERE path=?", [(path_to_db(p),) for p in paths])
             return cur.rowcount
+
+    def file_row(self, path: str) -> FileRow | None:
+        """The readable photo catalogued at ``path`` (None: not catalogued, or unreadable)."""
+        r = self._db.execute(
+            "SELECT path, size, mtime_ns, fingerprint, width, height, format, taken, camera"
+            " FROM files WHERE path=? AND failure IS NULL",
+            (path_to_db(path),),
+        ).fetchone()
+        return FileRow(path_from_db(r[0]), *r[1:]) if r else None
+
+    def paths_with_fingerprints(self, fingerprints: Iterable[str]) -> dict[str, list[str]]:
+        """Every catalogued path of each of these contents."""
+        out: dict[str, list[str]] = {}
+        for fp in set(fingerprints):
+            rows = self._db.execute("SELECT path FROM files WHERE fingerprint=? AND failure IS NULL", (fp,))
+            out[fp] = sorted(path_from_db(r[0]) for r in rows)
+        return out
+
+    def follow_move(self, source: str, target: str) -> None:
+        """The photo at ``source`` is now at ``target`` (a row already at ``target`` is replaced)."""
+        with self.transaction() as db:
+            if source != target:
+                db.execute("DELETE FROM files WHERE path=?", (path_to_db(target),))
+            db.execute("UPDATE files SET path=? WHERE path=?", (path_to_db(target), path_to_db(source)))
+
+    def put_row(self, row: FileRow) -> None:
+        """Record one photo's row (a copy photoorg made, or a photo an undo put back)."""
+        self.write_batch([row])
 
     def failures(self, under: Sequence[str] | None = None) -> list[tuple[str, str]]:
         rows = self._db.execute("SELECT path, failure FROM files WHERE failure IS NOT NULL ORDER BY path")
@@ -420,32 +674,260 @@ class Catalog:
     # -- decisions -------------------------------------------------------------------------
     def set_decision(self, fingerprint_a: str, fingerprint_b: str, decision: str | None) -> None:
         """Remember (or with None, forget) a person's decision about two contents."""
-        a, b = sorted((fingerprint_a, fingerprint_b))
+        self.set_decisions([(fingerprint_a, fingerprint_b)], decision)
+
+    def set_decisions(self, pairs: Iterable[tuple[str, str]], decision: str | None) -> None:
+        """The same for many pairs, in one transaction."""
+        ordered = [tuple(sorted(p)) for p in pairs]
         with self.transaction() as db:
             if decision is None:
-                db.execute("DELETE FROM decisions WHERE fingerprint_a=? AND fingerprint_b=?", (a, b))
+                db.executemany("DELETE FROM decisions WHERE fingerprint_a=? AND fingerprint_b=?", ordered)
             else:
-                db.execute(
+                now = time.time()
+                db.executemany(
                     "INSERT OR REPLACE INTO decisions(fingerprint_a, fingerprint_b, decision, created)"
                     " VALUES(?,?,?,?)",
-                    (a, b, decision, time.time()),
+                    [(a, b, decision, now) for a, b in ordered],
                 )
 
     def decisions(self) -> dict[tuple[str, str], str]:
         rows = self._db.execute("SELECT fingerprint_a, fingerprint_b, decision FROM decisions")
         return {(a, b): d for a, b, d in rows}
 
+    # -- groups ----------------------------------------------------------------------------
+    def stored_groups(self) -> list[StoredGroup]:
+        """Every stored group, active ones first, each with its members (closest first)."""
+        members: dict[int, list[str]] = {}
+        for gid, fp in self._db.execute(
+            "SELECT group_id, fingerprint FROM group_members ORDER BY group_id, rank"
+        ):
+            members.setdefault(gid, []).append(fp)
+        rows = self._db.execute("SELECT id, name, active, coherence FROM groups ORDER BY active DESC, id")
+        return [
+            StoredGroup(gid, name, bool(active), coh, members.get(gid, [])) for gid, name, active, coh in rows
+        ]
+
+    def save_groups(
+        self,
+        groups: Sequence[tuple[int | None, Sequence[str], float]],
+        retire: Iterable[int],
+        signature: str,
+        name_hints_used: Iterable[tuple[int | None, str, str]] = (),
+    ) -> list[int]:
+        """Store a new grouping in one transaction.
+
+        Args:
+            groups: (stored id or None for a new group, member fingerprints closest first,
+                coherence), one per group of the new grouping.
+            retire: stored groups the new grouping did not find. Named ones are kept inactive
+                with their last members (a later grouping may find them again); the others go.
+            signature: what the grouping was computed from (see ``groups_signature``).
+            name_hints_used: (index into ``groups``, hinted fingerprint, name): names carried
+                from photoorg 0.1's settings, given to new groups and then dropped.
+
+        Returns:
+            The id of each group, in the order given.
+        """
+        now = time.time()
+        ids: list[int] = []
+        with self.transaction() as db:
+            db.execute("UPDATE groups SET active=0 WHERE active=1")
+            for gid in retire:
+                db.execute("DELETE FROM groups WHERE id=? AND name IS NULL", (gid,))
+            for gid, members, coherence in groups:
+                if gid is None:
+                    cur = db.execute(
+                        "INSERT INTO groups(name, active, coherence, created, updated) VALUES(NULL,1,?,?,?)",
+                        (coherence, now, now),
+                    )
+                    gid = int(cur.lastrowid)
+                else:
+                    db.execute(
+                        "UPDATE groups SET active=1, coherence=?, updated=? WHERE id=?", (coherence, now, gid)
+                    )
+                db.execute("DELETE FROM group_members WHERE group_id=?", (gid,))
+                db.executemany(
+                    "INSERT INTO group_members(group_id, fingerprint, rank) VALUES(?,?,?)",
+                    [(gid, fp, rank) for rank, fp in enumerate(members)],
+                )
+                ids.append(gid)
+            for index, fp, name in name_hints_used:
+                if index is not None:
+                    db.execute("UPDATE groups SET name=? WHERE id=? AND name IS NULL", (name, ids[index]))
+                db.execute("DELETE FROM group_name_hints WHERE fingerprint=?", (fp,))
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES('groups-signature', ?)"
+                " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (signature,),
+            )
+        return ids
+
+    def groups_signature(self) -> str | None:
+        return self.get_meta("groups-signature")
+
+    def rename_group(self, group_id: int, name: str | None) -> bool:
+        """Give a stored group a name (None or "" takes it away); False if there is no such group."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "UPDATE groups SET name=?, updated=? WHERE id=?", (name or None, time.time(), group_id)
+            )
+            return cur.rowcount > 0
+
+    def group_name_hints(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT fingerprint, name FROM group_name_hints"))
+
+    def add_group_name_hints(self, names: dict[str, str]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO group_name_hints(fingerprint, name) VALUES(?,?)", list(names.items())
+            )
+
+    # -- the journal -----------------------------------------------------------------------
+    def begin_batch(self, action: str, summary: str) -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO batches(action, summary, created, owner) VALUES(?,?,?,?)",
+                (action, summary, time.time(), os.getpid()),
+            )
+            return int(cur.lastrowid)
+
+    def journal_add(
+        self,
+        batch: int,
+        action: str,
+        source: str,
+        target: str | None,
+        file_row: FileRow | None,
+    ) -> int:
+        """Journal one file as planned, before anything happens to it."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO journal(batch, action, state, source, target, file_row, fingerprint, size,"
+                " updated) VALUES(?,?,?,?,?,?,?,?,?)",
+                (
+                    batch,
+                    action,
+                    "planned",
+                    path_to_db(source),
+                    path_to_db(target) if target else None,
+                    file_row.to_json() if file_row else None,
+                    file_row.fingerprint if file_row else None,
+                    file_row.size if file_row else None,
+                    time.time(),
+                ),
+            )
+            return int(cur.lastrowid)
+
+    def journal_update(self, entry: int, **fields: object) -> None:
+        """Record a step's progress: state, target, trash_info, temp, placed, errors."""
+        unknown = set(fields) - _JOURNAL_UPDATABLE
+        if unknown:
+            raise ValueError(f"not journal fields: {sorted(unknown)}")
+        names = sorted(fields)
+        values = [
+            path_to_db(fields[k]) if k in _PATH_COLUMNS and isinstance(fields[k], str) else fields[k]
+            for k in names
+        ]
+        sets = ", ".join(f"{k}=?" for k in names)
+        with self.transaction() as db:
+            db.execute(f"UPDATE journal SET {sets}, updated=? WHERE id=?", (*values, time.time(), entry))
+
+    def drop_batch_if_nothing_done(self, batch: int) -> bool:
+        """Forget an action in which no file was moved, trashed or copied: there is nothing to
+        undo, so it must not take up the next undo. True when it was dropped."""
+        with self.transaction() as db:
+            n = db.execute(
+                "SELECT count(*) FROM journal WHERE batch=? AND state NOT IN ('failed')", (batch,)
+            ).fetchone()[0]
+            if n:
+                return False
+            db.execute("DELETE FROM journal WHERE batch=?", (batch,))
+            db.execute("DELETE FROM batches WHERE id=?", (batch,))
+            return True
+
+    def batch_action(self, batch: int) -> str | None:
+        row = self._db.execute("SELECT action FROM batches WHERE id=?", (batch,)).fetchone()
+        return row[0] if row else None
+
+    def latest_undoable_batch(self) -> int | None:
+        """The newest action with files still to put back (an interrupted undo continues)."""
+        row = self._db.execute("SELECT max(batch) FROM journal WHERE state IN ('done', 'undoing')").fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def journal_entries(self, batch: int | None = None, states: Sequence[str] = ()) -> list[JournalEntry]:
+        """Journal entries of one batch (or all), newest first, optionally in these states."""
+        where, args = [], []
+        if batch is not None:
+            where.append("batch=?")
+            args.append(batch)
+        if states:
+            where.append(f"state IN ({', '.join('?' * len(states))})")
+            args.extend(states)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        rows = self._db.execute(f"SELECT {_JOURNAL_COLUMNS} FROM journal{clause} ORDER BY id DESC", args)
+        return [_entry(r) for r in rows]
+
+    def mark_batch_undone(self, batch: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE batches SET undone=? WHERE id=? AND undone IS NULL", (time.time(), batch))
+
+    def batch_info(self, batch: int) -> BatchInfo | None:
+        found = self._batches("WHERE b.id=?", (batch,))
+        return found[0] if found else None
+
+    def batches(self, limit: int | None = 50) -> tuple[list[BatchInfo], int]:
+        """The newest file actions (all with ``limit`` None), and how many there are in all."""
+        total = self._db.execute("SELECT count(*) FROM batches").fetchone()[0]
+        clause, args = ("LIMIT ?", (limit,)) if limit is not None else ("", ())
+        return self._batches(f"ORDER BY b.id DESC {clause}", args), int(total)
+
+    def _batches(self, clause: str, args: Sequence[object]) -> list[BatchInfo]:
+        rows = self._db.execute(
+            "SELECT b.id, b.action, b.summary, b.created, b.undone,"
+            " (SELECT count(*) FROM journal j WHERE j.batch=b.id"
+            "   AND j.state IN ('done','undoing','undone','undo_failed')),"
+            " (SELECT count(*) FROM journal j WHERE j.batch=b.id AND j.state='undone'),"
+            " (SELECT count(*) FROM journal j WHERE j.batch=b.id AND j.state='undo_failed')"
+            f" FROM batches b {clause}",
+            args,
+        )
+        return [BatchInfo(*r) for r in rows]
+
     def integrity_ok(self) -> bool:
         return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def is_under(path: str, folders: Sequence[str]) -> bool:
-    """Whether ``path`` is one of ``folders`` or inside one of them."""
-    for folder in folders:
-        folder = folder.rstrip(os.sep) or os.sep
-        if path == folder or path.startswith(folder if folder.endswith(os.sep) else folder + os.sep):
-            return True
-    return False
+def move_catalog(old: Path, new: Path) -> bool:
+    """Move a catalog (and its write-ahead log) to a new place, once: photoorg 0.1 kept it in
+    the cache folder, where cleaners delete it. True when it was moved.
+
+    The caller holds the library lock. The log is folded into the file first, and the file
+    itself moves last, so a crash half-way leaves a catalog that opens in one place or the other.
+    """
+    if new.exists() or not old.exists():
+        return False
+    new.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = sqlite3.connect(old, isolation_level=None, timeout=30.0)
+        try:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            db.close()
+    except sqlite3.Error as exc:  # a damaged one moves as it is; opening it sets it aside
+        log.warning("could not checkpoint %s before moving it: %s", old, exc)
+    for suffix in ("-wal", "-shm", ""):
+        src, dst = old.with_name(old.name + suffix), new.with_name(new.name + suffix)
+        if not src.exists():
+            continue
+        try:
+            os.rename(src, dst)
+        except OSError:  # another file system: copy, then swap in, then remove the original
+            part = dst.with_name(dst.name + ".part")
+            shutil.copy2(src, part)
+            os.replace(part, dst)
+            os.unlink(src)
+    log.info("moved the catalog from %s to %s", old, new)
+    return True
 
 
 def _matrix(blobs: Sequence[bytes], dim: int) -> np.ndarray:

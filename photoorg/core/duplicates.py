@@ -23,12 +23,12 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import StrEnum
 
 import numpy as np
 
 from photoorg.core.catalog import Catalog, PhotoInfo
+from photoorg.core.humanize import iso_timestamp
 from photoorg.core.imaging import hash_distance
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -82,6 +82,14 @@ class DuplicateSet:
     def keeper(self) -> PhotoInfo:
         return self.photos[0]
 
+    def starts_kept(self) -> dict[str, bool]:
+        """Which photos a review starts with checked (kept), by path. Copies and re-saves: the
+        keeper only. Similar shots are different photos, so every one starts kept and the
+        person unchecks what should go. Protected photos are always kept."""
+        similar = self.verdict is Verdict.SIMILAR
+        protected = set(self.protected)
+        return {p.path: similar or k == 0 or p.path in protected for k, p in enumerate(self.photos)}
+
     @property
     def reclaimable_bytes(self) -> int:
         return sum(p.size for p in self.photos[1:] if p.path not in self.protected)
@@ -90,15 +98,6 @@ class DuplicateSet:
 def _set_id(verdict: Verdict, fingerprints: Iterable[str]) -> str:
     text = verdict.value + ":" + ",".join(sorted(fingerprints))
     return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
-
-
-def _seconds(taken: str | None) -> float | None:
-    if not taken:
-        return None
-    try:
-        return datetime.fromisoformat(taken).timestamp()
-    except ValueError:
-        return None
 
 
 def _components(nodes: int, edges: dict[tuple[int, int], float]) -> list[list[int]]:
@@ -213,7 +212,7 @@ def find_duplicates(
             if s >= settings.same_threshold and _pixels_match(pa, pb, settings):
                 same[(a, b)] = s
                 continue
-            ta, tb = _seconds(pa.taken), _seconds(pb.taken)
+            ta, tb = iso_timestamp(pa.taken), iso_timestamp(pb.taken)
             apart = ta is not None and tb is not None and abs(ta - tb) > settings.similar_window_s
             need = (
                 settings.similar_outside_window

@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from photoorg.core.errors import ModelUnavailable, UnsafeModel
+from photoorg.core.errors import ModelNotCached, ModelUnavailable, UnsafeModel
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -188,10 +188,18 @@ def _hub_folder(name: str, cache_dir: Any, allow_download: bool, progress: type 
         )
     except Exception:
         log.info("model %s is not in the local cache", name)
-    if not allow_download or constants.HF_HUB_OFFLINE:
-        raise ModelUnavailable(_offline_help(name, "downloads are turned off: --offline or HF_HUB_OFFLINE"))
+    if constants.HF_HUB_OFFLINE:
+        raise ModelNotCached(name, _offline_help(name, "downloads are turned off: HF_HUB_OFFLINE"), True)
+    if not allow_download:
+        raise ModelNotCached(
+            name,
+            f"The model '{name}' is not on this computer yet. 'photoorg scan' downloads it once "
+            "(about 350 MB for dinov2-base), or point photoorg at a downloaded model folder with "
+            "--model FOLDER.",
+            False,
+        )
     if not _hub_reachable():
-        raise ModelUnavailable(_offline_help(name))
+        raise ModelNotCached(name, _offline_help(name), True)
     log.info("downloading model %s", name)
     try:
         kwargs: dict[str, Any] = {"tqdm_class": progress} if progress is not None else {}

@@ -1,4 +1,8 @@
-"""Errors a person can act on. ``str()`` of each is a full sentence."""
+"""Errors a person can act on. ``str()`` of each is a full sentence.
+
+Every error crosses the engine's process boundary by pickling, so each one pickles with the
+arguments it was made with (``__reduce__`` where ``__init__`` takes more than the message).
+"""
 
 from __future__ import annotations
 
@@ -15,9 +19,25 @@ class DecodeError(PhotoorgError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return type(self), (self.path, self.reason)
+
 
 class ModelUnavailable(PhotoorgError):  # noqa: N818 - reads as a state, like Cancelled
     """The embedding model is neither cached nor downloadable, or is not usable."""
+
+
+class ModelNotCached(ModelUnavailable):
+    """A hub model that is not on this computer (yet). ``offline``: it cannot be downloaded now
+    either (no connection, or downloads turned off); otherwise a download would fetch it."""
+
+    def __init__(self, name: str, message: str, offline: bool) -> None:
+        super().__init__(message)
+        self.name = name
+        self.offline = offline
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, bool]]:
+        return type(self), (self.name, str(self), self.offline)
 
 
 class UnsafeModel(ModelUnavailable):
@@ -26,6 +46,29 @@ class UnsafeModel(ModelUnavailable):
 
 class CatalogError(PhotoorgError):
     """The catalog database could not be opened or written."""
+
+
+class CatalogTooNew(CatalogError):  # noqa: N818 - a state
+    """The catalog was written by a newer photoorg. It is left exactly as it is."""
+
+
+class LibraryBusy(PhotoorgError):  # noqa: N818 - a state, like ModelUnavailable
+    """Another photoorg process is changing this library (``--no-wait`` was given)."""
+
+    def __init__(self, owner: int | None) -> None:
+        who = f" (pid {owner})" if owner else ""
+        super().__init__(
+            f"Another photoorg is working on this library{who}. Wait for it to finish, or run "
+            "the command again without --no-wait to wait for it."
+        )
+        self.owner = owner
+
+    def __reduce__(self) -> tuple[type, tuple[int | None]]:
+        return type(self), (self.owner,)
+
+
+class NotInLibrary(PhotoorgError):  # noqa: N818 - a state
+    """A folder that is not one of the library's folders (nor inside one)."""
 
 
 class Cancelled(Exception):  # noqa: N818 - not an error: the person asked for it

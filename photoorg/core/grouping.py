@@ -11,6 +11,7 @@ dropped. The same input gives the same groups.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections import Counter, defaultdict
@@ -20,7 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from photoorg.core.catalog import Catalog, PhotoInfo, is_under
+from photoorg.core.catalog import Catalog, PhotoInfo, StoredGroup
+from photoorg.core.humanize import date_span
+from photoorg.core.paths import is_under
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.similarity import nearest
 
@@ -51,17 +54,24 @@ class GroupSettings:
 
 @dataclass
 class Group:
-    """Photos that look alike. ``id`` is UNSORTED for the photos that fit no group."""
+    """Photos that look alike. ``id`` is the group's stable id in the catalog (it keeps it, and
+    its name, across rescans and regroupings), UNSORTED for the photos that fit no group, or
+    None for a group of a one-off grouping that is not stored."""
 
-    id: int
+    id: int | None
     photos: list[PhotoInfo]  # closest to the group's centre first
     coherence: float = 0.0  # mean similarity between two members
     name: str = ""
     representatives: list[PhotoInfo] = field(default_factory=list)
+    label: str = ""  # what a person sees: the name, else folder and dates (see describe())
 
     @property
     def size(self) -> int:
         return len(self.photos)
+
+    @property
+    def is_unsorted(self) -> bool:
+        return self.id == UNSORTED
 
     @property
     def date_range(self) -> tuple[str, str] | None:
@@ -73,19 +83,17 @@ class Group:
         folders = Counter(os.path.dirname(p.path) for p in self.photos)
         return folders.most_common(1)[0][0] if folders else ""
 
-    @property
-    def label(self) -> str:
-        """A label a person understands: the given name, or folder and dates."""
+    def describe(self) -> Group:
+        """Compute the label once (models show it as it is; a rename calls this again)."""
         if self.name:
-            return self.name
-        if self.id == UNSORTED:
-            return "Unsorted"
-        label = os.path.basename(self.common_folder) or self.common_folder
-        dates = self.date_range
-        if dates:
-            first, last = dates[0][:10], dates[1][:10]
-            label += f", {first}" if first == last else f", {first} to {last}"
-        return label
+            self.label = self.name
+        elif self.id == UNSORTED:
+            self.label = "Unsorted"
+        else:
+            label = os.path.basename(self.common_folder) or self.common_folder
+            span = date_span(self.date_range)
+            self.label = f"{label}, {span}" if span else label
+        return self
 
 
 def _mean_pair_similarity(x: np.ndarray) -> float:
@@ -220,6 +228,51 @@ def cluster_labels(
     return labels, np.array(coherence)
 
 
+def _signature(model_id: int, settings: GroupSettings, fingerprints: Sequence[str]) -> str:
+    """What a grouping depends on: the model, the settings and the embedded contents."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{model_id}|{settings}|".encode())
+    for fp in fingerprints:
+        h.update(fp.encode())
+    return h.hexdigest()
+
+
+def match_groups(
+    new: Sequence[Sequence[str]],
+    stored: Sequence[StoredGroup],
+    *,
+    old_share: float = 0.5,
+    new_share: float = 0.25,
+) -> list[int | None]:
+    """The stored group each new group continues (None: a new group), by shared members.
+
+    A new group continues a stored group when it holds at least ``old_share`` of the stored
+    group's members and they make up at least ``new_share`` of it: a group that gained or lost
+    photos keeps its id and name; of a group split in two, the larger part keeps them; of two
+    merged groups, the one with more photos in the merge. Larger overlaps are matched first;
+    among equals, groups in use, then named ones, then older ones.
+    """
+    where: dict[str, list[int]] = defaultdict(list)
+    for j, g in enumerate(stored):
+        for fp in g.members:
+            where[fp].append(j)
+    candidates = []
+    for i, members in enumerate(new):
+        counts = Counter(j for fp in members for j in where.get(fp, ()))
+        for j, shared in counts.items():
+            old = stored[j]
+            if shared >= old_share * len(old.members) and shared >= new_share * len(members):
+                candidates.append((shared, old.active, old.name is not None, -old.id, i, j))
+    candidates.sort(reverse=True)
+    result: list[int | None] = [None] * len(new)
+    taken: set[int] = set()
+    for *_, i, j in candidates:
+        if result[i] is None and j not in taken:
+            result[i] = stored[j].id
+            taken.add(j)
+    return result
+
+
 def group_photos(
     catalog: Catalog,
     model_id: int,
@@ -227,39 +280,91 @@ def group_photos(
     *,
     settings: GroupSettings = GroupSettings(),
     progress: Progress = NULL_PROGRESS,
+    store: bool = True,
 ) -> list[Group]:
     """Groups of the catalogued photos under ``roots``, largest first, then "Unsorted".
 
-    Exact copies share a vector and so always land in the same group.
+    With ``store`` (the library's own grouping) the groups are matched to the stored ones, so
+    they keep their ids and names, and stored; when nothing changed since the last grouping
+    (same model, settings and embedded photos) the stored groups are used as they are. Without
+    it (a one-off grouping with other settings) nothing is stored and groups that continue a
+    stored one show its id and name, the others have id None. Exact copies share a vector and
+    so always land in the same group.
     """
     photos = catalog.photos(under=roots)
     by_fp: dict[str, list[PhotoInfo]] = defaultdict(list)
     for p in photos:
         by_fp[p.fingerprint].append(p)
     fps, x = catalog.vectors_for(model_id, sorted(by_fp))
+    signature = _signature(model_id, settings, fps)
+    stored = catalog.stored_groups()
+    names = {g.id: g.name or "" for g in stored}
+    if store and catalog.groups_signature() == signature:
+        found = [(g.id, [fp for fp in g.members if fp in by_fp], g.coherence) for g in stored if g.active]
+    else:
+        clusters = _clusters(fps, x, settings, progress)
+        ids = match_groups([members for members, _ in clusters], stored)
+        if store:
+            hints = _name_hints(catalog, clusters, ids, names)
+            ids = catalog.save_groups(
+                [(gid, members, coh) for gid, (members, coh) in zip(ids, clusters, strict=True)],
+                retire=[g.id for g in stored if g.id not in set(ids)],
+                signature=signature,
+                name_hints_used=hints,
+            )
+            for index, _, name in hints:
+                if index is not None:
+                    names[ids[index]] = name
+        found = [(gid, members, coh) for gid, (members, coh) in zip(ids, clusters, strict=True)]
+    groups: list[Group] = []
+    grouped: set[str] = set()
+    for gid, members, coherence in found:
+        if not members:
+            continue
+        grouped.update(members)
+        group_photos_ = [p for fp in members for p in by_fp[fp]]
+        reps = [by_fp[fp][0] for fp in members[:REPRESENTATIVES]]
+        groups.append(Group(gid, group_photos_, coherence, names.get(gid, "") if gid else "", reps))
+    groups.sort(key=lambda g: (-g.size, g.photos[0].path))
+    unsorted = sorted((p for fp, ps in by_fp.items() if fp not in grouped for p in ps), key=lambda p: p.path)
+    groups.append(Group(UNSORTED, unsorted, representatives=unsorted[:REPRESENTATIVES]))
+    return [g.describe() for g in groups]
+
+
+def _clusters(
+    fps: list[str], x: np.ndarray, settings: GroupSettings, progress: Progress
+) -> list[tuple[list[str], float]]:
+    """HDBSCAN's groups as (fingerprints closest to the centre first, coherence)."""
     labels, coherence = cluster_labels(x, settings, progress)
     members: dict[int, list[int]] = defaultdict(list)
     for k, label in enumerate(labels.tolist()):
-        members[label].append(k)
-    groups: list[Group] = []
-    for label, idx in members.items():
-        if label == UNSORTED:
-            continue
+        if label != UNSORTED:
+            members[label].append(k)
+    out = []
+    for label in sorted(members):
+        idx = members[label]
         centre = x[idx].mean(axis=0)
         closeness = x[idx] @ (centre / np.linalg.norm(centre))
         order = [idx[k] for k in np.argsort(-closeness, kind="stable")]
-        group_photos_ = [p for k in order for p in by_fp[fps[k]]]
-        reps = [by_fp[fps[k]][0] for k in order[:REPRESENTATIVES]]
-        groups.append(Group(label, group_photos_, float(coherence[label]), representatives=reps))
-    groups.sort(key=lambda g: (-g.size, g.photos[0].path))
-    for new_id, g in enumerate(groups):
-        g.id = new_id
-    embedded = set(fps)
-    unsorted = [p for k in members.get(UNSORTED, []) for p in by_fp[fps[k]]]
-    unsorted += [p for fp, ps in by_fp.items() if fp not in embedded for p in ps]  # no vector yet
-    unsorted.sort(key=lambda p: p.path)
-    groups.append(Group(UNSORTED, unsorted, representatives=unsorted[:REPRESENTATIVES]))
-    return groups
+        out.append(([fps[k] for k in order], float(coherence[label])))
+    return out
+
+
+def _name_hints(
+    catalog: Catalog, clusters: list[tuple[list[str], float]], ids: list[int | None], names: dict[int, str]
+) -> list[tuple[int | None, str, str]]:
+    """Names photoorg 0.1 kept by a group's central photos, for the groups that hold them."""
+    hints = catalog.group_name_hints()
+    if not hints:
+        return []
+    used = []
+    for index, ((members, _), gid) in enumerate(zip(clusters, ids, strict=True)):
+        if gid is not None and names.get(gid):
+            continue
+        fp = next((fp for fp in members[:20] if fp in hints), None)
+        if fp is not None:
+            used.append((index, fp, hints.pop(fp)))
+    return used
 
 
 def find_similar(

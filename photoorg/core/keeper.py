@@ -11,7 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from photoorg.core.catalog import PhotoInfo, is_under
+from photoorg.core.catalog import PhotoInfo
+from photoorg.core.humanize import human_bytes, iso_timestamp
+from photoorg.core.paths import is_really_under
 
 #: Lower is better. RAW files are not scanned yet, but a RAW beside its JPEG must win.
 FORMAT_RANK = {"RAW": 0, "DNG": 0, "HEIF": 1, "HEIC": 1, "AVIF": 1, "JPEG": 2, "MPO": 2}
@@ -43,26 +45,12 @@ class KeeperPolicy:
             )
 
     def is_protected(self, photo: PhotoInfo) -> bool:
-        return bool(self.protected) and is_under(photo.path, self.protected)
-
-
-def human_bytes(n: int) -> str:
-    """A file size as a person reads it: 812 B, 3.4 MB."""
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size < 1000 or unit == "TB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    raise AssertionError  # pragma: no cover
+        return bool(self.protected) and is_really_under(photo.path, self.protected)
 
 
 def _taken_key(p: PhotoInfo) -> float:
-    if not p.taken:
-        return float("inf")
-    try:
-        return datetime.fromisoformat(p.taken).timestamp()
-    except ValueError:
-        return float("inf")
+    seconds = iso_timestamp(p.taken)
+    return float("inf") if seconds is None else seconds
 
 
 # Each rule: (sort key, lower is better; reason given the keeper and the runner-up).
@@ -100,7 +88,7 @@ _RULES: dict[str, _Rule] = {
         lambda k, o, pol: f"taken first ({k.taken})",
     ),
     "preferred_folder": (
-        lambda p, pol: 0 if pol.preferred and is_under(p.path, pol.preferred) else 1,
+        lambda p, pol: 0 if pol.preferred and is_really_under(p.path, pol.preferred) else 1,
         lambda k, o, pol: f"in a preferred folder ({os.path.dirname(k.path)})",
     ),
     "oldest_file": (

@@ -1,17 +1,24 @@
-"""Where photoorg keeps its files.
+"""Where photoorg keeps its files, and how it compares paths.
 
 platformdirs gives the per-OS locations. ``PHOTOORG_HOME`` (or ``--home``) moves every one of
 them under a single folder, which tests and portable installs use.
+
+- **data** (per-user data folder): the catalog. It holds the person's decisions, group names
+  and the undo journal, so it is not cache: cleaners empty cache folders.
+- **cache**: thumbnails and downloaded model weights (under an own home).
+- **config**: settings.json. **logs**: the log files.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 ENV_HOME = "PHOTOORG_HOME"
 APP_NAME = "photoorg"
+CATALOG_NAME = "catalog.sqlite3"
 
 
 @dataclass(frozen=True)
@@ -21,11 +28,17 @@ class Locations:
     cache: Path
     config: Path
     logs: Path
+    data: Path
     own_home: bool = False  # chosen with --home / $PHOTOORG_HOME rather than the per-user folders
 
     @property
     def catalog(self) -> Path:
-        return self.cache / "catalog.sqlite3"
+        return self.data / CATALOG_NAME
+
+    @property
+    def old_catalog(self) -> Path:
+        """Where photoorg 0.1 kept the catalog (moved to :attr:`catalog` on first start)."""
+        return self.cache / CATALOG_NAME
 
     @property
     def models(self) -> Path:
@@ -38,8 +51,12 @@ class Locations:
         cache (None), so a model other tools downloaded is found."""
         return self.models if self.own_home else None
 
+    @property
+    def thumbnails(self) -> Path:
+        return self.cache / "thumbnails"
+
     def ensure(self) -> Locations:
-        for folder in (self.cache, self.config, self.logs):
+        for folder in (self.cache, self.config, self.logs, self.data):
             folder.mkdir(parents=True, exist_ok=True)
         return self
 
@@ -49,7 +66,13 @@ def locations(home: str | os.PathLike[str] | None = None) -> Locations:
     home = home or os.environ.get(ENV_HOME) or None
     if home:
         root = Path(home).expanduser().absolute()
-        return Locations(cache=root / "cache", config=root / "config", logs=root / "logs", own_home=True)
+        return Locations(
+            cache=root / "cache",
+            config=root / "config",
+            logs=root / "logs",
+            data=root / "data",
+            own_home=True,
+        )
     import platformdirs
 
     dirs = platformdirs.PlatformDirs(APP_NAME, appauthor=False)
@@ -57,4 +80,59 @@ def locations(home: str | os.PathLike[str] | None = None) -> Locations:
         cache=Path(dirs.user_cache_dir),
         config=Path(dirs.user_config_dir),
         logs=Path(dirs.user_log_dir),
+        data=Path(dirs.user_data_dir),
     )
+
+
+def is_under(path: str, folders: Iterable[str]) -> bool:
+    """Whether ``path`` is one of ``folders`` or inside one of them (as written: no links are
+    followed; see :func:`is_really_under`)."""
+    for folder in folders:
+        folder = folder.rstrip(os.sep) or os.sep
+        if path == folder or path.startswith(folder if folder.endswith(os.sep) else folder + os.sep):
+            return True
+    return False
+
+
+def real(path: str | os.PathLike[str]) -> str:
+    """The path with every symbolic link resolved (as far as it exists)."""
+    return os.path.realpath(os.path.abspath(path))
+
+
+def is_really_under(path: str, folders: Sequence[str]) -> bool:
+    """Whether the file at ``path`` is in one of ``folders``, following symbolic links on both
+    sides: a protected folder reached through a link is still protected."""
+    if not folders:
+        return False
+    return is_under(real(path), [real(f) for f in folders]) or is_under(path, folders)
+
+
+def containing(path: str, folders: Iterable[str]) -> str | None:
+    """The folder of ``folders`` that holds ``path`` (the deepest one), or None."""
+    best = None
+    for folder in folders:
+        if is_under(path, [folder]) and (best is None or len(folder) > len(best)):
+            best = folder
+    return best
+
+
+def set_aside(path: Path, reason: str, companions: Sequence[str] = ()) -> Path:
+    """Rename an unusable file to ``<name>.unusable-<time>`` beside it (never deleting it), with
+    a note saying why; ``companions`` are suffixes of files that go with it ("-wal")."""
+    import time
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.unusable-{stamp}")
+    n = 1
+    while aside.exists():  # never replace an earlier one
+        aside = path.with_name(f"{path.name}.unusable-{stamp}-{n}")
+        n += 1
+    os.rename(path, aside)
+    for suffix in companions:
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.rename(side, aside.with_name(aside.name + suffix))
+    aside.with_name(aside.name + ".txt").write_text(
+        f"photoorg could not use {path.name}: {reason}\nIt was set aside on {stamp}.\n", encoding="utf-8"
+    )
+    return aside

@@ -20,6 +20,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TypeVar
@@ -27,9 +28,10 @@ from typing import TypeVar
 import numpy as np
 
 from photoorg.core import imaging, scanner
-from photoorg.core.catalog import Catalog, FileRow, ModelInfo, fingerprint, is_under
+from photoorg.core.catalog import Catalog, FileRow, ModelInfo, fingerprint
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import Cancelled, DecodeError, ModelUnavailable
+from photoorg.core.paths import is_under
 from photoorg.core.progress import NULL_PROGRESS, Progress
 
 log = logging.getLogger(__name__)
@@ -61,10 +63,12 @@ class ScanSummary:
     reused: int = 0
     not_embedded: int = 0  # catalogued, but no model to embed with
     removed: int = 0
+    vanished: int = 0  # listed, then moved or trashed (by photoorg or the person) during the scan
     failures: list[Failure] = field(default_factory=list)
     model: str = ""
     model_key: str | None = None
     model_error: str | None = None
+    model_problem: ModelUnavailable | None = None  # the same, typed (ModelNotCached: offer a download)
     cancelled: bool = False
     elapsed: float = 0.0
     work_elapsed: float = 0.0
@@ -172,6 +176,7 @@ class _Scan:
         self.model_info: ModelInfo | None = None
         self.key: str | None = None
         self.state = _SharedState(set(), 256, 224, embedding=False)
+        self.on_wait: Callable[[int | None], None] | None = None
         self.rows: list[FileRow] = []
         self.crops: list[tuple[str, np.ndarray]] = []
         self.hashes: list[tuple[str, int]] = []
@@ -181,7 +186,7 @@ class _Scan:
         try:
             resolved = self.embedder.resolve()
         except ModelUnavailable as exc:
-            self.summary.model_error = str(exc)
+            self.summary.model_error, self.summary.model_problem = str(exc), exc
             self.summary.model = self.embedder.model_name
             return
         if self.embedder.loaded:
@@ -213,7 +218,7 @@ class _Scan:
         try:
             self.embedder.load()
         except ModelUnavailable as exc:
-            self.summary.model_error = str(exc)
+            self.summary.model_error, self.summary.model_problem = str(exc), exc
             self.state.embedding = False
             return
         real = self.embedder.key
@@ -270,9 +275,22 @@ class _Scan:
         else:
             self.summary.not_embedded += len(crops)
         model_id = self.model_info.id if self.model_info else None
-        self.catalog.write_batch(rows, vectors, model_id, hashes)
+        with self.writing():
+            # A photoorg file action may have moved or trashed some of these photos since
+            # they were listed (it holds the lock while it works): a row for a file that is
+            # no longer there would be a phantom, and its read error a false problem.
+            present = [r for r in rows if os.path.lexists(r.path)]
+            if len(present) < len(rows):
+                vanished = {r.path for r in rows} - {r.path for r in present}
+                self.summary.failures = [f for f in self.summary.failures if f.path not in vanished]
+                self.summary.vanished += len(vanished)
+            self.catalog.write_batch(present, vectors, model_id, hashes)
         self.state.have.update(fp for fp, _ in vectors)
         self.progress.advance(len(rows))
+
+    def writing(self) -> AbstractContextManager[None]:
+        """The library lock, held while a batch is committed (see photoorg.core.lock)."""
+        return self.catalog.lock.holding(on_wait=self.on_wait, check=self.progress.check)
 
 
 def run_scan(
@@ -283,6 +301,7 @@ def run_scan(
     exclude: Iterable[str] = (),
     progress: Progress = NULL_PROGRESS,
     decode_workers: int | None = None,
+    on_wait: Callable[[int | None], None] | None = None,
 ) -> ScanSummary:
     """Bring the catalog up to date for ``roots`` and embed every readable photo.
 
@@ -294,6 +313,7 @@ def run_scan(
     abs_roots = [os.path.abspath(os.fspath(r)) for r in roots]
     summary = ScanSummary(roots=abs_roots)
     scan = _Scan(catalog, embedder, progress, summary)
+    scan.on_wait = on_wait
     unreadable: list[str] = []
     work_started: float | None = None
 
@@ -331,7 +351,9 @@ def run_scan(
         seen = {r.path for r in records}
         gone = [p for p in known if p not in seen and is_under(p, abs_roots) and not is_under(p, unreadable)]
         if gone:
-            summary.removed = catalog.remove_paths(gone)
+            with scan.writing():  # a path a file action filled meanwhile is not gone
+                gone = [p for p in gone if not os.path.lexists(p)]
+                summary.removed = catalog.remove_paths(gone)
 
         progress.start_stage(STAGE_EMBED, len(work))
         work_started = time.monotonic()

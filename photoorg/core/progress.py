@@ -15,7 +15,7 @@ from typing import Any
 
 from photoorg.core.errors import Cancelled
 
-__all__ = ["NULL_PROGRESS", "Cancelled", "Progress", "format_duration"]
+__all__ = ["NULL_PROGRESS", "Cancelled", "Progress"]
 
 
 class Progress:
@@ -104,11 +104,3 @@ class _NullProgress(Progress):
 
 
 NULL_PROGRESS: Progress = _NullProgress()
-
-
-def format_duration(seconds: float) -> str:
-    """A duration as a person reads it on a progress line: 0:42, 12:05, 1:02:03."""
-    seconds = round(seconds)
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"

@@ -1,7 +1,11 @@
-"""The person's settings: library folders, model, thresholds. One JSON file with a schema version.
+"""The person's settings: library folders, protected folders, model, thresholds. One JSON file
+with a schema version, shared by the app and the command line.
 
-Qt-free, so the CLI and tests read the same file the app writes. A file that cannot be read
-(bad JSON, written by a newer photoorg) is set aside, never deleted, and defaults are used.
+Qt-free. Every default lives in :class:`Settings` (whose thresholds come from the core's own
+settings dataclasses); the command line lays its flags over the saved settings for one run
+and never keeps defaults of its own. A file that cannot be read (bad JSON, written by a newer
+photoorg) is set aside, never deleted, and defaults are used. Changes are read-modify-write
+under a short lock, so the app and a command line editing at the same time lose nothing.
 """
 
 from __future__ import annotations
@@ -9,19 +13,22 @@ from __future__ import annotations
 import json
 import logging
 import os
-import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from photoorg.core.duplicates import DuplicateSettings
-from photoorg.core.embedder import DEFAULT_MODEL, DEVICES
+from photoorg.core.embedder import DEFAULT_MODEL, DEVICES, DTYPES
+from photoorg.core.errors import NotInLibrary
 from photoorg.core.grouping import GroupSettings
-from photoorg.core.keeper import KeeperPolicy
-from photoorg.core.paths import Locations
+from photoorg.core.keeper import DEFAULT_RULES, KeeperPolicy
+from photoorg.core.lock import LibraryLock
+from photoorg.core.paths import Locations, containing, is_under, set_aside
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FILE_NAME = "settings.json"
 
 #: The DINOv2 sizes a person can pick, with the download size they cost.
@@ -40,91 +47,187 @@ class Settings:
     protected: list[str] = field(default_factory=list)
     model: str = DEFAULT_MODEL  # a hub id from MODEL_CHOICES or a local folder
     device: str = "auto"
+    dtype: str = "auto"
     same_threshold: float = DuplicateSettings.same_threshold
     similar_threshold: float = DuplicateSettings.similar_threshold
     min_group_size: int = GroupSettings.min_group_size
+    group_method: str = GroupSettings.method
     exclude: list[str] = field(default_factory=list)
-    #: Group names the person gave, keyed by the fingerprint of the group's most central photo.
-    group_names: dict[str, str] = field(default_factory=dict)
+    keeper_rules: list[str] = field(default_factory=lambda: list(DEFAULT_RULES))
+    preferred: list[str] = field(default_factory=list)  # folders whose copies are kept when all else is equal
     #: "Not now" on the model download question: scan for exact duplicates only.
     model_declined: bool = False
 
     def __post_init__(self) -> None:
         if self.device not in DEVICES:
             raise ValueError(f"device must be one of {', '.join(DEVICES)}")
+        if self.dtype not in DTYPES:
+            raise ValueError(f"dtype must be one of {', '.join(DTYPES)}")
         self.duplicate_settings()  # validates the thresholds
         self.group_settings()
+        self.keeper_policy()
 
     def duplicate_settings(self) -> DuplicateSettings:
         return DuplicateSettings(same_threshold=self.same_threshold, similar_threshold=self.similar_threshold)
 
     def group_settings(self) -> GroupSettings:
-        return GroupSettings(min_group_size=self.min_group_size)
+        return GroupSettings(min_group_size=self.min_group_size, method=self.group_method)
 
     def keeper_policy(self) -> KeeperPolicy:
-        return KeeperPolicy(protected=tuple(self.protected))
+        return KeeperPolicy(
+            rules=tuple(self.keeper_rules), protected=tuple(self.protected), preferred=tuple(self.preferred)
+        )
+
+    def with_changes(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` (None values are left out: "not given on the command line")."""
+        data = asdict(self)
+        data.update({k: v for k, v in changes.items() if v is not None})
+        return Settings(**data)
+
+    # -- folders ---------------------------------------------------------------------------
+    def library_folder_of(self, path: str) -> str | None:
+        """The library folder that holds ``path`` (or is it), or None."""
+        return containing(os.path.abspath(path), self.folders)
 
     def add_folder(self, folder: str) -> bool:
         """Add a library folder; False when it (or a folder above it) is already there."""
         folder = os.path.abspath(folder)
-        if any(folder == f or folder.startswith(f.rstrip(os.sep) + os.sep) for f in self.folders):
+        if is_under(folder, self.folders):
             return False
-        # A new parent folder replaces the folders inside it.
-        self.folders = [f for f in self.folders if not f.startswith(folder.rstrip(os.sep) + os.sep)]
-        self.folders.append(folder)
-        self.folders.sort()
+        # A new parent folder replaces the folders inside it; their protection stays.
+        self.folders = sorted([f for f in self.folders if not is_under(f, [folder])] + [folder])
         return True
 
     def remove_folder(self, folder: str) -> None:
+        """Take a library folder out of the library (its photos are not touched)."""
+        folder = os.path.abspath(folder)
+        if folder not in self.folders:
+            raise NotInLibrary(self._not_a_library_folder(folder))
         self.folders = [f for f in self.folders if f != folder]
-        self.protected = [p for p in self.protected if p != folder]
+        self.protected = [p for p in self.protected if not is_under(p, [folder])]
 
     def set_protected(self, folder: str, protected: bool) -> None:
+        """Protect a library folder or any folder inside one (its photos are never proposed for
+        removal, trashed or moved), or take the protection away."""
+        folder = os.path.abspath(folder)
+        if protected and self.library_folder_of(folder) is None:
+            raise NotInLibrary(
+                f"{folder} is not in the library; add it first (photoorg library add {folder} --protect)."
+            )
+        if not protected and folder not in self.protected:
+            above = containing(folder, self.protected)
+            if above is not None:
+                raise NotInLibrary(f"{folder} is protected because {above} is; unprotect {above}.")
         others = [p for p in self.protected if p != folder]
         self.protected = sorted([*others, folder]) if protected else others
+
+    def _not_a_library_folder(self, folder: str) -> str:
+        holder = self.library_folder_of(folder)
+        if holder is not None:
+            return (
+                f"{folder} is inside the library folder {holder}, not a library folder of its own; "
+                f"remove {holder}, or leave {folder} out with an exclude pattern."
+            )
+        return f"{folder} is not one of the library's folders ('photoorg library list' shows them)."
 
 
 def settings_path(where: Locations) -> Path:
     return where.config / FILE_NAME
 
 
-def load_settings(where: Locations) -> Settings:
-    """The saved settings, or defaults when there are none or they cannot be used."""
+def _read(where: Locations) -> dict[str, Any] | None:
+    """The settings file's JSON object, None when there is none; sets an unusable one aside."""
     path = settings_path(where)
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Settings()
+        return None
     except OSError as exc:
         log.error("cannot read the settings %s (%s); using defaults", path, exc)
-        return Settings()
+        return None
     try:
         data = json.loads(raw)
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
-        version = data.pop("schema_version", None)
+        version = data.get("schema_version", None)
         if not isinstance(version, int) or version > SCHEMA_VERSION:
             raise ValueError(f"schema version {version!r}, this photoorg reads up to {SCHEMA_VERSION}")
-        known = {f.name for f in fields(Settings)}
-        return Settings(**{k: v for k, v in data.items() if k in known})
+        _settings_from(data)  # validates
+        return data
     except (ValueError, TypeError) as exc:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = path.with_name(f"{FILE_NAME}.unusable-{stamp}")
-        n = 1
-        while aside.exists():  # never replace an earlier one
-            aside = path.with_name(f"{FILE_NAME}.unusable-{stamp}-{n}")
-            n += 1
-        os.rename(path, aside)
+        aside = set_aside(path, str(exc))
         log.error("the settings file %s was unusable (%s); kept it as %s, using defaults", path, exc, aside)
-        return Settings()
+        return None
 
 
-def save_settings(where: Locations, settings: Settings) -> None:
-    """Write atomically: a crash leaves the old file or the new one, never half of one."""
+def _settings_from(data: dict[str, Any]) -> Settings:
+    known = {f.name for f in fields(Settings)}
+    return Settings(**{k: v for k, v in data.items() if k in known})
+
+
+def load_settings(where: Locations) -> Settings:
+    """The saved settings, or defaults when there are none or they cannot be used."""
+    data = _read(where)
+    return Settings() if data is None else _settings_from(data)
+
+
+def save_settings(where: Locations, settings: Settings, extra: dict[str, Any] | None = None) -> None:
+    """Write atomically: a crash leaves the old file or the new one, never half of one.
+
+    ``extra``: keys this photoorg does not know, kept as they were (see :func:`update_settings`).
+    """
     path = settings_path(where)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{FILE_NAME}.tmp")
-    tmp.write_text(
-        json.dumps({"schema_version": SCHEMA_VERSION, **asdict(settings)}, indent=2), encoding="utf-8"
-    )
+    tmp = path.with_name(f"{FILE_NAME}.{os.getpid()}.tmp")
+    data = {**(extra or {}), "schema_version": SCHEMA_VERSION, **asdict(settings)}
+    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
     os.replace(tmp, path)
+
+
+def _settings_lock(where: Locations) -> LibraryLock:
+    return LibraryLock(settings_path(where).with_name(FILE_NAME + ".lock"))
+
+
+def _unknown(data: dict[str, Any] | None) -> dict[str, Any]:
+    known = {f.name for f in fields(Settings)} | {"schema_version"}
+    return {k: v for k, v in (data or {}).items() if k not in known}
+
+
+def update_settings(where: Locations, change: Callable[[Settings], object]) -> Settings:
+    """Read the saved settings afresh, apply ``change(settings)`` and save them, under a lock,
+    so that a change made meanwhile by another photoorg (the app, a terminal) is kept, and so
+    are keys this photoorg does not know (group names an older photoorg kept there, until the
+    catalog has taken them)."""
+    with _settings_lock(where).holding():
+        data = _read(where)
+        settings = Settings() if data is None else _settings_from(data)
+        change(settings)
+        save_settings(where, settings, _unknown(data))
+    return settings
+
+
+def take_legacy_group_names(where: Locations, keep: Callable[[dict[str, str]], None]) -> int:
+    """Hand the group names photoorg 0.1 kept in settings.json (keyed by the fingerprint of a
+    group's central photo) to ``keep`` (the catalog), then remove them from the file. Returns
+    how many there were."""
+    with _settings_lock(where).holding():
+        data = _read(where)
+        if not data or "group_names" not in data:
+            return 0
+        raw = data.get("group_names") or {}
+        names = {str(k): str(v) for k, v in raw.items() if isinstance(v, str) and v.strip()}
+        if names:
+            keep(names)
+        extra = _unknown(data)
+        extra.pop("group_names", None)
+        save_settings(where, _settings_from(data), extra)
+    return len(names)
+
+
+def settings_stamp(where: Locations) -> tuple[int, int] | None:
+    """Changes whenever the settings file is written (to re-read it only when needed)."""
+    try:
+        st = settings_path(where).stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ino)

@@ -30,10 +30,13 @@ import os
 import struct
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
+
+from photoorg.core.fileops import copy_verified, fsync_dir, place, rename_noreplace
 
 log = logging.getLogger(__name__)
 
@@ -74,42 +77,120 @@ def _trash_dir_for(path: Path) -> tuple[Path, Path | None]:
     return top / f".Trash-{os.getuid()}", top
 
 
-def _freedesktop_trash(path: Path) -> Trashed:
-    trash, top = _trash_dir_for(path)
+def _info_text(original: str) -> bytes:
+    # The spec's Path is percent-encoded bytes: names that are not UTF-8 stay exact.
+    stamp = datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
+    return f"[Trash Info]\nPath={quote(os.fsencode(original))}\nDeletionDate={stamp}\n".encode("ascii")
+
+
+def _reserve(trash: Path, path: Path, original: str) -> tuple[str, Path]:
+    """Reserve a free name in ``trash``: its .trashinfo, written whole before the file moves."""
     files, info = trash / "files", trash / "info"
     for folder in (trash, files, info):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stem, ext = os.path.splitext(path.name)
-    original = str(path) if top is None else os.path.relpath(path, top)
+    text = _info_text(original)
     for n in range(10_000):
         name = path.name if n == 0 else f"{stem} {n}{ext}"
         info_file = info / f"{name}.trashinfo"
+        if os.path.lexists(files / name):
+            continue
         try:  # reserving the name by creating its info file atomically, as the spec asks
             fd = os.open(info_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             continue
-        if (files / name).exists():
+        try:
+            os.write(fd, text)
+            os.fsync(fd)
+        except BaseException:
             os.close(fd)
             os.unlink(info_file)
-            continue
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(
-                f"[Trash Info]\nPath={quote(original)}\nDeletionDate={datetime.now():%Y-%m-%dT%H:%M:%S}\n"
-            )
-        try:
-            os.rename(path, files / name)
-        except BaseException:
-            os.unlink(info_file)
             raise
-        return Trashed(str(path), str(files / name), str(info_file))
+        os.close(fd)
+        return name, info_file
     raise OSError(errno.EEXIST, f"no free name in the trash for {path.name}")
 
 
-def move_to_trash(path: str | os.PathLike[str]) -> Trashed:
-    """Move one file to the trash; returns where it went."""
+def _freedesktop_trash(path: Path, on_temp: Callable[[str], None] | None = None) -> Trashed:
+    """Trash by renaming into the trash of the file's own file system; where that cannot be
+    (a bind mount says EXDEV, a full disk cannot take the .trashinfo, no rights on the top
+    folder), into the home trash by a verified copy, as the spec allows."""
+    trash, top = _trash_dir_for(path)
+    original = str(path) if top is None else os.path.relpath(path, top)
+    try:
+        name, info_file = _reserve(trash, path, original)
+    except OSError as exc:
+        if top is None:
+            raise
+        log.info("the trash %s cannot be used (%s); using the home trash", trash, exc)
+        return _home_trash_by_copy(path, on_temp)
+    try:
+        rename_noreplace(str(path), str(trash / "files" / name))
+    except OSError as exc:
+        os.unlink(info_file)
+        if exc.errno != errno.EXDEV:
+            raise
+        log.info("%s cannot be renamed into %s (bind mount?); using the home trash", path, trash)
+        return _home_trash_by_copy(path, on_temp)
+    fsync_dir(str(trash / "files"))
+    return Trashed(str(path), str(trash / "files" / name), str(info_file))
+
+
+def _home_trash_by_copy(path: Path, on_temp: Callable[[str], None] | None) -> Trashed:
+    trash = _home_trash()
+    name, info_file = _reserve(trash, path, str(path))
+    try:
+        final = copy_verified(str(path), str(trash / "files" / name), None, "trash", on_temp=on_temp)
+    except BaseException:
+        os.unlink(info_file)
+        raise
+    if final != str(trash / "files" / name):  # another program took the name meanwhile
+        os.rename(info_file, trash / "info" / (os.path.basename(final) + ".trashinfo"))
+        info_file = trash / "info" / (os.path.basename(final) + ".trashinfo")
+    try:
+        os.unlink(path)
+    except OSError:
+        os.unlink(final)  # the original stays where it was; no second copy is left behind
+        os.unlink(info_file)
+        raise
+    return Trashed(str(path), final, str(info_file))
+
+
+def discard_orphan_info(original: str | os.PathLike[str]) -> int:
+    """Remove .trashinfo files that name ``original`` but have no file in the trash, and empty
+    ones beside its name (left by a crash between reserving a name and moving the file)."""
+    if not FREEDESKTOP:
+        return 0
+    original = Path(original).absolute()
+    try:
+        trash, top = _trash_dir_for(_existing_parent(original))
+    except OSError:
+        return 0
+    recorded = quote(os.fsencode(str(original) if top is None else os.path.relpath(original, top)))
+    stem = os.path.splitext(original.name)[0]
+    removed = 0
+    for info in list((trash / "info").glob("*.trashinfo")) if (trash / "info").is_dir() else []:
+        name = info.name[: -len(".trashinfo")]
+        if (trash / "files" / name).exists() or not name.startswith(stem):
+            continue
+        try:
+            text = info.read_bytes().decode("ascii", "replace")
+        except OSError:
+            continue
+        fields = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+        if not text.strip() or fields.get("Path") == recorded:
+            with contextlib.suppress(OSError):
+                info.unlink()
+                removed += 1
+    return removed
+
+
+def move_to_trash(path: str | os.PathLike[str], on_temp: Callable[[str], None] | None = None) -> Trashed:
+    """Move one file to the trash; returns where it went. ``on_temp`` is told the name of the
+    temporary file a trash by copy writes (to journal it before it exists)."""
     path = Path(path).absolute()
     if FREEDESKTOP:
-        return _freedesktop_trash(path)
+        return _freedesktop_trash(path, on_temp)
     from send2trash import send2trash
 
     if WINDOWS and not recycle_bin_covers(str(path)):
@@ -172,28 +253,32 @@ def find_trashed(
         location = find_in_mac_trash(path, size, mtime_ns, _mac_trashes(_existing_parent(path)))
         return Trashed(str(path), location) if location is not None else None
     original = Path(original).absolute()
-    folder = _existing_parent(original)
-    try:
-        trash, top = _trash_dir_for(folder)
-    except OSError:
-        return None
-    recorded = quote(str(original) if top is None else os.path.relpath(original, top))
-    best: tuple[str, Path] | None = None
-    for info in (trash / "info").glob("*.trashinfo"):
-        try:
-            text = info.read_text(encoding="utf-8")
-        except OSError:
-            continue
-        fields = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
-        if fields.get("Path") == recorded:
+    candidates = []
+    with contextlib.suppress(OSError):
+        candidates.append(_trash_dir_for(_existing_parent(original)))
+    if not candidates or candidates[0][1] is not None:
+        candidates.append((_home_trash(), None))  # a trash by copy goes to the home trash
+    best: tuple[str, Path, Path] | None = None
+    for trash, top in candidates:
+        recorded = quote(os.fsencode(str(original) if top is None else os.path.relpath(original, top)))
+        folder = trash / "info"
+        for info in folder.glob("*.trashinfo") if folder.is_dir() else []:
+            location = trash / "files" / info.name[: -len(".trashinfo")]
+            try:
+                text = info.read_bytes().decode("ascii", "replace")
+                fields = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+                if fields.get("Path") != recorded or not location.is_file():
+                    continue  # not it, or an orphan record a crash left without its file
+                if size is not None and location.stat().st_size != size:
+                    continue
+            except OSError:
+                continue
             stamp = fields.get("DeletionDate", "")
             if best is None or stamp > best[0]:
-                best = (stamp, info)
+                best = (stamp, info, location)
     if best is None:
         return None
-    name = best[1].name[: -len(".trashinfo")]
-    location = trash / "files" / name
-    return Trashed(str(original), str(location), str(best[1])) if location.exists() else None
+    return Trashed(str(original), str(best[2]), str(best[1]))
 
 
 def _existing_parent(path: Path) -> Path:
@@ -450,18 +535,18 @@ def find_in_mac_trash(path: Path, size: int, mtime_ns: int, trashes: list[Path])
     return None
 
 
-def restore(trashed: Trashed, to: str | os.PathLike[str]) -> None:
-    """Move a trashed file back to ``to`` (which must not exist) and drop its trash record."""
+def restore(trashed: Trashed, to: str | os.PathLike[str], fingerprint: str | None = None) -> str:
+    """Move a trashed file back to ``to`` (or "to (n)" when that name is taken meanwhile) and
+    drop its trash record; returns where it went. Never replaces a file."""
     if not trashed.location or not os.path.exists(trashed.location):
         raise FileNotFoundError(
             f"{os.path.basename(trashed.original)} is no longer where it was put in the trash "
             f"({trashed.location or 'unknown place'}); restore it from the trash by hand."
         )
     to = Path(to)
-    if to.exists():
-        raise FileExistsError(str(to))
     to.parent.mkdir(parents=True, exist_ok=True)
-    os.rename(trashed.location, to)
+    back = place(trashed.location, str(to), keep_src=False, fingerprint=fingerprint, tag="restore")
     if trashed.info:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(trashed.info)
+    return back

@@ -39,12 +39,12 @@ from PySide6.QtWidgets import (
 
 from photoorg import __version__
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.keeper import human_bytes
+from photoorg.core.humanize import format_duration, human_bytes
+from photoorg.core.library import LibraryState
 from photoorg.core.paths import Locations
-from photoorg.core.progress import format_duration
-from photoorg.core.settings import Settings, load_settings, save_settings
+from photoorg.core.settings import Settings, load_settings, save_settings, update_settings
 from photoorg.gui.dialogs import ModelDialog, SettingsDialog, confirm_box, error_dialog, open_folder_dialog
-from photoorg.gui.library import Library, LibraryState
+from photoorg.gui.library import Library
 from photoorg.gui.models import PathRole, PhotoRole
 from photoorg.gui.pages import DuplicatesPage, GroupsPage, LibraryPage, ProblemsPage
 from photoorg.gui.tasks import TaskError, Tasks
@@ -64,8 +64,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("photoorg")
         self.setAcceptDrops(True)
         self.tasks = Tasks(self)
-        self.thumbnails = Thumbnails(self.tasks, where.cache / "thumbnails", self)
-        self.library = Library(where, settings or load_settings(where), self.tasks, self)
+        self.thumbnails = Thumbnails(self.tasks, where.thumbnails, self)
+        if settings is not None:  # the settings to start with (tests; --model): they are saved
+            save_settings(where, settings)
+        self.library = Library(where, self.tasks, self)
         self._asked_model = False
         self._closing = False
 
@@ -144,6 +146,9 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         lib = self.library
         lib.state_changed.connect(self._apply_state)
+        # Later, not now: a change may come from a click on the folder list itself, whose item
+        # must outlive its own signal.
+        lib.settings_changed.connect(lambda _s: QTimer.singleShot(0, self._show_folders))
         lib.busy_changed.connect(self._busy_changed)
         lib.task_failed.connect(self._task_failed)
         lib.action_finished.connect(self.tell)
@@ -189,22 +194,31 @@ class MainWindow(QMainWindow):
         if not os.path.isdir(folder):
             error_dialog(self, f"{folder} is not a folder.").exec()
             return
-        if not self.library.settings.add_folder(folder):
+        if not self._add_folders([folder]):
             self.status.setText(f"{folder} is already in the library.")
             return
-        self.library.save_settings()
-        self._show_folders()
         self.scan()
 
+    def _add_folders(self, folders: list[str]) -> list[str]:
+        added: list[str] = []
+        self.library.change_settings(lambda s: added.extend(f for f in folders if s.add_folder(f)))
+        return added
+
     def remove_folder(self, folder: str) -> None:
-        self.library.settings.remove_folder(folder)
-        self.library.save_settings()
-        self._show_folders()
+        try:
+            self.library.change_settings(lambda s: s.remove_folder(folder))
+        except PhotoorgError as exc:
+            error_dialog(self, str(exc)).exec()
+            return
         self.library.refresh(scan=False)
 
     def set_protected(self, folder: str, protected: bool) -> None:
-        self.library.settings.set_protected(folder, protected)
-        self.library.save_settings()
+        try:
+            self.library.change_settings(lambda s: s.set_protected(folder, protected))
+        except PhotoorgError as exc:
+            error_dialog(self, str(exc)).exec()
+            self._show_folders()
+            return
         self.library.refresh(scan=False)
 
     def _show_folders(self) -> None:
@@ -224,10 +238,7 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         folders = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        added = [f for f in folders if os.path.isdir(f) and self.library.settings.add_folder(f)]
-        if added:
-            self.library.save_settings()
-            self._show_folders()
+        if self._add_folders([f for f in folders if os.path.isdir(f)]):
             self.scan()
         event.acceptProposedAction()
 
@@ -266,9 +277,9 @@ class MainWindow(QMainWindow):
             text += f" · {len(state.missing)} folder(s) not found"
         self.library_page.summary.setText(text)
         self.status.setText(text)
-        if self.library.catalog_notes:
-            self.tell("Note: " + "; ".join(self.library.catalog_notes))
-            self.library.catalog_notes.clear()
+        if self.library.notes:
+            self.tell("Note: " + "; ".join(self.library.notes))
+            self.library.notes.clear()
 
     def _busy_changed(self, busy: bool) -> None:
         self.progress_box.setVisible(busy)
@@ -313,17 +324,14 @@ class MainWindow(QMainWindow):
         self._asked_model = True
         dialog = ModelDialog(self.library.settings.model, why, self)
         dialog.exec()
-        s = self.library.settings
         if dialog.choice == ModelDialog.DOWNLOAD:
             self.library.download_model(self._downloaded)
         elif dialog.choice == ModelDialog.FOLDER:
-            s.model, s.model_declined = dialog.folder, False
-            self.library.save_settings()
+            self.library.change_settings(lambda s: _set(s, model=dialog.folder, model_declined=False))
             self._asked_model = False
             self.scan()
         elif dialog.choice == ModelDialog.LATER:
-            s.model_declined = True
-            self.library.save_settings()
+            self.library.change_settings(lambda s: _set(s, model_declined=True))
 
     def _downloaded(self, error: str | None) -> None:
         if error:
@@ -342,8 +350,7 @@ class MainWindow(QMainWindow):
             error_dialog(self, f"Those settings cannot be used: {exc}").exec()
             return
         old = self.library.settings
-        self.library.settings = new
-        self.library.save_settings()
+        self.library.change_settings(lambda s: _set(s, **{k: getattr(new, k) for k in SettingsDialog.FIELDS}))
         rescan = (new.model, new.device, new.exclude) != (old.model, old.device, old.exclude)
         self._asked_model = False
         self.library.refresh(scan=rescan)
@@ -456,13 +463,8 @@ class MainWindow(QMainWindow):
         self.groups_page.filter.selectAll()
 
     def _group_renamed(self, group: Any) -> None:
-        if group.photos:
-            names = self.library.settings.group_names
-            if group.name:
-                names[group.photos[0].fingerprint] = group.name
-            else:
-                names.pop(group.photos[0].fingerprint, None)
-            self.library.save_settings()
+        if group.id is not None and group.id >= 0:
+            self.library.rename_group(group.id, group.name)
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -477,15 +479,20 @@ class MainWindow(QMainWindow):
         """Stop the work in progress (committed work is kept) and wait for every thread."""
         self._closing = True
         self.timer.stop()
-        self.library.cancel()
+        self.library.close()  # cancels scans, queued ones too; changes the person made still go in
         if self.library.busy:
             self.tell("Stopping…")
             QApplication.processEvents()
-        if self.tasks.shutdown():
+        if self.tasks.shutdown(keep_heavy=True):
             self.library.close_catalog()
         else:  # the catalog stays consistent: every batch is one transaction
             log.warning("background work did not stop in time; leaving without waiting for it")
         event.accept()
+
+
+def _set(settings: Settings, **values: Any) -> None:
+    for name, value in values.items():
+        setattr(settings, name, value)
 
 
 def _install_excepthook(where: Locations) -> None:
@@ -511,11 +518,9 @@ def run(where: Locations, argv: list[str] | None = None, model: str | None = Non
     app.setApplicationVersion(__version__)
     app.setOrganizationName("photoorg")
     _install_excepthook(where)
-    settings = load_settings(where)
-    if model and model != settings.model:
-        settings.model, settings.model_declined = model, False
-        save_settings(where, settings)
-    window = MainWindow(where, settings)
+    if model and model != load_settings(where).model:
+        update_settings(where, lambda s: _set(s, model=model, model_declined=False))
+    window = MainWindow(where)
     window.show()
     QTimer.singleShot(0, window.start)
     # Ctrl+C in the terminal, or a logout's SIGTERM, closes the window properly (the scan

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.embedder import DEVICES
+from photoorg.core.errors import ModelNotCached, ModelUnavailable
 from photoorg.core.settings import MODEL_CHOICES, Settings
 
 LOCAL_FOLDER = "local folder…"
@@ -94,6 +95,17 @@ class SettingsDialog(QDialog):
                 self.model.setCurrentIndex(self.model.findData("facebook/dinov2-base"))
         self._show_local()
 
+    #: The settings this dialog edits; the others are left as they are saved.
+    FIELDS = (
+        "model",
+        "device",
+        "same_threshold",
+        "similar_threshold",
+        "min_group_size",
+        "exclude",
+        "model_declined",
+    )
+
     def apply_to(self, settings: Settings) -> Settings:
         """A copy of ``settings`` with this dialog's values (raises ValueError if invalid)."""
         data = dict(settings.__dict__)
@@ -129,12 +141,13 @@ class ModelDialog(QDialog):
 
     DOWNLOAD, FOLDER, LATER = 1, 2, 3
 
-    def __init__(self, model: str, why: str, parent: QWidget | None = None) -> None:
+    def __init__(self, model: str, why: ModelUnavailable, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("The DINOv2 model is needed")
         self.choice = 0  # closed without choosing: ask again next time
         self.folder = ""
-        offline = "cannot be downloaded" in why or "turned off" in why
+        not_cached = isinstance(why, ModelNotCached)
+        offline = not_cached and why.offline
         size = MODEL_CHOICES.get(model, "").split("(")[-1].split(",")[0] if model in MODEL_CHOICES else ""
         text = (
             f"<p>photoorg finds similar photos and groups them with the DINOv2 model "
@@ -156,7 +169,7 @@ class ModelDialog(QDialog):
         label.setTextFormat(Qt.TextFormat.RichText)
         # The core's message for "not downloaded" speaks to command-line users; the text above
         # says it for the app. Other reasons (a wrong or unsafe folder) are shown as they are.
-        details = QLabel("" if "is not on this computer" in why else why)
+        details = QLabel("" if not_cached else str(why))
         details.setVisible(bool(details.text()))
         details.setWordWrap(True)
         details.setStyleSheet("color: palette(placeholder-text); font-size: small;")

@@ -1,9 +1,11 @@
-"""The app's one link to the core: runs scans, grouping, duplicate search and file actions in
-the heavy pool and hands the results to the window as plain objects.
+"""The app's one link to the library: every request goes to the engine process (which runs the
+core's library service) from the heavy pool, and comes back to the window as plain objects.
 
-Scanning, grouping and duplicate search run in the engine process (photoorg.engine), driven
-from a heavy task; file actions, undo and decisions run in the heavy task itself, on this
-process's catalog connection. Nothing in this process imports torch.
+This process never opens the catalog: scans, grouping, duplicate search, file actions, undo,
+decisions and group names all run in the engine, one at a time, so the app is one writer of
+the library like any command line. Settings are read and changed here through the core's
+settings module (read-modify-write under a lock), and re-read when another photoorg changes
+them. Nothing in this process imports torch.
 """
 
 from __future__ import annotations
@@ -13,59 +15,92 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from photoorg.core.errors import PhotoorgError
+from photoorg.core.errors import Cancelled, PhotoorgError
+from photoorg.core.humanize import plural
+from photoorg.core.library import Action, LibraryState, NothingToUndo, Outcome
 from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
-from photoorg.core.settings import Settings, save_settings
-from photoorg.engine import Engine, LibraryState
+from photoorg.core.settings import Settings, load_settings, settings_stamp, update_settings
+from photoorg.engine import (
+    Engine,
+    FileAction,
+    FindSimilar,
+    Mark,
+    Refresh,
+    RenameGroup,
+    Request,
+    TrashFromSets,
+    Undo,
+)
 from photoorg.gui.tasks import TaskError, Tasks
 
 log = logging.getLogger(__name__)
 
+SETTINGS_CHECK_MS = 2000
+
 
 class Library(QObject):
-    """Owns the settings, the catalog (through heavy tasks) and the latest LibraryState."""
+    """The library as the window sees it: its settings and the latest LibraryState."""
 
     state_changed = Signal(object)  # LibraryState
+    settings_changed = Signal(object)  # Settings (changed here or by another photoorg)
     busy_changed = Signal(bool)
     task_failed = Signal(object)  # TaskError
     action_finished = Signal(str)  # a sentence for the status bar
-    model_missing = Signal(str)  # why the model cannot be used (not cached, offline...)
+    model_missing = Signal(object)  # the ModelUnavailable error: why the model cannot be used
     similar_found = Signal(str, object)  # path, list[(PhotoInfo, similarity)]
 
-    def __init__(self, where: Locations, settings: Settings, tasks: Tasks, parent: QObject | None = None):
+    def __init__(self, where: Locations, tasks: Tasks, parent: QObject | None = None):
         super().__init__(parent)
         self.where = where
-        self.settings = settings
         self.tasks = tasks
+        self._settings = load_settings(where)
+        self._stamp = settings_stamp(where)
         self.state = LibraryState()
         self.progress = Progress()
         self._busy = 0
-        self._catalog: Any = None  # opened in the heavy thread, for file actions
         self.engine = Engine(where, str(where.logs / "photoorg.log"))
-        self.catalog_notes: list[str] = []
+        self.notes: list[str] = []
         self._progresses: set[Progress] = set()
         self.cancellable = False  # whether the running task stops on Cancel
         self._queued_refresh: bool | None = None  # scan flag of a refresh not started yet
+        self._closing = False
+        self._watch = QTimer(self)
+        self._watch.setInterval(SETTINGS_CHECK_MS)
+        self._watch.timeout.connect(self.check_settings)
+        self._watch.start()
 
-    # -- helpers that run in the heavy thread -------------------------------------------------
-    def _open(self):
-        if self._catalog is None:
-            from photoorg.core.actions import reconcile
-            from photoorg.core.catalog import Catalog
+    # -- settings -------------------------------------------------------------------------------
+    @property
+    def settings(self) -> Settings:
+        return self._settings
 
-            self._catalog = Catalog(self.where.catalog)
-            if self._catalog.set_aside_to is not None:
-                self.catalog_notes.append(
-                    f"The old catalog was unusable and was kept as {self._catalog.set_aside_to}; "
-                    "a new one was started."
-                )
-            self.catalog_notes.extend(reconcile(self._catalog))
-        return self._catalog
+    def change_settings(self, change: Callable[[Settings], object]) -> Settings:
+        """Change the saved settings; ``change`` may raise (nothing is saved then)."""
+        self._settings = update_settings(self.where, change)
+        self._stamp = settings_stamp(self.where)
+        self.settings_changed.emit(self._settings)
+        return self._settings
 
-    # -- GUI-thread API -----------------------------------------------------------------------
+    def check_settings(self) -> bool:
+        """Re-read the settings when another photoorg changed them (a folder protected from a
+        terminal shows as protected here); True when they changed."""
+        stamp = settings_stamp(self.where)
+        if stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        new = load_settings(self.where)
+        if new == self._settings:
+            return False
+        old, self._settings = self._settings, new
+        self.settings_changed.emit(new)
+        if (new.folders, new.protected, new.exclude) != (old.folders, old.protected, old.exclude):
+            self.refresh(scan=new.folders != old.folders or new.exclude != old.exclude)
+        return True
+
+    # -- running requests -----------------------------------------------------------------------
     @property
     def busy(self) -> bool:
         return self._busy > 0
@@ -76,24 +111,15 @@ class Library(QObject):
         on_done: Callable[[Any], None],
         name: str,
         on_cancel: Callable[[], None] | None = None,
-        stage: str = "",
+        on_error: Callable[[TaskError], bool] | None = None,
     ) -> None:
-        """Queue ``fn`` in the heavy pool. With ``stage``, the status bar says that while it
-        runs and Cancel is off (the task cannot stop half-way); scans set their own progress."""
+        """Queue ``fn`` in the heavy pool. ``on_error`` may handle an error (True) before it
+        is reported as a failure."""
         if self._busy:
-            self.action_finished.emit(f"Queued until the current work ends: {stage or name}.")
+            self.action_finished.emit(f"Queued until the current work ends: {name}.")
         self._busy += 1
         if self._busy == 1:
             self.busy_changed.emit(True)
-        if stage:
-            inner = fn
-
-            def fn() -> Any:
-                progress = Progress()
-                progress.stage = stage
-                self.cancellable = False
-                self.progress = progress
-                return inner()
 
         def settle() -> None:
             self._busy -= 1
@@ -106,7 +132,8 @@ class Library(QObject):
 
         def failed(error: TaskError) -> None:
             settle()
-            self.task_failed.emit(error)
+            if on_error is None or not on_error(error):
+                self.task_failed.emit(error)
 
         def cancelled() -> None:
             settle()
@@ -116,6 +143,23 @@ class Library(QObject):
 
         self.tasks.run_heavy(fn, done, failed, cancelled, name)
 
+    def _ask(self, request: Request, stage: str = "", cancellable: bool = True) -> Callable[[], Any]:
+        """A heavy task that sends ``request`` to the engine and waits for the answer."""
+        progress = Progress()
+        if stage:
+            progress.stage = stage
+        if cancellable:  # a file action, once asked for, is carried out whole
+            self._progresses.add(progress)
+
+        def work() -> Any:
+            self.progress, self.cancellable = progress, cancellable  # what the status bar shows
+            try:
+                return self.engine.call(request, progress)
+            finally:
+                self._progresses.discard(progress)
+
+        return work
+
     def refresh(self, scan: bool = True) -> None:
         """Bring the catalog up to date (when ``scan``), then regroup and look for duplicates.
 
@@ -123,19 +167,14 @@ class Library(QObject):
         """
         if self._queued_refresh is not None and (self._queued_refresh or not scan):
             return
-        progress = Progress()
         self._queued_refresh = scan
-        self._progresses.add(progress)
+        ask = self._ask(Refresh(scan))
 
         def work() -> LibraryState:
             self._queued_refresh = None  # started: a later request needs a new run
-            self.progress = progress  # what the status bar shows from now on
-            self.cancellable = True
-            try:
-                self._open()  # reconciles the journal before anything reads the catalog
-                return self.engine.compute(self.settings, scan, progress)
-            finally:
-                self._progresses.discard(progress)
+            if self._closing:
+                raise Cancelled()
+            return ask()
 
         # A cancelled scan still shows what it embedded so far.
         after_cancel = (lambda: self.refresh(scan=False)) if scan else None
@@ -143,31 +182,40 @@ class Library(QObject):
 
     def _apply(self, state: LibraryState) -> None:
         self.state = state
+        self.notes.extend(state.notes)
         self.state_changed.emit(state)
-        if state.model_error and not self.settings.model_declined:
+        if state.model_error is not None and not self._settings.model_declined:
             self.model_missing.emit(state.model_error)
 
     def cancel(self) -> None:
-        """Stop the scan or regrouping in progress and any that is queued."""
-        self.progress.cancel()
+        """Stop the scan or regrouping (or download) in progress and any that is queued."""
         for progress in list(self._progresses):
             progress.cancel()
 
-    def save_settings(self) -> None:
-        save_settings(self.where, self.settings)
+    def close(self) -> None:
+        """The window closes: scans stop and queued ones never start; a file action, an undo,
+        a decision or a name already asked for is still carried out."""
+        self._closing = True
+        self._watch.stop()
+        self.cancel()
 
+    # -- the model (only files under the model cache; no catalog) -------------------------------
     def check_model(self, on_result: Callable[[str | None], None]) -> None:
         """Whether the chosen model is on this computer: None, or why not (never downloads)."""
         from photoorg.core.embedder import resolve_model
 
+        model = self._settings.model
+
         def probe() -> str | None:
+            self.progress, self.cancellable = Progress(), False
+            self.progress.stage = "Checking the model"
             try:
-                resolve_model(self.settings.model, cache_dir=self.where.model_cache, allow_download=False)
+                resolve_model(model, cache_dir=self.where.model_cache, allow_download=False)
             except PhotoorgError as exc:
                 return str(exc)
             return None
 
-        self._run(probe, on_result, "check model", stage="Checking the model")
+        self._run(probe, on_result, "check model")
 
     def download_model(self, on_result: Callable[[str | None], None]) -> None:
         """Download the chosen hub model (the only network access photoorg makes)."""
@@ -176,6 +224,7 @@ class Library(QObject):
         progress = Progress()
         self._progresses.add(progress)
         progress.start_stage("Downloading the model (MB)", 0)
+        model = self._settings.model
 
         def report(done: int, total: int) -> None:
             # Called in huggingface_hub's download threads; a cancel there stops the transfer
@@ -187,7 +236,7 @@ class Library(QObject):
             self.progress, self.cancellable = progress, True
             try:
                 resolve_model(
-                    self.settings.model,
+                    model,
                     cache_dir=self.where.model_cache,
                     allow_download=True,
                     download_progress=download_progress_class(report),
@@ -201,63 +250,37 @@ class Library(QObject):
 
         self._run(fetch, on_result, "download model")
 
+    # -- changes to the library (in the engine, under the library lock) ------------------------
     def file_action(
         self, action: str, paths: Sequence[str], destination: str | None = None, members: Sequence[str] = ()
     ) -> None:
         """Trash, move or copy photos through the core's journal, then regroup."""
-        from photoorg.core import actions
-
-        verb = {"trash": "Moved to the trash", "move": "Moved", "copy": "Copied"}[action]
-
-        def act() -> str:
-            catalog = self._open()
-            protected = self.settings.protected
-            if members:
-                steps = actions.plan_set_cleanup(catalog, members, paths, protected=protected)
-            else:
-                steps = actions.plan(catalog, actions.Action(action), paths, destination, protected)
-            todo = [s for s in steps if s.skip is None]
-            outcome = actions.execute(
-                catalog, actions.Action(action), steps, f"{action} {len(todo)} photo(s)"
-            )
-            return _outcome_text(verb, outcome)
-
-        stage = {"trash": "Moving to the trash", "move": "Moving photos", "copy": "Copying photos"}[action]
-        self._run(act, self._action_done, action, stage=stage)
+        request = FileAction(action, tuple(paths), destination, tuple(members) if members else None)
+        work = self._ask(request, _STAGES[Action(action)], cancellable=False)
+        self._run(work, lambda outcome: self._action_done(outcome_text(outcome)), action)
 
     def trash_from_sets(self, plan: Sequence[tuple[Sequence[str], Sequence[str]]]) -> None:
-        """Trash the unchecked photos of several duplicate sets as one undoable action.
-
-        ``plan`` holds (every member of a set, the members to trash); each set keeps one.
-        """
-        from photoorg.core import actions
-
-        def act() -> str:
-            catalog = self._open()
-            steps = [
-                step
-                for members, paths in plan
-                for step in actions.plan_set_cleanup(catalog, members, paths, self.settings.protected)
-            ]
-            todo = [s for s in steps if s.skip is None]
-            outcome = actions.execute(
-                catalog, actions.Action.TRASH, steps, f"trash {len(todo)} duplicate(s) from {len(plan)} sets"
-            )
-            return _outcome_text("Moved to the trash", outcome)
-
-        self._run(act, self._action_done, "trash duplicates", stage="Moving duplicates to the trash")
+        """Trash the unchecked photos of several duplicate sets as one undoable action."""
+        request = TrashFromSets(tuple((tuple(members), tuple(paths)) for members, paths in plan))
+        work = self._ask(request, "Moving duplicates to the trash", cancellable=False)
+        self._run(work, lambda outcome: self._action_done(outcome_text(outcome)), "trash duplicates")
 
     def undo(self) -> None:
-        """Undo the newest file action that is not undone yet (works across restarts)."""
-        from photoorg.core import actions
+        """Undo the newest file action with files still to put back (works across restarts)."""
 
-        def act() -> str:
-            catalog = self._open()
-            if not any(b.undone is None for b in actions.history(catalog)):
-                return "Nothing to undo."
-            return _outcome_text("Undone: restored", actions.undo(catalog))
+        def nothing(error: TaskError) -> bool:
+            if isinstance(error.error, NothingToUndo):
+                self.action_finished.emit("Nothing to undo.")
+                return True
+            return False
 
-        self._run(act, self._action_done, "undo", stage="Undoing")
+        work = self._ask(Undo(), "Undoing", cancellable=False)
+        self._run(
+            work,
+            lambda outcome: self._action_done(outcome_text(outcome, undo=True)),
+            "undo",
+            on_error=nothing,
+        )
 
     def _action_done(self, text: str) -> None:
         self.action_finished.emit(text)
@@ -265,44 +288,51 @@ class Library(QObject):
 
     def mark(self, duplicate_set: Any, decision: str) -> None:
         """Remember "not duplicates" / "keep both" for a set, then look again."""
-        from photoorg.core.duplicates import mark
+        n = len(duplicate_set.photos)
+        keep = "Keep both" if n == 2 else "Keep all"
+        label = "Not duplicates" if decision == "not_duplicates" else keep
+        work = self._ask(Mark(duplicate_set, decision), "Remembering your decision", cancellable=False)
+        self._run(work, lambda _: self._action_done(f"{label}: remembered for {n} photos."), "mark")
 
-        def act() -> str:
-            mark(self._open(), duplicate_set, decision)
-            n = len(duplicate_set.photos)
-            keep = "Keep both" if n == 2 else "Keep all"
-            label = "Not duplicates" if decision == "not_duplicates" else keep
-            return f"{label}: remembered for {len(duplicate_set.photos)} photos."
-
-        self._run(act, self._action_done, "mark", stage="Remembering your decision")
+    def rename_group(self, group_id: int, name: str) -> None:
+        """Give a group a name (kept in the catalog with the group)."""
+        work = self._ask(RenameGroup(group_id, name), "Renaming the group", cancellable=False)
+        self._run(work, lambda _: None, "rename group")
 
     def find_similar(self, path: str, k: int = 60) -> None:
-        progress = Progress()
-        progress.stage = f"Looking for photos like {os.path.basename(path)}"
-
-        def act() -> tuple[str, Any]:
-            self.progress, self.cancellable = progress, False
-            return path, self.engine.similar(path, k, self.settings.folders, progress)
-
-        self._run(act, lambda r: self.similar_found.emit(*r), "find similar")
+        work = self._ask(FindSimilar(path, k), f"Looking for photos like {os.path.basename(path)}", False)
+        self._run(work, lambda found: self.similar_found.emit(path, found), "find similar")
 
     def close_catalog(self) -> None:
-        """Stop the engine and close the catalog; only once no heavy task runs (the window's
+        """Stop the engine (it closes the catalog); only once no heavy task runs (the window's
         close waits for that)."""
+        self._watch.stop()
         self.engine.stop()
-        if self._catalog is not None:
-            self._catalog.close()
-            self._catalog = None
 
 
-def _outcome_text(verb: str, outcome: Any) -> str:
-    parts = [f"{verb} {len(outcome.done)} photo(s)"]
+_STAGES = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Action.COPY: "Copying photos"}
+_DONE = {Action.TRASH: "Moved to the trash", Action.MOVE: "Moved", Action.COPY: "Copied"}
+
+
+def outcome_text(outcome: Outcome, undo: bool = False) -> str:
+    """A sentence for the status bar: what an action or an undo did, and what it did not."""
+    copy = outcome.action is Action.COPY
+    if undo:
+        did = (
+            f"Undone: moved {plural(len(outcome.done), 'copy', 'copies')} to the trash"
+            if copy
+            else f"Undone: put {plural(len(outcome.done), 'photo')} back"
+        )
+    else:
+        did = f"{_DONE[outcome.action or Action.TRASH]} {plural(len(outcome.done), 'photo')}"
+    parts = [did]
     if outcome.skipped:
         reasons = sorted({s.skip or "" for s in outcome.skipped})
         parts.append(f"skipped {len(outcome.skipped)} ({'; '.join(reasons)})")
     if outcome.failed:
-        parts.append(f"{len(outcome.failed)} failed ({outcome.failed[0][1]})")
+        what = "could not be put back" if undo else "failed"
+        parts.append(f"{len(outcome.failed)} {what} ({outcome.failed[0][1]})")
     text = ", ".join(parts) + "."
-    if outcome.done and outcome.batch is not None and not verb.startswith("Undone"):
-        text += " Edit > Undo puts them back."
+    if outcome.done and outcome.batch is not None and not undo:
+        text += " Edit > Undo moves the copies to the trash." if copy else " Edit > Undo puts them back."
     return text

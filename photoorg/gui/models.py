@@ -10,6 +10,7 @@ import os
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractListModel,
     QAbstractTableModel,
@@ -21,7 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QIcon, QPixmap
 
-from photoorg.core.keeper import human_bytes
+from photoorg.core.humanize import VERDICT_TITLES, date_span, human_bytes, plural
 from photoorg.gui.thumbnails import Thumbnails, mosaic
 
 PhotoRole = Qt.ItemDataRole.UserRole + 1  # the PhotoInfo
@@ -120,76 +121,92 @@ class PhotoGridModel(QAbstractListModel):
 
 
 class GroupListModel(QAbstractListModel):
-    """Groups of similar photos, each with a mosaic of its representatives; Unsorted last."""
+    """Groups of similar photos, each with a mosaic of its representatives; Unsorted last.
+
+    Holds the groups' stable ids (a numpy array) and looks each row's group up by id; the texts
+    a row shows are made once per grouping (or rename), never in ``data()``.
+    """
 
     MOSAIC = 96
 
     def __init__(self, thumbnails: Thumbnails, parent: Any = None) -> None:
         super().__init__(parent)
         self._thumbs = thumbnails
-        self._groups: list[Any] = []
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._by_id: dict[int, Any] = {}
+        self._texts: dict[int, tuple[str, str, str]] = {}  # id -> (display, details, tooltip)
         self._mosaics: dict[int, QPixmap] = {}
         self._rows_of_path: dict[str, list[int]] = {}
         thumbnails.ready.connect(self._thumbnail_ready)
 
     def set_groups(self, groups: list[Any]) -> None:
         self.beginResetModel()
-        self._groups = list(groups)
+        self._ids = np.array([g.id for g in groups], dtype=np.int64)
+        self._by_id = {g.id: g for g in groups}
+        self._texts = {g.id: _group_texts(g) for g in groups}
         self._mosaics.clear()
         self._rows_of_path = {}
-        for row, g in enumerate(self._groups):
+        for row, g in enumerate(groups):
             for p in g.representatives:
                 self._rows_of_path.setdefault(p.path, []).append(row)
         self.endResetModel()
 
     def group(self, row: int) -> Any:
-        return self._groups[row]
+        return self._by_id[int(self._ids[row])]
+
+    def row_of(self, group_id: int) -> int | None:
+        rows = np.flatnonzero(self._ids == group_id)
+        return int(rows[0]) if len(rows) else None
 
     def rowCount(self, parent: Index = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self._groups)
+        return 0 if parent.isValid() else len(self._ids)
 
     def _mosaic(self, row: int) -> QPixmap:
-        pm = self._mosaics.get(row)
+        gid = int(self._ids[row])
+        pm = self._mosaics.get(gid)
         if pm is None:
-            reps = self._groups[row].representatives
+            reps = self._by_id[gid].representatives
             thumbs = [self._thumbs.get(p.path, p.fingerprint) for p in reps]
             pm = mosaic(thumbs, self.MOSAIC)
             if all(t is not None for t in thumbs):
-                self._mosaics[row] = pm  # complete: keep it
+                self._mosaics[gid] = pm  # complete: keep it
         return pm
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._groups):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
-        g = self._groups[index.row()]
+        gid = int(self._ids[index.row()])
+        display, details, tooltip = self._texts[gid]
         if role == Qt.ItemDataRole.DisplayRole:
-            count = f"{g.size} photo{'s' if g.size != 1 else ''}"
-            return f"{g.label}\n{count}" if g.date_range else f"{g.label}\n{_group_details(g)}"
+            return display
         if role == Qt.ItemDataRole.EditRole:  # a name to edit, not the label made of folder and dates
-            return g.label if g.id < 0 else g.name or os.path.basename(g.common_folder)
+            g = self._by_id[gid]
+            return g.label if gid < 0 else g.name or os.path.basename(g.common_folder)
         if role == Qt.ItemDataRole.DecorationRole:
             return self._mosaic(index.row())
         if role == DetailRole:
-            return _group_details(g)
+            return details
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{g.label}\n{_group_details(g)}\nmostly in {g.common_folder}" if g.photos else g.label
+            return tooltip
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
-        if index.isValid() and self._groups[index.row()].id >= 0:
+        if index.isValid() and self._ids[index.row()] >= 0:
             base |= Qt.ItemFlag.ItemIsEditable
         return base
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        """Renaming a group; the window stores the name in the settings."""
+        """Renaming a group; the window has the library keep the name with the group."""
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
-        g = self._groups[index.row()]
+        g = self.group(index.row())
         name = str(value).strip()
         if g.id < 0 or (name == self.data(index, Qt.ItemDataRole.EditRole) and not g.name):
             return False  # Unsorted has no name; an untouched suggestion is not a name
         g.name = name
+        g.describe()
+        self._texts[g.id] = _group_texts(g)
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
         return True
 
@@ -199,16 +216,18 @@ class GroupListModel(QAbstractListModel):
             self.dataChanged.emit(ix, ix, [Qt.ItemDataRole.DecorationRole])
 
 
-def _group_details(g: Any) -> str:
-    text = f"{g.size} photo{'s' if g.size != 1 else ''}"
-    dates = g.date_range
-    if dates:
-        first, last = dates[0][:10], dates[1][:10]
-        text += f" · {first}" if first == last else f" · {first} – {last}"
-    return text
+def _group_texts(g: Any) -> tuple[str, str, str]:
+    """(the row's two lines, its details line, its tooltip), made once per group."""
+    details = plural(g.size, "photo")
+    span = date_span(g.date_range, " – ")
+    if span:
+        details += f" · {span}"
+    display = f"{g.label}\n{plural(g.size, 'photo')}" if g.date_range else f"{g.label}\n{details}"
+    tooltip = f"{g.label}\n{details}\nmostly in {g.common_folder}" if g.photos else g.label
+    return display, details, tooltip
 
 
-VERDICT_NAMES = {"exact": "Exact copies", "same": "Same image", "similar": "Similar shots"}
+VERDICT_NAMES = VERDICT_TITLES
 
 
 class DuplicateSetListModel(QAbstractListModel):
@@ -282,19 +301,10 @@ def _set_details(s: Any) -> str:
     return text
 
 
-def default_keep(duplicate_set: Any) -> dict[str, bool]:
-    """Which photos start checked (kept). Copies and re-saves: the keeper only. Similar shots
-    are different photos, so every one starts kept and the person unchecks what should go.
-    Protected photos are always kept."""
-    similar = duplicate_set.verdict.value == "similar"
-    protected = set(duplicate_set.protected)
-    return {p.path: similar or k == 0 or p.path in protected for k, p in enumerate(duplicate_set.photos)}
-
-
 class SetMembersModel(PhotoGridModel):
     """The photos of one duplicate set, side by side; checked photos are kept.
 
-    Which start checked: see :func:`default_keep`; protected photos are always kept.
+    Which start checked: see ``DuplicateSet.starts_kept``; protected photos are always kept.
     """
 
     def __init__(self, thumbnails: Thumbnails, parent: Any = None) -> None:
@@ -308,7 +318,7 @@ class SetMembersModel(PhotoGridModel):
         self.duplicate_set = duplicate_set
         self._protected = set(duplicate_set.protected) if duplicate_set else set()
         photos = duplicate_set.photos if duplicate_set else []
-        self._keep = default_keep(duplicate_set) if duplicate_set else {}
+        self._keep = duplicate_set.starts_kept() if duplicate_set else {}
         if keep:
             self._keep.update({p: k for p, k in keep.items() if p in self._keep and p not in self._protected})
         self.set_photos(photos)

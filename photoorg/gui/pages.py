@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoorg.core.keeper import human_bytes
+from photoorg.core.humanize import human_bytes
+from photoorg.core.paths import is_under
 from photoorg.gui.models import (
     VERDICT_NAMES,
     DuplicateSetListModel,
@@ -35,7 +36,6 @@ from photoorg.gui.models import (
     PhotoRole,
     ProblemsModel,
     SetMembersModel,
-    default_keep,
 )
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
@@ -90,14 +90,13 @@ class LibraryPage(QWidget):
         self.summary = _hint("")
         self.folders = QTreeWidget()
         self.folders.setHeaderLabels(["Folder", "Photos", "Protected"])
-        self.folders.setRootIsDecorated(False)
         self.folders.setAlternatingRowColors(True)
         self.folders.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.folders.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.folders.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.folders.itemChanged.connect(self._item_changed)
         self.folders.currentItemChanged.connect(
-            lambda item, _old: self.remove_button.setEnabled(item is not None)
+            lambda item, _old: self.remove_button.setEnabled(item is not None and item.parent() is None)
         )
         self.add_button = QPushButton("Add folder…")
         self.remove_button = QPushButton("Remove from library")
@@ -127,21 +126,38 @@ class LibraryPage(QWidget):
     def set_folders(
         self, folders: list[str], protected: list[str], counts: dict[str, int], missing: list[str]
     ) -> None:
+        """The library folders, each with the protected folders inside it as its children."""
         self._filling = True
+        current = self.folders.currentItem()
+        current_folder = current.data(0, Qt.ItemDataRole.UserRole) if current is not None else None
         self.folders.clear()
         for folder in folders:
             count = "not found" if folder in missing else str(counts.get(folder, "…"))
-            item = QTreeWidgetItem([folder, count, ""])
+            item = self._item(folder, count, folder in protected)
             if folder in missing:
                 item.setToolTip(
                     1, "The folder is not there (a disconnected drive?). Its photos stay in the catalog."
                 )
-            item.setData(0, Qt.ItemDataRole.UserRole, folder)
-            item.setCheckState(2, Qt.CheckState.Checked if folder in protected else Qt.CheckState.Unchecked)
-            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.folders.addTopLevelItem(item)
+            for inner in protected:
+                if inner != folder and is_under(inner, [folder]):
+                    child = self._item(inner, "", True)
+                    child.setText(0, os.path.relpath(inner, folder))
+                    child.setToolTip(0, f"{inner}: a protected folder inside the library folder")
+                    item.addChild(child)
+            item.setExpanded(True)
+            if folder == current_folder:
+                self.folders.setCurrentItem(item)
         self._filling = False
-        self.remove_button.setEnabled(self.folders.currentItem() is not None)
+        item = self.folders.currentItem()
+        self.remove_button.setEnabled(item is not None and item.parent() is None)
+
+    def _item(self, folder: str, count: str, protected: bool) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([folder, count, ""])
+        item.setData(0, Qt.ItemDataRole.UserRole, folder)
+        item.setCheckState(2, Qt.CheckState.Checked if protected else Qt.CheckState.Unchecked)
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return item
 
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         if not self._filling and column == 2:
@@ -228,11 +244,8 @@ class GroupsPage(QWidget):
             self._update_buttons()
             return
         row = 0
-        if showing is not None and showing.photos:
-            central = showing.photos[0].fingerprint
-            row = next(
-                (k for k, g in enumerate(groups) if any(p.fingerprint == central for p in g.photos[:50])), 0
-            )
+        if showing is not None:  # groups keep their ids across regroupings
+            row = self.groups.row_of(showing.id) or 0
         self.group_list.setCurrentIndex(self.groups.index(row))
         self._show_group(self.groups.index(row))
 
@@ -261,7 +274,7 @@ class GroupsPage(QWidget):
 
     def _update_buttons(self) -> None:
         g = self._showing
-        self.rename_button.setEnabled(g is not None and g.id >= 0)
+        self.rename_button.setEnabled(g is not None and g.id is not None and g.id >= 0)
         has_photos = self.proxy.rowCount() > 0
         self.move_button.setEnabled(has_photos)
         self.copy_button.setEnabled(has_photos)
@@ -436,7 +449,7 @@ class DuplicatesPage(QWidget):
         for s in self._all:
             if s.id not in self.sets.reviewed:
                 continue
-            keep = default_keep(s)
+            keep = s.starts_kept()
             keep.update(self._keep.get(s.id, {}))
             paths = [p.path for p in s.photos if not keep[p.path]]
             if paths and len(paths) < len(s.photos):

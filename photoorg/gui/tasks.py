@@ -136,10 +136,14 @@ class Tasks(QObject):
     def busy(self) -> bool:
         return self.heavy.activeThreadCount() > 0
 
-    def shutdown(self, timeout_ms: int = 30_000) -> bool:
-        """Drop queued work and wait for running work; True when every thread has stopped."""
+    def shutdown(self, timeout_ms: int = 30_000, keep_heavy: bool = False) -> bool:
+        """Drop queued work and wait for running work; True when every thread has stopped.
+
+        ``keep_heavy``: queued heavy tasks still run (a name or a decision the person gave
+        must reach the catalog; scans stop themselves once cancelled)."""
         self.io.clear()
-        self.heavy.clear()
+        if not keep_heavy:
+            self.heavy.clear()
         # io tasks are single file reads: a few seconds is plenty.
         ok = self.io.waitForDone(min(timeout_ms, 5_000)) and self.heavy.waitForDone(timeout_ms)
         self._pending.clear()

@@ -1,30 +1,31 @@
-"""Property: any sequence of trash / move / copy / undo / rescan never loses a photo, every
-absence is explained by the journal, and undoing everything restores the tree byte for byte."""
+"""Property: any sequence of trash / move / copy / undo / rescan, some of them run by two
+photoorgs at once, never loses a photo, every absence is explained by the journal, and undoing
+everything restores the tree byte for byte."""
 
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from photoorg.core import actions
-from photoorg.core.actions import Action
-from photoorg.core.catalog import Catalog, path_from_db
+from photoorg.core.actions import Action, NothingToUndo
+from photoorg.core.catalog import Catalog
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.pipeline import run_scan
 from tests.conftest import make_photo
 
-OPS = st.lists(
-    st.tuples(
-        st.sampled_from(["trash", "move", "copy", "undo", "rescan"]),
-        st.lists(st.integers(0, 20), min_size=1, max_size=3),  # which photos, modulo count
-        st.sampled_from(["A", "B"]),  # destination folder
-    ),
-    max_size=8,
+STEP = st.tuples(
+    st.sampled_from(["trash", "move", "copy", "undo", "rescan"]),
+    st.lists(st.integers(0, 20), min_size=1, max_size=3),  # which photos, modulo count
+    st.sampled_from(["A", "B"]),  # destination folder
 )
+# A step, or two steps that two photoorg processes run at the same time.
+OPS = st.lists(st.one_of(STEP, st.tuples(st.just("together"), STEP, STEP)), max_size=8)
 
 
 def tree(*roots: Path) -> dict[str, bytes]:
@@ -32,13 +33,35 @@ def tree(*roots: Path) -> dict[str, bytes]:
 
 
 def journal_explains(catalog: Catalog, path: str) -> bool:
-    rows = catalog._db.execute(
-        "SELECT source FROM journal WHERE state='done' AND action IN ('trash', 'move')"
-    ).fetchall()
-    return path in {path_from_db(r[0]) for r in rows}
+    done = catalog.journal_entries(states=("done", "undo_failed"))
+    return path in {e.source for e in done if e.action in ("trash", "move")}
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def run_step(
+    catalog: Catalog, step: tuple, library: Path, dests: dict[str, Path], no_model: Embedder, record=event
+) -> None:
+    op, picks, dest = step
+    present = sorted(tree(library, *dests.values()))
+    chosen = sorted({present[i % len(present)] for i in picks}) if present else []
+    if op == "rescan":
+        run_scan([library, *[d for d in dests.values() if d.exists()]], catalog, no_model)
+    elif op == "undo":
+        try:
+            record(f"undo: {len(actions.undo(catalog).done)} back")
+        except NothingToUndo:
+            record("undo: nothing to undo")
+    elif chosen:
+        action = Action(op)
+        try:
+            steps = actions.plan(catalog, action, chosen, str(dests[dest]))
+        except PhotoorgError as exc:  # refused: every copy of a photo would go
+            record(f"{op}: refused ({str(exc)[:30]})")
+            return
+        outcome = actions.execute(catalog, action, steps, op)
+        record(f"{op}: {len(outcome.done)} done, {len(outcome.skipped)} skipped")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=OPS)
 def test_random_action_sequences_lose_nothing_and_undo_restores(ops, monkeypatch) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -51,23 +74,28 @@ def test_random_action_sequences_lose_nothing_and_undo_restores(ops, monkeypatch
         start = tree(library)
         originals = {data: path for path, data in start.items()}
         no_model = Embedder(str(base / "no-model"))  # catalogue only: fingerprints, no vectors
-        with Catalog(base / "catalog.sqlite3") as catalog:
+        with Catalog(base / "catalog.sqlite3") as catalog, Catalog(base / "catalog.sqlite3") as other:
             run_scan([library], catalog, no_model)
-            for op, picks, dest in ops:
-                present = sorted(tree(library, *dests.values()))
-                chosen = sorted({present[i % len(present)] for i in picks}) if present else []
-                if op == "rescan":
-                    run_scan([library, *[d for d in dests.values() if d.exists()]], catalog, no_model)
-                elif op == "undo":
-                    try:
-                        event(f"undo: {len(actions.undo(catalog).done)} back")
-                    except PhotoorgError:
-                        event("undo: nothing to undo")
-                elif chosen:
-                    action = Action(op)
-                    steps = actions.plan(catalog, action, chosen, str(dests[dest]))
-                    outcome = actions.execute(catalog, action, steps, op)
-                    event(f"{op}: {len(outcome.done)} done, {len(outcome.skipped)} skipped")
+            for op in ops:
+                if op[0] == "together":  # the second photoorg: its own connection and lock
+                    errors: list[BaseException] = []
+                    said: list[str] = []
+
+                    def second(step=op[2], errors=errors, said=said) -> None:
+                        try:
+                            run_step(other, step, library, dests, no_model, said.append)
+                        except BaseException as exc:  # reported below, in the test's thread
+                            errors.append(exc)
+
+                    thread = threading.Thread(target=second)
+                    thread.start()
+                    run_step(catalog, op[1], library, dests, no_model)
+                    thread.join()
+                    assert not errors, errors
+                    for text in said:
+                        event(f"together, {text}")
+                else:
+                    run_step(catalog, op, library, dests, no_model)
                 # Never lost; every original that left its place is explained by the journal.
                 everywhere = tree(library, *dests.values(), base / "xdg")
                 for data, path in originals.items():
@@ -77,7 +105,7 @@ def test_random_action_sequences_lose_nothing_and_undo_restores(ops, monkeypatch
             while True:
                 try:
                     actions.undo(catalog)
-                except PhotoorgError:
+                except NothingToUndo:
                     break
         assert tree(library) == start
         assert tree(*dests.values()) == {}

@@ -77,7 +77,7 @@ def build_corpus(root: Path) -> dict[str, str]:
     make_photo(root / name, seed=50)
     expect[name] = "ok"
     make_photo(root / "deleted_before_decode.jpg", seed=51)
-    expect["deleted_before_decode.jpg"] = "disappeared"
+    expect["deleted_before_decode.jpg"] = "vanished"  # gone: not a problem, not in the catalog
     return expect
 
 
@@ -101,13 +101,17 @@ def test_every_bad_input_is_embedded_or_explained(tmp_path, catalog, tiny_model)
     assert not summary.cancelled and summary.ok
     failed = {Path(f.path).name: f.reason for f in summary.failures}
     embedded = {Path(p).name for p in catalog.vectors(catalog.models()[0].id)[0]}
+    catalogued = {Path(path).name for path in catalog.file_states()}
     for name, outcome in expect.items():
-        if outcome == "ok":
+        if outcome == "vanished":
+            assert name not in failed and name not in catalogued
+        elif outcome == "ok":
             assert name in embedded, f"{name} should be embedded, failed with {failed.get(name)}"
         else:
             assert name in failed, f"{name} should be listed as failed"
             assert outcome in failed[name], f"{name}: {failed[name]!r} lacks {outcome!r}"
-    assert set(failed) == {n for n, o in expect.items() if o != "ok"}
+    assert set(failed) == {n for n, o in expect.items() if o not in ("ok", "vanished")}
+    assert summary.vanished == 1
     assert summary.seen == len(expect)  # the symlink loop added nothing
 
 

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from photoorg.core.catalog import Catalog, FileRow
 
@@ -49,3 +51,113 @@ def test_non_utf8_file_names_round_trip(tmp_path: Path) -> None:
         assert paths == [path] and np.allclose(vectors, [[0.6, 0.8]])
     with Catalog(tmp_path / "c.sqlite3") as again:  # and survive a reopen
         assert path in again.file_states()
+
+
+# -- upgrades, refusals and damage ------------------------------------------------------------
+V1 = Path(__file__).parent.parent / "data" / "catalog-v1"
+V1_ROOT = "/tmp/photoorg-v1"  # where made_with_v1.py made it; the test moves it to tmp_path
+
+
+def install_v1(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
+    """photoorg 0.1's catalog, settings and trash, as a person upgrading has them."""
+    root = tmp_path / "v1"
+    for part in ("Pictures", "xdg-data", "model"):
+        shutil.copytree(V1 / part, root / part)
+    home = tmp_path / "home"
+    (home / "cache").mkdir(parents=True)
+    (home / "config").mkdir()
+    shutil.copy(V1 / "catalog.sqlite3", home / "cache" / "catalog.sqlite3")  # 0.1 kept it in the cache
+    settings = (V1 / "settings.json").read_text().replace(V1_ROOT, str(root))
+    (home / "config" / "settings.json").write_text(settings)
+    for info in (root / "xdg-data" / "Trash" / "info").iterdir():
+        info.write_text(info.read_text().replace(V1_ROOT, str(root)))
+    db = sqlite3.connect(home / "cache" / "catalog.sqlite3")  # the fixture's paths, moved here
+    for table, column in (
+        ("files", "path"),
+        ("journal", "source"),
+        ("journal", "target"),
+        ("journal", "trash_info"),
+        ("models", "key"),
+        ("models", "name"),
+    ):
+        db.execute(f"UPDATE {table} SET {column} = replace({column}, ?, ?)", (V1_ROOT, str(root)))
+    db.execute("UPDATE journal SET file_row = replace(file_row, ?, ?)", (V1_ROOT, str(root)))
+    db.commit()
+    db.close()
+    monkeypatch.setenv("PHOTOORG_HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(root / "xdg-data"))
+    return home, root
+
+
+def test_a_catalog_of_photoorg_0_1_opens_with_nothing_lost(tmp_path: Path, monkeypatch) -> None:
+    from photoorg.core.library import Library
+    from photoorg.core.paths import locations
+
+    home, root = install_v1(tmp_path, monkeypatch)
+    with Library(locations()) as library:
+        summary = library.scan()
+        # Nothing re-embedded (a checkout gives the files new dates: they are read, not embedded).
+        assert (summary.seen, summary.embedded, summary.unchanged + summary.reused) == (6, 0, 6)
+        assert library.catalog.schema_version == 2
+        assert (home / "data" / "catalog.sqlite3").exists()  # out of the cache folder
+        assert not (home / "cache" / "catalog.sqlite3").exists()
+        assert any("moved" in note for note in library.notes)
+        # The decisions: the two exact copies were marked "keep both", p1 and p2 "not duplicates".
+        sets = library.duplicates()
+        assert not [s for s in sets if s.verdict.value == "exact"]
+        assert not [s for s in sets if {"p1.png", "p2.png"} <= {Path(p.path).name for p in s.photos}]
+        assert len(library.catalog.decisions()) == 2
+        # The group name moved from settings.json into the catalog.
+        assert list(library.catalog.group_name_hints().values()) == ["Holiday at the lake"]
+        assert "group_names" not in (home / "config" / "settings.json").read_text()
+        assert library.saved_settings.protected == [str(root / "Pictures" / "b")]
+        # The journal: both actions are listed and undo still works, newest first.
+        batches, total = library.history()
+        assert [b.action for b in batches] == ["trash", "move"] and total == 2
+        library.undo()
+        assert (root / "Pictures" / "a" / "p3.png").exists()
+        library.undo()
+        assert (root / "Pictures" / "b" / "p5.png").exists() and not (
+            root / "Pictures" / "c" / "p5.png"
+        ).exists()
+
+
+def test_a_catalog_of_a_newer_photoorg_is_refused_and_left_alone(tmp_path: Path) -> None:
+    from photoorg.core.errors import CatalogTooNew
+
+    path = tmp_path / "c.sqlite3"
+    with Catalog(path) as cat:
+        cat.set_meta("k", "v")
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version=99")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(CatalogTooNew, match="newer version of photoorg"):
+        Catalog(path)
+    assert path.read_bytes() == before and not list(tmp_path.glob("*.unusable-*"))
+
+
+def test_a_damaged_catalog_is_set_aside_and_the_persons_data_carried_over(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    with Catalog(path) as cat:
+        cat.set_decision("a" * 32, "b" * 32, "not_duplicates")
+        [gid] = cat.save_groups([(None, ["a" * 32, "b" * 32], 0.9)], retire=[], signature="s")
+        cat.rename_group(gid, "Garden")
+        batch = cat.begin_batch("move", "move 1 photo")
+        cat.journal_add(batch, "move", "/x/a.jpg", "/y/a.jpg", None)
+        cat.checkpoint()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA writable_schema=ON")  # damage a table the person does not need
+    db.execute(
+        "UPDATE sqlite_master SET sql='CREATE TABLE content_hashes(broken' WHERE name='content_hashes'"
+    )
+    db.commit()
+    db.close()
+    with Catalog(path) as cat:
+        assert cat.set_aside_to is not None and cat.set_aside_to.exists()
+        assert cat.decisions() == {("a" * 32, "b" * 32): "not_duplicates"}
+        [group] = cat.stored_groups()
+        assert (group.id, group.name, group.members) == (gid, "Garden", ["a" * 32, "b" * 32])
+        assert [e.source for e in cat.journal_entries()] == ["/x/a.jpg"]
+        assert any("decisions" in c for c in cat.carried)

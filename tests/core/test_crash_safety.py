@@ -45,7 +45,7 @@ def test_sigkill_during_scans_loses_nothing_committed(tmp_path, tiny_model) -> N
         "--workers",
         "2",
     ]
-    catalog_path = home / "cache" / "catalog.sqlite3"
+    catalog_path = home / "data" / "catalog.sqlite3"
     rng = random.Random(20261127)
     committed: set[str] = set()
     for _ in range(4):

@@ -7,7 +7,14 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from photoorg.core.catalog import Catalog, FileRow
-from photoorg.core.grouping import UNSORTED, GroupSettings, cluster_labels, find_similar, group_photos
+from photoorg.core.grouping import (
+    UNSORTED,
+    GroupSettings,
+    cluster_labels,
+    find_similar,
+    group_photos,
+    match_groups,
+)
 from tests.synthetic import clustered
 
 # ARI 1.0 means the groups are exactly the true clusters (noise counted as its own label).
@@ -126,3 +133,85 @@ def test_large_library_path_groups_as_well(monkeypatch) -> None:
     assert adjusted_rand_score(truth, sparse) >= MIN_ARI
     assert adjusted_rand_score(dense, sparse) >= MIN_ARI
     assert np.array_equal(sparse, cluster_labels(x)[0])  # deterministic too
+
+
+# -- identity: ids and names that last ---------------------------------------------------------
+def _add_photos(cat: Catalog, model, vectors: np.ndarray, first: int, folder: str) -> list[str]:
+    rows, vecs = [], []
+    for k, v in enumerate(vectors, start=first):
+        fp = f"{k:032x}"
+        rows.append(FileRow(f"/photos/{folder}/new_{k:04d}.jpg", 1000, k, fp, 400, 300, "JPEG"))
+        vecs.append((fp, v))
+    cat.write_batch(rows, vecs, model.id)
+    return [r.path for r in rows]
+
+
+def _near(x: np.ndarray, rng: np.random.Generator, n: int) -> np.ndarray:
+    """``n`` new unit vectors close to the members ``x`` of a group (more of the same event)."""
+    picks = x[rng.integers(0, len(x), n)] + rng.normal(0, 0.02, (n, x.shape[1]))
+    return (picks / np.linalg.norm(picks, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_groups_keep_their_id_and_name_after_photos_come_and_go(filled) -> None:
+    """Rescan after adding and trashing a few photos: every group keeps its id, the named one
+    its name; nothing is recomputed when nothing changed."""
+    cat, model, _truth = filled
+    settings = GroupSettings(dims=16)
+    first = group_photos(cat, model.id, ["/photos"], settings=settings)
+    ids = sorted(g.id for g in first if g.id != UNSORTED)
+    assert len(ids) == 4 and len(set(ids)) == 4
+    event_0 = next(g for g in first if "event_0" in g.common_folder)
+    assert cat.rename_group(event_0.id, "Beach week")
+
+    # Some photos of each group go to the trash, a few new ones of event 0 arrive.
+    members = {g.id: [p.path for p in g.photos] for g in first if g.id != UNSORTED}
+    gone = [paths[k] for paths in members.values() for k in (1, 3)]
+    cat.remove_paths(gone)
+    _, x = cat.vectors_for(model.id, [p.fingerprint for p in event_0.photos])
+    _add_photos(cat, model, _near(x, np.random.default_rng(1), 6), 5000, "event_0")
+
+    second = group_photos(cat, model.id, ["/photos"], settings=settings)
+    assert sorted(g.id for g in second if g.id != UNSORTED) == ids
+    again = next(g for g in second if g.id == event_0.id)
+    assert again.name == "Beach week" and again.label == "Beach week"
+    assert again.size == event_0.size - 2 + 6
+    for g in second:
+        if g.id != UNSORTED:
+            before = {p.path for p in next(f for f in first if f.id == g.id).photos}
+            assert len(before & {p.path for p in g.photos}) >= 0.5 * len(before)
+    assert cat.groups_signature() is not None
+    third = group_photos(cat, model.id, ["/photos"], settings=settings)  # unchanged: read back
+    assert [(g.id, [p.path for p in g.photos]) for g in third] == [
+        (g.id, [p.path for p in g.photos]) for g in second
+    ]
+
+
+def test_a_one_off_grouping_with_other_settings_keeps_the_stored_groups(filled) -> None:
+    cat, model, _ = filled
+    stored = group_photos(cat, model.id, ["/photos"], settings=GroupSettings(dims=16))
+    signature = cat.groups_signature()
+    other = group_photos(
+        cat, model.id, ["/photos"], settings=GroupSettings(dims=16, min_group_size=40), store=False
+    )
+    assert cat.groups_signature() == signature
+    assert {g.id for g in cat.stored_groups() if g.active} == {g.id for g in stored if g.id != UNSORTED}
+    assert all(g.id is None or g.id in {s.id for s in stored} for g in other)
+
+
+def test_matching_follows_the_members() -> None:
+    from photoorg.core.catalog import StoredGroup
+
+    old = [
+        StoredGroup(1, "Cats", True, 0.9, [f"c{i}" for i in range(10)]),
+        StoredGroup(2, None, True, 0.9, [f"d{i}" for i in range(10)]),
+        StoredGroup(3, "Gone", False, 0.9, [f"g{i}" for i in range(6)]),
+    ]
+    grown = [f"c{i}" for i in range(10)] + [f"n{i}" for i in range(12)]  # cats, many more of them
+    half = [f"d{i}" for i in range(6)]  # a split: the larger part keeps the id
+    rest = [f"d{i}" for i in range(6, 10)]
+    back = [f"g{i}" for i in range(5)]  # a retired group found again
+    stranger = [f"x{i}" for i in range(8)]
+    assert match_groups([grown, half, rest, back, stranger], old) == [1, 2, None, 3, None]
+    # Two groups merged: the one with more photos in the merge keeps its id.
+    merged = [f"c{i}" for i in range(10)] + [f"d{i}" for i in range(7)]
+    assert match_groups([merged], old) == [1]

@@ -22,11 +22,14 @@ def chosen(tmp_path: Path) -> Settings:
         protected=[str(tmp_path / "Phone")],
         model="facebook/dinov2-small",
         device="cpu",
+        dtype="fp32",
         same_threshold=0.97,
         similar_threshold=0.9,
         min_group_size=3,
+        group_method="leaf",
         exclude=["*/thumbnails/*", "*.png"],
-        group_names={"ab12": "Holiday", "cd34": "Garden"},
+        keeper_rules=["protected", "file_size", "resolution"],
+        preferred=[str(tmp_path / "Pictures")],
         model_declined=True,
     )
 
@@ -64,8 +67,9 @@ def test_an_unusable_settings_file_is_set_aside_and_defaults_are_used(
     with caplog.at_level(logging.ERROR, logger="photoorg.core.settings"):
         assert load_settings(where) == Settings()
     assert not path.exists()
-    [aside] = where.config.glob("settings.json.unusable-*")
+    [aside] = [p for p in where.config.glob("settings.json.unusable-*") if p.suffix != ".txt"]
     assert aside.read_text(encoding="utf-8") == content  # kept as it was, for the person to look at
+    assert "could not use" in aside.with_name(aside.name + ".txt").read_text()  # and why
     assert str(aside) in caplog.text
 
     # The next save writes a fresh file, and the one set aside stays.
@@ -80,3 +84,45 @@ def test_unknown_fields_from_a_later_version_of_the_same_schema_are_ignored(wher
     )
     assert load_settings(where) == Settings(folders=["/photos"])
     assert list(where.config.glob("*.unusable-*")) == []
+
+
+def test_a_change_keeps_what_another_photoorg_changed_meanwhile(where: Locations, tmp_path: Path) -> None:
+    """The app and a terminal both change the settings: each change is made to the file as it
+    is at that moment, so neither undoes the other's."""
+    from photoorg.core.settings import update_settings
+
+    save_settings(where, Settings(folders=[str(tmp_path / "A")]))
+    app_view = load_settings(where)  # what the app read at its start
+    update_settings(where, lambda s: s.add_folder(str(tmp_path / "B")))  # the terminal
+    update_settings(where, lambda s: s.set_protected(app_view.folders[0], True))  # the app
+    final = load_settings(where)
+    assert final.folders == [str(tmp_path / "A"), str(tmp_path / "B")]
+    assert final.protected == [str(tmp_path / "A")]
+
+
+def test_protecting_needs_a_folder_of_the_library(where: Locations, tmp_path: Path) -> None:
+    from photoorg.core.errors import NotInLibrary
+
+    s = Settings(folders=[str(tmp_path / "Pictures")])
+    s.set_protected(str(tmp_path / "Pictures" / "Archive"), True)  # inside a library folder: fine
+    assert s.protected == [str(tmp_path / "Pictures" / "Archive")]
+    with pytest.raises(NotInLibrary, match="not in the library"):
+        s.set_protected(str(tmp_path / "Elsewhere"), True)
+    with pytest.raises(NotInLibrary, match="inside the library folder"):
+        s.remove_folder(str(tmp_path / "Pictures" / "Archive"))
+    s.remove_folder(str(tmp_path / "Pictures"))  # its protected folders go with it
+    assert s.folders == [] and s.protected == []
+
+
+def test_group_names_of_photoorg_0_1_are_handed_over_once(where: Locations) -> None:
+    from photoorg.core.settings import take_legacy_group_names, update_settings
+
+    settings_path(where).write_text(
+        json.dumps({"schema_version": 1, "folders": ["/p"], "group_names": {"ab12": "Holiday"}})
+    )
+    update_settings(where, lambda s: s.add_folder("/q"))  # an unrelated change keeps them
+    kept: list[dict[str, str]] = []
+    assert take_legacy_group_names(where, kept.append) == 1
+    assert kept == [{"ab12": "Holiday"}]
+    assert "group_names" not in json.loads(settings_path(where).read_text())
+    assert take_legacy_group_names(where, kept.append) == 0 and load_settings(where).folders == ["/p", "/q"]

@@ -6,7 +6,6 @@ under test); only the lookups of where the bins are on disk are pointed at tmp_p
 
 from __future__ import annotations
 
-import json
 import os
 import struct
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from photoorg.core import actions, trash
-from photoorg.core.catalog import Catalog
+from photoorg.core.catalog import Catalog, FileRow, fingerprint
 from photoorg.core.paths import locations
 from photoorg.core.trash import Trashed, find_in_mac_trash, find_in_recycle_bin, parse_recycle_info
 
@@ -197,9 +196,8 @@ def test_after_a_crash_a_recycled_file_is_found_and_undo_brings_it_back(
     source.write_bytes(photo)
     catalog = Catalog(locations().catalog)
     try:
-        with catalog.transaction() as db:
-            db.execute("INSERT INTO batches(id, action, summary, created) VALUES(7, 'trash', 'x', 0)")
-        actions._journal(catalog, None, batch=7, action="trash", source=str(source), file_row=None)
+        batch = catalog.begin_batch("trash", "x")
+        catalog.journal_add(batch, "trash", str(source), None, None)
         # Windows recycles the file; photoorg stops before it records where it went.
         r_file, i_file = put_in_bin(recycle_bin / MY_SID, "Q7Z2K1", str(source), photo, T0)
         source.unlink()
@@ -208,7 +206,7 @@ def test_after_a_crash_a_recycled_file_is_found_and_undo_brings_it_back(
         assert notes == [
             f"trash of {source}: completed before photoorg stopped; found in the trash as {r_file.name}"
         ]
-        outcome = actions.undo(catalog, 7)
+        outcome = actions.undo(catalog, batch)
     finally:
         catalog.close()
 
@@ -306,12 +304,11 @@ def test_after_a_crash_a_file_in_the_mac_trash_is_found_by_its_saved_size_and_da
     source = tmp_path / "library" / "IMG_0420.HEIC"
     source.parent.mkdir()
     photo = os.urandom(7000)
-    row = {"path": str(source), "size": len(photo), "mtime_ns": MTIME, "fingerprint": "f" * 32}
+    row = FileRow(str(source), len(photo), MTIME, fingerprint(photo))
     catalog = Catalog(locations().catalog)
     try:
-        with catalog.transaction() as db:
-            db.execute("INSERT INTO batches(id, action, summary, created) VALUES(3, 'trash', 'x', 0)")
-        actions._journal(catalog, None, batch=3, action="trash", source=str(source), file_row=json.dumps(row))
+        batch = catalog.begin_batch("trash", "x")
+        catalog.journal_add(batch, "trash", str(source), None, row)
         # Finder took the file; photoorg stopped before it recorded where it went.
         put_in_mac_trash(folder, "IMG_0420.HEIC", b"another photo once called that", MTIME)
         in_trash = put_in_mac_trash(folder, "IMG_0420 09.12.44.HEIC", photo, MTIME)
@@ -320,7 +317,7 @@ def test_after_a_crash_a_file_in_the_mac_trash_is_found_by_its_saved_size_and_da
         assert notes == [
             f"trash of {source}: completed before photoorg stopped; found in the trash as {in_trash.name}"
         ]
-        outcome = actions.undo(catalog, 3)
+        outcome = actions.undo(catalog, batch)
     finally:
         catalog.close()
 

@@ -202,13 +202,14 @@ def test_dropping_a_folder_adds_and_scans_it_a_file_adds_nothing(
     assert window.stack.currentWidget() is window.library_page
     busy: list[bool] = []
     window.library.busy_changed.connect(busy.append)
+    saved = settings_path(where).read_text()
 
     # A file is not a folder of photos: nothing is added, nothing scans.
     drag_ok, _ = drop(window, first)
     qtbot.wait(200)
     assert not drag_ok
     assert window.library.settings.folders == []
-    assert not settings_path(where).exists()
+    assert settings_path(where).read_text() == saved
     assert busy == [] and window.library_page.folders.topLevelItemCount() == 0
 
     # The folder is added, saved and scanned; its photos are shown.
@@ -340,14 +341,14 @@ def test_photos_in_a_protected_folder_are_never_trashed(
     said, state = act_and_wait(
         qtbot, window, lambda: qtbot.mouseClick(page.trash_button, Qt.MouseButton.LeftButton)
     )
-    assert said.startswith("Moved to the trash 2 photo(s)")
+    assert said.startswith("Moved to the trash 2 photos")
     assert not original.exists() and not backup.exists()
     assert kept.read_bytes() == content
     assert len(trash_files(tmp_path)) == 2
 
     # Trashing the protected photo itself (as the Groups page's Delete does) skips it.
     said, state = act_and_wait(qtbot, window, lambda: window.library.file_action("trash", [str(kept)]))
-    assert said == "Moved to the trash 0 photo(s), skipped 1 (in a protected folder)."
+    assert said == "Moved to the trash 0 photos, skipped 1 (in a protected folder)."
     assert kept.read_bytes() == content
     assert len(trash_files(tmp_path)) == 2
     assert str(kept) in {p.path for g in state.groups for p in g.photos}
@@ -424,7 +425,7 @@ def test_move_a_group_to_a_folder_then_undo(
     assert (
         len(dialogs.seen) == 1 and "Move 4 photo(s)" in dialogs.seen[0] and str(sorted_dir) in dialogs.seen[0]
     )
-    assert said.startswith("Moved 4 photo(s).")
+    assert said.startswith("Moved 4 photos.")
     expected = {p.name if p != originals[1] else f"{p.stem} (1){p.suffix}": p.name for p in originals}
     assert sorted(p.name for p in sorted_dir.iterdir()) == sorted([*expected, taken.name])
     for new, old in expected.items():
@@ -437,7 +438,7 @@ def test_move_a_group_to_a_folder_then_undo(
 
     # Edit > Undo moves them back.
     said, state = act_and_wait(qtbot, window, window.undo_action.trigger)
-    assert said.startswith("Undone: restored 4 photo(s)")
+    assert said.startswith("Undone: put 4 photos back")
     for p in originals:
         assert p.read_bytes() == contents[p.name]
     assert [p.name for p in sorted_dir.iterdir()] == [taken.name]

@@ -192,7 +192,7 @@ def test_b_trash_the_unchecked_copy_then_undo(
         qtbot, window, lambda: qtbot.mouseClick(page.trash_button, Qt.MouseButton.LeftButton)
     )
     assert len(dialogs.seen) == 1 and "Move 1 file(s)" in dialogs.seen[0]
-    assert said.startswith("Moved to the trash 1 photo(s)")
+    assert said.startswith("Moved to the trash 1 photo.")
     assert not Path(drop).exists()
     [trashed] = trash_files(tmp_path)
     assert trashed.read_bytes() == content
@@ -204,7 +204,7 @@ def test_b_trash_the_unchecked_copy_then_undo(
 
     # Edit > Undo
     said, state = act_and_wait(qtbot, window, window.undo_action.trigger)
-    assert said.startswith("Undone: restored 1 photo(s)")
+    assert said.startswith("Undone: put 1 photo back")
     assert Path(drop).read_bytes() == content
     assert trash_files(tmp_path) == []
     assert sorted(exact_set_with(state, original)) == sorted(members)
@@ -350,7 +350,7 @@ def test_f_choices_made_in_the_window_are_there_after_a_restart(
     saved = load_settings(where)
     assert saved == window.library.settings
     assert saved.protected == [str(library)]
-    assert list(saved.group_names.values()) == ["Holiday 2023"]
+    assert "Holiday 2023" not in settings_path(where).read_text()  # the catalog keeps it, by group
     window.close()
 
     again = open_window()  # no settings given: read from the disk
@@ -370,7 +370,7 @@ def test_f_an_unusable_settings_file_does_not_stop_the_window(
     window.start()
     assert window.stack.currentWidget() is window.library_page  # where a folder is added
     assert window.status.text().startswith("Add a folder of photos to begin")
-    [aside] = where.config.glob("settings.json.unusable-*")
+    [aside] = [p for p in where.config.glob("settings.json.unusable-*") if p.suffix != ".txt"]
     assert aside.read_text(encoding="utf-8") == "{ half a settings file"
     assert dialogs.seen == []
 
@@ -422,7 +422,7 @@ def test_h_undo_works_after_a_restart(
     dialogs.accept_next()
     said, state = act_and_wait(qtbot, window, lambda: qtbot.keyClick(grid, Qt.Key.Key_Delete))
     assert len(dialogs.seen) == 1 and "Move 1 photo(s)" in dialogs.seen[0]
-    assert said.startswith("Moved to the trash 1 photo(s)")
+    assert said.startswith("Moved to the trash 1 photo.")
     assert state.photo_count == 9
     assert not Path(victim).exists()
     assert len(trash_files(tmp_path)) == 1
@@ -430,7 +430,7 @@ def test_h_undo_works_after_a_restart(
 
     again = open_window(settings)
     said, state = act_and_wait(qtbot, again, again.undo_action.trigger)
-    assert said.startswith("Undone: restored 1 photo(s)")
+    assert said.startswith("Undone: put 1 photo back")
     assert Path(victim).read_bytes() == content
     assert trash_files(tmp_path) == []
     assert state.photo_count == 10  # back in the catalog

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from photoorg.core.catalog import PhotoInfo
 from photoorg.core.duplicates import DuplicateSet, Verdict
 from photoorg.core.grouping import UNSORTED, Group
-from photoorg.core.keeper import human_bytes
+from photoorg.core.humanize import VERDICT_WORDS, human_bytes
 
-VERDICT_NAMES = {Verdict.EXACT: "exact copies", Verdict.SAME: "same image", Verdict.SIMILAR: "similar"}
+if TYPE_CHECKING:
+    from photoorg.core.catalog import PhotoInfo
 
 
 def photo_dict(p: PhotoInfo) -> dict[str, object]:
@@ -33,6 +34,7 @@ def groups_json(groups: Sequence[Group]) -> list[dict[str, object]]:
     return [
         {
             "id": g.id if g.id != UNSORTED else "unsorted",
+            "name": g.name or None,
             "label": g.label,
             "size": g.size,
             "coherence": round(g.coherence, 4),
@@ -55,7 +57,7 @@ def groups_text(groups: Sequence[Group], members: bool) -> str:
         "",
     ]
     for g in real:
-        lines.append(f"Group {g.id + 1}: {g.label}  ({g.size} photos)")
+        lines.append(f"Group {g.id if g.id is not None else '(new)'}: {g.label}  ({g.size} photos)")
         shown = g.photos if members else g.representatives
         lines.extend(f"    {p.path}" for p in shown)
         if not members and g.size > len(shown):
@@ -69,21 +71,21 @@ def groups_text(groups: Sequence[Group], members: bool) -> str:
 
 # -- duplicates -----------------------------------------------------------------------------
 def duplicates_json(sets: Sequence[DuplicateSet]) -> list[dict[str, object]]:
-    return [
-        {
-            "id": s.id,
-            "verdict": s.verdict.value,
-            "weakest_similarity": s.weakest,
-            "keeper": s.keeper.path,
-            "reason": s.reason,
-            "reclaimable_bytes": s.reclaimable_bytes,
-            "photos": [
-                {**photo_dict(p), "keep": k == 0 or p.path in s.protected, "protected": p.path in s.protected}
-                for k, p in enumerate(s.photos)
-            ],
-        }
-        for s in sets
-    ]
+    return [_set_json(s, s.starts_kept()) for s in sets]
+
+
+def _set_json(s: DuplicateSet, kept: dict[str, bool]) -> dict[str, object]:
+    return {
+        "id": s.id,
+        "verdict": s.verdict.value,
+        "weakest_similarity": s.weakest,
+        "keeper": s.keeper.path,
+        "reason": s.reason,
+        "reclaimable_bytes": s.reclaimable_bytes,
+        "photos": [
+            {**photo_dict(p), "keep": kept[p.path], "protected": p.path in s.protected} for p in s.photos
+        ],
+    }
 
 
 def duplicates_text(sets: Sequence[DuplicateSet]) -> str:
@@ -99,7 +101,7 @@ def duplicates_text(sets: Sequence[DuplicateSet]) -> str:
     width = max(len(p.path) for s in sets for p in s.photos)
     for s in sets:
         weakest = "" if s.verdict is Verdict.EXACT else f", weakest similarity {s.weakest:.3f}"
-        lines.append(f"Set {s.id}: {VERDICT_NAMES[s.verdict]}, {len(s.photos)} photos{weakest}")
+        lines.append(f"Set {s.id}: {VERDICT_WORDS[s.verdict.value]}, {len(s.photos)} photos{weakest}")
         for k, p in enumerate(s.photos):
             tag = "KEEP" if k == 0 else ("kept" if p.path in s.protected else "    ")
             taken = (p.taken or "")[:10]

@@ -1,0 +1,72 @@
+"""The command line: ``photoorg COMMAND``; with no command, the desktop app.
+
+Every command opens the library service (:class:`photoorg.core.library.Library`) with its
+flags laid over the saved settings, and does its work through it: the same folders, protected
+folders, catalog and journal as the app. One module per command family; this one only
+dispatches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from photoorg.cli.common import EXIT_BUSY, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, setup_logging
+from photoorg.cli.parser import build_parser
+from photoorg.core.errors import LibraryBusy, PhotoorgError
+from photoorg.core.paths import locations
+
+log = logging.getLogger(__name__)
+
+__all__ = ["build_parser", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a frozen app's engine process starts here (Windows)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "batch_size", None) is not None and args.batch_size < 1:
+        parser.error("--batch-size must be at least 1")
+    mark = getattr(args, "mark", None)
+    if mark and mark[1] not in ("not-duplicates", "keep-both", "forget"):
+        parser.error("--mark DECISION must be not-duplicates, keep-both or forget")
+    where = locations(args.home)
+    setup_logging(where, args.verbose)
+    from photoorg.cli import app, files, library, scan, sets
+
+    commands = {
+        "library": library.cmd_library,
+        "scan": scan.cmd_scan,
+        "bench": scan.cmd_bench,
+        "groups": sets.cmd_groups,
+        "duplicates": sets.cmd_duplicates,
+        "similar": sets.cmd_similar,
+        "trash": files.cmd_file_action,
+        "move": files.cmd_file_action,
+        "copy": files.cmd_file_action,
+        "undo": files.cmd_undo,
+        "history": files.cmd_history,
+    }
+    try:
+        return commands.get(args.command, app.cmd_app)(args, where)
+    except BrokenPipeError:  # the reader went away (`photoorg ... | head`): nothing to say
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the exit flush does not fail
+        return EXIT_OK
+    except LibraryBusy as exc:
+        print(f"photoorg: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except PhotoorgError as exc:
+        print(f"photoorg: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Exception:
+        log.exception("unexpected error")
+        print(f"photoorg: unexpected error; details are in {where.logs / 'photoorg.log'}", file=sys.stderr)
+        return EXIT_FAILED

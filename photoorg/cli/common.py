@@ -1,0 +1,152 @@
+"""What every command shares: exit codes, logging, the progress bar, and opening the library
+service with the command's flags laid over the saved settings."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import TextIO
+
+from photoorg.core.humanize import format_duration
+from photoorg.core.library import Library
+from photoorg.core.paths import Locations
+from photoorg.core.progress import Progress
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_BUSY = 75  # EX_TEMPFAIL: another photoorg holds the library and --no-wait was given
+EXIT_INTERRUPTED = 130
+
+
+def setup_logging(where: Locations, verbose: bool) -> None:
+    """stderr for warnings (info with -v), and a rotating log file for everything."""
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    err = logging.StreamHandler(sys.stderr)
+    err.setLevel(logging.INFO if verbose else logging.WARNING)
+    err.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root.addHandler(err)
+    try:
+        where.logs.mkdir(parents=True, exist_ok=True)
+        fh = logging.handlers.RotatingFileHandler(
+            where.logs / "photoorg.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
+        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(fh)
+    except OSError as exc:
+        log.warning("cannot write the log file in %s: %s", where.logs, exc)
+    for noisy in ("httpx", "httpcore", "urllib3", "huggingface_hub", "filelock"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; silent when output is not a terminal."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self._last = 0.0
+        self._stage = ""
+
+    def __call__(self, p: Progress) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if p.stage != self._stage:
+            if self._stage:
+                self.stream.write("\n")
+            self._stage = p.stage
+        elif now - self._last < 0.1 and p.done < p.total:
+            return
+        self._last = now
+        if p.total:
+            width = 28
+            filled = int(width * p.done / p.total)
+            bar = "#" * filled + "-" * (width - filled)
+            eta = p.eta
+            eta_text = f" ETA {format_duration(eta)}" if eta is not None else ""
+            text = f"{p.stage}: [{bar}] {p.done}/{p.total}  {p.rate:.1f}/s{eta_text}"
+        else:
+            text = f"{p.stage}: {p.done}"
+        self.stream.write("\r" + text.ljust(100)[:100])
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and self._stage:
+            self.stream.write("\n")
+            self.stream.flush()
+        self._stage = ""
+
+
+def say(text: str) -> None:
+    """A note for the person, on stderr (stdout stays clean for --json)."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def open_library(args: argparse.Namespace, where: Locations, *, allow_download: bool = False) -> Library:
+    """The library service with this command's flags laid over the saved settings.
+
+    A flag a command does not have, or that was not given, leaves the setting as saved.
+    """
+    overrides = {
+        "model": getattr(args, "model", None),
+        "device": getattr(args, "device", None),
+        "dtype": getattr(args, "dtype", None),
+        "same_threshold": getattr(args, "same_threshold", None),
+        "similar_threshold": getattr(args, "similar_threshold", None),
+        "min_group_size": getattr(args, "min_group_size", None),
+        "group_method": getattr(args, "method", None),
+        "keeper_rules": getattr(args, "keeper_rules", None),
+    }
+    library = Library(
+        where,
+        overrides,
+        protect=getattr(args, "protect", None) or (),
+        prefer=getattr(args, "prefer", None) or (),
+        exclude=getattr(args, "exclude", None) or (),
+        batch_size=getattr(args, "batch_size", None),
+        workers=getattr(args, "workers", None),
+        allow_download=allow_download and not getattr(args, "offline", False),
+        wait=not getattr(args, "no_wait", False),
+        on_wait=say,
+    )
+    return library
+
+
+def print_notes(library: Library) -> None:
+    """What opening the catalog found (a moved catalog, a crash settled), once."""
+    for note in library.notes:
+        say(f"Note: {note}.")
+    library.notes.clear()
+
+
+def missing_paths(paths: Sequence[str], what: str = "folder") -> bool:
+    """Say which paths do not exist (a usage error); True when any is missing."""
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        say(f"photoorg: no such {what}: {', '.join(missing)}")
+    return bool(missing)
+
+
+def library_roots_or_say(library: Library) -> list[str] | None:
+    """The library's folders that are there; None (after saying why) when there are none."""
+    roots, missing = library.library_roots()
+    for folder in missing:
+        say(f"Note: the library folder {folder} is not there (a disconnected drive?); skipped.")
+    if not roots and not missing:
+        say(
+            "photoorg: the library has no folders yet. Add one with 'photoorg library add DIR', "
+            "or scan one with 'photoorg scan DIR'."
+        )
+        return None
+    return roots

@@ -1,0 +1,112 @@
+"""``photoorg trash|move|copy|undo|history``: file actions through the library service, with
+the library's protected folders, under the library lock."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from datetime import datetime
+
+from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_library, print_notes, say
+from photoorg.core.humanize import plural
+from photoorg.core.library import Action, Outcome
+from photoorg.core.paths import Locations
+
+_VERBS = {"trash": "trashes", "move": "moves", "copy": "copies"}
+
+
+def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
+    action = Action(args.command)
+    folders = [p for p in args.paths if os.path.isdir(p)]
+    if folders:
+        say(
+            f"photoorg: {folders[0]} is a folder; photoorg {_VERBS[action.value]} photos, not folders. "
+            "Name the photos."
+        )
+        return EXIT_USAGE
+    destination = getattr(args, "to", None)
+    with open_library(args, where) as library:
+        if args.dry_run:
+            steps = library.plan(action, args.paths, destination)
+            print_notes(library)
+            todo = [s for s in steps if s.skip is None]
+            for step in steps:
+                if step.skip:
+                    print(f"  skip  {step.source}: {step.skip}")
+                else:
+                    where_to = "the trash" if action is Action.TRASH else step.target
+                    print(f"  would {action.value}  {step.source} -> {where_to}")
+            print(
+                f"Dry run: {len(todo)} to {action.value}, {len(steps) - len(todo)} skipped. "
+                "Nothing was changed."
+            )
+            return EXIT_OK if todo else EXIT_FAILED
+        outcome = library.act(action, args.paths, destination)
+        print_notes(library)
+    for step in outcome.skipped:
+        print(f"  skip  {step.source}: {step.skip}")
+    for step in outcome.done:
+        where_to = "the trash" if action is Action.TRASH else step.target
+        print(f"  {action.value}  {step.source} -> {where_to}")
+    for step, reason in outcome.failed:
+        print(f"  FAILED  {step.source}: {reason}")
+    if outcome.batch is not None:
+        done = plural(len(outcome.done), "photo")
+        print(f"Done: {done}, action {outcome.batch}. 'photoorg undo' reverses it.")
+    else:
+        print("Nothing was done.")
+    return EXIT_OK if outcome.done and not outcome.failed else EXIT_FAILED
+
+
+def cmd_undo(args: argparse.Namespace, where: Locations) -> int:
+    with open_library(args, where) as library:
+        outcome = library.undo(args.batch)
+        print_notes(library)
+    for line in undo_lines(outcome):
+        print(line)
+    return EXIT_FAILED if outcome.failed else EXIT_OK
+
+
+def undo_lines(outcome: Outcome) -> list[str]:
+    """What an undo did, file by file, and a last line that says it all."""
+    copy = outcome.action is Action.COPY
+    lines = [f"  {'copy trashed' if copy else 'restored'}  {step.target}" for step in outcome.done]
+    lines += [f"  NOT UNDONE  {step.target or step.source}: {reason}" for step, reason in outcome.failed]
+    if copy:
+        done = f"{plural(len(outcome.done), 'copy', 'copies')} moved to the trash"
+    else:
+        done = f"{plural(len(outcome.done), 'photo')} back"
+    rest = ""
+    if outcome.failed:
+        rest = (
+            f"; {plural(len(outcome.failed), 'file')} could not be put back (see above). "
+            f"'photoorg undo {outcome.batch}' tries them again"
+        )
+    lines.append(f"Undid action {outcome.batch}: {done}{rest}.")
+    return lines
+
+
+def cmd_history(args: argparse.Namespace, where: Locations) -> int:
+    with open_library(args, where) as library:
+        batches, total = library.history(args.limit)
+        print_notes(library)
+    if args.json:
+        print(json.dumps([b.__dict__ for b in batches], indent=2))
+        return EXIT_OK
+    if not batches:
+        print("No file actions yet.")
+    for b in batches:
+        when = datetime.fromtimestamp(b.created).strftime("%Y-%m-%d %H:%M")
+        if b.not_undone:
+            state = f", undone except {plural(b.not_undone, 'file')} that could not be put back"
+        elif b.undone:
+            state = ", undone"
+        elif b.undone_files:
+            state = f", {b.undone_files} of them undone"
+        else:
+            state = ""
+        print(f"{b.id:>5}  {when}  {b.summary} ({plural(b.files, 'file')} done{state})")
+    if total > len(batches):
+        print(f"... and {total - len(batches)} older (--limit {total} shows all).")
+    return EXIT_OK

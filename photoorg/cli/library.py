@@ -1,0 +1,77 @@
+"""``photoorg library list|add|remove|protect|unprotect``: the library's folders, the same
+ones the app shows, in the same settings file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+from photoorg.cli.common import EXIT_OK, EXIT_USAGE, missing_paths, open_library, say
+from photoorg.core.library import Library
+from photoorg.core.paths import Locations, is_under
+
+
+def cmd_library(args: argparse.Namespace, where: Locations) -> int:
+    with open_library(args, where) as library:
+        what = args.library_command
+        if what == "list":
+            return _list(library, args.json)
+        if what == "add":
+            if missing_paths(args.folders):
+                return EXIT_USAGE
+            folders = [f for f in args.folders if os.path.isdir(f)]
+            if len(folders) < len(args.folders):
+                say("photoorg: only folders can be added to the library.")
+                return EXIT_USAGE
+            added = library.add_folders(folders, protect=args.protect_added)
+            for folder in map(os.path.abspath, folders):
+                state = "added" if folder in added else "already in the library"
+                protected = ", protected" if args.protect_added else ""
+                print(f"{folder}: {state}{protected}")
+            if added:
+                print("Run 'photoorg scan' (or open the app) to look at the new photos.")
+            return EXIT_OK
+        folder = os.path.abspath(args.folder)
+        if what == "remove":
+            library.remove_folder(folder)
+            print(f"{folder} is no longer in the library; its photos were not touched.")
+        elif what == "protect":
+            library.set_protected(folder, True)
+            print(f"{folder} is protected: its photos are never trashed, moved or proposed for removal.")
+        else:
+            library.set_protected(folder, False)
+            print(f"{folder} is no longer protected.")
+    return EXIT_OK
+
+
+def _list(library: Library, as_json: bool) -> int:
+    s = library.saved_settings
+    counts = library.photo_counts()
+    folders = [
+        {
+            "path": f,
+            "present": os.path.isdir(f),
+            "photos": counts.get(f, 0),
+            "protected": f in s.protected,
+            "protected_inside": [p for p in s.protected if p != f and is_under(p, [f])],
+        }
+        for f in s.folders
+    ]
+    if as_json:
+        print(json.dumps({"folders": folders, "protected": s.protected}, indent=2))
+        return EXIT_OK
+    if not folders:
+        print("The library has no folders yet: photoorg library add DIR (or photoorg scan DIR).")
+        return EXIT_OK
+    for f in folders:
+        marks = []
+        if f["protected"]:
+            marks.append("protected")
+        if not f["present"]:
+            marks.append("not found: a disconnected drive?")
+        extra = f"  ({', '.join(marks)})" if marks else ""
+        print(f"{f['path']}  {f['photos']} photos{extra}")
+        for inner in f["protected_inside"]:
+            print(f"    {inner}  (protected)")
+    return EXIT_OK

@@ -1,0 +1,130 @@
+"""``photoorg scan`` and ``photoorg bench``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from photoorg.cli.common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ProgressBar,
+    library_roots_or_say,
+    missing_paths,
+    open_library,
+    print_notes,
+    say,
+)
+from photoorg.core.library import Library, ScanSummary
+from photoorg.core.paths import Locations
+from photoorg.core.progress import Progress
+
+
+def cmd_scan(args: argparse.Namespace, where: Locations) -> int:
+    if missing_paths(args.folders):
+        return EXIT_USAGE
+    with open_library(args, where, allow_download=True) as library:
+        if args.folders:
+            for folder in library.add_folders(args.folders):
+                say(f"Added {folder} to the library.")
+            roots = args.folders
+        else:
+            found = library_roots_or_say(library)
+            if found is None:
+                return EXIT_USAGE
+            roots = found
+        print_notes(library)
+        bar = ProgressBar()
+        try:
+            summary = library.scan(roots, Progress(on_change=bar))
+        except KeyboardInterrupt:
+            bar.close()
+            say("Interrupted. Everything committed so far is kept; run the same command to continue.")
+            return EXIT_INTERRUPTED
+        finally:
+            bar.close()
+        print_notes(library)
+    if args.json:
+        print(json.dumps(summary_dict(summary, where), indent=2))
+    else:
+        print_summary(summary, where)
+    if summary.cancelled:
+        return EXIT_INTERRUPTED
+    return EXIT_OK if summary.ok else EXIT_FAILED
+
+
+def summary_dict(s: ScanSummary, where: Locations) -> dict:
+    return {
+        "folders": s.roots,
+        "model": s.model,
+        "model_key": s.model_key,
+        "model_error": s.model_error,
+        "seen": s.seen,
+        "embedded": s.embedded,
+        "reused": s.unchanged + s.reused,
+        "unchanged": s.unchanged,
+        "reused_by_content": s.reused,
+        "not_embedded": s.not_embedded,
+        "removed_from_catalog": s.removed,
+        "failed": len(s.failures),
+        "failures": [{"path": f.path, "reason": f.reason} for f in s.failures],
+        "cancelled": s.cancelled,
+        "seconds": round(s.elapsed, 3),
+        "photos_per_second": round(s.photos_per_second, 2),
+        "catalog": str(where.catalog),
+    }
+
+
+def print_summary(s: ScanSummary, where: Locations) -> None:
+    out = sys.stdout
+    folders = "folder" if len(s.roots) == 1 else "folders"
+    print(f"Scanned {len(s.roots)} {folders} with {s.model or 'no model'} in {s.elapsed:.1f} s", file=out)
+    rate = f"  ({s.photos_per_second:.1f} photos/s)" if s.embedded else ""
+    print(f"  photos seen:        {s.seen}", file=out)
+    print(f"  embedded:           {s.embedded}{rate}", file=out)
+    print(
+        f"  reused from cache:  {s.unchanged + s.reused}"
+        f"  (unchanged {s.unchanged}, same content elsewhere {s.reused})",
+        file=out,
+    )
+    if s.not_embedded:
+        print(
+            f"  not embedded:       {s.not_embedded}  (no model; catalogued for exact duplicates)", file=out
+        )
+    if s.removed:
+        print(f"  gone from disk:     {s.removed}  (forgotten by the catalog)", file=out)
+    print(f"  failed:             {len(s.failures)}", file=out)
+    for f in s.failures:
+        print(f"    {f.path}: {f.reason}", file=out)
+    if s.model_error:
+        print(f"\nNot embedded: {s.model_error}", file=out)
+    if s.cancelled:
+        print("\nCancelled. Everything committed so far is kept; run the same command to continue.", file=out)
+    print(f"Catalog: {where.catalog}", file=out)
+
+
+def bring_up_to_date(library: Library, roots: list[str] | None = None) -> ScanSummary:
+    """The incremental scan the other commands run first (it never downloads the model)."""
+    bar = ProgressBar()
+    try:
+        summary = library.scan(roots, Progress(on_change=bar))
+    finally:
+        bar.close()
+    print_notes(library)
+    new = summary.embedded + summary.reused
+    note = f" ({new} new or changed)" if new else ""
+    photos = "photo" if summary.seen == 1 else "photos"
+    say(f"Catalog up to date: {summary.seen} {photos}{note}, {len(summary.failures)} unreadable.")
+    return summary
+
+
+def cmd_bench(args: argparse.Namespace, where: Locations) -> int:
+    from photoorg import bench
+
+    if missing_paths(args.folders):
+        return EXIT_USAGE
+    with open_library(args, where, allow_download=True) as library:
+        return bench.run(args, library.embedder())

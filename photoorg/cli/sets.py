@@ -1,0 +1,139 @@
+"""``photoorg groups``, ``photoorg duplicates`` and ``photoorg similar``: what the catalog's
+vectors say about the library, through the library service."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+from photoorg.cli import report
+from photoorg.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    library_roots_or_say,
+    missing_paths,
+    open_library,
+    say,
+)
+from photoorg.cli.scan import bring_up_to_date
+from photoorg.core.duplicates import KEEP_BOTH, NOT_DUPLICATES, Verdict
+from photoorg.core.errors import ModelUnavailable
+from photoorg.core.library import Library
+from photoorg.core.paths import Locations
+
+
+def _add_given_folders(library: Library, folders: list[str]) -> None:
+    for folder in library.add_folders(folders):
+        say(f"Added {folder} to the library.")
+
+
+def cmd_groups(args: argparse.Namespace, where: Locations) -> int:
+    if missing_paths(args.folders):
+        return EXIT_USAGE
+    with open_library(args, where) as library:
+        if args.rename:
+            return _rename(library, *args.rename)
+        _add_given_folders(library, args.folders)
+        if library_roots_or_say(library) is None:
+            return EXIT_USAGE
+        bring_up_to_date(library)
+        try:
+            groups = library.groups(only=args.folders or None)
+        except ModelUnavailable as exc:
+            say(f"photoorg: cannot group photos without the model. {exc}")
+            return EXIT_FAILED
+        if not library.stores_groups:
+            say("Grouped with other settings for this run only; the library's own groups are unchanged.")
+    if args.json:
+        print(json.dumps(report.groups_json(groups), indent=2))
+    else:
+        print(report.groups_text(groups, args.members))
+    return EXIT_OK
+
+
+def _rename(library: Library, group_id: str, name: str) -> int:
+    try:
+        gid = int(group_id)
+    except ValueError:
+        say(f"photoorg: a group id is a number ('photoorg groups' lists them), not {group_id!r}.")
+        return EXIT_USAGE
+    library.rename_group(gid, name)
+    print(f"Group {gid} is now called {name!r}." if name.strip() else f"Group {gid} has no name now.")
+    return EXIT_OK
+
+
+def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
+    if missing_paths(args.folders + args.protect + args.prefer):
+        return EXIT_USAGE
+    try:
+        library = open_library(args, where)
+        library.settings  # noqa: B018 - validates the flags laid over the settings
+    except ValueError as exc:
+        say(f"photoorg: {exc}")
+        return EXIT_USAGE
+    with library:
+        _add_given_folders(library, args.folders)
+        if library_roots_or_say(library) is None:
+            return EXIT_USAGE
+        verdicts = [Verdict(v) for v in args.verdict] if args.verdict else list(Verdict)
+        bring_up_to_date(library)
+        model_id, problem = library.model()
+        if model_id is None:
+            say(f"Without the model only exact copies can be found. {problem or ''}")
+        sets = library.duplicates(only=args.folders or None, verdicts=verdicts)
+        if args.mark:
+            return _mark_set(library, sets, *args.mark)
+    if args.json:
+        print(json.dumps(report.duplicates_json(sets), indent=2))
+    else:
+        print(report.duplicates_text(sets))
+    return EXIT_OK if model_id is not None or verdicts == [Verdict.EXACT] else EXIT_FAILED
+
+
+def _mark_set(library: Library, sets: list, set_id: str, decision: str) -> int:
+    chosen = next((s for s in sets if s.id == set_id), None)
+    if chosen is None:
+        say(
+            f"photoorg: no duplicate set {set_id} among the sets found now; run "
+            "'photoorg duplicates' to see the current set ids."
+        )
+        return EXIT_USAGE
+    stored = {"not-duplicates": NOT_DUPLICATES, "keep-both": KEEP_BOTH, "forget": None}[decision]
+    library.mark(chosen, stored)
+    what = {
+        "not-duplicates": "are not duplicates",
+        "keep-both": "are all kept",
+        "forget": "are no longer remembered",
+    }[decision]
+    names = ", ".join(os.path.basename(p.path) for p in chosen.photos)
+    print(
+        f"Remembered: the photos of set {set_id} ({names}) {what}."
+        if decision != "forget"
+        else f"Decisions about set {set_id} ({names}) {what}."
+    )
+    return EXIT_OK
+
+
+def cmd_similar(args: argparse.Namespace, where: Locations) -> int:
+    target = os.path.abspath(args.photo)
+    if not os.path.isfile(target):
+        say(f"photoorg: no such photo: {args.photo}")
+        return EXIT_USAGE
+    if missing_paths(args.folders):
+        return EXIT_USAGE
+    with open_library(args, where) as library:
+        _add_given_folders(library, args.folders)
+        if library.library_roots()[0]:
+            bring_up_to_date(library)
+        try:
+            result = library.similar(target, args.k, within=args.folders or None)
+        except ModelUnavailable as exc:
+            say(f"photoorg: cannot compare photos without the model. {exc}")
+            return EXIT_FAILED
+    if args.json:
+        print(json.dumps(report.similar_json(target, result), indent=2))
+    else:
+        print(report.similar_text(target, result))
+    return EXIT_OK

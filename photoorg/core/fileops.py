@@ -1,0 +1,330 @@
+"""Putting a file's bytes somewhere without ever replacing, truncating or half-writing a photo.
+
+- A file is given a name with :func:`link_noreplace` / :func:`rename_noreplace`: a hard link, or
+  ``renameat2(RENAME_NOREPLACE)`` on Linux, ``renamex_np(RENAME_EXCL)`` on macOS, ``MoveFileEx``
+  without the replace flag on Windows. A plain ``rename`` replaces its target on POSIX, so it
+  is only used where nothing else exists, after checking, under the library lock.
+- A copy is written to a temporary name in the target folder, flushed to the disk, verified
+  against the fingerprint it must have, and only then named (:func:`copy_verified`). A full disk
+  or a crash leaves at most that temporary file, which is removed.
+- A name that is taken gets " (1)", " (2)", ... (:func:`name_free`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import hashlib
+import logging
+import math
+import os
+import secrets
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+#: Errors that say "this file system has no hard links" (FAT and exFAT memory cards, some shares).
+_NO_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS})
+TEMP_PREFIX = ".photoorg-"
+TEMP_SUFFIX = ".part"
+_BLOCK = 4096
+
+
+def inode_key(path: str) -> str:
+    st = os.stat(path, follow_symlinks=False)
+    return f"{st.st_dev}:{st.st_ino}"
+
+
+def same_inode(a: str, b: str) -> bool:
+    try:
+        return inode_key(a) == inode_key(b)
+    except OSError:
+        return False
+
+
+def fingerprint_and_size(path: str) -> tuple[str, int]:
+    h = hashlib.blake2b(digest_size=16)
+    n = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+            n += len(chunk)
+    return h.hexdigest(), n
+
+
+def numbered(path: str, n: int) -> str:
+    """``path`` itself for 0, else "name (n).ext" beside it."""
+    if n == 0:
+        return path
+    stem, ext = os.path.splitext(path)
+    return f"{stem} ({n}){ext}"
+
+
+def name_candidates(path: str, limit: int = 10_000) -> Iterator[str]:
+    for n in range(limit):
+        yield numbered(path, n)
+
+
+def name_free(path: str, taken: set[str] | None = None) -> str:
+    """``path``, or the first "name (n).ext" that is neither on disk nor in ``taken``."""
+    for candidate in name_candidates(path):
+        if not os.path.lexists(candidate) and (taken is None or candidate not in taken):
+            if taken is not None:
+                taken.add(candidate)
+            return candidate
+    raise OSError(errno.EEXIST, f"no free name for {path}")
+
+
+def fsync_dir(folder: str) -> None:
+    """Make a new name in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
+    if sys.platform == "win32":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+# -- naming without replacing -----------------------------------------------------------------
+_RENAME_NOREPLACE = 1
+_AT_FDCWD = -100
+
+
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name, use_errno=True) if name else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc() if sys.platform != "win32" else None
+
+
+def _native_rename_noreplace(src: str, dst: str) -> bool:
+    """True when done natively; False when this system or file system cannot (fall back)."""
+    if _LIBC is None:
+        return False
+    if sys.platform.startswith("linux"):
+        fn = getattr(_LIBC, "renameat2", None)
+        if fn is None:
+            return False
+        result = fn(_AT_FDCWD, os.fsencode(src), _AT_FDCWD, os.fsencode(dst), _RENAME_NOREPLACE)
+    elif sys.platform == "darwin":
+        fn = getattr(_LIBC, "renamex_np", None)
+        if fn is None:
+            return False
+        result = fn(os.fsencode(src), os.fsencode(dst), 0x4)  # RENAME_EXCL
+    else:
+        return False
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # the file system does not support it
+    raise OSError(err, os.strerror(err), dst)
+
+
+def rename_noreplace(src: str, dst: str) -> None:
+    """Rename ``src`` to ``dst`` on one file system; FileExistsError if ``dst`` exists."""
+    if _native_rename_noreplace(src, dst):
+        return
+    if os.path.lexists(dst):
+        raise FileExistsError(errno.EEXIST, "File exists", dst)
+    if sys.platform == "win32":
+        os.rename(src, dst)  # never replaces on Windows
+        return
+    # No atomic way on this file system: the check above and this rename run under the
+    # library lock, so no other photoorg can take the name in between.
+    os.rename(src, dst)
+
+
+def link_noreplace(src: str, dst: str) -> bool:
+    """A second name for ``src``; FileExistsError if taken; False when the file system has no
+    hard links."""
+    try:
+        os.link(src, dst, follow_symlinks=False)
+        return True
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno in _NO_LINKS or exc.errno == errno.EXDEV:
+            return False
+        raise
+
+
+def name_into(src: str, wanted: str, keep_src: bool, on_named: Callable[[str], None] | None = None) -> str:
+    """Give the file at ``src`` the name ``wanted`` (or "wanted (n)" when taken), never
+    replacing anything; same file system only. Returns the name it got.
+
+    With ``keep_src`` the file keeps its old name too (a hard link; OSError where the file
+    system has none). Otherwise the old name goes. ``on_named`` is called with the new name as
+    soon as it exists and before the old name is removed, so a journal can record it.
+    """
+    for candidate in name_candidates(wanted):
+        try:
+            linked = link_noreplace(src, candidate)
+            if not linked:
+                if keep_src:
+                    raise OSError(errno.ENOTSUP, "this file system has no hard links", candidate)
+                rename_noreplace(src, candidate)
+        except FileExistsError:
+            continue
+        if on_named is not None:
+            try:
+                on_named(candidate)
+            except BaseException:
+                if linked:
+                    os.unlink(candidate)  # our own second name of src: nothing is lost
+                raise
+        if linked and not keep_src:
+            try:
+                os.unlink(src)
+            except OSError:
+                os.unlink(candidate)  # the old name could not go: take the new one back
+                raise
+        fsync_dir(os.path.dirname(candidate))
+        return candidate
+    raise OSError(errno.EEXIST, f"no free name for {wanted}")
+
+
+# -- copying ----------------------------------------------------------------------------------
+def space_needed(size: int) -> int:
+    """Bytes a file of ``size`` takes on a disk (whole blocks)."""
+    return math.ceil(size / _BLOCK) * _BLOCK
+
+
+def free_space(folder: str) -> int:
+    """Free bytes for the (nearest existing) ``folder``."""
+    path = Path(folder)
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return shutil.disk_usage(path).free
+
+
+def temp_name(folder: str, tag: str) -> str:
+    return os.path.join(folder, f"{TEMP_PREFIX}{tag}-{secrets.token_hex(4)}{TEMP_SUFFIX}")
+
+
+def is_temp_name(path: str) -> bool:
+    name = os.path.basename(path)
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
+
+def copy_verified(
+    src: str,
+    wanted: str,
+    fingerprint: str | None,
+    tag: str,
+    on_temp: Callable[[str], None] | None = None,
+    on_named: Callable[[str], None] | None = None,
+) -> str:
+    """Copy ``src`` to ``wanted`` (or "wanted (n)"), never replacing, never leaving a partial
+    file under a real name; returns the name the copy got.
+
+    The bytes go to a temporary file in the target folder (``on_temp`` is told its name before
+    it is created), are flushed to the disk, and are checked against ``fingerprint`` (the
+    content the journal says the source has; None: the source's own, read during the copy).
+    Modification time and permissions are kept. On any failure the temporary file is removed
+    and the source is untouched.
+    """
+    folder = os.path.dirname(wanted)
+    os.makedirs(folder, exist_ok=True)
+    temp = temp_name(folder, tag)
+    if on_temp is not None:
+        on_temp(temp)
+    try:
+        h = hashlib.blake2b(digest_size=16)
+        with open(src, "rb") as fin, open(temp, "xb") as fout:
+            while chunk := fin.read(1 << 20):
+                h.update(chunk)
+                fout.write(chunk)
+            fout.flush()
+            os.fsync(fout.fileno())
+        shutil.copystat(src, temp)
+        read = h.hexdigest()
+        if fingerprint is not None and read != fingerprint:
+            raise OSError(errno.EIO, f"{os.path.basename(src)} changed while it was being copied")
+        written, _ = fingerprint_and_size(temp)
+        if written != read:
+            raise OSError(errno.EIO, f"the copy of {os.path.basename(src)} does not match the original")
+        final = name_into(temp, wanted, keep_src=True, on_named=on_named) if _links_ok(folder) else None
+        if final is None:
+            final = name_into(temp, wanted, keep_src=False, on_named=on_named)
+        return final
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+
+
+def _links_ok(folder: str) -> bool:
+    """Whether hard links work in ``folder`` (cached per device)."""
+    try:
+        dev = os.stat(folder).st_dev
+    except OSError:
+        return False
+    cached = _LINKS.get(dev)
+    if cached is None:
+        probe = temp_name(folder, "probe")
+        try:
+            with open(probe, "xb"):
+                pass
+            cached = link_noreplace(probe, probe + ".link")
+            if cached:
+                os.unlink(probe + ".link")
+        except OSError:
+            cached = False
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(probe)
+        _LINKS[dev] = cached
+    return cached
+
+
+_LINKS: dict[int, bool] = {}
+
+
+def same_device(path: str, folder: str) -> bool:
+    """Whether ``path`` and the (nearest existing) ``folder`` are on one file system."""
+    target = Path(folder)
+    while not target.exists() and target != target.parent:
+        target = target.parent
+    return os.stat(path).st_dev == os.stat(target).st_dev
+
+
+def place(
+    src: str,
+    wanted: str,
+    *,
+    keep_src: bool,
+    fingerprint: str | None,
+    tag: str,
+    on_temp: Callable[[str], None] | None = None,
+    on_named: Callable[[str], None] | None = None,
+) -> str:
+    """Move (``keep_src`` False) or copy a file to ``wanted`` or the next free "name (n)";
+    returns where it is now. On one file system a move is a new name and no copy; across file
+    systems it is :func:`copy_verified`, then the source goes (and if it cannot, the copy goes
+    again, so a failed move leaves no second file behind)."""
+    os.makedirs(os.path.dirname(wanted), exist_ok=True)
+    if not keep_src and same_device(src, os.path.dirname(wanted)):
+        try:
+            return name_into(src, wanted, keep_src=False, on_named=on_named)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:  # one file system, two mounts (a bind mount): copy
+                raise
+    final = copy_verified(src, wanted, fingerprint, tag, on_temp=on_temp, on_named=on_named)
+    if not keep_src:
+        try:
+            os.unlink(src)
+        except OSError:
+            os.unlink(final)  # our verified copy: the original is still where it was
+            raise
+    return final

@@ -1,0 +1,51 @@
+"""Numbers, dates and names as a person reads them; one place for the app and the CLI."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+#: What each duplicate verdict is called, in a sentence and as a heading.
+VERDICT_WORDS = {"exact": "exact copies", "same": "same image", "similar": "similar shots"}
+VERDICT_TITLES = {k: v[0].upper() + v[1:] for k, v in VERDICT_WORDS.items()}
+
+
+def human_bytes(n: int) -> str:
+    """A file size as a person reads it: 812 B, 3.4 MB."""
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    raise AssertionError  # pragma: no cover
+
+
+def format_duration(seconds: float) -> str:
+    """A duration as a person reads it on a progress line: 0:42, 12:05, 1:02:03."""
+    seconds = round(seconds)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def date_span(dates: tuple[str, str] | None, separator: str = " to ") -> str:
+    """ "2023-05-01", or "2023-05-01 to 2023-06-02", from the first and last ISO dates."""
+    if not dates:
+        return ""
+    first, last = dates[0][:10], dates[1][:10]
+    return first if first == last else f"{first}{separator}{last}"
+
+
+def iso_timestamp(text: str | None) -> float | None:
+    """Seconds since the epoch of an ISO 8601 date (EXIF dates as the catalog keeps them), or
+    None when there is none or it cannot be read."""
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        return None
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 photo", "2 photos"."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"

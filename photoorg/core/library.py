@@ -1,0 +1,525 @@
+"""THE library service: settings + catalog + scan + groups + duplicates + file actions.
+
+The app's engine process and every command of the command line call this class and nothing
+beside it; neither orchestrates the library or keeps defaults of its own:
+
+- the settings are the saved ones (:mod:`photoorg.core.settings`, re-read whenever the file
+  changes, so a folder protected in the app is protected for the next command and the other
+  way round), with a command line's flags laid over them for that run only;
+- the catalog is opened here (moved out of the cache folder on first start, migrated, set
+  aside and carried over when damaged), and every change to it that can race another photoorg
+  holds the library lock (:mod:`photoorg.core.lock`);
+- "bring the catalog up to date, then group, then find duplicates" is written once.
+
+Qt-free. Synchronous: long calls take a :class:`Progress` and honour its cancel token.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from photoorg.core import actions
+from photoorg.core.actions import Action, NothingToUndo, Outcome, Step
+from photoorg.core.catalog import BatchInfo, Catalog, PhotoInfo, move_catalog
+from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
+from photoorg.core.embedder import Embedder
+from photoorg.core.errors import ModelNotCached, ModelUnavailable, PhotoorgError
+from photoorg.core.grouping import UNSORTED, Group, find_similar, group_photos
+from photoorg.core.lock import LibraryLock
+from photoorg.core.paths import Locations, is_under
+from photoorg.core.pipeline import ScanSummary, run_scan
+from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.settings import (
+    Settings,
+    load_settings,
+    settings_stamp,
+    take_legacy_group_names,
+    update_settings,
+)
+
+log = logging.getLogger(__name__)
+
+STAGE_GROUPING = "Grouping similar photos"
+STAGE_DUPLICATES = "Looking for duplicates"
+STAGE_WAITING = "Waiting for another photoorg"
+MISSING = "folder not found (a disconnected drive?); its photos stay in the catalog until it is back"
+#: Settings a command line may change for one run (None: as saved).
+RUN_SETTINGS = (
+    "model",
+    "device",
+    "dtype",
+    "same_threshold",
+    "similar_threshold",
+    "min_group_size",
+    "group_method",
+    "keeper_rules",
+)
+_GROUPING_SETTINGS = ("min_group_size", "group_method")
+
+
+@dataclass
+class LibraryState:
+    """Everything the app shows of a library, computed off its GUI thread."""
+
+    groups: list[Group] = field(default_factory=list)  # Unsorted last
+    sets: list[DuplicateSet] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    photo_count: int = 0
+    per_folder: dict[str, int] = field(default_factory=dict)
+    model_error: ModelUnavailable | None = None
+    summary: ScanSummary | None = None  # the scan that led here, if any
+    missing: list[str] = field(default_factory=list)  # library folders that are not there
+    notes: list[str] = field(default_factory=list)  # what opening the catalog found (recovery...)
+
+
+class Library:
+    """One photo library: its settings, its catalog and everything done with them.
+
+    Args:
+        where: the folders photoorg keeps its files in.
+        overrides: settings for this run only (see ``RUN_SETTINGS``); None values are ignored.
+        protect, prefer: folders protected / preferred for this run, besides the saved ones.
+        exclude: patterns of files to skip in this run, besides the saved ones.
+        batch_size, workers: model batch size and decode threads (None: the defaults).
+        allow_download: whether a scan may download the model (the command line's ``scan``).
+        wait: when another photoorg holds the library, wait for it (False: raise LibraryBusy).
+        on_wait: told, once per wait, who is being waited for (a sentence).
+    """
+
+    def __init__(
+        self,
+        where: Locations,
+        overrides: dict[str, Any] | None = None,
+        *,
+        protect: Sequence[str] = (),
+        prefer: Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        batch_size: int | None = None,
+        workers: int | None = None,
+        allow_download: bool = False,
+        wait: bool = True,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> None:
+        self.where = where
+        self._overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        unknown = set(self._overrides) - set(RUN_SETTINGS)
+        if unknown:
+            raise ValueError(f"not settings a run may change: {sorted(unknown)}")
+        self._extra_protect = [os.path.abspath(p) for p in protect]
+        self._extra_prefer = [os.path.abspath(p) for p in prefer]
+        self._extra_exclude = list(exclude)
+        self.batch_size = batch_size
+        self.workers = workers
+        self.allow_download = allow_download
+        self.wait = wait
+        self.on_wait = on_wait
+        self.notes: list[str] = []
+        self._catalog: Catalog | None = None
+        self._saved: Settings | None = None
+        self._stamp: object = object()
+        self._embedder: Embedder | None = None
+        self._embedder_for: tuple[Any, ...] | None = None
+        self._model: tuple[int | None, ModelUnavailable | None] | None = None  # (id, problem)
+        self._model_for: tuple[Any, ...] | None = None
+        self.last_scan: ScanSummary | None = None
+
+    # -- settings -------------------------------------------------------------------------------
+    @property
+    def saved_settings(self) -> Settings:
+        """The settings file as it is now (re-read when another photoorg changed it)."""
+        stamp = settings_stamp(self.where)
+        if self._saved is None or stamp != self._stamp:
+            self._saved, self._stamp = load_settings(self.where), stamp
+        return self._saved
+
+    @property
+    def settings(self) -> Settings:
+        """The saved settings with this run's flags laid over them."""
+        saved = self.saved_settings
+        run = saved.with_changes(**self._overrides)
+        run.protected = sorted({*saved.protected, *self._extra_protect})
+        run.preferred = sorted({*saved.preferred, *self._extra_prefer})
+        run.exclude = [*saved.exclude, *(e for e in self._extra_exclude if e not in saved.exclude)]
+        return run
+
+    @property
+    def stores_groups(self) -> bool:
+        """Whether this run's groups are the library's (not a one-off with other settings)."""
+        saved = self.saved_settings
+        return all(getattr(self.settings, k) == getattr(saved, k) for k in _GROUPING_SETTINGS)
+
+    def change_settings(self, change: Callable[[Settings], object]) -> Settings:
+        """Change the saved settings (read afresh, changed, saved, under a lock)."""
+        saved = update_settings(self.where, change)
+        self._saved, self._stamp = saved, settings_stamp(self.where)
+        return saved
+
+    def add_folders(self, folders: Sequence[str], protect: bool = False) -> list[str]:
+        """Make folders part of the library; returns those that were not yet (already covered
+        ones, or folders inside a library folder, are not added again)."""
+        added: list[str] = []
+
+        def change(s: Settings) -> None:
+            for folder in folders:
+                path = os.path.abspath(folder)
+                if s.add_folder(path):
+                    added.append(path)
+                if protect:
+                    s.set_protected(path, True)
+
+        self.change_settings(change)
+        return added
+
+    def remove_folder(self, folder: str) -> None:
+        self.change_settings(lambda s: s.remove_folder(folder))
+
+    def set_protected(self, folder: str, protected: bool) -> None:
+        self.change_settings(lambda s: s.set_protected(folder, protected))
+
+    def library_roots(self) -> tuple[list[str], list[str]]:
+        """(library folders that are there, library folders that are not)."""
+        folders = self.saved_settings.folders
+        missing = [f for f in folders if not os.path.isdir(f)]
+        return [f for f in folders if f not in missing], missing
+
+    # -- the catalog ----------------------------------------------------------------------------
+    @property
+    def catalog(self) -> Catalog:
+        """The library's catalog, opened on first use (moved, migrated, recovered)."""
+        if self._catalog is None:
+            self._catalog = self._open_catalog()
+        return self._catalog
+
+    def _open_catalog(self) -> Catalog:
+        where = self.where
+        if where.old_catalog.exists() and not where.catalog.exists():
+            with LibraryLock(where.catalog.with_name(where.catalog.name + ".lock")).holding():
+                if move_catalog(where.old_catalog, where.catalog):
+                    self.notes.append(f"the catalog moved to {where.catalog}, out of the cache folder")
+        catalog = Catalog(where.catalog)
+        try:
+            if catalog.set_aside_to is not None:
+                carried = f" (carried over: {', '.join(catalog.carried)})" if catalog.carried else ""
+                self.notes.append(
+                    f"the catalog was unusable and was kept as {catalog.set_aside_to}; a new one was "
+                    f"started{carried}"
+                )
+            if take_legacy_group_names(where, catalog.add_group_name_hints):
+                log.info("group names moved from settings.json into the catalog")
+            if catalog.lock.try_acquire():  # else a running photoorg settles its own steps
+                try:
+                    self.notes.extend(actions.reconcile(catalog))
+                finally:
+                    catalog.lock.release()
+        except BaseException:
+            catalog.close()
+            raise
+        return catalog
+
+    def close(self) -> None:
+        if self._catalog is not None:
+            self._catalog.close()
+            self._catalog = None
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def writing(self, progress: Progress = NULL_PROGRESS) -> Iterator[Catalog]:
+        """Hold the library lock (waiting for another photoorg, or not, as asked); the first
+        time, settle whatever a crashed photoorg left unfinished."""
+        catalog = self.catalog
+        first = not catalog.lock.held
+        catalog.lock.acquire(self.wait, self._waiting(progress), progress.check)
+        try:
+            if first:
+                self.notes.extend(actions.reconcile(catalog))
+            yield catalog
+        finally:
+            catalog.lock.release()
+
+    def _waiting(self, progress: Progress) -> Callable[[int | None], None]:
+        def told(owner: int | None) -> None:
+            who = f" (pid {owner})" if owner else ""
+            text = f"Another photoorg is working on this library{who}; waiting for it to finish."
+            if self.on_wait is not None:
+                self.on_wait(text)
+            if progress is not NULL_PROGRESS:
+                progress.start_stage(f"{STAGE_WAITING}{who}", 0)
+
+        return told
+
+    # -- the model and scans --------------------------------------------------------------------
+    def embedder(self) -> Embedder:
+        s = self.settings
+        wanted = (s.model, s.device, s.dtype, self.batch_size, self.allow_download)
+        if self._embedder is None or self._embedder_for != wanted:
+            self._embedder = Embedder(
+                s.model,
+                device=s.device,
+                dtype=s.dtype,
+                batch_size=self.batch_size,
+                cache_dir=self.where.model_cache,
+                allow_download=self.allow_download,
+            )
+            self._embedder_for = wanted
+        return self._embedder
+
+    def scan(self, roots: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS) -> ScanSummary:
+        """Bring the catalog up to date for ``roots`` (default: the library's folders that are
+        there): new and changed photos are read and embedded, unchanged ones not even opened."""
+        if roots is None:
+            roots, _ = self.library_roots()
+        summary = run_scan(
+            roots,
+            self.catalog,
+            self.embedder(),
+            exclude=self.settings.exclude,
+            progress=progress,
+            decode_workers=self.workers,
+            on_wait=self._waiting(progress),
+        )
+        self.last_scan = summary
+        if summary.model_problem is not None:
+            self._explain(summary.model_problem)
+            summary.model_error = str(summary.model_problem)
+        self._remember_model(summary)
+        return summary
+
+    def _remember_model(self, summary: ScanSummary) -> None:
+        model = self.catalog.find_model(summary.model_key) if summary.model_key else None
+        self._model = (model.id if model else None, summary.model_problem)
+        self._model_for = self._model_key_inputs()
+
+    def _model_key_inputs(self) -> tuple[Any, ...]:
+        s = self.settings
+        return (s.model, s.device, s.dtype)
+
+    def model(self, progress: Progress = NULL_PROGRESS) -> tuple[int | None, ModelUnavailable | None]:
+        """The catalog's id of the vectors to use (None without a model) and why there is no
+        model, if so. Scans once when that is not known yet (cheap when nothing changed)."""
+        if self._model is None or self._model_for != self._model_key_inputs():
+            self.scan(progress=progress)
+        assert self._model is not None
+        return self._model
+
+    def _explain(self, problem: ModelUnavailable) -> None:
+        """Say which --model to use when the catalog holds vectors of another model."""
+        if not isinstance(problem, ModelNotCached):
+            return
+        counts = self.catalog.vector_counts()
+        others = [m for m in self.catalog.models() if counts.get(m.id) and m.name != problem.name]
+        if not others:
+            return
+        best = max(others, key=lambda m: counts[m.id])
+        problem.args = (
+            f"{problem} The catalog holds vectors of {counts[best.id]} photos made with "
+            f"{best.name}: add '--model {best.name}' to use them.",
+        )
+
+    # -- what the library shows -----------------------------------------------------------------
+    def state(self, scan: bool = True, progress: Progress = NULL_PROGRESS) -> LibraryState:
+        """Scan (when asked, or when the model is not known yet), group, find duplicates."""
+        roots, missing = self.library_roots()
+        state = LibraryState(missing=missing)
+        catalog = self.catalog
+        state.notes, self.notes = self.notes, []
+        if not roots:
+            state.failures = [(f, MISSING) for f in missing]
+            return state
+        if scan:
+            state.summary = self.scan(roots, progress)
+            progress.check()
+        model_id, state.model_error = self.model(progress)
+        state.per_folder = self.photo_counts(roots)
+        state.photo_count = sum(state.per_folder.values())
+        state.failures = [(f, MISSING) for f in missing] + catalog.failures(under=roots)
+        if model_id is not None:
+            state.groups = self.groups(progress=progress)
+        state.sets = self.duplicates(progress=progress)
+        state.notes.extend(self.notes)
+        self.notes = []
+        return state
+
+    def photo_counts(self, folders: Sequence[str] | None = None) -> dict[str, int]:
+        """Readable photos the catalog holds under each folder (default: the library's); no
+        scan: what the last one found."""
+        folders = list(self.saved_settings.folders if folders is None else folders)
+        photos = self.catalog.photos(under=folders) if folders else []
+        return {f: sum(1 for p in photos if is_under(p.path, [f])) for f in folders}
+
+    def groups(self, only: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS) -> list[Group]:
+        """The library's groups (stored, so ids and names persist), optionally only their
+        photos under the folders ``only``.
+
+        Raises:
+            ModelUnavailable: there are no vectors to group (the model is missing).
+        """
+        model_id, problem = self.model(progress)
+        if model_id is None:
+            raise problem or ModelUnavailable("Grouping needs the model, and none is available.")
+        roots, _ = self.library_roots()
+        progress.start_stage(STAGE_GROUPING, 0)
+        groups = group_photos(
+            self.catalog,
+            model_id,
+            roots,
+            settings=self.settings.group_settings(),
+            progress=progress,
+            store=self.stores_groups,
+        )
+        if only:
+            folders = [os.path.abspath(f) for f in only]
+            kept = []
+            for g in groups:
+                g.photos = [p for p in g.photos if is_under(p.path, folders)]
+                g.representatives = [p for p in g.representatives if is_under(p.path, folders)]
+                if g.photos or g.id == UNSORTED:
+                    kept.append(g.describe())
+            groups = kept
+        return groups
+
+    def rename_group(self, group_id: int, name: str) -> None:
+        """Name a group (an empty name takes it away); the name stays with the group."""
+        if not self.catalog.rename_group(group_id, name.strip() or None):
+            raise PhotoorgError(f"There is no group {group_id}; 'photoorg groups' lists them with their ids.")
+
+    def duplicates(
+        self,
+        only: Sequence[str] | None = None,
+        verdicts: Sequence[Verdict] = tuple(Verdict),
+        progress: Progress = NULL_PROGRESS,
+    ) -> list[DuplicateSet]:
+        """Duplicate sets among the photos under ``only`` (default: the library). Without a
+        model only exact copies are found (see :meth:`model` for why)."""
+        model_id, _ = self.model(progress)
+        roots = [os.path.abspath(f) for f in only] if only else self.library_roots()[0]
+        s = self.settings
+        progress.start_stage(STAGE_DUPLICATES, 0)
+        return find_duplicates(
+            self.catalog,
+            model_id,
+            roots,
+            settings=s.duplicate_settings(),
+            policy=s.keeper_policy(),
+            verdicts=verdicts if model_id is not None else [v for v in verdicts if v is Verdict.EXACT],
+            progress=progress,
+        )
+
+    def mark(self, duplicate_set: DuplicateSet, decision: str | None) -> None:
+        """Remember "not duplicates" / "keep both" (None: forget) for a set, by content."""
+        from photoorg.core.duplicates import mark
+
+        mark(self.catalog, duplicate_set, decision)
+
+    def similar(
+        self, path: str, k: int = 10, within: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS
+    ) -> list[tuple[PhotoInfo, float]]:
+        """The ``k`` photos most like the one at ``path`` (a photo outside the library is read
+        first, without adding its folder), most similar first."""
+        path = os.path.abspath(path)
+        model_id, problem = self.model(progress)
+        if self.catalog.file_row(path) is None and os.path.isfile(path):
+            summary = self.scan([path], progress)
+            failure = next((f.reason for f in summary.failures if f.path == path), None)
+            if failure:
+                raise PhotoorgError(f"{path} cannot be read: {failure}")
+            model_id, problem = self._model or (None, None)
+        if model_id is None:
+            raise problem or ModelUnavailable("Finding similar photos needs the model.")
+        roots = [os.path.abspath(f) for f in within] if within else None
+        try:
+            return find_similar(self.catalog, model_id, path, k, roots=roots)
+        except KeyError:
+            raise PhotoorgError(
+                f"{os.path.basename(path)} has not been embedded yet; wait for the scan to finish."
+            ) from None
+
+    # -- file actions ---------------------------------------------------------------------------
+    def plan(self, action: Action, paths: Sequence[str], destination: str | None = None) -> list[Step]:
+        """What an action would do (nothing is touched): ``--dry-run``."""
+        return actions.plan(self.catalog, action, paths, destination, self.settings.protected)
+
+    def act(
+        self,
+        action: Action,
+        paths: Sequence[str],
+        destination: str | None = None,
+        *,
+        members: Sequence[str] | None = None,
+        summary: str | None = None,
+        progress: Progress = NULL_PROGRESS,
+    ) -> Outcome:
+        """Trash, move or copy photos, journaled and undoable, under the library lock.
+
+        ``members``: the paths are the unchecked photos of this duplicate set, which always
+        keeps one. Protected folders are read from the saved settings at this moment.
+        """
+        with self.writing(progress) as catalog:
+            protected = self.settings.protected
+            if members is not None:
+                steps = actions.plan_set_cleanup(catalog, members, paths, protected)
+            else:
+                steps = actions.plan(catalog, action, paths, destination, protected)
+            todo = sum(1 for s in steps if s.skip is None)
+            progress.start_stage(_ACTING[action], todo)
+            words = summary or f"{action.value} {todo} photo{'s' if todo != 1 else ''}"
+            return actions.execute(catalog, action, steps, words, on_step=lambda: progress.advance(1))
+
+    def trash_from_sets(
+        self, plan: Sequence[tuple[Sequence[str], Sequence[str]]], progress: Progress = NULL_PROGRESS
+    ) -> Outcome:
+        """Trash the unchecked photos of several duplicate sets as one undoable action.
+
+        ``plan`` holds (every member of a set, the members to trash); each set keeps one.
+        """
+        with self.writing(progress) as catalog:
+            protected = self.settings.protected
+            steps = [
+                step
+                for members, paths in plan
+                for step in actions.plan_set_cleanup(catalog, members, paths, protected)
+            ]
+            todo = sum(1 for s in steps if s.skip is None)
+            progress.start_stage(_ACTING[Action.TRASH], todo)
+            return actions.execute(
+                catalog,
+                Action.TRASH,
+                steps,
+                f"trash {todo} duplicate{'s' if todo != 1 else ''} from {len(plan)} sets",
+                on_step=lambda: progress.advance(1),
+            )
+
+    def undo(self, batch: int | None = None, progress: Progress = NULL_PROGRESS) -> Outcome:
+        """Undo the newest action with files still to put back, or action ``batch``."""
+        with self.writing(progress) as catalog:
+            progress.start_stage("Undoing", 0)
+            return actions.undo(catalog, batch, on_step=lambda: progress.advance(1))
+
+    def history(self, limit: int | None = 50) -> tuple[list[BatchInfo], int]:
+        """The newest file actions, newest first, and how many there are in all."""
+        return self.catalog.batches(limit)
+
+
+_ACTING = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Action.COPY: "Copying photos"}
+
+
+#: What the app and the command line use of the library's types (they import nothing else of
+#: the catalog, the scan or the file actions: see the import-linter contracts in pyproject.toml).
+__all__ = [
+    "Action",
+    "Library",
+    "LibraryState",
+    "NothingToUndo",
+    "Outcome",
+    "ScanSummary",
+    "Step",
+]
