@@ -196,3 +196,82 @@ def test_move_with_a_protected_folder(library, tiny_model, tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     assert keep.exists() and "protected" in result.stdout
     assert (tmp_path / "out" / "img_000.jpg").exists() and not move.exists()
+
+
+# -- one library for the app and the command line ---------------------------------------------------
+def test_a_protected_library_folder_is_protected_from_trash(library, tiny_model, tmp_path) -> None:
+    home = tmp_path / "h9"
+    inner = library / "2024"
+    added = photoorg("--home", home, "library", "add", inner.parent, "--protect")
+    assert added.returncode == 0 and "added, protected" in added.stdout
+    assert photoorg("--home", home, "--model", tiny_model, "scan").returncode == 0  # the library's folders
+    photoorg("--home", home, "library", "unprotect", library)
+    assert photoorg("--home", home, "library", "protect", inner).returncode == 0
+    listed = photoorg("--home", home, "library", "list")
+    assert f"{library}  10 photos" in listed.stdout and f"    {inner}  (protected)" in listed.stdout
+
+    kept, gone = inner / "img_006.png", library / "2023" / "img_000.jpg"
+    result = photoorg("--home", home, "trash", kept, gone)
+    assert result.returncode == 0, result.stderr
+    assert f"skip  {kept}: in a protected folder" in result.stdout
+    assert kept.exists() and not gone.exists()
+    # Through a symbolic link the photo is the same photo, and still protected.
+    link = tmp_path / "link"
+    link.symlink_to(inner)
+    again = photoorg("--home", home, "trash", link / "img_007.png")
+    assert again.returncode == 1 and "in a protected folder" in again.stdout
+    assert (inner / "img_007.png").exists()
+
+
+def test_commands_use_the_vectors_the_catalog_has_or_say_which_model(library, tiny_model, tmp_path) -> None:
+    home = tmp_path / "h10"
+    assert photoorg("--home", home, "scan", library, "--model", tiny_model).returncode == 0
+    groups = photoorg("--home", home, "groups")  # no --model: the settings' model is not here
+    assert groups.returncode == 1
+    assert f"add '--model {tiny_model}'" in groups.stderr and "Downloading" not in groups.stderr
+    with_model = photoorg("--home", home, "--model", tiny_model, "groups", "--json")
+    assert with_model.returncode == 0, with_model.stderr
+    assert json.loads(with_model.stdout)[-1]["id"] == "unsorted"
+
+
+def test_every_copy_of_a_photo_is_never_trashed_from_the_command_line(library, tiny_model, tmp_path) -> None:
+    import shutil
+
+    home = tmp_path / "h11"
+    a, b = library / "2023" / "img_000.jpg", library / "copy.jpg"
+    shutil.copy(a, b)
+    assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0
+    refused = photoorg("--home", home, "trash", a, b)
+    assert refused.returncode == 1 and "every copy" in refused.stderr
+    assert a.exists() and b.exists()
+    assert photoorg("--home", home, "trash", b).returncode == 0 and not b.exists()
+
+
+def test_history_counts_what_was_done_and_says_when_there_is_more(library, tiny_model, tmp_path) -> None:
+    home = tmp_path / "h12"
+    assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0
+    photos = sorted((library / "2023").glob("*.jpg"))
+    for photo in photos[:3]:
+        assert photoorg("--home", home, "trash", photo, library / "gone.jpg").returncode == 0
+    nothing = photoorg("--home", home, "trash", library / "gone.jpg")  # every file skipped
+    assert nothing.returncode == 1 and "Nothing was done" in nothing.stdout
+    history = photoorg("--home", home, "history", "--limit", "2")
+    lines = history.stdout.splitlines()
+    assert len(lines) == 3 and "trash 1 photo (1 file done)" in lines[0]
+    assert lines[-1] == "... and 1 older (--limit 3 shows all)."
+
+
+def test_a_catalog_from_a_newer_photoorg_is_refused_not_replaced(library, tmp_path) -> None:
+    import sqlite3
+
+    home = tmp_path / "h13"
+    assert photoorg("--home", home, "library", "add", library).returncode == 0
+    assert photoorg("--home", home, "history").returncode == 0
+    catalog = home / "data" / "catalog.sqlite3"
+    db = sqlite3.connect(catalog)
+    db.execute("PRAGMA user_version=50")
+    db.commit()
+    db.close()
+    refused = photoorg("--home", home, "history")
+    assert refused.returncode == 1 and "newer version of photoorg" in refused.stderr
+    assert "Traceback" not in refused.stderr and not list(catalog.parent.glob("*.unusable-*"))

@@ -409,28 +409,8 @@ def _undo_one(catalog: Catalog, action: Action, entry: JournalEntry) -> str:
     def temp(path: str) -> None:
         catalog.journal_update(entry.id, temp=path)
 
-    if action is Action.TRASH:
-        placed_at = _restore(entry, back, named, temp)
-    else:
-        placed_at = place(
-            entry.target,
-            back,
-            keep_src=False,
-            fingerprint=entry.fingerprint,
-            tag=f"undo{entry.id}",
-            on_temp=temp,
-            on_named=named,
-        )
-    catalog.journal_update(entry.id, state="undone", undo_target=placed_at, temp=None)
-    _follow_back(catalog, action, entry, placed_at)
-    return placed_at
-
-
-def _restore(
-    entry: JournalEntry, back: str, named: Callable[[str], None], temp: Callable[[str], None]
-) -> str:
     placed_at = place(
-        entry.target or "",
+        entry.target,
         back,
         keep_src=False,
         fingerprint=entry.fingerprint,
@@ -438,9 +418,11 @@ def _restore(
         on_temp=temp,
         on_named=named,
     )
-    if entry.trash_info:
+    if action is Action.TRASH and entry.trash_info:  # out of the trash: its record goes too
         with contextlib.suppress(FileNotFoundError):
             os.unlink(entry.trash_info)
+    catalog.journal_update(entry.id, state="undone", undo_target=placed_at, temp=None)
+    _follow_back(catalog, action, entry, placed_at)
     return placed_at
 
 

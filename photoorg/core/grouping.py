@@ -70,10 +70,6 @@ class Group:
         return len(self.photos)
 
     @property
-    def is_unsorted(self) -> bool:
-        return self.id == UNSORTED
-
-    @property
     def date_range(self) -> tuple[str, str] | None:
         dates = sorted(p.taken for p in self.photos if p.taken)
         return (dates[0], dates[-1]) if dates else None

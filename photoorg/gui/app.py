@@ -1,7 +1,8 @@
 """The desktop app: QApplication, the main window and the exception hooks.
 
-The window is shown before anything slow starts: torch is imported by the core inside the
-first embedding, on the heavy worker thread, after the first paint.
+The window is shown before anything slow starts, and this process never imports torch: the
+model, scans and every change to the library run in the engine process (photoorg.engine),
+which the heavy worker thread talks to after the first paint.
 """
 
 from __future__ import annotations

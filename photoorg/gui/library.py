@@ -200,23 +200,6 @@ class Library(QObject):
         self.cancel()
 
     # -- the model (only files under the model cache; no catalog) -------------------------------
-    def check_model(self, on_result: Callable[[str | None], None]) -> None:
-        """Whether the chosen model is on this computer: None, or why not (never downloads)."""
-        from photoorg.core.embedder import resolve_model
-
-        model = self._settings.model
-
-        def probe() -> str | None:
-            self.progress, self.cancellable = Progress(), False
-            self.progress.stage = "Checking the model"
-            try:
-                resolve_model(model, cache_dir=self.where.model_cache, allow_download=False)
-            except PhotoorgError as exc:
-                return str(exc)
-            return None
-
-        self._run(probe, on_result, "check model")
-
     def download_model(self, on_result: Callable[[str | None], None]) -> None:
         """Download the chosen hub model (the only network access photoorg makes)."""
         from photoorg.core.embedder import download_progress_class, resolve_model

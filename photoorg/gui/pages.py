@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -283,9 +283,6 @@ class GroupsPage(QWidget):
         """The photos in the grid as filtered now (what Move and Copy act on)."""
         return [self.proxy.index(r, 0).data(PhotoRole) for r in range(self.proxy.rowCount())]
 
-    def current_group(self) -> Any:
-        return self._showing
-
     def _rename(self) -> None:
         ix = self.group_list.currentIndex()
         if ix.isValid():
@@ -405,9 +402,6 @@ class DuplicatesPage(QWidget):
         self.keep_both_button.setText("Keep both" if len(s.photos) == 2 else "Keep all")
         self._update_buttons()
 
-    def current_set(self) -> Any:
-        return self.members.duplicate_set
-
     def _members_changed(self, *_args: Any) -> None:
         s = self.members.duplicate_set
         if s is not None:
@@ -460,9 +454,6 @@ class DuplicatesPage(QWidget):
         plan = self._reviewed_plan()
         if plan:
             self.bulk_requested.emit(plan)
-
-    def select_changed(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
-        self._update_buttons()
 
 
 class ProblemsPage(QWidget):

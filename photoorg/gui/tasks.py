@@ -1,9 +1,10 @@
 """The one place in the app that creates threads.
 
-Two pools: "heavy" has a single thread for everything that touches the model or the catalog
-(scanning, grouping, duplicate search, file actions), so catalog writes never overlap; "io"
-has a few threads for thumbnails and previews. A task is a plain function; its result or
-exception comes back on the GUI thread through a relay QObject that lives there.
+Two pools: "heavy" has a single thread that talks to the engine process (scans, grouping,
+duplicate search, file actions, undo: every catalog write of the app, one at a time, in order)
+and downloads the model; "io" has a few threads for thumbnails and previews. A task is a plain
+function; its result or exception comes back on the GUI thread through a relay QObject that
+lives there.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from photoorg.core.paths import Locations, locations
 from photoorg.core.settings import Settings
 from photoorg.gui.app import MainWindow
 from photoorg.gui.library import LibraryState
+from tests.conftest import make_photo
 
 #: Generous: the tests run on slow, busy machines; they never assert timing.
 TIMEOUT_MS = 120_000
@@ -66,6 +67,14 @@ def dialogs(qtbot: QtBot) -> Iterator[Dialogs]:
     d = Dialogs(qtbot)
     yield d
     d.stop()
+
+
+@pytest.fixture
+def grouped_library(library: Path) -> Path:
+    """The 10 photos of ``library`` and 10 more: the tiny model groups these (smallest group 2)."""
+    for i in range(10, 20):
+        make_photo(library / "2025" / f"img_{i:03d}.jpg", seed=i, quality=90)
+    return library
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
@@ -49,14 +48,6 @@ def make_library(root: Path, count: int, size: tuple[int, int] = (320, 240)) -> 
     for i in range(count):
         make_photo(root / "2023" / f"img_{i:03d}.jpg", seed=i, size=size, quality=90)
     return root
-
-
-@pytest.fixture
-def grouped_library(library: Path) -> Path:
-    """The 10 photos of ``library`` and 10 more: the tiny model groups these (smallest group 2)."""
-    for i in range(10, 20):
-        make_photo(library / "2025" / f"img_{i:03d}.jpg", seed=i, quality=90)
-    return library
 
 
 def vectors_in(where: Locations) -> int:

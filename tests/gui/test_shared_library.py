@@ -1,0 +1,124 @@
+"""The app and the command line are one library: what one protects, the other protects; a scan
+from a terminal shows up in the open window; names given in the app reach the terminal."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from photoorg.gui.app import MainWindow
+from tests.gui.conftest import TIMEOUT_MS, Dialogs, scan, settings_for
+from tests.test_cli import photoorg
+
+OpenWindow = Callable[..., MainWindow]
+
+
+def shown_folders(window: MainWindow) -> dict[str, bool]:
+    """What the Library page lists: every folder (library folders and the protected folders
+    inside them) and whether its Protected box is ticked."""
+    tree = window.library_page.folders
+    out: dict[str, bool] = {}
+    for k in range(tree.topLevelItemCount()):
+        top = tree.topLevelItem(k)
+        for item in [top, *(top.child(c) for c in range(top.childCount()))]:
+            out[item.data(0, Qt.ItemDataRole.UserRole)] = item.checkState(2) == Qt.CheckState.Checked
+    return out
+
+
+def test_protection_set_in_a_terminal_shows_in_the_app_and_the_other_way(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    window = open_window(settings_for(library, tiny_model))
+    scan(qtbot, window)
+    inner = library / "2024"
+
+    # A terminal protects a folder inside the library: the open window shows it, protected.
+    done = photoorg("library", "protect", inner)
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: shown_folders(window).get(str(inner)) is True, timeout=TIMEOUT_MS)
+    trashed = photoorg("trash", inner / "img_006.png")
+    assert trashed.returncode == 1 and "in a protected folder" in trashed.stdout
+
+    # The app protects the library folder: the terminal's trash skips its photos, with why.
+    item = window.library_page.folders.topLevelItem(0)
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
+        item.setCheckState(2, Qt.CheckState.Checked)
+    photo = library / "2023" / "img_000.jpg"
+    refused = photoorg("trash", photo)
+    assert refused.returncode == 1 and f"skip  {photo}: in a protected folder" in refused.stdout
+    assert photo.exists()
+    listed = json.loads(photoorg("library", "list", "--json").stdout)
+    assert listed["folders"][0]["protected"] and listed["folders"][0]["protected_inside"] == [str(inner)]
+    assert dialogs.seen == []
+
+
+def test_a_terminals_scan_and_names_reach_the_app(
+    qtbot: QtBot, open_window: OpenWindow, grouped_library: Path, tiny_model: Path, tmp_path: Path
+) -> None:
+    library = grouped_library
+    window = open_window(settings_for(library, tiny_model, min_group_size=2))
+    state = scan(qtbot, window)
+    more = tmp_path / "Phone"
+    shutil.copytree(library / "2024", more / "x")
+    added = photoorg("--model", tiny_model, "scan", more)  # the terminal adds a folder and scans it
+    assert added.returncode == 0 and f"Added {more} to the library." in added.stderr
+    qtbot.waitUntil(lambda: str(more) in shown_folders(window), timeout=TIMEOUT_MS)
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
+        window.scan()
+    assert blocker.args[0].photo_count == state.photo_count + 4
+
+    # A group named in the app is called so in the terminal, by the same id.
+    groups = window.groups_page.groups
+    first = groups.group(0)
+    assert first.id >= 0
+    with qtbot.waitSignal(window.library.busy_changed, timeout=TIMEOUT_MS, check_params_cb=lambda b: not b):
+        assert groups.setData(groups.index(0), "Garden")
+    listed = json.loads(photoorg("--model", tiny_model, "groups", "--json").stdout)
+    assert {"id": first.id, "name": "Garden"}.items() <= next(
+        g for g in listed if g["id"] == first.id
+    ).items()
+
+
+def test_the_app_waits_for_a_terminal_that_is_changing_the_library(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path, dialogs: Dialogs, where
+) -> None:
+    """A trash asked for while a terminal's photoorg holds the library waits (saying for whom)
+    and then happens; the window stays usable meanwhile."""
+    import subprocess
+    import sys
+
+    from tests.test_concurrency import HOLD
+
+    window = open_window(settings_for(library, tiny_model))
+    scan(qtbot, window)
+    other = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(where.catalog) + ".lock"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert other.stdout is not None and other.stdout.readline().strip() == "held"
+        photo = library / "2023" / "img_001.jpg"
+        said: list[str] = []
+        window.library.action_finished.connect(said.append)
+        window.library.file_action("trash", [str(photo)])
+        qtbot.waitUntil(
+            lambda: f"Waiting for another photoorg (pid {other.pid})" in window.status.text(),
+            timeout=TIMEOUT_MS,
+        )
+        assert photo.exists() and window.isEnabled()
+        other.communicate("\n", timeout=30)
+        qtbot.waitUntil(
+            lambda: any(s.startswith("Moved to the trash 1 photo") for s in said), timeout=TIMEOUT_MS
+        )
+        assert not photo.exists()
+    finally:
+        if other.poll() is None:
+            other.kill()
+            other.communicate()
