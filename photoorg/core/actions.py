@@ -34,6 +34,7 @@ from pathlib import Path
 from photoorg.core.catalog import Catalog, FileRow, JournalEntry
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import (
+    device_of,
     fingerprint_and_size,
     free_space,
     inode_key,
@@ -41,7 +42,6 @@ from photoorg.core.fileops import (
     name_candidates,
     name_free,
     place,
-    same_device,
     same_inode,
     space_needed,
 )
@@ -66,6 +66,7 @@ class Step:
     target: str | None = None
     skip: str | None = None
     size: int = 0
+    device: int = -1  # st_dev of the source when it was planned
 
 
 @dataclass
@@ -150,12 +151,7 @@ def plan(
         elif row is None:
             step.skip = "not in the catalog; scan its folder first, so photoorg knows the file"
         else:
-            st = os.stat(path)
-            step.size = st.st_size
-            if (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
-                step.skip = "changed since it was scanned; scan again to look at it first"
-            elif fingerprint_and_size(path)[0] != row.fingerprint:
-                step.skip = "its content changed since it was scanned; scan again first"
+            step.skip = _unchanged(path, row, step)
         if step.skip is None and folder is not None:
             if action is Action.MOVE and real(os.path.dirname(path)) == real(folder):
                 step.skip = "already in that folder"
@@ -166,6 +162,20 @@ def plan(
     if folder is not None:
         _check_space(action, steps, folder)
     return steps
+
+
+def _unchanged(path: str, row: FileRow, step: Step) -> str | None:
+    """Why the photo at ``path`` is not what the catalog says it is (None: it is)."""
+    try:
+        st = os.stat(path)
+        step.size, step.device = st.st_size, st.st_dev
+        if (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
+            return "changed since it was scanned; scan again to look at it first"
+        if fingerprint_and_size(path)[0] != row.fingerprint:
+            return "its content changed since it was scanned; scan again first"
+    except OSError:  # moved or trashed meanwhile (by another photoorg, or the person)
+        return "no longer there"
+    return None
 
 
 def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step]) -> None:
@@ -189,7 +199,8 @@ def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step]) -> None:
 
 def _check_space(action: Action, steps: Sequence[Step], folder: str) -> None:
     todo = [s for s in steps if s.skip is None]
-    copies = [s for s in todo if action is Action.COPY or not same_device(s.source, folder)]
+    here = device_of(folder)
+    copies = [s for s in todo if action is Action.COPY or s.device != here]
     if not copies:
         return
     need = sum(space_needed(s.size) for s in copies) + (1 << 20)  # and room for new folders

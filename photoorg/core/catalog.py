@@ -365,14 +365,14 @@ class Catalog:
                     f"format {version}; this photoorg reads up to {SCHEMA_VERSION}). Install the newer "
                     "photoorg again to use it; the catalog was left untouched."
                 )
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA foreign_keys=ON")
             tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if app_id == 0 and version == 0 and tables == 0:
                 db.execute(f"PRAGMA application_id={APPLICATION_ID}")
             elif app_id != APPLICATION_ID:
-                raise CatalogError("it is not a photoorg catalog")
+                raise CatalogError("it is not a photoorg catalog")  # set aside as it is
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
             if version > 0 and db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise CatalogError("SQLite reports it damaged")
             for target in range(version + 1, SCHEMA_VERSION + 1):

@@ -291,12 +291,17 @@ def _links_ok(folder: str) -> bool:
 _LINKS: dict[int, bool] = {}
 
 
-def same_device(path: str, folder: str) -> bool:
-    """Whether ``path`` and the (nearest existing) ``folder`` are on one file system."""
+def device_of(folder: str) -> int:
+    """The file system (st_dev) of ``folder``, or of its nearest existing parent."""
     target = Path(folder)
     while not target.exists() and target != target.parent:
         target = target.parent
-    return os.stat(path).st_dev == os.stat(target).st_dev
+    return os.stat(target).st_dev
+
+
+def same_device(path: str, folder: str) -> bool:
+    """Whether ``path`` and the (nearest existing) ``folder`` are on one file system."""
+    return os.stat(path).st_dev == device_of(folder)
 
 
 def place(

@@ -4,8 +4,10 @@ everything restores the tree byte for byte."""
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import threading
+import traceback
 from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
@@ -29,7 +31,13 @@ OPS = st.lists(st.one_of(STEP, st.tuples(st.just("together"), STEP, STEP)), max_
 
 
 def tree(*roots: Path) -> dict[str, bytes]:
-    return {str(p): p.read_bytes() for r in roots if r.exists() for p in sorted(r.rglob("*")) if p.is_file()}
+    """Every file under ``roots`` and its bytes (a file moved away meanwhile is left out)."""
+    found = {}
+    for root in roots:
+        for path in sorted(root.rglob("*")) if root.exists() else []:
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+                found[str(path)] = path.read_bytes()
+    return found
 
 
 def journal_explains(catalog: Catalog, path: str) -> bool:
@@ -78,20 +86,20 @@ def test_random_action_sequences_lose_nothing_and_undo_restores(ops, monkeypatch
             run_scan([library], catalog, no_model)
             for op in ops:
                 if op[0] == "together":  # the second photoorg: its own connection and lock
-                    errors: list[BaseException] = []
+                    errors: list[str] = []
                     said: list[str] = []
 
                     def second(step=op[2], errors=errors, said=said) -> None:
                         try:
                             run_step(other, step, library, dests, no_model, said.append)
-                        except BaseException as exc:  # reported below, in the test's thread
-                            errors.append(exc)
+                        except BaseException:  # reported below, in the test's thread
+                            errors.append(traceback.format_exc())
 
                     thread = threading.Thread(target=second)
                     thread.start()
                     run_step(catalog, op[1], library, dests, no_model)
                     thread.join()
-                    assert not errors, errors
+                    assert not errors, errors[0]
                     for text in said:
                         event(f"together, {text}")
                 else:
