@@ -275,3 +275,47 @@ def test_a_catalog_from_a_newer_photoorg_is_refused_not_replaced(library, tmp_pa
     refused = photoorg("--home", home, "history")
     assert refused.returncode == 1 and "newer version of photoorg" in refused.stderr
     assert "Traceback" not in refused.stderr and not list(catalog.parent.glob("*.unusable-*"))
+
+
+def test_organize_shows_the_plan_then_moves_and_undo_puts_everything_back(tmp_path) -> None:
+    from tests.core.test_organize import dated
+
+    home = tmp_path / "h14"
+    lib = tmp_path / "Pictures"
+    dated(lib / "inbox" / "a.jpg", 1, "2022:07:14 09:00:00")
+    (lib / "inbox" / "a.xmp").write_text("<xmp/>")
+    dated(lib / "inbox" / "b.jpg", 2, None)
+    assert photoorg("--home", home, "library", "add", lib).returncode == 0
+    before = {p: p.read_bytes() for p in lib.rglob("*") if p.is_file()}
+    dry = photoorg("--home", home, "organize", "--by", "date", "--to", lib, "--dry-run", "--json")
+    assert dry.returncode == 0, dry.stderr
+    plan = json.loads(dry.stdout)
+    assert plan["folders"] == {"2022/2022-07": 1, "undated": 1} and plan["undated"] == 1
+    assert {c["target"] for m in plan["moves"] for c in m["companions"]} == {str(lib / "2022/2022-07/a.xmp")}
+    assert {p: p.read_bytes() for p in lib.rglob("*") if p.is_file()} == before  # nothing changed
+
+    done = photoorg("--home", home, "organize", "--by", "date", "--to", lib, "--prune-empty")
+    assert done.returncode == 0, done.stderr
+    assert "Plan: move 2 photos by date" in done.stdout and "Removed 1 empty folder" in done.stdout
+    assert (lib / "2022" / "2022-07" / "a.xmp").exists() and not (lib / "inbox").exists()
+    undone = photoorg("--home", home, "undo")
+    assert "2 photos back (and 1 sidecar, RAW or video file with them)" in undone.stdout
+    assert {p: p.read_bytes() for p in lib.rglob("*") if p.is_file()} == before
+
+
+def test_importing_a_memory_card_copies_only_new_photos(tmp_path) -> None:
+    from tests.core.test_organize import dated
+
+    home = tmp_path / "h15"
+    lib, card = tmp_path / "Pictures", tmp_path / "CARD" / "DCIM"
+    have = dated(lib / "old.jpg", 1, "2021:01:01 10:00:00")
+    card.mkdir(parents=True)
+    (card / "IMG_0001.JPG").write_bytes(have.read_bytes())
+    dated(card / "IMG_0002.JPG", 2, "2025:03:04 10:00:00")
+    assert photoorg("--home", home, "library", "add", lib).returncode == 0
+    done = photoorg("--home", home, "organize", card, "--by", "date", "--to", lib, "--copy")
+    assert done.returncode == 0, done.stderr
+    assert "1 photo left out: the library has them already" in done.stdout
+    assert (lib / "2025" / "2025-03" / "IMG_0002.JPG").exists() and (card / "IMG_0002.JPG").exists()
+    listed = json.loads(photoorg("--home", home, "library", "list", "--json").stdout)
+    assert [f["path"] for f in listed["folders"]] == [str(lib)]  # the card was not added

@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--mark DECISION must be not-duplicates, keep-both or forget")
     where = locations(args.home)
     setup_logging(where, args.verbose)
-    from photoorg.cli import app, files, library, scan, sets
+    from photoorg.cli import app, files, library, organize, scan, sets
 
     commands = {
         "library": library.cmd_library,
@@ -49,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "trash": files.cmd_file_action,
         "move": files.cmd_file_action,
         "copy": files.cmd_file_action,
+        "organize": organize.cmd_organize,
         "undo": files.cmd_undo,
         "history": files.cmd_history,
     }

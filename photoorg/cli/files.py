@@ -73,10 +73,14 @@ def undo_lines(outcome: Outcome) -> list[str]:
     copy = outcome.action is Action.COPY
     lines = [f"  {'copy trashed' if copy else 'restored'}  {step.target}" for step in outcome.done]
     lines += [f"  NOT UNDONE  {step.target or step.source}: {reason}" for step, reason in outcome.failed]
+    companions = sum(1 for step in outcome.done if step.companion_of is not None)
+    photos = len(outcome.done) - companions
     if copy:
         done = f"{plural(len(outcome.done), 'copy', 'copies')} moved to the trash"
     else:
-        done = f"{plural(len(outcome.done), 'photo')} back"
+        done = f"{plural(photos, 'photo')} back"
+        if companions:
+            done += f" (and {plural(companions, 'sidecar, RAW or video file')} with them)"
     rest = ""
     if outcome.failed:
         rest = (

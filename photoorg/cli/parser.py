@@ -9,6 +9,7 @@ from photoorg import __version__
 from photoorg.core.duplicates import Verdict
 from photoorg.core.embedder import DEVICES, DTYPES
 from photoorg.core.keeper import DEFAULT_RULES
+from photoorg.core.organize import DEFAULT_TEMPLATE, TEMPLATE_FIELDS
 from photoorg.core.settings import Settings
 
 _DEFAULTS = Settings()
@@ -277,6 +278,48 @@ def build_parser() -> argparse.ArgumentParser:
             )
         act.add_argument("--dry-run", action="store_true", help="print exactly what would happen, do nothing")
         _no_wait(act)
+
+    org = sub.add_parser(
+        "organize",
+        help="sort photos into folders by date or by group (the plan first)",
+        description="Sort the library's photos (or those under DIR) into folders under --to: by "
+        "date taken with a template, or one folder per group. The plan is printed first (folders "
+        "and counts, what stays, name collisions, protected photos, bytes), then carried out as "
+        "one action that 'photoorg undo' reverses. Sidecars (.xmp, .aae, .json), a Live Photo's "
+        ".mov and a RAW of the same shot go with their photo. A DIR outside the library (a "
+        "memory card) is imported: photos the library already has are left out.",
+    )
+    _common(org, top=False)
+    org.add_argument("folders", nargs="*", metavar="DIR", help="photos to organize (default: the library)")
+    org.add_argument(
+        "--by", choices=("date", "group"), required=True, help="folders by date taken, or by group"
+    )
+    org.add_argument("--to", required=True, metavar="DEST", help="the folder the new folders go in")
+    org.add_argument(
+        "--template",
+        default=DEFAULT_TEMPLATE,
+        metavar="T",
+        help=f"folders by date (default {DEFAULT_TEMPLATE}); fields: "
+        + ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
+        + "; with {name} it names the file too",
+    )
+    org.add_argument("--copy", action="store_true", help="copy instead of move (an import from a card)")
+    org.add_argument(
+        "--file-date",
+        action="store_true",
+        help="photos without a date taken use their file's date (default: they go to undated/)",
+    )
+    org.add_argument(
+        "--group", action="append", type=int, metavar="ID", help="only the photos of this group (repeatable)"
+    )
+    org.add_argument(
+        "--prune-empty",
+        action="store_true",
+        help="remove the folders the move leaves empty (never one that holds anything)",
+    )
+    org.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    org.add_argument("--json", action="store_true", help="print the plan (and what was done) as JSON")
+    _no_wait(org)
 
     undo = sub.add_parser(
         "undo",

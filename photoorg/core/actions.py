@@ -67,6 +67,14 @@ class Step:
     skip: str | None = None
     size: int = 0
     device: int = -1  # st_dev of the source when it was planned
+    mtime_ns: int = 0
+    #: A sidecar, RAW or Live Photo video that travels with the photo at this path: not
+    #: catalogued, so its content is read (and journaled) right before it moves.
+    companion_of: str | None = None
+    #: False: the photo's content was not compared with the catalog when planned (a large
+    #: organize plans without reading every file); it is, right before it moves.
+    verified: bool = True
+    fingerprint: str | None = None  # a companion's content, once read
 
 
 @dataclass
@@ -257,17 +265,26 @@ def execute(
         if not todo:
             return outcome
         outcome.batch = catalog.begin_batch(action.value, summary)
+        left_behind: set[str] = {s.source for s in outcome.skipped if s.companion_of is None}
         for step in todo:
-            row = catalog.file_row(step.source)
-            entry = catalog.journal_add(outcome.batch, action.value, step.source, step.target, row)
-            try:
-                _do(catalog, action, step, entry, row)
-            except Exception as exc:  # per-file boundary: the others still happen
-                log.warning("%s of %s failed", action.value, step.source, exc_info=True)
-                catalog.journal_update(entry, state="failed", error=str(exc))
-                outcome.failed.append((step, _reason(exc)))
+            step.skip = _content_changed(catalog, step, left_behind)
+            if step.skip is not None:
+                left_behind.add(step.source)
+                outcome.skipped.append(step)
             else:
-                outcome.done.append(step)
+                row = catalog.file_row(step.source) if step.companion_of is None else None
+                entry = catalog.journal_add(
+                    outcome.batch, action.value, step.source, step.target, row, step.fingerprint, step.size
+                )
+                try:
+                    _do(catalog, action, step, entry, row)
+                except Exception as exc:  # per-file boundary: the others still happen
+                    log.warning("%s of %s failed", action.value, step.source, exc_info=True)
+                    catalog.journal_update(entry, state="failed", error=str(exc))
+                    outcome.failed.append((step, _reason(exc)))
+                    left_behind.add(step.source)
+                else:
+                    outcome.done.append(step)
             if on_step is not None:
                 on_step()
         if not outcome.done and catalog.drop_batch_if_nothing_done(outcome.batch):
@@ -277,14 +294,35 @@ def execute(
 
 def _still_as_planned(catalog: Catalog, step: Step) -> str | None:
     """Why a planned step can no longer be done (another photoorg got there first), or None."""
-    row = catalog.file_row(step.source)
     try:
         st = os.stat(step.source)
     except OSError:
         return "no longer there"
+    if step.companion_of is not None:
+        if (st.st_size, st.st_mtime_ns) != (step.size, step.mtime_ns):
+            return "changed since the plan was made"
+        return None
+    row = catalog.file_row(step.source)
     if row is None or (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
         return "changed since it was scanned; scan again to look at it first"
     return None
+
+
+def _content_changed(catalog: Catalog, step: Step, left_behind: set[str]) -> str | None:
+    """Right before a file moves: its photo moved too (for a companion), and its content is
+    what was planned. Reads the file when that was not done when planning."""
+    if step.companion_of is not None:
+        if step.companion_of in left_behind:
+            return "its photo stays where it is, so it stays too"
+        try:
+            step.fingerprint, _ = fingerprint_and_size(step.source)
+        except OSError:
+            return "no longer there"
+        return None
+    if step.verified:
+        return None
+    row = catalog.file_row(step.source)
+    return _unchanged(step.source, row, step) if row is not None else "not in the catalog"
 
 
 def _reason(exc: BaseException) -> str:
@@ -295,7 +333,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def _do(catalog: Catalog, action: Action, step: Step, entry: int, row: FileRow | None) -> None:
-    fp = row.fingerprint if row else None
+    fp = row.fingerprint if row else step.fingerprint
     if action is Action.TRASH:
         trashed = move_to_trash(step.source, on_temp=lambda t: catalog.journal_update(entry, temp=t))
         step.target = trashed.location
@@ -363,6 +401,8 @@ def undo(catalog: Catalog, batch: int | None = None, on_step: Callable[[], None]
         outcome = Outcome(batch, action)
         for entry in entries:
             step = Step(entry.target or "", entry.source)
+            if entry.file_row is None and entry.fingerprint is not None:
+                step.companion_of = entry.source  # a sidecar that traveled with its photo
             try:
                 step.target = _undo_one(catalog, action, entry)
             except Exception as exc:

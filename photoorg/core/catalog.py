@@ -798,8 +798,11 @@ class Catalog:
         source: str,
         target: str | None,
         file_row: FileRow | None,
+        fingerprint: str | None = None,
+        size: int | None = None,
     ) -> int:
-        """Journal one file as planned, before anything happens to it."""
+        """Journal one file as planned, before anything happens to it: its catalog row (a
+        photo), or its content (a sidecar that travels with one)."""
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO journal(batch, action, state, source, target, file_row, fingerprint, size,"
@@ -811,8 +814,8 @@ class Catalog:
                     path_to_db(source),
                     path_to_db(target) if target else None,
                     file_row.to_json() if file_row else None,
-                    file_row.fingerprint if file_row else None,
-                    file_row.size if file_row else None,
+                    file_row.fingerprint if file_row else fingerprint,
+                    file_row.size if file_row else size,
                     time.time(),
                 ),
             )

@@ -31,6 +31,7 @@ from photoorg.core.embedder import Embedder
 from photoorg.core.errors import ModelNotCached, ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED, Group, find_similar, group_photos
 from photoorg.core.lock import LibraryLock
+from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, plan_organize, prune_empty
 from photoorg.core.paths import Locations, is_under
 from photoorg.core.pipeline import ScanSummary, run_scan
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -273,9 +274,12 @@ class Library:
             self._embedder_for = wanted
         return self._embedder
 
-    def scan(self, roots: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS) -> ScanSummary:
+    def scan(
+        self, roots: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS, embed: bool = True
+    ) -> ScanSummary:
         """Bring the catalog up to date for ``roots`` (default: the library's folders that are
-        there): new and changed photos are read and embedded, unchanged ones not even opened."""
+        there): new and changed photos are read and embedded, unchanged ones not even opened.
+        ``embed`` False only catalogues them (fingerprints, sizes, dates)."""
         if roots is None:
             roots, _ = self.library_roots()
         summary = run_scan(
@@ -286,8 +290,11 @@ class Library:
             progress=progress,
             decode_workers=self.workers,
             on_wait=self._waiting(progress),
+            embed=embed,
         )
         self.last_scan = summary
+        if not embed:
+            return summary
         if summary.model_problem is not None:
             self._explain(summary.model_problem)
             summary.model_error = str(summary.model_problem)
@@ -498,6 +505,68 @@ class Library:
                 on_step=lambda: progress.advance(1),
             )
 
+    # -- organizing -----------------------------------------------------------------------------
+    def organize_plan(
+        self,
+        request: OrganizeRequest,
+        sources: Sequence[str] | None = None,
+        *,
+        paths: Sequence[str] | None = None,
+        group_ids: Sequence[int] | None = None,
+        progress: Progress = NULL_PROGRESS,
+    ) -> OrganizePlan:
+        """Plan an organize (nothing is touched): the photos under ``sources`` (default: the
+        library), or these ``paths``, or the photos of these groups.
+
+        A source folder outside the library is an import (a memory card): its photos are
+        catalogued (not embedded, not added to the library) and those the library already has
+        (same content) are left out.
+        """
+        roots, _ = self.library_roots()
+        folders = [os.path.abspath(f) for f in sources] if sources else roots
+        outside = [f for f in folders if not is_under(f, roots)]
+        if outside:
+            self.scan(outside, progress, embed=False)
+        in_library = None
+        if outside:
+            in_library = {p.fingerprint: p.path for p in self.catalog.photos(under=roots)}
+        photos = self.catalog.photos(under=folders)
+        groups: list[Group] = []
+        if request.by == "group" or "{group}" in request.template or group_ids:
+            groups = self.groups(progress=progress)
+        if group_ids is not None:
+            chosen = set(group_ids)
+            photos = [p for g in groups if g.id in chosen for p in g.photos]
+        if paths is not None:
+            wanted = {os.path.abspath(p) for p in paths}
+            photos = [p for p in photos if p.path in wanted]
+        progress.start_stage("Planning", 0)
+        return plan_organize(
+            request, photos, groups=groups, protected=self.settings.protected, in_library=in_library
+        )
+
+    def organize(
+        self, plan: OrganizePlan, folders: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS
+    ) -> tuple[Outcome, list[str]]:
+        """Carry out a plan (only the photos going to ``folders`` when given: what the person
+        left ticked) as one undoable action; then, if asked, remove the folders it left empty.
+        Returns the outcome and the folders removed."""
+        steps = plan.steps(folders)
+        too_big = check_space(plan, steps)
+        if too_big:
+            raise actions.NotEnoughSpace(too_big)
+        request = plan.request
+        verb = "copy" if request.copy else "organize"
+        n = sum(1 for s in steps if s.companion_of is None)
+        summary = f"{verb} {n} photo{'s' if n != 1 else ''} by {request.by} into {request.destination}"
+        with self.writing(progress) as catalog:
+            progress.start_stage("Copying photos" if request.copy else "Moving photos", len(steps))
+            outcome = actions.execute(
+                catalog, plan.action, steps, summary, on_step=lambda: progress.advance(1)
+            )
+        pruned = prune_empty(plan.empty_folders) if request.prune_empty and not request.copy else []
+        return outcome, pruned
+
     def undo(self, batch: int | None = None, progress: Progress = NULL_PROGRESS) -> Outcome:
         """Undo the newest action with files still to put back, or action ``batch``."""
         with self.writing(progress) as catalog:
@@ -519,6 +588,8 @@ __all__ = [
     "Library",
     "LibraryState",
     "NothingToUndo",
+    "OrganizePlan",
+    "OrganizeRequest",
     "Outcome",
     "ScanSummary",
     "Step",

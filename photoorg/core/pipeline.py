@@ -302,12 +302,14 @@ def run_scan(
     progress: Progress = NULL_PROGRESS,
     decode_workers: int | None = None,
     on_wait: Callable[[int | None], None] | None = None,
+    embed: bool = True,
 ) -> ScanSummary:
     """Bring the catalog up to date for ``roots`` and embed every readable photo.
 
     Returns a summary; a cancel returns early with ``cancelled=True`` and everything committed
     so far kept. Single unreadable files are listed in ``failures``; a missing model sets
-    ``model_error`` but photos are still catalogued (fingerprints, sizes, dates).
+    ``model_error`` but photos are still catalogued (fingerprints, sizes, dates). With ``embed``
+    False nothing is embedded (and a changed photo loses no vector: vectors are by content).
     """
     started = time.monotonic()
     abs_roots = [os.path.abspath(os.fspath(r)) for r in roots]
@@ -331,7 +333,8 @@ def run_scan(
         progress.advance(len(records) % 500)
         summary.seen = len(records)
 
-        scan.choose_model()
+        if embed:  # else catalogue only: fingerprints, sizes, dates (what organizing needs)
+            scan.choose_model()
         known = catalog.file_states()
         work = []
         for rec in records:

@@ -1,0 +1,179 @@
+"""``photoorg organize``: the plan first, always; then one undoable action."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+from photoorg.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ProgressBar,
+    library_roots_or_say,
+    missing_paths,
+    open_library,
+    print_notes,
+)
+from photoorg.core.humanize import human_bytes, plural
+from photoorg.core.library import Library, OrganizePlan, OrganizeRequest, Outcome
+from photoorg.core.paths import Locations
+from photoorg.core.progress import Progress
+
+
+def cmd_organize(args: argparse.Namespace, where: Locations) -> int:
+    if missing_paths(args.folders):
+        return EXIT_USAGE
+    request = OrganizeRequest(
+        by=args.by,
+        destination=os.path.abspath(args.to),
+        template=args.template,
+        copy=args.copy,
+        file_date=args.file_date,
+        prune_empty=args.prune_empty,
+    )
+    with open_library(args, where) as library:
+        roots = library_roots_or_say(library)
+        if roots is None and not args.folders:
+            return EXIT_USAGE
+        bar = ProgressBar()
+        try:
+            if roots:  # the library's photos, up to date (an import leaves out what it has)
+                library.scan(roots, Progress(on_change=bar), embed=args.by == "group")
+            plan = library.organize_plan(
+                request, args.folders or None, group_ids=args.group or None, progress=Progress(on_change=bar)
+            )
+        finally:
+            bar.close()
+        print_notes(library)
+        if args.json and args.dry_run:
+            print(json.dumps(plan_json(plan), indent=2))
+            return EXIT_OK
+        if not args.json:
+            print(plan_text(plan))
+        if args.dry_run:
+            print("Dry run: nothing was changed.")
+            return EXIT_OK
+        if not plan.moving():
+            if args.json:
+                print(json.dumps({"plan": plan_json(plan), "done": 0}, indent=2))
+            else:
+                print("Nothing to do.")
+            return EXIT_OK
+        outcome, pruned = _carry_out(library, plan)
+    if args.json:
+        print(json.dumps({"plan": plan_json(plan), **outcome_json(outcome, pruned)}, indent=2))
+    else:
+        print(outcome_text(outcome, pruned))
+    return EXIT_OK if outcome.done and not outcome.failed else EXIT_FAILED
+
+
+def _carry_out(library: Library, plan: OrganizePlan) -> tuple[Outcome, list[str]]:
+    bar = ProgressBar()
+    try:
+        return library.organize(plan, progress=Progress(on_change=bar))
+    finally:
+        bar.close()
+
+
+def plan_text(plan: OrganizePlan) -> str:
+    r = plan.request
+    verb = "Copy" if r.copy else "Move"
+    moving = plan.moving()
+    lines = [
+        f"Plan: {verb.lower()} {plural(len(moving), 'photo')} by {r.by} into {r.destination}"
+        + (f" (template {r.template})" if r.by == "date" else "")
+    ]
+    sidecars: dict[str, int] = {}
+    for p in moving:
+        sidecars[p.folder] = sidecars.get(p.folder, 0) + len(p.companions)
+    for folder, count in plan.folders().items():
+        extra = (
+            f" (+{plural(sidecars[folder], 'sidecar, RAW or video file')})" if sidecars.get(folder) else ""
+        )
+        lines.append(f"  {folder or '.'}/  {plural(count, 'photo')}{extra}")
+    if plan.undated:
+        lines.append(
+            f"Undated: {plural(plan.undated, 'photo')} without a date taken go to undated/"
+            + ("" if r.file_date else " (--file-date uses their file's date instead)")
+        )
+    for note in ("already there", "protected", "already in the library"):
+        n = plan.count(note)
+        if n:
+            words = {
+                "already there": "stay where they are (already there)",
+                "protected": "stay where they are (in a protected folder; never moved)",
+                "already in the library": "left out: the library has them already",
+            }[note]
+            lines.append(f"{plural(n, 'photo')} {words}")
+    if plan.collisions:
+        lines.append(
+            f"Name collisions: {len(plan.collisions)}; both photos are kept, the later one numbered:"
+        )
+        lines.extend(f"    {os.path.basename(want)} <- {src}" for want, src in plan.collisions[:10])
+        if len(plan.collisions) > 10:
+            lines.append(f"    ... and {len(plan.collisions) - 10} more")
+    lines.append(
+        f"In all: {human_bytes(plan.total_bytes)} in {plural(len(moving) + plan.companion_count, 'file')}; "
+        f"{human_bytes(plan.free_bytes)} free at the destination."
+    )
+    if plan.empty_folders:
+        if r.prune_empty:
+            lines.append(f"Folders left empty, removed afterwards: {len(plan.empty_folders)}")
+        else:
+            lines.append(f"Folders left empty: {len(plan.empty_folders)} (--prune-empty removes them)")
+    return "\n".join(lines)
+
+
+def plan_json(plan: OrganizePlan) -> dict[str, object]:
+    r = plan.request
+    return {
+        "by": r.by,
+        "destination": r.destination,
+        "template": r.template,
+        "copy": r.copy,
+        "folders": plan.folders(),
+        "moves": [
+            {
+                "source": p.photo.path,
+                "target": p.target,
+                "folder": p.folder,
+                "dated_by": p.dated_by,
+                "companions": [{"source": s, "target": t} for s, t in p.companions],
+            }
+            for p in plan.moving()
+        ],
+        "stay": [{"path": p.photo.path, "why": p.note} for p in plan.photos if not p.moves],
+        "undated": plan.undated,
+        "collisions": [{"wanted": w, "source": s} for w, s in plan.collisions],
+        "bytes": plan.total_bytes,
+        "free_bytes": plan.free_bytes,
+        "empty_folders": plan.empty_folders,
+    }
+
+
+def outcome_json(outcome: Outcome, pruned: list[str]) -> dict[str, object]:
+    return {
+        "action": outcome.batch,
+        "done": len(outcome.done),
+        "skipped": [{"path": s.source, "why": s.skip} for s in outcome.skipped],
+        "failed": [{"path": s.source, "why": why} for s, why in outcome.failed],
+        "removed_empty_folders": pruned,
+    }
+
+
+def outcome_text(outcome: Outcome, pruned: list[str]) -> str:
+    lines = [f"  skip  {s.source}: {s.skip}" for s in outcome.skipped]
+    lines += [f"  FAILED  {s.source}: {why}" for s, why in outcome.failed]
+    if outcome.batch is not None:
+        verb = "copied" if outcome.action and outcome.action.value == "copy" else "moved"
+        lines.append(
+            f"Done: {plural(len(outcome.done), 'file')} {verb}, action {outcome.batch}. "
+            "'photoorg undo' puts every one back."
+        )
+    else:
+        lines.append("Nothing was done.")
+    if pruned:
+        lines.append(f"Removed {plural(len(pruned), 'empty folder')}.")
+    return "\n".join(lines)

@@ -1,0 +1,463 @@
+"""Organize photos into folders: by date (a template) or by group, with a plan shown first.
+
+A plan says, before anything moves: the target folder of every photo (with counts per folder),
+which photos are already where they belong, which names collide (both photos are kept, the
+later one numbered), which are protected (never moved), how many have no date, which photos an
+import leaves out because the library has them already, the bytes that move and the folders
+that would be left empty. Carrying it out is one journaled action (:mod:`photoorg.core.actions`)
+that one undo reverses, sidecars included.
+
+- **Dates** are the EXIF date taken; a photo without one goes to "undated", unless the person
+  asks for the file's date instead (``file_date``). Never guessed silently.
+- **Companions** travel with their photo and get the same new name: sidecars (``.xmp``,
+  ``.aae``, Google Takeout ``.json``), a Live Photo's ``.mov`` and a RAW file of the same shot
+  (same stem, same folder).
+- **Names** are made safe for every file system: no ``/ \\ : * ? " < > |`` or control
+  characters, no trailing dots or spaces, no reserved Windows names, at most 120 characters.
+
+Qt-free; reads the catalog and the folders, writes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from photoorg.core.actions import Action, Step
+from photoorg.core.catalog import PhotoInfo
+from photoorg.core.errors import PhotoorgError
+from photoorg.core.fileops import device_of, free_space, space_needed
+from photoorg.core.grouping import UNSORTED, Group
+from photoorg.core.paths import is_under, real
+
+DEFAULT_TEMPLATE = "{year}/{year}-{month}"
+TEMPLATE_FIELDS = ("year", "month", "day", "month_name", "camera", "group", "name", "ext")
+UNDATED = "undated"
+UNSORTED_FOLDER = "Unsorted"
+#: Files that travel with a photo of the same stem.
+SIDECAR_EXTENSIONS = frozenset({".xmp", ".aae", ".json"})
+RAW_EXTENSIONS = frozenset({".cr2", ".cr3", ".nef", ".arw", ".dng", ".raf", ".orf", ".rw2"})
+LIVE_PHOTO_EXTENSIONS = frozenset({".mov", ".mp4"})
+_COMPANION_EXTENSIONS = SIDECAR_EXTENSIONS | RAW_EXTENSIONS | LIVE_PHOTO_EXTENSIONS
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+)
+NAME_LIMIT = 120
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class OrganizeRequest:
+    """What the person asked for. ``by`` is "date" or "group"."""
+
+    by: str
+    destination: str
+    template: str = DEFAULT_TEMPLATE
+    copy: bool = False
+    file_date: bool = False  # photos without a date taken use their file's date
+    prune_empty: bool = False  # remove folders the move leaves empty (never one that holds anything)
+
+    def __post_init__(self) -> None:
+        if self.by not in ("date", "group"):
+            raise PhotoorgError(f"Organize by 'date' or 'group', not {self.by!r}.")
+        if self.by == "date":
+            check_template(self.template)
+
+
+@dataclass
+class PlannedPhoto:
+    """One photo of a plan, with the files that travel with it."""
+
+    photo: PhotoInfo
+    folder: str  # target folder, relative to the destination ("" for the destination itself)
+    target: str | None  # None: it stays where it is (already there, or protected)
+    companions: list[tuple[str, str | None]] = field(default_factory=list)  # (source, target)
+    note: str = ""  # why it stays: "already there", "protected", "already in the library"
+    dated_by: str = "taken"  # taken, file (its file's date), none (undated)
+
+    @property
+    def moves(self) -> bool:
+        return self.target is not None
+
+
+@dataclass
+class OrganizePlan:
+    """Everything a person needs to see before the files move."""
+
+    request: OrganizeRequest
+    photos: list[PlannedPhoto]
+    #: (the name a photo wanted, the photo) for each photo numbered because the name was taken,
+    #: by another photo of the plan or a file already there; both are kept.
+    collisions: list[tuple[str, str]] = field(default_factory=list)
+    empty_folders: list[str] = field(default_factory=list)  # left empty by a move
+    free_bytes: int = 0  # at the destination
+
+    @property
+    def action(self) -> Action:
+        return Action.COPY if self.request.copy else Action.MOVE
+
+    def moving(self) -> list[PlannedPhoto]:
+        return [p for p in self.photos if p.moves]
+
+    def folders(self) -> dict[str, int]:
+        """Target folder -> how many photos go there, in the order a tree shows them."""
+        counts = Counter(p.folder for p in self.moving())
+        return dict(sorted(counts.items()))
+
+    def count(self, note: str) -> int:
+        return sum(1 for p in self.photos if p.note == note)
+
+    @property
+    def undated(self) -> int:
+        return sum(1 for p in self.moving() if p.dated_by == "none")
+
+    @property
+    def companion_count(self) -> int:
+        return sum(len(p.companions) for p in self.moving())
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(p.photo.size + sum(_size(c) for c, _ in p.companions) for p in self.moving())
+
+    def steps(self, folders: Iterable[str] | None = None) -> list[Step]:
+        """The file steps of the plan (each photo, then its companions), optionally only of the
+        photos going to ``folders`` (the ones the person left ticked)."""
+        keep = None if folders is None else set(folders)
+        out: list[Step] = []
+        for p in self.moving():
+            if keep is not None and p.folder not in keep:
+                continue
+            out.append(Step(p.photo.path, p.target, size=p.photo.size, verified=False))
+            for source, target in p.companions:
+                try:
+                    st = os.stat(source)
+                except OSError:
+                    continue
+                out.append(
+                    Step(source, target, size=st.st_size, mtime_ns=st.st_mtime_ns, companion_of=p.photo.path)
+                )
+        return out
+
+
+def check_template(template: str) -> None:
+    """Refuse a template with unknown fields, or one that leaves the destination."""
+    try:
+        names = {m.group(1) for m in re.finditer(r"{(\w*)[^}]*}", template)}
+        template.format(**dict.fromkeys(TEMPLATE_FIELDS, "x"))
+    except (KeyError, ValueError, IndexError) as exc:
+        raise PhotoorgError(f"The template {template!r} cannot be used: {exc}.") from None
+    unknown = names - set(TEMPLATE_FIELDS)
+    if unknown:
+        raise PhotoorgError(
+            f"The template {template!r} has unknown fields {sorted(unknown)}; it may use "
+            + ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
+        )
+    if template.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", template):
+        raise PhotoorgError(f"The template {template!r} must stay inside the destination folder.")
+
+
+def safe_name(text: str, fallback: str = "unnamed") -> str:
+    """A folder or file name every file system accepts, as close to ``text`` as possible."""
+    name = unicodedata.normalize("NFC", text)
+    name = _UNSAFE.sub("_", name).strip()
+    name = name.rstrip(". ")
+    if len(name) > NAME_LIMIT:
+        name = name[:NAME_LIMIT].rstrip(". ")
+    if not name or set(name) <= {"."}:
+        name = fallback
+    if name.split(".")[0].lower() in _RESERVED:
+        name = f"_{name}"
+    return name
+
+
+def _photo_date(photo: PhotoInfo, file_date: bool) -> tuple[datetime | None, str]:
+    if photo.taken:
+        try:
+            return datetime.fromisoformat(photo.taken), "taken"
+        except ValueError:
+            pass
+    if file_date:
+        return datetime.fromtimestamp(photo.mtime_ns / 1e9), "file"
+    return None, "none"
+
+
+class _Dates:
+    """Where the date template puts a photo; the same values give the same folder, worked out
+    once (100k photos fall into a few hundred folders)."""
+
+    def __init__(self, request: OrganizeRequest) -> None:
+        self.request = request
+        self.names_file = "{name}" in request.template or "{ext}" in request.template
+        self._folders: dict[tuple[str, ...], list[str]] = {}
+
+    def place(self, photo: PhotoInfo, group: str) -> tuple[str, str | None, str]:
+        """(folder relative to the destination, a new file name or None, how it was dated)."""
+        when, dated_by = _photo_date(photo, self.request.file_date)
+        if when is None:
+            return UNDATED, None, dated_by
+        stem, ext = os.path.splitext(os.path.basename(photo.path))
+        values = {
+            "year": f"{when.year:04d}",
+            "month": f"{when.month:02d}",
+            "day": f"{when.day:02d}",
+            "month_name": _MONTHS[when.month - 1],
+            "camera": photo.camera or "Unknown camera",
+            "group": group,
+            "name": stem,
+            "ext": ext.lstrip("."),
+        }
+        key = tuple(values.values()) if self.names_file else tuple(list(values.values())[:6])
+        parts = self._folders.get(key)
+        if parts is None:
+            expanded = self.request.template.format(**values)
+            parts = [safe_name(part) for part in re.split(r"[/\\]+", expanded) if part.strip()]
+            self._folders[key] = parts
+        if self.names_file:  # the template names the file
+            *folders, file_name = parts or [safe_name(stem)]
+            if "{ext}" not in self.request.template:
+                file_name += ext
+            return "/".join(folders), file_name, dated_by
+        return "/".join(parts), None, dated_by
+
+
+def group_folders(groups: Sequence[Group]) -> dict[int, str]:
+    """A safe, distinct folder name for each group: its name or label; Unsorted apart."""
+    used: set[str] = {UNSORTED_FOLDER.lower()}
+    names: dict[int, str] = {}
+    for g in groups:
+        if g.id == UNSORTED or g.id is None:
+            continue
+        base = safe_name(g.name or g.label, fallback=f"Group {g.id}")
+        name, n = base, 1
+        while name.lower() in used:
+            n += 1
+            name = f"{base} ({n})"
+        used.add(name.lower())
+        names[g.id] = name
+    names[UNSORTED] = UNSORTED_FOLDER
+    return names
+
+
+class _Folders:
+    """What is in each source folder, listed once: the companions of a photo are found there."""
+
+    def __init__(self, catalogued: set[str]) -> None:
+        self._catalogued = catalogued
+        self._by_folder: dict[str, dict[str, list[str]]] = {}
+
+    def companions(self, photo: str) -> list[str]:
+        folder, name = os.path.split(photo)
+        listing = self._by_folder.get(folder)
+        if listing is None:
+            listing = defaultdict(list)
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        if entry.is_file(follow_symlinks=False) and entry.path not in self._catalogued:
+                            ext = os.path.splitext(entry.name)[1].lower()
+                            if ext in _COMPANION_EXTENSIONS:
+                                listing[entry.name.split(".")[0].lower()].append(entry.name)
+            except OSError:
+                pass
+            self._by_folder[folder] = listing
+        stem = os.path.splitext(name)[0]
+        out = []
+        for other in listing.get(name.split(".")[0].lower(), ()):
+            other_stem, ext = os.path.splitext(other)
+            lower = other.lower()
+            # "IMG_1.xmp", "IMG_1.CR2", "IMG_1.mov"; "IMG_1.jpg.xmp", "IMG_1.jpg.supplemental-metadata.json"
+            if other_stem.lower() == stem.lower() or lower.startswith(name.lower() + "."):
+                out.append(os.path.join(folder, other))
+        return sorted(out)
+
+
+def _renamed(companion: str, photo_name: str, new_photo_name: str) -> str:
+    """A companion's name after its photo was renamed: IMG.xmp / IMG.jpg.xmp follow IMG.jpg."""
+    name = os.path.basename(companion)
+    if new_photo_name == photo_name:
+        return name
+    old_stem, new_stem = os.path.splitext(photo_name)[0], os.path.splitext(new_photo_name)[0]
+    if name.lower().startswith(photo_name.lower() + "."):
+        return new_photo_name + name[len(photo_name) :]
+    return new_stem + name[len(old_stem) :]
+
+
+def plan_organize(
+    request: OrganizeRequest,
+    photos: Sequence[PhotoInfo],
+    *,
+    groups: Sequence[Group] = (),
+    protected: Sequence[str] = (),
+    in_library: dict[str, str] | None = None,
+) -> OrganizePlan:
+    """Plan where each photo (and its companions) goes; nothing is touched.
+
+    Args:
+        photos: the photos to organize (the library's, a group's, a selection, a card's).
+        groups: the library's groups (for ``by="group"`` and the ``{group}`` field).
+        protected: folders whose photos are never moved (a copy may still take them).
+        in_library: fingerprint -> a path in the library, for an import: photos whose content
+            the library has already stay out.
+    """
+    dest = os.path.abspath(request.destination)
+    if os.path.exists(dest) and not os.path.isdir(dest):
+        raise PhotoorgError(f"The destination {dest} is a file, not a folder.")
+    group_of: dict[str, int] = {}
+    for g in groups:
+        for p in g.photos:
+            group_of[p.path] = g.id if g.id is not None else UNSORTED
+    folder_of_group = group_folders(groups)
+    catalogued = {p.path for p in photos}
+    folders = _Folders(catalogued)
+    real_dest = real(dest)
+    real_dir = functools.lru_cache(maxsize=None)(real)  # a few hundred folders, 100k photos
+    dates = _Dates(request)
+    real_protected = [real(f) for f in protected]
+
+    def is_protected(path: str) -> bool:
+        folder, name = os.path.split(path)
+        return is_under(path, protected) or is_under(os.path.join(real_dir(folder), name), real_protected)
+
+    taken = _Taken()
+    plan = OrganizePlan(request, [])
+    for photo in sorted(photos, key=lambda p: (p.taken or "", p.path)):
+        group_name = folder_of_group.get(group_of.get(photo.path, UNSORTED), UNSORTED_FOLDER)
+        if request.by == "group":
+            folder, file_name, dated_by = group_name, None, "taken"
+        else:
+            folder, file_name, dated_by = dates.place(photo, group_name)
+        name = os.path.basename(photo.path)
+        item = PlannedPhoto(photo, folder, None, dated_by=dated_by)
+        plan.photos.append(item)
+        if in_library is not None and photo.fingerprint in in_library:
+            item.note = "already in the library"
+            continue
+        if not request.copy and protected and is_protected(photo.path):
+            item.note = "protected"
+            continue
+        target_folder = os.path.join(dest, folder) if folder else dest
+        new_name = file_name or name
+        here = real_dir(os.path.dirname(photo.path))
+        if here == real_dir(target_folder) and (file_name is None or new_name == name):
+            item.note = "already there"
+            continue
+        companions = folders.companions(photo.path)
+        final = taken.free(target_folder, new_name, [os.path.basename(c) for c in companions], name)
+        if os.path.basename(final) != new_name:
+            plan.collisions.append((os.path.join(target_folder, new_name), photo.path))
+        taken.take(final)
+        item.target = final
+        new = os.path.basename(final)
+        for companion in companions:
+            target = os.path.join(target_folder, _renamed(companion, name, new))
+            taken.take(target)
+            item.companions.append((companion, target))
+    if not request.copy:
+        plan.empty_folders = _left_empty(plan, real_dest)
+    plan.free_bytes = free_space(dest)
+    return plan
+
+
+class _Taken:
+    """Names taken in each target folder: what is there (listed once per folder) and what the
+    plan puts there. Compared without case, as macOS, Windows and memory cards compare them."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, set[str]] = {}
+
+    def _folder(self, folder: str) -> set[str]:
+        names = self._names.get(folder)
+        if names is None:
+            try:
+                with os.scandir(folder) as entries:
+                    names = {e.name.lower() for e in entries}
+            except OSError:
+                names = set()
+            self._names[folder] = names
+        return names
+
+    def take(self, path: str) -> None:
+        folder, name = os.path.split(path)
+        self._folder(folder).add(name.lower())
+
+    def free(self, folder: str, name: str, companions: list[str], old_name: str) -> str:
+        """The first "name", "name (1)", ... in ``folder`` free for the photo and for every
+        companion it renames alongside."""
+        names = self._folder(folder)
+        stem, ext = os.path.splitext(name)
+        for n in range(100_000):
+            candidate = name if n == 0 else f"{stem} ({n}){ext}"
+            wanted = [candidate, *(_renamed(c, old_name, candidate) for c in companions)]
+            if not any(w.lower() in names for w in wanted):
+                return os.path.join(folder, candidate)
+        raise PhotoorgError(f"No free name for {name} in {folder}.")
+
+
+def _left_empty(plan: OrganizePlan, real_dest: str) -> list[str]:
+    """Source folders that hold nothing once the planned files have left (never the
+    destination itself)."""
+    leaving: dict[str, int] = Counter()
+    for p in plan.moving():
+        for path in (p.photo.path, *(c for c, _ in p.companions)):
+            leaving[os.path.dirname(path)] += 1
+    empty = []
+    for folder, n in leaving.items():
+        try:
+            with os.scandir(folder) as entries:
+                present = sum(1 for _ in entries)
+        except OSError:
+            continue
+        if present == n and real(folder) != real_dest:
+            empty.append(folder)
+    return sorted(empty)
+
+
+def prune_empty(folders: Iterable[str]) -> list[str]:
+    """Remove the folders that are empty now (``os.rmdir`` refuses any that is not); returns
+    the ones removed."""
+    removed = []
+    for folder in sorted(folders, key=len, reverse=True):
+        try:
+            os.rmdir(folder)
+            removed.append(folder)
+        except OSError:
+            continue
+    return removed
+
+
+def check_space(plan: OrganizePlan, steps: Sequence[Step]) -> str | None:
+    """Why the plan does not fit at the destination (None: it does)."""
+    here = device_of(plan.request.destination)
+    need = 0
+    for step in steps:
+        try:
+            st = os.stat(step.source)
+        except OSError:
+            continue
+        if plan.request.copy or st.st_dev != here:
+            need += space_needed(st.st_size)
+    if need and need + (1 << 20) > plan.free_bytes:
+        from photoorg.core.humanize import human_bytes
+
+        return (
+            f"The files need {human_bytes(need)} at {plan.request.destination}, but only "
+            f"{human_bytes(plan.free_bytes)} is free there. Nothing was changed."
+        )
+    return None
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0

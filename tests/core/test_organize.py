@@ -1,0 +1,263 @@
+"""Organize into folders by date or by group: the plan, the companions, names that are safe
+everywhere, and one undo that puts every file back."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from photoorg.core import actions
+from photoorg.core.actions import Action, NothingToUndo
+from photoorg.core.catalog import Catalog, FileRow
+from photoorg.core.embedder import Embedder
+from photoorg.core.errors import PhotoorgError
+from photoorg.core.grouping import GroupSettings, group_photos
+from photoorg.core.organize import (
+    OrganizeRequest,
+    check_template,
+    plan_organize,
+    prune_empty,
+    safe_name,
+)
+from photoorg.core.pipeline import run_scan
+from tests.conftest import make_photo
+from tests.synthetic import clustered
+
+
+def dated(path: Path, seed: int, when: str | None, camera: str | None = None) -> Path:
+    exif = Image.Exif()
+    if when:
+        exif[0x0132] = when  # DateTime, "YYYY:MM:DD HH:MM:SS"
+    if camera:
+        exif[0x0110] = camera
+    return make_photo(path, seed=seed, size=(96, 72), exif=exif)
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def shoot(tmp_path: Path):
+    """A camera folder: dated photos with sidecars, a RAW+JPEG pair, a Live Photo, an undated
+    scan; catalogued (fingerprints and dates, no model)."""
+    inbox = tmp_path / "lib" / "inbox"
+    dated(inbox / "IMG_0001.jpg", 1, "2023:05:01 10:00:00", "Canon EOS R6")
+    (inbox / "IMG_0001.xmp").write_text("<x:xmpmeta>rating 5</x:xmpmeta>")
+    dated(inbox / "IMG_0002.JPG", 2, "2023:05:03 11:00:00", "Canon EOS R6")
+    (inbox / "IMG_0002.JPG.json").write_text('{"title": "takeout"}')
+    (inbox / "IMG_0002.CR2").write_bytes(os.urandom(5000))  # the RAW of the same shot
+    dated(inbox / "IMG_0003.heic.jpg", 3, "2024:12:24 18:00:00", "iPhone 15")
+    dated(inbox / "live.jpg", 4, "2024:12:25 09:30:00", "iPhone 15")
+    (inbox / "live.mov").write_bytes(os.urandom(3000))
+    (inbox / "live.aae").write_text("<plist/>")
+    dated(tmp_path / "lib" / "scans" / "grandma.png", 5, None)
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    run_scan([tmp_path / "lib"], catalog, Embedder(str(tmp_path / "none")))
+    yield tmp_path / "lib", catalog
+    catalog.close()
+
+
+def organize(catalog: Catalog, plan) -> actions.Outcome:
+    return actions.execute(catalog, plan.action, plan.steps(), "organize")
+
+
+def test_by_date_every_photo_and_its_companions_land_where_the_template_says(shoot) -> None:
+    lib, catalog = shoot
+    before = tree(lib)
+    request = OrganizeRequest("date", str(lib), "{year}/{month_name} {year}/{camera}")
+    plan = plan_organize(request, catalog.photos())
+    assert plan.folders() == {
+        "2023/May 2023/Canon EOS R6": 2,
+        "2024/December 2024/iPhone 15": 2,
+        "undated": 1,
+    }
+    assert plan.undated == 1 and plan.companion_count == 5
+    outcome = organize(catalog, plan)
+    assert len(outcome.done) == 5 + 5 and not outcome.failed
+    after = tree(lib)
+    assert set(after) == {
+        "2023/May 2023/Canon EOS R6/IMG_0001.jpg",
+        "2023/May 2023/Canon EOS R6/IMG_0001.xmp",
+        "2023/May 2023/Canon EOS R6/IMG_0002.JPG",
+        "2023/May 2023/Canon EOS R6/IMG_0002.JPG.json",
+        "2023/May 2023/Canon EOS R6/IMG_0002.CR2",
+        "2024/December 2024/iPhone 15/IMG_0003.heic.jpg",
+        "2024/December 2024/iPhone 15/live.jpg",
+        "2024/December 2024/iPhone 15/live.mov",
+        "2024/December 2024/iPhone 15/live.aae",
+        "undated/grandma.png",
+    }
+    assert sorted(after.values()) == sorted(before.values())  # every byte moved, nothing else
+    assert {Path(p.path).relative_to(lib).as_posix() for p in catalog.photos()} <= set(after)
+    undone = actions.undo(catalog)  # one undo puts every file back
+    assert len(undone.done) == 10 and tree(lib) == before
+
+
+def test_the_files_date_is_used_only_when_asked(shoot) -> None:
+    lib, catalog = shoot
+    scan = next(p for p in catalog.photos() if p.path.endswith("grandma.png"))
+    plan = plan_organize(OrganizeRequest("date", str(lib), file_date=True), [scan])
+    [planned] = plan.photos
+    assert planned.dated_by == "file" and planned.folder != "undated" and plan.undated == 0
+
+
+def test_collisions_keep_both_and_companions_follow_the_new_name(shoot) -> None:
+    lib, catalog = shoot
+    taken = make_photo(lib / "2023" / "2023-05" / "IMG_0001.jpg", seed=77)  # someone else's file
+    plan = plan_organize(
+        OrganizeRequest("date", str(lib)), [p for p in catalog.photos() if "IMG_0001" in p.path]
+    )
+    [(wanted, source)] = plan.collisions
+    assert wanted.endswith("IMG_0001.jpg") and source.endswith("inbox/IMG_0001.jpg")
+    organize(catalog, plan)
+    assert (lib / "2023" / "2023-05" / "IMG_0001 (1).jpg").exists()
+    assert (lib / "2023" / "2023-05" / "IMG_0001 (1).xmp").exists()
+    assert taken.read_bytes() == make_photo(lib / "x.jpg", seed=77).read_bytes()  # untouched
+
+
+def test_photos_already_in_place_and_protected_ones_stay(shoot) -> None:
+    lib, catalog = shoot
+    request = OrganizeRequest("date", str(lib))
+    organize(catalog, plan_organize(request, catalog.photos()))
+    again = plan_organize(request, catalog.photos(), protected=[str(lib / "undated")])
+    assert not again.moving()
+    assert again.count("already there") == 4 and again.count("protected") == 1
+
+
+def test_unchecked_folders_of_the_plan_stay_where_they_are(shoot) -> None:
+    lib, catalog = shoot
+    plan = plan_organize(OrganizeRequest("date", str(lib)), catalog.photos())
+    steps = plan.steps(folders=["2024/2024-12"])
+    outcome = actions.execute(catalog, plan.action, steps, "organize part")
+    assert {Path(s.target).parent.name for s in outcome.done} == {"2024-12"}
+    assert (lib / "inbox" / "IMG_0001.jpg").exists() and (lib / "scans" / "grandma.png").exists()
+
+
+def test_a_companion_never_moves_without_its_photo(shoot) -> None:
+    lib, catalog = shoot
+    plan = plan_organize(OrganizeRequest("date", str(lib)), catalog.photos())
+    photo = lib / "inbox" / "IMG_0001.jpg"
+    photo.write_bytes(photo.read_bytes() + b"edited")  # changed after the scan: it stays
+    outcome = organize(catalog, plan)
+    skipped = {Path(s.source).name: s.skip for s in outcome.skipped}
+    assert "changed" in skipped["IMG_0001.jpg"] and "its photo stays" in skipped["IMG_0001.xmp"]
+    assert (lib / "inbox" / "IMG_0001.xmp").exists()
+
+
+def test_empty_folders_are_listed_and_removed_only_when_asked_and_only_if_empty(shoot) -> None:
+    lib, catalog = shoot
+    (lib / "scans" / "notes.txt").write_text("keep me")  # not a photo: the folder is not empty
+    plan = plan_organize(OrganizeRequest("date", str(lib), prune_empty=True), catalog.photos())
+    assert plan.empty_folders == [str(lib / "inbox")]
+    organize(catalog, plan)
+    assert prune_empty(plan.empty_folders) == [str(lib / "inbox")]
+    assert not (lib / "inbox").exists() and (lib / "scans" / "notes.txt").exists()
+    actions.undo(catalog)  # the folder comes back with its photos
+    assert (lib / "inbox" / "IMG_0001.jpg").exists()
+
+
+def test_an_import_copies_only_what_the_library_lacks(shoot, tmp_path) -> None:
+    lib, catalog = shoot
+    card = tmp_path / "card" / "DCIM"
+    (card).mkdir(parents=True)
+    (card / "IMG_0001.jpg").write_bytes((lib / "inbox" / "IMG_0001.jpg").read_bytes())  # have it
+    dated(card / "IMG_0100.jpg", 100, "2025:01:02 08:00:00")
+    run_scan([card], catalog, Embedder(str(tmp_path / "none")))
+    in_library = {p.fingerprint: p.path for p in catalog.photos(under=[str(lib)])}
+    plan = plan_organize(
+        OrganizeRequest("date", str(lib), copy=True), catalog.photos(under=[str(card)]), in_library=in_library
+    )
+    assert plan.count("already in the library") == 1 and [p.folder for p in plan.moving()] == ["2025/2025-01"]
+    organize(catalog, plan)
+    assert (lib / "2025" / "2025-01" / "IMG_0100.jpg").exists() and (card / "IMG_0100.jpg").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ('Holidays: "Rome" 2023', "Holidays_ _Rome_ 2023"),
+        ("a/b\\c", "a_b_c"),
+        ("trailing dots...", "trailing dots"),
+        ("  spaces  ", "spaces"),
+        ("CON", "_CON"),
+        ("lpt1.txt", "_lpt1.txt"),
+        ("..", "unnamed"),
+        ("", "unnamed"),
+        ("tab\there", "tab_here"),
+        ("x" * 300, "x" * 120),
+        ("Café", "Café"),
+    ],
+)
+def test_names_are_safe_on_every_file_system(name: str, safe: str) -> None:
+    assert safe_name(name) == safe
+
+
+def test_a_template_with_unknown_fields_or_leaving_the_destination_is_refused() -> None:
+    check_template("{year}/{month}/{day} {camera}")
+    for bad in ("{year}/{colour}", "../{year}", "/{year}", "{year", "{0}"):
+        with pytest.raises(PhotoorgError):
+            check_template(bad)
+
+
+def test_by_group_one_folder_per_group_with_safe_names_and_unsorted_apart(tmp_path) -> None:
+    """Groups named with everything a file system refuses, two with the same name, one named
+    like the Unsorted folder: each group gets one safe folder, Unsorted its own."""
+    x, truth = clustered(60, 3, noise_fraction=0.2, dim=32, seed=4)
+    lib = tmp_path / "lib"
+    catalog = Catalog(tmp_path / "c.sqlite3")
+    model = catalog.model("m", "m", "r", "fp32", 32)
+    rows, vectors = [], []
+    for k, v in enumerate(x):
+        path = make_photo(lib / f"p{k:02d}.jpg", seed=k, size=(32, 24))
+        st = path.stat()
+        fp = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        rows.append(FileRow(str(path), st.st_size, st.st_mtime_ns, fp, 32, 24, "JPEG"))
+        vectors.append((fp, v))
+    catalog.write_batch(rows, vectors, model.id)
+    groups = group_photos(catalog, model.id, [str(lib)], settings=GroupSettings(dims=8))
+    real = [g for g in groups if g.id >= 0]
+    assert len(real) == 3
+    for g, name in zip(real, ['Rome: "day 1"/2', 'Rome: "day 1"/2', "Unsorted"], strict=True):
+        catalog.rename_group(g.id, name)
+    groups = group_photos(catalog, model.id, [str(lib)], settings=GroupSettings(dims=8))
+    plan = plan_organize(
+        OrganizeRequest("group", str(tmp_path / "by-group")), catalog.photos(), groups=groups
+    )
+    assert sorted(plan.folders()) == ["Rome_ _day 1__2", "Rome_ _day 1__2 (2)", "Unsorted", "Unsorted (2)"]
+    outcome = organize(catalog, plan)
+    assert len(outcome.done) == 60
+    for g in groups:
+        folders = {Path(p.path).parent.name for p in g.photos}
+        assert len(folders) == 1  # a group stays together
+    assert int(np.sum(truth == -1)) >= sum(1 for p in catalog.photos() if "/Unsorted/" in p.path) > 0
+    catalog.close()
+
+
+def test_undo_of_an_organize_is_one_step(shoot) -> None:
+    lib, catalog = shoot
+    before = tree(lib)
+    organize(catalog, plan_organize(OrganizeRequest("group", str(lib / "sorted")), catalog.photos()))
+    assert tree(lib) != before
+    actions.undo(catalog)
+    assert tree(lib) == before
+    with pytest.raises(NothingToUndo):
+        actions.undo(catalog)
+
+
+def test_every_moved_photo_keeps_its_catalog_row(shoot) -> None:
+    lib, catalog = shoot
+    fingerprints = sorted(p.fingerprint for p in catalog.photos())
+    organize(catalog, plan_organize(OrganizeRequest("date", str(lib)), catalog.photos()))
+    assert sorted(p.fingerprint for p in catalog.photos()) == fingerprints
+    assert all(os.path.exists(p.path) for p in catalog.photos())
+    assert Action.MOVE.value == catalog.batches()[0][0].action
