@@ -22,16 +22,20 @@ import multiprocessing as mp
 import pickle
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from photoorg.core.errors import Cancelled, PhotoorgError
 from photoorg.core.paths import Locations
+from photoorg.core.pipeline import STAGE_EMBED
 from photoorg.core.progress import Progress
 
 log = logging.getLogger(__name__)
 
 _PROGRESS_EVERY_S = 0.05
+SNAPSHOT_FIRST_S = 10.0  # then 20, 40, ... at most every SNAPSHOT_MAX_S
+SNAPSHOT_MAX_S = 120.0
 
 
 # -- requests -------------------------------------------------------------------------------------
@@ -81,11 +85,39 @@ class RenameGroup:
 
 
 @dataclass(frozen=True)
+class PlanOrganize:
+    """An organize plan (organize.OrganizePlan) for the library, these photos or these groups."""
+
+    request: Any  # organize.OrganizeRequest
+    paths: tuple[str, ...] | None = None
+    group_ids: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Organize:
+    """Carry out a plan, only the photos going to ``folders`` (None: all): (Outcome, pruned)."""
+
+    plan: Any
+    folders: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Stop:
     pass
 
 
-Request = Refresh | FindSimilar | FileAction | TrashFromSets | Undo | Mark | RenameGroup | Stop
+Request = (
+    Refresh
+    | FindSimilar
+    | FileAction
+    | TrashFromSets
+    | Undo
+    | Mark
+    | RenameGroup
+    | PlanOrganize
+    | Organize
+    | Stop
+)
 
 
 # -- replies --------------------------------------------------------------------------------------
@@ -94,6 +126,13 @@ class ProgressReport:
     stage: str
     done: int
     total: int
+
+
+@dataclass(frozen=True)
+class Partial:
+    """What the library holds so far, during a scan (a LibraryState with ``partial`` set)."""
+
+    state: Any
 
 
 @dataclass(frozen=True)
@@ -119,18 +158,30 @@ class EngineCrashedError(PhotoorgError):
 
 # -- the child's side -----------------------------------------------------------------------------
 class _Reporter:
-    """Sends progress to the app: every stage change, then at most every 50 ms."""
+    """Sends progress to the app: every stage change, then at most every 50 ms; and, during a
+    scan's long part (embedding), what the library holds so far (``snapshot``): when it begins
+    (every photo is catalogued by then), then at growing intervals."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, snapshot: Callable[[], Any] | None = None) -> None:
         self._conn = conn
         self._last = 0.0
         self._stage = ""
+        self._snapshot = snapshot
+        self._next_snapshot = 0.0
+        self._every = SNAPSHOT_FIRST_S
 
     def __call__(self, p: Progress) -> None:
         now = time.monotonic()
-        if p.stage != self._stage or now - self._last >= _PROGRESS_EVERY_S or p.done >= p.total > 0:
+        changed = p.stage != self._stage
+        if changed or now - self._last >= _PROGRESS_EVERY_S or p.done >= p.total > 0:
             self._stage, self._last = p.stage, now
             self._conn.send(ProgressReport(p.stage, p.done, p.total))
+        if self._snapshot is None or p.stage != STAGE_EMBED or p.done >= p.total:
+            return
+        if changed or now >= self._next_snapshot:
+            self._conn.send(Partial(self._snapshot()))
+            self._next_snapshot = now + self._every
+            self._every = min(self._every * 2, SNAPSHOT_MAX_S)
 
 
 def _handle(library: Any, request: Request, progress: Progress) -> Any:
@@ -152,6 +203,14 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
             return library.mark(duplicate_set, decision)
         case RenameGroup(group_id=group_id, name=name):
             return library.rename_group(group_id, name)
+        case PlanOrganize(request=organize_request, paths=paths, group_ids=group_ids):
+            if organize_request.by == "date" and "{group}" not in organize_request.template:
+                library.scan(progress=progress, embed=False)  # dates, not vectors, are needed
+            return library.organize_plan(
+                organize_request, paths=paths, group_ids=group_ids, progress=progress
+            )
+        case Organize(plan=plan, folders=folders):
+            return library.organize(plan, folders, progress)
     raise ValueError(f"unknown engine request {request!r}")
 
 
@@ -183,7 +242,8 @@ def _serve(conn: Any, cancel: Any, where: Locations, log_to: str | None) -> None
                 break
             if isinstance(request, Stop):
                 break
-            progress = Progress(on_change=_Reporter(conn), cancel_event=cancel)
+            snapshot = library.snapshot if isinstance(request, Refresh) and request.scan else None
+            progress = Progress(on_change=_Reporter(conn, snapshot), cancel_event=cancel)
             try:
                 reply: Any = Done(_handle(library, request, progress))
             except Cancelled:
@@ -224,8 +284,11 @@ class Engine:
         child.close()
         self._conn = parent
 
-    def call(self, request: Request, progress: Progress) -> Any:
-        """Send one request and wait for its answer, copying progress into ``progress``.
+    def call(
+        self, request: Request, progress: Progress, on_partial: Callable[[Any], None] | None = None
+    ) -> Any:
+        """Send one request and wait for its answer, copying progress into ``progress``;
+        ``on_partial`` is given what a scan has catalogued so far.
 
         Raises:
             Cancelled: the person cancelled (``progress.cancel()``) and the engine stopped.
@@ -256,6 +319,9 @@ class Engine:
                             progress.start_stage(stage, total)
                         progress.total = total
                         progress.advance(done - progress.done)
+                case Partial(state=state):
+                    if on_partial is not None:
+                        on_partial(state)
                 case Done(result=result):
                     return result
                 case WasCancelled():
@@ -287,6 +353,8 @@ __all__ = [
     "FileAction",
     "FindSimilar",
     "Mark",
+    "Organize",
+    "PlanOrganize",
     "Refresh",
     "RenameGroup",
     "Request",

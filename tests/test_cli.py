@@ -319,3 +319,23 @@ def test_importing_a_memory_card_copies_only_new_photos(tmp_path) -> None:
     assert (lib / "2025" / "2025-03" / "IMG_0002.JPG").exists() and (card / "IMG_0002.JPG").exists()
     listed = json.loads(photoorg("--home", home, "library", "list", "--json").stdout)
     assert [f["path"] for f in listed["folders"]] == [str(lib)]  # the card was not added
+
+
+def test_a_file_name_that_is_not_utf8_is_printed_not_a_crash(tmp_path, tiny_model) -> None:
+    home = tmp_path / "h16"
+    lib = tmp_path / "lib"
+    name = os.fsdecode(b"caf\xe9.jpg")
+    photo = make_photo(lib / name, seed=8)
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}  # a desktop's usual locale
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "photoorg", "--home", str(home), *map(str, args)],
+        capture_output=True,
+        env=env,
+        timeout=300,
+    )
+    assert run("--model", tiny_model, "scan", lib).returncode == 0
+    moved = run("move", photo, "--to", tmp_path / "dest")
+    assert moved.returncode == 0, moved.stderr
+    assert b"caf\xe9.jpg" in moved.stdout and b"Traceback" not in moved.stderr
+    undone = run("undo")
+    assert undone.returncode == 0 and photo.exists()

@@ -28,6 +28,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     import multiprocessing
 
     multiprocessing.freeze_support()  # a frozen app's engine process starts here (Windows)
+    # A file name that is not valid in the locale's encoding (a Latin-1 name on a UTF-8 system)
+    # is printed as its own bytes, never a crash after the work is done.
+    for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "backslashreplace")):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors=errors)
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "batch_size", None) is not None and args.batch_size < 1:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -32,8 +33,9 @@ from enum import StrEnum
 from pathlib import Path
 
 from photoorg.core.catalog import Catalog, FileRow, JournalEntry
-from photoorg.core.errors import PhotoorgError
+from photoorg.core.errors import CatalogError, PhotoorgError
 from photoorg.core.fileops import (
+    SourceChanged,
     device_of,
     fingerprint_and_size,
     free_space,
@@ -45,8 +47,8 @@ from photoorg.core.fileops import (
     same_inode,
     space_needed,
 )
-from photoorg.core.humanize import human_bytes
-from photoorg.core.paths import is_really_under, real
+from photoorg.core.humanize import human_bytes, plural
+from photoorg.core.paths import FolderSet, real
 from photoorg.core.trash import Trashed, discard_orphan_info, find_trashed, move_to_trash, restore
 
 log = logging.getLogger(__name__)
@@ -110,10 +112,10 @@ def exclusive(catalog: Catalog, notes: list[str] | None = None) -> Iterator[None
 
 
 # -- planning -----------------------------------------------------------------------------------
-def _distinct(paths: Sequence[str]) -> list[str]:
-    """The paths once each: the same file named twice (or through a link) is one step."""
-    seen: set[object] = set()
-    out = []
+def _distinct(catalog: Catalog, paths: Sequence[str]) -> list[str]:
+    """The paths once each: the same file named twice (or through a link) is one step, by the
+    name the catalog knows it by."""
+    chosen: dict[object, str] = {}
     for raw in paths:
         path = os.path.abspath(raw)
         try:
@@ -121,10 +123,11 @@ def _distinct(paths: Sequence[str]) -> list[str]:
             key: object = (st.st_dev, st.st_ino)
         except OSError:
             key = path
-        if key not in seen:
-            seen.add(key)
-            out.append(path)
-    return out
+        if key not in chosen or (
+            catalog.file_row(chosen[key]) is None and catalog.file_row(path) is not None
+        ):
+            chosen[key] = path
+    return list(chosen.values())
 
 
 def plan(
@@ -146,14 +149,17 @@ def plan(
         if os.path.exists(destination) and not os.path.isdir(destination):
             raise PhotoorgError(f"The destination {destination} is a file, not a folder.")
     folder = os.path.abspath(destination) if destination else None
+    guarded = FolderSet(protected)
     taken: set[str] = set()
     steps: list[Step] = []
-    for path in _distinct(paths):
+    for path in _distinct(catalog, paths):
         step = Step(path)
         steps.append(step)
         row = catalog.file_row(path)
-        if action is not Action.COPY and protected and is_really_under(path, protected):
+        if action is not Action.COPY and guarded.holds(path):
             step.skip = "in a protected folder"
+        elif os.path.islink(path):
+            step.skip = f"a link to {os.path.realpath(path)}; name the photo itself"
         elif not os.path.isfile(path):
             step.skip = "no longer there" if row else "no such photo"
         elif row is None:
@@ -196,13 +202,20 @@ def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step]) -> None:
             by_fp[row.fingerprint].append(path)
     everywhere = catalog.paths_with_fingerprints(fp for fp, ps in by_fp.items() if len(ps) > 1)
     for copies in everywhere.values():
-        present = [p for p in copies if os.path.isfile(p)]
+        present = [p for p in copies if p in going or _still_a_copy(catalog, p)]
         if len(present) > 1 and set(present) <= going:
             names = ", ".join(os.path.basename(p) for p in present[:3])
             raise PhotoorgError(
                 f"That would trash every copy of the same photo ({len(present)} copies: {names}); "
                 "photoorg always keeps at least one. Leave the copy you want to keep out."
             )
+
+
+def _still_a_copy(catalog: Catalog, path: str) -> bool:
+    """Whether the file at ``path`` still is the content the catalog says (a copy that stays
+    must really be one: an edited "copy" is another photo)."""
+    row = catalog.file_row(path)
+    return row is not None and os.path.isfile(path) and _unchanged(path, row, Step(path)) is None
 
 
 def _check_space(action: Action, steps: Sequence[Step], folder: str) -> None:
@@ -221,26 +234,31 @@ def _check_space(action: Action, steps: Sequence[Step], folder: str) -> None:
 
 
 def plan_set_cleanup(
-    catalog: Catalog, members: Sequence[str], remove: Sequence[str], protected: Sequence[str] = ()
+    catalog: Catalog, sets: Sequence[tuple[Sequence[str], Sequence[str]]], protected: Sequence[str] = ()
 ) -> list[Step]:
-    """Plan trashing ``remove`` from a duplicate set of ``members``; at least one stays.
+    """Plan trashing photos of duplicate sets: ``sets`` holds (every member of a set, the
+    members to trash). Every set keeps at least one photo that stays, counting what the other
+    sets trash (one set's keeper may be unchecked in another).
 
     Raises:
-        PhotoorgError: every member would go, or a path is not a member of the set.
+        PhotoorgError: a set would lose every photo, or a path is not a member of its set.
     """
-    strangers = set(remove) - set(members)
-    if strangers:
-        raise PhotoorgError(f"{sorted(strangers)[0]} is not in this duplicate set.")
-    kept = [m for m in members if m not in set(remove)]
-    if not kept:
-        raise PhotoorgError(
-            "That would remove every copy in the set; photoorg always keeps at least one. "
-            "Uncheck the photo you want to keep."
-        )
-    steps = plan(catalog, Action.TRASH, list(remove), protected=protected)
-    if not any(os.path.exists(k) for k in kept):
-        raise PhotoorgError("The photos to keep are no longer there; scan again before cleaning up.")
-    return steps
+    going = {p for _, remove in sets for p in remove}
+    for members, remove in sets:
+        strangers = set(remove) - set(members)
+        if strangers:
+            raise PhotoorgError(f"{sorted(strangers)[0]} is not in this duplicate set.")
+        kept = [m for m in members if m not in going]
+        if not kept:
+            names = ", ".join(os.path.basename(m) for m in members[:3])
+            also = "" if set(members) <= set(remove) else " (another set you cleaned unchecks the rest)"
+            raise PhotoorgError(
+                f"That would remove every copy in the set ({names}){also}; photoorg always keeps at "
+                "least one. Check the photo you want to keep."
+            )
+        if not any(os.path.exists(k) for k in kept):
+            raise PhotoorgError("The photos to keep are no longer there; scan again before cleaning up.")
+    return plan(catalog, Action.TRASH, sorted(going), protected=protected)
 
 
 # -- doing ----------------------------------------------------------------------------------------
@@ -266,27 +284,44 @@ def execute(
             return outcome
         outcome.batch = catalog.begin_batch(action.value, summary)
         left_behind: set[str] = {s.source for s in outcome.skipped if s.companion_of is None}
-        for step in todo:
-            step.skip = _content_changed(catalog, step, left_behind)
-            if step.skip is not None:
-                left_behind.add(step.source)
-                outcome.skipped.append(step)
-            else:
-                row = catalog.file_row(step.source) if step.companion_of is None else None
-                entry = catalog.journal_add(
-                    outcome.batch, action.value, step.source, step.target, row, step.fingerprint, step.size
-                )
-                try:
-                    _do(catalog, action, step, entry, row)
-                except Exception as exc:  # per-file boundary: the others still happen
-                    log.warning("%s of %s failed", action.value, step.source, exc_info=True)
-                    catalog.journal_update(entry, state="failed", error=str(exc))
-                    outcome.failed.append((step, _reason(exc)))
+        try:
+            for step in todo:
+                step.skip = _content_changed(catalog, step, left_behind)
+                if step.skip is not None:
                     left_behind.add(step.source)
+                    outcome.skipped.append(step)
                 else:
-                    outcome.done.append(step)
-            if on_step is not None:
-                on_step()
+                    row = catalog.file_row(step.source) if step.companion_of is None else None
+                    entry = catalog.journal_add(
+                        outcome.batch,
+                        action.value,
+                        step.source,
+                        step.target,
+                        row,
+                        step.fingerprint,
+                        step.size,
+                    )
+                    try:
+                        _do(catalog, action, step, entry, row)
+                    except SourceChanged as exc:  # done, and both versions kept: say so
+                        outcome.failed.append((step, str(exc)))
+                    except sqlite3.Error:
+                        raise  # the journal cannot be written: stop (below)
+                    except Exception as exc:  # per-file boundary: the others still happen
+                        log.info("%s of %s failed", action.value, step.source, exc_info=True)
+                        catalog.journal_update(entry, state="failed", error=str(exc))
+                        outcome.failed.append((step, _reason(exc)))
+                        left_behind.add(step.source)
+                    else:
+                        outcome.done.append(step)
+                if on_step is not None:
+                    on_step()
+        except sqlite3.Error as exc:  # the catalog cannot be written (a full or read-only disk)
+            raise CatalogError(
+                f"The catalog could not be written ({exc}), so the {action.value} stopped after "
+                f"{plural(len(outcome.done), 'file')}. Every file done is journaled: once the catalog can "
+                "be written again, 'photoorg undo' (Edit > Undo) puts them back."
+            ) from exc
         if not outcome.done and catalog.drop_batch_if_nothing_done(outcome.batch):
             outcome.batch = None
     return outcome
@@ -333,26 +368,49 @@ def _reason(exc: BaseException) -> str:
 
 
 def _do(catalog: Catalog, action: Action, step: Step, entry: int, row: FileRow | None) -> None:
+    """Carry out one step, journaled. Raises SourceChanged (after journaling the step done)
+    when the file at the source was replaced meanwhile: both versions are kept."""
     fp = row.fingerprint if row else step.fingerprint
+
+    def temp(path: str) -> None:
+        catalog.journal_update(entry, temp=path)
+
     if action is Action.TRASH:
-        trashed = move_to_trash(step.source, on_temp=lambda t: catalog.journal_update(entry, temp=t))
+
+        def in_trash(location: str, info: str) -> None:
+            catalog.journal_update(entry, target=location, trash_info=info, placed=inode_key(location))
+
+        try:
+            trashed = move_to_trash(step.source, on_temp=temp, on_named=in_trash)
+        except SourceChanged as exc:
+            step.target = exc.placed
+            catalog.journal_update(entry, state="done", temp=None)
+            raise
         step.target = trashed.location
-        catalog.journal_update(entry, state="done", target=trashed.location, trash_info=trashed.info)
+        catalog.journal_update(
+            entry, state="done", target=trashed.location, trash_info=trashed.info, temp=None
+        )
         _follow(catalog, action, step.source, trashed.location, row)
         return
 
     def named(final: str) -> None:
         catalog.journal_update(entry, target=final, placed=inode_key(final))
 
-    final = place(
-        step.source,
-        step.target or "",
-        keep_src=action is Action.COPY,
-        fingerprint=fp,
-        tag=str(entry),
-        on_temp=lambda t: catalog.journal_update(entry, temp=t),
-        on_named=named,
-    )
+    try:
+        final = place(
+            step.source,
+            step.target or "",
+            keep_src=action is Action.COPY,
+            fingerprint=fp,
+            tag=str(entry),
+            on_temp=temp,
+            on_named=named,
+        )
+    except SourceChanged as exc:  # the version that was moved is at its target: journal it
+        step.target = exc.placed
+        catalog.journal_update(entry, state="done", temp=None)
+        _follow(catalog, action, step.source, exc.placed, row)
+        raise
     step.target = final
     catalog.journal_update(entry, state="done", temp=None)
     _follow(catalog, action, step.source, final, row)
@@ -406,7 +464,7 @@ def undo(catalog: Catalog, batch: int | None = None, on_step: Callable[[], None]
             try:
                 step.target = _undo_one(catalog, action, entry)
             except Exception as exc:
-                log.warning("undo of %s failed", entry.source, exc_info=True)
+                log.info("undo of %s failed", entry.source, exc_info=True)
                 reason = _reason(exc)
                 catalog.journal_update(entry.id, state="undo_failed", undo_error=reason, temp=None)
                 outcome.failed.append((step, reason))
@@ -443,6 +501,13 @@ def _undo_one(catalog: Catalog, action: Action, entry: JournalEntry) -> str:
     if action is Action.COPY:
         _check_content(entry.target, entry, "copied photo")
         assert entry.target is not None
+        if entry.placed and inode_key(entry.target) != entry.placed:
+            # The same content, but not the file photoorg wrote (the original moved there, say):
+            # undoing a copy must never trash a photo that is not that copy.
+            raise _ChangedError(
+                f"the file at {entry.target} is not the copy this action made (the same picture, but "
+                "another file); it was left where it is"
+            )
         catalog.journal_update(entry.id, state="undoing", undo_target=None)
         trashed = move_to_trash(entry.target, on_temp=lambda t: catalog.journal_update(entry.id, temp=t))
         catalog.journal_update(entry.id, state="undone", undo_target=trashed.location, temp=None)
@@ -504,7 +569,8 @@ def reconcile(catalog: Catalog) -> list[str]:
     """
     notes: list[str] = []
     with catalog.lock.holding():
-        for entry in reversed(catalog.journal_entries(states=("planned", "undoing"))):
+        unsettled = list(reversed(catalog.journal_entries(states=("planned", "undoing"))))
+        for entry in unsettled:
             try:
                 if entry.state == "planned":
                     note = _settle_forward(catalog, entry)
@@ -516,6 +582,8 @@ def reconcile(catalog: Catalog) -> list[str]:
             if note:
                 notes.append(note)
                 log.warning("recovery: %s", note)
+        for batch in {e.batch for e in unsettled}:  # an action in which nothing happened goes
+            catalog.drop_batch_if_nothing_done(batch)
     return notes
 
 
@@ -551,6 +619,19 @@ def _settle_forward(catalog: Catalog, entry: JournalEntry) -> str:
     source, src_there = entry.source, os.path.exists(entry.source)
     if action is Action.TRASH:
         _drop_temp(entry)
+        copied = _ours(entry, entry.target) if entry.target else None  # a trash by copy, named
+        if src_there and copied is not None:
+            keep_both = not _safe_to_remove(source, copied, entry)
+            if not keep_both:
+                os.unlink(source)  # its verified copy is in the trash
+            catalog.journal_update(entry.id, state="done", temp=None)
+            _follow(catalog, action, source, copied, entry.file_row)
+            if keep_both:
+                return (
+                    f"trash of {source}: the photo there changed after it was copied to the trash; both "
+                    f"versions are kept (the old one in the trash, {Path(copied).name})"
+                )
+            return f"trash of {source}: completed before photoorg stopped"
         if src_there:
             discard_orphan_info(source)
             catalog.journal_update(entry.id, state="failed", error="interrupted before it happened")
@@ -589,11 +670,29 @@ def _settle_forward(catalog: Catalog, entry: JournalEntry) -> str:
             f"{action.value} of {source}: interrupted before it finished; left undone, the photo is "
             "where it was"
         )
-    if action is Action.MOVE and src_there:
+    keep_both = action is Action.MOVE and src_there and not _safe_to_remove(source, placed, entry)
+    if action is Action.MOVE and src_there and not keep_both:
         os.unlink(source)  # the photo is whole at its new place (same inode, or a verified copy)
     catalog.journal_update(entry.id, state="done", target=placed, placed=inode_key(placed), temp=None)
     _follow(catalog, action, source, placed, entry.file_row)
+    if keep_both:
+        return (
+            f"move of {source}: the photo there changed after it was copied to {placed}; both versions "
+            "are kept"
+        )
     return f"{action.value} of {source}: completed before photoorg stopped ({placed})"
+
+
+def _safe_to_remove(path: str, placed: str, entry: JournalEntry) -> bool:
+    """Whether the file at ``path`` may go because ``placed`` holds it: the same file (two
+    names), or the same content as journaled. A file that changed since is never removed."""
+    if same_inode(path, placed):
+        return True
+    try:
+        fp, size = fingerprint_and_size(path)
+    except OSError:
+        return False
+    return entry.fingerprint is not None and (fp, size) == (entry.fingerprint, entry.size)
 
 
 def _settle_undo(catalog: Catalog, entry: JournalEntry) -> str:
@@ -624,15 +723,21 @@ def _settle_undo(catalog: Catalog, entry: JournalEntry) -> str:
             f"undo of {entry.source}: interrupted before it finished; the photo is still at "
             f"{entry.target}, undo again"
         )
-    if held:
+    keep_both = bool(held) and not _safe_to_remove(held or "", back, entry)
+    if held and not keep_both:
         os.unlink(held)  # the photo is back whole (same inode, or a verified copy)
-    if action is Action.TRASH and entry.trash_info:
+    if action is Action.TRASH and entry.trash_info and not keep_both:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(entry.trash_info)
     catalog.journal_update(entry.id, state="undone", undo_target=back, temp=None)
     _follow_back(catalog, action, entry, back)
     if not catalog.journal_entries(entry.batch, ("done", "undoing")):
         catalog.mark_batch_undone(entry.batch)
+    if keep_both:
+        return (
+            f"undo of {entry.source}: the photo at {held} changed after it was copied back to {back}; "
+            "both versions are kept"
+        )
     return f"undo of {entry.source}: completed before photoorg stopped ({back})"
 
 

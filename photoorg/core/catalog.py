@@ -342,14 +342,26 @@ class Catalog:
             self._db = self._open()
         except CatalogTooNew:
             raise
-        except (sqlite3.DatabaseError, CatalogError) as exc:
-            aside = self._set_aside(str(exc))
-            log.error(
-                "catalog %s was unusable (%s); moved it to %s and started a new one", self.path, exc, aside
-            )
-            self.set_aside_to = aside
-            self._db = self._open()
-            self.carried = self._carry_from(aside)
+        except sqlite3.Error as exc:
+            if not _damaged(exc):  # full disk, read-only, locked: nothing wrong with the catalog
+                raise CatalogError(
+                    f"The catalog {self.path} cannot be opened now ({exc}). Nothing was changed; "
+                    "free some disk space or check the folder's permissions, then try again."
+                ) from exc
+            self._replace_damaged(str(exc))
+        except CatalogError as exc:  # not a photoorg catalog, or SQLite found it damaged
+            self._replace_damaged(str(exc))
+
+    def _replace_damaged(self, reason: str) -> None:
+        """Set the unusable catalog aside (renamed, never deleted), start a new one and carry
+        into it what can still be read of the old one."""
+        aside = self._set_aside(reason)
+        log.error(
+            "catalog %s was unusable (%s); moved it to %s and started a new one", self.path, reason, aside
+        )
+        self.set_aside_to = aside
+        self._db = self._open()
+        self.carried = self._carry_from(aside)
 
     # -- opening ---------------------------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
@@ -931,6 +943,19 @@ def move_catalog(old: Path, new: Path) -> bool:
             os.unlink(src)
     log.info("moved the catalog from %s to %s", old, new)
     return True
+
+
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+
+
+def _damaged(exc: sqlite3.Error) -> bool:
+    """Whether SQLite says the file itself is bad (not a database, or corrupt), rather than
+    that it cannot be used right now (locked, read-only, disk full, I/O error)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text
 
 
 def _matrix(blobs: Sequence[bytes], dim: int) -> np.ndarray:

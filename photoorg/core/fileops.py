@@ -35,6 +35,25 @@ TEMP_SUFFIX = ".part"
 _BLOCK = 4096
 
 
+class SourceChanged(OSError):  # noqa: N818 - a state: what happened to the file
+    """The file at the source path was replaced while it was being moved (an editor saving a
+    new version, a sync client). The version that was moved is at ``placed``; the new one stays
+    at the source: both are kept, nothing is removed."""
+
+    def __init__(self, source: str, placed: str) -> None:
+        super().__init__(
+            errno.EBUSY,
+            f"{os.path.basename(source)} was replaced by a new version while it was being moved; the new "
+            f"version stays at {source}, the one that was moved is at {placed}",
+        )
+        self.source = source
+        self.placed = placed
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 def inode_key(path: str) -> str:
     st = os.stat(path, follow_symlinks=False)
     return f"{st.st_dev}:{st.st_ino}"
@@ -185,6 +204,9 @@ def name_into(src: str, wanted: str, keep_src: bool, on_named: Callable[[str], N
                     os.unlink(candidate)  # our own second name of src: nothing is lost
                 raise
         if linked and not keep_src:
+            if not same_inode(src, candidate):  # replaced since it was linked: keep both
+                fsync_dir(os.path.dirname(candidate))
+                raise SourceChanged(src, candidate)
             try:
                 os.unlink(src)
             except OSError:
@@ -325,11 +347,25 @@ def place(
         except OSError as exc:
             if exc.errno != errno.EXDEV:  # one file system, two mounts (a bind mount): copy
                 raise
+    before = _identity(os.stat(src))
     final = copy_verified(src, wanted, fingerprint, tag, on_temp=on_temp, on_named=on_named)
     if not keep_src:
-        try:
-            os.unlink(src)
-        except OSError:
-            os.unlink(final)  # our verified copy: the original is still where it was
-            raise
+        remove_if_unchanged(src, before, final)
     return final
+
+
+def remove_if_unchanged(src: str, before: tuple[int, int, int, int], placed: str) -> None:
+    """Remove the source of a verified copy at ``placed``, unless the file at ``src`` is no
+    longer the one copied (``before``: its identity then): then both stay (SourceChanged). If
+    it cannot be removed, the copy goes again, so a failed move leaves no second file."""
+    try:
+        now = _identity(os.stat(src))
+    except FileNotFoundError:
+        now = None
+    if now != before:
+        raise SourceChanged(src, placed)
+    try:
+        os.unlink(src)
+    except OSError:
+        os.unlink(placed)  # our verified copy: the original is still where it was
+        raise

@@ -6,6 +6,7 @@ the reason. Photos in protected (reference) folders always rank first and are al
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from datetime import datetime
 
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.humanize import human_bytes, iso_timestamp
-from photoorg.core.paths import is_really_under
+from photoorg.core.paths import FolderSet
 
 #: Lower is better. RAW files are not scanned yet, but a RAW beside its JPEG must win.
 FORMAT_RANK = {"RAW": 0, "DNG": 0, "HEIF": 1, "HEIC": 1, "AVIF": 1, "JPEG": 2, "MPO": 2}
@@ -45,7 +46,18 @@ class KeeperPolicy:
             )
 
     def is_protected(self, photo: PhotoInfo) -> bool:
-        return bool(self.protected) and is_really_under(photo.path, self.protected)
+        return self._protected.holds(photo.path)
+
+    def is_preferred(self, photo: PhotoInfo) -> bool:
+        return self._preferred.holds(photo.path)
+
+    @functools.cached_property
+    def _protected(self) -> FolderSet:
+        return FolderSet(self.protected)
+
+    @functools.cached_property
+    def _preferred(self) -> FolderSet:
+        return FolderSet(self.preferred)
 
 
 def _taken_key(p: PhotoInfo) -> float:
@@ -88,7 +100,7 @@ _RULES: dict[str, _Rule] = {
         lambda k, o, pol: f"taken first ({k.taken})",
     ),
     "preferred_folder": (
-        lambda p, pol: 0 if pol.preferred and is_really_under(p.path, pol.preferred) else 1,
+        lambda p, pol: 0 if pol.is_preferred(p) else 1,
         lambda k, o, pol: f"in a preferred folder ({os.path.dirname(k.path)})",
     ),
     "oldest_file": (

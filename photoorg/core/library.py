@@ -42,6 +42,7 @@ from photoorg.core.settings import (
     take_legacy_group_names,
     update_settings,
 )
+from photoorg.core.timeline import Timeline, timeline_of
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,8 @@ class LibraryState:
     summary: ScanSummary | None = None  # the scan that led here, if any
     missing: list[str] = field(default_factory=list)  # library folders that are not there
     notes: list[str] = field(default_factory=list)  # what opening the catalog found (recovery...)
+    timeline: Timeline = field(default_factory=Timeline)  # every photo, newest first
+    partial: bool = False  # a snapshot taken during a scan: no groups, exact copies only
 
 
 class Library:
@@ -337,7 +340,7 @@ class Library:
         """Scan (when asked, or when the model is not known yet), group, find duplicates."""
         roots, missing = self.library_roots()
         state = LibraryState(missing=missing)
-        catalog = self.catalog
+        _opened = self.catalog  # first: what opening it found (a moved catalog, recovery) is in notes
         state.notes, self.notes = self.notes, []
         if not roots:
             state.failures = [(f, MISSING) for f in missing]
@@ -346,15 +349,30 @@ class Library:
             state.summary = self.scan(roots, progress)
             progress.check()
         model_id, state.model_error = self.model(progress)
-        state.per_folder = self.photo_counts(roots)
-        state.photo_count = sum(state.per_folder.values())
-        state.failures = [(f, MISSING) for f in missing] + catalog.failures(under=roots)
+        self._fill(state, roots, missing)
         if model_id is not None:
             state.groups = self.groups(progress=progress)
         state.sets = self.duplicates(progress=progress)
         state.notes.extend(self.notes)
         self.notes = []
         return state
+
+    def snapshot(self) -> LibraryState:
+        """What the library holds so far, during a scan: the timeline, counts, problems and
+        exact copies (known as soon as photos are catalogued); no groups yet."""
+        roots, missing = self.library_roots()
+        state = LibraryState(missing=missing, partial=True)
+        self._fill(state, roots, missing)
+        state.sets = find_duplicates(self.catalog, None, roots, policy=self.settings.keeper_policy(),
+                                     verdicts=(Verdict.EXACT,))  # fmt: skip
+        return state
+
+    def _fill(self, state: LibraryState, roots: list[str], missing: list[str]) -> None:
+        photos = self.catalog.photos(under=roots)
+        state.timeline = timeline_of(photos)
+        state.per_folder = {f: sum(1 for p in photos if is_under(p.path, [f])) for f in roots}
+        state.photo_count = len(photos)
+        state.failures = [(f, MISSING) for f in missing] + self.catalog.failures(under=roots)
 
     def photo_counts(self, folders: Sequence[str] | None = None) -> dict[str, int]:
         """Readable photos the catalog holds under each folder (default: the library's); no
@@ -473,7 +491,7 @@ class Library:
         with self.writing(progress) as catalog:
             protected = self.settings.protected
             if members is not None:
-                steps = actions.plan_set_cleanup(catalog, members, paths, protected)
+                steps = actions.plan_set_cleanup(catalog, [(members, paths)], protected)
             else:
                 steps = actions.plan(catalog, action, paths, destination, protected)
             todo = sum(1 for s in steps if s.skip is None)
@@ -490,11 +508,7 @@ class Library:
         """
         with self.writing(progress) as catalog:
             protected = self.settings.protected
-            steps = [
-                step
-                for members, paths in plan
-                for step in actions.plan_set_cleanup(catalog, members, paths, protected)
-            ]
+            steps = actions.plan_set_cleanup(catalog, plan, protected)
             todo = sum(1 for s in steps if s.skip is None)
             progress.start_stage(_ACTING[Action.TRASH], todo)
             return actions.execute(

@@ -27,14 +27,14 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from photoorg.core.actions import Action, Step
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, free_space, space_needed
 from photoorg.core.grouping import UNSORTED, Group
-from photoorg.core.paths import is_under, real
+from photoorg.core.paths import FolderSet, real
+from photoorg.core.timeline import MONTHS, photo_date
 
 DEFAULT_TEMPLATE = "{year}/{year}-{month}"
 TEMPLATE_FIELDS = ("year", "month", "day", "month_name", "camera", "group", "name", "ext")
@@ -50,10 +50,6 @@ _RESERVED = frozenset(
     {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 )
 NAME_LIMIT = 120
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -180,17 +176,6 @@ def safe_name(text: str, fallback: str = "unnamed") -> str:
     return name
 
 
-def _photo_date(photo: PhotoInfo, file_date: bool) -> tuple[datetime | None, str]:
-    if photo.taken:
-        try:
-            return datetime.fromisoformat(photo.taken), "taken"
-        except ValueError:
-            pass
-    if file_date:
-        return datetime.fromtimestamp(photo.mtime_ns / 1e9), "file"
-    return None, "none"
-
-
 class _Dates:
     """Where the date template puts a photo; the same values give the same folder, worked out
     once (100k photos fall into a few hundred folders)."""
@@ -202,7 +187,7 @@ class _Dates:
 
     def place(self, photo: PhotoInfo, group: str) -> tuple[str, str | None, str]:
         """(folder relative to the destination, a new file name or None, how it was dated)."""
-        when, dated_by = _photo_date(photo, self.request.file_date)
+        when, dated_by = photo_date(photo, self.request.file_date)
         if when is None:
             return UNDATED, None, dated_by
         stem, ext = os.path.splitext(os.path.basename(photo.path))
@@ -210,7 +195,7 @@ class _Dates:
             "year": f"{when.year:04d}",
             "month": f"{when.month:02d}",
             "day": f"{when.day:02d}",
-            "month_name": _MONTHS[when.month - 1],
+            "month_name": MONTHS[when.month - 1],
             "camera": photo.camera or "Unknown camera",
             "group": group,
             "name": stem,
@@ -322,11 +307,7 @@ def plan_organize(
     real_dest = real(dest)
     real_dir = functools.lru_cache(maxsize=None)(real)  # a few hundred folders, 100k photos
     dates = _Dates(request)
-    real_protected = [real(f) for f in protected]
-
-    def is_protected(path: str) -> bool:
-        folder, name = os.path.split(path)
-        return is_under(path, protected) or is_under(os.path.join(real_dir(folder), name), real_protected)
+    guarded = FolderSet(protected)
 
     taken = _Taken()
     plan = OrganizePlan(request, [])
@@ -342,7 +323,7 @@ def plan_organize(
         if in_library is not None and photo.fingerprint in in_library:
             item.note = "already in the library"
             continue
-        if not request.copy and protected and is_protected(photo.path):
+        if not request.copy and guarded.holds(photo.path):
             item.note = "protected"
             continue
         target_folder = os.path.join(dest, folder) if folder else dest

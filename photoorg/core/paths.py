@@ -11,6 +11,7 @@ them under a single folder, which tests and portable installs use.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -99,12 +100,56 @@ def real(path: str | os.PathLike[str]) -> str:
     return os.path.realpath(os.path.abspath(path))
 
 
+class FolderSet:
+    """Folders (protected ones, preferred ones) that a file is in or not, however it is
+    reached: through a symbolic link, a bind mount, or with another case on a file system that
+    ignores it. A folder is recognised by its path, its real path, and its identity on the disk
+    (device and inode), looked up once per folder a file is in.
+    """
+
+    def __init__(self, folders: Iterable[str]) -> None:
+        self.folders = [os.path.abspath(f) for f in folders]
+        self._real = [real(f) for f in self.folders]
+        self._ids: set[tuple[int, int]] = set()
+        for f in self.folders:
+            with contextlib.suppress(OSError):
+                st = os.stat(f)
+                self._ids.add((st.st_dev, st.st_ino))
+        self._inside: dict[str, bool] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.folders)
+
+    def holds(self, path: str) -> bool:
+        """Whether the file at ``path`` is in one of the folders."""
+        if not self.folders:
+            return False
+        if is_under(path, self.folders):
+            return True
+        return self._folder_inside(os.path.dirname(os.path.abspath(path)))
+
+    def _folder_inside(self, folder: str) -> bool:
+        known = self._inside.get(folder)
+        if known is None:
+            known = is_under(real(folder), self._real) or self._same_as_one(folder)
+            if not known:
+                parent = os.path.dirname(folder)
+                known = parent != folder and self._folder_inside(parent)
+            self._inside[folder] = known
+        return known
+
+    def _same_as_one(self, folder: str) -> bool:
+        try:
+            st = os.stat(folder)
+        except OSError:
+            return False
+        return (st.st_dev, st.st_ino) in self._ids
+
+
 def is_really_under(path: str, folders: Sequence[str]) -> bool:
-    """Whether the file at ``path`` is in one of ``folders``, following symbolic links on both
-    sides: a protected folder reached through a link is still protected."""
-    if not folders:
-        return False
-    return is_under(real(path), [real(f) for f in folders]) or is_under(path, folders)
+    """Whether the file at ``path`` is in one of ``folders``, however it is reached (see
+    :class:`FolderSet`; keep one FolderSet for many paths)."""
+    return FolderSet(folders).holds(path)
 
 
 def containing(path: str, folders: Iterable[str]) -> str | None:
@@ -132,7 +177,8 @@ def set_aside(path: Path, reason: str, companions: Sequence[str] = ()) -> Path:
         side = path.with_name(path.name + suffix)
         if side.exists():
             os.rename(side, aside.with_name(aside.name + suffix))
-    aside.with_name(aside.name + ".txt").write_text(
-        f"photoorg could not use {path.name}: {reason}\nIt was set aside on {stamp}.\n", encoding="utf-8"
-    )
+    with contextlib.suppress(OSError):  # the note is a courtesy: a full disk must not stop what follows
+        aside.with_name(aside.name + ".txt").write_text(
+            f"photoorg could not use {path.name}: {reason}\nIt was set aside on {stamp}.\n", encoding="utf-8"
+        )
     return aside

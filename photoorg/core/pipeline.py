@@ -1,15 +1,24 @@
-"""The one orchestrator of a scan: scan -> fingerprint -> decode -> embed -> catalog.
+"""The one orchestrator of a scan: list -> catalogue -> decode -> embed -> catalog.
 
 1. List the photo files under the folders (no file is opened).
-2. A file whose path, size and mtime are as the catalog recorded, and whose content already has
-   a vector for the current model, is unchanged: it is not opened at all.
-3. Every other file is read once by a decode thread: the bytes are fingerprinted; if a vector
-   for that content exists (a moved, renamed or copied photo) only the header is read for its
-   size and EXIF; otherwise it is decoded at reduced size and cropped for the model. A bounded
-   window of decode jobs keeps the model fed without holding the library in memory.
-4. The calling thread embeds full batches and commits each batch (rows + vectors) in one
-   transaction, then reports progress, which is where a cancel takes effect: all committed
-   work stays, and the next scan resumes from there.
+2. A file whose path, size and mtime are as the catalog recorded is unchanged: it is not
+   opened in the first pass at all.
+3. **Catalogue** every new or changed file: read it once, fingerprint its bytes, read its
+   header (size in pixels, EXIF date and camera). Rows are committed every few hundred files,
+   so the timeline fills in long before the slow part ends. A moved, renamed or copied photo
+   whose content already has a vector is complete here.
+4. **Embed** the catalogued photos whose content has no vector for the current model yet: a
+   decode thread reads the file again (and checks it is still the catalogued content), decodes
+   it at reduced size (JPEG draft mode), crops it for the model and hashes its pixels; the
+   calling thread embeds full batches and commits each batch (vectors, pixel hashes) in one
+   transaction. A bounded window of decode jobs keeps the model fed without holding the library
+   in memory.
+5. Progress is reported after each commit, which is where a cancel takes effect: all
+   committed work stays, and the next scan resumes from there (a photo catalogued but not yet
+   embedded goes straight to step 4).
+
+Every commit holds the library lock (photoorg.core.lock) and leaves out files a photoorg file
+action moved away meanwhile, so a scan beside an action writes no phantom rows.
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ from photoorg.core.progress import NULL_PROGRESS, Progress
 log = logging.getLogger(__name__)
 
 STAGE_FIND = "Looking for photos"
+STAGE_CATALOGUE = "Cataloguing new photos"
 STAGE_EMBED = "Reading and embedding photos"
 _ROWS_PER_COMMIT = 256
 
@@ -71,7 +81,8 @@ class ScanSummary:
     model_problem: ModelUnavailable | None = None  # the same, typed (ModelNotCached: offer a download)
     cancelled: bool = False
     elapsed: float = 0.0
-    work_elapsed: float = 0.0
+    work_elapsed: float = 0.0  # cataloguing and embedding
+    embed_elapsed: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -80,24 +91,30 @@ class ScanSummary:
 
     @property
     def photos_per_second(self) -> float:
-        return self.embedded / self.work_elapsed if self.work_elapsed > 0 and self.embedded else 0.0
+        """Photos embedded per second of embedding (reading, decoding and the model)."""
+        return self.embedded / self.embed_elapsed if self.embed_elapsed > 0 and self.embedded else 0.0
+
+
+class _Changed(Exception):  # noqa: N818 - a signal between threads, never shown
+    """The file is not the content the first pass catalogued (it changed in between)."""
 
 
 @dataclass(slots=True)
-class _Result:
-    row: FileRow
+class _Job:
+    """A catalogued photo to embed."""
+
+    path: str
+    fingerprint: str
+
+
+@dataclass(slots=True)
+class _Embeddable:
+    job: _Job
     crop: np.ndarray | None = None
     phash: int | None = None
-
-
-class _SharedState:
-    """What the decode threads read; only the scanning thread writes it."""
-
-    def __init__(self, have: set[str], resize_short: int, crop: int, embedding: bool) -> None:
-        self.have = have
-        self.resize_short = resize_short
-        self.crop = crop
-        self.embedding = embedding
+    failure: str | None = None
+    gone: bool = False
+    changed: bool = False
 
 
 def _read(path: str) -> tuple[bytes, os.stat_result]:
@@ -112,30 +129,53 @@ def _read(path: str) -> tuple[bytes, os.stat_result]:
     return data, after
 
 
-def _process(rec: scanner.FileRecord, state: _SharedState) -> _Result:
-    """Runs in a decode thread. Never raises for a bad file: the row carries the failure."""
+def _describe_failure(path: str, exc: BaseException) -> str:
+    if isinstance(exc, DecodeError):
+        return exc.reason
+    if isinstance(exc, OSError):
+        return imaging._describe(exc)
+    log.error("unexpected error reading %s", path, exc_info=exc)
+    return f"unexpected error: {exc}"
+
+
+def _catalogue(rec: scanner.FileRecord) -> FileRow | None:
+    """First pass, in a decode thread: the file's row (fingerprint, header); None when it is
+    gone. Never raises for a bad file: the row carries the failure."""
     row = FileRow(rec.path, rec.size, rec.mtime_ns)
     try:
         data, st = _read(rec.path)
         row.size, row.mtime_ns = st.st_size, st.st_mtime_ns
         row.fingerprint = fingerprint(data)
-        pixels = state.embedding and row.fingerprint not in state.have
-        decoded = imaging.decode(data, state.resize_short, path=rec.path, pixels=pixels)
+        decoded = imaging.decode(data, path=rec.path, pixels=False)
         row.width, row.height = decoded.width, decoded.height
         row.format, row.taken, row.camera = decoded.format, decoded.taken, decoded.camera
-        if not pixels:
-            return _Result(row)
-        crop = imaging.model_input(decoded, state.resize_short, state.crop)
-        return _Result(row, crop, imaging.perceptual_hash(decoded.image))  # type: ignore[arg-type]
-    except DecodeError as exc:
-        row.failure = exc.reason
-    except OSError as exc:
-        row.failure = imaging._describe(exc)
+        return row
+    except FileNotFoundError:
+        return None
     except Exception as exc:  # per-file boundary: one bad file never stops a scan
-        log.exception("unexpected error reading %s", rec.path)
-        row.failure = f"unexpected error: {exc}"
+        row.failure = _describe_failure(rec.path, exc)
     row.fingerprint = None
-    return _Result(row)
+    return row
+
+
+def _embed_input(job: _Job, resize_short: int, crop_size: int) -> _Embeddable:
+    """Second pass, in a decode thread: the model's crop and the pixel hash of a catalogued
+    photo, if it still is the content that was catalogued."""
+    out = _Embeddable(job)
+    try:
+        data, _ = _read(job.path)
+        if fingerprint(data) != job.fingerprint:
+            raise _Changed()
+        decoded = imaging.decode(data, resize_short, path=job.path, pixels=True)
+        out.crop = imaging.model_input(decoded, resize_short, crop_size)
+        out.phash = imaging.perceptual_hash(decoded.image)  # type: ignore[arg-type]
+    except FileNotFoundError:
+        out.gone = True
+    except _Changed:
+        out.changed = True
+    except Exception as exc:  # per-file boundary: one bad file never stops a scan
+        out.failure = _describe_failure(job.path, exc)
+    return out
 
 
 def _bounded_map(
@@ -175,12 +215,12 @@ class _Scan:
         self.summary = summary
         self.model_info: ModelInfo | None = None
         self.key: str | None = None
-        self.state = _SharedState(set(), 256, 224, embedding=False)
+        self.have: set[str] = set()
+        self.embedding = False
+        self.resize_short, self.crop = 256, 224
         self.on_wait: Callable[[int | None], None] | None = None
-        self.rows: list[FileRow] = []
-        self.crops: list[tuple[str, np.ndarray]] = []
-        self.hashes: list[tuple[str, int]] = []
 
+    # -- the model -------------------------------------------------------------------------
     def choose_model(self) -> None:
         """Resolve the model (no torch) and find the vectors it already has."""
         try:
@@ -203,15 +243,14 @@ class _Scan:
                 self.key = resolved.key(dtype)
         self._use_key()
         p = resolved.preprocess
-        self.state.resize_short, self.state.crop = p.resize_short, p.crop
-        self.state.embedding = True
+        self.resize_short, self.crop = p.resize_short, p.crop
+        self.embedding = True
         self.summary.model = self.embedder.describe()
 
     def _use_key(self) -> None:
         assert self.key is not None
         self.model_info = self.catalog.find_model(self.key)
-        have = self.catalog.fingerprints_with_vectors(self.model_info.id) if self.model_info else set()
-        self.state.have = have
+        self.have = self.catalog.fingerprints_with_vectors(self.model_info.id) if self.model_info else set()
         self.summary.model_key = self.key
 
     def _load_embedder(self) -> None:
@@ -219,7 +258,7 @@ class _Scan:
             self.embedder.load()
         except ModelUnavailable as exc:
             self.summary.model_error, self.summary.model_problem = str(exc), exc
-            self.state.embedding = False
+            self.embedding = False
             return
         real = self.embedder.key
         self.catalog.set_meta(_dtype_meta_key(self.embedder), self.embedder.dtype)
@@ -234,63 +273,61 @@ class _Scan:
             self._use_key()
         self.summary.model = self.embedder.describe()
 
-    def add(self, result: _Result) -> None:
-        row = result.row
-        s = self.summary
-        if row.failure is not None:
-            s.failures.append(Failure(row.path, row.failure))
-        elif row.fingerprint in self.state.have or any(fp == row.fingerprint for fp, _ in self.crops):
-            s.reused += 1
-        elif result.crop is not None and self.state.embedding:
-            self.crops.append((row.fingerprint, result.crop))  # type: ignore[arg-type]
-        else:
-            s.not_embedded += 1
-        if result.phash is not None and row.fingerprint is not None:
-            self.hashes.append((row.fingerprint, result.phash))
-        self.rows.append(row)
-        if len(self.crops) >= self.embedder.batch_size or len(self.rows) >= _ROWS_PER_COMMIT:
-            self.flush()
-
-    def flush(self) -> None:
-        rows, crops, hashes = self.rows, self.crops, self.hashes
-        self.rows, self.crops, self.hashes = [], [], []
-        if not rows:
-            return
-        vectors: list[tuple[str, np.ndarray]] = []
-        if crops and not self.embedder.loaded and self.state.embedding:
-            self._load_embedder()
-        if crops and self.state.embedding:
-            matrix = self.embedder.embed(np.stack([c for _, c in crops]))
-            vectors = [(fp, v) for (fp, _), v in zip(crops, matrix, strict=True)]
-            if self.model_info is None:
-                r = self.embedder.resolve()
-                self.model_info = self.catalog.model(
-                    self.key,
-                    r.name,
-                    r.revision,  # type: ignore[arg-type]
-                    self.embedder.dtype,
-                    self.embedder.dim,
-                )
-            self.summary.embedded += len(vectors)
-        else:
-            self.summary.not_embedded += len(crops)
-        model_id = self.model_info.id if self.model_info else None
-        with self.writing():
-            # A photoorg file action may have moved or trashed some of these photos since
-            # they were listed (it holds the lock while it works): a row for a file that is
-            # no longer there would be a phantom, and its read error a false problem.
-            present = [r for r in rows if os.path.lexists(r.path)]
-            if len(present) < len(rows):
-                vanished = {r.path for r in rows} - {r.path for r in present}
-                self.summary.failures = [f for f in self.summary.failures if f.path not in vanished]
-                self.summary.vanished += len(vanished)
-            self.catalog.write_batch(present, vectors, model_id, hashes)
-        self.state.have.update(fp for fp, _ in vectors)
-        self.progress.advance(len(rows))
-
+    # -- committing ------------------------------------------------------------------------
     def writing(self) -> AbstractContextManager[None]:
         """The library lock, held while a batch is committed (see photoorg.core.lock)."""
         return self.catalog.lock.holding(on_wait=self.on_wait, check=self.progress.check)
+
+    def commit_rows(self, rows: list[FileRow]) -> None:
+        """First pass: a batch of rows, less those of files moved away meanwhile."""
+        with self.writing():
+            present = [r for r in rows if os.path.lexists(r.path)]
+            self.summary.vanished += len(rows) - len(present)
+            self.catalog.write_batch(present)
+        for r in present:
+            if r.failure is not None:
+                self.summary.failures.append(Failure(r.path, r.failure))
+            elif r.fingerprint in self.have:
+                self.summary.reused += 1
+        self.progress.advance(len(rows))
+
+    def commit_vectors(self, done: list[_Embeddable]) -> None:
+        """Second pass: embed a batch of crops and commit vectors, pixel hashes and failures."""
+        ready = [d for d in done if d.crop is not None]
+        vectors: list[tuple[str, np.ndarray]] = []
+        if ready:
+            if not self.embedder.loaded:
+                self._load_embedder()
+            if self.embedding:
+                matrix = self.embedder.embed(np.stack([d.crop for d in ready]))
+                vectors = [(d.job.fingerprint, v) for d, v in zip(ready, matrix, strict=True)]
+                if self.model_info is None:
+                    r = self.embedder.resolve()
+                    self.model_info = self.catalog.model(
+                        self.key,  # type: ignore[arg-type]
+                        r.name,
+                        r.revision,
+                        self.embedder.dtype,
+                        self.embedder.dim,
+                    )
+        hashes = [(d.job.fingerprint, d.phash) for d in ready if d.phash is not None]
+        failed = [d for d in done if d.failure is not None]
+        with self.writing():
+            rows = []
+            for d in failed:
+                row = self.catalog.file_row(d.job.path)
+                if row is not None:
+                    row.failure, row.fingerprint = d.failure, None
+                    rows.append(row)
+            gone = [d.job.path for d in done if d.gone and not os.path.lexists(d.job.path)]
+            model_id = self.model_info.id if self.model_info else None
+            self.catalog.write_batch(rows, vectors, model_id, hashes, gone=gone)
+        self.summary.failures.extend(Failure(d.job.path, d.failure or "") for d in failed)
+        self.summary.vanished += sum(1 for d in done if d.gone)
+        self.summary.embedded += len(vectors)
+        self.summary.not_embedded += len(ready) - len(vectors)
+        self.have.update(fp for fp, _ in vectors)
+        self.progress.advance(len(done))
 
 
 def run_scan(
@@ -318,6 +355,7 @@ def run_scan(
     scan.on_wait = on_wait
     unreadable: list[str] = []
     work_started: float | None = None
+    workers = decode_workers or default_decode_workers()
 
     def on_error(path: str, reason: str) -> None:
         unreadable.append(path)
@@ -336,20 +374,17 @@ def run_scan(
         if embed:  # else catalogue only: fingerprints, sizes, dates (what organizing needs)
             scan.choose_model()
         known = catalog.file_states()
-        work = []
+        new = []
         for rec in records:
             st = known.get(rec.path)
             if (
-                st is not None
-                and st.size == rec.size
-                and st.mtime_ns == rec.mtime_ns
-                and st.failure is None
-                and st.fingerprint is not None
-                and (not scan.state.embedding or st.fingerprint in scan.state.have)
+                st is None
+                or st.size != rec.size
+                or st.mtime_ns != rec.mtime_ns
+                or st.failure is not None
+                or st.fingerprint is None
             ):
-                summary.unchanged += 1
-            else:
-                work.append(rec)
+                new.append(rec)
 
         seen = {r.path for r in records}
         gone = [p for p in known if p not in seen and is_under(p, abs_roots) and not is_under(p, unreadable)]
@@ -358,18 +393,53 @@ def run_scan(
                 gone = [p for p in gone if not os.path.lexists(p)]
                 summary.removed = catalog.remove_paths(gone)
 
-        progress.start_stage(STAGE_EMBED, len(work))
         work_started = time.monotonic()
-        if work:
-            workers = decode_workers or default_decode_workers()
+        progress.start_stage(STAGE_CATALOGUE, len(new))
+        if new:
+            with ThreadPoolExecutor(workers, thread_name_prefix="photoorg-read") as pool:
+                try:
+                    batch: list[FileRow] = []
+                    for row in _bounded_map(pool, _catalogue, new, 4 * workers):
+                        if row is None:
+                            summary.vanished += 1
+                            progress.advance(1)
+                            continue
+                        batch.append(row)
+                        if len(batch) >= _ROWS_PER_COMMIT:
+                            scan.commit_rows(batch)
+                            batch = []
+                    if batch:
+                        scan.commit_rows(batch)
+                finally:
+                    pool.shutdown(wait=True, cancel_futures=True)
+
+        jobs, waiting = _to_embed(catalog, records, scan)
+        new_paths = {r.path for r in new}
+        summary.unchanged = sum(1 for r in records if r.path not in new_paths and r.path not in waiting)
+        if not scan.embedding:  # catalogued for exact copies, dates and organizing only
+            summary.not_embedded = len(waiting)
+            jobs = []
+        summary.reused += len(waiting) - len(jobs) if jobs else 0  # copies share one embedding
+        progress.start_stage(STAGE_EMBED, len(jobs))
+        embed_started = time.monotonic()
+        if jobs:
             window = max(2 * workers, 3 * embedder.batch_size)
             with ThreadPoolExecutor(workers, thread_name_prefix="photoorg-decode") as pool:
                 try:
-                    for result in _bounded_map(pool, lambda r: _process(r, scan.state), work, window):
-                        scan.add(result)
-                    scan.flush()
+                    done: list[_Embeddable] = []
+                    ready = 0
+                    step = lambda j: _embed_input(j, scan.resize_short, scan.crop)  # noqa: E731
+                    for item in _bounded_map(pool, step, jobs, window):
+                        done.append(item)
+                        ready += item.crop is not None
+                        if ready >= embedder.batch_size or len(done) >= _ROWS_PER_COMMIT:
+                            scan.commit_vectors(done)
+                            done, ready = [], 0
+                    if done:
+                        scan.commit_vectors(done)
                 finally:
                     pool.shutdown(wait=True, cancel_futures=True)
+        summary.embed_elapsed = time.monotonic() - embed_started
     except Cancelled:
         summary.cancelled = True
         log.info("scan cancelled; committed work is kept")
@@ -377,3 +447,20 @@ def run_scan(
         summary.work_elapsed = time.monotonic() - work_started
     summary.elapsed = time.monotonic() - started
     return summary
+
+
+def _to_embed(
+    catalog: Catalog, records: Sequence[scanner.FileRecord], scan: _Scan
+) -> tuple[list[_Job], set[str]]:
+    """The photos among ``records`` whose content has no vector yet (one job per content), and
+    the paths of all of them."""
+    states = catalog.file_states()
+    jobs: dict[str, _Job] = {}
+    waiting: set[str] = set()
+    for rec in records:
+        st = states.get(rec.path)
+        if st is None or st.failure is not None or st.fingerprint is None or st.fingerprint in scan.have:
+            continue
+        waiting.add(rec.path)
+        jobs.setdefault(st.fingerprint, _Job(rec.path, st.fingerprint))
+    return list(jobs.values()), waiting

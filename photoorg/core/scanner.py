@@ -62,6 +62,10 @@ def scan(
     patterns = tuple(exclude)
     seen_dirs: set[tuple[int, int]] = set()
     seen_files: set[tuple[int, int]] = set()
+    # A photo reached by its own name and by a symbolic link is catalogued by its own name
+    # (moving the link would move a link, not the photo); links come last, for photos that
+    # cannot be reached otherwise.
+    linked: list[tuple[str, os.stat_result]] = []
 
     def report(path: str, reason: str) -> None:
         log.info("cannot read %s: %s", path, reason)
@@ -112,6 +116,9 @@ def scan(
                 continue
             if not stat.S_ISREG(est.st_mode):
                 continue
+            if entry.is_symlink():
+                linked.append((entry.path, est))
+                continue
             rec = record(entry.path, est)
             if rec is not None:
                 yield rec
@@ -133,3 +140,7 @@ def scan(
                 yield rec
         else:
             report(root, "not a folder or a photo file")
+    for path, st in sorted(linked, key=lambda item: item[0]):
+        rec = record(path, st)
+        if rec is not None:
+            yield rec

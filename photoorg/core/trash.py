@@ -36,7 +36,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-from photoorg.core.fileops import copy_verified, fsync_dir, place, rename_noreplace
+from photoorg.core.fileops import (
+    SourceChanged,
+    copy_verified,
+    fsync_dir,
+    place,
+    remove_if_unchanged,
+    rename_noreplace,
+)
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +96,12 @@ def _reserve(trash: Path, path: Path, original: str) -> tuple[str, Path]:
     for folder in (trash, files, info):
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stem, ext = os.path.splitext(path.name)
+    # "<name>.trashinfo" must fit a file system's 255 bytes: a very long name is shortened.
+    while len(os.fsencode(stem + ext + " 9999.trashinfo")) > 255 and stem:
+        stem = stem[:-1]
     text = _info_text(original)
     for n in range(10_000):
-        name = path.name if n == 0 else f"{stem} {n}{ext}"
+        name = path.name if n == 0 and stem == os.path.splitext(path.name)[0] else f"{stem} {n}{ext}"
         info_file = info / f"{name}.trashinfo"
         if os.path.lexists(files / name):
             continue
@@ -111,7 +121,11 @@ def _reserve(trash: Path, path: Path, original: str) -> tuple[str, Path]:
     raise OSError(errno.EEXIST, f"no free name in the trash for {path.name}")
 
 
-def _freedesktop_trash(path: Path, on_temp: Callable[[str], None] | None = None) -> Trashed:
+def _freedesktop_trash(
+    path: Path,
+    on_temp: Callable[[str], None] | None = None,
+    on_named: Callable[[str, str], None] | None = None,
+) -> Trashed:
     """Trash by renaming into the trash of the file's own file system; where that cannot be
     (a bind mount says EXDEV, a full disk cannot take the .trashinfo, no rights on the top
     folder), into the home trash by a verified copy, as the spec allows."""
@@ -123,7 +137,7 @@ def _freedesktop_trash(path: Path, on_temp: Callable[[str], None] | None = None)
         if top is None:
             raise
         log.info("the trash %s cannot be used (%s); using the home trash", trash, exc)
-        return _home_trash_by_copy(path, on_temp)
+        return _home_trash_by_copy(path, on_temp, on_named)
     try:
         rename_noreplace(str(path), str(trash / "files" / name))
     except OSError as exc:
@@ -131,14 +145,18 @@ def _freedesktop_trash(path: Path, on_temp: Callable[[str], None] | None = None)
         if exc.errno != errno.EXDEV:
             raise
         log.info("%s cannot be renamed into %s (bind mount?); using the home trash", path, trash)
-        return _home_trash_by_copy(path, on_temp)
+        return _home_trash_by_copy(path, on_temp, on_named)
     fsync_dir(str(trash / "files"))
     return Trashed(str(path), str(trash / "files" / name), str(info_file))
 
 
-def _home_trash_by_copy(path: Path, on_temp: Callable[[str], None] | None) -> Trashed:
+def _home_trash_by_copy(
+    path: Path, on_temp: Callable[[str], None] | None, on_named: Callable[[str, str], None] | None
+) -> Trashed:
     trash = _home_trash()
     name, info_file = _reserve(trash, path, str(path))
+    before = os.stat(path)
+    identity = (before.st_dev, before.st_ino, before.st_size, before.st_mtime_ns)
     try:
         final = copy_verified(str(path), str(trash / "files" / name), None, "trash", on_temp=on_temp)
     except BaseException:
@@ -147,11 +165,15 @@ def _home_trash_by_copy(path: Path, on_temp: Callable[[str], None] | None) -> Tr
     if final != str(trash / "files" / name):  # another program took the name meanwhile
         os.rename(info_file, trash / "info" / (os.path.basename(final) + ".trashinfo"))
         info_file = trash / "info" / (os.path.basename(final) + ".trashinfo")
+    if on_named is not None:  # journaled before the original goes: recovery can find it
+        on_named(final, str(info_file))
     try:
-        os.unlink(path)
+        remove_if_unchanged(str(path), identity, final)
+    except SourceChanged:
+        raise
     except OSError:
-        os.unlink(final)  # the original stays where it was; no second copy is left behind
-        os.unlink(info_file)
+        with contextlib.suppress(OSError):
+            os.unlink(info_file)
         raise
     return Trashed(str(path), final, str(info_file))
 
@@ -185,12 +207,17 @@ def discard_orphan_info(original: str | os.PathLike[str]) -> int:
     return removed
 
 
-def move_to_trash(path: str | os.PathLike[str], on_temp: Callable[[str], None] | None = None) -> Trashed:
-    """Move one file to the trash; returns where it went. ``on_temp`` is told the name of the
-    temporary file a trash by copy writes (to journal it before it exists)."""
+def move_to_trash(
+    path: str | os.PathLike[str],
+    on_temp: Callable[[str], None] | None = None,
+    on_named: Callable[[str, str], None] | None = None,
+) -> Trashed:
+    """Move one file to the trash; returns where it went. A trash by copy (another file system)
+    tells ``on_temp`` the temporary file it writes, and ``on_named`` (place, .trashinfo) the
+    copy's place before the original goes, so a journal can record both first."""
     path = Path(path).absolute()
     if FREEDESKTOP:
-        return _freedesktop_trash(path, on_temp)
+        return _freedesktop_trash(path, on_temp, on_named)
     from send2trash import send2trash
 
     if WINDOWS and not recycle_bin_covers(str(path)):

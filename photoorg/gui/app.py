@@ -15,13 +15,11 @@ import traceback
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -30,7 +28,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -40,21 +37,22 @@ from PySide6.QtWidgets import (
 
 from photoorg import __version__
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.humanize import format_duration, human_bytes
+from photoorg.core.humanize import format_duration, human_bytes, plural
 from photoorg.core.library import LibraryState
 from photoorg.core.paths import Locations
 from photoorg.core.settings import Settings, load_settings, save_settings, update_settings
-from photoorg.gui.dialogs import ModelDialog, SettingsDialog, confirm_box, error_dialog, open_folder_dialog
+from photoorg.gui.dialogs import ModelDialog, SettingsDialog, error_dialog, open_folder_dialog
 from photoorg.gui.library import Library
-from photoorg.gui.models import PathRole, PhotoRole
 from photoorg.gui.pages import DuplicatesPage, GroupsPage, LibraryPage, ProblemsPage
+from photoorg.gui.photo_actions import PhotoActions
 from photoorg.gui.tasks import TaskError, Tasks
 from photoorg.gui.thumbnails import Thumbnails
-from photoorg.gui.views import PhotoGrid, PreviewDialog
+from photoorg.gui.timeline import TimelinePage
 
 log = logging.getLogger(__name__)
 
-PAGES = ("Library", "Groups", "Duplicates", "Problems")
+PAGES = ("All photos", "Library", "Groups", "Duplicates", "Problems")
+PAGE_TIMELINE, PAGE_LIBRARY, PAGE_GROUPS, PAGE_DUPLICATES, PAGE_PROBLEMS = range(len(PAGES))
 PROGRESS_INTERVAL_MS = 100
 
 
@@ -77,12 +75,21 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(170)
         self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px; }")
         self.stack = QStackedWidget()
+        self.timeline_page = TimelinePage(self.thumbnails)
         self.library_page = LibraryPage()
         self.groups_page = GroupsPage(self.thumbnails)
         self.duplicates_page = DuplicatesPage(self.thumbnails)
         self.problems_page = ProblemsPage()
-        for page in (self.library_page, self.groups_page, self.duplicates_page, self.problems_page):
+        pages = (
+            self.timeline_page,
+            self.library_page,
+            self.groups_page,
+            self.duplicates_page,
+            self.problems_page,
+        )
+        for page in pages:
             self.stack.addWidget(page)
+        self.actions = PhotoActions(self)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         central = QWidget()
         row = QHBoxLayout(central)
@@ -96,7 +103,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._connect()
         self._show_folders()
-        self.nav.setCurrentRow(0 if not self.library.settings.folders else 1)
+        self.nav.setCurrentRow(PAGE_TIMELINE if self.library.settings.folders else PAGE_LIBRARY)
         self.resize(1280, 800)
 
     # -- construction -------------------------------------------------------------------------
@@ -147,6 +154,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         lib = self.library
         lib.state_changed.connect(self._apply_state)
+        lib.partial_state.connect(self._apply_partial)
         # Later, not now: a change may come from a click on the folder list itself, whose item
         # must outlive its own signal.
         lib.settings_changed.connect(lambda _s: QTimer.singleShot(0, self._show_folders))
@@ -160,20 +168,26 @@ class MainWindow(QMainWindow):
         lp.remove_requested.connect(self.remove_folder)
         lp.protect_changed.connect(self.set_protected)
         lp.scan_requested.connect(self.scan)
+        act = self.actions
         gp = self.groups_page
         gp.group_renamed.connect(self._group_renamed)
-        gp.move_button.clicked.connect(lambda: self._move_group("move"))
-        gp.copy_button.clicked.connect(lambda: self._move_group("copy"))
+        gp.move_button.clicked.connect(lambda: act.move_or_copy("move", gp.shown_photos()))
+        gp.copy_button.clicked.connect(lambda: act.move_or_copy("copy", gp.shown_photos()))
+        gp.organize_button.clicked.connect(self._organize_group)
         dp = self.duplicates_page
-        dp.trash_requested.connect(self._trash_set)
-        dp.bulk_requested.connect(self._trash_reviewed)
+        dp.trash_requested.connect(act.trash_set)
+        dp.bulk_requested.connect(act.trash_reviewed)
         dp.mark_requested.connect(lambda s, d: self.library.mark(s, d))
-        self.problems_page.open_folder.connect(self.open_containing_folder)
-        for grid in (gp.grid, dp.grid):
-            grid.preview_requested.connect(lambda ix, g=grid: self.preview(g, ix))
+        tp = self.timeline_page
+        tp.organize_requested.connect(lambda: act.organize_from(tp.grid))
+        self.problems_page.open_folder.connect(act.open_containing_folder)
+        for grid in (tp.grid, gp.grid, dp.grid):
+            grid.preview_requested.connect(lambda ix, g=grid: act.preview(g, ix))
             grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-            grid.customContextMenuRequested.connect(lambda pos, g=grid: self._photo_menu(g, pos))
-        gp.grid.delete_requested.connect(self._trash_selected)
+            menu = grid is not dp.grid  # a duplicate set has its own checks and buttons
+            grid.customContextMenuRequested.connect(lambda pos, g=grid, m=menu: act.photo_menu(g, pos, m))
+        for grid in (tp.grid, gp.grid):
+            grid.delete_requested.connect(lambda g=grid: act.trash_selected(g))
 
     def tell(self, text: str) -> None:
         """A message that stays a while (the outcome of an action), over the progress text."""
@@ -258,12 +272,11 @@ class MainWindow(QMainWindow):
         else:
             empty = "No groups."
         self.groups_page.set_groups(state.groups, empty)
+        self.timeline_page.set_timeline(state.timeline, self._empty_timeline())
         self.duplicates_page.set_sets(state.sets)
         self.problems_page.set_failures(state.failures)
         real_groups = sum(1 for g in state.groups if g.id >= 0)
-        self.nav.item(1).setText(f"Groups ({real_groups})")
-        self.nav.item(2).setText(f"Duplicates ({len(state.sets)})")
-        self.nav.item(3).setText(f"Problems ({len(state.failures)})")
+        self._counts(state, real_groups)
         reclaim = sum(s.reclaimable_bytes for s in state.sets)
         text = (
             f"{state.photo_count} photos · {real_groups} groups · {len(state.sets)} duplicate sets "
@@ -281,6 +294,36 @@ class MainWindow(QMainWindow):
         if self.library.notes:
             self.tell("Note: " + "; ".join(self.library.notes))
             self.library.notes.clear()
+
+    def _apply_partial(self, state: LibraryState) -> None:
+        """What a running scan has catalogued so far: the timeline, counts, problems, and the
+        exact copies while no duplicate sets are shown yet."""
+        self.timeline_page.set_timeline(state.timeline, self._empty_timeline(), scanning=True)
+        s = self.library.settings
+        self.library_page.set_folders(s.folders, s.protected, state.per_folder, state.missing)
+        self.problems_page.set_failures(state.failures)
+        if not self.library.state.sets:
+            self.duplicates_page.set_sets(state.sets)
+        self._counts(state, sum(1 for g in self.library.state.groups if g.id >= 0))
+
+    def _counts(self, state: LibraryState, groups: int) -> None:
+        self.nav.item(PAGE_TIMELINE).setText(f"All photos ({state.photo_count})")
+        self.nav.item(PAGE_GROUPS).setText(f"Groups ({groups})")
+        sets = state.sets if not state.partial or not self.library.state.sets else self.library.state.sets
+        self.nav.item(PAGE_DUPLICATES).setText(f"Duplicates ({len(sets)})")
+        self.nav.item(PAGE_PROBLEMS).setText(f"Problems ({len(state.failures)})")
+
+    def _empty_timeline(self) -> str:
+        if not self.library.settings.folders:
+            return "Add a folder of photos to begin (File > Add folder, or drop one on the window)."
+        return "No photos yet: they appear here as the scan finds them."
+
+    def _organize_group(self) -> None:
+        group = self.groups_page.current_group()
+        if group is not None and group.id is not None and group.id >= 0:
+            self.actions.organize(f"the group {group.label}", group_ids=[group.id])
+        elif group is not None:  # Unsorted, or a "find similar" view: the photos shown
+            self.actions.organize(f"{plural(group.size, 'photo')}", paths=[p.path for p in group.photos])
 
     def _busy_changed(self, busy: bool) -> None:
         self.progress_box.setVisible(busy)
@@ -356,75 +399,9 @@ class MainWindow(QMainWindow):
         self._asked_model = False
         self.library.refresh(scan=rescan)
 
-    # -- file actions ---------------------------------------------------------------------------
-    def ask(self, box: QMessageBox) -> bool:
-        """Show a confirmation; True when the person chose the action."""
-        box.exec()
-        return box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole
-
-    def _trash_set(self, duplicate_set: Any, paths: list[str]) -> None:
-        sizes = {p.path: p.size for p in duplicate_set.photos}
-        total = sum(sizes[p] for p in paths)
-        text = (
-            f"Move {len(paths)} file(s), {human_bytes(total)}, to the trash?\n\n"
-            f"The {len(duplicate_set.photos) - len(paths)} checked photo(s) stay. "
-            "Edit > Undo brings the files back."
-        )
-        if self.ask(confirm_box(self, "Trash duplicates", text, "Move to trash")):
-            self.library.file_action("trash", paths, members=[p.path for p in duplicate_set.photos])
-
-    def _trash_reviewed(self, plan: list[tuple[Any, list[str]]]) -> None:
-        files = sum(len(paths) for _, paths in plan)
-        sizes = {p.path: p.size for s, _ in plan for p in s.photos}
-        total = sum(sizes[p] for _, paths in plan for p in paths)
-        text = (
-            f"Move {files} unchecked file(s) from {len(plan)} reviewed set(s), {human_bytes(total)}, "
-            "to the trash?\n\nEvery set keeps its checked photos. Edit > Undo brings the files back."
-        )
-        if self.ask(confirm_box(self, "Trash duplicates", text, "Move to trash")):
-            self.library.trash_from_sets([([p.path for p in s.photos], paths) for s, paths in plan])
-
-    def _trash_selected(self) -> None:
-        grid = self.groups_page.grid
-        paths = grid.selected_paths()
-        if not paths:
-            return
-        total = sum(grid.model().index(i.row(), 0).data(PhotoRole).size for i in grid.selectedIndexes())
-        text = (
-            f"Move {len(paths)} photo(s), {human_bytes(total)}, to the trash?\n\n"
-            "Edit > Undo brings them back."
-        )
-        if self.ask(confirm_box(self, "Trash photos", text, "Move to trash")):
-            self.library.file_action("trash", paths)
-
-    def _move_group(self, action: str) -> None:
-        photos = self.groups_page.shown_photos()  # as filtered: what the person sees
-        if not photos:
-            return
-        verb = "Move" if action == "move" else "Copy"
-        folder = open_folder_dialog(self, f"{verb} {len(photos)} photos to…")
-        if not folder:
-            return
-        total = sum(p.size for p in photos)
-        text = (
-            f"{verb} {len(photos)} photo(s), {human_bytes(total)}, to {folder}?\n\n"
-            "Names that are taken get a number; nothing is overwritten. Edit > Undo reverses it."
-        )
-        if self.ask(confirm_box(self, f"{verb} photos", text, verb)):
-            self.library.file_action(action, [p.path for p in photos], folder)
-
+    # -- photos ---------------------------------------------------------------------------------
     def undo(self) -> None:
         self.library.undo()
-
-    # -- photos ---------------------------------------------------------------------------------
-    def preview(self, grid: PhotoGrid, index: QModelIndex) -> None:
-        dialog = PreviewDialog(self.tasks, grid, self)
-        dialog.find_similar.connect(self.find_similar)
-        dialog.open_folder.connect(self.open_containing_folder)
-        dialog.open_file.connect(self._open_url)
-        dialog.show_row(index.row())
-        dialog.exec()
-        dialog.deleteLater()
 
     def find_similar(self, path: str) -> None:
         self.status.setText(f"Looking for photos like {os.path.basename(path)}…")
@@ -432,34 +409,11 @@ class MainWindow(QMainWindow):
 
     def _similar_found(self, path: str, found: list) -> None:
         self.groups_page.show_similar(path, found)
-        self.nav.setCurrentRow(1)
+        self.nav.setCurrentRow(PAGE_GROUPS)
         self.tell(f"The {len(found)} photos most like {os.path.basename(path)}, most similar first.")
 
-    def open_containing_folder(self, path: str) -> None:
-        self._open_url(os.path.dirname(path))
-
-    def _open_url(self, path: str) -> None:
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
-            self.status.setText(f"No application could open {path}.")
-
-    def _photo_menu(self, grid: PhotoGrid, pos: QPoint) -> None:
-        index = grid.indexAt(pos)
-        if not index.isValid():
-            return
-        path = index.data(PathRole)
-        menu = QMenu(self)
-        menu.addAction("Preview (Space)", lambda: self.preview(grid, index))
-        menu.addAction("Find similar", lambda: self.find_similar(path))
-        menu.addAction("Open containing folder", lambda: self.open_containing_folder(path))
-        menu.addAction("Open with default app", lambda: self._open_url(path))
-        menu.addAction("Copy path", lambda: QGuiApplication.clipboard().setText(path))
-        if grid is self.groups_page.grid:
-            menu.addSeparator()
-            menu.addAction("Move to trash… (Delete)", self._trash_selected)
-        menu.exec(grid.viewport().mapToGlobal(pos))
-
     def focus_filter(self) -> None:
-        self.nav.setCurrentRow(1)
+        self.nav.setCurrentRow(PAGE_GROUPS)
         self.groups_page.filter.setFocus()
         self.groups_page.filter.selectAll()
 

@@ -19,7 +19,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from photoorg.core.errors import Cancelled, PhotoorgError
 from photoorg.core.humanize import plural
-from photoorg.core.library import Action, LibraryState, NothingToUndo, Outcome
+from photoorg.core.library import (
+    Action,
+    LibraryState,
+    NothingToUndo,
+    OrganizePlan,
+    OrganizeRequest,
+    Outcome,
+)
 from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
 from photoorg.core.settings import Settings, load_settings, settings_stamp, update_settings
@@ -28,6 +35,8 @@ from photoorg.engine import (
     FileAction,
     FindSimilar,
     Mark,
+    Organize,
+    PlanOrganize,
     Refresh,
     RenameGroup,
     Request,
@@ -45,6 +54,7 @@ class Library(QObject):
     """The library as the window sees it: its settings and the latest LibraryState."""
 
     state_changed = Signal(object)  # LibraryState
+    partial_state = Signal(object)  # LibraryState(partial=True): what a running scan has so far
     settings_changed = Signal(object)  # Settings (changed here or by another photoorg)
     busy_changed = Signal(bool)
     task_failed = Signal(object)  # TaskError
@@ -154,7 +164,8 @@ class Library(QObject):
         def work() -> Any:
             self.progress, self.cancellable = progress, cancellable  # what the status bar shows
             try:
-                return self.engine.call(request, progress)
+                # The signal is emitted in this worker thread; Qt queues it to the window's.
+                return self.engine.call(request, progress, self.partial_state.emit)
             finally:
                 self._progresses.discard(progress)
 
@@ -281,6 +292,34 @@ class Library(QObject):
         """Give a group a name (kept in the catalog with the group)."""
         work = self._ask(RenameGroup(group_id, name), "Renaming the group", cancellable=False)
         self._run(work, lambda _: None, "rename group")
+
+    def plan_organize(
+        self,
+        request: OrganizeRequest,
+        on_plan: Callable[[OrganizePlan], None],
+        paths: Sequence[str] | None = None,
+        group_ids: Sequence[int] | None = None,
+        on_error: Callable[[TaskError], bool] | None = None,
+    ) -> None:
+        """Plan an organize of the library (or these photos, or groups); nothing moves."""
+        ask = PlanOrganize(request, tuple(paths) if paths else None, tuple(group_ids) if group_ids else None)
+        self._run(self._ask(ask, "Planning", cancellable=True), on_plan, "plan organize", on_error=on_error)
+
+    def organize(self, plan: OrganizePlan, folders: Sequence[str] | None) -> None:
+        """Carry out a plan (the folders the person left ticked), one undoable action."""
+        verb = "Copying" if plan.request.copy else "Moving"
+        work = self._ask(
+            Organize(plan, tuple(folders) if folders is not None else None), f"{verb} photos", False
+        )
+
+        def done(result: tuple[Outcome, list[str]]) -> None:
+            outcome, pruned = result
+            text = outcome_text(outcome)
+            if pruned:
+                text += f" Removed {plural(len(pruned), 'empty folder')}."
+            self._action_done(text)
+
+        self._run(work, done, "organize")
 
     def find_similar(self, path: str, k: int = 60) -> None:
         work = self._ask(FindSimilar(path, k), f"Looking for photos like {os.path.basename(path)}", False)

@@ -41,7 +41,7 @@ from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
 
 
-def _title(text: str) -> QLabel:
+def title(text: str) -> QLabel:
     label = QLabel(text)
     font = QFont(label.font())
     font.setPointSizeF(font.pointSizeF() + 4)
@@ -50,14 +50,14 @@ def _title(text: str) -> QLabel:
     return label
 
 
-def _hint(text: str) -> QLabel:
+def hint(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     label.setStyleSheet("color: palette(placeholder-text);")
     return label
 
 
-def _beside(
+def beside(
     left: QWidget, right_rows: list[QWidget | QLayout], stretch_row: QWidget, sizes: list[int]
 ) -> QSplitter:
     """A list on the left and a column on the right whose ``stretch_row`` takes the height."""
@@ -87,7 +87,7 @@ class LibraryPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.summary = _hint("")
+        self.summary = hint("")
         self.folders = QTreeWidget()
         self.folders.setHeaderLabels(["Folder", "Photos", "Protected"])
         self.folders.setAlternatingRowColors(True)
@@ -110,9 +110,9 @@ class LibraryPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.scan_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(_title("Library"))
+        layout.addWidget(title("Library"))
         layout.addWidget(
-            _hint(
+            hint(
                 "The folders photoorg looks at (drop folders here to add them). Photos in a protected "
                 "folder are never proposed for removal. Removing a folder from the library leaves its "
                 "photos untouched."
@@ -196,9 +196,9 @@ class GroupsPage(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.grid = PhotoGrid(150, 1)
         self.grid.setModel(self.proxy)
-        self.heading = _title("Groups")
+        self.heading = title("Groups")
         self.heading.setMinimumWidth(1)  # a long group name must not widen the window
-        self.subheading = _hint("")
+        self.subheading = hint("")
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by name or folder (Ctrl+F)")
         self.filter.setClearButtonEnabled(True)
@@ -209,13 +209,15 @@ class GroupsPage(QWidget):
         self.rename_button = QPushButton("Rename…")
         self.move_button = QPushButton("Move to folder…")
         self.copy_button = QPushButton("Copy to folder…")
+        self.organize_button = QPushButton("Organize…")
+        self.organize_button.setToolTip("Sort this group's photos into folders by date, with a plan first")
         self.rename_button.clicked.connect(self._rename)
         tools = QHBoxLayout()
         tools.addWidget(self.filter, 1)
         tools.addStretch(0)
-        for w in (self.rename_button, self.move_button, self.copy_button):
+        for w in (self.rename_button, self.move_button, self.copy_button, self.organize_button):
             tools.addWidget(w)
-        split = _beside(
+        split = beside(
             self.group_list, [self.heading, self.subheading, tools, self.grid], self.grid, [300, 900]
         )
         layout = QVBoxLayout(self)
@@ -278,10 +280,15 @@ class GroupsPage(QWidget):
         has_photos = self.proxy.rowCount() > 0
         self.move_button.setEnabled(has_photos)
         self.copy_button.setEnabled(has_photos)
+        self.organize_button.setEnabled(has_photos)
 
     def shown_photos(self) -> list[Any]:
         """The photos in the grid as filtered now (what Move and Copy act on)."""
         return [self.proxy.index(r, 0).data(PhotoRole) for r in range(self.proxy.rowCount())]
+
+    def current_group(self) -> Any:
+        """The group shown (None while a "find similar" result is shown)."""
+        return self._showing
 
     def _rename(self) -> None:
         ix = self.group_list.currentIndex()
@@ -325,9 +332,9 @@ class DuplicatesPage(QWidget):
         self.grid = PhotoGrid(200, 2)
         self.grid.setModel(self.members)
         self.grid.delete_requested.connect(self._uncheck_selected)
-        self.heading = _title("Duplicates")
+        self.heading = title("Duplicates")
         self.heading.setMinimumWidth(1)
-        self.reason = _hint("")
+        self.reason = hint("")
         self.trash_button = QPushButton("Trash unchecked")
         self.not_dup_button = QPushButton("Not duplicates")
         self.keep_both_button = QPushButton("Keep both")
@@ -344,7 +351,7 @@ class DuplicatesPage(QWidget):
         actions.addWidget(self.keep_both_button)
         actions.addStretch(1)
         actions.addWidget(self.bulk_button)
-        split = _beside(self.set_list, [self.heading, self.reason, self.grid, actions], self.grid, [300, 800])
+        split = beside(self.set_list, [self.heading, self.reason, self.grid, actions], self.grid, [300, 800])
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(split, 1)
@@ -471,13 +478,11 @@ class ProblemsPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
         self.table.doubleClicked.connect(lambda ix: self.open_folder.emit(self.problems.path(ix.row())))
-        self.summary = _hint("")
+        self.summary = hint("")
         layout = QVBoxLayout(self)
-        layout.addWidget(_title("Problems"))
+        layout.addWidget(title("Problems"))
         layout.addWidget(
-            _hint(
-                "Files photoorg could not read. They are left as they are; double-click to open the folder."
-            )
+            hint("Files photoorg could not read. They are left as they are; double-click to open the folder.")
         )
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)

@@ -175,3 +175,31 @@ def test_trash_through_a_bind_mount_goes_to_the_home_trash(tmp_path, small_fs) -
             assert photo.read_bytes() == data
     finally:
         subprocess.run(["umount", "-l", str(view)], check=False)
+
+
+def test_a_full_disk_under_the_catalog_never_costs_the_history(tmp_path, small_fs) -> None:
+    """The catalog's disk full when photoorg starts: opening it fails (SQLite cannot write its
+    shared-memory file). That used to count as a damaged catalog: it was set aside, and undo
+    forgot every action."""
+    from photoorg.core.errors import CatalogError
+
+    disk = small_fs("home", 3072)
+    library = tmp_path / "lib"
+    originals = photos(library, 2)
+    path = disk / "catalog.sqlite3"
+    catalog = Catalog(path)
+    run_scan([library], catalog, Embedder(str(tmp_path / "no-model")))
+    act(catalog, Action.TRASH, originals[:1])
+    catalog.close()
+    filler = fill(disk)
+    try:
+        with Catalog(path) as again:  # opening may work (nothing to write) ...
+            assert again.set_aside_to is None
+    except CatalogError as exc:  # ... or say plainly why not
+        assert "cannot be opened now" in str(exc)
+    assert not list(disk.glob("*.unusable-*"))
+    filler.unlink()
+    with Catalog(path) as again:
+        assert again.set_aside_to is None
+        actions.undo(again)
+    assert originals[0].exists()

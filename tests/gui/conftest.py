@@ -36,6 +36,7 @@ class Dialogs:
         self._qtbot = qtbot
         self.seen: list[str] = []
         self._accept = 0
+        self._driven: tuple[type, ...] = ()
         self._timer = QTimer()
         self._timer.setInterval(20)
         self._timer.timeout.connect(self._poll)
@@ -45,9 +46,13 @@ class Dialogs:
         """The next ``count`` dialogs are answered with their action (AcceptRole) button."""
         self._accept += count
 
+    def drive(self, *kinds: type) -> None:
+        """Dialogs of these classes are the test's to drive: left alone, not recorded."""
+        self._driven += kinds
+
     def _poll(self) -> None:
         box = QApplication.activeModalWidget()
-        if not isinstance(box, QDialog) or not box.isVisible():
+        if not isinstance(box, QDialog) or not box.isVisible() or isinstance(box, self._driven):
             return
         text = box.text() if isinstance(box, QMessageBox) else ""
         self.seen.append(f"{box.windowTitle()}: {text}")

@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from photoorg.core.duplicates import Verdict
 from photoorg.core.paths import Locations
 from photoorg.core.settings import Settings, load_settings, settings_path
-from photoorg.gui.app import MainWindow
+from photoorg.gui.app import PAGE_DUPLICATES, PAGE_LIBRARY, MainWindow
 from photoorg.gui.library import LibraryState
 from photoorg.gui.models import BadgeRole, DetailRole, PathRole
 from photoorg.gui.views import PreviewDialog
@@ -71,7 +71,9 @@ def protect(qtbot: QtBot, window: MainWindow, folder: Path) -> None:
 def show_exact_set(qtbot: QtBot, window: MainWindow, member: Path) -> list[str]:
     """Open Duplicates > Exact copies and click the set that holds ``member``; its paths, keeper first."""
     nav = window.nav
-    qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(nav.item(2)).center())
+    qtbot.mouseClick(
+        nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(nav.item(PAGE_DUPLICATES)).center()
+    )
     page = window.duplicates_page
     assert window.stack.currentWidget() is page
     qtbot.mouseClick(page.tabs, Qt.MouseButton.LeftButton, pos=page.tabs.tabRect(0).center())
@@ -157,7 +159,7 @@ def test_review_exact_copies_decisions_are_remembered_by_content(
     state = scan(qtbot, again)
     assert state.photo_count == 6
     assert exact_sets(state) == []
-    assert again.nav.item(2).text() == f"Duplicates ({len(state.sets)})"
+    assert again.nav.item(PAGE_DUPLICATES).text() == f"Duplicates ({len(state.sets)})"
     assert again.duplicates_page.tabs.tabText(0) == "Exact copies (0)"
     assert a_renamed.read_bytes() == before[str(a)]
     assert dialogs.seen == []
@@ -243,7 +245,7 @@ def test_find_similar_lists_the_others_closest_first_the_preview_walks_them_then
     every = photos(root, range(6))
     window = open_window(settings_for(root, tiny_model))
     scan(qtbot, window)
-    window.nav.setCurrentRow(0)
+    window.nav.setCurrentRow(PAGE_LIBRARY)
     target = every[2]
     with qtbot.waitSignal(window.library.similar_found, timeout=TIMEOUT_MS):
         window.find_similar(str(target))
@@ -416,7 +418,7 @@ def test_move_a_group_to_a_folder_then_undo(
         asked.append(title)
         return str(sorted_dir)
 
-    monkeypatch.setattr("photoorg.gui.app.open_folder_dialog", choose_folder)
+    monkeypatch.setattr("photoorg.gui.photo_actions.open_folder_dialog", choose_folder)
     dialogs.accept_next()
     said, state = act_and_wait(
         qtbot, window, lambda: qtbot.mouseClick(page.move_button, Qt.MouseButton.LeftButton)

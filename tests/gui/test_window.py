@@ -22,7 +22,7 @@ from photoorg.core.duplicates import Verdict
 from photoorg.core.paths import Locations
 from photoorg.core.pipeline import STAGE_EMBED
 from photoorg.core.settings import Settings, load_settings, settings_path
-from photoorg.gui.app import MainWindow
+from photoorg.gui.app import PAGE_DUPLICATES, PAGE_GROUPS, PAGE_PROBLEMS, MainWindow
 from photoorg.gui.library import LibraryState
 from photoorg.gui.models import PathRole
 from tests.conftest import make_photo
@@ -74,10 +74,12 @@ def test_a_scan_shows_groups_and_their_photos(
     state = scan(qtbot, window)
     assert state.photo_count == 20 and state.failures == []
     page = window.groups_page
-    assert window.stack.currentWidget() is page  # a library with folders opens on Groups
+    assert window.stack.currentWidget() is window.timeline_page  # a library opens on All photos
+    window.nav.setCurrentRow(PAGE_GROUPS)
+    assert window.stack.currentWidget() is page
     assert page.groups.rowCount() == len(state.groups) >= 2
     assert state.groups[0].id >= 0 and state.groups[-1].label == "Unsorted"
-    assert window.nav.item(1).text() == f"Groups ({sum(1 for g in state.groups if g.id >= 0)})"
+    assert window.nav.item(PAGE_GROUPS).text() == f"Groups ({sum(1 for g in state.groups if g.id >= 0)})"
     # Every photo of the library is in exactly one group (Unsorted included).
     every = [p.path for g in state.groups for p in g.photos]
     assert sorted(every) == sorted(str(p) for p in library.rglob("img_*"))
@@ -161,7 +163,9 @@ def test_b_trash_the_unchecked_copy_then_undo(
 
     # Duplicates page, "Exact copies" tab, the set of img_000.
     nav = window.nav
-    qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(nav.item(2)).center())
+    qtbot.mouseClick(
+        nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(nav.item(PAGE_DUPLICATES)).center()
+    )
     page = window.duplicates_page
     assert window.stack.currentWidget() is page
     qtbot.mouseClick(page.tabs, Qt.MouseButton.LeftButton, pos=page.tabs.tabRect(0).center())
@@ -232,8 +236,9 @@ def test_c_cancel_keeps_the_work_done_and_the_next_scan_finishes_it(
     assert not window.library.busy
     kept = vectors_in(where)
     assert 0 < kept < 60
-    # ... and what it did is shown (the catalogued photos, grouped)
-    assert blocker.args[0].photo_count == kept
+    # ... and what it did is shown: every photo was catalogued before embedding began (the
+    # timeline shows them all); only the vectors of the rest are missing
+    assert blocker.args[0].photo_count == 60 and len(blocker.args[0].timeline.photos) == 60
 
     with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
         window.scan_action.trigger()  # File > Scan now
@@ -384,7 +389,7 @@ def test_g_an_unreadable_file_is_listed_without_a_dialog(
     assert problems.index(0, 1).data() == str(broken.parent)
     reason = problems.index(0, 2).data()
     assert reason and reason == state.failures[0][1]
-    assert window.nav.item(3).text() == "Problems (1)"
+    assert window.nav.item(PAGE_PROBLEMS).text() == "Problems (1)"
     assert window.problems_page.summary.text() == "1 file(s) could not be read."
     qtbot.wait(100)  # a dialog opened from a queued call would show up now
     assert dialogs.seen == [] and failed == []

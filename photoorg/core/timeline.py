@@ -1,0 +1,100 @@
+"""The timeline: every photo of the library by the date it was taken, newest first, in months.
+
+A photo without an EXIF date taken is placed by its file's date and marked as such (the
+timeline must show every photo somewhere; organizing never guesses silently and puts such
+photos in "undated" unless asked). Worked out in the core, once per change of the library, so
+the app's models only look rows up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from photoorg.core.catalog import PhotoInfo
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def photo_date(photo: PhotoInfo, file_date: bool = True) -> tuple[datetime | None, str]:
+    """When the photo was taken and how that is known: ("taken": EXIF), ("file": its file's
+    modification date, when ``file_date``), or (None, "none")."""
+    if photo.taken:
+        try:
+            return datetime.fromisoformat(photo.taken), "taken"
+        except ValueError:
+            pass
+    if file_date:
+        return datetime.fromtimestamp(photo.mtime_ns / 1e9), "file"
+    return None, "none"
+
+
+@dataclass(frozen=True)
+class Month:
+    """One heading of the timeline: "May 2023", and where its photos are."""
+
+    year: int
+    month: int
+    first: int  # row of its first photo
+    count: int
+
+    @property
+    def label(self) -> str:
+        return f"{MONTHS[self.month - 1]} {self.year}"
+
+
+@dataclass
+class Timeline:
+    """Photos newest first, their months, and which ones are placed by their file's date."""
+
+    photos: list[PhotoInfo] = field(default_factory=list)
+    months: list[Month] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)  # per row: "2023-05-01", the date shown
+    file_dated: set[int] = field(default_factory=set)  # rows placed by the file's date
+
+    def years(self) -> dict[int, int]:
+        """Year -> photos, newest first (the jump list)."""
+        out: dict[int, int] = {}
+        for m in self.months:
+            out[m.year] = out.get(m.year, 0) + m.count
+        return out
+
+    def month_of(self, row: int) -> Month | None:
+        """The month a row belongs to (binary search over the headings)."""
+        lo, hi = 0, len(self.months) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            m = self.months[mid]
+            if row < m.first:
+                hi = mid - 1
+            elif row >= m.first + m.count:
+                lo = mid + 1
+            else:
+                return m
+        return None
+
+
+def timeline_of(photos: Sequence[PhotoInfo]) -> Timeline:
+    """The timeline of these photos."""
+    keyed = []
+    for p in photos:
+        when, how = photo_date(p)
+        assert when is not None
+        keyed.append((when, p.path, p, how == "file"))
+    keyed.sort(key=lambda k: (k[0], k[1]), reverse=True)
+    t = Timeline()
+    for row, (when, _, photo, by_file) in enumerate(keyed):
+        t.photos.append(photo)
+        t.dates.append(when.strftime("%Y-%m-%d"))
+        if by_file:
+            t.file_dated.add(row)
+        last = t.months[-1] if t.months else None
+        if last is not None and (last.year, last.month) == (when.year, when.month):
+            t.months[-1] = Month(last.year, last.month, last.first, last.count + 1)
+        else:
+            t.months.append(Month(when.year, when.month, row, 1))
+    return t

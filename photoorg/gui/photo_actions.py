@@ -1,0 +1,179 @@
+"""What a person does to photos from any grid: preview, find similar, trash, move, copy,
+organize; each asks first (saying how many and how much) and goes to the library's engine."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, QObject, QPoint, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QMenu, QMessageBox
+
+from photoorg.core.humanize import human_bytes, plural
+from photoorg.gui.dialogs import confirm_box, open_folder_dialog
+from photoorg.gui.models import PathRole, PhotoRole
+from photoorg.gui.organize import OrganizeDialog
+from photoorg.gui.tasks import TaskError
+from photoorg.gui.views import PhotoGrid, PreviewDialog
+
+if TYPE_CHECKING:  # pragma: no cover
+    from photoorg.gui.app import MainWindow
+
+
+class PhotoActions(QObject):
+    """The window's photo actions (kept apart from the window's frame and state)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.library = window.library
+        self.last_folder = ""  # the folder dialogs start where the person was last
+
+    # -- asking ---------------------------------------------------------------------------------
+    def ask(self, box: QMessageBox) -> bool:
+        """Show a confirmation; True when the person chose the action."""
+        box.exec()
+        return box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole
+
+    def choose_folder(self, title: str) -> str:
+        folder = open_folder_dialog(self.window, title, self.last_folder)
+        if folder:
+            self.last_folder = folder
+        return folder
+
+    # -- trash, move, copy ----------------------------------------------------------------------
+    def trash_set(self, duplicate_set: Any, paths: list[str]) -> None:
+        sizes = {p.path: p.size for p in duplicate_set.photos}
+        total = sum(sizes[p] for p in paths)
+        text = (
+            f"Move {len(paths)} file(s), {human_bytes(total)}, to the trash?\n\n"
+            f"The {len(duplicate_set.photos) - len(paths)} checked photo(s) stay. "
+            "Edit > Undo brings the files back."
+        )
+        if self.ask(confirm_box(self.window, "Trash duplicates", text, "Move to trash")):
+            self.library.file_action("trash", paths, members=[p.path for p in duplicate_set.photos])
+
+    def trash_reviewed(self, plan: list[tuple[Any, list[str]]]) -> None:
+        files = sum(len(paths) for _, paths in plan)
+        sizes = {p.path: p.size for s, _ in plan for p in s.photos}
+        total = sum(sizes[p] for _, paths in plan for p in paths)
+        text = (
+            f"Move {files} unchecked file(s) from {len(plan)} reviewed set(s), {human_bytes(total)}, "
+            "to the trash?\n\nEvery set keeps its checked photos. Edit > Undo brings the files back."
+        )
+        if self.ask(confirm_box(self.window, "Trash duplicates", text, "Move to trash")):
+            self.library.trash_from_sets([([p.path for p in s.photos], paths) for s, paths in plan])
+
+    def trash_selected(self, grid: PhotoGrid) -> None:
+        paths = grid.selected_paths()
+        if not paths:
+            return
+        total = sum(grid.model().index(i.row(), 0).data(PhotoRole).size for i in grid.selectedIndexes())
+        text = (
+            f"Move {len(paths)} photo(s), {human_bytes(total)}, to the trash?\n\n"
+            "Edit > Undo brings them back."
+        )
+        if self.ask(confirm_box(self.window, "Trash photos", text, "Move to trash")):
+            self.library.file_action("trash", paths)
+
+    def move_or_copy(self, action: str, photos: list[Any]) -> None:
+        """Move or copy these photos into a folder the person chooses."""
+        if not photos:
+            return
+        verb = "Move" if action == "move" else "Copy"
+        folder = self.choose_folder(f"{verb} {len(photos)} photos to…")
+        if not folder:
+            return
+        total = sum(p.size for p in photos)
+        text = (
+            f"{verb} {len(photos)} photo(s), {human_bytes(total)}, to {folder}?\n\n"
+            "Names that are taken get a number; nothing is overwritten. Edit > Undo reverses it."
+        )
+        if self.ask(confirm_box(self.window, f"{verb} photos", text, verb)):
+            self.library.file_action(action, [p.path for p in photos], folder)
+
+    def selected_photos(self, grid: PhotoGrid) -> list[Any]:
+        rows = sorted(i.row() for i in grid.selectedIndexes())
+        return [grid.model().index(r, 0).data(PhotoRole) for r in rows]
+
+    # -- organize -------------------------------------------------------------------------------
+    def organize(
+        self, what: str, paths: list[str] | None = None, group_ids: list[int] | None = None
+    ) -> OrganizeDialog:
+        """Organize… for the library (no paths, no groups), a selection or a group: the dialog
+        asks how, shows the engine's plan, and on confirmation has it carried out."""
+        folders = self.library.settings.folders
+        start = self.last_folder or (folders[0] if folders else os.path.expanduser("~"))
+        dialog = OrganizeDialog(what, start, self.window)
+
+        def planned(plan: Any) -> None:
+            dialog.set_plan(plan)
+
+        def plan_failed(error: TaskError) -> bool:
+            dialog.failed(str(error.error))
+            return True
+
+        def requested(request: Any) -> None:
+            self.library.plan_organize(request, planned, paths, group_ids, on_error=plan_failed)
+
+        dialog.plan_requested.connect(requested)
+        dialog.accepted.connect(lambda: self._organize_chosen(dialog))
+        dialog.open()
+        return dialog
+
+    def _organize_chosen(self, dialog: OrganizeDialog) -> None:
+        if dialog.plan is None:
+            return
+        self.last_folder = dialog.plan.request.destination
+        self.library.organize(dialog.plan, dialog.ticked_folders())
+        dialog.deleteLater()
+
+    def organize_from(self, grid: PhotoGrid) -> None:
+        """Organize… from a grid: the selection when there is one, else the whole library."""
+        paths = grid.selected_paths()
+        if paths:
+            self.organize(plural(len(paths), "selected photo"), paths=paths)
+        else:
+            self.organize("the library")
+
+    # -- looking at photos ----------------------------------------------------------------------
+    def preview(self, grid: PhotoGrid, index: QModelIndex) -> None:
+        dialog = PreviewDialog(self.window.tasks, grid, self.window)
+        dialog.find_similar.connect(self.window.find_similar)
+        dialog.open_folder.connect(self.open_containing_folder)
+        dialog.open_file.connect(self.open_url)
+        dialog.show_row(index.row())
+        dialog.exec()
+        dialog.deleteLater()
+
+    def open_containing_folder(self, path: str) -> None:
+        self.open_url(os.path.dirname(path))
+
+    def open_url(self, path: str) -> None:
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+            self.window.status.setText(f"No application could open {path}.")
+
+    def photo_menu(self, grid: PhotoGrid, pos: QPoint, actions: bool) -> None:
+        """The right-click menu of a photo; ``actions``: this grid trashes, moves, organizes."""
+        index = grid.indexAt(pos)
+        if not index.isValid():
+            return
+        path = index.data(PathRole)
+        menu = QMenu(self.window)
+        menu.addAction("Preview (Space)", lambda: self.preview(grid, index))
+        menu.addAction("Find similar", lambda: self.window.find_similar(path))
+        menu.addAction("Open containing folder", lambda: self.open_containing_folder(path))
+        menu.addAction("Open with default app", lambda: self.open_url(path))
+        menu.addAction("Copy path", lambda: QGuiApplication.clipboard().setText(path))
+        if actions:
+            chosen = plural(len(grid.selected_paths()), "photo")
+            menu.addSeparator()
+            for verb in ("move", "copy"):
+                menu.addAction(
+                    f"{verb.capitalize()} {chosen} to a folder…",
+                    lambda v=verb: self.move_or_copy(v, self.selected_photos(grid)),
+                )
+            menu.addAction(f"Organize {chosen}…", lambda: self.organize_from(grid))
+            menu.addAction(f"Move {chosen} to the trash… (Delete)", lambda: self.trash_selected(grid))
+        menu.exec(grid.viewport().mapToGlobal(pos))

@@ -1,0 +1,144 @@
+"""All photos: the library's timeline, newest first, with a jump list of years and months.
+
+The grid follows the rules of every grid here (uniform sizes, rows looked up, thumbnails
+loaded lazily). Month headings are painted as a badge on each month's first photo, and the
+heading above the grid names the month at the top of the view. It is filled while the first
+scan still runs: photos appear as soon as they are catalogued, long before they are embedded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoorg.core.humanize import plural
+from photoorg.core.timeline import Timeline
+from photoorg.gui.models import BadgeRole, DetailRole, Index, PhotoGridModel, photo_details
+from photoorg.gui.pages import beside, hint, title
+from photoorg.gui.thumbnails import Thumbnails
+from photoorg.gui.views import PhotoGrid
+
+_ROW = Qt.ItemDataRole.UserRole
+
+
+class TimelineModel(PhotoGridModel):
+    """Every photo, newest first; a month's first photo carries the month as its badge."""
+
+    def __init__(self, thumbnails: Thumbnails, parent: Any = None) -> None:
+        super().__init__(thumbnails, parent)
+        self.timeline = Timeline()
+        self._heading_rows: dict[int, str] = {}
+
+    def set_timeline(self, timeline: Timeline) -> None:
+        self.timeline = timeline
+        self._heading_rows = {m.first: m.label for m in timeline.months}
+        self.set_photos(timeline.photos)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == BadgeRole and index.isValid():
+            return self._heading_rows.get(index.row(), "")
+        if role == DetailRole and index.isValid() and 0 <= index.row() < len(self.timeline.dates):
+            row = index.row()
+            date = self.timeline.dates[row]
+            if row in self.timeline.file_dated:
+                return f"{date} (file date)"
+            return f"{date} · {photo_details(self._photos[row])}"
+        return super().data(index, role)
+
+
+class TimelinePage(QWidget):
+    """The jump list on the left, the photos on the right."""
+
+    organize_requested = Signal()
+
+    def __init__(self, thumbnails: Thumbnails, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.photos = TimelineModel(thumbnails, self)
+        self.grid = PhotoGrid(150, 1)
+        self.grid.setModel(self.photos)
+        self.jump = QTreeWidget()
+        self.jump.setHeaderLabels(["Date", "Photos"])
+        self.jump.setMinimumWidth(190)
+        self.jump.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.jump.itemClicked.connect(self._jump)
+        self.heading = title("All photos")
+        self.heading.setMinimumWidth(1)
+        self.subheading = hint("")
+        self.organize_button = QPushButton("Organize…")
+        self.organize_button.setToolTip("Sort the library's photos (or the selected ones) into folders")
+        self.organize_button.clicked.connect(self.organize_requested)
+        tools = QHBoxLayout()
+        tools.addWidget(self.subheading, 1)
+        tools.addWidget(self.organize_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(beside(self.jump, [self.heading, tools, self.grid], self.grid, [220, 980]))
+        self.grid.verticalScrollBar().valueChanged.connect(lambda _v: self._show_month())
+        self.set_timeline(Timeline(), "")
+
+    def set_timeline(self, timeline: Timeline, empty_text: str, scanning: bool = False) -> None:
+        """New photos; the view keeps the photo it showed at its top."""
+        top = self._top_path()
+        self.photos.set_timeline(timeline)
+        self._fill_jump(timeline)
+        n = len(timeline.photos)
+        if not n:
+            self.subheading.setText(empty_text)
+        else:
+            text = f"{plural(n, 'photo')} · newest first"
+            if timeline.file_dated:
+                text += f" · {len(timeline.file_dated)} without a date taken, placed by their file's date"
+            if scanning:
+                text += " · the scan goes on; more appear as it finds them"
+            self.subheading.setText(text)
+        self.organize_button.setEnabled(n > 0)
+        row = next((k for k, p in enumerate(timeline.photos) if p.path == top), None) if top else None
+        if row is not None:
+            self.grid.scrollTo(self.photos.index(row), QAbstractItemView.ScrollHint.PositionAtTop)
+        self._show_month()
+
+    def _fill_jump(self, timeline: Timeline) -> None:
+        self.jump.clear()
+        years: dict[int, QTreeWidgetItem] = {}
+        for year, count in timeline.years().items():
+            item = QTreeWidgetItem([str(year), str(count)])
+            years[year] = item
+            self.jump.addTopLevelItem(item)
+        for m in timeline.months:
+            child = QTreeWidgetItem([m.label, str(m.count)])
+            child.setData(0, _ROW, m.first)
+            years[m.year].addChild(child)
+            if years[m.year].data(0, _ROW) is None:
+                years[m.year].setData(0, _ROW, m.first)
+        self.jump.resizeColumnToContents(0)
+
+    def _jump(self, item: QTreeWidgetItem, _column: int) -> None:
+        row = item.data(0, _ROW)
+        if row is not None:
+            index = self.photos.index(int(row))
+            self.grid.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
+            self.grid.setCurrentIndex(index)
+
+    def _top_index(self) -> QModelIndex:
+        return self.grid.indexAt(QPoint(self.grid.gridSize().width() // 2, 8))
+
+    def _top_path(self) -> str | None:
+        index = self._top_index()
+        return self.photos.photo(index.row()).path if index.isValid() else None
+
+    def _show_month(self) -> None:
+        index = self._top_index()
+        month = self.photos.timeline.month_of(index.row()) if index.isValid() else None
+        self.heading.setText(month.label if month else "All photos")
+
+    def selected_paths(self) -> list[str]:
+        return self.grid.selected_paths()

@@ -1,0 +1,262 @@
+"""What a hostile review of the file actions found (each test failed before its fix): a person,
+or another program, changing files while photoorg works or between a crash and the recovery."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from photoorg.core import actions, fileops
+from photoorg.core.actions import Action
+from photoorg.core.catalog import Catalog, fingerprint_file
+from photoorg.core.embedder import Embedder
+from photoorg.core.errors import PhotoorgError
+from photoorg.core.fileops import SourceChanged, inode_key
+from photoorg.core.pipeline import run_scan
+from photoorg.core.trash import move_to_trash
+from tests.conftest import make_photo
+
+
+@pytest.fixture
+def lib(tmp_path: Path):
+    folder = tmp_path / "lib"
+    for i in range(4):
+        make_photo(folder / f"p{i}.jpg", seed=300 + i, size=(96, 72))
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    run_scan([folder], catalog, Embedder(str(tmp_path / "none")))  # fingerprints only
+    yield folder, catalog
+    catalog.close()
+
+
+@pytest.fixture
+def other_fs() -> Path:
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == Path(tempfile.gettempdir()).stat().st_dev:
+        pytest.skip("no second file system (/dev/shm) here")
+    folder = Path(tempfile.mkdtemp(dir=shm))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def planned(catalog: Catalog, action: Action, source: Path, target: Path | None) -> int:
+    batch = catalog.begin_batch(action.value, "killed")
+    return catalog.journal_add(batch, action.value, str(source), str(target) if target else None,
+                               catalog.file_row(str(source)))  # fmt: skip
+
+
+def edit(path: Path, seed: int) -> bytes:
+    """The person saves another picture over ``path`` (a new file renamed over it)."""
+    new = make_photo(path.with_name(".edit.jpg"), seed=seed, size=(96, 72))
+    os.replace(new, path)
+    return path.read_bytes()
+
+
+def test_recovery_never_removes_a_source_that_changed_after_a_killed_move(lib, other_fs) -> None:
+    """F1: killed after the verified copy was named, before the source was removed; the person
+    then saved another picture over the source. Recovery used to delete it."""
+    folder, catalog = lib
+    source = folder / "p0.jpg"
+    old = source.read_bytes()
+    entry = planned(catalog, Action.MOVE, source, other_fs / "p0.jpg")
+    shutil.copy2(source, other_fs / "p0.jpg")  # the verified copy, named and journaled
+    catalog.journal_update(entry, target=str(other_fs / "p0.jpg"), placed=inode_key(str(other_fs / "p0.jpg")))
+    new = edit(source, 999)
+    notes = actions.reconcile(catalog)
+    assert "both versions are kept" in notes[0]
+    assert source.read_bytes() == new and (other_fs / "p0.jpg").read_bytes() == old
+    actions.undo(catalog)  # the moved version comes back beside the new one
+    assert (folder / "p0 (1).jpg").read_bytes() == old and source.read_bytes() == new
+
+
+def test_recovery_never_removes_a_moved_photo_that_changed_after_a_killed_undo(lib, tmp_path) -> None:
+    """F2: an undo killed after the photo had its old name again, before the other name went;
+    then an editor saved a new version at the moved place. Recovery used to delete it."""
+    folder, catalog = lib
+    source = folder / "p1.jpg"
+    old = source.read_bytes()
+    steps = actions.plan(catalog, Action.MOVE, [str(source)], str(tmp_path / "dest"))
+    outcome = actions.execute(catalog, Action.MOVE, steps, "move")
+    moved = Path(outcome.done[0].target)
+    [entry] = catalog.journal_entries(outcome.batch)
+    catalog.journal_update(entry.id, state="undoing", undo_target=str(source))
+    os.link(moved, source)  # the undo's new name ...
+    catalog.journal_update(entry.id, placed=inode_key(str(source)))  # ... journaled; killed here
+    new = edit(moved, 4242)
+    notes = actions.reconcile(catalog)
+    assert "both versions are kept" in notes[0]
+    assert source.read_bytes() == old and moved.read_bytes() == new
+
+
+def test_a_source_replaced_during_a_copy_across_disks_is_kept(lib, other_fs) -> None:
+    """F3: while a move to another disk wrote its copy, another program saved a new version
+    over the source: the new version used to be deleted when the move finished."""
+    folder, _ = lib
+    source = folder / "p2.jpg"
+    old = source.read_bytes()
+    expected = fingerprint_file(str(source))
+    saved: list[bytes] = []
+
+    # Saved before the copy read it: the copy is not the journaled content, nothing moves.
+    with pytest.raises(OSError, match="changed while it was being copied"):
+        fileops.place(str(source), str(other_fs / "p2.jpg"), keep_src=False, fingerprint=expected,
+                      tag="t", on_temp=lambda _t: saved.append(edit(source, 777)))  # fmt: skip
+    assert source.read_bytes() == saved[0] and list(other_fs.iterdir()) == []
+    # Saved after the copy was made: both versions stay.
+    expected = fingerprint_file(str(source))
+    with pytest.raises(SourceChanged) as info:
+        fileops.place(str(source), str(other_fs / "p2.jpg"), keep_src=False, fingerprint=expected,
+                      tag="t", on_named=lambda _f: saved.append(edit(source, 778)))  # fmt: skip
+    assert Path(info.value.placed).read_bytes() == saved[0] and source.read_bytes() == saved[1]
+    assert old != saved[0]
+
+
+def test_a_source_replaced_during_a_move_on_one_disk_is_kept(lib, tmp_path) -> None:
+    folder, _ = lib
+    source = folder / "p3.jpg"
+    old = source.read_bytes()
+    saved: list[bytes] = []
+    with pytest.raises(SourceChanged):
+        fileops.place(str(source), str(tmp_path / "d" / "p3.jpg"), keep_src=False, fingerprint=None, tag="t",
+                      on_named=lambda _final: saved.append(edit(source, 778)))  # fmt: skip
+    assert (tmp_path / "d" / "p3.jpg").read_bytes() == old and source.read_bytes() == saved[0]
+
+
+def test_a_replaced_source_is_reported_and_both_versions_can_be_undone(lib, other_fs, monkeypatch) -> None:
+    folder, catalog = lib
+    source = folder / "p2.jpg"
+    old = source.read_bytes()
+    real_copy = fileops.copy_verified
+
+    def copy_then_edit(*args, **kwargs):
+        final = real_copy(*args, **kwargs)
+        edit(source, 9001)  # saved just as the copy finished
+        return final
+
+    monkeypatch.setattr(fileops, "copy_verified", copy_then_edit)
+    steps = actions.plan(catalog, Action.MOVE, [str(source)], str(other_fs))
+    outcome = actions.execute(catalog, Action.MOVE, steps, "move")
+    monkeypatch.undo()
+    [(_, reason)] = outcome.failed
+    assert "replaced by a new version" in reason and outcome.batch is not None
+    assert (other_fs / "p2.jpg").read_bytes() == old and source.exists()
+    actions.undo(catalog)
+    assert (folder / "p2 (1).jpg").read_bytes() == old
+
+
+def test_undoing_an_old_copy_never_trashes_the_original(lib, tmp_path) -> None:
+    """F4: copy a photo, trash the copy, move the original to where the copy was, then undo
+    the copy: undo used to trash the original (same content, so it passed the check)."""
+    folder, catalog = lib
+    original = folder / "p0.jpg"
+    data = original.read_bytes()
+    dest = tmp_path / "dest"
+    copied = actions.execute(
+        catalog, Action.COPY, actions.plan(catalog, Action.COPY, [str(original)], str(dest)), "c"
+    )
+    copy = Path(copied.done[0].target)
+    actions.execute(catalog, Action.TRASH, actions.plan(catalog, Action.TRASH, [str(copy)]), "t")
+    actions.execute(catalog, Action.MOVE, actions.plan(catalog, Action.MOVE, [str(original)], str(dest)), "m")
+    assert copy.read_bytes() == data  # the original, now where the copy was
+    undone = actions.undo(catalog, copied.batch)
+    assert not undone.done and "not the copy this action made" in undone.failed[0][1]
+    assert copy.read_bytes() == data
+
+
+def test_an_edited_copy_does_not_count_as_a_copy(lib) -> None:
+    """F5: a, b and c were copies; c was edited since the scan. Trashing a and b trashed the
+    last two copies of the photo."""
+    folder, catalog = lib
+    a = folder / "p0.jpg"
+    b, c = folder / "b.jpg", folder / "c.jpg"
+    shutil.copy2(a, b)
+    shutil.copy2(a, c)
+    run_scan([folder], catalog, Embedder(str(folder / "none")))
+    edit(c, 31)
+    with pytest.raises(PhotoorgError, match="every copy"):
+        actions.plan(catalog, Action.TRASH, [str(a), str(b)])
+
+
+def test_sets_cleaned_together_still_keep_one_photo_each(lib) -> None:
+    """F11: "Trash unchecked in all reviewed sets": the keeper of one set was unchecked in
+    another set, and both went."""
+    folder, catalog = lib
+    a, a2, small = str(folder / "p0.jpg"), str(folder / "a2.jpg"), str(folder / "p1.jpg")
+    shutil.copy2(a, a2)
+    run_scan([folder], catalog, Embedder(str(folder / "none")))
+    with pytest.raises(PhotoorgError, match="another set you cleaned"):
+        actions.plan_set_cleanup(catalog, [([a, a2], [a2]), ([a, small], [a])])
+    assert os.path.exists(a) and os.path.exists(a2)
+
+
+def test_a_trash_by_copy_killed_before_the_original_went_is_completed(lib, tmp_path, monkeypatch) -> None:
+    """F12: the disk's own trash unusable, photoorg copied into the home trash and was killed
+    before removing the original: a full copy and its record stayed in the trash, unknown to
+    the journal, and the history kept an empty action."""
+    from photoorg.core import trash
+
+    folder, catalog = lib
+    source = folder / "p3.jpg"
+    data = source.read_bytes()
+    entry = planned(catalog, Action.TRASH, source, None)
+    monkeypatch.setattr(trash, "remove_if_unchanged", lambda *a: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):  # the kill, right after the copy was named
+        trash._home_trash_by_copy(source, None, lambda loc, info: catalog.journal_update(
+            entry, target=loc, trash_info=info, placed=inode_key(loc)))  # fmt: skip
+    monkeypatch.undo()
+    notes = actions.reconcile(catalog)
+    assert "completed" in notes[0] and not source.exists()
+    [batch] = catalog.batches()[0]
+    assert batch.files == 1
+    actions.undo(catalog, batch.id)
+    assert source.read_bytes() == data
+    assert not list((tmp_path / "xdg-data" / "Trash" / "files").iterdir())
+
+
+def test_the_same_photo_named_through_a_link_acts_on_the_catalogued_name(lib, tmp_path) -> None:
+    """F13 and F10: a folder link and a file link to a catalogued photo."""
+    folder, catalog = lib
+    alias = tmp_path / "alias"
+    alias.symlink_to(folder)
+    [step] = actions.plan(catalog, Action.TRASH, [str(alias / "p0.jpg"), str(folder / "p0.jpg")])
+    assert step.source == str(folder / "p0.jpg") and step.skip is None
+    link = folder / "0fav.jpg"
+    link.symlink_to(folder / "p1.jpg")
+    [step] = actions.plan(catalog, Action.MOVE, [str(link)], str(tmp_path / "x"))
+    assert step.skip and "a link to" in step.skip
+
+
+def test_a_photo_and_a_link_to_it_are_catalogued_by_the_photos_own_name(tmp_path) -> None:
+    from photoorg.core.scanner import scan
+
+    folder = tmp_path / "lib"
+    make_photo(folder / "a.jpg", seed=1)
+    (folder / "0fav.jpg").symlink_to("a.jpg")  # sorts first
+    outside = make_photo(tmp_path / "elsewhere" / "b.jpg", seed=2)
+    (folder / "b-link.jpg").symlink_to(outside)  # the only way to reach b
+    assert [Path(r.path).name for r in scan([folder])] == ["a.jpg", "b-link.jpg"]
+
+
+def test_moving_a_trashed_copy_back_checks_every_byte(lib) -> None:
+    """The content check of undo reads the file: a changed byte is caught whatever the size."""
+    folder, catalog = lib
+    source = folder / "p1.jpg"
+    outcome = actions.execute(catalog, Action.TRASH, actions.plan(catalog, Action.TRASH, [str(source)]), "t")
+    in_trash = Path(outcome.done[0].target)
+    data = bytearray(in_trash.read_bytes())
+    data[100] ^= 1
+    in_trash.write_bytes(bytes(data))
+    undone = actions.undo(catalog)
+    assert undone.failed and not source.exists()
+    assert fingerprint_file(str(in_trash)) != catalog.journal_entries()[0].fingerprint
+
+
+def test_trash_works_for_names_too_long_for_the_trash_record(lib, tmp_path) -> None:
+    _folder, _ = lib
+    name = "x" * 240 + ".jpg"
+    photo = make_photo(tmp_path / "long" / name, seed=5, size=(32, 24))
+    trashed = move_to_trash(photo)
+    assert Path(trashed.location).exists() and Path(trashed.info).exists() and not photo.exists()

@@ -1,0 +1,116 @@
+"""All photos (the timeline) and Organize… in the window."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from photoorg.core.library import LibraryState
+from photoorg.core.pipeline import STAGE_EMBED
+from photoorg.gui.app import PAGE_TIMELINE, MainWindow
+from photoorg.gui.models import BadgeRole, DetailRole, PathRole
+from photoorg.gui.organize import OrganizeDialog
+from tests.core.test_organize import dated
+from tests.gui.conftest import TIMEOUT_MS, Dialogs, act_and_wait, scan, settings_for
+
+OpenWindow = Callable[..., MainWindow]
+
+
+def dated_library(root: Path) -> list[Path]:
+    """Photos over two years and three months, one without a date taken, a sidecar."""
+    shots = [
+        dated(root / "cam" / "a.jpg", 1, "2022:12:24 18:00:00"),
+        dated(root / "cam" / "b.jpg", 2, "2023:05:01 10:00:00"),
+        dated(root / "cam" / "c.jpg", 3, "2023:05:20 11:00:00"),
+        dated(root / "phone" / "d.jpg", 4, "2023:07:04 12:00:00"),
+        dated(root / "scans" / "e.jpg", 5, None),
+    ]
+    (root / "cam" / "b.xmp").write_text("<xmp>5 stars</xmp>")
+    march_2021 = datetime(2021, 3, 1, 12).timestamp()
+    os.utime(shots[-1], (march_2021, march_2021))  # the scan's file date
+    return shots
+
+
+def test_the_timeline_fills_in_before_the_first_scan_has_embedded_anything(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
+) -> None:
+    root = tmp_path / "Pictures"
+    dated_library(root)
+    window = open_window(settings_for(root, tiny_model))
+    seen: list[tuple[int, str, int]] = []
+
+    def partial(state: LibraryState) -> None:  # as the window gets it, and what the scan does then
+        seen.append((len(state.timeline.photos), window.library.progress.stage, state.photo_count))
+
+    window.library.partial_state.connect(partial)
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as final:
+        window.start()
+    assert seen, "no partial state reached the window during the scan"
+    photos, stage, count = seen[0]
+    assert photos == count == 5 and stage == STAGE_EMBED  # all five, while embedding had just begun
+    assert final.args[0].summary.embedded == 5  # ... and only the full state came after it
+    page = window.timeline_page
+    assert window.stack.currentIndex() == PAGE_TIMELINE
+    model = page.photos
+    rows = [Path(model.index(r, 0).data(PathRole)).name for r in range(model.rowCount())]
+    assert rows == ["d.jpg", "c.jpg", "b.jpg", "a.jpg", "e.jpg"]  # newest first; e by its file's date
+    assert model.index(0, 0).data(BadgeRole) == "July 2023"  # each month's first photo is labelled
+    assert model.index(rows.index("c.jpg"), 0).data(BadgeRole) == "May 2023"
+    assert model.index(rows.index("b.jpg"), 0).data(BadgeRole) == ""
+    assert "(file date)" in model.index(rows.index("e.jpg"), 0).data(DetailRole)
+    years = {page.jump.topLevelItem(k).text(0) for k in range(page.jump.topLevelItemCount())}
+    assert {"2022", "2023"} <= years
+    assert window.nav.item(PAGE_TIMELINE).text() == "All photos (5)"
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.blake2b(p.read_bytes(), digest_size=8).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_organize_shows_a_plan_unticked_folders_stay_and_undo_puts_everything_back(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    root = tmp_path / "Pictures"
+    dated_library(root)
+    window = open_window(settings_for(root, tiny_model))
+    scan(qtbot, window)
+    before = tree(root)
+    dialogs.drive(OrganizeDialog)
+    dialog = window.actions.organize("the library")
+    dialog.destination.setText(str(root))
+    qtbot.mouseClick(dialog.show_plan, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=TIMEOUT_MS)
+    top = {dialog.tree.topLevelItem(k).text(0) for k in range(dialog.tree.topLevelItemCount())}
+    assert top == {"2022", "2023", "undated"}
+    assert sorted(dialog.ticked_folders()) == ["2022/2022-12", "2023/2023-05", "2023/2023-07", "undated"]
+    assert (
+        "5 photos to move" in dialog.summary.text()
+        and "1 sidecar, RAW or video file" in dialog.summary.text()
+    )
+    # The person leaves 2022 and the undated photo where they are.
+    for k in range(dialog.tree.topLevelItemCount()):
+        item = dialog.tree.topLevelItem(k)
+        if item.text(0) in ("2022", "undated"):
+            item.setCheckState(0, Qt.CheckState.Unchecked)
+    assert sorted(dialog.ticked_folders()) == ["2023/2023-05", "2023/2023-07"]
+    assert dialog.go.text() == "Move 3 photos"
+    said, _state = act_and_wait(qtbot, window, lambda: qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton))
+    assert said.startswith("Moved 4 photos")  # three photos and the sidecar
+    after = tree(root)
+    assert {"2023/2023-05/b.jpg", "2023/2023-05/b.xmp", "2023/2023-05/c.jpg", "2023/2023-07/d.jpg"} <= set(
+        after
+    )
+    assert "cam/a.jpg" in after and "scans/e.jpg" in after  # unticked: stayed
+    said, _state = act_and_wait(qtbot, window, window.undo_action.trigger)
+    assert tree(root) == before
+    assert dialogs.seen == []
