@@ -1,11 +1,14 @@
-"""Start the real app on a folder of photos and save screenshots of its three main views.
+"""Start the real app on a folder of photos and save screenshots of its main views.
 
 Run under a real X server, e.g. Xvfb (Debian package xvfb):
 
-    xvfb-run -s "-screen 0 1280x800x24" python resources/screenshots/take_screenshots.py \
+    xvfb-run -s "-screen 0 1280x800x24" python resources/screenshots/take_screenshots.py \\
         ../shared/photos/* --protect ../shared/photos/kphotoalbum --model /path/to/dinov2-folder
 
-It uses a throwaway photoorg home, so it never touches your own catalog or settings.
+With a full-size model (dinov2-base) the first scan takes a minute on a CPU, long enough for
+the "timeline during the first scan" shot. ``--size 800x600`` checks a small screen (saved
+under other names). It uses a throwaway photoorg home, so it never touches your own catalog or
+settings.
 """
 
 from __future__ import annotations
@@ -25,28 +28,34 @@ def main() -> None:
     parser.add_argument("--protect", nargs="*", default=[], help="folders to mark protected")
     parser.add_argument("--model", required=True, help="a DINOv2 model folder or hub id")
     parser.add_argument("--out", default=str(HERE))
+    parser.add_argument("--size", default="1280x800", help="window size, WIDTHxHEIGHT")
     args = parser.parse_args()
+    width, height = (int(v) for v in args.size.split("x"))
+    suffix = "" if (width, height) == (1280, 800) else f"-{width}x{height}"
     os.environ["PHOTOORG_HOME"] = tempfile.mkdtemp(prefix="photoorg-shots-")
 
     from PySide6.QtWidgets import QApplication
 
     from photoorg.core.paths import locations
     from photoorg.core.settings import Settings
-    from photoorg.gui.app import MainWindow
+    from photoorg.gui.app import PAGE_DUPLICATES, PAGE_GROUPS, PAGE_LIBRARY, PAGE_TIMELINE, MainWindow
 
     app = QApplication(["photoorg"])
     settings = Settings(
-        folders=sorted(os.path.abspath(f) for f in args.folders),
+        folders=sorted(os.path.abspath(f) for f in args.folders if os.path.isdir(f)),
         protected=sorted(os.path.abspath(f) for f in args.protect),
         model=args.model,
     )
     window = MainWindow(locations(), settings)
     window.move(0, 0)
-    window.resize(1280, 800)
+    window.resize(width, height)
     window.show()
     states: list[object] = []
+    partials: list[object] = []
     window.library.state_changed.connect(states.append)
+    window.library.partial_state.connect(partials.append)
     window.start()
+    out = Path(args.out)
 
     def settle(seconds: float) -> None:
         end = time.monotonic() + seconds
@@ -54,24 +63,31 @@ def main() -> None:
             app.processEvents()
             time.sleep(0.01)
 
+    def shot(name: str, widget: object = None, wait: float = 3.0) -> None:
+        settle(wait)  # thumbnails arrive from the io pool
+        target = widget or window
+        image = target.screen().grabWindow(target.winId())  # type: ignore[attr-defined]
+        image.save(str(out / f"{name}{suffix}.png"))
+        print(f"saved {out / name}{suffix}.png ({image.width()}x{image.height()})")
+
+    while not states and not partials:
+        settle(0.2)
+    if partials and not states:
+        window.nav.setCurrentRow(PAGE_TIMELINE)
+        settle(6.0)  # a little embedding progress in the status bar
+        shot("timeline-scanning", wait=2.0)
     while not states:
         settle(0.2)
-    out = Path(args.out)
-
-    def shot(name: str) -> None:
-        settle(3.0)  # thumbnails arrive from the io pool
-        image = window.screen().grabWindow(window.winId())
-        image.save(str(out / f"{name}.png"))
-        print(f"saved {out / name}.png ({image.width()}x{image.height()})")
-
-    window.nav.setCurrentRow(0)
+    window.nav.setCurrentRow(PAGE_LIBRARY)
     shot("library")
-    window.nav.setCurrentRow(1)
+    window.nav.setCurrentRow(PAGE_TIMELINE)
+    shot("timeline")
+    window.nav.setCurrentRow(PAGE_GROUPS)
     groups = window.groups_page
     biggest = max(range(groups.groups.rowCount() - 1), key=lambda r: groups.groups.group(r).size, default=0)
     groups.group_list.setCurrentIndex(groups.groups.index(biggest))
     shot("group")
-    window.nav.setCurrentRow(2)
+    window.nav.setCurrentRow(PAGE_DUPLICATES)
     dups = window.duplicates_page
     for tab in range(dups.tabs.count()):
         dups.tabs.setCurrentIndex(tab)
@@ -80,6 +96,18 @@ def main() -> None:
     bigger = max(range(dups.sets.rowCount()), key=lambda r: len(dups.sets.duplicate_set(r).photos), default=0)
     dups.set_list.setCurrentIndex(dups.sets.index(bigger))
     shot("duplicates")
+
+    window.nav.setCurrentRow(PAGE_TIMELINE)
+    dialog = window.actions.organize("the library")
+    dialog.destination.setText(os.path.join(tempfile.mkdtemp(prefix="photoorg-shots-"), "Pictures"))
+    dialog.file_date.setChecked(False)
+    dialog.show_plan.click()
+    while dialog.plan is None:
+        settle(0.2)
+    for k in range(min(2, dialog.tree.topLevelItemCount())):
+        dialog.tree.topLevelItem(k).setExpanded(True)
+    shot("organize", dialog, wait=1.0)
+    dialog.reject()
     window.close()
 
 
