@@ -85,6 +85,17 @@ class RenameGroup:
 
 
 @dataclass(frozen=True)
+class ChangeGroups:
+    """The person's change to the groups: "move" photos into group_id (UNSORTED: out of their
+    groups), "exclude" them from group_id, or "merge" group other_id into group_id."""
+
+    kind: str
+    group_id: int
+    paths: tuple[str, ...] = ()
+    other_id: int | None = None
+
+
+@dataclass(frozen=True)
 class PlanOrganize:
     """An organize plan (organize.OrganizePlan) for the library, these photos or these groups."""
 
@@ -114,6 +125,7 @@ Request = (
     | Undo
     | Mark
     | RenameGroup
+    | ChangeGroups
     | PlanOrganize
     | Organize
     | Stop
@@ -203,6 +215,12 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
             return library.mark(duplicate_set, decision)
         case RenameGroup(group_id=group_id, name=name):
             return library.rename_group(group_id, name)
+        case ChangeGroups(kind="move", group_id=group_id, paths=paths):
+            return library.move_to_group(paths, group_id)
+        case ChangeGroups(kind="exclude", group_id=group_id, paths=paths):
+            return library.remove_from_group(paths, group_id)
+        case ChangeGroups(kind="merge", group_id=group_id, other_id=other_id) if other_id is not None:
+            return library.merge_groups(group_id, other_id)
         case PlanOrganize(request=organize_request, paths=paths, group_ids=group_ids):
             if organize_request.by == "date" and "{group}" not in organize_request.template:
                 library.scan(progress=progress, embed=False)  # dates, not vectors, are needed
@@ -348,6 +366,7 @@ class Engine:
 
 
 __all__ = [
+    "ChangeGroups",
     "Engine",
     "EngineCrashedError",
     "FileAction",

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import make_photo
 
 
@@ -339,3 +341,44 @@ def test_a_file_name_that_is_not_utf8_is_printed_not_a_crash(tmp_path, tiny_mode
     assert b"caf\xe9.jpg" in moved.stdout and b"Traceback" not in moved.stderr
     undone = run("undo")
     assert undone.returncode == 0 and photo.exists()
+
+
+@pytest.fixture
+def grouped(library, tiny_model, tmp_path):
+    """A scanned library the tiny model sorts into groups (the smallest group set to 2)."""
+    from photoorg.core.paths import locations
+    from photoorg.core.settings import Settings, save_settings
+
+    for i in range(10, 20):
+        make_photo(library / "2025" / f"img_{i:03d}.jpg", seed=i, quality=90)
+    home = tmp_path / "hg"
+    save_settings(
+        locations(home),
+        Settings(folders=[str(library)], model=str(tiny_model), device="cpu", min_group_size=2),
+    )
+    assert photoorg("--home", home, "scan").returncode == 0
+    return home, library
+
+
+def test_groups_can_be_renamed_merged_and_photos_moved_from_the_command_line(grouped, tiny_model) -> None:
+    home, _library = grouped
+    base = ("--home", home, "--model", tiny_model, "groups")
+    listed = json.loads(photoorg(*base, "--json").stdout)
+    real = [g for g in listed if g["id"] != "unsorted"]
+    assert len(real) >= 2
+    first, second = real[0], real[1]
+    photo = second["photos"][0]
+    assert photoorg(*base, "--rename", str(first["id"]), "Beach").returncode == 0
+    moved = photoorg(*base, "--move", photo, "--to", str(first["id"]))
+    assert moved.returncode == 0, moved.stderr
+    after = {g["id"]: g for g in json.loads(photoorg(*base, "--json").stdout)}
+    assert photo in after[first["id"]]["photos"] and after[first["id"]]["name"] == "Beach"
+    merged = photoorg(*base, "--merge", str(first["id"]), str(second["id"]))
+    assert merged.returncode == 0, merged.stderr
+    after = {g["id"]: g for g in json.loads(photoorg(*base, "--json").stdout)}
+    assert second["id"] not in after and set(second["photos"]) <= set(after[first["id"]]["photos"])
+    history = photoorg("--home", home, "history").stdout
+    assert "merge group" in history and "into the group Beach" in history
+    undone = photoorg("--home", home, "undo")
+    assert undone.returncode == 0 and "undid the change to the groups" in undone.stdout
+    assert second["id"] in {g["id"] for g in json.loads(photoorg(*base, "--json").stdout)}

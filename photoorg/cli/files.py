@@ -70,6 +70,8 @@ def cmd_undo(args: argparse.Namespace, where: Locations) -> int:
 
 def undo_lines(outcome: Outcome) -> list[str]:
     """What an undo did, file by file, and a last line that says it all."""
+    if outcome.note:  # a change to the groups: no file moved
+        return [f"Undid action {outcome.batch}: {outcome.note}."]
     copy = outcome.action is Action.COPY
     lines = [f"  {'copy trashed' if copy else 'restored'}  {step.target}" for step in outcome.done]
     lines += [f"  NOT UNDONE  {step.target or step.source}: {reason}" for step, reason in outcome.failed]

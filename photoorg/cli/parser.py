@@ -187,6 +187,22 @@ def build_parser() -> argparse.ArgumentParser:
     groups.add_argument(
         "--rename", nargs=2, metavar=("ID", "NAME"), help="name group ID (an empty NAME takes the name away)"
     )
+    groups.add_argument(
+        "--move",
+        nargs="+",
+        metavar="PHOTO",
+        help="put these photos into the group given with --to (also after every regrouping)",
+    )
+    groups.add_argument(
+        "--to", metavar="ID", help="the group --move puts photos in ('unsorted': out of their groups)"
+    )
+    groups.add_argument(
+        "--merge",
+        nargs=2,
+        type=int,
+        metavar=("ID", "OTHER"),
+        help="the photos of group OTHER join group ID, which keeps its id and name",
+    )
     groups.add_argument("--json", action="store_true", help="print JSON")
     _embedding_options(groups)
 

@@ -20,6 +20,8 @@ from photoorg.cli.common import (
 from photoorg.cli.scan import bring_up_to_date
 from photoorg.core.duplicates import KEEP_BOTH, NOT_DUPLICATES, Verdict
 from photoorg.core.errors import ModelUnavailable
+from photoorg.core.grouping import UNSORTED
+from photoorg.core.humanize import plural
 from photoorg.core.library import Library
 from photoorg.core.paths import Locations
 
@@ -35,6 +37,8 @@ def cmd_groups(args: argparse.Namespace, where: Locations) -> int:
     with open_library(args, where) as library:
         if args.rename:
             return _rename(library, *args.rename)
+        if args.move or args.merge:
+            return _change_groups(library, args)
         _add_given_folders(library, args.folders)
         if library_roots_or_say(library) is None:
             return EXIT_USAGE
@@ -61,6 +65,31 @@ def _rename(library: Library, group_id: str, name: str) -> int:
         return EXIT_USAGE
     library.rename_group(gid, name)
     print(f"Group {gid} is now called {name!r}." if name.strip() else f"Group {gid} has no name now.")
+    return EXIT_OK
+
+
+def _change_groups(library: Library, args: argparse.Namespace) -> int:
+    """--move PHOTO... --to ID, or --merge ID OTHER: the person's changes to the groups."""
+    if args.merge:
+        batch = library.merge_groups(*args.merge)
+        into, other = args.merge
+        print(f"Group {other} joined group {into} (action {batch}; 'photoorg undo' reverses it).")
+        return EXIT_OK
+    if args.to is None:
+        say("photoorg: --move needs --to ID (a group id from 'photoorg groups', or 'unsorted').")
+        return EXIT_USAGE
+    try:
+        target = UNSORTED if args.to.lower() == "unsorted" else int(args.to)
+    except ValueError:
+        say(f"photoorg: --to takes a group id or 'unsorted', not {args.to!r}.")
+        return EXIT_USAGE
+    if missing_paths(args.move, "photo"):
+        return EXIT_USAGE
+    batch = library.move_to_group(args.move, target)
+    where = "Unsorted" if target == UNSORTED else f"group {target}"
+    print(
+        f"Moved {plural(len(args.move), 'photo')} to {where} (action {batch}; 'photoorg undo' reverses it)."
+    )
     return EXIT_OK
 
 

@@ -88,6 +88,11 @@ class Outcome:
     done: list[Step] = field(default_factory=list)
     skipped: list[Step] = field(default_factory=list)
     failed: list[tuple[Step, str]] = field(default_factory=list)
+    note: str = ""  # what an undo of a change to the groups did (no file moves then)
+
+
+#: The action name of a change to the groups (moved photos, excluded ones, merged groups).
+GROUP_CHANGE = "group"
 
 
 class NotEnoughSpace(PhotoorgError):  # noqa: N818 - a state, like ModelUnavailable
@@ -452,6 +457,12 @@ def undo(catalog: Catalog, batch: int | None = None, on_step: Callable[[], None]
         name = catalog.batch_action(batch)
         if name is None:
             raise PhotoorgError(f"There is no action number {batch}; 'photoorg history' lists them.")
+        if name == GROUP_CHANGE:  # no file moved: the change to the groups is taken back
+            info = catalog.batch_info(batch)
+            if info is None or info.undone is not None:
+                raise PhotoorgError(f"Action {batch} was already undone.")
+            catalog.mark_batch_undone(batch)
+            return Outcome(batch, None, note=f"undid the change to the groups: {info.summary}")
         action = Action(name)
         entries = catalog.journal_entries(batch, states)
         if not entries:

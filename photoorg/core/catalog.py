@@ -38,6 +38,7 @@ import numpy as np
 from photoorg.core.errors import CatalogError, CatalogTooNew
 from photoorg.core.lock import LibraryLock
 from photoorg.core.paths import is_under, set_aside
+from photoorg.core.videos import VIDEO_FORMATS
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,16 @@ _MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (group_id, fingerprint)
     ) WITHOUT ROWID;
     CREATE INDEX group_members_fingerprint ON group_members(fingerprint);
+    CREATE TABLE group_edits (            -- the person's changes to the groups, by content
+        id          INTEGER PRIMARY KEY,
+        batch       INTEGER NOT NULL REFERENCES batches(id),  -- undone with it
+        kind        TEXT NOT NULL,         -- move (a photo into group_id), exclude (a photo out of
+                                           -- group_id), merge (group other_id into group_id)
+        fingerprint TEXT,
+        group_id    INTEGER NOT NULL,
+        other_id    INTEGER
+    );
+    CREATE INDEX group_edits_batch ON group_edits(batch);
     CREATE TABLE group_name_hints (       -- names from settings.json of photoorg 0.1, by the
         fingerprint TEXT PRIMARY KEY,      -- fingerprint of the named group's central photo;
         name        TEXT NOT NULL          -- given to the group that holds it, then dropped
@@ -147,7 +158,15 @@ _MIGRATIONS: dict[int, str] = {
 }
 
 #: The tables that hold the person's own work, carried out of a damaged catalog first.
-_PERSONS_TABLES = ("decisions", "groups", "group_members", "group_name_hints", "batches", "journal")
+_PERSONS_TABLES = (
+    "decisions",
+    "groups",
+    "group_members",
+    "group_name_hints",
+    "batches",
+    "journal",
+    "group_edits",
+)
 #: Then what can be rebuilt, but at the cost of an hour of embedding.
 _CACHE_TABLES = ("meta", "models", "vectors", "content_hashes", "files")
 
@@ -236,6 +255,10 @@ class PhotoInfo:
     @property
     def pixels(self) -> int:
         return (self.width or 0) * (self.height or 0)
+
+    @property
+    def is_video(self) -> bool:
+        return self.format in VIDEO_FORMATS
 
 
 @dataclass(frozen=True, slots=True)
@@ -865,9 +888,38 @@ class Catalog:
         return row[0] if row else None
 
     def latest_undoable_batch(self) -> int | None:
-        """The newest action with files still to put back (an interrupted undo continues)."""
-        row = self._db.execute("SELECT max(batch) FROM journal WHERE state IN ('done', 'undoing')").fetchone()
+        """The newest action with files still to put back (an interrupted undo continues), or
+        group change not undone yet."""
+        row = self._db.execute(
+            "SELECT max(b) FROM (SELECT max(batch) AS b FROM journal WHERE state IN ('done', 'undoing')"
+            " UNION ALL SELECT max(e.batch) FROM group_edits e JOIN batches x ON x.id = e.batch"
+            " WHERE x.undone IS NULL)"
+        ).fetchone()
         return int(row[0]) if row and row[0] is not None else None
+
+    # -- changes the person made to the groups --------------------------------------------------
+    def add_group_edits(self, summary: str, edits: Sequence[tuple[str, str | None, int, int | None]]) -> int:
+        """Record group changes (kind, fingerprint, group id, other group id) as one undoable
+        action; returns its number."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO batches(action, summary, created, owner) VALUES('group',?,?,?)",
+                (summary, time.time(), os.getpid()),
+            )
+            batch = int(cur.lastrowid)
+            db.executemany(
+                "INSERT INTO group_edits(batch, kind, fingerprint, group_id, other_id) VALUES(?,?,?,?,?)",
+                [(batch, *edit) for edit in edits],
+            )
+        return batch
+
+    def group_edits(self) -> list[tuple[str, str | None, int, int | None]]:
+        """The group changes in force (not undone), oldest first."""
+        rows = self._db.execute(
+            "SELECT e.kind, e.fingerprint, e.group_id, e.other_id FROM group_edits e"
+            " JOIN batches b ON b.id = e.batch WHERE b.undone IS NULL ORDER BY e.id"
+        )
+        return [tuple(r) for r in rows]
 
     def journal_entries(self, batch: int | None = None, states: Sequence[str] = ()) -> list[JournalEntry]:
         """Journal entries of one batch (or all), newest first, optionally in these states."""
@@ -900,7 +952,8 @@ class Catalog:
         rows = self._db.execute(
             "SELECT b.id, b.action, b.summary, b.created, b.undone,"
             " (SELECT count(*) FROM journal j WHERE j.batch=b.id"
-            "   AND j.state IN ('done','undoing','undone','undo_failed')),"
+            "   AND j.state IN ('done','undoing','undone','undo_failed'))"
+            " + (SELECT count(*) FROM group_edits e WHERE e.batch=b.id),"
             " (SELECT count(*) FROM journal j WHERE j.batch=b.id AND j.state='undone'),"
             " (SELECT count(*) FROM journal j WHERE j.batch=b.id AND j.state='undo_failed')"
             f" FROM batches b {clause}",

@@ -287,7 +287,7 @@ def group_photos(
     stored one show its id and name, the others have id None. Exact copies share a vector and
     so always land in the same group.
     """
-    photos = catalog.photos(under=roots)
+    photos = [p for p in catalog.photos(under=roots) if not p.is_video]  # videos are not grouped
     by_fp: dict[str, list[PhotoInfo]] = defaultdict(list)
     for p in photos:
         by_fp[p.fingerprint].append(p)
@@ -312,6 +312,7 @@ def group_photos(
                 if index is not None:
                     names[ids[index]] = name
         found = [(gid, members, coh) for gid, (members, coh) in zip(ids, clusters, strict=True)]
+    found = apply_edits(found, catalog.group_edits(), by_fp)
     groups: list[Group] = []
     grouped: set[str] = set()
     for gid, members, coherence in found:
@@ -325,6 +326,35 @@ def group_photos(
     unsorted = sorted((p for fp, ps in by_fp.items() if fp not in grouped for p in ps), key=lambda p: p.path)
     groups.append(Group(UNSORTED, unsorted, representatives=unsorted[:REPRESENTATIVES]))
     return [g.describe() for g in groups]
+
+
+def apply_edits(
+    found: list[tuple[int | None, list[str], float]],
+    edits: Sequence[tuple[str, str | None, int, int | None]],
+    present: dict[str, list[PhotoInfo]],
+) -> list[tuple[int | None, list[str], float]]:
+    """The groups with the person's changes laid over them, oldest change first: a photo moved
+    into a group is there (whatever the clustering says), a photo taken out of a group stays
+    out of it (in Unsorted, unless moved elsewhere), a merged group's photos are in the group
+    it was merged into. A change about a group that no longer exists waits until it is back."""
+    members = {gid: list(fps) for gid, fps, _ in found if gid is not None}
+    coherence = {gid: coh for gid, _, coh in found if gid is not None}
+    for kind, fp, gid, other in edits:
+        if kind == "merge" and gid in members and other in members and other != gid:
+            members[gid] += [f for f in members.pop(other) if f not in members[gid]]
+        elif kind in ("move", "exclude") and fp is not None and fp in present:
+            if kind == "exclude" and fp not in members.get(gid, ()):
+                continue
+            if kind == "move" and gid != UNSORTED and gid not in members:
+                continue
+            for fps in members.values():
+                if fp in fps:
+                    fps.remove(fp)
+            if kind == "move" and gid != UNSORTED:
+                members[gid].append(fp)
+    out = [(gid, fps, coherence[gid]) for gid, fps in members.items()]
+    out += [(gid, fps, coh) for gid, fps, coh in found if gid is None]
+    return out
 
 
 def _clusters(

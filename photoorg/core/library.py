@@ -417,6 +417,49 @@ class Library:
         if not self.catalog.rename_group(group_id, name.strip() or None):
             raise PhotoorgError(f"There is no group {group_id}; 'photoorg groups' lists them with their ids.")
 
+    def move_to_group(self, paths: Sequence[str], group_id: int) -> int:
+        """Put photos into a group (UNSORTED: out of their groups), whatever the grouping says,
+        now and after every regrouping; one undoable change. Returns its action number."""
+        fps = self._fingerprints(paths)
+        where = "Unsorted" if group_id == UNSORTED else self._group_name(group_id)
+        n = len(fps)
+        summary = f"move {n} photo{'s' if n != 1 else ''} to {where}"
+        return self._change_groups(summary, [("move", fp, group_id, None) for fp in fps])
+
+    def remove_from_group(self, paths: Sequence[str], group_id: int) -> int:
+        """ "Not in this group": the photos go to Unsorted and stay out of it on regrouping."""
+        fps = self._fingerprints(paths)
+        n = len(fps)
+        summary = f"take {n} photo{'s' if n != 1 else ''} out of {self._group_name(group_id)}"
+        return self._change_groups(summary, [("exclude", fp, group_id, None) for fp in fps])
+
+    def merge_groups(self, group_id: int, other_id: int) -> int:
+        """The photos of group ``other_id`` join group ``group_id``, which keeps its id and name."""
+        if group_id == other_id:
+            raise PhotoorgError("A group cannot be merged with itself.")
+        summary = f"merge {self._group_name(other_id)} into {self._group_name(group_id)}"
+        return self._change_groups(summary, [("merge", None, group_id, other_id)])
+
+    def _change_groups(self, summary: str, edits: list[tuple[str, str | None, int, int | None]]) -> int:
+        with self.writing() as catalog:
+            return catalog.add_group_edits(summary, edits)
+
+    def _group_name(self, group_id: int) -> str:
+        found = next((g for g in self.catalog.stored_groups() if g.id == group_id and g.active), None)
+        if found is None:
+            raise PhotoorgError(f"There is no group {group_id}; 'photoorg groups' lists them with their ids.")
+        return f"the group {found.name}" if found.name else f"group {group_id}"
+
+    def _fingerprints(self, paths: Sequence[str]) -> list[str]:
+        fps = []
+        for path in paths:
+            row = self.catalog.file_row(os.path.abspath(path))
+            if row is None or row.fingerprint is None:
+                raise PhotoorgError(f"{path} is not a photo of the library (scan its folder first).")
+            if row.fingerprint not in fps:
+                fps.append(row.fingerprint)
+        return fps
+
     def duplicates(
         self,
         only: Sequence[str] | None = None,

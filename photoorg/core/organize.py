@@ -266,6 +266,10 @@ class _Folders:
         return sorted(out)
 
 
+def _stem(path: str) -> str:
+    return os.path.basename(path).split(".")[0].lower()
+
+
 def _renamed(companion: str, photo_name: str, new_photo_name: str) -> str:
     """A companion's name after its photo was renamed: IMG.xmp / IMG.jpg.xmp follow IMG.jpg."""
     name = os.path.basename(companion)
@@ -302,6 +306,10 @@ def plan_organize(
         for p in g.photos:
             group_of[p.path] = g.id if g.id is not None else UNSORTED
     folder_of_group = group_folders(groups)
+    # A video beside a photo of the same name is its Live Photo: it travels with the photo.
+    stills = {(os.path.dirname(p.path), _stem(p.path)) for p in photos if not p.is_video}
+    live = {p.path for p in photos if p.is_video and (os.path.dirname(p.path), _stem(p.path)) in stills}
+    photos = [p for p in photos if p.path not in live]
     catalogued = {p.path for p in photos}
     folders = _Folders(catalogued)
     real_dest = real(dest)
@@ -313,6 +321,9 @@ def plan_organize(
     plan = OrganizePlan(request, [])
     for photo in sorted(photos, key=lambda p: (p.taken or "", p.path)):
         group_name = folder_of_group.get(group_of.get(photo.path, UNSORTED), UNSORTED_FOLDER)
+        if request.by == "group" and photo.is_video:
+            plan.photos.append(PlannedPhoto(photo, "", None, note="a video (videos are not grouped)"))
+            continue
         if request.by == "group":
             folder, file_name, dated_by = group_name, None, "taken"
         else:

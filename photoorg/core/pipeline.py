@@ -37,11 +37,12 @@ from typing import TypeVar
 import numpy as np
 
 from photoorg.core import imaging, scanner
-from photoorg.core.catalog import Catalog, FileRow, ModelInfo, fingerprint
+from photoorg.core.catalog import Catalog, FileRow, ModelInfo, fingerprint, fingerprint_file
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import Cancelled, DecodeError, ModelUnavailable
 from photoorg.core.paths import is_under
 from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.videos import is_video_name, video_format, video_taken
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +143,8 @@ def _catalogue(rec: scanner.FileRecord) -> FileRow | None:
     """First pass, in a decode thread: the file's row (fingerprint, header); None when it is
     gone. Never raises for a bad file: the row carries the failure."""
     row = FileRow(rec.path, rec.size, rec.mtime_ns)
+    if is_video_name(rec.path):
+        return _catalogue_video(rec, row)
     try:
         data, st = _read(rec.path)
         row.size, row.mtime_ns = st.st_size, st.st_mtime_ns
@@ -156,6 +159,27 @@ def _catalogue(rec: scanner.FileRecord) -> FileRow | None:
         row.failure = _describe_failure(rec.path, exc)
     row.fingerprint = None
     return row
+
+
+def _catalogue_video(rec: scanner.FileRecord, row: FileRow) -> FileRow | None:
+    """A video's row: its fingerprint (read in chunks, never whole into memory) and the date in
+    its metadata; no pixels."""
+    try:
+        before = os.stat(rec.path)
+        row.fingerprint = fingerprint_file(rec.path)
+        after = os.stat(rec.path)
+        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+            raise DecodeError(
+                rec.path, "the file changed while it was being read; it is read again next scan"
+            )
+        row.size, row.mtime_ns = after.st_size, after.st_mtime_ns
+        row.format, row.taken = video_format(rec.path), video_taken(rec.path)
+        return row
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # per-file boundary
+        row.failure, row.fingerprint = _describe_failure(rec.path, exc), None
+        return row
 
 
 def _embed_input(job: _Job, resize_short: int, crop_size: int) -> _Embeddable:
@@ -460,6 +484,8 @@ def _to_embed(
     for rec in records:
         st = states.get(rec.path)
         if st is None or st.failure is not None or st.fingerprint is None or st.fingerprint in scan.have:
+            continue
+        if is_video_name(rec.path):  # catalogued for the timeline and organizing, not embedded
             continue
         waiting.add(rec.path)
         jobs.setdefault(st.fingerprint, _Job(rec.path, st.fingerprint))

@@ -15,6 +15,8 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from photoorg.core.videos import VIDEO_EXTENSIONS
+
 log = logging.getLogger(__name__)
 
 PHOTO_EXTENSIONS = frozenset(
@@ -36,6 +38,11 @@ class FileRecord:
 
 def is_photo_name(name: str) -> bool:
     return os.path.splitext(name)[1].lower() in PHOTO_EXTENSIONS
+
+
+def is_library_file(name: str) -> bool:
+    """A photo, or a video (catalogued and organized with the photos, not embedded)."""
+    return os.path.splitext(name)[1].lower() in PHOTO_EXTENSIONS | VIDEO_EXTENSIONS
 
 
 def _skipped_folder(name: str) -> bool:
@@ -107,7 +114,7 @@ def scan(
                 if not _skipped_folder(entry.name):
                     subfolders.append(entry.path)
                 continue
-            if not is_photo_name(entry.name):
+            if not is_library_file(entry.name):
                 continue
             try:
                 est = entry.stat(follow_symlinks=True)
@@ -134,7 +141,7 @@ def scan(
             continue
         if stat.S_ISDIR(st.st_mode):
             yield from walk(root)
-        elif stat.S_ISREG(st.st_mode) and is_photo_name(root):
+        elif stat.S_ISREG(st.st_mode) and is_library_file(root):
             rec = record(root, st)
             if rec is not None:
                 yield rec

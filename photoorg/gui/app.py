@@ -174,6 +174,11 @@ class MainWindow(QMainWindow):
         gp.move_button.clicked.connect(lambda: act.move_or_copy("move", gp.shown_photos()))
         gp.copy_button.clicked.connect(lambda: act.move_or_copy("copy", gp.shown_photos()))
         gp.organize_button.clicked.connect(self._organize_group)
+        gp.group_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        gp.group_list.customContextMenuRequested.connect(act.group_menu)
+        gp.group_list.photos_dropped.connect(
+            lambda paths, row: act.move_into_group(paths, gp.groups.group(row))
+        )
         dp = self.duplicates_page
         dp.trash_requested.connect(act.trash_set)
         dp.bulk_requested.connect(act.trash_reviewed)

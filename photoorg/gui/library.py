@@ -31,6 +31,7 @@ from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
 from photoorg.core.settings import Settings, load_settings, settings_stamp, update_settings
 from photoorg.engine import (
+    ChangeGroups,
     Engine,
     FileAction,
     FindSimilar,
@@ -321,6 +322,15 @@ class Library(QObject):
 
         self._run(work, done, "organize")
 
+    def change_groups(
+        self, kind: str, group_id: int, paths: Sequence[str] = (), other_id: int | None = None, what: str = ""
+    ) -> None:
+        """Move photos into a group, take them out of one, or merge two groups (undoable)."""
+        work = self._ask(ChangeGroups(kind, group_id, tuple(paths), other_id), "Changing the groups", False)
+        self._run(
+            work, lambda _batch: self._action_done(f"{what} Edit > Undo takes it back."), "change groups"
+        )
+
     def find_similar(self, path: str, k: int = 60) -> None:
         work = self._ask(FindSimilar(path, k), f"Looking for photos like {os.path.basename(path)}", False)
         self._run(work, lambda found: self.similar_found.emit(path, found), "find similar")
@@ -338,6 +348,8 @@ _DONE = {Action.TRASH: "Moved to the trash", Action.MOVE: "Moved", Action.COPY: 
 
 def outcome_text(outcome: Outcome, undo: bool = False) -> str:
     """A sentence for the status bar: what an action or an undo did, and what it did not."""
+    if outcome.note:
+        return outcome.note[0].upper() + outcome.note[1:] + "."
     copy = outcome.action is Action.COPY
     if undo:
         did = (

@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -170,6 +170,45 @@ class LibraryPage(QWidget):
             self.remove_requested.emit(item.data(0, Qt.ItemDataRole.UserRole))
 
 
+class GroupList(QListView):
+    """The list of groups; photos dragged from the grid onto a group are moved into it."""
+
+    photos_dropped = Signal(list, int)  # paths, the row of the group they were dropped on
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+
+    def _target(self, event: QDropEvent | QDragMoveEvent) -> int | None:
+        index = self.indexAt(event.position().toPoint())
+        source = event.source()
+        if not index.isValid() or not event.mimeData().hasUrls() or source is None or source is self:
+            return None
+        return index.row()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and event.source() is not None:
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._target(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        row = self._target(event)
+        if row is None:
+            event.ignore()
+            return
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        event.setDropAction(Qt.DropAction.LinkAction)  # nothing moves on the disk
+        event.accept()
+        self.photos_dropped.emit(paths, row)
+
+
 class GroupsPage(QWidget):
     """Groups on the left; the chosen group's photos in a grid on the right."""
 
@@ -178,7 +217,7 @@ class GroupsPage(QWidget):
     def __init__(self, thumbnails: Thumbnails, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.groups = GroupListModel(thumbnails, self)
-        self.group_list = QListView()
+        self.group_list = GroupList()
         self.group_list.setModel(self.groups)
         self.group_list.setIconSize(QSize(GroupListModel.MOSAIC, GroupListModel.MOSAIC))
         self.group_list.setUniformItemSizes(True)

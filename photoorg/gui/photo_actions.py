@@ -137,6 +137,55 @@ class PhotoActions(QObject):
         else:
             self.organize("the library")
 
+    # -- shaping groups -------------------------------------------------------------------------
+    def _group_items(self, menu: QMenu, grid: PhotoGrid, chosen: str) -> None:
+        """Move the selected photos into another group, or out of the one shown."""
+        page = self.window.groups_page
+        current = page.current_group()
+        into = menu.addMenu(f"Put {chosen} in the group")
+        for row in range(page.groups.rowCount()):
+            g = page.groups.group(row)
+            if current is not None and g.id == current.id:
+                continue
+            into.addAction(g.label, lambda g=g: self.move_into_group(grid.selected_paths(), g))
+        if current is not None and current.id is not None and current.id >= 0:
+            menu.addAction(
+                f"Not in this group ({chosen})", lambda: self.not_in_group(grid.selected_paths(), current)
+            )
+
+    def move_into_group(self, paths: list[str], group: Any) -> None:
+        if paths and group.id is not None:
+            what = f"Put {plural(len(paths), 'photo')} in {group.label}; regrouping keeps them there."
+            self.library.change_groups("move", group.id, paths, what=what)
+
+    def not_in_group(self, paths: list[str], group: Any) -> None:
+        if paths:
+            what = f"Took {plural(len(paths), 'photo')} out of {group.label}; regrouping leaves them out."
+            self.library.change_groups("exclude", group.id, paths, what=what)
+
+    def group_menu(self, pos: QPoint) -> None:
+        """The right-click menu of a group: rename, merge into another group, organize."""
+        page = self.window.groups_page
+        index = page.group_list.indexAt(pos)
+        if not index.isValid():
+            return
+        group = page.groups.group(index.row())
+        if group.id is None or group.id < 0:
+            return
+        menu = QMenu(self.window)
+        menu.addAction("Rename…", lambda: page.group_list.edit(index))
+        merge = menu.addMenu("Merge into")
+        for row in range(page.groups.rowCount()):
+            other = page.groups.group(row)
+            if other.id is not None and other.id >= 0 and other.id != group.id:
+                what = f"Merged {group.label} into {other.label}."
+                merge.addAction(
+                    other.label,
+                    lambda o=other, w=what: self.library.change_groups("merge", o.id, (), group.id, w),
+                )
+        menu.addAction("Organize…", lambda: self.organize(f"the group {group.label}", group_ids=[group.id]))
+        menu.exec(page.group_list.viewport().mapToGlobal(pos))
+
     # -- looking at photos ----------------------------------------------------------------------
     def preview(self, grid: PhotoGrid, index: QModelIndex) -> None:
         dialog = PreviewDialog(self.window.tasks, grid, self.window)
@@ -175,5 +224,7 @@ class PhotoActions(QObject):
                     lambda v=verb: self.move_or_copy(v, self.selected_photos(grid)),
                 )
             menu.addAction(f"Organize {chosen}…", lambda: self.organize_from(grid))
+            if grid is self.window.groups_page.grid:
+                self._group_items(menu, grid, chosen)
             menu.addAction(f"Move {chosen} to the trash… (Delete)", lambda: self.trash_selected(grid))
         menu.exec(grid.viewport().mapToGlobal(pos))

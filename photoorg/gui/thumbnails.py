@@ -15,11 +15,12 @@ from collections import OrderedDict
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 
 from photoorg.core import imaging
 from photoorg.core.errors import DecodeError
+from photoorg.core.videos import is_video_name
 from photoorg.gui.tasks import Tasks
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,24 @@ def _decode_to_fit(path: str, edge: int, resample: Image.Resampling) -> Image.Im
     return img
 
 
+def video_tile(edge: int = THUMB_EDGE) -> QImage:
+    """What a video shows in a grid: a dark 16:9 tile with a play mark (no frame is decoded)."""
+    image = QImage(edge, edge * 9 // 16, QImage.Format.Format_RGB888)
+    image.fill(QColor("#25282c"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(255, 255, 255, 200))
+    cx, cy, r = image.width() // 2, image.height() // 2, image.height() // 6
+    painter.drawPolygon([QPoint(cx - r, cy - r), QPoint(cx - r, cy + r), QPoint(cx + r, cy)])
+    painter.end()
+    return image
+
+
 def load_thumbnail(path: str, fingerprint: str, cache_dir: Path) -> QImage | None:
     """Thumbnail of one photo from the disk cache, or decoded and then cached; None if unreadable."""
+    if is_video_name(path):
+        return video_tile()
     cached = cache_dir / fingerprint[:2] / f"{fingerprint}.jpg"
     try:
         return pil_to_qimage(Image.open(cached))

@@ -215,3 +215,31 @@ def test_matching_follows_the_members() -> None:
     # Two groups merged: the one with more photos in the merge keeps its id.
     merged = [f"c{i}" for i in range(10)] + [f"d{i}" for i in range(7)]
     assert match_groups([merged], old) == [1]
+
+
+def test_the_persons_changes_to_the_groups_last_through_regroupings_and_undo(filled) -> None:
+    """A photo moved into another group, one taken out of its group, two groups merged: the
+    changes hold after the library changes and is regrouped, and undo takes each back."""
+    from photoorg.core import actions
+
+    cat, model, _ = filled
+    settings = GroupSettings(dims=16)
+    first = group_photos(cat, model.id, ["/photos"], settings=settings)
+    a, b, c, *_ = [g for g in first if g.id != UNSORTED]
+    moved, excluded = a.photos[0], b.photos[0]
+    cat.add_group_edits("move", [("move", moved.fingerprint, c.id, None)])
+    cat.add_group_edits("exclude", [("exclude", excluded.fingerprint, b.id, None)])
+    merge = cat.add_group_edits("merge", [("merge", None, a.id, c.id)])
+
+    cat.remove_paths([b.photos[-1].path])  # the library changes: a regrouping follows
+    groups = {g.id: g for g in group_photos(cat, model.id, ["/photos"], settings=settings)}
+    assert c.id not in groups  # merged into a
+    assert moved.path in {p.path for p in groups[a.id].photos}  # moved into c, c now in a
+    assert {p.path for p in c.photos} <= {p.path for p in groups[a.id].photos}
+    assert excluded.path in {p.path for p in groups[UNSORTED].photos}
+    assert sum(g.size for g in groups.values()) == 120  # nobody lost (one of the 121 removed)
+
+    actions.undo(cat)  # the merge
+    groups = {g.id: g for g in group_photos(cat, model.id, ["/photos"], settings=settings)}
+    assert c.id in groups and moved.path in {p.path for p in groups[c.id].photos}
+    assert cat.batch_info(merge).undone is not None

@@ -16,7 +16,7 @@ def names(root: Path, **kw: object) -> list[str]:
     return [os.path.relpath(r.path, root) for r in scan([root], **kw)]
 
 
-def test_finds_photo_extensions_case_insensitively(tmp_path: Path) -> None:
+def test_finds_photo_and_video_extensions_case_insensitively(tmp_path: Path) -> None:
     for name in [
         "a.JPG",
         "b.jpeg",
@@ -46,6 +46,7 @@ def test_finds_photo_extensions_case_insensitively(tmp_path: Path) -> None:
         "i.TIFF",
         "j.bmp",
         "k.gif",
+        "movie.mp4",  # videos are catalogued too (organized by date, not embedded)
     ]
 
 

@@ -114,3 +114,34 @@ def test_organize_shows_a_plan_unticked_folders_stay_and_undo_puts_everything_ba
     said, _state = act_and_wait(qtbot, window, window.undo_action.trigger)
     assert tree(root) == before
     assert dialogs.seen == []
+
+
+def test_groups_the_person_shapes_stay_shaped_and_undo_takes_it_back(
+    qtbot: QtBot, open_window: OpenWindow, grouped_library: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    window = open_window(settings_for(grouped_library, tiny_model, min_group_size=2))
+    state = scan(qtbot, window)
+    real = [g for g in state.groups if g.id >= 0]
+    assert len(real) >= 2
+    a, b = real[0], real[1]
+    photo = b.photos[0].path
+    act = window.actions
+
+    def members(state: LibraryState, gid: int) -> set[str]:
+        return {p.path for g in state.groups if g.id == gid for p in g.photos}
+
+    said, state = act_and_wait(qtbot, window, lambda: act.move_into_group([photo], a))
+    assert photo in members(state, a.id) and photo not in members(state, b.id)
+    assert said.startswith("Put 1 photo in") and "Edit > Undo" in said
+    said, state = act_and_wait(qtbot, window, lambda: act.not_in_group([photo], a))
+    assert photo in members(state, -1)  # Unsorted
+    said, state = act_and_wait(
+        qtbot, window, lambda: window.library.change_groups("merge", a.id, (), b.id, "Merged.")
+    )
+    assert b.id not in {g.id for g in state.groups} and members(state, a.id) >= {p.path for p in b.photos[1:]}
+    # Three undos take the three changes back, newest first.
+    for _ in range(3):
+        said, state = act_and_wait(qtbot, window, window.undo_action.trigger)
+        assert said.startswith("Undid the change to the groups")
+    assert photo in members(state, b.id) and b.id in {g.id for g in state.groups}
+    assert dialogs.seen == []

@@ -220,7 +220,7 @@ def wait_until_embedding(qtbot: QtBot, window: MainWindow) -> None:
 def test_c_cancel_keeps_the_work_done_and_the_next_scan_finishes_it(
     qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, where: Locations
 ) -> None:
-    library = make_library(tmp_path / "Pictures", 60, size=(640, 480))
+    library = make_library(tmp_path / "Pictures", 120, size=(640, 480))
     window = open_window(settings_for(library, tiny_model))
     busy: list[bool] = []
     finished: list[str] = []
@@ -235,18 +235,18 @@ def test_c_cancel_keeps_the_work_done_and_the_next_scan_finishes_it(
     assert finished == ["Cancelled. Everything done so far is kept."]
     assert not window.library.busy
     kept = vectors_in(where)
-    assert 0 < kept < 60
+    assert 0 < kept < 120
     # ... and what it did is shown: every photo was catalogued before embedding began (the
     # timeline shows them all); only the vectors of the rest are missing
-    assert blocker.args[0].photo_count == 60 and len(blocker.args[0].timeline.photos) == 60
+    assert blocker.args[0].photo_count == 120 and len(blocker.args[0].timeline.photos) == 120
 
     with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
         window.scan_action.trigger()  # File > Scan now
     state = blocker.args[0]
     assert not state.summary.cancelled
-    assert state.summary.embedded == 60 - kept
-    assert state.photo_count == 60
-    assert vectors_in(where) == 60
+    assert state.summary.embedded == 120 - kept
+    assert state.photo_count == 120
+    assert vectors_in(where) == 120
 
 
 # -- d. threads ------------------------------------------------------------------------------------
@@ -285,7 +285,7 @@ def test_d_no_thread_is_left_running_after_the_window_closes(
 def test_d_closing_during_a_scan_stops_everything(
     qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, where: Locations
 ) -> None:
-    library = make_library(tmp_path / "Pictures", 60, size=(640, 480))
+    library = make_library(tmp_path / "Pictures", 120, size=(640, 480))
     before = set(threading.enumerate())
     window = open_window(settings_for(library, tiny_model))
     window.start()
@@ -300,7 +300,7 @@ def test_d_closing_during_a_scan_stops_everything(
     assert leftover_threads(before) == []
     # The catalog was closed: SQLite removes the write-ahead log with the last connection.
     assert not Path(f"{where.catalog}-wal").exists()
-    assert 0 < vectors_in(where) < 60  # and the work done before the close is kept
+    assert 0 < vectors_in(where) < 120  # and the work done before the close is kept
 
 
 # -- e. responsiveness -----------------------------------------------------------------------------
