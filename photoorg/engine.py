@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing as mp
+import os
 import pickle
 import time
 import traceback
@@ -113,6 +114,15 @@ class Organize:
 
 
 @dataclass(frozen=True)
+class Open:
+    """Work on the library at ``where`` from now on (None: on none; its catalog is closed), in
+    the app's environment as it is now (where the trash is, $XDG_DATA_HOME, follows it)."""
+
+    where: Locations | None
+    environ: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
 class Stop:
     pass
 
@@ -128,6 +138,7 @@ Request = (
     | ChangeGroups
     | PlanOrganize
     | Organize
+    | Open
     | Stop
 )
 
@@ -251,7 +262,7 @@ def _serve(conn: Any, cancel: Any, where: Locations, log_to: str | None) -> None
         )
     from photoorg.core.library import Library
 
-    library = Library(where)
+    library: Any = Library(where)
     try:
         while True:
             try:
@@ -260,9 +271,17 @@ def _serve(conn: Any, cancel: Any, where: Locations, log_to: str | None) -> None
                 break
             if isinstance(request, Stop):
                 break
-            snapshot = library.snapshot if isinstance(request, Refresh) and request.scan else None
-            progress = Progress(on_change=_Reporter(conn, snapshot), cancel_event=cancel)
+            if isinstance(request, Open):  # another library (one engine, windows one after another)
+                library.close()
+                if request.environ is not None:
+                    os.environ.clear()
+                    os.environ.update(request.environ)
+                library = Library(request.where) if request.where is not None else _NoLibrary()
+                conn.send(Done(None))
+                continue
             try:
+                snapshot = library.snapshot if isinstance(request, Refresh) and request.scan else None
+                progress = Progress(on_change=_Reporter(conn, snapshot), cancel_event=cancel)
                 reply: Any = Done(_handle(library, request, progress))
             except Cancelled:
                 reply = WasCancelled()
@@ -274,6 +293,16 @@ def _serve(conn: Any, cancel: Any, where: Locations, log_to: str | None) -> None
             conn.send(reply)
     finally:
         library.close()
+
+
+class _NoLibrary:
+    """What an engine works on between two libraries: nothing (every request is refused)."""
+
+    def close(self) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        raise PhotoorgError("No library is open in the engine.")
 
 
 # -- the parent's side ----------------------------------------------------------------------------
@@ -349,6 +378,14 @@ class Engine:
                         raise error
                     raise RuntimeError(f"{text}\n\nIn the engine process:\n{details}")
 
+    def open(self, where: Locations | None) -> None:
+        """Work on the library at ``where`` (None: close the current one and keep the process,
+        for the next window: the tests share one engine across many windows)."""
+        self.where = where or self.where
+        if self._process is None or not self._process.is_alive():
+            return  # a new process starts with self.where
+        self.call(Open(where, dict(os.environ)), Progress())
+
     def stop(self, timeout: float = 10.0) -> None:
         """Ask the process to finish (it closes its catalog), then make sure it is gone."""
         if self._process is None:
@@ -372,6 +409,7 @@ __all__ = [
     "FileAction",
     "FindSimilar",
     "Mark",
+    "Open",
     "Organize",
     "PlanOrganize",
     "Refresh",

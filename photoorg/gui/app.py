@@ -57,7 +57,7 @@ PROGRESS_INTERVAL_MS = 100
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, where: Locations, settings: Settings | None = None) -> None:
+    def __init__(self, where: Locations, settings: Settings | None = None, engine: Any = None) -> None:
         super().__init__()
         self.where = where.ensure()
         self.setWindowTitle("photoorg")
@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
         self.thumbnails = Thumbnails(self.tasks, where.thumbnails, self)
         if settings is not None:  # the settings to start with (tests; --model): they are saved
             save_settings(where, settings)
-        self.library = Library(where, self.tasks, self)
+        self.library = Library(where, self.tasks, self, engine)
         self._asked_model = False
         self._closing = False
 

@@ -63,7 +63,9 @@ class Library(QObject):
     model_missing = Signal(object)  # the ModelUnavailable error: why the model cannot be used
     similar_found = Signal(str, object)  # path, list[(PhotoInfo, similarity)]
 
-    def __init__(self, where: Locations, tasks: Tasks, parent: QObject | None = None):
+    def __init__(
+        self, where: Locations, tasks: Tasks, parent: QObject | None = None, engine: Engine | None = None
+    ):
         super().__init__(parent)
         self.where = where
         self.tasks = tasks
@@ -72,7 +74,12 @@ class Library(QObject):
         self.state = LibraryState()
         self.progress = Progress()
         self._busy = 0
-        self.engine = Engine(where, str(where.logs / "photoorg.log"))
+        # An engine given from outside (the tests share one across windows) is kept running
+        # when the window closes; the window's own engine stops with it.
+        self._own_engine = engine is None
+        self.engine = engine or Engine(where, str(where.logs / "photoorg.log"))
+        if engine is not None:
+            engine.open(where)
         self.notes: list[str] = []
         self._progresses: set[Progress] = set()
         self.cancellable = False  # whether the running task stops on Cancel
@@ -339,7 +346,10 @@ class Library(QObject):
         """Stop the engine (it closes the catalog); only once no heavy task runs (the window's
         close waits for that)."""
         self._watch.stop()
-        self.engine.stop()
+        if self._own_engine:
+            self.engine.stop()
+        else:
+            self.engine.open(None)  # closes this library's catalog
 
 
 _STAGES = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Action.COPY: "Copying photos"}

@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from photoorg.core.paths import Locations, locations
 from photoorg.core.settings import Settings
+from photoorg.engine import Engine
 from photoorg.gui.app import MainWindow
 from photoorg.gui.library import LibraryState
 from tests.conftest import make_photo
@@ -91,13 +92,25 @@ def settings_for(folder: Path, model: Path, **kw: Any) -> Settings:
     return Settings(folders=[str(folder)], model=str(model), device="cpu", **kw)
 
 
+@pytest.fixture(scope="session")
+def shared_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """One engine process for the windows of all GUI tests, one after another (starting one
+    costs seconds: a process, its imports, the model); each window opens its own library in it."""
+    engine = Engine(locations(tmp_path_factory.mktemp("engine-home")))
+    yield engine
+    engine.stop()
+
+
 @pytest.fixture
-def open_window(qtbot: QtBot, where: Locations, dialogs: Dialogs) -> Iterator[Callable[..., MainWindow]]:
-    """Opens main windows (shown, like the app does); each one is closed after the test."""
+def open_window(
+    qtbot: QtBot, where: Locations, dialogs: Dialogs, shared_engine: Engine
+) -> Iterator[Callable[..., MainWindow]]:
+    """Opens main windows (shown, like the app does); each one is closed after the test. They
+    use the shared engine, unless ``own_engine``: for tests of the engine's own life."""
     windows: list[MainWindow] = []
 
-    def open_(settings: Settings | None = None, show: bool = True) -> MainWindow:
-        window = MainWindow(where, settings)
+    def open_(settings: Settings | None = None, show: bool = True, own_engine: bool = False) -> MainWindow:
+        window = MainWindow(where, settings, None if own_engine else shared_engine)
         windows.append(window)
         if show:
             window.show()
