@@ -97,6 +97,26 @@ class ChangeGroups:
 
 
 @dataclass(frozen=True)
+class ShowAlbum:
+    """An album's photos and suggestions (a curation.AlbumView)."""
+
+    name: str
+    k: int = 60
+
+
+@dataclass(frozen=True)
+class TeachAlbum:
+    """Make an album from examples (``create``), or give it photos in a role (example,
+    member, rejected, removed); answered with the retrained AlbumView."""
+
+    name: str
+    paths: tuple[str, ...]
+    role: str = "example"
+    create: bool = False
+    k: int = 60
+
+
+@dataclass(frozen=True)
 class PlanOrganize:
     """An organize plan (organize.OrganizePlan) for the library, these photos or these groups."""
 
@@ -136,6 +156,8 @@ Request = (
     | Mark
     | RenameGroup
     | ChangeGroups
+    | ShowAlbum
+    | TeachAlbum
     | PlanOrganize
     | Organize
     | Open
@@ -232,6 +254,14 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
             return library.remove_from_group(paths, group_id)
         case ChangeGroups(kind="merge", group_id=group_id, other_id=other_id) if other_id is not None:
             return library.merge_groups(group_id, other_id)
+        case ShowAlbum(name=name, k=k):
+            return library.album_view(name, k, progress)
+        case TeachAlbum(name=name, paths=paths, role=role, create=create, k=k):
+            if create:
+                library.create_album(name, paths)
+            else:
+                library.teach(name, paths, role)
+            return library.album_view(name, k, progress)
         case PlanOrganize(request=organize_request, paths=paths, group_ids=group_ids):
             if organize_request.by == "date" and "{group}" not in organize_request.template:
                 library.scan(progress=progress, embed=False)  # dates, not vectors, are needed
@@ -415,6 +445,8 @@ __all__ = [
     "Refresh",
     "RenameGroup",
     "Request",
+    "ShowAlbum",
+    "TeachAlbum",
     "TrashFromSets",
     "Undo",
 ]

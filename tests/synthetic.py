@@ -34,3 +34,37 @@ def clustered(
         part /= np.linalg.norm(part, axis=1, keepdims=True)
         x[a : a + len(part)] = part
     return x, labels
+
+
+def album_library(
+    n: int, prevalence: float, spread: float, seed: int, near: float = 0.6
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors and whether each is in the album. The album is what a person means by "the
+    dog": three looks of it (sub-centres), each with look-alike subjects that are not it
+    (distractor clusters at cosine ``near`` to a look); the rest of the library is other
+    subjects and unrelated photos. ``spread`` is each photo's offset from its centre (0.75:
+    cosine 0.8 to it; 1.5: 0.55)."""
+    rng = np.random.default_rng(seed)
+    dim = 768
+
+    def unit(v: np.ndarray) -> np.ndarray:
+        return (v / np.linalg.norm(v, axis=-1, keepdims=True)).astype(np.float32)
+
+    looks = unit(rng.standard_normal((3, dim)))
+    distractors = unit(near * looks + np.sqrt(1 - near**2) * unit(rng.standard_normal((3, dim))))
+    others = unit(rng.standard_normal((40, dim)))
+    centres = np.concatenate([looks, distractors, others])
+    n_album = max(6, int(prevalence * n))
+    n_near = min(n - n_album, 3 * max(20, n_album))  # as many look-alikes as members
+    n_noise = int(0.2 * n)
+    n_rest = n - n_album - n_near - n_noise
+    parts = [rng.integers(0, 3, n_album), rng.integers(3, 6, n_near), rng.integers(6, 46, n_rest)]
+    which = np.concatenate([*parts, np.full(n_noise, -1)])
+    x = rng.standard_normal((n, dim)).astype(np.float32) * spread / np.sqrt(dim)
+    has_centre = which >= 0
+    x[has_centre] += centres[which[has_centre]]
+    x[~has_centre] = rng.standard_normal((int((~has_centre).sum()), dim))
+    truth = which < 3
+    truth &= which >= 0
+    order = rng.permutation(n)
+    return unit(x)[order], truth[order]

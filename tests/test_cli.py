@@ -51,6 +51,17 @@ def test_options_before_the_command_work_too(library, tiny_model, tmp_path) -> N
     assert (home / "data" / "catalog.sqlite3").exists()
 
 
+def test_the_model_is_chosen_once_for_every_later_command(library, tiny_model, tmp_path) -> None:
+    """Found by a new user: without a display, --model had to be given to every command."""
+    home = tmp_path / "h3"
+    chosen = photoorg("--home", home, "library", "model", tiny_model)
+    assert chosen.returncode == 0 and str(tiny_model) in chosen.stdout
+    assert photoorg("--home", home, "library", "model").stdout.strip() == str(tiny_model)
+    done = photoorg("--home", home, "scan", library, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["embedded"] == 10
+
+
 def test_missing_folder_is_a_usage_error(tmp_path) -> None:
     result = photoorg("scan", tmp_path / "nowhere")
     assert result.returncode == 2
@@ -209,6 +220,10 @@ def test_a_protected_library_folder_is_protected_from_trash(library, tiny_model,
     assert photoorg("--home", home, "--model", tiny_model, "scan").returncode == 0  # the library's folders
     photoorg("--home", home, "library", "unprotect", library)
     assert photoorg("--home", home, "library", "protect", inner).returncode == 0
+    typo = photoorg("--home", home, "library", "protect", library / "2042")
+    assert typo.returncode == 2 and "there is no folder" in typo.stderr  # a typo protects nothing
+    never = photoorg("--home", home, "library", "unprotect", library / "2023")
+    assert never.returncode == 2 and "was not protected" in never.stderr
     listed = photoorg("--home", home, "library", "list")
     assert f"{library}  10 photos" in listed.stdout and f"    {inner}  (protected)" in listed.stdout
 
@@ -317,7 +332,7 @@ def test_importing_a_memory_card_copies_only_new_photos(tmp_path) -> None:
     assert photoorg("--home", home, "library", "add", lib).returncode == 0
     done = photoorg("--home", home, "organize", card, "--by", "date", "--to", lib, "--copy")
     assert done.returncode == 0, done.stderr
-    assert "1 photo left out: the library has them already" in done.stdout
+    assert "1 photo left out: the library has it already" in done.stdout
     assert (lib / "2025" / "2025-03" / "IMG_0002.JPG").exists() and (card / "IMG_0002.JPG").exists()
     listed = json.loads(photoorg("--home", home, "library", "list", "--json").stdout)
     assert [f["path"] for f in listed["folders"]] == [str(lib)]  # the card was not added

@@ -42,10 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--mark DECISION must be not-duplicates, keep-both or forget")
     where = locations(args.home)
     setup_logging(where, args.verbose)
-    from photoorg.cli import app, files, library, organize, scan, sets
+    from photoorg.cli import albums, app, files, library, organize, scan, sets
 
     commands = {
         "library": library.cmd_library,
+        "album": albums.cmd_album,
         "scan": scan.cmd_scan,
         "bench": scan.cmd_bench,
         "groups": sets.cmd_groups,

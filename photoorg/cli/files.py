@@ -112,7 +112,8 @@ def cmd_history(args: argparse.Namespace, where: Locations) -> int:
             state = f", {b.undone_files} of them undone"
         else:
             state = ""
-        print(f"{b.id:>5}  {when}  {b.summary} ({plural(b.files, 'file')} done{state})")
+        done = plural(b.changes, "change") if b.changes else f"{plural(b.files, 'file')} done"
+        print(f"{b.id:>5}  {when}  {b.summary} ({done}{state})")
     if total > len(batches):
         print(f"... and {total - len(batches)} older (--limit {total} shows all).")
     return EXIT_OK

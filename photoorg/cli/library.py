@@ -10,6 +10,7 @@ import os
 from photoorg.cli.common import EXIT_OK, EXIT_USAGE, missing_paths, open_library, say
 from photoorg.core.library import Library
 from photoorg.core.paths import Locations, is_under
+from photoorg.core.settings import Settings
 
 
 def cmd_library(args: argparse.Namespace, where: Locations) -> int:
@@ -32,16 +33,44 @@ def cmd_library(args: argparse.Namespace, where: Locations) -> int:
             if added:
                 print("Run 'photoorg scan' (or open the app) to look at the new photos.")
             return EXIT_OK
+        if what == "model":
+            return _model(library, args.model_name)
         folder = os.path.abspath(args.folder)
+        saved = library.saved_settings
         if what == "remove":
+            if folder not in saved.folders:
+                say(f"photoorg: {folder} is not a library folder; 'photoorg library list' lists them.")
+                return EXIT_USAGE
             library.remove_folder(folder)
             print(f"{folder} is no longer in the library; its photos were not touched.")
         elif what == "protect":
+            if not os.path.isdir(folder):  # a typo would protect nothing
+                say(f"photoorg: there is no folder {folder} (a folder on a drive that is not "
+                    "connected can be protected once it is).")  # fmt: skip
+                return EXIT_USAGE
             library.set_protected(folder, True)
             print(f"{folder} is protected: its photos are never trashed, moved or proposed for removal.")
+        elif not is_under(folder, saved.protected):  # (inside a protected one: the library says)
+            say(f"photoorg: {folder} was not protected; 'photoorg library list' shows what is.")
+            return EXIT_USAGE
         else:
             library.set_protected(folder, False)
             print(f"{folder} is no longer protected.")
+    return EXIT_OK
+
+
+def _model(library: Library, name: str | None) -> int:
+    if name is None:
+        print(library.saved_settings.model)
+        return EXIT_OK
+    chosen = os.path.abspath(name) if os.path.isdir(name) else name  # a folder, else a hub id
+
+    def change(s: Settings) -> None:
+        s.model = chosen
+        s.model_declined = False
+
+    library.change_settings(change)
+    print(f"The library uses the model {chosen} from now on; 'photoorg scan' looks at the photos with it.")
     return EXIT_OK
 
 

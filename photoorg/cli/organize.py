@@ -16,7 +16,7 @@ from photoorg.cli.common import (
     open_library,
     print_notes,
 )
-from photoorg.core.humanize import human_bytes, plural
+from photoorg.core.humanize import agree, human_bytes, plural
 from photoorg.core.library import Library, OrganizePlan, OrganizeRequest, Outcome
 from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
@@ -41,8 +41,13 @@ def cmd_organize(args: argparse.Namespace, where: Locations) -> int:
         try:
             if roots:  # the library's photos, up to date (an import leaves out what it has)
                 library.scan(roots, Progress(on_change=bar), embed=args.by == "group")
+            paths = [p.path for p in library.album_photos(args.album)] if args.album else None
             plan = library.organize_plan(
-                request, args.folders or None, group_ids=args.group or None, progress=Progress(on_change=bar)
+                request,
+                args.folders or None,
+                paths=paths,
+                group_ids=args.group or None,
+                progress=Progress(on_change=bar),
             )
         finally:
             bar.close()
@@ -95,16 +100,18 @@ def plan_text(plan: OrganizePlan) -> str:
         lines.append(f"  {folder or '.'}/  {plural(count, 'photo')}{extra}")
     if plan.undated:
         lines.append(
-            f"Undated: {plural(plan.undated, 'photo')} without a date taken go to undated/"
+            f"Undated: {plural(plan.undated, 'photo')} without a date taken "
+            f"{agree(plan.undated, 'goes', 'go')} to undated/"
             + ("" if r.file_date else " (--file-date uses their file's date instead)")
         )
     for note in ("already there", "protected", "already in the library"):
         n = plan.count(note)
         if n:
+            where = agree(n, "stays where it is", "stay where they are")
             words = {
-                "already there": "stay where they are (already there)",
-                "protected": "stay where they are (in a protected folder; never moved)",
-                "already in the library": "left out: the library has them already",
+                "already there": f"{where} (already there)",
+                "protected": f"{where} (in a protected folder; never moved)",
+                "already in the library": f"left out: the library has {agree(n, 'it', 'them')} already",
             }[note]
             lines.append(f"{plural(n, 'photo')} {words}")
     if plan.collisions:

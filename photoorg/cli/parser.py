@@ -112,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     add = lib_sub.add_parser("add", help="add folders to the library (without scanning them)")
     add.add_argument("folders", nargs="+", metavar="DIR")
     add.add_argument("--protect", dest="protect_added", action="store_true", help="and protect them")
+    model = lib_sub.add_parser(
+        "model",
+        help="show the model the library uses, or choose it (a hub id or a local folder), as the "
+        "app's settings do: every later command and the app use it",
+    )
+    model.add_argument("model_name", nargs="?", metavar="MODEL")
     for name, text in (
         ("remove", "take a folder out of the library (its photos are not touched)"),
         ("protect", "protect a library folder, or a folder inside one"),
@@ -295,6 +301,38 @@ def build_parser() -> argparse.ArgumentParser:
         act.add_argument("--dry-run", action="store_true", help="print exactly what would happen, do nothing")
         _no_wait(act)
 
+    alb = sub.add_parser(
+        "album",
+        help="albums taught by example: show a few photos, photoorg finds the rest",
+        description="An album is what you mean ('the dog', 'receipts'), across years and folders. "
+        "Make one from a few example photos; photoorg trains a classifier on their DINOv2 vectors and "
+        "suggests the photos most likely to belong; accept or reject them and the suggestions improve. "
+        "Albums are kept by content (they survive moves and renames); 'photoorg undo' takes back "
+        "any change.",
+    )
+    _common(alb, top=False)
+    alb_sub = alb.add_subparsers(dest="album_command", metavar="WHAT", required=True)
+    alb_list = alb_sub.add_parser("list", help="the albums and how many photos each holds")
+    alb_list.add_argument("--json", action="store_true", help="print JSON")
+    for name, text in (
+        ("create", "make an album from example photos"),
+        ("add", "add example photos to an album"),
+        ("accept", "accept suggested photos into an album"),
+        ("reject", "reject suggested photos (they are not suggested again)"),
+        ("remove", "take photos out of an album (the photos are not touched)"),
+    ):
+        one = alb_sub.add_parser(name, help=text)
+        one.add_argument("name", metavar="NAME")
+        one.add_argument("photos", nargs="+", metavar="PHOTO")
+    suggest = alb_sub.add_parser("suggest", help="the photos most likely to belong to an album, best first")
+    suggest.add_argument("name", metavar="NAME")
+    suggest.add_argument("-k", type=int, default=20, metavar="N", help="how many (default 20)")
+    suggest.add_argument("--json", action="store_true", help='print [{"path", "score"}, ...], best first')
+    show = alb_sub.add_parser("show", help="the photos of an album")
+    show.add_argument("name", metavar="NAME")
+    show.add_argument("--json", action="store_true", help='print {"name", "members": [paths]}')
+    _embedding_options(suggest)
+
     org = sub.add_parser(
         "organize",
         help="sort photos into folders by date or by group (the plan first)",
@@ -328,6 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     org.add_argument(
         "--group", action="append", type=int, metavar="ID", help="only the photos of this group (repeatable)"
     )
+    org.add_argument("--album", metavar="NAME", help="only the photos of this album")
     org.add_argument(
         "--prune-empty",
         action="store_true",
@@ -350,7 +389,12 @@ def build_parser() -> argparse.ArgumentParser:
         "batch", nargs="?", type=int, metavar="N", help="an action number from 'photoorg history'"
     )
     _no_wait(undo)
-    hist = sub.add_parser("history", help="list the file actions photoorg did, newest first")
+    hist = sub.add_parser(
+        "history",
+        help="list the file actions photoorg did, newest first",
+        description="The file actions (trash, move, copy, organize) and changes to groups and albums "
+        "photoorg did, newest first, with their numbers: 'photoorg undo N' takes one back.",
+    )
     _common(hist, top=False)
     hist.add_argument(
         "--limit", type=int, default=50, metavar="N", help="show at most N actions (default 50)"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from photoorg.core.duplicates import DuplicateSet, Verdict
 from photoorg.core.grouping import UNSORTED, Group
-from photoorg.core.humanize import VERDICT_WORDS, human_bytes
+from photoorg.core.humanize import VERDICT_WORDS, human_bytes, plural
 
 if TYPE_CHECKING:
     from photoorg.core.catalog import PhotoInfo
@@ -52,7 +52,7 @@ def groups_text(groups: Sequence[Group], members: bool) -> str:
     unsorted = next((g for g in groups if g.id == UNSORTED), None)
     total = sum(g.size for g in groups)
     lines = [
-        f"{len(real)} groups of similar photos, {unsorted.size if unsorted else 0} unsorted, "
+        f"{plural(len(real), 'group')} of similar photos, {unsorted.size if unsorted else 0} unsorted, "
         f"{total} photos in all",
         "",
     ]
@@ -95,15 +95,18 @@ def duplicates_text(sets: Sequence[DuplicateSet]) -> str:
     freed = sum(s.reclaimable_bytes for s in sets)
     lines = [
         f"{len(sets)} duplicate sets: {counts[Verdict.EXACT]} exact, {counts[Verdict.SAME]} same image,"
-        f" {counts[Verdict.SIMILAR]} similar. Removing all but the keepers would free {human_bytes(freed)}.",
+        f" {counts[Verdict.SIMILAR]} similar. Removing the copies and re-saves (all but the keepers)"
+        f" would free {human_bytes(freed)}; similar shots are different photos, all kept unless you"
+        " choose.",
         "",
     ]
     width = max(len(p.path) for s in sets for p in s.photos)
     for s in sets:
         weakest = "" if s.verdict is Verdict.EXACT else f", weakest similarity {s.weakest:.3f}"
         lines.append(f"Set {s.id}: {VERDICT_WORDS[s.verdict.value]}, {len(s.photos)} photos{weakest}")
+        kept = s.starts_kept()
         for k, p in enumerate(s.photos):
-            tag = "KEEP" if k == 0 else ("kept" if p.path in s.protected else "    ")
+            tag = "KEEP" if k == 0 else ("kept" if kept[p.path] else "    ")
             taken = (p.taken or "")[:10]
             lines.append(f"  {tag} {p.path:<{width}}  {_dims(p):>10}  {human_bytes(p.size):>9}  {taken}")
         lines.append(f"       why: {s.reason}")

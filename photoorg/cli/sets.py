@@ -93,8 +93,17 @@ def _change_groups(library: Library, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_DECISIONS = {"not-duplicates": NOT_DUPLICATES, "keep-both": KEEP_BOTH, "forget": None}
+
+
 def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
     if missing_paths(args.folders + args.protect + args.prefer):
+        return EXIT_USAGE
+    if args.mark and args.mark[1] not in _DECISIONS:
+        say(
+            f"photoorg duplicates: --mark takes a set id and one of {', '.join(_DECISIONS)}, "
+            f"not {args.mark[1]!r}."
+        )
         return EXIT_USAGE
     try:
         library = open_library(args, where)
@@ -129,7 +138,7 @@ def _mark_set(library: Library, sets: list, set_id: str, decision: str) -> int:
             "'photoorg duplicates' to see the current set ids."
         )
         return EXIT_USAGE
-    stored = {"not-duplicates": NOT_DUPLICATES, "keep-both": KEEP_BOTH, "forget": None}[decision]
+    stored = _DECISIONS[decision]
     library.mark(chosen, stored)
     what = {
         "not-duplicates": "are not duplicates",

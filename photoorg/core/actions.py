@@ -27,7 +27,7 @@ import logging
 import os
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -48,7 +48,7 @@ from photoorg.core.fileops import (
     space_needed,
 )
 from photoorg.core.humanize import human_bytes, plural
-from photoorg.core.paths import FolderSet, real
+from photoorg.core.paths import FolderSet, is_under, real
 from photoorg.core.trash import Trashed, discard_orphan_info, find_trashed, move_to_trash, restore
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,8 @@ class Outcome:
 
 #: The action name of a change to the groups (moved photos, excluded ones, merged groups).
 GROUP_CHANGE = "group"
+#: The action name of a change to the albums (made, taught, accepted, rejected).
+ALBUM_CHANGE = "album"
 
 
 class NotEnoughSpace(PhotoorgError):  # noqa: N818 - a state, like ModelUnavailable
@@ -141,8 +143,12 @@ def plan(
     paths: Sequence[str],
     destination: str | None = None,
     protected: Sequence[str] = (),
+    library: Sequence[str] | None = None,
 ) -> list[Step]:
     """Check every file and choose its target; nothing is touched. ``--dry-run`` prints this.
+
+    ``library``: the library's folders. A copy elsewhere (on a memory card imported from, say)
+    does not count as the copy that stays when the others go to the trash: it may be wiped next.
 
     Raises:
         PhotoorgError: no destination for a move or copy, every copy of a photo would go to
@@ -177,7 +183,7 @@ def plan(
             else:
                 step.target = name_free(os.path.join(folder, os.path.basename(path)), taken)
     if action is Action.TRASH:
-        _refuse_every_copy(catalog, steps)
+        _refuse_every_copy(catalog, steps, library)
     if folder is not None:
         _check_space(action, steps, folder)
     return steps
@@ -197,8 +203,9 @@ def _unchanged(path: str, row: FileRow, step: Step) -> str | None:
     return None
 
 
-def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step]) -> None:
-    """The last copy of a photo never goes with all the others: that is deleting the photo."""
+def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step], library: Sequence[str] | None) -> None:
+    """The last copy of a photo in the library never goes with all the others: that is
+    deleting the photo (a copy outside the library folders does not count)."""
     going = {s.source for s in steps if s.skip is None}
     rows = {s.source: catalog.file_row(s.source) for s in steps if s.skip is None}
     by_fp: dict[str, list[str]] = defaultdict(list)
@@ -208,11 +215,19 @@ def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step]) -> None:
     everywhere = catalog.paths_with_fingerprints(fp for fp, ps in by_fp.items() if len(ps) > 1)
     for copies in everywhere.values():
         present = [p for p in copies if p in going or _still_a_copy(catalog, p)]
-        if len(present) > 1 and set(present) <= going:
-            names = ", ".join(os.path.basename(p) for p in present[:3])
+        inside = [p for p in present if p in going or library is None or is_under(p, library)]
+        if len(present) > 1 and set(inside) <= going:
+            names = ", ".join(os.path.basename(p) for p in inside[:3])
+            outside = [p for p in present if p not in inside]
+            where = (
+                f"; the copy at {outside[0]} is outside the library's folders and does not count"
+                if outside
+                else ""
+            )
             raise PhotoorgError(
-                f"That would trash every copy of the same photo ({len(present)} copies: {names}); "
-                "photoorg always keeps at least one. Leave the copy you want to keep out."
+                f"That would trash every copy of the same photo in the library ({len(inside)} "
+                f"copies: {names}){where}. photoorg always keeps at least one. Leave the copy you "
+                "want to keep out."
             )
 
 
@@ -239,7 +254,10 @@ def _check_space(action: Action, steps: Sequence[Step], folder: str) -> None:
 
 
 def plan_set_cleanup(
-    catalog: Catalog, sets: Sequence[tuple[Sequence[str], Sequence[str]]], protected: Sequence[str] = ()
+    catalog: Catalog,
+    sets: Sequence[tuple[Sequence[str], Sequence[str]]],
+    protected: Sequence[str] = (),
+    library: Sequence[str] | None = None,
 ) -> list[Step]:
     """Plan trashing photos of duplicate sets: ``sets`` holds (every member of a set, the
     members to trash). Every set keeps at least one photo that stays, counting what the other
@@ -263,7 +281,7 @@ def plan_set_cleanup(
             )
         if not any(os.path.exists(k) for k in kept):
             raise PhotoorgError("The photos to keep are no longer there; scan again before cleaning up.")
-    return plan(catalog, Action.TRASH, sorted(going), protected=protected)
+    return plan(catalog, Action.TRASH, sorted(going), protected=protected, library=library)
 
 
 # -- doing ----------------------------------------------------------------------------------------
@@ -306,6 +324,10 @@ def execute(
                         step.fingerprint,
                         step.size,
                     )
+                    if step.target is not None and action is not Action.TRASH:
+                        made = missing_folders(os.path.dirname(step.target))
+                        if made:
+                            catalog.add_made_folders(outcome.batch, made)
                     try:
                         _do(catalog, action, step, entry, row)
                     except SourceChanged as exc:  # done, and both versions kept: say so
@@ -327,8 +349,11 @@ def execute(
                 f"{plural(len(outcome.done), 'file')}. Every file done is journaled: once the catalog can "
                 "be written again, 'photoorg undo' (Edit > Undo) puts them back."
             ) from exc
-        if not outcome.done and catalog.drop_batch_if_nothing_done(outcome.batch):
-            outcome.batch = None
+        if not outcome.done:
+            made = catalog.made_folders(outcome.batch)
+            if catalog.drop_batch_if_nothing_done(outcome.batch):
+                remove_if_empty(made)
+                outcome.batch = None
     return outcome
 
 
@@ -457,12 +482,13 @@ def undo(catalog: Catalog, batch: int | None = None, on_step: Callable[[], None]
         name = catalog.batch_action(batch)
         if name is None:
             raise PhotoorgError(f"There is no action number {batch}; 'photoorg history' lists them.")
-        if name == GROUP_CHANGE:  # no file moved: the change to the groups is taken back
+        if name in (GROUP_CHANGE, ALBUM_CHANGE):  # no file moved: the change is taken back
             info = catalog.batch_info(batch)
             if info is None or info.undone is not None:
                 raise PhotoorgError(f"Action {batch} was already undone.")
             catalog.mark_batch_undone(batch)
-            return Outcome(batch, None, note=f"undid the change to the groups: {info.summary}")
+            what = "the groups" if name == GROUP_CHANGE else "the albums"
+            return Outcome(batch, None, note=f"undid the change to {what}: {info.summary}")
         action = Action(name)
         entries = catalog.journal_entries(batch, states)
         if not entries:
@@ -485,7 +511,34 @@ def undo(catalog: Catalog, batch: int | None = None, on_step: Callable[[], None]
                 on_step()
         if not catalog.journal_entries(batch, ("done", "undoing")):
             catalog.mark_batch_undone(batch)
+            remove_if_empty(catalog.made_folders(batch))  # the folders it made, now empty
     return outcome
+
+
+def missing_folders(folder: str) -> list[str]:
+    """``folder`` and those of its parents that do not exist yet (outermost first)."""
+    missing: list[str] = []
+    folder = os.path.abspath(folder)
+    while not os.path.isdir(folder):
+        missing.insert(0, folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return missing
+
+
+def remove_if_empty(folders: Iterable[str]) -> list[str]:
+    """Remove the folders that are empty (innermost first; ``os.rmdir`` refuses any that is
+    not, so nothing but an empty folder ever goes); returns the ones removed."""
+    removed = []
+    for folder in sorted(set(folders), key=len, reverse=True):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            continue
+        removed.append(folder)
+    return removed
 
 
 class _ChangedError(PhotoorgError):

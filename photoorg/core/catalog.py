@@ -139,6 +139,25 @@ _MIGRATIONS: dict[int, str] = {
         other_id    INTEGER
     );
     CREATE INDEX group_edits_batch ON group_edits(batch);
+    CREATE TABLE albums (                  -- what the person means: "the dog", "receipts"
+        id      INTEGER PRIMARY KEY,
+        name    TEXT NOT NULL,
+        batch   INTEGER NOT NULL REFERENCES batches(id),  -- made by; undone with it
+        created REAL NOT NULL
+    );
+    CREATE TABLE album_changes (           -- photos taught, accepted, rejected, by content
+        id          INTEGER PRIMARY KEY,
+        batch       INTEGER NOT NULL REFERENCES batches(id),
+        album_id    INTEGER NOT NULL REFERENCES albums(id),
+        fingerprint TEXT NOT NULL,
+        role        TEXT NOT NULL          -- example, member (an accepted suggestion), rejected,
+                                           -- removed (out of the album again)
+    );
+    CREATE INDEX album_changes_album ON album_changes(album_id);
+    CREATE TABLE made_folders (            -- folders a move or copy created: its undo removes
+        batch INTEGER NOT NULL REFERENCES batches(id),  -- them again once they are empty
+        path  TEXT NOT NULL
+    );
     CREATE TABLE group_name_hints (       -- names from settings.json of photoorg 0.1, by the
         fingerprint TEXT PRIMARY KEY,      -- fingerprint of the named group's central photo;
         name        TEXT NOT NULL          -- given to the group that holds it, then dropped
@@ -166,6 +185,9 @@ _PERSONS_TABLES = (
     "batches",
     "journal",
     "group_edits",
+    "albums",
+    "album_changes",
+    "made_folders",
 )
 #: Then what can be rebuilt, but at the cost of an hour of embedding.
 _CACHE_TABLES = ("meta", "models", "vectors", "content_hashes", "files")
@@ -283,6 +305,7 @@ class BatchInfo:
     files: int  # files it moved, trashed or copied
     undone_files: int = 0
     not_undone: int = 0  # files an undo could not put back (see the journal's undo_error)
+    changes: int = 0  # changes to the groups or albums (no file moves in such an action)
 
 
 @dataclass
@@ -880,6 +903,7 @@ class Catalog:
             if n:
                 return False
             db.execute("DELETE FROM journal WHERE batch=?", (batch,))
+            db.execute("DELETE FROM made_folders WHERE batch=?", (batch,))
             db.execute("DELETE FROM batches WHERE id=?", (batch,))
             return True
 
@@ -892,8 +916,7 @@ class Catalog:
         group change not undone yet."""
         row = self._db.execute(
             "SELECT max(b) FROM (SELECT max(batch) AS b FROM journal WHERE state IN ('done', 'undoing')"
-            " UNION ALL SELECT max(e.batch) FROM group_edits e JOIN batches x ON x.id = e.batch"
-            " WHERE x.undone IS NULL)"
+            " UNION ALL SELECT max(id) FROM batches WHERE action IN ('group', 'album') AND undone IS NULL)"
         ).fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
@@ -912,6 +935,55 @@ class Catalog:
                 [(batch, *edit) for edit in edits],
             )
         return batch
+
+    # -- albums ------------------------------------------------------------------------------
+    def create_album(self, name: str, summary: str) -> tuple[int, int]:
+        """A new album (undoable); returns (its id, the action's number)."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO batches(action, summary, created, owner) VALUES('album',?,?,?)",
+                (summary, time.time(), os.getpid()),
+            )
+            batch = int(cur.lastrowid)
+            cur = db.execute(
+                "INSERT INTO albums(name, batch, created) VALUES(?,?,?)", (name, batch, time.time())
+            )
+            return int(cur.lastrowid), batch
+
+    def change_album(
+        self, album_id: int, fingerprints: Iterable[str], role: str, summary: str, batch: int | None = None
+    ) -> int:
+        """Photos taught to an album (example), accepted (member), rejected or taken out
+        (removed), by content, as one undoable action (or as part of ``batch``)."""
+        with self.transaction() as db:
+            if batch is None:
+                cur = db.execute(
+                    "INSERT INTO batches(action, summary, created, owner) VALUES('album',?,?,?)",
+                    (summary, time.time(), os.getpid()),
+                )
+                batch = int(cur.lastrowid)
+            db.executemany(
+                "INSERT INTO album_changes(batch, album_id, fingerprint, role) VALUES(?,?,?,?)",
+                [(batch, album_id, fp, role) for fp in fingerprints],
+            )
+        return batch
+
+    def albums(self) -> list[tuple[int, str, dict[str, str]]]:
+        """Every album in force: (id, name, fingerprint -> its role now), oldest first."""
+        albums = self._db.execute(
+            "SELECT a.id, a.name FROM albums a JOIN batches b ON b.id = a.batch"
+            " WHERE b.undone IS NULL ORDER BY a.id"
+        ).fetchall()
+        roles: dict[int, dict[str, str]] = {aid: {} for aid, _ in albums}
+        for aid, fp, role in self._db.execute(
+            "SELECT c.album_id, c.fingerprint, c.role FROM album_changes c JOIN batches b ON b.id = c.batch"
+            " WHERE b.undone IS NULL ORDER BY c.id"
+        ):
+            if aid in roles:
+                roles[aid][fp] = role
+        return [
+            (aid, name, {fp: r for fp, r in roles[aid].items() if r != "removed"}) for aid, name in albums
+        ]
 
     def group_edits(self) -> list[tuple[str, str | None, int, int | None]]:
         """The group changes in force (not undone), oldest first."""
@@ -934,6 +1006,16 @@ class Catalog:
         rows = self._db.execute(f"SELECT {_JOURNAL_COLUMNS} FROM journal{clause} ORDER BY id DESC", args)
         return [_entry(r) for r in rows]
 
+    def add_made_folders(self, batch: int, folders: Sequence[str]) -> None:
+        """Remember folders an action is about to create (before: a kill in between leaves
+        at worst an empty folder to remove that another program made meanwhile)."""
+        with self.transaction() as db:
+            db.executemany("INSERT INTO made_folders(batch, path) VALUES(?,?)", [(batch, f) for f in folders])
+
+    def made_folders(self, batch: int) -> list[str]:
+        rows = self._db.execute("SELECT path FROM made_folders WHERE batch=? ORDER BY rowid", (batch,))
+        return [r[0] for r in rows]
+
     def mark_batch_undone(self, batch: int) -> None:
         with self.transaction() as db:
             db.execute("UPDATE batches SET undone=? WHERE id=? AND undone IS NULL", (time.time(), batch))
@@ -952,10 +1034,11 @@ class Catalog:
         rows = self._db.execute(
             "SELECT b.id, b.action, b.summary, b.created, b.undone,"
             " (SELECT count(*) FROM journal j WHERE j.batch=b.id"
-            "   AND j.state IN ('done','undoing','undone','undo_failed'))"
-            " + (SELECT count(*) FROM group_edits e WHERE e.batch=b.id),"
+            "   AND j.state IN ('done','undoing','undone','undo_failed')),"
             " (SELECT count(*) FROM journal j WHERE j.batch=b.id AND j.state='undone'),"
-            " (SELECT count(*) FROM journal j WHERE j.batch=b.id AND j.state='undo_failed')"
+            " (SELECT count(*) FROM journal j WHERE j.batch=b.id AND j.state='undo_failed'),"
+            " (SELECT count(*) FROM group_edits e WHERE e.batch=b.id)"
+            " + (SELECT count(*) FROM album_changes c WHERE c.batch=b.id)"
             f" FROM batches b {clause}",
             args,
         )

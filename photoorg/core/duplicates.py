@@ -92,7 +92,10 @@ class DuplicateSet:
 
     @property
     def reclaimable_bytes(self) -> int:
-        return sum(p.size for p in self.photos[1:] if p.path not in self.protected)
+        """What removing the photos that start unchecked frees: nothing for similar shots,
+        which are different photos (the person chooses)."""
+        kept = self.starts_kept()
+        return sum(p.size for p in self.photos if not kept[p.path])
 
 
 def _set_id(verdict: Verdict, fingerprints: Iterable[str]) -> str:
@@ -241,7 +244,7 @@ def find_duplicates(
                 sets.append(_make_set(Verdict.SIMILAR, ranked, reason, _weakest(x, group), policy))
 
     order = {Verdict.EXACT: 0, Verdict.SAME: 1, Verdict.SIMILAR: 2}
-    sets.sort(key=lambda s: (order[s.verdict], -s.reclaimable_bytes, s.keeper.path))
+    sets.sort(key=lambda s: (order[s.verdict], -s.reclaimable_bytes, -len(s.photos), s.keeper.path))
     return sets
 
 

@@ -49,3 +49,8 @@ def iso_timestamp(text: str | None) -> float | None:
 def plural(n: int, word: str, many: str | None = None) -> str:
     """ "1 photo", "2 photos"."""
     return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def agree(n: int, one: str, many: str) -> str:
+    """The words that go with ``n`` things: agree(1, "goes", "go") is "goes"."""
+    return one if n == 1 else many

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -84,7 +85,7 @@ _RULES: dict[str, _Rule] = {
         lambda p, pol: -p.size,
         lambda k, o, pol: (
             f"same resolution, largest file ({human_bytes(k.size)}); the others are "
-            f"smaller re-saves (next: {human_bytes(o.size)})"
+            f"smaller (next: {_smaller(k.size, o.size)})"
         ),
     ),
     "format": (
@@ -113,10 +114,30 @@ _RULES: dict[str, _Rule] = {
 }
 
 
+def _smaller(size: int, other: int) -> str:
+    shown = human_bytes(other)
+    return shown if shown != human_bytes(size) else f"{shown}, {size - other:,} bytes smaller"
+
+
+#: Names a copy gets from file managers, cameras and photoorg itself: "IMG_1 (1).jpg",
+#: "IMG_1 copy.jpg", "IMG_1 - Copy.jpg", "Copy of IMG_1.jpg", "IMG_1 (copy 2).jpg".
+_COPY_NAME = re.compile(
+    r"(\s\(\d{1,3}\)|[\s_-]+(-\s)?copy(\s?\d+)?|\s\(copy(\s\d+)?\))$|^copy of\s", re.IGNORECASE
+)
+
+
+def named_as_a_copy(path: str) -> bool:
+    """Whether the file's name says it is a copy of another ("IMG_1 (1).jpg")."""
+    return bool(_COPY_NAME.search(os.path.splitext(os.path.basename(path))[0]))
+
+
 def rank(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> list[PhotoInfo]:
-    """Photos best first by the policy's rule chain (path breaks the last ties)."""
+    """Photos best first by the policy's rule chain; then a name that is not a copy's
+    ("IMG_1.jpg" before "IMG_1 (1).jpg"), then the path, break the last ties."""
     rules = [_RULES[name][0] for name in policy.rules]
-    return sorted(photos, key=lambda p: (*[rule(p, policy) for rule in rules], p.path))
+    return sorted(
+        photos, key=lambda p: (*[rule(p, policy) for rule in rules], named_as_a_copy(p.path), p.path)
+    )
 
 
 def choose_keeper(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> tuple[list[PhotoInfo], str]:
@@ -129,4 +150,6 @@ def choose_keeper(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> tuple[li
         key, reason = _RULES[name]
         if key(keeper, policy) != key(runner_up, policy):
             return ranked, reason(keeper, runner_up, policy)
+    if named_as_a_copy(runner_up.path) and not named_as_a_copy(keeper.path):
+        return ranked, f"identical by every rule; {os.path.basename(runner_up.path)} is named as a copy"
     return ranked, "identical by every rule; kept the first by name"

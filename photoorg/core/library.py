@@ -25,7 +25,9 @@ from typing import Any
 
 from photoorg.core import actions
 from photoorg.core.actions import Action, NothingToUndo, Outcome, Step
+from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.catalog import BatchInfo, Catalog, PhotoInfo, move_catalog
+from photoorg.core.curation import AlbumView, Curation
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import ModelNotCached, ModelUnavailable, PhotoorgError
@@ -79,9 +81,10 @@ class LibraryState:
     notes: list[str] = field(default_factory=list)  # what opening the catalog found (recovery...)
     timeline: Timeline = field(default_factory=Timeline)  # every photo, newest first
     partial: bool = False  # a snapshot taken during a scan: no groups, exact copies only
+    albums: list[Album] = field(default_factory=list)  # oldest first
 
 
-class Library:
+class Library(Curation):
     """One photo library: its settings, its catalog and everything done with them.
 
     Args:
@@ -131,6 +134,7 @@ class Library:
         self._model: tuple[int | None, ModelUnavailable | None] | None = None  # (id, problem)
         self._model_for: tuple[Any, ...] | None = None
         self.last_scan: ScanSummary | None = None
+        self._vector_cache = None
 
     # -- settings -------------------------------------------------------------------------------
     @property
@@ -373,6 +377,7 @@ class Library:
         state.per_folder = {f: sum(1 for p in photos if is_under(p.path, [f])) for f in roots}
         state.photo_count = len(photos)
         state.failures = [(f, MISSING) for f in missing] + self.catalog.failures(under=roots)
+        state.albums = self.albums()
 
     def photo_counts(self, folders: Sequence[str] | None = None) -> dict[str, int]:
         """Readable photos the catalog holds under each folder (default: the library's); no
@@ -411,54 +416,6 @@ class Library:
                     kept.append(g.describe())
             groups = kept
         return groups
-
-    def rename_group(self, group_id: int, name: str) -> None:
-        """Name a group (an empty name takes it away); the name stays with the group."""
-        if not self.catalog.rename_group(group_id, name.strip() or None):
-            raise PhotoorgError(f"There is no group {group_id}; 'photoorg groups' lists them with their ids.")
-
-    def move_to_group(self, paths: Sequence[str], group_id: int) -> int:
-        """Put photos into a group (UNSORTED: out of their groups), whatever the grouping says,
-        now and after every regrouping; one undoable change. Returns its action number."""
-        fps = self._fingerprints(paths)
-        where = "Unsorted" if group_id == UNSORTED else self._group_name(group_id)
-        n = len(fps)
-        summary = f"move {n} photo{'s' if n != 1 else ''} to {where}"
-        return self._change_groups(summary, [("move", fp, group_id, None) for fp in fps])
-
-    def remove_from_group(self, paths: Sequence[str], group_id: int) -> int:
-        """ "Not in this group": the photos go to Unsorted and stay out of it on regrouping."""
-        fps = self._fingerprints(paths)
-        n = len(fps)
-        summary = f"take {n} photo{'s' if n != 1 else ''} out of {self._group_name(group_id)}"
-        return self._change_groups(summary, [("exclude", fp, group_id, None) for fp in fps])
-
-    def merge_groups(self, group_id: int, other_id: int) -> int:
-        """The photos of group ``other_id`` join group ``group_id``, which keeps its id and name."""
-        if group_id == other_id:
-            raise PhotoorgError("A group cannot be merged with itself.")
-        summary = f"merge {self._group_name(other_id)} into {self._group_name(group_id)}"
-        return self._change_groups(summary, [("merge", None, group_id, other_id)])
-
-    def _change_groups(self, summary: str, edits: list[tuple[str, str | None, int, int | None]]) -> int:
-        with self.writing() as catalog:
-            return catalog.add_group_edits(summary, edits)
-
-    def _group_name(self, group_id: int) -> str:
-        found = next((g for g in self.catalog.stored_groups() if g.id == group_id and g.active), None)
-        if found is None:
-            raise PhotoorgError(f"There is no group {group_id}; 'photoorg groups' lists them with their ids.")
-        return f"the group {found.name}" if found.name else f"group {group_id}"
-
-    def _fingerprints(self, paths: Sequence[str]) -> list[str]:
-        fps = []
-        for path in paths:
-            row = self.catalog.file_row(os.path.abspath(path))
-            if row is None or row.fingerprint is None:
-                raise PhotoorgError(f"{path} is not a photo of the library (scan its folder first).")
-            if row.fingerprint not in fps:
-                fps.append(row.fingerprint)
-        return fps
 
     def duplicates(
         self,
@@ -514,7 +471,8 @@ class Library:
     # -- file actions ---------------------------------------------------------------------------
     def plan(self, action: Action, paths: Sequence[str], destination: str | None = None) -> list[Step]:
         """What an action would do (nothing is touched): ``--dry-run``."""
-        return actions.plan(self.catalog, action, paths, destination, self.settings.protected)
+        roots, _ = self.library_roots()
+        return actions.plan(self.catalog, action, paths, destination, self.settings.protected, roots)
 
     def act(
         self,
@@ -532,11 +490,11 @@ class Library:
         keeps one. Protected folders are read from the saved settings at this moment.
         """
         with self.writing(progress) as catalog:
-            protected = self.settings.protected
+            protected, (roots, _) = self.settings.protected, self.library_roots()
             if members is not None:
-                steps = actions.plan_set_cleanup(catalog, [(members, paths)], protected)
+                steps = actions.plan_set_cleanup(catalog, [(members, paths)], protected, roots)
             else:
-                steps = actions.plan(catalog, action, paths, destination, protected)
+                steps = actions.plan(catalog, action, paths, destination, protected, roots)
             todo = sum(1 for s in steps if s.skip is None)
             progress.start_stage(_ACTING[action], todo)
             words = summary or f"{action.value} {todo} photo{'s' if todo != 1 else ''}"
@@ -550,8 +508,8 @@ class Library:
         ``plan`` holds (every member of a set, the members to trash); each set keeps one.
         """
         with self.writing(progress) as catalog:
-            protected = self.settings.protected
-            steps = actions.plan_set_cleanup(catalog, plan, protected)
+            protected, (roots, _) = self.settings.protected, self.library_roots()
+            steps = actions.plan_set_cleanup(catalog, plan, protected, roots)
             todo = sum(1 for s in steps if s.skip is None)
             progress.start_stage(_ACTING[Action.TRASH], todo)
             return actions.execute(
@@ -599,7 +557,12 @@ class Library:
             photos = [p for p in photos if p.path in wanted]
         progress.start_stage("Planning", 0)
         return plan_organize(
-            request, photos, groups=groups, protected=self.settings.protected, in_library=in_library
+            request,
+            photos,
+            groups=groups,
+            protected=self.settings.protected,
+            in_library=in_library,
+            sources=folders,
         )
 
     def organize(
@@ -641,7 +604,13 @@ _ACTING = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Ac
 #: What the app and the command line use of the library's types (they import nothing else of
 #: the catalog, the scan or the file actions: see the import-linter contracts in pyproject.toml).
 __all__ = [
+    "EXAMPLE",
+    "MEMBER",
+    "REJECTED",
+    "REMOVED",
     "Action",
+    "Album",
+    "AlbumView",
     "Library",
     "LibraryState",
     "NothingToUndo",

@@ -33,7 +33,7 @@ from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, free_space, space_needed
 from photoorg.core.grouping import UNSORTED, Group
-from photoorg.core.paths import FolderSet, real
+from photoorg.core.paths import FolderSet, is_under, real
 from photoorg.core.timeline import MONTHS, photo_date
 
 DEFAULT_TEMPLATE = "{year}/{year}-{month}"
@@ -147,17 +147,19 @@ class OrganizePlan:
 
 def check_template(template: str) -> None:
     """Refuse a template with unknown fields, or one that leaves the destination."""
-    try:
-        names = {m.group(1) for m in re.finditer(r"{(\w*)[^}]*}", template)}
-        template.format(**dict.fromkeys(TEMPLATE_FIELDS, "x"))
-    except (KeyError, ValueError, IndexError) as exc:
-        raise PhotoorgError(f"The template {template!r} cannot be used: {exc}.") from None
+    fields = ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
+    names = {m.group(1) for m in re.finditer(r"{(\w*)[^}]*}", template)}
     unknown = names - set(TEMPLATE_FIELDS)
     if unknown:
         raise PhotoorgError(
-            f"The template {template!r} has unknown fields {sorted(unknown)}; it may use "
-            + ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
+            f"The template {template!r} has unknown fields {sorted(unknown)}; it may use {fields}."
         )
+    try:
+        template.format(**dict.fromkeys(TEMPLATE_FIELDS, "x"))
+    except (KeyError, ValueError, IndexError) as exc:
+        raise PhotoorgError(
+            f"The template {template!r} cannot be used ({exc}); it may use {fields}."
+        ) from None
     if template.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", template):
         raise PhotoorgError(f"The template {template!r} must stay inside the destination folder.")
 
@@ -216,13 +218,16 @@ class _Dates:
 
 
 def group_folders(groups: Sequence[Group]) -> dict[int, str]:
-    """A safe, distinct folder name for each group: its name or label; Unsorted apart."""
+    """A safe, distinct folder name for each group: its name, else "Group 3 - " and its label
+    (a label alone, the folder its photos are in, reads like a date folder: "undated");
+    Unsorted apart."""
     used: set[str] = {UNSORTED_FOLDER.lower()}
     names: dict[int, str] = {}
     for g in groups:
         if g.id == UNSORTED or g.id is None:
             continue
-        base = safe_name(g.name or g.label, fallback=f"Group {g.id}")
+        label = g.name or (f"Group {g.id} - {g.label}" if g.label else "")
+        base = safe_name(label, fallback=f"Group {g.id}")
         name, n = base, 1
         while name.lower() in used:
             n += 1
@@ -288,6 +293,7 @@ def plan_organize(
     groups: Sequence[Group] = (),
     protected: Sequence[str] = (),
     in_library: dict[str, str] | None = None,
+    sources: Sequence[str] = (),
 ) -> OrganizePlan:
     """Plan where each photo (and its companions) goes; nothing is touched.
 
@@ -297,6 +303,8 @@ def plan_organize(
         protected: folders whose photos are never moved (a copy may still take them).
         in_library: fingerprint -> a path in the library, for an import: photos whose content
             the library has already stay out.
+        sources: the folders organized (the library's): a folder inside them left empty by
+            the move, and so its parents, may be removed (``prune_empty``); they never are.
     """
     dest = os.path.abspath(request.destination)
     if os.path.exists(dest) and not os.path.isdir(dest):
@@ -355,7 +363,7 @@ def plan_organize(
             taken.take(target)
             item.companions.append((companion, target))
     if not request.copy:
-        plan.empty_folders = _left_empty(plan, real_dest)
+        plan.empty_folders = _left_empty(plan, real_dest, sources)
     plan.free_bytes = free_space(dest)
     return plan
 
@@ -395,22 +403,45 @@ class _Taken:
         raise PhotoorgError(f"No free name for {name} in {folder}.")
 
 
-def _left_empty(plan: OrganizePlan, real_dest: str) -> list[str]:
-    """Source folders that hold nothing once the planned files have left (never the
-    destination itself)."""
+def _left_empty(plan: OrganizePlan, real_dest: str, sources: Sequence[str]) -> list[str]:
+    """Folders that hold nothing once the planned files have left, and their parents that then
+    hold nothing but such folders; never the destination or a folder above it, and, when
+    ``sources`` are given, only folders inside them (never a source itself)."""
     leaving: dict[str, int] = Counter()
     for p in plan.moving():
         for path in (p.photo.path, *(c for c, _ in p.companions)):
             leaving[os.path.dirname(path)] += 1
-    empty = []
-    for folder, n in leaving.items():
+    kept = {real(s) for s in sources}
+
+    def removable(folder: str) -> bool:
+        r = real(folder)
+        above_dest = real_dest == r or real_dest.startswith(r.rstrip(os.sep) + os.sep)
+        inside = not sources or (r not in kept and is_under(r, list(kept)))
+        return inside and not above_dest
+
+    def entries(folder: str) -> list[str] | None:
         try:
-            with os.scandir(folder) as entries:
-                present = sum(1 for _ in entries)
+            with os.scandir(folder) as found:
+                return [e.path for e in found]
         except OSError:
-            continue
-        if present == n and real(folder) != real_dest:
-            empty.append(folder)
+            return None
+
+    empty: set[str] = set()
+    for folder, n in leaving.items():
+        there = entries(folder)
+        if there is not None and len(there) == n and removable(folder):
+            empty.add(folder)
+    layer = set(empty) if sources else set()
+    while layer:  # parents of emptied folders that hold nothing else
+        parents = {os.path.dirname(f) for f in layer} - empty
+        layer = set()
+        for parent in parents:
+            there = entries(parent)
+            files_leaving = leaving.get(parent, 0)
+            rest = [e for e in there or () if e not in empty]
+            if there is not None and len(rest) == files_leaving and removable(parent):
+                layer.add(parent)
+        empty |= layer
     return sorted(empty)
 
 

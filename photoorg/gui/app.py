@@ -41,6 +41,7 @@ from photoorg.core.humanize import format_duration, human_bytes, plural
 from photoorg.core.library import LibraryState
 from photoorg.core.paths import Locations
 from photoorg.core.settings import Settings, load_settings, save_settings, update_settings
+from photoorg.gui.albums import AlbumsPage
 from photoorg.gui.dialogs import ModelDialog, SettingsDialog, error_dialog, open_folder_dialog
 from photoorg.gui.library import Library
 from photoorg.gui.pages import DuplicatesPage, GroupsPage, LibraryPage, ProblemsPage
@@ -51,8 +52,8 @@ from photoorg.gui.timeline import TimelinePage
 
 log = logging.getLogger(__name__)
 
-PAGES = ("All photos", "Library", "Groups", "Duplicates", "Problems")
-PAGE_TIMELINE, PAGE_LIBRARY, PAGE_GROUPS, PAGE_DUPLICATES, PAGE_PROBLEMS = range(len(PAGES))
+PAGES = ("All photos", "Library", "Groups", "Albums", "Duplicates", "Problems")
+PAGE_TIMELINE, PAGE_LIBRARY, PAGE_GROUPS, PAGE_ALBUMS, PAGE_DUPLICATES, PAGE_PROBLEMS = range(len(PAGES))
 PROGRESS_INTERVAL_MS = 100
 
 
@@ -78,12 +79,14 @@ class MainWindow(QMainWindow):
         self.timeline_page = TimelinePage(self.thumbnails)
         self.library_page = LibraryPage()
         self.groups_page = GroupsPage(self.thumbnails)
+        self.albums_page = AlbumsPage(self.thumbnails)
         self.duplicates_page = DuplicatesPage(self.thumbnails)
         self.problems_page = ProblemsPage()
         pages = (
             self.timeline_page,
             self.library_page,
             self.groups_page,
+            self.albums_page,
             self.duplicates_page,
             self.problems_page,
         )
@@ -185,8 +188,15 @@ class MainWindow(QMainWindow):
         dp.mark_requested.connect(lambda s, d: self.library.mark(s, d))
         tp = self.timeline_page
         tp.organize_requested.connect(lambda: act.organize_from(tp.grid))
+        ap = self.albums_page
+        ap.album_chosen.connect(lambda name: self.library.show_album(name, ap.show_view))
+        ap.answered.connect(act.album_answered)
+        albums = ap.album_list.model()
+        for changed in (albums.rowsInserted, albums.rowsRemoved):
+            changed.connect(lambda *_a: self.nav.item(PAGE_ALBUMS).setText(f"Albums ({albums.rowCount()})"))
+        ap.organize_requested.connect(lambda name, paths: act.organize(f"the album {name}", paths=paths))
         self.problems_page.open_folder.connect(act.open_containing_folder)
-        for grid in (tp.grid, gp.grid, dp.grid):
+        for grid in (tp.grid, gp.grid, dp.grid, ap.grid):
             grid.preview_requested.connect(lambda ix, g=grid: act.preview(g, ix))
             grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             menu = grid is not dp.grid  # a duplicate set has its own checks and buttons
@@ -280,6 +290,7 @@ class MainWindow(QMainWindow):
         self.timeline_page.set_timeline(state.timeline, self._empty_timeline())
         self.duplicates_page.set_sets(state.sets)
         self.problems_page.set_failures(state.failures)
+        self.albums_page.set_albums(state.albums)
         real_groups = sum(1 for g in state.groups if g.id >= 0)
         self._counts(state, real_groups)
         reclaim = sum(s.reclaimable_bytes for s in state.sets)
@@ -314,6 +325,7 @@ class MainWindow(QMainWindow):
     def _counts(self, state: LibraryState, groups: int) -> None:
         self.nav.item(PAGE_TIMELINE).setText(f"All photos ({state.photo_count})")
         self.nav.item(PAGE_GROUPS).setText(f"Groups ({groups})")
+        self.nav.item(PAGE_ALBUMS).setText(f"Albums ({self.albums_page.album_list.count()})")
         sets = state.sets if not state.partial or not self.library.state.sets else self.library.state.sets
         self.nav.item(PAGE_DUPLICATES).setText(f"Duplicates ({len(sets)})")
         self.nav.item(PAGE_PROBLEMS).setText(f"Problems ({len(state.failures)})")
@@ -416,6 +428,9 @@ class MainWindow(QMainWindow):
         self.groups_page.show_similar(path, found)
         self.nav.setCurrentRow(PAGE_GROUPS)
         self.tell(f"The {len(found)} photos most like {os.path.basename(path)}, most similar first.")
+
+    def show_albums(self) -> None:
+        self.nav.setCurrentRow(PAGE_ALBUMS)
 
     def focus_filter(self) -> None:
         self.nav.setCurrentRow(PAGE_GROUPS)

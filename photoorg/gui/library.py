@@ -41,6 +41,8 @@ from photoorg.engine import (
     Refresh,
     RenameGroup,
     Request,
+    ShowAlbum,
+    TeachAlbum,
     TrashFromSets,
     Undo,
 )
@@ -49,6 +51,7 @@ from photoorg.gui.tasks import TaskError, Tasks
 log = logging.getLogger(__name__)
 
 SETTINGS_CHECK_MS = 2000
+SUGGESTIONS = 60  # suggestions shown at a time (a page of the album's grid)
 
 
 class Library(QObject):
@@ -337,6 +340,37 @@ class Library(QObject):
         self._run(
             work, lambda _batch: self._action_done(f"{what} Edit > Undo takes it back."), "change groups"
         )
+
+    # -- albums -----------------------------------------------------------------------------------
+    def show_album(self, name: str, on_view: Callable[[Any], None], k: int = SUGGESTIONS) -> None:
+        """The album's photos and suggestions (an AlbumView), to ``on_view``."""
+        self._run(self._ask(ShowAlbum(name, k), f"Finding photos for {name}", False), on_view, "album")
+
+    def teach_album(
+        self,
+        name: str,
+        paths: Sequence[str],
+        role: str,
+        on_view: Callable[[Any], None],
+        create: bool = False,
+        what: str = "",
+        on_failed: Callable[[], None] | None = None,
+    ) -> None:
+        """Make an album from examples, or answer suggestions (undoable); the classifier is
+        retrained in the engine and the new AlbumView goes to ``on_view``."""
+        request = TeachAlbum(name, tuple(paths), role, create, SUGGESTIONS)
+
+        def done(view: Any) -> None:
+            if what:
+                self.action_finished.emit(f"{what} Edit > Undo takes it back.")
+            on_view(view)
+
+        def failed(_error: TaskError) -> bool:
+            if on_failed is not None:
+                on_failed()
+            return False  # and the error is reported
+
+        self._run(self._ask(request, f"Learning {name}", False), done, "album", on_error=failed)
 
     def find_similar(self, path: str, k: int = 60) -> None:
         work = self._ask(FindSimilar(path, k), f"Looking for photos like {os.path.basename(path)}", False)

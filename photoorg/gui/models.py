@@ -52,11 +52,12 @@ def photo_tooltip(p: Any) -> str:
 class PhotoGridModel(QAbstractListModel):
     """The photos of one group (or of a "find similar" result) for a thumbnail grid."""
 
-    def __init__(self, thumbnails: Thumbnails, parent: Any = None) -> None:
+    def __init__(self, thumbnails: Thumbnails, parent: Any = None, score_label: str = "similarity") -> None:
         super().__init__(parent)
         self._thumbs = thumbnails
         self._photos: list[Any] = []
         self._scores: list[float] | None = None
+        self._score_label = score_label  # what the number under a photo is
         self._row_of: dict[str, int] = {}
         self._placeholder = QPixmap()
         thumbnails.ready.connect(self._thumbnail_ready)
@@ -92,7 +93,7 @@ class PhotoGridModel(QAbstractListModel):
             return photo_tooltip(p)
         if role == DetailRole:
             if self._scores is not None:
-                return f"similarity {self._scores[index.row()]:.3f}"
+                return f"{self._score_label} {self._scores[index.row()]:.3f}"
             return photo_details(p)
         if role == PhotoRole:
             return p
@@ -295,7 +296,9 @@ class DuplicateSetListModel(QAbstractListModel):
 
 
 def _set_details(s: Any) -> str:
-    text = f"{len(s.photos)} photos · {human_bytes(s.reclaimable_bytes)}"
+    text = f"{len(s.photos)} photos"
+    if s.reclaimable_bytes:
+        text += f" · {human_bytes(s.reclaimable_bytes)}"
     if s.verdict.value != "exact":
         text += f" · {s.weakest:.3f}"
     return text

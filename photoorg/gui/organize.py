@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.humanize import human_bytes, plural
+from photoorg.core.humanize import agree, human_bytes, plural
 from photoorg.core.library import OrganizePlan, OrganizeRequest
 from photoorg.core.organize import DEFAULT_TEMPLATE, TEMPLATE_FIELDS, check_template
 
@@ -227,17 +227,18 @@ class OrganizeDialog(QDialog):
         if companions:
             lines[0] += f", with {plural(companions, 'sidecar, RAW or video file')}"
         lines[0] += f"; {human_bytes(plan.free_bytes)} free there)."
-        notes = {
-            "already there": "already where they belong",
-            "protected": "in protected folders, never moved",
-            "already in the library": "left out: the library has them already",
-        }
-        for note, words in notes.items():
+        for note in ("already there", "protected", "already in the library"):
             n = plan.count(note)
+            words = {
+                "already there": agree(n, "already where it belongs", "already where they belong"),
+                "protected": "in protected folders, never moved",
+                "already in the library": f"left out: the library has {agree(n, 'it', 'them')} already",
+            }[note]
             if n:
-                lines.append(f"{plural(n, 'photo')} stay: {words}.")
+                lines.append(f"{plural(n, 'photo')} {agree(n, 'stays', 'stay')}: {words}.")
         if plan.undated and "undated" in chosen:
-            lines.append(f"{plural(plan.undated, 'photo')} without a date taken go to undated/.")
+            go = agree(plan.undated, "goes", "go")
+            lines.append(f"{plural(plan.undated, 'photo')} without a date taken {go} to undated/.")
         if plan.collisions:
             lines.append(f"{plural(len(plan.collisions), 'name')} taken: both photos are kept, numbered.")
         if plan.empty_folders and not plan.request.copy:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from photoorg.core.humanize import human_bytes, plural
 from photoorg.gui.dialogs import confirm_box, open_folder_dialog
@@ -186,6 +186,48 @@ class PhotoActions(QObject):
         menu.addAction("Organize…", lambda: self.organize(f"the group {group.label}", group_ids=[group.id]))
         menu.exec(page.group_list.viewport().mapToGlobal(pos))
 
+    # -- albums ---------------------------------------------------------------------------------
+    def _album_items(self, menu: QMenu, grid: PhotoGrid, chosen: str) -> None:
+        menu.addAction(f"New album from {chosen}…", lambda: self.new_album(grid.selected_paths()))
+        names = self.window.albums_page.names()
+        if names:
+            into = menu.addMenu(f"Add {chosen} to the album")
+            for name in names:
+                into.addAction(name, lambda n=name: self.add_to_album(n, grid.selected_paths()))
+
+    def new_album(self, paths: list[str]) -> None:
+        """An album taught by these photos: asks for its name, then shows its suggestions."""
+        if not paths:
+            return
+        name, ok = QInputDialog.getText(
+            self.window,
+            "New album",
+            f"What do the {plural(len(paths), 'photo')} show? The album's name (the dog, receipts, "
+            "sunsets…):\nphotoorg then suggests the other photos that belong to it.",
+        )
+        name = name.strip()
+        if not ok or not name:
+            return
+        if name.casefold() in {n.casefold() for n in self.window.albums_page.names()}:
+            self.window.tell(f"There is an album {name} already: add the photos to it instead.")
+            return
+        page = self.window.albums_page
+        what = f"Made the album {name} from {plural(len(paths), 'photo')}."
+        self.library.teach_album(name, paths, "example", page.show_view, create=True, what=what)
+        self.window.show_albums()
+
+    def add_to_album(self, name: str, paths: list[str]) -> None:
+        if paths:
+            what = f"Added {plural(len(paths), 'photo')} to {name} as examples."
+            self.library.teach_album(name, paths, "example", self.window.albums_page.show_view, what=what)
+
+    def album_answered(self, name: str, paths: list[str], role: str) -> None:
+        """Accepted, rejected or taken out on the Albums page: the engine learns it."""
+        verb = {"member": "Accepted", "rejected": "Rejected", "removed": "Took out"}[role]
+        what = f"{verb} {plural(len(paths), 'photo')} ({name})."
+        page = self.window.albums_page
+        self.library.teach_album(name, paths, role, page.learnt, what=what, on_failed=page.answer_failed)
+
     # -- looking at photos ----------------------------------------------------------------------
     def preview(self, grid: PhotoGrid, index: QModelIndex) -> None:
         dialog = PreviewDialog(self.window.tasks, grid, self.window)
@@ -226,5 +268,6 @@ class PhotoActions(QObject):
             menu.addAction(f"Organize {chosen}…", lambda: self.organize_from(grid))
             if grid is self.window.groups_page.grid:
                 self._group_items(menu, grid, chosen)
+            self._album_items(menu, grid, chosen)
             menu.addAction(f"Move {chosen} to the trash… (Delete)", lambda: self.trash_selected(grid))
         menu.exec(grid.viewport().mapToGlobal(pos))

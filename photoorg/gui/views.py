@@ -165,6 +165,7 @@ class PhotoGrid(QListView):
 
     preview_requested = Signal(QModelIndex)
     delete_requested = Signal()
+    enter_requested = Signal()  # Enter on a selection (an album's suggestions: accept)
 
     def __init__(self, thumb: int = 150, detail_lines: int = 1, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -192,6 +193,9 @@ class PhotoGrid(QListView):
             return
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selectedIndexes():
             self.delete_requested.emit()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selectedIndexes():
+            self.enter_requested.emit()
             return
         super().keyPressEvent(event)
 

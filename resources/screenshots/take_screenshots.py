@@ -34,6 +34,7 @@ def main() -> None:
     suffix = "" if (width, height) == (1280, 800) else f"-{width}x{height}"
     os.environ["PHOTOORG_HOME"] = tempfile.mkdtemp(prefix="photoorg-shots-")
 
+    from PySide6.QtCore import QItemSelectionModel
     from PySide6.QtWidgets import QApplication
 
     from photoorg.core.paths import locations
@@ -96,6 +97,27 @@ def main() -> None:
     bigger = max(range(dups.sets.rowCount()), key=lambda r: len(dups.sets.duplicate_set(r).photos), default=0)
     dups.set_list.setCurrentIndex(dups.sets.index(bigger))
     shot("duplicates")
+
+    # An album taught by three photos of the biggest group, then two answers in the loop.
+    page = window.albums_page
+    views: list[object] = []
+    examples = [p.path for p in groups.groups.group(biggest).photos[:3]]
+    window.library.teach_album(
+        "Like these three", examples, "example", lambda v: (page.show_view(v), views.append(v)), create=True
+    )
+    window.show_albums()
+    while not views:
+        settle(0.2)
+    for role in ("member", "rejected"):
+        page.grid.setCurrentIndex(page.photos.index(0))
+        page.grid.selectionModel().select(
+            page.photos.index(0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        page.answer(role)
+        while page._pending:
+            settle(0.2)
+    page.grid.setCurrentIndex(page.photos.index(0))
+    shot("album")
 
     window.nav.setCurrentRow(PAGE_TIMELINE)
     dialog = window.actions.organize("the library")

@@ -260,3 +260,25 @@ def test_trash_works_for_names_too_long_for_the_trash_record(lib, tmp_path) -> N
     photo = make_photo(tmp_path / "long" / name, seed=5, size=(32, 24))
     trashed = move_to_trash(photo)
     assert Path(trashed.location).exists() and Path(trashed.info).exists() and not photo.exists()
+
+
+def test_a_copy_outside_the_library_does_not_count_as_the_copy_that_stays(lib, tmp_path) -> None:
+    """Found by a new user: photos imported from a memory card were still catalogued on the
+    card, so trashing both copies in the library was allowed ("a copy is left": on the card,
+    which is wiped next). The card's copy no longer counts; copies in the library still do."""
+    folder, catalog = lib
+    card = tmp_path / "card" / "DCIM"
+    card.mkdir(parents=True)
+    shutil.copy2(folder / "p0.jpg", card / "IMG_0001.JPG")
+    shutil.copy2(folder / "p0.jpg", folder / "p0 (1).jpg")
+    run_scan([folder, card], catalog, Embedder(str(tmp_path / "none")))
+    both = [str(folder / "p0.jpg"), str(folder / "p0 (1).jpg")]
+    with pytest.raises(PhotoorgError, match="outside the library") as refused:
+        actions.plan(catalog, Action.TRASH, both, library=[str(folder)])
+    assert "IMG_0001.JPG" in str(refused.value)
+    steps = actions.plan(catalog, Action.TRASH, both[1:], library=[str(folder)])
+    assert [s.skip for s in steps] == [None]  # one of the two library copies may go
+    # Cleaning up a duplicate set is held to the same rule.
+    with pytest.raises(PhotoorgError, match="every copy"):
+        actions.plan_set_cleanup(catalog, [(both, both[1:]), (both, both[:1])], library=[str(folder)])
+    assert all(os.path.exists(p) for p in both)

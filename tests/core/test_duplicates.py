@@ -93,6 +93,17 @@ def test_exact_copies_form_one_exact_set_keeping_the_oldest(lib) -> None:
     assert "oldest" in s.reason
 
 
+def test_among_identical_copies_the_one_not_named_as_a_copy_is_kept(lib) -> None:
+    """Found by a new user: "apple (1).jpg" was kept over "apple.jpg" (a space sorts before
+    the dot), with the same date and size."""
+    v = unit(np.ones(DIM))
+    for name in ("x/apple (1).jpg", "x/apple - Copy.jpg", "x/apple.jpg", "x/Copy of apple.jpg"):
+        lib.add(name, v, fingerprint="e" * 32, mtime_ns=5_000_000_000)
+    [s] = lib.find()
+    assert Path(s.keeper.path).name == "apple.jpg"
+    assert "named as a copy" in s.reason
+
+
 def test_chains_do_not_merge(lib) -> None:
     a, b, c = on_arc(0.95, 3)  # a~b and b~c at 0.95, but a~c only 0.805
     lib.add("a.jpg", a, phash=0)

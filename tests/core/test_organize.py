@@ -166,6 +166,28 @@ def test_empty_folders_are_listed_and_removed_only_when_asked_and_only_if_empty(
     assert (lib / "inbox" / "IMG_0001.jpg").exists()
 
 
+def test_folders_left_holding_only_emptied_folders_go_too_but_never_the_library(tmp_path) -> None:
+    lib = tmp_path / "lib"
+    dated(lib / "trips" / "2019" / "rome" / "a.jpg", 1, "2019:05:01 10:00:00")
+    dated(lib / "trips" / "2019" / "paris" / "b.jpg", 2, "2019:06:01 10:00:00")
+    dated(lib / "phone" / "c.jpg", 3, "2020:01:01 10:00:00")
+    (lib / "phone" / "notes.txt").write_text("not a photo")
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    run_scan([lib], catalog, Embedder(str(tmp_path / "none")))
+    request = OrganizeRequest("date", str(lib / "sorted"), prune_empty=True)
+    plan = plan_organize(request, catalog.photos(), sources=[str(lib)])
+    trips = lib / "trips"
+    assert plan.empty_folders == [str(trips), str(trips / "2019"), str(trips / "2019" / "paris"),
+                                  str(trips / "2019" / "rome")]  # fmt: skip
+    organize(catalog, plan)
+    prune_empty(plan.empty_folders)
+    assert folders(lib) == ["phone", "sorted", "sorted/2019", "sorted/2019/2019-05", "sorted/2019/2019-06",
+                            "sorted/2020", "sorted/2020/2020-01"]  # fmt: skip
+    actions.undo(catalog)  # everything back where it was, the folders it made gone
+    assert folders(lib) == ["phone", "trips", "trips/2019", "trips/2019/paris", "trips/2019/rome"]
+    catalog.close()
+
+
 def test_an_import_copies_only_what_the_library_lacks(shoot, tmp_path) -> None:
     lib, catalog = shoot
     card = tmp_path / "card" / "DCIM"
@@ -243,13 +265,31 @@ def test_by_group_one_folder_per_group_with_safe_names_and_unsorted_apart(tmp_pa
     catalog.close()
 
 
-def test_undo_of_an_organize_is_one_step(shoot) -> None:
+def folders(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_dir())
+
+
+def test_an_unnamed_group_gets_a_folder_that_says_it_is_a_group() -> None:
+    """Found by a new user: a group of photos in an "undated" folder got the folder "undated",
+    which reads like the by-date folder of photos without a date."""
+    from photoorg.core.grouping import UNSORTED, Group
+    from photoorg.core.organize import group_folders
+
+    groups = [Group(3, [], label="undated"), Group(4, [], name="Beach 2023", label="Beach 2023"),
+              Group(5, []), Group(UNSORTED, [], label="Unsorted")]  # fmt: skip
+    expected = {3: "Group 3 - undated", 4: "Beach 2023", 5: "Group 5", UNSORTED: "Unsorted"}
+    assert group_folders(groups) == expected
+
+
+def test_undo_of_an_organize_is_one_step_and_takes_away_the_folders_it_made(shoot) -> None:
     lib, catalog = shoot
-    before = tree(lib)
-    organize(catalog, plan_organize(OrganizeRequest("group", str(lib / "sorted")), catalog.photos()))
-    assert tree(lib) != before
+    before, before_folders = tree(lib), folders(lib)
+    (lib / "sorted" / "mine").mkdir(parents=True)  # the person's own, already there: it stays
+    organize(catalog, plan_organize(OrganizeRequest("date", str(lib / "sorted")), catalog.photos()))
+    assert tree(lib) != before and (lib / "sorted" / "2023").is_dir()
     actions.undo(catalog)
     assert tree(lib) == before
+    assert folders(lib) == sorted([*before_folders, "sorted", "sorted/mine"])
     with pytest.raises(NothingToUndo):
         actions.undo(catalog)
 

@@ -1,0 +1,80 @@
+"""``photoorg album list|create|add|suggest|accept|reject|remove|show``: albums taught by example."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, missing_paths, open_library, say
+from photoorg.cli.scan import bring_up_to_date
+from photoorg.core.errors import ModelUnavailable
+from photoorg.core.humanize import plural
+from photoorg.core.library import EXAMPLE, MEMBER, REJECTED, REMOVED, Library
+from photoorg.core.paths import Locations
+
+
+def cmd_album(args: argparse.Namespace, where: Locations) -> int:
+    what = args.album_command
+    photos = getattr(args, "photos", None) or []
+    if missing_paths(photos, "photo"):
+        return EXIT_USAGE
+    with open_library(args, where) as library:
+        if what == "list":
+            return _list(library, args.json)
+        if what == "show":
+            return _show(library, args.name, args.json)
+        if what == "suggest":
+            return _suggest(library, args.name, args.k, args.json)
+        if what == "create":
+            album = library.create_album(args.name, photos)
+            print(f"Made the album {album.name} from {plural(len(album.positives), 'photo')}.")
+            print(f"'photoorg album suggest {album.name!r}' shows the photos most likely to belong to it.")
+            return EXIT_OK
+        role = {"add": EXAMPLE, "accept": MEMBER, "reject": REJECTED, "remove": REMOVED}[what]
+        batch = library.teach(args.name, photos, role)
+        done = {"add": "Added", "accept": "Accepted", "reject": "Rejected", "remove": "Took out"}[what]
+        print(f"{done} {plural(len(photos), 'photo')} (action {batch}; 'photoorg undo' takes it back).")
+    return EXIT_OK
+
+
+def _list(library: Library, as_json: bool) -> int:
+    albums = library.albums()
+    if as_json:
+        rows = [{"name": a.name, "photos": len(a.positives), "rejected": len(a.rejected)} for a in albums]
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    if not albums:
+        print("No albums yet: photoorg album create NAME PHOTO... makes one from a few examples.")
+    for a in albums:
+        print(f"{a.name}  ({plural(len(a.positives), 'photo')}, {len(a.rejected)} rejected)")
+    return EXIT_OK
+
+
+def _show(library: Library, name: str, as_json: bool) -> int:
+    album = library.album(name)
+    photos = library.album_photos(name)
+    if as_json:
+        print(json.dumps({"name": album.name, "members": [p.path for p in photos]}, indent=2))
+        return EXIT_OK
+    print(f"{album.name}: {plural(len(photos), 'photo')}")
+    for p in photos:
+        print(f"  {p.path}")
+    return EXIT_OK
+
+
+def _suggest(library: Library, name: str, k: int, as_json: bool) -> int:
+    library.album(name)  # a wrong name is said before the scan
+    bring_up_to_date(library)
+    try:
+        found, likely = library.suggest(name, k)
+    except ModelUnavailable as exc:
+        say(f"photoorg: suggestions need the model. {exc}")
+        return EXIT_FAILED
+    if as_json:
+        print(json.dumps([{"path": p.path, "score": round(s, 4)} for p, s in found], indent=2))
+        return EXIT_OK
+    print(f"The photos most likely to belong to {name}, best first ({likely} likely in all):")
+    for p, s in found:
+        print(f"  {s:.3f}  {p.path}")
+    print("Answer with 'photoorg album accept NAME PHOTO...' and 'photoorg album reject NAME PHOTO...'.")
+    return EXIT_OK

@@ -1,0 +1,110 @@
+"""Albums taught by example: a classifier on the DINOv2 vectors finds the rest.
+
+The DINOv2 model card's advice, followed literally: train a standard linear classifier on top
+of the features. An album holds photos by content (fingerprints): the examples the person gave,
+the suggestions they accepted, and the ones they rejected. To suggest:
+
+- positives are the examples and accepted members; negatives are the rejected photos plus a
+  sample of the library (two thousand photos, most of which are not in the album: photos are
+  unlabelled, and an album is a small part of a library);
+- an L2-regularised logistic regression, with both classes weighted equally, is fitted with
+  L-BFGS (scipy) on those, then every photo of the library is scored in one matrix product;
+- the suggestions are the best scored photos not yet labelled, and "likely" counts those above
+  the decision boundary (probability 0.5).
+
+With a few thousand training rows and one product over the library, a retrain and rescore
+takes tens of milliseconds at 100k photos (tests/bench/bench_albums.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+EXAMPLE, MEMBER, REJECTED, REMOVED = "example", "member", "rejected", "removed"
+NEGATIVE_SAMPLE = 2000
+C = 1.0  # inverse regularisation strength, as scikit-learn counts it
+
+
+@dataclass
+class Album:
+    """An album as the person made it, by content."""
+
+    id: int
+    name: str
+    roles: dict[str, str] = field(default_factory=dict)  # fingerprint -> example, member, rejected
+
+    @property
+    def positives(self) -> list[str]:
+        return [fp for fp, role in self.roles.items() if role in (EXAMPLE, MEMBER)]
+
+    @property
+    def rejected(self) -> list[str]:
+        return [fp for fp, role in self.roles.items() if role == REJECTED]
+
+
+@dataclass
+class Scores:
+    """Every photo's probability of belonging to an album, and what is left to review."""
+
+    fingerprints: list[str]
+    probability: np.ndarray  # per fingerprint
+    order: np.ndarray  # indices of the unlabelled photos, most likely first
+    likely: int  # unlabelled photos above the decision boundary
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, c: float = C) -> tuple[np.ndarray, float]:
+    """An L2-regularised logistic regression with balanced class weights: (weights, bias)."""
+    from scipy.optimize import minimize
+
+    # float32 products: twice as fast as float64, and far more precise than the answer needs.
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    y = np.asarray(y, dtype=np.float32)
+    pos = max(1.0, float(y.sum()))
+    neg = max(1.0, float(len(y) - y.sum()))
+    weight = np.where(y > 0, len(y) / (2 * pos), len(y) / (2 * neg)).astype(np.float32)
+    sign = 2 * y - 1
+    dim = x.shape[1]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:dim].astype(np.float32), np.float32(theta[dim])
+        margin = sign * (x @ w + b)
+        value = float(np.sum(weight * np.logaddexp(0.0, -margin)) + 0.5 * float(w @ w) / c)
+        slope = -weight * sign / (1.0 + np.exp(np.minimum(margin, 50)))  # d loss / d score
+        grad = np.empty(dim + 1)
+        grad[:dim] = x.T @ slope + w / c
+        grad[dim] = float(slope.sum())
+        return value, grad
+
+    found = minimize(loss, np.zeros(dim + 1), jac=True, method="L-BFGS-B", options={"maxiter": 300})
+    return found.x[:dim].astype(np.float32), float(found.x[dim])
+
+
+def score(
+    album: Album, fingerprints: list[str], x: np.ndarray, rng: np.random.Generator | None = None
+) -> Scores:
+    """Train on the album's answers and score every photo (rows of ``x``, by ``fingerprints``).
+
+    Raises:
+        ValueError: the album has no example with a vector yet.
+    """
+    index = {fp: k for k, fp in enumerate(fingerprints)}
+    pos = [index[fp] for fp in album.positives if fp in index]
+    if not pos:
+        raise ValueError(f"the album {album.name!r} has no example with a vector yet")
+    rejected = [index[fp] for fp in album.rejected if fp in index]
+    labelled = np.zeros(len(fingerprints), dtype=bool)
+    labelled[pos] = True
+    labelled[rejected] = True
+    rng = rng or np.random.default_rng(album.id)
+    free = np.flatnonzero(~labelled)
+    sample = rng.choice(free, size=min(NEGATIVE_SAMPLE, len(free)), replace=False) if len(free) else free
+    train = np.concatenate([pos, rejected, sample]).astype(np.int64)
+    y = np.zeros(len(train))
+    y[: len(pos)] = 1
+    w, b = fit_logistic(x[train], y)
+    logits = x @ w + b
+    probability = 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
+    order = free[np.argsort(-probability[free], kind="stable")]
+    return Scores(list(fingerprints), probability, order, int((probability[free] >= 0.5).sum()))

@@ -1,0 +1,215 @@
+"""What the person teaches the library, kept by content so it lasts through moves, rescans
+and regroupings: group names, photos moved between groups, merged groups, and albums taught by
+examples (:mod:`photoorg.core.albums`). Every change is one undoable action.
+
+A part of :class:`photoorg.core.library.Library` (a mixin, so the service stays one class for
+the app and the command line while no module grows past the style's ~400 lines).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
+from photoorg.core.albums import score as score_album
+from photoorg.core.catalog import PhotoInfo
+from photoorg.core.errors import ModelUnavailable, PhotoorgError
+from photoorg.core.grouping import UNSORTED
+from photoorg.core.progress import NULL_PROGRESS, Progress
+
+if TYPE_CHECKING:
+    import contextlib
+
+    from photoorg.core.catalog import Catalog
+
+
+@dataclass
+class AlbumView:
+    """An album as the app shows it: its photos, and the suggestions to answer."""
+
+    album: Album
+    members: list[PhotoInfo] = field(default_factory=list)  # examples and accepted, present now
+    suggestions: list[tuple[PhotoInfo, float]] = field(default_factory=list)  # best first
+    likely: int = 0  # unanswered photos above the decision boundary
+    problem: str = ""  # why there are no suggestions (no model, nothing embedded yet)
+
+
+class Curation:
+    """Group edits and albums; needs the library's catalog, lock, roots and model."""
+
+    _vector_cache: tuple[Any, np.ndarray, list[str]] | None = None
+
+    if TYPE_CHECKING:  # provided by Library
+
+        @property
+        def catalog(self) -> Catalog: ...
+
+        def writing(
+            self, progress: Progress = NULL_PROGRESS
+        ) -> contextlib.AbstractContextManager[Catalog]: ...
+
+        def library_roots(self) -> tuple[list[str], list[str]]: ...
+
+        def model(self, progress: Progress = NULL_PROGRESS) -> tuple[int | None, ModelUnavailable | None]: ...
+
+    def rename_group(self, group_id: int, name: str) -> None:
+        """Name a group (an empty name takes it away); the name stays with the group."""
+        if not self.catalog.rename_group(group_id, name.strip() or None):
+            raise PhotoorgError(f"There is no group {group_id}; 'photoorg groups' lists them with their ids.")
+
+    def move_to_group(self, paths: Sequence[str], group_id: int) -> int:
+        """Put photos into a group (UNSORTED: out of their groups), whatever the grouping says,
+        now and after every regrouping; one undoable change. Returns its action number."""
+        fps = self._fingerprints(paths)
+        where = "Unsorted" if group_id == UNSORTED else self._group_name(group_id)
+        n = len(fps)
+        summary = f"move {n} photo{'s' if n != 1 else ''} to {where}"
+        return self._change_groups(summary, [("move", fp, group_id, None) for fp in fps])
+
+    def remove_from_group(self, paths: Sequence[str], group_id: int) -> int:
+        """ "Not in this group": the photos go to Unsorted and stay out of it on regrouping."""
+        fps = self._fingerprints(paths)
+        n = len(fps)
+        summary = f"take {n} photo{'s' if n != 1 else ''} out of {self._group_name(group_id)}"
+        return self._change_groups(summary, [("exclude", fp, group_id, None) for fp in fps])
+
+    def merge_groups(self, group_id: int, other_id: int) -> int:
+        """The photos of group ``other_id`` join group ``group_id``, which keeps its id and name."""
+        if group_id == other_id:
+            raise PhotoorgError("A group cannot be merged with itself.")
+        summary = f"merge {self._group_name(other_id)} into {self._group_name(group_id)}"
+        return self._change_groups(summary, [("merge", None, group_id, other_id)])
+
+    def _change_groups(self, summary: str, edits: list[tuple[str, str | None, int, int | None]]) -> int:
+        with self.writing() as catalog:
+            return catalog.add_group_edits(summary, edits)
+
+    def _group_name(self, group_id: int) -> str:
+        found = next((g for g in self.catalog.stored_groups() if g.id == group_id and g.active), None)
+        if found is None:
+            raise PhotoorgError(f"There is no group {group_id}; 'photoorg groups' lists them with their ids.")
+        return f"the group {found.name}" if found.name else f"group {group_id}"
+
+    def _fingerprints(self, paths: Sequence[str]) -> list[str]:
+        fps = []
+        for path in paths:
+            row = self.catalog.file_row(os.path.abspath(path))
+            if row is None or row.fingerprint is None:
+                raise PhotoorgError(f"{path} is not a photo of the library (scan its folder first).")
+            if row.fingerprint not in fps:
+                fps.append(row.fingerprint)
+        return fps
+
+    # -- albums ---------------------------------------------------------------------------------
+    def albums(self) -> list[Album]:
+        """Every album, oldest first, with its photos by content and their roles."""
+        return [Album(aid, name, roles) for aid, name, roles in self.catalog.albums()]
+
+    def album(self, name: str) -> Album:
+        found = next((a for a in self.albums() if a.name.casefold() == name.strip().casefold()), None)
+        if found is None:
+            raise PhotoorgError(f"There is no album {name!r}; 'photoorg album list' lists them.")
+        return found
+
+    def create_album(self, name: str, paths: Sequence[str]) -> Album:
+        """A new album taught by these example photos (one undoable change)."""
+        name = name.strip()
+        if not name:
+            raise PhotoorgError("An album needs a name.")
+        if any(a.name.casefold() == name.casefold() for a in self.albums()):
+            raise PhotoorgError(f"There is an album {name!r} already; add photos to it instead.")
+        fps = self._fingerprints(paths)
+        with self.writing() as catalog:
+            n = len(fps)
+            album_id, batch = catalog.create_album(
+                name, f"make the album {name} from {n} photo{'s' if n != 1 else ''}"
+            )
+            catalog.change_album(album_id, fps, EXAMPLE, "", batch)
+        return self.album(name)
+
+    def teach(self, name: str, paths: Sequence[str], role: str) -> int:
+        """Photos of an album: more examples, accepted suggestions (member), rejected ones, or
+        taken out again (removed); one undoable change. Returns its action number."""
+        words = {EXAMPLE: "add", MEMBER: "accept", REJECTED: "reject", REMOVED: "take out"}
+        if role not in words:
+            raise ValueError(f"not an album role: {role}")
+        album = self.album(name)
+        fps = self._fingerprints(paths)
+        n = len(fps)
+        preposition = "from" if role == REMOVED else "for"
+        summary = f"{words[role]} {n} photo{'s' if n != 1 else ''} {preposition} {album.name}"
+        with self.writing() as catalog:
+            return catalog.change_album(album.id, fps, role, summary)
+
+    def album_photos(self, name: str, photos: Sequence[PhotoInfo] | None = None) -> list[PhotoInfo]:
+        """The album's photos (examples and accepted) in the library now, wherever they moved
+        (``photos``: the library's, when already read)."""
+        album = self.album(name)
+        wanted = set(album.positives)
+        seen: set[str] = set()
+        out = []
+        for p in self._photos() if photos is None else photos:
+            if p.fingerprint in wanted and p.fingerprint not in seen:
+                seen.add(p.fingerprint)
+                out.append(p)
+        return out
+
+    def suggest(
+        self,
+        name: str,
+        k: int = 20,
+        progress: Progress = NULL_PROGRESS,
+        photos: Sequence[PhotoInfo] | None = None,
+    ) -> tuple[list[tuple[PhotoInfo, float]], int]:
+        """The ``k`` photos most likely to belong to the album and not answered yet, best first,
+        with their probability, and how many unanswered photos are likely (above 0.5)."""
+        album = self.album(name)
+        model_id, problem = self.model(progress)
+        if model_id is None:
+            raise problem or ModelUnavailable("Suggestions need the model.")
+        fps, x, first = self._library_vectors(model_id, self._photos() if photos is None else photos)
+        try:
+            scores = score_album(album, fps, x)
+        except ValueError:
+            raise PhotoorgError(
+                f"None of the photos of {album.name} has been looked at by the model yet; scan first."
+            ) from None
+        found = [(first[fps[i]], float(scores.probability[i])) for i in scores.order[:k]]
+        return found, scores.likely
+
+    def album_view(self, name: str, k: int = 60, progress: Progress = NULL_PROGRESS) -> AlbumView:
+        """The album, its photos and its ``k`` best suggestions (retrained on every answer)."""
+        photos = self._photos()  # read once: a 100k library takes a while
+        view = AlbumView(self.album(name), self.album_photos(name, photos))
+        try:
+            view.suggestions, view.likely = self.suggest(name, k, progress, photos)
+        except PhotoorgError as exc:  # no model, or none of its photos embedded yet
+            view.problem = str(exc)
+        return view
+
+    def _photos(self) -> list[PhotoInfo]:
+        roots, _ = self.library_roots()
+        return self.catalog.photos(under=roots)
+
+    def _library_vectors(
+        self, model_id: int, photos: Sequence[PhotoInfo]
+    ) -> tuple[list[str], np.ndarray, dict[str, PhotoInfo]]:
+        """The library's photos' vectors (one per content) and where each content is now. The
+        vectors are kept between calls while the same contents are in the library, so an
+        accept-and-retrain loop reads them once; the paths are read fresh every time."""
+        first: dict[str, PhotoInfo] = {}
+        for p in photos:
+            if not p.is_video:
+                first.setdefault(p.fingerprint, p)
+        wanted = sorted(first)
+        key = (model_id, self.catalog.vector_counts().get(model_id, 0), hash(tuple(wanted)))
+        if self._vector_cache is None or self._vector_cache[0] != key:
+            fps, x = self.catalog.vectors_for(model_id, wanted)
+            self._vector_cache = (key, x, fps)
+        _, x, fps = self._vector_cache
+        return fps, x, first

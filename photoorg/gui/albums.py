@@ -1,0 +1,297 @@
+"""The Albums page: albums taught by a few examples, and the loop that teaches them more.
+
+The suggestions are the photos the album's classifier (trained in the engine on the DINOv2
+vectors) scores highest and that the person has not answered yet. Accept (Enter) or reject
+(Delete) one, a selection or the whole page; the answered photos leave the grid at once, the
+engine retrains, and the new suggestions fill in behind the ones still shown, so the view does
+not jump under the person's eyes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QTabBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoorg.core.humanize import plural
+from photoorg.gui.models import PhotoGridModel
+from photoorg.gui.pages import beside, hint, title
+from photoorg.gui.thumbnails import Thumbnails
+from photoorg.gui.views import PhotoGrid
+
+TAB_SUGGESTIONS, TAB_MEMBERS = 0, 1
+#: The roles an answer gives a photo (photoorg.core.albums).
+MEMBER, REJECTED, REMOVED = "member", "rejected", "removed"
+
+_EMPTY = (
+    "No albums yet. An album is what you mean (the dog, receipts, sunsets): select a few photos "
+    "of it in All photos or in a group, right-click and choose New album from these. photoorg "
+    "then suggests the other photos that belong to it; accept or reject them and it learns."
+)
+
+
+class AlbumsPage(QWidget):
+    """Albums on the left; the chosen album's suggestions (or photos) on the right."""
+
+    album_chosen = Signal(str)  # the name of the album to show (the window asks the engine)
+    answered = Signal(str, list, str)  # album name, paths, role (member / rejected / removed)
+    organize_requested = Signal(str, list)  # album name, its photos' paths
+
+    def __init__(self, thumbnails: Thumbnails, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.album_list = QListWidget()
+        self.album_list.setMinimumWidth(150)
+        self.album_list.setStyleSheet("QListWidget::item { padding: 6px; }")
+        self.photos = PhotoGridModel(thumbnails, self, score_label="score")
+        self.grid = PhotoGrid(150, 1)
+        self.grid.setModel(self.photos)
+        self.heading = title("Albums")
+        self.heading.setMinimumWidth(1)
+        self.subheading = hint(_EMPTY)
+        self.likely_bar = QProgressBar()
+        self.likely_bar.setTextVisible(True)
+        self.likely_bar.setToolTip(
+            "How many photos are in the album, and how many more the album's classifier finds "
+            "likely (score above 0.5) among those not answered yet. With few examples it "
+            "underestimates: every answer makes it surer."
+        )
+        self.tabs = QTabBar()
+        self.tabs.addTab("Suggestions")
+        self.tabs.addTab("In the album")
+        self.tabs.setExpanding(False)
+        self.accept_button = QPushButton("Accept")
+        self.accept_button.setToolTip("The selected photos belong to the album (Enter)")
+        self.reject_button = QPushButton("Reject")
+        self.reject_button.setToolTip("Not of the album: never suggested again (Delete)")
+        self.accept_page_button = QPushButton("Accept all")
+        self.accept_page_button.setToolTip("Every suggestion shown belongs to the album")
+        self.reject_page_button = QPushButton("Reject all")
+        self.reject_page_button.setToolTip("None of the suggestions shown belongs to the album")
+        self.remove_button = QPushButton("Take out")
+        self.remove_button.setToolTip("The selected photos leave the album (Delete); they are not touched")
+        self.organize_button = QPushButton("Organize…")
+        self.organize_button.setToolTip("Copy or move the album's photos into folders, with a plan first")
+        self.status = QLabel("")
+        tools = QHBoxLayout()
+        for w in (self.accept_button, self.reject_button, self.accept_page_button, self.reject_page_button,
+                  self.remove_button, self.organize_button):  # fmt: skip
+            tools.addWidget(w)
+        tools.addStretch(1)
+        tools.addWidget(self.status)
+        top = QHBoxLayout()
+        top.addWidget(self.tabs)
+        top.addWidget(self.likely_bar, 1)
+        split = beside(
+            self.album_list, [self.heading, self.subheading, top, tools, self.grid], self.grid, [240, 960]
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+
+        self.view: Any = None  # the AlbumView shown
+        self._answered: set[str] = set()  # paths answered here and not yet in a view
+        self._pending = 0  # answers sent to the engine and not learnt yet
+        self.album_list.currentItemChanged.connect(self._chosen)
+        self.tabs.currentChanged.connect(lambda _t: self._show())
+        self.accept_button.clicked.connect(lambda: self.answer(MEMBER))
+        self.reject_button.clicked.connect(lambda: self.answer(REJECTED))
+        self.accept_page_button.clicked.connect(lambda: self.answer(MEMBER, everything=True))
+        self.reject_page_button.clicked.connect(lambda: self.answer(REJECTED, everything=True))
+        self.remove_button.clicked.connect(lambda: self.answer(REMOVED))
+        self.organize_button.clicked.connect(self._organize)
+        self.grid.enter_requested.connect(
+            lambda: self.answer(MEMBER) if self.tabs.currentIndex() == TAB_SUGGESTIONS else None
+        )
+        self.grid.selectionModel().selectionChanged.connect(lambda *_a: self._enable(self.view is not None))
+        self.grid.delete_requested.connect(
+            lambda: self.answer(REJECTED if self.tabs.currentIndex() == TAB_SUGGESTIONS else REMOVED)
+        )
+        self._show()
+
+    # -- the album list ---------------------------------------------------------------------------
+    def set_albums(self, albums: list[Any]) -> None:
+        """The library's albums (oldest first); the one shown stays chosen and is asked again
+        (an undo, or another photoorg, may have changed it)."""
+        current = self.current_name()
+        self.album_list.blockSignals(True)
+        self.album_list.clear()
+        for a in albums:
+            item = QListWidgetItem(f"{a.name}\n{plural(len(a.positives), 'photo')}")
+            item.setData(Qt.ItemDataRole.UserRole, a.name)
+            self.album_list.addItem(item)
+        names = [a.name for a in albums]
+        if current in names:
+            self.album_list.setCurrentRow(names.index(current))
+        self.album_list.blockSignals(False)
+        if current in names:
+            self.album_chosen.emit(current)
+        elif names:
+            self.album_list.setCurrentRow(len(names) - 1)  # shows it (currentItemChanged)
+        else:
+            self.view = None
+            self._show()
+
+    def names(self) -> list[str]:
+        items = (self.album_list.item(r) for r in range(self.album_list.count()))
+        return [item.data(Qt.ItemDataRole.UserRole) for item in items]
+
+    def current_name(self) -> str | None:
+        item = self.album_list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _chosen(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
+        if item is not None:
+            name = item.data(Qt.ItemDataRole.UserRole)
+            if self.view is None or self.view.album.name != name:
+                self.view = None
+                self._answered.clear()
+                self.heading.setText(name)
+                self.subheading.setText("Looking for its photos…")
+                self.photos.set_photos([])
+            self.album_chosen.emit(name)
+
+    # -- an album -------------------------------------------------------------------------------
+    def show_view(self, view: Any) -> None:
+        """An AlbumView from the engine (after a choice or an answer). Suggestions still shown
+        keep their place; the new ones come after them."""
+        name = view.album.name
+        if name not in self.names():  # a new album
+            item = QListWidgetItem(f"{name}\n{plural(len(view.members), 'photo')}")
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.album_list.blockSignals(True)
+            self.album_list.addItem(item)
+            self.album_list.setCurrentItem(item)
+            self.album_list.blockSignals(False)
+        elif self.current_name() != name:
+            return  # the person moved on to another album meanwhile
+        same = self.view is not None and self.view.album.id == view.album.id
+        self.view = view
+        item = self.album_list.currentItem()
+        if item is not None:
+            item.setText(f"{name}\n{plural(len(view.members), 'photo')}")
+        self._show(keep_place=same)
+
+    def answer_failed(self) -> None:
+        """An answer could not be learnt (the error is shown): show the album as it is."""
+        self._pending = max(0, self._pending - 1)
+        self._answered.clear()
+        name = self.current_name()
+        if name:
+            self.album_chosen.emit(name)
+
+    def learnt(self, view: Any) -> None:
+        """The engine learnt an answer: its new view. Until the last answer given is learnt,
+        the photos answered stay out of the grid (a view may predate them)."""
+        self._pending = max(0, self._pending - 1)
+        if not self._pending:
+            self._answered.clear()
+        self.show_view(view)
+
+    def _show(self, keep_place: bool = False) -> None:
+        view = self.view
+        suggestions = self.tabs.currentIndex() == TAB_SUGGESTIONS
+        for w in (self.accept_button, self.reject_button, self.accept_page_button, self.reject_page_button):
+            w.setVisible(suggestions)
+        self.remove_button.setVisible(not suggestions)
+        self.organize_button.setVisible(not suggestions)
+        if view is None:
+            self.heading.setText("Albums" if not self.album_list.count() else self.heading.text())
+            if not self.album_list.count():
+                self.subheading.setText(_EMPTY)
+            self.likely_bar.hide()
+            self.tabs.setVisible(bool(self.album_list.count()))
+            self._enable(False)
+            return
+        self.tabs.show()
+        members, likely = len(view.members), view.likely
+        self.heading.setText(view.album.name)
+        self.subheading.setText(
+            view.problem
+            or f"{plural(members, 'photo')} in the album · {plural(len(view.album.rejected), 'photo')} "
+            "rejected · suggestions are the photos most like it, best first"
+        )
+        self.likely_bar.setVisible(not view.problem)
+        self.likely_bar.setRange(0, max(1, members + likely))
+        self.likely_bar.setValue(members)
+        self.likely_bar.setFormat(f"{members} in the album · {likely} more likely")
+        if suggestions:
+            fresh = [(p, s) for p, s in view.suggestions if p.path not in self._answered]
+            if keep_place:
+                fresh = self._after_shown(fresh)
+            self._set_photos([p for p, _ in fresh], [s for _, s in fresh], keep_place)
+        else:
+            self._set_photos(list(view.members), None, keep_place)
+        self._enable(True)
+
+    def _after_shown(self, fresh: list[tuple[Any, float]]) -> list[tuple[Any, float]]:
+        """The new suggestions, best first, except that those the person can see now (and the
+        ones above them) keep their places, with their new scores."""
+        viewport = self.grid.viewport()
+        last = self.grid.indexAt(QPoint(viewport.width() - 8, viewport.height() - 8))
+        end = last.row() + 1 if last.isValid() else self.photos.rowCount()
+        by_path = {p.path: (p, s) for p, s in fresh}
+        seen = [by_path[p.path] for p in self.photos.photos()[:end] if p.path in by_path]
+        kept = {p.path for p, _ in seen}
+        return seen + [(p, s) for p, s in fresh if p.path not in kept]
+
+    def _set_photos(self, photos: list[Any], scores: list[float] | None, keep_place: bool) -> None:
+        bar = self.grid.verticalScrollBar()
+        top, row = bar.value(), max(0, self.grid.currentIndex().row())
+        self.photos.set_photos(photos, scores)
+        if keep_place and photos:
+            row = min(row, len(photos) - 1)
+            self.grid.setCurrentIndex(self.photos.index(row))
+            QTimer.singleShot(0, lambda: bar.setValue(top))
+        if not photos:
+            self.status.setText(
+                "Nothing left to suggest." if self.tabs.currentIndex() == TAB_SUGGESTIONS else ""
+            )
+        else:
+            self.status.setText("")
+
+    def _enable(self, on: bool) -> None:
+        has = on and self.photos.rowCount() > 0
+        for w in (self.accept_button, self.reject_button, self.remove_button):
+            w.setEnabled(has and bool(self.grid.selectedIndexes() or self.grid.currentIndex().isValid()))
+        for w in (self.accept_page_button, self.reject_page_button, self.organize_button):
+            w.setEnabled(has)
+
+    # -- answers --------------------------------------------------------------------------------
+    def answer(self, role: str, everything: bool = False) -> None:
+        """Accept, reject or take out the selected photos (all shown: ``everything``); they
+        leave the grid now, and the engine retrains."""
+        if self.view is None:
+            return
+        if everything:
+            rows = list(range(self.photos.rowCount()))
+        else:
+            rows = sorted({i.row() for i in self.grid.selectedIndexes()})
+            if not rows and self.grid.currentIndex().isValid():
+                rows = [self.grid.currentIndex().row()]
+        if not rows:
+            return
+        photos = self.photos.photos()
+        paths = [photos[r].path for r in rows]
+        self._answered.update(paths)
+        scores = self.photos.scores()
+        keep = [k for k in range(len(photos)) if k not in set(rows)]
+        self._set_photos([photos[k] for k in keep], [scores[k] for k in keep] if scores else None, True)
+        if keep:
+            self.grid.setCurrentIndex(self.photos.index(min(rows[0], len(keep) - 1)))
+        self.status.setText("Learning…")
+        self._pending += 1
+        self.answered.emit(self.view.album.name, paths, role)
+
+    def _organize(self) -> None:
+        if self.view is not None and self.view.members:
+            self.organize_requested.emit(self.view.album.name, [p.path for p in self.view.members])
