@@ -47,6 +47,7 @@ class AlbumsPage(QWidget):
     album_chosen = Signal(str)  # the name of the album to show (the window asks the engine)
     answered = Signal(str, list, str)  # album name, paths, role (member / rejected / removed)
     organize_requested = Signal(str, list)  # album name, its photos' paths
+    timeline_requested = Signal(str)  # show the album's photos in All photos
 
     def __init__(self, thumbnails: Thumbnails, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,12 +81,17 @@ class AlbumsPage(QWidget):
         self.reject_page_button.setToolTip("None of the suggestions shown belongs to the album")
         self.remove_button = QPushButton("Take out")
         self.remove_button.setToolTip("The selected photos leave the album (Delete); they are not touched")
+        self.timeline_button = QPushButton("In All photos")
+        self.timeline_button.setToolTip("All photos, narrowed to this album's photos, by date")
+        self.timeline_button.clicked.connect(
+            lambda: self.timeline_requested.emit(self.view.album.name) if self.view else None
+        )
         self.organize_button = QPushButton("Organize…")
         self.organize_button.setToolTip("Copy or move the album's photos into folders, with a plan first")
         self.status = QLabel("")
         tools = QHBoxLayout()
         for w in (self.accept_button, self.reject_button, self.accept_page_button, self.reject_page_button,
-                  self.remove_button, self.organize_button):  # fmt: skip
+                  self.remove_button, self.timeline_button, self.organize_button):  # fmt: skip
             tools.addWidget(w)
         tools.addStretch(1)
         tools.addWidget(self.status)
@@ -101,6 +107,7 @@ class AlbumsPage(QWidget):
         self.view: Any = None  # the AlbumView shown
         self._answered: set[str] = set()  # paths answered here and not yet in a view
         self._pending = 0  # answers sent to the engine and not learnt yet
+        self._albums: list[Any] = []  # as the last state of the library had them
         self.album_list.currentItemChanged.connect(self._chosen)
         self.tabs.currentChanged.connect(lambda _t: self._show())
         self.accept_button.clicked.connect(lambda: self.answer(MEMBER))
@@ -123,6 +130,7 @@ class AlbumsPage(QWidget):
         """The library's albums (oldest first); the one shown stays chosen and is asked again
         (an undo, or another photoorg, may have changed it)."""
         current = self.current_name()
+        self._albums = list(albums)
         self.album_list.blockSignals(True)
         self.album_list.clear()
         for a in albums:
@@ -140,6 +148,14 @@ class AlbumsPage(QWidget):
         else:
             self.view = None
             self._show()
+
+    def albums(self) -> list[Any]:
+        """The albums as last known, with the one shown as it is now (answers included)."""
+        shown = self.view.album if self.view is not None else None
+        out = [shown if shown is not None and a.id == shown.id else a for a in self._albums]
+        if shown is not None and all(a.id != shown.id for a in out):
+            out.append(shown)
+        return out
 
     def names(self) -> list[str]:
         items = (self.album_list.item(r) for r in range(self.album_list.count()))
@@ -202,8 +218,8 @@ class AlbumsPage(QWidget):
         suggestions = self.tabs.currentIndex() == TAB_SUGGESTIONS
         for w in (self.accept_button, self.reject_button, self.accept_page_button, self.reject_page_button):
             w.setVisible(suggestions)
-        self.remove_button.setVisible(not suggestions)
-        self.organize_button.setVisible(not suggestions)
+        for w in (self.remove_button, self.timeline_button, self.organize_button):
+            w.setVisible(not suggestions)
         if view is None:
             self.heading.setText("Albums" if not self.album_list.count() else self.heading.text())
             if not self.album_list.count():
@@ -263,7 +279,8 @@ class AlbumsPage(QWidget):
         has = on and self.photos.rowCount() > 0
         for w in (self.accept_button, self.reject_button, self.remove_button):
             w.setEnabled(has and bool(self.grid.selectedIndexes() or self.grid.currentIndex().isValid()))
-        for w in (self.accept_page_button, self.reject_page_button, self.organize_button):
+        for w in (self.accept_page_button, self.reject_page_button, self.organize_button,
+                  self.timeline_button):  # fmt: skip
             w.setEnabled(has)
 
     # -- answers --------------------------------------------------------------------------------

@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         albums = ap.album_list.model()
         for changed in (albums.rowsInserted, albums.rowsRemoved):
             changed.connect(lambda *_a: self.nav.item(PAGE_ALBUMS).setText(f"Albums ({albums.rowCount()})"))
+        ap.timeline_requested.connect(self._album_in_timeline)
         ap.organize_requested.connect(lambda name, paths: act.organize(f"the album {name}", paths=paths))
         self.problems_page.open_folder.connect(act.open_containing_folder)
         for grid in (tp.grid, gp.grid, dp.grid, ap.grid):
@@ -291,6 +292,7 @@ class MainWindow(QMainWindow):
         self.duplicates_page.set_sets(state.sets)
         self.problems_page.set_failures(state.failures)
         self.albums_page.set_albums(state.albums)
+        self.timeline_page.set_albums(state.albums)
         real_groups = sum(1 for g in state.groups if g.id >= 0)
         self._counts(state, real_groups)
         reclaim = sum(s.reclaimable_bytes for s in state.sets)
@@ -428,6 +430,11 @@ class MainWindow(QMainWindow):
         self.groups_page.show_similar(path, found)
         self.nav.setCurrentRow(PAGE_GROUPS)
         self.tell(f"The {len(found)} photos most like {os.path.basename(path)}, most similar first.")
+
+    def _album_in_timeline(self, name: str) -> None:
+        self.timeline_page.set_albums(self.albums_page.albums())
+        self.timeline_page.show_album(name)
+        self.nav.setCurrentRow(PAGE_TIMELINE)
 
     def show_albums(self) -> None:
         self.nav.setCurrentRow(PAGE_ALBUMS)

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QPushButton,
     QTreeWidget,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.humanize import plural
-from photoorg.core.timeline import Timeline
+from photoorg.core.timeline import Timeline, timeline_of
 from photoorg.gui.models import BadgeRole, DetailRole, Index, PhotoGridModel, photo_details
 from photoorg.gui.pages import beside, hint, title
 from photoorg.gui.thumbnails import Thumbnails
@@ -77,8 +78,19 @@ class TimelinePage(QWidget):
         self.organize_button = QPushButton("Organize…")
         self.organize_button.setToolTip("Sort the library's photos (or the selected ones) into folders")
         self.organize_button.clicked.connect(self.organize_requested)
+        self.show_only = QComboBox()
+        self.show_only.setToolTip("Show every photo, or only the photos of an album")
+        self.show_only.addItem("Every photo", None)
+        self.show_only.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.show_only.setMaximumWidth(220)
+        self.show_only.currentIndexChanged.connect(lambda _i: self._refilter())
+        self.full = Timeline()  # the whole library's; the grid may show an album's part of it
+        self._albums: dict[str, set[str]] = {}  # album name -> its photos' fingerprints
+        self._empty_text = ""
+        self._scanning = False
         tools = QHBoxLayout()
         tools.addWidget(self.subheading, 1)
+        tools.addWidget(self.show_only)
         tools.addWidget(self.organize_button)
         layout = QVBoxLayout(self)
         layout.addWidget(beside(self.jump, [self.heading, tools, self.grid], self.grid, [220, 980]))
@@ -87,17 +99,49 @@ class TimelinePage(QWidget):
 
     def set_timeline(self, timeline: Timeline, empty_text: str, scanning: bool = False) -> None:
         """New photos; the view keeps the photo it showed at its top."""
+        self.full, self._empty_text, self._scanning = timeline, empty_text, scanning
+        self._refilter()
+
+    def set_albums(self, albums: list[Any]) -> None:
+        """The albums the view can be narrowed to (by their photos' content)."""
+        self._albums = {a.name: set(a.positives) for a in albums}
+        chosen = self.show_only.currentData()
+        self.show_only.blockSignals(True)
+        self.show_only.clear()
+        self.show_only.addItem("Every photo", None)
+        for name in self._albums:
+            self.show_only.addItem(f"Album: {name}", name)
+        self.show_only.setCurrentIndex(max(0, self.show_only.findData(chosen)))
+        self.show_only.setVisible(bool(albums))
+        self.show_only.blockSignals(False)
+        self._refilter()
+
+    def show_album(self, name: str | None) -> None:
+        """Only the photos of the album ``name`` (None: every photo)."""
+        self.show_only.setCurrentIndex(max(0, self.show_only.findData(name)))
+
+    def _refilter(self) -> None:
+        album = self.show_only.currentData()
+        timeline = self.full
+        if album in self._albums:
+            wanted = self._albums[album]
+            timeline = timeline_of([p for p in self.full.photos if p.fingerprint in wanted])
+        self._show(timeline, album)
+
+    def _show(self, timeline: Timeline, album: str | None) -> None:
         top = self._top_path()
         self.photos.set_timeline(timeline)
         self._fill_jump(timeline)
         n = len(timeline.photos)
         if not n:
-            self.subheading.setText(empty_text)
+            self.subheading.setText(f"No photos of the album {album} here." if album else self._empty_text)
         else:
             text = f"{plural(n, 'photo')} · newest first"
+            if album:
+                text = f"{plural(n, 'photo')} of the album {album} · newest first"
             if timeline.file_dated:
                 text += f" · {len(timeline.file_dated)} without a date taken, placed by their file's date"
-            if scanning:
+            if self._scanning:
                 text += " · the scan goes on; more appear as it finds them"
             self.subheading.setText(text)
         self.organize_button.setEnabled(n > 0)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
 from photoorg.gui.albums import TAB_MEMBERS, TAB_SUGGESTIONS
-from photoorg.gui.app import PAGE_ALBUMS, MainWindow
+from photoorg.gui.app import PAGE_ALBUMS, PAGE_TIMELINE, MainWindow
 from photoorg.gui.models import PathRole
 from tests.gui.conftest import TIMEOUT_MS, Dialogs, act_and_wait, scan, settings_for
 
@@ -78,6 +78,15 @@ def test_an_album_is_made_from_a_selection_and_learns_from_enter_and_delete(
     page.tabs.setCurrentIndex(TAB_MEMBERS)
     assert sorted(shown(window)) == sorted([*examples, accepted])
     assert dialogs.seen == []  # no trash confirmation: Delete here is an answer
+    # All photos, narrowed to the album (by date), and back to every photo.
+    page.timeline_button.click()
+    assert window.stack.currentIndex() == PAGE_TIMELINE
+    timeline = window.timeline_page.photos
+    in_timeline = [timeline.index(r, 0).data(PathRole) for r in range(timeline.rowCount())]
+    assert sorted(in_timeline) == sorted([*examples, accepted])
+    window.timeline_page.show_album(None)
+    assert timeline.rowCount() == 20
+    window.show_albums()
 
     # Edit > Undo takes the rejection back; the album is asked again and shows it.
     said, _state = act_and_wait(qtbot, window, window.undo_action.trigger)
