@@ -4,6 +4,7 @@ classes, and how long a retrain and rescore takes.
     python tests/bench/bench_albums.py              # precision table and timings
     python tests/bench/bench_albums.py --time-only  # 10k and 100k timings
     python tests/bench/bench_albums.py --images ../shared/photos --model DINOV2_FOLDER
+    python tests/bench/bench_albums.py --loop 100000  # one answer in the app, as the engine runs it
 
 ``--images``: a generated image library instead: the photos of a folder (natural photographs)
 and 30 generated striped patterns among them, embedded with the given model (the real loading
@@ -120,6 +121,56 @@ def image_library(photos: str, model: str, seeds: int = 5) -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def answer_loop(n: int) -> None:
+    """What one answer costs the engine at ``n`` photos: the album changed, then its view (its
+    photos, the retrain, the best suggestions) read back, as ``Library.teach`` and
+    ``Library.album_view`` do, on a catalog of ``n`` synthetic rows and vectors."""
+    import contextlib
+    import tempfile
+
+    from photoorg.core.catalog import Catalog, FileRow
+    from photoorg.core.curation import Curation
+
+    x, truth = album_library(n, 0.02, 1.0, 0)
+    with tempfile.TemporaryDirectory() as tmp:
+        catalog = Catalog(Path(tmp) / "c.sqlite3")
+        model = catalog.model("bench", "bench", "r", "fp32", x.shape[1])
+        path = "{}/lib/{:03d}/{:06d}.jpg"
+        rows = [FileRow(path.format(tmp, k % 400, k), 1, k, f"{k:032x}", 1, 1, "JPEG") for k in range(n)]
+        for start in range(0, n, 10_000):
+            part = range(start, min(n, start + 10_000))
+            catalog.write_batch([rows[k] for k in part], [(f"{k:032x}", x[k]) for k in part], model.id)
+
+        class Service(Curation):  # the parts of Library that Curation uses, without a scan
+            def __init__(self) -> None:
+                self.catalog = catalog
+
+            @contextlib.contextmanager
+            def writing(self, progress=None):
+                yield catalog
+
+            def library_roots(self) -> tuple[list[str], list[str]]:
+                return [f"{tmp}/lib"], []
+
+            def model(self, progress=None):
+                return model.id, None
+
+        service = Service()
+        members = np.flatnonzero(truth)
+        service.create_album("bench", [rows[k].path for k in members[:5]])
+        service.album_view("bench")  # the first view reads the vectors once
+        times = []
+        for r in range(5):
+            t = time.perf_counter()
+            service.teach("bench", [rows[members[10 + r]].path], MEMBER)
+            view = service.album_view("bench")
+            times.append(time.perf_counter() - t)
+        best, median = min(times), float(np.median(times))
+        print(f"{n} photos: one answer (teach, then members + retrain + {len(view.suggestions)} "
+              f"suggestions) {best:.2f} s best of 5, {median:.2f} s median")  # fmt: skip
+        catalog.close()
+
+
 def timings() -> None:
     for n in (10_000, 100_000):
         x, truth = album_library(n, 0.02, 1.0, 0)
@@ -140,7 +191,11 @@ if __name__ == "__main__":
     parser.add_argument("--time-only", action="store_true")
     parser.add_argument("--images", help="a folder of photographs: the generated image library")
     parser.add_argument("--model", help="the DINOv2 model (folder or hub id) for --images")
+    parser.add_argument("--loop", type=int, metavar="N", help="time one answer at N photos")
     args = parser.parse_args()
+    if args.loop:
+        answer_loop(args.loop)
+        sys.exit(0)
     if args.images:
         image_library(args.images, args.model or "facebook/dinov2-base")
         sys.exit(0)

@@ -161,3 +161,28 @@ def test_a_damaged_catalog_is_set_aside_and_the_persons_data_carried_over(tmp_pa
         assert (group.id, group.name, group.members) == (gid, "Garden", ["a" * 32, "b" * 32])
         assert [e.source for e in cat.journal_entries()] == ["/x/a.jpg"]
         assert any("decisions" in c for c in cat.carried)
+
+
+def test_the_photos_read_again_follow_every_change_of_this_or_another_photoorg(tmp_path: Path) -> None:
+    """photos() keeps its last answer (a 100k library takes most of a second to read): it must
+    never serve it after a change, by this connection or by another process's."""
+    here = Catalog(tmp_path / "c.sqlite3")
+    other = Catalog(tmp_path / "c.sqlite3")  # another photoorg on the same library
+
+    def row(name: str, fp: str) -> FileRow:
+        return FileRow(str(tmp_path / name), 1, 1, fp * 32, 1, 1, "JPEG")
+
+    here.write_batch([row("a.jpg", "a")])
+    assert [p.path for p in here.photos()] == [str(tmp_path / "a.jpg")]
+    other.write_batch([row("b.jpg", "b")])
+    assert len(here.photos()) == 2
+    here.follow_move(str(tmp_path / "a.jpg"), str(tmp_path / "c.jpg"))
+    both = [str(tmp_path / "b.jpg"), str(tmp_path / "c.jpg")]
+    assert [p.path for p in other.photos()] == both
+    assert [p.path for p in here.photos(under=[str(tmp_path)])] == both
+    other.remove_paths([str(tmp_path / "b.jpg")])
+    assert [p.path for p in here.photos(under=[str(tmp_path)])] == both[1:]
+    here.photos().clear()  # a caller changing its list changes nothing kept
+    assert len(here.photos()) == 1
+    here.close()
+    other.close()
