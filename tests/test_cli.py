@@ -57,6 +57,10 @@ def test_the_model_is_chosen_once_for_every_later_command(library, tiny_model, t
     chosen = photoorg("--home", home, "library", "model", tiny_model)
     assert chosen.returncode == 0 and str(tiny_model) in chosen.stdout
     assert photoorg("--home", home, "library", "model").stdout.strip() == str(tiny_model)
+    for wrong in ("", "  ", str(tmp_path / "no-such-model")):  # refused, the model stays
+        refused = photoorg("--home", home, "library", "model", wrong)
+        assert refused.returncode == 2 and "neither a model folder" in refused.stderr
+    assert photoorg("--home", home, "library", "model").stdout.strip() == str(tiny_model)
     done = photoorg("--home", home, "scan", library, "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["embedded"] == 10
@@ -336,6 +340,35 @@ def test_importing_a_memory_card_copies_only_new_photos(tmp_path) -> None:
     assert (lib / "2025" / "2025-03" / "IMG_0002.JPG").exists() and (card / "IMG_0002.JPG").exists()
     listed = json.loads(photoorg("--home", home, "library", "list", "--json").stdout)
     assert [f["path"] for f in listed["folders"]] == [str(lib)]  # the card was not added
+
+
+def test_undo_gives_pruned_folders_back_as_they_were_and_keeps_a_folder_now_protected(tmp_path) -> None:
+    """Found by a hostile review: undo made the folders --prune-empty had removed again with
+    the default permissions (a private 0700 folder became readable by all), and removed a
+    folder the action had made although it had become a protected library folder since."""
+    from tests.core.test_organize import dated
+
+    home = tmp_path / "h17"
+    lib = tmp_path / "Pictures"
+    dated(lib / "private" / "2019" / "a.jpg", 1, "2019:05:01 10:00:00")
+    dated(lib / "phone" / "b.jpg", 2, "2020:01:01 10:00:00")
+    os.chmod(lib / "private" / "2019", 0o750)
+    os.chmod(lib / "private", 0o700)
+    assert photoorg("--home", home, "library", "add", lib).returncode == 0
+    done = photoorg("--home", home, "organize", "--by", "date", "--to", lib / "sorted", "--prune-empty")
+    assert done.returncode == 0, done.stderr
+    assert not (lib / "private").exists()
+    assert photoorg("--home", home, "undo").returncode == 0
+    assert (lib / "private" / "2019" / "a.jpg").exists()
+    assert (lib / "private").stat().st_mode & 0o777 == 0o700
+    assert (lib / "private" / "2019").stat().st_mode & 0o777 == 0o750
+    assert not (lib / "sorted").exists()  # what the organize made, gone again
+
+    moved = photoorg("--home", home, "move", lib / "phone" / "b.jpg", "--to", tmp_path / "Keep")
+    assert moved.returncode == 0, moved.stderr
+    assert photoorg("--home", home, "library", "add", tmp_path / "Keep", "--protect").returncode == 0
+    assert photoorg("--home", home, "undo").returncode == 0
+    assert (lib / "phone" / "b.jpg").exists() and (tmp_path / "Keep").is_dir()  # a library folder now
 
 
 def test_a_file_name_that_is_not_utf8_is_printed_not_a_crash(tmp_path, tiny_model) -> None:

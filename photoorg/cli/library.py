@@ -63,6 +63,14 @@ def _model(library: Library, name: str | None) -> int:
     if name is None:
         print(library.saved_settings.model)
         return EXIT_OK
+    looks_like_a_folder = os.path.isabs(name) or name.startswith((".", "~"))
+    if not name.strip() or (looks_like_a_folder and not os.path.isdir(os.path.expanduser(name))):
+        say(
+            f"photoorg: {name!r} is neither a model folder here nor a Hugging Face id "
+            "(like facebook/dinov2-base)."
+        )
+        return EXIT_USAGE
+    name = os.path.expanduser(name)
     chosen = os.path.abspath(name) if os.path.isdir(name) else name  # a folder, else a hub id
 
     def change(s: Settings) -> None:

@@ -203,10 +203,21 @@ def _unchanged(path: str, row: FileRow, step: Step) -> str | None:
     return None
 
 
+def _file_key(path: str) -> object:
+    """What makes two names one file (a link, a linked folder): its device and inode."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return path
+    return (st.st_dev, st.st_ino)
+
+
 def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step], library: Sequence[str] | None) -> None:
     """The last copy of a photo in the library never goes with all the others: that is
-    deleting the photo (a copy outside the library folders does not count)."""
+    deleting the photo. A copy outside the library folders does not count, nor another name
+    of a file that goes (a link to it, or the same file through a linked folder)."""
     going = {s.source for s in steps if s.skip is None}
+    going_files = {_file_key(p) for p in going}
     rows = {s.source: catalog.file_row(s.source) for s in steps if s.skip is None}
     by_fp: dict[str, list[str]] = defaultdict(list)
     for path, row in rows.items():
@@ -215,8 +226,13 @@ def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step], library: Sequenc
     everywhere = catalog.paths_with_fingerprints(fp for fp, ps in by_fp.items() if len(ps) > 1)
     for copies in everywhere.values():
         present = [p for p in copies if p in going or _still_a_copy(catalog, p)]
-        inside = [p for p in present if p in going or library is None or is_under(p, library)]
-        if len(present) > 1 and set(inside) <= going:
+        files = {_file_key(p) for p in present}
+        inside = [
+            p
+            for p in present
+            if p in going or ((library is None or is_under(p, library)) and _file_key(p) not in going_files)
+        ]
+        if len(files) > 1 and set(inside) <= going:
             names = ", ".join(os.path.basename(p) for p in inside[:3])
             outside = [p for p in present if p not in inside]
             where = (
@@ -267,11 +283,13 @@ def plan_set_cleanup(
         PhotoorgError: a set would lose every photo, or a path is not a member of its set.
     """
     going = {p for _, remove in sets for p in remove}
+    going_files = {_file_key(p) for p in going}
     for members, remove in sets:
         strangers = set(remove) - set(members)
         if strangers:
             raise PhotoorgError(f"{sorted(strangers)[0]} is not in this duplicate set.")
-        kept = [m for m in members if m not in going]
+        # A member that is another name of a file that goes (a link) is not a photo that stays.
+        kept = [m for m in members if m not in going and _file_key(m) not in going_files]
         if not kept:
             names = ", ".join(os.path.basename(m) for m in members[:3])
             also = "" if set(members) <= set(remove) else " (another set you cleaned unchecks the rest)"
@@ -463,13 +481,20 @@ def _follow(catalog: Catalog, action: Action, source: str, target: str, row: Fil
 
 
 # -- undo -----------------------------------------------------------------------------------------
-def undo(catalog: Catalog, batch: int | None = None, on_step: Callable[[], None] | None = None) -> Outcome:
+def undo(
+    catalog: Catalog,
+    batch: int | None = None,
+    on_step: Callable[[], None] | None = None,
+    keep: Sequence[str] = (),
+) -> Outcome:
     """Reverse an action, file by file: the newest one with files still to put back when
     ``batch`` is None (an interrupted or partial undo goes on where it stopped), else that one
     (its files an earlier undo could not put back are tried again).
 
     Each file is put back only if it still is what the action left (size and fingerprint as
-    journaled); anything else is reported with the reason and left where it is.
+    journaled); anything else is reported with the reason and left where it is. The folders
+    the action made are removed once empty, except those in ``keep`` (the library's folders
+    and protected folders: one of them may have become one since).
     """
     with exclusive(catalog):
         if batch is None:
@@ -494,6 +519,9 @@ def undo(catalog: Catalog, batch: int | None = None, on_step: Callable[[], None]
         if not entries:
             raise PhotoorgError(f"Action {batch} was already undone.")
         outcome = Outcome(batch, action)
+        # Folders an organize removed when empty come back with the permissions they had
+        # (the files' return makes them with the defaults).
+        regone = [(f, mode) for f, mode in catalog.pruned_folders(batch) if not os.path.isdir(f)]
         for entry in entries:
             step = Step(entry.target or "", entry.source)
             if entry.file_row is None and entry.fingerprint is not None:
@@ -509,9 +537,15 @@ def undo(catalog: Catalog, batch: int | None = None, on_step: Callable[[], None]
                 outcome.done.append(step)
             if on_step is not None:
                 on_step()
+        for folder, mode in sorted(regone, key=lambda fm: len(fm[0]), reverse=True):
+            if os.path.isdir(folder):
+                with contextlib.suppress(OSError):
+                    os.chmod(folder, mode)
         if not catalog.journal_entries(batch, ("done", "undoing")):
             catalog.mark_batch_undone(batch)
-            remove_if_empty(catalog.made_folders(batch))  # the folders it made, now empty
+            kept = {real(k) for k in keep}
+            made = [f for f in catalog.made_folders(batch) if real(f) not in kept]
+            remove_if_empty(made)  # the folders it made, now empty
     return outcome
 
 

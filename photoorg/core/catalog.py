@@ -158,6 +158,11 @@ _MIGRATIONS: dict[int, str] = {
         batch INTEGER NOT NULL REFERENCES batches(id),  -- them again once they are empty
         path  TEXT NOT NULL
     );
+    CREATE TABLE pruned_folders (          -- folders an organize removed once it had emptied
+        batch INTEGER NOT NULL REFERENCES batches(id),  -- them: its undo makes them again,
+        path  TEXT NOT NULL,                            -- with their permissions
+        mode  INTEGER NOT NULL
+    );
     CREATE TABLE group_name_hints (       -- names from settings.json of photoorg 0.1, by the
         fingerprint TEXT PRIMARY KEY,      -- fingerprint of the named group's central photo;
         name        TEXT NOT NULL          -- given to the group that holds it, then dropped
@@ -188,6 +193,7 @@ _PERSONS_TABLES = (
     "albums",
     "album_changes",
     "made_folders",
+    "pruned_folders",
 )
 #: Then what can be rebuilt, but at the cost of an hour of embedding.
 _CACHE_TABLES = ("meta", "models", "vectors", "content_hashes", "files")
@@ -926,6 +932,7 @@ class Catalog:
                 return False
             db.execute("DELETE FROM journal WHERE batch=?", (batch,))
             db.execute("DELETE FROM made_folders WHERE batch=?", (batch,))
+            db.execute("DELETE FROM pruned_folders WHERE batch=?", (batch,))
             db.execute("DELETE FROM batches WHERE id=?", (batch,))
             return True
 
@@ -1033,6 +1040,18 @@ class Catalog:
         at worst an empty folder to remove that another program made meanwhile)."""
         with self.transaction() as db:
             db.executemany("INSERT INTO made_folders(batch, path) VALUES(?,?)", [(batch, f) for f in folders])
+
+    def add_pruned_folders(self, batch: int, folders: Sequence[tuple[str, int]]) -> None:
+        """Remember the folders (and their permission bits) an organize removed when empty."""
+        with self.transaction() as db:
+            db.executemany("INSERT INTO pruned_folders(batch, path, mode) VALUES(?,?,?)",
+                           [(batch, f, mode) for f, mode in folders])  # fmt: skip
+
+    def pruned_folders(self, batch: int) -> list[tuple[str, int]]:
+        rows = self._db.execute(
+            "SELECT path, mode FROM pruned_folders WHERE batch=? ORDER BY rowid", (batch,)
+        )
+        return [(r[0], int(r[1])) for r in rows]
 
     def made_folders(self, batch: int) -> list[str]:
         rows = self._db.execute("SELECT path FROM made_folders WHERE batch=? ORDER BY rowid", (batch,))

@@ -9,6 +9,7 @@ the app and the command line while no module grows past the style's ~400 lines).
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,15 @@ if TYPE_CHECKING:
     import contextlib
 
     from photoorg.core.catalog import Catalog
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Album names match without regard to case or to how an accent was typed ("Café" as one
+    character or as e and a combining accent look the same)."""
+    return (
+        unicodedata.normalize("NFC", a.strip()).casefold()
+        == unicodedata.normalize("NFC", b.strip()).casefold()
+    )
 
 
 @dataclass
@@ -111,18 +121,20 @@ class Curation:
         return [Album(aid, name, roles) for aid, name, roles in self.catalog.albums()]
 
     def album(self, name: str) -> Album:
-        found = next((a for a in self.albums() if a.name.casefold() == name.strip().casefold()), None)
+        """The album of this name, however its letters were typed (case, composed accents)."""
+        found = next((a for a in self.albums() if _same_name(a.name, name)), None)
         if found is None:
             raise PhotoorgError(f"There is no album {name!r}; 'photoorg album list' lists them.")
         return found
 
     def create_album(self, name: str, paths: Sequence[str]) -> Album:
         """A new album taught by these example photos (one undoable change)."""
-        name = name.strip()
+        name = unicodedata.normalize("NFC", name.strip())
         if not name:
             raise PhotoorgError("An album needs a name.")
-        if any(a.name.casefold() == name.casefold() for a in self.albums()):
-            raise PhotoorgError(f"There is an album {name!r} already; add photos to it instead.")
+        there = next((a for a in self.albums() if _same_name(a.name, name)), None)
+        if there is not None:
+            raise PhotoorgError(f"There is an album {there.name!r} already; add photos to it instead.")
         fps = self._fingerprints(paths)
         with self.writing() as catalog:
             n = len(fps)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -96,6 +97,21 @@ class DuplicateSet:
         which are different photos (the person chooses)."""
         kept = self.starts_kept()
         return sum(p.size for p in self.photos if not kept[p.path])
+
+
+def _one_name_per_file(copies: list[PhotoInfo]) -> list[PhotoInfo]:
+    """Copies that are other names of one file (a link to it, the file through a linked
+    folder, catalogued by a scan of that folder) are one photo, by its real name: trashing
+    "the other copy" would trash the photo itself."""
+    by_file: dict[object, PhotoInfo] = {}
+    for p in sorted(copies, key=lambda p: (os.path.realpath(p.path) != p.path, p.path)):
+        try:
+            st = os.stat(p.path)
+            key: object = (st.st_dev, st.st_ino)
+        except OSError:
+            key = p.path
+        by_file.setdefault(key, p)
+    return list(by_file.values())
 
 
 def _set_id(verdict: Verdict, fingerprints: Iterable[str]) -> str:
@@ -192,6 +208,9 @@ def find_duplicates(
     by_fp: dict[str, list[PhotoInfo]] = defaultdict(list)
     for p in photos:
         by_fp[p.fingerprint].append(p)
+    for fp, copies in by_fp.items():
+        if len(copies) > 1:
+            by_fp[fp] = _one_name_per_file(copies)
 
     sets: list[DuplicateSet] = []
     rep: dict[str, PhotoInfo] = {}

@@ -126,18 +126,30 @@ _COPY_NAME = re.compile(
 )
 
 
+def copy_marks(path: str) -> int:
+    """How many times the file's name says it is a copy: "IMG_1 (1) - Copy.jpg" twice."""
+    stem, marks = os.path.splitext(os.path.basename(path))[0], 0
+    while (found := _COPY_NAME.search(stem)) is not None and found.group(0) != stem:
+        stem, marks = stem[: found.start()] + stem[found.end() :], marks + 1
+    return marks
+
+
 def named_as_a_copy(path: str) -> bool:
     """Whether the file's name says it is a copy of another ("IMG_1 (1).jpg")."""
-    return bool(_COPY_NAME.search(os.path.splitext(os.path.basename(path))[0]))
+    return copy_marks(path) > 0
 
 
 def rank(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> list[PhotoInfo]:
-    """Photos best first by the policy's rule chain; then a name that is not a copy's
-    ("IMG_1.jpg" before "IMG_1 (1).jpg"), then the path, break the last ties."""
+    """Photos best first by the policy's rule chain; then the name that says "copy" the
+    fewest times ("IMG_1.jpg" before "IMG_1 (1).jpg", "Screenshot (12).png" before photoorg's
+    "Screenshot (12) (1).png"), the shorter name, and the path break the last ties."""
     rules = [_RULES[name][0] for name in policy.rules]
-    return sorted(
-        photos, key=lambda p: (*[rule(p, policy) for rule in rules], named_as_a_copy(p.path), p.path)
-    )
+
+    def key(p: PhotoInfo) -> tuple[object, ...]:
+        name = os.path.basename(p.path)
+        return (*[rule(p, policy) for rule in rules], copy_marks(p.path), len(name), p.path)
+
+    return sorted(photos, key=key)
 
 
 def choose_keeper(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> tuple[list[PhotoInfo], str]:
@@ -150,6 +162,6 @@ def choose_keeper(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> tuple[li
         key, reason = _RULES[name]
         if key(keeper, policy) != key(runner_up, policy):
             return ranked, reason(keeper, runner_up, policy)
-    if named_as_a_copy(runner_up.path) and not named_as_a_copy(keeper.path):
-        return ranked, f"identical by every rule; {os.path.basename(runner_up.path)} is named as a copy"
+    if copy_marks(runner_up.path) > copy_marks(keeper.path):
+        return ranked, f"identical by every rule; {os.path.basename(runner_up.path)} is named as a copy of it"
     return ranked, "identical by every rule; kept the first by name"

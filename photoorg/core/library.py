@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -584,14 +585,26 @@ class Library(Curation):
             outcome = actions.execute(
                 catalog, plan.action, steps, summary, on_step=lambda: progress.advance(1)
             )
-        pruned = prune_empty(plan.empty_folders) if request.prune_empty and not request.copy else []
+        pruned: list[str] = []
+        if request.prune_empty and not request.copy:
+            modes = {}
+            for folder in plan.empty_folders:
+                with contextlib.suppress(OSError):
+                    modes[folder] = stat.S_IMODE(os.stat(folder).st_mode)
+            pruned = prune_empty(plan.empty_folders)
+            if pruned and outcome.batch is not None:  # its undo makes them again, as they were
+                with self.writing(progress) as catalog:
+                    catalog.add_pruned_folders(outcome.batch, [(f, modes[f]) for f in pruned if f in modes])
         return outcome, pruned
 
     def undo(self, batch: int | None = None, progress: Progress = NULL_PROGRESS) -> Outcome:
         """Undo the newest action with files still to put back, or action ``batch``."""
         with self.writing(progress) as catalog:
             progress.start_stage("Undoing", 0)
-            return actions.undo(catalog, batch, on_step=lambda: progress.advance(1))
+            s = self.settings
+            return actions.undo(
+                catalog, batch, on_step=lambda: progress.advance(1), keep=[*s.folders, *s.protected]
+            )
 
     def history(self, limit: int | None = 50) -> tuple[list[BatchInfo], int]:
         """The newest file actions, newest first, and how many there are in all."""

@@ -412,12 +412,22 @@ def _left_empty(plan: OrganizePlan, real_dest: str, sources: Sequence[str]) -> l
         for path in (p.photo.path, *(c for c, _ in p.companions)):
             leaving[os.path.dirname(path)] += 1
     kept = {real(s) for s in sources}
+    # A folder the plan puts photos into (or into a folder inside it) does not end empty.
+    filled: set[str] = set()
+    for folder in {os.path.dirname(p.target) for p in plan.moving() if p.target}:
+        here = real(folder)
+        while here not in filled:
+            filled.add(here)
+            parent = os.path.dirname(here)
+            if parent == here:
+                break
+            here = parent
 
     def removable(folder: str) -> bool:
         r = real(folder)
         above_dest = real_dest == r or real_dest.startswith(r.rstrip(os.sep) + os.sep)
         inside = not sources or (r not in kept and is_under(r, list(kept)))
-        return inside and not above_dest
+        return inside and not above_dest and r not in filled
 
     def entries(folder: str) -> list[str] | None:
         try:

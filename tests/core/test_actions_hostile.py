@@ -282,3 +282,30 @@ def test_a_copy_outside_the_library_does_not_count_as_the_copy_that_stays(lib, t
     with pytest.raises(PhotoorgError, match="every copy"):
         actions.plan_set_cleanup(catalog, [(both, both[1:]), (both, both[:1])], library=[str(folder)])
     assert all(os.path.exists(p) for p in both)
+
+
+def test_another_name_of_a_photo_that_goes_is_not_the_copy_that_stays(lib, tmp_path) -> None:
+    """Found by a hostile review: a folder of the library also reached through a linked folder
+    (each scanned on its own), so every photo had two names; trashing a photo and its real copy was
+    allowed, the link's names counting as the copies that stay. And a duplicate set of a
+    photo and a link to it kept the link and trashed the photo."""
+    from photoorg.core.duplicates import Verdict, find_duplicates
+
+    folder, catalog = lib
+    shutil.copy2(folder / "p0.jpg", folder / "p0 copy.jpg")
+    linked = tmp_path / "PhoneLink"
+    linked.symlink_to(folder, target_is_directory=True)
+    run_scan([folder], catalog, Embedder(str(tmp_path / "none")))
+    run_scan([linked], catalog, Embedder(str(tmp_path / "none")))  # a scan of the linked folder alone
+    assert catalog.file_row(str(linked / "p0 copy.jpg")) is not None  # catalogued by both names
+    both = [str(folder / "p0.jpg"), str(folder / "p0 copy.jpg")]
+    with pytest.raises(PhotoorgError, match="every copy"):
+        actions.plan(catalog, Action.TRASH, both, library=[str(folder), str(linked)])
+    # A set that offers a link to the photo as the one to keep cannot trash the photo.
+    alias = [str(linked / "p0.jpg"), str(folder / "p0.jpg")]
+    with pytest.raises(PhotoorgError, match="every copy"):
+        actions.plan_set_cleanup(catalog, [(alias, alias[1:])], library=[str(folder), str(linked)])
+    # And duplicate sets name each file once, by its real name.
+    [exact] = [s for s in find_duplicates(catalog, None) if s.verdict is Verdict.EXACT]
+    assert sorted(p.path for p in exact.photos) == sorted(both)
+    assert all(os.path.exists(p) for p in both)

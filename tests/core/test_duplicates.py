@@ -104,6 +104,24 @@ def test_among_identical_copies_the_one_not_named_as_a_copy_is_kept(lib) -> None
     assert "named as a copy" in s.reason
 
 
+@pytest.mark.parametrize(
+    ("names", "kept"),
+    [
+        (["x/Screenshot (12) (1).png", "x/Screenshot (12).png"], "Screenshot (12).png"),  # photoorg's copy
+        (["x/IMG_5 copy 2.jpg", "x/IMG_5 copy.jpg"], "IMG_5 copy.jpg"),
+        (["x/a (1) - Copy.jpg", "x/a (1).jpg"], "a (1).jpg"),
+    ],
+)
+def test_when_both_names_say_copy_the_one_that_says_it_least_is_kept(lib, names, kept) -> None:
+    """Found by a hostile review: "Screenshot (12).png" (an original's name) lost to the copy
+    photoorg itself made of it, "Screenshot (12) (1).png"."""
+    v = unit(np.ones(DIM))
+    for name in names:
+        lib.add(name, v, fingerprint="d" * 32, mtime_ns=5_000_000_000)
+    [s] = lib.find()
+    assert Path(s.keeper.path).name == kept
+
+
 def test_chains_do_not_merge(lib) -> None:
     a, b, c = on_arc(0.95, 3)  # a~b and b~c at 0.95, but a~c only 0.805
     lib.add("a.jpg", a, phash=0)

@@ -188,6 +188,21 @@ def test_folders_left_holding_only_emptied_folders_go_too_but_never_the_library(
     catalog.close()
 
 
+def test_a_folder_the_plan_fills_again_is_not_called_empty(tmp_path) -> None:
+    """Found by a hostile review: photos swapping folders; the plan said both folders would be
+    left empty and removed (nothing was removed, rightly, but the plan said so)."""
+    lib = tmp_path / "lib"
+    dated(lib / "2020" / "a.jpg", 1, "2019:05:01 10:00:00")  # in the wrong year's folder
+    dated(lib / "2019" / "b.jpg", 2, "2020:06:01 10:00:00")
+    dated(lib / "misc" / "c.jpg", 3, "2019:07:01 10:00:00")
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    run_scan([lib], catalog, Embedder(str(tmp_path / "none")))
+    request = OrganizeRequest("date", str(lib), template="{year}", prune_empty=True)
+    plan = plan_organize(request, catalog.photos(), sources=[str(lib)])
+    assert plan.empty_folders == [str(lib / "misc")]
+    catalog.close()
+
+
 def test_an_import_copies_only_what_the_library_lacks(shoot, tmp_path) -> None:
     lib, catalog = shoot
     card = tmp_path / "card" / "DCIM"
