@@ -117,6 +117,15 @@ class TeachAlbum:
 
 
 @dataclass(frozen=True)
+class AlbumKeywords:
+    """Write an album's name as a keyword into its photos' XMP sidecars (``dry_run``: the plan
+    only); answered with (plan, Outcome or None)."""
+
+    name: str
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
 class PlanOrganize:
     """An organize plan (organize.OrganizePlan) for the library, these photos or these groups."""
 
@@ -158,6 +167,7 @@ Request = (
     | ChangeGroups
     | ShowAlbum
     | TeachAlbum
+    | AlbumKeywords
     | PlanOrganize
     | Organize
     | Open
@@ -262,6 +272,8 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
             else:
                 library.teach(name, paths, role)
             return library.album_view(name, k, progress)
+        case AlbumKeywords(name=name, dry_run=dry_run):
+            return library.album_keywords(name, dry_run=dry_run, progress=progress)
         case PlanOrganize(request=organize_request, paths=paths, group_ids=group_ids):
             if organize_request.by == "date" and "{group}" not in organize_request.template:
                 library.scan(progress=progress, embed=False)  # dates, not vectors, are needed
@@ -433,6 +445,7 @@ class Engine:
 
 
 __all__ = [
+    "AlbumKeywords",
     "ChangeGroups",
     "Engine",
     "EngineCrashedError",

@@ -1,9 +1,10 @@
-"""``photoorg album list|create|add|suggest|accept|reject|remove|show``: albums taught by example."""
+"""``photoorg album list|create|add|suggest|accept|reject|remove|show|keywords``: albums taught by example."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 
 from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, missing_paths, open_library, say
 from photoorg.cli.scan import bring_up_to_date
@@ -25,6 +26,8 @@ def cmd_album(args: argparse.Namespace, where: Locations) -> int:
             return _show(library, args.name, args.json)
         if what == "suggest":
             return _suggest(library, args.name, args.k, args.json)
+        if what == "keywords":
+            return _keywords(library, args.name, args.dry_run)
         if what == "create":
             album = library.create_album(args.name, photos)
             print(f"Made the album {album.name} from {plural(len(album.positives), 'photo')}.")
@@ -39,14 +42,17 @@ def cmd_album(args: argparse.Namespace, where: Locations) -> int:
 
 def _list(library: Library, as_json: bool) -> int:
     albums = library.albums()
+    # The photos in the library now, as 'album show' lists them (one whose content changed,
+    # an edited photo, is another photo; one trashed is not counted).
+    present = {a.name: len(library.album_photos(a.name)) for a in albums}
     if as_json:
-        rows = [{"name": a.name, "photos": len(a.positives), "rejected": len(a.rejected)} for a in albums]
+        rows = [{"name": a.name, "photos": present[a.name], "rejected": len(a.rejected)} for a in albums]
         print(json.dumps(rows, indent=2))
         return EXIT_OK
     if not albums:
         print("No albums yet: photoorg album create NAME PHOTO... makes one from a few examples.")
     for a in albums:
-        print(f"{a.name}  ({plural(len(a.positives), 'photo')}, {len(a.rejected)} rejected)")
+        print(f"{a.name}  ({plural(present[a.name], 'photo')}, {len(a.rejected)} rejected)")
     return EXIT_OK
 
 
@@ -78,3 +84,31 @@ def _suggest(library: Library, name: str, k: int, as_json: bool) -> int:
         print(f"  {s:.3f}  {p.path}")
     print("Answer with 'photoorg album accept NAME PHOTO...' and 'photoorg album reject NAME PHOTO...'.")
     return EXIT_OK
+
+
+def _keywords(library: Library, name: str, dry_run: bool) -> int:
+    album = library.album(name)
+    steps, outcome = library.album_keywords(name, dry_run=dry_run)
+    if outcome is None:  # the plan only
+        todo = [s for s in steps if s.skip is None]
+        for s in todo:
+            verb = "add to" if os.path.exists(s.source) else "make"
+            print(f"  {verb}  {s.source}")
+        for s in steps:
+            if s.skip is not None:
+                print(f"  skip  {s.companion_of}: {s.skip}")
+        print(
+            f"Would write the keyword {album.name} into {plural(len(todo), 'sidecar')}; nothing was written."
+        )
+        return EXIT_OK
+    for s in outcome.done:
+        print(f"  wrote  {s.source}")
+    for s in outcome.skipped:
+        print(f"  skip   {s.companion_of}: {s.skip}")
+    for s, reason in outcome.failed:
+        print(f"  FAILED {s.source}: {reason}")
+    line = f"Wrote the keyword {album.name} into {plural(len(outcome.done), 'sidecar')}"
+    if outcome.batch is not None:
+        line += f" (action {outcome.batch}; 'photoorg undo' takes it out again)"
+    print(line + ".")
+    return EXIT_FAILED if outcome.failed else EXIT_OK

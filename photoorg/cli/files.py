@@ -70,8 +70,10 @@ def cmd_undo(args: argparse.Namespace, where: Locations) -> int:
 
 def undo_lines(outcome: Outcome) -> list[str]:
     """What an undo did, file by file, and a last line that says it all."""
-    if outcome.note:  # a change to the groups: no file moved
-        return [f"Undid action {outcome.batch}: {outcome.note}."]
+    if outcome.note:  # a change to the groups or albums, or keywords taken out of sidecars
+        lines = [f"  NOT UNDONE  {step.source}: {reason}" for step, reason in outcome.failed]
+        again = f"; 'photoorg undo {outcome.batch}' tries the rest again" if outcome.failed else ""
+        return [*lines, f"Undid action {outcome.batch}: {outcome.note}{again}."]
     copy = outcome.action is Action.COPY
     lines = [f"  {'copy trashed' if copy else 'restored'}  {step.target}" for step in outcome.done]
     lines += [f"  NOT UNDONE  {step.target or step.source}: {reason}" for step, reason in outcome.failed]

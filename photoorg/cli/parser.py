@@ -332,6 +332,18 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("name", metavar="NAME")
     show.add_argument("--json", action="store_true", help='print {"name", "members": [paths]}')
     _embedding_options(suggest)
+    kw = alb_sub.add_parser(
+        "keywords",
+        help="write the album's name as a keyword into its photos' XMP sidecars",
+        description="Write the album's name as a keyword (dc:subject, which digiKam, darktable, "
+        "Lightroom and exiftool read) into the XMP sidecar of each of its photos: IMG.jpg.xmp, or "
+        "an existing IMG.xmp. A sidecar that exists keeps everything else; its earlier version is "
+        "kept until the action is undone. Photos are never changed, nor anything in a protected "
+        "folder. 'photoorg undo' takes the keyword out again.",
+    )
+    kw.add_argument("name", metavar="NAME")
+    kw.add_argument("--dry-run", action="store_true", help="print which sidecars would change, write nothing")
+    _no_wait(kw)
 
     org = sub.add_parser(
         "organize",

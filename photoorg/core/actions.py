@@ -95,6 +95,8 @@ class Outcome:
 GROUP_CHANGE = "group"
 #: The action name of a change to the albums (made, taught, accepted, rejected).
 ALBUM_CHANGE = "album"
+#: The action name of keywords written into XMP sidecars (:mod:`photoorg.core.sidecars`).
+KEYWORDS = "keywords"
 
 
 class NotEnoughSpace(PhotoorgError):  # noqa: N818 - a state, like ModelUnavailable
@@ -511,9 +513,16 @@ def undo(
             info = catalog.batch_info(batch)
             if info is None or info.undone is not None:
                 raise PhotoorgError(f"Action {batch} was already undone.")
-            catalog.mark_batch_undone(batch)
+            later = catalog.later_changes_to_albums_made_by(batch) if name == ALBUM_CHANGE else []
+            for each in [batch, *later]:  # an album's later changes go with it (they say so)
+                catalog.mark_batch_undone(each)
             what = "the groups" if name == GROUP_CHANGE else "the albums"
-            return Outcome(batch, None, note=f"undid the change to {what}: {info.summary}")
+            also = f" (and the {plural(len(later), 'later change')} to it)" if later else ""
+            return Outcome(batch, None, note=f"undid the change to {what}: {info.summary}{also}")
+        if name == KEYWORDS:  # keywords written into sidecars
+            from photoorg.core.sidecars import undo_keywords
+
+            return undo_keywords(catalog, batch, states, on_step)
         action = Action(name)
         entries = catalog.journal_entries(batch, states)
         if not entries:
@@ -670,7 +679,11 @@ def reconcile(catalog: Catalog) -> list[str]:
         unsettled = list(reversed(catalog.journal_entries(states=("planned", "undoing"))))
         for entry in unsettled:
             try:
-                if entry.state == "planned":
+                if entry.action == KEYWORDS:
+                    from photoorg.core.sidecars import settle
+
+                    note = settle(catalog, entry)
+                elif entry.state == "planned":
                     note = _settle_forward(catalog, entry)
                 else:
                     note = _settle_undo(catalog, entry)

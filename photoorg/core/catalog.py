@@ -43,7 +43,7 @@ from photoorg.core.videos import VIDEO_FORMATS
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x70686F72  # "phor"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -178,6 +178,11 @@ _MIGRATIONS: dict[int, str] = {
                        size = json_extract(file_row, '$.size')
         WHERE file_row IS NOT NULL AND json_valid(file_row);
     CREATE INDEX journal_state ON journal(state);
+    """,
+    # 3: a step that writes a file in place (an album's keyword into an XMP sidecar) journals
+    # the content it wrote, so undo can tell its own version from a later edit.
+    3: """
+    ALTER TABLE journal ADD COLUMN wrote TEXT;         -- content photoorg wrote at the source
     """,
 }
 
@@ -333,6 +338,7 @@ class JournalEntry:
     placed: str | None
     undo_target: str | None
     undo_error: str | None
+    wrote: str | None = None  # content written in place (an XMP sidecar's new version)
 
 
 @dataclass(frozen=True)
@@ -348,10 +354,10 @@ class StoredGroup:
 
 _JOURNAL_COLUMNS = (
     "id, batch, action, state, source, target, trash_info, file_row, error, fingerprint, size, temp,"
-    " placed, undo_target, undo_error"
+    " placed, undo_target, undo_error, wrote"
 )
 _JOURNAL_UPDATABLE = frozenset(
-    {"state", "target", "trash_info", "error", "temp", "placed", "undo_target", "undo_error"}
+    {"state", "target", "trash_info", "error", "temp", "placed", "undo_target", "undo_error", "wrote"}
 )
 _PATH_COLUMNS = frozenset({"source", "target", "trash_info", "temp", "undo_target"})
 
@@ -373,6 +379,7 @@ def _entry(row: Sequence) -> JournalEntry:
         placed=row[12],
         undo_target=_opt_path(row[13]),
         undo_error=row[14],
+        wrote=row[15],
     )
 
 
@@ -996,6 +1003,19 @@ class Catalog:
                 [(batch, album_id, fp, role) for fp in fingerprints],
             )
         return batch
+
+    def later_changes_to_albums_made_by(self, batch: int) -> list[int]:
+        """The actions after ``batch`` that only changed albums ``batch`` made (and are not
+        undone): once the album is undone, they have nothing left to change."""
+        made = "SELECT id FROM albums WHERE batch=?"
+        rows = self._db.execute(
+            "SELECT DISTINCT c.batch FROM album_changes c JOIN batches b ON b.id = c.batch"
+            f" WHERE c.album_id IN ({made}) AND c.batch > ? AND b.undone IS NULL"
+            f" AND NOT EXISTS (SELECT 1 FROM album_changes d WHERE d.batch = c.batch"
+            f"   AND d.album_id NOT IN ({made})) ORDER BY c.batch",
+            (batch, batch, batch),
+        )
+        return [r[0] for r in rows]
 
     def albums(self) -> list[tuple[int, str, dict[str, str]]]:
         """Every album in force: (id, name, fingerprint -> its role now), oldest first."""

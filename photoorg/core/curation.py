@@ -16,17 +16,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from photoorg.core.actions import Outcome, Step
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.albums import score as score_album
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED
 from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.sidecars import plan_keywords, write_keywords
 
 if TYPE_CHECKING:
     import contextlib
 
     from photoorg.core.catalog import Catalog
+    from photoorg.core.settings import Settings
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -64,6 +67,9 @@ class Curation:
         ) -> contextlib.AbstractContextManager[Catalog]: ...
 
         def library_roots(self) -> tuple[list[str], list[str]]: ...
+
+        @property
+        def settings(self) -> Settings: ...
 
         def model(self, progress: Progress = NULL_PROGRESS) -> tuple[int | None, ModelUnavailable | None]: ...
 
@@ -158,6 +164,24 @@ class Curation:
         with self.writing() as catalog:
             return catalog.change_album(album.id, fps, role, summary)
 
+    def album_keywords(
+        self, name: str, *, dry_run: bool = False, progress: Progress = NULL_PROGRESS
+    ) -> tuple[list[Step], Outcome | None]:
+        """Write the album's name as a keyword into the XMP sidecar of each of its photos (every
+        copy of them), as one undoable action; ``dry_run``: only the plan, nothing written.
+        Returns the plan and what was done."""
+        album = self.album(name)
+        wanted = set(album.positives)
+        paths = [p.path for p in self._photos() if p.fingerprint in wanted]
+        steps = plan_keywords(paths, album.name, self.settings.protected)
+        if dry_run:
+            return steps, None
+        todo = sum(1 for s in steps if s.skip is None)
+        with self.writing(progress) as catalog:
+            progress.start_stage("Writing keywords", todo)
+            summary = f"write the keyword {album.name} into {todo} sidecar{'s' if todo != 1 else ''}"
+            return steps, write_keywords(catalog, steps, album.name, summary, lambda: progress.advance(1))
+
     def album_photos(self, name: str, photos: Sequence[PhotoInfo] | None = None) -> list[PhotoInfo]:
         """The album's photos (examples and accepted) in the library now, wherever they moved
         (``photos``: the library's, when already read)."""
@@ -184,10 +208,19 @@ class Curation:
         model_id, problem = self.model(progress)
         if model_id is None:
             raise problem or ModelUnavailable("Suggestions need the model.")
-        fps, x, first = self._library_vectors(model_id, self._photos() if photos is None else photos)
+        photos = self._photos() if photos is None else photos
+        fps, x, first = self._library_vectors(model_id, photos)
         try:
             scores = score_album(album, fps, x)
         except ValueError:
+            wanted = set(album.positives)
+            if any(p.fingerprint in wanted for p in photos) and not any(
+                p.fingerprint in wanted and not p.is_video for p in photos
+            ):
+                raise PhotoorgError(
+                    f"The album {album.name} holds only videos, which the model does not look at; "
+                    "add a photo as an example and it suggests more."
+                ) from None
             raise PhotoorgError(
                 f"None of the photos of {album.name} has been looked at by the model yet; scan first."
             ) from None

@@ -48,6 +48,7 @@ class AlbumsPage(QWidget):
     answered = Signal(str, list, str)  # album name, paths, role (member / rejected / removed)
     organize_requested = Signal(str, list)  # album name, its photos' paths
     timeline_requested = Signal(str)  # show the album's photos in All photos
+    keywords_requested = Signal(str)  # write the album's name into its photos' XMP sidecars
 
     def __init__(self, thumbnails: Thumbnails, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,10 +89,19 @@ class AlbumsPage(QWidget):
         )
         self.organize_button = QPushButton("Organize…")
         self.organize_button.setToolTip("Copy or move the album's photos into folders, with a plan first")
+        self.keywords_button = QPushButton("Keywords…")
+        self.keywords_button.setToolTip(
+            "Write the album's name as a keyword into its photos' XMP sidecars, so digiKam, darktable, "
+            "Lightroom and other photo tools see it (the photos are not changed; Edit > Undo takes it out)"
+        )
+        self.keywords_button.clicked.connect(
+            lambda: self.keywords_requested.emit(self.view.album.name) if self.view else None
+        )
         self.status = QLabel("")
         tools = QHBoxLayout()
         for w in (self.accept_button, self.reject_button, self.accept_page_button, self.reject_page_button,
-                  self.remove_button, self.timeline_button, self.organize_button):  # fmt: skip
+                  self.remove_button, self.timeline_button, self.organize_button,
+                  self.keywords_button):  # fmt: skip
             tools.addWidget(w)
         tools.addStretch(1)
         tools.addWidget(self.status)
@@ -279,9 +289,11 @@ class AlbumsPage(QWidget):
         has = on and self.photos.rowCount() > 0
         for w in (self.accept_button, self.reject_button, self.remove_button):
             w.setEnabled(has and bool(self.grid.selectedIndexes() or self.grid.currentIndex().isValid()))
-        for w in (self.accept_page_button, self.reject_page_button, self.organize_button,
-                  self.timeline_button):  # fmt: skip
+        for w in (self.accept_page_button, self.reject_page_button):
             w.setEnabled(has)
+        members = on and self.view is not None and bool(self.view.members)  # whichever tab is shown
+        for w in (self.organize_button, self.timeline_button, self.keywords_button):
+            w.setEnabled(members)
 
     # -- answers --------------------------------------------------------------------------------
     def answer(self, role: str, everything: bool = False) -> None:

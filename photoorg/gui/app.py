@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
             changed.connect(lambda *_a: self.nav.item(PAGE_ALBUMS).setText(f"Albums ({albums.rowCount()})"))
         ap.timeline_requested.connect(self._album_in_timeline)
         ap.organize_requested.connect(lambda name, paths: act.organize(f"the album {name}", paths=paths))
+        ap.keywords_requested.connect(act.album_keywords)
         self.problems_page.open_folder.connect(act.open_containing_folder)
         for grid in (tp.grid, gp.grid, dp.grid, ap.grid):
             grid.preview_requested.connect(lambda ix, g=grid: act.preview(g, ix))

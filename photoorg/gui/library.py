@@ -31,6 +31,7 @@ from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
 from photoorg.core.settings import Settings, load_settings, settings_stamp, update_settings
 from photoorg.engine import (
+    AlbumKeywords,
     ChangeGroups,
     Engine,
     FileAction,
@@ -372,6 +373,16 @@ class Library(QObject):
 
         self._run(self._ask(request, f"Learning {name}", False), done, "album", on_error=failed)
 
+    def plan_album_keywords(self, name: str, on_plan: Callable[[list[Any]], None]) -> None:
+        """Which sidecars writing the album's keyword would make or change (nothing written)."""
+        work = self._ask(AlbumKeywords(name, dry_run=True), "Looking at the sidecars", False)
+        self._run(work, lambda result: on_plan(result[0]), "plan keywords")
+
+    def write_album_keywords(self, name: str) -> None:
+        """Write the album's name into its photos' XMP sidecars, one undoable action."""
+        work = self._ask(AlbumKeywords(name), "Writing keywords", cancellable=False)
+        self._run(work, lambda result: self._action_done(keywords_text(name, result[1])), "keywords")
+
     def find_similar(self, path: str, k: int = 60) -> None:
         work = self._ask(FindSimilar(path, k), f"Looking for photos like {os.path.basename(path)}", False)
         self._run(work, lambda found: self.similar_found.emit(path, found), "find similar")
@@ -390,10 +401,25 @@ _STAGES = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Ac
 _DONE = {Action.TRASH: "Moved to the trash", Action.MOVE: "Moved", Action.COPY: "Copied"}
 
 
+def keywords_text(name: str, outcome: Outcome) -> str:
+    """A sentence for the status bar: which sidecars got the album's keyword, and which not."""
+    parts = [f"Wrote the keyword {name} into {plural(len(outcome.done), 'XMP sidecar')}"]
+    if outcome.skipped:
+        reasons = sorted({s.skip or "" for s in outcome.skipped})
+        parts.append(f"left {len(outcome.skipped)} alone ({'; '.join(reasons)})")
+    if outcome.failed:
+        parts.append(f"{len(outcome.failed)} failed ({outcome.failed[0][1]})")
+    text = ", ".join(parts) + "."
+    return text + (" Edit > Undo takes it out again." if outcome.batch is not None else "")
+
+
 def outcome_text(outcome: Outcome, undo: bool = False) -> str:
     """A sentence for the status bar: what an action or an undo did, and what it did not."""
     if outcome.note:
-        return outcome.note[0].upper() + outcome.note[1:] + "."
+        text = outcome.note[0].upper() + outcome.note[1:]
+        if outcome.failed:
+            text += f"; {len(outcome.failed)} could not be undone ({outcome.failed[0][1]})"
+        return text + "."
     copy = outcome.action is Action.COPY
     if undo:
         did = (

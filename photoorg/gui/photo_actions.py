@@ -228,10 +228,42 @@ class PhotoActions(QObject):
         page = self.window.albums_page
         self.library.teach_album(name, paths, role, page.learnt, what=what, on_failed=page.answer_failed)
 
+    def album_keywords(self, name: str) -> None:
+        """Write the album's name into its photos' XMP sidecars: the plan, asked, then done."""
+
+        def planned(steps: list[Any]) -> None:
+            todo = [s for s in steps if s.skip is None]
+            if not todo:
+                reasons = sorted({s.skip or "" for s in steps}) or ["the album has no photos"]
+                self.window.tell(f"No sidecar needs the keyword {name}: {'; '.join(reasons)}.")
+                return
+            made = sum(1 for s in todo if not os.path.exists(s.source))
+            names = "\n".join(os.path.basename(s.source) for s in todo[:12])
+            more = f"\n… and {len(todo) - 12} more" if len(todo) > 12 else ""
+            skipped = len(steps) - len(todo)
+            text = (
+                f"Write the keyword \u201c{name}\u201d into {plural(len(todo), 'XMP sidecar')} "
+                f"({made} new, {len(todo) - made} changed)?\n\n{names}{more}\n\n"
+                "Other photo tools (digiKam, darktable, Lightroom) read it as a keyword. The photos "
+                "are not changed; a sidecar that exists keeps everything else, and its earlier version "
+                "is kept until Edit > Undo puts it back."
+                + (
+                    f"\n\n{plural(skipped, 'photo')} left alone (protected, or has it already)."
+                    if skipped
+                    else ""
+                )
+            )
+            if self.ask(confirm_box(self.window, "Keywords in sidecars", text, "Write keywords")):
+                self.library.write_album_keywords(name)
+
+        self.library.plan_album_keywords(name, planned)
+
     # -- looking at photos ----------------------------------------------------------------------
     def preview(self, grid: PhotoGrid, index: QModelIndex) -> None:
-        dialog = PreviewDialog(self.window.tasks, grid, self.window)
+        dialog = PreviewDialog(self.window.tasks, grid, self.window, self.window.albums_page.names())
         dialog.find_similar.connect(self.window.find_similar)
+        dialog.new_album.connect(lambda path: self.new_album([path]))
+        dialog.add_to_album.connect(lambda name, path: self.add_to_album(name, [path]))
         dialog.open_folder.connect(self.open_containing_folder)
         dialog.open_file.connect(self.open_url)
         dialog.show_row(index.row())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
+    QMenu,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -211,8 +213,12 @@ class PreviewDialog(QDialog):
     find_similar = Signal(str)
     open_folder = Signal(str)
     open_file = Signal(str)
+    new_album = Signal(str)  # a new album taught by the photo shown (the dialog closes)
+    add_to_album = Signal(str, str)  # album name, the photo shown: one more example
 
-    def __init__(self, tasks: Tasks, grid: PhotoGrid, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, tasks: Tasks, grid: PhotoGrid, parent: QWidget | None = None, albums: Sequence[str] = ()
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preview")
         self._tasks = tasks
@@ -239,7 +245,16 @@ class PreviewDialog(QDialog):
         similar.clicked.connect(lambda: (self.find_similar.emit(self.path), self.accept()))
         folder.clicked.connect(lambda: self.open_folder.emit(self.path))
         app.clicked.connect(lambda: self.open_file.emit(self.path))
-        for w in (self.prev_button, self.next_button, similar, folder, app):
+        album = QPushButton("Album")
+        album.setToolTip("Teach an album with this photo: a new album, or one more example")
+        menu = QMenu(album)
+        menu.addAction("New album from this photo…", lambda: (self.accept(), self.new_album.emit(self.path)))
+        if albums:
+            menu.addSeparator()
+        for name in albums:
+            menu.addAction(f"Add to {name}", lambda n=name: self._add_to(n))
+        album.setMenu(menu)
+        for w in (self.prev_button, self.next_button, similar, album, folder, app):
             buttons.addWidget(w)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -254,6 +269,10 @@ class PreviewDialog(QDialog):
     @property
     def path(self) -> str:
         return self._grid.model().index(self._row, 0).data(PathRole) or ""
+
+    def _add_to(self, name: str) -> None:
+        self.add_to_album.emit(name, self.path)
+        self.caption.setText(f"{self.caption.text()}\n✓ An example for the album {name} now.")
 
     def show_row(self, row: int) -> None:
         model = self._grid.model()

@@ -160,3 +160,36 @@ def test_a_new_model_keeps_the_examples(library_with_albums, other_tiny_model) -
         found, _ = library.suggest("A", k=3)  # trained on the new model's vectors
         assert len(found) == 3 and len(library.album("A").positives) == 2
     assert Path(lib / "a" / "p00.jpg").exists()
+
+
+def test_undoing_an_album_takes_its_later_changes_with_it_and_says_so(library_with_albums) -> None:
+    """Found by a hostile review: 'photoorg undo N' of an album's creation left its later
+    changes in the history, and undoing one of them then said "undid" while changing nothing."""
+    lib = library_with_albums
+    photos = sorted(str(p) for p in (lib / "a").iterdir())
+    with Library(locations()) as library:
+        made = library.create_album("Cats", photos[:2])
+        other = library.create_album("Dogs", photos[5:7])
+        taught = library.teach("Cats", photos[2:3], MEMBER)
+        library.teach("Dogs", photos[7:8], MEMBER)
+        [first] = [b.id for b in library.history()[0] if b.summary.startswith("make the album Cats")]
+        outcome = library.undo(first)
+        said = "undid the change to the albums: make the album Cats from 2 photos"
+        assert outcome.note == said + " (and the 1 later change to it)"
+        assert [a.name for a in library.albums()] == ["Dogs"] and made.id != other.id
+        undone = {b.id for b in library.history()[0] if b.undone is not None}
+        assert undone == {first, taught}
+        library.undo()  # the newest change still in force: Dogs' acceptance
+        assert len(library.album("Dogs").positives) == 2
+
+
+def test_an_album_of_videos_says_why_it_has_no_suggestions(library_with_albums) -> None:
+    from tests.core.test_videos import mp4
+
+    lib = library_with_albums
+    clip = mp4(lib / "clip.mp4", None)
+    with Library(locations()) as library:
+        library.scan()
+        library.create_album("Holidays", [str(clip)])
+        with pytest.raises(PhotoorgError, match="holds only videos, which the model does not look at"):
+            library.suggest("Holidays")

@@ -7,13 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
 from photoorg.gui.albums import TAB_MEMBERS, TAB_SUGGESTIONS
 from photoorg.gui.app import PAGE_ALBUMS, PAGE_TIMELINE, MainWindow
 from photoorg.gui.models import PathRole
+from photoorg.gui.views import PreviewDialog
 from tests.gui.conftest import TIMEOUT_MS, Dialogs, act_and_wait, scan, settings_for
 
 OpenWindow = Callable[..., MainWindow]
@@ -104,3 +105,61 @@ def test_an_album_is_made_from_a_selection_and_learns_from_enter_and_delete(
     qtbot.waitUntil(lambda: again.albums_page.view is not None, timeout=TIMEOUT_MS)
     again.albums_page.tabs.setCurrentIndex(TAB_MEMBERS)
     assert sorted(shown(again)) == sorted([*examples, accepted])
+
+
+def test_an_example_from_the_preview_and_the_album_as_keywords_in_sidecars(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    grouped_library: Path,
+    tiny_model: Path,
+    dialogs: Dialogs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = open_window(settings_for(grouped_library, tiny_model))
+    state = scan(qtbot, window)
+    photos = [p.path for p in state.timeline.photos]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Dogs", True))
+    with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS):
+        window.actions.new_album(photos[:2])
+    learnt(qtbot, window)
+
+    # In the preview of a photo of All photos: Album > Add to Dogs.
+    window.nav.setCurrentRow(PAGE_TIMELINE)
+    grid = window.timeline_page.grid
+    row = next(
+        r for r in range(grid.model().rowCount()) if grid.model().index(r, 0).data(PathRole) == photos[5]
+    )
+    dialogs.drive(PreviewDialog)
+
+    def teach_in_preview() -> None:
+        preview = QApplication.activeModalWidget()
+        assert isinstance(preview, PreviewDialog) and preview.path == photos[5]
+        [album] = [b for b in preview.findChildren(QPushButton) if b.text() == "Album"]
+        [add] = [a for a in album.menu().actions() if a.text() == "Add to Dogs"]
+        add.trigger()
+        assert "An example for the album Dogs now" in preview.caption.text()
+        preview.accept()
+
+    with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as added:
+        QTimer.singleShot(200, teach_in_preview)
+        window.actions.preview(grid, grid.model().index(row, 0))
+    assert added.args[0].startswith("Added 1 photo to Dogs as examples")
+    window.show_albums()
+    page = window.albums_page
+    qtbot.waitUntil(lambda: page.view is not None and len(page.view.members) == 3, timeout=TIMEOUT_MS)
+    assert {p.path for p in page.view.members} == {*photos[:2], photos[5]}
+
+    # Keywords…: the plan is asked first, then the sidecars are written, and undo takes them out.
+    dialogs.accept_next()
+    with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as wrote:
+        page.keywords_button.click()
+    assert wrote.args[0].startswith("Wrote the keyword Dogs into 3 XMP sidecars")
+    assert any(
+        "Write the keyword \u201cDogs\u201d into 3 XMP sidecars (3 new, 0 changed)" in s for s in dialogs.seen
+    )
+    sidecars = [Path(p + ".xmp") for p in (*photos[:2], photos[5])]
+    assert all(b"<rdf:li>Dogs</rdf:li>" in s.read_bytes() for s in sidecars)
+    qtbot.waitUntil(lambda: not window.library.busy, timeout=TIMEOUT_MS)
+    said, _state = act_and_wait(qtbot, window, window.undo_action.trigger)
+    assert said == "Took the keyword out: moved 3 sidecars photoorg had made to the trash."
+    assert not any(s.exists() for s in sidecars)

@@ -1,0 +1,192 @@
+"""Keywords in XMP sidecars, the way other photo tools read them.
+
+A keyword is an entry of ``dc:subject`` (an unordered ``rdf:Bag``), which digiKam, darktable,
+Lightroom, Bridge and exiftool all read as the photo's keywords (tags). An existing sidecar is
+changed as little as possible: lxml keeps its namespace prefixes, the ``xpacket`` wrapper,
+comments and every other property; only the missing keyword entries are added. A sidecar that
+is not well-formed XML is never rewritten (:class:`NotXmp`).
+
+Where the sidecar of a photo is (:func:`sidecar_for`): an existing ``IMG_1.jpg.xmp`` (the
+digiKam and darktable name), else an existing ``IMG_1.xmp`` (Adobe's name, kept for a RAW
+file or a photo with no other file of its stem beside it), else a new ``IMG_1.jpg.xmp``, or
+``IMG_1.xmp`` for a RAW photo (where Lightroom and Bridge look).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import unicodedata
+from collections.abc import Iterable
+
+from lxml import etree
+
+X = "adobe:ns:meta/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+DC = "http://purl.org/dc/elements/1.1/"
+
+RAW_EXTENSIONS = frozenset(
+    {".cr2", ".cr3", ".crw", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".dng", ".raf", ".orf", ".rw2",
+     ".pef", ".srw", ".x3f", ".3fr", ".iiq", ".erf", ".kdc", ".mrw", ".rwl"}
+)  # fmt: skip
+
+_EMPTY = (
+    b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="photoorg">\n'
+    b' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+    b'  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"/>\n'
+    b" </rdf:RDF>\n"
+    b"</x:xmpmeta>\n"
+    b'<?xpacket end="w"?>'
+)
+
+
+class NotXmp(ValueError):  # noqa: N818 - a state of the file
+    """The file is not XMP that photoorg can change safely; it is left as it is."""
+
+
+def _parser() -> etree.XMLParser:
+    # No entities, no network, no huge trees: a sidecar is data from anywhere.
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
+
+
+def _same(a: str, b: str) -> bool:
+    return (
+        unicodedata.normalize("NFC", a.strip()).casefold()
+        == unicodedata.normalize("NFC", b.strip()).casefold()
+    )
+
+
+def keywords(data: bytes) -> list[str]:
+    """The keywords (``dc:subject`` entries) of an XMP packet.
+
+    Raises:
+        NotXmp: not well-formed XML.
+    """
+    root = _parse(data).getroot()
+    return [li.text or "" for li in root.iter(f"{{{RDF}}}li") if _in_subject(li)]
+
+
+def _in_subject(li: etree._Element) -> bool:
+    container = li.getparent()
+    subject = container.getparent() if container is not None else None
+    return subject is not None and subject.tag == f"{{{DC}}}subject"
+
+
+def _parse(data: bytes) -> etree._ElementTree:
+    try:
+        tree = etree.parse(io.BytesIO(data), _parser())
+    except etree.XMLSyntaxError as exc:
+        raise NotXmp(f"not well-formed XML ({exc})") from None
+    root = tree.getroot()
+    if root.tag not in (f"{{{X}}}xmpmeta", f"{{{RDF}}}RDF") and root.find(f".//{{{RDF}}}RDF") is None:
+        raise NotXmp("no XMP metadata in it (no rdf:RDF)")
+    return tree
+
+
+def add_keywords(data: bytes | None, wanted: Iterable[str]) -> bytes | None:
+    """The packet ``data`` (None: a new sidecar) with the ``wanted`` keywords added to its
+    ``dc:subject``; None when it has them all already (compared without regard to case).
+
+    Raises:
+        NotXmp: ``data`` is not XMP that can be changed safely.
+    """
+    data = _EMPTY if data is None else data
+    tree = _parse(data)
+    root = tree.getroot()
+    have = keywords(data)
+    missing: list[str] = []
+    for word in wanted:
+        word = unicodedata.normalize("NFC", word.strip())
+        if word and not any(_same(word, h) for h in [*have, *missing]):
+            missing.append(word)
+    if not missing:
+        return None
+    bag = _subject_bag(root)
+    indent = _indent_of(bag)
+    for word in missing:
+        if len(bag):
+            bag[-1].tail = "\n" + indent + " "
+        else:
+            bag.text = "\n" + indent + " "
+        li = etree.SubElement(bag, f"{{{RDF}}}li")
+        li.text = word
+        li.tail = "\n" + indent
+    # The nodes around the root (the xpacket instructions, comments) stay, one to a line.
+    nodes = [*_siblings(root, before=True), root, *_siblings(root, before=False)]
+    text = b"\n".join(etree.tostring(n, encoding="UTF-8", with_tail=False) for n in nodes)
+    if data.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml"):
+        text = b'<?xml version="1.0" encoding="UTF-8"?>\n' + text
+    return text + b"\n"
+
+
+def _siblings(root: etree._Element, before: bool) -> list[etree._Element]:
+    out = []
+    node = root.getprevious() if before else root.getnext()
+    while node is not None:
+        out.append(node)
+        node = node.getprevious() if before else node.getnext()
+    return list(reversed(out)) if before else out
+
+
+def _subject_bag(root: etree._Element) -> etree._Element:
+    """The ``rdf:Bag`` of the packet's ``dc:subject``, made (in the first description) if none."""
+    subject = next(root.iter(f"{{{DC}}}subject"), None)
+    if subject is None:
+        rdf = root if root.tag == f"{{{RDF}}}RDF" else root.find(f".//{{{RDF}}}RDF")
+        assert rdf is not None  # _parse made sure
+        description = rdf.find(f"{{{RDF}}}Description")
+        if description is None:
+            description = etree.SubElement(rdf, f"{{{RDF}}}Description", nsmap={"rdf": RDF})
+            description.set(f"{{{RDF}}}about", "")
+        inner = _indent_of(description) + " "
+        if len(description):
+            description[-1].tail = "\n" + inner
+        else:
+            description.text = "\n" + inner
+        subject = etree.SubElement(description, f"{{{DC}}}subject", nsmap={"dc": DC})
+        subject.tail = "\n" + _indent_of(description)
+    bag = next((c for c in subject if c.tag in (f"{{{RDF}}}Bag", f"{{{RDF}}}Seq")), None)
+    if bag is None:
+        subject.text = "\n" + _indent_of(subject) + " "
+        bag = etree.SubElement(subject, f"{{{RDF}}}Bag")
+        bag.tail = "\n" + _indent_of(subject)
+    return bag
+
+
+def _indent_of(element: etree._Element) -> str:
+    """The spaces before ``element``'s start tag (its depth, one space a level if unknown)."""
+    prev = element.getprevious()
+    text = (
+        prev.tail
+        if prev is not None
+        else (element.getparent().text if element.getparent() is not None else "")
+    )
+    if text and "\n" in text and not text.rsplit("\n", 1)[1].strip():
+        return text.rsplit("\n", 1)[1]
+    depth = sum(1 for _ in element.iterancestors())
+    return " " * depth
+
+
+def sidecar_for(photo: str) -> str:
+    """The XMP sidecar photoorg reads and writes for ``photo`` (see the module's docstring)."""
+    folder, name = os.path.split(photo)
+    stem, ext = os.path.splitext(name)
+    long_name, short_name = os.path.join(folder, name + ".xmp"), os.path.join(folder, stem + ".xmp")
+    if os.path.isfile(long_name):
+        return long_name
+    raw = ext.lower() in RAW_EXTENSIONS
+    if os.path.isfile(short_name) and (raw or not _stem_shared(folder, stem, name)):
+        return short_name
+    return short_name if raw else long_name
+
+
+def _stem_shared(folder: str, stem: str, name: str) -> bool:
+    """Whether another file of ``stem`` (IMG_1.CR2 beside IMG_1.jpg) might own IMG_1.xmp."""
+    try:
+        others = os.listdir(folder or ".")
+    except OSError:
+        return True
+    return any(
+        os.path.splitext(o)[0] == stem and o != name and not o.lower().endswith(".xmp") for o in others
+    )

@@ -1,0 +1,268 @@
+"""An album's name as an XMP keyword in its photos' sidecars: other tools read it, everything
+else in a sidecar stays, undo gives back each sidecar byte for byte (also after a kill at any
+point, a full disk, or another program's edit in between), and no photo is ever written."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from photoorg.core import xmp
+from photoorg.core.library import Library
+from photoorg.core.paths import locations
+from photoorg.core.settings import Settings, save_settings
+from tests.conftest import make_photo
+from tests.core.test_full_disk import fill, small_fs  # noqa: F401 - a fixture
+from tests.test_cli import photoorg
+
+DARKTABLE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="XMP Core 4.4.0-Exiv2">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:darktable="http://darktable.sf.net/"
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+   xmp:Rating="3"
+   darktable:xmp_version="5">
+   <dc:subject>
+    <rdf:Bag>
+     <rdf:li>beach</rdf:li>
+    </rdf:Bag>
+   </dc:subject>
+   <darktable:history>
+    <rdf:Seq>
+     <rdf:li darktable:operation="exposure" darktable:enabled="1"/>
+    </rdf:Seq>
+   </darktable:history>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+"""
+ADOBE = (
+    b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    b'<rdf:Description rdf:about="" xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Orientation="6"/>'
+    b'</rdf:RDF></x:xmpmeta>\n<?xpacket end="w"?>'
+)
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+
+
+def read_keywords(path: Path) -> list[str]:
+    """The keywords as another program reads them (the standard library's parser, by the
+    namespaces XMP defines), not through photoorg's own code."""
+    root = ET.fromstring(path.read_bytes())
+    return [li.text or "" for subject in root.iter(f"{DC}subject") for li in subject.iter(f"{RDF}li")]
+
+
+def test_a_keyword_is_added_and_everything_else_in_the_sidecar_stays() -> None:
+    out = xmp.add_keywords(DARKTABLE, ["Dogs", "BEACH"])  # "beach" is there already
+    assert out is not None
+    text = out.decode()
+    assert read_keywords_bytes(out) == ["beach", "Dogs"]
+    # Prefixes, the other properties and the edit history are as they were.
+    for kept in ('xmp:Rating="3"', 'darktable:xmp_version="5"', 'darktable:operation="exposure"',
+                 "<darktable:history>", 'x:xmptk="XMP Core 4.4.0-Exiv2"', '<?xml version="1.0"'):  # fmt: skip
+        assert kept in text
+    assert xmp.add_keywords(out, ["dogs"]) is None  # there already, whatever its case
+    # A compact packet with no keywords: dc:subject is made, the xpacket wrapper stays.
+    adobe = xmp.add_keywords(ADOBE, ["Café"])
+    assert adobe is not None and read_keywords_bytes(adobe) == ["Café"]
+    assert adobe.startswith(b"<?xpacket begin=") and b'<?xpacket end="w"?>' in adobe
+    assert b'tiff:Orientation="6"' in adobe
+    new = xmp.add_keywords(None, ["A & <B>"])
+    assert new is not None and read_keywords_bytes(new) == ["A & <B>"]
+
+
+def read_keywords_bytes(data: bytes) -> list[str]:
+    root = ET.fromstring(data)
+    return [li.text or "" for subject in root.iter(f"{DC}subject") for li in subject.iter(f"{RDF}li")]
+
+
+def test_a_sidecar_that_is_not_xmp_or_tries_to_read_other_files_is_refused(tmp_path) -> None:
+    with pytest.raises(xmp.NotXmp):
+        xmp.add_keywords(b"<x:xmpmeta xmlns:x='adobe:ns:meta/'><unclosed>", ["a"])
+    with pytest.raises(xmp.NotXmp):
+        xmp.add_keywords(b"<html><body>not metadata</body></html>", ["a"])
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not copy me")
+    sneaky = (
+        f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file://{secret}">]>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>&e;</dc:title>'
+        "</rdf:Description></rdf:RDF></x:xmpmeta>"
+    ).encode()
+    out = xmp.add_keywords(sneaky, ["a"])
+    assert out is not None and b"do not copy me" not in out  # the entity is never read
+
+
+@pytest.fixture
+def album_lib(tmp_path, tiny_model, monkeypatch):
+    """A scanned library whose album "Dogs" holds four photos: one with no sidecar, one with
+    a darktable sidecar, one with an Adobe-named sidecar, and one in a protected folder."""
+    lib = tmp_path / "Pictures"
+    for i in range(4):
+        make_photo(lib / "a" / f"p{i}.jpg", seed=i, size=(64, 48))
+    make_photo(lib / "keep" / "k.jpg", seed=9, size=(64, 48))
+    (lib / "a" / "p1.jpg.xmp").write_bytes(DARKTABLE)
+    (lib / "a" / "p2.xmp").write_bytes(ADOBE)
+    monkeypatch.setenv("PHOTOORG_HOME", str(tmp_path / "home"))
+    save_settings(
+        locations(),
+        Settings(folders=[str(lib)], protected=[str(lib / "keep")], model=str(tiny_model), device="cpu"),
+    )
+    with Library(locations()) as library:
+        library.scan()
+        library.create_album(
+            "Dogs", [str(lib / "a" / f"p{i}.jpg") for i in range(3)] + [str(lib / "keep" / "k.jpg")]
+        )
+    return lib
+
+
+def snapshot(lib: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(lib)): p.read_bytes() for p in sorted(lib.rglob("*")) if p.is_file()}
+
+
+def originals() -> Path:
+    return locations().catalog.parent / "sidecar-originals"
+
+
+def test_keywords_go_into_the_sidecars_and_undo_gives_each_back_byte_for_byte(album_lib) -> None:
+    lib = album_lib
+    before = snapshot(lib)
+    with Library(locations()) as library:
+        plan, outcome = library.album_keywords("dogs", dry_run=True)
+        assert outcome is None and snapshot(lib) == before  # the plan writes nothing
+        names = [s.source for s in plan if s.skip is None]
+        assert names == [str(lib / "a" / n) for n in ("p0.jpg.xmp", "p1.jpg.xmp", "p2.xmp")]
+        _, outcome = library.album_keywords("Dogs")
+    assert outcome is not None and len(outcome.done) == 3 and not outcome.failed
+    [protected] = outcome.skipped
+    assert "protected" in (protected.skip or "") and not (lib / "keep" / "k.jpg.xmp").exists()
+    for name in ("p0.jpg.xmp", "p2.xmp"):
+        assert read_keywords(lib / "a" / name) == ["Dogs"]
+    assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach", "Dogs"]
+    assert b"darktable:history" in (lib / "a" / "p1.jpg.xmp").read_bytes()
+    # The photos themselves are never written.
+    assert all(snapshot(lib)[k] == v for k, v in before.items() if not k.endswith(".xmp"))
+    # Asked again: nothing to do, and no empty action in the history.
+    again = photoorg("album", "keywords", "Dogs")
+    assert (
+        again.returncode == 0
+        and "into 0 sidecars" in again.stdout
+        and "has the keyword already" in again.stdout
+    )
+    with Library(locations()) as library:
+        assert library.history()[0][0].summary == "write the keyword Dogs into 3 sidecars"
+    undone = photoorg("undo")
+    assert undone.returncode == 0, undone.stderr
+    assert "put back the earlier version of 2 sidecars" in undone.stdout
+    assert "moved 1 sidecar photoorg had made to the trash" in undone.stdout
+    assert snapshot(lib) == before  # byte for byte, and the new sidecar is gone ...
+    trashed = Path(os.environ["XDG_DATA_HOME"]) / "Trash" / "files" / "p0.jpg.xmp"
+    assert read_keywords(trashed) == ["Dogs"]  # ... to the trash, not deleted
+    assert not any(originals().rglob("*"))  # the kept earlier versions went once restored
+
+
+def test_undo_never_takes_back_what_another_program_wrote_since(album_lib) -> None:
+    lib = album_lib
+    with Library(locations()) as library:
+        library.album_keywords("Dogs")
+    edited = (
+        (lib / "a" / "p1.jpg.xmp").read_bytes().replace(b"<rdf:li>beach</rdf:li>", b"<rdf:li>sea</rdf:li>")
+    )
+    (lib / "a" / "p1.jpg.xmp").write_bytes(edited)  # digiKam, say, changed a keyword
+    undone = photoorg("undo")
+    assert undone.returncode == 1
+    assert "NOT UNDONE" in undone.stdout and "changed since photoorg wrote the keyword" in undone.stdout
+    assert (lib / "a" / "p1.jpg.xmp").read_bytes() == edited  # the other program's edit stays
+    kept = list(originals().rglob("p1.jpg.xmp"))
+    assert [p.read_bytes() for p in kept] == [DARKTABLE]  # and the version before photoorg's
+    assert (lib / "a" / "p2.xmp").read_bytes() == ADOBE  # the others were put back
+
+
+def test_a_full_disk_leaves_every_sidecar_as_it_was(album_lib, small_fs, tmp_path) -> None:  # noqa: F811
+    disk = small_fs("disk", 512)
+    for name in ("p1.jpg", "p1.jpg.xmp", "p3.jpg"):
+        (disk / name).write_bytes((album_lib / "a" / name).read_bytes())
+    with Library(locations()) as library:
+        library.add_folders([str(disk)])
+        library.scan()
+        library.teach("Dogs", [str(disk / "p3.jpg")], "example")
+        fill(disk)
+        _, outcome = library.album_keywords("Dogs")
+    assert outcome is not None
+    failed = {Path(s.source).name for s, _ in outcome.failed}
+    assert failed == {"p1.jpg.xmp", "p3.jpg.xmp"}
+    assert all("No space left" in reason for _, reason in outcome.failed)
+    assert (disk / "p1.jpg.xmp").read_bytes() == DARKTABLE and not (disk / "p3.jpg.xmp").exists()
+    assert not [p for p in disk.iterdir() if p.name.startswith(".photoorg-")]  # no temporary file left
+    assert len(outcome.done) == 4  # on the other disk: p0-p2 and p3, a copy of the new example
+
+
+KILLER = r"""
+import os, signal, sys
+from photoorg.core import sidecars
+from photoorg.core.library import Library
+from photoorg.core.paths import locations
+
+name, nth, what = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+calls = []
+owner = sidecars.shutil if name == "copymode" else sidecars
+original = getattr(owner, name)
+
+def killing(*args, **kwargs):
+    calls.append(1)
+    if name != "copymode" or len(calls) < nth:
+        original(*args, **kwargs)
+    if len(calls) == nth:  # right after that call (copymode: right before it)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+setattr(owner, name, killing)
+with Library(locations()) as library:
+    if what == "write":
+        library.album_keywords("Dogs")
+    else:
+        library.undo()
+"""
+
+
+# The sidecars are written p0.jpg.xmp (made), p1.jpg.xmp, p2.xmp (changed) and undone in the
+# opposite order; each case kills photoorg right after (copymode: right before) that call.
+@pytest.mark.parametrize(
+    ("name", "nth", "what"),
+    [
+        ("place", 1, "write"),  # p1's earlier version kept, p1 not written yet
+        ("copymode", 1, "write"),  # p1's new version in its temporary file
+        ("fsync_dir", 1, "write"),  # p0 made, not journaled done
+        ("fsync_dir", 2, "write"),  # p1 replaced, not journaled done
+        ("fsync_dir", 1, "undo"),  # p2 put back, not journaled undone
+        ("move_to_trash", 1, "undo"),  # p0 in the trash, not journaled undone
+    ],
+)
+def test_a_kill_at_any_point_loses_no_sidecar_and_undo_still_works(album_lib, name, nth, what) -> None:
+    lib = album_lib
+    before = snapshot(lib)
+    if what == "undo":
+        with Library(locations()) as library:
+            library.album_keywords("Dogs")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    args = [sys.executable, "-c", KILLER, name, str(nth), what]
+    killed = subprocess.run(args, env=env, capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    # The next photoorg settles what the kill left (under the lock), then undo finishes the job.
+    history = photoorg("history")
+    assert history.returncode == 0, history.stderr
+    assert "keyword in" in history.stdout + history.stderr
+    with Library(locations()) as library:
+        if any(b.undone is None and b.files for b in library.history()[0]):
+            library.undo()
+    assert snapshot(lib) == before
+    assert not list(lib.rglob(".photoorg-*"))
+    assert not any(originals().rglob("*"))
