@@ -228,7 +228,7 @@ class AlbumsPage(QWidget):
         suggestions = self.tabs.currentIndex() == TAB_SUGGESTIONS
         for w in (self.accept_button, self.reject_button, self.accept_page_button, self.reject_page_button):
             w.setVisible(suggestions)
-        for w in (self.remove_button, self.timeline_button, self.organize_button):
+        for w in (self.remove_button, self.timeline_button, self.organize_button, self.keywords_button):
             w.setVisible(not suggestions)
         if view is None:
             self.heading.setText("Albums" if not self.album_list.count() else self.heading.text())

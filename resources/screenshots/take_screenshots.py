@@ -57,6 +57,7 @@ def main() -> None:
     window.library.partial_state.connect(partials.append)
     window.start()
     out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
 
     def settle(seconds: float) -> None:
         end = time.monotonic() + seconds

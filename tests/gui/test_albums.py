@@ -150,6 +150,8 @@ def test_an_example_from_the_preview_and_the_album_as_keywords_in_sidecars(
     assert {p.path for p in page.view.members} == {*photos[:2], photos[5]}
 
     # Keywords…: the plan is asked first, then the sidecars are written, and undo takes them out.
+    page.tabs.setCurrentIndex(TAB_MEMBERS)
+    assert page.keywords_button.isVisible() and page.keywords_button.isEnabled()
     dialogs.accept_next()
     with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as wrote:
         page.keywords_button.click()
