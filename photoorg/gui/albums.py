@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.humanize import plural
 from photoorg.gui.models import PhotoGridModel
-from photoorg.gui.pages import beside, hint, title
+from photoorg.gui.pages import FlowRow, beside, hint, title
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
 
@@ -98,12 +98,11 @@ class AlbumsPage(QWidget):
             lambda: self.keywords_requested.emit(self.view.album.name) if self.view else None
         )
         self.status = QLabel("")
-        tools = QHBoxLayout()
+        tools = FlowRow()
         for w in (self.accept_button, self.reject_button, self.accept_page_button, self.reject_page_button,
                   self.remove_button, self.timeline_button, self.organize_button,
                   self.keywords_button):  # fmt: skip
             tools.addWidget(w)
-        tools.addStretch(1)
         tools.addWidget(self.status)
         top = QHBoxLayout()
         top.addWidget(self.tabs)

@@ -15,11 +15,12 @@ import traceback
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -31,7 +32,9 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSplitter,
     QStackedWidget,
+    QStyle,
     QWidget,
 )
 
@@ -107,9 +110,44 @@ class MainWindow(QMainWindow):
         self._connect()
         self._show_folders()
         self.nav.setCurrentRow(PAGE_TIMELINE if self.library.settings.folders else PAGE_LIBRARY)
-        self.resize(1280, 800)
+        self._place_on_screen()
 
     # -- construction -------------------------------------------------------------------------
+    def _window_file(self) -> QSettings:
+        return QSettings(str(self.where.config / "window.ini"), QSettings.Format.IniFormat)
+
+    def _splitters(self) -> list[QSplitter]:
+        return [self.stack.widget(i).findChild(QSplitter) for i in range(self.stack.count())]
+
+    def _place_on_screen(self) -> None:
+        """Where the window was last time (its size, and where the lists were divided), or
+        1280x800 shrunk to what the screen has free, title bar included."""
+        saved = self._window_file()
+        geometry = saved.value("geometry")
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            for i, split in enumerate(self._splitters()):
+                state = saved.value(f"splitter{i}")
+                if split is not None and isinstance(state, QByteArray):
+                    split.restoreState(state)
+            return
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        free = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+        title = self.style().pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight) + 8  # and the frame
+        size = QSize(min(1280, free.width() - 8), min(800, free.height() - title))
+        self.resize(size.expandedTo(self.minimumSizeHint()))
+        self.move(
+            free.x() + (free.width() - self.width()) // 2,
+            free.y() + max(0, (free.height() - title - self.height()) // 2),
+        )
+
+    def _remember_place(self) -> None:
+        saved = self._window_file()
+        saved.setValue("geometry", self.saveGeometry())
+        for i, split in enumerate(self._splitters()):
+            if split is not None:
+                saved.setValue(f"splitter{i}", split.saveState())
+        saved.sync()
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -461,6 +499,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the work in progress (committed work is kept) and wait for every thread."""
         self._closing = True
+        self._remember_place()
         self.timer.stop()
         self.library.close()  # cancels scans, queued ones too; changes the person made still go in
         if self.library.busy:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -55,6 +55,70 @@ def hint(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color: palette(placeholder-text);")
     return label
+
+
+class FlowRow(QLayout):
+    """A row of buttons that wraps onto a second line when the window is narrow (an 800 px
+    screen), instead of making the window wider than the screen. ``stretch`` items (a label
+    that says what happened) start a line of their own when they do not fit."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[Any] = []
+        self.setSpacing(spacing)
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: Any) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> Any:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> Any:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), move=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, move=True)
+
+    def sizeHint(self) -> QSize:
+        visible = [i for i in self._items if not i.isEmpty()]
+        width = sum(i.sizeHint().width() for i in visible) + self.spacing() * max(0, len(visible) - 1)
+        height = max((i.sizeHint().height() for i in visible), default=0)
+        return QSize(width, height)
+
+    def minimumSize(self) -> QSize:
+        widest = QSize()
+        for item in self._items:
+            if not item.isEmpty():
+                widest = widest.expandedTo(item.minimumSize())
+        return widest
+
+    def _arrange(self, rect: QRect, move: bool) -> int:
+        x, y, line = rect.x(), rect.y(), 0
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            hint = item.sizeHint()
+            if x > rect.x() and x + hint.width() > rect.right() + 1:
+                x, y, line = rect.x(), y + line + self.spacing(), 0
+            if move:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self.spacing()
+            line = max(line, hint.height())
+        return y + line - rect.y()
 
 
 def beside(
@@ -251,10 +315,8 @@ class GroupsPage(QWidget):
         self.organize_button = QPushButton("Organize…")
         self.organize_button.setToolTip("Sort this group's photos into folders by date, with a plan first")
         self.rename_button.clicked.connect(self._rename)
-        tools = QHBoxLayout()
-        tools.addWidget(self.filter, 1)
-        tools.addStretch(0)
-        for w in (self.rename_button, self.move_button, self.copy_button, self.organize_button):
+        tools = FlowRow()
+        for w in (self.filter, self.rename_button, self.move_button, self.copy_button, self.organize_button):
             tools.addWidget(w)
         split = beside(
             self.group_list, [self.heading, self.subheading, tools, self.grid], self.grid, [300, 900]
@@ -384,12 +446,9 @@ class DuplicatesPage(QWidget):
         self.not_dup_button.clicked.connect(lambda: self._mark("not_duplicates"))
         self.keep_both_button.clicked.connect(lambda: self._mark("keep_both"))
         self.bulk_button.clicked.connect(self._bulk)
-        actions = QHBoxLayout()
-        actions.addWidget(self.trash_button)
-        actions.addWidget(self.not_dup_button)
-        actions.addWidget(self.keep_both_button)
-        actions.addStretch(1)
-        actions.addWidget(self.bulk_button)
+        actions = FlowRow()
+        for w in (self.trash_button, self.not_dup_button, self.keep_both_button, self.bulk_button):
+            actions.addWidget(w)
         split = beside(self.set_list, [self.heading, self.reason, self.grid, actions], self.grid, [300, 800])
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)

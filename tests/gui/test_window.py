@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QSplitter
 from pytestqt.qtbot import QtBot
 
 from photoorg.core.catalog import Catalog
@@ -432,3 +433,28 @@ def test_h_undo_works_after_a_restart(
     assert Path(victim).read_bytes() == content
     assert trash_files(tmp_path) == []
     assert state.photo_count == 10  # back in the catalog
+
+
+def test_i_the_window_fits_an_800x600_screen_and_opens_where_it_was(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path
+) -> None:
+    """Issue 13, bug 3: the window opened at 1280x800 plus its title bar whatever the screen,
+    could not be narrower than 1071 px (every page's buttons in one row), and forgot its size."""
+    window = open_window(settings_for(library, tiny_model))
+    free = window.screen().availableGeometry()
+    assert free.contains(window.frameGeometry())  # the status bar (progress, Cancel) is on screen
+    for page in range(window.stack.count()):  # every page works at 800x600
+        window.nav.setCurrentRow(page)
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 800 and hint.height() <= 600, (page, hint)
+    window.nav.setCurrentRow(PAGE_GROUPS)
+    window.resize(760, 560)
+    qtbot.wait(50)  # laid out at that size
+    split = window.groups_page.findChild(QSplitter)
+    split.setSizes([300, split.width() - 300])  # the person drags the divider
+    window.close()
+
+    again = open_window()
+    assert (again.width(), again.height()) == (760, 560)
+    qtbot.wait(50)
+    assert again.groups_page.findChild(QSplitter).sizes()[0] == 300
