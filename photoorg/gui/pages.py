@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -119,6 +119,10 @@ class FlowRow(QLayout):
             x += hint.width() + self.spacing()
             line = max(line, hint.height())
         return y + line - rect.y()
+
+
+#: How long a set the person chose stays shown before it counts as looked at.
+LOOKED_AT_MS = 700
 
 
 def beside(
@@ -416,6 +420,12 @@ class DuplicatesPage(QWidget):
         self._all: list[Any] = []
         self._keep: dict[str, dict[str, bool]] = {}  # the person's checkboxes: set id -> path -> keep
         self._filling = False
+        # A set counts as reviewed once the person chose it and it stayed shown a moment (not
+        # when passed over with the arrow keys), or when they changed a check in it.
+        self._looking = QTimer(self)
+        self._looking.setSingleShot(True)
+        self._looking.setInterval(LOOKED_AT_MS)
+        self._looking.timeout.connect(self._looked_at)
         self.tabs = QTabBar()
         for verdict in VERDICT_NAMES:
             self.tabs.addTab(VERDICT_NAMES[verdict])
@@ -428,6 +438,7 @@ class DuplicatesPage(QWidget):
         self.set_list.setUniformItemSizes(True)
         self.set_list.setMinimumWidth(240)
         self.set_list.selectionModel().currentChanged.connect(self._show_set)
+        self.set_list.clicked.connect(lambda _i: self._looking.start())  # the set shown, chosen
         self.members = SetMembersModel(thumbnails, self)
         self.members.dataChanged.connect(self._members_changed)
         self.grid = PhotoGrid(200, 2)
@@ -494,8 +505,10 @@ class DuplicatesPage(QWidget):
         if not index.isValid():
             return
         s = self.sets.duplicate_set(index.row())
-        if not self._filling:
-            self.sets.mark_reviewed(index.row())
+        if self._filling:
+            self._looking.stop()  # shown by the program: not looked at
+        else:
+            self._looking.start()
         self.members.set_duplicate_set(s, self._keep.get(s.id))
         kind = VERDICT_NAMES[s.verdict.value]
         similarity = "" if s.verdict.value == "exact" else f", weakest similarity {s.weakest:.3f}"
@@ -507,7 +520,15 @@ class DuplicatesPage(QWidget):
         self.keep_both_button.setText("Keep both" if len(s.photos) == 2 else "Keep all")
         self._update_buttons()
 
-    def _members_changed(self, *_args: Any) -> None:
+    def _looked_at(self) -> None:
+        row = self.set_list.currentIndex().row()
+        if row >= 0 and self.members.duplicate_set is self.sets.duplicate_set(row):
+            self.sets.mark_reviewed(row)
+            self._update_buttons()
+
+    def _members_changed(self, _first: Any = None, _last: Any = None, roles: Any = ()) -> None:
+        if roles and Qt.ItemDataRole.CheckStateRole not in roles:
+            return  # a thumbnail arrived: not the person's doing
         s = self.members.duplicate_set
         if s is not None:
             self._keep[s.id] = self.members.keep_flags()

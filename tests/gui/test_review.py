@@ -447,3 +447,49 @@ def test_move_a_group_to_a_folder_then_undo(
     assert taken.read_bytes() == b"someone else's file"
     assert sorted(grid_paths(window)) == sorted(str(p) for p in originals)
     assert len(dialogs.seen) == 1  # undo asks nothing
+
+
+def test_only_sets_the_person_looked_at_count_as_reviewed(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    """Issue 13, bug 1: the set the program shows first (after a scan, a tab switch, a trash)
+    and sets passed over with the arrow keys were ticked as reviewed and offered to "Trash
+    unchecked in all reviewed sets"."""
+    lib = tmp_path / "lib"
+    originals = photos(lib / "a", range(4))
+    for p in originals:
+        copy_to(p, lib / "b" / p.name)
+    window = open_window(settings_for(lib, tiny_model))
+    scan(qtbot, window)
+    window.nav.setCurrentRow(PAGE_DUPLICATES)
+    page = window.duplicates_page
+    page.tabs.setCurrentIndex(0)
+    assert page.sets.rowCount() == 4 and page.set_list.currentIndex().row() == 0
+    qtbot.wait(1500)  # shown by the program, however long: not looked at
+    assert page.sets.reviewed == set() and not page.bulk_button.isEnabled()
+    # Down, Down, Down: passing over sets is not reviewing them; the one the person stops at is.
+    page.set_list.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(page.set_list, Qt.Key.Key_Down)
+    assert page.set_list.currentIndex().row() == 3
+    last = page.sets.duplicate_set(3).id
+    qtbot.waitUntil(lambda: page.sets.reviewed == {last}, timeout=5000)
+    assert page.bulk_button.isEnabled()
+    # A tab switch and back shows a set again: still only the one looked at.
+    page.tabs.setCurrentIndex(1)
+    page.tabs.setCurrentIndex(0)
+    qtbot.wait(1500)
+    assert page.sets.reviewed == {last}
+    # Trashing the set shown: the next one is shown by the program, not reviewed.
+    click(qtbot, page.set_list, page.sets.index(1))
+    qtbot.waitUntil(lambda: len(page.sets.reviewed) == 2, timeout=5000)
+    shown = page.sets.duplicate_set(1).id
+    page.members.set_keep(1, False)
+    dialogs.accept_next()
+    act_and_wait(qtbot, window, page.trash_button.click)
+    qtbot.wait(1500)
+    assert shown not in {s.id for s in page._all} and page.sets.reviewed == {last}
+    # The set shown now, clicked: the person chose it.
+    now = page.sets.duplicate_set(page.set_list.currentIndex().row()).id
+    click(qtbot, page.set_list, page.set_list.currentIndex())
+    qtbot.waitUntil(lambda: page.sets.reviewed == {last, now}, timeout=5000)
