@@ -272,7 +272,10 @@ def _no_room(name: str, folder: Path, need: int, free: int | None) -> str:
 
 def _download_error(name: str, exc: BaseException, folder: Path | None, need: int = 0) -> ModelUnavailable:
     """One sentence for a failed download, from what huggingface_hub raised."""
-    import httpx2
+    try:
+        import httpx2 as httpx  # huggingface_hub 2.x
+    except ImportError:  # pragma: no cover - huggingface_hub 1.x uses httpx
+        import httpx  # type: ignore[no-redef]
     from huggingface_hub.errors import GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
 
     chain: list[BaseException] = []
@@ -296,10 +299,10 @@ def _download_error(name: str, exc: BaseException, folder: Path | None, need: in
         if isinstance(e, HfHubHTTPError) and e.response is not None:
             why = f"the Hugging Face hub answered with an error ({e.response.status_code})"
             break
-        if isinstance(e, httpx2.TimeoutException):
+        if isinstance(e, httpx.TimeoutException):
             why = "the Hugging Face hub stopped sending data"
             break
-        if isinstance(e, httpx2.ConnectError):
+        if isinstance(e, httpx.ConnectError):
             why = "the Hugging Face hub could not be reached"
             break
         if isinstance(e, OSError) and "Consistency check failed" in str(e):
