@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import subprocess
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["HF_HUB_OFFLINE"] = "1"  # tests never reach the network
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from tests.hubstandin import HubStandIn, hub_stand_in
 from tests.modelfactory import make_random_dinov2
 
 DATA = Path(__file__).parent / "data"
@@ -49,6 +53,83 @@ def other_tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The full dinov2-base architecture with random weights (same computation as the real one)."""
     return make_random_dinov2(tmp_path_factory.mktemp("base-dinov2"), "base", seed=0)
+
+
+#: Short enough that a stalled transfer is noticed within the test, long enough for a busy machine.
+HUB_TIMEOUT_S = 2
+
+
+@pytest.fixture(scope="session")
+def download_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random DINOv2 of about 29 MB: the model the hub stand-in serves."""
+    return make_random_dinov2(tmp_path_factory.mktemp("download-dinov2"), "download", seed=0)
+
+
+@pytest.fixture
+def hub(download_model: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubStandIn]:
+    """A stand-in for the Hugging Face hub serving ``download_model`` as facebook/dinov2-base, with
+    this process and its children pointed at it (downloads on); it stops after the test.
+
+    huggingface_hub reads its environment once, when imported: this process's copy is set on
+    its ``constants`` (what setting the variables before the import does), children get the
+    variables.
+    """
+    from huggingface_hub import constants
+
+    with hub_stand_in(download_model) as server:
+        env = {
+            "HF_ENDPOINT": server.url,
+            "HF_HUB_OFFLINE": "0",
+            "HF_HUB_ETAG_TIMEOUT": str(HUB_TIMEOUT_S),
+            "HF_HUB_DOWNLOAD_TIMEOUT": str(HUB_TIMEOUT_S),
+        }
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setattr(constants, "ENDPOINT", server.url)
+        monkeypatch.setattr(
+            constants, "HUGGINGFACE_CO_URL_TEMPLATE", server.url + "/{repo_id}/resolve/{revision}/{filename}"
+        )
+        monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+        monkeypatch.setattr(constants, "HF_HUB_ETAG_TIMEOUT", HUB_TIMEOUT_S)
+        monkeypatch.setattr(constants, "HF_HUB_DOWNLOAD_TIMEOUT", HUB_TIMEOUT_S)
+        # photoorg turns telemetry off when it downloads; restored for the other tests.
+        monkeypatch.setattr(constants, "HF_HUB_DISABLE_TELEMETRY", constants.HF_HUB_DISABLE_TELEMETRY)
+        yield server
+
+
+@pytest.fixture
+def small_fs(tmp_path: Path) -> Iterator[Callable[[str, int], Path]]:
+    """Mounts tmpfs file systems of a given size (KiB) under tmp_path; unmounted afterwards."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small file system needs root")
+    mounted: list[Path] = []
+
+    def mount(name: str, kib: int) -> Path:
+        point = tmp_path / name
+        point.mkdir(parents=True, exist_ok=True)
+        command = ["mount", "-t", "tmpfs", "-o", f"size={kib}k", "tmpfs", str(point)]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount tmpfs here: {done.stderr.strip()}")
+        mounted.append(point)
+        return point
+
+    yield mount
+    for point in reversed(mounted):
+        subprocess.run(["umount", "-l", str(point)], check=False)
+
+
+def fill(folder: Path, leave: int = 0) -> Path:
+    """Fill the file system of ``folder`` up to ``leave`` free bytes with one file."""
+    filler = folder / "filler.bin"
+    with open(filler, "ab") as f, contextlib.suppress(OSError):
+        while True:
+            free = os.statvfs(folder).f_bavail * os.statvfs(folder).f_frsize
+            if free <= leave:
+                break
+            f.write(b"\0" * min(65536, max(free - leave, 4096)))
+            f.flush()
+    return filler
 
 
 def make_photo(

@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from typing import TextIO
 
-from photoorg.core.humanize import format_duration
+from photoorg.core.humanize import format_duration, human_bytes
 from photoorg.core.library import Library
 from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
@@ -75,7 +75,11 @@ class ProgressBar:
             bar = "#" * filled + "-" * (width - filled)
             eta = p.eta
             eta_text = f" ETA {format_duration(eta)}" if eta is not None else ""
-            text = f"{p.stage}: [{bar}] {p.done}/{p.total}  {p.rate:.1f}/s{eta_text}"
+            if p.unit == "B":
+                done, total, rate = human_bytes(p.done), human_bytes(p.total), f"{human_bytes(int(p.rate))}/s"
+            else:
+                done, total, rate = str(p.done), str(p.total), f"{p.rate:.1f}/s"
+            text = f"{p.stage}: [{bar}] {done}/{total}  {rate}{eta_text}"
         else:
             text = f"{p.stage}: {p.done}"
         self.stream.write("\r" + text.ljust(100)[:100])

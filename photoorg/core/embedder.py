@@ -18,16 +18,15 @@ import hashlib
 import json
 import logging
 import os
-import socket
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import numpy as np
 
+from photoorg.core import download
 from photoorg.core.errors import ModelNotCached, ModelUnavailable, UnsafeModel
+from photoorg.core.progress import NULL_PROGRESS, Progress
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +35,6 @@ DEFAULT_MODEL = "facebook/dinov2-base"
 PREPROCESS_VERSION = 1
 DEVICES = ("auto", "cpu", "cuda", "mps")
 DTYPES = ("auto", "fp32", "fp16", "bf16")
-_WEIGHT_PATTERNS = ["*.json", "*.safetensors"]
 
 # DINOv2's published preprocessing, used when a folder has no preprocessor_config.json.
 _DEFAULT_PREPROCESS = {
@@ -113,41 +111,22 @@ def _folder_revision(folder: Path) -> str:
     return h.hexdigest()
 
 
-def _hub_reachable(timeout: float = 3.0) -> bool:
-    """Whether the Hugging Face hub answers at all, so an offline machine fails in seconds."""
-    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
-    parsed = urlparse(endpoint)
-    host = parsed.hostname or "huggingface.co"
-    port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-def _offline_help(name: str, why: str = "no connection to the Hugging Face hub") -> str:
-    return (
-        f"The model '{name}' is not on this computer and cannot be downloaded ({why}). "
-        "Connect to the internet once so photoorg can download it "
-        "(about 350 MB for dinov2-base), or copy a downloaded model folder (config.json, "
-        "preprocessor_config.json, model.safetensors) to this computer and run "
-        "'photoorg --model /path/to/folder ...'."
-    )
-
-
 def resolve_model(
     name: str = DEFAULT_MODEL,
     *,
     cache_dir: str | os.PathLike[str] | None = None,
     allow_download: bool = True,
-    download_progress: type | None = None,
+    progress: Progress = NULL_PROGRESS,
 ) -> ResolvedModel:
     """Find the model folder for ``name`` (a local folder or a hub id). Never imports torch.
+
+    A hub model missing from the cache is downloaded when ``allow_download`` (progress in bytes
+    on ``progress``; see :mod:`photoorg.core.download`).
 
     Raises:
         ModelUnavailable: not cached and cannot be downloaded, or not a DINOv2 model.
         UnsafeModel: the folder only has pickle weights.
+        Cancelled: the download was cancelled.
     """
     local = Path(name).expanduser()
     if local.is_dir():
@@ -164,7 +143,7 @@ def resolve_model(
             "such as facebook/dinov2-base."
         )
     else:
-        folder = _hub_folder(name, cache_dir, allow_download, download_progress)
+        folder = _hub_folder(name, cache_dir, allow_download, progress)
         revision = folder.name  # snapshots/<commit>
     _check_folder(folder, name)
     if revision is None:
@@ -174,19 +153,27 @@ def resolve_model(
     return ResolvedModel(name, folder, revision, Preprocess.from_config(pp_cfg))
 
 
-def _hub_folder(name: str, cache_dir: Any, allow_download: bool, progress: type | None) -> Path:
+def _hub_folder(name: str, cache_dir: Any, allow_download: bool, progress: Progress) -> Path:
     from huggingface_hub import constants, snapshot_download
 
     try:
-        return Path(
+        cached = Path(
             snapshot_download(
-                name, cache_dir=cache_dir, allow_patterns=_WEIGHT_PATTERNS, local_files_only=True
+                name,
+                cache_dir=cache_dir,
+                allow_patterns=list(download.WEIGHT_PATTERNS),
+                local_files_only=True,
             )
         )
-    except Exception:
-        log.info("model %s is not in the local cache", name)
+    except Exception:  # not there, or a snapshot an interrupted download left incomplete
+        log.info("model %s is not (completely) in the local cache", name)
+    else:
+        download.verify(cached, name)
+        return cached
     if constants.HF_HUB_OFFLINE:
-        raise ModelNotCached(name, _offline_help(name, "downloads are turned off: HF_HUB_OFFLINE"), True)
+        raise ModelNotCached(
+            name, download.offline_help(name, "downloads are turned off: HF_HUB_OFFLINE"), True
+        )
     if not allow_download:
         raise ModelNotCached(
             name,
@@ -195,18 +182,7 @@ def _hub_folder(name: str, cache_dir: Any, allow_download: bool, progress: type 
             "--model FOLDER.",
             False,
         )
-    if not _hub_reachable():
-        raise ModelNotCached(name, _offline_help(name), True)
-    log.info("downloading model %s", name)
-    try:
-        kwargs: dict[str, Any] = {"tqdm_class": progress} if progress is not None else {}
-        return Path(snapshot_download(name, cache_dir=cache_dir, allow_patterns=_WEIGHT_PATTERNS, **kwargs))
-    except Exception as exc:
-        log.warning("download of %s failed", name, exc_info=True)
-        raise ModelUnavailable(
-            f"Downloading the model '{name}' failed ({exc}). Check the model name and your "
-            "connection, or point photoorg at a local model folder with --model."
-        ) from exc
+    return download.download(name, cache_dir, progress)
 
 
 def _check_folder(folder: Path, name: str) -> None:
@@ -294,7 +270,6 @@ class Embedder:
         batch_size: int | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
         allow_download: bool = True,
-        download_progress: type | None = None,
     ) -> None:
         self.model_name = model
         self.requested_device = device
@@ -302,7 +277,6 @@ class Embedder:
         self._batch_size = batch_size
         self._cache_dir = cache_dir
         self._allow_download = allow_download
-        self._download_progress = download_progress
         self._resolved: ResolvedModel | None = None
         self._model: Any = None
         self.device = ""
@@ -310,13 +284,14 @@ class Embedder:
         self.dim = 0
 
     # -- phase 1: no torch -------------------------------------------------------------
-    def resolve(self) -> ResolvedModel:
+    def resolve(self, progress: Progress = NULL_PROGRESS) -> ResolvedModel:
+        """The model folder (downloading a hub model when allowed, with ``progress``)."""
         if self._resolved is None:
             self._resolved = resolve_model(
                 self.model_name,
                 cache_dir=self._cache_dir,
                 allow_download=self._allow_download,
-                download_progress=self._download_progress,
+                progress=progress,
             )
         return self._resolved
 
@@ -391,27 +366,3 @@ class Embedder:
         if not self.loaded:
             return self.model_name
         return f"{self.model_name} on {self.device} ({self.dtype})"
-
-
-def download_progress_class(callback: Callable[[int, int], None]) -> type:
-    """A tqdm class for huggingface_hub that reports (bytes done, bytes total) to ``callback``.
-
-    snapshot_download makes several bars from it (files fetched, bytes transferred, bytes
-    reconstructed); only the bars counted in bytes ("B") are reported.
-    """
-    from tqdm.auto import tqdm
-
-    class _Reporter(tqdm):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._bytes = kwargs.get("unit") == "B"
-            self._done = 0  # counted here too: a disabled tqdm (quiet logging) does not count
-
-        def update(self, n: float | None = 1) -> bool | None:
-            result = super().update(n)
-            self._done += int(n or 0)
-            if self._bytes:
-                callback(self._done, int(getattr(self, "total", 0) or 0))
-            return result
-
-    return _Reporter

@@ -248,7 +248,7 @@ class _Scan:
     def choose_model(self) -> None:
         """Resolve the model (no torch) and find the vectors it already has."""
         try:
-            resolved = self.embedder.resolve()
+            resolved = self.embedder.resolve(self.progress)  # may download it (the CLI's scan)
         except ModelUnavailable as exc:
             self.summary.model_error, self.summary.model_problem = str(exc), exc
             self.summary.model = self.embedder.model_name

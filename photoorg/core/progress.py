@@ -35,15 +35,17 @@ class Progress:
         self.stage = ""
         self.done = 0
         self.total = 0
+        self.unit = ""  # "B": done and total are bytes (shown as MB); "": photos or steps
         self._samples: deque[tuple[float, int]] = deque()
         self.started = time.monotonic()
 
-    def start_stage(self, stage: str, total: int) -> None:
-        """Begin a new stage of ``total`` units (0 when unknown)."""
+    def start_stage(self, stage: str, total: int, unit: str = "") -> None:
+        """Begin a new stage of ``total`` units (0 when unknown); ``unit`` "B" counts bytes."""
         self.check()
         self.stage = stage
         self.done = 0
         self.total = total
+        self.unit = unit
         self.started = time.monotonic()
         self._samples = deque([(self.started, 0)])
         self._changed()

@@ -45,7 +45,8 @@ from photoorg.core.library import LibraryState
 from photoorg.core.paths import Locations
 from photoorg.core.settings import Settings, load_settings, save_settings, update_settings
 from photoorg.gui.albums import AlbumsPage
-from photoorg.gui.dialogs import ModelDialog, SettingsDialog, error_dialog, open_folder_dialog
+from photoorg.gui.dialogs import SettingsDialog, error_dialog, open_folder_dialog
+from photoorg.gui.firstrun import FirstRun
 from photoorg.gui.library import Library
 from photoorg.gui.pages import DuplicatesPage, GroupsPage, LibraryPage, ProblemsPage
 from photoorg.gui.photo_actions import PhotoActions
@@ -71,8 +72,8 @@ class MainWindow(QMainWindow):
         if settings is not None:  # the settings to start with (tests; --model): they are saved
             save_settings(where, settings)
         self.library = Library(where, self.tasks, self, engine)
-        self._asked_model = False
         self._closing = False
+        self.first_run = FirstRun(self)  # the model question
 
         self.nav = QListWidget()
         self.nav.addItems(PAGES)
@@ -202,7 +203,7 @@ class MainWindow(QMainWindow):
         lib.busy_changed.connect(self._busy_changed)
         lib.task_failed.connect(self._task_failed)
         lib.action_finished.connect(self.tell)
-        lib.model_missing.connect(self._model_missing)
+        lib.model_missing.connect(self.first_run.model_missing)
         lib.similar_found.connect(self._similar_found)
         lp = self.library_page
         lp.add_requested.connect(self.add_folder)
@@ -396,7 +397,15 @@ class MainWindow(QMainWindow):
     def _show_progress(self) -> None:
         """Read the worker's Progress object (plain attributes) ten times a second."""
         p = self.library.progress
-        if p.total:
+        if p.total and p.unit == "B":  # a download: MB, and a bar in thousandths (bytes overflow int)
+            self.progress_bar.setRange(0, 1000)
+            self.progress_bar.setValue(min(1000, p.done * 1000 // p.total))
+            done, total = human_bytes(p.done), human_bytes(p.total)
+            self.progress_bar.setFormat(f"{done} / {total}")
+            rate = f" · {human_bytes(int(p.rate))}/s" if p.rate else ""
+            eta = f" · {format_duration(p.eta)} left" if p.eta is not None else ""
+            self.status.setText(f"{p.stage}: {done} of {total}{rate}{eta}")
+        elif p.total:
             self.progress_bar.setRange(0, p.total)
             self.progress_bar.setValue(min(p.done, p.total))
             self.progress_bar.setFormat(f"{p.done} / {p.total}")
@@ -419,29 +428,6 @@ class MainWindow(QMainWindow):
                 str(self.where.logs / "photoorg.log"),
             ).exec()
 
-    # -- model ----------------------------------------------------------------------------------
-    def _model_missing(self, why: str) -> None:
-        if self._asked_model or self._closing:
-            return
-        self._asked_model = True
-        dialog = ModelDialog(self.library.settings.model, why, self)
-        dialog.exec()
-        if dialog.choice == ModelDialog.DOWNLOAD:
-            self.library.download_model(self._downloaded)
-        elif dialog.choice == ModelDialog.FOLDER:
-            self.library.change_settings(lambda s: _set(s, model=dialog.folder, model_declined=False))
-            self._asked_model = False
-            self.scan()
-        elif dialog.choice == ModelDialog.LATER:
-            self.library.change_settings(lambda s: _set(s, model_declined=True))
-
-    def _downloaded(self, error: str | None) -> None:
-        if error:
-            error_dialog(self, error).exec()
-        else:
-            self.status.setText("Model downloaded.")
-            self.scan()
-
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.library.settings, self)
         if not dialog.exec():
@@ -454,7 +440,7 @@ class MainWindow(QMainWindow):
         old = self.library.settings
         self.library.change_settings(lambda s: _set(s, **{k: getattr(new, k) for k in SettingsDialog.FIELDS}))
         rescan = (new.model, new.device, new.exclude) != (old.model, old.device, old.exclude)
-        self._asked_model = False
+        self.first_run.asked = False
         self.library.refresh(scan=rescan)
 
     # -- photos ---------------------------------------------------------------------------------
@@ -496,6 +482,10 @@ class MainWindow(QMainWindow):
         )
 
     # -- closing --------------------------------------------------------------------------------
+    @property
+    def closing(self) -> bool:
+        return self._closing
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the work in progress (committed work is kept) and wait for every thread."""
         self._closing = True

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.embedder import DEVICES
 from photoorg.core.errors import ModelNotCached, ModelUnavailable
+from photoorg.core.humanize import human_bytes
 from photoorg.core.settings import MODEL_CHOICES, Settings
 
 LOCAL_FOLDER = "local folder…"
@@ -141,21 +142,31 @@ class ModelDialog(QDialog):
 
     DOWNLOAD, FOLDER, LATER = 1, 2, 3
 
-    def __init__(self, model: str, why: ModelUnavailable, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        model: str,
+        why: ModelUnavailable,
+        parent: QWidget | None = None,
+        size: int | None = None,
+        offline: bool | None = None,
+    ) -> None:
+        """``size``: the bytes the download fetches, as the hub said; ``offline``: whether the
+        hub cannot be reached now, as this process found (None: as ``why`` says)."""
         super().__init__(parent)
         self.setWindowTitle("The DINOv2 model is needed")
         self.choice = 0  # closed without choosing: ask again next time
         self.folder = ""
         not_cached = isinstance(why, ModelNotCached)
-        offline = not_cached and why.offline
-        size = MODEL_CHOICES.get(model, "").split("(")[-1].split(",")[0] if model in MODEL_CHOICES else ""
+        if offline is None:
+            offline = not_cached and why.offline
         text = (
             f"<p>photoorg finds similar photos and groups them with the DINOv2 model "
             f"<b>{model}</b>, which is not on this computer yet.</p>"
         )
-        if model in MODEL_CHOICES:
+        if model in MODEL_CHOICES and not offline:
+            fetches = f"fetches {human_bytes(size)}" if size is not None else "fetches it"
             text += (
-                f"<p>Downloading it fetches {size} from huggingface.co once; after that photoorg "
+                f"<p>Downloading it {fetches} from the Hugging Face hub once; after that photoorg "
                 "works offline. Your photos never leave this computer.</p>"
             )
         if offline:

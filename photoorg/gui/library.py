@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from photoorg.core.errors import Cancelled, PhotoorgError
+from photoorg.core.errors import Cancelled, ModelNotCached, PhotoorgError
 from photoorg.core.humanize import plural
 from photoorg.core.library import (
     Action,
@@ -134,6 +134,7 @@ class Library(QObject):
         name: str,
         on_cancel: Callable[[], None] | None = None,
         on_error: Callable[[TaskError], bool] | None = None,
+        cancel_text: str = "Cancelled. Everything done so far is kept.",
     ) -> None:
         """Queue ``fn`` in the heavy pool. ``on_error`` may handle an error (True) before it
         is reported as a failure."""
@@ -161,7 +162,7 @@ class Library(QObject):
             settle()
             if on_cancel is not None:
                 on_cancel()
-            self.action_finished.emit("Cancelled. Everything done so far is kept.")
+            self.action_finished.emit(cancel_text)
 
         self.tasks.run_heavy(fn, done, failed, cancelled, name)
 
@@ -223,38 +224,44 @@ class Library(QObject):
         self.cancel()
 
     # -- the model (only files under the model cache; no catalog) -------------------------------
-    def download_model(self, on_result: Callable[[str | None], None]) -> None:
-        """Download the chosen hub model (the only network access photoorg makes)."""
-        from photoorg.core.embedder import download_progress_class, resolve_model
+    def download_size(self, on_result: Callable[[int | None, str, bool], None]) -> None:
+        """Ask the hub what downloading the chosen model fetches: ``on_result(bytes, "", False)``,
+        or ``(None, why, offline)`` when it cannot be asked (no connection, an error)."""
+        from photoorg.core.download import download_size
+
+        model = self._settings.model
+
+        def ask() -> tuple[int | None, str, bool]:
+            try:
+                return download_size(model, self.where.model_cache), "", False
+            except ModelNotCached as exc:
+                return None, str(exc), exc.offline
+            except PhotoorgError as exc:
+                return None, str(exc), False
+
+        self._run(ask, lambda answer: on_result(*answer), "ask the model's download size")
+
+    def download_model(self, on_result: Callable[[str | None], None], on_cancel: Callable[[], None]) -> None:
+        """Download the chosen hub model (the only network access photoorg makes); progress in
+        bytes. ``on_result(None)`` when it is there, else ``on_result(why)``."""
+        from photoorg.core.embedder import resolve_model
 
         progress = Progress()
         self._progresses.add(progress)
-        progress.start_stage("Downloading the model (MB)", 0)
         model = self._settings.model
-
-        def report(done: int, total: int) -> None:
-            # Called in huggingface_hub's download threads; a cancel there stops the transfer
-            # (a partial file is resumed by the next download).
-            progress.total = max(progress.total, total // 1_000_000)
-            progress.advance(max(0, done // 1_000_000 - progress.done))
 
         def fetch() -> str | None:
             self.progress, self.cancellable = progress, True
             try:
-                resolve_model(
-                    model,
-                    cache_dir=self.where.model_cache,
-                    allow_download=True,
-                    download_progress=download_progress_class(report),
-                )
+                resolve_model(model, cache_dir=self.where.model_cache, allow_download=True, progress=progress)
             except PhotoorgError as exc:
-                progress.check()  # a cancelled download is not a failure to report
                 return str(exc)
             finally:
                 self._progresses.discard(progress)
             return None
 
-        self._run(fetch, on_result, "download model")
+        cancelled = "Download cancelled; nothing of it was kept (it starts over next time)."
+        self._run(fetch, on_result, "download model", on_cancel, cancel_text=cancelled)
 
     # -- changes to the library (in the engine, under the library lock) ------------------------
     def file_action(

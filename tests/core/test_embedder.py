@@ -125,22 +125,3 @@ def test_model_key_names_model_revision_preprocessing_and_dtype(
     b = Embedder(str(other_tiny_model), device="cpu", dtype="fp32").load()
     assert a.key.startswith(str(tiny_model)) and a.key.endswith("/pp1-256-224/fp32")
     assert a.key != b.key  # different weights, different vectors
-
-
-def test_download_progress_reports_the_bytes_bar_only() -> None:
-    """snapshot_download makes a files bar and a bytes bar from the same tqdm class; the app's
-    progress bar shows megabytes, so only the bar counted in bytes reaches the callback."""
-    from photoorg.core.embedder import download_progress_class
-
-    seen: list[tuple[int, int]] = []
-    bar_class = download_progress_class(lambda done, total: seen.append((done, total)))
-    files = bar_class(total=3, desc="Fetching 3 files", disable=True)
-    transfer = bar_class(total=0, unit="B", unit_scale=True, desc="Downloading bytes", disable=True)
-    transfer.total = 350_000_000
-    transfer.update(100_000_000)
-    files.update(1)
-    transfer.update(250_000_000)
-    files.update(2)
-    transfer.close()
-    files.close()
-    assert seen == [(100_000_000, 350_000_000), (350_000_000, 350_000_000)]

@@ -6,11 +6,9 @@ are skipped with the reason.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import subprocess
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,42 +18,7 @@ from photoorg.core.actions import Action, NotEnoughSpace
 from photoorg.core.catalog import Catalog
 from photoorg.core.embedder import Embedder
 from photoorg.core.pipeline import run_scan
-from tests.conftest import make_photo
-
-
-@pytest.fixture
-def small_fs(tmp_path: Path) -> Iterator[Callable[[str, int], Path]]:
-    """Mounts tmpfs file systems of a given size (KiB) under tmp_path; unmounted afterwards."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small file system needs root")
-    mounted: list[Path] = []
-
-    def mount(name: str, kib: int) -> Path:
-        point = tmp_path / name
-        point.mkdir()
-        command = ["mount", "-t", "tmpfs", "-o", f"size={kib}k", "tmpfs", str(point)]
-        done = subprocess.run(command, capture_output=True, text=True)
-        if done.returncode != 0:
-            pytest.skip(f"cannot mount tmpfs here: {done.stderr.strip()}")
-        mounted.append(point)
-        return point
-
-    yield mount
-    for point in reversed(mounted):
-        subprocess.run(["umount", "-l", str(point)], check=False)
-
-
-def fill(folder: Path, leave: int = 0) -> Path:
-    """Fill the file system of ``folder`` up to ``leave`` free bytes with one file."""
-    filler = folder / "filler.bin"
-    with open(filler, "ab") as f, contextlib.suppress(OSError):
-        while True:
-            free = os.statvfs(folder).f_bavail * os.statvfs(folder).f_frsize
-            if free <= leave:
-                break
-            f.write(b"\0" * min(65536, max(free - leave, 4096)))
-            f.flush()
-    return filler
+from tests.conftest import fill, make_photo
 
 
 def photos(folder: Path, n: int, seed: int = 0) -> list[Path]:

@@ -1,0 +1,89 @@
+"""The first run's model question: ask (with the size the hub gives), download, try again.
+
+Everything slow (asking the hub, the download) runs in the heavy pool through the window's
+:class:`~photoorg.gui.library.Library`; this object only shows dialogs and starts the next step.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox
+
+from photoorg.core.errors import ModelNotCached, ModelUnavailable
+from photoorg.core.settings import MODEL_CHOICES
+from photoorg.gui.dialogs import ModelDialog
+
+if TYPE_CHECKING:
+    from photoorg.gui.app import MainWindow
+
+
+class FirstRun(QObject):
+    """Asks once per session (again after a failed or cancelled download, or new settings)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.library = window.library
+        self.asked = False
+
+    def model_missing(self, why: ModelUnavailable) -> None:
+        if self.asked or self.window.closing:
+            return
+        self.asked = True
+        model = self.library.settings.model
+        if isinstance(why, ModelNotCached) and model in MODEL_CHOICES:
+            # The size comes from the hub (and tells whether it answers at all), in the pool.
+            self.window.status.setText("Asking the Hugging Face hub how large the model is…")
+            self.library.download_size(lambda size, _why, offline: self._ask(why, size, offline))
+        else:
+            self._ask(why, None, None)
+
+    def _ask(self, why: ModelUnavailable, size: int | None, offline: bool | None) -> None:
+        if self.window.closing:
+            return
+        dialog = ModelDialog(self.library.settings.model, why, self.window, size=size, offline=offline)
+        dialog.exec()
+        if dialog.choice == ModelDialog.DOWNLOAD:
+            self.download()
+        elif dialog.choice == ModelDialog.FOLDER:
+            self.library.change_settings(lambda s: _set(s, model=dialog.folder, model_declined=False))
+            self.asked = False
+            self.window.scan()
+        elif dialog.choice == ModelDialog.LATER:
+            self.library.change_settings(lambda s: _set(s, model_declined=True))
+        else:
+            self.asked = False  # closed without an answer: ask again at the next scan
+
+    def download(self) -> None:
+        self.library.download_model(self._downloaded, self._cancelled)
+
+    def _cancelled(self) -> None:
+        self.asked = False  # the next scan asks again
+
+    def _downloaded(self, error: str | None) -> None:
+        if error is None:
+            self.window.status.setText("Model downloaded.")
+            self.asked = False
+            self.window.scan()
+            return
+        if self.window.closing:
+            return
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("photoorg")
+        box.setText(error)
+        again = box.addButton("Try again", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(again)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is again:
+            self.download()
+        else:
+            self.asked = False  # the next scan asks again
+
+
+def _set(settings: object, **changes: object) -> None:
+    for name, value in changes.items():
+        setattr(settings, name, value)
