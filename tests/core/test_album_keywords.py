@@ -17,8 +17,7 @@ from photoorg.core import xmp
 from photoorg.core.library import Library
 from photoorg.core.paths import locations
 from photoorg.core.settings import Settings, save_settings
-from tests.conftest import make_photo
-from tests.core.test_full_disk import fill, small_fs  # noqa: F401 - a fixture
+from tests.conftest import fill, make_photo
 from tests.test_cli import photoorg
 
 DARKTABLE = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -187,7 +186,7 @@ def test_undo_never_takes_back_what_another_program_wrote_since(album_lib) -> No
     assert (lib / "a" / "p2.xmp").read_bytes() == ADOBE  # the others were put back
 
 
-def test_a_full_disk_leaves_every_sidecar_as_it_was(album_lib, small_fs, tmp_path) -> None:  # noqa: F811
+def test_a_full_disk_leaves_every_sidecar_as_it_was(album_lib, small_fs, tmp_path) -> None:
     disk = small_fs("disk", 512)
     for name in ("p1.jpg", "p1.jpg.xmp", "p3.jpg"):
         (disk / name).write_bytes((album_lib / "a" / name).read_bytes())
