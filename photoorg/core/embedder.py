@@ -234,6 +234,40 @@ def pick_device(requested: str = "auto") -> str:
     return requested
 
 
+def available_devices() -> list[str]:
+    """The devices PyTorch can run the model on here, CPU first (imports torch)."""
+    import torch
+
+    found = ["cpu"]
+    if torch.cuda.is_available():
+        found.append("cuda")
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        found.append("mps")
+    return found
+
+
+#: Where the app finds the devices the engine's PyTorch saw (the window never imports torch).
+DEVICES_FILE = "devices.json"
+
+
+def save_devices(folder: Path) -> None:
+    """Write :func:`available_devices` to ``folder``/devices.json (best effort)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / DEVICES_FILE).write_text(json.dumps({"devices": available_devices()}))
+    except OSError:
+        log.info("could not write %s", folder / DEVICES_FILE, exc_info=True)
+
+
+def known_devices(folder: Path) -> list[str] | None:
+    """The devices the last run's PyTorch saw, or None before it ever ran here."""
+    try:
+        found = json.loads((folder / DEVICES_FILE).read_text()).get("devices")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return [d for d in found if d in DEVICES] if isinstance(found, list) else None
+
+
 def cpu_has_native_bf16() -> bool:
     """True on CPUs with bf16 matrix instructions (AVX512-BF16 or AMX), where bf16 pays."""
     import torch
@@ -273,6 +307,7 @@ class Embedder:
     ) -> None:
         self.model_name = model
         self.requested_device = device
+        self.device_note: str | None = None  # why the model runs on the CPU, not as asked
         self.requested_dtype = dtype
         self._batch_size = batch_size
         self._cache_dir = cache_dir
@@ -313,7 +348,17 @@ class Embedder:
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
-        self.device = pick_device(self.requested_device)
+        try:
+            self.device = pick_device(self.requested_device)
+        except ModelUnavailable:  # a GPU asked for that is not here: the CPU, this run
+            gpu = {"cuda": "a CUDA GPU", "mps": "Apple's MPS"}.get(
+                self.requested_device, self.requested_device
+            )
+            self.device = "cpu"
+            self.device_note = (
+                f"The model was to run on {gpu}, but PyTorch sees no {self.requested_device.upper()} "
+                "here: it runs on the CPU this time (Settings > Run the model on, or --device)"
+            )
         self.dtype = pick_dtype(self.device, self.requested_dtype)
         torch_dtype = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[self.dtype]
         log.info("loading %s from %s on %s (%s)", resolved.name, resolved.folder, self.device, self.dtype)
@@ -329,7 +374,19 @@ class Embedder:
             raise ModelUnavailable(
                 f"The model '{resolved.name}' in {resolved.folder} could not be loaded: {exc}"
             ) from exc
-        model.eval().to(self.device)
+        try:
+            model.eval().to(self.device)
+        except Exception as exc:  # a GPU that fails (driver, memory): the CPU, this run
+            if self.device == "cpu":
+                raise
+            log.warning("the model could not be put on %s", self.device, exc_info=True)
+            self.device_note = (
+                f"The model could not run on {self.device.upper()} ({exc}): it runs on the CPU this time"
+            )
+            self.device = "cpu"
+            self.dtype = pick_dtype(self.device, self.requested_dtype)
+            torch_dtype = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[self.dtype]
+            model = model.to(dtype=torch_dtype).to(self.device)
         self.dim = int(model.config.hidden_size)
         p = resolved.preprocess
         self._mean = torch.tensor(p.mean, device=self.device).view(1, 3, 1, 1) * 255.0

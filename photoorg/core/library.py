@@ -30,7 +30,7 @@ from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.catalog import BatchInfo, Catalog, PhotoInfo, move_catalog
 from photoorg.core.curation import AlbumView, Curation
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
-from photoorg.core.embedder import Embedder
+from photoorg.core.embedder import Embedder, save_devices
 from photoorg.core.errors import ModelNotCached, ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED, Group, find_similar, group_photos
 from photoorg.core.lock import LibraryLock
@@ -290,10 +290,12 @@ class Library(Curation):
         ``embed`` False only catalogues them (fingerprints, sizes, dates)."""
         if roots is None:
             roots, _ = self.library_roots()
+        embedder = self.embedder()
+        was_loaded = embedder.loaded
         summary = run_scan(
             roots,
             self.catalog,
-            self.embedder(),
+            embedder,
             exclude=self.settings.exclude,
             progress=progress,
             decode_workers=self.workers,
@@ -301,6 +303,10 @@ class Library(Curation):
             embed=embed,
         )
         self.last_scan = summary
+        if embedder.loaded and not was_loaded:  # torch is loaded now: say what it can run on
+            save_devices(self.where.cache)
+            if embedder.device_note:
+                self.notes.append(embedder.device_note)
         if not embed:
             return summary
         if summary.model_problem is not None:

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg import __version__
+from photoorg.core.embedder import known_devices
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.humanize import format_duration, human_bytes, plural
 from photoorg.core.library import LibraryState
@@ -429,7 +430,7 @@ class MainWindow(QMainWindow):
             ).exec()
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.library.settings, self)
+        dialog = SettingsDialog(self.library.settings, self, known_devices(self.where.cache))
         if not dialog.exec():
             return
         try:

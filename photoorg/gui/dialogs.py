@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -34,7 +35,10 @@ LOCAL_FOLDER = "local folder…"
 class SettingsDialog(QDialog):
     """Model, device, the two near-duplicate thresholds, group size and excluded patterns."""
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Settings, parent: QWidget | None = None, devices: Sequence[str] | None = None
+    ) -> None:
+        """``devices``: what PyTorch found here the last time it ran (None: not known yet)."""
         super().__init__(parent)
         self.setWindowTitle("photoorg settings")
         self._local = settings.model if settings.model not in MODEL_CHOICES else ""
@@ -50,8 +54,14 @@ class SettingsDialog(QDialog):
             self.model.setCurrentIndex(self.model.findData(settings.model))
         self.model.activated.connect(self._model_chosen)
         self.device = QComboBox()
-        for d in DEVICES:
-            self.device.addItem({"auto": "automatic (GPU when there is one)"}.get(d, d.upper()), d)
+        names = {"auto": "automatic (GPU when there is one)", "cpu": "CPU", "cuda": "NVIDIA GPU (CUDA)",
+                 "mps": "Apple GPU (MPS)"}  # fmt: skip
+        for d in DEVICES:  # only what this computer has, and what is chosen now
+            if d in ("auto", "cpu") or (devices is not None and d in devices):
+                self.device.addItem(names[d], d)
+            elif d == settings.device:
+                missing = "not found on this computer" if devices is not None else "not checked yet"
+                self.device.addItem(f"{names[d]}: {missing}", d)
         self.device.setCurrentIndex(self.device.findData(settings.device))
         self.same = _spin(settings.same_threshold)
         self.same.setToolTip("Cosine similarity from which two photos count as the same image re-saved")

@@ -89,7 +89,7 @@ def where(photoorg_home: Path) -> Locations:
 
 
 def settings_for(folder: Path, model: Path, **kw: Any) -> Settings:
-    return Settings(folders=[str(folder)], model=str(model), device="cpu", **kw)
+    return Settings(folders=[str(folder)], model=str(model), **{"device": "cpu", **kw})
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QApplication, QSplitter
 from pytestqt.qtbot import QtBot
 
 from photoorg.core.catalog import Catalog
@@ -24,6 +24,7 @@ from photoorg.core.paths import Locations
 from photoorg.core.pipeline import STAGE_EMBED
 from photoorg.core.settings import Settings, load_settings, settings_path
 from photoorg.gui.app import PAGE_DUPLICATES, PAGE_GROUPS, PAGE_PROBLEMS, MainWindow
+from photoorg.gui.dialogs import SettingsDialog
 from photoorg.gui.library import LibraryState
 from photoorg.gui.models import PathRole
 from tests.conftest import make_photo
@@ -458,3 +459,29 @@ def test_i_the_window_fits_an_800x600_screen_and_opens_where_it_was(
     assert (again.width(), again.height()) == (760, 560)
     qtbot.wait(50)
     assert again.groups_page.findChild(QSplitter).sizes()[0] == 300
+
+
+def test_j_settings_offer_only_the_devices_here_and_a_missing_gpu_falls_back_to_the_cpu(
+    qtbot: QtBot, open_window: OpenWindow, grouped_library: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    """Issue 13, bug 2: Settings offered CUDA and MPS on a computer without them, and picking
+    CUDA showed the model dialog ("not on this computer") and hid every group."""
+    window = open_window(settings_for(grouped_library, tiny_model, device="cuda"))
+    state = scan(qtbot, window)
+    assert state.model_error is None and state.groups  # embedded on the CPU, groups shown
+    said = window.statusBar().currentMessage()
+    assert "PyTorch sees no CUDA here: it runs on the CPU this time" in said, said
+    assert dialogs.seen == []  # no model dialog
+    dialogs.drive(SettingsDialog)
+    offered: list[tuple[str, str]] = []
+
+    def look() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, SettingsDialog)
+        offered.extend((box.device.itemData(i), box.device.itemText(i)) for i in range(box.device.count()))
+        box.reject()
+
+    QTimer.singleShot(100, look)
+    window.open_settings()
+    assert [d for d, _ in offered] == ["auto", "cpu", "cuda"]  # this machine: no GPU
+    assert offered[2][1] == "NVIDIA GPU (CUDA): not found on this computer"  # the choice saved, said so
