@@ -82,6 +82,7 @@ class LibraryState:
     notes: list[str] = field(default_factory=list)  # what opening the catalog found (recovery...)
     timeline: Timeline = field(default_factory=Timeline)  # every photo, newest first
     partial: bool = False  # a snapshot taken during a scan: no groups, exact copies only
+    not_looked_at: int = 0  # photos the model has not looked at yet (a cancelled scan, no model)
     albums: list[Album] = field(default_factory=list)  # oldest first
 
 
@@ -360,7 +361,7 @@ class Library(Curation):
             state.summary = self.scan(roots, progress)
             progress.check()
         model_id, state.model_error = self.model(progress)
-        self._fill(state, roots, missing)
+        self._fill(state, roots, missing, model_id)
         if model_id is not None:
             state.groups = self.groups(progress=progress)
         state.sets = self.duplicates(progress=progress)
@@ -378,8 +379,13 @@ class Library(Curation):
                                      verdicts=(Verdict.EXACT,))  # fmt: skip
         return state
 
-    def _fill(self, state: LibraryState, roots: list[str], missing: list[str]) -> None:
+    def _fill(
+        self, state: LibraryState, roots: list[str], missing: list[str], model_id: int | None = None
+    ) -> None:
         photos = self.catalog.photos(under=roots)
+        if model_id is not None:
+            seen = self.catalog.fingerprints_with_vectors(model_id)
+            state.not_looked_at = sum(1 for p in photos if not p.is_video and p.fingerprint not in seen)
         state.timeline = timeline_of(photos)
         state.per_folder = {f: sum(1 for p in photos if is_under(p.path, [f])) for f in roots}
         state.photo_count = len(photos)

@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
         dp.trash_requested.connect(act.trash_set)
         dp.bulk_requested.connect(act.trash_reviewed)
         dp.mark_requested.connect(lambda s, d: self.library.mark(s, d))
+        dp.freed_changed.connect(lambda: self._show_status() if not self.library.busy else None)
         tp = self.timeline_page
         tp.organize_requested.connect(lambda: act.organize_from(tp.grid))
         ap = self.albums_page
@@ -336,23 +337,34 @@ class MainWindow(QMainWindow):
         self.timeline_page.set_albums(state.albums)
         real_groups = sum(1 for g in state.groups if g.id >= 0)
         self._counts(state, real_groups)
-        reclaim = sum(s.reclaimable_bytes for s in state.sets)
+        self._show_status(state)
+        if self.library.notes:
+            self.tell("Note: " + "; ".join(self.library.notes))
+            self.library.notes.clear()
+
+    def _show_status(self, state: LibraryState | None = None) -> None:
+        """The library in one line: photos, groups, duplicate sets and what their checks free."""
+        state = state or self.library.state
+        real_groups = sum(1 for g in state.groups if g.id >= 0)
         text = (
             f"{state.photo_count} photos · {real_groups} groups · {len(state.sets)} duplicate sets "
-            f"({human_bytes(reclaim)} to free) · {len(state.failures)} unreadable"
+            f"({human_bytes(self.duplicates_page.to_free())} to free as checked) · "
+            f"{len(state.failures)} unreadable"
         )
         s = state.summary
         if s is not None and (s.embedded or s.reused):
             text += f" · {s.embedded} embedded in {format_duration(s.work_elapsed)}"
         if state.model_error:
             text += " · exact duplicates only: the model is not available (File > Settings)"
+        elif state.not_looked_at:  # a cancelled scan: say the groups and sets are not complete
+            text += (
+                f" · {state.not_looked_at} not looked at by the model yet, so groups and sets are "
+                "incomplete (File > Scan now goes on)"
+            )
         if state.missing:
             text += f" · {len(state.missing)} folder(s) not found"
         self.library_page.summary.setText(text)
         self.status.setText(text)
-        if self.library.notes:
-            self.tell("Note: " + "; ".join(self.library.notes))
-            self.library.notes.clear()
 
     def _apply_partial(self, state: LibraryState) -> None:
         """What a running scan has catalogued so far: the timeline, counts, problems, and the
@@ -363,6 +375,12 @@ class MainWindow(QMainWindow):
         self.problems_page.set_failures(state.failures)
         if not self.library.state.sets:
             self.duplicates_page.set_sets(state.sets)
+        if not self.library.state.groups:  # the first scan: say what is coming, not "add a folder"
+            self.groups_page.set_groups(
+                [],
+                f"The scan is looking at the photos ({state.photo_count} found so far); the groups "
+                "appear when it is done.",
+            )
         self._counts(state, sum(1 for g in self.library.state.groups if g.id >= 0))
 
     def _counts(self, state: LibraryState, groups: int) -> None:

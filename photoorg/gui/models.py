@@ -239,6 +239,7 @@ class DuplicateSetListModel(QAbstractListModel):
         self._thumbs = thumbnails
         self._sets: list[Any] = []
         self.reviewed: set[str] = set()  # ids of sets the person looked at, over every tab
+        self.freed: dict[str, int] = {}  # bytes the person's checks free, by set id (else the start's)
         self._row_of_keeper: dict[str, int] = {}
         thumbnails.ready.connect(self._thumbnail_ready)
 
@@ -263,6 +264,14 @@ class DuplicateSetListModel(QAbstractListModel):
             ix = self.index(row)
             self.dataChanged.emit(ix, ix, [Qt.ItemDataRole.DisplayRole, BadgeRole])
 
+    def set_freed(self, set_id: str, freed: int) -> None:
+        """What the set's checks free now (they changed)."""
+        self.freed[set_id] = freed
+        row = self.row_of(set_id)
+        if row is not None:
+            ix = self.index(row)
+            self.dataChanged.emit(ix, ix, [Qt.ItemDataRole.DisplayRole, DetailRole])
+
     def is_reviewed(self, row: int) -> bool:
         return self._sets[row].id in self.reviewed
 
@@ -275,9 +284,10 @@ class DuplicateSetListModel(QAbstractListModel):
         s = self._sets[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             reviewed = "✓ " if s.id in self.reviewed else ""
-            return f"{reviewed}{os.path.basename(s.keeper.path)} + {len(s.photos) - 1}\n{_set_details(s)}"
+            details = _set_details(s, self.freed.get(s.id))
+            return f"{reviewed}{os.path.basename(s.keeper.path)} + {len(s.photos) - 1}\n{details}"
         if role == DetailRole:
-            return _set_details(s)
+            return _set_details(s, self.freed.get(s.id))
         if role == BadgeRole:
             return "Reviewed" if s.id in self.reviewed else ""
         if role == Qt.ItemDataRole.DecorationRole:
@@ -295,12 +305,15 @@ class DuplicateSetListModel(QAbstractListModel):
             self.dataChanged.emit(ix, ix, [Qt.ItemDataRole.DecorationRole])
 
 
-def _set_details(s: Any) -> str:
+def _set_details(s: Any, freed: int | None = None) -> str:
+    """The numbers of a set's row, each labelled: how many photos, what the checks free, and
+    how alike its two least alike photos are."""
+    freed = s.reclaimable_bytes if freed is None else freed
     text = f"{len(s.photos)} photos"
-    if s.reclaimable_bytes:
-        text += f" · {human_bytes(s.reclaimable_bytes)}"
+    if freed:
+        text += f" · {human_bytes(freed)} to free"
     if s.verdict.value != "exact":
-        text += f" · {s.weakest:.3f}"
+        text += f" · similarity {s.weakest:.3f}"
     return text
 
 

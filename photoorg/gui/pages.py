@@ -413,6 +413,7 @@ class DuplicatesPage(QWidget):
 
     trash_requested = Signal(object, list)  # DuplicateSet, paths to trash
     bulk_requested = Signal(list)  # [(DuplicateSet, paths)] for every reviewed set
+    freed_changed = Signal()  # the checks changed what trashing the unchecked photos frees
     mark_requested = Signal(object, str)  # DuplicateSet, decision
 
     def __init__(self, thumbnails: Thumbnails, parent: QWidget | None = None) -> None:
@@ -474,6 +475,7 @@ class DuplicatesPage(QWidget):
         ids = {s.id for s in sets}
         self._keep = {k: v for k, v in self._keep.items() if k in ids}
         self.sets.reviewed &= ids
+        self.sets.freed = {k: v for k, v in self.sets.freed.items() if k in ids}
         counts = [sum(1 for s in sets if s.verdict.value == v) for v in VERDICT_NAMES]
         for k, verdict in enumerate(VERDICT_NAMES):
             self.tabs.setTabText(k, f"{VERDICT_NAMES[verdict]} ({counts[k]})")
@@ -535,7 +537,20 @@ class DuplicatesPage(QWidget):
             row = self.sets.row_of(s.id)
             if row is not None:  # changing a checkbox is reviewing the set
                 self.sets.mark_reviewed(row)
+            unchecked = set(self.members.unchecked())
+            self.sets.set_freed(s.id, sum(p.size for p in s.photos if p.path in unchecked))
+            self.freed_changed.emit()
         self._update_buttons()
+
+    def to_free(self) -> int:
+        """Bytes that trashing the unchecked photos of every set would free, with the checks
+        as they are now (the ones the person changed, the starting ones elsewhere)."""
+        total = 0
+        for s in self._all:
+            keep = s.starts_kept()
+            keep.update(self._keep.get(s.id, {}))
+            total += sum(p.size for p in s.photos if not keep[p.path])
+        return total
 
     def _update_buttons(self) -> None:
         s = self.members.duplicate_set

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from photoorg.core.duplicates import Verdict
+from photoorg.core.humanize import human_bytes
 from photoorg.core.paths import Locations
 from photoorg.core.settings import Settings, load_settings, settings_path
 from photoorg.gui.app import PAGE_DUPLICATES, PAGE_LIBRARY, MainWindow
@@ -448,6 +449,19 @@ def test_move_a_group_to_a_folder_then_undo(
     assert sorted(grid_paths(window)) == sorted(str(p) for p in originals)
     assert len(dialogs.seen) == 1  # undo asks nothing
 
+    # Copy the group: the messages say what a copy and its undo do (issue 13, bug 4: "Edit >
+    # Undo puts them back" after a copy, "restored 4 photos" when the undo trashed the copies).
+    dialogs.accept_next()
+    said, state = act_and_wait(
+        qtbot, window, lambda: qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    )
+    assert said == "Copied 4 photos. Edit > Undo moves the copies to the trash."
+    assert "Copy 4 photo(s)" in dialogs.seen[-1]
+    said, state = act_and_wait(qtbot, window, window.undo_action.trigger)
+    assert said == "Undone: moved 4 copies to the trash."
+    assert [p.name for p in sorted_dir.iterdir()] == [taken.name]
+    assert all(p.read_bytes() == contents[p.name] for p in originals)  # the originals stay
+
 
 def test_only_sets_the_person_looked_at_count_as_reviewed(
     qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, dialogs: Dialogs
@@ -493,3 +507,30 @@ def test_only_sets_the_person_looked_at_count_as_reviewed(
     now = page.sets.duplicate_set(page.set_list.currentIndex().row()).id
     click(qtbot, page.set_list, page.set_list.currentIndex())
     qtbot.waitUntil(lambda: page.sets.reviewed == {last, now}, timeout=5000)
+
+
+def test_what_the_checks_free_is_counted_and_every_number_is_labelled(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
+) -> None:
+    """Issue 13, bug 5: "N MB to free" counted every set as it started, whatever the person
+    checked, and a set's row showed a size and a similarity with no word saying what they are."""
+    lib = tmp_path / "lib"
+    [a, b] = photos(lib / "a", range(2))
+    copy_to(a, lib / "b" / a.name)
+    copy_to(b, lib / "b" / b.name)
+    window = open_window(settings_for(lib, tiny_model))
+    scan(qtbot, window)
+    both = a.stat().st_size + b.stat().st_size
+    assert f"({human_bytes(both)} to free as checked)" in window.status.text()
+    window.nav.setCurrentRow(PAGE_DUPLICATES)
+    page = window.duplicates_page
+    page.tabs.setCurrentIndex(0)
+    row = page.set_list.currentIndex().row()
+    shown = page.sets.duplicate_set(row)
+    size = shown.photos[0].size
+    assert page.sets.index(row).data(DetailRole) == f"2 photos · {human_bytes(size)} to free"
+    # The person checks the other copy too: that set frees nothing, and the total says so.
+    unchecked = next(k for k in range(2) if not page.members.keep_flags()[page.members.photos()[k].path])
+    page.members.set_keep(unchecked, True)
+    assert page.sets.index(row).data(DetailRole) == "2 photos"
+    assert f"({human_bytes(both - size)} to free as checked)" in window.status.text()
