@@ -126,6 +126,11 @@ class AlbumKeywords:
 
 
 @dataclass(frozen=True)
+class Calibrate:
+    """Each photo's nearest neighbour and how similar (a calibration.Calibration)."""
+
+
+@dataclass(frozen=True)
 class PlanOrganize:
     """An organize plan (organize.OrganizePlan) for the library, these photos or these groups."""
 
@@ -168,6 +173,7 @@ Request = (
     | ShowAlbum
     | TeachAlbum
     | AlbumKeywords
+    | Calibrate
     | PlanOrganize
     | Organize
     | Open
@@ -274,6 +280,8 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
             return library.album_view(name, k, progress)
         case AlbumKeywords(name=name, dry_run=dry_run):
             return library.album_keywords(name, dry_run=dry_run, progress=progress)
+        case Calibrate():
+            return library.calibration(progress)
         case PlanOrganize(request=organize_request, paths=paths, group_ids=group_ids):
             if organize_request.by == "date" and "{group}" not in organize_request.template:
                 library.scan(progress=progress, embed=False)  # dates, not vectors, are needed
@@ -446,6 +454,7 @@ class Engine:
 
 __all__ = [
     "AlbumKeywords",
+    "Calibrate",
     "ChangeGroups",
     "Engine",
     "EngineCrashedError",

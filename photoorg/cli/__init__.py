@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--mark DECISION must be not-duplicates, keep-both or forget")
     where = locations(args.home)
     setup_logging(where, args.verbose)
-    from photoorg.cli import albums, app, files, library, organize, scan, sets
+    from photoorg.cli import albums, app, files, library, organize, scan, sets, thresholds
 
     commands = {
         "library": library.cmd_library,
@@ -51,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bench": scan.cmd_bench,
         "groups": sets.cmd_groups,
         "duplicates": sets.cmd_duplicates,
+        "thresholds": thresholds.cmd_thresholds,
         "similar": sets.cmd_similar,
         "trash": files.cmd_file_action,
         "move": files.cmd_file_action,

@@ -212,6 +212,28 @@ def build_parser() -> argparse.ArgumentParser:
     groups.add_argument("--json", action="store_true", help="print JSON")
     _embedding_options(groups)
 
+    th = sub.add_parser(
+        "thresholds",
+        help="judge the duplicate thresholds on your own photos: a histogram and example pairs",
+        description="The two thresholds (same image, similar shots) are starting points from "
+        "published practice, not values tuned on your photos. This shows how similar each photo is "
+        "to its nearest neighbour in the library (a sample of 5,000 in a larger one), where the "
+        "thresholds fall, and pairs of photos at a similarity, so you can see where 'the same "
+        "picture' ends. --set-same / --set-similar save new values (the app's Settings too).",
+    )
+    _common(th, top=False)
+    th.add_argument(
+        "--at",
+        type=float,
+        action="append",
+        metavar="COS",
+        help="show example pairs at this similarity (repeatable)",
+    )
+    th.add_argument("--set-same", type=float, metavar="COS", help="save this 'same image' threshold")
+    th.add_argument("--set-similar", type=float, metavar="COS", help="save this 'similar shots' threshold")
+    th.add_argument("--json", action="store_true", help="print the histogram and pairs as JSON")
+    _embedding_options(th)
+
     dups = sub.add_parser(
         "duplicates",
         help="find duplicate photos and suggest which copy to keep",

@@ -19,6 +19,7 @@ import numpy as np
 from photoorg.core.actions import Outcome, Step
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.albums import score as score_album
+from photoorg.core.calibration import Calibration, calibrate
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED
@@ -236,6 +237,20 @@ class Curation:
         except PhotoorgError as exc:  # no model, or none of its photos embedded yet
             view.problem = str(exc)
         return view
+
+    # -- judging the thresholds ----------------------------------------------------------------
+    def calibration(self, progress: Progress = NULL_PROGRESS) -> Calibration:
+        """Each photo's nearest neighbour in the library (a sample of 5,000 in a larger one)
+        and how similar they are, with the thresholds in force: see core/calibration.py."""
+        model_id, problem = self.model(progress)
+        if model_id is None:
+            raise problem or ModelUnavailable("Judging the thresholds needs the model.")
+        fps, x, first = self._library_vectors(model_id, self._photos())
+        if len(fps) < 2:
+            raise PhotoorgError("The model has looked at fewer than two photos yet; scan first.")
+        s = self.settings
+        paths = {fp: first[fp].path for fp in fps}
+        return calibrate(fps, x, paths, s.same_threshold, s.similar_threshold)
 
     def _photos(self) -> list[PhotoInfo]:
         roots, _ = self.library_roots()

@@ -27,6 +27,7 @@ from typing import Any
 from photoorg.core import actions
 from photoorg.core.actions import Action, NothingToUndo, Outcome, Step
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
+from photoorg.core.calibration import Calibration
 from photoorg.core.catalog import BatchInfo, Catalog, PhotoInfo, move_catalog
 from photoorg.core.curation import AlbumView, Curation
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
@@ -636,6 +637,7 @@ __all__ = [
     "Action",
     "Album",
     "AlbumView",
+    "Calibration",
     "Library",
     "LibraryState",
     "NothingToUndo",

@@ -46,6 +46,7 @@ from photoorg.core.library import LibraryState
 from photoorg.core.paths import Locations
 from photoorg.core.settings import Settings, load_settings, save_settings, update_settings
 from photoorg.gui.albums import AlbumsPage
+from photoorg.gui.calibration import ThresholdsDialog
 from photoorg.gui.dialogs import SettingsDialog, error_dialog, open_folder_dialog
 from photoorg.gui.firstrun import FirstRun
 from photoorg.gui.library import Library
@@ -158,6 +159,7 @@ class MainWindow(QMainWindow):
         self.cancel_action = file_menu.addAction("&Cancel scan", self.library.cancel)
         file_menu.addSeparator()
         file_menu.addAction("Se&ttings…", QKeySequence("Ctrl+,"), self.open_settings)
+        self.thresholds_action = file_menu.addAction("Duplicate &thresholds…", self.open_thresholds)
         file_menu.addSeparator()
         file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = bar.addMenu("&Edit")
@@ -227,6 +229,7 @@ class MainWindow(QMainWindow):
         dp.bulk_requested.connect(act.trash_reviewed)
         dp.mark_requested.connect(lambda s, d: self.library.mark(s, d))
         dp.freed_changed.connect(lambda: self._show_status() if not self.library.busy else None)
+        dp.thresholds_requested.connect(self.open_thresholds)
         tp = self.timeline_page
         tp.organize_requested.connect(lambda: act.organize_from(tp.grid))
         ap = self.albums_page
@@ -461,6 +464,21 @@ class MainWindow(QMainWindow):
         rescan = (new.model, new.device, new.exclude) != (old.model, old.device, old.exclude)
         self.first_run.asked = False
         self.library.refresh(scan=rescan)
+
+    def open_thresholds(self) -> None:
+        """Judge the duplicate thresholds on this library's photos (measured in the engine)."""
+        self.library.calibrate(self._thresholds_measured)
+
+    def _thresholds_measured(self, calibration: Any) -> None:
+        dialog = ThresholdsDialog(calibration, self.thumbnails, self)
+        if not dialog.exec():
+            return
+        same, similar = dialog.values()
+        self.library.change_settings(lambda s: _set(s, same_threshold=same, similar_threshold=similar))
+        self.tell(
+            f"Saved: same image from {same:.3f}, similar shots from {similar:.3f}. Finding the sets again…"
+        )
+        self.library.refresh(scan=False)
 
     # -- photos ---------------------------------------------------------------------------------
     def undo(self) -> None:

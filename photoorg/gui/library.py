@@ -32,6 +32,7 @@ from photoorg.core.progress import Progress
 from photoorg.core.settings import Settings, load_settings, settings_stamp, update_settings
 from photoorg.engine import (
     AlbumKeywords,
+    Calibrate,
     ChangeGroups,
     Engine,
     FileAction,
@@ -389,6 +390,12 @@ class Library(QObject):
         """Write the album's name into its photos' XMP sidecars, one undoable action."""
         work = self._ask(AlbumKeywords(name), "Writing keywords", cancellable=False)
         self._run(work, lambda result: self._action_done(keywords_text(name, result[1])), "keywords")
+
+    def calibrate(self, on_result: Callable[[Any], None]) -> None:
+        """How similar each photo is to its nearest neighbour (a Calibration), to judge the
+        duplicate thresholds."""
+        work = self._ask(Calibrate(), "Measuring how alike the photos are", cancellable=True)
+        self._run(work, on_result, "thresholds")
 
     def find_similar(self, path: str, k: int = 60) -> None:
         work = self._ask(FindSimilar(path, k), f"Looking for photos like {os.path.basename(path)}", False)

@@ -414,6 +414,7 @@ class DuplicatesPage(QWidget):
     trash_requested = Signal(object, list)  # DuplicateSet, paths to trash
     bulk_requested = Signal(list)  # [(DuplicateSet, paths)] for every reviewed set
     freed_changed = Signal()  # the checks changed what trashing the unchecked photos frees
+    thresholds_requested = Signal()  # judge the thresholds (a histogram and example pairs)
     mark_requested = Signal(object, str)  # DuplicateSet, decision
 
     def __init__(self, thumbnails: Thumbnails, parent: QWidget | None = None) -> None:
@@ -458,8 +459,15 @@ class DuplicatesPage(QWidget):
         self.not_dup_button.clicked.connect(lambda: self._mark("not_duplicates"))
         self.keep_both_button.clicked.connect(lambda: self._mark("keep_both"))
         self.bulk_button.clicked.connect(self._bulk)
+        self.thresholds_button = QPushButton("Thresholds…")
+        self.thresholds_button.setToolTip(
+            "How alike the photos of this library are, where the two thresholds fall, and pairs at "
+            "any similarity: judge them on your own photos"
+        )
+        self.thresholds_button.clicked.connect(self.thresholds_requested)
         actions = FlowRow()
-        for w in (self.trash_button, self.not_dup_button, self.keep_both_button, self.bulk_button):
+        for w in (self.trash_button, self.not_dup_button, self.keep_both_button, self.bulk_button,
+                  self.thresholds_button):  # fmt: skip
             actions.addWidget(w)
         split = beside(self.set_list, [self.heading, self.reason, self.grid, actions], self.grid, [300, 800])
         layout = QVBoxLayout(self)

@@ -99,6 +99,18 @@ def main() -> None:
     dups.set_list.setCurrentIndex(dups.sets.index(bigger))
     shot("duplicates")
 
+    # The thresholds, judged on these photos: the histogram with the pairs at the red line.
+    from photoorg.gui.calibration import ThresholdsDialog
+
+    measured: list[object] = []
+    window.library.calibrate(measured.append)
+    while not measured:
+        settle(0.2)
+    judge = ThresholdsDialog(measured[0], window.thumbnails, window)
+    judge.show()
+    shot("thresholds", judge, wait=3.0)
+    judge.reject()
+
     # An album taught by three photos of the biggest group, then two answers in the loop.
     page = window.albums_page
     views: list[object] = []

@@ -1,0 +1,94 @@
+"""``photoorg thresholds``: judge the duplicate thresholds on the library's own photos."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_library, say
+from photoorg.cli.scan import bring_up_to_date
+from photoorg.core.errors import ModelUnavailable
+from photoorg.core.humanize import plural
+from photoorg.core.library import Calibration
+from photoorg.core.paths import Locations
+
+BAR = 40  # characters of the longest bar
+
+
+def cmd_thresholds(args: argparse.Namespace, where: Locations) -> int:
+    with open_library(args, where) as library:
+        if args.set_same is not None or args.set_similar is not None:
+            s = library.saved_settings
+            same = s.same_threshold if args.set_same is None else args.set_same
+            similar = s.similar_threshold if args.set_similar is None else args.set_similar
+            if not -1.0 <= similar <= same <= 1.0:
+                say("photoorg thresholds: the values must satisfy -1 <= similar <= same <= 1.")
+                return EXIT_USAGE
+            library.change_settings(
+                lambda s: (setattr(s, "same_threshold", same), setattr(s, "similar_threshold", similar))
+            )
+            print(f"Saved: same image from {same:.3f}, similar shots from {similar:.3f}.")
+        bring_up_to_date(library)
+        try:
+            found = library.calibration()
+        except ModelUnavailable as exc:
+            say(f"photoorg: judging the thresholds needs the model. {exc}")
+            return EXIT_FAILED
+    at = args.at or [found.same, found.similar]
+    if args.json:
+        print(json.dumps(_as_json(found, at), indent=2))
+    else:
+        print("\n".join(_as_text(found, at)))
+    return EXIT_OK
+
+
+def _as_json(found: Calibration, at: list[float]) -> dict[str, object]:
+    counts, edges = found.histogram()
+    return {
+        "photos": len(found.fingerprints),
+        "sampled": len(found.queries),
+        "same_threshold": found.same,
+        "similar_threshold": found.similar,
+        "histogram": [
+            {"from": round(float(a), 4), "to": round(float(b), 4), "photos": int(n)}
+            for a, b, n in zip(edges[:-1], edges[1:], counts, strict=True)
+        ],
+        "pairs": {
+            str(v): [{"a": p.a, "b": p.b, "similarity": round(p.similarity, 4)} for p in found.pairs_near(v)]
+            for v in at
+        },
+    }
+
+
+def _as_text(found: Calibration, at: list[float]) -> list[str]:
+    counts, edges = found.histogram(bins=25)
+    top = max(1, int(counts.max()))
+    who = (
+        f"{len(found.queries)} photos sampled of {len(found.fingerprints)}"
+        if found.sampled
+        else plural(len(found.fingerprints), "photo")
+    )
+    lines = [f"How similar each photo is to its nearest neighbour ({who}):", ""]
+    for a, b, n in zip(edges[:-1], edges[1:], counts, strict=True):
+        marks = [
+            f"{name} from {t:.3f}"
+            for name, t in (("same image", found.same), ("similar shots", found.similar))
+            if a <= t < b or (b == 1.0 and t == 1.0)
+        ]  # fmt: skip
+        bar = "#" * round(BAR * n / top)
+        note = f"  <- {', '.join(marks)}" if marks else ""
+        lines.append(f"  {a:.3f}-{b:.3f} {int(n):6d} {bar}{note}")
+    lines += [
+        "",
+        f"{found.above(found.same)} have a neighbour at 'same image' ({found.same:.3f}) or above, "
+        f"{found.above(found.similar)} at 'similar shots' ({found.similar:.3f}) or above.",
+    ]
+    for v in at:
+        lines += ["", f"Pairs at about {v:.3f}:"]
+        lines += [f"  {p.similarity:.3f}  {p.a}\n         {p.b}" for p in found.pairs_near(v)]
+    lines += [
+        "",
+        "Look at the pairs: where they stop being the same picture, set the threshold with "
+        "'photoorg thresholds --set-same COS' (or --set-similar).",
+    ]
+    return lines

@@ -1,0 +1,68 @@
+"""Judging the thresholds: each photo's nearest neighbour is found exactly (blocks of one
+matrix product), large libraries are sampled, and the command line shows and saves them."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from photoorg.core.calibration import calibrate, nearest_neighbours
+from photoorg.core.paths import locations
+from photoorg.core.settings import load_settings
+from tests.test_cli import photoorg
+
+
+def unit_rows(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
+    x = np.random.default_rng(seed).normal(size=(n, dim)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_the_nearest_neighbour_of_every_photo_is_the_one_a_full_search_finds() -> None:
+    x = unit_rows(700)
+    x[5] = x[9] * 0.999 + 0.001 * x[3]  # a near copy
+    x[5] /= np.linalg.norm(x[5])
+    queries = np.arange(700)
+    nearest, best = nearest_neighbours(x, queries, block=64)  # several blocks
+    full = x @ x.T
+    np.fill_diagonal(full, -np.inf)
+    assert (nearest == full.argmax(axis=1)).all()
+    assert np.allclose(best, full.max(axis=1), atol=1e-5)
+    assert nearest[5] == 9 and best[5] > 0.99
+
+
+def test_a_large_library_is_sampled_and_pairs_are_shown_once_each() -> None:
+    x = unit_rows(300)
+    fps = [f"f{k}" for k in range(300)]
+    paths = {fp: f"/p/{fp}.jpg" for fp in fps}
+    found = calibrate(fps, x, paths, 0.98, 0.93, sample=100)
+    assert found.sampled and len(found.queries) == 100 and len(set(found.queries.tolist())) == 100
+    counts, edges = found.histogram(bins=20)
+    assert counts.sum() == 100 and edges[-1] == 1.0
+    pairs = found.pairs_near(0.5, k=10)
+    assert len({frozenset((p.a, p.b)) for p in pairs}) == len(pairs) == 10
+    gaps = [abs(p.similarity - 0.5) for p in pairs]
+    assert gaps == sorted(gaps)  # the closest to the value asked first
+    assert found.above(-1.0) == 100 and found.between(0.93, 0.98) == found.above(0.93) - found.above(0.98)
+
+
+def test_the_thresholds_command_shows_the_histogram_and_saves_new_values(tmp_path, tiny_model) -> None:
+    from tests.conftest import make_photo
+
+    lib = tmp_path / "Pictures"
+    for i in range(8):
+        make_photo(lib / f"p{i}.jpg", seed=i, size=(64, 48))
+    assert photoorg("scan", lib, "--model", tiny_model, "--device", "cpu").returncode == 0
+    shown = photoorg("thresholds", "--model", tiny_model, "--device", "cpu", "--json", "--at", "0.9")
+    assert shown.returncode == 0, shown.stderr
+    data = json.loads(shown.stdout)
+    assert data["photos"] == 8 and sum(b["photos"] for b in data["histogram"]) == 8
+    assert (data["same_threshold"], data["similar_threshold"]) == (0.98, 0.93)
+    assert len(data["pairs"]["0.9"]) == 4
+    saved = photoorg("thresholds", "--model", tiny_model, "--set-same", "0.97", "--set-similar", "0.9")
+    assert saved.returncode == 0 and "Saved: same image from 0.970, similar shots from 0.900" in saved.stdout
+    assert "same image from 0.970" in saved.stdout  # the histogram marks the new values
+    s = load_settings(locations())
+    assert (s.same_threshold, s.similar_threshold) == (0.97, 0.9)
+    wrong = photoorg("thresholds", "--set-same", "0.8", "--set-similar", "0.9")
+    assert wrong.returncode == 2 and "similar <= same" in wrong.stderr
