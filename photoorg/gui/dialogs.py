@@ -30,6 +30,7 @@ from photoorg.core.humanize import human_bytes
 from photoorg.core.settings import MODEL_CHOICES, Settings
 
 LOCAL_FOLDER = "local folder…"
+NAMED = 8  # file names a confirmation shows before "… and N more"
 
 
 class SettingsDialog(QDialog):
@@ -241,10 +242,21 @@ def error_dialog(parent: QWidget | None, message: str, details: str = "", log_fi
     return box
 
 
-def confirm_box(parent: QWidget | None, title: str, text: str, action: str) -> QMessageBox:
+def confirm_box(
+    parent: QWidget | None, title: str, text: str, action: str, paths: Sequence[str] = ()
+) -> QMessageBox:
+    """A question before an action; ``paths``: the files it acts on, named in the box (the
+    first ones) and all of them, with their folders, under Show Details (scrollable)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(title)
+    if paths:
+        names = [os.path.basename(p) for p in paths[:NAMED]]
+        more = (
+            f"\n… and {len(paths) - NAMED} more (Show Details lists them all)" if len(paths) > NAMED else ""
+        )
+        text = f"{text}\n\n" + "\n".join(names) + more
+        box.setDetailedText("\n".join(paths))
     box.setText(text)
     box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))

@@ -339,6 +339,10 @@ class SetMembersModel(PhotoGridModel):
             self._keep.update({p: k for p, k in keep.items() if p in self._keep and p not in self._protected})
         self.set_photos(photos)
 
+    def _keeper_row(self) -> int:
+        """The suggested keeper while it is checked, else the first photo checked."""
+        return next((k for k, p in enumerate(self._photos) if self._keep[p.path]), -1)
+
     def keep_flags(self) -> dict[str, bool]:
         return dict(self._keep)
 
@@ -359,10 +363,12 @@ class SetMembersModel(PhotoGridModel):
         p = self._photos[row]
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if self._keep[p.path] else Qt.CheckState.Unchecked
-        if role == BadgeRole:
+        if role == BadgeRole:  # follows the checks: what will go, and the photo that stays
             if p.path in self._protected:
                 return "Protected"
-            return "Keeper" if row == 0 else ""
+            if not self._keep[p.path]:
+                return "To trash"
+            return "Keeper" if row == self._keeper_row() else ""
         if role == DetailRole:
             folder = os.path.basename(os.path.dirname(p.path)) or os.path.dirname(p.path)
             date = (p.taken or "")[:10] or f"{datetime.fromtimestamp(p.mtime_ns / 1e9):%Y-%m-%d}"
@@ -383,6 +389,8 @@ class SetMembersModel(PhotoGridModel):
         state = value if isinstance(value, Qt.CheckState) else Qt.CheckState(value)
         self._keep[self._photos[index.row()].path] = state == Qt.CheckState.Checked
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        if self._photos:  # the badges follow (the keeper may move to another photo)
+            self.dataChanged.emit(self.index(0), self.index(len(self._photos) - 1), [BadgeRole])
         return True
 
 

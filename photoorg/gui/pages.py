@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoorg.core.humanize import human_bytes
+from photoorg.core.humanize import human_bytes, plural
 from photoorg.core.paths import is_under
 from photoorg.gui.models import (
     VERDICT_NAMES,
@@ -312,6 +312,12 @@ class GroupsPage(QWidget):
         self.filter.setMinimumWidth(140)
         self.filter.setMaximumWidth(260)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self.filter,
+            self.filter.clear,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         self.filter.textChanged.connect(lambda _t: self._update_buttons())
         self.rename_button = QPushButton("Rename…")
         self.move_button = QPushButton("Move to folder…")
@@ -446,6 +452,11 @@ class DuplicatesPage(QWidget):
         self.grid = PhotoGrid(200, 2)
         self.grid.setModel(self.members)
         self.grid.delete_requested.connect(self._uncheck_selected)
+        # Keys while reviewing: K keeps the selected photos, Delete (or T) sends them to the
+        # trash when the set is cleaned, N and P go to the next and the previous set.
+        for key, slot in (("K", lambda: self._check_selected(True)), ("T", self._uncheck_selected),
+                          ("N", lambda: self._step_set(1)), ("P", lambda: self._step_set(-1))):  # fmt: skip
+            QShortcut(QKeySequence(key), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.heading = title("Duplicates")
         self.heading.setMinimumWidth(1)
         self.reason = hint("")
@@ -573,8 +584,20 @@ class DuplicatesPage(QWidget):
         self.bulk_button.setEnabled(bool(self._reviewed_plan()))
 
     def _uncheck_selected(self) -> None:
-        for ix in self.grid.selectedIndexes():
-            self.members.set_keep(ix.row(), False)
+        self._check_selected(False)
+
+    def _check_selected(self, keep: bool) -> None:
+        rows = {ix.row() for ix in self.grid.selectedIndexes()}
+        if not rows and self.grid.currentIndex().isValid():
+            rows = {self.grid.currentIndex().row()}
+        for row in sorted(rows):
+            self.members.set_keep(row, keep)
+
+    def _step_set(self, step: int) -> None:
+        """The next (previous) set of this tab, chosen as a click would choose it."""
+        row = self.set_list.currentIndex().row() + step
+        if 0 <= row < self.sets.rowCount():
+            self.set_list.setCurrentIndex(self.sets.index(row))
 
     def _trash(self) -> None:
         s = self.members.duplicate_set
@@ -634,5 +657,5 @@ class ProblemsPage(QWidget):
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(1)
         self.summary.setText(
-            "No problems." if not failures else f"{len(failures)} file(s) could not be read."
+            "No problems." if not failures else f"{plural(len(failures), 'file')} could not be read."
         )

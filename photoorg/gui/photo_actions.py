@@ -46,12 +46,12 @@ class PhotoActions(QObject):
     def trash_set(self, duplicate_set: Any, paths: list[str]) -> None:
         sizes = {p.path: p.size for p in duplicate_set.photos}
         total = sum(sizes[p] for p in paths)
+        stay = len(duplicate_set.photos) - len(paths)
         text = (
-            f"Move {len(paths)} file(s), {human_bytes(total)}, to the trash?\n\n"
-            f"The {len(duplicate_set.photos) - len(paths)} checked photo(s) stay. "
-            "Edit > Undo brings the files back."
+            f"Move {plural(len(paths), 'photo')} ({human_bytes(total)}) to the trash? The "
+            f"{plural(stay, 'checked photo')} stay{'s' if stay == 1 else ''}. Edit > Undo brings them back."
         )
-        if self.ask(confirm_box(self.window, "Trash duplicates", text, "Move to trash")):
+        if self.ask(confirm_box(self.window, "Trash duplicates", text, "Move to trash", paths)):
             self.library.file_action("trash", paths, members=[p.path for p in duplicate_set.photos])
 
     def trash_reviewed(self, plan: list[tuple[Any, list[str]]]) -> None:
@@ -59,10 +59,12 @@ class PhotoActions(QObject):
         sizes = {p.path: p.size for s, _ in plan for p in s.photos}
         total = sum(sizes[p] for _, paths in plan for p in paths)
         text = (
-            f"Move {files} unchecked file(s) from {len(plan)} reviewed set(s), {human_bytes(total)}, "
-            "to the trash?\n\nEvery set keeps its checked photos. Edit > Undo brings the files back."
+            f"Move {plural(files, 'unchecked photo')} from {plural(len(plan), 'reviewed set')} "
+            f"({human_bytes(total)}) to the trash? Every set keeps its checked photos. Edit > Undo "
+            "brings them back."
         )
-        if self.ask(confirm_box(self.window, "Trash duplicates", text, "Move to trash")):
+        paths = [p for _, ps in plan for p in ps]
+        if self.ask(confirm_box(self.window, "Trash duplicates", text, "Move to trash", paths)):
             self.library.trash_from_sets([([p.path for p in s.photos], paths) for s, paths in plan])
 
     def trash_selected(self, grid: PhotoGrid) -> None:
@@ -71,10 +73,10 @@ class PhotoActions(QObject):
             return
         total = sum(grid.model().index(i.row(), 0).data(PhotoRole).size for i in grid.selectedIndexes())
         text = (
-            f"Move {len(paths)} photo(s), {human_bytes(total)}, to the trash?\n\n"
-            "Edit > Undo brings them back."
+            f"Move {plural(len(paths), 'photo')} ({human_bytes(total)}) to the trash? Edit > Undo brings "
+            "them back."
         )
-        if self.ask(confirm_box(self.window, "Trash photos", text, "Move to trash")):
+        if self.ask(confirm_box(self.window, "Trash photos", text, "Move to trash", paths)):
             self.library.file_action("trash", paths)
 
     def move_or_copy(self, action: str, photos: list[Any]) -> None:
@@ -87,10 +89,10 @@ class PhotoActions(QObject):
             return
         total = sum(p.size for p in photos)
         text = (
-            f"{verb} {len(photos)} photo(s), {human_bytes(total)}, to {folder}?\n\n"
-            "Names that are taken get a number; nothing is overwritten. Edit > Undo reverses it."
+            f"{verb} {plural(len(photos), 'photo')} ({human_bytes(total)}) to {folder}? Names that are "
+            "taken get a number; nothing is overwritten. Edit > Undo reverses it."
         )
-        if self.ask(confirm_box(self.window, f"{verb} photos", text, verb)):
+        if self.ask(confirm_box(self.window, f"{verb} photos", text, verb, [p.path for p in photos])):
             self.library.file_action(action, [p.path for p in photos], folder)
 
     def selected_photos(self, grid: PhotoGrid) -> list[Any]:

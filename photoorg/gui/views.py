@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPalette,
+    QPen,
     QPixmap,
     QResizeEvent,
     QShortcut,
@@ -98,8 +99,10 @@ class ThumbnailDelegate(QStyledItemDelegate):
             painter.fillRect(drawn, QColor(128, 128, 128, 60))
         check = index.data(Qt.ItemDataRole.CheckStateRole)
         keep = check == Qt.CheckState.Checked
-        if check is not None and not keep:  # marked for the trash: dim the photo
+        if check is not None and not keep:  # marked for the trash: dimmed, in a red frame
             painter.fillRect(drawn, QColor(20, 20, 20, 110))
+            painter.setPen(QPen(QColor("#c62828"), 3))
+            painter.drawRect(drawn.adjusted(1, 1, -2, -2))
         text_pen = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         painter.setPen(text_pen)
         line = QRect(rect.left() + 4, box.bottom() + 4, rect.width() - 8, 18)
@@ -124,11 +127,22 @@ class ThumbnailDelegate(QStyledItemDelegate):
             b = QRect(box.left() + 4, box.top() + 4, fm.horizontalAdvance(badge) + 14, fm.height() + 6)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(Qt.PenStyle.NoPen)
-            colour = {"Keeper": "#2e7d32", "Protected": "#1565c0"}.get(badge, "#616161")
+            colours = {"Keeper": "#2e7d32", "Protected": "#1565c0", "To trash": "#c62828"}
+            colour = colours.get(badge, "#616161")
             painter.setBrush(QColor(colour))
             painter.drawRoundedRect(b, 6, 6)
             painter.setPen(QColor("white"))
             painter.drawText(b, Qt.AlignmentFlag.AlignCenter, badge)
+        if option.state & QStyle.StateFlag.State_HasFocus:  # where the keys act, visibly
+            painter.setPen(
+                QPen(
+                    pal.color(QPalette.ColorRole.Highlight if not selected else QPalette.ColorRole.Text),
+                    2,
+                    Qt.PenStyle.DashLine,
+                )
+            )
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect.adjusted(1, 1, -1, -1))
         if check is not None:
             opt = QStyleOptionButton()
             opt.rect = self._check_rect(rect)

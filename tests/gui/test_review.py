@@ -21,7 +21,7 @@ from photoorg.core.duplicates import Verdict
 from photoorg.core.humanize import human_bytes
 from photoorg.core.paths import Locations
 from photoorg.core.settings import Settings, load_settings, settings_path
-from photoorg.gui.app import PAGE_DUPLICATES, PAGE_LIBRARY, MainWindow
+from photoorg.gui.app import PAGE_DUPLICATES, PAGE_GROUPS, PAGE_LIBRARY, MainWindow
 from photoorg.gui.library import LibraryState
 from photoorg.gui.models import BadgeRole, DetailRole, PathRole
 from photoorg.gui.views import PreviewDialog
@@ -426,7 +426,7 @@ def test_move_a_group_to_a_folder_then_undo(
     )
     assert asked == ["Move 4 photos to…"]
     assert (
-        len(dialogs.seen) == 1 and "Move 4 photo(s)" in dialogs.seen[0] and str(sorted_dir) in dialogs.seen[0]
+        len(dialogs.seen) == 1 and "Move 4 photos (" in dialogs.seen[0] and str(sorted_dir) in dialogs.seen[0]
     )
     assert said.startswith("Moved 4 photos.")
     expected = {p.name if p != originals[1] else f"{p.stem} (1){p.suffix}": p.name for p in originals}
@@ -456,7 +456,7 @@ def test_move_a_group_to_a_folder_then_undo(
         qtbot, window, lambda: qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
     )
     assert said == "Copied 4 photos. Edit > Undo moves the copies to the trash."
-    assert "Copy 4 photo(s)" in dialogs.seen[-1]
+    assert "Copy 4 photos (" in dialogs.seen[-1] and originals[0].name in dialogs.seen[-1]
     said, state = act_and_wait(qtbot, window, window.undo_action.trigger)
     assert said == "Undone: moved 4 copies to the trash."
     assert [p.name for p in sorted_dir.iterdir()] == [taken.name]
@@ -534,3 +534,44 @@ def test_what_the_checks_free_is_counted_and_every_number_is_labelled(
     page.members.set_keep(unchecked, True)
     assert page.sets.index(row).data(DetailRole) == "2 photos"
     assert f"({human_bytes(both - size)} to free as checked)" in window.status.text()
+
+
+def test_reviewing_with_the_keys_and_badges_that_follow_the_checks(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
+) -> None:
+    """Issue 13, expected by users: a photo that will go to the trash says so, the Keeper
+    badge follows the checks, keys keep (K), trash (T, Delete) and go to the next set (N, P)."""
+    lib = tmp_path / "lib"
+    for p in photos(lib / "a", range(2)):
+        copy_to(p, lib / "b" / p.name)
+    window = open_window(settings_for(lib, tiny_model))
+    scan(qtbot, window)
+    window.nav.setCurrentRow(PAGE_DUPLICATES)
+    page = window.duplicates_page
+    page.tabs.setCurrentIndex(0)
+    grid, members = page.grid, page.members
+
+    def badges() -> list[str]:
+        return [members.index(r, 0).data(BadgeRole) for r in range(members.rowCount())]
+
+    assert badges() == ["Keeper", "To trash"]
+    grid.setFocus()
+    grid.setCurrentIndex(members.index(1, 0))
+    qtbot.keyClick(grid, Qt.Key.Key_K)  # keep the copy too
+    assert badges() == ["Keeper", ""] and members.unchecked() == []
+    grid.setCurrentIndex(members.index(0, 0))
+    qtbot.keyClick(grid, Qt.Key.Key_T)  # the suggested keeper goes: the other one keeps it
+    assert badges() == ["To trash", "Keeper"]
+    first = page.set_list.currentIndex().row()
+    qtbot.keyClick(grid, Qt.Key.Key_N)
+    assert page.set_list.currentIndex().row() == first + 1
+    qtbot.keyClick(grid, Qt.Key.Key_P)
+    assert page.set_list.currentIndex().row() == first
+    assert badges() == ["To trash", "Keeper"]  # the checks made in a set stay with it
+    # Escape clears the filter of the groups.
+    window.nav.setCurrentRow(PAGE_GROUPS)
+    f = window.groups_page.filter
+    f.setFocus()
+    qtbot.keyClicks(f, "zzz")
+    qtbot.keyClick(f, Qt.Key.Key_Escape)
+    assert f.text() == ""

@@ -188,7 +188,8 @@ def test_b_trash_the_unchecked_copy_then_undo(
     said, state = act_and_wait(
         qtbot, window, lambda: qtbot.mouseClick(page.trash_button, Qt.MouseButton.LeftButton)
     )
-    assert len(dialogs.seen) == 1 and "Move 1 file(s)" in dialogs.seen[0]
+    assert len(dialogs.seen) == 1 and "Move 1 photo (" in dialogs.seen[0]
+    assert Path(drop).name in dialogs.seen[0]  # the confirmation names the file
     assert said.startswith("Moved to the trash 1 photo.")
     assert not Path(drop).exists()
     [trashed] = trash_files(tmp_path)
@@ -398,7 +399,7 @@ def test_g_an_unreadable_file_is_listed_without_a_dialog(
     reason = problems.index(0, 2).data()
     assert reason and reason == state.failures[0][1]
     assert window.nav.item(PAGE_PROBLEMS).text() == "Problems (1)"
-    assert window.problems_page.summary.text() == "1 file(s) could not be read."
+    assert window.problems_page.summary.text() == "1 file could not be read."
     qtbot.wait(100)  # a dialog opened from a queued call would show up now
     assert dialogs.seen == [] and failed == []
     assert broken.read_text() == "this is not a photo"  # left as it is
@@ -425,7 +426,7 @@ def test_h_undo_works_after_a_restart(
 
     dialogs.accept_next()
     said, state = act_and_wait(qtbot, window, lambda: qtbot.keyClick(grid, Qt.Key.Key_Delete))
-    assert len(dialogs.seen) == 1 and "Move 1 photo(s)" in dialogs.seen[0]
+    assert len(dialogs.seen) == 1 and "Move 1 photo (" in dialogs.seen[0]
     assert said.startswith("Moved to the trash 1 photo.")
     assert state.photo_count == 9
     assert not Path(victim).exists()
