@@ -74,6 +74,15 @@ class Undo:
 
 
 @dataclass(frozen=True)
+class History:
+    """The newest actions (BatchInfo) and how many there are; with ``batch``: that action's
+    files (library.ActionFile) instead."""
+
+    limit: int | None = 200
+    batch: int | None = None
+
+
+@dataclass(frozen=True)
 class Mark:
     duplicate_set: Any  # duplicates.DuplicateSet
     decision: str | None
@@ -167,6 +176,7 @@ Request = (
     | FileAction
     | TrashFromSets
     | Undo
+    | History
     | Mark
     | RenameGroup
     | ChangeGroups
@@ -260,6 +270,10 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
             return library.trash_from_sets(plan, progress)
         case Undo(batch=batch):
             return library.undo(batch, progress)
+        case History(limit=limit, batch=None):
+            return library.history(limit)
+        case History(batch=batch) if batch is not None:
+            return library.action_files(batch)
         case Mark(duplicate_set=duplicate_set, decision=decision):
             return library.mark(duplicate_set, decision)
         case RenameGroup(group_id=group_id, name=name):
@@ -460,6 +474,7 @@ __all__ = [
     "EngineCrashedError",
     "FileAction",
     "FindSimilar",
+    "History",
     "Mark",
     "Open",
     "Organize",

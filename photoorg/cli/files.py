@@ -96,6 +96,8 @@ def undo_lines(outcome: Outcome) -> list[str]:
 
 
 def cmd_history(args: argparse.Namespace, where: Locations) -> int:
+    if args.batch is not None:
+        return _action_files(args, where)
     with open_library(args, where) as library:
         batches, total = library.history(args.limit)
         print_notes(library)
@@ -118,4 +120,27 @@ def cmd_history(args: argparse.Namespace, where: Locations) -> int:
         print(f"{b.id:>5}  {when}  {b.summary} ({done}{state})")
     if total > len(batches):
         print(f"... and {total - len(batches)} older (--limit {total} shows all).")
+    return EXIT_OK
+
+
+def _action_files(args: argparse.Namespace, where: Locations) -> int:
+    """``photoorg history N``: the files of one action and what became of each."""
+    with open_library(args, where) as library:
+        files = library.action_files(args.batch)
+        [info] = [b for b in library.history(None)[0] if b.id == args.batch]
+    if args.json:
+        print(json.dumps([f.__dict__ for f in files], indent=2))
+        return EXIT_OK
+    print(f"Action {info.id}: {info.summary}")
+    if not files:
+        print(f"  ({plural(info.changes, 'change')} to the groups or albums; no file was moved)")
+    for f in files:
+        line = f"  {f.state:<22} {f.source}"
+        if f.target:
+            line += f"\n  {'':<22} -> {f.target}"
+        if f.back_at and f.back_at != f.source:
+            line += f"\n  {'':<22} back at {f.back_at}"
+        if f.problem:
+            line += f"\n  {'':<22} ({f.problem})"
+        print(line)
     return EXIT_OK

@@ -430,6 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
         "photoorg did, newest first, with their numbers: 'photoorg undo N' takes one back.",
     )
     _common(hist, top=False)
+    hist.add_argument("batch", nargs="?", type=int, metavar="N", help="list the files of action N")
     hist.add_argument(
         "--limit", type=int, default=50, metavar="N", help="show at most N actions (default 50)"
     )

@@ -87,6 +87,17 @@ class LibraryState:
     albums: list[Album] = field(default_factory=list)  # oldest first
 
 
+@dataclass(frozen=True)
+class ActionFile:
+    """One file of a file action, as the history shows it."""
+
+    source: str  # where it was
+    target: str | None  # where the action put it (the trash, a folder, the copy)
+    state: str  # in words: done, undone, failed, could not be put back, ...
+    back_at: str | None = None  # where an undo put it (or, for a copy, where the copy went)
+    problem: str | None = None  # why it failed or could not be put back
+
+
 class Library(Curation):
     """One photo library: its settings, its catalog and everything done with them.
 
@@ -623,6 +634,24 @@ class Library(Curation):
         """The newest file actions, newest first, and how many there are in all."""
         return self.catalog.batches(limit)
 
+    def action_files(self, batch: int) -> list[ActionFile]:
+        """The files of action ``batch`` in the order they were done: where each was, where
+        it went, and what became of it (done, undone, could not be put back, failed)."""
+        if self.catalog.batch_info(batch) is None:
+            raise PhotoorgError(f"There is no action number {batch}; 'photoorg history' lists them.")
+        words = {"planned": "not finished", "done": "done", "failed": "failed", "undoing": "being undone",
+                 "undone": "undone", "undo_failed": "could not be put back"}  # fmt: skip
+        return [
+            ActionFile(
+                e.source,
+                e.target,
+                words.get(e.state, e.state),
+                e.undo_target if e.state == "undone" else None,
+                e.undo_error if e.state == "undo_failed" else e.error if e.state == "failed" else None,
+            )
+            for e in reversed(self.catalog.journal_entries(batch))
+        ]
+
 
 _ACTING = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Action.COPY: "Copying photos"}
 
@@ -635,6 +664,7 @@ __all__ = [
     "REJECTED",
     "REMOVED",
     "Action",
+    "ActionFile",
     "Album",
     "AlbumView",
     "Calibration",

@@ -49,6 +49,7 @@ from photoorg.gui.albums import AlbumsPage
 from photoorg.gui.calibration import ThresholdsDialog
 from photoorg.gui.dialogs import SettingsDialog, error_dialog, open_folder_dialog
 from photoorg.gui.firstrun import FirstRun
+from photoorg.gui.history import HistoryDialog
 from photoorg.gui.library import Library
 from photoorg.gui.pages import DuplicatesPage, GroupsPage, LibraryPage, ProblemsPage
 from photoorg.gui.photo_actions import PhotoActions
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         self.undo_action = edit_menu.addAction(
             "&Undo last file action", QKeySequence.StandardKey.Undo, self.undo
         )
+        self.history_action = edit_menu.addAction("&History…", QKeySequence("Ctrl+H"), self.open_history)
         edit_menu.addAction("&Find by name or folder", QKeySequence.StandardKey.Find, self.focus_filter)
         view_menu = bar.addMenu("&View")
         for k, name in enumerate(PAGES):
@@ -464,6 +466,24 @@ class MainWindow(QMainWindow):
         rescan = (new.model, new.device, new.exclude) != (old.model, old.device, old.exclude)
         self.first_run.asked = False
         self.library.refresh(scan=rescan)
+
+    def open_history(self) -> None:
+        """Edit > History: the actions, their files, and undo of any of them."""
+        self.library.history(self._history_read)
+
+    def _history_read(self, found: tuple[list[Any], int]) -> None:
+        batches, total = found
+        dialog = HistoryDialog(batches, total, self)
+        dialog.files_wanted.connect(
+            lambda batch: self.library.history(lambda files: dialog.show_files(batch, files), batch)
+        )
+        dialog.undo_requested.connect(self.library.undo)
+        dialog.finished.connect(dialog.deleteLater)
+        # Modal, but not a nested event loop: this runs in the answer to the engine, which
+        # must return before the files (the next question to the engine) can be asked for.
+        dialog.setModal(True)
+        dialog.show()
+        dialog.start()
 
     def open_thresholds(self) -> None:
         """Judge the duplicate thresholds on this library's photos (measured in the engine)."""

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPa
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -47,7 +48,7 @@ class Histogram(QWidget):
 
     # -- geometry --------------------------------------------------------------------------------
     def _plot(self) -> QRectF:
-        return QRectF(8, 22, self.width() - 16, self.height() - 44)
+        return QRectF(18, 22, self.width() - 36, self.height() - 44)  # room for the end labels
 
     def x_of(self, value: float) -> float:
         r = self._plot()
@@ -159,13 +160,17 @@ class ThresholdsDialog(QDialog):
                 w.setFixedSize(96, 96)
                 w.setAlignment(Qt.AlignmentFlag.AlignCenter)
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            frame = QFrame()  # one pair, framed, so the two photos read as a pair
+            frame.setFrameShape(QFrame.Shape.StyledPanel)
             row = QHBoxLayout()
+            row.setSpacing(2)
             row.addWidget(a)
             row.addWidget(b)
-            cell = QVBoxLayout()
+            cell = QVBoxLayout(frame)
+            cell.setContentsMargins(4, 4, 4, 2)
             cell.addLayout(row)
             cell.addWidget(caption)
-            self.pairs.addLayout(cell, 0, k)
+            self.pairs.addWidget(frame, 0, k)
             self._cells.append((a, b, caption))
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(
@@ -230,7 +235,7 @@ class ThresholdsDialog(QDialog):
         for k, (a, b, caption) in enumerate(self._cells):
             if k < len(self._shown):
                 pair = self._shown[k]
-                caption.setText(f"{pair.similarity:.3f}")
+                caption.setText(f"similarity {pair.similarity:.3f}")
                 caption.setToolTip(f"{pair.a}\n{pair.b}")
                 self._set_thumb(a, pair.a, pair.fingerprint_a)
                 self._set_thumb(b, pair.b, pair.fingerprint_b)

@@ -37,6 +37,7 @@ from photoorg.engine import (
     Engine,
     FileAction,
     FindSimilar,
+    History,
     Mark,
     Organize,
     PlanOrganize,
@@ -279,8 +280,14 @@ class Library(QObject):
         work = self._ask(request, "Moving duplicates to the trash", cancellable=False)
         self._run(work, lambda outcome: self._action_done(outcome_text(outcome)), "trash duplicates")
 
-    def undo(self) -> None:
-        """Undo the newest file action with files still to put back (works across restarts)."""
+    def history(self, on_result: Callable[[Any], None], batch: int | None = None) -> None:
+        """The newest actions ((BatchInfo list, total)), or the files of action ``batch``."""
+        work = self._ask(History(batch=batch), "Reading the history", cancellable=False)
+        self._run(work, on_result, "history")
+
+    def undo(self, batch: int | None = None) -> None:
+        """Undo the newest file action with files still to put back (works across restarts),
+        or action ``batch`` (its files an earlier undo could not put back are tried again)."""
 
         def nothing(error: TaskError) -> bool:
             if isinstance(error.error, NothingToUndo):
@@ -288,7 +295,7 @@ class Library(QObject):
                 return True
             return False
 
-        work = self._ask(Undo(), "Undoing", cancellable=False)
+        work = self._ask(Undo(batch), "Undoing", cancellable=False)
         self._run(
             work,
             lambda outcome: self._action_done(outcome_text(outcome, undo=True)),

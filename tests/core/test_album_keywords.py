@@ -158,7 +158,11 @@ def test_keywords_go_into_the_sidecars_and_undo_gives_each_back_byte_for_byte(al
         and "has the keyword already" in again.stdout
     )
     with Library(locations()) as library:
-        assert library.history()[0][0].summary == "write the keyword Dogs into 3 sidecars"
+        newest = library.history()[0][0]
+        assert newest.summary == "write the keyword Dogs into 3 sidecars"
+    listed = photoorg("history", str(newest.id))  # the files of one action
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.count("  done ") == 3 and str(lib / "a" / "p1.jpg.xmp") in listed.stdout
     undone = photoorg("undo")
     assert undone.returncode == 0, undone.stderr
     assert "put back the earlier version of 2 sidecars" in undone.stdout

@@ -1,0 +1,133 @@
+"""Edit > History: every action photoorg did (file actions, changes to groups and albums),
+newest first, the files of the one chosen and what became of each, and undo of any of them
+(as 'photoorg undo N')."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoorg.core.humanize import plural
+
+
+def result_of(b: Any) -> str:
+    """What became of an action, in words (as 'photoorg history' says it)."""
+    if b.not_undone:
+        return f"undone, except {plural(b.not_undone, 'file')} that could not be put back"
+    if b.undone:
+        return "undone"
+    if b.undone_files:
+        return f"{b.undone_files} of {plural(b.files, 'file')} undone"
+    return plural(b.changes, "change") if b.changes else f"{plural(b.files, 'file')} done"
+
+
+class HistoryDialog(QDialog):
+    """The actions on top, the chosen one's files below; Undo takes the chosen one back."""
+
+    files_wanted = Signal(int)  # the window asks the engine for the files of this action
+    undo_requested = Signal(int)
+
+    def __init__(self, batches: list[Any], total: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("History")
+        self.batches = batches
+        more = f" (the newest {len(batches)} of {total})" if total > len(batches) else ""
+        intro = QLabel(
+            f"What photoorg did in this library, newest first{more}. Choose one to see its files; "
+            "Undo takes it back, checking each file first (a file changed since is left as it is)."
+        )
+        intro.setWordWrap(True)
+        self.table = QTableWidget(len(batches), 4)
+        self.table.setHorizontalHeaderLabels(["No.", "When", "What", "Result"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for row, b in enumerate(batches):
+            when = datetime.fromtimestamp(b.created).strftime("%Y-%m-%d %H:%M")
+            for col, text in enumerate((str(b.id), when, b.summary, result_of(b))):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for col in (0, 1, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.files = QTreeWidget()
+        self.files.setHeaderLabels(["What became of it", "File", "Went to", "Why not"])
+        self.files.setRootIsDecorated(False)
+        self.files.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.files)
+        self.undo_button = QPushButton("Undo this action")
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self._undo)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(split, 1)
+        layout.addWidget(buttons)
+        self.table.itemSelectionChanged.connect(self._chosen)
+        self.resize(900, 560)
+
+    def start(self) -> None:
+        """Choose the newest action (once files_wanted is connected)."""
+        if self.batches:
+            self.table.selectRow(0)
+
+    def chosen(self) -> Any:
+        rows = self.table.selectionModel().selectedRows()
+        return self.batches[rows[0].row()] if rows else None
+
+    def _chosen(self) -> None:
+        b = self.chosen()
+        self.files.clear()
+        if b is None:
+            self.undo_button.setEnabled(False)
+            return
+        # An action can be undone while it has files still in place (or changes in force),
+        # also when an earlier undo could not put every file back.
+        self.undo_button.setEnabled(b.undone is None or bool(b.not_undone))
+        self.files_wanted.emit(b.id)
+
+    def show_files(self, batch: int, files: list[Any]) -> None:
+        """The files of action ``batch`` (if it is still the one chosen)."""
+        b = self.chosen()
+        if b is None or b.id != batch:
+            return
+        self.files.clear()
+        if not files:
+            QTreeWidgetItem(
+                self.files, ["", f"{plural(b.changes, 'change')} to the groups or albums; no file moved"]
+            )
+        for f in files:
+            went = f.target or ""
+            if f.back_at and f.back_at != f.source:
+                went += f" (back at {f.back_at})" if went else f.back_at
+            item = QTreeWidgetItem(self.files, [f.state, f.source, went, f.problem or ""])
+            item.setToolTip(1, f.source)
+            item.setToolTip(3, f.problem or "")
+
+    def _undo(self) -> None:
+        b = self.chosen()
+        if b is not None:
+            self.undo_requested.emit(b.id)
+            self.accept()

@@ -1,0 +1,69 @@
+"""Edit > History in the window: every action with its files and what became of each, and
+undo of any of them, not only the last."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from photoorg.gui.app import MainWindow
+from photoorg.gui.history import HistoryDialog
+from tests.gui.conftest import TIMEOUT_MS, Dialogs, act_and_wait, scan, settings_for
+
+OpenWindow = Callable[..., MainWindow]
+
+
+def test_history_lists_the_files_of_an_action_and_undoes_an_older_one(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    window = open_window(settings_for(library, tiny_model))
+    state = scan(qtbot, window)
+    first, second = sorted(p.path for p in state.timeline.photos)[:2]
+    act_and_wait(qtbot, window, lambda: window.library.file_action("trash", [first]))
+    act_and_wait(qtbot, window, lambda: window.library.file_action("trash", [second]))
+    assert not Path(first).exists() and not Path(second).exists()
+    dialogs.drive(HistoryDialog)
+    seen: dict[str, object] = {}
+
+    deadline = time.monotonic() + 60
+
+    def look(step: str) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, HistoryDialog) or box.files.topLevelItemCount() == 0:
+            if time.monotonic() < deadline:  # the files arrive from the engine
+                QTimer.singleShot(50, lambda: look(step))
+            elif isinstance(box, HistoryDialog):
+                box.reject()  # they never came: fail below, do not hang
+            return
+        rows = [[box.table.item(r, c).text() for c in range(4)] for r in range(box.table.rowCount())]
+        seen[step] = rows
+        if step == "before":
+            box.table.selectRow(1)  # the older action: the first trash
+            qtbot.waitUntil(
+                lambda: box.files.topLevelItem(0) is not None and box.files.topLevelItem(0).text(1) == first,
+                timeout=TIMEOUT_MS,
+            )
+            item = box.files.topLevelItem(0)
+            seen["file"] = [item.text(k) for k in range(4)]
+            qtbot.mouseClick(box.undo_button, Qt.MouseButton.LeftButton)
+        else:
+            box.reject()
+
+    QTimer.singleShot(50, lambda: look("before"))
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
+        window.history_action.trigger()
+    assert [r[2] for r in seen["before"]] == ["trash 1 photo", "trash 1 photo"]
+    assert [r[3] for r in seen["before"]] == ["1 file done", "1 file done"]
+    state_word, source, went, why = seen["file"]
+    assert (state_word, source, why) == ("done", first, "") and "Trash" in went
+    # The older action was undone, the newer one not.
+    assert Path(first).exists() and not Path(second).exists()
+    QTimer.singleShot(50, lambda: look("after"))
+    window.history_action.trigger()
+    qtbot.waitUntil(lambda: "after" in seen, timeout=TIMEOUT_MS)
+    assert [r[3] for r in seen["after"]] == ["1 file done", "undone"]
