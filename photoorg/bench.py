@@ -5,7 +5,10 @@ Rows:
 - model only: the embedder on ready crops, in batches;
 - end to end: a real scan into a throw-away catalog (threads overlapping decode and model);
 - naive: full decode, the transformers image processor, fp32, one photo at a time.
-When the chosen dtype is not fp32, the cosine of its vectors to fp32 vectors is printed too.
+Model only and end to end are also given as a fraction of the limit ("of limit"): this
+machine's measured matrix-product rate in the dtype in use, divided by the model's FLOPs per
+photo. Unreadable files are skipped, as the scan skips them. When the chosen dtype is not fp32,
+the cosine of its vectors to fp32 vectors is printed too.
 """
 
 from __future__ import annotations
@@ -33,6 +36,43 @@ def _decode_one(path: str, short: int, crop: int) -> np.ndarray | None:
         return imaging.model_input(imaging.decode(data, short, path=path), short, crop)
     except Exception:
         return None
+
+
+def matmul_peak(
+    device: str, dtype: str, shapes: tuple[tuple[int, int, int], ...] = (), seconds: float = 0.6
+) -> tuple[float, str]:
+    """This machine's FLOP/s for matrix products in ``dtype`` on ``device``, and the shape that
+    reached it: the best of repeated products of square matrices and of ``shapes`` (m, k, n)
+    (the model's own), for about ``seconds`` each after a warm-up. The rate depends on the
+    shape (measured here: fp32 101 to 148 GFLOP/s, bf16 330 to 809 for sizes 1024 to 4096), so
+    several are tried: the limit must be one the model cannot beat."""
+    import torch
+
+    torch_dtype = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[dtype]
+    sizes = (2048, 4096) if device == "cpu" else (4096, 8192)
+    best_rate, best_shape = 0.0, ""
+
+    def sync() -> None:
+        if device == "cuda":
+            torch.cuda.synchronize()
+        elif device == "mps":
+            torch.mps.synchronize()
+
+    with torch.inference_mode():
+        for m, k, n in (*((z, z, z) for z in sizes), *shapes):
+            a = torch.randn(m, k, device=device).to(torch_dtype)
+            b = torch.randn(k, n, device=device).to(torch_dtype)
+            torch.mm(a, b)
+            sync()
+            started, best = time.perf_counter(), float("inf")
+            while time.perf_counter() - started < seconds or best == float("inf"):
+                t = time.perf_counter()
+                torch.mm(a, b)
+                sync()
+                best = min(best, time.perf_counter() - t)
+            if 2 * m * k * n / best > best_rate:
+                best_rate, best_shape = 2 * m * k * n / best, f"{m}x{k} @ {k}x{n}"
+    return best_rate, best_shape
 
 
 def run(args: argparse.Namespace, embedder: Embedder) -> int:
@@ -63,10 +103,14 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
     # Decode only.
     t = time.perf_counter()
     with ThreadPoolExecutor(workers) as pool:
-        crops = [
-            c for c in pool.map(lambda p: _decode_one(p, pp.resize_short, pp.crop), paths) if c is not None
-        ]
+        decoded = list(pool.map(lambda p: _decode_one(p, pp.resize_short, pp.crop), paths))
     row("decode only", len(paths), time.perf_counter() - t, f"{workers} threads, JPEG draft")
+    crops = [c for c in decoded if c is not None]
+    readable = [p for p, c in zip(paths, decoded, strict=True) if c is not None]
+    unreadable = len(paths) - len(readable)
+    if not crops:
+        print(f"None of the {len(paths)} photos could be read.")
+        return 1
 
     # Model only (after one warm-up batch).
     bs = embedder.batch_size
@@ -107,7 +151,7 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
     except (TypeError, ValueError):  # transformers without the backend switch
         processor = AutoImageProcessor.from_pretrained(folder)
     model = AutoModel.from_pretrained(folder, use_safetensors=True).eval().to(embedder.device)
-    naive_paths = paths[: args.naive_limit]
+    naive_paths = readable[: args.naive_limit]  # unreadable files are skipped, as the scan does
 
     def naive(path: str) -> np.ndarray:
         img = Image.open(path).convert("RGB")
@@ -126,6 +170,16 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
         f"full decode + image processor + fp32, batch 1, {embedder.device}",
     )
 
+    # How close to the limit: the model is matrix products, so photos per second can never
+    # exceed the machine's matrix-product rate in this dtype / the FLOPs of one photo.
+    d, tokens = embedder.dim, (pp.crop // 14) ** 2 + 1
+    mlp = (bs * tokens, d, 4 * d)  # the model's largest products: a batch through the MLP
+    peak, peak_shape = matmul_peak(embedder.device, embedder.dtype, (mlp, (bs * tokens, d, 3 * d)))
+    flops = embedder.flops_per_photo()
+    for r in rows:
+        if r["path"] in ("model only", "end to end"):
+            r["of_limit"] = round(float(r["photos_per_second"]) * flops / peak, 3)  # type: ignore[arg-type]
+
     cosine = None
     if embedder.dtype != "fp32":
         sample = np.stack(crops[: min(len(crops), 32)])
@@ -142,6 +196,11 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
         "decode_threads": workers,
         "torch_threads": torch.get_num_threads(),
         "min_cosine_to_fp32": cosine,
+        "unreadable": unreadable,
+        "peak_flops_per_second": round(peak),
+        "peak_how": f"best matrix product, {peak_shape}, {embedder.device} {embedder.dtype}",
+        "flops_per_photo": round(flops),
+        "limit_photos_per_second": round(peak / flops, 2),
         "rows": rows,
     }
     if getattr(args, "json", False):
@@ -151,9 +210,18 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
         f"photoorg bench: {len(paths)} photos, {embedder.model_name}, {embedder.device} "
         f"{embedder.dtype}, batch {bs}, {workers} decode threads, {torch.get_num_threads()} torch threads"
     )
-    print(f"{'path':<12} {'photos':>7} {'seconds':>8} {'photos/s':>9}  how")
+    print(
+        f"limit: {peak / 1e9:.0f} GFLOP/s ({embedder.device} {embedder.dtype}, best of matrix products, "
+        f"{peak_shape}) / "
+        f"{flops / 1e9:.1f} GFLOP per photo = {peak / flops:.2f} photos/s"
+    )
+    print(f"{'path':<12} {'photos':>7} {'seconds':>8} {'photos/s':>9} {'of limit':>9}  how")
     for r in rows:
-        print(f"{r['path']:<12} {r['photos']:>7} {r['seconds']:>8} {r['photos_per_second']:>9}  {r['how']}")
+        share = f"{r['of_limit']:.0%}" if "of_limit" in r else ""
+        rate = r["photos_per_second"]
+        print(f"{r['path']:<12} {r['photos']:>7} {r['seconds']:>8} {rate:>9} {share:>9}  {r['how']}")
+    if unreadable:
+        print(f"{unreadable} unreadable files skipped")
     naive_rate = rows[-1]["photos_per_second"]
     e2e = rows[2]["photos_per_second"]
     print(f"end to end is {e2e / naive_rate:.1f}x the naive path")  # type: ignore[operator]

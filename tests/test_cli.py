@@ -430,3 +430,34 @@ def test_groups_can_be_renamed_merged_and_photos_moved_from_the_command_line(gro
     undone = photoorg("--home", home, "undo")
     assert undone.returncode == 0 and "undid the change to the groups" in undone.stdout
     assert second["id"] in {g["id"] for g in json.loads(photoorg(*base, "--json").stdout)}
+
+
+def test_bench_skips_unreadable_files_and_says_how_close_to_the_limit(library, tiny_model, tmp_path) -> None:
+    (library / "empty.jpg").write_bytes(b"")  # an interrupted copy: the naive path used to raise
+    args = ("--home", tmp_path / "hb", "bench", library, "--model", tiny_model, "--device", "cpu")
+    table = photoorg(*args, "--naive-limit", "4")
+    assert table.returncode == 0, table.stderr
+    assert "of limit" in table.stdout and "1 unreadable files skipped" in table.stdout
+    assert "GFLOP/s" in table.stdout
+
+    done = photoorg(*args, "--naive-limit", "4", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    rows = {r["path"]: r for r in report["rows"]}
+    assert set(rows) == {"decode only", "model only", "end to end", "naive"}
+    assert all(r["photos_per_second"] > 0 for r in rows.values())
+    assert report["unreadable"] == 1 and report["peak_flops_per_second"] > 0
+    # The model's speed and the peak say the same as the fraction (rounded to 3 places).
+    for name in ("model only", "end to end"):
+        limit = rows[name]["photos_per_second"] * report["flops_per_photo"] / report["peak_flops_per_second"]
+        assert rows[name]["of_limit"] == pytest.approx(limit, abs=2e-3)
+    assert rows["end to end"]["photos"] == 10  # the ten photos, not the empty file
+
+
+def test_bench_of_a_folder_with_nothing_readable_says_so(tiny_model, tmp_path) -> None:
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "empty.jpg").write_bytes(b"")
+    done = photoorg("--home", tmp_path / "hb", "bench", folder, "--model", tiny_model, "--device", "cpu")
+    assert done.returncode == 1
+    assert "could be read" in done.stdout

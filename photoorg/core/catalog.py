@@ -38,6 +38,7 @@ import numpy as np
 from photoorg.core.errors import CatalogError, CatalogTooNew
 from photoorg.core.lock import LibraryLock
 from photoorg.core.paths import is_under, set_aside
+from photoorg.core.sessions import Sessions
 from photoorg.core.videos import VIDEO_FORMATS
 
 log = logging.getLogger(__name__)
@@ -399,19 +400,27 @@ class Catalog:
         self.carried: list[str] = []  # what was carried over from a set-aside catalog
         self._photos_cache: tuple[object, list[PhotoInfo]] | None = None  # see photos()
         self._files_changed = 0  # writes to the files of this catalog object, see photos()
+        # A full check of the file only when it may not be as the last photoorg left it.
+        self._sessions = Sessions(self.path)
+        self._needs_check = self._sessions.begin()
+        self.checked_because: str | None = None  # why opening it ran a full check (None: none)
         try:
-            self._db = self._open()
-        except CatalogTooNew:
+            try:
+                self._db = self._open()
+            except CatalogTooNew:
+                raise
+            except sqlite3.Error as exc:
+                if not _damaged(exc):  # full disk, read-only, locked: nothing wrong with the catalog
+                    raise CatalogError(
+                        f"The catalog {self.path} cannot be opened now ({exc}). Nothing was changed; "
+                        "free some disk space or check the folder's permissions, then try again."
+                    ) from exc
+                self._replace_damaged(str(exc))
+            except CatalogError as exc:  # not a photoorg catalog, or SQLite found it damaged
+                self._replace_damaged(str(exc))
+        except BaseException:
+            self._sessions.end(record=False)  # not opened: nothing to vouch for
             raise
-        except sqlite3.Error as exc:
-            if not _damaged(exc):  # full disk, read-only, locked: nothing wrong with the catalog
-                raise CatalogError(
-                    f"The catalog {self.path} cannot be opened now ({exc}). Nothing was changed; "
-                    "free some disk space or check the folder's permissions, then try again."
-                ) from exc
-            self._replace_damaged(str(exc))
-        except CatalogError as exc:  # not a photoorg catalog, or SQLite found it damaged
-            self._replace_damaged(str(exc))
 
     def _replace_damaged(self, reason: str) -> None:
         """Set the unusable catalog aside (renamed, never deleted), start a new one and carry
@@ -447,8 +456,12 @@ class Catalog:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
-            if version > 0 and db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise CatalogError("SQLite reports it damaged")
+            if version > 0 and self._needs_check:
+                self.checked_because = self._sessions.why_check
+                log.info("checking the catalog %s: %s", self.path, self.checked_because)
+                if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                    raise CatalogError("SQLite reports it damaged")
+                self._sessions.checked()
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 db.execute("BEGIN IMMEDIATE")
                 try:
@@ -540,6 +553,7 @@ class Catalog:
 
     def close(self) -> None:
         self._db.close()
+        self._sessions.end()  # after the connection: the file as it is left
 
     def __enter__(self) -> Catalog:
         return self

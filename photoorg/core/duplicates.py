@@ -19,6 +19,7 @@ content, so the decision survives renames, moves and rescans.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import logging
 import os
 from collections import defaultdict
@@ -30,7 +31,6 @@ import numpy as np
 
 from photoorg.core.catalog import Catalog, PhotoInfo
 from photoorg.core.humanize import iso_timestamp
-from photoorg.core.imaging import hash_distance
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.similarity import pairs_above
@@ -40,9 +40,14 @@ log = logging.getLogger(__name__)
 NOT_DUPLICATES = "not_duplicates"
 KEEP_BOTH = "keep_both"
 DECISIONS = (NOT_DUPLICATES, KEEP_BOTH)
-#: Components larger than this are split around stars instead of by complete linkage
-#: (which needs a dense matrix of the component).
+#: Components up to this size are split by scipy's complete linkage on a dense matrix of the
+#: component; larger ones by the same linkage on their matching pairs only.
 _DENSE_LIMIT = 2000
+#: Each photo is compared in full with at most this many of its most similar photos: when most
+#: of a library is alike (plain skies, scanned pages) every pair is above the threshold, and N^2
+#: pairs would make the search quadratic. A set can still hold more photos than this when they
+#: are among each other's closest; a burst of more than about this many shots is split.
+MAX_PARTNERS = 32
 
 
 class Verdict(StrEnum):
@@ -119,73 +124,89 @@ def _set_id(verdict: Verdict, fingerprints: Iterable[str]) -> str:
     return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
 
 
-def _components(nodes: int, edges: dict[tuple[int, int], float]) -> list[list[int]]:
-    parent = list(range(nodes))
+def _components(nodes: int, a: np.ndarray, b: np.ndarray) -> list[np.ndarray]:
+    """The connected groups of the graph with edges (a[k], b[k]): for each, its edges' indices."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
 
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, set[int]] = defaultdict(set)
-    for a, b in edges:
-        groups[find(a)].update((a, b))
-    return [sorted(g) for g in groups.values()]
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(nodes, nodes))
+    _, label = connected_components(graph, directed=False)
+    edge_label = label[a]
+    order = np.argsort(edge_label, kind="stable")
+    bounds = np.flatnonzero(np.diff(edge_label[order])) + 1
+    return np.split(order, bounds)
 
 
 def chain_free_sets(edges: dict[tuple[int, int], float]) -> list[list[int]]:
     """Split the graph of matching pairs into sets in which every pair matches.
 
     ``edges`` maps (a, b) with a < b to the pair's similarity; pairs not in it do not match.
+    Complete linkage, cut where a set would take in a pair that does not match.
     """
     if not edges:
         return []
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
-    n = max(max(a, b) for a, b in edges) + 1
+    pairs = np.array(list(edges), dtype=np.int64)
+    a, b = pairs[:, 0], pairs[:, 1]
+    sims = np.fromiter(edges.values(), dtype=np.float64, count=len(edges))
+    n = int(pairs.max()) + 1
     result: list[list[int]] = []
-    for comp in _components(n, edges):
-        if len(comp) == 2:
-            result.append(comp)
+    for part in _components(n, a, b):
+        if len(part) == 1:
+            result.append(sorted((int(a[part[0]]), int(b[part[0]]))))
             continue
+        ea, eb, es = a[part], b[part], sims[part]
+        comp = np.unique(np.concatenate([ea, eb]))
         if len(comp) > _DENSE_LIMIT:
-            result.extend(_stars(comp, edges))
+            result.extend(_sparse_complete_linkage(ea.tolist(), eb.tolist(), es.tolist()))
             continue
-        index = {node: k for k, node in enumerate(comp)}
+        ia, ib = np.searchsorted(comp, ea), np.searchsorted(comp, eb)
         dist = np.full((len(comp), len(comp)), 2.0)
         np.fill_diagonal(dist, 0.0)
-        for (a, b), sim in edges.items():
-            if a in index and b in index:
-                dist[index[a], index[b]] = dist[index[b], index[a]] = min(1.0, 1.0 - sim)
+        dist[ia, ib] = dist[ib, ia] = np.minimum(1.0, 1.0 - es)
         labels = fcluster(linkage(squareform(dist, checks=False), "complete"), t=1.0, criterion="distance")
         clusters: dict[int, list[int]] = defaultdict(list)
-        for node, label in zip(comp, labels, strict=True):
+        for node, label in zip(comp.tolist(), labels, strict=True):
             clusters[int(label)].append(node)
         result.extend(sorted(c) for c in clusters.values() if len(c) > 1)
     return result
 
 
-def _stars(comp: list[int], edges: dict[tuple[int, int], float]) -> list[list[int]]:
-    """Greedy stars for huge components: every member matches the star's centre."""
-    neighbours: dict[int, set[int]] = defaultdict(set)
-    for a, b in edges:
-        neighbours[a].add(b)
-        neighbours[b].add(a)
-    left = set(comp)
-    stars = []
-    while left:
-        centre = max(left, key=lambda v: (len(neighbours[v] & left), -v))
-        members = (neighbours[centre] & left) | {centre}
-        left -= members
-        if len(members) > 1:
-            stars.append(sorted(members))
-    return stars
+def _sparse_complete_linkage(a: list[int], b: list[int], sims: list[float]) -> list[list[int]]:
+    """Complete linkage of a large component from its matching pairs alone: the two sets whose
+    least similar pair is the most similar are joined first, and only sets whose every pair
+    matches are ever joined. Work grows with the pairs, not with the square of the photos."""
+    members: dict[int, list[int]] = {}
+    links: dict[int, dict[int, list]] = defaultdict(dict)  # set -> other set -> [pairs, least sim]
+    for x, y, s in zip(a, b, sims, strict=True):
+        members[x], members[y] = [x], [y]
+        links[x][y] = links[y][x] = [1, s]
+    heap = [(-s, min(x, y), max(x, y)) for x, y, s in zip(a, b, sims, strict=True)]
+    heapq.heapify(heap)
+    while heap:
+        neg, x, y = heapq.heappop(heap)
+        link = links[x].get(y) if x in members and y in members else None
+        if link is None or link[1] != -neg or link[0] != len(members[x]) * len(members[y]):
+            continue  # stale: one side grew, or not every pair between them matches
+        if len(members[x]) < len(members[y]):
+            x, y = y, x
+        members[x].extend(members.pop(y))
+        del links[x][y]
+        for z, (count, least) in links.pop(y).items():
+            if z == x:
+                continue
+            del links[z][y]
+            mine = links[x].get(z)
+            links[x][z] = links[z][x] = (
+                [count, least] if mine is None else [mine[0] + count, min(mine[1], least)]
+            )
+        size = len(members[x])
+        for z, (count, least) in links[x].items():
+            if count == size * len(members[z]):
+                heapq.heappush(heap, (-least, min(x, z), max(x, z)))
+    return [sorted(m) for m in members.values() if len(m) > 1]
 
 
 def find_duplicates(
@@ -223,26 +244,8 @@ def find_duplicates(
     if model_id is not None and wanted & {Verdict.SAME, Verdict.SIMILAR}:
         fps, x = catalog.vectors_for(model_id, list(by_fp))
         floor = min(settings.similar_threshold, settings.same_threshold)
-        ii, jj, sims = pairs_above(x, floor, progress)
-        same: dict[tuple[int, int], float] = {}
-        similar: dict[tuple[int, int], float] = {}
-        for a, b, s in zip(ii.tolist(), jj.tolist(), sims.tolist(), strict=True):
-            fa, fb = fps[a], fps[b]
-            if (min(fa, fb), max(fa, fb)) in decisions:
-                continue
-            pa, pb = rep[fa], rep[fb]
-            if s >= settings.same_threshold and _pixels_match(pa, pb, settings):
-                same[(a, b)] = s
-                continue
-            ta, tb = iso_timestamp(pa.taken), iso_timestamp(pb.taken)
-            apart = ta is not None and tb is not None and abs(ta - tb) > settings.similar_window_s
-            need = (
-                settings.similar_outside_window
-                if apart and settings.similar_window_s > 0
-                else (settings.similar_threshold)
-            )
-            if s >= need:
-                similar[(a, b)] = s
+        ii, jj, sims = pairs_above(x, floor, progress, max_per_row=MAX_PARTNERS)
+        same, similar = _verdicts(ii, jj, sims, [rep[fp] for fp in fps], fps, decisions, settings)
 
         absorbed: set[int] = set()
         for group in chain_free_sets(same):
@@ -267,14 +270,60 @@ def find_duplicates(
     return sets
 
 
-def _pixels_match(a: PhotoInfo, b: PhotoInfo, settings: DuplicateSettings) -> bool:
-    if a.phash is None or b.phash is None:
-        return False  # no pixel evidence: not confirmed as the same image
-    if a.width and a.height and b.width and b.height:
-        ra, rb = a.width / a.height, b.width / b.height
-        if abs(ra - rb) / min(ra, rb) > settings.same_max_aspect_change:
-            return False  # a different frame, not a re-save or light crop
-    return hash_distance(a.phash, b.phash) <= settings.same_max_hash_bits
+def _verdicts(
+    ii: np.ndarray,
+    jj: np.ndarray,
+    sims: np.ndarray,
+    photos: list[PhotoInfo],
+    fps: list[str],
+    decisions: dict[tuple[str, str], str],
+    settings: DuplicateSettings,
+) -> tuple[dict[tuple[int, int], float], dict[tuple[int, int], float]]:
+    """The pairs that are the same image, and the similar ones, less those the person decided
+    on, all pairs at once. The same image needs pixel evidence: both perceptual hashes, within
+    ``same_max_hash_bits``, and aspect ratios within ``same_max_aspect_change`` (a different
+    frame is not a re-save or a light crop)."""
+    if decisions and len(ii):
+        index = {fp: k for k, fp in enumerate(fps)}
+        decided = {
+            min(index[a], index[b]) * len(fps) + max(index[a], index[b])
+            for a, b in decisions
+            if a in index and b in index
+        }
+        keep = ~np.isin(ii * len(fps) + jj, np.fromiter(decided, dtype=np.int64, count=len(decided)))
+        ii, jj, sims = ii[keep], jj[keep], sims[keep]
+    phash = np.array([p.phash or 0 for p in photos], dtype=np.int64).view(np.uint64)
+    has_hash = np.array([p.phash is not None for p in photos], dtype=bool)
+    w = np.array([p.width or 0 for p in photos], dtype=np.float64)
+    h = np.array([p.height or 0 for p in photos], dtype=np.float64)
+    sized = (w > 0) & (h > 0)
+    ratio = np.divide(w, h, out=np.ones_like(w), where=sized)
+    taken = np.array([_timestamp(p.taken) for p in photos], dtype=np.float64)
+
+    ra, rb = ratio[ii], ratio[jj]
+    reframed = (
+        sized[ii] & sized[jj] & (np.abs(ra - rb) / np.minimum(ra, rb) > settings.same_max_aspect_change)
+    )
+    bits = np.bitwise_count(phash[ii] ^ phash[jj])
+    pixels = has_hash[ii] & has_hash[jj] & ~reframed & (bits <= settings.same_max_hash_bits)
+    is_same = (sims >= settings.same_threshold) & pixels
+    with np.errstate(invalid="ignore"):  # NaN: no date taken, never "apart"
+        apart = np.abs(taken[ii] - taken[jj]) > settings.similar_window_s
+    need = np.where(apart & (settings.similar_window_s > 0), settings.similar_outside_window,
+                    settings.similar_threshold)  # fmt: skip
+    is_similar = ~is_same & (sims >= need)
+
+    def pairs(mask: np.ndarray) -> dict[tuple[int, int], float]:
+        return dict(
+            zip(zip(ii[mask].tolist(), jj[mask].tolist(), strict=True), sims[mask].tolist(), strict=True)
+        )
+
+    return pairs(is_same), pairs(is_similar)
+
+
+def _timestamp(taken: str | None) -> float:
+    t = iso_timestamp(taken)
+    return np.nan if t is None else t
 
 
 def _weakest(x: np.ndarray, group: list[int]) -> float:

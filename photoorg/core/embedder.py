@@ -292,6 +292,24 @@ def default_batch_size(device: str) -> int:
     return {"cuda": 64, "mps": 32}.get(device, 16)
 
 
+def vit_flops(config: Any, crop: int) -> float:
+    """The matrix-product FLOPs (2 per multiply-add) of a DINOv2 forward pass on one crop:
+    patch embedding, then per layer the query/key/value and output projections, the two
+    attention products and the MLP. Norms, softmax and activations (under 1 %) are left out,
+    as in the usual count of transformer FLOPs."""
+    d, layers, patch = config.hidden_size, config.num_hidden_layers, config.patch_size
+    patches = (crop // patch) ** 2
+    tokens = patches + 1 + int(getattr(config, "num_register_tokens", 0) or 0)
+    embed = 2 * patches * (getattr(config, "num_channels", 3) * patch * patch) * d
+    if getattr(config, "use_swiglu_ffn", False):  # dinov2-giant: d -> 2h, h -> d
+        hidden = (int(d * config.mlp_ratio) * 2 // 3 + 7) // 8 * 8
+        mlp = 2 * tokens * d * 3 * hidden
+    else:
+        mlp = 2 * tokens * d * int(d * config.mlp_ratio) * 2
+    attention = 2 * tokens * d * 4 * d + 2 * 2 * tokens * tokens * d
+    return float(embed + layers * (attention + mlp))
+
+
 class Embedder:
     """Turns batches of (N, 224, 224, 3) uint8 crops into L2-normalised DINOv2 vectors."""
 
@@ -418,6 +436,12 @@ class Embedder:
             out = self._model(pixel_values=x).pooler_output.float()
             out = torch.nn.functional.normalize(out, dim=1)
             return out.cpu().numpy()
+
+    def flops_per_photo(self) -> float:
+        """Floating-point operations of the model on one crop (requires :meth:`load`)."""
+        if not self.loaded:
+            raise RuntimeError("Embedder.flops_per_photo needs load() first")
+        return vit_flops(self._model.config, self.preprocess.crop)
 
     def describe(self) -> str:
         if not self.loaded:

@@ -61,6 +61,10 @@ else:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+#: For other locks on marker files (see photoorg.core.sessions).
+try_lock, unlock = _try_lock, _unlock
+
+
 class LibraryLock:
     """A re-entrant exclusive lock for one library, for one thread of one process at a time.
 

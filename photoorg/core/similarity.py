@@ -26,9 +26,13 @@ def _int8_products_work(torch) -> bool:
 
 
 def pairs_above(
-    x: np.ndarray, threshold: float, progress: Progress = NULL_PROGRESS
+    x: np.ndarray, threshold: float, progress: Progress = NULL_PROGRESS, max_per_row: int | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All pairs (i < j) with ``x[i] . x[j] >= threshold``, as arrays i, j, similarity.
+
+    With ``max_per_row`` k, a pair is kept only when it is among the k most similar pairs of
+    one of its two rows: at most k x N pairs whatever the vectors (N^2 / 2 when all are alike),
+    and exactly all of them for rows with at most k partners above the threshold.
 
     Each tile of pairs goes through the cheapest test that is sure to keep every pair above
     the threshold, and the candidates it passes are checked on the full fp32 vectors:
@@ -80,6 +84,29 @@ def pairs_above(
         ]
         return torch.cat(parts) if parts else torch.zeros(0)
 
+    k = max_per_row if max_per_row is not None and max_per_row < n - 1 else None
+    if k is not None:
+        # The best k partners of each row among the tiles too dense to list pair by pair.
+        best_sim = torch.full((n, k), -np.inf)
+        best_idx = torch.zeros((n, k), dtype=torch.int64)
+
+    def keep_best(rows: slice, sims: torch.Tensor, cols: torch.Tensor) -> None:
+        merged = torch.cat([best_sim[rows], sims], dim=1)
+        top, where = merged.topk(k, dim=1)  # type: ignore[arg-type]
+        best_idx[rows] = torch.cat([best_idx[rows], cols], dim=1).gather(1, where)
+        best_sim[rows] = top
+
+    def dense_tile(full: torch.Tensor, a: int, b: int, c: int, d: int) -> None:
+        full.masked_fill_(full < threshold, -np.inf)
+        if a == c:
+            full.fill_diagonal_(-np.inf)
+        kr, kc = min(k, d - c), min(k, b - a)  # type: ignore[type-var]
+        sims, cols = full.topk(kr, dim=1)
+        keep_best(slice(a, b), sims, cols + c)
+        if a != c:  # the columns' best rows (a diagonal tile is symmetric)
+            sims, rows = full.topk(kc, dim=0)
+            keep_best(slice(c, d), sims.T, rows.T + a)
+
     progress.start_stage("Comparing photos", len(tiles) * (len(tiles) + 1) // 2)
     with torch.inference_mode():
         for ti, (a, b) in enumerate(tiles):
@@ -104,6 +131,10 @@ def pairs_above(
                 else:
                     full = view(product, shape)
                     torch.mm(xt[a:b], xt[c:d].T, out=full)
+                    if k is not None:
+                        dense_tile(full, a, b, c, d)
+                        progress.advance(1)
+                        continue
                     torch.ge(full, threshold, out=passed)
                     cand = passed.nonzero()
                     ii, jj = cand[:, 0] + a, cand[:, 1] + c
@@ -113,14 +144,44 @@ def pairs_above(
                 ok = sims >= threshold
                 found.append((ii[ok].numpy(), jj[ok].numpy(), sims[ok].numpy()))
                 progress.advance(1)
+    if k is not None:
+        rows, slot = torch.nonzero(best_sim > -np.inf, as_tuple=True)
+        cols = best_idx[rows, slot]
+        found.append(
+            (
+                torch.minimum(rows, cols).numpy(),
+                torch.maximum(rows, cols).numpy(),
+                best_sim[rows, slot].numpy(),
+            )
+        )
     if not found:
         empty = np.zeros(0, np.int64)
         return empty, empty, np.zeros(0, np.float32)
-    return (
-        np.concatenate([f[0] for f in found]).astype(np.int64),
-        np.concatenate([f[1] for f in found]).astype(np.int64),
-        np.concatenate([f[2] for f in found]).astype(np.float32),
-    )
+    ii = np.concatenate([f[0] for f in found]).astype(np.int64)
+    jj = np.concatenate([f[1] for f in found]).astype(np.int64)
+    sims = np.concatenate([f[2] for f in found]).astype(np.float32)
+    if k is not None:
+        ii, jj, sims = _best_per_row(ii, jj, sims, n, k)
+    return ii, jj, sims
+
+
+def _best_per_row(
+    ii: np.ndarray, jj: np.ndarray, sims: np.ndarray, n: int, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct pairs among (ii, jj) that are among the ``k`` most similar of ii's or of jj's
+    pairs, ordered by (i, j)."""
+    key = ii * n + jj
+    key, first = np.unique(key, return_index=True)  # a pair found from both of its rows
+    ii, jj, sims = ii[first], jj[first], sims[first]
+    ends = np.concatenate([ii, jj])
+    edge = np.concatenate([np.arange(len(ii)), np.arange(len(ii))])
+    order = np.lexsort((-np.concatenate([sims, sims]), ends))  # by row, most similar first
+    ends, edge = ends[order], edge[order]
+    start = np.searchsorted(ends, ends, side="left")
+    rank = np.arange(len(ends)) - start
+    keep = np.zeros(len(ii), dtype=bool)
+    keep[edge[rank < k]] = True
+    return ii[keep], jj[keep], sims[keep]
 
 
 def nearest(

@@ -63,6 +63,28 @@ def test_edited_photo_is_embedded_again(library, catalog, tiny_model) -> None:
     assert not np.allclose(vector_of(catalog, target), before)
 
 
+def test_a_rescan_trusts_only_an_unchanged_size_and_modification_time(library, catalog, tiny_model) -> None:
+    """Unchanged path, size and mtime (to the nanosecond): the file is not opened. A change of
+    either one and the file is read and fingerprinted again, even when the other is kept."""
+    scan(library, catalog, tiny_model)
+    same_size = library / "2023" / "img_001.jpg"
+    old = same_size.stat()
+    data = bytearray(same_size.read_bytes())
+    data[-3] ^= 0xFF  # other content, same length (the JPEG end marker stays)
+    same_size.write_bytes(bytes(data))
+    os.utime(same_size, ns=(old.st_atime_ns, old.st_mtime_ns + 1))
+    same_time = library / "2024" / "img_008.png"
+    old = same_time.stat()
+    make_photo(same_time, seed=4242)  # edited, then given its old date back by a sync tool
+    os.utime(same_time, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert same_time.stat().st_size != old.st_size
+    before = {p: catalog.file_row(str(p)).fingerprint for p in (same_size, same_time)}
+    summary = scan(library, catalog, tiny_model)
+    assert (summary.unchanged, summary.embedded) == (8, 2)
+    for path, fp in before.items():
+        assert catalog.file_row(str(path)).fingerprint != fp
+
+
 def test_exact_copies_are_embedded_once(library, catalog, tiny_model) -> None:
     shutil.copy(library / "2023" / "img_001.jpg", library / "copy_of_img_001.jpg")
     summary = scan(library, catalog, tiny_model)

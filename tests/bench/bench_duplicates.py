@@ -1,0 +1,134 @@
+"""Benchmark: duplicate search on a library where most photos are alike, and on a varied one
+(numbers, not a test).
+
+    python tests/bench/bench_duplicates.py --images DIR [--sizes 20000 100000]
+    python tests/bench/bench_duplicates.py --synthetic [--sizes 20000 100000]
+
+``--images DIR``: the library bench_rescan.py made in DIR (tiny plain-colour PNGs, 1000 to a
+folder, embedded by a tiny random DINOv2): ``Library.duplicates()`` over its first N photos
+(N / 1000 folders), as ``photoorg duplicates`` runs it. The share of pairs above the similar
+threshold is printed from a sample.
+
+``--synthetic``: catalogs of N photos with 768-d vectors: "varied" (clusters of ~250 photos,
+20 % unrelated, 2 % planted near-copies, as bench_sets.py) and "alike" (every vector within
+cosine ~0.99 of one centre, as plain colours come out of the model), through find_duplicates.
+Each size and kind runs in its own process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import numpy as np
+
+
+def share_above(x: np.ndarray, threshold: float, sample: int = 2000) -> float:
+    rng = np.random.default_rng(0)
+    pick = x[rng.choice(len(x), min(sample, len(x)), replace=False)]
+    sims = pick @ pick.T
+    return float((sims[np.triu_indices(len(pick), 1)] >= threshold).mean())
+
+
+def images(base: Path, n: int) -> dict[str, object]:
+    from photoorg.core.duplicates import DuplicateSettings
+    from photoorg.core.library import Library
+    from photoorg.core.paths import locations
+
+    where = locations(base / "home")
+    folders = [str(base / "photos" / f"d{k:04d}") for k in range(n // 1000)]
+    with Library(where, {"model": str(base / "model")}) as lib:
+        model_id, _ = lib.model()
+        _, x = lib.catalog.vectors(model_id, under=folders)
+        t = time.perf_counter()
+        sets = lib.duplicates(only=folders)
+        seconds = time.perf_counter() - t
+    return {
+        "library": "plain colours (images, tiny random DINOv2)",
+        "photos": len(x),
+        "share_of_pairs_above_similar": round(share_above(x, DuplicateSettings().similar_threshold), 3),
+        "seconds": round(seconds, 1),
+        "sets": len(sets),
+        "largest_set": max((len(s.photos) for s in sets), default=0),
+    }
+
+
+def synthetic(kind: str, n: int) -> dict[str, object]:
+    from photoorg.core.catalog import Catalog, FileRow
+    from photoorg.core.duplicates import DuplicateSettings, find_duplicates
+    from tests.synthetic import clustered
+
+    rng = np.random.default_rng(1)
+    if kind == "varied":
+        x, _ = clustered(n, max(2, n // 250), seed=n)
+        k = n // 50
+        src, dst = rng.integers(0, n, k), rng.choice(n, k, replace=False)
+        x[dst] = x[src] + rng.standard_normal((k, x.shape[1]), dtype=np.float32) * 0.005
+    else:
+        centre = rng.standard_normal(768).astype(np.float32)
+        centre /= np.linalg.norm(centre)
+        x = centre + rng.standard_normal((n, 768), dtype=np.float32) * 0.004
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        cat = Catalog(Path(tmp) / "c.sqlite3")
+        model = cat.model("bench", "bench", "r", "fp32", 768)
+        for a in range(0, n, 5000):
+            rows = [
+                FileRow(f"/lib/{k // 1000:03d}/IMG_{k:06d}.jpg", 1000 + k, k, f"{k:032x}", 400, 300, "JPEG")
+                for k in range(a, min(n, a + 5000))
+            ]
+            hashes = [(r.fingerprint, int(rng.integers(-(2**62), 2**62))) for r in rows]
+            vectors = [(r.fingerprint, x[int(r.fingerprint, 16)]) for r in rows]
+            cat.write_batch(rows, vectors, model.id, hashes)
+        t = time.perf_counter()
+        sets = find_duplicates(cat, model.id)
+        seconds = time.perf_counter() - t
+        cat.close()
+    return {
+        "library": f"{kind} (synthetic 768-d vectors)",
+        "photos": n,
+        "share_of_pairs_above_similar": round(share_above(x, DuplicateSettings().similar_threshold), 3),
+        "seconds": round(seconds, 1),
+        "sets": len(sets),
+        "largest_set": max((len(s.photos) for s in sets), default=0),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--images", type=Path, help="a folder bench_rescan.py filled")
+    ap.add_argument("--synthetic", action="store_true")
+    ap.add_argument("--kinds", nargs="+", default=["alike", "varied"])
+    ap.add_argument("--sizes", nargs="+", type=int, default=[20_000, 100_000])
+    ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        kind, n = args.child
+        out = images(args.images, int(n)) if kind == "images" else synthetic(kind, int(n))
+        print(json.dumps(out))
+        return
+    jobs = [("images", n) for n in args.sizes] if args.images else []
+    if args.synthetic:
+        jobs += [(kind, n) for kind in args.kinds for n in args.sizes]
+    for kind, n in jobs:
+        extra = ["--images", str(args.images)] if args.images else []
+        done = subprocess.run(
+            [sys.executable, __file__, *extra, "--child", kind, str(n)], capture_output=True, text=True
+        )
+        if done.returncode:
+            print(f"{kind} {n}: failed\n{done.stderr[-2000:]}")
+            continue
+        print(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+if __name__ == "__main__":
+    main()
