@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +45,7 @@ from photoorg.core.videos import VIDEO_FORMATS
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x70686F72  # "phor"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -185,6 +186,11 @@ _MIGRATIONS: dict[int, str] = {
     3: """
     ALTER TABLE journal ADD COLUMN wrote TEXT;         -- content photoorg wrote at the source
     """,
+    # 4: the colour and detail of each picture, which the perceptual hash cannot see (plain
+    # colours, dark shots); filled by scans, and for older rows when a duplicate search needs it.
+    4: """
+    ALTER TABLE content_hashes ADD COLUMN tone BLOB;   -- 4 float32: mean R, G, B, detail (0..1)
+    """,
 }
 
 #: The tables that hold the person's own work, carried out of a damaged catalog first.
@@ -285,6 +291,7 @@ class PhotoInfo:
     taken: str | None
     camera: str | None
     phash: int | None
+    tone: tuple[float, ...] | None = None  # mean R, G, B and detail (imaging.tone)
 
     @property
     def pixels(self) -> int:
@@ -635,7 +642,7 @@ class Catalog:
         rows: Sequence[FileRow],
         vectors: Iterable[tuple[str, np.ndarray]] = (),
         model_id: int | None = None,
-        hashes: Iterable[tuple[str, int]] = (),
+        hashes: Iterable[tuple[Any, ...]] = (),  # (fingerprint, phash[, tone])
         gone: Iterable[str] = (),
     ) -> None:
         """Record file rows, new vectors and perceptual hashes, and forget ``gone`` paths, in
@@ -643,7 +650,8 @@ class Catalog:
         now = time.time()
         with self.transaction() as db:
             db.executemany(
-                "INSERT OR REPLACE INTO content_hashes(fingerprint, phash) VALUES(?,?)", list(hashes)
+                "INSERT OR REPLACE INTO content_hashes(fingerprint, phash, tone) VALUES(?,?,?)",
+                [(fp, ph, *([_tone_blob(rest[0])] if rest else [None])) for fp, ph, *rest in hashes],
             )
             db.executemany(
                 "INSERT INTO files(path, size, mtime_ns, fingerprint, width, height, format, taken,"
@@ -756,13 +764,22 @@ class Catalog:
             return list(cached[1])
         rows = self._db.execute(
             "SELECT f.path, f.fingerprint, f.size, f.mtime_ns, f.width, f.height, f.format, f.taken,"
-            " f.camera, h.phash FROM files f LEFT JOIN content_hashes h USING (fingerprint)"
+            " f.camera, h.phash, h.tone FROM files f LEFT JOIN content_hashes h USING (fingerprint)"
             " WHERE f.failure IS NULL AND f.fingerprint IS NOT NULL ORDER BY f.path"
         )
-        result = [PhotoInfo(path_from_db(r[0]), *r[1:]) for r in rows]
+        result = [PhotoInfo(path_from_db(r[0]), *r[1:10], _tone(r[10])) for r in rows]
         found = [p for p in result if under is None or is_under(p.path, under)]
         self._photos_cache = (key, found)
         return list(found)
+
+    def set_tones(self, tones: Iterable[tuple[str, tuple[float, ...]]]) -> None:
+        """Record the tone of contents catalogued before photoorg kept it."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE content_hashes SET tone=? WHERE fingerprint=?",
+                [(_tone_blob(t), fp) for fp, t in tones],
+            )
+        self._files_changed += 1
 
     def vectors_for(self, model_id: int, fingerprints: Sequence[str]) -> tuple[list[str], np.ndarray]:
         """The vectors of these contents that exist for a model: (fingerprints found, matrix)."""
@@ -1167,6 +1184,14 @@ def _damaged(exc: sqlite3.Error) -> bool:
         return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
     text = str(exc).lower()
     return "not a database" in text or "malformed" in text
+
+
+def _tone_blob(tone: tuple[float, ...] | None) -> bytes | None:
+    return None if tone is None else np.asarray(tone, dtype="<f4").tobytes()
+
+
+def _tone(blob: bytes | None) -> tuple[float, ...] | None:
+    return None if blob is None else tuple(float(v) for v in np.frombuffer(blob, dtype="<f4"))
 
 
 def _matrix(blobs: Sequence[bytes], dim: int) -> np.ndarray:

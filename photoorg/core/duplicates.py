@@ -24,11 +24,13 @@ import logging
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from pathlib import Path
 
 import numpy as np
 
+from photoorg.core import imaging
 from photoorg.core.catalog import Catalog, PhotoInfo
 from photoorg.core.humanize import iso_timestamp
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
@@ -65,12 +67,21 @@ class DuplicateSettings:
     similar_threshold: float = 0.93
     same_max_hash_bits: int = 12
     same_max_aspect_change: float = 0.1  # a light crop changes the aspect ratio a little
+    # A picture whose 32x32 luminance varies less than this is flat (a plain colour, a dark
+    # shot): its hash says nothing, so its mean colour must match within same_max_colour_change
+    # (re-saves measured within 0.012 on the test photos; two greens 32 levels apart: 0.125).
+    same_flat_detail: float = 0.03
+    same_max_colour_change: float = 0.03
     similar_window_s: float = 600.0
     similar_outside_window: float = 0.96
 
     def __post_init__(self) -> None:
         if not -1.0 <= self.similar_threshold <= self.same_threshold <= 1.0:
             raise ValueError("thresholds must satisfy -1 <= similar <= same <= 1")
+
+
+#: More photos than this in one "same image" set is suspicious (see DuplicateSet.suspicious).
+SUSPICIOUS_SET = 10
 
 
 @dataclass
@@ -88,11 +99,18 @@ class DuplicateSet:
     def keeper(self) -> PhotoInfo:
         return self.photos[0]
 
+    @property
+    def suspicious(self) -> bool:
+        """A "same image" set of more than a handful of photos: more likely pictures the pixel
+        check cannot tell apart than one picture saved that often. Nothing starts unchecked."""
+        return self.verdict is Verdict.SAME and len(self.photos) > SUSPICIOUS_SET
+
     def starts_kept(self) -> dict[str, bool]:
         """Which photos a review starts with checked (kept), by path. Copies and re-saves: the
         keeper only. Similar shots are different photos, so every one starts kept and the
-        person unchecks what should go. Protected photos are always kept."""
-        similar = self.verdict is Verdict.SIMILAR
+        person unchecks what should go; so does a suspiciously large "same image" set.
+        Protected photos are always kept."""
+        similar = self.verdict is Verdict.SIMILAR or self.suspicious
         protected = set(self.protected)
         return {p.path: similar or k == 0 or p.path in protected for k, p in enumerate(self.photos)}
 
@@ -245,6 +263,8 @@ def find_duplicates(
         fps, x = catalog.vectors_for(model_id, list(by_fp))
         floor = min(settings.similar_threshold, settings.same_threshold)
         ii, jj, sims = pairs_above(x, floor, progress, max_per_row=MAX_PARTNERS)
+        candidates = sims >= settings.same_threshold
+        _fill_tones(catalog, rep, fps, ii[candidates], jj[candidates])
         same, similar = _verdicts(ii, jj, sims, [rep[fp] for fp in fps], fps, decisions, settings)
 
         absorbed: set[int] = set()
@@ -268,6 +288,25 @@ def find_duplicates(
     order = {Verdict.EXACT: 0, Verdict.SAME: 1, Verdict.SIMILAR: 2}
     sets.sort(key=lambda s: (order[s.verdict], -s.reclaimable_bytes, -len(s.photos), s.keeper.path))
     return sets
+
+
+def _fill_tones(
+    catalog: Catalog, rep: dict[str, PhotoInfo], fps: list[str], ii: np.ndarray, jj: np.ndarray
+) -> None:
+    """Give the photos of "same image" candidates catalogued before photoorg kept the tone
+    (colour and detail) one, read from their files once and kept in the catalog."""
+    wanted = {fps[k] for k in (*ii.tolist(), *jj.tolist()) if rep[fps[k]].tone is None}
+    found = []
+    for fp in sorted(wanted):
+        try:
+            decoded = imaging.decode(Path(rep[fp].path).read_bytes(), 64, pixels=True)
+            found.append((fp, imaging.tone(decoded.image)))  # type: ignore[arg-type]
+        except Exception:  # unreadable or gone: no pixel evidence, so never "the same image"
+            log.info("no tone for %s", rep[fp].path, exc_info=True)
+    if found:
+        catalog.set_tones(found)
+        for fp, tone in found:
+            rep[fp] = replace(rep[fp], tone=tone)
 
 
 def _verdicts(
@@ -305,7 +344,19 @@ def _verdicts(
         sized[ii] & sized[jj] & (np.abs(ra - rb) / np.minimum(ra, rb) > settings.same_max_aspect_change)
     )
     bits = np.bitwise_count(phash[ii] ^ phash[jj])
-    pixels = has_hash[ii] & has_hash[jj] & ~reframed & (bits <= settings.same_max_hash_bits)
+    # A flat picture (a plain colour, a dark pocket shot, a blank scan) has no detail for the
+    # hash to see: its hash is noise, and two of them match whatever they show. Their colour
+    # must match too. Photos whose tone is unknown are never the same image by the hash alone.
+    tones = np.array([p.tone if p.tone is not None else (np.nan,) * 4 for p in photos], dtype=np.float64)
+    toned = ~np.isnan(tones[:, 0])
+    flat = toned & (tones[:, 3] < settings.same_flat_detail)
+    colour = np.abs(tones[ii, :3] - tones[jj, :3]).max(axis=1) if len(ii) else np.zeros(0)  # NaN: unknown
+    with np.errstate(invalid="ignore"):
+        colour_ok = ~(flat[ii] | flat[jj]) | (colour <= settings.same_max_colour_change)
+    pixels = (
+        has_hash[ii] & has_hash[jj] & toned[ii] & toned[jj] & ~reframed & colour_ok
+        & (bits <= settings.same_max_hash_bits)
+    )  # fmt: skip
     is_same = (sims >= settings.same_threshold) & pixels
     with np.errstate(invalid="ignore"):  # NaN: no date taken, never "apart"
         apart = np.abs(taken[ii] - taken[jj]) > settings.similar_window_s
@@ -336,6 +387,13 @@ def _make_set(
     verdict: Verdict, ranked: list[PhotoInfo], reason: str, weakest: float, policy: KeeperPolicy
 ) -> DuplicateSet:
     protected = [p.path for p in ranked if policy.is_protected(p)]
+    if verdict is Verdict.SIMILAR:  # different photos: the keeper is a suggestion among equals
+        reason = f"of these different shots, {reason}; all start kept"
+    if verdict is Verdict.SAME and len(ranked) > SUSPICIOUS_SET:
+        reason += (
+            f". But {len(ranked)} photos called the same image is unusual (plain or dark pictures, "
+            "frames of a video?): every one starts kept; look at them before unchecking any"
+        )
     return DuplicateSet(
         _set_id(verdict, (p.fingerprint for p in ranked)),
         verdict,

@@ -258,6 +258,16 @@ def perceptual_hash(img: Image.Image) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
+def tone(img: Image.Image) -> tuple[float, float, float, float]:
+    """(mean red, green, blue, detail) of an upright picture, each 0 to 1: what a perceptual
+    hash cannot see. A flat picture (a plain colour, a dark pocket shot, a blank scan) has
+    next to no detail, so its hash is noise and its colour must tell it from another."""
+    small = np.asarray(img.convert("RGB").resize((32, 32), Image.Resampling.BOX), dtype=np.float32) / 255.0
+    luma = small @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    r, g, b = (float(v) for v in small.reshape(-1, 3).mean(axis=0))
+    return r, g, b, float(luma.std())
+
+
 def hash_distance(a: int, b: int) -> int:
     """Number of differing bits between two perceptual hashes (0 to 64)."""
     return ((a ^ b) & ((1 << 64) - 1)).bit_count()

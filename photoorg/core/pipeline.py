@@ -113,6 +113,7 @@ class _Embeddable:
     job: _Job
     crop: np.ndarray | None = None
     phash: int | None = None
+    tone: tuple[float, float, float, float] | None = None
     failure: str | None = None
     gone: bool = False
     changed: bool = False
@@ -193,6 +194,7 @@ def _embed_input(job: _Job, resize_short: int, crop_size: int) -> _Embeddable:
         decoded = imaging.decode(data, resize_short, path=job.path, pixels=True)
         out.crop = imaging.model_input(decoded, resize_short, crop_size)
         out.phash = imaging.perceptual_hash(decoded.image)  # type: ignore[arg-type]
+        out.tone = imaging.tone(decoded.image)  # type: ignore[arg-type]
     except FileNotFoundError:
         out.gone = True
     except _Changed:
@@ -334,7 +336,7 @@ class _Scan:
                         self.embedder.dtype,
                         self.embedder.dim,
                     )
-        hashes = [(d.job.fingerprint, d.phash) for d in ready if d.phash is not None]
+        hashes = [(d.job.fingerprint, d.phash, d.tone) for d in ready if d.phash is not None]
         failed = [d for d in done if d.failure is not None]
         with self.writing():
             rows = []

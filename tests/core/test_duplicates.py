@@ -58,12 +58,13 @@ class Library:
         wh: tuple[int, int] = (400, 300),
         taken: str | None = None,
         mtime_ns: int = 0,
+        tone: tuple[float, float, float, float] | None = (0.5, 0.5, 0.5, 0.2),  # a detailed picture
     ) -> str:
         self.n += 1
         fp = fingerprint or f"{self.n:032x}"
         row = FileRow(str(self.root / name), size, mtime_ns or self.n, fp, wh[0], wh[1], "JPEG", taken)
         vectors = [(fp, vector)] if vector is not None else []
-        self.catalog.write_batch([row], vectors, self.model.id, [(fp, phash)])
+        self.catalog.write_batch([row], vectors, self.model.id, [(fp, phash, tone)])
         return str(self.root / name)
 
     def find(self, **kw: object):
@@ -226,6 +227,67 @@ def test_without_a_model_only_exact_sets(lib) -> None:
     lib.add("b.jpg", w)
     sets = find_duplicates(lib.catalog, None)
     assert [s.verdict for s in sets] == [Verdict.EXACT]
+
+
+def test_flat_pictures_are_the_same_image_only_in_the_same_colour(lib) -> None:
+    """Issue 13, bug 7: a solid black, white and red picture have the same perceptual hash, so
+    plain-colour and other flat pictures (dark pocket shots, blank scans) made "same image"
+    sets of hundreds whatever they showed. Their colour must match."""
+    v = on_arc(0.999, 1)[0]
+    green = lib.add("green.png", v, phash=0, tone=(0.0, 128 / 255, 0.0, 0.0))
+    lib.add("green2.png", v, phash=0, tone=(0.0, 160 / 255, 0.0, 0.0))  # 32 levels apart
+    resaved = lib.add("green-resaved.jpg", v, phash=0, tone=(0.004, 0.50, 0.003, 0.004))
+    lib.add("black.png", v, phash=0, tone=(0.0, 0.0, 0.0, 0.0))
+    same = [s for s in lib.find() if s.verdict is Verdict.SAME]
+    assert [sorted(p.path for p in s.photos) for s in same] == [sorted([green, resaved])]
+
+
+def test_a_same_image_set_of_many_photos_proposes_to_trash_none(lib) -> None:
+    """Issue 13, bug 7: a "same image" set of 1454 photos proposed to trash all but one."""
+    v = on_arc(0.999, 1)[0]
+    for k in range(12):
+        lib.add(f"scan{k:02d}.png", v, phash=0)
+    [same] = [s for s in lib.find() if s.verdict is Verdict.SAME]
+    assert len(same.photos) == 12 and same.suspicious
+    assert all(same.starts_kept().values()) and same.reclaimable_bytes == 0
+    assert "12 photos called the same image is unusual" in same.reason
+
+
+def test_photos_catalogued_without_a_tone_get_it_from_their_files(tmp_path) -> None:
+    """A catalog from before the tone was kept: the candidates' files are read once."""
+    lib = Library(tmp_path)
+    lib.root.mkdir(parents=True)
+    v = on_arc(0.999, 1)[0]
+    for name, colour in (("a.png", (0, 128, 0)), ("b.png", (0, 160, 0)), ("c.png", (0, 128, 0))):
+        Image.new("RGB", (64, 48), colour).save(lib.root / name)
+        lib.add(name, v, phash=0, tone=None, wh=(64, 48))
+    lib.add("gone.png", v, phash=0, tone=None, wh=(64, 48))  # no file: never "the same image"
+    [same] = [s for s in lib.find() if s.verdict is Verdict.SAME]
+    assert paths(same) == {"a.png", "c.png"}
+    assert all(p.tone is not None for p in lib.catalog.photos() if not p.path.endswith("gone.png"))
+    lib.catalog.close()
+
+
+def test_the_tone_tells_plain_colours_apart_and_keeps_re_saves_together() -> None:
+    """The measured figures behind the two defaults (same_flat_detail, same_max_colour_change)."""
+    settings = DuplicateSettings()
+    for photo in REAL_PHOTOS:
+        original = Image.open(photo).convert("RGB")
+        a = imaging.tone(original)
+        for variant, make in VARIANTS.items():
+            if variant.startswith("cropped"):
+                continue  # a crop may change the mean colour of a detailed photo; detail decides
+            b = imaging.tone(make(original))
+            assert (
+                max(abs(x - y) for x, y in zip(a[:3], b[:3], strict=True)) <= settings.same_max_colour_change
+            )
+        assert a[3] >= settings.same_flat_detail  # real photos are not flat
+    plain = [
+        imaging.tone(Image.new("RGB", (40, 30), c))
+        for c in ((0, 128, 0), (0, 160, 0), (0, 0, 0), (255, 0, 0))
+    ]
+    assert all(t[3] < settings.same_flat_detail for t in plain)
+    assert abs(plain[0][1] - plain[1][1]) > settings.same_max_colour_change
 
 
 # -- the pixel check on real photos ---------------------------------------------------------
