@@ -160,3 +160,30 @@ def test_the_icon_pngs_have_their_sizes_and_a_transparent_background() -> None:
         alpha = image.getchannel("A")
         assert alpha.getpixel((0, 0)) == 0  # a corner outside the photos
         assert alpha.getextrema()[1] == 255  # and something drawn
+
+
+def test_the_windows_and_macos_icons_hold_every_size_they_need(tmp_path: Path) -> None:
+    """build.py makes them with this command on every system; here they are read back."""
+    ico, icns = tmp_path / "photoorg.ico", tmp_path / "photoorg.icns"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "packaging" / "make_icons.py"),
+            "--only-platform",
+            "--ico",
+            ico,
+            "--icns",
+            icns,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+    )
+    assert done.returncode == 0, done.stderr
+    with Image.open(ico) as image:
+        assert image.format == "ICO"
+        assert {(16, 16), (32, 32), (48, 48), (256, 256)} <= set(image.info["sizes"])
+    with Image.open(icns) as image:
+        assert image.format == "ICNS"
+        assert {(16, 16, 2), (128, 128, 1), (512, 512, 2)} <= set(image.info["sizes"])  # 1024 pixels
