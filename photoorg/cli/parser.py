@@ -436,6 +436,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     hist.add_argument("--json", action="store_true", help="print JSON")
 
+    entry = sub.add_parser(
+        "desktop-entry",
+        help="put photoorg in the desktop's menu, or take it out (Linux)",
+        description="Write (install) or remove the menu entry (a .desktop file) and photoorg's icons "
+        "under $XDG_DATA_HOME (default ~/.local/share), whatever --home says. The entry starts "
+        "this installation of photoorg: the Python of its venv, or the bundle's own program.",
+    )
+    _common(entry, top=False)
+    entry.add_argument("desktop_command", choices=("install", "remove"), metavar="install|remove")
+
     similar = sub.add_parser("similar", help="find the photos most like a given photo")
     _common(similar, top=False)
     similar.add_argument("photo", metavar="PHOTO")

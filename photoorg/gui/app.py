@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
+    QIcon,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -45,6 +46,7 @@ from photoorg.core.humanize import format_duration, human_bytes, plural
 from photoorg.core.library import LibraryState
 from photoorg.core.paths import Locations
 from photoorg.core.settings import Settings, load_settings, save_settings, update_settings
+from photoorg.desktop import APP_ID, ICON_SIZES, icon_png
 from photoorg.gui.albums import AlbumsPage
 from photoorg.gui.calibration import ThresholdsDialog
 from photoorg.gui.dialogs import SettingsDialog, error_dialog, open_folder_dialog
@@ -69,6 +71,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.where = where.ensure()
         self.setWindowTitle("photoorg")
+        self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.tasks = Tasks(self)
         self.thumbnails = Thumbnails(self.tasks, where.thumbnails, self)
@@ -580,10 +583,22 @@ def _install_excepthook(where: Locations) -> None:
     sys.excepthook = hook
 
 
+def app_icon() -> QIcon:
+    """photoorg's icon, from the PNGs made of its SVG (no SVG plugin needed to show it)."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(icon_png(size)), QSize(size, size))
+    return icon
+
+
 def run(where: Locations, argv: list[str] | None = None, model: str | None = None) -> int:
     """Start the app; returns its exit code. ``model`` (from ``--model``) becomes the setting."""
+    # Before the QApplication exists: X11 takes the window class (StartupWMClass of the menu
+    # entry) from the name then, and Wayland matches the window to APP_ID.desktop.
+    QApplication.setApplicationName("photoorg")
+    QGuiApplication.setDesktopFileName(APP_ID)
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
-    app.setApplicationName("photoorg")
+    app.setWindowIcon(app_icon())
     app.setApplicationVersion(__version__)
     app.setOrganizationName("photoorg")
     _install_excepthook(where)
