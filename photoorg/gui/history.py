@@ -71,6 +71,7 @@ class HistoryDialog(QDialog):
         self.files = QTreeWidget()
         self.files.setHeaderLabels(["What became of it", "File", "Went to", "Why not"])
         self.files.setRootIsDecorated(False)
+        self.files.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.files.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)

@@ -143,6 +143,15 @@ def main() -> None:
         dialog.tree.topLevelItem(k).setExpanded(True)
     shot("organize", dialog, wait=1.0)
     dialog.reject()
+
+    # Edit > History, after the album's answers: what photoorg did, and undo of any of it.
+    from photoorg.gui.history import HistoryDialog
+
+    window.open_history()
+    while not isinstance(app.activeModalWidget(), HistoryDialog):
+        settle(0.2)
+    shot("history", app.activeModalWidget(), wait=2.0)
+    app.activeModalWidget().reject()
     window.close()
 
 
