@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 
 from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, missing_paths, open_library, say
 from photoorg.cli.scan import bring_up_to_date
@@ -31,7 +32,7 @@ def cmd_album(args: argparse.Namespace, where: Locations) -> int:
         if what == "create":
             album = library.create_album(args.name, photos)
             print(f"Made the album {album.name} from {plural(len(album.positives), 'photo')}.")
-            print(f"'photoorg album suggest {album.name!r}' shows the photos most likely to belong to it.")
+            print(f"Next: photoorg album suggest {shlex.quote(album.name)} (the likeliest photos).")
             return EXIT_OK
         role = {"add": EXAMPLE, "accept": MEMBER, "reject": REJECTED, "remove": REMOVED}[what]
         batch = library.teach(args.name, photos, role)
