@@ -221,8 +221,8 @@ class MainWindow(QMainWindow):
         act = self.actions
         gp = self.groups_page
         gp.group_renamed.connect(self._group_renamed)
-        gp.move_button.clicked.connect(lambda: act.move_or_copy("move", gp.shown_photos()))
-        gp.copy_button.clicked.connect(lambda: act.move_or_copy("copy", gp.shown_photos()))
+        gp.move_button.clicked.connect(lambda: act.move_or_copy("move", gp.chosen_photos()))
+        gp.copy_button.clicked.connect(lambda: act.move_or_copy("copy", gp.chosen_photos()))
         gp.organize_button.clicked.connect(self._organize_group)
         gp.group_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         gp.group_list.customContextMenuRequested.connect(act.group_menu)

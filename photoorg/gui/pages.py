@@ -303,6 +303,7 @@ class GroupsPage(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.grid = PhotoGrid(150, 1)
         self.grid.setModel(self.proxy)
+        self.grid.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.heading = title("Groups")
         self.heading.setMinimumWidth(1)  # a long group name must not widen the window
         self.subheading = hint("")
@@ -392,10 +393,21 @@ class GroupsPage(QWidget):
         self.move_button.setEnabled(has_photos)
         self.copy_button.setEnabled(has_photos)
         self.organize_button.setEnabled(has_photos)
+        chosen = len(self._selected_rows())  # the buttons act on the selection when there is one
+        self.move_button.setText(f"Move {chosen} selected…" if chosen else "Move to folder…")
+        self.copy_button.setText(f"Copy {chosen} selected…" if chosen else "Copy to folder…")
+
+    def _selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.grid.selectionModel().selectedIndexes()})
 
     def shown_photos(self) -> list[Any]:
-        """The photos in the grid as filtered now (what Move and Copy act on)."""
+        """The photos in the grid as filtered now."""
         return [self.proxy.index(r, 0).data(PhotoRole) for r in range(self.proxy.rowCount())]
+
+    def chosen_photos(self) -> list[Any]:
+        """What Move and Copy act on: the selected photos, or all those shown when none is."""
+        rows = self._selected_rows()
+        return [self.proxy.index(r, 0).data(PhotoRole) for r in rows] if rows else self.shown_photos()
 
     def current_group(self) -> Any:
         """The group shown (None while a "find similar" result is shown)."""

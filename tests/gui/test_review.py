@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QItemSelectionModel, QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -575,3 +575,30 @@ def test_reviewing_with_the_keys_and_badges_that_follow_the_checks(
     qtbot.keyClicks(f, "zzz")
     qtbot.keyClick(f, Qt.Key.Key_Escape)
     assert f.text() == ""
+
+
+def test_copy_and_move_act_on_the_selection_when_there_is_one(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, dialogs: Dialogs, monkeypatch
+) -> None:
+    """Issue 13, expected by users: the Groups page's Move and Copy acted on the whole group
+    even with photos selected."""
+    root = tmp_path / "Pictures"
+    originals = photos(root / "2023", range(4))
+    window = open_window(settings_for(root, tiny_model))
+    scan(qtbot, window)
+    page = window.groups_page
+    window.nav.setCurrentRow(PAGE_GROUPS)
+    assert page.copy_button.text() == "Copy to folder…"
+    grid = page.grid
+    chosen = grid.model().index(2, 0).data(PathRole)
+    grid.selectionModel().select(grid.model().index(2, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    assert page.copy_button.text() == "Copy 1 selected…" and page.move_button.text() == "Move 1 selected…"
+    target = tmp_path / "picked"
+    monkeypatch.setattr("photoorg.gui.photo_actions.open_folder_dialog", lambda *_a, **_k: str(target))
+    dialogs.accept_next()
+    said, _state = act_and_wait(qtbot, window, page.copy_button.click)
+    assert said.startswith("Copied 1 photo.")
+    assert [p.name for p in target.iterdir()] == [Path(chosen).name]
+    assert all(p.exists() for p in originals)
+    grid.selectionModel().clearSelection()
+    assert page.copy_button.text() == "Copy to folder…"
