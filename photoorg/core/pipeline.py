@@ -321,11 +321,21 @@ class _Scan:
         """Second pass: embed a batch of crops and commit vectors, pixel hashes and failures."""
         ready = [d for d in done if d.crop is not None]
         vectors: list[tuple[str, np.ndarray]] = []
+        counted = 0  # photos the progress was told of already
         if ready:
             if not self.embedder.loaded:
                 self._load_embedder()
             if self.embedding:
-                matrix = self.embedder.embed(np.stack([d.crop for d in ready]))
+                # On a CPU a batch of 16 takes seconds: the model runs on a few photos at a time
+                # (the same speed there) and the progress moves photo by photo, not by batches.
+                step = len(ready) if self.embedder.device != "cpu" else CPU_PROGRESS_STEP
+                parts = []
+                for start in range(0, len(ready), step):
+                    parts.append(self.embedder.embed(np.stack([d.crop for d in ready[start : start + step]])))
+                    took = len(ready[start : start + step])
+                    self.progress.advance(took, check=False)  # a Cancel waits for the commit
+                    counted += took
+                matrix = np.concatenate(parts)
                 vectors = [(d.job.fingerprint, v) for d, v in zip(ready, matrix, strict=True)]
                 if self.model_info is None:
                     r = self.embedder.resolve()
@@ -353,7 +363,11 @@ class _Scan:
         self.summary.embedded += len(vectors)
         self.summary.not_embedded += len(ready) - len(vectors)
         self.have.update(fp for fp, _ in vectors)
-        self.progress.advance(len(done))
+        self.progress.advance(len(done) - counted)
+
+
+#: Photos the model looks at in one go on a CPU, so the progress moves every second or so.
+CPU_PROGRESS_STEP = 4
 
 
 def run_scan(

@@ -50,15 +50,17 @@ class Progress:
         self._samples = deque([(self.started, 0)])
         self._changed()
 
-    def advance(self, n: int = 1) -> None:
-        """Count ``n`` more units done; raise Cancelled if the person cancelled."""
+    def advance(self, n: int = 1, check: bool = True) -> None:
+        """Count ``n`` more units done; raise Cancelled if the person cancelled (``check``
+        False: not yet, in the middle of a batch that must be committed first)."""
         self.done += n
         now = time.monotonic()
         self._samples.append((now, self.done))
         while len(self._samples) > 2 and now - self._samples[0][0] > self.RATE_WINDOW_S:
             self._samples.popleft()
         self._changed()
-        self.check()
+        if check:
+            self.check()
 
     def cancel(self) -> None:
         """Ask the running operation to stop at its next batch boundary."""

@@ -12,7 +12,7 @@ import pytest
 from photoorg.core.catalog import Catalog
 from photoorg.core.embedder import Embedder
 from photoorg.core.paths import locations
-from photoorg.core.pipeline import STAGE_EMBED, run_scan
+from photoorg.core.pipeline import CPU_PROGRESS_STEP, STAGE_EMBED, run_scan
 from photoorg.core.progress import Progress
 from tests.conftest import DATA, make_photo
 
@@ -181,3 +181,19 @@ def test_unchanged_library_is_rescanned_without_loading_torch(library, catalog, 
         check=True,
     ).stdout
     assert "torch imported: False" in out
+
+
+def test_on_a_cpu_the_progress_moves_by_a_few_photos_not_by_batches(library, catalog, tiny_model) -> None:
+    """Issue 13, bug 8: the bar moved in steps of a batch (16), still for 20 s on a slow CPU."""
+    steps: list[int] = []
+    last = [0]
+
+    def seen(p: Progress) -> None:
+        if p.stage == STAGE_EMBED and p.done != last[0]:
+            steps.append(p.done - last[0])
+            last[0] = p.done
+
+    progress = Progress(on_change=seen)
+    summary = scan(library, catalog, tiny_model, progress=progress, batch_size=16)
+    assert summary.embedded == 10 and sum(steps) == 10
+    assert max(steps) <= CPU_PROGRESS_STEP
