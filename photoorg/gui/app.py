@@ -58,6 +58,7 @@ from photoorg.gui.photo_actions import PhotoActions
 from photoorg.gui.tasks import TaskError, Tasks
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.timeline import TimelinePage
+from photoorg.gui.views import PhotoGrid
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +174,11 @@ class MainWindow(QMainWindow):
         self.history_action = edit_menu.addAction("&History…", QKeySequence("Ctrl+H"), self.open_history)
         edit_menu.addAction("&Find by name or folder", QKeySequence.StandardKey.Find, self.focus_filter)
         view_menu = bar.addMenu("&View")
+        view_menu.addAction(
+            "&Larger thumbnails (Ctrl+wheel)", QKeySequence.StandardKey.ZoomIn, lambda: self._zoom(1)
+        )
+        view_menu.addAction("&Smaller thumbnails", QKeySequence.StandardKey.ZoomOut, lambda: self._zoom(-1))
+        view_menu.addSeparator()
         for k, name in enumerate(PAGES):
             view_menu.addAction(name, QKeySequence(f"Ctrl+{k + 1}"), lambda k=k: self.nav.setCurrentRow(k))
         help_menu = bar.addMenu("&Help")
@@ -520,6 +526,12 @@ class MainWindow(QMainWindow):
         self.timeline_page.set_albums(self.albums_page.albums())
         self.timeline_page.show_album(name)
         self.nav.setCurrentRow(PAGE_TIMELINE)
+
+    def _zoom(self, steps: int) -> None:
+        """Larger or smaller thumbnails in the page shown."""
+        grid = self.stack.currentWidget().findChild(PhotoGrid)
+        if grid is not None:
+            grid.zoom(steps)
 
     def show_albums(self) -> None:
         self.nav.setCurrentRow(PAGE_ALBUMS)

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QPixmap,
     QResizeEvent,
     QShortcut,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -176,6 +177,9 @@ class ThumbnailDelegate(QStyledItemDelegate):
         return False
 
 
+THUMB_MIN, THUMB_MAX, THUMB_STEP = 80, 256, 30  # thumbnail sizes Ctrl+wheel and Ctrl +/- choose
+
+
 class PhotoGrid(QListView):
     """A thumbnail grid that stays smooth at 100k photos (uniform sizes, batched layout)."""
 
@@ -203,7 +207,33 @@ class PhotoGrid(QListView):
         self.setSpacing(0)
         self.doubleClicked.connect(self.preview_requested)
 
+    def zoom(self, steps: int) -> None:
+        """Larger (steps > 0) or smaller thumbnails, THUMB_STEP pixels a step, within limits."""
+        size = max(THUMB_MIN, min(THUMB_MAX, self.delegate.thumb + steps * THUMB_STEP))
+        if size != self.delegate.thumb:
+            current = self.currentIndex()
+            self.delegate.thumb = size
+            self.setGridSize(self.delegate.cell())
+            self.doItemsLayout()
+            if current.isValid():
+                self.scrollTo(current)  # the person's place stays in view
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier and event.angleDelta().y():
+            self.zoom(1 if event.angleDelta().y() > 0 else -1)  # Ctrl+wheel, as in photo viewers
+            event.accept()
+            return
+        super().wheelEvent(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.ZoomIn) or (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier and event.key() == Qt.Key.Key_Equal
+        ):
+            self.zoom(1)
+            return
+        if event.matches(QKeySequence.StandardKey.ZoomOut):
+            self.zoom(-1)
+            return
         if event.key() == Qt.Key.Key_Space and self.currentIndex().isValid():
             self.preview_requested.emit(self.currentIndex())
             return

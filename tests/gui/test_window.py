@@ -490,3 +490,26 @@ def test_j_settings_offer_only_the_devices_here_and_a_missing_gpu_falls_back_to_
     window.open_settings()
     assert [d for d, _ in offered] == ["auto", "cpu", "cuda"]  # this machine: no GPU
     assert offered[2][1] == "NVIDIA GPU (CUDA): not found on this computer"  # the choice saved, said so
+
+
+def test_k_thumbnails_grow_and_shrink_with_ctrl_wheel_and_the_view_menu(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path
+) -> None:
+    """Issue 13, expected by users: the thumbnail size (Ctrl+wheel, Ctrl +/-)."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    window = open_window(settings_for(library, tiny_model))
+    scan(qtbot, window)
+    grid = window.timeline_page.grid
+    before = grid.gridSize().width()
+    wheel = QWheelEvent(
+        QPointF(20, 20), QPointF(grid.viewport().mapToGlobal(QPoint(20, 20))), QPoint(0, 0), QPoint(0, 120),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False,
+    )  # fmt: skip
+    QApplication.sendEvent(grid.viewport(), wheel)
+    assert grid.gridSize().width() > before
+    [smaller] = [a for a in window.menuBar().actions()[2].menu().actions() if a.text().startswith("&Smaller")]
+    smaller.trigger()
+    smaller.trigger()
+    assert grid.gridSize().width() < before
