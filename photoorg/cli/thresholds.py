@@ -24,9 +24,7 @@ def cmd_thresholds(args: argparse.Namespace, where: Locations) -> int:
             if not -1.0 <= similar <= same <= 1.0:
                 say("photoorg thresholds: the values must satisfy -1 <= similar <= same <= 1.")
                 return EXIT_USAGE
-            library.change_settings(
-                lambda s: (setattr(s, "same_threshold", same), setattr(s, "similar_threshold", similar))
-            )
+            library.change_settings(lambda s: s.assign(same_threshold=same, similar_threshold=similar))
             print(f"Saved: same image from {same:.3f}, similar shots from {similar:.3f}.")
         bring_up_to_date(library)
         try:

@@ -84,6 +84,13 @@ class Settings:
         data.update({k: v for k, v in changes.items() if v is not None})
         return Settings(**data)
 
+    def assign(self, **values: Any) -> None:
+        """Set these fields in place (what a change_settings / update_settings callback does)."""
+        for name, value in values.items():
+            if name not in self.__dataclass_fields__:
+                raise AttributeError(f"no setting {name!r}")
+            setattr(self, name, value)
+
     # -- folders ---------------------------------------------------------------------------
     def library_folder_of(self, path: str) -> str | None:
         """The library folder that holds ``path`` (or is it), or None."""

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.humanize import plural
+from photoorg.gui.layout import FlowRow, beside, hint, title
 from photoorg.gui.models import PhotoGridModel
-from photoorg.gui.pages import FlowRow, beside, hint, title
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
 

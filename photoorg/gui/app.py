@@ -15,7 +15,7 @@ import traceback
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -33,14 +33,11 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QSplitter,
     QStackedWidget,
-    QStyle,
     QWidget,
 )
 
 from photoorg import __version__
-from photoorg.core.embedder import known_devices
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.humanize import format_duration, human_bytes, plural
 from photoorg.core.library import LibraryState
@@ -48,17 +45,18 @@ from photoorg.core.paths import Locations
 from photoorg.core.settings import Settings, load_settings, save_settings, update_settings
 from photoorg.desktop import APP_ID, ICON_SIZES, icon_png
 from photoorg.gui.albums import AlbumsPage
-from photoorg.gui.calibration import ThresholdsDialog
-from photoorg.gui.dialogs import SettingsDialog, error_dialog, open_folder_dialog
+from photoorg.gui.dialogs import error_dialog, open_folder_dialog
+from photoorg.gui.duplicates import DuplicatesPage
 from photoorg.gui.firstrun import FirstRun
-from photoorg.gui.history import HistoryDialog
 from photoorg.gui.library import Library
-from photoorg.gui.pages import DuplicatesPage, GroupsPage, LibraryPage, ProblemsPage
+from photoorg.gui.pages import GroupsPage, LibraryPage, ProblemsPage
 from photoorg.gui.photo_actions import PhotoActions
+from photoorg.gui.placement import place_on_screen, remember_place
 from photoorg.gui.tasks import TaskError, Tasks
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.timeline import TimelinePage
 from photoorg.gui.views import PhotoGrid
+from photoorg.gui.window_dialogs import WindowDialogs
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +102,8 @@ class MainWindow(QMainWindow):
         for page in pages:
             self.stack.addWidget(page)
         self.actions = PhotoActions(self)
+        self.dialogs = WindowDialogs(self)
+        self.open_settings = self.dialogs.settings  # File > Settings (tests open it too)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         central = QWidget()
         row = QHBoxLayout(central)
@@ -118,44 +118,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self._show_folders()
         self.nav.setCurrentRow(PAGE_TIMELINE if self.library.settings.folders else PAGE_LIBRARY)
-        self._place_on_screen()
+        place_on_screen(self, self._pages(), self.where.config)
 
     # -- construction -------------------------------------------------------------------------
-    def _window_file(self) -> QSettings:
-        return QSettings(str(self.where.config / "window.ini"), QSettings.Format.IniFormat)
-
-    def _splitters(self) -> list[QSplitter]:
-        return [self.stack.widget(i).findChild(QSplitter) for i in range(self.stack.count())]
-
-    def _place_on_screen(self) -> None:
-        """Where the window was last time (its size, and where the lists were divided), or
-        1280x800 shrunk to what the screen has free, title bar included."""
-        saved = self._window_file()
-        geometry = saved.value("geometry")
-        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
-            for i, split in enumerate(self._splitters()):
-                state = saved.value(f"splitter{i}")
-                if split is not None and isinstance(state, QByteArray):
-                    split.restoreState(state)
-            return
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        free = screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
-        title = self.style().pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight) + 8  # and the frame
-        size = QSize(min(1280, free.width() - 8), min(800, free.height() - title))
-        self.resize(size.expandedTo(self.minimumSizeHint()))
-        self.move(
-            free.x() + (free.width() - self.width()) // 2,
-            free.y() + max(0, (free.height() - title - self.height()) // 2),
-        )
-
-    def _remember_place(self) -> None:
-        saved = self._window_file()
-        saved.setValue("geometry", self.saveGeometry())
-        for i, split in enumerate(self._splitters()):
-            if split is not None:
-                saved.setValue(f"splitter{i}", split.saveState())
-        saved.sync()
-
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -164,14 +129,14 @@ class MainWindow(QMainWindow):
         self.cancel_action = file_menu.addAction("&Cancel scan", self.library.cancel)
         file_menu.addSeparator()
         file_menu.addAction("Se&ttings…", QKeySequence("Ctrl+,"), self.open_settings)
-        self.thresholds_action = file_menu.addAction("Duplicate &thresholds…", self.open_thresholds)
+        self.thresholds_action = file_menu.addAction("Duplicate &thresholds…", self.dialogs.thresholds)
         file_menu.addSeparator()
         file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = bar.addMenu("&Edit")
         self.undo_action = edit_menu.addAction(
             "&Undo last file action", QKeySequence.StandardKey.Undo, self.undo
         )
-        self.history_action = edit_menu.addAction("&History…", QKeySequence("Ctrl+H"), self.open_history)
+        self.history_action = edit_menu.addAction("&History…", QKeySequence("Ctrl+H"), self.dialogs.history)
         edit_menu.addAction("&Find by name or folder", QKeySequence.StandardKey.Find, self.focus_filter)
         view_menu = bar.addMenu("&View")
         view_menu.addAction(
@@ -240,7 +205,7 @@ class MainWindow(QMainWindow):
         dp.bulk_requested.connect(act.trash_reviewed)
         dp.mark_requested.connect(lambda s, d: self.library.mark(s, d))
         dp.freed_changed.connect(lambda: self._show_status() if not self.library.busy else None)
-        dp.thresholds_requested.connect(self.open_thresholds)
+        dp.thresholds_requested.connect(self.dialogs.thresholds)
         tp = self.timeline_page
         tp.organize_requested.connect(lambda: act.organize_from(tp.grid))
         ap = self.albums_page
@@ -461,54 +426,6 @@ class MainWindow(QMainWindow):
                 str(self.where.logs / "photoorg.log"),
             ).exec()
 
-    def open_settings(self) -> None:
-        dialog = SettingsDialog(self.library.settings, self, known_devices(self.where.cache))
-        if not dialog.exec():
-            return
-        try:
-            new = dialog.apply_to(self.library.settings)
-        except ValueError as exc:
-            error_dialog(self, f"Those settings cannot be used: {exc}").exec()
-            return
-        old = self.library.settings
-        self.library.change_settings(lambda s: _set(s, **{k: getattr(new, k) for k in SettingsDialog.FIELDS}))
-        rescan = (new.model, new.device, new.exclude) != (old.model, old.device, old.exclude)
-        self.first_run.asked = False
-        self.library.refresh(scan=rescan)
-
-    def open_history(self) -> None:
-        """Edit > History: the actions, their files, and undo of any of them."""
-        self.library.history(self._history_read)
-
-    def _history_read(self, found: tuple[list[Any], int]) -> None:
-        batches, total = found
-        dialog = HistoryDialog(batches, total, self)
-        dialog.files_wanted.connect(
-            lambda batch: self.library.history(lambda files: dialog.show_files(batch, files), batch)
-        )
-        dialog.undo_requested.connect(self.library.undo)
-        dialog.finished.connect(dialog.deleteLater)
-        # Modal, but not a nested event loop: this runs in the answer to the engine, which
-        # must return before the files (the next question to the engine) can be asked for.
-        dialog.setModal(True)
-        dialog.show()
-        dialog.start()
-
-    def open_thresholds(self) -> None:
-        """Judge the duplicate thresholds on this library's photos (measured in the engine)."""
-        self.library.calibrate(self._thresholds_measured)
-
-    def _thresholds_measured(self, calibration: Any) -> None:
-        dialog = ThresholdsDialog(calibration, self.thumbnails, self)
-        if not dialog.exec():
-            return
-        same, similar = dialog.values()
-        self.library.change_settings(lambda s: _set(s, same_threshold=same, similar_threshold=similar))
-        self.tell(
-            f"Saved: same image from {same:.3f}, similar shots from {similar:.3f}. Finding the sets again…"
-        )
-        self.library.refresh(scan=False)
-
     # -- photos ---------------------------------------------------------------------------------
     def undo(self) -> None:
         self.library.undo()
@@ -526,6 +443,9 @@ class MainWindow(QMainWindow):
         self.timeline_page.set_albums(self.albums_page.albums())
         self.timeline_page.show_album(name)
         self.nav.setCurrentRow(PAGE_TIMELINE)
+
+    def _pages(self) -> list[QWidget]:
+        return [self.stack.widget(i) for i in range(self.stack.count())]
 
     def _zoom(self, steps: int) -> None:
         """Larger or smaller thumbnails in the page shown."""
@@ -561,7 +481,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop the work in progress (committed work is kept) and wait for every thread."""
         self._closing = True
-        self._remember_place()
+        remember_place(self, self._pages(), self.where.config)
         self.timer.stop()
         self.library.close()  # cancels scans, queued ones too; changes the person made still go in
         if self.library.busy:
@@ -572,11 +492,6 @@ class MainWindow(QMainWindow):
         else:  # the catalog stays consistent: every batch is one transaction
             log.warning("background work did not stop in time; leaving without waiting for it")
         event.accept()
-
-
-def _set(settings: Settings, **values: Any) -> None:
-    for name, value in values.items():
-        setattr(settings, name, value)
 
 
 def _install_excepthook(where: Locations) -> None:
@@ -615,7 +530,7 @@ def run(where: Locations, argv: list[str] | None = None, model: str | None = Non
     app.setOrganizationName("photoorg")
     _install_excepthook(where)
     if model and model != load_settings(where).model:
-        update_settings(where, lambda s: _set(s, model=model, model_declined=False))
+        update_settings(where, lambda s: s.assign(model=model, model_declined=False))
     window = MainWindow(where)
     window.show()
     QTimer.singleShot(0, window.start)

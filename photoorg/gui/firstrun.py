@@ -48,11 +48,11 @@ class FirstRun(QObject):
         if dialog.choice == ModelDialog.DOWNLOAD:
             self.download()
         elif dialog.choice == ModelDialog.FOLDER:
-            self.library.change_settings(lambda s: _set(s, model=dialog.folder, model_declined=False))
+            self.library.change_settings(lambda s: s.assign(model=dialog.folder, model_declined=False))
             self.asked = False
             self.window.scan()
         elif dialog.choice == ModelDialog.LATER:
-            self.library.change_settings(lambda s: _set(s, model_declined=True))
+            self.library.change_settings(lambda s: s.assign(model_declined=True))
         else:
             self.asked = False  # closed without an answer: ask again at the next scan
 
@@ -82,8 +82,3 @@ class FirstRun(QObject):
             self.download()
         else:
             self.asked = False  # the next scan asks again
-
-
-def _set(settings: object, **changes: object) -> None:
-    for name, value in changes.items():
-        setattr(settings, name, value)

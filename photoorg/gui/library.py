@@ -49,6 +49,7 @@ from photoorg.engine import (
     TrashFromSets,
     Undo,
 )
+from photoorg.gui.messages import STAGES, keywords_text, outcome_text
 from photoorg.gui.tasks import TaskError, Tasks
 
 log = logging.getLogger(__name__)
@@ -271,7 +272,7 @@ class Library(QObject):
     ) -> None:
         """Trash, move or copy photos through the core's journal, then regroup."""
         request = FileAction(action, tuple(paths), destination, tuple(members) if members else None)
-        work = self._ask(request, _STAGES[Action(action)], cancellable=False)
+        work = self._ask(request, STAGES[Action(action)], cancellable=False)
         self._run(work, lambda outcome: self._action_done(outcome_text(outcome)), action)
 
     def trash_from_sets(self, plan: Sequence[tuple[Sequence[str], Sequence[str]]]) -> None:
@@ -416,48 +417,3 @@ class Library(QObject):
             self.engine.stop()
         else:
             self.engine.open(None)  # closes this library's catalog
-
-
-_STAGES = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Action.COPY: "Copying photos"}
-_DONE = {Action.TRASH: "Moved to the trash", Action.MOVE: "Moved", Action.COPY: "Copied"}
-
-
-def keywords_text(name: str, outcome: Outcome) -> str:
-    """A sentence for the status bar: which sidecars got the album's keyword, and which not."""
-    parts = [f"Wrote the keyword {name} into {plural(len(outcome.done), 'XMP sidecar')}"]
-    if outcome.skipped:
-        reasons = sorted({s.skip or "" for s in outcome.skipped})
-        parts.append(f"left {len(outcome.skipped)} alone ({'; '.join(reasons)})")
-    if outcome.failed:
-        parts.append(f"{len(outcome.failed)} failed ({outcome.failed[0][1]})")
-    text = ", ".join(parts) + "."
-    return text + (" Edit > Undo takes it out again." if outcome.batch is not None else "")
-
-
-def outcome_text(outcome: Outcome, undo: bool = False) -> str:
-    """A sentence for the status bar: what an action or an undo did, and what it did not."""
-    if outcome.note:
-        text = outcome.note[0].upper() + outcome.note[1:]
-        if outcome.failed:
-            text += f"; {len(outcome.failed)} could not be undone ({outcome.failed[0][1]})"
-        return text + "."
-    copy = outcome.action is Action.COPY
-    if undo:
-        did = (
-            f"Undone: moved {plural(len(outcome.done), 'copy', 'copies')} to the trash"
-            if copy
-            else f"Undone: put {plural(len(outcome.done), 'photo')} back"
-        )
-    else:
-        did = f"{_DONE[outcome.action or Action.TRASH]} {plural(len(outcome.done), 'photo')}"
-    parts = [did]
-    if outcome.skipped:
-        reasons = sorted({s.skip or "" for s in outcome.skipped})
-        parts.append(f"skipped {len(outcome.skipped)} ({'; '.join(reasons)})")
-    if outcome.failed:
-        what = "could not be put back" if undo else "failed"
-        parts.append(f"{len(outcome.failed)} {what} ({outcome.failed[0][1]})")
-    text = ", ".join(parts) + "."
-    if outcome.done and outcome.batch is not None and not undo:
-        text += " Edit > Undo moves the copies to the trash." if copy else " Edit > Undo puts them back."
-    return text

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.humanize import plural
 from photoorg.core.timeline import Timeline, timeline_of
+from photoorg.gui.layout import beside, hint, title
 from photoorg.gui.models import BadgeRole, DetailRole, Index, PhotoGridModel, photo_details
-from photoorg.gui.pages import beside, hint, title
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
 
