@@ -27,12 +27,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
-    QPushButton,
     QStackedWidget,
     QWidget,
 )
@@ -52,6 +49,7 @@ from photoorg.gui.library import Library
 from photoorg.gui.pages import GroupsPage, LibraryPage, ProblemsPage
 from photoorg.gui.photo_actions import PhotoActions
 from photoorg.gui.placement import place_on_screen, remember_place
+from photoorg.gui.progressline import ProgressLine
 from photoorg.gui.tasks import TaskError, Tasks
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.timeline import TimelinePage
@@ -62,7 +60,6 @@ log = logging.getLogger(__name__)
 
 PAGES = ("All photos", "Library", "Groups", "Albums", "Duplicates", "Problems")
 PAGE_TIMELINE, PAGE_LIBRARY, PAGE_GROUPS, PAGE_ALBUMS, PAGE_DUPLICATES, PAGE_PROBLEMS = range(len(PAGES))
-PROGRESS_INTERVAL_MS = 100
 
 
 class MainWindow(QMainWindow):
@@ -151,26 +148,10 @@ class MainWindow(QMainWindow):
         help_menu.addAction("&About photoorg", self._about)
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.status = QLabel("Ready")
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setFixedWidth(260)
-        self.progress_bar.setTextVisible(True)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.library.cancel)
-        box = QWidget()
-        lay = QHBoxLayout(box)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.progress_bar)
-        lay.addWidget(self.cancel_button)
-        bar.addWidget(self.status, 1)
-        bar.addPermanentWidget(box)
-        self.progress_box = box
-        box.hide()
+        line = ProgressLine(self.statusBar(), self.library, self)
+        self.progress_line = line
+        self.status, self.cancel_button, self.timer = line.status, line.cancel_button, line.timer
         self.cancel_action.setEnabled(False)
-        self.timer = QTimer(self)
-        self.timer.setInterval(PROGRESS_INTERVAL_MS)
-        self.timer.timeout.connect(self._show_progress)
 
     def _connect(self) -> None:
         lib = self.library
@@ -383,37 +364,9 @@ class MainWindow(QMainWindow):
             self.actions.organize(f"{plural(group.size, 'photo')}", paths=[p.path for p in group.photos])
 
     def _busy_changed(self, busy: bool) -> None:
-        self.progress_box.setVisible(busy)
+        self.progress_line.set_busy(busy)
         self.cancel_action.setEnabled(busy)
         self.library_page.scan_button.setEnabled(not busy)
-        if busy:
-            self.progress_bar.setRange(0, 0)
-            self.timer.start()
-        else:
-            self.timer.stop()
-
-    def _show_progress(self) -> None:
-        """Read the worker's Progress object (plain attributes) ten times a second."""
-        p = self.library.progress
-        if p.total and p.unit == "B":  # a download: MB, and a bar in thousandths (bytes overflow int)
-            self.progress_bar.setRange(0, 1000)
-            self.progress_bar.setValue(min(1000, p.done * 1000 // p.total))
-            done, total = human_bytes(p.done), human_bytes(p.total)
-            self.progress_bar.setFormat(f"{done} / {total}")
-            rate = f" · {human_bytes(int(p.rate))}/s" if p.rate else ""
-            eta = f" · {format_duration(p.eta)} left" if p.eta is not None else ""
-            self.status.setText(f"{p.stage}: {done} of {total}{rate}{eta}")
-        elif p.total:
-            self.progress_bar.setRange(0, p.total)
-            self.progress_bar.setValue(min(p.done, p.total))
-            self.progress_bar.setFormat(f"{p.done} / {p.total}")
-            rate = f" · {p.rate:.1f}/s" if p.rate else ""
-            eta = f" · {format_duration(p.eta)} left" if p.eta is not None else ""
-            self.status.setText(f"{p.stage}: {p.done} of {p.total}{rate}{eta}")
-        else:
-            self.progress_bar.setRange(0, 0)
-            self.status.setText(f"{p.stage}…" if p.stage else "Working…")
-        self.cancel_button.setEnabled(self.library.cancellable and not p.cancelled)
 
     def _task_failed(self, error: TaskError) -> None:
         if isinstance(error.error, PhotoorgError):
