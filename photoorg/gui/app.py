@@ -201,6 +201,7 @@ class MainWindow(QMainWindow):
         self.problems_page.open_folder.connect(act.open_containing_folder)
         for grid in (tp.grid, gp.grid, dp.grid, ap.grid):
             grid.preview_requested.connect(lambda ix, g=grid: act.preview(g, ix))
+            grid.compare_requested.connect(lambda g=grid: act.compare(g))
             grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             menu = grid is not dp.grid  # a duplicate set has its own checks and buttons
             grid.customContextMenuRequested.connect(lambda pos, g=grid, m=menu: act.photo_menu(g, pos, m))

@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoorg.gui.placement import fit_dialog
 from photoorg.gui.thumbnails import Thumbnails
 
 SAME_COLOUR = QColor("#c0392b")
 SIMILAR_COLOUR = QColor("#d68910")
 GRAB_PX = 7  # how near a line the mouse must be to take it
 PAIRS = 4
+PAIR_THUMB = 80  # four pairs side by side fit an 800 px screen
 PUBLISHED = (0.98, 0.93)  # the starting points (see core/duplicates.DuplicateSettings)
 
 
@@ -157,7 +159,7 @@ class ThresholdsDialog(QDialog):
         for k in range(PAIRS):
             a, b, caption = QLabel(), QLabel(), QLabel()
             for w in (a, b):
-                w.setFixedSize(96, 96)
+                w.setFixedSize(PAIR_THUMB, PAIR_THUMB)
                 w.setAlignment(Qt.AlignmentFlag.AlignCenter)
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
             frame = QFrame()  # one pair, framed, so the two photos read as a pair
@@ -199,7 +201,7 @@ class ThresholdsDialog(QDialog):
         thumbnails.ready.connect(self._thumbnail_ready)
         self._update_counts()
         self._show_pairs(calibration.same)
-        self.resize(760, 560)
+        fit_dialog(self, 760, 560)
 
     def values(self) -> tuple[float, float]:
         """(same image, similar shots) as the lines stand."""
@@ -251,7 +253,10 @@ class ThresholdsDialog(QDialog):
         else:
             label.setPixmap(
                 pm.scaled(
-                    96, 96, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                    PAIR_THUMB,
+                    PAIR_THUMB,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
                 )
             )
 

@@ -67,6 +67,11 @@ class DuplicatesPage(QWidget):
         self.heading.setMinimumWidth(1)
         self.reason = hint("")
         self.trash_button = QPushButton("Trash unchecked")
+        self.compare_button = QPushButton("Compare (C)")
+        self.compare_button.setToolTip(
+            "The set's photos side by side at the same zoom (or the selected ones): judge them at 1:1"
+        )
+        self.compare_button.clicked.connect(self.grid.compare_requested)
         self.not_dup_button = QPushButton("Not duplicates")
         self.keep_both_button = QPushButton("Keep both")
         self.keep_both_button.setToolTip("They are duplicates, but keep every one of them")
@@ -83,8 +88,8 @@ class DuplicatesPage(QWidget):
         )
         self.thresholds_button.clicked.connect(self.thresholds_requested)
         actions = FlowRow()
-        for w in (self.trash_button, self.not_dup_button, self.keep_both_button, self.bulk_button,
-                  self.thresholds_button):  # fmt: skip
+        for w in (self.trash_button, self.compare_button, self.not_dup_button, self.keep_both_button,
+                  self.bulk_button, self.thresholds_button):  # fmt: skip
             actions.addWidget(w)
         split = beside(self.set_list, [self.heading, self.reason, self.grid, actions], self.grid, [300, 800])
         layout = QVBoxLayout(self)
@@ -186,6 +191,7 @@ class DuplicatesPage(QWidget):
         )
         self.trash_button.setEnabled(bool(unchecked) and len(unchecked) < len(s.photos if s else []))
         self.not_dup_button.setEnabled(s is not None)
+        self.compare_button.setEnabled(s is not None)
         self.keep_both_button.setEnabled(s is not None)
         self.bulk_button.setEnabled(bool(self._reviewed_plan()))
 

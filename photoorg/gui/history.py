@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.humanize import plural
+from photoorg.gui.placement import fit_dialog
 
 
 def result_of(b: Any) -> str:
@@ -87,7 +88,7 @@ class HistoryDialog(QDialog):
         layout.addWidget(split, 1)
         layout.addWidget(buttons)
         self.table.itemSelectionChanged.connect(self._chosen)
-        self.resize(900, 560)
+        fit_dialog(self, 900, 560)
 
     def start(self) -> None:
         """Choose the newest action (once files_wanted is connected)."""

@@ -34,6 +34,7 @@ from photoorg.core.errors import PhotoorgError
 from photoorg.core.humanize import agree, human_bytes, plural
 from photoorg.core.library import OrganizePlan, OrganizeRequest
 from photoorg.core.organize import DEFAULT_TEMPLATE, TEMPLATE_FIELDS, check_template
+from photoorg.gui.placement import fit_dialog
 
 TEMPLATES = (
     DEFAULT_TEMPLATE,
@@ -111,7 +112,7 @@ class OrganizeDialog(QDialog):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
-        self.resize(640, 560)
+        fit_dialog(self, 640, 560)
         self._filling = False
 
     # -- the request ----------------------------------------------------------------------------

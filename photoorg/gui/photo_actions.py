@@ -11,11 +11,13 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from photoorg.core.humanize import human_bytes, plural
+from photoorg.gui.compare import COMPARE_MAX, CompareDialog, compare_rows
 from photoorg.gui.dialogs import confirm_box, open_folder_dialog
 from photoorg.gui.models import PathRole, PhotoRole
 from photoorg.gui.organize import OrganizeDialog
+from photoorg.gui.preview import PreviewDialog
 from photoorg.gui.tasks import TaskError
-from photoorg.gui.views import PhotoGrid, PreviewDialog
+from photoorg.gui.views import PhotoGrid
 
 if TYPE_CHECKING:  # pragma: no cover
     from photoorg.gui.app import MainWindow
@@ -68,10 +70,14 @@ class PhotoActions(QObject):
             self.library.trash_from_sets([([p.path for p in s.photos], paths) for s, paths in plan])
 
     def trash_selected(self, grid: PhotoGrid) -> None:
-        paths = grid.selected_paths()
+        self.trash_photos(self.selected_photos(grid))
+
+    def trash_photos(self, photos: list[Any]) -> None:
+        """To the OS trash, asked first, journaled: Edit > Undo brings them back."""
+        paths = [p.path for p in photos]
         if not paths:
             return
-        total = sum(grid.model().index(i.row(), 0).data(PhotoRole).size for i in grid.selectedIndexes())
+        total = sum(p.size for p in photos)
         text = (
             f"Move {plural(len(paths), 'photo')} ({human_bytes(total)}) to the trash? Edit > Undo brings "
             "them back."
@@ -262,13 +268,27 @@ class PhotoActions(QObject):
 
     # -- looking at photos ----------------------------------------------------------------------
     def preview(self, grid: PhotoGrid, index: QModelIndex) -> None:
-        dialog = PreviewDialog(self.window.tasks, grid, self.window, self.window.albums_page.names())
+        w = self.window
+        can_trash = grid in (w.timeline_page.grid, w.groups_page.grid)  # a set trashes by its checks
+        dialog = PreviewDialog(w.tasks, grid, w, w.albums_page.names(), can_trash=can_trash)
+        dialog.trash_requested.connect(lambda _path: self.trash_photos([dialog.photo]))
         dialog.find_similar.connect(self.window.find_similar)
         dialog.new_album.connect(lambda path: self.new_album([path]))
         dialog.add_to_album.connect(lambda name, path: self.add_to_album(name, [path]))
         dialog.open_folder.connect(self.open_containing_folder)
         dialog.open_file.connect(self.open_url)
         dialog.show_row(index.row())
+        dialog.exec()
+        dialog.deleteLater()
+
+    def compare(self, grid: PhotoGrid) -> None:
+        """The selected photos side by side (or a duplicate set's first ones, none selected)."""
+        model = grid.model()
+        rows = compare_rows([i.row() for i in grid.selectedIndexes()], model.rowCount())
+        if len(rows) < 2:
+            self.window.tell("Select two or more photos to compare them side by side.")
+            return
+        dialog = CompareDialog(self.window.tasks, model, rows, self.window)
         dialog.exec()
         dialog.deleteLater()
 
@@ -287,6 +307,10 @@ class PhotoActions(QObject):
         path = index.data(PathRole)
         menu = QMenu(self.window)
         menu.addAction("Preview (Space)", lambda: self.preview(grid, index))
+        selected = len(grid.selectedIndexes())
+        if selected >= 2:
+            shown = min(selected, COMPARE_MAX)
+            menu.addAction(f"Compare {shown} photos side by side (C)", lambda: self.compare(grid))
         menu.addAction("Find similar", lambda: self.window.find_similar(path))
         menu.addAction("Open containing folder", lambda: self.open_containing_folder(path))
         menu.addAction("Open with default app", lambda: self.open_url(path))

@@ -42,6 +42,14 @@ def place_on_screen(window: QMainWindow, pages: list[QWidget], config: Path) -> 
     )
 
 
+def fit_dialog(dialog: QWidget, width: int, height: int) -> None:
+    """Resize a dialog to ``width`` x ``height``, or to what the screen has free (800x600)."""
+    screen = dialog.screen() or QGuiApplication.primaryScreen()
+    free = screen.availableGeometry() if screen is not None else QRect(0, 0, width, height)
+    title = dialog.style().pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight) + 8
+    dialog.resize(min(width, free.width() - 8), min(height, free.height() - title))
+
+
 def remember_place(window: QMainWindow, pages: list[QWidget], config: Path) -> None:
     saved = _saved(config)
     saved.setValue("geometry", window.saveGeometry())

@@ -12,6 +12,7 @@ import io
 import logging
 import os
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
@@ -88,10 +89,31 @@ def load_thumbnail(path: str, fingerprint: str, cache_dir: Path) -> QImage | Non
     return pil_to_qimage(img)
 
 
-def load_preview(path: str, edge: int) -> QImage | None:
-    """A large view of one photo, decoded at a size fit for ``edge`` pixels; None if unreadable."""
-    img = _decode_to_fit(path, edge, Image.Resampling.LANCZOS)
-    return pil_to_qimage(img) if img is not None else None
+@dataclass(frozen=True)
+class Shown:
+    """A photo decoded for viewing, and the size of its full-resolution pixels (upright)."""
+
+    image: QImage
+    natural: QSize
+    full: bool  # the image holds every pixel of the photo (1:1 shows real pixels)
+
+
+def load_preview(path: str, edge: int | None) -> Shown | None:
+    """One photo for the preview and compare views, decoded to fit ``edge`` x ``edge`` pixels
+    (None: at full resolution, for 1:1); None (logged) if unreadable."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        decoded = imaging.decode(data, edge // 2 if edge else None, path=path)
+    except (OSError, DecodeError) as exc:
+        log.info("cannot show %s: %s", path, exc)
+        return None
+    img = decoded.image
+    assert img is not None
+    if edge:
+        img.thumbnail((edge, edge), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    full = img.size == (decoded.width, decoded.height)
+    return Shown(pil_to_qimage(img), QSize(decoded.width, decoded.height), full)
 
 
 def placeholder(size: int, colour: str = "#3a3d42") -> QPixmap:

@@ -1,10 +1,8 @@
-"""Thumbnail grid, its painting delegate, and the large preview window."""
+"""The thumbnail grid and its painting delegate."""
 
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
-from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
@@ -18,29 +16,19 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPixmap,
-    QResizeEvent,
-    QShortcut,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QHBoxLayout,
-    QLabel,
     QListView,
-    QMenu,
-    QPushButton,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionButton,
     QStyleOptionViewItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from photoorg.gui.models import BadgeRole, DetailRole, PathRole
-from photoorg.gui.tasks import Tasks
-from photoorg.gui.thumbnails import load_preview
 
 _CHECK = 20
 
@@ -186,6 +174,7 @@ class PhotoGrid(QListView):
     preview_requested = Signal(QModelIndex)
     delete_requested = Signal()
     enter_requested = Signal()  # Enter on a selection (an album's suggestions: accept)
+    compare_requested = Signal()  # C: the selected photos side by side
 
     def __init__(self, thumb: int = 150, detail_lines: int = 1, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -240,6 +229,9 @@ class PhotoGrid(QListView):
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.selectedIndexes():
             self.delete_requested.emit()
             return
+        if event.key() == Qt.Key.Key_C and not event.modifiers() and self.model() is not None:
+            self.compare_requested.emit()
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selectedIndexes():
             self.enter_requested.emit()
             return
@@ -249,114 +241,3 @@ class PhotoGrid(QListView):
         rows = sorted(i.row() for i in self.selectedIndexes())
         model = self.model()
         return [model.index(r, 0).data(PathRole) for r in rows]
-
-
-class PreviewDialog(QDialog):
-    """A large view of one photo; Left/Right move through the grid it was opened from."""
-
-    find_similar = Signal(str)
-    open_folder = Signal(str)
-    open_file = Signal(str)
-    new_album = Signal(str)  # a new album taught by the photo shown (the dialog closes)
-    add_to_album = Signal(str, str)  # album name, the photo shown: one more example
-
-    def __init__(
-        self, tasks: Tasks, grid: PhotoGrid, parent: QWidget | None = None, albums: Sequence[str] = ()
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Preview")
-        self._tasks = tasks
-        self._grid = grid
-        self._row = 0
-        self._want = ""
-        self._pixmap: QPixmap | None = None
-        self.image = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
-        self.image.setMinimumSize(640, 420)
-        self.image.setStyleSheet("background: #111; color: #ddd;")
-        self.caption = QLabel()
-        self.caption.setWordWrap(True)
-        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        buttons = QHBoxLayout()
-        self.prev_button = QPushButton("◀ Previous")
-        self.next_button = QPushButton("Next ▶")
-        similar = QPushButton("Find similar")
-        folder = QPushButton("Open containing folder")
-        app = QPushButton("Open with default app")
-        for b in (self.prev_button, self.next_button):
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.prev_button.clicked.connect(lambda: self.show_row(self._row - 1))
-        self.next_button.clicked.connect(lambda: self.show_row(self._row + 1))
-        similar.clicked.connect(lambda: (self.find_similar.emit(self.path), self.accept()))
-        folder.clicked.connect(lambda: self.open_folder.emit(self.path))
-        app.clicked.connect(lambda: self.open_file.emit(self.path))
-        album = QPushButton("Album")
-        album.setToolTip("Teach an album with this photo: a new album, or one more example")
-        menu = QMenu(album)
-        menu.addAction("New album from this photo…", lambda: (self.accept(), self.new_album.emit(self.path)))
-        if albums:
-            menu.addSeparator()
-        for name in albums:
-            menu.addAction(f"Add to {name}", lambda n=name: self._add_to(n))
-        album.setMenu(menu)
-        for w in (self.prev_button, self.next_button, similar, album, folder, app):
-            buttons.addWidget(w)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.image, 1)
-        layout.addWidget(self.caption)
-        layout.addLayout(buttons)
-        QShortcut(QKeySequence(Qt.Key.Key_Left), self, lambda: self.show_row(self._row - 1))
-        QShortcut(QKeySequence(Qt.Key.Key_Right), self, lambda: self.show_row(self._row + 1))
-        QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.accept)
-        self.resize(1000, 760)
-
-    @property
-    def path(self) -> str:
-        return self._grid.model().index(self._row, 0).data(PathRole) or ""
-
-    def _add_to(self, name: str) -> None:
-        self.add_to_album.emit(name, self.path)
-        self.caption.setText(f"{self.caption.text()}\n✓ An example for the album {name} now.")
-
-    def show_row(self, row: int) -> None:
-        model = self._grid.model()
-        if not 0 <= row < model.rowCount():
-            return
-        self._row = row
-        self._grid.setCurrentIndex(model.index(row, 0))
-        path = self.path
-        self._want = path
-        self.setWindowTitle(f"{os.path.basename(path)} ({row + 1} of {model.rowCount()})")
-        self.caption.setText(
-            str(model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole) or path).replace("\n", "  ·  ")
-        )
-        self.prev_button.setEnabled(row > 0)
-        self.next_button.setEnabled(row < model.rowCount() - 1)
-        edge = max(self.image.width(), self.image.height(), 1024)
-        self._tasks.run_io(lambda: load_preview(path, edge), lambda img: self._arrived(path, img))
-
-    def done(self, result: int) -> None:
-        self._want = ""  # a photo still loading is no longer wanted (the dialog may be gone)
-        super().done(result)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if self._pixmap is not None:
-            self._show(self._pixmap)
-
-    def _arrived(self, path: str, img: Any) -> None:
-        if path != self._want:
-            return  # the person already moved on, or closed the preview
-        if img is None:
-            self._pixmap = None
-            self.image.setText("This photo cannot be shown (see Problems).")
-            return
-        self._pixmap = QPixmap.fromImage(img)
-        self._show(self._pixmap)
-
-    def _show(self, pm: QPixmap) -> None:
-        # Fit the window, but blow a small photo up at most twice: beyond that it is only blur.
-        fit = self.image.size().boundedTo(pm.size() * 2)
-        self.image.setPixmap(
-            pm.scaled(fit, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
-        )

@@ -99,6 +99,23 @@ def main() -> None:
     dups.set_list.setCurrentIndex(dups.sets.index(bigger))
     shot("duplicates")
 
+    # Compare: a "same image" set if there is one (different sizes show best), at 1:1.
+    from photoorg.gui.compare import CompareDialog
+
+    for tab in range(dups.tabs.count()):
+        dups.tabs.setCurrentIndex(tab)
+        if dups.tabs.tabData(tab) == "same" and dups.sets.rowCount():
+            break
+    dups.set_list.setCurrentIndex(dups.sets.index(0))
+    settle(0.5)
+    compare = CompareDialog(window.tasks, dups.members, range(dups.members.rowCount()), window)
+    compare.resize(min(width, 1200), min(height, 800))
+    compare.show()
+    settle(2.0)
+    compare.views[0].actual_size()
+    shot("compare", compare, wait=3.0)
+    compare.reject()
+
     # The thresholds, judged on these photos: the histogram with the pairs at the red line.
     from photoorg.gui.calibration import ThresholdsDialog
 
@@ -147,7 +164,7 @@ def main() -> None:
     # Edit > History, after the album's answers: what photoorg did, and undo of any of it.
     from photoorg.gui.history import HistoryDialog
 
-    window.open_history()
+    window.dialogs.history()
     while not isinstance(app.activeModalWidget(), HistoryDialog):
         settle(0.2)
     shot("history", app.activeModalWidget(), wait=2.0)

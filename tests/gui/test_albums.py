@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from photoorg.gui.albums import TAB_MEMBERS, TAB_SUGGESTIONS
 from photoorg.gui.app import PAGE_ALBUMS, PAGE_TIMELINE, MainWindow
 from photoorg.gui.models import PathRole
-from photoorg.gui.views import PreviewDialog
+from photoorg.gui.preview import PreviewDialog
 from tests.gui.conftest import TIMEOUT_MS, Dialogs, act_and_wait, scan, settings_for
 
 OpenWindow = Callable[..., MainWindow]

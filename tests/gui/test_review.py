@@ -24,7 +24,7 @@ from photoorg.core.settings import Settings, load_settings, settings_path
 from photoorg.gui.app import PAGE_DUPLICATES, PAGE_GROUPS, PAGE_LIBRARY, MainWindow
 from photoorg.gui.library import LibraryState
 from photoorg.gui.models import BadgeRole, DetailRole, PathRole
-from photoorg.gui.views import PreviewDialog
+from photoorg.gui.preview import PreviewDialog
 from tests.conftest import make_photo
 from tests.gui.conftest import (
     TIMEOUT_MS,
@@ -277,16 +277,16 @@ def test_find_similar_lists_the_others_closest_first_the_preview_walks_them_then
     dialog.show_row(0)
     assert dialog.windowTitle() == f"{Path(shown[0]).name} (1 of 5)"
     assert not dialog.prev_button.isEnabled() and dialog.next_button.isEnabled()
-    qtbot.waitUntil(lambda: not dialog.image.pixmap().isNull(), timeout=TIMEOUT_MS)
-    first = dialog.image.pixmap().cacheKey()
+    qtbot.waitUntil(lambda: not dialog.view.pixmap().isNull(), timeout=TIMEOUT_MS)
+    first = dialog.view.pixmap().cacheKey()
 
     qtbot.keyClick(dialog, Qt.Key.Key_Right)
     assert dialog.windowTitle() == f"{Path(shown[1]).name} (2 of 5)"
     assert grid.currentIndex().row() == 1
     assert dialog.path == shown[1] and dialog.caption.text().startswith(shown[1])
     # The next photo replaces the first one once it is loaded.
-    qtbot.waitUntil(lambda: dialog.image.pixmap().cacheKey() != first, timeout=TIMEOUT_MS)
-    assert not dialog.image.pixmap().isNull()
+    qtbot.waitUntil(lambda: dialog.view.pixmap().cacheKey() != first, timeout=TIMEOUT_MS)
+    assert not dialog.view.pixmap().isNull()
 
     for _ in range(4):  # to the last photo, and one more: it stays there
         qtbot.keyClick(dialog, Qt.Key.Key_Right)
