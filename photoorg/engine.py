@@ -74,6 +74,11 @@ class Undo:
 
 
 @dataclass(frozen=True)
+class Redo:
+    """The action undone last, done again (if nothing was done since its undo)."""
+
+
+@dataclass(frozen=True)
 class History:
     """The newest actions (BatchInfo) and how many there are; with ``batch``: that action's
     files (library.ActionFile) instead."""
@@ -176,6 +181,7 @@ Request = (
     | FileAction
     | TrashFromSets
     | Undo
+    | Redo
     | History
     | Mark
     | RenameGroup
@@ -270,6 +276,8 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
             return library.trash_from_sets(plan, progress)
         case Undo(batch=batch):
             return library.undo(batch, progress)
+        case Redo():
+            return library.redo(progress)
         case History(limit=limit, batch=None):
             return library.history(limit)
         case History(batch=batch) if batch is not None:
@@ -479,6 +487,7 @@ __all__ = [
     "Open",
     "Organize",
     "PlanOrganize",
+    "Redo",
     "Refresh",
     "RenameGroup",
     "Request",

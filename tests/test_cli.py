@@ -201,6 +201,14 @@ def test_trash_dry_run_undo_and_history(library, tiny_model, tmp_path) -> None:
     again = photoorg("--home", home, "undo")
     assert again.returncode == 1 and "nothing to undo" in again.stderr
 
+    redone = photoorg("--home", home, "redo")  # what the undo put back goes again, a new action
+    assert redone.returncode == 0 and not photo.exists()
+    assert f"trash  {photo} -> the trash" in redone.stdout and "action 2" in redone.stdout
+    assert "redo of action 1: trash 1 photo" in photoorg("--home", home, "history").stdout
+    twice = photoorg("--home", home, "redo")
+    assert twice.returncode == 1 and "nothing to redo" in twice.stderr
+    assert photoorg("--home", home, "undo").returncode == 0 and photo.read_bytes() == content
+
 
 def test_move_with_a_protected_folder(library, tiny_model, tmp_path) -> None:
     home = tmp_path / "h8"

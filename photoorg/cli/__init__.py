@@ -58,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "copy": files.cmd_file_action,
         "organize": organize.cmd_organize,
         "undo": files.cmd_undo,
+        "redo": files.cmd_redo,
         "history": files.cmd_history,
         "desktop-entry": desktop.cmd_desktop_entry,
     }

@@ -1,4 +1,4 @@
-"""``photoorg trash|move|copy|undo|history``: file actions through the library service, with
+"""``photoorg trash|move|copy|undo|redo|history``: file actions through the library service, with
 the library's protected folders, under the library lock."""
 
 from __future__ import annotations
@@ -44,6 +44,11 @@ def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
             return EXIT_OK if todo else EXIT_FAILED
         outcome = library.act(action, args.paths, destination)
         print_notes(library)
+    return _report(action, outcome)
+
+
+def _report(action: Action, outcome: Outcome) -> int:
+    """Each file of a trash, move or copy, and a last line with the action's number."""
     for step in outcome.skipped:
         print(f"  skip  {step.source}: {step.skip}")
     for step in outcome.done:
@@ -57,6 +62,15 @@ def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
     else:
         print("Nothing was done.")
     return EXIT_OK if outcome.done and not outcome.failed else EXIT_FAILED
+
+
+def cmd_redo(args: argparse.Namespace, where: Locations) -> int:
+    """Do the action undone last again, as a new action (if nothing was done since)."""
+    with open_library(args, where) as library:
+        outcome = library.redo()
+        print_notes(library)
+    assert outcome.action is not None
+    return _report(outcome.action, outcome)
 
 
 def cmd_undo(args: argparse.Namespace, where: Locations) -> int:

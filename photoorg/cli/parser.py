@@ -423,6 +423,14 @@ def build_parser() -> argparse.ArgumentParser:
         "batch", nargs="?", type=int, metavar="N", help="an action number from 'photoorg history'"
     )
     _no_wait(undo)
+    redo = sub.add_parser(
+        "redo",
+        help="do the action undone last again (if nothing was done since)",
+        description="Trash, move or copy again the files the last undo put back, as a new action "
+        "(undoable like any other), each checked again as a first run would be.",
+    )
+    _common(redo, top=False)
+    _no_wait(redo)
     hist = sub.add_parser(
         "history",
         help="list the file actions photoorg did, newest first",

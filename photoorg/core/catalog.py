@@ -1112,6 +1112,16 @@ class Catalog:
         with self.transaction() as db:
             db.execute("UPDATE batches SET undone=? WHERE id=? AND undone IS NULL", (time.time(), batch))
 
+    def last_undone_batch(self) -> BatchInfo | None:
+        """The action undone last, if nothing was done since its undo (what Redo does again)."""
+        row = self._db.execute(
+            "SELECT id, undone FROM batches WHERE undone IS NOT NULL ORDER BY undone DESC, id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        later = self._db.execute("SELECT 1 FROM batches WHERE created > ? LIMIT 1", (row[1],)).fetchone()
+        return None if later else self.batch_info(int(row[0]))
+
     def batch_info(self, batch: int) -> BatchInfo | None:
         found = self._batches("WHERE b.id=?", (batch,))
         return found[0] if found else None

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from photoorg.core import actions
+from photoorg.core import redo as redoing
 from photoorg.core.actions import Action, NothingToUndo, Outcome, Step
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.calibration import Calibration
@@ -39,6 +40,7 @@ from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, p
 from photoorg.core.paths import Locations, is_under
 from photoorg.core.pipeline import ScanSummary, run_scan
 from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.redo import NothingToRedo
 from photoorg.core.settings import (
     Settings,
     load_settings,
@@ -630,6 +632,17 @@ class Library(Curation):
                 catalog, batch, on_step=lambda: progress.advance(1), keep=[*s.folders, *s.protected]
             )
 
+    def redo(self, progress: Progress = NULL_PROGRESS) -> Outcome:
+        """Do the action undone last again (a new action), if nothing was done since."""
+        with self.writing(progress) as catalog:
+            progress.start_stage("Redoing", 0)
+            roots, _ = self.library_roots()
+            return redoing.redo(catalog, self.settings.protected, roots, on_step=lambda: progress.advance(1))
+
+    def redoable(self) -> BatchInfo | None:
+        """The action Redo would do again, or None."""
+        return redoing.redoable(self.catalog)
+
     def history(self, limit: int | None = 50) -> tuple[list[BatchInfo], int]:
         """The newest file actions, newest first, and how many there are in all."""
         return self.catalog.batches(limit)
@@ -670,6 +683,7 @@ __all__ = [
     "Calibration",
     "Library",
     "LibraryState",
+    "NothingToRedo",
     "NothingToUndo",
     "OrganizePlan",
     "OrganizeRequest",

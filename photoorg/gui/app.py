@@ -133,6 +133,9 @@ class MainWindow(QMainWindow):
         self.undo_action = edit_menu.addAction(
             "&Undo last file action", QKeySequence.StandardKey.Undo, self.undo
         )
+        self.redo_action = edit_menu.addAction(
+            "&Redo the action undone last", QKeySequence.StandardKey.Redo, self.library.redo
+        )
         self.history_action = edit_menu.addAction("&History…", QKeySequence("Ctrl+H"), self.dialogs.history)
         edit_menu.addAction("&Find by name or folder", QKeySequence.StandardKey.Find, self.focus_filter)
         view_menu = bar.addMenu("&View")

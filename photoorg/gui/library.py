@@ -22,6 +22,7 @@ from photoorg.core.humanize import plural
 from photoorg.core.library import (
     Action,
     LibraryState,
+    NothingToRedo,
     NothingToUndo,
     OrganizePlan,
     OrganizeRequest,
@@ -41,6 +42,7 @@ from photoorg.engine import (
     Mark,
     Organize,
     PlanOrganize,
+    Redo,
     Refresh,
     RenameGroup,
     Request,
@@ -303,6 +305,18 @@ class Library(QObject):
             "undo",
             on_error=nothing,
         )
+
+    def redo(self) -> None:
+        """Do the action undone last again, as a new action (if nothing was done since)."""
+
+        def nothing(error: TaskError) -> bool:
+            if isinstance(error.error, NothingToRedo):
+                self.action_finished.emit(str(error.error))
+                return True
+            return False
+
+        work = self._ask(Redo(), "Redoing", cancellable=False)
+        self._run(work, lambda outcome: self._action_done(outcome_text(outcome)), "redo", on_error=nothing)
 
     def _action_done(self, text: str) -> None:
         self.action_finished.emit(text)

@@ -6,7 +6,7 @@ from photoorg.core.humanize import plural
 from photoorg.core.library import Action, Outcome
 
 STAGES = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Action.COPY: "Copying photos"}
-DONE = {Action.TRASH: "Moved to the trash", Action.MOVE: "Moved", Action.COPY: "Copied"}
+DONE = {Action.TRASH: "Moved {} to the trash", Action.MOVE: "Moved {}", Action.COPY: "Copied {}"}
 
 
 def keywords_text(name: str, outcome: Outcome) -> str:
@@ -36,7 +36,7 @@ def outcome_text(outcome: Outcome, undo: bool = False) -> str:
             else f"Undone: put {plural(len(outcome.done), 'photo')} back"
         )
     else:
-        did = f"{DONE[outcome.action or Action.TRASH]} {plural(len(outcome.done), 'photo')}"
+        did = DONE[outcome.action or Action.TRASH].format(plural(len(outcome.done), "photo"))
     parts = [did]
     if outcome.skipped:
         reasons = sorted({s.skip or "" for s in outcome.skipped})

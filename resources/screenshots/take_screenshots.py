@@ -99,7 +99,7 @@ def main() -> None:
     dups.set_list.setCurrentIndex(dups.sets.index(bigger))
     shot("duplicates")
 
-    # Compare: a "same image" set if there is one (different sizes show best), at 1:1.
+    # Compare: a "same image" set if there is one (different sizes show best), zoomed in twice.
     from photoorg.gui.compare import CompareDialog
 
     for tab in range(dups.tabs.count()):
@@ -113,6 +113,7 @@ def main() -> None:
     compare.show()
     settle(2.0)
     compare.views[0].actual_size()
+    compare.views[0].zoom_by(3)  # 1.25^3: about 200 %, and the other photo follows
     shot("compare", compare, wait=3.0)
     compare.reject()
 

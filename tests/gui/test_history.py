@@ -67,3 +67,22 @@ def test_history_lists_the_files_of_an_action_and_undoes_an_older_one(
     window.history_action.trigger()
     qtbot.waitUntil(lambda: "after" in seen, timeout=TIMEOUT_MS)
     assert [r[3] for r in seen["after"]] == ["1 file done", "undone"]
+
+
+def test_edit_redo_does_the_action_undone_last_again(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    window = open_window(settings_for(library, tiny_model))
+    state = scan(qtbot, window)
+    photo = sorted(p.path for p in state.timeline.photos)[0]
+    with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as nothing:
+        window.redo_action.trigger()
+    assert nothing.args[0] == "There is nothing to redo: nothing was undone since the last action."
+    act_and_wait(qtbot, window, lambda: window.library.file_action("trash", [photo]))
+    act_and_wait(qtbot, window, window.undo_action.trigger)
+    assert Path(photo).exists()
+    said, after = act_and_wait(qtbot, window, window.redo_action.trigger)
+    assert said.startswith("Moved 1 photo to the trash") and "Edit > Undo puts them back" in said
+    assert not Path(photo).exists() and photo not in {p.path for p in after.timeline.photos}
+    act_and_wait(qtbot, window, window.undo_action.trigger)
+    assert Path(photo).exists() and dialogs.seen == []

@@ -344,14 +344,14 @@ def test_photos_in_a_protected_folder_are_never_trashed(
     said, state = act_and_wait(
         qtbot, window, lambda: qtbot.mouseClick(page.trash_button, Qt.MouseButton.LeftButton)
     )
-    assert said.startswith("Moved to the trash 2 photos")
+    assert said.startswith("Moved 2 photos to the trash")
     assert not original.exists() and not backup.exists()
     assert kept.read_bytes() == content
     assert len(trash_files(tmp_path)) == 2
 
     # Trashing the protected photo itself (as the Groups page's Delete does) skips it.
     said, state = act_and_wait(qtbot, window, lambda: window.library.file_action("trash", [str(kept)]))
-    assert said == "Moved to the trash 0 photos, skipped 1 (in a protected folder)."
+    assert said == "Moved 0 photos to the trash, skipped 1 (in a protected folder)."
     assert kept.read_bytes() == content
     assert len(trash_files(tmp_path)) == 2
     assert str(kept) in {p.path for g in state.groups for p in g.photos}

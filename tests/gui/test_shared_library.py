@@ -115,7 +115,7 @@ def test_the_app_waits_for_a_terminal_that_is_changing_the_library(
         assert photo.exists() and window.isEnabled()
         other.communicate("\n", timeout=30)
         qtbot.waitUntil(
-            lambda: any(s.startswith("Moved to the trash 1 photo") for s in said), timeout=TIMEOUT_MS
+            lambda: any(s.startswith("Moved 1 photo to the trash") for s in said), timeout=TIMEOUT_MS
         )
         assert not photo.exists()
     finally:

@@ -190,7 +190,7 @@ def test_b_trash_the_unchecked_copy_then_undo(
     )
     assert len(dialogs.seen) == 1 and "Move 1 photo (" in dialogs.seen[0]
     assert Path(drop).name in dialogs.seen[0]  # the confirmation names the file
-    assert said.startswith("Moved to the trash 1 photo.")
+    assert said.startswith("Moved 1 photo to the trash.")
     assert not Path(drop).exists()
     [trashed] = trash_files(tmp_path)
     assert trashed.read_bytes() == content
@@ -427,7 +427,7 @@ def test_h_undo_works_after_a_restart(
     dialogs.accept_next()
     said, state = act_and_wait(qtbot, window, lambda: qtbot.keyClick(grid, Qt.Key.Key_Delete))
     assert len(dialogs.seen) == 1 and "Move 1 photo (" in dialogs.seen[0]
-    assert said.startswith("Moved to the trash 1 photo.")
+    assert said.startswith("Moved 1 photo to the trash.")
     assert state.photo_count == 9
     assert not Path(victim).exists()
     assert len(trash_files(tmp_path)) == 1

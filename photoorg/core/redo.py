@@ -1,0 +1,79 @@
+"""Redo: the action undone last, done again, as a new action of its own (journaled and
+undoable like any other), planned afresh so that every check of a first run holds again:
+protected folders, links, changed content, the copy that must stay, the space on the disk.
+
+Only file actions (trash, move, copy) are redone, and only while nothing was done since their
+undo: what a later action changed is not the library the undone action was planned for.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+from photoorg.core import actions
+from photoorg.core.actions import Action, Outcome, Step
+from photoorg.core.catalog import BatchInfo, Catalog
+from photoorg.core.errors import PhotoorgError
+
+
+class NothingToRedo(PhotoorgError):  # noqa: N818 - a state, like NothingToUndo
+    """No action was undone, or something was done since the last undo."""
+
+
+def redoable(catalog: Catalog) -> BatchInfo | None:
+    """The action Redo would do again, if it can be redone."""
+    info = catalog.last_undone_batch()
+    if info is None or info.action not in {a.value for a in Action}:
+        return None
+    return info
+
+
+def redo(
+    catalog: Catalog,
+    protected: Sequence[str],
+    library: Sequence[str],
+    on_step: Callable[[], None] | None = None,
+) -> Outcome:
+    """Do the action undone last again, with the files its undo put back.
+
+    Raises:
+        NothingToRedo: nothing was undone, something was done since, or the undone action
+            was a change to the groups, albums or keywords.
+        PhotoorgError: as a first run of the action would (every copy to the trash, no space).
+    """
+    with actions.exclusive(catalog):
+        info = catalog.last_undone_batch()
+        if info is None:
+            raise NothingToRedo("There is nothing to redo: nothing was undone since the last action.")
+        if info.action not in {a.value for a in Action}:
+            raise NothingToRedo(
+                f"Action {info.id} ({info.summary}) changed the groups, albums or keywords; only "
+                "trashing, moving and copying photos can be redone. Do it again by hand."
+            )
+        action = Action(info.action)
+        entries = sorted(catalog.journal_entries(info.id, ("undone",)), key=lambda e: e.id)
+        if any(e.file_row is None for e in entries):
+            raise NothingToRedo(
+                f"Action {info.id} ({info.summary}) moved sidecars or videos along with the photos; "
+                "plan it again (Organize shows the plan) rather than redo it."
+            )
+        sources = [e.source for e in entries]
+        steps: list[Step] = []
+        if action is Action.TRASH:
+            steps = actions.plan(catalog, action, sources, None, protected, library)
+        else:  # each photo back to the folder it went to (an organize spreads them over many)
+            by_folder: dict[str, list[str]] = defaultdict(list)
+            for e in entries:
+                by_folder[os.path.dirname(e.target or "")].append(e.source)
+            for folder, paths in by_folder.items():
+                if not folder:
+                    continue
+                steps += actions.plan(catalog, action, paths, folder, protected, library)
+        todo = sum(1 for s in steps if s.skip is None)
+        if not todo:
+            reasons = sorted({s.skip or "" for s in steps})
+            raise NothingToRedo(f"Nothing of action {info.id} can be done again: {'; '.join(reasons)}.")
+        summary = f"redo of action {info.id}: {info.summary}"
+        return actions.execute(catalog, action, steps, summary, on_step=on_step)

@@ -1,0 +1,108 @@
+"""Redo (issue 13): the action undone last, done again as a new action, checked as a first run
+is; never after something else was done, never twice, never past a protected folder or a
+photo that changed meanwhile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from photoorg.core.library import Action, Library, NothingToRedo
+from photoorg.core.paths import locations
+from photoorg.core.settings import Settings, save_settings
+from tests.conftest import make_photo
+
+
+@pytest.fixture
+def lib(tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "Pictures"
+    for i in range(4):
+        make_photo(root / "a" / f"p{i}.jpg", seed=i, size=(64, 48))
+    monkeypatch.setenv("PHOTOORG_HOME", str(tmp_path / "home"))
+    save_settings(locations(), Settings(folders=[str(root)], model=str(tiny_model), device="cpu"))
+    with Library(locations()) as library:
+        library.scan()
+    return root
+
+
+def trashed(tmp_path: Path) -> list[str]:
+    files = tmp_path / "xdg-data" / "Trash" / "files"
+    return sorted(p.name for p in files.iterdir()) if files.exists() else []
+
+
+def test_redo_trashes_again_and_its_undo_puts_them_back(lib: Path, tmp_path: Path) -> None:
+    photos = [str(lib / "a" / "p0.jpg"), str(lib / "a" / "p1.jpg")]
+    with Library(locations()) as library:
+        first = library.act(Action.TRASH, photos)
+        library.undo()
+        assert library.redoable() is not None and library.redoable().id == first.batch
+        again = library.redo()
+        assert again.batch != first.batch and sorted(s.source for s in again.done) == photos
+        assert trashed(tmp_path) == ["p0.jpg", "p1.jpg"] and not any(Path(p).exists() for p in photos)
+        [newest, *_] = library.history()[0]
+        assert newest.summary == f"redo of action {first.batch}: trash 2 photos"
+        with pytest.raises(NothingToRedo):  # done once: the redo is now the newest action
+            library.redo()
+        library.undo()  # undoing the redo puts them back, like any action
+    assert all(Path(p).exists() for p in photos) and trashed(tmp_path) == []
+
+
+def test_redo_of_a_move_puts_each_photo_where_it_went(lib: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "Sorted"
+    photo = lib / "a" / "p2.jpg"
+    content = photo.read_bytes()
+    with Library(locations()) as library:
+        moved = library.act(Action.MOVE, [str(photo)], str(dest))
+        [target] = [s.target for s in moved.done]
+        library.undo()
+        assert photo.exists() and not Path(target).exists()
+        library.redo()
+    assert not photo.exists() and Path(target).read_bytes() == content
+
+
+def test_nothing_to_redo_after_a_new_action_or_before_any_undo(lib: Path) -> None:
+    with Library(locations()) as library:
+        with pytest.raises(NothingToRedo, match="nothing to redo"):
+            library.redo()
+        library.act(Action.TRASH, [str(lib / "a" / "p0.jpg")])
+        library.undo()
+        library.act(Action.TRASH, [str(lib / "a" / "p3.jpg")])  # something else was done since
+        assert library.redoable() is None
+        with pytest.raises(NothingToRedo):
+            library.redo()
+    assert (lib / "a" / "p0.jpg").exists()
+
+
+def test_redo_respects_a_folder_protected_and_a_photo_changed_since_the_undo(
+    lib: Path, tmp_path: Path
+) -> None:
+    """The attack: between the undo and the redo, the person protects the folder of one photo
+    and edits another. Redo must trash neither."""
+    keep = lib / "keep"
+    moved_in = keep / "p0.jpg"
+    with Library(locations()) as library:
+        library.act(Action.MOVE, [str(lib / "a" / "p0.jpg")], str(keep))
+        library.scan()
+    photos = [str(moved_in), str(lib / "a" / "p1.jpg"), str(lib / "a" / "p2.jpg")]
+    with Library(locations()) as library:
+        library.act(Action.TRASH, photos)
+        library.undo()
+        library.set_protected(str(keep), True)
+        edited = lib / "a" / "p1.jpg"
+        make_photo(edited, seed=99, size=(64, 48))  # edited in another program: new content
+        again = library.redo()
+    assert [s.source for s in again.done] == [str(lib / "a" / "p2.jpg")]
+    skipped = {s.source: s.skip for s in again.skipped}
+    assert skipped[str(moved_in)] == "in a protected folder"
+    assert "changed" in (skipped[str(edited)] or "")
+    assert moved_in.exists() and edited.exists() and trashed(tmp_path) == ["p2.jpg"]
+
+
+def test_a_change_to_the_albums_is_not_redone(lib: Path) -> None:
+    with Library(locations()) as library:
+        library.create_album("Dogs", [str(lib / "a" / "p0.jpg")])
+        library.undo()
+        assert library.redoable() is None
+        with pytest.raises(NothingToRedo, match="only trashing, moving and copying"):
+            library.redo()
