@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMainWindow,
     QMessageBox,
+    QSlider,
     QStackedWidget,
     QWidget,
 )
@@ -45,18 +46,21 @@ from photoorg.gui.albums import AlbumsPage
 from photoorg.gui.dialogs import error_dialog, open_folder_dialog
 from photoorg.gui.duplicates import DuplicatesPage
 from photoorg.gui.firstrun import FirstRun
+from photoorg.gui.groups import GroupsPage
 from photoorg.gui.library import Library
-from photoorg.gui.pages import GroupsPage, LibraryPage, ProblemsPage
+from photoorg.gui.pages import LibraryPage, ProblemsPage
 from photoorg.gui.photo_actions import PhotoActions
 from photoorg.gui.placement import place_on_screen, remember_place
 from photoorg.gui.progressline import ProgressLine
 from photoorg.gui.tasks import TaskError, Tasks
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.timeline import TimelinePage
-from photoorg.gui.views import PhotoGrid
+from photoorg.gui.views import THUMB_MAX, THUMB_MIN, THUMB_STEP, PhotoGrid
 from photoorg.gui.window_dialogs import WindowDialogs
 
 log = logging.getLogger(__name__)
+
+MESSAGE_MS = 10_000  # how long the outcome of an action stays in the status bar
 
 PAGES = ("All photos", "Library", "Groups", "Albums", "Duplicates", "Problems")
 PAGE_TIMELINE, PAGE_LIBRARY, PAGE_GROUPS, PAGE_ALBUMS, PAGE_DUPLICATES, PAGE_PROBLEMS = range(len(PAGES))
@@ -115,6 +119,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._show_folders()
         self.nav.setCurrentRow(PAGE_TIMELINE if self.library.settings.folders else PAGE_LIBRARY)
+        self._follow_grid()
         place_on_screen(self, self._pages(), self.where.config)
 
     # -- construction -------------------------------------------------------------------------
@@ -153,6 +158,19 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         line = ProgressLine(self.statusBar(), self.library, self)
         self.progress_line = line
+        self.thumb_slider = QSlider(Qt.Orientation.Horizontal)
+        self.thumb_slider.setRange(THUMB_MIN, THUMB_MAX)
+        self.thumb_slider.setSingleStep(THUMB_STEP)
+        self.thumb_slider.setPageStep(THUMB_STEP)
+        self.thumb_slider.setFixedWidth(110)
+        self.thumb_slider.setToolTip("Thumbnail size (also Ctrl+wheel, Ctrl +/-)")
+        self.thumb_slider.valueChanged.connect(self._slide)
+        self.statusBar().addPermanentWidget(self.thumb_slider)
+        # As tall as with the progress bar and Cancel shown: the window does not jump when they
+        # come and go, nor when a message takes the place of the status text.
+        tallest = max(line.box.sizeHint().height(), self.thumb_slider.sizeHint().height())
+        self.statusBar().setMinimumHeight(tallest + 8)
+        self.stack.currentChanged.connect(lambda _i: self._follow_grid())
         self.status, self.cancel_button, self.timer = line.status, line.cancel_button, line.timer
         self.cancel_action.setEnabled(False)
 
@@ -203,6 +221,7 @@ class MainWindow(QMainWindow):
         ap.keywords_requested.connect(act.album_keywords)
         self.problems_page.open_folder.connect(act.open_containing_folder)
         for grid in (tp.grid, gp.grid, dp.grid, ap.grid):
+            grid.zoomed.connect(self._follow_grid)
             grid.preview_requested.connect(lambda ix, g=grid: act.preview(g, ix))
             grid.compare_requested.connect(lambda g=grid: act.compare(g))
             grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -213,7 +232,7 @@ class MainWindow(QMainWindow):
 
     def tell(self, text: str) -> None:
         """A message that stays a while (the outcome of an action), over the progress text."""
-        self.statusBar().showMessage(text, 10_000)
+        self.statusBar().showMessage(text, MESSAGE_MS)
 
     # -- start-up -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -232,7 +251,7 @@ class MainWindow(QMainWindow):
             error_dialog(self, f"{folder} is not a folder.").exec()
             return
         if not self._add_folders([folder]):
-            self.status.setText(f"{folder} is already in the library.")
+            self.tell(f"{folder} is already in the library.")
             return
         self.scan()
 
@@ -265,7 +284,7 @@ class MainWindow(QMainWindow):
 
     def scan(self) -> None:
         if self.library.busy:
-            self.status.setText("Busy; the scan will start when the current work is done.")
+            self.tell("Busy; the scan will start when the current work is done.")
         self.library.refresh(scan=True)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -409,6 +428,20 @@ class MainWindow(QMainWindow):
         grid = self.stack.currentWidget().findChild(PhotoGrid)
         if grid is not None:
             grid.zoom(steps)
+
+    def _slide(self, size: int) -> None:
+        grid = self.stack.currentWidget().findChild(PhotoGrid)
+        if grid is not None:
+            grid.set_thumb(size)
+
+    def _follow_grid(self, *_args: object) -> None:
+        """The slider shows the thumbnail size of the page shown (hidden where there are none)."""
+        grid = self.stack.currentWidget().findChild(PhotoGrid)
+        self.thumb_slider.setVisible(grid is not None)
+        if grid is not None:
+            self.thumb_slider.blockSignals(True)
+            self.thumb_slider.setValue(grid.delegate.thumb)
+            self.thumb_slider.blockSignals(False)
 
     def show_albums(self) -> None:
         self.nav.setCurrentRow(PAGE_ALBUMS)

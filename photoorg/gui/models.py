@@ -136,15 +136,18 @@ class GroupListModel(QAbstractListModel):
         self._ids = np.zeros(0, dtype=np.int64)
         self._by_id: dict[int, Any] = {}
         self._texts: dict[int, tuple[str, str, str]] = {}  # id -> (display, details, tooltip)
+        self._totals: dict[int, int] = {}  # id -> size before the filter, while filtered
         self._mosaics: dict[int, QPixmap] = {}
         self._rows_of_path: dict[str, list[int]] = {}
         thumbnails.ready.connect(self._thumbnail_ready)
 
-    def set_groups(self, groups: list[Any]) -> None:
+    def set_groups(self, groups: list[Any], totals: dict[int, int] | None = None) -> None:
+        """``totals``: the groups are filtered; each one's size before (rows say "3 of 40")."""
         self.beginResetModel()
         self._ids = np.array([g.id for g in groups], dtype=np.int64)
         self._by_id = {g.id: g for g in groups}
-        self._texts = {g.id: _group_texts(g) for g in groups}
+        self._totals = totals or {}
+        self._texts = {g.id: _group_texts(g, self._totals.get(g.id)) for g in groups}
         self._mosaics.clear()
         self._rows_of_path = {}
         for row, g in enumerate(groups):
@@ -207,7 +210,7 @@ class GroupListModel(QAbstractListModel):
             return False  # Unsorted has no name; an untouched suggestion is not a name
         g.name = name
         g.describe()
-        self._texts[g.id] = _group_texts(g)
+        self._texts[g.id] = _group_texts(g, self._totals.get(g.id))
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
         return True
 
@@ -217,13 +220,15 @@ class GroupListModel(QAbstractListModel):
             self.dataChanged.emit(ix, ix, [Qt.ItemDataRole.DecorationRole])
 
 
-def _group_texts(g: Any) -> tuple[str, str, str]:
-    """(the row's two lines, its details line, its tooltip), made once per group."""
-    details = plural(g.size, "photo")
+def _group_texts(g: Any, total: int | None = None) -> tuple[str, str, str]:
+    """(the row's two lines, its details line, its tooltip), made once per group; ``total``:
+    the group's size when it is shown filtered."""
+    count = plural(g.size, "photo") if total is None or total == g.size else f"{g.size} of {total} photos"
+    details = count
     span = date_span(g.date_range, " – ")
     if span:
         details += f" · {span}"
-    display = f"{g.label}\n{plural(g.size, 'photo')}" if g.date_range else f"{g.label}\n{details}"
+    display = f"{g.label}\n{count}" if g.date_range else f"{g.label}\n{details}"
     tooltip = f"{g.label}\n{details}\nmostly in {g.common_folder}" if g.photos else g.label
     return display, details, tooltip
 

@@ -1,18 +1,15 @@
-"""Pages of the main window: Library, Groups, Problems (Duplicates: gui/duplicates.py)."""
+"""Pages of the main window: Library, Problems (Groups: gui/groups.py, Duplicates:
+gui/duplicates.py)."""
 
 from __future__ import annotations
 
 import os
-from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLineEdit,
-    QListView,
     QPushButton,
     QTableView,
     QTreeWidget,
@@ -23,16 +20,10 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.humanize import plural
 from photoorg.core.paths import is_under
-from photoorg.gui.layout import FlowRow, beside, hint, title
+from photoorg.gui.layout import hint, title
 from photoorg.gui.models import (
-    GroupListModel,
-    PathRole,
-    PhotoGridModel,
-    PhotoRole,
     ProblemsModel,
 )
-from photoorg.gui.thumbnails import Thumbnails
-from photoorg.gui.views import PhotoGrid
 
 
 class LibraryPage(QWidget):
@@ -126,194 +117,6 @@ class LibraryPage(QWidget):
         item = self.folders.currentItem()
         if item is not None:
             self.remove_requested.emit(item.data(0, Qt.ItemDataRole.UserRole))
-
-
-class GroupList(QListView):
-    """The list of groups; photos dragged from the grid onto a group are moved into it."""
-
-    photos_dropped = Signal(list, int)  # paths, the row of the group they were dropped on
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAcceptDrops(True)
-        self.setDropIndicatorShown(True)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
-
-    def _target(self, event: QDropEvent | QDragMoveEvent) -> int | None:
-        index = self.indexAt(event.position().toPoint())
-        source = event.source()
-        if not index.isValid() or not event.mimeData().hasUrls() or source is None or source is self:
-            return None
-        return index.row()
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and event.source() is not None:
-            event.acceptProposedAction()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if self._target(event) is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        row = self._target(event)
-        if row is None:
-            event.ignore()
-            return
-        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        event.setDropAction(Qt.DropAction.LinkAction)  # nothing moves on the disk
-        event.accept()
-        self.photos_dropped.emit(paths, row)
-
-
-class GroupsPage(QWidget):
-    """Groups on the left; the chosen group's photos in a grid on the right."""
-
-    group_renamed = Signal(object)  # Group
-
-    def __init__(self, thumbnails: Thumbnails, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.groups = GroupListModel(thumbnails, self)
-        self.group_list = GroupList()
-        self.group_list.setModel(self.groups)
-        self.group_list.setIconSize(QSize(GroupListModel.MOSAIC, GroupListModel.MOSAIC))
-        self.group_list.setUniformItemSizes(True)
-        self.group_list.setSpacing(2)
-        self.group_list.setEditTriggers(
-            QAbstractItemView.EditTrigger.EditKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked
-        )
-        self.group_list.setMinimumWidth(240)
-        self.group_list.setWordWrap(True)
-        self.groups.dataChanged.connect(self._maybe_renamed)
-        self.photos = PhotoGridModel(thumbnails, self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.photos)
-        self.proxy.setFilterRole(PathRole)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.grid = PhotoGrid(150, 1)
-        self.grid.setModel(self.proxy)
-        self.grid.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
-        self.heading = title("Groups")
-        self.heading.setMinimumWidth(1)  # a long group name must not widen the window
-        self.subheading = hint("")
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter by name or folder (Ctrl+F)")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.setMinimumWidth(140)
-        self.filter.setMaximumWidth(260)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Escape),
-            self.filter,
-            self.filter.clear,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
-        self.filter.textChanged.connect(lambda _t: self._update_buttons())
-        self.rename_button = QPushButton("Rename…")
-        self.move_button = QPushButton("Move to folder…")
-        self.copy_button = QPushButton("Copy to folder…")
-        self.organize_button = QPushButton("Organize…")
-        self.organize_button.setToolTip("Sort this group's photos into folders by date, with a plan first")
-        self.rename_button.clicked.connect(self._rename)
-        tools = FlowRow()
-        for w in (self.filter, self.rename_button, self.move_button, self.copy_button, self.organize_button):
-            tools.addWidget(w)
-        split = beside(
-            self.group_list, [self.heading, self.subheading, tools, self.grid], self.grid, [300, 900]
-        )
-        layout = QVBoxLayout(self)
-        layout.addWidget(split)
-        self.group_list.selectionModel().currentChanged.connect(self._show_group)
-        self._showing: Any = None
-        self._similar_of = ""
-
-    def set_groups(self, groups: list[Any], empty_text: str = "") -> None:
-        """New groups; the group shown before stays shown (found by its most central photo),
-        and a "find similar" result stays up, less the photos that are gone."""
-        showing = self._showing
-        self.groups.set_groups(groups)
-        if showing is None and self._similar_of:  # a "find similar" view
-            present = {p.path for g in groups for p in g.photos}
-            photos = self.photos.photos()
-            kept = [k for k, p in enumerate(photos) if p.path in present]
-            scores = self.photos.scores()
-            self.photos.set_photos([photos[k] for k in kept], [scores[k] for k in kept] if scores else None)
-            return
-        if not groups:
-            self._showing = None
-            self.photos.set_photos([])
-            self.heading.setText("Groups")
-            self.subheading.setText(empty_text or "No groups yet.")
-            self._update_buttons()
-            return
-        row = 0
-        if showing is not None:  # groups keep their ids across regroupings
-            row = self.groups.row_of(showing.id) or 0
-        self.group_list.setCurrentIndex(self.groups.index(row))
-        self._show_group(self.groups.index(row))
-
-    def _show_group(self, index: QModelIndex, _previous: QModelIndex | None = None) -> None:
-        if not index.isValid():
-            return
-        g = self.groups.group(index.row())
-        self._showing = g
-        self._similar_of = ""
-        self.photos.set_photos(g.photos)
-        self.heading.setText(g.label)
-        count = f"{g.size} photo{'s' if g.size != 1 else ''}"
-        self.subheading.setText(count + (f" · mostly in {g.common_folder}" if g.photos else ""))
-        self._update_buttons()
-
-    def show_similar(self, path: str, found: list[tuple[Any, float]]) -> None:
-        """A "find similar" result in the grid, closest first (the group list keeps its place)."""
-        self._showing = None
-        self._similar_of = path
-        # No current group either, so that clicking any group (the last one too) shows it again.
-        self.group_list.setCurrentIndex(QModelIndex())
-        self.photos.set_photos([p for p, _ in found], [s for _, s in found])
-        self.heading.setText(f"Similar to {os.path.basename(path)}")
-        self.subheading.setText(f"The {len(found)} closest photos, most similar first")
-        self._update_buttons()
-
-    def _update_buttons(self) -> None:
-        g = self._showing
-        self.rename_button.setEnabled(g is not None and g.id is not None and g.id >= 0)
-        has_photos = self.proxy.rowCount() > 0
-        self.move_button.setEnabled(has_photos)
-        self.copy_button.setEnabled(has_photos)
-        self.organize_button.setEnabled(has_photos)
-        chosen = len(self._selected_rows())  # the buttons act on the selection when there is one
-        self.move_button.setText(f"Move {chosen} selected…" if chosen else "Move to folder…")
-        self.copy_button.setText(f"Copy {chosen} selected…" if chosen else "Copy to folder…")
-
-    def _selected_rows(self) -> list[int]:
-        return sorted({i.row() for i in self.grid.selectionModel().selectedIndexes()})
-
-    def shown_photos(self) -> list[Any]:
-        """The photos in the grid as filtered now."""
-        return [self.proxy.index(r, 0).data(PhotoRole) for r in range(self.proxy.rowCount())]
-
-    def chosen_photos(self) -> list[Any]:
-        """What Move and Copy act on: the selected photos, or all those shown when none is."""
-        rows = self._selected_rows()
-        return [self.proxy.index(r, 0).data(PhotoRole) for r in rows] if rows else self.shown_photos()
-
-    def current_group(self) -> Any:
-        """The group shown (None while a "find similar" result is shown)."""
-        return self._showing
-
-    def _rename(self) -> None:
-        ix = self.group_list.currentIndex()
-        if ix.isValid():
-            self.group_list.edit(ix)
-
-    def _maybe_renamed(self, top: QModelIndex, _bottom: QModelIndex, roles: list[int]) -> None:
-        if Qt.ItemDataRole.EditRole in roles:
-            g = self.groups.group(top.row())
-            if g is self._showing:
-                self.heading.setText(g.label)
-            self.group_renamed.emit(g)
 
 
 class ProblemsPage(QWidget):

@@ -297,7 +297,7 @@ class PhotoActions(QObject):
 
     def open_url(self, path: str) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
-            self.window.status.setText(f"No application could open {path}.")
+            self.window.tell(f"No application could open {path}.")
 
     def photo_menu(self, grid: PhotoGrid, pos: QPoint, actions: bool) -> None:
         """The right-click menu of a photo; ``actions``: this grid trashes, moves, organizes."""

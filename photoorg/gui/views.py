@@ -175,6 +175,7 @@ class PhotoGrid(QListView):
     delete_requested = Signal()
     enter_requested = Signal()  # Enter on a selection (an album's suggestions: accept)
     compare_requested = Signal()  # C: the selected photos side by side
+    zoomed = Signal(int)  # the thumbnails' new size in pixels
 
     def __init__(self, thumb: int = 150, detail_lines: int = 1, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -198,7 +199,11 @@ class PhotoGrid(QListView):
 
     def zoom(self, steps: int) -> None:
         """Larger (steps > 0) or smaller thumbnails, THUMB_STEP pixels a step, within limits."""
-        size = max(THUMB_MIN, min(THUMB_MAX, self.delegate.thumb + steps * THUMB_STEP))
+        self.set_thumb(self.delegate.thumb + steps * THUMB_STEP)
+
+    def set_thumb(self, size: int) -> None:
+        """Thumbnails of ``size`` pixels (within THUMB_MIN..THUMB_MAX), the current photo kept in view."""
+        size = max(THUMB_MIN, min(THUMB_MAX, size))
         if size != self.delegate.thumb:
             current = self.currentIndex()
             self.delegate.thumb = size
@@ -206,6 +211,7 @@ class PhotoGrid(QListView):
             self.doItemsLayout()
             if current.isValid():
                 self.scrollTo(current)  # the person's place stays in view
+            self.zoomed.emit(size)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier and event.angleDelta().y():

@@ -1,0 +1,109 @@
+"""Browsing the groups as users of photo browsers expect (issue 13): the filter narrows the group
+list too and counts what matches, the grid sorts by date, name, size or folder, a slider sizes
+the thumbnails, and the status bar neither jumps nor keeps old messages."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from photoorg.gui import app as app_module
+from photoorg.gui.app import PAGE_GROUPS, PAGE_LIBRARY, PAGE_TIMELINE, MainWindow
+from photoorg.gui.models import PhotoRole
+from tests.gui.conftest import TIMEOUT_MS, scan, settings_for
+
+OpenWindow = Callable[..., MainWindow]
+
+
+def grid_photos(window: MainWindow) -> list:
+    model = window.groups_page.grid.model()
+    return [model.index(r, 0).data(PhotoRole) for r in range(model.rowCount())]
+
+
+def test_the_filter_narrows_the_groups_and_counts_what_matches_and_the_grid_sorts(
+    qtbot: QtBot, open_window: OpenWindow, grouped_library: Path, tiny_model: Path
+) -> None:
+    window = open_window(settings_for(grouped_library, tiny_model, min_group_size=2))
+    state = scan(qtbot, window)
+    window.nav.setCurrentRow(PAGE_GROUPS)
+    page = window.groups_page
+    real = [g for g in state.groups if g.id is not None and g.id >= 0 and g.size >= 2]
+    assert real, "the tiny model groups these photos"
+    target = real[0]
+    wanted = target.photos[-1]
+    stem = Path(wanted.path).stem
+    everything = page.groups.rowCount()
+
+    page.filter.setFocus()
+    qtbot.keyClicks(page.filter, stem)
+    qtbot.waitUntil(lambda: page.groups.rowCount() == 1, timeout=TIMEOUT_MS)
+    row = page.groups.index(0)
+    assert page.groups.group(0).id == target.id
+    assert f"1 of {target.size} photos" in row.data(Qt.ItemDataRole.DisplayRole)
+    assert page.subheading.text().startswith(f"1 of {target.size} photos match")
+    assert [p.path for p in grid_photos(window)] == [wanted.path]
+
+    qtbot.keyClicks(page.filter, "-no-such-photo")
+    qtbot.waitUntil(lambda: page.groups.rowCount() == 0, timeout=TIMEOUT_MS)
+    assert "No group has a photo" in page.subheading.text() and grid_photos(window) == []
+    qtbot.keyClick(page.filter, Qt.Key.Key_Escape)  # cleared: every group, counted as before
+    qtbot.waitUntil(lambda: page.groups.rowCount() == everything, timeout=TIMEOUT_MS)
+    assert " of " not in page.groups.index(0).data(Qt.ItemDataRole.DisplayRole)
+
+    # The order of the grid, for the group shown.
+    rows = page.groups.row_of(target.id)
+    page.group_list.setCurrentIndex(page.groups.index(rows))
+    typical = [p.path for p in grid_photos(window)]
+    assert typical == [p.path for p in target.photos]  # as grouped: the most typical first
+    for key, check in (
+        (
+            "name",
+            lambda ps: [os.path.basename(p.path) for p in ps] == sorted(os.path.basename(p.path) for p in ps),
+        ),
+        ("size", lambda ps: [p.size for p in ps] == sorted((p.size for p in ps), reverse=True)),
+        (
+            "folder",
+            lambda ps: [os.path.dirname(p.path) for p in ps] == sorted(os.path.dirname(p.path) for p in ps),
+        ),
+    ):
+        page.order.setCurrentIndex(page.order.findData(key))
+        shown = grid_photos(window)
+        assert sorted(p.path for p in shown) == sorted(typical) and check(shown), key
+    page.order.setCurrentIndex(page.order.findData("typical"))
+    assert [p.path for p in grid_photos(window)] == typical
+
+
+def test_the_thumbnail_slider_and_a_status_bar_that_does_not_jump(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = open_window(settings_for(library, tiny_model))
+    scan(qtbot, window)
+    window.nav.setCurrentRow(PAGE_TIMELINE)
+    grid, slider = window.timeline_page.grid, window.thumb_slider
+    assert slider.isVisible() and slider.value() == grid.delegate.thumb
+    before = grid.gridSize().width()
+    slider.setValue(slider.value() + 60)
+    assert grid.delegate.thumb == slider.value() and grid.gridSize().width() == before + 60
+    grid.zoom(-1)  # Ctrl+wheel: the slider follows
+    assert slider.value() == grid.delegate.thumb
+    window.nav.setCurrentRow(PAGE_LIBRARY)
+    assert not slider.isVisible()  # no thumbnails there
+
+    bar = window.statusBar()
+    height = bar.height()
+    window.progress_line.set_busy(True)  # the progress bar and Cancel appear
+    QApplication.processEvents()
+    assert bar.height() == height
+    monkeypatch.setattr(app_module, "MESSAGE_MS", 300)
+    window.tell("Moved 1 photo to the trash.")
+    QApplication.processEvents()
+    assert bar.currentMessage() == "Moved 1 photo to the trash." and bar.height() == height
+    window.progress_line.set_busy(False)
+    qtbot.waitUntil(lambda: bar.currentMessage() == "", timeout=TIMEOUT_MS)  # it expires
+    assert bar.height() == height
