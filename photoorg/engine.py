@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 _PROGRESS_EVERY_S = 0.05
 SNAPSHOT_FIRST_S = 10.0  # then 20, 40, ... at most every SNAPSHOT_MAX_S
 SNAPSHOT_MAX_S = 120.0
+#: During a first scan, groups and duplicate sets are shown from the photos embedded so far
+#: after this many photos, then every GROUPS_EVERY_S (grouping takes seconds at 10k photos).
+GROUPS_AT = (200, 1000, 5000)
+GROUPS_EVERY_S = 300.0
 
 
 # -- requests -------------------------------------------------------------------------------------
@@ -236,16 +240,20 @@ class EngineCrashedError(PhotoorgError):
 # -- the child's side -----------------------------------------------------------------------------
 class _Reporter:
     """Sends progress to the app: every stage change, then at most every 50 ms; and, during a
-    scan's long part (embedding), what the library holds so far (``snapshot``): when it begins
-    (every photo is catalogued by then), then at growing intervals."""
+    scan's long part (embedding), what the library holds so far (``snapshot``): the timeline
+    and exact copies when it begins (every photo is catalogued by then), then at growing
+    intervals; groups and all duplicate sets from what is embedded after GROUPS_AT photos,
+    then every GROUPS_EVERY_S."""
 
-    def __init__(self, conn: Any, snapshot: Callable[[], Any] | None = None) -> None:
+    def __init__(self, conn: Any, snapshot: Callable[[bool], Any] | None = None) -> None:
         self._conn = conn
         self._last = 0.0
         self._stage = ""
         self._snapshot = snapshot
         self._next_snapshot = 0.0
         self._every = SNAPSHOT_FIRST_S
+        self._milestones = list(GROUPS_AT)
+        self._next_groups = float("inf")
 
     def __call__(self, p: Progress) -> None:
         now = time.monotonic()
@@ -255,8 +263,17 @@ class _Reporter:
             self._conn.send(ProgressReport(p.stage, p.done, p.total))
         if self._snapshot is None or p.stage != STAGE_EMBED or p.done >= p.total:
             return
-        if changed or now >= self._next_snapshot:
-            self._conn.send(Partial(self._snapshot()))
+        groups = False
+        if self._milestones and p.done >= self._milestones[0]:
+            while self._milestones and p.done >= self._milestones[0]:
+                self._milestones.pop(0)
+            groups = True
+        elif not self._milestones and now >= self._next_groups:
+            groups = True
+        if groups:
+            self._next_groups = now + GROUPS_EVERY_S
+        if groups or changed or now >= self._next_snapshot:
+            self._conn.send(Partial(self._snapshot(groups)))
             self._next_snapshot = now + self._every
             self._every = min(self._every * 2, SNAPSHOT_MAX_S)
 
@@ -353,6 +370,8 @@ def _serve(conn: Any, cancel: Any, where: Locations, log_to: str | None) -> None
                 continue
             try:
                 snapshot = library.snapshot if isinstance(request, Refresh) and request.scan else None
+                if snapshot is not None:  # the last groups at once, while the scan looks for changes
+                    conn.send(Partial(snapshot(True)))
                 progress = Progress(on_change=_Reporter(conn, snapshot), cancel_event=cancel)
                 reply: Any = Done(_handle(library, request, progress))
             except Cancelled:

@@ -312,6 +312,32 @@ def group_photos(
                 if index is not None:
                     names[ids[index]] = name
         found = [(gid, members, coh) for gid, (members, coh) in zip(ids, clusters, strict=True)]
+    return _assemble(catalog, found, by_fp, names)
+
+
+def stored_groups(catalog: Catalog, roots: Sequence[str] | None = None) -> list[Group]:
+    """The groups of the last grouping as the catalog keeps them, with the person's changes,
+    for the photos there now: what a start shows at once, before anything is computed (no
+    model, no vectors). Empty when nothing was grouped yet."""
+    stored = [g for g in catalog.stored_groups() if g.active]
+    if not stored:
+        return []
+    by_fp: dict[str, list[PhotoInfo]] = defaultdict(list)
+    for p in catalog.photos(under=roots):
+        if not p.is_video:
+            by_fp[p.fingerprint].append(p)
+    found = [(g.id, [fp for fp in g.members if fp in by_fp], g.coherence) for g in stored]
+    return _assemble(catalog, found, by_fp, {g.id: g.name or "" for g in stored})
+
+
+def _assemble(
+    catalog: Catalog,
+    found: list[tuple[int | None, list[str], float]],
+    by_fp: dict[str, list[PhotoInfo]],
+    names: dict[int, str],
+) -> list[Group]:
+    """Groups from (id, member fingerprints, coherence), the person's changes laid over them,
+    largest first, then "Unsorted" with every photo no group holds."""
     found = apply_edits(found, catalog.group_edits(), by_fp)
     groups: list[Group] = []
     grouped: set[str] = set()

@@ -34,7 +34,7 @@ from photoorg.core.curation import AlbumView, Curation
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.embedder import Embedder, save_devices
 from photoorg.core.errors import ModelNotCached, ModelUnavailable, PhotoorgError
-from photoorg.core.grouping import UNSORTED, Group, find_similar, group_photos
+from photoorg.core.grouping import UNSORTED, Group, find_similar, group_photos, stored_groups
 from photoorg.core.lock import LibraryLock
 from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, plan_organize, prune_empty
 from photoorg.core.paths import Locations, is_under
@@ -84,7 +84,8 @@ class LibraryState:
     missing: list[str] = field(default_factory=list)  # library folders that are not there
     notes: list[str] = field(default_factory=list)  # what opening the catalog found (recovery...)
     timeline: Timeline = field(default_factory=Timeline)  # every photo, newest first
-    partial: bool = False  # a snapshot taken during a scan: no groups, exact copies only
+    partial: bool = False  # a snapshot taken during a scan (see Library.snapshot)
+    similar_sets: bool = True  # the sets hold every verdict (False: exact copies only, so far)
     not_looked_at: int = 0  # photos the model has not looked at yet (a cancelled scan, no model)
     albums: list[Album] = field(default_factory=list)  # oldest first
 
@@ -383,14 +384,39 @@ class Library(Curation):
         self.notes = []
         return state
 
-    def snapshot(self) -> LibraryState:
+    def snapshot(self, groups: bool = False) -> LibraryState:
         """What the library holds so far, during a scan: the timeline, counts, problems and
-        exact copies (known as soon as photos are catalogued); no groups yet."""
+        exact copies (known as soon as photos are catalogued); with ``groups``, also the groups
+        and every kind of duplicate set among the photos embedded so far (the groups stored,
+        so they keep their ids, and the names given meanwhile, when the scan is done)."""
         roots, missing = self.library_roots()
         state = LibraryState(missing=missing, partial=True)
-        self._fill(state, roots, missing)
-        state.sets = find_duplicates(self.catalog, None, roots, policy=self.settings.keeper_policy(),
-                                     verdicts=(Verdict.EXACT,))  # fmt: skip
+        if groups and (self._embedder is None or not self._embedder.loaded):
+            # Before the scan (a start): the groups of the last grouping, as stored.
+            state.groups = stored_groups(self.catalog, roots)
+            groups = False
+        model = None
+        embedder = self._embedder
+        if groups and embedder is not None and embedder.loaded:
+            model = self.catalog.find_model(embedder.key)
+        self._fill(state, roots, missing, model.id if model else None)
+        if model is None:
+            state.sets = find_duplicates(self.catalog, None, roots, policy=self.settings.keeper_policy(),
+                                         verdicts=(Verdict.EXACT,))  # fmt: skip
+            state.similar_sets = False
+            return state
+        s = self.settings
+        state.groups = group_photos(
+            self.catalog, model.id, roots, settings=s.group_settings(), store=self.stores_groups
+        )
+        seen = self.catalog.fingerprints_with_vectors(model.id)
+        for g in state.groups:  # Unsorted: the photos looked at so far that fit no group
+            if g.id == UNSORTED:
+                g.photos = [p for p in g.photos if p.fingerprint in seen]
+                g.representatives = g.photos[:4]
+        state.sets = find_duplicates(
+            self.catalog, model.id, roots, settings=s.duplicate_settings(), policy=s.keeper_policy()
+        )
         return state
 
     def _fill(

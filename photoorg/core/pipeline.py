@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
@@ -512,4 +512,22 @@ def _to_embed(
             continue
         waiting.add(rec.path)
         jobs.setdefault(st.fingerprint, _Job(rec.path, st.fingerprint))
-    return list(jobs.values()), waiting
+    mtimes = {rec.path: rec.mtime_ns for rec in records}
+    return representative_order(list(jobs.values()), lambda job: mtimes.get(job.path, 0)), waiting
+
+
+def representative_order(jobs: Sequence[_Job], mtime: Callable[[_Job], int]) -> list[_Job]:
+    """The order to embed in, so that what is embedded early stands for the whole library
+    (groups and duplicate sets are shown from it while the first scan runs): one photo from
+    each folder in turn, newest folders first, and the newest photos of each folder first."""
+    folders: dict[str, list[_Job]] = defaultdict(list)
+    for job in jobs:
+        folders[os.path.dirname(job.path)].append(job)
+    queues = sorted(
+        (sorted(js, key=mtime, reverse=True) for js in folders.values()),
+        key=lambda js: mtime(js[0]),
+        reverse=True,
+    )
+    ranked = [(k, f, job) for f, q in enumerate(queues) for k, job in enumerate(q)]
+    ranked.sort(key=lambda kfj: (kfj[0], kfj[1]))  # the k-th photo of every folder, in folder order
+    return [job for _, _, job in ranked]

@@ -114,6 +114,10 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        # What running scans showed so far (Library.snapshot), until a finished one replaces it.
+        self._partial_groups: list[Any] = []
+        self._partial_sets: list[Any] = []
+        self._partial_similar = False
         self._build_menus()
         self._build_status_bar()
         self._connect()
@@ -300,6 +304,7 @@ class MainWindow(QMainWindow):
 
     # -- state ----------------------------------------------------------------------------------
     def _apply_state(self, state: LibraryState) -> None:
+        self._partial_groups, self._partial_sets, self._partial_similar = [], [], False
         self._show_folders()
         if not self.library.settings.folders:
             empty = "Add a folder of photos to begin (File > Add folder, or drop one on the window)."
@@ -350,28 +355,39 @@ class MainWindow(QMainWindow):
         self.status.setText(text)
 
     def _apply_partial(self, state: LibraryState) -> None:
-        """What a running scan has catalogued so far: the timeline, counts, problems, and the
-        exact copies while no duplicate sets are shown yet."""
+        """What a running scan has so far: the timeline, counts and problems; at a start, the
+        groups of the last grouping; during a first scan, groups and sets from the photos
+        embedded so far. Never in place of what a finished scan showed, nor sets of every
+        kind by exact copies only."""
         self.timeline_page.set_timeline(state.timeline, self._empty_timeline(), scanning=True)
         s = self.library.settings
         self.library_page.set_folders(s.folders, s.protected, state.per_folder, state.missing)
         self.problems_page.set_failures(state.failures)
-        if not self.library.state.sets:
-            self.duplicates_page.set_sets(state.sets)
-        if not self.library.state.groups:  # the first scan: say what is coming, not "add a folder"
+        final = self.library.state
+        if state.groups and not final.groups:
+            self._partial_groups = state.groups
+            self.groups_page.set_groups(state.groups)
+        elif not final.groups and not self._partial_groups:  # say what is coming, not "add a folder"
             self.groups_page.set_groups(
                 [],
                 f"The scan is looking at the photos ({state.photo_count} found so far); the groups "
-                "appear when it is done.",
+                "appear as it goes.",
             )
-        self._counts(state, sum(1 for g in self.library.state.groups if g.id >= 0))
+        if not final.sets and (state.similar_sets or not self._partial_similar):
+            self._partial_similar = state.similar_sets
+            self._partial_sets = state.sets
+            self.duplicates_page.set_sets(state.sets)
+        groups = final.groups or self._partial_groups
+        so_far = "" if final.groups else " so far"
+        self._counts(state, sum(1 for g in groups if g.id >= 0), final.sets or self._partial_sets, so_far)
 
-    def _counts(self, state: LibraryState, groups: int) -> None:
+    def _counts(
+        self, state: LibraryState, groups: int, sets: list[Any] | None = None, so_far: str = ""
+    ) -> None:
         self.nav.item(PAGE_TIMELINE).setText(f"All photos ({state.photo_count})")
-        self.nav.item(PAGE_GROUPS).setText(f"Groups ({groups})")
+        self.nav.item(PAGE_GROUPS).setText(f"Groups ({groups}{so_far})")
         self.nav.item(PAGE_ALBUMS).setText(f"Albums ({self.albums_page.album_list.count()})")
-        sets = state.sets if not state.partial or not self.library.state.sets else self.library.state.sets
-        self.nav.item(PAGE_DUPLICATES).setText(f"Duplicates ({len(sets)})")
+        self.nav.item(PAGE_DUPLICATES).setText(f"Duplicates ({len(state.sets if sets is None else sets)})")
         self.nav.item(PAGE_PROBLEMS).setText(f"Problems ({len(state.failures)})")
 
     def _empty_timeline(self) -> str:

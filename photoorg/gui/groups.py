@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QModelIndex, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.humanize import plural
 from photoorg.gui.layout import FlowRow, beside, hint, title
-from photoorg.gui.models import GroupListModel, PhotoGridModel, PhotoRole
+from photoorg.gui.models import GroupListModel, PathRole, PhotoGridModel, PhotoRole
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
 
@@ -191,6 +191,8 @@ class GroupsPage(QWidget):
                     groups.append(replace(g, photos=matched, representatives=reps))
                     totals[g.id] = g.size
         showing = self._showing
+        places = (self.group_list.verticalScrollBar().value(), self.grid.verticalScrollBar().value())
+        current = self.grid.currentIndex().data(PathRole) if self.grid.currentIndex().isValid() else None
         self.groups.set_groups(groups, totals)
         if showing is None and self._similar_of:
             self._show_photos()
@@ -211,6 +213,20 @@ class GroupsPage(QWidget):
             row = self.groups.row_of(showing.id) or 0
         self.group_list.setCurrentIndex(self.groups.index(row))
         self._show_group(self.groups.index(row))
+        if showing is not None and self._showing is not None and self._showing.id == showing.id:
+            # The same group, regrouped (a scan going on): the person's place stays where it was.
+            self.group_list.verticalScrollBar().setValue(places[0])
+            self.grid.verticalScrollBar().setValue(places[1])
+            if current:
+                rows = [
+                    r
+                    for r in range(self.proxy.rowCount())
+                    if self.proxy.index(r, 0).data(PathRole) == current
+                ]
+                if rows:
+                    self.grid.selectionModel().setCurrentIndex(
+                        self.proxy.index(rows[0], 0), QItemSelectionModel.SelectionFlag.NoUpdate
+                    )
 
     def _show_group(self, index: QModelIndex, _previous: QModelIndex | None = None) -> None:
         if not index.isValid():

@@ -12,7 +12,7 @@ import pytest
 from photoorg.core.catalog import Catalog
 from photoorg.core.embedder import Embedder
 from photoorg.core.paths import locations
-from photoorg.core.pipeline import CPU_PROGRESS_STEP, STAGE_EMBED, run_scan
+from photoorg.core.pipeline import CPU_PROGRESS_STEP, STAGE_EMBED, _Job, representative_order, run_scan
 from photoorg.core.progress import Progress
 from tests.conftest import DATA, make_photo
 
@@ -197,3 +197,24 @@ def test_on_a_cpu_the_progress_moves_by_a_few_photos_not_by_batches(library, cat
     summary = scan(library, catalog, tiny_model, progress=progress, batch_size=16)
     assert summary.embedded == 10 and sum(steps) == 10
     assert max(steps) <= CPU_PROGRESS_STEP
+
+
+def test_a_first_scan_embeds_one_photo_of_each_folder_in_turn_newest_first(tmp_path) -> None:
+    """Groups and sets are shown from what is embedded so far while a first scan runs, so the
+    first photos embedded stand for the whole library: every folder early, newest first."""
+    stamp = 1_700_000_000_000_000_000
+    ages = {"old": 3000, "mid": 2000, "new": 1000}  # seconds before the stamp; higher i: newer
+    jobs = [
+        _Job(str(tmp_path / folder / f"{folder}{i}.jpg"), f"{folder}{i}")
+        for folder, count in (("old", 6), ("new", 2), ("mid", 3))
+        for i in range(count)
+    ]
+
+    def mtime(job: _Job) -> int:
+        folder = Path(job.path).parent.name
+        return stamp - (ages[folder] - int(job.fingerprint[-1]) * 10) * 10**9
+
+    order = [Path(j.path).name for j in representative_order(jobs, mtime)]
+    assert order[:3] == ["new1.jpg", "mid2.jpg", "old5.jpg"]  # the newest of each folder
+    assert order[3:6] == ["new0.jpg", "mid1.jpg", "old4.jpg"]
+    assert order[6:] == ["mid0.jpg", "old3.jpg", "old2.jpg", "old1.jpg", "old0.jpg"]

@@ -107,3 +107,34 @@ def test_the_thumbnail_slider_and_a_status_bar_that_does_not_jump(
     window.progress_line.set_busy(False)
     qtbot.waitUntil(lambda: bar.currentMessage() == "", timeout=TIMEOUT_MS)  # it expires
     assert bar.height() == height
+
+
+def test_a_start_shows_the_last_groups_at_once_before_the_scan_is_done(
+    qtbot: QtBot, open_window: OpenWindow, grouped_library: Path, tiny_model: Path
+) -> None:
+    first = open_window(settings_for(grouped_library, tiny_model, min_group_size=2))
+    state = scan(qtbot, first)
+    before = {g.id: sorted(p.path for p in g.photos) for g in state.groups}
+    assert any(gid >= 0 for gid in before)
+    first.close()
+
+    again = open_window(settings_for(grouped_library, tiny_model, min_group_size=2))
+    seen: list[tuple[dict[int, list[str]], int, bool]] = []
+
+    def shown(partial: object) -> None:  # the window has applied it when this runs
+        groups = partial.groups  # type: ignore[attr-defined]
+        seen.append(
+            (
+                {g.id: sorted(p.path for p in g.photos) for g in groups},
+                again.groups_page.groups.rowCount(),
+                bool(again.library.state.groups),
+            )
+        )
+
+    again.library.partial_state.connect(shown)
+    with qtbot.waitSignal(again.library.state_changed, timeout=TIMEOUT_MS):
+        again.start()
+    assert seen, "nothing was shown before the scan was done"
+    groups, rows, finished = seen[0]
+    assert not finished and groups == before and rows == len(before)  # the same groups, same ids
+    assert again.nav.item(PAGE_GROUPS).text() != "Groups (0)"

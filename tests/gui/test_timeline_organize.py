@@ -52,7 +52,10 @@ def test_the_timeline_fills_in_before_the_first_scan_has_embedded_anything(
     with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as final:
         window.start()
     assert seen, "no partial state reached the window during the scan"
-    photos, stage, count = seen[0]
+    assert seen[0] == (0, "", 0)  # before the scan: what the catalog had (nothing, the first time)
+    during = [s for s in seen if s[1] == STAGE_EMBED]
+    assert during, "no partial state reached the window while the scan embedded"
+    photos, stage, count = during[0]
     assert photos == count == 5 and stage == STAGE_EMBED  # all five, while embedding had just begun
     assert final.args[0].summary.embedded == 5  # ... and only the full state came after it
     page = window.timeline_page
