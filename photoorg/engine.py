@@ -78,6 +78,13 @@ class Undo:
 
 
 @dataclass(frozen=True)
+class EstimateScan:
+    """How long the first scan of ``photos`` takes here with each model size (ScanEstimate)."""
+
+    photos: int
+
+
+@dataclass(frozen=True)
 class Redo:
     """The action undone last, done again (if nothing was done since its undo)."""
 
@@ -186,6 +193,7 @@ Request = (
     | TrashFromSets
     | Undo
     | Redo
+    | EstimateScan
     | History
     | Mark
     | RenameGroup
@@ -295,6 +303,8 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
             return library.undo(batch, progress)
         case Redo():
             return library.redo(progress)
+        case EstimateScan(photos=photos):
+            return library.estimate_first_scan(photos)
         case History(limit=limit, batch=None):
             return library.history(limit)
         case History(batch=batch) if batch is not None:
@@ -499,6 +509,7 @@ __all__ = [
     "ChangeGroups",
     "Engine",
     "EngineCrashedError",
+    "EstimateScan",
     "FileAction",
     "FindSimilar",
     "History",

@@ -27,6 +27,20 @@ def format_duration(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
+def rough_duration(seconds: float) -> str:
+    """A duration to plan by: "under a minute", "25 min", "1 h 35 min", "2 days 3 h"."""
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes and hours < 10 else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} day{'s' if days != 1 else ''} {hours} h" if hours else f"{days} days"
+
+
 def date_span(dates: tuple[str, str] | None, separator: str = " to ") -> str:
     """ "2023-05-01", or "2023-05-01 to 2023-06-02", from the first and last ISO dates."""
     if not dates:

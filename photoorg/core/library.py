@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from photoorg.core import actions
+from photoorg.core import actions, estimate
 from photoorg.core import redo as redoing
 from photoorg.core.actions import Action, NothingToUndo, Outcome, Step
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
@@ -34,6 +34,7 @@ from photoorg.core.curation import AlbumView, Curation
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.embedder import Embedder, save_devices
 from photoorg.core.errors import ModelNotCached, ModelUnavailable, PhotoorgError
+from photoorg.core.estimate import ScanEstimate
 from photoorg.core.grouping import UNSORTED, Group, find_similar, group_photos, stored_groups
 from photoorg.core.lock import LibraryLock
 from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, plan_organize, prune_empty
@@ -658,6 +659,11 @@ class Library(Curation):
                 catalog, batch, on_step=lambda: progress.advance(1), keep=[*s.folders, *s.protected]
             )
 
+    def estimate_first_scan(self, photos: int) -> ScanEstimate:
+        """How long the model's first look at ``photos`` photos takes here with each model size
+        (measured now, on the device and dtype the settings pick; imports torch)."""
+        return estimate.first_scan(photos, self.settings.device, self.settings.dtype)
+
     def redo(self, progress: Progress = NULL_PROGRESS) -> Outcome:
         """Do the action undone last again (a new action), if nothing was done since."""
         with self.writing(progress) as catalog:
@@ -714,6 +720,7 @@ __all__ = [
     "OrganizePlan",
     "OrganizeRequest",
     "Outcome",
+    "ScanEstimate",
     "ScanSummary",
     "Step",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.embedder import DEVICES
 from photoorg.core.errors import ModelNotCached, ModelUnavailable
-from photoorg.core.humanize import human_bytes
+from photoorg.core.humanize import human_bytes, plural, rough_duration
 from photoorg.core.settings import MODEL_CHOICES, Settings
 
 LOCAL_FOLDER = "local folder…"
@@ -160,13 +161,16 @@ class ModelDialog(QDialog):
         parent: QWidget | None = None,
         size: int | None = None,
         offline: bool | None = None,
+        estimate: Any = None,
     ) -> None:
         """``size``: the bytes the download fetches, as the hub said; ``offline``: whether the
-        hub cannot be reached now, as this process found (None: as ``why`` says)."""
+        hub cannot be reached now, as this process found (None: as ``why`` says); ``estimate``:
+        a ScanEstimate, how long the first scan takes here with each model size."""
         super().__init__(parent)
         self.setWindowTitle("The DINOv2 model is needed")
         self.choice = 0  # closed without choosing: ask again next time
         self.folder = ""
+        self.model = model  # the model to download (the person may pick another size)
         not_cached = isinstance(why, ModelNotCached)
         if offline is None:
             offline = not_cached and why.offline
@@ -186,6 +190,23 @@ class ModelDialog(QDialog):
                 "You can choose a model folder copied from another computer instead.</p>"
             )
         text += "<p>Exact copies are found without the model either way.</p>"
+        self.sizes = QComboBox()
+        self.sizes.setVisible(False)
+        if estimate is not None and estimate.device == "cpu" and model in MODEL_CHOICES and not offline:
+            times = " · ".join(
+                f"{name.rsplit('-', 1)[-1]}: <b>{rough_duration(estimate.seconds[name])}</b>"
+                for name in MODEL_CHOICES
+            )
+            text += (
+                "<p>This computer has no GPU photoorg can use, so the model runs on its processor. "
+                f"Measured here just now, its first look at your {plural(estimate.photos, 'photo')} "
+                f"takes about {times}. Later scans only look at new photos. The model to download:</p>"
+            )
+            for name, choice in MODEL_CHOICES.items():
+                self.sizes.addItem(f"{choice}: about {rough_duration(estimate.seconds[name])} here", name)
+            self.sizes.setCurrentIndex(self.sizes.findData(model))
+            self.sizes.currentIndexChanged.connect(self._size_chosen)
+            self.sizes.setVisible(True)
         label = QLabel(text)
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
@@ -211,11 +232,15 @@ class ModelDialog(QDialog):
             row.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
+        layout.addWidget(self.sizes)
         layout.addWidget(details)
         layout.addLayout(row)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.setMinimumWidth(600)
         label.setMinimumWidth(580)
+
+    def _size_chosen(self, _index: int) -> None:
+        self.model = self.sizes.currentData()
 
     def _choose(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Choose a DINOv2 model folder")

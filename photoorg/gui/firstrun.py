@@ -6,7 +6,7 @@ Everything slow (asking the hub, the download) runs in the heavy pool through th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
@@ -34,18 +34,29 @@ class FirstRun(QObject):
         self.asked = True
         model = self.library.settings.model
         if isinstance(why, ModelNotCached) and model in MODEL_CHOICES:
-            # The size comes from the hub (and tells whether it answers at all), in the pool.
-            self.window.status.setText("Asking the Hugging Face hub how large the model is…")
-            self.library.download_size(lambda size, _why, offline: self._ask(why, size, offline))
+            # How long each model size would take here (measured by the engine), then the size
+            # of the download from the hub (which tells whether it answers at all).
+            self.window.status.setText("Measuring how fast this computer runs the model…")
+            photos = max(self.window.library.state.photo_count, 1)
+            self.library.estimate_first_scan(photos, lambda estimate: self._size(why, estimate))
         else:
             self._ask(why, None, None)
 
-    def _ask(self, why: ModelUnavailable, size: int | None, offline: bool | None) -> None:
+    def _size(self, why: ModelUnavailable, estimate: Any) -> None:
+        self.window.status.setText("Asking the Hugging Face hub how large the model is…")
+        self.library.download_size(lambda size, _why, offline: self._ask(why, size, offline, estimate))
+
+    def _ask(
+        self, why: ModelUnavailable, size: int | None, offline: bool | None, estimate: Any = None
+    ) -> None:
         if self.window.closing:
             return
-        dialog = ModelDialog(self.library.settings.model, why, self.window, size=size, offline=offline)
+        model = self.library.settings.model
+        dialog = ModelDialog(model, why, self.window, size=size, offline=offline, estimate=estimate)
         dialog.exec()
         if dialog.choice == ModelDialog.DOWNLOAD:
+            if dialog.model != model:  # a smaller or larger model, chosen by its time here
+                self.library.change_settings(lambda s: s.assign(model=dialog.model))
             self.download()
         elif dialog.choice == ModelDialog.FOLDER:
             self.library.change_settings(lambda s: s.assign(model=dialog.folder, model_declined=False))

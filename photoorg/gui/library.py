@@ -36,6 +36,7 @@ from photoorg.engine import (
     Calibrate,
     ChangeGroups,
     Engine,
+    EstimateScan,
     FileAction,
     FindSimilar,
     History,
@@ -245,6 +246,18 @@ class Library(QObject):
                 return None, str(exc), False
 
         self._run(ask, lambda answer: on_result(*answer), "ask the model's download size")
+
+    def estimate_first_scan(self, photos: int, on_result: Callable[[Any], None]) -> None:
+        """How long the first scan of ``photos`` takes here with each model size (measured by
+        the engine in a few seconds); ``on_result(ScanEstimate)``, or None if it cannot tell."""
+
+        def failed(error: TaskError) -> bool:
+            log.info("no first-scan estimate: %s", error.error)
+            on_result(None)
+            return True
+
+        work = self._ask(EstimateScan(photos), "Measuring this computer", cancellable=False)
+        self._run(work, on_result, "estimate the first scan", on_error=failed)
 
     def download_model(self, on_result: Callable[[str | None], None], on_cancel: Callable[[], None]) -> None:
         """Download the chosen hub model (the only network access photoorg makes); progress in

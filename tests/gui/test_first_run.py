@@ -36,6 +36,7 @@ class Person:
         self.answer = answer
         self.questions: list[str] = []
         self.buttons: list[dict[str, bool]] = []
+        self.sizes: list[list[str]] = []  # the model sizes offered, with their time here
         self._timer = QTimer()
         self._timer.setInterval(20)
         self._timer.timeout.connect(self._look)
@@ -46,6 +47,8 @@ class Person:
         if not isinstance(dialog, ModelDialog) or not dialog.isVisible():
             return
         self.questions.append(" ".join(label.text() for label in dialog.findChildren(QLabel)))
+        sizes = dialog.sizes
+        self.sizes.append([sizes.itemText(k) for k in range(sizes.count())] if sizes.isVisible() else [])
         buttons = {b.text(): b for b in dialog.findChildren(QPushButton)}
         self.buttons.append({text: b.isEnabled() for text, b in buttons.items()})
         button = buttons[self.answer] if buttons[self.answer].isEnabled() else buttons["Not now"]
@@ -102,6 +105,11 @@ def test_first_run_asks_with_the_hub_size_downloads_with_progress_and_embeds(
     wait_for_the_model(qtbot, window)
     [question] = person.questions
     assert f"Downloading it fetches {human_bytes(hub.total_size)} from the Hugging Face hub" in question
+    # No GPU here: how long each model size takes on this processor, measured, to choose from.
+    assert "Measured here just now, its first look at your 10 photos takes about small: " in question
+    [sizes] = person.sizes
+    assert [s.split(" (")[0] for s in sizes] == ["small", "base", "large"]
+    assert all(s.endswith(" here") for s in sizes)
     progress = [t for t in shown if t.startswith("Downloading the model:")]
     assert len(set(progress)) >= 2  # the window kept showing the bytes coming in
     [download] = downloads

@@ -1,0 +1,50 @@
+"""The first-run estimate (issue 13): how long the model's first look at a library takes here
+with each model size, from this machine's measured matrix-product rate."""
+
+from __future__ import annotations
+
+import pytest
+from transformers import Dinov2Config
+
+from photoorg.core.embedder import vit_flops
+from photoorg.core.estimate import CROP, first_scan, flops_per_photo
+from photoorg.core.humanize import rough_duration
+
+
+@pytest.mark.parametrize(
+    ("model", "config"),
+    [
+        ("facebook/dinov2-small", Dinov2Config(hidden_size=384, num_hidden_layers=12, num_attention_heads=6)),
+        ("facebook/dinov2-base", Dinov2Config()),  # the defaults are dinov2-base's
+        (
+            "facebook/dinov2-large",
+            Dinov2Config(hidden_size=1024, num_hidden_layers=24, num_attention_heads=16),
+        ),
+    ],
+)
+def test_each_model_costs_what_its_architecture_does(model: str, config: Dinov2Config) -> None:
+    assert flops_per_photo(model) == vit_flops(config, CROP)
+
+
+def test_the_estimate_scales_with_the_photos_and_the_model_measured_on_this_cpu() -> None:
+    one = first_scan(1000, "cpu", "fp32")
+    assert one.device == "cpu" and one.dtype == "fp32" and one.flops_per_second > 1e9
+    small, base, large = (
+        one.seconds[m] for m in ("facebook/dinov2-small", "facebook/dinov2-base", "facebook/dinov2-large")
+    )
+    assert small < base < large
+    assert base / small == pytest.approx(
+        flops_per_photo("facebook/dinov2-base") / flops_per_photo("facebook/dinov2-small")
+    )
+    # photos / (measured rate / FLOPs per photo): no GPU-class speed from a CPU
+    assert base == pytest.approx(1000 * flops_per_photo("facebook/dinov2-base") / one.flops_per_second)
+
+
+def test_durations_read_as_a_person_plans_by_them() -> None:
+    assert [rough_duration(s) for s in (20, 25 * 60, 95 * 60, 11 * 3600 + 600, 51 * 3600)] == [
+        "under a minute",
+        "25 min",
+        "1 h 35 min",
+        "11 h",
+        "2 days 3 h",
+    ]
