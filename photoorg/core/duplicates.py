@@ -22,6 +22,7 @@ import hashlib
 import heapq
 import logging
 import os
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -262,7 +263,7 @@ def find_duplicates(
     if model_id is not None and wanted & {Verdict.SAME, Verdict.SIMILAR}:
         fps, x = catalog.vectors_for(model_id, list(by_fp))
         floor = min(settings.similar_threshold, settings.same_threshold)
-        ii, jj, sims = pairs_above(x, floor, progress, max_per_row=MAX_PARTNERS)
+        ii, jj, sims = _similar_pairs(catalog, model_id, fps, x, floor, progress)
         candidates = sims >= settings.same_threshold
         _fill_tones(catalog, rep, fps, ii[candidates], jj[candidates])
         same, similar = _verdicts(ii, jj, sims, [rep[fp] for fp in fps], fps, decisions, settings)
@@ -288,6 +289,31 @@ def find_duplicates(
     order = {Verdict.EXACT: 0, Verdict.SAME: 1, Verdict.SIMILAR: 2}
     sets.sort(key=lambda s: (order[s.verdict], -s.reclaimable_bytes, -len(s.photos), s.keeper.path))
     return sets
+
+
+#: Changes when the search finds other pairs from the same vectors (its cache is dropped then).
+PAIRS_VERSION = 1
+
+
+def _similar_pairs(
+    catalog: Catalog, model_id: int, fps: list[str], x: np.ndarray, floor: float, progress: Progress
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs above ``floor`` among the vectors ``x`` (of ``fps``): from the last search when
+    nothing it depends on changed (the same contents, model and floor), else searched and kept."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{PAIRS_VERSION}|{model_id}|{floor!r}|{MAX_PARTNERS}|".encode())
+    for fp in fps:
+        h.update(fp.encode())
+    signature = h.hexdigest()
+    found = catalog.similar_pairs(signature)
+    if found is not None:
+        return found
+    ii, jj, sims = pairs_above(x, floor, progress, max_per_row=MAX_PARTNERS)
+    try:
+        catalog.keep_similar_pairs(signature, ii, jj, sims)
+    except sqlite3.Error:  # a cache: another process writing, a full disk; search again next time
+        log.info("could not keep the similar pairs", exc_info=True)
+    return ii, jj, sims
 
 
 def _fill_tones(
