@@ -52,7 +52,8 @@ def test_the_timeline_fills_in_before_the_first_scan_has_embedded_anything(
     with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as final:
         window.start()
     assert seen, "no partial state reached the window during the scan"
-    assert seen[0] == (0, "", 0)  # before the scan: what the catalog had (nothing, the first time)
+    # First, before the scan: what the catalog had (nothing, the first time).
+    assert (seen[0][0], seen[0][2]) == (0, 0) and seen[0][1] != STAGE_EMBED
     during = [s for s in seen if s[1] == STAGE_EMBED]
     assert during, "no partial state reached the window while the scan embedded"
     photos, stage, count = during[0]
