@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -31,6 +32,14 @@ from photoorg.core.settings import MODEL_CHOICES, Settings
 
 LOCAL_FOLDER = "local folder…"
 NAMED = 8  # file names a confirmation shows before "… and N more"
+
+
+INT8_TIP = (
+    "The model computes in 8-bit integers on the CPU: about 1.5 times as fast on a CPU without "
+    "a GPU, with vectors a hair different from the full-precision ones (cosine above 0.998). The "
+    "first scan with it prepares the int8 model once (about a minute), and the library's photos "
+    "are looked at again with it."
+)
 
 
 class SettingsDialog(QDialog):
@@ -64,6 +73,10 @@ class SettingsDialog(QDialog):
                 missing = "not found on this computer" if devices is not None else "not checked yet"
                 self.device.addItem(f"{names[d]}: {missing}", d)
         self.device.setCurrentIndex(self.device.findData(settings.device))
+        self._dtype = settings.dtype
+        self.int8 = QCheckBox("Faster on this CPU (int8)")
+        self.int8.setChecked(settings.dtype == "int8")
+        self.int8.setToolTip(INT8_TIP)
         self.same = _spin(settings.same_threshold)
         self.same.setToolTip("Cosine similarity from which two photos count as the same image re-saved")
         self.similar = _spin(settings.similar_threshold)
@@ -77,6 +90,7 @@ class SettingsDialog(QDialog):
         form.addRow("Model:", self.model)
         form.addRow("", self.local_label)
         form.addRow("Run the model on:", self.device)
+        form.addRow("", self.int8)
         form.addRow("Same image from similarity:", self.same)
         form.addRow("Similar shots from similarity:", self.similar)
         form.addRow("Smallest group:", self.min_group)
@@ -111,6 +125,7 @@ class SettingsDialog(QDialog):
     FIELDS = (
         "model",
         "device",
+        "dtype",
         "same_threshold",
         "similar_threshold",
         "min_group_size",
@@ -124,6 +139,10 @@ class SettingsDialog(QDialog):
         chosen = self.model.currentData()
         data["model"] = self._local if chosen == LOCAL_FOLDER else chosen
         data["device"] = self.device.currentData()
+        if self.int8.isChecked():
+            data["dtype"] = "int8"
+        elif self._dtype == "int8":
+            data["dtype"] = "auto"
         data["same_threshold"] = round(self.same.value(), 3)
         data["similar_threshold"] = round(self.similar.value(), 3)
         data["min_group_size"] = self.min_group.value()
