@@ -317,8 +317,9 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
         f"photoorg bench: {len(paths)} photos, {embedder.model_name}, {embedder.device} "
         f"{embedder.dtype}, batch {bs}, {workers} decode threads, {torch.get_num_threads()} torch threads"
     )
+    per_second = "GOP/s" if embedder.dtype == "int8" else "GFLOP/s"
     print(
-        f"limit: {peak / 1e9:.0f} GFLOP/s ({embedder.device} {embedder.dtype}, best of matrix products, "
+        f"limit: {peak / 1e9:.0f} {per_second} ({embedder.device} {embedder.dtype}, best of matrix products, "
         f"{peak_shape}) / "
         f"{flops / 1e9:.1f} GFLOP per photo = {peak / flops:.2f} photos/s"
     )
@@ -341,7 +342,7 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
     if int8_info is not None:
         model_x = by_path["model only, int8"] / by_path["model only"]  # type: ignore[operator]
         e2e_x = by_path["end to end, int8"] / by_path["end to end"]  # type: ignore[operator]
-        print(f"int8 is {model_x:.2f}x fp32 for the model alone, {e2e_x:.2f}x end to end")
+        print(f"int8 is {model_x:.2f}x {embedder.dtype} for the model alone, {e2e_x:.2f}x end to end")
     if cosine is not None:
         print(f"{embedder.dtype} vs fp32: min cosine {cosine:.5f} over {min(len(crops), 32)} photos")
     return 0
