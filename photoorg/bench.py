@@ -9,6 +9,11 @@ Model only and end to end are also given as a fraction of the limit ("of limit")
 machine's measured matrix-product rate in the dtype in use, divided by the model's FLOPs per
 photo. Unreadable files are skipped, as the scan skips them. When the chosen dtype is not fp32,
 the cosine of its vectors to fp32 vectors is printed too.
+
+On a CPU, unless ``--no-int8``, two more rows run the same model in int8 (ONNX Runtime, see
+photoorg.core.int8): model only and end to end, each with its fraction of the int8 limit (this
+machine's rate for an int8 product as the model runs it: activations quantized on the fly, int8
+weights, measured with ONNX Runtime on the same shapes) and the minimum cosine to fp32.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +31,7 @@ import numpy as np
 from photoorg.core import imaging, scanner
 from photoorg.core.catalog import Catalog, fingerprint
 from photoorg.core.embedder import Embedder
-from photoorg.core.pipeline import default_decode_workers, run_scan
+from photoorg.core.pipeline import ScanSummary, default_decode_workers, run_scan
 
 
 def _decode_one(path: str, short: int, crop: int) -> np.ndarray | None:
@@ -75,6 +81,77 @@ def matmul_peak(
     return best_rate, best_shape
 
 
+def int8_matmul_peak(
+    shapes: tuple[tuple[int, int, int], ...] = (), seconds: float = 0.6, threads: int | None = None
+) -> tuple[float, str]:
+    """This machine's FLOP/s for a matrix product as the int8 model computes it (ONNX Runtime,
+    a float input quantized on the fly times int8 weights, the result back in float: a one-node
+    model made by the same ``quantize_dynamic``), best of square products and ``shapes``."""
+    import tempfile
+    from pathlib import Path
+
+    import onnx
+    import torch
+    from onnx import TensorProto, helper, numpy_helper
+
+    from photoorg.core import int8
+
+    rng = np.random.default_rng(0)
+    best_rate, best_shape = 0.0, ""
+    threads = threads or torch.get_num_threads()
+    with tempfile.TemporaryDirectory(prefix="photoorg-peak-") as tmp:
+        for m, k, n in (*((z, z, z) for z in (2048, 4096)), *shapes):
+            w = numpy_helper.from_array(rng.standard_normal((k, n), dtype=np.float32), "w")
+            graph = helper.make_graph(
+                [helper.make_node("MatMul", ["x", "w"], ["y"])],
+                "product",
+                [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, k])],
+                [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, n])],
+                [w],
+            )
+            fp32, quantized = Path(tmp, "fp32.onnx"), Path(tmp, "int8.onnx")
+            # IR version 10: what ONNX Runtime reads (onnx 1.23 writes 14 by default).
+            model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=10)
+            onnx.save(model, fp32)
+            int8.quantize(fp32, quantized)
+            run_product = int8.Int8Model(quantized, threads).session.run
+            x = {"x": rng.standard_normal((m, k), dtype=np.float32)}
+            run_product(None, x)
+            started, best = time.perf_counter(), float("inf")
+            while time.perf_counter() - started < seconds or best == float("inf"):
+                t = time.perf_counter()
+                run_product(None, x)
+                best = min(best, time.perf_counter() - t)
+            if 2 * m * k * n / best > best_rate:
+                best_rate, best_shape = 2 * m * k * n / best, f"{m}x{k} @ {k}x{n}"
+    return best_rate, best_shape
+
+
+def _peak(device: str, dtype: str, shapes: tuple[tuple[int, int, int], ...]) -> tuple[float, str]:
+    if dtype == "int8":
+        return int8_matmul_peak(shapes)
+    return matmul_peak(device, dtype, shapes)
+
+
+def _model_only(embedder: Embedder, batch: np.ndarray, n_batches: int) -> float:
+    """Seconds for ``n_batches`` batches through the model (after one warm-up batch)."""
+    embedder.embed(batch)
+    t = time.perf_counter()
+    for _ in range(n_batches):
+        embedder.embed(batch)
+    return time.perf_counter() - t
+
+
+def _end_to_end(args: argparse.Namespace, paths: list[str], embedder: Embedder, workers: int) -> ScanSummary:
+    """A real scan into a throw-away catalog."""
+    with (
+        tempfile.TemporaryDirectory(prefix="photoorg-bench-") as tmp,
+        Catalog(os.path.join(tmp, "catalog.sqlite3")) as catalog,
+    ):
+        roots = args.folders if not args.limit else paths
+        return run_scan(roots, catalog, embedder, decode_workers=workers)
+
+
 def run(args: argparse.Namespace, embedder: Embedder) -> int:
     paths = [r.path for r in scanner.scan(args.folders)]
     if args.limit:
@@ -115,25 +192,16 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
     # Model only (after one warm-up batch).
     bs = embedder.batch_size
     batch = np.stack((crops * (bs // max(1, len(crops)) + 1))[:bs])
-    embedder.embed(batch)
     n_batches = max(2, len(paths) // bs)
-    t = time.perf_counter()
-    for _ in range(n_batches):
-        embedder.embed(batch)
     row(
         "model only",
         n_batches * bs,
-        time.perf_counter() - t,
+        _model_only(embedder, batch, n_batches),
         f"{embedder.device} {embedder.dtype}, batch {bs}",
     )
 
     # End to end, into a throw-away catalog.
-    with (
-        tempfile.TemporaryDirectory(prefix="photoorg-bench-") as tmp,
-        Catalog(os.path.join(tmp, "catalog.sqlite3")) as catalog,
-    ):
-        roots = args.folders if not args.limit else paths
-        summary = run_scan(roots, catalog, embedder, decode_workers=workers)
+    summary = _end_to_end(args, paths, embedder, workers)
     row(
         "end to end",
         summary.embedded + summary.reused,
@@ -174,18 +242,55 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
     # exceed the machine's matrix-product rate in this dtype / the FLOPs of one photo.
     d, tokens = embedder.dim, (pp.crop // 14) ** 2 + 1
     mlp = (bs * tokens, d, 4 * d)  # the model's largest products: a batch through the MLP
-    peak, peak_shape = matmul_peak(embedder.device, embedder.dtype, (mlp, (bs * tokens, d, 3 * d)))
+    shapes = (mlp, (bs * tokens, d, 3 * d))
+    peak, peak_shape = _peak(embedder.device, embedder.dtype, shapes)
     flops = embedder.flops_per_photo()
     for r in rows:
         if r["path"] in ("model only", "end to end"):
             r["of_limit"] = round(float(r["photos_per_second"]) * flops / peak, 3)  # type: ignore[arg-type]
 
-    cosine = None
-    if embedder.dtype != "fp32":
-        sample = np.stack(crops[: min(len(crops), 32)])
-        ours = embedder.embed(sample)
-        fp32 = Embedder(str(folder), device=embedder.device, dtype="fp32").embed(sample)
-        cosine = float((ours * fp32).sum(axis=1).min())
+    sample = np.stack(crops[: min(len(crops), 32)])
+    fp32_vectors: np.ndarray | None = None
+
+    def cosine_to_fp32(other: Embedder) -> float:
+        nonlocal fp32_vectors
+        if fp32_vectors is None:
+            fp32_vectors = (
+                embedder.variant("fp32").embed(sample) if embedder.dtype != "fp32" else embedder.embed(sample)
+            )
+        return float((other.embed(sample) * fp32_vectors).sum(axis=1).min())
+
+    cosine = cosine_to_fp32(embedder) if embedder.dtype != "fp32" else None
+
+    int8_info = None
+    if getattr(args, "int8", True) and embedder.device == "cpu" and embedder.dtype != "int8":
+        print(
+            "int8 rows: loading the int8 model (made once per model; a minute the first time)",
+            file=sys.stderr,
+        )
+        q = embedder.variant("int8", device="cpu").load()
+        q_peak, q_shape = int8_matmul_peak(shapes)
+        q_cos = round(cosine_to_fp32(q), 6)
+        q_seconds = _model_only(q, batch, n_batches)
+        row("model only, int8", n_batches * bs, q_seconds, f"cpu int8 (ONNX Runtime), batch {bs}")
+        q_summary = _end_to_end(args, paths, q, workers)
+        row(
+            "end to end, int8",
+            q_summary.embedded + q_summary.reused,
+            q_summary.work_elapsed,
+            "scan as above, int8",
+        )
+        for r in rows[-2:]:
+            r["dtype"] = "int8"
+            r["of_limit"] = round(float(r["photos_per_second"]) * flops / q_peak, 3)  # type: ignore[arg-type]
+            r["min_cosine_to_fp32"] = q_cos
+        int8_info = {
+            "peak_flops_per_second": round(q_peak),
+            "peak_how": f"best int8 product as the int8 model runs it (ONNX Runtime dynamic int8), {q_shape}",
+            "limit_photos_per_second": round(q_peak / flops, 2),
+            "min_cosine_to_fp32": q_cos,
+            "cosine_photos": len(sample),
+        }
 
     info = {
         "photos": len(paths),
@@ -203,6 +308,8 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
         "limit_photos_per_second": round(peak / flops, 2),
         "rows": rows,
     }
+    if int8_info is not None:
+        info["int8"] = int8_info
     if getattr(args, "json", False):
         print(json.dumps(info, indent=2))
         return 0
@@ -210,8 +317,9 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
         f"photoorg bench: {len(paths)} photos, {embedder.model_name}, {embedder.device} "
         f"{embedder.dtype}, batch {bs}, {workers} decode threads, {torch.get_num_threads()} torch threads"
     )
+    per_second = "GOP/s" if embedder.dtype == "int8" else "GFLOP/s"
     print(
-        f"limit: {peak / 1e9:.0f} GFLOP/s ({embedder.device} {embedder.dtype}, best of matrix products, "
+        f"limit: {peak / 1e9:.0f} {per_second} ({embedder.device} {embedder.dtype}, best of matrix products, "
         f"{peak_shape}) / "
         f"{flops / 1e9:.1f} GFLOP per photo = {peak / flops:.2f} photos/s"
     )
@@ -220,11 +328,21 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
         share = f"{r['of_limit']:.0%}" if "of_limit" in r else ""
         rate = r["photos_per_second"]
         print(f"{r['path']:<12} {r['photos']:>7} {r['seconds']:>8} {rate:>9} {share:>9}  {r['how']}")
+    if int8_info is not None:
+        print(
+            f"int8 limit: {q_peak / 1e9:.0f} GOP/s (int8 products as the int8 model runs them, {q_shape}) = "
+            f"{q_peak / flops:.2f} photos/s; int8 vs fp32: min cosine {q_cos:.5f} over {len(sample)} photos"
+        )
     if unreadable:
         print(f"{unreadable} unreadable files skipped")
-    naive_rate = rows[-1]["photos_per_second"]
-    e2e = rows[2]["photos_per_second"]
+    by_path = {r["path"]: r["photos_per_second"] for r in rows}
+    naive_rate = by_path["naive"]
+    e2e = by_path["end to end"]
     print(f"end to end is {e2e / naive_rate:.1f}x the naive path")  # type: ignore[operator]
+    if int8_info is not None:
+        model_x = by_path["model only, int8"] / by_path["model only"]  # type: ignore[operator]
+        e2e_x = by_path["end to end, int8"] / by_path["end to end"]  # type: ignore[operator]
+        print(f"int8 is {model_x:.2f}x {embedder.dtype} for the model alone, {e2e_x:.2f}x end to end")
     if cosine is not None:
         print(f"{embedder.dtype} vs fp32: min cosine {cosine:.5f} over {min(len(crops), 32)} photos")
     return 0

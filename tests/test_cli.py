@@ -452,14 +452,49 @@ def test_bench_skips_unreadable_files_and_says_how_close_to_the_limit(library, t
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     rows = {r["path"]: r for r in report["rows"]}
-    assert set(rows) == {"decode only", "model only", "end to end", "naive"}
+    # On a CPU the same model in int8 too (issue 15): its own rows, after the others.
+    assert list(rows) == [
+        "decode only", "model only", "end to end", "naive", "model only, int8", "end to end, int8"
+    ]  # fmt: skip
     assert all(r["photos_per_second"] > 0 for r in rows.values())
     assert report["unreadable"] == 1 and report["peak_flops_per_second"] > 0
-    # The model's speed and the peak say the same as the fraction (rounded to 3 places).
-    for name in ("model only", "end to end"):
-        limit = rows[name]["photos_per_second"] * report["flops_per_photo"] / report["peak_flops_per_second"]
+    # The model's speed and the peak say the same as the fraction (rounded to 3 places); the
+    # int8 rows against the int8 peak.
+    for name, peak in (
+        ("model only", report["peak_flops_per_second"]),
+        ("end to end", report["peak_flops_per_second"]),
+        ("model only, int8", report["int8"]["peak_flops_per_second"]),
+        ("end to end, int8", report["int8"]["peak_flops_per_second"]),
+    ):
+        limit = rows[name]["photos_per_second"] * report["flops_per_photo"] / peak
         assert rows[name]["of_limit"] == pytest.approx(limit, abs=2e-3)
-    assert rows["end to end"]["photos"] == 10  # the ten photos, not the empty file
+    assert rows["end to end"]["photos"] == rows["end to end, int8"]["photos"] == 10  # not the empty file
+    assert rows["end to end, int8"]["dtype"] == "int8" and "dtype" not in rows["end to end"]
+    assert rows["model only, int8"]["min_cosine_to_fp32"] == report["int8"]["min_cosine_to_fp32"] >= 0.998
+    assert "int8 vs fp32: min cosine" in table.stdout and "for the model alone" in table.stdout
+    without = photoorg(*args, "--naive-limit", "2", "--json", "--no-int8")
+    assert [r["path"] for r in json.loads(without.stdout)["rows"]] == list(rows)[:4]
+
+
+def test_a_scan_in_int8_embeds_under_its_own_key_and_the_fp32_vectors_stay(
+    library, tiny_model, tmp_path
+) -> None:
+    """--dtype int8 (issue 15): the photos are looked at again in int8, kept apart; going back to
+    fp32 finds its vectors where they were (nothing is embedded again)."""
+    base = ("--home", tmp_path / "h", "scan", library, "--model", tiny_model, "--device", "cpu", "--json")
+    fp32 = json.loads(photoorg(*base, "--dtype", "fp32").stdout)
+    done = photoorg(*base, "--dtype", "int8")
+    assert done.returncode == 0, done.stderr
+    q = json.loads(done.stdout)
+    assert q["embedded"] == 10 and q["model_key"].endswith("/int8") and q["model"].endswith("(int8)")
+    assert q["model_key"] != fp32["model_key"]
+    assert list((tmp_path / "h" / "cache" / "int8-models").glob("*.onnx"))  # kept for the next time
+    back = json.loads(photoorg(*base, "--dtype", "fp32").stdout)
+    assert back["model_key"] == fp32["model_key"] and back["embedded"] == 0
+    sets = photoorg(
+        "--home", tmp_path / "h", "duplicates", "--model", tiny_model, "--dtype", "int8", "--json"
+    )
+    assert sets.returncode == 0, sets.stderr
 
 
 def test_bench_of_a_folder_with_nothing_readable_says_so(tiny_model, tmp_path) -> None:

@@ -34,7 +34,9 @@ DEFAULT_MODEL = "facebook/dinov2-base"
 #: Bump when the pixels fed to the model change for the same file (decode, resize, crop).
 PREPROCESS_VERSION = 1
 DEVICES = ("auto", "cpu", "cuda", "mps")
-DTYPES = ("auto", "fp32", "fp16", "bf16")
+#: "int8": the model exported to ONNX and quantized, run by ONNX Runtime on the CPU
+#: (:mod:`photoorg.core.int8`).
+DTYPES = ("auto", "fp32", "fp16", "bf16", "int8")
 
 # DINOv2's published preprocessing, used when a folder has no preprocessor_config.json.
 _DEFAULT_PREPROCESS = {
@@ -278,7 +280,8 @@ def cpu_has_native_bf16() -> bool:
 
 
 def pick_dtype(device: str, requested: str = "auto") -> str:
-    """fp16 on GPUs; bf16 on CPUs with native bf16; otherwise fp32."""
+    """fp16 on GPUs; bf16 on CPUs with native bf16; otherwise fp32 (int8 only when asked for:
+    see the README's *Speed* for why it is not the default)."""
     if requested not in DTYPES:
         raise ValueError(f"dtype must be one of {', '.join(DTYPES)}")
     if requested != "auto":
@@ -286,6 +289,12 @@ def pick_dtype(device: str, requested: str = "auto") -> str:
     if device in ("cuda", "mps"):
         return "fp16"
     return "bf16" if cpu_has_native_bf16() else "fp32"
+
+
+def _default_int8_dir() -> Path:
+    from photoorg.core.paths import locations
+
+    return locations().int8_models
 
 
 def default_batch_size(device: str) -> int:
@@ -322,7 +331,9 @@ class Embedder:
         batch_size: int | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
         allow_download: bool = True,
+        int8_dir: str | os.PathLike[str] | None = None,
     ) -> None:
+        """``int8_dir``: where int8 models are kept (default: photoorg's, see paths.py)."""
         self.model_name = model
         self.requested_device = device
         self.device_note: str | None = None  # why the model runs on the CPU, not as asked
@@ -332,9 +343,22 @@ class Embedder:
         self._allow_download = allow_download
         self._resolved: ResolvedModel | None = None
         self._model: Any = None
+        self._int8_dir = int8_dir
         self.device = ""
         self.dtype = ""
         self.dim = 0
+
+    def variant(self, dtype: str, device: str | None = None) -> Embedder:
+        """The same model in another number format (and device), from the same folders."""
+        return Embedder(
+            self.model_name,
+            device=device or self.requested_device,
+            dtype=dtype,
+            batch_size=self._batch_size,
+            cache_dir=self._cache_dir,
+            allow_download=self._allow_download,
+            int8_dir=self._int8_dir,
+        )
 
     # -- phase 1: no torch -------------------------------------------------------------
     def resolve(self, progress: Progress = NULL_PROGRESS) -> ResolvedModel:
@@ -357,7 +381,14 @@ class Embedder:
     def loaded(self) -> bool:
         return self._model is not None
 
-    def load(self) -> Embedder:
+    def load(self, progress: Progress = NULL_PROGRESS) -> Embedder:
+        """Import torch and load the model (int8: make it first, the first time, with a stage
+        on ``progress``, whose cancel stops that).
+
+        Raises:
+            ModelUnavailable: the model cannot be loaded (or made, for int8).
+            Cancelled: cancelled while the int8 model was made.
+        """
         if self._model is not None:
             return self
         resolved = self.resolve()
@@ -366,6 +397,8 @@ class Embedder:
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
+        if self.requested_dtype == "int8":
+            return self._load_int8(resolved, progress)
         try:
             self.device = pick_device(self.requested_device)
         except ModelUnavailable:  # a GPU asked for that is not here: the CPU, this run
@@ -410,7 +443,44 @@ class Embedder:
         self._mean = torch.tensor(p.mean, device=self.device).view(1, 3, 1, 1) * 255.0
         self._std = torch.tensor(p.std, device=self.device).view(1, 3, 1, 1) * 255.0
         self._torch_dtype = torch_dtype
+        self._config = model.config
         self._model = model
+        return self
+
+    def _load_int8(self, resolved: ResolvedModel, progress: Progress) -> Embedder:
+        import torch
+        from transformers import AutoConfig
+
+        from photoorg.core import int8
+
+        if self.requested_device in ("cuda", "mps"):
+            self.device_note = (
+                f"int8 runs on the CPU only, so the model runs there, not on {self.requested_device.upper()} "
+                "(choose the automatic number format in Settings, or --dtype auto, for the GPU)"
+            )
+        try:
+            import onnx  # noqa: F401 - what the quantizer reads and writes
+            import onnxruntime  # noqa: F401
+            import onnxscript  # noqa: F401 - torch.onnx.export needs it
+        except ImportError as exc:
+            raise ModelUnavailable(
+                f"int8 needs ONNX Runtime, onnx and onnxscript, which are not installed here ({exc}). "
+                "Install them (pip install onnxruntime onnx onnxscript) or choose the automatic "
+                "number format (Settings, or --dtype auto)."
+            ) from exc
+        self.device, self.dtype = "cpu", "int8"
+        folder = Path(self._int8_dir) if self._int8_dir is not None else _default_int8_dir()
+        config = AutoConfig.from_pretrained(resolved.folder, local_files_only=True, trust_remote_code=False)
+        p = resolved.preprocess
+        log.info("loading %s as int8 (ONNX Runtime) on the CPU", resolved.name)
+        self._model = int8.load(
+            resolved.folder, resolved.revision, folder, p.crop, torch.get_num_threads(), progress
+        )
+        self.dim = int(config.hidden_size)
+        # The torch path's normalisation, in the same float32 arithmetic: (x - 255 mean) / (255 std).
+        self._mean_np = (np.array(p.mean, np.float32) * np.float32(255.0)).reshape(1, 3, 1, 1)
+        self._std_np = (np.array(p.std, np.float32) * np.float32(255.0)).reshape(1, 3, 1, 1)
+        self._config = config
         return self
 
     @property
@@ -426,9 +496,14 @@ class Embedder:
 
     def embed(self, crops: np.ndarray) -> np.ndarray:
         """(N, H, W, 3) uint8 crops -> (N, dim) float32 unit vectors."""
+        self.load()
+        if self.dtype == "int8":
+            x = np.ascontiguousarray(crops).transpose(0, 3, 1, 2).astype(np.float32)
+            out = self._model((x - self._mean_np) / self._std_np)
+            norms = np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+            return (out / norms).astype(np.float32)
         import torch
 
-        self.load()
         with torch.inference_mode():
             x = torch.from_numpy(np.ascontiguousarray(crops)).to(self.device, non_blocking=True)
             x = x.permute(0, 3, 1, 2).float()
@@ -441,7 +516,7 @@ class Embedder:
         """Floating-point operations of the model on one crop (requires :meth:`load`)."""
         if not self.loaded:
             raise RuntimeError("Embedder.flops_per_photo needs load() first")
-        return vit_flops(self._model.config, self.preprocess.crop)
+        return vit_flops(self._config, self.preprocess.crop)
 
     def describe(self) -> str:
         if not self.loaded:

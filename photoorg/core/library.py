@@ -295,6 +295,7 @@ class Library(Curation):
                 batch_size=self.batch_size,
                 cache_dir=self.where.model_cache,
                 allow_download=self.allow_download,
+                int8_dir=self.where.int8_models,
             )
             self._embedder_for = wanted
         return self._embedder

@@ -5,7 +5,7 @@ them under a single folder, which tests and portable installs use.
 
 - **data** (per-user data folder): the catalog. It holds the person's decisions, group names
   and the undo journal, so it is not cache: cleaners empty cache folders.
-- **cache**: thumbnails and downloaded model weights (under an own home).
+- **cache**: thumbnails, downloaded model weights (under an own home) and int8 models.
 - **config**: settings.json. **logs**: the log files.
 """
 
@@ -51,6 +51,12 @@ class Locations:
         """Where model weights are downloaded: under an own home, else Hugging Face's shared
         cache (None), so a model other tools downloaded is found."""
         return self.models if self.own_home else None
+
+    @property
+    def int8_models(self) -> Path:
+        """photoorg's own int8 (ONNX) conversions of the models, one file per model revision
+        (see photoorg.core.int8); made again when deleted."""
+        return self.cache / "int8-models"
 
     @property
     def thumbnails(self) -> Path:

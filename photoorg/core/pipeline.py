@@ -281,7 +281,7 @@ class _Scan:
 
     def _load_embedder(self) -> None:
         try:
-            self.embedder.load()
+            self.embedder.load(self.progress)  # int8 the first time: the model is made first
         except ModelUnavailable as exc:
             self.summary.model_error, self.summary.model_problem = str(exc), exc
             self.embedding = False

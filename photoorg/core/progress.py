@@ -7,10 +7,11 @@ makes the next ``advance`` (or ``check``) raise :class:`Cancelled`.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from photoorg.core.errors import Cancelled
@@ -49,6 +50,18 @@ class Progress:
         self.started = time.monotonic()
         self._samples = deque([(self.started, 0)])
         self._changed()
+
+    @contextlib.contextmanager
+    def interlude(self, stage: str) -> Iterator[None]:
+        """Show ``stage`` (no count) for a step inside the current stage (the model being
+        prepared in the middle of a scan), then the stage as it was, counts and all."""
+        saved = (self.stage, self.done, self.total, self.unit, self.started, deque(self._samples))
+        self.start_stage(stage, 0)
+        try:
+            yield
+        finally:
+            self.stage, self.done, self.total, self.unit, self.started, self._samples = saved
+            self._changed()
 
     def advance(self, n: int = 1, check: bool = True) -> None:
         """Count ``n`` more units done; raise Cancelled if the person cancelled (``check``

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -32,6 +33,16 @@ from photoorg.core.settings import MODEL_CHOICES, Settings
 
 LOCAL_FOLDER = "local folder…"
 NAMED = 8  # file names a confirmation shows before "… and N more"
+
+
+INT8_TIP = (
+    "The model computes in 8-bit integers on the CPU: about 1.6 to 2 times as fast as the full "
+    "precision (fp32) the CPU uses otherwise, on a CPU without bf16 instructions. The photos' "
+    "vectors differ a little (cosine above 0.999 to fp32), which can move a few photos into or "
+    "out of sets of similar shots. The first scan with it prepares the int8 model once (up to "
+    "a minute), and the library's photos are looked at again with it; the full-precision "
+    "vectors are kept for when it is turned off."
+)
 
 
 class SettingsDialog(QDialog):
@@ -65,6 +76,10 @@ class SettingsDialog(QDialog):
                 missing = "not found on this computer" if devices is not None else "not checked yet"
                 self.device.addItem(f"{names[d]}: {missing}", d)
         self.device.setCurrentIndex(self.device.findData(settings.device))
+        self._dtype = settings.dtype
+        self.int8 = QCheckBox("Faster on this CPU (int8)")
+        self.int8.setChecked(settings.dtype == "int8")
+        self.int8.setToolTip(INT8_TIP)
         self.same = _spin(settings.same_threshold)
         self.same.setToolTip("Cosine similarity from which two photos count as the same image re-saved")
         self.similar = _spin(settings.similar_threshold)
@@ -78,6 +93,7 @@ class SettingsDialog(QDialog):
         form.addRow("Model:", self.model)
         form.addRow("", self.local_label)
         form.addRow("Run the model on:", self.device)
+        form.addRow("", self.int8)
         form.addRow("Same image from similarity:", self.same)
         form.addRow("Similar shots from similarity:", self.similar)
         form.addRow("Smallest group:", self.min_group)
@@ -112,6 +128,7 @@ class SettingsDialog(QDialog):
     FIELDS = (
         "model",
         "device",
+        "dtype",
         "same_threshold",
         "similar_threshold",
         "min_group_size",
@@ -125,6 +142,10 @@ class SettingsDialog(QDialog):
         chosen = self.model.currentData()
         data["model"] = self._local if chosen == LOCAL_FOLDER else chosen
         data["device"] = self.device.currentData()
+        if self.int8.isChecked():
+            data["dtype"] = "int8"
+        elif self._dtype == "int8":
+            data["dtype"] = "auto"
         data["same_threshold"] = round(self.same.value(), 3)
         data["similar_threshold"] = round(self.similar.value(), 3)
         data["min_group_size"] = self.min_group.value()

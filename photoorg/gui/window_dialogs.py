@@ -38,7 +38,12 @@ class WindowDialogs(QObject):
         self.library.change_settings(
             lambda s: s.assign(**{k: getattr(new, k) for k in SettingsDialog.FIELDS})
         )
-        rescan = (new.model, new.device, new.exclude) != (old.model, old.device, old.exclude)
+        rescan = (new.model, new.device, new.dtype, new.exclude) != (
+            old.model,
+            old.device,
+            old.dtype,
+            old.exclude,
+        )
         w.first_run.asked = False
         self.library.refresh(scan=rescan)
 

@@ -1,0 +1,81 @@
+"""Settings > Faster on this CPU (int8): the app's engine process makes the int8 model (saying
+so in the status bar) and looks at the library with it; the fp32 vectors stay in the catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from photoorg.core.catalog import Catalog
+from photoorg.core.int8 import STAGE_PREPARE
+from photoorg.core.paths import Locations
+from photoorg.core.settings import Settings, load_settings
+from photoorg.gui.app import MainWindow
+from photoorg.gui.dialogs import SettingsDialog
+from tests.gui.conftest import TIMEOUT_MS, Dialogs, scan, settings_for
+
+OpenWindow = Callable[..., MainWindow]
+
+
+def test_the_int8_box_sets_the_number_format_and_unchecking_gives_back_the_automatic_one(
+    qtbot: QtBot,
+) -> None:
+    dialog = SettingsDialog(Settings(), devices=["cpu"])
+    qtbot.addWidget(dialog)
+    assert not dialog.int8.isChecked() and "cosine" in dialog.int8.toolTip()
+    dialog.int8.setChecked(True)
+    chosen = dialog.apply_to(Settings(dtype="fp32"))
+    assert chosen.dtype == "int8"
+    again = SettingsDialog(chosen, devices=["cpu"])
+    qtbot.addWidget(again)
+    assert again.int8.isChecked()
+    again.int8.setChecked(False)
+    assert again.apply_to(chosen).dtype == "auto"
+    assert (
+        SettingsDialog(Settings(dtype="fp32"), devices=["cpu"]).apply_to(Settings(dtype="fp32")).dtype
+        == "fp32"
+    )
+
+
+def test_turning_int8_on_makes_the_model_in_the_engine_and_scans_with_it(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    grouped_library: Path,
+    tiny_model: Path,
+    dialogs: Dialogs,
+    where: Locations,
+) -> None:
+    window = open_window(settings_for(grouped_library, tiny_model))
+    state = scan(qtbot, window)
+    assert state.model_error is None and state.summary is not None
+    fp32_key = state.summary.model_key
+    dialogs.drive(SettingsDialog)
+
+    def tick() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, SettingsDialog)
+        box.int8.setChecked(True)
+        box.accept()
+
+    stages: set[str] = set()  # what the status bar's progress said meanwhile
+    watch = QTimer()
+    watch.setInterval(50)
+    watch.timeout.connect(lambda: stages.add(window.library.progress.stage))
+    watch.start()
+    QTimer.singleShot(100, tick)
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
+        window.open_settings()
+    watch.stop()
+    state = blocker.args[0]
+    assert STAGE_PREPARE in stages
+    assert load_settings(where).dtype == "int8"
+    assert state.model_error is None and state.summary is not None and state.groups
+    assert state.summary.model_key.endswith("/int8") and state.summary.model.endswith("(int8)")
+    assert list(where.int8_models.glob("*.onnx"))  # made by the engine, in the model folder
+    with Catalog(where.catalog) as catalog:  # both kinds of vectors, each under its key
+        keys = {m.key for m in catalog.models()}
+    assert {fp32_key, state.summary.model_key} <= keys
