@@ -10,6 +10,12 @@
    photos have an EXIF date taken further apart than ``similar_window_s``, the bar rises to
    ``similar_outside_window``.
 
+A camera's RAW and the JPEG it wrote beside it (``IMG_1.CR2`` and ``IMG_1.JPG``, same folder)
+are one shot kept twice on purpose, not a duplicate to clean up: the JPEG is left out of "same
+image" and "similar" sets, where its RAW stands for the shot, unless ``offer_raw_jpegs`` is set
+(then the pair is a "same image" set like any other, and the keeper rules pick the RAW). Exact
+copies of the JPEG elsewhere are still exact copies.
+
 Sets never chain: within each connected group of matching pairs, complete linkage keeps only
 sets in which every pair matches (A~B and B~C never join A and C unless A~C). Each set reports
 its weakest pair. Pairs a person marked "not duplicates" or "keep both" are left out, by
@@ -36,6 +42,7 @@ from photoorg.core.catalog import Catalog, PhotoInfo
 from photoorg.core.humanize import iso_timestamp
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
 from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.raw import is_raw_name
 from photoorg.core.similarity import pairs_above
 
 log = logging.getLogger(__name__)
@@ -75,6 +82,9 @@ class DuplicateSettings:
     same_max_colour_change: float = 0.03
     similar_window_s: float = 600.0
     similar_outside_window: float = 0.96
+    #: Offer the JPEG a camera wrote beside its RAW (same name, same folder) as a duplicate of
+    #: the RAW. Off: the pair is one shot, and the JPEG is never offered for the trash.
+    offer_raw_jpegs: bool = False
 
     def __post_init__(self) -> None:
         if not -1.0 <= self.similar_threshold <= self.same_threshold <= 1.0:
@@ -261,7 +271,8 @@ def find_duplicates(
             sets.append(_make_set(Verdict.EXACT, ranked, reason, 1.0, policy))
 
     if model_id is not None and wanted & {Verdict.SAME, Verdict.SIMILAR}:
-        fps, x = catalog.vectors_for(model_id, list(by_fp))
+        paired = set() if settings.offer_raw_jpegs else {p.fingerprint for p in raw_jpegs(photos)}
+        fps, x = catalog.vectors_for(model_id, [fp for fp in by_fp if fp not in paired])
         floor = min(settings.similar_threshold, settings.same_threshold)
         ii, jj, sims = _similar_pairs(catalog, model_id, fps, x, floor, progress)
         candidates = sims >= settings.same_threshold
@@ -316,6 +327,25 @@ def _similar_pairs(
     return ii, jj, sims
 
 
+#: The JPEG a camera writes beside its RAW.
+_JPEG_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe"})
+
+
+def raw_jpegs(photos: Iterable[PhotoInfo]) -> list[PhotoInfo]:
+    """The JPEGs among ``photos`` that have a RAW of the same shot among them: the same name
+    but for the extension (case aside, as cameras and file systems differ), in the same folder."""
+    photos = list(photos)
+    raws = {_shot(p.path) for p in photos if is_raw_name(p.path)}
+    return [
+        p for p in photos if os.path.splitext(p.path)[1].lower() in _JPEG_EXTENSIONS and _shot(p.path) in raws
+    ]
+
+
+def _shot(path: str) -> tuple[str, str]:
+    folder, name = os.path.split(path)
+    return folder, os.path.splitext(name)[0].casefold()
+
+
 def _fill_tones(
     catalog: Catalog, rep: dict[str, PhotoInfo], fps: list[str], ii: np.ndarray, jj: np.ndarray
 ) -> None:
@@ -325,7 +355,7 @@ def _fill_tones(
     found = []
     for fp in sorted(wanted):
         try:
-            decoded = imaging.decode(Path(rep[fp].path).read_bytes(), 64, pixels=True)
+            decoded = imaging.decode(Path(rep[fp].path).read_bytes(), 64, path=rep[fp].path, pixels=True)
             found.append((fp, imaging.tone(decoded.image)))  # type: ignore[arg-type]
         except Exception:  # unreadable or gone: no pixel evidence, so never "the same image"
             log.info("no tone for %s", rep[fp].path, exc_info=True)
