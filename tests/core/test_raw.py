@@ -6,6 +6,7 @@ LibRaw itself reads (not only photoorg's reading of them)."""
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 import subprocess
@@ -260,3 +261,52 @@ def test_without_rawpy_raw_files_are_problems_that_say_how_to_add_it(tmp_path, t
     [line] = [ln for ln in done.stdout.splitlines() if "IMG_1.DNG" in ln]
     assert "needs the rawpy package" in line
     assert f"{sys.executable} -m pip install 'rawpy>=0.28'" in line
+
+
+def test_organizing_moves_a_raw_with_its_jpeg_under_the_jpegs_new_name(tmp_path, catalog, tiny_model) -> None:
+    """Both are catalogued photos now; the pair still travels together, as one shot."""
+    from photoorg.core import actions
+    from photoorg.core.organize import OrganizeRequest, plan_organize
+
+    card = tmp_path / "lib" / "Card"
+    shoot_raw_plus_jpeg(card)
+    (tmp_path / "lib" / "Z").mkdir()
+    as_jpeg(picture((128, 96)), tmp_path / "lib" / "Z" / "IMG_1.JPG")  # another photo of that name
+    jpeg_of_the_shot = (card / "IMG_1.JPG").read_bytes()
+    scan(tmp_path / "lib", catalog, tiny_model)
+    assert sorted(os.path.basename(p.path) for p in catalog.photos()) == [
+        "IMG_1.DNG",
+        "IMG_1.JPG",
+        "IMG_1.JPG",
+    ]
+    request = OrganizeRequest("date", str(tmp_path / "lib"), "{name}")
+    plan = plan_organize(request, catalog.photos())
+    [moving] = [p for p in plan.photos if p.photo.path == str(card / "IMG_1.JPG")]
+    assert [os.path.basename(c) for c, _ in moving.companions] == ["IMG_1.DNG"]
+    assert str(card / "IMG_1.DNG") not in {p.photo.path for p in plan.photos}
+    outcome = actions.execute(catalog, plan.action, plan.steps(), "organize")
+    assert not outcome.failed
+    undated = tmp_path / "lib" / "undated"
+    assert sorted(p.name for p in undated.iterdir()) == ["IMG_1 (1).JPG", "IMG_1.DNG", "IMG_1.JPG"]
+    # The RAW sits beside its own JPEG, under the same name; the other photo was numbered.
+    assert (undated / "IMG_1.JPG").read_bytes() == jpeg_of_the_shot
+    assert not card.exists() or not any(card.iterdir())
+
+
+def test_judging_the_thresholds_leaves_out_the_jpeg_of_a_raw(tmp_path, tiny_model) -> None:
+    """Every RAW+JPEG shot would be a nearest-neighbour pair at ~1.0 and crowd the histogram."""
+    from tests.conftest import make_photo
+
+    card = tmp_path / "Card"
+    shoot_raw_plus_jpeg(card)
+    for i in range(3):
+        make_photo(card / f"other_{i}.jpg", seed=60 + i, size=(96, 64))
+
+    def photoorg(*args: object) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "photoorg", *map(str, args)]
+        return subprocess.run(command, capture_output=True, text=True, env=os.environ, timeout=300)
+
+    assert photoorg("scan", card, "--model", tiny_model, "--device", "cpu").returncode == 0
+    shown = photoorg("thresholds", "--model", tiny_model, "--device", "cpu", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["photos"] == 4  # the RAW and the three others
