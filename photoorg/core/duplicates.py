@@ -194,7 +194,9 @@ def chain_free_sets(edges: dict[tuple[int, int], float]) -> list[list[int]]:
         ia, ib = np.searchsorted(comp, ea), np.searchsorted(comp, eb)
         dist = np.full((len(comp), len(comp)), 2.0)
         np.fill_diagonal(dist, 0.0)
-        dist[ia, ib] = dist[ib, ia] = np.minimum(1.0, 1.0 - es)
+        # Rounding makes the cosine of two identical pictures a hair above 1 (float32): no
+        # negative distance, which the linkage refuses.
+        dist[ia, ib] = dist[ib, ia] = np.clip(1.0 - es, 0.0, 1.0)
         labels = fcluster(linkage(squareform(dist, checks=False), "complete"), t=1.0, criterion="distance")
         clusters: dict[int, list[int]] = defaultdict(list)
         for node, label in zip(comp.tolist(), labels, strict=True):
