@@ -21,9 +21,9 @@ from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.albums import score as score_album
 from photoorg.core.calibration import Calibration, calibrate
 from photoorg.core.catalog import PhotoInfo
-from photoorg.core.duplicates import raw_jpegs
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED
+from photoorg.core.pairs import raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.sidecars import plan_keywords, write_keywords
 

@@ -41,8 +41,8 @@ from photoorg.core import imaging
 from photoorg.core.catalog import Catalog, PhotoInfo
 from photoorg.core.humanize import iso_timestamp
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
+from photoorg.core.pairs import keep_beside_raw, raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
-from photoorg.core.raw import is_raw_name
 from photoorg.core.similarity import pairs_above
 
 log = logging.getLogger(__name__)
@@ -264,16 +264,20 @@ def find_duplicates(
         if len(copies) > 1:
             by_fp[fp] = _one_name_per_file(copies)
 
+    beside_raw = set() if settings.offer_raw_jpegs else {p.path for p in raw_jpegs(photos)}
     sets: list[DuplicateSet] = []
     rep: dict[str, PhotoInfo] = {}
     for fp, copies in by_fp.items():
         ranked, reason = choose_keeper(copies, policy)
+        if len(ranked) > 1 and beside_raw:
+            ranked, reason = keep_beside_raw(ranked, reason, beside_raw, policy)
         rep[fp] = ranked[0]
         if len(copies) > 1 and Verdict.EXACT in wanted and (fp, fp) not in decisions:
             sets.append(_make_set(Verdict.EXACT, ranked, reason, 1.0, policy))
 
     if model_id is not None and wanted & {Verdict.SAME, Verdict.SIMILAR}:
-        paired = set() if settings.offer_raw_jpegs else {p.fingerprint for p in raw_jpegs(photos)}
+        # The content of a JPEG beside its RAW, wherever else it has copies: its RAW stands for it.
+        paired = {p.fingerprint for p in photos if p.path in beside_raw}
         fps, x = catalog.vectors_for(model_id, [fp for fp in by_fp if fp not in paired])
         floor = min(settings.similar_threshold, settings.same_threshold)
         ii, jj, sims = _similar_pairs(catalog, model_id, fps, x, floor, progress)
@@ -327,25 +331,6 @@ def _similar_pairs(
     except sqlite3.Error:  # a cache: another process writing, a full disk; search again next time
         log.info("could not keep the similar pairs", exc_info=True)
     return ii, jj, sims
-
-
-#: The JPEG a camera writes beside its RAW.
-_JPEG_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe"})
-
-
-def raw_jpegs(photos: Iterable[PhotoInfo]) -> list[PhotoInfo]:
-    """The JPEGs among ``photos`` that have a RAW of the same shot among them: the same name
-    but for the extension (case aside, as cameras and file systems differ), in the same folder."""
-    photos = list(photos)
-    raws = {_shot(p.path) for p in photos if is_raw_name(p.path)}
-    return [
-        p for p in photos if os.path.splitext(p.path)[1].lower() in _JPEG_EXTENSIONS and _shot(p.path) in raws
-    ]
-
-
-def _shot(path: str) -> tuple[str, str]:
-    folder, name = os.path.split(path)
-    return folder, os.path.splitext(name)[0].casefold()
 
 
 def _fill_tones(

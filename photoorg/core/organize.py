@@ -33,8 +33,8 @@ from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, free_space, space_needed
 from photoorg.core.grouping import UNSORTED, Group
+from photoorg.core.pairs import raws_beside_jpegs
 from photoorg.core.paths import FolderSet, is_under, real
-from photoorg.core.raw import is_raw_name
 from photoorg.core.scanner import RAW_EXTENSIONS as SCANNED_RAW_EXTENSIONS
 from photoorg.core.timeline import MONTHS, photo_date
 
@@ -323,14 +323,7 @@ def plan_organize(
     }
     # So does a RAW beside the JPEG the camera wrote with it (both catalogued): the pair stays
     # together, under the JPEG's new name.
-    jpegs = {
-        (os.path.dirname(p.path), _stem(p.path))
-        for p in photos
-        if os.path.splitext(p.path)[1].lower() in (".jpg", ".jpeg", ".jpe")
-    }
-    with_a_photo |= {
-        p.path for p in photos if is_raw_name(p.path) and (os.path.dirname(p.path), _stem(p.path)) in jpegs
-    }
+    with_a_photo |= {p.path for p in raws_beside_jpegs(photos)}
     photos = [p for p in photos if p.path not in with_a_photo]
     catalogued = {p.path for p in photos}
     folders = _Folders(catalogued)

@@ -203,17 +203,25 @@ def test_a_raw_and_its_jpeg_are_a_pair_not_a_duplicate_unless_asked(tmp_path, ca
 
 
 def test_a_copy_of_the_jpeg_elsewhere_is_still_a_duplicate(tmp_path, catalog, tiny_model) -> None:
+    """...and the copy beside the RAW is the one kept, though the rules alone would keep the
+    backup (the older file): keeping the backup would split the pair for the same bytes."""
     card = tmp_path / "lib" / "Card"
     shoot_raw_plus_jpeg(card)
     backup = tmp_path / "lib" / "Backup"
     backup.mkdir()
     (backup / "IMG_1.JPG").write_bytes((card / "IMG_1.JPG").read_bytes())
+    os.utime(backup / "IMG_1.JPG", (1_500_000_000, 1_500_000_000))
     picture().save(backup / "IMG_1 small.jpg", quality=70)  # the same picture re-saved
     scan(tmp_path / "lib", catalog, tiny_model)
     [model] = catalog.models()
+    offered = find_duplicates(catalog, model.id, settings=DuplicateSettings(offer_raw_jpegs=True))
+    [by_rules] = [s for s in offered if s.verdict is Verdict.EXACT]
+    assert by_rules.keeper.path == str(backup / "IMG_1.JPG")  # the oldest file
     sets = {s.verdict: s for s in find_duplicates(catalog, model.id)}
     exact = sets[Verdict.EXACT]
-    assert sorted(os.path.basename(os.path.dirname(p.path)) for p in exact.photos) == ["Backup", "Card"]
+    assert [p.path for p in exact.photos] == [str(card / "IMG_1.JPG"), str(backup / "IMG_1.JPG")]
+    assert exact.reason == f"beside its RAW of the same shot ({card})"
+    assert exact.starts_kept() == {str(card / "IMG_1.JPG"): True, str(backup / "IMG_1.JPG"): False}
     # The re-saved copy is the same image as the shot, which its RAW stands for (kept).
     same = sets[Verdict.SAME]
     assert [os.path.basename(p.path) for p in same.photos] == ["IMG_1.DNG", "IMG_1 small.jpg"]
