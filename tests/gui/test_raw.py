@@ -58,8 +58,12 @@ def test_a_raw_shows_as_an_upright_thumbnail_and_preview(qtbot: QtBot, tmp_path:
         assert (tmp_path / "thumbnails" / "aa" / f"{'a' * 32}.jpg").exists()  # cached on disk
         big_raw, big_jpeg = load_preview(str(dng), 200), load_preview(str(jpeg), 200)
         assert big_raw is not None and big_jpeg is not None
-        assert (big_raw.width(), big_raw.height()) == (133, 200)
-        assert alike(big_raw, big_jpeg)
+        assert (big_raw.image.width(), big_raw.image.height()) == (133, 200)
+        assert alike(big_raw.image, big_jpeg.image)
+        assert big_raw.natural == big_jpeg.natural  # the RAW's full size, upright
+        # 1:1: this camera embedded a full-size preview, so every pixel is there
+        one_to_one = load_preview(str(dng), None)
+        assert one_to_one is not None and one_to_one.full
     finally:
         assert tasks.shutdown()
 
