@@ -60,9 +60,14 @@ def install_command() -> str:
 
 
 def missing_reason() -> str:
+    if getattr(sys, "frozen", False):  # the app bundle: no pip in it; its build left rawpy out
+        return (
+            "a camera RAW file; this build of photoorg has no RAW support (rawpy, LibRaw). "
+            "Install photoorg with pip, or use a build that includes it"
+        )
     return (
         "a camera RAW file; reading RAW files needs the rawpy package (LibRaw), which is not "
-        f"installed here. Add it with: {install_command()} — then scan again"
+        f"installed here. Add it with: {install_command()} and scan again"
     )
 
 
