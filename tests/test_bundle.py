@@ -94,6 +94,21 @@ def test_scan_with_a_model_folder(
     assert "Traceback" not in done.stderr
 
 
+def test_the_bundle_reads_raw_files(bundle: Path, env: dict[str, str], tiny: Path, tmp_path: Path) -> None:
+    """LibRaw (rawpy) is in the bundle: a DNG is embedded from its preview, not a failure."""
+    from PIL import Image
+
+    from tests.rawfactory import make_dng
+
+    folder = tmp_path / "Card"
+    folder.mkdir()
+    make_dng(folder / "IMG_1.DNG", Image.open(make_photo(tmp_path / "shot.png", seed=7, size=(96, 64))))
+    done = run(bundle, "--home", tmp_path / "h", "scan", folder, "--model", tiny, "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["seen"], report["embedded"], report["failed"]) == (1, 1, 0), report
+
+
 def test_scan_with_a_model_from_the_hugging_face_cache(
     bundle: Path, env: dict[str, str], photos: Path, tiny: Path, tmp_path: Path
 ) -> None:

@@ -504,3 +504,25 @@ def test_bench_of_a_folder_with_nothing_readable_says_so(tiny_model, tmp_path) -
     done = photoorg("--home", tmp_path / "hb", "bench", folder, "--model", tiny_model, "--device", "cpu")
     assert done.returncode == 1
     assert "could be read" in done.stdout
+
+
+def test_a_raw_and_its_jpeg_are_one_shot_unless_the_jpegs_are_asked_for(tmp_path, tiny_model) -> None:
+    from tests.core.test_raw import shoot_raw_plus_jpeg
+
+    card = tmp_path / "Card"
+    shoot_raw_plus_jpeg(card)
+    home = tmp_path / "h"
+    scanned = photoorg("--home", home, "scan", card, "--model", tiny_model, "--device", "cpu", "--json")
+    assert scanned.returncode == 0, scanned.stderr
+    assert (json.loads(scanned.stdout)["embedded"], json.loads(scanned.stdout)["failed"]) == (2, 0)
+    by_default = photoorg("--home", home, "--model", tiny_model, "duplicates")
+    assert by_default.returncode == 0, by_default.stderr
+    assert "No duplicates found." in by_default.stdout
+    offered = photoorg("--home", home, "--model", tiny_model, "duplicates", "--offer-raw-jpegs", "--json")
+    assert offered.returncode == 0, offered.stderr
+    [pair] = json.loads(offered.stdout)
+    assert pair["verdict"] == "same" and pair["keeper"] == str(card / "IMG_1.DNG")
+    assert [(Path(p["path"]).name, p["keep"]) for p in pair["photos"]] == [
+        ("IMG_1.DNG", True),
+        ("IMG_1.JPG", False),
+    ]

@@ -108,6 +108,7 @@ def open_library(args: argparse.Namespace, where: Locations, *, allow_download: 
         "dtype": getattr(args, "dtype", None),
         "same_threshold": getattr(args, "same_threshold", None),
         "similar_threshold": getattr(args, "similar_threshold", None),
+        "offer_raw_jpegs": getattr(args, "offer_raw_jpegs", None),
         "min_group_size": getattr(args, "min_group_size", None),
         "group_method": getattr(args, "method", None),
         "keeper_rules": getattr(args, "keeper_rules", None),

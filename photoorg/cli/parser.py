@@ -273,6 +273,14 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"embedding similarity for 'similar' (default: the setting, {_DEFAULTS.similar_threshold})",
     )
     dups.add_argument(
+        "--offer-raw-jpegs",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="offer the JPEG a camera wrote beside its RAW (IMG_1.JPG beside IMG_1.CR2) as a "
+        "duplicate of the RAW; by default the pair is one shot and the JPEG is never offered "
+        "(default: the setting, off unless changed in the app's Settings)",
+    )
+    dups.add_argument(
         "--protect",
         action="append",
         default=[],

@@ -23,6 +23,7 @@ from photoorg.core.calibration import Calibration, calibrate
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED
+from photoorg.core.pairs import raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.sidecars import plan_keywords, write_keywords
 
@@ -245,10 +246,14 @@ class Curation:
         model_id, problem = self.model(progress)
         if model_id is None:
             raise problem or ModelUnavailable("Judging the thresholds needs the model.")
-        fps, x, first = self._library_vectors(model_id, self._photos())
+        s = self.settings
+        photos = self._photos()
+        if not s.offer_raw_jpegs:  # a RAW's own JPEG is no duplicate to judge the thresholds by
+            paired = {p.path for p in raw_jpegs(photos)}
+            photos = [p for p in photos if p.path not in paired]
+        fps, x, first = self._library_vectors(model_id, photos)
         if len(fps) < 2:
             raise PhotoorgError("The model has looked at fewer than two photos yet; scan first.")
-        s = self.settings
         paths = {fp: first[fp].path for fp in fps}
         return calibrate(fps, x, paths, s.same_threshold, s.similar_threshold)
 

@@ -10,6 +10,12 @@
    photos have an EXIF date taken further apart than ``similar_window_s``, the bar rises to
    ``similar_outside_window``.
 
+A camera's RAW and the JPEG it wrote beside it (``IMG_1.CR2`` and ``IMG_1.JPG``, same folder)
+are one shot kept twice on purpose, not a duplicate to clean up: the JPEG is left out of "same
+image" and "similar" sets, where its RAW stands for the shot, unless ``offer_raw_jpegs`` is set
+(then the pair is a "same image" set like any other, and the keeper rules pick the RAW). Exact
+copies of the JPEG elsewhere are still exact copies.
+
 Sets never chain: within each connected group of matching pairs, complete linkage keeps only
 sets in which every pair matches (A~B and B~C never join A and C unless A~C). Each set reports
 its weakest pair. Pairs a person marked "not duplicates" or "keep both" are left out, by
@@ -35,6 +41,7 @@ from photoorg.core import imaging
 from photoorg.core.catalog import Catalog, PhotoInfo
 from photoorg.core.humanize import iso_timestamp
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
+from photoorg.core.pairs import keep_beside_raw, raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.similarity import pairs_above
 
@@ -75,6 +82,9 @@ class DuplicateSettings:
     same_max_colour_change: float = 0.03
     similar_window_s: float = 600.0
     similar_outside_window: float = 0.96
+    #: Offer the JPEG a camera wrote beside its RAW (same name, same folder) as a duplicate of
+    #: the RAW. Off: the pair is one shot, and the JPEG is never offered for the trash.
+    offer_raw_jpegs: bool = False
 
     def __post_init__(self) -> None:
         if not -1.0 <= self.similar_threshold <= self.same_threshold <= 1.0:
@@ -184,7 +194,9 @@ def chain_free_sets(edges: dict[tuple[int, int], float]) -> list[list[int]]:
         ia, ib = np.searchsorted(comp, ea), np.searchsorted(comp, eb)
         dist = np.full((len(comp), len(comp)), 2.0)
         np.fill_diagonal(dist, 0.0)
-        dist[ia, ib] = dist[ib, ia] = np.minimum(1.0, 1.0 - es)
+        # Rounding makes the cosine of two identical pictures a hair above 1 (float32): no
+        # negative distance, which the linkage refuses.
+        dist[ia, ib] = dist[ib, ia] = np.clip(1.0 - es, 0.0, 1.0)
         labels = fcluster(linkage(squareform(dist, checks=False), "complete"), t=1.0, criterion="distance")
         clusters: dict[int, list[int]] = defaultdict(list)
         for node, label in zip(comp.tolist(), labels, strict=True):
@@ -252,16 +264,21 @@ def find_duplicates(
         if len(copies) > 1:
             by_fp[fp] = _one_name_per_file(copies)
 
+    beside_raw = set() if settings.offer_raw_jpegs else {p.path for p in raw_jpegs(photos)}
     sets: list[DuplicateSet] = []
     rep: dict[str, PhotoInfo] = {}
     for fp, copies in by_fp.items():
         ranked, reason = choose_keeper(copies, policy)
+        if len(ranked) > 1 and beside_raw:
+            ranked, reason = keep_beside_raw(ranked, reason, beside_raw, policy)
         rep[fp] = ranked[0]
         if len(copies) > 1 and Verdict.EXACT in wanted and (fp, fp) not in decisions:
             sets.append(_make_set(Verdict.EXACT, ranked, reason, 1.0, policy))
 
     if model_id is not None and wanted & {Verdict.SAME, Verdict.SIMILAR}:
-        fps, x = catalog.vectors_for(model_id, list(by_fp))
+        # The content of a JPEG beside its RAW, wherever else it has copies: its RAW stands for it.
+        paired = {p.fingerprint for p in photos if p.path in beside_raw}
+        fps, x = catalog.vectors_for(model_id, [fp for fp in by_fp if fp not in paired])
         floor = min(settings.similar_threshold, settings.same_threshold)
         ii, jj, sims = _similar_pairs(catalog, model_id, fps, x, floor, progress)
         candidates = sims >= settings.same_threshold
@@ -325,7 +342,7 @@ def _fill_tones(
     found = []
     for fp in sorted(wanted):
         try:
-            decoded = imaging.decode(Path(rep[fp].path).read_bytes(), 64, pixels=True)
+            decoded = imaging.decode(Path(rep[fp].path).read_bytes(), 64, path=rep[fp].path, pixels=True)
             found.append((fp, imaging.tone(decoded.image)))  # type: ignore[arg-type]
         except Exception:  # unreadable or gone: no pixel evidence, so never "the same image"
             log.info("no tone for %s", rep[fp].path, exc_info=True)

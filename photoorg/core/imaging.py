@@ -5,6 +5,8 @@
   a 12 MP photo is never fully decoded to make a 224 px model input.
 - Any mode (CMYK, palette, 16-bit, alpha) becomes 8-bit RGB; transparency is laid on white.
 - HEIC/HEIF through pillow-heif; AVIF through Pillow (or pillow-heif where Pillow lacks it).
+- Camera RAW files (:mod:`photoorg.core.raw`): their embedded JPEG preview, upright, through
+  LibRaw; a half-size development when there is none.
 - A pixel-count limit guards against decompression bombs.
 Everything unreadable raises :class:`DecodeError` naming the reason.
 """
@@ -22,6 +24,7 @@ import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from photoorg.core.errors import DecodeError
+from photoorg.core.scanner import RAW_EXTENSIONS
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +99,15 @@ def _read_exif(img: Image.Image) -> tuple[str | None, str | None]:
     """(date taken as ISO text, camera) from EXIF; (None, None) when absent or corrupt."""
     try:
         exif = img.getexif()
+    except Exception:
+        log.debug("unreadable EXIF in %s", getattr(img, "filename", "?"), exc_info=True)
+        return None, None
+    return exif_fields(exif)
+
+
+def exif_fields(exif: Image.Exif) -> tuple[str | None, str | None]:
+    """(date taken as ISO text, camera) of parsed EXIF; (None, None) when absent or corrupt."""
+    try:
         raw = None
         try:
             raw = exif.get_ifd(_EXIF_IFD).get(_TAG_DATETIME_ORIGINAL)
@@ -116,7 +128,7 @@ def _read_exif(img: Image.Image) -> tuple[str | None, str | None]:
             camera = f"{make} {model}".strip()
         return taken, camera or None
     except Exception:
-        log.debug("unreadable EXIF in %s", getattr(img, "filename", "?"), exc_info=True)
+        log.debug("unreadable EXIF", exc_info=True)
         return None, None
 
 
@@ -186,6 +198,10 @@ def decode(data: bytes, short_edge: int | None = None, *, path: str = "", pixels
     if not data:
         raise DecodeError(path, "empty file (0 bytes)")
     suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    if "." + suffix in RAW_EXTENSIONS:
+        from photoorg.core.raw import decode_raw
+
+        return decode_raw(data, short_edge, path, pixels)
     if suffix in ("heic", "heif", "avif", "hif"):
         _register_heif()
     try:

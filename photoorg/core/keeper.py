@@ -16,9 +16,19 @@ from datetime import datetime
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.humanize import human_bytes, iso_timestamp
 from photoorg.core.paths import FolderSet
+from photoorg.core.raw import RAW_FORMATS
 
-#: Lower is better. RAW files are not scanned yet, but a RAW beside its JPEG must win.
-FORMAT_RANK = {"RAW": 0, "DNG": 0, "HEIF": 1, "HEIC": 1, "AVIF": 1, "JPEG": 2, "MPO": 2}
+#: Lower is better: a camera RAW (its format is its extension: "CR2", "NEF", "DNG") before
+#: HEIF before JPEG. A RAW beside its JPEG usually wins earlier, by resolution or file size.
+FORMAT_RANK = {
+    "RAW": 0,
+    **dict.fromkeys(RAW_FORMATS, 0),
+    "HEIF": 1,
+    "HEIC": 1,
+    "AVIF": 1,
+    "JPEG": 2,
+    "MPO": 2,
+}
 DEFAULT_RULES = (
     "protected",
     "resolution",

@@ -64,6 +64,7 @@ RUN_SETTINGS = (
     "dtype",
     "same_threshold",
     "similar_threshold",
+    "offer_raw_jpegs",
     "min_group_size",
     "group_method",
     "keeper_rules",

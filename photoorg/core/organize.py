@@ -11,7 +11,7 @@ that one undo reverses, sidecars included.
   asks for the file's date instead (``file_date``). Never guessed silently.
 - **Companions** travel with their photo and get the same new name: sidecars (``.xmp``,
   ``.aae``, Google Takeout ``.json``), a Live Photo's ``.mov`` and a RAW file of the same shot
-  (same stem, same folder).
+  (same stem, same folder), also when the RAW is catalogued as a photo of its own.
 - **Names** are made safe for every file system: no ``/ \\ : * ? " < > |`` or control
   characters, no trailing dots or spaces, no reserved Windows names, at most 120 characters.
 
@@ -33,7 +33,9 @@ from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, free_space, space_needed
 from photoorg.core.grouping import UNSORTED, Group
+from photoorg.core.pairs import raws_beside_jpegs
 from photoorg.core.paths import FolderSet, is_under, real
+from photoorg.core.scanner import RAW_EXTENSIONS as SCANNED_RAW_EXTENSIONS
 from photoorg.core.timeline import MONTHS, photo_date
 
 DEFAULT_TEMPLATE = "{year}/{year}-{month}"
@@ -42,7 +44,7 @@ UNDATED = "undated"
 UNSORTED_FOLDER = "Unsorted"
 #: Files that travel with a photo of the same stem.
 SIDECAR_EXTENSIONS = frozenset({".xmp", ".aae", ".json"})
-RAW_EXTENSIONS = frozenset({".cr2", ".cr3", ".nef", ".arw", ".dng", ".raf", ".orf", ".rw2"})
+RAW_EXTENSIONS = SCANNED_RAW_EXTENSIONS | {".crw", ".nrw", ".srf", ".sr2", ".x3f", ".3fr", ".iiq", ".erf"}
 LIVE_PHOTO_EXTENSIONS = frozenset({".mov", ".mp4"})
 _COMPANION_EXTENSIONS = SIDECAR_EXTENSIONS | RAW_EXTENSIONS | LIVE_PHOTO_EXTENSIONS
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
@@ -316,8 +318,13 @@ def plan_organize(
     folder_of_group = group_folders(groups)
     # A video beside a photo of the same name is its Live Photo: it travels with the photo.
     stills = {(os.path.dirname(p.path), _stem(p.path)) for p in photos if not p.is_video}
-    live = {p.path for p in photos if p.is_video and (os.path.dirname(p.path), _stem(p.path)) in stills}
-    photos = [p for p in photos if p.path not in live]
+    with_a_photo = {
+        p.path for p in photos if p.is_video and (os.path.dirname(p.path), _stem(p.path)) in stills
+    }
+    # So does a RAW beside the JPEG the camera wrote with it (both catalogued): the pair stays
+    # together, under the JPEG's new name.
+    with_a_photo |= {p.path for p in raws_beside_jpegs(photos)}
+    photos = [p for p in photos if p.path not in with_a_photo]
     catalogued = {p.path for p in photos}
     folders = _Folders(catalogued)
     real_dest = real(dest)

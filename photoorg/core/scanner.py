@@ -19,8 +19,13 @@ from photoorg.core.videos import VIDEO_EXTENSIONS
 
 log = logging.getLogger(__name__)
 
-PHOTO_EXTENSIONS = frozenset(
-    {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".heic", ".heif", ".avif", ".tif", ".tiff", ".bmp", ".gif"}
+#: Camera RAW files photoorg reads (their embedded preview, through LibRaw: core/raw.py).
+RAW_EXTENSIONS = frozenset({".cr2", ".cr3", ".nef", ".arw", ".dng", ".raf", ".orf", ".rw2", ".pef", ".srw"})
+PHOTO_EXTENSIONS = (
+    frozenset(
+        {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".heic", ".heif", ".avif", ".tif", ".tiff", ".bmp", ".gif"}
+    )
+    | RAW_EXTENSIONS
 )
 
 # Folder names that hold deleted files or OS metadata, never photos a person wants organised.

@@ -50,6 +50,8 @@ class Settings:
     dtype: str = "auto"
     same_threshold: float = DuplicateSettings.same_threshold
     similar_threshold: float = DuplicateSettings.similar_threshold
+    #: Offer the JPEG beside a RAW of the same shot as a duplicate (off: the pair is one shot).
+    offer_raw_jpegs: bool = DuplicateSettings.offer_raw_jpegs
     min_group_size: int = GroupSettings.min_group_size
     group_method: str = GroupSettings.method
     exclude: list[str] = field(default_factory=list)
@@ -63,12 +65,18 @@ class Settings:
             raise ValueError(f"device must be one of {', '.join(DEVICES)}")
         if self.dtype not in DTYPES:
             raise ValueError(f"dtype must be one of {', '.join(DTYPES)}")
+        if not isinstance(self.offer_raw_jpegs, bool):
+            raise ValueError("offer_raw_jpegs must be true or false")
         self.duplicate_settings()  # validates the thresholds
         self.group_settings()
         self.keeper_policy()
 
     def duplicate_settings(self) -> DuplicateSettings:
-        return DuplicateSettings(same_threshold=self.same_threshold, similar_threshold=self.similar_threshold)
+        return DuplicateSettings(
+            same_threshold=self.same_threshold,
+            similar_threshold=self.similar_threshold,
+            offer_raw_jpegs=self.offer_raw_jpegs,
+        )
 
     def group_settings(self) -> GroupSettings:
         return GroupSettings(min_group_size=self.min_group_size, method=self.group_method)

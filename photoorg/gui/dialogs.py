@@ -84,6 +84,12 @@ class SettingsDialog(QDialog):
         self.same.setToolTip("Cosine similarity from which two photos count as the same image re-saved")
         self.similar = _spin(settings.similar_threshold)
         self.similar.setToolTip("Cosine similarity from which two photos count as similar shots")
+        self.raw_jpegs = QCheckBox("Offer the JPEG beside a RAW of the same shot as a duplicate")
+        self.raw_jpegs.setChecked(settings.offer_raw_jpegs)
+        self.raw_jpegs.setToolTip(
+            "A camera set to RAW+JPEG writes IMG_1.CR2 and IMG_1.JPG. Off: they are one shot and the "
+            "JPEG is never offered for the trash. On: the JPEG is a duplicate of its RAW, which is kept."
+        )
         self.min_group = QSpinBox()
         self.min_group.setRange(2, 1000)
         self.min_group.setValue(settings.min_group_size)
@@ -96,6 +102,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.int8)
         form.addRow("Same image from similarity:", self.same)
         form.addRow("Similar shots from similarity:", self.similar)
+        form.addRow("RAW + JPEG:", self.raw_jpegs)
         form.addRow("Smallest group:", self.min_group)
         form.addRow("Skip files matching:", self.exclude)
         self.error = QLabel()
@@ -131,6 +138,7 @@ class SettingsDialog(QDialog):
         "dtype",
         "same_threshold",
         "similar_threshold",
+        "offer_raw_jpegs",
         "min_group_size",
         "exclude",
         "model_declined",
@@ -148,6 +156,7 @@ class SettingsDialog(QDialog):
             data["dtype"] = "auto"
         data["same_threshold"] = round(self.same.value(), 3)
         data["similar_threshold"] = round(self.similar.value(), 3)
+        data["offer_raw_jpegs"] = self.raw_jpegs.isChecked()
         data["min_group_size"] = self.min_group.value()
         data["exclude"] = [p.strip() for p in self.exclude.text().split(",") if p.strip()]
         if data["model"] != settings.model:

@@ -145,6 +145,13 @@ def test_chain_free_sets_keep_only_fully_linked_sets() -> None:
                 assert i == j or (min(i, j), max(i, j)) in edges
 
 
+def test_identical_pictures_whose_similarity_rounds_above_one_make_a_set() -> None:
+    """A camera JPEG and the same JPEG embedded in its RAW give identical vectors, whose float32
+    cosine can be a hair above 1: the search must not fail on it (it did: negative distance)."""
+    above_one = float(np.float32(1.0) + np.finfo(np.float32).eps)
+    assert chain_free_sets({(0, 1): above_one, (0, 2): 0.99, (1, 2): 0.99}) == [[0, 1, 2]]
+
+
 def test_same_image_needs_the_pixel_check(lib) -> None:
     [v, w] = on_arc(0.99, 2)
     lib.add("photo.jpg", v, phash=0b1011)

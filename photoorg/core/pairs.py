@@ -1,0 +1,58 @@
+"""A camera set to RAW+JPEG writes two files of each shot: ``IMG_1.CR2`` and ``IMG_1.JPG``, the
+same name but for the extension, in the same folder. They are one shot kept twice on purpose:
+the duplicate search and the threshold histogram leave the JPEG out (its RAW stands for the
+shot) unless the person asks for such JPEGs to be offered (``offer_raw_jpegs``), and
+organizing moves the RAW with its JPEG.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from photoorg.core.catalog import PhotoInfo
+from photoorg.core.raw import is_raw_name
+
+if TYPE_CHECKING:
+    from photoorg.core.keeper import KeeperPolicy
+
+#: The JPEG a camera writes beside its RAW.
+_JPEG_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe"})
+
+
+def raw_jpegs(photos: Iterable[PhotoInfo]) -> list[PhotoInfo]:
+    """The JPEGs among ``photos`` that have a RAW of the same shot among them: the same name
+    but for the extension (case aside, as cameras and file systems differ), in the same folder."""
+    photos = list(photos)
+    raws = {_shot(p.path) for p in photos if is_raw_name(p.path)}
+    return [
+        p for p in photos if os.path.splitext(p.path)[1].lower() in _JPEG_EXTENSIONS and _shot(p.path) in raws
+    ]
+
+
+def keep_beside_raw(
+    ranked: list[PhotoInfo], reason: str, beside_raw: set[str], policy: KeeperPolicy
+) -> tuple[list[PhotoInfo], str]:
+    """Of exact copies of a camera's JPEG, the one beside its RAW is kept (unless a protected
+    copy is the keeper): keeping another would split the pair for a copy of the same bytes."""
+    keeper = ranked[0]
+    if keeper.path in beside_raw or policy.is_protected(keeper):
+        return ranked, reason
+    paired = next((p for p in ranked if p.path in beside_raw), None)
+    if paired is None:
+        return ranked, reason
+    others = [p for p in ranked if p is not paired]
+    return [paired, *others], f"beside its RAW of the same shot ({os.path.dirname(paired.path)})"
+
+
+def _shot(path: str) -> tuple[str, str]:
+    folder, name = os.path.split(path)
+    return folder, os.path.splitext(name)[0].casefold()
+
+
+def raws_beside_jpegs(photos: Iterable[PhotoInfo]) -> list[PhotoInfo]:
+    """The RAWs among ``photos`` whose camera JPEG is among them too."""
+    photos = list(photos)
+    jpegs = {_shot(p.path) for p in photos if os.path.splitext(p.path)[1].lower() in _JPEG_EXTENSIONS}
+    return [p for p in photos if is_raw_name(p.path) and _shot(p.path) in jpegs]
