@@ -23,7 +23,7 @@ def cmd_app(args: argparse.Namespace, where: Locations) -> int:
         )
         return EXIT_FAILED
     try:
-        from photoorg.gui.app import run
+        from photoorg.gui.launch import run
     except ImportError as exc:
         print(
             f"photoorg: the desktop app cannot start ({exc}). The command line works without it: "

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
-import sys
-import traceback
-from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -20,7 +16,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
     QIcon,
     QKeySequence,
 )
@@ -30,18 +25,16 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMainWindow,
     QMessageBox,
-    QSlider,
     QStackedWidget,
     QWidget,
 )
 
 from photoorg import __version__
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.humanize import format_duration, human_bytes, plural
-from photoorg.core.library import LibraryState
+from photoorg.core.humanize import plural
 from photoorg.core.paths import Locations
-from photoorg.core.settings import Settings, load_settings, save_settings, update_settings
-from photoorg.desktop import APP_ID, ICON_SIZES, icon_png
+from photoorg.core.settings import Settings, save_settings
+from photoorg.desktop import ICON_SIZES, icon_png
 from photoorg.gui.albums import AlbumsPage
 from photoorg.gui.dialogs import error_dialog, open_folder_dialog
 from photoorg.gui.duplicates import DuplicatesPage
@@ -51,19 +44,27 @@ from photoorg.gui.library import Library
 from photoorg.gui.pages import LibraryPage, ProblemsPage
 from photoorg.gui.photo_actions import PhotoActions
 from photoorg.gui.placement import place_on_screen, remember_place
+from photoorg.gui.presenter import (
+    ADD_A_FOLDER,
+    PAGE_ALBUMS,
+    PAGE_DUPLICATES,
+    PAGE_GROUPS,
+    PAGE_LIBRARY,
+    PAGE_PROBLEMS,
+    PAGE_TIMELINE,
+    PAGES,
+    StatePresenter,
+)
 from photoorg.gui.progressline import ProgressLine
 from photoorg.gui.tasks import TaskError, Tasks
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.timeline import TimelinePage
-from photoorg.gui.views import THUMB_MAX, THUMB_MIN, THUMB_STEP, PhotoGrid
+from photoorg.gui.views import ThumbnailSlider
 from photoorg.gui.window_dialogs import WindowDialogs
 
 log = logging.getLogger(__name__)
 
 MESSAGE_MS = 10_000  # how long the outcome of an action stays in the status bar
-
-PAGES = ("All photos", "Library", "Groups", "Albums", "Duplicates", "Problems")
-PAGE_TIMELINE, PAGE_LIBRARY, PAGE_GROUPS, PAGE_ALBUMS, PAGE_DUPLICATES, PAGE_PROBLEMS = range(len(PAGES))
 
 
 class MainWindow(QMainWindow):
@@ -114,16 +115,13 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        # What running scans showed so far (Library.snapshot), until a finished one replaces it.
-        self._partial_groups: list[Any] = []
-        self._partial_sets: list[Any] = []
-        self._partial_similar = False
+        self.presenter = StatePresenter(self)
         self._build_menus()
         self._build_status_bar()
         self._connect()
         self._show_folders()
         self.nav.setCurrentRow(PAGE_TIMELINE if self.library.settings.folders else PAGE_LIBRARY)
-        self._follow_grid()
+        self.thumb_slider.follow()
         place_on_screen(self, self._pages(), self.where.config)
 
     # -- construction -------------------------------------------------------------------------
@@ -149,9 +147,13 @@ class MainWindow(QMainWindow):
         edit_menu.addAction("&Find by name or folder", QKeySequence.StandardKey.Find, self.focus_filter)
         view_menu = bar.addMenu("&View")
         view_menu.addAction(
-            "&Larger thumbnails (Ctrl+wheel)", QKeySequence.StandardKey.ZoomIn, lambda: self._zoom(1)
+            "&Larger thumbnails (Ctrl+wheel)",
+            QKeySequence.StandardKey.ZoomIn,
+            lambda: self.thumb_slider.zoom(1),
         )
-        view_menu.addAction("&Smaller thumbnails", QKeySequence.StandardKey.ZoomOut, lambda: self._zoom(-1))
+        view_menu.addAction(
+            "&Smaller thumbnails", QKeySequence.StandardKey.ZoomOut, lambda: self.thumb_slider.zoom(-1)
+        )
         view_menu.addSeparator()
         for k, name in enumerate(PAGES):
             view_menu.addAction(name, QKeySequence(f"Ctrl+{k + 1}"), lambda k=k: self.nav.setCurrentRow(k))
@@ -162,26 +164,19 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         line = ProgressLine(self.statusBar(), self.library, self)
         self.progress_line = line
-        self.thumb_slider = QSlider(Qt.Orientation.Horizontal)
-        self.thumb_slider.setRange(THUMB_MIN, THUMB_MAX)
-        self.thumb_slider.setSingleStep(THUMB_STEP)
-        self.thumb_slider.setPageStep(THUMB_STEP)
-        self.thumb_slider.setFixedWidth(110)
-        self.thumb_slider.setToolTip("Thumbnail size (also Ctrl+wheel, Ctrl +/-)")
-        self.thumb_slider.valueChanged.connect(self._slide)
+        self.thumb_slider = ThumbnailSlider(self.stack)
         self.statusBar().addPermanentWidget(self.thumb_slider)
         # As tall as with the progress bar and Cancel shown: the window does not jump when they
         # come and go, nor when a message takes the place of the status text.
         tallest = max(line.box.sizeHint().height(), self.thumb_slider.sizeHint().height())
         self.statusBar().setMinimumHeight(tallest + 8)
-        self.stack.currentChanged.connect(lambda _i: self._follow_grid())
         self.status, self.cancel_button, self.timer = line.status, line.cancel_button, line.timer
         self.cancel_action.setEnabled(False)
 
     def _connect(self) -> None:
         lib = self.library
-        lib.state_changed.connect(self._apply_state)
-        lib.partial_state.connect(self._apply_partial)
+        lib.state_changed.connect(self.presenter.apply_state)
+        lib.partial_state.connect(self.presenter.apply_partial)
         # Later, not now: a change may come from a click on the folder list itself, whose item
         # must outlive its own signal.
         lib.settings_changed.connect(lambda _s: QTimer.singleShot(0, self._show_folders))
@@ -210,7 +205,7 @@ class MainWindow(QMainWindow):
         dp.trash_requested.connect(act.trash_set)
         dp.bulk_requested.connect(act.trash_reviewed)
         dp.mark_requested.connect(lambda s, d: self.library.mark(s, d))
-        dp.freed_changed.connect(lambda: self._show_status() if not self.library.busy else None)
+        dp.freed_changed.connect(lambda: self.presenter.show_status() if not self.library.busy else None)
         dp.thresholds_requested.connect(self.dialogs.thresholds)
         tp = self.timeline_page
         tp.organize_requested.connect(lambda: act.organize_from(tp.grid))
@@ -225,7 +220,7 @@ class MainWindow(QMainWindow):
         ap.keywords_requested.connect(act.album_keywords)
         self.problems_page.open_folder.connect(act.open_containing_folder)
         for grid in (tp.grid, gp.grid, dp.grid, ap.grid):
-            grid.zoomed.connect(self._follow_grid)
+            grid.zoomed.connect(self.thumb_slider.follow)
             grid.preview_requested.connect(lambda ix, g=grid: act.preview(g, ix))
             grid.compare_requested.connect(lambda g=grid: act.compare(g))
             grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -244,7 +239,7 @@ class MainWindow(QMainWindow):
         if self.library.settings.folders:
             self.scan()
         else:
-            self.status.setText("Add a folder of photos to begin (File > Add folder, or drop one here).")
+            self.status.setText(ADD_A_FOLDER)
 
     # -- library --------------------------------------------------------------------------------
     def add_folder(self, folder: str | None = None) -> None:
@@ -302,99 +297,6 @@ class MainWindow(QMainWindow):
             self.scan()
         event.acceptProposedAction()
 
-    # -- state ----------------------------------------------------------------------------------
-    def _apply_state(self, state: LibraryState) -> None:
-        self._partial_groups, self._partial_sets, self._partial_similar = [], [], False
-        self._show_folders()
-        if not self.library.settings.folders:
-            empty = "Add a folder of photos to begin (File > Add folder, or drop one on the window)."
-        elif state.model_error:
-            empty = (
-                "Groups need the DINOv2 model, which is not available yet: choose one in "
-                "File > Settings. Exact duplicates are found without it."
-            )
-        elif not state.photo_count:
-            empty = "No photos found in the library's folders."
-        else:
-            empty = "No groups."
-        self.groups_page.set_groups(state.groups, empty)
-        self.timeline_page.set_timeline(state.timeline, self._empty_timeline())
-        self.duplicates_page.set_sets(state.sets)
-        self.problems_page.set_failures(state.failures)
-        self.albums_page.set_albums(state.albums)
-        self.timeline_page.set_albums(state.albums)
-        real_groups = sum(1 for g in state.groups if g.id >= 0)
-        self._counts(state, real_groups)
-        self._show_status(state)
-        if self.library.notes:
-            self.tell("Note: " + "; ".join(self.library.notes))
-            self.library.notes.clear()
-
-    def _show_status(self, state: LibraryState | None = None) -> None:
-        """The library in one line: photos, groups, duplicate sets and what their checks free."""
-        state = state or self.library.state
-        real_groups = sum(1 for g in state.groups if g.id >= 0)
-        text = (
-            f"{state.photo_count} photos · {real_groups} groups · {len(state.sets)} duplicate sets "
-            f"({human_bytes(self.duplicates_page.to_free())} to free as checked) · "
-            f"{len(state.failures)} unreadable"
-        )
-        s = state.summary
-        if s is not None and (s.embedded or s.reused):
-            text += f" · {s.embedded} embedded in {format_duration(s.work_elapsed)}"
-        if state.model_error:
-            text += " · exact duplicates only: the model is not available (File > Settings)"
-        elif state.not_looked_at:  # a cancelled scan: say the groups and sets are not complete
-            text += (
-                f" · {state.not_looked_at} not looked at by the model yet, so groups and sets are "
-                "incomplete (File > Scan now goes on)"
-            )
-        if state.missing:
-            text += f" · {len(state.missing)} folder(s) not found"
-        self.library_page.summary.setText(text)
-        self.status.setText(text)
-
-    def _apply_partial(self, state: LibraryState) -> None:
-        """What a running scan has so far: the timeline, counts and problems; at a start, the
-        groups of the last grouping; during a first scan, groups and sets from the photos
-        embedded so far. Never in place of what a finished scan showed, nor sets of every
-        kind by exact copies only."""
-        self.timeline_page.set_timeline(state.timeline, self._empty_timeline(), scanning=True)
-        s = self.library.settings
-        self.library_page.set_folders(s.folders, s.protected, state.per_folder, state.missing)
-        self.problems_page.set_failures(state.failures)
-        final = self.library.state
-        if state.groups and not final.groups:
-            self._partial_groups = state.groups
-            self.groups_page.set_groups(state.groups)
-        elif not final.groups and not self._partial_groups:  # say what is coming, not "add a folder"
-            self.groups_page.set_groups(
-                [],
-                f"The scan is looking at the photos ({state.photo_count} found so far); the groups "
-                "appear as it goes.",
-            )
-        if not final.sets and (state.similar_sets or not self._partial_similar):
-            self._partial_similar = state.similar_sets
-            self._partial_sets = state.sets
-            self.duplicates_page.set_sets(state.sets)
-        groups = final.groups or self._partial_groups
-        so_far = "" if final.groups else " so far"
-        self._counts(state, sum(1 for g in groups if g.id >= 0), final.sets or self._partial_sets, so_far)
-
-    def _counts(
-        self, state: LibraryState, groups: int, sets: list[Any] | None = None, so_far: str = ""
-    ) -> None:
-        self.nav.item(PAGE_TIMELINE).setText(f"All photos ({state.photo_count})")
-        self.nav.item(PAGE_GROUPS).setText(f"Groups ({groups}{so_far})")
-        self.nav.item(PAGE_ALBUMS).setText(f"Albums ({self.albums_page.album_list.count()})")
-        self.nav.item(PAGE_DUPLICATES).setText(f"Duplicates ({len(state.sets if sets is None else sets)})")
-        self.nav.item(PAGE_PROBLEMS).setText(f"Problems ({len(state.failures)})")
-
-    def _empty_timeline(self) -> str:
-        if not self.library.settings.folders:
-            return "Add a folder of photos to begin (File > Add folder, or drop one on the window)."
-        return "No photos yet: they appear here as the scan finds them."
-
     def _organize_group(self) -> None:
         group = self.groups_page.current_group()
         if group is not None and group.id is not None and group.id >= 0:
@@ -439,26 +341,6 @@ class MainWindow(QMainWindow):
     def _pages(self) -> list[QWidget]:
         return [self.stack.widget(i) for i in range(self.stack.count())]
 
-    def _zoom(self, steps: int) -> None:
-        """Larger or smaller thumbnails in the page shown."""
-        grid = self.stack.currentWidget().findChild(PhotoGrid)
-        if grid is not None:
-            grid.zoom(steps)
-
-    def _slide(self, size: int) -> None:
-        grid = self.stack.currentWidget().findChild(PhotoGrid)
-        if grid is not None:
-            grid.set_thumb(size)
-
-    def _follow_grid(self, *_args: object) -> None:
-        """The slider shows the thumbnail size of the page shown (hidden where there are none)."""
-        grid = self.stack.currentWidget().findChild(PhotoGrid)
-        self.thumb_slider.setVisible(grid is not None)
-        if grid is not None:
-            self.thumb_slider.blockSignals(True)
-            self.thumb_slider.setValue(grid.delegate.thumb)
-            self.thumb_slider.blockSignals(False)
-
     def show_albums(self) -> None:
         self.nav.setCurrentRow(PAGE_ALBUMS)
 
@@ -500,22 +382,6 @@ class MainWindow(QMainWindow):
         event.accept()
 
 
-def _install_excepthook(where: Locations) -> None:
-    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        log.error("unexpected error", exc_info=(kind, exc, tb))
-        if QApplication.instance() is None:
-            return
-        if isinstance(exc, PhotoorgError):
-            error_dialog(None, str(exc)).exec()
-        else:
-            details = "".join(traceback.format_exception(kind, exc, tb))
-            error_dialog(
-                None, f"Something went wrong: {exc}", details, str(where.logs / "photoorg.log")
-            ).exec()
-
-    sys.excepthook = hook
-
-
 def app_icon() -> QIcon:
     """photoorg's icon, from the PNGs made of its SVG (no SVG plugin needed to show it)."""
     icon = QIcon()
@@ -524,28 +390,15 @@ def app_icon() -> QIcon:
     return icon
 
 
-def run(where: Locations, argv: list[str] | None = None, model: str | None = None) -> int:
-    """Start the app; returns its exit code. ``model`` (from ``--model``) becomes the setting."""
-    # Before the QApplication exists: X11 takes the window class (StartupWMClass of the menu
-    # entry) from the name then, and Wayland matches the window to APP_ID.desktop.
-    QApplication.setApplicationName("photoorg")
-    QGuiApplication.setDesktopFileName(APP_ID)
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
-    app.setWindowIcon(app_icon())
-    app.setApplicationVersion(__version__)
-    app.setOrganizationName("photoorg")
-    _install_excepthook(where)
-    if model and model != load_settings(where).model:
-        update_settings(where, lambda s: s.assign(model=model, model_declined=False))
-    window = MainWindow(where)
-    window.show()
-    QTimer.singleShot(0, window.start)
-    # Ctrl+C in the terminal, or a logout's SIGTERM, closes the window properly (the scan
-    # stops at a batch boundary, the catalog is closed). Python runs signal handlers only
-    # between bytecodes, so a timer gives it that chance while Qt's loop waits.
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: window.close())
-    wake = QTimer()
-    wake.start(250)
-    wake.timeout.connect(lambda: None)
-    return app.exec()
+#: The window and its pages' numbers (the navigation's rows), as tests and callers use them.
+__all__ = [
+    "PAGES",
+    "PAGE_ALBUMS",
+    "PAGE_DUPLICATES",
+    "PAGE_GROUPS",
+    "PAGE_LIBRARY",
+    "PAGE_PROBLEMS",
+    "PAGE_TIMELINE",
+    "MainWindow",
+    "app_icon",
+]

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QListView, QPushButton, QTabBar, QVBoxLayout, QWid
 
 from photoorg.core.humanize import human_bytes
 from photoorg.gui.layout import FlowRow, beside, hint, title
-from photoorg.gui.models import VERDICT_NAMES, DuplicateSetListModel, SetMembersModel
+from photoorg.gui.set_models import VERDICT_NAMES, DuplicateSetListModel, SetMembersModel
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
 

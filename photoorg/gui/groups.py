@@ -187,7 +187,8 @@ class GroupsPage(QWidget):
                 else:
                     matched = [p for p in g.photos if text in p.path.lower()]
                 if matched:
-                    reps = [p for p in g.representatives if p in set(matched)] or matched[:4]
+                    kept = set(matched) if matched is not g.photos else None
+                    reps = [p for p in g.representatives if kept is None or p in kept] or matched[:4]
                     groups.append(replace(g, photos=matched, representatives=reps))
                     totals[g.id] = g.size
         showing = self._showing

@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from photoorg.core.errors import Cancelled, ModelNotCached, PhotoorgError
+from photoorg.core.errors import Cancelled
 from photoorg.core.humanize import plural
 from photoorg.core.library import (
     Action,
@@ -36,7 +36,6 @@ from photoorg.engine import (
     Calibrate,
     ChangeGroups,
     Engine,
-    EstimateScan,
     FileAction,
     FindSimilar,
     History,
@@ -53,6 +52,7 @@ from photoorg.engine import (
     Undo,
 )
 from photoorg.gui.messages import STAGES, keywords_text, outcome_text
+from photoorg.gui.model_requests import ModelRequests
 from photoorg.gui.tasks import TaskError, Tasks
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ SETTINGS_CHECK_MS = 2000
 SUGGESTIONS = 60  # suggestions shown at a time (a page of the album's grid)
 
 
-class Library(QObject):
+class Library(ModelRequests, QObject):
     """The library as the window sees it: its settings and the latest LibraryState."""
 
     state_changed = Signal(object)  # LibraryState
@@ -228,58 +228,6 @@ class Library(QObject):
         self._closing = True
         self._watch.stop()
         self.cancel()
-
-    # -- the model (only files under the model cache; no catalog) -------------------------------
-    def download_size(self, on_result: Callable[[int | None, str, bool], None]) -> None:
-        """Ask the hub what downloading the chosen model fetches: ``on_result(bytes, "", False)``,
-        or ``(None, why, offline)`` when it cannot be asked (no connection, an error)."""
-        from photoorg.core.download import download_size
-
-        model = self._settings.model
-
-        def ask() -> tuple[int | None, str, bool]:
-            try:
-                return download_size(model, self.where.model_cache), "", False
-            except ModelNotCached as exc:
-                return None, str(exc), exc.offline
-            except PhotoorgError as exc:
-                return None, str(exc), False
-
-        self._run(ask, lambda answer: on_result(*answer), "ask the model's download size")
-
-    def estimate_first_scan(self, photos: int, on_result: Callable[[Any], None]) -> None:
-        """How long the first scan of ``photos`` takes here with each model size (measured by
-        the engine in a few seconds); ``on_result(ScanEstimate)``, or None if it cannot tell."""
-
-        def failed(error: TaskError) -> bool:
-            log.info("no first-scan estimate: %s", error.error)
-            on_result(None)
-            return True
-
-        work = self._ask(EstimateScan(photos), "Measuring this computer", cancellable=False)
-        self._run(work, on_result, "estimate the first scan", on_error=failed)
-
-    def download_model(self, on_result: Callable[[str | None], None], on_cancel: Callable[[], None]) -> None:
-        """Download the chosen hub model (the only network access photoorg makes); progress in
-        bytes. ``on_result(None)`` when it is there, else ``on_result(why)``."""
-        from photoorg.core.embedder import resolve_model
-
-        progress = Progress()
-        self._progresses.add(progress)
-        model = self._settings.model
-
-        def fetch() -> str | None:
-            self.progress, self.cancellable = progress, True
-            try:
-                resolve_model(model, cache_dir=self.where.model_cache, allow_download=True, progress=progress)
-            except PhotoorgError as exc:
-                return str(exc)
-            finally:
-                self._progresses.discard(progress)
-            return None
-
-        cancelled = "Download cancelled; nothing of it was kept (it starts over next time)."
-        self._run(fetch, on_result, "download model", on_cancel, cancel_text=cancelled)
 
     # -- changes to the library (in the engine, under the library lock) ------------------------
     def file_action(

@@ -17,16 +17,8 @@ from photoorg.core.embedder import Embedder
 from photoorg.core.grouping import GroupSettings, group_photos
 from photoorg.core.keeper import KeeperPolicy
 from photoorg.core.pipeline import run_scan
-from photoorg.gui.models import (
-    BadgeRole,
-    DuplicateSetListModel,
-    GroupListModel,
-    PathRole,
-    PhotoGridModel,
-    PhotoRole,
-    ProblemsModel,
-    SetMembersModel,
-)
+from photoorg.gui.models import BadgeRole, GroupListModel, PathRole, PhotoGridModel, PhotoRole, ProblemsModel
+from photoorg.gui.set_models import DuplicateSetListModel, SetMembersModel
 from photoorg.gui.tasks import Tasks
 from photoorg.gui.thumbnails import Thumbnails
 from tests.conftest import make_photo

@@ -1,0 +1,127 @@
+"""What the window shows of the library's state: the pages, the counts in the navigation, the
+status line. A finished scan's state replaces everything; a running scan's snapshots fill in
+only what nothing better has shown yet."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+
+from photoorg.core.humanize import format_duration, human_bytes
+from photoorg.core.library import LibraryState
+
+if TYPE_CHECKING:  # pragma: no cover
+    from photoorg.gui.app import MainWindow
+
+#: What every page says while the library has no folder.
+ADD_A_FOLDER = "Add a folder of photos to begin (File > Add folder, or drop one on the window)."
+#: The window's pages, in the order of its navigation list.
+PAGES = ("All photos", "Library", "Groups", "Albums", "Duplicates", "Problems")
+PAGE_TIMELINE, PAGE_LIBRARY, PAGE_GROUPS, PAGE_ALBUMS, PAGE_DUPLICATES, PAGE_PROBLEMS = range(len(PAGES))
+
+
+class StatePresenter(QObject):
+    """Applies LibraryStates to the window's pages."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.library = window.library
+        # What running scans showed so far (Library.snapshot), until a finished one replaces it.
+        self._partial_groups: list[Any] = []
+        self._partial_sets: list[Any] = []
+        self._partial_similar = False
+
+    def apply_state(self, state: LibraryState) -> None:
+        self._partial_groups, self._partial_sets, self._partial_similar = [], [], False
+        self.window._show_folders()
+        if not self.library.settings.folders:
+            empty = ADD_A_FOLDER
+        elif state.model_error:
+            empty = (
+                "Groups need the DINOv2 model, which is not available yet: choose one in "
+                "File > Settings. Exact duplicates are found without it."
+            )
+        elif not state.photo_count:
+            empty = "No photos found in the library's folders."
+        else:
+            empty = "No groups."
+        self.window.groups_page.set_groups(state.groups, empty)
+        self.window.timeline_page.set_timeline(state.timeline, self._empty_timeline())
+        self.window.duplicates_page.set_sets(state.sets)
+        self.window.problems_page.set_failures(state.failures)
+        self.window.albums_page.set_albums(state.albums)
+        self.window.timeline_page.set_albums(state.albums)
+        real_groups = sum(1 for g in state.groups if g.id >= 0)
+        self._counts(state, real_groups)
+        self.show_status(state)
+        if self.library.notes:
+            self.window.tell("Note: " + "; ".join(self.library.notes))
+            self.library.notes.clear()
+
+    def show_status(self, state: LibraryState | None = None) -> None:
+        """The library in one line: photos, groups, duplicate sets and what their checks free."""
+        state = state or self.library.state
+        real_groups = sum(1 for g in state.groups if g.id >= 0)
+        text = (
+            f"{state.photo_count} photos · {real_groups} groups · {len(state.sets)} duplicate sets "
+            f"({human_bytes(self.window.duplicates_page.to_free())} to free as checked) · "
+            f"{len(state.failures)} unreadable"
+        )
+        s = state.summary
+        if s is not None and (s.embedded or s.reused):
+            text += f" · {s.embedded} embedded in {format_duration(s.work_elapsed)}"
+        if state.model_error:
+            text += " · exact duplicates only: the model is not available (File > Settings)"
+        elif state.not_looked_at:  # a cancelled scan: say the groups and sets are not complete
+            text += (
+                f" · {state.not_looked_at} not looked at by the model yet, so groups and sets are "
+                "incomplete (File > Scan now goes on)"
+            )
+        if state.missing:
+            text += f" · {len(state.missing)} folder(s) not found"
+        self.window.library_page.summary.setText(text)
+        self.window.status.setText(text)
+
+    def apply_partial(self, state: LibraryState) -> None:
+        """What a running scan has so far: the timeline, counts and problems; at a start, the
+        groups of the last grouping; during a first scan, groups and sets from the photos
+        embedded so far. Never in place of what a finished scan showed, nor sets of every
+        kind by exact copies only."""
+        self.window.timeline_page.set_timeline(state.timeline, self._empty_timeline(), scanning=True)
+        s = self.library.settings
+        self.window.library_page.set_folders(s.folders, s.protected, state.per_folder, state.missing)
+        self.window.problems_page.set_failures(state.failures)
+        final = self.library.state
+        if state.groups and not final.groups:
+            self._partial_groups = state.groups
+            self.window.groups_page.set_groups(state.groups)
+        elif not final.groups and not self._partial_groups:  # say what is coming, not "add a folder"
+            self.window.groups_page.set_groups(
+                [],
+                f"The scan is looking at the photos ({state.photo_count} found so far); the groups "
+                "appear as it goes.",
+            )
+        if not final.sets and (state.similar_sets or not self._partial_similar):
+            self._partial_similar = state.similar_sets
+            self._partial_sets = state.sets
+            self.window.duplicates_page.set_sets(state.sets)
+        groups = final.groups or self._partial_groups
+        so_far = "" if final.groups else " so far"
+        self._counts(state, sum(1 for g in groups if g.id >= 0), final.sets or self._partial_sets, so_far)
+
+    def _counts(
+        self, state: LibraryState, groups: int, sets: list[Any] | None = None, so_far: str = ""
+    ) -> None:
+        nav = self.window.nav
+        nav.item(PAGE_TIMELINE).setText(f"All photos ({state.photo_count})")
+        nav.item(PAGE_GROUPS).setText(f"Groups ({groups}{so_far})")
+        nav.item(PAGE_ALBUMS).setText(f"Albums ({self.window.albums_page.album_list.count()})")
+        nav.item(PAGE_DUPLICATES).setText(f"Duplicates ({len(state.sets if sets is None else sets)})")
+        nav.item(PAGE_PROBLEMS).setText(f"Problems ({len(state.failures)})")
+
+    def _empty_timeline(self) -> str:
+        if not self.library.settings.folders:
+            return ADD_A_FOLDER
+        return "No photos yet: they appear here as the scan finds them."
