@@ -45,7 +45,7 @@ from photoorg.core.videos import VIDEO_FORMATS
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x70686F72  # "phor"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -200,6 +200,17 @@ _MIGRATIONS: dict[int, str] = {
         second    BLOB NOT NULL,
         sims      BLOB NOT NULL            -- float32 cosine similarities
     );
+    """,
+    # 6: "same image" candidates compared pixel by pixel (pixelcheck.py), by content: each pair
+    # is decoded and aligned once, not at every duplicate search.
+    6: """
+    CREATE TABLE pixel_checks (
+        first   TEXT NOT NULL,             -- fingerprints, first < second
+        second  TEXT NOT NULL,
+        version INTEGER NOT NULL,          -- pixelcheck.VERSION that measured it
+        change  REAL NOT NULL,             -- largest local difference, 0..1
+        PRIMARY KEY (first, second)
+    ) WITHOUT ROWID;
     """,
 }
 
@@ -908,6 +919,28 @@ class Catalog:
             return None
         ii, jj, sims = (np.frombuffer(b, dtype=t) for b, t in zip(row, ("<i4", "<i4", "<f4"), strict=True))
         return ii.astype(np.int64), jj.astype(np.int64), sims.astype(np.float32)
+
+    def pixel_checks(self, pairs: Iterable[tuple[str, str]], version: int) -> dict[tuple[str, str], float]:
+        """The kept local changes of these pairs of contents (each ``(first, second)`` with
+        first < second), measured by ``version`` of the check."""
+        found: dict[tuple[str, str], float] = {}
+        wanted = list(pairs)
+        for k in range(0, len(wanted), 400):
+            chunk = wanted[k : k + 400]
+            clause = " OR ".join(["(first=? AND second=?)"] * len(chunk))
+            for first, second, change in self._db.execute(
+                f"SELECT first, second, change FROM pixel_checks WHERE version=? AND ({clause})",
+                (version, *(fp for pair in chunk for fp in pair)),
+            ):
+                found[(first, second)] = change
+        return found
+
+    def keep_pixel_checks(self, rows: Iterable[tuple[str, str, float]], version: int) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO pixel_checks(first, second, version, change) VALUES(?,?,?,?)",
+                [(a, b, version, change) for a, b, change in rows],
+            )
 
     def keep_similar_pairs(self, signature: str, ii: np.ndarray, jj: np.ndarray, sims: np.ndarray) -> None:
         """Keep a search's pairs (only the last search's: they are a cache)."""

@@ -5,7 +5,9 @@
    by EXIF, lightly cropped): embeddings nearly identical (``same_threshold``) *and* a pixel
    check on the upright picture (perceptual hashes within ``same_max_hash_bits``, aspect
    ratios within ``same_max_aspect_change``), so that look-alikes (two shots of a
-   chessboard) are not called the same image.
+   chessboard) are not called the same image; and last the two pictures aligned and compared
+   area by area (``same_max_local_change``, pixelcheck.py), so that two frames of a video or
+   two tripod shots a second apart are not either.
 3. **Similar**: burst shots and near-identical scenes (``similar_threshold``); when both
    photos have an EXIF date taken further apart than ``similar_window_s``, the bar rises to
    ``similar_outside_window``.
@@ -30,7 +32,7 @@ import logging
 import os
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -80,6 +82,10 @@ class DuplicateSettings:
     # (re-saves measured within 0.012 on the test photos; two greens 32 levels apart: 0.125).
     same_flat_detail: float = 0.03
     same_max_colour_change: float = 0.03
+    # The largest change of any small area once the two pictures are aligned (pixelcheck.py):
+    # re-saves, resizes, crops and thumbnails measured at most 0.010, two video frames with
+    # objects moved by 1 to 2 px 0.094.
+    same_max_local_change: float = 0.03
     similar_window_s: float = 600.0
     similar_outside_window: float = 0.96
     #: Offer the JPEG a camera wrote beside its RAW (same name, same folder) as a duplicate of
@@ -89,6 +95,8 @@ class DuplicateSettings:
     def __post_init__(self) -> None:
         if not -1.0 <= self.similar_threshold <= self.same_threshold <= 1.0:
             raise ValueError("thresholds must satisfy -1 <= similar <= same <= 1")
+        if not 0.0 <= self.same_max_local_change <= 1.0:
+            raise ValueError("same_max_local_change must be between 0 and 1")
 
 
 #: More photos than this in one "same image" set is suspicious (see DuplicateSet.suspicious).
@@ -283,7 +291,12 @@ def find_duplicates(
         ii, jj, sims = _similar_pairs(catalog, model_id, fps, x, floor, progress)
         candidates = sims >= settings.same_threshold
         _fill_tones(catalog, rep, fps, ii[candidates], jj[candidates])
-        same, similar = _verdicts(ii, jj, sims, [rep[fp] for fp in fps], fps, decisions, settings)
+
+        def local_changes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return _local_changes(catalog, [rep[fp] for fp in fps], a, b, progress)
+
+        photos_ = [rep[fp] for fp in fps]
+        same, similar = _verdicts(ii, jj, sims, photos_, fps, decisions, settings, local_changes)
 
         absorbed: set[int] = set()
         for group in chain_free_sets(same):
@@ -360,11 +373,14 @@ def _verdicts(
     fps: list[str],
     decisions: dict[tuple[str, str], str],
     settings: DuplicateSettings,
+    local_changes: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> tuple[dict[tuple[int, int], float], dict[tuple[int, int], float]]:
     """The pairs that are the same image, and the similar ones, less those the person decided
     on, all pairs at once. The same image needs pixel evidence: both perceptual hashes, within
     ``same_max_hash_bits``, and aspect ratios within ``same_max_aspect_change`` (a different
-    frame is not a re-save or a light crop)."""
+    frame is not a re-save or a light crop); then, for the pairs that pass all that, the
+    aligned pictures themselves (``local_changes`` of the pairs' rows, pixelcheck.py), within
+    ``same_max_local_change``. A pair that fails is judged as similar shots."""
     if decisions and len(ii):
         index = {fp: k for k, fp in enumerate(fps)}
         decided = {
@@ -401,6 +417,9 @@ def _verdicts(
         & (bits <= settings.same_max_hash_bits)
     )  # fmt: skip
     is_same = (sims >= settings.same_threshold) & pixels
+    if local_changes is not None and is_same.any():
+        rows = np.flatnonzero(is_same)
+        is_same[rows] = local_changes(ii[rows], jj[rows]) <= settings.same_max_local_change
     with np.errstate(invalid="ignore"):  # NaN: no date taken, never "apart"
         apart = np.abs(taken[ii] - taken[jj]) > settings.similar_window_s
     need = np.where(apart & (settings.similar_window_s > 0), settings.similar_outside_window,
@@ -413,6 +432,64 @@ def _verdicts(
         )
 
     return pairs(is_same), pairs(is_similar)
+
+
+def _local_changes(
+    catalog: Catalog, photos: list[PhotoInfo], ii: np.ndarray, jj: np.ndarray, progress: Progress
+) -> np.ndarray:
+    """The aligned pixel comparison (pixelcheck.local_change) of each pair of rows: kept in
+    the catalog by content, so each pair is decoded and compared once. A photo that cannot be
+    read gives 1.0 (never "the same image") and is tried again next time."""
+    from photoorg.core import pixelcheck
+
+    keys = [
+        (a, b) if a < b else (b, a)
+        for a, b in zip(
+            (photos[i].fingerprint for i in ii.tolist()),
+            (photos[j].fingerprint for j in jj.tolist()),
+            strict=True,
+        )
+    ]
+    known = catalog.pixel_checks(set(keys), pixelcheck.VERSION)
+    todo = sorted({k for k in keys if k not in known})
+    if todo:
+        by_fp = {p.fingerprint: p for p in photos}
+        uses: dict[str, int] = defaultdict(int)
+        for a, b in todo:
+            uses[a] += 1
+            uses[b] += 1
+        pictures: dict[str, tuple[object, tuple[int, int]] | None] = {}
+
+        def picture(fp: str) -> tuple[object, tuple[int, int]] | None:
+            if fp not in pictures:
+                p = by_fp[fp]
+                try:
+                    short = pixelcheck.decode_size(p.width or pixelcheck.GRID, p.height or pixelcheck.GRID)
+                    d = imaging.decode(Path(p.path).read_bytes(), short, path=p.path)
+                    pictures[fp] = (d.image, (d.width, d.height))
+                except Exception:  # unreadable or gone: no pixel evidence
+                    log.info("could not compare the pixels of %s", p.path, exc_info=True)
+                    pictures[fp] = None
+            return pictures[fp]
+
+        progress.start_stage("Comparing the pixels of photos that look the same", len(todo))
+        measured: list[tuple[str, str, float]] = []
+        for a, b in todo:
+            pa, pb = picture(a), picture(b)
+            if pa is not None and pb is not None:
+                change = pixelcheck.local_change(pa[0], pa[1], pb[0], pb[1])  # type: ignore[arg-type]
+                measured.append((a, b, change))
+                known[(a, b)] = change
+            for fp in (a, b):
+                uses[fp] -= 1
+                if not uses[fp]:
+                    pictures.pop(fp, None)  # keeps only the pictures still to be compared
+            progress.advance(1, check=False)
+        try:
+            catalog.keep_pixel_checks(measured, pixelcheck.VERSION)
+        except sqlite3.Error:  # a cache: measured again next time
+            log.info("could not keep the pixel checks", exc_info=True)
+    return np.array([known.get(k, 1.0) for k in keys], dtype=np.float64)
 
 
 def _timestamp(taken: str | None) -> float:

@@ -50,6 +50,8 @@ class Settings:
     dtype: str = "auto"
     same_threshold: float = DuplicateSettings.same_threshold
     similar_threshold: float = DuplicateSettings.similar_threshold
+    #: "Same image" also needs the aligned pictures to differ nowhere by more than this (0..1).
+    same_max_local_change: float = DuplicateSettings.same_max_local_change
     #: Offer the JPEG beside a RAW of the same shot as a duplicate (off: the pair is one shot).
     offer_raw_jpegs: bool = DuplicateSettings.offer_raw_jpegs
     min_group_size: int = GroupSettings.min_group_size
@@ -75,6 +77,7 @@ class Settings:
         return DuplicateSettings(
             same_threshold=self.same_threshold,
             similar_threshold=self.similar_threshold,
+            same_max_local_change=self.same_max_local_change,
             offer_raw_jpegs=self.offer_raw_jpegs,
         )
 

@@ -84,6 +84,16 @@ class SettingsDialog(QDialog):
         self.same.setToolTip("Cosine similarity from which two photos count as the same image re-saved")
         self.similar = _spin(settings.similar_threshold)
         self.similar.setToolTip("Cosine similarity from which two photos count as similar shots")
+        self.local_change = QDoubleSpinBox()
+        self.local_change.setRange(0.0, 1.0)
+        self.local_change.setDecimals(3)
+        self.local_change.setSingleStep(0.005)
+        self.local_change.setValue(settings.same_max_local_change)
+        self.local_change.setToolTip(
+            "Two photos are the same image only if, once aligned, no small area differs by more than "
+            "this (0 to 1 of full brightness). Re-saves, resizes and light crops measure about 0.01; two "
+            "frames of a video with something moved by a pixel or two, 0.09."
+        )
         self.raw_jpegs = QCheckBox("Offer the JPEG beside a RAW of the same shot as a duplicate")
         self.raw_jpegs.setChecked(settings.offer_raw_jpegs)
         self.raw_jpegs.setToolTip(
@@ -101,6 +111,7 @@ class SettingsDialog(QDialog):
         form.addRow("Run the model on:", self.device)
         form.addRow("", self.int8)
         form.addRow("Same image from similarity:", self.same)
+        form.addRow("…and no area changed by more than:", self.local_change)
         form.addRow("Similar shots from similarity:", self.similar)
         form.addRow("RAW + JPEG:", self.raw_jpegs)
         form.addRow("Smallest group:", self.min_group)
@@ -138,6 +149,7 @@ class SettingsDialog(QDialog):
         "dtype",
         "same_threshold",
         "similar_threshold",
+        "same_max_local_change",
         "offer_raw_jpegs",
         "min_group_size",
         "exclude",
@@ -156,6 +168,7 @@ class SettingsDialog(QDialog):
             data["dtype"] = "auto"
         data["same_threshold"] = round(self.same.value(), 3)
         data["similar_threshold"] = round(self.similar.value(), 3)
+        data["same_max_local_change"] = round(self.local_change.value(), 3)
         data["offer_raw_jpegs"] = self.raw_jpegs.isChecked()
         data["min_group_size"] = self.min_group.value()
         data["exclude"] = [p.strip() for p in self.exclude.text().split(",") if p.strip()]

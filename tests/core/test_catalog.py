@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from photoorg.core.catalog import Catalog, FileRow
+from photoorg.core.catalog import SCHEMA_VERSION, Catalog, FileRow
 
 
 def test_new_catalog_uses_wal_and_a_schema_version(tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_a_catalog_of_photoorg_0_1_opens_with_nothing_lost(tmp_path: Path, monke
         summary = library.scan()
         # Nothing re-embedded (a checkout gives the files new dates: they are read, not embedded).
         assert (summary.seen, summary.embedded, summary.unchanged + summary.reused) == (6, 0, 6)
-        assert library.catalog.schema_version == 5  # migrated through every format since
+        assert library.catalog.schema_version == SCHEMA_VERSION  # migrated through every format since
         assert (home / "data" / "catalog.sqlite3").exists()  # out of the cache folder
         assert not (home / "cache" / "catalog.sqlite3").exists()
         assert any("moved" in note for note in library.notes)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 
@@ -59,16 +60,31 @@ class Library:
         taken: str | None = None,
         mtime_ns: int = 0,
         tone: tuple[float, float, float, float] | None = (0.5, 0.5, 0.5, 0.2),  # a detailed picture
+        file: bool = True,
     ) -> str:
+        """A photo with these properties in the catalog; and, unless ``file`` is False or the
+        file exists, a small picture in the file (one and the same for every photo), for the
+        checks that read the pixels."""
         self.n += 1
         fp = fingerprint or f"{self.n:032x}"
-        row = FileRow(str(self.root / name), size, mtime_ns or self.n, fp, wh[0], wh[1], "JPEG", taken)
+        path = self.root / name
+        if file and not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(_picture())
+        row = FileRow(str(path), size, mtime_ns or self.n, fp, wh[0], wh[1], "JPEG", taken)
         vectors = [(fp, vector)] if vector is not None else []
         self.catalog.write_batch([row], vectors, self.model.id, [(fp, phash, tone)])
         return str(self.root / name)
 
     def find(self, **kw: object):
         return find_duplicates(self.catalog, self.model.id, **kw)
+
+
+@functools.cache
+def _picture() -> bytes:
+    buf = io.BytesIO()
+    Image.open(REAL_PHOTOS[0]).convert("RGB").resize((96, 64)).save(buf, format="PNG")
+    return buf.getvalue()
 
 
 @pytest.fixture
@@ -268,7 +284,7 @@ def test_photos_catalogued_without_a_tone_get_it_from_their_files(tmp_path) -> N
     for name, colour in (("a.png", (0, 128, 0)), ("b.png", (0, 160, 0)), ("c.png", (0, 128, 0))):
         Image.new("RGB", (64, 48), colour).save(lib.root / name)
         lib.add(name, v, phash=0, tone=None, wh=(64, 48))
-    lib.add("gone.png", v, phash=0, tone=None, wh=(64, 48))  # no file: never "the same image"
+    lib.add("gone.png", v, phash=0, tone=None, wh=(64, 48), file=False)  # no file: never "the same image"
     [same] = [s for s in lib.find() if s.verdict is Verdict.SAME]
     assert paths(same) == {"a.png", "c.png"}
     assert all(p.tone is not None for p in lib.catalog.photos() if not p.path.endswith("gone.png"))

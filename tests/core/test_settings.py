@@ -25,6 +25,7 @@ def chosen(tmp_path: Path) -> Settings:
         dtype="fp32",
         same_threshold=0.97,
         similar_threshold=0.9,
+        same_max_local_change=0.05,
         offer_raw_jpegs=True,
         min_group_size=3,
         group_method="leaf",

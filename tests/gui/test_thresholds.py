@@ -65,3 +65,16 @@ def test_a_threshold_dragged_on_the_histogram_is_saved_and_the_sets_found_again(
     saved = load_settings(where)
     assert saved.same_threshold == same and saved.similar_threshold == 0.93
     assert window.library.settings.same_threshold == same
+
+
+def test_the_settings_dialog_edits_how_much_an_area_may_change_in_the_same_image(qtbot: QtBot) -> None:
+    from photoorg.core.settings import Settings
+    from photoorg.gui.dialogs import SettingsDialog
+
+    dialog = SettingsDialog(Settings(), devices=["cpu"])
+    qtbot.addWidget(dialog)
+    assert dialog.local_change.value() == pytest.approx(0.03) and "video" in dialog.local_change.toolTip()
+    dialog.local_change.setValue(0.06)
+    chosen = dialog.apply_to(Settings())
+    assert chosen.same_max_local_change == pytest.approx(0.06)
+    assert chosen.duplicate_settings().same_max_local_change == pytest.approx(0.06)
