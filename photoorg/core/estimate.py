@@ -34,6 +34,9 @@ class ScanEstimate:
     dtype: str
     flops_per_second: float
     seconds: dict[str, float] = field(default_factory=dict)
+    #: The same with Settings > "Faster on this CPU (int8)", when that is faster here (empty
+    #: otherwise: on a GPU, with int8 chosen already, or where bf16 beats it).
+    int8_seconds: dict[str, float] = field(default_factory=dict)
 
 
 def flops_per_photo(model: str) -> float:
@@ -79,6 +82,12 @@ def first_scan(photos: int, device: str = "auto", dtype: str = "auto") -> ScanEs
     else:
         rate = matmul_rate(chosen, kind) * EFFICIENCY
     estimate = ScanEstimate(photos, chosen, kind, rate)
+    int8_rate = 0.0
+    if chosen == "cpu" and kind != "int8":
+        fp32 = rate / EFFICIENCY if kind == "fp32" else matmul_rate(chosen, "fp32")
+        int8_rate = fp32 * EFFICIENCY * INT8_SPEEDUP
     for model in MODEL_CHOICES:
         estimate.seconds[model] = photos * flops_per_photo(model) / rate
+        if int8_rate > rate:
+            estimate.int8_seconds[model] = photos * flops_per_photo(model) / int8_rate
     return estimate

@@ -240,13 +240,25 @@ class ModelDialog(QDialog):
                 f"{name.rsplit('-', 1)[-1]}: <b>{rough_duration(estimate.seconds[name])}</b>"
                 for name in MODEL_CHOICES
             )
+            faster = estimate.int8_seconds
+            int8 = (
+                " With Settings &gt; <i>Faster on this CPU (int8)</i> it takes about "
+                + " · ".join(f"{n.rsplit('-', 1)[-1]}: <b>{rough_duration(faster[n])}</b>" for n in faster)
+                + ", with vectors a hair different from the exact ones (cosine 0.999)."
+                if faster
+                else ""
+            )
             text += (
                 "<p>This computer has no GPU photoorg can use, so the model runs on its processor. "
                 f"Measured here just now, its first look at your {plural(estimate.photos, 'photo')} "
-                f"takes about {times}. Later scans only look at new photos. The model to download:</p>"
+                f"takes about {times}.{int8} Later scans only look at new photos. The model to "
+                "download:</p>"
             )
             for name, choice in MODEL_CHOICES.items():
-                self.sizes.addItem(f"{choice}: about {rough_duration(estimate.seconds[name])} here", name)
+                also = f", int8 {rough_duration(faster[name])}" if name in faster else ""
+                self.sizes.addItem(
+                    f"{choice}: about {rough_duration(estimate.seconds[name])} here{also}", name
+                )
             self.sizes.setCurrentIndex(self.sizes.findData(model))
             self.sizes.currentIndexChanged.connect(self._size_chosen)
             self.sizes.setVisible(True)

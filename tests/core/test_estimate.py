@@ -40,6 +40,17 @@ def test_the_estimate_scales_with_the_photos_and_the_model_measured_on_this_cpu(
     assert base == pytest.approx(1000 * flops_per_photo("facebook/dinov2-base") / one.flops_per_second)
 
 
+def test_on_a_cpu_the_estimate_also_says_what_int8_would_take() -> None:
+    """Issue 15: the first-run estimate shows fp32 and int8 side by side, int8 from the measured
+    fp32 rate and the speed-up `photoorg bench` measured; not when int8 is chosen already."""
+    from photoorg.core.estimate import INT8_SPEEDUP
+
+    fp32 = first_scan(1000, "cpu", "fp32")
+    base = "facebook/dinov2-base"
+    assert fp32.int8_seconds[base] == pytest.approx(fp32.seconds[base] / INT8_SPEEDUP)
+    assert first_scan(1000, "cpu", "int8").int8_seconds == {}
+
+
 def test_durations_read_as_a_person_plans_by_them() -> None:
     assert [rough_duration(s) for s in (20, 25 * 60, 95 * 60, 11 * 3600 + 600, 51 * 3600)] == [
         "under a minute",
