@@ -380,7 +380,8 @@ def _verdicts(
     ``same_max_hash_bits``, and aspect ratios within ``same_max_aspect_change`` (a different
     frame is not a re-save or a light crop); then, for the pairs that pass all that, the
     aligned pictures themselves (``local_changes`` of the pairs' rows, pixelcheck.py), within
-    ``same_max_local_change``. A pair that fails is judged as similar shots."""
+    ``same_max_local_change``, unless both are flat (their colour decides). A pair that fails
+    is judged as similar shots."""
     if decisions and len(ii):
         index = {fp: k for k, fp in enumerate(fps)}
         decided = {
@@ -417,8 +418,9 @@ def _verdicts(
         & (bits <= settings.same_max_hash_bits)
     )  # fmt: skip
     is_same = (sims >= settings.same_threshold) & pixels
-    if local_changes is not None and is_same.any():
-        rows = np.flatnonzero(is_same)
+    # Two flat pictures have nothing to align, and their colour has decided already.
+    rows = np.flatnonzero(is_same & ~(flat[ii] & flat[jj]))
+    if local_changes is not None and len(rows):
         is_same[rows] = local_changes(ii[rows], jj[rows]) <= settings.same_max_local_change
     with np.errstate(invalid="ignore"):  # NaN: no date taken, never "apart"
         apart = np.abs(taken[ii] - taken[jj]) > settings.similar_window_s

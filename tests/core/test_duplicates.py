@@ -385,3 +385,14 @@ def test_an_unchanged_library_reuses_the_last_search_and_a_change_searches_again
     stricter = DuplicateSettings(similar_threshold=0.99, same_threshold=0.995)
     _, stages = search(settings=stricter)  # other thresholds: searched again
     assert "Comparing photos" in stages
+
+
+def test_two_flat_pictures_of_one_colour_are_judged_by_their_colour_without_reading_them(lib) -> None:
+    """The aligned pixel check has nothing to align on a plain picture: on a library of 20k
+    plain colours it would compare tens of thousands of pairs for nothing."""
+    v = on_arc(0.999, 1)[0]
+    grey = (0.5, 0.5, 0.5, 0.0)
+    a = lib.add("plain.png", v, phash=0, tone=grey, file=False)
+    b = lib.add("plain-resaved.jpg", v, phash=0, tone=grey, file=False)
+    [same] = [s for s in lib.find() if s.verdict is Verdict.SAME]
+    assert sorted(p.path for p in same.photos) == sorted([a, b])
