@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from photoorg import __version__
@@ -107,6 +108,41 @@ def test_the_bundle_reads_raw_files(bundle: Path, env: dict[str, str], tiny: Pat
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert (report["seen"], report["embedded"], report["failed"]) == (1, 1, 0), report
+    assert report["failures"] == [], report  # not in Problems
+
+
+def model_vectors(catalog: Path) -> dict[str, dict[str, np.ndarray]]:
+    """The catalog's vectors by the number format they were made in, each by fingerprint."""
+    with sqlite3.connect(f"file:{catalog}?mode=ro", uri=True) as db:
+        rows = db.execute(
+            "SELECT m.dtype, v.fingerprint, v.vector FROM vectors v JOIN models m ON m.id = v.model_id"
+        ).fetchall()
+    found: dict[str, dict[str, np.ndarray]] = {}
+    for dtype, fingerprint, blob in rows:
+        found.setdefault(dtype, {})[fingerprint] = np.frombuffer(blob, "<f4")
+    return found
+
+
+def test_the_bundle_makes_and_runs_the_int8_model(
+    bundle: Path, env: dict[str, str], photos: Path, tiny: Path, tmp_path: Path
+) -> None:
+    """int8 on the CPU works in the bundle: the model is exported (torch.onnx, onnxscript),
+    quantized (ONNX Runtime) and run there, and its vectors agree with fp32's."""
+    home = tmp_path / "h"
+    done = run(bundle, "--home", home, "scan", photos, "--model", tiny, "--dtype", "int8", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["model_error"] is None, report
+    assert report["model"].endswith("(int8)"), report
+    assert (report["embedded"], report["failed"]) == (PHOTOS, 0), report
+    assert "Traceback" not in done.stderr, done.stderr
+    assert [p.suffix for p in (home / "cache" / "int8-models").iterdir()] == [".onnx"]
+    fp32 = run(bundle, "--home", home, "scan", photos, "--model", tiny, "--dtype", "fp32", "--json", env=env)
+    assert fp32.returncode == 0, fp32.stderr
+    vectors = model_vectors(home / "data" / "catalog.sqlite3")
+    assert sorted(vectors) == ["fp32", "int8"] and vectors["int8"].keys() == vectors["fp32"].keys()
+    cosines = [float(vectors["int8"][k] @ vectors["fp32"][k]) for k in vectors["fp32"]]
+    assert min(cosines) >= 0.998, cosines  # the pip install's bar (tests/core/test_int8.py)
 
 
 def test_scan_with_a_model_from_the_hugging_face_cache(
