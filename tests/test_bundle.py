@@ -218,8 +218,12 @@ def test_the_bundle_holds_what_a_desktop_needs_and_not_torchs_tests(bundle: Path
     assert (
         inside / "photoorg" / "resources" / "icons" / "hicolor" / "48x48" / "apps" / f"{APP_ID}.png"
     ).exists()
-    for unused in ("torch/test", "torch/include", "tkinter"):
+    for unused in ("torch/test", "torch/include", "tkinter", "pydantic", "PySide6/Qt/translations"):
         assert not (inside / unused).exists(), unused
+    assert not list(inside.glob("libcudart*"))  # a building machine's CUDA, never the CPU build's
+    # torch's config modules are read as source when torch is imported; inductor's code is not.
+    assert (inside / "torch" / "_inductor" / "config.py").exists()
+    assert not (inside / "torch" / "_inductor" / "graph.py").exists()
     assert [p.name for p in (inside / "torch" / "bin").iterdir()] == ["torch_shm_manager"]  # torch needs it
 
 
