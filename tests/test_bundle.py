@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from photoorg import __version__
@@ -107,6 +108,41 @@ def test_the_bundle_reads_raw_files(bundle: Path, env: dict[str, str], tiny: Pat
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert (report["seen"], report["embedded"], report["failed"]) == (1, 1, 0), report
+    assert report["failures"] == [], report  # not in Problems
+
+
+def model_vectors(catalog: Path) -> dict[str, dict[str, np.ndarray]]:
+    """The catalog's vectors by the number format they were made in, each by fingerprint."""
+    with sqlite3.connect(f"file:{catalog}?mode=ro", uri=True) as db:
+        rows = db.execute(
+            "SELECT m.dtype, v.fingerprint, v.vector FROM vectors v JOIN models m ON m.id = v.model_id"
+        ).fetchall()
+    found: dict[str, dict[str, np.ndarray]] = {}
+    for dtype, fingerprint, blob in rows:
+        found.setdefault(dtype, {})[fingerprint] = np.frombuffer(blob, "<f4")
+    return found
+
+
+def test_the_bundle_makes_and_runs_the_int8_model(
+    bundle: Path, env: dict[str, str], photos: Path, tiny: Path, tmp_path: Path
+) -> None:
+    """int8 on the CPU works in the bundle: the model is exported (torch.onnx, onnxscript),
+    quantized (ONNX Runtime) and run there, and its vectors agree with fp32's."""
+    home = tmp_path / "h"
+    done = run(bundle, "--home", home, "scan", photos, "--model", tiny, "--dtype", "int8", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["model_error"] is None, report
+    assert report["model"].endswith("(int8)"), report
+    assert (report["embedded"], report["failed"]) == (PHOTOS, 0), report
+    assert "Traceback" not in done.stderr, done.stderr
+    assert [p.suffix for p in (home / "cache" / "int8-models").iterdir()] == [".onnx"]
+    fp32 = run(bundle, "--home", home, "scan", photos, "--model", tiny, "--dtype", "fp32", "--json", env=env)
+    assert fp32.returncode == 0, fp32.stderr
+    vectors = model_vectors(home / "data" / "catalog.sqlite3")
+    assert sorted(vectors) == ["fp32", "int8"] and vectors["int8"].keys() == vectors["fp32"].keys()
+    cosines = [float(vectors["int8"][k] @ vectors["fp32"][k]) for k in vectors["fp32"]]
+    assert min(cosines) >= 0.998, cosines  # the pip install's bar (tests/core/test_int8.py)
 
 
 def test_scan_with_a_model_from_the_hugging_face_cache(
@@ -182,9 +218,58 @@ def test_the_bundle_holds_what_a_desktop_needs_and_not_torchs_tests(bundle: Path
     assert (
         inside / "photoorg" / "resources" / "icons" / "hicolor" / "48x48" / "apps" / f"{APP_ID}.png"
     ).exists()
-    for unused in ("torch/test", "torch/include", "tkinter"):
+    for unused in ("torch/test", "torch/include", "tkinter", "pydantic", "PySide6/Qt/translations"):
         assert not (inside / unused).exists(), unused
+    assert not list(inside.glob("libcudart*"))  # a building machine's CUDA, never the CPU build's
+    # torch's config modules are read as source when torch is imported; inductor's code is not.
+    assert (inside / "torch" / "_inductor" / "config.py").exists()
+    assert not (inside / "torch" / "_inductor" / "graph.py").exists()
     assert [p.name for p in (inside / "torch" / "bin").iterdir()] == ["torch_shm_manager"]  # torch needs it
+
+
+def resolved_libraries(library: Path, search: Path) -> dict[str, str | None]:
+    """Each library ``library`` needs, and where the dynamic loader finds it (ldd; None: not
+    found), looking in ``search`` first."""
+    env = dict(os.environ, LD_LIBRARY_PATH=str(search))
+    done = subprocess.run(["ldd", str(library)], capture_output=True, text=True, env=env, check=True)
+    found: dict[str, str | None] = {}
+    for line in done.stdout.splitlines():
+        name, arrow, where = line.strip().partition(" => ")
+        if arrow:
+            found[name] = None if where.startswith("not found") else where.split(" (")[0]
+    return found
+
+
+def test_the_qt_the_desktop_loads_finds_all_its_libraries(bundle: Path) -> None:
+    """What the spec leaves out of Qt is nothing the window needs: the Qt modules photoorg imports
+    and the plugins of a desktop (xcb, wayland and its shell, the image formats) find in the
+    bundle every library that the pip install's PySide6 finds in its own folder, and nothing is
+    missing that the pip install finds (a library neither finds is one this building machine
+    lacks, such as GTK or libwayland-cursor)."""
+    import PySide6
+
+    installed, inside = Path(PySide6.__file__).parent, bundle.parent / "_internal"
+    needed = [f"{m}.abi3.so" for m in ("QtCore", "QtGui", "QtWidgets", "QtDBus")] + [
+        f"Qt/plugins/{p}"
+        for p in (
+            "platforms/libqxcb.so",
+            "platforms/libqwayland.so",
+            "platforms/libqoffscreen.so",
+            "wayland-shell-integration/libxdg-shell.so",
+            "xcbglintegrations/libqxcb-glx-integration.so",
+            "imageformats/libqjpeg.so",
+            "imageformats/libqwebp.so",
+            "iconengines/libqsvgicon.so",
+        )
+    ]
+    for name in needed:
+        there = resolved_libraries(installed / name, installed / "Qt" / "lib")
+        here = resolved_libraries(inside / "PySide6" / name, inside)
+        for lib, where in there.items():
+            if where is not None and where.startswith(str(installed)):  # one of PySide6's own
+                assert (here.get(lib) or "").startswith(str(inside)), (name, lib, here.get(lib))
+            elif where is not None:
+                assert here.get(lib) is not None, (name, lib)
 
 
 def test_the_bundle_puts_itself_in_the_menu(bundle: Path, env: dict[str, str], tmp_path: Path) -> None:
