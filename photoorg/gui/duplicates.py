@@ -48,7 +48,7 @@ class DuplicatesPage(QWidget):
         self.sets = DuplicateSetListModel(thumbnails, self)
         self.set_list = QListView()
         self.set_list.setModel(self.sets)
-        self.set_list.setIconSize(QSize(64, 64))
+        self.set_list.setIconSize(QSize(64, 48))
         self.set_list.setUniformItemSizes(True)
         self.set_list.setMinimumWidth(240)
         self.set_list.selectionModel().currentChanged.connect(self._show_set)

@@ -7,7 +7,7 @@ import os
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QIcon
 
 from photoorg.core.humanize import VERDICT_TITLES, human_bytes
@@ -18,6 +18,10 @@ Index = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
 
 VERDICT_NAMES = VERDICT_TITLES
+
+
+#: Height of a row of the set list: a 64x48 thumbnail and the two lines beside it.
+SET_ROW_HEIGHT = 54
 
 
 class DuplicateSetListModel(QAbstractListModel):
@@ -83,8 +87,11 @@ class DuplicateSetListModel(QAbstractListModel):
             # A QIcon, so the view scales it to its icon size (a QPixmap is drawn as it is).
             pm = self._thumbs.get(s.keeper.path, s.keeper.fingerprint)
             return QIcon(pm) if pm is not None else QIcon()
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(p.path for p in s.photos)
+        if role == Qt.ItemDataRole.ToolTipRole:  # what a narrow list elides, and every file
+            return "\n".join([_set_details(s, self.freed.get(s.id)), "", *(p.path for p in s.photos)])
+        if role == Qt.ItemDataRole.SizeHintRole:
+            # As wide as the list, whatever the text: a long line is elided ("…"), not scrolled.
+            return QSize(1, SET_ROW_HEIGHT)
         return None
 
     def _thumbnail_ready(self, path: str) -> None:

@@ -534,6 +534,14 @@ def test_what_the_checks_free_is_counted_and_every_number_is_labelled(
     page.members.set_keep(unchecked, True)
     assert page.sets.index(row).data(DetailRole) == "2 photos"
     assert f"({human_bytes(both - size)} to free as checked)" in window.status.text()
+    # However narrow the list, a row fits in it: the text is elided, never scrolled sideways,
+    # and the tooltip says it all.
+    view = page.set_list
+    view.setFixedWidth(150)
+    QApplication.processEvents()
+    assert view.visualRect(page.sets.index(row)).width() <= view.viewport().width()
+    assert view.horizontalScrollBar().maximum() == 0
+    assert page.sets.index(row).data(Qt.ItemDataRole.ToolTipRole).startswith("2 photos\n")
 
 
 def test_reviewing_with_the_keys_and_badges_that_follow_the_checks(
