@@ -105,6 +105,8 @@ def beside(
     split = QSplitter()
     split.addWidget(left)
     split.addWidget(right)
-    split.setStretchFactor(1, 1)
+    # A smaller window narrows the list too (down to its minimum), not the column alone.
+    split.setStretchFactor(0, 1)
+    split.setStretchFactor(1, 4)
     split.setSizes(sizes)
     return split

@@ -72,7 +72,9 @@ def main() -> None:
         image.save(str(out / f"{name}{suffix}.png"))
         print(f"saved {out / name}{suffix}.png ({image.width()}x{image.height()})")
 
-    while not states and not partials:
+    # The first partial state is the last groups, sent before the scan finds a photo: wait
+    # for one with the photos found.
+    while not states and not any(getattr(p, "photo_count", 0) for p in partials):
         settle(0.2)
     if partials and not states:
         window.nav.setCurrentRow(PAGE_TIMELINE)

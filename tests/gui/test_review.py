@@ -610,3 +610,37 @@ def test_copy_and_move_act_on_the_selection_when_there_is_one(
     assert all(p.exists() for p in originals)
     grid.selectionModel().clearSelection()
     assert page.copy_button.text() == "Copy to folder…"
+
+
+def test_video_frames_are_reviewed_as_similar_shots_and_a_thumbnail_as_the_same_image(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
+) -> None:
+    """Issue 13, bug 7: two consecutive video frames (a few objects moved by a pixel or two)
+    were offered under "Same image" with one of them to the trash. With the similarity bar
+    set low, so that only the pixel checks decide, the Same image tab holds the photo and its
+    thumbnail; the frames are similar shots, both kept."""
+    from tests.conftest import DATA
+
+    lib = tmp_path / "lib"
+    for name in ("rubberwhale1.png", "rubberwhale2.png", "spiff.jpg", "People-Spiff.jpg"):
+        copy_to(DATA / "pairs" / name, lib / name)
+    window = open_window(settings_for(lib, tiny_model, same_threshold=0.5, similar_threshold=0.5))
+    state = scan(qtbot, window)
+    by_verdict = {
+        v: [sorted(Path(p.path).name for p in s.photos) for s in state.sets if s.verdict is v]
+        for v in Verdict
+    }
+    assert by_verdict[Verdict.SAME] == [["People-Spiff.jpg", "spiff.jpg"]]
+    frames = ["rubberwhale1.png", "rubberwhale2.png"]
+    assert any(set(frames) <= set(names) for names in by_verdict[Verdict.SIMILAR])
+    window.nav.setCurrentRow(PAGE_DUPLICATES)
+    page = window.duplicates_page
+    page.tabs.setCurrentIndex(1)  # Same image
+    assert page.sets.rowCount() == 1 and page.sets.duplicate_set(0).verdict is Verdict.SAME
+    page.tabs.setCurrentIndex(2)  # Similar shots: every photo starts kept
+    with_frames = next(
+        r for r in range(page.sets.rowCount())
+        if set(frames) <= {Path(p.path).name for p in page.sets.duplicate_set(r).photos}
+    )  # fmt: skip
+    page.set_list.setCurrentIndex(page.sets.index(with_frames))
+    assert all(page.members.keep_flags().values())
