@@ -31,7 +31,13 @@ log = logging.getLogger(__name__)
 #: Largest image photoorg decodes, in pixels (a 30000 x 6000 panorama is 180 MP).
 PIXEL_LIMIT = 250_000_000
 #: Decode JPEGs at no less than this multiple of the size the model needs, so that the final
-#: bicubic resize still averages over real pixels (draft scaling alone is a box filter).
+#: bicubic resize still averages over real pixels (draft scaling alone is a box filter); Pillow's
+#: own thumbnail() keeps the same margin (reducing_gap=2.0). Measured for issue 15
+#: (tests/bench/bench_decode.py, bench_dct_scale.py): 1 instead of 2 decodes a 12 MP JPEG at 1/8
+#: instead of 1/4, about 1.3x the photos per core, but moves the vectors of detailed photos up to
+#: cosine 0.9988 from the model's own preprocessing (2: 1.0000; 0.9998 on 12 MP upscales), more
+#: than a JPEG re-save does. Any change here changes the vectors: bump PREPROCESS_VERSION, and
+#: keep existing libraries on their vectors (issue 15).
 DRAFT_OVERSAMPLE = 2
 
 # Our own limit (checked right after the header is read) replaces Pillow's global warning.
@@ -248,6 +254,9 @@ def _decode_open(img: Image.Image, short_edge: int | None, path: str, pixels: bo
             stored_w, stored_h = stored_h, stored_w
         return Decoded(None, stored_w, stored_h, fmt, taken, camera)
     if short_edge and fmt == "JPEG" and img.mode in ("RGB", "L", "CMYK"):
+        # Pillow decodes with libjpeg-turbo and releases the GIL meanwhile; simplejpeg and
+        # PyTurboJPEG gave identical pixels at every scale and no clear gain per core (within
+        # 10%, this machine's noise; tests/bench/bench_decode.py), so no second decoder.
         scale = DRAFT_OVERSAMPLE * short_edge / min(stored_w, stored_h)
         if scale < 1.0:
             img.draft(img.mode, (math.ceil(stored_w * scale), math.ceil(stored_h * scale)))
