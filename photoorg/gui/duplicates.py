@@ -65,6 +65,7 @@ class DuplicatesPage(QWidget):
             QShortcut(QKeySequence(key), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.heading = title("Duplicates")
         self.heading.setMinimumWidth(1)
+        self.heading.setWordWrap(True)  # a narrow window: two lines, not a cut title
         self.reason = hint("")
         self.trash_button = QPushButton("Trash unchecked")
         self.compare_button = QPushButton("Compare (C)")
