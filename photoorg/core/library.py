@@ -31,6 +31,7 @@ from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.calibration import Calibration
 from photoorg.core.catalog import BatchInfo, Catalog, PhotoInfo, move_catalog
 from photoorg.core.curation import AlbumView, Curation
+from photoorg.core.dtype_choice import library_dtype, reembed_offer
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.embedder import Embedder, save_devices
 from photoorg.core.errors import ModelNotCached, ModelUnavailable, PhotoorgError
@@ -287,12 +288,21 @@ class Library(Curation):
     # -- the model and scans --------------------------------------------------------------------
     def embedder(self) -> Embedder:
         s = self.settings
-        wanted = (s.model, s.device, s.dtype, self.batch_size, self.allow_download)
+        dtype = library_dtype(self.catalog, s.model, s.dtype)
+        wanted = (s.model, s.device, dtype, self.batch_size, self.allow_download)
+        current = self._embedder
+        if (
+            current is not None
+            and current.loaded
+            and self._embedder_for[2] == "auto"
+            and current.dtype == dtype
+        ):
+            wanted = self._embedder_for  # "auto" chose what the library's vectors are in now: the same
         if self._embedder is None or self._embedder_for != wanted:
             self._embedder = Embedder(
                 s.model,
                 device=s.device,
-                dtype=s.dtype,
+                dtype=dtype,
                 batch_size=self.batch_size,
                 cache_dir=self.where.model_cache,
                 allow_download=self.allow_download,
@@ -326,6 +336,8 @@ class Library(Curation):
             save_devices(self.where.cache)
             if embedder.device_note:
                 self.notes.append(embedder.device_note)
+            if self.settings.dtype == "auto" and embedder.requested_dtype != "auto":
+                self._offer_reembed(embedder, summary)
         if not embed:
             return summary
         if summary.model_problem is not None:
@@ -333,6 +345,19 @@ class Library(Curation):
             summary.model_error = str(summary.model_problem)
         self._remember_model(summary)
         return summary
+
+    def _offer_reembed(self, embedder: Embedder, summary: ScanSummary) -> None:
+        """The library stays in the format its vectors are in; say so when this computer runs
+        another one best (dtype_choice.py)."""
+        model = self.catalog.find_model(summary.model_key) if summary.model_key else None
+        photos = self.catalog.vector_counts().get(model.id, 0) if model else 0
+        try:
+            offer = reembed_offer(embedder, photos) if photos else None
+        except Exception:  # a measurement that fails only costs the advice
+            log.info("could not estimate a new look at the library", exc_info=True)
+            return
+        if offer:
+            self.notes.append(offer)
 
     def _remember_model(self, summary: ScanSummary) -> None:
         model = self.catalog.find_model(summary.model_key) if summary.model_key else None
