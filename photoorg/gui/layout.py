@@ -105,8 +105,6 @@ def beside(
     split = QSplitter()
     split.addWidget(left)
     split.addWidget(right)
-    # A smaller window narrows the list too (down to its minimum), not the column alone.
-    split.setStretchFactor(0, 1)
-    split.setStretchFactor(1, 4)
+    split.setStretchFactor(1, 1)
     split.setSizes(sizes)
     return split

@@ -36,6 +36,11 @@ def place_on_screen(window: QMainWindow, pages: list[QWidget], config: Path) -> 
     title = window.style().pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight) + 8  # and the frame
     size = QSize(min(1280, free.width() - 8), min(800, free.height() - title))
     window.resize(size.expandedTo(window.minimumSizeHint()))
+    # The lists' first widths are meant for 1280 px: a smaller screen narrows them in proportion
+    # (down to each list's minimum), not the photos beside them alone.
+    for split in _splitters(pages):
+        if split is not None and window.width() < 1280:
+            split.setSizes([round(n * window.width() / 1280) for n in split.sizes()])
     window.move(
         free.x() + (free.width() - window.width()) // 2,
         free.y() + max(0, (free.height() - title - window.height()) // 2),

@@ -449,6 +449,10 @@ def test_i_the_window_fits_an_800x600_screen_and_opens_where_it_was(
     window = open_window(settings_for(library, tiny_model))
     free = window.screen().availableGeometry()
     assert free.contains(window.frameGeometry())  # the status bar (progress, Cancel) is on screen
+    assert window.width() < 1280  # the test screen is small (offscreen: 800x600) ...
+    qtbot.wait(50)
+    sets = window.duplicates_page.findChild(QSplitter)
+    assert sets.sizes()[0] < 300 < sets.sizes()[1]  # ... so the lists narrow too
     for page in range(window.stack.count()):  # every page works at 800x600
         window.nav.setCurrentRow(page)
         hint = window.minimumSizeHint()
