@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -127,7 +128,8 @@ def main() -> None:
         if done.returncode:
             print(f"{kind} {n}: failed\n{done.stderr[-2000:]}")
             continue
-        print(json.loads(done.stdout.strip().splitlines()[-1]))
+        # Timings on a shared machine mean little without the load they ran under.
+        print({**json.loads(done.stdout.strip().splitlines()[-1]), "load_1min": round(os.getloadavg()[0], 1)})
 
 
 if __name__ == "__main__":
