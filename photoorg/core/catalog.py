@@ -956,6 +956,11 @@ class Catalog:
                 ),
             )
 
+    def forget_similar_pairs(self) -> None:
+        """Drop the last search's pairs, so that the next duplicate search searches afresh."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM similar_pairs")
+
     def rename_group(self, group_id: int, name: str | None) -> bool:
         """Give a stored group a name (None or "" takes it away); False if there is no such group."""
         with self.transaction() as db:

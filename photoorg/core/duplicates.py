@@ -27,7 +27,6 @@ content, so the decision survives renames, moves and rescans.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import logging
 import os
 import sqlite3
@@ -43,6 +42,7 @@ from photoorg.core import imaging
 from photoorg.core.catalog import Catalog, PhotoInfo
 from photoorg.core.humanize import iso_timestamp
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
+from photoorg.core.linkage import chain_free_sets_of
 from photoorg.core.pairs import keep_beside_raw, raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.similarity import pairs_above
@@ -52,9 +52,6 @@ log = logging.getLogger(__name__)
 NOT_DUPLICATES = "not_duplicates"
 KEEP_BOTH = "keep_both"
 DECISIONS = (NOT_DUPLICATES, KEEP_BOTH)
-#: Components up to this size are split by scipy's complete linkage on a dense matrix of the
-#: component; larger ones by the same linkage on their matching pairs only.
-_DENSE_LIMIT = 2000
 #: Each photo is compared in full with at most this many of its most similar photos: when most
 #: of a library is alike (plain skies, scanned pages) every pair is above the threshold, and N^2
 #: pairs would make the search quadratic. A set can still hold more photos than this when they
@@ -161,93 +158,6 @@ def _set_id(verdict: Verdict, fingerprints: Iterable[str]) -> str:
     return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
 
 
-def _components(nodes: int, a: np.ndarray, b: np.ndarray) -> list[np.ndarray]:
-    """The connected groups of the graph with edges (a[k], b[k]): for each, its edges' indices."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(nodes, nodes))
-    _, label = connected_components(graph, directed=False)
-    edge_label = label[a]
-    order = np.argsort(edge_label, kind="stable")
-    bounds = np.flatnonzero(np.diff(edge_label[order])) + 1
-    return np.split(order, bounds)
-
-
-def chain_free_sets(edges: dict[tuple[int, int], float]) -> list[list[int]]:
-    """Split the graph of matching pairs into sets in which every pair matches.
-
-    ``edges`` maps (a, b) with a < b to the pair's similarity; pairs not in it do not match.
-    Complete linkage, cut where a set would take in a pair that does not match.
-    """
-    if not edges:
-        return []
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
-
-    pairs = np.array(list(edges), dtype=np.int64)
-    a, b = pairs[:, 0], pairs[:, 1]
-    sims = np.fromiter(edges.values(), dtype=np.float64, count=len(edges))
-    n = int(pairs.max()) + 1
-    result: list[list[int]] = []
-    for part in _components(n, a, b):
-        if len(part) == 1:
-            result.append(sorted((int(a[part[0]]), int(b[part[0]]))))
-            continue
-        ea, eb, es = a[part], b[part], sims[part]
-        comp = np.unique(np.concatenate([ea, eb]))
-        if len(comp) > _DENSE_LIMIT:
-            result.extend(_sparse_complete_linkage(ea.tolist(), eb.tolist(), es.tolist()))
-            continue
-        ia, ib = np.searchsorted(comp, ea), np.searchsorted(comp, eb)
-        dist = np.full((len(comp), len(comp)), 2.0)
-        np.fill_diagonal(dist, 0.0)
-        # Rounding makes the cosine of two identical pictures a hair above 1 (float32): no
-        # negative distance, which the linkage refuses.
-        dist[ia, ib] = dist[ib, ia] = np.clip(1.0 - es, 0.0, 1.0)
-        labels = fcluster(linkage(squareform(dist, checks=False), "complete"), t=1.0, criterion="distance")
-        clusters: dict[int, list[int]] = defaultdict(list)
-        for node, label in zip(comp.tolist(), labels, strict=True):
-            clusters[int(label)].append(node)
-        result.extend(sorted(c) for c in clusters.values() if len(c) > 1)
-    return result
-
-
-def _sparse_complete_linkage(a: list[int], b: list[int], sims: list[float]) -> list[list[int]]:
-    """Complete linkage of a large component from its matching pairs alone: the two sets whose
-    least similar pair is the most similar are joined first, and only sets whose every pair
-    matches are ever joined. Work grows with the pairs, not with the square of the photos."""
-    members: dict[int, list[int]] = {}
-    links: dict[int, dict[int, list]] = defaultdict(dict)  # set -> other set -> [pairs, least sim]
-    for x, y, s in zip(a, b, sims, strict=True):
-        members[x], members[y] = [x], [y]
-        links[x][y] = links[y][x] = [1, s]
-    heap = [(-s, min(x, y), max(x, y)) for x, y, s in zip(a, b, sims, strict=True)]
-    heapq.heapify(heap)
-    while heap:
-        neg, x, y = heapq.heappop(heap)
-        link = links[x].get(y) if x in members and y in members else None
-        if link is None or link[1] != -neg or link[0] != len(members[x]) * len(members[y]):
-            continue  # stale: one side grew, or not every pair between them matches
-        if len(members[x]) < len(members[y]):
-            x, y = y, x
-        members[x].extend(members.pop(y))
-        del links[x][y]
-        for z, (count, least) in links.pop(y).items():
-            if z == x:
-                continue
-            del links[z][y]
-            mine = links[x].get(z)
-            links[x][z] = links[z][x] = (
-                [count, least] if mine is None else [mine[0] + count, min(mine[1], least)]
-            )
-        size = len(members[x])
-        for z, (count, least) in links[x].items():
-            if count == size * len(members[z]):
-                heapq.heappush(heap, (-least, min(x, z), max(x, z)))
-    return [sorted(m) for m in members.values() if len(m) > 1]
-
-
 def find_duplicates(
     catalog: Catalog,
     model_id: int | None,
@@ -296,22 +206,20 @@ def find_duplicates(
             return _local_changes(catalog, [rep[fp] for fp in fps], a, b, progress)
 
         photos_ = [rep[fp] for fp in fps]
-        same, similar = _verdicts(ii, jj, sims, photos_, fps, decisions, settings, local_changes)
+        is_same, is_similar = _verdicts(ii, jj, sims, photos_, fps, decisions, settings, local_changes)
 
-        absorbed: set[int] = set()
-        for group in chain_free_sets(same):
+        absorbed = np.zeros(len(fps), dtype=bool)
+        for group in chain_free_sets_of(ii[is_same], jj[is_same], sims[is_same]):
             members = [rep[fps[k]] for k in group]
             ranked, reason = choose_keeper(members, policy)
             if Verdict.SAME in wanted:
                 sets.append(_make_set(Verdict.SAME, ranked, reason, _weakest(x, group), policy))
             keeper_fp = ranked[0].fingerprint
-            absorbed.update(k for k in group if fps[k] != keeper_fp)
+            absorbed[[k for k in group if fps[k] != keeper_fp]] = True
         if Verdict.SIMILAR in wanted:
             # A re-saved copy already in a same-image set is represented there by its keeper.
-            pool = {
-                e: s for e, s in {**similar, **same}.items() if e[0] not in absorbed and e[1] not in absorbed
-            }
-            for group in chain_free_sets(pool):
+            pool = (is_same | is_similar) & ~absorbed[ii] & ~absorbed[jj]
+            for group in chain_free_sets_of(ii[pool], jj[pool], sims[pool]):
                 members = [rep[fps[k]] for k in group]
                 ranked, reason = choose_keeper(members, policy)
                 sets.append(_make_set(Verdict.SIMILAR, ranked, reason, _weakest(x, group), policy))
@@ -351,7 +259,7 @@ def _fill_tones(
 ) -> None:
     """Give the photos of "same image" candidates catalogued before photoorg kept the tone
     (colour and detail) one, read from their files once and kept in the catalog."""
-    wanted = {fps[k] for k in (*ii.tolist(), *jj.tolist()) if rep[fps[k]].tone is None}
+    wanted = {fps[k] for k in np.unique(np.concatenate([ii, jj])).tolist() if rep[fps[k]].tone is None}
     found = []
     for fp in sorted(wanted):
         try:
@@ -374,14 +282,15 @@ def _verdicts(
     decisions: dict[tuple[str, str], str],
     settings: DuplicateSettings,
     local_changes: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
-) -> tuple[dict[tuple[int, int], float], dict[tuple[int, int], float]]:
+) -> tuple[np.ndarray, np.ndarray]:
     """The pairs that are the same image, and the similar ones, less those the person decided
     on, all pairs at once. The same image needs pixel evidence: both perceptual hashes, within
     ``same_max_hash_bits``, and aspect ratios within ``same_max_aspect_change`` (a different
     frame is not a re-save or a light crop); then, for the pairs that pass all that, the
     aligned pictures themselves (``local_changes`` of the pairs' rows, pixelcheck.py), within
     ``same_max_local_change``, unless both are flat (their colour decides). A pair that fails
-    is judged as similar shots."""
+    is judged as similar shots. Returns the masks of the same and the similar pairs."""
+    undecided = np.ones(len(ii), dtype=bool)
     if decisions and len(ii):
         index = {fp: k for k, fp in enumerate(fps)}
         decided = {
@@ -389,8 +298,8 @@ def _verdicts(
             for a, b in decisions
             if a in index and b in index
         }
-        keep = ~np.isin(ii * len(fps) + jj, np.fromiter(decided, dtype=np.int64, count=len(decided)))
-        ii, jj, sims = ii[keep], jj[keep], sims[keep]
+        undecided = ~np.isin(ii * len(fps) + jj, np.fromiter(decided, dtype=np.int64, count=len(decided)))
+        ii, jj, sims = ii[undecided], jj[undecided], sims[undecided]
     phash = np.array([p.phash or 0 for p in photos], dtype=np.int64).view(np.uint64)
     has_hash = np.array([p.phash is not None for p in photos], dtype=bool)
     w = np.array([p.width or 0 for p in photos], dtype=np.float64)
@@ -427,13 +336,9 @@ def _verdicts(
     need = np.where(apart & (settings.similar_window_s > 0), settings.similar_outside_window,
                     settings.similar_threshold)  # fmt: skip
     is_similar = ~is_same & (sims >= need)
-
-    def pairs(mask: np.ndarray) -> dict[tuple[int, int], float]:
-        return dict(
-            zip(zip(ii[mask].tolist(), jj[mask].tolist(), strict=True), sims[mask].tolist(), strict=True)
-        )
-
-    return pairs(is_same), pairs(is_similar)
+    same, similar = np.zeros_like(undecided), np.zeros_like(undecided)
+    same[undecided], similar[undecided] = is_same, is_similar
+    return same, similar
 
 
 def _local_changes(

@@ -164,9 +164,9 @@ def rank(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> list[PhotoInfo]:
 
 def choose_keeper(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> tuple[list[PhotoInfo], str]:
     """(photos best first, the reason the first one is the keeper)."""
+    if len(photos) < 2:  # most contents of a library have one copy: no rule to run
+        return list(photos), "the only photo"
     ranked = rank(photos, policy)
-    if len(ranked) < 2:
-        return ranked, "the only photo"
     keeper, runner_up = ranked[0], ranked[1]
     for name in policy.rules:
         key, reason = _RULES[name]

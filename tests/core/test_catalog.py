@@ -186,3 +186,15 @@ def test_the_photos_read_again_follow_every_change_of_this_or_another_photoorg(t
     assert len(here.photos()) == 1
     here.close()
     other.close()
+
+
+def test_the_last_searchs_pairs_are_kept_until_forgotten(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path / "c.sqlite3")
+    ii, jj, sims = np.array([0, 1]), np.array([2, 3]), np.array([0.95, 0.99], dtype=np.float32)
+    cat.keep_similar_pairs("search a", ii, jj, sims)
+    kept = cat.similar_pairs("search a")
+    assert kept is not None and [k.tolist() for k in kept[:2]] == [[0, 1], [2, 3]]
+    assert cat.similar_pairs("search b") is None
+    cat.forget_similar_pairs()
+    assert cat.similar_pairs("search a") is None
+    cat.close()

@@ -15,11 +15,11 @@ from photoorg.core.duplicates import (
     NOT_DUPLICATES,
     DuplicateSettings,
     Verdict,
-    chain_free_sets,
     find_duplicates,
     mark,
 )
 from photoorg.core.keeper import KeeperPolicy
+from photoorg.core.linkage import chain_free_sets
 from tests.conftest import DATA, LOOKALIKE_PAIRS, REAL_PHOTOS
 
 DIM = 64
