@@ -202,8 +202,13 @@ def find_duplicates(
         candidates = sims >= settings.same_threshold
         _fill_tones(catalog, rep, fps, ii[candidates], jj[candidates])
 
+        measured: dict[tuple[int, int], float] = {}  # by the aligned check, for the reasons
+
         def local_changes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            return _local_changes(catalog, [rep[fp] for fp in fps], a, b, progress)
+            found = _local_changes(catalog, [rep[fp] for fp in fps], a, b, progress)
+            pairs = zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True)
+            measured.update(zip(pairs, found.tolist(), strict=True))
+            return found
 
         photos_ = [rep[fp] for fp in fps]
         is_same, is_similar = _verdicts(ii, jj, sims, photos_, fps, decisions, settings, local_changes)
@@ -213,6 +218,7 @@ def find_duplicates(
             members = [rep[fps[k]] for k in group]
             ranked, reason = choose_keeper(members, policy)
             if Verdict.SAME in wanted:
+                reason += _pixel_note(Verdict.SAME, group, measured, settings.same_max_local_change)
                 sets.append(_make_set(Verdict.SAME, ranked, reason, _weakest(x, group), policy))
             keeper_fp = ranked[0].fingerprint
             absorbed[[k for k in group if fps[k] != keeper_fp]] = True
@@ -222,11 +228,26 @@ def find_duplicates(
             for group in chain_free_sets_of(ii[pool], jj[pool], sims[pool]):
                 members = [rep[fps[k]] for k in group]
                 ranked, reason = choose_keeper(members, policy)
+                reason += _pixel_note(Verdict.SIMILAR, group, measured, settings.same_max_local_change)
                 sets.append(_make_set(Verdict.SIMILAR, ranked, reason, _weakest(x, group), policy))
 
     order = {Verdict.EXACT: 0, Verdict.SAME: 1, Verdict.SIMILAR: 2}
     sets.sort(key=lambda s: (order[s.verdict], -s.reclaimable_bytes, -len(s.photos), s.keeper.path))
     return sets
+
+
+def _pixel_note(
+    verdict: Verdict, group: list[int], measured: dict[tuple[int, int], float], limit: float
+) -> str:
+    """What the aligned pixel check found in a set, for its reason (so a person can judge the
+    limit): how close a same image's pictures are; or, for similar shots that looked like
+    copies, how much they differ in places."""
+    found = [measured[(a, b)] for a in group for b in group if a < b and (a, b) in measured]
+    if verdict is Verdict.SAME and found:
+        return f"; aligned, the pictures differ by at most {max(found):.1%} in any area"
+    if verdict is Verdict.SIMILAR and any(c > limit for c in found):
+        return f"; not copies: aligned, the pictures differ by up to {max(found):.1%} in places"
+    return ""
 
 
 #: Changes when the search finds other pairs from the same vectors (its cache is dropped then).

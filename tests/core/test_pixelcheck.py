@@ -4,6 +4,7 @@ perceptual hash and were offered for the trash as copies of each other."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -108,6 +109,15 @@ def test_the_search_calls_video_frames_similar_and_a_thumbnail_the_same_image(tm
         **{frozenset(pair): Verdict.SAME for pair in THUMBNAILS},
     }
     assert verdicts() == expected
+    # Each set says what the check found, so a person can judge the limit.
+    for s in lib.find():
+        [shown] = re.findall(r"differ by (?:at most|up to) ([\d.]+)%", s.reason)
+        if s.verdict is Verdict.SAME:
+            assert "aligned, the pictures differ by at most" in s.reason and float(shown) <= 100 * LIMIT
+        else:
+            assert (
+                "not copies: aligned, the pictures differ by up to" in s.reason and float(shown) > 100 * LIMIT
+            )
     shutil.rmtree(lib.root)  # kept: no file is read again
     assert verdicts() == expected
     lenient = DuplicateSettings(same_max_local_change=0.5)
