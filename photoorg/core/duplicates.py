@@ -32,18 +32,17 @@ import os
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 
 import numpy as np
 
-from photoorg.core import imaging
 from photoorg.core.catalog import Catalog, PhotoInfo
 from photoorg.core.humanize import iso_timestamp
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
 from photoorg.core.linkage import chain_free_sets_of
 from photoorg.core.pairs import keep_beside_raw, raw_jpegs
+from photoorg.core.pixel_evidence import fill_tones, local_changes, pixel_note
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.similarity import pairs_above
 
@@ -200,25 +199,25 @@ def find_duplicates(
         floor = min(settings.similar_threshold, settings.same_threshold)
         ii, jj, sims = _similar_pairs(catalog, model_id, fps, x, floor, progress)
         candidates = sims >= settings.same_threshold
-        _fill_tones(catalog, rep, fps, ii[candidates], jj[candidates])
+        fill_tones(catalog, rep, fps, ii[candidates], jj[candidates])
 
+        photos_ = [rep[fp] for fp in fps]
         measured: dict[tuple[int, int], float] = {}  # by the aligned check, for the reasons
 
-        def local_changes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            found = _local_changes(catalog, [rep[fp] for fp in fps], a, b, progress)
+        def measure(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            found = local_changes(catalog, photos_, a, b, progress)
             pairs = zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True)
             measured.update(zip(pairs, found.tolist(), strict=True))
             return found
 
-        photos_ = [rep[fp] for fp in fps]
-        is_same, is_similar = _verdicts(ii, jj, sims, photos_, fps, decisions, settings, local_changes)
+        is_same, is_similar = _verdicts(ii, jj, sims, photos_, fps, decisions, settings, measure)
 
         absorbed = np.zeros(len(fps), dtype=bool)
         for group in chain_free_sets_of(ii[is_same], jj[is_same], sims[is_same]):
             members = [rep[fps[k]] for k in group]
             ranked, reason = choose_keeper(members, policy)
             if Verdict.SAME in wanted:
-                reason += _pixel_note(Verdict.SAME, group, measured, settings.same_max_local_change)
+                reason += pixel_note(True, group, measured, settings.same_max_local_change)
                 sets.append(_make_set(Verdict.SAME, ranked, reason, _weakest(x, group), policy))
             keeper_fp = ranked[0].fingerprint
             absorbed[[k for k in group if fps[k] != keeper_fp]] = True
@@ -228,26 +227,12 @@ def find_duplicates(
             for group in chain_free_sets_of(ii[pool], jj[pool], sims[pool]):
                 members = [rep[fps[k]] for k in group]
                 ranked, reason = choose_keeper(members, policy)
-                reason += _pixel_note(Verdict.SIMILAR, group, measured, settings.same_max_local_change)
+                reason += pixel_note(False, group, measured, settings.same_max_local_change)
                 sets.append(_make_set(Verdict.SIMILAR, ranked, reason, _weakest(x, group), policy))
 
     order = {Verdict.EXACT: 0, Verdict.SAME: 1, Verdict.SIMILAR: 2}
     sets.sort(key=lambda s: (order[s.verdict], -s.reclaimable_bytes, -len(s.photos), s.keeper.path))
     return sets
-
-
-def _pixel_note(
-    verdict: Verdict, group: list[int], measured: dict[tuple[int, int], float], limit: float
-) -> str:
-    """What the aligned pixel check found in a set, for its reason (so a person can judge the
-    limit): how close a same image's pictures are; or, for similar shots that looked like
-    copies, how much they differ in places."""
-    found = [measured[(a, b)] for a in group for b in group if a < b and (a, b) in measured]
-    if verdict is Verdict.SAME and found:
-        return f"; aligned, the pictures differ by at most {max(found):.1%} in any area"
-    if verdict is Verdict.SIMILAR and any(c > limit for c in found):
-        return f"; not copies: aligned, the pictures differ by up to {max(found):.1%} in places"
-    return ""
 
 
 #: Changes when the search finds other pairs from the same vectors (its cache is dropped then).
@@ -273,25 +258,6 @@ def _similar_pairs(
     except sqlite3.Error:  # a cache: another process writing, a full disk; search again next time
         log.info("could not keep the similar pairs", exc_info=True)
     return ii, jj, sims
-
-
-def _fill_tones(
-    catalog: Catalog, rep: dict[str, PhotoInfo], fps: list[str], ii: np.ndarray, jj: np.ndarray
-) -> None:
-    """Give the photos of "same image" candidates catalogued before photoorg kept the tone
-    (colour and detail) one, read from their files once and kept in the catalog."""
-    wanted = {fps[k] for k in np.unique(np.concatenate([ii, jj])).tolist() if rep[fps[k]].tone is None}
-    found = []
-    for fp in sorted(wanted):
-        try:
-            decoded = imaging.decode(Path(rep[fp].path).read_bytes(), 64, path=rep[fp].path, pixels=True)
-            found.append((fp, imaging.tone(decoded.image)))  # type: ignore[arg-type]
-        except Exception:  # unreadable or gone: no pixel evidence, so never "the same image"
-            log.info("no tone for %s", rep[fp].path, exc_info=True)
-    if found:
-        catalog.set_tones(found)
-        for fp, tone in found:
-            rep[fp] = replace(rep[fp], tone=tone)
 
 
 def _verdicts(
@@ -360,64 +326,6 @@ def _verdicts(
     same, similar = np.zeros_like(undecided), np.zeros_like(undecided)
     same[undecided], similar[undecided] = is_same, is_similar
     return same, similar
-
-
-def _local_changes(
-    catalog: Catalog, photos: list[PhotoInfo], ii: np.ndarray, jj: np.ndarray, progress: Progress
-) -> np.ndarray:
-    """The aligned pixel comparison (pixelcheck.local_change) of each pair of rows: kept in
-    the catalog by content, so each pair is decoded and compared once. A photo that cannot be
-    read gives 1.0 (never "the same image") and is tried again next time."""
-    from photoorg.core import pixelcheck
-
-    keys = [
-        (a, b) if a < b else (b, a)
-        for a, b in zip(
-            (photos[i].fingerprint for i in ii.tolist()),
-            (photos[j].fingerprint for j in jj.tolist()),
-            strict=True,
-        )
-    ]
-    known = catalog.pixel_checks(set(keys), pixelcheck.VERSION)
-    todo = sorted({k for k in keys if k not in known})
-    if todo:
-        by_fp = {p.fingerprint: p for p in photos}
-        uses: dict[str, int] = defaultdict(int)
-        for a, b in todo:
-            uses[a] += 1
-            uses[b] += 1
-        pictures: dict[str, tuple[object, tuple[int, int]] | None] = {}
-
-        def picture(fp: str) -> tuple[object, tuple[int, int]] | None:
-            if fp not in pictures:
-                p = by_fp[fp]
-                try:
-                    short = pixelcheck.decode_size(p.width or pixelcheck.GRID, p.height or pixelcheck.GRID)
-                    d = imaging.decode(Path(p.path).read_bytes(), short, path=p.path)
-                    pictures[fp] = (d.image, (d.width, d.height))
-                except Exception:  # unreadable or gone: no pixel evidence
-                    log.info("could not compare the pixels of %s", p.path, exc_info=True)
-                    pictures[fp] = None
-            return pictures[fp]
-
-        progress.start_stage("Comparing the pixels of photos that look the same", len(todo))
-        measured: list[tuple[str, str, float]] = []
-        for a, b in todo:
-            pa, pb = picture(a), picture(b)
-            if pa is not None and pb is not None:
-                change = pixelcheck.local_change(pa[0], pa[1], pb[0], pb[1])  # type: ignore[arg-type]
-                measured.append((a, b, change))
-                known[(a, b)] = change
-            for fp in (a, b):
-                uses[fp] -= 1
-                if not uses[fp]:
-                    pictures.pop(fp, None)  # keeps only the pictures still to be compared
-            progress.advance(1, check=False)
-        try:
-            catalog.keep_pixel_checks(measured, pixelcheck.VERSION)
-        except sqlite3.Error:  # a cache: measured again next time
-            log.info("could not keep the pixel checks", exc_info=True)
-    return np.array([known.get(k, 1.0) for k in keys], dtype=np.float64)
 
 
 def _timestamp(taken: str | None) -> float:
