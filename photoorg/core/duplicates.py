@@ -41,10 +41,10 @@ from photoorg.core.catalog import Catalog, PhotoInfo
 from photoorg.core.humanize import iso_timestamp
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
 from photoorg.core.linkage import chain_free_sets_of
+from photoorg.core.neighbours import partner_pairs
 from photoorg.core.pairs import keep_beside_raw, raw_jpegs
 from photoorg.core.pixel_evidence import fill_tones, local_changes, pixel_note
 from photoorg.core.progress import NULL_PROGRESS, Progress
-from photoorg.core.similarity import pairs_above
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ def find_duplicates(
 
 
 #: Changes when the search finds other pairs from the same vectors (its cache is dropped then).
-PAIRS_VERSION = 1
+PAIRS_VERSION = 2
 
 
 def _similar_pairs(
@@ -252,7 +252,7 @@ def _similar_pairs(
     found = catalog.similar_pairs(signature)
     if found is not None:
         return found
-    ii, jj, sims = pairs_above(x, floor, progress, max_per_row=MAX_PARTNERS)
+    ii, jj, sims = partner_pairs(x, floor, MAX_PARTNERS, progress)
     try:
         catalog.keep_similar_pairs(signature, ii, jj, sims)
     except sqlite3.Error:  # a cache: another process writing, a full disk; search again next time

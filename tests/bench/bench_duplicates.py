@@ -3,6 +3,7 @@
 
     python tests/bench/bench_duplicates.py --images DIR [--sizes 20000 100000]
     python tests/bench/bench_duplicates.py --synthetic [--sizes 20000 100000]
+    python tests/bench/bench_duplicates.py --recall [--kinds alike varied] [--sizes 20000]
 
 ``--images DIR``: the library bench_rescan.py made in DIR (tiny plain-colour PNGs, 1000 to a
 folder, embedded by a tiny random DINOv2): ``Library.duplicates()`` over its first N photos
@@ -13,6 +14,11 @@ threshold is printed from a sample.
 20 % unrelated, 2 % planted near-copies, as bench_sets.py) and "alike" (every vector within
 cosine ~0.99 of one centre, as plain colours come out of the model), through find_duplicates.
 Each size and kind runs in its own process.
+
+``--recall``: the same synthetic vectors through the region search that libraries past
+neighbours.EXACT_LIMIT get and through comparing every pair: the time of each, how many of the
+exact search's pairs the region search finds, the planted near-copies found, and how much less
+similar each photo's best partner found is than its true best one (median).
 """
 
 from __future__ import annotations
@@ -63,12 +69,12 @@ def images(base: Path, n: int) -> dict[str, object]:
     }
 
 
-def synthetic(kind: str, n: int) -> dict[str, object]:
-    from photoorg.core.catalog import Catalog, FileRow
-    from photoorg.core.duplicates import DuplicateSettings, find_duplicates
+def make_vectors(kind: str, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(unit vectors, planted near-copies' sources, their copies): "varied" or "alike"."""
     from tests.synthetic import clustered
 
     rng = np.random.default_rng(1)
+    src = dst = np.zeros(0, np.int64)
     if kind == "varied":
         x, _ = clustered(n, max(2, n // 250), seed=n)
         k = n // 50
@@ -79,6 +85,54 @@ def synthetic(kind: str, n: int) -> dict[str, object]:
         centre /= np.linalg.norm(centre)
         x = centre + rng.standard_normal((n, 768), dtype=np.float32) * 0.004
     x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return x, src, dst
+
+
+def recall(kind: str, n: int) -> dict[str, object]:
+    """The region search (neighbours.py) against comparing every pair, on the same vectors."""
+    from photoorg.core.duplicates import MAX_PARTNERS, DuplicateSettings
+    from photoorg.core.neighbours import partner_pairs
+    from photoorg.core.similarity import pairs_above
+
+    x, src, dst = make_vectors(kind, n)
+    floor = DuplicateSettings().similar_threshold
+    t = time.perf_counter()
+    ri, rj, rs = partner_pairs(x, floor, MAX_PARTNERS, exact_limit=0)
+    regions = time.perf_counter() - t
+    t = time.perf_counter()
+    ei, ej, es = pairs_above(x, floor, max_per_row=MAX_PARTNERS)
+    exact = time.perf_counter() - t
+    found = set(zip(ri.tolist(), rj.tolist(), strict=True))
+    wanted = set(zip(ei.tolist(), ej.tolist(), strict=True))
+    planted = {(min(a, b), max(a, b)) for a, b in zip(src.tolist(), dst.tolist(), strict=True)} & wanted
+    best = {}
+    for name, (ii, jj, ss) in {"regions": (ri, rj, rs), "exact": (ei, ej, es)}.items():
+        top = np.full(n, -1.0, np.float32)
+        np.maximum.at(top, ii, ss)
+        np.maximum.at(top, jj, ss)
+        best[name] = top
+    return {
+        "library": f"{kind} (synthetic 768-d vectors)",
+        "photos": n,
+        "regions_s": round(regions, 1),
+        "every_pair_s": round(exact, 1),
+        "pairs_every_pair": len(wanted),
+        "pairs_regions": len(found),
+        "of_those_found": round(len(found & wanted) / max(1, len(wanted)), 4),
+        "planted_copies_found": f"{len(planted & found)}/{len(planted)}" if planted else "-",
+        "photos_with_a_partner": f"{int((best['regions'] > 0).sum())}/{int((best['exact'] > 0).sum())}",
+        "median_best_partner_gap": float(np.median((best["exact"] - best["regions"])[best["exact"] > 0]))
+        if (best["exact"] > 0).any()
+        else 0.0,
+    }
+
+
+def synthetic(kind: str, n: int) -> dict[str, object]:
+    from photoorg.core.catalog import Catalog, FileRow
+    from photoorg.core.duplicates import DuplicateSettings, find_duplicates
+
+    rng = np.random.default_rng(1)
+    x = make_vectors(kind, n)[0]
     with tempfile.TemporaryDirectory() as tmp:
         cat = Catalog(Path(tmp) / "c.sqlite3")
         model = cat.model("bench", "bench", "r", "fp32", 768)
@@ -109,20 +163,25 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--images", type=Path, help="a folder bench_rescan.py filled")
     ap.add_argument("--synthetic", action="store_true")
+    ap.add_argument("--recall", action="store_true", help="the region search against every pair")
     ap.add_argument("--kinds", nargs="+", default=["alike", "varied"])
     ap.add_argument("--sizes", nargs="+", type=int, default=[20_000, 100_000])
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         kind, n = args.child
-        out = images(args.images, int(n)) if kind == "images" else synthetic(kind, int(n))
+        if kind == "images":
+            out = images(args.images, int(n))
+        else:
+            out = (recall if args.recall else synthetic)(kind, int(n))
         print(json.dumps(out))
         return
     jobs = [("images", n) for n in args.sizes] if args.images else []
-    if args.synthetic:
+    if args.synthetic or args.recall:
         jobs += [(kind, n) for kind in args.kinds for n in args.sizes]
     for kind, n in jobs:
         extra = ["--images", str(args.images)] if args.images else []
+        extra += ["--recall"] if args.recall else []
         done = subprocess.run(
             [sys.executable, __file__, *extra, "--child", kind, str(n)], capture_output=True, text=True
         )

@@ -23,8 +23,9 @@ def one(n: int, only: str | None) -> dict[str, object]:
     import numpy as np
     from sklearn.metrics import adjusted_rand_score
 
+    from photoorg.core.duplicates import MAX_PARTNERS
     from photoorg.core.grouping import cluster_labels
-    from photoorg.core.similarity import pairs_above
+    from photoorg.core.neighbours import partner_pairs
     from tests.synthetic import clustered
 
     x, truth = clustered(n, max(2, n // 250), seed=n)
@@ -37,7 +38,7 @@ def one(n: int, only: str | None) -> dict[str, object]:
     result: dict[str, object] = {"photos": n}
     if only in (None, "duplicates"):
         t = time.perf_counter()
-        i, _, _ = pairs_above(x, 0.93)
+        i, _, _ = partner_pairs(x, 0.93, MAX_PARTNERS)  # as photoorg duplicates searches
         result["duplicate_search_s"] = round(time.perf_counter() - t, 1)
         result["pairs_found"] = len(i)
     if only in (None, "groups"):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photoorg.core import imaging
+from photoorg.core import imaging, neighbours
 from photoorg.core.catalog import Catalog, FileRow
 from photoorg.core.duplicates import (
     KEEP_BOTH,
@@ -23,6 +23,17 @@ from photoorg.core.linkage import chain_free_sets
 from tests.conftest import DATA, LOOKALIKE_PAIRS, REAL_PHOTOS
 
 DIM = 64
+
+
+@pytest.fixture(autouse=True, params=["every pair", "nearest regions"])
+def search(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs twice: comparing every pair, as a library of up to 16k photos is searched,
+    and comparing each photo only with the regions nearest it, as a larger library is; here with
+    regions of about 4 photos and 2 regions looked at, a harder case than 256 and 6."""
+    if request.param == "nearest regions":
+        monkeypatch.setattr(neighbours, "EXACT_LIMIT", 0)
+        monkeypatch.setattr(neighbours, "REGION_SIZE", 4)
+        monkeypatch.setattr(neighbours, "PROBES", 2)
 
 
 def unit(v: np.ndarray) -> np.ndarray:

@@ -1,0 +1,185 @@
+"""Each photo's most similar partners, in time that grows with the library, not its square.
+
+:func:`partner_pairs` is what the duplicate search asks for: the pairs above a threshold among
+each photo's ``k`` most similar. Up to :data:`EXACT_LIMIT` photos it compares every pair
+(:func:`photoorg.core.similarity.pairs_above`, exact). Past that, all pairs cost N^2: 74 s at
+100k varied photos, 6 min when most photos are alike (measured with the exact search), and more
+with every photo added. So each photo is compared only with the photos of the few regions of
+the library nearest to it, as FAISS's inverted lists do:
+
+1. the vectors are split into regions of about :data:`REGION_SIZE` photos by spherical k-means
+   learnt from a sample, and a region past twice that size is halved until none is;
+2. each photo looks at its own region and the regions whose centres are nearest to it,
+   :data:`PROBES` in all;
+3. a region's photos are compared with every photo that looks at it, a matrix product at a
+   time, and each photo keeps its ``k`` best partners above the threshold.
+
+Each photo is compared with at most PROBES x 2 x REGION_SIZE others, whatever the library looks
+like. A pair above the threshold is missed only when neither photo looks at the other's region:
+photos that alike lie close to each other and to the same centres.
+``tests/bench/bench_duplicates.py --recall`` prints how many of the exact search's pairs this
+one finds, and how long each takes.
+
+No index library: faiss-cpu brings its own OpenMP runtime beside torch's, and the two abort or
+crash the process on macOS (faiss-wheels issue 73, open); torch's matrix products do the work.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.similarity import pairs_above
+
+#: Up to this many photos every pair is compared (a few seconds, whatever they look like).
+EXACT_LIMIT = 16_384
+#: Photos a region holds, on average; never more than twice this.
+REGION_SIZE = 256
+#: Regions each photo looks at, its own included.
+PROBES = 6
+_KMEANS_ROUNDS = 8
+_SAMPLE_PER_REGION = 48  # k-means learns its centres from this many photos a region
+_POWER_STEPS = 4
+_DIRECTION_SAMPLE = 1024  # photos a region's main direction is found from, when it is halved
+_BLOCK = 4096  # photos compared with one region at once
+
+
+def partner_pairs(
+    x: np.ndarray,
+    threshold: float,
+    k: int,
+    progress: Progress = NULL_PROGRESS,
+    *,
+    exact_limit: int | None = None,
+    region_size: int | None = None,
+    probes: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (i < j, similarity) of the rows of ``x`` (unit vectors) with cosine >= ``threshold``,
+    ordered by (i, j). Up to ``exact_limit`` rows (default :data:`EXACT_LIMIT`): those among the
+    ``k`` most similar pairs of row i or of row j (:func:`pairs_above`). Past it, each row's
+    ``k`` best among the rows of the ``probes`` regions of about ``region_size`` it looks at."""
+    exact_limit = EXACT_LIMIT if exact_limit is None else exact_limit
+    if len(x) <= max(exact_limit, 1):
+        return pairs_above(x, threshold, progress, max_per_row=k)
+    import torch
+
+    xt = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
+    n = len(xt)
+    best_sim = torch.full((n, k), -np.inf)
+    best_idx = torch.zeros((n, k), dtype=torch.int64)
+    with torch.inference_mode():
+        home, centres = _regions(xt, region_size or REGION_SIZE, progress)
+        regions = len(centres)
+        p = min(probes or PROBES, regions)
+        looks_at = _nearest_centres(xt, centres, p)
+        has_own = (looks_at == home.unsqueeze(1)).any(dim=1)
+        looks_at[:, -1] = torch.where(has_own, looks_at[:, -1], home)  # its own region always
+        members, member_starts = _grouped(home, regions)
+        lookers, looker_starts = _grouped(looks_at.flatten(), regions)
+        lookers //= p  # positions in looks_at -> rows
+        progress.start_stage("Comparing photos", regions)
+        for r in range(regions):
+            cols = members[int(member_starts[r]) : int(member_starts[r + 1])]
+            looking = lookers[int(looker_starts[r]) : int(looker_starts[r + 1])]
+            for a in range(0, len(looking) if len(cols) else 0, _BLOCK):
+                rows = looking[a : a + _BLOCK]
+                _keep_best(best_sim, best_idx, rows, *_best_of_block(xt, rows, cols, threshold, k))
+            progress.advance(1)
+    rows, slot = torch.nonzero(best_sim > -np.inf, as_tuple=True)
+    cols = best_idx[rows, slot]
+    ii, jj = torch.minimum(rows, cols).numpy(), torch.maximum(rows, cols).numpy()
+    _, first = np.unique(ii * n + jj, return_index=True)  # a pair both photos chose, once
+    return ii[first], jj[first], best_sim[rows, slot].numpy()[first]
+
+
+def _grouped(labels, groups: int):  # type: ignore[no-untyped-def]
+    """(positions sorted by label, where each label's run starts: groups + 1 offsets)."""
+    import torch
+
+    order = torch.argsort(labels, stable=True)
+    return order, torch.searchsorted(labels[order], torch.arange(groups + 1))
+
+
+def _regions(xt, size: int, progress: Progress):  # type: ignore[no-untyped-def]
+    """Each row's region and the regions' unit centres: spherical k-means with about ``size``
+    rows a region (learnt from a sample, each row then in the region of its nearest centre),
+    and every region past twice ``size`` cut in halves at the median of its main direction of
+    spread until none is. k-means alone put 3,481 of 100k alike photos in one region and 11 in
+    most (measured); the halving bounds the work whatever the vectors look like. Seeded: the
+    same vectors give the same regions."""
+    import torch
+
+    gen = torch.Generator().manual_seed(0)
+    n, dim = xt.shape
+    k = max(1, round(n / size))
+    sample = xt[torch.randperm(n, generator=gen)[: min(n, k * _SAMPLE_PER_REGION)]]
+    centres = sample[torch.randperm(len(sample), generator=gen)[:k]].clone()
+    progress.start_stage("Mapping the library", _KMEANS_ROUNDS)
+    for _ in range(_KMEANS_ROUNDS):
+        centres = _centres(sample, _nearest_centres(sample, centres, 1)[:, 0], k, centres)
+        progress.advance(1)
+    label = _nearest_centres(xt, centres, 1)[:, 0]
+    order, starts = _grouped(label, k)
+    regions = k
+    parts = [order[int(starts[r]) : int(starts[r + 1])] for r in range(k)]
+    while parts:
+        idx = parts.pop()
+        if len(idx) <= 2 * size:
+            continue
+        v = xt[idx]
+        few = v[torch.randperm(len(v), generator=gen)[:_DIRECTION_SAMPLE]]
+        mean = few.mean(dim=0)
+        d = torch.randn(dim, generator=gen)
+        for _ in range(_POWER_STEPS):  # power iteration on the covariance, never formed
+            u = few @ d - mean @ d
+            d = u @ few - mean * u.sum()
+            d /= d.norm().clamp_min(1e-12)
+        upper = idx[torch.argsort(v @ d, stable=True)[len(idx) // 2 :]]
+        label[upper] = regions
+        regions += 1
+        parts += [idx[label[idx] != regions - 1], upper]
+    return label, _centres(xt, label, regions)
+
+
+def _centres(xt, label, regions: int, previous=None):  # type: ignore[no-untyped-def]
+    """The unit mean of each region's rows; an empty region keeps its ``previous`` centre (or
+    none: zero)."""
+    import torch
+
+    sums = torch.zeros((regions, xt.shape[1])).index_add_(0, label, xt)
+    norms = sums.norm(dim=1, keepdim=True)
+    if previous is not None:
+        sums = torch.where(norms > 0, sums, previous)
+        norms = sums.norm(dim=1, keepdim=True)
+    return sums / norms.clamp_min(1e-12)
+
+
+def _nearest_centres(xt, centres, p: int):  # type: ignore[no-untyped-def]
+    """The ``p`` centres nearest each row, nearest first."""
+    import torch
+
+    out = torch.empty((len(xt), p), dtype=torch.int64)
+    for a in range(0, len(xt), 8192):
+        out[a : a + 8192] = (xt[a : a + 8192] @ centres.T).topk(p, dim=1).indices
+    return out
+
+
+def _best_of_block(xt, rows, cols, threshold: float, k: int):  # type: ignore[no-untyped-def]
+    """Each row's up to ``k`` best partners among ``cols`` above ``threshold``: (similarities,
+    partners), rows by row, -inf where there are fewer."""
+    sims = xt[rows] @ xt[cols].T
+    sims[cols.unsqueeze(0) == rows.unsqueeze(1)] = -np.inf  # not itself
+    sims.masked_fill_(sims < threshold, -np.inf)
+    top, where = sims.topk(min(k, len(cols)), dim=1)
+    return top, cols[where]
+
+
+def _keep_best(best_sim, best_idx, rows, sims, cols) -> None:  # type: ignore[no-untyped-def]
+    """Merge new partners of ``rows`` (distinct) into their k best so far."""
+    import torch
+
+    k = best_sim.shape[1]
+    merged = torch.cat([best_sim[rows], sims], dim=1)
+    top, where = merged.topk(k, dim=1)
+    best_idx[rows] = torch.cat([best_idx[rows], cols], dim=1).gather(1, where)
+    best_sim[rows] = top

@@ -1,0 +1,87 @@
+"""The duplicate search's partner finding past the exact search's size: each photo compared only
+with the regions of the library nearest it (photoorg/core/neighbours.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from photoorg.core import neighbours
+from photoorg.core.progress import NULL_PROGRESS
+from photoorg.core.similarity import pairs_above
+from tests.synthetic import clustered
+
+THRESHOLD = 0.93
+
+
+def varied_with_copies(n: int, copies: int, seed: int) -> tuple[np.ndarray, set[tuple[int, int]]]:
+    """Scenes of ~100 photos at cosine ~0.64 to each other, 20 % unrelated photos, and ``copies``
+    near-copies (cosine ~0.99) of random photos, scenes and unrelated ones alike."""
+    x, _ = clustered(n, n // 100, seed=seed)
+    rng = np.random.default_rng(seed)
+    src, dst = rng.choice(n, copies, replace=False), rng.choice(n, copies, replace=False)
+    keep = ~np.isin(src, dst) & ~np.isin(dst, src)
+    src, dst = src[keep], dst[keep]
+    x[dst] = x[src] + rng.standard_normal((len(src), x.shape[1]), dtype=np.float32) * 0.005
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return x, {(min(a, b), max(a, b)) for a, b in zip(src.tolist(), dst.tolist(), strict=True)}
+
+
+def alike(n: int, seed: int) -> np.ndarray:
+    """Every photo within cosine ~0.99 of one centre, as plain colours come out of the model."""
+    rng = np.random.default_rng(seed)
+    centre = rng.standard_normal(768).astype(np.float32)
+    x = centre / np.linalg.norm(centre) + rng.standard_normal((n, 768), dtype=np.float32) * 0.004
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def as_set(ii: np.ndarray, jj: np.ndarray) -> set[tuple[int, int]]:
+    return set(zip(ii.tolist(), jj.tolist(), strict=True))
+
+
+def test_region_search_finds_what_comparing_every_pair_finds_in_a_varied_library() -> None:
+    x, planted = varied_with_copies(6000, 150, seed=3)
+    ii, jj, sims = neighbours.partner_pairs(x, THRESHOLD, 32, exact_limit=0, region_size=64, probes=4)
+    ei, ej, _ = pairs_above(x, THRESHOLD, max_per_row=32)
+    assert len(planted) > 100
+    assert planted <= as_set(ei, ej)  # the copies are what lies above the threshold
+    assert as_set(ii, jj) == as_set(ei, ej)
+    assert np.all(ii < jj) and np.all(np.diff(ii * len(x) + jj) > 0)  # ordered, each pair once
+    assert np.allclose(sims, np.einsum("ij,ij->i", x[ii], x[jj]), atol=1e-5)
+
+
+def test_each_photo_of_an_alike_library_keeps_its_best_partners_and_no_region_grows_unbounded() -> None:
+    x = alike(3000, seed=5)
+    home, centres = neighbours._regions(torch.from_numpy(x), 32, NULL_PROGRESS)
+    sizes = np.bincount(home.numpy(), minlength=len(centres))
+    assert sizes.max() <= 64  # so each photo is compared with at most probes x 64 others
+
+    k = 8
+    ii, jj, sims = neighbours.partner_pairs(x, THRESHOLD, k, exact_limit=0, region_size=32, probes=4)
+    assert np.all(sims >= THRESHOLD)
+    ends = np.concatenate([ii, jj])
+    assert set(np.unique(ends).tolist()) == set(range(len(x)))  # every photo has partners
+    assert len(ii) <= k * len(x)
+    # Each photo's best partner found is nearly as close as its true best one.
+    sims_all = x @ x.T
+    np.fill_diagonal(sims_all, -1)
+    true_best = sims_all.max(axis=1)
+    found_best = np.full(len(x), -1.0, dtype=np.float32)
+    np.maximum.at(found_best, ii, sims)
+    np.maximum.at(found_best, jj, sims)
+    assert np.median(true_best - found_best) < 5e-4
+
+
+def test_the_same_vectors_give_the_same_pairs() -> None:
+    x, _ = varied_with_copies(2000, 40, seed=8)
+    first = neighbours.partner_pairs(x, THRESHOLD, 32, exact_limit=0, region_size=50, probes=3)
+    again = neighbours.partner_pairs(x.copy(), THRESHOLD, 32, exact_limit=0, region_size=50, probes=3)
+    for a, b in zip(first, again, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_tiny_and_single_photo_libraries_pass_through() -> None:
+    x = alike(3, seed=1)
+    for n in (0, 1, 2, 3):
+        ii, jj, _ = neighbours.partner_pairs(x[:n], THRESHOLD, 32, exact_limit=0, region_size=2, probes=2)
+        assert as_set(ii, jj) == {(a, b) for a in range(n) for b in range(a + 1, n)}
