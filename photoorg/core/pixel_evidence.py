@@ -35,7 +35,10 @@ def fill_tones(
         except Exception:  # unreadable or gone: no pixel evidence, so never "the same image"
             log.info("no tone for %s", rep[fp].path, exc_info=True)
     if found:
-        catalog.set_tones(found)
+        try:
+            catalog.set_tones(found)
+        except sqlite3.Error:  # kept for next time; this search uses them all the same
+            log.info("could not keep the tones", exc_info=True)
         for fp, tone in found:
             rep[fp] = replace(rep[fp], tone=tone)
 

@@ -302,6 +302,34 @@ def test_photos_catalogued_without_a_tone_get_it_from_their_files(tmp_path) -> N
     lib.catalog.close()
 
 
+def test_a_catalog_that_cannot_be_written_still_gives_every_set(tmp_path) -> None:
+    """Attack: finding duplicates only reads the library, but keeps what it learns (tones,
+    pixel checks, pairs) in the catalog. When that write fails (a full disk; another photoorg
+    holding the catalog past the wait) the search must still answer, the same as it would."""
+    import sqlite3
+
+    sets = {}
+    for writable in (True, False):
+        lib = Library(tmp_path / str(writable))
+        lib.root.mkdir(parents=True)
+        v = on_arc(0.999, 1)[0]
+        for name, colour in (("a.png", (0, 128, 0)), ("b.png", (0, 160, 0)), ("c.png", (0, 128, 0))):
+            Image.new("RGB", (64, 48), colour).save(lib.root / name)
+            lib.add(name, v, phash=0, tone=None, wh=(64, 48))  # its tone is still to be read
+        [p, q] = on_arc(0.99, 2, seed=2)
+        lib.add("photo.jpg", p, phash=0b1011)
+        lib.add("photo_resaved.jpg", q, phash=0b1010)  # the same picture: pixel-checked
+        if not writable:
+            lib.catalog._db.execute("PRAGMA query_only = ON")  # every write fails from here on
+            with pytest.raises(sqlite3.OperationalError):
+                lib.catalog.set_tones([("0" * 32, (0.0, 0.0, 0.0, 0.0))])
+        sets[writable] = sorted((s.verdict, sorted(paths(s))) for s in lib.find())
+        lib.catalog.close()
+    assert sets[False] == sets[True]
+    assert (Verdict.SAME, ["a.png", "c.png"]) in sets[False]
+    assert (Verdict.SAME, ["photo.jpg", "photo_resaved.jpg"]) in sets[False]
+
+
 def test_the_tone_tells_plain_colours_apart_and_keeps_re_saves_together() -> None:
     """The measured figures behind the two defaults (same_flat_detail, same_max_colour_change)."""
     settings = DuplicateSettings()
