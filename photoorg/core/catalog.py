@@ -38,7 +38,7 @@ import numpy as np
 
 from photoorg.core.errors import CatalogError, CatalogTooNew
 from photoorg.core.lock import LibraryLock
-from photoorg.core.paths import is_under, set_aside
+from photoorg.core.paths import set_aside, under_test
 from photoorg.core.sessions import Sessions
 from photoorg.core.videos import VIDEO_FORMATS
 
@@ -745,7 +745,8 @@ class Catalog:
     def failures(self, under: Sequence[str] | None = None) -> list[tuple[str, str]]:
         rows = self._db.execute("SELECT path, failure FROM files WHERE failure IS NOT NULL ORDER BY path")
         result = [(path_from_db(p), f) for p, f in rows]
-        return [r for r in result if under is None or is_under(r[0], under)]
+        inside = under_test(under) if under is not None else None
+        return [r for r in result if inside is None or inside(r[0])]
 
     def count_files(self) -> int:
         return self._db.execute("SELECT count(*) FROM files").fetchone()[0]
@@ -760,9 +761,10 @@ class Catalog:
         )
         paths: list[str] = []
         blobs: list[bytes] = []
+        inside = under_test(under) if under is not None else None
         for p, blob in rows:
             path = path_from_db(p)
-            if under is None or is_under(path, under):
+            if inside is None or inside(path):
                 paths.append(path)
                 blobs.append(blob)
         return paths, _matrix(blobs, info.dim)
@@ -789,7 +791,8 @@ class Catalog:
             " WHERE f.failure IS NULL AND f.fingerprint IS NOT NULL ORDER BY f.path"
         )
         result = [PhotoInfo(path_from_db(r[0]), *r[1:10], _tone(r[10])) for r in rows]
-        found = [p for p in result if under is None or is_under(p.path, under)]
+        inside = under_test(under) if under is not None else None
+        found = [p for p in result if inside is None or inside(p.path)]
         self._photos_cache = (key, found)
         return list(found)
 

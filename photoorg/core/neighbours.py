@@ -65,8 +65,6 @@ def partner_pairs(
 
     xt = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))
     n = len(xt)
-    best_sim = torch.full((n, k), -np.inf)
-    best_idx = torch.zeros((n, k), dtype=torch.int64)
     with torch.inference_mode():
         home, centres = _regions(xt, region_size or REGION_SIZE, progress)
         regions = len(centres)
@@ -75,16 +73,30 @@ def partner_pairs(
         has_own = (looks_at == home.unsqueeze(1)).any(dim=1)
         looks_at[:, -1] = torch.where(has_own, looks_at[:, -1], home)  # its own region always
         members, member_starts = _grouped(home, regions)
+        place = torch.empty(n, dtype=torch.int64)  # each row's place among its region's members
+        place[members] = torch.arange(n) - member_starts[home[members]]
         lookers, looker_starts = _grouped(looks_at.flatten(), regions)
-        lookers //= p  # positions in looks_at -> rows
+        # The k best partners a row finds in each region it looks at, side by side: one choice
+        # of the k best of all at the end, instead of a merge per region (a third of the time).
+        found_sim = torch.full((n, p * k), -np.inf)
+        found_idx = torch.zeros((n, p * k), dtype=torch.int64)
         progress.start_stage("Comparing photos", regions)
         for r in range(regions):
             cols = members[int(member_starts[r]) : int(member_starts[r + 1])]
             looking = lookers[int(looker_starts[r]) : int(looker_starts[r + 1])]
             for a in range(0, len(looking) if len(cols) else 0, _BLOCK):
-                rows = looking[a : a + _BLOCK]
-                _keep_best(best_sim, best_idx, rows, *_best_of_block(xt, rows, cols, threshold, k))
+                rows, nth = looking[a : a + _BLOCK] // p, looking[a : a + _BLOCK] % p
+                sims = xt[rows] @ xt[cols].T
+                mine = torch.nonzero(home[rows] == r, as_tuple=True)[0]
+                sims[mine, place[rows[mine]]] = -np.inf  # not itself
+                sims.masked_fill_(sims < threshold, -np.inf)
+                top, where = sims.topk(min(k, len(cols)), dim=1)
+                slots = nth.unsqueeze(1) * k + torch.arange(top.shape[1])
+                found_sim[rows.unsqueeze(1), slots] = top
+                found_idx[rows.unsqueeze(1), slots] = cols[where]
             progress.advance(1)
+        best_sim, where = found_sim.topk(k, dim=1)
+        best_idx = found_idx.gather(1, where)
     rows, slot = torch.nonzero(best_sim > -np.inf, as_tuple=True)
     cols = best_idx[rows, slot]
     ii, jj = torch.minimum(rows, cols).numpy(), torch.maximum(rows, cols).numpy()
@@ -162,24 +174,3 @@ def _nearest_centres(xt, centres, p: int):  # type: ignore[no-untyped-def]
     for a in range(0, len(xt), 8192):
         out[a : a + 8192] = (xt[a : a + 8192] @ centres.T).topk(p, dim=1).indices
     return out
-
-
-def _best_of_block(xt, rows, cols, threshold: float, k: int):  # type: ignore[no-untyped-def]
-    """Each row's up to ``k`` best partners among ``cols`` above ``threshold``: (similarities,
-    partners), rows by row, -inf where there are fewer."""
-    sims = xt[rows] @ xt[cols].T
-    sims[cols.unsqueeze(0) == rows.unsqueeze(1)] = -np.inf  # not itself
-    sims.masked_fill_(sims < threshold, -np.inf)
-    top, where = sims.topk(min(k, len(cols)), dim=1)
-    return top, cols[where]
-
-
-def _keep_best(best_sim, best_idx, rows, sims, cols) -> None:  # type: ignore[no-untyped-def]
-    """Merge new partners of ``rows`` (distinct) into their k best so far."""
-    import torch
-
-    k = best_sim.shape[1]
-    merged = torch.cat([best_sim[rows], sims], dim=1)
-    top, where = merged.topk(k, dim=1)
-    best_idx[rows] = torch.cat([best_idx[rows], cols], dim=1).gather(1, where)
-    best_sim[rows] = top
