@@ -8,8 +8,8 @@ import argparse
 from photoorg import __version__
 from photoorg.core.duplicates import Verdict
 from photoorg.core.embedder import DEVICES, DTYPES
+from photoorg.core.folder_names import DEFAULT_TEMPLATE, TEMPLATE_FIELDS
 from photoorg.core.keeper import DEFAULT_RULES
-from photoorg.core.organize import DEFAULT_TEMPLATE, TEMPLATE_FIELDS
 from photoorg.core.settings import Settings
 
 _DEFAULTS = Settings()

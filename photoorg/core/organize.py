@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,26 +30,23 @@ from photoorg.core.actions import Action, Step
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, free_space, space_needed
+from photoorg.core.folder_names import (
+    DEFAULT_TEMPLATE,
+    UNSORTED_FOLDER,
+    DateFolders,
+    check_template,
+    group_folders,
+)
 from photoorg.core.grouping import UNSORTED, Group
 from photoorg.core.pairs import raws_beside_jpegs
 from photoorg.core.paths import FolderSet, is_under, real
 from photoorg.core.scanner import RAW_EXTENSIONS as SCANNED_RAW_EXTENSIONS
-from photoorg.core.timeline import MONTHS, photo_date
 
-DEFAULT_TEMPLATE = "{year}/{year}-{month}"
-TEMPLATE_FIELDS = ("year", "month", "day", "month_name", "camera", "group", "name", "ext")
-UNDATED = "undated"
-UNSORTED_FOLDER = "Unsorted"
 #: Files that travel with a photo of the same stem.
 SIDECAR_EXTENSIONS = frozenset({".xmp", ".aae", ".json"})
 RAW_EXTENSIONS = SCANNED_RAW_EXTENSIONS | {".crw", ".nrw", ".srf", ".sr2", ".x3f", ".3fr", ".iiq", ".erf"}
 LIVE_PHOTO_EXTENSIONS = frozenset({".mov", ".mp4"})
 _COMPANION_EXTENSIONS = SIDECAR_EXTENSIONS | RAW_EXTENSIONS | LIVE_PHOTO_EXTENSIONS
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
-_RESERVED = frozenset(
-    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
-)
-NAME_LIMIT = 120
 
 
 @dataclass(frozen=True)
@@ -147,99 +142,6 @@ class OrganizePlan:
         return out
 
 
-def check_template(template: str) -> None:
-    """Refuse a template with unknown fields, or one that leaves the destination."""
-    fields = ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
-    names = {m.group(1) for m in re.finditer(r"{(\w*)[^}]*}", template)}
-    unknown = names - set(TEMPLATE_FIELDS)
-    if unknown:
-        raise PhotoorgError(
-            f"The template {template!r} has unknown fields {sorted(unknown)}; it may use {fields}."
-        )
-    try:
-        template.format(**dict.fromkeys(TEMPLATE_FIELDS, "x"))
-    except (KeyError, ValueError, IndexError) as exc:
-        raise PhotoorgError(
-            f"The template {template!r} cannot be used ({exc}); it may use {fields}."
-        ) from None
-    if template.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", template):
-        raise PhotoorgError(f"The template {template!r} must stay inside the destination folder.")
-
-
-def safe_name(text: str, fallback: str = "unnamed") -> str:
-    """A folder or file name every file system accepts, as close to ``text`` as possible."""
-    name = unicodedata.normalize("NFC", text)
-    name = _UNSAFE.sub("_", name).strip()
-    name = name.rstrip(". ")
-    if len(name) > NAME_LIMIT:
-        name = name[:NAME_LIMIT].rstrip(". ")
-    if not name or set(name) <= {"."}:
-        name = fallback
-    if name.split(".")[0].lower() in _RESERVED:
-        name = f"_{name}"
-    return name
-
-
-class _Dates:
-    """Where the date template puts a photo; the same values give the same folder, worked out
-    once (100k photos fall into a few hundred folders)."""
-
-    def __init__(self, request: OrganizeRequest) -> None:
-        self.request = request
-        self.names_file = "{name}" in request.template or "{ext}" in request.template
-        self._folders: dict[tuple[str, ...], list[str]] = {}
-
-    def place(self, photo: PhotoInfo, group: str) -> tuple[str, str | None, str]:
-        """(folder relative to the destination, a new file name or None, how it was dated)."""
-        when, dated_by = photo_date(photo, self.request.file_date)
-        if when is None:
-            return UNDATED, None, dated_by
-        stem, ext = os.path.splitext(os.path.basename(photo.path))
-        values = {
-            "year": f"{when.year:04d}",
-            "month": f"{when.month:02d}",
-            "day": f"{when.day:02d}",
-            "month_name": MONTHS[when.month - 1],
-            "camera": photo.camera or "Unknown camera",
-            "group": group,
-            "name": stem,
-            "ext": ext.lstrip("."),
-        }
-        key = tuple(values.values()) if self.names_file else tuple(list(values.values())[:6])
-        parts = self._folders.get(key)
-        if parts is None:
-            expanded = self.request.template.format(**values)
-            parts = [safe_name(part) for part in re.split(r"[/\\]+", expanded) if part.strip()]
-            self._folders[key] = parts
-        if self.names_file:  # the template names the file
-            *folders, file_name = parts or [safe_name(stem)]
-            if "{ext}" not in self.request.template:
-                file_name += ext
-            return "/".join(folders), file_name, dated_by
-        return "/".join(parts), None, dated_by
-
-
-def group_folders(groups: Sequence[Group]) -> dict[int, str]:
-    """A safe, distinct folder name for each group: its name, else "Group 3 - " and its label
-    (a label alone, the folder its photos are in, reads like a date folder: "undated");
-    Unsorted apart."""
-    used: set[str] = {UNSORTED_FOLDER.lower()}
-    names: dict[int, str] = {}
-    for g in groups:
-        if g.id == UNSORTED or g.id is None:
-            continue
-        label = g.name or (f"Group {g.id} - {g.label}" if g.label else "")
-        base = safe_name(label, fallback=f"Group {g.id}")
-        name, n = base, 1
-        while name.lower() in used:
-            n += 1
-            name = f"{base} ({n})"
-        used.add(name.lower())
-        names[g.id] = name
-    names[UNSORTED] = UNSORTED_FOLDER
-    return names
-
-
 class _Folders:
     """What is in each source folder, listed once: the companions of a photo are found there."""
 
@@ -329,7 +231,7 @@ def plan_organize(
     folders = _Folders(catalogued)
     real_dest = real(dest)
     real_dir = functools.lru_cache(maxsize=None)(real)  # a few hundred folders, 100k photos
-    dates = _Dates(request)
+    dates = DateFolders(request.template, request.file_date)
     guarded = FolderSet(protected)
 
     taken = _Taken()

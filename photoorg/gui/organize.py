@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.errors import PhotoorgError
+from photoorg.core.folder_names import DEFAULT_TEMPLATE, TEMPLATE_FIELDS, check_template
 from photoorg.core.humanize import agree, human_bytes, plural
 from photoorg.core.library import OrganizePlan, OrganizeRequest
-from photoorg.core.organize import DEFAULT_TEMPLATE, TEMPLATE_FIELDS, check_template
 from photoorg.gui.placement import fit_dialog
 
 TEMPLATES = (

@@ -16,14 +16,9 @@ from photoorg.core.actions import Action, NothingToUndo
 from photoorg.core.catalog import Catalog, FileRow
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import PhotoorgError
+from photoorg.core.folder_names import check_template, safe_name
 from photoorg.core.grouping import GroupSettings, group_photos
-from photoorg.core.organize import (
-    OrganizeRequest,
-    check_template,
-    plan_organize,
-    prune_empty,
-    safe_name,
-)
+from photoorg.core.organize import OrganizeRequest, plan_organize, prune_empty
 from photoorg.core.pipeline import run_scan
 from tests.conftest import make_photo
 from tests.synthetic import clustered
@@ -287,8 +282,8 @@ def folders(root: Path) -> list[str]:
 def test_an_unnamed_group_gets_a_folder_that_says_it_is_a_group() -> None:
     """Found by a new user: a group of photos in an "undated" folder got the folder "undated",
     which reads like the by-date folder of photos without a date."""
+    from photoorg.core.folder_names import group_folders
     from photoorg.core.grouping import UNSORTED, Group
-    from photoorg.core.organize import group_folders
 
     groups = [Group(3, [], label="undated"), Group(4, [], name="Beach 2023", label="Beach 2023"),
               Group(5, []), Group(UNSORTED, [], label="Unsorted")]  # fmt: skip
