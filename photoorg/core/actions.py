@@ -2,8 +2,9 @@
 
 - There is no permanent delete. Removing means the operating system's trash.
 - One writer per library: an action, an undo and crash recovery each hold the library lock
-  (:mod:`photoorg.core.lock`) from start to end, and recovery only ever settles the steps of a
-  process that is gone (the lock proves it: a running photoorg would hold it).
+  (:mod:`photoorg.core.lock`) from start to end, and recovery (:mod:`photoorg.core.recovery`)
+  only ever settles the steps of a process that is gone (the lock proves it: a running
+  photoorg would hold it).
 - Before acting, each file is checked against the catalog: still there, same size, mtime and
   content fingerprint. Anything else is skipped with the reason. Files in protected folders
   (compared with symbolic links resolved) are never trashed or moved, and the last copy of a
@@ -30,7 +31,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from pathlib import Path
 
 from photoorg.core.catalog import Catalog, FileRow, JournalEntry
 from photoorg.core.errors import CatalogError, PhotoorgError
@@ -40,16 +40,13 @@ from photoorg.core.fileops import (
     fingerprint_and_size,
     free_space,
     inode_key,
-    is_temp_name,
-    name_candidates,
     name_free,
     place,
-    same_inode,
     space_needed,
 )
 from photoorg.core.humanize import human_bytes, plural
 from photoorg.core.paths import FolderSet, is_under, real
-from photoorg.core.trash import Trashed, discard_orphan_info, find_trashed, move_to_trash, restore
+from photoorg.core.trash import Trashed, move_to_trash, restore
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +108,8 @@ class NothingToUndo(PhotoorgError):  # noqa: N818 - a state
 @contextlib.contextmanager
 def exclusive(catalog: Catalog, notes: list[str] | None = None) -> Iterator[None]:
     """Hold the library lock; the first time it is taken, settle what a crash left behind."""
+    from photoorg.core.recovery import reconcile  # recovery settles steps by this module's rules
+
     first = not catalog.lock.held
     with catalog.lock.holding():
         if first:
@@ -440,7 +439,7 @@ def _do(catalog: Catalog, action: Action, step: Step, entry: int, row: FileRow |
         catalog.journal_update(
             entry, state="done", target=trashed.location, trash_info=trashed.info, temp=None
         )
-        _follow(catalog, action, step.source, trashed.location, row)
+        follow(catalog, action, step.source, trashed.location, row)
         return
 
     def named(final: str) -> None:
@@ -459,14 +458,14 @@ def _do(catalog: Catalog, action: Action, step: Step, entry: int, row: FileRow |
     except SourceChanged as exc:  # the version that was moved is at its target: journal it
         step.target = exc.placed
         catalog.journal_update(entry, state="done", temp=None)
-        _follow(catalog, action, step.source, exc.placed, row)
+        follow(catalog, action, step.source, exc.placed, row)
         raise
     step.target = final
     catalog.journal_update(entry, state="done", temp=None)
-    _follow(catalog, action, step.source, final, row)
+    follow(catalog, action, step.source, final, row)
 
 
-def _follow(catalog: Catalog, action: Action, source: str, target: str, row: FileRow | None) -> None:
+def follow(catalog: Catalog, action: Action, source: str, target: str, row: FileRow | None) -> None:
     """The catalog follows a file that moved. The file action has happened whatever this does:
     a failure here is logged (the next scan puts the catalog right), never reported as the
     action failing."""
@@ -618,7 +617,7 @@ def _undo_one(catalog: Catalog, action: Action, entry: JournalEntry) -> str:
         catalog.journal_update(entry.id, state="undoing", undo_target=None)
         trashed = move_to_trash(entry.target, on_temp=lambda t: catalog.journal_update(entry.id, temp=t))
         catalog.journal_update(entry.id, state="undone", undo_target=trashed.location, temp=None)
-        _follow(catalog, Action.TRASH, entry.target, trashed.location, None)
+        follow(catalog, Action.TRASH, entry.target, trashed.location, None)
         return trashed.location
     what = "trashed photo" if action is Action.TRASH else "moved photo"
     _check_content(entry.target, entry, what)
@@ -645,12 +644,12 @@ def _undo_one(catalog: Catalog, action: Action, entry: JournalEntry) -> str:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(entry.trash_info)
     catalog.journal_update(entry.id, state="undone", undo_target=placed_at, temp=None)
-    _follow_back(catalog, action, entry, placed_at)
+    follow_back(catalog, action, entry, placed_at)
     return placed_at
 
 
-def _follow_back(catalog: Catalog, action: Action, entry: JournalEntry, back: str) -> None:
-    """The catalog follows a photo an undo put back (a failure is logged, as in _follow)."""
+def follow_back(catalog: Catalog, action: Action, entry: JournalEntry, back: str) -> None:
+    """The catalog follows a photo an undo put back (a failure is logged, as in follow)."""
     try:
         if action is Action.MOVE and entry.target:
             catalog.follow_move(entry.target, back)
@@ -665,193 +664,6 @@ def history(catalog: Catalog, limit: int | None = 50):
     return catalog.batches(limit)
 
 
-# -- recovery ---------------------------------------------------------------------------------------
-def reconcile(catalog: Catalog) -> list[str]:
-    """Settle journal steps a crash left unfinished; returns what was found, in words.
-
-    Runs under the library lock, so the process that journaled those steps is gone. A step is
-    completed when the file it placed is provably its own (the journaled inode, or the same
-    inode as its temporary file or its source), rolled back otherwise; only temporary files
-    it journaled, and second names of the very same file, are ever removed.
-    """
-    notes: list[str] = []
-    with catalog.lock.holding():
-        unsettled = list(reversed(catalog.journal_entries(states=("planned", "undoing"))))
-        for entry in unsettled:
-            try:
-                if entry.action == KEYWORDS:
-                    from photoorg.core.sidecars import settle
-
-                    note = settle(catalog, entry)
-                elif entry.state == "planned":
-                    note = _settle_forward(catalog, entry)
-                else:
-                    note = _settle_undo(catalog, entry)
-            except Exception as exc:  # one unsettled step never stops the others
-                log.exception("settling journal entry %s failed", entry.id)
-                note = f"{entry.action} of {entry.source}: could not be settled ({exc})"
-            if note:
-                notes.append(note)
-                log.warning("recovery: %s", note)
-        for batch in {e.batch for e in unsettled}:  # an action in which nothing happened goes
-            catalog.drop_batch_if_nothing_done(batch)
-    return notes
-
-
-def _ours(entry: JournalEntry, wanted: str | None, also: Sequence[str | None] = ()) -> str | None:
-    """The file at ``wanted`` or its " (n)" names that this step placed: the journaled inode,
-    or the same inode as its temporary file or source (a hard link made before the crash)."""
-    if not wanted:
-        return None
-    for candidate in name_candidates(wanted, limit=200):
-        if not os.path.lexists(candidate):
-            if candidate != wanted:
-                break
-            continue
-        try:
-            key = inode_key(candidate)
-        except OSError:
-            continue
-        if entry.placed and key == entry.placed:
-            return candidate
-        if any(other and os.path.exists(other) and same_inode(other, candidate) for other in also):
-            return candidate
-    return None
-
-
-def _drop_temp(entry: JournalEntry) -> None:
-    if entry.temp and is_temp_name(entry.temp):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(entry.temp)
-
-
-def _settle_forward(catalog: Catalog, entry: JournalEntry) -> str:
-    action = Action(entry.action)
-    source, src_there = entry.source, os.path.exists(entry.source)
-    if action is Action.TRASH:
-        _drop_temp(entry)
-        copied = _ours(entry, entry.target) if entry.target else None  # a trash by copy, named
-        if src_there and copied is not None:
-            keep_both = not _safe_to_remove(source, copied, entry)
-            if not keep_both:
-                os.unlink(source)  # its verified copy is in the trash
-            catalog.journal_update(entry.id, state="done", temp=None)
-            _follow(catalog, action, source, copied, entry.file_row)
-            if keep_both:
-                return (
-                    f"trash of {source}: the photo there changed after it was copied to the trash; both "
-                    f"versions are kept (the old one in the trash, {Path(copied).name})"
-                )
-            return f"trash of {source}: completed before photoorg stopped"
-        if src_there:
-            discard_orphan_info(source)
-            catalog.journal_update(entry.id, state="failed", error="interrupted before it happened")
-            return f"trash of {source}: interrupted before it happened; the photo is where it was"
-        row = entry.file_row
-        found = find_trashed(source, size=entry.size, mtime_ns=row.mtime_ns if row else None)
-        if found is None:
-            catalog.journal_update(entry.id, state="failed", error="not found in the trash")
-            return (
-                f"trash of {source}: the photo is gone from its folder but was not found in the "
-                "trash; look for it there by hand"
-            )
-        catalog.journal_update(entry.id, state="done", target=found.location, trash_info=found.info)
-        catalog.remove_paths([source])
-        name = Path(found.location).name
-        return f"trash of {source}: completed before photoorg stopped; found in the trash as {name}"
-
-    placed = _ours(entry, entry.target, also=(entry.temp, source if src_there else None))
-    if (
-        placed is not None
-        and src_there
-        and not same_inode(placed, source)
-        and fingerprint_and_size(placed)[0] != entry.fingerprint
-    ):
-        placed = None  # not a complete copy: never count it as the photo
-    _drop_temp(entry)
-    if placed is None:
-        if not src_there:
-            catalog.journal_update(entry.id, state="failed", error="interrupted; the photo was not found")
-            return (
-                f"{action.value} of {source}: interrupted, and the photo is not where it was; "
-                f"check {entry.target}"
-            )
-        catalog.journal_update(entry.id, state="failed", error="interrupted before it happened")
-        return (
-            f"{action.value} of {source}: interrupted before it finished; left undone, the photo is "
-            "where it was"
-        )
-    keep_both = action is Action.MOVE and src_there and not _safe_to_remove(source, placed, entry)
-    if action is Action.MOVE and src_there and not keep_both:
-        os.unlink(source)  # the photo is whole at its new place (same inode, or a verified copy)
-    catalog.journal_update(entry.id, state="done", target=placed, placed=inode_key(placed), temp=None)
-    _follow(catalog, action, source, placed, entry.file_row)
-    if keep_both:
-        return (
-            f"move of {source}: the photo there changed after it was copied to {placed}; both versions "
-            "are kept"
-        )
-    return f"{action.value} of {source}: completed before photoorg stopped ({placed})"
-
-
-def _safe_to_remove(path: str, placed: str, entry: JournalEntry) -> bool:
-    """Whether the file at ``path`` may go because ``placed`` holds it: the same file (two
-    names), or the same content as journaled. A file that changed since is never removed."""
-    if same_inode(path, placed):
-        return True
-    try:
-        fp, size = fingerprint_and_size(path)
-    except OSError:
-        return False
-    return entry.fingerprint is not None and (fp, size) == (entry.fingerprint, entry.size)
-
-
-def _settle_undo(catalog: Catalog, entry: JournalEntry) -> str:
-    action = Action(entry.action)
-    if action is Action.COPY:
-        _drop_temp(entry)
-        if entry.target and os.path.exists(entry.target):
-            catalog.journal_update(entry.id, state="done", temp=None)
-            return f"undo of the copy {entry.target}: interrupted; the copy is still there, undo again"
-        found = find_trashed(entry.target or "", size=entry.size)
-        where = found.location if found else None
-        catalog.journal_update(entry.id, state="undone", undo_target=where, temp=None)
-        catalog.remove_paths([entry.target or ""])
-        return f"undo of the copy {entry.target}: completed before photoorg stopped"
-    held = entry.target if entry.target and os.path.exists(entry.target) else None
-    back = _ours(entry, entry.undo_target, also=(entry.temp, held))
-    if (
-        back is not None
-        and held
-        and not same_inode(back, held)
-        and fingerprint_and_size(back)[0] != entry.fingerprint
-    ):
-        back = None
-    _drop_temp(entry)
-    if back is None:
-        catalog.journal_update(entry.id, state="done", placed=None, temp=None)
-        return (
-            f"undo of {entry.source}: interrupted before it finished; the photo is still at "
-            f"{entry.target}, undo again"
-        )
-    keep_both = bool(held) and not _safe_to_remove(held or "", back, entry)
-    if held and not keep_both:
-        os.unlink(held)  # the photo is back whole (same inode, or a verified copy)
-    if action is Action.TRASH and entry.trash_info and not keep_both:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(entry.trash_info)
-    catalog.journal_update(entry.id, state="undone", undo_target=back, temp=None)
-    _follow_back(catalog, action, entry, back)
-    if not catalog.journal_entries(entry.batch, ("done", "undoing")):
-        catalog.mark_batch_undone(entry.batch)
-    if keep_both:
-        return (
-            f"undo of {entry.source}: the photo at {held} changed after it was copied back to {back}; "
-            "both versions are kept"
-        )
-    return f"undo of {entry.source}: completed before photoorg stopped ({back})"
-
-
 __all__ = [
     "Action",
     "NotEnoughSpace",
@@ -864,7 +676,6 @@ __all__ = [
     "history",
     "plan",
     "plan_set_cleanup",
-    "reconcile",
     "restore",
     "undo",
 ]

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from photoorg.core import actions, estimate
+from photoorg.core import actions, estimate, recovery
 from photoorg.core import redo as redoing
 from photoorg.core.actions import Action, NothingToUndo, Outcome, Step
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
@@ -241,7 +241,7 @@ class Library(Curation):
                 log.info("group names moved from settings.json into the catalog")
             if catalog.lock.try_acquire():  # else a running photoorg settles its own steps
                 try:
-                    self.notes.extend(actions.reconcile(catalog))
+                    self.notes.extend(recovery.reconcile(catalog))
                 finally:
                     catalog.lock.release()
         except BaseException:
@@ -269,7 +269,7 @@ class Library(Curation):
         catalog.lock.acquire(self.wait, self._waiting(progress), progress.check)
         try:
             if first:
-                self.notes.extend(actions.reconcile(catalog))
+                self.notes.extend(recovery.reconcile(catalog))
             yield catalog
         finally:
             catalog.lock.release()

@@ -25,12 +25,13 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from photoorg.core.actions import KEYWORDS, Outcome, Step, _ChangedError, _drop_temp, _reason, exclusive
+from photoorg.core.actions import KEYWORDS, Outcome, Step, _ChangedError, _reason, exclusive
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.errors import CatalogError
 from photoorg.core.fileops import fingerprint_and_size, fsync_dir, place, rename_noreplace, temp_name
 from photoorg.core.humanize import plural
 from photoorg.core.paths import FolderSet
+from photoorg.core.recovery import drop_temp
 from photoorg.core.trash import find_trashed, move_to_trash
 from photoorg.core.xmp import NotXmp, add_keywords, sidecar_for
 
@@ -279,8 +280,8 @@ def _drop_backup(backup: str) -> None:
 
 # -- recovery ---------------------------------------------------------------------------------------
 def settle(catalog: Catalog, entry: JournalEntry) -> str:
-    """Settle a sidecar step a crash left unfinished (under the lock; see actions.reconcile)."""
-    _drop_temp(entry)
+    """Settle a sidecar step a crash left unfinished (under the lock; see recovery.reconcile)."""
+    drop_temp(entry)
     now = _read(entry.source)
     now_fp = _digest(now) if now is not None else None
     name = os.path.basename(entry.source)

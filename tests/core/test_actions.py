@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from photoorg.core import actions
+from photoorg.core import actions, recovery
 from photoorg.core.actions import Action, NothingToUndo
 from photoorg.core.catalog import Catalog, fingerprint_file
 from photoorg.core.embedder import Embedder
@@ -177,7 +177,7 @@ def test_recovery_removes_only_its_own_temporary_file(scanned, tmp_path) -> None
     partial.parent.mkdir()
     partial.write_bytes(source.read_bytes()[:100])
     catalog.journal_update(entry, temp=str(partial))
-    notes = actions.reconcile(catalog)
+    notes = recovery.reconcile(catalog)
     assert notes and "left undone" in notes[0]
     assert source.exists() and not partial.exists()
     assert list((tmp_path / "d").iterdir()) == []
@@ -195,7 +195,7 @@ def test_recovery_never_touches_a_photo_it_did_not_write(scanned, tmp_path) -> N
     _planned(catalog, Action.MOVE, source, target)
     stranger = make_photo(target, seed=4242)
     data = stranger.read_bytes()
-    notes = actions.reconcile(catalog)
+    notes = recovery.reconcile(catalog)
     assert "left undone" in notes[0]
     assert target.read_bytes() == data and source.exists()
     assert not trash_folder(tmp_path).exists() or not list((trash_folder(tmp_path) / "files").iterdir())
@@ -210,7 +210,7 @@ def test_recovery_completes_a_move_that_only_lacked_its_last_step(scanned, tmp_p
     entry = _planned(catalog, Action.MOVE, source, target)
     target.parent.mkdir()
     os.link(source, target)
-    notes = actions.reconcile(catalog)
+    notes = recovery.reconcile(catalog)
     assert "completed" in notes[0]
     assert not source.exists() and target.exists()
     assert str(target) in {p.path for p in catalog.photos()} and str(source) not in {
@@ -228,7 +228,7 @@ def test_reconcile_finds_a_file_trashed_just_before_a_crash(scanned, tmp_path) -
     data = source.read_bytes()
     entry = _planned(catalog, Action.TRASH, source, None)
     move_to_trash(source)  # ... and the process died before recording where it went
-    notes = actions.reconcile(catalog)
+    notes = recovery.reconcile(catalog)
     assert "found in the trash" in notes[0]
     [e] = [e for e in catalog.journal_entries() if e.id == entry]
     actions.undo(catalog, e.batch)
@@ -255,7 +255,7 @@ def test_recovery_skips_orphan_trash_records_and_removes_empty_ones(scanned, tmp
     empty = info.with_name("img_000.jpg.trashinfo")
     empty.write_bytes(b"")
     _planned(catalog, Action.TRASH, other, None)
-    actions.reconcile(catalog)
+    recovery.reconcile(catalog)
     assert other.exists() and not empty.exists()
 
 

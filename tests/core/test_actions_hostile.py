@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from photoorg.core import actions, fileops
+from photoorg.core import actions, fileops, recovery
 from photoorg.core.actions import Action
 from photoorg.core.catalog import Catalog, fingerprint_file
 from photoorg.core.embedder import Embedder
@@ -65,7 +65,7 @@ def test_recovery_never_removes_a_source_that_changed_after_a_killed_move(lib, o
     shutil.copy2(source, other_fs / "p0.jpg")  # the verified copy, named and journaled
     catalog.journal_update(entry, target=str(other_fs / "p0.jpg"), placed=inode_key(str(other_fs / "p0.jpg")))
     new = edit(source, 999)
-    notes = actions.reconcile(catalog)
+    notes = recovery.reconcile(catalog)
     assert "both versions are kept" in notes[0]
     assert source.read_bytes() == new and (other_fs / "p0.jpg").read_bytes() == old
     actions.undo(catalog)  # the moved version comes back beside the new one
@@ -86,7 +86,7 @@ def test_recovery_never_removes_a_moved_photo_that_changed_after_a_killed_undo(l
     os.link(moved, source)  # the undo's new name ...
     catalog.journal_update(entry.id, placed=inode_key(str(source)))  # ... journaled; killed here
     new = edit(moved, 4242)
-    notes = actions.reconcile(catalog)
+    notes = recovery.reconcile(catalog)
     assert "both versions are kept" in notes[0]
     assert source.read_bytes() == old and moved.read_bytes() == new
 
@@ -207,7 +207,7 @@ def test_a_trash_by_copy_killed_before_the_original_went_is_completed(lib, tmp_p
         trash._home_trash_by_copy(source, None, lambda loc, info: catalog.journal_update(
             entry, target=loc, trash_info=info, placed=inode_key(loc)))  # fmt: skip
     monkeypatch.undo()
-    notes = actions.reconcile(catalog)
+    notes = recovery.reconcile(catalog)
     assert "completed" in notes[0] and not source.exists()
     [batch] = catalog.batches()[0]
     assert batch.files == 1

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from photoorg.core import actions, trash
+from photoorg.core import actions, recovery, trash
 from photoorg.core.catalog import Catalog, FileRow, fingerprint
 from photoorg.core.paths import locations
 from photoorg.core.trash import Trashed, find_in_mac_trash, find_in_recycle_bin, parse_recycle_info
@@ -202,7 +202,7 @@ def test_after_a_crash_a_recycled_file_is_found_and_undo_brings_it_back(
         r_file, i_file = put_in_bin(recycle_bin / MY_SID, "Q7Z2K1", str(source), photo, T0)
         source.unlink()
 
-        notes = actions.reconcile(catalog)
+        notes = recovery.reconcile(catalog)
         assert notes == [
             f"trash of {source}: completed before photoorg stopped; found in the trash as {r_file.name}"
         ]
@@ -313,7 +313,7 @@ def test_after_a_crash_a_file_in_the_mac_trash_is_found_by_its_saved_size_and_da
         put_in_mac_trash(folder, "IMG_0420.HEIC", b"another photo once called that", MTIME)
         in_trash = put_in_mac_trash(folder, "IMG_0420 09.12.44.HEIC", photo, MTIME)
 
-        notes = actions.reconcile(catalog)
+        notes = recovery.reconcile(catalog)
         assert notes == [
             f"trash of {source}: completed before photoorg stopped; found in the trash as {in_trash.name}"
         ]
