@@ -31,7 +31,6 @@ from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.calibration import Calibration
 from photoorg.core.catalog import BatchInfo, Catalog, PhotoInfo, move_catalog
 from photoorg.core.curation import AlbumView, Curation
-from photoorg.core.dtype_choice import library_dtype, reembed_offer
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.embedder import Embedder, save_devices
 from photoorg.core.errors import ModelNotCached, ModelUnavailable, PhotoorgError
@@ -51,6 +50,7 @@ from photoorg.core.settings import (
     update_settings,
 )
 from photoorg.core.timeline import Timeline, timeline_of
+from photoorg.core.vector_choice import library_choice, reembed_offer
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ RUN_SETTINGS = (
     "model",
     "device",
     "dtype",
+    "preprocess",
     "same_threshold",
     "similar_threshold",
     "offer_raw_jpegs",
@@ -288,8 +289,9 @@ class Library(Curation):
     # -- the model and scans --------------------------------------------------------------------
     def embedder(self) -> Embedder:
         s = self.settings
-        dtype = library_dtype(self.catalog, s.model, s.dtype)
-        wanted = (s.model, s.device, dtype, self.batch_size, self.allow_download)
+        choice = library_choice(self.catalog, s.model, s.dtype, s.preprocess)
+        dtype = choice.dtype
+        wanted = (s.model, s.device, dtype, choice.preprocess, self.batch_size, self.allow_download)
         current = self._embedder
         if (
             current is not None
@@ -307,6 +309,7 @@ class Library(Curation):
                 cache_dir=self.where.model_cache,
                 allow_download=self.allow_download,
                 int8_dir=self.where.int8_models,
+                preprocess=choice.preprocess,
             )
             self._embedder_for = wanted
         return self._embedder
@@ -336,8 +339,7 @@ class Library(Curation):
             save_devices(self.where.cache)
             if embedder.device_note:
                 self.notes.append(embedder.device_note)
-            if self.settings.dtype == "auto" and embedder.requested_dtype != "auto":
-                self._offer_reembed(embedder, summary)
+            self._offer_reembed(embedder, summary)
         if not embed:
             return summary
         if summary.model_problem is not None:
@@ -347,12 +349,18 @@ class Library(Curation):
         return summary
 
     def _offer_reembed(self, embedder: Embedder, summary: ScanSummary) -> None:
-        """The library stays in the format its vectors are in; say so when this computer runs
-        another one best (dtype_choice.py)."""
+        """The library stays with the format and preprocessing its vectors were made with; say
+        so when this computer runs another format best or a newer preprocessing exists, for the
+        choices the person left to photoorg (vector_choice.py)."""
+        s = self.settings
+        dtype = s.dtype == "auto" and embedder.requested_dtype != "auto"  # the library's, not the computer's
+        preprocess = s.preprocess == "auto"
+        if not (dtype or preprocess):
+            return
         model = self.catalog.find_model(summary.model_key) if summary.model_key else None
         photos = self.catalog.vector_counts().get(model.id, 0) if model else 0
         try:
-            offer = reembed_offer(embedder, photos) if photos else None
+            offer = reembed_offer(embedder, photos, dtype=dtype, preprocess=preprocess) if photos else None
         except Exception:  # a measurement that fails only costs the advice
             log.info("could not estimate a new look at the library", exc_info=True)
             return
@@ -366,7 +374,7 @@ class Library(Curation):
 
     def _model_key_inputs(self) -> tuple[Any, ...]:
         s = self.settings
-        return (s.model, s.device, s.dtype)
+        return (s.model, s.device, s.dtype, s.preprocess)
 
     def model(self, progress: Progress = NULL_PROGRESS) -> tuple[int | None, ModelUnavailable | None]:
         """The catalog's id of the vectors to use (None without a model) and why there is no
