@@ -106,6 +106,7 @@ def open_library(args: argparse.Namespace, where: Locations, *, allow_download: 
         "model": getattr(args, "model", None),
         "device": getattr(args, "device", None),
         "dtype": getattr(args, "dtype", None),
+        "preprocess": getattr(args, "preprocess", None),
         "same_threshold": getattr(args, "same_threshold", None),
         "similar_threshold": getattr(args, "similar_threshold", None),
         "offer_raw_jpegs": getattr(args, "offer_raw_jpegs", None),
