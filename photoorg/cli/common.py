@@ -134,6 +134,9 @@ def print_notes(library: Library) -> None:
     for note in library.notes:
         say(f"Note: {note}.")
     library.notes.clear()
+    if library.reembed_offer:
+        say(f"Note: {library.reembed_offer}.")
+        library.reembed_offer = None
 
 
 def missing_paths(paths: Sequence[str], what: str = "folder") -> bool:

@@ -36,6 +36,7 @@ from photoorg.core.embedder import Embedder, save_devices
 from photoorg.core.errors import ModelNotCached, ModelUnavailable, PhotoorgError
 from photoorg.core.estimate import ScanEstimate
 from photoorg.core.grouping import UNSORTED, Group, find_similar, group_photos, stored_groups
+from photoorg.core.imaging import LATEST_PREPROCESS
 from photoorg.core.lock import LibraryLock
 from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, plan_organize, prune_empty
 from photoorg.core.paths import Locations, is_under
@@ -92,6 +93,9 @@ class LibraryState:
     similar_sets: bool = True  # the sets hold every verdict (False: exact copies only, so far)
     not_looked_at: int = 0  # photos the model has not looked at yet (a cancelled scan, no model)
     albums: list[Album] = field(default_factory=list)  # oldest first
+    #: What looking at the whole library again would bring and take (vector_choice.py), when
+    #: the model loaded with vectors that a new look would improve: Library.state(again=True).
+    reembed_offer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,7 @@ class Library(Curation):
         self.wait = wait
         self.on_wait = on_wait
         self.notes: list[str] = []
+        self.reembed_offer: str | None = None  # said once, like a note (see _offer_reembed)
         self._catalog: Catalog | None = None
         self._saved: Settings | None = None
         self._stamp: object = object()
@@ -365,7 +370,7 @@ class Library(Curation):
             log.info("could not estimate a new look at the library", exc_info=True)
             return
         if offer:
-            self.notes.append(offer)
+            self.reembed_offer = offer
 
     def _remember_model(self, summary: ScanSummary) -> None:
         model = self.catalog.find_model(summary.model_key) if summary.model_key else None
@@ -399,8 +404,43 @@ class Library(Curation):
         )
 
     # -- what the library shows -----------------------------------------------------------------
-    def state(self, scan: bool = True, progress: Progress = NULL_PROGRESS) -> LibraryState:
-        """Scan (when asked, or when the model is not known yet), group, find duplicates."""
+    def state(
+        self, scan: bool = True, progress: Progress = NULL_PROGRESS, again: bool = False
+    ) -> LibraryState:
+        """Scan (when asked, or when the model is not known yet), group, find duplicates.
+        ``again``: the scan looks at every photo again as the re-embed offer proposes
+        (:meth:`looking_again`)."""
+        with self.looking_again() if again else contextlib.nullcontext():
+            state = self._state(scan, progress)
+        state.reembed_offer, self.reembed_offer = self.reembed_offer, None
+        return state
+
+    @contextlib.contextmanager
+    def looking_again(self) -> Iterator[None]:
+        """Meanwhile, the model runs in the format this computer runs best and with the newest
+        preprocessing, each where the person left it to photoorg ("auto"): what the re-embed
+        offer proposes. A scan then looks at every photo again (or goes on with a new look that
+        was cancelled); afterwards "auto" goes on with those vectors, most of the library's."""
+        from photoorg.core.embedder import pick_device, pick_dtype  # torch: the engine's
+
+        s = self.settings
+        run: dict[str, Any] = {}
+        if s.preprocess == "auto":
+            run["preprocess"] = str(LATEST_PREPROCESS)
+        if s.dtype == "auto":
+            try:
+                device = pick_device(s.device)
+            except ModelUnavailable:  # a GPU asked for that is not here: the model runs on the CPU
+                device = "cpu"
+            run["dtype"] = pick_dtype(device)
+        before = self._overrides
+        self._overrides = {**before, **run}
+        try:
+            yield
+        finally:
+            self._overrides = before
+
+    def _state(self, scan: bool, progress: Progress) -> LibraryState:
         roots, missing = self.library_roots()
         state = LibraryState(missing=missing)
         _opened = self.catalog  # first: what opening it found (a moved catalog, recovery) is in notes

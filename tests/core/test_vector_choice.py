@@ -44,7 +44,8 @@ def test_auto_keeps_the_format_the_library_was_looked_at_in_and_says_what_runs_b
         make_photo(root / "new.jpg", seed=99, size=(96, 72))
         again = library.scan()
         assert again.embedded == 1 and again.model_key == summary.model_key
-        [offer] = [n for n in library.notes if "looks at none of them again" in n]
+        offer = library.reembed_offer
+        assert offer is not None and "looks at none of them again" in offer
         assert f"looked at this library's 5 photos in {other}, so photoorg goes on in {other}" in offer
         assert f"best in {best}" in offer and f"photoorg scan --dtype {best}" in offer
     # Looked at again in the best format on request: from then on "auto" goes on in that one.
@@ -55,7 +56,7 @@ def test_auto_keeps_the_format_the_library_was_looked_at_in_and_says_what_runs_b
     with Library(locations()) as library:
         quiet = library.scan()
         assert quiet.embedded == 1 and quiet.model_key.endswith(f"/{best}")
-        assert not [n for n in library.notes if "looks at none of them again" in n]
+        assert library.reembed_offer is None
 
 
 def test_a_new_library_and_a_chosen_format_are_left_as_they_are(root: Path) -> None:
@@ -73,7 +74,7 @@ def test_a_new_library_is_looked_at_with_the_newest_preprocessing(root: Path) ->
         assert library_choice(library.catalog, library.settings.model).preprocess == LATEST_PREPROCESS
         summary = library.scan()
         assert summary.embedded == 4 and f"/pp{LATEST_PREPROCESS}-" in (summary.model_key or "")
-        assert not [n for n in library.notes if "looks at none of them again" in n]
+        assert library.reembed_offer is None
 
 
 def vectors_by_name(library: Library, key: str) -> dict[str, np.ndarray]:
@@ -101,7 +102,8 @@ def test_a_library_made_with_preprocessing_1_goes_on_with_it_until_asked(root: P
         make_photo(root / "new.jpg", seed=99, size=(96, 72))
         added = library.scan()
         assert added.embedded == 1 and added.model_key == first.model_key
-        [offer] = [n for n in library.notes if "looks at none of them again" in n]
+        offer = library.reembed_offer
+        assert offer is not None and "looks at none of them again" in offer
         # Told once: when the model first loaded (the rescan, here: it had not run in the
         # library's format before), and not again.
         assert " with preprocessing 1, so photoorg goes on in " in offer
@@ -120,4 +122,25 @@ def test_a_library_made_with_preprocessing_1_goes_on_with_it_until_asked(root: P
         assert library_choice(library.catalog, library.settings.model).preprocess == 2
         quiet = library.scan()
         assert quiet.embedded == 1 and quiet.model_key == redone.model_key
-        assert not [n for n in library.notes if "looks at none of them again" in n]
+        assert library.reembed_offer is None
+
+
+def test_the_apps_look_again_re_embeds_with_the_newest_preprocessing_and_the_best_format(root: Path) -> None:
+    """The app's button on the offer: Library.state(again=True), the same service the
+    command's flags reach; the offer is part of the state the app shows."""
+    with Library(locations(), {"preprocess": "1"}) as library:
+        assert library.scan().embedded == 4
+    make_photo(root / "new.jpg", seed=99, size=(96, 72))
+    with Library(locations()) as library:
+        state = library.state()
+        assert state.summary is not None and state.summary.embedded == 1
+        assert state.reembed_offer is not None and "--preprocess 2" in state.reembed_offer
+        assert library.reembed_offer is None  # handed over once
+        again = library.state(again=True)
+        assert again.summary is not None and again.summary.embedded == 5
+        assert "/pp2-" in (again.summary.model_key or "")
+        assert again.summary.model_key.endswith(f"/{pick_dtype('cpu', 'auto')}")
+        assert again.reembed_offer is None
+        assert library.settings.preprocess == "auto"  # nothing pinned: the saved settings as they were
+        assert library_choice(library.catalog, library.settings.model).preprocess == 2
+        assert library.state().summary.embedded == 0  # type: ignore[union-attr]
