@@ -229,6 +229,8 @@ def decode(
     Raises:
         DecodeError: the bytes are not a readable image, or the image is too large.
     """
+    if preprocess not in _DRAFT_FORMATS:
+        raise ValueError(f"unknown preprocessing version {preprocess}")
     if not data:
         raise DecodeError(path, "empty file (0 bytes)")
     suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
@@ -236,8 +238,6 @@ def decode(
         from photoorg.core.raw import decode_raw
 
         return decode_raw(data, short_edge, path, pixels)
-    if preprocess not in _DRAFT_FORMATS:
-        raise ValueError(f"unknown preprocessing version {preprocess}")
     if suffix in ("heic", "heif", "avif", "hif"):
         _register_heif()
     try:
