@@ -30,16 +30,17 @@ import numpy as np
 
 from photoorg.core import imaging, scanner
 from photoorg.core.catalog import Catalog, fingerprint
-from photoorg.core.embedder import Embedder
+from photoorg.core.embedder import Embedder, Preprocess
 from photoorg.core.pipeline import ScanSummary, default_decode_workers, run_scan
 
 
-def _decode_one(path: str, short: int, crop: int) -> np.ndarray | None:
+def _decode_one(path: str, pp: Preprocess) -> np.ndarray | None:
     try:
         with open(path, "rb") as f:
             data = f.read()
         fingerprint(data)
-        return imaging.model_input(imaging.decode(data, short, path=path), short, crop)
+        decoded = imaging.decode(data, pp.resize_short, path=path, preprocess=pp.version)
+        return imaging.model_input(decoded, pp.resize_short, pp.crop)
     except Exception:
         return None
 
@@ -180,7 +181,7 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
     # Decode only.
     t = time.perf_counter()
     with ThreadPoolExecutor(workers) as pool:
-        decoded = list(pool.map(lambda p: _decode_one(p, pp.resize_short, pp.crop), paths))
+        decoded = list(pool.map(lambda p: _decode_one(p, pp), paths))
     row("decode only", len(paths), time.perf_counter() - t, f"{workers} threads, JPEG draft")
     crops = [c for c in decoded if c is not None]
     readable = [p for p, c in zip(paths, decoded, strict=True) if c is not None]

@@ -49,6 +49,7 @@ class Refresh:
     """Bring the catalog up to date (``scan``), group, find duplicates: a LibraryState."""
 
     scan: bool = True
+    again: bool = False  # look at every photo again, as the re-embed offer proposes
 
 
 @dataclass(frozen=True)
@@ -290,8 +291,8 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
     from photoorg.core.library import Action
 
     match request:
-        case Refresh(scan=scan):
-            return library.state(scan, progress)
+        case Refresh(scan=scan, again=again):
+            return library.state(scan, progress, again)
         case FindSimilar(path=path, k=k):
             roots, _ = library.library_roots()
             return library.similar(path, k, roots, progress)

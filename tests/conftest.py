@@ -157,6 +157,18 @@ def make_photo(
     return path
 
 
+def make_mpo(path: Path, as_jpeg: Path | None = None) -> Path:
+    """A stereo camera's photo: the real pair aloeL/aloeR as one multi-picture JPEG (MPO), the
+    left eye first, as phones and 3D cameras save them; with ``as_jpeg``, also the left eye
+    alone as a plain JPEG of the very same encoding."""
+    left, right = (Image.open(DATA / name) for name in ("aloeL.jpg", "aloeR.jpg"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    left.save(path, format="MPO", save_all=True, append_images=[right], quality=90)
+    if as_jpeg is not None:
+        left.save(as_jpeg, format="JPEG", quality=90)
+    return path
+
+
 @pytest.fixture
 def library(tmp_path: Path) -> Path:
     """A folder of 10 distinct generated photos in two sub-folders."""

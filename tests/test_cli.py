@@ -497,6 +497,30 @@ def test_a_scan_in_int8_embeds_under_its_own_key_and_the_fp32_vectors_stay(
     assert sets.returncode == 0, sets.stderr
 
 
+def test_a_library_stays_on_its_preprocessing_until_scan_preprocess_looks_again(
+    library, tiny_model, tmp_path
+) -> None:
+    """Issue 15: a library whose photos were prepared with preprocessing 1 (an older photoorg's;
+    here chosen) is not looked at again by a newer photoorg; the person is told what version 2
+    changes, what it takes, and the command, which looks at every photo again."""
+    base = ("--home", tmp_path / "h", "scan", library, "--model", tiny_model, "--device", "cpu", "--json")
+    old = json.loads(photoorg(*base, "--preprocess", "1").stdout)
+    assert old["embedded"] == 10 and "/pp1-" in old["model_key"]
+    make_photo(library / "new.jpg", seed=77)
+    kept = photoorg(*base)
+    assert kept.returncode == 0, kept.stderr
+    report = json.loads(kept.stdout)
+    assert report["embedded"] == 1 and report["model_key"] == old["model_key"]
+    assert "Note: The model looked at this library's" in kept.stderr
+    assert "multi-picture JPEG (MPO" in kept.stderr and "photoorg scan --preprocess 2." in kept.stderr
+    again = json.loads(photoorg(*base, "--preprocess", "2").stdout)
+    assert again["embedded"] == 11 and again["model_key"] == old["model_key"].replace("/pp1-", "/pp2-")
+    after = photoorg(*base)
+    assert json.loads(after.stdout)["model_key"] == again["model_key"]
+    assert "--preprocess" not in after.stderr
+    assert "--preprocess {auto,1,2}" in photoorg("scan", "--help").stdout
+
+
 def test_bench_of_a_folder_with_nothing_readable_says_so(tiny_model, tmp_path) -> None:
     folder = tmp_path / "broken"
     folder.mkdir()

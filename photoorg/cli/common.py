@@ -106,6 +106,7 @@ def open_library(args: argparse.Namespace, where: Locations, *, allow_download: 
         "model": getattr(args, "model", None),
         "device": getattr(args, "device", None),
         "dtype": getattr(args, "dtype", None),
+        "preprocess": getattr(args, "preprocess", None),
         "same_threshold": getattr(args, "same_threshold", None),
         "similar_threshold": getattr(args, "similar_threshold", None),
         "offer_raw_jpegs": getattr(args, "offer_raw_jpegs", None),
@@ -133,6 +134,9 @@ def print_notes(library: Library) -> None:
     for note in library.notes:
         say(f"Note: {note}.")
     library.notes.clear()
+    if library.reembed_offer:
+        say(f"Note: {library.reembed_offer}.")
+        library.reembed_offer = None
 
 
 def missing_paths(paths: Sequence[str], what: str = "folder") -> bool:

@@ -7,7 +7,7 @@ import argparse
 
 from photoorg import __version__
 from photoorg.core.duplicates import Verdict
-from photoorg.core.embedder import DEVICES, DTYPES
+from photoorg.core.embedder import DEVICES, DTYPES, PREPROCESS_CHOICES
 from photoorg.core.folder_names import DEFAULT_TEMPLATE, TEMPLATE_FIELDS
 from photoorg.core.keeper import DEFAULT_RULES
 from photoorg.core.settings import Settings
@@ -64,6 +64,17 @@ def _embedding_options(parser: argparse.ArgumentParser) -> None:
         help=(
             "number format (default: the setting; auto: fp16 on GPUs, bf16 on CPUs that have it, "
             "else fp32; int8: faster on a CPU, the model made once in int8 for ONNX Runtime)"
+        ),
+    )
+    parser.add_argument(
+        "--preprocess",
+        choices=PREPROCESS_CHOICES,
+        default=None,
+        help=(
+            "how photos are prepared for the model (default: the setting; auto: as the library's "
+            f"photos were, the newest, {PREPROCESS_CHOICES[-1]}, for a new library). A newer "
+            "version looks at every photo again; the notes say when one exists and how long "
+            "that would take"
         ),
     )
     parser.add_argument(

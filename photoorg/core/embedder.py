@@ -18,7 +18,8 @@ import hashlib
 import json
 import logging
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +27,19 @@ import numpy as np
 
 from photoorg.core import download
 from photoorg.core.errors import ModelNotCached, ModelUnavailable, UnsafeModel
+from photoorg.core.imaging import LATEST_PREPROCESS, PREPROCESS_VERSIONS
 from photoorg.core.progress import NULL_PROGRESS, Progress
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "facebook/dinov2-base"
-#: Bump when the pixels fed to the model change for the same file (decode, resize, crop).
-PREPROCESS_VERSION = 1
 DEVICES = ("auto", "cpu", "cuda", "mps")
 #: "int8": the model exported to ONNX and quantized, run by ONNX Runtime on the CPU
 #: (:mod:`photoorg.core.int8`).
 DTYPES = ("auto", "fp32", "fp16", "bf16", "int8")
+#: The preprocessing setting: "auto" (the library's: :mod:`photoorg.core.vector_choice`) or a
+#: version number.
+PREPROCESS_CHOICES = ("auto", *(str(v) for v in PREPROCESS_VERSIONS))
 
 # DINOv2's published preprocessing, used when a folder has no preprocessor_config.json.
 _DEFAULT_PREPROCESS = {
@@ -49,12 +52,15 @@ _DEFAULT_PREPROCESS = {
 
 @dataclass(frozen=True)
 class Preprocess:
-    """How pixels become model input: resize shorter edge, centre crop, normalise."""
+    """How a file becomes model input: decode by the rule of preprocessing ``version``
+    (:data:`photoorg.core.imaging.PREPROCESS_VERSIONS`), resize the shorter edge, centre crop,
+    normalise. The version is photoorg's choice (the library's); the rest is the model's."""
 
     resize_short: int
     crop: int
     mean: tuple[float, float, float]
     std: tuple[float, float, float]
+    version: int = LATEST_PREPROCESS
 
     @classmethod
     def from_config(cls, cfg: dict[str, Any]) -> Preprocess:
@@ -80,7 +86,18 @@ class Preprocess:
 
     @property
     def tag(self) -> str:
-        return f"pp{PREPROCESS_VERSION}-{self.resize_short}-{self.crop}"
+        return f"pp{self.version}-{self.resize_short}-{self.crop}"
+
+
+_TAG = re.compile(r"pp(\d+)-\d+-\d+")
+
+
+def key_preprocess(key: str) -> int | None:
+    """The preprocessing version in a catalog key made by :meth:`ResolvedModel.key` (None for
+    a key of another shape)."""
+    parts = key.rsplit("/", 2)
+    found = _TAG.fullmatch(parts[1]) if len(parts) == 3 else None
+    return int(found.group(1)) if found else None
 
 
 @dataclass(frozen=True)
@@ -332,9 +349,14 @@ class Embedder:
         cache_dir: str | os.PathLike[str] | None = None,
         allow_download: bool = True,
         int8_dir: str | os.PathLike[str] | None = None,
+        preprocess: int = LATEST_PREPROCESS,
     ) -> None:
-        """``int8_dir``: where int8 models are kept (default: photoorg's, see paths.py)."""
+        """``int8_dir``: where int8 models are kept (default: photoorg's, see paths.py);
+        ``preprocess``: the preprocessing version the photos are prepared with."""
+        if preprocess not in PREPROCESS_VERSIONS:
+            raise ValueError(f"preprocessing version must be one of {PREPROCESS_VERSIONS}")
         self.model_name = model
+        self.preprocess_version = preprocess
         self.requested_device = device
         self.device_note: str | None = None  # why the model runs on the CPU, not as asked
         self.requested_dtype = dtype
@@ -358,18 +380,21 @@ class Embedder:
             cache_dir=self._cache_dir,
             allow_download=self._allow_download,
             int8_dir=self._int8_dir,
+            preprocess=self.preprocess_version,
         )
 
     # -- phase 1: no torch -------------------------------------------------------------
     def resolve(self, progress: Progress = NULL_PROGRESS) -> ResolvedModel:
         """The model folder (downloading a hub model when allowed, with ``progress``)."""
         if self._resolved is None:
-            self._resolved = resolve_model(
+            resolved = resolve_model(
                 self.model_name,
                 cache_dir=self._cache_dir,
                 allow_download=self._allow_download,
                 progress=progress,
             )
+            pp = replace(resolved.preprocess, version=self.preprocess_version)
+            self._resolved = replace(resolved, preprocess=pp)
         return self._resolved
 
     @property

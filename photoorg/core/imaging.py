@@ -2,7 +2,9 @@
 
 - EXIF orientation is applied, so a rotated copy looks like its upright original.
 - JPEGs are decoded at reduced scale (libjpeg "draft" mode) when only a small image is needed:
-  a 12 MP photo is never fully decoded to make a 224 px model input.
+  a 12 MP photo is never fully decoded to make a 224 px model input. Which files get that is
+  the preprocessing version's rule (:data:`PREPROCESS_VERSIONS`): since version 2, also the
+  first picture of a multi-picture JPEG (MPO), as many phones save their photos.
 - Any mode (CMYK, palette, 16-bit, alpha) becomes 8-bit RGB; transparency is laid on white.
 - HEIC/HEIF through pillow-heif; AVIF through Pillow (or pillow-heif where Pillow lacks it).
 - Camera RAW files (:mod:`photoorg.core.raw`): their embedded JPEG preview, upright, through
@@ -36,9 +38,26 @@ PIXEL_LIMIT = 250_000_000
 #: (tests/bench/bench_decode.py, bench_dct_scale.py): 1 instead of 2 decodes a 12 MP JPEG at 1/8
 #: instead of 1/4, about 1.3x the photos per core, but moves the vectors of detailed photos up to
 #: cosine 0.9988 from the model's own preprocessing (2: 1.0000; 0.9998 on 12 MP upscales), more
-#: than a JPEG re-save does. Any change here changes the vectors: bump PREPROCESS_VERSION, and
-#: keep existing libraries on their vectors (issue 15).
+#: than a JPEG re-save does. Any change here changes the vectors: add a preprocessing version,
+#: and keep existing libraries on their vectors (issue 15).
 DRAFT_OVERSAMPLE = 2
+
+#: The versions of the rule that turns a file into the model's pixels (decode, resize, crop),
+#: oldest first. The version is part of every vector's key in the catalog: a change that moves
+#: the pixels of any file is a new version, never an edit of an old one, and a library goes on
+#: in the version its vectors were made in until the person asks for a new look
+#: (:mod:`photoorg.core.vector_choice`).
+PREPROCESS_VERSIONS = (1, 2)
+LATEST_PREPROCESS = PREPROCESS_VERSIONS[-1]
+#: What each version changed, in the words the person reads when a newer one is offered.
+PREPROCESS_CHANGES = {
+    2: "decodes photos saved as multi-picture JPEG (MPO, as many phones do) at reduced size like "
+    "other JPEGs, several times faster, which changes their vectors slightly",
+}
+# The formats decoded in draft mode, by version: Pillow opens a JPEG with a second picture (a
+# phone's depth map or preview, a stereo camera's other eye) as "MPO", whose first frame is a
+# plain JPEG. Version 1 decoded those at full size (12 MP where a quarter would do).
+_DRAFT_FORMATS = {1: ("JPEG",), 2: ("JPEG", "MPO")}
 
 # Our own limit (checked right after the header is read) replaces Pillow's global warning.
 Image.MAX_IMAGE_PIXELS = None
@@ -188,7 +207,14 @@ def _describe(exc: BaseException) -> str:
     return f"cannot decode: {text or type(exc).__name__}"
 
 
-def decode(data: bytes, short_edge: int | None = None, *, path: str = "", pixels: bool = True) -> Decoded:
+def decode(
+    data: bytes,
+    short_edge: int | None = None,
+    *,
+    path: str = "",
+    pixels: bool = True,
+    preprocess: int = LATEST_PREPROCESS,
+) -> Decoded:
     """Decode encoded image bytes into an upright RGB image.
 
     Args:
@@ -197,10 +223,14 @@ def decode(data: bytes, short_edge: int | None = None, *, path: str = "", pixels
             below ``short_edge`` (JPEG draft decoding); None decodes at full size.
         path: used in error messages only.
         pixels: False reads only the header (size, EXIF), which is much cheaper.
+        preprocess: the preprocessing version whose rule decides which files are decoded
+            reduced (:data:`PREPROCESS_VERSIONS`); vectors are made with their library's.
 
     Raises:
         DecodeError: the bytes are not a readable image, or the image is too large.
     """
+    if preprocess not in _DRAFT_FORMATS:
+        raise ValueError(f"unknown preprocessing version {preprocess}")
     if not data:
         raise DecodeError(path, "empty file (0 bytes)")
     suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
@@ -224,7 +254,7 @@ def decode(data: bytes, short_edge: int | None = None, *, path: str = "", pixels
     except Exception as exc:
         raise DecodeError(path, _describe(exc)) from exc
     try:
-        return _decode_open(img, short_edge, path, pixels)
+        return _decode_open(img, short_edge, path, pixels, _DRAFT_FORMATS[preprocess])
     except DecodeError:
         raise
     except Exception as exc:
@@ -233,7 +263,9 @@ def decode(data: bytes, short_edge: int | None = None, *, path: str = "", pixels
         img.close()
 
 
-def _decode_open(img: Image.Image, short_edge: int | None, path: str, pixels: bool) -> Decoded:
+def _decode_open(
+    img: Image.Image, short_edge: int | None, path: str, pixels: bool, draft: tuple[str, ...]
+) -> Decoded:
     stored_w, stored_h = img.size
     if stored_w <= 0 or stored_h <= 0:
         raise DecodeError(path, "the image has no pixels")
@@ -253,7 +285,7 @@ def _decode_open(img: Image.Image, short_edge: int | None, path: str, pixels: bo
         if orientation in (5, 6, 7, 8):
             stored_w, stored_h = stored_h, stored_w
         return Decoded(None, stored_w, stored_h, fmt, taken, camera)
-    if short_edge and fmt == "JPEG" and img.mode in ("RGB", "L", "CMYK"):
+    if short_edge and fmt in draft and img.mode in ("RGB", "L", "CMYK"):
         # Pillow decodes with libjpeg-turbo and releases the GIL meanwhile; simplejpeg and
         # PyTurboJPEG gave identical pixels at every scale and no clear gain per core (within
         # 10%, this machine's noise; tests/bench/bench_decode.py), so no second decoder.

@@ -31,12 +31,12 @@ from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.calibration import Calibration
 from photoorg.core.catalog import BatchInfo, Catalog, PhotoInfo, move_catalog
 from photoorg.core.curation import AlbumView, Curation
-from photoorg.core.dtype_choice import library_dtype, reembed_offer
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.embedder import Embedder, save_devices
 from photoorg.core.errors import ModelNotCached, ModelUnavailable, PhotoorgError
 from photoorg.core.estimate import ScanEstimate
 from photoorg.core.grouping import UNSORTED, Group, find_similar, group_photos, stored_groups
+from photoorg.core.imaging import LATEST_PREPROCESS
 from photoorg.core.lock import LibraryLock
 from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, plan_organize, prune_empty
 from photoorg.core.paths import Locations, is_under
@@ -51,6 +51,7 @@ from photoorg.core.settings import (
     update_settings,
 )
 from photoorg.core.timeline import Timeline, timeline_of
+from photoorg.core.vector_choice import library_choice, reembed_offer
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ RUN_SETTINGS = (
     "model",
     "device",
     "dtype",
+    "preprocess",
     "same_threshold",
     "similar_threshold",
     "offer_raw_jpegs",
@@ -91,6 +93,9 @@ class LibraryState:
     similar_sets: bool = True  # the sets hold every verdict (False: exact copies only, so far)
     not_looked_at: int = 0  # photos the model has not looked at yet (a cancelled scan, no model)
     albums: list[Album] = field(default_factory=list)  # oldest first
+    #: What looking at the whole library again would bring and take (vector_choice.py), when
+    #: the model loaded with vectors that a new look would improve: Library.state(again=True).
+    reembed_offer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,7 @@ class Library(Curation):
         self.wait = wait
         self.on_wait = on_wait
         self.notes: list[str] = []
+        self.reembed_offer: str | None = None  # said once, like a note (see _offer_reembed)
         self._catalog: Catalog | None = None
         self._saved: Settings | None = None
         self._stamp: object = object()
@@ -288,8 +294,9 @@ class Library(Curation):
     # -- the model and scans --------------------------------------------------------------------
     def embedder(self) -> Embedder:
         s = self.settings
-        dtype = library_dtype(self.catalog, s.model, s.dtype)
-        wanted = (s.model, s.device, dtype, self.batch_size, self.allow_download)
+        choice = library_choice(self.catalog, s.model, s.dtype, s.preprocess)
+        dtype = choice.dtype
+        wanted = (s.model, s.device, dtype, choice.preprocess, self.batch_size, self.allow_download)
         current = self._embedder
         if (
             current is not None
@@ -307,6 +314,7 @@ class Library(Curation):
                 cache_dir=self.where.model_cache,
                 allow_download=self.allow_download,
                 int8_dir=self.where.int8_models,
+                preprocess=choice.preprocess,
             )
             self._embedder_for = wanted
         return self._embedder
@@ -336,8 +344,7 @@ class Library(Curation):
             save_devices(self.where.cache)
             if embedder.device_note:
                 self.notes.append(embedder.device_note)
-            if self.settings.dtype == "auto" and embedder.requested_dtype != "auto":
-                self._offer_reembed(embedder, summary)
+            self._offer_reembed(embedder, summary)
         if not embed:
             return summary
         if summary.model_problem is not None:
@@ -347,17 +354,23 @@ class Library(Curation):
         return summary
 
     def _offer_reembed(self, embedder: Embedder, summary: ScanSummary) -> None:
-        """The library stays in the format its vectors are in; say so when this computer runs
-        another one best (dtype_choice.py)."""
+        """The library stays with the format and preprocessing its vectors were made with; say
+        so when this computer runs another format best or a newer preprocessing exists, for the
+        choices the person left to photoorg (vector_choice.py)."""
+        s = self.settings
+        dtype = s.dtype == "auto" and embedder.requested_dtype != "auto"  # the library's, not the computer's
+        preprocess = s.preprocess == "auto"
+        if not (dtype or preprocess):
+            return
         model = self.catalog.find_model(summary.model_key) if summary.model_key else None
         photos = self.catalog.vector_counts().get(model.id, 0) if model else 0
         try:
-            offer = reembed_offer(embedder, photos) if photos else None
+            offer = reembed_offer(embedder, photos, dtype=dtype, preprocess=preprocess) if photos else None
         except Exception:  # a measurement that fails only costs the advice
             log.info("could not estimate a new look at the library", exc_info=True)
             return
         if offer:
-            self.notes.append(offer)
+            self.reembed_offer = offer
 
     def _remember_model(self, summary: ScanSummary) -> None:
         model = self.catalog.find_model(summary.model_key) if summary.model_key else None
@@ -366,7 +379,7 @@ class Library(Curation):
 
     def _model_key_inputs(self) -> tuple[Any, ...]:
         s = self.settings
-        return (s.model, s.device, s.dtype)
+        return (s.model, s.device, s.dtype, s.preprocess)
 
     def model(self, progress: Progress = NULL_PROGRESS) -> tuple[int | None, ModelUnavailable | None]:
         """The catalog's id of the vectors to use (None without a model) and why there is no
@@ -391,8 +404,43 @@ class Library(Curation):
         )
 
     # -- what the library shows -----------------------------------------------------------------
-    def state(self, scan: bool = True, progress: Progress = NULL_PROGRESS) -> LibraryState:
-        """Scan (when asked, or when the model is not known yet), group, find duplicates."""
+    def state(
+        self, scan: bool = True, progress: Progress = NULL_PROGRESS, again: bool = False
+    ) -> LibraryState:
+        """Scan (when asked, or when the model is not known yet), group, find duplicates.
+        ``again``: the scan looks at every photo again as the re-embed offer proposes
+        (:meth:`looking_again`)."""
+        with self.looking_again() if again else contextlib.nullcontext():
+            state = self._state(scan, progress)
+        state.reembed_offer, self.reembed_offer = self.reembed_offer, None
+        return state
+
+    @contextlib.contextmanager
+    def looking_again(self) -> Iterator[None]:
+        """Meanwhile, the model runs in the format this computer runs best and with the newest
+        preprocessing, each where the person left it to photoorg ("auto"): what the re-embed
+        offer proposes. A scan then looks at every photo again (or goes on with a new look that
+        was cancelled); afterwards "auto" goes on with those vectors, most of the library's."""
+        from photoorg.core.embedder import pick_device, pick_dtype  # torch: the engine's
+
+        s = self.settings
+        run: dict[str, Any] = {}
+        if s.preprocess == "auto":
+            run["preprocess"] = str(LATEST_PREPROCESS)
+        if s.dtype == "auto":
+            try:
+                device = pick_device(s.device)
+            except ModelUnavailable:  # a GPU asked for that is not here: the model runs on the CPU
+                device = "cpu"
+            run["dtype"] = pick_dtype(device)
+        before = self._overrides
+        self._overrides = {**before, **run}
+        try:
+            yield
+        finally:
+            self._overrides = before
+
+    def _state(self, scan: bool, progress: Progress) -> LibraryState:
         roots, missing = self.library_roots()
         state = LibraryState(missing=missing)
         _opened = self.catalog  # first: what opening it found (a moved catalog, recovery) is in notes

@@ -38,7 +38,7 @@ import numpy as np
 
 from photoorg.core import imaging, scanner
 from photoorg.core.catalog import Catalog, FileRow, FileState, ModelInfo, fingerprint, fingerprint_file
-from photoorg.core.embedder import Embedder
+from photoorg.core.embedder import Embedder, Preprocess
 from photoorg.core.errors import Cancelled, DecodeError, ModelUnavailable
 from photoorg.core.paths import is_under
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -183,16 +183,16 @@ def _catalogue_video(rec: scanner.FileRecord, row: FileRow) -> FileRow | None:
         return row
 
 
-def _embed_input(job: _Job, resize_short: int, crop_size: int) -> _Embeddable:
-    """Second pass, in a decode thread: the model's crop and the pixel hash of a catalogued
-    photo, if it still is the content that was catalogued."""
+def _embed_input(job: _Job, pp: Preprocess) -> _Embeddable:
+    """Second pass, in a decode thread: the model's crop (prepared as ``pp`` says) and the
+    pixel hash of a catalogued photo, if it still is the content that was catalogued."""
     out = _Embeddable(job)
     try:
         data, _ = _read(job.path)
         if fingerprint(data) != job.fingerprint:
             raise _Changed()
-        decoded = imaging.decode(data, resize_short, path=job.path, pixels=True)
-        out.crop = imaging.model_input(decoded, resize_short, crop_size)
+        decoded = imaging.decode(data, pp.resize_short, path=job.path, pixels=True, preprocess=pp.version)
+        out.crop = imaging.model_input(decoded, pp.resize_short, pp.crop)
         out.phash = imaging.perceptual_hash(decoded.image)  # type: ignore[arg-type]
         out.tone = imaging.tone(decoded.image)  # type: ignore[arg-type]
     except FileNotFoundError:
@@ -243,7 +243,7 @@ class _Scan:
         self.key: str | None = None
         self.have: set[str] = set()
         self.embedding = False
-        self.resize_short, self.crop = 256, 224
+        self.preprocess: Preprocess | None = None  # the model's, once it is resolved
         self.on_wait: Callable[[int | None], None] | None = None
 
     # -- the model -------------------------------------------------------------------------
@@ -268,8 +268,7 @@ class _Scan:
             else:
                 self.key = resolved.key(dtype)
         self._use_key()
-        p = resolved.preprocess
-        self.resize_short, self.crop = p.resize_short, p.crop
+        self.preprocess = resolved.preprocess
         self.embedding = True
         self.summary.model = self.embedder.describe()
 
@@ -470,7 +469,9 @@ def run_scan(
                 try:
                     done: list[_Embeddable] = []
                     ready = 0
-                    step = lambda j: _embed_input(j, scan.resize_short, scan.crop)  # noqa: E731
+                    pp = scan.preprocess
+                    assert pp is not None  # jobs only when the model was chosen
+                    step = lambda j: _embed_input(j, pp)  # noqa: E731
                     for item in _bounded_map(pool, step, jobs, window):
                         done.append(item)
                         ready += item.crop is not None

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from photoorg.core.duplicates import DuplicateSettings
-from photoorg.core.embedder import DEFAULT_MODEL, DEVICES, DTYPES
+from photoorg.core.embedder import DEFAULT_MODEL, DEVICES, DTYPES, PREPROCESS_CHOICES
 from photoorg.core.errors import NotInLibrary
 from photoorg.core.grouping import GroupSettings
 from photoorg.core.keeper import DEFAULT_RULES, KeeperPolicy
@@ -48,6 +48,9 @@ class Settings:
     model: str = DEFAULT_MODEL  # a hub id from MODEL_CHOICES or a local folder
     device: str = "auto"
     dtype: str = "auto"
+    #: How photos are prepared for the model: "auto" goes on with the version the library's
+    #: vectors were made with (the newest for a new library), or a version number.
+    preprocess: str = "auto"
     same_threshold: float = DuplicateSettings.same_threshold
     similar_threshold: float = DuplicateSettings.similar_threshold
     #: "Same image" also needs the aligned pictures to differ nowhere by more than this (0..1).
@@ -67,6 +70,8 @@ class Settings:
             raise ValueError(f"device must be one of {', '.join(DEVICES)}")
         if self.dtype not in DTYPES:
             raise ValueError(f"dtype must be one of {', '.join(DTYPES)}")
+        if self.preprocess not in PREPROCESS_CHOICES:
+            raise ValueError(f"preprocess must be one of {', '.join(PREPROCESS_CHOICES)}")
         if not isinstance(self.offer_raw_jpegs, bool):
             raise ValueError("offer_raw_jpegs must be true or false")
         self.duplicate_settings()  # validates the thresholds

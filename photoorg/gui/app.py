@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -41,6 +42,7 @@ from photoorg.gui.duplicates import DuplicatesPage
 from photoorg.gui.firstrun import FirstRun
 from photoorg.gui.groups import GroupsPage
 from photoorg.gui.library import Library
+from photoorg.gui.offer_bar import OfferBar
 from photoorg.gui.pages import LibraryPage, ProblemsPage
 from photoorg.gui.photo_actions import PhotoActions
 from photoorg.gui.placement import place_on_screen, remember_place
@@ -107,12 +109,18 @@ class MainWindow(QMainWindow):
         self.dialogs = WindowDialogs(self)
         self.open_settings = self.dialogs.settings  # File > Settings (tests open it too)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.offer_bar = OfferBar()  # a new look at the library, when one would improve it
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.offer_bar)
+        column.addWidget(self.stack, 1)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
+        row.addLayout(column, 1)
         self.setCentralWidget(central)
 
         self.presenter = StatePresenter(self)
@@ -185,6 +193,7 @@ class MainWindow(QMainWindow):
         lib.action_finished.connect(self.tell)
         lib.model_missing.connect(self.first_run.model_missing)
         lib.similar_found.connect(self._similar_found)
+        self.offer_bar.accepted.connect(lib.look_again)
         lp = self.library_page
         lp.add_requested.connect(self.add_folder)
         lp.remove_requested.connect(self.remove_folder)

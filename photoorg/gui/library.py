@@ -210,6 +210,13 @@ class Library(ModelRequests, QObject):
         after_cancel = (lambda: self.refresh(scan=False)) if scan else None
         self._run(work, self._apply, "scan" if scan else "regroup", after_cancel)
 
+    def look_again(self) -> None:
+        """Look at every photo again as the re-embed offer proposes (the best number format
+        here, the newest preprocessing: the engine's library service decides), then show the
+        library. Cancelled, it shows what was done; a new look later goes on from there."""
+        work = self._ask(Refresh(scan=True, again=True))
+        self._run(work, self._apply, "look at the library again", lambda: self.refresh(scan=False))
+
     def _apply(self, state: LibraryState) -> None:
         self.state = state
         self.notes.extend(state.notes)

@@ -59,6 +59,8 @@ class StatePresenter(QObject):
         if self.library.notes:
             self.window.tell("Note: " + "; ".join(self.library.notes))
             self.library.notes.clear()
+        if state.reembed_offer:
+            self.window.offer_bar.offer(state.reembed_offer)
 
     def show_status(self, state: LibraryState | None = None) -> None:
         """The library in one line: photos, groups, duplicate sets and what their checks free."""

@@ -11,6 +11,12 @@ Then the same on two threads, and whether a decoder releases the GIL: how much o
 pure-Python thread keeps while another thread decodes (near 0 when the decoder holds the GIL).
 
     python tests/bench/bench_decode.py [PHOTOS_DIR] [--count 8] [--size 4000x3000] [--seconds 3]
+                                       [--mpo]
+
+With --mpo the photos are multi-picture JPEGs (MPO: a second, quarter-size picture after the
+first, as a phone's depth map or preview), and photoorg's path is timed under each preprocessing
+version (version 1 decoded those whole; 2 draft-decodes them like JPEGs); the other decoders'
+rows are left out.
 
 The 12 MP JPEGs are made in memory from the photos in PHOTOS_DIR (default tests/data): each
 upscaled to --size with a little grain, quality 90; every other one is stored sideways with EXIF
@@ -44,7 +50,7 @@ RESIZE_SHORT, CROP = 256, 224  # dinov2's preprocessing
 EXTS = {".jpg", ".jpeg", ".png"}
 
 
-def make_jpegs(src: Path, count: int, size: tuple[int, int]) -> list[bytes]:
+def make_jpegs(src: Path, count: int, size: tuple[int, int], mpo: bool = False) -> list[bytes]:
     sources = sorted(p for p in src.rglob("*") if p.suffix.lower() in EXTS)[:count]
     if not sources:
         raise SystemExit(f"no photos in {src}")
@@ -57,12 +63,16 @@ def make_jpegs(src: Path, count: int, size: tuple[int, int]) -> list[bytes]:
         grain = rng.normal(0, 5, (size[1], size[0], 1)).astype(np.int16)
         img = Image.fromarray(np.clip(np.asarray(img, np.int16) + grain, 0, 255).astype(np.uint8))
         buf = io.BytesIO()
+        save: dict[str, object] = {"quality": 90}
         if i % 2:  # sideways pixels, upright by EXIF: a phone's portrait
             exif = Image.Exif()
             exif[0x0112] = 6
-            img.transpose(Image.Transpose.ROTATE_90).save(buf, "JPEG", quality=90, exif=exif)
+            img, save["exif"] = img.transpose(Image.Transpose.ROTATE_90), exif
+        if mpo:  # (with an empty exif=, Pillow 13 wrote a plain JPEG)
+            second = img.resize((img.width // 4, img.height // 4))
+            img.save(buf, "MPO", save_all=True, append_images=[second], **save)
         else:
-            img.save(buf, "JPEG", quality=90)
+            img.save(buf, "JPEG", **save)
         out.append(buf.getvalue())
     return out
 
@@ -107,10 +117,11 @@ def _turbojpeg(scale: int) -> Decode | None:
     return run
 
 
-def _photoorg(oversample: int, scan: bool) -> Decode:
+def _photoorg(oversample: int, scan: bool, preprocess: int = imaging.LATEST_PREPROCESS) -> Decode:
     def run(data: bytes) -> tuple[int, int]:
         # The decode rule under test: decode at no less than `oversample` x the model's resize.
-        decoded = imaging.decode(data, RESIZE_SHORT * oversample // imaging.DRAFT_OVERSAMPLE)
+        short = RESIZE_SHORT * oversample // imaging.DRAFT_OVERSAMPLE
+        decoded = imaging.decode(data, short, preprocess=preprocess)
         imaging.model_input(decoded, RESIZE_SHORT, CROP)
         assert decoded.image is not None
         if scan:  # what a scan's decode thread does besides (pipeline._embed_input)
@@ -185,16 +196,19 @@ def main() -> None:
     ap.add_argument("--size", default="4000x3000")
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--mpo", action="store_true", help="multi-picture JPEGs, as many phones save")
     args = ap.parse_args()
     w, h = map(int, args.size.split("x"))
-    jpegs = make_jpegs(Path(args.photos), args.count, (w, h))
+    jpegs = make_jpegs(Path(args.photos), args.count, (w, h), args.mpo)
     mb = sum(map(len, jpegs)) / len(jpegs) / 1e6
-    print(f"{len(jpegs)} JPEGs of {w}x{h} (quality 90, {mb:.1f} MB each, half with EXIF orientation 6)")
+    kind = "MPOs" if args.mpo else "JPEGs"
+    print(f"{len(jpegs)} {kind} of {w}x{h} (quality 90, {mb:.1f} MB each, half with EXIF orientation 6)")
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
 
     rows: list[tuple[str, str, Decode]] = []
-    for name, make in (("Pillow draft", _pillow), ("simplejpeg", _simplejpeg), ("PyTurboJPEG", _turbojpeg)):
+    decoders = (("Pillow draft", _pillow), ("simplejpeg", _simplejpeg), ("PyTurboJPEG", _turbojpeg))
+    for name, make in () if args.mpo else decoders:  # --mpo: the versions of photoorg's rule only
         for scale in SCALES:
             fn = make(scale)
             if fn is None:
@@ -203,6 +217,9 @@ def main() -> None:
             rows.append((name, f"1/{scale}", fn))
     for oversample in (2, 1):
         rows.append(("photoorg input", f"{oversample}x rule", _photoorg(oversample, scan=False)))
+    if args.mpo:  # the decode rule of each preprocessing version
+        for v in imaging.PREPROCESS_VERSIONS:
+            rows.append(("photoorg input", f"pp{v} 2x", _photoorg(2, scan=False, preprocess=v)))
     for oversample in (2, 1):
         rows.append(("photoorg scan", f"{oversample}x rule", _photoorg(oversample, scan=True)))
     sizes = {(name, scale): fn(jpegs[0]) for name, scale, fn in rows}  # of a landscape photo

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from photoorg.core import imaging
-from photoorg.core.embedder import Embedder, resolve_model
+from photoorg.core.embedder import Embedder, key_preprocess, resolve_model
 from photoorg.core.errors import ModelUnavailable, UnsafeModel
 from tests.conftest import REAL_PHOTOS
 
@@ -123,5 +123,8 @@ def test_model_key_names_model_revision_preprocessing_and_dtype(
 ) -> None:
     a = Embedder(str(tiny_model), device="cpu", dtype="fp32").load()
     b = Embedder(str(other_tiny_model), device="cpu", dtype="fp32").load()
-    assert a.key.startswith(str(tiny_model)) and a.key.endswith("/pp1-256-224/fp32")
+    assert a.key.startswith(str(tiny_model)) and a.key.endswith("/pp2-256-224/fp32")
     assert a.key != b.key  # different weights, different vectors
+    older = Embedder(str(tiny_model), device="cpu", dtype="fp32", preprocess=1).load()
+    assert older.key == a.key.replace("/pp2-", "/pp1-")  # another preprocessing, other vectors
+    assert [key_preprocess(e.key) for e in (older, a)] == [1, 2]

@@ -9,7 +9,7 @@ from PIL import Image
 
 from photoorg.core import imaging
 from photoorg.core.errors import DecodeError
-from tests.conftest import DATA, make_photo
+from tests.conftest import DATA, make_mpo, make_photo
 
 # Pillow's transpose for each EXIF orientation, inverted: how to store an upright image so
 # that a viewer applying the tag shows it upright again.
@@ -55,6 +55,26 @@ def test_jpeg_draft_decodes_large_photos_small_but_reports_full_size(tmp_path: P
     assert 2 * 256 <= min(decoded.image.size) < 3000  # reduced, but never below 2x the need
     crop = imaging.model_input(decoded, 256, 224)
     assert crop.shape == (224, 224, 3) and crop.dtype == np.uint8
+
+
+def test_a_multi_picture_jpeg_is_decoded_small_from_preprocessing_2_on(tmp_path: Path) -> None:
+    """Issue 15: phones save many photos as MPO (a JPEG with a second picture); preprocessing 1
+    decoded those at full size, 2 decodes them exactly as the same JPEG data alone."""
+    mpo = make_mpo(tmp_path / "stereo.jpg", as_jpeg=tmp_path / "left.jpg").read_bytes()
+    jpeg = (tmp_path / "left.jpg").read_bytes()
+    assert Image.open(io.BytesIO(mpo)).format == "MPO"
+    full = (1282, 1110)
+    plain = imaging.decode(jpeg, 256, path="left.jpg", preprocess=2)
+    now = imaging.decode(mpo, 256, path="stereo.jpg", preprocess=2)
+    before = imaging.decode(mpo, 256, path="stereo.jpg", preprocess=1)
+    assert now.format == "MPO" and (now.width, now.height) == (before.width, before.height) == full
+    assert now.image is not None and before.image is not None and plain.image is not None
+    assert now.image.size == (641, 555)  # half scale: the short edge stays over 2 x 256
+    assert np.array_equal(np.asarray(now.image), np.asarray(plain.image))  # the JPEG path's pixels
+    assert imaging.decode(jpeg, 256, path="left.jpg", preprocess=1).image.size == (641, 555)  # type: ignore[union-attr]
+    assert before.image.size == full  # version 1: a multi-picture file is decoded whole
+    crops = [imaging.model_input(d, 256, 224) for d in (now, before)]
+    assert not np.array_equal(*crops)  # why version 2 is a new version: its vectors differ
 
 
 def test_cmyk_jpeg_becomes_rgb(tmp_path: Path) -> None:

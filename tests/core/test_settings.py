@@ -23,6 +23,7 @@ def chosen(tmp_path: Path) -> Settings:
         model="facebook/dinov2-small",
         device="cpu",
         dtype="fp32",
+        preprocess="1",
         same_threshold=0.97,
         similar_threshold=0.9,
         same_max_local_change=0.05,
