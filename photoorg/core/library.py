@@ -51,7 +51,7 @@ from photoorg.core.settings import (
     update_settings,
 )
 from photoorg.core.timeline import Timeline, timeline_of
-from photoorg.core.vector_choice import library_choice, reembed_offer
+from photoorg.core.vector_choice import ReembedOffer, library_choice, reembed_offer
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class LibraryState:
     albums: list[Album] = field(default_factory=list)  # oldest first
     #: What looking at the whole library again would bring and take (vector_choice.py), when
     #: the model loaded with vectors that a new look would improve: Library.state(again=True).
-    reembed_offer: str | None = None
+    reembed_offer: ReembedOffer | None = None
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ class Library(Curation):
         self.wait = wait
         self.on_wait = on_wait
         self.notes: list[str] = []
-        self.reembed_offer: str | None = None  # said once, like a note (see _offer_reembed)
+        self.reembed_offer: ReembedOffer | None = None  # said once, like a note (see _offer_reembed)
         self._catalog: Catalog | None = None
         self._saved: Settings | None = None
         self._stamp: object = object()

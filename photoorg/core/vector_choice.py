@@ -59,7 +59,21 @@ def library_choice(
     )
 
 
-def reembed_offer(embedder: Any, photos: int, *, dtype: bool = True, preprocess: bool = True) -> str | None:
+@dataclass(frozen=True)
+class ReembedOffer:
+    """A new look at the library, offered: what it brings and takes (``text``, a sentence
+    without its full stop) and the ``command`` that does it; the app has a button instead."""
+
+    text: str
+    command: str
+
+    def __str__(self) -> str:
+        return f"{self.text}: {self.command}"
+
+
+def reembed_offer(
+    embedder: Any, photos: int, *, dtype: bool = True, preprocess: bool = True
+) -> ReembedOffer | None:
     """What to tell a person whose library stays with vectors that a new look would improve
     (``embedder`` loaded as the library's vectors were made): a format this computer runs
     better, a newer preprocessing and what it changes, how long looking at the ``photos`` again
@@ -92,10 +106,11 @@ def reembed_offer(embedder: Any, photos: int, *, dtype: bool = True, preprocess:
         again.append(f"with preprocessing {LATEST_PREPROCESS}")
         flags.append(f"--preprocess {LATEST_PREPROCESS}")
     why = ", and ".join(better)
-    return (
+    return ReembedOffer(
         f"The model looked at this library's {plural(photos, 'photo')} {kept}, so photoorg goes on "
         f"{kept} and looks at none of them again. {why[0].upper()}{why[1:]}; looking at the whole "
-        f"library again {' '.join(again)} would take {duration}: photoorg scan {' '.join(flags)}"
+        f"library again {' '.join(again)} would take {duration}",
+        f"photoorg scan {' '.join(flags)}",
     )
 
 

@@ -60,7 +60,7 @@ class StatePresenter(QObject):
             self.window.tell("Note: " + "; ".join(self.library.notes))
             self.library.notes.clear()
         if state.reembed_offer:
-            self.window.offer_bar.offer(state.reembed_offer)
+            self.window.offer_bar.offer(state.reembed_offer.text + ".")  # the button does the command
 
     def show_status(self, state: LibraryState | None = None) -> None:
         """The library in one line: photos, groups, duplicate sets and what their checks free."""

@@ -44,8 +44,8 @@ def test_auto_keeps_the_format_the_library_was_looked_at_in_and_says_what_runs_b
         make_photo(root / "new.jpg", seed=99, size=(96, 72))
         again = library.scan()
         assert again.embedded == 1 and again.model_key == summary.model_key
-        offer = library.reembed_offer
-        assert offer is not None and "looks at none of them again" in offer
+        offer = str(library.reembed_offer)
+        assert library.reembed_offer is not None and "looks at none of them again" in offer
         assert f"looked at this library's 5 photos in {other}, so photoorg goes on in {other}" in offer
         assert f"best in {best}" in offer and f"photoorg scan --dtype {best}" in offer
     # Looked at again in the best format on request: from then on "auto" goes on in that one.
@@ -102,8 +102,8 @@ def test_a_library_made_with_preprocessing_1_goes_on_with_it_until_asked(root: P
         make_photo(root / "new.jpg", seed=99, size=(96, 72))
         added = library.scan()
         assert added.embedded == 1 and added.model_key == first.model_key
-        offer = library.reembed_offer
-        assert offer is not None and "looks at none of them again" in offer
+        offer = str(library.reembed_offer)
+        assert library.reembed_offer is not None and "looks at none of them again" in offer
         # Told once: when the model first loaded (the rescan, here: it had not run in the
         # library's format before), and not again.
         assert " with preprocessing 1, so photoorg goes on in " in offer
@@ -134,7 +134,8 @@ def test_the_apps_look_again_re_embeds_with_the_newest_preprocessing_and_the_bes
     with Library(locations()) as library:
         state = library.state()
         assert state.summary is not None and state.summary.embedded == 1
-        assert state.reembed_offer is not None and "--preprocess 2" in state.reembed_offer
+        offer = state.reembed_offer
+        assert offer is not None and offer.command == "photoorg scan --preprocess 2"
         assert library.reembed_offer is None  # handed over once
         again = library.state(again=True)
         assert again.summary is not None and again.summary.embedded == 5

@@ -36,6 +36,7 @@ def test_the_offer_bar_looks_at_the_library_again_with_the_newest_preprocessing(
     assert state.summary.model_key == first.summary.model_key
     bar = window.offer_bar
     assert bar.isVisible() and "preprocessing 2" in bar.text.text() and "would take" in bar.text.text()
+    assert "photoorg scan" not in bar.text.text()  # a button, not a command, in the app
 
     with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
         qtbot.mouseClick(bar.look_again, Qt.MouseButton.LeftButton)
