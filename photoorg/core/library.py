@@ -17,8 +17,10 @@ Qt-free. Synchronous: long calls take a :class:`Progress` and honour its cancel 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
+import sqlite3
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +56,9 @@ from photoorg.core.timeline import Timeline, timeline_of
 from photoorg.core.vector_choice import ReembedOffer, library_choice, reembed_offer
 
 log = logging.getLogger(__name__)
+
+#: The catalog's meta key of the last offer of a new look (:meth:`Library._kept_offer`).
+OFFER_META = "reembed_offer"
 
 STAGE_GROUPING = "Grouping similar photos"
 STAGE_DUPLICATES = "Looking for duplicates"
@@ -369,8 +374,28 @@ class Library(Curation):
         except Exception:  # a measurement that fails only costs the advice
             log.info("could not estimate a new look at the library", exc_info=True)
             return
-        if offer:
-            self.reembed_offer = offer
+        self.reembed_offer = offer
+        # Kept with the vectors it is about, so the app offers it at every start (the model only
+        # loads when there is a photo to look at) until the library has the new vectors.
+        asked = [s.dtype, s.preprocess]  # an offer made for "auto" is not one for a chosen format
+        kept = {"model_key": summary.model_key, "asked": asked, **vars(offer)} if offer else {}
+        try:
+            self.catalog.set_meta(OFFER_META, json.dumps(kept))
+        except sqlite3.Error:  # said this time all the same
+            log.info("could not keep the offer of a new look", exc_info=True)
+
+    def _kept_offer(self, model_id: int | None) -> ReembedOffer | None:
+        """The offer of a new look made when the model last loaded, while the library still
+        uses the vectors it is about."""
+        try:
+            kept = json.loads(self.catalog.get_meta(OFFER_META) or "{}")
+        except ValueError:
+            return None
+        model = next((m for m in self.catalog.models() if m.id == model_id), None)
+        asked = [self.settings.dtype, self.settings.preprocess]
+        if not kept or model is None or (kept["model_key"], kept["asked"]) != (model.key, asked):
+            return None
+        return ReembedOffer(kept["text"], kept["command"])
 
     def _remember_model(self, summary: ScanSummary) -> None:
         model = self.catalog.find_model(summary.model_key) if summary.model_key else None
@@ -412,7 +437,8 @@ class Library(Curation):
         (:meth:`looking_again`)."""
         with self.looking_again() if again else contextlib.nullcontext():
             state = self._state(scan, progress)
-        state.reembed_offer, self.reembed_offer = self.reembed_offer, None
+        offer = self.reembed_offer or self._kept_offer(self._model[0] if self._model else None)
+        state.reembed_offer, self.reembed_offer = offer, None
         return state
 
     @contextlib.contextmanager

@@ -137,6 +137,11 @@ def test_the_apps_look_again_re_embeds_with_the_newest_preprocessing_and_the_bes
         offer = state.reembed_offer
         assert offer is not None and offer.command == "photoorg scan --preprocess 2"
         assert library.reembed_offer is None  # handed over once
+    with Library(locations()) as library:  # the next start: nothing new, so the model never loads
+        state = library.state()
+        assert state.summary is not None and state.summary.embedded == 0
+        assert state.reembed_offer == offer  # offered again all the same, until the new look
+    with Library(locations()) as library:
         again = library.state(again=True)
         assert again.summary is not None and again.summary.embedded == 5
         assert "/pp2-" in (again.summary.model_key or "")
@@ -145,3 +150,5 @@ def test_the_apps_look_again_re_embeds_with_the_newest_preprocessing_and_the_bes
         assert library.settings.preprocess == "auto"  # nothing pinned: the saved settings as they were
         assert library_choice(library.catalog, library.settings.model).preprocess == 2
         assert library.state().summary.embedded == 0  # type: ignore[union-attr]
+    with Library(locations()) as library:
+        assert library.state().reembed_offer is None  # the library has the new vectors
