@@ -85,3 +85,14 @@ def test_tiny_and_single_photo_libraries_pass_through() -> None:
     for n in (0, 1, 2, 3):
         ii, jj, _ = neighbours.partner_pairs(x[:n], THRESHOLD, 32, exact_limit=0, region_size=2, probes=2)
         assert as_set(ii, jj) == {(a, b) for a in range(n) for b in range(a + 1, n)}
+
+
+def test_identical_vectors_still_split_into_bounded_regions_and_every_photo_finds_partners() -> None:
+    """Hostile: 3,000 photos the model sees as one (blank scans): k-means has nothing to split,
+    so the halving alone must bound the regions."""
+    x = np.tile(alike(1, seed=2), (3000, 1))
+    home, centres = neighbours._regions(torch.from_numpy(x), 32, NULL_PROGRESS)
+    assert np.bincount(home.numpy(), minlength=len(centres)).max() <= 64
+    ii, jj, _ = neighbours.partner_pairs(x, THRESHOLD, 8, exact_limit=0, region_size=32, probes=3)
+    partners = np.bincount(np.concatenate([ii, jj]), minlength=len(x))
+    assert partners.min() >= 8  # each photo's own 8, at least
