@@ -21,17 +21,15 @@ import json
 import logging
 import os
 import sqlite3
-import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from photoorg.core import actions, estimate, recovery
-from photoorg.core import redo as redoing
+from photoorg.core import estimate, recovery
 from photoorg.core.actions import Action, NothingToUndo, Outcome, Step
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.calibration import Calibration
-from photoorg.core.catalog import BatchInfo, Catalog, PhotoInfo, move_catalog
+from photoorg.core.catalog import Catalog, PhotoInfo, move_catalog
 from photoorg.core.curation import AlbumView, Curation
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.embedder import Embedder, save_devices
@@ -39,8 +37,9 @@ from photoorg.core.errors import ModelNotCached, ModelUnavailable, PhotoorgError
 from photoorg.core.estimate import ScanEstimate
 from photoorg.core.grouping import UNSORTED, Group, find_similar, group_photos, stored_groups
 from photoorg.core.imaging import LATEST_PREPROCESS
+from photoorg.core.library_files import ActionFile, FileActions
 from photoorg.core.lock import LibraryLock
-from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, plan_organize, prune_empty
+from photoorg.core.organize import OrganizePlan, OrganizeRequest
 from photoorg.core.paths import Locations, is_under
 from photoorg.core.pipeline import ScanSummary, run_scan
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -103,18 +102,7 @@ class LibraryState:
     reembed_offer: ReembedOffer | None = None
 
 
-@dataclass(frozen=True)
-class ActionFile:
-    """One file of a file action, as the history shows it."""
-
-    source: str  # where it was
-    target: str | None  # where the action put it (the trash, a folder, the copy)
-    state: str  # in words: done, undone, failed, could not be put back, ...
-    back_at: str | None = None  # where an undo put it (or, for a copy, where the copy went)
-    problem: str | None = None  # why it failed or could not be put back
-
-
-class Library(Curation):
+class Library(FileActions, Curation):
     """One photo library: its settings, its catalog and everything done with them.
 
     Args:
@@ -623,183 +611,10 @@ class Library(Curation):
                 f"{os.path.basename(path)} has not been embedded yet; wait for the scan to finish."
             ) from None
 
-    # -- file actions ---------------------------------------------------------------------------
-    def plan(self, action: Action, paths: Sequence[str], destination: str | None = None) -> list[Step]:
-        """What an action would do (nothing is touched): ``--dry-run``."""
-        roots, _ = self.library_roots()
-        return actions.plan(self.catalog, action, paths, destination, self.settings.protected, roots)
-
-    def act(
-        self,
-        action: Action,
-        paths: Sequence[str],
-        destination: str | None = None,
-        *,
-        members: Sequence[str] | None = None,
-        summary: str | None = None,
-        progress: Progress = NULL_PROGRESS,
-    ) -> Outcome:
-        """Trash, move or copy photos, journaled and undoable, under the library lock.
-
-        ``members``: the paths are the unchecked photos of this duplicate set, which always
-        keeps one. Protected folders are read from the saved settings at this moment.
-        """
-        with self.writing(progress) as catalog:
-            protected, (roots, _) = self.settings.protected, self.library_roots()
-            if members is not None:
-                steps = actions.plan_set_cleanup(catalog, [(members, paths)], protected, roots)
-            else:
-                steps = actions.plan(catalog, action, paths, destination, protected, roots)
-            todo = sum(1 for s in steps if s.skip is None)
-            progress.start_stage(_ACTING[action], todo)
-            words = summary or f"{action.value} {todo} photo{'s' if todo != 1 else ''}"
-            return actions.execute(catalog, action, steps, words, on_step=lambda: progress.advance(1))
-
-    def trash_from_sets(
-        self, plan: Sequence[tuple[Sequence[str], Sequence[str]]], progress: Progress = NULL_PROGRESS
-    ) -> Outcome:
-        """Trash the unchecked photos of several duplicate sets as one undoable action.
-
-        ``plan`` holds (every member of a set, the members to trash); each set keeps one.
-        """
-        with self.writing(progress) as catalog:
-            protected, (roots, _) = self.settings.protected, self.library_roots()
-            steps = actions.plan_set_cleanup(catalog, plan, protected, roots)
-            todo = sum(1 for s in steps if s.skip is None)
-            progress.start_stage(_ACTING[Action.TRASH], todo)
-            return actions.execute(
-                catalog,
-                Action.TRASH,
-                steps,
-                f"trash {todo} duplicate{'s' if todo != 1 else ''} from {len(plan)} sets",
-                on_step=lambda: progress.advance(1),
-            )
-
-    # -- organizing -----------------------------------------------------------------------------
-    def organize_plan(
-        self,
-        request: OrganizeRequest,
-        sources: Sequence[str] | None = None,
-        *,
-        paths: Sequence[str] | None = None,
-        group_ids: Sequence[int] | None = None,
-        progress: Progress = NULL_PROGRESS,
-    ) -> OrganizePlan:
-        """Plan an organize (nothing is touched): the photos under ``sources`` (default: the
-        library), or these ``paths``, or the photos of these groups.
-
-        A source folder outside the library is an import (a memory card): its photos are
-        catalogued (not embedded, not added to the library) and those the library already has
-        (same content) are left out.
-        """
-        roots, _ = self.library_roots()
-        folders = [os.path.abspath(f) for f in sources] if sources else roots
-        outside = [f for f in folders if not is_under(f, roots)]
-        if outside:
-            self.scan(outside, progress, embed=False)
-        in_library = None
-        if outside:
-            in_library = {p.fingerprint: p.path for p in self.catalog.photos(under=roots)}
-        photos = self.catalog.photos(under=folders)
-        groups: list[Group] = []
-        if request.by == "group" or "{group}" in request.template or group_ids:
-            groups = self.groups(progress=progress)
-        if group_ids is not None:
-            chosen = set(group_ids)
-            photos = [p for g in groups if g.id in chosen for p in g.photos]
-        if paths is not None:
-            wanted = {os.path.abspath(p) for p in paths}
-            photos = [p for p in photos if p.path in wanted]
-        progress.start_stage("Planning", 0)
-        return plan_organize(
-            request,
-            photos,
-            groups=groups,
-            protected=self.settings.protected,
-            in_library=in_library,
-            sources=folders,
-        )
-
-    def organize(
-        self, plan: OrganizePlan, folders: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS
-    ) -> tuple[Outcome, list[str]]:
-        """Carry out a plan (only the photos going to ``folders`` when given: what the person
-        left ticked) as one undoable action; then, if asked, remove the folders it left empty.
-        Returns the outcome and the folders removed."""
-        steps = plan.steps(folders)
-        too_big = check_space(plan, steps)
-        if too_big:
-            raise actions.NotEnoughSpace(too_big)
-        request = plan.request
-        verb = "copy" if request.copy else "organize"
-        n = sum(1 for s in steps if s.companion_of is None)
-        summary = f"{verb} {n} photo{'s' if n != 1 else ''} by {request.by} into {request.destination}"
-        with self.writing(progress) as catalog:
-            progress.start_stage("Copying photos" if request.copy else "Moving photos", len(steps))
-            outcome = actions.execute(
-                catalog, plan.action, steps, summary, on_step=lambda: progress.advance(1)
-            )
-        pruned: list[str] = []
-        if request.prune_empty and not request.copy:
-            modes = {}
-            for folder in plan.empty_folders:
-                with contextlib.suppress(OSError):
-                    modes[folder] = stat.S_IMODE(os.stat(folder).st_mode)
-            pruned = prune_empty(plan.empty_folders)
-            if pruned and outcome.batch is not None:  # its undo makes them again, as they were
-                with self.writing(progress) as catalog:
-                    catalog.add_pruned_folders(outcome.batch, [(f, modes[f]) for f in pruned if f in modes])
-        return outcome, pruned
-
-    def undo(self, batch: int | None = None, progress: Progress = NULL_PROGRESS) -> Outcome:
-        """Undo the newest action with files still to put back, or action ``batch``."""
-        with self.writing(progress) as catalog:
-            progress.start_stage("Undoing", 0)
-            s = self.settings
-            return actions.undo(
-                catalog, batch, on_step=lambda: progress.advance(1), keep=[*s.folders, *s.protected]
-            )
-
     def estimate_first_scan(self, photos: int) -> ScanEstimate:
         """How long the model's first look at ``photos`` photos takes here with each model size
         (measured now, on the device and dtype the settings pick; imports torch)."""
         return estimate.first_scan(photos, self.settings.device, self.settings.dtype)
-
-    def redo(self, progress: Progress = NULL_PROGRESS) -> Outcome:
-        """Do the action undone last again (a new action), if nothing was done since."""
-        with self.writing(progress) as catalog:
-            progress.start_stage("Redoing", 0)
-            roots, _ = self.library_roots()
-            return redoing.redo(catalog, self.settings.protected, roots, on_step=lambda: progress.advance(1))
-
-    def redoable(self) -> BatchInfo | None:
-        """The action Redo would do again, or None."""
-        return redoing.redoable(self.catalog)
-
-    def history(self, limit: int | None = 50) -> tuple[list[BatchInfo], int]:
-        """The newest file actions, newest first, and how many there are in all."""
-        return self.catalog.batches(limit)
-
-    def action_files(self, batch: int) -> list[ActionFile]:
-        """The files of action ``batch`` in the order they were done: where each was, where
-        it went, and what became of it (done, undone, could not be put back, failed)."""
-        if self.catalog.batch_info(batch) is None:
-            raise PhotoorgError(f"There is no action number {batch}; 'photoorg history' lists them.")
-        words = {"planned": "not finished", "done": "done", "failed": "failed", "undoing": "being undone",
-                 "undone": "undone", "undo_failed": "could not be put back"}  # fmt: skip
-        return [
-            ActionFile(
-                e.source,
-                e.target,
-                words.get(e.state, e.state),
-                e.undo_target if e.state == "undone" else None,
-                e.undo_error if e.state == "undo_failed" else e.error if e.state == "failed" else None,
-            )
-            for e in reversed(self.catalog.journal_entries(batch))
-        ]
-
-
-_ACTING = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Action.COPY: "Copying photos"}
 
 
 #: What the app and the command line use of the library's types (they import nothing else of
