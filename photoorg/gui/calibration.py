@@ -224,6 +224,8 @@ class ThresholdsDialog(QDialog):
             if abs(now - was) >= 0.0005:
                 moved = c.between(now, was)
                 text += f" ({'+' if now < was else '−'}{moved} against the saved {was:.3f})"
+            if label == "Same image":  # the line is one of its tests, not the whole verdict
+                text += "; the pictures must also match, compared pixel by pixel"
             parts.append(text)
         self.counts_label.setText(".\n".join(parts) + ".")
         self.save_button.setEnabled(self.values() != self._saved)

@@ -61,6 +61,7 @@ def test_a_threshold_dragged_on_the_histogram_is_saved_and_the_sets_found_again(
     same, similar = seen["values"]
     assert same == pytest.approx(0.99, abs=0.002) and similar == 0.93
     assert "against the saved 0.980" in seen["counts"]
+    assert "compared pixel by pixel" in seen["counts"]  # the line alone does not make the same image
     assert seen["pairs at"].startswith("Pairs at about 0.99")
     saved = load_settings(where)
     assert saved.same_threshold == same and saved.similar_threshold == 0.93
