@@ -513,6 +513,9 @@ def test_a_library_stays_on_its_preprocessing_until_scan_preprocess_looks_again(
     assert report["embedded"] == 1 and report["model_key"] == old["model_key"]
     assert "Note: The model looked at this library's" in kept.stderr
     assert "multi-picture JPEG (MPO" in kept.stderr and "photoorg scan --preprocess 2." in kept.stderr
+    unchanged = photoorg(*base)  # nothing new: the model does not load, the offer stands
+    assert json.loads(unchanged.stdout)["embedded"] == 0
+    assert "photoorg scan --preprocess 2." in unchanged.stderr
     again = json.loads(photoorg(*base, "--preprocess", "2").stdout)
     assert again["embedded"] == 11 and again["model_key"] == old["model_key"].replace("/pp1-", "/pp2-")
     after = photoorg(*base)

@@ -46,6 +46,7 @@ def cmd_scan(args: argparse.Namespace, where: Locations) -> int:
             return EXIT_INTERRUPTED
         finally:
             bar.close()
+        library.reembed_offer = library.pending_offer()  # said at every scan until done
         print_notes(library)
     if args.json:
         print(json.dumps(summary_dict(summary, where), indent=2))

@@ -425,9 +425,13 @@ class Library(FileActions, Curation):
         (:meth:`looking_again`)."""
         with self.looking_again() if again else contextlib.nullcontext():
             state = self._state(scan, progress)
-        offer = self.reembed_offer or self._kept_offer(self._model[0] if self._model else None)
-        state.reembed_offer, self.reembed_offer = offer, None
+        state.reembed_offer, self.reembed_offer = self.pending_offer(), None
         return state
+
+    def pending_offer(self) -> ReembedOffer | None:
+        """The offer of a new look to make now: from this run's model load, else the one kept
+        from an earlier load while the library still uses the vectors it is about."""
+        return self.reembed_offer or self._kept_offer(self._model[0] if self._model else None)
 
     @contextlib.contextmanager
     def looking_again(self) -> Iterator[None]:
