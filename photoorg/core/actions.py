@@ -356,7 +356,7 @@ def execute(
                     except Exception as exc:  # per-file boundary: the others still happen
                         log.info("%s of %s failed", action.value, step.source, exc_info=True)
                         catalog.journal_update(entry, state="failed", error=str(exc))
-                        outcome.failed.append((step, _reason(exc)))
+                        outcome.failed.append((step, failure_reason(exc)))
                         left_behind.add(step.source)
                     else:
                         outcome.done.append(step)
@@ -409,7 +409,8 @@ def _content_changed(catalog: Catalog, step: Step, left_behind: set[str]) -> str
     return _unchanged(step.source, row, step) if row is not None else "not in the catalog"
 
 
-def _reason(exc: BaseException) -> str:
+def failure_reason(exc: BaseException) -> str:
+    """Why a file step failed, in words: the system's message and the file, or the error's."""
     if isinstance(exc, OSError) and exc.strerror:
         where = f" ({exc.filename})" if exc.filename else ""
         return f"{exc.strerror}{where}"
@@ -538,7 +539,7 @@ def undo(
                 step.target = _undo_one(catalog, action, entry)
             except Exception as exc:
                 log.info("undo of %s failed", entry.source, exc_info=True)
-                reason = _reason(exc)
+                reason = failure_reason(exc)
                 catalog.journal_update(entry.id, state="undo_failed", undo_error=reason, temp=None)
                 outcome.failed.append((step, reason))
             else:
@@ -583,20 +584,20 @@ def remove_if_empty(folders: Iterable[str]) -> list[str]:
     return removed
 
 
-class _ChangedError(PhotoorgError):
+class ChangedSinceError(PhotoorgError):
     """The file is no longer what the action left; undo leaves it alone."""
 
 
 def _check_content(path: str | None, entry: JournalEntry, what: str) -> None:
     if not path or not os.path.isfile(path):
-        raise _ChangedError(
+        raise ChangedSinceError(
             f"{what} is no longer at {path or 'a known place'}; it was moved or deleted since"
         )
     if entry.fingerprint is None:
         return  # journaled by photoorg 0.1 without the content: the size and name must do
     fp, size = fingerprint_and_size(path)
     if (fp, size) != (entry.fingerprint, entry.size if entry.size is not None else size):
-        raise _ChangedError(
+        raise ChangedSinceError(
             f"the file at {path} is not the photo this action {what.split()[0]} (its content "
             "changed, or another file took its name); it was left where it is"
         )
@@ -610,7 +611,7 @@ def _undo_one(catalog: Catalog, action: Action, entry: JournalEntry) -> str:
         if entry.placed and inode_key(entry.target) != entry.placed:
             # The same content, but not the file photoorg wrote (the original moved there, say):
             # undoing a copy must never trash a photo that is not that copy.
-            raise _ChangedError(
+            raise ChangedSinceError(
                 f"the file at {entry.target} is not the copy this action made (the same picture, but "
                 "another file); it was left where it is"
             )

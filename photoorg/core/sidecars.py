@@ -25,7 +25,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from photoorg.core.actions import KEYWORDS, Outcome, Step, _ChangedError, _reason, exclusive
+from photoorg.core.actions import KEYWORDS, ChangedSinceError, Outcome, Step, exclusive, failure_reason
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.errors import CatalogError
 from photoorg.core.fileops import fingerprint_and_size, fsync_dir, place, rename_noreplace, temp_name
@@ -113,7 +113,7 @@ def write_keywords(
                     raise
                 except Exception as exc:  # one sidecar never stops the others
                     log.info("writing the keyword into %s failed", step.source, exc_info=True)
-                    outcome.failed.append((step, _reason(exc)))
+                    outcome.failed.append((step, failure_reason(exc)))
                 if on_step is not None:
                     on_step()
         except sqlite3.Error as exc:
@@ -205,7 +205,7 @@ def undo_keywords(
             step.target = _undo_one(catalog, entry)
         except Exception as exc:
             log.info("undo of the keyword in %s failed", entry.source, exc_info=True)
-            reason = _reason(exc)
+            reason = failure_reason(exc)
             catalog.journal_update(entry.id, state="undo_failed", undo_error=reason, temp=None)
             outcome.failed.append((step, reason))
         else:
@@ -230,7 +230,7 @@ def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
     now = _read(sidecar)
     if now is None or _digest(now) != entry.wrote:
         kept = f"; its earlier version is kept at {entry.target}" if entry.target else ""
-        raise _ChangedError(
+        raise ChangedSinceError(
             f"{os.path.basename(sidecar)} changed since photoorg wrote the keyword into it (another "
             f"program edited, moved or removed it); it was left as it is{kept}"
         )
@@ -241,7 +241,7 @@ def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
         return gone.location
     backup = entry.target
     if not backup or not os.path.isfile(backup) or fingerprint_and_size(backup)[0] != entry.fingerprint:
-        raise _ChangedError(
+        raise ChangedSinceError(
             f"the earlier version of {os.path.basename(sidecar)} is no longer at {backup}; the sidecar "
             "keeps the keyword"
         )
