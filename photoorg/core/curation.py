@@ -23,15 +23,13 @@ from photoorg.core.calibration import Calibration, calibrate
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED
+from photoorg.core.library_part import LibraryPart
 from photoorg.core.pairs import raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.sidecars import plan_keywords, write_keywords
 
 if TYPE_CHECKING:
-    import contextlib
-
-    from photoorg.core.catalog import Catalog
-    from photoorg.core.settings import Settings
+    pass
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -54,26 +52,10 @@ class AlbumView:
     problem: str = ""  # why there are no suggestions (no model, nothing embedded yet)
 
 
-class Curation:
+class Curation(LibraryPart):
     """Group edits and albums; needs the library's catalog, lock, roots and model."""
 
     _vector_cache: tuple[Any, np.ndarray, list[str]] | None = None
-
-    if TYPE_CHECKING:  # provided by Library
-
-        @property
-        def catalog(self) -> Catalog: ...
-
-        def writing(
-            self, progress: Progress = NULL_PROGRESS
-        ) -> contextlib.AbstractContextManager[Catalog]: ...
-
-        def library_roots(self) -> tuple[list[str], list[str]]: ...
-
-        @property
-        def settings(self) -> Settings: ...
-
-        def model(self, progress: Progress = NULL_PROGRESS) -> tuple[int | None, ModelUnavailable | None]: ...
 
     def rename_group(self, group_id: int, name: str) -> None:
         """Name a group (an empty name takes it away); the name stays with the group."""

@@ -22,14 +22,13 @@ from photoorg.core.actions import Action, Outcome, Step
 from photoorg.core.catalog import BatchInfo
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.grouping import Group
+from photoorg.core.library_part import LibraryPart
 from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, plan_organize, prune_empty
 from photoorg.core.paths import is_under
 from photoorg.core.progress import NULL_PROGRESS, Progress
 
 if TYPE_CHECKING:
-    from photoorg.core.catalog import Catalog
-    from photoorg.core.pipeline import ScanSummary
-    from photoorg.core.settings import Settings
+    pass
 
 _ACTING = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Action.COPY: "Copying photos"}
 
@@ -45,31 +44,9 @@ class ActionFile:
     problem: str | None = None  # why it failed or could not be put back
 
 
-class FileActions:
+class FileActions(LibraryPart):
     """Trash, move, copy, organize, undo, redo, history; needs the library's catalog, lock,
     roots, settings, scan and groups."""
-
-    if TYPE_CHECKING:  # provided by Library
-
-        @property
-        def catalog(self) -> Catalog: ...
-
-        def writing(
-            self, progress: Progress = NULL_PROGRESS
-        ) -> contextlib.AbstractContextManager[Catalog]: ...
-
-        def library_roots(self) -> tuple[list[str], list[str]]: ...
-
-        @property
-        def settings(self) -> Settings: ...
-
-        def scan(
-            self, roots: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS, embed: bool = True
-        ) -> ScanSummary: ...
-
-        def groups(
-            self, only: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS
-        ) -> list[Group]: ...
 
     def plan(self, action: Action, paths: Sequence[str], destination: str | None = None) -> list[Step]:
         """What an action would do (nothing is touched): ``--dry-run``."""
