@@ -27,53 +27,26 @@ import contextlib
 import logging
 import os
 import sqlite3
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 
+from photoorg.core.action_plans import Action, NotEnoughSpace, Step, plan, plan_set_cleanup, unchanged
 from photoorg.core.catalog import Catalog, FileRow, JournalEntry
 from photoorg.core.errors import CatalogError, PhotoorgError
 from photoorg.core.fileops import (
     SourceChanged,
-    device_of,
     fingerprint_and_size,
-    free_space,
     inode_key,
+    missing_folders,
     name_free,
     place,
-    space_needed,
+    remove_if_empty,
 )
-from photoorg.core.humanize import human_bytes, plural
-from photoorg.core.paths import FolderSet, is_under, real
+from photoorg.core.humanize import plural
+from photoorg.core.paths import real
 from photoorg.core.trash import Trashed, move_to_trash, restore
 
 log = logging.getLogger(__name__)
-
-
-class Action(StrEnum):
-    TRASH = "trash"
-    MOVE = "move"
-    COPY = "copy"
-
-
-@dataclass
-class Step:
-    """One file of a planned action: where it goes, or why it is skipped."""
-
-    source: str
-    target: str | None = None
-    skip: str | None = None
-    size: int = 0
-    device: int = -1  # st_dev of the source when it was planned
-    mtime_ns: int = 0
-    #: A sidecar, RAW or Live Photo video that travels with the photo at this path: not
-    #: catalogued, so its content is read (and journaled) right before it moves.
-    companion_of: str | None = None
-    #: False: the photo's content was not compared with the catalog when planned (a large
-    #: organize plans without reading every file); it is, right before it moves.
-    verified: bool = True
-    fingerprint: str | None = None  # a companion's content, once read
 
 
 @dataclass
@@ -96,10 +69,6 @@ ALBUM_CHANGE = "album"
 KEYWORDS = "keywords"
 
 
-class NotEnoughSpace(PhotoorgError):  # noqa: N818 - a state, like ModelUnavailable
-    """A move or copy would not fit on the destination's disk."""
-
-
 class NothingToUndo(PhotoorgError):  # noqa: N818 - a state
     """Every action is undone already (or there was none)."""
 
@@ -117,190 +86,6 @@ def exclusive(catalog: Catalog, notes: list[str] | None = None) -> Iterator[None
             if notes is not None:
                 notes.extend(found)
         yield
-
-
-# -- planning -----------------------------------------------------------------------------------
-def _distinct(catalog: Catalog, paths: Sequence[str]) -> list[str]:
-    """The paths once each: the same file named twice (or through a link) is one step, by the
-    name the catalog knows it by."""
-    chosen: dict[object, str] = {}
-    for raw in paths:
-        path = os.path.abspath(raw)
-        try:
-            st = os.stat(path)
-            key: object = (st.st_dev, st.st_ino)
-        except OSError:
-            key = path
-        if key not in chosen or (
-            catalog.file_row(chosen[key]) is None and catalog.file_row(path) is not None
-        ):
-            chosen[key] = path
-    return list(chosen.values())
-
-
-def plan(
-    catalog: Catalog,
-    action: Action,
-    paths: Sequence[str],
-    destination: str | None = None,
-    protected: Sequence[str] = (),
-    library: Sequence[str] | None = None,
-) -> list[Step]:
-    """Check every file and choose its target; nothing is touched. ``--dry-run`` prints this.
-
-    ``library``: the library's folders. A copy elsewhere (on a memory card imported from, say)
-    does not count as the copy that stays when the others go to the trash: it may be wiped next.
-
-    Raises:
-        PhotoorgError: no destination for a move or copy, every copy of a photo would go to
-            the trash, or the files would not fit on the destination's disk.
-    """
-    if action is not Action.TRASH:
-        if not destination:
-            raise PhotoorgError(f"{action.value} needs a destination folder.")
-        if os.path.exists(destination) and not os.path.isdir(destination):
-            raise PhotoorgError(f"The destination {destination} is a file, not a folder.")
-    folder = os.path.abspath(destination) if destination else None
-    guarded = FolderSet(protected)
-    taken: set[str] = set()
-    steps: list[Step] = []
-    for path in _distinct(catalog, paths):
-        step = Step(path)
-        steps.append(step)
-        row = catalog.file_row(path)
-        if action is not Action.COPY and guarded.holds(path):
-            step.skip = "in a protected folder"
-        elif os.path.islink(path):
-            step.skip = f"a link to {os.path.realpath(path)}; name the photo itself"
-        elif not os.path.isfile(path):
-            step.skip = "no longer there" if row else "no such photo"
-        elif row is None:
-            step.skip = "not in the catalog; scan its folder first, so photoorg knows the file"
-        else:
-            step.skip = _unchanged(path, row, step)
-        if step.skip is None and folder is not None:
-            if action is Action.MOVE and real(os.path.dirname(path)) == real(folder):
-                step.skip = "already in that folder"
-            else:
-                step.target = name_free(os.path.join(folder, os.path.basename(path)), taken)
-    if action is Action.TRASH:
-        _refuse_every_copy(catalog, steps, library)
-    if folder is not None:
-        _check_space(action, steps, folder)
-    return steps
-
-
-def _unchanged(path: str, row: FileRow, step: Step) -> str | None:
-    """Why the photo at ``path`` is not what the catalog says it is (None: it is)."""
-    try:
-        st = os.stat(path)
-        step.size, step.device = st.st_size, st.st_dev
-        if (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
-            return "changed since it was scanned; scan again to look at it first"
-        if fingerprint_and_size(path)[0] != row.fingerprint:
-            return "its content changed since it was scanned; scan again first"
-    except OSError:  # moved or trashed meanwhile (by another photoorg, or the person)
-        return "no longer there"
-    return None
-
-
-def _file_key(path: str) -> object:
-    """What makes two names one file (a link, a linked folder): its device and inode."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return path
-    return (st.st_dev, st.st_ino)
-
-
-def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step], library: Sequence[str] | None) -> None:
-    """The last copy of a photo in the library never goes with all the others: that is
-    deleting the photo. A copy outside the library folders does not count, nor another name
-    of a file that goes (a link to it, or the same file through a linked folder)."""
-    going = {s.source for s in steps if s.skip is None}
-    going_files = {_file_key(p) for p in going}
-    rows = {s.source: catalog.file_row(s.source) for s in steps if s.skip is None}
-    by_fp: dict[str, list[str]] = defaultdict(list)
-    for path, row in rows.items():
-        if row is not None and row.fingerprint:
-            by_fp[row.fingerprint].append(path)
-    everywhere = catalog.paths_with_fingerprints(fp for fp, ps in by_fp.items() if len(ps) > 1)
-    for copies in everywhere.values():
-        present = [p for p in copies if p in going or _still_a_copy(catalog, p)]
-        files = {_file_key(p) for p in present}
-        inside = [
-            p
-            for p in present
-            if p in going or ((library is None or is_under(p, library)) and _file_key(p) not in going_files)
-        ]
-        if len(files) > 1 and set(inside) <= going:
-            names = ", ".join(os.path.basename(p) for p in inside[:3])
-            outside = [p for p in present if p not in inside]
-            where = (
-                f"; the copy at {outside[0]} is outside the library's folders and does not count"
-                if outside
-                else ""
-            )
-            raise PhotoorgError(
-                f"That would trash every copy of the same photo in the library ({len(inside)} "
-                f"copies: {names}){where}. photoorg always keeps at least one. Leave the copy you "
-                "want to keep out."
-            )
-
-
-def _still_a_copy(catalog: Catalog, path: str) -> bool:
-    """Whether the file at ``path`` still is the content the catalog says (a copy that stays
-    must really be one: an edited "copy" is another photo)."""
-    row = catalog.file_row(path)
-    return row is not None and os.path.isfile(path) and _unchanged(path, row, Step(path)) is None
-
-
-def _check_space(action: Action, steps: Sequence[Step], folder: str) -> None:
-    todo = [s for s in steps if s.skip is None]
-    here = device_of(folder)
-    copies = [s for s in todo if action is Action.COPY or s.device != here]
-    if not copies:
-        return
-    need = sum(space_needed(s.size) for s in copies) + (1 << 20)  # and room for new folders
-    free = free_space(folder)
-    if need > free:
-        raise NotEnoughSpace(
-            f"{len(copies)} photo(s) need {human_bytes(need)} at {folder}, but only {human_bytes(free)} "
-            "is free there. Nothing was changed; free some space or choose another folder."
-        )
-
-
-def plan_set_cleanup(
-    catalog: Catalog,
-    sets: Sequence[tuple[Sequence[str], Sequence[str]]],
-    protected: Sequence[str] = (),
-    library: Sequence[str] | None = None,
-) -> list[Step]:
-    """Plan trashing photos of duplicate sets: ``sets`` holds (every member of a set, the
-    members to trash). Every set keeps at least one photo that stays, counting what the other
-    sets trash (one set's keeper may be unchecked in another).
-
-    Raises:
-        PhotoorgError: a set would lose every photo, or a path is not a member of its set.
-    """
-    going = {p for _, remove in sets for p in remove}
-    going_files = {_file_key(p) for p in going}
-    for members, remove in sets:
-        strangers = set(remove) - set(members)
-        if strangers:
-            raise PhotoorgError(f"{sorted(strangers)[0]} is not in this duplicate set.")
-        # A member that is another name of a file that goes (a link) is not a photo that stays.
-        kept = [m for m in members if m not in going and _file_key(m) not in going_files]
-        if not kept:
-            names = ", ".join(os.path.basename(m) for m in members[:3])
-            also = "" if set(members) <= set(remove) else " (another set you cleaned unchecks the rest)"
-            raise PhotoorgError(
-                f"That would remove every copy in the set ({names}){also}; photoorg always keeps at "
-                "least one. Check the photo you want to keep."
-            )
-        if not any(os.path.exists(k) for k in kept):
-            raise PhotoorgError("The photos to keep are no longer there; scan again before cleaning up.")
-    return plan(catalog, Action.TRASH, sorted(going), protected=protected, library=library)
 
 
 # -- doing ----------------------------------------------------------------------------------------
@@ -406,7 +191,7 @@ def _content_changed(catalog: Catalog, step: Step, left_behind: set[str]) -> str
     if step.verified:
         return None
     row = catalog.file_row(step.source)
-    return _unchanged(step.source, row, step) if row is not None else "not in the catalog"
+    return unchanged(step.source, row, step) if row is not None else "not in the catalog"
 
 
 def failure_reason(exc: BaseException) -> str:
@@ -556,32 +341,6 @@ def undo(
             made = [f for f in catalog.made_folders(batch) if real(f) not in kept]
             remove_if_empty(made)  # the folders it made, now empty
     return outcome
-
-
-def missing_folders(folder: str) -> list[str]:
-    """``folder`` and those of its parents that do not exist yet (outermost first)."""
-    missing: list[str] = []
-    folder = os.path.abspath(folder)
-    while not os.path.isdir(folder):
-        missing.insert(0, folder)
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
-    return missing
-
-
-def remove_if_empty(folders: Iterable[str]) -> list[str]:
-    """Remove the folders that are empty (innermost first; ``os.rmdir`` refuses any that is
-    not, so nothing but an empty folder ever goes); returns the ones removed."""
-    removed = []
-    for folder in sorted(set(folders), key=len, reverse=True):
-        try:
-            os.rmdir(folder)
-        except OSError:
-            continue
-        removed.append(folder)
-    return removed
 
 
 class ChangedSinceError(PhotoorgError):

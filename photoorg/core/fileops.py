@@ -23,7 +23,7 @@ import os
 import secrets
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -369,3 +369,29 @@ def remove_if_unchanged(src: str, before: tuple[int, int, int, int], placed: str
     except OSError:
         os.unlink(placed)  # our verified copy: the original is still where it was
         raise
+
+
+def missing_folders(folder: str) -> list[str]:
+    """``folder`` and those of its parents that do not exist yet (outermost first)."""
+    missing: list[str] = []
+    folder = os.path.abspath(folder)
+    while not os.path.isdir(folder):
+        missing.insert(0, folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return missing
+
+
+def remove_if_empty(folders: Iterable[str]) -> list[str]:
+    """Remove the folders that are empty (innermost first; ``os.rmdir`` refuses any that is
+    not, so nothing but an empty folder ever goes); returns the ones removed."""
+    removed = []
+    for folder in sorted(set(folders), key=len, reverse=True):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            continue
+        removed.append(folder)
+    return removed

@@ -21,9 +21,10 @@ from photoorg.core import redo as redoing
 from photoorg.core.actions import Action, Outcome, Step
 from photoorg.core.catalog import BatchInfo
 from photoorg.core.errors import PhotoorgError
+from photoorg.core.fileops import remove_if_empty
 from photoorg.core.grouping import Group
 from photoorg.core.library_part import LibraryPart
-from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, plan_organize, prune_empty
+from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, plan_organize
 from photoorg.core.paths import is_under
 from photoorg.core.progress import NULL_PROGRESS, Progress
 
@@ -169,7 +170,7 @@ class FileActions(LibraryPart):
             for folder in plan.empty_folders:
                 with contextlib.suppress(OSError):
                     modes[folder] = stat.S_IMODE(os.stat(folder).st_mode)
-            pruned = prune_empty(plan.empty_folders)
+            pruned = remove_if_empty(plan.empty_folders)
             if pruned and outcome.batch is not None:  # its undo makes them again, as they were
                 with self.writing(progress) as catalog:
                     catalog.add_pruned_folders(outcome.batch, [(f, modes[f]) for f in pruned if f in modes])

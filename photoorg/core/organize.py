@@ -364,19 +364,6 @@ def _left_empty(plan: OrganizePlan, real_dest: str, sources: Sequence[str]) -> l
     return sorted(empty)
 
 
-def prune_empty(folders: Iterable[str]) -> list[str]:
-    """Remove the folders that are empty now (``os.rmdir`` refuses any that is not); returns
-    the ones removed."""
-    removed = []
-    for folder in sorted(folders, key=len, reverse=True):
-        try:
-            os.rmdir(folder)
-            removed.append(folder)
-        except OSError:
-            continue
-    return removed
-
-
 def check_space(plan: OrganizePlan, steps: Sequence[Step]) -> str | None:
     """Why the plan does not fit at the destination (None: it does)."""
     here = device_of(plan.request.destination)

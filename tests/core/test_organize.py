@@ -16,9 +16,10 @@ from photoorg.core.actions import Action, NothingToUndo
 from photoorg.core.catalog import Catalog, FileRow
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import PhotoorgError
+from photoorg.core.fileops import remove_if_empty
 from photoorg.core.folder_names import check_template, safe_name
 from photoorg.core.grouping import GroupSettings, group_photos
-from photoorg.core.organize import OrganizeRequest, plan_organize, prune_empty
+from photoorg.core.organize import OrganizeRequest, plan_organize
 from photoorg.core.pipeline import run_scan
 from tests.conftest import make_photo
 from tests.synthetic import clustered
@@ -155,7 +156,7 @@ def test_empty_folders_are_listed_and_removed_only_when_asked_and_only_if_empty(
     plan = plan_organize(OrganizeRequest("date", str(lib), prune_empty=True), catalog.photos())
     assert plan.empty_folders == [str(lib / "inbox")]
     organize(catalog, plan)
-    assert prune_empty(plan.empty_folders) == [str(lib / "inbox")]
+    assert remove_if_empty(plan.empty_folders) == [str(lib / "inbox")]
     assert not (lib / "inbox").exists() and (lib / "scans" / "notes.txt").exists()
     actions.undo(catalog)  # the folder comes back with its photos
     assert (lib / "inbox" / "IMG_0001.jpg").exists()
@@ -175,7 +176,7 @@ def test_folders_left_holding_only_emptied_folders_go_too_but_never_the_library(
     assert plan.empty_folders == [str(trips), str(trips / "2019"), str(trips / "2019" / "paris"),
                                   str(trips / "2019" / "rome")]  # fmt: skip
     organize(catalog, plan)
-    prune_empty(plan.empty_folders)
+    remove_if_empty(plan.empty_folders)
     assert folders(lib) == ["phone", "sorted", "sorted/2019", "sorted/2019/2019-05", "sorted/2019/2019-06",
                             "sorted/2020", "sorted/2020/2020-01"]  # fmt: skip
     actions.undo(catalog)  # everything back where it was, the folders it made gone
