@@ -18,10 +18,10 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from photoorg.core.clustering import GroupSettings
 from photoorg.core.duplicates import DuplicateSettings
 from photoorg.core.embedder import DEFAULT_MODEL, DEVICES, DTYPES, PREPROCESS_CHOICES
 from photoorg.core.errors import NotInLibrary
-from photoorg.core.grouping import GroupSettings
 from photoorg.core.keeper import DEFAULT_RULES, KeeperPolicy
 from photoorg.core.lock import LibraryLock
 from photoorg.core.paths import Locations, containing, is_under, set_aside

@@ -124,11 +124,11 @@ def test_find_similar_returns_nearest_first(filled) -> None:
 
 def test_large_library_path_groups_as_well(monkeypatch) -> None:
     """Past SPARSE_ABOVE photos, HDBSCAN runs on a k-NN graph; forced here on a small set."""
-    from photoorg.core import grouping
+    from photoorg.core import clustering
 
     x, truth = clustered(2000, 40, noise_fraction=0.2, seed=21)
     dense, _ = cluster_labels(x)
-    monkeypatch.setattr(grouping, "SPARSE_ABOVE", 0)
+    monkeypatch.setattr(clustering, "SPARSE_ABOVE", 0)
     sparse, _ = cluster_labels(x)
     assert adjusted_rand_score(truth, sparse) >= MIN_ARI
     assert adjusted_rand_score(dense, sparse) >= MIN_ARI
