@@ -6,99 +6,10 @@ from __future__ import annotations
 import argparse
 
 from photoorg import __version__
+from photoorg.cli.options import DEFAULTS, common_options, embedding_options, folders_argument, no_wait
+from photoorg.cli.parser_files import add_file_commands
 from photoorg.core.duplicates import Verdict
-from photoorg.core.embedder import DEVICES, DTYPES, PREPROCESS_CHOICES
-from photoorg.core.folder_names import DEFAULT_TEMPLATE, TEMPLATE_FIELDS
 from photoorg.core.keeper import DEFAULT_RULES
-from photoorg.core.settings import Settings
-
-_DEFAULTS = Settings()
-
-
-def _common(parser: argparse.ArgumentParser, top: bool) -> None:
-    """--home, --model and -v, before the command (``top``) or after it."""
-    default = None if top else argparse.SUPPRESS
-    parser.add_argument(
-        "--home",
-        metavar="DIR",
-        default=default,
-        help="keep the catalog, settings and logs under DIR "
-        "(default: the usual per-user folders; also $PHOTOORG_HOME)",
-    )
-    parser.add_argument(
-        "--model",
-        metavar="M",
-        default=default,
-        help="DINOv2 model for this run: a Hugging Face id or a local folder "
-        f"(default: the one in the settings, {_DEFAULTS.model} unless changed in the app)",
-    )
-    parser.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        default=False if top else argparse.SUPPRESS,
-        help="show informational messages",
-    )
-
-
-def _no_wait(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--no-wait",
-        action="store_true",
-        help="when another photoorg is changing this library, fail at once (exit code 75) "
-        "instead of waiting for it",
-    )
-
-
-def _embedding_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--device",
-        choices=DEVICES,
-        default=None,
-        help="where to run the model (default: the setting; auto: CUDA, then Apple MPS, then CPU)",
-    )
-    parser.add_argument(
-        "--dtype",
-        choices=DTYPES,
-        default=None,
-        help=(
-            "number format (default: the setting; auto: fp16 on GPUs, bf16 on CPUs that have it, "
-            "else fp32; int8: faster on a CPU, the model made once in int8 for ONNX Runtime)"
-        ),
-    )
-    parser.add_argument(
-        "--preprocess",
-        choices=PREPROCESS_CHOICES,
-        default=None,
-        help=(
-            "how photos are prepared for the model (default: the setting; auto: as the library's "
-            f"photos were, the newest, {PREPROCESS_CHOICES[-1]}, for a new library). A newer "
-            "version looks at every photo again; the notes say when one exists and how long "
-            "that would take"
-        ),
-    )
-    parser.add_argument(
-        "--batch-size",
-        type=int,
-        metavar="N",
-        default=None,
-        help="photos per model batch (default 64 on CUDA, 32 on MPS, 16 on CPU)",
-    )
-    parser.add_argument(
-        "--workers", type=int, metavar="N", default=None, help="decode threads (default: cores - 1, 2 to 16)"
-    )
-    parser.add_argument(
-        "--offline", action="store_true", help="never download the model; use only what is on this computer"
-    )
-
-
-def _folders(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument(
-        "folders",
-        nargs="*",
-        metavar="DIR",
-        help=f"{what} (default: the library's folders; a folder not in the library is added to it)",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -109,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         "its folders, protected folders and settings.",
     )
     parser.add_argument("--version", action="version", version=f"photoorg {__version__}")
-    _common(parser, top=True)
+    common_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     lib = sub.add_parser(
@@ -119,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         "folder (a library folder or any folder inside one) are never trashed, moved or proposed "
         "for removal, by the app or by these commands.",
     )
-    _common(lib, top=False)
+    common_options(lib, top=False)
     lib_sub = lib.add_subparsers(dest="library_command", metavar="WHAT", required=True)
     listing = lib_sub.add_parser("list", help="the library's folders, protected folders and photo counts")
     listing.add_argument("--json", action="store_true", help="print JSON")
@@ -148,8 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
         "that is not in the library yet is added to it. The first scan downloads the model "
         "(unless --offline).",
     )
-    _common(scan, top=False)
-    _folders(scan, "photo folders, searched recursively")
+    common_options(scan, top=False)
+    folders_argument(scan, "photo folders, searched recursively")
     scan.add_argument(
         "--exclude",
         action="append",
@@ -159,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         "patterns always apply)",
     )
     scan.add_argument("--json", action="store_true", help="print the summary as JSON")
-    _embedding_options(scan)
+    embedding_options(scan)
 
     bench = sub.add_parser(
         "bench",
@@ -168,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the photos under DIR, beside the naive path (full decode, "
         "transformers image processor, fp32, one photo at a time).",
     )
-    _common(bench, top=False)
+    common_options(bench, top=False)
     bench.add_argument("folders", nargs="+", metavar="DIR")
     bench.add_argument(
         "--limit", type=int, default=None, metavar="N", help="use at most N photos (default: all)"
@@ -183,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="on a CPU, leave out the int8 rows (they make the int8 model the first time)",
     )
     bench.add_argument("--json", action="store_true", help="print the table as JSON")
-    _embedding_options(bench)
+    embedding_options(bench)
 
     groups = sub.add_parser(
         "groups",
@@ -193,14 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
         "rescans, and its name. Photos that fit no group are listed as Unsorted. With DIR, only "
         "the photos under DIR are shown.",
     )
-    _common(groups, top=False)
-    _folders(groups, "show only photos under these folders")
+    common_options(groups, top=False)
+    folders_argument(groups, "show only photos under these folders")
     groups.add_argument(
         "--min-group-size",
         type=int,
         default=None,
         metavar="N",
-        help=f"smallest group for this run (default: the setting, {_DEFAULTS.min_group_size}); a run "
+        help=f"smallest group for this run (default: the setting, {DEFAULTS.min_group_size}); a run "
         "with other grouping options shows its groups but keeps the library's",
     )
     groups.add_argument(
@@ -230,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the photos of group OTHER join group ID, which keeps its id and name",
     )
     groups.add_argument("--json", action="store_true", help="print JSON")
-    _embedding_options(groups)
+    embedding_options(groups)
 
     th = sub.add_parser(
         "thresholds",
@@ -241,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         "thresholds fall, and pairs of photos at a similarity, so you can see where 'the same "
         "picture' ends. --set-same / --set-similar save new values (the app's Settings too).",
     )
-    _common(th, top=False)
+    common_options(th, top=False)
     th.add_argument(
         "--at",
         type=float,
@@ -252,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     th.add_argument("--set-same", type=float, metavar="COS", help="save this 'same image' threshold")
     th.add_argument("--set-similar", type=float, metavar="COS", help="save this 'similar shots' threshold")
     th.add_argument("--json", action="store_true", help="print the histogram and pairs as JSON")
-    _embedding_options(th)
+    embedding_options(th)
 
     dups = sub.add_parser(
         "duplicates",
@@ -261,8 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
         "photos (or those under DIR): exact copies, the same image saved again, and similar "
         "shots, each with the copy to keep and why.",
     )
-    _common(dups, top=False)
-    _folders(dups, "look only at photos under these folders")
+    common_options(dups, top=False)
+    folders_argument(dups, "look only at photos under these folders")
     dups.add_argument(
         "--verdict",
         action="append",
@@ -274,14 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=None,
         metavar="COS",
-        help=f"embedding similarity for 'same image' (default: the setting, {_DEFAULTS.same_threshold})",
+        help=f"embedding similarity for 'same image' (default: the setting, {DEFAULTS.same_threshold})",
     )
     dups.add_argument(
         "--similar-threshold",
         type=float,
         default=None,
         metavar="COS",
-        help=f"embedding similarity for 'similar' (default: the setting, {_DEFAULTS.similar_threshold})",
+        help=f"embedding similarity for 'similar' (default: the setting, {DEFAULTS.similar_threshold})",
     )
     dups.add_argument(
         "--offer-raw-jpegs",
@@ -320,36 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
         "by content, so it survives renames, moves and rescans",
     )
     dups.add_argument("--json", action="store_true", help="print JSON")
-    _embedding_options(dups)
+    embedding_options(dups)
 
-    for name, helptext in (
-        ("trash", "move photos to the system trash (undo brings them back)"),
-        ("move", "move photos into a folder (never overwrites; undo moves them back)"),
-        ("copy", "copy photos into a folder (never overwrites)"),
-    ):
-        act = sub.add_parser(
-            name,
-            help=helptext,
-            description=helptext[0].upper()
-            + helptext[1:]
-            + ". Each photo is first checked against the catalog: a photo that changed since it "
-            "was scanned is skipped, and so is a photo in a protected folder (the library's, set "
-            "here or in the app). Every action is journaled and can be undone.",
-        )
-        _common(act, top=False)
-        act.add_argument("paths", nargs="+", metavar="PHOTO")
-        if name != "trash":
-            act.add_argument("--to", required=True, metavar="DIR", help="destination folder")
-        if name != "copy":
-            act.add_argument(
-                "--protect",
-                action="append",
-                default=[],
-                metavar="DIR",
-                help="also never touch photos in this folder (repeatable)",
-            )
-        act.add_argument("--dry-run", action="store_true", help="print exactly what would happen, do nothing")
-        _no_wait(act)
+    add_file_commands(sub)
 
     alb = sub.add_parser(
         "album",
@@ -360,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Albums are kept by content (they survive moves and renames); 'photoorg undo' takes back "
         "any change.",
     )
-    _common(alb, top=False)
+    common_options(alb, top=False)
     alb_sub = alb.add_subparsers(dest="album_command", metavar="WHAT", required=True)
     alb_list = alb_sub.add_parser("list", help="the albums and how many photos each holds")
     alb_list.add_argument("--json", action="store_true", help="print JSON")
@@ -381,7 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     show = alb_sub.add_parser("show", help="the photos of an album")
     show.add_argument("name", metavar="NAME")
     show.add_argument("--json", action="store_true", help='print {"name", "members": [paths]}')
-    _embedding_options(suggest)
+    embedding_options(suggest)
     kw = alb_sub.add_parser(
         "keywords",
         help="write the album's name as a keyword into its photos' XMP sidecars",
@@ -393,84 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     kw.add_argument("name", metavar="NAME")
     kw.add_argument("--dry-run", action="store_true", help="print which sidecars would change, write nothing")
-    _no_wait(kw)
-
-    org = sub.add_parser(
-        "organize",
-        help="sort photos into folders by date or by group (the plan first)",
-        description="Sort the library's photos (or those under DIR) into folders under --to: by "
-        "date taken with a template, or one folder per group. The plan is printed first (folders "
-        "and counts, what stays, name collisions, protected photos, bytes), then carried out as "
-        "one action that 'photoorg undo' reverses. Sidecars (.xmp, .aae, .json), a Live Photo's "
-        ".mov and a RAW of the same shot go with their photo. A DIR outside the library (a "
-        "memory card) is imported: photos the library already has are left out.",
-    )
-    _common(org, top=False)
-    org.add_argument("folders", nargs="*", metavar="DIR", help="photos to organize (default: the library)")
-    org.add_argument(
-        "--by", choices=("date", "group"), required=True, help="folders by date taken, or by group"
-    )
-    org.add_argument("--to", required=True, metavar="DEST", help="the folder the new folders go in")
-    org.add_argument(
-        "--template",
-        default=DEFAULT_TEMPLATE,
-        metavar="T",
-        help=f"folders by date (default {DEFAULT_TEMPLATE}); fields: "
-        + ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
-        + "; with {name} it names the file too",
-    )
-    org.add_argument("--copy", action="store_true", help="copy instead of move (an import from a card)")
-    org.add_argument(
-        "--file-date",
-        action="store_true",
-        help="photos without a date taken use their file's date (default: they go to undated/)",
-    )
-    org.add_argument(
-        "--group", action="append", type=int, metavar="ID", help="only the photos of this group (repeatable)"
-    )
-    org.add_argument("--album", metavar="NAME", help="only the photos of this album")
-    org.add_argument(
-        "--prune-empty",
-        action="store_true",
-        help="remove the folders the move leaves empty (never one that holds anything)",
-    )
-    org.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
-    org.add_argument("--json", action="store_true", help="print the plan (and what was done) as JSON")
-    _no_wait(org)
-
-    undo = sub.add_parser(
-        "undo",
-        help="undo the last trash/move/copy, or the one numbered N",
-        description="Put the files of an action back, each checked to be the photo the action "
-        "left. Without N: the newest action with files still to put back (an interrupted undo "
-        "goes on where it stopped). With N: that action, retrying files an earlier undo could "
-        "not put back.",
-    )
-    _common(undo, top=False)
-    undo.add_argument(
-        "batch", nargs="?", type=int, metavar="N", help="an action number from 'photoorg history'"
-    )
-    _no_wait(undo)
-    redo = sub.add_parser(
-        "redo",
-        help="do the action undone last again (if nothing was done since)",
-        description="Trash, move or copy again the files the last undo put back, as a new action "
-        "(undoable like any other), each checked again as a first run would be.",
-    )
-    _common(redo, top=False)
-    _no_wait(redo)
-    hist = sub.add_parser(
-        "history",
-        help="list the file actions photoorg did, newest first",
-        description="The file actions (trash, move, copy, organize) and changes to groups and albums "
-        "photoorg did, newest first, with their numbers: 'photoorg undo N' takes one back.",
-    )
-    _common(hist, top=False)
-    hist.add_argument("batch", nargs="?", type=int, metavar="N", help="list the files of action N")
-    hist.add_argument(
-        "--limit", type=int, default=50, metavar="N", help="show at most N actions (default 50)"
-    )
-    hist.add_argument("--json", action="store_true", help="print JSON")
+    no_wait(kw)
 
     entry = sub.add_parser(
         "desktop-entry",
@@ -479,11 +286,11 @@ def build_parser() -> argparse.ArgumentParser:
         "under $XDG_DATA_HOME (default ~/.local/share), whatever --home says. The entry starts "
         "this installation of photoorg: the Python of its venv, or the bundle's own program.",
     )
-    _common(entry, top=False)
+    common_options(entry, top=False)
     entry.add_argument("desktop_command", choices=("install", "remove"), metavar="install|remove")
 
     similar = sub.add_parser("similar", help="find the photos most like a given photo")
-    _common(similar, top=False)
+    common_options(similar, top=False)
     similar.add_argument("photo", metavar="PHOTO")
     similar.add_argument("-k", type=int, default=10, metavar="N", help="how many (default 10)")
     similar.add_argument(
@@ -495,5 +302,5 @@ def build_parser() -> argparse.ArgumentParser:
         help="search only photos under DIR (repeatable; default: the whole catalog)",
     )
     similar.add_argument("--json", action="store_true", help="print JSON")
-    _embedding_options(similar)
+    embedding_options(similar)
     return parser

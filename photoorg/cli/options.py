@@ -1,0 +1,101 @@
+"""The options several commands share: where photoorg keeps its files, the model and how it runs,
+waiting for another photoorg. A flag that is not given leaves the saved setting as it is."""
+
+from __future__ import annotations
+
+import argparse
+
+from photoorg.core.embedder import DEVICES, DTYPES, PREPROCESS_CHOICES
+from photoorg.core.settings import Settings
+
+#: The defaults --help shows (the settings a new library starts with).
+DEFAULTS = Settings()
+
+
+def common_options(parser: argparse.ArgumentParser, top: bool) -> None:
+    """--home, --model and -v, before the command (``top``) or after it."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        default=default,
+        help="keep the catalog, settings and logs under DIR "
+        "(default: the usual per-user folders; also $PHOTOORG_HOME)",
+    )
+    parser.add_argument(
+        "--model",
+        metavar="M",
+        default=default,
+        help="DINOv2 model for this run: a Hugging Face id or a local folder "
+        f"(default: the one in the settings, {DEFAULTS.model} unless changed in the app)",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="show informational messages",
+    )
+
+
+def no_wait(parser: argparse.ArgumentParser) -> None:
+    """--no-wait: fail at once instead of waiting for another photoorg."""
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="when another photoorg is changing this library, fail at once (exit code 75) "
+        "instead of waiting for it",
+    )
+
+
+def embedding_options(parser: argparse.ArgumentParser) -> None:
+    """How the model runs for this command: device, number format, preprocessing, batches."""
+    parser.add_argument(
+        "--device",
+        choices=DEVICES,
+        default=None,
+        help="where to run the model (default: the setting; auto: CUDA, then Apple MPS, then CPU)",
+    )
+    parser.add_argument(
+        "--dtype",
+        choices=DTYPES,
+        default=None,
+        help=(
+            "number format (default: the setting; auto: fp16 on GPUs, bf16 on CPUs that have it, "
+            "else fp32; int8: faster on a CPU, the model made once in int8 for ONNX Runtime)"
+        ),
+    )
+    parser.add_argument(
+        "--preprocess",
+        choices=PREPROCESS_CHOICES,
+        default=None,
+        help=(
+            "how photos are prepared for the model (default: the setting; auto: as the library's "
+            f"photos were, the newest, {PREPROCESS_CHOICES[-1]}, for a new library). A newer "
+            "version looks at every photo again; the notes say when one exists and how long "
+            "that would take"
+        ),
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        default=None,
+        help="photos per model batch (default 64 on CUDA, 32 on MPS, 16 on CPU)",
+    )
+    parser.add_argument(
+        "--workers", type=int, metavar="N", default=None, help="decode threads (default: cores - 1, 2 to 16)"
+    )
+    parser.add_argument(
+        "--offline", action="store_true", help="never download the model; use only what is on this computer"
+    )
+
+
+def folders_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    """The folders a command works on, the library's by default."""
+    parser.add_argument(
+        "folders",
+        nargs="*",
+        metavar="DIR",
+        help=f"{what} (default: the library's folders; a folder not in the library is added to it)",
+    )

@@ -1,0 +1,118 @@
+"""The arguments of the commands that change files: trash, move, copy, organize, undo, redo, and
+the history of what they did. Each is one journaled action the library service carries out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from photoorg.cli.options import common_options, no_wait
+from photoorg.core.folder_names import DEFAULT_TEMPLATE, TEMPLATE_FIELDS
+
+
+def add_file_commands(sub: Any) -> None:
+    """Add the file commands to ``sub`` (the parser's subcommands)."""
+    for name, helptext in (
+        ("trash", "move photos to the system trash (undo brings them back)"),
+        ("move", "move photos into a folder (never overwrites; undo moves them back)"),
+        ("copy", "copy photos into a folder (never overwrites)"),
+    ):
+        act = sub.add_parser(
+            name,
+            help=helptext,
+            description=helptext[0].upper()
+            + helptext[1:]
+            + ". Each photo is first checked against the catalog: a photo that changed since it "
+            "was scanned is skipped, and so is a photo in a protected folder (the library's, set "
+            "here or in the app). Every action is journaled and can be undone.",
+        )
+        common_options(act, top=False)
+        act.add_argument("paths", nargs="+", metavar="PHOTO")
+        if name != "trash":
+            act.add_argument("--to", required=True, metavar="DIR", help="destination folder")
+        if name != "copy":
+            act.add_argument(
+                "--protect",
+                action="append",
+                default=[],
+                metavar="DIR",
+                help="also never touch photos in this folder (repeatable)",
+            )
+        act.add_argument("--dry-run", action="store_true", help="print exactly what would happen, do nothing")
+        no_wait(act)
+
+    org = sub.add_parser(
+        "organize",
+        help="sort photos into folders by date or by group (the plan first)",
+        description="Sort the library's photos (or those under DIR) into folders under --to: by "
+        "date taken with a template, or one folder per group. The plan is printed first (folders "
+        "and counts, what stays, name collisions, protected photos, bytes), then carried out as "
+        "one action that 'photoorg undo' reverses. Sidecars (.xmp, .aae, .json), a Live Photo's "
+        ".mov and a RAW of the same shot go with their photo. A DIR outside the library (a "
+        "memory card) is imported: photos the library already has are left out.",
+    )
+    common_options(org, top=False)
+    org.add_argument("folders", nargs="*", metavar="DIR", help="photos to organize (default: the library)")
+    org.add_argument(
+        "--by", choices=("date", "group"), required=True, help="folders by date taken, or by group"
+    )
+    org.add_argument("--to", required=True, metavar="DEST", help="the folder the new folders go in")
+    org.add_argument(
+        "--template",
+        default=DEFAULT_TEMPLATE,
+        metavar="T",
+        help=f"folders by date (default {DEFAULT_TEMPLATE}); fields: "
+        + ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
+        + "; with {name} it names the file too",
+    )
+    org.add_argument("--copy", action="store_true", help="copy instead of move (an import from a card)")
+    org.add_argument(
+        "--file-date",
+        action="store_true",
+        help="photos without a date taken use their file's date (default: they go to undated/)",
+    )
+    org.add_argument(
+        "--group", action="append", type=int, metavar="ID", help="only the photos of this group (repeatable)"
+    )
+    org.add_argument("--album", metavar="NAME", help="only the photos of this album")
+    org.add_argument(
+        "--prune-empty",
+        action="store_true",
+        help="remove the folders the move leaves empty (never one that holds anything)",
+    )
+    org.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    org.add_argument("--json", action="store_true", help="print the plan (and what was done) as JSON")
+    no_wait(org)
+
+    undo = sub.add_parser(
+        "undo",
+        help="undo the last trash/move/copy, or the one numbered N",
+        description="Put the files of an action back, each checked to be the photo the action "
+        "left. Without N: the newest action with files still to put back (an interrupted undo "
+        "goes on where it stopped). With N: that action, retrying files an earlier undo could "
+        "not put back.",
+    )
+    common_options(undo, top=False)
+    undo.add_argument(
+        "batch", nargs="?", type=int, metavar="N", help="an action number from 'photoorg history'"
+    )
+    no_wait(undo)
+    redo = sub.add_parser(
+        "redo",
+        help="do the action undone last again (if nothing was done since)",
+        description="Trash, move or copy again the files the last undo put back, as a new action "
+        "(undoable like any other), each checked again as a first run would be.",
+    )
+    common_options(redo, top=False)
+    no_wait(redo)
+    hist = sub.add_parser(
+        "history",
+        help="list the file actions photoorg did, newest first",
+        description="The file actions (trash, move, copy, organize) and changes to groups and albums "
+        "photoorg did, newest first, with their numbers: 'photoorg undo N' takes one back.",
+    )
+    common_options(hist, top=False)
+    hist.add_argument("batch", nargs="?", type=int, metavar="N", help="list the files of action N")
+    hist.add_argument(
+        "--limit", type=int, default=50, metavar="N", help="show at most N actions (default 50)"
+    )
+    hist.add_argument("--json", action="store_true", help="print JSON")
