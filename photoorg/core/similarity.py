@@ -180,11 +180,11 @@ def pairs_above(
     jj = np.concatenate([f[1] for f in found]).astype(np.int64)
     sims = np.concatenate([f[2] for f in found]).astype(np.float32)
     if k is not None:
-        ii, jj, sims = best_per_row(ii, jj, sims, n, k)
+        ii, jj, sims = _best_per_row(ii, jj, sims, n, k)
     return ii, jj, sims
 
 
-def best_per_row(
+def _best_per_row(
     ii: np.ndarray, jj: np.ndarray, sims: np.ndarray, n: int, k: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The distinct pairs among (ii, jj) that are among the ``k`` most similar of ii's or of jj's
