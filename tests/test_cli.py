@@ -43,6 +43,30 @@ def test_scan_prints_a_summary_and_a_second_scan_reuses_everything(library, tiny
     assert report["failures"][0]["path"].endswith("broken.jpg")
 
 
+def test_scanning_a_shell_glob_adds_its_folders_and_leaves_the_other_files_out(
+    library, tiny_model, tmp_path
+) -> None:
+    """Found on ../shared/photos: photoorg scan DIR/* made MANIFEST.tsv a library folder, and
+    every later command called it a disconnected drive."""
+    home = tmp_path / "h"
+    (library / "MANIFEST.tsv").write_text("file\tlicence\n")
+    make_photo(library / "loose.jpg", seed=40)
+    glob = sorted(library.iterdir())
+    done = photoorg("--home", home, "scan", *glob, "--model", tiny_model, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["embedded"] == 10  # the photos of the two folders
+    assert f"Left out {library / 'MANIFEST.tsv'}: not a folder or a photo file." in done.stderr
+    assert f"Left out {library / 'loose.jpg'}: a photo outside the library" in done.stderr
+    listed = json.loads(photoorg("--home", home, "library", "list", "--json").stdout)
+    assert [f["path"] for f in listed["folders"]] == [str(library / "2023"), str(library / "2024")]
+    later = photoorg("--home", home, "duplicates", "--model", tiny_model)
+    assert later.returncode == 0, later.stderr
+    assert "not there" not in later.stderr and "Catalog up to date: 10 photos" in later.stderr
+    # Given alone, a file that is neither a library folder's photo nor a folder scans nothing.
+    nothing = photoorg("--home", home, "scan", library / "loose.jpg")
+    assert nothing.returncode == 2 and "nothing to scan" in nothing.stderr
+
+
 def test_options_before_the_command_work_too(library, tiny_model, tmp_path) -> None:
     home = tmp_path / "h2"
     done = photoorg("--home", home, "--model", tiny_model, "scan", library, "--json")

@@ -147,6 +147,17 @@ def missing_paths(paths: Sequence[str], what: str = "folder") -> bool:
     return bool(missing)
 
 
+def add_given(library: Library, paths: Sequence[str]) -> list[str]:
+    """Add the folders among the paths a person gave to the library, saying what was added
+    and what was left out; returns what to scan."""
+    given = library.add_given(paths)
+    for folder in given.added:
+        say(f"Added {folder} to the library.")
+    for path, why in given.left:
+        say(f"Left out {path}: {why}.")
+    return given.roots
+
+
 def library_roots_or_say(library: Library) -> list[str] | None:
     """The library's folders that are there; None (after saying why) when there are none."""
     roots, missing = library.library_roots()

@@ -12,6 +12,7 @@ from photoorg.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     ProgressBar,
+    add_given,
     library_roots_or_say,
     missing_paths,
     open_library,
@@ -28,9 +29,10 @@ def cmd_scan(args: argparse.Namespace, where: Locations) -> int:
         return EXIT_USAGE
     with open_library(args, where, allow_download=True) as library:
         if args.folders:
-            for folder in library.add_folders(args.folders):
-                say(f"Added {folder} to the library.")
-            roots = args.folders
+            roots = add_given(library, args.folders)
+            if not roots:
+                say("photoorg: nothing to scan: give folders, or photos inside the library's folders.")
+                return EXIT_USAGE
         else:
             found = library_roots_or_say(library)
             if found is None:

@@ -12,6 +12,7 @@ from photoorg.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
+    add_given,
     library_roots_or_say,
     missing_paths,
     open_library,
@@ -26,11 +27,6 @@ from photoorg.core.library import Library
 from photoorg.core.paths import Locations
 
 
-def _add_given_folders(library: Library, folders: list[str]) -> None:
-    for folder in library.add_folders(folders):
-        say(f"Added {folder} to the library.")
-
-
 def cmd_groups(args: argparse.Namespace, where: Locations) -> int:
     if missing_paths(args.folders):
         return EXIT_USAGE
@@ -39,7 +35,7 @@ def cmd_groups(args: argparse.Namespace, where: Locations) -> int:
             return _rename(library, *args.rename)
         if args.move or args.merge:
             return _change_groups(library, args)
-        _add_given_folders(library, args.folders)
+        add_given(library, args.folders)
         if library_roots_or_say(library) is None:
             return EXIT_USAGE
         bring_up_to_date(library)
@@ -112,7 +108,7 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
         say(f"photoorg: {exc}")
         return EXIT_USAGE
     with library:
-        _add_given_folders(library, args.folders)
+        add_given(library, args.folders)
         if library_roots_or_say(library) is None:
             return EXIT_USAGE
         verdicts = [Verdict(v) for v in args.verdict] if args.verdict else list(Verdict)
@@ -162,7 +158,7 @@ def cmd_similar(args: argparse.Namespace, where: Locations) -> int:
     if missing_paths(args.folders):
         return EXIT_USAGE
     with open_library(args, where) as library:
-        _add_given_folders(library, args.folders)
+        add_given(library, args.folders)
         if library.library_roots()[0]:
             bring_up_to_date(library)
         try:

@@ -35,6 +35,7 @@ from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.embedder import Embedder, save_devices
 from photoorg.core.errors import ModelNotCached, ModelUnavailable, PhotoorgError
 from photoorg.core.estimate import ScanEstimate
+from photoorg.core.given import Given, sort_given
 from photoorg.core.grouping import UNSORTED, Group, find_similar, group_photos, stored_groups
 from photoorg.core.imaging import LATEST_PREPROCESS
 from photoorg.core.library_files import ActionFile, FileActions
@@ -202,6 +203,14 @@ class Library(FileActions, Curation):
         self.change_settings(change)
         return added
 
+    def add_given(self, paths: Sequence[str]) -> Given:
+        """Take the paths a person gave to look at (given.py): the folders among them become
+        library folders; ``roots`` of the answer is what to scan."""
+        given = sort_given(paths, self.saved_settings.folders)
+        if given.folders:
+            given.added = self.add_folders(given.folders)
+        return given
+
     def remove_folder(self, folder: str) -> None:
         self.change_settings(lambda s: s.remove_folder(folder))
 
@@ -211,6 +220,13 @@ class Library(FileActions, Curation):
     def library_roots(self) -> tuple[list[str], list[str]]:
         """(library folders that are there, library folders that are not)."""
         folders = self.saved_settings.folders
+        files = [f for f in folders if os.path.exists(f) and not os.path.isdir(f)]
+        if files:  # kept by a photoorg before 2026-12 that took files given to scan as folders
+            self.change_settings(lambda s: setattr(s, "folders", [f for f in s.folders if f not in files]))
+            self.notes += [
+                f"{f} is a file, not a folder: it is no longer listed as a library folder" for f in files
+            ]
+            folders = self.saved_settings.folders
         missing = [f for f in folders if not os.path.isdir(f)]
         return [f for f in folders if f not in missing], missing
 

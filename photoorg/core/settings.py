@@ -115,6 +115,8 @@ class Settings:
     def add_folder(self, folder: str) -> bool:
         """Add a library folder; False when it (or a folder above it) is already there."""
         folder = os.path.abspath(folder)
+        if os.path.exists(folder) and not os.path.isdir(folder):
+            raise NotInLibrary(f"{folder} is not a folder; the library is made of folders.")
         if is_under(folder, self.folders):
             return False
         # A new parent folder replaces the folders inside it; their protection stays.
