@@ -334,9 +334,11 @@ def _timestamp(taken: str | None) -> float:
 
 
 def _weakest(x: np.ndarray, group: list[int]) -> float:
+    """The similarity of the set's least similar pair."""
     sub = x[group]
     sims = sub @ sub.T
-    return float(sims[np.triu_indices(len(group), 1)].min())
+    np.fill_diagonal(sims, np.inf)  # (not np.triu_indices: a tenth of a millisecond a set)
+    return float(sims.min())
 
 
 def _make_set(

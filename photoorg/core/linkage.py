@@ -91,30 +91,33 @@ def sparse_complete_linkage(a: np.ndarray, b: np.ndarray, sims: np.ndarray) -> l
     again, so its rows are dropped, and the work shrinks round by round. Exact ties of
     similarity, where the greedy order falls back on ids, are left to the greedy joins.
     """
-    nodes = np.unique(np.concatenate([a, b]))
-    n = int(nodes[-1]) + 1
+    n = int(max(a.max(), b.max())) + 1
+    present = np.zeros(n, dtype=bool)
+    present[a] = present[b] = True
+    nodes = np.flatnonzero(present)  # np.unique sorted them: a quarter of a second a million pairs
     size = np.ones(n, dtype=np.int64)
     into = np.arange(n)  # each photo's set, named by one of its photos
     x, y = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
     count, least = np.ones(len(x), dtype=np.int64), np.asarray(sims, dtype=np.float64)
     partner = np.full(n, -1, dtype=np.int64)
+    best = np.empty(n, dtype=np.float64)
     while len(x):
         full = count == size[x] * size[y]
         x, y, count, least = x[full], y[full], count[full], least[full]
         if not len(x):
             break
-        # Each set's best partner, and whether it is strictly better than its second best.
+        # Each set's best partner, where it is strictly better than its second best (no sort:
+        # the first round's sort of every row took 2 of 4.5 s on 1.7 million pairs).
         ends, others = np.concatenate([x, y]), np.concatenate([y, x])
         values = np.concatenate([least, least])
-        order = np.lexsort((-values, ends))
-        ends, others, values = ends[order], others[order], values[order]
-        first = np.flatnonzero(np.r_[True, ends[1:] != ends[:-1]])
-        last = np.r_[first[1:], len(ends)]
-        second = np.minimum(first + 1, len(ends) - 1)
-        strict = (last - first == 1) | (values[second] < values[first])
+        best[:] = -np.inf
+        np.maximum.at(best, ends, values)
+        top = values == best[ends]
+        strict = np.bincount(ends[top], minlength=n) == 1
+        top &= strict[ends]
         partner[:] = -1
-        partner[ends[first[strict]]] = others[first[strict]]
-        p = ends[first[strict]]
+        partner[ends[top]] = others[top]
+        p = ends[top]
         q = partner[p]
         mutual = (partner[q] == p) & (p < q)
         p, q = p[mutual], q[mutual]
