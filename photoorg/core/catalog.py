@@ -45,7 +45,7 @@ from photoorg.core.videos import VIDEO_FORMATS
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x70686F72  # "phor"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -211,6 +211,12 @@ _MIGRATIONS: dict[int, str] = {
         change  REAL NOT NULL,             -- largest local difference, 0..1
         PRIMARY KEY (first, second)
     ) WITHOUT ROWID;
+    """,
+    # 7: which photos the kept pairs' row numbers stand for, so that the next search compares
+    # only the photos added (and those that lost a partner) with the library (neighbours.py).
+    7: """
+    ALTER TABLE similar_pairs ADD COLUMN made TEXT;           -- what the search was made with
+    ALTER TABLE similar_pairs ADD COLUMN fingerprints BLOB;   -- the rows' contents, one a line
     """,
 }
 
@@ -945,19 +951,45 @@ class Catalog:
                 [(a, b, version, change) for a, b, change in rows],
             )
 
-    def keep_similar_pairs(self, signature: str, ii: np.ndarray, jj: np.ndarray, sims: np.ndarray) -> None:
-        """Keep a search's pairs (only the last search's: they are a cache)."""
+    def keep_similar_pairs(
+        self,
+        signature: str,
+        ii: np.ndarray,
+        jj: np.ndarray,
+        sims: np.ndarray,
+        made: str | None = None,
+        fingerprints: Sequence[str] = (),
+    ) -> None:
+        """Keep a search's pairs (only the last search's: they are a cache), with what they
+        were ``made`` with and the ``fingerprints`` of their rows (:meth:`last_similar_pairs`)."""
         with self.transaction() as db:
             db.execute("DELETE FROM similar_pairs")
             db.execute(
-                "INSERT INTO similar_pairs(signature, first, second, sims) VALUES(?,?,?,?)",
+                "INSERT INTO similar_pairs(signature, first, second, sims, made, fingerprints)"
+                " VALUES(?,?,?,?,?,?)",
                 (
                     signature,
                     ii.astype("<i4").tobytes(),
                     jj.astype("<i4").tobytes(),
                     sims.astype("<f4").tobytes(),
+                    made,
+                    "\n".join(fingerprints).encode() if made else None,
                 ),
             )
+
+    def last_similar_pairs(self, made: str) -> tuple[list[str], tuple[np.ndarray, ...]] | None:
+        """The last search's pairs and the fingerprints of their rows, if it was ``made`` with
+        the same model and thresholds (photos may have come and gone since)."""
+        row = self._db.execute(
+            "SELECT first, second, sims, fingerprints FROM similar_pairs WHERE made=?", (made,)
+        ).fetchone()
+        if row is None or row[3] is None:
+            return None
+        ii, jj, sims = (
+            np.frombuffer(b, dtype=t) for b, t in zip(row[:3], ("<i4", "<i4", "<f4"), strict=True)
+        )
+        fingerprints = bytes(row[3]).decode().split("\n") if row[3] else []
+        return fingerprints, (ii.astype(np.int64), jj.astype(np.int64), sims.astype(np.float32))
 
     def forget_similar_pairs(self) -> None:
         """Drop the last search's pairs, so that the next duplicate search searches afresh."""

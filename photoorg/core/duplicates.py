@@ -41,7 +41,7 @@ from photoorg.core.catalog import Catalog, PhotoInfo
 from photoorg.core.humanize import iso_timestamp
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
 from photoorg.core.linkage import chain_free_sets_of
-from photoorg.core.neighbours import partner_pairs
+from photoorg.core.neighbours import partner_pairs, updated_pairs
 from photoorg.core.pairs import keep_beside_raw, raw_jpegs
 from photoorg.core.pixel_evidence import fill_tones, local_changes, pixel_note
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -243,18 +243,27 @@ def _similar_pairs(
     catalog: Catalog, model_id: int, fps: list[str], x: np.ndarray, floor: float, progress: Progress
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pairs above ``floor`` among the vectors ``x`` (of ``fps``): from the last search when
-    nothing it depends on changed (the same contents, model and floor), else searched and kept."""
+    nothing it depends on changed (the same contents, model and floor); brought up to date
+    when photos came or went since (neighbours.updated_pairs); else searched. Kept for the
+    next time."""
+    made = f"{PAIRS_VERSION}|{model_id}|{floor!r}|{MAX_PARTNERS}"
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{PAIRS_VERSION}|{model_id}|{floor!r}|{MAX_PARTNERS}|".encode())
+    h.update(f"{made}|".encode())
     for fp in fps:
         h.update(fp.encode())
     signature = h.hexdigest()
     found = catalog.similar_pairs(signature)
     if found is not None:
         return found
-    ii, jj, sims = partner_pairs(x, floor, MAX_PARTNERS, progress)
+    pairs = None
+    last = catalog.last_similar_pairs(made)
+    if last is not None:
+        row = {fp: k for k, fp in enumerate(fps)}
+        old_to_new = np.array([row.get(fp, -1) for fp in last[0]], dtype=np.int64)
+        pairs = updated_pairs(old_to_new, last[1], x, floor, MAX_PARTNERS)
+    ii, jj, sims = pairs if pairs is not None else partner_pairs(x, floor, MAX_PARTNERS, progress)
     try:
-        catalog.keep_similar_pairs(signature, ii, jj, sims)
+        catalog.keep_similar_pairs(signature, ii, jj, sims, made, fps)
     except sqlite3.Error:  # a cache: another process writing, a full disk; search again next time
         log.info("could not keep the similar pairs", exc_info=True)
     return ii, jj, sims

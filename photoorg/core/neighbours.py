@@ -37,6 +37,9 @@ EXACT_LIMIT = 16_384
 REGION_SIZE = 256
 #: Regions each photo looks at, its own included.
 PROBES = 6
+#: At most this many photos are compared with the whole library to bring the last search's
+#: pairs up to date (:func:`updated_pairs`): about the cost of a new search at 100k photos.
+UPDATE_LIMIT = 2048
 _KMEANS_ROUNDS = 8
 _SAMPLE_PER_REGION = 48  # k-means learns its centres from this many photos a region
 _POWER_STEPS = 4
@@ -102,6 +105,68 @@ def partner_pairs(
     ii, jj = torch.minimum(rows, cols).numpy(), torch.maximum(rows, cols).numpy()
     _, first = np.unique(ii * n + jj, return_index=True)  # a pair both photos chose, once
     return ii[first], jj[first], best_sim[rows, slot].numpy()[first]
+
+
+def updated_pairs(
+    old_to_new: np.ndarray,
+    before: tuple[np.ndarray, np.ndarray, np.ndarray],
+    x: np.ndarray,
+    threshold: float,
+    k: int,
+    limit: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The last search's pairs ``before`` (of rows that are now ``old_to_new``, -1: gone)
+    brought up to date for the rows of ``x``, comparing only what changed with the whole
+    library: the new rows, and the rows that lost a partner when they had ``k`` or more. None
+    when more than ``limit`` rows (default :data:`UPDATE_LIMIT`, at most a quarter of the
+    library) would be compared: a new search costs less then.
+
+    A row compared keeps its ``k`` best partners, and enters the pairs of every other row whose
+    ``k`` best it is now among. Nothing a new search would find is missed, by induction: a pair
+    leaves a row's ``k`` best only when a better partner comes, and the pairs kept of a row that
+    lost a partner are all it had, unless it had ``k`` (it is then compared again). Pairs pushed
+    out of a full row's ``k`` best by a newcomer stay: they are still above the threshold."""
+    bi, bj, bs = before
+    n = len(x)
+    gone = (old_to_new[bi] < 0) | (old_to_new[bj] < 0)
+    counts = np.bincount(np.concatenate([bi, bj]), minlength=len(old_to_new))
+    lost = np.zeros(len(old_to_new), dtype=bool)
+    lost[bi[gone]] = lost[bj[gone]] = True
+    again = np.zeros(n, dtype=bool)
+    again[old_to_new[lost & (counts >= k) & (old_to_new >= 0)]] = True
+    again[np.setdiff1d(np.arange(n), old_to_new[old_to_new >= 0])] = True  # new rows
+    rows = np.flatnonzero(again)
+    if len(rows) > min(UPDATE_LIMIT if limit is None else limit, n // 4):
+        return None
+    a, b = old_to_new[bi[~gone]], old_to_new[bj[~gone]]
+    ii, jj, sims = np.minimum(a, b), np.maximum(a, b), bs[~gone]
+    # Each row's k-th best partner so far: a compared row joins its pairs only above it. Two
+    # compared rows pair when one is among the other's k best, as in a search.
+    bound = np.where(again, np.inf, threshold).astype(np.float32)
+    ends, values = np.concatenate([ii, jj]), np.concatenate([sims, sims])
+    order = np.lexsort((-values, ends))
+    ends, values = ends[order], values[order]
+    first = np.searchsorted(ends, np.arange(n))
+    full = (np.bincount(ends, minlength=n) >= k) & ~again
+    bound[full] = np.maximum(values[first[full] + k - 1], threshold)
+    found = [(ii, jj, sims)]
+    if len(rows):
+        import torch
+
+        xt, limits = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)), torch.from_numpy(bound)
+        for start in range(0, len(rows), 256):
+            block = torch.from_numpy(rows[start : start + 256])
+            s = xt[block] @ xt.T
+            s[torch.arange(len(block)), block] = -np.inf  # not itself
+            keep = s >= limits
+            top = s.topk(min(k, n - 1), dim=1)
+            keep.scatter_(1, top.indices, top.values >= threshold)  # ... or among its k best
+            r, c = torch.nonzero(keep, as_tuple=True)
+            a, b = block[r].numpy(), c.numpy()
+            found.append((np.minimum(a, b), np.maximum(a, b), s[r, c].numpy()))
+    ii, jj, sims = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    _, first = np.unique(ii * n + jj, return_index=True)  # sorted by (i, j), each pair once
+    return ii[first], jj[first], sims[first].astype(np.float32)
 
 
 def _grouped(labels, groups: int):  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@
     python tests/bench/bench_duplicates.py --images DIR [--sizes 20000 100000]
     python tests/bench/bench_duplicates.py --synthetic [--sizes 20000 100000]
     python tests/bench/bench_duplicates.py --recall [--kinds alike varied] [--sizes 20000]
+    python tests/bench/bench_duplicates.py --update [--kinds alike varied] [--sizes 100000]
 
 ``--images DIR``: the library bench_rescan.py made in DIR (tiny plain-colour PNGs, 1000 to a
 folder, embedded by a tiny random DINOv2): ``Library.duplicates()`` over its first N photos
@@ -19,6 +20,11 @@ Each size and kind runs in its own process.
 neighbours.EXACT_LIMIT get and through comparing every pair: the time of each, how many of the
 exact search's pairs the region search finds, the planted near-copies found, and how much less
 similar each photo's best partner found is than its true best one (median).
+
+``--update``: the pairs of a search brought up to date after 100 photos came (20 of them
+near-copies of photos there), and also 100 went (neighbours.updated_pairs), against a new
+search of the changed library: the time of each, and how many of the new search's pairs the
+update has.
 """
 
 from __future__ import annotations
@@ -127,6 +133,47 @@ def recall(kind: str, n: int) -> dict[str, object]:
     }
 
 
+def update(kind: str, n: int) -> dict[str, object]:
+    """A search's pairs brought up to date after photos came (and went), against a new search."""
+    from photoorg.core.duplicates import MAX_PARTNERS, DuplicateSettings
+    from photoorg.core.neighbours import partner_pairs, updated_pairs
+
+    rng = np.random.default_rng(2)
+    x_all = make_vectors(kind, n + 100)[0]
+    x_old = x_all[:n]
+    x_all[n : n + 20] = x_old[:20] + rng.standard_normal((20, x_all.shape[1]), dtype=np.float32) * 0.005
+    x_all /= np.linalg.norm(x_all, axis=1, keepdims=True)
+    floor = DuplicateSettings().similar_threshold
+    before = partner_pairs(x_old, floor, MAX_PARTNERS)
+    out: dict[str, object] = {"library": f"{kind} (synthetic 768-d vectors)", "photos_before": n}
+    for went in (0, 100):
+        stay = np.sort(rng.choice(n, n - went, replace=False))
+        x = np.concatenate([x_old[stay], x_all[n:]])
+        old_to_new = np.full(n, -1)
+        old_to_new[stay] = np.arange(len(stay))
+        t = time.perf_counter()
+        updated = updated_pairs(old_to_new, before, x, floor, MAX_PARTNERS)
+        updating = time.perf_counter() - t
+        t = time.perf_counter()
+        si, sj, _ = partner_pairs(x, floor, MAX_PARTNERS)
+        searching = time.perf_counter() - t
+        row: dict[str, object] = {"update_s": round(updating, 2), "new_search_s": round(searching, 2)}
+        if updated is None:  # too many photos lost a partner: a new search costs less
+            row["update"] = "not made: a new search"
+        else:
+            found = set(zip(updated[0].tolist(), updated[1].tolist(), strict=True))
+            wanted = set(zip(si.tolist(), sj.tolist(), strict=True))
+            copies = {(int(old_to_new[k]), len(stay) + k) for k in range(20) if old_to_new[k] >= 0}
+            row |= {
+                "pairs_new_search": len(wanted),
+                "pairs_updated": len(found),
+                "of_those_found": round(len(found & wanted) / max(1, len(wanted)), 4),
+                "new_copies_found": f"{len(copies & found)}/{len(copies)}",
+            }
+        out[f"100 came, {went} went"] = row
+    return out
+
+
 def synthetic(kind: str, n: int) -> dict[str, object]:
     from photoorg.core.catalog import Catalog, FileRow
     from photoorg.core.duplicates import DuplicateSettings, find_duplicates
@@ -164,6 +211,7 @@ def main() -> None:
     ap.add_argument("--images", type=Path, help="a folder bench_rescan.py filled")
     ap.add_argument("--synthetic", action="store_true")
     ap.add_argument("--recall", action="store_true", help="the region search against every pair")
+    ap.add_argument("--update", action="store_true", help="pairs brought up to date against a new search")
     ap.add_argument("--kinds", nargs="+", default=["alike", "varied"])
     ap.add_argument("--sizes", nargs="+", type=int, default=[20_000, 100_000])
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
@@ -173,15 +221,16 @@ def main() -> None:
         if kind == "images":
             out = images(args.images, int(n))
         else:
-            out = (recall if args.recall else synthetic)(kind, int(n))
+            out = (recall if args.recall else update if args.update else synthetic)(kind, int(n))
         print(json.dumps(out))
         return
     jobs = [("images", n) for n in args.sizes] if args.images else []
-    if args.synthetic or args.recall:
+    if args.synthetic or args.recall or args.update:
         jobs += [(kind, n) for kind in args.kinds for n in args.sizes]
     for kind, n in jobs:
         extra = ["--images", str(args.images)] if args.images else []
         extra += ["--recall"] if args.recall else []
+        extra += ["--update"] if args.update else []
         done = subprocess.run(
             [sys.executable, __file__, *extra, "--child", kind, str(n)], capture_output=True, text=True
         )

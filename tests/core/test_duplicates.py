@@ -426,6 +426,44 @@ def test_an_unchanged_library_reuses_the_last_search_and_a_change_searches_again
     assert "Comparing photos" in stages
 
 
+def test_photos_added_and_removed_are_compared_alone_and_give_the_sets_of_a_new_search(lib) -> None:
+    """Trashing a few duplicates, or importing a card, in a large library: only the photos
+    that came (and those that lost a partner) are compared with the library, not every photo
+    again (seconds at 100k photos), and the sets are those of a search from scratch."""
+    from photoorg.core.progress import Progress
+
+    rng = np.random.default_rng(7)
+    base = [unit(rng.standard_normal(DIM)) for _ in range(40)]
+    for k, v in enumerate(base):
+        lib.add(f"p{k:02d}.jpg", v, phash=k * 0x1111)
+    lib.add("p03 burst.jpg", unit(base[3] + 0.12 * unit(rng.standard_normal(DIM))), phash=0xF0F0)
+
+    def search() -> tuple[list, list[str]]:
+        stages: list[str] = []
+        sets = lib.find(progress=Progress(lambda p: stages.append(p.stage)))
+        return [(s.verdict, paths(s)) for s in sets], stages
+
+    def from_scratch() -> list:
+        lib.catalog.forget_similar_pairs()
+        return search()[0]
+
+    first, stages = search()
+    assert "Comparing photos" in stages and len(first) == 1
+    lib.add("p10 copy.jpg", base[10], phash=10 * 0x1111)  # came: a re-save and a similar shot
+    lib.add("p20 burst.jpg", unit(base[20] + 0.12 * unit(rng.standard_normal(DIM))), phash=0xF00F)
+    added, stages = search()
+    assert "Comparing photos" not in stages
+    assert {frozenset(p) for _, p in added} >= {
+        frozenset({"p10.jpg", "p10 copy.jpg"}),
+        frozenset({"p20.jpg", "p20 burst.jpg"}),
+    }
+    assert added == from_scratch()
+    lib.catalog.remove_paths([str(lib.root / "p03 burst.jpg"), str(lib.root / "p20.jpg")])  # went
+    removed, stages = search()
+    assert "Comparing photos" not in stages
+    assert removed == from_scratch() and len(removed) == 1
+
+
 def test_two_flat_pictures_of_one_colour_are_judged_by_their_colour_without_reading_them(lib) -> None:
     """The aligned pixel check has nothing to align on a plain picture: on a library of 20k
     plain colours it would compare tens of thousands of pairs for nothing."""

@@ -96,3 +96,69 @@ def test_identical_vectors_still_split_into_bounded_regions_and_every_photo_find
     ii, jj, _ = neighbours.partner_pairs(x, THRESHOLD, 8, exact_limit=0, region_size=32, probes=3)
     partners = np.bincount(np.concatenate([ii, jj]), minlength=len(x))
     assert partners.min() >= 8  # each photo's own 8, at least
+
+
+def changed(x_old: np.ndarray, remove: int, add: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A library after ``remove`` photos went and the vectors ``add`` came, in another order
+    (as the catalog lists them): (its vectors, each old row's new row or -1)."""
+    rng = np.random.default_rng(seed)
+    stay = np.sort(rng.choice(len(x_old), len(x_old) - remove, replace=False))
+    rows = np.concatenate([stay, -1 - np.arange(len(add))])  # -1 - k: the k-th added
+    rows = rows[rng.permutation(len(rows))]
+    x = np.empty((len(rows), x_old.shape[1]), dtype=np.float32)
+    x[rows >= 0], x[rows < 0] = x_old[rows[rows >= 0]], add[-1 - rows[rows < 0]]
+    old_to_new = np.full(len(x_old), -1)
+    old_to_new[rows[rows >= 0]] = np.flatnonzero(rows >= 0)
+    return x, old_to_new
+
+
+def test_bringing_the_pairs_up_to_date_finds_what_a_new_search_finds() -> None:
+    x_all, _ = varied_with_copies(3300, 120, seed=4)
+    x_old = x_all[:3000]
+    before = pairs_above(x_old, THRESHOLD, max_per_row=32)
+    # New photos, some of them near-copies of photos already there: pairs with old photos.
+    add = x_all[3000:].copy()
+    add[:60] = x_old[:60] + np.random.default_rng(1).standard_normal((60, 768), dtype=np.float32) * 0.005
+    add /= np.linalg.norm(add, axis=1, keepdims=True)
+    x, old_to_new = changed(x_old, 150, add, seed=2)
+    ii, jj, sims = neighbours.updated_pairs(old_to_new, before, x, THRESHOLD, 32)
+    ei, ej, es = pairs_above(x, THRESHOLD, max_per_row=32)
+    assert len(ei) > 150 and as_set(ii, jj) == as_set(ei, ej)
+    assert np.all(np.diff(ii * len(x) + jj) > 0)  # ordered, each pair once
+    assert np.allclose(sims, es, atol=1e-5)
+
+
+def test_in_an_alike_library_the_pairs_kept_up_to_date_hold_every_pair_of_a_new_search() -> None:
+    """Where each photo has more partners than it keeps, changes push pairs in and out of a
+    photo's best: additions and removals in turn, the pairs always above the threshold."""
+    k = 8
+    x_all = alike(2400, seed=6)
+    x = x_all[:2000]
+    pairs = pairs_above(x, THRESHOLD, max_per_row=k)
+    for step, (remove, add) in enumerate([(0, x_all[2000:2200]), (10, x_all[:0]), (10, x_all[2200:])]):
+        x, old_to_new = changed(x, remove, add, seed=step)
+        pairs = neighbours.updated_pairs(old_to_new, pairs, x, THRESHOLD, k)
+        ii, jj, sims = pairs
+        ei, ej, _ = pairs_above(x, THRESHOLD, max_per_row=k)
+        # Every pair a new search finds, but for exact ties at a photo's k-th best (float32
+        # cosines of alike photos tie), which either search may choose.
+        sims_all = x @ x.T
+        np.fill_diagonal(sims_all, -1)
+        kth = -np.partition(-sims_all, k - 1, axis=1)[:, k - 1]
+        missed = np.array(sorted(as_set(ei, ej) - as_set(ii, jj)), dtype=np.int64).reshape(-1, 2)
+        a, b = missed[:, 0], missed[:, 1]
+        assert len(missed) <= 3 and np.all(sims_all[a, b] <= np.maximum(kth[a], kth[b]) + 1e-7)
+        assert np.all(sims >= THRESHOLD)
+        assert np.allclose(sims, np.einsum("ij,ij->i", x[ii], x[jj]), atol=1e-5)
+
+
+def test_too_many_changes_call_for_a_new_search() -> None:
+    x_old, _ = varied_with_copies(1000, 20, seed=9)
+    before = pairs_above(x_old, THRESHOLD, max_per_row=32)
+    x, old_to_new = changed(x_old, 0, varied_with_copies(400, 5, seed=10)[0], seed=3)
+    assert neighbours.updated_pairs(old_to_new, before, x, THRESHOLD, 32) is None  # 400 of 1400
+    assert neighbours.updated_pairs(old_to_new, before, x, THRESHOLD, 32, limit=100) is None
+    x, old_to_new = changed(x_old, 10, x_old[:0], seed=4)
+    assert (
+        neighbours.updated_pairs(old_to_new, before, x, THRESHOLD, 32, limit=0) is not None
+    )  # removals only
