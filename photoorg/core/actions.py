@@ -362,6 +362,24 @@ def _check_content(path: str | None, entry: JournalEntry, what: str) -> None:
         )
 
 
+def _another_copy_left(catalog: Catalog, entry: JournalEntry) -> bool:
+    """Whether a file with the content of the copy ``entry`` made is left besides the copy: its
+    original, or another catalogued copy (content-checked; a link to the copy is no copy)."""
+    if entry.fingerprint is None or entry.target is None:
+        return True  # journaled by photoorg 0.1 without the content: as it was undone then
+    copy = os.path.realpath(entry.target)
+    catalogued = catalog.paths_with_fingerprints([entry.fingerprint])[entry.fingerprint]
+    for path in dict.fromkeys([entry.source, *catalogued]):
+        if os.path.realpath(path) == copy or not os.path.isfile(path):
+            continue
+        try:
+            if fingerprint_and_size(path)[0] == entry.fingerprint:
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def _undo_one(catalog: Catalog, action: Action, entry: JournalEntry) -> str:
     """Put one file back; returns where it is now (for a copy: where the copy went)."""
     if action is Action.COPY:
@@ -373,6 +391,13 @@ def _undo_one(catalog: Catalog, action: Action, entry: JournalEntry) -> str:
             raise ChangedSinceError(
                 f"the file at {entry.target} is not the copy this action made (the same picture, but "
                 "another file); it was left where it is"
+            )
+        if not _another_copy_left(catalog, entry):
+            # The original went since (trashed, or a memory card cleared): the copy is all that
+            # is left of the photo, and undoing the copy would leave none in the library.
+            raise ChangedSinceError(
+                f"the copy at {entry.target} is now the only one of this photo (its original at "
+                f"{entry.source} is gone); it was left where it is"
             )
         catalog.journal_update(entry.id, state="undoing", undo_target=None)
         trashed = move_to_trash(entry.target, on_temp=lambda t: catalog.journal_update(entry.id, temp=t))

@@ -166,6 +166,37 @@ def test_undoing_an_old_copy_never_trashes_the_original(lib, tmp_path) -> None:
     assert copy.read_bytes() == data
 
 
+def test_undoing_a_copy_never_trashes_the_last_copy_of_a_photo(lib, tmp_path) -> None:
+    """Found by a hostile review: copy a photo into the library, trash the original (allowed:
+    the copy stays), undo the copy: the copy went to the trash too, and no copy of the photo
+    was left in the library. So does an import from a memory card that was cleared since."""
+    folder, catalog = lib
+    original, edited = folder / "p0.jpg", folder / "p1.jpg"
+    data = original.read_bytes()
+    backup = folder / "backup"
+    copied = actions.execute(
+        catalog,
+        Action.COPY,
+        actions.plan(catalog, Action.COPY, [str(original), str(edited)], str(backup)),
+        "c",
+    )
+    trashed = actions.execute(
+        catalog, Action.TRASH, actions.plan(catalog, Action.TRASH, [str(original)]), "t"
+    )
+    edit(edited, 32)  # the original changed since: the copy holds the only old version
+    undone = actions.undo(catalog, copied.batch)
+    assert not undone.done and len(undone.failed) == 2
+    assert all("now the only one of this photo" in reason for _, reason in undone.failed)
+    assert (backup / "p0.jpg").read_bytes() == data  # still in the library, where it was
+
+    # With the original put back (the trash undone), the copy is a copy again: undone.
+    assert actions.undo(catalog, trashed.batch).done
+    again = actions.undo(catalog, copied.batch)
+    assert [Path(step.source).name for step in again.done] == ["p0.jpg"]
+    assert not (backup / "p0.jpg").exists() and original.read_bytes() == data
+    assert "now the only one" in again.failed[0][1]  # the edited one's old version stays
+
+
 def test_an_edited_copy_does_not_count_as_a_copy(lib) -> None:
     """F5: a, b and c were copies; c was edited since the scan. Trashing a and b trashed the
     last two copies of the photo."""
