@@ -7,6 +7,7 @@ beside the app), killed with SIGKILL at random moments.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import signal
@@ -188,9 +189,13 @@ def test_moves_beside_scans_and_history_then_undo_restores_everything(tiny_model
         beside = 0  # rounds that started while the move was running
         while True:
             running = mover.poll() is None
-            for args in (("history",), ("--model", tiny_model, "scan")):
+            for args in (("history",), ("--model", tiny_model, "scan", "--json")):
                 done = photoorg(*args)
                 assert done.returncode == 0, done.stderr
+            # The scan lists the library before or after the move, never halfway: no photo
+            # counted twice, none "not found" (found by a hostile review).
+            scanned = json.loads(done.stdout)
+            assert scanned["failed"] == 0 and scanned["seen"] in (0, 240), scanned
             beside += running
             if not running:
                 break

@@ -403,10 +403,13 @@ def run_scan(
     try:
         progress.start_stage(STAGE_FIND, 0)
         records: list[scanner.FileRecord] = []
-        for rec in scanner.scan(abs_roots, exclude, on_error=on_error):
-            records.append(rec)
-            if len(records) % 500 == 0:
-                progress.advance(500)
+        # Listed under the library lock: a move or undo by another photoorg is seen before or
+        # after, never half done (its photos seen twice, or missing as "No such file").
+        with scan.writing():
+            for rec in scanner.scan(abs_roots, exclude, on_error=on_error):
+                records.append(rec)
+                if len(records) % 500 == 0:
+                    progress.advance(500)
         progress.advance(len(records) % 500)
         summary.seen = len(records)
 

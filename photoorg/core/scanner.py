@@ -106,7 +106,8 @@ def scan(
         try:
             st = os.stat(folder)
         except OSError as exc:
-            report(folder, exc.strerror or str(exc))
+            if not (isinstance(exc, FileNotFoundError) and not os.path.lexists(folder)):
+                report(folder, exc.strerror or str(exc))  # (a folder removed since: nothing)
             return
         key = (st.st_dev, st.st_ino)
         if key in seen_dirs:
@@ -137,8 +138,9 @@ def scan(
                 continue
             try:
                 est = entry.stat(follow_symlinks=True)
-            except OSError as exc:  # dangling link, or removed since listing
-                report(entry.path, exc.strerror or str(exc))
+            except OSError as exc:  # a dangling link; or removed since listing: nothing to say
+                if not (isinstance(exc, FileNotFoundError) and not os.path.lexists(entry.path)):
+                    report(entry.path, exc.strerror or str(exc))
                 continue
             if not stat.S_ISREG(est.st_mode):
                 continue

@@ -218,3 +218,43 @@ def test_a_first_scan_embeds_one_photo_of_each_folder_in_turn_newest_first(tmp_p
     assert order[:3] == ["new1.jpg", "mid2.jpg", "old5.jpg"]  # the newest of each folder
     assert order[3:6] == ["new0.jpg", "mid1.jpg", "old4.jpg"]
     assert order[6:] == ["mid0.jpg", "old3.jpg", "old2.jpg", "old1.jpg", "old0.jpg"]
+
+
+def test_a_scan_lists_the_library_before_or_after_a_file_action_never_halfway(library, catalog) -> None:
+    """Another photoorg moves photos within the library: the scan waits for it before it lists
+    the folders, so it sees every photo once, where the move put it (a hostile review saw
+    photos counted twice and false "No such file" failures)."""
+    import threading
+
+    from photoorg.core.lock import LibraryLock
+
+    other = LibraryLock(catalog.lock.path)  # the other photoorg, in the middle of its move
+    other.acquire()
+    waiting = threading.Event()
+    result: list = []
+    scanning = threading.Thread(
+        target=lambda: result.append(
+            run_scan(
+                [library],
+                catalog,
+                Embedder(str(library / "none")),
+                embed=False,
+                on_wait=lambda _: waiting.set(),
+            )
+        )
+    )
+    scanning.start()
+    try:
+        assert waiting.wait(30), "the scan did not wait for the other photoorg"
+        moved = library / "moved"
+        moved.mkdir()
+        for photo in sorted((library / "2023").iterdir()):
+            photo.rename(moved / photo.name)
+    finally:
+        other.release()
+    scanning.join(60)
+    summary = result[0]
+    assert (summary.seen, summary.failures, summary.vanished) == (10, [], 0)
+    paths = set(catalog.file_states())
+    assert len(paths) == 10 and all(os.path.exists(p) for p in paths)
+    assert sum(Path(p).parent.name == "moved" for p in paths) == 6

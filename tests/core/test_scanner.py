@@ -96,3 +96,32 @@ def test_dangling_symlink_is_reported(tmp_path: Path) -> None:
     errors: list[tuple[str, str]] = []
     assert list(scan([tmp_path], on_error=lambda p, r: errors.append((p, r)))) == []
     assert [os.path.basename(p) for p, _ in errors] == ["dangling.jpg"]
+
+
+def test_a_photo_removed_while_its_folder_is_listed_is_no_problem(tmp_path: Path, monkeypatch) -> None:
+    """Another program moves photos away while the folder is listed: what went is not there,
+    which is not a problem to report (a hostile review saw false "No such file" failures)."""
+    import photoorg.core.scanner as scanner
+
+    touch(tmp_path / "a.jpg")
+    touch(tmp_path / "b.jpg")
+    touch(tmp_path / "sub" / "c.jpg")
+    real = os.scandir
+
+    class MovedMeanwhile:  # the listing, then b.jpg and sub/ go before they are looked at
+        def __init__(self, folder: str) -> None:
+            self.entries = list(real(folder))
+            if folder == str(tmp_path):
+                os.remove(tmp_path / "b.jpg")
+                os.rename(tmp_path / "sub", tmp_path.parent / f"{tmp_path.name}-elsewhere")
+
+        def __enter__(self):
+            return iter(self.entries)
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+    monkeypatch.setattr(scanner.os, "scandir", MovedMeanwhile)
+    errors: list[tuple[str, str]] = []
+    assert names(tmp_path, on_error=lambda p, r: errors.append((p, r))) == ["a.jpg"]
+    assert errors == []
