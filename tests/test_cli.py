@@ -234,6 +234,29 @@ def test_trash_dry_run_undo_and_history(library, tiny_model, tmp_path) -> None:
     assert photoorg("--home", home, "undo").returncode == 0 and photo.read_bytes() == content
 
 
+def test_a_plain_undo_after_one_that_left_files_says_where_they_are(library, tiny_model, tmp_path) -> None:
+    """Found by a hostile review: after an undo that could not put a file back, the next
+    plain undo went on with an older action without a word about the file left behind."""
+    home = tmp_path / "h"
+    assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0
+    kept, gone = library / "2023" / "img_000.jpg", library / "2023" / "img_001.jpg"
+    assert photoorg("--home", home, "copy", kept, "--to", library / "backup").returncode == 0  # action 1
+    assert photoorg("--home", home, "trash", gone).returncode == 0  # action 2
+    in_trash = Path(os.environ["XDG_DATA_HOME"]) / "Trash" / "files" / gone.name
+    in_trash.unlink()  # emptied from the trash meanwhile: it cannot come back
+    first = photoorg("--home", home, "undo")
+    assert first.returncode == 1 and "NOT UNDONE" in first.stdout and "'photoorg undo 2'" in first.stdout
+    second = photoorg("--home", home, "undo")
+    assert second.returncode == 0 and "Undid action 1" in second.stdout
+    assert (
+        "Action 2 still has 1 file that could not be put back; 'photoorg undo 2' tries it again."
+        in second.stdout
+    )
+    third = photoorg("--home", home, "undo")
+    assert third.returncode == 1
+    assert "There is nothing more to undo. Action 2 still has 1 file" in third.stderr
+
+
 def test_move_with_a_protected_folder(library, tiny_model, tmp_path) -> None:
     home = tmp_path / "h8"
     assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_library, print_notes, say
 from photoorg.core.humanize import plural
-from photoorg.core.library import Action, Outcome
+from photoorg.core.library import Action, NothingToUndo, Outcome, left_behind_text
 from photoorg.core.paths import Locations
 
 _VERBS = {"trash": "trashes", "move": "moves", "copy": "copies"}
@@ -75,7 +75,13 @@ def cmd_redo(args: argparse.Namespace, where: Locations) -> int:
 
 def cmd_undo(args: argparse.Namespace, where: Locations) -> int:
     with open_library(args, where) as library:
-        outcome = library.undo(args.batch)
+        try:
+            outcome = library.undo(args.batch)
+        except NothingToUndo as exc:
+            print_notes(library)
+            more = f" {left_behind_text(exc.left_behind, 'photoorg undo')}" if exc.left_behind else ""
+            say(f"photoorg: There is nothing {'more ' if more else ''}to undo.{more}")
+            return EXIT_FAILED
         print_notes(library)
     for line in undo_lines(outcome):
         print(line)
@@ -106,6 +112,8 @@ def undo_lines(outcome: Outcome) -> list[str]:
             f"'photoorg undo {outcome.batch}' tries them again"
         )
     lines.append(f"Undid action {outcome.batch}: {done}{rest}.")
+    if outcome.left_behind:  # a newer action's files, left for 'photoorg undo N'
+        lines.append(f"Note: {left_behind_text(outcome.left_behind, 'photoorg undo')}")
     return lines
 
 

@@ -88,8 +88,9 @@ def add_file_commands(sub: Any) -> None:
         help="undo the last trash/move/copy, or the one numbered N",
         description="Put the files of an action back, each checked to be the photo the action "
         "left. Without N: the newest action with files still to put back (an interrupted undo "
-        "goes on where it stopped). With N: that action, retrying files an earlier undo could "
-        "not put back.",
+        "goes on where it stopped; files an undo could not put back are left for 'undo N', and "
+        "it says which action has them). With N: that action, retrying files an earlier undo "
+        "could not put back.",
     )
     common_options(undo, top=False)
     undo.add_argument(

@@ -59,6 +59,9 @@ class Outcome:
     skipped: list[Step] = field(default_factory=list)
     failed: list[tuple[Step, str]] = field(default_factory=list)
     note: str = ""  # what an undo of a change to the groups did (no file moves then)
+    #: Newer actions with files an undo could not put back, (action, files), when a plain undo
+    #: went on with an older one: ``undo(N)`` tries them again.
+    left_behind: list[tuple[int, int]] = field(default_factory=list)
 
 
 #: The action name of a change to the groups (moved photos, excluded ones, merged groups).
@@ -70,7 +73,27 @@ KEYWORDS = "keywords"
 
 
 class NothingToUndo(PhotoorgError):  # noqa: N818 - a state
-    """Every action is undone already (or there was none)."""
+    """Every action is undone already (or there was none), but for the files in
+    ``left_behind`` ((action, files), newest first) that an undo could not put back."""
+
+    def __init__(self, left_behind: Sequence[tuple[int, int]] = ()) -> None:
+        self.left_behind = list(left_behind)
+        text = "There is nothing to undo."
+        if self.left_behind:
+            text = f"There is nothing more to undo. {left_behind_text(self.left_behind)}"
+        super().__init__(text)
+
+
+def left_behind_text(left: Sequence[tuple[int, int]], command: str | None = None) -> str:
+    """A sentence on the files undo could not put back, and how to try them again (with
+    ``command``, e.g. "photoorg undo": that command and the action's number)."""
+    batch, files = left[0]
+    also = f" (and {plural(len(left) - 1, 'older action')} too)" if len(left) > 1 else ""
+    them = "it" if files == 1 else "them"
+    how = (
+        f"'{command} {batch}' tries {them} again" if command else f"undoing action {batch} again tries {them}"
+    )
+    return f"Action {batch} still has {plural(files, 'file')} that could not be put back{also}; {how}."
 
 
 # -- the library lock ---------------------------------------------------------------------------
@@ -284,10 +307,12 @@ def undo(
     and protected folders: one of them may have become one since).
     """
     with exclusive(catalog):
+        left: list[tuple[int, int]] = []
         if batch is None:
             batch = catalog.latest_undoable_batch()
+            left = catalog.files_left_behind(after=batch or 0)
             if batch is None:
-                raise NothingToUndo("There is nothing to undo.")
+                raise NothingToUndo(left)
             states: tuple[str, ...] = ("done",)
         else:
             states = ("done", "undo_failed")
@@ -303,16 +328,19 @@ def undo(
                 catalog.mark_batch_undone(each)
             what = "the groups" if name == GROUP_CHANGE else "the albums"
             also = f" (and the {plural(len(later), 'later change')} to it)" if later else ""
-            return Outcome(batch, None, note=f"undid the change to {what}: {info.summary}{also}")
+            note = f"undid the change to {what}: {info.summary}{also}"
+            return Outcome(batch, None, note=note, left_behind=left)
         if name == KEYWORDS:  # keywords written into sidecars
             from photoorg.core.sidecars import undo_keywords
 
-            return undo_keywords(catalog, batch, states, on_step)
+            taken_out = undo_keywords(catalog, batch, states, on_step)
+            taken_out.left_behind = left
+            return taken_out
         action = Action(name)
         entries = catalog.journal_entries(batch, states)
         if not entries:
             raise PhotoorgError(f"Action {batch} was already undone.")
-        outcome = Outcome(batch, action)
+        outcome = Outcome(batch, action, left_behind=left)
         # Folders an organize removed when empty come back with the permissions they had
         # (the files' return makes them with the defaults).
         regone = [(f, mode) for f, mode in catalog.pruned_folders(batch) if not os.path.isdir(f)]

@@ -1094,6 +1094,16 @@ class Catalog:
         ).fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
+    def files_left_behind(self, after: int = 0) -> list[tuple[int, int]]:
+        """(action, files) of the actions after ``after`` with files an undo could not put
+        back, newest first: a plain undo goes on with older actions, so it says so."""
+        rows = self._db.execute(
+            "SELECT batch, count(*) FROM journal WHERE state='undo_failed' AND batch > ?"
+            " GROUP BY batch ORDER BY batch DESC",
+            (after,),
+        )
+        return [(int(b), int(n)) for b, n in rows]
+
     # -- changes the person made to the groups --------------------------------------------------
     def add_group_edits(self, summary: str, edits: Sequence[tuple[str, str | None, int, int | None]]) -> int:
         """Record group changes (kind, fingerprint, group id, other group id) as one undoable

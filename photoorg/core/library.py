@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from photoorg.core import estimate, recovery
-from photoorg.core.actions import Action, NothingToUndo, Outcome, Step
+from photoorg.core.actions import Action, NothingToUndo, Outcome, Step, left_behind_text
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.calibration import Calibration
 from photoorg.core.catalog import Catalog, PhotoInfo, move_catalog
@@ -659,4 +659,5 @@ __all__ = [
     "ScanEstimate",
     "ScanSummary",
     "Step",
+    "left_behind_text",
 ]

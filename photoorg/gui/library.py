@@ -261,8 +261,8 @@ class Library(ModelRequests, QObject):
         or action ``batch`` (its files an earlier undo could not put back are tried again)."""
 
         def nothing(error: TaskError) -> bool:
-            if isinstance(error.error, NothingToUndo):
-                self.action_finished.emit("Nothing to undo.")
+            if isinstance(error.error, NothingToUndo):  # and which files are left, if any
+                self.action_finished.emit(str(error.error))
                 return True
             return False
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from photoorg.core.humanize import plural
-from photoorg.core.library import Action, Outcome
+from photoorg.core.library import Action, Outcome, left_behind_text
 
 STAGES = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Action.COPY: "Copying photos"}
 DONE = {Action.TRASH: "Moved {} to the trash", Action.MOVE: "Moved {}", Action.COPY: "Copied {}"}
@@ -27,7 +27,7 @@ def outcome_text(outcome: Outcome, undo: bool = False) -> str:
         text = outcome.note[0].upper() + outcome.note[1:]
         if outcome.failed:
             text += f"; {len(outcome.failed)} could not be undone ({outcome.failed[0][1]})"
-        return text + "."
+        return text + "." + (f" {left_behind_text(outcome.left_behind)}" if outcome.left_behind else "")
     copy = outcome.action is Action.COPY
     if undo:
         did = (
@@ -45,6 +45,8 @@ def outcome_text(outcome: Outcome, undo: bool = False) -> str:
         what = "could not be put back" if undo else "failed"
         parts.append(f"{len(outcome.failed)} {what} ({outcome.failed[0][1]})")
     text = ", ".join(parts) + "."
+    if undo and outcome.left_behind:
+        text += " " + left_behind_text(outcome.left_behind)
     if outcome.done and outcome.batch is not None and not undo:
         text += " Edit > Undo moves the copies to the trash." if copy else " Edit > Undo puts them back."
     return text
