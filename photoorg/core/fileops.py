@@ -76,12 +76,21 @@ def fingerprint_and_size(path: str) -> tuple[str, int]:
     return h.hexdigest(), n
 
 
+#: The longest file name most file systems take, in bytes (ext4, APFS, NTFS in UTF-16 units).
+NAME_MAX = 255
+
+
 def numbered(path: str, n: int) -> str:
-    """``path`` itself for 0, else "name (n).ext" beside it."""
+    """``path`` itself for 0, else "name (n).ext" beside it, the name shortened to fit
+    :data:`NAME_MAX` bytes (a 254-byte name and " (1)" would not be a name)."""
     if n == 0:
         return path
-    stem, ext = os.path.splitext(path)
-    return f"{stem} ({n}){ext}"
+    folder, name = os.path.split(path)
+    stem, ext = os.path.splitext(name)
+    mark = f" ({n})"
+    while stem and len(os.fsencode(stem + mark + ext)) > NAME_MAX:
+        stem = stem[:-1]
+    return os.path.join(folder, f"{stem}{mark}{ext}")
 
 
 def name_candidates(path: str, limit: int = 10_000) -> Iterator[str]:

@@ -340,3 +340,24 @@ def test_another_name_of_a_photo_that_goes_is_not_the_copy_that_stays(lib, tmp_p
     [exact] = [s for s in find_duplicates(catalog, None) if s.verdict is Verdict.EXACT]
     assert sorted(p.path for p in exact.photos) == sorted(both)
     assert all(os.path.exists(p) for p in both)
+
+
+@pytest.mark.parametrize("action", [Action.MOVE, Action.COPY])
+def test_a_name_at_the_length_limit_gets_its_number_by_shortening(lib, tmp_path, action) -> None:
+    """Found by a hostile review: a 254-byte name already taken at the destination became
+    "name (1).jpg", 258 bytes: the dry run promised it, the action failed (File name too long)."""
+    folder, catalog = lib
+    name = "é" * 125 + ".jpg"  # 254 bytes in UTF-8
+    source = folder / name
+    shutil.copy2(folder / "p0.jpg", source)
+    run_scan([folder], catalog, Embedder(str(folder / "none")))
+    dest = tmp_path / "dest"
+    make_photo(dest / name, seed=77, size=(96, 72))  # another photo has the name there
+    steps = actions.plan(catalog, action, [str(source)], str(dest))
+    planned_name = os.path.basename(steps[0].target)
+    assert planned_name.endswith(" (1).jpg") and len(os.fsencode(planned_name)) <= 255
+    done = actions.execute(catalog, action, steps, "long name")
+    assert done.failed == [] and [s.target for s in done.done] == [steps[0].target]
+    assert Path(steps[0].target).read_bytes() == (folder / "p0.jpg").read_bytes()
+    assert actions.undo(catalog, done.batch).failed == []
+    assert source.read_bytes() == (folder / "p0.jpg").read_bytes() and not Path(steps[0].target).exists()
