@@ -221,6 +221,8 @@ def failure_reason(exc: BaseException) -> str:
     """Why a file step failed, in words: the system's message and the file, or the error's."""
     if isinstance(exc, OSError) and exc.strerror:
         where = f" ({exc.filename})" if exc.filename else ""
+        if exc.filename and exc.filename2:  # a rename: the cause may be either folder
+            where = f" (renaming {exc.filename} to {exc.filename2})"
         return f"{exc.strerror}{where}"
     return str(exc)
 

@@ -157,7 +157,7 @@ def _native_rename_noreplace(src: str, dst: str) -> bool:
     err = ctypes.get_errno()
     if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False  # the file system does not support it
-    raise OSError(err, os.strerror(err), dst)
+    raise OSError(err, os.strerror(err), src, None, dst)  # either folder may be the cause
 
 
 def rename_noreplace(src: str, dst: str) -> None:
