@@ -274,8 +274,8 @@ def test_move_with_a_protected_folder(library, tiny_model, tmp_path) -> None:
 def test_a_protected_library_folder_is_protected_from_trash(library, tiny_model, tmp_path) -> None:
     home = tmp_path / "h9"
     inner = library / "2024"
-    added = photoorg("--home", home, "library", "add", inner.parent, "--protect")
-    assert added.returncode == 0 and "added, protected" in added.stdout
+    added = photoorg("--home", home, "library", "add", inner.parent, f"{inner.parent}/", "--protect")
+    assert added.returncode == 0 and added.stdout.count("added, protected") == 1  # given twice: once
     assert photoorg("--home", home, "--model", tiny_model, "scan").returncode == 0  # the library's folders
     photoorg("--home", home, "library", "unprotect", library)
     assert photoorg("--home", home, "library", "protect", inner).returncode == 0
@@ -472,6 +472,8 @@ def test_groups_can_be_renamed_merged_and_photos_moved_from_the_command_line(gro
     first, second = real[0], real[1]
     photo = second["photos"][0]
     assert photoorg(*base, "--rename", str(first["id"]), "Beach").returncode == 0
+    alone = photoorg(*base, "--to", str(first["id"]))  # --to without --move is no listing
+    assert alone.returncode == 2 and "--to goes with --move" in alone.stderr
     moved = photoorg(*base, "--move", photo, "--to", str(first["id"]))
     assert moved.returncode == 0, moved.stderr
     after = {g["id"]: g for g in json.loads(photoorg(*base, "--json").stdout)}

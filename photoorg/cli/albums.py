@@ -17,7 +17,7 @@ from photoorg.core.paths import Locations
 
 def cmd_album(args: argparse.Namespace, where: Locations) -> int:
     what = args.album_command
-    photos = getattr(args, "photos", None) or []
+    photos = list(dict.fromkeys(map(os.path.abspath, getattr(args, "photos", None) or [])))  # each once
     if missing_paths(photos, "photo"):
         return EXIT_USAGE
     with open_library(args, where) as library:

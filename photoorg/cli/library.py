@@ -21,12 +21,13 @@ def cmd_library(args: argparse.Namespace, where: Locations) -> int:
         if what == "add":
             if missing_paths(args.folders):
                 return EXIT_USAGE
-            folders = [f for f in args.folders if os.path.isdir(f)]
-            if len(folders) < len(args.folders):
+            given = list(dict.fromkeys(os.path.abspath(f) for f in args.folders))  # each once
+            folders = [f for f in given if os.path.isdir(f)]
+            if len(folders) < len(given):
                 say("photoorg: only folders can be added to the library.")
                 return EXIT_USAGE
             added = library.add_folders(folders, protect=args.protect_added)
-            for folder in map(os.path.abspath, folders):
+            for folder in folders:
                 state = "added" if folder in added else "already in the library"
                 protected = ", protected" if args.protect_added else ""
                 print(f"{folder}: {state}{protected}")

@@ -35,6 +35,9 @@ def cmd_groups(args: argparse.Namespace, where: Locations) -> int:
             return _rename(library, *args.rename)
         if args.move or args.merge:
             return _change_groups(library, args)
+        if args.to is not None:  # not silently a listing
+            say("photoorg: --to goes with --move PHOTO...: photoorg groups --move PHOTO... --to ID.")
+            return EXIT_USAGE
         add_given(library, args.folders)
         if library_roots_or_say(library) is None:
             return EXIT_USAGE

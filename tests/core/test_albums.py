@@ -133,7 +133,8 @@ def test_the_album_commands_print_what_the_issue_promises(library_with_albums) -
     found = json.loads(suggested.stdout)  # nothing else on standard output
     assert len(found) == 4 and set(found[0]) == {"path", "score"}
     assert [f["score"] for f in found] == sorted((f["score"] for f in found), reverse=True)
-    assert photoorg("album", "accept", "Sunsets", found[0]["path"]).returncode == 0
+    twice = photoorg("album", "accept", "Sunsets", found[0]["path"], found[0]["path"])  # given twice
+    assert twice.returncode == 0 and "Accepted 1 photo " in twice.stdout
     assert photoorg("album", "reject", "Sunsets", found[1]["path"]).returncode == 0
     shown = json.loads(photoorg("album", "show", "Sunsets", "--json").stdout)
     assert shown == {"name": "Sunsets", "members": sorted([*photos[:3], found[0]["path"]])}
