@@ -41,7 +41,7 @@ from photoorg.core.imaging import LATEST_PREPROCESS
 from photoorg.core.library_files import ActionFile, FileActions
 from photoorg.core.lock import LibraryLock
 from photoorg.core.organize import OrganizePlan, OrganizeRequest
-from photoorg.core.paths import Locations, is_under
+from photoorg.core.paths import Locations, count_under, is_under
 from photoorg.core.pipeline import ScanSummary, run_scan
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.redo import NothingToRedo
@@ -537,7 +537,7 @@ class Library(FileActions, Curation):
             seen = self.catalog.fingerprints_with_vectors(model_id)
             state.not_looked_at = sum(1 for p in photos if not p.is_video and p.fingerprint not in seen)
         state.timeline = timeline_of(photos)
-        state.per_folder = {f: sum(1 for p in photos if is_under(p.path, [f])) for f in roots}
+        state.per_folder = count_under((p.path for p in photos), roots)
         state.photo_count = len(photos)
         state.failures = [(f, MISSING) for f in missing] + self.catalog.failures(under=roots)
         state.albums = self.albums()
@@ -547,7 +547,7 @@ class Library(FileActions, Curation):
         scan: what the last one found."""
         folders = list(self.saved_settings.folders if folders is None else folders)
         photos = self.catalog.photos(under=folders) if folders else []
-        return {f: sum(1 for p in photos if is_under(p.path, [f])) for f in folders}
+        return count_under((p.path for p in photos), folders)
 
     def groups(self, only: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS) -> list[Group]:
         """The library's groups (stored, so ids and names persist), optionally only their
