@@ -26,7 +26,7 @@ import numpy as np
 from photoorg.core.catalog import Catalog, PhotoInfo, StoredGroup
 from photoorg.core.clustering import UNSORTED, GroupSettings, cluster_labels
 from photoorg.core.humanize import date_span
-from photoorg.core.paths import is_under
+from photoorg.core.paths import under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.similarity import nearest
 
@@ -282,7 +282,8 @@ def find_similar(
     target = next((p for p in everything if p.path == path), None)
     if target is None:
         raise KeyError(path)
-    photos = everything if roots is None else [p for p in everything if is_under(p.path, roots)]
+    inside = under_test(roots) if roots is not None else None
+    photos = everything if inside is None else [p for p in everything if inside(p.path)]
     by_fp: dict[str, list[PhotoInfo]] = defaultdict(list)
     for p in photos:
         by_fp[p.fingerprint].append(p)

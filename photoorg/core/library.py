@@ -41,7 +41,7 @@ from photoorg.core.imaging import LATEST_PREPROCESS
 from photoorg.core.library_files import ActionFile, FileActions
 from photoorg.core.lock import LibraryLock
 from photoorg.core.organize import OrganizePlan, OrganizeRequest
-from photoorg.core.paths import Locations, count_under, is_under
+from photoorg.core.paths import Locations, count_under, under_test
 from photoorg.core.pipeline import ScanSummary, run_scan
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.redo import NothingToRedo
@@ -570,11 +570,11 @@ class Library(FileActions, Curation):
             store=self.stores_groups,
         )
         if only:
-            folders = [os.path.abspath(f) for f in only]
+            inside = under_test(os.path.abspath(f) for f in only)
             kept = []
             for g in groups:
-                g.photos = [p for p in g.photos if is_under(p.path, folders)]
-                g.representatives = [p for p in g.representatives if is_under(p.path, folders)]
+                g.photos = [p for p in g.photos if inside(p.path)]
+                g.representatives = [p for p in g.representatives if inside(p.path)]
                 if g.photos or g.id == UNSORTED:
                     kept.append(g.describe())
             groups = kept
