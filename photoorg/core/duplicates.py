@@ -260,7 +260,7 @@ def _similar_pairs(
     if last is not None:
         row = {fp: k for k, fp in enumerate(fps)}
         old_to_new = np.array([row.get(fp, -1) for fp in last[0]], dtype=np.int64)
-        pairs = updated_pairs(old_to_new, last[1], x, floor, MAX_PARTNERS)
+        pairs = updated_pairs(old_to_new, last[1], x, floor, MAX_PARTNERS, progress=progress)
     ii, jj, sims = pairs if pairs is not None else partner_pairs(x, floor, MAX_PARTNERS, progress)
     try:
         catalog.keep_similar_pairs(signature, ii, jj, sims, made, fps)

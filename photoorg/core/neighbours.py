@@ -114,6 +114,7 @@ def updated_pairs(
     threshold: float,
     k: int,
     limit: int | None = None,
+    progress: Progress = NULL_PROGRESS,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The last search's pairs ``before`` (of rows that are now ``old_to_new``, -1: gone)
     brought up to date for the rows of ``x``, comparing only what changed with the whole
@@ -154,6 +155,7 @@ def updated_pairs(
         import torch
 
         xt, limits = torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)), torch.from_numpy(bound)
+        progress.start_stage("Comparing the photos that came or lost a partner", len(rows))
         for start in range(0, len(rows), 256):
             block = torch.from_numpy(rows[start : start + 256])
             s = xt[block] @ xt.T
@@ -164,6 +166,7 @@ def updated_pairs(
             r, c = torch.nonzero(keep, as_tuple=True)
             a, b = block[r].numpy(), c.numpy()
             found.append((np.minimum(a, b), np.maximum(a, b), s[r, c].numpy()))
+            progress.advance(len(block))
     ii, jj, sims = (np.concatenate(parts) for parts in zip(*found, strict=True))
     _, first = np.unique(ii * n + jj, return_index=True)  # sorted by (i, j), each pair once
     return ii[first], jj[first], sims[first].astype(np.float32)
