@@ -139,7 +139,7 @@ def cluster_labels(
         # scikit-learn's port of HDBSCAN on the graph: the hdbscan package builds the mutual
         # reachability of a sparse graph in a Python loop over a lil_matrix (18 s of 20 at 100k
         # photos); scikit-learn's is compiled (1.5 s), and its labels are the same (compared at
-        # 25k and 100k, "eom" and "leaf", in tests/core/test_grouping.py too).
+        # 4k and 25k with "eom" and "leaf", 100k with "eom"; tests/core/test_grouping.py).
         from sklearn.cluster import HDBSCAN
 
         graph = _knn_graph(z.astype(np.float32), progress)
