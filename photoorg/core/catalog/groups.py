@@ -1,0 +1,125 @@
+"""Groups of similar photos as stored, with ids and names that last, and the person's changes
+to them."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Sequence
+
+from photoorg.core.catalog.base import CatalogBase
+from photoorg.core.catalog.rows import StoredGroup
+
+
+class GroupsPart(CatalogBase):
+    """Stored groups, their names and the person's changes to them."""
+
+    def stored_groups(self) -> list[StoredGroup]:
+        """Every stored group, active ones first, each with its members (closest first)."""
+        members: dict[int, list[str]] = {}
+        for gid, fp in self._db.execute(
+            "SELECT group_id, fingerprint FROM group_members ORDER BY group_id, rank"
+        ):
+            members.setdefault(gid, []).append(fp)
+        rows = self._db.execute("SELECT id, name, active, coherence FROM groups ORDER BY active DESC, id")
+        return [
+            StoredGroup(gid, name, bool(active), coh, members.get(gid, [])) for gid, name, active, coh in rows
+        ]
+
+    def save_groups(
+        self,
+        groups: Sequence[tuple[int | None, Sequence[str], float]],
+        retire: Iterable[int],
+        signature: str,
+        name_hints_used: Iterable[tuple[int | None, str, str]] = (),
+    ) -> list[int]:
+        """Store a new grouping in one transaction.
+
+        Args:
+            groups: (stored id or None for a new group, member fingerprints closest first,
+                coherence), one per group of the new grouping.
+            retire: stored groups the new grouping did not find. Named ones are kept inactive
+                with their last members (a later grouping may find them again); the others go.
+            signature: what the grouping was computed from (see ``groups_signature``).
+            name_hints_used: (index into ``groups``, hinted fingerprint, name): names carried
+                from photoorg 0.1's settings, given to new groups and then dropped.
+
+        Returns:
+            The id of each group, in the order given.
+        """
+        now = time.time()
+        ids: list[int] = []
+        with self.transaction() as db:
+            db.execute("UPDATE groups SET active=0 WHERE active=1")
+            for gid in retire:
+                db.execute("DELETE FROM groups WHERE id=? AND name IS NULL", (gid,))
+            for gid, members, coherence in groups:
+                if gid is None:
+                    cur = db.execute(
+                        "INSERT INTO groups(name, active, coherence, created, updated) VALUES(NULL,1,?,?,?)",
+                        (coherence, now, now),
+                    )
+                    gid = int(cur.lastrowid)
+                else:
+                    db.execute(
+                        "UPDATE groups SET active=1, coherence=?, updated=? WHERE id=?", (coherence, now, gid)
+                    )
+                db.execute("DELETE FROM group_members WHERE group_id=?", (gid,))
+                db.executemany(
+                    "INSERT INTO group_members(group_id, fingerprint, rank) VALUES(?,?,?)",
+                    [(gid, fp, rank) for rank, fp in enumerate(members)],
+                )
+                ids.append(gid)
+            for index, fp, name in name_hints_used:
+                if index is not None:
+                    db.execute("UPDATE groups SET name=? WHERE id=? AND name IS NULL", (name, ids[index]))
+                db.execute("DELETE FROM group_name_hints WHERE fingerprint=?", (fp,))
+            db.execute(
+                "INSERT INTO meta(key, value) VALUES('groups-signature', ?)"
+                " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (signature,),
+            )
+        return ids
+
+    def groups_signature(self) -> str | None:
+        return self.get_meta("groups-signature")
+
+    def rename_group(self, group_id: int, name: str | None) -> bool:
+        """Give a stored group a name (None or "" takes it away); False if there is no such group."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "UPDATE groups SET name=?, updated=? WHERE id=?", (name or None, time.time(), group_id)
+            )
+            return cur.rowcount > 0
+
+    def group_name_hints(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT fingerprint, name FROM group_name_hints"))
+
+    def add_group_name_hints(self, names: dict[str, str]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO group_name_hints(fingerprint, name) VALUES(?,?)", list(names.items())
+            )
+
+    def add_group_edits(self, summary: str, edits: Sequence[tuple[str, str | None, int, int | None]]) -> int:
+        """Record group changes (kind, fingerprint, group id, other group id) as one undoable
+        action; returns its number."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO batches(action, summary, created, owner) VALUES('group',?,?,?)",
+                (summary, time.time(), os.getpid()),
+            )
+            batch = int(cur.lastrowid)
+            db.executemany(
+                "INSERT INTO group_edits(batch, kind, fingerprint, group_id, other_id) VALUES(?,?,?,?,?)",
+                [(batch, *edit) for edit in edits],
+            )
+        return batch
+
+    def group_edits(self) -> list[tuple[str, str | None, int, int | None]]:
+        """The group changes in force (not undone), oldest first."""
+        rows = self._db.execute(
+            "SELECT e.kind, e.fingerprint, e.group_id, e.other_id FROM group_edits e"
+            " JOIN batches b ON b.id = e.batch WHERE b.undone IS NULL ORDER BY e.id"
+        )
+        return [tuple(r) for r in rows]

@@ -1,0 +1,216 @@
+"""The journal: every file action, file by file, for undo, redo, history and crash recovery."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+
+from photoorg.core.catalog.base import CatalogBase
+from photoorg.core.catalog.rows import (
+    BatchInfo,
+    FileRow,
+    JournalEntry,
+    opt_path_from_db,
+    path_from_db,
+    path_to_db,
+)
+
+_JOURNAL_COLUMNS = (
+    "id, batch, action, state, source, target, trash_info, file_row, error, fingerprint, size, temp,"
+    " placed, undo_target, undo_error, wrote"
+)
+
+_JOURNAL_UPDATABLE = frozenset(
+    {"state", "target", "trash_info", "error", "temp", "placed", "undo_target", "undo_error", "wrote"}
+)
+
+_PATH_COLUMNS = frozenset({"source", "target", "trash_info", "temp", "undo_target"})
+
+
+def _entry(row: Sequence) -> JournalEntry:
+    return JournalEntry(
+        id=row[0],
+        batch=row[1],
+        action=row[2],
+        state=row[3],
+        source=path_from_db(row[4]),
+        target=opt_path_from_db(row[5]),
+        trash_info=opt_path_from_db(row[6]),
+        file_row=FileRow.from_json(row[7]) if row[7] else None,
+        error=row[8],
+        fingerprint=row[9],
+        size=row[10],
+        temp=opt_path_from_db(row[11]),
+        placed=row[12],
+        undo_target=opt_path_from_db(row[13]),
+        undo_error=row[14],
+        wrote=row[15],
+    )
+
+
+class JournalPart(CatalogBase):
+    """Every file action, file by file, for undo, redo and crash recovery."""
+
+    def begin_batch(self, action: str, summary: str) -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO batches(action, summary, created, owner) VALUES(?,?,?,?)",
+                (action, summary, time.time(), os.getpid()),
+            )
+            return int(cur.lastrowid)
+
+    def journal_add(
+        self,
+        batch: int,
+        action: str,
+        source: str,
+        target: str | None,
+        file_row: FileRow | None,
+        fingerprint: str | None = None,
+        size: int | None = None,
+    ) -> int:
+        """Journal one file as planned, before anything happens to it: its catalog row (a
+        photo), or its content (a sidecar that travels with one)."""
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO journal(batch, action, state, source, target, file_row, fingerprint, size,"
+                " updated) VALUES(?,?,?,?,?,?,?,?,?)",
+                (
+                    batch,
+                    action,
+                    "planned",
+                    path_to_db(source),
+                    path_to_db(target) if target else None,
+                    file_row.to_json() if file_row else None,
+                    file_row.fingerprint if file_row else fingerprint,
+                    file_row.size if file_row else size,
+                    time.time(),
+                ),
+            )
+            return int(cur.lastrowid)
+
+    def journal_update(self, entry: int, **fields: object) -> None:
+        """Record a step's progress: state, target, trash_info, temp, placed, errors."""
+        unknown = set(fields) - _JOURNAL_UPDATABLE
+        if unknown:
+            raise ValueError(f"not journal fields: {sorted(unknown)}")
+        names = sorted(fields)
+        values = [
+            path_to_db(fields[k]) if k in _PATH_COLUMNS and isinstance(fields[k], str) else fields[k]
+            for k in names
+        ]
+        sets = ", ".join(f"{k}=?" for k in names)
+        with self.transaction() as db:
+            db.execute(f"UPDATE journal SET {sets}, updated=? WHERE id=?", (*values, time.time(), entry))
+
+    def drop_batch_if_nothing_done(self, batch: int) -> bool:
+        """Forget an action in which no file was moved, trashed or copied: there is nothing to
+        undo, so it must not take up the next undo. True when it was dropped."""
+        with self.transaction() as db:
+            n = db.execute(
+                "SELECT count(*) FROM journal WHERE batch=? AND state NOT IN ('failed')", (batch,)
+            ).fetchone()[0]
+            if n:
+                return False
+            db.execute("DELETE FROM journal WHERE batch=?", (batch,))
+            db.execute("DELETE FROM made_folders WHERE batch=?", (batch,))
+            db.execute("DELETE FROM pruned_folders WHERE batch=?", (batch,))
+            db.execute("DELETE FROM batches WHERE id=?", (batch,))
+            return True
+
+    def batch_action(self, batch: int) -> str | None:
+        row = self._db.execute("SELECT action FROM batches WHERE id=?", (batch,)).fetchone()
+        return row[0] if row else None
+
+    def latest_undoable_batch(self) -> int | None:
+        """The newest action with files still to put back (an interrupted undo continues), or
+        group change not undone yet."""
+        row = self._db.execute(
+            "SELECT max(b) FROM (SELECT max(batch) AS b FROM journal WHERE state IN ('done', 'undoing')"
+            " UNION ALL SELECT max(id) FROM batches WHERE action IN ('group', 'album') AND undone IS NULL)"
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def files_left_behind(self, after: int = 0) -> list[tuple[int, int]]:
+        """(action, files) of the actions after ``after`` with files an undo could not put
+        back, newest first: a plain undo goes on with older actions, so it says so."""
+        rows = self._db.execute(
+            "SELECT batch, count(*) FROM journal WHERE state='undo_failed' AND batch > ?"
+            " GROUP BY batch ORDER BY batch DESC",
+            (after,),
+        )
+        return [(int(b), int(n)) for b, n in rows]
+
+    def journal_entries(self, batch: int | None = None, states: Sequence[str] = ()) -> list[JournalEntry]:
+        """Journal entries of one batch (or all), newest first, optionally in these states."""
+        where, args = [], []
+        if batch is not None:
+            where.append("batch=?")
+            args.append(batch)
+        if states:
+            where.append(f"state IN ({', '.join('?' * len(states))})")
+            args.extend(states)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        rows = self._db.execute(f"SELECT {_JOURNAL_COLUMNS} FROM journal{clause} ORDER BY id DESC", args)
+        return [_entry(r) for r in rows]
+
+    def add_made_folders(self, batch: int, folders: Sequence[str]) -> None:
+        """Remember folders an action is about to create (before: a kill in between leaves
+        at worst an empty folder to remove that another program made meanwhile)."""
+        with self.transaction() as db:
+            db.executemany("INSERT INTO made_folders(batch, path) VALUES(?,?)", [(batch, f) for f in folders])
+
+    def add_pruned_folders(self, batch: int, folders: Sequence[tuple[str, int]]) -> None:
+        """Remember the folders (and their permission bits) an organize removed when empty."""
+        with self.transaction() as db:
+            db.executemany("INSERT INTO pruned_folders(batch, path, mode) VALUES(?,?,?)",
+                           [(batch, f, mode) for f, mode in folders])  # fmt: skip
+
+    def pruned_folders(self, batch: int) -> list[tuple[str, int]]:
+        rows = self._db.execute(
+            "SELECT path, mode FROM pruned_folders WHERE batch=? ORDER BY rowid", (batch,)
+        )
+        return [(r[0], int(r[1])) for r in rows]
+
+    def made_folders(self, batch: int) -> list[str]:
+        rows = self._db.execute("SELECT path FROM made_folders WHERE batch=? ORDER BY rowid", (batch,))
+        return [r[0] for r in rows]
+
+    def mark_batch_undone(self, batch: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE batches SET undone=? WHERE id=? AND undone IS NULL", (time.time(), batch))
+
+    def last_undone_batch(self) -> BatchInfo | None:
+        """The action undone last, if nothing was done since its undo (what Redo does again)."""
+        row = self._db.execute(
+            "SELECT id, undone FROM batches WHERE undone IS NOT NULL ORDER BY undone DESC, id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        later = self._db.execute("SELECT 1 FROM batches WHERE created > ? LIMIT 1", (row[1],)).fetchone()
+        return None if later else self.batch_info(int(row[0]))
+
+    def batch_info(self, batch: int) -> BatchInfo | None:
+        found = self._batches("WHERE b.id=?", (batch,))
+        return found[0] if found else None
+
+    def batches(self, limit: int | None = 50) -> tuple[list[BatchInfo], int]:
+        """The newest file actions (all with ``limit`` None), and how many there are in all."""
+        total = self._db.execute("SELECT count(*) FROM batches").fetchone()[0]
+        clause, args = ("LIMIT ?", (limit,)) if limit is not None else ("", ())
+        return self._batches(f"ORDER BY b.id DESC {clause}", args), int(total)
+
+    def _batches(self, clause: str, args: Sequence[object]) -> list[BatchInfo]:
+        rows = self._db.execute(
+            "SELECT b.id, b.action, b.summary, b.created, b.undone,"
+            " (SELECT count(*) FROM journal j WHERE j.batch=b.id"
+            "   AND j.state IN ('done','undoing','undone','undo_failed')),"
+            " (SELECT count(*) FROM journal j WHERE j.batch=b.id AND j.state='undone'),"
+            " (SELECT count(*) FROM journal j WHERE j.batch=b.id AND j.state='undo_failed'),"
+            " (SELECT count(*) FROM group_edits e WHERE e.batch=b.id)"
+            " + (SELECT count(*) FROM album_changes c WHERE c.batch=b.id)"
+            f" FROM batches b {clause}",
+            args,
+        )
+        return [BatchInfo(*r) for r in rows]
