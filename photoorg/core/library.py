@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from photoorg.core import estimate, recovery
-from photoorg.core.actions import Action, NothingToUndo, Outcome, Step, left_behind_text
+from photoorg.core.actions import Action, Outcome, Step
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.calibration import Calibration
 from photoorg.core.catalog import Catalog, PhotoInfo, move_catalog
@@ -53,6 +53,7 @@ from photoorg.core.settings import (
     update_settings,
 )
 from photoorg.core.timeline import Timeline, timeline_of
+from photoorg.core.undo import NothingToUndo, left_behind_text
 from photoorg.core.vector_choice import ReembedOffer, library_choice, reembed_offer
 
 log = logging.getLogger(__name__)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from photoorg.core import actions
 from photoorg.core import redo as redoing
+from photoorg.core import undo as undoing
 from photoorg.core.actions import Action, Outcome, Step
 from photoorg.core.catalog import BatchInfo
 from photoorg.core.errors import PhotoorgError
@@ -181,7 +182,7 @@ class FileActions(LibraryPart):
         with self.writing(progress) as catalog:
             progress.start_stage("Undoing", 0)
             s = self.settings
-            return actions.undo(
+            return undoing.undo(
                 catalog, batch, on_step=lambda: progress.advance(1), keep=[*s.folders, *s.protected]
             )
 

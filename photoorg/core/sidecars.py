@@ -25,7 +25,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from photoorg.core.actions import KEYWORDS, ChangedSinceError, Outcome, Step, exclusive, failure_reason
+from photoorg.core.actions import KEYWORDS, Outcome, Step, exclusive, failure_reason
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.errors import CatalogError
 from photoorg.core.fileops import fingerprint_and_size, fsync_dir, place, rename_noreplace, temp_name
@@ -33,6 +33,7 @@ from photoorg.core.humanize import plural
 from photoorg.core.paths import FolderSet
 from photoorg.core.recovery import drop_temp
 from photoorg.core.trash import find_trashed, move_to_trash
+from photoorg.core.undo import ChangedSinceError
 from photoorg.core.xmp import NotXmp, add_keywords, sidecar_for
 
 log = logging.getLogger(__name__)

@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from photoorg.core import actions, recovery
-from photoorg.core.actions import Action, NothingToUndo
+from photoorg.core import undo as undoing
+from photoorg.core.actions import Action
 from photoorg.core.catalog import Catalog, fingerprint_file
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.paths import locations
 from photoorg.core.pipeline import run_scan
+from photoorg.core.undo import NothingToUndo
 from tests.conftest import make_photo
 
 
@@ -58,13 +60,13 @@ def test_trash_then_undo_restores_file_and_catalog(scanned, tmp_path) -> None:
     assert str(victim) not in {p.path for p in catalog.photos()}
 
     with Catalog(locations().catalog) as reopened:  # undo works after a restart
-        undone = actions.undo(reopened)
+        undone = undoing.undo(reopened)
         assert [s.target for s in undone.done] == [str(victim)]
         assert snapshot(library) == before
         assert not trashed.exists()
         assert next(p for p in reopened.photos() if p.path == str(victim)) == row_before
         with pytest.raises(NothingToUndo, match="nothing to undo"):
-            actions.undo(reopened)
+            undoing.undo(reopened)
 
 
 def test_move_never_overwrites_keeps_mtime_and_vector(scanned, tmp_path) -> None:
@@ -83,7 +85,7 @@ def test_move_never_overwrites_keeps_mtime_and_vector(scanned, tmp_path) -> None
     assert (dest / "img_000.jpg").exists()  # untouched
     paths, vectors = catalog.vectors(model.id)
     assert (vectors[paths.index(str(target))] == vector).all()
-    actions.undo(catalog)
+    undoing.undo(catalog)
     assert source.exists() and not target.exists() and source.stat().st_mtime_ns == mtime
 
 
@@ -97,7 +99,7 @@ def test_copy_and_its_undo_which_trashes_the_copy(scanned, tmp_path) -> None:
     assert copy.stat().st_mtime_ns == source.stat().st_mtime_ns  # the file's date is kept
     assert {str(source), str(copy)} <= {p.path for p in catalog.photos()}
     assert not [p for p in dest.iterdir() if p.name.startswith(".photoorg-")]  # no temporary file left
-    actions.undo(catalog)
+    undoing.undo(catalog)
     assert source.exists() and not copy.exists()
     assert (trash_folder(tmp_path) / "files" / "img_006.png").exists()  # trashed, not deleted
 
@@ -153,10 +155,10 @@ def test_history_and_undo_of_a_chosen_batch(scanned, tmp_path) -> None:
     do(catalog, Action.COPY, [library / "2024" / "img_009.png"], tmp_path / "c")
     listed, total = actions.history(catalog)
     assert [b.action for b in listed] == ["copy", "trash"] and listed[1].files == 1 and total == 2
-    actions.undo(catalog, first.batch)
+    undoing.undo(catalog, first.batch)
     assert (library / "2023" / "img_005.jpg").exists()
     with pytest.raises(PhotoorgError, match="already undone"):
-        actions.undo(catalog, first.batch)
+        undoing.undo(catalog, first.batch)
 
 
 def _planned(catalog: Catalog, action: Action, source: Path, target: Path | None) -> int:
@@ -216,7 +218,7 @@ def test_recovery_completes_a_move_that_only_lacked_its_last_step(scanned, tmp_p
     assert str(target) in {p.path for p in catalog.photos()} and str(source) not in {
         p.path for p in catalog.photos()
     }
-    actions.undo(catalog)
+    undoing.undo(catalog)
     assert source.exists() and not target.exists() and entry
 
 
@@ -231,7 +233,7 @@ def test_reconcile_finds_a_file_trashed_just_before_a_crash(scanned, tmp_path) -
     notes = recovery.reconcile(catalog)
     assert "found in the trash" in notes[0]
     [e] = [e for e in catalog.journal_entries() if e.id == entry]
-    actions.undo(catalog, e.batch)
+    undoing.undo(catalog, e.batch)
     assert source.read_bytes() == data
 
 
@@ -268,7 +270,7 @@ def test_undo_checks_the_content_before_moving_anything_back(scanned, tmp_path) 
     moved = Path(outcome.done[0].target)
     moved.unlink()  # the person deletes it, and another photo gets its name
     impostor = make_photo(moved, seed=999).read_bytes()
-    undone = actions.undo(catalog)
+    undone = undoing.undo(catalog)
     assert not undone.done and "not the photo" in undone.failed[0][1]
     assert moved.read_bytes() == impostor and not source.exists()
     [e] = catalog.journal_entries(outcome.batch)
@@ -282,7 +284,7 @@ def test_undo_of_a_copy_never_trashes_another_photo(scanned, tmp_path) -> None:
     copy = Path(outcome.done[0].target)
     copy.unlink()
     impostor = make_photo(copy, seed=31337).read_bytes()
-    undone = actions.undo(catalog)
+    undone = undoing.undo(catalog)
     assert undone.failed and copy.read_bytes() == impostor
     assert not trash_folder(tmp_path).exists() or not list((trash_folder(tmp_path) / "files").iterdir())
 
@@ -298,7 +300,7 @@ def test_undo_of_a_trash_never_restores_a_later_file_of_the_same_name(scanned, t
     run_scan([library], catalog, Embedder(str(tmp_path / "none")))
     do(catalog, Action.TRASH, [later])  # ... and another img_003.jpg takes the trash name
     assert in_trash.exists()
-    undone = actions.undo(catalog, outcome.batch)
+    undone = undoing.undo(catalog, outcome.batch)
     assert undone.failed and not first.exists() and in_trash.exists()
 
 
@@ -311,15 +313,15 @@ def test_a_partly_failed_undo_does_not_wedge_older_actions(scanned, tmp_path) ->
     moved = do(catalog, Action.MOVE, paths, tmp_path / "dest")
     renamed = Path(moved.done[1].target)
     renamed.rename(renamed.with_name("renamed by me.jpg"))
-    undone = actions.undo(catalog)
+    undone = undoing.undo(catalog)
     assert len(undone.done) == 2 and len(undone.failed) == 1
     assert "no longer at" in undone.failed[0][1]
     info = catalog.batch_info(moved.batch)
     assert info.undone and info.not_undone == 1
-    older = actions.undo(catalog)  # goes on with the older action
+    older = undoing.undo(catalog)  # goes on with the older action
     assert older.batch == trashed.batch and (library / "2024" / "img_009.png").exists()
     renamed.with_name("renamed by me.jpg").rename(renamed)  # the person puts it back ...
-    again = actions.undo(catalog, moved.batch)  # ... and the undo of that action can finish
+    again = undoing.undo(catalog, moved.batch)  # ... and the undo of that action can finish
     assert len(again.done) == 1 and all(p.exists() for p in paths)
 
 
@@ -379,7 +381,7 @@ def test_an_action_in_which_nothing_could_be_done_is_not_recorded(scanned, tmp_p
     assert outcome.failed and outcome.batch is None
     assert catalog.batches() == ([], 0)
     with pytest.raises(NothingToUndo):
-        actions.undo(catalog)
+        undoing.undo(catalog)
 
 
 def test_a_failed_move_out_of_a_folder_leaves_no_second_name(scanned, tmp_path, monkeypatch) -> None:
@@ -415,7 +417,7 @@ def test_non_utf8_file_names_are_trashed_and_restored(tmp_path, tiny_model) -> N
         assert outcome.done and not photo.exists()
         info = Path(outcome.done[0].target).parent.parent / "info" / (name + ".trashinfo")
         assert "caf%E9.jpg" in info.read_text()
-        actions.undo(catalog)
+        undoing.undo(catalog)
         assert photo.read_bytes() == data and not info.exists()
 
 
@@ -433,7 +435,7 @@ def test_move_to_another_file_system_copies_verifies_then_removes(scanned) -> No
         assert [s.target for s in outcome.done] == [str(moved)]
         assert not source.exists() and moved.read_bytes() == data and moved.stat().st_mtime_ns == mtime
         assert fingerprint_file(str(moved)) == catalog.file_row(str(moved)).fingerprint
-        actions.undo(catalog)
+        undoing.undo(catalog)
         assert source.read_bytes() == data and not moved.exists()
     finally:
         shutil.rmtree(dest, ignore_errors=True)

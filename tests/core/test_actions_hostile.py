@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from photoorg.core import actions, fileops, recovery
+from photoorg.core import undo as undoing
 from photoorg.core.actions import Action
 from photoorg.core.catalog import Catalog, fingerprint_file
 from photoorg.core.embedder import Embedder
@@ -68,7 +69,7 @@ def test_recovery_never_removes_a_source_that_changed_after_a_killed_move(lib, o
     notes = recovery.reconcile(catalog)
     assert "both versions are kept" in notes[0]
     assert source.read_bytes() == new and (other_fs / "p0.jpg").read_bytes() == old
-    actions.undo(catalog)  # the moved version comes back beside the new one
+    undoing.undo(catalog)  # the moved version comes back beside the new one
     assert (folder / "p0 (1).jpg").read_bytes() == old and source.read_bytes() == new
 
 
@@ -143,7 +144,7 @@ def test_a_replaced_source_is_reported_and_both_versions_can_be_undone(lib, othe
     [(_, reason)] = outcome.failed
     assert "replaced by a new version" in reason and outcome.batch is not None
     assert (other_fs / "p2.jpg").read_bytes() == old and source.exists()
-    actions.undo(catalog)
+    undoing.undo(catalog)
     assert (folder / "p2 (1).jpg").read_bytes() == old
 
 
@@ -161,7 +162,7 @@ def test_undoing_an_old_copy_never_trashes_the_original(lib, tmp_path) -> None:
     actions.execute(catalog, Action.TRASH, actions.plan(catalog, Action.TRASH, [str(copy)]), "t")
     actions.execute(catalog, Action.MOVE, actions.plan(catalog, Action.MOVE, [str(original)], str(dest)), "m")
     assert copy.read_bytes() == data  # the original, now where the copy was
-    undone = actions.undo(catalog, copied.batch)
+    undone = undoing.undo(catalog, copied.batch)
     assert not undone.done and "not the copy this action made" in undone.failed[0][1]
     assert copy.read_bytes() == data
 
@@ -184,14 +185,14 @@ def test_undoing_a_copy_never_trashes_the_last_copy_of_a_photo(lib, tmp_path) ->
         catalog, Action.TRASH, actions.plan(catalog, Action.TRASH, [str(original)]), "t"
     )
     edit(edited, 32)  # the original changed since: the copy holds the only old version
-    undone = actions.undo(catalog, copied.batch)
+    undone = undoing.undo(catalog, copied.batch)
     assert not undone.done and len(undone.failed) == 2
     assert all("now the only one of this photo" in reason for _, reason in undone.failed)
     assert (backup / "p0.jpg").read_bytes() == data  # still in the library, where it was
 
     # With the original put back (the trash undone), the copy is a copy again: undone.
-    assert actions.undo(catalog, trashed.batch).done
-    again = actions.undo(catalog, copied.batch)
+    assert undoing.undo(catalog, trashed.batch).done
+    again = undoing.undo(catalog, copied.batch)
     assert [Path(step.source).name for step in again.done] == ["p0.jpg"]
     assert not (backup / "p0.jpg").exists() and original.read_bytes() == data
     assert "now the only one" in again.failed[0][1]  # the edited one's old version stays
@@ -242,7 +243,7 @@ def test_a_trash_by_copy_killed_before_the_original_went_is_completed(lib, tmp_p
     assert "completed" in notes[0] and not source.exists()
     [batch] = catalog.batches()[0]
     assert batch.files == 1
-    actions.undo(catalog, batch.id)
+    undoing.undo(catalog, batch.id)
     assert source.read_bytes() == data
     assert not list((tmp_path / "xdg-data" / "Trash" / "files").iterdir())
 
@@ -280,7 +281,7 @@ def test_moving_a_trashed_copy_back_checks_every_byte(lib) -> None:
     data = bytearray(in_trash.read_bytes())
     data[100] ^= 1
     in_trash.write_bytes(bytes(data))
-    undone = actions.undo(catalog)
+    undone = undoing.undo(catalog)
     assert undone.failed and not source.exists()
     assert fingerprint_file(str(in_trash)) != catalog.journal_entries()[0].fingerprint
 
@@ -359,5 +360,5 @@ def test_a_name_at_the_length_limit_gets_its_number_by_shortening(lib, tmp_path,
     done = actions.execute(catalog, action, steps, "long name")
     assert done.failed == [] and [s.target for s in done.done] == [steps[0].target]
     assert Path(steps[0].target).read_bytes() == (folder / "p0.jpg").read_bytes()
-    assert actions.undo(catalog, done.batch).failed == []
+    assert undoing.undo(catalog, done.batch).failed == []
     assert source.read_bytes() == (folder / "p0.jpg").read_bytes() and not Path(steps[0].target).exists()

@@ -14,11 +14,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from photoorg.core import actions
-from photoorg.core.actions import Action, NothingToUndo
+from photoorg.core import undo as undoing
+from photoorg.core.actions import Action
 from photoorg.core.catalog import Catalog
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.pipeline import run_scan
+from photoorg.core.undo import NothingToUndo
 from tests.conftest import make_photo
 
 STEP = st.tuples(
@@ -55,7 +57,7 @@ def run_step(
         run_scan([library, *[d for d in dests.values() if d.exists()]], catalog, no_model)
     elif op == "undo":
         try:
-            record(f"undo: {len(actions.undo(catalog).done)} back")
+            record(f"undo: {len(undoing.undo(catalog).done)} back")
         except NothingToUndo:
             record("undo: nothing to undo")
     elif chosen:
@@ -112,7 +114,7 @@ def test_random_action_sequences_lose_nothing_and_undo_restores(ops, monkeypatch
                         assert journal_explains(catalog, path), f"{path} moved without a record"
             while True:
                 try:
-                    actions.undo(catalog)
+                    undoing.undo(catalog)
                 except NothingToUndo:
                     break
         assert tree(library) == start

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from photoorg.core import actions
+from photoorg.core import undo as undoing
 from photoorg.core.actions import Action, NotEnoughSpace
 from photoorg.core.catalog import Catalog
 from photoorg.core.embedder import Embedder
@@ -82,14 +83,14 @@ def test_undo_of_a_move_onto_a_full_disk_waits_and_then_restores(tmp_path, small
         moved = act(catalog, Action.MOVE, originals, dest)
         assert len(moved.done) == 3 and not any(p.exists() for p in originals)
         filler = fill(library)
-        undone = actions.undo(catalog)
+        undone = undoing.undo(catalog)
         assert not undone.done and len(undone.failed) == 3
         assert all("No space left" in reason for _, reason in undone.failed)
         assert not any(p.exists() for p in originals)  # nothing half-written under their names
         assert all((dest / p.name).read_bytes() == data[p] for p in originals)
         assert no_stray_files(library)
         filler.unlink()
-        again = actions.undo(catalog, moved.batch)  # "photoorg undo N" tries them again
+        again = undoing.undo(catalog, moved.batch)  # "photoorg undo N" tries them again
         assert len(again.done) == 3 and not again.failed
         assert all(p.read_bytes() == data[p] for p in originals)  # their own names, not "(1)"
         assert not dest.exists() or list(dest.iterdir()) == []
@@ -106,7 +107,7 @@ def test_undo_of_a_copy_works_on_a_full_disk(tmp_path, small_fs) -> None:
         with pytest.raises(OSError) as full:  # really full: not even a trash record fits
             (backup / "probe").write_bytes(b"x" * 65536)
         assert full.value.errno == errno.ENOSPC
-        undone = actions.undo(catalog)
+        undone = undoing.undo(catalog)
         assert len(undone.done) == 3 and not undone.failed
         assert not [p for p in backup.glob("*.jpg")]  # the copies are gone from the backup ...
         # ... into a trash: the home trash (by copy) while the disk is full, then the disk's own.
@@ -134,7 +135,7 @@ def test_trash_through_a_bind_mount_goes_to_the_home_trash(tmp_path, small_fs) -
             assert outcome.done, outcome.failed
             assert not photo.exists()
             assert Path(outcome.done[0].target).read_bytes() == data
-            actions.undo(catalog)
+            undoing.undo(catalog)
             assert photo.read_bytes() == data
     finally:
         subprocess.run(["umount", "-l", str(view)], check=False)
@@ -164,5 +165,5 @@ def test_a_full_disk_under_the_catalog_never_costs_the_history(tmp_path, small_f
     filler.unlink()
     with Catalog(path) as again:
         assert again.set_aside_to is None
-        actions.undo(again)
+        undoing.undo(again)
     assert originals[0].exists()

@@ -220,7 +220,7 @@ def test_matching_follows_the_members() -> None:
 def test_the_persons_changes_to_the_groups_last_through_regroupings_and_undo(filled) -> None:
     """A photo moved into another group, one taken out of its group, two groups merged: the
     changes hold after the library changes and is regrouped, and undo takes each back."""
-    from photoorg.core import actions
+    from photoorg.core import undo as undoing
 
     cat, model, _ = filled
     settings = GroupSettings(dims=16)
@@ -239,7 +239,7 @@ def test_the_persons_changes_to_the_groups_last_through_regroupings_and_undo(fil
     assert excluded.path in {p.path for p in groups[UNSORTED].photos}
     assert sum(g.size for g in groups.values()) == 120  # nobody lost (one of the 121 removed)
 
-    actions.undo(cat)  # the merge
+    undoing.undo(cat)  # the merge
     groups = {g.id: g for g in group_photos(cat, model.id, ["/photos"], settings=settings)}
     assert c.id in groups and moved.path in {p.path for p in groups[c.id].photos}
     assert cat.batch_info(merge).undone is not None

@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 
 from photoorg.core import actions
-from photoorg.core.actions import Action, NothingToUndo
+from photoorg.core import undo as undoing
+from photoorg.core.actions import Action
 from photoorg.core.catalog import Catalog, FileRow
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import PhotoorgError
@@ -21,6 +22,7 @@ from photoorg.core.folder_names import check_template, safe_name
 from photoorg.core.grouping import GroupSettings, group_photos
 from photoorg.core.organize import OrganizeRequest, plan_organize
 from photoorg.core.pipeline import run_scan
+from photoorg.core.undo import NothingToUndo
 from tests.conftest import make_photo
 from tests.synthetic import clustered
 
@@ -95,7 +97,7 @@ def test_by_date_every_photo_and_its_companions_land_where_the_template_says(sho
     }
     assert sorted(after.values()) == sorted(before.values())  # every byte moved, nothing else
     assert {Path(p.path).relative_to(lib).as_posix() for p in catalog.photos()} <= set(after)
-    undone = actions.undo(catalog)  # one undo puts every file back
+    undone = undoing.undo(catalog)  # one undo puts every file back
     assert len(undone.done) == 10 and tree(lib) == before
 
 
@@ -158,7 +160,7 @@ def test_empty_folders_are_listed_and_removed_only_when_asked_and_only_if_empty(
     organize(catalog, plan)
     assert remove_if_empty(plan.empty_folders) == [str(lib / "inbox")]
     assert not (lib / "inbox").exists() and (lib / "scans" / "notes.txt").exists()
-    actions.undo(catalog)  # the folder comes back with its photos
+    undoing.undo(catalog)  # the folder comes back with its photos
     assert (lib / "inbox" / "IMG_0001.jpg").exists()
 
 
@@ -179,7 +181,7 @@ def test_folders_left_holding_only_emptied_folders_go_too_but_never_the_library(
     remove_if_empty(plan.empty_folders)
     assert folders(lib) == ["phone", "sorted", "sorted/2019", "sorted/2019/2019-05", "sorted/2019/2019-06",
                             "sorted/2020", "sorted/2020/2020-01"]  # fmt: skip
-    actions.undo(catalog)  # everything back where it was, the folders it made gone
+    undoing.undo(catalog)  # everything back where it was, the folders it made gone
     assert folders(lib) == ["phone", "trips", "trips/2019", "trips/2019/paris", "trips/2019/rome"]
     catalog.close()
 
@@ -298,11 +300,11 @@ def test_undo_of_an_organize_is_one_step_and_takes_away_the_folders_it_made(shoo
     (lib / "sorted" / "mine").mkdir(parents=True)  # the person's own, already there: it stays
     organize(catalog, plan_organize(OrganizeRequest("date", str(lib / "sorted")), catalog.photos()))
     assert tree(lib) != before and (lib / "sorted" / "2023").is_dir()
-    actions.undo(catalog)
+    undoing.undo(catalog)
     assert tree(lib) == before
     assert folders(lib) == sorted([*before_folders, "sorted", "sorted/mine"])
     with pytest.raises(NothingToUndo):
-        actions.undo(catalog)
+        undoing.undo(catalog)
 
 
 def test_every_moved_photo_keeps_its_catalog_row(shoot) -> None:

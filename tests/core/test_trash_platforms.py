@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from photoorg.core import actions, recovery, trash
+from photoorg.core import recovery, trash
+from photoorg.core import undo as undoing
 from photoorg.core.catalog import Catalog, FileRow, fingerprint
 from photoorg.core.paths import locations
 from photoorg.core.trash import Trashed, find_in_mac_trash, find_in_recycle_bin, parse_recycle_info
@@ -206,7 +207,7 @@ def test_after_a_crash_a_recycled_file_is_found_and_undo_brings_it_back(
         assert notes == [
             f"trash of {source}: completed before photoorg stopped; found in the trash as {r_file.name}"
         ]
-        outcome = actions.undo(catalog, batch)
+        outcome = undoing.undo(catalog, batch)
     finally:
         catalog.close()
 
@@ -317,7 +318,7 @@ def test_after_a_crash_a_file_in_the_mac_trash_is_found_by_its_saved_size_and_da
         assert notes == [
             f"trash of {source}: completed before photoorg stopped; found in the trash as {in_trash.name}"
         ]
-        outcome = actions.undo(catalog, batch)
+        outcome = undoing.undo(catalog, batch)
     finally:
         catalog.close()
 

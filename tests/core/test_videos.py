@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from photoorg.core import actions
+from photoorg.core import undo as undoing
 from photoorg.core.catalog import Catalog
 from photoorg.core.embedder import Embedder
 from photoorg.core.organize import OrganizeRequest, plan_organize
@@ -93,5 +94,5 @@ def test_organize_by_date_takes_the_videos_and_live_photos_travel_with_their_pho
         lib / "2023" / "2023-02" / "VID_0002.mp4"
     ).exists()
     assert (lib / "undated" / "VID_0003.3gp").exists()
-    actions.undo(catalog)
+    undoing.undo(catalog)
     assert {p: p.read_bytes() for p in lib.rglob("*") if p.is_file()} == before

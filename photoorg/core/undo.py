@@ -1,0 +1,244 @@
+"""Undo of file actions, file by file: each file is put back only if it still is what the
+action left (size and content fingerprint as journaled), never over another file, and a copy
+is never undone when it is the last one of its photo. An interrupted or partial undo goes on
+with the rest the next time; a plain undo then goes on with older actions and says which
+action still has files left. Changes to the groups, to albums and keywords written into
+sidecars are taken back too."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from photoorg.core.action_plans import Action, Step
+from photoorg.core.actions import (
+    ALBUM_CHANGE,
+    GROUP_CHANGE,
+    KEYWORDS,
+    Outcome,
+    exclusive,
+    failure_reason,
+    follow,
+)
+from photoorg.core.catalog import Catalog, JournalEntry
+from photoorg.core.errors import PhotoorgError
+from photoorg.core.fileops import (
+    fingerprint_and_size,
+    inode_key,
+    name_free,
+    place,
+    remove_if_empty,
+)
+from photoorg.core.humanize import plural
+from photoorg.core.paths import real
+from photoorg.core.trash import move_to_trash
+
+log = logging.getLogger(__name__)
+
+
+class NothingToUndo(PhotoorgError):  # noqa: N818 - a state
+    """Every action is undone already (or there was none), but for the files in
+    ``left_behind`` ((action, files), newest first) that an undo could not put back."""
+
+    def __init__(self, left_behind: Sequence[tuple[int, int]] = ()) -> None:
+        self.left_behind = list(left_behind)
+        text = "There is nothing to undo."
+        if self.left_behind:
+            text = f"There is nothing more to undo. {left_behind_text(self.left_behind)}"
+        super().__init__(text)
+
+
+def left_behind_text(left: Sequence[tuple[int, int]], command: str | None = None) -> str:
+    """A sentence on the files undo could not put back, and how to try them again (with
+    ``command``, e.g. "photoorg undo": that command and the action's number)."""
+    batch, files = left[0]
+    also = f" (and {plural(len(left) - 1, 'older action')} too)" if len(left) > 1 else ""
+    them = "it" if files == 1 else "them"
+    how = (
+        f"'{command} {batch}' tries {them} again" if command else f"undoing action {batch} again tries {them}"
+    )
+    return f"Action {batch} still has {plural(files, 'file')} that could not be put back{also}; {how}."
+
+
+def undo(
+    catalog: Catalog,
+    batch: int | None = None,
+    on_step: Callable[[], None] | None = None,
+    keep: Sequence[str] = (),
+) -> Outcome:
+    """Reverse an action, file by file: the newest one with files still to put back when
+    ``batch`` is None (an interrupted or partial undo goes on where it stopped), else that one
+    (its files an earlier undo could not put back are tried again).
+
+    Each file is put back only if it still is what the action left (size and fingerprint as
+    journaled); anything else is reported with the reason and left where it is. The folders
+    the action made are removed once empty, except those in ``keep`` (the library's folders
+    and protected folders: one of them may have become one since).
+    """
+    with exclusive(catalog):
+        left: list[tuple[int, int]] = []
+        if batch is None:
+            batch = catalog.latest_undoable_batch()
+            left = catalog.files_left_behind(after=batch or 0)
+            if batch is None:
+                raise NothingToUndo(left)
+            states: tuple[str, ...] = ("done",)
+        else:
+            states = ("done", "undo_failed")
+        name = catalog.batch_action(batch)
+        if name is None:
+            raise PhotoorgError(f"There is no action number {batch}; 'photoorg history' lists them.")
+        if name in (GROUP_CHANGE, ALBUM_CHANGE):  # no file moved: the change is taken back
+            info = catalog.batch_info(batch)
+            if info is None or info.undone is not None:
+                raise PhotoorgError(f"Action {batch} was already undone.")
+            later = catalog.later_changes_to_albums_made_by(batch) if name == ALBUM_CHANGE else []
+            for each in [batch, *later]:  # an album's later changes go with it (they say so)
+                catalog.mark_batch_undone(each)
+            what = "the groups" if name == GROUP_CHANGE else "the albums"
+            also = f" (and the {plural(len(later), 'later change')} to it)" if later else ""
+            note = f"undid the change to {what}: {info.summary}{also}"
+            return Outcome(batch, None, note=note, left_behind=left)
+        if name == KEYWORDS:  # keywords written into sidecars
+            from photoorg.core.sidecars import undo_keywords
+
+            taken_out = undo_keywords(catalog, batch, states, on_step)
+            taken_out.left_behind = left
+            return taken_out
+        action = Action(name)
+        entries = catalog.journal_entries(batch, states)
+        if not entries:
+            raise PhotoorgError(f"Action {batch} was already undone.")
+        outcome = Outcome(batch, action, left_behind=left)
+        # Folders an organize removed when empty come back with the permissions they had
+        # (the files' return makes them with the defaults).
+        regone = [(f, mode) for f, mode in catalog.pruned_folders(batch) if not os.path.isdir(f)]
+        for entry in entries:
+            step = Step(entry.target or "", entry.source)
+            if entry.file_row is None and entry.fingerprint is not None:
+                step.companion_of = entry.source  # a sidecar that traveled with its photo
+            try:
+                step.target = _undo_one(catalog, action, entry)
+            except Exception as exc:
+                log.info("undo of %s failed", entry.source, exc_info=True)
+                reason = failure_reason(exc)
+                catalog.journal_update(entry.id, state="undo_failed", undo_error=reason, temp=None)
+                outcome.failed.append((step, reason))
+            else:
+                outcome.done.append(step)
+            if on_step is not None:
+                on_step()
+        for folder, mode in sorted(regone, key=lambda fm: len(fm[0]), reverse=True):
+            if os.path.isdir(folder):
+                with contextlib.suppress(OSError):
+                    os.chmod(folder, mode)
+        if not catalog.journal_entries(batch, ("done", "undoing")):
+            catalog.mark_batch_undone(batch)
+            kept = {real(k) for k in keep}
+            made = [f for f in catalog.made_folders(batch) if real(f) not in kept]
+            remove_if_empty(made)  # the folders it made, now empty
+    return outcome
+
+
+class ChangedSinceError(PhotoorgError):
+    """The file is no longer what the action left; undo leaves it alone."""
+
+
+def _check_content(path: str | None, entry: JournalEntry, what: str) -> None:
+    if not path or not os.path.isfile(path):
+        raise ChangedSinceError(
+            f"{what} is no longer at {path or 'a known place'}; it was moved or deleted since"
+        )
+    if entry.fingerprint is None:
+        return  # journaled by photoorg 0.1 without the content: the size and name must do
+    fp, size = fingerprint_and_size(path)
+    if (fp, size) != (entry.fingerprint, entry.size if entry.size is not None else size):
+        raise ChangedSinceError(
+            f"the file at {path} is not the photo this action {what.split()[0]} (its content "
+            "changed, or another file took its name); it was left where it is"
+        )
+
+
+def _another_copy_left(catalog: Catalog, entry: JournalEntry) -> bool:
+    """Whether a file with the content of the copy ``entry`` made is left besides the copy: its
+    original, or another catalogued copy (content-checked; a link to the copy is no copy)."""
+    if entry.fingerprint is None or entry.target is None:
+        return True  # journaled by photoorg 0.1 without the content: as it was undone then
+    copy = os.path.realpath(entry.target)
+    catalogued = catalog.paths_with_fingerprints([entry.fingerprint])[entry.fingerprint]
+    for path in dict.fromkeys([entry.source, *catalogued]):
+        if os.path.realpath(path) == copy or not os.path.isfile(path):
+            continue
+        try:
+            if fingerprint_and_size(path)[0] == entry.fingerprint:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _undo_one(catalog: Catalog, action: Action, entry: JournalEntry) -> str:
+    """Put one file back; returns where it is now (for a copy: where the copy went)."""
+    if action is Action.COPY:
+        _check_content(entry.target, entry, "copied photo")
+        assert entry.target is not None
+        if entry.placed and inode_key(entry.target) != entry.placed:
+            # The same content, but not the file photoorg wrote (the original moved there, say):
+            # undoing a copy must never trash a photo that is not that copy.
+            raise ChangedSinceError(
+                f"the file at {entry.target} is not the copy this action made (the same picture, but "
+                "another file); it was left where it is"
+            )
+        if not _another_copy_left(catalog, entry):
+            # The original went since (trashed, or a memory card cleared): the copy is all that
+            # is left of the photo, and undoing the copy would leave none in the library.
+            raise ChangedSinceError(
+                f"the copy at {entry.target} is now the only one of this photo (its original at "
+                f"{entry.source} is gone); it was left where it is"
+            )
+        catalog.journal_update(entry.id, state="undoing", undo_target=None)
+        trashed = move_to_trash(entry.target, on_temp=lambda t: catalog.journal_update(entry.id, temp=t))
+        catalog.journal_update(entry.id, state="undone", undo_target=trashed.location, temp=None)
+        follow(catalog, Action.TRASH, entry.target, trashed.location, None)
+        return trashed.location
+    what = "trashed photo" if action is Action.TRASH else "moved photo"
+    _check_content(entry.target, entry, what)
+    assert entry.target is not None
+    back = name_free(entry.source)
+    catalog.journal_update(entry.id, state="undoing", undo_target=back, placed=None, temp=None)
+
+    def named(final: str) -> None:
+        catalog.journal_update(entry.id, undo_target=final, placed=inode_key(final))
+
+    def temp(path: str) -> None:
+        catalog.journal_update(entry.id, temp=path)
+
+    placed_at = place(
+        entry.target,
+        back,
+        keep_src=False,
+        fingerprint=entry.fingerprint,
+        tag=f"undo{entry.id}",
+        on_temp=temp,
+        on_named=named,
+    )
+    if action is Action.TRASH and entry.trash_info:  # out of the trash: its record goes too
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(entry.trash_info)
+    catalog.journal_update(entry.id, state="undone", undo_target=placed_at, temp=None)
+    follow_back(catalog, action, entry, placed_at)
+    return placed_at
+
+
+def follow_back(catalog: Catalog, action: Action, entry: JournalEntry, back: str) -> None:
+    """The catalog follows a photo an undo put back (a failure is logged, as in follow)."""
+    try:
+        if action is Action.MOVE and entry.target:
+            catalog.follow_move(entry.target, back)
+        elif entry.file_row is not None:  # a trashed photo is catalogued again as it was
+            catalog.put_row(replace(entry.file_row, path=back))
+    except Exception:
+        log.exception("the catalog could not follow %s back to %s", entry.source, back)
