@@ -33,7 +33,7 @@ from photoorg.core.humanize import plural
 from photoorg.core.paths import FolderSet
 from photoorg.core.recovery import drop_temp
 from photoorg.core.trash import find_trashed, move_to_trash
-from photoorg.core.undo import ChangedSinceError
+from photoorg.core.undo import ChangedSinceError, put_back
 from photoorg.core.xmp import NotXmp, add_keywords, sidecar_for
 
 log = logging.getLogger(__name__)
@@ -202,15 +202,7 @@ def undo_keywords(
     restored = trashed = 0
     for entry in entries:
         step = Step(entry.source, companion_of=entry.source)
-        try:
-            step.target = _undo_one(catalog, entry)
-        except Exception as exc:
-            log.info("undo of the keyword in %s failed", entry.source, exc_info=True)
-            reason = failure_reason(exc)
-            catalog.journal_update(entry.id, state="undo_failed", undo_error=reason, temp=None)
-            outcome.failed.append((step, reason))
-        else:
-            outcome.done.append(step)
+        if put_back(catalog, entry, step, outcome, lambda e=entry: _undo_one(catalog, e)):
             restored += entry.fingerprint is not None
             trashed += entry.fingerprint is None
         if on_step is not None:

@@ -120,15 +120,7 @@ def undo(
             step = Step(entry.target or "", entry.source)
             if entry.file_row is None and entry.fingerprint is not None:
                 step.companion_of = entry.source  # a sidecar that traveled with its photo
-            try:
-                step.target = _undo_one(catalog, action, entry)
-            except Exception as exc:
-                log.info("undo of %s failed", entry.source, exc_info=True)
-                reason = failure_reason(exc)
-                catalog.journal_update(entry.id, state="undo_failed", undo_error=reason, temp=None)
-                outcome.failed.append((step, reason))
-            else:
-                outcome.done.append(step)
+            put_back(catalog, entry, step, outcome, lambda e=entry: _undo_one(catalog, action, e))
             if on_step is not None:
                 on_step()
         for folder, mode in sorted(regone, key=lambda fm: len(fm[0]), reverse=True):
@@ -141,6 +133,23 @@ def undo(
             made = [f for f in catalog.made_folders(batch) if real(f) not in kept]
             remove_if_empty(made)  # the folders it made, now empty
     return outcome
+
+
+def put_back(
+    catalog: Catalog, entry: JournalEntry, step: Step, outcome: Outcome, undo_one: Callable[[], str]
+) -> bool:
+    """Undo one journaled file (``undo_one`` returns where it is now); a failure is journaled
+    and reported with its reason, and the undo goes on with the next file."""
+    try:
+        step.target = undo_one()
+    except Exception as exc:
+        log.info("undo of %s failed", entry.source, exc_info=True)
+        reason = failure_reason(exc)
+        catalog.journal_update(entry.id, state="undo_failed", undo_error=reason, temp=None)
+        outcome.failed.append((step, reason))
+        return False
+    outcome.done.append(step)
+    return True
 
 
 class ChangedSinceError(PhotoorgError):
