@@ -50,6 +50,9 @@ class NothingToUndo(PhotoorgError):  # noqa: N818 - a state
             text = f"There is nothing more to undo. {left_behind_text(self.left_behind)}"
         super().__init__(text)
 
+    def __reduce__(self) -> tuple[type, tuple[list[tuple[int, int]]]]:
+        return (NothingToUndo, (self.left_behind,))  # as the engine sends it to the app
+
 
 def left_behind_text(left: Sequence[tuple[int, int]], command: str | None = None) -> str:
     """A sentence on the files undo could not put back, and how to try them again (with

@@ -86,3 +86,8 @@ def test_edit_redo_does_the_action_undone_last_again(
     assert not Path(photo).exists() and photo not in {p.path for p in after.timeline.photos}
     act_and_wait(qtbot, window, window.undo_action.trigger)
     assert Path(photo).exists() and dialogs.seen == []
+    # Once everything is undone, Edit > Undo says so (the error crossed from the engine intact:
+    # a GUI review found a "Something went wrong" dialog here).
+    with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as nothing:
+        window.undo_action.trigger()
+    assert nothing.args[0] == "There is nothing to undo." and dialogs.seen == []
