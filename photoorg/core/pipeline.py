@@ -40,7 +40,7 @@ from photoorg.core import imaging, scanner
 from photoorg.core.catalog import Catalog, FileRow, FileState, ModelInfo, fingerprint, fingerprint_file
 from photoorg.core.embedder import Embedder, Preprocess
 from photoorg.core.errors import Cancelled, DecodeError, ModelUnavailable
-from photoorg.core.paths import is_under
+from photoorg.core.paths import containing, is_under
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.videos import is_video_name, video_format, video_taken
 
@@ -138,6 +138,13 @@ def _describe_failure(path: str, exc: BaseException) -> str:
         return imaging._describe(exc)
     log.error("unexpected error reading %s", path, exc_info=exc)
     return f"unexpected error: {exc}"
+
+
+def _now_excluded(path: str, roots: Sequence[str], exclude: Iterable[str]) -> bool:
+    """... but one the person chose to skip since it was catalogued leaves the catalog (a GUI
+    review found photos skipped by a new pattern still shown everywhere)."""
+    root = containing(path, roots)
+    return root is not None and scanner.excluded(path, root, exclude)
 
 
 def _catalogue(rec: scanner.FileRecord) -> FileRow | None:
@@ -389,6 +396,7 @@ def run_scan(
     """
     started = time.monotonic()
     abs_roots = [os.path.abspath(os.fspath(r)) for r in roots]
+    exclude = tuple(exclude)
     summary = ScanSummary(roots=abs_roots)
     scan = _Scan(catalog, embedder, progress, summary)
     scan.on_wait = on_wait
@@ -431,8 +439,8 @@ def run_scan(
         seen = {r.path for r in records}
         gone = [p for p in known if p not in seen and is_under(p, abs_roots) and not is_under(p, unreadable)]
         if gone:
-            with scan.writing():  # a path a file action filled meanwhile is not gone
-                gone = [p for p in gone if not os.path.lexists(p)]
+            with scan.writing():  # a path a file action filled meanwhile is not gone...
+                gone = [p for p in gone if not os.path.lexists(p) or _now_excluded(p, abs_roots, exclude)]
                 summary.removed = catalog.remove_paths(gone)
 
         work_started = time.monotonic()

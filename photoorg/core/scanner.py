@@ -70,6 +70,17 @@ def _excluded(path: str, name: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p) for p in patterns)
 
 
+def excluded(path: str, root: str, exclude: Iterable[str]) -> bool:
+    """Whether :func:`scan` of ``root`` skips the file ``path`` by the ``exclude`` patterns: the
+    file, or one of its folders below ``root``, matches one."""
+    patterns = tuple(exclude)
+    while patterns and path != root and os.path.dirname(path) != path:
+        if _excluded(path, os.path.basename(path), patterns):
+            return True
+        path = os.path.dirname(path)
+    return False
+
+
 def scan(
     roots: Iterable[str | os.PathLike[str]],
     exclude: Iterable[str] = (),
