@@ -163,6 +163,7 @@ class GroupsPage(QWidget):
         self._similar_of = ""
         self._all: list[Any] = []  # every group, unfiltered
         self._similar: list[tuple[Any, float]] = []  # a "find similar" result, closest first
+        self._update_buttons()  # nothing shown yet: nothing to rename, move or organize
 
     def set_groups(self, groups: list[Any], empty_text: str = "") -> None:
         """New groups; the group shown before stays shown (found by its most central photo),

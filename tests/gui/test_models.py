@@ -190,3 +190,16 @@ def test_dragging_photos_out_gives_their_files(thumbnails: Thumbnails, scanned: 
     assert mime.hasUrls()
     assert [u.toLocalFile() for u in mime.urls()] == [scanned.photos[r].path for r in rows]
     assert all(Path(u.toLocalFile()).is_file() for u in mime.urls())
+
+
+def test_the_groups_page_of_an_empty_library_offers_no_button_that_does_nothing(
+    qtbot: Any, thumbnails: Thumbnails
+) -> None:
+    """Found by a GUI review: before any groups were shown, Rename, Move, Copy and Organize were
+    enabled and did nothing when clicked."""
+    from photoorg.gui.groups import GroupsPage
+
+    page = GroupsPage(thumbnails)
+    qtbot.addWidget(page)
+    buttons = [page.rename_button, page.move_button, page.copy_button, page.organize_button]
+    assert [b.isEnabled() for b in buttons] == [False] * 4
