@@ -48,5 +48,9 @@ def outcome_text(outcome: Outcome, undo: bool = False) -> str:
     if undo and outcome.left_behind:
         text += " " + left_behind_text(outcome.left_behind)
     if outcome.done and outcome.batch is not None and not undo:
-        text += " Edit > Undo moves the copies to the trash." if copy else " Edit > Undo puts them back."
+        one = len(outcome.done) == 1
+        if copy:
+            text += f" Edit > Undo moves {'the copy' if one else 'the copies'} to the trash."
+        else:
+            text += f" Edit > Undo puts {'it' if one else 'them'} back."
     return text

@@ -51,7 +51,8 @@ class PhotoActions(QObject):
         stay = len(duplicate_set.photos) - len(paths)
         text = (
             f"Move {plural(len(paths), 'photo')} ({human_bytes(total)}) to the trash? The "
-            f"{plural(stay, 'checked photo')} stay{'s' if stay == 1 else ''}. Edit > Undo brings them back."
+            f"{plural(stay, 'checked photo')} stay{'s' if stay == 1 else ''}. Edit > Undo brings "
+            f"{'it' if len(paths) == 1 else 'them'} back."
         )
         if self.ask(confirm_box(self.window, "Trash duplicates", text, "Move to trash", paths)):
             self.library.file_action("trash", paths, members=[p.path for p in duplicate_set.photos])
@@ -63,7 +64,7 @@ class PhotoActions(QObject):
         text = (
             f"Move {plural(files, 'unchecked photo')} from {plural(len(plan), 'reviewed set')} "
             f"({human_bytes(total)}) to the trash? Every set keeps its checked photos. Edit > Undo "
-            "brings them back."
+            f"brings {'it' if files == 1 else 'them'} back."
         )
         paths = [p for _, ps in plan for p in ps]
         if self.ask(confirm_box(self.window, "Trash duplicates", text, "Move to trash", paths)):
@@ -80,7 +81,7 @@ class PhotoActions(QObject):
         total = sum(p.size for p in photos)
         text = (
             f"Move {plural(len(paths), 'photo')} ({human_bytes(total)}) to the trash? Edit > Undo brings "
-            "them back."
+            f"{'it' if len(paths) == 1 else 'them'} back."
         )
         if self.ask(confirm_box(self.window, "Trash photos", text, "Move to trash", paths)):
             self.library.file_action("trash", paths)

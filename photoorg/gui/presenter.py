@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from photoorg.core.humanize import format_duration, human_bytes
+from photoorg.core.humanize import format_duration, human_bytes, plural
 from photoorg.core.library import LibraryState
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,7 +67,8 @@ class StatePresenter(QObject):
         state = state or self.library.state
         real_groups = sum(1 for g in state.groups if g.id >= 0)
         text = (
-            f"{state.photo_count} photos · {real_groups} groups · {len(state.sets)} duplicate sets "
+            f"{plural(state.photo_count, 'photo')} · {plural(real_groups, 'group')} · "
+            f"{plural(len(state.sets), 'duplicate set')} "
             f"({human_bytes(self.window.duplicates_page.to_free())} to free as checked) · "
             f"{len(state.failures)} unreadable"
         )

@@ -82,7 +82,7 @@ def test_edit_redo_does_the_action_undone_last_again(
     act_and_wait(qtbot, window, window.undo_action.trigger)
     assert Path(photo).exists()
     said, after = act_and_wait(qtbot, window, window.redo_action.trigger)
-    assert said.startswith("Moved 1 photo to the trash") and "Edit > Undo puts them back" in said
+    assert said.startswith("Moved 1 photo to the trash") and "Edit > Undo puts it back" in said
     assert not Path(photo).exists() and photo not in {p.path for p in after.timeline.photos}
     act_and_wait(qtbot, window, window.undo_action.trigger)
     assert Path(photo).exists() and dialogs.seen == []
