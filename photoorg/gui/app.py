@@ -317,6 +317,8 @@ class MainWindow(QMainWindow):
         self.progress_line.set_busy(busy)
         self.cancel_action.setEnabled(busy)
         self.library_page.scan_button.setEnabled(not busy)
+        if not busy:  # the library's line, not the last stage of work that is over (what ends
+            self.presenter.show_status()  # with a new state or a message says it right after)
 
     def _task_failed(self, error: TaskError) -> None:
         if isinstance(error.error, PhotoorgError):

@@ -201,6 +201,11 @@ def test_offline_the_question_says_so_and_offers_a_folder_instead(
     assert "This computer seems to be offline" in person.questions[0]
     assert person.buttons[0]["Download now"] is False
     assert person.buttons[0]["Choose a model folder…"] is True
+    # Answered "Not now": the status bar says what the library holds, not "Measuring this
+    # computer…" of the estimate that is over (found by a GUI review).
+    qtbot.waitUntil(lambda: not window.library.busy, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: "photos" in window.status.text(), timeout=TIMEOUT_MS)
+    assert "Measuring" not in window.status.text()
 
 
 def test_the_first_run_question_offers_int8_times_where_int8_is_faster(qtbot: QtBot) -> None:
