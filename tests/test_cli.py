@@ -369,6 +369,14 @@ def test_organize_shows_the_plan_then_moves_and_undo_puts_everything_back(tmp_pa
     assert plan["folders"] == {"2022/2022-07": 1, "undated": 1} and plan["undated"] == 1
     assert {c["target"] for m in plan["moves"] for c in m["companions"]} == {str(lib / "2022/2022-07/a.xmp")}
     assert {p: p.read_bytes() for p in lib.rglob("*") if p.is_file()} == before  # nothing changed
+    assert plan["leaving_library"] == 0
+    # Into a folder that is not the library's, the plan says the photos leave it (found by a
+    # GUI review: they vanished from the timeline, groups and duplicates without a word).
+    away = photoorg("--home", home, "organize", "--by", "date", "--to", tmp_path / "Elsewhere", "--dry-run")
+    assert (
+        away.returncode == 0
+        and f"2 photos leave the library: {tmp_path / 'Elsewhere'} is not one" in away.stdout
+    )
 
     done = photoorg("--home", home, "organize", "--by", "date", "--to", lib, "--prune-empty")
     assert done.returncode == 0, done.stderr

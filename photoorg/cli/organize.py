@@ -125,6 +125,12 @@ def plan_text(plan: OrganizePlan) -> str:
         f"In all: {human_bytes(plan.total_bytes)} in {plural(len(moving) + plan.companion_count, 'file')}; "
         f"{human_bytes(plan.free_bytes)} free at the destination."
     )
+    leaving = plan.leaving_library()
+    if leaving:
+        lines.append(
+            f"{plural(leaving, 'photo')} {agree(leaving, 'leaves', 'leave')} the library: {r.destination} is "
+            f"not one of its folders ('photoorg library add {r.destination}' adds it)."
+        )
     if plan.empty_folders:
         if r.prune_empty:
             lines.append(f"Folders left empty, removed afterwards: {len(plan.empty_folders)}")
@@ -157,6 +163,7 @@ def plan_json(plan: OrganizePlan) -> dict[str, object]:
         "bytes": plan.total_bytes,
         "free_bytes": plan.free_bytes,
         "empty_folders": plan.empty_folders,
+        "leaving_library": plan.leaving_library(),
     }
 
 

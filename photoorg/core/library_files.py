@@ -137,7 +137,7 @@ class FileActions(LibraryPart):
             wanted = {os.path.abspath(p) for p in paths}
             photos = [p for p in photos if p.path in wanted]
         progress.start_stage("Planning", 0)
-        return plan_organize(
+        planned = plan_organize(
             request,
             photos,
             groups=groups,
@@ -145,6 +145,8 @@ class FileActions(LibraryPart):
             in_library=in_library,
             sources=folders,
         )
+        planned.library = roots
+        return planned
 
     def organize(
         self, plan: OrganizePlan, folders: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS

@@ -39,7 +39,7 @@ from photoorg.core.folder_names import (
 )
 from photoorg.core.grouping import UNSORTED, Group
 from photoorg.core.pairs import raws_beside_jpegs
-from photoorg.core.paths import FolderSet, is_under, real
+from photoorg.core.paths import FolderSet, is_under, real, under_test
 from photoorg.core.scanner import RAW_EXTENSIONS as SCANNED_RAW_EXTENSIONS
 
 #: Files that travel with a photo of the same stem.
@@ -94,6 +94,16 @@ class OrganizePlan:
     collisions: list[tuple[str, str]] = field(default_factory=list)
     empty_folders: list[str] = field(default_factory=list)  # left empty by a move
     free_bytes: int = 0  # at the destination
+    library: list[str] = field(default_factory=list)  # the library's folders, when planned
+
+    def leaving_library(self, photos: Iterable[PlannedPhoto] | None = None) -> int:
+        """How many photos a move takes out of the library (its destination is not one of the
+        library's folders): they leave its timeline, groups and duplicate sets."""
+        if self.request.copy or not self.library:
+            return 0
+        inside = under_test(self.library)
+        chosen = self.moving() if photos is None else photos
+        return sum(1 for p in chosen if inside(p.photo.path) and not inside(p.target or ""))
 
     @property
     def action(self) -> Action:

@@ -242,6 +242,12 @@ class OrganizeDialog(QDialog):
             lines.append(f"{plural(plan.undated, 'photo')} without a date taken {go} to undated/.")
         if plan.collisions:
             lines.append(f"{plural(len(plan.collisions), 'name')} taken: both photos are kept, numbered.")
+        leaving = plan.leaving_library(moving)
+        if leaving:
+            lines.append(
+                f"<b>{plural(leaving, 'photo')} {agree(leaving, 'leaves', 'leave')} the library</b>: "
+                f"{plan.request.destination} is not one of its folders (File > Add folder adds it)."
+            )
         if plan.empty_folders and not plan.request.copy:
             what = "removed afterwards" if plan.request.prune_empty else "kept (empty)"
             lines.append(f"{plural(len(plan.empty_folders), 'folder')} left empty: {what}.")

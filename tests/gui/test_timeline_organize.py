@@ -100,7 +100,19 @@ def test_organize_shows_a_plan_unticked_folders_stay_and_undo_puts_everything_ba
     assert (
         "5 photos to move" in dialog.summary.text()
         and "1 sidecar, RAW or video file" in dialog.summary.text()
+        and "leave the library" not in dialog.summary.text()
     )
+    # Elsewhere, the plan says the photos leave the library (a GUI review found them gone from
+    # the timeline, groups and duplicates without a word).
+    dialog.destination.setText(str(tmp_path / "Elsewhere"))
+    dialog.plan = None
+    qtbot.mouseClick(dialog.show_plan, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=TIMEOUT_MS)
+    assert f"5 photos leave the library</b>: {tmp_path / 'Elsewhere'} is not one" in dialog.summary.text()
+    dialog.destination.setText(str(root))
+    dialog.plan = None
+    qtbot.mouseClick(dialog.show_plan, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=TIMEOUT_MS)
     # The person leaves 2022 and the undated photo where they are.
     for k in range(dialog.tree.topLevelItemCount()):
         item = dialog.tree.topLevelItem(k)
