@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from photoorg.core.errors import Cancelled
+from photoorg.core.errors import Cancelled, PhotoorgError
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,10 @@ def _runner(fn: Callable[[], Any], relay: _Relay, token: int, name: str) -> Call
         except Cancelled:
             outcome = (token, _CANCELLED, None)
         except Exception as exc:  # the task boundary: log it, report it to the GUI thread
-            log.exception("task %s failed", name)
+            if isinstance(exc, PhotoorgError):  # an answer for the person ("nothing to redo")
+                log.info("task %s: %s", name, exc)
+            else:
+                log.exception("task %s failed", name)
             outcome = (token, _FAILED, TaskError(exc, traceback.format_exc()))
         relay.finished.emit(outcome)
 
