@@ -34,6 +34,7 @@ class DuplicatesPage(QWidget):
         self._all: list[Any] = []
         self._keep: dict[str, dict[str, bool]] = {}  # the person's checkboxes: set id -> path -> keep
         self._filling = False
+        self._empty_text = "Nothing to review here."
         # A set counts as reviewed once the person chose it and it stayed shown a moment (not
         # when passed over with the arrow keys), or when they changed a check in it.
         self._looking = QTimer(self)
@@ -98,8 +99,10 @@ class DuplicatesPage(QWidget):
         layout.addWidget(split, 1)
         self._update_buttons()
 
-    def set_sets(self, sets: list[Any]) -> None:
-        """New sets; the set shown before stays shown, or the one after it if it is gone."""
+    def set_sets(self, sets: list[Any], empty_text: str = "") -> None:
+        """New sets; the set shown before stays shown, or the one after it if it is gone.
+        ``empty_text``: what a tab without sets says (default: nothing to review)."""
+        self._empty_text = empty_text or "Nothing to review here."
         shown = self.members.duplicate_set
         row = self.set_list.currentIndex().row()
         self._all = list(sets)
@@ -129,7 +132,7 @@ class DuplicatesPage(QWidget):
             else:
                 self.members.set_duplicate_set(None)
                 self.heading.setText(f"No {VERDICT_NAMES[verdict].lower()}")
-                self.reason.setText("Nothing to review here.")
+                self.reason.setText(self._empty_text)
         finally:
             self._filling = False
         self._update_buttons()

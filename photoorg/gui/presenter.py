@@ -109,7 +109,9 @@ class StatePresenter(QObject):
         if not final.sets and (state.similar_sets or not self._partial_similar):
             self._partial_similar = state.similar_sets
             self._partial_sets = state.sets
-            self.window.duplicates_page.set_sets(state.sets)
+            self.window.duplicates_page.set_sets(
+                state.sets, "The scan is still looking: sets appear as the photos are looked at."
+            )
         groups = final.groups or self._partial_groups
         so_far = "" if final.groups else " so far"
         self._counts(state, sum(1 for g in groups if g.id >= 0), final.sets or self._partial_sets, so_far)

@@ -45,8 +45,12 @@ def test_the_timeline_fills_in_before_the_first_scan_has_embedded_anything(
     window = open_window(settings_for(root, tiny_model))
     seen: list[tuple[int, str, int]] = []
 
+    duplicates_said: list[str] = []
+
     def partial(state: LibraryState) -> None:  # as the window gets it, and what the scan does then
         seen.append((len(state.timeline.photos), window.library.progress.stage, state.photo_count))
+        qtbot.wait(1)  # the window has shown it
+        duplicates_said.append(window.duplicates_page.reason.text())
 
     window.library.partial_state.connect(partial)
     with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as final:
@@ -59,6 +63,10 @@ def test_the_timeline_fills_in_before_the_first_scan_has_embedded_anything(
     photos, stage, count = during[0]
     assert photos == count == 5 and stage == STAGE_EMBED  # all five, while embedding had just begun
     assert final.args[0].summary.embedded == 5  # ... and only the full state came after it
+    # Meanwhile the duplicates page says the scan is still looking, not "Nothing to review here"
+    # (a GUI review found it so during a first scan).
+    assert any(t.startswith("The scan is still looking") for t in duplicates_said)
+    assert "Nothing to review here." not in duplicates_said
     page = window.timeline_page
     assert window.stack.currentIndex() == PAGE_TIMELINE
     model = page.photos
