@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -104,11 +103,12 @@ class AlbumsPage(QWidget):
                   self.keywords_button):  # fmt: skip
             tools.addWidget(w)
         tools.addWidget(self.status)
-        top = QHBoxLayout()
-        top.addWidget(self.tabs)
-        top.addWidget(self.likely_bar, 1)
+        # The bar on a row of its own: beside the tabs its text was cut at 800x600 (GUI review).
         split = beside(
-            self.album_list, [self.heading, self.subheading, top, tools, self.grid], self.grid, [240, 960]
+            self.album_list,
+            [self.heading, self.subheading, self.tabs, self.likely_bar, tools, self.grid],
+            self.grid,
+            [240, 960],
         )
         layout = QVBoxLayout(self)
         layout.addWidget(split)
