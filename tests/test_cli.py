@@ -41,6 +41,9 @@ def test_scan_prints_a_summary_and_a_second_scan_reuses_everything(library, tiny
     report = json.loads(second.stdout)
     assert (report["seen"], report["embedded"], report["reused"], report["failed"]) == (11, 0, 10, 1)
     assert report["failures"][0]["path"].endswith("broken.jpg")
+    # --exclude skips for this run only: the skipped photos stay in the library's catalog.
+    once = json.loads(photoorg("scan", library, "--home", home, "--exclude", "*.png", "--json").stdout)
+    assert (once["seen"], once["removed_from_catalog"]) == (7, 0)
 
 
 def test_scanning_a_shell_glob_adds_its_folders_and_leaves_the_other_files_out(

@@ -344,6 +344,7 @@ class Library(FileActions, Curation):
             self.catalog,
             embedder,
             exclude=self.settings.exclude,
+            kept_excluded=[e for e in self._extra_exclude if e not in self.saved_settings.exclude],
             progress=progress,
             decode_workers=self.workers,
             on_wait=self._waiting(progress),

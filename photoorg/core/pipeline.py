@@ -386,8 +386,12 @@ def run_scan(
     decode_workers: int | None = None,
     on_wait: Callable[[int | None], None] | None = None,
     embed: bool = True,
+    kept_excluded: Iterable[str] = (),
 ) -> ScanSummary:
     """Bring the catalog up to date for ``roots`` and embed every readable photo.
+
+    Photos catalogued before that the ``exclude`` patterns skip now leave the catalog, but for
+    those only ``kept_excluded`` patterns skip (skipped in this run only: ``scan --exclude``).
 
     Returns a summary; a cancel returns early with ``cancelled=True`` and everything committed
     so far kept. Single unreadable files are listed in ``failures``; a missing model sets
@@ -397,6 +401,7 @@ def run_scan(
     started = time.monotonic()
     abs_roots = [os.path.abspath(os.fspath(r)) for r in roots]
     exclude = tuple(exclude)
+    for_good = tuple(e for e in exclude if e not in set(kept_excluded))
     summary = ScanSummary(roots=abs_roots)
     scan = _Scan(catalog, embedder, progress, summary)
     scan.on_wait = on_wait
@@ -440,7 +445,7 @@ def run_scan(
         gone = [p for p in known if p not in seen and is_under(p, abs_roots) and not is_under(p, unreadable)]
         if gone:
             with scan.writing():  # a path a file action filled meanwhile is not gone...
-                gone = [p for p in gone if not os.path.lexists(p) or _now_excluded(p, abs_roots, exclude)]
+                gone = [p for p in gone if not os.path.lexists(p) or _now_excluded(p, abs_roots, for_good)]
                 summary.removed = catalog.remove_paths(gone)
 
         work_started = time.monotonic()

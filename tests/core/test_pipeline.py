@@ -273,3 +273,6 @@ def test_photos_skipped_by_a_new_pattern_leave_the_catalog_not_the_disk(library,
     assert len(list((library / "2024").iterdir())) == 4  # the files themselves stay
     run_scan([library], catalog, none, embed=False)  # the pattern taken away: they are back
     assert len(catalog.file_states()) == 10
+    # Skipped for one run only (scan --exclude): skipped, but still the library's photos.
+    once = run_scan([library], catalog, none, exclude=[pattern], kept_excluded=[pattern], embed=False)
+    assert (once.seen, once.removed, len(catalog.file_states())) == (6, 0, 10)
