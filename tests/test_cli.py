@@ -494,7 +494,8 @@ def test_groups_can_be_renamed_merged_and_photos_moved_from_the_command_line(gro
     after = {g["id"]: g for g in json.loads(photoorg(*base, "--json").stdout)}
     assert second["id"] not in after and set(second["photos"]) <= set(after[first["id"]]["photos"])
     history = photoorg("--home", home, "history").stdout
-    assert "merge group" in history and "into the group Beach" in history
+    # An unnamed group is named by its id and what the app shows for it (folder and dates).
+    assert f"merge group {second['id']} (" in history and "into the group Beach" in history
     undone = photoorg("--home", home, "undo")
     assert undone.returncode == 0 and "undid the change to the groups" in undone.stdout
     assert second["id"] in {g["id"] for g in json.loads(photoorg(*base, "--json").stdout)}

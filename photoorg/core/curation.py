@@ -22,7 +22,7 @@ from photoorg.core.albums import score as score_album
 from photoorg.core.calibration import Calibration, calibrate
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
-from photoorg.core.grouping import UNSORTED
+from photoorg.core.grouping import UNSORTED, stored_groups
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.pairs import raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -90,10 +90,15 @@ class Curation(LibraryPart):
             return catalog.add_group_edits(summary, edits)
 
     def _group_name(self, group_id: int) -> str:
+        """How the history names a group: its name, else its id and what the app shows for it
+        (folder and dates; a GUI review found "group 2" in the app, which shows no ids)."""
         found = next((g for g in self.catalog.stored_groups() if g.id == group_id and g.active), None)
         if found is None:
             raise PhotoorgError(f"There is no group {group_id}; 'photoorg groups' lists them with their ids.")
-        return f"the group {found.name}" if found.name else f"group {group_id}"
+        if found.name:
+            return f"the group {found.name}"
+        shown = next((g.label for g in stored_groups(self.catalog) if g.id == group_id), "")
+        return f"group {group_id} ({shown})" if shown else f"group {group_id}"
 
     def _fingerprints(self, paths: Sequence[str]) -> list[str]:
         fps = []
