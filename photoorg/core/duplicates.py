@@ -29,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,21 +40,16 @@ from photoorg.core.catalog import Catalog, PhotoInfo
 from photoorg.core.humanize import iso_timestamp
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
 from photoorg.core.linkage import chain_free_sets_of
-from photoorg.core.neighbours import partner_pairs, updated_pairs
 from photoorg.core.pairs import keep_beside_raw, raw_jpegs
 from photoorg.core.pixel_evidence import fill_tones, local_changes, pixel_note
 from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.similar_pairs import similar_pairs
 
 log = logging.getLogger(__name__)
 
 NOT_DUPLICATES = "not_duplicates"
 KEEP_BOTH = "keep_both"
 DECISIONS = (NOT_DUPLICATES, KEEP_BOTH)
-#: Each photo is compared in full with at most this many of its most similar photos: when most
-#: of a library is alike (plain skies, scanned pages) every pair is above the threshold, and N^2
-#: pairs would make the search quadratic. A set can still hold more photos than this when they
-#: are among each other's closest; a burst of more than about this many shots is split.
-MAX_PARTNERS = 32
 
 
 class Verdict(StrEnum):
@@ -197,7 +191,7 @@ def find_duplicates(
         paired = {p.fingerprint for p in photos if p.path in beside_raw}
         fps, x = catalog.vectors_for(model_id, [fp for fp in by_fp if fp not in paired])
         floor = min(settings.similar_threshold, settings.same_threshold)
-        ii, jj, sims = _similar_pairs(catalog, model_id, fps, x, floor, progress)
+        ii, jj, sims = similar_pairs(catalog, model_id, fps, x, floor, progress)
         candidates = sims >= settings.same_threshold
         fill_tones(catalog, rep, fps, ii[candidates], jj[candidates])
 
@@ -233,40 +227,6 @@ def find_duplicates(
     order = {Verdict.EXACT: 0, Verdict.SAME: 1, Verdict.SIMILAR: 2}
     sets.sort(key=lambda s: (order[s.verdict], -s.reclaimable_bytes, -len(s.photos), s.keeper.path))
     return sets
-
-
-#: Changes when the search finds other pairs from the same vectors (its cache is dropped then).
-PAIRS_VERSION = 2
-
-
-def _similar_pairs(
-    catalog: Catalog, model_id: int, fps: list[str], x: np.ndarray, floor: float, progress: Progress
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The pairs above ``floor`` among the vectors ``x`` (of ``fps``): from the last search when
-    nothing it depends on changed (the same contents, model and floor); brought up to date
-    when photos came or went since (neighbours.updated_pairs); else searched. Kept for the
-    next time."""
-    made = f"{PAIRS_VERSION}|{model_id}|{floor!r}|{MAX_PARTNERS}"
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{made}|".encode())
-    for fp in fps:
-        h.update(fp.encode())
-    signature = h.hexdigest()
-    found = catalog.similar_pairs(signature)
-    if found is not None:
-        return found
-    pairs = None
-    last = catalog.last_similar_pairs(made)
-    if last is not None:
-        row = {fp: k for k, fp in enumerate(fps)}
-        old_to_new = np.array([row.get(fp, -1) for fp in last[0]], dtype=np.int64)
-        pairs = updated_pairs(old_to_new, last[1], x, floor, MAX_PARTNERS, progress=progress)
-    ii, jj, sims = pairs if pairs is not None else partner_pairs(x, floor, MAX_PARTNERS, progress)
-    try:
-        catalog.keep_similar_pairs(signature, ii, jj, sims, made, fps)
-    except sqlite3.Error:  # a cache: another process writing, a full disk; search again next time
-        log.info("could not keep the similar pairs", exc_info=True)
-    return ii, jj, sims
 
 
 def _verdicts(

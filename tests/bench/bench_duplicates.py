@@ -96,8 +96,9 @@ def make_vectors(kind: str, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 
 def recall(kind: str, n: int) -> dict[str, object]:
     """The region search (neighbours.py) against comparing every pair, on the same vectors."""
-    from photoorg.core.duplicates import MAX_PARTNERS, DuplicateSettings
+    from photoorg.core.duplicates import DuplicateSettings
     from photoorg.core.neighbours import partner_pairs
+    from photoorg.core.similar_pairs import MAX_PARTNERS
     from photoorg.core.similarity import pairs_above
 
     x, src, dst = make_vectors(kind, n)
@@ -135,8 +136,9 @@ def recall(kind: str, n: int) -> dict[str, object]:
 
 def update(kind: str, n: int) -> dict[str, object]:
     """A search's pairs brought up to date after photos came (and went), against a new search."""
-    from photoorg.core.duplicates import MAX_PARTNERS, DuplicateSettings
+    from photoorg.core.duplicates import DuplicateSettings
     from photoorg.core.neighbours import partner_pairs, updated_pairs
+    from photoorg.core.similar_pairs import MAX_PARTNERS
 
     rng = np.random.default_rng(2)
     x_all = make_vectors(kind, n + 100)[0]

@@ -23,9 +23,9 @@ def one(n: int, only: str | None) -> dict[str, object]:
     import numpy as np
     from sklearn.metrics import adjusted_rand_score
 
-    from photoorg.core.duplicates import MAX_PARTNERS
     from photoorg.core.grouping import cluster_labels
     from photoorg.core.neighbours import partner_pairs
+    from photoorg.core.similar_pairs import MAX_PARTNERS
     from tests.synthetic import clustered
 
     x, truth = clustered(n, max(2, n // 250), seed=n)
