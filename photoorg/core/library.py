@@ -17,10 +17,8 @@ Qt-free. Synchronous: long calls take a :class:`Progress` and honour its cancel 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
-import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,8 +35,8 @@ from photoorg.core.errors import ModelNotCached, ModelUnavailable, PhotoorgError
 from photoorg.core.estimate import ScanEstimate
 from photoorg.core.given import Given, sort_given
 from photoorg.core.grouping import UNSORTED, Group, find_similar, group_photos, stored_groups
-from photoorg.core.imaging import LATEST_PREPROCESS
 from photoorg.core.library_files import ActionFile, FileActions
+from photoorg.core.library_offer import ReembedOffers
 from photoorg.core.lock import LibraryLock
 from photoorg.core.organize import OrganizePlan, OrganizeRequest
 from photoorg.core.paths import Locations, count_under, under_test
@@ -54,12 +52,9 @@ from photoorg.core.settings import (
 )
 from photoorg.core.timeline import Timeline, timeline_of
 from photoorg.core.undo import NothingToUndo, left_behind_text
-from photoorg.core.vector_choice import ReembedOffer, library_choice, reembed_offer
+from photoorg.core.vector_choice import ReembedOffer, library_choice
 
 log = logging.getLogger(__name__)
-
-#: The catalog's meta key of the last offer of a new look (:meth:`Library._kept_offer`).
-OFFER_META = "reembed_offer"
 
 STAGE_GROUPING = "Grouping similar photos"
 STAGE_DUPLICATES = "Looking for duplicates"
@@ -104,7 +99,7 @@ class LibraryState:
     reembed_offer: ReembedOffer | None = None
 
 
-class Library(FileActions, Curation):
+class Library(ReembedOffers, FileActions, Curation):
     """One photo library: its settings, its catalog and everything done with them.
 
     Args:
@@ -364,45 +359,6 @@ class Library(FileActions, Curation):
         self._remember_model(summary)
         return summary
 
-    def _offer_reembed(self, embedder: Embedder, summary: ScanSummary) -> None:
-        """The library stays with the format and preprocessing its vectors were made with; say
-        so when this computer runs another format best or a newer preprocessing exists, for the
-        choices the person left to photoorg (vector_choice.py)."""
-        s = self.settings
-        dtype = s.dtype == "auto" and embedder.requested_dtype != "auto"  # the library's, not the computer's
-        preprocess = s.preprocess == "auto"
-        if not (dtype or preprocess):
-            return
-        model = self.catalog.find_model(summary.model_key) if summary.model_key else None
-        photos = self.catalog.vector_counts().get(model.id, 0) if model else 0
-        try:
-            offer = reembed_offer(embedder, photos, dtype=dtype, preprocess=preprocess) if photos else None
-        except Exception:  # a measurement that fails only costs the advice
-            log.info("could not estimate a new look at the library", exc_info=True)
-            return
-        self.reembed_offer = offer
-        # Kept with the vectors it is about, so the app offers it at every start (the model only
-        # loads when there is a photo to look at) until the library has the new vectors.
-        asked = [s.dtype, s.preprocess]  # an offer made for "auto" is not one for a chosen format
-        kept = {"model_key": summary.model_key, "asked": asked, **vars(offer)} if offer else {}
-        try:
-            self.catalog.set_meta(OFFER_META, json.dumps(kept))
-        except sqlite3.Error:  # said this time all the same
-            log.info("could not keep the offer of a new look", exc_info=True)
-
-    def _kept_offer(self, model_id: int | None) -> ReembedOffer | None:
-        """The offer of a new look made when the model last loaded, while the library still
-        uses the vectors it is about."""
-        try:
-            kept = json.loads(self.catalog.get_meta(OFFER_META) or "{}")
-        except ValueError:
-            return None
-        model = next((m for m in self.catalog.models() if m.id == model_id), None)
-        asked = [self.settings.dtype, self.settings.preprocess]
-        if not kept or model is None or (kept["model_key"], kept["asked"]) != (model.key, asked):
-            return None
-        return ReembedOffer(kept["text"], kept["command"])
-
     def _remember_model(self, summary: ScanSummary) -> None:
         model = self.catalog.find_model(summary.model_key) if summary.model_key else None
         self._model = (model.id if model else None, summary.model_problem)
@@ -445,36 +401,6 @@ class Library(FileActions, Curation):
             state = self._state(scan, progress)
         state.reembed_offer, self.reembed_offer = self.pending_offer(), None
         return state
-
-    def pending_offer(self) -> ReembedOffer | None:
-        """The offer of a new look to make now: from this run's model load, else the one kept
-        from an earlier load while the library still uses the vectors it is about."""
-        return self.reembed_offer or self._kept_offer(self._model[0] if self._model else None)
-
-    @contextlib.contextmanager
-    def looking_again(self) -> Iterator[None]:
-        """Meanwhile, the model runs in the format this computer runs best and with the newest
-        preprocessing, each where the person left it to photoorg ("auto"): what the re-embed
-        offer proposes. A scan then looks at every photo again (or goes on with a new look that
-        was cancelled); afterwards "auto" goes on with those vectors, most of the library's."""
-        from photoorg.core.embedder import pick_device, pick_dtype  # torch: the engine's
-
-        s = self.settings
-        run: dict[str, Any] = {}
-        if s.preprocess == "auto":
-            run["preprocess"] = str(LATEST_PREPROCESS)
-        if s.dtype == "auto":
-            try:
-                device = pick_device(s.device)
-            except ModelUnavailable:  # a GPU asked for that is not here: the model runs on the CPU
-                device = "cpu"
-            run["dtype"] = pick_dtype(device)
-        before = self._overrides
-        self._overrides = {**before, **run}
-        try:
-            yield
-        finally:
-            self._overrides = before
 
     def _state(self, scan: bool, progress: Progress) -> LibraryState:
         roots, missing = self.library_roots()
