@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -182,9 +183,12 @@ def _another_copy_left(catalog: Catalog, entry: JournalEntry) -> bool:
     copy = os.path.realpath(entry.target)
     catalogued = catalog.paths_with_fingerprints([entry.fingerprint])[entry.fingerprint]
     for path in dict.fromkeys([entry.source, *catalogued]):
-        if os.path.realpath(path) == copy or not os.path.isfile(path):
+        if os.path.realpath(path) == copy:
             continue
-        try:
+        try:  # a file of another size is another content: not read whole to tell
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode) or (entry.size is not None and st.st_size != entry.size):
+                continue
             if fingerprint_and_size(path)[0] == entry.fingerprint:
                 return True
         except OSError:
