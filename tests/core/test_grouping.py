@@ -268,6 +268,52 @@ def test_the_nearest_neighbour_graph_is_exact_also_when_built_block_by_block(mon
     assert all(graph[i, nearest[i]].nnz == clustering.KNN for i in range(0, 3000, 97))
 
 
+def test_separate_components_are_joined_by_the_shortest_edge_from_their_first_members(monkeypatch) -> None:
+    """Tight, far-apart clusters leave the 15-NN graph in pieces. Each round links every piece
+    to its nearest other piece, from its first 32 members: the edges pruned by the cells'
+    bounds are the ones a search of every point finds (compared here round by round)."""
+    import scipy.sparse as sp
+    import torch
+
+    from photoorg.core import clustering
+    from photoorg.core.progress import NULL_PROGRESS
+
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(60, 32)).astype(np.float32) * 3
+    z = (centres[rng.integers(0, 60, 2400)] + 0.3 * rng.normal(size=(2400, 32))).astype(np.float32)
+    d = np.sqrt(np.maximum(((z[:, None, :] - z[None, :, :]) ** 2).sum(-1), 0))
+    np.fill_diagonal(d, np.inf)
+    nearest = np.argsort(d, axis=1)[:, : clustering.KNN]
+    rows = np.repeat(np.arange(len(z)), clustering.KNN)
+    knn = sp.csr_matrix((d[rows, nearest.ravel()], (rows, nearest.ravel())), shape=d.shape)
+    knn = knn.maximum(knn.T).tocsr()
+    pieces, _ = sp.csgraph.connected_components(knn, directed=False)
+    assert pieces > 20  # the case the joining is for
+
+    zt = torch.from_numpy(z)
+    monkeypatch.setattr(clustering, "_LINK_BATCH", 40)  # a cell or two at a time: bounds prune
+    joined = clustering._join_components(knn, zt, (zt * zt).sum(1), NULL_PROGRESS)
+    assert sp.csgraph.connected_components(joined, directed=False)[0] == 1
+    added = (joined - knn).tocoo()
+    # The reference: each round, every piece's shortest edge from its first 32 members.
+    expected = sp.lil_matrix(d.shape)
+    graph = knn
+    count, comp = pieces, sp.csgraph.connected_components(knn, directed=False)[1]
+    while count > 1:
+        links = sp.lil_matrix(d.shape)
+        for c in range(count):
+            samples = np.flatnonzero(comp == c)[:32]
+            outside = d[samples][:, comp != c]
+            i, j = np.unravel_index(np.argmin(outside), outside.shape)
+            a, b = samples[i], np.flatnonzero(comp != c)[j]
+            links[a, b] = links[b, a] = expected[a, b] = expected[b, a] = d[a, b]
+        graph = graph.maximum(links.tocsr()).tocsr()
+        count, comp = sp.csgraph.connected_components(graph, directed=False)
+    expected = expected.tocoo()
+    assert set(zip(added.row, added.col, strict=True)) == set(zip(expected.row, expected.col, strict=True))
+    assert np.allclose(np.sort(added.data), np.sort(expected.data), atol=1e-4)
+
+
 def test_the_large_library_path_labels_as_hdbscan_itself_would() -> None:
     """The graph path runs scikit-learn's HDBSCAN (the hdbscan package's sparse path is a
     Python loop, 18 s at 100k): the same labels as the hdbscan package on the same graph."""
