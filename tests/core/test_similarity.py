@@ -48,7 +48,7 @@ def test_pairs_above_with_a_cap_keeps_each_rows_best_partners(monkeypatch, int8:
     rng = np.random.default_rng(3)
     x, _ = clustered(1200, 40, seed=5)
     centre = rng.standard_normal(x.shape[1]).astype(np.float32)
-    x[:600] = centre + rng.standard_normal((600, x.shape[1]), dtype=np.float32) * 0.01
+    x[:600] = centre + rng.standard_normal((600, x.shape[1]), dtype=np.float32) * 0.1
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     monkeypatch.setattr(similarity, "TILE", 500)  # dense tiles, sparse tiles, a ragged last one
     if not int8:
