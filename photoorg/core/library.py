@@ -23,24 +23,25 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from photoorg.core import estimate, recovery
+from photoorg.core import recovery
 from photoorg.core.actions import Action, Outcome, Step
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.calibration import Calibration
 from photoorg.core.catalog import Catalog, PhotoInfo, move_catalog
 from photoorg.core.curation import AlbumView, Curation
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
-from photoorg.core.embedder import Embedder, save_devices
-from photoorg.core.errors import ModelNotCached, ModelUnavailable, PhotoorgError
+from photoorg.core.embedder import Embedder
+from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.estimate import ScanEstimate
 from photoorg.core.given import Given, sort_given
 from photoorg.core.grouping import UNSORTED, Group, find_similar, group_photos, stored_groups
 from photoorg.core.library_files import ActionFile, FileActions
 from photoorg.core.library_offer import ReembedOffers
+from photoorg.core.library_scans import Scans
 from photoorg.core.lock import LibraryLock
 from photoorg.core.organize import OrganizePlan, OrganizeRequest
 from photoorg.core.paths import Locations, count_under, under_test
-from photoorg.core.pipeline import ScanSummary, run_scan
+from photoorg.core.pipeline import ScanSummary
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.redo import NothingToRedo
 from photoorg.core.settings import (
@@ -52,7 +53,7 @@ from photoorg.core.settings import (
 )
 from photoorg.core.timeline import Timeline, timeline_of
 from photoorg.core.undo import NothingToUndo, left_behind_text
-from photoorg.core.vector_choice import ReembedOffer, library_choice
+from photoorg.core.vector_choice import ReembedOffer
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class LibraryState:
     reembed_offer: ReembedOffer | None = None
 
 
-class Library(ReembedOffers, FileActions, Curation):
+class Library(Scans, ReembedOffers, FileActions, Curation):
     """One photo library: its settings, its catalog and everything done with them.
 
     Args:
@@ -296,100 +297,6 @@ class Library(ReembedOffers, FileActions, Curation):
 
         return told
 
-    # -- the model and scans --------------------------------------------------------------------
-    def embedder(self) -> Embedder:
-        s = self.settings
-        choice = library_choice(self.catalog, s.model, s.dtype, s.preprocess)
-        dtype = choice.dtype
-        wanted = (s.model, s.device, dtype, choice.preprocess, self.batch_size, self.allow_download)
-        current = self._embedder
-        if (
-            current is not None
-            and current.loaded
-            and self._embedder_for[2] == "auto"
-            and current.dtype == dtype
-        ):
-            wanted = self._embedder_for  # "auto" chose what the library's vectors are in now: the same
-        if self._embedder is None or self._embedder_for != wanted:
-            self._embedder = Embedder(
-                s.model,
-                device=s.device,
-                dtype=dtype,
-                batch_size=self.batch_size,
-                cache_dir=self.where.model_cache,
-                allow_download=self.allow_download,
-                int8_dir=self.where.int8_models,
-                preprocess=choice.preprocess,
-            )
-            self._embedder_for = wanted
-        return self._embedder
-
-    def scan(
-        self, roots: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS, embed: bool = True
-    ) -> ScanSummary:
-        """Bring the catalog up to date for ``roots`` (default: the library's folders that are
-        there): new and changed photos are read and embedded, unchanged ones not even opened.
-        ``embed`` False only catalogues them (fingerprints, sizes, dates)."""
-        if roots is None:
-            roots, _ = self.library_roots()
-        embedder = self.embedder()
-        was_loaded = embedder.loaded
-        summary = run_scan(
-            roots,
-            self.catalog,
-            embedder,
-            exclude=self.settings.exclude,
-            kept_excluded=[e for e in self._extra_exclude if e not in self.saved_settings.exclude],
-            progress=progress,
-            decode_workers=self.workers,
-            on_wait=self._waiting(progress),
-            embed=embed,
-        )
-        self.last_scan = summary
-        if embedder.loaded and not was_loaded:  # torch is loaded now: say what it can run on
-            save_devices(self.where.cache)
-            if embedder.device_note:
-                self.notes.append(embedder.device_note)
-            self._offer_reembed(embedder, summary)
-        if not embed:
-            return summary
-        if summary.model_problem is not None:
-            self._explain(summary.model_problem)
-            summary.model_error = str(summary.model_problem)
-        self._remember_model(summary)
-        return summary
-
-    def _remember_model(self, summary: ScanSummary) -> None:
-        model = self.catalog.find_model(summary.model_key) if summary.model_key else None
-        self._model = (model.id if model else None, summary.model_problem)
-        self._model_for = self._model_key_inputs()
-
-    def _model_key_inputs(self) -> tuple[Any, ...]:
-        s = self.settings
-        return (s.model, s.device, s.dtype, s.preprocess)
-
-    def model(self, progress: Progress = NULL_PROGRESS) -> tuple[int | None, ModelUnavailable | None]:
-        """The catalog's id of the vectors to use (None without a model) and why there is no
-        model, if so. Scans once when that is not known yet (cheap when nothing changed)."""
-        if self._model is None or self._model_for != self._model_key_inputs():
-            self.scan(progress=progress)
-        assert self._model is not None
-        return self._model
-
-    def _explain(self, problem: ModelUnavailable) -> None:
-        """Say which --model to use when the catalog holds vectors of another model."""
-        if not isinstance(problem, ModelNotCached):
-            return
-        counts = self.catalog.vector_counts()
-        others = [m for m in self.catalog.models() if counts.get(m.id) and m.name != problem.name]
-        if not others:
-            return
-        best = max(others, key=lambda m: counts[m.id])
-        problem.args = (
-            f"{problem} The catalog holds vectors of {counts[best.id]} photos made with "
-            f"{best.name}: add '--model {best.name}' to use them.",
-        )
-
     # -- what the library shows -----------------------------------------------------------------
     def state(
         self, scan: bool = True, progress: Progress = NULL_PROGRESS, again: bool = False
@@ -558,11 +465,6 @@ class Library(ReembedOffers, FileActions, Curation):
             raise PhotoorgError(
                 f"{os.path.basename(path)} has not been embedded yet; wait for the scan to finish."
             ) from None
-
-    def estimate_first_scan(self, photos: int) -> ScanEstimate:
-        """How long the model's first look at ``photos`` photos takes here with each model size
-        (measured now, on the device and dtype the settings pick; imports torch)."""
-        return estimate.first_scan(photos, self.settings.device, self.settings.dtype)
 
 
 #: What the app and the command line use of the library's types (they import nothing else of

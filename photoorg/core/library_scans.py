@@ -1,0 +1,142 @@
+"""The library's model and scans (a mixin of :class:`photoorg.core.library.Library`): the
+embedder its settings and vectors call for, bringing the catalog up to date, and which vectors
+the library's groups and duplicates use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from photoorg.core import estimate
+from photoorg.core.embedder import Embedder, save_devices
+from photoorg.core.errors import ModelNotCached, ModelUnavailable
+from photoorg.core.estimate import ScanEstimate
+from photoorg.core.library_part import LibraryPart
+from photoorg.core.paths import Locations
+from photoorg.core.pipeline import ScanSummary, run_scan
+from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.settings import Settings
+from photoorg.core.vector_choice import library_choice
+
+
+class Scans(LibraryPart):
+    """The model, and scans."""
+
+    where: Locations
+    batch_size: int | None
+    workers: int | None
+    allow_download: bool
+    notes: list[str]
+    last_scan: ScanSummary | None
+    _extra_exclude: list[str]
+    _embedder: Embedder | None
+    _embedder_for: tuple[Any, ...] | None
+    _model: tuple[int | None, ModelUnavailable | None] | None
+    _model_for: tuple[Any, ...] | None
+
+    if TYPE_CHECKING:  # provided by Library and ReembedOffers
+
+        @property
+        def saved_settings(self) -> Settings: ...
+
+        def _waiting(self, progress: Progress) -> Callable[[int | None], None]: ...
+
+        def _offer_reembed(self, embedder: Embedder, summary: ScanSummary) -> None: ...
+
+    def embedder(self) -> Embedder:
+        s = self.settings
+        choice = library_choice(self.catalog, s.model, s.dtype, s.preprocess)
+        dtype = choice.dtype
+        wanted = (s.model, s.device, dtype, choice.preprocess, self.batch_size, self.allow_download)
+        current = self._embedder
+        if (
+            current is not None
+            and current.loaded
+            and self._embedder_for[2] == "auto"
+            and current.dtype == dtype
+        ):
+            wanted = self._embedder_for  # "auto" chose what the library's vectors are in now: the same
+        if self._embedder is None or self._embedder_for != wanted:
+            self._embedder = Embedder(
+                s.model,
+                device=s.device,
+                dtype=dtype,
+                batch_size=self.batch_size,
+                cache_dir=self.where.model_cache,
+                allow_download=self.allow_download,
+                int8_dir=self.where.int8_models,
+                preprocess=choice.preprocess,
+            )
+            self._embedder_for = wanted
+        return self._embedder
+
+    def scan(
+        self, roots: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS, embed: bool = True
+    ) -> ScanSummary:
+        """Bring the catalog up to date for ``roots`` (default: the library's folders that are
+        there): new and changed photos are read and embedded, unchanged ones not even opened.
+        ``embed`` False only catalogues them (fingerprints, sizes, dates)."""
+        if roots is None:
+            roots, _ = self.library_roots()
+        embedder = self.embedder()
+        was_loaded = embedder.loaded
+        summary = run_scan(
+            roots,
+            self.catalog,
+            embedder,
+            exclude=self.settings.exclude,
+            kept_excluded=[e for e in self._extra_exclude if e not in self.saved_settings.exclude],
+            progress=progress,
+            decode_workers=self.workers,
+            on_wait=self._waiting(progress),
+            embed=embed,
+        )
+        self.last_scan = summary
+        if embedder.loaded and not was_loaded:  # torch is loaded now: say what it can run on
+            save_devices(self.where.cache)
+            if embedder.device_note:
+                self.notes.append(embedder.device_note)
+            self._offer_reembed(embedder, summary)
+        if not embed:
+            return summary
+        if summary.model_problem is not None:
+            self._explain(summary.model_problem)
+            summary.model_error = str(summary.model_problem)
+        self._remember_model(summary)
+        return summary
+
+    def _remember_model(self, summary: ScanSummary) -> None:
+        model = self.catalog.find_model(summary.model_key) if summary.model_key else None
+        self._model = (model.id if model else None, summary.model_problem)
+        self._model_for = self._model_key_inputs()
+
+    def _model_key_inputs(self) -> tuple[Any, ...]:
+        s = self.settings
+        return (s.model, s.device, s.dtype, s.preprocess)
+
+    def model(self, progress: Progress = NULL_PROGRESS) -> tuple[int | None, ModelUnavailable | None]:
+        """The catalog's id of the vectors to use (None without a model) and why there is no
+        model, if so. Scans once when that is not known yet (cheap when nothing changed)."""
+        if self._model is None or self._model_for != self._model_key_inputs():
+            self.scan(progress=progress)
+        assert self._model is not None
+        return self._model
+
+    def _explain(self, problem: ModelUnavailable) -> None:
+        """Say which --model to use when the catalog holds vectors of another model."""
+        if not isinstance(problem, ModelNotCached):
+            return
+        counts = self.catalog.vector_counts()
+        others = [m for m in self.catalog.models() if counts.get(m.id) and m.name != problem.name]
+        if not others:
+            return
+        best = max(others, key=lambda m: counts[m.id])
+        problem.args = (
+            f"{problem} The catalog holds vectors of {counts[best.id]} photos made with "
+            f"{best.name}: add '--model {best.name}' to use them.",
+        )
+
+    def estimate_first_scan(self, photos: int) -> ScanEstimate:
+        """How long the model's first look at ``photos`` photos takes here with each model size
+        (measured now, on the device and dtype the settings pick; imports torch)."""
+        return estimate.first_scan(photos, self.settings.device, self.settings.dtype)
