@@ -214,3 +214,11 @@ def set_aside(path: Path, reason: str, companions: Sequence[str] = ()) -> Path:
             f"photoorg could not use {path.name}: {reason}\nIt was set aside on {stamp}.\n", encoding="utf-8"
         )
     return aside
+
+
+def mount_point(path: Path) -> Path:
+    """The folder the file system holding ``path`` is mounted on."""
+    path = path.resolve()
+    while not os.path.ismount(path) and path != path.parent:
+        path = path.parent
+    return path

@@ -15,11 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from photoorg.core import recovery, trash
+from photoorg.core import mac_trash, recovery, trash
+from photoorg.core import recycle_bin as windows_bin
 from photoorg.core import undo as undoing
 from photoorg.core.catalog import Catalog, FileRow, fingerprint
+from photoorg.core.mac_trash import find_in_mac_trash
 from photoorg.core.paths import locations
-from photoorg.core.trash import Trashed, find_in_mac_trash, find_in_recycle_bin, parse_recycle_info
+from photoorg.core.recycle_bin import find_in_recycle_bin, parse_recycle_info
+from photoorg.core.trash import Trashed
 
 MY_SID = "S-1-5-21-1004336348-1177238915-682003330-1001"
 OTHER_SID = "S-1-5-21-1004336348-1177238915-682003330-1002"
@@ -65,8 +68,8 @@ def recycle_bin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A ``$Recycle.Bin`` folder in tmp_path, standing in for the one at the drive's root."""
     root = tmp_path / "C" / "$Recycle.Bin"
     root.mkdir(parents=True)
-    monkeypatch.setattr(trash, "_recycle_bin_root", lambda path: root)
-    monkeypatch.setattr(trash, "_current_user_sid", lambda: MY_SID)
+    monkeypatch.setattr(windows_bin, "_recycle_bin_root", lambda path: root)
+    monkeypatch.setattr(windows_bin, "_current_user_sid", lambda: MY_SID)
     return root
 
 
@@ -141,7 +144,7 @@ def test_recycle_bin_lookup_takes_the_newest_item_of_that_path_and_size(recycle_
 
     found = find_in_recycle_bin(PHOTO, len(photo))
 
-    assert found == Trashed(PHOTO, str(wanted_r), str(wanted_i))
+    assert found == (str(wanted_r), str(wanted_i))  # the data file and its record
 
 
 def test_recycle_bin_paths_compare_as_windows_compares_them(recycle_bin: Path) -> None:
@@ -152,17 +155,17 @@ def test_recycle_bin_paths_compare_as_windows_compares_them(recycle_bin: Path) -
         "\\\\?\\C:\\Users\\Zoë\\Pictures\\IMG_0001.jpg",
     ):
         found = find_in_recycle_bin(asked, 1)
-        assert found is not None and found.location == str(r_file), asked
+        assert found is not None and found[0] == str(r_file), asked
 
 
 def test_recycle_bin_prefers_the_current_users_folder(recycle_bin: Path) -> None:
     photo = b"same bytes"
     other_r, _ = put_in_bin(recycle_bin / OTHER_SID, "THEIRS", PHOTO, photo, T0 + timedelta(hours=1))
     mine_r, _ = put_in_bin(recycle_bin / MY_SID, "MINE01", PHOTO, photo, T0)
-    assert find_in_recycle_bin(PHOTO, len(photo)).location == str(mine_r)
+    assert find_in_recycle_bin(PHOTO, len(photo))[0] == str(mine_r)
     # When the current user's folder has no such item, another readable one is searched.
     os.unlink(mine_r)
-    assert find_in_recycle_bin(PHOTO, len(photo)).location == str(other_r)
+    assert find_in_recycle_bin(PHOTO, len(photo))[0] == str(other_r)
 
 
 def test_recycle_bin_without_the_item_finds_nothing(recycle_bin: Path) -> None:
@@ -179,7 +182,7 @@ def test_restore_from_the_recycle_bin_puts_the_file_back_byte_for_byte(
     r_file, i_file = put_in_bin(recycle_bin / MY_SID, "ABC123", PHOTO, photo, T0)
     back = tmp_path / "Pictures" / "Été 2023" / "写真 🌅.jpg"
 
-    trash.restore(find_in_recycle_bin(PHOTO, len(photo)), back)
+    trash.restore(Trashed(PHOTO, *find_in_recycle_bin(PHOTO, len(photo))), back)
 
     assert back.read_bytes() == photo
     assert not r_file.exists() and not i_file.exists()  # gone from the Recycle Bin, not left half
@@ -269,7 +272,7 @@ def test_files_on_the_home_volume_go_to_the_home_trash(
     (home / "Pictures").mkdir(parents=True)
     (home / "Pictures" / "a.jpg").write_bytes(b"a")
     monkeypatch.setenv("HOME", str(home))
-    assert trash._mac_trashes(home / "Pictures" / "a.jpg") == [home / ".Trash"]
+    assert mac_trash.mac_trashes(home / "Pictures" / "a.jpg") == [home / ".Trash"]
 
 
 def test_restore_from_a_mac_trash_puts_the_file_back_byte_for_byte(
@@ -278,7 +281,7 @@ def test_restore_from_a_mac_trash_puts_the_file_back_byte_for_byte(
     monkeypatch.setattr(trash, "FREEDESKTOP", False)
     monkeypatch.setattr(trash, "WINDOWS", False)
     folder = tmp_path / ".Trash"
-    monkeypatch.setattr(trash, "_mac_trashes", lambda path: [folder])
+    monkeypatch.setattr(trash, "mac_trashes", lambda path: [folder])
     original = tmp_path / "Pictures" / "IMG_0420.HEIC"
     photo = os.urandom(30_000)
     put_in_mac_trash(folder, "IMG_0420.HEIC", b"an older photo of that name", MTIME)
@@ -301,7 +304,7 @@ def test_after_a_crash_a_file_in_the_mac_trash_is_found_by_its_saved_size_and_da
     monkeypatch.setattr(trash, "FREEDESKTOP", False)
     monkeypatch.setattr(trash, "WINDOWS", False)
     folder = tmp_path / ".Trash"
-    monkeypatch.setattr(trash, "_mac_trashes", lambda path: [folder])
+    monkeypatch.setattr(trash, "mac_trashes", lambda path: [folder])
     source = tmp_path / "library" / "IMG_0420.HEIC"
     source.parent.mkdir()
     photo = os.urandom(7000)
@@ -338,4 +341,4 @@ def test_after_a_crash_a_file_in_the_mac_trash_is_found_by_its_saved_size_and_da
     ],
 )
 def test_files_windows_would_delete_for_good_are_not_sent_there(path, drive_type, covered) -> None:
-    assert trash.recycle_bin_covers(path, drive_type) is covered
+    assert windows_bin.recycle_bin_covers(path, drive_type) is covered
