@@ -94,10 +94,10 @@ def duplicates_text(sets: Sequence[DuplicateSet]) -> str:
     counts = {v: sum(1 for s in sets if s.verdict is v) for v in Verdict}
     freed = sum(s.reclaimable_bytes for s in sets)
     lines = [
-        f"{len(sets)} duplicate sets: {counts[Verdict.EXACT]} exact, {counts[Verdict.SAME]} same image,"
-        f" {counts[Verdict.SIMILAR]} similar. Removing the copies and re-saves (all but the keepers)"
-        f" would free {human_bytes(freed)}; similar shots are different photos, all kept unless you"
-        " choose.",
+        f"{plural(len(sets), 'duplicate set')}: {counts[Verdict.EXACT]} exact,"
+        f" {counts[Verdict.SAME]} same image, {counts[Verdict.SIMILAR]} similar. Removing the copies"
+        f" and re-saves (all but the keepers) would free {human_bytes(freed)}; similar shots are"
+        " different photos, all kept unless you choose.",
         "",
     ]
     width = max(len(p.path) for s in sets for p in s.photos)

@@ -138,7 +138,7 @@ def _mark_set(library: Library, sets: list, set_id: str, decision: str) -> int:
         )
         return EXIT_USAGE
     stored = _DECISIONS[decision]
-    library.mark(chosen, stored)
+    batch = library.mark(chosen, stored)
     what = {
         "not-duplicates": "are not duplicates",
         "keep-both": "are all kept",
@@ -150,6 +150,7 @@ def _mark_set(library: Library, sets: list, set_id: str, decision: str) -> int:
         if decision != "forget"
         else f"Decisions about set {set_id} ({names}) {what}."
     )
+    print(f"Action {batch}; 'photoorg undo' takes it back.")
     return EXIT_OK
 
 

@@ -65,6 +65,8 @@ class Outcome:
 GROUP_CHANGE = "group"
 #: The action name of a change to the albums (made, taught, accepted, rejected).
 ALBUM_CHANGE = "album"
+#: The action name of a decision about a duplicate set ("not duplicates", "keep all", forgotten).
+DECISION = "decision"
 #: The action name of keywords written into XMP sidecars (:mod:`photoorg.core.sidecars`).
 KEYWORDS = "keywords"
 

@@ -331,14 +331,22 @@ def _make_set(
     )
 
 
-def mark(catalog: Catalog, duplicate_set: DuplicateSet, decision: str | None) -> None:
-    """Record "not duplicates" / "keep both" (or None to forget) for every pair of the set."""
+def mark(catalog: Catalog, duplicate_set: DuplicateSet, decision: str | None) -> int:
+    """Record "not duplicates" / "keep both" (or None to forget) for every pair of the set, as
+    one undoable action; returns its number."""
     if decision is not None and decision not in DECISIONS:
         raise ValueError(f"decision must be one of {', '.join(DECISIONS)}")
     fps = sorted({p.fingerprint for p in duplicate_set.photos})
     if duplicate_set.verdict is Verdict.EXACT:
-        catalog.set_decision(fps[0], fps[0], decision)
-        return
-    for k, a in enumerate(fps):
-        for b in fps[k + 1 :]:
-            catalog.set_decision(a, b, decision)
+        pairs = [(fps[0], fps[0])]
+    else:
+        pairs = [(a, b) for k, a in enumerate(fps) for b in fps[k + 1 :]]
+    n = len(duplicate_set.photos)
+    said = {
+        "not_duplicates": "not duplicates",
+        "keep_both": "keep both" if n == 2 else "keep all",
+        None: "decision forgotten",
+    }[decision]
+    names = ", ".join(os.path.basename(p.path) for p in duplicate_set.photos[:3])
+    more = f" and {n - 3} more" if n > 3 else ""
+    return catalog.set_decisions(pairs, decision, f"{said}: {names}{more}")

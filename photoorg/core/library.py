@@ -437,11 +437,13 @@ class Library(Scans, ReembedOffers, FileActions, Curation):
             progress=progress,
         )
 
-    def mark(self, duplicate_set: DuplicateSet, decision: str | None) -> None:
-        """Remember "not duplicates" / "keep both" (None: forget) for a set, by content."""
+    def mark(self, duplicate_set: DuplicateSet, decision: str | None) -> int:
+        """Remember "not duplicates" / "keep both" (None: forget) for a set, by content, as an
+        undoable action; returns its number."""
         from photoorg.core.duplicates import mark
 
-        mark(self.catalog, duplicate_set, decision)
+        with self.writing() as catalog:
+            return mark(catalog, duplicate_set, decision)
 
     def similar(
         self, path: str, k: int = 10, within: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS

@@ -40,7 +40,7 @@ def redo(
 
     Raises:
         NothingToRedo: nothing was undone, something was done since, or the undone action
-            was a change to the groups, albums or keywords.
+            was a change to the groups, albums, keywords or a decision about duplicates.
         PhotoorgError: as a first run of the action would (every copy to the trash, no space).
     """
     with actions.exclusive(catalog):
@@ -49,8 +49,9 @@ def redo(
             raise NothingToRedo("There is nothing to redo: nothing was undone since the last action.")
         if info.action not in {a.value for a in Action}:
             raise NothingToRedo(
-                f"Action {info.id} ({info.summary}) changed the groups, albums or keywords; only "
-                "trashing, moving and copying photos can be redone. Do it again by hand."
+                f"Action {info.id} ({info.summary}) changed the groups, albums, keywords or a "
+                "decision about duplicates; only trashing, moving and copying photos can be redone. "
+                "Do it again by hand."
             )
         action = Action(info.action)
         entries = sorted(catalog.journal_entries(info.id, ("undone",)), key=lambda e: e.id)

@@ -17,6 +17,7 @@ from dataclasses import replace
 from photoorg.core.action_plans import Action, Step
 from photoorg.core.actions import (
     ALBUM_CHANGE,
+    DECISION,
     GROUP_CHANGE,
     KEYWORDS,
     Outcome,
@@ -95,16 +96,19 @@ def undo(
         name = catalog.batch_action(batch)
         if name is None:
             raise PhotoorgError(f"There is no action number {batch}; 'photoorg history' lists them.")
-        if name in (GROUP_CHANGE, ALBUM_CHANGE):  # no file moved: the change is taken back
+        if name in (GROUP_CHANGE, ALBUM_CHANGE, DECISION):  # no file moved: the change is taken back
             info = catalog.batch_info(batch)
             if info is None or info.undone is not None:
                 raise PhotoorgError(f"Action {batch} was already undone.")
             later = catalog.later_changes_to_albums_made_by(batch) if name == ALBUM_CHANGE else []
             for each in [batch, *later]:  # an album's later changes go with it (they say so)
                 catalog.mark_batch_undone(each)
-            what = "the groups" if name == GROUP_CHANGE else "the albums"
             also = f" (and the {plural(len(later), 'later change')} to it)" if later else ""
-            note = f"undid the change to {what}: {info.summary}{also}"
+            if name == DECISION:
+                note = f"undid the decision about a duplicate set ({info.summary})"
+            else:
+                what = "the groups" if name == GROUP_CHANGE else "the albums"
+                note = f"undid the change to {what}: {info.summary}{also}"
             return Outcome(batch, None, note=note, left_behind=left)
         if name == KEYWORDS:  # keywords written into sidecars
             from photoorg.core.sidecars import undo_keywords

@@ -296,7 +296,8 @@ class Library(ModelRequests, QObject):
         keep = "Keep both" if n == 2 else "Keep all"
         label = "Not duplicates" if decision == "not_duplicates" else keep
         work = self._ask(Mark(duplicate_set, decision), "Remembering your decision", cancellable=False)
-        self._run(work, lambda _: self._action_done(f"{label}: remembered for {n} photos."), "mark")
+        said = f"{label}: remembered for {n} photos. Edit > Undo brings the set back."
+        self._run(work, lambda _: self._action_done(said), "mark")
 
     def rename_group(self, group_id: int, name: str) -> None:
         """Give a group a name (kept in the catalog with the group)."""

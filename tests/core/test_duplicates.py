@@ -254,6 +254,38 @@ def test_keep_both_on_exact_copies_sticks(lib) -> None:
     assert len(lib.find()) == 1
 
 
+def test_a_decision_is_an_action_an_undo_takes_back_and_the_history_lists(lib) -> None:
+    """A "Not duplicates" by mistake hid the set for good; it is an action now, and its undo
+    leaves the decisions as they were before it (an older one about the same photos too)."""
+    from photoorg.core import undo as undoing
+
+    [a, b, c] = on_arc(0.999, 3)
+    lib.add("a.jpg", a, phash=0, fingerprint="a" * 32)
+    lib.add("b.jpg", b, phash=0, fingerprint="b" * 32)
+    lib.add("c.jpg", c, phash=0, fingerprint="c" * 32)
+    [s] = lib.find()
+    keep = mark(lib.catalog, s, KEEP_BOTH)
+    assert lib.find() == []
+    forget = mark(lib.catalog, s, None)
+    [again] = lib.find()
+    assert paths(again) == paths(s)
+    wrong = mark(lib.catalog, again, NOT_DUPLICATES)
+    assert lib.find() == []
+    [info] = [b for b in lib.catalog.batches()[0] if b.id == wrong]
+    assert info.summary == "not duplicates: a.jpg, b.jpg, c.jpg" and info.changes == 3
+
+    outcome = undoing.undo(lib.catalog)
+    assert outcome.batch == wrong
+    assert outcome.note == "undid the decision about a duplicate set (not duplicates: a.jpg, b.jpg, c.jpg)"
+    assert [paths(x) for x in lib.find()] == [paths(s)]  # forgotten, as before the mistake
+    assert undoing.undo(lib.catalog).batch == forget
+    assert lib.find() == []  # "keep all" is in force again
+    assert undoing.undo(lib.catalog).batch == keep
+    assert len(lib.find()) == 1
+    with pytest.raises(undoing.NothingToUndo):
+        undoing.undo(lib.catalog)
+
+
 def test_without_a_model_only_exact_sets(lib) -> None:
     [v, w] = on_arc(0.999, 2)
     lib.add("a.jpg", v, fingerprint="1" * 32)

@@ -125,10 +125,11 @@ class JournalPart(CatalogBase):
 
     def latest_undoable_batch(self) -> int | None:
         """The newest action with files still to put back (an interrupted undo continues), or
-        group change not undone yet."""
+        change to the groups, albums or duplicate decisions not undone yet."""
         row = self._db.execute(
             "SELECT max(b) FROM (SELECT max(batch) AS b FROM journal WHERE state IN ('done', 'undoing')"
-            " UNION ALL SELECT max(id) FROM batches WHERE action IN ('group', 'album') AND undone IS NULL)"
+            " UNION ALL SELECT max(id) FROM batches WHERE action IN ('group', 'album', 'decision')"
+            " AND undone IS NULL)"
         ).fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
@@ -210,6 +211,7 @@ class JournalPart(CatalogBase):
             " (SELECT count(*) FROM journal j WHERE j.batch=b.id AND j.state='undo_failed'),"
             " (SELECT count(*) FROM group_edits e WHERE e.batch=b.id)"
             " + (SELECT count(*) FROM album_changes c WHERE c.batch=b.id)"
+            " + (SELECT count(*) FROM decision_changes c WHERE c.batch=b.id)"
             f" FROM batches b {clause}",
             args,
         )

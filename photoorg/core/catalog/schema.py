@@ -5,7 +5,7 @@ from __future__ import annotations
 
 APPLICATION_ID = 0x70686F72  # "phor"
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -178,6 +178,18 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE similar_pairs ADD COLUMN made TEXT;           -- what the search was made with
     ALTER TABLE similar_pairs ADD COLUMN fingerprints BLOB;   -- the rows' contents, one a line
     """,
+    # 8: the person's decisions about duplicate sets become undoable actions: each is a change
+    # laid over the decisions table (kept as it was), in force until its action is undone.
+    8: """
+    CREATE TABLE decision_changes (
+        id            INTEGER PRIMARY KEY,
+        batch         INTEGER NOT NULL REFERENCES batches(id),  -- undone with it
+        fingerprint_a TEXT NOT NULL,       -- the smaller of the two fingerprints
+        fingerprint_b TEXT NOT NULL,
+        decision      TEXT                 -- 'not_duplicates', 'keep_both'; NULL: forgotten
+    );
+    CREATE INDEX decision_changes_batch ON decision_changes(batch);
+    """,
 }
 
 #: The tables that hold the person's own work, carried out of a damaged catalog first.
@@ -189,6 +201,7 @@ PERSONS_TABLES = (
     "batches",
     "journal",
     "group_edits",
+    "decision_changes",
     "albums",
     "album_changes",
     "made_folders",

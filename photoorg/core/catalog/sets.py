@@ -3,6 +3,7 @@ search's pairs (a cache) and the pixel checks."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Sequence
 
@@ -14,27 +15,41 @@ from photoorg.core.catalog.base import CatalogBase
 class SetsPart(CatalogBase):
     """What duplicate searches keep: the person's decisions, the last search's pairs and the pixel checks."""
 
-    def set_decision(self, fingerprint_a: str, fingerprint_b: str, decision: str | None) -> None:
+    def set_decision(self, fingerprint_a: str, fingerprint_b: str, decision: str | None) -> int:
         """Remember (or with None, forget) a person's decision about two contents."""
-        self.set_decisions([(fingerprint_a, fingerprint_b)], decision)
+        return self.set_decisions([(fingerprint_a, fingerprint_b)], decision, "decision about two photos")
 
-    def set_decisions(self, pairs: Iterable[tuple[str, str]], decision: str | None) -> None:
-        """The same for many pairs, in one transaction."""
+    def set_decisions(self, pairs: Iterable[tuple[str, str]], decision: str | None, summary: str) -> int:
+        """Remember (None: forget) a decision about pairs of contents as one undoable action;
+        returns its number."""
         ordered = [tuple(sorted(p)) for p in pairs]
         with self.transaction() as db:
-            if decision is None:
-                db.executemany("DELETE FROM decisions WHERE fingerprint_a=? AND fingerprint_b=?", ordered)
-            else:
-                now = time.time()
-                db.executemany(
-                    "INSERT OR REPLACE INTO decisions(fingerprint_a, fingerprint_b, decision, created)"
-                    " VALUES(?,?,?,?)",
-                    [(a, b, decision, now) for a, b in ordered],
-                )
+            cur = db.execute(
+                "INSERT INTO batches(action, summary, created, owner) VALUES('decision',?,?,?)",
+                (summary, time.time(), os.getpid()),
+            )
+            batch = int(cur.lastrowid)
+            db.executemany(
+                "INSERT INTO decision_changes(batch, fingerprint_a, fingerprint_b, decision) VALUES(?,?,?,?)",
+                [(batch, a, b, decision) for a, b in ordered],
+            )
+        return batch
 
     def decisions(self) -> dict[tuple[str, str], str]:
-        rows = self._db.execute("SELECT fingerprint_a, fingerprint_b, decision FROM decisions")
-        return {(a, b): d for a, b, d in rows}
+        """The decisions in force: those of catalogs before version 8, then every change whose
+        action is not undone, oldest first (a forgotten one is taken out)."""
+        kept = self._db.execute("SELECT fingerprint_a, fingerprint_b, decision FROM decisions")
+        found = {(a, b): d for a, b, d in kept}
+        rows = self._db.execute(
+            "SELECT c.fingerprint_a, c.fingerprint_b, c.decision FROM decision_changes c"
+            " JOIN batches b ON b.id = c.batch WHERE b.undone IS NULL ORDER BY c.id"
+        )
+        for a, b, d in rows:
+            if d is None:
+                found.pop((a, b), None)
+            else:
+                found[(a, b)] = d
+        return found
 
     def similar_pairs(self, signature: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """The pairs the last duplicate search found, if it was made from ``signature``."""
