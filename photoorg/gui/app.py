@@ -378,14 +378,16 @@ class MainWindow(QMainWindow):
         return self._closing
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop the work in progress (committed work is kept) and wait for every thread."""
+        """Stop the work in progress (committed work is kept) and wait for every thread.
+
+        The window goes at once: a scan stops at the end of the model's batch (seconds with
+        dinov2-base on a CPU), and an action already asked for is carried out first."""
         self._closing = True
         remember_place(self, self._pages(), self.where.config)
         self.timer.stop()
         self.library.close()  # cancels scans, queued ones too; changes the person made still go in
-        if self.library.busy:
-            self.tell("Stopping…")
-            QApplication.processEvents()
+        self.hide()
+        QApplication.processEvents()
         if self.tasks.shutdown(keep_heavy=True):
             self.library.close_catalog()
         else:  # the catalog stays consistent: every batch is one transaction

@@ -299,7 +299,15 @@ def test_d_closing_during_a_scan_stops_everything(
     window = open_window(settings_for(library, tiny_model), own_engine=True)
     window.start()
     wait_until_embedding(qtbot, window)
+    shutdown, seen = window.tasks.shutdown, []
+
+    def waiting(*args: object, **kwargs: object) -> bool:
+        seen.append((window.isVisible(), window.library.busy))
+        return shutdown(*args, **kwargs)
+
+    window.tasks.shutdown = waiting  # type: ignore[method-assign]
     window.close()
+    assert seen == [(False, True)]  # the window was gone before the wait for the scan began
     after_close: list[object] = []
     for signal in (window.library.busy_changed, window.library.state_changed, window.library.task_failed):
         signal.connect(after_close.append)
