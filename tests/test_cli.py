@@ -193,6 +193,28 @@ def test_marking_a_set_not_duplicates_sticks_after_a_rename(library, tiny_model,
     assert bad.returncode == 2
 
 
+def test_a_name_with_a_newline_or_an_escape_prints_on_one_line_and_drives_no_terminal(
+    library, tiny_model, tmp_path
+) -> None:
+    """A file may be named anything but "/" and NUL: listings write control characters as
+    escapes (one photo, one line; no escape sequence reaches the terminal). JSON keeps the name."""
+    import shutil
+
+    odd = library / "two\nlines\x1b[2J.jpg"
+    shutil.copy(library / "2023" / "img_002.jpg", odd)
+    home = tmp_path / "h-odd"
+    base = ("--home", home, "--model", tiny_model, "duplicates", library, "--verdict", "exact")
+    text = photoorg(*base)
+    assert text.returncode == 0, text.stderr
+    [line] = [x for x in text.stdout.splitlines() if "two" in x]
+    assert "two\\nlines\\x1b[2J.jpg" in line and "\x1b" not in text.stdout
+    [found] = json.loads(photoorg(*base, "--json").stdout)
+    assert str(odd) in [p["path"] for p in found["photos"]]
+    moved = photoorg("--home", home, "move", odd, "--to", tmp_path / "elsewhere")
+    assert moved.returncode == 0 and "\x1b" not in moved.stdout
+    assert "two\\nlines" in moved.stdout and (tmp_path / "elsewhere" / odd.name).exists()
+
+
 def test_keeper_rules_can_be_reordered(library, tiny_model, tmp_path) -> None:
     import os
     import shutil

@@ -10,7 +10,7 @@ import shlex
 from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, missing_paths, open_library, say
 from photoorg.cli.scan import bring_up_to_date
 from photoorg.core.errors import ModelUnavailable
-from photoorg.core.humanize import plural
+from photoorg.core.humanize import plural, printable
 from photoorg.core.library import EXAMPLE, MEMBER, REJECTED, REMOVED, Library
 from photoorg.core.paths import Locations
 
@@ -31,7 +31,7 @@ def cmd_album(args: argparse.Namespace, where: Locations) -> int:
             return _keywords(library, args.name, args.dry_run)
         if what == "create":
             album = library.create_album(args.name, photos)
-            print(f"Made the album {album.name} from {plural(len(album.positives), 'photo')}.")
+            print(f"Made the album {printable(album.name)} from {plural(len(album.positives), 'photo')}.")
             print(f"Next: photoorg album suggest {shlex.quote(album.name)} (the likeliest photos).")
             return EXIT_OK
         role = {"add": EXAMPLE, "accept": MEMBER, "reject": REJECTED, "remove": REMOVED}[what]
@@ -53,7 +53,7 @@ def _list(library: Library, as_json: bool) -> int:
     if not albums:
         print("No albums yet: photoorg album create NAME PHOTO... makes one from a few examples.")
     for a in albums:
-        print(f"{a.name}  ({plural(present[a.name], 'photo')}, {len(a.rejected)} rejected)")
+        print(f"{printable(a.name)}  ({plural(present[a.name], 'photo')}, {len(a.rejected)} rejected)")
     return EXIT_OK
 
 
@@ -63,9 +63,9 @@ def _show(library: Library, name: str, as_json: bool) -> int:
     if as_json:
         print(json.dumps({"name": album.name, "members": [p.path for p in photos]}, indent=2))
         return EXIT_OK
-    print(f"{album.name}: {plural(len(photos), 'photo')}")
+    print(f"{printable(album.name)}: {plural(len(photos), 'photo')}")
     for p in photos:
-        print(f"  {p.path}")
+        print(f"  {printable(p.path)}")
     return EXIT_OK
 
 
@@ -80,9 +80,9 @@ def _suggest(library: Library, name: str, k: int, as_json: bool) -> int:
     if as_json:
         print(json.dumps([{"path": p.path, "score": round(s, 4)} for p, s in found], indent=2))
         return EXIT_OK
-    print(f"The photos most likely to belong to {name}, best first ({likely} likely in all):")
+    print(f"The photos most likely to belong to {printable(name)}, best first ({likely} likely in all):")
     for p, s in found:
-        print(f"  {s:.3f}  {p.path}")
+        print(f"  {s:.3f}  {printable(p.path)}")
     print("Answer with 'photoorg album accept NAME PHOTO...' and 'photoorg album reject NAME PHOTO...'.")
     return EXIT_OK
 
@@ -94,21 +94,22 @@ def _keywords(library: Library, name: str, dry_run: bool) -> int:
         todo = [s for s in steps if s.skip is None]
         for s in todo:
             verb = "add to" if os.path.exists(s.source) else "make"
-            print(f"  {verb}  {s.source}")
+            print(f"  {verb}  {printable(s.source)}")
         for s in steps:
             if s.skip is not None:
                 print(f"  skip  {s.companion_of}: {s.skip}")
         print(
-            f"Would write the keyword {album.name} into {plural(len(todo), 'sidecar')}; nothing was written."
+            f"Would write the keyword {printable(album.name)} into {plural(len(todo), 'sidecar')};"
+            " nothing was written."
         )
         return EXIT_OK
     for s in outcome.done:
-        print(f"  wrote  {s.source}")
+        print(f"  wrote  {printable(s.source)}")
     for s in outcome.skipped:
         print(f"  skip   {s.companion_of}: {s.skip}")
     for s, reason in outcome.failed:
-        print(f"  FAILED {s.source}: {reason}")
-    line = f"Wrote the keyword {album.name} into {plural(len(outcome.done), 'sidecar')}"
+        print(f"  FAILED {printable(s.source)}: {reason}")
+    line = f"Wrote the keyword {printable(album.name)} into {plural(len(outcome.done), 'sidecar')}"
     if outcome.batch is not None:
         line += f" (action {outcome.batch}; 'photoorg undo' takes it out again)"
     print(line + ".")

@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from typing import TextIO
 
-from photoorg.core.humanize import format_duration, human_bytes
+from photoorg.core.humanize import format_duration, human_bytes, printable
 from photoorg.core.library import Library
 from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
@@ -152,9 +152,9 @@ def add_given(library: Library, paths: Sequence[str]) -> list[str]:
     and what was left out; returns what to scan."""
     given = library.add_given(paths)
     for folder in given.added:
-        say(f"Added {folder} to the library.")
+        say(f"Added {printable(folder)} to the library.")
     for path, why in given.left:
-        say(f"Left out {path}: {why}.")
+        say(f"Left out {printable(path)}: {why}.")
     return given.roots
 
 
@@ -162,7 +162,7 @@ def library_roots_or_say(library: Library) -> list[str] | None:
     """The library's folders that are there; None (after saying why) when there are none."""
     roots, missing = library.library_roots()
     for folder in missing:
-        say(f"Note: the library folder {folder} is not there (a disconnected drive?); skipped.")
+        say(f"Note: the library folder {printable(folder)} is not there (a disconnected drive?); skipped.")
     if not roots and not missing:
         say(
             "photoorg: the library has no folders yet. Add one with 'photoorg library add DIR', "

@@ -7,6 +7,7 @@ import sys
 
 from photoorg import desktop
 from photoorg.cli.common import EXIT_OK, EXIT_USAGE, say
+from photoorg.core.humanize import printable
 from photoorg.core.paths import Locations
 
 
@@ -32,5 +33,5 @@ def cmd_desktop_entry(args: argparse.Namespace, where: Locations) -> int:
         return EXIT_OK
     print(f"photoorg is no longer in the menu; removed {len(removed)} files:")
     for path in removed:
-        print(f"  {path}")
+        print(f"  {printable(path)}")
     return EXIT_OK

@@ -9,7 +9,7 @@ import os
 from datetime import datetime
 
 from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_library, print_notes, say
-from photoorg.core.humanize import plural
+from photoorg.core.humanize import plural, printable
 from photoorg.core.library import Action, NothingToUndo, Outcome, left_behind_text
 from photoorg.core.paths import Locations
 
@@ -33,10 +33,10 @@ def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
             todo = [s for s in steps if s.skip is None]
             for step in steps:
                 if step.skip:
-                    print(f"  skip  {step.source}: {step.skip}")
+                    print(f"  skip  {printable(step.source)}: {step.skip}")
                 else:
                     where_to = "the trash" if action is Action.TRASH else step.target
-                    print(f"  would {action.value}  {step.source} -> {where_to}")
+                    print(f"  would {action.value}  {printable(step.source)} -> {printable(where_to)}")
             print(
                 f"Dry run: {len(todo)} to {action.value}, {len(steps) - len(todo)} skipped. "
                 "Nothing was changed."
@@ -50,12 +50,12 @@ def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
 def _report(action: Action, outcome: Outcome) -> int:
     """Each file of a trash, move or copy, and a last line with the action's number."""
     for step in outcome.skipped:
-        print(f"  skip  {step.source}: {step.skip}")
+        print(f"  skip  {printable(step.source)}: {step.skip}")
     for step in outcome.done:
         where_to = "the trash" if action is Action.TRASH else step.target
-        print(f"  {action.value}  {step.source} -> {where_to}")
+        print(f"  {action.value}  {printable(step.source)} -> {printable(where_to)}")
     for step, reason in outcome.failed:
-        print(f"  FAILED  {step.source}: {reason}")
+        print(f"  FAILED  {printable(step.source)}: {reason}")
     if outcome.batch is not None:
         done = plural(len(outcome.done), "photo")
         print(f"Done: {done}, action {outcome.batch}. 'photoorg undo' reverses it.")
@@ -91,11 +91,11 @@ def cmd_undo(args: argparse.Namespace, where: Locations) -> int:
 def undo_lines(outcome: Outcome) -> list[str]:
     """What an undo did, file by file, and a last line that says it all."""
     if outcome.note:  # a change to the groups or albums, or keywords taken out of sidecars
-        lines = [f"  NOT UNDONE  {step.source}: {reason}" for step, reason in outcome.failed]
+        lines = [f"  NOT UNDONE  {printable(step.source)}: {reason}" for step, reason in outcome.failed]
         again = f"; 'photoorg undo {outcome.batch}' tries the rest again" if outcome.failed else ""
         return [*lines, f"Undid action {outcome.batch}: {outcome.note}{again}."]
     copy = outcome.action is Action.COPY
-    lines = [f"  {'copy trashed' if copy else 'restored'}  {step.target}" for step in outcome.done]
+    lines = [f"  {'copy trashed' if copy else 'restored'}  {printable(step.target)}" for step in outcome.done]
     lines += [f"  NOT UNDONE  {step.target or step.source}: {reason}" for step, reason in outcome.failed]
     companions = sum(1 for step in outcome.done if step.companion_of is not None)
     photos = len(outcome.done) - companions
@@ -139,7 +139,7 @@ def cmd_history(args: argparse.Namespace, where: Locations) -> int:
         else:
             state = ""
         done = plural(b.changes, "change") if b.changes else f"{plural(b.files, 'file')} done"
-        print(f"{b.id:>5}  {when}  {b.summary} ({done}{state})")
+        print(f"{b.id:>5}  {when}  {printable(b.summary)} ({done}{state})")
     if total > len(batches):
         print(f"... and {total - len(batches)} older (--limit {total} shows all).")
     return EXIT_OK
@@ -153,11 +153,11 @@ def _action_files(args: argparse.Namespace, where: Locations) -> int:
     if args.json:
         print(json.dumps([f.__dict__ for f in files], indent=2))
         return EXIT_OK
-    print(f"Action {info.id}: {info.summary}")
+    print(f"Action {info.id}: {printable(info.summary)}")
     if not files:
         print(f"  ({plural(info.changes, 'change')} to the groups or albums; no file was moved)")
     for f in files:
-        line = f"  {f.state:<22} {f.source}"
+        line = f"  {f.state:<22} {printable(f.source)}"
         if f.target:
             line += f"\n  {'':<22} -> {f.target}"
         if f.back_at and f.back_at != f.source:

@@ -8,6 +8,7 @@ import json
 import os
 
 from photoorg.cli.common import EXIT_OK, EXIT_USAGE, missing_paths, open_library, say
+from photoorg.core.humanize import printable
 from photoorg.core.library import Library
 from photoorg.core.paths import Locations, is_under
 from photoorg.core.settings import Settings
@@ -30,7 +31,7 @@ def cmd_library(args: argparse.Namespace, where: Locations) -> int:
             for folder in folders:
                 state = "added" if folder in added else "already in the library"
                 protected = ", protected" if args.protect_added else ""
-                print(f"{folder}: {state}{protected}")
+                print(f"{printable(folder)}: {state}{protected}")
             if added:
                 print("Run 'photoorg scan' (or open the app) to look at the new photos.")
             return EXIT_OK
@@ -40,23 +41,29 @@ def cmd_library(args: argparse.Namespace, where: Locations) -> int:
         saved = library.saved_settings
         if what == "remove":
             if folder not in saved.folders:
-                say(f"photoorg: {folder} is not a library folder; 'photoorg library list' lists them.")
+                say(
+                    f"photoorg: {printable(folder)} is not a library folder;"
+                    " 'photoorg library list' lists them."
+                )
                 return EXIT_USAGE
             library.remove_folder(folder)
-            print(f"{folder} is no longer in the library; its photos were not touched.")
+            print(f"{printable(folder)} is no longer in the library; its photos were not touched.")
         elif what == "protect":
             if not os.path.isdir(folder):  # a typo would protect nothing
-                say(f"photoorg: there is no folder {folder} (a folder on a drive that is not "
+                say(f"photoorg: there is no folder {printable(folder)} (a folder on a drive that is not "
                     "connected can be protected once it is).")  # fmt: skip
                 return EXIT_USAGE
             library.set_protected(folder, True)
-            print(f"{folder} is protected: its photos are never trashed, moved or proposed for removal.")
+            print(
+                f"{printable(folder)} is protected: its photos are never trashed, moved or proposed"
+                " for removal."
+            )
         elif not is_under(folder, saved.protected):  # (inside a protected one: the library says)
-            say(f"photoorg: {folder} was not protected; 'photoorg library list' shows what is.")
+            say(f"photoorg: {printable(folder)} was not protected; 'photoorg library list' shows what is.")
             return EXIT_USAGE
         else:
             library.set_protected(folder, False)
-            print(f"{folder} is no longer protected.")
+            print(f"{printable(folder)} is no longer protected.")
     return EXIT_OK
 
 
@@ -109,7 +116,7 @@ def _list(library: Library, as_json: bool) -> int:
         if not f["present"]:
             marks.append("not found: a disconnected drive?")
         extra = f"  ({', '.join(marks)})" if marks else ""
-        print(f"{f['path']}  {f['photos']} photos{extra}")
+        print(f"{printable(f['path'])}  {f['photos']} photos{extra}")
         for inner in f["protected_inside"]:
             print(f"    {inner}  (protected)")
     return EXIT_OK

@@ -16,7 +16,7 @@ from photoorg.cli.common import (
     open_library,
     print_notes,
 )
-from photoorg.core.humanize import agree, human_bytes, plural
+from photoorg.core.humanize import agree, human_bytes, plural, printable
 from photoorg.core.library import Library, OrganizePlan, OrganizeRequest, Outcome
 from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
@@ -178,8 +178,8 @@ def outcome_json(outcome: Outcome, pruned: list[str]) -> dict[str, object]:
 
 
 def outcome_text(outcome: Outcome, pruned: list[str]) -> str:
-    lines = [f"  skip  {s.source}: {s.skip}" for s in outcome.skipped]
-    lines += [f"  FAILED  {s.source}: {why}" for s, why in outcome.failed]
+    lines = [f"  skip  {printable(s.source)}: {s.skip}" for s in outcome.skipped]
+    lines += [f"  FAILED  {printable(s.source)}: {why}" for s, why in outcome.failed]
     if outcome.batch is not None:
         verb = "copied" if outcome.action and outcome.action.value == "copy" else "moved"
         lines.append(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from photoorg.core.duplicates import DuplicateSet, Verdict
 from photoorg.core.grouping import UNSORTED, Group
-from photoorg.core.humanize import VERDICT_WORDS, human_bytes, plural
+from photoorg.core.humanize import VERDICT_WORDS, human_bytes, plural, printable
 
 if TYPE_CHECKING:
     from photoorg.core.catalog import PhotoInfo
@@ -59,13 +59,13 @@ def groups_text(groups: Sequence[Group], members: bool) -> str:
     for g in real:
         lines.append(f"Group {g.id if g.id is not None else '(new)'}: {g.label}  ({g.size} photos)")
         shown = g.photos if members else g.representatives
-        lines.extend(f"    {p.path}" for p in shown)
+        lines.extend(f"    {printable(p.path)}" for p in shown)
         if not members and g.size > len(shown):
             lines.append(f"    ... and {g.size - len(shown)} more (--members lists all)")
     if unsorted and unsorted.size:
         lines.append(f"Unsorted: {unsorted.size} photos that fit no group")
         if members:
-            lines.extend(f"    {p.path}" for p in unsorted.photos)
+            lines.extend(f"    {printable(p.path)}" for p in unsorted.photos)
     return "\n".join(lines)
 
 
@@ -100,7 +100,7 @@ def duplicates_text(sets: Sequence[DuplicateSet]) -> str:
         " different photos, all kept unless you choose.",
         "",
     ]
-    width = max(len(p.path) for s in sets for p in s.photos)
+    width = max(len(printable(p.path)) for s in sets for p in s.photos)
     for s in sets:
         weakest = "" if s.verdict is Verdict.EXACT else f", weakest similarity {s.weakest:.3f}"
         lines.append(f"Set {s.id}: {VERDICT_WORDS[s.verdict.value]}, {len(s.photos)} photos{weakest}")
@@ -108,7 +108,9 @@ def duplicates_text(sets: Sequence[DuplicateSet]) -> str:
         for k, p in enumerate(s.photos):
             tag = "KEEP" if k == 0 else ("kept" if kept[p.path] else "    ")
             taken = (p.taken or "")[:10]
-            lines.append(f"  {tag} {p.path:<{width}}  {_dims(p):>10}  {human_bytes(p.size):>9}  {taken}")
+            lines.append(
+                f"  {tag} {printable(p.path):<{width}}  {_dims(p):>10}  {human_bytes(p.size):>9}  {taken}"
+            )
         lines.append(f"       why: {s.reason}")
         lines.append("")
     return "\n".join(lines).rstrip()
@@ -120,8 +122,8 @@ def similar_json(target: str, result: Sequence[tuple[PhotoInfo, float]]) -> dict
 
 
 def similar_text(target: str, result: Sequence[tuple[PhotoInfo, float]]) -> str:
-    lines = [f"Photos most like {target}:"]
-    lines.extend(f"  {s:.3f}  {p.path}" for p, s in result)
+    lines = [f"Photos most like {printable(target)}:"]
+    lines.extend(f"  {s:.3f}  {printable(p.path)}" for p, s in result)
     if not result:
         lines.append("  (no other photos in the catalog)")
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from photoorg.cli.common import (
     print_notes,
     say,
 )
+from photoorg.core.humanize import printable
 from photoorg.core.library import Library, ScanSummary
 from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
@@ -101,7 +102,7 @@ def print_summary(s: ScanSummary, where: Locations) -> None:
         print(f"  gone from disk:     {s.removed}  (forgotten by the catalog)", file=out)
     print(f"  failed:             {len(s.failures)}", file=out)
     for f in s.failures:
-        print(f"    {f.path}: {f.reason}", file=out)
+        print(f"    {printable(f.path)}: {f.reason}", file=out)
     if s.model_error:
         print(f"\nNot embedded: {s.model_error}", file=out)
     if s.cancelled:

@@ -68,3 +68,20 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 def agree(n: int, one: str, many: str) -> str:
     """The words that go with ``n`` things: agree(1, "goes", "go") is "goes"."""
     return one if n == 1 else many
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters (a newline, a tab, an escape that would drive the
+    terminal) written as backslash escapes, for one line of a listing: a file may be named
+    anything but "/" and NUL."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() or _raw_byte(c) else c.encode("unicode_escape").decode() for c in text
+    )
+
+
+def _raw_byte(c: str) -> bool:
+    """A byte of a name that is not valid in the file system's encoding (os.fsdecode keeps it as
+    a lone surrogate): printed as that byte (the CLI's stdout uses surrogateescape)."""
+    return "\udc80" <= c <= "\udcff"
