@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -213,6 +214,12 @@ def test_a_name_with_a_newline_or_an_escape_prints_on_one_line_and_drives_no_ter
     moved = photoorg("--home", home, "move", odd, "--to", tmp_path / "elsewhere")
     assert moved.returncode == 0 and "\x1b" not in moved.stdout
     assert "two\\nlines" in moved.stdout and (tmp_path / "elsewhere" / odd.name).exists()
+    batch = re.search(r"action (\d+)", moved.stdout).group(1)
+    files = photoorg("--home", home, "history", batch)
+    undone = photoorg("--home", home, "undo")
+    for out in (files.stdout, undone.stdout):
+        assert "two\\nlines\\x1b[2J.jpg" in out and "\x1b" not in out
+    assert undone.returncode == 0 and odd.exists()
 
 
 def test_keeper_rules_can_be_reordered(library, tiny_model, tmp_path) -> None:

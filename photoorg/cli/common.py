@@ -143,7 +143,7 @@ def missing_paths(paths: Sequence[str], what: str = "folder") -> bool:
     """Say which paths do not exist (a usage error); True when any is missing."""
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
-        say(f"photoorg: no such {what}: {', '.join(missing)}")
+        say(f"photoorg: no such {what}: {', '.join(printable(p) for p in missing)}")
     return bool(missing)
 
 

@@ -33,7 +33,7 @@ def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
             todo = [s for s in steps if s.skip is None]
             for step in steps:
                 if step.skip:
-                    print(f"  skip  {printable(step.source)}: {step.skip}")
+                    print(f"  skip  {printable(step.source)}: {printable(step.skip or '')}")
                 else:
                     where_to = "the trash" if action is Action.TRASH else step.target
                     print(f"  would {action.value}  {printable(step.source)} -> {printable(where_to)}")
@@ -50,12 +50,12 @@ def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
 def _report(action: Action, outcome: Outcome) -> int:
     """Each file of a trash, move or copy, and a last line with the action's number."""
     for step in outcome.skipped:
-        print(f"  skip  {printable(step.source)}: {step.skip}")
+        print(f"  skip  {printable(step.source)}: {printable(step.skip or '')}")
     for step in outcome.done:
         where_to = "the trash" if action is Action.TRASH else step.target
         print(f"  {action.value}  {printable(step.source)} -> {printable(where_to)}")
     for step, reason in outcome.failed:
-        print(f"  FAILED  {printable(step.source)}: {reason}")
+        print(f"  FAILED  {printable(step.source)}: {printable(reason)}")
     if outcome.batch is not None:
         done = plural(len(outcome.done), "photo")
         print(f"Done: {done}, action {outcome.batch}. 'photoorg undo' reverses it.")
@@ -84,13 +84,13 @@ def cmd_undo(args: argparse.Namespace, where: Locations) -> int:
             return EXIT_FAILED
         print_notes(library)
     for line in undo_lines(outcome):
-        print(line)
+        print(printable(line))  # names, and the summaries of decisions made of them
     return EXIT_FAILED if outcome.failed else EXIT_OK
 
 
 def undo_lines(outcome: Outcome) -> list[str]:
     """What an undo did, file by file, and a last line that says it all."""
-    if outcome.note:  # a change to the groups or albums, or keywords taken out of sidecars
+    if outcome.note:  # a change to the groups, albums or decisions, or keywords taken out of sidecars
         lines = [f"  NOT UNDONE  {printable(step.source)}: {reason}" for step, reason in outcome.failed]
         again = f"; 'photoorg undo {outcome.batch}' tries the rest again" if outcome.failed else ""
         return [*lines, f"Undid action {outcome.batch}: {outcome.note}{again}."]
@@ -155,14 +155,15 @@ def _action_files(args: argparse.Namespace, where: Locations) -> int:
         return EXIT_OK
     print(f"Action {info.id}: {printable(info.summary)}")
     if not files:
-        print(f"  ({plural(info.changes, 'change')} to the groups or albums; no file was moved)")
+        changes = plural(info.changes, "change")
+        print(f"  ({changes} to the groups, albums or duplicate decisions; no file was moved)")
     for f in files:
         line = f"  {f.state:<22} {printable(f.source)}"
         if f.target:
-            line += f"\n  {'':<22} -> {f.target}"
+            line += f"\n  {'':<22} -> {printable(f.target)}"
         if f.back_at and f.back_at != f.source:
-            line += f"\n  {'':<22} back at {f.back_at}"
+            line += f"\n  {'':<22} back at {printable(f.back_at)}"
         if f.problem:
-            line += f"\n  {'':<22} ({f.problem})"
+            line += f"\n  {'':<22} ({printable(f.problem)})"
         print(line)
     return EXIT_OK

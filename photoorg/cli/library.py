@@ -118,5 +118,5 @@ def _list(library: Library, as_json: bool) -> int:
         extra = f"  ({', '.join(marks)})" if marks else ""
         print(f"{printable(f['path'])}  {f['photos']} photos{extra}")
         for inner in f["protected_inside"]:
-            print(f"    {inner}  (protected)")
+            print(f"    {printable(inner)}  (protected)")
     return EXIT_OK

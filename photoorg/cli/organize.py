@@ -136,7 +136,7 @@ def plan_text(plan: OrganizePlan) -> str:
             lines.append(f"Folders left empty, removed afterwards: {len(plan.empty_folders)}")
         else:
             lines.append(f"Folders left empty: {len(plan.empty_folders)} (--prune-empty removes them)")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def plan_json(plan: OrganizePlan) -> dict[str, object]:
@@ -190,4 +190,4 @@ def outcome_text(outcome: Outcome, pruned: list[str]) -> str:
         lines.append("Nothing was done.")
     if pruned:
         lines.append(f"Removed {plural(len(pruned), 'empty folder')}.")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)

@@ -66,7 +66,7 @@ def groups_text(groups: Sequence[Group], members: bool) -> str:
         lines.append(f"Unsorted: {unsorted.size} photos that fit no group")
         if members:
             lines.extend(f"    {printable(p.path)}" for p in unsorted.photos)
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 # -- duplicates -----------------------------------------------------------------------------
@@ -113,7 +113,7 @@ def duplicates_text(sets: Sequence[DuplicateSet]) -> str:
             )
         lines.append(f"       why: {s.reason}")
         lines.append("")
-    return "\n".join(lines).rstrip()
+    return "\n".join(printable(line) for line in lines).rstrip()
 
 
 # -- similar --------------------------------------------------------------------------------
@@ -126,4 +126,4 @@ def similar_text(target: str, result: Sequence[tuple[PhotoInfo, float]]) -> str:
     lines.extend(f"  {s:.3f}  {printable(p.path)}" for p, s in result)
     if not result:
         lines.append("  (no other photos in the catalog)")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)

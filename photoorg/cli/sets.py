@@ -22,7 +22,7 @@ from photoorg.cli.scan import bring_up_to_date
 from photoorg.core.duplicates import KEEP_BOTH, NOT_DUPLICATES, Verdict
 from photoorg.core.errors import ModelUnavailable
 from photoorg.core.grouping import UNSORTED
-from photoorg.core.humanize import plural
+from photoorg.core.humanize import plural, printable
 from photoorg.core.library import Library
 from photoorg.core.paths import Locations
 
@@ -139,12 +139,15 @@ def _mark_set(library: Library, sets: list, set_id: str, decision: str) -> int:
         return EXIT_USAGE
     stored = _DECISIONS[decision]
     batch = library.mark(chosen, stored)
+    if batch is None:
+        print(f"Nothing is remembered about set {set_id}: there is nothing to forget.")
+        return EXIT_OK
     what = {
         "not-duplicates": "are not duplicates",
         "keep-both": "are all kept",
         "forget": "are no longer remembered",
     }[decision]
-    names = ", ".join(os.path.basename(p.path) for p in chosen.photos)
+    names = ", ".join(printable(os.path.basename(p.path)) for p in chosen.photos)
     print(
         f"Remembered: the photos of set {set_id} ({names}) {what}."
         if decision != "forget"
@@ -157,7 +160,7 @@ def _mark_set(library: Library, sets: list, set_id: str, decision: str) -> int:
 def cmd_similar(args: argparse.Namespace, where: Locations) -> int:
     target = os.path.abspath(args.photo)
     if not os.path.isfile(target):
-        say(f"photoorg: no such photo: {args.photo}")
+        say(f"photoorg: no such photo: {printable(args.photo)}")
         return EXIT_USAGE
     if missing_paths(args.folders):
         return EXIT_USAGE

@@ -37,7 +37,7 @@ from enum import StrEnum
 import numpy as np
 
 from photoorg.core.catalog import Catalog, PhotoInfo
-from photoorg.core.humanize import iso_timestamp
+from photoorg.core.humanize import iso_timestamp, printable
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
 from photoorg.core.linkage import chain_free_sets_of
 from photoorg.core.pairs import keep_beside_raw, raw_jpegs
@@ -331,9 +331,9 @@ def _make_set(
     )
 
 
-def mark(catalog: Catalog, duplicate_set: DuplicateSet, decision: str | None) -> int:
+def mark(catalog: Catalog, duplicate_set: DuplicateSet, decision: str | None) -> int | None:
     """Record "not duplicates" / "keep both" (or None to forget) for every pair of the set, as
-    one undoable action; returns its number."""
+    one undoable action; returns its number (None: nothing was remembered to forget)."""
     if decision is not None and decision not in DECISIONS:
         raise ValueError(f"decision must be one of {', '.join(DECISIONS)}")
     fps = sorted({p.fingerprint for p in duplicate_set.photos})
@@ -341,12 +341,14 @@ def mark(catalog: Catalog, duplicate_set: DuplicateSet, decision: str | None) ->
         pairs = [(fps[0], fps[0])]
     else:
         pairs = [(a, b) for k, a in enumerate(fps) for b in fps[k + 1 :]]
+    if decision is None and not set(pairs) & set(catalog.decisions()):
+        return None
     n = len(duplicate_set.photos)
     said = {
         "not_duplicates": "not duplicates",
         "keep_both": "keep both" if n == 2 else "keep all",
         None: "decision forgotten",
     }[decision]
-    names = ", ".join(os.path.basename(p.path) for p in duplicate_set.photos[:3])
+    names = ", ".join(printable(os.path.basename(p.path)) for p in duplicate_set.photos[:3])
     more = f" and {n - 3} more" if n > 3 else ""
     return catalog.set_decisions(pairs, decision, f"{said}: {names}{more}")

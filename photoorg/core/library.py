@@ -437,9 +437,9 @@ class Library(Scans, ReembedOffers, FileActions, Curation):
             progress=progress,
         )
 
-    def mark(self, duplicate_set: DuplicateSet, decision: str | None) -> int:
+    def mark(self, duplicate_set: DuplicateSet, decision: str | None) -> int | None:
         """Remember "not duplicates" / "keep both" (None: forget) for a set, by content, as an
-        undoable action; returns its number."""
+        undoable action; returns its number (None: there was nothing to forget)."""
         from photoorg.core.duplicates import mark
 
         with self.writing() as catalog:

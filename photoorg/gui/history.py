@@ -118,7 +118,12 @@ class HistoryDialog(QDialog):
         self.files.clear()
         if not files:
             QTreeWidgetItem(
-                self.files, ["", f"{plural(b.changes, 'change')} to the groups or albums; no file moved"]
+                self.files,
+                [
+                    "",
+                    f"{plural(b.changes, 'change')} to the groups, albums or duplicate decisions;"
+                    " no file moved",
+                ],
             )
         for f in files:
             went = f.target or ""

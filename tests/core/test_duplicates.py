@@ -286,6 +286,22 @@ def test_a_decision_is_an_action_an_undo_takes_back_and_the_history_lists(lib) -
         undoing.undo(lib.catalog)
 
 
+def test_a_decision_about_photos_with_odd_names_is_recorded_and_forgetting_nothing_is_no_action(lib) -> None:
+    """A name with a byte that is not UTF-8 (SQLite refuses the lone surrogate) or a newline:
+    the decision's summary keeps them readable, and the decision is recorded."""
+    [a, b] = on_arc(0.999, 2)
+    lib.add("bad\udcffname.jpg", a, phash=0, fingerprint="a" * 32)
+    lib.add("two\nlines.jpg", b, phash=0, fingerprint="b" * 32)
+    [s] = lib.find()
+    before = lib.catalog.batches()[1]
+    assert mark(lib.catalog, s, None) is None  # nothing remembered: no action to undo
+    assert lib.catalog.batches()[1] == before
+    batch = mark(lib.catalog, s, NOT_DUPLICATES)
+    assert lib.find() == []
+    [info] = [b for b in lib.catalog.batches()[0] if b.id == batch]
+    assert info.summary == "not duplicates: bad\ufffdname.jpg, two\\nlines.jpg"
+
+
 def test_without_a_model_only_exact_sets(lib) -> None:
     [v, w] = on_arc(0.999, 2)
     lib.add("a.jpg", v, fingerprint="1" * 32)

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterable
 
 from photoorg.core.catalog.base import CatalogBase
+from photoorg.core.catalog.rows import said
 
 
 class AlbumsPart(CatalogBase):
@@ -17,7 +18,7 @@ class AlbumsPart(CatalogBase):
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO batches(action, summary, created, owner) VALUES('album',?,?,?)",
-                (summary, time.time(), os.getpid()),
+                (said(summary), time.time(), os.getpid()),
             )
             batch = int(cur.lastrowid)
             cur = db.execute(
@@ -34,7 +35,7 @@ class AlbumsPart(CatalogBase):
             if batch is None:
                 cur = db.execute(
                     "INSERT INTO batches(action, summary, created, owner) VALUES('album',?,?,?)",
-                    (summary, time.time(), os.getpid()),
+                    (said(summary), time.time(), os.getpid()),
                 )
                 batch = int(cur.lastrowid)
             db.executemany(

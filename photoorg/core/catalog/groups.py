@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterable, Sequence
 
 from photoorg.core.catalog.base import CatalogBase
-from photoorg.core.catalog.rows import StoredGroup
+from photoorg.core.catalog.rows import StoredGroup, said
 
 
 class GroupsPart(CatalogBase):
@@ -107,7 +107,7 @@ class GroupsPart(CatalogBase):
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO batches(action, summary, created, owner) VALUES('group',?,?,?)",
-                (summary, time.time(), os.getpid()),
+                (said(summary), time.time(), os.getpid()),
             )
             batch = int(cur.lastrowid)
             db.executemany(

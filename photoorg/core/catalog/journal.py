@@ -14,6 +14,7 @@ from photoorg.core.catalog.rows import (
     opt_path_from_db,
     path_from_db,
     path_to_db,
+    said,
 )
 
 _JOURNAL_COLUMNS = (
@@ -56,7 +57,7 @@ class JournalPart(CatalogBase):
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO batches(action, summary, created, owner) VALUES(?,?,?,?)",
-                (action, summary, time.time(), os.getpid()),
+                (action, said(summary), time.time(), os.getpid()),
             )
             return int(cur.lastrowid)
 

@@ -28,6 +28,12 @@ def fingerprint_file(path: str) -> str:
     return h.hexdigest()
 
 
+def said(text: str) -> str:
+    """An action's summary as the catalog keeps it: words for a person, so a byte of a name that
+    is not valid UTF-8 (a lone surrogate, which SQLite refuses) becomes U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def path_to_db(path: str) -> str | bytes:
     """Paths that cannot be UTF-8 encoded (undecodable names) are stored as their raw bytes."""
     try:
@@ -127,7 +133,7 @@ class BatchInfo:
     files: int  # files it moved, trashed or copied
     undone_files: int = 0
     not_undone: int = 0  # files an undo could not put back (see the journal's undo_error)
-    changes: int = 0  # changes to the groups or albums (no file moves in such an action)
+    changes: int = 0  # changes to the groups, albums or decisions (no file moves in such an action)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from photoorg.core.catalog.base import CatalogBase
+from photoorg.core.catalog.rows import said
 
 
 class SetsPart(CatalogBase):
@@ -26,7 +27,7 @@ class SetsPart(CatalogBase):
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO batches(action, summary, created, owner) VALUES('decision',?,?,?)",
-                (summary, time.time(), os.getpid()),
+                (said(summary), time.time(), os.getpid()),
             )
             batch = int(cur.lastrowid)
             db.executemany(
