@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterable
 
 from photoorg.core.catalog.base import CatalogBase
-from photoorg.core.catalog.rows import said
 
 
 class AlbumsPart(CatalogBase):
@@ -16,11 +14,7 @@ class AlbumsPart(CatalogBase):
     def create_album(self, name: str, summary: str) -> tuple[int, int]:
         """A new album (undoable); returns (its id, the action's number)."""
         with self.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO batches(action, summary, created, owner) VALUES('album',?,?,?)",
-                (said(summary), time.time(), os.getpid()),
-            )
-            batch = int(cur.lastrowid)
+            batch = self.add_batch(db, "album", summary)
             cur = db.execute(
                 "INSERT INTO albums(name, batch, created) VALUES(?,?,?)", (name, batch, time.time())
             )
@@ -33,11 +27,7 @@ class AlbumsPart(CatalogBase):
         (removed), by content, as one undoable action (or as part of ``batch``)."""
         with self.transaction() as db:
             if batch is None:
-                cur = db.execute(
-                    "INSERT INTO batches(action, summary, created, owner) VALUES('album',?,?,?)",
-                    (said(summary), time.time(), os.getpid()),
-                )
-                batch = int(cur.lastrowid)
+                batch = self.add_batch(db, "album", summary)
             db.executemany(
                 "INSERT INTO album_changes(batch, album_id, fingerprint, role) VALUES(?,?,?,?)",
                 [(batch, album_id, fp, role) for fp in fingerprints],

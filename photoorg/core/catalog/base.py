@@ -8,12 +8,13 @@ import os
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Self
 
-from photoorg.core.catalog.rows import PhotoInfo
+from photoorg.core.catalog.rows import PhotoInfo, said
 from photoorg.core.catalog.schema import (
     APPLICATION_ID,
     CACHE_TABLES,
@@ -205,6 +206,16 @@ class CatalogBase:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @staticmethod
+    def add_batch(db: sqlite3.Connection, action: str, summary: str) -> int:
+        """A new action (a batch) in ``db``'s open transaction; returns its number. The summary
+        is kept as words for a person (catalog.rows.said)."""
+        cur = db.execute(
+            "INSERT INTO batches(action, summary, created, owner) VALUES(?,?,?,?)",
+            (action, said(summary), time.time(), os.getpid()),
+        )
+        return int(cur.lastrowid)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

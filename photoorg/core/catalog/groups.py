@@ -3,12 +3,11 @@ to them."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterable, Sequence
 
 from photoorg.core.catalog.base import CatalogBase
-from photoorg.core.catalog.rows import StoredGroup, said
+from photoorg.core.catalog.rows import StoredGroup
 
 
 class GroupsPart(CatalogBase):
@@ -105,11 +104,7 @@ class GroupsPart(CatalogBase):
         """Record group changes (kind, fingerprint, group id, other group id) as one undoable
         action; returns its number."""
         with self.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO batches(action, summary, created, owner) VALUES('group',?,?,?)",
-                (said(summary), time.time(), os.getpid()),
-            )
-            batch = int(cur.lastrowid)
+            batch = self.add_batch(db, "group", summary)
             db.executemany(
                 "INSERT INTO group_edits(batch, kind, fingerprint, group_id, other_id) VALUES(?,?,?,?,?)",
                 [(batch, *edit) for edit in edits],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 
@@ -14,7 +13,6 @@ from photoorg.core.catalog.rows import (
     opt_path_from_db,
     path_from_db,
     path_to_db,
-    said,
 )
 
 _JOURNAL_COLUMNS = (
@@ -55,11 +53,7 @@ class JournalPart(CatalogBase):
 
     def begin_batch(self, action: str, summary: str) -> int:
         with self.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO batches(action, summary, created, owner) VALUES(?,?,?,?)",
-                (action, said(summary), time.time(), os.getpid()),
-            )
-            return int(cur.lastrowid)
+            return self.add_batch(db, action, summary)
 
     def journal_add(
         self,

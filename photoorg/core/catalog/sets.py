@@ -3,14 +3,11 @@ search's pairs (a cache) and the pixel checks."""
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from photoorg.core.catalog.base import CatalogBase
-from photoorg.core.catalog.rows import said
 
 
 class SetsPart(CatalogBase):
@@ -25,11 +22,7 @@ class SetsPart(CatalogBase):
         returns its number."""
         ordered = [tuple(sorted(p)) for p in pairs]
         with self.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO batches(action, summary, created, owner) VALUES('decision',?,?,?)",
-                (said(summary), time.time(), os.getpid()),
-            )
-            batch = int(cur.lastrowid)
+            batch = self.add_batch(db, "decision", summary)
             db.executemany(
                 "INSERT INTO decision_changes(batch, fingerprint_a, fingerprint_b, decision) VALUES(?,?,?,?)",
                 [(batch, a, b, decision) for a, b in ordered],
