@@ -342,7 +342,12 @@ class _Scan:
                     self.progress.advance(took, check=False)  # a Cancel waits for the commit
                     counted += took
                 matrix = np.concatenate(parts)
-                vectors = [(d.job.fingerprint, v) for d, v in zip(ready, matrix, strict=True)]
+                usable = np.isfinite(matrix).all(axis=1)  # fp16 overflow on a GPU gives NaN
+                for d in (d for d, ok in zip(ready, usable, strict=True) if not ok):
+                    d.failure = NO_VECTOR
+                vectors = [
+                    (d.job.fingerprint, v) for d, v, ok in zip(ready, matrix, usable, strict=True) if ok
+                ]
                 if self.model_info is None:
                     r = self.embedder.resolve()
                     self.model_info = self.catalog.model(
@@ -367,10 +372,17 @@ class _Scan:
         self.summary.failures.extend(Failure(d.job.path, d.failure or "") for d in failed)
         self.summary.vanished += sum(1 for d in done if d.gone)
         self.summary.embedded += len(vectors)
-        self.summary.not_embedded += len(ready) - len(vectors)
+        self.summary.not_embedded += sum(1 for d in ready if d.failure is None) - len(vectors)
         self.have.update(fp for fp, _ in vectors)
         self.progress.advance(len(done) - counted)
 
+
+#: Why a photo the model looked at has no vector: the model's answer was not a number (NaN or
+#: infinity), which would stop grouping and duplicate search for the whole library.
+NO_VECTOR = (
+    "the model's answer for this photo was not a number (16-bit floats can overflow on a GPU); "
+    "it is left out of groups and duplicates"
+)
 
 #: Photos the model looks at in one go on a CPU, so the progress moves every second or so.
 CPU_PROGRESS_STEP = 4

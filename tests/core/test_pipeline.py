@@ -41,6 +41,26 @@ def test_first_scan_embeds_everything_second_scan_nothing(library, catalog, tiny
     assert (second.seen, second.embedded, second.unchanged, second.reused) == (10, 0, 10, 0)
 
 
+def test_a_photo_the_model_answers_with_nan_for_is_a_problem_not_a_vector(
+    library, catalog, tiny_model, monkeypatch
+) -> None:
+    """A NaN vector (fp16 overflow) would stop grouping and duplicate search for the whole
+    library: such a photo is reported with the reason and has no vector; the others do."""
+    real = Embedder.embed
+
+    def overflowing(self: Embedder, crops: np.ndarray) -> np.ndarray:
+        out = real(self, crops)
+        out[0] = np.nan  # the first photo of every call
+        return out
+
+    monkeypatch.setattr(Embedder, "embed", overflowing)
+    summary = scan(library, catalog, tiny_model)
+    assert summary.failures and all("not a number" in f.reason for f in summary.failures)
+    assert summary.embedded + len(summary.failures) == 10 and summary.embedded > 0
+    stored = catalog.vectors(catalog.models()[0].id)[1]
+    assert len(stored) == summary.embedded and np.isfinite(stored).all()
+
+
 def test_renamed_and_moved_photos_keep_their_vectors(library, catalog, tiny_model) -> None:
     scan(library, catalog, tiny_model)
     before = vector_of(catalog, library / "2023" / "img_000.jpg")
