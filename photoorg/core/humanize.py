@@ -70,10 +70,11 @@ def agree(n: int, one: str, many: str) -> str:
     return one if n == 1 else many
 
 
-def printable(text: str) -> str:
-    """``text`` with its control characters (a newline, a tab, an escape that would drive the
-    terminal) written as backslash escapes, for one line of a listing: a file may be named
-    anything but "/" and NUL."""
+def printable(text: object) -> str:
+    """``text`` (or ``str(text)``: a Path, a number) with its control characters (a newline, a
+    tab, an escape that would drive the terminal) written as backslash escapes, for one line of
+    a listing: a file may be named anything but "/" and NUL."""
+    text = text if isinstance(text, str) else str(text)
     if text.isprintable():
         return text
     return "".join(
