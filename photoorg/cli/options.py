@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from photoorg.core.embedder import DEVICES, DTYPES, PREPROCESS_CHOICES
+from photoorg.core.devices import DEVICES, DTYPES
+from photoorg.core.embedder import PREPROCESS_CHOICES
 from photoorg.core.settings import Settings
 
 #: The defaults --help shows (the settings a new library starts with).

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from photoorg.core import download
+from photoorg.core.devices import default_batch_size, pick_device, pick_dtype
 from photoorg.core.errors import ModelNotCached, ModelUnavailable, UnsafeModel
 from photoorg.core.imaging import LATEST_PREPROCESS, PREPROCESS_VERSIONS
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -33,10 +34,6 @@ from photoorg.core.progress import NULL_PROGRESS, Progress
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "facebook/dinov2-base"
-DEVICES = ("auto", "cpu", "cuda", "mps")
-#: "int8": the model exported to ONNX and quantized, run by ONNX Runtime on the CPU
-#: (:mod:`photoorg.core.int8`).
-DTYPES = ("auto", "fp32", "fp16", "bf16", "int8")
 #: The preprocessing setting: "auto" (the library's: :mod:`photoorg.core.vector_choice`) or a
 #: version number.
 PREPROCESS_CHOICES = ("auto", *(str(v) for v in PREPROCESS_VERSIONS))
@@ -232,90 +229,10 @@ def _check_folder(folder: Path, name: str) -> None:
         )
 
 
-def pick_device(requested: str = "auto") -> str:
-    """'cuda', 'mps' or 'cpu' for ``requested`` (imports torch)."""
-    import torch
-
-    if requested not in DEVICES:
-        raise ValueError(f"device must be one of {', '.join(DEVICES)}")
-    if requested == "auto":
-        if torch.cuda.is_available():
-            return "cuda"
-        if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-            return "mps"
-        return "cpu"
-    if requested == "cuda" and not torch.cuda.is_available():
-        raise ModelUnavailable("--device cuda was asked for, but PyTorch sees no CUDA GPU.")
-    if requested == "mps" and not (
-        getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()
-    ):
-        raise ModelUnavailable("--device mps was asked for, but Apple MPS is not available.")
-    return requested
-
-
-def available_devices() -> list[str]:
-    """The devices PyTorch can run the model on here, CPU first (imports torch)."""
-    import torch
-
-    found = ["cpu"]
-    if torch.cuda.is_available():
-        found.append("cuda")
-    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-        found.append("mps")
-    return found
-
-
-#: Where the app finds the devices the engine's PyTorch saw (the window never imports torch).
-DEVICES_FILE = "devices.json"
-
-
-def save_devices(folder: Path) -> None:
-    """Write :func:`available_devices` to ``folder``/devices.json (best effort)."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / DEVICES_FILE).write_text(json.dumps({"devices": available_devices()}))
-    except OSError:
-        log.info("could not write %s", folder / DEVICES_FILE, exc_info=True)
-
-
-def known_devices(folder: Path) -> list[str] | None:
-    """The devices the last run's PyTorch saw, or None before it ever ran here."""
-    try:
-        found = json.loads((folder / DEVICES_FILE).read_text()).get("devices")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return [d for d in found if d in DEVICES] if isinstance(found, list) else None
-
-
-def cpu_has_native_bf16() -> bool:
-    """True on CPUs with bf16 matrix instructions (AVX512-BF16 or AMX), where bf16 pays."""
-    import torch
-
-    cpu = getattr(torch, "cpu", None)
-    checks = ("_is_amx_tile_supported", "_is_avx512_bf16_supported")
-    return any(bool(getattr(cpu, c, lambda: False)()) for c in checks)
-
-
-def pick_dtype(device: str, requested: str = "auto") -> str:
-    """fp16 on GPUs; bf16 on CPUs with native bf16; otherwise fp32 (int8 only when asked for:
-    see the README's *Speed* for why it is not the default)."""
-    if requested not in DTYPES:
-        raise ValueError(f"dtype must be one of {', '.join(DTYPES)}")
-    if requested != "auto":
-        return requested
-    if device in ("cuda", "mps"):
-        return "fp16"
-    return "bf16" if cpu_has_native_bf16() else "fp32"
-
-
 def _default_int8_dir() -> Path:
     from photoorg.core.paths import locations
 
     return locations().int8_models
-
-
-def default_batch_size(device: str) -> int:
-    return {"cuda": 64, "mps": 32}.get(device, 16)
 
 
 def vit_flops(config: Any, crop: int) -> float:

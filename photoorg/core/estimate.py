@@ -10,7 +10,8 @@ import time
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from photoorg.core.embedder import pick_device, pick_dtype, vit_flops
+from photoorg.core.devices import pick_device, pick_dtype
+from photoorg.core.embedder import vit_flops
 from photoorg.core.settings import MODEL_CHOICES
 
 #: The hub models' shapes (hidden size, layers), as in their config.json; patch 14, MLP ratio 4.

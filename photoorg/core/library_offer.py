@@ -82,7 +82,7 @@ class ReembedOffers(LibraryPart):
         preprocessing, each where the person left it to photoorg ("auto"): what the re-embed
         offer proposes. A scan then looks at every photo again (or goes on with a new look that
         was cancelled); afterwards "auto" goes on with those vectors, most of the library's."""
-        from photoorg.core.embedder import pick_device, pick_dtype  # torch: the engine's
+        from photoorg.core.devices import pick_device, pick_dtype  # torch: the engine's
 
         s = self.settings
         run: dict[str, Any] = {}

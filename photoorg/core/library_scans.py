@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from photoorg.core import estimate
-from photoorg.core.embedder import Embedder, save_devices
+from photoorg.core.devices import save_devices
+from photoorg.core.embedder import Embedder
 from photoorg.core.errors import ModelNotCached, ModelUnavailable
 from photoorg.core.estimate import ScanEstimate
 from photoorg.core.library_part import LibraryPart

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from photoorg.core.clustering import GroupSettings
+from photoorg.core.devices import DEVICES, DTYPES
 from photoorg.core.duplicates import DuplicateSettings
-from photoorg.core.embedder import DEFAULT_MODEL, DEVICES, DTYPES, PREPROCESS_CHOICES
+from photoorg.core.embedder import DEFAULT_MODEL, PREPROCESS_CHOICES
 from photoorg.core.errors import NotInLibrary
 from photoorg.core.keeper import DEFAULT_RULES, KeeperPolicy
 from photoorg.core.lock import LibraryLock

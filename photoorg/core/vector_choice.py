@@ -80,7 +80,7 @@ def reembed_offer(
     would take, and the command that does it. ``dtype`` / ``preprocess``: whether the person
     left that choice to photoorg (what they chose themselves is not questioned). None when
     nothing would improve."""
-    from photoorg.core.embedder import pick_dtype
+    from photoorg.core.devices import pick_dtype
 
     now, version = embedder.dtype, embedder.preprocess_version
     best = pick_dtype(embedder.device, "auto") if dtype and now in AUTOMATIC else now

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoorg.core.embedder import DEVICES
+from photoorg.core.devices import DEVICES
 from photoorg.core.errors import ModelNotCached, ModelUnavailable
 from photoorg.core.humanize import human_bytes, plural, rough_duration
 from photoorg.core.settings import MODEL_CHOICES, Settings

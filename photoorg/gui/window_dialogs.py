@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from photoorg.core.embedder import known_devices
+from photoorg.core.devices import known_devices
 from photoorg.gui.calibration import ThresholdsDialog
 from photoorg.gui.dialogs import SettingsDialog, error_dialog
 from photoorg.gui.history import HistoryDialog

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from photoorg.core.embedder import pick_dtype
+from photoorg.core.devices import pick_dtype
 from photoorg.core.imaging import LATEST_PREPROCESS
 from photoorg.core.library import Library
 from photoorg.core.paths import locations
