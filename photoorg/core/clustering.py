@@ -212,6 +212,11 @@ def cluster_labels(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Group labels (UNSORTED for none) and per-group coherence for unit vectors ``x``."""
     n = len(x)
+    finite = np.isfinite(x).all(axis=1)
+    if not finite.all():  # a vector stored before scans refused NaN: it joins no group
+        labels = np.full(n, UNSORTED)
+        labels[finite], coherence = cluster_labels(x[finite], settings, progress)
+        return labels, coherence
     if n < settings.min_group_size:
         return np.full(n, UNSORTED), np.zeros(0)
     progress.start_stage("Grouping photos", 0)

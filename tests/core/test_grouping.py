@@ -314,6 +314,24 @@ def test_separate_components_are_joined_by_the_shortest_edge_from_their_first_me
     assert np.allclose(np.sort(added.data), np.sort(expected.data), atol=1e-4)
 
 
+@pytest.mark.parametrize("sparse", [False, True], ids=["hdbscan", "k-NN graph"])
+def test_a_vector_that_is_not_a_number_joins_no_group_and_stops_nothing(monkeypatch, sparse: bool) -> None:
+    """Scans refuse NaN vectors now; one stored before (fp16 overflow) made HDBSCAN refuse the
+    library and the graph's joining loop for ever."""
+    from photoorg.core import clustering
+
+    if sparse:
+        monkeypatch.setattr(clustering, "SPARSE_ABOVE", 0)
+    x, _ = clustered(600, 6, seed=11)
+    clean, _ = clustering.cluster_labels(x)
+    x[[5, 300]] = np.nan
+    labels, coherence = clustering.cluster_labels(x)
+    assert labels[5] == labels[300] == clustering.UNSORTED
+    keep = np.ones(len(x), bool)
+    keep[[5, 300]] = False
+    assert adjusted_rand_score(clean[keep], labels[keep]) > 0.95 and len(coherence) == labels.max() + 1
+
+
 def test_the_large_library_path_labels_as_hdbscan_itself_would() -> None:
     """The graph path runs scikit-learn's HDBSCAN (the hdbscan package's sparse path is a
     Python loop, 18 s at 100k): the same labels as the hdbscan package on the same graph."""
