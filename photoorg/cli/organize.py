@@ -178,8 +178,8 @@ def outcome_json(outcome: Outcome, pruned: list[str]) -> dict[str, object]:
 
 
 def outcome_text(outcome: Outcome, pruned: list[str]) -> str:
-    lines = [f"  skip  {printable(s.source)}: {s.skip}" for s in outcome.skipped]
-    lines += [f"  FAILED  {printable(s.source)}: {why}" for s, why in outcome.failed]
+    lines = [f"  skip  {s.source}: {s.skip}" for s in outcome.skipped]
+    lines += [f"  FAILED  {s.source}: {why}" for s, why in outcome.failed]
     if outcome.batch is not None:
         verb = "copied" if outcome.action and outcome.action.value == "copy" else "moved"
         lines.append(

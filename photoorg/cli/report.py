@@ -59,13 +59,13 @@ def groups_text(groups: Sequence[Group], members: bool) -> str:
     for g in real:
         lines.append(f"Group {g.id if g.id is not None else '(new)'}: {g.label}  ({g.size} photos)")
         shown = g.photos if members else g.representatives
-        lines.extend(f"    {printable(p.path)}" for p in shown)
+        lines.extend(f"    {p.path}" for p in shown)
         if not members and g.size > len(shown):
             lines.append(f"    ... and {g.size - len(shown)} more (--members lists all)")
     if unsorted and unsorted.size:
         lines.append(f"Unsorted: {unsorted.size} photos that fit no group")
         if members:
-            lines.extend(f"    {printable(p.path)}" for p in unsorted.photos)
+            lines.extend(f"    {p.path}" for p in unsorted.photos)
     return "\n".join(printable(line) for line in lines)
 
 
@@ -122,8 +122,8 @@ def similar_json(target: str, result: Sequence[tuple[PhotoInfo, float]]) -> dict
 
 
 def similar_text(target: str, result: Sequence[tuple[PhotoInfo, float]]) -> str:
-    lines = [f"Photos most like {printable(target)}:"]
-    lines.extend(f"  {s:.3f}  {printable(p.path)}" for p, s in result)
+    lines = [f"Photos most like {target}:"]
+    lines.extend(f"  {s:.3f}  {p.path}" for p, s in result)
     if not result:
         lines.append("  (no other photos in the catalog)")
     return "\n".join(printable(line) for line in lines)

@@ -141,7 +141,7 @@ def test_a_catalog_of_a_newer_photoorg_is_refused_and_left_alone(tmp_path: Path)
 def test_a_damaged_catalog_is_set_aside_and_the_persons_data_carried_over(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
     with Catalog(path) as cat:
-        cat.set_decision("a" * 32, "b" * 32, "not_duplicates")
+        cat.set_decisions([("a" * 32, "b" * 32)], "not_duplicates", "not duplicates: a, b")
         [gid] = cat.save_groups([(None, ["a" * 32, "b" * 32], 0.9)], retire=[], signature="s")
         cat.rename_group(gid, "Garden")
         batch = cat.begin_batch("move", "move 1 photo")

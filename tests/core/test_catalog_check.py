@@ -21,7 +21,7 @@ def fill(path: Path, n: int = 3000) -> None:
     """A catalog with decisions the person made and enough vectors to span many pages."""
     rng = np.random.default_rng(0)
     with Catalog(path) as cat:
-        cat.set_decision("a" * 32, "b" * 32, "not_duplicates")
+        cat.set_decisions([("a" * 32, "b" * 32)], "not_duplicates", "not duplicates: a, b")
         model = cat.model("m", "m", "r", "fp32", 64)
         rows = [FileRow(f"/lib/p{k:05d}.jpg", 1, k, f"{k:032x}", 4, 3, "JPEG") for k in range(n)]
         vectors = [(r.fingerprint, rng.standard_normal(64).astype(np.float32)) for r in rows]

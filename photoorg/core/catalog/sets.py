@@ -13,10 +13,6 @@ from photoorg.core.catalog.base import CatalogBase
 class SetsPart(CatalogBase):
     """What duplicate searches keep: the person's decisions, the last search's pairs and the pixel checks."""
 
-    def set_decision(self, fingerprint_a: str, fingerprint_b: str, decision: str | None) -> int:
-        """Remember (or with None, forget) a person's decision about two contents."""
-        return self.set_decisions([(fingerprint_a, fingerprint_b)], decision, "decision about two photos")
-
     def set_decisions(self, pairs: Iterable[tuple[str, str]], decision: str | None, summary: str) -> int:
         """Remember (None: forget) a decision about pairs of contents as one undoable action;
         returns its number."""
