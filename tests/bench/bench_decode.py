@@ -124,7 +124,7 @@ def _photoorg(oversample: int, scan: bool, preprocess: int = imaging.LATEST_PREP
         decoded = imaging.decode(data, short, preprocess=preprocess)
         imaging.model_input(decoded, RESIZE_SHORT, CROP)
         assert decoded.image is not None
-        if scan:  # what a scan's decode thread does besides (pipeline._embed_input)
+        if scan:  # what a scan's decode thread does besides (pipeline.reading.embed_input)
             imaging.perceptual_hash(decoded.image)
             imaging.tone(decoded.image)
         return decoded.image.size

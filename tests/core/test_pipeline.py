@@ -12,7 +12,7 @@ import pytest
 from photoorg.core.catalog import Catalog
 from photoorg.core.embedder import Embedder
 from photoorg.core.paths import locations
-from photoorg.core.pipeline import CPU_PROGRESS_STEP, STAGE_EMBED, _Job, representative_order, run_scan
+from photoorg.core.pipeline import CPU_PROGRESS_STEP, STAGE_EMBED, Job, representative_order, run_scan
 from photoorg.core.progress import Progress
 from tests.conftest import DATA, make_photo
 
@@ -225,12 +225,12 @@ def test_a_first_scan_embeds_one_photo_of_each_folder_in_turn_newest_first(tmp_p
     stamp = 1_700_000_000_000_000_000
     ages = {"old": 3000, "mid": 2000, "new": 1000}  # seconds before the stamp; higher i: newer
     jobs = [
-        _Job(str(tmp_path / folder / f"{folder}{i}.jpg"), f"{folder}{i}")
+        Job(str(tmp_path / folder / f"{folder}{i}.jpg"), f"{folder}{i}")
         for folder, count in (("old", 6), ("new", 2), ("mid", 3))
         for i in range(count)
     ]
 
-    def mtime(job: _Job) -> int:
+    def mtime(job: Job) -> int:
         folder = Path(job.path).parent.name
         return stamp - (ages[folder] - int(job.fingerprint[-1]) * 10) * 10**9
 

@@ -1,0 +1,156 @@
+"""What a scan's read threads do with one file: read it whole (and notice a change while it is
+read), catalogue it (fingerprint and header) in the first pass, and make the model's input in
+the second. Nothing here raises for a bad file: the result carries the failure."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from typing import TypeVar
+
+import numpy as np
+
+from photoorg.core import imaging, scanner
+from photoorg.core.catalog import FileRow, fingerprint, fingerprint_file
+from photoorg.core.embedder import Preprocess
+from photoorg.core.errors import DecodeError
+from photoorg.core.videos import is_video_name, video_format, video_taken
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Changed(Exception):  # noqa: N818 - a signal between threads, never shown
+    """The file is not the content the first pass catalogued (it changed in between)."""
+
+
+@dataclass(slots=True)
+class Job:
+    """A catalogued photo to embed."""
+
+    path: str
+    fingerprint: str
+
+
+@dataclass(slots=True)
+class Embeddable:
+    job: Job
+    crop: np.ndarray | None = None
+    phash: int | None = None
+    tone: tuple[float, float, float, float] | None = None
+    failure: str | None = None
+    gone: bool = False
+    changed: bool = False
+
+
+def read_whole(path: str) -> tuple[bytes, os.stat_result]:
+    with open(path, "rb") as f:
+        before = os.fstat(f.fileno())
+        data = f.read()
+        after = os.fstat(f.fileno())
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(
+        data
+    ) != after.st_size:
+        raise DecodeError(path, "the file changed while it was being read; it is read again next scan")
+    return data, after
+
+
+def describe_failure(path: str, exc: BaseException) -> str:
+    if isinstance(exc, DecodeError):
+        return exc.reason
+    if isinstance(exc, OSError):
+        return imaging._describe(exc)
+    log.error("unexpected error reading %s", path, exc_info=exc)
+    return f"unexpected error: {exc}"
+
+
+def catalogue(rec: scanner.FileRecord) -> FileRow | None:
+    """First pass, in a decode thread: the file's row (fingerprint, header); None when it is
+    gone. Never raises for a bad file: the row carries the failure."""
+    row = FileRow(rec.path, rec.size, rec.mtime_ns)
+    if is_video_name(rec.path):
+        return catalogue_video(rec, row)
+    try:
+        data, st = read_whole(rec.path)
+        row.size, row.mtime_ns = st.st_size, st.st_mtime_ns
+        row.fingerprint = fingerprint(data)
+        decoded = imaging.decode(data, path=rec.path, pixels=False)
+        row.width, row.height = decoded.width, decoded.height
+        row.format, row.taken, row.camera = decoded.format, decoded.taken, decoded.camera
+        return row
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # per-file boundary: one bad file never stops a scan
+        row.failure = describe_failure(rec.path, exc)
+    row.fingerprint = None
+    return row
+
+
+def catalogue_video(rec: scanner.FileRecord, row: FileRow) -> FileRow | None:
+    """A video's row: its fingerprint (read in chunks, never whole into memory) and the date in
+    its metadata; no pixels."""
+    try:
+        before = os.stat(rec.path)
+        row.fingerprint = fingerprint_file(rec.path)
+        after = os.stat(rec.path)
+        if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+            raise DecodeError(
+                rec.path, "the file changed while it was being read; it is read again next scan"
+            )
+        row.size, row.mtime_ns = after.st_size, after.st_mtime_ns
+        row.format, row.taken = video_format(rec.path), video_taken(rec.path)
+        return row
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # per-file boundary
+        row.failure, row.fingerprint = describe_failure(rec.path, exc), None
+        return row
+
+
+def embed_input(job: Job, pp: Preprocess) -> Embeddable:
+    """Second pass, in a decode thread: the model's crop (prepared as ``pp`` says) and the
+    pixel hash of a catalogued photo, if it still is the content that was catalogued."""
+    out = Embeddable(job)
+    try:
+        data, _ = read_whole(job.path)
+        if fingerprint(data) != job.fingerprint:
+            raise Changed()
+        decoded = imaging.decode(data, pp.resize_short, path=job.path, pixels=True, preprocess=pp.version)
+        out.crop = imaging.model_input(decoded, pp.resize_short, pp.crop)
+        out.phash = imaging.perceptual_hash(decoded.image)  # type: ignore[arg-type]
+        out.tone = imaging.tone(decoded.image)  # type: ignore[arg-type]
+    except FileNotFoundError:
+        out.gone = True
+    except Changed:
+        out.changed = True
+    except Exception as exc:  # per-file boundary: one bad file never stops a scan
+        out.failure = describe_failure(job.path, exc)
+    return out
+
+
+def bounded_map(
+    pool: ThreadPoolExecutor, fn: Callable[[T], R], items: Iterable[T], window: int
+) -> Iterator[R]:
+    """Like pool.map, in order, but with at most ``window`` jobs submitted ahead."""
+    it = iter(items)
+    queue: deque[Future[R]] = deque(pool.submit(fn, item) for item in islice(it, window))
+    try:
+        while queue:
+            result = queue.popleft().result()
+            for item in islice(it, 1):
+                queue.append(pool.submit(fn, item))
+            yield result
+    finally:
+        for fut in queue:
+            fut.cancel()
+
+
+def default_decode_workers() -> int:
+    return max(2, min(16, (os.cpu_count() or 2) - 1))
