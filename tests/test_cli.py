@@ -181,12 +181,13 @@ def test_marking_a_set_not_duplicates_sticks_after_a_rename(library, tiny_model,
     assert "'photoorg undo' takes it back" in marked.stdout
     (library / "twin.jpg").rename(library / "2024" / "twin_renamed.jpg")
     assert json.loads(photoorg(*base, "--json").stdout) == []
-    # A decision made by mistake: undo, and the set is proposed again; marked again, it goes.
+    # A decision made by mistake: undo, and the set is proposed again; redone, it goes.
     undone = photoorg("--home", home, "undo")
     assert undone.returncode == 0 and "decision about a duplicate set (keep both: " in undone.stdout
     [back] = json.loads(photoorg(*base, "--json").stdout)
     assert back["id"] == exact["id"]  # set ids go by content: a renamed copy keeps it
-    assert photoorg(*base, "--mark", back["id"], "keep-both").returncode == 0
+    redone = photoorg("--home", home, "redo")  # the undo went too far: the decision is made again
+    assert redone.returncode == 0 and "decision about a duplicate set again (keep both: " in redone.stdout
     assert json.loads(photoorg(*base, "--json").stdout) == []
     wrong = photoorg(*base, "--mark", "nosuchset", "keep-both")
     assert wrong.returncode == 2 and "no duplicate set" in wrong.stderr

@@ -69,7 +69,10 @@ def cmd_redo(args: argparse.Namespace, where: Locations) -> int:
     with open_library(args, where) as library:
         outcome = library.redo()
         print_notes(library)
-    assert outcome.action is not None
+    if outcome.action is None:  # a decision about a duplicate set, made again
+        print(printable(f"{outcome.note[0].upper()}{outcome.note[1:]}: action {outcome.batch}."))
+        print("'photoorg undo' takes it back.")
+        return EXIT_OK
     return _report(outcome.action, outcome)
 
 

@@ -2,8 +2,9 @@
 undoable like any other), planned afresh so that every check of a first run holds again:
 protected folders, links, changed content, the copy that must stay, the space on the disk.
 
-Only file actions (trash, move, copy) are redone, and only while nothing was done since their
-undo: what a later action changed is not the library the undone action was planned for.
+File actions (trash, move, copy) and decisions about duplicate sets are redone, and only while
+nothing was done since their undo: what a later action changed is not the library the undone
+action was planned for. Changes to the groups, albums and keywords are done again by hand.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from photoorg.core import actions
-from photoorg.core.actions import Action, Outcome, Step
+from photoorg.core.actions import DECISION, Action, Outcome, Step
 from photoorg.core.catalog import BatchInfo, Catalog
 from photoorg.core.errors import PhotoorgError
 
@@ -25,9 +26,12 @@ class NothingToRedo(PhotoorgError):  # noqa: N818 - a state, like NothingToUndo
 def redoable(catalog: Catalog) -> BatchInfo | None:
     """The action Redo would do again, if it can be redone."""
     info = catalog.last_undone_batch()
-    if info is None or info.action not in {a.value for a in Action}:
+    if info is None or info.action not in _REDOABLE:
         return None
     return info
+
+
+_REDOABLE = {*(a.value for a in Action), DECISION}
 
 
 def redo(
@@ -40,17 +44,21 @@ def redo(
 
     Raises:
         NothingToRedo: nothing was undone, something was done since, or the undone action
-            was a change to the groups, albums, keywords or a decision about duplicates.
+            was a change to the groups, albums or keywords.
         PhotoorgError: as a first run of the action would (every copy to the trash, no space).
     """
     with actions.exclusive(catalog):
         info = catalog.last_undone_batch()
         if info is None:
             raise NothingToRedo("There is nothing to redo: nothing was undone since the last action.")
-        if info.action not in {a.value for a in Action}:
+        if info.action == DECISION:  # no file moves: the same decisions, as a new action
+            again = catalog.redo_decisions(info.id, f"redo of action {info.id}: {info.summary}")
+            note = f"made the decision about a duplicate set again ({info.summary})"
+            return Outcome(again, None, note=note)
+        if info.action not in _REDOABLE:
             raise NothingToRedo(
-                f"Action {info.id} ({info.summary}) changed the groups, albums, keywords or a "
-                "decision about duplicates; only trashing, moving and copying photos can be redone. "
+                f"Action {info.id} ({info.summary}) changed the groups, albums or keywords; only "
+                "trashing, moving and copying photos and decisions about duplicates can be redone. "
                 "Do it again by hand."
             )
         action = Action(info.action)

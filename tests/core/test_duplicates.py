@@ -286,6 +286,31 @@ def test_a_decision_is_an_action_an_undo_takes_back_and_the_history_lists(lib) -
         undoing.undo(lib.catalog)
 
 
+def test_a_decision_undone_by_mistake_is_redone_and_that_redo_undone(lib) -> None:
+    """Undo went one step too far (past a "Not duplicates"): Redo makes the same decision again,
+    as a new action that an undo takes back in turn; nothing is redone twice."""
+    from photoorg.core import redo as redoing
+    from photoorg.core import undo as undoing
+
+    [a, b] = on_arc(0.999, 2)
+    lib.add("a.jpg", a, phash=0, fingerprint="a" * 32)
+    lib.add("b.jpg", b, phash=0, fingerprint="b" * 32)
+    [s] = lib.find()
+    first = mark(lib.catalog, s, NOT_DUPLICATES)
+    undoing.undo(lib.catalog)
+    assert len(lib.find()) == 1
+    assert redoing.redoable(lib.catalog).id == first
+    outcome = redoing.redo(lib.catalog, [], [])
+    assert outcome.batch != first and outcome.done == []
+    assert outcome.note == "made the decision about a duplicate set again (not duplicates: a.jpg, b.jpg)"
+    assert lib.find() == []  # hidden again
+    assert redoing.redoable(lib.catalog) is None
+    with pytest.raises(redoing.NothingToRedo):
+        redoing.redo(lib.catalog, [], [])
+    assert undoing.undo(lib.catalog).batch == outcome.batch
+    assert [paths(x) for x in lib.find()] == [paths(s)]
+
+
 def test_a_decision_about_photos_with_odd_names_is_recorded_and_forgetting_nothing_is_no_action(lib) -> None:
     """A name with a byte that is not UTF-8 (SQLite refuses the lone surrogate) or a newline:
     the decision's summary keeps them readable, and the decision is recorded."""

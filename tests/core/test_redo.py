@@ -104,5 +104,5 @@ def test_a_change_to_the_albums_is_not_redone(lib: Path) -> None:
         library.create_album("Dogs", [str(lib / "a" / "p0.jpg")])
         library.undo()
         assert library.redoable() is None
-        with pytest.raises(NothingToRedo, match="only trashing, moving and copying"):
+        with pytest.raises(NothingToRedo, match="changed the groups, albums or keywords"):
             library.redo()

@@ -25,6 +25,19 @@ class SetsPart(CatalogBase):
             )
         return batch
 
+    def redo_decisions(self, batch: int, summary: str) -> int:
+        """The decisions of action ``batch`` (undone) made again, as a new undoable action;
+        returns its number."""
+        with self.transaction() as db:
+            again = self.add_batch(db, "decision", summary)
+            db.execute(
+                "INSERT INTO decision_changes(batch, fingerprint_a, fingerprint_b, decision)"
+                " SELECT ?, fingerprint_a, fingerprint_b, decision FROM decision_changes"
+                " WHERE batch=? ORDER BY id",
+                (again, batch),
+            )
+        return again
+
     def decisions(self) -> dict[tuple[str, str], str]:
         """The decisions in force: those of catalogs before version 8, then every change whose
         action is not undone, oldest first (a forgotten one is taken out)."""
