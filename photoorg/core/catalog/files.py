@@ -209,7 +209,11 @@ class FilesPart(CatalogBase):
         self._files_changed += 1
 
     def vectors_for(self, model_id: int, fingerprints: Sequence[str]) -> tuple[list[str], np.ndarray]:
-        """The vectors of these contents that exist for a model: (fingerprints found, matrix)."""
+        """The vectors of these contents that exist for a model: (fingerprints found, matrix).
+
+        A vector that is not all numbers (NaN or infinite: stored before scans refused them)
+        is left out, as if the photo had none: one of them made the duplicate search's every
+        comparison of the library meaningless."""
         info = next(m for m in self.models() if m.id == model_id)
         wanted = set(fingerprints)
         found: list[str] = []
@@ -220,4 +224,8 @@ class FilesPart(CatalogBase):
             if fp in wanted:
                 found.append(fp)
                 blobs.append(blob)
-        return found, vector_matrix(blobs, info.dim)
+        x = vector_matrix(blobs, info.dim)
+        finite = np.isfinite(x).all(axis=1)
+        if not finite.all():
+            return [fp for fp, ok in zip(found, finite.tolist(), strict=True) if ok], x[finite]
+        return found, x
