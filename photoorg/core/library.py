@@ -27,20 +27,21 @@ from photoorg.core import recovery
 from photoorg.core.actions import Action, Outcome, Step
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.calibration import Calibration
-from photoorg.core.catalog import Catalog, PhotoInfo, move_catalog
+from photoorg.core.catalog import Catalog, move_catalog
 from photoorg.core.curation import AlbumView, Curation
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.embedder import Embedder
-from photoorg.core.errors import ModelUnavailable, PhotoorgError
+from photoorg.core.errors import ModelUnavailable
 from photoorg.core.estimate import ScanEstimate
 from photoorg.core.given import Given, sort_given
-from photoorg.core.grouping import UNSORTED, Group, find_similar, group_photos, stored_groups
+from photoorg.core.grouping import UNSORTED, Group, group_photos, stored_groups
 from photoorg.core.library_files import ActionFile, FileActions
+from photoorg.core.library_finds import Finds
 from photoorg.core.library_offer import ReembedOffers
 from photoorg.core.library_scans import Scans
 from photoorg.core.lock import LibraryLock
 from photoorg.core.organize import OrganizePlan, OrganizeRequest
-from photoorg.core.paths import Locations, count_under, under_test
+from photoorg.core.paths import Locations, count_under
 from photoorg.core.pipeline import ScanSummary
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.redo import NothingToRedo
@@ -57,8 +58,6 @@ from photoorg.core.vector_choice import ReembedOffer
 
 log = logging.getLogger(__name__)
 
-STAGE_GROUPING = "Grouping similar photos"
-STAGE_DUPLICATES = "Looking for duplicates"
 STAGE_WAITING = "Waiting for another photoorg"
 MISSING = "folder not found (a disconnected drive?); its photos stay in the catalog until it is back"
 #: Settings a command line may change for one run (None: as saved).
@@ -100,7 +99,7 @@ class LibraryState:
     reembed_offer: ReembedOffer | None = None
 
 
-class Library(Scans, ReembedOffers, FileActions, Curation):
+class Library(Scans, ReembedOffers, FileActions, Curation, Finds):
     """One photo library: its settings, its catalog and everything done with them.
 
     Args:
@@ -383,90 +382,6 @@ class Library(Scans, ReembedOffers, FileActions, Curation):
         folders = list(self.saved_settings.folders if folders is None else folders)
         photos = self.catalog.photos(under=folders) if folders else []
         return count_under((p.path for p in photos), folders)
-
-    def groups(self, only: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS) -> list[Group]:
-        """The library's groups (stored, so ids and names persist), optionally only their
-        photos under the folders ``only``.
-
-        Raises:
-            ModelUnavailable: there are no vectors to group (the model is missing).
-        """
-        model_id, problem = self.model(progress)
-        if model_id is None:
-            raise problem or ModelUnavailable("Grouping needs the model, and none is available.")
-        roots, _ = self.library_roots()
-        progress.start_stage(STAGE_GROUPING, 0)
-        groups = group_photos(
-            self.catalog,
-            model_id,
-            roots,
-            settings=self.settings.group_settings(),
-            progress=progress,
-            store=self.stores_groups,
-        )
-        if only:
-            inside = under_test(os.path.abspath(f) for f in only)
-            kept = []
-            for g in groups:
-                g.photos = [p for p in g.photos if inside(p.path)]
-                g.representatives = [p for p in g.representatives if inside(p.path)]
-                if g.photos or g.id == UNSORTED:
-                    kept.append(g.describe())
-            groups = kept
-        return groups
-
-    def duplicates(
-        self,
-        only: Sequence[str] | None = None,
-        verdicts: Sequence[Verdict] = tuple(Verdict),
-        progress: Progress = NULL_PROGRESS,
-    ) -> list[DuplicateSet]:
-        """Duplicate sets among the photos under ``only`` (default: the library). Without a
-        model only exact copies are found (see :meth:`model` for why)."""
-        model_id, _ = self.model(progress)
-        roots = [os.path.abspath(f) for f in only] if only else self.library_roots()[0]
-        s = self.settings
-        progress.start_stage(STAGE_DUPLICATES, 0)
-        return find_duplicates(
-            self.catalog,
-            model_id,
-            roots,
-            settings=s.duplicate_settings(),
-            policy=s.keeper_policy(),
-            verdicts=verdicts if model_id is not None else [v for v in verdicts if v is Verdict.EXACT],
-            progress=progress,
-        )
-
-    def mark(self, duplicate_set: DuplicateSet, decision: str | None) -> int | None:
-        """Remember "not duplicates" / "keep both" (None: forget) for a set, by content, as an
-        undoable action; returns its number (None: there was nothing to forget)."""
-        from photoorg.core.duplicates import mark
-
-        with self.writing() as catalog:
-            return mark(catalog, duplicate_set, decision)
-
-    def similar(
-        self, path: str, k: int = 10, within: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS
-    ) -> list[tuple[PhotoInfo, float]]:
-        """The ``k`` photos most like the one at ``path`` (a photo outside the library is read
-        first, without adding its folder), most similar first."""
-        path = os.path.abspath(path)
-        model_id, problem = self.model(progress)
-        if self.catalog.file_row(path) is None and os.path.isfile(path):
-            summary = self.scan([path], progress)
-            failure = next((f.reason for f in summary.failures if f.path == path), None)
-            if failure:
-                raise PhotoorgError(f"{path} cannot be read: {failure}")
-            model_id, problem = self._model or (None, None)
-        if model_id is None:
-            raise problem or ModelUnavailable("Finding similar photos needs the model.")
-        roots = [os.path.abspath(f) for f in within] if within else None
-        try:
-            return find_similar(self.catalog, model_id, path, k, roots=roots)
-        except KeyError:
-            raise PhotoorgError(
-                f"{os.path.basename(path)} has not been embedded yet; wait for the scan to finish."
-            ) from None
 
 
 #: What the app and the command line use of the library's types (they import nothing else of

@@ -36,6 +36,9 @@ class LibraryPart:
         @property
         def settings(self) -> Settings: ...
 
+        @property
+        def stores_groups(self) -> bool: ...
+
         def model(self, progress: Progress = NULL_PROGRESS) -> tuple[int | None, ModelUnavailable | None]: ...
 
         def scan(
