@@ -30,7 +30,8 @@ import numpy as np
 
 from photoorg.core import imaging, scanner
 from photoorg.core.catalog import Catalog, fingerprint
-from photoorg.core.embedder import Embedder, Preprocess
+from photoorg.core.embedder import Embedder
+from photoorg.core.model_folder import Preprocess
 from photoorg.core.pipeline import ScanSummary, default_decode_workers, run_scan
 
 

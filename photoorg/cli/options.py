@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from photoorg.core.devices import DEVICES, DTYPES
-from photoorg.core.embedder import PREPROCESS_CHOICES
+from photoorg.core.model_folder import PREPROCESS_CHOICES
 from photoorg.core.settings import Settings
 
 #: The defaults --help shows (the settings a new library starts with).

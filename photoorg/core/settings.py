@@ -21,10 +21,10 @@ from typing import Any
 from photoorg.core.clustering import GroupSettings
 from photoorg.core.devices import DEVICES, DTYPES
 from photoorg.core.duplicates import DuplicateSettings
-from photoorg.core.embedder import DEFAULT_MODEL, PREPROCESS_CHOICES
 from photoorg.core.errors import NotInLibrary
 from photoorg.core.keeper import DEFAULT_RULES, KeeperPolicy
 from photoorg.core.lock import LibraryLock
+from photoorg.core.model_folder import DEFAULT_MODEL, PREPROCESS_CHOICES
 from photoorg.core.paths import Locations, containing, is_under, set_aside
 
 log = logging.getLogger(__name__)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from photoorg.core.catalog import Catalog
-from photoorg.core.embedder import key_preprocess
 from photoorg.core.humanize import plural, rough_duration
 from photoorg.core.imaging import LATEST_PREPROCESS, PREPROCESS_CHANGES, PREPROCESS_VERSIONS
+from photoorg.core.model_folder import key_preprocess
 
 #: The formats "auto" can pick; int8 is only ever the person's choice.
 AUTOMATIC = ("fp32", "bf16", "fp16")

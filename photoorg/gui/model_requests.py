@@ -60,7 +60,7 @@ class ModelRequests:
     def download_model(self, on_result: Callable[[str | None], None], on_cancel: Callable[[], None]) -> None:
         """Download the chosen hub model (the only network access photoorg makes); progress in
         bytes. ``on_result(None)`` when it is there, else ``on_result(why)``."""
-        from photoorg.core.embedder import resolve_model
+        from photoorg.core.model_folder import resolve_model
 
         progress = Progress()
         self._progresses.add(progress)

@@ -9,8 +9,9 @@ import pytest
 from PIL import Image
 
 from photoorg.core import imaging
-from photoorg.core.embedder import Embedder, key_preprocess, resolve_model
+from photoorg.core.embedder import Embedder
 from photoorg.core.errors import ModelUnavailable, UnsafeModel
+from photoorg.core.model_folder import key_preprocess, resolve_model
 from tests.conftest import REAL_PHOTOS
 
 

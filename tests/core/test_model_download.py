@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from photoorg.core.embedder import resolve_model
 from photoorg.core.errors import ModelNotCached, ModelUnavailable
 from photoorg.core.humanize import human_bytes
 from photoorg.core.library import Library
+from photoorg.core.model_folder import resolve_model
 from photoorg.core.paths import Locations, locations
 from photoorg.core.progress import Progress
 from tests.conftest import fill

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from photoorg.core.catalog import Catalog, FileRow, ModelInfo
-from photoorg.core.embedder import Embedder, Preprocess
+from photoorg.core.embedder import Embedder
 from photoorg.core.errors import ModelUnavailable
+from photoorg.core.model_folder import Preprocess
 from photoorg.core.pipeline.reading import Embeddable
 from photoorg.core.progress import Progress
 

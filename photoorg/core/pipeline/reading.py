@@ -17,8 +17,8 @@ import numpy as np
 
 from photoorg.core import imaging, scanner
 from photoorg.core.catalog import FileRow, fingerprint, fingerprint_file
-from photoorg.core.embedder import Preprocess
 from photoorg.core.errors import DecodeError
+from photoorg.core.model_folder import Preprocess
 from photoorg.core.videos import is_video_name, video_format, video_taken
 
 log = logging.getLogger(__name__)
