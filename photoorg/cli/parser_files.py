@@ -62,7 +62,7 @@ def add_file_commands(sub: Any) -> None:
         metavar="T",
         help=f"folders by date (default {DEFAULT_TEMPLATE}); fields: "
         + ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
-        + "; with {name} it names the file too",
+        + "; with {name} in its last part it names the file too (keeping the photo's extension)",
     )
     org.add_argument("--copy", action="store_true", help="copy instead of move (an import from a card)")
     org.add_argument(

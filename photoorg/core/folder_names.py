@@ -28,7 +28,7 @@ _RESERVED = frozenset(
 def check_template(template: str) -> None:
     """Refuse a template with unknown fields, or one that leaves the destination."""
     fields = ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
-    names = {m.group(1) for m in re.finditer(r"{(\w*)[^}]*}", template)}
+    names = _fields(template)
     unknown = names - set(TEMPLATE_FIELDS)
     if unknown:
         raise PhotoorgError(
@@ -44,13 +44,28 @@ def check_template(template: str) -> None:
         raise PhotoorgError(f"The template {template!r} must stay inside the destination folder.")
 
 
-def safe_name(text: str, fallback: str = "unnamed") -> str:
-    """A folder or file name every file system accepts, as close to ``text`` as possible."""
+def _fields(template: str) -> set[str]:
+    return {m.group(1) for m in re.finditer(r"{(\w*)[^}]*}", template)}
+
+
+def file_name(text: str, ext: str) -> str:
+    """A file name made of ``text`` (a template's last part) that ends with the photo's own
+    extension ``ext`` (".jpg"), added when ``text`` does not end with it: without it no other
+    program opens the photo, and a scan no longer sees it. A name too long loses the end of
+    its stem, never the extension."""
+    if ext and text.lower().endswith(ext.lower()):
+        text = text[: -len(ext)]
+    return safe_name(text, fallback="photo", limit=NAME_LIMIT - len(ext)) + ext
+
+
+def safe_name(text: str, fallback: str = "unnamed", limit: int = NAME_LIMIT) -> str:
+    """A folder or file name every file system accepts, as close to ``text`` as possible, of
+    at most ``limit`` characters."""
     name = unicodedata.normalize("NFC", text)
     name = _UNSAFE.sub("_", name).strip()
     name = name.rstrip(". ")
-    if len(name) > NAME_LIMIT:
-        name = name[:NAME_LIMIT].rstrip(". ")
+    if len(name) > limit:
+        name = name[:limit].rstrip(". ")
     if not name or set(name) <= {"."}:
         name = fallback
     if name.split(".")[0].lower() in _RESERVED:
@@ -65,7 +80,10 @@ class DateFolders:
 
     def __init__(self, template: str, file_date: bool) -> None:
         self.template, self.file_date = template, file_date
-        self.names_file = "{name}" in template or "{ext}" in template
+        # The last part names the file when it holds {name}; {ext} elsewhere (a folder per
+        # file type) or a last part without {name} (a folder) keeps the photo's own name.
+        self.names_file = "name" in _fields(re.split(r"[/\\]", template)[-1])
+        self._used = sorted(_fields(template))
         self._folders: dict[tuple[str, ...], list[str]] = {}
 
     def place(self, photo: PhotoInfo, group: str) -> tuple[str, str | None, str]:
@@ -84,17 +102,20 @@ class DateFolders:
             "name": stem,
             "ext": ext.lstrip("."),
         }
-        key = tuple(values.values()) if self.names_file else tuple(list(values.values())[:6])
+        key = tuple(values[f] for f in self._used)
         parts = self._folders.get(key)
         if parts is None:
             expanded = self.template.format(**values)
-            parts = [safe_name(part) for part in re.split(r"[/\\]+", expanded) if part.strip()]
+            pieces = [part for part in re.split(r"[/\\]+", expanded) if part.strip()]
+            if self.names_file:
+                *folders, last = pieces or [stem]
+                parts = [*(safe_name(f) for f in folders), file_name(last, ext)]
+            else:
+                parts = [safe_name(part) for part in pieces]
             self._folders[key] = parts
         if self.names_file:  # the template names the file
-            *folders, file_name = parts or [safe_name(stem)]
-            if "{ext}" not in self.template:
-                file_name += ext
-            return "/".join(folders), file_name, dated_by
+            *folders, name = parts
+            return "/".join(folders), name, dated_by
         return "/".join(parts), None, dated_by
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from photoorg.core.actions import Action, Step
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.fileops import device_of, free_space, space_needed
+from photoorg.core.fileops import device_of, free_space, numbered, space_needed
 from photoorg.core.folder_names import (
     DEFAULT_TEMPLATE,
     UNSORTED_FOLDER,
@@ -313,9 +313,8 @@ class _Taken:
         """The first "name", "name (1)", ... in ``folder`` free for the photo and for every
         companion it renames alongside."""
         names = self._folder(folder)
-        stem, ext = os.path.splitext(name)
         for n in range(100_000):
-            candidate = name if n == 0 else f"{stem} ({n}){ext}"
+            candidate = os.path.basename(numbered(os.path.join(folder, name), n))  # short enough
             wanted = [candidate, *(_renamed(c, old_name, candidate) for c in companions)]
             if not any(w.lower() in names for w in wanted):
                 return os.path.join(folder, candidate)

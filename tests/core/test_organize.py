@@ -237,6 +237,51 @@ def test_names_are_safe_on_every_file_system(name: str, safe: str) -> None:
     assert safe_name(name) == safe
 
 
+@pytest.mark.parametrize(
+    ("template", "first", "second"),
+    [
+        ("{ext}/{year}/{month}", "jpg/2023/05/IMG_0001.jpg", "JPG/2023/05/IMG_0002.JPG"),
+        ("{year}/{name}.{ext}", "2023/IMG_0001.jpg", "2023/IMG_0002.JPG"),
+        ("{year}/{name}", "2023/IMG_0001.jpg", "2023/IMG_0002.JPG"),
+        ("{year}-{name}-{ext}", "2023-IMG_0001-jpg.jpg", "2023-IMG_0002-JPG.JPG"),
+        ("{year}/{month} {day}", "2023/05 01/IMG_0001.jpg", "2023/05 03/IMG_0002.JPG"),
+    ],
+)
+def test_every_template_keeps_the_photos_extension(shoot, template: str, first: str, second: str) -> None:
+    """Found by a review: "{ext}/{year}/{month}" named the photos "jpg/2023/05" (no name, no
+    extension: no program opens them, and the next scan no longer saw them). Only {name} in the
+    last part names a file, and a file always ends with its photo's own extension."""
+    lib, catalog = shoot
+    before = run_scan([lib], catalog, Embedder(str(lib / "none"))).seen
+    plan = plan_organize(OrganizeRequest("date", str(lib), template), catalog.photos())
+    targets = {Path(s.source).name: Path(s.target).relative_to(lib).as_posix() for s in plan.steps()}
+    assert (targets["IMG_0001.jpg"], targets["IMG_0002.JPG"]) == (first, second)
+    outcome = organize(catalog, plan)
+    assert not outcome.failed
+    summary = run_scan([lib], catalog, Embedder(str(lib / "none")))
+    assert summary.seen == before == 7  # every photo (the RAW and the video too) is still seen
+
+
+def test_a_long_name_is_shortened_before_its_extension_and_numbered_within_the_limit(shoot) -> None:
+    """A 251-character name: a template that names the file kept 120 characters, cutting off
+    ".jpg"; numbered beside a file of the same name it became 259 bytes ("File name too long")."""
+    lib, catalog = shoot
+    long = lib / "inbox" / ("x" * 251 + ".jpg")
+    dated(long, 9, "2023:05:02 10:00:00")
+    run_scan([lib], catalog, Embedder(str(lib / "none")))
+    mine = [p for p in catalog.photos() if p.path == str(long)]
+    named = plan_organize(OrganizeRequest("date", str(lib), "{year}/{name}.{ext}"), mine)
+    [step] = named.steps()
+    assert Path(step.target).name == "x" * 116 + ".jpg"
+    (lib / "2023" / "2023-05").mkdir(parents=True)
+    (lib / "2023" / "2023-05" / long.name).write_bytes(b"another file of that name")
+    plan = plan_organize(OrganizeRequest("date", str(lib)), mine)
+    outcome = organize(catalog, plan)
+    assert not outcome.failed and len(outcome.done) == 1
+    [moved] = [Path(s.target) for s in outcome.done]
+    assert moved.name.endswith(" (1).jpg") and len(os.fsencode(moved.name)) <= 255 and moved.is_file()
+
+
 def test_a_template_with_unknown_fields_or_leaving_the_destination_is_refused() -> None:
     check_template("{year}/{month}/{day} {camera}")
     for bad in ("{year}/{colour}", "../{year}", "/{year}", "{year", "{0}"):
