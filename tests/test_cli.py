@@ -298,6 +298,24 @@ def test_a_plain_undo_after_one_that_left_files_says_where_they_are(library, tin
     assert "There is nothing more to undo. Action 2 still has 1 file" in third.stderr
 
 
+def test_an_undo_of_an_album_after_one_that_left_files_says_where_they_are(
+    library, tiny_model, tmp_path
+) -> None:
+    """Found by a review: the note on the files left behind was only printed when the older
+    action moved files; an album, group or decision undone next said nothing of them."""
+    home = tmp_path / "h"
+    assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0
+    photo, gone = library / "2023" / "img_000.jpg", library / "2023" / "img_001.jpg"
+    assert photoorg("--home", home, "--model", tiny_model, "album", "create", "A", photo).returncode == 0
+    assert photoorg("--home", home, "trash", gone).returncode == 0  # action 2
+    (Path(os.environ["XDG_DATA_HOME"]) / "Trash" / "files" / gone.name).unlink()  # emptied since
+    first = photoorg("--home", home, "undo")
+    assert first.returncode == 1 and "Action 2 is not undone: 1 file could not be put back" in first.stdout
+    second = photoorg("--home", home, "undo")
+    assert second.returncode == 0 and "Action 1: undid the change to the albums" in second.stdout
+    assert "Note: Action 2 still has 1 file that could not be put back" in second.stdout
+
+
 def test_move_with_a_protected_folder(library, tiny_model, tmp_path) -> None:
     home = tmp_path / "h8"
     assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0

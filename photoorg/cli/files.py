@@ -92,14 +92,25 @@ def cmd_undo(args: argparse.Namespace, where: Locations) -> int:
 
 
 def undo_lines(outcome: Outcome) -> list[str]:
-    """What an undo did, file by file, and a last line that says it all."""
+    """What an undo did, file by file, a line that says it all, and a note on a newer action
+    whose files are still to put back (a plain undo went on with an older one)."""
     if outcome.note:  # a change to the groups, albums or decisions, or keywords taken out of sidecars
         lines = [f"  NOT UNDONE  {printable(step.source)}: {reason}" for step, reason in outcome.failed]
         again = f"; 'photoorg undo {outcome.batch}' tries the rest again" if outcome.failed else ""
-        return [*lines, f"Undid action {outcome.batch}: {outcome.note}{again}."]
+        lines.append(f"Action {outcome.batch}: {outcome.note}{again}.")
+    else:
+        lines = _file_lines(outcome)
+    if outcome.left_behind:  # a newer action's files, left for 'photoorg undo N'
+        lines.append(f"Note: {left_behind_text(outcome.left_behind, 'photoorg undo')}")
+    return lines
+
+
+def _file_lines(outcome: Outcome) -> list[str]:
     copy = outcome.action is Action.COPY
     lines = [f"  {'copy trashed' if copy else 'restored'}  {printable(step.target)}" for step in outcome.done]
-    lines += [f"  NOT UNDONE  {step.target or step.source}: {reason}" for step, reason in outcome.failed]
+    lines += [
+        f"  NOT UNDONE  {printable(step.target or step.source)}: {reason}" for step, reason in outcome.failed
+    ]
     companions = sum(1 for step in outcome.done if step.companion_of is not None)
     photos = len(outcome.done) - companions
     if copy:
@@ -108,15 +119,15 @@ def undo_lines(outcome: Outcome) -> list[str]:
         done = f"{plural(photos, 'photo')} back"
         if companions:
             done += f" (and {plural(companions, 'sidecar, RAW or video file')} with them)"
-    rest = ""
     if outcome.failed:
-        rest = (
-            f"; {plural(len(outcome.failed), 'file')} could not be put back (see above). "
-            f"'photoorg undo {outcome.batch}' tries them again"
-        )
-    lines.append(f"Undid action {outcome.batch}: {done}{rest}.")
-    if outcome.left_behind:  # a newer action's files, left for 'photoorg undo N'
-        lines.append(f"Note: {left_behind_text(outcome.left_behind, 'photoorg undo')}")
+        failed = f"{plural(len(outcome.failed), 'file')} could not be put back (see above)"
+        retry = f"'photoorg undo {outcome.batch}' tries {'it' if len(outcome.failed) == 1 else 'them'} again"
+        if not outcome.done:
+            lines.append(f"Action {outcome.batch} is not undone: {failed}. {retry}.")
+        else:
+            lines.append(f"Undid action {outcome.batch} in part: {done}; {failed}. {retry}.")
+    else:
+        lines.append(f"Undid action {outcome.batch}: {done}.")
     return lines
 
 

@@ -179,6 +179,22 @@ def _check_content(path: str | None, entry: JournalEntry, what: str) -> None:
         )
 
 
+def _put_back_by_hand(entry: JournalEntry) -> bool:
+    """Whether the photo an action took away is back where it was and no longer where the
+    action left it (the person restored it from the trash, or moved it back): then undo has
+    nothing left to do. It said "no longer at ...; moved or deleted since" before, failed, and
+    reminded of the action at every later undo."""
+    if entry.fingerprint is None or not entry.target or os.path.lexists(entry.target):
+        return False
+    try:
+        st = os.lstat(entry.source)
+        if not stat.S_ISREG(st.st_mode) or (entry.size is not None and st.st_size != entry.size):
+            return False
+        return fingerprint_and_size(entry.source)[0] == entry.fingerprint
+    except OSError:
+        return False
+
+
 def _another_copy_left(catalog: Catalog, entry: JournalEntry) -> bool:
     """Whether a file with the content of the copy ``entry`` made is left besides the copy: its
     original, or another catalogued copy (content-checked; a link to the copy is no copy)."""
@@ -225,6 +241,13 @@ def _undo_one(catalog: Catalog, action: Action, entry: JournalEntry) -> str:
         follow(catalog, Action.TRASH, entry.target, trashed.location, None)
         return trashed.location
     what = "trashed photo" if action is Action.TRASH else "moved photo"
+    if _put_back_by_hand(entry):  # restored from the trash, or moved back, by the person
+        if action is Action.TRASH and entry.trash_info:  # a record of a file no longer there
+            with contextlib.suppress(OSError):
+                os.unlink(entry.trash_info)
+        catalog.journal_update(entry.id, state="undone", undo_target=entry.source, temp=None)
+        follow_back(catalog, action, entry, entry.source)
+        return entry.source
     _check_content(entry.target, entry, what)
     assert entry.target is not None
     back = name_free(entry.source)

@@ -325,6 +325,29 @@ def test_a_partly_failed_undo_does_not_wedge_older_actions(scanned, tmp_path) ->
     assert len(again.done) == 1 and all(p.exists() for p in paths)
 
 
+def test_a_photo_the_person_put_back_by_hand_is_undone_not_failed(scanned, tmp_path) -> None:
+    """Found by a review: a photo taken out of the trash by hand (or moved back) made undo fail
+    ("no longer at ...; moved or deleted since"), and every later undo reminded of it. It is
+    where the undo would put it, with its content: the undo is done. A photo the person put
+    back changed, or only a copy of, is still not taken for it."""
+    library, catalog = scanned
+    trashed_photo, moved_photo, edited = (library / "2023" / f"img_00{i}.jpg" for i in (1, 2, 3))
+    trashed = do(catalog, Action.TRASH, [trashed_photo, edited])
+    moved = do(catalog, Action.MOVE, [moved_photo], tmp_path / "dest")
+    Path(moved.done[0].target).rename(moved_photo)  # moved back by hand
+    undone = undoing.undo(catalog)
+    assert [s.target for s in undone.done] == [str(moved_photo)] and not undone.failed
+    for step in trashed.done:  # out of the trash by hand (its record left behind)
+        Path(step.target).rename(step.source)
+    make_photo(edited, seed=4242)  # ... and one of them edited since
+    undone = undoing.undo(catalog)
+    assert [s.target for s in undone.done] == [str(trashed_photo)]
+    assert [s.target for s, _ in undone.failed] == [str(edited)]  # not the photo it trashed
+    assert not (trash_folder(tmp_path) / "info" / "img_001.jpg.trashinfo").exists()
+    assert catalog.batch_info(moved.batch).not_undone == 0
+    assert catalog.files_left_behind(after=0) == [(trashed.batch, 1)]
+
+
 def test_protected_folders_are_compared_with_links_resolved(scanned, tmp_path) -> None:
     """Finding 6: protecting a folder through a symbolic link, or naming the photo through
     one, must not let the photo be trashed."""
