@@ -47,10 +47,12 @@ class NotEnoughSpace(PhotoorgError):  # noqa: N818 - a state, like ModelUnavaila
     """A move or copy would not fit on the destination's disk."""
 
 
-def _distinct(catalog: Catalog, paths: Sequence[str]) -> list[str]:
+def _distinct(catalog: Catalog, paths: Sequence[str]) -> tuple[list[str], dict[str, object]]:
     """The paths once each: the same file named twice (or through a link) is one step, by the
-    name the catalog knows it by."""
+    name the catalog knows it by; and the other names given of a file with several (hard
+    links: the scan catalogues a file once), by their file's key."""
     chosen: dict[object, str] = {}
+    others: dict[str, object] = {}
     for raw in paths:
         path = os.path.abspath(raw)
         try:
@@ -61,8 +63,14 @@ def _distinct(catalog: Catalog, paths: Sequence[str]) -> list[str]:
         if key not in chosen or (
             catalog.file_row(chosen[key]) is None and catalog.file_row(path) is not None
         ):
+            if key in chosen:
+                others[chosen[key]] = key
             chosen[key] = path
-    return list(chosen.values())
+        else:
+            others[path] = key
+    real_names = {os.path.realpath(p) for p in chosen.values()}
+    hard = {p: k for p, k in others.items() if os.path.realpath(p) not in real_names}
+    return list(chosen.values()), hard
 
 
 def plan(
@@ -91,7 +99,8 @@ def plan(
     guarded = FolderSet(protected)
     taken: set[str] = set()
     steps: list[Step] = []
-    for path in _distinct(catalog, paths):
+    distinct, hard_links = _distinct(catalog, paths)
+    for path in distinct:
         step = Step(path)
         steps.append(step)
         row = catalog.file_row(path)
@@ -110,6 +119,10 @@ def plan(
                 step.skip = "already in that folder"
             else:
                 step.target = name_free(os.path.join(folder, os.path.basename(path)), taken)
+    name_of = {_file_key(p): p for p in distinct}
+    for path, key in hard_links.items():  # said, not dropped without a word
+        other = os.path.basename(name_of[key])
+        steps.append(Step(path, skip=f"another name of {other} (a hard link: one photo, done by that name)"))
     if action is Action.TRASH:
         _refuse_every_copy(catalog, steps, library)
     if folder is not None:

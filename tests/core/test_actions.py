@@ -388,6 +388,28 @@ def test_the_same_photo_named_twice_is_one_step(scanned, tmp_path) -> None:
     assert len(steps) == 1
 
 
+def test_a_hard_link_given_with_its_other_name_is_skipped_with_the_reason(scanned, tmp_path) -> None:
+    """Found by a review: trashing a photo and its hard link in another folder trashed one name
+    and dropped the other without a word ("Done: 1 photo", the dry run "0 skipped"). A scan
+    catalogues a file with several names once; the other name is now listed as skipped, why."""
+    library, catalog = scanned
+    photo = library / "2023" / "img_004.jpg"
+    second = library / "2024" / "same_file.jpg"
+    os.link(photo, second)
+    run_scan([library], catalog, Embedder(str(tmp_path / "none")))
+    for given in ([photo, second], [second, photo]):
+        steps = actions.plan(catalog, Action.TRASH, [str(p) for p in given])
+        assert [(s.source, s.skip) for s in steps] == [
+            (str(photo), None),
+            (str(second), "another name of img_004.jpg (a hard link: one photo, done by that name)"),
+        ]
+    outcome = do(catalog, Action.TRASH, [photo, second])
+    assert [s.source for s in outcome.done] == [str(photo)] and [s.source for s in outcome.skipped] == [
+        str(second)
+    ]
+    assert undoing.undo(catalog).done and photo.read_bytes() == second.read_bytes()
+
+
 def test_moving_into_a_link_to_its_own_folder_does_nothing(scanned, tmp_path) -> None:
     library, catalog = scanned
     link = tmp_path / "same-folder"
