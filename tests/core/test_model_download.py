@@ -141,7 +141,9 @@ def test_a_download_killed_midway_restarts_cleanly_and_never_loads_a_partial_fil
         child.communicate()
     where = locations()
     partial = weights_in_cache(where)
-    assert [p.name.endswith(".incomplete") for p in partial] == [True]  # only a temporary name
+    # Only temporary names (with huggingface_hub 2.4 the kill left two, the weights' and a
+    # small file's, where older releases left one).
+    assert partial and all(p.name.endswith(".incomplete") for p in partial), [p.name for p in partial]
     with pytest.raises(ModelNotCached):  # the partial file never passes for the model
         resolve_model(MODEL, cache_dir=where.model_cache, allow_download=False)
 
