@@ -272,7 +272,9 @@ def _verdicts(
     # A flat picture (a plain colour, a dark pocket shot, a blank scan) has no detail for the
     # hash to see: its hash is noise, and two of them match whatever they show. Their colour
     # must match too. Photos whose tone is unknown are never the same image by the hash alone.
-    tones = np.array([p.tone if p.tone is not None else (np.nan,) * 4 for p in photos], dtype=np.float64)
+    tones = np.array(
+        [p.tone if p.tone is not None else (np.nan,) * 4 for p in photos], dtype=np.float64
+    ).reshape(-1, 4)  # (0, 4) when no photo has a vector yet
     toned = ~np.isnan(tones[:, 0])
     flat = toned & (tones[:, 3] < settings.same_flat_detail)
     colour = np.abs(tones[ii, :3] - tones[jj, :3]).max(axis=1) if len(ii) else np.zeros(0)  # NaN: unknown

@@ -561,3 +561,14 @@ def test_a_vector_that_is_not_a_number_is_left_out_and_the_rest_are_searched(lib
     lib.add("nan.jpg", np.full(DIM, np.nan, dtype=np.float32))
     lib.add("inf.jpg", np.where(np.arange(DIM) == 3, np.inf, a).astype(np.float32))
     assert [paths(s) for s in lib.find()] == [{"a.jpg", "b.jpg"}]
+
+
+def test_photos_without_vectors_yet_give_the_exact_copies_only(lib) -> None:
+    """Seen in the app at the start of a first scan: the model known, no vector embedded yet,
+    and the duplicate search failed ("too many indices for array") instead of listing the
+    exact copies that cataloguing had found."""
+    lib.add("a.jpg", fingerprint="a" * 32)
+    lib.add("copy of a.jpg", fingerprint="a" * 32)
+    lib.add("b.jpg", fingerprint="b" * 32)
+    [s] = lib.find()
+    assert s.verdict is Verdict.EXACT and paths(s) == {"a.jpg", "copy of a.jpg"}
