@@ -57,6 +57,7 @@ class DuplicatesPage(QWidget):
         self.members = SetMembersModel(thumbnails, self)
         self.members.dataChanged.connect(self._members_changed)
         self.grid = PhotoGrid(200, 2)
+        self.grid.fit_columns(2)  # a pair side by side, also in a small window
         self.grid.setModel(self.members)
         self.grid.delete_requested.connect(self._uncheck_selected)
         # Keys while reviewing: K keeps the selected photos, Delete (or T) sends them to the
@@ -149,10 +150,17 @@ class DuplicatesPage(QWidget):
         kind = VERDICT_NAMES[s.verdict.value]
         similarity = "" if s.verdict.value == "exact" else f", weakest similarity {s.weakest:.3f}"
         self.heading.setText(f"{kind}: {len(s.photos)} photos{similarity}")
-        self.reason.setText(
-            f"Suggested keeper: {os.path.basename(s.keeper.path)}, because {s.reason}. "
-            "Checked photos are kept; unchecked ones go to the trash (Delete unchecks)."
-        )
+        protected = set(s.protected)
+        if protected >= {p.path for p in s.photos}:  # nothing here can go: say so, not how to trash
+            self.reason.setText(
+                "Every photo of this set is in a protected folder: they all stay. "
+                "Not duplicates or Keep all takes the set off this list."
+            )
+        else:
+            self.reason.setText(
+                f"Suggested keeper: {os.path.basename(s.keeper.path)}, because {s.reason}. "
+                "Checked photos are kept; unchecked ones go to the trash (Delete unchecks)."
+            )
         self.keep_both_button.setText("Keep both" if len(s.photos) == 2 else "Keep all")
         self._update_buttons()
 

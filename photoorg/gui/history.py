@@ -39,6 +39,10 @@ def result_of(b: Any) -> str:
     return plural(b.changes, "change") if b.changes else f"{plural(b.files, 'file')} done"
 
 
+#: What an action without files changed, by its action name (photoorg.core.actions).
+_CHANGED = {"group": "the groups", "album": "the albums", "decision": "the duplicate decisions"}
+
+
 class HistoryDialog(QDialog):
     """The actions on top, the chosen one's files below; Undo takes the chosen one back."""
 
@@ -116,15 +120,13 @@ class HistoryDialog(QDialog):
         if b is None or b.id != batch:
             return
         self.files.clear()
-        if not files:
-            QTreeWidgetItem(
-                self.files,
-                [
-                    "",
-                    f"{plural(b.changes, 'change')} to the groups, albums or duplicate decisions;"
-                    " no file moved",
-                ],
+        if not files:  # one line across the columns (in "File" it was cut at 800 px)
+            what = _CHANGED.get(b.action, "the groups, albums or duplicate decisions")
+            state = "Undone" if b.undone is not None else "In force"
+            item = QTreeWidgetItem(
+                self.files, [f"{state}: {plural(b.changes, 'change')} to {what}; no file was moved"]
             )
+            item.setFirstColumnSpanned(True)
         for f in files:
             went = f.target or ""
             if f.back_at and f.back_at != f.source:

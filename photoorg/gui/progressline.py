@@ -21,7 +21,7 @@ class ProgressLine(QObject):
         self.library = library
         self.status = QLabel("Ready")
         self.progress_bar = QProgressBar()
-        self.progress_bar.setFixedWidth(260)
+        self.progress_bar.setFixedWidth(170)  # 260 cut the rate and time left at 800 px
         self.progress_bar.setTextVisible(True)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(library.cancel)
@@ -58,10 +58,10 @@ class ProgressLine(QObject):
         elif p.total:
             self.progress_bar.setRange(0, p.total)
             self.progress_bar.setValue(min(p.done, p.total))
-            self.progress_bar.setFormat(f"{p.done} / {p.total}")
+            self.progress_bar.setFormat(f"{p.done} / {p.total}")  # the counts: said by the bar only
             rate = f" · {p.rate:.1f}/s" if p.rate else ""
             eta = f" · {format_duration(p.eta)} left" if p.eta is not None else ""
-            self.status.setText(f"{p.stage}: {p.done} of {p.total}{rate}{eta}")
+            self.status.setText(f"{p.stage}{rate}{eta}")
         else:
             self.progress_bar.setRange(0, 0)
             self.status.setText(f"{p.stage}…" if p.stage else "Working…")

@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPixmap,
+    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -182,6 +183,8 @@ class PhotoGrid(QListView):
     def __init__(self, thumb: int = 150, detail_lines: int = 1, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.delegate = ThumbnailDelegate(thumb, detail_lines, self)
+        self._preferred = thumb  # the size chosen (zoom); smaller where it must fit (fit_columns)
+        self._columns = 0
         self.setItemDelegate(self.delegate)
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setUniformItemSizes(True)
@@ -201,11 +204,32 @@ class PhotoGrid(QListView):
 
     def zoom(self, steps: int) -> None:
         """Larger (steps > 0) or smaller thumbnails, THUMB_STEP pixels a step, within limits."""
-        self.set_thumb(self.delegate.thumb + steps * THUMB_STEP)
+        self.set_thumb(self._preferred + steps * THUMB_STEP)
 
     def set_thumb(self, size: int) -> None:
         """Thumbnails of ``size`` pixels (within THUMB_MIN..THUMB_MAX), the current photo kept in view."""
         size = max(THUMB_MIN, min(THUMB_MAX, size))
+        if size != self._preferred:
+            self._preferred = size
+            self._show_thumbs(self._fitted(size))
+            self.zoomed.emit(size)
+
+    def fit_columns(self, columns: int) -> None:
+        """Make thumbnails smaller than chosen when ``columns`` of them would not fit side by side
+        (a duplicate pair in a small window showed one photo at a time)."""
+        self._columns = columns
+        self._show_thumbs(self._fitted(self._preferred))
+
+    def _fitted(self, size: int) -> int:
+        if not self._columns:
+            return size
+        # The room with a scroll bar, shown or not: a bar that comes and goes with the size
+        # chosen would change the size again.
+        room = self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
+        cell_margin = self.delegate.cell().width() - self.delegate.thumb
+        return max(THUMB_MIN, min(size, (room - 1) // self._columns - cell_margin))  # Qt wraps at ==: -1
+
+    def _show_thumbs(self, size: int) -> None:
         if size != self.delegate.thumb:
             current = self.currentIndex()
             self.delegate.thumb = size
@@ -213,7 +237,11 @@ class PhotoGrid(QListView):
             self.doItemsLayout()
             if current.isValid():
                 self.scrollTo(current)  # the person's place stays in view
-            self.zoomed.emit(size)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._columns:
+            self._show_thumbs(self._fitted(self._preferred))
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier and event.angleDelta().y():

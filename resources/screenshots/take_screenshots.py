@@ -7,8 +7,9 @@ Run under a real X server, e.g. Xvfb (Debian package xvfb):
 
 With a full-size model (dinov2-base) the first scan takes a minute on a CPU, long enough for
 the "timeline during the first scan" shot. ``--size 800x600`` checks a small screen (saved
-under other names). It uses a throwaway photoorg home, so it never touches your own catalog or
-settings.
+under other names); give Xvfb a screen of that size too (``-screen 0 800x600x24``), or the
+dialogs are sized for the larger screen. It uses a throwaway photoorg home, so it never
+touches your own catalog or settings.
 """
 
 from __future__ import annotations

@@ -91,3 +91,24 @@ def test_edit_redo_does_the_action_undone_last_again(
     with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as nothing:
         window.undo_action.trigger()
     assert nothing.args[0] == "There is nothing to undo." and dialogs.seen == []
+
+
+def test_an_action_without_files_says_what_it_changed_across_the_columns(qtbot: QtBot) -> None:
+    """Seen at 800x600: "1 change to the groups, albums or duplic…", cut in the File column."""
+    from photoorg.core.catalog import BatchInfo
+
+    made = BatchInfo(3, "album", "reject 1 photo for Dogs", time.time(), None, 0, changes=1)
+    undone = BatchInfo(2, "decision", "not duplicates: a.jpg, b.jpg", time.time(), time.time(), 0, changes=1)
+    box = HistoryDialog([made, undone], 2)
+    qtbot.addWidget(box)
+    said = []
+    for row, batch in enumerate((made, undone)):
+        box.table.selectRow(row)
+        box.show_files(batch.id, [])
+        item = box.files.topLevelItem(0)
+        assert item.isFirstColumnSpanned()
+        said.append(item.text(0))
+    assert said == [
+        "In force: 1 change to the albums; no file was moved",
+        "Undone: 1 change to the duplicate decisions; no file was moved",
+    ]

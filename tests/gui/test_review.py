@@ -117,6 +117,12 @@ def test_review_exact_copies_decisions_are_remembered_by_content(
     # The set of b: the keeper is checked, its two copies are not.
     members = show_exact_set(qtbot, window, b)
     assert len(members) == 3 and model.unchecked() == members[1:]
+    # Side by side in this small window (800x600): the thumbnails shrink to fit two in a row.
+    assert window.width() <= 800
+    qtbot.wait(50)  # laid out
+    first, second = grid.visualRect(model.index(0)), grid.visualRect(model.index(1))
+    assert second.top() == first.top() and second.left() > first.left(), (first, second)
+    assert second.right() < grid.viewport().width()
     # Keep the second copy too, then select it and press Delete: it is unchecked again.
     click_checkbox(qtbot, grid, model.index(1))
     assert model.unchecked() == members[2:]
@@ -364,6 +370,23 @@ def test_photos_in_a_protected_folder_are_never_trashed(
     assert kept.read_bytes() == content
     assert len(trash_files(tmp_path)) == 2
     assert str(kept) in {p.path for g in state.groups for p in g.photos}
+
+
+def test_a_set_whose_photos_are_all_protected_says_they_all_stay(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
+) -> None:
+    """Found by a review: such a set said "unchecked ones go to the trash" over two checked
+    photos that cannot be unchecked, beside a disabled Trash button."""
+    pictures = tmp_path / "Pictures"
+    [photo] = photos(pictures / "2023", range(1))
+    copy_to(photo, pictures / "backup" / photo.name)
+    window = open_window(settings_for(pictures, tiny_model))
+    scan(qtbot, window)
+    protect(qtbot, window, pictures)
+    show_exact_set(qtbot, window, photo)
+    page = window.duplicates_page
+    assert page.reason.text().startswith("Every photo of this set is in a protected folder: they all stay.")
+    assert not page.trash_button.isEnabled() and page.keep_both_button.isEnabled()
 
 
 def test_the_copies_a_person_chose_to_keep_stay_chosen_after_protecting_a_folder(
