@@ -41,8 +41,8 @@ from photoorg.core.library_offer import ReembedOffers
 from photoorg.core.library_scans import Scans
 from photoorg.core.lock import LibraryLock
 from photoorg.core.organize import OrganizePlan, OrganizeRequest
-from photoorg.core.paths import Locations, count_under
-from photoorg.core.pipeline import ScanSummary
+from photoorg.core.paths import Locations, count_under, under_test
+from photoorg.core.pipeline import Failure, ScanSummary
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.redo import NothingToRedo
 from photoorg.core.settings import (
@@ -150,6 +150,7 @@ class Library(Scans, ReembedOffers, FileActions, Curation, Finds):
         self._model: tuple[int | None, ModelUnavailable | None] | None = None  # (id, problem)
         self._model_for: tuple[Any, ...] | None = None
         self.last_scan: ScanSummary | None = None
+        self.unlisted: list[Failure] = []  # see Scans.scan
         self._vector_cache = None
 
     # -- settings -------------------------------------------------------------------------------
@@ -374,6 +375,10 @@ class Library(Scans, ReembedOffers, FileActions, Curation, Finds):
         state.per_folder = count_under((p.path for p in photos), roots)
         state.photo_count = len(photos)
         state.failures = [(f, MISSING) for f in missing] + self.catalog.failures(under=roots)
+        inside, listed = under_test(roots), {path for path, _ in state.failures}
+        state.failures += [
+            (f.path, f.reason) for f in self.unlisted if inside(f.path) and f.path not in listed
+        ]
         state.albums = self.albums()
 
     def photo_counts(self, folders: Sequence[str] | None = None) -> dict[str, int]:

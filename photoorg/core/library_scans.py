@@ -13,8 +13,8 @@ from photoorg.core.embedder import Embedder
 from photoorg.core.errors import ModelNotCached, ModelUnavailable
 from photoorg.core.estimate import ScanEstimate
 from photoorg.core.library_part import LibraryPart
-from photoorg.core.paths import Locations
-from photoorg.core.pipeline import ScanSummary, run_scan
+from photoorg.core.paths import Locations, under_test
+from photoorg.core.pipeline import Failure, ScanSummary, run_scan
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.settings import Settings
 from photoorg.core.vector_choice import library_choice
@@ -29,6 +29,7 @@ class Scans(LibraryPart):
     allow_download: bool
     notes: list[str]
     last_scan: ScanSummary | None
+    unlisted: list[Failure]
     _extra_exclude: list[str]
     _embedder: Embedder | None
     _embedder_for: tuple[Any, ...] | None
@@ -93,6 +94,10 @@ class Scans(LibraryPart):
             embed=embed,
         )
         self.last_scan = summary
+        # What listing these folders met (no catalog row holds it), shown with the problems
+        # until a scan of that folder no longer meets it.
+        inside = under_test(roots)
+        self.unlisted = [f for f in self.unlisted if not inside(f.path)] + summary.unlisted
         if embedder.loaded and not was_loaded:  # torch is loaded now: say what it can run on
             save_devices(self.where.cache)
             if embedder.device_note:

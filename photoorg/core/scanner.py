@@ -81,6 +81,16 @@ def excluded(path: str, root: str, exclude: Iterable[str]) -> bool:
     return False
 
 
+def _link_problem(path: str) -> str | None:
+    """Why a link that cannot be followed is no photo, in words ("No such file or directory"
+    named the link, which is there)."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        return None
+    return f"a broken link: it points to {target}, which is not there"
+
+
 def scan(
     roots: Iterable[str | os.PathLike[str]],
     exclude: Iterable[str] = (),
@@ -151,7 +161,7 @@ def scan(
                 est = entry.stat(follow_symlinks=True)
             except OSError as exc:  # a dangling link; or removed since listing: nothing to say
                 if not (isinstance(exc, FileNotFoundError) and not os.path.lexists(entry.path)):
-                    report(entry.path, exc.strerror or str(exc))
+                    report(entry.path, _link_problem(entry.path) or exc.strerror or str(exc))
                 continue
             if not stat.S_ISREG(est.st_mode):
                 continue

@@ -96,6 +96,7 @@ def test_dangling_symlink_is_reported(tmp_path: Path) -> None:
     errors: list[tuple[str, str]] = []
     assert list(scan([tmp_path], on_error=lambda p, r: errors.append((p, r)))) == []
     assert [os.path.basename(p) for p, _ in errors] == ["dangling.jpg"]
+    assert errors[0][1] == f"a broken link: it points to {tmp_path / 'gone.jpg'}, which is not there"
 
 
 def test_a_photo_removed_while_its_folder_is_listed_is_no_problem(tmp_path: Path, monkeypatch) -> None:

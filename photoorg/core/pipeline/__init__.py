@@ -112,6 +112,7 @@ def run_scan(
     def on_error(path: str, reason: str) -> None:
         unreadable.append(path)
         summary.failures.append(Failure(path, reason))
+        summary.unlisted.append(Failure(path, reason))
 
     try:
         progress.start_stage(STAGE_FIND, 0)

@@ -42,6 +42,9 @@ class ScanSummary:
     removed: int = 0
     vanished: int = 0  # listed, then moved or trashed (by photoorg or the person) during the scan
     failures: list[Failure] = field(default_factory=list)
+    #: Those of ``failures`` met while listing the folders (a folder that cannot be read, a
+    #: broken link): they have no row in the catalog, so the library keeps them apart.
+    unlisted: list[Failure] = field(default_factory=list)
     model: str = ""
     model_key: str | None = None
     model_error: str | None = None
