@@ -446,6 +446,56 @@ def test_organize_shows_the_plan_then_moves_and_undo_puts_everything_back(tmp_pa
     assert {p: p.read_bytes() for p in lib.rglob("*") if p.is_file()} == before
 
 
+def at_a_terminal(args: list[str | Path], answer: str) -> str:
+    """Run photoorg with a terminal for its input and output, answer its question, and return
+    all it wrote (the way a person at a terminal sees it)."""
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "photoorg", *map(str, args)], stdin=follower, stdout=follower, stderr=follower
+    )
+    os.close(follower)
+    seen, answered = b"", False
+    try:
+        while True:
+            ready, _, _ = select.select([leader], [], [], 120)
+            if not ready:
+                break
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the other end closed: photoorg ended
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if not answered and b"[y/N]" in seen:
+                os.write(leader, answer.encode() + b"\n")
+                answered = True
+    finally:
+        proc.wait(timeout=120)
+        os.close(leader)
+    return seen.decode(errors="replace").replace("\r\n", "\n")
+
+
+def test_organize_at_a_terminal_asks_after_the_plan_and_a_no_changes_nothing(tmp_path) -> None:
+    """Found by a review: a new user copying the README's organize line moved every photo at
+    once. At a terminal organize now asks after the plan; a script (no terminal) and --yes
+    are not asked."""
+    from tests.core.test_organize import dated
+
+    home, lib = tmp_path / "h", tmp_path / "Pictures"
+    dated(lib / "inbox" / "a.jpg", 1, "2022:07:14 09:00:00")
+    assert photoorg("--home", home, "library", "add", lib).returncode == 0
+    organize = ["--home", home, "organize", "--by", "date", "--to", lib]
+    said = at_a_terminal(organize, "n")
+    assert "Plan: move 1 photo by date" in said and "Move 1 photo as planned? [y/N]" in said
+    assert "Nothing was changed." in said and (lib / "inbox" / "a.jpg").exists()
+    said = at_a_terminal(organize, "y")
+    assert "Done: 1 file moved" in said and (lib / "2022" / "2022-07" / "a.jpg").exists()
+
+
 def test_importing_a_memory_card_copies_only_new_photos(tmp_path) -> None:
     from tests.core.test_organize import dated
 

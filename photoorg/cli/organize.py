@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 
 from photoorg.cli.common import (
     EXIT_FAILED,
@@ -66,12 +67,28 @@ def cmd_organize(args: argparse.Namespace, where: Locations) -> int:
             else:
                 print("Nothing to do.")
             return EXIT_OK
+        if not (args.yes or args.json) and not _confirmed(plan):
+            print("Nothing was changed.")
+            return EXIT_OK
         outcome, pruned = _carry_out(library, plan)
     if args.json:
         print(json.dumps({"plan": plan_json(plan), **outcome_json(outcome, pruned)}, indent=2))
     else:
         print(outcome_text(outcome, pruned))
     return EXIT_OK if outcome.done and not outcome.failed else EXIT_FAILED
+
+
+def _confirmed(plan: OrganizePlan) -> bool:
+    """At a terminal, whether the person says yes to the plan just printed (a script, reading
+    no terminal, is not asked: --dry-run shows a plan without carrying it out)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return True
+    verb = "Copy" if plan.request.copy else "Move"
+    try:
+        answer = input(f"{verb} {plural(len(plan.moving()), 'photo')} as planned? [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _carry_out(library: Library, plan: OrganizePlan) -> tuple[Outcome, list[str]]:
@@ -181,10 +198,11 @@ def outcome_text(outcome: Outcome, pruned: list[str]) -> str:
     lines = [f"  skip  {s.source}: {s.skip}" for s in outcome.skipped]
     lines += [f"  FAILED  {s.source}: {why}" for s, why in outcome.failed]
     if outcome.batch is not None:
-        verb = "copied" if outcome.action and outcome.action.value == "copy" else "moved"
+        copied = outcome.action is not None and outcome.action.value == "copy"
+        undo = "moves the copies to the trash" if copied else "puts every one back"
         lines.append(
-            f"Done: {plural(len(outcome.done), 'file')} {verb}, action {outcome.batch}. "
-            "'photoorg undo' puts every one back."
+            f"Done: {plural(len(outcome.done), 'file')} {'copied' if copied else 'moved'}, "
+            f"action {outcome.batch}. 'photoorg undo' {undo}."
         )
     else:
         lines.append("Nothing was done.")

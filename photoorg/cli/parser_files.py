@@ -80,6 +80,12 @@ def add_file_commands(sub: Any) -> None:
         help="remove the folders the move leaves empty (never one that holds anything)",
     )
     org.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    org.add_argument(
+        "-y",
+        "--yes",
+        action="store_true",
+        help="carry the plan out without asking (at a terminal, organize asks after the plan)",
+    )
     org.add_argument("--json", action="store_true", help="print the plan (and what was done) as JSON")
     no_wait(org)
 
