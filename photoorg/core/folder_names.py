@@ -26,8 +26,13 @@ _RESERVED = frozenset(
 
 
 def check_template(template: str) -> None:
-    """Refuse a template with unknown fields, or one that leaves the destination."""
+    """Refuse a template with unknown fields, one that leaves the destination, or an empty one."""
     fields = ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
+    if not template.strip(" /\\"):  # it put every photo straight into the destination
+        raise PhotoorgError(
+            f"The template {template!r} makes no folder; 'photoorg move --to' puts photos into one "
+            f"folder. A template may use {fields}."
+        )
     names = _fields(template)
     unknown = names - set(TEMPLATE_FIELDS)
     if unknown:

@@ -10,6 +10,7 @@ action was planned for. Changes to the groups, albums and keywords are done agai
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
@@ -32,6 +33,14 @@ def redoable(catalog: Catalog) -> BatchInfo | None:
 
 
 _REDOABLE = {*(a.value for a in Action), DECISION}
+_REDONE = re.compile(r"redo of action \d+: ")
+
+
+def _redo_summary(info: BatchInfo) -> str:
+    """The summary of a redo: "redo of action 26: trash 1 photo", not "redo of action 26: redo
+    of action 25: trash 1 photo" when action 26 was itself a redo."""
+    first = _REDONE.match(info.summary)
+    return f"redo of action {info.id}: {info.summary[first.end() if first else 0 :]}"
 
 
 def redo(
@@ -52,7 +61,7 @@ def redo(
         if info is None:
             raise NothingToRedo("There is nothing to redo: nothing was undone since the last action.")
         if info.action == DECISION:  # no file moves: the same decisions, as a new action
-            again = catalog.redo_decisions(info.id, f"redo of action {info.id}: {info.summary}")
+            again = catalog.redo_decisions(info.id, _redo_summary(info))
             note = f"made the decision about a duplicate set again ({info.summary})"
             return Outcome(again, None, note=note)
         if info.action not in _REDOABLE:
@@ -84,5 +93,5 @@ def redo(
         if not todo:
             reasons = sorted({s.skip or "" for s in steps})
             raise NothingToRedo(f"Nothing of action {info.id} can be done again: {'; '.join(reasons)}.")
-        summary = f"redo of action {info.id}: {info.summary}"
+        summary = _redo_summary(info)
         return actions.execute(catalog, action, steps, summary, on_step=on_step)

@@ -284,7 +284,7 @@ def test_a_long_name_is_shortened_before_its_extension_and_numbered_within_the_l
 
 def test_a_template_with_unknown_fields_or_leaving_the_destination_is_refused() -> None:
     check_template("{year}/{month}/{day} {camera}")
-    for bad in ("{year}/{colour}", "../{year}", "/{year}", "{year", "{0}"):
+    for bad in ("{year}/{colour}", "../{year}", "/{year}", "{year", "{0}", "", " ", "/"):
         with pytest.raises(PhotoorgError):
             check_template(bad)
 

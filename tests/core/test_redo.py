@@ -45,6 +45,12 @@ def test_redo_trashes_again_and_its_undo_puts_them_back(lib: Path, tmp_path: Pat
         with pytest.raises(NothingToRedo):  # done once: the redo is now the newest action
             library.redo()
         library.undo()  # undoing the redo puts them back, like any action
+        assert all(Path(p).exists() for p in photos) and trashed(tmp_path) == []
+        twice = library.redo()  # the redo redone: named after the action it did first
+        [newest, *_] = library.history()[0]
+        assert newest.summary == f"redo of action {again.batch}: trash 2 photos", newest.summary
+        assert twice.batch == newest.id
+        library.undo()
     assert all(Path(p).exists() for p in photos) and trashed(tmp_path) == []
 
 
