@@ -487,13 +487,16 @@ def test_organize_at_a_terminal_asks_after_the_plan_and_a_no_changes_nothing(tmp
 
     home, lib = tmp_path / "h", tmp_path / "Pictures"
     dated(lib / "inbox" / "a.jpg", 1, "2022:07:14 09:00:00")
+    (lib / "2022" / "2022-07").mkdir(parents=True)
+    (lib / "2022" / "2022-07" / "a.jpg").write_bytes(b"another file of that name")
     assert photoorg("--home", home, "library", "add", lib).returncode == 0
     organize = ["--home", home, "organize", "--by", "date", "--to", lib]
     said = at_a_terminal(organize, "n")
     assert "Plan: move 1 photo by date" in said and "Move 1 photo as planned? [y/N]" in said
+    assert f"    {lib / 'inbox' / 'a.jpg'} -> a (1).jpg (a.jpg is taken)" in said  # the new name
     assert "Nothing was changed." in said and (lib / "inbox" / "a.jpg").exists()
     said = at_a_terminal(organize, "y")
-    assert "Done: 1 file moved" in said and (lib / "2022" / "2022-07" / "a.jpg").exists()
+    assert "Done: 1 file moved" in said and (lib / "2022" / "2022-07" / "a (1).jpg").exists()
 
 
 def test_importing_a_memory_card_copies_only_new_photos(tmp_path) -> None:

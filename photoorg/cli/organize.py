@@ -135,7 +135,11 @@ def plan_text(plan: OrganizePlan) -> str:
         lines.append(
             f"Name collisions: {len(plan.collisions)}; both photos are kept, the later one numbered:"
         )
-        lines.extend(f"    {os.path.basename(want)} <- {src}" for want, src in plan.collisions[:10])
+        named = {s.source: s.target or "" for s in plan.steps()}
+        lines.extend(
+            f"    {src} -> {os.path.basename(named.get(src, want))} ({os.path.basename(want)} is taken)"
+            for want, src in plan.collisions[:10]
+        )
         if len(plan.collisions) > 10:
             lines.append(f"    ... and {len(plan.collisions) - 10} more")
     lines.append(

@@ -45,7 +45,7 @@ def reconcile(catalog: Catalog) -> list[str]:
                 note = f"{entry.action} of {entry.source}: could not be settled ({exc})"
             if note:
                 notes.append(note)
-                log.warning("recovery: %s", note)
+                log.info("recovery: %s", note)  # the notes are said to the person (twice, as a warning)
         for batch in {e.batch for e in unsettled}:  # an action in which nothing happened goes
             catalog.drop_batch_if_nothing_done(batch)
     return notes
