@@ -240,6 +240,11 @@ class GroupsPage(QWidget):
         self.heading.setText(g.label)
         full = next((a.size for a in self._all if a.id == g.id), g.size)
         count = plural(full, "photo") if full == g.size else f"{g.size} of {plural(full, 'photo')} match"
+        if g.id < 0 and not any(a.id is not None and a.id >= 0 for a in self._all):  # Unsorted alone
+            count += (
+                " · no group yet: a group forms where several photos are alike (File > Settings > "
+                "Smallest group); more photos, more groups"
+            )
         self.subheading.setText(count + (f" · mostly in {g.common_folder}" if g.photos else ""))
         self._update_buttons()
 

@@ -138,3 +138,20 @@ def test_a_start_shows_the_last_groups_at_once_before_the_scan_is_done(
     groups, rows, finished = seen[0]
     assert not finished and groups == before and rows == len(before)  # the same groups, same ids
     assert again.nav.item(PAGE_GROUPS).text() != "Groups (0)"
+
+
+def test_a_library_without_groups_says_why_over_its_unsorted_photos(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
+) -> None:
+    """Found by a review: Groups (0) showed Unsorted alone, with no word on why."""
+    from tests.conftest import make_photo
+
+    root = tmp_path / "Pictures"
+    for i in range(3):
+        make_photo(root / f"p{i}.jpg", seed=i, size=(64, 48))
+    window = open_window(settings_for(root, tiny_model))
+    state = scan(qtbot, window)
+    assert [g.id for g in state.groups] == [-1]  # three photos: Unsorted only
+    window.nav.setCurrentRow(PAGE_GROUPS)
+    said = window.groups_page.subheading.text()
+    assert said.startswith("3 photos · no group yet: a group forms where several photos are alike"), said
