@@ -327,6 +327,10 @@ def test_move_with_a_protected_folder(library, tiny_model, tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     assert keep.exists() and "protected" in result.stdout
     assert (tmp_path / "out" / "img_000.jpg").exists() and not move.exists()
+    # Out of the library: said, as organize's plan says it (found by a review).
+    assert f"Note: 1 photo left the library: {tmp_path / 'out'} is not one of its folders" in result.stderr
+    inside = photoorg("--home", home, "move", library / "2023" / "img_001.jpg", "--to", library / "2024")
+    assert inside.returncode == 0 and "left the library" not in inside.stderr
 
 
 # -- one library for the app and the command line ---------------------------------------------------

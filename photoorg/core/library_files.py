@@ -24,9 +24,10 @@ from photoorg.core.catalog import BatchInfo
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import remove_if_empty
 from photoorg.core.grouping import Group
+from photoorg.core.humanize import plural
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, plan_organize
-from photoorg.core.paths import is_under
+from photoorg.core.paths import is_under, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
 
 if TYPE_CHECKING:
@@ -79,7 +80,16 @@ class FileActions(LibraryPart):
             todo = sum(1 for s in steps if s.skip is None)
             progress.start_stage(_ACTING[action], todo)
             words = summary or f"{action.value} {todo} photo{'s' if todo != 1 else ''}"
-            return actions.execute(catalog, action, steps, words, on_step=lambda: progress.advance(1))
+            outcome = actions.execute(catalog, action, steps, words, on_step=lambda: progress.advance(1))
+        if action is Action.MOVE and destination and roots:
+            inside = under_test(roots)
+            left = [s for s in outcome.done if inside(s.source) and not inside(s.target or "")]
+            if left:  # organize's plan says so; a move said nothing, and the photos vanished
+                self.notes.append(
+                    f"{plural(len(left), 'photo')} left the library: {destination} is not one of its "
+                    "folders (add it to the library to see them again)"
+                )
+        return outcome
 
     def trash_from_sets(
         self, plan: Sequence[tuple[Sequence[str], Sequence[str]]], progress: Progress = NULL_PROGRESS

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 class LibraryPart:
     """The library's catalog, lock, folders, settings, model, scan and groups."""
 
+    notes: list[str]
+
     if TYPE_CHECKING:  # provided by Library
 
         @property

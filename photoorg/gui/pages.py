@@ -145,8 +145,9 @@ class ProblemsPage(QWidget):
 
     def set_failures(self, failures: list[tuple[str, str]]) -> None:
         self.problems.set_failures(failures)
-        self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(1)
+        for column in (0, 1):  # sized to the names, within reason (empty, they were 30 px wide)
+            self.table.resizeColumnToContents(column)
+            self.table.setColumnWidth(column, max(160, min(420, self.table.columnWidth(column))))
         self.summary.setText(
             "No problems." if not failures else f"{plural(len(failures), 'file')} could not be read."
         )
