@@ -10,20 +10,12 @@ import pytest
 
 from photoorg.core.library import Action, Library, NothingToRedo
 from photoorg.core.paths import locations
-from photoorg.core.settings import Settings, save_settings
 from tests.conftest import make_photo
 
 
 @pytest.fixture
-def lib(tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "Pictures"
-    for i in range(4):
-        make_photo(root / "a" / f"p{i}.jpg", seed=i, size=(64, 48))
-    monkeypatch.setenv("PHOTOORG_HOME", str(tmp_path / "home"))
-    save_settings(locations(), Settings(folders=[str(root)], model=str(tiny_model), device="cpu"))
-    with Library(locations()) as library:
-        library.scan()
-    return root
+def lib(four_photos: Path) -> Path:
+    return four_photos
 
 
 def trashed(tmp_path: Path) -> list[str]:
