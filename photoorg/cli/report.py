@@ -100,8 +100,8 @@ def duplicates_text(sets: Sequence[DuplicateSet]) -> str:
         " different photos, all kept unless you choose.",
         "",
     ]
-    width = max(len(printable(p.path)) for s in sets for p in s.photos)
     for s in sets:
+        width = max(len(printable(p.path)) for p in s.photos)  # per set: one long name widened all
         weakest = "" if s.verdict is Verdict.EXACT else f", weakest similarity {s.weakest:.3f}"
         lines.append(f"Set {s.id}: {VERDICT_WORDS[s.verdict.value]}, {len(s.photos)} photos{weakest}")
         kept = s.starts_kept()

@@ -179,6 +179,19 @@ def _check_content(path: str | None, entry: JournalEntry, what: str) -> None:
         )
 
 
+def _file_where_folder_was(path: str) -> str | None:
+    """The nearest folder above ``path`` that is a file (or anything else) now, if any."""
+    folder = os.path.dirname(path)
+    while folder and not os.path.isdir(folder):
+        if os.path.lexists(folder):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return None
+
+
 def _put_back_by_hand(entry: JournalEntry) -> bool:
     """Whether the photo an action took away is back where it was and no longer where the
     action left it (the person restored it from the trash, or moved it back): then undo has
@@ -250,6 +263,11 @@ def _undo_one(catalog: Catalog, action: Action, entry: JournalEntry) -> str:
         return entry.source
     _check_content(entry.target, entry, what)
     assert entry.target is not None
+    folder = _file_where_folder_was(entry.source)
+    if folder is not None:  # said as "File exists (folder)" before
+        raise ChangedSinceError(
+            f"{folder} is a file now, not the folder the photo was in; the photo was left where it is"
+        )
     back = name_free(entry.source)
     catalog.journal_update(entry.id, state="undoing", undo_target=back, placed=None, temp=None)
 

@@ -348,6 +348,21 @@ def test_a_photo_the_person_put_back_by_hand_is_undone_not_failed(scanned, tmp_p
     assert catalog.files_left_behind(after=0) == [(trashed.batch, 1)]
 
 
+def test_undo_into_a_folder_that_is_a_file_now_says_so(scanned, tmp_path) -> None:
+    """Found by a review: the reason was the system's "File exists (/.../2023)"."""
+    library, catalog = scanned
+    photos = sorted((library / "2023").glob("*.jpg"))
+    moved = do(catalog, Action.MOVE, photos, tmp_path / "dest")
+    (library / "2023").rmdir()
+    (library / "2023").write_bytes(b"a file took the folder's name")
+    undone = undoing.undo(catalog)
+    assert not undone.done and len(undone.failed) == len(photos)
+    assert undone.failed[0][1] == (
+        f"{library / '2023'} is a file now, not the folder the photo was in; the photo was left where it is"
+    )
+    assert all(Path(s.target).is_file() for s in moved.done)
+
+
 def test_protected_folders_are_compared_with_links_resolved(scanned, tmp_path) -> None:
     """Finding 6: protecting a folder through a symbolic link, or naming the photo through
     one, must not let the photo be trashed."""
