@@ -727,3 +727,14 @@ def test_a_raw_and_its_jpeg_are_one_shot_unless_the_jpegs_are_asked_for(tmp_path
         ("IMG_1.DNG", True),
         ("IMG_1.JPG", False),
     ]
+
+
+def test_a_group_can_be_named_right_after_the_first_scan(grouped, tiny_model) -> None:
+    """Found by a review: 'groups --rename 1 X' said "There is no group 1" until 'groups' had
+    listed them once (they are stored when they are made); the next 'groups' listed group 1."""
+    home, _library = grouped
+    base = ("--home", home, "--model", tiny_model, "groups")
+    named = photoorg(*base, "--rename", "1", "Beach")
+    assert named.returncode == 0, named.stderr
+    listed = json.loads(photoorg(*base, "--json").stdout)
+    assert [g["label"] for g in listed if g["id"] == 1] == ["Beach"]

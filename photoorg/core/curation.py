@@ -8,6 +8,7 @@ the app and the command line while no module grows past the style's ~400 lines).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import unicodedata
 from collections.abc import Sequence
@@ -59,6 +60,12 @@ class Curation(LibraryPart):
 
     def rename_group(self, group_id: int, name: str) -> None:
         """Name a group (an empty name takes it away); the name stays with the group."""
+        if self.catalog.rename_group(group_id, name.strip() or None):
+            return
+        # Not grouped yet since the last scan (the groups are stored when they are made): the
+        # id 'photoorg groups' would list is known once they are.
+        with contextlib.suppress(ModelUnavailable):
+            self.groups()
         if not self.catalog.rename_group(group_id, name.strip() or None):
             raise PhotoorgError(f"There is no group {group_id}; 'photoorg groups' lists them with their ids.")
 
