@@ -186,6 +186,8 @@ def test_marking_a_set_not_duplicates_sticks_after_a_rename(library, tiny_model,
     assert undone.returncode == 0 and "decision about a duplicate set (keep both: " in undone.stdout
     [back] = json.loads(photoorg(*base, "--json").stdout)
     assert back["id"] == exact["id"]  # set ids go by content: a renamed copy keeps it
+    same_bytes = photoorg(*base, "--mark", exact["id"], "not-duplicates")  # found by a review
+    assert same_bytes.returncode == 2 and "These are exact copies (the same bytes)" in same_bytes.stderr
     redone = photoorg("--home", home, "redo")  # the undo went too far: the decision is made again
     assert redone.returncode == 0 and "decision about a duplicate set again (keep both: " in redone.stdout
     assert json.loads(photoorg(*base, "--json").stdout) == []

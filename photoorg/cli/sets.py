@@ -20,7 +20,7 @@ from photoorg.cli.common import (
 )
 from photoorg.cli.scan import bring_up_to_date
 from photoorg.core.duplicates import KEEP_BOTH, NOT_DUPLICATES, Verdict
-from photoorg.core.errors import ModelUnavailable
+from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED
 from photoorg.core.humanize import plural, printable
 from photoorg.core.library import Library
@@ -138,7 +138,11 @@ def _mark_set(library: Library, sets: list, set_id: str, decision: str) -> int:
         )
         return EXIT_USAGE
     stored = _DECISIONS[decision]
-    batch = library.mark(chosen, stored)
+    try:
+        batch = library.mark(chosen, stored)
+    except PhotoorgError as exc:  # "not duplicates" for exact copies
+        say(f"photoorg: {exc}")
+        return EXIT_USAGE
     if batch is None:
         print(f"Nothing is remembered about set {set_id}: there is nothing to forget.")
         return EXIT_OK

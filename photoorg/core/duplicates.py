@@ -37,6 +37,7 @@ from enum import StrEnum
 import numpy as np
 
 from photoorg.core.catalog import Catalog, PhotoInfo
+from photoorg.core.errors import PhotoorgError
 from photoorg.core.humanize import iso_timestamp, printable
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
 from photoorg.core.linkage import chain_free_sets_of
@@ -333,11 +334,21 @@ def _make_set(
     )
 
 
+#: Why "not duplicates" is refused for exact copies (it was taken, and listed in History as a
+#: decision that byte-identical files are different photos).
+EXACT_ARE_DUPLICATES = (
+    "These are exact copies (the same bytes): they are duplicates. "
+    "Keep all (keep-both) keeps every copy and takes the set off the list."
+)
+
+
 def mark(catalog: Catalog, duplicate_set: DuplicateSet, decision: str | None) -> int | None:
     """Record "not duplicates" / "keep both" (or None to forget) for every pair of the set, as
     one undoable action; returns its number (None: nothing was remembered to forget)."""
     if decision is not None and decision not in DECISIONS:
         raise ValueError(f"decision must be one of {', '.join(DECISIONS)}")
+    if decision == NOT_DUPLICATES and duplicate_set.verdict is Verdict.EXACT:
+        raise PhotoorgError(EXACT_ARE_DUPLICATES)
     fps = sorted({p.fingerprint for p in duplicate_set.photos})
     if duplicate_set.verdict is Verdict.EXACT:
         pairs = [(fps[0], fps[0])]

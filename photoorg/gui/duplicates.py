@@ -202,7 +202,13 @@ class DuplicatesPage(QWidget):
             f"Trash {len(unchecked)} unchecked ({human_bytes(freed)})" if unchecked else "Trash unchecked"
         )
         self.trash_button.setEnabled(bool(unchecked) and len(unchecked) < len(s.photos if s else []))
-        self.not_dup_button.setEnabled(s is not None)
+        exact = s is not None and s.verdict.value == "exact"  # the same bytes: duplicates
+        self.not_dup_button.setEnabled(s is not None and not exact)
+        self.not_dup_button.setToolTip(
+            "Exact copies are the same bytes: they are duplicates (Keep all keeps every copy)"
+            if exact
+            else "These photos are different photos: the set goes from the list"
+        )
         self.compare_button.setEnabled(s is not None)
         self.keep_both_button.setEnabled(s is not None)
         self.bulk_button.setEnabled(bool(self._reviewed_plan()))

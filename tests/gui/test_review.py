@@ -149,21 +149,22 @@ def test_review_exact_copies_decisions_are_remembered_by_content(
     assert exact_sets(state) == [a_set]
     assert page.sets.rowCount() == 1 and page.tabs.tabText(0) == "Exact copies (1)"
 
-    # The set of a: "Not duplicates".
+    # The set of a: the same bytes are duplicates, so "Not duplicates" is not offered; "Keep both".
     show_exact_set(qtbot, window, a)
+    assert not page.not_dup_button.isEnabled() and page.keep_both_button.text() == "Keep both"
     said, state = act_and_wait(
-        qtbot, window, lambda: qtbot.mouseClick(page.not_dup_button, Qt.MouseButton.LeftButton)
+        qtbot, window, lambda: qtbot.mouseClick(page.keep_both_button, Qt.MouseButton.LeftButton)
     )
-    assert said == "Not duplicates: remembered for 2 photos. Edit > Undo brings the set back."
+    assert said == "Keep both: remembered for 2 photos. Edit > Undo brings the set back."
     assert exact_sets(state) == []
     assert page.tabs.tabText(0) == "Exact copies (0)"
     # A decision made by mistake is taken back like any action: the set is proposed again.
     said, state = act_and_wait(qtbot, window, window.undo_action.trigger)
-    assert said.startswith("Undid the decision about a duplicate set (not duplicates: ")
+    assert said.startswith("Undid the decision about a duplicate set (keep both: ")
     assert exact_sets(state) == [a_set] and page.tabs.tabText(0) == "Exact copies (1)"
     show_exact_set(qtbot, window, a)
     said, state = act_and_wait(
-        qtbot, window, lambda: qtbot.mouseClick(page.not_dup_button, Qt.MouseButton.LeftButton)
+        qtbot, window, lambda: qtbot.mouseClick(page.keep_both_button, Qt.MouseButton.LeftButton)
     )
     assert exact_sets(state) == []
     assert snapshot(root) == before  # a decision touches no file
