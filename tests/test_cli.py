@@ -740,3 +740,13 @@ def test_a_group_can_be_named_right_after_the_first_scan(grouped, tiny_model) ->
     assert named.returncode == 0, named.stderr
     listed = json.loads(photoorg(*base, "--json").stdout)
     assert [g["label"] for g in listed if g["id"] == 1] == ["Beach"]
+
+
+def test_a_file_action_at_a_terminal_shows_its_progress(library, tiny_model, tmp_path) -> None:
+    """A move of thousands of photos printed nothing until it was done (minutes)."""
+    home = tmp_path / "h"
+    assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0
+    photo = library / "2023" / "img_000.jpg"
+    said = at_a_terminal(["--home", home, "move", photo, "--to", library / "2024"], "")
+    assert "Moving photos: [############################] 1/1" in said, said
+    assert "Done: 1 photo, action 1." in said
