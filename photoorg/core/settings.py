@@ -178,12 +178,46 @@ def _read(where: Locations) -> dict[str, Any] | None:
         version = data.get("schema_version", None)
         if not isinstance(version, int) or version > SCHEMA_VERSION:
             raise ValueError(f"schema version {version!r}, this photoorg reads up to {SCHEMA_VERSION}")
-        _settings_from(data)  # validates
-        return data
     except (ValueError, TypeError) as exc:
         aside = set_aside(path, str(exc))
         log.error("the settings file %s was unusable (%s); kept it as %s, using defaults", path, exc, aside)
         return None
+    try:
+        _settings_from(data)  # validates
+        return data
+    except (ValueError, TypeError):
+        pass
+    # One value out of range (a hand edit, a newer photoorg's) made every setting the default,
+    # the library's folders and protected folders too, and a trash went through a folder that
+    # had been protected. Only the values that cannot be used go; the others stand.
+    kept, dropped = _usable_fields(data)
+    aside = set_aside(path, f"unusable values: {', '.join(dropped)}")
+    known = {f.name for f in fields(Settings)}
+    save_settings(where, _settings_from(kept), {k: v for k, v in kept.items() if k not in known})
+    log.error(
+        "the settings %s in %s cannot be used (the file as it was is kept as %s); they are at "
+        "their defaults, the other settings stand",
+        ", ".join(f"{k}={data[k]!r}" for k in dropped),
+        path,
+        aside,
+    )
+    return kept
+
+
+def _usable_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The settings of ``data`` that can be used with the others, and the names of those that
+    cannot (each tried on top of the ones kept so far)."""
+    known = {f.name for f in fields(Settings)}
+    kept = {k: v for k, v in data.items() if k not in known}  # unknown keys travel as they were
+    dropped: list[str] = []
+    for key in (f.name for f in fields(Settings) if f.name in data):
+        try:
+            _settings_from({**kept, key: data[key]})
+        except (ValueError, TypeError):
+            dropped.append(key)
+        else:
+            kept[key] = data[key]
+    return kept, dropped
 
 
 def _settings_from(data: dict[str, Any]) -> Settings:

@@ -56,11 +56,9 @@ def test_no_settings_file_gives_the_defaults(where: Locations) -> None:
         "{not json",
         "[1, 2]",
         json.dumps({"schema_version": SCHEMA_VERSION + 1, "folders": ["/x"]}),  # a newer photoorg
-        json.dumps({"schema_version": SCHEMA_VERSION, "device": "tpu"}),
-        json.dumps({"schema_version": SCHEMA_VERSION, "same_threshold": 0.5, "similar_threshold": 0.9}),
         json.dumps({"folders": ["/x"]}),  # no schema version
     ],
-    ids=["bad-json", "not-an-object", "newer-schema", "bad-device", "bad-thresholds", "no-version"],
+    ids=["bad-json", "not-an-object", "newer-schema", "no-version"],
 )
 def test_an_unusable_settings_file_is_set_aside_and_defaults_are_used(
     where: Locations, content: str, caplog: pytest.LogCaptureFixture
@@ -79,6 +77,38 @@ def test_an_unusable_settings_file_is_set_aside_and_defaults_are_used(
     save_settings(where, Settings(folders=["/photos"]))
     assert load_settings(where).folders == ["/photos"]
     assert aside.read_text(encoding="utf-8") == content
+
+
+@pytest.mark.parametrize(
+    ("bad", "dropped"),
+    [
+        ({"device": "tpu"}, ["device"]),
+        ({"min_group_size": 1}, ["min_group_size"]),
+        ({"min_group_size": "five"}, ["min_group_size"]),
+        ({"same_threshold": 0.5, "similar_threshold": 0.9}, ["same_threshold"]),
+    ],
+    ids=["bad-device", "group-size-1", "group-size-text", "bad-thresholds"],
+)
+def test_a_value_that_cannot_be_used_goes_alone_and_the_folders_and_protection_stand(
+    where: Locations, bad: dict, dropped: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found by a review: "min_group_size": 1 made every setting the default, the protected
+    folders too, and a trash then went through a folder that had been protected."""
+    path = settings_path(where)
+    content = json.dumps(
+        {"schema_version": SCHEMA_VERSION, "folders": ["/photos"], "protected": ["/photos/keep"], **bad}
+    )
+    path.write_text(content, encoding="utf-8")
+    with caplog.at_level(logging.ERROR, logger="photoorg.core.settings"):
+        loaded = load_settings(where)
+    assert (loaded.folders, loaded.protected) == (["/photos"], ["/photos/keep"])
+    for key in dropped:
+        assert getattr(loaded, key) == getattr(Settings(), key)
+        assert f"{key}=" in caplog.text
+    [aside] = [p for p in where.config.glob("settings.json.unusable-*") if p.suffix != ".txt"]
+    assert aside.read_text(encoding="utf-8") == content  # the file as it was, for the person
+    assert load_settings(where) == loaded  # the next run reads the same, without a word
+    assert len([p for p in where.config.glob("settings.json.unusable-*") if p.suffix != ".txt"]) == 1
 
 
 def test_unknown_fields_from_a_later_version_of_the_same_schema_are_ignored(where: Locations) -> None:
