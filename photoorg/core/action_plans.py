@@ -15,7 +15,7 @@ from photoorg.core.catalog import Catalog, FileRow
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, fingerprint_and_size, free_space, name_free, space_needed
 from photoorg.core.humanize import human_bytes
-from photoorg.core.paths import FolderSet, is_under, real
+from photoorg.core.paths import FolderSet, is_under, real, storable_ns
 
 
 class Action(StrEnum):
@@ -135,7 +135,7 @@ def unchanged(path: str, row: FileRow, step: Step) -> str | None:
     try:
         st = os.stat(path)
         step.size, step.device = st.st_size, st.st_dev
-        if (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
+        if (st.st_size, storable_ns(st.st_mtime_ns)) != (row.size, row.mtime_ns):
             return "changed since it was scanned; scan again to look at it first"
         if fingerprint_and_size(path)[0] != row.fingerprint:
             return "its content changed since it was scanned; scan again first"

@@ -41,6 +41,7 @@ from photoorg.core.fileops import (
     remove_if_empty,
 )
 from photoorg.core.humanize import plural
+from photoorg.core.paths import storable_ns
 from photoorg.core.trash import Trashed, move_to_trash, restore
 
 log = logging.getLogger(__name__)
@@ -170,7 +171,7 @@ def _still_as_planned(catalog: Catalog, step: Step) -> str | None:
             return "changed since the plan was made"
         return None
     row = catalog.file_row(step.source)
-    if row is None or (st.st_size, st.st_mtime_ns) != (row.size, row.mtime_ns):
+    if row is None or (st.st_size, storable_ns(st.st_mtime_ns)) != (row.size, row.mtime_ns):
         return "changed since it was scanned; scan again to look at it first"
     return None
 
@@ -260,7 +261,7 @@ def follow(catalog: Catalog, action: Action, source: str, target: str, row: File
             catalog.follow_move(source, target)
         elif action is Action.COPY and row is not None:
             st = os.stat(target)
-            catalog.put_row(replace(row, path=target, size=st.st_size, mtime_ns=st.st_mtime_ns))
+            catalog.put_row(replace(row, path=target, size=st.st_size, mtime_ns=storable_ns(st.st_mtime_ns)))
         elif action is Action.TRASH:
             catalog.remove_paths([source])
     except Exception:

@@ -92,6 +92,13 @@ def locations(home: str | os.PathLike[str] | None = None) -> Locations:
     )
 
 
+def storable_ns(ns: int) -> int:
+    """A file time in nanoseconds, as the catalog can store it (SQLite's 64 bits): a file dated
+    past the year 2262 (a broken clock, a tool's mistake) made every scan of the library fail
+    with OverflowError. Every comparison with the catalog's times goes through it too."""
+    return max(-(2**63), min(2**63 - 1, ns))
+
+
 def is_under(path: str, folders: Iterable[str]) -> bool:
     """Whether ``path`` is one of ``folders`` or inside one of them (as written: no links are
     followed; see :func:`is_really_under`)."""

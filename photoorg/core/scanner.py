@@ -15,6 +15,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from photoorg.core.paths import storable_ns
 from photoorg.core.videos import VIDEO_EXTENSIONS
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,7 @@ def scan(
         if key in seen_files:
             return None
         seen_files.add(key)
-        return FileRecord(path, st.st_size, st.st_mtime_ns)
+        return FileRecord(path, st.st_size, storable_ns(st.st_mtime_ns))
 
     def walk(folder: str) -> Iterator[FileRecord]:
         try:
@@ -172,7 +173,7 @@ def scan(
             if key in seen_files:
                 continue
             seen_files.add(key)
-            yield FileRecord(entry.path, est.st_size, est.st_mtime_ns)
+            yield FileRecord(entry.path, est.st_size, storable_ns(est.st_mtime_ns))
         for sub in subfolders:
             yield from walk(sub)
 

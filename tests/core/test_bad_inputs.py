@@ -216,3 +216,31 @@ def test_photo_changing_while_read_is_reported_then_read_next_time(
     ]
     again = run_scan([root], catalog, Embedder(str(tiny_model), device="cpu"))
     assert again.failures == [] and again.embedded == 1
+
+
+def test_a_photo_dated_past_the_year_2262_is_catalogued_rescanned_and_trashed(tmp_path: Path) -> None:
+    """Found by a review: a file time past 2262 (nanoseconds past 64 bits) made every scan
+    fail with "OverflowError: Python int too large to convert to SQLite INTEGER", and every
+    command that brings the catalog up to date with it."""
+    from photoorg.core import actions
+    from photoorg.core.actions import Action
+
+    root = tmp_path / "lib"
+    far = make_photo(root / "far.jpg", seed=1)
+    make_photo(root / "near.jpg", seed=2)
+    try:
+        os.utime(far, ns=(300_000_000_000 * 10**9, 300_000_000_000 * 10**9))
+    except (OverflowError, OSError):
+        pytest.skip("this file system cannot date a file so far")
+    if far.stat().st_mtime_ns < 2**63:
+        pytest.skip("this file system caps file times below 2262")
+    with Catalog(tmp_path / "c.sqlite3") as catalog:
+        first = run_scan([root], catalog, Embedder(str(tmp_path / "none")))
+        assert first.seen == 2 and not first.failures
+        assert catalog.file_row(str(far)).mtime_ns == 2**63 - 1  # as late as the catalog can say
+        again = run_scan([root], catalog, Embedder(str(tmp_path / "none")))
+        assert again.seen == 2 and not again.failures
+        steps = actions.plan(catalog, Action.TRASH, [str(far)])
+        assert [s.skip for s in steps] == [None]
+        done = actions.execute(catalog, Action.TRASH, steps, "trash 1 photo")
+        assert len(done.done) == 1 and not far.exists()

@@ -19,6 +19,7 @@ from photoorg.core import imaging, scanner
 from photoorg.core.catalog import FileRow, fingerprint, fingerprint_file
 from photoorg.core.errors import DecodeError
 from photoorg.core.model_folder import Preprocess
+from photoorg.core.paths import storable_ns
 from photoorg.core.videos import is_video_name, video_format, video_taken
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def catalogue(rec: scanner.FileRecord) -> FileRow | None:
         return catalogue_video(rec, row)
     try:
         data, st = read_whole(rec.path)
-        row.size, row.mtime_ns = st.st_size, st.st_mtime_ns
+        row.size, row.mtime_ns = st.st_size, storable_ns(st.st_mtime_ns)
         row.fingerprint = fingerprint(data)
         decoded = imaging.decode(data, path=rec.path, pixels=False)
         row.width, row.height = decoded.width, decoded.height
@@ -104,7 +105,7 @@ def catalogue_video(rec: scanner.FileRecord, row: FileRow) -> FileRow | None:
             raise DecodeError(
                 rec.path, "the file changed while it was being read; it is read again next scan"
             )
-        row.size, row.mtime_ns = after.st_size, after.st_mtime_ns
+        row.size, row.mtime_ns = after.st_size, storable_ns(after.st_mtime_ns)
         row.format, row.taken = video_format(rec.path), video_taken(rec.path)
         return row
     except FileNotFoundError:
