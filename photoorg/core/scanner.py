@@ -67,6 +67,17 @@ def _skipped_folder(name: str) -> bool:
     return name.startswith(".") or name.lower() in SKIPPED_FOLDERS
 
 
+def _is_trash(path: str, name: str) -> bool:
+    """A freedesktop trash (``~/.local/share/Trash``: ``files`` and ``info`` in it) inside a
+    library folder: its photos were trashed, and listing them put them beside their originals
+    as duplicates (found with ~/.local/share as a library folder)."""
+    return (
+        name == "Trash"
+        and os.path.isdir(os.path.join(path, "files"))
+        and os.path.isdir(os.path.join(path, "info"))
+    )
+
+
 def _excluded(path: str, name: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p) for p in patterns)
 
@@ -153,7 +164,7 @@ def scan(
             except OSError:
                 is_dir = False
             if is_dir:
-                if not _skipped_folder(name):
+                if not _skipped_folder(name) and not _is_trash(entry.path, name):
                     subfolders.append(entry.path)
                 continue
             if not _is_library_name(name):

@@ -126,3 +126,16 @@ def test_a_photo_removed_while_its_folder_is_listed_is_no_problem(tmp_path: Path
     errors: list[tuple[str, str]] = []
     assert names(tmp_path, on_error=lambda p, r: errors.append((p, r))) == ["a.jpg"]
     assert errors == []
+
+
+def test_a_trash_inside_a_library_folder_is_not_listed(tmp_path: Path) -> None:
+    """Found by a review: with ~/.local/share as a library folder, the trashed photos in
+    Trash/files were catalogued and proposed as duplicates of their originals."""
+    (tmp_path / "Trash" / "files").mkdir(parents=True)
+    (tmp_path / "Trash" / "info").mkdir()
+    (tmp_path / "Trash" / "files" / "gone.jpg").write_bytes(b"x")
+    (tmp_path / "Trash" / "info" / "gone.jpg.trashinfo").write_text("[Trash Info]")
+    (tmp_path / "photos" / "Trash").mkdir(parents=True)  # a folder of that name, no trash
+    (tmp_path / "photos" / "Trash" / "bin.jpg").write_bytes(b"x")
+    found = [os.path.relpath(r.path, tmp_path) for r in scan([tmp_path])]
+    assert found == [os.path.join("photos", "Trash", "bin.jpg")]
