@@ -750,3 +750,25 @@ def test_a_file_action_at_a_terminal_shows_its_progress(library, tiny_model, tmp
     said = at_a_terminal(["--home", home, "move", photo, "--to", library / "2024"], "")
     assert "Moving photos: [############################] 1/1" in said, said
     assert "Done: 1 photo, action 1." in said
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["groups", "--min-group-size", "1"],
+        ["similar", "x.jpg", "-k", "0"],
+        ["album", "suggest", "A", "-k", "-2"],
+        ["thresholds", "--at", "5"],
+        ["thresholds", "--at", "nan"],
+        ["history", "--limit", "0"],
+        ["bench", "x", "--naive-limit", "0"],
+        ["scan", "--workers", "0"],
+        ["scan", "--batch-size", "0"],
+    ],
+)
+def test_numbers_out_of_range_are_usage_errors_not_tracebacks(argv: list[str], tmp_path) -> None:
+    """Found by a review: '--min-group-size 1' and 'bench --naive-limit 0' ended in tracebacks;
+    '-k -2' listed all but two suggestions; '--at 5' showed an empty list."""
+    result = photoorg("--home", tmp_path / "h", *argv)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "too small" in result.stderr or "not a similarity" in result.stderr

@@ -35,8 +35,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors=errors)
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "batch_size", None) is not None and args.batch_size < 1:
-        parser.error("--batch-size must be at least 1")
     mark = getattr(args, "mark", None)
     if mark and mark[1] not in ("not-duplicates", "keep-both", "forget"):
         parser.error("--mark DECISION must be not-duplicates, keep-both or forget")

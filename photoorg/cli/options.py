@@ -9,6 +9,35 @@ from photoorg.core.devices import DEVICES, DTYPES
 from photoorg.core.model_folder import PREPROCESS_CHOICES
 from photoorg.core.settings import Settings
 
+
+def at_least(lowest: int):
+    """An argparse type: a whole number no smaller than ``lowest`` (a usage error otherwise:
+    '-k 0' said "no other photos", '-k -2' listed all but two, and '--min-group-size 1'
+    ended in a traceback)."""
+
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < lowest:
+            raise argparse.ArgumentTypeError(f"{value} is too small: at least {lowest}")
+        return value
+
+    return number
+
+
+def cosine(text: str) -> float:
+    """An argparse type: a similarity between -1 and 1 ('--at 5' and 'nan' showed nothing)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not -1.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not a similarity: from -1 to 1")
+    return value
+
+
 #: The defaults --help shows (the settings a new library starts with).
 DEFAULTS = Settings()
 
@@ -79,13 +108,17 @@ def embedding_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--batch-size",
-        type=int,
+        type=at_least(1),
         metavar="N",
         default=None,
         help="photos per model batch (default 64 on CUDA, 32 on MPS, 16 on CPU)",
     )
     parser.add_argument(
-        "--workers", type=int, metavar="N", default=None, help="decode threads (default: cores - 1, 2 to 16)"
+        "--workers",
+        type=at_least(1),
+        metavar="N",
+        default=None,
+        help="decode threads (default: cores - 1, 2 to 16)",
     )
     parser.add_argument(
         "--offline", action="store_true", help="never download the model; use only what is on this computer"

@@ -6,7 +6,15 @@ from __future__ import annotations
 import argparse
 
 from photoorg import __version__
-from photoorg.cli.options import DEFAULTS, common_options, embedding_options, folders_argument, no_wait
+from photoorg.cli.options import (
+    DEFAULTS,
+    at_least,
+    common_options,
+    cosine,
+    embedding_options,
+    folders_argument,
+    no_wait,
+)
 from photoorg.cli.parser_files import add_file_commands
 from photoorg.core.duplicates import Verdict
 from photoorg.core.keeper import DEFAULT_RULES
@@ -82,10 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
     common_options(bench, top=False)
     bench.add_argument("folders", nargs="+", metavar="DIR")
     bench.add_argument(
-        "--limit", type=int, default=None, metavar="N", help="use at most N photos (default: all)"
+        "--limit", type=at_least(1), default=None, metavar="N", help="use at most N photos (default: all)"
     )
     bench.add_argument(
-        "--naive-limit", type=int, default=24, metavar="N", help="photos for the slow naive path (default 24)"
+        "--naive-limit",
+        type=at_least(1),
+        default=24,
+        metavar="N",
+        help="photos for the slow naive path (default 24)",
     )
     bench.add_argument(
         "--no-int8",
@@ -108,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     folders_argument(groups, "show only photos under these folders")
     groups.add_argument(
         "--min-group-size",
-        type=int,
+        type=at_least(2),
         default=None,
         metavar="N",
         help=f"smallest group for this run (default: the setting, {DEFAULTS.min_group_size}); a run "
@@ -155,13 +167,13 @@ def build_parser() -> argparse.ArgumentParser:
     common_options(th, top=False)
     th.add_argument(
         "--at",
-        type=float,
+        type=cosine,
         action="append",
         metavar="COS",
         help="show example pairs at this similarity (repeatable)",
     )
-    th.add_argument("--set-same", type=float, metavar="COS", help="save this 'same image' threshold")
-    th.add_argument("--set-similar", type=float, metavar="COS", help="save this 'similar shots' threshold")
+    th.add_argument("--set-same", type=cosine, metavar="COS", help="save this 'same image' threshold")
+    th.add_argument("--set-similar", type=cosine, metavar="COS", help="save this 'similar shots' threshold")
     th.add_argument("--json", action="store_true", help="print the histogram and pairs as JSON")
     embedding_options(th)
 
@@ -260,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
         one.add_argument("photos", nargs="+", metavar="PHOTO")
     suggest = alb_sub.add_parser("suggest", help="the photos most likely to belong to an album, best first")
     suggest.add_argument("name", metavar="NAME")
-    suggest.add_argument("-k", type=int, default=20, metavar="N", help="how many (default 20)")
+    suggest.add_argument("-k", type=at_least(1), default=20, metavar="N", help="how many (default 20)")
     suggest.add_argument("--json", action="store_true", help='print [{"path", "score"}, ...], best first')
     show = alb_sub.add_parser("show", help="the photos of an album")
     show.add_argument("name", metavar="NAME")
@@ -292,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     similar = sub.add_parser("similar", help="find the photos most like a given photo")
     common_options(similar, top=False)
     similar.add_argument("photo", metavar="PHOTO")
-    similar.add_argument("-k", type=int, default=10, metavar="N", help="how many (default 10)")
+    similar.add_argument("-k", type=at_least(1), default=10, metavar="N", help="how many (default 10)")
     similar.add_argument(
         "--in",
         dest="folders",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from photoorg.cli.options import common_options, no_wait
+from photoorg.cli.options import at_least, common_options, no_wait
 from photoorg.core.folder_names import DEFAULT_TEMPLATE, TEMPLATE_FIELDS
 
 
@@ -120,6 +120,6 @@ def add_file_commands(sub: Any) -> None:
     common_options(hist, top=False)
     hist.add_argument("batch", nargs="?", type=int, metavar="N", help="list the files of action N")
     hist.add_argument(
-        "--limit", type=int, default=50, metavar="N", help="show at most N actions (default 50)"
+        "--limit", type=at_least(1), default=50, metavar="N", help="show at most N actions (default 50)"
     )
     hist.add_argument("--json", action="store_true", help="print JSON")
