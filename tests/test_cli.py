@@ -88,6 +88,15 @@ def test_the_model_is_chosen_once_for_every_later_command(library, tiny_model, t
     for wrong in ("", "  ", str(tmp_path / "no-such-model")):  # refused, the model stays
         refused = photoorg("--home", home, "library", "model", wrong)
         assert refused.returncode == 2 and "neither a model folder" in refused.stderr
+    # Found by a review: a folder that is no DINOv2 model was taken, and only the next scan said why.
+    empty = tmp_path / "empty-folder"
+    empty.mkdir()
+    bert = tmp_path / "bert"
+    bert.mkdir()
+    (bert / "config.json").write_text('{"model_type": "bert"}')
+    for wrong, why in ((empty, "has no config.json"), (bert, "is a 'bert' model")):
+        refused = photoorg("--home", home, "library", "model", wrong)
+        assert refused.returncode == 2 and why in refused.stderr, refused.stderr
     assert photoorg("--home", home, "library", "model").stdout.strip() == str(tiny_model)
     done = photoorg("--home", home, "scan", library, "--json")
     assert done.returncode == 0, done.stderr

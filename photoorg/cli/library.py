@@ -8,8 +8,10 @@ import json
 import os
 
 from photoorg.cli.common import EXIT_OK, EXIT_USAGE, missing_paths, open_library, say
+from photoorg.core.errors import ModelNotCached, ModelUnavailable
 from photoorg.core.humanize import printable
 from photoorg.core.library import Library
+from photoorg.core.model_folder import resolve_model
 from photoorg.core.paths import Locations, is_under
 from photoorg.core.settings import Settings
 
@@ -80,6 +82,13 @@ def _model(library: Library, name: str | None) -> int:
         return EXIT_USAGE
     name = os.path.expanduser(name)
     chosen = os.path.abspath(name) if os.path.isdir(name) else name  # a folder, else a hub id
+    try:  # what a scan would say, said now (a folder with no model, not DINOv2, pickle weights)
+        resolve_model(chosen, cache_dir=library.where.model_cache, allow_download=False)
+    except ModelNotCached:
+        pass  # a hub model not on this computer yet: 'photoorg scan' downloads it
+    except ModelUnavailable as exc:
+        say(f"photoorg: {exc}")
+        return EXIT_USAGE
 
     def change(s: Settings) -> None:
         s.model = chosen
