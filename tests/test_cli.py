@@ -781,3 +781,20 @@ def test_numbers_out_of_range_are_usage_errors_not_tracebacks(argv: list[str], t
     result = photoorg("--home", tmp_path / "h", *argv)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     assert "too small" in result.stderr or "not a similarity" in result.stderr
+
+
+def test_a_folder_added_around_library_folders_says_it_holds_them(tmp_path) -> None:
+    """Found by a review: adding a parent folder absorbed the library folders inside it without
+    a word ('library remove' of one then failed), and removing it dropped the protection of a
+    folder inside it without a word."""
+    home, pictures = tmp_path / "h", tmp_path / "Pictures"
+    (pictures / "Odense").mkdir(parents=True)
+    (pictures / "Skagen").mkdir()
+    assert photoorg("--home", home, "library", "add", pictures / "Odense").returncode == 0
+    assert photoorg("--home", home, "library", "add", "--protect", pictures / "Skagen").returncode == 0
+    around = photoorg("--home", home, "library", "add", pictures)
+    assert around.returncode == 0
+    assert f"  it holds the library folders {pictures / 'Odense'}, {pictures / 'Skagen'}" in around.stdout
+    removed = photoorg("--home", home, "library", "remove", pictures)
+    assert removed.returncode == 0
+    assert f"  no longer protected with it: {pictures / 'Skagen'}" in removed.stdout

@@ -29,11 +29,18 @@ def cmd_library(args: argparse.Namespace, where: Locations) -> int:
             if len(folders) < len(given):
                 say("photoorg: only folders can be added to the library.")
                 return EXIT_USAGE
+            before = library.saved_settings.folders
             added = library.add_folders(folders, protect=args.protect_added)
             for folder in folders:
                 state = "added" if folder in added else "already in the library"
                 protected = ", protected" if args.protect_added else ""
                 print(f"{printable(folder)}: {state}{protected}")
+                inside = (
+                    [f for f in before if f != folder and is_under(f, [folder])] if folder in added else []
+                )
+                if inside:  # said: 'library remove' of one of them no longer works
+                    names = ", ".join(printable(f) for f in inside)
+                    print(f"  it holds the library folders {names}: they are part of it now")
             if added:
                 print("Run 'photoorg scan' (or open the app) to look at the new photos.")
             return EXIT_OK
@@ -48,8 +55,11 @@ def cmd_library(args: argparse.Namespace, where: Locations) -> int:
                     " 'photoorg library list' lists them."
                 )
                 return EXIT_USAGE
+            inner = [p for p in saved.protected if is_under(p, [folder])]
             library.remove_folder(folder)
             print(f"{printable(folder)} is no longer in the library; its photos were not touched.")
+            if inner:  # protection is for folders of the library
+                print(f"  no longer protected with it: {', '.join(printable(p) for p in inner)}")
         elif what == "protect":
             if not os.path.isdir(folder):  # a typo would protect nothing
                 say(f"photoorg: there is no folder {printable(folder)} (a folder on a drive that is not "
