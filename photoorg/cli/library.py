@@ -9,7 +9,7 @@ import os
 
 from photoorg.cli.common import EXIT_OK, EXIT_USAGE, missing_paths, open_library, say
 from photoorg.core.errors import ModelNotCached, ModelUnavailable
-from photoorg.core.humanize import printable
+from photoorg.core.humanize import plural, printable
 from photoorg.core.library import Library
 from photoorg.core.model_folder import resolve_model
 from photoorg.core.paths import Locations, is_under
@@ -135,7 +135,7 @@ def _list(library: Library, as_json: bool) -> int:
         if not f["present"]:
             marks.append("not found: a disconnected drive?")
         extra = f"  ({', '.join(marks)})" if marks else ""
-        print(f"{printable(f['path'])}  {f['photos']} photos{extra}")
+        print(f"{printable(f['path'])}  {plural(f['photos'], 'photo')}{extra}")
         for inner in f["protected_inside"]:
             print(f"    {printable(inner)}  (protected)")
     return EXIT_OK

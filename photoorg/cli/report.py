@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from photoorg.core.duplicates import DuplicateSet, Verdict
 from photoorg.core.grouping import UNSORTED, Group
-from photoorg.core.humanize import VERDICT_WORDS, human_bytes, plural, printable
+from photoorg.core.humanize import VERDICT_WORDS, agree, human_bytes, plural, printable
 
 if TYPE_CHECKING:
     from photoorg.core.catalog import PhotoInfo
@@ -53,17 +53,19 @@ def groups_text(groups: Sequence[Group], members: bool) -> str:
     total = sum(g.size for g in groups)
     lines = [
         f"{plural(len(real), 'group')} of similar photos, {unsorted.size if unsorted else 0} unsorted, "
-        f"{total} photos in all",
+        f"{plural(total, 'photo')} in all",
         "",
     ]
     for g in real:
-        lines.append(f"Group {g.id if g.id is not None else '(new)'}: {g.label}  ({g.size} photos)")
+        lines.append(f"Group {g.id if g.id is not None else '(new)'}: {g.label}  ({plural(g.size, 'photo')})")
         shown = g.photos if members else g.representatives
         lines.extend(f"    {p.path}" for p in shown)
         if not members and g.size > len(shown):
             lines.append(f"    ... and {g.size - len(shown)} more (--members lists all)")
     if unsorted and unsorted.size:
-        lines.append(f"Unsorted: {unsorted.size} photos that fit no group")
+        lines.append(
+            f"Unsorted: {plural(unsorted.size, 'photo')} that {agree(unsorted.size, 'fits', 'fit')} no group"
+        )
         if members:
             lines.extend(f"    {p.path}" for p in unsorted.photos)
     return "\n".join(printable(line) for line in lines)
