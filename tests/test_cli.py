@@ -747,8 +747,23 @@ def test_a_group_can_be_named_right_after_the_first_scan(grouped, tiny_model) ->
     base = ("--home", home, "--model", tiny_model, "groups")
     named = photoorg(*base, "--rename", "1", "Beach")
     assert named.returncode == 0, named.stderr
+    assert "'photoorg undo' takes it back" in named.stdout
     listed = json.loads(photoorg(*base, "--json").stdout)
     assert [g["label"] for g in listed if g["id"] == 1] == ["Beach"]
+    # Found by the same review: a rename was no action, so Undo took back an older one instead.
+    again = photoorg(*base, "--rename", "1", "Sea")
+    assert again.returncode == 0
+    undone = photoorg("--home", home, "undo")
+    assert (
+        undone.returncode == 0
+        and "undid the change to the groups: rename the group Beach to Sea" in undone.stdout
+    )
+    assert [g["label"] for g in json.loads(photoorg(*base, "--json").stdout) if g["id"] == 1] == ["Beach"]
+    assert photoorg("--home", home, "undo").returncode == 0
+    unnamed = [g["label"] for g in json.loads(photoorg(*base, "--json").stdout) if g["id"] == 1]
+    assert unnamed != ["Beach"] and unnamed != ["Sea"]
+    history = photoorg("--home", home, "history").stdout
+    assert "rename the group Beach to Sea" in history and "to Beach" in history
 
 
 def test_a_file_action_at_a_terminal_shows_its_progress(library, tiny_model, tmp_path) -> None:

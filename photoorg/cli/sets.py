@@ -62,8 +62,9 @@ def _rename(library: Library, group_id: str, name: str) -> int:
     except ValueError:
         say(f"photoorg: a group id is a number ('photoorg groups' lists them), not {group_id!r}.")
         return EXIT_USAGE
-    library.rename_group(gid, name)
+    batch = library.rename_group(gid, name)
     print(f"Group {gid} is now called {name!r}." if name.strip() else f"Group {gid} has no name now.")
+    print(f"Action {batch}; 'photoorg undo' takes it back.")
     return EXIT_OK
 
 

@@ -58,16 +58,23 @@ class Curation(LibraryPart):
 
     _vector_cache: tuple[Any, np.ndarray, list[str]] | None = None
 
-    def rename_group(self, group_id: int, name: str) -> None:
-        """Name a group (an empty name takes it away); the name stays with the group."""
-        if self.catalog.rename_group(group_id, name.strip() or None):
-            return
-        # Not grouped yet since the last scan (the groups are stored when they are made): the
-        # id 'photoorg groups' would list is known once they are.
-        with contextlib.suppress(ModelUnavailable):
-            self.groups()
-        if not self.catalog.rename_group(group_id, name.strip() or None):
+    def rename_group(self, group_id: int, name: str) -> int:
+        """Name a group (an empty name takes it away) as an undoable action; the name stays with
+        the group. Returns the action's number. (Not an action before, a rename was passed
+        over by Undo, which took back an older action instead.)"""
+        name = name.strip()
+        if not any(g.id == group_id for g in self.catalog.stored_groups()):
+            # Not grouped yet since the last scan (the groups are stored when they are made):
+            # the id 'photoorg groups' would list is known once they are.
+            with contextlib.suppress(ModelUnavailable):
+                self.groups()
+        with self.writing() as catalog:
+            was = self._group_name(group_id) if any(g.id == group_id for g in catalog.stored_groups()) else ""
+            summary = f"rename {was} to {name}" if name else f"take the name of {was} away"
+            batch = catalog.rename_group_as_action(group_id, name or None, summary)
+        if batch is None:
             raise PhotoorgError(f"There is no group {group_id}; 'photoorg groups' lists them with their ids.")
+        return batch
 
     def move_to_group(self, paths: Sequence[str], group_id: int) -> int:
         """Put photos into a group (UNSORTED: out of their groups), whatever the grouping says,

@@ -103,6 +103,8 @@ def undo(
             later = catalog.later_changes_to_albums_made_by(batch) if name == ALBUM_CHANGE else []
             for each in [batch, *later]:  # an album's later changes go with it (they say so)
                 catalog.mark_batch_undone(each)
+            if name == GROUP_CHANGE:
+                catalog.undo_renames(batch)  # names are no overlay: the old one is given back
             also = f" (and the {plural(len(later), 'later change')} to it)" if later else ""
             if name == DECISION:
                 note = f"undid the decision about a duplicate set ({info.summary})"

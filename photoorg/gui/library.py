@@ -302,7 +302,10 @@ class Library(ModelRequests, QObject):
     def rename_group(self, group_id: int, name: str) -> None:
         """Give a group a name (kept in the catalog with the group)."""
         work = self._ask(RenameGroup(group_id, name), "Renaming the group", cancellable=False)
-        self._run(work, lambda _: None, "rename group")
+        said = f"Named the group \u201c{name}\u201d." if name.strip() else "Took the group's name away."
+        self._run(
+            work, lambda _: self.action_finished.emit(f"{said} Edit > Undo takes it back."), "rename group"
+        )
 
     def plan_organize(
         self,

@@ -3,6 +3,7 @@ to them."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable, Sequence
 
@@ -90,6 +91,39 @@ class GroupsPart(CatalogBase):
                 "UPDATE groups SET name=?, updated=? WHERE id=?", (name or None, time.time(), group_id)
             )
             return cur.rowcount > 0
+
+    def rename_group_as_action(self, group_id: int, name: str | None, summary: str) -> int | None:
+        """Name a stored group (None or "" takes the name away) as one undoable action, which
+        keeps the name it replaces; returns its number, None if there is no such group."""
+        with self.transaction() as db:
+            row = db.execute("SELECT name FROM groups WHERE id=?", (group_id,)).fetchone()
+            if row is None:
+                return None
+            batch = self.add_batch(db, "group", summary)
+            db.execute(  # a rename is no change to the members: apply_edits passes it by
+                "INSERT INTO group_edits(batch, kind, fingerprint, group_id, other_id) VALUES(?,?,?,?,NULL)",
+                (batch, "rename", json.dumps([row[0], name or None]), group_id),
+            )
+            db.execute(
+                "UPDATE groups SET name=?, updated=? WHERE id=?", (name or None, time.time(), group_id)
+            )
+        return batch
+
+    def undo_renames(self, batch: int) -> None:
+        """Give the groups renamed by action ``batch`` their names back (a group renamed again
+        since keeps its newer name)."""
+        with self.transaction() as db:
+            rows = db.execute(
+                "SELECT fingerprint, group_id FROM group_edits"
+                " WHERE batch=? AND kind='rename' ORDER BY id DESC",
+                (batch,),
+            ).fetchall()
+            for names, group_id in rows:
+                old, new = json.loads(names)
+                db.execute(
+                    "UPDATE groups SET name=?, updated=? WHERE id=? AND name IS ?",
+                    (old, time.time(), group_id, new),
+                )
 
     def group_name_hints(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT fingerprint, name FROM group_name_hints"))
