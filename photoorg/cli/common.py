@@ -162,7 +162,10 @@ def library_roots_or_say(library: Library) -> list[str] | None:
     """The library's folders that are there; None (after saying why) when there are none."""
     roots, missing = library.library_roots()
     for folder in missing:
-        say(f"Note: the library folder {printable(folder)} is not there (a disconnected drive?); skipped.")
+        say(
+            f"Note: the library folder {printable(folder)} is not there, or empty where photos were "
+            "(a disconnected drive?); skipped, its photos stay in the catalog."
+        )
     if not roots and not missing:
         say(
             "photoorg: the library has no folders yet. Add one with 'photoorg library add DIR', "

@@ -59,7 +59,10 @@ from photoorg.core.vector_choice import ReembedOffer
 log = logging.getLogger(__name__)
 
 STAGE_WAITING = "Waiting for another photoorg"
-MISSING = "folder not found (a disconnected drive?); its photos stay in the catalog until it is back"
+MISSING = (
+    "folder not found, or empty where photos were (a disconnected drive?); its photos stay in "
+    "the catalog until it is back"
+)
 #: Settings a command line may change for one run (None: as saved).
 RUN_SETTINGS = (
     "model",
@@ -224,8 +227,20 @@ class Library(Scans, ReembedOffers, FileActions, Curation, Finds):
                 f"{f} is a file, not a folder: it is no longer listed as a library folder" for f in files
             ]
             folders = self.saved_settings.folders
-        missing = [f for f in folders if not os.path.isdir(f)]
+        missing = [f for f in folders if not os.path.isdir(f) or self._emptied(f)]
         return [f for f in folders if f not in missing], missing
+
+    def _emptied(self, folder: str) -> bool:
+        """A library folder that is there but empty while the catalog holds photos in it: the
+        mount point of a drive that is not connected. A scan of it forgot every photo (their
+        albums and group names came back with the drive, but not the timeline until then)."""
+        try:
+            with os.scandir(folder) as entries:
+                if next(entries, None) is not None:
+                    return False
+        except OSError:
+            return False
+        return self.catalog.has_files_under(folder)
 
     # -- the catalog ----------------------------------------------------------------------------
     @property

@@ -22,3 +22,23 @@ def test_what_listing_the_folders_met_stays_among_the_problems_until_it_is_gone(
         assert library.state(scan=False).failures == [(str(broken), reason)]  # after an action, say
         broken.unlink()
         assert library.state(scan=True).failures == []
+
+
+def test_a_library_folder_left_empty_where_photos_were_is_a_missing_drive(four_photos: Path) -> None:
+    """Found by a review: a drive's mount point left behind, empty, made the next scan forget
+    every photo of the drive (their albums and group names came back with it; the timeline
+    and the photos' places in the catalog did not until then)."""
+    import shutil
+
+    lib = four_photos
+    aside = lib.parent / "unplugged"
+    shutil.move(str(lib), str(aside))
+    lib.mkdir()  # the mount point, empty
+    with Library(locations()) as library:
+        state = library.state(scan=True)
+        assert state.missing == [str(lib)] and state.photo_count == 0  # not shown, not forgotten
+        assert [f for f, why in state.failures] == [str(lib)]
+        lib.rmdir()
+        shutil.move(str(aside), str(lib))  # the drive is back
+        back = library.state(scan=True)
+        assert back.missing == [] and back.photo_count == 4 and back.summary.embedded == 0  # kept

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -144,6 +145,13 @@ class FilesPart(CatalogBase):
     def put_row(self, row: FileRow) -> None:
         """Record one photo's row (a copy photoorg made, or a photo an undo put back)."""
         self.write_batch([row])
+
+    def has_files_under(self, folder: str) -> bool:
+        """Whether the catalog holds a file inside ``folder`` (an index range, not a scan)."""
+        inside = folder.rstrip(os.sep) + os.sep
+        after = inside[:-1] + chr(ord(os.sep) + 1)
+        row = self._db.execute("SELECT 1 FROM files WHERE path >= ? AND path < ? LIMIT 1", (inside, after))
+        return row.fetchone() is not None
 
     def failures(self, under: Sequence[str] | None = None) -> list[tuple[str, str]]:
         rows = self._db.execute("SELECT path, failure FROM files WHERE failure IS NOT NULL ORDER BY path")
