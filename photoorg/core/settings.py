@@ -118,6 +118,10 @@ class Settings:
         folder = os.path.abspath(folder)
         if os.path.exists(folder) and not os.path.isdir(folder):
             raise NotInLibrary(f"{folder} is not a folder; the library is made of folders.")
+        if os.path.dirname(folder) == folder:  # "/" (or "C:\\"): the system's files too
+            raise NotInLibrary(
+                f"{folder} is the whole disk, system files too; add the folders that hold photos."
+            )
         if is_under(folder, self.folders):
             return False
         # A new parent folder replaces the folders inside it; their protection stays.

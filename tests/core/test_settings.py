@@ -147,6 +147,15 @@ def test_protecting_needs_a_folder_of_the_library(where: Locations, tmp_path: Pa
     assert s.folders == [] and s.protected == []
 
 
+def test_the_whole_disk_is_no_library_folder() -> None:
+    """Found by a review: 'photoorg library add /' was taken without a word (a scan would list
+    the system's files, /proc too)."""
+    from photoorg.core.errors import NotInLibrary
+
+    with pytest.raises(NotInLibrary, match="is the whole disk"):
+        Settings().add_folder("/")
+
+
 def test_group_names_of_photoorg_0_1_are_handed_over_once(where: Locations) -> None:
     from photoorg.core.settings import take_legacy_group_names, update_settings
 
