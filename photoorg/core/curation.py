@@ -217,9 +217,12 @@ class Curation(LibraryPart):
             scores = score_album(album, fps, x)
         except ValueError:
             wanted = set(album.positives)
-            if any(p.fingerprint in wanted for p in photos) and not any(
-                p.fingerprint in wanted and not p.is_video for p in photos
-            ):
+            if not any(p.fingerprint in wanted for p in photos):  # said "scan first" before
+                raise PhotoorgError(
+                    f"The album {album.name} has no photo of the library left to learn from; add a "
+                    "few examples of what it holds and it suggests more."
+                ) from None
+            if not any(p.fingerprint in wanted and not p.is_video for p in photos):
                 raise PhotoorgError(
                     f"The album {album.name} holds only videos, which the model does not look at; "
                     "add a photo as an example and it suggests more."

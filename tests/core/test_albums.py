@@ -194,3 +194,15 @@ def test_an_album_of_videos_says_why_it_has_no_suggestions(library_with_albums) 
         library.create_album("Holidays", [str(clip)])
         with pytest.raises(PhotoorgError, match="holds only videos, which the model does not look at"):
             library.suggest("Holidays")
+
+
+def test_an_album_whose_photos_are_gone_says_so_not_scan_first(library_with_albums) -> None:
+    """Found by a review: an album with no photo of the library left said "None of the photos
+    ... has been looked at by the model yet; scan first", which no scan changes."""
+    lib = library_with_albums
+    photo = lib / "a" / "p00.jpg"
+    with Library(locations()) as library:
+        library.create_album("Gone", [str(photo)])
+        library.act(Action.TRASH, [str(photo)])
+        with pytest.raises(PhotoorgError, match="has no photo of the library left to learn from"):
+            library.suggest("Gone")
