@@ -613,6 +613,8 @@ def test_groups_can_be_renamed_merged_and_photos_moved_from_the_command_line(gro
     assert moved.returncode == 0, moved.stderr
     after = {g["id"]: g for g in json.loads(photoorg(*base, "--json").stdout)}
     assert photo in after[first["id"]]["photos"] and after[first["id"]]["name"] == "Beach"
+    again = photoorg(*base, "--move", photo, "--to", str(first["id"]))  # found by a review: an
+    assert again.returncode == 1 and "already in the group Beach" in again.stderr  # empty action
     merged = photoorg(*base, "--merge", str(first["id"]), str(second["id"]))
     assert merged.returncode == 0, merged.stderr
     after = {g["id"]: g for g in json.loads(photoorg(*base, "--json").stdout)}

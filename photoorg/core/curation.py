@@ -24,6 +24,7 @@ from photoorg.core.calibration import Calibration, calibrate
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED, stored_groups
+from photoorg.core.humanize import plural
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.pairs import raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -81,6 +82,11 @@ class Curation(LibraryPart):
         now and after every regrouping; one undoable change. Returns its action number."""
         fps = self._fingerprints(paths)
         where = "Unsorted" if group_id == UNSORTED else self._group_name(group_id)
+        if group_id != UNSORTED:  # already there: no action (one was recorded, "Moved 1 photo")
+            there = {p.fingerprint for g in stored_groups(self.catalog) if g.id == group_id for p in g.photos}
+            fps = [fp for fp in fps if fp not in there]
+            if not fps:
+                raise PhotoorgError(f"{plural(len(paths), 'photo')} already in {where}; nothing was changed.")
         n = len(fps)
         summary = f"move {n} photo{'s' if n != 1 else ''} to {where}"
         return self._change_groups(summary, [("move", fp, group_id, None) for fp in fps])

@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from photoorg.core.errors import Cancelled
+from photoorg.core.errors import Cancelled, PhotoorgError
 from photoorg.core.humanize import plural
 from photoorg.core.library import (
     Action,
@@ -340,8 +340,18 @@ class Library(ModelRequests, QObject):
     ) -> None:
         """Move photos into a group, take them out of one, or merge two groups (undoable)."""
         work = self._ask(ChangeGroups(kind, group_id, tuple(paths), other_id), "Changing the groups", False)
+
+        def answered(error: TaskError) -> bool:  # "already in that group": said, not a failure
+            if isinstance(error.error, PhotoorgError):
+                self.action_finished.emit(str(error.error))
+                return True
+            return False
+
         self._run(
-            work, lambda _batch: self._action_done(f"{what} Edit > Undo takes it back."), "change groups"
+            work,
+            lambda _batch: self._action_done(f"{what} Edit > Undo takes it back."),
+            "change groups",
+            on_error=answered,
         )
 
     # -- albums -----------------------------------------------------------------------------------
