@@ -33,10 +33,10 @@ from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import ModelUnavailable
 from photoorg.core.estimate import ScanEstimate
-from photoorg.core.given import Given, sort_given
 from photoorg.core.grouping import UNSORTED, Group, group_photos, stored_groups
 from photoorg.core.library_files import ActionFile, FileActions
 from photoorg.core.library_finds import Finds
+from photoorg.core.library_folders import Folders
 from photoorg.core.library_offer import ReembedOffers
 from photoorg.core.library_scans import Scans
 from photoorg.core.lock import LibraryLock
@@ -102,7 +102,7 @@ class LibraryState:
     reembed_offer: ReembedOffer | None = None
 
 
-class Library(Scans, ReembedOffers, FileActions, Curation, Finds):
+class Library(Folders, Scans, ReembedOffers, FileActions, Curation, Finds):
     """One photo library: its settings, its catalog and everything done with them.
 
     Args:
@@ -186,61 +186,6 @@ class Library(Scans, ReembedOffers, FileActions, Curation, Finds):
         saved = update_settings(self.where, change)
         self._saved, self._stamp = saved, settings_stamp(self.where)
         return saved
-
-    def add_folders(self, folders: Sequence[str], protect: bool = False) -> list[str]:
-        """Make folders part of the library; returns those that were not yet (already covered
-        ones, or folders inside a library folder, are not added again)."""
-        added: list[str] = []
-
-        def change(s: Settings) -> None:
-            for folder in folders:
-                path = os.path.abspath(folder)
-                if s.add_folder(path):
-                    added.append(path)
-                if protect:
-                    s.set_protected(path, True)
-
-        self.change_settings(change)
-        return added
-
-    def add_given(self, paths: Sequence[str]) -> Given:
-        """Take the paths a person gave to look at (given.py): the folders among them become
-        library folders; ``roots`` of the answer is what to scan."""
-        given = sort_given(paths, self.saved_settings.folders)
-        if given.folders:
-            given.added = self.add_folders(given.folders)
-        return given
-
-    def remove_folder(self, folder: str) -> None:
-        self.change_settings(lambda s: s.remove_folder(folder))
-
-    def set_protected(self, folder: str, protected: bool) -> None:
-        self.change_settings(lambda s: s.set_protected(folder, protected))
-
-    def library_roots(self) -> tuple[list[str], list[str]]:
-        """(library folders that are there, library folders that are not)."""
-        folders = self.saved_settings.folders
-        files = [f for f in folders if os.path.exists(f) and not os.path.isdir(f)]
-        if files:  # kept by a photoorg before 2026-12 that took files given to scan as folders
-            self.change_settings(lambda s: setattr(s, "folders", [f for f in s.folders if f not in files]))
-            self.notes += [
-                f"{f} is a file, not a folder: it is no longer listed as a library folder" for f in files
-            ]
-            folders = self.saved_settings.folders
-        missing = [f for f in folders if not os.path.isdir(f) or self._emptied(f)]
-        return [f for f in folders if f not in missing], missing
-
-    def _emptied(self, folder: str) -> bool:
-        """A library folder that is there but empty while the catalog holds photos in it: the
-        mount point of a drive that is not connected. A scan of it forgot every photo (their
-        albums and group names came back with the drive, but not the timeline until then)."""
-        try:
-            with os.scandir(folder) as entries:
-                if next(entries, None) is not None:
-                    return False
-        except OSError:
-            return False
-        return self.catalog.has_files_under(folder)
 
     # -- the catalog ----------------------------------------------------------------------------
     @property

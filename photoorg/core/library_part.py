@@ -4,7 +4,7 @@ Library provides all of it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -40,6 +40,11 @@ class LibraryPart:
 
         @property
         def stores_groups(self) -> bool: ...
+
+        @property
+        def saved_settings(self) -> Settings: ...
+
+        def change_settings(self, change: Callable[[Settings], object]) -> Settings: ...
 
         def model(self, progress: Progress = NULL_PROGRESS) -> tuple[int | None, ModelUnavailable | None]: ...
 
