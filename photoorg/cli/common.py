@@ -4,12 +4,13 @@ service with the command's flags laid over the saved settings."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import logging.handlers
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from photoorg.core.humanize import format_duration, human_bytes, printable
@@ -47,6 +48,16 @@ def setup_logging(where: Locations, verbose: bool) -> None:
         log.warning("cannot write the log file in %s: %s", where.logs, exc)
     for noisy in ("httpx", "httpcore", "urllib3", "huggingface_hub", "filelock"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+@contextlib.contextmanager
+def progress_bar() -> Iterator[Progress]:
+    """A Progress that draws a :class:`ProgressBar` (on a terminal), closed when the work ends."""
+    bar = ProgressBar()
+    try:
+        yield Progress(on_change=bar)
+    finally:
+        bar.close()
 
 
 class ProgressBar:

@@ -4,29 +4,16 @@ the library's protected folders, under the library lock."""
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-from collections.abc import Iterator
 from datetime import datetime
 
-from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ProgressBar, open_library, print_notes, say
+from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_library, print_notes, progress_bar, say
 from photoorg.core.humanize import plural, printable
 from photoorg.core.library import Action, NothingToUndo, Outcome, left_behind_text
 from photoorg.core.paths import Locations
-from photoorg.core.progress import Progress
 
 _VERBS = {"trash": "trashes", "move": "moves", "copy": "copies"}
-
-
-@contextlib.contextmanager
-def _bar() -> Iterator[Progress]:
-    """The progress of a file action, undo or redo on a terminal (silent otherwise)."""
-    bar = ProgressBar()
-    try:
-        yield Progress(on_change=bar)
-    finally:
-        bar.close()
 
 
 def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
@@ -55,7 +42,7 @@ def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
                 "Nothing was changed."
             )
             return EXIT_OK if todo else EXIT_FAILED
-        with _bar() as progress:  # a move of thousands of photos takes minutes: a bar, not silence
+        with progress_bar() as progress:  # a move of thousands of photos takes minutes: a bar, not silence
             outcome = library.act(action, args.paths, destination, progress=progress)
         print_notes(library)
     return _report(action, outcome)
@@ -81,7 +68,7 @@ def _report(action: Action, outcome: Outcome) -> int:
 def cmd_redo(args: argparse.Namespace, where: Locations) -> int:
     """Do the action undone last again, as a new action (if nothing was done since)."""
     with open_library(args, where) as library:
-        with _bar() as progress:
+        with progress_bar() as progress:
             outcome = library.redo(progress)
         print_notes(library)
     if outcome.action is None:  # a decision about a duplicate set, made again
@@ -94,7 +81,7 @@ def cmd_redo(args: argparse.Namespace, where: Locations) -> int:
 def cmd_undo(args: argparse.Namespace, where: Locations) -> int:
     with open_library(args, where) as library:
         try:
-            with _bar() as progress:
+            with progress_bar() as progress:
                 outcome = library.undo(args.batch, progress)
         except NothingToUndo as exc:
             print_notes(library)

@@ -16,6 +16,7 @@ from photoorg.cli.common import (
     missing_paths,
     open_library,
     print_notes,
+    progress_bar,
 )
 from photoorg.core.humanize import agree, human_bytes, plural, printable
 from photoorg.core.library import Library, OrganizePlan, OrganizeRequest, Outcome
@@ -92,11 +93,8 @@ def _confirmed(plan: OrganizePlan) -> bool:
 
 
 def _carry_out(library: Library, plan: OrganizePlan) -> tuple[Outcome, list[str]]:
-    bar = ProgressBar()
-    try:
-        return library.organize(plan, progress=Progress(on_change=bar))
-    finally:
-        bar.close()
+    with progress_bar() as progress:
+        return library.organize(plan, progress=progress)
 
 
 def plan_text(plan: OrganizePlan) -> str:

@@ -17,6 +17,7 @@ from photoorg.cli.common import (
     missing_paths,
     open_library,
     print_notes,
+    progress_bar,
     say,
 )
 from photoorg.core.humanize import printable
@@ -112,11 +113,8 @@ def print_summary(s: ScanSummary, where: Locations) -> None:
 
 def bring_up_to_date(library: Library, roots: list[str] | None = None) -> ScanSummary:
     """The incremental scan the other commands run first (it never downloads the model)."""
-    bar = ProgressBar()
-    try:
-        summary = library.scan(roots, Progress(on_change=bar))
-    finally:
-        bar.close()
+    with progress_bar() as progress:
+        summary = library.scan(roots, progress)
     print_notes(library)
     new = summary.embedded + summary.reused
     note = f" ({new} new or changed)" if new else ""

@@ -64,17 +64,16 @@ class Curation(LibraryPart):
         the group. Returns the action's number. (Not an action before, a rename was passed
         over by Undo, which took back an older action instead.)"""
         name = name.strip()
-        if not any(g.id == group_id for g in self.catalog.stored_groups()):
+        if not any(g.id == group_id and g.active for g in self.catalog.stored_groups()):
             # Not grouped yet since the last scan (the groups are stored when they are made):
             # the id 'photoorg groups' would list is known once they are.
             with contextlib.suppress(ModelUnavailable):
                 self.groups()
         with self.writing() as catalog:
-            was = self._group_name(group_id) if any(g.id == group_id for g in catalog.stored_groups()) else ""
+            was = self._group_name(group_id)  # raises when there is no such group
             summary = f"rename {was} to {name}" if name else f"take the name of {was} away"
             batch = catalog.rename_group_as_action(group_id, name or None, summary)
-        if batch is None:
-            raise PhotoorgError(f"There is no group {group_id}; 'photoorg groups' lists them with their ids.")
+        assert batch is not None  # found just now, under the library lock
         return batch
 
     def move_to_group(self, paths: Sequence[str], group_id: int) -> int:
