@@ -1,4 +1,5 @@
-"""``photoorg album list|create|add|suggest|accept|reject|remove|show|keywords``: albums taught by example."""
+"""``photoorg album list|create|add|suggest|accept|reject|remove|rename|delete|show|keywords``:
+albums taught by example."""
 
 from __future__ import annotations
 
@@ -33,6 +34,19 @@ def cmd_album(args: argparse.Namespace, where: Locations) -> int:
             album = library.create_album(args.name, photos)
             print(f"Made the album {printable(album.name)} from {plural(len(album.positives), 'photo')}.")
             print(f"Next: photoorg album suggest {shlex.quote(album.name)} (the likeliest photos).")
+            return EXIT_OK
+        if what == "rename":
+            batch = library.rename_album(args.name, args.new_name)
+            new = library.album(args.new_name).name
+            print(f"Renamed the album to {printable(new)} (action {batch}; 'photoorg undo' takes it back).")
+            return EXIT_OK
+        if what == "delete":
+            album = library.album(args.name)
+            batch = library.delete_album(args.name)
+            print(
+                f"Deleted the album {printable(album.name)} ({plural(len(album.positives), 'photo')}); the "
+                f"photos are not touched (action {batch}; 'photoorg undo' brings the album back)."
+            )
             return EXIT_OK
         role = {"add": EXAMPLE, "accept": MEMBER, "reject": REJECTED, "remove": REMOVED}[what]
         batch = library.teach(args.name, photos, role)

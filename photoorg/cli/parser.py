@@ -274,6 +274,13 @@ def build_parser() -> argparse.ArgumentParser:
     suggest.add_argument("name", metavar="NAME")
     suggest.add_argument("-k", type=at_least(1), default=20, metavar="N", help="how many (default 20)")
     suggest.add_argument("--json", action="store_true", help='print [{"path", "score"}, ...], best first')
+    rename = alb_sub.add_parser("rename", help="give an album another name (its photos and answers stay)")
+    rename.add_argument("name", metavar="NAME")
+    rename.add_argument("new_name", metavar="NEW_NAME")
+    delete = alb_sub.add_parser(
+        "delete", help="delete an album (the photos are not touched; 'photoorg undo' brings it back)"
+    )
+    delete.add_argument("name", metavar="NAME")
     show = alb_sub.add_parser("show", help="the photos of an album")
     show.add_argument("name", metavar="NAME")
     show.add_argument("--json", action="store_true", help='print {"name", "members": [paths]}')

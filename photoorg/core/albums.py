@@ -18,6 +18,7 @@ takes tens of milliseconds at 100k photos (tests/bench/bench_albums.py).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,27 @@ import numpy as np
 EXAMPLE, MEMBER, REJECTED, REMOVED = "example", "member", "rejected", "removed"
 NEGATIVE_SAMPLE = 2000
 C = 1.0  # inverse regularisation strength, as scikit-learn counts it
+
+
+def same_name(a: str, b: str) -> bool:
+    """Album names match without regard to case or to how an accent was typed ("Café" as one
+    character or as e and a combining accent look the same)."""
+    return (
+        unicodedata.normalize("NFC", a.strip()).casefold()
+        == unicodedata.normalize("NFC", b.strip()).casefold()
+    )
+
+
+def clashing_names(names: list[str]) -> list[str]:
+    """The names given to more than one album (as ``same_name`` compares them)."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for name in names:
+        key = unicodedata.normalize("NFC", name.strip()).casefold()
+        if key in seen and seen[key] not in clashes:
+            clashes.append(seen[key])
+        seen.setdefault(key, name)
+    return clashes
 
 
 @dataclass

@@ -13,12 +13,12 @@ import os
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from photoorg.core.actions import Outcome, Step
-from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
+from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album, same_name
 from photoorg.core.albums import score as score_album
 from photoorg.core.calibration import Calibration, calibrate
 from photoorg.core.catalog import PhotoInfo
@@ -29,18 +29,6 @@ from photoorg.core.library_part import LibraryPart
 from photoorg.core.pairs import raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.sidecars import plan_keywords, write_keywords
-
-if TYPE_CHECKING:
-    pass
-
-
-def _same_name(a: str, b: str) -> bool:
-    """Album names match without regard to case or to how an accent was typed ("Café" as one
-    character or as e and a combining accent look the same)."""
-    return (
-        unicodedata.normalize("NFC", a.strip()).casefold()
-        == unicodedata.normalize("NFC", b.strip()).casefold()
-    )
 
 
 @dataclass
@@ -136,7 +124,7 @@ class Curation(LibraryPart):
 
     def album(self, name: str) -> Album:
         """The album of this name, however its letters were typed (case, composed accents)."""
-        found = next((a for a in self.albums() if _same_name(a.name, name)), None)
+        found = next((a for a in self.albums() if same_name(a.name, name)), None)
         if found is None:
             raise PhotoorgError(f"There is no album {name!r}; 'photoorg album list' lists them.")
         return found
@@ -146,7 +134,7 @@ class Curation(LibraryPart):
         name = unicodedata.normalize("NFC", name.strip())
         if not name:
             raise PhotoorgError("An album needs a name.")
-        there = next((a for a in self.albums() if _same_name(a.name, name)), None)
+        there = next((a for a in self.albums() if same_name(a.name, name)), None)
         if there is not None:
             raise PhotoorgError(f"There is an album {there.name!r} already; add photos to it instead.")
         fps = self._fingerprints(paths)
@@ -157,6 +145,30 @@ class Curation(LibraryPart):
             )
             catalog.change_album(album_id, fps, EXAMPLE, "", batch)
         return self.album(name)
+
+    def rename_album(self, name: str, new_name: str) -> int:
+        """Give the album another name (one undoable action; its photos and answers stay).
+        Returns the action's number."""
+        album = self.album(name)
+        new_name = unicodedata.normalize("NFC", new_name.strip())
+        if not new_name:
+            raise PhotoorgError("An album needs a name.")
+        if new_name == album.name:
+            raise PhotoorgError(f"The album is called {album.name!r} already; nothing was changed.")
+        there = next((a for a in self.albums() if same_name(a.name, new_name) and a.id != album.id), None)
+        if there is not None:
+            raise PhotoorgError(f"There is an album {there.name!r} already; choose another name.")
+        with self.writing() as catalog:
+            return catalog.name_album(album.id, new_name, f"rename the album {album.name} to {new_name}")
+
+    def delete_album(self, name: str) -> int:
+        """Delete the album (one undoable action: undo brings it back with its photos and
+        answers). The photos are not touched. Returns the action's number."""
+        album = self.album(name)
+        n = len(album.positives)
+        summary = f"delete the album {album.name} ({plural(n, 'photo')}; the photos are not touched)"
+        with self.writing() as catalog:
+            return catalog.name_album(album.id, None, summary)
 
     def teach(self, name: str, paths: Sequence[str], role: str) -> int:
         """Photos of an album: more examples, accepted suggestions (member), rejected ones, or

@@ -25,6 +25,7 @@ from photoorg.core.actions import (
     failure_reason,
     follow,
 )
+from photoorg.core.albums import clashing_names
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import (
@@ -101,6 +102,8 @@ def undo(
             if info is None or info.undone is not None:
                 raise PhotoorgError(f"Action {batch} was already undone.")
             later = catalog.later_changes_to_albums_made_by(batch) if name == ALBUM_CHANGE else []
+            if name == ALBUM_CHANGE:
+                _refuse_two_albums_of_one_name(catalog, info.summary, [batch, *later])
             for each in [batch, *later]:  # an album's later changes go with it (they say so)
                 catalog.mark_batch_undone(each)
             if name == GROUP_CHANGE:
@@ -143,6 +146,20 @@ def undo(
             made = [f for f in catalog.made_folders(batch) if real(f) not in kept]
             remove_if_empty(made)  # the folders it made, now empty
     return outcome
+
+
+def _refuse_two_albums_of_one_name(catalog: Catalog, summary: str, batches: list[int]) -> None:
+    """An undo that would bring back an album's name (a rename's or a deletion's undone) while
+    another album has taken that name since is refused: two albums of one name could not be
+    told apart by name."""
+    now = clashing_names([name for _, name, _ in catalog.albums()])
+    then = clashing_names([name for _, name, _ in catalog.albums(without=batches)])
+    after = [n for n in then if n not in now]
+    if after:
+        raise PhotoorgError(
+            f"Undoing action {batches[0]} ({summary}) would make two albums called {after[0]!r}; "
+            "rename the other one first ('photoorg album rename', or right-click it in Albums)."
+        )
 
 
 def put_back(

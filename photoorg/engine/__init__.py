@@ -41,6 +41,7 @@ from photoorg.engine.messages import (
     FindSimilar,
     History,
     Mark,
+    NameAlbum,
     Open,
     Organize,
     Partial,
@@ -155,6 +156,10 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
             else:
                 library.teach(name, paths, role)
             return library.album_view(name, k, progress)
+        case NameAlbum(name=name, new_name=None):
+            return library.delete_album(name)
+        case NameAlbum(name=name, new_name=str() as new_name):
+            return library.rename_album(name, new_name)
         case AlbumKeywords(name=name, dry_run=dry_run):
             return library.album_keywords(name, dry_run=dry_run, progress=progress)
         case Calibrate():
@@ -342,6 +347,7 @@ __all__ = [
     "FindSimilar",
     "History",
     "Mark",
+    "NameAlbum",
     "Open",
     "Organize",
     "PlanOrganize",

@@ -110,6 +110,15 @@ class TeachAlbum:
 
 
 @dataclass(frozen=True)
+class NameAlbum:
+    """Rename an album (``new_name``), or delete it (``new_name`` None); undoable, answered with
+    the action's number."""
+
+    name: str
+    new_name: str | None
+
+
+@dataclass(frozen=True)
 class AlbumKeywords:
     """Write an album's name as a keyword into its photos' XMP sidecars (``dry_run``: the plan
     only); answered with (plan, Outcome or None)."""
@@ -168,6 +177,7 @@ Request = (
     | ChangeGroups
     | ShowAlbum
     | TeachAlbum
+    | NameAlbum
     | AlbumKeywords
     | Calibrate
     | PlanOrganize

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -30,6 +31,7 @@ from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
 
 TAB_SUGGESTIONS, TAB_MEMBERS = 0, 1
+_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # an album's id: its name can change
 #: The roles an answer gives a photo (photoorg.core.albums).
 MEMBER, REJECTED, REMOVED = "member", "rejected", "removed"
 
@@ -48,12 +50,15 @@ class AlbumsPage(QWidget):
     organize_requested = Signal(str, list)  # album name, its photos' paths
     timeline_requested = Signal(str)  # show the album's photos in All photos
     keywords_requested = Signal(str)  # write the album's name into its photos' XMP sidecars
+    rename_requested = Signal(str)  # F2 on the album list (right-click offers rename and delete)
 
     def __init__(self, thumbnails: Thumbnails, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.album_list = QListWidget()
         self.album_list.setMinimumWidth(150)
         self.album_list.setStyleSheet("QListWidget::item { padding: 6px; }")
+        self.album_list.setToolTip("Right-click an album to rename or delete it (F2 renames)")
+        self.album_list.installEventFilter(self)  # F2 renames
         self.photos = PhotoGridModel(thumbnails, self, score_label="score")
         self.grid = PhotoGrid(150, 1)
         self.grid.setModel(self.photos)
@@ -136,24 +141,29 @@ class AlbumsPage(QWidget):
 
     # -- the album list ---------------------------------------------------------------------------
     def set_albums(self, albums: list[Any]) -> None:
-        """The library's albums (oldest first); the one shown stays chosen and is asked again
-        (an undo, or another photoorg, may have changed it)."""
-        current = self.current_name()
+        """The library's albums (oldest first); the one shown stays chosen, also when it was
+        renamed, and is asked again (an undo, or another photoorg, may have changed it)."""
+        item = self.album_list.currentItem()
+        current = item.data(_ID_ROLE) if item is not None else None
         self._albums = list(albums)
         self.album_list.blockSignals(True)
         self.album_list.clear()
         for a in albums:
             item = QListWidgetItem(f"{a.name}\n{plural(len(a.positives), 'photo')}")
             item.setData(Qt.ItemDataRole.UserRole, a.name)
+            item.setData(_ID_ROLE, a.id)
             self.album_list.addItem(item)
-        names = [a.name for a in albums]
-        if current in names:
-            self.album_list.setCurrentRow(names.index(current))
+        ids = [a.id for a in albums]
+        if current in ids:
+            self.album_list.setCurrentRow(ids.index(current))
         self.album_list.blockSignals(False)
-        if current in names:
-            self.album_chosen.emit(current)
-        elif names:
-            self.album_list.setCurrentRow(len(names) - 1)  # shows it (currentItemChanged)
+        if current in ids:
+            name = albums[ids.index(current)].name
+            if self.view is not None and self.view.album.name != name:
+                self.heading.setText(name)  # renamed: the new view follows
+            self.album_chosen.emit(name)
+        elif ids:
+            self.album_list.setCurrentRow(len(ids) - 1)  # shows it (currentItemChanged)
         else:
             self.view = None
             self._show()
@@ -169,6 +179,18 @@ class AlbumsPage(QWidget):
     def names(self) -> list[str]:
         items = (self.album_list.item(r) for r in range(self.album_list.count()))
         return [item.data(Qt.ItemDataRole.UserRole) for item in items]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.album_list
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_F2
+            and self.current_name()
+        ):
+            self.rename_requested.emit(self.current_name())
+            return True
+        return super().eventFilter(watched, event)
 
     def current_name(self) -> str | None:
         item = self.album_list.currentItem()
@@ -193,6 +215,7 @@ class AlbumsPage(QWidget):
         if name not in self.names():  # a new album
             item = QListWidgetItem(f"{name}\n{plural(len(view.members), 'photo')}")
             item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setData(_ID_ROLE, view.album.id)
             self.album_list.blockSignals(True)
             self.album_list.addItem(item)
             self.album_list.setCurrentItem(item)

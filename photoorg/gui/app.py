@@ -227,6 +227,9 @@ class MainWindow(QMainWindow):
         ap.timeline_requested.connect(self._album_in_timeline)
         ap.organize_requested.connect(lambda name, paths: act.organize(f"the album {name}", paths=paths))
         ap.keywords_requested.connect(act.album_keywords)
+        ap.album_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        ap.album_list.customContextMenuRequested.connect(act.album_menu)
+        ap.rename_requested.connect(act.rename_album)
         self.problems_page.open_folder.connect(act.open_containing_folder)
         for grid in (tp.grid, gp.grid, dp.grid, ap.grid):
             grid.zoomed.connect(self.thumb_slider.follow)

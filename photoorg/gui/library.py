@@ -40,6 +40,7 @@ from photoorg.engine import (
     FindSimilar,
     History,
     Mark,
+    NameAlbum,
     Organize,
     PlanOrganize,
     Redo,
@@ -340,18 +341,11 @@ class Library(ModelRequests, QObject):
     ) -> None:
         """Move photos into a group, take them out of one, or merge two groups (undoable)."""
         work = self._ask(ChangeGroups(kind, group_id, tuple(paths), other_id), "Changing the groups", False)
-
-        def answered(error: TaskError) -> bool:  # "already in that group": said, not a failure
-            if isinstance(error.error, PhotoorgError):
-                self.action_finished.emit(str(error.error))
-                return True
-            return False
-
         self._run(
             work,
             lambda _batch: self._action_done(f"{what} Edit > Undo takes it back."),
             "change groups",
-            on_error=answered,
+            on_error=self._said_if_refused,
         )
 
     # -- albums -----------------------------------------------------------------------------------
@@ -384,6 +378,25 @@ class Library(ModelRequests, QObject):
             return False  # and the error is reported
 
         self._run(self._ask(request, f"Learning {name}", False), done, "album", on_error=failed)
+
+    def name_album(self, name: str, new_name: str | None) -> None:
+        """Rename an album, or (``new_name`` None) delete it; undoable. A name taken already is
+        said, not reported as a failure."""
+        if new_name is None:
+            said, doing = f"Deleted the album {name}; its photos are not touched.", "Deleting the album"
+        else:
+            said, doing = f"Renamed the album {name} to {new_name}.", "Renaming the album"
+        work = self._ask(NameAlbum(name, new_name), doing, cancellable=False)
+        said += " Edit > Undo brings it back." if new_name is None else " Edit > Undo takes it back."
+        self._run(work, lambda _b: self._action_done(said), "album", on_error=self._said_if_refused)
+
+    def _said_if_refused(self, error: TaskError) -> bool:
+        """A change the library refused ("already in that group", "there is an album of that
+        name"): said in the status line, not reported as a failure."""
+        if isinstance(error.error, PhotoorgError):
+            self.action_finished.emit(str(error.error))
+            return True
+        return False
 
     def plan_album_keywords(self, name: str, on_plan: Callable[[list[Any]], None]) -> None:
         """Which sidecars writing the album's keyword would make or change (nothing written)."""

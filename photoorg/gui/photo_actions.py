@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPoint, QUrl
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
@@ -224,6 +224,29 @@ class PhotoActions(QObject):
         what = f"Made the album {name} from {plural(len(paths), 'photo')}."
         self.library.teach_album(name, paths, "example", page.show_view, create=True, what=what)
         self.window.show_albums()
+
+    def album_menu(self, pos: QPoint) -> None:
+        """The right-click menu of an album: rename, delete (both undoable)."""
+        page = self.window.albums_page
+        item = page.album_list.itemAt(pos)
+        if item is None:
+            return
+        self.album_menu_for(item.data(Qt.ItemDataRole.UserRole)).exec(
+            page.album_list.viewport().mapToGlobal(pos)
+        )
+
+    def album_menu_for(self, name: str) -> QMenu:
+        menu = QMenu(self.window)
+        menu.addAction("Rename…", lambda: self.rename_album(name))
+        menu.addAction("Delete album", lambda: self.library.name_album(name, None))
+        return menu
+
+    def rename_album(self, name: str) -> None:
+        """Asks for the album's new name (the old one to edit), then renames it."""
+        new, ok = QInputDialog.getText(self.window, "Rename album", f"A new name for {name}:", text=name)
+        new = new.strip()
+        if ok and new and new != name:
+            self.library.name_album(name, new)
 
     def add_to_album(self, name: str, paths: list[str]) -> None:
         if paths:

@@ -149,6 +149,17 @@ def test_the_album_commands_print_what_the_issue_promises(library_with_albums) -
     taken = photoorg("album", "remove", "Sunsets", photos[0])
     assert taken.returncode == 0 and "Took out 1 photo" in taken.stdout
     assert photos[0] not in json.loads(photoorg("album", "show", "Sunsets", "--json").stdout)["members"]
+    renamed = photoorg("album", "rename", "sunsets", "Evenings")
+    assert renamed.returncode == 0 and "Renamed the album to Evenings (action" in renamed.stdout
+    assert "Evenings  (3 photos, 1 rejected)" in photoorg("album", "list").stdout
+    deleted = photoorg("album", "delete", "Evenings")
+    assert deleted.returncode == 0, deleted.stderr
+    assert "Deleted the album Evenings (3 photos); the photos are not touched" in deleted.stdout
+    assert "No albums yet" in photoorg("album", "list").stdout
+    assert all(Path(p).exists() for p in photos)
+    undone = photoorg("undo")
+    assert undone.returncode == 0 and "delete the album Evenings" in undone.stdout
+    assert "Evenings  (3 photos, 1 rejected)" in photoorg("album", "list").stdout
 
 
 def test_a_new_model_keeps_the_examples(library_with_albums, other_tiny_model) -> None:
@@ -206,3 +217,50 @@ def test_an_album_whose_photos_are_gone_says_so_not_scan_first(library_with_albu
         library.act(Action.TRASH, [str(photo)])
         with pytest.raises(PhotoorgError, match="has no photo of the library left to learn from"):
             library.suggest("Gone")
+
+
+def test_an_album_is_renamed_and_deleted_and_undo_gives_it_back_as_it_was(library_with_albums) -> None:
+    """Albums could only be taken away by undoing their creation (and every answer after it)."""
+    lib = library_with_albums
+    photos = sorted(str(p) for p in (lib / "a").iterdir())
+    with Library(locations()) as library:
+        library.create_album("Cats", photos[:2])
+        library.teach("Cats", photos[2:3], MEMBER)
+        library.teach("Cats", photos[3:4], REJECTED)
+        library.create_album("Dogs", photos[5:6])
+        renamed = library.rename_album("cats", " Kittens ")
+        assert library.album("KITTENS").positives == library.album("Kittens").positives
+        assert len(library.album("Kittens").positives) == 3 and len(library.album("Kittens").rejected) == 1
+        with pytest.raises(PhotoorgError, match="no album 'Cats'"):
+            library.album("Cats")
+        for taken, said in (
+            ("dogs", "album 'Dogs' already"),
+            ("Kittens", "called 'Kittens' already"),
+            ("", "needs a name"),
+        ):
+            with pytest.raises(PhotoorgError, match=said):
+                library.rename_album("Kittens", taken)
+        deleted = library.delete_album("Kittens")
+        assert [a.name for a in library.albums()] == ["Dogs"]
+        assert all(Path(p).exists() for p in photos)  # an album's photos are not touched
+        [info] = [b for b in library.history()[0] if b.id == deleted]
+        assert info.summary == "delete the album Kittens (3 photos; the photos are not touched)"
+        # Another album takes the name: undoing the deletion would make two of one name.
+        library.create_album("Kittens", photos[8:9])
+        with pytest.raises(PhotoorgError, match="would make two albums called 'Kittens'; rename the other"):
+            library.undo(deleted)
+        assert [a.name for a in library.albums()] == ["Dogs", "Kittens"]
+        library.undo()  # the new Kittens
+        library.undo(deleted)
+        back = library.album("Kittens")
+        assert len(back.positives) == 3 and len(back.rejected) == 1  # with its answers
+        library.undo(renamed)
+        assert [a.name for a in library.albums()] == ["Cats", "Dogs"]
+        # Undoing an album's creation takes its renames with it, and says so.
+        made = library.create_album("Birds", photos[9:10]).id
+        library.rename_album("Birds", "Parrots")
+        [first] = [b.id for b in library.history()[0] if b.summary.startswith("make the album Birds")]
+        assert library.undo(first).note.endswith("(and the 1 later change to it)")
+        assert made not in {a.id for a in library.albums()}
+    with Library(locations()) as library:  # kept across a restart
+        assert [a.name for a in library.albums()] == ["Cats", "Dogs"]

@@ -106,6 +106,33 @@ def test_an_album_is_made_from_a_selection_and_learns_from_enter_and_delete(
     again.albums_page.tabs.setCurrentIndex(TAB_MEMBERS)
     assert sorted(shown(again)) == sorted([*examples, accepted])
 
+    # F2 on the album list renames the album: it stays chosen, with its photos.
+    page = again.albums_page
+    asked: list[str] = []
+
+    def new_name(*_a: object, text: str) -> tuple[str, bool]:
+        asked.append(text)
+        return "Drawings", True
+
+    monkeypatch.setattr(QInputDialog, "getText", new_name)
+    page.album_list.setFocus()
+    said, _state = act_and_wait(qtbot, again, lambda: qtbot.keyClick(page.album_list, Qt.Key.Key_F2))
+    assert asked == ["Kids' drawings"]  # the old name, to edit
+    assert said == "Renamed the album Kids' drawings to Drawings. Edit > Undo takes it back."
+    assert page.names() == ["Drawings"]
+    qtbot.waitUntil(lambda: page.view is not None and page.view.album.name == "Drawings", timeout=TIMEOUT_MS)
+    assert page.heading.text() == "Drawings" and sorted(shown(again)) == sorted([*examples, accepted])
+
+    # Right-click > Delete album: the album goes, the photos stay; Edit > Undo brings it back.
+    [delete] = [a for a in again.actions.album_menu_for("Drawings").actions() if a.text() == "Delete album"]
+    said, _state = act_and_wait(qtbot, again, delete.trigger)
+    assert said == "Deleted the album Drawings; its photos are not touched. Edit > Undo brings it back."
+    assert page.names() == [] and again.nav.item(PAGE_ALBUMS).text() == "Albums (0)"
+    assert all(Path(p).exists() for p in [*examples, accepted])
+    said, _state = act_and_wait(qtbot, again, again.undo_action.trigger)
+    assert page.names() == ["Drawings"]
+    qtbot.waitUntil(lambda: page.view is not None and len(page.view.members) == 4, timeout=TIMEOUT_MS)
+
 
 def test_an_example_from_the_preview_and_the_album_as_keywords_in_sidecars(
     qtbot: QtBot,

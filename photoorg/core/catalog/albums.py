@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from photoorg.core.catalog.base import CatalogBase
+
+REMOVED = "removed"  # the role of a photo taken out of its album (photoorg.core.albums)
 
 
 class AlbumsPart(CatalogBase):
@@ -34,32 +36,58 @@ class AlbumsPart(CatalogBase):
             )
         return batch
 
+    def name_album(self, album_id: int, name: str | None, summary: str) -> int:
+        """A new name for the album, or (``None``) the album deleted, as one undoable action
+        (its photos and answers stay with it: undo brings the album back as it was)."""
+        with self.transaction() as db:
+            batch = self.add_batch(db, "album", summary)
+            db.execute(
+                "INSERT INTO album_names(batch, album_id, name) VALUES(?,?,?)", (batch, album_id, name)
+            )
+        return batch
+
     def later_changes_to_albums_made_by(self, batch: int) -> list[int]:
         """The actions after ``batch`` that only changed albums ``batch`` made (and are not
         undone): once the album is undone, they have nothing left to change."""
-        made = "SELECT id FROM albums WHERE batch=?"
         rows = self._db.execute(
-            "SELECT DISTINCT c.batch FROM album_changes c JOIN batches b ON b.id = c.batch"
-            f" WHERE c.album_id IN ({made}) AND c.batch > ? AND b.undone IS NULL"
-            f" AND NOT EXISTS (SELECT 1 FROM album_changes d WHERE d.batch = c.batch"
-            f"   AND d.album_id NOT IN ({made})) ORDER BY c.batch",
-            (batch, batch, batch),
+            "WITH made AS (SELECT id FROM albums WHERE batch=?),"
+            " changes AS (SELECT batch, album_id FROM album_changes"
+            "   UNION ALL SELECT batch, album_id FROM album_names)"
+            " SELECT DISTINCT c.batch FROM changes c JOIN batches b ON b.id = c.batch"
+            " WHERE c.album_id IN (SELECT id FROM made) AND c.batch > ? AND b.undone IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM changes d WHERE d.batch = c.batch"
+            "   AND d.album_id NOT IN (SELECT id FROM made)) ORDER BY c.batch",
+            (batch, batch),
         )
         return [r[0] for r in rows]
 
-    def albums(self) -> list[tuple[int, str, dict[str, str]]]:
-        """Every album in force: (id, name, fingerprint -> its role now), oldest first."""
-        albums = self._db.execute(
-            "SELECT a.id, a.name FROM albums a JOIN batches b ON b.id = a.batch"
-            " WHERE b.undone IS NULL ORDER BY a.id"
-        ).fetchall()
-        roles: dict[int, dict[str, str]] = {aid: {} for aid, _ in albums}
+    def albums(self, without: Collection[int] = ()) -> list[tuple[int, str, dict[str, str]]]:
+        """Every album in force: (id, name, fingerprint -> its role now), oldest first; as they
+        would be with the actions ``without`` undone too."""
+        skip = f" AND b.id NOT IN ({','.join('?' * len(without))})" if without else ""
+        args = tuple(without)
+        names = {
+            aid: name
+            for aid, name in self._db.execute(
+                "SELECT a.id, a.name FROM albums a JOIN batches b ON b.id = a.batch"
+                f" WHERE b.undone IS NULL{skip} ORDER BY a.id",
+                args,
+            )
+        }
+        for aid, name in self._db.execute(  # renamed (or deleted: NULL) since, the latest in force
+            "SELECT n.album_id, n.name FROM album_names n JOIN batches b ON b.id = n.batch"
+            f" WHERE b.undone IS NULL{skip} ORDER BY n.id",
+            args,
+        ):
+            if aid in names:
+                names[aid] = name
+        roles: dict[int, dict[str, str]] = {aid: {} for aid, name in names.items() if name is not None}
         for aid, fp, role in self._db.execute(
             "SELECT c.album_id, c.fingerprint, c.role FROM album_changes c JOIN batches b ON b.id = c.batch"
-            " WHERE b.undone IS NULL ORDER BY c.id"
+            f" WHERE b.undone IS NULL{skip} ORDER BY c.id",
+            args,
         ):
             if aid in roles:
                 roles[aid][fp] = role
-        return [
-            (aid, name, {fp: r for fp, r in roles[aid].items() if r != "removed"}) for aid, name in albums
-        ]
+        kept = {aid: {fp: r for fp, r in fps.items() if r != REMOVED} for aid, fps in roles.items()}
+        return [(aid, names[aid], fps) for aid, fps in kept.items()]

@@ -206,6 +206,7 @@ class JournalPart(CatalogBase):
             " (SELECT count(*) FROM journal j WHERE j.batch=b.id AND j.state='undo_failed'),"
             " (SELECT count(*) FROM group_edits e WHERE e.batch=b.id)"
             " + (SELECT count(*) FROM album_changes c WHERE c.batch=b.id)"
+            " + (SELECT count(*) FROM album_names n WHERE n.batch=b.id)"
             " + (SELECT count(*) FROM decision_changes c WHERE c.batch=b.id)"
             f" FROM batches b {clause}",
             args,

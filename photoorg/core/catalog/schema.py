@@ -5,7 +5,7 @@ from __future__ import annotations
 
 APPLICATION_ID = 0x70686F72  # "phor"
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -190,6 +190,17 @@ MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX decision_changes_batch ON decision_changes(batch);
     """,
+    # 9: albums can be renamed and deleted, each an undoable action laid over the album (the
+    # latest change not undone is in force), so undo gives the old name, or the album, back.
+    9: """
+    CREATE TABLE album_names (
+        id       INTEGER PRIMARY KEY,
+        batch    INTEGER NOT NULL REFERENCES batches(id),  -- undone with it
+        album_id INTEGER NOT NULL REFERENCES albums(id),
+        name     TEXT                      -- the album's new name; NULL: the album was deleted
+    );
+    CREATE INDEX album_names_album ON album_names(album_id);
+    """,
 }
 
 #: The tables that hold the person's own work, carried out of a damaged catalog first.
@@ -204,6 +215,7 @@ PERSONS_TABLES = (
     "decision_changes",
     "albums",
     "album_changes",
+    "album_names",
     "made_folders",
     "pruned_folders",
 )
