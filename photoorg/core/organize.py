@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import functools
 import os
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from photoorg.core.actions import Action, Step
 from photoorg.core.catalog import PhotoInfo
+from photoorg.core.companions import FolderListing, renamed
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, free_space, numbered, space_needed
 from photoorg.core.folder_names import (
@@ -40,13 +41,6 @@ from photoorg.core.folder_names import (
 from photoorg.core.grouping import UNSORTED, Group
 from photoorg.core.pairs import raws_beside_jpegs
 from photoorg.core.paths import FolderSet, is_under, real, under_test
-from photoorg.core.scanner import RAW_EXTENSIONS as SCANNED_RAW_EXTENSIONS
-
-#: Files that travel with a photo of the same stem.
-SIDECAR_EXTENSIONS = frozenset({".xmp", ".aae", ".json"})
-RAW_EXTENSIONS = SCANNED_RAW_EXTENSIONS | {".crw", ".nrw", ".srf", ".sr2", ".x3f", ".3fr", ".iiq", ".erf"}
-LIVE_PHOTO_EXTENSIONS = frozenset({".mov", ".mp4"})
-_COMPANION_EXTENSIONS = SIDECAR_EXTENSIONS | RAW_EXTENSIONS | LIVE_PHOTO_EXTENSIONS
 
 
 @dataclass(frozen=True)
@@ -152,52 +146,8 @@ class OrganizePlan:
         return out
 
 
-class _Folders:
-    """What is in each source folder, listed once: the companions of a photo are found there."""
-
-    def __init__(self, catalogued: set[str]) -> None:
-        self._catalogued = catalogued
-        self._by_folder: dict[str, dict[str, list[str]]] = {}
-
-    def companions(self, photo: str) -> list[str]:
-        folder, name = os.path.split(photo)
-        listing = self._by_folder.get(folder)
-        if listing is None:
-            listing = defaultdict(list)
-            try:
-                with os.scandir(folder) as entries:
-                    for entry in entries:
-                        if entry.is_file(follow_symlinks=False) and entry.path not in self._catalogued:
-                            ext = os.path.splitext(entry.name)[1].lower()
-                            if ext in _COMPANION_EXTENSIONS:
-                                listing[entry.name.split(".")[0].lower()].append(entry.name)
-            except OSError:
-                pass
-            self._by_folder[folder] = listing
-        stem = os.path.splitext(name)[0]
-        out = []
-        for other in listing.get(name.split(".")[0].lower(), ()):
-            other_stem, ext = os.path.splitext(other)
-            lower = other.lower()
-            # "IMG_1.xmp", "IMG_1.CR2", "IMG_1.mov"; "IMG_1.jpg.xmp", "IMG_1.jpg.supplemental-metadata.json"
-            if other_stem.lower() == stem.lower() or lower.startswith(name.lower() + "."):
-                out.append(os.path.join(folder, other))
-        return sorted(out)
-
-
 def _stem(path: str) -> str:
     return os.path.basename(path).split(".")[0].lower()
-
-
-def _renamed(companion: str, photo_name: str, new_photo_name: str) -> str:
-    """A companion's name after its photo was renamed: IMG.xmp / IMG.jpg.xmp follow IMG.jpg."""
-    name = os.path.basename(companion)
-    if new_photo_name == photo_name:
-        return name
-    old_stem, new_stem = os.path.splitext(photo_name)[0], os.path.splitext(new_photo_name)[0]
-    if name.lower().startswith(photo_name.lower() + "."):
-        return new_photo_name + name[len(photo_name) :]
-    return new_stem + name[len(old_stem) :]
 
 
 def plan_organize(
@@ -238,7 +188,7 @@ def plan_organize(
     with_a_photo |= {p.path for p in raws_beside_jpegs(photos)}
     photos = [p for p in photos if p.path not in with_a_photo]
     catalogued = {p.path for p in photos}
-    folders = _Folders(catalogued)
+    folders = FolderListing()
     real_dest = real(dest)
     real_dir = functools.lru_cache(maxsize=None)(real)  # a few hundred folders, 100k photos
     dates = DateFolders(request.template, request.file_date)
@@ -270,7 +220,7 @@ def plan_organize(
         if here == real_dir(target_folder) and (file_name is None or new_name == name):
             item.note = "already there"
             continue
-        companions = folders.companions(photo.path)
+        companions = folders.companions(photo.path, catalogued)
         final = taken.free(target_folder, new_name, [os.path.basename(c) for c in companions], name)
         if os.path.basename(final) != new_name:
             plan.collisions.append((os.path.join(target_folder, new_name), photo.path))
@@ -278,7 +228,7 @@ def plan_organize(
         item.target = final
         new = os.path.basename(final)
         for companion in companions:
-            target = os.path.join(target_folder, _renamed(companion, name, new))
+            target = os.path.join(target_folder, renamed(companion, name, new))
             taken.take(target)
             item.companions.append((companion, target))
     if not request.copy:
@@ -315,7 +265,7 @@ class _Taken:
         names = self._folder(folder)
         for n in range(100_000):
             candidate = os.path.basename(numbered(os.path.join(folder, name), n))  # short enough
-            wanted = [candidate, *(_renamed(c, old_name, candidate) for c in companions)]
+            wanted = [candidate, *(renamed(c, old_name, candidate) for c in companions)]
             if not any(w.lower() in names for w in wanted):
                 return os.path.join(folder, candidate)
         raise PhotoorgError(f"No free name for {name} in {folder}.")

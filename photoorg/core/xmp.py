@@ -21,14 +21,11 @@ from collections.abc import Iterable
 
 from lxml import etree
 
+from photoorg.core.companions import RAW_EXTENSIONS
+
 X = "adobe:ns:meta/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DC = "http://purl.org/dc/elements/1.1/"
-
-RAW_EXTENSIONS = frozenset(
-    {".cr2", ".cr3", ".crw", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".dng", ".raf", ".orf", ".rw2",
-     ".pef", ".srw", ".x3f", ".3fr", ".iiq", ".erf", ".kdc", ".mrw", ".rwl"}
-)  # fmt: skip
 
 _EMPTY = (
     b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'

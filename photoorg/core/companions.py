@@ -1,0 +1,144 @@
+"""The files that belong to a photo and travel with it, and the names they take.
+
+- **Sidecars** (``.xmp``, ``.aae``, Google Takeout ``.json``): ``IMG_1.jpg.xmp`` (any name that
+  starts with the photo's whole name) is the photo's own. ``IMG_1.xmp`` is the photo's when no
+  other file shares the stem ``IMG_1``; beside a RAW it is the RAW's (Lightroom's, darktable's
+  and digiKam's convention, as :func:`photoorg.core.xmp.sidecar_for` reads it).
+- **Companions** of an organize are wider: sidecars, a RAW of the same shot and a Live Photo's
+  video, which :mod:`photoorg.core.organize` moves with the photo under its new name.
+
+A trash, move or copy of chosen photos (:mod:`photoorg.core.action_plans`) takes their
+sidecars along: a photo moved without its ``IMG_1.jpg.xmp`` lost its edits and keywords in
+every program that reads them. A sidecar a photo that stays also owns (``IMG_1.xmp`` beside an
+``IMG_1.CR2`` that stays) stays too, and the plan says why.
+
+Qt-free; reads folders, writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Collection
+
+from photoorg.core.fileops import name_candidates
+from photoorg.core.scanner import RAW_EXTENSIONS as SCANNED_RAW_EXTENSIONS
+
+SIDECAR_EXTENSIONS = frozenset({".xmp", ".aae", ".json"})
+#: Every RAW format a sidecar may belong to, also those photoorg does not catalogue.
+RAW_EXTENSIONS = SCANNED_RAW_EXTENSIONS | {
+    ".crw", ".nrw", ".srf", ".sr2", ".x3f", ".3fr", ".iiq", ".erf", ".kdc", ".mrw", ".rwl"
+}  # fmt: skip
+LIVE_PHOTO_EXTENSIONS = frozenset({".mov", ".mp4"})
+COMPANION_EXTENSIONS = SIDECAR_EXTENSIONS | RAW_EXTENSIONS | LIVE_PHOTO_EXTENSIONS
+
+
+def _key(name: str) -> str:
+    """Names that may belong together share this: "img_1" for IMG_1.jpg, IMG_1.jpg.xmp, IMG_1.xmp."""
+    return name.split(".")[0].lower()
+
+
+def _ext(name: str) -> str:
+    return os.path.splitext(name)[1].lower()
+
+
+class FolderListing:
+    """What is in each folder, listed once (the files only, not links): a photo's companions
+    are found there."""
+
+    def __init__(self) -> None:
+        self._by_folder: dict[str, dict[str, list[str]]] = {}
+
+    def _names(self, folder: str, key: str) -> list[str]:
+        listing = self._by_folder.get(folder)
+        if listing is None:
+            listing = defaultdict(list)
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        if entry.is_file(follow_symlinks=False):
+                            listing[_key(entry.name)].append(entry.name)
+            except OSError:
+                pass
+            self._by_folder[folder] = listing
+        return listing.get(key, [])
+
+    def companions(self, photo: str, catalogued: Collection[str] = ()) -> list[str]:
+        """Organize's companions of ``photo``: sidecars, RAWs and videos of its stem (or that
+        start with its whole name), not catalogued as photos of their own."""
+        folder, name = os.path.split(photo)
+        out = [
+            os.path.join(folder, other)
+            for other in self._names(folder, _key(name))
+            if other != name
+            and _ext(other) in COMPANION_EXTENSIONS
+            and _belongs(other, name)
+            and os.path.join(folder, other) not in catalogued
+        ]
+        return sorted(out)
+
+    def sidecars(self, photo: str, going: Collection[str]) -> list[tuple[str, str | None]]:
+        """The sidecars of ``photo``, each with None when it goes with the photo, or why it
+        stays: a sidecar of the stem that another file also owns (the same shot as PNG, a
+        video) stays unless that file goes as well (``going``: the photos of the action); beside
+        a RAW it is the RAW's, and goes with the RAW only."""
+        folder, name = os.path.split(photo)
+        stem = os.path.splitext(name)[0].lower()
+        names = self._names(folder, _key(name))
+        owners = [  # files of the stem, besides the photo, that a sidecar of the stem may be of
+            o
+            for o in names
+            if o != name and os.path.splitext(o)[0].lower() == stem and _ext(o) not in SIDECAR_EXTENSIONS
+        ]
+        raws = [o for o in owners if _ext(o) in RAW_EXTENSIONS]
+        out: list[tuple[str, str | None]] = []
+        for other in sorted(names):
+            if other == name or _ext(other) not in SIDECAR_EXTENSIONS or not _belongs(other, name):
+                continue
+            why = None
+            if not other.lower().startswith(name.lower() + "."):  # IMG_1.xmp, not IMG_1.jpg.xmp
+                is_raw = _ext(name) in RAW_EXTENSIONS
+                if raws and not is_raw:
+                    if os.path.join(folder, raws[0]) in going:
+                        continue  # the RAW's: it goes with the RAW
+                    why = f"the sidecar of {raws[0]}, which stays"
+                else:
+                    shared = raws if is_raw else owners  # a RAW's sidecar is no JPEG's
+                    staying = [o for o in shared if os.path.join(folder, o) not in going]
+                    if staying:
+                        why = f"{staying[0]} shares it and stays"
+            out.append((os.path.join(folder, other), why))
+        return out
+
+
+def _belongs(other: str, name: str) -> bool:
+    """IMG_1.xmp, IMG_1.CR2, IMG_1.mov for IMG_1.jpg; also IMG_1.jpg.xmp and
+    IMG_1.jpg.supplemental-metadata.json."""
+    lower = other.lower()
+    return os.path.splitext(lower)[0] == os.path.splitext(name)[0].lower() or lower.startswith(
+        name.lower() + "."
+    )
+
+
+def renamed(companion: str, photo_name: str, new_photo_name: str) -> str:
+    """A companion's name after its photo was renamed: IMG.xmp / IMG.jpg.xmp follow IMG.jpg."""
+    name = os.path.basename(companion)
+    if new_photo_name == photo_name:
+        return name
+    old_stem, new_stem = os.path.splitext(photo_name)[0], os.path.splitext(new_photo_name)[0]
+    if name.lower().startswith(photo_name.lower() + "."):
+        return new_photo_name + name[len(photo_name) :]
+    return new_stem + name[len(old_stem) :]
+
+
+def free_with(target: str, companions: list[str], photo_name: str, taken: set[str]) -> str:
+    """``target``, or the first "name (n).ext" beside it, that is free (on disk and in
+    ``taken``) for the photo and for each companion renamed alongside; all are taken then."""
+    folder = os.path.dirname(target)
+    for candidate in name_candidates(target):
+        new = os.path.basename(candidate)
+        wanted = [candidate, *(os.path.join(folder, renamed(c, photo_name, new)) for c in companions)]
+        if not any(w in taken or os.path.lexists(w) for w in wanted):
+            taken.update(wanted)
+            return candidate
+    raise OSError(f"no free name for {target}")
