@@ -457,7 +457,7 @@ def test_organize_shows_the_plan_then_moves_and_undo_puts_everything_back(tmp_pa
     assert "Plan: move 2 photos by date" in done.stdout and "Removed 1 empty folder" in done.stdout
     assert (lib / "2022" / "2022-07" / "a.xmp").exists() and not (lib / "inbox").exists()
     undone = photoorg("--home", home, "undo")
-    assert "2 photos back (and 1 sidecar, RAW or video file with them)" in undone.stdout
+    assert "2 photos back (and 1 sidecar with them)" in undone.stdout
     assert {p: p.read_bytes() for p in lib.rglob("*") if p.is_file()} == before
 
 

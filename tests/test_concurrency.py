@@ -262,6 +262,8 @@ def test_kill_9_during_moves_and_undos_loses_nothing_and_leaves_nothing(
 ) -> None:
     lib = tmp_path / "lib"
     noisy_photos(lib, 150, seed=7000)
+    for k, photo in enumerate(sorted(lib.rglob("*.jpg"))[::3]):  # sidecars move and come back too
+        Path(f"{photo}.xmp").write_text(f"<xmp>edits {k}</xmp>")
     assert photoorg("--model", tiny_model, "scan", lib).returncode == 0
     before = tree(lib)
     other_fs = Path("/dev/shm")

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_library, print_notes, progress_bar, say
 from photoorg.core.humanize import plural, printable
-from photoorg.core.library import Action, NothingToUndo, Outcome, left_behind_text
+from photoorg.core.library import Action, NothingToUndo, Outcome, Step, left_behind_text, with_them
 from photoorg.core.paths import Locations
 
 _VERBS = {"trash": "trashes", "move": "moves", "copy": "copies"}
@@ -33,12 +33,15 @@ def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
             todo = [s for s in steps if s.skip is None]
             for step in steps:
                 if step.skip:
-                    print(f"  skip  {printable(step.source)}: {printable(step.skip or '')}")
+                    print(f"  {_skip(step)}  {printable(step.source)}: {printable(step.skip or '')}")
                 else:
                     where_to = "the trash" if action is Action.TRASH else step.target
                     print(f"  would {action.value}  {printable(step.source)} -> {printable(where_to)}")
+            photos = [s for s in todo if s.companion_of is None]
+            skipped = sum(1 for s in steps if s.skip and s.companion_of is None)
             print(
-                f"Dry run: {len(todo)} to {action.value}, {len(steps) - len(todo)} skipped. "
+                f"Dry run: {len(photos)} to {action.value}"
+                f"{with_them([s.source for s in todo if s.companion_of is not None])}, {skipped} skipped. "
                 "Nothing was changed."
             )
             return EXIT_OK if todo else EXIT_FAILED
@@ -51,18 +54,23 @@ def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
 def _report(action: Action, outcome: Outcome) -> int:
     """Each file of a trash, move or copy, and a last line with the action's number."""
     for step in outcome.skipped:
-        print(f"  skip  {printable(step.source)}: {printable(step.skip or '')}")
+        print(f"  {_skip(step)}  {printable(step.source)}: {printable(step.skip or '')}")
     for step in outcome.done:
         where_to = "the trash" if action is Action.TRASH else step.target
         print(f"  {action.value}  {printable(step.source)} -> {printable(where_to)}")
     for step, reason in outcome.failed:
         print(f"  FAILED  {printable(step.source)}: {printable(reason)}")
     if outcome.batch is not None:
-        done = plural(len(outcome.done), "photo")
+        done = plural(outcome.photos_done, "photo") + outcome.with_them()
         print(f"Done: {done}, action {outcome.batch}. 'photoorg undo' reverses it.")
     else:
         print("Nothing was done.")
     return EXIT_OK if outcome.done and not outcome.failed else EXIT_FAILED
+
+
+def _skip(step: Step) -> str:
+    """How a file left alone is listed: a photo is skipped, a sidecar another file owns stays."""
+    return "stays" if step.companion_of is not None else "skip"
 
 
 def cmd_redo(args: argparse.Namespace, where: Locations) -> int:
@@ -114,14 +122,10 @@ def _file_lines(outcome: Outcome) -> list[str]:
     lines += [
         f"  NOT UNDONE  {printable(step.target or step.source)}: {reason}" for step, reason in outcome.failed
     ]
-    companions = sum(1 for step in outcome.done if step.companion_of is not None)
-    photos = len(outcome.done) - companions
     if copy:
-        done = f"{plural(len(outcome.done), 'copy', 'copies')} moved to the trash"
+        done = f"{plural(outcome.photos_done, 'copy', 'copies')} moved to the trash{outcome.with_them()}"
     else:
-        done = f"{plural(photos, 'photo')} back"
-        if companions:
-            done += f" (and {plural(companions, 'sidecar, RAW or video file')} with them)"
+        done = f"{plural(outcome.photos_done, 'photo')} back{outcome.with_them()}"
     if outcome.failed:
         failed = f"{plural(len(outcome.failed), 'file')} could not be put back (see above)"
         retry = f"'photoorg undo {outcome.batch}' tries {'it' if len(outcome.failed) == 1 else 'them'} again"

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from photoorg.core.catalog import Catalog, FileRow
+from photoorg.core.companions import FolderListing, free_with, renamed
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.fileops import device_of, fingerprint_and_size, free_space, name_free, space_needed
+from photoorg.core.fileops import device_of, fingerprint_and_size, free_space, space_needed
 from photoorg.core.humanize import human_bytes
 from photoorg.core.paths import FolderSet, is_under, real, storable_ns
 
@@ -97,7 +98,6 @@ def plan(
             raise PhotoorgError(f"The destination {destination} is a file, not a folder.")
     folder = os.path.abspath(destination) if destination else None
     guarded = FolderSet(protected)
-    taken: set[str] = set()
     steps: list[Step] = []
     distinct, hard_links = _distinct(catalog, paths)
     for path in distinct:
@@ -114,20 +114,55 @@ def plan(
             step.skip = "not in the catalog; scan its folder first, so photoorg knows the file"
         else:
             step.skip = unchanged(path, row, step)
-        if step.skip is None and folder is not None:
-            if action is Action.MOVE and real(os.path.dirname(path)) == real(folder):
-                step.skip = "already in that folder"
-            else:
-                step.target = name_free(os.path.join(folder, os.path.basename(path)), taken)
+        moving_here = action is Action.MOVE and folder is not None and step.skip is None
+        if moving_here and real(os.path.dirname(path)) == real(folder or ""):
+            step.skip = "already in that folder"
     name_of = {_file_key(p): p for p in distinct}
     for path, key in hard_links.items():  # said, not dropped without a word
         other = os.path.basename(name_of[key])
         steps.append(Step(path, skip=f"another name of {other} (a hard link: one photo, done by that name)"))
     if action is Action.TRASH:
         _refuse_every_copy(catalog, steps, library)
+    steps = _with_sidecars(steps, folder)
     if folder is not None:
         _check_space(action, steps, folder)
     return steps
+
+
+def _with_sidecars(steps: list[Step], folder: str | None) -> list[Step]:
+    """Each photo that goes, then its sidecars (:mod:`photoorg.core.companions`): with it, under
+    the name that follows the photo's (``IMG_1 (1).jpg.xmp`` for a numbered ``IMG_1 (1).jpg``),
+    or skipped with the reason they stay. A move or copy names each photo in ``folder``."""
+    listing = FolderListing()
+    going = {s.source for s in steps if s.skip is None}
+    claimed: set[str] = set()  # IMG_1.xmp goes once, with IMG_1.jpg or IMG_1.png
+    taken: set[str] = set()
+    out: list[Step] = []
+    for step in steps:
+        out.append(step)
+        if step.skip is not None or step.companion_of is not None:
+            continue
+        sidecars = [(c, why) for c, why in listing.sidecars(step.source, going) if c not in claimed]
+        claimed.update(c for c, _ in sidecars)
+        name = os.path.basename(step.source)
+        if folder is not None:
+            travelling = [c for c, why in sidecars if why is None]
+            step.target = free_with(os.path.join(folder, name), travelling, name, taken)
+        for sidecar, why in sidecars:
+            companion = Step(sidecar, skip=why, companion_of=step.source)
+            if why is None:
+                try:
+                    st = os.stat(sidecar)
+                except OSError:
+                    companion.skip = "no longer there"
+                else:
+                    companion.size, companion.mtime_ns = st.st_size, st.st_mtime_ns
+                    companion.device = st.st_dev
+                if folder is not None and step.target is not None:
+                    new_name = renamed(sidecar, name, os.path.basename(step.target))
+                    companion.target = os.path.join(folder, new_name)
+            out.append(companion)
+    return out
 
 
 def unchanged(path: str, row: FileRow, step: Step) -> str | None:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 
 from photoorg.core.action_plans import Action, NotEnoughSpace, Step, plan, plan_set_cleanup, unchanged
 from photoorg.core.catalog import Catalog, FileRow
+from photoorg.core.companions import SIDECAR_EXTENSIONS
 from photoorg.core.errors import CatalogError
 from photoorg.core.fileops import (
     SourceChanged,
@@ -60,6 +61,24 @@ class Outcome:
     #: Newer actions with files an undo could not put back, (action, files), when a plain undo
     #: went on with an older one: ``undo(N)`` tries them again.
     left_behind: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def photos_done(self) -> int:
+        """The photos done, not counting the sidecars (or RAWs, videos) that went with them."""
+        return sum(1 for s in self.done if s.companion_of is None)
+
+    def with_them(self) -> str:
+        """ " (and 2 sidecars with them)" for the companions done, or ""."""
+        return with_them([s.source for s in self.done if s.companion_of is not None])
+
+
+def with_them(companions: Sequence[str]) -> str:
+    """ " (and 2 sidecars with them)", " (and 1 sidecar, RAW or video file with them)", or ""."""
+    if not companions:
+        return ""
+    sidecars = all(os.path.splitext(c)[1].lower() in SIDECAR_EXTENSIONS for c in companions)
+    word = "sidecar" if sidecars else "sidecar, RAW or video file"
+    return f" (and {plural(len(companions), word)} with them)"
 
 
 #: The action name of a change to the groups (moved photos, excluded ones, merged groups).

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from photoorg.core import recovery
-from photoorg.core.actions import Action, Outcome, Step
+from photoorg.core.actions import Action, Outcome, Step, with_them
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.calibration import Calibration
 from photoorg.core.catalog import Catalog, move_catalog
@@ -372,4 +372,5 @@ __all__ = [
     "ScanSummary",
     "Step",
     "left_behind_text",
+    "with_them",
 ]

@@ -78,8 +78,9 @@ class FileActions(LibraryPart):
             else:
                 steps = actions.plan(catalog, action, paths, destination, protected, roots)
             todo = sum(1 for s in steps if s.skip is None)
+            photos = sum(1 for s in steps if s.skip is None and s.companion_of is None)
             progress.start_stage(_ACTING[action], todo)
-            words = summary or f"{action.value} {todo} photo{'s' if todo != 1 else ''}"
+            words = summary or f"{action.value} {photos} photo{'s' if photos != 1 else ''}"
             outcome = actions.execute(catalog, action, steps, words, on_step=lambda: progress.advance(1))
         if action is Action.MOVE and destination and roots:
             inside = under_test(roots)
@@ -102,12 +103,13 @@ class FileActions(LibraryPart):
             protected, (roots, _) = self.settings.protected, self.library_roots()
             steps = actions.plan_set_cleanup(catalog, plan, protected, roots)
             todo = sum(1 for s in steps if s.skip is None)
+            photos = sum(1 for s in steps if s.skip is None and s.companion_of is None)
             progress.start_stage(_ACTING[Action.TRASH], todo)
             return actions.execute(
                 catalog,
                 Action.TRASH,
                 steps,
-                f"trash {todo} duplicate{'s' if todo != 1 else ''} from {len(plan)} sets",
+                f"trash {photos} duplicate{'s' if photos != 1 else ''} from {len(plan)} sets",
                 on_step=lambda: progress.advance(1),
             )
 

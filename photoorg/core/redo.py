@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 
 from photoorg.core import actions
 from photoorg.core.actions import DECISION, Action, Outcome, Step
-from photoorg.core.catalog import BatchInfo, Catalog
+from photoorg.core.catalog import BatchInfo, Catalog, JournalEntry
+from photoorg.core.companions import SIDECAR_EXTENSIONS
 from photoorg.core.errors import PhotoorgError
 
 
@@ -41,6 +42,14 @@ def _redo_summary(info: BatchInfo) -> str:
     of action 25: trash 1 photo" when action 26 was itself a redo."""
     first = _REDONE.match(info.summary)
     return f"redo of action {info.id}: {info.summary[first.end() if first else 0 :]}"
+
+
+def _found_again(action: Action, entry: JournalEntry) -> bool:
+    """Whether a file that went with a photo is one a new plan takes along again, by the same
+    name: a sidecar (organize also carries RAWs and videos, and renames them with the photo)."""
+    if os.path.splitext(entry.source)[1].lower() not in SIDECAR_EXTENSIONS:
+        return False
+    return action is Action.TRASH or os.path.basename(entry.target or "") == os.path.basename(entry.source)
 
 
 def redo(
@@ -72,11 +81,12 @@ def redo(
             )
         action = Action(info.action)
         entries = sorted(catalog.journal_entries(info.id, ("undone",)), key=lambda e: e.id)
-        if any(e.file_row is None for e in entries):
+        if not all(_found_again(action, e) for e in entries if e.file_row is None):
             raise NothingToRedo(
-                f"Action {info.id} ({info.summary}) moved sidecars or videos along with the photos; "
-                "plan it again (Organize shows the plan) rather than redo it."
+                f"Action {info.id} ({info.summary}) moved RAWs, videos or renamed sidecars along with the "
+                "photos; plan it again (Organize shows the plan) rather than redo it."
             )
+        entries = [e for e in entries if e.file_row is not None]  # the plan finds their sidecars
         sources = [e.source for e in entries]
         steps: list[Step] = []
         if action is Action.TRASH:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from photoorg.core.humanize import plural
 from photoorg.core.library import Action, Outcome, left_behind_text
 
@@ -33,16 +35,20 @@ def outcome_text(outcome: Outcome, undo: bool = False) -> str:
         did = "Not undone"  # "Undone: put 0 photos back, 1 could not be put back" said undone
     elif undo:
         did = (
-            f"Undone: moved {plural(len(outcome.done), 'copy', 'copies')} to the trash"
+            f"Undone: moved {plural(outcome.photos_done, 'copy', 'copies')} to the trash"
             if copy
-            else f"Undone: put {plural(len(outcome.done), 'photo')} back"
+            else f"Undone: put {plural(outcome.photos_done, 'photo')} back"
         )
     else:
-        did = DONE[outcome.action or Action.TRASH].format(plural(len(outcome.done), "photo"))
-    parts = [did]
-    if outcome.skipped:
-        reasons = sorted({s.skip or "" for s in outcome.skipped})
-        parts.append(f"skipped {len(outcome.skipped)} ({'; '.join(reasons)})")
+        did = DONE[outcome.action or Action.TRASH].format(plural(outcome.photos_done, "photo"))
+    parts = [did + outcome.with_them()]
+    skipped = [s for s in outcome.skipped if s.companion_of is None]
+    if skipped:
+        reasons = sorted({s.skip or "" for s in skipped})
+        parts.append(f"skipped {len(skipped)} ({'; '.join(reasons)})")
+    stayed = [s for s in outcome.skipped if s.companion_of is not None]
+    if stayed:  # a sidecar another photo owns too
+        parts.append(f"{os.path.basename(stayed[0].source)} stayed ({stayed[0].skip})")
     if outcome.failed:
         what = "could not be put back" if undo else "failed"
         parts.append(f"{len(outcome.failed)} {what} ({outcome.failed[0][1]})")

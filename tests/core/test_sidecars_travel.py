@@ -1,0 +1,158 @@
+"""A photo's sidecars go where the photo goes: trashed, moved or copied with it, under the
+photo's new name, undone and redone with it; a sidecar another file owns stays (found by a
+review: `photoorg move` left IMG_1.jpg.xmp behind, and with it the photo's edits and keywords)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from photoorg.core import actions
+from photoorg.core.library import Action, Library
+from photoorg.core.paths import locations
+from tests.test_cli import photoorg
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_move_takes_the_sidecars_under_the_photos_new_name_and_undo_brings_all_back(four_photos) -> None:
+    a = four_photos / "a"
+    (a / "p0.jpg.xmp").write_bytes(b"<x:xmpmeta>darktable edits</x:xmpmeta>")
+    (a / "p0.xmp").write_bytes(b"<x:xmpmeta>lightroom keywords</x:xmpmeta>")
+    (a / "P0.JPG.json").write_bytes(b'{"takeout": 1}')  # another case: the same photo's
+    (a / "p00.xmp").write_bytes(b"another photo's")  # not p0's
+    b = four_photos / "b"
+    b.mkdir()
+    (b / "p0.jpg.xmp").write_bytes(b"a stray sidecar")  # its photo's name is free, its own is not
+    before = files(four_photos)
+    with Library(locations()) as library:
+        outcome = library.act(Action.MOVE, [str(a / "p0.jpg")], str(b))
+        assert outcome.photos_done == 1 and not outcome.failed and not outcome.skipped
+        assert outcome.with_them() == " (and 3 sidecars with them)"
+        moved = {os.path.basename(s.target or "") for s in outcome.done}
+        # Each named after the photo's new name (P0.JPG.json's case follows the photo's too).
+        assert moved == {"p0 (1).jpg", "p0 (1).jpg.xmp", "p0 (1).xmp", "p0 (1).jpg.json"}
+        assert (b / "p0 (1).jpg.xmp").read_bytes() == before["a/p0.jpg.xmp"]
+        assert (b / "p0.jpg.xmp").read_bytes() == b"a stray sidecar"  # nothing replaced
+        assert (a / "p00.xmp").exists()
+        [info] = [i for i in library.history()[0] if i.id == outcome.batch]
+        assert info.summary == "move 1 photo"
+        back = library.undo()
+        assert back.photos_done == 1 and len(back.done) == 4 and not back.failed
+    assert files(four_photos) == before
+
+
+def test_a_sidecar_a_raw_owns_stays_and_the_photos_own_goes_to_the_trash_and_back(four_photos) -> None:
+    a = four_photos / "a"
+    (a / "p1.CR2").write_bytes(b"raw data")  # the camera's RAW of the same shot
+    (a / "p1.xmp").write_bytes(b"the RAW's develop settings")
+    (a / "p1.jpg.json").write_bytes(b'{"title": "p1"}')
+    before = files(four_photos)
+    with Library(locations()) as library:
+        plan = library.plan(Action.TRASH, [str(a / "p1.jpg")])
+        why = {os.path.basename(s.source): s.skip for s in plan}
+        assert why == {"p1.jpg": None, "p1.jpg.json": None, "p1.xmp": "the sidecar of p1.CR2, which stays"}
+        outcome = library.act(Action.TRASH, [str(a / "p1.jpg")])
+        assert outcome.photos_done == 1 and outcome.with_them() == " (and 1 sidecar with them)"
+        assert not (a / "p1.jpg.json").exists() and (a / "p1.xmp").exists() and (a / "p1.CR2").exists()
+        library.undo()
+        assert files(four_photos) == before
+        # Redo plans the trash again, and finds the sidecar again.
+        again = library.redo()
+        assert again.photos_done == 1 and not (a / "p1.jpg.json").exists()
+        library.undo()
+    assert files(four_photos) == before
+
+
+def test_a_stem_sidecar_two_photos_share_goes_only_when_both_go(four_photos) -> None:
+    a = four_photos / "a"
+    from tests.conftest import make_photo
+
+    make_photo(a / "p2.png", seed=9, size=(64, 48))  # the same shot, saved as PNG too
+    (a / "p2.xmp").write_bytes(b"shared")
+    with Library(locations()) as library:
+        library.scan()
+        alone = library.plan(Action.TRASH, [str(a / "p2.jpg")])
+        assert [(os.path.basename(s.source), s.skip) for s in alone if s.companion_of] == [
+            ("p2.xmp", "p2.png shares it and stays")
+        ]
+        both = library.plan(Action.TRASH, [str(a / "p2.jpg"), str(a / "p2.png")])
+        assert [os.path.basename(s.source) for s in both if s.companion_of] == ["p2.xmp"]  # once
+        assert all(s.skip is None for s in both)
+
+
+def test_a_copy_copies_the_sidecars_and_its_undo_trashes_only_the_copies(four_photos, tmp_path) -> None:
+    a = four_photos / "a"
+    (a / "p2.jpg.xmp").write_bytes(b"keywords")
+    (a / "p3.jpg.xmp").symlink_to(a / "p2.jpg.xmp")  # a link is no sidecar of its own: left alone
+    before = files(four_photos)
+    out = tmp_path / "Export"
+    with Library(locations()) as library:
+        outcome = library.act(Action.COPY, [str(a / "p2.jpg"), str(a / "p3.jpg")], str(out))
+        assert outcome.photos_done == 2 and outcome.with_them() == " (and 1 sidecar with them)"
+        assert (out / "p2.jpg.xmp").read_bytes() == b"keywords" and not (out / "p3.jpg.xmp").exists()
+        library.undo()
+    assert files(four_photos) == before and not any(out.rglob("*.*"))
+
+
+def test_a_sidecar_changed_after_the_plan_stays_whole_where_it_was(four_photos) -> None:
+    """An attack: another program rewrites the sidecar between the plan and the move. The
+    photo moves; the sidecar is not moved in its new version unread, nor lost: it stays."""
+    a = four_photos / "a"
+    (a / "p0.jpg.xmp").write_bytes(b"version 1")
+    with Library(locations()) as library:
+        roots, _ = library.library_roots()
+        steps = actions.plan(
+            library.catalog, Action.MOVE, [str(a / "p0.jpg")], str(four_photos / "b"), (), roots
+        )
+        (a / "p0.jpg.xmp").write_bytes(b"version 2, longer")
+        outcome = actions.execute(library.catalog, Action.MOVE, steps, "move 1 photo")
+        assert outcome.photos_done == 1
+        assert [(os.path.basename(s.source), s.skip) for s in outcome.skipped] == [
+            ("p0.jpg.xmp", "changed since the plan was made")
+        ]
+    assert (a / "p0.jpg.xmp").read_bytes() == b"version 2, longer"
+
+
+def test_the_command_line_shows_the_sidecars_in_the_plan_and_the_result(four_photos) -> None:
+    a = four_photos / "a"
+    (a / "p0.jpg.xmp").write_bytes(b"edits")
+    (a / "p0.CR2").write_bytes(b"raw")
+    (a / "p0.xmp").write_bytes(b"raw's")
+    dry = photoorg("move", str(a / "p0.jpg"), "--to", str(four_photos / "b"), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert f"would move  {a / 'p0.jpg.xmp'} -> {four_photos / 'b' / 'p0.jpg.xmp'}" in dry.stdout
+    assert f"stays  {a / 'p0.xmp'}: the sidecar of p0.CR2, which stays" in dry.stdout
+    assert "Dry run: 1 to move (and 1 sidecar with them), 0 skipped." in dry.stdout
+    done = photoorg("move", str(a / "p0.jpg"), "--to", str(four_photos / "b"))
+    assert done.returncode == 0 and "Done: 1 photo (and 1 sidecar with them), action" in done.stdout
+    undone = photoorg("undo")
+    assert "Undid action 1: 1 photo back (and 1 sidecar with them)." in undone.stdout
+    assert (a / "p0.jpg.xmp").read_bytes() == b"edits"
+
+
+def test_a_sidecar_trashed_just_before_a_kill_is_found_and_undo_brings_it_back(four_photos) -> None:
+    """Killed after the sidecar reached the trash and before the journal said so: recovery
+    finds it there by its journaled size (a sidecar has no catalog row), and undo puts it back."""
+    from photoorg.core import recovery
+    from photoorg.core.fileops import fingerprint_and_size
+    from photoorg.core.trash import move_to_trash
+
+    a = four_photos / "a"
+    sidecar = a / "p3.jpg.xmp"
+    sidecar.write_bytes(b"<xmp>keywords of p3</xmp>")
+    with Library(locations()) as library:
+        catalog = library.catalog
+        photo = library.act(Action.TRASH, [str(a / "p2.jpg")])  # an action before, to step over
+        assert photo.batch is not None
+        batch = catalog.begin_batch("trash", "trash 1 photo")
+        fp, size = fingerprint_and_size(str(sidecar))
+        catalog.journal_add(batch, "trash", str(sidecar), None, None, fp, size)
+        move_to_trash(str(sidecar))  # ... and the process died here
+        notes = recovery.reconcile(catalog)
+        assert any("found in the trash" in n for n in notes)
+        back = library.undo(batch)
+        assert not back.failed
+    assert sidecar.read_bytes() == b"<xmp>keywords of p3</xmp>"
