@@ -202,7 +202,21 @@ def _assemble(
     groups.sort(key=lambda g: (-g.size, g.photos[0].path))
     unsorted = sorted((p for fp, ps in by_fp.items() if fp not in grouped for p in ps), key=lambda p: p.path)
     groups.append(Group(UNSORTED, unsorted, representatives=unsorted[:REPRESENTATIVES]))
-    return [g.describe() for g in groups]
+    return describe_all(groups)
+
+
+def describe_all(groups: list[Group]) -> list[Group]:
+    """Each group's label, told apart: unnamed groups of one folder and dates read "Holiday,
+    Jun 2019", "Holiday, Jun 2019 (2)", ... in the order given (larger first), so a list, a
+    history line or a folder of Organize never shows two alike. Names are the person's own."""
+    seen: Counter[str] = Counter()
+    for g in groups:
+        g.describe()
+        if not g.name and g.id != UNSORTED:
+            seen[g.label] += 1
+            if seen[g.label] > 1:
+                g.label = f"{g.label} ({seen[g.label]})"
+    return groups
 
 
 def apply_edits(

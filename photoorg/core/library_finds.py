@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
-from photoorg.core.grouping import UNSORTED, Group, find_similar, group_photos
+from photoorg.core.grouping import UNSORTED, Group, describe_all, find_similar, group_photos
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.paths import under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -48,8 +48,8 @@ class Finds(LibraryPart):
                 g.photos = [p for p in g.photos if inside(p.path)]
                 g.representatives = [p for p in g.representatives if inside(p.path)]
                 if g.photos or g.id == UNSORTED:
-                    kept.append(g.describe())
-            groups = kept
+                    kept.append(g)
+            groups = describe_all(kept)
         return groups
 
     def duplicates(

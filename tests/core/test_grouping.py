@@ -348,3 +348,26 @@ def test_the_large_library_path_labels_as_hdbscan_itself_would() -> None:
         theirs = hdbscan.HDBSCAN(min_cluster_size=5, cluster_selection_method=method, metric="precomputed")
         labels = ours.fit_predict(graph.copy())
         assert labels.max() > 10 and np.array_equal(labels, theirs.fit_predict(graph.copy()))
+
+
+def test_two_unnamed_groups_of_one_folder_and_month_are_told_apart() -> None:
+    """Found by a review: two groups from one folder and month both read "Holiday, Jun 2019"
+    (or "undated"), in the list and in the history, with nothing to tell them apart."""
+    from photoorg.core.catalog import PhotoInfo
+    from photoorg.core.grouping import UNSORTED, Group, describe_all
+
+    def photo(name: str, taken: str | None) -> PhotoInfo:
+        return PhotoInfo(f"/p/Holiday/{name}", name, 1, 1, 10, 10, "JPEG", taken, None, None)
+
+    june = "2019-06-03T10:00:00"
+    groups = [
+        Group(1, [photo("a.jpg", june), photo("b.jpg", june)]),
+        Group(2, [photo("c.jpg", june)]),
+        Group(3, [photo("d.jpg", june)], name="Beach"),
+        Group(4, [photo("e.jpg", june)]),
+        Group(UNSORTED, [photo("f.jpg", None)]),
+    ]
+    labels = [g.label for g in describe_all(groups)]
+    assert len(set(labels)) == len(labels)
+    assert labels[0] == labels[1].removesuffix(" (2)") == labels[3].removesuffix(" (3)")
+    assert labels[2:] == ["Beach", labels[3], "Unsorted"]
