@@ -30,6 +30,22 @@ from photoorg.core.pairs import raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.sidecars import plan_keywords, write_keywords
 
+ALBUM_NAME_MAX = 200  # characters; it becomes a keyword in sidecars and a folder name
+
+
+def _album_name(name: str) -> str:
+    """The name as kept: trimmed, accents composed; refused when empty, too long, or holding
+    control characters (a review made albums named with a newline or an escape sequence,
+    which `album keywords` would write into every sidecar)."""
+    name = unicodedata.normalize("NFC", name.strip())
+    if not name:
+        raise PhotoorgError("An album needs a name.")
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in name):  # not Cf: emoji joiners
+        raise PhotoorgError("An album's name cannot hold control characters (a new line, a tab).")
+    if len(name) > ALBUM_NAME_MAX:
+        raise PhotoorgError(f"An album's name can have at most {ALBUM_NAME_MAX} characters, not {len(name)}.")
+    return name
+
 
 @dataclass
 class AlbumView:
@@ -131,9 +147,7 @@ class Curation(LibraryPart):
 
     def create_album(self, name: str, paths: Sequence[str]) -> Album:
         """A new album taught by these example photos (one undoable change)."""
-        name = unicodedata.normalize("NFC", name.strip())
-        if not name:
-            raise PhotoorgError("An album needs a name.")
+        name = _album_name(name)
         there = next((a for a in self.albums() if same_name(a.name, name)), None)
         if there is not None:
             raise PhotoorgError(f"There is an album {there.name!r} already; add photos to it instead.")
@@ -150,9 +164,7 @@ class Curation(LibraryPart):
         """Give the album another name (one undoable action; its photos and answers stay).
         Returns the action's number."""
         album = self.album(name)
-        new_name = unicodedata.normalize("NFC", new_name.strip())
-        if not new_name:
-            raise PhotoorgError("An album needs a name.")
+        new_name = _album_name(new_name)
         if new_name == album.name:
             raise PhotoorgError(f"The album is called {album.name!r} already; nothing was changed.")
         there = next((a for a in self.albums() if same_name(a.name, new_name) and a.id != album.id), None)

@@ -240,6 +240,9 @@ def test_an_album_is_renamed_and_deleted_and_undo_gives_it_back_as_it_was(librar
         ):
             with pytest.raises(PhotoorgError, match=said):
                 library.rename_album("Kittens", taken)
+        for bad, said in (("Kit\ntens", "control characters"), ("K" * 201, "at most 200 characters")):
+            with pytest.raises(PhotoorgError, match=said):  # written into sidecars as a keyword
+                library.rename_album("Kittens", bad)
         deleted = library.delete_album("Kittens")
         assert [a.name for a in library.albums()] == ["Dogs"]
         assert all(Path(p).exists() for p in photos)  # an album's photos are not touched
