@@ -41,7 +41,8 @@ def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
             skipped = sum(1 for s in steps if s.skip and s.companion_of is None)
             print(
                 f"Dry run: {len(photos)} to {action.value}"
-                f"{with_them([s.source for s in todo if s.companion_of is not None])}, {skipped} skipped. "
+                f"{with_them([s.source for s in todo if s.companion_of is not None], len(photos))}, "
+                f"{skipped} skipped. "
                 "Nothing was changed."
             )
             return EXIT_OK if todo else EXIT_FAILED

@@ -15,7 +15,7 @@ from photoorg.core.catalog import Catalog, FileRow
 from photoorg.core.companions import FolderListing, free_with, renamed
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, fingerprint_and_size, free_space, space_needed
-from photoorg.core.humanize import human_bytes
+from photoorg.core.humanize import human_bytes, plural
 from photoorg.core.paths import FolderSet, is_under, real, storable_ns
 
 
@@ -147,7 +147,7 @@ def _with_sidecars(steps: list[Step], folder: str | None) -> list[Step]:
         name = os.path.basename(step.source)
         if folder is not None:
             travelling = [c for c, why in sidecars if why is None]
-            step.target = free_with(os.path.join(folder, name), travelling, name, taken)
+            step.target = free_with(os.path.join(folder, name), travelling, name, taken, listing)
         for sidecar, why in sidecars:
             companion = Step(sidecar, skip=why, companion_of=step.source)
             if why is None:
@@ -240,8 +240,9 @@ def _check_space(action: Action, steps: Sequence[Step], folder: str) -> None:
     free = free_space(folder)
     if need > free:
         raise NotEnoughSpace(
-            f"{len(copies)} photo(s) need {human_bytes(need)} at {folder}, but only {human_bytes(free)} "
-            "is free there. Nothing was changed; free some space or choose another folder."
+            f"{plural(len(copies), 'file')} take {human_bytes(need)} at {folder}, but only "
+            f"{human_bytes(free)} is free there. Nothing was changed; free some space or choose "
+            "another folder."
         )
 
 

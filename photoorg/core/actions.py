@@ -69,16 +69,16 @@ class Outcome:
 
     def with_them(self) -> str:
         """ " (and 2 sidecars with them)" for the companions done, or ""."""
-        return with_them([s.source for s in self.done if s.companion_of is not None])
+        return with_them([s.source for s in self.done if s.companion_of is not None], self.photos_done)
 
 
-def with_them(companions: Sequence[str]) -> str:
-    """ " (and 2 sidecars with them)", " (and 1 sidecar, RAW or video file with them)", or ""."""
+def with_them(companions: Sequence[str], photos: int = 2) -> str:
+    """ " (and 2 sidecars with them)", " (and 1 sidecar, RAW or video file with it)", or ""."""
     if not companions:
         return ""
     sidecars = all(os.path.splitext(c)[1].lower() in SIDECAR_EXTENSIONS for c in companions)
     word = "sidecar" if sidecars else "sidecar, RAW or video file"
-    return f" (and {plural(len(companions), word)} with them)"
+    return f" (and {plural(len(companions), word)} with {'it' if photos == 1 else 'them'})"
 
 
 #: The action name of a change to the groups (moved photos, excluded ones, merged groups).
@@ -129,9 +129,15 @@ def execute(
             return outcome
         outcome.batch = catalog.begin_batch(action.value, summary)
         left_behind: set[str] = {s.source for s in outcome.skipped if s.companion_of is None}
+        companions: dict[str, list[Step]] = {}
+        for s in todo:
+            if s.companion_of is not None:
+                companions.setdefault(s.companion_of, []).append(s)
         try:
             for step in todo:
                 step.skip = _content_changed(catalog, step, left_behind)
+                if step.skip is None and step.companion_of is None:
+                    step.skip = _unreadable(companions.get(step.source, ()))
                 if step.skip is not None:
                     left_behind.add(step.source)
                     outcome.skipped.append(step)
@@ -203,13 +209,29 @@ def _content_changed(catalog: Catalog, step: Step, left_behind: set[str]) -> str
             return "its photo stays where it is, so it stays too"
         try:
             step.fingerprint, _ = fingerprint_and_size(step.source)
-        except OSError:
+        except FileNotFoundError:
             return "no longer there"
+        except OSError as exc:
+            return f"cannot be read: {failure_reason(exc)}"
         return None
     if step.verified:
         return None
     row = catalog.file_row(step.source)
     return unchanged(step.source, row, step) if row is not None else "not in the catalog"
+
+
+def _unreadable(companions: Sequence[Step]) -> str | None:
+    """Why a photo stays because a file that goes with it cannot be read (found by a review: the
+    photo moved and its sidecar, unreadable, stayed behind "no longer there", exit 0)."""
+    for c in companions:
+        try:
+            fingerprint_and_size(c.source)
+        except FileNotFoundError:
+            continue  # gone: nothing of it to keep together
+        except OSError as exc:
+            name = os.path.basename(c.source)
+            return f"its sidecar {name} cannot be read ({failure_reason(exc)}); both stay"
+    return None
 
 
 def failure_reason(exc: BaseException) -> str:

@@ -67,12 +67,14 @@ class FolderListing:
         """Organize's companions of ``photo``: sidecars, RAWs and videos of its stem (or that
         start with its whole name), not catalogued as photos of their own."""
         folder, name = os.path.split(photo)
+        names = self._names(folder, _key(name))
         out = [
             os.path.join(folder, other)
-            for other in self._names(folder, _key(name))
+            for other in names
             if other != name
             and _ext(other) in COMPANION_EXTENSIONS
             and _belongs(other, name)
+            and not _of_another(other, name, names)
             and os.path.join(folder, other) not in catalogued
         ]
         return sorted(out)
@@ -95,6 +97,8 @@ class FolderListing:
         for other in sorted(names):
             if other == name or _ext(other) not in SIDECAR_EXTENSIONS or not _belongs(other, name):
                 continue
+            if _of_another(other, name, names):
+                continue
             why = None
             if not other.lower().startswith(name.lower() + "."):  # IMG_1.xmp, not IMG_1.jpg.xmp
                 is_raw = _ext(name) in RAW_EXTENSIONS
@@ -110,6 +114,21 @@ class FolderListing:
             out.append((os.path.join(folder, other), why))
         return out
 
+    def strays_for(self, photo: str) -> list[str]:
+        """Sidecars already beside ``photo``'s place (which holds no file yet) that it would
+        take for its own: IMG_1.jpg.xmp, or IMG_1.xmp with no other file of the stem there."""
+        folder, name = os.path.split(photo)
+        names = self._names(folder, _key(name))
+        stem = os.path.splitext(name)[0].lower()
+        sidecars = [o for o in names if _ext(o) in SIDECAR_EXTENSIONS]
+        owned = any(os.path.splitext(o)[0].lower() == stem for o in names if o not in sidecars)
+        return [
+            o
+            for o in sidecars
+            if o.lower().startswith(name.lower() + ".")
+            or (not owned and os.path.splitext(o)[0].lower() == stem)
+        ]
+
 
 def _belongs(other: str, name: str) -> bool:
     """IMG_1.xmp, IMG_1.CR2, IMG_1.mov for IMG_1.jpg; also IMG_1.jpg.xmp and
@@ -117,6 +136,20 @@ def _belongs(other: str, name: str) -> bool:
     lower = other.lower()
     return os.path.splitext(lower)[0] == os.path.splitext(name)[0].lower() or lower.startswith(
         name.lower() + "."
+    )
+
+
+def _of_another(other: str, name: str, names: list[str]) -> bool:
+    """Whether ``other`` is named after another file of the folder, letter for letter, where it
+    matches ``name`` only without regard to case: IMG_8.jpg.xmp is IMG_8.jpg's, not IMG_8.JPG's
+    (found by a review: a move of IMG_8.JPG took IMG_8.jpg's sidecar)."""
+    if other.startswith(name + ".") or os.path.splitext(other)[0] == os.path.splitext(name)[0]:
+        return False
+    stem = os.path.splitext(other)[0]
+    return any(
+        o != name and o != other and (other.startswith(o + ".") or os.path.splitext(o)[0] == stem)
+        for o in names
+        if _ext(o) not in SIDECAR_EXTENSIONS
     )
 
 
@@ -131,14 +164,18 @@ def renamed(companion: str, photo_name: str, new_photo_name: str) -> str:
     return new_stem + name[len(old_stem) :]
 
 
-def free_with(target: str, companions: list[str], photo_name: str, taken: set[str]) -> str:
+def free_with(
+    target: str, companions: list[str], photo_name: str, taken: set[str], listing: FolderListing
+) -> str:
     """``target``, or the first "name (n).ext" beside it, that is free (on disk and in
-    ``taken``) for the photo and for each companion renamed alongside; all are taken then."""
+    ``taken``) for the photo and for each companion renamed alongside, and beside no sidecar
+    the photo would take for its own (found by a review: a photo moved beside a stray IMG_1.xmp
+    had its keywords written there); all are taken then."""
     folder = os.path.dirname(target)
     for candidate in name_candidates(target):
         new = os.path.basename(candidate)
         wanted = [candidate, *(os.path.join(folder, renamed(c, photo_name, new)) for c in companions)]
-        if not any(w in taken or os.path.lexists(w) for w in wanted):
+        if not any(w in taken or os.path.lexists(w) for w in wanted) and not listing.strays_for(candidate):
             taken.update(wanted)
             return candidate
     raise OSError(f"no free name for {target}")

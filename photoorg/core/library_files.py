@@ -84,7 +84,11 @@ class FileActions(LibraryPart):
             outcome = actions.execute(catalog, action, steps, words, on_step=lambda: progress.advance(1))
         if action is Action.MOVE and destination and roots:
             inside = under_test(roots)
-            left = [s for s in outcome.done if inside(s.source) and not inside(s.target or "")]
+            left = [
+                s
+                for s in outcome.done
+                if s.companion_of is None and inside(s.source) and not inside(s.target or "")
+            ]
             if left:  # organize's plan says so; a move said nothing, and the photos vanished
                 self.notes.append(
                     f"{plural(len(left), 'photo')} left the library: {destination} is not one of its "

@@ -87,14 +87,19 @@ def redo(
                 "photos; plan it again (Organize shows the plan) rather than redo it."
             )
         entries = [e for e in entries if e.file_row is not None]  # the plan finds their sidecars
-        sources = [e.source for e in entries]
+        # Each photo from where its undo put it (a name taken meanwhile numbers it: found by a
+        # review, a redo from the old name moved the stranger that had taken it).
+        # (A copy's undo_target is where the copy went to the trash; its original never moved.)
+        moved_back = action is not Action.COPY
+        where = {e.source: (e.undo_target if moved_back else None) or e.source for e in entries}
+        sources = [where[e.source] for e in entries]
         steps: list[Step] = []
         if action is Action.TRASH:
             steps = actions.plan(catalog, action, sources, None, protected, library)
         else:  # each photo back to the folder it went to (an organize spreads them over many)
             by_folder: dict[str, list[str]] = defaultdict(list)
             for e in entries:
-                by_folder[os.path.dirname(e.target or "")].append(e.source)
+                by_folder[os.path.dirname(e.target or "")].append(where[e.source])
             for folder, paths in by_folder.items():
                 if not folder:
                     continue

@@ -8,6 +8,7 @@ sidecars are taken back too."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import stat
@@ -27,6 +28,7 @@ from photoorg.core.actions import (
 )
 from photoorg.core.albums import clashing_names
 from photoorg.core.catalog import Catalog, JournalEntry
+from photoorg.core.companions import SIDECAR_EXTENSIONS, renamed
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import (
     fingerprint_and_size,
@@ -129,11 +131,21 @@ def undo(
         # Folders an organize removed when empty come back with the permissions they had
         # (the files' return makes them with the defaults).
         regone = [(f, mode) for f, mode in catalog.pruned_folders(batch) if not os.path.isdir(f)]
-        for entry in entries:
+        photo_of = _photos_of_companions(catalog.journal_entries(batch))
+        back_at: dict[int, str | None] = {}  # photo entry -> where its undo put it (None: failed)
+        # The photos first, then what went with them, which follows them back.
+        for entry in sorted(entries, key=lambda e: (_is_companion(e), -e.id)):
             step = Step(entry.target or "", entry.source)
-            if entry.file_row is None and entry.fingerprint is not None:
-                step.companion_of = entry.source  # a sidecar that traveled with its photo
-            put_back(catalog, entry, step, outcome, lambda e=entry: _undo_one(catalog, action, e))
+            if _is_companion(entry):
+                step.companion_of = entry.source  # a sidecar (RAW, video) that traveled with its photo
+                photo = photo_of.get(entry.id)
+                where = None if photo is None else back_at.get(photo.id, _back_at(photo))
+                undo_one = _companion_undo(catalog, action, entry, photo, where)
+            else:
+                undo_one = functools.partial(_undo_one, catalog, action, entry)
+            done = put_back(catalog, entry, step, outcome, undo_one)
+            if not step.companion_of:
+                back_at[entry.id] = step.target if done else None
             if on_step is not None:
                 on_step()
         for folder, mode in sorted(regone, key=lambda fm: len(fm[0]), reverse=True):
@@ -232,6 +244,8 @@ def _another_copy_left(catalog: Catalog, entry: JournalEntry) -> bool:
     original, or another catalogued copy (content-checked; a link to the copy is no copy)."""
     if entry.fingerprint is None or entry.target is None:
         return True  # journaled by photoorg 0.1 without the content: as it was undone then
+    if entry.file_row is None and os.path.isfile(entry.source) and not os.path.islink(entry.source):
+        return True  # a sidecar's copy: its original is there (edited since, as sidecars are)
     copy = os.path.realpath(entry.target)
     catalogued = catalog.paths_with_fingerprints([entry.fingerprint])[entry.fingerprint]
     for path in dict.fromkeys([entry.source, *catalogued]):
@@ -248,8 +262,65 @@ def _another_copy_left(catalog: Catalog, entry: JournalEntry) -> bool:
     return False
 
 
-def _undo_one(catalog: Catalog, action: Action, entry: JournalEntry) -> str:
-    """Put one file back; returns where it is now (for a copy: where the copy went)."""
+def _is_companion(entry: JournalEntry) -> bool:
+    return entry.file_row is None and entry.fingerprint is not None
+
+
+def _photos_of_companions(entries: Sequence[JournalEntry]) -> dict[int, JournalEntry]:
+    """Each companion's photo: the photo journaled last before it (a plan lists a photo, then
+    the files that go with it)."""
+    out: dict[int, JournalEntry] = {}
+    photo = None
+    for e in sorted(entries, key=lambda e: e.id):
+        if not _is_companion(e):
+            photo = e
+        elif photo is not None:
+            out[e.id] = photo
+    return out
+
+
+def _back_at(photo: JournalEntry) -> str | None:
+    """Where an earlier undo put a photo back (None: it is not back)."""
+    return photo.undo_target if photo.state == "undone" else None
+
+
+def _companion_undo(
+    catalog: Catalog, action: Action, entry: JournalEntry, photo: JournalEntry | None, back: str | None
+) -> Callable[[], str]:
+    """How a file that went with a photo comes back: with the photo, beside it (and edited since
+    is no reason to part them: a sidecar is meant to change); or not at all while its photo
+    could not be put back (``back`` None), so the two stay together."""
+    if photo is None or action is Action.COPY:  # a copy's sidecar goes to the trash on its own
+        return functools.partial(_undo_one, catalog, action, entry)
+    if back is None:
+
+        def stays() -> str:
+            raise ChangedSinceError(
+                f"its photo {os.path.basename(photo.source)} could not be put back, so it stays with it"
+            )
+
+        return stays
+    sidecar = os.path.splitext(entry.source)[1].lower() in SIDECAR_EXTENSIONS
+    beside = _beside(entry.source, photo.source, back)
+    return functools.partial(_undo_one, catalog, action, entry, beside, sidecar)
+
+
+def _beside(companion: str, photo: str, photo_back: str) -> str | None:
+    """Where a sidecar goes back: beside its photo, named after the name the photo got back
+    (found by a review: a photo numbered "IMG_1 (1).jpg" on its way back, its old name taken by
+    a new photo, left its IMG_1.jpg.xmp to the stranger)."""
+    if photo_back == photo or os.path.dirname(companion) != os.path.dirname(photo):
+        return None
+    name = renamed(companion, os.path.basename(photo), os.path.basename(photo_back))
+    return os.path.join(os.path.dirname(photo_back), name)
+
+
+def _undo_one(
+    catalog: Catalog, action: Action, entry: JournalEntry, back_at: str | None = None, edited: bool = False
+) -> str:
+    """Put one file back (a sidecar ``back_at``, beside its photo, when the photo came back
+    under another name; ``edited``: also when its content changed since); returns where it is
+    now (for a copy: where the copy went)."""
     if action is Action.COPY:
         _check_content(entry.target, entry, "copied photo")
         assert entry.target is not None
@@ -280,14 +351,20 @@ def _undo_one(catalog: Catalog, action: Action, entry: JournalEntry) -> str:
         catalog.journal_update(entry.id, state="undone", undo_target=entry.source, temp=None)
         follow_back(catalog, action, entry, entry.source)
         return entry.source
-    _check_content(entry.target, entry, what)
+    fingerprint = entry.fingerprint
+    if edited and entry.target and os.path.isfile(entry.target) and not os.path.islink(entry.target):
+        fingerprint, size = fingerprint_and_size(entry.target)  # its photo's sidecar, as it is now
+        if fingerprint != entry.fingerprint:  # journaled first: recovery knows the file it moves
+            catalog.journal_update(entry.id, fingerprint=fingerprint, size=size)
+    else:
+        _check_content(entry.target, entry, what)
     assert entry.target is not None
     folder = _file_where_folder_was(entry.source)
     if folder is not None:  # said as "File exists (folder)" before
         raise ChangedSinceError(
             f"{folder} is a file now, not the folder the photo was in; the photo was left where it is"
         )
-    back = name_free(entry.source)
+    back = name_free(back_at or entry.source)
     catalog.journal_update(entry.id, state="undoing", undo_target=back, placed=None, temp=None)
 
     def named(final: str) -> None:
@@ -300,7 +377,7 @@ def _undo_one(catalog: Catalog, action: Action, entry: JournalEntry) -> str:
         entry.target,
         back,
         keep_src=False,
-        fingerprint=entry.fingerprint,
+        fingerprint=fingerprint,
         tag=f"undo{entry.id}",
         on_temp=temp,
         on_named=named,

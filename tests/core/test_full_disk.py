@@ -47,7 +47,7 @@ def test_a_move_that_cannot_fit_is_refused_with_the_numbers(tmp_path, small_fs) 
     dest = small_fs("small", 64)
     with (
         scanned_catalog(tmp_path, library) as catalog,
-        pytest.raises(NotEnoughSpace, match=r"6 photo\(s\) need .* but only .* is free"),
+        pytest.raises(NotEnoughSpace, match=r"6 files take .* but only .* is free"),
     ):
         actions.plan(catalog, Action.MOVE, [str(p) for p in originals], str(dest / "sorted"))
     assert all(p.exists() for p in originals) and list(dest.iterdir()) == []

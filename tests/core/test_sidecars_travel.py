@@ -30,7 +30,7 @@ def test_a_move_takes_the_sidecars_under_the_photos_new_name_and_undo_brings_all
     with Library(locations()) as library:
         outcome = library.act(Action.MOVE, [str(a / "p0.jpg")], str(b))
         assert outcome.photos_done == 1 and not outcome.failed and not outcome.skipped
-        assert outcome.with_them() == " (and 3 sidecars with them)"
+        assert outcome.with_them() == " (and 3 sidecars with it)"
         moved = {os.path.basename(s.target or "") for s in outcome.done}
         # Each named after the photo's new name (P0.JPG.json's case follows the photo's too).
         assert moved == {"p0 (1).jpg", "p0 (1).jpg.xmp", "p0 (1).xmp", "p0 (1).jpg.json"}
@@ -55,7 +55,7 @@ def test_a_sidecar_a_raw_owns_stays_and_the_photos_own_goes_to_the_trash_and_bac
         why = {os.path.basename(s.source): s.skip for s in plan}
         assert why == {"p1.jpg": None, "p1.jpg.json": None, "p1.xmp": "the sidecar of p1.CR2, which stays"}
         outcome = library.act(Action.TRASH, [str(a / "p1.jpg")])
-        assert outcome.photos_done == 1 and outcome.with_them() == " (and 1 sidecar with them)"
+        assert outcome.photos_done == 1 and outcome.with_them() == " (and 1 sidecar with it)"
         assert not (a / "p1.jpg.json").exists() and (a / "p1.xmp").exists() and (a / "p1.CR2").exists()
         library.undo()
         assert files(four_photos) == before
@@ -125,11 +125,11 @@ def test_the_command_line_shows_the_sidecars_in_the_plan_and_the_result(four_pho
     assert dry.returncode == 0, dry.stderr
     assert f"would move  {a / 'p0.jpg.xmp'} -> {four_photos / 'b' / 'p0.jpg.xmp'}" in dry.stdout
     assert f"stays  {a / 'p0.xmp'}: the sidecar of p0.CR2, which stays" in dry.stdout
-    assert "Dry run: 1 to move (and 1 sidecar with them), 0 skipped." in dry.stdout
+    assert "Dry run: 1 to move (and 1 sidecar with it), 0 skipped." in dry.stdout
     done = photoorg("move", str(a / "p0.jpg"), "--to", str(four_photos / "b"))
-    assert done.returncode == 0 and "Done: 1 photo (and 1 sidecar with them), action" in done.stdout
+    assert done.returncode == 0 and "Done: 1 photo (and 1 sidecar with it), action" in done.stdout
     undone = photoorg("undo")
-    assert "Undid action 1: 1 photo back (and 1 sidecar with them)." in undone.stdout
+    assert "Undid action 1: 1 photo back (and 1 sidecar with it)." in undone.stdout
     assert (a / "p0.jpg.xmp").read_bytes() == b"edits"
 
 
@@ -156,3 +156,90 @@ def test_a_sidecar_trashed_just_before_a_kill_is_found_and_undo_brings_it_back(f
         back = library.undo(batch)
         assert not back.failed
     assert sidecar.read_bytes() == b"<xmp>keywords of p3</xmp>"
+
+
+def test_undo_puts_the_sidecar_beside_its_photo_when_a_new_photo_took_the_old_name(four_photos) -> None:
+    """Found by a review: a new card's IMG_1.jpg took the old name; undo numbered the photo
+    "IMG_1 (1).jpg" but gave its sidecar back to the stranger, and redo then moved the stranger."""
+    from tests.conftest import make_photo
+
+    a, dest = four_photos / "a", four_photos / "dest"
+    (a / "p0.jpg.xmp").write_bytes(b"edits of the first p0")
+    first = (a / "p0.jpg").read_bytes()
+    with Library(locations()) as library:
+        library.act(Action.MOVE, [str(a / "p0.jpg")], str(dest))
+        make_photo(a / "p0.jpg", seed=77, size=(64, 48))  # a stranger takes the name
+        stranger = (a / "p0.jpg").read_bytes()
+        library.scan()
+        library.undo()
+        assert (a / "p0 (1).jpg").read_bytes() == first
+        assert (a / "p0 (1).jpg.xmp").read_bytes() == b"edits of the first p0"
+        assert not (a / "p0.jpg.xmp").exists()
+        again = library.redo()  # the first photo again, from where the undo put it
+        assert {os.path.basename(s.source) for s in again.done} == {"p0 (1).jpg", "p0 (1).jpg.xmp"}
+    assert (a / "p0.jpg").read_bytes() == stranger
+
+
+def test_a_sidecar_edited_after_the_move_goes_back_with_its_photo(four_photos) -> None:
+    a, dest = four_photos / "a", four_photos / "dest"
+    (a / "p1.xmp").write_bytes(b"v1")
+    with Library(locations()) as library:
+        library.act(Action.MOVE, [str(a / "p1.jpg")], str(dest))
+        with open(dest / "p1.xmp", "ab") as f:
+            f.write(b" + a Lightroom edit")  # sidecars are meant to change
+        back = library.undo()
+        assert not back.failed
+    assert (a / "p1.xmp").read_bytes() == b"v1 + a Lightroom edit" and (a / "p1.jpg").exists()
+    assert not dest.exists()  # the folder the move made goes once empty
+
+
+def test_undo_of_a_copy_trashes_the_sidecars_copy_though_the_original_was_edited(four_photos) -> None:
+    a, out = four_photos / "a", four_photos / "out"
+    (a / "p2.jpg.xmp").write_bytes(b"v1")
+    with Library(locations()) as library:
+        library.act(Action.COPY, [str(a / "p2.jpg")], str(out))
+        (a / "p2.jpg.xmp").write_bytes(b"v2, edited")
+        back = library.undo()
+        assert not back.failed and len(back.done) == 2
+    assert not out.exists() and (a / "p2.jpg.xmp").read_bytes() == b"v2, edited"
+
+
+def test_a_sidecar_of_another_photo_by_case_stays_and_a_stray_in_the_target_is_not_adopted(
+    four_photos,
+) -> None:
+    from tests.conftest import make_photo
+
+    a, dest = four_photos / "a", four_photos / "dest"
+    make_photo(a / "P3.JPG", seed=31, size=(64, 48))  # another photo, its name differs by case
+    (a / "P3.JPG.xmp").write_bytes(b"of P3.JPG")
+    (a / "p3.jpg.xmp").write_bytes(b"of p3.jpg")
+    dest.mkdir()
+    (dest / "p3.xmp").write_bytes(b"a stray, of no photo")
+    with Library(locations()) as library:
+        library.scan()
+        steps = library.plan(Action.MOVE, [str(a / "p3.jpg")], str(dest))
+        assert [(os.path.basename(s.source), os.path.basename(s.target or "")) for s in steps] == [
+            ("p3.jpg", "p3 (1).jpg"),  # beside p3.xmp it would have taken the stray for its own
+            ("p3.jpg.xmp", "p3 (1).jpg.xmp"),
+        ]
+
+
+def test_a_sidecar_that_cannot_be_read_keeps_its_photo_where_it_is(four_photos, monkeypatch) -> None:
+    """Found by a review: the photo moved, and its unreadable sidecar stayed, "no longer there"."""
+    from photoorg.core import actions as acting
+
+    a, dest = four_photos / "a", four_photos / "dest"
+    (a / "p0.jpg.xmp").write_bytes(b"edits")
+    real = acting.fingerprint_and_size
+
+    def unreadable(path):
+        if str(path).endswith(".xmp"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(acting, "fingerprint_and_size", unreadable)
+    with Library(locations()) as library:
+        outcome = library.act(Action.MOVE, [str(a / "p0.jpg")], str(dest))
+    assert outcome.batch is None and not outcome.done
+    assert "its sidecar p0.jpg.xmp cannot be read (Permission denied" in outcome.skipped[0].skip
+    assert (a / "p0.jpg").exists() and (a / "p0.jpg.xmp").exists()

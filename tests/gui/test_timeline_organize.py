@@ -129,7 +129,7 @@ def test_organize_shows_a_plan_unticked_folders_stay_and_undo_puts_everything_ba
     assert sorted(dialog.ticked_folders()) == ["2023/2023-05", "2023/2023-07"]
     assert dialog.go.text() == "Move 3 photos"
     said, _state = act_and_wait(qtbot, window, lambda: qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton))
-    assert said.startswith("Moved 4 photos")  # three photos and the sidecar
+    assert said.startswith("Moved 3 photos (and 1 sidecar with them)")
     after = tree(root)
     assert {"2023/2023-05/b.jpg", "2023/2023-05/b.xmp", "2023/2023-05/c.jpg", "2023/2023-07/d.jpg"} <= set(
         after

@@ -22,6 +22,7 @@ _JOURNAL_COLUMNS = (
 
 _JOURNAL_UPDATABLE = frozenset(
     {"state", "target", "trash_info", "error", "temp", "placed", "undo_target", "undo_error", "wrote"}
+    | {"fingerprint", "size"}  # a sidecar edited since it moved goes back as it is now
 )
 
 _PATH_COLUMNS = frozenset({"source", "target", "trash_info", "temp", "undo_target"})
