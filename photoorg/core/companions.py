@@ -48,19 +48,25 @@ class FolderListing:
 
     def __init__(self) -> None:
         self._by_folder: dict[str, dict[str, list[str]]] = {}
+        self._not_files: dict[str, dict[str, list[tuple[str, str]]]] = {}  # (name, what it is)
 
     def _names(self, folder: str, key: str) -> list[str]:
         listing = self._by_folder.get(folder)
         if listing is None:
             listing = defaultdict(list)
+            others: dict[str, list[tuple[str, str]]] = defaultdict(list)
             try:
                 with os.scandir(folder) as entries:
                     for entry in entries:
                         if entry.is_file(follow_symlinks=False):
                             listing[_key(entry.name)].append(entry.name)
+                        elif _ext(entry.name) in SIDECAR_EXTENSIONS:
+                            what = "a link" if entry.is_symlink() else "not a file"
+                            others[_key(entry.name)].append((entry.name, what))
             except OSError:
                 pass
             self._by_folder[folder] = listing
+            self._not_files[folder] = others
         return listing.get(key, [])
 
     def companions(self, photo: str, catalogued: Collection[str] = ()) -> list[str]:
@@ -112,6 +118,9 @@ class FolderListing:
                     if staying:
                         why = f"{staying[0]} shares it and stays"
             out.append((os.path.join(folder, other), why))
+        for other, what in self._not_files[folder].get(_key(name), []):  # said, not passed over
+            if _belongs(other, name):
+                out.append((os.path.join(folder, other), f"{what}; photoorg leaves it as it is"))
         return out
 
     def strays_for(self, photo: str) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from photoorg.core.catalog import PhotoInfo
+from photoorg.core.companions import FolderListing
 from photoorg.core.humanize import human_bytes, iso_timestamp
 from photoorg.core.paths import FolderSet
 from photoorg.core.raw import RAW_FORMATS
@@ -35,6 +36,7 @@ DEFAULT_RULES = (
     "file_size",
     "format",
     "exif",
+    "sidecars",
     "earliest_taken",
     "preferred_folder",
     "oldest_file",
@@ -69,6 +71,25 @@ class KeeperPolicy:
     @functools.cached_property
     def _preferred(self) -> FolderSet:
         return FolderSet(self.preferred)
+
+    def sidecars(self, photo: PhotoInfo) -> list[str]:
+        """The photo's own sidecars (its edits and keywords for other programs), whose folder is
+        listed once per policy (one duplicate search)."""
+        return [c for c, why in self._listing.sidecars(photo.path, ()) if why is None]
+
+    @functools.cached_property
+    def _listing(self) -> FolderListing:
+        return FolderListing()
+
+
+#: The rules of photoorg 0.3 and before, saved in settings.json by everyone: read as the
+#: defaults of now (a list that was never changed gains the rules added since).
+EARLIER_DEFAULT_RULES = (
+    (
+        "protected", "resolution", "file_size", "format", "exif", "earliest_taken", "preferred_folder",
+        "oldest_file",
+    ),
+)  # fmt: skip
 
 
 def _taken_key(p: PhotoInfo) -> float:
@@ -105,6 +126,16 @@ _RULES: dict[str, _Rule] = {
     "exif": (
         lambda p, pol: -(bool(p.taken) + bool(p.camera)),
         lambda k, o, pol: "most complete camera data (date taken" + (" and camera)" if k.camera else ")"),
+    ),
+    # Found by a review: of two identical copies, the one with the sidecar (darktable's edits,
+    # Lightroom's keywords) could be the one proposed for the trash, the edits with it.
+    "sidecars": (
+        lambda p, pol: -len(pol.sidecars(p)),
+        lambda k, o, pol: (
+            f"has its sidecar{'s' if len(pol.sidecars(k)) > 1 else ''} "
+            f"({', '.join(os.path.basename(c) for c in pol.sidecars(k))}: edits, keywords)"
+            + ("; the others have none" if not pol.sidecars(o) else "; the others have fewer")
+        ),
     ),
     "earliest_taken": (
         lambda p, pol: _taken_key(p),

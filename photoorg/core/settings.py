@@ -22,7 +22,7 @@ from photoorg.core.clustering import GroupSettings
 from photoorg.core.devices import DEVICES, DTYPES
 from photoorg.core.duplicates import DuplicateSettings
 from photoorg.core.errors import NotInLibrary
-from photoorg.core.keeper import DEFAULT_RULES, KeeperPolicy
+from photoorg.core.keeper import DEFAULT_RULES, EARLIER_DEFAULT_RULES, KeeperPolicy
 from photoorg.core.lock import LibraryLock
 from photoorg.core.model_folder import DEFAULT_MODEL, PREPROCESS_CHOICES
 from photoorg.core.paths import Locations, containing, is_under, set_aside
@@ -226,7 +226,11 @@ def _usable_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 def _settings_from(data: dict[str, Any]) -> Settings:
     known = {f.name for f in fields(Settings)}
-    return Settings(**{k: v for k, v in data.items() if k in known})
+    values = {k: v for k, v in data.items() if k in known}
+    rules = values.get("keeper_rules")
+    if isinstance(rules, list) and tuple(rules) in EARLIER_DEFAULT_RULES:
+        values["keeper_rules"] = list(DEFAULT_RULES)  # never changed: today's defaults
+    return Settings(**values)
 
 
 def load_settings(where: Locations) -> Settings:

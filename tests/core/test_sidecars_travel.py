@@ -93,6 +93,9 @@ def test_a_copy_copies_the_sidecars_and_its_undo_trashes_only_the_copies(four_ph
         outcome = library.act(Action.COPY, [str(a / "p2.jpg"), str(a / "p3.jpg")], str(out))
         assert outcome.photos_done == 2 and outcome.with_them() == " (and 1 sidecar with them)"
         assert (out / "p2.jpg.xmp").read_bytes() == b"keywords" and not (out / "p3.jpg.xmp").exists()
+        assert [(os.path.basename(s.source), s.skip) for s in outcome.skipped] == [
+            ("p3.jpg.xmp", "a link; photoorg leaves it as it is")  # said, not passed over
+        ]
         library.undo()
     assert files(four_photos) == before and not any(out.rglob("*.*"))
 
@@ -243,3 +246,33 @@ def test_a_sidecar_that_cannot_be_read_keeps_its_photo_where_it_is(four_photos, 
     assert outcome.batch is None and not outcome.done
     assert "its sidecar p0.jpg.xmp cannot be read (Permission denied" in outcome.skipped[0].skip
     assert (a / "p0.jpg").exists() and (a / "p0.jpg.xmp").exists()
+
+
+def test_of_two_identical_copies_the_one_with_the_sidecar_is_kept(tmp_path, monkeypatch) -> None:
+    """Found by a review: the copy with the edits could be the one proposed for the trash."""
+    import json
+
+    from photoorg.core.keeper import DEFAULT_RULES, EARLIER_DEFAULT_RULES, KeeperPolicy, choose_keeper
+    from photoorg.core.settings import load_settings
+    from tests.core.test_raw import PhotoInfo
+
+    for folder in ("A", "B"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "IMG_1.jpg").write_bytes(b"same")
+    (tmp_path / "B" / "IMG_1.jpg.xmp").write_bytes(b"edits")
+    copies = [
+        PhotoInfo(str(tmp_path / f / "IMG_1.jpg"), "fp", 4, 1, 10, 10, "JPEG", None, None, None) for f in "AB"
+    ]
+    ranked, why = choose_keeper(copies, KeeperPolicy())
+    assert ranked[0].path == str(tmp_path / "B" / "IMG_1.jpg")
+    assert why == "has its sidecar (IMG_1.jpg.xmp: edits, keywords); the others have none"
+    # Settings saved with the rules of before (everyone's, unchanged) read as today's.
+    monkeypatch.setenv("PHOTOORG_HOME", str(tmp_path / "home"))
+    saved = tmp_path / "home" / "config" / "settings.json"
+    saved.parent.mkdir(parents=True)
+    before = {"schema_version": 2, "folders": ["/p"], "keeper_rules": list(EARLIER_DEFAULT_RULES[0])}
+    saved.write_text(json.dumps(before))
+    read = load_settings(locations())
+    assert read.folders == ["/p"] and tuple(read.keeper_rules) == DEFAULT_RULES
+    saved.write_text(json.dumps({**before, "keeper_rules": ["oldest_file"]}))  # chosen: kept
+    assert load_settings(locations()).keeper_rules == ["oldest_file"]
