@@ -218,8 +218,25 @@ def undo_keywords(
     return outcome
 
 
+def _where_now(catalog: Catalog, entry: JournalEntry) -> str:
+    """Where the sidecar is now, following photoorg's own later moves of it (it went with its
+    photo: found by a review, undo then said another program had moved it)."""
+    path, after = entry.source, entry.batch
+    for _ in range(1000):
+        moved = catalog.later_move_of(path, after)
+        if moved is None or not moved.target:
+            break
+        if moved.action == "trash":
+            raise ChangedSinceError(
+                f"{os.path.basename(path)} went to the trash with its photo (action {moved.batch}); "
+                f"undo that action first, then this one"
+            )
+        path, after = moved.target, moved.batch
+    return path
+
+
 def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
-    sidecar = entry.source
+    sidecar = _where_now(catalog, entry)
     now = _read(sidecar)
     if now is None or _digest(now) != entry.wrote:
         kept = f"; its earlier version is kept at {entry.target}" if entry.target else ""

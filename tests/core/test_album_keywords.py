@@ -190,6 +190,25 @@ def test_undo_never_takes_back_what_another_program_wrote_since(album_lib) -> No
     assert (lib / "a" / "p2.xmp").read_bytes() == ADOBE  # the others were put back
 
 
+def test_keywords_are_taken_out_where_the_sidecars_went_with_their_photos(album_lib) -> None:
+    """Found by a review: once a move had taken the sidecar along with its photo, undoing the
+    keywords said another program had moved it."""
+    from photoorg.core.library import Action
+
+    lib = album_lib
+    with Library(locations()) as library:
+        _, wrote = library.album_keywords("Dogs")
+        assert wrote is not None and wrote.batch is not None
+        library.act(Action.MOVE, [str(lib / "a" / "p1.jpg"), str(lib / "a" / "p0.jpg")], str(lib / "b"))
+        library.act(Action.TRASH, [str(lib / "a" / "p2.jpg")])
+        undone = library.undo(wrote.batch)
+    assert read_keywords(lib / "b" / "p1.jpg.xmp") == ["beach"]  # the earlier version, where it is now
+    assert not (lib / "b" / "p0.jpg.xmp").exists()  # the one photoorg made: to the trash
+    [(step, why)] = undone.failed
+    assert step.source == str(lib / "a" / "p2.xmp")
+    assert why.startswith("p2.xmp went to the trash with its photo (action ")
+
+
 def test_a_full_disk_leaves_every_sidecar_as_it_was(album_lib, small_fs, tmp_path) -> None:
     disk = small_fs("disk", 512)
     for name in ("p1.jpg", "p1.jpg.xmp", "p3.jpg"):

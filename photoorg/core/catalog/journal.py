@@ -152,6 +152,16 @@ class JournalPart(CatalogBase):
         rows = self._db.execute(f"SELECT {_JOURNAL_COLUMNS} FROM journal{clause} ORDER BY id DESC", args)
         return [_entry(r) for r in rows]
 
+    def later_move_of(self, path: str, after: int) -> JournalEntry | None:
+        """The first move or trash of the file at ``path`` by an action after ``after`` that is
+        not undone: where photoorg itself took a file since (a sidecar that went with its photo)."""
+        row = self._db.execute(
+            f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE source=? AND batch > ?"
+            " AND action IN ('move', 'trash') AND state IN ('done', 'undo_failed') ORDER BY id LIMIT 1",
+            (path_to_db(path), after),
+        ).fetchone()
+        return _entry(row) if row else None
+
     def add_made_folders(self, batch: int, folders: Sequence[str]) -> None:
         """Remember folders an action is about to create (before: a kill in between leaves
         at worst an empty folder to remove that another program made meanwhile)."""
