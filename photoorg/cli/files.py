@@ -184,7 +184,8 @@ def _action_files(args: argparse.Namespace, where: Locations) -> int:
         if f.target:
             line += f"\n  {'':<22} -> {printable(f.target)}"
         if f.back_at and f.back_at != f.source:
-            line += f"\n  {'':<22} back at {printable(f.back_at)}"
+            where = "now at" if f.state == "copy in the trash" else "back at"
+            line += f"\n  {'':<22} {where} {printable(f.back_at)}"
         if f.problem:
             line += f"\n  {'':<22} ({printable(f.problem)})"
         print(line)

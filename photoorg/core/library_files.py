@@ -222,10 +222,13 @@ class FileActions(LibraryPart):
     def action_files(self, batch: int) -> list[ActionFile]:
         """The files of action ``batch`` in the order they were done: where each was, where
         it went, and what became of it (done, undone, could not be put back, failed)."""
-        if self.catalog.batch_info(batch) is None:
+        info = self.catalog.batch_info(batch)
+        if info is None:
             raise PhotoorgError(f"There is no action number {batch}; 'photoorg history' lists them.")
         words = {"planned": "not finished", "done": "done", "failed": "failed", "undoing": "being undone",
                  "undone": "undone", "undo_failed": "could not be put back"}  # fmt: skip
+        if info.action == Action.COPY:  # its undo trashes the copy (a review read "back at" the trash)
+            words |= {"undone": "copy in the trash", "undo_failed": "copy not trashed"}
         return [
             ActionFile(
                 e.source,

@@ -84,7 +84,8 @@ def redo(
         if not all(_found_again(action, e) for e in entries if e.file_row is None):
             raise NothingToRedo(
                 f"Action {info.id} ({info.summary}) moved RAWs, videos or renamed sidecars along with the "
-                "photos; plan it again (Organize shows the plan) rather than redo it."
+                f"photos; do it again as you did it first ('photoorg {action.value}', or Organize, which "
+                "shows the plan) rather than redo it."
             )
         entries = [e for e in entries if e.file_row is not None]  # the plan finds their sidecars
         # Each photo from where its undo put it (a name taken meanwhile numbers it: found by a

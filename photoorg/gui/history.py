@@ -130,7 +130,8 @@ class HistoryDialog(QDialog):
         for f in files:
             went = f.target or ""
             if f.back_at and f.back_at != f.source:
-                went += f" (back at {f.back_at})" if went else f.back_at
+                where = "now at" if f.state == "copy in the trash" else "back at"
+                went += f" ({where} {f.back_at})" if went else f.back_at
             item = QTreeWidgetItem(self.files, [f.state, f.source, went, f.problem or ""])
             item.setToolTip(1, f.source)
             item.setToolTip(3, f.problem or "")

@@ -97,6 +97,8 @@ def test_a_copy_copies_the_sidecars_and_its_undo_trashes_only_the_copies(four_ph
             ("p3.jpg.xmp", "a link; photoorg leaves it as it is")  # said, not passed over
         ]
         library.undo()
+        states = {f.state for f in library.action_files(outcome.batch)}
+        assert states == {"copy in the trash"}  # not "undone ... back at" the trash
     assert files(four_photos) == before and not any(out.rglob("*.*"))
 
 
