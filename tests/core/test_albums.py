@@ -267,3 +267,28 @@ def test_an_album_is_renamed_and_deleted_and_undo_gives_it_back_as_it_was(librar
         assert made not in {a.id for a in library.albums()}
     with Library(locations()) as library:  # kept across a restart
         assert [a.name for a in library.albums()] == ["Cats", "Dogs"]
+
+
+def test_a_photo_edited_in_place_stays_in_its_albums(library_with_albums) -> None:
+    """Editing a photo (the same file, new content) took it out of its albums: albums hold
+    contents, and the edit made a new one. The album follows the edit now; a copy of the
+    photo as it was, elsewhere, stays in the album too."""
+    lib = library_with_albums
+    p0, p1 = lib / "a" / "p00.jpg", lib / "a" / "p01.jpg"
+    shutil.copy2(p1, lib / "a" / "p01 copy.jpg")
+    with Library(locations()) as library:
+        library.scan()
+        library.create_album("Garden", [str(p0), str(p1)])
+        library.teach("Garden", [str(lib / "a" / "p05.jpg")], REJECTED)
+        make_photo(p0, seed=100, size=(96, 72))  # cropped, say, and saved over itself
+        make_photo(p1, seed=101, size=(96, 72))
+        make_photo(lib / "a" / "p05.jpg", seed=105, size=(96, 72))
+        library.scan()
+        shown = {p.path for p in library.album_photos("Garden")}
+        assert shown == {str(p0), str(p1), str(lib / "a" / "p01 copy.jpg")}
+        album = library.album("Garden")
+        assert len(album.rejected) == 1 and len(album.positives) == 3  # p00 as it is now, p01 both ways
+        found, _ = library.suggest("Garden", k=20)
+        assert str(lib / "a" / "p05.jpg") not in {p.path for p, _ in found}  # still rejected
+    listed = photoorg("album", "list")
+    assert "Garden  (3 photos, 1 rejected)" in listed.stdout

@@ -89,5 +89,26 @@ class AlbumsPart(CatalogBase):
         ):
             if aid in roles:
                 roles[aid][fp] = role
+        self._follow_edits(roles)
         kept = {aid: {fp: r for fp, r in fps.items() if r != REMOVED} for aid, fps in roles.items()}
         return [(aid, names[aid], fps) for aid, fps in kept.items()]
+
+    def _follow_edits(self, roles: dict[int, dict[str, str]]) -> None:
+        """A photo edited in place (the same file, new content) keeps its role in each album;
+        the earlier content keeps it too while a copy of it is still in the catalog. (Albums
+        hold contents; an edit made a new one, and the photo left its albums.)"""
+        edits = self._db.execute("SELECT old, new FROM content_edits ORDER BY id").fetchall()
+        if not edits or not roles:
+            return
+        olds = sorted({old for old, _ in edits})
+        present: set[str] = set()
+        for start in range(0, len(olds), 500):
+            part = olds[start : start + 500]
+            marks = ",".join("?" * len(part))
+            query = f"SELECT DISTINCT fingerprint FROM files WHERE fingerprint IN ({marks})"
+            rows = self._db.execute(query, part)
+            present.update(r[0] for r in rows)
+        for fps in roles.values():
+            for old, new in edits:
+                if old in fps and new not in fps:
+                    fps[new] = fps[old] if old in present else fps.pop(old)

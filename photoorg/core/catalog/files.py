@@ -74,6 +74,11 @@ class FilesPart(CatalogBase):
         one transaction."""
         now = time.time()
         with self.transaction() as db:
+            db.executemany(  # a file edited in place: its albums follow it (albums.py)
+                "INSERT INTO content_edits(old, new, path, at) SELECT fingerprint, ?, path, ? FROM files"
+                " WHERE path=? AND fingerprint IS NOT NULL AND fingerprint != ?",
+                [(r.fingerprint, now, path_to_db(r.path), r.fingerprint) for r in rows if r.fingerprint],
+            )
             db.executemany(
                 "INSERT OR REPLACE INTO content_hashes(fingerprint, phash, tone) VALUES(?,?,?)",
                 [(fp, ph, *([tone_to_blob(rest[0])] if rest else [None])) for fp, ph, *rest in hashes],

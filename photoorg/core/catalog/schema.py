@@ -5,7 +5,7 @@ from __future__ import annotations
 
 APPLICATION_ID = 0x70686F72  # "phor"
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -201,6 +201,17 @@ MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX album_names_album ON album_names(album_id);
     """,
+    # 10: a photo edited in place (the same file, new content) stays in its albums: each change
+    # of content a scan sees at a path is kept, and an album's roles follow it.
+    10: """
+    CREATE TABLE content_edits (
+        id   INTEGER PRIMARY KEY,
+        old  TEXT NOT NULL,                -- the fingerprint before
+        new  TEXT NOT NULL,                -- and after
+        path TEXT NOT NULL,                -- where (str, or BLOB for names that are not UTF-8)
+        at   REAL NOT NULL
+    );
+    """,
 }
 
 #: The tables that hold the person's own work, carried out of a damaged catalog first.
@@ -216,6 +227,7 @@ PERSONS_TABLES = (
     "albums",
     "album_changes",
     "album_names",
+    "content_edits",
     "made_folders",
     "pruned_folders",
 )
