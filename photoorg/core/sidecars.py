@@ -226,6 +226,9 @@ def _where_now(catalog: Catalog, entry: JournalEntry) -> str:
         moved = catalog.later_move_of(path, after)
         if moved is None or not moved.target:
             break
+        if moved.state == "undone":  # back, perhaps under another name (its old one was taken)
+            path, after = moved.undo_target or path, moved.batch
+            continue
         if moved.action == "trash":
             raise ChangedSinceError(
                 f"{os.path.basename(path)} went to the trash with its photo (action {moved.batch}); "

@@ -288,3 +288,24 @@ def test_a_kill_at_any_point_loses_no_sidecar_and_undo_still_works(album_lib, na
     assert snapshot(lib) == before
     assert not list(lib.rglob(".photoorg-*"))
     assert not any(originals().rglob("*"))
+
+
+def test_keywords_are_taken_out_of_the_sidecar_an_undo_numbered_not_the_one_at_its_old_name(
+    album_lib,
+) -> None:
+    """Found by a second review: a move took p1.jpg and its sidecar away, a copy took their
+    old names, and the move's undo brought them back as "p1 (1).jpg"; undoing the keywords then
+    took the keyword out of the copy's sidecar and said it had succeeded."""
+    from photoorg.core.library import Action
+
+    lib = album_lib
+    with Library(locations()) as library:
+        _, wrote = library.album_keywords("Dogs")
+        assert wrote is not None and wrote.batch is not None
+        moved = library.act(Action.MOVE, [str(lib / "a" / "p1.jpg")], str(lib / "b"))
+        library.act(Action.COPY, [str(lib / "b" / "p1.jpg")], str(lib / "a"))  # takes the old names
+        library.undo(moved.batch)
+        assert read_keywords(lib / "a" / "p1 (1).jpg.xmp") == ["beach", "Dogs"]
+        library.undo(wrote.batch)
+    assert read_keywords(lib / "a" / "p1 (1).jpg.xmp") == ["beach"]  # the photo's own sidecar
+    assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach", "Dogs"]  # the copy's, untouched

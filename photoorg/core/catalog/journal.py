@@ -153,11 +153,13 @@ class JournalPart(CatalogBase):
         return [_entry(r) for r in rows]
 
     def later_move_of(self, path: str, after: int) -> JournalEntry | None:
-        """The first move or trash of the file at ``path`` by an action after ``after`` that is
-        not undone: where photoorg itself took a file since (a sidecar that went with its photo)."""
+        """The first move or trash of the file at ``path`` by an action after ``after``, done
+        or undone: where photoorg itself took a file since (a sidecar that went with its photo),
+        and, when undone, where the undo put it back."""
         row = self._db.execute(
             f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE source=? AND batch > ?"
-            " AND action IN ('move', 'trash') AND state IN ('done', 'undo_failed') ORDER BY id LIMIT 1",
+            " AND action IN ('move', 'trash') AND state IN ('done', 'undo_failed', 'undone')"
+            " ORDER BY id LIMIT 1",
             (path_to_db(path), after),
         ).fetchone()
         return _entry(row) if row else None
