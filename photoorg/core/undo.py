@@ -28,7 +28,7 @@ from photoorg.core.actions import (
 )
 from photoorg.core.albums import clashing_names
 from photoorg.core.catalog import Catalog, JournalEntry
-from photoorg.core.companions import SIDECAR_EXTENSIONS, renamed
+from photoorg.core.companions import SIDECAR_EXTENSIONS, FolderListing, free_with, renamed
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import (
     fingerprint_and_size,
@@ -133,6 +133,10 @@ def undo(
         regone = [(f, mode) for f, mode in catalog.pruned_folders(batch) if not os.path.isdir(f)]
         photo_of = _photos_of_companions(catalog.journal_entries(batch))
         back_at: dict[int, str | None] = {}  # photo entry -> where its undo put it (None: failed)
+        companions_of: dict[int, list[str]] = {}
+        for e in entries:
+            if e.id in photo_of:
+                companions_of.setdefault(photo_of[e.id].id, []).append(e.source)
         # The photos first, then what went with them, which follows them back.
         for entry in sorted(entries, key=lambda e: (_is_companion(e), -e.id)):
             step = Step(entry.target or "", entry.source)
@@ -142,7 +146,9 @@ def undo(
                 where = None if photo is None else back_at.get(photo.id, _back_at(photo))
                 undo_one = _companion_undo(catalog, action, entry, photo, where)
             else:
-                undo_one = functools.partial(_undo_one, catalog, action, entry)
+                going = companions_of.get(entry.id, []) if action is not Action.COPY else []
+                back = _free_with_companions(entry.source, going) if going else None
+                undo_one = functools.partial(_undo_one, catalog, action, entry, back)
             done = put_back(catalog, entry, step, outcome, undo_one)
             if not step.companion_of:
                 back_at[entry.id] = step.target if done else None
@@ -260,6 +266,17 @@ def _another_copy_left(catalog: Catalog, entry: JournalEntry) -> bool:
         except OSError:
             continue
     return False
+
+
+def _free_with_companions(photo: str, companions: list[str]) -> str | None:
+    """Where a photo goes back so that the files that went with it come back beside it under
+    names of their own: its old name, unless one of theirs is taken or a stray sidecar waits
+    there (found by a review: a stray IMG_1.jpg.xmp made the photo's own come back as
+    "IMG_1.jpg (1).xmp", a name that belongs to no photo, and the photo took the stray)."""
+    try:
+        return free_with(photo, companions, os.path.basename(photo), set(), FolderListing())
+    except OSError:
+        return None
 
 
 def _is_companion(entry: JournalEntry) -> bool:

@@ -278,3 +278,19 @@ def test_of_two_identical_copies_the_one_with_the_sidecar_is_kept(tmp_path, monk
     assert read.folders == ["/p"] and tuple(read.keeper_rules) == DEFAULT_RULES
     saved.write_text(json.dumps({**before, "keeper_rules": ["oldest_file"]}))  # chosen: kept
     assert load_settings(locations()).keeper_rules == ["oldest_file"]
+
+
+def test_undo_numbers_the_photo_and_its_sidecar_together_when_a_stray_took_the_sidecars_name(
+    four_photos,
+) -> None:
+    """Found by a second review: a stray IMG_1.jpg.xmp at the old place made the photo's own
+    sidecar come back as "p0.jpg (1).xmp", a name of no photo, and the photo took the stray."""
+    a, dest = four_photos / "a", four_photos / "dest"
+    (a / "p0.jpg.xmp").write_bytes(b"EDITS")
+    with Library(locations()) as library:
+        library.act(Action.MOVE, [str(a / "p0.jpg")], str(dest))
+        (a / "p0.jpg.xmp").write_bytes(b"STRAY")
+        back = library.undo()
+        assert not back.failed
+    assert (a / "p0 (1).jpg").exists() and (a / "p0 (1).jpg.xmp").read_bytes() == b"EDITS"
+    assert (a / "p0.jpg.xmp").read_bytes() == b"STRAY" and not (a / "p0.jpg").exists()
