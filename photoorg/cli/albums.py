@@ -57,8 +57,8 @@ def cmd_album(args: argparse.Namespace, where: Locations) -> int:
 
 def _list(library: Library, as_json: bool) -> int:
     albums = library.albums()
-    # The photos in the library now, as 'album show' lists them (one whose content changed,
-    # an edited photo, is another photo; one trashed is not counted).
+    # The photos in the library now, as 'album show' lists them (one trashed is not counted;
+    # one edited in place is, as it is now).
     present = {a.name: len(library.album_photos(a.name)) for a in albums}
     if as_json:
         rows = [{"name": a.name, "photos": present[a.name], "rejected": len(a.rejected)} for a in albums]

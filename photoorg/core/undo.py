@@ -360,7 +360,8 @@ def _undo_one(
         catalog.journal_update(entry.id, state="undone", undo_target=trashed.location, temp=None)
         follow(catalog, Action.TRASH, entry.target, trashed.location, None)
         return trashed.location
-    what = "trashed photo" if action is Action.TRASH else "moved photo"
+    kind = "photo" if entry.file_row is not None else "file"  # a sidecar is no photo (a review)
+    what = f"trashed {kind}" if action is Action.TRASH else f"moved {kind}"
     if _put_back_by_hand(entry):  # restored from the trash, or moved back, by the person
         if action is Action.TRASH and entry.trash_info:  # a record of a file no longer there
             with contextlib.suppress(OSError):
