@@ -28,7 +28,6 @@ from photoorg.core.actions import (
 )
 from photoorg.core.albums import clashing_names
 from photoorg.core.catalog import Catalog, JournalEntry
-from photoorg.core.companions import SIDECAR_EXTENSIONS, FolderListing, free_with, renamed
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import (
     fingerprint_and_size,
@@ -40,6 +39,7 @@ from photoorg.core.fileops import (
 from photoorg.core.humanize import plural
 from photoorg.core.paths import real
 from photoorg.core.trash import move_to_trash
+from photoorg.core.undo_companions import Companions, Return, is_companion
 
 log = logging.getLogger(__name__)
 
@@ -131,27 +131,20 @@ def undo(
         # Folders an organize removed when empty come back with the permissions they had
         # (the files' return makes them with the defaults).
         regone = [(f, mode) for f, mode in catalog.pruned_folders(batch) if not os.path.isdir(f)]
-        photo_of = _photos_of_companions(catalog.journal_entries(batch))
-        back_at: dict[int, str | None] = {}  # photo entry -> where its undo put it (None: failed)
-        companions_of: dict[int, list[str]] = {}
-        for e in entries:
-            if e.id in photo_of:
-                companions_of.setdefault(photo_of[e.id].id, []).append(e.source)
-        # The photos first, then what went with them, which follows them back.
-        for entry in sorted(entries, key=lambda e: (_is_companion(e), -e.id)):
+        companions = Companions(catalog.journal_entries(batch), entries)
+        for entry in Companions.in_order(entries):
             step = Step(entry.target or "", entry.source)
-            if _is_companion(entry):
+            if is_companion(entry):
                 step.companion_of = entry.source  # a sidecar (RAW, video) that traveled with its photo
-                photo = photo_of.get(entry.id)
-                where = None if photo is None else back_at.get(photo.id, _back_at(photo))
-                undo_one = _companion_undo(catalog, action, entry, photo, where)
+                # A copy's companion goes to the trash on its own.
+                how = None if action is Action.COPY else companions.return_of(entry)
+                undo_one = functools.partial(_undo_companion, catalog, action, entry, how)
+                put_back(catalog, entry, step, outcome, undo_one)
             else:
-                going = companions_of.get(entry.id, []) if action is not Action.COPY else []
-                back = _free_with_companions(entry.source, going) if going else None
+                back = None if action is Action.COPY else companions.photo_back_name(entry)
                 undo_one = functools.partial(_undo_one, catalog, action, entry, back)
-            done = put_back(catalog, entry, step, outcome, undo_one)
-            if not step.companion_of:
-                back_at[entry.id] = step.target if done else None
+                done = put_back(catalog, entry, step, outcome, undo_one)
+                companions.came_back(entry, step.target if done else None)
             if on_step is not None:
                 on_step()
         for folder, mode in sorted(regone, key=lambda fm: len(fm[0]), reverse=True):
@@ -268,68 +261,14 @@ def _another_copy_left(catalog: Catalog, entry: JournalEntry) -> bool:
     return False
 
 
-def _free_with_companions(photo: str, companions: list[str]) -> str | None:
-    """Where a photo goes back so that the files that went with it come back beside it under
-    names of their own: its old name, unless one of theirs is taken or a stray sidecar waits
-    there (found by a review: a stray IMG_1.jpg.xmp made the photo's own come back as
-    "IMG_1.jpg (1).xmp", a name that belongs to no photo, and the photo took the stray)."""
-    try:
-        return free_with(photo, companions, os.path.basename(photo), set(), FolderListing())
-    except OSError:
-        return None
-
-
-def _is_companion(entry: JournalEntry) -> bool:
-    return entry.file_row is None and entry.fingerprint is not None
-
-
-def _photos_of_companions(entries: Sequence[JournalEntry]) -> dict[int, JournalEntry]:
-    """Each companion's photo: the photo journaled last before it (a plan lists a photo, then
-    the files that go with it)."""
-    out: dict[int, JournalEntry] = {}
-    photo = None
-    for e in sorted(entries, key=lambda e: e.id):
-        if not _is_companion(e):
-            photo = e
-        elif photo is not None:
-            out[e.id] = photo
-    return out
-
-
-def _back_at(photo: JournalEntry) -> str | None:
-    """Where an earlier undo put a photo back (None: it is not back)."""
-    return photo.undo_target if photo.state == "undone" else None
-
-
-def _companion_undo(
-    catalog: Catalog, action: Action, entry: JournalEntry, photo: JournalEntry | None, back: str | None
-) -> Callable[[], str]:
-    """How a file that went with a photo comes back: with the photo, beside it (and edited since
-    is no reason to part them: a sidecar is meant to change); or not at all while its photo
-    could not be put back (``back`` None), so the two stay together."""
-    if photo is None or action is Action.COPY:  # a copy's sidecar goes to the trash on its own
-        return functools.partial(_undo_one, catalog, action, entry)
-    if back is None:
-
-        def stays() -> str:
-            raise ChangedSinceError(
-                f"its photo {os.path.basename(photo.source)} could not be put back, so it stays with it"
-            )
-
-        return stays
-    sidecar = os.path.splitext(entry.source)[1].lower() in SIDECAR_EXTENSIONS
-    beside = _beside(entry.source, photo.source, back)
-    return functools.partial(_undo_one, catalog, action, entry, beside, sidecar)
-
-
-def _beside(companion: str, photo: str, photo_back: str) -> str | None:
-    """Where a sidecar goes back: beside its photo, named after the name the photo got back
-    (found by a review: a photo numbered "IMG_1 (1).jpg" on its way back, its old name taken by
-    a new photo, left its IMG_1.jpg.xmp to the stranger)."""
-    if photo_back == photo or os.path.dirname(companion) != os.path.dirname(photo):
-        return None
-    name = renamed(companion, os.path.basename(photo), os.path.basename(photo_back))
-    return os.path.join(os.path.dirname(photo_back), name)
+def _undo_companion(catalog: Catalog, action: Action, entry: JournalEntry, how: Return | None) -> str:
+    """A file that went with a photo comes back with it, beside it (edited since is no reason
+    to part a sidecar from its photo: it is meant to change), or stays while its photo does."""
+    if how is None:
+        return _undo_one(catalog, action, entry)
+    if how.stays:
+        raise ChangedSinceError(how.stays)
+    return _undo_one(catalog, action, entry, how.beside, how.edited_is_fine)
 
 
 def _undo_one(

@@ -1,0 +1,87 @@
+"""How the files that went with a photo (sidecars, RAWs, videos: :mod:`photoorg.core.companions`)
+come back with it when an action is undone (:mod:`photoorg.core.undo`): under the name the photo
+gets back, beside it, and only once it is back, so the two are never parted.
+
+Found by reviews: a photo numbered "IMG_1 (1).jpg" on its way back (a new photo had taken its
+name) left its IMG_1.jpg.xmp to the stranger; a stray IMG_1.jpg.xmp at the old place made the
+photo's own come back as "IMG_1.jpg (1).xmp", a name of no photo. Qt-free.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from photoorg.core.catalog import JournalEntry
+from photoorg.core.companions import SIDECAR_EXTENSIONS, FolderListing, free_with, renamed
+
+
+def is_companion(entry: JournalEntry) -> bool:
+    """A file that went with a photo: not catalogued, its content journaled."""
+    return entry.file_row is None and entry.fingerprint is not None
+
+
+@dataclass(frozen=True)
+class Return:
+    """Where a companion comes back: ``stays`` says why it does not (its photo is not back)."""
+
+    beside: str | None = None  # its new name beside its photo (None: its old name)
+    edited_is_fine: bool = False  # a sidecar edited since still goes back with its photo
+    stays: str | None = None
+
+
+class Companions:
+    """Which photo each companion of one action went with, and where each photo came back."""
+
+    def __init__(self, batch_entries: Sequence[JournalEntry], todo: Sequence[JournalEntry]) -> None:
+        # Each companion's photo: the photo journaled last before it (a plan lists a photo,
+        # then the files that go with it).
+        self._photo_of: dict[int, JournalEntry] = {}
+        photo = None
+        for e in sorted(batch_entries, key=lambda e: e.id):
+            if not is_companion(e):
+                photo = e
+            elif photo is not None:
+                self._photo_of[e.id] = photo
+        self._going: dict[int, list[str]] = {}  # photo entry -> its companions still to undo
+        for e in todo:
+            if e.id in self._photo_of:
+                self._going.setdefault(self._photo_of[e.id].id, []).append(e.source)
+        self._back_at: dict[int, str | None] = {}  # photo entry -> where it came back (None: not)
+
+    @staticmethod
+    def in_order(todo: Sequence[JournalEntry]) -> list[JournalEntry]:
+        """The photos first (newest first), then what went with them, which follows them."""
+        return sorted(todo, key=lambda e: (is_companion(e), -e.id))
+
+    def photo_back_name(self, photo: JournalEntry) -> str | None:
+        """Where a photo goes back so that its companions come back beside it under names of
+        their own: its old name, unless one of theirs is taken or a stray sidecar waits there
+        (None: its old name, as for a photo that went alone)."""
+        going = self._going.get(photo.id)
+        if not going:
+            return None
+        try:
+            return free_with(photo.source, going, os.path.basename(photo.source), set(), FolderListing())
+        except OSError:
+            return None
+
+    def came_back(self, photo: JournalEntry, where: str | None) -> None:
+        self._back_at[photo.id] = where
+
+    def return_of(self, companion: JournalEntry) -> Return | None:
+        """How a companion comes back (None: on its own, its photo unknown)."""
+        photo = self._photo_of.get(companion.id)
+        if photo is None:
+            return None
+        back = self._back_at.get(photo.id, photo.undo_target if photo.state == "undone" else None)
+        if back is None:
+            name = os.path.basename(photo.source)
+            return Return(stays=f"its photo {name} could not be put back, so it stays with it")
+        beside = None
+        if back != photo.source and os.path.dirname(companion.source) == os.path.dirname(photo.source):
+            name = renamed(companion.source, os.path.basename(photo.source), os.path.basename(back))
+            beside = os.path.join(os.path.dirname(back), name)
+        sidecar = os.path.splitext(companion.source)[1].lower() in SIDECAR_EXTENSIONS
+        return Return(beside, sidecar)
