@@ -63,6 +63,7 @@ from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.timeline import TimelinePage
 from photoorg.gui.views import ThumbnailSlider
 from photoorg.gui.window_dialogs import WindowDialogs
+from photoorg.gui.wiring import connect_pages
 
 log = logging.getLogger(__name__)
 
@@ -194,52 +195,7 @@ class MainWindow(QMainWindow):
         lib.model_missing.connect(self.first_run.model_missing)
         lib.similar_found.connect(self._similar_found)
         self.offer_bar.accepted.connect(lib.look_again)
-        lp = self.library_page
-        lp.add_requested.connect(self.add_folder)
-        lp.remove_requested.connect(self.remove_folder)
-        lp.protect_changed.connect(self.set_protected)
-        lp.scan_requested.connect(self.scan)
-        act = self.actions
-        gp = self.groups_page
-        gp.group_renamed.connect(self._group_renamed)
-        gp.move_button.clicked.connect(lambda: act.move_or_copy("move", gp.chosen_photos()))
-        gp.copy_button.clicked.connect(lambda: act.move_or_copy("copy", gp.chosen_photos()))
-        gp.organize_button.clicked.connect(self._organize_group)
-        gp.group_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        gp.group_list.customContextMenuRequested.connect(act.group_menu)
-        gp.group_list.photos_dropped.connect(
-            lambda paths, row: act.move_into_group(paths, gp.groups.group(row))
-        )
-        dp = self.duplicates_page
-        dp.trash_requested.connect(act.trash_set)
-        dp.bulk_requested.connect(act.trash_reviewed)
-        dp.mark_requested.connect(lambda s, d: self.library.mark(s, d))
-        dp.freed_changed.connect(lambda: self.presenter.show_status() if not self.library.busy else None)
-        dp.thresholds_requested.connect(self.dialogs.thresholds)
-        tp = self.timeline_page
-        tp.organize_requested.connect(lambda: act.organize_from(tp.grid))
-        ap = self.albums_page
-        ap.album_chosen.connect(lambda name: self.library.show_album(name, ap.show_view))
-        ap.answered.connect(act.album_answered)
-        albums = ap.album_list.model()
-        for changed in (albums.rowsInserted, albums.rowsRemoved):
-            changed.connect(lambda *_a: self.nav.item(PAGE_ALBUMS).setText(f"Albums ({albums.rowCount()})"))
-        ap.timeline_requested.connect(self._album_in_timeline)
-        ap.organize_requested.connect(lambda name, paths: act.organize(f"the album {name}", paths=paths))
-        ap.keywords_requested.connect(act.album_keywords)
-        ap.album_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        ap.album_list.customContextMenuRequested.connect(act.album_menu)
-        ap.rename_requested.connect(act.rename_album)
-        self.problems_page.open_folder.connect(act.open_containing_folder)
-        for grid in (tp.grid, gp.grid, dp.grid, ap.grid):
-            grid.zoomed.connect(self.thumb_slider.follow)
-            grid.preview_requested.connect(lambda ix, g=grid: act.preview(g, ix))
-            grid.compare_requested.connect(lambda g=grid: act.compare(g))
-            grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-            menu = grid is not dp.grid  # a duplicate set has its own checks and buttons
-            grid.customContextMenuRequested.connect(lambda pos, g=grid, m=menu: act.photo_menu(g, pos, m))
-        for grid in (tp.grid, gp.grid):
-            grid.delete_requested.connect(lambda g=grid: act.trash_selected(g))
+        connect_pages(self)
 
     def tell(self, text: str) -> None:
         """A message that stays a while (the outcome of an action), over the progress text."""
@@ -309,7 +265,7 @@ class MainWindow(QMainWindow):
             self.scan()
         event.acceptProposedAction()
 
-    def _organize_group(self) -> None:
+    def organize_group(self) -> None:
         group = self.groups_page.current_group()
         if group is not None and group.id is not None and group.id >= 0:
             self.actions.organize(f"the group {group.label}", group_ids=[group.id])
@@ -347,7 +303,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(PAGE_GROUPS)
         self.tell(f"The {len(found)} photos most like {os.path.basename(path)}, most similar first.")
 
-    def _album_in_timeline(self, name: str) -> None:
+    def album_in_timeline(self, name: str) -> None:
         self.timeline_page.set_albums(self.albums_page.albums())
         self.timeline_page.show_album(name)
         self.nav.setCurrentRow(PAGE_TIMELINE)
@@ -363,7 +319,7 @@ class MainWindow(QMainWindow):
         self.groups_page.filter.setFocus()
         self.groups_page.filter.selectAll()
 
-    def _group_renamed(self, group: Any) -> None:
+    def name_group(self, group: Any) -> None:
         if group.id is not None and group.id >= 0:
             self.library.rename_group(group.id, group.name)
 

@@ -32,7 +32,6 @@ from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
 from photoorg.core.settings import Settings, load_settings, settings_stamp, update_settings
 from photoorg.engine import (
-    AlbumKeywords,
     Calibrate,
     ChangeGroups,
     Engine,
@@ -40,29 +39,26 @@ from photoorg.engine import (
     FindSimilar,
     History,
     Mark,
-    NameAlbum,
     Organize,
     PlanOrganize,
     Redo,
     Refresh,
     RenameGroup,
     Request,
-    ShowAlbum,
-    TeachAlbum,
     TrashFromSets,
     Undo,
 )
-from photoorg.gui.messages import STAGES, keywords_text, outcome_text
+from photoorg.gui.album_requests import AlbumRequests
+from photoorg.gui.messages import STAGES, outcome_text
 from photoorg.gui.model_requests import ModelRequests
 from photoorg.gui.tasks import TaskError, Tasks
 
 log = logging.getLogger(__name__)
 
 SETTINGS_CHECK_MS = 2000
-SUGGESTIONS = 60  # suggestions shown at a time (a page of the album's grid)
 
 
-class Library(ModelRequests, QObject):
+class Library(ModelRequests, AlbumRequests, QObject):
     """The library as the window sees it: its settings and the latest LibraryState."""
 
     state_changed = Signal(object)  # LibraryState
@@ -348,48 +344,6 @@ class Library(ModelRequests, QObject):
             on_error=self._said_if_refused,
         )
 
-    # -- albums -----------------------------------------------------------------------------------
-    def show_album(self, name: str, on_view: Callable[[Any], None], k: int = SUGGESTIONS) -> None:
-        """The album's photos and suggestions (an AlbumView), to ``on_view``."""
-        self._run(self._ask(ShowAlbum(name, k), f"Finding photos for {name}", False), on_view, "album")
-
-    def teach_album(
-        self,
-        name: str,
-        paths: Sequence[str],
-        role: str,
-        on_view: Callable[[Any], None],
-        create: bool = False,
-        what: str = "",
-        on_failed: Callable[[], None] | None = None,
-    ) -> None:
-        """Make an album from examples, or answer suggestions (undoable); the classifier is
-        retrained in the engine and the new AlbumView goes to ``on_view``."""
-        request = TeachAlbum(name, tuple(paths), role, create, SUGGESTIONS)
-
-        def done(view: Any) -> None:
-            if what:
-                self.action_finished.emit(f"{what} Edit > Undo takes it back.")
-            on_view(view)
-
-        def failed(_error: TaskError) -> bool:
-            if on_failed is not None:
-                on_failed()
-            return False  # and the error is reported
-
-        self._run(self._ask(request, f"Learning {name}", False), done, "album", on_error=failed)
-
-    def name_album(self, name: str, new_name: str | None) -> None:
-        """Rename an album, or (``new_name`` None) delete it; undoable. A name taken already is
-        said, not reported as a failure."""
-        if new_name is None:
-            said, doing = f"Deleted the album {name}; its photos are not touched.", "Deleting the album"
-        else:
-            said, doing = f"Renamed the album {name} to {new_name}.", "Renaming the album"
-        work = self._ask(NameAlbum(name, new_name), doing, cancellable=False)
-        said += " Edit > Undo brings it back." if new_name is None else " Edit > Undo takes it back."
-        self._run(work, lambda _b: self._action_done(said), "album", on_error=self._said_if_refused)
-
     def _said_if_refused(self, error: TaskError) -> bool:
         """A change the library refused ("already in that group", "there is an album of that
         name"): said in the status line, not reported as a failure."""
@@ -397,16 +351,6 @@ class Library(ModelRequests, QObject):
             self.action_finished.emit(str(error.error))
             return True
         return False
-
-    def plan_album_keywords(self, name: str, on_plan: Callable[[list[Any]], None]) -> None:
-        """Which sidecars writing the album's keyword would make or change (nothing written)."""
-        work = self._ask(AlbumKeywords(name, dry_run=True), "Looking at the sidecars", False)
-        self._run(work, lambda result: on_plan(result[0]), "plan keywords")
-
-    def write_album_keywords(self, name: str) -> None:
-        """Write the album's name into its photos' XMP sidecars, one undoable action."""
-        work = self._ask(AlbumKeywords(name), "Writing keywords", cancellable=False)
-        self._run(work, lambda result: self._action_done(keywords_text(name, result[1])), "keywords")
 
     def calibrate(self, on_result: Callable[[Any], None]) -> None:
         """How similar each photo is to its nearest neighbour (a Calibration), to judge the
