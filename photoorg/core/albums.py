@@ -28,13 +28,15 @@ NEGATIVE_SAMPLE = 2000
 C = 1.0  # inverse regularisation strength, as scikit-learn counts it
 
 
+def _name_key(name: str) -> str:
+    """What two album names must share to be one: no case, accents composed ("Café" typed as
+    one character or as e and a combining accent look the same)."""
+    return unicodedata.normalize("NFC", name.strip()).casefold()
+
+
 def same_name(a: str, b: str) -> bool:
-    """Album names match without regard to case or to how an accent was typed ("Café" as one
-    character or as e and a combining accent look the same)."""
-    return (
-        unicodedata.normalize("NFC", a.strip()).casefold()
-        == unicodedata.normalize("NFC", b.strip()).casefold()
-    )
+    """Whether two album names are one name (see ``_name_key``)."""
+    return _name_key(a) == _name_key(b)
 
 
 def clashing_names(names: list[str]) -> list[str]:
@@ -42,10 +44,11 @@ def clashing_names(names: list[str]) -> list[str]:
     seen: dict[str, str] = {}
     clashes = []
     for name in names:
-        key = unicodedata.normalize("NFC", name.strip()).casefold()
-        if key in seen and seen[key] not in clashes:
+        key = _name_key(name)
+        if key not in seen:
+            seen[key] = name
+        elif seen[key] not in clashes:
             clashes.append(seen[key])
-        seen.setdefault(key, name)
     return clashes
 
 
