@@ -162,6 +162,16 @@ def _of_another(other: str, name: str, names: list[str]) -> bool:
     )
 
 
+def going_with(photos: Collection[str]) -> list[str]:
+    """The sidecars that a trash, move or copy of ``photos`` takes along, as its plan will
+    (:func:`FolderListing.sidecars`): what a confirmation names before anything is touched."""
+    listing, chosen = FolderListing(), set(photos)
+    going: dict[str, None] = {}  # in order, each once (IMG_1.xmp of IMG_1.jpg and IMG_1.png)
+    for photo in photos:
+        going.update((s, None) for s, why in listing.sidecars(photo, chosen) if why is None)
+    return list(going)
+
+
 def renamed(companion: str, photo_name: str, new_photo_name: str) -> str:
     """A companion's name after its photo was renamed: IMG.xmp / IMG.jpg.xmp follow IMG.jpg."""
     name = os.path.basename(companion)

@@ -4,13 +4,15 @@ organize; each asks first (saying how many and how much) and goes to the library
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
-from photoorg.core.humanize import human_bytes, plural
+from photoorg.core.companions import going_with
+from photoorg.core.humanize import agree, human_bytes, plural
 from photoorg.gui.compare import COMPARE_MAX, CompareDialog, compare_rows
 from photoorg.gui.dialogs import confirm_box, open_folder_dialog
 from photoorg.gui.models import PathRole, PhotoRole
@@ -45,30 +47,47 @@ class PhotoActions(QObject):
         return folder
 
     # -- trash, move, copy ----------------------------------------------------------------------
+    def confirm(
+        self, title: str, question: str, tail: str, action: str, paths: list[str], then: Callable[[], None]
+    ) -> None:
+        """Ask ``question`` about these photos, saying which sidecars go with them (looked for
+        off the window's thread, in their folders, as the action's plan will), then ``then()``."""
+
+        def ask(sidecars: list[str]) -> None:
+            said = f"{question} {_sidecars_go(len(paths), len(sidecars))}".strip()
+            if self.ask(confirm_box(self.window, title, f"{said} {tail}", action, [*paths, *sidecars])):
+                then()
+
+        self.library.tasks.run_io(lambda: going_with(paths), ask, lambda _error: ask([]))
+
     def trash_set(self, duplicate_set: Any, paths: list[str]) -> None:
         sizes = {p.path: p.size for p in duplicate_set.photos}
         total = sum(sizes[p] for p in paths)
         stay = len(duplicate_set.photos) - len(paths)
-        text = (
+        question = (
             f"Move {plural(len(paths), 'photo')} ({human_bytes(total)}) to the trash? The "
-            f"{plural(stay, 'checked photo')} stay{'s' if stay == 1 else ''}. Edit > Undo brings "
-            f"{'it' if len(paths) == 1 else 'them'} back."
+            f"{plural(stay, 'checked photo')} stay{'s' if stay == 1 else ''}."
         )
-        if self.ask(confirm_box(self.window, "Trash duplicates", text, "Move to trash", paths)):
-            self.library.file_action("trash", paths, members=[p.path for p in duplicate_set.photos])
+        members = [p.path for p in duplicate_set.photos]
+        self.confirm(
+            "Trash duplicates", question, self._undo_brings(len(paths)), "Move to trash", paths,
+            lambda: self.library.file_action("trash", paths, members=members),
+        )  # fmt: skip
 
     def trash_reviewed(self, plan: list[tuple[Any, list[str]]]) -> None:
         files = sum(len(paths) for _, paths in plan)
         sizes = {p.path: p.size for s, _ in plan for p in s.photos}
         total = sum(sizes[p] for _, paths in plan for p in paths)
-        text = (
+        question = (
             f"Move {plural(files, 'unchecked photo')} from {plural(len(plan), 'reviewed set')} "
-            f"({human_bytes(total)}) to the trash? Every set keeps its checked photos. Edit > Undo "
-            f"brings {'it' if files == 1 else 'them'} back."
+            f"({human_bytes(total)}) to the trash? Every set keeps its checked photos."
         )
         paths = [p for _, ps in plan for p in ps]
-        if self.ask(confirm_box(self.window, "Trash duplicates", text, "Move to trash", paths)):
-            self.library.trash_from_sets([([p.path for p in s.photos], paths) for s, paths in plan])
+        sets = [([p.path for p in s.photos], paths) for s, paths in plan]
+        self.confirm(
+            "Trash duplicates", question, self._undo_brings(files), "Move to trash", paths,
+            lambda: self.library.trash_from_sets(sets),
+        )  # fmt: skip
 
     def trash_selected(self, grid: PhotoGrid) -> None:
         self.trash_photos(self.selected_photos(grid))
@@ -78,13 +97,16 @@ class PhotoActions(QObject):
         paths = [p.path for p in photos]
         if not paths:
             return
-        total = sum(p.size for p in photos)
-        text = (
-            f"Move {plural(len(paths), 'photo')} ({human_bytes(total)}) to the trash? Edit > Undo brings "
-            f"{'it' if len(paths) == 1 else 'them'} back."
-        )
-        if self.ask(confirm_box(self.window, "Trash photos", text, "Move to trash", paths)):
-            self.library.file_action("trash", paths)
+        size = human_bytes(sum(p.size for p in photos))
+        question = f"Move {plural(len(paths), 'photo')} ({size}) to the trash?"
+        self.confirm(
+            "Trash photos", question, self._undo_brings(len(paths)), "Move to trash", paths,
+            lambda: self.library.file_action("trash", paths),
+        )  # fmt: skip
+
+    @staticmethod
+    def _undo_brings(count: int) -> str:
+        return f"Edit > Undo brings {'it' if count == 1 else 'them'} back."
 
     def move_or_copy(self, action: str, photos: list[Any]) -> None:
         """Move or copy these photos into a folder the person chooses."""
@@ -94,13 +116,14 @@ class PhotoActions(QObject):
         folder = self.choose_folder(f"{verb} {len(photos)} photos to…")
         if not folder:
             return
-        total = sum(p.size for p in photos)
-        text = (
-            f"{verb} {plural(len(photos), 'photo')} ({human_bytes(total)}) to {folder}? Names that are "
-            "taken get a number; nothing is overwritten. Edit > Undo reverses it."
-        )
-        if self.ask(confirm_box(self.window, f"{verb} photos", text, verb, [p.path for p in photos])):
-            self.library.file_action(action, [p.path for p in photos], folder)
+        paths = [p.path for p in photos]
+        size = human_bytes(sum(p.size for p in photos))
+        question = f"{verb} {plural(len(photos), 'photo')} ({size}) to {folder}?"
+        tail = "Names that are taken get a number; nothing is overwritten. Edit > Undo reverses it."
+        self.confirm(
+            f"{verb} photos", question, tail, verb, paths,
+            lambda: self.library.file_action(action, paths, folder),
+        )  # fmt: skip
 
     def selected_photos(self, grid: PhotoGrid) -> list[Any]:
         rows = sorted(i.row() for i in grid.selectedIndexes())
@@ -353,3 +376,14 @@ class PhotoActions(QObject):
             self._album_items(menu, grid, chosen)
             menu.addAction(f"Move {chosen} to the trash… (Delete)", lambda: self.trash_selected(grid))
         menu.exec(grid.viewport().mapToGlobal(pos))
+
+
+def _sidecars_go(photos: int, sidecars: int) -> str:
+    """ "Its sidecar goes with it.", "3 sidecars go with them.", or nothing."""
+    if not sidecars:
+        return ""
+    verb = agree(sidecars, "goes", "go")
+    if photos == 1:
+        what = "sidecar" if sidecars == 1 else plural(sidecars, "sidecar")
+        return f"Its {what} (edits, keywords) {verb} with it."
+    return f"{plural(sidecars, 'sidecar')} (edits, keywords) {verb} with them."

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from photoorg.core import actions
+from photoorg.core.companions import going_with
 from photoorg.core.library import Action, Library
 from photoorg.core.paths import locations
 from tests.test_cli import photoorg
@@ -15,6 +16,23 @@ from tests.test_cli import photoorg
 
 def files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_what_a_confirmation_names_is_what_the_plan_takes(four_photos) -> None:
+    """The app names the sidecars before it asks (companions.going_with): the same the plan
+    takes along, each once, and none another file owns."""
+    a = four_photos / "a"
+    (a / "p0.jpg.xmp").write_bytes(b"p0's")
+    (a / "p1.CR2").write_bytes(b"raw data")
+    (a / "p1.xmp").write_bytes(b"the RAW's")
+    (a / "p2.xmp").write_bytes(b"p2's, also the PNG's")
+    (a / "p2.png").write_bytes(b"another file of the stem")
+    chosen = [str(a / "p0.jpg"), str(a / "p1.jpg"), str(a / "p2.jpg")]
+    with Library(locations()) as library:
+        plan = library.plan(Action.TRASH, chosen)
+    taken = [s.source for s in plan if s.companion_of is not None and s.skip is None]
+    assert going_with(chosen) == taken == [str(a / "p0.jpg.xmp")]
+    assert going_with([*chosen, str(a / "p2.png")]) == [str(a / "p0.jpg.xmp"), str(a / "p2.xmp")]
 
 
 def test_a_move_takes_the_sidecars_under_the_photos_new_name_and_undo_brings_all_back(four_photos) -> None:

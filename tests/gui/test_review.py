@@ -373,6 +373,40 @@ def test_photos_in_a_protected_folder_are_never_trashed(
     assert str(kept) in {p.path for g in state.groups for p in g.photos}
 
 
+def test_the_confirmation_names_the_sidecar_that_goes_with_the_photo_and_undo_brings_both(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    """Noticed in a review: *Trash unchecked* asked about photos and bytes only, while the
+    photo's sidecar (its edits and keywords) went to the trash with it."""
+    root = tmp_path / "Pictures"
+    [a] = photos(root / "2023", range(1))
+    a_copy = copy_to(a, root / "backup" / "a copy.jpg")
+    for photo in (a, a_copy):
+        Path(f"{photo}.xmp").write_text(f"<x:xmpmeta>{photo.name}</x:xmpmeta>")
+    before = snapshot(root)
+    window = open_window(settings_for(root, tiny_model))
+    scan(qtbot, window)
+    members = show_exact_set(qtbot, window, a)
+    [gone] = window.duplicates_page.members.unchecked()
+    kept = members[0]
+    size = human_bytes(Path(gone).stat().st_size)
+
+    dialogs.accept_next()
+    said, _ = act_and_wait(qtbot, window, window.duplicates_page.trash_button.click)
+    name = Path(gone).name
+    assert dialogs.seen == [
+        f"Trash duplicates: Move 1 photo ({size}) to the trash? The 1 checked photo stays. Its sidecar "
+        f"(edits, keywords) goes with it. Edit > Undo brings it back.\n\n{name}\n{name}.xmp"
+    ]
+    assert said == "Moved 1 photo to the trash (and 1 sidecar with it). Edit > Undo puts them back."
+    assert not Path(gone).exists() and not Path(f"{gone}.xmp").exists()
+    assert Path(f"{kept}.xmp").exists()
+    assert len(trash_files(tmp_path)) == 2
+
+    said, _ = act_and_wait(qtbot, window, window.library.undo)
+    assert snapshot(root) == before, said
+
+
 def test_a_set_whose_photos_are_all_protected_says_they_all_stay(
     qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
 ) -> None:
