@@ -309,6 +309,24 @@ def test_a_plain_undo_after_one_that_left_files_says_where_they_are(library, tin
     assert "There is nothing more to undo. Action 2 still has 1 file" in third.stderr
 
 
+def test_a_retried_undo_says_what_an_earlier_undo_put_back(library, tiny_model, tmp_path) -> None:
+    """Noticed last session: 'photoorg undo N' tried again said "Action N is not undone" when
+    the first undo had put most of it back."""
+    home = tmp_path / "h"
+    assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0
+    back, gone = library / "2023" / "img_000.jpg", library / "2023" / "img_001.jpg"
+    assert photoorg("--home", home, "trash", back, gone).returncode == 0  # action 1
+    (Path(os.environ["XDG_DATA_HOME"]) / "Trash" / "files" / gone.name).unlink()  # emptied since
+    first = photoorg("--home", home, "undo")
+    assert first.returncode == 1 and "Undid action 1 in part: 1 photo back" in first.stdout
+    again = photoorg("--home", home, "undo", "1")
+    assert again.returncode == 1 and back.exists() and not gone.exists()
+    assert (
+        "Action 1 is undone in part: 1 file came back in an earlier undo; 1 file could not be put "
+        "back (see above). 'photoorg undo 1' tries it again." in again.stdout
+    )
+
+
 def test_an_undo_of_an_album_after_one_that_left_files_says_where_they_are(
     library, tiny_model, tmp_path
 ) -> None:

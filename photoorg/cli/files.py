@@ -130,7 +130,10 @@ def _file_lines(outcome: Outcome) -> list[str]:
     if outcome.failed:
         failed = f"{plural(len(outcome.failed), 'file')} could not be put back (see above)"
         retry = f"'photoorg undo {outcome.batch}' tries {'it' if len(outcome.failed) == 1 else 'them'} again"
-        if not outcome.done:
+        if not outcome.done and outcome.earlier:  # a retry: an earlier undo put the rest back
+            before = f"{plural(outcome.earlier, 'file')} came back in an earlier undo"
+            lines.append(f"Action {outcome.batch} is undone in part: {before}; {failed}. {retry}.")
+        elif not outcome.done:
             lines.append(f"Action {outcome.batch} is not undone: {failed}. {retry}.")
         else:
             lines.append(f"Undid action {outcome.batch} in part: {done}; {failed}. {retry}.")

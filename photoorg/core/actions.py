@@ -61,6 +61,8 @@ class Outcome:
     #: Newer actions with files an undo could not put back, (action, files), when a plain undo
     #: went on with an older one: ``undo(N)`` tries them again.
     left_behind: list[tuple[int, int]] = field(default_factory=list)
+    #: An undo's files that an earlier undo of the action already put back (a retry's).
+    earlier: int = 0
 
     @property
     def photos_done(self) -> int:

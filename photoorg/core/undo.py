@@ -127,11 +127,13 @@ def undo(
         entries = catalog.journal_entries(batch, states)
         if not entries:
             raise PhotoorgError(f"Action {batch} was already undone.")
-        outcome = Outcome(batch, action, left_behind=left)
+        everything = catalog.journal_entries(batch)
+        earlier = sum(1 for e in everything if e.state == "undone")
+        outcome = Outcome(batch, action, left_behind=left, earlier=earlier)
         # Folders an organize removed when empty come back with the permissions they had
         # (the files' return makes them with the defaults).
         regone = [(f, mode) for f, mode in catalog.pruned_folders(batch) if not os.path.isdir(f)]
-        companions = Companions(catalog.journal_entries(batch), entries)
+        companions = Companions(everything, entries)
         for entry in Companions.in_order(entries):
             step = Step(entry.target or "", entry.source)
             if is_companion(entry):

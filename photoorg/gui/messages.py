@@ -31,7 +31,9 @@ def outcome_text(outcome: Outcome, undo: bool = False) -> str:
             text += f"; {len(outcome.failed)} could not be undone ({outcome.failed[0][1]})"
         return text + "." + (f" {left_behind_text(outcome.left_behind)}" if outcome.left_behind else "")
     copy = outcome.action is Action.COPY
-    if undo and not outcome.done and outcome.failed:
+    if undo and not outcome.done and outcome.failed and outcome.earlier:
+        did = f"Undone in part ({plural(outcome.earlier, 'file')} came back in an earlier undo)"
+    elif undo and not outcome.done and outcome.failed:
         did = "Not undone"  # "Undone: put 0 photos back, 1 could not be put back" said undone
     elif undo:
         did = (

@@ -15,3 +15,8 @@ def test_an_undo_that_put_nothing_back_does_not_say_undone() -> None:
     )
     done = Outcome(3, Action.TRASH, done=[step], failed=[(step, "gone")])
     assert outcome_text(done, undo=True) == "Undone: put 1 photo back, 1 could not be put back (gone)."
+    retried = Outcome(3, Action.TRASH, failed=[(step, "gone")], earlier=2)
+    assert (
+        outcome_text(retried, undo=True)
+        == "Undone in part (2 files came back in an earlier undo), 1 could not be put back (gone)."
+    )
