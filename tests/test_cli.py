@@ -325,6 +325,9 @@ def test_a_retried_undo_says_what_an_earlier_undo_put_back(library, tiny_model, 
         "Action 1 is undone in part: 1 file came back in an earlier undo; 1 file could not be put "
         "back (see above). 'photoorg undo 1' tries it again." in again.stdout
     )
+    # Its redo trashes the one photo that came back, and the history says so.
+    assert photoorg("--home", home, "redo").returncode == 0 and not back.exists()
+    assert "redo of action 1: trash 1 photo" in photoorg("--home", home, "history").stdout
 
 
 def test_an_undo_of_an_album_after_one_that_left_files_says_where_they_are(

@@ -19,6 +19,7 @@ from photoorg.core.actions import DECISION, Action, Outcome, Step
 from photoorg.core.catalog import BatchInfo, Catalog, JournalEntry
 from photoorg.core.companions import SIDECAR_EXTENSIONS
 from photoorg.core.errors import PhotoorgError
+from photoorg.core.humanize import plural
 
 
 class NothingToRedo(PhotoorgError):  # noqa: N818 - a state, like NothingToUndo
@@ -35,13 +36,18 @@ def redoable(catalog: Catalog) -> BatchInfo | None:
 
 _REDOABLE = {*(a.value for a in Action), DECISION}
 _REDONE = re.compile(r"redo of action \d+: ")
+_PHOTOS = re.compile(r"\b\d+ photos?\b")
 
 
-def _redo_summary(info: BatchInfo) -> str:
+def _redo_summary(info: BatchInfo, photos: int | None = None) -> str:
     """The summary of a redo: "redo of action 26: trash 1 photo", not "redo of action 26: redo
-    of action 25: trash 1 photo" when action 26 was itself a redo."""
+    of action 25: trash 1 photo" when action 26 was itself a redo; with the count of the
+    ``photos`` it does again (an undo that put back part of "trash 2 photos" redoes 1)."""
     first = _REDONE.match(info.summary)
-    return f"redo of action {info.id}: {info.summary[first.end() if first else 0 :]}"
+    what = info.summary[first.end() if first else 0 :]
+    if photos is not None:
+        what = _PHOTOS.sub(plural(photos, "photo"), what, count=1)
+    return f"redo of action {info.id}: {what}"
 
 
 def _found_again(action: Action, entry: JournalEntry) -> bool:
@@ -109,5 +115,5 @@ def redo(
         if not todo:
             reasons = sorted({s.skip or "" for s in steps})
             raise NothingToRedo(f"Nothing of action {info.id} can be done again: {'; '.join(reasons)}.")
-        summary = _redo_summary(info)
+        summary = _redo_summary(info, sum(1 for s in steps if s.skip is None and s.companion_of is None))
         return actions.execute(catalog, action, steps, summary, on_step=on_step)
