@@ -108,6 +108,34 @@ def test_group_photos_gives_groups_with_labels_and_unsorted(filled) -> None:
     assert copy_group is original
 
 
+def test_photos_that_go_leave_their_groups_standing_and_come_back_to_them(filled) -> None:
+    """A review of a 100k library regrouped all of it (45 s) after every photo it trashed. The
+    photos that go now leave their groups, which stand as they were (not grouped again); one
+    that comes back (an undo) is in its group again. Past a tenth of the library it regroups."""
+    cat, model, _ = filled
+    settings = GroupSettings(dims=16)
+
+    def shown() -> dict[int | None, list[str]]:
+        groups = group_photos(cat, model.id, ["/photos"], settings=settings)
+        return {g.id: [p.path for p in g.photos] for g in groups if g.id != UNSORTED}
+
+    first, made = shown(), cat.groups_signature()
+    biggest = max(first.values(), key=len)
+    gone = biggest[:3]
+    rows = [cat.file_row(p) for p in gone]
+    cat.remove_paths(gone)
+    less = {gid: [p for p in paths if p not in gone] for gid, paths in first.items()}
+    assert shown() == less and cat.groups_signature() == made
+    cat.write_batch([r for r in rows if r is not None])  # the undo puts them back
+    assert shown() == first and cat.groups_signature() == made
+
+    many = [p for paths in first.values() for p in paths][:15]  # 15 of 120 contents: regrouped
+    cat.remove_paths(many)
+    regrouped = shown()
+    assert cat.groups_signature() != made
+    assert not {p for paths in regrouped.values() for p in paths} & set(many)
+
+
 def test_find_similar_returns_nearest_first(filled) -> None:
     cat, model, truth = filled
     first_of_event_2 = int(np.flatnonzero(truth == 2)[0])

@@ -32,6 +32,8 @@ class GroupsPart(CatalogBase):
         retire: Iterable[int],
         signature: str,
         name_hints_used: Iterable[tuple[int | None, str, str]] = (),
+        made: str | None = None,
+        grouped: Sequence[str] = (),
     ) -> list[int]:
         """Store a new grouping in one transaction.
 
@@ -43,6 +45,8 @@ class GroupsPart(CatalogBase):
             signature: what the grouping was computed from (see ``groups_signature``).
             name_hints_used: (index into ``groups``, hinted fingerprint, name): names carried
                 from photoorg 0.1's settings, given to new groups and then dropped.
+            made: the model and settings of the grouping, and ``grouped``: the contents it
+                grouped (:meth:`grouped_contents`).
 
         Returns:
             The id of each group, in the order given.
@@ -74,12 +78,25 @@ class GroupsPart(CatalogBase):
                 if index is not None:
                     db.execute("UPDATE groups SET name=? WHERE id=? AND name IS NULL", (name, ids[index]))
                 db.execute("DELETE FROM group_name_hints WHERE fingerprint=?", (fp,))
-            db.execute(
-                "INSERT INTO meta(key, value) VALUES('groups-signature', ?)"
-                " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                (signature,),
-            )
+            for key, value in (
+                ("groups-signature", signature),
+                ("groups-made", made or ""),
+                ("groups-contents", "\n".join(grouped) if made else ""),
+            ):
+                db.execute(
+                    "INSERT INTO meta(key, value) VALUES(?, ?)"
+                    " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                    (key, value),
+                )
         return ids
+
+    def grouped_contents(self, made: str) -> list[str] | None:
+        """The contents (fingerprints) the stored grouping was made from, if it was ``made``
+        with the same model and settings."""
+        if not made or self.get_meta("groups-made") != made:
+            return None
+        contents = self.get_meta("groups-contents")
+        return contents.split("\n") if contents else None
 
     def groups_signature(self) -> str | None:
         return self.get_meta("groups-signature")
