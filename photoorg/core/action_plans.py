@@ -18,6 +18,9 @@ from photoorg.core.fileops import device_of, fingerprint_and_size, free_space, s
 from photoorg.core.humanize import human_bytes, plural
 from photoorg.core.paths import FolderSet, is_under, real, storable_ns
 
+#: Why a photo the catalog knows is skipped when its file is gone (deleted or moved since the scan).
+NO_LONGER_THERE = "no longer there"
+
 
 class Action(StrEnum):
     TRASH = "trash"
@@ -109,7 +112,7 @@ def plan(
         elif os.path.islink(path):
             step.skip = f"a link to {os.path.realpath(path)}; name the photo itself"
         elif not os.path.isfile(path):
-            step.skip = "no longer there" if row else "no such photo"
+            step.skip = NO_LONGER_THERE if row else "no such photo"
         elif row is None:
             step.skip = "not in the catalog; scan its folder first, so photoorg knows the file"
         else:
@@ -175,7 +178,7 @@ def unchanged(path: str, row: FileRow, step: Step) -> str | None:
         if fingerprint_and_size(path)[0] != row.fingerprint:
             return "its content changed since it was scanned; scan again first"
     except OSError:  # moved or trashed meanwhile (by another photoorg, or the person)
-        return "no longer there"
+        return NO_LONGER_THERE
     return None
 
 

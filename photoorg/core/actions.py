@@ -29,7 +29,15 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from photoorg.core.action_plans import Action, NotEnoughSpace, Step, plan, plan_set_cleanup, unchanged
+from photoorg.core.action_plans import (
+    NO_LONGER_THERE,
+    Action,
+    NotEnoughSpace,
+    Step,
+    plan,
+    plan_set_cleanup,
+    unchanged,
+)
 from photoorg.core.catalog import Catalog, FileRow
 from photoorg.core.companions import SIDECAR_EXTENSIONS
 from photoorg.core.errors import CatalogError
@@ -192,7 +200,7 @@ def _still_as_planned(catalog: Catalog, step: Step) -> str | None:
     try:
         st = os.stat(step.source)
     except OSError:
-        return "no longer there"
+        return NO_LONGER_THERE
     if step.companion_of is not None:
         if (st.st_size, st.st_mtime_ns) != (step.size, step.mtime_ns):
             return "changed since the plan was made"

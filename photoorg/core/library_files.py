@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING
 from photoorg.core import actions
 from photoorg.core import redo as redoing
 from photoorg.core import undo as undoing
+from photoorg.core.action_plans import NO_LONGER_THERE
 from photoorg.core.actions import Action, Outcome, Step
-from photoorg.core.catalog import BatchInfo
+from photoorg.core.catalog import BatchInfo, Catalog
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import remove_if_empty
 from photoorg.core.grouping import Group
-from photoorg.core.humanize import plural
+from photoorg.core.humanize import agree, plural
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, plan_organize
 from photoorg.core.paths import is_under, under_test
@@ -82,6 +83,7 @@ class FileActions(LibraryPart):
             progress.start_stage(_ACTING[action], todo)
             words = summary or f"{action.value} {photos} photo{'s' if photos != 1 else ''}"
             outcome = actions.execute(catalog, action, steps, words, on_step=lambda: progress.advance(1))
+            self._forget_gone(catalog, outcome, roots)
         if action is Action.MOVE and destination and roots:
             inside = under_test(roots)
             left = [
@@ -109,12 +111,39 @@ class FileActions(LibraryPart):
             todo = sum(1 for s in steps if s.skip is None)
             photos = sum(1 for s in steps if s.skip is None and s.companion_of is None)
             progress.start_stage(_ACTING[Action.TRASH], todo)
-            return actions.execute(
+            outcome = actions.execute(
                 catalog,
                 Action.TRASH,
                 steps,
                 f"trash {photos} duplicate{'s' if photos != 1 else ''} from {len(plan)} sets",
                 on_step=lambda: progress.advance(1),
+            )
+            self._forget_gone(catalog, outcome, roots)
+            return outcome
+
+    def _forget_gone(self, catalog: Catalog, outcome: Outcome, roots: Sequence[str]) -> None:
+        """Photos the action found gone (deleted or moved outside photoorg since the scan) leave
+        the catalog, as the next scan would have them: found by a review, such a photo stayed
+        in the app, "skipped (no longer there)" at every try, until a rescan. Not when its
+        folder is gone too (a drive unplugged: its photos wait for it), nor outside the
+        library's folders that are there."""
+        inside = under_test(roots)
+        gone = [
+            s.source
+            for s in outcome.skipped
+            if s.companion_of is None
+            and s.skip == NO_LONGER_THERE
+            and inside(s.source)
+            and os.path.isdir(os.path.dirname(s.source))
+            and not os.path.lexists(s.source)
+        ]
+        if gone:
+            catalog.remove_paths(gone)
+            n = len(gone)
+            self.notes.append(
+                f"{plural(n, 'photo')} {agree(n, 'was', 'were')} no longer there (deleted or moved outside "
+                f"photoorg) and left the library; a scan finds {agree(n, 'it', 'them')} again if moved "
+                "within it"
             )
 
     # -- organizing -----------------------------------------------------------------------------

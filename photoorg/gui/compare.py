@@ -95,15 +95,15 @@ class CompareDialog(QDialog):
         path = self._paths[k]
         self._tasks.run_io(lambda: load_preview(path, edge), lambda shown: self._arrived(k, shown))
 
-    def _arrived(self, k: int, shown: Shown | None) -> None:
+    def _arrived(self, k: int, shown: Shown | str) -> None:
         if not self._alive:
             return
         view = self.views[k]
-        if shown is not None and view.full and not shown.full:
+        if isinstance(shown, Shown) and view.full and not shown.full:
             return
-        natural = self._natural[k] if shown is not None and self._natural[k] is not None else None
+        natural = self._natural[k] if isinstance(shown, Shown) and self._natural[k] is not None else None
         view.set_photo(shown, natural)
-        if shown is not None and k and not self.views[0].pixmap().isNull():
+        if isinstance(shown, Shown) and k and not self.views[0].pixmap().isNull():
             view.follow(self.views[0].view_state())
 
     def _follow(self, source: PhotoView) -> None:

@@ -167,9 +167,9 @@ class PreviewDialog(QDialog):
         self._want = ""  # a photo still loading is no longer wanted (the dialog may be gone)
         super().done(result)
 
-    def _arrived(self, path: str, shown: Shown | None) -> None:
+    def _arrived(self, path: str, shown: Shown | str) -> None:
         if path != self._want:
             return  # the person already moved on, or closed the preview
-        if shown is not None and self.view.full and not shown.full:
+        if isinstance(shown, Shown) and self.view.full and not shown.full:
             return  # the full photo came first; keep it
         self.view.set_photo(shown)

@@ -98,16 +98,19 @@ class Shown:
     full: bool  # the image holds every pixel of the photo (1:1 shows real pixels)
 
 
-def load_preview(path: str, edge: int | None) -> Shown | None:
+def load_preview(path: str, edge: int | None) -> Shown | str:
     """One photo for the preview and compare views, decoded to fit ``edge`` x ``edge`` pixels
-    (None: at full resolution, for 1:1); None (logged) if unreadable."""
+    (None: at full resolution, for 1:1), or why it cannot be shown (logged)."""
     try:
         with open(path, "rb") as f:
             data = f.read()
         decoded = imaging.decode(data, edge // 2 if edge else None, path=path)
+    except FileNotFoundError:  # a review: "cannot be shown (see Problems)", with no problem there
+        log.info("cannot show %s: no longer there", path)
+        return "This photo is no longer there: it was deleted or moved outside photoorg."
     except (OSError, DecodeError) as exc:
         log.info("cannot show %s: %s", path, exc)
-        return None
+        return f"This photo cannot be read ({exc})."
     img = decoded.image
     assert img is not None
     if edge:

@@ -58,12 +58,13 @@ class PhotoView(QGraphicsView):
             bar.valueChanged.connect(self._scrolled)
 
     # -- the photo ------------------------------------------------------------------------------
-    def set_photo(self, shown: Shown | None, natural: QSizeF | None = None, message: str = "") -> None:
-        """Show ``shown`` as a photo of ``natural`` size (default: its own full size)."""
-        if shown is None:
+    def set_photo(self, shown: Shown | str | None, natural: QSizeF | None = None) -> None:
+        """Show ``shown`` as a photo of ``natural`` size (default: its own full size), or why
+        it cannot be shown."""
+        if not isinstance(shown, Shown):
             self._item.setPixmap(QPixmap())
             self._natural = QSizeF()
-            self.message = message or "This photo cannot be shown (see Problems)."
+            self.message = shown or "This photo cannot be shown."
             self.scene().setSceneRect(QRectF())
             self.viewport().update()
             return

@@ -19,7 +19,7 @@ from photoorg.core.duplicates import Verdict
 from photoorg.gui.app import PAGE_PROBLEMS, MainWindow
 from photoorg.gui.dialogs import SettingsDialog
 from photoorg.gui.tasks import Tasks
-from photoorg.gui.thumbnails import Thumbnails, load_preview
+from photoorg.gui.thumbnails import Shown, Thumbnails, load_preview
 from tests.conftest import make_photo
 from tests.core.test_raw import as_jpeg, picture
 from tests.gui.conftest import TIMEOUT_MS, Dialogs, scan, settings_for
@@ -57,13 +57,13 @@ def test_a_raw_shows_as_an_upright_thumbnail_and_preview(qtbot: QtBot, tmp_path:
         assert alike(shown[dng], shown[jpeg])
         assert (tmp_path / "thumbnails" / "aa" / f"{'a' * 32}.jpg").exists()  # cached on disk
         big_raw, big_jpeg = load_preview(str(dng), 200), load_preview(str(jpeg), 200)
-        assert big_raw is not None and big_jpeg is not None
+        assert isinstance(big_raw, Shown) and isinstance(big_jpeg, Shown), (big_raw, big_jpeg)
         assert (big_raw.image.width(), big_raw.image.height()) == (133, 200)
         assert alike(big_raw.image, big_jpeg.image)
         assert big_raw.natural == big_jpeg.natural  # the RAW's full size, upright
         # 1:1: this camera embedded a full-size preview, so every pixel is there
         one_to_one = load_preview(str(dng), None)
-        assert one_to_one is not None and one_to_one.full
+        assert isinstance(one_to_one, Shown) and one_to_one.full
     finally:
         assert tasks.shutdown()
 

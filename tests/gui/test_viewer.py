@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from photoorg.gui.app import PAGE_DUPLICATES, PAGE_TIMELINE, MainWindow
 from photoorg.gui.compare import CompareDialog
-from photoorg.gui.models import BadgeRole, PathRole
+from photoorg.gui.models import BadgeRole, PathRole, PhotoRole
 from photoorg.gui.preview import PreviewDialog
 from tests.conftest import make_photo
 from tests.gui.conftest import TIMEOUT_MS, Dialogs, scan, settings_for, trash_files
@@ -84,6 +84,44 @@ def test_the_preview_shows_real_pixels_at_1_1_and_trashes_with_delete_then_undo(
     with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS):
         window.undo_action.trigger()
     assert big.exists() and trash_files(tmp_path) == []
+
+
+def test_a_photo_deleted_outside_photoorg_says_so_and_leaves_the_library_when_trashed(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    """Found by a review: the preview of a photo deleted on disk said "cannot be shown (see
+    Problems)" with no problem listed, and trashing it said "skipped 1 (no longer there)" at
+    every try while it stayed in every grid until a rescan."""
+    lib = tmp_path / "lib"
+    photos = [make_photo(lib / f"p_{k}.jpg", seed=k, size=(320, 240)) for k in range(3)]
+    window = open_window(settings_for(lib, tiny_model))
+    scan(qtbot, window)
+    window.nav.setCurrentRow(PAGE_TIMELINE)
+    grid = window.timeline_page.grid
+    model = grid.model()
+    gone = photos[1]
+    gone.unlink()  # deleted in a file manager
+
+    dialog = PreviewDialog(window.tasks, grid, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.show_row(row_of(model, gone))
+    qtbot.waitUntil(lambda: bool(dialog.view.message), timeout=TIMEOUT_MS)
+    assert dialog.view.message == "This photo is no longer there: it was deleted or moved outside photoorg."
+    dialog.close()
+
+    said: list[str] = []
+    window.library.action_finished.connect(said.append)
+    dialogs.accept_next()
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
+        window.actions.trash_photos([model.index(row_of(model, gone), 0).data(PhotoRole)])
+    assert said == ["Moved 0 photos to the trash, skipped 1 (no longer there)."]
+    state = blocker.args[0]
+    assert state.photo_count == 2 and str(gone) not in {p.path for g in state.groups for p in g.photos}
+    assert any("1 photo was no longer there (deleted or moved outside photoorg)" in n for n in state.notes)
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=TIMEOUT_MS)
+    assert all(p.exists() for p in (photos[0], photos[2])) and trash_files(tmp_path) == []
 
 
 def test_compare_moves_every_photo_with_the_one_the_person_zooms(
