@@ -473,7 +473,13 @@ def test_organize_shows_the_plan_then_moves_and_undo_puts_everything_back(tmp_pa
         and f"2 photos leave the library: {tmp_path / 'Elsewhere'} is not one" in away.stdout
     )
 
-    done = photoorg("--home", home, "organize", "--by", "date", "--to", lib, "--prune-empty")
+    # A script (no terminal to ask at) must say --yes: found by a review, `organize ... | tail`
+    # and `organize --json` moved every photo without a question.
+    for extra in ([], ["--json"]):
+        unasked = photoorg("--home", home, "organize", "--by", "date", "--to", lib, *extra)
+        assert unasked.returncode == 1 and "no terminal to ask at; --yes carries out" in unasked.stderr
+        assert {p: p.read_bytes() for p in lib.rglob("*") if p.is_file()} == before
+    done = photoorg("--home", home, "organize", "--by", "date", "--to", lib, "--prune-empty", "--yes")
     assert done.returncode == 0, done.stderr
     assert "Plan: move 2 photos by date" in done.stdout and "Removed 1 empty folder" in done.stdout
     assert (lib / "2022" / "2022-07" / "a.xmp").exists() and not (lib / "inbox").exists()
@@ -517,8 +523,8 @@ def at_a_terminal(args: list[str | Path], answer: str) -> str:
 
 def test_organize_at_a_terminal_asks_after_the_plan_and_a_no_changes_nothing(tmp_path) -> None:
     """Found by a review: a new user copying the README's organize line moved every photo at
-    once. At a terminal organize now asks after the plan; a script (no terminal) and --yes
-    are not asked."""
+    once. At a terminal organize now asks after the plan; --yes is not asked, and a script (no
+    terminal) must say --yes."""
     from tests.core.test_organize import dated
 
     home, lib = tmp_path / "h", tmp_path / "Pictures"
@@ -545,7 +551,7 @@ def test_importing_a_memory_card_copies_only_new_photos(tmp_path) -> None:
     (card / "IMG_0001.JPG").write_bytes(have.read_bytes())
     dated(card / "IMG_0002.JPG", 2, "2025:03:04 10:00:00")
     assert photoorg("--home", home, "library", "add", lib).returncode == 0
-    done = photoorg("--home", home, "organize", card, "--by", "date", "--to", lib, "--copy")
+    done = photoorg("--home", home, "organize", card, "--by", "date", "--to", lib, "--copy", "--yes")
     assert done.returncode == 0, done.stderr
     assert "1 photo left out: the library has it already" in done.stdout
     assert (lib / "2025" / "2025-03" / "IMG_0002.JPG").exists() and (card / "IMG_0002.JPG").exists()
@@ -566,7 +572,8 @@ def test_undo_gives_pruned_folders_back_as_they_were_and_keeps_a_folder_now_prot
     os.chmod(lib / "private" / "2019", 0o750)
     os.chmod(lib / "private", 0o700)
     assert photoorg("--home", home, "library", "add", lib).returncode == 0
-    done = photoorg("--home", home, "organize", "--by", "date", "--to", lib / "sorted", "--prune-empty")
+    organize = ("organize", "--by", "date", "--to", lib / "sorted", "--prune-empty", "--yes")
+    done = photoorg("--home", home, *organize)
     assert done.returncode == 0, done.stderr
     assert not (lib / "private").exists()
     assert photoorg("--home", home, "undo").returncode == 0

@@ -303,7 +303,7 @@ def test_an_organize_killed_midway_is_undone_byte_for_byte(tiny_model, tmp_path)
     assert photoorg("library", "add", lib).returncode == 0
     before = tree(lib)
     rng = random.Random(11)
-    organize = ("organize", "--by", "date", "--to", lib / "sorted", "--file-date")
+    organize = ("organize", "--by", "date", "--to", lib / "sorted", "--file-date", "--yes")
     killed = kill_loop(organize, ("done",), rng, 3, spread=20)
     finished = photoorg(*organize)  # and once to the end
     assert finished.returncode in (0, 1), finished.stderr

@@ -17,6 +17,7 @@ from photoorg.cli.common import (
     open_library,
     print_notes,
     progress_bar,
+    say,
 )
 from photoorg.core.humanize import agree, human_bytes, plural, printable
 from photoorg.core.library import Library, OrganizePlan, OrganizeRequest, Outcome
@@ -68,9 +69,17 @@ def cmd_organize(args: argparse.Namespace, where: Locations) -> int:
             else:
                 print("Nothing to do.")
             return EXIT_OK
-        if not (args.yes or args.json) and not _confirmed(plan):
-            print("Nothing was changed.")
-            return EXIT_OK
+        if not args.yes:
+            answer = _confirmed(plan)
+            if answer is None:
+                say("photoorg: Nothing was changed: no terminal to ask at; --yes carries out the plan.")
+                return EXIT_FAILED
+            if not answer:
+                if args.json:
+                    print(json.dumps({"plan": plan_json(plan), "done": 0}, indent=2))
+                else:
+                    print("Nothing was changed.")
+                return EXIT_OK
         outcome, pruned = _carry_out(library, plan)
     if args.json:
         print(json.dumps({"plan": plan_json(plan), **outcome_json(outcome, pruned)}, indent=2))
@@ -79,16 +88,18 @@ def cmd_organize(args: argparse.Namespace, where: Locations) -> int:
     return EXIT_OK if outcome.done and not outcome.failed else EXIT_FAILED
 
 
-def _confirmed(plan: OrganizePlan) -> bool:
-    """At a terminal, whether the person says yes to the plan just printed (a script, reading
-    no terminal, is not asked: --dry-run shows a plan without carrying it out)."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return True
+def _confirmed(plan: OrganizePlan) -> bool | None:
+    """Whether the person at the terminal says yes to the plan just printed; None when there
+    is no terminal to ask at (a script: it says --yes). The question goes to stderr, so that
+    it shows also when the output goes to a pipe or is --json (found by a review: `organize
+    ... | tail` and `--json` moved every photo without a question)."""
+    if not sys.stdin.isatty():
+        return None
     verb = "Copy" if plan.request.copy else "Move"
-    try:
-        answer = input(f"{verb} {plural(len(plan.moving()), 'photo')} as planned? [y/N] ")
-    except EOFError:
-        return False
+    sys.stdout.flush()
+    sys.stderr.write(f"{verb} {plural(len(plan.moving()), 'photo')} as planned? [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
     return answer.strip().lower() in ("y", "yes")
 
 

@@ -84,7 +84,7 @@ def add_file_commands(sub: Any) -> None:
         "-y",
         "--yes",
         action="store_true",
-        help="carry the plan out without asking (at a terminal, organize asks after the plan)",
+        help="carry the plan out without asking (organize asks after the plan; a script needs --yes)",
     )
     org.add_argument("--json", action="store_true", help="print the plan (and what was done) as JSON")
     no_wait(org)
