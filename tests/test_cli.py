@@ -348,6 +348,18 @@ def test_an_undo_of_an_album_after_one_that_left_files_says_where_they_are(
     assert "Note: Action 2 still has 1 file that could not be put back" in second.stdout
 
 
+def test_a_folder_protected_is_unprotected_also_through_a_link(library, tmp_path) -> None:
+    """Found by a review: 'unprotect /tmp/link/2023' said it was not protected, while a trash
+    through that link was refused as protected."""
+    home = tmp_path / "h"
+    link = tmp_path / "link"
+    link.symlink_to(library)
+    assert photoorg("--home", home, "library", "add", library).returncode == 0
+    assert photoorg("--home", home, "library", "protect", library / "2023").returncode == 0
+    undone = photoorg("--home", home, "library", "unprotect", link / "2023")
+    assert undone.returncode == 0 and f"{library / '2023'} is no longer protected." in undone.stdout
+
+
 def test_move_with_a_protected_folder(library, tiny_model, tmp_path) -> None:
     home = tmp_path / "h8"
     assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0

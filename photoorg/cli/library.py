@@ -12,7 +12,7 @@ from photoorg.core.errors import ModelNotCached, ModelUnavailable
 from photoorg.core.humanize import plural, printable
 from photoorg.core.library import Library
 from photoorg.core.model_folder import resolve_model
-from photoorg.core.paths import Locations, is_under
+from photoorg.core.paths import Locations, as_in_library, is_under
 from photoorg.core.settings import Settings
 
 
@@ -46,8 +46,10 @@ def cmd_library(args: argparse.Namespace, where: Locations) -> int:
             return EXIT_OK
         if what == "model":
             return _model(library, args.model_name)
-        folder = os.path.abspath(args.folder)
         saved = library.saved_settings
+        # A folder named through a link into the library is that library folder's (a review:
+        # 'unprotect /tmp/link/Odense' said it was not protected, while trash refused there).
+        folder = as_in_library(args.folder, saved.folders)
         if what == "remove":
             if folder not in saved.folders:
                 say(

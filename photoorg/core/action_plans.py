@@ -16,7 +16,7 @@ from photoorg.core.companions import FolderListing, free_with, renamed
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, fingerprint_and_size, free_space, space_needed
 from photoorg.core.humanize import human_bytes, plural
-from photoorg.core.paths import FolderSet, is_under, real, storable_ns
+from photoorg.core.paths import FolderSet, as_in_library, is_under, real, storable_ns
 
 #: Why a photo the catalog knows is skipped when its file is gone (deleted or moved since the scan).
 NO_LONGER_THERE = "no longer there"
@@ -94,6 +94,9 @@ def plan(
         PhotoorgError: no destination for a move or copy, every copy of a photo would go to
             the trash, or the files would not fit on the destination's disk.
     """
+    if library:  # one name for each file: through the library folder that holds it
+        paths = [as_in_library(p, library, whole=False) for p in paths]
+        destination = as_in_library(destination, library) if destination else destination
     if action is not Action.TRASH:
         if not destination:
             raise PhotoorgError(f"{action.value} needs a destination folder.")

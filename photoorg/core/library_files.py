@@ -13,7 +13,7 @@ import contextlib
 import os
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from photoorg.core import actions
@@ -28,7 +28,7 @@ from photoorg.core.grouping import Group
 from photoorg.core.humanize import agree, plural
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, plan_organize
-from photoorg.core.paths import is_under, under_test
+from photoorg.core.paths import as_in_library, is_under, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
 
 if TYPE_CHECKING:
@@ -164,7 +164,8 @@ class FileActions(LibraryPart):
         (same content) are left out.
         """
         roots, _ = self.library_roots()
-        folders = [os.path.abspath(f) for f in sources] if sources else roots
+        folders = [as_in_library(f, roots) for f in sources] if sources else roots
+        request = replace(request, destination=as_in_library(request.destination, roots))
         outside = [f for f in folders if not is_under(f, roots)]
         if outside:
             self.scan(outside, progress, embed=False)
@@ -179,7 +180,7 @@ class FileActions(LibraryPart):
             chosen = set(group_ids)
             photos = [p for g in groups if g.id in chosen for p in g.photos]
         if paths is not None:
-            wanted = {os.path.abspath(p) for p in paths}
+            wanted = {as_in_library(p, roots, whole=False) for p in paths}
             photos = [p for p in photos if p.path in wanted]
         progress.start_stage("Planning", 0)
         planned = plan_organize(

@@ -139,6 +139,27 @@ def real(path: str | os.PathLike[str]) -> str:
     return os.path.realpath(os.path.abspath(path))
 
 
+def as_in_library(path: str, roots: Sequence[str], whole: bool = True) -> str:
+    """``path`` as the library names it: a path through a symbolic link into a library folder
+    (/tmp/link/Denmark, with /tmp/link -> ~/Pictures/trips) is named through that folder
+    (~/Pictures/trips/Denmark), so that the catalog never holds one file under two names
+    (found by a review: a move "--to /tmp/link/Denmark" said the photo left the library, and
+    the catalog kept it twice). Not ``whole``: only the folders are resolved, not a link that
+    is the last part (a linked photo stays a link). Else the absolute path as given."""
+    path = os.path.abspath(path)
+    if not roots or is_under(path, roots):
+        return path
+    folder, name = (path, "") if whole else os.path.split(path)
+    resolved = real(folder)
+    for root in sorted(roots, key=len, reverse=True):  # the deepest library folder first
+        inside = real(root)
+        if is_under(resolved, [inside]):
+            rest = os.path.relpath(resolved, inside)
+            named = root if rest == "." else os.path.join(root, rest)
+            return os.path.join(named, name) if name else named
+    return path
+
+
 class FolderSet:
     """Folders (protected ones, preferred ones) that a file is in or not, however it is
     reached: through a symbolic link, a bind mount, or with another case on a file system that
