@@ -14,6 +14,7 @@ similar photos.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -85,6 +86,16 @@ def _signature(model_id: int, settings: GroupSettings, fingerprints: Sequence[st
     for fp in fingerprints:
         h.update(fp.encode())
     return h.hexdigest()
+
+
+def _following_edits(stored: list[StoredGroup], edited: dict[str, str]) -> list[StoredGroup]:
+    """The stored groups with the contents their photos became when edited in place (found by
+    a review: a named group whose photos were all mirrored in another program matched no new
+    group, and vanished with the photos the person had put in it)."""
+    if not edited:
+        return stored
+    now = [list(dict.fromkeys(edited.get(fp, fp) for fp in g.members)) for g in stored]
+    return [dataclasses.replace(g, members=members) for g, members in zip(stored, now, strict=True)]
 
 
 def _fewer_only(grouped: Sequence[str] | None, now: Sequence[str]) -> bool:
@@ -167,7 +178,8 @@ def group_photos(
         found = [(g.id, [fp for fp in g.members if fp in by_fp], g.coherence) for g in stored if g.active]
     else:
         clusters = _clusters(fps, x, settings, progress)
-        ids = match_groups([members for members, _ in clusters], stored)
+        following = _following_edits(stored, catalog.content_edits())
+        ids = match_groups([members for members, _ in clusters], following)
         if store:
             hints = _name_hints(catalog, clusters, ids, names)
             ids = catalog.save_groups(
@@ -189,7 +201,7 @@ def stored_groups(catalog: Catalog, roots: Sequence[str] | None = None) -> list[
     """The groups of the last grouping as the catalog keeps them, with the person's changes,
     for the photos there now: what a start shows at once, before anything is computed (no
     model, no vectors). Empty when nothing was grouped yet."""
-    stored = [g for g in catalog.stored_groups() if g.active]
+    stored = _following_edits([g for g in catalog.stored_groups() if g.active], catalog.content_edits())
     if not stored:
         return []
     by_fp: dict[str, list[PhotoInfo]] = defaultdict(list)
@@ -208,7 +220,12 @@ def _assemble(
 ) -> list[Group]:
     """Groups from (id, member fingerprints, coherence), the person's changes laid over them,
     largest first, then "Unsorted" with every photo no group holds."""
-    found = apply_edits(found, catalog.group_edits(), by_fp)
+    edited = catalog.content_edits()
+    changes = [  # a change about a photo edited in place since is about it as it is now
+        (kind, edited.get(fp, fp) if fp is not None and fp not in by_fp else fp, gid, other)
+        for kind, fp, gid, other in catalog.group_edits()
+    ]
+    found = apply_edits(found, changes, by_fp)
     groups: list[Group] = []
     grouped: set[str] = set()
     for gid, members, coherence in found:

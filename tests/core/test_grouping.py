@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -134,6 +135,38 @@ def test_photos_that_go_leave_their_groups_standing_and_come_back_to_them(filled
     regrouped = shown()
     assert cat.groups_signature() != made
     assert not {p for paths in regrouped.values() for p in paths} & set(many)
+
+
+def test_a_named_group_whose_photos_were_all_edited_in_place_stays_with_the_photos_put_in_it(filled) -> None:
+    """Found by a review: a named group whose photos were all mirrored in another program
+    (each saved over itself: a new content at the same path) matched no new group after the
+    rescan, and vanished, with the photos the person had put in it, into Unsorted."""
+    cat, model, _ = filled
+    settings = GroupSettings(dims=16)
+    first = group_photos(cat, model.id, ["/photos"], settings=settings)
+    travel = first[0]
+    cat.rename_group(travel.id, "Travel")
+    other = next(g for g in first if g.id not in (travel.id, UNSORTED))
+    put_in = [p.fingerprint for p in other.photos[:2]]
+    cat.add_group_edits("move 2 photos to the group Travel", [("move", fp, travel.id, None) for fp in put_in])
+    put_in_paths = sorted(p.path for p in other.photos[:2])
+
+    rng = np.random.default_rng(3)
+    edited_rows, vectors = [], []
+    for k, photo in enumerate(p for p in travel.photos if p.fingerprint not in put_in):
+        row = cat.file_row(photo.path)
+        assert row is not None
+        new_fp = f"e{k:031x}"  # the mirrored picture: new content, a vector close to the old one
+        [_], x = cat.vectors_for(model.id, [photo.fingerprint])
+        moved = x[0] + rng.standard_normal(x.shape[1]).astype(np.float32) * 0.01
+        edited_rows.append(dataclasses.replace(row, fingerprint=new_fp, mtime_ns=row.mtime_ns + 1))
+        vectors.append((new_fp, moved / np.linalg.norm(moved)))
+    cat.write_batch(edited_rows, vectors, model.id)
+
+    after = group_photos(cat, model.id, ["/photos"], settings=settings)
+    [again] = [g for g in after if g.id == travel.id]
+    assert again.name == "Travel"
+    assert {p.path for p in again.photos} >= {r.path for r in edited_rows} | set(put_in_paths)
 
 
 def test_find_similar_returns_nearest_first(filled) -> None:

@@ -162,6 +162,20 @@ class GroupsPart(CatalogBase):
             )
         return batch
 
+    def content_edits(self) -> dict[str, str]:
+        """Each content a file was saved over in place (edited in another program) and the
+        content it became at the end, through later edits: the groups follow their photos."""
+        follow: dict[str, str] = {}
+        for old, new in self._db.execute("SELECT old, new FROM content_edits ORDER BY id"):
+            if old != new:
+                follow[old] = new
+        for old in list(follow):  # a -> b -> c: a -> c (an edit back to where it was ends there)
+            seen = {old}
+            while follow[old] in follow and follow[old] not in seen:
+                seen.add(follow[old])
+                follow[old] = follow[follow[old]]
+        return follow
+
     def group_edits(self) -> list[tuple[str, str | None, int, int | None]]:
         """The group changes in force (not undone), oldest first."""
         rows = self._db.execute(
