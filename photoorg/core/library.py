@@ -332,7 +332,8 @@ class Library(Folders, Scans, ReembedOffers, FileActions, Curation, Finds):
             seen = self.catalog.fingerprints_with_vectors(model_id)
             state.not_looked_at = sum(1 for p in photos if not p.is_video and p.fingerprint not in seen)
         state.timeline = timeline_of(photos)
-        state.per_folder = count_under((p.path for p in photos), roots)
+        protected = [f for f in self.settings.protected if f not in roots]  # counted too (a review)
+        state.per_folder = count_under((p.path for p in photos), [*roots, *protected])
         state.photo_count = len(photos)
         state.failures = [(f, MISSING) for f in missing] + self.catalog.failures(under=roots)
         inside, listed = under_test(roots), {path for path, _ in state.failures}

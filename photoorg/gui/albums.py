@@ -56,6 +56,9 @@ class AlbumsPage(QWidget):
         super().__init__(parent)
         self.album_list = QListWidget()
         self.album_list.setMinimumWidth(150)
+        # A long name wraps within the list (a review: it was cut, under a sideways scroll bar).
+        self.album_list.setWordWrap(True)
+        self.album_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.album_list.setStyleSheet("QListWidget::item { padding: 6px; }")
         self.album_list.setToolTip("Right-click an album to rename or delete it (F2 renames)")
         self.album_list.installEventFilter(self)  # F2 renames
@@ -266,7 +269,8 @@ class AlbumsPage(QWidget):
         self.subheading.setText(
             view.problem
             or f"{plural(members, 'photo')} in the album · {plural(len(view.album.rejected), 'photo')} "
-            "rejected · suggestions are the photos most like it, best first"
+            "rejected · suggestions are the photos most like it, best first (those in view keep "
+            "their places as you answer)"
         )
         self.likely_bar.setVisible(not view.problem)
         self.likely_bar.setRange(0, max(1, members + likely))

@@ -147,8 +147,11 @@ class MainWindow(QMainWindow):
         file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = bar.addMenu("&Edit")
         self.undo_action = edit_menu.addAction(
-            "&Undo last file action", QKeySequence.StandardKey.Undo, self.undo
+            "&Undo the last change", QKeySequence.StandardKey.Undo, self.undo
         )
+        # Not only file actions (a review): group and album changes and duplicate decisions too.
+        self.undo_action.setToolTip("Undo the last trash, move, copy, organize, or change to groups, albums "
+                                    "or duplicate decisions (Edit > History lists them)")  # fmt: skip
         self.redo_action = edit_menu.addAction(
             "&Redo the action undone last", QKeySequence.StandardKey.Redo, self.library.redo
         )

@@ -159,7 +159,7 @@ class DuplicatesPage(QWidget):
         else:
             self.reason.setText(
                 f"Suggested keeper: {os.path.basename(s.keeper.path)}, because {s.reason}. "
-                "Checked photos are kept; unchecked ones go to the trash (Delete unchecks)."
+                "Checked photos are kept; unchecked ones go to the trash (the Delete key unchecks)."
             )
         self.keep_both_button.setText("Keep both" if len(s.photos) == 2 else "Keep all")
         self._update_buttons()

@@ -120,7 +120,7 @@ class GroupsPage(QWidget):
         self.heading.setMinimumWidth(1)  # a long group name must not widen the window
         self.subheading = hint("")
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter by name or folder (Ctrl+F)")
+        self.filter.setPlaceholderText("Filter (Ctrl+F)")  # said whole: a review saw "Filter by name or fol"
         self.filter.setToolTip(
             "Shows the groups with a photo whose name or folder holds the text, or named so"
         )

@@ -7,11 +7,13 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QLayout, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 
 def title(text: str) -> QLabel:
+    """A page's heading; a long name (a group's, an album's) wraps rather than being cut."""
     label = QLabel(text)
+    label.setWordWrap(True)
     font = QFont(label.font())
     font.setPointSizeF(font.pointSizeF() + 4)
     font.setBold(True)
@@ -24,6 +26,35 @@ def hint(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color: palette(placeholder-text);")
     return label
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that, too narrow for its text, leaves out its middle ("…") rather than
+    its end (a review: the status bar cut "… Edit > Undo takes it back." at the zoom slider);
+    the whole text is its tooltip, and ``text()``."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setMinimumWidth(1)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self._elide()
+
+    def text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, max(1, self.width()))
+        super().setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
 
 
 class FlowRow(QLayout):

@@ -90,7 +90,7 @@ class LibraryPage(QWidget):
             self.folders.addTopLevelItem(item)
             for inner in protected:
                 if inner != folder and is_under(inner, [folder]):
-                    child = self._item(inner, "", True)
+                    child = self._item(inner, str(counts.get(inner, "…")), True)
                     child.setText(0, os.path.relpath(inner, folder))
                     child.setToolTip(0, f"{inner}: a protected folder inside the library folder")
                     item.addChild(child)

@@ -113,17 +113,25 @@ class StatePresenter(QObject):
                 state.sets, "The scan is still looking: sets appear as the photos are looked at."
             )
         groups = final.groups or self._partial_groups
-        so_far = "" if final.groups else " so far"
-        self._counts(state, sum(1 for g in groups if g.id >= 0), final.sets or self._partial_sets, so_far)
+        sets = final.sets or self._partial_sets
+        # Each count the scan is still making says so (a review: "Groups (0 so far)" beside a
+        # plain "Duplicates (0)").
+        self._counts(state, sum(1 for g in groups if g.id >= 0), sets, not final.groups, not final.sets)
 
     def _counts(
-        self, state: LibraryState, groups: int, sets: list[Any] | None = None, so_far: str = ""
+        self,
+        state: LibraryState,
+        groups: int,
+        sets: list[Any] | None = None,
+        groups_so_far: bool = False,
+        sets_so_far: bool = False,
     ) -> None:
         nav = self.window.nav
         nav.item(PAGE_TIMELINE).setText(f"All photos ({state.photo_count})")
-        nav.item(PAGE_GROUPS).setText(f"Groups ({groups}{so_far})")
+        nav.item(PAGE_GROUPS).setText(f"Groups ({groups}{' so far' if groups_so_far else ''})")
         nav.item(PAGE_ALBUMS).setText(f"Albums ({self.window.albums_page.album_list.count()})")
-        nav.item(PAGE_DUPLICATES).setText(f"Duplicates ({len(state.sets if sets is None else sets)})")
+        n_sets = len(state.sets if sets is None else sets)
+        nav.item(PAGE_DUPLICATES).setText(f"Duplicates ({n_sets}{' so far' if sets_so_far else ''})")
         nav.item(PAGE_PROBLEMS).setText(f"Problems ({len(state.failures)})")
 
     def _empty_timeline(self) -> str:

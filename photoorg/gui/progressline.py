@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QStatusBar, QWidget
 
 from photoorg.core.humanize import format_duration, human_bytes
+from photoorg.gui.layout import ElidedLabel
 
 PROGRESS_INTERVAL_MS = 100
 
@@ -19,7 +20,7 @@ class ProgressLine(QObject):
     def __init__(self, bar: QStatusBar, library: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
-        self.status = QLabel("Ready")
+        self.status = ElidedLabel("Ready")
         self.progress_bar = QProgressBar()
         self.progress_bar.setFixedWidth(170)  # 260 cut the rate and time left at 800 px
         self.progress_bar.setTextVisible(True)
