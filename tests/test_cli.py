@@ -360,6 +360,29 @@ def test_a_folder_protected_is_unprotected_also_through_a_link(library, tmp_path
     assert undone.returncode == 0 and f"{library / '2023'} is no longer protected." in undone.stdout
 
 
+def test_settings_are_shown_and_changed_from_a_terminal(tmp_path) -> None:
+    """Found by a review: the README says everything the app does works from a terminal, but
+    excluded patterns, the smallest group or the device could only be set for one command."""
+    from photoorg.core.paths import locations
+    from photoorg.core.settings import load_settings
+
+    home = tmp_path / "h"
+    listed = photoorg("--home", home, "settings")
+    assert listed.returncode == 0 and "min_group_size         5\n" in listed.stdout
+    assert photoorg("--home", home, "settings", "min_group_size", "3").stdout == "min_group_size is 3 now.\n"
+    assert photoorg("--home", home, "settings", "exclude", "*.tmp", "Thumbs/*").returncode == 0
+    assert photoorg("--home", home, "settings", "offer_raw_jpegs", "yes").returncode == 0
+    saved = load_settings(locations(home))
+    assert (saved.min_group_size, saved.exclude, saved.offer_raw_jpegs) == (3, ["*.tmp", "Thumbs/*"], True)
+    assert "min_group_size         3   (default: 5)" in photoorg("--home", home, "settings").stdout
+    wrong = photoorg("--home", home, "settings", "device", "gpu")
+    assert wrong.returncode == 2 and "device must be one of auto, cpu, cuda, mps" in wrong.stderr
+    assert photoorg("--home", home, "settings", "folders", "/x").returncode == 2
+    assert photoorg("--home", home, "settings", "exclude", "--reset").returncode == 0
+    assert load_settings(locations(home)).exclude == [] and load_settings(locations(home)).device == "auto"
+    assert json.loads(photoorg("--home", home, "settings", "--json").stdout)["min_group_size"] == 3
+
+
 def test_move_with_a_protected_folder(library, tiny_model, tmp_path) -> None:
     home = tmp_path / "h8"
     assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0

@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--mark DECISION must be not-duplicates, keep-both or forget")
     where = locations(args.home)
     setup_logging(where, args.verbose)
-    from photoorg.cli import albums, app, desktop, files, library, organize, scan, sets, thresholds
+    from photoorg.cli import albums, app, desktop, files, library, organize, scan, sets, settings, thresholds
 
     commands = {
         "library": library.cmd_library,
@@ -59,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "redo": files.cmd_redo,
         "history": files.cmd_history,
         "desktop-entry": desktop.cmd_desktop_entry,
+        "settings": settings.cmd_settings,
     }
     try:
         return commands.get(args.command, app.cmd_app)(args, where)

@@ -308,6 +308,20 @@ def build_parser() -> argparse.ArgumentParser:
     common_options(entry, top=False)
     entry.add_argument("desktop_command", choices=("install", "remove"), metavar="install|remove")
 
+    st = sub.add_parser(
+        "settings",
+        help="show the settings the app keeps (File > Settings), or change one",
+        description="With no NAME, every setting and its value (and its default, when changed); "
+        "with NAME, its value; with NAME VALUE, a new value (a list setting takes every VALUE: "
+        '\'photoorg settings exclude "*.tmp" "Thumbs/*"\'). The app and every command use them; '
+        "a command's own flags (--device, the thresholds) apply to that one run only.",
+    )
+    common_options(st, top=False)
+    st.add_argument("name", nargs="?", metavar="NAME")
+    st.add_argument("values", nargs="*", metavar="VALUE")
+    st.add_argument("--reset", action="store_true", help="give the setting its default back")
+    st.add_argument("--json", action="store_true", help="print every setting as JSON")
+
     similar = sub.add_parser("similar", help="find the photos most like a given photo")
     common_options(similar, top=False)
     similar.add_argument("photo", metavar="PHOTO")

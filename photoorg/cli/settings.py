@@ -1,0 +1,90 @@
+"""``photoorg settings``: the settings the app keeps (File > Settings), shown and changed from a
+terminal (found by a review: excluded file patterns, the smallest group, RAW+JPEG pairs and the
+device could only be set for one command, or by editing settings.json). The folders are
+``photoorg library``'s."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from typing import Any
+
+from photoorg.cli.common import EXIT_OK, EXIT_USAGE, say
+from photoorg.core.humanize import printable
+from photoorg.core.paths import Locations
+from photoorg.core.settings import Settings, load_settings, update_settings
+
+#: Kept by ``photoorg library`` (it checks each folder), or by the app for itself.
+NOT_HERE = {"folders": "photoorg library", "protected": "photoorg library", "model_declined": ""}
+_TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
+
+
+def _defaults() -> dict[str, Any]:
+    return dataclasses.asdict(Settings())
+
+
+def _names() -> list[str]:
+    return [f.name for f in dataclasses.fields(Settings) if f.name not in NOT_HERE]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(printable(str(v)) for v in value) if value else "(none)"
+    return printable(str(value))
+
+
+def _parsed(name: str, words: list[str]) -> Any:
+    """The value ``words`` give setting ``name``, of its type (a list takes every word)."""
+    default = _defaults()[name]
+    if isinstance(default, list):
+        return [w for w in words if w]
+    if len(words) != 1:
+        raise ValueError(f"{name} takes one value")
+    word = words[0]
+    if isinstance(default, bool):
+        if word.lower() not in _TRUE | _FALSE:
+            raise ValueError(f"{name} is true or false")
+        return word.lower() in _TRUE
+    if isinstance(default, int):
+        return int(word)
+    if isinstance(default, float):
+        return float(word)
+    return word
+
+
+def cmd_settings(args: argparse.Namespace, where: Locations) -> int:
+    name, words = args.name, args.values
+    if name is None:
+        saved, defaults = dataclasses.asdict(load_settings(where)), _defaults()
+        if args.json:
+            print(json.dumps({k: saved[k] for k in _names()}, indent=2))
+            return EXIT_OK
+        width = max(len(k) for k in _names())
+        for key in _names():
+            changed = "" if saved[key] == defaults[key] else f"   (default: {_shown(defaults[key])})"
+            print(f"{key:<{width}}  {_shown(saved[key])}{changed}")
+        print("\n'photoorg settings NAME VALUE' changes one ('--reset' gives back its default);")
+        print("the library's folders are 'photoorg library'.")
+        return EXIT_OK
+    if name in NOT_HERE:
+        elsewhere = NOT_HERE[name]
+        say(f"photoorg: {name} is not set here" + (f"; see '{elsewhere} --help'." if elsewhere else "."))
+        return EXIT_USAGE
+    if name not in _names():
+        say(f"photoorg: there is no setting {name!r}; 'photoorg settings' lists them.")
+        return EXIT_USAGE
+    if not words and not args.reset:
+        print(_shown(getattr(load_settings(where), name)))
+        return EXIT_OK
+    try:
+        value = _defaults()[name] if args.reset else _parsed(name, words)
+        Settings(**{**dataclasses.asdict(load_settings(where)), name: value})  # checks it
+    except (ValueError, TypeError) as exc:
+        say(f"photoorg: {name} cannot be {' '.join(words)!r}: {exc}")
+        return EXIT_USAGE
+    update_settings(where, lambda s: s.assign(**{name: value}))
+    print(f"{name} is {_shown(value)} now" + (" (its default)" if args.reset else "") + ".")
+    return EXIT_OK
