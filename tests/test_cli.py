@@ -167,6 +167,11 @@ def test_duplicates_groups_and_similar(library, tiny_model, tmp_path) -> None:
     listed = [p for g in json.loads(groups.stdout) for p in g["photos"]]
     assert sorted(listed) == sorted(str(p) for p in library.rglob("*.*"))  # each photo once
     assert json.loads(groups.stdout)[-1]["id"] == "unsorted"
+    # Of one folder: each group shows its most typical photos there (a review: none at all
+    # when the group's four most typical were elsewhere).
+    one = photoorg("--home", home, "--model", tiny_model, "groups", library / "2024", "--json")
+    for g in json.loads(one.stdout):
+        assert g["representatives"] == g["photos"][:4] and all("/2024/" in p for p in g["photos"])
 
     target = library / "2023" / "img_000.jpg"
     similar = photoorg("--home", home, "--model", tiny_model, "similar", target, "-k", "4", "--json")

@@ -78,11 +78,25 @@ def model_folder(name: str, cache_dir: str | os.PathLike[str] | None) -> Path:
     return hf_cache(cache_dir) / repo_folder_name(repo_id=name, repo_type="model")
 
 
+#: What a download costs, for the models a person can pick (settings.MODEL_CHOICES).
+DOWNLOAD_SIZES = {
+    "facebook/dinov2-small": "about 90 MB",
+    "facebook/dinov2-base": "about 350 MB",
+    "facebook/dinov2-large": "about 1.2 GB",
+}
+
+
+def size_of(name: str) -> str:
+    """ " (about 350 MB)" for a model of known size, else "" (a review: the message gave
+    dinov2-base's size for dinov2-small)."""
+    return f" ({DOWNLOAD_SIZES[name]})" if name in DOWNLOAD_SIZES else ""
+
+
 def offline_help(name: str, why: str = "no connection to the Hugging Face hub") -> str:
     return (
         f"The model '{name}' is not on this computer and cannot be downloaded ({why}). "
-        "Connect to the internet once so photoorg can download it "
-        "(about 350 MB for dinov2-base), or copy a downloaded model folder (config.json, "
+        f"Connect to the internet once so photoorg can download it{size_of(name)}, "
+        "or copy a downloaded model folder (config.json, "
         "preprocessor_config.json, model.safetensors) to this computer and run "
         "'photoorg --model /path/to/folder ...'."
     )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
-from photoorg.core.grouping import UNSORTED, Group, describe_all, find_similar, group_photos
+from photoorg.core.grouping import REPRESENTATIVES, UNSORTED, Group, describe_all, find_similar, group_photos
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.paths import under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -46,7 +46,9 @@ class Finds(LibraryPart):
             kept = []
             for g in groups:
                 g.photos = [p for p in g.photos if inside(p.path)]
-                g.representatives = [p for p in g.representatives if inside(p.path)]
+                # The most typical of those photos (a review: none was shown when the group's
+                # four most typical were all elsewhere).
+                g.representatives = g.photos[:REPRESENTATIVES]
                 if g.photos or g.id == UNSORTED:
                     kept.append(g)
             groups = describe_all(kept)

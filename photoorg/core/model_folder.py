@@ -181,9 +181,8 @@ def _hub_folder(name: str, cache_dir: Any, allow_download: bool, progress: Progr
     if not allow_download:
         raise ModelNotCached(
             name,
-            f"The model '{name}' is not on this computer yet. 'photoorg scan' downloads it once "
-            "(about 350 MB for dinov2-base), or point photoorg at a downloaded model folder with "
-            "--model FOLDER.",
+            f"The model '{name}' is not on this computer yet. 'photoorg scan' downloads it once"
+            f"{download.size_of(name)}, or point photoorg at a downloaded model folder with --model FOLDER.",
             False,
         )
     return download.download(name, cache_dir, progress)

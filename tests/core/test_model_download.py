@@ -278,3 +278,13 @@ def test_offline_the_first_scan_says_so_and_still_catalogues(
         f"The model '{MODEL}' is not on this computer and cannot be downloaded (no connection to the "
         "Hugging Face hub)."
     )
+
+
+def test_the_size_said_is_the_chosen_models() -> None:
+    """Found by a review: the message for dinov2-small said "about 350 MB for dinov2-base"."""
+    from photoorg.core.download import offline_help
+
+    assert "(about 90 MB)" in offline_help("facebook/dinov2-small") and "350" not in offline_help(
+        "facebook/dinov2-small"
+    )
+    assert "MB" not in offline_help("someone/a-fine-tune")  # not known: no size made up
