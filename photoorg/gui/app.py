@@ -35,6 +35,7 @@ from photoorg.core.errors import PhotoorgError
 from photoorg.core.humanize import plural
 from photoorg.core.paths import Locations
 from photoorg.core.settings import Settings, save_settings
+from photoorg.core.timeline import Timeline
 from photoorg.desktop import ICON_SIZES, icon_png
 from photoorg.gui.albums import AlbumsPage
 from photoorg.gui.dialogs import error_dialog, open_folder_dialog
@@ -209,8 +210,11 @@ class MainWindow(QMainWindow):
         """After the first paint: rescan what changed (cheap when nothing did)."""
         if self.library.settings.folders:
             self.scan()
-        else:
+        else:  # each page says how to begin (a review: blank panes, the hint only in the status bar)
             self.status.setText(ADD_A_FOLDER)
+            self.timeline_page.set_timeline(Timeline(), ADD_A_FOLDER)
+            self.groups_page.set_groups([], ADD_A_FOLDER)
+            self.duplicates_page.set_sets([], ADD_A_FOLDER)
 
     # -- library --------------------------------------------------------------------------------
     def add_folder(self, folder: str | None = None) -> None:

@@ -383,6 +383,9 @@ def test_f_an_unusable_settings_file_does_not_stop_the_window(
     window.start()
     assert window.stack.currentWidget() is window.library_page  # where a folder is added
     assert window.status.text().startswith("Add a folder of photos to begin")
+    # Each page says so too (a review: blank panes, the hint only in the status bar).
+    assert window.groups_page.subheading.text().startswith("Add a folder of photos to begin")
+    assert window.duplicates_page.reason.text().startswith("Add a folder of photos to begin")
     [aside] = [p for p in where.config.glob("settings.json.unusable-*") if p.suffix != ".txt"]
     assert aside.read_text(encoding="utf-8") == "{ half a settings file"
     assert dialogs.seen == []
