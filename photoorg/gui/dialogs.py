@@ -84,15 +84,18 @@ class SettingsDialog(QDialog):
         self.same.setToolTip("Cosine similarity from which two photos count as the same image re-saved")
         self.similar = _spin(settings.similar_threshold)
         self.similar.setToolTip("Cosine similarity from which two photos count as similar shots")
+        # In percent, as the Duplicates page says it ("differ by at most 0.9% in any area"; a
+        # review found the same limit as 0.030 here).
         self.local_change = QDoubleSpinBox()
-        self.local_change.setRange(0.0, 1.0)
-        self.local_change.setDecimals(3)
-        self.local_change.setSingleStep(0.005)
-        self.local_change.setValue(settings.same_max_local_change)
+        self.local_change.setRange(0.0, 100.0)
+        self.local_change.setDecimals(1)
+        self.local_change.setSingleStep(0.5)
+        self.local_change.setSuffix(" %")
+        self.local_change.setValue(settings.same_max_local_change * 100)
         self.local_change.setToolTip(
             "Two photos are the same image only if, once aligned, no small area differs by more than "
-            "this (0 to 1 of full brightness). Re-saves, resizes and light crops measure about 0.01; two "
-            "frames of a video with something moved by a pixel or two, 0.09."
+            "this (in percent of full brightness). Re-saves, resizes and light crops measure about 1 %; "
+            "two frames of a video with something moved by a pixel or two, 9 %."
         )
         self.raw_jpegs = QCheckBox("Offer the JPEG beside a RAW of the same shot as a duplicate")
         self.raw_jpegs.setChecked(settings.offer_raw_jpegs)
@@ -168,7 +171,7 @@ class SettingsDialog(QDialog):
             data["dtype"] = "auto"
         data["same_threshold"] = round(self.same.value(), 3)
         data["similar_threshold"] = round(self.similar.value(), 3)
-        data["same_max_local_change"] = round(self.local_change.value(), 3)
+        data["same_max_local_change"] = round(self.local_change.value() / 100, 4)
         data["offer_raw_jpegs"] = self.raw_jpegs.isChecked()
         data["min_group_size"] = self.min_group.value()
         data["exclude"] = [p.strip() for p in self.exclude.text().split(",") if p.strip()]

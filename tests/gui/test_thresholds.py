@@ -74,8 +74,9 @@ def test_the_settings_dialog_edits_how_much_an_area_may_change_in_the_same_image
 
     dialog = SettingsDialog(Settings(), devices=["cpu"])
     qtbot.addWidget(dialog)
-    assert dialog.local_change.value() == pytest.approx(0.03) and "video" in dialog.local_change.toolTip()
-    dialog.local_change.setValue(0.06)
+    assert dialog.local_change.value() == pytest.approx(3.0) and "video" in dialog.local_change.toolTip()
+    assert dialog.local_change.text() == "3.0 %"  # in percent, as the Duplicates page says it
+    dialog.local_change.setValue(6.0)
     chosen = dialog.apply_to(Settings())
     assert chosen.same_max_local_change == pytest.approx(0.06)
     assert chosen.duplicate_settings().same_max_local_change == pytest.approx(0.06)
