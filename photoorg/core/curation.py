@@ -75,7 +75,7 @@ class Curation(LibraryPart):
                 self.groups()
         with self.writing() as catalog:
             was = self._group_name(group_id)  # raises when there is no such group
-            summary = f"rename {was} to {name}" if name else f"take the name of {was} away"
+            summary = f"rename {was} to {_q(name)}" if name else f"take the name of {was} away"
             batch = catalog.rename_group_as_action(group_id, name or None, summary)
         assert batch is not None  # found just now, under the library lock
         return batch
@@ -113,15 +113,16 @@ class Curation(LibraryPart):
             return catalog.add_group_edits(summary, edits)
 
     def _group_name(self, group_id: int) -> str:
-        """How the history names a group: its name, else its id and what the app shows for it
-        (folder and dates; a GUI review found "group 2" in the app, which shows no ids)."""
+        """How the history names a group: its name, else what the app shows for it (folder and
+        dates), quoted; a GUI review found "group 2" in the app, which shows no ids, and a later
+        one "group 1 (New_York, …)"."""
         found = next((g for g in self.catalog.stored_groups() if g.id == group_id and g.active), None)
         if found is None:
             raise PhotoorgError(f"There is no group {group_id}; 'photoorg groups' lists them with their ids.")
         if found.name:
-            return f"the group {found.name}"
+            return f"the group {_q(found.name)}"
         shown = next((g.label for g in stored_groups(self.catalog) if g.id == group_id), "")
-        return f"group {group_id} ({shown})" if shown else f"group {group_id}"
+        return f"the group {_q(shown)}" if shown else f"group {group_id}"
 
     def _fingerprints(self, paths: Sequence[str]) -> list[str]:
         fps = []
@@ -155,7 +156,7 @@ class Curation(LibraryPart):
         with self.writing() as catalog:
             n = len(fps)
             album_id, batch = catalog.create_album(
-                name, f"make the album {name} from {n} photo{'s' if n != 1 else ''}"
+                name, f"make the album {_q(name)} from {n} photo{'s' if n != 1 else ''}"
             )
             catalog.change_album(album_id, fps, EXAMPLE, "", batch)
         return self.album(name)
@@ -171,14 +172,15 @@ class Curation(LibraryPart):
         if there is not None:
             raise PhotoorgError(f"There is an album {there.name!r} already; choose another name.")
         with self.writing() as catalog:
-            return catalog.name_album(album.id, new_name, f"rename the album {album.name} to {new_name}")
+            summary = f"rename the album {_q(album.name)} to {_q(new_name)}"
+            return catalog.name_album(album.id, new_name, summary)
 
     def delete_album(self, name: str) -> int:
         """Delete the album (one undoable action: undo brings it back with its photos and
         answers). The photos are not touched. Returns the action's number."""
         album = self.album(name)
         n = len(album.positives)
-        summary = f"delete the album {album.name} ({plural(n, 'photo')}; the photos are not touched)"
+        summary = f"delete the album {_q(album.name)} ({plural(n, 'photo')}; the photos are not touched)"
         with self.writing() as catalog:
             return catalog.name_album(album.id, None, summary)
 
@@ -192,7 +194,7 @@ class Curation(LibraryPart):
         fps = self._fingerprints(paths)
         n = len(fps)
         preposition = "from" if role == REMOVED else "for"
-        summary = f"{words[role]} {n} photo{'s' if n != 1 else ''} {preposition} {album.name}"
+        summary = f"{words[role]} {n} photo{'s' if n != 1 else ''} {preposition} {_q(album.name)}"
         with self.writing() as catalog:
             return catalog.change_album(album.id, fps, role, summary)
 
@@ -211,7 +213,7 @@ class Curation(LibraryPart):
         todo = sum(1 for s in steps if s.skip is None)
         with self.writing(progress) as catalog:
             progress.start_stage("Writing keywords", todo)
-            summary = f"write the keyword {album.name} into {todo} sidecar{'s' if todo != 1 else ''}"
+            summary = f"write the keyword {_q(album.name)} into {todo} sidecar{'s' if todo != 1 else ''}"
             return steps, write_keywords(catalog, steps, album.name, summary, lambda: progress.advance(1))
 
     def album_photos(self, name: str, photos: Sequence[PhotoInfo] | None = None) -> list[PhotoInfo]:
@@ -311,3 +313,9 @@ class Curation(LibraryPart):
             self._vector_cache = (key, x, fps)
         _, x, fps = self._vector_cache
         return fps, x, first
+
+
+def _q(name: str) -> str:
+    """A name as the history and messages quote it: “Beach week” (a review: "reject 1 photo for
+    Like these three" read as one sentence)."""
+    return f"\u201c{name}\u201d"

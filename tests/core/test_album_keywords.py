@@ -159,7 +159,7 @@ def test_keywords_go_into_the_sidecars_and_undo_gives_each_back_byte_for_byte(al
     )
     with Library(locations()) as library:
         newest = library.history()[0][0]
-        assert newest.summary == "write the keyword Dogs into 3 sidecars"
+        assert newest.summary == "write the keyword \u201cDogs\u201d into 3 sidecars"
     listed = photoorg("history", str(newest.id))  # the files of one action
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.count("  done ") == 3 and str(lib / "a" / "p1.jpg.xmp") in listed.stdout

@@ -158,7 +158,7 @@ def test_the_album_commands_print_what_the_issue_promises(library_with_albums) -
     assert "No albums yet" in photoorg("album", "list").stdout
     assert all(Path(p).exists() for p in photos)
     undone = photoorg("undo")
-    assert undone.returncode == 0 and "delete the album Evenings" in undone.stdout
+    assert undone.returncode == 0 and "delete the album \u201cEvenings\u201d" in undone.stdout
     assert "Evenings  (3 photos, 1 rejected)" in photoorg("album", "list").stdout
 
 
@@ -184,9 +184,10 @@ def test_undoing_an_album_takes_its_later_changes_with_it_and_says_so(library_wi
         other = library.create_album("Dogs", photos[5:7])
         taught = library.teach("Cats", photos[2:3], MEMBER)
         library.teach("Dogs", photos[7:8], MEMBER)
-        [first] = [b.id for b in library.history()[0] if b.summary.startswith("make the album Cats")]
+        cats = "make the album \u201cCats\u201d"
+        [first] = [b.id for b in library.history()[0] if b.summary.startswith(cats)]
         outcome = library.undo(first)
-        said = "undid the change to the albums: make the album Cats from 2 photos"
+        said = "undid the change to the albums: make the album \u201cCats\u201d from 2 photos"
         assert outcome.note == said + " (and the 1 later change to it)"
         assert [a.name for a in library.albums()] == ["Dogs"] and made.id != other.id
         undone = {b.id for b in library.history()[0] if b.undone is not None}
@@ -247,7 +248,7 @@ def test_an_album_is_renamed_and_deleted_and_undo_gives_it_back_as_it_was(librar
         assert [a.name for a in library.albums()] == ["Dogs"]
         assert all(Path(p).exists() for p in photos)  # an album's photos are not touched
         [info] = [b for b in library.history()[0] if b.id == deleted]
-        assert info.summary == "delete the album Kittens (3 photos; the photos are not touched)"
+        assert info.summary == "delete the album \u201cKittens\u201d (3 photos; the photos are not touched)"
         # Another album takes the name: undoing the deletion would make two of one name.
         library.create_album("Kittens", photos[8:9])
         with pytest.raises(PhotoorgError, match="would make two albums called 'Kittens'; rename the other"):
@@ -262,7 +263,8 @@ def test_an_album_is_renamed_and_deleted_and_undo_gives_it_back_as_it_was(librar
         # Undoing an album's creation takes its renames with it, and says so.
         made = library.create_album("Birds", photos[9:10]).id
         library.rename_album("Birds", "Parrots")
-        [first] = [b.id for b in library.history()[0] if b.summary.startswith("make the album Birds")]
+        birds = "make the album \u201cBirds\u201d"
+        [first] = [b.id for b in library.history()[0] if b.summary.startswith(birds)]
         assert library.undo(first).note.endswith("(and the 1 later change to it)")
         assert made not in {a.id for a in library.albums()}
     with Library(locations()) as library:  # kept across a restart
