@@ -170,7 +170,7 @@ def group_photos(
         by_fp[p.fingerprint].append(p)
     fps, x = catalog.vectors_for(model_id, sorted(by_fp))
     signature, made = _signature(model_id, settings, fps), _signature(model_id, settings, ())
-    stored = catalog.stored_groups()
+    stored, edited = catalog.stored_groups(), catalog.content_edits()
     names = {g.id: g.name or "" for g in stored}
     if store and (
         catalog.groups_signature() == signature or _fewer_only(catalog.grouped_contents(made), fps)
@@ -178,7 +178,7 @@ def group_photos(
         found = [(g.id, [fp for fp in g.members if fp in by_fp], g.coherence) for g in stored if g.active]
     else:
         clusters = _clusters(fps, x, settings, progress)
-        following = _following_edits(stored, catalog.content_edits())
+        following = _following_edits(stored, edited)
         ids = match_groups([members for members, _ in clusters], following)
         if store:
             hints = _name_hints(catalog, clusters, ids, names)
@@ -194,14 +194,15 @@ def group_photos(
                 if index is not None:
                     names[ids[index]] = name
         found = [(gid, members, coh) for gid, (members, coh) in zip(ids, clusters, strict=True)]
-    return _assemble(catalog, found, by_fp, names)
+    return _assemble(catalog, found, by_fp, names, edited)
 
 
 def stored_groups(catalog: Catalog, roots: Sequence[str] | None = None) -> list[Group]:
     """The groups of the last grouping as the catalog keeps them, with the person's changes,
     for the photos there now: what a start shows at once, before anything is computed (no
     model, no vectors). Empty when nothing was grouped yet."""
-    stored = _following_edits([g for g in catalog.stored_groups() if g.active], catalog.content_edits())
+    edited = catalog.content_edits()
+    stored = _following_edits([g for g in catalog.stored_groups() if g.active], edited)
     if not stored:
         return []
     by_fp: dict[str, list[PhotoInfo]] = defaultdict(list)
@@ -209,7 +210,7 @@ def stored_groups(catalog: Catalog, roots: Sequence[str] | None = None) -> list[
         if not p.is_video:
             by_fp[p.fingerprint].append(p)
     found = [(g.id, [fp for fp in g.members if fp in by_fp], g.coherence) for g in stored]
-    return _assemble(catalog, found, by_fp, {g.id: g.name or "" for g in stored})
+    return _assemble(catalog, found, by_fp, {g.id: g.name or "" for g in stored}, edited)
 
 
 def _assemble(
@@ -217,10 +218,11 @@ def _assemble(
     found: list[tuple[int | None, list[str], float]],
     by_fp: dict[str, list[PhotoInfo]],
     names: dict[int, str],
+    edited: dict[str, str],
 ) -> list[Group]:
-    """Groups from (id, member fingerprints, coherence), the person's changes laid over them,
-    largest first, then "Unsorted" with every photo no group holds."""
-    edited = catalog.content_edits()
+    """Groups from (id, member fingerprints, coherence), the person's changes laid over them
+    (``edited``: catalog.content_edits), largest first, then "Unsorted" with every photo no
+    group holds."""
     changes = [  # a change about a photo edited in place since is about it as it is now
         (kind, edited.get(fp, fp) if fp is not None and fp not in by_fp else fp, gid, other)
         for kind, fp, gid, other in catalog.group_edits()
