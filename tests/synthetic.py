@@ -6,6 +6,8 @@ subject); noise points are uniform on the sphere (unrelated photos, label -1).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -68,3 +70,34 @@ def album_library(
     truth &= which >= 0
     order = rng.permutation(n)
     return unit(x)[order], truth[order]
+
+
+def varied_library(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The benchmarks' varied library of ``n`` photos: (unit vectors, labels, sources of the
+    planted near-copies, the copies). Clusters of ~250 photos, 20 % unrelated, 2 % near-copies
+    (each labelled as its original)."""
+    x, truth = clustered(n, max(2, n // 250), seed=n)
+    rng = np.random.default_rng(1)
+    k = n // 50
+    src, dst = rng.integers(0, n, k), rng.choice(n, k, replace=False)
+    x[dst] = x[src] + rng.standard_normal((k, x.shape[1]), dtype=np.float32) * 0.005
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    truth[dst] = truth[src]
+    return x, truth, src, dst
+
+
+def fill_catalog(catalog: Any, model_id: int, x: np.ndarray, seed: int = 1) -> None:
+    """One photo per row of ``x`` in ``catalog``: /lib/NNN/IMG_k.jpg (1000 to a folder), with
+    fingerprint k as 32 hex digits, its vector and a random perceptual hash."""
+    from photoorg.core.catalog import FileRow
+
+    rng = np.random.default_rng(seed)
+    n = len(x)
+    for a in range(0, n, 5000):
+        rows = [
+            FileRow(f"/lib/{k // 1000:03d}/IMG_{k:06d}.jpg", 1000 + k, k, f"{k:032x}", 400, 300, "JPEG")
+            for k in range(a, min(n, a + 5000))
+        ]
+        hashes = [(r.fingerprint, int(rng.integers(-(2**62), 2**62))) for r in rows]
+        vectors = [(r.fingerprint, x[int(r.fingerprint, 16)]) for r in rows]
+        catalog.write_batch(rows, vectors, model_id, hashes)

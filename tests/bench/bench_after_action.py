@@ -26,34 +26,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
 def one(n: int, regroup_always: bool) -> dict[str, object]:
-    import numpy as np
-
     from photoorg.core import grouping
-    from photoorg.core.catalog import Catalog, FileRow
+    from photoorg.core.catalog import Catalog
     from photoorg.core.clustering import GroupSettings
     from photoorg.core.duplicates import find_duplicates
-    from tests.synthetic import clustered
+    from tests.synthetic import fill_catalog, varied_library
 
     if regroup_always:
         grouping._fewer_only = lambda grouped, now: False  # type: ignore[assignment]
-    x, _ = clustered(n, max(2, n // 250), seed=n)
-    rng = np.random.default_rng(1)
-    k = n // 50
-    src, dst = rng.integers(0, n, k), rng.choice(n, k, replace=False)
-    x[dst] = x[src] + rng.standard_normal((k, x.shape[1]), dtype=np.float32) * 0.005
-    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    x, _, _, _ = varied_library(n)
     out: dict[str, object] = {"photos": n, "regroup_always": regroup_always}
     with tempfile.TemporaryDirectory() as tmp:
         cat = Catalog(Path(tmp) / "c.sqlite3")
         model = cat.model("bench", "bench", "r", "fp32", 768)
-        for a in range(0, n, 5000):
-            rows = [
-                FileRow(f"/lib/{i // 1000:03d}/IMG_{i:06d}.jpg", 1000 + i, i, f"{i:032x}", 400, 300, "JPEG")
-                for i in range(a, min(n, a + 5000))
-            ]
-            hashes = [(r.fingerprint, int(rng.integers(-(2**62), 2**62))) for r in rows]
-            vectors = [(r.fingerprint, x[int(r.fingerprint, 16)]) for r in rows]
-            cat.write_batch(rows, vectors, model.id, hashes)
+        fill_catalog(cat, model.id, x)
 
         def refresh(label: str) -> None:
             t = time.perf_counter()

@@ -77,15 +77,12 @@ def images(base: Path, n: int) -> dict[str, object]:
 
 def make_vectors(kind: str, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(unit vectors, planted near-copies' sources, their copies): "varied" or "alike"."""
-    from tests.synthetic import clustered
+    from tests.synthetic import varied_library
 
     rng = np.random.default_rng(1)
     src = dst = np.zeros(0, np.int64)
     if kind == "varied":
-        x, _ = clustered(n, max(2, n // 250), seed=n)
-        k = n // 50
-        src, dst = rng.integers(0, n, k), rng.choice(n, k, replace=False)
-        x[dst] = x[src] + rng.standard_normal((k, x.shape[1]), dtype=np.float32) * 0.005
+        x, _, src, dst = varied_library(n)
     else:
         centre = rng.standard_normal(768).astype(np.float32)
         centre /= np.linalg.norm(centre)
@@ -177,22 +174,15 @@ def update(kind: str, n: int) -> dict[str, object]:
 
 
 def synthetic(kind: str, n: int) -> dict[str, object]:
-    from photoorg.core.catalog import Catalog, FileRow
+    from photoorg.core.catalog import Catalog
     from photoorg.core.duplicates import DuplicateSettings, find_duplicates
+    from tests.synthetic import fill_catalog
 
-    rng = np.random.default_rng(1)
     x = make_vectors(kind, n)[0]
     with tempfile.TemporaryDirectory() as tmp:
         cat = Catalog(Path(tmp) / "c.sqlite3")
         model = cat.model("bench", "bench", "r", "fp32", 768)
-        for a in range(0, n, 5000):
-            rows = [
-                FileRow(f"/lib/{k // 1000:03d}/IMG_{k:06d}.jpg", 1000 + k, k, f"{k:032x}", 400, 300, "JPEG")
-                for k in range(a, min(n, a + 5000))
-            ]
-            hashes = [(r.fingerprint, int(rng.integers(-(2**62), 2**62))) for r in rows]
-            vectors = [(r.fingerprint, x[int(r.fingerprint, 16)]) for r in rows]
-            cat.write_batch(rows, vectors, model.id, hashes)
+        fill_catalog(cat, model.id, x)
         t = time.perf_counter()
         sets = find_duplicates(cat, model.id)
         seconds = time.perf_counter() - t

@@ -20,21 +20,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
 def one(n: int, only: str | None) -> dict[str, object]:
-    import numpy as np
     from sklearn.metrics import adjusted_rand_score
 
     from photoorg.core.grouping import cluster_labels
     from photoorg.core.neighbours import partner_pairs
     from photoorg.core.similar_pairs import MAX_PARTNERS
-    from tests.synthetic import clustered
+    from tests.synthetic import varied_library
 
-    x, truth = clustered(n, max(2, n // 250), seed=n)
-    rng = np.random.default_rng(1)
-    k = n // 50
-    src, dst = rng.integers(0, n, k), rng.choice(n, k, replace=False)
-    x[dst] = x[src] + rng.standard_normal((k, x.shape[1]), dtype=np.float32) * 0.005
-    x /= np.linalg.norm(x, axis=1, keepdims=True)
-    truth[dst] = truth[src]  # a planted copy belongs where its original is
+    x, truth, _, _ = varied_library(n)  # a planted copy belongs where its original is
     result: dict[str, object] = {"photos": n}
     if only in (None, "duplicates"):
         t = time.perf_counter()
