@@ -15,7 +15,7 @@ from photoorg.core.errors import PhotoorgError
 from photoorg.core.library import Action, Library
 from photoorg.core.paths import locations
 from photoorg.core.settings import Settings, save_settings
-from tests.conftest import make_photo
+from tests.conftest import DATA, make_photo
 from tests.synthetic import album_library
 from tests.test_cli import photoorg
 
@@ -303,6 +303,30 @@ def test_a_photo_edited_in_place_stays_in_its_albums(library_with_albums) -> Non
         assert str(p5) not in {p.path for p, _ in found}  # still rejected
     listed = photoorg("album", "list")
     assert "Garden  (3 photos, 1 rejected)" in listed.stdout
+
+
+def test_a_photo_turned_or_mirrored_in_another_program_stays_in_its_albums(library_with_albums) -> None:
+    """Found by the last session: a photo turned a quarter in another program (a sideways
+    shot put upright) left its albums, since a turned picture has another perceptual hash.
+    Turned or mirrored, it stays; another picture saved under its name still is no edit."""
+    from PIL import Image
+
+    lib = library_with_albums
+    turned, mirrored = lib / "b" / "rocket.jpg", lib / "b" / "canyon.jpg"
+    turned.parent.mkdir()
+    shutil.copy2(DATA / "rocket.jpg", turned)
+    shutil.copy2(DATA / "grand_canyon_2.jpg", mirrored)
+    with Library(locations()) as library:
+        library.scan()
+        library.create_album("Outings", [str(turned), str(mirrored)])
+        for photo, how in ((turned, Image.Transpose.ROTATE_90), (mirrored, Image.Transpose.FLIP_LEFT_RIGHT)):
+            with Image.open(photo) as img:
+                img.transpose(how).save(photo, quality=90)
+        library.scan()
+        assert {p.path for p in library.album_photos("Outings")} == {str(turned), str(mirrored)}
+        shutil.copy2(DATA / "hubble_deep_field.jpg", turned)  # another picture under the name
+        library.scan()
+        assert {p.path for p in library.album_photos("Outings")} == {str(mirrored)}
 
 
 def test_another_photo_saved_under_the_name_is_no_edit_and_an_answer_after_an_edit_stands(

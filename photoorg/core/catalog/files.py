@@ -15,6 +15,7 @@ from photoorg.core.catalog.rows import (
     FileState,
     ModelInfo,
     PhotoInfo,
+    hashes_to_blob,
     path_from_db,
     path_to_db,
     tone_from_blob,
@@ -67,7 +68,7 @@ class FilesPart(CatalogBase):
         rows: Sequence[FileRow],
         vectors: Iterable[tuple[str, np.ndarray]] = (),
         model_id: int | None = None,
-        hashes: Iterable[tuple[Any, ...]] = (),  # (fingerprint, phash[, tone])
+        hashes: Iterable[tuple[Any, ...]] = (),  # (fingerprint, phash[, tone[, turns]])
         gone: Iterable[str] = (),
     ) -> None:
         """Record file rows, new vectors and perceptual hashes, and forget ``gone`` paths, in
@@ -80,8 +81,11 @@ class FilesPart(CatalogBase):
                 [(r.fingerprint, now, path_to_db(r.path), r.fingerprint) for r in rows if r.fingerprint],
             )
             db.executemany(
-                "INSERT OR REPLACE INTO content_hashes(fingerprint, phash, tone) VALUES(?,?,?)",
-                [(fp, ph, *([tone_to_blob(rest[0])] if rest else [None])) for fp, ph, *rest in hashes],
+                "INSERT OR REPLACE INTO content_hashes(fingerprint, phash, tone, turns) VALUES(?,?,?,?)",
+                [
+                    (fp, ph, tone_to_blob(rest[0] if rest else None), hashes_to_blob(rest[1:]))
+                    for fp, ph, *rest in hashes
+                ],
             )
             db.executemany(
                 "INSERT INTO files(path, size, mtime_ns, fingerprint, width, height, format, taken,"

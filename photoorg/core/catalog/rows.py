@@ -173,6 +173,15 @@ def tone_to_blob(tone: tuple[float, ...] | None) -> bytes | None:
     return None if tone is None else np.asarray(tone, dtype="<f4").tobytes()
 
 
+def hashes_to_blob(turns: Sequence[Sequence[int]]) -> bytes | None:
+    """The picture's hash turned and mirrored (``turns``: empty, or one tuple of 7), as int64s."""
+    return np.asarray(turns[0], dtype="<i8").tobytes() if turns and turns[0] else None
+
+
+def hashes_from_blob(blob: bytes | None) -> list[int]:
+    return [] if blob is None else [int(v) for v in np.frombuffer(blob, dtype="<i8")]
+
+
 def tone_from_blob(blob: bytes | None) -> tuple[float, ...] | None:
     return None if blob is None else tuple(float(v) for v in np.frombuffer(blob, dtype="<f4"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 APPLICATION_ID = 0x70686F72  # "phor"
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -211,6 +211,12 @@ MIGRATIONS: dict[int, str] = {
         path TEXT NOT NULL,                -- where (str, or BLOB for names that are not UTF-8)
         at   REAL NOT NULL
     );
+    """,
+    # 11: a photo turned or mirrored in another program stays in its albums: the hash of each
+    # picture is kept turned and mirrored too. Older rows have none; a scan of a new content
+    # (the edited photo) fills it, which is the side an edit is compared on.
+    11: """
+    ALTER TABLE content_hashes ADD COLUMN turns BLOB;  -- 7 int64: the hash turned and mirrored
     """,
 }
 

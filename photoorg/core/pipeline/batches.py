@@ -201,7 +201,7 @@ class ScanState:
                         self.embedder.dtype,
                         self.embedder.dim,
                     )
-        hashes = [(d.job.fingerprint, d.phash, d.tone) for d in ready if d.phash is not None]
+        hashes = [(d.job.fingerprint, d.phash, d.tone, d.turns) for d in ready if d.phash is not None]
         failed = [d for d in done if d.failure is not None]
         with self.writing():
             rows = []

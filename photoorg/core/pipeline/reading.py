@@ -45,6 +45,7 @@ class Embeddable:
     job: Job
     crop: np.ndarray | None = None
     phash: int | None = None
+    turns: tuple[int, ...] = ()  # the hash turned and mirrored (imaging.perceptual_hashes)
     tone: tuple[float, float, float, float] | None = None
     failure: str | None = None
     gone: bool = False
@@ -125,7 +126,7 @@ def embed_input(job: Job, pp: Preprocess) -> Embeddable:
             raise Changed()
         decoded = imaging.decode(data, pp.resize_short, path=job.path, pixels=True, preprocess=pp.version)
         out.crop = imaging.model_input(decoded, pp.resize_short, pp.crop)
-        out.phash = imaging.perceptual_hash(decoded.image)  # type: ignore[arg-type]
+        out.phash, out.turns = imaging.perceptual_hashes(decoded.image)  # type: ignore[arg-type]
         out.tone = imaging.tone(decoded.image)  # type: ignore[arg-type]
     except FileNotFoundError:
         out.gone = True
