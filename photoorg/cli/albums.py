@@ -7,12 +7,13 @@ import argparse
 import json
 import os
 import shlex
+from collections.abc import Sequence
 
 from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, missing_paths, open_library, say
 from photoorg.cli.scan import bring_up_to_date
 from photoorg.core.errors import ModelUnavailable
 from photoorg.core.humanize import plural, printable
-from photoorg.core.library import EXAMPLE, MEMBER, REJECTED, REMOVED, Library
+from photoorg.core.library import EXAMPLE, MEMBER, REJECTED, REMOVED, Library, in_place_of
 from photoorg.core.paths import Locations
 
 
@@ -101,6 +102,11 @@ def _suggest(library: Library, name: str, k: int, as_json: bool) -> int:
     return EXIT_OK
 
 
+def _in_place_of(words: Sequence[str]) -> str:
+    """What a sidecar's step takes out: the album's name when photoorg wrote it there before."""
+    return f"  (in place of {' and '.join(printable(w) for w in words)})" if words else ""
+
+
 def _keywords(library: Library, name: str, dry_run: bool) -> int:
     album = library.album(name)
     steps, outcome = library.album_keywords(name, dry_run=dry_run)
@@ -108,22 +114,26 @@ def _keywords(library: Library, name: str, dry_run: bool) -> int:
         todo = [s for s in steps if s.skip is None]
         for s in todo:
             verb = "add to" if os.path.exists(s.source) else "make"
-            print(f"  {verb}  {printable(s.source)}")
+            print(f"  {verb}  {printable(s.source)}{_in_place_of(s.replaces)}")
         for s in steps:
             if s.skip is not None:
                 print(f"  skip  {s.companion_of}: {s.skip}")
+        replaced = in_place_of(todo)
         print(
-            f"Would write the keyword {printable(album.name)} into {plural(len(todo), 'sidecar')};"
-            " nothing was written."
+            f"Would write the keyword {printable(album.name)} into {plural(len(todo), 'sidecar')}"
+            f"{replaced}; nothing was written."
         )
         return EXIT_OK
     for s in outcome.done:
-        print(f"  wrote  {printable(s.source)}")
+        print(f"  wrote  {printable(s.source)}{_in_place_of(s.replaces)}")
     for s in outcome.skipped:
         print(f"  skip   {s.companion_of}: {s.skip}")
     for s, reason in outcome.failed:
         print(f"  FAILED {printable(s.source)}: {reason}")
-    line = f"Wrote the keyword {printable(album.name)} into {plural(len(outcome.done), 'sidecar')}"
+    line = (
+        f"Wrote the keyword {printable(album.name)} into {plural(len(outcome.done), 'sidecar')}"
+        f"{in_place_of(outcome.done)}"
+    )
     if outcome.batch is not None:
         line += f" (action {outcome.batch}; 'photoorg undo' takes it out again)"
     print(line + ".")

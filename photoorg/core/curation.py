@@ -28,7 +28,7 @@ from photoorg.core.humanize import plural
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.pairs import raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
-from photoorg.core.sidecars import plan_keywords, write_keywords
+from photoorg.core.sidecars import plan_keywords, write_keywords, written_before
 
 ALBUM_NAME_MAX = 200  # characters; it becomes a keyword in sidecars and a folder name
 
@@ -206,15 +206,26 @@ class Curation(LibraryPart):
         Returns the plan and what was done."""
         album = self.album(name)
         wanted = set(album.positives)
-        paths = [p.path for p in self._photos() if p.fingerprint in wanted]
-        steps = plan_keywords(paths, album.name, self.settings.protected)
+        photos = [p for p in self._photos() if p.fingerprint in wanted]
+        in_albums: dict[str, list[str]] = {}  # a photo's other albums keep their names
+        for other in self.albums():
+            for fp in other.positives if other.id != album.id else ():
+                in_albums.setdefault(fp, []).append(other.name)
+        keep = {os.path.abspath(p.path): in_albums.get(p.fingerprint, []) for p in photos}
+        earlier = written_before(self.catalog, album.id, album.name)
+        steps = plan_keywords([p.path for p in photos], album.name, self.settings.protected, earlier, keep)
         if dry_run:
             return steps, None
         todo = sum(1 for s in steps if s.skip is None)
+        replaced = sorted({w for s in steps if s.skip is None for w in s.replaces})
         with self.writing(progress) as catalog:
             progress.start_stage("Writing keywords", todo)
             summary = f"write the keyword {_q(album.name)} into {todo} sidecar{'s' if todo != 1 else ''}"
-            return steps, write_keywords(catalog, steps, album.name, summary, lambda: progress.advance(1))
+            if replaced:
+                summary += f" in place of {' and '.join(_q(w) for w in replaced)}"
+            return steps, write_keywords(
+                catalog, steps, album.name, summary, lambda: progress.advance(1), album_id=album.id
+            )
 
     def album_photos(self, name: str, photos: Sequence[PhotoInfo] | None = None) -> list[PhotoInfo]:
         """The album's photos (examples and accepted) in the library now, wherever they moved

@@ -52,6 +52,7 @@ from photoorg.core.settings import (
     take_legacy_group_names,
     update_settings,
 )
+from photoorg.core.sidecars import in_place_of
 from photoorg.core.timeline import Timeline, timeline_of
 from photoorg.core.undo import NothingToUndo, left_behind_text
 from photoorg.core.vector_choice import ReembedOffer
@@ -372,6 +373,7 @@ __all__ = [
     "ScanEstimate",
     "ScanSummary",
     "Step",
+    "in_place_of",
     "left_behind_text",
     "with_them",
 ]

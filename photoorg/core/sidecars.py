@@ -12,6 +12,9 @@ like every file action (:mod:`photoorg.core.actions`).
   Undo puts the earlier version back, or moves a sidecar photoorg made to the trash, only if
   the sidecar still is what photoorg wrote: a later edit by another program is never undone.
 - Photos in protected folders are left alone: photoorg changes nothing there.
+- After the album is renamed, writing its keyword again takes the old name out of each
+  sidecar photoorg wrote it into (:func:`written_before`); a keyword the sidecar had before
+  photoorg came, or that another album is named, stays.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import logging
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from photoorg.core.actions import KEYWORDS, Outcome, Step, exclusive, failure_reason
@@ -34,7 +37,7 @@ from photoorg.core.paths import FolderSet
 from photoorg.core.recovery import drop_temp
 from photoorg.core.trash import find_trashed, move_to_trash
 from photoorg.core.undo import ChangedSinceError, put_back
-from photoorg.core.xmp import NotXmp, add_keywords, sidecar_for
+from photoorg.core.xmp import NotXmp, add_keywords, keywords, same_keyword, sidecar_for
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +59,44 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def plan_keywords(photos: Sequence[str], keyword: str, protected: Sequence[str] = ()) -> list[Step]:
+def written_before(catalog: Catalog, album_id: int, keyword: str) -> dict[str, list[str]]:
+    """The album's earlier names that photoorg wrote as keywords, by the sidecar they are in
+    (where it is now, after photoorg's own moves): what writing ``keyword`` takes out."""
+    out: dict[str, list[str]] = {}
+    for entry, word in catalog.keywords_written(album_id):
+        if same_keyword(word, keyword):
+            continue
+        try:
+            where = _where_now(catalog, entry)
+        except ChangedSinceError:  # in the trash with its photo
+            continue
+        words = out.setdefault(where, [])
+        if not any(same_keyword(word, w) for w in words):
+            words.append(word)
+    return out
+
+
+def in_place_of(steps: Sequence[Step]) -> str:
+    """ ", in place of “Dogs” in 3": which earlier names of the album the steps take out, and
+    from how many sidecars; "" when none."""
+    words = sorted({w for s in steps for w in s.replaces})
+    if not words:
+        return ""
+    n = sum(1 for s in steps if s.replaces)
+    return f", in place of {' and '.join(chr(0x201C) + w + chr(0x201D) for w in words)} in {n}"
+
+
+def plan_keywords(
+    photos: Sequence[str],
+    keyword: str,
+    protected: Sequence[str] = (),
+    replacing: Mapping[str, Sequence[str]] | None = None,
+    keep: Mapping[str, Collection[str]] | None = None,
+) -> list[Step]:
     """One step per photo: its sidecar (``source``; the photo is ``companion_of``), or why it
-    is skipped. Nothing is written."""
+    is skipped; ``replacing``: the keywords to take out of each sidecar that has them
+    (:func:`written_before`), which the step's ``replaces`` names, except those ``keep`` holds
+    for its photo (the names of the other albums it is in). Nothing is written."""
     guarded = FolderSet(protected)
     steps = []
     for photo in dict.fromkeys(os.path.abspath(p) for p in photos):
@@ -72,17 +110,24 @@ def plan_keywords(photos: Sequence[str], keyword: str, protected: Sequence[str] 
         elif os.path.islink(sidecar):
             step.skip = f"its sidecar {os.path.basename(sidecar)} is a link; left as it is"
         else:
-            step.skip = _why_not(sidecar, keyword)
+            kept = (keep or {}).get(photo, ())
+            drop = [
+                w for w in (replacing or {}).get(sidecar, ()) if not any(same_keyword(w, k) for k in kept)
+            ]
+            step.skip = _why_not(step, keyword, drop)
     return steps
 
 
-def _why_not(sidecar: str, keyword: str) -> str | None:
+def _why_not(step: Step, keyword: str, drop: Sequence[str]) -> str | None:
     try:
-        data = _read(sidecar)
-        if add_keywords(data, [keyword]) is None:
+        data = _read(step.source)
+        if add_keywords(data, [keyword], drop) is None:
             return "its sidecar has the keyword already"
+        if data is not None:
+            have = keywords(data)
+            step.replaces = tuple(w for w in drop if any(same_keyword(w, h) for h in have))
     except NotXmp as exc:
-        return f"its sidecar {os.path.basename(sidecar)} is {exc}; left as it is"
+        return f"its sidecar {os.path.basename(step.source)} is {exc}; left as it is"
     except OSError as exc:
         return f"its sidecar cannot be read ({exc.strerror or exc})"
     return None
@@ -94,15 +139,19 @@ def write_keywords(
     keyword: str,
     summary: str,
     on_step: Callable[[], None] | None = None,
+    album_id: int | None = None,
 ) -> Outcome:
-    """Write ``keyword`` into the planned sidecars under the library lock, journaled file by
-    file; one undoable action (none when nothing was written)."""
+    """Write ``keyword`` (the name of the album ``album_id``) into the planned sidecars, taking
+    out what each step ``replaces``, under the library lock, journaled file by file; one
+    undoable action (none when nothing was written)."""
     with exclusive(catalog):
         outcome = Outcome(None, None, skipped=[s for s in steps if s.skip is not None])
         todo = [s for s in steps if s.skip is None]
         if not todo:
             return outcome
-        outcome.batch = catalog.begin_batch(KEYWORDS, summary)
+        outcome.batch = catalog.begin_batch(
+            KEYWORDS, summary, None if album_id is None else (album_id, keyword)
+        )
         try:
             for step in todo:
                 try:
@@ -133,7 +182,7 @@ def _write_one(catalog: Catalog, batch: int, step: Step, keyword: str) -> bool:
     sidecar = step.source
     before = _read(sidecar)
     try:
-        after = add_keywords(before, [keyword])
+        after = add_keywords(before, [keyword], step.replaces)
     except NotXmp as exc:
         step.skip = f"its sidecar {os.path.basename(sidecar)} is {exc}; left as it is"
         return False

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import os
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from lxml import etree
 
@@ -47,7 +47,8 @@ def _parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
 
 
-def _same(a: str, b: str) -> bool:
+def same_keyword(a: str, b: str) -> bool:
+    """Whether two keywords are the same (other photo tools match them without regard to case)."""
     return (
         unicodedata.normalize("NFC", a.strip()).casefold()
         == unicodedata.normalize("NFC", b.strip()).casefold()
@@ -81,9 +82,10 @@ def _parse(data: bytes) -> etree._ElementTree:
     return tree
 
 
-def add_keywords(data: bytes | None, wanted: Iterable[str]) -> bytes | None:
+def add_keywords(data: bytes | None, wanted: Iterable[str], drop: Iterable[str] = ()) -> bytes | None:
     """The packet ``data`` (None: a new sidecar) with the ``wanted`` keywords added to its
-    ``dc:subject``; None when it has them all already (compared without regard to case).
+    ``dc:subject`` and those in ``drop`` taken out; None when it has them all already and none
+    to take out (keywords are compared without regard to case).
 
     Raises:
         NotXmp: ``data`` is not XMP that can be changed safely.
@@ -91,17 +93,28 @@ def add_keywords(data: bytes | None, wanted: Iterable[str]) -> bytes | None:
     data = _EMPTY if data is None else data
     tree = _parse(data)
     root = tree.getroot()
-    have = keywords(data)
+    have, wanted = keywords(data), list(wanted)
     missing: list[str] = []
     for word in wanted:
         word = unicodedata.normalize("NFC", word.strip())
-        if word and not any(_same(word, h) for h in [*have, *missing]):
+        if word and not any(same_keyword(word, h) for h in [*have, *missing]):
             missing.append(word)
-    if not missing:
+    dropped = _take_out(root, [w for w in drop if not any(same_keyword(w, k) for k in wanted)])
+    if not missing and not dropped:
         return None
-    bag = _subject_bag(root)
+    if missing:
+        _append(_subject_bag(root), missing)
+    # The nodes around the root (the xpacket instructions, comments) stay, one to a line.
+    nodes = [*_siblings(root, before=True), root, *_siblings(root, before=False)]
+    text = b"\n".join(etree.tostring(n, encoding="UTF-8", with_tail=False) for n in nodes)
+    if data.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml"):
+        text = b'<?xml version="1.0" encoding="UTF-8"?>\n' + text
+    return text + b"\n"
+
+
+def _append(bag: etree._Element, words: Sequence[str]) -> None:
     indent = _indent_of(bag)
-    for word in missing:
+    for word in words:
         if len(bag):
             bag[-1].tail = "\n" + indent + " "
         else:
@@ -109,12 +122,24 @@ def add_keywords(data: bytes | None, wanted: Iterable[str]) -> bytes | None:
         li = etree.SubElement(bag, f"{{{RDF}}}li")
         li.text = word
         li.tail = "\n" + indent
-    # The nodes around the root (the xpacket instructions, comments) stay, one to a line.
-    nodes = [*_siblings(root, before=True), root, *_siblings(root, before=False)]
-    text = b"\n".join(etree.tostring(n, encoding="UTF-8", with_tail=False) for n in nodes)
-    if data.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml"):
-        text = b'<?xml version="1.0" encoding="UTF-8"?>\n' + text
-    return text + b"\n"
+
+
+def _take_out(root: etree._Element, words: Sequence[str]) -> int:
+    """Take the keyword entries that are one of ``words`` out, keeping the layout of the rest;
+    how many were taken out."""
+    gone = [
+        li
+        for li in root.iter(f"{{{RDF}}}li")
+        if _in_subject(li) and any(same_keyword(li.text or "", w) for w in words)
+    ]
+    for li in gone:
+        previous, bag = li.getprevious(), li.getparent()
+        if previous is not None:  # the entry's tail (the indent of what follows) stays
+            previous.tail = li.tail
+        elif li.getnext() is None:
+            bag.text = li.tail
+        bag.remove(li)
+    return len(gone)
 
 
 def _siblings(root: etree._Element, before: bool) -> list[etree._Element]:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QInputDialog, QMenu
 
 from photoorg.core.humanize import plural
+from photoorg.core.library import in_place_of
 from photoorg.gui.dialogs import confirm_box
 from photoorg.gui.views import PhotoGrid
 
@@ -105,7 +106,7 @@ class AlbumActions:
             skipped = len(steps) - len(todo)
             text = (
                 f"Write the keyword \u201c{name}\u201d into {plural(len(todo), 'XMP sidecar')} "
-                f"({made} new, {len(todo) - made} changed)?\n\n{names}{more}\n\n"
+                f"({made} new, {len(todo) - made} changed){in_place_of(todo)}?\n\n{names}{more}\n\n"
                 "Other photo tools (digiKam, darktable, Lightroom) read it as a keyword. The photos "
                 "are not changed; a sidecar that exists keeps everything else, and its earlier version "
                 "is kept until Edit > Undo puts it back."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from photoorg.core.humanize import plural
-from photoorg.core.library import Action, Outcome, left_behind_text
+from photoorg.core.library import Action, Outcome, in_place_of, left_behind_text
 
 STAGES = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Action.COPY: "Copying photos"}
 DONE = {Action.TRASH: "Moved {} to the trash", Action.MOVE: "Moved {}", Action.COPY: "Copied {}"}
@@ -13,7 +13,9 @@ DONE = {Action.TRASH: "Moved {} to the trash", Action.MOVE: "Moved {}", Action.C
 
 def keywords_text(name: str, outcome: Outcome) -> str:
     """A sentence for the status bar: which sidecars got the album's keyword, and which not."""
-    parts = [f"Wrote the keyword {name} into {plural(len(outcome.done), 'XMP sidecar')}"]
+    parts = [
+        f"Wrote the keyword {name} into {plural(len(outcome.done), 'XMP sidecar')}{in_place_of(outcome.done)}"
+    ]
     if outcome.skipped:
         reasons = sorted({s.skip or "" for s in outcome.skipped})
         parts.append(f"left {len(outcome.skipped)} alone ({'; '.join(reasons)})")

@@ -309,3 +309,46 @@ def test_keywords_are_taken_out_of_the_sidecar_an_undo_numbered_not_the_one_at_i
         library.undo(wrote.batch)
     assert read_keywords(lib / "a" / "p1 (1).jpg.xmp") == ["beach"]  # the photo's own sidecar
     assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach", "Dogs"]  # the copy's, untouched
+
+
+def test_after_a_rename_the_old_name_goes_out_only_where_photoorg_wrote_it(album_lib) -> None:
+    """Found by a review: after `album rename`, `album keywords` added the new name and the old
+    one that photoorg had written stayed in every sidecar. It now takes the old name out, but
+    never a keyword the sidecar had before photoorg came, nor one another album is named now;
+    and undo gives each sidecar back as it was."""
+    lib = album_lib
+    own = lib / "a" / "p3.jpg.xmp"
+    own.write_bytes(xmp.add_keywords(None, ["dogs"]) or b"")  # the person's own keyword, before
+    with Library(locations()) as library:
+        library.teach("Dogs", [str(lib / "a" / "p3.jpg")], "example")
+        library.album_keywords("Dogs")
+        library.rename_album("Dogs", "Hounds")
+        library.create_album("Dogs", [str(lib / "a" / "p2.jpg")])  # a new album takes the old name
+        before = snapshot(lib)
+        plan, _ = library.album_keywords("Hounds", dry_run=True)
+        assert {os.path.basename(s.source): s.replaces for s in plan if s.skip is None} == {
+            "p0.jpg.xmp": ("Dogs",),
+            "p1.jpg.xmp": ("Dogs",),
+            "p2.xmp": (),  # "Dogs" is another album's name now
+            "p3.jpg.xmp": (),  # "dogs" was there before photoorg wrote anything
+        }
+    done = photoorg("album", "keywords", "Hounds")
+    assert done.returncode == 0, done.stderr
+    assert "into 4 sidecars, in place of \u201cDogs\u201d in 2 (action" in done.stdout
+    assert read_keywords(lib / "a" / "p0.jpg.xmp") == ["Hounds"]
+    assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach", "Hounds"]
+    assert read_keywords(lib / "a" / "p2.xmp") == ["Dogs", "Hounds"]
+    assert read_keywords(own) == ["dogs", "Hounds"]
+    assert b"darktable:history" in (lib / "a" / "p1.jpg.xmp").read_bytes()  # the rest stays
+    with Library(locations()) as library:
+        newest = library.history()[0][0]
+        assert (
+            newest.summary
+            == "write the keyword \u201cHounds\u201d into 4 sidecars in place of \u201cDogs\u201d"
+        )
+        library.undo(newest.id)
+    assert snapshot(lib) == before  # each sidecar back byte for byte, the old name with it
+    # Undone, it is as if never written: the old name is taken out again at the next time.
+    with Library(locations()) as library:
+        _, again = library.album_keywords("Hounds")
+    assert again is not None and read_keywords(lib / "a" / "p0.jpg.xmp") == ["Hounds"]

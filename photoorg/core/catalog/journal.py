@@ -52,9 +52,26 @@ def _entry(row: Sequence) -> JournalEntry:
 class JournalPart(CatalogBase):
     """Every file action, file by file, for undo, redo and crash recovery."""
 
-    def begin_batch(self, action: str, summary: str) -> int:
+    def begin_batch(self, action: str, summary: str, keyword: tuple[int, str] | None = None) -> int:
+        """A new action; ``keyword``: (album id, keyword) of one that writes an album's keyword."""
         with self.transaction() as db:
-            return self.add_batch(db, action, summary)
+            batch = self.add_batch(db, action, summary)
+            if keyword is not None:
+                db.execute(
+                    "INSERT INTO keyword_writes(batch, album_id, keyword) VALUES(?,?,?)", (batch, *keyword)
+                )
+            return batch
+
+    def keywords_written(self, album_id: int) -> list[tuple[JournalEntry, str]]:
+        """The sidecars photoorg wrote a keyword of the album into, in actions not undone, and
+        which keyword (the album's name then), oldest first."""
+        rows = self._db.execute(
+            f"SELECT {', '.join('j.' + c for c in _JOURNAL_COLUMNS.split(', '))}, k.keyword FROM journal j"
+            " JOIN keyword_writes k ON k.batch = j.batch JOIN batches b ON b.id = j.batch"
+            " WHERE k.album_id=? AND j.state='done' AND b.undone IS NULL ORDER BY j.id",
+            (album_id,),
+        )
+        return [(_entry(r), r[-1]) for r in rows]
 
     def journal_add(
         self,
@@ -112,6 +129,7 @@ class JournalPart(CatalogBase):
             db.execute("DELETE FROM journal WHERE batch=?", (batch,))
             db.execute("DELETE FROM made_folders WHERE batch=?", (batch,))
             db.execute("DELETE FROM pruned_folders WHERE batch=?", (batch,))
+            db.execute("DELETE FROM keyword_writes WHERE batch=?", (batch,))
             db.execute("DELETE FROM batches WHERE id=?", (batch,))
             return True
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 APPLICATION_ID = 0x70686F72  # "phor"
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -218,6 +218,15 @@ MIGRATIONS: dict[int, str] = {
     11: """
     ALTER TABLE content_hashes ADD COLUMN turns BLOB;  -- 7 int64: the hash turned and mirrored
     """,
+    # 12: which album and which of its names each writing of keywords was for, so that the
+    # album's keywords after a rename take the old name out where photoorg wrote it.
+    12: """
+    CREATE TABLE keyword_writes (
+        batch    INTEGER PRIMARY KEY REFERENCES batches(id),
+        album_id INTEGER NOT NULL REFERENCES albums(id),
+        keyword  TEXT NOT NULL
+    );
+    """,
 }
 
 #: The tables that hold the person's own work, carried out of a damaged catalog first.
@@ -234,6 +243,7 @@ PERSONS_TABLES = (
     "album_changes",
     "album_names",
     "content_edits",
+    "keyword_writes",
     "made_folders",
     "pruned_folders",
 )
