@@ -190,6 +190,11 @@ class Library(Folders, Scans, ReembedOffers, FileActions, Curation, Finds):
 
     # -- the catalog ----------------------------------------------------------------------------
     @property
+    def catalog_open(self) -> bool:
+        """Whether the catalog was opened (asking what undo would do must not make one)."""
+        return self._catalog is not None
+
+    @property
     def catalog(self) -> Catalog:
         """The library's catalog, opened on first use (moved, migrated, recovered)."""
         if self._catalog is None:

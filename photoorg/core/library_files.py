@@ -245,6 +245,11 @@ class FileActions(LibraryPart):
         """The action Redo would do again, or None."""
         return redoing.redoable(self.catalog)
 
+    def undoable(self) -> BatchInfo | None:
+        """The action Undo (with no number) would undo now, or None."""
+        batch = self.catalog.latest_undoable_batch()
+        return None if batch is None else self.catalog.batch_info(batch)
+
     def history(self, limit: int | None = 50) -> tuple[list[BatchInfo], int]:
         """The newest file actions, newest first, and how many there are in all."""
         return self.catalog.batches(limit)

@@ -56,6 +56,7 @@ from photoorg.engine.messages import (
     TeachAlbum,
     TrashFromSets,
     Undo,
+    UndoRedo,
     WasCancelled,
 )
 
@@ -224,9 +225,24 @@ def _serve(conn: Any, cancel: Any, where: Locations, log_to: str | None) -> None
                 reply = _failure(exc)
             finally:
                 cancel.clear()
+            if (next_ones := _undo_redo(library)) is not None:
+                conn.send(next_ones)
             conn.send(reply)
     finally:
         library.close()
+
+
+def _undo_redo(library: Any) -> UndoRedo | None:
+    """What Undo and Redo would do now; None when that cannot be read (no library open, or
+    its catalog cannot be opened: the request's own answer says why)."""
+    try:
+        if not library.catalog_open:
+            return None
+        undo, redo = library.undoable(), library.redoable()
+    except Exception:  # the menu keeps its last names
+        log.debug("reading what undo and redo would do failed", exc_info=True)
+        return None
+    return UndoRedo(undo.summary if undo else None, redo.summary if redo else None)
 
 
 class _NoLibrary:
@@ -250,6 +266,8 @@ class Engine:
         self._cancel = self._ctx.Event()
         self._process: Any = None
         self._conn: Any = None
+        #: Told what Undo and Redo would do, after every request (in the calling thread).
+        self.on_undo_redo: Callable[[UndoRedo], None] | None = None
 
     def _ensure(self) -> None:
         if self._process is not None and self._process.is_alive():
@@ -303,6 +321,8 @@ class Engine:
                 case Partial(state=state):
                     if on_partial is not None:
                         on_partial(state)
+                case UndoRedo() if self.on_undo_redo is not None:
+                    self.on_undo_redo(message)
                 case Done(result=result):
                     return result
                 case WasCancelled():

@@ -208,6 +208,15 @@ class Done:
 
 
 @dataclass(frozen=True)
+class UndoRedo:
+    """What Edit > Undo and Edit > Redo would do now (the actions' summaries; None: nothing),
+    sent before the answer to every request, so the menu names them."""
+
+    undo: str | None
+    redo: str | None
+
+
+@dataclass(frozen=True)
 class WasCancelled:
     pass
 

@@ -198,6 +198,7 @@ class MainWindow(QMainWindow):
         lib.action_finished.connect(self.tell)
         lib.model_missing.connect(self.first_run.model_missing)
         lib.similar_found.connect(self._similar_found)
+        lib.undo_redo_changed.connect(self._name_undo_redo)
         self.offer_bar.accepted.connect(lib.look_again)
         connect_pages(self)
 
@@ -300,6 +301,16 @@ class MainWindow(QMainWindow):
     # -- photos ---------------------------------------------------------------------------------
     def undo(self) -> None:
         self.library.undo()
+
+    def _name_undo_redo(self, undo: str | None, redo: str | None) -> None:
+        """Edit > Undo and Redo say what they would do, as the history words it (a review: "Undo
+        the last change" did not say which)."""
+        for action, verb, summary in ((self.undo_action, "Undo", undo), (self.redo_action, "Redo", redo)):
+            if summary is None:
+                action.setText(f"&{verb} (nothing to {verb.lower()})")
+            else:
+                short = summary if len(summary) <= 60 else summary[:59].rstrip() + "…"
+                action.setText(f"&{verb}: {short.replace('&', '&&')}")
 
     def find_similar(self, path: str) -> None:
         self.status.setText(f"Looking for photos like {os.path.basename(path)}…")

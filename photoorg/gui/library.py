@@ -69,6 +69,7 @@ class Library(ModelRequests, AlbumRequests, QObject):
     action_finished = Signal(str)  # a sentence for the status bar
     model_missing = Signal(object)  # the ModelUnavailable error: why the model cannot be used
     similar_found = Signal(str, object)  # path, list[(PhotoInfo, similarity)]
+    undo_redo_changed = Signal(object, object)  # what Undo, Redo would do (summaries, or None)
 
     def __init__(
         self, where: Locations, tasks: Tasks, parent: QObject | None = None, engine: Engine | None = None
@@ -85,6 +86,8 @@ class Library(ModelRequests, AlbumRequests, QObject):
         # when the window closes; the window's own engine stops with it.
         self._own_engine = engine is None
         self.engine = engine or Engine(where, str(where.logs / "photoorg.log"))
+        # Emitted in a worker thread; Qt queues it to the window's.
+        self.engine.on_undo_redo = lambda names: self.undo_redo_changed.emit(names.undo, names.redo)
         if engine is not None:
             engine.open(where)
         self.notes: list[str] = []

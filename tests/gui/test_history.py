@@ -78,12 +78,26 @@ def test_edit_redo_does_the_action_undone_last_again(
     with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as nothing:
         window.redo_action.trigger()
     assert nothing.args[0] == "There is nothing to redo: nothing was undone since the last action."
+    # The menu names what Undo and Redo would do (a review: "Undo the last change" said not which).
+    texts = lambda: (window.undo_action.text(), window.redo_action.text())  # noqa: E731
+    assert texts() == ("&Undo (nothing to undo)", "&Redo (nothing to redo)")
     act_and_wait(qtbot, window, lambda: window.library.file_action("trash", [photo]))
+    assert texts() == ("&Undo: trash 1 photo", "&Redo (nothing to redo)")
     act_and_wait(qtbot, window, window.undo_action.trigger)
     assert Path(photo).exists()
+    assert texts() == ("&Undo (nothing to undo)", "&Redo: trash 1 photo")
     said, after = act_and_wait(qtbot, window, window.redo_action.trigger)
     assert said.startswith("Moved 1 photo to the trash") and "Edit > Undo puts it back" in said
     assert not Path(photo).exists() and photo not in {p.path for p in after.timeline.photos}
+    # A change that shows no new state (an album made) is named too, so Undo never says one
+    # thing and undoes another.
+    kept = sorted(p.path for p in after.timeline.photos)[0]
+    with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS):
+        window.library.teach_album(
+            "Beach & sea", [kept], "example", lambda _v: None, create=True, what="Made."
+        )
+    assert texts()[0] == "&Undo: make the album \u201cBeach && sea\u201d from 1 photo"  # && shows one &
+    act_and_wait(qtbot, window, window.undo_action.trigger)
     act_and_wait(qtbot, window, window.undo_action.trigger)
     assert Path(photo).exists() and dialogs.seen == []
     # Once everything is undone, Edit > Undo says so (the error crossed from the engine intact:
