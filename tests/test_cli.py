@@ -403,6 +403,12 @@ def test_move_with_a_protected_folder(library, tiny_model, tmp_path) -> None:
     assert f"Note: 1 photo left the library: {tmp_path / 'out'} is not one of its folders" in result.stderr
     inside = photoorg("--home", home, "move", library / "2023" / "img_001.jpg", "--to", library / "2024")
     assert inside.returncode == 0 and "left the library" not in inside.stderr
+    # A new name for a photo is no folder (a review: it made a folder "new.jpg").
+    renamed = photoorg("--home", home, "move", library / "2023" / "img_002.jpg", "--to", library / "new.jpg")
+    assert renamed.returncode == 1 and "does not rename them" in renamed.stderr
+    assert (library / "2023" / "img_002.jpg").exists() and not (library / "new.jpg").exists()
+    slash = photoorg("--home", home, "copy", library / "2023" / "img_002.jpg", "--to", f"{library}/new.jpg/")
+    assert slash.returncode == 0 and (library / "new.jpg" / "img_002.jpg").exists()  # a folder after all
 
 
 # -- one library for the app and the command line ---------------------------------------------------

@@ -50,9 +50,21 @@ def cmd_album(args: argparse.Namespace, where: Locations) -> int:
             )
             return EXIT_OK
         role = {"add": EXAMPLE, "accept": MEMBER, "reject": REJECTED, "remove": REMOVED}[what]
+        before = library.album(args.name)
         batch = library.teach(args.name, photos, role)
+        after = library.album(args.name)
         done = {"add": "Added", "accept": "Accepted", "reject": "Rejected", "remove": "Took out"}[what]
-        print(f"{done} {plural(len(photos), 'photo')} (action {batch}; 'photoorg undo' takes it back).")
+        # What changed for the album, not only the verb (a review: rejecting a photo of the album
+        # said "Rejected 1 photo", not that it left the album).
+        left = len(set(before.positives) - set(after.positives))
+        back = len(set(after.positives) & set(before.rejected))
+        change = f"; {plural(left, 'photo')} left the album" if left and role == REJECTED else ""
+        change += f"; {plural(back, 'photo')} rejected before" if back else ""
+        print(
+            f"{done} {plural(len(photos), 'photo')}{change}. {printable(after.name)} has "
+            f"{plural(len(library.album_photos(after.name)), 'photo')}, {len(after.rejected)} rejected "
+            f"(action {batch}; 'photoorg undo' takes it back)."
+        )
     return EXIT_OK
 
 

@@ -15,8 +15,9 @@ from photoorg.core.catalog import Catalog, FileRow
 from photoorg.core.companions import FolderListing, free_with, renamed
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, fingerprint_and_size, free_space, space_needed
-from photoorg.core.humanize import human_bytes, plural
+from photoorg.core.humanize import human_bytes, plural, printable
 from photoorg.core.paths import FolderSet, as_in_library, is_under, real, storable_ns
+from photoorg.core.scanner import LIBRARY_EXTENSIONS
 
 #: Why a photo the catalog knows is skipped when its file is gone (deleted or moved since the scan).
 NO_LONGER_THERE = "no longer there"
@@ -79,6 +80,21 @@ def _distinct(catalog: Catalog, paths: Sequence[str]) -> tuple[list[str], dict[s
     return list(chosen.values()), hard
 
 
+def _is_a_folder_name(destination: str) -> None:
+    """Refuse a destination not there yet that is named like a photo: ``move a.jpg --to b.jpg``
+    meant a new name, and made a folder "b.jpg" (found by a review). A slash at its end says it
+    is a folder after all."""
+    if destination.endswith(("/", os.sep)) or os.path.exists(destination):
+        return
+    name = os.path.basename(destination)
+    if os.path.splitext(name)[1].lower() in LIBRARY_EXTENSIONS:
+        raise PhotoorgError(
+            f"The destination {printable(destination)} is not there, and is named like a photo. photoorg "
+            "moves and copies photos into a folder, under their own names; it does not rename them. "
+            f"To make a folder called {printable(name)} anyway, end the destination with a slash."
+        )
+
+
 def plan(
     catalog: Catalog,
     action: Action,
@@ -96,6 +112,8 @@ def plan(
         PhotoorgError: no destination for a move or copy, every copy of a photo would go to
             the trash, or the files would not fit on the destination's disk.
     """
+    if destination and action is not Action.TRASH:
+        _is_a_folder_name(destination)
     if library:  # one name for each file: through the library folder that holds it
         paths = [as_in_library(p, library, whole=False) for p in paths]
         destination = as_in_library(destination, library) if destination else destination

@@ -134,7 +134,7 @@ def test_the_album_commands_print_what_the_issue_promises(library_with_albums) -
     assert len(found) == 4 and set(found[0]) == {"path", "score"}
     assert [f["score"] for f in found] == sorted((f["score"] for f in found), reverse=True)
     twice = photoorg("album", "accept", "Sunsets", found[0]["path"], found[0]["path"])  # given twice
-    assert twice.returncode == 0 and "Accepted 1 photo " in twice.stdout
+    assert twice.returncode == 0 and "Accepted 1 photo. Sunsets has 4 photos, 0 rejected (" in twice.stdout
     assert photoorg("album", "reject", "Sunsets", found[1]["path"]).returncode == 0
     shown = json.loads(photoorg("album", "show", "Sunsets", "--json").stdout)
     assert shown == {"name": "Sunsets", "members": sorted([*photos[:3], found[0]["path"]])}
@@ -160,6 +160,11 @@ def test_the_album_commands_print_what_the_issue_promises(library_with_albums) -
     undone = photoorg("undo")
     assert undone.returncode == 0 and "delete the album \u201cEvenings\u201d" in undone.stdout
     assert "Evenings  (3 photos, 1 rejected)" in photoorg("album", "list").stdout
+    # Rejecting a photo of the album says that it left (a review: only "Rejected 1 photo").
+    out = photoorg("album", "reject", "Evenings", photos[1])
+    assert "Rejected 1 photo; 1 photo left the album. Evenings has 2 photos, 2 rejected (" in out.stdout
+    back = photoorg("album", "accept", "Evenings", photos[1])
+    assert "Accepted 1 photo; 1 photo rejected before. Evenings has 3 photos, 1 rejected (" in back.stdout
 
 
 def test_a_new_model_keeps_the_examples(library_with_albums, other_tiny_model) -> None:
