@@ -13,7 +13,7 @@ from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, missing_paths,
 from photoorg.cli.scan import bring_up_to_date
 from photoorg.core.errors import ModelUnavailable
 from photoorg.core.humanize import plural, printable
-from photoorg.core.library import EXAMPLE, MEMBER, REJECTED, REMOVED, Library, in_place_of
+from photoorg.core.library import EXAMPLE, MEMBER, REJECTED, REMOVED, Library, keywords_phrase
 from photoorg.core.paths import Locations
 
 
@@ -114,9 +114,9 @@ def _suggest(library: Library, name: str, k: int, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _in_place_of(words: Sequence[str]) -> str:
-    """What a sidecar's step takes out: the album's name when photoorg wrote it there before."""
-    return f"  (in place of {' and '.join(printable(w) for w in words)})" if words else ""
+def _took_out(words: Sequence[str]) -> str:
+    """What a sidecar's step takes out: what photoorg wrote there before that no longer holds."""
+    return f"  (taking out {' and '.join(printable(w) for w in words)})" if words else ""
 
 
 def _keywords(library: Library, name: str, dry_run: bool) -> int:
@@ -125,28 +125,25 @@ def _keywords(library: Library, name: str, dry_run: bool) -> int:
     if outcome is None:  # the plan only
         todo = [s for s in steps if s.skip is None]
         for s in todo:
-            verb = "add to" if os.path.exists(s.source) else "make"
-            print(f"  {verb}  {printable(s.source)}{_in_place_of(s.replaces)}")
+            verb = "make" if not os.path.exists(s.source) else "add to" if s.adds else "take out of"
+            print(f"  {verb}  {printable(s.source)}{_took_out(s.takes_out)}")
         for s in steps:
             if s.skip is not None:
-                print(f"  skip  {s.companion_of}: {s.skip}")
-        replaced = in_place_of(todo)
-        print(
-            f"Would write the keyword {printable(album.name)} into {plural(len(todo), 'sidecar')}"
-            f"{replaced}; nothing was written."
-        )
+                print(f"  skip  {printable(s.companion_of)}: {s.skip}")
+        if not todo:
+            print(f"Nothing to write: every sidecar of {printable(album.name)} is as it should be.")
+            return EXIT_OK
+        print(f"Would {keywords_phrase(album.name, todo)}; nothing was written.")
         return EXIT_OK
     for s in outcome.done:
-        print(f"  wrote  {printable(s.source)}{_in_place_of(s.replaces)}")
+        print(f"  wrote  {printable(s.source)}{_took_out(s.takes_out)}")
     for s in outcome.skipped:
-        print(f"  skip   {s.companion_of}: {s.skip}")
+        print(f"  skip   {printable(s.companion_of)}: {s.skip}")
     for s, reason in outcome.failed:
         print(f"  FAILED {printable(s.source)}: {reason}")
-    line = (
-        f"Wrote the keyword {printable(album.name)} into {plural(len(outcome.done), 'sidecar')}"
-        f"{in_place_of(outcome.done)}"
-    )
-    if outcome.batch is not None:
-        line += f" (action {outcome.batch}; 'photoorg undo' takes it out again)"
-    print(line + ".")
+    if outcome.batch is None:
+        print(f"Nothing written: every sidecar of {printable(album.name)} is as it should be.")
+    else:
+        phrase = keywords_phrase(album.name, outcome.done, past=True)
+        print(f"{phrase[0].upper()}{phrase[1:]} (action {outcome.batch}; 'photoorg undo' takes it back).")
     return EXIT_FAILED if outcome.failed else EXIT_OK

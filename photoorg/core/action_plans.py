@@ -46,8 +46,6 @@ class Step:
     #: organize plans without reading every file); it is, right before it moves.
     verified: bool = True
     fingerprint: str | None = None  # a companion's content, once read
-    #: Keywords the step takes out of a sidecar: an album's old name (core/sidecars.py).
-    replaces: tuple[str, ...] = ()
 
 
 class NotEnoughSpace(PhotoorgError):  # noqa: N818 - a state, like ModelUnavailable

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from photoorg.core.actions import Outcome, Step
+from photoorg.core.actions import Outcome
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album, same_name
 from photoorg.core.albums import score as score_album
 from photoorg.core.calibration import Calibration, calibrate
@@ -28,7 +28,14 @@ from photoorg.core.humanize import plural
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.pairs import raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
-from photoorg.core.sidecars import plan_keywords, write_keywords, written_before
+from photoorg.core.sidecars import (
+    KeywordStep,
+    keywords_phrase,
+    plan_keywords,
+    write_keywords,
+    written_by_photoorg,
+)
+from photoorg.core.xmp import sidecar_for
 
 ALBUM_NAME_MAX = 200  # characters; it becomes a keyword in sidecars and a folder name
 
@@ -200,32 +207,45 @@ class Curation(LibraryPart):
 
     def album_keywords(
         self, name: str, *, dry_run: bool = False, progress: Progress = NULL_PROGRESS
-    ) -> tuple[list[Step], Outcome | None]:
+    ) -> tuple[list[KeywordStep], Outcome | None]:
         """Write the album's name as a keyword into the XMP sidecar of each of its photos (every
-        copy of them), as one undoable action; ``dry_run``: only the plan, nothing written.
-        Returns the plan and what was done."""
-        album = self.album(name)
+        copy of them), and take out what photoorg wrote earlier that no longer holds (an old
+        name; the name from photos that left the album), as one undoable action; ``dry_run``:
+        only the plan, nothing written. Returns the plan and what was done."""
+        if dry_run:
+            return self._plan_keywords(self.album(name)), None
+        with self.writing(progress) as catalog:
+            album = self.album(name)  # under the lock: a rename meanwhile is seen (a review)
+            steps = self._plan_keywords(album)
+            todo = [s for s in steps if s.skip is None]
+            progress.start_stage("Writing keywords", len(todo))
+            summary = keywords_phrase(album.name, todo)
+            return steps, write_keywords(
+                catalog, steps, album.name, summary, lambda: progress.advance(1), album_id=album.id
+            )
+
+    def _plan_keywords(self, album: Album) -> list[KeywordStep]:
         wanted = set(album.positives)
-        photos = [p for p in self._photos() if p.fingerprint in wanted]
+        photos = self._photos()
         in_albums: dict[str, list[str]] = {}  # a photo's other albums keep their names
         for other in self.albums():
             for fp in other.positives if other.id != album.id else ():
                 in_albums.setdefault(fp, []).append(other.name)
         keep = {os.path.abspath(p.path): in_albums.get(p.fingerprint, []) for p in photos}
-        earlier = written_before(self.catalog, album.id, album.name)
-        steps = plan_keywords([p.path for p in photos], album.name, self.settings.protected, earlier, keep)
-        if dry_run:
-            return steps, None
-        todo = sum(1 for s in steps if s.skip is None)
-        replaced = sorted({w for s in steps if s.skip is None for w in s.replaces})
-        with self.writing(progress) as catalog:
-            progress.start_stage("Writing keywords", todo)
-            summary = f"write the keyword {_q(album.name)} into {todo} sidecar{'s' if todo != 1 else ''}"
-            if replaced:
-                summary += f" in place of {' and '.join(_q(w) for w in replaced)}"
-            return steps, write_keywords(
-                catalog, steps, album.name, summary, lambda: progress.advance(1), album_id=album.id
-            )
+        written = written_by_photoorg(self.catalog, album.id)
+        # The photos that left the album whose sidecars photoorg wrote its name into: found by
+        # name (IMG_1.jpg.xmp, or IMG_1.xmp), then checked against the sidecar each one has.
+        stems = {os.path.splitext(sc[:-4] if sc.lower().endswith(".xmp") else sc)[0] for sc in written}
+        stems |= {sc[:-4] for sc in written}
+        leaving = [
+            p.path
+            for p in photos
+            if p.fingerprint not in wanted
+            and (os.path.splitext(p.path)[0] in stems or p.path in stems)
+            and sidecar_for(p.path) in written
+        ]
+        members = [p.path for p in photos if p.fingerprint in wanted]
+        return plan_keywords(members, album.name, self.settings.protected, written, keep, leaving)
 
     def album_photos(self, name: str, photos: Sequence[PhotoInfo] | None = None) -> list[PhotoInfo]:
         """The album's photos (examples and accepted) in the library now, wherever they moved

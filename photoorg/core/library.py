@@ -52,7 +52,7 @@ from photoorg.core.settings import (
     take_legacy_group_names,
     update_settings,
 )
-from photoorg.core.sidecars import in_place_of
+from photoorg.core.sidecars import keywords_phrase
 from photoorg.core.timeline import Timeline, timeline_of
 from photoorg.core.undo import NothingToUndo, left_behind_text
 from photoorg.core.vector_choice import ReembedOffer
@@ -378,7 +378,7 @@ __all__ = [
     "ScanEstimate",
     "ScanSummary",
     "Step",
-    "in_place_of",
+    "keywords_phrase",
     "left_behind_text",
     "with_them",
 ]

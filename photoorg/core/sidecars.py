@@ -12,9 +12,10 @@ like every file action (:mod:`photoorg.core.actions`).
   Undo puts the earlier version back, or moves a sidecar photoorg made to the trash, only if
   the sidecar still is what photoorg wrote: a later edit by another program is never undone.
 - Photos in protected folders are left alone: photoorg changes nothing there.
-- After the album is renamed, writing its keyword again takes the old name out of each
-  sidecar photoorg wrote it into (:func:`written_before`); a keyword the sidecar had before
-  photoorg came, or that another album is named, stays.
+- Writing the album's keyword again takes out what photoorg itself added earlier and no
+  longer holds (:func:`written_by_photoorg`): the album's old name after a rename, and its
+  name from the sidecars of photos that left it. A keyword the sidecar had before photoorg
+  added it stays, and so does the name of another album the photo is in.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from photoorg.core.actions import KEYWORDS, Outcome, Step, exclusive, failure_reason
@@ -59,13 +61,21 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def written_before(catalog: Catalog, album_id: int, keyword: str) -> dict[str, list[str]]:
-    """The album's earlier names that photoorg wrote as keywords, by the sidecar they are in
-    (where it is now, after photoorg's own moves): what writing ``keyword`` takes out."""
+@dataclass
+class KeywordStep(Step):
+    """One sidecar of an album's keywords: the album's name goes in when its photo is in the
+    album (``member``), and the keywords in ``takes_out`` go out."""
+
+    member: bool = True
+    adds: bool = True  # the sidecar lacks the album's name (planned)
+    takes_out: tuple[str, ...] = ()
+
+
+def written_by_photoorg(catalog: Catalog, album_id: int) -> dict[str, list[str]]:
+    """The album's names that photoorg added as keywords to sidecars that did not have them,
+    by the sidecar they are in (where it is now, after photoorg's own moves)."""
     out: dict[str, list[str]] = {}
     for entry, word in catalog.keywords_written(album_id):
-        if same_keyword(word, keyword):
-            continue
         try:
             where = _where_now(catalog, entry)
         except ChangedSinceError:  # in the trash with its photo
@@ -76,33 +86,52 @@ def written_before(catalog: Catalog, album_id: int, keyword: str) -> dict[str, l
     return out
 
 
-def in_place_of(steps: Sequence[Step]) -> str:
-    """ ", in place of “Dogs” in 3": which earlier names of the album the steps take out, and
-    from how many sidecars; "" when none."""
-    words = sorted({w for s in steps for w in s.replaces})
-    if not words:
-        return ""
-    n = sum(1 for s in steps if s.replaces)
-    return f", in place of {' and '.join(chr(0x201C) + w + chr(0x201D) for w in words)} in {n}"
+def keywords_phrase(
+    name: str, steps: Sequence[KeywordStep], past: bool = False, noun: str = "sidecar"
+) -> str:
+    """What writing the album's keyword does, in words: 'write the keyword “Sea” into 3
+    sidecars, take “Beach” out of 2 and take “Beach” out of 1 of photos no longer in the
+    album' (``past``: 'wrote …, took …')."""
+    write, take = ("wrote", "took") if past else ("write", "take")
+    adding = [s for s in steps if s.member and s.adds]
+    parts = [f"{write} the keyword {_q(name)} into {plural(len(adding), noun)}"] if adding else []
+    for members, whose in ((True, ""), (False, " of photos no longer in the album")):
+        out = [s for s in steps if s.member is members and s.takes_out]
+        if out:
+            words = " and ".join(_q(w) for w in sorted({w for s in out for w in s.takes_out}))
+            parts.append(f"{take} {words} out of {plural(len(out), noun)}{whose}")
+    if not parts:
+        return f"{write} the keyword {_q(name)} into no {noun}"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _q(word: str) -> str:
+    return f"\u201c{word}\u201d"
 
 
 def plan_keywords(
     photos: Sequence[str],
     keyword: str,
     protected: Sequence[str] = (),
-    replacing: Mapping[str, Sequence[str]] | None = None,
+    written: Mapping[str, Sequence[str]] | None = None,
     keep: Mapping[str, Collection[str]] | None = None,
-) -> list[Step]:
-    """One step per photo: its sidecar (``source``; the photo is ``companion_of``), or why it
-    is skipped; ``replacing``: the keywords to take out of each sidecar that has them
-    (:func:`written_before`), which the step's ``replaces`` names, except those ``keep`` holds
-    for its photo (the names of the other albums it is in). Nothing is written."""
+    leaving: Sequence[str] = (),
+) -> list[KeywordStep]:
+    """One step per photo of the album (``photos``): its sidecar (``source``; the photo is
+    ``companion_of``), or why it is skipped. ``written`` (:func:`written_by_photoorg`): the
+    album's names photoorg added to each sidecar; its earlier names go out of the sidecars of
+    its photos, and every name out of those of the photos ``leaving`` it, except the names
+    ``keep`` holds for a photo (the other albums it is in). A photo leaving whose sidecar has
+    nothing to take out has no step. Nothing is written."""
     guarded = FolderSet(protected)
-    steps = []
-    for photo in dict.fromkeys(os.path.abspath(p) for p in photos):
+    steps: list[KeywordStep] = []
+    members = dict.fromkeys(os.path.abspath(p) for p in photos)
+    for photo in [*members, *(os.path.abspath(p) for p in leaving if os.path.abspath(p) not in members)]:
         sidecar = sidecar_for(photo)
-        step = Step(sidecar, companion_of=photo)
-        steps.append(step)
+        member = photo in members
+        kept = [*(keep or {}).get(photo, ()), *([keyword] if member else [])]
+        drop = [w for w in (written or {}).get(sidecar, ()) if not any(same_keyword(w, k) for k in kept)]
+        step = KeywordStep(sidecar, companion_of=photo, member=member)
         if guarded.holds(photo):
             step.skip = "in a protected folder; photoorg changes nothing there"
         elif not os.path.isfile(photo):
@@ -110,22 +139,24 @@ def plan_keywords(
         elif os.path.islink(sidecar):
             step.skip = f"its sidecar {os.path.basename(sidecar)} is a link; left as it is"
         else:
-            kept = (keep or {}).get(photo, ())
-            drop = [
-                w for w in (replacing or {}).get(sidecar, ()) if not any(same_keyword(w, k) for k in kept)
-            ]
             step.skip = _why_not(step, keyword, drop)
+        if member or step.skip is None or (drop and step.skip != _NOTHING_TO_TAKE_OUT):
+            steps.append(step)
     return steps
 
 
-def _why_not(step: Step, keyword: str, drop: Sequence[str]) -> str | None:
+_NOTHING_TO_TAKE_OUT = "its sidecar has no keyword of the album to take out"
+
+
+def _why_not(step: KeywordStep, keyword: str, drop: Sequence[str]) -> str | None:
     try:
         data = _read(step.source)
-        if add_keywords(data, [keyword], drop) is None:
-            return "its sidecar has the keyword already"
-        if data is not None:
-            have = keywords(data)
-            step.replaces = tuple(w for w in drop if any(same_keyword(w, h) for h in have))
+        have = keywords(data) if data is not None else []
+        step.adds = step.member and not any(same_keyword(keyword, h) for h in have)
+        step.takes_out = tuple(w for w in drop if any(same_keyword(w, h) for h in have))
+        if not step.adds and not step.takes_out:
+            return "its sidecar has the keyword already" if step.member else _NOTHING_TO_TAKE_OUT
+        add_keywords(data, [keyword] if step.member else [], drop)  # can it be changed safely?
     except NotXmp as exc:
         return f"its sidecar {os.path.basename(step.source)} is {exc}; left as it is"
     except OSError as exc:
@@ -135,27 +166,25 @@ def _why_not(step: Step, keyword: str, drop: Sequence[str]) -> str | None:
 
 def write_keywords(
     catalog: Catalog,
-    steps: Sequence[Step],
+    steps: Sequence[KeywordStep],
     keyword: str,
     summary: str,
     on_step: Callable[[], None] | None = None,
     album_id: int | None = None,
 ) -> Outcome:
-    """Write ``keyword`` (the name of the album ``album_id``) into the planned sidecars, taking
-    out what each step ``replaces``, under the library lock, journaled file by file; one
-    undoable action (none when nothing was written)."""
+    """Write ``keyword`` (the name of the album ``album_id``) into the planned sidecars of its
+    photos and take out what each step ``takes_out``, under the library lock, journaled file
+    by file; one undoable action (none when nothing was written)."""
     with exclusive(catalog):
         outcome = Outcome(None, None, skipped=[s for s in steps if s.skip is not None])
         todo = [s for s in steps if s.skip is None]
         if not todo:
             return outcome
-        outcome.batch = catalog.begin_batch(
-            KEYWORDS, summary, None if album_id is None else (album_id, keyword)
-        )
+        outcome.batch = catalog.begin_batch(KEYWORDS, summary)
         try:
             for step in todo:
                 try:
-                    if _write_one(catalog, outcome.batch, step, keyword):
+                    if _write_one(catalog, outcome.batch, step, keyword, album_id):
                         outcome.done.append(step)
                     else:
                         outcome.skipped.append(step)
@@ -177,23 +206,26 @@ def write_keywords(
     return outcome
 
 
-def _write_one(catalog: Catalog, batch: int, step: Step, keyword: str) -> bool:
+def _write_one(catalog: Catalog, batch: int, step: KeywordStep, keyword: str, album_id: int | None) -> bool:
     """Write one sidecar; False (with ``step.skip``) when it needs nothing now."""
     sidecar = step.source
     before = _read(sidecar)
     try:
-        after = add_keywords(before, [keyword], step.replaces)
+        had = keywords(before) if before is not None else []
+        after = add_keywords(before, [keyword] if step.member else [], step.takes_out)
     except NotXmp as exc:
         step.skip = f"its sidecar {os.path.basename(sidecar)} is {exc}; left as it is"
         return False
     if after is None:
-        step.skip = "its sidecar has the keyword already"
+        step.skip = "its sidecar has the keyword already" if step.member else _NOTHING_TO_TAKE_OUT
         return False
     old_fp = _digest(before) if before is not None else None
     entry = catalog.journal_add(
         batch, KEYWORDS, sidecar, None, None, old_fp, len(before) if before is not None else None
     )
     catalog.journal_update(entry, wrote=_digest(after))
+    if step.member and album_id is not None and not any(same_keyword(keyword, h) for h in had):
+        catalog.add_keyword_write(entry, album_id, keyword)  # photoorg's: a later rename takes it out
     temp = None
     try:
         if before is not None:  # the earlier version, verified, kept for undo

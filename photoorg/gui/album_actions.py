@@ -12,7 +12,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QInputDialog, QMenu
 
 from photoorg.core.humanize import plural
-from photoorg.core.library import in_place_of
+from photoorg.core.library import keywords_phrase
 from photoorg.gui.dialogs import confirm_box
 from photoorg.gui.views import PhotoGrid
 
@@ -104,9 +104,10 @@ class AlbumActions:
             names = "\n".join(os.path.basename(s.source) for s in todo[:12])
             more = f"\n… and {len(todo) - 12} more" if len(todo) > 12 else ""
             skipped = len(steps) - len(todo)
+            phrase = keywords_phrase(name, todo, noun="XMP sidecar")
             text = (
-                f"Write the keyword \u201c{name}\u201d into {plural(len(todo), 'XMP sidecar')} "
-                f"({made} new, {len(todo) - made} changed){in_place_of(todo)}?\n\n{names}{more}\n\n"
+                f"{phrase[0].upper()}{phrase[1:]} ({made} new, {len(todo) - made} changed)?"
+                f"\n\n{names}{more}\n\n"
                 "Other photo tools (digiKam, darktable, Lightroom) read it as a keyword. The photos "
                 "are not changed; a sidecar that exists keeps everything else, and its earlier version "
                 "is kept until Edit > Undo puts it back."

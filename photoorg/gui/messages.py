@@ -5,24 +5,24 @@ from __future__ import annotations
 import os
 
 from photoorg.core.humanize import plural
-from photoorg.core.library import Action, Outcome, in_place_of, left_behind_text
+from photoorg.core.library import Action, Outcome, keywords_phrase, left_behind_text
 
 STAGES = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Action.COPY: "Copying photos"}
 DONE = {Action.TRASH: "Moved {} to the trash", Action.MOVE: "Moved {}", Action.COPY: "Copied {}"}
 
 
 def keywords_text(name: str, outcome: Outcome) -> str:
-    """A sentence for the status bar: which sidecars got the album's keyword, and which not."""
-    parts = [
-        f"Wrote the keyword {name} into {plural(len(outcome.done), 'XMP sidecar')}{in_place_of(outcome.done)}"
-    ]
+    """A sentence for the status bar: which sidecars got the album's keyword (and what else
+    changed in them), and which not."""
+    phrase = keywords_phrase(name, outcome.done, past=True, noun="XMP sidecar")
+    parts = [phrase[0].upper() + phrase[1:]]
     if outcome.skipped:
         reasons = sorted({s.skip or "" for s in outcome.skipped})
         parts.append(f"left {len(outcome.skipped)} alone ({'; '.join(reasons)})")
     if outcome.failed:
         parts.append(f"{len(outcome.failed)} failed ({outcome.failed[0][1]})")
     text = ", ".join(parts) + "."
-    return text + (" Edit > Undo takes it out again." if outcome.batch is not None else "")
+    return text + (" Edit > Undo takes it back." if outcome.batch is not None else "")
 
 
 def outcome_text(outcome: Outcome, undo: bool = False) -> str:

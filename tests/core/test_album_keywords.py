@@ -154,7 +154,7 @@ def test_keywords_go_into_the_sidecars_and_undo_gives_each_back_byte_for_byte(al
     again = photoorg("album", "keywords", "Dogs")
     assert (
         again.returncode == 0
-        and "into 0 sidecars" in again.stdout
+        and "Nothing written: every sidecar of Dogs is as it should be." in again.stdout
         and "has the keyword already" in again.stdout
     )
     with Library(locations()) as library:
@@ -314,8 +314,8 @@ def test_keywords_are_taken_out_of_the_sidecar_an_undo_numbered_not_the_one_at_i
 def test_after_a_rename_the_old_name_goes_out_only_where_photoorg_wrote_it(album_lib) -> None:
     """Found by a review: after `album rename`, `album keywords` added the new name and the old
     one that photoorg had written stayed in every sidecar. It now takes the old name out, but
-    never a keyword the sidecar had before photoorg came, nor one another album is named now;
-    and undo gives each sidecar back as it was."""
+    never a keyword the sidecar had before photoorg came, nor one another album of the photo is
+    named; and undo gives each sidecar back as it was."""
     lib = album_lib
     own = lib / "a" / "p3.jpg.xmp"
     own.write_bytes(xmp.add_keywords(None, ["dogs"]) or b"")  # the person's own keyword, before
@@ -326,15 +326,16 @@ def test_after_a_rename_the_old_name_goes_out_only_where_photoorg_wrote_it(album
         library.create_album("Dogs", [str(lib / "a" / "p2.jpg")])  # a new album takes the old name
         before = snapshot(lib)
         plan, _ = library.album_keywords("Hounds", dry_run=True)
-        assert {os.path.basename(s.source): s.replaces for s in plan if s.skip is None} == {
+        assert {os.path.basename(s.source): s.takes_out for s in plan if s.skip is None} == {
             "p0.jpg.xmp": ("Dogs",),
             "p1.jpg.xmp": ("Dogs",),
-            "p2.xmp": (),  # "Dogs" is another album's name now
+            "p2.xmp": (),  # "Dogs" is another album of this photo now
             "p3.jpg.xmp": (),  # "dogs" was there before photoorg wrote anything
         }
     done = photoorg("album", "keywords", "Hounds")
     assert done.returncode == 0, done.stderr
-    assert "into 4 sidecars, in place of \u201cDogs\u201d in 2 (action" in done.stdout
+    said = "Wrote the keyword \u201cHounds\u201d into 4 sidecars and took \u201cDogs\u201d out of 2 sidecars"
+    assert said in done.stdout
     assert read_keywords(lib / "a" / "p0.jpg.xmp") == ["Hounds"]
     assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach", "Hounds"]
     assert read_keywords(lib / "a" / "p2.xmp") == ["Dogs", "Hounds"]
@@ -342,9 +343,8 @@ def test_after_a_rename_the_old_name_goes_out_only_where_photoorg_wrote_it(album
     assert b"darktable:history" in (lib / "a" / "p1.jpg.xmp").read_bytes()  # the rest stays
     with Library(locations()) as library:
         newest = library.history()[0][0]
-        assert (
-            newest.summary
-            == "write the keyword \u201cHounds\u201d into 4 sidecars in place of \u201cDogs\u201d"
+        assert newest.summary == (
+            "write the keyword \u201cHounds\u201d into 4 sidecars and take \u201cDogs\u201d out of 2 sidecars"
         )
         library.undo(newest.id)
     assert snapshot(lib) == before  # each sidecar back byte for byte, the old name with it
@@ -352,3 +352,43 @@ def test_after_a_rename_the_old_name_goes_out_only_where_photoorg_wrote_it(album
     with Library(locations()) as library:
         _, again = library.album_keywords("Hounds")
     assert again is not None and read_keywords(lib / "a" / "p0.jpg.xmp") == ["Hounds"]
+
+
+def test_a_keyword_the_person_had_survives_every_rename(album_lib) -> None:
+    """Found by a second review: the album renamed to a keyword the sidecar already had
+    ("Beach"), then renamed again, took the person's own "Beach" out with it."""
+    lib = album_lib
+    (lib / "a" / "p3.jpg.xmp").write_bytes(xmp.add_keywords(None, ["Beach"]) or b"")
+    with Library(locations()) as library:
+        library.create_album("Trip", [str(lib / "a" / "p3.jpg")])
+        for name in ("Trip", "Beach", "Sea"):
+            if name != "Trip":
+                library.rename_album(library.albums()[-1].name, name)
+            library.album_keywords(name)
+    assert read_keywords(lib / "a" / "p3.jpg.xmp") == ["Beach", "Sea"]  # "Trip" went, "Beach" stays
+
+
+def test_a_photo_that_left_the_album_loses_the_keyword_photoorg_wrote(album_lib) -> None:
+    """Found by a review: a photo taken out of the album (or rejected) kept the album's keyword
+    in its sidecar, so other tools listed it in the album. The next writing takes it out of
+    the sidecars photoorg wrote it into, and says so; another album's keyword stays."""
+    lib = album_lib
+    p0, p1 = lib / "a" / "p0.jpg", lib / "a" / "p1.jpg"
+    with Library(locations()) as library:
+        library.album_keywords("Dogs")
+        library.create_album("Pets", [str(p1)])
+        library.album_keywords("Pets")
+        library.teach("Dogs", [str(p0)], "removed")
+        library.teach("Dogs", [str(p1)], "rejected")
+        plan, _ = library.album_keywords("Dogs", dry_run=True)
+        leaving = [s for s in plan if not s.member]
+        assert [(os.path.basename(s.source), s.takes_out) for s in leaving] == [
+            ("p0.jpg.xmp", ("Dogs",)),
+            ("p1.jpg.xmp", ("Dogs",)),
+        ]
+    done = photoorg("album", "keywords", "Dogs")
+    assert done.returncode == 0, done.stderr
+    assert "Took \u201cDogs\u201d out of 2 sidecars of photos no longer in the album (action" in done.stdout
+    assert read_keywords(lib / "a" / "p0.jpg.xmp") == []
+    assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach", "Pets"]
+    assert read_keywords(lib / "a" / "p2.xmp") == ["Dogs"]  # still in the album

@@ -182,7 +182,9 @@ def test_an_example_from_the_preview_and_the_album_as_keywords_in_sidecars(
     dialogs.accept_next()
     with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as wrote:
         page.keywords_button.click()
-    assert wrote.args[0].startswith("Wrote the keyword Dogs into 3 XMP sidecars")
+    assert (
+        wrote.args[0] == "Wrote the keyword \u201cDogs\u201d into 3 XMP sidecars. Edit > Undo takes it back."
+    )
     assert any(
         "Write the keyword \u201cDogs\u201d into 3 XMP sidecars (3 new, 0 changed)" in s for s in dialogs.seen
     )

@@ -52,22 +52,22 @@ def _entry(row: Sequence) -> JournalEntry:
 class JournalPart(CatalogBase):
     """Every file action, file by file, for undo, redo and crash recovery."""
 
-    def begin_batch(self, action: str, summary: str, keyword: tuple[int, str] | None = None) -> int:
-        """A new action; ``keyword``: (album id, keyword) of one that writes an album's keyword."""
+    def begin_batch(self, action: str, summary: str) -> int:
         with self.transaction() as db:
-            batch = self.add_batch(db, action, summary)
-            if keyword is not None:
-                db.execute(
-                    "INSERT INTO keyword_writes(batch, album_id, keyword) VALUES(?,?,?)", (batch, *keyword)
-                )
-            return batch
+            return self.add_batch(db, action, summary)
+
+    def add_keyword_write(self, entry: int, album_id: int, keyword: str) -> None:
+        """Journal entry ``entry`` adds the album's keyword to a sidecar that did not have it."""
+        with self.transaction() as db:
+            query = "INSERT INTO keyword_writes(entry, album_id, keyword) VALUES(?,?,?)"
+            db.execute(query, (entry, album_id, keyword))
 
     def keywords_written(self, album_id: int) -> list[tuple[JournalEntry, str]]:
-        """The sidecars photoorg wrote a keyword of the album into, in actions not undone, and
-        which keyword (the album's name then), oldest first."""
+        """The sidecars photoorg added a keyword of the album to, and which (the album's name
+        then), in writes done and not undone, oldest first."""
         rows = self._db.execute(
             f"SELECT {', '.join('j.' + c for c in _JOURNAL_COLUMNS.split(', '))}, k.keyword FROM journal j"
-            " JOIN keyword_writes k ON k.batch = j.batch JOIN batches b ON b.id = j.batch"
+            " JOIN keyword_writes k ON k.entry = j.id JOIN batches b ON b.id = j.batch"
             " WHERE k.album_id=? AND j.state='done' AND b.undone IS NULL ORDER BY j.id",
             (album_id,),
         )
@@ -126,10 +126,11 @@ class JournalPart(CatalogBase):
             ).fetchone()[0]
             if n:
                 return False
+            gone = "SELECT id FROM journal WHERE batch=?"
+            db.execute(f"DELETE FROM keyword_writes WHERE entry IN ({gone})", (batch,))
             db.execute("DELETE FROM journal WHERE batch=?", (batch,))
             db.execute("DELETE FROM made_folders WHERE batch=?", (batch,))
             db.execute("DELETE FROM pruned_folders WHERE batch=?", (batch,))
-            db.execute("DELETE FROM keyword_writes WHERE batch=?", (batch,))
             db.execute("DELETE FROM batches WHERE id=?", (batch,))
             return True
 

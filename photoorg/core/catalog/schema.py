@@ -218,13 +218,13 @@ MIGRATIONS: dict[int, str] = {
     11: """
     ALTER TABLE content_hashes ADD COLUMN turns BLOB;  -- 7 int64: the hash turned and mirrored
     """,
-    # 12: which album and which of its names each writing of keywords was for, so that the
-    # album's keywords after a rename take the old name out where photoorg wrote it.
+    # 12: each keyword photoorg added to a sidecar, and for which album, so that the album's
+    # keywords after a rename, or for a photo that left it, take out only what photoorg wrote.
     12: """
     CREATE TABLE keyword_writes (
-        batch    INTEGER PRIMARY KEY REFERENCES batches(id),
+        entry    INTEGER PRIMARY KEY REFERENCES journal(id),  -- the sidecar's journal entry
         album_id INTEGER NOT NULL REFERENCES albums(id),
-        keyword  TEXT NOT NULL
+        keyword  TEXT NOT NULL             -- the album's name then; not in the sidecar before
     );
     """,
 }
