@@ -383,6 +383,8 @@ def test_settings_are_shown_and_changed_from_a_terminal(tmp_path) -> None:
     wrong = photoorg("--home", home, "settings", "device", "gpu")
     assert wrong.returncode == 2 and "device must be one of auto, cpu, cuda, mps" in wrong.stderr
     assert photoorg("--home", home, "settings", "folders", "/x").returncode == 2
+    word = photoorg("--home", home, "settings", "min_group_size", "abc")  # a review: Python's words
+    assert word.returncode == 2 and word.stderr.endswith("min_group_size is a whole number, like 5\n")
     assert photoorg("--home", home, "settings", "exclude", "--reset").returncode == 0
     assert load_settings(locations(home)).exclude == [] and load_settings(locations(home)).device == "auto"
     assert json.loads(photoorg("--home", home, "settings", "--json").stdout)["min_group_size"] == 3

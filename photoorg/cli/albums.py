@@ -52,6 +52,18 @@ def cmd_album(args: argparse.Namespace, where: Locations) -> int:
         role = {"add": EXAMPLE, "accept": MEMBER, "reject": REJECTED, "remove": REMOVED}[what]
         before = library.album(args.name)
         batch = library.teach(args.name, photos, role)
+        if batch is None:
+            state = {
+                "add": "in the album",
+                "accept": "in the album",
+                "reject": "rejected",
+                "remove": "not in the album",
+            }
+            print(
+                f"Nothing changed: {'the photo is' if len(photos) == 1 else 'the photos are'} "
+                f"{state[what]} already."
+            )
+            return EXIT_OK
         after = library.album(args.name)
         done = {"add": "Added", "accept": "Accepted", "reject": "Rejected", "remove": "Took out"}[what]
         # What changed for the album, not only the verb (a review: rejecting a photo of the album

@@ -48,10 +48,14 @@ def _parsed(name: str, words: list[str]) -> Any:
         if word.lower() not in _TRUE | _FALSE:
             raise ValueError(f"{name} is true or false")
         return word.lower() in _TRUE
-    if isinstance(default, int):
-        return int(word)
-    if isinstance(default, float):
-        return float(word)
+    try:  # Python's own words ("invalid literal for int() with base 10") said nothing to a person
+        if isinstance(default, int):
+            return int(word)
+        if isinstance(default, float):
+            return float(word)
+    except ValueError:
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        raise ValueError(f"{name} is {kind}, like {_shown(default)}") from None
     return word
 
 

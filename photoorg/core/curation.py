@@ -191,14 +191,17 @@ class Curation(LibraryPart):
         with self.writing() as catalog:
             return catalog.name_album(album.id, None, summary)
 
-    def teach(self, name: str, paths: Sequence[str], role: str) -> int:
+    def teach(self, name: str, paths: Sequence[str], role: str) -> int | None:
         """Photos of an album: more examples, accepted suggestions (member), rejected ones, or
-        taken out again (removed); one undoable change. Returns its action number."""
+        taken out again (removed); one undoable change. Returns its action number, or None
+        when it would change nothing (a review: accepting a photo of the album made an action)."""
         words = {EXAMPLE: "add", MEMBER: "accept", REJECTED: "reject", REMOVED: "take out"}
         if role not in words:
             raise ValueError(f"not an album role: {role}")
         album = self.album(name)
-        fps = self._fingerprints(paths)
+        fps = [fp for fp in self._fingerprints(paths) if not _holds(album.roles.get(fp), role)]
+        if not fps:
+            return None
         n = len(fps)
         preposition = "from" if role == REMOVED else "for"
         summary = f"{words[role]} {n} photo{'s' if n != 1 else ''} {preposition} {_q(album.name)}"
@@ -344,6 +347,12 @@ class Curation(LibraryPart):
             self._vector_cache = (key, x, fps)
         _, x, fps = self._vector_cache
         return fps, x, first
+
+
+def _holds(now: str | None, role: str) -> bool:
+    """Whether a photo's role in an album (``now``; None: not in it) is ``role`` already: an
+    example is accepted already, and a photo not in the album is taken out already."""
+    return now == role or (role == MEMBER and now == EXAMPLE) or (role == REMOVED and now is None)
 
 
 def _q(name: str) -> str:

@@ -11,7 +11,8 @@ like every file action (:mod:`photoorg.core.actions`).
 - The journal holds each sidecar's content before (``fingerprint``) and after (``wrote``).
   Undo puts the earlier version back, or moves a sidecar photoorg made to the trash, only if
   the sidecar still is what photoorg wrote: a later edit by another program is never undone.
-- Photos in protected folders are left alone: photoorg changes nothing there.
+- Photos in protected folders are left alone: photoorg writes no sidecar there (it moves no
+  photo out of one either; a move or copy into one is allowed: an archive is filled so).
 - Writing the album's keyword again takes out what photoorg itself added earlier and no
   longer holds (:func:`written_by_photoorg`): the album's old name after a rename, and its
   name from the sidecars of photos that left it. A keyword the sidecar had before photoorg
@@ -133,7 +134,7 @@ def plan_keywords(
         drop = [w for w in (written or {}).get(sidecar, ()) if not any(same_keyword(w, k) for k in kept)]
         step = KeywordStep(sidecar, companion_of=photo, member=member)
         if guarded.holds(photo):
-            step.skip = "in a protected folder; photoorg changes nothing there"
+            step.skip = "in a protected folder; photoorg writes no sidecar there"
         elif not os.path.isfile(photo):
             step.skip = "the photo is no longer there"
         elif os.path.islink(sidecar):

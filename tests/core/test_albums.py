@@ -165,6 +165,10 @@ def test_the_album_commands_print_what_the_issue_promises(library_with_albums) -
     assert "Rejected 1 photo; 1 photo left the album. Evenings has 2 photos, 2 rejected (" in out.stdout
     back = photoorg("album", "accept", "Evenings", photos[1])
     assert "Accepted 1 photo; 1 photo rejected before. Evenings has 3 photos, 1 rejected (" in back.stdout
+    history = photoorg("history").stdout
+    again = photoorg("album", "accept", "Evenings", photos[1])  # no empty action in the history
+    assert again.stdout == "Nothing changed: the photo is in the album already.\n"
+    assert photoorg("history").stdout == history
 
 
 def test_a_new_model_keeps_the_examples(library_with_albums, other_tiny_model) -> None:
