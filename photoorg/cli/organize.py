@@ -166,6 +166,11 @@ def plan_text(plan: OrganizePlan) -> str:
             lines.append(f"Folders left empty, removed afterwards: {len(plan.empty_folders)}")
         else:
             lines.append(f"Folders left empty: {len(plan.empty_folders)} (--prune-empty removes them)")
+    if plan.sources_left_empty and not r.copy:
+        named = ", ".join(plan.sources_left_empty[:3]) + (", …" if len(plan.sources_left_empty) > 3 else "")
+        lines.append(
+            f"Left empty and kept: {named} (a folder organized is never removed, only folders inside it)"
+        )
     return "\n".join(printable(line) for line in lines)
 
 
@@ -193,6 +198,7 @@ def plan_json(plan: OrganizePlan) -> dict[str, object]:
         "bytes": plan.total_bytes,
         "free_bytes": plan.free_bytes,
         "empty_folders": plan.empty_folders,
+        "sources_left_empty": plan.sources_left_empty,
         "leaving_library": plan.leaving_library(),
     }
 

@@ -87,6 +87,8 @@ class OrganizePlan:
     #: by another photo of the plan or a file already there; both are kept.
     collisions: list[tuple[str, str]] = field(default_factory=list)
     empty_folders: list[str] = field(default_factory=list)  # left empty by a move
+    #: Folders organized (``sources``) that the move leaves empty: kept, never removed.
+    sources_left_empty: list[str] = field(default_factory=list)
     free_bytes: int = 0  # at the destination
     library: list[str] = field(default_factory=list)  # the library's folders, when planned
 
@@ -232,7 +234,7 @@ def plan_organize(
             taken.take(target)
             item.companions.append((companion, target))
     if not request.copy:
-        plan.empty_folders = _left_empty(plan, real_dest, sources)
+        plan.empty_folders, plan.sources_left_empty = _left_empty(plan, real_dest, sources)
     plan.free_bytes = free_space(dest)
     return plan
 
@@ -271,10 +273,11 @@ class _Taken:
         raise PhotoorgError(f"No free name for {name} in {folder}.")
 
 
-def _left_empty(plan: OrganizePlan, real_dest: str, sources: Sequence[str]) -> list[str]:
+def _left_empty(plan: OrganizePlan, real_dest: str, sources: Sequence[str]) -> tuple[list[str], list[str]]:
     """Folders that hold nothing once the planned files have left, and their parents that then
     hold nothing but such folders; never the destination or a folder above it, and, when
-    ``sources`` are given, only folders inside them (never a source itself)."""
+    ``sources`` are given, only folders inside them (never a source itself). Then the sources
+    left holding nothing but such folders (a review: kept without a word)."""
     leaving: dict[str, int] = Counter()
     for p in plan.moving():
         for path in (p.photo.path, *(c for c, _ in p.companions)):
@@ -320,7 +323,13 @@ def _left_empty(plan: OrganizePlan, real_dest: str, sources: Sequence[str]) -> l
             if there is not None and len(rest) == files_leaving and removable(parent):
                 layer.add(parent)
         empty |= layer
-    return sorted(empty)
+    bare = []
+    for source in sources:
+        there = entries(source)
+        rest = [e for e in there or () if e not in empty]
+        if there and len(rest) == leaving.get(source, 0) and real(source) not in filled:
+            bare.append(source)
+    return sorted(empty), sorted(bare)
 
 
 def check_space(plan: OrganizePlan, steps: Sequence[Step]) -> str | None:

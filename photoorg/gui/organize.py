@@ -251,6 +251,11 @@ class OrganizeDialog(QDialog):
         if plan.empty_folders and not plan.request.copy:
             what = "removed afterwards" if plan.request.prune_empty else "kept (empty)"
             lines.append(f"{plural(len(plan.empty_folders), 'folder')} left empty: {what}.")
+        if plan.sources_left_empty and not plan.request.copy:
+            named = ", ".join(plan.sources_left_empty[:3])
+            lines.append(
+                f"{plural(len(plan.sources_left_empty), 'folder')} organized left empty, and kept: {named}."
+            )
         lines.append("Edit > Undo puts every file back.")
         self.summary.setText("<br>".join(lines))
         self.go.setEnabled(bool(moving))

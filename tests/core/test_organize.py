@@ -186,6 +186,24 @@ def test_folders_left_holding_only_emptied_folders_go_too_but_never_the_library(
     catalog.close()
 
 
+def test_a_folder_organized_left_empty_is_kept_and_the_plan_says_so(tmp_path) -> None:
+    """Found by a hostile review: `organize inbox --prune-empty` emptied the folder named and
+    kept it, and the plan said nothing of it ("empty_folders": [])."""
+    lib = tmp_path / "lib"
+    dated(lib / "inbox" / "a.jpg", 1, "2019:05:01 10:00:00")
+    dated(lib / "inbox" / "day 2" / "b.jpg", 2, "2019:06:01 10:00:00")
+    dated(lib / "phone" / "c.jpg", 3, "2020:01:01 10:00:00")
+    (lib / "phone" / "notes.txt").write_text("not a photo")
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    run_scan([lib], catalog, Embedder(str(tmp_path / "none")))
+    request = OrganizeRequest("date", str(lib / "sorted"), prune_empty=True)
+    sources = [str(lib / "inbox"), str(lib / "phone")]
+    plan = plan_organize(request, catalog.photos(), sources=sources)
+    assert plan.empty_folders == [str(lib / "inbox" / "day 2")]
+    assert plan.sources_left_empty == [str(lib / "inbox")]  # "phone" keeps its notes
+    catalog.close()
+
+
 def test_a_folder_the_plan_fills_again_is_not_called_empty(tmp_path) -> None:
     """Found by a hostile review: photos swapping folders; the plan said both folders would be
     left empty and removed (nothing was removed, rightly, but the plan said so)."""
