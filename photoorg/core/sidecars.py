@@ -283,7 +283,11 @@ def undo_keywords(
         return outcome
     restored = trashed = 0
     for entry in entries:
-        step = Step(entry.source, companion_of=entry.source)
+        try:  # named where it is now (a review: a sidecar moved since was named where it was)
+            now = _where_now(catalog, entry)
+        except ChangedSinceError:
+            now = entry.source
+        step = Step(now, companion_of=now)
         if put_back(catalog, entry, step, outcome, lambda e=entry: _undo_one(catalog, e)):
             restored += entry.fingerprint is not None
             trashed += entry.fingerprint is None

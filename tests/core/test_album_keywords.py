@@ -209,6 +209,23 @@ def test_keywords_are_taken_out_where_the_sidecars_went_with_their_photos(album_
     assert why.startswith("p2.xmp went to the trash with its photo (action ")
 
 
+def test_a_sidecar_not_undone_is_named_where_it_is_now(album_lib) -> None:
+    """Found by a review: a sidecar that went with its photo and was then edited by another
+    program was reported as not undone under its old name, where nothing is any more."""
+    from photoorg.core.library import Action
+
+    lib = album_lib
+    with Library(locations()) as library:
+        _, wrote = library.album_keywords("Dogs")
+        assert wrote is not None and wrote.batch is not None
+        library.act(Action.MOVE, [str(lib / "a" / "p1.jpg")], str(lib / "b"))
+        moved = lib / "b" / "p1.jpg.xmp"
+        moved.write_bytes(moved.read_bytes().replace(b"beach", b"sea"))  # digiKam, say
+        undone = library.undo(wrote.batch)
+    [(step, why)] = undone.failed
+    assert step.source == str(moved) and "changed since photoorg wrote the keyword" in why
+
+
 def test_a_full_disk_leaves_every_sidecar_as_it_was(album_lib, small_fs, tmp_path) -> None:
     disk = small_fs("disk", 512)
     for name in ("p1.jpg", "p1.jpg.xmp", "p3.jpg"):
