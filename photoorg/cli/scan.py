@@ -74,6 +74,7 @@ def summary_dict(s: ScanSummary, where: Locations) -> dict:
         "reused_by_content": s.reused,
         "not_embedded": s.not_embedded,
         "removed_from_catalog": s.removed,
+        "excluded_from_catalog": s.excluded,
         "failed": len(s.failures),
         "failures": [{"path": f.path, "reason": f.reason} for f in s.failures],
         "cancelled": s.cancelled,
@@ -101,6 +102,11 @@ def print_summary(s: ScanSummary, where: Locations) -> None:
         )
     if s.removed:
         print(f"  gone from disk:     {s.removed}  (forgotten by the catalog)", file=out)
+    if s.excluded:
+        print(
+            f"  left out:           {s.excluded}  (matched an excluded pattern; the files are untouched)",
+            file=out,
+        )
     print(f"  failed:             {len(s.failures)}", file=out)
     for f in s.failures:
         print(f"    {printable(f.path)}: {f.reason}", file=out)

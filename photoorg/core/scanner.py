@@ -9,8 +9,10 @@ unreadable folders are reported, not fatal.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import logging
 import os
+import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -78,8 +80,24 @@ def _is_trash(path: str, name: str) -> bool:
     )
 
 
-def _excluded(path: str, name: str, patterns: tuple[str, ...]) -> bool:
-    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p) for p in patterns)
+def _excluded(path: str, name: str, patterns: tuple[str, ...], root: str) -> bool:
+    """Whether a file or folder matches a pattern: by its name ("*.tmp"), its full path, or,
+    for a pattern with a slash ("Thumbs/*"), the end of its path below ``root`` from any folder
+    on (the README's own example matched nothing: a name has no slash, a full path starts
+    with one)."""
+    for p in patterns:
+        if fnmatch.fnmatch(name, p) or fnmatch.fnmatch(path, p):
+            return True
+        if "/" in p:
+            below = path[len(root) :] if path.startswith(root) else path
+            if _from_any_folder(p).search(below if os.sep == "/" else below.replace(os.sep, "/")):
+                return True
+    return False
+
+
+@functools.lru_cache(maxsize=256)
+def _from_any_folder(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"(?:^|/)" + fnmatch.translate(pattern.lstrip("/")))
 
 
 def excluded(path: str, root: str, exclude: Iterable[str]) -> bool:
@@ -87,7 +105,7 @@ def excluded(path: str, root: str, exclude: Iterable[str]) -> bool:
     file, or one of its folders below ``root``, matches one."""
     patterns = tuple(exclude)
     while patterns and path != root and os.path.dirname(path) != path:
-        if _excluded(path, os.path.basename(path), patterns):
+        if _excluded(path, os.path.basename(path), patterns, root):
             return True
         path = os.path.dirname(path)
     return False
@@ -135,7 +153,7 @@ def scan(
         seen_files.add(key)
         return FileRecord(path, st.st_size, storable_ns(st.st_mtime_ns))
 
-    def walk(folder: str) -> Iterator[FileRecord]:
+    def walk(folder: str, root: str) -> Iterator[FileRecord]:
         try:
             st = os.stat(folder)
         except OSError as exc:
@@ -157,7 +175,7 @@ def scan(
         # mostly this, so it avoids the calls it can (measured in tests/bench/bench_rescan.py).
         for entry in entries:
             name = entry.name
-            if patterns and _excluded(entry.path, name, patterns):
+            if patterns and _excluded(entry.path, name, patterns, root):
                 continue
             try:
                 is_dir = entry.is_dir(follow_symlinks=True)
@@ -186,7 +204,7 @@ def scan(
             seen_files.add(key)
             yield FileRecord(entry.path, est.st_size, storable_ns(est.st_mtime_ns))
         for sub in subfolders:
-            yield from walk(sub)
+            yield from walk(sub, root)
 
     for root in roots:
         root = os.path.abspath(os.fspath(root))
@@ -196,7 +214,7 @@ def scan(
             report(root, exc.strerror or str(exc))
             continue
         if stat.S_ISDIR(st.st_mode):
-            yield from walk(root)
+            yield from walk(root, root)
         elif stat.S_ISREG(st.st_mode) and is_library_file(root):
             rec = record(root, st)
             if rec is not None:

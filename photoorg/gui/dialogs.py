@@ -107,7 +107,7 @@ class SettingsDialog(QDialog):
         self.min_group.setRange(2, 1000)
         self.min_group.setValue(settings.min_group_size)
         self.exclude = QLineEdit(", ".join(settings.exclude))
-        self.exclude.setPlaceholderText("e.g. */thumbnails/*, *.png")
+        self.exclude.setPlaceholderText("e.g. thumbnails/*, *.png")
         form = QFormLayout()
         form.addRow("Model:", self.model)
         form.addRow("", self.local_label)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from photoorg.core.scanner import scan
+from photoorg.core.scanner import excluded, scan
 
 
 def touch(path: Path, data: bytes = b"x") -> Path:
@@ -81,6 +81,21 @@ def test_exclude_patterns_match_names_and_paths(tmp_path: Path) -> None:
     touch(tmp_path / "c_small.jpg")
     assert names(tmp_path, exclude=["thumbs", "*_small.jpg"]) == ["a.jpg"]
     assert names(tmp_path, exclude=[str(tmp_path / "thumbs")]) == ["a.jpg", "c_small.jpg"]
+
+
+def test_a_pattern_with_a_slash_matches_below_any_folder_of_the_library(tmp_path: Path) -> None:
+    """The README's own example, "Thumbs/*", matched nothing: a name has no slash and a full
+    path starts with one. It matches from any folder below the root now, and never the
+    folders above it (a library inside a folder called Thumbs is not excluded whole)."""
+    root = tmp_path / "Thumbs" / "Pictures"
+    touch(root / "a.jpg")
+    touch(root / "Thumbs" / "b.jpg")
+    touch(root / "2020" / "Thumbs" / "c.jpg")
+    touch(root / "2020" / "MyThumbs" / "d.jpg")
+    touch(root / "trip" / "raw" / "e.jpg")
+    assert names(root, exclude=["Thumbs/*", "trip/raw/*"]) == ["a.jpg", "2020/MyThumbs/d.jpg"]
+    assert excluded(str(root / "2020" / "Thumbs" / "c.jpg"), str(root), ["Thumbs/*"])
+    assert not excluded(str(root / "a.jpg"), str(root), ["Thumbs/*"])
 
 
 def test_missing_root_is_reported_not_fatal(tmp_path: Path) -> None:

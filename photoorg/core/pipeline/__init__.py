@@ -146,8 +146,10 @@ def run_scan(
         gone = [p for p in known if p not in seen and is_under(p, abs_roots) and not is_under(p, unreadable)]
         if gone:
             with scan.writing():  # a path a file action filled meanwhile is not gone...
-                gone = [p for p in gone if not os.path.lexists(p) or _now_excluded(p, abs_roots, for_good)]
-                summary.removed = catalog.remove_paths(gone)
+                left_out = [p for p in gone if os.path.lexists(p) and _now_excluded(p, abs_roots, for_good)]
+                gone = [p for p in gone if not os.path.lexists(p)]
+                summary.removed = catalog.remove_paths(gone) if gone else 0
+                summary.excluded = catalog.remove_paths(left_out) if left_out else 0
 
         work_started = time.monotonic()
         progress.start_stage(STAGE_CATALOGUE, len(new))

@@ -39,7 +39,8 @@ class ScanSummary:
     embedded: int = 0
     reused: int = 0
     not_embedded: int = 0  # catalogued, but no model to embed with
-    removed: int = 0
+    removed: int = 0  # gone from the disk
+    excluded: int = 0  # still there, and left out by a pattern (Settings, exclude) since
     vanished: int = 0  # listed, then moved or trashed (by photoorg or the person) during the scan
     failures: list[Failure] = field(default_factory=list)
     #: Those of ``failures`` met while listing the folders (a folder that cannot be read, a
