@@ -226,6 +226,8 @@ MIGRATIONS: dict[int, str] = {
         album_id INTEGER NOT NULL REFERENCES albums(id),
         keyword  TEXT NOT NULL             -- the album's name then; not in the sidecar before
     );
+    -- where photoorg moved a file later (journal.later_move_of), asked for each such sidecar
+    CREATE INDEX journal_source ON journal(source);
     """,
 }
 
