@@ -30,7 +30,7 @@ def cmd_album(args: argparse.Namespace, where: Locations) -> int:
         if what == "suggest":
             return _suggest(library, args.name, args.k, args.json)
         if what == "keywords":
-            return _keywords(library, args.name, args.dry_run)
+            return _keywords(library, args.name, args.dry_run, args.take_out)
         if what == "create":
             album = library.create_album(args.name, photos)
             print(f"Made the album {printable(album.name)} from {plural(len(album.positives), 'photo')}.")
@@ -43,6 +43,18 @@ def cmd_album(args: argparse.Namespace, where: Locations) -> int:
             return EXIT_OK
         if what == "delete":
             album = library.album(args.name)
+            if args.keywords:  # first, as an action of its own
+                code = _keywords(library, args.name, dry_run=False, take_out=True)
+                if code != EXIT_OK:
+                    print("The album was not deleted.")
+                    return code
+            else:
+                steps, _ = library.album_keywords(args.name, dry_run=True, take_out=True)
+                if stay := sum(1 for s in steps if s.skip is None):
+                    say(
+                        f"Note: its keyword stays in {plural(stay, 'sidecar')} photoorg wrote it into "
+                        "('photoorg undo', then 'album delete --keywords', takes it out too)."
+                    )
             batch = library.delete_album(args.name)
             print(
                 f"Deleted the album {printable(album.name)} ({plural(len(album.positives), 'photo')}); the "
@@ -131,9 +143,15 @@ def _took_out(words: Sequence[str]) -> str:
     return f"  (taking out {' and '.join(printable(w) for w in words)})" if words else ""
 
 
-def _keywords(library: Library, name: str, dry_run: bool) -> int:
+def _nothing(name: str, take_out: bool) -> str:
+    if take_out:
+        return f"Nothing to take out: no sidecar has a keyword photoorg wrote for {printable(name)}."
+    return f"Nothing to write: every sidecar of {printable(name)} is as it should be."
+
+
+def _keywords(library: Library, name: str, dry_run: bool, take_out: bool = False) -> int:
     album = library.album(name)
-    steps, outcome = library.album_keywords(name, dry_run=dry_run)
+    steps, outcome = library.album_keywords(name, dry_run=dry_run, take_out=take_out)
     if outcome is None:  # the plan only
         todo = [s for s in steps if s.skip is None]
         for s in todo:
@@ -143,9 +161,9 @@ def _keywords(library: Library, name: str, dry_run: bool) -> int:
             if s.skip is not None:
                 print(f"  skip  {printable(s.companion_of)}: {s.skip}")
         if not todo:
-            print(f"Nothing to write: every sidecar of {printable(album.name)} is as it should be.")
+            print(_nothing(album.name, take_out))
             return EXIT_OK
-        print(f"Would {keywords_phrase(album.name, todo)}; nothing was written.")
+        print(f"Would {keywords_phrase(album.name, todo, everywhere=take_out)}; nothing was written.")
         return EXIT_OK
     for s in outcome.done:
         print(f"  wrote  {printable(s.source)}{_took_out(s.takes_out)}")
@@ -154,8 +172,8 @@ def _keywords(library: Library, name: str, dry_run: bool) -> int:
     for s, reason in outcome.failed:
         print(f"  FAILED {printable(s.source)}: {reason}")
     if outcome.batch is None:
-        print(f"Nothing written: every sidecar of {printable(album.name)} is as it should be.")
+        print(_nothing(album.name, take_out))
     else:
-        phrase = keywords_phrase(album.name, outcome.done, past=True)
+        phrase = keywords_phrase(album.name, outcome.done, past=True, everywhere=take_out)
         print(f"{phrase[0].upper()}{phrase[1:]} (action {outcome.batch}; 'photoorg undo' takes it back).")
     return EXIT_FAILED if outcome.failed else EXIT_OK

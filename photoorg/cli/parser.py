@@ -281,6 +281,12 @@ def build_parser() -> argparse.ArgumentParser:
         "delete", help="delete an album (the photos are not touched; 'photoorg undo' brings it back)"
     )
     delete.add_argument("name", metavar="NAME")
+    delete.add_argument(
+        "--keywords",
+        action="store_true",
+        help="first take the album's keyword out of the sidecars photoorg wrote it into (an action of "
+        "its own)",
+    )
     show = alb_sub.add_parser("show", help="the photos of an album")
     show.add_argument("name", metavar="NAME")
     show.add_argument("--json", action="store_true", help='print {"name", "members": [paths]}')
@@ -292,9 +298,16 @@ def build_parser() -> argparse.ArgumentParser:
         "Lightroom and exiftool read) into the XMP sidecar of each of its photos: IMG.jpg.xmp, or "
         "an existing IMG.xmp. A sidecar that exists keeps everything else; its earlier version is "
         "kept until the action is undone. Photos are never changed, nor anything in a protected "
-        "folder. 'photoorg undo' takes the keyword out again.",
+        "folder. Writing it again also takes out what photoorg wrote before and no longer holds: "
+        "the album's old name after a rename, and its name from photos that left the album; never "
+        "a keyword the sidecar had before. 'photoorg undo' puts each sidecar back as it was.",
     )
     kw.add_argument("name", metavar="NAME")
+    kw.add_argument(
+        "--take-out",
+        action="store_true",
+        help="take the album's keyword (every name of it photoorg wrote) out of every sidecar instead",
+    )
     kw.add_argument("--dry-run", action="store_true", help="print which sidecars would change, write nothing")
     no_wait(kw)
 

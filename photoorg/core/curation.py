@@ -209,26 +209,33 @@ class Curation(LibraryPart):
             return catalog.change_album(album.id, fps, role, summary)
 
     def album_keywords(
-        self, name: str, *, dry_run: bool = False, progress: Progress = NULL_PROGRESS
+        self,
+        name: str,
+        *,
+        dry_run: bool = False,
+        progress: Progress = NULL_PROGRESS,
+        take_out: bool = False,
     ) -> tuple[list[KeywordStep], Outcome | None]:
         """Write the album's name as a keyword into the XMP sidecar of each of its photos (every
         copy of them), and take out what photoorg wrote earlier that no longer holds (an old
-        name; the name from photos that left the album), as one undoable action; ``dry_run``:
-        only the plan, nothing written. Returns the plan and what was done."""
+        name; the name from photos that left the album), as one undoable action; ``take_out``:
+        take every name of the album that photoorg wrote out instead (before the album is
+        deleted, say); ``dry_run``: only the plan, nothing written. Returns the plan and what
+        was done."""
         if dry_run:
-            return self._plan_keywords(self.album(name)), None
+            return self._plan_keywords(self.album(name), take_out), None
         with self.writing(progress) as catalog:
             album = self.album(name)  # under the lock: a rename meanwhile is seen (a review)
-            steps = self._plan_keywords(album)
+            steps = self._plan_keywords(album, take_out)
             todo = [s for s in steps if s.skip is None]
             progress.start_stage("Writing keywords", len(todo))
-            summary = keywords_phrase(album.name, todo)
+            summary = keywords_phrase(album.name, todo, everywhere=take_out)
             return steps, write_keywords(
                 catalog, steps, album.name, summary, lambda: progress.advance(1), album_id=album.id
             )
 
-    def _plan_keywords(self, album: Album) -> list[KeywordStep]:
-        wanted = set(album.positives)
+    def _plan_keywords(self, album: Album, take_out: bool = False) -> list[KeywordStep]:
+        wanted = set() if take_out else set(album.positives)
         photos = self._photos()
         in_albums: dict[str, list[str]] = {}  # a photo's other albums keep their names
         for other in self.albums():

@@ -88,21 +88,31 @@ def written_by_photoorg(catalog: Catalog, album_id: int) -> dict[str, list[str]]
 
 
 def keywords_phrase(
-    name: str, steps: Sequence[KeywordStep], past: bool = False, noun: str = "sidecar"
+    name: str,
+    steps: Sequence[KeywordStep],
+    past: bool = False,
+    noun: str = "sidecar",
+    everywhere: bool = False,
 ) -> str:
     """What writing the album's keyword does, in words: 'write the keyword “Sea” into 3
     sidecars, take “Beach” out of 2 and take “Beach” out of 1 of photos no longer in the
-    album' (``past``: 'wrote …, took …')."""
+    album' (``past``: 'wrote …, took …'; ``everywhere``: the album's keywords taken out of
+    every sidecar, its photos' too)."""
     write, take = ("wrote", "took") if past else ("write", "take")
     adding = [s for s in steps if s.member and s.adds]
     parts = [f"{write} the keyword {_q(name)} into {plural(len(adding), noun)}"] if adding else []
-    for members, whose in ((True, ""), (False, " of photos no longer in the album")):
+    leaving = "" if everywhere else " of photos no longer in the album"
+    for members, whose in ((True, ""), (False, leaving)):
         out = [s for s in steps if s.member is members and s.takes_out]
         if out:
             words = " and ".join(_q(w) for w in sorted({w for s in out for w in s.takes_out}))
             parts.append(f"{take} {words} out of {plural(len(out), noun)}{whose}")
     if not parts:
-        return f"{write} the keyword {_q(name)} into no {noun}"
+        return (
+            f"{take} the keyword {_q(name)} out of no {noun}"
+            if everywhere
+            else f"{write} the keyword {_q(name)} into no {noun}"
+        )
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 

@@ -161,8 +161,8 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
             return library.delete_album(name)
         case NameAlbum(name=name, new_name=str() as new_name):
             return library.rename_album(name, new_name)
-        case AlbumKeywords(name=name, dry_run=dry_run):
-            return library.album_keywords(name, dry_run=dry_run, progress=progress)
+        case AlbumKeywords(name=name, dry_run=dry_run, take_out=take_out):
+            return library.album_keywords(name, dry_run=dry_run, progress=progress, take_out=take_out)
         case Calibrate():
             return library.calibration(progress)
         case PlanOrganize(request=organize_request, paths=paths, group_ids=group_ids):

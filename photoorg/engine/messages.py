@@ -125,6 +125,7 @@ class AlbumKeywords:
 
     name: str
     dry_run: bool = False
+    take_out: bool = False  # take the album's keywords photoorg wrote out of every sidecar
 
 
 @dataclass(frozen=True)

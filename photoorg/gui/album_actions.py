@@ -70,6 +70,8 @@ class AlbumActions:
         menu = QMenu(self.window)
         menu.addAction("Rename…", lambda: self.rename_album(name))
         menu.addAction("Delete album", lambda: self.library.name_album(name, None))
+        # A deleted album's keywords stay where photoorg wrote them (a review): taken out here.
+        menu.addAction("Take its keyword out of sidecars…", lambda: self.album_keywords(name, take_out=True))
         return menu
 
     def rename_album(self, name: str) -> None:
@@ -91,12 +93,16 @@ class AlbumActions:
         page = self.window.albums_page
         self.library.teach_album(name, paths, role, page.learnt, what=what, on_failed=page.answer_failed)
 
-    def album_keywords(self, name: str) -> None:
-        """Write the album's name into its photos' XMP sidecars: the plan, asked, then done."""
+    def album_keywords(self, name: str, take_out: bool = False) -> None:
+        """Write the album's name into its photos' XMP sidecars (``take_out``: take every name
+        of it photoorg wrote out of them): the plan, asked, then done."""
 
         def planned(steps: list[Any]) -> None:
             todo = [s for s in steps if s.skip is None]
             if not todo:
+                if take_out:
+                    self.window.tell(f"No sidecar has a keyword photoorg wrote for {name}.")
+                    return
                 reasons = sorted({s.skip or "" for s in steps}) or ["the album has no photos"]
                 self.window.tell(f"No sidecar needs the keyword {name}: {'; '.join(reasons)}.")
                 return
@@ -104,12 +110,16 @@ class AlbumActions:
             names = "\n".join(os.path.basename(s.source) for s in todo[:12])
             more = f"\n… and {len(todo) - 12} more" if len(todo) > 12 else ""
             skipped = len(steps) - len(todo)
-            phrase = keywords_phrase(name, todo, noun="XMP sidecar")
+            phrase = keywords_phrase(name, todo, noun="XMP sidecar", everywhere=take_out)
+            counts = "" if take_out else f" ({made} new, {len(todo) - made} changed)"
             text = (
-                f"{phrase[0].upper()}{phrase[1:]} ({made} new, {len(todo) - made} changed)?"
-                f"\n\n{names}{more}\n\n"
-                "Other photo tools (digiKam, darktable, Lightroom) read it as a keyword. The photos "
-                "are not changed; a sidecar that exists keeps everything else, and its earlier version "
+                f"{phrase[0].upper()}{phrase[1:]}{counts}?\n\n{names}{more}\n\n"
+                + (
+                    ""
+                    if take_out
+                    else "Other photo tools (digiKam, darktable, Lightroom) read it as a keyword. "
+                )
+                + "The photos are not changed; a sidecar keeps everything else, and its earlier version "
                 "is kept until Edit > Undo puts it back."
                 + (
                     f"\n\n{plural(skipped, 'photo')} left alone (protected, or has it already)."
@@ -117,7 +127,8 @@ class AlbumActions:
                     else ""
                 )
             )
-            if self.ask(confirm_box(self.window, "Keywords in sidecars", text, "Write keywords")):
-                self.library.write_album_keywords(name)
+            button = "Take keywords out" if take_out else "Write keywords"
+            if self.ask(confirm_box(self.window, "Keywords in sidecars", text, button)):
+                self.library.write_album_keywords(name, take_out)
 
-        self.library.plan_album_keywords(name, planned)
+        self.library.plan_album_keywords(name, planned, take_out)

@@ -64,12 +64,19 @@ class AlbumRequests:
         said += " Edit > Undo brings it back." if new_name is None else " Edit > Undo takes it back."
         self._run(work, lambda _b: self._action_done(said), "album", on_error=self._said_if_refused)
 
-    def plan_album_keywords(self, name: str, on_plan: Callable[[list[Any]], None]) -> None:
-        """Which sidecars writing the album's keyword would make or change (nothing written)."""
-        work = self._ask(AlbumKeywords(name, dry_run=True), "Looking at the sidecars", False)
+    def plan_album_keywords(
+        self, name: str, on_plan: Callable[[list[Any]], None], take_out: bool = False
+    ) -> None:
+        """Which sidecars writing the album's keyword (``take_out``: taking it out) would make
+        or change (nothing written)."""
+        work = self._ask(
+            AlbumKeywords(name, dry_run=True, take_out=take_out), "Looking at the sidecars", False
+        )
         self._run(work, lambda result: on_plan(result[0]), "plan keywords")
 
-    def write_album_keywords(self, name: str) -> None:
-        """Write the album's name into its photos' XMP sidecars, one undoable action."""
-        work = self._ask(AlbumKeywords(name), "Writing keywords", cancellable=False)
-        self._run(work, lambda result: self._action_done(keywords_text(name, result[1])), "keywords")
+    def write_album_keywords(self, name: str, take_out: bool = False) -> None:
+        """Write the album's name into its photos' XMP sidecars (or take it out), one undoable
+        action."""
+        work = self._ask(AlbumKeywords(name, take_out=take_out), "Writing keywords", cancellable=False)
+        done = lambda result: self._action_done(keywords_text(name, result[1], take_out))  # noqa: E731
+        self._run(work, done, "keywords")

@@ -11,10 +11,10 @@ STAGES = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Act
 DONE = {Action.TRASH: "Moved {} to the trash", Action.MOVE: "Moved {}", Action.COPY: "Copied {}"}
 
 
-def keywords_text(name: str, outcome: Outcome) -> str:
+def keywords_text(name: str, outcome: Outcome, take_out: bool = False) -> str:
     """A sentence for the status bar: which sidecars got the album's keyword (and what else
     changed in them), and which not."""
-    phrase = keywords_phrase(name, outcome.done, past=True, noun="XMP sidecar")
+    phrase = keywords_phrase(name, outcome.done, past=True, noun="XMP sidecar", everywhere=take_out)
     parts = [phrase[0].upper() + phrase[1:]]
     if outcome.skipped:
         reasons = sorted({s.skip or "" for s in outcome.skipped})

@@ -154,7 +154,7 @@ def test_keywords_go_into_the_sidecars_and_undo_gives_each_back_byte_for_byte(al
     again = photoorg("album", "keywords", "Dogs")
     assert (
         again.returncode == 0
-        and "Nothing written: every sidecar of Dogs is as it should be." in again.stdout
+        and "Nothing to write: every sidecar of Dogs is as it should be." in again.stdout
         and "has the keyword already" in again.stdout
     )
     with Library(locations()) as library:
@@ -409,3 +409,33 @@ def test_a_photo_that_left_the_album_loses_the_keyword_photoorg_wrote(album_lib)
     assert read_keywords(lib / "a" / "p0.jpg.xmp") == []
     assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach", "Pets"]
     assert read_keywords(lib / "a" / "p2.xmp") == ["Dogs"]  # still in the album
+
+
+def test_deleting_an_album_can_take_its_keyword_out_and_otherwise_says_it_stays(album_lib) -> None:
+    """Found by a review: after 'album delete' every keyword photoorg had written for it
+    stayed, and nothing said so. The deletion says so; with --keywords it first takes them
+    out (an action of its own), never a keyword the person had."""
+    lib = album_lib
+    own = lib / "a" / "p3.jpg.xmp"
+    own.write_bytes(xmp.add_keywords(None, ["Dogs"]) or b"")  # the person's own, before photoorg
+    with Library(locations()) as library:
+        library.teach("Dogs", [str(lib / "a" / "p3.jpg")], "example")
+        library.album_keywords("Dogs")
+        library.create_album("Cats", [str(lib / "a" / "p0.jpg")])
+        library.album_keywords("Cats")
+    before = snapshot(lib)
+    plain = photoorg("album", "delete", "Dogs")
+    assert plain.returncode == 0, plain.stderr
+    assert "its keyword stays in 3 sidecars photoorg wrote it into" in plain.stderr
+    assert snapshot(lib) == before  # nothing written
+    assert photoorg("undo").returncode == 0
+    taken = photoorg("album", "delete", "Dogs", "--keywords")
+    assert taken.returncode == 0, taken.stderr
+    assert "Took \u201cDogs\u201d out of 3 sidecars (action" in taken.stdout
+    assert "Deleted the album Dogs" in taken.stdout and "stays" not in taken.stderr
+    assert read_keywords(lib / "a" / "p0.jpg.xmp") == ["Cats"]  # another album's stays
+    assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach"]
+    assert read_keywords(own) == ["Dogs"]  # the person's own stays
+    for _ in range(2):  # the deletion, then the keywords
+        assert photoorg("undo").returncode == 0
+    assert snapshot(lib) == before

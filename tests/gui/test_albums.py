@@ -191,6 +191,20 @@ def test_an_example_from_the_preview_and_the_album_as_keywords_in_sidecars(
     sidecars = [Path(p + ".xmp") for p in (*photos[:2], photos[5])]
     assert all(b"<rdf:li>Dogs</rdf:li>" in s.read_bytes() for s in sidecars)
     qtbot.waitUntil(lambda: not window.library.busy, timeout=TIMEOUT_MS)
+    # Taken out again from the album's menu (before a deletion, say: a deleted album's keyword
+    # stayed where photoorg wrote it), asked first; undo puts it back.
+    menu = window.actions.album_menu_for("Dogs")
+    [take_out] = [a for a in menu.actions() if a.text() == "Take its keyword out of sidecars…"]
+    dialogs.accept_next()
+    with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as took:
+        take_out.trigger()
+    assert took.args[0] == "Took \u201cDogs\u201d out of 3 XMP sidecars. Edit > Undo takes it back."
+    assert any("Take \u201cDogs\u201d out of 3 XMP sidecars?" in s for s in dialogs.seen)
+    assert not any(b"Dogs" in s.read_bytes() for s in sidecars)
+    qtbot.waitUntil(lambda: not window.library.busy, timeout=TIMEOUT_MS)
+    act_and_wait(qtbot, window, window.undo_action.trigger)
+    assert all(b"<rdf:li>Dogs</rdf:li>" in s.read_bytes() for s in sidecars)
+    qtbot.waitUntil(lambda: not window.library.busy, timeout=TIMEOUT_MS)
     said, _state = act_and_wait(qtbot, window, window.undo_action.trigger)
     assert said == "Took the keyword out: moved 3 sidecars photoorg had made to the trash."
     assert not any(s.exists() for s in sidecars)
