@@ -19,7 +19,7 @@ from photoorg.cli.common import (
     progress_bar,
     say,
 )
-from photoorg.core.humanize import agree, human_bytes, plural, printable
+from photoorg.core.humanize import agree, human_bytes, plural, printable, some_of
 from photoorg.core.library import Library, OrganizePlan, OrganizeRequest, Outcome
 from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
@@ -162,12 +162,10 @@ def plan_text(plan: OrganizePlan) -> str:
             f"not one of its folders ('photoorg library add {r.destination}' adds it)."
         )
     if plan.empty_folders:
-        if r.prune_empty:
-            lines.append(f"Folders left empty, removed afterwards: {len(plan.empty_folders)}")
-        else:
-            lines.append(f"Folders left empty: {len(plan.empty_folders)} (--prune-empty removes them)")
+        what = "removed afterwards" if r.prune_empty else "kept (--prune-empty removes them)"
+        lines.append(f"Folders left empty, {what}: {some_of(plan.empty_folders)}")
     if plan.sources_left_empty and not r.copy:
-        named = ", ".join(plan.sources_left_empty[:3]) + (", …" if len(plan.sources_left_empty) > 3 else "")
+        named = some_of(plan.sources_left_empty)
         lines.append(
             f"Left empty and kept: {named} (a folder organized is never removed, only folders inside it)"
         )

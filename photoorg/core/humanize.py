@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 #: What each duplicate verdict is called, in a sentence and as a heading.
@@ -63,6 +64,12 @@ def iso_timestamp(text: str | None) -> float | None:
 def plural(n: int, word: str, many: str | None = None) -> str:
     """ "1 photo", "2 photos"."""
     return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def some_of(names: Sequence[str], shown: int = 3) -> str:
+    """The first ``shown`` names and how many more: "a, b, c and 36 more"."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 def agree(n: int, one: str, many: str) -> str:

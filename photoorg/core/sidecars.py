@@ -310,7 +310,11 @@ def undo_keywords(
         parts.append(f"put back the earlier version of {plural(restored, 'sidecar')}")
     if trashed:
         parts.append(f"moved {plural(trashed, 'sidecar')} photoorg had made to the trash")
-    outcome.note = "took the keyword out: " + (" and ".join(parts) or "nothing could be undone")
+    # What was undone, in the action's words (a review: a re-written keyword's undo said only
+    # "took the keyword out", not that the album's old name came back).
+    info = catalog.batch_info(batch)
+    what = f"undone ({info.summary})" if info is not None else "took the keyword out"
+    outcome.note = f"{what}: " + (" and ".join(parts) or "nothing could be undone")
     return outcome
 
 

@@ -32,6 +32,7 @@ from photoorg.core.pipeline import STAGE_EMBED
 from photoorg.core.progress import Progress
 from photoorg.engine.messages import (
     AlbumKeywords,
+    AskUndoRedo,
     Calibrate,
     ChangeGroups,
     Done,
@@ -165,6 +166,10 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
             return library.album_keywords(name, dry_run=dry_run, progress=progress, take_out=take_out)
         case Calibrate():
             return library.calibration(progress)
+        case AskUndoRedo():  # a catalog made earlier is opened (never made) to be read
+            if not library.catalog_open and library.where.catalog.exists():
+                _ = library.catalog
+            return None
         case PlanOrganize(request=organize_request, paths=paths, group_ids=group_ids):
             if organize_request.by == "date" and "{group}" not in organize_request.template:
                 library.scan(progress=progress, embed=False)  # dates, not vectors, are needed
@@ -358,6 +363,7 @@ class Engine:
 
 __all__ = [
     "AlbumKeywords",
+    "AskUndoRedo",
     "Calibrate",
     "ChangeGroups",
     "Engine",

@@ -151,6 +151,12 @@ class Organize:
 
 
 @dataclass(frozen=True)
+class AskUndoRedo:
+    """Nothing to do: the UndoRedo sent before its answer says what Edit > Undo and Redo would
+    do now (another photoorg may have done or undone something since the last request)."""
+
+
+@dataclass(frozen=True)
 class Open:
     """Work on the library at ``where`` from now on (None: on none; its catalog is closed), in
     the app's environment as it is now (where the trash is, $XDG_DATA_HOME, follows it)."""
@@ -181,6 +187,7 @@ Request = (
     | NameAlbum
     | AlbumKeywords
     | Calibrate
+    | AskUndoRedo
     | PlanOrganize
     | Organize
     | Open

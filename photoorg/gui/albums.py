@@ -266,12 +266,15 @@ class AlbumsPage(QWidget):
         self.tabs.show()
         members, likely = len(view.members), view.likely
         self.heading.setText(view.album.name)
-        self.subheading.setText(
-            view.problem
-            or f"{plural(members, 'photo')} in the album · {plural(len(view.album.rejected), 'photo')} "
-            "rejected · suggestions are the photos most like it, best first (those in view keep "
-            "their places as you answer)"
+        counts = f"{plural(members, 'photo')} in the album · {plural(len(view.album.rejected), 'photo')} rejected"
+        # Each tab its own words (a review: the album's own photos were explained as suggestions).
+        about = (
+            "suggestions are the photos most like it, best first (those in view keep their places "
+            "as you answer)"
+            if suggestions
+            else "its photos, as you taught it; take out any that do not belong"
         )
+        self.subheading.setText(view.problem or f"{counts} · {about}")
         self.likely_bar.setVisible(not view.problem)
         self.likely_bar.setRange(0, max(1, members + likely))
         self.likely_bar.setValue(members)

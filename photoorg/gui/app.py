@@ -11,7 +11,7 @@ import logging
 import os
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -43,6 +43,7 @@ from photoorg.gui.duplicates import DuplicatesPage
 from photoorg.gui.firstrun import FirstRun
 from photoorg.gui.groups import GroupsPage
 from photoorg.gui.library import Library
+from photoorg.gui.messages import menu_words
 from photoorg.gui.offer_bar import OfferBar
 from photoorg.gui.pages import LibraryPage, ProblemsPage
 from photoorg.gui.photo_actions import PhotoActions
@@ -147,15 +148,14 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = bar.addMenu("&Edit")
-        self.undo_action = edit_menu.addAction(
-            "&Undo the last change", QKeySequence.StandardKey.Undo, self.undo
-        )
-        # Not only file actions (a review): group and album changes and duplicate decisions too.
-        self.undo_action.setToolTip("Undo the last trash, move, copy, organize, or change to groups, albums "
-                                    "or duplicate decisions (Edit > History lists them)")  # fmt: skip
-        self.redo_action = edit_menu.addAction(
-            "&Redo the action undone last", QKeySequence.StandardKey.Redo, self.library.redo
-        )
+        # Named for what they would do once the engine has said (a review: "Undo the last
+        # change" did not say which); greyed out when there is nothing to undo or redo.
+        self.undo_action = edit_menu.addAction("&Undo", QKeySequence.StandardKey.Undo, self.undo)
+        self.redo_action = edit_menu.addAction("&Redo", QKeySequence.StandardKey.Redo, self.library.redo)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        edit_menu.setToolTipsVisible(True)  # the whole summary, when the item's text is cut
+        edit_menu.aboutToShow.connect(self.library.ask_undo_redo)  # another photoorg may have acted
         self.history_action = edit_menu.addAction("&History…", QKeySequence("Ctrl+H"), self.dialogs.history)
         edit_menu.addAction("&Find by name or folder", QKeySequence.StandardKey.Find, self.focus_filter)
         view_menu = bar.addMenu("&View")
@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
     # -- start-up -------------------------------------------------------------------------------
     def start(self) -> None:
         """After the first paint: rescan what changed (cheap when nothing did)."""
+        self.library.ask_undo_redo()  # also with no folder: a trash from before can be undone
         if self.library.settings.folders:
             self.scan()
         else:  # each page says how to begin (a review: blank panes, the hint only in the status bar)
@@ -303,14 +304,17 @@ class MainWindow(QMainWindow):
         self.library.undo()
 
     def _name_undo_redo(self, undo: str | None, redo: str | None) -> None:
-        """Edit > Undo and Redo say what they would do, as the history words it (a review: "Undo
-        the last change" did not say which)."""
+        """Edit > Undo and Redo say what they would do, as the history words it, and are greyed
+        out when there is nothing to do."""
         for action, verb, summary in ((self.undo_action, "Undo", undo), (self.redo_action, "Redo", redo)):
+            action.setEnabled(summary is not None)
             if summary is None:
                 action.setText(f"&{verb} (nothing to {verb.lower()})")
-            else:
-                short = summary if len(summary) <= 60 else summary[:59].rstrip() + "…"
-                action.setText(f"&{verb}: {short.replace('&', '&&')}")
+                action.setToolTip("")
+                continue
+            shown, whole = menu_words(summary)
+            action.setText(f"&{verb}: {shown.replace('&', '&&')}")
+            action.setToolTip(f"{verb}: {whole}" if shown != whole else "")
 
     def find_similar(self, path: str) -> None:
         self.status.setText(f"Looking for photos like {os.path.basename(path)}…")
@@ -348,6 +352,12 @@ class MainWindow(QMainWindow):
             f"photoorg {__version__}\nGroups similar photos and finds duplicates with DINOv2.\n"
             f"Catalog: {self.where.catalog}\nLogs: {self.where.logs}",
         )
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Back in the window (from a terminal, say), Undo and Redo are named afresh."""
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and not self._closing:
+            self.library.ask_undo_redo()
+        super().changeEvent(event)
 
     # -- closing --------------------------------------------------------------------------------
     @property

@@ -32,6 +32,7 @@ from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
 from photoorg.core.settings import Settings, load_settings, settings_stamp, update_settings
 from photoorg.engine import (
+    AskUndoRedo,
     Calibrate,
     ChangeGroups,
     Engine,
@@ -273,6 +274,14 @@ class Library(ModelRequests, AlbumRequests, QObject):
             "undo",
             on_error=nothing,
         )
+
+    def ask_undo_redo(self) -> None:
+        """Have the menu's Undo and Redo named afresh (another photoorg may have acted since):
+        a request that does nothing, answered in milliseconds; not while other work runs (its
+        answer names them anyway), and without showing the window busy."""
+        if self._busy or self._closing:
+            return
+        self.tasks.run_heavy(lambda: self.engine.call(AskUndoRedo(), Progress()), name="undo check")
 
     def redo(self) -> None:
         """Do the action undone last again, as a new action (if nothing was done since)."""

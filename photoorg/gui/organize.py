@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.folder_names import DEFAULT_TEMPLATE, TEMPLATE_FIELDS, check_template
-from photoorg.core.humanize import agree, human_bytes, plural
+from photoorg.core.humanize import agree, human_bytes, plural, some_of
 from photoorg.core.library import OrganizePlan, OrganizeRequest
 from photoorg.gui.placement import fit_dialog
 
@@ -249,13 +249,13 @@ class OrganizeDialog(QDialog):
                 f"{plan.request.destination} is not one of its folders (File > Add folder adds it)."
             )
         if plan.empty_folders and not plan.request.copy:
-            what = "removed afterwards" if plan.request.prune_empty else "kept (empty)"
-            lines.append(f"{plural(len(plan.empty_folders), 'folder')} left empty: {what}.")
+            # Named (a review: "39 folders left empty: kept (empty)" said not which).
+            what = "removed afterwards" if plan.request.prune_empty else "kept (the box above removes them)"
+            empty = plan.empty_folders
+            lines.append(f"{plural(len(empty), 'folder')} left empty, {what}: {some_of(empty)}.")
         if plan.sources_left_empty and not plan.request.copy:
-            named = ", ".join(plan.sources_left_empty[:3])
-            lines.append(
-                f"{plural(len(plan.sources_left_empty), 'folder')} organized left empty, and kept: {named}."
-            )
+            kept = plan.sources_left_empty
+            lines.append(f"{plural(len(kept), 'folder')} organized left empty, and kept: {some_of(kept)}.")
         lines.append("Edit > Undo puts every file back.")
         self.summary.setText("<br>".join(lines))
         self.go.setEnabled(bool(moving))

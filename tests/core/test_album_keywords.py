@@ -363,7 +363,12 @@ def test_after_a_rename_the_old_name_goes_out_only_where_photoorg_wrote_it(album
         assert newest.summary == (
             "write the keyword \u201cHounds\u201d into 4 sidecars and take \u201cDogs\u201d out of 2 sidecars"
         )
-        library.undo(newest.id)
+        undone = library.undo(newest.id)
+    # It says what it undid (a review: "took the keyword out" hid that "Dogs" came back).
+    assert undone.note == (
+        "undone (write the keyword \u201cHounds\u201d into 4 sidecars and take \u201cDogs\u201d out of "
+        "2 sidecars): put back the earlier version of 4 sidecars"
+    )
     assert snapshot(lib) == before  # each sidecar back byte for byte, the old name with it
     # Undone, it is as if never written: the old name is taken out again at the next time.
     with Library(locations()) as library:

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from photoorg.core.library import Library
 from photoorg.gui.app import MainWindow
 from photoorg.gui.history import HistoryDialog
 from tests.gui.conftest import TIMEOUT_MS, Dialogs, act_and_wait, scan, settings_for
@@ -75,20 +76,36 @@ def test_edit_redo_does_the_action_undone_last_again(
     window = open_window(settings_for(library, tiny_model))
     state = scan(qtbot, window)
     photo = sorted(p.path for p in state.timeline.photos)[0]
-    with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as nothing:
-        window.redo_action.trigger()
-    assert nothing.args[0] == "There is nothing to redo: nothing was undone since the last action."
-    # The menu names what Undo and Redo would do (a review: "Undo the last change" said not which).
+    # The menu names what Undo and Redo would do (a review: "Undo the last change" said not
+    # which), greyed out when there is nothing to do.
     texts = lambda: (window.undo_action.text(), window.redo_action.text())  # noqa: E731
+    usable = lambda: (window.undo_action.isEnabled(), window.redo_action.isEnabled())  # noqa: E731
     assert texts() == ("&Undo (nothing to undo)", "&Redo (nothing to redo)")
+    assert usable() == (False, False)
+    # Asked all the same (the menu may be behind another photoorg), the engine says so.
+    with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as nothing:
+        window.library.redo()
+    assert nothing.args[0] == "There is nothing to redo: nothing was undone since the last action."
     act_and_wait(qtbot, window, lambda: window.library.file_action("trash", [photo]))
     assert texts() == ("&Undo: trash 1 photo", "&Redo (nothing to redo)")
+    assert usable() == (True, False)
     act_and_wait(qtbot, window, window.undo_action.trigger)
     assert Path(photo).exists()
     assert texts() == ("&Undo (nothing to undo)", "&Redo: trash 1 photo")
+    assert usable() == (False, True)
     said, after = act_and_wait(qtbot, window, window.redo_action.trigger)
     assert said.startswith("Moved 1 photo to the trash") and "Edit > Undo puts it back" in said
     assert not Path(photo).exists() and photo not in {p.path for p in after.timeline.photos}
+    assert texts()[0] == "&Undo: trash 1 photo"  # not "redo of action 2: trash 1 photo"
+    # Another photoorg undoes it: opening the Edit menu names Undo and Redo afresh.
+    with Library(window.where) as other:
+        other.undo()
+    assert Path(photo).exists()
+    window.undo_action.associatedObjects()[0].aboutToShow.emit()
+    qtbot.waitUntil(lambda: usable() == (False, True), timeout=TIMEOUT_MS)
+    assert texts() == ("&Undo (nothing to undo)", "&Redo: trash 1 photo")
+    act_and_wait(qtbot, window, window.redo_action.trigger)
+    assert not Path(photo).exists()
     # A change that shows no new state (an album made) is named too, so Undo never says one
     # thing and undoes another.
     kept = sorted(p.path for p in after.timeline.photos)[0]
@@ -102,8 +119,9 @@ def test_edit_redo_does_the_action_undone_last_again(
     assert Path(photo).exists() and dialogs.seen == []
     # Once everything is undone, Edit > Undo says so (the error crossed from the engine intact:
     # a GUI review found a "Something went wrong" dialog here).
+    assert not window.undo_action.isEnabled()
     with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as nothing:
-        window.undo_action.trigger()
+        window.undo()  # as the shortcut did while the menu was behind
     assert nothing.args[0] == "There is nothing to undo." and dialogs.seen == []
 
 

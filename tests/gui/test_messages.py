@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from photoorg.core.library import Action, Outcome, Step
-from photoorg.gui.messages import outcome_text
+from photoorg.gui.messages import menu_words, outcome_text
 
 
 def test_an_undo_that_put_nothing_back_does_not_say_undone() -> None:
@@ -20,3 +20,18 @@ def test_an_undo_that_put_nothing_back_does_not_say_undone() -> None:
         outcome_text(retried, undo=True)
         == "Undone in part (2 files came back in an earlier undo), 1 could not be put back (gone)."
     )
+
+
+def test_the_edit_menu_names_an_action_in_whole_words() -> None:
+    """Found by a review: Edit > Undo cut a keyword rename mid-word, hiding the new name, and
+    Redo said "redo of action 7: …"."""
+    assert menu_words("redo of action 7: trash 1 photo") == ("trash 1 photo", "trash 1 photo")
+    summary = (
+        "write the keyword \u201cSummer evenings\u201d into 12 sidecars and take \u201cEvenings\u201d out "
+        "of 12 sidecars"
+    )
+    shown, whole = menu_words(summary)
+    assert whole == summary and len(shown) <= 72
+    assert shown == "write the keyword \u201cSummer evenings\u201d into 12 sidecars and take\u2026"
+    rename = "rename the album \u201cEvenings\u201d to \u201cSummer\u201d"
+    assert menu_words(rename) == (rename, rename)

@@ -445,6 +445,9 @@ def test_h_undo_works_after_a_restart(
     window.close()
 
     again = open_window(settings)
+    # Once the engine has answered, Edit > Undo names the trash done before the restart.
+    qtbot.waitUntil(again.undo_action.isEnabled, timeout=TIMEOUT_MS)
+    assert again.undo_action.text() == "&Undo: trash 1 photo"
     said, state = act_and_wait(qtbot, again, again.undo_action.trigger)
     assert said.startswith("Undone: put 1 photo back")
     assert Path(victim).read_bytes() == content
