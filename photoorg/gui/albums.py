@@ -266,7 +266,8 @@ class AlbumsPage(QWidget):
         self.tabs.show()
         members, likely = len(view.members), view.likely
         self.heading.setText(view.album.name)
-        counts = f"{plural(members, 'photo')} in the album · {plural(len(view.album.rejected), 'photo')} rejected"
+        rejected = plural(len(view.album.rejected), "photo")
+        counts = f"{plural(members, 'photo')} in the album · {rejected} rejected"
         # Each tab its own words (a review: the album's own photos were explained as suggestions).
         about = (
             "suggestions are the photos most like it, best first (those in view keep their places "

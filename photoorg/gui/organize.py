@@ -97,6 +97,7 @@ class OrganizeDialog(QDialog):
         self.tree.setHeaderLabels(["Folder", "Photos"])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(False)  # the count column as wide as its numbers
         self.tree.itemChanged.connect(self._ticked)
         self.summary = QLabel("Nothing moves until you confirm the plan.")
         self.summary.setWordWrap(True)
@@ -112,7 +113,7 @@ class OrganizeDialog(QDialog):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
-        fit_dialog(self, 640, 560)
+        fit_dialog(self, 760, 640)
         self._filling = False
 
     # -- the request ----------------------------------------------------------------------------
@@ -252,10 +253,10 @@ class OrganizeDialog(QDialog):
             # Named (a review: "39 folders left empty: kept (empty)" said not which).
             what = "removed afterwards" if plan.request.prune_empty else "kept (the box above removes them)"
             empty = plan.empty_folders
-            lines.append(f"{plural(len(empty), 'folder')} left empty, {what}: {some_of(empty)}.")
+            lines.append(f"{plural(len(empty), 'folder')} left empty, {what}: {some_of(empty, 2)}.")
         if plan.sources_left_empty and not plan.request.copy:
             kept = plan.sources_left_empty
-            lines.append(f"{plural(len(kept), 'folder')} organized left empty, and kept: {some_of(kept)}.")
+            lines.append(f"{plural(len(kept), 'folder')} organized left empty, and kept: {some_of(kept, 2)}.")
         lines.append("Edit > Undo puts every file back.")
         self.summary.setText("<br>".join(lines))
         self.go.setEnabled(bool(moving))

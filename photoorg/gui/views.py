@@ -223,25 +223,36 @@ class PhotoGrid(QListView):
     def _fitted(self, size: int) -> int:
         if not self._columns:
             return size
-        # The room with a scroll bar, shown or not: a bar that comes and goes with the size
-        # chosen would change the size again.
-        room = self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
         cell_margin = self.delegate.cell().width() - self.delegate.thumb
-        return max(THUMB_MIN, min(size, (room - 1) // self._columns - cell_margin))  # Qt wraps at ==: -1
+        return max(THUMB_MIN, min(size, self._room() // self._columns - cell_margin))
+
+    def _room(self) -> int:
+        """The width the cells have, with a scroll bar, shown or not: a bar that comes and goes
+        with the layout would change the layout again."""
+        return self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width() - 1
+
+    def _spread(self) -> QSize:
+        """The grid's cell: the photo's, made wider so the columns share the spare width (a
+        review: two columns and 110 pixels of nothing on the right; Qt centres each photo)."""
+        cell = self.delegate.cell()
+        columns = max(1, self._room() // cell.width())
+        return QSize(max(cell.width(), self._room() // columns), cell.height())
 
     def _show_thumbs(self, size: int) -> None:
-        if size != self.delegate.thumb:
-            current = self.currentIndex()
-            self.delegate.thumb = size
-            self.setGridSize(self.delegate.cell())
+        changed = size != self.delegate.thumb
+        current = self.currentIndex()
+        self.delegate.thumb = size
+        grid = self._spread()
+        if grid != self.gridSize():
+            self.setGridSize(grid)
+        if changed:
             self.doItemsLayout()
             if current.isValid():
                 self.scrollTo(current)  # the person's place stays in view
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._columns:
-            self._show_thumbs(self._fitted(self._preferred))
+        self._show_thumbs(self._fitted(self._preferred) if self._columns else self.delegate.thumb)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier and event.angleDelta().y():

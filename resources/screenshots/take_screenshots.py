@@ -173,6 +173,16 @@ def main() -> None:
         settle(0.2)
     shot("history", app.activeModalWidget(), wait=2.0)
     app.activeModalWidget().reject()
+
+    # Edit > Undo and Redo name what they would do (the album's last answer, here).
+    edit = window.undo_action.associatedObjects()[0]
+    bar = window.menuBar()
+    edit.popup(bar.mapToGlobal(bar.actionGeometry(edit.menuAction()).bottomLeft()))
+    settle(1.0)
+    image = window.screen().grabWindow(0)  # the whole screen: the menu is a window of its own
+    image.save(str(out / f"edit-menu{suffix}.png"))
+    print(f"saved {out / 'edit-menu'}{suffix}.png")
+    edit.hide()
     window.close()
 
 

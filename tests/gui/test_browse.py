@@ -87,11 +87,17 @@ def test_the_thumbnail_slider_and_a_status_bar_that_does_not_jump(
     window.nav.setCurrentRow(PAGE_TIMELINE)
     grid, slider = window.timeline_page.grid, window.thumb_slider
     assert slider.isVisible() and slider.value() == grid.delegate.thumb
-    before = grid.gridSize().width()
+    before = grid.delegate.cell().width()
     slider.setValue(slider.value() + 60)
-    assert grid.delegate.thumb == slider.value() and grid.gridSize().width() == before + 60
+    assert grid.delegate.thumb == slider.value() and grid.delegate.cell().width() == before + 60
     grid.zoom(-1)  # Ctrl+wheel: the slider follows
     assert slider.value() == grid.delegate.thumb
+    # The columns share the width: as much room left of the first photo as right of the last
+    # (a review: two columns, and 110 pixels of nothing on the right).
+    rects = [grid.visualRect(grid.model().index(i, 0)) for i in range(grid.model().rowCount())]
+    row = [r for r in rects if r.top() == rects[0].top()]
+    right = grid.viewport().width() - row[-1].right()
+    assert abs(right - row[0].left()) <= grid.verticalScrollBar().sizeHint().width() + len(row)
     window.nav.setCurrentRow(PAGE_LIBRARY)
     assert not slider.isVisible()  # no thumbnails there
 

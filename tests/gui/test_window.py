@@ -520,14 +520,14 @@ def test_k_thumbnails_grow_and_shrink_with_ctrl_wheel_and_the_view_menu(
     window = open_window(settings_for(library, tiny_model))
     scan(qtbot, window)
     grid = window.timeline_page.grid
-    before = grid.gridSize().width()
+    before = grid.delegate.cell().width()
     wheel = QWheelEvent(
         QPointF(20, 20), QPointF(grid.viewport().mapToGlobal(QPoint(20, 20))), QPoint(0, 0), QPoint(0, 120),
         Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase, False,
     )  # fmt: skip
     QApplication.sendEvent(grid.viewport(), wheel)
-    assert grid.gridSize().width() > before
+    assert grid.delegate.cell().width() > before
     [smaller] = [a for a in window.menuBar().actions()[2].menu().actions() if a.text().startswith("&Smaller")]
     smaller.trigger()
     smaller.trigger()
-    assert grid.gridSize().width() < before
+    assert grid.delegate.cell().width() < before
