@@ -182,6 +182,55 @@ def test_duplicates_groups_and_similar(library, tiny_model, tmp_path) -> None:
     assert [f["similarity"] for f in found] == sorted((f["similarity"] for f in found), reverse=True)
 
 
+def test_duplicates_trash_moves_the_copies_not_kept_and_undo_puts_them_back(
+    library, tiny_model, tmp_path
+) -> None:
+    """Found by a new-user review: the command line listed duplicate sets and what removing
+    them would free, but could not remove them. --trash does what the app's review starts
+    with: every copy and re-save but the keeper goes, never a protected photo, never a
+    similar shot; the plan first, one action, undone byte for byte."""
+    import shutil
+
+    from PIL import Image
+
+    shutil.copy(library / "2023" / "img_000.jpg", library / "copy_of_000.jpg")
+    small = library / "small_001.jpg"
+    Image.open(library / "2023" / "img_001.jpg").resize((160, 120)).save(small, quality=85)
+    (library / "small_001.jpg.xmp").write_text("<x:xmpmeta xmlns:x='adobe:ns:meta/'/>")
+    (library / "keep").mkdir()
+    shutil.copy(library / "2023" / "img_002.jpg", library / "keep" / "img_002.jpg")
+    home = tmp_path / "h-trash"
+    base = ("--home", home, "--model", tiny_model)
+    assert photoorg(*base, "library", "add", library).returncode == 0
+    assert photoorg(*base, "library", "protect", library / "keep").returncode == 0
+    before = {p: p.read_bytes() for p in library.rglob("*") if p.is_file()}
+
+    assert photoorg(*base, "duplicates", "--dry-run").returncode == 2  # goes with --trash
+    plan = photoorg(*base, "duplicates", "--trash", "--dry-run")
+    assert plan.returncode == 0, plan.stderr
+    assert "Plan: move 3 photos" in plan.stdout and "Dry run: nothing was changed." in plan.stdout
+    copy, original = library / "copy_of_000.jpg", library / "2023" / "img_000.jpg"
+    assert f"  keep   {original}\n  trash  {copy}\n" in plan.stdout
+    assert f"  trash  {small}\n    with {library / 'small_001.jpg.xmp'}" in plan.stdout
+    assert f"  keep   {library / 'keep' / 'img_002.jpg'}" in plan.stdout  # the protected copy
+    unasked = photoorg(*base, "duplicates", "--trash")  # a script, no terminal: asks for --yes
+    assert unasked.returncode == 1 and "--yes carries out the plan" in unasked.stderr
+    assert {p: p.read_bytes() for p in library.rglob("*") if p.is_file()} == before
+
+    done = photoorg(*base, "duplicates", "--trash", "--yes", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["done"] == 4  # three photos and the sidecar of the re-save
+    gone = {copy, small, library / "small_001.jpg.xmp", library / "2023" / "img_002.jpg"}
+    assert {p for p in before if not p.exists()} == gone  # nothing else: no similar shot
+    assert (library / "keep" / "img_002.jpg").exists()
+    again = photoorg(*base, "duplicates", "--trash", "--dry-run")
+    assert "Nothing to trash." in again.stdout
+
+    undone = photoorg(*base, "undo")
+    assert undone.returncode == 0, undone.stderr
+    assert {p: p.read_bytes() for p in library.rglob("*") if p.is_file()} == before
+
+
 def test_marking_a_set_not_duplicates_sticks_after_a_rename(library, tiny_model, tmp_path) -> None:
     import shutil
 

@@ -108,6 +108,19 @@ def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+def confirmed(question: str) -> bool | None:
+    """Whether the person at the terminal says yes to ``question`` about the plan just printed;
+    None when there is no terminal to ask at (a script: it says --yes). The question goes to
+    stderr, so that it shows also when the output goes to a pipe or is --json (found by a
+    review: `organize ... | tail` and `--json` moved every photo without a question)."""
+    if not sys.stdin.isatty():
+        return None
+    sys.stdout.flush()
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
 def open_library(args: argparse.Namespace, where: Locations, *, allow_download: bool = False) -> Library:
     """The library service with this command's flags laid over the saved settings.
 

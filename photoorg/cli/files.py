@@ -49,11 +49,12 @@ def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
         with progress_bar() as progress:  # a move of thousands of photos takes minutes: a bar, not silence
             outcome = library.act(action, args.paths, destination, progress=progress)
         print_notes(library)
-    return _report(action, outcome)
+    return report_action(action, outcome)
 
 
-def _report(action: Action, outcome: Outcome) -> int:
-    """Each file of a trash, move or copy, and a last line with the action's number."""
+def report_action(action: Action, outcome: Outcome) -> int:
+    """Each file of a trash, move or copy, and a last line with the action's number; the
+    exit code."""
     for step in outcome.skipped:
         print(f"  {_skip(step)}  {printable(step.source)}: {printable(step.skip or '')}")
     for step in outcome.done:
@@ -84,7 +85,7 @@ def cmd_redo(args: argparse.Namespace, where: Locations) -> int:
         print(printable(f"{outcome.note[0].upper()}{outcome.note[1:]}: action {outcome.batch}."))
         print("'photoorg undo' takes it back.")
         return EXIT_OK
-    return _report(outcome.action, outcome)
+    return report_action(outcome.action, outcome)
 
 
 def cmd_undo(args: argparse.Namespace, where: Locations) -> int:

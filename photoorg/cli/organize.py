@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 
 from photoorg.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
     ProgressBar,
+    confirmed,
     library_roots_or_say,
     missing_paths,
     open_library,
@@ -70,7 +70,8 @@ def cmd_organize(args: argparse.Namespace, where: Locations) -> int:
                 print("Nothing to do.")
             return EXIT_OK
         if not args.yes:
-            answer = _confirmed(plan)
+            verb = "Copy" if plan.request.copy else "Move"
+            answer = confirmed(f"{verb} {plural(len(plan.moving()), 'photo')} as planned?")
             if answer is None:
                 say("photoorg: Nothing was changed: no terminal to ask at; --yes carries out the plan.")
                 return EXIT_FAILED
@@ -86,21 +87,6 @@ def cmd_organize(args: argparse.Namespace, where: Locations) -> int:
     else:
         print(outcome_text(outcome, pruned))
     return EXIT_OK if outcome.done and not outcome.failed else EXIT_FAILED
-
-
-def _confirmed(plan: OrganizePlan) -> bool | None:
-    """Whether the person at the terminal says yes to the plan just printed; None when there
-    is no terminal to ask at (a script: it says --yes). The question goes to stderr, so that
-    it shows also when the output goes to a pipe or is --json (found by a review: `organize
-    ... | tail` and `--json` moved every photo without a question)."""
-    if not sys.stdin.isatty():
-        return None
-    verb = "Copy" if plan.request.copy else "Move"
-    sys.stdout.flush()
-    sys.stderr.write(f"{verb} {plural(len(plan.moving()), 'photo')} as planned? [y/N] ")
-    sys.stderr.flush()
-    answer = sys.stdin.readline()
-    return answer.strip().lower() in ("y", "yes")
 
 
 def _carry_out(library: Library, plan: OrganizePlan) -> tuple[Outcome, list[str]]:

@@ -182,7 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="find duplicate photos and suggest which copy to keep",
         description="Bring the catalog up to date, then list duplicate sets among the library's "
         "photos (or those under DIR): exact copies, the same image saved again, and similar "
-        "shots, each with the copy to keep and why.",
+        "shots, each with the copy to keep and why. --trash moves the copies and re-saves that "
+        "are not kept to the trash (the plan first, then a question; 'photoorg undo' puts them "
+        "back); similar shots are different photos and are never trashed for you.",
     )
     common_options(dups, top=False)
     folders_argument(dups, "look only at photos under these folders")
@@ -242,7 +244,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="remember a decision about a set: not-duplicates, keep-both, or forget; remembered "
         "by content, so it survives renames, moves and rescans",
     )
+    dups.add_argument(
+        "--trash",
+        action="store_true",
+        help="move the copies and re-saves not kept (all but each set's keeper; never a protected "
+        "photo, never a similar shot) to the trash, as one action; asks after the plan",
+    )
+    dups.add_argument("--dry-run", action="store_true", help="with --trash: print the plan, change nothing")
+    dups.add_argument(
+        "-y", "--yes", action="store_true", help="with --trash: do it without asking (a script needs --yes)"
+    )
     dups.add_argument("--json", action="store_true", help="print JSON")
+    no_wait(dups)
     embedding_options(dups)
 
     add_file_commands(sub)

@@ -98,8 +98,9 @@ def duplicates_text(sets: Sequence[DuplicateSet]) -> str:
     lines = [
         f"{plural(len(sets), 'duplicate set')}: {counts[Verdict.EXACT]} exact,"
         f" {counts[Verdict.SAME]} same image, {counts[Verdict.SIMILAR]} similar. Removing the copies"
-        f" and re-saves (all but the keepers) would free {human_bytes(freed)}; similar shots are"
-        " different photos, all kept unless you choose.",
+        f" and re-saves (all but the keepers) would free {human_bytes(freed)}"
+        + (" ('photoorg duplicates --trash' does it, the plan first)" if freed else "")
+        + "; similar shots are different photos, all kept unless you choose.",
         "",
     ]
     for s in sets:

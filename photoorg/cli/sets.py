@@ -13,17 +13,22 @@ from photoorg.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     add_given,
+    confirmed,
     library_roots_or_say,
     missing_paths,
     open_library,
+    print_notes,
+    progress_bar,
     say,
 )
+from photoorg.cli.files import report_action
+from photoorg.cli.organize import outcome_json
 from photoorg.cli.scan import bring_up_to_date
-from photoorg.core.duplicates import KEEP_BOTH, NOT_DUPLICATES, Verdict
+from photoorg.core.duplicates import KEEP_BOTH, NOT_DUPLICATES, DuplicateSet, Verdict, suggested_cleanup
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED
-from photoorg.core.humanize import plural, printable
-from photoorg.core.library import Library
+from photoorg.core.humanize import agree, human_bytes, plural, printable
+from photoorg.core.library import Action, Library
 from photoorg.core.paths import Locations
 
 
@@ -105,6 +110,9 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
             f"not {args.mark[1]!r}."
         )
         return EXIT_USAGE
+    if ((args.dry_run or args.yes) and not args.trash) or (args.trash and args.mark):
+        say("photoorg duplicates: --dry-run and --yes go with --trash, and --trash not with --mark.")
+        return EXIT_USAGE
     try:
         library = open_library(args, where)
         library.settings  # noqa: B018 - validates the flags laid over the settings
@@ -123,11 +131,86 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
         sets = library.duplicates(only=args.folders or None, verdicts=verdicts)
         if args.mark:
             return _mark_set(library, sets, *args.mark)
+        if args.trash:
+            return _trash_suggested(library, sets, args)
     if args.json:
         print(json.dumps(report.duplicates_json(sets), indent=2))
     else:
         print(report.duplicates_text(sets))
     return EXIT_OK if model_id is not None or verdicts == [Verdict.EXACT] else EXIT_FAILED
+
+
+def _trash_suggested(library: Library, sets: list[DuplicateSet], args: argparse.Namespace) -> int:
+    """``duplicates --trash``: the copies and re-saves the suggestions do not keep go to the
+    trash, as one action 'photoorg undo' reverses; the plan first, then a question (found by
+    a new-user review: the command line listed duplicates but could not clean them up)."""
+    plan = suggested_cleanup(sets)
+    try:
+        steps = library.plan_trash_from_sets(plan) if plan else []
+    except PhotoorgError as exc:  # a set would lose every copy: never
+        say(f"photoorg: {exc}")
+        return EXIT_FAILED
+    going = [s for s in steps if s.skip is None and s.companion_of is None]
+    listed = [{"path": s.source, "why": s.skip} for s in steps if s.companion_of is None]
+    if args.json and (args.dry_run or not going):
+        print(json.dumps({"sets": report.duplicates_json(sets), "trash": listed}, indent=2))
+        return EXIT_OK
+    if not args.json:
+        print(report.duplicates_text(sets))
+        print()
+        print(_trash_plan_text(sets, steps, plan))
+    if not going:
+        return EXIT_OK
+    if args.dry_run:
+        print("Dry run: nothing was changed.")
+        return EXIT_OK
+    if not args.yes:
+        answer = confirmed(f"Move {plural(len(going), 'photo')} to the trash?")
+        if answer is None:
+            say("photoorg: Nothing was changed: no terminal to ask at; --yes carries out the plan.")
+            return EXIT_FAILED
+        if not answer:
+            print("Nothing was changed.")
+            return EXIT_OK
+    with progress_bar() as progress:
+        outcome = library.trash_from_sets(plan, progress)
+    print_notes(library)
+    if args.json:
+        print(json.dumps({"sets": report.duplicates_json(sets), **outcome_json(outcome, [])}, indent=2))
+        return EXIT_OK if outcome.done and not outcome.failed else EXIT_FAILED
+    return report_action(outcome.action or Action.TRASH, outcome)
+
+
+def _trash_plan_text(sets: list[DuplicateSet], steps: list, plan: list[tuple[list[str], list[str]]]) -> str:
+    """The plan set by set: what stays, what goes to the trash (and the files with it)."""
+    going = [s for s in steps if s.skip is None and s.companion_of is None]
+    size = sum(os.path.getsize(s.source) for s in going if os.path.isfile(s.source))
+    lines = [f"Plan: move {plural(len(going), 'photo')} ({human_bytes(size)}) from "
+             f"{plural(len(plan), 'set')} to the trash; each set's keeper stays."]  # fmt: skip
+    by_photo = {s.source: s for s in steps if s.companion_of is None}
+    companions: dict[str, list[str]] = {}
+    for s in steps:
+        if s.companion_of is not None and s.skip is None:
+            companions.setdefault(s.companion_of, []).append(s.source)
+    for members, remove in plan:
+        lines.extend(f"  keep   {printable(p)}" for p in members if p not in remove)
+        for path in remove:
+            step = by_photo.get(path)
+            if step is not None and step.skip is not None:
+                lines.append(f"  skip   {printable(path)}: {printable(step.skip)}")
+                continue
+            lines.append(f"  trash  {printable(path)}")
+            lines.extend(f"    with {printable(c)}" for c in companions.get(path, []))
+    similar = sum(1 for s in sets if s.verdict is Verdict.SIMILAR or s.suspicious)
+    if similar:
+        lines.append(
+            f"{plural(similar, 'set')} of similar shots (or many alike pictures) "
+            f"{agree(similar, 'is', 'are')} left as they are: different photos, yours to choose "
+            "('photoorg trash PHOTO...')."
+        )
+    if not going:
+        lines.append("Nothing to trash.")
+    return "\n".join(lines)
 
 
 def _mark_set(library: Library, sets: list, set_id: str, decision: str) -> int:

@@ -132,6 +132,19 @@ class DuplicateSet:
         return sum(p.size for p in self.photos if not kept[p.path])
 
 
+def suggested_cleanup(sets: Iterable[DuplicateSet]) -> list[tuple[list[str], list[str]]]:
+    """What a clean-up as suggested trashes: for each set, (every member, the members that
+    start unchecked); sets with nothing to trash (similar shots, protected copies) left out.
+    The plan :meth:`Library.trash_from_sets` takes, as the app's review starts."""
+    plan = []
+    for s in sets:
+        kept = s.starts_kept()
+        going = [p.path for p in s.photos if not kept[p.path]]
+        if going:
+            plan.append(([p.path for p in s.photos], going))
+    return plan
+
+
 def _one_name_per_file(copies: list[PhotoInfo]) -> list[PhotoInfo]:
     """Copies that are other names of one file (a link to it, the file through a linked
     folder, catalogued by a scan of that folder) are one photo, by its real name: trashing

@@ -98,6 +98,11 @@ class FileActions(LibraryPart):
                 )
         return outcome
 
+    def plan_trash_from_sets(self, plan: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[Step]:
+        """What :meth:`trash_from_sets` would do (nothing is touched): ``--dry-run``."""
+        roots, _ = self.library_roots()
+        return actions.plan_set_cleanup(self.catalog, plan, self.settings.protected, roots)
+
     def trash_from_sets(
         self, plan: Sequence[tuple[Sequence[str], Sequence[str]]], progress: Progress = NULL_PROGRESS
     ) -> Outcome:

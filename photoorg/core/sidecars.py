@@ -27,6 +27,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,6 +150,8 @@ def plan_keywords(
             step.skip = "the photo is no longer there"
         elif os.path.islink(sidecar):
             step.skip = f"its sidecar {os.path.basename(sidecar)} is a link; left as it is"
+        elif _read_only(sidecar):  # the person's say, whoever runs photoorg (root writes anyway)
+            step.skip = f"its sidecar {os.path.basename(sidecar)} is read-only; left as it is"
         else:
             step.skip = _why_not(step, keyword, drop)
         if member or step.skip is None or (drop and step.skip != _NOTHING_TO_TAKE_OUT):
@@ -157,6 +160,15 @@ def plan_keywords(
 
 
 _NOTHING_TO_TAKE_OUT = "its sidecar has no keyword of the album to take out"
+
+
+def _read_only(path: str) -> bool:
+    """Whether a sidecar that is there is marked read-only (a hostile review: one made
+    read-only was replaced with the keyword in it, still marked read-only)."""
+    try:
+        return not os.stat(path).st_mode & stat.S_IWUSR
+    except OSError:  # not there: it will be made
+        return False
 
 
 def _why_not(step: KeywordStep, keyword: str, drop: Sequence[str]) -> str | None:

@@ -444,3 +444,17 @@ def test_deleting_an_album_can_take_its_keyword_out_and_otherwise_says_it_stays(
     for _ in range(2):  # the deletion, then the keywords
         assert photoorg("undo").returncode == 0
     assert snapshot(lib) == before
+
+
+def test_a_read_only_sidecar_is_left_as_it_is(album_lib) -> None:
+    """Found by a hostile review: a sidecar the person had made read-only was replaced with
+    the keyword in it (replacing needs only the folder's permission, and root writes anyway)."""
+    lib = album_lib
+    sidecar = lib / "a" / "p1.jpg.xmp"
+    sidecar.chmod(0o444)
+    with Library(locations()) as library:
+        _, outcome = library.album_keywords("Dogs")
+    assert outcome is not None
+    [skipped] = [s for s in outcome.skipped if s.source == str(sidecar)]
+    assert skipped.skip == "its sidecar p1.jpg.xmp is read-only; left as it is"
+    assert sidecar.read_bytes() == DARKTABLE and read_keywords(lib / "a" / "p2.xmp") == ["Dogs"]
