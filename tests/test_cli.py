@@ -254,6 +254,12 @@ def test_marking_a_set_not_duplicates_sticks_after_a_rename(library, tiny_model,
     redone = photoorg("--home", home, "redo")  # the undo went too far: the decision is made again
     assert redone.returncode == 0 and "decision about a duplicate set again (keep both: " in redone.stdout
     assert json.loads(photoorg(*base, "--json").stdout) == []
+    # A set a decision hides is changed or forgotten by its id (a new-user review: "no
+    # duplicate set ... among the sets found now", only undo could).
+    forgotten = photoorg(*base, "--mark", exact["id"], "forget")
+    assert forgotten.returncode == 0, forgotten.stderr
+    assert f"Decisions about set {exact['id']}" in forgotten.stdout
+    assert [s["id"] for s in json.loads(photoorg(*base, "--json").stdout)] == [exact["id"]]
     wrong = photoorg(*base, "--mark", "nosuchset", "keep-both")
     assert wrong.returncode == 2 and "no duplicate set" in wrong.stderr
     bad = photoorg(*base, "--mark", exact["id"], "delete-them")

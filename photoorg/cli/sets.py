@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Callable
 
 from photoorg.cli import report
 from photoorg.cli.common import (
@@ -129,8 +130,9 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
         if model_id is None:
             say(f"Without the model only exact copies can be found. {problem or ''}")
         sets = library.duplicates(only=args.folders or None, verdicts=verdicts)
-        if args.mark:
-            return _mark_set(library, sets, *args.mark)
+        if args.mark:  # a set a decision hides can have it changed or forgotten
+            hidden = lambda: library.duplicates(only=args.folders or None, verdicts=verdicts, decided=True)  # noqa: E731
+            return _mark_set(library, sets, hidden, *args.mark)
         if args.trash:
             return _trash_suggested(library, sets, args)
     if args.json:
@@ -213,8 +215,14 @@ def _trash_plan_text(sets: list[DuplicateSet], steps: list, plan: list[tuple[lis
     return "\n".join(lines)
 
 
-def _mark_set(library: Library, sets: list, set_id: str, decision: str) -> int:
+def _mark_set(
+    library: Library, sets: list, decided: Callable[[], list[DuplicateSet]], set_id: str, decision: str
+) -> int:
+    """Remember a decision about the set ``set_id``, among the sets shown or those a decision
+    hides (a new-user review: once marked, a set could be neither forgotten nor changed)."""
     chosen = next((s for s in sets if s.id == set_id), None)
+    if chosen is None:
+        chosen = next((s for s in decided() if s.id == set_id), None)
     if chosen is None:
         say(
             f"photoorg: no duplicate set {set_id} among the sets found now; run "
@@ -242,6 +250,8 @@ def _mark_set(library: Library, sets: list, set_id: str, decision: str) -> int:
         else f"Decisions about set {set_id} ({names}) {what}."
     )
     print(f"Action {batch}; 'photoorg undo' takes it back.")
+    if decision != "forget":
+        print(f"The set is no longer listed; 'photoorg duplicates --mark {set_id} forget' lists it again.")
     return EXIT_OK
 
 

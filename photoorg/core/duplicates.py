@@ -174,14 +174,16 @@ def find_duplicates(
     policy: KeeperPolicy = KeeperPolicy(),  # noqa: B008 - frozen
     verdicts: Iterable[Verdict] = tuple(Verdict),
     progress: Progress = NULL_PROGRESS,
+    decided: bool = False,
 ) -> list[DuplicateSet]:
-    """Duplicate sets among the catalogued photos under ``roots`` (all when None).
+    """Duplicate sets among the catalogued photos under ``roots`` (all when None); with
+    ``decided``, also those a decision ("not duplicates", "keep both") hides.
 
     Without a model (``model_id`` None) only exact duplicates can be found.
     """
     wanted = set(verdicts)
     photos = catalog.photos(under=roots)
-    decisions = catalog.decisions()
+    decisions = {} if decided else catalog.decisions()
     by_fp: dict[str, list[PhotoInfo]] = defaultdict(list)
     for p in photos:
         by_fp[p.fingerprint].append(p)

@@ -59,9 +59,11 @@ class Finds(LibraryPart):
         only: Sequence[str] | None = None,
         verdicts: Sequence[Verdict] = tuple(Verdict),
         progress: Progress = NULL_PROGRESS,
+        decided: bool = False,
     ) -> list[DuplicateSet]:
-        """Duplicate sets among the photos under ``only`` (default: the library). Without a
-        model only exact copies are found (see :meth:`model` for why)."""
+        """Duplicate sets among the photos under ``only`` (default: the library); ``decided``:
+        also those a decision hides (to change or forget it). Without a model only exact
+        copies are found (see :meth:`model` for why)."""
         model_id, _ = self.model(progress)
         roots = [os.path.abspath(f) for f in only] if only else self.library_roots()[0]
         s = self.settings
@@ -74,6 +76,7 @@ class Finds(LibraryPart):
             policy=s.keeper_policy(),
             verdicts=verdicts if model_id is not None else [v for v in verdicts if v is Verdict.EXACT],
             progress=progress,
+            decided=decided,
         )
 
     def mark(self, duplicate_set: DuplicateSet, decision: str | None) -> int | None:
