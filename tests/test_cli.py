@@ -517,6 +517,7 @@ def test_every_copy_of_a_photo_is_never_trashed_from_the_command_line(library, t
     assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0
     refused = photoorg("--home", home, "trash", a, b)
     assert refused.returncode == 1 and "every copy" in refused.stderr
+    assert f"{a}, {b}" in refused.stderr or f"{b}, {a}" in refused.stderr  # named by whole path
     assert a.exists() and b.exists()
     assert photoorg("--home", home, "trash", b).returncode == 0 and not b.exists()
 
@@ -757,6 +758,10 @@ def test_groups_can_be_renamed_merged_and_photos_moved_from_the_command_line(gro
     undone = photoorg("--home", home, "undo")
     assert undone.returncode == 0 and "undid the change to the groups" in undone.stdout
     assert second["id"] in {g["id"] for g in json.loads(photoorg(*base, "--json").stdout)}
+    # Organizing a group that is not there says so (a new-user review: "Plan: move 0 photos").
+    nowhere = photoorg("--home", home, "organize", "--by", "date", "--to", home / "out", "--group", "999",
+                       "--dry-run")  # fmt: skip
+    assert nowhere.returncode == 1 and "There is no group 999" in nowhere.stderr
 
 
 def test_bench_skips_unreadable_files_and_says_how_close_to_the_limit(library, tiny_model, tmp_path) -> None:

@@ -23,7 +23,7 @@ from photoorg.core.keeper import DEFAULT_RULES
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="photoorg",
-        description="Organise photo folders: DINOv2 embeddings, groups of similar photos, duplicates. "
+        description="Organize photo folders: DINOv2 embeddings, groups of similar photos, duplicates. "
         "With no command, the desktop app starts. The app and these commands share one library: "
         "its folders, protected folders and settings.",
     )
@@ -179,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     dups = sub.add_parser(
         "duplicates",
-        help="find duplicate photos and suggest which copy to keep",
+        help="find duplicate photos, suggest which copy to keep, and trash the rest (--trash)",
         description="Bring the catalog up to date, then list duplicate sets among the library's "
         "photos (or those under DIR): exact copies, the same image saved again, and similar "
         "shots, each with the copy to keep and why. --trash moves the copies and re-saves that "

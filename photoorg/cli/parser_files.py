@@ -91,7 +91,8 @@ def add_file_commands(sub: Any) -> None:
 
     undo = sub.add_parser(
         "undo",
-        help="undo the last trash/move/copy, or the one numbered N",
+        help="undo the last action (a trash, move, copy, organize, or change to groups, albums, "
+        "keywords or duplicate decisions), or the one numbered N",
         description="Put the files of an action back, each checked to be the photo the action "
         "left. Without N: the newest action with files still to put back (an interrupted undo "
         "goes on where it stopped; files an undo could not put back are left for 'undo N', and "
@@ -113,7 +114,7 @@ def add_file_commands(sub: Any) -> None:
     no_wait(redo)
     hist = sub.add_parser(
         "history",
-        help="list the file actions photoorg did, newest first",
+        help="list the actions photoorg did, newest first",
         description="The file actions (trash, move, copy, organize) and changes to groups and albums "
         "photoorg did, newest first, with their numbers: 'photoorg undo N' takes one back.",
     )

@@ -233,7 +233,7 @@ def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step], library: Sequenc
             if p in going or ((library is None or is_under(p, library)) and _file_key(p) not in going_files)
         ]
         if len(files) > 1 and set(inside) <= going:
-            names = ", ".join(os.path.basename(p) for p in inside[:3])
+            names = ", ".join(inside[:3])  # whole paths (a review: "g.jpg, g.jpg" told nothing)
             outside = [p for p in present if p not in inside]
             where = (
                 f"; the copy at {outside[0]} is outside the library's folders and does not count"
@@ -292,7 +292,7 @@ def plan_set_cleanup(
         # A member that is another name of a file that goes (a link) is not a photo that stays.
         kept = [m for m in members if m not in going and _file_key(m) not in going_files]
         if not kept:
-            names = ", ".join(os.path.basename(m) for m in members[:3])
+            names = ", ".join(members[:3])  # whole paths: copies often share a name
             also = "" if set(members) <= set(remove) else " (another set you cleaned unchecks the rest)"
             raise PhotoorgError(
                 f"That would remove every copy in the set ({names}){also}; photoorg always keeps at "

@@ -85,7 +85,11 @@ class DuplicateSettings:
 
     def __post_init__(self) -> None:
         if not -1.0 <= self.similar_threshold <= self.same_threshold <= 1.0:
-            raise ValueError("thresholds must satisfy -1 <= similar <= same <= 1")
+            raise ValueError(
+                f"the 'similar' threshold ({self.similar_threshold}) cannot be above the 'same image' "
+                f"threshold ({self.same_threshold}); both lie between -1 and 1 (raise "
+                "same_threshold first)"
+            )
         if not 0.0 <= self.same_max_local_change <= 1.0:
             raise ValueError("same_max_local_change must be between 0 and 1")
 

@@ -183,6 +183,11 @@ class FileActions(LibraryPart):
             groups = self.groups(progress=progress)
         if group_ids is not None:
             chosen = set(group_ids)
+            unknown = sorted(chosen - {g.id for g in groups})
+            if unknown:  # a new-user review: an empty plan, as if the group had no photos
+                raise PhotoorgError(
+                    f"There is no group {unknown[0]}; 'photoorg groups' lists them with their ids."
+                )
             photos = [p for g in groups if g.id in chosen for p in g.photos]
         if paths is not None:
             wanted = {as_in_library(p, roots, whole=False) for p in paths}
