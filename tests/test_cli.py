@@ -45,6 +45,9 @@ def test_scan_prints_a_summary_and_a_second_scan_reuses_everything(library, tiny
     # --exclude skips for this run only: the skipped photos stay in the library's catalog.
     once = json.loads(photoorg("scan", library, "--home", home, "--exclude", "*.png", "--json").stdout)
     assert (once["seen"], once["removed_from_catalog"]) == (7, 0)
+    assert once["skipped_this_run"] == 4  # said (a new-user review: passed over without a word)
+    text = photoorg("scan", library, "--home", home, "--exclude", "*.png")
+    assert "skipped this run:   4  (matched --exclude; they stay in the catalog)" in text.stdout
 
 
 def test_scanning_a_shell_glob_adds_its_folders_and_leaves_the_other_files_out(

@@ -75,6 +75,7 @@ def summary_dict(s: ScanSummary, where: Locations) -> dict:
         "not_embedded": s.not_embedded,
         "removed_from_catalog": s.removed,
         "excluded_from_catalog": s.excluded,
+        "skipped_this_run": s.passed_over,
         "failed": len(s.failures),
         "failures": [{"path": f.path, "reason": f.reason} for f in s.failures],
         "cancelled": s.cancelled,
@@ -106,6 +107,10 @@ def print_summary(s: ScanSummary, where: Locations) -> None:
         print(
             f"  left out:           {s.excluded}  (matched an excluded pattern; the files are untouched)",
             file=out,
+        )
+    if s.passed_over:
+        print(
+            f"  skipped this run:   {s.passed_over}  (matched --exclude; they stay in the catalog)", file=out
         )
     print(f"  failed:             {len(s.failures)}", file=out)
     for f in s.failures:

@@ -143,13 +143,19 @@ def run_scan(
                 new.append(rec)
 
         seen = {r.path for r in records}
-        gone = [p for p in known if p not in seen and is_under(p, abs_roots) and not is_under(p, unreadable)]
-        if gone:
+        unseen = [p for p in known if p not in seen and is_under(p, abs_roots)]
+        unseen = [p for p in unseen if not is_under(p, unreadable)]
+        if unseen:
             with scan.writing():  # a path a file action filled meanwhile is not gone...
-                left_out = [p for p in gone if os.path.lexists(p) and _now_excluded(p, abs_roots, for_good)]
-                gone = [p for p in gone if not os.path.lexists(p)]
+                left_out = [p for p in unseen if os.path.lexists(p) and _now_excluded(p, abs_roots, for_good)]
+                gone = [p for p in unseen if not os.path.lexists(p)]
                 summary.removed = catalog.remove_paths(gone) if gone else 0
                 summary.excluded = catalog.remove_paths(left_out) if left_out else 0
+            if kept_excluded:  # said (a new-user review: 122 photos passed over without a word)
+                kept_out = tuple(kept_excluded)
+                summary.passed_over = sum(
+                    1 for p in unseen if os.path.lexists(p) and _now_excluded(p, abs_roots, kept_out)
+                )
 
         work_started = time.monotonic()
         progress.start_stage(STAGE_CATALOGUE, len(new))

@@ -41,6 +41,7 @@ class ScanSummary:
     not_embedded: int = 0  # catalogued, but no model to embed with
     removed: int = 0  # gone from the disk
     excluded: int = 0  # still there, and left out by a pattern (Settings, exclude) since
+    passed_over: int = 0  # catalogued, still there, skipped in this run only (scan --exclude)
     vanished: int = 0  # listed, then moved or trashed (by photoorg or the person) during the scan
     failures: list[Failure] = field(default_factory=list)
     #: Those of ``failures`` met while listing the folders (a folder that cannot be read, a
