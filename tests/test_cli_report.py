@@ -17,3 +17,27 @@ def test_one_photo_is_one_photo_in_the_groups_listing() -> None:
     assert "Group 3: beach  (1 photo)" in text and "1 photo in all" in text
     text = groups_text([Group(UNSORTED, [photo("b.jpg")])], members=False)
     assert "Unsorted: 1 photo that fits no group" in text
+
+
+def test_every_command_says_what_it_does_and_what_its_arguments_are() -> None:
+    """Found by a new-user review: 'album create --help' and others said nothing about what
+    the command does or what NAME, PHOTO, VALUE are."""
+    import argparse
+
+    from photoorg.cli.parser import build_parser
+
+    def commands(parser: argparse.ArgumentParser, name: str) -> list[tuple[str, argparse.ArgumentParser]]:
+        found = [(name, parser)]
+        for action in parser._actions:  # argparse keeps its sub-commands here, nowhere public
+            if isinstance(action, argparse._SubParsersAction):
+                for sub, child in action.choices.items():
+                    found += commands(child, f"{name} {sub}")
+        return found
+
+    listed = commands(build_parser(), "photoorg")
+    assert len(listed) > 25
+    for name, parser in listed:
+        assert parser.description, f"'{name} --help' does not say what it does"
+        for action in parser._actions:
+            if not action.option_strings and not isinstance(action, argparse._SubParsersAction):
+                assert action.help, f"'{name} --help' does not say what {action.metavar} is"

@@ -4,6 +4,7 @@ waiting for another photoorg. A flag that is not given leaves the saved setting 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from photoorg.core.devices import DEVICES, DTYPES
 from photoorg.core.model_folder import PREPROCESS_CHOICES
@@ -66,6 +67,13 @@ def common_options(parser: argparse.ArgumentParser, top: bool) -> None:
         default=False if top else argparse.SUPPRESS,
         help="show informational messages",
     )
+
+
+def described(subs: Any, name: str, text: str, **kwargs: Any) -> argparse.ArgumentParser:
+    """A sub-command whose own --help says what it does (a new-user review: 'album create
+    --help' said nothing): its description is its one-line help unless it has one."""
+    kwargs.setdefault("description", text[0].upper() + text[1:] + ".")
+    return subs.add_parser(name, help=text, **kwargs)
 
 
 def no_wait(parser: argparse.ArgumentParser) -> None:

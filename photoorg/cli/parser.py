@@ -11,6 +11,7 @@ from photoorg.cli.options import (
     at_least,
     common_options,
     cosine,
+    described,
     embedding_options,
     folders_argument,
     no_wait,
@@ -18,6 +19,8 @@ from photoorg.cli.options import (
 from photoorg.cli.parser_files import add_file_commands
 from photoorg.core.duplicates import Verdict
 from photoorg.core.keeper import DEFAULT_RULES
+
+ALBUM_NAME = "the album's name, as 'photoorg album list' shows it (upper or lower case alike)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,24 +43,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common_options(lib, top=False)
     lib_sub = lib.add_subparsers(dest="library_command", metavar="WHAT", required=True)
-    listing = lib_sub.add_parser("list", help="the library's folders, protected folders and photo counts")
+    listing = described(lib_sub, "list", "the library's folders, protected folders and photo counts")
     listing.add_argument("--json", action="store_true", help="print JSON")
-    add = lib_sub.add_parser("add", help="add folders to the library (without scanning them)")
-    add.add_argument("folders", nargs="+", metavar="DIR")
+    add = described(lib_sub, "add", "add folders to the library (without scanning them)")
+    add.add_argument("folders", nargs="+", metavar="DIR", help="photo folders")
     add.add_argument("--protect", dest="protect_added", action="store_true", help="and protect them")
-    model = lib_sub.add_parser(
+    model = described(
+        lib_sub,
         "model",
-        help="show the model the library uses, or choose it (a hub id or a local folder), as the "
+        "show the model the library uses, or choose it (a hub id or a local folder), as the "
         "app's settings do: every later command and the app use it",
     )
-    model.add_argument("model_name", nargs="?", metavar="MODEL")
+    model.add_argument(
+        "model_name", nargs="?", metavar="MODEL", help="a hub id (facebook/dinov2-base) or a model folder"
+    )
     for name, text in (
         ("remove", "take a folder out of the library (its photos are not touched)"),
         ("protect", "protect a library folder, or a folder inside one"),
         ("unprotect", "take a folder's protection away"),
     ):
-        one = lib_sub.add_parser(name, help=text)
-        one.add_argument("folder", metavar="DIR")
+        one = described(lib_sub, name, text)
+        one.add_argument("folder", metavar="DIR", help="a folder")
 
     scan = sub.add_parser(
         "scan",
@@ -88,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         "transformers image processor, fp32, one photo at a time).",
     )
     common_options(bench, top=False)
-    bench.add_argument("folders", nargs="+", metavar="DIR")
+    bench.add_argument("folders", nargs="+", metavar="DIR", help="folders of photos to measure with")
     bench.add_argument(
         "--limit", type=at_least(1), default=None, metavar="N", help="use at most N photos (default: all)"
     )
@@ -271,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common_options(alb, top=False)
     alb_sub = alb.add_subparsers(dest="album_command", metavar="WHAT", required=True)
-    alb_list = alb_sub.add_parser("list", help="the albums and how many photos each holds")
+    alb_list = described(alb_sub, "list", "the albums and how many photos each holds")
     alb_list.add_argument("--json", action="store_true", help="print JSON")
     for name, text in (
         ("create", "make an album from example photos"),
@@ -280,33 +286,34 @@ def build_parser() -> argparse.ArgumentParser:
         ("reject", "reject suggested photos (they are not suggested again)"),
         ("remove", "take photos out of an album (the photos are not touched)"),
     ):
-        one = alb_sub.add_parser(name, help=text)
-        one.add_argument("name", metavar="NAME")
-        one.add_argument("photos", nargs="+", metavar="PHOTO")
-    suggest = alb_sub.add_parser("suggest", help="the photos most likely to belong to an album, best first")
-    suggest.add_argument("name", metavar="NAME")
+        one = described(alb_sub, name, text)
+        one.add_argument("name", metavar="NAME", help=ALBUM_NAME)
+        one.add_argument("photos", nargs="+", metavar="PHOTO", help="photo files")
+    suggest = described(alb_sub, "suggest", "the photos most likely to belong to an album, best first")
+    suggest.add_argument("name", metavar="NAME", help=ALBUM_NAME)
     suggest.add_argument("-k", type=at_least(1), default=20, metavar="N", help="how many (default 20)")
     suggest.add_argument("--json", action="store_true", help='print [{"path", "score"}, ...], best first')
-    rename = alb_sub.add_parser("rename", help="give an album another name (its photos and answers stay)")
-    rename.add_argument("name", metavar="NAME")
-    rename.add_argument("new_name", metavar="NEW_NAME")
-    delete = alb_sub.add_parser(
-        "delete", help="delete an album (the photos are not touched; 'photoorg undo' brings it back)"
+    rename = described(alb_sub, "rename", "give an album another name (its photos and answers stay)")
+    rename.add_argument("name", metavar="NAME", help=ALBUM_NAME)
+    rename.add_argument("new_name", metavar="NEW_NAME", help="its new name")
+    delete = described(
+        alb_sub, "delete", "delete an album (the photos are not touched; 'photoorg undo' brings it back)"
     )
-    delete.add_argument("name", metavar="NAME")
+    delete.add_argument("name", metavar="NAME", help=ALBUM_NAME)
     delete.add_argument(
         "--keywords",
         action="store_true",
         help="first take the album's keyword out of the sidecars photoorg wrote it into (an action of "
         "its own)",
     )
-    show = alb_sub.add_parser("show", help="the photos of an album")
-    show.add_argument("name", metavar="NAME")
+    show = described(alb_sub, "show", "the photos of an album")
+    show.add_argument("name", metavar="NAME", help=ALBUM_NAME)
     show.add_argument("--json", action="store_true", help='print {"name", "members": [paths]}')
     embedding_options(suggest)
-    kw = alb_sub.add_parser(
+    kw = described(
+        alb_sub,
         "keywords",
-        help="write the album's name as a keyword into its photos' XMP sidecars",
+        "write the album's name as a keyword into its photos' XMP sidecars",
         description="Write the album's name as a keyword (dc:subject, which digiKam, darktable, "
         "Lightroom and exiftool read) into the XMP sidecar of each of its photos: IMG.jpg.xmp, or "
         "an existing IMG.xmp. A sidecar that exists keeps everything else; its earlier version is "
@@ -315,7 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the album's old name after a rename, and its name from photos that left the album; never "
         "a keyword the sidecar had before. 'photoorg undo' puts each sidecar back as it was.",
     )
-    kw.add_argument("name", metavar="NAME")
+    kw.add_argument("name", metavar="NAME", help=ALBUM_NAME)
     kw.add_argument(
         "--take-out",
         action="store_true",
@@ -332,7 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
         "this installation of photoorg: the Python of its venv, or the bundle's own program.",
     )
     common_options(entry, top=False)
-    entry.add_argument("desktop_command", choices=("install", "remove"), metavar="install|remove")
+    entry.add_argument(
+        "desktop_command", choices=("install", "remove"), metavar="install|remove", help="what to do"
+    )
 
     st = sub.add_parser(
         "settings",
@@ -343,14 +352,14 @@ def build_parser() -> argparse.ArgumentParser:
         "a command's own flags (--device, the thresholds) apply to that one run only.",
     )
     common_options(st, top=False)
-    st.add_argument("name", nargs="?", metavar="NAME")
-    st.add_argument("values", nargs="*", metavar="VALUE")
+    st.add_argument("name", nargs="?", metavar="NAME", help="a setting's name (with no NAME: all of them)")
+    st.add_argument("values", nargs="*", metavar="VALUE", help="its new value")
     st.add_argument("--reset", action="store_true", help="give the setting its default back")
     st.add_argument("--json", action="store_true", help="print every setting as JSON")
 
-    similar = sub.add_parser("similar", help="find the photos most like a given photo")
+    similar = described(sub, "similar", "find the photos most like a given photo, most similar first")
     common_options(similar, top=False)
-    similar.add_argument("photo", metavar="PHOTO")
+    similar.add_argument("photo", metavar="PHOTO", help="a photo file")
     similar.add_argument("-k", type=at_least(1), default=10, metavar="N", help="how many (default 10)")
     similar.add_argument(
         "--in",

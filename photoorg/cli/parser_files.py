@@ -26,7 +26,7 @@ def add_file_commands(sub: Any) -> None:
             "here or in the app). Every action is journaled and can be undone.",
         )
         common_options(act, top=False)
-        act.add_argument("paths", nargs="+", metavar="PHOTO")
+        act.add_argument("paths", nargs="+", metavar="PHOTO", help="photo files (their sidecars go along)")
         if name != "trash":
             act.add_argument("--to", required=True, metavar="DIR", help="destination folder")
         if name != "copy":
