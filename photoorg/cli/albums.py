@@ -13,7 +13,7 @@ from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, missing_paths,
 from photoorg.cli.scan import bring_up_to_date
 from photoorg.core.errors import ModelUnavailable
 from photoorg.core.humanize import plural, printable
-from photoorg.core.library import EXAMPLE, MEMBER, REJECTED, REMOVED, Library, keywords_phrase
+from photoorg.core.library import EXAMPLE, MEMBER, REJECTED, REMOVED, AlbumView, Library, keywords_phrase
 from photoorg.core.paths import Locations
 
 
@@ -109,14 +109,16 @@ def _list(library: Library, as_json: bool) -> int:
 
 
 def _show(library: Library, name: str, as_json: bool) -> int:
-    album = library.album(name)
-    photos = library.album_photos(name)
+    view = AlbumView(library.album(name), library.album_photos(name))
     if as_json:
-        print(json.dumps({"name": album.name, "members": [p.path for p in photos]}, indent=2))
+        members = [p.path for p in view.members]
+        print(json.dumps({"name": view.album.name, "members": members, "away": view.away}, indent=2))
         return EXIT_OK
-    print(f"{printable(album.name)}: {plural(len(photos), 'photo')}")
-    for p in photos:
+    print(f"{printable(view.album.name)}: {plural(len(view.members), 'photo')}")
+    for p in view.members:
         print(f"  {printable(p.path)}")
+    if view.away:
+        print(f"{view.away_words[0].upper()}{view.away_words[1:]}.")
     return EXIT_OK
 
 

@@ -24,7 +24,7 @@ from photoorg.core.calibration import Calibration, calibrate
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED, stored_groups
-from photoorg.core.humanize import plural
+from photoorg.core.humanize import agree, plural
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.pairs import raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -63,6 +63,25 @@ class AlbumView:
     suggestions: list[tuple[PhotoInfo, float]] = field(default_factory=list)  # best first
     likely: int = 0  # unanswered photos above the decision boundary
     problem: str = ""  # why there are no suggestions (no model, nothing embedded yet)
+
+    @property
+    def away(self) -> int:
+        """Photos of the album not in the library as they were added: trashed, changed, left
+        out by an exclude pattern, or on a drive not connected (a hostile review: the album
+        showed fewer photos without a word)."""
+        return len(set(self.album.positives)) - len(self.members)
+
+    @property
+    def away_words(self) -> str:
+        """:attr:`away` in a sentence ('' when none)."""
+        n = self.away
+        if not n:
+            return ""
+        return (
+            f"{plural(n, 'more photo')} of the album {agree(n, 'is', 'are')} not in the library as "
+            f"{agree(n, 'it was', 'they were')} added: trashed, changed, left out by an exclude "
+            "pattern, or on a drive that is not connected"
+        )
 
 
 class Curation(LibraryPart):

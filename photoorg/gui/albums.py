@@ -275,7 +275,8 @@ class AlbumsPage(QWidget):
             if suggestions
             else "its photos, as you taught it; take out any that do not belong"
         )
-        self.subheading.setText(view.problem or f"{counts} · {about}")
+        away = f" · {view.away_words}" if view.away else ""
+        self.subheading.setText(view.problem or f"{counts}{away} · {about}")
         self.likely_bar.setVisible(not view.problem)
         self.likely_bar.setRange(0, max(1, members + likely))
         self.likely_bar.setValue(members)

@@ -137,7 +137,18 @@ def test_the_album_commands_print_what_the_issue_promises(library_with_albums) -
     assert twice.returncode == 0 and "Accepted 1 photo. Sunsets has 4 photos, 0 rejected (" in twice.stdout
     assert photoorg("album", "reject", "Sunsets", found[1]["path"]).returncode == 0
     shown = json.loads(photoorg("album", "show", "Sunsets", "--json").stdout)
-    assert shown == {"name": "Sunsets", "members": sorted([*photos[:3], found[0]["path"]])}
+    assert shown == {"name": "Sunsets", "members": sorted([*photos[:3], found[0]["path"]]), "away": 0}
+    # A photo left out by an exclude pattern is said to be away, not silently missing (a
+    # hostile review), and is back once the pattern goes.
+    left_out = Path(photos[1]).name
+    assert photoorg("settings", "exclude", left_out).returncode == 0
+    assert photoorg("scan").returncode == 0
+    away = photoorg("album", "show", "Sunsets")
+    assert "Sunsets: 3 photos" in away.stdout
+    assert "1 more photo of the album is not in the library as it was added: trashed" in away.stdout
+    assert photoorg("settings", "exclude", "--reset").returncode == 0
+    assert photoorg("scan").returncode == 0
+    assert json.loads(photoorg("album", "show", "Sunsets", "--json").stdout) == shown
     listed = photoorg("album", "list")
     assert "Sunsets  (4 photos, 1 rejected)" in listed.stdout
     missing = photoorg("album", "show", "Sunrises")
