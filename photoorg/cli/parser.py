@@ -308,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show = described(alb_sub, "show", "the photos of an album")
     show.add_argument("name", metavar="NAME", help=ALBUM_NAME)
-    show.add_argument("--json", action="store_true", help='print {"name", "members": [paths]}')
+    show.add_argument("--json", action="store_true", help='print {"name", "members": [paths], "away": N}')
     embedding_options(suggest)
     kw = described(
         alb_sub,
