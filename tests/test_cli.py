@@ -407,7 +407,7 @@ def test_an_undo_of_an_album_after_one_that_left_files_says_where_they_are(
     first = photoorg("--home", home, "undo")
     assert first.returncode == 1 and "Action 2 is not undone: 1 file could not be put back" in first.stdout
     second = photoorg("--home", home, "undo")
-    assert second.returncode == 0 and "Action 1: undid the change to the albums" in second.stdout
+    assert second.returncode == 0 and "Undid action 1: the change to the albums" in second.stdout
     assert "Note: Action 2 still has 1 file that could not be put back" in second.stdout
 
 
@@ -759,7 +759,7 @@ def test_groups_can_be_renamed_merged_and_photos_moved_from_the_command_line(gro
     # An unnamed group is named by its id and what the app shows for it (folder and dates).
     assert "merge the group \u201c" in history and "into the group \u201cBeach\u201d" in history
     undone = photoorg("--home", home, "undo")
-    assert undone.returncode == 0 and "undid the change to the groups" in undone.stdout
+    assert undone.returncode == 0 and "Undid action 3: the change to the groups" in undone.stdout
     assert second["id"] in {g["id"] for g in json.loads(photoorg(*base, "--json").stdout)}
     # Organizing a group that is not there says so (a new-user review: "Plan: move 0 photos").
     nowhere = photoorg("--home", home, "organize", "--by", "date", "--to", home / "out", "--group", "999",
@@ -898,7 +898,7 @@ def test_a_group_can_be_named_right_after_the_first_scan(grouped, tiny_model) ->
     undone = photoorg("--home", home, "undo")
     assert (
         undone.returncode == 0
-        and "undid the change to the groups: rename the group \u201cBeach\u201d to \u201cSea\u201d"
+        and "Undid action 2: the change to the groups: rename the group \u201cBeach\u201d to \u201cSea\u201d"
         in undone.stdout
     )
     assert [g["label"] for g in json.loads(photoorg(*base, "--json").stdout) if g["id"] == 1] == ["Beach"]

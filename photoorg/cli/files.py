@@ -110,7 +110,14 @@ def undo_lines(outcome: Outcome) -> list[str]:
     if outcome.note:  # a change to the groups, albums or decisions, or keywords taken out of sidecars
         lines = [f"  NOT UNDONE  {printable(step.source)}: {reason}" for step, reason in outcome.failed]
         again = f"; 'photoorg undo {outcome.batch}' tries the rest again" if outcome.failed else ""
-        lines.append(f"Action {outcome.batch}: {outcome.note}{again}.")
+        # "Undid action 12: the change to the albums: ...", as a file action says it.
+        note = outcome.note
+        said = (
+            f"Undid action {outcome.batch}: {note[6:]}"
+            if note.startswith("undid ")
+            else f"Action {outcome.batch}: {note}"
+        )
+        lines.append(f"{said}{again}.")
     else:
         lines = _file_lines(outcome)
     if outcome.left_behind:  # a newer action's files, left for 'photoorg undo N'

@@ -325,7 +325,7 @@ def undo_keywords(
     # What was undone, in the action's words (a review: a re-written keyword's undo said only
     # "took the keyword out", not that the album's old name came back).
     info = catalog.batch_info(batch)
-    what = f"undone ({info.summary})" if info is not None else "took the keyword out"
+    what = f"undid the keyword change ({info.summary})" if info is not None else "undid the keyword change"
     outcome.note = f"{what}: " + (" and ".join(parts) or "nothing could be undone")
     return outcome
 

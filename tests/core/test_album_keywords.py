@@ -366,8 +366,8 @@ def test_after_a_rename_the_old_name_goes_out_only_where_photoorg_wrote_it(album
         undone = library.undo(newest.id)
     # It says what it undid (a review: "took the keyword out" hid that "Dogs" came back).
     assert undone.note == (
-        "undone (write the keyword \u201cHounds\u201d into 4 sidecars and take \u201cDogs\u201d out of "
-        "2 sidecars): put back the earlier version of 4 sidecars"
+        "undid the keyword change (write the keyword \u201cHounds\u201d into 4 sidecars and take "
+        "\u201cDogs\u201d out of 2 sidecars): put back the earlier version of 4 sidecars"
     )
     assert snapshot(lib) == before  # each sidecar back byte for byte, the old name with it
     # Undone, it is as if never written: the old name is taken out again at the next time.

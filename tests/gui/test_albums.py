@@ -207,7 +207,7 @@ def test_an_example_from_the_preview_and_the_album_as_keywords_in_sidecars(
     qtbot.waitUntil(lambda: not window.library.busy, timeout=TIMEOUT_MS)
     said, _state = act_and_wait(qtbot, window, window.undo_action.trigger)
     assert said == (
-        "Undone (write the keyword \u201cDogs\u201d into 3 sidecars): "
+        "Undid the keyword change (write the keyword \u201cDogs\u201d into 3 sidecars): "
         "moved 3 sidecars photoorg had made to the trash."
     )
     assert not any(s.exists() for s in sidecars)
