@@ -9,7 +9,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QInputDialog, QMenu
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from photoorg.core.humanize import plural
 from photoorg.core.library import keywords_phrase
@@ -69,10 +69,40 @@ class AlbumActions:
     def album_menu_for(self, name: str) -> QMenu:
         menu = QMenu(self.window)
         menu.addAction("Rename…", lambda: self.rename_album(name))
-        menu.addAction("Delete album", lambda: self.library.name_album(name, None))
+        menu.addAction("Delete album", lambda: self.delete_album(name))
         # A deleted album's keywords stay where photoorg wrote them (a review): taken out here.
         menu.addAction("Take its keyword out of sidecars…", lambda: self.album_keywords(name, take_out=True))
         return menu
+
+    def delete_album(self, name: str) -> None:
+        """Delete an album (undoable). Where photoorg wrote its keyword into sidecars, asks
+        first whether to take it out too, as 'photoorg album delete --keywords' does (a review:
+        deleting it in the app left the keyword in every sidecar without a word)."""
+
+        def planned(steps: list[Any]) -> None:
+            todo = [s for s in steps if s.skip is None]
+            if not todo:
+                self.library.name_album(name, None)
+                return
+            box = QMessageBox(self.window)
+            box.setIcon(QMessageBox.Icon.Question)
+            box.setWindowTitle("Delete album")
+            box.setText(
+                f"Delete the album {name}? Its photos are not touched.\n\nphotoorg wrote its name as a "
+                f"keyword into {plural(len(todo), 'XMP sidecar')}. Take it out of them too, or leave "
+                "it there for other photo tools? Edit > Undo takes back each step."
+            )
+            take = box.addButton("Delete and take the keyword out", QMessageBox.ButtonRole.AcceptRole)
+            keep = box.addButton("Delete, keep the keyword", QMessageBox.ButtonRole.DestructiveRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.setDefaultButton(take)
+            box.exec()
+            if box.clickedButton() is take:
+                self.library.write_album_keywords(name, True, lambda: self.library.name_album(name, None))
+            elif box.clickedButton() is keep:
+                self.library.name_album(name, None)
+
+        self.library.plan_album_keywords(name, planned, take_out=True)
 
     def rename_album(self, name: str) -> None:
         """Asks for the album's new name (the old one to edit), then renames it."""

@@ -74,9 +74,19 @@ class AlbumRequests:
         )
         self._run(work, lambda result: on_plan(result[0]), "plan keywords")
 
-    def write_album_keywords(self, name: str, take_out: bool = False) -> None:
+    def write_album_keywords(
+        self, name: str, take_out: bool = False, then: Callable[[], None] | None = None
+    ) -> None:
         """Write the album's name into its photos' XMP sidecars (or take it out), one undoable
-        action."""
+        action; ``then``: what to do next once it is done (its refresh shows both)."""
         work = self._ask(AlbumKeywords(name, take_out=take_out), "Writing keywords", cancellable=False)
-        done = lambda result: self._action_done(keywords_text(name, result[1], take_out))  # noqa: E731
+
+        def done(result: Any) -> None:
+            text = keywords_text(name, result[1], take_out)
+            if then is None:
+                self._action_done(text)
+            else:
+                self.action_finished.emit(text)
+                then()
+
         self._run(work, done, "keywords")

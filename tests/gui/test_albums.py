@@ -205,6 +205,22 @@ def test_an_example_from_the_preview_and_the_album_as_keywords_in_sidecars(
     act_and_wait(qtbot, window, window.undo_action.trigger)
     assert all(b"<rdf:li>Dogs</rdf:li>" in s.read_bytes() for s in sidecars)
     qtbot.waitUntil(lambda: not window.library.busy, timeout=TIMEOUT_MS)
+    # Deleting the album asks whether its keyword goes too (a review: it stayed in every
+    # sidecar without a word); both go, and Edit > Undo brings back one, then the other.
+    [delete] = [a for a in window.actions.album_menu_for("Dogs").actions() if a.text() == "Delete album"]
+    dialogs.accept_next()
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
+        delete.trigger()
+    qtbot.waitUntil(lambda: not window.library.busy, timeout=TIMEOUT_MS)
+    assert page.names() == []
+    assert any("Delete the album Dogs?" in s and "into 3 XMP sidecars" in s for s in dialogs.seen)
+    assert not any(b"Dogs" in s.read_bytes() for s in sidecars)
+    act_and_wait(qtbot, window, window.undo_action.trigger)
+    qtbot.waitUntil(lambda: not window.library.busy, timeout=TIMEOUT_MS)
+    assert page.names() == ["Dogs"] and not any(b"Dogs" in s.read_bytes() for s in sidecars)
+    act_and_wait(qtbot, window, window.undo_action.trigger)
+    qtbot.waitUntil(lambda: not window.library.busy, timeout=TIMEOUT_MS)
+    assert all(b"<rdf:li>Dogs</rdf:li>" in s.read_bytes() for s in sidecars)
     said, _state = act_and_wait(qtbot, window, window.undo_action.trigger)
     assert said == (
         "Undid the keyword change (write the keyword \u201cDogs\u201d into 3 sidecars): "
