@@ -336,7 +336,7 @@ def test_trash_dry_run_undo_and_history(library, tiny_model, tmp_path) -> None:
     undone = photoorg("--home", home, "undo")
     assert undone.returncode == 0 and photo.read_bytes() == content
     assert "1 photo back" in undone.stdout
-    assert "(1 file done, undone)" in photoorg("--home", home, "history").stdout
+    assert "trash 1 photo (1 file, undone)" in photoorg("--home", home, "history").stdout
     again = photoorg("--home", home, "undo")
     assert again.returncode == 1 and "nothing to undo" in again.stderr
 
@@ -346,6 +346,9 @@ def test_trash_dry_run_undo_and_history(library, tiny_model, tmp_path) -> None:
     assert "redo of action 1: trash 1 photo" in photoorg("--home", home, "history").stdout
     twice = photoorg("--home", home, "redo")
     assert twice.returncode == 1 and "nothing to redo" in twice.stderr
+    first = photoorg("--home", home, "undo", "1")  # it points to the redo (a new-user review)
+    assert first.returncode == 1
+    assert "Action 1 was already undone, and action 2 did it again: 'photoorg undo 2'" in first.stderr
     assert photoorg("--home", home, "undo").returncode == 0 and photo.read_bytes() == content
 
 

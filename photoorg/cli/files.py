@@ -170,9 +170,9 @@ def cmd_history(args: argparse.Namespace, where: Locations) -> int:
         elif b.undone_files:
             state = f", {b.undone_files} of them undone"
         else:
-            state = ""
-        done = plural(b.changes, "change") if b.changes else f"{plural(b.files, 'file')} done"
-        print(f"{b.id:>5}  {when}  {printable(b.summary)} ({done}{state})")
+            state = " done"  # (a new-user review: "6 files done, undone" for one undone)
+        what = plural(b.changes, "change") if b.changes else plural(b.files, "file")
+        print(f"{b.id:>5}  {when}  {printable(b.summary)} ({what}{state})")
     if total > len(batches):
         print(f"... and {total - len(batches)} older (--limit {total} shows all).")
     return EXIT_OK

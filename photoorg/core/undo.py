@@ -102,7 +102,7 @@ def undo(
         if name in (GROUP_CHANGE, ALBUM_CHANGE, DECISION):  # no file moved: the change is taken back
             info = catalog.batch_info(batch)
             if info is None or info.undone is not None:
-                raise PhotoorgError(f"Action {batch} was already undone.")
+                raise PhotoorgError(_already_undone(catalog, batch))
             later = catalog.later_changes_to_albums_made_by(batch) if name == ALBUM_CHANGE else []
             if name == ALBUM_CHANGE:
                 _refuse_two_albums_of_one_name(catalog, info.summary, [batch, *later])
@@ -126,7 +126,7 @@ def undo(
         action = Action(name)
         entries = catalog.journal_entries(batch, states)
         if not entries:
-            raise PhotoorgError(f"Action {batch} was already undone.")
+            raise PhotoorgError(_already_undone(catalog, batch))
         everything = catalog.journal_entries(batch)
         earlier = sum(1 for e in everything if e.state == "undone")
         outcome = Outcome(batch, action, left_behind=left, earlier=earlier)
@@ -173,6 +173,19 @@ def _refuse_two_albums_of_one_name(catalog: Catalog, summary: str, batches: list
             f"Undoing action {batches[0]} ({summary}) would make two albums called {after[0]!r}; "
             "rename the other one first ('photoorg album rename', or right-click it in Albums)."
         )
+
+
+def _already_undone(catalog: Catalog, batch: int) -> str:
+    """Why action ``batch`` cannot be undone again, and which action did it again since, if
+    one did (a new-user review: 'undo 1' after a redo said only that it was undone)."""
+    tag = f"redo of action {batch}: "
+    redone = [b for b in catalog.batches(None)[0] if b.summary.startswith(tag) and b.undone is None]
+    if redone:
+        return (
+            f"Action {batch} was already undone, and action {redone[0].id} did it again: "
+            f"'photoorg undo {redone[0].id}' undoes that."
+        )
+    return f"Action {batch} was already undone."
 
 
 def put_back(
