@@ -108,8 +108,8 @@ def _set_details(s: Any, freed: int | None = None) -> str:
     text = f"{len(s.photos)} photos"
     if freed:
         text += f" · {human_bytes(freed)} to free"
-    if s.verdict.value != "exact":
-        text += f" · similarity {s.weakest:.3f}"
+    if s.verdict.value != "exact":  # a line of its own: in a narrow list it was cut off
+        text += f"\nsimilarity {s.weakest:.3f}"
     return text
 
 
