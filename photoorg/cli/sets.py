@@ -194,9 +194,13 @@ def _trash_plan_text(sets: list[DuplicateSet], steps: list, plan: list[tuple[lis
     for s in steps:
         if s.companion_of is not None and s.skip is None:
             companions.setdefault(s.companion_of, []).append(s.source)
+    listed: set[str] = set()  # a copy in two sets (copies, and a re-save of one) is listed once
     for members, remove in plan:
         lines.extend(f"  keep   {printable(p)}" for p in members if p not in remove)
         for path in remove:
+            if path in listed:
+                continue
+            listed.add(path)
             step = by_photo.get(path)
             if step is not None and step.skip is not None:
                 lines.append(f"  skip   {printable(path)}: {printable(step.skip)}")
