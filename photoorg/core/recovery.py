@@ -33,7 +33,7 @@ def reconcile(catalog: Catalog) -> list[str]:
         for entry in unsettled:
             try:
                 if entry.action == KEYWORDS:
-                    from photoorg.core.sidecars import settle
+                    from photoorg.core.sidecar_undo import settle
 
                     note = settle(catalog, entry)
                 elif entry.state == "planned":

@@ -35,12 +35,10 @@ from pathlib import Path
 from photoorg.core.actions import KEYWORDS, Outcome, Step, exclusive, failure_reason
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.errors import CatalogError
-from photoorg.core.fileops import fingerprint_and_size, fsync_dir, place, rename_noreplace, temp_name
+from photoorg.core.fileops import fsync_dir, place, rename_noreplace, temp_name
 from photoorg.core.humanize import plural
 from photoorg.core.paths import FolderSet
-from photoorg.core.recovery import drop_temp
-from photoorg.core.trash import find_trashed, move_to_trash
-from photoorg.core.undo import ChangedSinceError, put_back
+from photoorg.core.undo import ChangedSinceError
 from photoorg.core.xmp import NotXmp, add_keywords, keywords, same_keyword, sidecar_for
 
 log = logging.getLogger(__name__)
@@ -51,7 +49,7 @@ def originals_folder(catalog: Catalog) -> Path:
     return catalog.path.parent / "sidecar-originals"
 
 
-def _read(path: str) -> bytes | None:
+def read_sidecar(path: str) -> bytes | None:
     try:
         with open(path, "rb") as f:
             return f.read()
@@ -59,7 +57,7 @@ def _read(path: str) -> bytes | None:
         return None
 
 
-def _digest(data: bytes) -> str:
+def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
@@ -79,7 +77,7 @@ def written_by_photoorg(catalog: Catalog, album_id: int) -> dict[str, list[str]]
     out: dict[str, list[str]] = {}
     for entry, word in catalog.keywords_written(album_id):
         try:
-            where = _where_now(catalog, entry)
+            where = where_now(catalog, entry)
         except ChangedSinceError:  # in the trash with its photo
             continue
         words = out.setdefault(where, [])
@@ -173,7 +171,7 @@ def _read_only(path: str) -> bool:
 
 def _why_not(step: KeywordStep, keyword: str, drop: Sequence[str]) -> str | None:
     try:
-        data = _read(step.source)
+        data = read_sidecar(step.source)
         have = keywords(data) if data is not None else []
         step.adds = step.member and not any(same_keyword(keyword, h) for h in have)
         step.takes_out = tuple(w for w in drop if any(same_keyword(w, h) for h in have))
@@ -232,7 +230,7 @@ def write_keywords(
 def _write_one(catalog: Catalog, batch: int, step: KeywordStep, keyword: str, album_id: int | None) -> bool:
     """Write one sidecar; False (with ``step.skip``) when it needs nothing now."""
     sidecar = step.source
-    before = _read(sidecar)
+    before = read_sidecar(sidecar)
     try:
         had = keywords(before) if before is not None else []
         after = add_keywords(before, [keyword] if step.member else [], step.takes_out)
@@ -242,11 +240,11 @@ def _write_one(catalog: Catalog, batch: int, step: KeywordStep, keyword: str, al
     if after is None:
         step.skip = "its sidecar has the keyword already" if step.member else _NOTHING_TO_TAKE_OUT
         return False
-    old_fp = _digest(before) if before is not None else None
+    old_fp = content_digest(before) if before is not None else None
     entry = catalog.journal_add(
         batch, KEYWORDS, sidecar, None, None, old_fp, len(before) if before is not None else None
     )
-    catalog.journal_update(entry, wrote=_digest(after))
+    catalog.journal_update(entry, wrote=content_digest(after))
     if step.member and album_id is not None and not any(same_keyword(keyword, h) for h in had):
         catalog.add_keyword_write(entry, album_id, keyword)  # photoorg's: a later rename takes it out
     temp = None
@@ -269,7 +267,7 @@ def _write_one(catalog: Catalog, batch: int, step: KeywordStep, keyword: str, al
             os.fsync(f.fileno())
         if before is not None:
             shutil.copymode(sidecar, temp)
-            if _read(sidecar) != before:  # another program wrote it meanwhile: its version stays
+            if read_sidecar(sidecar) != before:  # another program wrote it meanwhile: its version stays
                 raise OSError(f"{os.path.basename(sidecar)} changed while the keyword was being written")
             os.replace(temp, sidecar)
         else:
@@ -291,46 +289,7 @@ def _write_one(catalog: Catalog, batch: int, step: KeywordStep, keyword: str, al
     return True
 
 
-# -- undo -----------------------------------------------------------------------------------------
-def undo_keywords(
-    catalog: Catalog, batch: int, states: Sequence[str], on_step: Callable[[], None] | None = None
-) -> Outcome:
-    """Take the keyword out again: each sidecar photoorg changed gets its earlier version back,
-    each one it made goes to the trash, if it is still what photoorg wrote. Runs under the
-    library lock (the caller holds it)."""
-    entries = catalog.journal_entries(batch, states)
-    outcome = Outcome(batch, None)
-    if not entries:
-        outcome.note = f"action {batch} was already undone"
-        return outcome
-    restored = trashed = 0
-    for entry in entries:
-        try:  # named where it is now (a review: a sidecar moved since was named where it was)
-            now = _where_now(catalog, entry)
-        except ChangedSinceError:
-            now = entry.source
-        step = Step(now, companion_of=now)
-        if put_back(catalog, entry, step, outcome, lambda e=entry: _undo_one(catalog, e)):
-            restored += entry.fingerprint is not None
-            trashed += entry.fingerprint is None
-        if on_step is not None:
-            on_step()
-    if not catalog.journal_entries(batch, ("done", "undoing")):
-        catalog.mark_batch_undone(batch)
-    parts = []
-    if restored:
-        parts.append(f"put back the earlier version of {plural(restored, 'sidecar')}")
-    if trashed:
-        parts.append(f"moved {plural(trashed, 'sidecar')} photoorg had made to the trash")
-    # What was undone, in the action's words (a review: a re-written keyword's undo said only
-    # "took the keyword out", not that the album's old name came back).
-    info = catalog.batch_info(batch)
-    what = f"undid the keyword change ({info.summary})" if info is not None else "undid the keyword change"
-    outcome.note = f"{what}: " + (" and ".join(parts) or "nothing could be undone")
-    return outcome
-
-
-def _where_now(catalog: Catalog, entry: JournalEntry) -> str:
+def where_now(catalog: Catalog, entry: JournalEntry) -> str:
     """Where the sidecar is now, following photoorg's own later moves of it (it went with its
     photo: found by a review, undo then said another program had moved it)."""
     path, after = entry.source, entry.batch
@@ -348,93 +307,3 @@ def _where_now(catalog: Catalog, entry: JournalEntry) -> str:
             )
         path, after = moved.target, moved.batch
     return path
-
-
-def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
-    sidecar = _where_now(catalog, entry)
-    now = _read(sidecar)
-    if now is None or _digest(now) != entry.wrote:
-        kept = f"; its earlier version is kept at {entry.target}" if entry.target else ""
-        raise ChangedSinceError(
-            f"{os.path.basename(sidecar)} changed since photoorg wrote the keyword into it (another "
-            f"program edited, moved or removed it); it was left as it is{kept}"
-        )
-    if entry.fingerprint is None:  # a sidecar photoorg made: to the trash, never deleted
-        catalog.journal_update(entry.id, state="undoing")
-        gone = move_to_trash(sidecar, on_temp=lambda t: catalog.journal_update(entry.id, temp=t))
-        catalog.journal_update(entry.id, state="undone", undo_target=gone.location, temp=None)
-        return gone.location
-    backup = entry.target
-    if not backup or not os.path.isfile(backup) or fingerprint_and_size(backup)[0] != entry.fingerprint:
-        raise ChangedSinceError(
-            f"the earlier version of {os.path.basename(sidecar)} is no longer at {backup}; the sidecar "
-            "keeps the keyword"
-        )
-    catalog.journal_update(entry.id, state="undoing")
-    folder = os.path.dirname(sidecar)
-    temp = temp_name(folder, f"undo{entry.id}")
-    catalog.journal_update(entry.id, temp=temp)
-    try:
-        old = _read(backup) or b""
-        with open(temp, "xb") as f:
-            f.write(old)
-            f.flush()
-            os.fsync(f.fileno())
-        shutil.copymode(sidecar, temp)
-        if _digest(old) != entry.fingerprint or _read(sidecar) != now:
-            raise OSError(f"{os.path.basename(sidecar)} changed while it was being put back")
-        os.replace(temp, sidecar)
-        fsync_dir(folder)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        catalog.journal_update(entry.id, state="done", temp=None)
-        raise
-    catalog.journal_update(entry.id, state="undone", undo_target=sidecar, temp=None)
-    _drop_backup(backup)
-    return sidecar
-
-
-def _drop_backup(backup: str) -> None:
-    """The kept copy of a sidecar that is back in place (verified) is not needed any more."""
-    with contextlib.suppress(OSError):
-        os.unlink(backup)
-    with contextlib.suppress(OSError):
-        os.rmdir(os.path.dirname(backup))  # the action's folder, once empty
-
-
-# -- recovery ---------------------------------------------------------------------------------------
-def settle(catalog: Catalog, entry: JournalEntry) -> str:
-    """Settle a sidecar step a crash left unfinished (under the lock; see recovery.reconcile)."""
-    drop_temp(entry)
-    now = _read(entry.source)
-    now_fp = _digest(now) if now is not None else None
-    name = os.path.basename(entry.source)
-    if entry.state == "planned":
-        if now_fp is not None and now_fp == entry.wrote:
-            catalog.journal_update(entry.id, state="done", temp=None)
-            return f"keyword in {entry.source}: written before photoorg stopped"
-        catalog.journal_update(entry.id, state="failed", error="interrupted before it happened", temp=None)
-        if (
-            entry.target
-            and now_fp is not None
-            and now_fp == entry.fingerprint
-            and os.path.isfile(entry.target)
-            and fingerprint_and_size(entry.target)[0] == now_fp
-        ):
-            _drop_backup(entry.target)  # a copy of the version still in place
-        return f"keyword in {entry.source}: interrupted before it was written; {name} is as it was"
-    back = now_fp == entry.fingerprint if entry.fingerprint is not None else now is None
-    if back:
-        where = entry.source
-        if entry.fingerprint is None:
-            found = find_trashed(entry.source, size=None)
-            where = found.location if found else ""
-        elif entry.target:
-            _drop_backup(entry.target)
-        catalog.journal_update(entry.id, state="undone", undo_target=where, temp=None)
-        if not catalog.journal_entries(entry.batch, ("done", "undoing")):
-            catalog.mark_batch_undone(entry.batch)
-        return f"undo of the keyword in {entry.source}: completed before photoorg stopped"
-    catalog.journal_update(entry.id, state="done", temp=None)
-    return f"undo of the keyword in {entry.source}: interrupted; {name} still has it, undo again"

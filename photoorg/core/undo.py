@@ -118,7 +118,7 @@ def undo(
                 note = f"undid the change to {what}: {info.summary}{also}"
             return Outcome(batch, None, note=note, left_behind=left)
         if name == KEYWORDS:  # keywords written into sidecars
-            from photoorg.core.sidecars import undo_keywords
+            from photoorg.core.sidecar_undo import undo_keywords
 
             taken_out = undo_keywords(catalog, batch, states, on_step)
             taken_out.left_behind = left

@@ -247,13 +247,14 @@ def test_a_full_disk_leaves_every_sidecar_as_it_was(album_lib, small_fs, tmp_pat
 
 KILLER = r"""
 import os, signal, sys
-from photoorg.core import sidecars
+from photoorg.core import sidecar_undo, sidecars
 from photoorg.core.library import Library
 from photoorg.core.paths import locations
 
 name, nth, what = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 calls = []
-owner = sidecars.shutil if name == "copymode" else sidecars
+module = sidecars if what == "write" else sidecar_undo  # the writing, or the undoing
+owner = module.shutil if name == "copymode" else module
 original = getattr(owner, name)
 
 def killing(*args, **kwargs):

@@ -1,0 +1,148 @@
+"""Undoing an album's keywords in XMP sidecars, and settling a step a crash left unfinished:
+each sidecar photoorg changed gets its earlier version back, each one it made goes to the
+trash, only if it still is what photoorg wrote (:mod:`photoorg.core.sidecars` writes them)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Callable, Sequence
+
+from photoorg.core.actions import Outcome, Step
+from photoorg.core.catalog import Catalog, JournalEntry
+from photoorg.core.fileops import fingerprint_and_size, fsync_dir, temp_name
+from photoorg.core.humanize import plural
+from photoorg.core.recovery import drop_temp
+from photoorg.core.sidecars import content_digest, read_sidecar, where_now
+from photoorg.core.trash import find_trashed, move_to_trash
+from photoorg.core.undo import ChangedSinceError, put_back
+
+
+# -- undo -----------------------------------------------------------------------------------------
+def undo_keywords(
+    catalog: Catalog, batch: int, states: Sequence[str], on_step: Callable[[], None] | None = None
+) -> Outcome:
+    """Take the keyword out again: each sidecar photoorg changed gets its earlier version back,
+    each one it made goes to the trash, if it is still what photoorg wrote. Runs under the
+    library lock (the caller holds it)."""
+    entries = catalog.journal_entries(batch, states)
+    outcome = Outcome(batch, None)
+    if not entries:
+        outcome.note = f"action {batch} was already undone"
+        return outcome
+    restored = trashed = 0
+    for entry in entries:
+        try:  # named where it is now (a review: a sidecar moved since was named where it was)
+            now = where_now(catalog, entry)
+        except ChangedSinceError:
+            now = entry.source
+        step = Step(now, companion_of=now)
+        if put_back(catalog, entry, step, outcome, lambda e=entry: _undo_one(catalog, e)):
+            restored += entry.fingerprint is not None
+            trashed += entry.fingerprint is None
+        if on_step is not None:
+            on_step()
+    if not catalog.journal_entries(batch, ("done", "undoing")):
+        catalog.mark_batch_undone(batch)
+    parts = []
+    if restored:
+        parts.append(f"put back the earlier version of {plural(restored, 'sidecar')}")
+    if trashed:
+        parts.append(f"moved {plural(trashed, 'sidecar')} photoorg had made to the trash")
+    # What was undone, in the action's words (a review: a re-written keyword's undo said only
+    # "took the keyword out", not that the album's old name came back).
+    info = catalog.batch_info(batch)
+    what = f"undid the keyword change ({info.summary})" if info is not None else "undid the keyword change"
+    outcome.note = f"{what}: " + (" and ".join(parts) or "nothing could be undone")
+    return outcome
+
+
+def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
+    sidecar = where_now(catalog, entry)
+    now = read_sidecar(sidecar)
+    if now is None or content_digest(now) != entry.wrote:
+        kept = f"; its earlier version is kept at {entry.target}" if entry.target else ""
+        raise ChangedSinceError(
+            f"{os.path.basename(sidecar)} changed since photoorg wrote the keyword into it (another "
+            f"program edited, moved or removed it); it was left as it is{kept}"
+        )
+    if entry.fingerprint is None:  # a sidecar photoorg made: to the trash, never deleted
+        catalog.journal_update(entry.id, state="undoing")
+        gone = move_to_trash(sidecar, on_temp=lambda t: catalog.journal_update(entry.id, temp=t))
+        catalog.journal_update(entry.id, state="undone", undo_target=gone.location, temp=None)
+        return gone.location
+    backup = entry.target
+    if not backup or not os.path.isfile(backup) or fingerprint_and_size(backup)[0] != entry.fingerprint:
+        raise ChangedSinceError(
+            f"the earlier version of {os.path.basename(sidecar)} is no longer at {backup}; the sidecar "
+            "keeps the keyword"
+        )
+    catalog.journal_update(entry.id, state="undoing")
+    folder = os.path.dirname(sidecar)
+    temp = temp_name(folder, f"undo{entry.id}")
+    catalog.journal_update(entry.id, temp=temp)
+    try:
+        old = read_sidecar(backup) or b""
+        with open(temp, "xb") as f:
+            f.write(old)
+            f.flush()
+            os.fsync(f.fileno())
+        shutil.copymode(sidecar, temp)
+        if content_digest(old) != entry.fingerprint or read_sidecar(sidecar) != now:
+            raise OSError(f"{os.path.basename(sidecar)} changed while it was being put back")
+        os.replace(temp, sidecar)
+        fsync_dir(folder)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        catalog.journal_update(entry.id, state="done", temp=None)
+        raise
+    catalog.journal_update(entry.id, state="undone", undo_target=sidecar, temp=None)
+    _drop_backup(backup)
+    return sidecar
+
+
+def _drop_backup(backup: str) -> None:
+    """The kept copy of a sidecar that is back in place (verified) is not needed any more."""
+    with contextlib.suppress(OSError):
+        os.unlink(backup)
+    with contextlib.suppress(OSError):
+        os.rmdir(os.path.dirname(backup))  # the action's folder, once empty
+
+
+# -- recovery ---------------------------------------------------------------------------------------
+def settle(catalog: Catalog, entry: JournalEntry) -> str:
+    """Settle a sidecar step a crash left unfinished (under the lock; see recovery.reconcile)."""
+    drop_temp(entry)
+    now = read_sidecar(entry.source)
+    now_fp = content_digest(now) if now is not None else None
+    name = os.path.basename(entry.source)
+    if entry.state == "planned":
+        if now_fp is not None and now_fp == entry.wrote:
+            catalog.journal_update(entry.id, state="done", temp=None)
+            return f"keyword in {entry.source}: written before photoorg stopped"
+        catalog.journal_update(entry.id, state="failed", error="interrupted before it happened", temp=None)
+        if (
+            entry.target
+            and now_fp is not None
+            and now_fp == entry.fingerprint
+            and os.path.isfile(entry.target)
+            and fingerprint_and_size(entry.target)[0] == now_fp
+        ):
+            _drop_backup(entry.target)  # a copy of the version still in place
+        return f"keyword in {entry.source}: interrupted before it was written; {name} is as it was"
+    back = now_fp == entry.fingerprint if entry.fingerprint is not None else now is None
+    if back:
+        where = entry.source
+        if entry.fingerprint is None:
+            found = find_trashed(entry.source, size=None)
+            where = found.location if found else ""
+        elif entry.target:
+            _drop_backup(entry.target)
+        catalog.journal_update(entry.id, state="undone", undo_target=where, temp=None)
+        if not catalog.journal_entries(entry.batch, ("done", "undoing")):
+            catalog.mark_batch_undone(entry.batch)
+        return f"undo of the keyword in {entry.source}: completed before photoorg stopped"
+    catalog.journal_update(entry.id, state="done", temp=None)
+    return f"undo of the keyword in {entry.source}: interrupted; {name} still has it, undo again"
