@@ -13,7 +13,16 @@ from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, missing_paths,
 from photoorg.cli.scan import bring_up_to_date
 from photoorg.core.errors import ModelUnavailable
 from photoorg.core.humanize import plural, printable
-from photoorg.core.library import EXAMPLE, MEMBER, REJECTED, REMOVED, AlbumView, Library, keywords_phrase
+from photoorg.core.library import (
+    EXAMPLE,
+    MEMBER,
+    REJECTED,
+    REMOVED,
+    AlbumView,
+    Library,
+    emptied_phrase,
+    keywords_phrase,
+)
 from photoorg.core.paths import Locations
 
 
@@ -158,7 +167,8 @@ def _keywords(library: Library, name: str, dry_run: bool, take_out: bool = False
         todo = [s for s in steps if s.skip is None]
         for s in todo:
             verb = "make" if not os.path.exists(s.source) else "add to" if s.adds else "take out of"
-            print(f"  {verb}  {printable(s.source)}{_took_out(s.takes_out)}")
+            empty = "  (then empty: to the trash)" if s.empties else ""
+            print(f"  {verb}  {printable(s.source)}{_took_out(s.takes_out)}{empty}")
         for s in steps:
             if s.skip is not None:
                 print(f"  skip  {printable(s.companion_of)}: {s.skip}")
@@ -168,7 +178,10 @@ def _keywords(library: Library, name: str, dry_run: bool, take_out: bool = False
         print(f"Would {keywords_phrase(album.name, todo, everywhere=take_out)}; nothing was written.")
         return EXIT_OK
     for s in outcome.done:
-        print(f"  wrote  {printable(s.source)}{_took_out(s.takes_out)}")
+        verb = "trashed" if s.empties else "wrote  "
+        print(
+            f"  {verb}  {printable(s.source)}{_took_out(s.takes_out)}{'  (left empty)' if s.empties else ''}"
+        )
     for s in outcome.skipped:
         print(f"  skip   {printable(s.companion_of)}: {s.skip}")
     for s, reason in outcome.failed:
@@ -177,5 +190,9 @@ def _keywords(library: Library, name: str, dry_run: bool, take_out: bool = False
         print(_nothing(album.name, take_out))
     else:
         phrase = keywords_phrase(album.name, outcome.done, past=True, everywhere=take_out)
-        print(f"{phrase[0].upper()}{phrase[1:]} (action {outcome.batch}; 'photoorg undo' takes it back).")
+        emptied = emptied_phrase(outcome.done)
+        also = f"; {emptied}" if emptied else ""
+        print(
+            f"{phrase[0].upper()}{phrase[1:]}{also} (action {outcome.batch}; 'photoorg undo' takes it back)."
+        )
     return EXIT_FAILED if outcome.failed else EXIT_OK

@@ -52,7 +52,7 @@ from photoorg.core.settings import (
     take_legacy_group_names,
     update_settings,
 )
-from photoorg.core.sidecars import keywords_phrase
+from photoorg.core.sidecars import emptied_phrase, keywords_phrase
 from photoorg.core.timeline import Timeline, timeline_of
 from photoorg.core.undo import NothingToUndo, left_behind_text
 from photoorg.core.vector_choice import ReembedOffer
@@ -378,6 +378,7 @@ __all__ = [
     "ScanEstimate",
     "ScanSummary",
     "Step",
+    "emptied_phrase",
     "keywords_phrase",
     "left_behind_text",
     "with_them",

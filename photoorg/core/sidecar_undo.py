@@ -11,10 +11,10 @@ from collections.abc import Callable, Sequence
 
 from photoorg.core.actions import Outcome, Step
 from photoorg.core.catalog import Catalog, JournalEntry
-from photoorg.core.fileops import fingerprint_and_size, fsync_dir, temp_name
+from photoorg.core.fileops import fingerprint_and_size, fsync_dir, rename_noreplace, temp_name
 from photoorg.core.humanize import plural
 from photoorg.core.recovery import drop_temp
-from photoorg.core.sidecars import content_digest, read_sidecar, where_now
+from photoorg.core.sidecars import TRASHED, content_digest, read_sidecar, where_now
 from photoorg.core.trash import find_trashed, move_to_trash
 from photoorg.core.undo import ChangedSinceError, put_back
 
@@ -59,6 +59,8 @@ def undo_keywords(
 
 
 def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
+    if entry.wrote == TRASHED:
+        return _bring_back(catalog, entry)
     sidecar = where_now(catalog, entry)
     now = read_sidecar(sidecar)
     if now is None or content_digest(now) != entry.wrote:
@@ -72,18 +74,13 @@ def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
         gone = move_to_trash(sidecar, on_temp=lambda t: catalog.journal_update(entry.id, temp=t))
         catalog.journal_update(entry.id, state="undone", undo_target=gone.location, temp=None)
         return gone.location
-    backup = entry.target
-    if not backup or not os.path.isfile(backup) or fingerprint_and_size(backup)[0] != entry.fingerprint:
-        raise ChangedSinceError(
-            f"the earlier version of {os.path.basename(sidecar)} is no longer at {backup}; the sidecar "
-            "keeps the keyword"
-        )
+    backup = _verified_backup(entry, os.path.basename(sidecar), "the sidecar keeps the keyword")
     catalog.journal_update(entry.id, state="undoing")
     folder = os.path.dirname(sidecar)
     temp = temp_name(folder, f"undo{entry.id}")
     catalog.journal_update(entry.id, temp=temp)
+    old = read_sidecar(backup) or b""
     try:
-        old = read_sidecar(backup) or b""
         with open(temp, "xb") as f:
             f.write(old)
             f.flush()
@@ -96,11 +93,72 @@ def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
-        catalog.journal_update(entry.id, state="done", temp=None)
+        _settle_failed_undo(catalog, entry, sidecar, old)
         raise
     catalog.journal_update(entry.id, state="undone", undo_target=sidecar, temp=None)
     _drop_backup(backup)
     return sidecar
+
+
+def _bring_back(catalog: Catalog, entry: JournalEntry) -> str:
+    """Undo a step that moved a sidecar left empty to the trash: its earlier version (kept)
+    goes back under its name, never over a sidecar made there since."""
+    sidecar, name = entry.source, os.path.basename(entry.source)
+    kept = f"; its earlier version is kept at {entry.target}" if entry.target else ""
+    if os.path.lexists(sidecar):
+        raise ChangedSinceError(
+            f"another {name} is there since photoorg moved the empty one to the trash; it was left "
+            f"as it is{kept}"
+        )
+    backup = _verified_backup(entry, name, "nothing was put back")
+    catalog.journal_update(entry.id, state="undoing")
+    folder = os.path.dirname(sidecar)
+    temp = temp_name(folder, f"undo{entry.id}")
+    catalog.journal_update(entry.id, temp=temp)
+    old = read_sidecar(backup) or b""
+    try:
+        with open(temp, "xb") as f:
+            f.write(old)
+            f.flush()
+            os.fsync(f.fileno())
+        shutil.copymode(backup, temp)
+        if content_digest(old) != entry.fingerprint:
+            raise OSError(f"the earlier version of {name} changed while it was being put back")
+        try:
+            rename_noreplace(temp, sidecar)
+        except FileExistsError:
+            raise ChangedSinceError(
+                f"another program made {name} meanwhile; it was left as it is{kept}"
+            ) from None
+        fsync_dir(folder)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            if os.path.lexists(temp):
+                os.unlink(temp)
+        _settle_failed_undo(catalog, entry, sidecar, old)
+        raise
+    catalog.journal_update(entry.id, state="undone", undo_target=sidecar, temp=None)
+    _drop_backup(backup)
+    return sidecar
+
+
+def _verified_backup(entry: JournalEntry, name: str, so: str) -> str:
+    """The kept earlier version of a sidecar, if it still is what it was."""
+    backup = entry.target
+    if not backup or not os.path.isfile(backup) or fingerprint_and_size(backup)[0] != entry.fingerprint:
+        raise ChangedSinceError(f"the earlier version of {name} is no longer at {backup}; {so}")
+    return backup
+
+
+def _settle_failed_undo(catalog: Catalog, entry: JournalEntry, sidecar: str, old: bytes) -> None:
+    """After an undo step failed: undone if the earlier version is in place all the same (what
+    failed came after, the folder's fsync), else still done."""
+    if read_sidecar(sidecar) == old:
+        catalog.journal_update(entry.id, state="undone", undo_target=sidecar, temp=None)
+        if entry.target:
+            _drop_backup(entry.target)
+    else:
+        catalog.journal_update(entry.id, state="done", temp=None)
 
 
 def _drop_backup(backup: str) -> None:
@@ -122,6 +180,9 @@ def settle(catalog: Catalog, entry: JournalEntry) -> str:
         if now_fp is not None and now_fp == entry.wrote:
             catalog.journal_update(entry.id, state="done", temp=None)
             return f"keyword in {entry.source}: written before photoorg stopped"
+        if entry.wrote == TRASHED and now is None:
+            catalog.journal_update(entry.id, state="done", temp=None)
+            return f"keyword taken out of {entry.source}: left empty, to the trash before photoorg stopped"
         catalog.journal_update(entry.id, state="failed", error="interrupted before it happened", temp=None)
         if (
             entry.target

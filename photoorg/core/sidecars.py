@@ -22,6 +22,7 @@ like every file action (:mod:`photoorg.core.actions`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -38,6 +39,7 @@ from photoorg.core.errors import CatalogError
 from photoorg.core.fileops import fsync_dir, place, rename_noreplace, temp_name
 from photoorg.core.humanize import plural
 from photoorg.core.paths import FolderSet
+from photoorg.core.trash import move_to_trash
 from photoorg.core.undo import ChangedSinceError
 from photoorg.core.xmp import NotXmp, add_keywords, keywords, same_keyword, sidecar_for
 
@@ -69,6 +71,27 @@ class KeywordStep(Step):
     member: bool = True
     adds: bool = True  # the sidecar lacks the album's name (planned)
     takes_out: tuple[str, ...] = ()
+    empties: bool = False  # left as photoorg makes an empty one: it goes to the trash
+
+
+#: What the journal says a step wrote when it moved a sidecar left empty to the trash.
+TRASHED = "trashed"
+
+
+@functools.cache
+def _empty_sidecar() -> bytes:
+    """A sidecar photoorg made, with its keyword taken out again: nothing in it anyone wrote."""
+    made = add_keywords(None, ["-"])
+    assert made is not None
+    return add_keywords(made, [], ["-"]) or made
+
+
+def emptied_phrase(steps: Sequence[KeywordStep]) -> str:
+    """'2 sidecars photoorg had made, left empty, went to the trash' ('' when none did)."""
+    n = sum(1 for s in steps if s.empties)
+    if not n:
+        return ""
+    return f"{plural(n, 'sidecar')} photoorg had made, left empty, went to the trash"
 
 
 def written_by_photoorg(catalog: Catalog, album_id: int) -> dict[str, list[str]]:
@@ -177,7 +200,10 @@ def _why_not(step: KeywordStep, keyword: str, drop: Sequence[str]) -> str | None
         step.takes_out = tuple(w for w in drop if any(same_keyword(w, h) for h in have))
         if not step.adds and not step.takes_out:
             return "its sidecar has the keyword already" if step.member else _NOTHING_TO_TAKE_OUT
-        add_keywords(data, [keyword] if step.member else [], drop)  # can it be changed safely?
+        after = add_keywords(data, [keyword] if step.member else [], drop)  # can it be changed safely?
+        # Only a sidecar photoorg made and nothing else wrote is left so (a review: such empty
+        # files stayed beside the photos after the keyword was taken out).
+        step.empties = after == _empty_sidecar()
     except NotXmp as exc:
         return f"its sidecar {os.path.basename(step.source)} is {exc}; left as it is"
     except OSError as exc:
@@ -241,10 +267,11 @@ def _write_one(catalog: Catalog, batch: int, step: KeywordStep, keyword: str, al
         step.skip = "its sidecar has the keyword already" if step.member else _NOTHING_TO_TAKE_OUT
         return False
     old_fp = content_digest(before) if before is not None else None
+    step.empties = before is not None and after == _empty_sidecar()
     entry = catalog.journal_add(
         batch, KEYWORDS, sidecar, None, None, old_fp, len(before) if before is not None else None
     )
-    catalog.journal_update(entry, wrote=content_digest(after))
+    catalog.journal_update(entry, wrote=TRASHED if step.empties else content_digest(after))
     if step.member and album_id is not None and not any(same_keyword(keyword, h) for h in had):
         catalog.add_keyword_write(entry, album_id, keyword)  # photoorg's: a later rename takes it out
     temp = None
@@ -259,6 +286,12 @@ def _write_one(catalog: Catalog, batch: int, step: KeywordStep, keyword: str, al
                 on_named=lambda final: catalog.journal_update(entry, target=final),
             )
         folder = os.path.dirname(sidecar)
+        if step.empties:  # nothing left in it anyone wrote: to the trash, never deleted
+            if read_sidecar(sidecar) != before:  # another program wrote it meanwhile: it stays
+                raise OSError(f"{os.path.basename(sidecar)} changed while the keyword was being taken out")
+            move_to_trash(sidecar, on_temp=lambda t: catalog.journal_update(entry, temp=t))
+            catalog.journal_update(entry, state="done", temp=None)
+            return True
         temp = temp_name(folder, f"xmp{entry}")
         catalog.journal_update(entry, temp=temp)
         with open(temp, "xb") as f:
@@ -278,9 +311,18 @@ def _write_one(catalog: Catalog, batch: int, step: KeywordStep, keyword: str, al
         fsync_dir(folder)
     except BaseException as exc:
         with contextlib.suppress(OSError):
-            if temp:
+            if temp and os.path.lexists(temp):
                 os.unlink(temp)
-        if step.target:  # the kept copy of a sidecar that did not change
+        now = read_sidecar(sidecar)
+        if (now is None) if step.empties else (now == after):
+            # It happened (what failed came after: the folder's fsync): done, and the kept
+            # earlier version stays for undo (it was deleted, and undo could not give it back).
+            log.warning("the keyword step on %s is done, then failed: %s", sidecar, exc)
+            catalog.journal_update(entry, state="done", temp=None)
+            if isinstance(exc, Exception):
+                return True
+            raise
+        if step.target:  # the kept copy of a sidecar this step did not change
             with contextlib.suppress(OSError):
                 os.unlink(step.target)
         catalog.journal_update(entry, state="failed", error=str(exc), temp=None)

@@ -6,7 +6,7 @@ import os
 import re
 
 from photoorg.core.humanize import plural
-from photoorg.core.library import Action, Outcome, keywords_phrase, left_behind_text
+from photoorg.core.library import Action, Outcome, emptied_phrase, keywords_phrase, left_behind_text
 
 STAGES = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Action.COPY: "Copying photos"}
 DONE = {Action.TRASH: "Moved {} to the trash", Action.MOVE: "Moved {}", Action.COPY: "Copied {}"}
@@ -34,6 +34,8 @@ def keywords_text(name: str, outcome: Outcome, take_out: bool = False) -> str:
     changed in them), and which not."""
     phrase = keywords_phrase(name, outcome.done, past=True, noun="XMP sidecar", everywhere=take_out)
     parts = [phrase[0].upper() + phrase[1:]]
+    if emptied_phrase(outcome.done):
+        parts.append(emptied_phrase(outcome.done))
     if outcome.skipped:
         reasons = sorted({s.skip or "" for s in outcome.skipped})
         parts.append(f"left {len(outcome.skipped)} alone ({'; '.join(reasons)})")

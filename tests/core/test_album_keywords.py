@@ -253,7 +253,7 @@ from photoorg.core.paths import locations
 
 name, nth, what = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 calls = []
-module = sidecars if what == "write" else sidecar_undo  # the writing, or the undoing
+module = sidecars if what in ("write", "takeout") else sidecar_undo  # the writing, or the undoing
 owner = module.shutil if name == "copymode" else module
 original = getattr(owner, name)
 
@@ -268,6 +268,8 @@ setattr(owner, name, killing)
 with Library(locations()) as library:
     if what == "write":
         library.album_keywords("Dogs")
+    elif what == "takeout":
+        library.album_keywords("Dogs", take_out=True)
     else:
         library.undo()
 """
@@ -284,14 +286,20 @@ with Library(locations()) as library:
         ("fsync_dir", 2, "write"),  # p1 replaced, not journaled done
         ("fsync_dir", 1, "undo"),  # p2 put back, not journaled undone
         ("move_to_trash", 1, "undo"),  # p0 in the trash, not journaled undone
+        ("move_to_trash", 1, "takeout"),  # p0, made by photoorg and left empty, in the trash
+        ("rename_noreplace", 1, "takeout-undo"),  # p0 back from it, not journaled undone
     ],
 )
 def test_a_kill_at_any_point_loses_no_sidecar_and_undo_still_works(album_lib, name, nth, what) -> None:
     lib = album_lib
-    before = snapshot(lib)
-    if what == "undo":
+    written = 0  # the action whose keywords stay (taking them out is what is killed)
+    if what.startswith("takeout"):
         with Library(locations()) as library:
-            library.album_keywords("Dogs")
+            written = library.album_keywords("Dogs")[1].batch
+    before, kept = snapshot(lib), sorted(originals().rglob("*"))  # the write's earlier versions
+    if what in ("undo", "takeout-undo"):
+        with Library(locations()) as library:
+            library.album_keywords("Dogs", take_out=what == "takeout-undo")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     args = [sys.executable, "-c", KILLER, name, str(nth), what]
     killed = subprocess.run(args, env=env, capture_output=True, text=True)
@@ -299,13 +307,13 @@ def test_a_kill_at_any_point_loses_no_sidecar_and_undo_still_works(album_lib, na
     # The next photoorg settles what the kill left (under the lock), then undo finishes the job.
     history = photoorg("history")
     assert history.returncode == 0, history.stderr
-    assert "keyword in" in history.stdout + history.stderr
+    assert "keyword" in history.stdout + history.stderr
     with Library(locations()) as library:
-        if any(b.undone is None and b.files for b in library.history()[0]):
+        if any(b.undone is None and b.files and b.id > written for b in library.history()[0]):
             library.undo()
     assert snapshot(lib) == before
     assert not list(lib.rglob(".photoorg-*"))
-    assert not any(originals().rglob("*"))
+    assert sorted(originals().rglob("*")) == kept  # only what an action not undone still needs
 
 
 def test_keywords_are_taken_out_of_the_sidecar_an_undo_numbered_not_the_one_at_its_old_name(
@@ -411,8 +419,9 @@ def test_a_photo_that_left_the_album_loses_the_keyword_photoorg_wrote(album_lib)
         ]
     done = photoorg("album", "keywords", "Dogs")
     assert done.returncode == 0, done.stderr
-    assert "Took \u201cDogs\u201d out of 2 sidecars of photos no longer in the album (action" in done.stdout
-    assert read_keywords(lib / "a" / "p0.jpg.xmp") == []
+    said = "Took \u201cDogs\u201d out of 2 sidecars of photos no longer in the album; 1 sidecar photoorg"
+    assert said in done.stdout
+    assert not (lib / "a" / "p0.jpg.xmp").exists()  # photoorg had made it: empty, to the trash
     assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach", "Pets"]
     assert read_keywords(lib / "a" / "p2.xmp") == ["Dogs"]  # still in the album
 
@@ -459,3 +468,39 @@ def test_a_read_only_sidecar_is_left_as_it_is(album_lib) -> None:
     [skipped] = [s for s in outcome.skipped if s.source == str(sidecar)]
     assert skipped.skip == "its sidecar p1.jpg.xmp is read-only; left as it is"
     assert sidecar.read_bytes() == DARKTABLE and read_keywords(lib / "a" / "p2.xmp") == ["Dogs"]
+
+
+def test_a_sidecar_photoorg_made_goes_to_the_trash_once_empty_and_undo_brings_it_back(album_lib) -> None:
+    """Found by two reviews: taking the keyword out left an empty XMP file beside each photo
+    whose sidecar photoorg had made. Such a sidecar (nothing in it anyone else wrote) goes to
+    the trash; one another program wrote into stays; undo puts each back byte for byte, and
+    never over a sidecar made there since."""
+    lib = album_lib
+    made = lib / "a" / "p0.jpg.xmp"
+    with Library(locations()) as library:
+        library.album_keywords("Dogs")
+        before = snapshot(lib)
+        plan, _ = library.album_keywords("Dogs", dry_run=True, take_out=True)
+        assert {os.path.basename(s.source): s.empties for s in plan if s.skip is None} == {
+            "p0.jpg.xmp": True,  # photoorg made it
+            "p1.jpg.xmp": False,  # darktable's: its history stays
+            "p2.xmp": False,  # Adobe's
+        }
+    taken = photoorg("album", "keywords", "Dogs", "--take-out")
+    assert taken.returncode == 0, taken.stderr
+    assert f"  trashed  {made}" in taken.stdout
+    assert "1 sidecar photoorg had made, left empty, went to the trash" in taken.stdout
+    assert not made.exists() and b"darktable:history" in (lib / "a" / "p1.jpg.xmp").read_bytes()
+    trashed = Path(os.environ["XDG_DATA_HOME"]) / "Trash" / "files" / "p0.jpg.xmp"
+    assert trashed.exists()  # in the trash, never deleted
+    assert photoorg("undo").returncode == 0
+    assert snapshot(lib) == before  # byte for byte, the made one back too
+
+    # A sidecar made at its name since (by another program) is never overwritten by undo.
+    assert photoorg("album", "keywords", "Dogs", "--take-out").returncode == 0
+    made.write_bytes(DARKTABLE)
+    refused = photoorg("undo")
+    assert refused.returncode == 1 and "another p0.jpg.xmp is there since" in refused.stdout
+    assert made.read_bytes() == DARKTABLE
+    kept = list(originals().rglob("p0.jpg.xmp"))
+    assert [read_keywords(p) for p in kept] == [["Dogs"]]  # the earlier version, still kept
