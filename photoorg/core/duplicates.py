@@ -73,6 +73,11 @@ class DuplicateSettings:
     # (re-saves measured within 0.012 on the test photos; two greens 32 levels apart: 0.125).
     same_flat_detail: float = 0.03
     same_max_colour_change: float = 0.03
+    # Below this detail a picture is blank (a plain colour: measured 0.000, re-saved 0.004):
+    # nothing to align, its colour alone decides. A flat picture with some detail (a dark
+    # shot: two video frames darkened to 5% grey measured 0.018) still gets the aligned pixel
+    # check (a hostile review: two dark frames of a game were called the same image).
+    same_blank_detail: float = 0.008
     # The largest change of any small area once the two pictures are aligned (pixelcheck.py):
     # re-saves, resizes, crops and thumbnails measured at most 0.010, two video frames with
     # objects moved by 1 to 2 px 0.094.
@@ -305,8 +310,9 @@ def _verdicts(
         & (bits <= settings.same_max_hash_bits)
     )  # fmt: skip
     is_same = (sims >= settings.same_threshold) & pixels
-    # Two flat pictures have nothing to align, and their colour has decided already.
-    rows = np.flatnonzero(is_same & ~(flat[ii] & flat[jj]))
+    # Two blank pictures have nothing to align, and their colour has decided already.
+    blank = toned & (tones[:, 3] < settings.same_blank_detail)
+    rows = np.flatnonzero(is_same & ~(blank[ii] & blank[jj]))
     if local_changes is not None and len(rows):
         is_same[rows] = local_changes(ii[rows], jj[rows]) <= settings.same_max_local_change
     with np.errstate(invalid="ignore"):  # NaN: no date taken, never "apart"

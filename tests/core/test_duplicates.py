@@ -548,6 +548,25 @@ def test_two_flat_pictures_of_one_colour_are_judged_by_their_colour_without_read
     assert sorted(p.path for p in same.photos) == sorted([a, b])
 
 
+def test_two_dark_frames_of_one_scene_are_not_the_same_image_and_a_re_save_is(lib) -> None:
+    """Found by a hostile review: two underexposed frames of a basketball game (flat: little
+    detail) skipped the aligned pixel check, were called the same image, and the smaller went
+    to the trash. A flat picture with some detail is checked; only a blank one is not."""
+    v = on_arc(0.999, 1)[0]
+    lib.root.mkdir(parents=True, exist_ok=True)
+    shots = [("night1.jpg", "basketball1.png", 95), ("night1-resaved.jpg", "basketball1.png", 80),
+             ("night2.jpg", "basketball2.png", 95)]  # fmt: skip
+    for name, frame, quality in shots:
+        dark = Image.open(DATA / "pairs" / frame).convert("RGB").point(lambda x: int(x * 0.08 + 4))
+        dark.save(lib.root / name, quality=quality)
+        saved = Image.open(lib.root / name).convert("RGB")
+        tone = imaging.tone(saved)
+        assert tone[3] < DuplicateSettings().same_flat_detail  # flat, as a dark shot is
+        lib.add(name, v, phash=imaging.perceptual_hash(saved), tone=tone, wh=saved.size)
+    same = [paths(s) for s in lib.find() if s.verdict is Verdict.SAME]
+    assert same == [{"night1.jpg", "night1-resaved.jpg"}]
+
+
 def test_a_vector_that_is_not_a_number_is_left_out_and_the_rest_are_searched(lib) -> None:
     """A NaN or infinite vector stored before scans refused them (an fp16 overflow on a GPU):
     comparing every pair cast it to garbage for the whole matrix. It is left out now; the
