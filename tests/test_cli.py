@@ -216,6 +216,8 @@ def test_duplicates_trash_moves_the_copies_not_kept_and_undo_puts_them_back(
     assert f"  keep   {original}\n  trash  {copy}\n" in plan.stdout
     assert f"  trash  {small}\n    with {library / 'small_001.jpg.xmp'}" in plan.stdout
     assert f"  keep   {library / 'keep' / 'img_002.jpg'}" in plan.stdout  # the protected copy
+    listed = json.loads(photoorg(*base, "duplicates", "--trash", "--dry-run", "--json").stdout)["trash"]
+    assert {"path": str(library / "small_001.jpg.xmp"), "with": str(small), "why": None} in listed
     unasked = photoorg(*base, "duplicates", "--trash")  # a script, no terminal: asks for --yes
     assert unasked.returncode == 1 and "--yes carries out the plan" in unasked.stderr
     assert {p: p.read_bytes() for p in library.rglob("*") if p.is_file()} == before
@@ -232,6 +234,46 @@ def test_duplicates_trash_moves_the_copies_not_kept_and_undo_puts_them_back(
     undone = photoorg(*base, "undo")
     assert undone.returncode == 0, undone.stderr
     assert {p: p.read_bytes() for p in library.rglob("*") if p.is_file()} == before
+    # Redo cannot tell that the photos kept are still there (a hostile review: it trashed the
+    # last copies once the keepers were gone): it says to clean up again.
+    redone = photoorg(*base, "redo")
+    assert redone.returncode == 1 and "Clean up again from the duplicate sets" in redone.stderr
+    assert {p: p.read_bytes() for p in library.rglob("*") if p.is_file()} == before
+
+    # A file that would go and was not in the plan shown (a sidecar made while the question
+    # waited): nothing is done.
+    from photoorg.core.duplicates import suggested_cleanup
+    from photoorg.core.errors import PhotoorgError
+    from photoorg.core.library import Library
+    from photoorg.core.paths import locations
+
+    with Library(locations(home)) as lib:
+        plan = suggested_cleanup(lib.duplicates())
+        shown = [s.source for s in lib.plan_trash_from_sets(plan) if s.skip is None]
+        (library / "copy_of_000.xmp").write_text("<x:xmpmeta xmlns:x='adobe:ns:meta/'/>")
+        with pytest.raises(PhotoorgError, match="changed since the plan was shown"):
+            lib.trash_from_sets(plan, shown=shown)
+    assert (library / "copy_of_000.jpg").exists()
+
+
+def test_duplicates_trash_works_when_a_re_save_has_an_exact_copy(library, tiny_model, tmp_path) -> None:
+    """Found by a hostile review: a re-save with an exact copy is the copies' keeper and the
+    re-save set's photo to trash; the whole clean-up refused ("would remove every copy"). A
+    photo one set keeps is trashed by no other; the copy goes, the re-save stays."""
+    import shutil
+
+    from PIL import Image
+
+    small = library / "small_001.jpg"
+    Image.open(library / "2023" / "img_001.jpg").resize((160, 120)).save(small, quality=85)
+    shutil.copy(small, library / "2024" / "small_001_copy.jpg")
+    os.utime(library / "2024" / "small_001_copy.jpg", (2_000_000_000, 2_000_000_000))  # newer
+    base = ("--home", tmp_path / "h-resave", "--model", tiny_model)
+    assert photoorg(*base, "library", "add", library).returncode == 0
+    done = photoorg(*base, "duplicates", "--trash", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert not (library / "2024" / "small_001_copy.jpg").exists()
+    assert small.exists() and (library / "2023" / "img_001.jpg").exists()
 
 
 def test_marking_a_set_not_duplicates_sticks_after_a_rename(library, tiny_model, tmp_path) -> None:

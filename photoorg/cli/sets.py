@@ -153,7 +153,13 @@ def _trash_suggested(library: Library, sets: list[DuplicateSet], args: argparse.
         say(f"photoorg: {exc}")
         return EXIT_FAILED
     going = [s for s in steps if s.skip is None and s.companion_of is None]
-    listed = [{"path": s.source, "why": s.skip} for s in steps if s.companion_of is None]
+    # Each file that goes, with the photo it goes with (a hostile review: the sidecars that go
+    # were missing from --json); and each photo skipped, with why.
+    listed = [
+        {"path": s.source, "with": s.companion_of, "why": s.skip}
+        for s in steps
+        if s.companion_of is None or s.skip is None
+    ]
     if args.json and (args.dry_run or not going):
         print(json.dumps({"sets": report.duplicates_json(sets), "trash": listed}, indent=2))
         return EXIT_OK
@@ -174,8 +180,9 @@ def _trash_suggested(library: Library, sets: list[DuplicateSet], args: argparse.
         if not answer:
             print("Nothing was changed.")
             return EXIT_OK
+    shown = [s.source for s in steps if s.skip is None]  # what was listed, and nothing else
     with progress_bar() as progress:
-        outcome = library.trash_from_sets(plan, progress)
+        outcome = library.trash_from_sets(plan, progress, shown=shown)
     print_notes(library)
     if args.json:
         print(json.dumps({"sets": report.duplicates_json(sets), **outcome_json(outcome, [])}, indent=2))

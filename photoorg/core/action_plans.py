@@ -298,6 +298,12 @@ def plan_set_cleanup(
                 f"That would remove every copy in the set ({names}){also}; photoorg always keeps at "
                 "least one. Check the photo you want to keep."
             )
-        if not any(os.path.exists(k) for k in kept):
-            raise PhotoorgError("The photos to keep are no longer there; scan again before cleaning up.")
+        # The copy that stays must be the photo still, read again (a hostile review: an edited
+        # or damaged keeper was kept and the last good copy went to the trash).
+        if not any(_still_a_copy(catalog, k) for k in kept):
+            names = ", ".join(kept[:3])
+            raise PhotoorgError(
+                f"The photo to keep ({names}) is no longer there as it was scanned: moved, edited or "
+                "damaged since. Nothing was trashed; scan again, then look at the set again."
+            )
     return plan(catalog, Action.TRASH, sorted(going), protected=protected, library=library)

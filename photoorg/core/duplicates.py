@@ -145,10 +145,14 @@ def suggested_cleanup(sets: Iterable[DuplicateSet]) -> list[tuple[list[str], lis
     """What a clean-up as suggested trashes: for each set, (every member, the members that
     start unchecked); sets with nothing to trash (similar shots, protected copies) left out.
     The plan :meth:`Library.trash_from_sets` takes, as the app's review starts."""
+    sets = list(sets)
+    starts = [s.starts_kept() for s in sets]
+    # A photo one set keeps is never trashed by another (a hostile review: a re-save with an
+    # exact copy was the copies' keeper and a re-save to trash; the whole clean-up refused).
+    keepers = {path for kept in starts for path, keep in kept.items() if keep}
     plan = []
-    for s in sets:
-        kept = s.starts_kept()
-        going = [p.path for p in s.photos if not kept[p.path]]
+    for s, kept in zip(sets, starts, strict=True):
+        going = [p.path for p in s.photos if not kept[p.path] and p.path not in keepers]
         if going:
             plan.append(([p.path for p in s.photos], going))
     return plan

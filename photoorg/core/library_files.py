@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,7 @@ from photoorg.core.library_part import LibraryPart
 from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, plan_organize
 from photoorg.core.paths import as_in_library, is_under, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.redo import set_cleanup_summary
 
 if TYPE_CHECKING:
     pass
@@ -82,6 +83,8 @@ class FileActions(LibraryPart):
             photos = sum(1 for s in steps if s.skip is None and s.companion_of is None)
             progress.start_stage(_ACTING[action], todo)
             words = summary or f"{action.value} {photos} photo{'s' if photos != 1 else ''}"
+            if members is not None:
+                words = set_cleanup_summary(photos, 1)
             outcome = actions.execute(catalog, action, steps, words, on_step=lambda: progress.advance(1))
             self._forget_gone(catalog, outcome, roots)
         if action is Action.MOVE and destination and roots:
@@ -104,23 +107,34 @@ class FileActions(LibraryPart):
         return actions.plan_set_cleanup(self.catalog, plan, self.settings.protected, roots)
 
     def trash_from_sets(
-        self, plan: Sequence[tuple[Sequence[str], Sequence[str]]], progress: Progress = NULL_PROGRESS
+        self,
+        plan: Sequence[tuple[Sequence[str], Sequence[str]]],
+        progress: Progress = NULL_PROGRESS,
+        shown: Collection[str] | None = None,
     ) -> Outcome:
         """Trash the unchecked photos of several duplicate sets as one undoable action.
 
         ``plan`` holds (every member of a set, the members to trash); each set keeps one.
+        ``shown``: the files the person was shown would go (photos and the files with them);
+        if the plan made again under the lock differs, nothing is done.
         """
         with self.writing(progress) as catalog:
             protected, (roots, _) = self.settings.protected, self.library_roots()
             steps = actions.plan_set_cleanup(catalog, plan, protected, roots)
-            todo = sum(1 for s in steps if s.skip is None)
+            going = {s.source for s in steps if s.skip is None}
+            if shown is not None and going != set(shown):  # (a hostile review: a sidecar made
+                raise PhotoorgError(  # while the question waited went to the trash unlisted)
+                    f"The files changed since the plan was shown ({plural(len(going ^ set(shown)), 'file')} "
+                    "more or fewer would go). Nothing was trashed; look at the plan again."
+                )
             photos = sum(1 for s in steps if s.skip is None and s.companion_of is None)
-            progress.start_stage(_ACTING[Action.TRASH], todo)
+            sets = sum(1 for _, remove in plan if going & set(remove))
+            progress.start_stage(_ACTING[Action.TRASH], len(going))
             outcome = actions.execute(
                 catalog,
                 Action.TRASH,
                 steps,
-                f"trash {photos} duplicate{'s' if photos != 1 else ''} from {len(plan)} sets",
+                set_cleanup_summary(photos, sets),
                 on_step=lambda: progress.advance(1),
             )
             self._forget_gone(catalog, outcome, roots)

@@ -35,6 +35,14 @@ def redoable(catalog: Catalog) -> BatchInfo | None:
 
 
 _REDOABLE = {*(a.value for a in Action), DECISION}
+_SET_CLEANUP = re.compile(r"^(redo of action \d+: )?trash \d+ duplicates? from \d+ sets?$")
+
+
+def set_cleanup_summary(photos: int, sets: int) -> str:
+    """How a clean-up of duplicate sets is named in the history (and known by redo)."""
+    return f"trash {plural(photos, 'duplicate')} from {plural(sets, 'set')}"
+
+
 _REDONE = re.compile(r"redo of action \d+: ")
 _PHOTOS = re.compile(r"\b\d+ photos?\b")
 
@@ -84,6 +92,12 @@ def redo(
                 f"Action {info.id} ({info.summary}) changed the groups, albums or keywords; only "
                 "trashing, moving and copying photos and decisions about duplicates can be redone. "
                 "Do it again by hand."
+            )
+        if _SET_CLEANUP.match(info.summary):  # (a hostile review: it trashed the last copies)
+            raise NothingToRedo(
+                f"Action {info.id} ({info.summary}) trashed duplicates keeping one photo of each set; "
+                "a redo cannot tell that the photos it kept are still there. Clean up again from the "
+                "duplicate sets ('photoorg duplicates --trash', or Duplicates in the app)."
             )
         action = Action(info.action)
         entries = sorted(catalog.journal_entries(info.id, ("undone",)), key=lambda e: e.id)

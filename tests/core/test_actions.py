@@ -394,6 +394,24 @@ def test_every_copy_of_a_photo_is_never_trashed(scanned) -> None:
         actions.plan_set_cleanup(catalog, [([a, b], [str(library / "2023" / "img_001.jpg")])])
 
 
+def test_a_keeper_edited_or_damaged_since_the_scan_keeps_its_copy_from_the_trash(scanned) -> None:
+    """Found by a hostile review: only that the keeper existed was checked, so one damaged in
+    place (size and time kept) was kept and its last good copy went to the trash."""
+    library, catalog = scanned
+    keeper = library / "2023" / "img_000.jpg"
+    copy = str(library / "copy.jpg")
+    shutil.copy(keeper, copy)
+    run_scan([library], catalog, Embedder(str(library / "none")))
+    stat = keeper.stat()
+    data = bytearray(keeper.read_bytes())
+    data[200:260] = bytes(60)  # damaged, as a failing disk or a bad copy would
+    keeper.write_bytes(bytes(data))
+    os.utime(keeper, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    with pytest.raises(PhotoorgError, match="no longer there as it was scanned"):
+        actions.plan_set_cleanup(catalog, [([str(keeper), copy], [copy])])
+    assert os.path.exists(copy)
+
+
 def test_the_same_photo_named_twice_is_one_step(scanned, tmp_path) -> None:
     library, catalog = scanned
     photo = library / "2023" / "img_000.jpg"
