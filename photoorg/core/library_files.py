@@ -31,6 +31,7 @@ from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, p
 from photoorg.core.paths import as_in_library, is_under, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.redo import set_cleanup_summary
+from photoorg.core.sidecars import TRASHED
 
 if TYPE_CHECKING:
     pass
@@ -288,11 +289,12 @@ class FileActions(LibraryPart):
                  "undone": "undone", "undo_failed": "could not be put back"}  # fmt: skip
         if info.action == Action.COPY:  # its undo trashes the copy (a review read "back at" the trash)
             words |= {"undone": "copy in the trash", "undo_failed": "copy not trashed"}
-        return [
+        emptied = "left empty, in the trash"  # a sidecar whose keyword went out (its earlier
+        return [  # version is kept at the target)
             ActionFile(
                 e.source,
                 e.target,
-                words.get(e.state, e.state),
+                emptied if e.wrote == TRASHED and e.state == "done" else words.get(e.state, e.state),
                 e.undo_target if e.state == "undone" else None,
                 e.undo_error if e.state == "undo_failed" else e.error if e.state == "failed" else None,
             )

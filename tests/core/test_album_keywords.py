@@ -5,6 +5,7 @@ point, a full disk, or another program's edit in between), and no photo is ever 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -493,6 +494,8 @@ def test_a_sidecar_photoorg_made_goes_to_the_trash_once_empty_and_undo_brings_it
     assert not made.exists() and b"darktable:history" in (lib / "a" / "p1.jpg.xmp").read_bytes()
     trashed = Path(os.environ["XDG_DATA_HOME"]) / "Trash" / "files" / "p0.jpg.xmp"
     assert trashed.exists()  # in the trash, never deleted
+    batch = re.search(r"action (\d+)", taken.stdout).group(1)
+    assert f"left empty, in the trash {made}" in " ".join(photoorg("history", batch).stdout.split())
     assert photoorg("undo").returncode == 0
     assert snapshot(lib) == before  # byte for byte, the made one back too
 
