@@ -140,6 +140,7 @@ def scan(
     # (moving the link would move a link, not the photo); links come last, for photos that
     # cannot be reached otherwise.
     linked: list[tuple[str, os.stat_result]] = []
+    linked_dirs: list[tuple[str, str]] = []  # (folder, its root), walked after the others
 
     def report(path: str, reason: str) -> None:
         log.info("cannot read %s: %s", path, reason)
@@ -183,7 +184,13 @@ def scan(
                 is_dir = False
             if is_dir:
                 if not _skipped_folder(name) and not _is_trash(entry.path, name):
-                    subfolders.append(entry.path)
+                    # A linked folder last, as a linked file: what it shares with the library's
+                    # own folders is catalogued by its real name (a hostile review: "L" -> "a"
+                    # sorted first, and every photo of "a" was known by the link's name).
+                    if entry.is_symlink():
+                        linked_dirs.append((entry.path, root))
+                    else:
+                        subfolders.append(entry.path)
                 continue
             if not _is_library_name(name):
                 continue
@@ -221,6 +228,11 @@ def scan(
                 yield rec
         else:
             report(root, "not a folder or a photo file")
+    k = 0
+    while k < len(linked_dirs):  # (walking one may find more)
+        folder, root = linked_dirs[k]
+        k += 1
+        yield from walk(folder, root)
     for path, st in sorted(linked, key=lambda item: item[0]):
         rec = record(path, st)
         if rec is not None:

@@ -75,6 +75,18 @@ def test_symlink_loops_end_and_files_are_listed_once(tmp_path: Path) -> None:
     assert len(found) == 1
 
 
+def test_a_photo_in_a_linked_folder_is_known_by_its_own_name(tmp_path: Path) -> None:
+    """Found by a hostile review: a link "L" to the library's folder "a" sorted first, so every
+    photo of "a" was catalogued as "L/...", and a clean-up planned by the link's names. A linked
+    folder is walked last, as a linked file is; one with photos nowhere else is still found."""
+    touch(tmp_path / "a" / "x.jpg")
+    os.symlink(tmp_path / "a", tmp_path / "L")
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-outside"
+    touch(elsewhere / "y.jpg")
+    os.symlink(elsewhere, tmp_path / "B-link")
+    assert names(tmp_path) == [os.path.join("a", "x.jpg"), os.path.join("B-link", "y.jpg")]
+
+
 def test_exclude_patterns_match_names_and_paths(tmp_path: Path) -> None:
     touch(tmp_path / "a.jpg")
     touch(tmp_path / "thumbs" / "b.jpg")
