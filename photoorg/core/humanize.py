@@ -67,9 +67,11 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 
 def some_of(names: Sequence[str], shown: int = 3) -> str:
-    """The first ``shown`` names and how many more: "a, b, c and 36 more"."""
-    more = len(names) - shown
-    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
+    """The first ``shown`` names and how many more: "a, b, c and 36 more" (all of them when
+    naming the last costs no more than "and 1 more")."""
+    if len(names) <= shown + 1:
+        return ", ".join(names)
+    return ", ".join(names[:shown]) + f" and {len(names) - shown} more"
 
 
 def agree(n: int, one: str, many: str) -> str:

@@ -86,12 +86,14 @@ def _empty_sidecar() -> bytes:
     return add_keywords(made, [], ["-"]) or made
 
 
-def emptied_phrase(steps: Sequence[KeywordStep]) -> str:
-    """'2 sidecars photoorg had made, left empty, went to the trash' ('' when none did)."""
+def emptied_phrase(steps: Sequence[KeywordStep], future: bool = False) -> str:
+    """'the 2 sidecars photoorg had made were left empty and went to the trash' ('' when none
+    did; ``future``: 'will be left empty and go to the trash')."""
     n = sum(1 for s in steps if s.empties)
     if not n:
         return ""
-    return f"{plural(n, 'sidecar')} photoorg had made, left empty, went to the trash"
+    were, went = ("will be", "go") if future else ("were" if n > 1 else "was", "went")
+    return f"the {plural(n, 'sidecar')} photoorg had made {were} left empty and {went} to the trash"
 
 
 def written_by_photoorg(catalog: Catalog, album_id: int) -> dict[str, list[str]]:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from photoorg.core.humanize import plural
-from photoorg.core.library import keywords_phrase
+from photoorg.core.library import emptied_phrase, keywords_phrase
 from photoorg.gui.dialogs import confirm_box
 from photoorg.gui.views import PhotoGrid
 
@@ -87,10 +87,12 @@ class AlbumActions:
             box = QMessageBox(self.window)
             box.setIcon(QMessageBox.Icon.Question)
             box.setWindowTitle("Delete album")
+            emptied = emptied_phrase(todo, future=True)
             box.setText(
-                f"Delete the album {name}? Its photos are not touched.\n\nphotoorg wrote its name as a "
-                f"keyword into {plural(len(todo), 'XMP sidecar')}. Take it out of them too, or leave "
-                "it there for other photo tools? Edit > Undo takes back each step."
+                f"Delete the album \u201c{name}\u201d? Its photos are not touched.\n\nphotoorg wrote its "
+                f"name as a keyword into {plural(len(todo), 'XMP sidecar')}. Take it out of them too "
+                f"({emptied + '; ' if emptied else ''}Edit > Undo takes back "
+                "each step), or leave it there for other photo tools?"
             )
             take = box.addButton("Delete and take the keyword out", QMessageBox.ButtonRole.AcceptRole)
             keep = box.addButton("Delete, keep the keyword", QMessageBox.ButtonRole.DestructiveRole)
@@ -98,7 +100,9 @@ class AlbumActions:
             box.setDefaultButton(take)
             box.exec()
             if box.clickedButton() is take:
-                self.library.write_album_keywords(name, True, lambda: self.library.name_album(name, None))
+                self.library.write_album_keywords(
+                    name, True, lambda said: self.library.name_album(name, None, before=said)
+                )
             elif box.clickedButton() is keep:
                 self.library.name_album(name, None)
 
@@ -151,6 +155,9 @@ class AlbumActions:
                 )
                 + "The photos are not changed; a sidecar keeps everything else, and its earlier version "
                 "is kept until Edit > Undo puts it back."
+                + (  # said before it happens (a review: they went to the trash unannounced)
+                    f" {emptied[0].upper()}{emptied[1:]}." if (emptied := emptied_phrase(todo, True)) else ""
+                )
                 + (
                     f"\n\n{plural(skipped, 'photo')} left alone (protected, or has it already)."
                     if skipped

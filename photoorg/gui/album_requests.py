@@ -53,11 +53,12 @@ class AlbumRequests:
 
         self._run(self._ask(request, f"Learning {name}", False), done, "album", on_error=failed)
 
-    def name_album(self, name: str, new_name: str | None) -> None:
+    def name_album(self, name: str, new_name: str | None, before: str = "") -> None:
         """Rename an album, or (``new_name`` None) delete it; undoable. A name taken already is
-        said, not reported as a failure."""
+        said, not reported as a failure. ``before``: what was done first, said with it."""
         if new_name is None:
             said, doing = f"Deleted the album {name}; its photos are not touched.", "Deleting the album"
+            said = f"{before} {said}" if before else said
         else:
             said, doing = f"Renamed the album {name} to {new_name}.", "Renaming the album"
         work = self._ask(NameAlbum(name, new_name), doing, cancellable=False)
@@ -75,7 +76,7 @@ class AlbumRequests:
         self._run(work, lambda result: on_plan(result[0]), "plan keywords")
 
     def write_album_keywords(
-        self, name: str, take_out: bool = False, then: Callable[[], None] | None = None
+        self, name: str, take_out: bool = False, then: Callable[[str], None] | None = None
     ) -> None:
         """Write the album's name into its photos' XMP sidecars (or take it out), one undoable
         action; ``then``: what to do next once it is done (its refresh shows both)."""
@@ -85,8 +86,7 @@ class AlbumRequests:
             text = keywords_text(name, result[1], take_out)
             if then is None:
                 self._action_done(text)
-            else:
-                self.action_finished.emit(text)
-                then()
+            else:  # said with what comes next (a review: the next message hid this one)
+                then(text.removesuffix(" Edit > Undo takes it back."))
 
         self._run(work, done, "keywords")

@@ -259,6 +259,7 @@ class AlbumsPage(QWidget):
             self.heading.setText("Albums" if not self.album_list.count() else self.heading.text())
             if not self.album_list.count():
                 self.subheading.setText(_EMPTY)
+                self.photos.set_photos([], None)  # (a review: the deleted album's photos stayed)
             self.likely_bar.hide()
             self.tabs.setVisible(bool(self.album_list.count()))
             self._enable(False)

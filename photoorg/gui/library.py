@@ -89,6 +89,8 @@ class Library(ModelRequests, AlbumRequests, QObject):
         self.engine = engine or Engine(where, str(where.logs / "photoorg.log"))
         # Emitted in a worker thread; Qt queues it to the window's.
         self.engine.on_undo_redo = lambda names: self.undo_redo_changed.emit(names.undo, names.redo)
+        self.undo_names: tuple[str | None, str | None] | None = None  # the last ones heard
+        self.undo_redo_changed.connect(lambda undo, redo: setattr(self, "undo_names", (undo, redo)))
         if engine is not None:
             engine.open(where)
         self.notes: list[str] = []
@@ -281,7 +283,15 @@ class Library(ModelRequests, AlbumRequests, QObject):
         answer names them anyway), and without showing the window busy."""
         if self._busy or self._closing:
             return
-        self.tasks.run_heavy(lambda: self.engine.call(AskUndoRedo(), Progress()), name="undo check")
+        before = self.undo_names
+
+        def asked(_none: object) -> None:
+            # Changed meanwhile, then another photoorg acted (a review: the menu said so, the
+            # pages still showed the photo a terminal had trashed): show the library as it is.
+            if before is not None and self.undo_names != before and not self._busy and not self._closing:
+                self.refresh(scan=False)
+
+        self.tasks.run_heavy(lambda: self.engine.call(AskUndoRedo(), Progress()), asked, name="undo check")
 
     def redo(self) -> None:
         """Do the action undone last again, as a new action (if nothing was done since)."""

@@ -34,8 +34,8 @@ def keywords_text(name: str, outcome: Outcome, take_out: bool = False) -> str:
     changed in them), and which not."""
     phrase = keywords_phrase(name, outcome.done, past=True, noun="XMP sidecar", everywhere=take_out)
     parts = [phrase[0].upper() + phrase[1:]]
-    if emptied_phrase(outcome.done):
-        parts.append(emptied_phrase(outcome.done))
+    if emptied_phrase(outcome.done):  # (a review: the trash went unsaid, or said clumsily)
+        parts[0] += f"; {emptied_phrase(outcome.done)}"
     if outcome.skipped:
         reasons = sorted({s.skip or "" for s in outcome.skipped})
         parts.append(f"left {len(outcome.skipped)} alone ({'; '.join(reasons)})")

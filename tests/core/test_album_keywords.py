@@ -420,7 +420,7 @@ def test_a_photo_that_left_the_album_loses_the_keyword_photoorg_wrote(album_lib)
         ]
     done = photoorg("album", "keywords", "Dogs")
     assert done.returncode == 0, done.stderr
-    said = "Took \u201cDogs\u201d out of 2 sidecars of photos no longer in the album; 1 sidecar photoorg"
+    said = "Took \u201cDogs\u201d out of 2 sidecars of photos no longer in the album; the 1 sidecar"
     assert said in done.stdout
     assert not (lib / "a" / "p0.jpg.xmp").exists()  # photoorg had made it: empty, to the trash
     assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach", "Pets"]
@@ -490,7 +490,7 @@ def test_a_sidecar_photoorg_made_goes_to_the_trash_once_empty_and_undo_brings_it
     taken = photoorg("album", "keywords", "Dogs", "--take-out")
     assert taken.returncode == 0, taken.stderr
     assert f"  trashed  {made}" in taken.stdout
-    assert "1 sidecar photoorg had made, left empty, went to the trash" in taken.stdout
+    assert "the 1 sidecar photoorg had made was left empty and went to the trash" in taken.stdout
     assert not made.exists() and b"darktable:history" in (lib / "a" / "p1.jpg.xmp").read_bytes()
     trashed = Path(os.environ["XDG_DATA_HOME"]) / "Trash" / "files" / "p0.jpg.xmp"
     assert trashed.exists()  # in the trash, never deleted

@@ -199,10 +199,13 @@ def test_an_example_from_the_preview_and_the_album_as_keywords_in_sidecars(
     with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as took:
         take_out.trigger()
     assert took.args[0] == (
-        "Took \u201cDogs\u201d out of 3 XMP sidecars, 3 sidecars photoorg had made, left empty, went "
-        "to the trash. Edit > Undo takes it back."
+        "Took \u201cDogs\u201d out of 3 XMP sidecars; the 3 sidecars photoorg had made were left empty "
+        "and went to the trash. Edit > Undo takes it back."
     )
-    assert any("Take \u201cDogs\u201d out of 3 XMP sidecars?" in s for s in dialogs.seen)
+    assert any(
+        "Take \u201cDogs\u201d out of 3 XMP sidecars?" in s and "will be left empty and go to the trash" in s
+        for s in dialogs.seen
+    )  # said before it happens (a review: they went to the trash unannounced)
     assert not any(s.exists() for s in sidecars)
     qtbot.waitUntil(lambda: not window.library.busy, timeout=TIMEOUT_MS)
     act_and_wait(qtbot, window, window.undo_action.trigger)
@@ -212,11 +215,21 @@ def test_an_example_from_the_preview_and_the_album_as_keywords_in_sidecars(
     # sidecar without a word); both go, and Edit > Undo brings back one, then the other.
     [delete] = [a for a in window.actions.album_menu_for("Dogs").actions() if a.text() == "Delete album"]
     dialogs.accept_next()
+    said: list[str] = []
+    window.library.action_finished.connect(said.append)
     with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
         delete.trigger()
     qtbot.waitUntil(lambda: not window.library.busy, timeout=TIMEOUT_MS)
-    assert page.names() == []
-    assert any("Delete the album Dogs?" in s and "into 3 XMP sidecars" in s for s in dialogs.seen)
+    window.library.action_finished.disconnect(said.append)
+    assert page.names() == [] and page.photos.rowCount() == 0  # its photos go from the page too
+    assert said == [  # one sentence for both steps (a review: the second hid the first)
+        "Took \u201cDogs\u201d out of 3 XMP sidecars; the 3 sidecars photoorg had made were left empty and "
+        "went to the trash. Deleted the album Dogs; its photos are not touched. Edit > Undo brings it back."
+    ]
+    assert any(
+        "Delete the album \u201cDogs\u201d?" in s and "the 3 sidecars photoorg had made will be left" in s
+        for s in dialogs.seen
+    )
     assert not any(s.exists() for s in sidecars)
     act_and_wait(qtbot, window, window.undo_action.trigger)
     qtbot.waitUntil(lambda: not window.library.busy, timeout=TIMEOUT_MS)

@@ -104,6 +104,9 @@ def test_edit_redo_does_the_action_undone_last_again(
     window.undo_action.associatedObjects()[0].aboutToShow.emit()
     qtbot.waitUntil(lambda: usable() == (False, True), timeout=TIMEOUT_MS)
     assert texts() == ("&Undo (nothing to undo)", "&Redo: trash 1 photo")
+    # ... and the pages show the library as it is now: the photo is back.
+    shown = lambda: {p.path for p in window.library.state.timeline.photos}  # noqa: E731
+    qtbot.waitUntil(lambda: photo in shown(), timeout=TIMEOUT_MS)
     act_and_wait(qtbot, window, window.redo_action.trigger)
     assert not Path(photo).exists()
     # A change that shows no new state (an album made) is named too, so Undo never says one
