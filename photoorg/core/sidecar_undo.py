@@ -75,29 +75,13 @@ def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
         catalog.journal_update(entry.id, state="undone", undo_target=gone.location, temp=None)
         return gone.location
     backup = _verified_backup(entry, os.path.basename(sidecar), "the sidecar keeps the keyword")
-    catalog.journal_update(entry.id, state="undoing")
-    folder = os.path.dirname(sidecar)
-    temp = temp_name(folder, f"undo{entry.id}")
-    catalog.journal_update(entry.id, temp=temp)
-    old = read_sidecar(backup) or b""
-    try:
-        with open(temp, "xb") as f:
-            f.write(old)
-            f.flush()
-            os.fsync(f.fileno())
-        shutil.copymode(sidecar, temp)
-        if content_digest(old) != entry.fingerprint or read_sidecar(sidecar) != now:
+
+    def swap(temp: str) -> None:
+        if read_sidecar(sidecar) != now:
             raise OSError(f"{os.path.basename(sidecar)} changed while it was being put back")
         os.replace(temp, sidecar)
-        fsync_dir(folder)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        _settle_failed_undo(catalog, entry, sidecar, old)
-        raise
-    catalog.journal_update(entry.id, state="undone", undo_target=sidecar, temp=None)
-    _drop_backup(backup)
-    return sidecar
+
+    return _put_earlier_back(catalog, entry, sidecar, backup, swap, mode_from=sidecar)
 
 
 def _bring_back(catalog: Catalog, entry: JournalEntry) -> str:
@@ -111,6 +95,28 @@ def _bring_back(catalog: Catalog, entry: JournalEntry) -> str:
             f"as it is{kept}"
         )
     backup = _verified_backup(entry, name, "nothing was put back")
+
+    def make(temp: str) -> None:
+        try:
+            rename_noreplace(temp, sidecar)
+        except FileExistsError:
+            raise ChangedSinceError(
+                f"another program made {name} meanwhile; it was left as it is{kept}"
+            ) from None
+
+    return _put_earlier_back(catalog, entry, sidecar, backup, make, mode_from=backup)
+
+
+def _put_earlier_back(
+    catalog: Catalog,
+    entry: JournalEntry,
+    sidecar: str,
+    backup: str,
+    place: Callable[[str], None],
+    mode_from: str,
+) -> str:
+    """Write the kept earlier version to a temporary file beside ``sidecar``, flushed, and let
+    ``place`` give it the sidecar's name; journaled, and settled if anything fails."""
     catalog.journal_update(entry.id, state="undoing")
     folder = os.path.dirname(sidecar)
     temp = temp_name(folder, f"undo{entry.id}")
@@ -121,15 +127,12 @@ def _bring_back(catalog: Catalog, entry: JournalEntry) -> str:
             f.write(old)
             f.flush()
             os.fsync(f.fileno())
-        shutil.copymode(backup, temp)
+        shutil.copymode(mode_from, temp)
         if content_digest(old) != entry.fingerprint:
-            raise OSError(f"the earlier version of {name} changed while it was being put back")
-        try:
-            rename_noreplace(temp, sidecar)
-        except FileExistsError:
-            raise ChangedSinceError(
-                f"another program made {name} meanwhile; it was left as it is{kept}"
-            ) from None
+            raise OSError(
+                f"the earlier version of {os.path.basename(sidecar)} changed while it was being put back"
+            )
+        place(temp)
         fsync_dir(folder)
     except BaseException:
         with contextlib.suppress(OSError):
