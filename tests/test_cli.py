@@ -242,10 +242,10 @@ def test_duplicates_trash_moves_the_copies_not_kept_and_undo_puts_them_back(
 
     # A file that would go and was not in the plan shown (a sidecar made while the question
     # waited): nothing is done.
-    from photoorg.core.duplicates import suggested_cleanup
     from photoorg.core.errors import PhotoorgError
     from photoorg.core.library import Library
     from photoorg.core.paths import locations
+    from photoorg.core.set_choices import suggested_cleanup
 
     with Library(locations(home)) as lib:
         plan = suggested_cleanup(lib.duplicates())

@@ -25,12 +25,13 @@ from photoorg.cli.common import (
 from photoorg.cli.files import report_action
 from photoorg.cli.organize import outcome_json
 from photoorg.cli.scan import bring_up_to_date
-from photoorg.core.duplicates import KEEP_BOTH, NOT_DUPLICATES, DuplicateSet, Verdict, suggested_cleanup
+from photoorg.core.duplicates import KEEP_BOTH, NOT_DUPLICATES, DuplicateSet, Verdict
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED
 from photoorg.core.humanize import agree, human_bytes, plural, printable
 from photoorg.core.library import Action, Library
 from photoorg.core.paths import Locations
+from photoorg.core.set_choices import suggested_cleanup
 
 
 def cmd_groups(args: argparse.Namespace, where: Locations) -> int:

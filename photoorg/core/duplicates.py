@@ -37,8 +37,7 @@ from enum import StrEnum
 import numpy as np
 
 from photoorg.core.catalog import Catalog, PhotoInfo
-from photoorg.core.errors import PhotoorgError
-from photoorg.core.humanize import iso_timestamp, printable
+from photoorg.core.humanize import iso_timestamp
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
 from photoorg.core.linkage import chain_free_sets_of
 from photoorg.core.pairs import keep_beside_raw, raw_jpegs
@@ -139,23 +138,6 @@ class DuplicateSet:
         which are different photos (the person chooses)."""
         kept = self.starts_kept()
         return sum(p.size for p in self.photos if not kept[p.path])
-
-
-def suggested_cleanup(sets: Iterable[DuplicateSet]) -> list[tuple[list[str], list[str]]]:
-    """What a clean-up as suggested trashes: for each set, (every member, the members that
-    start unchecked); sets with nothing to trash (similar shots, protected copies) left out.
-    The plan :meth:`Library.trash_from_sets` takes, as the app's review starts."""
-    sets = list(sets)
-    starts = [s.starts_kept() for s in sets]
-    # A photo one set keeps is never trashed by another (a hostile review: a re-save with an
-    # exact copy was the copies' keeper and a re-save to trash; the whole clean-up refused).
-    keepers = {path for kept in starts for path, keep in kept.items() if keep}
-    plan = []
-    for s, kept in zip(sets, starts, strict=True):
-        going = [p.path for p in s.photos if not kept[p.path] and p.path not in keepers]
-        if going:
-            plan.append(([p.path for p in s.photos], going))
-    return plan
 
 
 def _one_name_per_file(copies: list[PhotoInfo]) -> list[PhotoInfo]:
@@ -361,36 +343,3 @@ def _make_set(
         round(weakest, 4),
         protected,
     )
-
-
-#: Why "not duplicates" is refused for exact copies (it was taken, and listed in History as a
-#: decision that byte-identical files are different photos).
-EXACT_ARE_DUPLICATES = (
-    "These are exact copies (the same bytes): they are duplicates. "
-    "Keep all (keep-both) keeps every copy and takes the set off the list."
-)
-
-
-def mark(catalog: Catalog, duplicate_set: DuplicateSet, decision: str | None) -> int | None:
-    """Record "not duplicates" / "keep both" (or None to forget) for every pair of the set, as
-    one undoable action; returns its number (None: nothing was remembered to forget)."""
-    if decision is not None and decision not in DECISIONS:
-        raise ValueError(f"decision must be one of {', '.join(DECISIONS)}")
-    if decision == NOT_DUPLICATES and duplicate_set.verdict is Verdict.EXACT:
-        raise PhotoorgError(EXACT_ARE_DUPLICATES)
-    fps = sorted({p.fingerprint for p in duplicate_set.photos})
-    if duplicate_set.verdict is Verdict.EXACT:
-        pairs = [(fps[0], fps[0])]
-    else:
-        pairs = [(a, b) for k, a in enumerate(fps) for b in fps[k + 1 :]]
-    if decision is None and not set(pairs) & set(catalog.decisions()):
-        return None
-    n = len(duplicate_set.photos)
-    said = {
-        "not_duplicates": "not duplicates",
-        "keep_both": "keep both" if n == 2 else "keep all",
-        None: "decision forgotten",
-    }[decision]
-    names = ", ".join(printable(os.path.basename(p.path)) for p in duplicate_set.photos[:3])
-    more = f" and {n - 3} more" if n > 3 else ""
-    return catalog.set_decisions(pairs, decision, f"{said}: {names}{more}")

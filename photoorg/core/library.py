@@ -44,7 +44,7 @@ from photoorg.core.organize import OrganizePlan, OrganizeRequest
 from photoorg.core.paths import Locations, count_under, under_test
 from photoorg.core.pipeline import Failure, ScanSummary
 from photoorg.core.progress import NULL_PROGRESS, Progress
-from photoorg.core.redo import NothingToRedo
+from photoorg.core.redo import NothingToRedo, what_is_redone
 from photoorg.core.settings import (
     Settings,
     load_settings,
@@ -381,5 +381,6 @@ __all__ = [
     "emptied_phrase",
     "keywords_phrase",
     "left_behind_text",
+    "what_is_redone",
     "with_them",
 ]

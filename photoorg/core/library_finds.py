@@ -82,7 +82,7 @@ class Finds(LibraryPart):
     def mark(self, duplicate_set: DuplicateSet, decision: str | None) -> int | None:
         """Remember "not duplicates" / "keep both" (None: forget) for a set, by content, as an
         undoable action; returns its number (None: there was nothing to forget)."""
-        from photoorg.core.duplicates import mark
+        from photoorg.core.set_choices import mark
 
         with self.writing() as catalog:
             return mark(catalog, duplicate_set, decision)

@@ -35,7 +35,13 @@ def redoable(catalog: Catalog) -> BatchInfo | None:
 
 
 _REDOABLE = {*(a.value for a in Action), DECISION}
-_SET_CLEANUP = re.compile(r"^(redo of action \d+: )?trash \d+ duplicates? from \d+ sets?$")
+_SET_CLEANUP = re.compile(r"^trash \d+ duplicates? from \d+ sets?$")
+
+
+def what_is_redone(summary: str) -> str:
+    """An action's summary without its "redo of action 26: " (what a redo does again)."""
+    first = _REDONE.match(summary)
+    return summary[first.end() if first else 0 :]
 
 
 def set_cleanup_summary(photos: int, sets: int) -> str:
@@ -51,8 +57,7 @@ def _redo_summary(info: BatchInfo, photos: int | None = None) -> str:
     """The summary of a redo: "redo of action 26: trash 1 photo", not "redo of action 26: redo
     of action 25: trash 1 photo" when action 26 was itself a redo; with the count of the
     ``photos`` it does again (an undo that put back part of "trash 2 photos" redoes 1)."""
-    first = _REDONE.match(info.summary)
-    what = info.summary[first.end() if first else 0 :]
+    what = what_is_redone(info.summary)
     if photos is not None:
         what = _PHOTOS.sub(plural(photos, "photo"), what, count=1)
     return f"redo of action {info.id}: {what}"
@@ -93,7 +98,7 @@ def redo(
                 "trashing, moving and copying photos and decisions about duplicates can be redone. "
                 "Do it again by hand."
             )
-        if _SET_CLEANUP.match(info.summary):  # (a hostile review: it trashed the last copies)
+        if _SET_CLEANUP.match(what_is_redone(info.summary)):  # (a hostile review: it trashed the last copies)
             raise NothingToRedo(
                 f"Action {info.id} ({info.summary}) trashed duplicates keeping one photo of each set; "
                 "a redo cannot tell that the photos it kept are still there. Clean up again from the "

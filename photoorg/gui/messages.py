@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import os
-import re
 
 from photoorg.core.humanize import plural
-from photoorg.core.library import Action, Outcome, emptied_phrase, keywords_phrase, left_behind_text
+from photoorg.core.library import (
+    Action,
+    Outcome,
+    emptied_phrase,
+    keywords_phrase,
+    left_behind_text,
+    what_is_redone,
+)
 
 STAGES = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Action.COPY: "Copying photos"}
 DONE = {Action.TRASH: "Moved {} to the trash", Action.MOVE: "Moved {}", Action.COPY: "Copied {}"}
 #: How many characters of an action's summary Edit > Undo / Redo show (about 500 pixels).
 MENU_CHARS = 72
-_REDO_OF = re.compile(r"redo of action \d+: ")
 
 
 def menu_words(summary: str, limit: int = MENU_CHARS) -> tuple[str, str]:
     """An action's summary as Edit > Undo / Redo name it, and whole (for its tool tip): without
     "redo of action 7: " (undoing or redoing a redo is undoing or doing its action), cut at a
     word when too long (a review: cut mid-word, the menu hid an album's new name)."""
-    whole = _REDO_OF.sub("", summary, count=1) if _REDO_OF.match(summary) else summary
+    whole = what_is_redone(summary)
     if len(whole) <= limit:
         return whole, whole
     cut = whole[: limit - 1]

@@ -16,10 +16,10 @@ from photoorg.core.duplicates import (
     DuplicateSettings,
     Verdict,
     find_duplicates,
-    mark,
 )
 from photoorg.core.keeper import KeeperPolicy
 from photoorg.core.linkage import chain_free_sets
+from photoorg.core.set_choices import mark
 from tests.conftest import DATA, LOOKALIKE_PAIRS, REAL_PHOTOS
 
 DIM = 64
