@@ -240,11 +240,12 @@ class FileActions(LibraryPart):
             )
         pruned: list[str] = []
         if request.prune_empty and not request.copy:
+            emptied, _sources = plan.left_empty(folders)
             modes = {}
-            for folder in plan.empty_folders:
+            for folder in emptied:
                 with contextlib.suppress(OSError):
                     modes[folder] = stat.S_IMODE(os.stat(folder).st_mode)
-            pruned = remove_if_empty(plan.empty_folders)
+            pruned = remove_if_empty(emptied)
             if pruned and outcome.batch is not None:  # its undo makes them again, as they were
                 with self.writing(progress) as catalog:
                     catalog.add_pruned_folders(outcome.batch, [(f, modes[f]) for f in pruned if f in modes])

@@ -128,6 +128,28 @@ class OrganizePlan:
     def total_bytes(self) -> int:
         return sum(p.photo.size + sum(_size(c) for c, _ in p.companions) for p in self.moving())
 
+    def left_empty(self, folders: Iterable[str] | None = None) -> tuple[list[str], list[str]]:
+        """``empty_folders`` and ``sources_left_empty`` when only the photos going to ``folders``
+        move (the ones the person left ticked): a photo left unticked keeps its folder, and the
+        folders above it, from being empty."""
+        if folders is None:
+            return list(self.empty_folders), list(self.sources_left_empty)
+        keep = set(folders)
+        staying = {
+            os.path.dirname(path)
+            for p in self.moving()
+            if p.folder not in keep
+            for path in (p.photo.path, *(c for c, _ in p.companions))
+        }
+
+        def still_empty(folder: str) -> bool:
+            return not any(is_under(s, [folder]) for s in staying)
+
+        return (
+            [f for f in self.empty_folders if still_empty(f)],
+            [f for f in self.sources_left_empty if still_empty(f)],
+        )
+
     def steps(self, folders: Iterable[str] | None = None) -> list[Step]:
         """The file steps of the plan (each photo, then its companions), optionally only of the
         photos going to ``folders`` (the ones the person left ticked)."""

@@ -7,6 +7,7 @@ carried out there as one undoable action.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -81,8 +82,11 @@ class OrganizeDialog(QDialog):
         self.copy = QCheckBox("Copy (leave the originals where they are)")
         self.file_date = QCheckBox("Photos without a date taken: use their file's date (else: undated/)")
         self.prune = QCheckBox("Remove folders the move leaves empty")
-        for box in (self.copy, self.file_date, self.prune):
+        for box in (self.copy, self.file_date):
             box.toggled.connect(self._changed)
+        # Removing empty folders changes what happens after the move, not the plan: the plan
+        # shown and its ticks stay (a review found them thrown away by this box).
+        self.prune.toggled.connect(self._prune_changed)
         form = QFormLayout()
         form.addRow("Sort", by_row)
         form.addRow("Folders", self.template)
@@ -146,6 +150,11 @@ class OrganizeDialog(QDialog):
             self.tree.clear()
             self.go.setEnabled(False)
             self.summary.setText("The choices changed: show the plan again.")
+
+    def _prune_changed(self, prune: bool) -> None:
+        if self.plan is not None:
+            self.plan = replace(self.plan, request=replace(self.plan.request, prune_empty=prune))
+            self._update_summary()
 
     def _ask_plan(self) -> None:
         if not self.destination.text().strip():
@@ -249,13 +258,12 @@ class OrganizeDialog(QDialog):
                 f"<b>{plural(leaving, 'photo')} {agree(leaving, 'leaves', 'leave')} the library</b>: "
                 f"{plan.request.destination} is not one of its folders (File > Add folder adds it)."
             )
-        if plan.empty_folders and not plan.request.copy:
+        empty, kept = plan.left_empty(chosen)  # of the folders ticked
+        if empty and not plan.request.copy:
             # Named (a review: "39 folders left empty: kept (empty)" said not which).
             what = "removed afterwards" if plan.request.prune_empty else "kept (the box above removes them)"
-            empty = plan.empty_folders
             lines.append(f"{plural(len(empty), 'folder')} left empty, {what}: {some_of(empty, 2)}.")
-        if plan.sources_left_empty and not plan.request.copy:
-            kept = plan.sources_left_empty
+        if kept and not plan.request.copy:
             lines.append(f"{plural(len(kept), 'folder')} organized left empty, and kept: {some_of(kept, 2)}.")
         lines.append("Edit > Undo puts every file back.")
         self.summary.setText("<br>".join(lines))

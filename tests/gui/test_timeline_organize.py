@@ -128,15 +128,25 @@ def test_organize_shows_a_plan_unticked_folders_stay_and_undo_puts_everything_ba
             item.setCheckState(0, Qt.CheckState.Unchecked)
     assert sorted(dialog.ticked_folders()) == ["2023/2023-05", "2023/2023-07"]
     assert dialog.go.text() == "Move 3 photos"
+    # Asking for the emptied folders to go changes no photo's place: the plan and its ticks
+    # stay (a review found the box threw them away), and the summary says they will go.
+    assert "kept (the box above removes them)" in dialog.summary.text()
+    dialog.prune.setChecked(True)
+    assert dialog.plan is not None and dialog.go.isEnabled() and dialog.go.text() == "Move 3 photos"
+    assert sorted(dialog.ticked_folders()) == ["2023/2023-05", "2023/2023-07"]
+    # Only phone/ ends empty: scans/ keeps the undated photo left unticked.
+    assert "1 folder left empty, removed afterwards: " in dialog.summary.text()
+    assert "phone" in dialog.summary.text() and "scans" not in dialog.summary.text()
     said, _state = act_and_wait(qtbot, window, lambda: qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton))
     assert said.startswith("Moved 3 photos (and 1 sidecar with them)")
+    assert not (root / "phone").exists()  # emptied by the move, and removed as asked
     after = tree(root)
     assert {"2023/2023-05/b.jpg", "2023/2023-05/b.xmp", "2023/2023-05/c.jpg", "2023/2023-07/d.jpg"} <= set(
         after
     )
     assert "cam/a.jpg" in after and "scans/e.jpg" in after  # unticked: stayed
     said, _state = act_and_wait(qtbot, window, window.undo_action.trigger)
-    assert tree(root) == before
+    assert tree(root) == before and (root / "phone").is_dir()
     assert dialogs.seen == []
 
 
