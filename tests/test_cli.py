@@ -211,7 +211,8 @@ def test_duplicates_trash_moves_the_copies_not_kept_and_undo_puts_them_back(
     assert photoorg(*base, "duplicates", "--dry-run").returncode == 2  # goes with --trash
     plan = photoorg(*base, "duplicates", "--trash", "--dry-run")
     assert plan.returncode == 0, plan.stderr
-    assert "Plan: move 3 photos" in plan.stdout and "Dry run: nothing was changed." in plan.stdout
+    assert "Plan: move 3 photos" in plan.stdout and "Dry run: no photo was moved." in plan.stdout
+    assert "added to the library" not in plan.stdout
     copy, original = library / "copy_of_000.jpg", library / "2023" / "img_000.jpg"
     assert f"  keep   {original}\n  trash  {copy}\n" in plan.stdout
     assert f"  trash  {small}\n    with {library / 'small_001.jpg.xmp'}" in plan.stdout
@@ -230,6 +231,21 @@ def test_duplicates_trash_moves_the_copies_not_kept_and_undo_puts_them_back(
     assert (library / "keep" / "img_002.jpg").exists()
     again = photoorg(*base, "duplicates", "--trash", "--dry-run")
     assert "Nothing to trash." in again.stdout
+    # A dry run given a folder outside the library says the folder was added to look at it
+    # (a hostile review: it ended "nothing was changed" and the folder stayed in the library).
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.copy(library / "2023" / "img_003.jpg", outside / "a.jpg")
+    shutil.copy(library / "2023" / "img_003.jpg", outside / "b.jpg")
+    looked = photoorg(*base, "duplicates", "--trash", "--dry-run", outside)
+    assert looked.returncode == 0, looked.stderr
+    assert "Dry run: no photo was moved." in looked.stdout
+    assert (
+        f"{outside} was added to the library to look at it; 'photoorg library remove {outside}'"
+        in looked.stdout
+    )
+    assert photoorg(*base, "library", "remove", outside).returncode == 0
+    assert (outside / "a.jpg").exists() and (outside / "b.jpg").exists()
 
     undone = photoorg(*base, "undo")
     assert undone.returncode == 0, undone.stderr

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
+from photoorg.core.given import Given
 from photoorg.core.humanize import format_duration, human_bytes, printable
 from photoorg.core.library import Library
 from photoorg.core.paths import Locations
@@ -171,15 +172,15 @@ def missing_paths(paths: Sequence[str], what: str = "folder") -> bool:
     return bool(missing)
 
 
-def add_given(library: Library, paths: Sequence[str]) -> list[str]:
+def add_given(library: Library, paths: Sequence[str]) -> Given:
     """Add the folders among the paths a person gave to the library, saying what was added
-    and what was left out; returns what to scan."""
+    and what was left out; ``.roots`` is what to scan."""
     given = library.add_given(paths)
     for folder in given.added:
         say(f"Added {printable(folder)} to the library.")
     for path, why in given.left:
         say(f"Left out {printable(path)}: {why}.")
-    return given.roots
+    return given
 
 
 def library_roots_or_say(library: Library) -> list[str] | None:

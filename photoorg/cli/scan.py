@@ -31,7 +31,7 @@ def cmd_scan(args: argparse.Namespace, where: Locations) -> int:
         return EXIT_USAGE
     with open_library(args, where, allow_download=True) as library:
         if args.folders:
-            roots = add_given(library, args.folders)
+            roots = add_given(library, args.folders).roots
             if not roots:
                 say("photoorg: nothing to scan: give folders, or photos inside the library's folders.")
                 return EXIT_USAGE

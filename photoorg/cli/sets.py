@@ -122,7 +122,7 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
         say(f"photoorg: {exc}")
         return EXIT_USAGE
     with library:
-        add_given(library, args.folders)
+        added = add_given(library, args.folders).added
         if library_roots_or_say(library) is None:
             return EXIT_USAGE
         verdicts = [Verdict(v) for v in args.verdict] if args.verdict else list(Verdict)
@@ -135,7 +135,7 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
             hidden = lambda: library.duplicates(only=args.folders or None, verdicts=verdicts, decided=True)  # noqa: E731
             return _mark_set(library, sets, hidden, *args.mark)
         if args.trash:
-            return _trash_suggested(library, sets, args)
+            return _trash_suggested(library, sets, args, added)
     if args.json:
         print(json.dumps(report.duplicates_json(sets), indent=2))
     else:
@@ -143,7 +143,9 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
     return EXIT_OK if model_id is not None or verdicts == [Verdict.EXACT] else EXIT_FAILED
 
 
-def _trash_suggested(library: Library, sets: list[DuplicateSet], args: argparse.Namespace) -> int:
+def _trash_suggested(
+    library: Library, sets: list[DuplicateSet], args: argparse.Namespace, added: list[str]
+) -> int:
     """``duplicates --trash``: the copies and re-saves the suggestions do not keep go to the
     trash, as one action 'photoorg undo' reverses; the plan first, then a question (found by
     a new-user review: the command line listed duplicates but could not clean them up)."""
@@ -171,7 +173,13 @@ def _trash_suggested(library: Library, sets: list[DuplicateSet], args: argparse.
     if not going:
         return EXIT_OK
     if args.dry_run:
-        print("Dry run: nothing was changed.")
+        # Not "nothing was changed" when a folder given was added (a hostile review).
+        print("Dry run: no photo was moved.")
+        for folder in added:
+            print(
+                f"{printable(folder)} was added to the library to look at it; "
+                f"'photoorg library remove {printable(folder)}' takes it out again."
+            )
         return EXIT_OK
     if not args.yes:
         answer = confirmed(f"Move {plural(len(going), 'photo')} to the trash?")
