@@ -10,7 +10,15 @@ from datetime import datetime
 
 from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_library, print_notes, progress_bar, say
 from photoorg.core.humanize import plural, printable
-from photoorg.core.library import Action, NothingToUndo, Outcome, Step, left_behind_text, with_them
+from photoorg.core.library import (
+    Action,
+    NothingToUndo,
+    Outcome,
+    Step,
+    left_behind_text,
+    undone_note,
+    with_them,
+)
 from photoorg.core.paths import Locations
 
 _VERBS = {"trash": "trashes", "move": "moves", "copy": "copies"}
@@ -111,13 +119,7 @@ def undo_lines(outcome: Outcome) -> list[str]:
         lines = [f"  NOT UNDONE  {printable(step.source)}: {reason}" for step, reason in outcome.failed]
         again = f"; 'photoorg undo {outcome.batch}' tries the rest again" if outcome.failed else ""
         # "Undid action 12: the change to the albums: ...", as a file action says it.
-        note = outcome.note
-        said = (
-            f"Undid action {outcome.batch}: {note[6:]}"
-            if note.startswith("undid ")
-            else f"Action {outcome.batch}: {note}"
-        )
-        lines.append(f"{said}{again}.")
+        lines.append(f"{undone_note(outcome.batch, outcome.note)}{again}.")
     else:
         lines = _file_lines(outcome)
     if outcome.left_behind:  # a newer action's files, left for 'photoorg undo N'

@@ -54,7 +54,7 @@ from photoorg.core.settings import (
 )
 from photoorg.core.sidecars import emptied_phrase, keywords_phrase
 from photoorg.core.timeline import Timeline, timeline_of
-from photoorg.core.undo import NothingToUndo, left_behind_text
+from photoorg.core.undo import NothingToUndo, left_behind_text, undone_note
 from photoorg.core.vector_choice import ReembedOffer
 
 log = logging.getLogger(__name__)
@@ -381,6 +381,7 @@ __all__ = [
     "emptied_phrase",
     "keywords_phrase",
     "left_behind_text",
+    "undone_note",
     "what_is_redone",
     "with_them",
 ]

@@ -71,6 +71,12 @@ def left_behind_text(left: Sequence[tuple[int, int]], command: str | None = None
     return f"Action {batch} still has {plural(files, 'file')} that could not be put back{also}; {how}."
 
 
+def undone_note(batch: int | None, note: str) -> str:
+    """The undo of a change without files, as the app and the command line both say it:
+    "Undid action 12: the change to the albums ..." (the note says "undid ...")."""
+    return f"Undid action {batch}: {note[6:]}" if note.startswith("undid ") else f"Action {batch}: {note}"
+
+
 def undo(
     catalog: Catalog,
     batch: int | None = None,

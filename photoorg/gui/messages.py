@@ -11,6 +11,7 @@ from photoorg.core.library import (
     emptied_phrase,
     keywords_phrase,
     left_behind_text,
+    undone_note,
     what_is_redone,
 )
 
@@ -53,20 +54,25 @@ def keywords_text(name: str, outcome: Outcome, take_out: bool = False) -> str:
 def outcome_text(outcome: Outcome, undo: bool = False) -> str:
     """A sentence for the status bar: what an action or an undo did, and what it did not."""
     if outcome.note:
-        text = outcome.note[0].upper() + outcome.note[1:]
+        # As the command line says it, with the action's number the History window shows
+        # (a review: the app said "Undone: ..." and the CLI "Undid action N: ...").
+        text = (
+            undone_note(outcome.batch, outcome.note) if undo else outcome.note[0].upper() + outcome.note[1:]
+        )
         if outcome.failed:
             text += f"; {len(outcome.failed)} could not be undone ({outcome.failed[0][1]})"
         return text + "." + (f" {left_behind_text(outcome.left_behind)}" if outcome.left_behind else "")
     copy = outcome.action is Action.COPY
+    n = outcome.batch
     if undo and not outcome.done and outcome.failed and outcome.earlier:
-        did = f"Undone in part ({plural(outcome.earlier, 'file')} came back in an earlier undo)"
+        did = f"Undid action {n} in part ({plural(outcome.earlier, 'file')} came back in an earlier undo)"
     elif undo and not outcome.done and outcome.failed:
-        did = "Not undone"  # "Undone: put 0 photos back, 1 could not be put back" said undone
+        did = f"Action {n} is not undone"  # "put 0 photos back, 1 could not be put back" said undone
     elif undo:
         did = (
-            f"Undone: moved {plural(outcome.photos_done, 'copy', 'copies')} to the trash"
+            f"Undid action {n}: moved {plural(outcome.photos_done, 'copy', 'copies')} to the trash"
             if copy
-            else f"Undone: put {plural(outcome.photos_done, 'photo')} back"
+            else f"Undid action {n}: put {plural(outcome.photos_done, 'photo')} back"
         )
     else:
         did = DONE[outcome.action or Action.TRASH].format(plural(outcome.photos_done, "photo"))

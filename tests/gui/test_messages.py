@@ -11,14 +11,16 @@ def test_an_undo_that_put_nothing_back_does_not_say_undone() -> None:
     failed = Outcome(3, Action.TRASH, failed=[(step, "it is no longer in the trash")])
     assert (
         outcome_text(failed, undo=True)
-        == "Not undone, 1 could not be put back (it is no longer in the trash)."
+        == "Action 3 is not undone, 1 could not be put back (it is no longer in the trash)."
     )
     done = Outcome(3, Action.TRASH, done=[step], failed=[(step, "gone")])
-    assert outcome_text(done, undo=True) == "Undone: put 1 photo back, 1 could not be put back (gone)."
+    assert (
+        outcome_text(done, undo=True) == "Undid action 3: put 1 photo back, 1 could not be put back (gone)."
+    )
     retried = Outcome(3, Action.TRASH, failed=[(step, "gone")], earlier=2)
     assert (
         outcome_text(retried, undo=True)
-        == "Undone in part (2 files came back in an earlier undo), 1 could not be put back (gone)."
+        == "Undid action 3 in part (2 files came back in an earlier undo), 1 could not be put back (gone)."
     )
 
 
