@@ -271,6 +271,10 @@ class FileActions(LibraryPart):
         """The action Redo would do again, or None."""
         return redoing.redoable(self.catalog)
 
+    def redo_refused(self) -> str | None:
+        """Why the action undone last cannot be redone (a sentence), or None."""
+        return redoing.redo_refused(self.catalog)
+
     def undoable(self) -> BatchInfo | None:
         """The action Undo (with no number) would undo now, or None."""
         batch = self.catalog.latest_undoable_batch()

@@ -29,9 +29,43 @@ class NothingToRedo(PhotoorgError):  # noqa: N818 - a state, like NothingToUndo
 def redoable(catalog: Catalog) -> BatchInfo | None:
     """The action Redo would do again, if it can be redone."""
     info = catalog.last_undone_batch()
-    if info is None or info.action not in _REDOABLE:
+    if info is None or refusal(catalog, info) is not None:
         return None
     return info
+
+
+def redo_refused(catalog: Catalog) -> str | None:
+    """Why the action undone last cannot be redone (a sentence), or None: it can, or nothing
+    was undone. Edit > Redo shows it (a review: greyed out without a word)."""
+    info = catalog.last_undone_batch()
+    return None if info is None else refusal(catalog, info)
+
+
+def refusal(catalog: Catalog, info: BatchInfo) -> str | None:
+    """Why the undone action ``info`` cannot be redone, or None."""
+    if info.action == DECISION:
+        return None
+    if info.action not in _REDOABLE:
+        return (
+            f"Action {info.id} ({info.summary}) changed the groups, albums or keywords; only "
+            "trashing, moving and copying photos and decisions about duplicates can be redone. "
+            "Do it again by hand."
+        )
+    if _SET_CLEANUP.match(what_is_redone(info.summary)):  # (a hostile review: it trashed the last copies)
+        return (
+            f"Action {info.id} ({info.summary}) trashed duplicates keeping one photo of each set; "
+            "a redo cannot tell that the photos it kept are still there. Clean up again from the "
+            "duplicate sets ('photoorg duplicates --trash', or Duplicates in the app)."
+        )
+    action = Action(info.action)
+    entries = catalog.journal_entries(info.id, ("undone",))
+    if not all(_found_again(action, e) for e in entries if e.file_row is None):
+        return (
+            f"Action {info.id} ({info.summary}) moved RAWs, videos or renamed sidecars along with the "
+            f"photos; do it again as you did it first ('photoorg {action.value}', or Organize, which "
+            "shows the plan) rather than redo it."
+        )
+    return None
 
 
 _REDOABLE = {*(a.value for a in Action), DECISION}
@@ -92,26 +126,11 @@ def redo(
             again = catalog.redo_decisions(info.id, _redo_summary(info))
             note = f"made the decision about a duplicate set again ({info.summary})"
             return Outcome(again, None, note=note)
-        if info.action not in _REDOABLE:
-            raise NothingToRedo(
-                f"Action {info.id} ({info.summary}) changed the groups, albums or keywords; only "
-                "trashing, moving and copying photos and decisions about duplicates can be redone. "
-                "Do it again by hand."
-            )
-        if _SET_CLEANUP.match(what_is_redone(info.summary)):  # (a hostile review: it trashed the last copies)
-            raise NothingToRedo(
-                f"Action {info.id} ({info.summary}) trashed duplicates keeping one photo of each set; "
-                "a redo cannot tell that the photos it kept are still there. Clean up again from the "
-                "duplicate sets ('photoorg duplicates --trash', or Duplicates in the app)."
-            )
+        why_not = refusal(catalog, info)
+        if why_not is not None:
+            raise NothingToRedo(why_not)
         action = Action(info.action)
         entries = sorted(catalog.journal_entries(info.id, ("undone",)), key=lambda e: e.id)
-        if not all(_found_again(action, e) for e in entries if e.file_row is None):
-            raise NothingToRedo(
-                f"Action {info.id} ({info.summary}) moved RAWs, videos or renamed sidecars along with the "
-                f"photos; do it again as you did it first ('photoorg {action.value}', or Organize, which "
-                "shows the plan) rather than redo it."
-            )
         entries = [e for e in entries if e.file_row is not None]  # the plan finds their sidecars
         # Each photo from where its undo put it (a name taken meanwhile numbers it: found by a
         # review, a redo from the old name moved the stranger that had taken it).

@@ -244,10 +244,11 @@ def _undo_redo(library: Any) -> UndoRedo | None:
         if not library.catalog_open:
             return None
         undo, redo = library.undoable(), library.redoable()
+        refused = None if redo else library.redo_refused()
     except Exception:  # the menu keeps its last names
         log.debug("reading what undo and redo would do failed", exc_info=True)
         return None
-    return UndoRedo(undo.summary if undo else None, redo.summary if redo else None)
+    return UndoRedo(undo.summary if undo else None, redo.summary if redo else None, refused)
 
 
 class _NoLibrary:

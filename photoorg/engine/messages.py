@@ -222,6 +222,7 @@ class UndoRedo:
 
     undo: str | None
     redo: str | None
+    redo_refused: str | None = None  # why the action undone last cannot be redone
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from photoorg.core.paths import Locations
 from photoorg.core.settings import Settings, save_settings
 from photoorg.core.timeline import Timeline
 from photoorg.desktop import ICON_SIZES, icon_png
+from photoorg.engine import UndoRedo
 from photoorg.gui.albums import AlbumsPage
 from photoorg.gui.dialogs import error_dialog, open_folder_dialog
 from photoorg.gui.duplicates import DuplicatesPage
@@ -303,14 +304,18 @@ class MainWindow(QMainWindow):
     def undo(self) -> None:
         self.library.undo()
 
-    def _name_undo_redo(self, undo: str | None, redo: str | None) -> None:
+    def _name_undo_redo(self, names: UndoRedo) -> None:
         """Edit > Undo and Redo say what they would do, as the history words it, and are greyed
-        out when there is nothing to do."""
-        for action, verb, summary in ((self.undo_action, "Undo", undo), (self.redo_action, "Redo", redo)):
+        out when there is nothing to do; a Redo that cannot be done says why."""
+        for action, verb, summary in (
+            (self.undo_action, "Undo", names.undo),
+            (self.redo_action, "Redo", names.redo),
+        ):
             action.setEnabled(summary is not None)
             if summary is None:
-                action.setText(f"&{verb} (nothing to {verb.lower()})")
-                action.setToolTip("")
+                refused = names.redo_refused if verb == "Redo" else None
+                action.setText(f"&{verb} ({'cannot be redone' if refused else f'nothing to {verb.lower()}'})")
+                action.setToolTip(refused or "")
                 continue
             shown, whole = menu_words(summary)
             action.setText(f"&{verb}: {shown.replace('&', '&&')}")

@@ -48,6 +48,7 @@ from photoorg.engine import (
     Request,
     TrashFromSets,
     Undo,
+    UndoRedo,
 )
 from photoorg.gui.album_requests import AlbumRequests
 from photoorg.gui.messages import STAGES, outcome_text
@@ -70,7 +71,7 @@ class Library(ModelRequests, AlbumRequests, QObject):
     action_finished = Signal(str)  # a sentence for the status bar
     model_missing = Signal(object)  # the ModelUnavailable error: why the model cannot be used
     similar_found = Signal(str, object)  # path, list[(PhotoInfo, similarity)]
-    undo_redo_changed = Signal(object, object)  # what Undo, Redo would do (summaries, or None)
+    undo_redo_changed = Signal(object)  # UndoRedo: what Undo, Redo would do, or why Redo cannot
 
     def __init__(
         self, where: Locations, tasks: Tasks, parent: QObject | None = None, engine: Engine | None = None
@@ -88,9 +89,9 @@ class Library(ModelRequests, AlbumRequests, QObject):
         self._own_engine = engine is None
         self.engine = engine or Engine(where, str(where.logs / "photoorg.log"))
         # Emitted in a worker thread; Qt queues it to the window's.
-        self.engine.on_undo_redo = lambda names: self.undo_redo_changed.emit(names.undo, names.redo)
-        self.undo_names: tuple[str | None, str | None] | None = None  # the last ones heard
-        self.undo_redo_changed.connect(lambda undo, redo: setattr(self, "undo_names", (undo, redo)))
+        self.engine.on_undo_redo = self.undo_redo_changed.emit
+        self.undo_names: UndoRedo | None = None  # the last ones heard
+        self.undo_redo_changed.connect(lambda names: setattr(self, "undo_names", names))
         if engine is not None:
             engine.open(where)
         self.notes: list[str] = []

@@ -66,7 +66,7 @@ def test_nothing_to_redo_after_a_new_action_or_before_any_undo(lib: Path) -> Non
         library.act(Action.TRASH, [str(lib / "a" / "p0.jpg")])
         library.undo()
         library.act(Action.TRASH, [str(lib / "a" / "p3.jpg")])  # something else was done since
-        assert library.redoable() is None
+        assert library.redoable() is None and library.redo_refused() is None  # nothing to say
         with pytest.raises(NothingToRedo):
             library.redo()
     assert (lib / "a" / "p0.jpg").exists()
@@ -102,5 +102,7 @@ def test_a_change_to_the_albums_is_not_redone(lib: Path) -> None:
         library.create_album("Dogs", [str(lib / "a" / "p0.jpg")])
         library.undo()
         assert library.redoable() is None
+        # Edit > Redo says why it is greyed (an app review: it said nothing).
+        assert "changed the groups, albums or keywords" in (library.redo_refused() or "")
         with pytest.raises(NothingToRedo, match="changed the groups, albums or keywords"):
             library.redo()
