@@ -43,13 +43,16 @@ class ThumbnailDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.thumb = thumb
         self.detail_lines = detail_lines
+        #: Width added to each cell so the columns share the spare width (PhotoGrid sets it):
+        #: the photo is centred in it and the captions use all of it.
+        self.spread = 0
         self._scaled: OrderedDict[tuple[int, int, int], QPixmap] = OrderedDict()
 
     def cell(self) -> QSize:
         return QSize(self.thumb + 16, self.thumb + 30 + 16 * self.detail_lines)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        return self.cell()
+        return self.cell() + QSize(self.spread, 0)
 
     def _fit(self, pm: QPixmap, size: QSize) -> QPixmap:
         """The thumbnail scaled into the cell, smoothly, once (scrolling repaints reuse it)."""
@@ -66,8 +69,15 @@ class ThumbnailDelegate(QStyledItemDelegate):
             self._scaled.move_to_end(key)
         return scaled
 
+    def _photo_area(self, rect: QRect) -> QRect:
+        """The part of a (widened) cell the photo is drawn in, centred."""
+        width = self.thumb + 10
+        return QRect(rect.left() + (rect.width() - width) // 2, rect.top(), width, rect.height())
+
     def _check_rect(self, rect: QRect) -> QRect:
-        return QRect(rect.right() - _CHECK - 8, rect.top() + 8, _CHECK, _CHECK)
+        """The keep checkbox, at the photo's top right corner."""
+        area = self._photo_area(rect)
+        return QRect(area.right() - _CHECK - 8, area.top() + 8, _CHECK, _CHECK)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         painter.save()
@@ -78,7 +88,8 @@ class ThumbnailDelegate(QStyledItemDelegate):
             painter.fillRect(rect, pal.color(QPalette.ColorRole.Highlight))
         elif option.state & QStyle.StateFlag.State_MouseOver:
             painter.fillRect(rect, pal.color(QPalette.ColorRole.AlternateBase))
-        box = QRect(rect.left() + 5, rect.top() + 5, self.thumb, self.thumb)
+        area = self._photo_area(rect)
+        box = QRect(area.left() + 5, area.top() + 5, self.thumb, self.thumb)
         pm = index.data(Qt.ItemDataRole.DecorationRole)
         drawn = box.adjusted(8, 8, -8, -8)
         if isinstance(pm, QPixmap) and not pm.isNull():
@@ -90,7 +101,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
         else:
             painter.fillRect(drawn, QColor(128, 128, 128, 60))
         check = index.data(Qt.ItemDataRole.CheckStateRole)
-        keep = check == Qt.CheckState.Checked
+        keep = _is_checked(check)
         if check is not None and not keep:  # marked for the trash: dimmed, in a red frame
             painter.fillRect(drawn, QColor(20, 20, 20, 110))
             painter.setPen(QPen(QColor("#c62828"), 3))
@@ -162,10 +173,16 @@ class ThumbnailDelegate(QStyledItemDelegate):
             .adjusted(-4, -4, 4, 4)
             .contains(event.position().toPoint())
         ):
-            keep = index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+            keep = _is_checked(index.data(Qt.ItemDataRole.CheckStateRole))
             new = Qt.CheckState.Unchecked if keep else Qt.CheckState.Checked
             return model.setData(index, new, Qt.ItemDataRole.CheckStateRole)
         return False
+
+
+def _is_checked(value: Any) -> bool:
+    """A check state as models give it: the enum from Python models, a plain int from C++
+    ones (QStandardItemModel)."""
+    return value == Qt.CheckState.Checked or value == Qt.CheckState.Checked.value
 
 
 THUMB_MIN, THUMB_MAX, THUMB_STEP = 80, 256, 30  # thumbnail sizes Ctrl+wheel and Ctrl +/- choose
@@ -244,7 +261,11 @@ class PhotoGrid(QListView):
         self.delegate.thumb = size
         grid = self._spread()
         if grid != self.gridSize():
+            # The cells as wide as the grid's: captions are cut at the cell's width, not the
+            # photo's (a review: "IMG_2023…" under a photo with room on either side).
+            self.delegate.spread = grid.width() - self.delegate.cell().width()
             self.setGridSize(grid)
+            changed = True
         if changed:
             self.doItemsLayout()
             if current.isValid():

@@ -1,0 +1,65 @@
+"""The thumbnail grid: cells share the window's width, captions use it, the checkbox stays on the photo."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QPixmap, QStandardItem, QStandardItemModel
+from pytestqt.qtbot import QtBot
+
+from photoorg.gui.views import PhotoGrid
+
+NAME = "holiday_at_the_lake_2023_0042.jpg"
+
+
+def grid_of(qtbot: QtBot, width: int, n: int = 3) -> tuple[PhotoGrid, QStandardItemModel]:
+    grid = PhotoGrid(thumb=150)
+    model = QStandardItemModel()
+    for _ in range(n):
+        item = QStandardItem(NAME)
+        pm = QPixmap(150, 100)
+        pm.fill(QColor("#3a7"))
+        item.setData(pm, Qt.ItemDataRole.DecorationRole)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked)
+        model.appendRow(item)
+    grid.setModel(model)
+    qtbot.addWidget(grid)
+    grid.resize(width, 400)
+    grid.show()
+    qtbot.waitExposed(grid)
+    return grid, model
+
+
+def test_a_caption_wider_than_the_photo_uses_the_room_of_its_widened_cell(qtbot: QtBot) -> None:
+    """A review found captions cut at the photo's width in cells widened to share the spare
+    width ("holiday_at_…" with room on either side)."""
+    grid, model = grid_of(qtbot, 340)  # room for one 166-pixel cell and most of another
+    cell = grid.visualRect(model.index(0, 0))
+    assert cell.width() == grid.gridSize().width() > grid.delegate.cell().width() + 100
+    fm = grid.fontMetrics()
+    assert grid.delegate.thumb < fm.horizontalAdvance(NAME) < cell.width() - 8  # fits the cell, not the photo
+    image = grid.viewport().grab().toImage()
+    photo_left = cell.left() + (cell.width() - grid.delegate.thumb) // 2
+    caption_y = range(cell.top() + grid.delegate.thumb + 10, cell.top() + grid.delegate.thumb + 24)
+    text = grid.palette().color(grid.palette().ColorRole.Text)
+
+    def inked(x: int) -> bool:  # a pixel of the caption's text colour (or near it)
+        return any(abs(QColor(image.pixel(x, y)).lightness() - text.lightness()) < 80 for y in caption_y)
+
+    # Text is drawn left of the photo's edge: the caption was not cut at the photo's width.
+    assert any(inked(x) for x in range(cell.left() + 4, photo_left))
+
+
+def test_the_keep_checkbox_stays_on_the_photo_in_a_widened_cell(qtbot: QtBot) -> None:
+    grid, model = grid_of(qtbot, 340)
+    index = model.index(0, 0)
+    cell = grid.visualRect(index)
+    check = grid.delegate._check_rect(cell.adjusted(3, 3, -3, -3))
+    photo_left = cell.left() + (cell.width() - grid.delegate.thumb) // 2
+    assert photo_left < check.left() and check.right() < photo_left + grid.delegate.thumb
+    qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=check.center())
+    assert model.item(0).checkState() == Qt.CheckState.Unchecked  # the click reached it
+    qtbot.mouseClick(
+        grid.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(cell.right() - 4, check.center().y())
+    )
+    assert model.item(0).checkState() == Qt.CheckState.Unchecked  # beside the photo: no toggle
