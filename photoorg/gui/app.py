@@ -11,40 +11,36 @@ import logging
 import os
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QIcon,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QListWidget,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from photoorg import __version__
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.humanize import plural
 from photoorg.core.paths import Locations
 from photoorg.core.settings import Settings, save_settings
 from photoorg.core.timeline import Timeline
 from photoorg.desktop import ICON_SIZES, icon_png
-from photoorg.engine import UndoRedo
 from photoorg.gui.albums import AlbumsPage
 from photoorg.gui.dialogs import error_dialog, open_folder_dialog
 from photoorg.gui.duplicates import DuplicatesPage
 from photoorg.gui.firstrun import FirstRun
 from photoorg.gui.groups import GroupsPage
 from photoorg.gui.library import Library
-from photoorg.gui.messages import menu_words
+from photoorg.gui.menus import build_menus, name_undo_redo
 from photoorg.gui.offer_bar import OfferBar
 from photoorg.gui.pages import LibraryPage, ProblemsPage
 from photoorg.gui.photo_actions import PhotoActions
@@ -128,7 +124,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.presenter = StatePresenter(self)
-        self._build_menus()
+        build_menus(self)
         self._build_status_bar()
         self._connect()
         self._show_folders()
@@ -137,44 +133,6 @@ class MainWindow(QMainWindow):
         place_on_screen(self, self._pages(), self.where.config)
 
     # -- construction -------------------------------------------------------------------------
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.add_action = file_menu.addAction("&Add folder…", QKeySequence.StandardKey.Open, self.add_folder)
-        self.scan_action = file_menu.addAction("&Scan now", QKeySequence(Qt.Key.Key_F5), self.scan)
-        self.cancel_action = file_menu.addAction("&Cancel scan", self.library.cancel)
-        file_menu.addSeparator()
-        file_menu.addAction("Se&ttings…", QKeySequence("Ctrl+,"), self.open_settings)
-        self.thresholds_action = file_menu.addAction("Duplicate &thresholds…", self.dialogs.thresholds)
-        file_menu.addSeparator()
-        file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
-        edit_menu = bar.addMenu("&Edit")
-        # Named for what they would do once the engine has said (a review: "Undo the last
-        # change" did not say which); greyed out when there is nothing to undo or redo.
-        self.undo_action = edit_menu.addAction("&Undo", QKeySequence.StandardKey.Undo, self.undo)
-        self.redo_action = edit_menu.addAction("&Redo", QKeySequence.StandardKey.Redo, self.library.redo)
-        self.undo_action.setEnabled(False)
-        self.redo_action.setEnabled(False)
-        edit_menu.setToolTipsVisible(True)  # the whole summary, when the item's text is cut
-        edit_menu.aboutToShow.connect(self.library.ask_undo_redo)  # another photoorg may have acted
-        self.history_action = edit_menu.addAction("&History…", QKeySequence("Ctrl+H"), self.dialogs.history)
-        edit_menu.addAction("&Find by name or folder", QKeySequence.StandardKey.Find, self.focus_filter)
-        view_menu = bar.addMenu("&View")
-        view_menu.addAction(
-            "&Larger thumbnails (Ctrl+wheel)",
-            QKeySequence.StandardKey.ZoomIn,
-            lambda: self.thumb_slider.zoom(1),
-        )
-        view_menu.addAction(
-            "&Smaller thumbnails", QKeySequence.StandardKey.ZoomOut, lambda: self.thumb_slider.zoom(-1)
-        )
-        view_menu.addSeparator()
-        for k, name in enumerate(PAGES):
-            view_menu.addAction(name, QKeySequence(f"Ctrl+{k + 1}"), lambda k=k: self.nav.setCurrentRow(k))
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction("Open the &log folder", lambda: self._open_url(str(self.where.logs)))
-        help_menu.addAction("&About photoorg", self._about)
-
     def _build_status_bar(self) -> None:
         line = ProgressLine(self.statusBar(), self.library, self)
         self.progress_line = line
@@ -197,15 +155,21 @@ class MainWindow(QMainWindow):
         lib.busy_changed.connect(self._busy_changed)
         lib.task_failed.connect(self._task_failed)
         lib.action_finished.connect(self.tell)
+        lib.queue_started.connect(self._untell)
         lib.model_missing.connect(self.first_run.model_missing)
         lib.similar_found.connect(self._similar_found)
-        lib.undo_redo_changed.connect(self._name_undo_redo)
+        lib.undo_redo_changed.connect(lambda names: name_undo_redo(self, names))
         self.offer_bar.accepted.connect(lib.look_again)
         connect_pages(self)
 
     def tell(self, text: str) -> None:
         """A message that stays a while (the outcome of an action), over the progress text."""
         self.statusBar().showMessage(text, MESSAGE_MS)
+
+    def _untell(self, text: str) -> None:
+        """Take a message back once it is no longer true, unless another one replaced it."""
+        if self.statusBar().currentMessage() == text:
+            self.statusBar().clearMessage()
 
     # -- start-up -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -304,23 +268,6 @@ class MainWindow(QMainWindow):
     def undo(self) -> None:
         self.library.undo()
 
-    def _name_undo_redo(self, names: UndoRedo) -> None:
-        """Edit > Undo and Redo say what they would do, as the history words it, and are greyed
-        out when there is nothing to do; a Redo that cannot be done says why."""
-        for action, verb, summary in (
-            (self.undo_action, "Undo", names.undo),
-            (self.redo_action, "Redo", names.redo),
-        ):
-            action.setEnabled(summary is not None)
-            if summary is None:
-                refused = names.redo_refused if verb == "Redo" else None
-                action.setText(f"&{verb} ({'cannot be redone' if refused else f'nothing to {verb.lower()}'})")
-                action.setToolTip(refused or "")
-                continue
-            shown, whole = menu_words(summary)
-            action.setText(f"&{verb}: {shown.replace('&', '&&')}")
-            action.setToolTip(f"{verb}: {whole}" if shown != whole else "")
-
     def find_similar(self, path: str) -> None:
         self.status.setText(f"Looking for photos like {os.path.basename(path)}…")
         self.library.find_similar(path)
@@ -349,14 +296,6 @@ class MainWindow(QMainWindow):
     def name_group(self, group: Any) -> None:
         if group.id is not None and group.id >= 0:
             self.library.rename_group(group.id, group.name)
-
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About photoorg",
-            f"photoorg {__version__}\nGroups similar photos and finds duplicates with DINOv2.\n"
-            f"Catalog: {self.where.catalog}\nLogs: {self.where.logs}",
-        )
 
     def changeEvent(self, event: QEvent) -> None:
         """Back in the window (from a terminal, say), Undo and Redo are named afresh."""

@@ -71,6 +71,7 @@ class Library(ModelRequests, AlbumRequests, QObject):
     action_finished = Signal(str)  # a sentence for the status bar
     model_missing = Signal(object)  # the ModelUnavailable error: why the model cannot be used
     similar_found = Signal(str, object)  # path, list[(PhotoInfo, similarity)]
+    queue_started = Signal(str)  # the "Queued until ..." message of a task that has now started
     undo_redo_changed = Signal(object)  # UndoRedo: what Undo, Redo would do, or why Redo cannot
 
     def __init__(
@@ -148,8 +149,9 @@ class Library(ModelRequests, AlbumRequests, QObject):
     ) -> None:
         """Queue ``fn`` in the heavy pool. ``on_error`` may handle an error (True) before it
         is reported as a failure."""
-        if self._busy:
-            self.action_finished.emit(f"Queued until the current work ends: {name}.")
+        queued = f"Queued until the current work ends: {name}." if self._busy else ""
+        if queued:
+            self.action_finished.emit(queued)
         self._busy += 1
         if self._busy == 1:
             self.busy_changed.emit(True)
@@ -174,7 +176,11 @@ class Library(ModelRequests, AlbumRequests, QObject):
                 on_cancel()
             self.action_finished.emit(cancel_text)
 
-        self.tasks.run_heavy(fn, done, failed, cancelled, name)
+        def started() -> Any:
+            self.queue_started.emit(queued)  # that message is not true any more (a review)
+            return fn()
+
+        self.tasks.run_heavy(started if queued else fn, done, failed, cancelled, name)
 
     def _ask(self, request: Request, stage: str = "", cancellable: bool = True) -> Callable[[], Any]:
         """A heavy task that sends ``request`` to the engine and waits for the answer."""

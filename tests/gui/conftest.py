@@ -142,13 +142,14 @@ def click(qtbot: QtBot, view: QAbstractItemView, index: QModelIndex) -> None:
 
 
 def click_checkbox(qtbot: QtBot, view: QAbstractItemView, index: QModelIndex) -> None:
-    """Click the keep checkbox the thumbnail delegate paints in a cell's top-right corner."""
+    """Click the keep checkbox the thumbnail delegate paints at the photo's top-right corner
+    (10 pixels in from the right of the photo's area, centred in a widened cell)."""
     qtbot.waitUntil(lambda: view.visualRect(index).isValid(), timeout=TIMEOUT_MS)
     view.scrollTo(index)
     cell = view.visualRect(index).adjusted(3, 3, -3, -3)
-    qtbot.mouseClick(
-        view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(cell.right() - 18, cell.top() + 18)
-    )
+    thumb = view.itemDelegate().thumb
+    right = cell.left() + (cell.width() - thumb - 10) // 2 + thumb + 9  # the photo area's right edge
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(right - 18, cell.top() + 18))
 
 
 def started_by_qt(thread: threading.Thread) -> bool:

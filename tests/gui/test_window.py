@@ -532,3 +532,19 @@ def test_k_thumbnails_grow_and_shrink_with_ctrl_wheel_and_the_view_menu(
     smaller.trigger()
     smaller.trigger()
     assert grid.delegate.cell().width() < before
+
+
+def test_l_a_queued_message_is_taken_back_once_its_work_starts(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path
+) -> None:
+    """An app review found "Queued until the current work ends: …" still shown after that
+    work had run."""
+    window = open_window(settings_for(library, tiny_model))
+    scan(qtbot, window)
+    read: list[object] = []
+    window.library.refresh(scan=True)  # work is running ...
+    window.library.history(read.append)  # ... so this waits its turn, and says so
+    queued = "Queued until the current work ends: history."
+    assert window.statusBar().currentMessage() == queued
+    qtbot.waitUntil(lambda: bool(read) and not window.library.busy, timeout=TIMEOUT_MS)
+    assert window.statusBar().currentMessage() != queued

@@ -1,0 +1,85 @@
+"""The main window's menus, and Edit > Undo / Redo named for what they would do. Split out of
+app.py, which had passed the style's 400 lines."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMessageBox
+
+from photoorg import __version__
+from photoorg.engine import UndoRedo
+from photoorg.gui.messages import menu_words
+from photoorg.gui.presenter import PAGES
+
+if TYPE_CHECKING:
+    from photoorg.gui.app import MainWindow
+
+
+def build_menus(window: MainWindow) -> None:
+    """The window's menu bar: File, Edit (Undo and Redo named by the engine), View, Help."""
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    window.add_action = file_menu.addAction("&Add folder…", QKeySequence.StandardKey.Open, window.add_folder)
+    window.scan_action = file_menu.addAction("&Scan now", QKeySequence(Qt.Key.Key_F5), window.scan)
+    window.cancel_action = file_menu.addAction("&Cancel scan", window.library.cancel)
+    file_menu.addSeparator()
+    file_menu.addAction("Se&ttings…", QKeySequence("Ctrl+,"), window.open_settings)
+    window.thresholds_action = file_menu.addAction("Duplicate &thresholds…", window.dialogs.thresholds)
+    file_menu.addSeparator()
+    file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, window.close)
+    edit_menu = bar.addMenu("&Edit")
+    # Named for what they would do once the engine has said (a review: "Undo the last
+    # change" did not say which); greyed out when there is nothing to undo or redo.
+    window.undo_action = edit_menu.addAction("&Undo", QKeySequence.StandardKey.Undo, window.undo)
+    window.redo_action = edit_menu.addAction("&Redo", QKeySequence.StandardKey.Redo, window.library.redo)
+    window.undo_action.setEnabled(False)
+    window.redo_action.setEnabled(False)
+    edit_menu.setToolTipsVisible(True)  # the whole summary, when the item's text is cut
+    edit_menu.aboutToShow.connect(window.library.ask_undo_redo)  # another photoorg may have acted
+    window.history_action = edit_menu.addAction("&History…", QKeySequence("Ctrl+H"), window.dialogs.history)
+    edit_menu.addAction("&Find by name or folder", QKeySequence.StandardKey.Find, window.focus_filter)
+    view_menu = bar.addMenu("&View")
+    view_menu.addAction(
+        "&Larger thumbnails (Ctrl+wheel)",
+        QKeySequence.StandardKey.ZoomIn,
+        lambda: window.thumb_slider.zoom(1),
+    )
+    view_menu.addAction(
+        "&Smaller thumbnails", QKeySequence.StandardKey.ZoomOut, lambda: window.thumb_slider.zoom(-1)
+    )
+    view_menu.addSeparator()
+    for k, name in enumerate(PAGES):
+        view_menu.addAction(name, QKeySequence(f"Ctrl+{k + 1}"), lambda k=k: window.nav.setCurrentRow(k))
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction("Open the &log folder", lambda: window._open_url(str(window.where.logs)))
+    help_menu.addAction("&About photoorg", lambda: _about(window))
+
+
+def name_undo_redo(window: MainWindow, names: UndoRedo) -> None:
+    """Edit > Undo and Redo say what they would do, as the history words it, and are greyed
+    out when there is nothing to do; a Redo that cannot be done says why."""
+    for action, verb, summary in (
+        (window.undo_action, "Undo", names.undo),
+        (window.redo_action, "Redo", names.redo),
+    ):
+        action.setEnabled(summary is not None)
+        if summary is None:
+            refused = names.redo_refused if verb == "Redo" else None
+            action.setText(f"&{verb} ({'cannot be redone' if refused else f'nothing to {verb.lower()}'})")
+            action.setToolTip(refused or "")
+            continue
+        shown, whole = menu_words(summary)
+        action.setText(f"&{verb}: {shown.replace('&', '&&')}")
+        action.setToolTip(f"{verb}: {whole}" if shown != whole else "")
+
+
+def _about(window: MainWindow) -> None:
+    QMessageBox.about(
+        window,
+        "About photoorg",
+        f"photoorg {__version__}\nGroups similar photos and finds duplicates with DINOv2.\n"
+        f"Catalog: {window.where.catalog}\nLogs: {window.where.logs}",
+    )
