@@ -32,7 +32,10 @@ def menu_words(summary: str, limit: int = MENU_CHARS) -> tuple[str, str]:
     space = cut.rfind(" ")
     if space > limit // 2:
         cut = cut[:space]
-    return cut.rstrip(" ,;:(") + "\u2026", whole
+    cut = cut.rstrip(" ,;:(")
+    if cut.count("\u201c") > cut.count("\u201d"):  # cut inside a name: close its quote (a review)
+        return cut + "\u2026\u201d", whole
+    return cut + "\u2026", whole
 
 
 def keywords_text(name: str, outcome: Outcome, take_out: bool = False) -> str:

@@ -37,3 +37,14 @@ def test_the_edit_menu_names_an_action_in_whole_words() -> None:
     assert shown == "write the keyword \u201cSummer evenings\u201d into 12 sidecars and take\u2026"
     rename = "rename the album \u201cEvenings\u201d to \u201cSummer\u201d"
     assert menu_words(rename) == (rename, rename)
+    # Cut inside a name, the quote is closed (a review found "\u201cHoliday at the\u2026" open).
+    long_name = (
+        "rename the album \u201cEvenings\u201d to \u201cHoliday at the lake with the whole family "
+        "and the dog\u201d"
+    )
+    shown, whole = menu_words(long_name)
+    assert whole == long_name and len(shown) <= 73
+    assert (
+        shown
+        == "rename the album \u201cEvenings\u201d to \u201cHoliday at the lake with the whole\u2026\u201d"
+    )
