@@ -18,7 +18,6 @@ from photoorg.core.library import (
     MEMBER,
     REJECTED,
     REMOVED,
-    AlbumView,
     Library,
     emptied_phrase,
     keywords_phrase,
@@ -118,16 +117,20 @@ def _list(library: Library, as_json: bool) -> int:
 
 
 def _show(library: Library, name: str, as_json: bool) -> int:
-    view = AlbumView(library.album(name), library.album_photos(name))
+    view = library.album_view(name, suggest=False)
     if as_json:
         members = [p.path for p in view.members]
-        print(json.dumps({"name": view.album.name, "members": members, "away": view.away}, indent=2))
+        away = [{"path": a.path or None, "why": a.why} for a in view.away_photos]
+        shown = {"name": view.album.name, "members": members, "away": len(away), "away_photos": away}
+        print(json.dumps(shown, indent=2))
         return EXIT_OK
     print(f"{printable(view.album.name)}: {plural(len(view.members), 'photo')}")
     for p in view.members:
         print(f"  {printable(p.path)}")
-    if view.away:
-        print(f"{view.away_words[0].upper()}{view.away_words[1:]}.")
+    if view.away_photos:  # each, with where it went (a review: the sentence said neither)
+        print(f"Not in the library now ({len(view.away_photos)}):")
+        for a in view.away_photos:
+            print(f"  {printable(a.path) + ': ' if a.path else ''}{a.why}")
     return EXIT_OK
 
 

@@ -308,7 +308,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show = described(alb_sub, "show", "the photos of an album")
     show.add_argument("name", metavar="NAME", help=ALBUM_NAME)
-    show.add_argument("--json", action="store_true", help='print {"name", "members": [paths], "away": N}')
+    show.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"name", "members": [paths], "away": N, "away_photos": [{"path", "why"}]}',
+    )
     embedding_options(suggest)
     kw = described(
         alb_sub,

@@ -12,19 +12,19 @@ import contextlib
 import os
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from photoorg.core.actions import Outcome
+from photoorg.core.album_view import AlbumView, away_photos
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album, same_name
 from photoorg.core.albums import score as score_album
 from photoorg.core.calibration import Calibration, calibrate
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED, stored_groups
-from photoorg.core.humanize import agree, plural
+from photoorg.core.humanize import plural
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.pairs import raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -52,36 +52,6 @@ def _album_name(name: str) -> str:
     if len(name) > ALBUM_NAME_MAX:
         raise PhotoorgError(f"An album's name can have at most {ALBUM_NAME_MAX} characters, not {len(name)}.")
     return name
-
-
-@dataclass
-class AlbumView:
-    """An album as the app shows it: its photos, and the suggestions to answer."""
-
-    album: Album
-    members: list[PhotoInfo] = field(default_factory=list)  # examples and accepted, present now
-    suggestions: list[tuple[PhotoInfo, float]] = field(default_factory=list)  # best first
-    likely: int = 0  # unanswered photos above the decision boundary
-    problem: str = ""  # why there are no suggestions (no model, nothing embedded yet)
-
-    @property
-    def away(self) -> int:
-        """Photos of the album not in the library as they were added: trashed, changed, left
-        out by an exclude pattern, or on a drive not connected (a hostile review: the album
-        showed fewer photos without a word)."""
-        return len(set(self.album.positives)) - len(self.members)
-
-    @property
-    def away_words(self) -> str:
-        """:attr:`away` in a sentence ('' when none)."""
-        n = self.away
-        if not n:
-            return ""
-        return (
-            f"{plural(n, 'more photo')} of the album {agree(n, 'is', 'are')} not in the library as "
-            f"{agree(n, 'it was', 'they were')} added: trashed, changed, left out by an exclude "
-            "pattern, or on a drive that is not connected"
-        )
 
 
 class Curation(LibraryPart):
@@ -324,10 +294,17 @@ class Curation(LibraryPart):
         found = [(first[fps[i]], float(scores.probability[i])) for i in scores.order[:k]]
         return found, scores.likely
 
-    def album_view(self, name: str, k: int = 60, progress: Progress = NULL_PROGRESS) -> AlbumView:
-        """The album, its photos and its ``k`` best suggestions (retrained on every answer)."""
+    def album_view(
+        self, name: str, k: int = 60, progress: Progress = NULL_PROGRESS, suggest: bool = True
+    ) -> AlbumView:
+        """The album, its photos, those away and where they went, and (when ``suggest``) its
+        ``k`` best suggestions (retrained on every answer)."""
         photos = self._photos()  # read once: a 100k library takes a while
-        view = AlbumView(self.album(name), self.album_photos(name, photos))
+        album = self.album(name)
+        view = AlbumView(album, self.album_photos(name, photos))
+        view.away_photos = away_photos(self.catalog, album, view.members, self.library_roots()[1])
+        if not suggest:
+            return view
         try:
             view.suggestions, view.likely = self.suggest(name, k, progress, photos)
         except PhotoorgError as exc:  # no model, or none of its photos embedded yet

@@ -25,10 +25,11 @@ from typing import Any
 
 from photoorg.core import recovery
 from photoorg.core.actions import Action, Outcome, Step, with_them
+from photoorg.core.album_view import AlbumView, AwayPhoto
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.calibration import Calibration
 from photoorg.core.catalog import Catalog, move_catalog
-from photoorg.core.curation import AlbumView, Curation
+from photoorg.core.curation import Curation
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import ModelUnavailable
@@ -367,6 +368,7 @@ __all__ = [
     "ActionFile",
     "Album",
     "AlbumView",
+    "AwayPhoto",
     "Calibration",
     "Library",
     "LibraryState",

@@ -9,6 +9,7 @@ not jump under the person's eyes.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTabBar,
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoorg.core.humanize import plural
+from photoorg.core.humanize import agree, plural
 from photoorg.gui.layout import FlowRow, beside, hint, title
 from photoorg.gui.models import PhotoGridModel
 from photoorg.gui.thumbnails import Thumbnails
@@ -68,6 +70,8 @@ class AlbumsPage(QWidget):
         self.heading = title("Albums")
         self.heading.setMinimumWidth(1)
         self.subheading = hint(_EMPTY)
+        self.subheading.setTextFormat(Qt.TextFormat.RichText)  # its "away" part is a link
+        self.subheading.linkActivated.connect(lambda _link: self.show_away())
         self.likely_bar = QProgressBar()
         self.likely_bar.setTextVisible(True)
         self.likely_bar.setToolTip(
@@ -141,6 +145,28 @@ class AlbumsPage(QWidget):
             lambda: self.answer(REJECTED if self.tabs.currentIndex() == TAB_SUGGESTIONS else REMOVED)
         )
         self._show()
+
+    def show_away(self) -> None:
+        """Which of the album's photos are not in the library now, and where each went."""
+        view = self.view
+        if view is None or not view.away:
+            return
+        lines = [f"{a.path}: {a.why}" if a.path else a.why for a in view.away_photos]
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(f"Photos of {view.album.name} that are away")
+        n = view.away
+        box.setText(
+            f"{plural(n, 'photo')} of the album {agree(n, 'is', 'are')} not in the library now. "
+            f"{agree(n, 'It stays', 'They stay')} in the album, and {agree(n, 'is', 'are')} shown "
+            "again once back in the library.\n\n"
+            + "\n".join(lines[:12])
+            + (f"\n… and {len(lines) - 12} more (Show Details…)" if len(lines) > 12 else "")
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        if len(lines) > 12:
+            box.setDetailedText("\n".join(lines))
+        box.exec()
 
     # -- the album list ---------------------------------------------------------------------------
     def set_albums(self, albums: list[Any]) -> None:
@@ -276,8 +302,11 @@ class AlbumsPage(QWidget):
             if suggestions
             else "its photos, as you taught it; take out any that do not belong"
         )
-        away = f" · {view.away_words}" if view.away else ""
-        self.subheading.setText(view.problem or f"{counts}{away} · {about}")
+        away = ""
+        if view.away:  # a link to which photos and why (a review: the sentence said neither)
+            n = view.away
+            away = f' · <a href="away">{plural(n, "photo")} of the album {agree(n, "is", "are")} away</a>'
+        self.subheading.setText(html.escape(view.problem) if view.problem else f"{counts}{away} · {about}")
         self.likely_bar.setVisible(not view.problem)
         self.likely_bar.setRange(0, max(1, members + likely))
         self.likely_bar.setValue(members)

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from photoorg.core.album_view import NOT_FOUND
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album, score
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.library import Action, Library
@@ -137,7 +138,8 @@ def test_the_album_commands_print_what_the_issue_promises(library_with_albums) -
     assert twice.returncode == 0 and "Accepted 1 photo. Sunsets has 4 photos, 0 rejected (" in twice.stdout
     assert photoorg("album", "reject", "Sunsets", found[1]["path"]).returncode == 0
     shown = json.loads(photoorg("album", "show", "Sunsets", "--json").stdout)
-    assert shown == {"name": "Sunsets", "members": sorted([*photos[:3], found[0]["path"]]), "away": 0}
+    members = sorted([*photos[:3], found[0]["path"]])
+    assert shown == {"name": "Sunsets", "members": members, "away": 0, "away_photos": []}
     # A photo left out by an exclude pattern is said to be away, not silently missing (a
     # hostile review), and is back once the pattern goes.
     left_out = Path(photos[1]).name
@@ -145,7 +147,8 @@ def test_the_album_commands_print_what_the_issue_promises(library_with_albums) -
     assert photoorg("scan").returncode == 0
     away = photoorg("album", "show", "Sunsets")
     assert "Sunsets: 3 photos" in away.stdout
-    assert "1 more photo of the album is not in the library as it was added: trashed" in away.stdout
+    assert "Not in the library now (1):\n  no longer found as it was added: " in away.stdout
+    assert "or left out by an exclude pattern" in away.stdout
     assert photoorg("settings", "exclude", "--reset").returncode == 0
     assert photoorg("scan").returncode == 0
     assert json.loads(photoorg("album", "show", "Sunsets", "--json").stdout) == shown
@@ -381,3 +384,40 @@ def test_another_photo_saved_under_the_name_is_no_edit_and_an_answer_after_an_ed
         made = library.create_album("Later", [str(c)])
         assert len(made.positives) == 1
         assert {p.path for p in library.album_photos("Later")} == {str(c)}
+
+
+def test_an_album_says_which_of_its_photos_are_away_and_where_they_went(
+    library_with_albums, tmp_path
+) -> None:
+    """An app review: "2 more photos of the album are not in the library" said neither which
+    nor why. Trashed, moved out of the library, on a drive not connected, edited elsewhere."""
+    lib = library_with_albums
+    drive = tmp_path / "Drive"
+    make_photo(drive / "d.jpg", seed=50, size=(96, 72))
+    photos = [str(lib / "a" / f"p0{i}.jpg") for i in range(5)]
+    with Library(locations()) as library:
+        library.add_folders([str(drive)])
+        library.scan()
+        library.create_album("Trip", [*photos, str(drive / "d.jpg")])
+        trashed = library.act(Action.TRASH, [photos[0]])
+        moved = library.act(Action.MOVE, [photos[1]], str(tmp_path / "Elsewhere"))
+    make_photo(Path(photos[2]), seed=77, size=(96, 72))  # edited in another program
+    drive.rename(tmp_path / "Drive-unplugged")
+    with Library(locations()) as library:
+        library.scan()
+        view = library.album_view("Trip", suggest=False)
+    assert sorted(p.path for p in view.members) == photos[3:]
+    assert view.away == 4
+    away = [(a.path, a.why) for a in view.away_photos]
+    assert away == [
+        (str(drive / "d.jpg"), f"its library folder {drive} is not there now (a drive not connected?)"),
+        (str(tmp_path / "Elsewhere" / "p01.jpg"), "outside the library's folders"),
+        (photos[0], f"moved to the trash by action {trashed.batch} (undoing it brings it back)"),
+        ("", NOT_FOUND),  # the edited photo: its old content is nowhere
+    ], away
+    assert moved.done
+    shown = photoorg("album", "show", "Trip")
+    assert (
+        f"Not in the library now (4):\n  {drive / 'd.jpg'}: its library folder {drive} is not there"
+        in shown.stdout
+    )

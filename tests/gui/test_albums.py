@@ -249,3 +249,30 @@ def test_an_example_from_the_preview_and_the_album_as_keywords_in_sidecars(
         said,
     )
     assert not any(s.exists() for s in sidecars)
+
+
+def test_the_album_says_which_of_its_photos_are_away_and_why(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    grouped_library: Path,
+    tiny_model: Path,
+    dialogs: Dialogs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An app review: the album's "away" sentence named no photo and gave no reason."""
+    window = open_window(settings_for(grouped_library, tiny_model))
+    state = scan(qtbot, window)
+    photos = [p.path for p in state.timeline.photos[:3]]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Cats", True))
+    with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS):
+        window.actions.new_album(photos)
+    learnt(qtbot, window)
+    act_and_wait(qtbot, window, lambda: window.library.file_action("trash", photos[:1]))
+    page = window.albums_page
+    qtbot.waitUntil(lambda: "away" in page.subheading.text(), timeout=TIMEOUT_MS)
+    learnt(qtbot, window)
+    assert '<a href="away">1 photo of the album is away</a>' in page.subheading.text()
+    page.subheading.linkActivated.emit("away")  # the person clicks the link
+    [box] = dialogs.seen
+    assert box.startswith("Photos of Cats that are away: 1 photo of the album is not in the library now.")
+    assert f"{photos[0]}: moved to the trash by action " in box and "(undoing it brings it back)" in box

@@ -183,6 +183,22 @@ class JournalPart(CatalogBase):
         ).fetchone()
         return _entry(row) if row else None
 
+    def last_moves_of(self, fingerprints: Sequence[str]) -> dict[str, JournalEntry]:
+        """The newest trash or move, still in force, of a file with each of these contents
+        (where an album's photo went, when it is no longer in the library)."""
+        out: dict[str, JournalEntry] = {}
+        wanted = list(dict.fromkeys(fingerprints))
+        for start in range(0, len(wanted), 500):  # SQLite's limit on parameters
+            chunk = wanted[start : start + 500]
+            rows = self._db.execute(
+                f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE fingerprint IN ({', '.join('?' * len(chunk))})"
+                " AND action IN ('move', 'trash') AND state IN ('done', 'undo_failed') ORDER BY id",
+                chunk,
+            )
+            for r in rows:
+                out[r[9]] = _entry(r)  # the newest wins
+        return out
+
     def add_made_folders(self, batch: int, folders: Sequence[str]) -> None:
         """Remember folders an action is about to create (before: a kill in between leaves
         at worst an empty folder to remove that another program made meanwhile)."""

@@ -1,0 +1,82 @@
+"""An album as the app and `photoorg album show` present it: its photos in the library now,
+its suggestions, and each of its photos that is away, with where it went (from the catalog
+and the journal)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from photoorg.core.actions import Action
+from photoorg.core.albums import Album
+from photoorg.core.catalog import Catalog, PhotoInfo
+from photoorg.core.paths import containing
+
+#: Why an album's photo is away when neither the catalog nor the journal knows where it went.
+NOT_FOUND = (
+    "no longer found as it was added: changed in another program, removed outside photoorg, "
+    "or left out by an exclude pattern"
+)
+
+
+@dataclass(frozen=True)
+class AwayPhoto:
+    """One photo of an album that is not in the library as it was added."""
+
+    path: str  # where it was last known ("" when nothing knows)
+    why: str  # a phrase: "moved to the trash (action 12)"
+
+
+@dataclass
+class AlbumView:
+    """An album as the app shows it: its photos, and the suggestions to answer."""
+
+    album: Album
+    members: list[PhotoInfo] = field(default_factory=list)  # examples and accepted, present now
+    suggestions: list[tuple[PhotoInfo, float]] = field(default_factory=list)  # best first
+    likely: int = 0  # unanswered photos above the decision boundary
+    problem: str = ""  # why there are no suggestions (no model, nothing embedded yet)
+    #: The album's photos not in the library now, each with where it went (a review: "2 more
+    #: photos are not in the library" said neither which nor why).
+    away_photos: list[AwayPhoto] = field(default_factory=list)
+
+    @property
+    def away(self) -> int:
+        """Photos of the album not in the library as they were added: trashed, changed, left
+        out by an exclude pattern, or on a drive not connected (a hostile review: the album
+        showed fewer photos without a word)."""
+        return len(set(self.album.positives)) - len(self.members)
+
+
+def away_photos(
+    catalog: Catalog, album: Album, members: list[PhotoInfo], missing_roots: list[str]
+) -> list[AwayPhoto]:
+    """Each of the album's photos that is not among ``members`` (the library's now), and where
+    it went: still catalogued in a library folder that is not there (``missing_roots``) or
+    outside the library, trashed or moved away by photoorg, or not found."""
+    present = {p.fingerprint for p in members}
+    gone = [fp for fp in dict.fromkeys(album.positives) if fp not in present]
+    if not gone:
+        return []
+    where = catalog.paths_with_fingerprints(gone)
+    moves = catalog.last_moves_of(gone)
+    out = []
+    for fp in gone:
+        if where.get(fp):
+            path = where[fp][0]
+            root = containing(path, missing_roots)
+            why = (
+                f"its library folder {root} is not there now (a drive not connected?)"
+                if root
+                else "outside the library's folders"
+            )
+            out.append(AwayPhoto(path, why))
+        elif fp in moves:
+            step = moves[fp]
+            if step.action == Action.TRASH.value:
+                why = f"moved to the trash by action {step.batch} (undoing it brings it back)"
+            else:
+                why = f"moved to {step.target} by action {step.batch}, outside the library"
+            out.append(AwayPhoto(step.source, why))
+        else:
+            out.append(AwayPhoto("", NOT_FOUND))
+    return sorted(out, key=lambda a: (a.path == "", a.path))
