@@ -6,13 +6,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QListView, QPushButton, QTabBar, QVBoxLayout, QWidget
 
 from photoorg.core.humanize import human_bytes
 from photoorg.gui.layout import FlowRow, beside, hint, title
-from photoorg.gui.set_models import VERDICT_NAMES, DuplicateSetListModel, SetMembersModel
+from photoorg.gui.set_models import SET_ICON, VERDICT_NAMES, DuplicateSetListModel, SetMembersModel
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
 
@@ -49,7 +49,7 @@ class DuplicatesPage(QWidget):
         self.sets = DuplicateSetListModel(thumbnails, self)
         self.set_list = QListView()
         self.set_list.setModel(self.sets)
-        self.set_list.setIconSize(QSize(64, 48))
+        self.set_list.setIconSize(SET_ICON)
         self.set_list.setUniformItemSizes(True)
         self.set_list.setMinimumWidth(240)
         self.set_list.selectionModel().currentChanged.connect(self._show_set)

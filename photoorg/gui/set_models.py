@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPainter, QPixmap
 
 from photoorg.core.humanize import VERDICT_TITLES, human_bytes
 from photoorg.gui.models import BadgeRole, DetailRole, PhotoGridModel, photo_details
@@ -22,6 +22,21 @@ VERDICT_NAMES = VERDICT_TITLES
 
 #: Height of a row of the set list: a 64x48 thumbnail and the two lines beside it.
 SET_ROW_HEIGHT = 54
+#: The set list's thumbnail box: every row's text starts at the same place after it.
+SET_ICON = QSize(64, 48)
+
+
+def boxed(pm: QPixmap, size: QSize = SET_ICON) -> QPixmap:
+    """The thumbnail scaled into a transparent box of ``size``, centred: a view lays the text
+    out after the icon's own size, so a tall photo's row began its text further left (a
+    review found the set list's text shifting from row to row)."""
+    scaled = pm.scaled(size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    out = QPixmap(size)
+    out.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(out)
+    painter.drawPixmap((size.width() - scaled.width()) // 2, (size.height() - scaled.height()) // 2, scaled)
+    painter.end()
+    return out
 
 
 class DuplicateSetListModel(QAbstractListModel):
@@ -34,6 +49,7 @@ class DuplicateSetListModel(QAbstractListModel):
         self.reviewed: set[str] = set()  # ids of sets the person looked at, over every tab
         self.freed: dict[str, int] = {}  # bytes the person's checks free, by set id (else the start's)
         self._row_of_keeper: dict[str, int] = {}
+        self._icons: dict[int, QIcon] = {}  # by the thumbnail's cacheKey
         thumbnails.ready.connect(self._thumbnail_ready)
 
     def set_sets(self, sets: list[Any]) -> None:
@@ -84,9 +100,16 @@ class DuplicateSetListModel(QAbstractListModel):
         if role == BadgeRole:
             return "Reviewed" if s.id in self.reviewed else ""
         if role == Qt.ItemDataRole.DecorationRole:
-            # A QIcon, so the view scales it to its icon size (a QPixmap is drawn as it is).
+            # A QIcon of the box's size, so every row's text starts at the same place.
             pm = self._thumbs.get(s.keeper.path, s.keeper.fingerprint)
-            return QIcon(pm) if pm is not None else QIcon()
+            if pm is None:
+                return QIcon()
+            icon = self._icons.get(pm.cacheKey())
+            if icon is None:
+                icon = self._icons[pm.cacheKey()] = QIcon(boxed(pm))
+                if len(self._icons) > 500:  # a few screens' worth
+                    self._icons.pop(next(iter(self._icons)))
+            return icon
         if role == Qt.ItemDataRole.ToolTipRole:  # what a narrow list elides, and every file
             return "\n".join([_set_details(s, self.freed.get(s.id)), "", *(p.path for p in s.photos)])
         if role == Qt.ItemDataRole.SizeHintRole:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QColor, QIcon, QPixmap, QStandardItem, QStandardItemModel
 from pytestqt.qtbot import QtBot
 
 from photoorg.gui.views import PhotoGrid
@@ -63,3 +63,28 @@ def test_the_keep_checkbox_stays_on_the_photo_in_a_widened_cell(qtbot: QtBot) ->
         grid.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(cell.right() - 4, check.center().y())
     )
     assert model.item(0).checkState() == Qt.CheckState.Unchecked  # beside the photo: no toggle
+
+
+def test_every_row_of_the_set_list_starts_its_text_at_the_same_place(qtbot: QtBot) -> None:
+    """A review found the duplicate set list's text shifting from row to row: a view lays the
+    text out after the icon's own size, smaller for a tall or a panoramic photo."""
+    from PySide6.QtWidgets import QListView, QStyleOptionViewItem
+
+    from photoorg.gui.set_models import SET_ICON, boxed
+
+    view = QListView()
+    qtbot.addWidget(view)
+    view.setIconSize(SET_ICON)
+    model = QStandardItemModel()
+    for w, h in ((320, 240), (240, 320), (900, 120)):  # landscape, portrait, panorama
+        pm = QPixmap(w, h)
+        pm.fill(QColor("#a35"))
+        model.appendRow(QStandardItem(QIcon(boxed(pm)), f"{w}x{h}.jpg"))
+    view.setModel(model)
+    sizes = set()
+    for row in range(3):
+        option = QStyleOptionViewItem()
+        option.decorationSize = SET_ICON
+        view.itemDelegate().initStyleOption(option, model.index(row, 0))
+        sizes.add((option.icon.actualSize(SET_ICON).width(), option.icon.actualSize(SET_ICON).height()))
+    assert sizes == {(SET_ICON.width(), SET_ICON.height())}
