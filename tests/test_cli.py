@@ -240,11 +240,22 @@ def test_duplicates_trash_moves_the_copies_not_kept_and_undo_puts_them_back(
     looked = photoorg(*base, "duplicates", "--trash", "--dry-run", outside)
     assert looked.returncode == 0, looked.stderr
     assert "Dry run: no photo was moved." in looked.stdout
-    assert (
-        f"{outside} was added to the library to look at it; 'photoorg library remove {outside}'"
-        in looked.stdout
-    )
+    said = f"{outside} was added to the library to look at it.\n'photoorg library remove {outside}' takes it"
+    assert said in looked.stdout
     assert photoorg(*base, "library", "remove", outside).returncode == 0
+    # A folder given that takes in a library folder: removing it alone would not go back (a
+    # hostile review: it took the library folder, and the protection inside it, out).
+    (outside / "in").mkdir()
+    shutil.move(outside / "b.jpg", outside / "in" / "b.jpg")
+    assert photoorg(*base, "library", "add", outside / "in").returncode == 0
+    wider = photoorg(*base, "duplicates", "--trash", "--dry-run", outside)
+    assert (
+        f"{outside} was added to the library to look at it.\nIt takes in {outside / 'in'}, which"
+        in wider.stdout
+    )
+    assert "library remove" not in wider.stdout
+    assert photoorg(*base, "library", "remove", outside).returncode == 0
+    shutil.move(outside / "in" / "b.jpg", outside / "b.jpg")
     assert (outside / "a.jpg").exists() and (outside / "b.jpg").exists()
 
     undone = photoorg(*base, "undo")

@@ -122,7 +122,12 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
         say(f"photoorg: {exc}")
         return EXIT_USAGE
     with library:
-        added = add_given(library, args.folders).added
+        before = list(library.saved_settings.folders)
+        add_given(library, args.folders)
+        # What the folders given changed, as it is once all are added (a later parent replaces
+        # a folder given before it, and a library folder inside it: a hostile review).
+        after = library.saved_settings.folders
+        added = ([f for f in after if f not in before], [f for f in before if f not in after])
         if library_roots_or_say(library) is None:
             return EXIT_USAGE
         verdicts = [Verdict(v) for v in args.verdict] if args.verdict else list(Verdict)
@@ -144,7 +149,10 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
 
 
 def _trash_suggested(
-    library: Library, sets: list[DuplicateSet], args: argparse.Namespace, added: list[str]
+    library: Library,
+    sets: list[DuplicateSet],
+    args: argparse.Namespace,
+    added: tuple[list[str], list[str]],
 ) -> int:
     """``duplicates --trash``: the copies and re-saves the suggestions do not keep go to the
     trash, as one action 'photoorg undo' reverses; the plan first, then a question (found by
@@ -171,15 +179,13 @@ def _trash_suggested(
         print()
         print(_trash_plan_text(sets, steps, plan))
     if not going:
+        if args.dry_run:
+            _say_added(*added)
         return EXIT_OK
     if args.dry_run:
         # Not "nothing was changed" when a folder given was added (a hostile review).
         print("Dry run: no photo was moved.")
-        for folder in added:
-            print(
-                f"{printable(folder)} was added to the library to look at it; "
-                f"'photoorg library remove {printable(folder)}' takes it out again."
-            )
+        _say_added(*added)
         return EXIT_OK
     if not args.yes:
         answer = confirmed(f"Move {plural(len(going), 'photo')} to the trash?")
@@ -197,6 +203,21 @@ def _trash_suggested(
         print(json.dumps({"sets": report.duplicates_json(sets), **outcome_json(outcome, [])}, indent=2))
         return EXIT_OK if outcome.done and not outcome.failed else EXIT_FAILED
     return report_action(outcome.action or Action.TRASH, outcome)
+
+
+def _say_added(new: list[str], replaced: list[str]) -> None:
+    """The library folders a dry run added to look at the folders given, and how to go back."""
+    for folder in new:
+        print(f"{printable(folder)} was added to the library to look at it.")
+    if replaced:  # removing the new folder alone would leave these out, protections inside too
+        print(
+            f"It takes in {', '.join(printable(f) for f in replaced)}, which "
+            f"{'was a library folder' if len(replaced) == 1 else 'were library folders'} inside it; "
+            "'photoorg library list' shows the library's folders."
+        )
+    elif new:
+        names = " ".join(printable(f) for f in new)
+        print(f"'photoorg library remove {names}' takes {'it' if len(new) == 1 else 'them'} out again.")
 
 
 def _trash_plan_text(sets: list[DuplicateSet], steps: list, plan: list[tuple[list[str], list[str]]]) -> str:
