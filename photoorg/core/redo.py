@@ -59,6 +59,20 @@ def refusal(catalog: Catalog, info: BatchInfo) -> str | None:
         )
     action = Action(info.action)
     entries = catalog.journal_entries(info.id, ("undone",))
+    if not entries:  # (a hostile review: Redo offered, then "Nothing ... can be done again: .")
+        return (
+            f"The undo of action {info.id} ({info.summary}) put nothing back: there is nothing to do again."
+        )
+    renamed = [
+        e for e in entries if e.file_row is not None and e.target and _name(e.target) != _name(e.source)
+    ]
+    if action is not Action.TRASH and renamed:  # a redo plans plain names (a hostile review)
+        was, now = os.path.basename(renamed[0].source), os.path.basename(renamed[0].target or "")
+        return (
+            f"Action {info.id} ({info.summary}) gave photos new names ({was} became {now}); do it "
+            f"again as you did it first ('photoorg {action.value}', or Organize, which shows the "
+            "plan) rather than redo it."
+        )
     if not all(_found_again(action, e) for e in entries if e.file_row is None):
         return (
             f"Action {info.id} ({info.summary}) moved RAWs, videos or renamed sidecars along with the "
@@ -95,6 +109,15 @@ def _redo_summary(info: BatchInfo, photos: int | None = None) -> str:
     if photos is not None:
         what = _PHOTOS.sub(plural(photos, "photo"), what, count=1)
     return f"redo of action {info.id}: {what}"
+
+
+def _name(path: str) -> str:
+    """A file's name without the " (2)" a taken name gets (a redo numbers it again if need be)."""
+    stem, ext = os.path.splitext(os.path.basename(path))
+    return _NUMBERED.sub("", stem) + ext
+
+
+_NUMBERED = re.compile(r" \(\d+\)$")
 
 
 def _found_again(action: Action, entry: JournalEntry) -> bool:

@@ -106,3 +106,37 @@ def test_a_change_to_the_albums_is_not_redone(lib: Path) -> None:
         assert "changed the groups, albums or keywords" in (library.redo_refused() or "")
         with pytest.raises(NothingToRedo, match="changed the groups, albums or keywords"):
             library.redo()
+
+
+def test_redo_is_refused_for_an_organize_that_renamed_photos_and_an_undo_that_put_nothing_back(
+    lib: Path, tmp_path: Path
+) -> None:
+    """A hostile review: redo of an organize by a name template put the photos under their old
+    names; and Redo was offered for an action whose undo put nothing back, then failed with
+    "Nothing ... can be done again: ."."""
+    from photoorg.core.library import OrganizeRequest
+
+    photo = lib / "a" / "p0.jpg"
+    with Library(locations()) as library:
+        request = OrganizeRequest(
+            "date", str(tmp_path / "sorted"), template="{year}/{year} {name}", file_date=True
+        )
+        plan = library.organize_plan(request, paths=[str(photo)])
+        outcome, _ = library.organize(plan)
+        [done] = [s.target for s in outcome.done]
+        assert Path(done).name != photo.name  # the template named it
+        library.undo()
+        assert photo.exists()
+        assert library.redoable() is None
+        assert "gave photos new names (p0.jpg became " in (library.redo_refused() or "")
+        with pytest.raises(NothingToRedo, match="gave photos new names"):
+            library.redo()
+        # A trash whose file left the trash before its undo: the undo puts nothing back.
+        gone = library.act(Action.TRASH, [str(photo)])
+        [step] = gone.done
+        Path(step.target).unlink()  # the trash was emptied
+        library.undo()
+        assert library.redoable() is None
+        assert library.redo_refused() == (
+            f"The undo of action {gone.batch} (trash 1 photo) put nothing back: there is nothing to do again."
+        )
