@@ -119,7 +119,7 @@ def undo_lines(outcome: Outcome) -> list[str]:
         lines = [f"  NOT UNDONE  {printable(step.source)}: {reason}" for step, reason in outcome.failed]
         again = f"; 'photoorg undo {outcome.batch}' tries the rest again" if outcome.failed else ""
         # "Undid action 12: the change to the albums: ...", as a file action says it.
-        lines.append(f"{undone_note(outcome.batch, outcome.note)}{again}.")
+        lines.append(f"{undone_note(outcome)}{again}.")
     else:
         lines = _file_lines(outcome)
     if outcome.left_behind:  # a newer action's files, left for 'photoorg undo N'

@@ -4,12 +4,13 @@ and the journal)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from photoorg.core.actions import Action
 from photoorg.core.albums import Album
 from photoorg.core.catalog import Catalog, PhotoInfo
-from photoorg.core.paths import containing
+from photoorg.core.paths import containing, is_under
 
 #: Why an album's photo is away when neither the catalog nor the journal knows where it went.
 NOT_FOUND = (
@@ -48,7 +49,7 @@ class AlbumView:
 
 
 def away_photos(
-    catalog: Catalog, album: Album, members: list[PhotoInfo], missing_roots: list[str]
+    catalog: Catalog, album: Album, members: list[PhotoInfo], roots: list[str], missing_roots: list[str]
 ) -> list[AwayPhoto]:
     """Each of the album's photos that is not among ``members`` (the library's now), and where
     it went: still catalogued in a library folder that is not there (``missing_roots``) or
@@ -72,10 +73,17 @@ def away_photos(
             out.append(AwayPhoto(path, why))
         elif fp in moves:
             step = moves[fp]
-            if step.action == Action.TRASH.value:
-                why = f"moved to the trash by action {step.batch} (undoing it brings it back)"
-            else:
+            there = bool(step.target) and os.path.lexists(step.target or "")
+            if step.action == Action.TRASH.value:  # (a hostile review: promised after the trash was emptied)
+                why = (
+                    f"moved to the trash by action {step.batch} (undoing it brings it back)"
+                    if there
+                    else f"moved to the trash by action {step.batch}, and no longer in the trash"
+                )
+            elif there and not is_under(step.target or "", [*roots, *missing_roots]):
                 why = f"moved to {step.target} by action {step.batch}, outside the library"
+            else:  # moved within the library (or out of it), and gone from there since
+                why = f"moved to {step.target} by action {step.batch}, and no longer found there"
             out.append(AwayPhoto(step.source, why))
         else:
             out.append(AwayPhoto("", NOT_FOUND))

@@ -302,7 +302,7 @@ class Curation(LibraryPart):
         photos = self._photos()  # read once: a 100k library takes a while
         album = self.album(name)
         view = AlbumView(album, self.album_photos(name, photos))
-        view.away_photos = away_photos(self.catalog, album, view.members, self.library_roots()[1])
+        view.away_photos = away_photos(self.catalog, album, view.members, *self.library_roots())
         if not suggest:
             return view
         try:

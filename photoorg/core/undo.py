@@ -71,10 +71,18 @@ def left_behind_text(left: Sequence[tuple[int, int]], command: str | None = None
     return f"Action {batch} still has {plural(files, 'file')} that could not be put back{also}; {how}."
 
 
-def undone_note(batch: int | None, note: str) -> str:
+def undone_note(outcome: Outcome) -> str:
     """The undo of a change without files, as the app and the command line both say it:
-    "Undid action 12: the change to the albums ..." (the note says "undid ...")."""
-    return f"Undid action {batch}: {note[6:]}" if note.startswith("undid ") else f"Action {batch}: {note}"
+    "Undid action 12: the change to the albums ..." (the note says "undid ..."); "Action 12 is
+    not undone: ..." when nothing could be (a hostile review: it said "Undid")."""
+    batch, note = outcome.batch, outcome.note
+    if note.lower().startswith(f"action {batch} "):  # "action 9 was already undone"
+        return note[0].upper() + note[1:]
+    if not note.startswith("undid "):
+        return f"Action {batch}: {note}"
+    if outcome.failed and not outcome.done:
+        return f"Action {batch} is not undone: {note[6:]}"
+    return f"Undid action {batch}: {note[6:]}"
 
 
 def undo(

@@ -59,9 +59,7 @@ def outcome_text(outcome: Outcome, undo: bool = False) -> str:
     if outcome.note:
         # As the command line says it, with the action's number the History window shows
         # (a review: the app said "Undone: ..." and the CLI "Undid action N: ...").
-        text = (
-            undone_note(outcome.batch, outcome.note) if undo else outcome.note[0].upper() + outcome.note[1:]
-        )
+        text = undone_note(outcome) if undo else outcome.note[0].upper() + outcome.note[1:]
         if outcome.failed:
             text += f"; {len(outcome.failed)} could not be undone ({outcome.failed[0][1]})"
         return text + "." + (f" {left_behind_text(outcome.left_behind)}" if outcome.left_behind else "")

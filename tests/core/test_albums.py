@@ -421,3 +421,25 @@ def test_an_album_says_which_of_its_photos_are_away_and_where_they_went(
         f"Not in the library now (4):\n  {drive / 'd.jpg'}: its library folder {drive} is not there"
         in shown.stdout
     )
+
+
+def test_an_away_photo_is_not_promised_back_from_an_emptied_trash_nor_said_outside_when_inside(
+    library_with_albums, tmp_path
+) -> None:
+    """A hostile review: "undoing it brings it back" after the trash was emptied, and a photo
+    moved within the library, then deleted, said to be "outside the library"."""
+    lib = library_with_albums
+    photos = [str(lib / "a" / f"p0{i}.jpg") for i in range(3)]
+    with Library(locations()) as library:
+        library.create_album("Trip", photos)
+        trashed = library.act(Action.TRASH, [photos[0]])
+        moved = library.act(Action.MOVE, [photos[1]], str(lib / "b"))
+    Path(trashed.done[0].target).unlink()  # the trash was emptied
+    Path(moved.done[0].target).unlink()  # deleted in a file manager
+    with Library(locations()) as library:
+        library.scan()
+        away = [(a.path, a.why) for a in library.album_view("Trip", suggest=False).away_photos]
+    assert away == [
+        (photos[0], f"moved to the trash by action {trashed.batch}, and no longer in the trash"),
+        (photos[1], f"moved to {lib / 'b' / 'p01.jpg'} by action {moved.batch}, and no longer found there"),
+    ]

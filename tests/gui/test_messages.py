@@ -48,3 +48,26 @@ def test_the_edit_menu_names_an_action_in_whole_words() -> None:
         shown
         == "rename the album \u201cEvenings\u201d to \u201cHoliday at the lake with the whole\u2026\u201d"
     )
+
+
+def test_an_undo_of_keywords_that_put_nothing_back_says_not_undone() -> None:
+    """A hostile review: "Undid action 8: the keyword change (...): nothing could be undone",
+    and "Action 9: action 9 was already undone" (the app and the CLI share these words)."""
+    from photoorg.core.library import undone_note
+
+    step = Step("/pics/a.xmp", None)
+    note = (
+        "undid the keyword change (write the keyword \u201cTrip\u201d into 1 sidecar): "
+        "nothing could be undone"
+    )
+    failed = Outcome(8, None, failed=[(step, "changed since")], note=note)
+    assert undone_note(failed) == (
+        "Action 8 is not undone: the keyword change (write the keyword \u201cTrip\u201d into 1 sidecar): "
+        "nothing could be undone"
+    )
+    assert outcome_text(failed, undo=True).startswith("Action 8 is not undone: ")
+    assert undone_note(Outcome(9, None, note="action 9 was already undone")) == "Action 9 was already undone"
+    done = Outcome(
+        8, None, done=[step], note="undid the change to the albums (make the album \u201cTrip\u201d)"
+    )
+    assert undone_note(done) == "Undid action 8: the change to the albums (make the album \u201cTrip\u201d)"
