@@ -5,7 +5,7 @@ from __future__ import annotations
 
 APPLICATION_ID = 0x70686F72  # "phor"
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -228,6 +228,11 @@ MIGRATIONS: dict[int, str] = {
     );
     -- where photoorg moved a file later (journal.later_move_of), asked for each such sidecar
     CREATE INDEX journal_source ON journal(source);
+    """,
+    # 13: where an album's photo went (journal.last_moves_of): 5,000 away photos in a journal
+    # of 300k files took 1.2 s without this index, 66 ms with it.
+    13: """
+    CREATE INDEX journal_fingerprint ON journal(fingerprint);
     """,
 }
 
