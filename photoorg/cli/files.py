@@ -197,8 +197,10 @@ def _action_files(args: argparse.Namespace, where: Locations) -> int:
         if f.target:
             line += f"\n  {'':<22} -> {printable(f.target)}"
         if f.back_at and f.back_at != f.source:
-            where = "now at" if f.state == "copy in the trash" else "back at"
+            where = "now at" if "trash" in f.state else "back at"
             line += f"\n  {'':<22} {where} {printable(f.back_at)}"
+        if f.kept:
+            line += f"\n  {'':<22} its earlier version is kept at {printable(f.kept)}"
         if f.problem:
             line += f"\n  {'':<22} ({printable(f.problem)})"
         print(line)

@@ -20,7 +20,7 @@ from photoorg.core import actions
 from photoorg.core import redo as redoing
 from photoorg.core import undo as undoing
 from photoorg.core.action_plans import NO_LONGER_THERE
-from photoorg.core.actions import Action, Outcome, Step
+from photoorg.core.actions import KEYWORDS, Action, Outcome, Step
 from photoorg.core.catalog import BatchInfo, Catalog
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import remove_if_empty
@@ -48,6 +48,9 @@ class ActionFile:
     state: str  # in words: done, undone, failed, could not be put back, ...
     back_at: str | None = None  # where an undo put it (or, for a copy, where the copy went)
     problem: str | None = None  # why it failed or could not be put back
+    #: A sidecar's earlier version, kept for undo (a keyword change leaves the sidecar where
+    #: it is: a review read the kept copy, under "Went to", as where the sidecar had gone).
+    kept: str | None = None
 
 
 class FileActions(LibraryPart):
@@ -294,14 +297,22 @@ class FileActions(LibraryPart):
                  "undone": "undone", "undo_failed": "could not be put back"}  # fmt: skip
         if info.action == Action.COPY:  # its undo trashes the copy (a review read "back at" the trash)
             words |= {"undone": "copy in the trash", "undo_failed": "copy not trashed"}
-        emptied = "left empty, in the trash"  # a sidecar whose keyword went out (its earlier
-        return [  # version is kept at the target)
-            ActionFile(
-                e.source,
-                e.target,
-                emptied if e.wrote == TRASHED and e.state == "done" else words.get(e.state, e.state),
-                e.undo_target if e.state == "undone" else None,
-                e.undo_error if e.state == "undo_failed" else e.error if e.state == "failed" else None,
+        keywords = info.action == KEYWORDS
+        out = []
+        for e in reversed(self.catalog.journal_entries(batch)):
+            state = words.get(e.state, e.state)
+            if keywords and e.wrote == TRASHED and e.state == "done":
+                state = "left empty, in the trash"  # its earlier version is kept
+            elif keywords and e.fingerprint is None and e.state == "undone":
+                state = "undone: in the trash"  # a sidecar photoorg made goes to the trash
+            out.append(
+                ActionFile(
+                    e.source,
+                    None if keywords else e.target,
+                    state,
+                    e.undo_target if e.state == "undone" else None,
+                    e.undo_error if e.state == "undo_failed" else e.error if e.state == "failed" else None,
+                    kept=e.target if keywords else None,
+                )
             )
-            for e in reversed(self.catalog.journal_entries(batch))
-        ]
+        return out

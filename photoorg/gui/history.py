@@ -130,8 +130,12 @@ class HistoryDialog(QDialog):
         for f in files:
             went = f.target or ""
             if f.back_at and f.back_at != f.source:
-                where = "now at" if f.state == "copy in the trash" else "back at"
+                where = "now at" if "trash" in f.state else "back at"
                 went += f" ({where} {f.back_at})" if went else f.back_at
+            if f.kept:  # a keyword change: the sidecar stayed; its earlier version is kept
+                went += (
+                    f" (earlier version kept at {f.kept})" if went else f"earlier version kept at {f.kept}"
+                )
             item = QTreeWidgetItem(self.files, [f.state, f.source, went, f.problem or ""])
             item.setToolTip(1, f.source)
             item.setToolTip(3, f.problem or "")

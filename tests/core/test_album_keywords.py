@@ -495,7 +495,11 @@ def test_a_sidecar_photoorg_made_goes_to_the_trash_once_empty_and_undo_brings_it
     trashed = Path(os.environ["XDG_DATA_HOME"]) / "Trash" / "files" / "p0.jpg.xmp"
     assert trashed.exists()  # in the trash, never deleted
     batch = re.search(r"action (\d+)", taken.stdout).group(1)
-    assert f"left empty, in the trash {made}" in " ".join(photoorg("history", batch).stdout.split())
+    history = photoorg("history", batch).stdout
+    assert f"left empty, in the trash {made}" in " ".join(history.split())
+    # The sidecar stayed where it was; its earlier version is kept (a review read the kept
+    # copy, shown as where it went, as the sidecar's new place).
+    assert "->" not in history and "its earlier version is kept at " in history
     assert photoorg("undo").returncode == 0
     assert snapshot(lib) == before  # byte for byte, the made one back too
 
