@@ -39,6 +39,18 @@ def select_row(window: MainWindow, row: int) -> None:
     grid.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
 
+def made_album(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, name: str, photos: list[str]
+) -> str:
+    """Make an album of ``photos`` as the person does (the name typed into the dialog that asks
+    for it); what the status bar said."""
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (name, True))
+    with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as made:
+        window.actions.new_album(photos)
+    learnt(qtbot, window)
+    return made.args[0]
+
+
 def test_an_album_is_made_from_a_selection_and_learns_from_enter_and_delete(
     qtbot: QtBot,
     open_window: OpenWindow,
@@ -50,13 +62,9 @@ def test_an_album_is_made_from_a_selection_and_learns_from_enter_and_delete(
     window = open_window(settings_for(grouped_library, tiny_model))
     state = scan(qtbot, window)
     examples = [p.path for p in state.timeline.photos[:3]]
-    # The person types the album's name into the dialog that asks for it.
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Kids' drawings", True))
     page = window.albums_page
-    with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as made:
-        window.actions.new_album(examples)
-    assert made.args[0].startswith("Made the album Kids' drawings from 3 photos")
-    learnt(qtbot, window)
+    said = made_album(qtbot, window, monkeypatch, "Kids' drawings", examples)
+    assert said.startswith("Made the album Kids' drawings from 3 photos")
     assert window.stack.currentIndex() == PAGE_ALBUMS
     assert page.names() == ["Kids' drawings"] and page.tabs.currentIndex() == TAB_SUGGESTIONS
     first = shown(window)
@@ -150,10 +158,7 @@ def test_an_example_from_the_preview_and_the_album_as_keywords_in_sidecars(
     window = open_window(settings_for(grouped_library, tiny_model))
     state = scan(qtbot, window)
     photos = [p.path for p in state.timeline.photos]
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Dogs", True))
-    with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS):
-        window.actions.new_album(photos[:2])
-    learnt(qtbot, window)
+    made_album(qtbot, window, monkeypatch, "Dogs", photos[:2])
 
     # In the preview of a photo of All photos: Album > Add to Dogs.
     window.nav.setCurrentRow(PAGE_TIMELINE)
@@ -263,10 +268,7 @@ def test_the_album_says_which_of_its_photos_are_away_and_why(
     window = open_window(settings_for(grouped_library, tiny_model))
     state = scan(qtbot, window)
     photos = [p.path for p in state.timeline.photos[:3]]
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Cats", True))
-    with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS):
-        window.actions.new_album(photos)
-    learnt(qtbot, window)
+    made_album(qtbot, window, monkeypatch, "Cats", photos)
     act_and_wait(qtbot, window, lambda: window.library.file_action("trash", photos[:1]))
     page = window.albums_page
     qtbot.waitUntil(lambda: "away" in page.subheading.text(), timeout=TIMEOUT_MS)
