@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -74,6 +74,19 @@ class ThumbnailDelegate(QStyledItemDelegate):
         width = self.thumb + 10
         return QRect(rect.left() + (rect.width() - width) // 2, rect.top(), width, rect.height())
 
+    def badge_rect(self, rect: QRect, size: QSize, checkable: bool) -> QRect:
+        """Where a badge of ``size`` goes in the cell ``rect``: at the photo's top left, kept
+        inside the cell (a neighbour painted over a month's name that ran past it), and off the
+        keep box: at the photo's foot when small thumbnails leave no room beside the box (a
+        review read "Keepe" under it)."""
+        area = self._photo_area(rect)
+        box = QRect(area.left() + 5, area.top() + 5, self.thumb, self.thumb)
+        b = QRect(QPoint(box.left() + 4, box.top() + 4), size)
+        b.moveLeft(max(rect.left() + 2, min(b.left(), rect.right() - b.width() - 2)))
+        if checkable and b.right() >= self._check_rect(rect).left() - 3:
+            b.moveBottom(box.bottom() - 4)
+        return b
+
     def _check_rect(self, rect: QRect) -> QRect:
         """The keep checkbox, at the photo's top right corner."""
         area = self._photo_area(rect)
@@ -127,7 +140,9 @@ class ThumbnailDelegate(QStyledItemDelegate):
         if badge:
             painter.setFont(option.font)
             fm = painter.fontMetrics()
-            b = QRect(box.left() + 4, box.top() + 4, fm.horizontalAdvance(badge) + 14, fm.height() + 6)
+            b = self.badge_rect(
+                rect, QSize(fm.horizontalAdvance(badge) + 14, fm.height() + 6), check is not None
+            )
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(Qt.PenStyle.NoPen)
             colours = {"Keeper": "#2e7d32", "Protected": "#1565c0", "To trash": "#c62828"}
@@ -186,6 +201,7 @@ def _is_checked(value: Any) -> bool:
 
 
 THUMB_MIN, THUMB_MAX, THUMB_STEP = 80, 256, 30  # thumbnail sizes Ctrl+wheel and Ctrl +/- choose
+ZOOM_ANCHOR = 150  # the size the grids start at; zoom steps are counted from it
 
 
 class PhotoGrid(QListView):
@@ -220,8 +236,11 @@ class PhotoGrid(QListView):
         self.doubleClicked.connect(self.preview_requested)
 
     def zoom(self, steps: int) -> None:
-        """Larger (steps > 0) or smaller thumbnails, THUMB_STEP pixels a step, within limits."""
-        self.set_thumb(self._preferred + steps * THUMB_STEP)
+        """Larger (steps > 0) or smaller thumbnails, THUMB_STEP pixels a step, within limits, on
+        steps from the starting size (a review: down to the smallest and back up gave 140, and
+        the 150 one started with could not be had again from the keyboard)."""
+        wanted = self._preferred + steps * THUMB_STEP
+        self.set_thumb(ZOOM_ANCHOR + round((wanted - ZOOM_ANCHOR) / THUMB_STEP) * THUMB_STEP)
 
     def set_thumb(self, size: int) -> None:
         """Thumbnails of ``size`` pixels (within THUMB_MIN..THUMB_MAX), the current photo kept in view."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap, QStandardItem, QStandardItemModel
 from pytestqt.qtbot import QtBot
 
@@ -88,3 +88,33 @@ def test_every_row_of_the_set_list_starts_its_text_at_the_same_place(qtbot: QtBo
         view.itemDelegate().initStyleOption(option, model.index(row, 0))
         sizes.add((option.icon.actualSize(SET_ICON).width(), option.icon.actualSize(SET_ICON).height()))
     assert sizes == {(SET_ICON.width(), SET_ICON.height())}
+
+
+def test_a_badge_stays_in_its_cell_and_off_the_keep_box_at_the_smallest_thumbnails(qtbot: QtBot) -> None:
+    """An app review at 80-pixel thumbnails: "Keeper" read "Keepe" under the keep box, and a
+    month's name ran past its cell, where the next cell painted over it."""
+    grid, model = grid_of(qtbot, 270)  # two columns, with room beside the photos
+    grid.set_thumb(80)
+    cell = grid.visualRect(model.index(0, 0)).adjusted(3, 3, -3, -3)
+    fm = grid.fontMetrics()
+    delegate = grid.delegate
+    for badge in ("Keeper", "To trash", "Protected"):
+        b = delegate.badge_rect(cell, QSize(fm.horizontalAdvance(badge) + 14, fm.height() + 6), True)
+        assert not b.intersects(delegate._check_rect(cell).adjusted(-3, -3, 3, 3)), badge
+        assert cell.contains(b), badge
+    wide = QSize(fm.horizontalAdvance("December 2026") + 14, fm.height() + 6)
+    assert delegate.thumb - 4 < wide.width() <= cell.width() - 4  # wider than the photo, not the cell
+    assert cell.contains(delegate.badge_rect(cell, wide, False))  # so all of it is shown
+
+
+def test_zooming_out_and_back_in_returns_to_the_size_one_started_at(qtbot: QtBot) -> None:
+    grid, _model = grid_of(qtbot, 900)
+    start = grid.delegate.thumb
+    for _ in range(5):
+        grid.zoom(-1)
+    assert grid.delegate.thumb == 80  # the smallest
+    for _ in range(5):
+        grid.zoom(1)
+        if grid.delegate.thumb == start:
+            break
+    assert grid.delegate.thumb == start == 150
