@@ -180,7 +180,10 @@ class DuplicatesPage(QWidget):
             if row is not None:  # changing a checkbox is reviewing the set
                 self.sets.mark_reviewed(row)
             unchecked = set(self.members.unchecked())
-            self.sets.set_freed(s.id, sum(p.size for p in s.photos if p.path in unchecked))
+            freed = (
+                sum(p.size for p in s.photos if p.path in unchecked) if len(unchecked) < len(s.photos) else 0
+            )
+            self.sets.set_freed(s.id, freed)  # nothing, while every photo is unchecked: never done
             self.freed_changed.emit()
         self._update_buttons()
 
@@ -191,17 +194,28 @@ class DuplicatesPage(QWidget):
         for s in self._all:
             keep = s.starts_kept()
             keep.update(self._keep.get(s.id, {}))
-            total += sum(p.size for p in s.photos if not keep[p.path])
+            if any(keep.values()):  # a set with every photo unchecked is never trashed
+                total += sum(p.size for p in s.photos if not keep[p.path])
         return total
 
     def _update_buttons(self) -> None:
         s = self.members.duplicate_set
         unchecked = self.members.unchecked() if s is not None else []
         freed = sum(p.size for p in (s.photos if s else []) if p.path in set(unchecked))
+        every = s is not None and len(unchecked) == len(s.photos)
         self.trash_button.setText(
-            f"Trash {len(unchecked)} unchecked ({human_bytes(freed)})" if unchecked else "Trash unchecked"
+            "Check a photo to keep"  # (an app review: greyed out without a word)
+            if every
+            else f"Trash {len(unchecked)} unchecked ({human_bytes(freed)})"
+            if unchecked
+            else "Trash unchecked"
         )
-        self.trash_button.setEnabled(bool(unchecked) and len(unchecked) < len(s.photos if s else []))
+        self.trash_button.setToolTip(
+            "Every photo of the set is unchecked: check the one to keep; a set never loses every copy"
+            if every
+            else "Move the unchecked photos to the trash (Edit > Undo puts them back)"
+        )
+        self.trash_button.setEnabled(bool(unchecked) and not every)
         exact = s is not None and s.verdict.value == "exact"  # the same bytes: duplicates
         self.not_dup_button.setEnabled(s is not None and not exact)
         self.not_dup_button.setToolTip(

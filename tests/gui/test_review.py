@@ -137,6 +137,11 @@ def test_review_exact_copies_decisions_are_remembered_by_content(
     assert model.unchecked() == members
     assert not page.trash_button.isEnabled()
     assert not page.bulk_button.isEnabled()
+    # ... and says why; nothing of the set counts as freed (an app review: greyed without a
+    # word, while the totals counted the whole set).
+    assert page.trash_button.text() == "Check a photo to keep"
+    assert "a set never loses every copy" in page.trash_button.toolTip()
+    assert page.to_free() == a_copy.stat().st_size  # only the other set's unchecked copy
     qtbot.mouseClick(page.trash_button, Qt.MouseButton.LeftButton)
     qtbot.wait(100)
     assert dialogs.seen == [] and snapshot(root) == before
