@@ -42,7 +42,19 @@ def redo_refused(catalog: Catalog) -> str | None:
 
 
 def refusal(catalog: Catalog, info: BatchInfo) -> str | None:
-    """Why the undone action ``info`` cannot be redone, or None."""
+    """Why the undone action ``info`` cannot be redone, or None. Remembered for the action as it
+    stands: the menu asks before every answer of the engine, and reading the journal of an
+    undone organize of 20,000 photos took 409 ms (/tmp-made catalog)."""
+    key = (str(catalog.path), info.id, info.undone, info.undone_files, info.not_undone, info.files)
+    if not _REFUSED or _REFUSED[0][0] != key:
+        _REFUSED[:] = [(key, _refusal(catalog, info))]
+    return _REFUSED[0][1]
+
+
+_REFUSED: list[tuple[tuple[object, ...], str | None]] = []  # the last action asked about, and why
+
+
+def _refusal(catalog: Catalog, info: BatchInfo) -> str | None:
     if info.action == DECISION:
         return None
     if info.action not in _REDOABLE:
