@@ -970,7 +970,7 @@ def test_a_group_can_be_named_right_after_the_first_scan(grouped, tiny_model) ->
     undone = photoorg("--home", home, "undo")
     assert (
         undone.returncode == 0
-        and "Undid action 2: the change to the groups: rename the group \u201cBeach\u201d to \u201cSea\u201d"
+        and "Undid action 2: the change to the groups (rename the group \u201cBeach\u201d to \u201cSea\u201d)"
         in undone.stdout
     )
     assert [g["label"] for g in json.loads(photoorg(*base, "--json").stdout) if g["id"] == 1] == ["Beach"]

@@ -129,7 +129,7 @@ def undo(
                 note = f"undid the decision about a duplicate set ({info.summary})"
             else:
                 what = "the groups" if name == GROUP_CHANGE else "the albums"
-                note = f"undid the change to {what}: {info.summary}{also}"
+                note = f"undid the change to {what} ({info.summary}){also}"  # as the others say it
             return Outcome(batch, None, note=note, left_behind=left)
         if name == KEYWORDS:  # keywords written into sidecars
             from photoorg.core.sidecar_undo import undo_keywords

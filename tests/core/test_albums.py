@@ -210,7 +210,7 @@ def test_undoing_an_album_takes_its_later_changes_with_it_and_says_so(library_wi
         cats = "make the album \u201cCats\u201d"
         [first] = [b.id for b in library.history()[0] if b.summary.startswith(cats)]
         outcome = library.undo(first)
-        said = "undid the change to the albums: make the album \u201cCats\u201d from 2 photos"
+        said = "undid the change to the albums (make the album \u201cCats\u201d from 2 photos)"
         assert outcome.note == said + " (and the 1 later change to it)"
         assert [a.name for a in library.albums()] == ["Dogs"] and made.id != other.id
         undone = {b.id for b in library.history()[0] if b.undone is not None}
