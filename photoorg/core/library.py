@@ -55,7 +55,8 @@ from photoorg.core.settings import (
 )
 from photoorg.core.sidecars import emptied_phrase, keywords_phrase
 from photoorg.core.timeline import Timeline, timeline_of
-from photoorg.core.undo import NothingToUndo, left_behind_text, undone_note
+from photoorg.core.undo import NothingToUndo
+from photoorg.core.undo_words import left_behind_text, undone_note
 from photoorg.core.vector_choice import ReembedOffer
 
 log = logging.getLogger(__name__)

@@ -40,6 +40,7 @@ from photoorg.core.humanize import plural
 from photoorg.core.paths import real
 from photoorg.core.trash import move_to_trash
 from photoorg.core.undo_companions import Companions, Return, is_companion
+from photoorg.core.undo_words import left_behind_text
 
 log = logging.getLogger(__name__)
 
@@ -57,32 +58,6 @@ class NothingToUndo(PhotoorgError):  # noqa: N818 - a state
 
     def __reduce__(self) -> tuple[type, tuple[list[tuple[int, int]]]]:
         return (NothingToUndo, (self.left_behind,))  # as the engine sends it to the app
-
-
-def left_behind_text(left: Sequence[tuple[int, int]], command: str | None = None) -> str:
-    """A sentence on the files undo could not put back, and how to try them again (with
-    ``command``, e.g. "photoorg undo": that command and the action's number)."""
-    batch, files = left[0]
-    also = f" (and {plural(len(left) - 1, 'older action')} too)" if len(left) > 1 else ""
-    them = "it" if files == 1 else "them"
-    how = (
-        f"'{command} {batch}' tries {them} again" if command else f"undoing action {batch} again tries {them}"
-    )
-    return f"Action {batch} still has {plural(files, 'file')} that could not be put back{also}; {how}."
-
-
-def undone_note(outcome: Outcome) -> str:
-    """The undo of a change without files, as the app and the command line both say it:
-    "Undid action 12: the change to the albums ..." (the note says "undid ..."); "Action 12 is
-    not undone: ..." when nothing could be (a hostile review: it said "Undid")."""
-    batch, note = outcome.batch, outcome.note
-    if note.lower().startswith(f"action {batch} "):  # "action 9 was already undone"
-        return note[0].upper() + note[1:]
-    if not note.startswith("undid "):
-        return f"Action {batch}: {note}"
-    if outcome.failed and not outcome.done:
-        return f"Action {batch} is not undone: {note[6:]}"
-    return f"Undid action {batch}: {note[6:]}"
 
 
 def undo(

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QTabBar,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.humanize import agree, plural
+from photoorg.gui.dialogs import away_box
 from photoorg.gui.layout import FlowRow, beside, hint, title
 from photoorg.gui.models import PhotoGridModel
 from photoorg.gui.thumbnails import Thumbnails
@@ -151,22 +151,7 @@ class AlbumsPage(QWidget):
         view = self.view
         if view is None or not view.away:
             return
-        lines = [f"{a.path}: {a.why}" if a.path else a.why for a in view.away_photos]
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle(f"Photos of {view.album.name} that are away")
-        n = view.away
-        box.setText(
-            f"{plural(n, 'photo')} of the album {agree(n, 'is', 'are')} not in the library now. "
-            f"{agree(n, 'It stays', 'They stay')} in the album, and {agree(n, 'is', 'are')} shown "
-            "again once back in the library.\n\n"
-            + "\n".join(lines[:12])
-            + (f"\n… and {len(lines) - 12} more (Show Details…)" if len(lines) > 12 else "")
-        )
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        if len(lines) > 12:
-            box.setDetailedText("\n".join(lines))
-        box.exec()
+        away_box(self, view).exec()
 
     # -- the album list ---------------------------------------------------------------------------
     def set_albums(self, albums: list[Any]) -> None:
