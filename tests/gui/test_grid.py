@@ -118,3 +118,24 @@ def test_zooming_out_and_back_in_returns_to_the_size_one_started_at(qtbot: QtBot
         if grid.delegate.thumb == start:
             break
     assert grid.delegate.thumb == start == 150
+
+
+def test_a_selected_photo_alone_in_its_row_is_highlighted_around_itself_not_across_the_grid(
+    qtbot: QtBot,
+) -> None:
+    """An app review at 800x600: zoomed in to one column, the selection was a bar across the
+    window with the photo in its middle."""
+    grid, model = grid_of(qtbot, 320, n=2)  # one 150-pixel photo a row, 130 pixels to spare
+    grid.setCurrentIndex(model.index(0, 0))
+    cell = grid.visualRect(model.index(0, 0))
+    assert cell.width() > grid.delegate.cell().width() + 100  # the widened cell
+    image = grid.viewport().grab().toImage()
+    highlight = grid.palette().color(grid.palette().ColorRole.Highlight)
+    y = cell.top() + 8
+
+    def lit(x: int) -> bool:
+        return QColor(image.pixel(x, y)).rgb() == highlight.rgb()
+
+    photo_left = cell.left() + (cell.width() - grid.delegate.thumb) // 2
+    assert lit(photo_left)  # beside the photo: selected
+    assert not lit(cell.left() + 10) and not lit(cell.right() - 10)  # the cell's far ends: not
