@@ -247,6 +247,12 @@ class OrganizeDialog(QDialog):
             }[note]
             if n:
                 lines.append(f"{plural(n, 'photo')} {agree(n, 'stays', 'stay')}: {words}.")
+        unticked = len(plan.moving()) - len(moving)
+        if unticked:  # (an app review: the summary said nothing of them)
+            lines.append(
+                f"{plural(unticked, 'photo')} in unticked folders {agree(unticked, 'stays', 'stay')} "
+                f"where {agree(unticked, 'it is', 'they are')}."
+            )
         if plan.undated and "undated" in chosen:
             go = agree(plan.undated, "goes", "go")
             lines.append(f"{plural(plan.undated, 'photo')} without a date taken {go} to undated/.")

@@ -129,6 +129,7 @@ def test_organize_shows_a_plan_unticked_folders_stay_and_undo_puts_everything_ba
             item.setCheckState(0, Qt.CheckState.Unchecked)
     assert sorted(dialog.ticked_folders()) == ["2023/2023-05", "2023/2023-07"]
     assert dialog.go.text() == "Move 3 photos"
+    assert "2 photos in unticked folders stay where they are." in dialog.summary.text()
     # Asking for the emptied folders to go changes no photo's place: the plan and its ticks
     # stay (a review found the box threw them away), and the summary says they will go.
     assert "kept (the box above removes them)" in dialog.summary.text()
