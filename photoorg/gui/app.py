@@ -166,10 +166,14 @@ class MainWindow(QMainWindow):
         """A message that stays a while (the outcome of an action), over the progress text."""
         self.statusBar().showMessage(text, MESSAGE_MS)
 
-    def _untell(self, text: str) -> None:
-        """Take a message back once it is no longer true, unless another one replaced it."""
+    def _untell(self, text: str, instead: str = "") -> None:
+        """Take a message back once it is no longer true (saying ``instead``, if any), unless
+        another one replaced it."""
         if self.statusBar().currentMessage() == text:
-            self.statusBar().clearMessage()
+            if instead:
+                self.statusBar().showMessage(instead, MESSAGE_MS)
+            else:
+                self.statusBar().clearMessage()
 
     # -- start-up -------------------------------------------------------------------------------
     def start(self) -> None:

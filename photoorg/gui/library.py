@@ -22,8 +22,6 @@ from photoorg.core.humanize import plural
 from photoorg.core.library import (
     Action,
     LibraryState,
-    NothingToRedo,
-    NothingToUndo,
     OrganizePlan,
     OrganizeRequest,
     Outcome,
@@ -32,35 +30,32 @@ from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
 from photoorg.core.settings import Settings, load_settings, settings_stamp, update_settings
 from photoorg.engine import (
-    AskUndoRedo,
     Calibrate,
     ChangeGroups,
     Engine,
     FileAction,
     FindSimilar,
-    History,
     Mark,
     Organize,
     PlanOrganize,
-    Redo,
     Refresh,
     RenameGroup,
     Request,
     TrashFromSets,
-    Undo,
     UndoRedo,
 )
 from photoorg.gui.album_requests import AlbumRequests
-from photoorg.gui.messages import STAGES, outcome_text
+from photoorg.gui.messages import STAGES, outcome_text, queued_words
 from photoorg.gui.model_requests import ModelRequests
 from photoorg.gui.tasks import TaskError, Tasks
+from photoorg.gui.undo_requests import UndoRequests
 
 log = logging.getLogger(__name__)
 
 SETTINGS_CHECK_MS = 2000
 
 
-class Library(ModelRequests, AlbumRequests, QObject):
+class Library(ModelRequests, AlbumRequests, UndoRequests, QObject):
     """The library as the window sees it: its settings and the latest LibraryState."""
 
     state_changed = Signal(object)  # LibraryState
@@ -71,7 +66,10 @@ class Library(ModelRequests, AlbumRequests, QObject):
     action_finished = Signal(str)  # a sentence for the status bar
     model_missing = Signal(object)  # the ModelUnavailable error: why the model cannot be used
     similar_found = Signal(str, object)  # path, list[(PhotoInfo, similarity)]
-    queue_started = Signal(str)  # the "Queued until ..." message of a task that has now started
+    # The "Queued until ..." message as it was, and as it is now that a task of it started or
+    # was cancelled ("" when nothing waits any more).
+    queue_started = Signal(str, str)
+    _work_started = Signal(object)  # a queued task's token, emitted in the worker thread
     undo_redo_changed = Signal(object)  # UndoRedo: what Undo, Redo would do, or why Redo cannot
 
     def __init__(
@@ -85,6 +83,8 @@ class Library(ModelRequests, AlbumRequests, QObject):
         self.state = LibraryState()
         self.progress = Progress()
         self._busy = 0
+        self._waiting: dict[object, str] = {}  # the queued tasks not started yet, by token
+        self._work_started.connect(self._started)
         # An engine given from outside (the tests share one across windows) is kept running
         # when the window closes; the window's own engine stops with it.
         self._own_engine = engine is None
@@ -149,9 +149,10 @@ class Library(ModelRequests, AlbumRequests, QObject):
     ) -> None:
         """Queue ``fn`` in the heavy pool. ``on_error`` may handle an error (True) before it
         is reported as a failure."""
-        queued = f"Queued until the current work ends: {name}." if self._busy else ""
-        if queued:
-            self.action_finished.emit(queued)
+        token = object() if self._busy else None
+        if token is not None:
+            self._waiting[token] = name
+            self.action_finished.emit(queued_words(self._waiting.values()))
         self._busy += 1
         if self._busy == 1:
             self.busy_changed.emit(True)
@@ -172,15 +173,26 @@ class Library(ModelRequests, AlbumRequests, QObject):
 
         def cancelled() -> None:
             settle()
+            self._started(token)  # (if it never started) it waits no more
             if on_cancel is not None:
                 on_cancel()
             self.action_finished.emit(cancel_text)
 
         def started() -> Any:
-            self.queue_started.emit(queued)  # that message is not true any more (a review)
+            self._work_started.emit(token)
             return fn()
 
-        self.tasks.run_heavy(started if queued else fn, done, failed, cancelled, name)
+        self.tasks.run_heavy(started if token is not None else fn, done, failed, cancelled, name)
+
+    def _started(self, token: object) -> None:
+        """A queued task started (or was cancelled): the "Queued" message is not true any more
+        (a review); the tasks still waiting are said instead (a review: two queued tasks of one
+        name shared a message, taken back when the first started)."""
+        if token not in self._waiting:
+            return
+        before = queued_words(self._waiting.values())
+        del self._waiting[token]
+        self.queue_started.emit(before, queued_words(self._waiting.values()))
 
     def _ask(self, request: Request, stage: str = "", cancellable: bool = True) -> Callable[[], Any]:
         """A heavy task that sends ``request`` to the engine and waits for the answer."""
@@ -260,57 +272,6 @@ class Library(ModelRequests, AlbumRequests, QObject):
         request = TrashFromSets(tuple((tuple(members), tuple(paths)) for members, paths in plan))
         work = self._ask(request, "Moving duplicates to the trash", cancellable=False)
         self._run(work, lambda outcome: self._action_done(outcome_text(outcome)), "trash duplicates")
-
-    def history(self, on_result: Callable[[Any], None], batch: int | None = None) -> None:
-        """The newest actions ((BatchInfo list, total)), or the files of action ``batch``."""
-        work = self._ask(History(batch=batch), "Reading the history", cancellable=False)
-        self._run(work, on_result, "history")
-
-    def undo(self, batch: int | None = None) -> None:
-        """Undo the newest file action with files still to put back (works across restarts),
-        or action ``batch`` (its files an earlier undo could not put back are tried again)."""
-
-        def nothing(error: TaskError) -> bool:
-            if isinstance(error.error, NothingToUndo):  # and which files are left, if any
-                self.action_finished.emit(str(error.error))
-                return True
-            return False
-
-        work = self._ask(Undo(batch), "Undoing", cancellable=False)
-        self._run(
-            work,
-            lambda outcome: self._action_done(outcome_text(outcome, undo=True)),
-            "undo",
-            on_error=nothing,
-        )
-
-    def ask_undo_redo(self) -> None:
-        """Have the menu's Undo and Redo named afresh (another photoorg may have acted since):
-        a request that does nothing, answered in milliseconds; not while other work runs (its
-        answer names them anyway), and without showing the window busy."""
-        if self._busy or self._closing:
-            return
-        before = self.undo_names
-
-        def asked(_none: object) -> None:
-            # Changed meanwhile, then another photoorg acted (a review: the menu said so, the
-            # pages still showed the photo a terminal had trashed): show the library as it is.
-            if before is not None and self.undo_names != before and not self._busy and not self._closing:
-                self.refresh(scan=False)
-
-        self.tasks.run_heavy(lambda: self.engine.call(AskUndoRedo(), Progress()), asked, name="undo check")
-
-    def redo(self) -> None:
-        """Do the action undone last again, as a new action (if nothing was done since)."""
-
-        def nothing(error: TaskError) -> bool:
-            if isinstance(error.error, NothingToRedo):
-                self.action_finished.emit(str(error.error))
-                return True
-            return False
-
-        work = self._ask(Redo(), "Redoing", cancellable=False)
-        self._run(work, lambda outcome: self._action_done(outcome_text(outcome)), "redo", on_error=nothing)
 
     def _action_done(self, text: str) -> None:
         self.action_finished.emit(text)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
+from collections.abc import Iterable
 
 from photoorg.core.humanize import plural
 from photoorg.core.library import (
@@ -98,3 +100,12 @@ def outcome_text(outcome: Outcome, undo: bool = False) -> str:
         else:
             text += f" Edit > Undo puts {'it' if one else 'them'} back."
     return text
+
+
+def queued_words(names: Iterable[str]) -> str:
+    """What the status bar says of the tasks waiting for the current work ("" for none)."""
+    counted = Counter(names)  # in the order they were queued
+    if not counted:
+        return ""
+    said = [name if n == 1 else f"{name} ({n} times)" for name, n in counted.items()]
+    return f"Queued until the current work ends: {', '.join(said)}."

@@ -537,14 +537,21 @@ def test_k_thumbnails_grow_and_shrink_with_ctrl_wheel_and_the_view_menu(
 def test_l_a_queued_message_is_taken_back_once_its_work_starts(
     qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path
 ) -> None:
-    """An app review found "Queued until the current work ends: …" still shown after that
-    work had run."""
+    """App reviews found "Queued until the current work ends: …" still shown after that work
+    had run, and then two queued tasks of one name sharing one message, taken back when the
+    first of them started."""
     window = open_window(settings_for(library, tiny_model))
     scan(qtbot, window)
     read: list[object] = []
+    changes: list[tuple[str, str]] = []
+    window.library.queue_started.connect(lambda was, now: changes.append((was, now)))
     window.library.refresh(scan=True)  # work is running ...
-    window.library.history(read.append)  # ... so this waits its turn, and says so
-    queued = "Queued until the current work ends: history."
-    assert window.statusBar().currentMessage() == queued
-    qtbot.waitUntil(lambda: bool(read) and not window.library.busy, timeout=TIMEOUT_MS)
-    assert window.statusBar().currentMessage() != queued
+    window.library.history(read.append)  # ... so these wait their turn, and say so
+    assert window.statusBar().currentMessage() == "Queued until the current work ends: history."
+    window.library.history(read.append)
+    twice = "Queued until the current work ends: history (2 times)."
+    assert window.statusBar().currentMessage() == twice
+    qtbot.waitUntil(lambda: len(read) == 2 and not window.library.busy, timeout=TIMEOUT_MS)
+    once = "Queued until the current work ends: history."
+    assert changes == [(twice, once), (once, "")]
+    assert not window.statusBar().currentMessage().startswith("Queued")
