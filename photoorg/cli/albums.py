@@ -120,7 +120,7 @@ def _show(library: Library, name: str, as_json: bool) -> int:
     view = library.album_view(name, suggest=False)
     if as_json:
         members = [p.path for p in view.members]
-        away = [{"path": a.path or None, "why": a.why} for a in view.away_photos]
+        away = [{"path": a.path or None, "why": a.why, "undo": a.undo} for a in view.away_photos]
         shown = {"name": view.album.name, "members": members, "away": len(away), "away_photos": away}
         print(json.dumps(shown, indent=2))
         return EXIT_OK
@@ -130,7 +130,8 @@ def _show(library: Library, name: str, as_json: bool) -> int:
     if view.away_photos:  # each, with where it went (a review: the sentence said neither)
         print(f"Not in the library now ({len(view.away_photos)}):")
         for a in view.away_photos:
-            print(f"  {printable(a.path) + ': ' if a.path else ''}{a.why}")
+            back = f"; 'photoorg undo {a.undo}' brings it back" if a.undo is not None else ""
+            print(f"  {printable(a.path) + ': ' if a.path else ''}{a.why}{back}")
     return EXIT_OK
 
 

@@ -25,6 +25,9 @@ class AwayPhoto:
 
     path: str  # where it was last known ("" when nothing knows)
     why: str  # a phrase: "moved to the trash (action 12)"
+    #: The action whose undo brings it back (still in the trash, or moved outside the
+    #: library and still there); None when no undo would.
+    undo: int | None = None
 
 
 @dataclass
@@ -65,26 +68,32 @@ def away_photos(
         if where.get(fp):
             path = where[fp][0]
             root = containing(path, missing_roots)
-            why = (
-                f"its library folder {root} is not there now (a drive not connected?)"
-                if root
-                else "outside the library's folders"
-            )
-            out.append(AwayPhoto(path, why))
+            step = moves.get(fp)
+            undo = step.batch if step and step.target == path else None  # photoorg moved it there
+            if root:
+                why = f"its library folder {root} is not there now (a drive not connected?)"
+            elif undo is not None:
+                why = f"moved there by action {undo}, outside the library's folders"
+            else:
+                why = "outside the library's folders"
+            out.append(AwayPhoto(path, why, undo))
         elif fp in moves:
             step = moves[fp]
             there = bool(step.target) and os.path.lexists(step.target or "")
+            undo = None
             if step.action == Action.TRASH.value:  # (a hostile review: promised after the trash was emptied)
                 why = (
-                    f"moved to the trash by action {step.batch} (undoing it brings it back)"
+                    f"moved to the trash by action {step.batch}"
                     if there
                     else f"moved to the trash by action {step.batch}, and no longer in the trash"
                 )
+                undo = step.batch if there else None
             elif there and not is_under(step.target or "", [*roots, *missing_roots]):
                 why = f"moved to {step.target} by action {step.batch}, outside the library"
+                undo = step.batch
             else:  # moved within the library (or out of it), and gone from there since
                 why = f"moved to {step.target} by action {step.batch}, and no longer found there"
-            out.append(AwayPhoto(step.source, why))
+            out.append(AwayPhoto(step.source, why, undo))
         else:
             out.append(AwayPhoto("", NOT_FOUND))
     return sorted(out, key=lambda a: (a.path == "", a.path))

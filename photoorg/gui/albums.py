@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.humanize import agree, plural
-from photoorg.gui.dialogs import away_box
+from photoorg.gui.away import AwayDialog
 from photoorg.gui.layout import FlowRow, beside, hint, title
 from photoorg.gui.models import PhotoGridModel
 from photoorg.gui.thumbnails import Thumbnails
@@ -44,6 +44,12 @@ _EMPTY = (
 )
 
 
+def listed(album: Any) -> str:
+    """An album as the album list shows it: its name and how many photos it has, also those
+    away (as its heading counts them)."""
+    return f"{album.name}\n{plural(len(set(album.positives)), 'photo')}"
+
+
 class AlbumsPage(QWidget):
     """Albums on the left; the chosen album's suggestions (or photos) on the right."""
 
@@ -51,6 +57,7 @@ class AlbumsPage(QWidget):
     answered = Signal(str, list, str)  # album name, paths, role (member / rejected / removed)
     organize_requested = Signal(str, list)  # album name, its photos' paths
     timeline_requested = Signal(str)  # show the album's photos in All photos
+    undo_requested = Signal(int)  # undo this action (it moved an album's photo away)
     keywords_requested = Signal(str)  # write the album's name into its photos' XMP sidecars
     rename_requested = Signal(str)  # F2 on the album list (right-click offers rename and delete)
 
@@ -151,7 +158,9 @@ class AlbumsPage(QWidget):
         view = self.view
         if view is None or not view.away:
             return
-        away_box(self, view).exec()
+        dialog = AwayDialog(view, self)
+        dialog.undo_requested.connect(self.undo_requested)
+        dialog.exec()
 
     # -- the album list ---------------------------------------------------------------------------
     def set_albums(self, albums: list[Any]) -> None:
@@ -163,7 +172,7 @@ class AlbumsPage(QWidget):
         self.album_list.blockSignals(True)
         self.album_list.clear()
         for a in albums:
-            item = QListWidgetItem(f"{a.name}\n{plural(len(a.positives), 'photo')}")
+            item = QListWidgetItem(listed(a))
             item.setData(Qt.ItemDataRole.UserRole, a.name)
             item.setData(_ID_ROLE, a.id)
             self.album_list.addItem(item)
@@ -227,7 +236,7 @@ class AlbumsPage(QWidget):
         keep their place; the new ones come after them."""
         name = view.album.name
         if name not in self.names():  # a new album
-            item = QListWidgetItem(f"{name}\n{plural(len(view.members), 'photo')}")
+            item = QListWidgetItem(listed(view.album))
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setData(_ID_ROLE, view.album.id)
             self.album_list.blockSignals(True)
@@ -240,7 +249,7 @@ class AlbumsPage(QWidget):
         self.view = view
         item = self.album_list.currentItem()
         if item is not None:
-            item.setText(f"{name}\n{plural(len(view.members), 'photo')}")
+            item.setText(listed(view.album))
         self._show(keep_place=same)
 
     def answer_failed(self) -> None:
@@ -276,10 +285,12 @@ class AlbumsPage(QWidget):
             self._enable(False)
             return
         self.tabs.show()
-        members, likely = len(view.members), view.likely
+        # The album's photos, also those away (a review: the list said "4 photos", the heading
+        # "2 photos in the album" with "2 photos of the album are away" after it).
+        members, likely = len(view.members) + view.away, view.likely
         self.heading.setText(view.album.name)
         rejected = plural(len(view.album.rejected), "photo")
-        counts = f"{plural(members, 'photo')} in the album · {rejected} rejected"
+        counts = f"{plural(members, 'photo')} in the album"
         # Each tab its own words (a review: the album's own photos were explained as suggestions).
         about = (
             "suggestions are the photos most like it, best first (those in view keep their places "
@@ -290,8 +301,9 @@ class AlbumsPage(QWidget):
         away = ""
         if view.away:  # a link to which photos and why (a review: the sentence said neither)
             n = view.away
-            away = f' · <a href="away">{plural(n, "photo")} of the album {agree(n, "is", "are")} away</a>'
-        self.subheading.setText(html.escape(view.problem) if view.problem else f"{counts}{away} · {about}")
+            away = f' (<a href="away">{n} {agree(n, "is", "are")} away</a>)'
+        counts = f"{counts}{away} · {rejected} rejected"
+        self.subheading.setText(html.escape(view.problem) if view.problem else f"{counts} · {about}")
         self.likely_bar.setVisible(not view.problem)
         self.likely_bar.setRange(0, max(1, members + likely))
         self.likely_bar.setValue(members)

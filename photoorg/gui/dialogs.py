@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.devices import DEVICES
 from photoorg.core.errors import ModelNotCached, ModelUnavailable
-from photoorg.core.humanize import agree, human_bytes, plural, rough_duration
+from photoorg.core.humanize import human_bytes, plural, rough_duration
 from photoorg.core.settings import MODEL_CHOICES, Settings
 
 LOCAL_FOLDER = "local folder…"
@@ -343,27 +343,6 @@ def confirm_box(
     box.setText(text)
     box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
     box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
-    return box
-
-
-def away_box(parent: QWidget, view: Any) -> QMessageBox:
-    """The photos of an album (an AlbumView) that are not in the library now, each with where
-    it went: the first dozen in the text, all of them under Show Details beyond that."""
-    lines = [f"{a.path}: {a.why}" if a.path else a.why for a in view.away_photos]
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Information)
-    box.setWindowTitle(f"Photos of {view.album.name} that are away")
-    n = view.away
-    box.setText(
-        f"{plural(n, 'photo')} of the album {agree(n, 'is', 'are')} not in the library now. "
-        f"{agree(n, 'It stays', 'They stay')} in the album, and {agree(n, 'is', 'are')} shown "
-        "again once back in the library.\n\n"
-        + "\n".join(lines[:12])
-        + (f"\n… and {len(lines) - 12} more (Show Details…)" if len(lines) > 12 else "")
-    )
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    if len(lines) > 12:
-        box.setDetailedText("\n".join(lines))
     return box
 
 

@@ -47,6 +47,7 @@ def connect_pages(window: MainWindow) -> None:
     ap.timeline_requested.connect(window.album_in_timeline)
     ap.organize_requested.connect(lambda name, paths: act.organize(f"the album {name}", paths=paths))
     ap.keywords_requested.connect(act.album_keywords)
+    ap.undo_requested.connect(window.library.undo)
     ap.album_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     ap.album_list.customContextMenuRequested.connect(act.album_menu)
     ap.rename_requested.connect(act.rename_album)

@@ -409,10 +409,14 @@ def test_an_album_says_which_of_its_photos_are_away_and_where_they_went(
     assert sorted(p.path for p in view.members) == photos[3:]
     assert view.away == 4
     away = [(a.path, a.why) for a in view.away_photos]
+    assert [a.undo for a in view.away_photos] == [None, moved.batch, trashed.batch, None]
     assert away == [
         (str(drive / "d.jpg"), f"its library folder {drive} is not there now (a drive not connected?)"),
-        (str(tmp_path / "Elsewhere" / "p01.jpg"), "outside the library's folders"),
-        (photos[0], f"moved to the trash by action {trashed.batch} (undoing it brings it back)"),
+        (
+            str(tmp_path / "Elsewhere" / "p01.jpg"),
+            f"moved there by action {moved.batch}, outside the library's folders",
+        ),
+        (photos[0], f"moved to the trash by action {trashed.batch}"),
         ("", NOT_FOUND),  # the edited photo: its old content is nowhere
     ], away
     assert moved.done
@@ -421,6 +425,8 @@ def test_an_album_says_which_of_its_photos_are_away_and_where_they_went(
         f"Not in the library now (4):\n  {drive / 'd.jpg'}: its library folder {drive} is not there"
         in shown.stdout
     )
+    back = f"'photoorg undo {trashed.batch}' brings it back"
+    assert f"  {photos[0]}: moved to the trash by action {trashed.batch}; {back}\n" in shown.stdout
 
 
 def test_an_away_photo_is_not_promised_back_from_an_emptied_trash_nor_said_outside_when_inside(
@@ -438,7 +444,9 @@ def test_an_away_photo_is_not_promised_back_from_an_emptied_trash_nor_said_outsi
     Path(moved.done[0].target).unlink()  # deleted in a file manager
     with Library(locations()) as library:
         library.scan()
-        away = [(a.path, a.why) for a in library.album_view("Trip", suggest=False).away_photos]
+        shown = library.album_view("Trip", suggest=False).away_photos
+        away, undo = [(a.path, a.why) for a in shown], [a.undo for a in shown]
+    assert undo == [None, None]  # nothing an undo would bring back
     assert away == [
         (photos[0], f"moved to the trash by action {trashed.batch}, and no longer in the trash"),
         (photos[1], f"moved to {lib / 'b' / 'p01.jpg'} by action {moved.batch}, and no longer found there"),

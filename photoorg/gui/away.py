@@ -1,0 +1,102 @@
+"""The photos of an album that are away: each with where it went, and an Undo for the one an
+undo brings back (an app review: the box said "undoing it brings it back" but offered no undo,
+and at about 500 px wide its paths and reasons wrapped into one block)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoorg.core.humanize import agree, plural
+from photoorg.gui.placement import fit_dialog
+
+#: The Undo button's words when the chosen photo (or none) has no undo to bring it back.
+NO_UNDO = "Undo"
+
+
+class AwayDialog(QDialog):
+    """One row per away photo (its last known place, and why it is away); Undo action N takes
+    back the action that moved the chosen photo away, as Edit > History would."""
+
+    undo_requested = Signal(int)
+
+    def __init__(self, view: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Photos of {view.album.name} that are away")
+        self.away = list(view.away_photos)
+        n = len(self.away)
+        undoable = sum(1 for a in self.away if a.undo is not None)
+        intro = QLabel(
+            f"{plural(n, 'photo')} of the album {agree(n, 'is', 'are')} not in the library now. "
+            f"{agree(n, 'It stays', 'They stay')} in the album, and {agree(n, 'is', 'are')} shown "
+            "again once back in the library."
+            + (
+                " Choose one an undo brings back, and Undo takes back the action that moved it "
+                "(with every other file of that action)."
+                if undoable
+                else ""
+            )
+        )
+        intro.setWordWrap(True)
+        self.table = QTreeWidget()
+        self.table.setHeaderLabels(["Photo", "Where it went"])
+        self.table.setRootIsDecorated(False)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        for a in self.away:
+            item = QTreeWidgetItem(self.table, [a.path or "(not known)", a.why])
+            item.setToolTip(0, a.path)
+            item.setToolTip(1, a.why)
+        header = self.table.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.undo_button = QPushButton(NO_UNDO)
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self._undo)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.table.itemSelectionChanged.connect(self._chosen)
+        fit_dialog(self, 900, 420)
+        header.resizeSection(0, max(200, self.width() // 2))
+        first = next((i for i, a in enumerate(self.away) if a.undo is not None), 0)
+        if self.away:
+            self.table.setCurrentItem(self.table.topLevelItem(first))
+
+    def chosen(self) -> Any:
+        item = self.table.currentItem()
+        return self.away[self.table.indexOfTopLevelItem(item)] if item is not None else None
+
+    def _chosen(self) -> None:
+        a = self.chosen()
+        batch = a.undo if a is not None else None
+        self.undo_button.setEnabled(batch is not None)
+        self.undo_button.setText(f"Undo action {batch}" if batch is not None else NO_UNDO)
+        self.undo_button.setToolTip(
+            "Takes back the action that moved this photo away, checking each file first"
+            if batch is not None
+            else "No undo brings this photo back"
+        )
+
+    def _undo(self) -> None:
+        a = self.chosen()
+        if a is not None and a.undo is not None:
+            self.undo_requested.emit(a.undo)
+            self.accept()
