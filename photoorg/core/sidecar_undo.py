@@ -11,8 +11,9 @@ from collections.abc import Callable, Sequence
 
 from photoorg.core.actions import Outcome, Step
 from photoorg.core.catalog import Catalog, JournalEntry
-from photoorg.core.fileops import fingerprint_and_size, fsync_dir, rename_noreplace, temp_name
+from photoorg.core.fileops import fingerprint_and_size, temp_name
 from photoorg.core.humanize import plural
+from photoorg.core.noreplace import fsync_dir, rename_noreplace
 from photoorg.core.recovery import drop_temp
 from photoorg.core.sidecars import TRASHED, content_digest, read_sidecar, where_now
 from photoorg.core.trash import find_trashed, move_to_trash

@@ -36,8 +36,9 @@ from pathlib import Path
 from photoorg.core.actions import KEYWORDS, Outcome, Step, exclusive, failure_reason
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.errors import CatalogError
-from photoorg.core.fileops import fsync_dir, place, rename_noreplace, temp_name
+from photoorg.core.fileops import place, temp_name
 from photoorg.core.humanize import plural
+from photoorg.core.noreplace import fsync_dir, rename_noreplace
 from photoorg.core.paths import FolderSet
 from photoorg.core.trash import move_to_trash
 from photoorg.core.undo import ChangedSinceError

@@ -34,15 +34,9 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from photoorg.core.fileops import (
-    SourceChanged,
-    copy_verified,
-    fsync_dir,
-    place,
-    remove_if_unchanged,
-    rename_noreplace,
-)
+from photoorg.core.fileops import SourceChanged, copy_verified, place, remove_if_unchanged
 from photoorg.core.mac_trash import find_in_mac_trash, mac_trashes
+from photoorg.core.noreplace import fsync_dir, rename_noreplace
 from photoorg.core.paths import mount_point
 from photoorg.core.recycle_bin import find_in_recycle_bin, recycle_bin_covers
 

@@ -523,12 +523,12 @@ def test_a_rename_that_fails_names_both_places(tmp_path) -> None:
     """Found by a hostile review: a trash out of a folder that could not be written said
     "Operation not permitted (~/.local/share/Trash/files/x.jpg)", blaming the trash. The
     failed rename may be either folder's doing: the reason names both."""
-    from photoorg.core import fileops
+    from photoorg.core import noreplace
 
     photo = tmp_path / "a.jpg"
     photo.write_bytes(b"photo")
     nowhere = tmp_path / "no-such-folder" / "a.jpg"
     with pytest.raises(OSError) as failed:
-        fileops.rename_noreplace(str(photo), str(nowhere))
+        noreplace.rename_noreplace(str(photo), str(nowhere))
     reason = actions.failure_reason(failed.value)
     assert reason.endswith(f"(renaming {photo} to {nowhere})") and photo.exists()
