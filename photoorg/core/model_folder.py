@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from photoorg.core import download
+from photoorg.core import download, model_checks
 from photoorg.core.errors import ModelNotCached, ModelUnavailable, UnsafeModel
 from photoorg.core.imaging import LATEST_PREPROCESS, PREPROCESS_VERSIONS
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -172,7 +172,7 @@ def _hub_folder(name: str, cache_dir: Any, allow_download: bool, progress: Progr
     except Exception:  # not there, or a snapshot an interrupted download left incomplete
         log.info("model %s is not (completely) in the local cache", name)
     else:
-        download.verify(cached, name)
+        model_checks.verify(cached, name)
         return cached
     if constants.HF_HUB_OFFLINE:
         raise ModelNotCached(
