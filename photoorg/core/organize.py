@@ -142,8 +142,14 @@ class OrganizePlan:
             for path in (p.photo.path, *(c for c, _ in p.companions))
         }
 
+        held: set[str] = set()  # the folders of the photos staying, and every folder above them
+        for folder in staying:
+            while folder not in held:
+                held.add(folder)
+                folder = os.path.dirname(folder)  # (a root is its own parent: in held, it stops)
+
         def still_empty(folder: str) -> bool:
-            return not any(is_under(s, [folder]) for s in staying)
+            return (folder.rstrip(os.sep) or os.sep) not in held
 
         return (
             [f for f in self.empty_folders if still_empty(f)],
