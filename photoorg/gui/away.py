@@ -10,17 +10,15 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from photoorg.core.humanize import agree, plural
+from photoorg.gui.history import undo_frame
 from photoorg.gui.placement import fit_dialog
 
 #: The Undo button's words when the chosen photo (or none) has no undo to bring it back.
@@ -63,16 +61,7 @@ class AwayDialog(QDialog):
         header = self.table.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.undo_button = QPushButton(NO_UNDO)
-        self.undo_button.setEnabled(False)
-        self.undo_button.clicked.connect(self._undo)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(buttons)
+        self.undo_button = undo_frame(self, intro, self.table, NO_UNDO, self._undo)
         self.table.itemSelectionChanged.connect(self._chosen)
         fit_dialog(self, 900, 420)
         header.resizeSection(0, max(200, self.width() // 2))

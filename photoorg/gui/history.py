@@ -4,6 +4,7 @@ newest first, the files of the one chosen and what became of each, and undo of a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +42,24 @@ def result_of(b: Any) -> str:
 
 #: What an action without files changed, by its action name (photoorg.core.actions).
 _CHANGED = {"group": "the groups", "album": "the albums", "decision": "the duplicate decisions"}
+
+
+def undo_frame(
+    dialog: QDialog, intro: QWidget, body: QWidget, undo: str, on_undo: Callable[[], None]
+) -> QPushButton:
+    """Lay out a dialog that lists what can be undone: ``intro`` above ``body``, then Close and
+    an Undo button (returned, greyed out until something undoable is chosen)."""
+    button = QPushButton(undo)
+    button.setEnabled(False)
+    button.clicked.connect(on_undo)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(intro)
+    layout.addWidget(body, 1)
+    layout.addWidget(buttons)
+    return button
 
 
 class HistoryDialog(QDialog):
@@ -81,16 +100,7 @@ class HistoryDialog(QDialog):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.files)
-        self.undo_button = QPushButton("Undo this action")
-        self.undo_button.setEnabled(False)
-        self.undo_button.clicked.connect(self._undo)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(split, 1)
-        layout.addWidget(buttons)
+        self.undo_button = undo_frame(self, intro, split, "Undo this action", self._undo)
         self.table.itemSelectionChanged.connect(self._chosen)
         fit_dialog(self, 900, 560)
 
