@@ -9,7 +9,8 @@ With a full-size model (dinov2-base) the first scan takes a minute on a CPU, lon
 the "timeline during the first scan" shot. ``--size 800x600`` checks a small screen (saved
 under other names); give Xvfb a screen of that size too (``-screen 0 800x600x24``), or the
 dialogs are sized for the larger screen. It uses a throwaway photoorg home, so it never
-touches your own catalog or settings.
+touches your own catalog or settings. For the last shot it moves one photo to the trash and
+back (undo); in a read-only folder that shot is skipped.
 """
 
 from __future__ import annotations
@@ -183,6 +184,28 @@ def main() -> None:
     image.save(str(out / f"edit-menu{suffix}.png"))
     print(f"saved {out / 'edit-menu'}{suffix}.png")
     edit.hide()
+
+    # One of the album's photos trashed: the heading links to where it went, with its undo
+    # (skipped where the photos cannot be moved, e.g. a read-only folder).
+    from photoorg.gui.away import AwayDialog
+
+    window.library.file_action("trash", examples[:1])
+    window.show_albums()
+    end = time.monotonic() + 60
+    while "away" not in page.subheading.text() and time.monotonic() < end:
+        settle(0.2)
+    if "away" in page.subheading.text():
+        away = AwayDialog(page.view, window)
+        away.show()
+        shot("album-away", away, wait=1.0)
+        away.reject()
+        said: list[str] = []
+        window.library.action_finished.connect(said.append)
+        window.library.undo()  # the photo comes back from the trash
+        while not any(s.startswith("Undid") for s in said):
+            settle(0.2)
+    else:
+        print("no album-away shot: the photo could not be trashed")
     window.close()
 
 
