@@ -36,12 +36,16 @@ class ElidedLabel(QLabel):
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._full = ""
+        self._shorter: tuple[str, ...] = ()
         self.setMinimumWidth(1)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setText(text)
 
-    def setText(self, text: str) -> None:
+    def setText(self, text: str, *shorter: str) -> None:
+        """``text``, or where it does not fit the first of ``shorter`` (the same said in fewer
+        words) that does; the last one, cut in the middle, when none fits."""
         self._full = text
+        self._shorter = shorter
         self._elide()
 
     def text(self) -> str:
@@ -52,7 +56,10 @@ class ElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, max(1, self.width()))
+        width, metrics = max(1, self.width()), self.fontMetrics()
+        choices = (self._full, *self._shorter)
+        fits = next((t for t in choices if metrics.horizontalAdvance(t) <= width), None)
+        shown = fits or metrics.elidedText(choices[-1], Qt.TextElideMode.ElideMiddle, width)
         super().setText(shown)
         self.setToolTip(self._full if shown != self._full else "")
 

@@ -66,26 +66,32 @@ class StatePresenter(QObject):
         """The library in one line: photos, groups, duplicate sets and what their checks free."""
         state = state or self.library.state
         real_groups = sum(1 for g in state.groups if g.id >= 0)
+        free = human_bytes(self.window.duplicates_page.to_free())
+        counts = f"{plural(state.photo_count, 'photo')} · {plural(real_groups, 'group')} · "
         text = (
-            f"{plural(state.photo_count, 'photo')} · {plural(real_groups, 'group')} · "
-            f"{plural(len(state.sets), 'duplicate set')} "
-            f"({human_bytes(self.window.duplicates_page.to_free())} to free as checked) · "
+            f"{counts}{plural(len(state.sets), 'duplicate set')} ({free} to free as checked) · "
             f"{len(state.failures)} unreadable"
         )
+        # In fewer words for a narrow window (an app review at 800x600: "(14.6 KB t…ee as checked)").
+        short = f"{counts}{plural(len(state.sets), 'set')} ({free} to free)"
+        short += f" · {len(state.failures)} unreadable" if state.failures else ""
         s = state.summary
         if s is not None and (s.embedded or s.reused):
             text += f" · {s.embedded} embedded in {format_duration(s.work_elapsed)}"
         if state.model_error:
             text += " · exact duplicates only: the model is not available (File > Settings)"
+            short += " · exact duplicates only (no model)"
         elif state.not_looked_at:  # a cancelled scan: say the groups and sets are not complete
             text += (
                 f" · {state.not_looked_at} not looked at by the model yet, so groups and sets are "
                 "incomplete (File > Scan now goes on)"
             )
+            short += f" · {state.not_looked_at} not looked at yet"
         if state.missing:
             text += f" · {len(state.missing)} folder(s) not found"
+            short += f" · {len(state.missing)} folder(s) not found"
         self.window.library_page.summary.setText(text)
-        self.window.status.setText(text)
+        self.window.status.setText(text, short)
 
     def apply_partial(self, state: LibraryState) -> None:
         """What a running scan has so far: the timeline, counts and problems; at a start, the
