@@ -31,7 +31,7 @@ from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, p
 from photoorg.core.paths import as_in_library, is_under, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.redo import set_cleanup_summary
-from photoorg.core.sidecars import TRASHED
+from photoorg.core.sidecars import TRASHED, TRASHED_WITH_UNDO
 
 if TYPE_CHECKING:
     pass
@@ -305,6 +305,8 @@ class FileActions(LibraryPart):
                 state = "left empty, in the trash"  # its earlier version is kept
             elif keywords and e.fingerprint is None and e.state == "undone":
                 state = "undone: in the trash"  # a sidecar photoorg made goes to the trash
+            elif e.state == "undone" and (e.undo_error or "").startswith(TRASHED_WITH_UNDO):
+                state = f"undone: {e.undo_error}"  # with the keyword it was made for
             out.append(
                 ActionFile(
                     e.source,

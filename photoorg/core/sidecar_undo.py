@@ -15,7 +15,14 @@ from photoorg.core.fileops import fingerprint_and_size, temp_name
 from photoorg.core.humanize import plural
 from photoorg.core.noreplace import fsync_dir, rename_noreplace
 from photoorg.core.recovery import drop_temp
-from photoorg.core.sidecars import TRASHED, content_digest, read_sidecar, where_now
+from photoorg.core.sidecars import (
+    TRASHED,
+    TRASHED_WITH_UNDO,
+    carried,
+    content_digest,
+    read_sidecar,
+    where_now,
+)
 from photoorg.core.trash import find_trashed, move_to_trash
 from photoorg.core.undo import ChangedSinceError, put_back
 
@@ -62,7 +69,7 @@ def undo_keywords(
 def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
     if entry.wrote == TRASHED:
         return _bring_back(catalog, entry)
-    sidecar = where_now(catalog, entry)
+    sidecar, carrier = carried(catalog, entry)
     now = read_sidecar(sidecar)
     if now is None or content_digest(now) != entry.wrote:
         kept = f"; its earlier version is kept at {entry.target}" if entry.target else ""
@@ -73,6 +80,17 @@ def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
     if entry.fingerprint is None:  # a sidecar photoorg made: to the trash, never deleted
         catalog.journal_update(entry.id, state="undoing")
         gone = move_to_trash(sidecar, on_temp=lambda t: catalog.journal_update(entry.id, temp=t))
+        if carrier is not None:
+            # A later move took it with its photo: that move has nothing left to put back for
+            # it (a hostile review: that move's undo then failed on it, again at every retry).
+            catalog.journal_update(
+                carrier.id,
+                state="undone",
+                undo_target=gone.location,
+                undo_error=f"{TRASHED_WITH_UNDO}{entry.batch}",
+            )
+            if not catalog.journal_entries(carrier.batch, ("done", "undoing")):
+                catalog.mark_batch_undone(carrier.batch)
         catalog.journal_update(entry.id, state="undone", undo_target=gone.location, temp=None)
         return gone.location
     backup = _verified_backup(entry, os.path.basename(sidecar), "the sidecar keeps the keyword")

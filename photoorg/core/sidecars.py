@@ -60,6 +60,12 @@ def read_sidecar(path: str) -> bytes | None:
         return None
 
 
+#: How the history says that a sidecar photoorg made, which a later move took with its photo,
+#: went to the trash when the keyword's action was undone (kept as that move step's undo_error,
+#: followed by the keyword's action number).
+TRASHED_WITH_UNDO = "the sidecar photoorg had made went to the trash when it undid action "
+
+
 def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -337,18 +343,24 @@ def _write_one(catalog: Catalog, batch: int, step: KeywordStep, keyword: str, al
 def where_now(catalog: Catalog, entry: JournalEntry) -> str:
     """Where the sidecar is now, following photoorg's own later moves of it (it went with its
     photo: found by a review, undo then said another program had moved it)."""
-    path, after = entry.source, entry.batch
+    return carried(catalog, entry)[0]
+
+
+def carried(catalog: Catalog, entry: JournalEntry) -> tuple[str, JournalEntry | None]:
+    """:func:`where_now`, and the later move, still in force, that took the sidecar there (None
+    when it is where the keyword step found it, or an undo brought it back there)."""
+    path, after, carrier = entry.source, entry.batch, None
     for _ in range(1000):
         moved = catalog.later_move_of(path, after)
         if moved is None or not moved.target:
             break
         if moved.state == "undone":  # back, perhaps under another name (its old one was taken)
-            path, after = moved.undo_target or path, moved.batch
+            path, after, carrier = moved.undo_target or path, moved.batch, None
             continue
         if moved.action == "trash":
             raise ChangedSinceError(
                 f"{os.path.basename(path)} went to the trash with its photo (action {moved.batch}); "
                 f"undo that action first, then this one"
             )
-        path, after = moved.target, moved.batch
-    return path
+        path, after, carrier = moved.target, moved.batch, moved
+    return path, carrier

@@ -338,6 +338,38 @@ def test_keywords_are_taken_out_of_the_sidecar_an_undo_numbered_not_the_one_at_i
     assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach", "Dogs"]  # the copy's, untouched
 
 
+def test_a_sidecar_made_for_the_keyword_and_moved_with_its_photo_leaves_that_move_undoable(
+    album_lib,
+) -> None:
+    """A hostile review: the keyword made p0.jpg.xmp, a move took it along with p0.jpg, and the
+    keyword's undo sent it to the trash from there. The move's undo then failed on it ("no
+    longer at ...; moved or deleted since"), again at every retry, and every later undo said
+    the move still had a file that could not be put back."""
+    from photoorg.core.library import Action
+
+    lib = album_lib
+    with Library(locations()) as library:
+        _, wrote = library.album_keywords("Dogs")
+        assert wrote is not None and wrote.batch is not None
+        moved = library.act(Action.MOVE, [str(lib / "a" / "p0.jpg")], str(lib / "b"))
+        assert sorted(os.path.basename(s.target or "") for s in moved.done) == ["p0.jpg", "p0.jpg.xmp"]
+        library.undo(wrote.batch)
+        assert not (lib / "b" / "p0.jpg.xmp").exists()  # the sidecar it made: in the trash
+        back = library.undo(moved.batch)
+        assert not back.failed and (lib / "a" / "p0.jpg").exists()
+        assert not (lib / "a" / "p0.jpg.xmp").exists()  # the keyword's undo took it away for good
+        [info] = [b for b in library.history()[0] if b.id == moved.batch]
+        assert info.undone is not None and not info.not_undone
+        files = {os.path.basename(f.source): f.state for f in library.action_files(moved.batch)}
+        assert files == {
+            "p0.jpg": "undone",
+            "p0.jpg.xmp": "undone: the sidecar photoorg had made went to the trash when it undid "
+            f"action {wrote.batch}",
+        }
+    said = photoorg("undo")  # nothing is said to be left behind
+    assert "could not be put back" not in said.stdout + said.stderr
+
+
 def test_after_a_rename_the_old_name_goes_out_only_where_photoorg_wrote_it(album_lib) -> None:
     """Found by a review: after `album rename`, `album keywords` added the new name and the old
     one that photoorg had written stayed in every sidecar. It now takes the old name out, but
