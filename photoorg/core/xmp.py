@@ -77,8 +77,13 @@ def _parse(data: bytes) -> etree._ElementTree:
     except etree.XMLSyntaxError as exc:
         raise NotXmp(f"not well-formed XML ({exc})") from None
     root = tree.getroot()
-    if root.tag not in (f"{{{X}}}xmpmeta", f"{{{RDF}}}RDF") and root.find(f".//{{{RDF}}}RDF") is None:
+    # An x:xmpmeta with no rdf:RDF in it is no XMP either (a hostile review: it passed, and
+    # writing into it failed an assertion, for the whole album).
+    if root.tag != f"{{{RDF}}}RDF" and root.find(f".//{{{RDF}}}RDF") is None:
         raise NotXmp("no XMP metadata in it (no rdf:RDF)")
+    if any(d.get(f"{{{DC}}}subject") is not None for d in root.iter(f"{{{RDF}}}Description")):
+        # A second dc:subject beside it would name the property twice (a hostile review).
+        raise NotXmp("its keywords (dc:subject) are written as an attribute, which photoorg does not change")
     return tree
 
 

@@ -90,6 +90,15 @@ def test_a_sidecar_that_is_not_xmp_or_tries_to_read_other_files_is_refused(tmp_p
         xmp.add_keywords(b"<x:xmpmeta xmlns:x='adobe:ns:meta/'><unclosed>", ["a"])
     with pytest.raises(xmp.NotXmp):
         xmp.add_keywords(b"<html><body>not metadata</body></html>", ["a"])
+    with pytest.raises(xmp.NotXmp, match="no rdf:RDF"):  # (it failed an assertion)
+        xmp.add_keywords(b'<x:xmpmeta xmlns:x="adobe:ns:meta/"/>', ["a"])
+    attribute = (  # dc:subject as an attribute: a second one, as an element, would be invalid RDF
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" dc:subject="old"/>'
+        b"</rdf:RDF></x:xmpmeta>"
+    )
+    with pytest.raises(xmp.NotXmp, match="as an attribute"):
+        xmp.add_keywords(attribute, ["a"])
     secret = tmp_path / "secret.txt"
     secret.write_text("do not copy me")
     sneaky = (
@@ -336,6 +345,21 @@ def test_keywords_are_taken_out_of_the_sidecar_an_undo_numbered_not_the_one_at_i
         library.undo(wrote.batch)
     assert read_keywords(lib / "a" / "p1 (1).jpg.xmp") == ["beach"]  # the photo's own sidecar
     assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach", "Dogs"]  # the copy's, untouched
+
+
+def test_a_sidecar_that_is_no_xmp_is_left_as_it_is_and_the_others_get_the_keyword(album_lib) -> None:
+    """A hostile review: an x:xmpmeta with no rdf:RDF in it stopped the keywords of the whole
+    album with an internal error."""
+    lib = album_lib
+    empty = lib / "a" / "p0.jpg.xmp"
+    empty.write_bytes(b'<x:xmpmeta xmlns:x="adobe:ns:meta/"/>')
+    with Library(locations()) as library:
+        _, outcome = library.album_keywords("Dogs")
+    assert outcome is not None and not outcome.failed
+    assert sorted(os.path.basename(s.source) for s in outcome.done) == ["p1.jpg.xmp", "p2.xmp"]
+    [why] = [s.skip for s in outcome.skipped if s.source == str(empty)]
+    assert why is not None and "no rdf:RDF" in why
+    assert empty.read_bytes() == b'<x:xmpmeta xmlns:x="adobe:ns:meta/"/>'
 
 
 def test_a_sidecar_made_for_the_keyword_and_moved_with_its_photo_leaves_that_move_undoable(
