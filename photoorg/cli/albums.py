@@ -21,6 +21,7 @@ from photoorg.core.library import (
     Library,
     emptied_phrase,
     keywords_phrase,
+    left_alone,
 )
 from photoorg.core.paths import Locations
 
@@ -158,9 +159,19 @@ def _took_out(words: Sequence[str]) -> str:
     return f"  (taking out {' and '.join(printable(w) for w in words)})" if words else ""
 
 
-def _nothing(name: str, take_out: bool) -> str:
+def _nothing(name: str, take_out: bool, skipped: int = 0, failed: int = 0) -> str:
+    """Why no sidecar changed: all failed (a hostile review: a full disk was said to leave
+    every sidecar "as it should be"), were left alone, or needed nothing."""
+    alone = f"{skipped} left alone" if skipped else ""
+    if failed:
+        also = f", {alone}" if alone else ""
+        return f"No keyword was {'taken out' if take_out else 'written'}: {failed} failed{also} (see above)."
+    rest = f" ({alone}, see above)" if alone else ""
     if take_out:
-        return f"Nothing to take out: no sidecar has a keyword photoorg wrote for {printable(name)}."
+        return f"Nothing to take out: no sidecar has a keyword photoorg wrote for {printable(name)}{rest}."
+    if skipped:
+        may = "photoorg may change "
+        return f"Nothing to write: every sidecar of {printable(name)} {may}is as it should be{rest}."
     return f"Nothing to write: every sidecar of {printable(name)} is as it should be."
 
 
@@ -177,7 +188,7 @@ def _keywords(library: Library, name: str, dry_run: bool, take_out: bool = False
             if s.skip is not None:
                 print(f"  skip  {printable(s.companion_of)}: {s.skip}")
         if not todo:
-            print(_nothing(album.name, take_out))
+            print(_nothing(album.name, take_out, left_alone(steps)))
             return EXIT_OK
         print(f"Would {keywords_phrase(album.name, todo, everywhere=take_out)}; nothing was written.")
         return EXIT_OK
@@ -191,7 +202,7 @@ def _keywords(library: Library, name: str, dry_run: bool, take_out: bool = False
     for s, reason in outcome.failed:
         print(f"  FAILED {printable(s.source)}: {reason}")
     if outcome.batch is None:
-        print(_nothing(album.name, take_out))
+        print(_nothing(album.name, take_out, left_alone(outcome.skipped), len(outcome.failed)))
     else:
         phrase = keywords_phrase(album.name, outcome.done, past=True, everywhere=take_out)
         emptied = emptied_phrase(outcome.done)

@@ -53,7 +53,7 @@ from photoorg.core.settings import (
     take_legacy_group_names,
     update_settings,
 )
-from photoorg.core.sidecars import emptied_phrase, keywords_phrase
+from photoorg.core.sidecars import emptied_phrase, keywords_phrase, left_alone
 from photoorg.core.timeline import Timeline, timeline_of
 from photoorg.core.undo import NothingToUndo
 from photoorg.core.undo_words import left_behind_text, undone_note
@@ -383,6 +383,7 @@ __all__ = [
     "Step",
     "emptied_phrase",
     "keywords_phrase",
+    "left_alone",
     "left_behind_text",
     "undone_note",
     "what_is_redone",

@@ -190,6 +190,13 @@ def plan_keywords(
 
 
 _NOTHING_TO_TAKE_OUT = "its sidecar has no keyword of the album to take out"
+_ALREADY = "its sidecar has the keyword already"
+
+
+def left_alone(steps: Sequence[KeywordStep]) -> int:
+    """How many of the steps were skipped for a reason (protected, a link, read-only, not XMP),
+    not because their sidecar needs nothing."""
+    return sum(1 for s in steps if s.skip is not None and s.skip not in (_ALREADY, _NOTHING_TO_TAKE_OUT))
 
 
 def _read_only(path: str) -> bool:
@@ -273,7 +280,7 @@ def _write_one(catalog: Catalog, batch: int, step: KeywordStep, keyword: str, al
         step.skip = f"its sidecar {os.path.basename(sidecar)} is {exc}; left as it is"
         return False
     if after is None:
-        step.skip = "its sidecar has the keyword already" if step.member else _NOTHING_TO_TAKE_OUT
+        step.skip = _ALREADY if step.member else _NOTHING_TO_TAKE_OUT
         return False
     old_fp = content_digest(before) if before is not None else None
     step.empties = before is not None and after == _empty_sidecar()

@@ -164,7 +164,9 @@ def test_keywords_go_into_the_sidecars_and_undo_gives_each_back_byte_for_byte(al
     again = photoorg("album", "keywords", "Dogs")
     assert (
         again.returncode == 0
-        and "Nothing to write: every sidecar of Dogs is as it should be." in again.stdout
+        and "Nothing to write: every sidecar of Dogs photoorg may change is as it should be (1 left alone, "
+        "see above)."
+        in again.stdout
         and "has the keyword already" in again.stdout
     )
     with Library(locations()) as library:
@@ -345,6 +347,29 @@ def test_keywords_are_taken_out_of_the_sidecar_an_undo_numbered_not_the_one_at_i
         library.undo(wrote.batch)
     assert read_keywords(lib / "a" / "p1 (1).jpg.xmp") == ["beach"]  # the photo's own sidecar
     assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach", "Dogs"]  # the copy's, untouched
+
+
+def test_when_every_sidecar_fails_the_command_line_does_not_say_they_are_as_they_should_be(
+    album_lib, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hostile review, on a full disk: three "FAILED ... No space left on device" lines, then
+    "Nothing to write: every sidecar of cats is as it should be."."""
+    import errno
+
+    from photoorg.cli import main
+    from photoorg.core import sidecars
+
+    def full(*_args: object, **_kw: object) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(sidecars, "place", full)  # keeping the earlier version of a sidecar
+    monkeypatch.setattr(sidecars, "temp_name", full)  # writing a new one
+    before = snapshot(album_lib)
+    assert main(["album", "keywords", "Dogs"]) != 0
+    said = capsys.readouterr().out
+    assert said.count("FAILED") == 3 and "as it should be" not in said
+    assert "No keyword was written: 3 failed, 1 left alone (see above)." in said
+    assert snapshot(album_lib) == before
 
 
 def test_a_sidecar_that_is_no_xmp_is_left_as_it_is_and_the_others_get_the_keyword(album_lib) -> None:
