@@ -95,8 +95,16 @@ class HistoryDialog(QDialog):
         self.files = QTreeWidget()
         self.files.setHeaderLabels(["What became of it", "File", "Went to", "Why not"])
         self.files.setRootIsDecorated(False)
-        self.files.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.files.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Paths cut in the middle, where their folders are, and File and Went to sharing the
+        # width (an app review: both cut at the end, the file's name lost, beside an empty
+        # "Why not" column).
+        self.files.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        header = self.files.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (1, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.files)
@@ -148,7 +156,9 @@ class HistoryDialog(QDialog):
                 )
             item = QTreeWidgetItem(self.files, [f.state, f.source, went, f.problem or ""])
             item.setToolTip(1, f.source)
+            item.setToolTip(2, went)
             item.setToolTip(3, f.problem or "")
+        self.files.setColumnHidden(3, not any(f.problem for f in files))  # "Why not", when some
 
     def _undo(self) -> None:
         b = self.chosen()

@@ -51,6 +51,13 @@ def test_history_lists_the_files_of_an_action_and_undoes_an_older_one(
             )
             item = box.files.topLevelItem(0)
             seen["file"] = [item.text(k) for k in range(4)]
+            # An app review: paths cut at their end (the file's name lost), beside an empty
+            # "Why not" column; now cut in the middle, and "Why not" shown only when needed.
+            seen["layout"] = (
+                box.files.textElideMode(),
+                box.files.isColumnHidden(3),
+                abs(box.files.columnWidth(1) - box.files.columnWidth(2)) <= 1,
+            )
             qtbot.mouseClick(box.undo_button, Qt.MouseButton.LeftButton)
         else:
             box.reject()
@@ -62,6 +69,7 @@ def test_history_lists_the_files_of_an_action_and_undoes_an_older_one(
     assert [r[3] for r in seen["before"]] == ["1 file done", "1 file done"]
     state_word, source, went, why = seen["file"]
     assert (state_word, source, why) == ("done", first, "") and "Trash" in went
+    assert seen["layout"] == (Qt.TextElideMode.ElideMiddle, True, True)
     # The older action was undone, the newer one not.
     assert Path(first).exists() and not Path(second).exists()
     QTimer.singleShot(50, lambda: look("after"))
