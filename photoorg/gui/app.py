@@ -11,7 +11,7 @@ import logging
 import os
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.addItems(PAGES)
         self.nav.setFixedWidth(170)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 8px; }")
         self.stack = QStackedWidget()
         self.timeline_page = TimelinePage(self.thumbnails)

@@ -134,10 +134,16 @@ class StatePresenter(QObject):
     ) -> None:
         nav = self.window.nav
         nav.item(PAGE_TIMELINE).setText(f"All photos ({state.photo_count})")
-        nav.item(PAGE_GROUPS).setText(f"Groups ({groups}{' so far' if groups_so_far else ''})")
         nav.item(PAGE_ALBUMS).setText(f"Albums ({self.window.albums_page.album_list.count()})")
         n_sets = len(state.sets if sets is None else sets)
-        nav.item(PAGE_DUPLICATES).setText(f"Duplicates ({n_sets}{' so far' if sets_so_far else ''})")
+        # A count still being made ends in "…", "so far" in its tool tip (an app review: "Duplicates
+        # (0 so far)" was wider than the list, which scrolled sideways).
+        for page, name, n, so_far in (
+            (PAGE_GROUPS, "Groups", groups, groups_so_far),
+            (PAGE_DUPLICATES, "Duplicates", n_sets, sets_so_far),
+        ):
+            nav.item(page).setText(f"{name} ({n}{'…' if so_far else ''})")
+            nav.item(page).setToolTip(f"{n} so far: the scan is still finding them" if so_far else "")
         nav.item(PAGE_PROBLEMS).setText(f"Problems ({len(state.failures)})")
 
     def _empty_timeline(self) -> str:

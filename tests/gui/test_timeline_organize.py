@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from photoorg.core.library import LibraryState
 from photoorg.core.pipeline import STAGE_EMBED
-from photoorg.gui.app import PAGE_TIMELINE, MainWindow
+from photoorg.gui.app import PAGE_DUPLICATES, PAGE_TIMELINE, MainWindow
 from photoorg.gui.models import BadgeRole, DetailRole, PathRole
 from photoorg.gui.organize import OrganizeDialog
 from tests.core.test_organize import dated
@@ -47,11 +47,14 @@ def test_the_timeline_fills_in_before_the_first_scan_has_embedded_anything(
     seen: list[tuple[int, str, int]] = []
 
     duplicates_said: list[str] = []
+    nav_said: list[tuple[str, str, bool]] = []
 
     def partial(state: LibraryState) -> None:  # as the window gets it, and what the scan does then
         seen.append((len(state.timeline.photos), window.library.progress.stage, state.photo_count))
         qtbot.wait(1)  # the window has shown it
         duplicates_said.append(window.duplicates_page.reason.text())
+        item = window.nav.item(PAGE_DUPLICATES)
+        nav_said.append((item.text(), item.toolTip(), window.nav.horizontalScrollBar().isVisible()))
 
     window.library.partial_state.connect(partial)
     with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as final:
@@ -68,6 +71,9 @@ def test_the_timeline_fills_in_before_the_first_scan_has_embedded_anything(
     # (a GUI review found it so during a first scan).
     assert any(t.startswith("The scan is still looking") for t in duplicates_said)
     assert "Nothing to review here." not in duplicates_said
+    # ... and so does its count, in a few characters (an app review: "Duplicates (0 so far)"
+    # was wider than the list, which scrolled sideways).
+    assert ("Duplicates (0…)", "0 so far: the scan is still finding them", False) in nav_said
     page = window.timeline_page
     assert window.stack.currentIndex() == PAGE_TIMELINE
     model = page.photos
