@@ -294,9 +294,13 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(PAGE_ALBUMS)
 
     def focus_filter(self) -> None:
-        self.nav.setCurrentRow(PAGE_GROUPS)
-        self.groups_page.filter.setFocus()
-        self.groups_page.filter.selectAll()
+        """Edit > Find by name or folder: the Groups page's filter there, else All photos' (an
+        app review: it always went to Groups, which filters only the grouped photos)."""
+        if self.nav.currentRow() != PAGE_GROUPS:
+            self.nav.setCurrentRow(PAGE_TIMELINE)
+        page = self.groups_page if self.nav.currentRow() == PAGE_GROUPS else self.timeline_page
+        page.filter.setFocus()
+        page.filter.selectAll()
 
     def name_group(self, group: Any) -> None:
         if group.id is not None and group.id >= 0:

@@ -8,12 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QLineEdit,
     QListView,
     QPushButton,
     QVBoxLayout,
@@ -21,12 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.humanize import plural
-from photoorg.gui.layout import FlowRow, beside, hint, title
+from photoorg.gui.layout import FlowRow, beside, filter_field, hint, title
 from photoorg.gui.models import GroupListModel, PathRole, PhotoGridModel, PhotoRole
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
 
-FILTER_PAUSE_MS = 150
 #: The grid's orders: as grouped (the most typical photo first; for "find similar", the most
 #: similar first), or as a file browser sorts.
 ORDERS = {
@@ -119,30 +117,18 @@ class GroupsPage(QWidget):
         self.heading = title("Groups")
         self.heading.setMinimumWidth(1)  # a long group name must not widen the window
         self.subheading = hint("")
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter (Ctrl+F)")  # said whole: a review saw "Filter by name or fol"
-        self.filter.setToolTip(
-            "Shows the groups with a photo whose name or folder holds the text, or named so"
+        self.filter = filter_field(
+            self,
+            self._refilter,
+            "Shows the groups with a photo whose name or folder holds the text, or named so",
         )
-        self.filter.setClearButtonEnabled(True)
         self.filter.setMinimumWidth(140)
         self.filter.setMaximumWidth(260)
-        self._filtering = QTimer(self)  # typing: filter once the person pauses
-        self._filtering.setSingleShot(True)
-        self._filtering.setInterval(FILTER_PAUSE_MS)
-        self._filtering.timeout.connect(self._refilter)
-        self.filter.textChanged.connect(lambda _t: self._filtering.start())
         self.order = QComboBox()
         self.order.setToolTip("The order of the photos in the grid")
         for key, text in ORDERS.items():
             self.order.addItem(text, key)
         self.order.currentIndexChanged.connect(lambda _i: self._show_photos())
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Escape),
-            self.filter,
-            self.filter.clear,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
         self.rename_button = QPushButton("Rename…")
         self.move_button = QPushButton("Move to folder…")
         self.copy_button = QPushButton("Copy to folder…")

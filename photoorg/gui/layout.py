@@ -3,11 +3,31 @@ beside a column."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QLayout, QLineEdit, QSizePolicy, QSplitter, QVBoxLayout, QWidget
+
+#: How long typing in a filter pauses before the photos are filtered (ms).
+FILTER_PAUSE_MS = 150
+
+
+def filter_field(owner: QWidget, refilter: Callable[[], None], tip: str) -> QLineEdit:
+    """A page's filter box ("Filter (Ctrl+F)"): ``refilter`` runs once the person pauses in
+    typing; Escape clears it."""
+    field = QLineEdit(owner)
+    field.setPlaceholderText("Filter (Ctrl+F)")  # said whole: a review saw "Filter by name or fol"
+    field.setToolTip(tip)
+    field.setClearButtonEnabled(True)
+    pause = QTimer(owner)
+    pause.setSingleShot(True)
+    pause.setInterval(FILTER_PAUSE_MS)
+    pause.timeout.connect(refilter)
+    field.textChanged.connect(lambda _t: pause.start())
+    QShortcut(QKeySequence(Qt.Key.Key_Escape), field, field.clear, context=Qt.ShortcutContext.WidgetShortcut)
+    return field
 
 
 def title(text: str) -> QLabel:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.humanize import plural
 from photoorg.core.timeline import Timeline, timeline_of
-from photoorg.gui.layout import beside, hint, title
+from photoorg.gui.layout import beside, filter_field, hint, title
 from photoorg.gui.models import BadgeRole, DetailRole, Index, PhotoGridModel, photo_details
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
@@ -90,12 +90,20 @@ class TimelinePage(QWidget):
         self.show_only.setMaximumWidth(220)
         self.show_only.currentIndexChanged.connect(lambda _i: self._refilter())
         self.show_only.hide()  # until there is an album to choose (it showed during a first scan)
+        # Edit > Find by name or folder (Ctrl+F) over the whole library (an app review: it took
+        # the person to Groups, whose filter sees only grouped photos).
+        self.filter = filter_field(
+            self, self._refilter, "Show only the photos whose name or folder holds these letters"
+        )
+        self.filter.setMinimumWidth(120)
+        self.filter.setMaximumWidth(220)
         self.full = Timeline()  # the whole library's; the grid may show an album's part of it
         self._albums: dict[str, set[str]] = {}  # album name -> its photos' fingerprints
         self._empty_text = ""
         self._scanning = False
         tools = QHBoxLayout()
         tools.addWidget(self.subheading, 1)
+        tools.addWidget(self.filter)
         tools.addWidget(self.show_only)
         tools.addWidget(self.organize_button)
         layout = QVBoxLayout(self)
@@ -128,23 +136,35 @@ class TimelinePage(QWidget):
 
     def _refilter(self) -> None:
         album = self.show_only.currentData()
+        text = self.filter.text().strip().lower()
         timeline = self.full
-        if album in self._albums:
-            wanted = self._albums[album]
-            timeline = timeline_of([p for p in self.full.photos if p.fingerprint in wanted])
-        self._show(timeline, album)
+        if album in self._albums or text:
+            wanted = self._albums.get(album)
+            timeline = timeline_of(
+                [
+                    p
+                    for p in self.full.photos
+                    if (wanted is None or p.fingerprint in wanted) and (not text or text in p.path.lower())
+                ]
+            )
+        self._show(timeline, album if album in self._albums else None)
 
     def _show(self, timeline: Timeline, album: str | None) -> None:
         top = self._top_path()
         self.photos.set_timeline(timeline)
         self._fill_jump(timeline)
         n = len(timeline.photos)
+        typed = self.filter.text().strip()
+        holding = f" whose name or folder holds \u201c{typed}\u201d" if typed else ""
         if not n:
-            self.subheading.setText(f"No photos of the album {album} here." if album else self._empty_text)
+            if album or typed:
+                of = f" of the album {album}" if album else ""
+                self.subheading.setText(f"No photos{of}{holding} here.")
+            else:
+                self.subheading.setText(self._empty_text)
         else:
-            text = f"{plural(n, 'photo')} · newest first"
-            if album:
-                text = f"{plural(n, 'photo')} of the album {album} · newest first"
+            of = f" of the album {album}" if album else ""
+            text = f"{plural(n, 'photo')}{of}{holding} · newest first"
             if timeline.file_dated:
                 text += f" · {len(timeline.file_dated)} without a date taken, placed by their file's date"
             if self._scanning:

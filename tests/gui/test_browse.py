@@ -79,6 +79,31 @@ def test_the_filter_narrows_the_groups_and_counts_what_matches_and_the_grid_sort
     assert [p.path for p in grid_photos(window)] == typical
 
 
+def test_find_by_name_or_folder_filters_all_photos_and_stays_on_groups_there(
+    qtbot: QtBot, open_window: OpenWindow, grouped_library: Path, tiny_model: Path
+) -> None:
+    """An app review: Edit > Find by name or folder (Ctrl+F) always went to Groups, whose filter
+    sees only the grouped photos; All photos had no filter at all."""
+    window = open_window(settings_for(grouped_library, tiny_model, min_group_size=2))
+    state = scan(qtbot, window)
+    [find] = [a for a in window.undo_action.associatedObjects()[0].actions() if a.text().startswith("&Find")]
+    window.nav.setCurrentRow(PAGE_TIMELINE)
+    find.trigger()
+    page = window.timeline_page
+    assert window.nav.currentRow() == PAGE_TIMELINE and page.filter.hasFocus()
+    wanted = sorted(p.path for p in state.timeline.photos)[3]
+    stem = Path(wanted).stem
+    qtbot.keyClicks(page.filter, stem)
+    qtbot.waitUntil(lambda: page.photos.rowCount() == 1, timeout=TIMEOUT_MS)
+    assert page.photos.index(0, 0).data(PhotoRole).path == wanted
+    assert page.subheading.text().startswith(f"1 photo whose name or folder holds \u201c{stem}\u201d")
+    qtbot.keyClick(page.filter, Qt.Key.Key_Escape)  # cleared: every photo again
+    qtbot.waitUntil(lambda: page.photos.rowCount() == len(state.timeline.photos), timeout=TIMEOUT_MS)
+    window.nav.setCurrentRow(PAGE_GROUPS)
+    find.trigger()
+    assert window.nav.currentRow() == PAGE_GROUPS and window.groups_page.filter.hasFocus()
+
+
 def test_the_thumbnail_slider_and_a_status_bar_that_does_not_jump(
     qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
