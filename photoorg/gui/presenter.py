@@ -76,7 +76,7 @@ class StatePresenter(QObject):
         short = f"{counts}{plural(len(state.sets), 'set')} ({free} to free)"
         short += f" · {len(state.failures)} unreadable" if state.failures else ""
         s = state.summary
-        if s is not None and (s.embedded or s.reused):
+        if s is not None and s.embedded:  # (an app review read "0 embedded in 0:00")
             text += f" · {s.embedded} embedded in {format_duration(s.work_elapsed)}"
         if state.model_error:
             text += " · exact duplicates only: the model is not available (File > Settings)"
