@@ -5,7 +5,7 @@ and the journal)."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from photoorg.core.actions import Action
 from photoorg.core.albums import Album
@@ -28,6 +28,7 @@ class AwayPhoto:
     #: The action whose undo brings it back (still in the trash, or moved outside the
     #: library and still there); None when no undo would.
     undo: int | None = None
+    undo_summary: str = ""  # that action, as the history names it ("trash 1 photo")
 
 
 @dataclass
@@ -96,4 +97,10 @@ def away_photos(
             out.append(AwayPhoto(step.source, why, undo))
         else:
             out.append(AwayPhoto("", NOT_FOUND))
+    named: dict[int, str] = {}
+    for a in out:
+        if a.undo is not None and a.undo not in named:
+            info = catalog.batch_info(a.undo)
+            named[a.undo] = info.summary if info is not None else ""
+    out = [replace(a, undo_summary=named[a.undo]) if a.undo is not None else a for a in out]
     return sorted(out, key=lambda a: (a.path == "", a.path))

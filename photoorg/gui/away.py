@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.humanize import agree, plural
 from photoorg.gui.history import undo_frame
+from photoorg.gui.messages import menu_words
 from photoorg.gui.placement import fit_dialog
 
 #: The Undo button's words when the chosen photo (or none) has no undo to bring it back.
@@ -42,8 +43,8 @@ class AwayDialog(QDialog):
             f"{agree(n, 'It stays', 'They stay')} in the album, and {agree(n, 'is', 'are')} shown "
             "again once back in the library."
             + (
-                " Choose one an undo brings back, and Undo takes back the action that moved it "
-                "(with every other file of that action)."
+                " For a photo that photoorg moved away, Undo takes back the action that moved it, "
+                "with every other file of that action."
                 if undoable
                 else ""
             )
@@ -63,7 +64,7 @@ class AwayDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.undo_button = undo_frame(self, intro, self.table, NO_UNDO, self._undo)
         self.table.itemSelectionChanged.connect(self._chosen)
-        fit_dialog(self, 900, 420)
+        fit_dialog(self, 900, min(420, 180 + 26 * n))  # (a review: 420 px for one row)
         header.resizeSection(0, max(200, self.width() // 2))
         first = next((i for i, a in enumerate(self.away) if a.undo is not None), 0)
         if self.away:
@@ -77,9 +78,12 @@ class AwayDialog(QDialog):
         a = self.chosen()
         batch = a.undo if a is not None else None
         self.undo_button.setEnabled(batch is not None)
-        self.undo_button.setText(f"Undo action {batch}" if batch is not None else NO_UNDO)
+        # Named as the history names it (a review: "Undo action 2" said nothing of what it was).
+        shown, whole = menu_words(a.undo_summary, 40) if a is not None else ("", "")
+        named = f": {shown}" if shown else ""
+        self.undo_button.setText(f"Undo action {batch}{named}" if batch is not None else NO_UNDO)
         self.undo_button.setToolTip(
-            "Takes back the action that moved this photo away, checking each file first"
+            f"Takes back action {batch} ({whole}), which moved this photo away, checking each file first"
             if batch is not None
             else "No undo brings this photo back"
         )

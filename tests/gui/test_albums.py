@@ -294,7 +294,7 @@ def test_the_album_says_which_of_its_photos_are_away_and_why(
     assert seen == [
         "Photos of Cats that are away",
         [(photos[0], f"moved to the trash by action {batch}")],
-        f"Undo action {batch}",
+        f"Undo action {batch}: trash 1 photo",  # named as the history names it
     ]
     assert said.startswith(f"Undid action {batch}: "), said
     assert Path(photos[0]).exists()
