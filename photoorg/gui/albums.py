@@ -347,8 +347,11 @@ class AlbumsPage(QWidget):
         has = on and self.photos.rowCount() > 0
         for w in (self.accept_button, self.reject_button, self.remove_button):
             w.setEnabled(has and bool(self.grid.selectedIndexes() or self.grid.currentIndex().isValid()))
-        for w in (self.accept_page_button, self.reject_page_button):
+        n = self.photos.rowCount()
+        for w, verb in ((self.accept_page_button, "Accept"), (self.reject_page_button, "Reject")):
             w.setEnabled(has)
+            # The suggestions shown, not every one (an app review: "Accept all" for 60 of them).
+            w.setText(f"{verb} these {n}" if n > 1 else f"{verb} this one" if n else f"{verb} all")
         members = on and self.view is not None and bool(self.view.members)  # whichever tab is shown
         for w in (self.organize_button, self.timeline_button, self.keywords_button):
             w.setEnabled(members)

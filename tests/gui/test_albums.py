@@ -86,6 +86,12 @@ def test_an_album_is_made_from_a_selection_and_learns_from_enter_and_delete(
     qtbot.keyClick(page.grid, Qt.Key.Key_Delete)
     learnt(qtbot, window)
     assert rejected not in shown(window) and len(shown(window)) == 15
+    # The buttons for every suggestion shown say how many (an app review: "Accept all" for the
+    # 60 shown, not all).
+    assert (page.accept_page_button.text(), page.reject_page_button.text()) == (
+        "Accept these 15",
+        "Reject these 15",
+    )
     page.tabs.setCurrentIndex(TAB_MEMBERS)
     assert sorted(shown(window)) == sorted([*examples, accepted])
     assert dialogs.seen == []  # no trash confirmation: Delete here is an answer
