@@ -48,6 +48,12 @@ def test_scan_prints_a_summary_and_a_second_scan_reuses_everything(library, tiny
     assert once["skipped_this_run"] == 4  # said (a new-user review: passed over without a word)
     text = photoorg("scan", library, "--home", home, "--exclude", "*.png")
     assert "skipped this run:   4  (matched --exclude; they stay in the catalog)" in text.stdout
+    # --model was for those runs only: a command without it says how to keep the model (an app
+    # review: 'groups' said only that facebook/dinov2-base was not on this computer).
+    groups = photoorg("groups", "--home", home)
+    assert groups.returncode != 0
+    assert f"add '--model {tiny_model}' to use them for one command" in groups.stderr
+    assert f"'photoorg library model {tiny_model}' to keep that model" in groups.stderr
 
 
 def test_scanning_a_shell_glob_adds_its_folders_and_leaves_the_other_files_out(

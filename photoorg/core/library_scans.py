@@ -139,7 +139,8 @@ class Scans(LibraryPart):
         best = max(others, key=lambda m: counts[m.id])
         problem.args = (
             f"{problem} The catalog holds vectors of {counts[best.id]} photos made with "
-            f"{best.name}: add '--model {best.name}' to use them.",
+            f"{best.name}: add '--model {best.name}' to use them for one command, or "
+            f"'photoorg library model {best.name}' to keep that model.",
         )
 
     def estimate_first_scan(self, photos: int) -> ScanEstimate:
