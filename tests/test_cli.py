@@ -52,6 +52,9 @@ def test_scan_prints_a_summary_and_a_second_scan_reuses_everything(library, tiny
     # review: 'groups' said only that facebook/dinov2-base was not on this computer).
     groups = photoorg("groups", "--home", home)
     assert groups.returncode != 0
+    # Its photos counted as 'library list' counts them, the unreadable one apart (a review:
+    # "11 photos, 1 unreadable" here, 10 photos there).
+    assert "Catalog up to date: 10 photos, 1 unreadable." in groups.stderr
     assert f"add '--model {tiny_model}' to use them for one command" in groups.stderr
     assert f"'photoorg library model {tiny_model}' to keep that model" in groups.stderr
 

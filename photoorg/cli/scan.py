@@ -20,7 +20,7 @@ from photoorg.cli.common import (
     progress_bar,
     say,
 )
-from photoorg.core.humanize import printable
+from photoorg.core.humanize import plural, printable
 from photoorg.core.library import Library, ScanSummary
 from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
@@ -129,8 +129,10 @@ def bring_up_to_date(library: Library, roots: list[str] | None = None) -> ScanSu
     print_notes(library)
     new = summary.embedded + summary.reused
     note = f" ({new} new or changed)" if new else ""
-    photos = "photo" if summary.seen == 1 else "photos"
-    say(f"Catalog up to date: {summary.seen} {photos}{note}, {len(summary.failures)} unreadable.")
+    # The photos as 'library list' counts them: the unreadable ones apart (an app review read
+    # "215 photos, 2 unreadable" here and 213 photos there).
+    readable = summary.seen - len(summary.failures)
+    say(f"Catalog up to date: {plural(readable, 'photo')}{note}, {len(summary.failures)} unreadable.")
     return summary
 
 
