@@ -6,6 +6,7 @@ carried out there as one undoable action.
 
 from __future__ import annotations
 
+import html
 import os
 from dataclasses import replace
 from typing import Any
@@ -45,6 +46,17 @@ TEMPLATES = (
     "{camera}/{year}-{month}",
 )
 _FOLDER = Qt.ItemDataRole.UserRole
+
+
+def short_names(folders: list[str]) -> list[str]:
+    """Folders by the part of their paths below the folder that holds them all."""
+    if not folders:
+        return []
+    try:
+        top = os.path.dirname(os.path.commonpath(folders))
+    except ValueError:  # on different drives (Windows)
+        return list(folders)
+    return [os.path.relpath(f, top) for f in folders]
 
 
 class OrganizeDialog(QDialog):
@@ -265,12 +277,21 @@ class OrganizeDialog(QDialog):
                 f"{plan.request.destination} is not one of its folders (File > Add folder adds it)."
             )
         empty, kept = plan.left_empty(chosen)  # of the folders ticked
-        if empty and not plan.request.copy:
-            # Named (a review: "39 folders left empty: kept (empty)" said not which).
-            what = "removed afterwards" if plan.request.prune_empty else "kept (the box above removes them)"
-            lines.append(f"{plural(len(empty), 'folder')} left empty, {what}: {some_of(empty, 2)}.")
-        if kept and not plan.request.copy:
-            lines.append(f"{plural(len(kept), 'folder')} organized left empty, and kept: {some_of(kept, 2)}.")
+        if (empty or kept) and not plan.request.copy:
+            # Named (a review: "39 folders left empty: kept (empty)" said not which), in one line
+            # and by the part of their paths that differs (an app review: two lines of full
+            # paths, broken in the middle, said nearly the same).
+            if empty and plan.request.prune_empty:
+                what = "removed afterwards" if not kept else f"{len(empty)} removed afterwards"
+            elif empty:
+                of = f" {len(empty)} of them" if kept else " them"
+                what = f"kept (the box above removes{of})"
+            else:
+                what = "kept"
+            if kept:
+                what += f"; the {plural(len(kept), 'folder')} organized {agree(len(kept), 'stays', 'stay')}"
+            names = some_of([html.escape(n) for n in short_names([*empty, *kept])], 3)
+            lines.append(f"{plural(len(empty) + len(kept), 'folder')} left empty, {what}: {names}.")
         lines.append("Edit > Undo puts every file back.")
         self.summary.setText("<br>".join(lines))
         self.go.setEnabled(bool(moving))
