@@ -58,6 +58,7 @@ class AlbumsPage(QWidget):
     organize_requested = Signal(str, list)  # album name, its photos' paths
     timeline_requested = Signal(str)  # show the album's photos in All photos
     undo_requested = Signal(int)  # undo this action (it moved an album's photo away)
+    browse_requested = Signal()  # to All photos, to choose an album's first photos
     keywords_requested = Signal(str)  # write the album's name into its photos' XMP sidecars
     rename_requested = Signal(str)  # F2 on the album list (right-click offers rename and delete)
 
@@ -115,11 +116,16 @@ class AlbumsPage(QWidget):
         self.keywords_button.clicked.connect(
             lambda: self.keywords_requested.emit(self.view.album.name) if self.view else None
         )
+        # With no album yet, the way to make one (an app review: four greyed buttons over an
+        # empty grid).
+        self.start_button = QPushButton("Choose its photos in All photos…")
+        self.start_button.setToolTip("Select a few photos of what the album is about, right-click, New album")
+        self.start_button.clicked.connect(self.browse_requested)
         self.status = QLabel("")
         tools = FlowRow()
         for w in (self.accept_button, self.reject_button, self.accept_page_button, self.reject_page_button,
                   self.remove_button, self.timeline_button, self.organize_button,
-                  self.keywords_button):  # fmt: skip
+                  self.keywords_button, self.start_button):  # fmt: skip
             tools.addWidget(w)
         tools.addWidget(self.status)
         # The bar on a row of its own: beside the tabs its text was cut at 800x600 (GUI review).
@@ -271,10 +277,13 @@ class AlbumsPage(QWidget):
     def _show(self, keep_place: bool = False) -> None:
         view = self.view
         suggestions = self.tabs.currentIndex() == TAB_SUGGESTIONS
+        some = bool(self.album_list.count())
         for w in (self.accept_button, self.reject_button, self.accept_page_button, self.reject_page_button):
-            w.setVisible(suggestions)
+            w.setVisible(some and suggestions)
         for w in (self.remove_button, self.timeline_button, self.organize_button, self.keywords_button):
-            w.setVisible(not suggestions)
+            w.setVisible(some and not suggestions)
+        self.start_button.setVisible(not some)
+        self.grid.setVisible(some)
         if view is None:
             self.heading.setText("Albums" if not self.album_list.count() else self.heading.text())
             if not self.album_list.count():

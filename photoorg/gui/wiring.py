@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def connect_pages(window: MainWindow) -> None:
     """Connect the pages' signals (once, when the window is built)."""
-    from photoorg.gui.app import PAGE_ALBUMS
+    from photoorg.gui.app import PAGE_ALBUMS, PAGE_TIMELINE
 
     lp = window.library_page
     lp.add_requested.connect(window.add_folder)
@@ -48,6 +48,7 @@ def connect_pages(window: MainWindow) -> None:
     ap.organize_requested.connect(lambda name, paths: act.organize(f"the album {name}", paths=paths))
     ap.keywords_requested.connect(act.album_keywords)
     ap.undo_requested.connect(window.library.undo)
+    ap.browse_requested.connect(lambda: window.nav.setCurrentRow(PAGE_TIMELINE))
     ap.album_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     ap.album_list.customContextMenuRequested.connect(act.album_menu)
     ap.rename_requested.connect(act.rename_album)

@@ -64,6 +64,14 @@ def test_an_album_is_made_from_a_selection_and_learns_from_enter_and_delete(
     state = scan(qtbot, window)
     examples = [p.path for p in state.timeline.photos[:3]]
     page = window.albums_page
+    # No album yet: the page offers the way to make one, not greyed answers over an empty grid
+    # (an app review).
+    window.show_albums()
+    buttons = [page.accept_button, page.reject_button, page.accept_page_button, page.remove_button]
+    assert page.start_button.isVisible() and not page.grid.isVisible()
+    assert not any(b.isVisible() for b in buttons)
+    qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+    assert window.nav.currentRow() == PAGE_TIMELINE
     said = made_album(qtbot, window, monkeypatch, "Kids' drawings", examples)
     assert said.startswith("Made the album Kids' drawings from 3 photos")
     assert window.stack.currentIndex() == PAGE_ALBUMS
