@@ -114,7 +114,7 @@ class SettingsDialog(QDialog):
         form.addRow("Run the model on:", self.device)
         form.addRow("", self.int8)
         form.addRow("Same image from similarity:", self.same)
-        form.addRow("…and no area changed by more than:", self.local_change)
+        form.addRow("Same image: no area changed more than:", self.local_change)
         form.addRow("Similar shots from similarity:", self.similar)
         form.addRow("RAW + JPEG:", self.raw_jpegs)
         form.addRow("Smallest group:", self.min_group)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from photoorg import __version__
@@ -42,17 +42,27 @@ def build_menus(window: MainWindow) -> None:
     window.history_action = edit_menu.addAction("&History…", QKeySequence("Ctrl+H"), window.dialogs.history)
     edit_menu.addAction("&Find by name or folder", QKeySequence.StandardKey.Find, window.focus_filter)
     view_menu = bar.addMenu("&View")
+    # Both say Ctrl+wheel (an app review: only Larger did).
     view_menu.addAction(
-        "&Larger thumbnails (Ctrl+wheel)",
+        "&Larger thumbnails (Ctrl+wheel up)",
         QKeySequence.StandardKey.ZoomIn,
         lambda: window.thumb_slider.zoom(1),
     )
     view_menu.addAction(
-        "&Smaller thumbnails", QKeySequence.StandardKey.ZoomOut, lambda: window.thumb_slider.zoom(-1)
+        "&Smaller thumbnails (Ctrl+wheel down)",
+        QKeySequence.StandardKey.ZoomOut,
+        lambda: window.thumb_slider.zoom(-1),
     )
     view_menu.addSeparator()
+    # The pages, the one shown ticked (an app review: they named no page as current).
+    pages = QActionGroup(view_menu)
     for k, name in enumerate(PAGES):
-        view_menu.addAction(name, QKeySequence(f"Ctrl+{k + 1}"), lambda k=k: window.nav.setCurrentRow(k))
+        page = view_menu.addAction(
+            name, QKeySequence(f"Ctrl+{k + 1}"), lambda k=k: window.nav.setCurrentRow(k)
+        )
+        page.setCheckable(True)
+        pages.addAction(page)
+    view_menu.aboutToShow.connect(lambda: pages.actions()[max(0, window.nav.currentRow())].setChecked(True))
     help_menu = bar.addMenu("&Help")
     help_menu.addAction("Open the &log folder", lambda: window._open_url(str(window.where.logs)))
     help_menu.addAction("&About photoorg", lambda: _about(window))

@@ -52,6 +52,8 @@ class PreviewDialog(QDialog):
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.prev_button = QPushButton("◀ Previous")
         self.next_button = QPushButton("Next ▶")
+        self.prev_button.setToolTip("The photo before this one (Left arrow)")
+        self.next_button.setToolTip("The photo after this one (Right arrow)")
         self.actual_button = QPushButton("1:1")
         self.actual_button.setToolTip(
             "The photo's real pixels, and back to fitting the window (Z, double click)"

@@ -24,7 +24,7 @@ from photoorg.core.duplicates import Verdict
 from photoorg.core.paths import Locations
 from photoorg.core.pipeline import STAGE_EMBED
 from photoorg.core.settings import Settings, load_settings, settings_path
-from photoorg.gui.app import PAGE_DUPLICATES, PAGE_GROUPS, PAGE_PROBLEMS, MainWindow
+from photoorg.gui.app import PAGE_ALBUMS, PAGE_DUPLICATES, PAGE_GROUPS, PAGE_PROBLEMS, MainWindow
 from photoorg.gui.dialogs import SettingsDialog
 from photoorg.gui.library import LibraryState
 from photoorg.gui.models import PathRole
@@ -528,10 +528,21 @@ def test_k_thumbnails_grow_and_shrink_with_ctrl_wheel_and_the_view_menu(
     )  # fmt: skip
     QApplication.sendEvent(grid.viewport(), wheel)
     assert grid.delegate.cell().width() > before
-    [smaller] = [a for a in window.menuBar().actions()[2].menu().actions() if a.text().startswith("&Smaller")]
+    view = window.menuBar().actions()[2].menu()
+    [smaller] = [a for a in view.actions() if a.text().startswith("&Smaller")]
     smaller.trigger()
     smaller.trigger()
     assert grid.delegate.cell().width() < before
+    # The View menu ticks the page shown (an app review: it named none as current).
+    window.nav.setCurrentRow(PAGE_GROUPS)
+    view.aboutToShow.emit()
+    assert [a.text() for a in view.actions() if a.isChecked()] == ["Groups"]
+    [albums] = [a for a in view.actions() if a.text() == "Albums"]
+    albums.trigger()
+    view.aboutToShow.emit()
+    assert window.nav.currentRow() == PAGE_ALBUMS and [a.text() for a in view.actions() if a.isChecked()] == [
+        "Albums"
+    ]
 
 
 def test_l_a_queued_message_is_taken_back_once_its_work_starts(
