@@ -76,21 +76,31 @@ class StatePresenter(QObject):
         short = f"{counts}{plural(len(state.sets), 'set')} ({free} to free)"
         short += f" · {len(state.failures)} unreadable" if state.failures else ""
         s = state.summary
-        if s is not None and s.embedded:  # (an app review read "0 embedded in 0:00")
-            text += f" · {s.embedded} embedded in {format_duration(s.work_elapsed)}"
+        embedded = f"{s.embedded} embedded in {format_duration(s.work_elapsed)}" if s and s.embedded else ""
+        if embedded:  # (an app review read "0 embedded in 0:00")
+            text += f" · {embedded}"
+        notes = ""  # what is missing from the library's picture, said on both lines
         if state.model_error:
-            text += " · exact duplicates only: the model is not available (File > Settings)"
+            notes += " · exact duplicates only: the model is not available (File > Settings)"
             short += " · exact duplicates only (no model)"
         elif state.not_looked_at:  # a cancelled scan: say the groups and sets are not complete
-            text += (
+            notes += (
                 f" · {state.not_looked_at} not looked at by the model yet, so groups and sets are "
                 "incomplete (File > Scan now goes on)"
             )
             short += f" · {state.not_looked_at} not looked at yet"
         if state.missing:
-            text += f" · {len(state.missing)} folder(s) not found"
+            notes += f" · {len(state.missing)} folder(s) not found"
             short += f" · {len(state.missing)} folder(s) not found"
-        self.window.library_page.summary.setText(text)
+        # The Library page says what the library is, not the status bar's line again (an app
+        # review saw the same line twice, one above the other).
+        settings = self.library.settings
+        protected = f" ({len(settings.protected)} protected)" if settings.protected else ""
+        page = f"{plural(len(settings.folders), 'folder')}{protected} · {plural(state.photo_count, 'photo')}"
+        page += f" · {len(state.failures)} unreadable (Problems lists them)" if state.failures else ""
+        page += f" · the last scan: {embedded}" if embedded else ""
+        self.window.library_page.summary.setText(page + notes)
+        text += notes
         self.window.status.setText(text, short)
 
     def apply_partial(self, state: LibraryState) -> None:

@@ -111,6 +111,8 @@ def test_find_by_name_or_folder_filters_all_photos_and_stays_on_groups_there(
         window.library.refresh(scan=True)
     assert (again.args[0].summary.embedded, again.args[0].summary.reused) == (0, 1)
     assert "embedded in" not in window.status.text() and "photos" in window.status.text()
+    # The Library page says what the library is, not the status bar's line again (an app review).
+    assert window.library_page.summary.text() == "1 folder · 21 photos"
 
 
 def test_the_thumbnail_slider_and_a_status_bar_that_does_not_jump(
