@@ -430,6 +430,20 @@ def test_trash_dry_run_undo_and_history(library, tiny_model, tmp_path) -> None:
     assert photoorg("--home", home, "undo").returncode == 0 and photo.read_bytes() == content
 
 
+def test_an_undo_that_gives_a_photo_a_new_name_says_why(library, tiny_model, tmp_path) -> None:
+    """An app review: undo put "plier4 (1).webp" beside another plier4.webp without a word."""
+    home = tmp_path / "h8"
+    assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0
+    photo = library / "2023" / "img_001.jpg"
+    content = photo.read_bytes()
+    assert photoorg("--home", home, "trash", photo).returncode == 0
+    make_photo(photo, seed=99)  # another photo takes the name meanwhile
+    undone = photoorg("--home", home, "undo")
+    back = photo.with_name("img_001 (1).jpg")
+    assert undone.returncode == 0 and back.read_bytes() == content
+    assert f"  restored  {back}  (its name img_001.jpg is taken)" in undone.stdout
+
+
 def test_a_plain_undo_after_one_that_left_files_says_where_they_are(library, tiny_model, tmp_path) -> None:
     """Found by a hostile review: after an undo that could not put a file back, the next
     plain undo went on with an older action without a word about the file left behind."""

@@ -136,6 +136,8 @@ def undo(
                 undo_one = functools.partial(_undo_one, catalog, action, entry, back)
                 done = put_back(catalog, entry, step, outcome, undo_one)
                 companions.came_back(entry, step.target if done else None)
+                if done and action is not Action.COPY and step.target != entry.source:
+                    outcome.renamed.append((entry.source, step.target or ""))  # (said: a review)
             if on_step is not None:
                 on_step()
         for folder, mode in sorted(regone, key=lambda fm: len(fm[0]), reverse=True):

@@ -148,7 +148,10 @@ class DuplicatesPage(QWidget):
             self._looking.start()
         self.members.set_duplicate_set(s, self._keep.get(s.id))
         kind = VERDICT_NAMES[s.verdict.value]
-        similarity = "" if s.verdict.value == "exact" else f", weakest similarity {s.weakest:.3f}"
+        # The similarity in words that hold for the set (a review: "weakest similarity" was jargon).
+        pair = len(s.photos) == 2
+        linked = f", similarity {s.weakest:.3f}" if pair else f", linked at {s.weakest:.3f} or more"
+        similarity = "" if s.verdict.value == "exact" else linked
         self.heading.setText(f"{kind}: {len(s.photos)} photos{similarity}")
         protected = set(s.protected)
         if protected >= {p.path for p in s.photos}:  # nothing here can go: say so, not how to trash
@@ -159,7 +162,8 @@ class DuplicatesPage(QWidget):
         else:
             self.reason.setText(
                 f"Suggested keeper: {os.path.basename(s.keeper.path)}, because {s.reason}. "
-                "Checked photos are kept; unchecked ones go to the trash (the Delete key unchecks)."
+                "Checked photos are kept; unchecked ones go to the trash. Keys: K keeps the selected "
+                "photos, T or Delete unchecks them, N and P go to the next and the previous set."
             )
         self.keep_both_button.setText("Keep both" if len(s.photos) == 2 else "Keep all")
         self._update_buttons()

@@ -635,6 +635,10 @@ def test_reviewing_with_the_keys_and_badges_that_follow_the_checks(
         return [members.index(r, 0).data(BadgeRole) for r in range(members.rowCount())]
 
     assert badges() == ["Keeper", "To trash"]
+    # The keys are said on the page (an app review found them nowhere on screen).
+    assert "Keys: K keeps the selected photos, T or Delete unchecks them, N and P go to the next" in (
+        page.reason.text()
+    )
     grid.setFocus()
     grid.setCurrentIndex(members.index(1, 0))
     qtbot.keyClick(grid, Qt.Key.Key_K)  # keep the copy too
@@ -709,6 +713,9 @@ def test_video_frames_are_reviewed_as_similar_shots_and_a_thumbnail_as_the_same_
     page = window.duplicates_page
     page.tabs.setCurrentIndex(1)  # Same image
     assert page.sets.rowCount() == 1 and page.sets.duplicate_set(0).verdict is Verdict.SAME
+    # Its similarity in words that hold for a pair (a review: "weakest similarity" was jargon).
+    assert re.fullmatch(r"Same image: 2 photos, similarity 0\.\d{3}|Same image: 2 photos, similarity 1\.000",
+                        page.heading.text()), page.heading.text()  # fmt: skip
     page.tabs.setCurrentIndex(2)  # Similar shots: every photo starts kept
     with_frames = next(
         r for r in range(page.sets.rowCount())
