@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -790,6 +791,45 @@ def test_undo_gives_pruned_folders_back_as_they_were_and_keeps_a_folder_now_prot
     assert photoorg("--home", home, "library", "add", tmp_path / "Keep", "--protect").returncode == 0
     assert photoorg("--home", home, "undo").returncode == 0
     assert (lib / "phone" / "b.jpg").exists() and (tmp_path / "Keep").is_dir()  # a library folder now
+
+
+_KILLED_AFTER_THE_PRUNE = """
+import os, signal, sys
+from photoorg.core import library_files
+removing = library_files.remove_if_empty
+def remove_then_die(folders):
+    removed = removing(folders)
+    os.kill(os.getpid(), signal.SIGKILL)  # before anything after the removal is recorded
+library_files.remove_if_empty = remove_then_die
+from photoorg.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_kill_right_after_the_prune_still_lets_undo_make_the_folders_again_as_they_were(tmp_path) -> None:
+    """A hostile review: the folders --prune-empty removed were recorded after their removal,
+    outside the lock; a kill in between left the undo without them (made again with default
+    permissions, a private folder readable by all)."""
+    from tests.core.test_organize import dated
+
+    home = tmp_path / "h18"
+    lib = tmp_path / "Pictures"
+    dated(lib / "private" / "2019" / "a.jpg", 1, "2019:05:01 10:00:00")
+    os.chmod(lib / "private", 0o700)
+    assert photoorg("--home", home, "library", "add", lib).returncode == 0
+    organize = ("organize", "--by", "date", "--to", lib / "sorted", "--prune-empty", "--yes")
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_AFTER_THE_PRUNE, "--home", str(home), *map(str, organize)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert not (lib / "private").exists()  # removed, then killed
+    undone = photoorg("--home", home, "undo")
+    assert undone.returncode == 0, undone.stderr
+    assert (lib / "private" / "2019" / "a.jpg").exists()
+    assert (lib / "private").stat().st_mode & 0o777 == 0o700
 
 
 def test_a_file_name_that_is_not_utf8_is_printed_not_a_crash(tmp_path, tiny_model) -> None:

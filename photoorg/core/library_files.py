@@ -236,22 +236,27 @@ class FileActions(LibraryPart):
         verb = "copy" if request.copy else "organize"
         n = sum(1 for s in steps if s.companion_of is None)
         summary = f"{verb} {n} photo{'s' if n != 1 else ''} by {request.by} into {request.destination}"
+        pruned: list[str] = []
         with self.writing(progress) as catalog:
             progress.start_stage("Copying photos" if request.copy else "Moving photos", len(steps))
             outcome = actions.execute(
                 catalog, plan.action, steps, summary, on_step=lambda: progress.advance(1)
             )
-        pruned: list[str] = []
-        if request.prune_empty and not request.copy:
-            emptied, _sources = plan.left_empty(folders)
-            modes = {}
-            for folder in emptied:
-                with contextlib.suppress(OSError):
-                    modes[folder] = stat.S_IMODE(os.stat(folder).st_mode)
-            pruned = remove_if_empty(emptied)
-            if pruned and outcome.batch is not None:  # its undo makes them again, as they were
-                with self.writing(progress) as catalog:
-                    catalog.add_pruned_folders(outcome.batch, [(f, modes[f]) for f in pruned if f in modes])
+            if request.prune_empty and not request.copy:
+                emptied, _sources = plan.left_empty(folders)
+                modes = {}
+                for folder in emptied:
+                    with contextlib.suppress(OSError):
+                        modes[folder] = stat.S_IMODE(os.stat(folder).st_mode)
+                # Journaled before they go, under the lock (a hostile review: a kill between
+                # the removal and its record left folders the undo could not make again). The
+                # undo makes again only those not there, so one left is passed over.
+                batch = outcome.batch
+                if batch is not None:
+                    catalog.add_pruned_folders(batch, list(modes.items()))
+                pruned = remove_if_empty(emptied)
+                if batch is not None:  # those still there (a file was put in them) are forgotten
+                    catalog.forget_pruned_folders(batch, [f for f in modes if f not in pruned])
         return outcome, pruned
 
     def undo(self, batch: int | None = None, progress: Progress = NULL_PROGRESS) -> Outcome:

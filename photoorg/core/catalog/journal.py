@@ -209,10 +209,18 @@ class JournalPart(CatalogBase):
             db.executemany("INSERT INTO made_folders(batch, path) VALUES(?,?)", [(batch, f) for f in folders])
 
     def add_pruned_folders(self, batch: int, folders: Sequence[tuple[str, int]]) -> None:
-        """Remember the folders (and their permission bits) an organize removed when empty."""
+        """Remember the folders (and their permission bits) an organize removes when empty
+        (before: a kill in between leaves a record of a folder still there, which undo passes)."""
         with self.transaction() as db:
             db.executemany("INSERT INTO pruned_folders(batch, path, mode) VALUES(?,?,?)",
                            [(batch, f, mode) for f, mode in folders])  # fmt: skip
+
+    def forget_pruned_folders(self, batch: int, folders: Sequence[str]) -> None:
+        """Forget folders recorded as about to be removed that stayed (they held something)."""
+        with self.transaction() as db:
+            db.executemany(
+                "DELETE FROM pruned_folders WHERE batch=? AND path=?", [(batch, f) for f in folders]
+            )
 
     def pruned_folders(self, batch: int) -> list[tuple[str, int]]:
         rows = self._db.execute(
