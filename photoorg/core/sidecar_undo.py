@@ -69,7 +69,7 @@ def undo_keywords(
 def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
     if entry.wrote == TRASHED:
         return _bring_back(catalog, entry)
-    sidecar, carrier = carried(catalog, entry)
+    sidecar, carriers = carried(catalog, entry)
     now = read_sidecar(sidecar)
     if now is None or content_digest(now) != entry.wrote:
         kept = f"; its earlier version is kept at {entry.target}" if entry.target else ""
@@ -80,9 +80,9 @@ def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
     if entry.fingerprint is None:  # a sidecar photoorg made: to the trash, never deleted
         catalog.journal_update(entry.id, state="undoing")
         gone = move_to_trash(sidecar, on_temp=lambda t: catalog.journal_update(entry.id, temp=t))
-        if carrier is not None:
-            # A later move took it with its photo: that move has nothing left to put back for
-            # it (a hostile review: that move's undo then failed on it, again at every retry).
+        for carrier in carriers:
+            # Later moves took it with its photo: they have nothing left to put back for it (a
+            # hostile review: such a move's undo then failed on it, again at every retry).
             catalog.journal_update(
                 carrier.id,
                 state="undone",

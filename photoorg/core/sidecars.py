@@ -353,21 +353,22 @@ def where_now(catalog: Catalog, entry: JournalEntry) -> str:
     return carried(catalog, entry)[0]
 
 
-def carried(catalog: Catalog, entry: JournalEntry) -> tuple[str, JournalEntry | None]:
-    """:func:`where_now`, and the later move, still in force, that took the sidecar there (None
-    when it is where the keyword step found it, or an undo brought it back there)."""
-    path, after, carrier = entry.source, entry.batch, None
+def carried(catalog: Catalog, entry: JournalEntry) -> tuple[str, list[JournalEntry]]:
+    """:func:`where_now`, and the later moves, still in force, that took the sidecar there, in
+    order (none when it is where the keyword step found it, or undos brought it back there)."""
+    path, after, carriers = entry.source, entry.batch, []
     for _ in range(1000):
         moved = catalog.later_move_of(path, after)
         if moved is None or not moved.target:
             break
         if moved.state == "undone":  # back, perhaps under another name (its old one was taken)
-            path, after, carrier = moved.undo_target or path, moved.batch, None
+            path, after = moved.undo_target or path, moved.batch  # (never a carrier: not in force)
             continue
         if moved.action == "trash":
             raise ChangedSinceError(
                 f"{os.path.basename(path)} went to the trash with its photo (action {moved.batch}); "
                 f"undo that action first, then this one"
             )
-        path, after, carrier = moved.target, moved.batch, moved
-    return path, carrier
+        path, after = moved.target, moved.batch
+        carriers.append(moved)
+    return path, carriers

@@ -419,6 +419,26 @@ def test_a_sidecar_made_for_the_keyword_and_moved_with_its_photo_leaves_that_mov
     assert "could not be put back" not in said.stdout + said.stderr
 
 
+def test_a_made_sidecar_taken_along_by_two_moves_leaves_both_undoable(album_lib) -> None:
+    """The same, with a chain of moves: each move of the sidecar has nothing left to put back."""
+    from photoorg.core.library import Action
+
+    lib = album_lib
+    with Library(locations()) as library:
+        _, wrote = library.album_keywords("Dogs")
+        assert wrote is not None and wrote.batch is not None
+        first = library.act(Action.MOVE, [str(lib / "a" / "p0.jpg")], str(lib / "b"))
+        second = library.act(Action.MOVE, [str(lib / "b" / "p0.jpg")], str(lib / "c"))
+        library.undo(wrote.batch)
+        assert not (lib / "c" / "p0.jpg.xmp").exists()
+        for moved in (second, first):  # in order, as Edit > Undo would
+            back = library.undo(moved.batch)
+            assert not back.failed, back.failed
+        assert (lib / "a" / "p0.jpg").exists() and not (lib / "a" / "p0.jpg.xmp").exists()
+        done = {b.id: (b.undone is not None, b.not_undone) for b in library.history()[0]}
+        assert done[first.batch] == done[second.batch] == (True, 0)
+
+
 def test_after_a_rename_the_old_name_goes_out_only_where_photoorg_wrote_it(album_lib) -> None:
     """Found by a review: after `album rename`, `album keywords` added the new name and the old
     one that photoorg had written stayed in every sidecar. It now takes the old name out, but
