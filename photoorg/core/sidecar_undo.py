@@ -80,17 +80,7 @@ def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
     if entry.fingerprint is None:  # a sidecar photoorg made: to the trash, never deleted
         catalog.journal_update(entry.id, state="undoing")
         gone = move_to_trash(sidecar, on_temp=lambda t: catalog.journal_update(entry.id, temp=t))
-        for carrier in carriers:
-            # Later moves took it with its photo: they have nothing left to put back for it (a
-            # hostile review: such a move's undo then failed on it, again at every retry).
-            catalog.journal_update(
-                carrier.id,
-                state="undone",
-                undo_target=gone.location,
-                undo_error=f"{TRASHED_WITH_UNDO}{entry.batch}",
-            )
-            if not catalog.journal_entries(carrier.batch, ("done", "undoing")):
-                catalog.mark_batch_undone(carrier.batch)
+        _nothing_to_carry(catalog, carriers, gone.location, entry.batch)
         catalog.journal_update(entry.id, state="undone", undo_target=gone.location, temp=None)
         return gone.location
     backup = _verified_backup(entry, os.path.basename(sidecar), "the sidecar keeps the keyword")
@@ -101,6 +91,18 @@ def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
         os.replace(temp, sidecar)
 
     return _put_earlier_back(catalog, entry, sidecar, backup, swap, mode_from=sidecar)
+
+
+def _nothing_to_carry(catalog: Catalog, carriers: Sequence[JournalEntry], location: str, batch: int) -> None:
+    """The later moves that took a sidecar photoorg made along with its photo have nothing
+    left to put back for it once the keyword's undo sent it to the trash (a hostile review:
+    such a move's undo then failed on it, again at every retry)."""
+    for carrier in carriers:
+        catalog.journal_update(
+            carrier.id, state="undone", undo_target=location, undo_error=f"{TRASHED_WITH_UNDO}{batch}"
+        )
+        if not catalog.journal_entries(carrier.batch, ("done", "undoing")):
+            catalog.mark_batch_undone(carrier.batch)
 
 
 def _bring_back(catalog: Catalog, entry: JournalEntry) -> str:
@@ -215,17 +217,26 @@ def settle(catalog: Catalog, entry: JournalEntry) -> str:
         ):
             _drop_backup(entry.target)  # a copy of the version still in place
         return f"keyword in {entry.source}: interrupted before it was written; {name} is as it was"
+    # An undo looks where the sidecar is now, as the undo did (a hostile review: a kill during
+    # the undo of a sidecar a later move had taken along was "completed", the keyword still in it).
+    try:
+        sidecar, carriers = carried(catalog, entry)
+    except ChangedSinceError:
+        sidecar, carriers = entry.source, []
+    now = read_sidecar(sidecar)
+    now_fp = content_digest(now) if now is not None else None
     back = now_fp == entry.fingerprint if entry.fingerprint is not None else now is None
     if back:
-        where = entry.source
+        where = sidecar
         if entry.fingerprint is None:
-            found = find_trashed(entry.source, size=None)
+            found = find_trashed(sidecar, size=None)
             where = found.location if found else ""
+            _nothing_to_carry(catalog, carriers, where, entry.batch)
         elif entry.target:
             _drop_backup(entry.target)
         catalog.journal_update(entry.id, state="undone", undo_target=where, temp=None)
         if not catalog.journal_entries(entry.batch, ("done", "undoing")):
             catalog.mark_batch_undone(entry.batch)
-        return f"undo of the keyword in {entry.source}: completed before photoorg stopped"
+        return f"undo of the keyword in {sidecar}: completed before photoorg stopped"
     catalog.journal_update(entry.id, state="done", temp=None)
-    return f"undo of the keyword in {entry.source}: interrupted; {name} still has it, undo again"
+    return f"undo of the keyword in {sidecar}: interrupted; {name} still has it, undo again"

@@ -439,6 +439,56 @@ def test_a_made_sidecar_taken_along_by_two_moves_leaves_both_undoable(album_lib)
         assert done[first.batch] == done[second.batch] == (True, 0)
 
 
+_KILLED_IN_THE_UNDO = """
+import os, signal, sys
+from photoorg.core import sidecar_undo
+from photoorg.core.library import Library
+from photoorg.core.paths import locations
+
+when, batch = sys.argv[1], int(sys.argv[2])
+trash = sidecar_undo.move_to_trash
+
+def dying(*args, **kwargs):
+    if when == "before":
+        os.kill(os.getpid(), signal.SIGKILL)
+    trash(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+sidecar_undo.move_to_trash = dying
+with Library(locations()) as library:
+    library.undo(batch)
+"""
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_kill_in_the_keyword_undo_of_a_moved_sidecar_is_settled_where_it_is(album_lib, when) -> None:
+    """A hostile review: killed while undoing the keyword of a sidecar a later move had taken
+    along, the next photoorg looked at its old place: "completed before photoorg stopped" with
+    the keyword still in it (before the trash), or the move's undo failing for good (after)."""
+    from photoorg.core.library import Action
+
+    lib = album_lib
+    with Library(locations()) as library:
+        _, wrote = library.album_keywords("Dogs")
+        assert wrote is not None and wrote.batch is not None
+        moved = library.act(Action.MOVE, [str(lib / "a" / "p0.jpg")], str(lib / "b"))
+    sidecar = lib / "b" / "p0.jpg.xmp"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    args = [sys.executable, "-c", _KILLED_IN_THE_UNDO, when, str(wrote.batch)]
+    killed = subprocess.run(args, env=env, capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    with Library(locations()) as library:  # settles what the kill left, under the lock
+        [info] = [b for b in library.history()[0] if b.id == wrote.batch]
+        if when == "before":
+            assert sidecar.exists() and read_keywords(sidecar) == ["Dogs"]
+            assert info.undone is None  # not said undone: the keyword is still there
+            library.undo(wrote.batch)
+        assert not sidecar.exists()
+        back = library.undo(moved.batch)
+        assert not back.failed, back.failed
+        assert (lib / "a" / "p0.jpg").exists() and not (lib / "a" / "p0.jpg.xmp").exists()
+
+
 def test_after_a_rename_the_old_name_goes_out_only_where_photoorg_wrote_it(album_lib) -> None:
     """Found by a review: after `album rename`, `album keywords` added the new name and the old
     one that photoorg had written stayed in every sidecar. It now takes the old name out, but
