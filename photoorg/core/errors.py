@@ -31,13 +31,19 @@ class ModelNotCached(ModelUnavailable):
     """A hub model that is not on this computer (yet). ``offline``: it cannot be downloaded now
     either (no connection, or downloads turned off); otherwise a download would fetch it."""
 
-    def __init__(self, name: str, message: str, offline: bool) -> None:
+    def __init__(
+        self, name: str, message: str, offline: bool, scanned_with: str = "", vectors: int = 0
+    ) -> None:
         super().__init__(message)
         self.name = name
         self.offline = offline
+        #: A model folder on this computer whose vectors the catalog holds (``vectors`` photos'):
+        #: the library was looked at with it (a command's --model), so it can be used again.
+        self.scanned_with = scanned_with
+        self.vectors = vectors
 
-    def __reduce__(self) -> tuple[type, tuple[str, str, bool]]:
-        return type(self), (self.name, str(self), self.offline)
+    def __reduce__(self) -> tuple[type, tuple[str, str, bool, str, int]]:
+        return type(self), (self.name, str(self), self.offline, self.scanned_with, self.vectors)
 
 
 class UnsafeModel(ModelUnavailable):

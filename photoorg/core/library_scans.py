@@ -4,6 +4,7 @@ the library's groups and duplicates use."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -137,6 +138,8 @@ class Scans(LibraryPart):
         if not others:
             return
         best = max(others, key=lambda m: counts[m.id])
+        if os.path.isdir(best.name):  # a model folder here: the app offers it (an app review)
+            problem.scanned_with, problem.vectors = best.name, counts[best.id]
         problem.args = (
             f"{problem} The catalog holds vectors of {counts[best.id]} photos made with "
             f"{best.name}: add '--model {best.name}' to use them for one command, or "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -235,6 +236,13 @@ class ModelDialog(QDialog):
                 "<p><b>This computer seems to be offline</b>, so the download cannot start now. "
                 "You can choose a model folder copied from another computer instead.</p>"
             )
+        scanned_with = getattr(why, "scanned_with", "") if not_cached else ""
+        if scanned_with:  # (an app review: it offered a download with the library's vectors here)
+            text += (
+                f"<p>This library's {plural(why.vectors, 'photo')} were looked at with the model in "
+                f"<b>{html.escape(scanned_with)}</b> (a command's --model); "
+                "<i>Use that model</i> keeps using it, without a download.</p>"
+            )
         text += "<p>Exact copies are found without the model either way.</p>"
         self.sizes = QComboBox()
         self.sizes.setVisible(False)
@@ -277,16 +285,23 @@ class ModelDialog(QDialog):
         details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         download = QPushButton("Download now")
         download.setEnabled(model in MODEL_CHOICES and not offline)
-        download.setDefault(download.isEnabled())
+        download.setDefault(download.isEnabled() and not scanned_with)
         choose = QPushButton("Choose a model folder…")
-        choose.setDefault(not download.isEnabled())
+        choose.setDefault(not download.isEnabled() and not scanned_with)
         later = QPushButton("Not now")
         download.clicked.connect(lambda: self._done(self.DOWNLOAD))
         choose.clicked.connect(self._choose)
         later.clicked.connect(lambda: self._done(self.LATER))
         row = QHBoxLayout()
         row.addStretch(1)
-        for b in (later, choose, download):
+        buttons = [later, choose, download]
+        if scanned_with:
+            use = QPushButton("Use that model")
+            use.setToolTip(scanned_with)
+            use.setDefault(True)
+            use.clicked.connect(lambda: self._use(scanned_with))
+            buttons.append(use)
+        for b in buttons:
             row.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
@@ -299,6 +314,10 @@ class ModelDialog(QDialog):
 
     def _size_chosen(self, _index: int) -> None:
         self.model = self.sizes.currentData()
+
+    def _use(self, folder: str) -> None:
+        self.folder = folder
+        self._done(self.FOLDER)
 
     def _choose(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Choose a DINOv2 model folder")

@@ -51,7 +51,9 @@ class Person:
         self.sizes.append([sizes.itemText(k) for k in range(sizes.count())] if sizes.isVisible() else [])
         buttons = {b.text(): b for b in dialog.findChildren(QPushButton)}
         self.buttons.append({text: b.isEnabled() for text, b in buttons.items()})
-        button = buttons[self.answer] if buttons[self.answer].isEnabled() else buttons["Not now"]
+        button = buttons.get(self.answer)  # not offered, or greyed: "Not now" (never a hang)
+        if button is None or not button.isEnabled():
+            button = buttons["Not now"]
         self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
     def stop(self) -> None:
@@ -227,3 +229,29 @@ def test_the_first_run_question_offers_int8_times_where_int8_is_faster(qtbot: Qt
     )
     base = dialog.sizes.itemText(dialog.sizes.findData("facebook/dinov2-base"))
     assert base.endswith("about 2 h here, int8 57 min")
+
+
+def test_a_library_looked_at_with_a_model_folder_is_offered_that_model_not_a_download(
+    first_window, open_window: Callable[..., MainWindow], library: Path, tiny_model: Path, qtbot: QtBot
+) -> None:
+    """An app review: after 'photoorg --model FOLDER scan' the app opened with no groups and
+    offered to download facebook/dinov2-base, though the library's vectors were all there."""
+    from tests.gui.conftest import scan, settings_for
+
+    scanned = open_window(settings_for(library, tiny_model))  # as a command's --model would
+    scan(qtbot, scanned)
+    scanned.close()
+    window, person = first_window(answer="Use that model")  # the settings name the hub model
+    states: list[LibraryState] = []
+    window.library.state_changed.connect(states.append)
+    window.start()
+    qtbot.waitUntil(lambda: bool(person.questions), timeout=TIMEOUT_MS)
+    assert f"photos were looked at with the model in <b>{tiny_model}</b>" in person.questions[0]
+    assert person.buttons[0]["Use that model"] is True
+    qtbot.waitUntil(lambda: window.library.settings.model == str(tiny_model), timeout=TIMEOUT_MS)
+    # Its vectors are used again: nothing is embedded anew, and the groups are back.
+    qtbot.waitUntil(
+        lambda: any(s.model_error is None and s.summary is not None and s.groups for s in states),
+        timeout=TIMEOUT_MS,
+    )
+    assert [s.summary.embedded for s in states if s.model_error is None and s.summary is not None][-1] == 0
