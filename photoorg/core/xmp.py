@@ -84,6 +84,19 @@ def _parse(data: bytes) -> etree._ElementTree:
     if any(d.get(f"{{{DC}}}subject") is not None for d in root.iter(f"{{{RDF}}}Description")):
         # A second dc:subject beside it would name the property twice (a hostile review).
         raise NotXmp("its keywords (dc:subject) are written as an attribute, which photoorg does not change")
+    for subject in root.iter(f"{{{DC}}}subject"):
+        # Only a Bag or Seq of keywords is changed (a hostile review: a plain-text dc:subject
+        # was replaced, its keyword lost; an rdf:Alt, a parseType or a resource got a second
+        # value beside them: invalid RDF).
+        kids = [c for c in subject if isinstance(c.tag, str)]
+        bag = len(kids) == 1 and kids[0].tag in (f"{{{RDF}}}Bag", f"{{{RDF}}}Seq")
+        plain = not kids and not (subject.text or "").strip() and not subject.attrib
+        if not (bag and not subject.attrib) and not plain:
+            raise NotXmp("its keywords (dc:subject) are not a list photoorg can change")
+    if tree.docinfo.internalDTD is not None:
+        # Its entities are not read, and the written file would lose their declaration (a
+        # hostile review: the sidecar written was not well-formed any more).
+        raise NotXmp("it declares a DOCTYPE, which photoorg does not change")
     return tree
 
 
