@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from photoorg.core.actions import Action
 from photoorg.core.albums import Album
 from photoorg.core.catalog import Catalog, PhotoInfo
+from photoorg.core.fileops import fingerprint_and_size
 from photoorg.core.paths import containing, is_under
 
 #: Why an album's photo is away when neither the catalog nor the journal knows where it went.
@@ -80,7 +81,7 @@ def away_photos(
             out.append(AwayPhoto(path, why, undo))
         elif fp in moves:
             step = moves[fp]
-            there = bool(step.target) and os.path.lexists(step.target or "")
+            there = _holds(step.target, fp)
             undo = None
             if step.action == Action.TRASH.value:  # (a hostile review: promised after the trash was emptied)
                 why = (
@@ -104,3 +105,14 @@ def away_photos(
             named[a.undo] = info.summary if info is not None else ""
     out = [replace(a, undo_summary=named[a.undo]) if a.undo is not None else a for a in out]
     return sorted(out, key=lambda a: (a.path == "", a.path))
+
+
+def _holds(path: str | None, fingerprint: str) -> bool:
+    """Whether the file at ``path`` is the photo of that content (a hostile review: the undo of
+    a trash was offered for a trash slot another file had taken since; the undo then refused)."""
+    if not path or not os.path.isfile(path):
+        return False
+    try:
+        return fingerprint_and_size(path)[0] == fingerprint
+    except OSError:
+        return False

@@ -441,7 +441,8 @@ def test_an_away_photo_is_not_promised_back_from_an_emptied_trash_nor_said_outsi
         library.create_album("Trip", photos)
         trashed = library.act(Action.TRASH, [photos[0]])
         moved = library.act(Action.MOVE, [photos[1]], str(lib / "b"))
-    Path(trashed.done[0].target).unlink()  # the trash was emptied
+    Path(trashed.done[0].target).unlink()  # the trash was emptied ...
+    Path(trashed.done[0].target).write_bytes(b"another file")  # ... and another took the name
     Path(moved.done[0].target).unlink()  # deleted in a file manager
     with Library(locations()) as library:
         library.scan()
