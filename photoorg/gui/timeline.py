@@ -174,6 +174,8 @@ class TimelinePage(QWidget):
         row = next((k for k, p in enumerate(timeline.photos) if p.path == top), None) if top else None
         if row is not None:
             self.grid.scrollTo(self.photos.index(row), QAbstractItemView.ScrollHint.PositionAtTop)
+        elif n:  # the photo at the top is not shown now: from the newest (an app review: a filter
+            self.grid.scrollToTop()  # left the view scrolled to the bottom, its first row cut)
         self._show_month()
 
     def _fill_jump(self, timeline: Timeline) -> None:

@@ -100,6 +100,14 @@ def test_find_by_name_or_folder_filters_all_photos_and_stays_on_groups_there(
     assert page.subheading.text().startswith(f"1 photo whose name or folder holds \u201c{stem}\u201d")
     qtbot.keyClick(page.filter, Qt.Key.Key_Escape)  # cleared: every photo again
     qtbot.waitUntil(lambda: page.photos.rowCount() == len(state.timeline.photos), timeout=TIMEOUT_MS)
+    # Filtered from further down, the photos found are shown from the first (an app review: the
+    # view stayed scrolled to the bottom, its first row cut).
+    page.grid.scrollToBottom()
+    qtbot.keyClicks(page.filter, "2025")
+    qtbot.waitUntil(lambda: page.photos.rowCount() == 10, timeout=TIMEOUT_MS)
+    assert page.grid.verticalScrollBar().value() == 0
+    qtbot.keyClick(page.filter, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: page.photos.rowCount() == len(state.timeline.photos), timeout=TIMEOUT_MS)
     window.nav.setCurrentRow(PAGE_GROUPS)
     find.trigger()
     assert window.nav.currentRow() == PAGE_GROUPS and window.groups_page.filter.hasFocus()
