@@ -53,10 +53,10 @@ def short_names(folders: list[str]) -> list[str]:
     if not folders:
         return []
     try:
-        top = os.path.dirname(os.path.commonpath(folders))
+        top = os.path.commonpath(folders)
     except ValueError:  # on different drives (Windows)
         return list(folders)
-    return [os.path.relpath(f, top) for f in folders]
+    return [os.path.basename(f) if f == top else os.path.relpath(f, top) for f in folders]
 
 
 class OrganizeDialog(QDialog):
@@ -278,20 +278,24 @@ class OrganizeDialog(QDialog):
             )
         empty, kept = plan.left_empty(chosen)  # of the folders ticked
         if (empty or kept) and not plan.request.copy:
-            # Named (a review: "39 folders left empty: kept (empty)" said not which), in one line
-            # and by the part of their paths that differs (an app review: two lines of full
-            # paths, broken in the middle, said nearly the same).
+            # Named (a review: "39 folders left empty: kept (empty)" said not which) by the part of
+            # their paths below the folder that holds them all, in one sentence: which, then what
+            # becomes of them (app reviews: two lines of full paths said nearly the same; "the 5
+            # folders organized stay: A, B and 35 more" read as if those were the 5).
+            n = len(empty) + len(kept)
+            names = some_of([html.escape(f) for f in short_names([*empty, *kept])], 3)
+            line = f"{plural(n, 'folder')} {agree(n, 'is', 'are')} left empty: {names}."
+            e = len(empty)
             if empty and plan.request.prune_empty:
-                what = "removed afterwards" if not kept else f"{len(empty)} removed afterwards"
+                these = agree(e, "It", "They") if not kept else str(e)
+                line += f" {these} {agree(e, 'is', 'are')} removed afterwards"
             elif empty:
-                of = f" {len(empty)} of them" if kept else " them"
-                what = f"kept (the box above removes{of})"
-            else:
-                what = "kept"
+                line += f" The box above removes {agree(e, 'it', 'them') if not kept else e}"
             if kept:
-                what += f"; the {plural(len(kept), 'folder')} organized {agree(len(kept), 'stays', 'stay')}"
-            names = some_of([html.escape(n) for n in short_names([*empty, *kept])], 3)
-            lines.append(f"{plural(len(empty) + len(kept), 'folder')} left empty, {what}: {names}.")
+                k = len(kept)
+                yours, stay = f"{agree(k, 'folder', 'folders')} you organized", agree(k, "stays", "stay")
+                line += f"; the other {k}, the {yours}, {stay}" if empty else f" The {yours} {stay}"
+            lines.append(line + ".")
         lines.append("Edit > Undo puts every file back.")
         self.summary.setText("<br>".join(lines))
         self.go.setEnabled(bool(moving))

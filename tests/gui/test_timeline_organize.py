@@ -138,13 +138,13 @@ def test_organize_shows_a_plan_unticked_folders_stay_and_undo_puts_everything_ba
     assert "2 photos in unticked folders stay where they are." in dialog.summary.text()
     # Asking for the emptied folders to go changes no photo's place: the plan and its ticks
     # stay (a review found the box threw them away), and the summary says they will go.
-    assert "kept (the box above removes them)" in dialog.summary.text()
+    assert "The box above removes it." in dialog.summary.text()
     dialog.prune.setChecked(True)
     assert dialog.plan is not None and dialog.go.isEnabled() and dialog.go.text() == "Move 3 photos"
     assert sorted(dialog.ticked_folders()) == ["2023/2023-05", "2023/2023-07"]
     # Only phone/ ends empty: scans/ keeps the undated photo left unticked.
     # Named by the part of the path that tells it (an app review: full paths, broken mid-line).
-    assert "1 folder left empty, removed afterwards: phone." in dialog.summary.text()
+    assert "1 folder is left empty: phone. It is removed afterwards." in dialog.summary.text()
     assert "scans" not in dialog.summary.text()
     said, _state = act_and_wait(qtbot, window, lambda: qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton))
     assert said.startswith("Moved 3 photos (and 1 sidecar with them)")
