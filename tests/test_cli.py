@@ -443,6 +443,16 @@ def test_an_undo_that_gives_a_photo_a_new_name_says_why(library, tiny_model, tmp
     back = photo.with_name("img_001 (1).jpg")
     assert undone.returncode == 0 and back.read_bytes() == content
     assert f"  restored  {back}  (its name img_001.jpg is taken)" in undone.stdout
+    # Only its sidecar's name taken: the photo takes a new name to keep its sidecar, and says so
+    # (a hostile review: "its name is taken" of a name that was free).
+    other = library / "2023" / "img_002.jpg"
+    other.with_name("img_002.jpg.xmp").write_text("<x:xmpmeta xmlns:x='adobe:ns:meta/'/>")
+    assert photoorg("--home", home, "trash", other).returncode == 0
+    other.with_name("img_002.jpg.xmp").write_text("another program's sidecar")
+    undone = photoorg("--home", home, "undo")
+    renamed = other.with_name("img_002 (1).jpg")
+    assert undone.returncode == 0 and renamed.exists() and not other.exists(), undone.stdout
+    assert f"  restored  {renamed}  (the name of img_002.jpg's sidecar is taken)" in undone.stdout
 
 
 def test_a_plain_undo_after_one_that_left_files_says_where_they_are(library, tiny_model, tmp_path) -> None:

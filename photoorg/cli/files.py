@@ -129,7 +129,7 @@ def undo_lines(outcome: Outcome) -> list[str]:
 
 def _file_lines(outcome: Outcome) -> list[str]:
     copy = outcome.action is Action.COPY
-    taken = {new: f"  (its name {printable(os.path.basename(old))} is taken)" for old, new in outcome.renamed}
+    taken = {new: f"  ({printable(why)})" for _old, new, why in outcome.renamed}
     verb = "copy trashed" if copy else "restored"  # a new name is said (an app review: not why)
     lines = [f"  {verb}  {printable(step.target)}{taken.get(step.target or '', '')}" for step in outcome.done]
     lines += [

@@ -71,8 +71,9 @@ class Outcome:
     left_behind: list[tuple[int, int]] = field(default_factory=list)
     #: An undo's files that an earlier undo of the action already put back (a retry's).
     earlier: int = 0
-    #: An undo's photos that came back under a new name, their own being taken: (old, new).
-    renamed: list[tuple[str, str]] = field(default_factory=list)
+    #: An undo's photos that came back under a new name: (old, new, why: "its name a.jpg is
+    #: taken", or its sidecar's name).
+    renamed: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def photos_done(self) -> int:

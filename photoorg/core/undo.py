@@ -137,7 +137,15 @@ def undo(
                 done = put_back(catalog, entry, step, outcome, undo_one)
                 companions.came_back(entry, step.target if done else None)
                 if done and action is not Action.COPY and step.target != entry.source:
-                    outcome.renamed.append((entry.source, step.target or ""))  # (said: a review)
+                    # Said, and why (reviews: not a word; then "its name is taken" where only the
+                    # name of the sidecar that comes back with it was).
+                    name = os.path.basename(entry.source)
+                    taken = (
+                        f"its name {name} is taken"
+                        if os.path.lexists(entry.source)
+                        else (f"the name of {name}'s sidecar is taken")
+                    )
+                    outcome.renamed.append((entry.source, step.target or "", taken))
             if on_step is not None:
                 on_step()
         for folder, mode in sorted(regone, key=lambda fm: len(fm[0]), reverse=True):

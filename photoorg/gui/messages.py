@@ -85,11 +85,9 @@ def outcome_text(outcome: Outcome, undo: bool = False) -> str:
         reasons = sorted({s.skip or "" for s in skipped})
         parts.append(f"skipped {len(skipped)} ({'; '.join(reasons)})")
     if outcome.renamed:  # (an app review: "plier4 (1).webp" came back without a word on why)
-        old, new = outcome.renamed[0]
+        _old, new, why = outcome.renamed[0]
         more = f" and {len(outcome.renamed) - 1} more" if len(outcome.renamed) > 1 else ""
-        parts.append(
-            f"{os.path.basename(new)}{more} came back under a new name ({os.path.basename(old)} is taken)"
-        )
+        parts.append(f"{os.path.basename(new)}{more} came back under a new name ({why})")
     stayed = [s for s in outcome.skipped if s.companion_of is not None]
     if stayed:  # a sidecar another photo owns too
         parts.append(f"{os.path.basename(stayed[0].source)} stayed ({stayed[0].skip})")

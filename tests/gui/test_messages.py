@@ -27,9 +27,11 @@ def test_an_undo_that_put_nothing_back_does_not_say_undone() -> None:
 def test_an_undo_that_gave_a_photo_a_new_name_says_why() -> None:
     """An app review: "plier4 (1).webp" came back beside another plier4.webp without a word."""
     step = Step("/trash/plier4.webp", "/pics/plier4 (1).webp")
-    back = Outcome(4, Action.TRASH, done=[step], renamed=[("/pics/plier4.webp", "/pics/plier4 (1).webp")])
+    renamed = [("/pics/plier4.webp", "/pics/plier4 (1).webp", "its name plier4.webp is taken")]
+    back = Outcome(4, Action.TRASH, done=[step], renamed=renamed)
     assert outcome_text(back, undo=True) == (
-        "Undid action 4: put 1 photo back, plier4 (1).webp came back under a new name (plier4.webp is taken)."
+        "Undid action 4: put 1 photo back, plier4 (1).webp came back under a new name (its name "
+        "plier4.webp is taken)."
     )
 
 
