@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTabBar,
     QVBoxLayout,
     QWidget,
@@ -129,9 +130,13 @@ class AlbumsPage(QWidget):
             tools.addWidget(w)
         tools.addWidget(self.status)
         # The bar on a row of its own: beside the tabs its text was cut at 800x600 (GUI review).
+        # With no album the grid is hidden and this takes its room, so that the page's text and
+        # button stay at its top (an app review: they were spread down the whole height).
+        self._room = QWidget()
+        self._room.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         split = beside(
             self.album_list,
-            [self.heading, self.subheading, self.tabs, self.likely_bar, tools, self.grid],
+            [self.heading, self.subheading, self.tabs, self.likely_bar, tools, self.grid, self._room],
             self.grid,
             [240, 960],
         )
@@ -284,6 +289,8 @@ class AlbumsPage(QWidget):
             w.setVisible(some and not suggestions)
         self.start_button.setVisible(not some)
         self.grid.setVisible(some)
+        self._room.setVisible(not some)
+        self.album_list.setVisible(some)  # an empty list beside it said nothing
         if view is None:
             self.heading.setText("Albums" if not self.album_list.count() else self.heading.text())
             if not self.album_list.count():

@@ -69,7 +69,10 @@ def test_an_album_is_made_from_a_selection_and_learns_from_enter_and_delete(
     window.show_albums()
     buttons = [page.accept_button, page.reject_button, page.accept_page_button, page.remove_button]
     assert page.start_button.isVisible() and not page.grid.isVisible()
-    assert not any(b.isVisible() for b in buttons)
+    assert not any(b.isVisible() for b in buttons) and not page.album_list.isVisible()
+    # ... at the top of the page, not spread down its height (an app review).
+    top = page.start_button.mapTo(page, page.start_button.rect().topLeft()).y()
+    assert top < page.height() // 3, (top, page.height())
     qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
     assert window.nav.currentRow() == PAGE_TIMELINE
     said = made_album(qtbot, window, monkeypatch, "Kids' drawings", examples)
