@@ -49,7 +49,13 @@ class StatePresenter(QObject):
             empty = "No groups."
         self.window.groups_page.set_groups(state.groups, empty)
         self.window.timeline_page.set_timeline(state.timeline, self._empty_timeline())
-        self.window.duplicates_page.set_sets(state.sets)
+        # Without the model only exact copies are looked for: an empty tab says so (an app review:
+        # "Same image (0)" with "Nothing to review here.", as if none had been found).
+        no_model = (
+            "Nothing here: same images and similar shots need the DINOv2 model, which is not "
+            "available yet (File > Settings). Exact copies are found without it."
+        )
+        self.window.duplicates_page.set_sets(state.sets, no_model if state.model_error else "")
         self.window.problems_page.set_failures(state.failures)
         self.window.albums_page.set_albums(state.albums)
         self.window.timeline_page.set_albums(state.albums)

@@ -208,6 +208,11 @@ def test_offline_the_question_says_so_and_offers_a_folder_instead(
     qtbot.waitUntil(lambda: not window.library.busy, timeout=TIMEOUT_MS)
     qtbot.waitUntil(lambda: "photos" in window.status.text(), timeout=TIMEOUT_MS)
     assert "Measuring" not in window.status.text()
+    # The Duplicates page does not say "Nothing to review" of what was never looked for (an
+    # app review): without the model only exact copies are.
+    page = window.duplicates_page
+    page.tabs.setCurrentIndex(2)  # Similar shots
+    assert page.reason.text().startswith("Nothing here: same images and similar shots need the DINOv2 model")
 
 
 def test_the_first_run_question_offers_int8_times_where_int8_is_faster(qtbot: QtBot) -> None:
