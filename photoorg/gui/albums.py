@@ -318,7 +318,7 @@ class AlbumsPage(QWidget):
         if view.away:  # a link to which photos and why (a review: the sentence said neither)
             n = view.away
             away = f' (<a href="away">{n} {agree(n, "is", "are")} away</a>)'
-        counts = f"{counts}{away} · {rejected} rejected"
+        counts = f"{counts}{away}" + (f" · {rejected} rejected" if view.album.rejected else "")
         self.subheading.setText(html.escape(view.problem) if view.problem else f"{counts} · {about}")
         self.likely_bar.setVisible(not view.problem)
         self.likely_bar.setRange(0, max(1, members + likely))

@@ -101,7 +101,8 @@ class StatePresenter(QObject):
         # The Library page says what the library is, not the status bar's line again (an app
         # review saw the same line twice, one above the other).
         settings = self.library.settings
-        protected = f" ({len(settings.protected)} protected)" if settings.protected else ""
+        # (a review: "6 folders (1 protected)" read as one of the 6, when it was a folder inside)
+        protected = f" · {plural(len(settings.protected), 'protected folder')}" if settings.protected else ""
         page = f"{plural(len(settings.folders), 'folder')}{protected} · {plural(state.photo_count, 'photo')}"
         page += f" · {len(state.failures)} unreadable (Problems lists them)" if state.failures else ""
         page += f" · the last scan: {embedded}" if embedded else ""

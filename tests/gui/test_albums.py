@@ -317,3 +317,4 @@ def test_the_album_says_which_of_its_photos_are_away_and_why(
     assert Path(photos[0]).exists()
     qtbot.waitUntil(lambda: "away" not in page.subheading.text(), timeout=TIMEOUT_MS)
     assert page.subheading.text().startswith("3 photos in the album · ")
+    assert "rejected" not in page.subheading.text()  # none: not "0 photos rejected" (a review)
