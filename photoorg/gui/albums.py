@@ -12,11 +12,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QProgressBar,
     QPushButton,
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.humanize import agree, plural
+from photoorg.gui.album_list import AlbumList, listed
 from photoorg.gui.away import AwayDialog
 from photoorg.gui.layout import FlowRow, beside, hint, title
 from photoorg.gui.models import PhotoGridModel
@@ -34,7 +33,6 @@ from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
 
 TAB_SUGGESTIONS, TAB_MEMBERS = 0, 1
-_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # an album's id: its name can change
 #: The roles an answer gives a photo (photoorg.core.albums).
 MEMBER, REJECTED, REMOVED = "member", "rejected", "removed"
 
@@ -43,12 +41,6 @@ _EMPTY = (
     "of it in All photos or in a group, right-click and choose New album from these. photoorg "
     "then suggests the other photos that belong to it; accept or reject them and it learns."
 )
-
-
-def listed(album: Any) -> str:
-    """An album as the album list shows it: its name and how many photos it has, also those
-    away (as its heading counts them)."""
-    return f"{album.name}\n{plural(len(set(album.positives)), 'photo')}"
 
 
 class AlbumsPage(QWidget):
@@ -65,14 +57,8 @@ class AlbumsPage(QWidget):
 
     def __init__(self, thumbnails: Thumbnails, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.album_list = QListWidget()
-        self.album_list.setMinimumWidth(150)
-        # A long name wraps within the list (a review: it was cut, under a sideways scroll bar).
-        self.album_list.setWordWrap(True)
-        self.album_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.album_list.setStyleSheet("QListWidget::item { padding: 6px; }")
-        self.album_list.setToolTip("Right-click an album to rename or delete it (F2 renames)")
-        self.album_list.installEventFilter(self)  # F2 renames
+        self.album_list = AlbumList()
+        self.album_list.rename_wanted.connect(self.rename_requested)
         self.photos = PhotoGridModel(thumbnails, self, score_label="score")
         self.grid = PhotoGrid(150, 1)
         self.grid.setModel(self.photos)
@@ -177,27 +163,14 @@ class AlbumsPage(QWidget):
     def set_albums(self, albums: list[Any]) -> None:
         """The library's albums (oldest first); the one shown stays chosen, also when it was
         renamed, and is asked again (an undo, or another photoorg, may have changed it)."""
-        item = self.album_list.currentItem()
-        current = item.data(_ID_ROLE) if item is not None else None
         self._albums = list(albums)
-        self.album_list.blockSignals(True)
-        self.album_list.clear()
-        for a in albums:
-            item = QListWidgetItem(listed(a))
-            item.setData(Qt.ItemDataRole.UserRole, a.name)
-            item.setData(_ID_ROLE, a.id)
-            self.album_list.addItem(item)
-        ids = [a.id for a in albums]
-        if current in ids:
-            self.album_list.setCurrentRow(ids.index(current))
-        self.album_list.blockSignals(False)
-        if current in ids:
-            name = albums[ids.index(current)].name
+        if self.album_list.fill(self._albums):
+            name = self.album_list.current_name() or ""
             if self.view is not None and self.view.album.name != name:
                 self.heading.setText(name)  # renamed: the new view follows
             self.album_chosen.emit(name)
-        elif ids:
-            self.album_list.setCurrentRow(len(ids) - 1)  # shows it (currentItemChanged)
+        elif albums:
+            self.album_list.setCurrentRow(len(albums) - 1)  # shows it (currentItemChanged)
         else:
             self.view = None
             self._show()
@@ -211,24 +184,10 @@ class AlbumsPage(QWidget):
         return out
 
     def names(self) -> list[str]:
-        items = (self.album_list.item(r) for r in range(self.album_list.count()))
-        return [item.data(Qt.ItemDataRole.UserRole) for item in items]
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.album_list
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_F2
-            and self.current_name()
-        ):
-            self.rename_requested.emit(self.current_name())
-            return True
-        return super().eventFilter(watched, event)
+        return self.album_list.names()
 
     def current_name(self) -> str | None:
-        item = self.album_list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return self.album_list.current_name()
 
     def _chosen(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
         if item is not None:
@@ -247,13 +206,7 @@ class AlbumsPage(QWidget):
         keep their place; the new ones come after them."""
         name = view.album.name
         if name not in self.names():  # a new album
-            item = QListWidgetItem(listed(view.album))
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setData(_ID_ROLE, view.album.id)
-            self.album_list.blockSignals(True)
-            self.album_list.addItem(item)
-            self.album_list.setCurrentItem(item)
-            self.album_list.blockSignals(False)
+            self.album_list.add(view.album)
         elif self.current_name() != name:
             return  # the person moved on to another album meanwhile
         same = self.view is not None and self.view.album.id == view.album.id

@@ -1,0 +1,96 @@
+"""Group edits the person makes, kept by content so they last through moves, rescans and
+regroupings: group names, photos moved between groups or out of one, merged groups. Every
+change is one undoable action. Split out of :mod:`photoorg.core.curation` (a part of
+:class:`photoorg.core.library.Library`), which adds albums."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Sequence
+
+from photoorg.core.errors import ModelUnavailable, PhotoorgError
+from photoorg.core.grouping import UNSORTED, stored_groups
+from photoorg.core.humanize import plural
+from photoorg.core.library_part import LibraryPart
+
+
+class GroupEdits(LibraryPart):
+    """Naming, moving photos between, and merging groups; needs the library's catalog and lock."""
+
+    def rename_group(self, group_id: int, name: str) -> int:
+        """Name a group (an empty name takes it away) as an undoable action; the name stays with
+        the group. Returns the action's number. (Not an action before, a rename was passed
+        over by Undo, which took back an older action instead.)"""
+        name = name.strip()
+        if not any(g.id == group_id and g.active for g in self.catalog.stored_groups()):
+            # Not grouped yet since the last scan (the groups are stored when they are made):
+            # the id 'photoorg groups' would list is known once they are.
+            with contextlib.suppress(ModelUnavailable):
+                self.groups()
+        with self.writing() as catalog:
+            was = self._group_name(group_id)  # raises when there is no such group
+            summary = f"rename {was} to {_q(name)}" if name else f"take the name of {was} away"
+            batch = catalog.rename_group_as_action(group_id, name or None, summary)
+        assert batch is not None  # found just now, under the library lock
+        return batch
+
+    def move_to_group(self, paths: Sequence[str], group_id: int) -> int:
+        """Put photos into a group (UNSORTED: out of their groups), whatever the grouping says,
+        now and after every regrouping; one undoable change. Returns its action number."""
+        fps = self._fingerprints(paths)
+        where = "Unsorted" if group_id == UNSORTED else self._group_name(group_id)
+        if group_id != UNSORTED:  # already there: no action (one was recorded, "Moved 1 photo")
+            there = {p.fingerprint for g in stored_groups(self.catalog) if g.id == group_id for p in g.photos}
+            fps = [fp for fp in fps if fp not in there]
+            if not fps:
+                raise PhotoorgError(f"{plural(len(paths), 'photo')} already in {where}; nothing was changed.")
+        n = len(fps)
+        summary = f"move {n} photo{'s' if n != 1 else ''} to {where}"
+        return self._change_groups(summary, [("move", fp, group_id, None) for fp in fps])
+
+    def remove_from_group(self, paths: Sequence[str], group_id: int) -> int:
+        """ "Not in this group": the photos go to Unsorted and stay out of it on regrouping."""
+        fps = self._fingerprints(paths)
+        n = len(fps)
+        summary = f"take {n} photo{'s' if n != 1 else ''} out of {self._group_name(group_id)}"
+        return self._change_groups(summary, [("exclude", fp, group_id, None) for fp in fps])
+
+    def merge_groups(self, group_id: int, other_id: int) -> int:
+        """The photos of group ``other_id`` join group ``group_id``, which keeps its id and name."""
+        if group_id == other_id:
+            raise PhotoorgError("A group cannot be merged with itself.")
+        summary = f"merge {self._group_name(other_id)} into {self._group_name(group_id)}"
+        return self._change_groups(summary, [("merge", None, group_id, other_id)])
+
+    def _change_groups(self, summary: str, edits: list[tuple[str, str | None, int, int | None]]) -> int:
+        with self.writing() as catalog:
+            return catalog.add_group_edits(summary, edits)
+
+    def _group_name(self, group_id: int) -> str:
+        """How the history names a group: its name, else what the app shows for it (folder and
+        dates), quoted; a GUI review found "group 2" in the app, which shows no ids, and a later
+        one "group 1 (New_York, …)"."""
+        found = next((g for g in self.catalog.stored_groups() if g.id == group_id and g.active), None)
+        if found is None:
+            raise PhotoorgError(f"There is no group {group_id}; 'photoorg groups' lists them with their ids.")
+        if found.name:
+            return f"the group {_q(found.name)}"
+        shown = next((g.label for g in stored_groups(self.catalog) if g.id == group_id), "")
+        return f"the group {_q(shown)}" if shown else f"group {group_id}"
+
+    def _fingerprints(self, paths: Sequence[str]) -> list[str]:
+        fps = []
+        for path in paths:
+            row = self.catalog.file_row(os.path.abspath(path))
+            if row is None or row.fingerprint is None:
+                raise PhotoorgError(f"{path} is not a photo of the library (scan its folder first).")
+            if row.fingerprint not in fps:
+                fps.append(row.fingerprint)
+        return fps
+
+
+def _q(name: str) -> str:
+    """A name as the history and messages quote it: “Beach week” (a review: "reject 1 photo for
+    Like these three" read as one sentence)."""
+    return f"\u201c{name}\u201d"
