@@ -5,12 +5,13 @@ and the journal)."""
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field, replace
 
 from photoorg.core.actions import Action
 from photoorg.core.albums import Album
-from photoorg.core.catalog import Catalog, PhotoInfo
-from photoorg.core.fileops import fingerprint_and_size
+from photoorg.core.catalog import Catalog, JournalEntry, PhotoInfo
+from photoorg.core.fileops import fingerprint_and_size, inode_key
 from photoorg.core.paths import containing, is_under
 
 #: Why an album's photo is away when neither the catalog nor the journal knows where it went.
@@ -81,7 +82,7 @@ def away_photos(
             out.append(AwayPhoto(path, why, undo))
         elif fp in moves:
             step = moves[fp]
-            there = _holds(step.target, fp)
+            there = _holds(step, fp)
             undo = None
             if step.action == Action.TRASH.value:  # (a hostile review: promised after the trash was emptied)
                 why = (
@@ -107,12 +108,18 @@ def away_photos(
     return sorted(out, key=lambda a: (a.path == "", a.path))
 
 
-def _holds(path: str | None, fingerprint: str) -> bool:
-    """Whether the file at ``path`` is the photo of that content (a hostile review: the undo of
-    a trash was offered for a trash slot another file had taken since; the undo then refused)."""
-    if not path or not os.path.isfile(path):
-        return False
+def _holds(step: JournalEntry, fingerprint: str) -> bool:
+    """Whether the file where the step put the photo is still it (a hostile review: the undo of
+    a trash was offered for a trash slot another file had taken since; the undo then refused).
+    The file photoorg placed there, by inode and size, costs a stat (an album's view is asked
+    for at every answer); the content is read only for a step journaled without its inode."""
+    path = step.target
     try:
-        return fingerprint_and_size(path)[0] == fingerprint
+        st = os.stat(path or "", follow_symlinks=False)
+        if not stat.S_ISREG(st.st_mode) or (step.size is not None and st.st_size != step.size):
+            return False
+        if step.placed:
+            return inode_key(path or "") == step.placed
+        return fingerprint_and_size(path or "")[0] == fingerprint
     except OSError:
         return False
