@@ -48,6 +48,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
         #: the photo is centred in it and the captions use all of it.
         self.spread = 0
         self._scaled: OrderedDict[tuple[int, int, int], QPixmap] = OrderedDict()
+        self._metrics: tuple[str, QFontMetrics, QFontMetrics] | None = None  # font key, name, details
 
     def cell(self) -> QSize:
         return QSize(self.thumb + 16, self.thumb + 30 + 16 * self.detail_lines)
@@ -97,12 +98,15 @@ class ThumbnailDelegate(QStyledItemDelegate):
         """The part of a (widened) cell its photo and captions take, centred: what the selection,
         the hover and the focus frame cover (an app review: one column at 800x600 was selected
         as a bar across the window, the photo in its middle)."""
-        small = QFont(font)
-        small.setPointSizeF(max(7.0, small.pointSizeF() - 1.5))
+        key = font.key()
+        if self._metrics is None or self._metrics[0] != key:  # made once, not at every paint
+            small = QFont(font)
+            small.setPointSizeF(max(7.0, small.pointSizeF() - 1.5))
+            self._metrics = (key, QFontMetrics(font), QFontMetrics(small))
+        _key, big, little = self._metrics
         name = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         details = str(index.data(DetailRole) or "").split("\n")[: self.detail_lines]
-        widths = [QFontMetrics(font).horizontalAdvance(name)]
-        widths += [QFontMetrics(small).horizontalAdvance(text) for text in details]
+        widths = [big.horizontalAdvance(name), *(little.horizontalAdvance(text) for text in details)]
         width = min(rect.width(), max(self.thumb + 10, max(widths) + 12))
         return QRect(rect.left() + (rect.width() - width) // 2, rect.top(), width, rect.height())
 
