@@ -22,8 +22,8 @@ from photoorg.core.albums import score as score_album
 from photoorg.core.calibration import Calibration, calibrate
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
-from photoorg.core.group_edits import GroupEdits, _q
-from photoorg.core.humanize import plural
+from photoorg.core.group_edits import GroupEdits
+from photoorg.core.humanize import plural, quoted
 from photoorg.core.pairs import raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.sidecars import (
@@ -80,7 +80,7 @@ class Curation(GroupEdits):
         with self.writing() as catalog:
             n = len(fps)
             album_id, batch = catalog.create_album(
-                name, f"make the album {_q(name)} from {n} photo{'s' if n != 1 else ''}"
+                name, f"make the album {quoted(name)} from {n} photo{'s' if n != 1 else ''}"
             )
             catalog.change_album(album_id, fps, EXAMPLE, "", batch)
         return self.album(name)
@@ -96,7 +96,7 @@ class Curation(GroupEdits):
         if there is not None:
             raise PhotoorgError(f"There is an album {there.name!r} already; choose another name.")
         with self.writing() as catalog:
-            summary = f"rename the album {_q(album.name)} to {_q(new_name)}"
+            summary = f"rename the album {quoted(album.name)} to {quoted(new_name)}"
             return catalog.name_album(album.id, new_name, summary)
 
     def delete_album(self, name: str) -> int:
@@ -104,7 +104,7 @@ class Curation(GroupEdits):
         answers). The photos are not touched. Returns the action's number."""
         album = self.album(name)
         n = len(album.positives)
-        summary = f"delete the album {_q(album.name)} ({plural(n, 'photo')}; the photos are not touched)"
+        summary = f"delete the album {quoted(album.name)} ({plural(n, 'photo')}; the photos are not touched)"
         with self.writing() as catalog:
             return catalog.name_album(album.id, None, summary)
 
@@ -121,7 +121,7 @@ class Curation(GroupEdits):
             return None
         n = len(fps)
         preposition = "from" if role == REMOVED else "for"
-        summary = f"{words[role]} {n} photo{'s' if n != 1 else ''} {preposition} {_q(album.name)}"
+        summary = f"{words[role]} {n} photo{'s' if n != 1 else ''} {preposition} {quoted(album.name)}"
         with self.writing() as catalog:
             return catalog.change_album(album.id, fps, role, summary)
 

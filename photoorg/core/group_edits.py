@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED, stored_groups
-from photoorg.core.humanize import plural
+from photoorg.core.humanize import plural, quoted
 from photoorg.core.library_part import LibraryPart
 
 
@@ -30,7 +30,7 @@ class GroupEdits(LibraryPart):
                 self.groups()
         with self.writing() as catalog:
             was = self._group_name(group_id)  # raises when there is no such group
-            summary = f"rename {was} to {_q(name)}" if name else f"take the name of {was} away"
+            summary = f"rename {was} to {quoted(name)}" if name else f"take the name of {was} away"
             batch = catalog.rename_group_as_action(group_id, name or None, summary)
         assert batch is not None  # found just now, under the library lock
         return batch
@@ -75,9 +75,9 @@ class GroupEdits(LibraryPart):
         if found is None:
             raise PhotoorgError(f"There is no group {group_id}; 'photoorg groups' lists them with their ids.")
         if found.name:
-            return f"the group {_q(found.name)}"
+            return f"the group {quoted(found.name)}"
         shown = next((g.label for g in stored_groups(self.catalog) if g.id == group_id), "")
-        return f"the group {_q(shown)}" if shown else f"group {group_id}"
+        return f"the group {quoted(shown)}" if shown else f"group {group_id}"
 
     def _fingerprints(self, paths: Sequence[str]) -> list[str]:
         fps = []
@@ -88,9 +88,3 @@ class GroupEdits(LibraryPart):
             if row.fingerprint not in fps:
                 fps.append(row.fingerprint)
         return fps
-
-
-def _q(name: str) -> str:
-    """A name as the history and messages quote it: “Beach week” (a review: "reject 1 photo for
-    Like these three" read as one sentence)."""
-    return f"\u201c{name}\u201d"

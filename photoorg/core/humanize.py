@@ -95,3 +95,9 @@ def _raw_byte(c: str) -> bool:
     """A byte of a name that is not valid in the file system's encoding (os.fsdecode keeps it as
     a lone surrogate): printed as that byte (the CLI's stdout uses surrogateescape)."""
     return "\udc80" <= c <= "\udcff"
+
+
+def quoted(name: str) -> str:
+    """A name as the history and messages quote it: “Beach week” (a review: "reject 1 photo
+    for Like these three" read as one sentence)."""
+    return f"\u201c{name}\u201d"

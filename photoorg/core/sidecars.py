@@ -37,7 +37,7 @@ from photoorg.core.actions import KEYWORDS, Outcome, Step, exclusive, failure_re
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.errors import CatalogError
 from photoorg.core.fileops import place, temp_name
-from photoorg.core.humanize import plural
+from photoorg.core.humanize import plural, quoted
 from photoorg.core.noreplace import fsync_dir, rename_noreplace
 from photoorg.core.paths import FolderSet
 from photoorg.core.trash import move_to_trash
@@ -131,24 +131,20 @@ def keywords_phrase(
     every sidecar, its photos' too)."""
     write, take = ("wrote", "took") if past else ("write", "take")
     adding = [s for s in steps if s.member and s.adds]
-    parts = [f"{write} the keyword {_q(name)} into {plural(len(adding), noun)}"] if adding else []
+    parts = [f"{write} the keyword {quoted(name)} into {plural(len(adding), noun)}"] if adding else []
     leaving = "" if everywhere else " of photos no longer in the album"
     for members, whose in ((True, ""), (False, leaving)):
         out = [s for s in steps if s.member is members and s.takes_out]
         if out:
-            words = " and ".join(_q(w) for w in sorted({w for s in out for w in s.takes_out}))
+            words = " and ".join(quoted(w) for w in sorted({w for s in out for w in s.takes_out}))
             parts.append(f"{take} {words} out of {plural(len(out), noun)}{whose}")
     if not parts:
         return (
-            f"{take} the keyword {_q(name)} out of no {noun}"
+            f"{take} the keyword {quoted(name)} out of no {noun}"
             if everywhere
-            else f"{write} the keyword {_q(name)} into no {noun}"
+            else f"{write} the keyword {quoted(name)} into no {noun}"
         )
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def _q(word: str) -> str:
-    return f"\u201c{word}\u201d"
 
 
 def plan_keywords(
