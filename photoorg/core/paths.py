@@ -221,6 +221,27 @@ def containing(path: str, folders: Iterable[str]) -> str | None:
     return best
 
 
+def from_library_folder(folders: Iterable[str]) -> Callable[[str], str]:
+    """A path as it reads from the library folder that holds it, that folder's name first
+    ("Pictures/2019/a.jpg" for ~/Pictures/2019/a.jpg in the library folder ~/Pictures; the
+    deepest library folder when they nest); a path in none of them as it is. What a filter
+    "by name or folder" matches: an app review found "anna" matching every photo in
+    /home/anna/Pictures."""
+    prefixes = []
+    for folder in sorted(folders, key=len, reverse=True):
+        bare = folder.rstrip(os.sep) or os.sep
+        cut = len(os.path.dirname(bare).rstrip(os.sep)) + 1 if bare != os.sep else 1
+        prefixes.append((bare if bare.endswith(os.sep) else bare + os.sep, bare, cut))
+
+    def named(path: str) -> str:
+        for prefix, bare, cut in prefixes:
+            if path.startswith(prefix) or path == bare:
+                return path[cut:]
+        return path
+
+    return named
+
+
 def set_aside(path: Path, reason: str, companions: Sequence[str] = ()) -> Path:
     """Rename an unusable file to ``<name>.unusable-<time>`` beside it (never deleting it), with
     a note saying why; ``companions`` are suffixes of files that go with it ("-wal")."""

@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
         s = self.library.settings
         state = self.library.state
         self.library_page.set_folders(s.folders, s.protected, state.per_folder, state.missing)
+        self.timeline_page.set_library_folders(s.folders)
+        self.groups_page.set_library_folders(s.folders)
 
     def scan(self) -> None:
         if self.library.busy:

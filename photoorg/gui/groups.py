@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.humanize import plural
+from photoorg.core.paths import from_library_folder
 from photoorg.gui.layout import FlowRow, beside, filter_field, hint, title
 from photoorg.gui.models import GroupListModel, PathRole, PhotoGridModel, PhotoRole
 from photoorg.gui.thumbnails import Thumbnails
@@ -148,6 +149,7 @@ class GroupsPage(QWidget):
         self._showing: Any = None
         self._similar_of = ""
         self._all: list[Any] = []  # every group, unfiltered
+        self._named: Callable[[str], str] = from_library_folder(())  # what the filter reads
         self._similar: list[tuple[Any, float]] = []  # a "find similar" result, closest first
         self._update_buttons()  # nothing shown yet: nothing to rename, move or organize
 
@@ -161,6 +163,12 @@ class GroupsPage(QWidget):
             self._similar = [(p, s) for p, s in self._similar if p.path in present]
         self._refilter()
 
+    def set_library_folders(self, folders: Sequence[str]) -> None:
+        """The filter matches a photo's path from its library folder's name on."""
+        self._named = from_library_folder(folders)
+        if self.filter.text().strip():
+            self._refilter()
+
     def _refilter(self) -> None:
         """The groups with a photo that matches the filter (or named so), counted again; the
         group shown stays shown while it matches."""
@@ -172,7 +180,7 @@ class GroupsPage(QWidget):
                 if text in g.label.lower():
                     matched = g.photos
                 else:
-                    matched = [p for p in g.photos if text in p.path.lower()]
+                    matched = [p for p in g.photos if text in self._named(p.path).lower()]
                 if matched:
                     kept = set(matched) if matched is not g.photos else None
                     reps = [p for p in g.representatives if kept is None or p in kept] or matched[:4]

@@ -8,6 +8,7 @@ scan still runs: photos appear as soon as they are catalogued, long before they 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.humanize import plural
+from photoorg.core.paths import from_library_folder
 from photoorg.core.timeline import Timeline, timeline_of
 from photoorg.gui.layout import beside, filter_field, hint, title
 from photoorg.gui.models import BadgeRole, DetailRole, Index, PhotoGridModel, photo_details
@@ -99,6 +101,8 @@ class TimelinePage(QWidget):
         self.filter.setMaximumWidth(220)
         self.full = Timeline()  # the whole library's; the grid may show an album's part of it
         self._albums: dict[str, set[str]] = {}  # album name -> its photos' fingerprints
+        self._named: Callable[[str], str] = from_library_folder(())  # what the filter reads
+        self._keys: dict[str, str] = {}  # path -> what the filter reads of it, lower case
         self._empty_text = ""
         self._scanning = False
         tools = QHBoxLayout()
@@ -114,7 +118,14 @@ class TimelinePage(QWidget):
     def set_timeline(self, timeline: Timeline, empty_text: str, scanning: bool = False) -> None:
         """New photos; the view keeps the photo it showed at its top."""
         self.full, self._empty_text, self._scanning = timeline, empty_text, scanning
+        self._keys = {}
         self._refilter()
+
+    def set_library_folders(self, folders: Sequence[str]) -> None:
+        """The filter matches a photo's path from its library folder's name on."""
+        self._named, self._keys = from_library_folder(folders), {}
+        if self.filter.text().strip():
+            self._refilter()
 
     def set_albums(self, albums: list[Any]) -> None:
         """The albums the view can be narrowed to (by their photos' content)."""
@@ -140,11 +151,14 @@ class TimelinePage(QWidget):
         timeline = self.full
         if album in self._albums or text:
             wanted = self._albums.get(album)
+            keys = self._keys
+            if text and len(keys) != len(self.full.photos):  # made once per timeline and folders
+                keys = self._keys = {p.path: self._named(p.path).lower() for p in self.full.photos}
             timeline = timeline_of(
                 [
                     p
                     for p in self.full.photos
-                    if (wanted is None or p.fingerprint in wanted) and (not text or text in p.path.lower())
+                    if (wanted is None or p.fingerprint in wanted) and (not text or text in keys[p.path])
                 ]
             )
         self._show(timeline, album if album in self._albums else None)
