@@ -26,6 +26,7 @@ import numpy as np
 EXAMPLE, MEMBER, REJECTED, REMOVED = "example", "member", "rejected", "removed"
 NEGATIVE_SAMPLE = 2000
 C = 1.0  # inverse regularisation strength, as scikit-learn counts it
+LIKELY = 0.5  # the decision boundary: a photo scored at least this is likely of the album
 
 
 def _name_key(name: str) -> str:
@@ -132,4 +133,4 @@ def score(
     logits = x @ w + b
     probability = 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
     order = free[np.argsort(-probability[free], kind="stable")]
-    return Scores(list(fingerprints), probability, order, int((probability[free] >= 0.5).sum()))
+    return Scores(list(fingerprints), probability, order, int((probability[free] >= LIKELY).sum()))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoorg.core.albums import LIKELY
 from photoorg.core.humanize import agree, plural
 from photoorg.gui.album_list import AlbumList, listed
 from photoorg.gui.away import AwayDialog
@@ -35,6 +36,12 @@ from photoorg.gui.views import PhotoGrid
 TAB_SUGGESTIONS, TAB_MEMBERS = 0, 1
 #: The roles an answer gives a photo (photoorg.core.albums).
 MEMBER, REJECTED, REMOVED = "member", "rejected", "removed"
+
+
+def these(verb: str, n: int) -> str:
+    """A button's words for the ``n`` suggestions shown: "Accept these 15"."""
+    return f"{verb} these {n}" if n > 1 else f"{verb} this one" if n else f"{verb} all"
+
 
 _EMPTY = (
     "No albums yet. An album is what you mean (the dog, receipts, sunsets): select a few photos "
@@ -82,8 +89,7 @@ class AlbumsPage(QWidget):
         self.accept_button.setToolTip("The selected photos belong to the album (Enter)")
         self.reject_button = QPushButton("Reject")
         self.reject_button.setToolTip("Not of the album: never suggested again (Delete)")
-        self.accept_page_button = QPushButton("Accept all")
-        self.accept_page_button.setToolTip("Every suggestion shown belongs to the album")
+        self.accept_page_button = QPushButton("Accept these")  # its words follow what is shown
         self.reject_page_button = QPushButton("Reject all")
         self.reject_page_button.setToolTip("None of the suggestions shown belongs to the album")
         self.remove_button = QPushButton("Take out")
@@ -317,10 +323,28 @@ class AlbumsPage(QWidget):
         for w in (self.accept_button, self.reject_button, self.remove_button):
             w.setEnabled(has and bool(self.grid.selectedIndexes() or self.grid.currentIndex().isValid()))
         n = self.photos.rowCount()
-        for w, verb in ((self.accept_page_button, "Accept"), (self.reject_page_button, "Reject")):
-            w.setEnabled(has)
-            # The suggestions shown, not every one (an app review: "Accept all" for 60 of them).
-            w.setText(f"{verb} these {n}" if n > 1 else f"{verb} this one" if n else f"{verb} all")
+        # The suggestions shown, not every one (an app review: "Accept all" for 60 of them), and
+        # of those only the likely ones are accepted at once (a review: "Accept these 60" took
+        # in the 8 below the line the bar counts too).
+        likely = len(self._likely_rows())
+        self.reject_page_button.setEnabled(has)
+        self.reject_page_button.setText(these("Reject", n))
+        self.accept_page_button.setEnabled(has and likely > 0)
+        if likely == n or not has:
+            self.accept_page_button.setText(these("Accept", n))
+            self.accept_page_button.setToolTip("Every suggestion shown belongs to the album")
+        elif likely:
+            self.accept_page_button.setText(f"Accept the {likely} likely")
+            self.accept_page_button.setToolTip(
+                f"The {plural(likely, 'suggestion')} shown with a score of {LIKELY} or more belong to "
+                f"the album; the {n - likely} below it stay to be answered"
+            )
+        else:
+            self.accept_page_button.setText("Accept the likely")
+            self.accept_page_button.setToolTip(
+                f"None of the suggestions shown has a score of {LIKELY} or more yet: select those "
+                "that belong and Accept (Enter); each answer makes the album surer"
+            )
         members = on and self.view is not None and bool(self.view.members)  # whichever tab is shown
         for w in (self.organize_button, self.timeline_button, self.keywords_button):
             w.setEnabled(members)
@@ -332,7 +356,7 @@ class AlbumsPage(QWidget):
         if self.view is None:
             return
         if everything:
-            rows = list(range(self.photos.rowCount()))
+            rows = self._likely_rows() if role == MEMBER else list(range(self.photos.rowCount()))
         else:
             rows = sorted({i.row() for i in self.grid.selectedIndexes()})
             if not rows and self.grid.currentIndex().isValid():
@@ -350,6 +374,14 @@ class AlbumsPage(QWidget):
         self.status.setText("Learning…")
         self._pending += 1
         self.answered.emit(self.view.album.name, paths, role)
+
+    def _likely_rows(self) -> list[int]:
+        """The rows shown that the album finds likely (all of them, when the grid shows the
+        album's own photos, which have no score)."""
+        scores = self.photos.scores()
+        if scores is None:
+            return list(range(self.photos.rowCount()))
+        return [r for r, s in enumerate(scores) if s >= LIKELY]
 
     def _organize(self) -> None:
         if self.view is not None and self.view.members:

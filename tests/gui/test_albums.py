@@ -98,11 +98,9 @@ def test_an_album_is_made_from_a_selection_and_learns_from_enter_and_delete(
     learnt(qtbot, window)
     assert rejected not in shown(window) and len(shown(window)) == 15
     # The buttons for every suggestion shown say how many (an app review: "Accept all" for the
-    # 60 shown, not all).
-    assert (page.accept_page_button.text(), page.reject_page_button.text()) == (
-        "Accept these 15",
-        "Reject these 15",
-    )
+    # 60 shown, not all); accepting takes the likely ones (the test below).
+    assert page.reject_page_button.text() == "Reject these 15"
+    assert re.fullmatch(r"Accept the \d+ likely|Accept these 15", page.accept_page_button.text())
     page.tabs.setCurrentIndex(TAB_MEMBERS)
     assert sorted(shown(window)) == sorted([*examples, accepted])
     assert dialogs.seen == []  # no trash confirmation: Delete here is an answer
@@ -318,3 +316,29 @@ def test_the_album_says_which_of_its_photos_are_away_and_why(
     qtbot.waitUntil(lambda: "away" not in page.subheading.text(), timeout=TIMEOUT_MS)
     assert page.subheading.text().startswith("3 photos in the album · ")
     assert "rejected" not in page.subheading.text()  # none: not "0 photos rejected" (a review)
+
+
+def test_accepting_the_suggestions_shown_takes_only_the_likely_ones(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    grouped_library: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An app review: "Accept these 60" also took in the suggestions below the line the bar
+    counts as likely (score 0.5); the bulk accept takes the likely ones shown and says so."""
+    window = open_window(settings_for(grouped_library, tiny_model, min_group_size=2))
+    state = scan(qtbot, window)
+    [group] = [g for g in state.groups if g.id is not None and g.id >= 0 and g.size >= 4][:1]
+    made_album(qtbot, window, monkeypatch, "Bridges", [p.path for p in group.photos[:3]])
+    page = window.albums_page
+    scores = dict(zip(shown(window), page.photos.scores() or [], strict=True))
+    likely = sorted(p for p, s in scores.items() if s >= 0.5)
+    assert 0 < len(likely) < len(scores), "some suggestions are likely, some not"
+    assert page.accept_page_button.text() == f"Accept the {len(likely)} likely"
+    assert page.reject_page_button.text() == f"Reject these {len(scores)}"
+    page.accept_page_button.click()
+    learnt(qtbot, window)
+    assert not set(likely) & set(shown(window))
+    page.tabs.setCurrentIndex(TAB_MEMBERS)
+    assert set(likely) <= set(shown(window)) and len(shown(window)) == 3 + len(likely)
