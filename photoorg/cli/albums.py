@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, missing_paths, open_library, say
 from photoorg.cli.scan import bring_up_to_date
 from photoorg.core.errors import ModelUnavailable
-from photoorg.core.humanize import plural, printable
+from photoorg.core.humanize import agree, plural, printable
 from photoorg.core.library import (
     EXAMPLE,
     MEMBER,
@@ -121,7 +121,10 @@ def _show(library: Library, name: str, as_json: bool) -> int:
     view = library.album_view(name, suggest=False)
     if as_json:
         members = [p.path for p in view.members]
-        away = [{"path": a.path or None, "why": a.why, "undo": a.undo} for a in view.away_photos]
+        away = [
+            {"path": a.path or None, "why": a.why, "undo": a.undo, "then": list(a.then)}
+            for a in view.away_photos
+        ]
         shown = {"name": view.album.name, "members": members, "away": len(away), "away_photos": away}
         print(json.dumps(shown, indent=2))
         return EXIT_OK
@@ -131,7 +134,8 @@ def _show(library: Library, name: str, as_json: bool) -> int:
     if view.away_photos:  # each, with where it went (a review: the sentence said neither)
         print(f"Not in the library now ({len(view.away_photos)}):")
         for a in view.away_photos:
-            back = f"; 'photoorg undo {a.undo}' brings it back" if a.undo is not None else ""
+            steps = " then ".join(f"'photoorg undo {b}'" for b in a.undos)
+            back = f"; {steps} {agree(len(a.undos), 'brings', 'bring')} it back" if a.undos else ""
             print(f"  {printable(a.path) + ': ' if a.path else ''}{a.why}{back}")
     return EXIT_OK
 

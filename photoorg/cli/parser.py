@@ -311,7 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--json",
         action="store_true",
-        help='print {"name", "members": [paths], "away": N, "away_photos": [{"path", "why", "undo"}]}',
+        help='print {"name", "members": [paths], "away": N, "away_photos": [{"path", "why", "undo", "then"}]}',
     )
     embedding_options(suggest)
     kw = described(

@@ -31,6 +31,15 @@ class AwayPhoto:
     #: library and still there); None when no undo would.
     undo: int | None = None
     undo_summary: str = ""  # that action, as the history names it ("trash 1 photo")
+    #: The older actions to undo after ``undo``, newest first, when the photo left the library
+    #: by more than one (moved out, then moved or trashed from there): each undo brings it one
+    #: step back (a review: only the newest was offered, which left it outside the library).
+    then: tuple[int, ...] = ()
+
+    @property
+    def undos(self) -> tuple[int, ...]:
+        """Every action to undo, in order, to bring the photo back into the library."""
+        return () if self.undo is None else (self.undo, *self.then)
 
 
 @dataclass
@@ -65,9 +74,14 @@ def away_photos(
     if not gone:
         return []
     where = catalog.paths_with_fingerprints(gone)
-    moves = catalog.last_moves_of(gone)
+    library = [*roots, *missing_roots]
+    history = catalog.moves_of(gone)
+    moves = {fp: steps[0] for fp, steps in history.items()}
     out = []
     for fp in gone:
+        chain = _way_out(history.get(fp, []), library)
+        then = tuple(s.batch for s in chain[1:])
+        by = f", after {_actions(then)} moved it out of the library from {chain[-1].source}" if then else ""
         if where.get(fp):
             path = where[fp][0]
             root = containing(path, missing_roots)
@@ -76,27 +90,27 @@ def away_photos(
             if root:
                 why = f"its library folder {root} is not there now (a drive not connected?)"
             elif undo is not None:
-                why = f"moved there by action {undo}, outside the library's folders"
+                why = f"moved there by action {undo}, outside the library's folders{by}"
             else:
                 why = "outside the library's folders"
-            out.append(AwayPhoto(path, why, undo))
+            out.append(AwayPhoto(path, why, undo, then=then if undo is not None and not root else ()))
         elif fp in moves:
             step = moves[fp]
             there = _holds(step, fp)
             undo = None
             if step.action == Action.TRASH.value:  # (a hostile review: promised after the trash was emptied)
                 why = (
-                    f"moved to the trash by action {step.batch}"
+                    f"moved to the trash by action {step.batch}{by}"
                     if there
                     else f"moved to the trash by action {step.batch}, and no longer in the trash"
                 )
                 undo = step.batch if there else None
-            elif there and not is_under(step.target or "", [*roots, *missing_roots]):
-                why = f"moved to {step.target} by action {step.batch}, outside the library"
+            elif there and not is_under(step.target or "", library):
+                why = f"moved to {step.target} by action {step.batch}, outside the library{by}"
                 undo = step.batch
             else:  # moved within the library (or out of it), and gone from there since
                 why = f"moved to {step.target} by action {step.batch}, and no longer found there"
-            out.append(AwayPhoto(step.source, why, undo))
+            out.append(AwayPhoto(step.source, why, undo, then=then if undo is not None else ()))
         else:
             out.append(AwayPhoto("", NOT_FOUND))
     named: dict[int, str] = {}
@@ -106,6 +120,30 @@ def away_photos(
             named[a.undo] = info.summary if info is not None else ""
     out = [replace(a, undo_summary=named[a.undo]) if a.undo is not None else a for a in out]
     return sorted(out, key=lambda a: (a.path == "", a.path))
+
+
+def _way_out(steps: list[JournalEntry], library: list[str]) -> list[JournalEntry]:
+    """The moves (newest first, from ``steps``, every move and trash in force of one content,
+    newest first) that took a photo from a library folder to where it is: each one's source
+    the target of the next. Just the newest when it left from the library, or when the way
+    back is not known (then no older undo is offered)."""
+    if not steps:
+        return []
+    chain = [steps[0]]
+    while not is_under(chain[-1].source, library):
+        older = next((s for s in steps if s.id < chain[-1].id and s.target == chain[-1].source), None)
+        if older is None:
+            return chain[:1]
+        chain.append(older)
+    return chain
+
+
+def _actions(batches: tuple[int, ...]) -> str:
+    """ "action 4", "actions 3 and 4" (oldest first, as they were done)."""
+    done = sorted(batches)
+    if len(done) == 1:
+        return f"action {done[0]}"
+    return f"actions {', '.join(map(str, done[:-1]))} and {done[-1]}"
 
 
 def _holds(step: JournalEntry, fingerprint: str) -> bool:

@@ -37,7 +37,7 @@ class AwayDialog(QDialog):
         self.setWindowTitle(f"Photos of {view.album.name} that are away")
         self.away = list(view.away_photos)
         n = len(self.away)
-        undoable = sum(1 for a in self.away if a.undo is not None)
+        undoable = sum(1 for a in self.away if a.undos)
         intro = QLabel(
             f"{plural(n, 'photo')} of the album {agree(n, 'is', 'are')} not in the library now. "
             f"{agree(n, 'It stays', 'They stay')} in the album, and {agree(n, 'is', 'are')} shown "
@@ -67,7 +67,7 @@ class AwayDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._chosen)
         fit_dialog(self, 900, min(420, 180 + 26 * n))  # (a review: 420 px for one row)
         header.resizeSection(0, max(200, self.width() // 2))
-        first = next((i for i, a in enumerate(self.away) if a.undo is not None), 0)
+        first = next((i for i, a in enumerate(self.away) if a.undos), 0)
         if self.away:
             self.table.setCurrentItem(self.table.topLevelItem(first))
 
@@ -77,20 +77,30 @@ class AwayDialog(QDialog):
 
     def _chosen(self) -> None:
         a = self.chosen()
-        batch = a.undo if a is not None else None
-        self.undo_button.setEnabled(batch is not None)
+        undos = a.undos if a is not None else ()
+        self.undo_button.setEnabled(bool(undos))
         # Named as the history names it (a review: "Undo action 2" said nothing of what it was).
         shown, whole = menu_words(a.undo_summary, 40) if a is not None else ("", "")
         named = f": {shown}" if shown else ""
-        self.undo_button.setText(f"Undo action {batch}{named}" if batch is not None else NO_UNDO)
-        self.undo_button.setToolTip(
-            f"Takes back action {batch} ({whole}), which moved this photo away, checking each file first"
-            if batch is not None
-            else "No undo brings this photo back"
-        )
+        if len(undos) > 1:  # moved out, then on from there: each undo brings it one step back
+            listed = ", ".join(map(str, undos[:-1])) + f" and {undos[-1]}"
+            self.undo_button.setText(f"Undo actions {listed}")
+            self.undo_button.setToolTip(
+                f"Takes back action {undos[0]} ({whole}), then {', then '.join(map(str, undos[1:]))}: "
+                "the actions that moved this photo away, newest first, checking each file first"
+            )
+        elif undos:
+            self.undo_button.setText(f"Undo action {undos[0]}{named}")
+            self.undo_button.setToolTip(
+                f"Takes back action {undos[0]} ({whole}), which moved this photo away, checking each file first"
+            )
+        else:
+            self.undo_button.setText(NO_UNDO)
+            self.undo_button.setToolTip("No undo brings this photo back")
 
     def _undo(self) -> None:
         a = self.chosen()
-        if a is not None and a.undo is not None:
-            self.undo_requested.emit(a.undo)
+        if a is not None and a.undos:
+            for batch in a.undos:  # queued in this order: the newest first
+                self.undo_requested.emit(batch)
             self.accept()

@@ -453,3 +453,42 @@ def test_an_away_photo_is_not_promised_back_from_an_emptied_trash_nor_said_outsi
         (photos[0], f"moved to the trash by action {trashed.batch}, and no longer in the trash"),
         (photos[1], f"moved to {lib / 'b' / 'p01.jpg'} by action {moved.batch}, and no longer found there"),
     ]
+
+
+def test_a_photo_moved_out_and_on_is_brought_back_by_undoing_each_move_newest_first(
+    library_with_albums, tmp_path
+) -> None:
+    """A review: after a move out of the library and a second move (or a trash) from there, the
+    album offered only the newest undo, which brought the photo back only as far as the first
+    move's folder, still outside the library."""
+    lib = library_with_albums
+    photos = [str(lib / "a" / f"p0{i}.jpg") for i in range(4)]
+    first, second = tmp_path / "Out", tmp_path / "Further"
+    with Library(locations()) as library:
+        library.create_album("Trip", photos)
+        out = library.act(Action.MOVE, photos[:2], str(first))
+        on = library.act(Action.MOVE, [str(first / "p00.jpg")], str(second))
+        trashed = library.act(Action.TRASH, [str(first / "p01.jpg")])
+        away = library.album_view("Trip", suggest=False).away_photos
+    assert [(a.path, a.undos) for a in away] == [
+        (str(second / "p00.jpg"), (on.batch, out.batch)),
+        (str(first / "p01.jpg"), (trashed.batch, out.batch)),
+    ]
+    assert away[0].why == (
+        f"moved there by action {on.batch}, outside the library's folders, after action "
+        f"{out.batch} moved it out of the library from {photos[0]}"
+    )
+    assert away[1].why == (
+        f"moved to the trash by action {trashed.batch}, after action {out.batch} moved it out of "
+        f"the library from {photos[1]}"
+    )
+    shown = photoorg("album", "show", "Trip")
+    assert f"'photoorg undo {trashed.batch}' then 'photoorg undo {out.batch}' bring it back" in shown.stdout
+    with Library(locations()) as library:
+        for batch in away[0].undos:  # as the app's button does: each in turn
+            library.undo(batch)
+        view = library.album_view("Trip", suggest=False)
+    assert photos[0] in {p.path for p in view.members}
+    assert [(a.path, a.undos) for a in view.away_photos] == [
+        (str(first / "p01.jpg"), (trashed.batch, out.batch))
+    ]

@@ -317,6 +317,24 @@ def test_the_album_says_which_of_its_photos_are_away_and_why(
     assert page.subheading.text().startswith("3 photos in the album · ")
     assert "rejected" not in page.subheading.text()  # none: not "0 photos rejected" (a review)
 
+    # Moved out of the library, then on from there: the box offers both undos, newest first,
+    # and one click brings the photo home (a review: it offered only the newest move's undo).
+    out, further = grouped_library.parent / "Out", grouped_library.parent / "Further"
+    learnt(qtbot, window)
+    act_and_wait(qtbot, window, lambda: window.library.file_action("move", photos[1:2], str(out)))
+    moved = str(out / Path(photos[1]).name)
+    learnt(qtbot, window)
+    act_and_wait(qtbot, window, lambda: window.library.file_action("move", [moved], str(further)))
+    qtbot.waitUntil(lambda: [len(a.undos) for a in page.view.away_photos] == [2], timeout=TIMEOUT_MS)
+    seen.clear()
+    QTimer.singleShot(0, undo_in_the_box)
+    page.subheading.linkActivated.emit("away")
+    newest, older = map(int, re.findall(r"action (\d+)", str(seen[1])))  # "by action 4, after action 3"
+    assert newest > older and seen[2] == f"Undo actions {newest} and {older}", seen
+    qtbot.waitUntil(lambda: Path(photos[1]).exists() and not window.library.busy, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: "away" not in page.subheading.text(), timeout=TIMEOUT_MS)
+    assert not (out / Path(photos[1]).name).exists() and not (further / Path(photos[1]).name).exists()
+
 
 def test_accepting_the_suggestions_shown_takes_only_the_likely_ones(
     qtbot: QtBot,

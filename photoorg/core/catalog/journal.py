@@ -186,7 +186,12 @@ class JournalPart(CatalogBase):
     def last_moves_of(self, fingerprints: Sequence[str]) -> dict[str, JournalEntry]:
         """The newest trash or move, still in force, of a file with each of these contents
         (where an album's photo went, when it is no longer in the library)."""
-        out: dict[str, JournalEntry] = {}
+        return {fp: steps[0] for fp, steps in self.moves_of(fingerprints).items()}
+
+    def moves_of(self, fingerprints: Sequence[str]) -> dict[str, list[JournalEntry]]:
+        """Every trash and move still in force of a file with each of these contents, the
+        newest first (the way an album's photo went, one move after another)."""
+        out: dict[str, list[JournalEntry]] = {}
         wanted = list(dict.fromkeys(fingerprints))
         for start in range(0, len(wanted), 500):  # SQLite's limit on parameters
             chunk = wanted[start : start + 500]
@@ -198,8 +203,9 @@ class JournalPart(CatalogBase):
             # which it chose over this one, reading every file ever done: 5,000 away photos in a
             # journal of 300k files took 1.2 s, and take 66 ms (/tmp-made catalog, schema 13).
             for r in rows:
-                if r[9] not in out or out[r[9]].id < r[0]:  # the newest wins
-                    out[r[9]] = _entry(r)
+                out.setdefault(r[9], []).append(_entry(r))
+        for steps in out.values():
+            steps.sort(key=lambda e: e.id, reverse=True)
         return out
 
     def add_made_folders(self, batch: int, folders: Sequence[str]) -> None:
