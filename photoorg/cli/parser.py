@@ -311,7 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--json",
         action="store_true",
-        help='print {"name", "members": [paths], "away": N, "away_photos": [{"path", "why", "undo", "then"}]}',
+        help='print {"name", "members": [paths], "away": N, "away_photos": [{"path", "why", "undo", '
+        '"then"}]} ("then": older actions to undo after "undo", newest first)',
     )
     embedding_options(suggest)
     kw = described(

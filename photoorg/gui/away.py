@@ -92,7 +92,8 @@ class AwayDialog(QDialog):
         elif undos:
             self.undo_button.setText(f"Undo action {undos[0]}{named}")
             self.undo_button.setToolTip(
-                f"Takes back action {undos[0]} ({whole}), which moved this photo away, checking each file first"
+                f"Takes back action {undos[0]} ({whole}), which moved this photo away, checking each "
+                "file first"
             )
         else:
             self.undo_button.setText(NO_UNDO)
