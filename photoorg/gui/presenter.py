@@ -139,7 +139,7 @@ class StatePresenter(QObject):
         sets = final.sets or self._partial_sets
         # Each count the scan is still making says so (a review: "Groups (0 so far)" beside a
         # plain "Duplicates (0)").
-        self._counts(state, sum(1 for g in groups if g.id >= 0), sets, not final.groups, not final.sets)
+        self._counts(state, sum(1 for g in groups if g.id >= 0), sets, not final.groups, not final.sets, True)
 
     def _counts(
         self,
@@ -148,20 +148,22 @@ class StatePresenter(QObject):
         sets: list[Any] | None = None,
         groups_so_far: bool = False,
         sets_so_far: bool = False,
+        scanning: bool = False,
     ) -> None:
         nav = self.window.nav
-        nav.item(PAGE_TIMELINE).setText(f"All photos ({state.photo_count})")
         nav.item(PAGE_ALBUMS).setText(f"Albums ({self.window.albums_page.album_list.count()})")
         n_sets = len(state.sets if sets is None else sets)
         # A count still being made ends in "…", "so far" in its tool tip (an app review: "Duplicates
-        # (0 so far)" was wider than the list, which scrolled sideways).
+        # (0 so far)" was wider than the list, which scrolled sideways); the photos and problems
+        # too while a scan runs (a review: "All photos (0)" at the start of a first scan).
         for page, name, n, so_far in (
+            (PAGE_TIMELINE, "All photos", state.photo_count, scanning),
             (PAGE_GROUPS, "Groups", groups, groups_so_far),
             (PAGE_DUPLICATES, "Duplicates", n_sets, sets_so_far),
+            (PAGE_PROBLEMS, "Problems", len(state.failures), scanning),
         ):
             nav.item(page).setText(f"{name} ({n}{'…' if so_far else ''})")
             nav.item(page).setToolTip(f"{n} so far: the scan is still finding them" if so_far else "")
-        nav.item(PAGE_PROBLEMS).setText(f"Problems ({len(state.failures)})")
 
     def _empty_timeline(self) -> str:
         if not self.library.settings.folders:

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from photoorg.core.library import LibraryState
 from photoorg.core.pipeline import STAGE_EMBED
-from photoorg.gui.app import PAGE_DUPLICATES, PAGE_TIMELINE, MainWindow
+from photoorg.gui.app import PAGE_DUPLICATES, PAGE_PROBLEMS, PAGE_TIMELINE, MainWindow
 from photoorg.gui.models import BadgeRole, DetailRole, PathRole
 from photoorg.gui.organize import OrganizeDialog
 from tests.core.test_organize import dated
@@ -48,6 +48,7 @@ def test_the_timeline_fills_in_before_the_first_scan_has_embedded_anything(
 
     duplicates_said: list[str] = []
     nav_said: list[tuple[str, str, bool]] = []
+    photos_said: list[tuple[str, str]] = []
 
     def partial(state: LibraryState) -> None:  # as the window gets it, and what the scan does then
         seen.append((len(state.timeline.photos), window.library.progress.stage, state.photo_count))
@@ -55,6 +56,7 @@ def test_the_timeline_fills_in_before_the_first_scan_has_embedded_anything(
         duplicates_said.append(window.duplicates_page.reason.text())
         item = window.nav.item(PAGE_DUPLICATES)
         nav_said.append((item.text(), item.toolTip(), window.nav.horizontalScrollBar().isVisible()))
+        photos_said.append((window.nav.item(PAGE_TIMELINE).text(), window.nav.item(PAGE_PROBLEMS).text()))
 
     window.library.partial_state.connect(partial)
     with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as final:
@@ -74,6 +76,8 @@ def test_the_timeline_fills_in_before_the_first_scan_has_embedded_anything(
     # ... and so does its count, in a few characters (an app review: "Duplicates (0 so far)"
     # was wider than the list, which scrolled sideways).
     assert ("Duplicates (0…)", "0 so far: the scan is still finding them", False) in nav_said
+    # The photos and problems found so far too (a review: "All photos (0)" as the scan began).
+    assert ("All photos (5…)", "Problems (0…)") in photos_said
     page = window.timeline_page
     assert window.stack.currentIndex() == PAGE_TIMELINE
     model = page.photos
