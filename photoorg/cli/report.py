@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from photoorg.core.duplicates import DuplicateSet, Verdict
 from photoorg.core.grouping import UNSORTED, Group
-from photoorg.core.humanize import VERDICT_WORDS, agree, human_bytes, plural, printable
+from photoorg.core.humanize import VERDICT_WORDS, agree, how_alike, human_bytes, plural, printable
 
 if TYPE_CHECKING:
     from photoorg.core.catalog import PhotoInfo
@@ -105,8 +105,8 @@ def duplicates_text(sets: Sequence[DuplicateSet]) -> str:
     ]
     for s in sets:
         width = max(len(printable(p.path)) for p in s.photos)  # per set: one long name widened all
-        weakest = "" if s.verdict is Verdict.EXACT else f", weakest similarity {s.weakest:.3f}"
-        lines.append(f"Set {s.id}: {VERDICT_WORDS[s.verdict.value]}, {len(s.photos)} photos{weakest}")
+        alike = "" if s.verdict is Verdict.EXACT else f", {how_alike(len(s.photos), s.weakest)}"
+        lines.append(f"Set {s.id}: {VERDICT_WORDS[s.verdict.value]}, {len(s.photos)} photos{alike}")
         kept = s.starts_kept()
         for k, p in enumerate(s.photos):
             tag = "KEEP" if k == 0 else ("kept" if kept[p.path] else "    ")

@@ -8,7 +8,7 @@ import json
 from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_library, say
 from photoorg.cli.scan import bring_up_to_date
 from photoorg.core.errors import ModelUnavailable
-from photoorg.core.humanize import plural
+from photoorg.core.humanize import plural, similarity
 from photoorg.core.library import Calibration
 from photoorg.core.paths import Locations
 
@@ -83,7 +83,7 @@ def _as_text(found: Calibration, at: list[float]) -> list[str]:
     ]
     for v in at:
         lines += ["", f"Pairs at about {v:.3f}:"]
-        lines += [f"  {p.similarity:.3f}  {p.a}\n         {p.b}" for p in found.pairs_near(v)]
+        lines += [f"  {similarity(p.similarity)}  {p.a}\n         {p.b}" for p in found.pairs_near(v)]
     lines += [
         "",
         "Look at the pairs: where they stop being the same picture, set the threshold with "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -101,3 +102,16 @@ def quoted(name: str) -> str:
     """A name as the history and messages quote it: “Beach week” (a review: "reject 1 photo
     for Like these three" read as one sentence)."""
     return f"\u201c{name}\u201d"
+
+
+def similarity(value: float) -> str:
+    """A cosine similarity to three places, never rounded up: 0.99996 between a photo and its
+    smaller re-save is "0.999", not "1.000", which read as "identical" (a review)."""
+    return f"{math.floor(min(value, 1.0) * 1000 + 1e-6) / 1000:.3f}"
+
+
+def how_alike(n: int, weakest: float) -> str:
+    """How alike the ``n`` photos of a duplicate set are, in words that hold for the set: a pair
+    has one similarity; a bigger set is linked by pairs at ``weakest`` or more (a review:
+    "weakest similarity" was jargon)."""
+    return f"similarity {similarity(weakest)}" if n == 2 else f"linked at {similarity(weakest)} or more"

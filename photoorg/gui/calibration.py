@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoorg.core.humanize import similarity
 from photoorg.gui.placement import fit_dialog
 from photoorg.gui.thumbnails import Thumbnails
 
@@ -239,7 +240,7 @@ class ThresholdsDialog(QDialog):
         for k, (a, b, caption) in enumerate(self._cells):
             if k < len(self._shown):
                 pair = self._shown[k]
-                caption.setText(f"similarity {pair.similarity:.3f}")
+                caption.setText(f"similarity {similarity(pair.similarity)}")
                 caption.setToolTip(f"{pair.a}\n{pair.b}")
                 self._set_thumb(a, pair.a, pair.fingerprint_a)
                 self._set_thumb(b, pair.b, pair.fingerprint_b)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QListView, QPushButton, QTabBar, QVBoxLayout, QWidget
 
-from photoorg.core.humanize import human_bytes
+from photoorg.core.humanize import how_alike, human_bytes
 from photoorg.gui.layout import FlowRow, beside, hint, title
 from photoorg.gui.set_models import SET_ICON, VERDICT_NAMES, DuplicateSetListModel, SetMembersModel
 from photoorg.gui.thumbnails import Thumbnails
@@ -148,10 +148,7 @@ class DuplicatesPage(QWidget):
             self._looking.start()
         self.members.set_duplicate_set(s, self._keep.get(s.id))
         kind = VERDICT_NAMES[s.verdict.value]
-        # The similarity in words that hold for the set (a review: "weakest similarity" was jargon).
-        pair = len(s.photos) == 2
-        linked = f", similarity {s.weakest:.3f}" if pair else f", linked at {s.weakest:.3f} or more"
-        similarity = "" if s.verdict.value == "exact" else linked
+        similarity = "" if s.verdict.value == "exact" else f", {how_alike(len(s.photos), s.weakest)}"
         self.heading.setText(f"{kind}: {len(s.photos)} photos{similarity}")
         protected = set(s.protected)
         if protected >= {p.path for p in s.photos}:  # nothing here can go: say so, not how to trash

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 
-from photoorg.core.humanize import VERDICT_TITLES, human_bytes
+from photoorg.core.humanize import VERDICT_TITLES, how_alike, human_bytes
 from photoorg.gui.models import BadgeRole, DetailRole, PhotoGridModel, photo_details
 from photoorg.gui.thumbnails import Thumbnails
 
@@ -132,7 +132,7 @@ def _set_details(s: Any, freed: int | None = None) -> str:
     if freed:
         text += f" · {human_bytes(freed)} to free"
     if s.verdict.value != "exact":  # a line of its own: in a narrow list it was cut off
-        text += f"\nsimilarity {s.weakest:.3f}"
+        text += f"\n{how_alike(len(s.photos), s.weakest)}"
     return text
 
 

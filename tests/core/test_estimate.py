@@ -1,5 +1,6 @@
 """The first-run estimate (issue 13): how long the model's first look at a library takes here
-with each model size, from this machine's measured matrix-product rate."""
+with each model size, from this machine's measured matrix-product rate; and the numbers it and
+the duplicate sets are said in."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from transformers import Dinov2Config
 
 from photoorg.core.embedder import vit_flops
 from photoorg.core.estimate import CROP, first_scan, flops_per_photo
-from photoorg.core.humanize import rough_duration
+from photoorg.core.humanize import how_alike, rough_duration, similarity
 
 
 @pytest.mark.parametrize(
@@ -59,3 +60,12 @@ def test_durations_read_as_a_person_plans_by_them() -> None:
         "11 h",
         "2 days 3 h",
     ]
+
+
+def test_a_similarity_is_never_rounded_up_to_identical() -> None:
+    """A review: a photo and its smaller re-save (cosine 0.99996) read "similarity 1.000"."""
+    assert [similarity(v) for v in (0.99996, 0.999, 1.0000001, 0.9449999, -0.5)] == [
+        "0.999", "0.999", "1.000", "0.944", "-0.500",
+    ]  # fmt: skip
+    assert how_alike(2, 0.99996) == "similarity 0.999"
+    assert how_alike(3, 0.951) == "linked at 0.951 or more"
