@@ -200,11 +200,16 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, PermissionError):
         return "permission denied; check the file's read permission"
     text = str(exc)
-    if "truncated" in text:
-        return "the file is truncated or damaged (incomplete download or copy?)"
     if isinstance(exc, MemoryError):
         return "not enough memory to decode this image"
-    return f"cannot decode: {text or type(exc).__name__}"
+    # The decoders' own words, said as a person reads them (a review: "cannot decode: Truncated
+    # File Read" on the Problems page); anything else keeps them, after what it means.
+    lower = text.lower()
+    if "truncated" in lower or "could not create decoder object" in lower:  # the last: WebP's
+        return "the file is truncated or damaged (incomplete download or copy?)"
+    if "broken data stream" in lower or "corrupt" in lower:
+        return "the image data is damaged (the file may have been corrupted on a disk or in a copy)"
+    return f"the image cannot be decoded (the decoder said: {text or type(exc).__name__})"
 
 
 def decode(

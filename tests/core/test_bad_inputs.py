@@ -42,6 +42,18 @@ def build_corpus(root: Path) -> dict[str, str]:
 
     (root / "truncated.jpg").write_bytes(rocket[: len(rocket) // 2])
     expect["truncated.jpg"] = "truncated"
+    # Cut right after its headers, damaged inside, a WebP cut in half: each said in words, not
+    # the decoder's (a review: "cannot decode: Truncated File Read").
+    (root / "headers_only.jpg").write_bytes(rocket[:200])
+    expect["headers_only.jpg"] = "the file is truncated or damaged"
+    damaged = bytearray(rocket)
+    damaged[2000::97] = b"\xff" * len(damaged[2000::97])  # stray markers
+    (root / "damaged.jpg").write_bytes(bytes(damaged))
+    expect["damaged.jpg"] = "the image data is damaged"
+    webp = io.BytesIO()
+    Image.open(DATA / "rocket.jpg").save(webp, "WEBP")
+    (root / "truncated.webp").write_bytes(webp.getvalue()[: len(webp.getvalue()) // 2])
+    expect["truncated.webp"] = "the file is truncated or damaged"
     (root / "empty.jpg").write_bytes(b"")
     expect["empty.jpg"] = "empty"
     (root / "notes.jpg").write_text("not a photo at all\n")
