@@ -127,7 +127,7 @@ def plan(
     for path in distinct:
         step = Step(path)
         steps.append(step)
-        row = catalog.file_row(path)
+        row = action_row(catalog, path)
         if action is not Action.COPY and guarded.holds(path):
             step.skip = "in a protected folder"
         elif os.path.islink(path):
@@ -135,7 +135,12 @@ def plan(
         elif not os.path.isfile(path):
             step.skip = NO_LONGER_THERE if row else "no such photo"
         elif row is None:
-            step.skip = "not in the catalog; scan its folder first, so photoorg knows the file"
+            bad = catalog.unreadable_row(path)
+            step.skip = (
+                f"cannot be read ({bad.failure}), so its content cannot be checked: it stays"
+                if bad is not None
+                else "not in the catalog; scan its folder first, so photoorg knows the file"
+            )
         else:
             step.skip = unchanged(path, row, step)
         moving_here = action is Action.MOVE and folder is not None and step.skip is None
@@ -187,6 +192,24 @@ def _with_sidecars(steps: list[Step], folder: str | None) -> list[Step]:
                     companion.target = os.path.join(folder, new_name)
             out.append(companion)
     return out
+
+
+def action_row(catalog: Catalog, path: str) -> FileRow | None:
+    """The catalog's row of a file an action may trash, move or copy: a photo's, or, for a file
+    the scan could not read (the Problems page), its row with the content read now, so that
+    the journal can check it on undo as it does a photo's (a review: a damaged file could not
+    be trashed: "not in the catalog; scan its folder first", after a scan had listed it)."""
+    row = catalog.file_row(path)
+    if row is not None:
+        return row
+    row = catalog.unreadable_row(path)
+    if row is None:
+        return None
+    try:
+        row.fingerprint = fingerprint_and_size(path)[0]
+    except OSError:
+        return None  # unreadable as a file too: said as not catalogued (nothing can be checked)
+    return row
 
 
 def unchanged(path: str, row: FileRow, step: Step) -> str | None:

@@ -34,6 +34,7 @@ from photoorg.core.action_plans import (
     Action,
     NotEnoughSpace,
     Step,
+    action_row,
     plan,
     plan_set_cleanup,
     unchanged,
@@ -155,7 +156,7 @@ def execute(
                     left_behind.add(step.source)
                     outcome.skipped.append(step)
                 else:
-                    row = catalog.file_row(step.source) if step.companion_of is None else None
+                    row = action_row(catalog, step.source) if step.companion_of is None else None
                     entry = catalog.journal_add(
                         outcome.batch,
                         action.value,
@@ -208,7 +209,7 @@ def _still_as_planned(catalog: Catalog, step: Step) -> str | None:
         if (st.st_size, st.st_mtime_ns) != (step.size, step.mtime_ns):
             return "changed since the plan was made"
         return None
-    row = catalog.file_row(step.source)
+    row = catalog.file_row(step.source) or catalog.unreadable_row(step.source)
     if row is None or (st.st_size, storable_ns(st.st_mtime_ns)) != (row.size, row.mtime_ns):
         return "changed since it was scanned; scan again to look at it first"
     return None
@@ -229,7 +230,7 @@ def _content_changed(catalog: Catalog, step: Step, left_behind: set[str]) -> str
         return None
     if step.verified:
         return None
-    row = catalog.file_row(step.source)
+    row = action_row(catalog, step.source)
     return unchanged(step.source, row, step) if row is not None else "not in the catalog"
 
 

@@ -120,9 +120,12 @@ class LibraryPage(QWidget):
 
 
 class ProblemsPage(QWidget):
-    """Every unreadable file and why."""
+    """Every unreadable file and why; the chosen ones can go to the trash or to a folder, as
+    photos do (journaled and undoable), or be shown in their folder."""
 
     open_folder = Signal(str)
+    trash_requested = Signal(list)  # paths
+    move_requested = Signal(list)  # paths
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -135,13 +138,47 @@ class ProblemsPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.doubleClicked.connect(lambda ix: self.open_folder.emit(self.problems.path(ix.row())))
         self.summary = hint("")
+        # What can be done with a damaged file (an app review: the page had no action but a
+        # double-click; a damaged download could not be cleaned up).
+        self.trash_button = QPushButton("Move to trash…")
+        self.trash_button.setToolTip("The chosen files go to the system trash; Edit > Undo brings them back")
+        self.trash_button.clicked.connect(lambda: self.trash_requested.emit(self.chosen()))
+        self.move_button = QPushButton("Move to folder…")
+        self.move_button.setToolTip("The chosen files go to a folder you choose; Edit > Undo moves them back")
+        self.move_button.clicked.connect(lambda: self.move_requested.emit(self.chosen()))
+        self.folder_button = QPushButton("Open folder")
+        self.folder_button.setToolTip(
+            "Show the chosen file's folder in the file manager (or double-click it)"
+        )
+        self.folder_button.clicked.connect(lambda: self.open_folder.emit(self.chosen()[0]))
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        tools = QHBoxLayout()
+        for b in (self.trash_button, self.move_button, self.folder_button):
+            tools.addWidget(b)
+        tools.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(title("Problems"))
         layout.addWidget(
-            hint("Files photoorg could not read. They are left as they are; double-click to open the folder.")
+            hint(
+                "Files photoorg could not read. They are left as they are unless you choose to move "
+                "them; double-click one to open its folder."
+            )
         )
+        layout.addLayout(tools)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
+        self._update_buttons()
+
+    def chosen(self) -> list[str]:
+        """The paths of the rows chosen, in the table's order."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.problems.path(r) for r in rows]
+
+    def _update_buttons(self) -> None:
+        n = len(self.chosen())
+        for b in (self.trash_button, self.move_button):
+            b.setEnabled(n > 0)
+        self.folder_button.setEnabled(n == 1)
 
     def set_failures(self, failures: list[tuple[str, str]]) -> None:
         self.problems.set_failures(failures)
@@ -151,3 +188,4 @@ class ProblemsPage(QWidget):
         self.summary.setText(
             "No problems." if not failures else f"{plural(len(failures), 'file')} could not be read."
         )
+        self._update_buttons()

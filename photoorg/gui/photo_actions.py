@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, QUrl
@@ -93,15 +94,15 @@ class PhotoActions(AlbumActions, QObject):
     def trash_selected(self, grid: PhotoGrid) -> None:
         self.trash_photos(self.selected_photos(grid))
 
-    def trash_photos(self, photos: list[Any]) -> None:
+    def trash_photos(self, photos: list[Any], noun: str = "photo") -> None:
         """To the OS trash, asked first, journaled: Edit > Undo brings them back."""
         paths = [p.path for p in photos]
         if not paths:
             return
         size = human_bytes(sum(p.size for p in photos))
-        question = f"Move {plural(len(paths), 'photo')} ({size}) to the trash?"
+        question = f"Move {plural(len(paths), noun)} ({size}) to the trash?"
         self.confirm(
-            "Trash photos", question, self._undo_brings(len(paths)), "Move to trash", paths,
+            f"Trash {noun}s", question, self._undo_brings(len(paths)), "Move to trash", paths,
             lambda: self.library.file_action("trash", paths),
         )  # fmt: skip
 
@@ -109,22 +110,33 @@ class PhotoActions(AlbumActions, QObject):
     def _undo_brings(count: int) -> str:
         return f"Edit > Undo brings {'it' if count == 1 else 'them'} back."
 
-    def move_or_copy(self, action: str, photos: list[Any]) -> None:
+    def move_or_copy(self, action: str, photos: list[Any], noun: str = "photo") -> None:
         """Move or copy these photos into a folder the person chooses."""
         if not photos:
             return
         verb = "Move" if action == "move" else "Copy"
-        folder = self.choose_folder(f"{verb} {len(photos)} photos to…")
+        folder = self.choose_folder(f"{verb} {plural(len(photos), noun)} to…")
         if not folder:
             return
         paths = [p.path for p in photos]
         size = human_bytes(sum(p.size for p in photos))
-        question = f"{verb} {plural(len(photos), 'photo')} ({size}) to {folder}?"
+        question = f"{verb} {plural(len(photos), noun)} ({size}) to {folder}?"
         tail = "Names that are taken get a number; nothing is overwritten. Edit > Undo reverses it."
         self.confirm(
-            f"{verb} photos", question, tail, verb, paths,
+            f"{verb} {noun}s", question, tail, verb, paths,
             lambda: self.library.file_action(action, paths, folder),
         )  # fmt: skip
+
+    def unreadable(self, paths: list[str]) -> list[Any]:
+        """The Problems page's chosen files, as the trash and move questions count them."""
+
+        def size(path: str) -> int:
+            try:
+                return os.stat(path).st_size
+            except OSError:
+                return 0  # gone: the action says so
+
+        return [SimpleNamespace(path=p, size=size(p)) for p in paths]
 
     def selected_photos(self, grid: PhotoGrid) -> list[Any]:
         rows = sorted(i.row() for i in grid.selectedIndexes())

@@ -53,6 +53,12 @@ def connect_pages(window: MainWindow) -> None:
     ap.album_list.customContextMenuRequested.connect(act.album_menu)
     ap.rename_requested.connect(act.rename_album)
     window.problems_page.open_folder.connect(act.open_containing_folder)
+    window.problems_page.trash_requested.connect(
+        lambda paths: act.trash_photos(act.unreadable(paths), "file")
+    )
+    window.problems_page.move_requested.connect(
+        lambda paths: act.move_or_copy("move", act.unreadable(paths), "file")
+    )
     for grid in (tp.grid, gp.grid, dp.grid, ap.grid):
         grid.zoomed.connect(window.thumb_slider.follow)
         grid.preview_requested.connect(lambda ix, g=grid: act.preview(g, ix))

@@ -532,3 +532,40 @@ def test_a_rename_that_fails_names_both_places(tmp_path) -> None:
         noreplace.rename_noreplace(str(photo), str(nowhere))
     reason = actions.failure_reason(failed.value)
     assert reason.endswith(f"(renaming {photo} to {nowhere})") and photo.exists()
+
+
+def test_a_file_the_scan_could_not_read_can_be_trashed_moved_and_brought_back(
+    library, tiny_model, photoorg_home, tmp_path
+) -> None:
+    """A review: the Problems page listed damaged files that nothing could clean up; trashing
+    one said "not in the catalog; scan its folder first", after a scan had listed it. It goes
+    as a photo does (its content read and journaled now), and undo checks it and lists it again
+    as a problem."""
+    damaged = library / "2023" / "damaged.jpg"
+    damaged.write_bytes((library / "2023" / "img_001.jpg").read_bytes()[:300])
+    notes = library / "2023" / "notes.jpg"
+    notes.write_text("not a photo")
+    with Catalog(locations().catalog) as catalog:
+        run_scan([library], catalog, Embedder(str(tiny_model), device="cpu"))
+        problems = {path for path, _why in catalog.failures()}
+        assert {str(damaged), str(notes)} <= problems
+        content = damaged.read_bytes()
+        trashed = do(catalog, Action.TRASH, [damaged])
+        moved = do(catalog, Action.MOVE, [notes], tmp_path / "Elsewhere")
+        assert [s.source for s in trashed.done] == [str(damaged)] and not damaged.exists()
+        assert (tmp_path / "Elsewhere" / "notes.jpg").read_text() == "not a photo"
+        assert not {str(damaged), str(notes)} & {path for path, _why in catalog.failures()}
+        # The trashed file is replaced in the trash by other bytes: the undo refuses it.
+        in_trash = Path(trashed.done[0].target)
+        in_trash.write_bytes(b"another file")
+        refused = undoing.undo(catalog, trashed.batch)
+        assert not refused.done and "changed" in str(refused.failed), refused.failed
+        assert not damaged.exists()
+        in_trash.write_bytes(content)
+        os.utime(in_trash, ns=(0, 0))
+        undoing.undo(catalog, moved.batch)
+        undone = undoing.undo(catalog, trashed.batch)
+        assert [s.target for s in undone.done] == [str(damaged)] and not undone.failed
+        assert damaged.read_bytes() == content and notes.read_text() == "not a photo"
+        back = dict(catalog.failures())
+        assert "truncated" in back[str(damaged)] and "not a photo" in back[str(notes)]

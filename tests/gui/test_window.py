@@ -415,6 +415,20 @@ def test_g_an_unreadable_file_is_listed_without_a_dialog(
     qtbot.wait(100)  # a dialog opened from a queued call would show up now
     assert dialogs.seen == [] and failed == []
     assert broken.read_text() == "this is not a photo"  # left as it is
+    # Chosen, it can go to the trash, asked first, and Edit > Undo brings it back to the list (an
+    # app review: nothing but a double-click could be done with a damaged file).
+    page = window.problems_page
+    assert not page.trash_button.isEnabled()
+    page.table.selectRow(0)
+    assert page.trash_button.isEnabled() and page.folder_button.isEnabled()
+    dialogs.accept_next()
+    said, after = act_and_wait(qtbot, window, page.trash_button.click)
+    assert dialogs.seen[-1].startswith("Trash files: Move 1 file (19 B) to the trash?")
+    assert said.startswith("Moved 1 photo to the trash"), said
+    assert not broken.exists() and after.failures == [] and problems.rowCount() == 0
+    said, after = act_and_wait(qtbot, window, window.undo_action.trigger)
+    assert broken.read_text() == "this is not a photo" and [p for p, _ in after.failures] == [str(broken)]
+    assert problems.rowCount() == 1
 
 
 # -- h. undo after a restart -----------------------------------------------------------------------

@@ -135,6 +135,15 @@ class FilesPart(CatalogBase):
         ).fetchone()
         return FileRow(path_from_db(r[0]), *r[1:]) if r else None
 
+    def unreadable_row(self, path: str) -> FileRow | None:
+        """The file catalogued at ``path`` that the scan could not read, with why (``failure``);
+        None when there is none. Its content was never fingerprinted."""
+        r = self._db.execute(
+            "SELECT path, size, mtime_ns, failure FROM files WHERE path=? AND failure IS NOT NULL",
+            (path_to_db(path),),
+        ).fetchone()
+        return FileRow(path_from_db(r[0]), r[1], r[2], failure=r[3]) if r else None
+
     def paths_with_fingerprints(self, fingerprints: Iterable[str]) -> dict[str, list[str]]:
         """Every catalogued path of each of these contents."""
         out: dict[str, list[str]] = {}

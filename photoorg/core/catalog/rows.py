@@ -79,7 +79,10 @@ class FileRow:
 
     def to_json(self) -> str:
         keys = ("path", "size", "mtime_ns", "fingerprint", "width", "height", "format", "taken", "camera")
-        return json.dumps({k: getattr(self, k) for k in keys})
+        kept = {k: getattr(self, k) for k in keys}
+        if self.failure is not None:  # a file the scan could not read: catalogued so again on undo
+            kept["failure"] = self.failure
+        return json.dumps(kept)
 
     @classmethod
     def from_json(cls, text: str) -> FileRow:
