@@ -90,8 +90,7 @@ class AlbumsPage(QWidget):
         self.reject_button = QPushButton("Reject")
         self.reject_button.setToolTip("Not of the album: never suggested again (Delete)")
         self.accept_page_button = QPushButton("Accept these")  # its words follow what is shown
-        self.reject_page_button = QPushButton("Reject all")
-        self.reject_page_button.setToolTip("None of the suggestions shown belongs to the album")
+        self.reject_page_button = QPushButton("Reject these")  # its words follow what is shown
         self.remove_button = QPushButton("Take out")
         self.remove_button.setToolTip("The selected photos leave the album (Delete); they are not touched")
         self.timeline_button = QPushButton("In All photos")
@@ -327,24 +326,14 @@ class AlbumsPage(QWidget):
         # of those only the likely ones are accepted at once (a review: "Accept these 60" took
         # in the 8 below the line the bar counts too).
         likely = len(self._likely_rows())
-        self.reject_page_button.setEnabled(has)
-        self.reject_page_button.setText(these("Reject", n))
-        self.accept_page_button.setEnabled(has and likely > 0)
-        if likely == n or not has:
-            self.accept_page_button.setText(these("Accept", n))
-            self.accept_page_button.setToolTip("Every suggestion shown belongs to the album")
-        elif likely:
-            self.accept_page_button.setText(f"Accept the {likely} likely")
-            self.accept_page_button.setToolTip(
-                f"The {plural(likely, 'suggestion')} shown with a score of {LIKELY} or more belong to "
-                f"the album; the {n - likely} below it stay to be answered"
-            )
-        else:
-            self.accept_page_button.setText("Accept the likely")
-            self.accept_page_button.setToolTip(
-                f"None of the suggestions shown has a score of {LIKELY} or more yet: select those "
-                "that belong and Accept (Enter); each answer makes the album surer"
-            )
+        self._bulk(
+            self.accept_page_button, "Accept", has, likely, n, "likely", f"a score of {LIKELY} or more"
+        )
+        # ... and the bulk reject takes the unlikely ones (an app review: "Reject these 60" took
+        # the 46 the album itself finds likely, most of them out of view).
+        self._bulk(
+            self.reject_page_button, "Reject", has, n - likely, n, "unlikely", f"a score below {LIKELY}"
+        )
         members = on and self.view is not None and bool(self.view.members)  # whichever tab is shown
         for w in (self.organize_button, self.timeline_button, self.keywords_button):
             w.setEnabled(members)
@@ -356,7 +345,8 @@ class AlbumsPage(QWidget):
         if self.view is None:
             return
         if everything:
-            rows = self._likely_rows() if role == MEMBER else list(range(self.photos.rowCount()))
+            likely = set(self._likely_rows())
+            rows = [r for r in range(self.photos.rowCount()) if (r in likely) == (role == MEMBER)]
         else:
             rows = sorted({i.row() for i in self.grid.selectedIndexes()})
             if not rows and self.grid.currentIndex().isValid():
@@ -374,6 +364,27 @@ class AlbumsPage(QWidget):
         self.status.setText("Learning…")
         self._pending += 1
         self.answered.emit(self.view.album.name, paths, role)
+
+    @staticmethod
+    def _bulk(button: QPushButton, verb: str, has: bool, k: int, n: int, kind: str, scored: str) -> None:
+        """A bulk answer's button: it takes the ``k`` of the ``n`` suggestions shown that are of
+        its ``kind`` (likely ones are accepted, unlikely ones rejected), and says so."""
+        button.setEnabled(has and k > 0)
+        if k == n or not has:
+            button.setText(these(verb, n))
+            button.setToolTip(f"{verb} every suggestion shown")
+        elif k:
+            button.setText(f"{verb} the {k} {kind}")
+            button.setToolTip(
+                f"{verb} the {plural(k, 'suggestion')} shown with {scored}; the {n - k} others stay to "
+                "be answered"
+            )
+        else:
+            button.setText(f"{verb} the {kind}")
+            button.setToolTip(
+                f"None of the suggestions shown has {scored}: select those you mean and {verb} them one "
+                "by one; each answer makes the album surer"
+            )
 
     def _likely_rows(self) -> list[int]:
         """The rows shown that the album finds likely (all of them, when the grid shows the
