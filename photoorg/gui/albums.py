@@ -61,6 +61,7 @@ class AlbumsPage(QWidget):
     browse_requested = Signal()  # to All photos, to choose an album's first photos
     keywords_requested = Signal(str)  # write the album's name into its photos' XMP sidecars
     rename_requested = Signal(str)  # F2 on the album list (right-click offers rename and delete)
+    albums_changed = Signal()  # an album was made, or learnt an answer (All photos' chooser follows)
 
     def __init__(self, thumbnails: Thumbnails, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -220,6 +221,7 @@ class AlbumsPage(QWidget):
         if item is not None:
             item.setText(listed(view.album))
         self._show(keep_place=same)
+        self.albums_changed.emit()
 
     def answer_failed(self) -> None:
         """An answer could not be learnt (the error is shown): show the album as it is."""

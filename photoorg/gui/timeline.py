@@ -15,7 +15,6 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QPushButton,
     QTreeWidget,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from photoorg.core.humanize import plural
 from photoorg.core.paths import from_library_folder
 from photoorg.core.timeline import Timeline, timeline_of
-from photoorg.gui.layout import beside, filter_field, hint, title
+from photoorg.gui.layout import FlowRow, beside, filter_field, hint, title
 from photoorg.gui.models import BadgeRole, DetailRole, Index, PhotoGridModel, photo_details
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
@@ -105,13 +104,15 @@ class TimelinePage(QWidget):
         self._keys: dict[str, str] = {}  # path -> what the filter reads of it, lower case
         self._empty_text = ""
         self._scanning = False
-        tools = QHBoxLayout()
-        tools.addWidget(self.subheading, 1)
-        tools.addWidget(self.filter)
-        tools.addWidget(self.show_only)
-        tools.addWidget(self.organize_button)
+        # The sub-heading on a row of its own, the tools under it (as on Groups): beside them it
+        # was squeezed into a column of seven lines at 800x600 once an album existed (a review).
+        tools = FlowRow()
+        for w in (self.filter, self.show_only, self.organize_button):
+            tools.addWidget(w)
         layout = QVBoxLayout(self)
-        layout.addWidget(beside(self.jump, [self.heading, tools, self.grid], self.grid, [220, 980]))
+        layout.addWidget(
+            beside(self.jump, [self.heading, self.subheading, tools, self.grid], self.grid, [220, 980])
+        )
         self.grid.verticalScrollBar().valueChanged.connect(lambda _v: self._show_month())
         self.set_timeline(Timeline(), "")
 
@@ -129,8 +130,12 @@ class TimelinePage(QWidget):
 
     def set_albums(self, albums: list[Any]) -> None:
         """The albums the view can be narrowed to (by their photos' content)."""
-        self._albums = {a.name: set(a.positives) for a in albums}
+        new = {a.name: set(a.positives) for a in albums}
         chosen = self.show_only.currentData()
+        if list(new) == list(self._albums) and new.get(chosen) == self._albums.get(chosen):
+            self._albums = new  # (asked at every answer on the Albums page: no refill for that)
+            return
+        self._albums = new
         self.show_only.blockSignals(True)
         self.show_only.clear()
         self.show_only.addItem("Every photo", None)

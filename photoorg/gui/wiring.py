@@ -45,6 +45,8 @@ def connect_pages(window: MainWindow) -> None:
     for changed in (albums.rowsInserted, albums.rowsRemoved):
         changed.connect(lambda *_a: window.nav.item(PAGE_ALBUMS).setText(f"Albums ({albums.rowCount()})"))
     ap.timeline_requested.connect(window.album_in_timeline)
+    # A new album is offered in All photos at once (a review: only after the next scan).
+    ap.albums_changed.connect(lambda: tp.set_albums(ap.albums()))
     ap.organize_requested.connect(lambda name, paths: act.organize(f"the album {name}", paths=paths))
     ap.keywords_requested.connect(act.album_keywords)
     ap.undo_requested.connect(window.library.undo)

@@ -374,3 +374,27 @@ def test_accepting_the_suggestions_shown_takes_only_the_likely_ones(
     )
     page.tabs.setCurrentIndex(TAB_MEMBERS)
     assert set(likely) <= set(shown(window)) and len(shown(window)) == 3 + len(likely)
+
+
+def test_all_photos_keeps_its_sub_heading_readable_at_800_px_once_an_album_exists(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    grouped_library: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An app review at 800x600: with an album (its chooser shown), the filter, the chooser and
+    Organize squeezed the sub-heading into a column 110 px wide, seven lines high."""
+    window = open_window(settings_for(grouped_library, tiny_model))
+    state = scan(qtbot, window)
+    made_album(qtbot, window, monkeypatch, "Kids' drawings", [p.path for p in state.timeline.photos[:3]])
+    window.resize(800, 600)
+    window.nav.setCurrentRow(PAGE_TIMELINE)
+    page = window.timeline_page
+    page.filter.setText("img")
+    qtbot.waitUntil(lambda: "whose name or folder holds" in page.subheading.text(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: page.show_only.count() == 2 and page.show_only.isVisible(), timeout=TIMEOUT_MS)
+    qtbot.wait(50)  # laid out
+    line = page.subheading.fontMetrics().lineSpacing()
+    assert page.subheading.width() > page.grid.width() * 0.8, (page.subheading.width(), page.grid.width())
+    assert page.subheading.height() <= 3 * line, (page.subheading.height(), line)
