@@ -18,6 +18,7 @@ from photoorg.core.library import (
     MEMBER,
     REJECTED,
     REMOVED,
+    Album,
     Library,
     emptied_phrase,
     keywords_phrase,
@@ -95,7 +96,7 @@ def cmd_album(args: argparse.Namespace, where: Locations) -> int:
         change += f"; {plural(back, 'photo')} rejected before" if back else ""
         print(
             f"{done} {plural(len(photos), 'photo')}{change}. {printable(after.name)} has "
-            f"{plural(len(library.album_photos(after.name)), 'photo')}, {len(after.rejected)} rejected "
+            f"{_counted(after, len(library.album_photos(after.name)))} "
             f"(action {batch}; 'photoorg undo' takes it back)."
         )
     return EXIT_OK
@@ -107,14 +108,30 @@ def _list(library: Library, as_json: bool) -> int:
     # one edited in place is, as it is now).
     present = {a.name: len(library.album_photos(a.name)) for a in albums}
     if as_json:
-        rows = [{"name": a.name, "photos": present[a.name], "rejected": len(a.rejected)} for a in albums]
+        rows = [
+            {
+                "name": a.name,
+                "photos": present[a.name],
+                "away": len(set(a.positives)) - present[a.name],
+                "rejected": len(a.rejected),
+            }
+            for a in albums
+        ]
         print(json.dumps(rows, indent=2))
         return EXIT_OK
     if not albums:
         print("No albums yet: photoorg album create NAME PHOTO... makes one from a few examples.")
     for a in albums:
-        print(f"{printable(a.name)}  ({plural(present[a.name], 'photo')}, {len(a.rejected)} rejected)")
+        print(f"{printable(a.name)}  ({_counted(a, present[a.name])})")
     return EXIT_OK
+
+
+def _counted(album: Album, present: int) -> str:
+    """An album's photos as the app counts them: all of them, those away said apart (a review:
+    "Fish (3 photos)" here, "6 photos (3 are away)" in the app)."""
+    everything = len(set(album.positives))
+    away = f" ({everything - present} away)" if everything > present else ""
+    return f"{plural(everything, 'photo')}{away}, {len(album.rejected)} rejected"
 
 
 def _show(library: Library, name: str, as_json: bool) -> int:
@@ -128,7 +145,8 @@ def _show(library: Library, name: str, as_json: bool) -> int:
         shown = {"name": view.album.name, "members": members, "away": len(away), "away_photos": away}
         print(json.dumps(shown, indent=2))
         return EXIT_OK
-    print(f"{printable(view.album.name)}: {plural(len(view.members), 'photo')}")
+    away = f" ({view.away} away)" if view.away else ""  # counted as the app and 'album list' do
+    print(f"{printable(view.album.name)}: {plural(len(view.members) + view.away, 'photo')}{away}")
     for p in view.members:
         print(f"  {printable(p.path)}")
     if view.away_photos:  # each, with where it went (a review: the sentence said neither)

@@ -146,7 +146,11 @@ def test_the_album_commands_print_what_the_issue_promises(library_with_albums) -
     assert photoorg("settings", "exclude", left_out).returncode == 0
     assert photoorg("scan").returncode == 0
     away = photoorg("album", "show", "Sunsets")
-    assert "Sunsets: 3 photos" in away.stdout
+    assert "Sunsets: 4 photos (1 away)" in away.stdout
+    # ... and counted so by 'album list', as the app counts it (a review: 3 here, 4 in the app).
+    assert "Sunsets  (4 photos (1 away), 1 rejected)" in photoorg("album", "list").stdout
+    [row] = json.loads(photoorg("album", "list", "--json").stdout)
+    assert (row["photos"], row["away"]) == (3, 1)
     assert "Not in the library now (1):\n  no longer found as it was added: " in away.stdout
     assert "or left out by an exclude pattern" in away.stdout
     assert photoorg("settings", "exclude", "--reset").returncode == 0
