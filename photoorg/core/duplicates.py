@@ -329,7 +329,8 @@ def _make_set(
 ) -> DuplicateSet:
     protected = [p.path for p in ranked if policy.is_protected(p)]
     if verdict is Verdict.SIMILAR:  # different photos: the keeper is a suggestion among equals
-        reason = f"of these different shots, {reason}; all start kept"
+        # (a review: "because of these different shots, largest resolution …" read as broken)
+        reason = f"{reason}. These are different shots, so all start kept"
     if verdict is Verdict.SAME and len(ranked) > SUSPICIOUS_SET:
         reason += (
             f". But {len(ranked)} photos called the same image is unusual (plain or dark pictures, "

@@ -109,7 +109,8 @@ _RULES: dict[str, _Rule] = {
     "resolution": (
         lambda p, pol: -p.pixels,
         lambda k, o, pol: (
-            f"largest resolution {k.width}x{k.height}; the others are smaller (next: {o.width}x{o.height})"
+            f"largest resolution {k.width}x{k.height}; the others have fewer pixels (next: "
+            f"{o.width}x{o.height})"
         ),
     ),
     "file_size": (

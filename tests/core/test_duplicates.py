@@ -212,7 +212,21 @@ def test_keeper_prefers_resolution_and_says_why(lib) -> None:
     lib.add("large.jpg", w, phash=1, wh=(4032, 3024), size=800_000)
     [s] = lib.find()
     assert Path(s.keeper.path).name == "large.jpg"
-    assert s.reason.startswith("largest resolution 4032x3024")
+    assert s.reason.startswith("largest resolution 4032x3024; the others have fewer pixels (next: 1600x1200)")
+
+
+def test_the_keeper_of_similar_shots_is_said_as_a_suggestion_among_different_photos(lib) -> None:
+    """A review: "because of these different shots, largest resolution 320x240; the others are
+    smaller (next: 214x320)" read as a broken sentence, and 214x320 is not smaller."""
+    [v, w] = on_arc(0.95, 2, seed=3)
+    lib.add("wide.jpg", v, phash=1, wh=(320, 240))
+    lib.add("tall.jpg", w, phash=0x7FFF_FFFF_0000_0000, wh=(214, 320))
+    [s] = lib.find()
+    assert s.verdict is Verdict.SIMILAR and Path(s.keeper.path).name == "wide.jpg"
+    assert s.reason == (
+        "largest resolution 320x240; the others have fewer pixels (next: 214x320). These are "
+        "different shots, so all start kept"
+    )
 
 
 def test_protected_folder_is_always_kept(lib) -> None:
