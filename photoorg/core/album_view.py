@@ -86,14 +86,17 @@ def away_photos(
             path = where[fp][0]
             root = containing(path, missing_roots)
             step = moves.get(fp)
-            undo = step.batch if step and step.target == path else None  # photoorg moved it there
+            undo = None
             if root:
                 why = f"its library folder {root} is not there now (a drive not connected?)"
-            elif undo is not None:
+            elif not _content_at(path, fp):  # (a hostile review: undos promised for a file gone)
+                why = "outside the library's folders, and no longer found there"
+            elif step and (step.target == path or path in catalog.renamed_back(step)):
+                undo = step.batch  # photoorg moved it there (or a later undo, to a new name)
                 why = f"moved there by action {undo}, outside the library's folders{by}"
             else:
                 why = "outside the library's folders"
-            out.append(AwayPhoto(path, why, undo, then=then if undo is not None and not root else ()))
+            out.append(AwayPhoto(path, why, undo, then=then if undo is not None else ()))
         elif fp in moves:
             step = moves[fp]
             there = _holds(step, fp)
@@ -144,6 +147,15 @@ def _actions(batches: tuple[int, ...]) -> str:
     if len(done) == 1:
         return f"action {done[0]}"
     return f"actions {', '.join(map(str, done[:-1]))} and {done[-1]}"
+
+
+def _content_at(path: str, fingerprint: str) -> bool:
+    """Whether the file at ``path`` is the photo of ``fingerprint`` (read whole: only for photos
+    catalogued outside the library, which are few)."""
+    try:
+        return fingerprint_and_size(path)[0] == fingerprint
+    except OSError:
+        return False
 
 
 def _holds(step: JournalEntry, fingerprint: str) -> bool:

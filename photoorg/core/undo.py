@@ -236,6 +236,27 @@ def _file_where_folder_was(path: str) -> str | None:
     return None
 
 
+def _followed(catalog: Catalog, entry: JournalEntry) -> JournalEntry:
+    """``entry`` with its target where its file is now, when the undo of a later action brought
+    that file back under a new name (its name was taken by another file; a hostile review: this
+    undo then looked only at the taken name, and the photo was stranded outside the library);
+    journaled first, so that recovery knows the file this undo moves. Its target None when the
+    file is not found there either."""
+    for found in catalog.renamed_back(entry):
+        if _holds_content(found, entry):
+            catalog.journal_update(entry.id, target=found)
+            return replace(entry, target=found)
+    return replace(entry, target=None)
+
+
+def _holds_content(path: str | None, entry: JournalEntry) -> bool:
+    try:
+        _check_content(path, entry, "file")
+    except (ChangedSinceError, OSError):
+        return False
+    return True
+
+
 def _put_back_by_hand(entry: JournalEntry) -> bool:
     """Whether the photo an action took away is back where it was and no longer where the
     action left it (the person restored it from the trash, or moved it back): then undo has
@@ -328,7 +349,12 @@ def _undo_one(
         if fingerprint != entry.fingerprint:  # journaled first: recovery knows the file it moves
             catalog.journal_update(entry.id, fingerprint=fingerprint, size=size)
     else:
-        _check_content(entry.target, entry, what)
+        try:
+            _check_content(entry.target, entry, what)
+        except ChangedSinceError:
+            entry = _followed(catalog, entry)  # or, not found there either, the error stands
+            if entry.target is None:
+                raise
     assert entry.target is not None
     folder = _file_where_folder_was(entry.source)
     if folder is not None:  # said as "File exists (folder)" before

@@ -496,3 +496,37 @@ def test_a_photo_moved_out_and_on_is_brought_back_by_undoing_each_move_newest_fi
     assert [(a.path, a.undos) for a in view.away_photos] == [
         (str(first / "p01.jpg"), (trashed.batch, out.batch))
     ]
+
+
+def test_the_chain_of_undos_holds_when_a_name_on_the_way_is_taken_and_none_is_promised_for_a_gone_file(
+    library_with_albums, tmp_path
+) -> None:
+    """A hostile review: with the first move's name taken by another file, undoing the second
+    move brought the photo back under a new name, and undoing the first then looked only at
+    the taken name: the photo was stranded outside the library. And an undo was promised for a
+    photo whose file had been replaced (or deleted) where the catalog last saw it."""
+    lib = library_with_albums
+    photos = [str(lib / "a" / f"p0{i}.jpg") for i in range(4)]
+    first, second = tmp_path / "Out", tmp_path / "Further"
+    content = Path(photos[0]).read_bytes()
+    with Library(locations()) as library:
+        library.create_album("Trip", photos)
+        out = library.act(Action.MOVE, photos[:2], str(first))
+        on = library.act(Action.MOVE, [str(first / "p00.jpg"), str(first / "p01.jpg")], str(second))
+    (first / "p00.jpg").write_bytes(b"another file took the name")
+    (second / "p01.jpg").unlink()  # deleted in a file manager
+    with Library(locations()) as library:
+        away = {a.path: a for a in library.album_view("Trip", suggest=False).away_photos}
+        assert away[str(second / "p00.jpg")].undos == (on.batch, out.batch)
+        assert away[str(second / "p01.jpg")].undos == ()  # nothing an undo would bring back
+        assert away[str(second / "p01.jpg")].why.endswith("and no longer found there")
+        library.undo(on.batch)
+        renamed = first / "p00 (1).jpg"
+        assert renamed.read_bytes() == content  # back under a new name: the name is taken
+        [left] = [a for a in library.album_view("Trip", suggest=False).away_photos if a.undos]
+        assert (left.path, left.undos) == (str(renamed), (out.batch,))
+        library.undo(out.batch)  # follows the photo to its new name
+        view = library.album_view("Trip", suggest=False)
+    assert Path(photos[0]).read_bytes() == content and not renamed.exists()
+    assert (first / "p00.jpg").read_bytes() == b"another file took the name"  # left alone
+    assert photos[0] in {p.path for p in view.members}

@@ -188,6 +188,20 @@ class JournalPart(CatalogBase):
         (where an album's photo went, when it is no longer in the library)."""
         return {fp: steps[0] for fp, steps in self.moves_of(fingerprints).items()}
 
+    def renamed_back(self, entry: JournalEntry) -> list[str]:
+        """Where the undo of a later action put ``entry``'s file under a new name, newest first:
+        the file this action left at ``entry.target`` was moved on, then brought back while
+        another file had taken that name (a hostile review: the earlier undo then looked only at
+        the taken name, and the photo was stranded outside the library)."""
+        if entry.fingerprint is None or not entry.target:
+            return []
+        rows = self._db.execute(
+            "SELECT undo_target FROM journal WHERE source=? AND fingerprint=? AND id>? AND state='undone'"
+            " AND undo_target IS NOT NULL AND undo_target != source ORDER BY id DESC",
+            (path_to_db(entry.target), entry.fingerprint, entry.id),
+        )
+        return [path_from_db(r[0]) for r in rows]
+
     def moves_of(self, fingerprints: Sequence[str]) -> dict[str, list[JournalEntry]]:
         """Every trash and move still in force of a file with each of these contents, the
         newest first (the way an album's photo went, one move after another)."""
