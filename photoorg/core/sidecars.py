@@ -53,11 +53,17 @@ def originals_folder(catalog: Catalog) -> Path:
 
 
 def read_sidecar(path: str) -> bytes | None:
+    """A sidecar's bytes (None: there is none). Opened without waiting, and read only when it
+    is a regular file (a hostile review: a sidecar that was a named pipe hung the keywords'
+    plan for ever)."""
     try:
-        with open(path, "rb") as f:
-            return f.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         return None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotXmp(f"{os.path.basename(path)} is not a file (a pipe, a folder or a device)")
+        return f.read()
 
 
 #: How the history says that a sidecar photoorg made, which a later move took with its photo,
@@ -176,6 +182,11 @@ def plan_keywords(
             step.skip = "the photo is no longer there"
         elif os.path.islink(sidecar):
             step.skip = f"its sidecar {os.path.basename(sidecar)} is a link; left as it is"
+        elif os.path.lexists(sidecar) and not os.path.isfile(sidecar):
+            step.skip = (
+                f"its sidecar {os.path.basename(sidecar)} is not a file (a pipe, a folder or a device); "
+                "left as it is"
+            )
         elif _read_only(sidecar):  # the person's say, whoever runs photoorg (root writes anyway)
             step.skip = f"its sidecar {os.path.basename(sidecar)} is read-only; left as it is"
         else:

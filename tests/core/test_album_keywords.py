@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 import re
 import signal
+import stat
 import subprocess
 import sys
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -677,3 +679,28 @@ def test_a_sidecar_photoorg_made_goes_to_the_trash_once_empty_and_undo_brings_it
     assert made.read_bytes() == DARKTABLE
     kept = list(originals().rglob("p0.jpg.xmp"))
     assert [read_keywords(p) for p in kept] == [["Dogs"]]  # the earlier version, still kept
+
+
+def test_a_sidecar_that_is_a_named_pipe_is_left_as_it_is_and_hangs_nothing(album_lib) -> None:
+    """A hostile review: a sidecar that was a named pipe (mkfifo) hung 'album keywords' for
+    ever, reading it; a move said "not a file" of it."""
+    lib = album_lib
+    sidecar = lib / "a" / "p1.jpg.xmp"
+    sidecar.unlink()
+    os.mkfifo(sidecar)
+    done: list[object] = []
+
+    def write() -> None:
+        with Library(locations()) as library:
+            done.append(library.album_keywords("Dogs")[1])
+
+    worker = threading.Thread(target=write, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    if worker.is_alive():  # release the reader, so that the test ends
+        os.close(os.open(sidecar, os.O_WRONLY | os.O_NONBLOCK))
+    assert done, "album keywords hung on the pipe"
+    [outcome] = done
+    [skipped] = [s for s in outcome.skipped if s.source == str(sidecar)]
+    assert skipped.skip.startswith("its sidecar p1.jpg.xmp is not a file")
+    assert stat.S_ISFIFO(os.lstat(sidecar).st_mode) and read_keywords(lib / "a" / "p2.xmp") == ["Dogs"]
