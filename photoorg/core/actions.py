@@ -147,8 +147,10 @@ def execute(
         for s in todo:
             if s.companion_of is not None:
                 companions.setdefault(s.companion_of, []).append(s)
+        current: Step | None = None  # the file being done, when the catalog fails
         try:
             for step in todo:
+                current = step
                 step.skip = _content_changed(catalog, step, left_behind)
                 if step.skip is None and step.companion_of is None:
                     step.skip = _unreadable(companions.get(step.source, ()))
@@ -183,13 +185,22 @@ def execute(
                         left_behind.add(step.source)
                     else:
                         outcome.done.append(step)
+                current = None
                 if on_step is not None:
                     on_step()
         except sqlite3.Error as exc:  # the catalog cannot be written (a full or read-only disk)
+            # The file being done may have gone already (a hostile review: "stopped after 0
+            # files" with the photo in the trash): said, and settled by the next start.
+            midway = (
+                f" {current.source} may have gone too, as the catalog failed: the next photoorg "
+                "command settles it from the journal."
+                if current is not None
+                else ""
+            )
             raise CatalogError(
                 f"The catalog could not be written ({exc}), so the {action.value} stopped after "
-                f"{plural(len(outcome.done), 'file')}. Every file done is journaled: once the catalog can "
-                "be written again, 'photoorg undo' (Edit > Undo) puts them back."
+                f"{plural(len(outcome.done), 'file')}.{midway} Every file done is journaled: once the "
+                "catalog can be written again, 'photoorg undo' (Edit > Undo) puts them back."
             ) from exc
         if not outcome.done:
             made = catalog.made_folders(outcome.batch)

@@ -167,3 +167,39 @@ def test_a_full_disk_under_the_catalog_never_costs_the_history(tmp_path, small_f
         assert again.set_aside_to is None
         undoing.undo(again)
     assert originals[0].exists()
+
+
+def test_a_catalog_that_fails_right_after_a_file_went_says_that_file_may_have_gone(
+    tmp_path, monkeypatch
+) -> None:
+    """A hostile review: with the catalog's disk full, a trash said it "stopped after 0 files"
+    while the photo was already in the trash. The file being done is named; the next start
+    settles it from the journal, and undo brings it back."""
+    import sqlite3
+
+    from photoorg.core.errors import CatalogError
+
+    library = tmp_path / "lib"
+    [photo] = photos(library, 1)
+    data = photo.read_bytes()
+    with scanned_catalog(tmp_path, library) as catalog:
+        real_update = catalog.journal_update
+
+        def full_at_done(entry: int, **fields: object) -> None:
+            if fields.get("state") == "done":
+                raise sqlite3.OperationalError("database or disk is full")
+            real_update(entry, **fields)
+
+        monkeypatch.setattr(catalog, "journal_update", full_at_done)
+        with pytest.raises(CatalogError) as said:
+            act(catalog, Action.TRASH, [photo])
+    assert not photo.exists()  # it went, before the catalog failed
+    assert "stopped after 0 files" in str(said.value)
+    assert f"{photo} may have gone too, as the catalog failed" in str(said.value)
+    with Catalog(tmp_path / "catalog.sqlite3") as catalog:  # (not the patched one)
+        notes: list[str] = []
+        with actions.exclusive(catalog, notes):  # the next start settles what was left half-done
+            pass
+        assert notes == [f"trash of {photo}: completed before photoorg stopped; found in the trash as p0.jpg"]
+        undoing.undo(catalog)
+    assert photo.read_bytes() == data
