@@ -19,6 +19,8 @@ import math
 import os
 import secrets
 import shutil
+import stat
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -219,6 +221,7 @@ def _links_ok(folder: str) -> bool:
         return False
     cached = _LINKS.get(dev)
     if cached is None:
+        _clear_old_probes(folder)
         probe = temp_name(folder, "probe")
         try:
             with open(probe, "xb"):
@@ -236,6 +239,27 @@ def _links_ok(folder: str) -> bool:
 
 
 _LINKS: dict[int, bool] = {}
+_PROBE_AGE_S = 600  # older than any probe a running photoorg is making
+
+
+def _clear_old_probes(folder: str) -> None:
+    """Remove the empty probe files a photoorg killed while probing left in ``folder`` (a hostile
+    review found ``.photoorg-probe-….part`` and its ``.link`` there after a kill): only ours by
+    name, empty, and older than any probe still being made."""
+    start = f"{TEMP_PREFIX}probe-"
+    now = time.time()
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(start)]
+    except OSError:
+        return
+    for name in names:
+        if not (name.endswith(TEMP_SUFFIX) or name.endswith(TEMP_SUFFIX + ".link")):
+            continue
+        path = os.path.join(folder, name)
+        with contextlib.suppress(OSError):
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode) and st.st_size == 0 and now - st.st_mtime > _PROBE_AGE_S:
+                os.unlink(path)
 
 
 def device_of(folder: str) -> int:

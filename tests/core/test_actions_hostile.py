@@ -362,3 +362,27 @@ def test_a_name_at_the_length_limit_gets_its_number_by_shortening(lib, tmp_path,
     assert Path(steps[0].target).read_bytes() == (folder / "p0.jpg").read_bytes()
     assert undoing.undo(catalog, done.batch).failed == []
     assert source.read_bytes() == (folder / "p0.jpg").read_bytes() and not Path(steps[0].target).exists()
+
+
+def test_probe_files_a_killed_photoorg_left_are_cleared_and_nothing_else(tmp_path, monkeypatch) -> None:
+    """A hostile review: a kill while photoorg probed a folder for hard links left
+    ``.photoorg-probe-….part`` and its ``.link`` there for good. The next probe of that folder
+    clears them: only ours, empty and old; a probe being made now, or any file with content,
+    stays."""
+    from photoorg.core import fileops
+
+    folder = tmp_path / "dest"
+    folder.mkdir()
+    old = [folder / ".photoorg-probe-0badf00d.part", folder / ".photoorg-probe-0badf00d.part.link"]
+    fresh = folder / ".photoorg-probe-12345678.part"
+    full = folder / ".photoorg-probe-87654321.part"
+    photo = folder / ".photoorg-probe-photo.jpg"
+    for f in [*old, fresh]:
+        f.write_bytes(b"")
+    full.write_bytes(b"someone's data")
+    photo.write_bytes(b"a photo")
+    for f in [*old, full, photo]:
+        os.utime(f, (1_000_000_000, 1_000_000_000))
+    monkeypatch.setattr(fileops, "_LINKS", {})  # not probed yet in this process
+    fileops._links_ok(str(folder))
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in (fresh, full, photo))
