@@ -115,7 +115,10 @@ def undo(
         action = Action(name)
         entries = catalog.journal_entries(batch, states)
         if not entries:
-            raise PhotoorgError(_already_undone(catalog, batch))
+            finished = _finish_interrupted(catalog, batch, keep)
+            if finished is None:
+                raise PhotoorgError(_already_undone(catalog, batch))
+            return Outcome(batch, action, note=finished, left_behind=left)
         everything = catalog.journal_entries(batch)
         earlier = sum(1 for e in everything if e.state == "undone")
         outcome = Outcome(batch, action, left_behind=left, earlier=earlier)
@@ -172,6 +175,25 @@ def _refuse_two_albums_of_one_name(catalog: Catalog, summary: str, batches: list
             f"Undoing action {batches[0]} ({summary}) would make two albums called {after[0]!r}; "
             "rename the other one first ('photoorg album rename', or right-click it in Albums)."
         )
+
+
+def _finish_interrupted(catalog: Catalog, batch: int, keep: Sequence[str]) -> str | None:
+    """The end of an undo that was stopped after its last file came back: the action marked
+    undone and the folders it made removed once empty (a hostile review: a kill there left the
+    folders, and a retry said only that the action was already undone). What was done, in
+    words; None when there was nothing left to do."""
+    info = catalog.batch_info(batch)
+    if info is None or info.undone is not None:
+        return None
+    if catalog.journal_entries(batch, ("planned", "done", "undoing")):
+        return None
+    catalog.mark_batch_undone(batch)
+    kept = {real(k) for k in keep}
+    made = [f for f in catalog.made_folders(batch) if real(f) not in kept and os.path.isdir(f)]
+    remove_if_empty(made)
+    gone = sum(1 for f in made if not os.path.isdir(f))
+    also = f"; {plural(gone, 'empty folder')} it had made removed" if gone else ""
+    return f"undid the rest of it (its undo had stopped after its last file came back){also}"
 
 
 def _already_undone(catalog: Catalog, batch: int) -> str:

@@ -18,6 +18,7 @@ from photoorg.core.errors import PhotoorgError
 from photoorg.core.paths import locations
 from photoorg.core.pipeline import run_scan
 from photoorg.core.undo import NothingToUndo
+from photoorg.core.undo_words import undone_note
 from tests.conftest import make_photo
 
 
@@ -569,3 +570,33 @@ def test_a_file_the_scan_could_not_read_can_be_trashed_moved_and_brought_back(
         assert damaged.read_bytes() == content and notes.read_text() == "not a photo"
         back = dict(catalog.failures())
         assert "truncated" in back[str(damaged)] and "not a photo" in back[str(notes)]
+
+
+def test_an_undo_stopped_after_its_last_file_is_finished_by_the_next_undo(
+    scanned, tmp_path, monkeypatch
+) -> None:
+    """A hostile review: a kill right after an undo's last file came back left the folders the
+    action had made (empty), and the retry said only "Action 5 was already undone"."""
+    library, catalog = scanned
+    photo = library / "2023" / "img_001.jpg"
+    made = tmp_path / "Sorted" / "2023"
+    moved = do(catalog, Action.MOVE, [photo], made)
+    assert moved.done and made.is_dir()
+
+    def killed(batch: int) -> None:
+        raise KeyboardInterrupt  # as a kill there: the files are back, nothing after that ran
+
+    real = catalog.mark_batch_undone
+    monkeypatch.setattr(catalog, "mark_batch_undone", killed)
+    with pytest.raises(KeyboardInterrupt):
+        undoing.undo(catalog, moved.batch)
+    monkeypatch.setattr(catalog, "mark_batch_undone", real)
+    assert photo.exists() and made.is_dir()
+    finished = undoing.undo(catalog, moved.batch)
+    assert undone_note(finished) == (
+        f"Undid action {moved.batch}: the rest of it (its undo had stopped after its last file came "
+        "back); 2 empty folders it had made removed"
+    )
+    assert not (tmp_path / "Sorted").exists() and photo.exists()
+    with pytest.raises(PhotoorgError, match="already undone"):
+        undoing.undo(catalog, moved.batch)
