@@ -121,7 +121,8 @@ class GroupsPage(QWidget):
         self.filter = filter_field(
             self,
             self._refilter,
-            "Shows the groups with a photo whose name or folder holds the text, or named so",
+            "Shows the groups with a photo whose name, or folder from the library folder's name on, "
+            "holds the text, or named so",
         )
         self.filter.setMinimumWidth(140)
         self.filter.setMaximumWidth(260)

@@ -164,9 +164,9 @@ class ProblemsPage(QWidget):
                 "them; double-click one to open its folder."
             )
         )
+        layout.addWidget(self.summary)  # under the heading (a review: missed below an empty table)
         layout.addLayout(tools)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.summary)
         self._update_buttons()
 
     def chosen(self) -> list[str]:

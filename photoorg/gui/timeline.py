@@ -94,7 +94,10 @@ class TimelinePage(QWidget):
         # Edit > Find by name or folder (Ctrl+F) over the whole library (an app review: it took
         # the person to Groups, whose filter sees only grouped photos).
         self.filter = filter_field(
-            self, self._refilter, "Show only the photos whose name or folder holds these letters"
+            self,
+            self._refilter,
+            "Show only the photos whose name, or folder from the library folder's name on, holds "
+            "these letters",
         )
         self.filter.setMinimumWidth(120)
         self.filter.setMaximumWidth(220)
