@@ -87,6 +87,9 @@ class FileActions(LibraryPart):
             photos = sum(1 for s in steps if s.skip is None and s.companion_of is None)
             progress.start_stage(_ACTING[action], todo)
             words = summary or f"{action.value} {photos} photo{'s' if photos != 1 else ''}"
+            if not summary and destination and action is not Action.TRASH:  # (a review: History
+                # read "move 1 photo" three times, and only a click told them apart)
+                words += f" to {os.path.basename(os.path.normpath(destination)) or destination}"
             if members is not None:
                 words = set_cleanup_summary(photos, 1)
             outcome = actions.execute(catalog, action, steps, words, on_step=lambda: progress.advance(1))

@@ -414,7 +414,12 @@ def test_an_album_says_which_of_its_photos_are_away_and_where_they_went(
     assert view.away == 4
     away = [(a.path, a.why) for a in view.away_photos]
     assert [a.undo for a in view.away_photos] == [None, moved.batch, trashed.batch, None]
-    assert [a.undo_summary for a in view.away_photos] == ["", "move 1 photo", "trash 1 photo", ""]
+    assert [a.undo_summary for a in view.away_photos] == [
+        "",
+        "move 1 photo to Elsewhere",
+        "trash 1 photo",
+        "",
+    ]
     assert away == [
         (str(drive / "d.jpg"), f"its library folder {drive} is not there now (a drive not connected?)"),
         (

@@ -56,7 +56,7 @@ def test_a_move_takes_the_sidecars_under_the_photos_new_name_and_undo_brings_all
         assert (b / "p0.jpg.xmp").read_bytes() == b"a stray sidecar"  # nothing replaced
         assert (a / "p00.xmp").exists()
         [info] = [i for i in library.history()[0] if i.id == outcome.batch]
-        assert info.summary == "move 1 photo"
+        assert info.summary == "move 1 photo to b"  # named where to (a review)
         back = library.undo()
         assert back.photos_done == 1 and len(back.done) == 4 and not back.failed
     assert files(four_photos) == before
