@@ -289,12 +289,17 @@ class OrganizeDialog(QDialog):
             if empty and plan.request.prune_empty:
                 these = agree(e, "It", "They") if not kept else str(e)
                 line += f" {these} {agree(e, 'is', 'are')} removed afterwards"
-            elif empty:
-                line += f" The box above removes {agree(e, 'it', 'them') if not kept else e}"
+            elif empty:  # the box named (a review: "the box above" said not which)
+                which = agree(e, "it", "them") if not kept else f"{e} of them"
+                line += f" “Remove folders the move leaves empty” removes {which}"
             if kept:
                 k = len(kept)
-                yours, stay = f"{agree(k, 'folder', 'folders')} you organized", agree(k, "stays", "stay")
-                line += f"; the other {k}, the {yours}, {stay}" if empty else f" The {yours} {stay}"
+                chose = f"{agree(k, 'it is the folder', 'they are the folders')} you chose to organize"
+                line += (
+                    f"; the other {k} stay: {chose}"
+                    if empty
+                    else f" {agree(k, 'It stays', 'They stay')}: {chose}"
+                )
             lines.append(line + ".")
         lines.append("Edit > Undo puts every file back.")
         self.summary.setText("<br>".join(lines))

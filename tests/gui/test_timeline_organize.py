@@ -142,7 +142,7 @@ def test_organize_shows_a_plan_unticked_folders_stay_and_undo_puts_everything_ba
     assert "2 photos in unticked folders stay where they are." in dialog.summary.text()
     # Asking for the emptied folders to go changes no photo's place: the plan and its ticks
     # stay (a review found the box threw them away), and the summary says they will go.
-    assert "The box above removes it." in dialog.summary.text()
+    assert "\u201cRemove folders the move leaves empty\u201d removes it." in dialog.summary.text()
     dialog.prune.setChecked(True)
     assert dialog.plan is not None and dialog.go.isEnabled() and dialog.go.text() == "Move 3 photos"
     assert sorted(dialog.ticked_folders()) == ["2023/2023-05", "2023/2023-07"]
