@@ -569,6 +569,15 @@ def test_move_with_a_protected_folder(library, tiny_model, tmp_path) -> None:
     assert f"Note: 1 photo left the library: {tmp_path / 'out'} is not one of its folders" in result.stderr
     inside = photoorg("--home", home, "move", library / "2023" / "img_001.jpg", "--to", library / "2024")
     assert inside.returncode == 0 and "left the library" not in inside.stderr
+    # ... after the move it speaks of, as a terminal shows both (a review: the note came first).
+    both = subprocess.run(
+        [sys.executable, "-m", "photoorg", "--home", str(home), "move", str(library / "2024" / "img_001.jpg"),
+         "--to", str(tmp_path / "out")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ, timeout=300,
+    )  # fmt: skip
+    assert both.stdout.index("Done: 1 photo") < both.stdout.index("Note: 1 photo left the library"), (
+        both.stdout
+    )
     # A new name for a photo is no folder (a review: it made a folder "new.jpg").
     renamed = photoorg("--home", home, "move", library / "2023" / "img_002.jpg", "--to", library / "new.jpg")
     assert renamed.returncode == 1 and "does not rename them" in renamed.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from datetime import datetime
 
 from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_library, print_notes, progress_bar, say
@@ -56,8 +57,10 @@ def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
             return EXIT_OK if todo else EXIT_FAILED
         with progress_bar() as progress:  # a move of thousands of photos takes minutes: a bar, not silence
             outcome = library.act(action, args.paths, destination, progress=progress)
-        print_notes(library)
-    return report_action(action, outcome)
+    code = report_action(action, outcome)
+    sys.stdout.flush()
+    print_notes(library)  # after the files it speaks of (a review: "left the library" came first)
+    return code
 
 
 def report_action(action: Action, outcome: Outcome) -> int:
