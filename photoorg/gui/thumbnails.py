@@ -171,23 +171,36 @@ class Thumbnails(QObject):
         self._failed.discard(path)
 
 
+def mosaic_cells(n: int, size: int) -> list[tuple[int, int, int, int]]:
+    """Where each of ``n`` thumbnails (up to four) goes in a square mosaic: one fills it, two
+    side by side, three as one half and two quarters, four in a 2x2 square (a review: a group
+    narrowed by the filter to one photo showed it beside three empty tiles)."""
+    half = size // 2
+    layouts = {
+        1: [(0, 0, size, size)],
+        2: [(0, 0, half, size), (half, 0, size - half, size)],
+        3: [(0, 0, half, size), (half, 0, size - half, half), (half, half, size - half, size - half)],
+    }
+    quarters = [(x, y, half, half) for y in (0, half) for x in (0, half)]
+    return layouts.get(n, quarters)[: min(n, 4)]
+
+
 def mosaic(pixmaps: list[QPixmap | None], size: int) -> QPixmap:
-    """Up to four thumbnails in a 2x2 square, each cropped to fill its cell."""
+    """Up to four thumbnails in a square (:func:`mosaic_cells`), each cropped to fill its cell."""
     out = QPixmap(size, size)
     out.fill(QColor("#2b2d31"))
     painter = QPainter(out)
-    cell = size // 2
-    for k, pm in enumerate(pixmaps[:4]):
-        x, y = (k % 2) * cell, (k // 2) * cell
+    shown = pixmaps[:4]
+    for pm, (x, y, w, h) in zip(shown, mosaic_cells(len(shown), size), strict=True):
         if pm is None:
-            painter.fillRect(x + 1, y + 1, cell - 2, cell - 2, QColor("#3a3d42"))
+            painter.fillRect(x + 1, y + 1, w - 2, h - 2, QColor("#3a3d42"))
             continue
         scaled = pm.scaled(
-            QSize(cell - 2, cell - 2),
+            QSize(w - 2, h - 2),
             Qt.AspectRatioMode.KeepAspectRatioByExpanding,
             Qt.TransformationMode.SmoothTransformation,
         )
-        sx, sy = (scaled.width() - (cell - 2)) // 2, (scaled.height() - (cell - 2)) // 2
-        painter.drawPixmap(x + 1, y + 1, scaled, sx, sy, cell - 2, cell - 2)
+        sx, sy = (scaled.width() - (w - 2)) // 2, (scaled.height() - (h - 2)) // 2
+        painter.drawPixmap(x + 1, y + 1, scaled, sx, sy, w - 2, h - 2)
     painter.end()
     return out

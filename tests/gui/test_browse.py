@@ -216,3 +216,39 @@ def test_a_library_without_groups_says_why_over_its_unsorted_photos(
     window.nav.setCurrentRow(PAGE_GROUPS)
     said = window.groups_page.subheading.text()
     assert said.startswith("3 photos · no group yet: a group forms where several photos are alike"), said
+
+
+def test_a_group_mosaic_of_fewer_than_four_photos_fills_its_square(qapp) -> None:
+    """An app review: a group narrowed by the filter to one photo showed it in one quarter of
+    its square, beside three empty dark tiles."""
+    from PySide6.QtGui import QColor, QPixmap
+
+    from photoorg.gui.thumbnails import mosaic
+
+    def plain(colour: str) -> QPixmap:
+        pm = QPixmap(40, 30)
+        pm.fill(QColor(colour))
+        return pm
+
+    def colour_at(pm: QPixmap, x: int, y: int) -> str:
+        return pm.toImage().pixelColor(x, y).name()
+
+    one = mosaic([plain("#ff0000")], 100)
+    assert {colour_at(one, x, y) for x in (10, 90) for y in (10, 90)} == {"#ff0000"}
+    two = mosaic([plain("#ff0000"), plain("#0000ff")], 100)
+    assert [colour_at(two, 10, 90), colour_at(two, 90, 10), colour_at(two, 90, 90)] == [
+        "#ff0000",
+        "#0000ff",
+        "#0000ff",
+    ]
+    three = mosaic([plain("#ff0000"), plain("#00ff00"), plain("#0000ff")], 100)
+    assert [colour_at(three, 10, 90), colour_at(three, 90, 10), colour_at(three, 90, 90)] == [
+        "#ff0000", "#00ff00", "#0000ff",
+    ]  # fmt: skip
+    four = mosaic([plain(c) for c in ("#ff0000", "#00ff00", "#0000ff", "#ffff00")], 100)
+    assert [colour_at(four, x, y) for y in (10, 90) for x in (10, 90)] == [
+        "#ff0000",
+        "#00ff00",
+        "#0000ff",
+        "#ffff00",
+    ]
