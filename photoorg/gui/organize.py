@@ -304,4 +304,6 @@ class OrganizeDialog(QDialog):
         lines.append("Edit > Undo puts every file back.")
         self.summary.setText("<br>".join(lines))
         self.go.setEnabled(bool(moving))
-        self.go.setText(f"{verb.capitalize()} {plural(len(moving), 'photo')}")
+        # Every photo out of the library: the button says so too (a review: only the body did).
+        away = " out of the library" if leaving and leaving == len(moving) and not plan.request.copy else ""
+        self.go.setText(f"{verb.capitalize()} {plural(len(moving), 'photo')}{away}")

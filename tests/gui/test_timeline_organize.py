@@ -128,6 +128,7 @@ def test_organize_shows_a_plan_unticked_folders_stay_and_undo_puts_everything_ba
     qtbot.mouseClick(dialog.show_plan, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=TIMEOUT_MS)
     assert f"5 photos leave the library</b>: {tmp_path / 'Elsewhere'} is not one" in dialog.summary.text()
+    assert dialog.go.text() == "Move 5 photos out of the library"  # the button says it too (a review)
     dialog.destination.setText(str(root))
     dialog.plan = None
     qtbot.mouseClick(dialog.show_plan, Qt.MouseButton.LeftButton)
