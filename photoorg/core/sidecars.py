@@ -41,7 +41,7 @@ from photoorg.core.humanize import plural, quoted
 from photoorg.core.noreplace import fsync_dir, rename_noreplace
 from photoorg.core.paths import FolderSet
 from photoorg.core.trash import move_to_trash
-from photoorg.core.undo import ChangedSinceError
+from photoorg.core.undo_places import ChangedSinceError
 from photoorg.core.xmp import NotXmp, add_keywords, keywords, same_keyword, sidecar_for
 
 log = logging.getLogger(__name__)

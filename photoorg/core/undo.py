@@ -11,7 +11,6 @@ import contextlib
 import functools
 import logging
 import os
-import stat
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -40,6 +39,14 @@ from photoorg.core.humanize import plural
 from photoorg.core.paths import real
 from photoorg.core.trash import move_to_trash
 from photoorg.core.undo_companions import Companions, Return, is_companion
+from photoorg.core.undo_places import (
+    ChangedSinceError,
+    another_copy_left,
+    check_content,
+    file_where_folder_was,
+    followed,
+    put_back_by_hand,
+)
 from photoorg.core.undo_words import left_behind_text
 
 log = logging.getLogger(__name__)
@@ -226,98 +233,6 @@ def put_back(
     return True
 
 
-class ChangedSinceError(PhotoorgError):
-    """The file is no longer what the action left; undo leaves it alone."""
-
-
-def _check_content(path: str | None, entry: JournalEntry, what: str) -> None:
-    if not path or not os.path.isfile(path):
-        raise ChangedSinceError(
-            f"{what} is no longer at {path or 'a known place'}; it was moved or deleted since"
-        )
-    if entry.fingerprint is None:
-        return  # journaled by photoorg 0.1 without the content: the size and name must do
-    fp, size = fingerprint_and_size(path)
-    if (fp, size) != (entry.fingerprint, entry.size if entry.size is not None else size):
-        raise ChangedSinceError(
-            f"the file at {path} is not the photo this action {what.split()[0]} (its content "
-            "changed, or another file took its name); it was left where it is"
-        )
-
-
-def _file_where_folder_was(path: str) -> str | None:
-    """The nearest folder above ``path`` that is a file (or anything else) now, if any."""
-    folder = os.path.dirname(path)
-    while folder and not os.path.isdir(folder):
-        if os.path.lexists(folder):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
-    return None
-
-
-def _followed(catalog: Catalog, entry: JournalEntry) -> JournalEntry:
-    """``entry`` with its target where its file is now, when the undo of a later action brought
-    that file back under a new name (its name was taken by another file; a hostile review: this
-    undo then looked only at the taken name, and the photo was stranded outside the library);
-    journaled first, so that recovery knows the file this undo moves. Its target None when the
-    file is not found there either."""
-    for found in catalog.renamed_back(entry):
-        if _holds_content(found, entry):
-            catalog.journal_update(entry.id, target=found)
-            return replace(entry, target=found)
-    return replace(entry, target=None)
-
-
-def _holds_content(path: str | None, entry: JournalEntry) -> bool:
-    try:
-        _check_content(path, entry, "file")
-    except (ChangedSinceError, OSError):
-        return False
-    return True
-
-
-def _put_back_by_hand(entry: JournalEntry) -> bool:
-    """Whether the photo an action took away is back where it was and no longer where the
-    action left it (the person restored it from the trash, or moved it back): then undo has
-    nothing left to do. It said "no longer at ...; moved or deleted since" before, failed, and
-    reminded of the action at every later undo."""
-    if entry.fingerprint is None or not entry.target or os.path.lexists(entry.target):
-        return False
-    try:
-        st = os.lstat(entry.source)
-        if not stat.S_ISREG(st.st_mode) or (entry.size is not None and st.st_size != entry.size):
-            return False
-        return fingerprint_and_size(entry.source)[0] == entry.fingerprint
-    except OSError:
-        return False
-
-
-def _another_copy_left(catalog: Catalog, entry: JournalEntry) -> bool:
-    """Whether a file with the content of the copy ``entry`` made is left besides the copy: its
-    original, or another catalogued copy (content-checked; a link to the copy is no copy)."""
-    if entry.fingerprint is None or entry.target is None:
-        return True  # journaled by photoorg 0.1 without the content: as it was undone then
-    if entry.file_row is None and os.path.isfile(entry.source) and not os.path.islink(entry.source):
-        return True  # a sidecar's copy: its original is there (edited since, as sidecars are)
-    copy = os.path.realpath(entry.target)
-    catalogued = catalog.paths_with_fingerprints([entry.fingerprint])[entry.fingerprint]
-    for path in dict.fromkeys([entry.source, *catalogued]):
-        if os.path.realpath(path) == copy:
-            continue
-        try:  # a file of another size is another content: not read whole to tell
-            st = os.stat(path)
-            if not stat.S_ISREG(st.st_mode) or (entry.size is not None and st.st_size != entry.size):
-                continue
-            if fingerprint_and_size(path)[0] == entry.fingerprint:
-                return True
-        except OSError:
-            continue
-    return False
-
-
 def _undo_companion(catalog: Catalog, action: Action, entry: JournalEntry, how: Return | None) -> str:
     """A file that went with a photo comes back with it, beside it (edited since is no reason
     to part a sidecar from its photo: it is meant to change), or stays while its photo does."""
@@ -335,7 +250,7 @@ def _undo_one(
     under another name; ``edited``: also when its content changed since); returns where it is
     now (for a copy: where the copy went)."""
     if action is Action.COPY:
-        _check_content(entry.target, entry, "copied photo")
+        check_content(entry.target, entry, "copied photo")
         assert entry.target is not None
         if entry.placed and inode_key(entry.target) != entry.placed:
             # The same content, but not the file photoorg wrote (the original moved there, say):
@@ -344,7 +259,7 @@ def _undo_one(
                 f"the file at {entry.target} is not the copy this action made (the same picture, but "
                 "another file); it was left where it is"
             )
-        if not _another_copy_left(catalog, entry):
+        if not another_copy_left(catalog, entry):
             # The original went since (trashed, or a memory card cleared): the copy is all that
             # is left of the photo, and undoing the copy would leave none in the library.
             raise ChangedSinceError(
@@ -358,7 +273,7 @@ def _undo_one(
         return trashed.location
     kind = "photo" if entry.file_row is not None else "file"  # a sidecar is no photo (a review)
     what = f"trashed {kind}" if action is Action.TRASH else f"moved {kind}"
-    if _put_back_by_hand(entry):  # restored from the trash, or moved back, by the person
+    if put_back_by_hand(entry):  # restored from the trash, or moved back, by the person
         if action is Action.TRASH and entry.trash_info:  # a record of a file no longer there
             with contextlib.suppress(OSError):
                 os.unlink(entry.trash_info)
@@ -372,13 +287,13 @@ def _undo_one(
             catalog.journal_update(entry.id, fingerprint=fingerprint, size=size)
     else:
         try:
-            _check_content(entry.target, entry, what)
+            check_content(entry.target, entry, what)
         except ChangedSinceError:
-            entry = _followed(catalog, entry)  # or, not found there either, the error stands
+            entry = followed(catalog, entry)  # or, not found there either, the error stands
             if entry.target is None:
                 raise
     assert entry.target is not None
-    folder = _file_where_folder_was(entry.source)
+    folder = file_where_folder_was(entry.source)
     if folder is not None:  # said as "File exists (folder)" before
         raise ChangedSinceError(
             f"{folder} is a file now, not the folder the photo was in; the photo was left where it is"

@@ -1,0 +1,106 @@
+"""Where an undo finds the file it puts back, and whether that file is still the one the
+action left there: its content as journaled, under the name a later undo gave it when its own
+was taken, put back by hand already, or (for a copy) not the last one of its photo. Out of
+undo.py, which had grown past 400 lines."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import replace
+
+from photoorg.core.catalog import Catalog, JournalEntry
+from photoorg.core.errors import PhotoorgError
+from photoorg.core.fileops import fingerprint_and_size
+
+
+class ChangedSinceError(PhotoorgError):
+    """The file is no longer what the action left; undo leaves it alone."""
+
+
+def check_content(path: str | None, entry: JournalEntry, what: str) -> None:
+    if not path or not os.path.isfile(path):
+        raise ChangedSinceError(
+            f"{what} is no longer at {path or 'a known place'}; it was moved or deleted since"
+        )
+    if entry.fingerprint is None:
+        return  # journaled by photoorg 0.1 without the content: the size and name must do
+    fp, size = fingerprint_and_size(path)
+    if (fp, size) != (entry.fingerprint, entry.size if entry.size is not None else size):
+        raise ChangedSinceError(
+            f"the file at {path} is not the photo this action {what.split()[0]} (its content "
+            "changed, or another file took its name); it was left where it is"
+        )
+
+
+def file_where_folder_was(path: str) -> str | None:
+    """The nearest folder above ``path`` that is a file (or anything else) now, if any."""
+    folder = os.path.dirname(path)
+    while folder and not os.path.isdir(folder):
+        if os.path.lexists(folder):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return None
+
+
+def followed(catalog: Catalog, entry: JournalEntry) -> JournalEntry:
+    """``entry`` with its target where its file is now, when the undo of a later action brought
+    that file back under a new name (its name was taken by another file; a hostile review: this
+    undo then looked only at the taken name, and the photo was stranded outside the library);
+    journaled first, so that recovery knows the file this undo moves. Its target None when the
+    file is not found there either."""
+    for found in catalog.renamed_back(entry):
+        if holds_content(found, entry):
+            catalog.journal_update(entry.id, target=found)
+            return replace(entry, target=found)
+    return replace(entry, target=None)
+
+
+def holds_content(path: str | None, entry: JournalEntry) -> bool:
+    try:
+        check_content(path, entry, "file")
+    except (ChangedSinceError, OSError):
+        return False
+    return True
+
+
+def put_back_by_hand(entry: JournalEntry) -> bool:
+    """Whether the photo an action took away is back where it was and no longer where the
+    action left it (the person restored it from the trash, or moved it back): then undo has
+    nothing left to do. It said "no longer at ...; moved or deleted since" before, failed, and
+    reminded of the action at every later undo."""
+    if entry.fingerprint is None or not entry.target or os.path.lexists(entry.target):
+        return False
+    try:
+        st = os.lstat(entry.source)
+        if not stat.S_ISREG(st.st_mode) or (entry.size is not None and st.st_size != entry.size):
+            return False
+        return fingerprint_and_size(entry.source)[0] == entry.fingerprint
+    except OSError:
+        return False
+
+
+def another_copy_left(catalog: Catalog, entry: JournalEntry) -> bool:
+    """Whether a file with the content of the copy ``entry`` made is left besides the copy: its
+    original, or another catalogued copy (content-checked; a link to the copy is no copy)."""
+    if entry.fingerprint is None or entry.target is None:
+        return True  # journaled by photoorg 0.1 without the content: as it was undone then
+    if entry.file_row is None and os.path.isfile(entry.source) and not os.path.islink(entry.source):
+        return True  # a sidecar's copy: its original is there (edited since, as sidecars are)
+    copy = os.path.realpath(entry.target)
+    catalogued = catalog.paths_with_fingerprints([entry.fingerprint])[entry.fingerprint]
+    for path in dict.fromkeys([entry.source, *catalogued]):
+        if os.path.realpath(path) == copy:
+            continue
+        try:  # a file of another size is another content: not read whole to tell
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode) or (entry.size is not None and st.st_size != entry.size):
+                continue
+            if fingerprint_and_size(path)[0] == entry.fingerprint:
+                return True
+        except OSError:
+            continue
+    return False
