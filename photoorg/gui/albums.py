@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.albums import LIKELY
 from photoorg.core.humanize import agree, plural
+from photoorg.gui.album_bulk import bulk_answer
 from photoorg.gui.album_list import AlbumList, listed
 from photoorg.gui.away import AwayDialog
 from photoorg.gui.layout import FlowRow, beside, hint, title
@@ -36,11 +37,6 @@ from photoorg.gui.views import PhotoGrid
 TAB_SUGGESTIONS, TAB_MEMBERS = 0, 1
 #: The roles an answer gives a photo (photoorg.core.albums).
 MEMBER, REJECTED, REMOVED = "member", "rejected", "removed"
-
-
-def these(verb: str, n: int) -> str:
-    """A button's words for the ``n`` suggestions shown: "Accept these 15"."""
-    return f"{verb} these {n}" if n > 1 else f"{verb} this one" if n else f"{verb} all"
 
 
 _EMPTY = (
@@ -328,12 +324,12 @@ class AlbumsPage(QWidget):
         # of those only the likely ones are accepted at once (a review: "Accept these 60" took
         # in the 8 below the line the bar counts too).
         likely = len(self._likely_rows())
-        self._bulk(
+        bulk_answer(
             self.accept_page_button, "Accept", has, likely, n, "likely", f"a score of {LIKELY} or more"
         )
         # ... and the bulk reject takes the unlikely ones (an app review: "Reject these 60" took
         # the 46 the album itself finds likely, most of them out of view).
-        self._bulk(
+        bulk_answer(
             self.reject_page_button, "Reject", has, n - likely, n, "unlikely", f"a score below {LIKELY}"
         )
         members = on and self.view is not None and bool(self.view.members)  # whichever tab is shown
@@ -366,27 +362,6 @@ class AlbumsPage(QWidget):
         self.status.setText("Learning…")
         self._pending += 1
         self.answered.emit(self.view.album.name, paths, role)
-
-    @staticmethod
-    def _bulk(button: QPushButton, verb: str, has: bool, k: int, n: int, kind: str, scored: str) -> None:
-        """A bulk answer's button: it takes the ``k`` of the ``n`` suggestions shown that are of
-        its ``kind`` (likely ones are accepted, unlikely ones rejected), and says so."""
-        button.setEnabled(has and k > 0)
-        if k == n or not has:
-            button.setText(these(verb, n))
-            button.setToolTip(f"{verb} every suggestion shown")
-        elif k:
-            button.setText(f"{verb} the {k} {kind}")
-            button.setToolTip(
-                f"{verb} the {plural(k, 'suggestion')} shown with {scored}; the {n - k} others stay to "
-                "be answered"
-            )
-        else:
-            button.setText(f"{verb} the {kind}")
-            button.setToolTip(
-                f"None of the suggestions shown has {scored}: select those you mean and {verb} them one "
-                "by one; each answer makes the album surer"
-            )
 
     def _likely_rows(self) -> list[int]:
         """The rows shown that the album finds likely (all of them, when the grid shows the
