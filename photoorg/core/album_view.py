@@ -89,7 +89,10 @@ def away_photos(
             undo = None
             if root:
                 why = f"its library folder {root} is not there now (a drive not connected?)"
-            elif not _content_at(path, fp):  # (a hostile review: undos promised for a file gone)
+            # Checked there (a hostile review: undos promised for a file gone or replaced): by
+            # the inode photoorg placed, a stat, when it moved it there (asked at every answer);
+            # read whole otherwise, which is rare.
+            elif not (_holds(step, fp) if step and step.target == path else _content_at(path, fp)):
                 why = "outside the library's folders, and no longer found there"
             elif step and (step.target == path or path in catalog.renamed_back(step)):
                 undo = step.batch  # photoorg moved it there (or a later undo, to a new name)
