@@ -72,14 +72,14 @@ class StatePresenter(QObject):
         """The library in one line: photos, groups, duplicate sets and what their checks free."""
         state = state or self.library.state
         real_groups = sum(1 for g in state.groups if g.id >= 0)
-        free = human_bytes(self.window.duplicates_page.to_free())
+        to_free = self.window.duplicates_page.to_free()
+        free = human_bytes(to_free)
         counts = f"{plural(state.photo_count, 'photo')} · {plural(real_groups, 'group')} · "
-        text = (
-            f"{counts}{plural(len(state.sets), 'duplicate set')} ({free} to free as checked) · "
-            f"{len(state.failures)} unreadable"
-        )
+        # Nothing to free said as nothing (it read "0 duplicate sets (0 B to free as checked)").
+        freed, freed_short = (f" ({free} to free as checked)", f" ({free} to free)") if to_free else ("", "")
+        text = f"{counts}{plural(len(state.sets), 'duplicate set')}{freed} · {len(state.failures)} unreadable"
         # In fewer words for a narrow window (an app review at 800x600: "(14.6 KB t…ee as checked)").
-        short = f"{counts}{plural(len(state.sets), 'set')} ({free} to free)"
+        short = f"{counts}{plural(len(state.sets), 'set')}{freed_short}"
         short += f" · {len(state.failures)} unreadable" if state.failures else ""
         s = state.summary
         embedded = f"{s.embedded} embedded in {format_duration(s.work_elapsed)}" if s and s.embedded else ""

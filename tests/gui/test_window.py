@@ -412,6 +412,7 @@ def test_g_an_unreadable_file_is_listed_without_a_dialog(
     assert reason and reason == state.failures[0][1]
     assert window.nav.item(PAGE_PROBLEMS).text() == "Problems (1)"
     assert window.problems_page.summary.text() == "1 file could not be read."
+    assert "(0 B to free" not in window.status.text()  # nothing to free is not said (a review)
     qtbot.wait(100)  # a dialog opened from a queued call would show up now
     assert dialogs.seen == [] and failed == []
     assert broken.read_text() == "this is not a photo"  # left as it is
