@@ -189,6 +189,10 @@ def plan_keywords(
             )
         elif _read_only(sidecar):  # the person's say, whoever runs photoorg (root writes anyway)
             step.skip = f"its sidecar {os.path.basename(sidecar)} is read-only; left as it is"
+        elif _read_only(os.path.dirname(sidecar) or "."):  # a sidecar is written by a rename there
+            # (a review: a dry run planned sidecars in a read-only folder; a real run failed, or,
+            # as root, wrote into the folder the person had made read-only)
+            step.skip = f"its folder {os.path.dirname(sidecar)} is read-only; no sidecar is written there"
         else:
             step.skip = _why_not(step, keyword, drop)
         if member or step.skip is None or (drop and step.skip != _NOTHING_TO_TAKE_OUT):
@@ -207,8 +211,8 @@ def left_alone(steps: Sequence[KeywordStep]) -> int:
 
 
 def _read_only(path: str) -> bool:
-    """Whether a sidecar that is there is marked read-only (a hostile review: one made
-    read-only was replaced with the keyword in it, still marked read-only)."""
+    """Whether a sidecar (or its folder) that is there is marked read-only (a hostile review:
+    one made read-only was replaced with the keyword in it, still marked read-only)."""
     try:
         return not os.stat(path).st_mode & stat.S_IWUSR
     except OSError:  # not there: it will be made

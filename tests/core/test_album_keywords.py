@@ -704,3 +704,23 @@ def test_a_sidecar_that_is_a_named_pipe_is_left_as_it_is_and_hangs_nothing(album
     [skipped] = [s for s in outcome.skipped if s.source == str(sidecar)]
     assert skipped.skip.startswith("its sidecar p1.jpg.xmp is not a file")
     assert stat.S_ISFIFO(os.lstat(sidecar).st_mode) and read_keywords(lib / "a" / "p2.xmp") == ["Dogs"]
+
+
+def test_no_sidecar_is_planned_or_written_in_a_read_only_folder(album_lib) -> None:
+    """A review: 'album keywords --dry-run' on a read-only folder planned sidecars the real run
+    could not write (or, as root, wrote into the folder the person had made read-only)."""
+    lib = album_lib
+    folder = lib / "a"
+    before = snapshot(lib)
+    folder.chmod(0o555)
+    try:
+        dry = photoorg("album", "keywords", "Dogs", "--dry-run")
+        with Library(locations()) as library:
+            _, outcome = library.album_keywords("Dogs")
+    finally:
+        folder.chmod(0o755)
+    assert f"its folder {folder} is read-only; no sidecar is written there" in dry.stdout, dry.stdout
+    assert outcome is None or not [s for s in outcome.done if str(folder) in s.source]
+    assert {k: v for k, v in snapshot(lib).items() if k.startswith("a/")} == {
+        k: v for k, v in before.items() if k.startswith("a/")
+    }
