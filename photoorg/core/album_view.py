@@ -82,26 +82,32 @@ def away_photos(
         chain = _way_out(history.get(fp, []), library)
         then = tuple(s.batch for s in chain[1:])
         by = f", after {_actions(then)} moved it out of the library from {chain[-1].source}" if then else ""
-        if where.get(fp):
-            path = where[fp][0]
+        path = (where.get(fp) or [""])[0]
+        step = moves.get(fp)
+        if path:
             root = containing(path, missing_roots)
-            step = moves.get(fp)
-            undo = None
             if root:
                 why = f"its library folder {root} is not there now (a drive not connected?)"
+                out.append(AwayPhoto(path, why))
+                continue
             # Checked there (a hostile review: undos promised for a file gone or replaced): by
             # the inode photoorg placed, a stat, when it moved it there (asked at every answer);
             # read whole otherwise, which is rare.
-            elif not (_holds(step, fp) if step and step.target == path else _content_at(path, fp)):
-                why = "outside the library's folders, and no longer found there"
-            elif step and (step.target == path or path in catalog.renamed_back(step)):
-                undo = step.batch  # photoorg moved it there (or a later undo, to a new name)
-                why = f"moved there by action {undo}, outside the library's folders{by}"
-            else:
-                why = "outside the library's folders"
-            out.append(AwayPhoto(path, why, undo, then=then if undo is not None else ()))
-        elif fp in moves:
-            step = moves[fp]
+            if _holds(step, fp) if step and step.target == path else _content_at(path, fp):
+                undo = None
+                if step and (step.target == path or path in catalog.renamed_back(step)):
+                    undo = step.batch  # photoorg moved it there (or a later undo, to a new name)
+                    why = f"moved there by action {undo}, outside the library's folders{by}"
+                else:
+                    why = "outside the library's folders"
+                out.append(AwayPhoto(path, why, undo, then=then if undo is not None else ()))
+                continue
+            # Not where the catalog last saw it (a hostile review: a full disk kept the catalog
+            # from following an undo): the journal says where it went, as below.
+            if step is None:
+                out.append(AwayPhoto(path, "outside the library's folders, and no longer found there"))
+                continue
+        if step is not None:
             there = _holds(step, fp)
             undo = None
             if step.action == Action.TRASH.value:  # (a hostile review: promised after the trash was emptied)

@@ -327,9 +327,12 @@ def _undo_one(
 def follow_back(catalog: Catalog, action: Action, entry: JournalEntry, back: str) -> None:
     """The catalog follows a photo an undo put back (a failure is logged, as in follow)."""
     try:
-        if action is Action.MOVE and entry.target:
+        lost = entry.target and not (catalog.file_row(entry.target) or catalog.unreadable_row(entry.target))
+        if action is Action.MOVE and entry.target and not (lost and entry.file_row is not None):
             catalog.follow_move(entry.target, back)
-        elif entry.file_row is not None:  # a trashed photo is catalogued again as it was
+        elif entry.file_row is not None:  # a trashed photo is catalogued again as it was; so is a
+            # moved one the catalog lost track of (a hostile review: a full disk kept it from
+            # following an earlier undo, and the photo stayed out of its album until a scan)
             catalog.put_row(replace(entry.file_row, path=back))
     except Exception:
         log.exception("the catalog could not follow %s back to %s", entry.source, back)
