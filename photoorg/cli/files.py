@@ -74,7 +74,7 @@ def report_action(action: Action, outcome: Outcome) -> int:
     for step, reason in outcome.failed:
         print(f"  FAILED  {printable(step.source)}: {printable(reason)}")
     if outcome.batch is not None:
-        done = plural(outcome.photos_done, "photo") + outcome.with_them()
+        done = outcome.photos_and_them()
         print(f"Done: {done}, action {outcome.batch}. 'photoorg undo' reverses it.")
     else:
         print("Nothing was done.")
@@ -139,9 +139,9 @@ def _file_lines(outcome: Outcome) -> list[str]:
         f"  NOT UNDONE  {printable(step.target or step.source)}: {reason}" for step, reason in outcome.failed
     ]
     if copy:
-        done = f"{plural(outcome.photos_done, 'copy', 'copies')} moved to the trash{outcome.with_them()}"
+        done = outcome.photos_and_them("copy", "copies", after=" moved to the trash")
     else:
-        done = f"{plural(outcome.photos_done, 'photo')} back{outcome.with_them()}"
+        done = outcome.photos_and_them(after=" back")
     if outcome.failed:
         failed = f"{plural(len(outcome.failed), 'file')} could not be put back (see above)"
         retry = f"'photoorg undo {outcome.batch}' tries {'it' if len(outcome.failed) == 1 else 'them'} again"

@@ -85,13 +85,26 @@ class Outcome:
         """ " (and 2 sidecars with them)" for the companions done, or ""."""
         return with_them([s.source for s in self.done if s.companion_of is not None], self.photos_done)
 
+    def photos_and_them(self, one: str = "photo", many: str | None = None, after: str = "") -> str:
+        """ "3 photos back (and 2 sidecars with them)" (``after`` " back"), or "2 sidecars back"
+        when only the files that go with photos were done: a retry of an undo whose photos came
+        back in an earlier one (a hostile review read "0 photos back (and 4 sidecars with them)")."""
+        companions = [s.source for s in self.done if s.companion_of is not None]
+        if companions and not self.photos_done:
+            return plural(len(companions), _companion_word(companions)) + after
+        return plural(self.photos_done, one, many) + after + self.with_them()
+
+
+def _companion_word(companions: Sequence[str]) -> str:
+    sidecars = all(os.path.splitext(c)[1].lower() in SIDECAR_EXTENSIONS for c in companions)
+    return "sidecar" if sidecars else "sidecar, RAW or video file"
+
 
 def with_them(companions: Sequence[str], photos: int = 2) -> str:
     """ " (and 2 sidecars with them)", " (and 1 sidecar, RAW or video file with it)", or ""."""
     if not companions:
         return ""
-    sidecars = all(os.path.splitext(c)[1].lower() in SIDECAR_EXTENSIONS for c in companions)
-    word = "sidecar" if sidecars else "sidecar, RAW or video file"
+    word = _companion_word(companions)
     return f" (and {plural(len(companions), word)} with {'it' if photos == 1 else 'them'})"
 
 

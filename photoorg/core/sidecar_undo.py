@@ -38,7 +38,15 @@ def undo_keywords(
     entries = catalog.journal_entries(batch, states)
     outcome = Outcome(batch, None)
     if not entries:
-        outcome.note = f"action {batch} was already undone"
+        info = catalog.batch_info(batch)
+        unfinished = catalog.journal_entries(batch, ("done", "undoing"))
+        if info is not None and info.undone is None and not unfinished:
+            # Stopped after its last sidecar was put back (a hostile review: a plain undo then
+            # went past it): the action is marked undone now.
+            catalog.mark_batch_undone(batch)
+            outcome.note = "undid the rest of it (its undo had stopped after its last sidecar was put back)"
+        else:
+            outcome.note = f"action {batch} was already undone"
         return outcome
     restored = trashed = 0
     for entry in entries:

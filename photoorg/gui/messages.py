@@ -73,13 +73,13 @@ def outcome_text(outcome: Outcome, undo: bool = False) -> str:
         did = f"Action {n} is not undone"  # "put 0 photos back, 1 could not be put back" said undone
     elif undo:
         did = (
-            f"Undid action {n}: moved {plural(outcome.photos_done, 'copy', 'copies')} to the trash"
+            f"Undid action {n}: moved {outcome.photos_and_them('copy', 'copies', after=' to the trash')}"
             if copy
-            else f"Undid action {n}: put {plural(outcome.photos_done, 'photo')} back"
+            else f"Undid action {n}: put {outcome.photos_and_them(after=' back')}"
         )
     else:
         did = DONE[outcome.action or Action.TRASH].format(plural(outcome.photos_done, "photo"))
-    parts = [did + outcome.with_them()]
+    parts = [did if undo else did + outcome.with_them()]
     skipped = [s for s in outcome.skipped if s.companion_of is None]
     if skipped:
         reasons = sorted({s.skip or "" for s in skipped})

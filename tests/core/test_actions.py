@@ -600,3 +600,30 @@ def test_an_undo_stopped_after_its_last_file_is_finished_by_the_next_undo(
     assert not (tmp_path / "Sorted").exists() and photo.exists()
     with pytest.raises(PhotoorgError, match="already undone"):
         undoing.undo(catalog, moved.batch)
+
+
+def test_a_plain_undo_finishes_a_stopped_undo_before_it_takes_back_an_older_action(
+    scanned, tmp_path, monkeypatch
+) -> None:
+    """A hostile review: after a kill right after an undo's last file came back, a plain undo
+    went past it and took back the action before it, which the person had not asked for."""
+    library, catalog = scanned
+    older_photo, photo = library / "2023" / "img_000.jpg", library / "2023" / "img_001.jpg"
+    older = do(catalog, Action.MOVE, [older_photo], tmp_path / "Kept")
+    moved = do(catalog, Action.MOVE, [photo], tmp_path / "Sorted")
+    assert older.done and moved.done
+
+    def killed(batch: int) -> None:
+        raise KeyboardInterrupt
+
+    real = catalog.mark_batch_undone
+    monkeypatch.setattr(catalog, "mark_batch_undone", killed)
+    with pytest.raises(KeyboardInterrupt):
+        undoing.undo(catalog)
+    monkeypatch.setattr(catalog, "mark_batch_undone", real)
+    finished = undoing.undo(catalog)
+    assert finished.batch == moved.batch and "the rest of it" in undone_note(finished)
+    assert not (tmp_path / "Sorted").exists() and photo.exists()
+    assert (tmp_path / "Kept" / "img_000.jpg").exists() and not older_photo.exists()  # not asked for
+    assert undoing.undo(catalog).batch == older.batch  # the next plain undo: the one before
+    assert older_photo.exists()

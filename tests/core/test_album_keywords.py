@@ -724,3 +724,34 @@ def test_no_sidecar_is_planned_or_written_in_a_read_only_folder(album_lib) -> No
     assert {k: v for k, v in snapshot(lib).items() if k.startswith("a/")} == {
         k: v for k, v in before.items() if k.startswith("a/")
     }
+
+
+def test_an_undo_of_keywords_stopped_after_its_last_sidecar_is_finished_by_a_plain_undo(
+    album_lib, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hostile review: killed after its last sidecar was put back, the keywords' undo was
+    passed over by the next plain undo, which took back the action before it."""
+    from photoorg.core.catalog.journal import JournalPart
+    from photoorg.core.library import Action
+
+    lib = album_lib
+    with Library(locations()) as library:
+        moved = library.act(Action.MOVE, [str(lib / "a" / "p3.jpg")], str(lib / "b"))
+        _, wrote = library.album_keywords("Dogs")
+        assert wrote is not None and moved.done
+
+    def killed(self: object, batch: int) -> None:
+        raise KeyboardInterrupt  # as a kill there: the sidecars are back, nothing after ran
+
+    real = JournalPart.mark_batch_undone
+    monkeypatch.setattr(JournalPart, "mark_batch_undone", killed)
+    with Library(locations()) as library, pytest.raises(KeyboardInterrupt):
+        library.undo()
+    monkeypatch.setattr(JournalPart, "mark_batch_undone", real)
+    assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach"]
+    with Library(locations()) as library:
+        finished = library.undo()
+        assert finished.batch == wrote.batch and "the rest of it" in finished.note
+        assert (lib / "b" / "p3.jpg").exists()  # the move stays
+        assert library.undo().batch == moved.batch  # the next plain undo: the action before
+    assert (lib / "a" / "p3.jpg").exists()

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from photoorg.core import actions
 from photoorg.core.companions import going_with
 from photoorg.core.library import Action, Library
@@ -312,3 +314,30 @@ def test_undo_numbers_the_photo_and_its_sidecar_together_when_a_stray_took_the_s
         assert not back.failed
     assert (a / "p0 (1).jpg").exists() and (a / "p0 (1).jpg.xmp").read_bytes() == b"EDITS"
     assert (a / "p0.jpg.xmp").read_bytes() == b"STRAY" and not (a / "p0.jpg").exists()
+
+
+def test_an_undo_killed_between_a_photo_and_its_sidecar_is_finished_and_says_what_came_back(
+    four_photos, monkeypatch
+) -> None:
+    """A hostile review: the retry of an undo killed after the photos came back and before
+    their sidecars said "0 photos back (and 4 sidecars with them)"."""
+    from photoorg.core import undo as undoing
+
+    a = four_photos / "a"
+    (a / "p0.jpg.xmp").write_bytes(b"edits")
+    done = photoorg("move", str(a / "p0.jpg"), "--to", str(four_photos / "b"))
+    assert done.returncode == 0, done.stderr
+
+    def killed(*_args: object) -> str:
+        raise KeyboardInterrupt  # as a kill: the photo is back, its sidecar not yet
+
+    real = undoing._undo_companion
+    monkeypatch.setattr(undoing, "_undo_companion", killed)
+    with Library(locations()) as library, pytest.raises(KeyboardInterrupt):
+        library.undo()
+    monkeypatch.setattr(undoing, "_undo_companion", real)
+    assert (a / "p0.jpg").exists() and not (a / "p0.jpg.xmp").exists()
+    undone = photoorg("undo")
+    assert undone.returncode == 0, undone.stderr
+    assert "Undid action 1: 1 sidecar back." in undone.stdout
+    assert (a / "p0.jpg.xmp").read_bytes() == b"edits"

@@ -139,12 +139,19 @@ class JournalPart(CatalogBase):
         return row[0] if row else None
 
     def latest_undoable_batch(self) -> int | None:
-        """The newest action with files still to put back (an interrupted undo continues), or
-        change to the groups, albums or duplicate decisions not undone yet."""
+        """The newest action with files still to put back or whose undo was stopped (an
+        interrupted undo continues), or change to the groups, albums or duplicate decisions not
+        undone yet."""
         row = self._db.execute(
             "SELECT max(b) FROM (SELECT max(batch) AS b FROM journal WHERE state IN ('done', 'undoing')"
             " UNION ALL SELECT max(id) FROM batches WHERE action IN ('group', 'album', 'decision')"
-            " AND undone IS NULL)"
+            " AND undone IS NULL"
+            # An undo stopped after its last file came back (a hostile review: a plain undo went
+            # past it to the action before): every file undone, the action not marked so yet.
+            " UNION ALL SELECT max(b.id) FROM batches b WHERE b.undone IS NULL"
+            " AND EXISTS (SELECT 1 FROM journal j WHERE j.batch=b.id AND j.state='undone')"
+            " AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.batch=b.id"
+            " AND j.state IN ('planned', 'done', 'undoing')))"
         ).fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
