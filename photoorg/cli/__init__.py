@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from photoorg.cli.common import EXIT_BUSY, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, setup_logging
 from photoorg.cli.parser import build_parser
-from photoorg.core.errors import LibraryBusy, PhotoorgError
+from photoorg.core.errors import LibraryBusy, PhotoorgError, full_disk
 from photoorg.core.paths import locations
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    except Exception:
+    except Exception as exc:
+        full = full_disk(exc, str(where.catalog.parent))
+        if full is not None:  # said in words; the traceback for the log file alone
+            log.info("the disk is full", exc_info=True)
+            print(f"photoorg: {full}", file=sys.stderr)
+            return EXIT_FAILED
         log.exception("unexpected error")
         print(f"photoorg: unexpected error; details are in {where.logs / 'photoorg.log'}", file=sys.stderr)
         return EXIT_FAILED

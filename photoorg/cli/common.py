@@ -28,6 +28,16 @@ EXIT_BUSY = 75  # EX_TEMPFAIL: another photoorg holds the library and --no-wait 
 EXIT_INTERRUPTED = 130
 
 
+class _Brief(logging.Formatter):
+    """A warning on the terminal in one line: the message and the error's own words; the
+    traceback goes to the log file only (a hostile review saw SQLite's on a full disk)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = f"{record.levelname}: {record.getMessage()}"
+        error = record.exc_info[1] if record.exc_info else None
+        return f"{text} ({error})" if error is not None and str(error) else text
+
+
 def setup_logging(where: Locations, verbose: bool) -> None:
     """stderr for warnings (info with -v), and a rotating log file for everything."""
     root = logging.getLogger()
@@ -36,7 +46,10 @@ def setup_logging(where: Locations, verbose: bool) -> None:
         root.removeHandler(h)
     err = logging.StreamHandler(sys.stderr)
     err.setLevel(logging.INFO if verbose else logging.WARNING)
-    err.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    err.setFormatter(_Brief())
+    # A log file that cannot be written (its disk full) is no reason for a traceback on the
+    # terminal (a hostile review): the command says what failed in its own words.
+    logging.raiseExceptions = False
     root.addHandler(err)
     try:
         where.logs.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,8 @@ arguments it was made with (``__reduce__`` where ``__init__`` takes more than th
 
 from __future__ import annotations
 
+import os
+
 
 class PhotoorgError(Exception):
     """Base of every error photoorg raises on purpose."""
@@ -52,6 +54,41 @@ class UnsafeModel(ModelUnavailable):
 
 class CatalogError(PhotoorgError):
     """The catalog database could not be opened or written."""
+
+
+class DiskFull(CatalogError):  # noqa: N818 - a state, like LibraryBusy
+    """The disk under photoorg's own data (catalog, settings, logs) is full."""
+
+
+def full_disk(exc: BaseException, folder: str) -> DiskFull | None:
+    """A full (or over-quota) disk, in words, for an error that reached the top of a command
+    or an engine request (a hostile review: the catalog's disk at 32 KB free printed SQLite's
+    traceback); None for any other error. ``folder``: photoorg's data folder."""
+    import errno
+    import shutil
+    import sqlite3
+
+    from photoorg.core.humanize import human_bytes
+
+    if isinstance(exc, sqlite3.OperationalError):
+        full = getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc)
+        where = folder
+    elif isinstance(exc, OSError):
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        where = str(exc.filename or folder)
+    else:
+        return None
+    if not full:
+        return None
+    try:
+        disk = where if os.path.isdir(where) else os.path.dirname(where)
+        free = f"; {human_bytes(shutil.disk_usage(disk).free)} free"
+    except OSError:
+        free = ""
+    return DiskFull(
+        f"The disk is full where photoorg writes ({where}{free}). Free some space on it, then try again: "
+        "what was left half-done is settled the next time photoorg starts, and no photo is lost."
+    )
 
 
 class CatalogTooNew(CatalogError):  # noqa: N818 - a state

@@ -26,7 +26,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from photoorg.core.errors import Cancelled, PhotoorgError
+from photoorg.core.errors import Cancelled, PhotoorgError, full_disk
 from photoorg.core.paths import Locations
 from photoorg.core.pipeline import STAGE_EMBED
 from photoorg.core.progress import Progress
@@ -227,7 +227,8 @@ def _serve(conn: Any, cancel: Any, where: Locations, log_to: str | None) -> None
                 reply = WasCancelled()
             except Exception as exc:  # the process boundary: report it to the app
                 log.exception("engine request %s failed", type(request).__name__)
-                reply = _failure(exc)
+                data = getattr(library, "where", where).catalog.parent  # (_NoLibrary has none)
+                reply = _failure(full_disk(exc, str(data)) or exc)
             finally:
                 cancel.clear()
             if (next_ones := _undo_redo(library)) is not None:

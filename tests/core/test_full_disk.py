@@ -203,3 +203,44 @@ def test_a_catalog_that_fails_right_after_a_file_went_says_that_file_may_have_go
         assert notes == [f"trash of {photo}: completed before photoorg stopped; found in the trash as p0.jpg"]
         undoing.undo(catalog)
     assert photo.read_bytes() == data
+
+
+def test_a_catalog_that_could_not_commit_on_a_full_disk_writes_again_once_there_is_room(
+    tmp_path, small_fs
+) -> None:
+    """A hostile review: a commit that failed on a full disk left its transaction open, so the
+    app's engine could write nothing more, also once space was freed."""
+    import sqlite3
+
+    disk = small_fs("home", 3072)
+    catalog = Catalog(disk / "catalog.sqlite3")
+    filler = fill(disk)
+    with pytest.raises(sqlite3.OperationalError, match="full"):
+        catalog.set_meta("big", "x" * 200_000)
+    filler.unlink()
+    catalog.set_meta("after", "written")  # the connection is usable again
+    catalog.close()
+    with Catalog(disk / "catalog.sqlite3") as again:
+        assert again.get_meta("after") == "written" and again.get_meta("big") is None
+
+
+def test_the_command_line_says_the_disk_is_full_in_words_without_a_traceback(
+    tmp_path, small_fs, tiny_model
+) -> None:
+    """A hostile review: with photoorg's own disk at 32 to 56 KB free, commands printed
+    SQLite's traceback and "unexpected error"."""
+    from tests.test_cli import photoorg
+
+    home = small_fs("home", 4096)
+    library = tmp_path / "lib"
+    originals = photos(library, 3)
+    scanned = photoorg("--home", home, "scan", library, "--model", tiny_model, "--device", "cpu")
+    assert scanned.returncode == 0, scanned.stderr
+    filler = fill(home, leave=40 * 1024)
+    said = photoorg("--home", home, "album", "create", "Dogs", *originals[:2])
+    assert said.returncode == 1 and "Traceback" not in said.stderr + said.stdout
+    assert f"The disk is full where photoorg writes ({home / 'data'};" in said.stderr
+    assert "unexpected error" not in said.stderr
+    filler.unlink()
+    again = photoorg("--home", home, "album", "create", "Dogs", *originals[:2])
+    assert again.returncode == 0, again.stderr

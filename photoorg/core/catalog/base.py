@@ -3,6 +3,7 @@ moving a catalog written by photoorg 0.1."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -226,7 +227,15 @@ class CatalogBase:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error:
+                # A failed commit (a full disk) may leave the transaction open: every later
+                # one would fail, also once space is freed (a hostile review, the app's engine).
+                if self._db.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                raise
 
     @property
     def schema_version(self) -> int:
