@@ -172,6 +172,7 @@ def execute(
                     outcome.skipped.append(step)
                 else:
                     row = action_row(catalog, step.source) if step.companion_of is None else None
+                    current = None  # not journaled, so not begun: it cannot have gone yet
                     entry = catalog.journal_add(
                         outcome.batch,
                         action.value,
@@ -181,6 +182,7 @@ def execute(
                         step.fingerprint,
                         step.size,
                     )
+                    current = step
                     if step.target is not None and action is not Action.TRASH:
                         made = missing_folders(os.path.dirname(step.target))
                         if made:
@@ -202,6 +204,9 @@ def execute(
                 if on_step is not None:
                     on_step()
         except sqlite3.Error as exc:  # the catalog cannot be written (a full or read-only disk)
+            if not outcome.done:  # an action with no file journaled is not kept (if it can be
+                with contextlib.suppress(sqlite3.Error):  # written; else the next start drops it)
+                    catalog.drop_batch_if_nothing_done(outcome.batch)
             # The file being done may have gone already (a hostile review: "stopped after 0
             # files" with the photo in the trash): said, and settled by the next start.
             midway = (

@@ -288,7 +288,8 @@ class FileActions(LibraryPart):
 
     def undoable(self) -> BatchInfo | None:
         """The action Undo (with no number) would undo now, or None."""
-        batch = self.catalog.latest_undoable_batch()
+        finished = self.catalog.finished_undos  # (its undo, finished as photoorg started, is said)
+        batch = finished[-1] if finished else self.catalog.latest_undoable_batch()
         return None if batch is None else self.catalog.batch_info(batch)
 
     def history(self, limit: int | None = 50) -> tuple[list[BatchInfo], int]:

@@ -46,7 +46,10 @@ def reconcile(catalog: Catalog) -> list[str]:
             if note:
                 notes.append(note)
                 log.info("recovery: %s", note)  # the notes are said to the person (twice, as a warning)
-        for batch in {e.batch for e in unsettled}:  # an action in which nothing happened goes
+        # An action in which nothing happened goes, and one that no file was journaled in (a
+        # hostile review: begun, then the catalog's disk was full; it blocked redo for ever).
+        empty = catalog.file_batches_without_files([*(a.value for a in Action), KEYWORDS])
+        for batch in {e.batch for e in unsettled} | set(empty):
             catalog.drop_batch_if_nothing_done(batch)
     return notes
 
@@ -198,6 +201,7 @@ def _settle_undo(catalog: Catalog, entry: JournalEntry) -> str:
     follow_back(catalog, action, entry, back)
     if not catalog.journal_entries(entry.batch, ("done", "undoing")):
         catalog.mark_batch_undone(entry.batch)
+        catalog.finished_undos.append(entry.batch)
     if keep_both:
         return (
             f"undo of {entry.source}: the photo at {held} changed after it was copied back to {back}; "

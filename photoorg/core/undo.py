@@ -84,6 +84,18 @@ def undo(
     """
     with exclusive(catalog):
         left: list[tuple[int, int]] = []
+        if batch is None and catalog.finished_undos:  # finished by the recovery just now
+            done = catalog.finished_undos.pop()
+            catalog.finished_undos.clear()
+            return Outcome(
+                done,
+                Action(catalog.batch_action(done) or Action.MOVE.value),
+                failed=_not_put_back(catalog.journal_entries(done, ("undo_failed",))),
+                note="its undo had stopped before it was recorded (photoorg was stopped, or its disk "
+                "was full), and photoorg finished it as it started. The next undo takes back the action "
+                "before",
+                left_behind=catalog.files_left_behind(after=done),
+            )
         if batch is None:
             batch = catalog.latest_undoable_batch()
             left = catalog.files_left_behind(after=batch or 0)
@@ -113,11 +125,16 @@ def undo(
                 what = "the groups" if name == GROUP_CHANGE else "the albums"
                 note = f"undid the change to {what} ({info.summary}){also}"  # as the others say it
             return Outcome(batch, None, note=note, left_behind=left)
+        # Files an undo stopped by a kill could not put back (a hostile review: the plain undo
+        # that finished it said "undid the rest of it" with a photo still in the trash, and the
+        # killed one had never said so): said again by the undo that goes on with it.
+        before = catalog.journal_entries(batch, ("undo_failed",)) if "undo_failed" not in states else []
         if name == KEYWORDS:  # keywords written into sidecars
             from photoorg.core.sidecar_undo import undo_keywords
 
             taken_out = undo_keywords(catalog, batch, states, on_step)
             taken_out.left_behind = left
+            taken_out.failed.extend(_not_put_back(before))
             return taken_out
         action = Action(name)
         entries = catalog.journal_entries(batch, states)
@@ -125,7 +142,7 @@ def undo(
             finished = _finish_interrupted(catalog, batch, keep)
             if finished is None:
                 raise PhotoorgError(_already_undone(catalog, batch))
-            return Outcome(batch, action, note=finished, left_behind=left)
+            return Outcome(batch, action, failed=_not_put_back(before), note=finished, left_behind=left)
         everything = catalog.journal_entries(batch)
         earlier = sum(1 for e in everything if e.state == "undone")
         outcome = Outcome(batch, action, left_behind=left, earlier=earlier)
@@ -158,6 +175,7 @@ def undo(
                     outcome.renamed.append((entry.source, step.target or "", taken))
             if on_step is not None:
                 on_step()
+        outcome.failed.extend(_not_put_back(before))
         for folder, mode in sorted(regone, key=lambda fm: len(fm[0]), reverse=True):
             if os.path.isdir(folder):
                 with contextlib.suppress(OSError):
@@ -168,6 +186,17 @@ def undo(
             made = [f for f in catalog.made_folders(batch) if real(f) not in kept]
             remove_if_empty(made)  # the folders it made, now empty
     return outcome
+
+
+def _not_put_back(entries: Sequence[JournalEntry]) -> list[tuple[Step, str]]:
+    """Files an earlier undo of the action could not put back, as this undo reports them."""
+    out = []
+    for entry in entries:
+        step = Step(entry.target or "", entry.source)
+        if is_companion(entry):
+            step.companion_of = entry.source
+        out.append((step, f"{entry.undo_error or 'could not be put back'} (an earlier undo)"))
+    return out
 
 
 def _refuse_two_albums_of_one_name(catalog: Catalog, summary: str, batches: list[int]) -> None:

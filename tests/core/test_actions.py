@@ -627,3 +627,68 @@ def test_a_plain_undo_finishes_a_stopped_undo_before_it_takes_back_an_older_acti
     assert (tmp_path / "Kept" / "img_000.jpg").exists() and not older_photo.exists()  # not asked for
     assert undoing.undo(catalog).batch == older.batch  # the next plain undo: the one before
     assert older_photo.exists()
+
+
+def test_the_undo_that_finishes_a_stopped_one_names_the_files_it_could_not_put_back(
+    scanned, tmp_path, monkeypatch
+) -> None:
+    """A hostile review: an undo killed after it had failed to put one photo back (and before
+    it said so) was finished by a plain undo that said "undid the rest of it", the photo still
+    in the trash."""
+    library, catalog = scanned
+    back, stuck = library / "2023" / "img_000.jpg", library / "2024" / "img_006.png"
+    trashed = do(catalog, Action.TRASH, [back, stuck])
+    assert len(trashed.done) == 2
+    (library / "2024").rename(tmp_path / "2024 elsewhere")
+    (library / "2024").write_text("a file where the folder was")  # img_006 cannot go back
+
+    def killed(batch: int) -> None:
+        raise KeyboardInterrupt
+
+    real = catalog.mark_batch_undone
+    monkeypatch.setattr(catalog, "mark_batch_undone", killed)
+    with pytest.raises(KeyboardInterrupt):
+        undoing.undo(catalog)
+    monkeypatch.setattr(catalog, "mark_batch_undone", real)
+    assert back.exists() and not stuck.exists()
+    finished = undoing.undo(catalog)
+    assert finished.batch == trashed.batch and "the rest of it" in finished.note
+    [(step, why)] = finished.failed
+    assert step.target == str(stuck) and "(an earlier undo)" in why
+
+
+def test_an_undo_the_next_start_finished_is_what_the_next_plain_undo_reports(
+    scanned, tmp_path, monkeypatch
+) -> None:
+    """A hostile review: an undo stopped by a full disk after its files were back said "the disk
+    is full, try again"; the next start finished it from the journal, and the retry the message
+    asked for took back the action before, which nobody had asked for."""
+    from photoorg.core.catalog import Catalog
+
+    library, catalog = scanned
+    older_photo, photo = library / "2023" / "img_000.jpg", library / "2023" / "img_001.jpg"
+    older = do(catalog, Action.MOVE, [older_photo], tmp_path / "Kept")
+    moved = do(catalog, Action.MOVE, [photo], tmp_path / "Sorted")
+    real = catalog.journal_update
+
+    def stopped(entry: int, **fields: object) -> None:
+        if fields.get("state") == "undone":
+            raise KeyboardInterrupt  # the photo is back; the journal does not say so yet
+        real(entry, **fields)
+
+    monkeypatch.setattr(catalog, "journal_update", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        undoing.undo(catalog)
+    monkeypatch.setattr(catalog, "journal_update", real)
+    catalog.close()
+    assert photo.exists()
+    with Catalog(catalog.path) as again:  # the next photoorg
+        notes: list[str] = []
+        with actions.exclusive(again, notes):
+            pass
+        assert any("completed before photoorg stopped" in n for n in notes), notes
+        finished = undoing.undo(again)
+        assert finished.batch == moved.batch and "finished it as it started" in finished.note
+        assert (tmp_path / "Kept" / "img_000.jpg").exists()  # the action before: not asked for
+        assert undoing.undo(again).batch == older.batch
+    assert older_photo.exists()

@@ -244,3 +244,45 @@ def test_the_command_line_says_the_disk_is_full_in_words_without_a_traceback(
     filler.unlink()
     again = photoorg("--home", home, "album", "create", "Dogs", *originals[:2])
     assert again.returncode == 0, again.stderr
+
+
+def test_an_action_the_catalog_could_not_journal_leaves_no_empty_action_behind(tmp_path, monkeypatch) -> None:
+    """A hostile review: on a full disk the action was begun but its first file could not be
+    journaled; "trash 1 photo (0 files done)" stayed in the history for ever, redo refused
+    ("nothing was undone since the last action"), and the error said the photo "may have gone"
+    when it had never been touched."""
+    import sqlite3
+
+    from photoorg.core import redo as redoing
+    from photoorg.core.errors import CatalogError
+
+    library = tmp_path / "lib"
+    first, second = photos(library, 2)
+    with scanned_catalog(tmp_path, library) as catalog:
+        moved = act(catalog, Action.MOVE, [first], tmp_path / "out")
+        undoing.undo(catalog, moved.batch)
+
+        def full(*_args: object, **_kw: object) -> int:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        real = catalog.journal_add
+        monkeypatch.setattr(catalog, "journal_add", full)
+        real_drop = catalog.drop_batch_if_nothing_done
+        monkeypatch.setattr(catalog, "drop_batch_if_nothing_done", full)  # the disk still full
+        with pytest.raises(CatalogError) as said:
+            act(catalog, Action.TRASH, [second])
+        monkeypatch.setattr(catalog, "journal_add", real)
+        monkeypatch.setattr(catalog, "drop_batch_if_nothing_done", real_drop)
+    assert second.exists() and "may have gone" not in str(said.value)
+    with Catalog(tmp_path / "catalog.sqlite3") as catalog:
+        with actions.exclusive(catalog):  # the next start drops the empty action
+            pass
+        assert [b.summary for b in catalog.batches(None)[0]] == [moved_summary(catalog, moved.batch)]
+        redone = redoing.redo(catalog, [], [str(library)])
+        assert redone.done and (tmp_path / "out" / first.name).exists()
+
+
+def moved_summary(catalog: Catalog, batch: int | None) -> str:
+    info = catalog.batch_info(batch or 0)
+    assert info is not None
+    return info.summary

@@ -52,6 +52,10 @@ class CatalogBase:
         self._sessions = Sessions(self.path)
         self._needs_check = self._sessions.begin()
         self.checked_because: str | None = None  # why opening it ran a full check (None: none)
+        #: Actions whose stopped undo the recovery finished in this process, newest last: the
+        #: next plain undo reports that one as its work rather than going on to an older action
+        #: (a hostile review: "disk full, try again" was followed by an unasked undo).
+        self.finished_undos: list[int] = []
         try:
             try:
                 self._db = self._open()

@@ -53,6 +53,7 @@ class JournalPart(CatalogBase):
     """Every file action, file by file, for undo, redo and crash recovery."""
 
     def begin_batch(self, action: str, summary: str) -> int:
+        self.finished_undos.clear()  # a new action: a plain undo takes that one back
         with self.transaction() as db:
             return self.add_batch(db, action, summary)
 
@@ -133,6 +134,17 @@ class JournalPart(CatalogBase):
             db.execute("DELETE FROM pruned_folders WHERE batch=?", (batch,))
             db.execute("DELETE FROM batches WHERE id=?", (batch,))
             return True
+
+    def file_batches_without_files(self, actions: Sequence[str]) -> list[int]:
+        """Actions of these kinds with no file journaled at all: a catalog that failed right
+        after the action was begun (a full disk) left them, nothing to undo or redo."""
+        marks = ", ".join("?" * len(actions))
+        rows = self._db.execute(
+            f"SELECT id FROM batches WHERE action IN ({marks})"
+            " AND NOT EXISTS (SELECT 1 FROM journal WHERE journal.batch=batches.id)",
+            list(actions),
+        )
+        return [int(r[0]) for r in rows]
 
     def batch_action(self, batch: int) -> str | None:
         row = self._db.execute("SELECT action FROM batches WHERE id=?", (batch,)).fetchone()
