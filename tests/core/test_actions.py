@@ -613,14 +613,7 @@ def test_a_plain_undo_finishes_a_stopped_undo_before_it_takes_back_an_older_acti
     moved = do(catalog, Action.MOVE, [photo], tmp_path / "Sorted")
     assert older.done and moved.done
 
-    def killed(batch: int) -> None:
-        raise KeyboardInterrupt
-
-    real = catalog.mark_batch_undone
-    monkeypatch.setattr(catalog, "mark_batch_undone", killed)
-    with pytest.raises(KeyboardInterrupt):
-        undoing.undo(catalog)
-    monkeypatch.setattr(catalog, "mark_batch_undone", real)
+    undo_killed_before_it_is_marked(catalog, monkeypatch)
     finished = undoing.undo(catalog)
     assert finished.batch == moved.batch and "the rest of it" in undone_note(finished)
     assert not (tmp_path / "Sorted").exists() and photo.exists()
@@ -642,14 +635,7 @@ def test_the_undo_that_finishes_a_stopped_one_names_the_files_it_could_not_put_b
     (library / "2024").rename(tmp_path / "2024 elsewhere")
     (library / "2024").write_text("a file where the folder was")  # img_006 cannot go back
 
-    def killed(batch: int) -> None:
-        raise KeyboardInterrupt
-
-    real = catalog.mark_batch_undone
-    monkeypatch.setattr(catalog, "mark_batch_undone", killed)
-    with pytest.raises(KeyboardInterrupt):
-        undoing.undo(catalog)
-    monkeypatch.setattr(catalog, "mark_batch_undone", real)
+    undo_killed_before_it_is_marked(catalog, monkeypatch)
     assert back.exists() and not stuck.exists()
     finished = undoing.undo(catalog)
     assert finished.batch == trashed.batch and "the rest of it" in finished.note
@@ -692,3 +678,16 @@ def test_an_undo_the_next_start_finished_is_what_the_next_plain_undo_reports(
         assert (tmp_path / "Kept" / "img_000.jpg").exists()  # the action before: not asked for
         assert undoing.undo(again).batch == older.batch
     assert older_photo.exists()
+
+
+def undo_killed_before_it_is_marked(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plain undo killed right after its last file, before its action is marked undone."""
+
+    def killed(batch: int) -> None:
+        raise KeyboardInterrupt
+
+    real = catalog.mark_batch_undone
+    monkeypatch.setattr(catalog, "mark_batch_undone", killed)
+    with pytest.raises(KeyboardInterrupt):
+        undoing.undo(catalog)
+    monkeypatch.setattr(catalog, "mark_batch_undone", real)
