@@ -185,16 +185,22 @@ from photoorg.core.catalog import Catalog
 from photoorg.core.embedder import Embedder
 from photoorg.core.paths import locations
 from photoorg.core.pipeline import run_scan
-summary = run_scan([sys.argv[1]], Catalog(locations().catalog), Embedder(sys.argv[2], device="cpu"))
+embedder = Embedder(sys.argv[2], device="cpu", dtype=sys.argv[3])
+summary = run_scan([sys.argv[1]], Catalog(locations().catalog), embedder)
 assert summary.unchanged == 10 and summary.embedded == 0, summary
 print("torch imported:", "torch" in sys.modules)
 """
 
 
-def test_unchanged_library_is_rescanned_without_loading_torch(library, catalog, tiny_model) -> None:
-    scan(library, catalog, tiny_model)
+@pytest.mark.parametrize("asked", ["auto", "the one auto chose"])
+def test_unchanged_library_is_rescanned_without_loading_torch(library, catalog, tiny_model, asked) -> None:
+    """Also when the number format is asked for, as every command but scan asks for the one the
+    library's vectors have (the first of them after a scan loaded the model for nothing: 8 s)."""
+    first = Embedder(str(tiny_model), device="cpu")
+    run_scan([library], catalog, first)
+    dtype = "auto" if asked == "auto" else first.dtype
     out = subprocess.run(
-        [sys.executable, "-c", RESCAN_WITHOUT_TORCH, str(library), str(tiny_model)],
+        [sys.executable, "-c", RESCAN_WITHOUT_TORCH, str(library), str(tiny_model), dtype],
         capture_output=True,
         text=True,
         env=os.environ,

@@ -112,8 +112,10 @@ class ScanState:
             self.key = self.embedder.key
         else:
             # The dtype that "auto" picks needs torch; remember it so an unchanged library
-            # can be checked without importing torch at all.
-            dtype = self.catalog.get_meta(dtype_meta_key(self.embedder))
+            # can be checked without importing torch at all. One asked for is the one used
+            # (the CLI asks for the library's: loading the model for nothing took 8 s).
+            asked = self.embedder.requested_dtype
+            dtype = asked if asked != "auto" else self.catalog.get_meta(dtype_meta_key(self.embedder))
             if dtype is None:
                 self._load_embedder()
                 if self.summary.model_error:
