@@ -12,23 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import photoorg, photoorg_process
 from tests.conftest import make_photo
-
-
-def photoorg(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "photoorg", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=os.environ,
-        timeout=300,
-    )
 
 
 def test_scan_prints_a_summary_and_a_second_scan_reuses_everything(library, tiny_model, tmp_path) -> None:
     home = tmp_path / "h"
     (library / "broken.jpg").write_bytes(b"\xff\xd8\xff garbage")
-    first = photoorg("--home", home, "scan", library, "--model", tiny_model, "--device", "cpu")
+    # python -m photoorg from nothing (the other commands start from a process with the
+    # imports done: tests/cli.py)
+    first = photoorg_process("--home", home, "scan", library, "--model", tiny_model, "--device", "cpu")
     assert first.returncode == 0, first.stderr
     assert "photos seen:        11" in first.stdout
     assert "embedded:           10" in first.stdout

@@ -24,7 +24,7 @@ import pytest
 from PIL import Image
 
 from photoorg.core.catalog import Catalog
-from tests.test_cli import photoorg
+from tests.cli import photoorg
 
 
 def noisy_photos(folder: Path, n: int, seed: int, subfolders: int = 1) -> list[Path]:

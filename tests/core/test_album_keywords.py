@@ -20,8 +20,8 @@ from photoorg.core import xmp
 from photoorg.core.library import Library
 from photoorg.core.paths import locations
 from photoorg.core.settings import Settings, save_settings
+from tests.cli import photoorg
 from tests.conftest import fill, make_photo
-from tests.test_cli import photoorg
 
 DARKTABLE = b"""<?xml version="1.0" encoding="UTF-8"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="XMP Core 4.4.0-Exiv2">

@@ -16,9 +16,9 @@ from photoorg.core.errors import PhotoorgError
 from photoorg.core.library import Action, Library
 from photoorg.core.paths import locations
 from photoorg.core.settings import Settings, save_settings
+from tests.cli import photoorg
 from tests.conftest import DATA, make_photo
 from tests.synthetic import album_library
-from tests.test_cli import photoorg
 
 
 def session(x: np.ndarray, truth: np.ndarray, examples: int, seed: int) -> list[float]:

@@ -10,7 +10,7 @@ import numpy as np
 from photoorg.core.calibration import calibrate, nearest_neighbours
 from photoorg.core.paths import locations
 from photoorg.core.settings import load_settings
-from tests.test_cli import photoorg
+from tests.cli import photoorg
 
 
 def unit_rows(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:

@@ -229,7 +229,7 @@ def test_the_command_line_says_the_disk_is_full_in_words_without_a_traceback(
 ) -> None:
     """A hostile review: with photoorg's own disk at 32 to 56 KB free, commands printed
     SQLite's traceback and "unexpected error"."""
-    from tests.test_cli import photoorg
+    from tests.cli import photoorg
 
     home = small_fs("home", 4096)
     library = tmp_path / "lib"

@@ -13,7 +13,7 @@ from photoorg.core import actions
 from photoorg.core.companions import going_with
 from photoorg.core.library import Action, Library
 from photoorg.core.paths import locations
-from tests.test_cli import photoorg
+from tests.cli import photoorg
 
 
 def files(root: Path) -> dict[str, bytes]:

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from photoorg.gui.app import MainWindow
+from tests.cli import photoorg
 from tests.gui.conftest import TIMEOUT_MS, Dialogs, scan, settings_for
-from tests.test_cli import photoorg
 
 OpenWindow = Callable[..., MainWindow]
 
