@@ -29,7 +29,7 @@ class NothingToRedo(PhotoorgError):  # noqa: N818 - a state, like NothingToUndo
 def redoable(catalog: Catalog) -> BatchInfo | None:
     """The action Redo would do again, if it can be redone."""
     info = catalog.last_undone_batch()
-    if info is None or refusal(catalog, info) is not None:
+    if info is None or refusal(catalog, info) is not None or _stopped_undo(catalog):
         return None
     return info
 
@@ -38,7 +38,20 @@ def redo_refused(catalog: Catalog) -> str | None:
     """Why the action undone last cannot be redone (a sentence), or None: it can, or nothing
     was undone. Edit > Redo shows it (a review: greyed out without a word)."""
     info = catalog.last_undone_batch()
-    return None if info is None else refusal(catalog, info)
+    return _stopped_undo(catalog) or (None if info is None else refusal(catalog, info))
+
+
+def _stopped_undo(catalog: Catalog) -> str | None:
+    """Why nothing is redone while an undo stopped halfway (a hostile review: redo did again the
+    action undone before it, not the one whose undo had stopped)."""
+    batch = catalog.stopped_undo()
+    info = None if batch is None else catalog.batch_info(batch)
+    if info is None:
+        return None
+    return (
+        f"The undo of action {info.id} ({info.summary}) stopped before it finished. Undo finishes it "
+        "('photoorg undo', or Edit > Undo); then Redo can do it again."
+    )
 
 
 def refusal(catalog: Catalog, info: BatchInfo) -> str | None:
@@ -154,6 +167,9 @@ def redo(
         PhotoorgError: as a first run of the action would (every copy to the trash, no space).
     """
     with actions.exclusive(catalog):
+        stopped = _stopped_undo(catalog)
+        if stopped is not None:
+            raise NothingToRedo(stopped)
         info = catalog.last_undone_batch()
         if info is None:
             raise NothingToRedo("There is nothing to redo: nothing was undone since the last action.")

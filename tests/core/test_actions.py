@@ -680,6 +680,35 @@ def test_an_undo_the_next_start_finished_is_what_the_next_plain_undo_reports(
     assert older_photo.exists()
 
 
+def test_redo_after_a_stopped_undo_says_to_finish_it_and_does_not_redo_the_action_before(
+    scanned, tmp_path, monkeypatch
+) -> None:
+    """A hostile review: after an undo killed before its action was marked undone, redo did
+    again the action undone before it, not the one whose undo had stopped."""
+    from photoorg.core import redo as redoing
+
+    library, catalog = scanned
+    older_photo, photo = library / "2023" / "img_000.jpg", library / "2023" / "img_001.jpg"
+    older = do(catalog, Action.MOVE, [older_photo], tmp_path / "Kept")
+    moved = do(catalog, Action.MOVE, [photo], tmp_path / "Sorted")
+    assert undoing.undo(catalog).batch == moved.batch and photo.exists()
+    undo_killed_before_it_is_marked(catalog, monkeypatch)  # the undo of the older one stops
+    assert older_photo.exists()
+
+    assert redoing.redoable(catalog) is None
+    said = redoing.redo_refused(catalog)
+    assert said is not None and f"The undo of action {older.batch} " in said and "Undo finishes it" in said
+    with pytest.raises(redoing.NothingToRedo, match="stopped before it finished"):
+        redoing.redo(catalog, [], [str(library)])
+    assert photo.exists() and not (tmp_path / "Sorted").exists()  # not moved again
+
+    assert undoing.undo(catalog).batch == older.batch  # finished
+    assert redoing.redoable(catalog) is not None and redoing.redo_refused(catalog) is None
+    redoing.redo(catalog, [], [str(library)])
+    assert (tmp_path / "Kept" / "img_000.jpg").exists() and not older_photo.exists()
+    assert photo.exists()
+
+
 def undo_killed_before_it_is_marked(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
     """A plain undo killed right after its last file, before its action is marked undone."""
 

@@ -167,6 +167,15 @@ class JournalPart(CatalogBase):
         ).fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
+    def stopped_undo(self) -> int | None:
+        """The newest action whose undo stopped before it finished (photoorg killed, a full
+        disk): some of its files undone, the action not marked undone."""
+        row = self._db.execute(
+            "SELECT max(b.id) FROM batches b WHERE b.undone IS NULL AND EXISTS (SELECT 1 FROM journal j"
+            " WHERE j.batch=b.id AND j.state IN ('undone', 'undoing', 'undo_failed'))"
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
     def files_left_behind(self, after: int = 0) -> list[tuple[int, int]]:
         """(action, files) of the actions after ``after`` with files an undo could not put
         back, newest first: a plain undo goes on with older actions, so it says so."""
