@@ -47,7 +47,7 @@ from photoorg.core.undo_places import (
     followed,
     put_back_by_hand,
 )
-from photoorg.core.undo_words import left_behind_text
+from photoorg.core.undo_words import already_undone, left_behind_text, not_put_back
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def undo(
             return Outcome(
                 done,
                 Action(catalog.batch_action(done) or Action.MOVE.value),
-                failed=_not_put_back(catalog.journal_entries(done, ("undo_failed",))),
+                failed=not_put_back(catalog.journal_entries(done, ("undo_failed",))),
                 note="its undo had stopped before it was recorded (photoorg was stopped, or its disk "
                 "was full), and photoorg finished it as it started. The next undo takes back the action "
                 "before",
@@ -110,7 +110,7 @@ def undo(
         if name in (GROUP_CHANGE, ALBUM_CHANGE, DECISION):  # no file moved: the change is taken back
             info = catalog.batch_info(batch)
             if info is None or info.undone is not None:
-                raise PhotoorgError(_already_undone(catalog, batch))
+                raise PhotoorgError(already_undone(catalog, batch))
             later = catalog.later_changes_to_albums_made_by(batch) if name == ALBUM_CHANGE else []
             if name == ALBUM_CHANGE:
                 _refuse_two_albums_of_one_name(catalog, info.summary, [batch, *later])
@@ -134,15 +134,15 @@ def undo(
 
             taken_out = undo_keywords(catalog, batch, states, on_step)
             taken_out.left_behind = left
-            taken_out.failed.extend(_not_put_back(before))
+            taken_out.failed.extend(not_put_back(before))
             return taken_out
         action = Action(name)
         entries = catalog.journal_entries(batch, states)
         if not entries:
             finished = _finish_interrupted(catalog, batch, keep)
             if finished is None:
-                raise PhotoorgError(_already_undone(catalog, batch))
-            return Outcome(batch, action, failed=_not_put_back(before), note=finished, left_behind=left)
+                raise PhotoorgError(already_undone(catalog, batch))
+            return Outcome(batch, action, failed=not_put_back(before), note=finished, left_behind=left)
         everything = catalog.journal_entries(batch)
         earlier = sum(1 for e in everything if e.state == "undone")
         outcome = Outcome(batch, action, left_behind=left, earlier=earlier)
@@ -175,7 +175,7 @@ def undo(
                     outcome.renamed.append((entry.source, step.target or "", taken))
             if on_step is not None:
                 on_step()
-        outcome.failed.extend(_not_put_back(before))
+        outcome.failed.extend(not_put_back(before))
         for folder, mode in sorted(regone, key=lambda fm: len(fm[0]), reverse=True):
             if os.path.isdir(folder):
                 with contextlib.suppress(OSError):
@@ -186,17 +186,6 @@ def undo(
             made = [f for f in catalog.made_folders(batch) if real(f) not in kept]
             remove_if_empty(made)  # the folders it made, now empty
     return outcome
-
-
-def _not_put_back(entries: Sequence[JournalEntry]) -> list[tuple[Step, str]]:
-    """Files an earlier undo of the action could not put back, as this undo reports them."""
-    out = []
-    for entry in entries:
-        step = Step(entry.target or "", entry.source)
-        if is_companion(entry):
-            step.companion_of = entry.source
-        out.append((step, f"{entry.undo_error or 'could not be put back'} (an earlier undo)"))
-    return out
 
 
 def _refuse_two_albums_of_one_name(catalog: Catalog, summary: str, batches: list[int]) -> None:
@@ -230,19 +219,6 @@ def _finish_interrupted(catalog: Catalog, batch: int, keep: Sequence[str]) -> st
     gone = sum(1 for f in made if not os.path.isdir(f))
     also = f"; {plural(gone, 'empty folder')} it had made removed" if gone else ""
     return f"undid the rest of it (its undo had stopped after its last file came back){also}"
-
-
-def _already_undone(catalog: Catalog, batch: int) -> str:
-    """Why action ``batch`` cannot be undone again, and which action did it again since, if
-    one did (a new-user review: 'undo 1' after a redo said only that it was undone)."""
-    tag = f"redo of action {batch}: "
-    redone = [b for b in catalog.batches(None)[0] if b.summary.startswith(tag) and b.undone is None]
-    if redone:
-        return (
-            f"Action {batch} was already undone, and action {redone[0].id} did it again: "
-            f"'photoorg undo {redone[0].id}' undoes that."
-        )
-    return f"Action {batch} was already undone."
 
 
 def put_back(

@@ -1,13 +1,16 @@
 """How an undo is said, in the same words by the app and the command line: a change without
-files undone, and the files a newer action still has to put back. Split out of undo.py, which
-does the undoing."""
+files undone, the files a newer action still has to put back, those an earlier undo could not,
+and an action undone already. Split out of undo.py, which does the undoing."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from photoorg.core.action_plans import Step
 from photoorg.core.actions import Outcome
+from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.humanize import plural
+from photoorg.core.undo_companions import is_companion
 
 
 def left_behind_text(left: Sequence[tuple[int, int]], command: str | None = None) -> str:
@@ -34,3 +37,27 @@ def undone_note(outcome: Outcome) -> str:
     if outcome.failed and not outcome.done:
         return f"Action {batch} is not undone: {note[6:]}"
     return f"Undid action {batch}: {note[6:]}"
+
+
+def not_put_back(entries: Sequence[JournalEntry]) -> list[tuple[Step, str]]:
+    """Files an earlier undo of the action could not put back, as this undo reports them."""
+    out = []
+    for entry in entries:
+        step = Step(entry.target or "", entry.source)
+        if is_companion(entry):
+            step.companion_of = entry.source
+        out.append((step, f"{entry.undo_error or 'could not be put back'} (an earlier undo)"))
+    return out
+
+
+def already_undone(catalog: Catalog, batch: int) -> str:
+    """Why action ``batch`` cannot be undone again, and which action did it again since, if
+    one did (a new-user review: 'undo 1' after a redo said only that it was undone)."""
+    tag = f"redo of action {batch}: "
+    redone = [b for b in catalog.batches(None)[0] if b.summary.startswith(tag) and b.undone is None]
+    if redone:
+        return (
+            f"Action {batch} was already undone, and action {redone[0].id} did it again: "
+            f"'photoorg undo {redone[0].id}' undoes that."
+        )
+    return f"Action {batch} was already undone."
