@@ -31,14 +31,14 @@ TIMEOUT_S = 300
 PER_COMMAND = ("PHOTOORG_HOME", "XDG_DATA_HOME", "PYTEST_CURRENT_TEST", "TORCHINDUCTOR_CACHE_DIR")
 
 
-def photoorg_process(*args: str | Path) -> subprocess.CompletedProcess[str]:
+def photoorg_process(*args: str | Path, timeout: float = TIMEOUT_S) -> subprocess.CompletedProcess[str]:
     """``python -m photoorg ARGS``, started from nothing."""
     return subprocess.run(
         [sys.executable, "-m", "photoorg", *map(str, args)],
         capture_output=True,
         text=True,
         env=os.environ,
-        timeout=TIMEOUT_S,
+        timeout=timeout,
     )
 
 

@@ -26,6 +26,7 @@ from photoorg.core.library import Library
 from photoorg.core.model_folder import resolve_model
 from photoorg.core.paths import Locations, locations
 from photoorg.core.progress import Progress
+from tests.cli import photoorg_process
 from tests.conftest import fill
 from tests.hubstandin import COMMIT, HubStandIn
 
@@ -44,13 +45,8 @@ def start_photoorg(*args: str | Path) -> subprocess.Popen[str]:
 
 
 def photoorg(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "photoorg", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env=os.environ,
-        timeout=CAP_S,
-    )
+    """From nothing: huggingface_hub reads the hub's address when it is imported."""
+    return photoorg_process(*args, timeout=CAP_S)
 
 
 def first_scan(library: Path) -> subprocess.CompletedProcess[str]:
