@@ -24,7 +24,7 @@ MAX_PARTNERS = 32
 
 
 #: Changes when the search finds other pairs from the same vectors (its cache is dropped then).
-PAIRS_VERSION = 2
+PAIRS_VERSION = 3
 
 
 def similar_pairs(

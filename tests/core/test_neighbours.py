@@ -128,7 +128,7 @@ def test_bringing_the_pairs_up_to_date_finds_what_a_new_search_finds() -> None:
     assert np.allclose(sims, es, atol=1e-5)
 
 
-def test_in_an_alike_library_the_pairs_kept_up_to_date_hold_every_pair_of_a_new_search() -> None:
+def test_in_an_alike_library_the_pairs_kept_up_to_date_are_those_of_a_new_search() -> None:
     """Where each photo has more partners than it keeps, changes push pairs in and out of a
     photo's best: additions and removals in turn, the pairs always above the threshold."""
     k = 8
@@ -140,14 +140,18 @@ def test_in_an_alike_library_the_pairs_kept_up_to_date_hold_every_pair_of_a_new_
         pairs = neighbours.updated_pairs(old_to_new, pairs, x, THRESHOLD, k)
         ii, jj, sims = pairs
         ei, ej, _ = pairs_above(x, THRESHOLD, max_per_row=k)
-        # Every pair a new search finds, but for exact ties at a photo's k-th best (float32
-        # cosines of alike photos tie), which either search may choose.
+        # The pairs a new search finds, no more, no fewer (a review: the app's similar sets,
+        # kept up to date during a first scan, differed from a new search's on the same photos,
+        # 35 against 38 on ../shared/photos: pairs pushed out of both photos' best stayed), but
+        # for exact ties at a photo's k-th best (float32 cosines of alike photos tie), which
+        # either may choose.
         sims_all = x @ x.T
         np.fill_diagonal(sims_all, -1)
         kth = -np.partition(-sims_all, k - 1, axis=1)[:, k - 1]
-        missed = np.array(sorted(as_set(ei, ej) - as_set(ii, jj)), dtype=np.int64).reshape(-1, 2)
-        a, b = missed[:, 0], missed[:, 1]
-        assert len(missed) <= 3 and np.all(sims_all[a, b] <= np.maximum(kth[a], kth[b]) + 1e-7)
+        for differ in (as_set(ei, ej) - as_set(ii, jj), as_set(ii, jj) - as_set(ei, ej)):
+            a, b = np.array(sorted(differ), dtype=np.int64).reshape(-1, 2).T
+            tie = np.minimum(abs(sims_all[a, b] - kth[a]), abs(sims_all[a, b] - kth[b])) <= 1e-6
+            assert len(a) <= 5 and tie.all(), (step, len(a))
         assert np.all(sims >= THRESHOLD)
         assert np.allclose(sims, np.einsum("ij,ij->i", x[ii], x[jj]), atol=1e-5)
 
