@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -341,6 +342,8 @@ def _make_set(
         verdict,
         ranked,
         reason,
-        round(weakest, 4),
+        # Four places, never rounded up: 0.99998 rounded read "similarity 1.000" (identical);
+        # identical vectors stay 1.0 (float32 gives them 0.99999994 as often as 1).
+        math.floor(min(weakest, 1.0) * 10_000 + 1e-3) / 10_000,
         protected,
     )

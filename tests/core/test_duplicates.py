@@ -17,6 +17,7 @@ from photoorg.core.duplicates import (
     Verdict,
     find_duplicates,
 )
+from photoorg.core.humanize import how_alike
 from photoorg.core.keeper import KeeperPolicy
 from photoorg.core.linkage import chain_free_sets
 from photoorg.core.set_choices import mark
@@ -191,6 +192,18 @@ def test_same_image_needs_the_pixel_check(lib) -> None:
         frozenset({"photo.jpg", "photo_resaved.jpg"}): Verdict.SAME,
         frozenset({"chessboard_1.jpg", "chessboard_2.jpg"}): Verdict.SIMILAR,
     }
+
+
+def test_a_re_save_a_hair_from_its_original_never_reads_similarity_1(lib) -> None:
+    """Seen in the app on ../shared/photos: jesper.jpg and its thumbnail (cosine 0.99998) read
+    "similarity 1.000", though the words were floored for that (a review): the set's weakest
+    pair was rounded to 4 places first, to 1.0."""
+    [v, w] = on_arc(0.99998, 2)
+    lib.add("big.jpg", v, phash=1, wh=(1600, 1200), size=900_000)
+    lib.add("thumb.jpg", w, phash=1, wh=(160, 120), size=9_000)
+    [s] = lib.find()
+    assert s.verdict is Verdict.SAME and s.weakest < 1.0
+    assert how_alike(2, s.weakest) == "similarity 0.999"
 
 
 def test_time_window_tightens_similar(lib) -> None:
