@@ -155,13 +155,16 @@ class JournalPart(CatalogBase):
         interrupted undo continues), or change to the groups, albums or duplicate decisions not
         undone yet."""
         row = self._db.execute(
-            "SELECT max(b) FROM (SELECT max(batch) AS b FROM journal WHERE state IN ('done', 'undoing')"
+            # The newest action's entries first (journal_batch, backwards), not every entry done
+            # (journal_state): 41 ms for 200,000 files done, this 0.02 ms; the engine asks often.
+            "SELECT max(b) FROM (SELECT * FROM (SELECT batch AS b FROM journal INDEXED BY journal_batch"
+            " WHERE state IN ('done', 'undoing') ORDER BY batch DESC LIMIT 1)"
             " UNION ALL SELECT max(id) FROM batches WHERE action IN ('group', 'album', 'decision')"
             " AND undone IS NULL"
             # An undo stopped after its last file came back (a hostile review: a plain undo went
             # past it to the action before): every file undone, the action not marked so yet.
             " UNION ALL SELECT max(b.id) FROM batches b WHERE b.undone IS NULL"
-            " AND EXISTS (SELECT 1 FROM journal j WHERE j.batch=b.id AND j.state='undone')"
+            " AND b.id IN (SELECT batch FROM journal WHERE state='undone')"  # as stopped_undo
             " AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.batch=b.id"
             " AND j.state IN ('planned', 'done', 'undoing')))"
         ).fetchone()
@@ -170,9 +173,12 @@ class JournalPart(CatalogBase):
     def stopped_undo(self) -> int | None:
         """The newest action whose undo stopped before it finished (photoorg killed, a full
         disk): some of its files undone, the action not marked undone."""
+        # From the entries an undo touched (index journal_state), not each action's entries: the
+        # engine asks before every answer, and 'EXISTS' per action read the whole journal (79 ms
+        # for 200,000 files done; this 0.05 ms, 29 ms with 100,000 of them undone).
         row = self._db.execute(
-            "SELECT max(b.id) FROM batches b WHERE b.undone IS NULL AND EXISTS (SELECT 1 FROM journal j"
-            " WHERE j.batch=b.id AND j.state IN ('undone', 'undoing', 'undo_failed'))"
+            "SELECT max(b.id) FROM batches b WHERE b.undone IS NULL AND b.id IN"
+            " (SELECT batch FROM journal WHERE state IN ('undone', 'undoing', 'undo_failed'))"
         ).fetchone()
         return int(row[0]) if row and row[0] is not None else None
 
