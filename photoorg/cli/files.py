@@ -170,7 +170,9 @@ def cmd_history(args: argparse.Namespace, where: Locations) -> int:
         print("No file actions yet.")
     for b in batches:
         when = datetime.fromtimestamp(b.created).strftime("%Y-%m-%d %H:%M")
-        if b.not_undone:
+        if b.not_undone and not b.undone_files:  # (a hostile review: "undone except 80 files"
+            state = f", not undone: {plural(b.not_undone, 'file')} could not be put back"  # of 80)
+        elif b.not_undone:
             state = f", undone except {plural(b.not_undone, 'file')} that could not be put back"
         elif b.undone:
             state = ", undone"

@@ -26,6 +26,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -51,7 +52,7 @@ from photoorg.core.fileops import (
     remove_if_empty,
 )
 from photoorg.core.humanize import plural
-from photoorg.core.paths import storable_ns
+from photoorg.core.paths import FolderSet, storable_ns
 from photoorg.core.trash import Trashed, move_to_trash, restore
 
 log = logging.getLogger(__name__)
@@ -140,14 +141,22 @@ def execute(
     steps: Sequence[Step],
     summary: str,
     on_step: Callable[[], None] | None = None,
+    protected: Sequence[str] = (),
 ) -> Outcome:
     """Carry out a plan under the library lock, journaling each file before and after.
 
     An action in which nothing could be done is not kept in the history (it has nothing to
-    undo). ``on_step`` is called after each file (progress).
+    undo). ``on_step`` is called after each file (progress). ``protected``: the protected
+    folders as they are now; a photo in one (protected since the plan was made) stays, unless
+    it is copied.
     """
     with exclusive(catalog):
-        for step in steps:  # a plan made before the lock was taken may be out of date
+        # A plan made before the lock was taken may be out of date (a hostile review: a folder
+        # protected while organize's plan waited for its "y" was emptied by it).
+        guarded = FolderSet(protected)
+        for step in steps:
+            if step.skip is None and action is not Action.COPY and guarded.holds(step.source):
+                step.skip = "in a protected folder"
             if step.skip is None:
                 step.skip = _still_as_planned(catalog, step)
         todo = [s for s in steps if s.skip is None]
@@ -231,9 +240,11 @@ def execute(
 def _still_as_planned(catalog: Catalog, step: Step) -> str | None:
     """Why a planned step can no longer be done (another photoorg got there first), or None."""
     try:
-        st = os.stat(step.source)
+        st = os.lstat(step.source)
     except OSError:
         return NO_LONGER_THERE
+    if not stat.S_ISREG(st.st_mode):
+        return _not_a_file(step.source)
     if step.companion_of is not None:
         if (st.st_size, st.st_mtime_ns) != (step.size, step.mtime_ns):
             return "changed since the plan was made"
@@ -247,6 +258,8 @@ def _still_as_planned(catalog: Catalog, step: Step) -> str | None:
 def _content_changed(catalog: Catalog, step: Step, left_behind: set[str]) -> str | None:
     """Right before a file moves: its photo moved too (for a companion), and its content is
     what was planned. Reads the file when that was not done when planning."""
+    if os.path.islink(step.source):  # its content read through the link is no reason to move it
+        return _not_a_file(step.source)
     if step.companion_of is not None:
         if step.companion_of in left_behind:
             return "its photo stays where it is, so it stays too"
@@ -261,6 +274,14 @@ def _content_changed(catalog: Catalog, step: Step, left_behind: set[str]) -> str
         return None
     row = action_row(catalog, step.source)
     return unchanged(step.source, row, step) if row is not None else "not in the catalog"
+
+
+def _not_a_file(path: str) -> str:
+    """A photo replaced by a link (or anything but a file) since it was planned: a hostile
+    review, organize moved the link and said "moved", the photo itself left where it was."""
+    if os.path.islink(path):
+        return f"a link to {os.path.realpath(path)} now; it stays (name the photo itself)"
+    return "no longer a file; it stays"
 
 
 def _unreadable(companions: Sequence[Step]) -> str | None:

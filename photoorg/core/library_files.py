@@ -92,7 +92,9 @@ class FileActions(LibraryPart):
                 words += f" to {os.path.basename(os.path.normpath(destination)) or destination}"
             if members is not None:
                 words = set_cleanup_summary(photos, 1)
-            outcome = actions.execute(catalog, action, steps, words, on_step=lambda: progress.advance(1))
+            outcome = actions.execute(
+                catalog, action, steps, words, on_step=lambda: progress.advance(1), protected=protected
+            )
             self._forget_gone(catalog, outcome, roots)
         if action is Action.MOVE and destination and roots:
             inside = under_test(roots)
@@ -143,6 +145,7 @@ class FileActions(LibraryPart):
                 steps,
                 set_cleanup_summary(photos, sets),
                 on_step=lambda: progress.advance(1),
+                protected=protected,
             )
             self._forget_gone(catalog, outcome, roots)
             return outcome
@@ -243,7 +246,12 @@ class FileActions(LibraryPart):
         with self.writing(progress) as catalog:
             progress.start_stage("Copying photos" if request.copy else "Moving photos", len(steps))
             outcome = actions.execute(
-                catalog, plan.action, steps, summary, on_step=lambda: progress.advance(1)
+                catalog,
+                plan.action,
+                steps,
+                summary,
+                on_step=lambda: progress.advance(1),
+                protected=self.settings.protected,
             )
             if request.prune_empty and not request.copy:
                 emptied, _sources = plan.left_empty(folders)
@@ -268,7 +276,11 @@ class FileActions(LibraryPart):
             progress.start_stage("Undoing", 0)
             s = self.settings
             return undoing.undo(
-                catalog, batch, on_step=lambda: progress.advance(1), keep=[*s.folders, *s.protected]
+                catalog,
+                batch,
+                on_step=lambda: progress.advance(1),
+                keep=[*s.folders, *s.protected],
+                roots=self.library_roots(),
             )
 
     def redo(self, progress: Progress = NULL_PROGRESS) -> Outcome:

@@ -205,4 +205,4 @@ def redo(
             reasons = sorted({s.skip or "" for s in steps})
             raise NothingToRedo(f"Nothing of action {info.id} can be done again: {'; '.join(reasons)}.")
         summary = _redo_summary(info, sum(1 for s in steps if s.skip is None and s.companion_of is None))
-        return actions.execute(catalog, action, steps, summary, on_step=on_step)
+        return actions.execute(catalog, action, steps, summary, on_step=on_step, protected=protected)

@@ -44,6 +44,7 @@ from photoorg.core.undo_places import (
     another_copy_left,
     check_content,
     file_where_folder_was,
+    folder_not_there,
     followed,
     put_back_by_hand,
 )
@@ -72,6 +73,7 @@ def undo(
     batch: int | None = None,
     on_step: Callable[[], None] | None = None,
     keep: Sequence[str] = (),
+    roots: tuple[Sequence[str], Sequence[str]] | None = None,
 ) -> Outcome:
     """Reverse an action, file by file: the newest one with files still to put back when
     ``batch`` is None (an interrupted or partial undo goes on where it stopped), else that one
@@ -80,7 +82,10 @@ def undo(
     Each file is put back only if it still is what the action left (size and fingerprint as
     journaled); anything else is reported with the reason and left where it is. The folders
     the action made are removed once empty, except those in ``keep`` (the library's folders
-    and protected folders: one of them may have become one since).
+    and protected folders: one of them may have become one since). ``roots``: the library's
+    folders that are there and those that are not (:func:`folder_not_there`): a photo whose
+    folder is not there stays where it is, rather than coming back to a folder made anew on
+    the disk under a drive's mount point.
     """
     with exclusive(catalog):
         left: list[tuple[int, int]] = []
@@ -149,6 +154,11 @@ def undo(
         # Folders an organize removed when empty come back with the permissions they had
         # (the files' return makes them with the defaults).
         regone = [(f, mode) for f, mode in catalog.pruned_folders(batch) if not os.path.isdir(f)]
+        remade = {f for f, _ in regone}
+
+        def why_not_back(source: str) -> str | None:
+            return None if roots is None else folder_not_there(source, *roots, remade)
+
         companions = Companions(everything, entries)
         for entry in Companions.in_order(entries):
             step = Step(entry.target or "", entry.source)
@@ -156,11 +166,13 @@ def undo(
                 step.companion_of = entry.source  # a sidecar (RAW, video) that traveled with its photo
                 # A copy's companion goes to the trash on its own.
                 how = None if action is Action.COPY else companions.return_of(entry)
-                undo_one = functools.partial(_undo_companion, catalog, action, entry, how)
+                undo_one = functools.partial(_undo_companion, catalog, action, entry, how, why_not_back)
                 put_back(catalog, entry, step, outcome, undo_one)
             else:
                 back = None if action is Action.COPY else companions.photo_back_name(entry)
-                undo_one = functools.partial(_undo_one, catalog, action, entry, back)
+                undo_one = functools.partial(
+                    _undo_one, catalog, action, entry, back, why_not_back=why_not_back
+                )
                 done = put_back(catalog, entry, step, outcome, undo_one)
                 companions.came_back(entry, step.target if done else None)
                 if done and action is not Action.COPY and step.target != entry.source:
@@ -238,22 +250,34 @@ def put_back(
     return True
 
 
-def _undo_companion(catalog: Catalog, action: Action, entry: JournalEntry, how: Return | None) -> str:
+def _undo_companion(
+    catalog: Catalog,
+    action: Action,
+    entry: JournalEntry,
+    how: Return | None,
+    why_not_back: Callable[[str], str | None],
+) -> str:
     """A file that went with a photo comes back with it, beside it (edited since is no reason
     to part a sidecar from its photo: it is meant to change), or stays while its photo does."""
     if how is None:
-        return _undo_one(catalog, action, entry)
+        return _undo_one(catalog, action, entry, why_not_back=why_not_back)
     if how.stays:
         raise ChangedSinceError(how.stays)
-    return _undo_one(catalog, action, entry, how.beside, how.edited_is_fine)
+    return _undo_one(catalog, action, entry, how.beside, how.edited_is_fine, why_not_back)
 
 
 def _undo_one(
-    catalog: Catalog, action: Action, entry: JournalEntry, back_at: str | None = None, edited: bool = False
+    catalog: Catalog,
+    action: Action,
+    entry: JournalEntry,
+    back_at: str | None = None,
+    edited: bool = False,
+    why_not_back: Callable[[str], str | None] | None = None,
 ) -> str:
     """Put one file back (a sidecar ``back_at``, beside its photo, when the photo came back
     under another name; ``edited``: also when its content changed since); returns where it is
-    now (for a copy: where the copy went)."""
+    now (for a copy: where the copy went). ``why_not_back``: why its folder cannot take it
+    (None: it can)."""
     if action is Action.COPY:
         check_content(entry.target, entry, "copied photo")
         assert entry.target is not None
@@ -298,6 +322,9 @@ def _undo_one(
             if entry.target is None:
                 raise
     assert entry.target is not None
+    why = why_not_back(back_at or entry.source) if why_not_back is not None else None
+    if why is not None:
+        raise ChangedSinceError(f"{why}; the {kind} stays at {entry.target} until it is there again")
     folder = file_where_folder_was(entry.source)
     if folder is not None:  # said as "File exists (folder)" before
         raise ChangedSinceError(

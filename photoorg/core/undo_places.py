@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import replace
 
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.fileops import fingerprint_and_size
+from photoorg.core.fileops import fingerprint_and_size, missing_folders
+from photoorg.core.paths import is_under
 
 
 class ChangedSinceError(PhotoorgError):
@@ -19,9 +21,22 @@ class ChangedSinceError(PhotoorgError):
 
 
 def check_content(path: str | None, entry: JournalEntry, what: str) -> None:
-    if not path or not os.path.isfile(path):
+    try:
+        st = os.lstat(path) if path else None
+    except OSError:
+        st = None
+    if st is not None and stat.S_ISLNK(st.st_mode):
+        # A hostile review: a link left where the photo was (to the photo, moved on by the
+        # person) passed the content check through the link, and undo put the link back, "1
+        # photo back", with the photo itself still outside the library.
+        raise ChangedSinceError(
+            f"the file at {path} is a link now (to {os.path.realpath(path or '')}), not the photo "
+            f"this action {what.split()[0]}; it was left where it is"
+        )
+    if st is None or not stat.S_ISREG(st.st_mode):
         raise ChangedSinceError(
             f"{what} is no longer at {path or 'a known place'}; it was moved or deleted since"
+            + _folder_not_there(path)
         )
     if entry.fingerprint is None:
         return  # journaled by photoorg 0.1 without the content: the size and name must do
@@ -31,6 +46,42 @@ def check_content(path: str | None, entry: JournalEntry, what: str) -> None:
             f"the file at {path} is not the photo this action {what.split()[0]} (its content "
             "changed, or another file took its name); it was left where it is"
         )
+
+
+def _folder_not_there(path: str | None) -> str:
+    """Words for a file whose very folder is not there: a drive not connected, most likely (a
+    hostile review: "moved or deleted since" for a photo in the trash of an unplugged drive)."""
+    folder = os.path.dirname(path or "")
+    if not folder or os.path.isdir(folder):
+        return ""
+    return (
+        f", or its folder {folder} is not there now (on a drive that is not connected? connect it "
+        "and undo again)"
+    )
+
+
+def folder_not_there(
+    source: str, present: Sequence[str], missing: Sequence[str], remade: set[str]
+) -> str | None:
+    """Why a photo cannot come back to ``source`` (None: it can): a library folder that is not
+    there (``missing``: not there, or empty where photos were, the mount point of a drive not
+    connected), or a folder outside the library's folders that are there (``present``) that is
+    gone and that the action did not remove itself (``remade``: it removed it when it left it
+    empty). A hostile review: undo made the folders again on the disk under the mount point of
+    an unplugged drive, said "2 photos back", and the photos were hidden once it was back."""
+    for root in missing:
+        if is_under(source, [root]):
+            return (
+                f"the library folder {root} is not there, or empty where photos were (a drive that "
+                "is not connected?)"
+            )
+    folder = os.path.dirname(source)
+    if os.path.isdir(folder) or is_under(source, present):
+        return None  # a folder inside the library the person removed is made again
+    gone = missing_folders(folder)
+    if gone and all(f in remade for f in gone):
+        return None
+    return f"the folder {gone[0] if gone else folder} is not there (a drive or card that is not connected?)"
 
 
 def file_where_folder_was(path: str) -> str | None:

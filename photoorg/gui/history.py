@@ -31,6 +31,8 @@ from photoorg.gui.placement import fit_dialog
 
 def result_of(b: Any) -> str:
     """What became of an action, in words (as 'photoorg history' says it)."""
+    if b.not_undone and not b.undone_files:  # none was put back (as 'photoorg history' says it)
+        return f"not undone: {plural(b.not_undone, 'file')} could not be put back"
     if b.not_undone:
         return f"undone, except {plural(b.not_undone, 'file')} that could not be put back"
     if b.undone:

@@ -1,0 +1,142 @@
+"""Attacks of a hostile review (2026-12-03) that made undo say "photos back" with the photos
+not back, or moved photos a protected folder held: a drive unplugged under a library folder, a
+link left where the photo was, a folder protected while organize's plan waited for its "y"."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from photoorg.core.library import Action, Library
+from photoorg.core.organize import OrganizeRequest
+from photoorg.core.paths import locations
+from tests.cli import photoorg
+from tests.conftest import make_photo
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_undo_leaves_photos_out_while_their_library_folder_is_not_there(four_photos: Path) -> None:
+    """The library folder on a drive that is unplugged: undo made its folders again on the disk
+    under the mount point and said "2 photos back"; once the drive was back, they were hidden
+    under it and the next scan forgot them."""
+    out = four_photos.parent / "out"
+    photos = [four_photos / "a" / "p0.jpg", four_photos / "a" / "p1.jpg"]
+    before = [sha(p) for p in photos]
+    with Library(locations()) as library:
+        moved = library.act(Action.MOVE, [str(p) for p in photos], str(out))
+    assert moved.photos_done == 2
+    away = four_photos.parent / "drive, unplugged"
+    four_photos.rename(away)
+    with Library(locations()) as library:
+        undone = library.undo()
+    assert not undone.done and len(undone.failed) == 2
+    assert all(f"library folder {four_photos} is not there" in why for _, why in undone.failed)
+    assert not four_photos.exists()  # no folder made where the drive's folder was
+    assert [sha(out / p.name) for p in photos] == before  # the photos wait where they went
+    listed = photoorg("history").stdout  # (it said "undone except 2 files" of 2)
+    assert "(2 files, not undone: 2 files could not be put back)" in listed
+    away.rename(four_photos)
+    with Library(locations()) as library:
+        again = library.undo(moved.batch)  # "photoorg undo N" once the drive is back
+        assert {s.target for s in again.done} == {str(p) for p in photos} and not again.failed
+    assert [sha(p) for p in photos] == before and not any((out / p.name).exists() for p in photos)
+
+
+def test_undo_leaves_photos_out_while_their_library_folder_is_an_empty_mount_point(four_photos: Path) -> None:
+    """The library folder is the drive's mount point: unplugged, it is there and empty."""
+    out = four_photos.parent / "out"
+    photo = four_photos / "a" / "p0.jpg"
+    with Library(locations()) as library:
+        library.act(Action.MOVE, [str(photo)], str(out))
+    away = four_photos.parent / "drive"
+    four_photos.rename(away)
+    four_photos.mkdir()  # what is left of a mount point with no drive on it
+    with Library(locations()) as library:
+        undone = library.undo()
+    assert not undone.done and "empty where photos were" in undone.failed[0][1]
+    assert os.listdir(four_photos) == [] and (out / "p0.jpg").exists()
+
+
+def test_an_import_is_not_undone_onto_a_card_that_is_not_there(four_photos: Path, tmp_path: Path) -> None:
+    """Photos organized in from a memory card go back to it; with the card out, undo made its
+    folders on the disk under the card's mount point."""
+    card = tmp_path / "card"
+    shots = [card / "DCIM" / f"IMG_{i}.jpg" for i in range(2)]
+    for i, shot in enumerate(shots):
+        make_photo(shot, seed=40 + i, size=(64, 48))
+    with Library(locations()) as library:
+        plan = library.organize_plan(OrganizeRequest("date", str(four_photos / "sorted")), [str(card)])
+        outcome, _ = library.organize(plan)
+    assert outcome.photos_done == 2 and not any(s.exists() for s in shots)
+    card.rename(tmp_path / "card, in the camera")
+    with Library(locations()) as library:
+        undone = library.undo()
+    assert not undone.done and all(f"the folder {card} is not there" in why for _, why in undone.failed)
+    assert not card.exists()
+    (tmp_path / "card, in the camera").rename(card)
+    with Library(locations()) as library:
+        assert len(library.undo(outcome.batch).done) == 2
+    assert all(s.exists() for s in shots)
+
+
+def test_a_folder_the_person_removed_inside_the_library_is_made_again(four_photos: Path) -> None:
+    """What the checks above must not stop: the photos' folder is gone, the library's is there."""
+    photos = [four_photos / "a" / f"p{i}.jpg" for i in range(4)]
+    with Library(locations()) as library:
+        library.act(Action.MOVE, [str(p) for p in photos], str(four_photos / "b"))
+    (four_photos / "a").rmdir()
+    with Library(locations()) as library:
+        assert len(library.undo().done) == 4
+    assert all(p.is_file() for p in photos)
+
+
+def test_undo_does_not_put_back_a_link_left_where_the_photo_was(four_photos: Path) -> None:
+    """The person moved the photo on and left a link to it (as git-annex does): the content
+    check read the photo through the link, and undo put the link back, "1 photo back"."""
+    photo, out = four_photos / "a" / "p0.jpg", four_photos.parent / "out"
+    content = sha(photo)
+    with Library(locations()) as library:
+        library.act(Action.MOVE, [str(photo)], str(out))
+    (out / "sub").mkdir()
+    (out / "p0.jpg").rename(out / "sub" / "p0.jpg")
+    (out / "p0.jpg").symlink_to(Path("sub") / "p0.jpg")
+    with Library(locations()) as library:
+        undone = library.undo()
+    assert not undone.done and "is a link now" in undone.failed[0][1]
+    assert not os.path.lexists(photo)  # no link put back in the library as if it were the photo
+    assert (out / "p0.jpg").is_symlink() and sha(out / "sub" / "p0.jpg") == content
+
+
+def test_organize_leaves_a_photo_replaced_by_a_link_after_the_plan(four_photos: Path) -> None:
+    """Between the plan and its "y", a photo was moved away and a link left in its place: the
+    link was moved, "moved", and the photo stayed outside the library."""
+    photo = four_photos / "a" / "p0.jpg"
+    elsewhere = four_photos.parent / "elsewhere.jpg"
+    with Library(locations()) as library:
+        plan = library.organize_plan(OrganizeRequest("date", str(four_photos / "sorted"), file_date=True))
+        photo.rename(elsewhere)
+        photo.symlink_to(elsewhere)
+        outcome, _ = library.organize(plan)
+    assert outcome.photos_done == 3
+    assert [(s.source, s.skip) for s in outcome.skipped] == [
+        (str(photo), f"a link to {elsewhere} now; it stays (name the photo itself)")
+    ]
+    assert photo.is_symlink() and elsewhere.is_file()
+
+
+def test_organize_leaves_a_folder_protected_while_its_plan_waited(four_photos: Path) -> None:
+    """`photoorg organize` shows its plan and waits for "y"; meanwhile another photoorg (the
+    app) protects a folder: its photos were moved all the same."""
+    keep = four_photos / "a"
+    with Library(locations()) as library:
+        plan = library.organize_plan(OrganizeRequest("date", str(four_photos / "sorted"), file_date=True))
+        with Library(locations()) as other:
+            other.set_protected(str(keep), True)
+        outcome, _ = library.organize(plan)
+    assert outcome.batch is None and not outcome.done
+    assert {s.skip for s in outcome.skipped} == {"in a protected folder"}
+    assert sorted(os.listdir(keep)) == [f"p{i}.jpg" for i in range(4)]
