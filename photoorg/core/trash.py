@@ -168,14 +168,22 @@ def _home_trash_by_copy(
 
 def discard_orphan_info(original: str | os.PathLike[str]) -> int:
     """Remove .trashinfo files that name ``original`` but have no file in the trash, and empty
-    ones beside its name (left by a crash between reserving a name and moving the file)."""
+    ones beside its name (left by a crash between reserving a name and moving the file): in
+    the trash of its drive and in the home trash, where a trash by copy reserves its name (a
+    hostile review found such a record there after a kill)."""
     if not FREEDESKTOP:
         return 0
     original = Path(original).absolute()
     try:
-        trash, top = _trash_dir_for(_existing_parent(original))
+        places = [_trash_dir_for(_existing_parent(original))]
     except OSError:
-        return 0
+        places = []
+    if all(top is not None for _, top in places):
+        places.append((_home_trash(), None))
+    return sum(_discard_orphans(trash, original, top) for trash, top in places)
+
+
+def _discard_orphans(trash: Path, original: Path, top: Path | None) -> int:
     recorded = quote(os.fsencode(str(original) if top is None else os.path.relpath(original, top)))
     stem = os.path.splitext(original.name)[0]
     removed = 0

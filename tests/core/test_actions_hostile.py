@@ -386,3 +386,24 @@ def test_probe_files_a_killed_photoorg_left_are_cleared_and_nothing_else(tmp_pat
     monkeypatch.setattr(fileops, "_LINKS", {})  # not probed yet in this process
     fileops._links_ok(str(folder))
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in (fresh, full, photo))
+
+
+def test_a_trash_by_copy_killed_before_its_copy_leaves_no_record_in_the_home_trash(
+    tmp_path, other_fs
+) -> None:
+    """A hostile review: the drive's trash unusable, photoorg reserved the photo's name in the
+    home trash (its .trashinfo, written first) and was killed before the copy; recovery said
+    "interrupted before it happened" and left the record, a trashed file with no file."""
+    from photoorg.core import trash
+
+    source = make_photo(other_fs / "p.jpg", seed=9, size=(96, 72))
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    run_scan([other_fs], catalog, Embedder(str(tmp_path / "none")))
+    planned(catalog, Action.TRASH, source, None)
+    home = tmp_path / "xdg-data" / "Trash"
+    trash._reserve(home, source, str(source))  # then the kill
+    assert len(list((home / "info").iterdir())) == 1
+    notes = recovery.reconcile(catalog)
+    catalog.close()
+    assert "interrupted before it happened" in notes[0] and source.exists()
+    assert not list((home / "info").iterdir())
