@@ -41,3 +41,8 @@ def test_every_command_says_what_it_does_and_what_its_arguments_are() -> None:
         for action in parser._actions:
             if not action.option_strings and not isinstance(action, argparse._SubParsersAction):
                 assert action.help, f"'{name} --help' does not say what {action.metavar} is"
+        if not any(isinstance(a, argparse._SubParsersAction) for a in parser._actions):
+            # README: "--home DIR and --model M work with every command" (a new-user review:
+            # 'photoorg album list --home H' was "unrecognized arguments: --home")
+            for option in ("--home", "--model", "--verbose"):
+                assert option in parser._option_string_actions, f"'{name}' takes no {option} at its end"

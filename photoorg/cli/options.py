@@ -73,7 +73,11 @@ def described(subs: Any, name: str, text: str, **kwargs: Any) -> argparse.Argume
     """A sub-command whose own --help says what it does (a new-user review: 'album create
     --help' said nothing): its description is its one-line help unless it has one."""
     kwargs.setdefault("description", text[0].upper() + text[1:] + ".")
-    return subs.add_parser(name, help=text, **kwargs)
+    parser = subs.add_parser(name, help=text, **kwargs)
+    # After the last word as after the first (a new-user review: 'photoorg album list --home H'
+    # was "unrecognized arguments", though --home works with every command).
+    common_options(parser, top=False)
+    return parser
 
 
 def no_wait(parser: argparse.ArgumentParser) -> None:

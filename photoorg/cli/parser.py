@@ -363,7 +363,6 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--json", action="store_true", help="print every setting as JSON")
 
     similar = described(sub, "similar", "find the photos most like a given photo, most similar first")
-    common_options(similar, top=False)
     similar.add_argument("photo", metavar="PHOTO", help="a photo file")
     similar.add_argument("-k", type=at_least(1), default=10, metavar="N", help="how many (default 10)")
     similar.add_argument(
