@@ -125,15 +125,17 @@ class DateFolders:
 
 
 def group_folders(groups: Sequence[Group]) -> dict[int, str]:
-    """A safe, distinct folder name for each group: its name, else "Group 3 - " and its label
-    (a label alone, the folder its photos are in, reads like a date folder: "undated");
-    Unsorted apart."""
+    """A safe, distinct folder name for each group: its name, else "Group 3 - " and its folder
+    hint ("Group 3 - Holiday"; a hint alone could read like a date folder), else "Group 3"
+    (a review: "Group 1 - monuments, 2002-08-11 to 2006-02-13", the label's dates in a
+    folder's name); Unsorted apart."""
     used: set[str] = {UNSORTED_FOLDER.lower()}
     names: dict[int, str] = {}
     for g in groups:
         if g.id == UNSORTED or g.id is None:
             continue
-        label = g.name or (f"Group {g.id} - {g.label}" if g.label else "")
+        hint = "" if g.name else g.folder_hint
+        label = g.name or (f"Group {g.id} - {hint}" if hint else "")
         base = safe_name(label, fallback=f"Group {g.id}")
         name, n = base, 1
         while name.lower() in used:

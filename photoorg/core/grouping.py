@@ -26,6 +26,7 @@ import numpy as np
 
 from photoorg.core.catalog import Catalog, PhotoInfo, StoredGroup
 from photoorg.core.clustering import UNSORTED, GroupSettings, cluster_labels
+from photoorg.core.group_labels import folder_hint
 from photoorg.core.humanize import date_span
 from photoorg.core.paths import under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -50,7 +51,7 @@ class Group:
     coherence: float = 0.0  # mean similarity between two members
     name: str = ""
     representatives: list[PhotoInfo] = field(default_factory=list)
-    label: str = ""  # what a person sees: the name, else folder and dates (see describe())
+    label: str = ""  # what a person sees: the name, else folder hint and dates (see describe())
 
     @property
     def size(self) -> int:
@@ -66,16 +67,24 @@ class Group:
         folders = Counter(os.path.dirname(p.path) for p in self.photos)
         return folders.most_common(1)[0][0] if folders else ""
 
+    @property
+    def folder_hint(self) -> str:
+        """The folder most of its photos are in, when its name says something of them
+        (:func:`~photoorg.core.group_labels.folder_hint`), else ""."""
+        return folder_hint(p.path for p in self.photos)
+
     def describe(self) -> Group:
-        """Compute the label once (models show it as it is; a rename calls this again)."""
+        """Compute the label once (models show it as it is; a rename calls this again): its
+        name, else the folder hint and the dates, else "Group 3"."""
         if self.name:
             self.label = self.name
         elif self.id == UNSORTED:
             self.label = "Unsorted"
         else:
-            label = os.path.basename(self.common_folder) or self.common_folder
-            span = date_span(self.date_range)
-            self.label = f"{label}, {span}" if span else label
+            said = [self.folder_hint, date_span(self.date_range)]
+            self.label = ", ".join(s for s in said if s) or (
+                f"Group {self.id}" if self.id is not None else "Similar photos"
+            )
         return self
 
 

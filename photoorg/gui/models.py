@@ -185,7 +185,7 @@ class GroupListModel(QAbstractListModel):
             return display
         if role == Qt.ItemDataRole.EditRole:  # a name to edit, not the label made of folder and dates
             g = self._by_id[gid]
-            return g.label if gid < 0 else g.name or os.path.basename(g.common_folder)
+            return g.label if gid < 0 else g.name or g.folder_hint
         if role == Qt.ItemDataRole.DecorationRole:
             return self._mosaic(index.row())
         if role == DetailRole:

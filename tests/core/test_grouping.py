@@ -58,6 +58,29 @@ def test_grouping_is_deterministic() -> None:
     assert np.array_equal(cluster_labels(x)[0], cluster_labels(x)[0])
 
 
+def test_an_unnamed_group_is_called_by_a_folder_only_when_its_name_says_something() -> None:
+    """A review: after an organize by date every unnamed group was "undated, ..." (the folder of
+    the photos without a date), others "2019-05", and a group was called by the folder of a
+    third of its photos."""
+    from photoorg.core.catalog import PhotoInfo
+    from photoorg.core.grouping import Group
+
+    def group(*folders: str, taken: str | None = "2019-05-01T10:00:00") -> Group:
+        photos = [PhotoInfo(f"/lib/{f}/{i}.jpg", f"{i}", 1, 0, 8, 8, "JPEG", taken, None, None)
+                  for i, f in enumerate(folders)]  # fmt: skip
+        return Group(7, photos).describe()
+
+    assert group("Rome", "Rome", "misc").label == "Rome, 2019-05-01"  # most of them
+    assert group("Rome", "Paris", "Oslo").label == "2019-05-01"  # a third each: no folder says it
+    assert group("2019/2019-05", "2019/2019-05").label == "2019-05-01"  # organize's by-date folders
+    assert group("undated", "undated", taken=None).label == "Group 7"
+    assert group("Group 3 - Rome", "Group 3 - Rome").label == "Rome, 2019-05-01"  # organize by group
+    for says_nothing in ("DCIM/100CANON", "May 2019", "Camera Roll", "Unsorted", "20190501"):
+        assert group(says_nothing, says_nothing).folder_hint == "", says_nothing
+    for says_something in ("Mayhem", "Anna's wedding", "junk 2019", "Marseille"):
+        assert group(says_something, says_something).folder_hint == says_something
+
+
 def test_tiny_library_is_all_unsorted() -> None:
     x, _ = clustered(3, 1, noise_fraction=0.0)
     labels, _ = cluster_labels(x, GroupSettings(min_group_size=5))

@@ -347,14 +347,30 @@ def folders(root: Path) -> list[str]:
 
 def test_an_unnamed_group_gets_a_folder_that_says_it_is_a_group() -> None:
     """Found by a new user: a group of photos in an "undated" folder got the folder "undated",
-    which reads like the by-date folder of photos without a date."""
+    which reads like the by-date folder of photos without a date. Then by a review: "Group 1 -
+    monuments, 2002-08-11 to 2006-02-13", its label's dates and commas in a folder's name."""
+    from photoorg.core.catalog import PhotoInfo
     from photoorg.core.folder_names import group_folders
-    from photoorg.core.grouping import UNSORTED, Group
+    from photoorg.core.grouping import UNSORTED, Group, describe_all
 
-    groups = [Group(3, [], label="undated"), Group(4, [], name="Beach 2023", label="Beach 2023"),
-              Group(5, []), Group(UNSORTED, [], label="Unsorted")]  # fmt: skip
-    expected = {3: "Group 3 - undated", 4: "Beach 2023", 5: "Group 5", UNSORTED: "Unsorted"}
+    def photos(folder: str, n: int = 3) -> list[PhotoInfo]:
+        taken = "2002-08-11T10:00:00"
+        return [PhotoInfo(f"/lib/{folder}/{i}.jpg", f"{folder}{i}", 1, 0, 8, 8, "JPEG", taken, None, None)
+                for i in range(n)]  # fmt: skip
+
+    groups = describe_all([Group(3, photos("undated")), Group(4, photos("x"), name="Beach 2023"),
+                           Group(5, []), Group(6, photos("Trip to Rome")), Group(UNSORTED, [])])  # fmt: skip
+    expected = {
+        3: "Group 3",
+        4: "Beach 2023",
+        5: "Group 5",
+        6: "Group 6 - Trip to Rome",
+        UNSORTED: "Unsorted",
+    }
     assert group_folders(groups) == expected
+    assert [g.label for g in groups] == [
+        "2002-08-11", "Beach 2023", "Group 5", "Trip to Rome, 2002-08-11", "Unsorted"
+    ]  # fmt: skip
 
 
 def test_undo_of_an_organize_is_one_step_and_takes_away_the_folders_it_made(shoot) -> None:

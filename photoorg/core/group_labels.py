@@ -1,0 +1,50 @@
+"""What an unnamed group is called until the person names it: the folder most of its photos are
+in, when that folder's name says something of them ("Holiday", "Anna's wedding"), and their
+dates. A review found every unnamed group called "undated, ..." after an organize by date (the
+folder of the photos without a date), others "2019-05" or "fish" (the folder of a third of
+them), and organize by group then made folders of those names."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+_MONTH = (
+    r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?"
+    r"|oct(ober)?|nov(ember)?|dec(ember)?)\.?"
+)
+#: Folder names that say nothing of the photos in them: dates and numbers (2019, 2019-05,
+#: 20190501, "May 2019", "2019-05 May"), the folders cameras and phones make (DCIM, 100CANON,
+#: Camera), the usual roots of a library, and the folders organize makes ("undated", "Unsorted").
+_SAYS_NOTHING = re.compile(
+    rf"""^(
+        [\d\W_]*
+        | ([\d\W_]*{_MONTH})+[\d\W_]*
+        | \d{{3}}[a-z0-9_]{{5}}
+        | undated | unsorted | dcim | camera | camera[\W_]?roll | pictures | photos | images | img
+        | my[\W_]?pictures | my[\W_]?photos | downloads | new[\W_]?folder | misc | other
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+#: The folder organize by group makes for an unnamed group ("Group 3 - Beach"): its hint is
+#: what follows the number.
+_GROUP_FOLDER = re.compile(r"^group \d+(?: - (?P<rest>.+))?$", re.IGNORECASE)
+
+
+def folder_hint(paths: Iterable[str]) -> str:
+    """The name of the folder that holds at least half of ``paths``, if it says something of
+    them; else ""."""
+    paths = list(paths)
+    folders = Counter(os.path.dirname(p) for p in paths)
+    if not folders:
+        return ""
+    folder, n = folders.most_common(1)[0]
+    if 2 * n < len(paths):
+        return ""
+    name = os.path.basename(folder)
+    made = _GROUP_FOLDER.match(name)
+    if made:
+        name = made.group("rest") or ""
+    return "" if _SAYS_NOTHING.match(name) else name
