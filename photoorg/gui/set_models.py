@@ -190,7 +190,9 @@ class SetMembersModel(PhotoGridModel):
             return "Keeper" if row == self._keeper_row() else ""
         if role == DetailRole:
             folder = os.path.basename(os.path.dirname(p.path)) or os.path.dirname(p.path)
-            date = (p.taken or "")[:10] or f"{datetime.fromtimestamp(p.mtime_ns / 1e9):%Y-%m-%d}"
+            # A file's date is said to be one, as the timeline says it (a review: a copy's file
+            # date read as its date taken, with "taken first" a keeper rule).
+            date = (p.taken or "")[:10] or f"{datetime.fromtimestamp(p.mtime_ns / 1e9):%Y-%m-%d} (file date)"
             return f"{photo_details(p)} · {p.format or '?'}\n{date} · {folder}"
         return super().data(index, role)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,15 @@ from photoorg.core.embedder import Embedder
 from photoorg.core.grouping import GroupSettings, group_photos
 from photoorg.core.keeper import KeeperPolicy
 from photoorg.core.pipeline import run_scan
-from photoorg.gui.models import BadgeRole, GroupListModel, PathRole, PhotoGridModel, PhotoRole, ProblemsModel
+from photoorg.gui.models import (
+    BadgeRole,
+    DetailRole,
+    GroupListModel,
+    PathRole,
+    PhotoGridModel,
+    PhotoRole,
+    ProblemsModel,
+)
 from photoorg.gui.set_models import DuplicateSetListModel, SetMembersModel
 from photoorg.gui.tasks import Tasks
 from photoorg.gui.thumbnails import Thumbnails
@@ -119,6 +128,19 @@ def test_set_members_model(qtmodeltester: Any, thumbnails: Thumbnails, scanned: 
     model.set_duplicate_set(None)
     qtmodeltester.check(model)
     assert model.rowCount() == 0
+
+
+def test_a_set_card_says_when_its_date_is_the_files_not_the_date_taken(
+    thumbnails: Thumbnails, scanned: Scanned
+) -> None:
+    """A review: a copy's file date (today's) read as its date taken, "taken first" a keeper rule."""
+    model = SetMembersModel(thumbnails)
+    for s in scanned.sets:  # photos without a date taken
+        model.set_duplicate_set(s)
+        for r, p in enumerate(s.photos):
+            assert p.taken is None
+            shown = datetime.fromtimestamp(p.mtime_ns / 1e9).strftime("%Y-%m-%d")
+            assert model.index(r).data(DetailRole).splitlines()[1].startswith(f"{shown} (file date) · ")
 
 
 def test_problems_model(qtmodeltester: Any, scanned: Scanned) -> None:
