@@ -82,8 +82,9 @@ def _as_text(found: Calibration, at: list[float]) -> list[str]:
         f"{found.above(found.similar)} at 'similar shots' ({found.similar:.3f}) or above.",
     ]
     for v in at:
-        lines += ["", f"Pairs at about {v:.3f}:"]
-        lines += [f"  {similarity(p.similarity)}  {p.a}\n         {p.b}" for p in found.pairs_near(v)]
+        pairs = found.pairs_near(v)
+        lines += ["", f"{found.pairs_heading(v, pairs)}:"]
+        lines += [f"  {similarity(p.similarity)}  {p.a}\n         {p.b}" for p in pairs]
     lines += [
         "",
         "Look at the pairs: where they stop being the same picture, set the threshold with "

@@ -22,6 +22,10 @@ SAMPLE = 5000
 BLOCK = 1024
 
 
+#: The farthest a pair's similarity may be from the one asked for and be said "at about" it.
+NEAR = 0.005
+
+
 @dataclass(frozen=True)
 class Pair:
     """Two photos and how similar the model finds them."""
@@ -76,6 +80,16 @@ class Calibration:
             if len(out) == k:
                 break
         return out
+
+    def pairs_heading(self, value: float, pairs: list[Pair]) -> str:
+        """What :meth:`pairs_near` found, in words: "Pairs at about 0.930", or that none is that
+        near (a review: "Pairs at about 0.930" above pairs at 0.973 to 0.989)."""
+        if not pairs:
+            return f"No pairs near {value:.3f}"
+        gap = min(abs(p.similarity - value) for p in pairs)
+        if gap <= NEAR:
+            return f"Pairs at about {value:.3f}"
+        return f"No pair at about {value:.3f}; the closest to it"
 
     def between(self, low: float, high: float) -> int:
         """Sampled photos whose nearest neighbour is in [low, high): what moving a threshold

@@ -236,7 +236,8 @@ class ThresholdsDialog(QDialog):
             return
         self._at = value
         self._shown = self.calibration.pairs_near(value, PAIRS)
-        self.pairs_label.setText(f"Pairs at about {value:.3f} (move the mouse over the histogram):")
+        heading = self.calibration.pairs_heading(value, self._shown)
+        self.pairs_label.setText(f"{heading} (move the mouse over the histogram):")
         for k, (a, b, caption) in enumerate(self._cells):
             if k < len(self._shown):
                 pair = self._shown[k]

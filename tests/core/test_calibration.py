@@ -46,6 +46,18 @@ def test_a_large_library_is_sampled_and_pairs_are_shown_once_each() -> None:
     assert found.above(-1.0) == 100 and found.between(0.93, 0.98) == found.above(0.93) - found.above(0.98)
 
 
+def test_pairs_far_from_the_similarity_asked_for_are_not_said_to_be_at_it() -> None:
+    """A review: "Pairs at about 0.930" above pairs at 0.973 to 0.989, none near 0.930."""
+    x = unit_rows(60, dim=64)  # random directions: nearest neighbours far below 0.9
+    fps = [f"f{k}" for k in range(60)]
+    found = calibrate(fps, x, {fp: f"/p/{fp}.jpg" for fp in fps}, 0.98, 0.93)
+    top = float(found.similarity.max())
+    pairs = found.pairs_near(0.93)
+    assert top < 0.9 and found.pairs_heading(0.93, pairs) == "No pair at about 0.930; the closest to it"
+    near = found.pairs_near(top)
+    assert found.pairs_heading(top, near) == f"Pairs at about {top:.3f}"
+
+
 def test_the_thresholds_command_shows_the_histogram_and_saves_new_values(tmp_path, tiny_model) -> None:
     from tests.conftest import make_photo
 
