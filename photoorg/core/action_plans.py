@@ -6,6 +6,7 @@ a photo. Carrying a plan out is :func:`photoorg.core.actions.execute`. Qt-free."
 from __future__ import annotations
 
 import os
+import stat
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -146,6 +147,8 @@ def plan(
         moving_here = action is Action.MOVE and folder is not None and step.skip is None
         if moving_here and real(os.path.dirname(path)) == real(folder or ""):
             step.skip = "already in that folder"
+        if action is Action.COPY and folder is not None and step.skip is None and row is not None:
+            step.skip = _copied_already(os.path.join(folder, os.path.basename(path)), step, row)
     name_of = {_file_key(p): p for p in distinct}
     for path, key in hard_links.items():  # said, not dropped without a word
         other = os.path.basename(name_of[key])
@@ -192,6 +195,21 @@ def _with_sidecars(steps: list[Step], folder: str | None) -> list[Step]:
                     companion.target = os.path.join(folder, new_name)
             out.append(companion)
     return out
+
+
+def _copied_already(there: str, step: Step, row: FileRow) -> str | None:
+    """Why a copy is not made again: the file of its name in the destination has its content
+    (a review: a second 'photoorg copy' to the same folder made "apple (1).jpg", a silent exact
+    duplicate, where organize --copy leaves out what the library has)."""
+    try:
+        st = os.lstat(there)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != step.size:
+            return None
+        if fingerprint_and_size(there)[0] != row.fingerprint:
+            return None
+    except OSError:
+        return None
+    return f"already there: {there} is the same photo"
 
 
 def action_row(catalog: Catalog, path: str) -> FileRow | None:

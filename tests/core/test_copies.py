@@ -1,0 +1,26 @@
+"""A copy is made once: a photo copied where its name already holds its content is left out,
+said with the reason."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from photoorg.core.library import Action, Library
+from photoorg.core.paths import locations
+
+
+def test_a_copy_is_not_made_again_where_its_name_has_its_content(four_photos: Path) -> None:
+    """A review: a second 'photoorg copy' to the same folder made "p0 (1).jpg", a silent exact
+    duplicate. A photo of another content under the name is no reason to skip: numbered."""
+    out = four_photos.parent / "out"
+    p0, p1 = four_photos / "a" / "p0.jpg", four_photos / "a" / "p1.jpg"
+    with Library(locations()) as library:
+        assert library.act(Action.COPY, [str(p0), str(p1)], str(out)).photos_done == 2
+        (out / "p1.jpg").write_bytes(p0.read_bytes())  # another picture under p1's name
+        again = library.act(Action.COPY, [str(p0), str(p1)], str(out))
+    assert [(s.source, s.skip) for s in again.skipped] == [
+        (str(p0), f"already there: {out / 'p0.jpg'} is the same photo")
+    ]
+    assert [s.target for s in again.done] == [str(out / "p1 (1).jpg")]
+    assert sorted(os.listdir(out)) == ["p0.jpg", "p1 (1).jpg", "p1.jpg"]
