@@ -294,7 +294,11 @@ class OrganizeDialog(QDialog):
                 line += f" “Remove folders the move leaves empty” removes {which}"
             if kept:
                 k = len(kept)
-                chose = f"{agree(k, 'it is the folder', 'they are the folders')} you chose to organize"
+                chose = (  # (a review: "the folders you chose" of the library, organized whole)
+                    f"{agree(k, 'it is a folder', 'they are folders')} of the library"
+                    if set(kept) <= set(plan.library or ())
+                    else f"{agree(k, 'it is the folder', 'they are the folders')} you chose to organize"
+                )
                 line += (
                     f"; the other {k} stay: {chose}"
                     if empty
