@@ -137,7 +137,8 @@ class ProblemsPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
         self.table.doubleClicked.connect(lambda ix: self.open_folder.emit(self.problems.path(ix.row())))
-        self.summary = hint("")
+        # Said before any scan too (a review: an empty table under the heading, not a word).
+        self.summary = hint("None yet: a file a scan cannot read is listed here, with the reason.")
         # What can be done with a damaged file (an app review: the page had no action but a
         # double-click; a damaged download could not be cleaned up).
         self.trash_button = QPushButton("Move to trash…")
@@ -186,6 +187,8 @@ class ProblemsPage(QWidget):
             self.table.resizeColumnToContents(column)
             self.table.setColumnWidth(column, max(160, min(420, self.table.columnWidth(column))))
         self.summary.setText(
-            "No problems." if not failures else f"{plural(len(failures), 'file')} could not be read."
+            "No problems: every file found could be read."
+            if not failures
+            else f"{plural(len(failures), 'file')} could not be read."
         )
         self._update_buttons()

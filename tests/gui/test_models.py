@@ -225,3 +225,16 @@ def test_the_groups_page_of_an_empty_library_offers_no_button_that_does_nothing(
     qtbot.addWidget(page)
     buttons = [page.rename_button, page.move_button, page.copy_button, page.organize_button]
     assert [b.isEnabled() for b in buttons] == [False] * 4
+
+
+def test_the_problems_page_says_what_it_lists_before_and_after_a_scan(qtbot: Any) -> None:
+    """A review: before any scan the page was an empty table under its heading, without a word."""
+    from photoorg.gui.pages import ProblemsPage
+
+    page = ProblemsPage()
+    qtbot.addWidget(page)
+    assert page.summary.text() == "None yet: a file a scan cannot read is listed here, with the reason."
+    page.set_failures([])
+    assert page.summary.text() == "No problems: every file found could be read."
+    page.set_failures([("/p/broken.jpg", "cannot be decoded")])
+    assert page.summary.text() == "1 file could not be read."
