@@ -220,6 +220,13 @@ def test_duplicates_trash_moves_the_copies_not_kept_and_undo_puts_them_back(
     assert f"  keep   {original}\n  trash  {copy}\n" in plan.stdout
     assert f"  trash  {small}\n    with {library / 'small_001.jpg.xmp'}" in plan.stdout
     assert f"  keep   {library / 'keep' / 'img_002.jpg'}" in plan.stdout  # the protected copy
+    # Above the plan, only the sets something goes from, each with its keeper's reason (a review:
+    # every similar-shot set too, hundreds of lines --trash never touches).
+    listed_sets = [line.split(": ")[1] for line in plan.stdout.splitlines() if line.startswith("Set ")]
+    assert sorted(s.split(",")[0] for s in listed_sets) == ["exact copies", "exact copies", "same image"]
+    assert plan.stdout.count("why: ") == len(listed_sets) and "duplicate sets:" not in plan.stdout
+    everything = photoorg(*base, "duplicates").stdout
+    assert everything.count("\nSet ") > len(listed_sets)  # the similar shots, listed by 'duplicates'
     listed = json.loads(photoorg(*base, "duplicates", "--trash", "--dry-run", "--json").stdout)["trash"]
     assert {"path": str(library / "small_001.jpg.xmp"), "with": str(small), "why": None} in listed
     unasked = photoorg(*base, "duplicates", "--trash")  # a script, no terminal: asks for --yes

@@ -90,7 +90,9 @@ def _set_json(s: DuplicateSet, kept: dict[str, bool]) -> dict[str, object]:
     }
 
 
-def duplicates_text(sets: Sequence[DuplicateSet]) -> str:
+def duplicates_text(sets: Sequence[DuplicateSet], counted: bool = True) -> str:
+    """The sets, each photo on a line, the keeper first with its reason; ``counted``: after a
+    line that counts them and what removing the copies would free."""
     if not sets:
         return "No duplicates found."
     counts = {v: sum(1 for s in sets if s.verdict is v) for v in Verdict}
@@ -102,7 +104,7 @@ def duplicates_text(sets: Sequence[DuplicateSet]) -> str:
         + (" ('photoorg duplicates --trash' does it, the plan first)" if freed else "")
         + "; similar shots are different photos, all kept unless you choose.",
         "",
-    ]
+    ][: 2 if counted else 0]
     for s in sets:
         width = max(len(printable(p.path)) for p in s.photos)  # per set: one long name widened all
         alike = "" if s.verdict is Verdict.EXACT else f", {how_alike(len(s.photos), s.weakest)}"

@@ -175,8 +175,13 @@ def _trash_suggested(
         print(json.dumps({"sets": report.duplicates_json(sets), "trash": listed}, indent=2))
         return EXIT_OK
     if not args.json:
-        print(report.duplicates_text(sets))
-        print()
+        # Only the sets something goes from, each with its keeper's reason (a review: all 36 sets,
+        # 300 lines of similar shots --trash never touches, above the plan); the plan counts the rest.
+        removing = {p for _, remove in plan for p in remove}
+        trashed_from = [s for s in sets if any(p.path in removing for p in s.photos)]
+        if trashed_from:
+            print(report.duplicates_text(trashed_from, counted=False))  # the plan counts
+            print()
         print(_trash_plan_text(sets, steps, plan))
     if not going:
         if args.dry_run:
