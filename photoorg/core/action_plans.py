@@ -137,11 +137,12 @@ def plan(
             step.skip = NO_LONGER_THERE if row else "no such photo"
         elif row is None:
             bad = catalog.unreadable_row(path)
-            step.skip = (
-                f"cannot be read ({bad.failure}), so its content cannot be checked: it stays"
-                if bad is not None
-                else "not in the catalog; scan its folder first, so photoorg knows the file"
-            )
+            if bad is not None:
+                step.skip = f"cannot be read ({bad.failure}), so its content cannot be checked: it stays"
+            elif os.path.splitext(path)[1].lower() not in LIBRARY_EXTENSIONS:  # (a review: "scan
+                step.skip = "not a photo or video photoorg catalogs; it stays"  # its folder first")
+            else:
+                step.skip = "not in the catalog; scan its folder first, so photoorg knows the file"
         else:
             step.skip = unchanged(path, row, step)
         moving_here = action is Action.MOVE and folder is not None and step.skip is None

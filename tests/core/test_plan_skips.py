@@ -1,5 +1,5 @@
-"""A copy is made once: a photo copied where its name already holds its content is left out,
-said with the reason."""
+"""What a plan leaves out, and why: a copy where its name already holds its content, a file
+that is no photo."""
 
 from __future__ import annotations
 
@@ -24,3 +24,18 @@ def test_a_copy_is_not_made_again_where_its_name_has_its_content(four_photos: Pa
     ]
     assert [s.target for s in again.done] == [str(out / "p1 (1).jpg")]
     assert sorted(os.listdir(out)) == ["p0.jpg", "p1 (1).jpg", "p1.jpg"]
+
+
+def test_a_file_that_is_no_photo_is_not_sent_to_scan_its_folder(four_photos: Path) -> None:
+    """A review: 'photoorg trash notes.txt' said "not in the catalog; scan its folder first",
+    which never catalogs a text file."""
+    notes = four_photos / "a" / "notes.txt"
+    notes.write_text("not a photo")
+    fresh = four_photos / "a" / "new.jpg"
+    fresh.write_bytes((four_photos / "a" / "p0.jpg").read_bytes()[:-1])  # not scanned yet
+    with Library(locations()) as library:
+        steps = library.plan(Action.TRASH, [str(notes), str(fresh)])
+    assert [(s.source, s.skip) for s in steps] == [
+        (str(notes), "not a photo or video photoorg catalogs; it stays"),
+        (str(fresh), "not in the catalog; scan its folder first, so photoorg knows the file"),
+    ]
