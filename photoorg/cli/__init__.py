@@ -40,7 +40,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--mark DECISION must be not-duplicates, keep-both or forget")
     where = locations(args.home)
     setup_logging(where, args.verbose)
-    from photoorg.cli import albums, app, desktop, files, library, organize, scan, sets, settings, thresholds
+    from photoorg.cli import (
+        albums,
+        app,
+        desktop,
+        files,
+        library,
+        organize,
+        scan,
+        sets,
+        settings,
+        thresholds,
+        timeline,
+    )
 
     commands = {
         "library": library.cmd_library,
@@ -48,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "scan": scan.cmd_scan,
         "bench": scan.cmd_bench,
         "groups": sets.cmd_groups,
+        "timeline": timeline.cmd_timeline,
         "duplicates": sets.cmd_duplicates,
         "thresholds": thresholds.cmd_thresholds,
         "similar": sets.cmd_similar,

@@ -1,5 +1,5 @@
-"""``photoorg library list|add|remove|protect|unprotect``: the library's folders, the same
-ones the app shows, in the same settings file."""
+"""``photoorg library list|problems|add|remove|protect|unprotect|model``: the library's folders,
+the same ones the app shows, in the same settings file, and the files it could not read."""
 
 from __future__ import annotations
 
@@ -46,6 +46,8 @@ def cmd_library(args: argparse.Namespace, where: Locations) -> int:
             return EXIT_OK
         if what == "model":
             return _model(library, args.model_name)
+        if what == "problems":
+            return _problems(library, args.json)
         saved = library.saved_settings
         # A folder named through a link into the library is that library folder's (a review:
         # 'unprotect /tmp/link/Odense' said it was not protected, while trash refused there).
@@ -140,4 +142,20 @@ def _list(library: Library, as_json: bool) -> int:
         print(f"{printable(f['path'])}  {plural(f['photos'], 'photo')}{extra}")
         for inner in f["protected_inside"]:
             print(f"    {printable(inner)}  (protected)")
+    return EXIT_OK
+
+
+def _problems(library: Library, as_json: bool) -> int:
+    """The files the scans could not read (and library folders not there), as the app's Problems
+    page lists them (a review: the command line said them only at the end of a scan)."""
+    found = library.problems()
+    if as_json:
+        print(json.dumps([{"path": path, "reason": why} for path, why in found], indent=2))
+    elif not found:
+        print("No problems: every file the scans found could be read.")
+    else:
+        print(f"{plural(len(found), 'file')} could not be read (they are left as they are):")
+        for path, why in found:
+            print(f"  {printable(path)}: {printable(why)}")
+        print("'photoorg trash FILE' or 'photoorg move FILE --to DIR' takes one away (undoable).")
     return EXIT_OK

@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     lib_sub = lib.add_subparsers(dest="library_command", metavar="WHAT", required=True)
     listing = described(lib_sub, "list", "the library's folders, protected folders and photo counts")
     listing.add_argument("--json", action="store_true", help="print JSON")
+    problems = described(
+        lib_sub, "problems", "the files the scans could not read, and why (the app's Problems)"
+    )
+    problems.add_argument("--json", action="store_true", help="print JSON")
     add = described(lib_sub, "add", "add folders to the library (without scanning them)")
     add.add_argument("folders", nargs="+", metavar="DIR", help="photo folders")
     add.add_argument("--protect", dest="protect_added", action="store_true", help="and protect them")
@@ -86,33 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--json", action="store_true", help="print the summary as JSON")
     embedding_options(scan)
 
-    bench = sub.add_parser(
-        "bench",
-        help="measure photos per second: decode, model, end to end, naive",
-        description="Measure decode-only, model-only and end-to-end speed on "
-        "the photos under DIR, beside the naive path (full decode, "
-        "transformers image processor, fp32, one photo at a time).",
+    tl = described(
+        sub,
+        "timeline",
+        "the library by the date each photo was taken, newest first (the app's All photos)",
+        description="With no WHEN, the years and months with how many photos each has; with a year "
+        "or a month, its photos, each with its date. A photo without a date taken is placed by its "
+        "file's date and marked so. No scan: what the last one found.",
     )
-    common_options(bench, top=False)
-    bench.add_argument("folders", nargs="+", metavar="DIR", help="folders of photos to measure with")
-    bench.add_argument(
-        "--limit", type=at_least(1), default=None, metavar="N", help="use at most N photos (default: all)"
-    )
-    bench.add_argument(
-        "--naive-limit",
-        type=at_least(1),
-        default=24,
-        metavar="N",
-        help="photos for the slow naive path (default 24)",
-    )
-    bench.add_argument(
-        "--no-int8",
-        dest="int8",
-        action="store_false",
-        help="on a CPU, leave out the int8 rows (they make the int8 model the first time)",
-    )
-    bench.add_argument("--json", action="store_true", help="print the table as JSON")
-    embedding_options(bench)
+    tl.add_argument("when", nargs="?", metavar="WHEN", help="a year (2023) or a month (2023-05)")
+    tl.add_argument("--find", metavar="TEXT", help="only photos whose name or folder holds TEXT")
+    tl.add_argument("--json", action="store_true", help="print JSON")
 
     groups = sub.add_parser(
         "groups",
@@ -160,6 +148,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     groups.add_argument("--json", action="store_true", help="print JSON")
     embedding_options(groups)
+
+    similar = described(sub, "similar", "find the photos most like a given photo, most similar first")
+    similar.add_argument("photo", metavar="PHOTO", help="a photo file")
+    similar.add_argument("-k", type=at_least(1), default=10, metavar="N", help="how many (default 10)")
+    similar.add_argument(
+        "--in",
+        dest="folders",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="search only photos under DIR (repeatable; default: the whole catalog)",
+    )
+    similar.add_argument("--json", action="store_true", help="print JSON")
+    embedding_options(similar)
 
     th = sub.add_parser(
         "thresholds",
@@ -362,17 +364,31 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--reset", action="store_true", help="give the setting its default back")
     st.add_argument("--json", action="store_true", help="print every setting as JSON")
 
-    similar = described(sub, "similar", "find the photos most like a given photo, most similar first")
-    similar.add_argument("photo", metavar="PHOTO", help="a photo file")
-    similar.add_argument("-k", type=at_least(1), default=10, metavar="N", help="how many (default 10)")
-    similar.add_argument(
-        "--in",
-        dest="folders",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="search only photos under DIR (repeatable; default: the whole catalog)",
+    bench = sub.add_parser(
+        "bench",
+        help="measure photos per second: decode, model, end to end, naive",
+        description="Measure decode-only, model-only and end-to-end speed on "
+        "the photos under DIR, beside the naive path (full decode, "
+        "transformers image processor, fp32, one photo at a time).",
     )
-    similar.add_argument("--json", action="store_true", help="print JSON")
-    embedding_options(similar)
+    common_options(bench, top=False)
+    bench.add_argument("folders", nargs="+", metavar="DIR", help="folders of photos to measure with")
+    bench.add_argument(
+        "--limit", type=at_least(1), default=None, metavar="N", help="use at most N photos (default: all)"
+    )
+    bench.add_argument(
+        "--naive-limit",
+        type=at_least(1),
+        default=24,
+        metavar="N",
+        help="photos for the slow naive path (default 24)",
+    )
+    bench.add_argument(
+        "--no-int8",
+        dest="int8",
+        action="store_false",
+        help="on a CPU, leave out the int8 rows (they make the int8 model the first time)",
+    )
+    bench.add_argument("--json", action="store_true", help="print the table as JSON")
+    embedding_options(bench)
     return parser

@@ -42,7 +42,7 @@ from photoorg.core.library_offer import ReembedOffers
 from photoorg.core.library_scans import Scans
 from photoorg.core.lock import LibraryLock
 from photoorg.core.organize import OrganizePlan, OrganizeRequest
-from photoorg.core.paths import Locations, count_under, under_test
+from photoorg.core.paths import Locations, count_under
 from photoorg.core.pipeline import Failure, ScanSummary
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.redo import NothingToRedo, what_is_redone
@@ -62,10 +62,6 @@ from photoorg.core.vector_choice import ReembedOffer
 log = logging.getLogger(__name__)
 
 STAGE_WAITING = "Waiting for another photoorg"
-MISSING = (
-    "folder not found, or empty where photos were (a disconnected drive?); its photos stay in "
-    "the catalog until it is back"
-)
 #: Settings a command line may change for one run (None: as saved).
 RUN_SETTINGS = (
     "model",
@@ -283,7 +279,7 @@ class Library(Folders, Scans, ReembedOffers, FileActions, Curation, Finds):
         _opened = self.catalog  # first: what opening it found (a moved catalog, recovery) is in notes
         state.notes, self.notes = self.notes, []
         if not roots:
-            state.failures = [(f, MISSING) for f in missing]
+            state.failures = self.problems(roots, missing)
             return state
         if scan:
             state.summary = self.scan(roots, progress)
@@ -343,11 +339,7 @@ class Library(Folders, Scans, ReembedOffers, FileActions, Curation, Finds):
         protected = [f for f in self.settings.protected if f not in roots]  # counted too (a review)
         state.per_folder = count_under((p.path for p in photos), [*roots, *protected])
         state.photo_count = len(photos)
-        state.failures = [(f, MISSING) for f in missing] + self.catalog.failures(under=roots)
-        inside, listed = under_test(roots), {path for path, _ in state.failures}
-        state.failures += [
-            (f.path, f.reason) for f in self.unlisted if inside(f.path) and f.path not in listed
-        ]
+        state.failures = self.problems(roots, missing)
         state.albums = self.albums()
 
     def photo_counts(self, folders: Sequence[str] | None = None) -> dict[str, int]:
@@ -381,6 +373,7 @@ __all__ = [
     "ScanEstimate",
     "ScanSummary",
     "Step",
+    "Timeline",
     "emptied_phrase",
     "keywords_phrase",
     "left_alone",

@@ -1,25 +1,64 @@
 """What the library finds in its photos (a mixin of :class:`photoorg.core.library.Library`):
-its groups, its duplicate sets (and the decisions about them), and the photos most like one."""
+its timeline, its groups, its duplicate sets (and the decisions about them), the photos most
+like one, and the files it could not read."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import REPRESENTATIVES, UNSORTED, Group, describe_all, find_similar, group_photos
 from photoorg.core.library_part import LibraryPart
-from photoorg.core.paths import under_test
+from photoorg.core.paths import from_library_folder, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.timeline import Timeline, timeline_of
+
+if TYPE_CHECKING:
+    from photoorg.core.pipeline import Failure
 
 STAGE_GROUPING = "Grouping similar photos"
 STAGE_DUPLICATES = "Looking for duplicates"
+MISSING = (
+    "folder not found, or empty where photos were (a disconnected drive?); its photos stay in "
+    "the catalog until it is back"
+)
 
 
 class Finds(LibraryPart):
-    """Groups, duplicate sets and similar photos."""
+    """The timeline, groups, duplicate sets, similar photos and problems."""
+
+    unlisted: list[Failure]  # see Scans.scan
+
+    def timeline(self, find: str = "") -> Timeline:
+        """Every photo of the library by the date it was taken, newest first (the app's All
+        photos; no scan: what the last one found). ``find``: only those whose name or folder,
+        read from the library folder that holds it, has this text (the app's Ctrl+F)."""
+        roots, _ = self.library_roots()
+        photos = self.catalog.photos(under=roots) if roots else []
+        text = find.strip().lower()
+        if text:
+            named = from_library_folder(roots)
+            photos = [p for p in photos if text in named(p.path).lower()]
+        return timeline_of(photos)
+
+    def problems(
+        self, roots: Sequence[str] | None = None, missing: Sequence[str] = ()
+    ) -> list[tuple[str, str]]:
+        """(path, why) of each file of the library the scans could not read, and of each
+        library folder that is not there (default: of the library's folders as they are now)."""
+        if roots is None:
+            roots, missing = self.library_roots()
+        failures = [(f, MISSING) for f in missing]
+        if not roots:
+            return failures
+        failures += self.catalog.failures(under=list(roots))
+        inside, listed = under_test(roots), {path for path, _ in failures}
+        unlisted = [(f.path, f.reason) for f in self.unlisted if inside(f.path) and f.path not in listed]
+        return failures + unlisted
 
     def groups(self, only: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS) -> list[Group]:
         """The library's groups (stored, so ids and names persist), optionally only their

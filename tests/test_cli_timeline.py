@@ -1,0 +1,33 @@
+"""The library by date and its problems from the command line, as the app's All photos and
+Problems pages show them (a review: the command line had neither)."""
+
+from __future__ import annotations
+
+import json
+
+from tests.cli import photoorg
+
+
+def test_the_timeline_lists_months_then_a_months_photos_and_finds_by_name_or_folder(
+    library, tiny_model, tmp_path
+) -> None:
+    (library / "2024" / "broken.jpg").write_bytes(b"not a jpeg")
+    base = ("--home", tmp_path / "h-timeline", "--model", tiny_model)
+    assert photoorg(*base, "scan", library).returncode == 0
+    listed = json.loads(photoorg(*base, "timeline", "--json").stdout)
+    assert sum(m["photos"] for m in listed["months"]) == 10 and listed["photos"] == []
+    newest = listed["months"][0]
+    when = f"{newest['year']}-{newest['month']:02d}"
+    month = json.loads(photoorg(*base, "timeline", when, "--json").stdout)
+    assert len(month["photos"]) == newest["photos"] and all(p["date"].startswith(when) for p in month["photos"])
+    dates = [p["date"] for p in month["photos"]]
+    assert dates == sorted(dates, reverse=True)  # newest first
+    text = photoorg(*base, "timeline", when).stdout
+    assert text.startswith(f"{newest['photos']} photos in {when}, newest first.")
+    assert all(f"  {p['date']}  {p['path']}" in text for p in month["photos"])
+    found = json.loads(photoorg(*base, "timeline", "--find", "2023", "--json").stdout)
+    assert sum(m["photos"] for m in found["months"]) == 6  # the folder 2023, not the library's name
+    assert photoorg(*base, "timeline", "--find", "pictures").stdout.startswith("10 photos whose name")
+    assert photoorg(*base, "timeline", "2023-13").returncode == 2
+    problems = photoorg(*base, "library", "problems")
+    assert problems.returncode == 0 and f"  {library / '2024' / 'broken.jpg'}: " in problems.stdout
