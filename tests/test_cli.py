@@ -538,6 +538,10 @@ def test_settings_are_shown_and_changed_from_a_terminal(tmp_path) -> None:
     home = tmp_path / "h"
     listed = photoorg("--home", home, "settings")
     assert listed.returncode == 0 and "min_group_size         5\n" in listed.stdout
+    # Each setting says what it does (a review: same_max_local_change, not a word of what it is).
+    names = [line.split()[0] for line in listed.stdout.splitlines() if line[:1].isalpha() and "  " in line]
+    assert len(names) == 13 and listed.stdout.count("\n    ") >= len(names)
+    assert "same_max_local_change  0.03\n" + " " * 25 + "'same image': the aligned" in listed.stdout
     assert photoorg("--home", home, "settings", "min_group_size", "3").stdout == "min_group_size is 3 now.\n"
     assert photoorg("--home", home, "settings", "exclude", "*.tmp", "Thumbs/*").returncode == 0
     assert photoorg("--home", home, "settings", "offer_raw_jpegs", "yes").returncode == 0

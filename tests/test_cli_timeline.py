@@ -19,7 +19,9 @@ def test_the_timeline_lists_months_then_a_months_photos_and_finds_by_name_or_fol
     newest = listed["months"][0]
     when = f"{newest['year']}-{newest['month']:02d}"
     month = json.loads(photoorg(*base, "timeline", when, "--json").stdout)
-    assert len(month["photos"]) == newest["photos"] and all(p["date"].startswith(when) for p in month["photos"])
+    assert len(month["photos"]) == newest["photos"] and all(
+        p["date"].startswith(when) for p in month["photos"]
+    )
     dates = [p["date"] for p in month["photos"]]
     assert dates == sorted(dates, reverse=True)  # newest first
     text = photoorg(*base, "timeline", when).stdout

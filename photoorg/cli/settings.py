@@ -18,6 +18,23 @@ from photoorg.core.settings import Settings, load_settings, update_settings
 #: Kept by ``photoorg library`` (it checks each folder), or by the app for itself.
 NOT_HERE = {"folders": "photoorg library", "protected": "photoorg library", "model_declined": ""}
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
+#: What each setting does, under its value (a review: names like same_max_local_change, said
+#: without a word of what they are).
+ABOUT = {
+    "model": "the DINOv2 model: a Hugging Face id or a model folder; a scan embeds again with a new one",
+    "device": "where the model runs: auto, cpu, cuda or mps",
+    "dtype": "its number format: auto, fp32, fp16, bf16, or int8 (faster on a CPU)",
+    "preprocess": "how photos are prepared for the model: auto keeps the library's own version",
+    "same_threshold": "'same image' needs at least this similarity, and pixel evidence",
+    "similar_threshold": "'similar shots' need at least this similarity ('photoorg thresholds' to judge)",
+    "same_max_local_change": "'same image': the aligned pictures differ nowhere by more than this (0 to 1)",
+    "offer_raw_jpegs": "offer the JPEG beside a RAW of the same shot as a duplicate",
+    "min_group_size": "the fewest photos a group has",
+    "group_method": "eom: fewer, broader groups; leaf: more, finer ones",
+    "exclude": "file or folder name patterns a scan leaves out ('*.tmp', 'Thumbs/*')",
+    "keeper_rules": "the rules, in order, that choose the copy of a duplicate set that is kept",
+    "preferred": "folders whose copies are kept when all else is equal",
+}
 
 
 def _defaults() -> dict[str, Any]:
@@ -70,6 +87,8 @@ def cmd_settings(args: argparse.Namespace, where: Locations) -> int:
         for key in _names():
             changed = "" if saved[key] == defaults[key] else f"   (default: {_shown(defaults[key])})"
             print(f"{key:<{width}}  {_shown(saved[key])}{changed}")
+            if key in ABOUT:
+                print(f"{'':<{width}}    {ABOUT[key]}")
         print("\n'photoorg settings NAME VALUE' changes one ('--reset' gives back its default);")
         print("the library's folders are 'photoorg library'.")
         return EXIT_OK
