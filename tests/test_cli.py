@@ -342,6 +342,7 @@ def test_marking_a_set_not_duplicates_sticks_after_a_rename(library, tiny_model,
     assert forgotten.returncode == 0, forgotten.stderr
     assert f"Decisions about set {exact['id']}" in forgotten.stdout
     assert [s["id"] for s in json.loads(photoorg(*base, "--json").stdout)] == [exact["id"]]
+    assert "(1 duplicate set done)" in photoorg("--home", home, "history").stdout
     wrong = photoorg(*base, "--mark", "nosuchset", "keep-both")
     assert wrong.returncode == 2 and "no duplicate set" in wrong.stderr
     bad = photoorg(*base, "--mark", exact["id"], "delete-them")

@@ -46,3 +46,13 @@ def test_every_command_says_what_it_does_and_what_its_arguments_are() -> None:
             # 'photoorg album list --home H' was "unrecognized arguments: --home")
             for option in ("--home", "--model", "--verbose"):
                 assert option in parser._option_string_actions, f"'{name}' takes no {option} at its end"
+
+
+def test_a_decision_about_a_set_is_one_set_in_the_history_not_its_pairs() -> None:
+    """A review: "keep all: ... (36 changes done)" for one set of 9 photos, its 36 pairs."""
+    from photoorg.core.catalog.rows import BatchInfo
+
+    decision = BatchInfo(4, "decision", "keep all: a.jpg, b.jpg and 7 more", 0.0, None, 0, changes=36)
+    assert decision.extent == "1 duplicate set"
+    assert BatchInfo(5, "album", "make the album Dogs", 0.0, None, 0, changes=1).extent == "1 change"
+    assert BatchInfo(6, "trash", "trash 3 photos", 0.0, None, 3).extent == "3 files"

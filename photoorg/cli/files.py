@@ -180,8 +180,7 @@ def cmd_history(args: argparse.Namespace, where: Locations) -> int:
             state = f", {b.undone_files} of them undone"
         else:
             state = " done"  # (a new-user review: "6 files done, undone" for one undone)
-        what = plural(b.changes, "change") if b.changes else plural(b.files, "file")
-        print(f"{b.id:>5}  {when}  {printable(b.summary)} ({what}{state})")
+        print(f"{b.id:>5}  {when}  {printable(b.summary)} ({b.extent}{state})")
     if total > len(batches):
         print(f"... and {total - len(batches)} older (--limit {total} shows all).")
     return EXIT_OK
@@ -197,8 +196,12 @@ def _action_files(args: argparse.Namespace, where: Locations) -> int:
         return EXIT_OK
     print(f"Action {info.id}: {printable(info.summary)}")
     if not files:
-        changes = plural(info.changes, "change")
-        print(f"  ({changes} to the groups, albums or duplicate decisions; no file was moved)")
+        what = (
+            "a decision about 1 duplicate set"
+            if info.action == "decision"
+            else f"{info.extent} to the groups, albums or duplicate decisions"
+        )
+        print(f"  ({what}; no file was moved)")
     for f in files:
         line = f"  {f.state:<22} {printable(f.source)}"
         if f.target:

@@ -39,7 +39,7 @@ def result_of(b: Any) -> str:
         return "undone"
     if b.undone_files:
         return f"{b.undone_files} of {plural(b.files, 'file')} undone"
-    return plural(b.changes, "change") if b.changes else f"{plural(b.files, 'file')} done"
+    return b.extent if b.changes or b.action == "decision" else f"{b.extent} done"
 
 
 #: What an action without files changed, by its action name (photoorg.core.actions).
@@ -142,10 +142,9 @@ class HistoryDialog(QDialog):
         self.files.clear()
         if not files:  # one line across the columns (in "File" it was cut at 800 px)
             what = _CHANGED.get(b.action, "the groups, albums or duplicate decisions")
-            state = "Undone" if b.undone is not None else "In force"
-            item = QTreeWidgetItem(
-                self.files, [f"{state}: {plural(b.changes, 'change')} to {what}; no file was moved"]
-            )
+            state = "Undone" if b.undone is not None else "Done"  # (a review: "In force", jargon)
+            change = "a decision about 1 duplicate set" if b.action == "decision" else f"{b.extent} to {what}"
+            item = QTreeWidgetItem(self.files, [f"{state}: {change}; no file was moved"])
             item.setFirstColumnSpanned(True)
         for f in files:
             went = f.target or ""

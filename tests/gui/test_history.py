@@ -152,6 +152,6 @@ def test_an_action_without_files_says_what_it_changed_across_the_columns(qtbot: 
         assert item.isFirstColumnSpanned()
         said.append(item.text(0))
     assert said == [
-        "In force: 1 change to the albums; no file was moved",
-        "Undone: 1 change to the duplicate decisions; no file was moved",
+        "Done: 1 change to the albums; no file was moved",
+        "Undone: a decision about 1 duplicate set; no file was moved",
     ]

@@ -138,6 +138,16 @@ class BatchInfo:
     not_undone: int = 0  # files an undo could not put back (see the journal's undo_error)
     changes: int = 0  # changes to the groups, albums or decisions (no file moves in such an action)
 
+    @property
+    def extent(self) -> str:
+        """How much it changed, in words: "3 files", "2 changes"; a decision about a duplicate
+        set is "1 duplicate set" (a review: "36 changes", the pairs of one set, kept apart)."""
+        if self.action == "decision":  # actions.DECISION
+            return "1 duplicate set"
+        if self.changes:
+            return f"{self.changes} change{'s' if self.changes != 1 else ''}"
+        return f"{self.files} file{'s' if self.files != 1 else ''}"
+
 
 @dataclass
 class JournalEntry:
