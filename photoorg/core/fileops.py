@@ -333,6 +333,19 @@ def missing_folders(folder: str) -> list[str]:
     return missing
 
 
+def file_where_folder_was(path: str) -> str | None:
+    """The nearest folder above ``path`` that is a file (or anything else) now, if any."""
+    folder = os.path.dirname(path)
+    while folder and not os.path.isdir(folder):
+        if os.path.lexists(folder):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return None
+
+
 def remove_if_empty(folders: Iterable[str]) -> list[str]:
     """Remove the folders that are empty (innermost first; ``os.rmdir`` refuses any that is
     not, so nothing but an empty folder ever goes); returns the ones removed."""

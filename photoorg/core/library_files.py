@@ -23,7 +23,7 @@ from photoorg.core.action_plans import NO_LONGER_THERE
 from photoorg.core.actions import KEYWORDS, Action, Outcome, Step
 from photoorg.core.catalog import BatchInfo, Catalog
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.fileops import remove_if_empty
+from photoorg.core.fileops import file_where_folder_was, remove_if_empty
 from photoorg.core.grouping import Group
 from photoorg.core.humanize import agree, plural
 from photoorg.core.library_part import LibraryPart
@@ -226,6 +226,7 @@ class FileActions(LibraryPart):
             sources=folders,
         )
         planned.library = roots
+        _refuse_blocked_folders(planned)
         return planned
 
     def organize(
@@ -339,3 +340,20 @@ class FileActions(LibraryPart):
                 )
             )
         return out
+
+
+def _refuse_blocked_folders(plan: OrganizePlan) -> None:
+    """A folder of the plan that is a file (or a file above it): said with the plan, not as a
+    failure of every photo for it (a hostile review: 'out/2026' a file, the plan listed 19
+    photos for 2026/2026-12, and each failed: "Nothing was done")."""
+    blocked: dict[str, int] = {}
+    for p in plan.moving():
+        where = file_where_folder_was(p.target) if p.target else None
+        if where is not None:
+            blocked[where] = blocked.get(where, 0) + 1
+    if blocked:
+        where, n = next(iter(blocked.items()))
+        raise PhotoorgError(
+            f"{where} is a file, where the plan puts {plural(n, 'photo')} in a folder of that name: "
+            "rename or move the file, or choose another destination or template."
+        )

@@ -29,6 +29,7 @@ from photoorg.core.albums import clashing_names
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import (
+    file_where_folder_was,
     fingerprint_and_size,
     inode_key,
     name_free,
@@ -43,7 +44,6 @@ from photoorg.core.undo_places import (
     ChangedSinceError,
     another_copy_left,
     check_content,
-    file_where_folder_was,
     folder_not_there,
     followed,
     put_back_by_hand,

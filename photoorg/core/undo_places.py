@@ -84,19 +84,6 @@ def folder_not_there(
     return f"the folder {gone[0] if gone else folder} is not there (a drive or card that is not connected?)"
 
 
-def file_where_folder_was(path: str) -> str | None:
-    """The nearest folder above ``path`` that is a file (or anything else) now, if any."""
-    folder = os.path.dirname(path)
-    while folder and not os.path.isdir(folder):
-        if os.path.lexists(folder):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
-    return None
-
-
 def followed(catalog: Catalog, entry: JournalEntry) -> JournalEntry:
     """``entry`` with its target where its file is now, when the undo of a later action brought
     that file back under a new name (its name was taken by another file; a hostile review: this

@@ -39,3 +39,23 @@ def test_a_file_that_is_no_photo_is_not_sent_to_scan_its_folder(four_photos: Pat
         (str(notes), "not a photo or video photoorg catalogs; it stays"),
         (str(fresh), "not in the catalog; scan its folder first, so photoorg knows the file"),
     ]
+
+
+def test_an_organize_plan_with_a_file_where_it_puts_a_folder_says_so(four_photos: Path) -> None:
+    """A hostile review: 'out/2026' a file, the plan listed the photos for 2026/2026-12, and
+    every one failed when carried out ("Nothing was done")."""
+    import datetime
+
+    import pytest
+
+    from photoorg.core.errors import PhotoorgError
+    from photoorg.core.organize import OrganizeRequest
+
+    out = four_photos.parent / "out"
+    out.mkdir()
+    year = datetime.date.today().year  # the photos have no date taken: their files' dates
+    (out / str(year)).write_text("a file, not a folder")
+    with Library(locations()) as library, pytest.raises(PhotoorgError) as refused:
+        library.organize_plan(OrganizeRequest("date", str(out), file_date=True, copy=True))
+    assert str(refused.value).startswith(f"{out / str(year)} is a file, where the plan puts 4 photos")
+    assert sorted(os.listdir(out)) == [str(year)]
