@@ -749,6 +749,23 @@ def at_a_terminal(args: list[str | Path], answer: str) -> str:
     return seen.decode(errors="replace").replace("\r\n", "\n")
 
 
+def test_organize_says_when_only_the_name_of_a_photos_sidecar_is_taken(tmp_path) -> None:
+    """A hostile review: "(b.jpg is taken)" where only b.xmp was, the name of its sidecar."""
+    from tests.core.test_organize import dated
+
+    home, lib = tmp_path / "h", tmp_path / "Pictures"
+    dated(lib / "inbox" / "b.jpg", 2, "2022:07:14 09:00:00")
+    (lib / "inbox" / "b.xmp").write_text("<x:xmpmeta xmlns:x='adobe:ns:meta/'/>")
+    (lib / "2022" / "2022-07").mkdir(parents=True)
+    (lib / "2022" / "2022-07" / "b.xmp").write_text("the sidecar of another b.jpg")
+    assert photoorg("--home", home, "library", "add", lib).returncode == 0
+    plan = photoorg("--home", home, "organize", "--by", "date", "--to", lib, "--dry-run").stdout
+    assert "Name collisions: 1; nothing is replaced, the photo that comes is numbered:" in plan
+    assert (
+        f"    {lib / 'inbox' / 'b.jpg'} -> b (1).jpg (the name of a file that goes with it is taken)" in plan
+    )
+
+
 def test_organize_at_a_terminal_asks_after_the_plan_and_a_no_changes_nothing(tmp_path) -> None:
     """Found by a review: a new user copying the README's organize line moved every photo at
     once. At a terminal organize now asks after the plan; --yes is not asked, and a script (no

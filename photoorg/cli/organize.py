@@ -128,11 +128,18 @@ def plan_text(plan: OrganizePlan) -> str:
             lines.append(f"{plural(n, 'photo')} {words}")
     if plan.collisions:
         lines.append(
-            f"Name collisions: {len(plan.collisions)}; both photos are kept, the later one numbered:"
+            f"Name collisions: {len(plan.collisions)}; nothing is replaced, the photo that comes is numbered:"
         )
         named = {s.source: s.target or "" for s in plan.steps()}
+        names = {t.lower() for t in named.values()}
+
+        def why(want: str) -> str:  # (a hostile review: "IMG_1.png is taken" where only the name
+            if os.path.lexists(want) or want.lower() in names:  # of its sidecar or video was)
+                return f"{os.path.basename(want)} is taken"
+            return "the name of a file that goes with it is taken"
+
         lines.extend(
-            f"    {src} -> {os.path.basename(named.get(src, want))} ({os.path.basename(want)} is taken)"
+            f"    {src} -> {os.path.basename(named.get(src, want))} ({why(want)})"
             for want, src in plan.collisions[:10]
         )
         if len(plan.collisions) > 10:
