@@ -80,6 +80,11 @@ def described(subs: Any, name: str, text: str, **kwargs: Any) -> argparse.Argume
     return parser
 
 
+def folders_option(parser: argparse.ArgumentParser, flag: str, text: str, dest: str | None = None) -> None:
+    """A repeatable folder option (--protect, --prefer, --in): a list, empty when not given."""
+    parser.add_argument(flag, dest=dest, action="append", default=[], metavar="DIR", help=text)
+
+
 def no_wait(parser: argparse.ArgumentParser) -> None:
     """--no-wait: fail at once instead of waiting for another photoorg."""
     parser.add_argument(

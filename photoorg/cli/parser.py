@@ -14,6 +14,7 @@ from photoorg.cli.options import (
     described,
     embedding_options,
     folders_argument,
+    folders_option,
     no_wait,
 )
 from photoorg.cli.parser_files import add_file_commands
@@ -152,13 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
     similar = described(sub, "similar", "find the photos most like a given photo, most similar first")
     similar.add_argument("photo", metavar="PHOTO", help="a photo file")
     similar.add_argument("-k", type=at_least(1), default=10, metavar="N", help="how many (default 10)")
-    similar.add_argument(
+    folders_option(
+        similar,
         "--in",
+        "search only photos under DIR (repeatable; default: the whole catalog)",
         dest="folders",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="search only photos under DIR (repeatable; default: the whole catalog)",
     )
     similar.add_argument("--json", action="store_true", help="print JSON")
     embedding_options(similar)
@@ -224,20 +223,10 @@ def build_parser() -> argparse.ArgumentParser:
         "duplicate of the RAW; by default the pair is one shot and the JPEG is never offered "
         "(default: the setting, off unless changed in the app's Settings)",
     )
-    dups.add_argument(
-        "--protect",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="also treat this folder as protected: its photos are always kept (repeatable)",
+    folders_option(
+        dups, "--protect", "also treat this folder as protected: its photos are always kept (repeatable)"
     )
-    dups.add_argument(
-        "--prefer",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="prefer keeping photos in this folder when all else is equal",
-    )
+    folders_option(dups, "--prefer", "prefer keeping photos in this folder when all else is equal")
     dups.add_argument(
         "--keeper-rules",
         type=lambda text: [r.strip() for r in text.split(",") if r.strip()],

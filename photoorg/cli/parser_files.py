@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from photoorg.cli.options import at_least, common_options, no_wait
+from photoorg.cli.options import at_least, common_options, folders_option, no_wait
 from photoorg.core.folder_names import DEFAULT_TEMPLATE, TEMPLATE_FIELDS
 
 
@@ -30,13 +30,7 @@ def add_file_commands(sub: Any) -> None:
         if name != "trash":
             act.add_argument("--to", required=True, metavar="DIR", help="destination folder")
         if name != "copy":
-            act.add_argument(
-                "--protect",
-                action="append",
-                default=[],
-                metavar="DIR",
-                help="also never touch photos in this folder (repeatable)",
-            )
+            folders_option(act, "--protect", "also never touch photos in this folder (repeatable)")
         act.add_argument("--dry-run", action="store_true", help="print exactly what would happen, do nothing")
         no_wait(act)
 
