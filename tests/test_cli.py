@@ -253,6 +253,12 @@ def test_duplicates_trash_moves_the_copies_not_kept_and_undo_puts_them_back(
     said = f"{outside} was added to the library to look at it.\n'photoorg library remove {outside}' takes it"
     assert said in looked.stdout
     assert photoorg(*base, "library", "remove", outside).returncode == 0
+    # Photos the library has elsewhere too: said (a review: "No duplicates found." of such a folder).
+    shutil.copy(library / "2024" / "img_006.png", outside / "c.png")
+    told = photoorg(*base, "duplicates", outside, "--verdict", "exact").stdout
+    assert f"3 photos under {outside} have an exact copy elsewhere in the library: 'photoorg" in told
+    assert photoorg(*base, "library", "remove", outside).returncode == 0
+    (outside / "c.png").unlink()
     # A folder given that takes in a library folder: removing it alone would not go back (a
     # hostile review: it took the library folder, and the protection inside it, out).
     (outside / "in").mkdir()

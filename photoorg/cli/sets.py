@@ -141,10 +141,18 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
             return _mark_set(library, sets, hidden, *args.mark)
         if args.trash:
             return _trash_suggested(library, sets, args, added)
+        elsewhere = library.copies_elsewhere(args.folders) if args.folders and not args.json else 0
     if args.json:
         print(json.dumps(report.duplicates_json(sets), indent=2))
     else:
         print(report.duplicates_text(sets))
+    if elsewhere:
+        names = ", ".join(printable(f) for f in args.folders)
+        print(
+            f"\n{plural(elsewhere, 'photo')} under {names} {agree(elsewhere, 'has', 'have')} an exact copy "
+            "elsewhere in the library: 'photoorg duplicates' (without a folder) lists "
+            f"{agree(elsewhere, 'that set', 'those sets')}."
+        )
     return EXIT_OK if model_id is not None or verdicts == [Verdict.EXACT] else EXIT_FAILED
 
 

@@ -118,6 +118,16 @@ class Finds(LibraryPart):
             decided=decided,
         )
 
+    def copies_elsewhere(self, only: Sequence[str]) -> int:
+        """How many photos under the folders ``only`` have an exact copy in the library outside
+        them: sets :meth:`duplicates` of those folders does not show (a review: 'duplicates DIR'
+        said "No duplicates found." of a folder whose photo the library had elsewhere)."""
+        roots, _ = self.library_roots()
+        inside = under_test(os.path.abspath(f) for f in only)
+        photos = self.catalog.photos(under=roots) if roots else []
+        outside = {p.fingerprint for p in photos if not inside(p.path)}
+        return sum(1 for p in photos if inside(p.path) and p.fingerprint in outside)
+
     def mark(self, duplicate_set: DuplicateSet, decision: str | None) -> int | None:
         """Remember "not duplicates" / "keep both" (None: forget) for a set, by content, as an
         undoable action; returns its number (None: there was nothing to forget)."""
