@@ -151,6 +151,15 @@ class Settings:
         others = [p for p in self.protected if p != folder]
         self.protected = sorted([*others, folder]) if protected else others
 
+    def set_preferred(self, folder: str, preferred: bool) -> None:
+        """Prefer the copies in a folder of the library (kept when all else is equal: the
+        keeper's preferred_folder rule), or stop preferring them."""
+        folder = os.path.abspath(folder)
+        if preferred and self.library_folder_of(folder) is None:
+            raise NotInLibrary(f"{folder} is not in the library; add it first.")
+        others = [p for p in self.preferred if p != folder]
+        self.preferred = sorted([*others, folder]) if preferred else others
+
     def _not_a_library_folder(self, folder: str) -> str:
         holder = self.library_folder_of(folder)
         if holder is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
@@ -215,8 +216,15 @@ class MainWindow(QMainWindow):
         self.library.refresh(scan=False)
 
     def set_protected(self, folder: str, protected: bool) -> None:
+        self._change_folder(lambda s: s.set_protected(folder, protected))
+
+    def set_preferred(self, folder: str, preferred: bool) -> None:
+        self._change_folder(lambda s: s.set_preferred(folder, preferred))
+
+    def _change_folder(self, change: Callable[[Any], None]) -> None:
+        """Protect or prefer a folder (or not), then show the duplicate sets that follow."""
         try:
-            self.library.change_settings(lambda s: s.set_protected(folder, protected))
+            self.library.change_settings(change)
         except PhotoorgError as exc:
             error_dialog(self, str(exc)).exec()
             self._show_folders()
@@ -226,7 +234,7 @@ class MainWindow(QMainWindow):
     def _show_folders(self) -> None:
         s = self.library.settings
         state = self.library.state
-        self.library_page.set_folders(s.folders, s.protected, state.per_folder, state.missing)
+        self.library_page.set_folders(s.folders, s.protected, state.per_folder, state.missing, s.preferred)
         self.timeline_page.set_library_folders(s.folders)
         self.groups_page.set_library_folders(s.folders)
 

@@ -129,7 +129,8 @@ class Library(ModelRequests, AlbumRequests, UndoRequests, QObject):
             return False
         old, self._settings = self._settings, new
         self.settings_changed.emit(new)
-        if (new.folders, new.protected, new.exclude) != (old.folders, old.protected, old.exclude):
+        shown = ("folders", "protected", "exclude", "preferred", "keeper_rules")  # what the sets follow
+        if any(getattr(new, k) != getattr(old, k) for k in shown):
             self.refresh(scan=new.folders != old.folders or new.exclude != old.exclude)
         return True
 

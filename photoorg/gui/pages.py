@@ -4,6 +4,7 @@ gui/duplicates.py)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,17 +33,23 @@ class LibraryPage(QWidget):
     add_requested = Signal()
     remove_requested = Signal(str)
     protect_changed = Signal(str, bool)
+    prefer_changed = Signal(str, bool)
     scan_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.summary = hint("")
         self.folders = QTreeWidget()
-        self.folders.setHeaderLabels(["Folder", "Photos", "Protected"])
+        self.folders.setHeaderLabels(["Folder", "Photos", "Protected", "Preferred"])
         self.folders.setAlternatingRowColors(True)
         self.folders.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.folders.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.folders.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.folders.header().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        # The keeper's preferred folders, in the app too (a review: only 'photoorg settings' set them).
+        self.folders.headerItem().setToolTip(
+            3, "Of copies otherwise alike, the one in a preferred folder is the one kept"
+        )
         self.folders.itemChanged.connect(self._item_changed)
         self.folders.currentItemChanged.connect(
             lambda item, _old: self.remove_button.setEnabled(item is not None and item.parent() is None)
@@ -63,8 +70,8 @@ class LibraryPage(QWidget):
         layout.addWidget(
             hint(
                 "The folders photoorg looks at (drop folders here to add them). Photos in a protected "
-                "folder are never proposed for removal. Removing a folder from the library leaves its "
-                "photos untouched."
+                "folder are never proposed for removal; of duplicates otherwise alike, the copy in a "
+                "preferred folder is kept. Removing a folder from the library leaves its photos untouched."
             )
         )
         layout.addWidget(self.folders, 1)
@@ -73,26 +80,35 @@ class LibraryPage(QWidget):
         self._filling = False
 
     def set_folders(
-        self, folders: list[str], protected: list[str], counts: dict[str, int], missing: list[str]
+        self,
+        folders: list[str],
+        protected: list[str],
+        counts: dict[str, int],
+        missing: list[str],
+        preferred: Sequence[str] = (),
     ) -> None:
-        """The library folders, each with the protected folders inside it as its children."""
+        """The library folders, each with the protected and preferred folders inside it as its
+        children."""
         self._filling = True
         current = self.folders.currentItem()
         current_folder = current.data(0, Qt.ItemDataRole.UserRole) if current is not None else None
         self.folders.clear()
         for folder in folders:
             count = "not found" if folder in missing else str(counts.get(folder, "…"))
-            item = self._item(folder, count, folder in protected)
+            item = self._item(folder, count, folder in protected, folder in preferred)
             if folder in missing:
                 item.setToolTip(
                     1, "The folder is not there (a disconnected drive?). Its photos stay in the catalog."
                 )
             self.folders.addTopLevelItem(item)
-            for inner in protected:
+            for inner in sorted({*protected, *preferred}):
                 if inner != folder and is_under(inner, [folder]):
-                    child = self._item(inner, str(counts.get(inner, "…")), True)
+                    child = self._item(
+                        inner, str(counts.get(inner, "…")), inner in protected, inner in preferred
+                    )
                     child.setText(0, os.path.relpath(inner, folder))
-                    child.setToolTip(0, f"{inner}: a protected folder inside the library folder")
+                    kind = "protected" if inner in protected else "preferred"
+                    child.setToolTip(0, f"{inner}: a {kind} folder inside the library folder")
                     item.addChild(child)
             item.setExpanded(True)
             if folder == current_folder:
@@ -101,17 +117,19 @@ class LibraryPage(QWidget):
         item = self.folders.currentItem()
         self.remove_button.setEnabled(item is not None and item.parent() is None)
 
-    def _item(self, folder: str, count: str, protected: bool) -> QTreeWidgetItem:
-        item = QTreeWidgetItem([folder, count, ""])
+    def _item(self, folder: str, count: str, protected: bool, preferred: bool) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([folder, count, "", ""])
         item.setData(0, Qt.ItemDataRole.UserRole, folder)
         item.setCheckState(2, Qt.CheckState.Checked if protected else Qt.CheckState.Unchecked)
+        item.setCheckState(3, Qt.CheckState.Checked if preferred else Qt.CheckState.Unchecked)
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return item
 
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
-        if not self._filling and column == 2:
+        if not self._filling and column in (2, 3):
             folder = item.data(0, Qt.ItemDataRole.UserRole)
-            self.protect_changed.emit(folder, item.checkState(2) == Qt.CheckState.Checked)
+            changed = self.protect_changed if column == 2 else self.prefer_changed
+            changed.emit(folder, item.checkState(column) == Qt.CheckState.Checked)
 
     def _remove(self) -> None:
         item = self.folders.currentItem()

@@ -117,7 +117,9 @@ class StatePresenter(QObject):
         kind by exact copies only."""
         self.window.timeline_page.set_timeline(state.timeline, self._empty_timeline(), scanning=True)
         s = self.library.settings
-        self.window.library_page.set_folders(s.folders, s.protected, state.per_folder, state.missing)
+        self.window.library_page.set_folders(
+            s.folders, s.protected, state.per_folder, state.missing, s.preferred
+        )
         self.window.problems_page.set_failures(state.failures)
         final = self.library.state
         if state.groups and not final.groups:

@@ -20,6 +20,7 @@ def connect_pages(window: MainWindow) -> None:
     lp.add_requested.connect(window.add_folder)
     lp.remove_requested.connect(window.remove_folder)
     lp.protect_changed.connect(window.set_protected)
+    lp.prefer_changed.connect(window.set_preferred)
     lp.scan_requested.connect(window.scan)
     act = window.actions
     gp = window.groups_page

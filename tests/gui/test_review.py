@@ -6,6 +6,7 @@ Each test drives a real window (and its engine process) on small generated photo
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -57,8 +58,9 @@ def exact_sets(state: LibraryState) -> list[list[str]]:
     return sorted(sorted(p.path for p in s.photos) for s in state.sets if s.verdict is Verdict.EXACT)
 
 
-def protect(qtbot: QtBot, window: MainWindow, folder: Path) -> None:
-    """Tick "Protected" for a folder on the Library page, as a person would, and wait for the regroup."""
+def protect(qtbot: QtBot, window: MainWindow, folder: Path, column: int = 2) -> None:
+    """Tick "Protected" (column 3: "Preferred") for a folder on the Library page, as a person
+    would, and wait for the regroup."""
     folders = window.library_page.folders
     [item] = [
         folders.topLevelItem(k)
@@ -66,7 +68,7 @@ def protect(qtbot: QtBot, window: MainWindow, folder: Path) -> None:
         if folders.topLevelItem(k).data(0, Qt.ItemDataRole.UserRole) == str(folder)
     ]
     with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
-        item.setCheckState(2, Qt.CheckState.Checked)
+        item.setCheckState(column, Qt.CheckState.Checked)
 
 
 def show_exact_set(qtbot: QtBot, window: MainWindow, member: Path) -> list[str]:
@@ -327,6 +329,23 @@ def test_find_similar_lists_the_others_closest_first_the_preview_walks_them_then
 
 
 # -- 4. protected folders --------------------------------------------------------------------------
+def test_a_copy_in_a_folder_ticked_preferred_is_the_keeper(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
+) -> None:
+    """A review: the keeper's preferred folders could be set only from a terminal."""
+    pictures, archive = tmp_path / "Pictures", tmp_path / "Archive"
+    [original, *_] = photos(pictures / "2023", range(3))
+    newer = copy_to(original, archive / "archived.jpg")
+    os.utime(newer, (2_000_000_000, 2_000_000_000))  # newer: the original is kept as the oldest file
+    window = open_window(Settings(folders=[str(archive), str(pictures)], model=str(tiny_model), device="cpu"))
+    scan(qtbot, window)
+    assert show_exact_set(qtbot, window, original)[0] == str(original)
+    protect(qtbot, window, archive, column=3)  # "Preferred"
+    assert window.library.settings.preferred == [str(archive)] and window.library.settings.protected == []
+    assert show_exact_set(qtbot, window, original)[0] == str(newer)
+    assert f"in a preferred folder ({archive})" in window.duplicates_page.reason.text()
+
+
 def test_photos_in_a_protected_folder_are_never_trashed(
     qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, dialogs: Dialogs
 ) -> None:
