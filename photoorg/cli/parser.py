@@ -238,8 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--mark",
         nargs=2,
         metavar=("SET_ID", "DECISION"),
-        help="remember a decision about a set: not-duplicates, keep-both, or forget; remembered "
-        "by content, so it survives renames, moves and rescans",
+        help="remember a decision about a set: not-duplicates (they are different photos), "
+        "keep-both (duplicates, but every one stays), or forget (the set is proposed again); "
+        "remembered by content, so it survives renames, moves and rescans",
     )
     dups.add_argument(
         "--trash",
