@@ -109,6 +109,14 @@ class SettingsDialog(QDialog):
         self.min_group.setValue(settings.min_group_size)
         self.min_group.setSuffix(" photos")  # (a review: "Smallest group: 5" gave no unit)
         self.min_group.setToolTip("A group needs at least this many photos; fewer, and they stay unsorted")
+        # (a review: the grouping method was the command line's only, 'groups --method')
+        self.group_method = QComboBox()
+        self.group_method.addItem("Fewer, broader groups", "eom")
+        self.group_method.addItem("More, finer groups", "leaf")
+        self.group_method.setCurrentIndex(max(0, self.group_method.findData(settings.group_method)))
+        self.group_method.setToolTip(
+            "How HDBSCAN cuts its tree of photos: broad groups, or the small ones in them"
+        )
         self.exclude = QLineEdit(", ".join(settings.exclude))
         self.exclude.setPlaceholderText("e.g. thumbnails/*, *.png")
         form = QFormLayout()
@@ -121,6 +129,7 @@ class SettingsDialog(QDialog):
         form.addRow("Similar shots from similarity:", self.similar)
         form.addRow("RAW + JPEG:", self.raw_jpegs)
         form.addRow("Smallest group:", self.min_group)
+        form.addRow("Groups:", self.group_method)
         form.addRow("Skip files matching:", self.exclude)
         self.error = QLabel()
         self.error.setStyleSheet("color: #c62828")
@@ -158,6 +167,7 @@ class SettingsDialog(QDialog):
         "same_max_local_change",
         "offer_raw_jpegs",
         "min_group_size",
+        "group_method",
         "exclude",
         "model_declined",
     )
@@ -177,6 +187,7 @@ class SettingsDialog(QDialog):
         data["same_max_local_change"] = round(self.local_change.value() / 100, 4)
         data["offer_raw_jpegs"] = self.raw_jpegs.isChecked()
         data["min_group_size"] = self.min_group.value()
+        data["group_method"] = self.group_method.currentData()
         data["exclude"] = [p.strip() for p in self.exclude.text().split(",") if p.strip()]
         if data["model"] != settings.model:
             data["model_declined"] = False

@@ -80,3 +80,17 @@ def test_the_settings_dialog_edits_how_much_an_area_may_change_in_the_same_image
     chosen = dialog.apply_to(Settings())
     assert chosen.same_max_local_change == pytest.approx(0.06)
     assert chosen.duplicate_settings().same_max_local_change == pytest.approx(0.06)
+
+
+def test_the_settings_dialog_chooses_broader_or_finer_groups(qtbot: QtBot) -> None:
+    """A review: the grouping method ('groups --method leaf') could not be chosen in the app."""
+    from photoorg.core.settings import Settings
+    from photoorg.gui.dialogs import SettingsDialog
+
+    dialog = SettingsDialog(Settings(group_method="leaf"), devices=["cpu"])
+    qtbot.addWidget(dialog)
+    assert dialog.group_method.currentText() == "More, finer groups"
+    assert dialog.apply_to(Settings()).group_method == "leaf"
+    dialog.group_method.setCurrentIndex(dialog.group_method.findData("eom"))
+    chosen = dialog.apply_to(Settings(group_method="leaf"))
+    assert chosen.group_method == "eom" and chosen.group_settings().method == "eom"
