@@ -288,8 +288,10 @@ class FileActions(LibraryPart):
         """Do the action undone last again (a new action), if nothing was done since."""
         with self.writing(progress) as catalog:
             progress.start_stage("Redoing", 0)
-            roots, _ = self.library_roots()
-            return redoing.redo(catalog, self.settings.protected, roots, on_step=lambda: progress.advance(1))
+            roots, missing = self.library_roots()
+            return redoing.redo(
+                catalog, self.settings.protected, roots, on_step=lambda: progress.advance(1), missing=missing
+            )
 
     def redoable(self) -> BatchInfo | None:
         """The action Redo would do again, or None."""

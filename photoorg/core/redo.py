@@ -20,6 +20,7 @@ from photoorg.core.catalog import BatchInfo, Catalog, JournalEntry
 from photoorg.core.companions import SIDECAR_EXTENSIONS
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.humanize import plural
+from photoorg.core.undo_places import folder_not_there
 
 
 class NothingToRedo(PhotoorgError):  # noqa: N818 - a state, like NothingToUndo
@@ -158,6 +159,7 @@ def redo(
     protected: Sequence[str],
     library: Sequence[str],
     on_step: Callable[[], None] | None = None,
+    missing: Sequence[str] = (),
 ) -> Outcome:
     """Do the action undone last again, with the files its undo put back.
 
@@ -196,9 +198,15 @@ def redo(
             by_folder: dict[str, list[str]] = defaultdict(list)
             for e in entries:
                 by_folder[os.path.dirname(e.target or "")].append(where[e.source])
+            made = set(catalog.made_folders(info.id))
             for folder, paths in by_folder.items():
                 if not folder:
                     continue
+                # Not onto the disk under a drive's mount point (as undo, by the same rule: a
+                # folder the action did not make, or a library folder, that is not there).
+                gone = folder_not_there(os.path.join(folder, "-"), library, missing, made)
+                if gone is not None:
+                    raise NothingToRedo(f"Action {info.id} cannot be done again now: {gone}.")
                 steps += actions.plan(catalog, action, paths, folder, protected, library)
         todo = sum(1 for s in steps if s.skip is None)
         if not todo:

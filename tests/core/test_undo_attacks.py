@@ -8,6 +8,8 @@ import hashlib
 import os
 from pathlib import Path
 
+import pytest
+
 from photoorg.core.library import Action, Library
 from photoorg.core.organize import OrganizeRequest
 from photoorg.core.paths import locations
@@ -140,3 +142,26 @@ def test_organize_leaves_a_folder_protected_while_its_plan_waited(four_photos: P
     assert outcome.batch is None and not outcome.done
     assert {s.skip for s in outcome.skipped} == {"in a protected folder"}
     assert sorted(os.listdir(keep)) == [f"p{i}.jpg" for i in range(4)]
+
+
+def test_redo_does_not_move_photos_onto_the_disk_under_a_drive_that_is_not_there(four_photos: Path) -> None:
+    """The same attack on redo: a move to a drive, undone, the drive unplugged, then redo made
+    the folders again on the disk under its mount point."""
+    from photoorg.core.library import NothingToRedo
+
+    drive = four_photos.parent / "drive"
+    photo = four_photos / "a" / "p0.jpg"
+    drive.mkdir()  # the drive, plugged in
+    with Library(locations()) as library:
+        library.act(Action.MOVE, [str(photo)], str(drive / "out"))
+        library.undo()
+    away = four_photos.parent / "drive, unplugged"
+    drive.rename(away)
+    with Library(locations()) as library, pytest.raises(NothingToRedo) as refused:
+        library.redo()
+    assert f"the folder {drive} is not there" in str(refused.value)
+    assert not drive.exists() and photo.is_file()
+    away.rename(drive)
+    with Library(locations()) as library:
+        assert library.redo().photos_done == 1
+    assert (drive / "out" / "p0.jpg").is_file() and not photo.exists()
