@@ -103,7 +103,11 @@ class StatePresenter(QObject):
         settings = self.library.settings
         # (a review: "6 folders (1 protected)" read as one of the 6, when it was a folder inside)
         protected = f" · {plural(len(settings.protected), 'protected folder')}" if settings.protected else ""
-        page = f"{plural(len(settings.folders), 'folder')}{protected} · {plural(state.photo_count, 'photo')}"
+        preferred = f" · {plural(len(settings.preferred), 'preferred folder')}" if settings.preferred else ""
+        page = (
+            f"{plural(len(settings.folders), 'folder')}{protected}{preferred} · "
+            f"{plural(state.photo_count, 'photo')}"
+        )
         page += f" · {len(state.failures)} unreadable (Problems lists them)" if state.failures else ""
         page += f" · the last scan: {embedded}" if embedded else ""
         self.window.library_page.summary.setText(page + notes)

@@ -342,6 +342,7 @@ def test_a_copy_in_a_folder_ticked_preferred_is_the_keeper(
     assert show_exact_set(qtbot, window, original)[0] == str(original)
     protect(qtbot, window, archive, column=3)  # "Preferred"
     assert window.library.settings.preferred == [str(archive)] and window.library.settings.protected == []
+    assert window.library_page.summary.text().startswith("2 folders · 1 preferred folder · ")
     assert show_exact_set(qtbot, window, original)[0] == str(newer)
     assert f"in a preferred folder ({archive})" in window.duplicates_page.reason.text()
 
