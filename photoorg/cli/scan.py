@@ -94,7 +94,7 @@ def print_summary(s: ScanSummary, where: Locations) -> None:
     print(f"  embedded:           {s.embedded}{rate}", file=out)
     print(
         f"  reused from cache:  {s.unchanged + s.reused}"
-        f"  (unchanged {s.unchanged}, same content elsewhere {s.reused})",
+        f"  (unchanged {s.unchanged}; known by their content, moved, copied or back: {s.reused})",
         file=out,
     )
     if s.not_embedded:
