@@ -78,7 +78,9 @@ class FileActions(LibraryPart):
         keeps one. Protected folders are read from the saved settings at this moment.
         """
         with self.writing(progress) as catalog:
-            protected, (roots, _) = self.settings.protected, self.library_roots()
+            protected, (roots, missing) = self.settings.protected, self.library_roots()
+            if destination and action is not Action.TRASH:
+                _refuse_missing_destination(destination, missing)
             if members is not None:
                 steps = actions.plan_set_cleanup(catalog, [(members, paths)], protected, roots)
             else:
@@ -192,9 +194,10 @@ class FileActions(LibraryPart):
         catalogued (not embedded, not added to the library) and those the library already has
         (same content) are left out.
         """
-        roots, _ = self.library_roots()
+        roots, missing = self.library_roots()
         folders = [as_in_library(f, roots) for f in sources] if sources else roots
         request = replace(request, destination=as_in_library(request.destination, roots))
+        _refuse_missing_destination(request.destination, missing)
         outside = [f for f in folders if not is_under(f, roots)]
         if outside:
             self.scan(outside, progress, embed=False)
@@ -359,3 +362,16 @@ def _refuse_blocked_folders(plan: OrganizePlan) -> None:
             f"{where} is a file, where the plan puts {plural(n, 'photo')} in a folder of that name: "
             "rename or move the file, or choose another destination or template."
         )
+
+
+def _refuse_missing_destination(destination: str, missing: Sequence[str]) -> None:
+    """Nothing goes into a library folder that is not there or is empty where photos were (a
+    second hostile review: a move into the empty mount point of an unplugged drive wrote onto
+    the disk under it, and the next scan forgot the drive's photos)."""
+    for root in missing:
+        if is_under(os.path.abspath(destination), [root]):
+            raise PhotoorgError(
+                f"The library folder {root} is not there, or empty where photos were (a drive that is "
+                "not connected?): nothing goes into it until it is back. If you emptied it yourself, "
+                f"'photoorg scan {root}' first."
+            )

@@ -69,13 +69,17 @@ def folder_not_there(
     gone and that the action did not remove itself (``remade``: it removed it when it left it
     empty). A hostile review: undo made the folders again on the disk under the mount point of
     an unplugged drive, said "2 photos back", and the photos were hidden once it was back."""
+    folder = os.path.dirname(source)
     for root in missing:
         if is_under(source, [root]):
+            if os.path.isdir(root) and os.path.isdir(folder):
+                # Emptied, but the photo's own folder is there (a second hostile review: the
+                # person deleted a photo by hand, then moved the rest out with photoorg).
+                continue
             return (
                 f"the library folder {root} is not there, or empty where photos were (a drive that "
-                "is not connected?)"
+                f"is not connected? if you emptied it yourself, 'photoorg scan {root}' first)"
             )
-    folder = os.path.dirname(source)
     if os.path.isdir(folder) or is_under(source, present):
         return None  # a folder inside the library the person removed is made again
     gone = missing_folders(folder)

@@ -165,3 +165,46 @@ def test_redo_does_not_move_photos_onto_the_disk_under_a_drive_that_is_not_there
     with Library(locations()) as library:
         assert library.redo().photos_done == 1
     assert (drive / "out" / "p0.jpg").is_file() and not photo.exists()
+
+
+def test_nothing_is_moved_into_a_library_folder_that_is_an_empty_mount_point(
+    four_photos: Path, tmp_path: Path
+) -> None:
+    """A second hostile review: a move into a library folder whose drive was unplugged (its
+    mount point empty) wrote the photo onto the disk under it, and the next scan forgot the
+    drive's photos."""
+    from photoorg.core.errors import PhotoorgError
+
+    drive = tmp_path / "drive"
+    make_photo(drive / "snow.jpg", seed=50, size=(64, 48))
+    with Library(locations()) as library:
+        library.add_folders([str(drive)])
+        library.scan()
+    (drive / "snow.jpg").rename(tmp_path / "snow, on the drive.jpg")  # unplugged: the mount point is empty
+    photo = four_photos / "a" / "p0.jpg"
+    with Library(locations()) as library:
+        with pytest.raises(PhotoorgError, match="is not there, or empty where photos were"):
+            library.act(Action.MOVE, [str(photo)], str(drive / "sorted"))
+        with pytest.raises(PhotoorgError, match="is not there, or empty where photos were"):
+            library.organize_plan(OrganizeRequest("date", str(drive / "org"), file_date=True))
+        assert library.catalog.file_row(str(drive / "snow.jpg")) is not None
+    assert photo.is_file() and os.listdir(drive) == []
+
+
+def test_undo_puts_photos_back_into_a_library_folder_emptied_by_hand(
+    four_photos: Path, tmp_path: Path
+) -> None:
+    """A second hostile review: a photo deleted by hand (no rescan), the others moved out with
+    photoorg; the library folder, empty, read as an unplugged drive's, and undo refused them."""
+    folder = tmp_path / "L1"
+    shots = [make_photo(folder / f"s{i}.jpg", seed=60 + i, size=(64, 48)) for i in range(3)]
+    with Library(locations()) as library:
+        library.add_folders([str(folder)])
+        library.scan()
+    shots[2].unlink()  # by hand, no rescan: the catalog still has it
+    with Library(locations()) as library:
+        library.act(Action.MOVE, [str(p) for p in shots[:2]], str(four_photos / "out"))
+    assert os.listdir(folder) == []
+    with Library(locations()) as library:
+        undone = library.undo()
+    assert len(undone.done) == 2 and not undone.failed and all(p.is_file() for p in shots[:2])
