@@ -22,8 +22,9 @@ from photoorg.core import undo as undoing
 from photoorg.core.action_plans import NO_LONGER_THERE
 from photoorg.core.actions import KEYWORDS, Action, Outcome, Step
 from photoorg.core.catalog import BatchInfo, Catalog
+from photoorg.core.destinations import refuse_blocked_folders, refuse_missing_destination
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.fileops import file_where_folder_was, remove_if_empty
+from photoorg.core.fileops import remove_if_empty
 from photoorg.core.grouping import Group
 from photoorg.core.humanize import agree, plural
 from photoorg.core.library_part import LibraryPart
@@ -80,7 +81,7 @@ class FileActions(LibraryPart):
         with self.writing(progress) as catalog:
             protected, (roots, missing) = self.settings.protected, self.library_roots()
             if destination and action is not Action.TRASH:
-                _refuse_missing_destination(destination, missing)
+                refuse_missing_destination(destination, missing)
             if members is not None:
                 steps = actions.plan_set_cleanup(catalog, [(members, paths)], protected, roots)
             else:
@@ -197,7 +198,7 @@ class FileActions(LibraryPart):
         roots, missing = self.library_roots()
         folders = [as_in_library(f, roots) for f in sources] if sources else roots
         request = replace(request, destination=as_in_library(request.destination, roots))
-        _refuse_missing_destination(request.destination, missing)
+        refuse_missing_destination(request.destination, missing)
         outside = [f for f in folders if not is_under(f, roots)]
         if outside:
             self.scan(outside, progress, embed=False)
@@ -229,7 +230,7 @@ class FileActions(LibraryPart):
             sources=folders,
         )
         planned.library = roots
-        _refuse_blocked_folders(planned)
+        refuse_blocked_folders(planned)
         return planned
 
     def organize(
@@ -345,33 +346,3 @@ class FileActions(LibraryPart):
                 )
             )
         return out
-
-
-def _refuse_blocked_folders(plan: OrganizePlan) -> None:
-    """A folder of the plan that is a file (or a file above it): said with the plan, not as a
-    failure of every photo for it (a hostile review: 'out/2026' a file, the plan listed 19
-    photos for 2026/2026-12, and each failed: "Nothing was done")."""
-    blocked: dict[str, int] = {}
-    for p in plan.moving():
-        where = file_where_folder_was(p.target) if p.target else None
-        if where is not None:
-            blocked[where] = blocked.get(where, 0) + 1
-    if blocked:
-        where, n = next(iter(blocked.items()))
-        raise PhotoorgError(
-            f"{where} is a file, where the plan puts {plural(n, 'photo')} in a folder of that name: "
-            "rename or move the file, or choose another destination or template."
-        )
-
-
-def _refuse_missing_destination(destination: str, missing: Sequence[str]) -> None:
-    """Nothing goes into a library folder that is not there or is empty where photos were (a
-    second hostile review: a move into the empty mount point of an unplugged drive wrote onto
-    the disk under it, and the next scan forgot the drive's photos)."""
-    for root in missing:
-        if is_under(os.path.abspath(destination), [root]):
-            raise PhotoorgError(
-                f"The library folder {root} is not there, or empty where photos were (a drive that is "
-                "not connected?): nothing goes into it until it is back. If you emptied it yourself, "
-                f"'photoorg scan {root}' first."
-            )

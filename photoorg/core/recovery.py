@@ -14,7 +14,7 @@ from photoorg.core.actions import KEYWORDS, Action, follow
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.fileops import fingerprint_and_size, inode_key, is_temp_name, name_candidates, same_inode
 from photoorg.core.trash import discard_orphan_info, find_trashed
-from photoorg.core.undo import follow_back
+from photoorg.core.undo_places import follow_back
 
 log = logging.getLogger(__name__)
 

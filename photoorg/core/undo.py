@@ -12,7 +12,6 @@ import functools
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from photoorg.core.action_plans import Action, Step
 from photoorg.core.actions import (
@@ -45,6 +44,7 @@ from photoorg.core.undo_places import (
     another_copy_left,
     check_content,
     folder_not_there,
+    follow_back,
     followed,
     put_back_by_hand,
 )
@@ -354,17 +354,3 @@ def _undo_one(
     catalog.journal_update(entry.id, state="undone", undo_target=placed_at, temp=None)
     follow_back(catalog, action, entry, placed_at)
     return placed_at
-
-
-def follow_back(catalog: Catalog, action: Action, entry: JournalEntry, back: str) -> None:
-    """The catalog follows a photo an undo put back (a failure is logged, as in follow)."""
-    try:
-        lost = entry.target and not (catalog.file_row(entry.target) or catalog.unreadable_row(entry.target))
-        if action is Action.MOVE and entry.target and not (lost and entry.file_row is not None):
-            catalog.follow_move(entry.target, back)
-        elif entry.file_row is not None:  # a trashed photo is catalogued again as it was; so is a
-            # moved one the catalog lost track of (a hostile review: a full disk kept it from
-            # following an earlier undo, and the photo stayed out of its album until a scan)
-            catalog.put_row(replace(entry.file_row, path=back))
-    except Exception:
-        log.exception("the catalog could not follow %s back to %s", entry.source, back)

@@ -5,15 +5,19 @@ undo.py, which had grown past 400 lines."""
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from collections.abc import Sequence
 from dataclasses import replace
 
+from photoorg.core.action_plans import Action
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import fingerprint_and_size, missing_folders
 from photoorg.core.paths import is_under
+
+log = logging.getLogger(__name__)
 
 
 class ChangedSinceError(PhotoorgError):
@@ -146,3 +150,17 @@ def another_copy_left(catalog: Catalog, entry: JournalEntry) -> bool:
         except OSError:
             continue
     return False
+
+
+def follow_back(catalog: Catalog, action: Action, entry: JournalEntry, back: str) -> None:
+    """The catalog follows a photo an undo put back (a failure is logged, as in follow)."""
+    try:
+        lost = entry.target and not (catalog.file_row(entry.target) or catalog.unreadable_row(entry.target))
+        if action is Action.MOVE and entry.target and not (lost and entry.file_row is not None):
+            catalog.follow_move(entry.target, back)
+        elif entry.file_row is not None:  # a trashed photo is catalogued again as it was; so is a
+            # moved one the catalog lost track of (a hostile review: a full disk kept it from
+            # following an earlier undo, and the photo stayed out of its album until a scan)
+            catalog.put_row(replace(entry.file_row, path=back))
+    except Exception:
+        log.exception("the catalog could not follow %s back to %s", entry.source, back)

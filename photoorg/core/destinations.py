@@ -1,0 +1,44 @@
+"""Where an action or an organize may put photos: never into a library folder that is not
+there (an unplugged drive's empty mount point), never into a folder that is a file. Out of
+library_files.py, which had grown past its size."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from photoorg.core.errors import PhotoorgError
+from photoorg.core.fileops import file_where_folder_was
+from photoorg.core.humanize import plural
+from photoorg.core.organize import OrganizePlan
+from photoorg.core.paths import is_under
+
+
+def refuse_blocked_folders(plan: OrganizePlan) -> None:
+    """A folder of the plan that is a file (or a file above it): said with the plan, not as a
+    failure of every photo for it (a hostile review: 'out/2026' a file, the plan listed 19
+    photos for 2026/2026-12, and each failed: "Nothing was done")."""
+    blocked: dict[str, int] = {}
+    for p in plan.moving():
+        where = file_where_folder_was(p.target) if p.target else None
+        if where is not None:
+            blocked[where] = blocked.get(where, 0) + 1
+    if blocked:
+        where, n = next(iter(blocked.items()))
+        raise PhotoorgError(
+            f"{where} is a file, where the plan puts {plural(n, 'photo')} in a folder of that name: "
+            "rename or move the file, or choose another destination or template."
+        )
+
+
+def refuse_missing_destination(destination: str, missing: Sequence[str]) -> None:
+    """Nothing goes into a library folder that is not there or is empty where photos were (a
+    second hostile review: a move into the empty mount point of an unplugged drive wrote onto
+    the disk under it, and the next scan forgot the drive's photos)."""
+    for root in missing:
+        if is_under(os.path.abspath(destination), [root]):
+            raise PhotoorgError(
+                f"The library folder {root} is not there, or empty where photos were (a drive that is "
+                "not connected?): nothing goes into it until it is back. If you emptied it yourself, "
+                f"'photoorg scan {root}' first."
+            )
