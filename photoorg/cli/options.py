@@ -80,6 +80,14 @@ def described(subs: Any, name: str, text: str, **kwargs: Any) -> argparse.Argume
     return parser
 
 
+def command_group(sub: Any, name: str, text: str, description: str) -> Any:
+    """A command of sub-commands (``photoorg library WHAT``, ``photoorg album WHAT``), with the
+    shared options on it and on each sub-command; returns its sub-command set."""
+    group = sub.add_parser(name, help=text, description=description)
+    common_options(group, top=False)
+    return group.add_subparsers(dest=f"{name}_command", metavar="WHAT", required=True)
+
+
 def folders_option(parser: argparse.ArgumentParser, flag: str, text: str, dest: str | None = None) -> None:
     """A repeatable folder option (--protect, --prefer, --in): a list, empty when not given."""
     parser.add_argument(flag, dest=dest, action="append", default=[], metavar="DIR", help=text)

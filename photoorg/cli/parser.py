@@ -9,6 +9,7 @@ from photoorg import __version__
 from photoorg.cli.options import (
     DEFAULTS,
     at_least,
+    command_group,
     common_options,
     cosine,
     described,
@@ -34,15 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
     common_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    lib = sub.add_parser(
+    lib_sub = command_group(
+        sub,
         "library",
-        help="list, add, remove or protect the library's folders (shared with the app)",
-        description="The folders photoorg looks at, as the app shows them. Photos in a protected "
+        "list, add, remove or protect the library's folders (shared with the app)",
+        "The folders photoorg looks at, as the app shows them. Photos in a protected "
         "folder (a library folder or any folder inside one) are never trashed, moved or proposed "
         "for removal, by the app or by these commands.",
     )
-    common_options(lib, top=False)
-    lib_sub = lib.add_subparsers(dest="library_command", metavar="WHAT", required=True)
     listing = described(lib_sub, "list", "the library's folders, protected folders and photo counts")
     listing.add_argument("--json", action="store_true", help="print JSON")
     problems = described(

@@ -5,24 +5,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from photoorg.cli.options import at_least, common_options, described, embedding_options, no_wait
+from photoorg.cli.options import at_least, command_group, described, embedding_options, no_wait
 
 ALBUM_NAME = "the album's name, as 'photoorg album list' shows it (upper or lower case alike)"
 
 
 def add_album_commands(sub: Any) -> None:
     """``photoorg album ...`` under the top-level sub-commands ``sub``."""
-    alb = sub.add_parser(
+    alb_sub = command_group(
+        sub,
         "album",
-        help="albums taught by example: show a few photos, photoorg finds the rest",
-        description="An album is what you mean ('the dog', 'receipts'), across years and folders. "
+        "albums taught by example: show a few photos, photoorg finds the rest",
+        "An album is what you mean ('the dog', 'receipts'), across years and folders. "
         "Make one from a few example photos; photoorg trains a classifier on their DINOv2 vectors and "
         "suggests the photos most likely to belong; accept or reject them and the suggestions improve. "
         "Albums are kept by content (they survive moves and renames); 'photoorg undo' takes back "
         "any change.",
     )
-    common_options(alb, top=False)
-    alb_sub = alb.add_subparsers(dest="album_command", metavar="WHAT", required=True)
     alb_list = described(alb_sub, "list", "the albums and how many photos each holds")
     alb_list.add_argument("--json", action="store_true", help="print JSON")
     for name, text in (
