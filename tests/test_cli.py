@@ -42,8 +42,13 @@ def test_scan_prints_a_summary_and_a_second_scan_reuses_everything(library, tiny
     assert once["skipped_this_run"] == 4  # said (a new-user review: passed over without a word)
     text = photoorg("scan", library, "--home", home, "--exclude", "*.png")
     assert "skipped this run:   4  (matched --exclude; they stay in the catalog)" in text.stdout
-    # --model was for those runs only: a command without it says how to keep the model (an app
-    # review: 'groups' said only that facebook/dinov2-base was not on this computer).
+    # The first model the photos were looked at with became the library's (a review: a scan
+    # with a model folder, then 'duplicates' said facebook/dinov2-base was not on this computer).
+    assert f"Note: the library keeps the model {tiny_model} from now on" in first.stderr
+    assert photoorg("library", "model", "--home", home).stdout.strip() == str(tiny_model)
+    # Another model chosen later, not on this computer: a command says how to use the vectors
+    # the catalog has (an app review: 'groups' said only that the model was not here).
+    assert photoorg("library", "model", "facebook/dinov2-large", "--home", home).returncode == 0
     groups = photoorg("groups", "--home", home)
     assert groups.returncode != 0
     # Its photos counted as 'library list' counts them, the unreadable one apart (a review:
@@ -626,9 +631,17 @@ def test_a_protected_library_folder_is_protected_from_trash(library, tiny_model,
     assert (inner / "img_007.png").exists()
 
 
-def test_commands_use_the_vectors_the_catalog_has_or_say_which_model(library, tiny_model, tmp_path) -> None:
+def test_commands_use_the_vectors_the_catalog_has_or_say_which_model(
+    library, tiny_model, other_tiny_model, tmp_path
+) -> None:
     home = tmp_path / "h10"
     assert photoorg("--home", home, "scan", library, "--model", tiny_model).returncode == 0
+    assert photoorg("--home", home, "groups", "--json").returncode == 0  # its first model is kept
+    # Once the library has vectors of its model, another --model is for that run only.
+    tried = photoorg("--home", home, "scan", "--model", other_tiny_model)
+    assert tried.returncode == 0 and "keeps the model" not in tried.stderr
+    assert photoorg("--home", home, "library", "model").stdout.strip() == str(tiny_model)
+    assert photoorg("--home", home, "library", "model", "facebook/dinov2-large").returncode == 0
     groups = photoorg("--home", home, "groups")  # no --model: the settings' model is not here
     assert groups.returncode == 1
     assert f"add '--model {tiny_model}'" in groups.stderr and "Downloading" not in groups.stderr

@@ -36,6 +36,7 @@ class Scans(LibraryPart):
     _embedder_for: tuple[Any, ...] | None
     _model: tuple[int | None, ModelUnavailable | None] | None
     _model_for: tuple[Any, ...] | None
+    _overrides: dict[str, Any]
 
     if TYPE_CHECKING:  # provided by Library and ReembedOffers
 
@@ -110,7 +111,28 @@ class Scans(LibraryPart):
             self._explain(summary.model_problem)
             summary.model_error = str(summary.model_problem)
         self._remember_model(summary)
+        self._adopt_first_model(summary)
         return summary
+
+    def _adopt_first_model(self, summary: ScanSummary) -> None:
+        """The model a library's photos were first looked at with becomes its model.
+
+        Found by a review: ``scan ~/Pictures --model ~/dinov2-base`` (offline, a model folder)
+        then ``duplicates`` said the settings' model was not on this computer. A one-run
+        --model stays one run's once the library has vectors of the settings' model."""
+        given, saved = self._overrides.get("model"), self.saved_settings
+        if given is None or given == saved.model or not summary.model_key or summary.model_problem:
+            return
+        counts = self.catalog.vector_counts()
+        if any(counts.get(m.id) for m in self.catalog.models() if m.name == saved.model):
+            return
+        folder = os.path.expanduser(given)
+        kept = os.path.abspath(folder) if os.path.isdir(folder) else given  # a folder, else a hub id
+        self.change_settings(lambda s: s.assign(model=kept, model_declined=False))
+        self.notes.append(
+            f"the library keeps the model {kept} from now on (it had no vectors of {saved.model}); "
+            "'photoorg library model' changes it"
+        )
 
     def _remember_model(self, summary: ScanSummary) -> None:
         model = self.catalog.find_model(summary.model_key) if summary.model_key else None
