@@ -33,3 +33,19 @@ def test_the_timeline_lists_months_then_a_months_photos_and_finds_by_name_or_fol
     assert photoorg(*base, "timeline", "2023-13").returncode == 2
     problems = photoorg(*base, "library", "problems")
     assert problems.returncode == 0 and f"  {library / '2024' / 'broken.jpg'}: " in problems.stdout
+
+
+def test_a_library_folder_not_there_is_named_as_a_folder_by_problems_and_the_timeline(
+    library, tiny_model, tmp_path
+) -> None:
+    """A review: with its drive unplugged, 'library problems' called the folder "1 file could not
+    be read" and the timeline said "No photos. 'photoorg scan DIR' adds some"."""
+    base = ("--home", tmp_path / "h-gone", "--model", tiny_model)
+    assert photoorg(*base, "scan", library).returncode == 0
+    library.rename(tmp_path / "unplugged")
+    problems = photoorg(*base, "library", "problems")
+    assert problems.stdout.startswith("1 library folder not there (a disconnected drive?)")
+    assert f"  {library}\n" in problems.stdout and "could not be read" not in problems.stdout
+    timeline = photoorg(*base, "timeline")
+    assert timeline.returncode == 0 and timeline.stdout.strip() == "No photos."
+    assert f"Note: the library folder {library} is not there" in timeline.stderr

@@ -196,14 +196,19 @@ def add_given(library: Library, paths: Sequence[str]) -> Given:
     return given
 
 
-def library_roots_or_say(library: Library) -> list[str] | None:
-    """The library's folders that are there; None (after saying why) when there are none."""
-    roots, missing = library.library_roots()
-    for folder in missing:
+def say_missing(folders: Sequence[str]) -> None:
+    """A note for each library folder that is not there."""
+    for folder in folders:
         say(
             f"Note: the library folder {printable(folder)} is not there, or empty where photos were "
             "(a disconnected drive?); skipped, its photos stay in the catalog."
         )
+
+
+def library_roots_or_say(library: Library) -> list[str] | None:
+    """The library's folders that are there; None (after saying why) when there are none."""
+    roots, missing = library.library_roots()
+    say_missing(missing)
     if not roots and not missing:
         say(
             "photoorg: the library has no folders yet. Add one with 'photoorg library add DIR', "

@@ -148,14 +148,24 @@ def _list(library: Library, as_json: bool) -> int:
 def _problems(library: Library, as_json: bool) -> int:
     """The files the scans could not read (and library folders not there), as the app's Problems
     page lists them (a review: the command line said them only at the end of a scan)."""
-    found = library.problems()
+    roots, missing = library.library_roots()
+    found = library.problems(roots, missing)
     if as_json:
         print(json.dumps([{"path": path, "reason": why} for path, why in found], indent=2))
-    elif not found:
+        return EXIT_OK
+    if not found:
         print("No problems: every file the scans found could be read.")
-    else:
-        print(f"{plural(len(found), 'file')} could not be read (they are left as they are):")
-        for path, why in found:
+    if missing:  # a review: listed as "2 files could not be read"
+        print(
+            f"{plural(len(missing), 'library folder')} not there (a disconnected drive?); "
+            "their photos stay in the catalog until they are back:"
+        )
+        for folder in missing:
+            print(f"  {printable(folder)}")
+    files = found[len(missing) :]
+    if files:
+        print(f"{plural(len(files), 'file')} could not be read (they are left as they are):")
+        for path, why in files:
             print(f"  {printable(path)}: {printable(why)}")
         print("'photoorg trash FILE' or 'photoorg move FILE --to DIR' takes one away (undoable).")
     return EXIT_OK

@@ -7,7 +7,7 @@ import argparse
 import json
 import re
 
-from photoorg.cli.common import EXIT_OK, EXIT_USAGE, open_library, say
+from photoorg.cli.common import EXIT_OK, EXIT_USAGE, open_library, say, say_missing
 from photoorg.core.humanize import plural, printable
 from photoorg.core.library import Timeline
 from photoorg.core.paths import Locations
@@ -21,6 +21,8 @@ def cmd_timeline(args: argparse.Namespace, where: Locations) -> int:
         say(f"photoorg timeline: WHEN is a year or a month (2023, 2023-05), not {args.when!r}.")
         return EXIT_USAGE
     with open_library(args, where) as library:
+        _, missing = library.library_roots()
+        say_missing(missing)  # a review: with every folder unplugged it said "scan adds some"
         timeline = library.timeline(args.find or "")
     year = int(when["year"]) if when else None
     month = int(when["month"]) if when and when["month"] else None
@@ -29,7 +31,7 @@ def cmd_timeline(args: argparse.Namespace, where: Locations) -> int:
     if args.json:
         print(json.dumps(_as_json(timeline, months, rows), indent=2))
         return EXIT_OK
-    print(_as_text(timeline, months, rows, args))
+    print(_as_text(timeline, months, rows, args, missing))
     return EXIT_OK
 
 
@@ -47,13 +49,15 @@ def _as_json(timeline: Timeline, months: list, rows: list[int]) -> dict[str, obj
     }
 
 
-def _as_text(timeline: Timeline, months: list, rows: list[int], args: argparse.Namespace) -> str:
+def _as_text(
+    timeline: Timeline, months: list, rows: list[int], args: argparse.Namespace, missing: list[str]
+) -> str:
     found = f' whose name or folder holds "{args.find}"' if args.find else ""
     n = sum(m.count for m in months)
     if not n:
         what = f" in {args.when}" if args.when else ""
         return f"No photos{found}{what}." + (
-            "" if timeline.photos or found else " 'photoorg scan DIR' adds some."
+            "" if timeline.photos or found or missing else " 'photoorg scan DIR' adds some."
         )
     by_file = sum(1 for r in rows if r in timeline.file_dated) if args.when else len(timeline.file_dated)
     lines = [f"{plural(n, 'photo')}{found}{' in ' + args.when if args.when else ''}, newest first."]
