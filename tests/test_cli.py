@@ -707,13 +707,31 @@ def test_organize_shows_the_plan_then_moves_and_undo_puts_everything_back(tmp_pa
     dry = photoorg("--home", home, "organize", "--by", "date", "--to", lib, "--dry-run", "--json")
     assert dry.returncode == 0, dry.stderr
     plan = json.loads(dry.stdout)
+    # The photo without a date stays where it is, in a folder whose name says something (a
+    # review: 149 of 213 photos went into one undated/ folder); --gather-rest moves it there.
+    assert plan["folders"] == {"2022/2022-07": 1} and plan["undated"] == 0
+    assert plan["stay"] == [{"path": str(lib / "inbox" / "b.jpg"), "why": "no date taken"}]
+    said = photoorg("--home", home, "organize", "--by", "date", "--to", lib, "--dry-run").stdout
+    assert "1 photo without a date taken stays where it is (--file-date dates it by its file;" in said
+    gather = ("organize", "--by", "date", "--to", lib, "--gather-rest")
+    plan = json.loads(photoorg("--home", home, *gather, "--dry-run", "--json").stdout)
     assert plan["folders"] == {"2022/2022-07": 1, "undated": 1} and plan["undated"] == 1
     assert {c["target"] for m in plan["moves"] for c in m["companions"]} == {str(lib / "2022/2022-07/a.xmp")}
     assert {p: p.read_bytes() for p in lib.rglob("*") if p.is_file()} == before  # nothing changed
     assert plan["leaving_library"] == 0
     # Into a folder that is not the library's, the plan says the photos leave it (found by a
     # GUI review: they vanished from the timeline, groups and duplicates without a word).
-    away = photoorg("--home", home, "organize", "--by", "date", "--to", tmp_path / "Elsewhere", "--dry-run")
+    away = photoorg(
+        "--home",
+        home,
+        "organize",
+        "--by",
+        "date",
+        "--gather-rest",
+        "--to",
+        tmp_path / "Elsewhere",
+        "--dry-run",
+    )
     assert (
         away.returncode == 0
         and f"2 photos leave the library: {tmp_path / 'Elsewhere'} is not one" in away.stdout
@@ -725,7 +743,7 @@ def test_organize_shows_the_plan_then_moves_and_undo_puts_everything_back(tmp_pa
         unasked = photoorg("--home", home, "organize", "--by", "date", "--to", lib, *extra)
         assert unasked.returncode == 1 and "no terminal to ask at; --yes carries out" in unasked.stderr
         assert {p: p.read_bytes() for p in lib.rglob("*") if p.is_file()} == before
-    done = photoorg("--home", home, "organize", "--by", "date", "--to", lib, "--prune-empty", "--yes")
+    done = photoorg("--home", home, *gather, "--prune-empty", "--yes")
     assert done.returncode == 0, done.stderr
     assert "Plan: move 2 photos by date" in done.stdout and "Removed 1 empty folder" in done.stdout
     assert f"Folders left empty, removed afterwards: {lib / 'inbox'}" in done.stdout  # named

@@ -35,6 +35,7 @@ def cmd_organize(args: argparse.Namespace, where: Locations) -> int:
         copy=args.copy,
         file_date=args.file_date,
         prune_empty=args.prune_empty,
+        leave_rest=not args.gather_rest,
     )
     with open_library(args, where) as library:
         roots = library_roots_or_say(library)
@@ -116,14 +117,17 @@ def plan_text(plan: OrganizePlan) -> str:
             f"{agree(plan.undated, 'goes', 'go')} to undated/"
             + ("" if r.file_date else " (--file-date uses their file's date instead)")
         )
-    for note in ("already there", "protected", "already in the library"):
+    for note in ("already there", "protected", "already in the library", "in no group", "no date taken"):
         n = plan.count(note)
         if n:
-            where = agree(n, "stays where it is", "stay where they are")
+            where, them = agree(n, "stays where it is", "stay where they are"), agree(n, "it", "them")
             words = {
                 "already there": f"{where} (already there)",
                 "protected": f"{where} (in a protected folder; never moved)",
-                "already in the library": f"left out: the library has {agree(n, 'it', 'them')} already",
+                "already in the library": f"left out: the library has {them} already",
+                "in no group": f"in no group {where} (--gather-rest puts {them} in Unsorted/)",
+                "no date taken": f"without a date taken {where} (--file-date dates {them} by "
+                f"{agree(n, 'its', 'their')} file; --gather-rest puts {them} in undated/)",
             }[note]
             lines.append(f"{plural(n, 'photo')} {words}")
     if plan.collisions:
@@ -172,6 +176,7 @@ def plan_json(plan: OrganizePlan) -> dict[str, object]:
         "destination": r.destination,
         "template": r.template,
         "copy": r.copy,
+        "gather_rest": not r.leave_rest or r.copy,
         "folders": plan.folders(),
         "moves": [
             {

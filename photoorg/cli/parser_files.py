@@ -62,7 +62,13 @@ def add_file_commands(sub: Any) -> None:
     org.add_argument(
         "--file-date",
         action="store_true",
-        help="photos without a date taken use their file's date (default: they go to undated/)",
+        help="photos without a date taken use their file's date",
+    )
+    org.add_argument(
+        "--gather-rest",
+        action="store_true",
+        help="move the photos in no group (--by group) or without a date (--by date) into "
+        "Unsorted/ or undated/ (default: they stay where they are; a --copy takes them all)",
     )
     org.add_argument(
         "--group", action="append", type=int, metavar="ID", help="only the photos of this group (repeatable)"

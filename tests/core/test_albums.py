@@ -161,7 +161,7 @@ def test_the_album_commands_print_what_the_issue_promises(library_with_albums) -
     missing = photoorg("album", "show", "Sunrises")
     assert missing.returncode == 1 and "no album 'Sunrises'" in missing.stderr
     organized = photoorg(
-        "organize", "--album", "Sunsets", "--by", "date", "--to", lib / "sorted", "--dry-run"
+        "organize", "--album", "Sunsets", "--by", "date", "--gather-rest", "--to", lib / "sorted", "--dry-run"
     )
     assert organized.returncode == 0 and "Plan: move 4 photos" in organized.stdout
     taken = photoorg("album", "remove", "Sunsets", photos[0])

@@ -341,6 +341,39 @@ def test_by_group_one_folder_per_group_with_safe_names_and_unsorted_apart(tmp_pa
     catalog.close()
 
 
+def test_by_group_or_date_the_rest_can_stay_where_it_is_but_a_copy_takes_every_photo(tmp_path) -> None:
+    """A review: 132 of 213 photos in no group went into one Unsorted folder (149 without a
+    date into undated/), the names of their folders lost. With leave_rest they stay."""
+    x, _truth = clustered(40, 2, noise_fraction=0.3, dim=32, seed=5)
+    lib = tmp_path / "lib"
+    catalog = Catalog(tmp_path / "c.sqlite3")
+    model = catalog.model("m", "m", "r", "fp32", 32)
+    rows, vectors = [], []
+    for k, v in enumerate(x):
+        path = make_photo(lib / f"f{k % 4}" / f"p{k:02d}.jpg", seed=k, size=(32, 24))
+        st, taken = path.stat(), "2021-03-04T10:00:00" if k % 2 else None
+        fp = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        rows.append(FileRow(str(path), st.st_size, st.st_mtime_ns, fp, 32, 24, "JPEG", taken=taken))
+        vectors.append((fp, v))
+    catalog.write_batch(rows, vectors, model.id)
+    groups = group_photos(catalog, model.id, [str(lib)], settings=GroupSettings(dims=8))
+    rest = {p.path for g in groups if g.id < 0 for p in g.photos}
+    assert 0 < len(rest) < 40
+    dest, photos = str(tmp_path / "sorted"), catalog.photos()
+    plan = plan_organize(OrganizeRequest("group", dest, leave_rest=True), photos, groups=groups)
+    assert {p.photo.path for p in plan.photos if p.note == "in no group"} == rest
+    assert "Unsorted" not in plan.folders() and len(plan.moving()) == 40 - len(rest)
+    copied = plan_organize(OrganizeRequest("group", dest, copy=True, leave_rest=True), photos, groups=groups)
+    assert copied.folders()["Unsorted"] == len(rest)  # one left out would be only on the card
+    undated = {p.path for p in photos if not p.taken}
+    by_date = plan_organize(OrganizeRequest("date", dest, leave_rest=True), photos)
+    assert {p.photo.path for p in by_date.photos if p.note == "no date taken"} == undated
+    assert set(by_date.folders()) == {"2021/2021-03"}
+    by_file = plan_organize(OrganizeRequest("date", dest, file_date=True, leave_rest=True), photos)
+    assert len(by_file.moving()) == 40  # dated by their files, they all have a date
+    catalog.close()
+
+
 def folders(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_dir())
 

@@ -114,6 +114,15 @@ def test_organize_shows_a_plan_unticked_folders_stay_and_undo_puts_everything_ba
     qtbot.mouseClick(dialog.show_plan, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=TIMEOUT_MS)
     top = {dialog.tree.topLevelItem(k).text(0) for k in range(dialog.tree.topLevelItemCount())}
+    # The photo without a date stays in its folder (a review: 149 of 213 photos were planned
+    # into one undated/ folder, their folders' names lost), unless the person gathers them.
+    assert top == {"2022", "2023"} and "4 photos to move" in dialog.summary.text()
+    assert "1 photo stays: without a date taken, where it is." in dialog.summary.text()
+    dialog.gather.setChecked(True)
+    assert dialog.plan is None and not dialog.go.isEnabled()
+    qtbot.mouseClick(dialog.show_plan, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=TIMEOUT_MS)
+    top = {dialog.tree.topLevelItem(k).text(0) for k in range(dialog.tree.topLevelItemCount())}
     assert top == {"2022", "2023", "undated"}
     assert sorted(dialog.ticked_folders()) == ["2022/2022-12", "2023/2023-05", "2023/2023-07", "undated"]
     assert (
