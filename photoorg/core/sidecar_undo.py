@@ -61,7 +61,7 @@ def undo_keywords(
         if on_step is not None:
             on_step()
     if not catalog.journal_entries(batch, ("done", "undoing")):
-        catalog.mark_batch_undone(batch)
+        catalog.mark_batch_undone(batch, again=bool(outcome.done))
     parts = []
     if restored:
         parts.append(f"put back the earlier version of {plural(restored, 'sidecar')}")

@@ -193,7 +193,7 @@ def undo(
                 with contextlib.suppress(OSError):
                     os.chmod(folder, mode)
         if not catalog.journal_entries(batch, ("done", "undoing")):
-            catalog.mark_batch_undone(batch)
+            catalog.mark_batch_undone(batch, again=bool(outcome.done))
             kept = {real(k) for k in keep}
             made = [f for f in catalog.made_folders(batch) if real(f) not in kept]
             remove_if_empty(made)  # the folders it made, now empty

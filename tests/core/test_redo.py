@@ -59,6 +59,25 @@ def test_redo_of_a_move_puts_each_photo_where_it_went(lib: Path, tmp_path: Path)
     assert not photo.exists() and Path(target).read_bytes() == content
 
 
+def test_redo_takes_the_action_whose_undo_ran_last_also_a_retried_one(lib: Path, tmp_path: Path) -> None:
+    """A hostile review: undo 1 (one photo moved away by hand), undo 2, the photo brought back,
+    undo 1 again: redo did action 2 again, its undo of long ago, not action 1."""
+    a, b, c = (lib / "a" / f"p{k}.jpg" for k in range(3))
+    (tmp_path / "B").mkdir()
+    with Library(locations()) as library:
+        first = library.act(Action.MOVE, [str(a), str(b)], str(tmp_path / "B"))
+        second = library.act(Action.MOVE, [str(c)], str(tmp_path / "C"))
+        (tmp_path / "B" / b.name).rename(tmp_path / "aside.jpg")  # the person moves it away
+        assert len(library.undo(first.batch).failed) == 1
+        library.undo(second.batch)
+        (tmp_path / "aside.jpg").rename(tmp_path / "B" / b.name)  # and brings it back
+        assert len(library.undo(first.batch).done) == 1 and a.exists() and b.exists()
+        assert library.redoable().id == first.batch
+        library.redo()
+    assert not a.exists() and not b.exists() and c.exists()  # action 1 done again, not action 2
+    assert (tmp_path / "B" / a.name).exists() and not (tmp_path / "C" / c.name).exists()
+
+
 def test_nothing_to_redo_after_a_new_action_or_before_any_undo(lib: Path) -> None:
     with Library(locations()) as library:
         with pytest.raises(NothingToRedo, match="nothing to redo"):

@@ -286,9 +286,13 @@ class JournalPart(CatalogBase):
         rows = self._db.execute("SELECT path FROM made_folders WHERE batch=? ORDER BY rowid", (batch,))
         return [r[0] for r in rows]
 
-    def mark_batch_undone(self, batch: int) -> None:
+    def mark_batch_undone(self, batch: int, again: bool = False) -> None:
+        """Mark an action undone now; ``again``: also one undone before, whose undo put back
+        more files now (a retry), so that redo takes the action whose undo ran last (a hostile
+        review: a redo after 'undo 1' retried did again action 2, undone in between)."""
         with self.transaction() as db:
-            db.execute("UPDATE batches SET undone=? WHERE id=? AND undone IS NULL", (time.time(), batch))
+            sql = "UPDATE batches SET undone=? WHERE id=? AND (undone IS NULL OR ?)"
+            db.execute(sql, (time.time(), batch, again))
 
     def last_undone_batch(self) -> BatchInfo | None:
         """The action undone last, if nothing was done since its undo (what Redo does again)."""
