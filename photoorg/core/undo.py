@@ -11,6 +11,7 @@ import contextlib
 import functools
 import logging
 import os
+import stat
 from collections.abc import Callable, Sequence
 
 from photoorg.core.action_plans import Action, Step
@@ -164,8 +165,12 @@ def undo(
             step = Step(entry.target or "", entry.source)
             if is_companion(entry):
                 step.companion_of = entry.source  # a sidecar (RAW, video) that traveled with its photo
-                # A copy's companion goes to the trash on its own.
-                how = None if action is Action.COPY else companions.return_of(entry)
+                how = companions.return_of(entry, copy=action is Action.COPY)
+                if action is Action.COPY and how is not None and how.stays is None:
+                    # A copy's sidecar goes to the trash with its photo's copy, edited or not;
+                    # it stays while the copy does (a hostile review: undo trashed the sidecars
+                    # of a copy the person had edited, or left an edited one without its photo).
+                    how = Return(edited_is_fine=how.edited_is_fine)
                 undo_one = functools.partial(_undo_companion, catalog, action, entry, how, why_not_back)
                 put_back(catalog, entry, step, outcome, undo_one)
             else:
@@ -266,6 +271,13 @@ def _undo_companion(
     return _undo_one(catalog, action, entry, how.beside, how.edited_is_fine, why_not_back)
 
 
+def _regular_file(path: str | None) -> bool:
+    try:
+        return path is not None and stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _undo_one(
     catalog: Catalog,
     action: Action,
@@ -279,9 +291,16 @@ def _undo_one(
     now (for a copy: where the copy went). ``why_not_back``: why its folder cannot take it
     (None: it can)."""
     if action is Action.COPY:
-        check_content(entry.target, entry, "copied photo")
+        if edited and _regular_file(entry.target):  # its photo's copy goes: so does it, as it is now
+            assert entry.target is not None
+            fingerprint, size = fingerprint_and_size(entry.target)
+            if fingerprint != entry.fingerprint:  # journaled first: recovery knows what it trashes
+                catalog.journal_update(entry.id, fingerprint=fingerprint, size=size)
+        else:
+            kind = "photo" if entry.file_row is not None else "file"
+            check_content(entry.target, entry, f"copied {kind}")
         assert entry.target is not None
-        if entry.placed and inode_key(entry.target) != entry.placed:
+        if entry.placed and not edited and inode_key(entry.target) != entry.placed:
             # The same content, but not the file photoorg wrote (the original moved there, say):
             # undoing a copy must never trash a photo that is not that copy.
             raise ChangedSinceError(

@@ -70,14 +70,17 @@ class Companions:
     def came_back(self, photo: JournalEntry, where: str | None) -> None:
         self._back_at[photo.id] = where
 
-    def return_of(self, companion: JournalEntry) -> Return | None:
-        """How a companion comes back (None: on its own, its photo unknown)."""
+    def return_of(self, companion: JournalEntry, copy: bool = False) -> Return | None:
+        """How a companion comes back (None: on its own, its photo unknown); of a ``copy``,
+        whether it goes to the trash with its photo's copy."""
         photo = self._photo_of.get(companion.id)
         if photo is None:
             return None
         back = self._back_at.get(photo.id, photo.undo_target if photo.state == "undone" else None)
         if back is None:
             name = os.path.basename(photo.source)
+            if copy:
+                return Return(stays=f"the copy of its photo {name} stays, so it stays with it")
             return Return(stays=f"its photo {name} could not be put back, so it stays with it")
         beside = None
         if back != photo.source and os.path.dirname(companion.source) == os.path.dirname(photo.source):

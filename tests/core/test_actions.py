@@ -583,7 +583,7 @@ def test_an_undo_stopped_after_its_last_file_is_finished_by_the_next_undo(
     moved = do(catalog, Action.MOVE, [photo], made)
     assert moved.done and made.is_dir()
 
-    def killed(batch: int) -> None:
+    def killed(batch: int, again: bool = False) -> None:
         raise KeyboardInterrupt  # as a kill there: the files are back, nothing after that ran
 
     real = catalog.mark_batch_undone
@@ -712,7 +712,7 @@ def test_redo_after_a_stopped_undo_says_to_finish_it_and_does_not_redo_the_actio
 def undo_killed_before_it_is_marked(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
     """A plain undo killed right after its last file, before its action is marked undone."""
 
-    def killed(batch: int) -> None:
+    def killed(batch: int, again: bool = False) -> None:
         raise KeyboardInterrupt
 
     real = catalog.mark_batch_undone

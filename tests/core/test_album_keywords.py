@@ -740,7 +740,7 @@ def test_an_undo_of_keywords_stopped_after_its_last_sidecar_is_finished_by_a_pla
         _, wrote = library.album_keywords("Dogs")
         assert wrote is not None and moved.done
 
-    def killed(self: object, batch: int) -> None:
+    def killed(self: object, batch: int, again: bool = False) -> None:
         raise KeyboardInterrupt  # as a kill there: the sidecars are back, nothing after ran
 
     real = JournalPart.mark_batch_undone

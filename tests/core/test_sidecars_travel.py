@@ -229,6 +229,35 @@ def test_undo_of_a_copy_trashes_the_sidecars_copy_though_the_original_was_edited
     assert not out.exists() and (a / "p2.jpg.xmp").read_bytes() == b"v2, edited"
 
 
+def test_undo_of_a_copy_keeps_each_copy_with_its_sidecars_whichever_of_them_was_edited(
+    four_photos, tmp_path
+) -> None:
+    """A hostile review: the copy edited (a viewer rotated it), undo trashed its sidecars and
+    left the photo; only the copy's sidecar edited (darktable), undo trashed the photo and left
+    the sidecar without it. Each copy now shares its fate with its own sidecars."""
+    a, out = four_photos / "a", tmp_path / "Export"
+    for name in ("p0", "p1"):
+        (a / f"{name}.jpg.xmp").write_bytes(b"keywords")
+        (a / f"{name}.json").write_bytes(b"{}")
+    with Library(locations()) as library:
+        copied = library.act(Action.COPY, [str(a / "p0.jpg"), str(a / "p1.jpg")], str(out))
+        assert len(copied.done) == 6
+        with open(out / "p0.jpg", "ab") as f:  # the copy of p0 edited
+            f.write(b"rotated")
+        (out / "p1.jpg.xmp").write_bytes(b"keywords, rated 5 in the copy")  # p1's copy's sidecar
+        back = library.undo()
+    assert sorted(os.listdir(out)) == ["p0.jpg", "p0.jpg.xmp", "p0.json"]  # p0's copy stays whole
+    assert sorted(os.path.basename(s.source) for s, _ in back.failed if s.companion_of) == [
+        "p0.jpg.xmp",
+        "p0.json",
+    ]
+    assert all("the copy of its photo p0.jpg stays" in why for s, why in back.failed if s.companion_of)
+    trash = tmp_path / "xdg-data" / "Trash" / "files"
+    assert (trash / "p1.jpg.xmp").read_bytes() == b"keywords, rated 5 in the copy"  # with its photo
+    assert (trash / "p1.jpg").exists() and (trash / "p1.json").exists()
+    assert all((a / n).exists() for n in ("p0.jpg", "p0.jpg.xmp", "p1.jpg", "p1.jpg.xmp", "p1.json"))
+
+
 def test_a_sidecar_of_another_photo_by_case_stays_and_a_stray_in_the_target_is_not_adopted(
     four_photos,
 ) -> None:
