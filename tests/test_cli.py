@@ -803,6 +803,22 @@ def test_organize_says_when_only_the_name_of_a_photos_sidecar_is_taken(tmp_path)
     )
 
 
+def test_organize_says_when_a_photo_would_share_the_sidecar_of_its_stem_with_another(tmp_path) -> None:
+    """A hostile review: X.jpg's X.xmp went beside another X.png and became its sidecar too."""
+    from tests.core.test_organize import dated
+
+    home, lib = tmp_path / "h", tmp_path / "Pictures"
+    dated(lib / "inbox" / "X.jpg", 2, "2022:07:14 09:00:00")
+    (lib / "inbox" / "X.xmp").write_text("<x:xmpmeta xmlns:x='adobe:ns:meta/'/>")
+    dated(lib / "2022" / "2022-07" / "X.png", 3, None)
+    assert photoorg("--home", home, "library", "add", lib).returncode == 0
+    plan = photoorg("--home", home, "organize", "--by", "date", "--to", lib, "--dry-run").stdout
+    assert (
+        f"    {lib / 'inbox' / 'X.jpg'} -> X (1).jpg (another X.* is there: they would share the "
+        "sidecar X.xmp)" in plan
+    )
+
+
 def test_organize_at_a_terminal_asks_after_the_plan_and_a_no_changes_nothing(tmp_path) -> None:
     """Found by a review: a new user copying the README's organize line moved every photo at
     once. At a terminal organize now asks after the plan; --yes is not asked, and a script (no

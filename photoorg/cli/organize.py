@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 
@@ -140,6 +141,12 @@ def plan_text(plan: OrganizePlan) -> str:
         def why(want: str) -> str:  # (a hostile review: "IMG_1.png is taken" where only the name
             if os.path.lexists(want) or want.lower() in names:  # of its sidecar or video was)
                 return f"{os.path.basename(want)} is taken"
+            folder, stem = os.path.dirname(want), os.path.splitext(os.path.basename(want))[0]
+            there = [os.path.basename(t) for t in named.values() if os.path.dirname(t) == folder]
+            with contextlib.suppress(OSError):
+                there += os.listdir(folder)
+            if any(os.path.splitext(n)[0].lower() == stem.lower() for n in there):  # (a hostile review)
+                return f"another {stem}.* is there: they would share the sidecar {stem}.xmp"
             return "the name of a file that goes with it is taken"
 
         lines.extend(

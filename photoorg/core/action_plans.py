@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from photoorg.core.catalog import Catalog, FileRow
-from photoorg.core.companions import FolderListing, free_with, renamed
+from photoorg.core.companions import FolderListing, SharedStems, free_with, renamed
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, fingerprint_and_size, free_space, space_needed
 from photoorg.core.humanize import human_bytes, plural, printable
@@ -170,6 +170,7 @@ def _with_sidecars(steps: list[Step], folder: str | None) -> list[Step]:
     going = {s.source for s in steps if s.skip is None}
     claimed: set[str] = set()  # IMG_1.xmp goes once, with IMG_1.jpg or IMG_1.png
     taken: set[str] = set()
+    stems = SharedStems()
     out: list[Step] = []
     for step in steps:
         out.append(step)
@@ -180,7 +181,9 @@ def _with_sidecars(steps: list[Step], folder: str | None) -> list[Step]:
         name = os.path.basename(step.source)
         if folder is not None:
             travelling = [c for c, why in sidecars if why is None]
-            step.target = free_with(os.path.join(folder, name), travelling, name, taken, listing)
+            step.target = free_with(
+                os.path.join(folder, name), travelling, name, taken, listing, stems, step.source
+            )
         for sidecar, why in sidecars:
             companion = Step(sidecar, skip=why, companion_of=step.source)
             if why is None:

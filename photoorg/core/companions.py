@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from photoorg.core.fileops import name_candidates
 from photoorg.core.scanner import RAW_EXTENSIONS as SCANNED_RAW_EXTENSIONS
@@ -183,18 +183,75 @@ def renamed(companion: str, photo_name: str, new_photo_name: str) -> str:
     return new_stem + name[len(old_stem) :]
 
 
+def brings_stem_sidecar(photo_name: str, companions: Iterable[str]) -> bool:
+    """Whether a photo's companions hold a sidecar named after its stem (IMG_1.xmp, not
+    IMG_1.jpg.xmp), which any file of that stem beside it would share."""
+    return any(
+        _ext(c) in SIDECAR_EXTENSIONS and not os.path.basename(c).lower().startswith(photo_name.lower() + ".")
+        for c in companions
+    )
+
+
+class SharedStems:
+    """Keeps a sidecar named after a stem (IMG_1.xmp) the sidecar of one photo where photos
+    are put. A hostile review: X.jpg moved with its X.xmp (a rating) into a folder holding an
+    unrelated X.png; X.xmp was then X.png's, followed it and was applied to it by other programs.
+    A photo is numbered instead ("X (1).jpg", "X (1).xmp") when it would share such a sidecar
+    with a file of the stem that is there or is put there from another folder."""
+
+    def __init__(self) -> None:
+        #: (folder, stem) -> (where the photo put there came from: folder/stem, brings one)
+        self._placed: dict[tuple[str, str], tuple[str, bool]] = {}
+
+    @staticmethod
+    def _keys(target: str, source: str) -> tuple[tuple[str, str], str]:
+        folder, name = os.path.split(target)
+        src_folder, src_name = os.path.split(source)
+        src = os.path.join(src_folder, os.path.splitext(src_name)[0].lower())
+        return (folder, os.path.splitext(name)[0].lower()), src
+
+    def clash(self, target: str, source: str, brings: bool, there: Iterable[str]) -> bool:
+        """Whether a photo from ``source`` put at ``target`` (bringing a sidecar of its stem, or
+        not) would share one; ``there``: names in the target's folder that may share its stem."""
+        key, src = self._keys(target, source)
+        name = os.path.basename(target).lower()
+        same = [o for o in there if os.path.splitext(o)[0].lower() == key[1] and o.lower() != name]
+        if same and (brings or any(_ext(o) in SIDECAR_EXTENSIONS for o in same)):
+            return True
+        placed = self._placed.get(key)
+        return placed is not None and placed[0] != src and (brings or placed[1])
+
+    def place(self, target: str, source: str, brings: bool) -> None:
+        key, src = self._keys(target, source)
+        before = self._placed.get(key)
+        self._placed[key] = (src, brings or (before is not None and before[1]))
+
+
 def free_with(
-    target: str, companions: list[str], photo_name: str, taken: set[str], listing: FolderListing
+    target: str,
+    companions: list[str],
+    photo_name: str,
+    taken: set[str],
+    listing: FolderListing,
+    stems: SharedStems | None = None,
+    source: str = "",
 ) -> str:
     """``target``, or the first "name (n).ext" beside it, that is free (on disk and in
     ``taken``) for the photo and for each companion renamed alongside, and beside no sidecar
     the photo would take for its own (found by a review: a photo moved beside a stray IMG_1.xmp
-    had its keywords written there); all are taken then."""
+    had its keywords written there), nor one it would share (``stems``, for the photo from
+    ``source``); all are taken then."""
     folder = os.path.dirname(target)
+    brings = brings_stem_sidecar(photo_name, companions)
     for candidate in name_candidates(target):
         new = os.path.basename(candidate)
         wanted = [candidate, *(os.path.join(folder, renamed(c, photo_name, new)) for c in companions)]
-        if not any(w in taken or os.path.lexists(w) for w in wanted) and not listing.strays_for(candidate):
-            taken.update(wanted)
-            return candidate
+        if any(w in taken or os.path.lexists(w) for w in wanted) or listing.strays_for(candidate):
+            continue
+        if stems is not None:
+            if stems.clash(candidate, source, brings, listing._names(folder, _key(new))):
+                continue
+            stems.place(candidate, source, brings)
+        taken.update(wanted)
+        return candidate
     raise OSError(f"no free name for {target}")

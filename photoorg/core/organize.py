@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from photoorg.core.actions import Action, Step
 from photoorg.core.catalog import PhotoInfo
-from photoorg.core.companions import FolderListing, renamed
+from photoorg.core.companions import FolderListing, SharedStems, brings_stem_sidecar, renamed
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, free_space, numbered, space_needed
 from photoorg.core.folder_names import (
@@ -265,7 +265,8 @@ def plan_organize(
             item.note = "already there"
             continue
         companions = folders.companions(photo.path, catalogued)
-        final = taken.free(target_folder, new_name, [os.path.basename(c) for c in companions], name)
+        going = [os.path.basename(c) for c in companions]
+        final = taken.free(target_folder, new_name, going, name, photo.path)
         if os.path.basename(final) != new_name:
             plan.collisions.append((os.path.join(target_folder, new_name), photo.path))
         taken.take(final)
@@ -287,31 +288,43 @@ class _Taken:
 
     def __init__(self) -> None:
         self._names: dict[str, set[str]] = {}
+        self._by_key: dict[str, dict[str, list[str]]] = {}  # what is there, by the name's first part
+        self._stems = SharedStems()
 
     def _folder(self, folder: str) -> set[str]:
         names = self._names.get(folder)
         if names is None:
+            by_key: dict[str, list[str]] = {}
             try:
                 with os.scandir(folder) as entries:
                     names = {e.name.lower() for e in entries}
             except OSError:
                 names = set()
-            self._names[folder] = names
+            for n in names:
+                by_key.setdefault(n.split(".")[0], []).append(n)
+            self._names[folder], self._by_key[folder] = names, by_key
         return names
 
     def take(self, path: str) -> None:
         folder, name = os.path.split(path)
         self._folder(folder).add(name.lower())
 
-    def free(self, folder: str, name: str, companions: list[str], old_name: str) -> str:
-        """The first "name", "name (1)", ... in ``folder`` free for the photo and for every
-        companion it renames alongside."""
+    def free(self, folder: str, name: str, companions: list[str], old_name: str, source: str) -> str:
+        """The first "name", "name (1)", ... in ``folder`` free for the photo (from ``source``)
+        and for every companion it renames alongside, sharing no sidecar with a stranger."""
         names = self._folder(folder)
+        brings = brings_stem_sidecar(old_name, companions)
         for n in range(100_000):
             candidate = os.path.basename(numbered(os.path.join(folder, name), n))  # short enough
             wanted = [candidate, *(renamed(c, old_name, candidate) for c in companions)]
-            if not any(w.lower() in names for w in wanted):
-                return os.path.join(folder, candidate)
+            if any(w.lower() in names for w in wanted):
+                continue
+            path = os.path.join(folder, candidate)
+            there = self._by_key[folder].get(candidate.split(".")[0].lower(), [])
+            if self._stems.clash(path, source, brings, there):
+                continue
+            self._stems.place(path, source, brings)
+            return path
         raise PhotoorgError(f"No free name for {name} in {folder}.")
 
 

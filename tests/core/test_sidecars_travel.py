@@ -370,3 +370,39 @@ def test_an_undo_killed_between_a_photo_and_its_sidecar_is_finished_and_says_wha
     assert undone.returncode == 0, undone.stderr
     assert "Undid action 1: 1 sidecar back." in undone.stdout
     assert (a / "p0.jpg.xmp").read_bytes() == b"edits"
+
+
+def test_a_sidecar_named_after_the_stem_is_never_shared_with_a_stranger_where_it_goes(
+    four_photos, tmp_path
+) -> None:
+    """A hostile review: X.jpg moved with its X.xmp (its rating) into a folder holding another
+    X.png; X.xmp became X.png's too, followed it and was applied to it by other programs."""
+    from photoorg.core.organize import OrganizeRequest, plan_organize
+    from tests.conftest import make_photo
+
+    a, b, dest = four_photos / "a", four_photos / "b", tmp_path / "dest"
+    (a / "p0.xmp").write_bytes(b"rating 5 of p0.jpg")
+    (a / "p1.xmp").write_bytes(b"rating 1 of p1.jpg")
+    make_photo(dest / "p0.png", seed=50, size=(64, 48))  # a stranger of the stem, there already
+    make_photo(b / "p1.png", seed=51, size=(64, 48))  # and one from another folder, in the same move
+    moving = [str(a / "p0.jpg"), str(b / "p1.png"), str(a / "p1.jpg")]
+    with Library(locations()) as library:
+        library.scan()
+        moved = library.act(Action.MOVE, moving, str(dest))
+        assert not moved.failed
+        assert sorted(os.listdir(dest)) == [
+            "p0 (1).jpg", "p0 (1).xmp", "p0.png", "p1 (1).jpg", "p1 (1).xmp", "p1.png"
+        ]  # fmt: skip
+        assert (dest / "p0 (1).xmp").read_bytes() == b"rating 5 of p0.jpg"
+        library.undo()
+        assert (a / "p0.xmp").read_bytes() == b"rating 5 of p0.jpg" and (a / "p1.xmp").exists()
+        # Organize the same way: all three into one date folder, beside the stranger.
+        for path in [*moving, str(dest / "p0.png")]:
+            os.utime(path, (1579000000, 1579000000))  # 2020-01-14
+        (dest / "2020" / "2020-01").mkdir(parents=True)
+        (dest / "p0.png").rename(dest / "2020" / "2020-01" / "p0.png")
+        library.scan()
+        photos = [p for p in library.catalog.photos() if p.path in moving]
+    plan = plan_organize(OrganizeRequest("date", str(dest), file_date=True), photos)
+    targets = {p.photo.path: os.path.basename(p.target or "") for p in plan.photos}
+    assert targets == {moving[0]: "p0 (1).jpg", moving[1]: "p1 (1).png", moving[2]: "p1.jpg"}
