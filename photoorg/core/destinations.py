@@ -5,13 +5,15 @@ library_files.py, which had grown past its size."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import file_where_folder_was
 from photoorg.core.humanize import plural
 from photoorg.core.organize import OrganizePlan
-from photoorg.core.paths import is_under
+from photoorg.core.paths import Locations, is_under, real
+from photoorg.core.trash import home_trash
 
 
 def refuse_blocked_folders(plan: OrganizePlan) -> None:
@@ -29,6 +31,26 @@ def refuse_blocked_folders(plan: OrganizePlan) -> None:
             f"{where} is a file, where the plan puts {plural(n, 'photo')} in a folder of that name: "
             "rename or move the file, or choose another destination or template."
         )
+
+
+#: Folders of trashes (freedesktop's .Trash-1000 and .Trash, macOS's .Trashes, Windows's).
+_TRASH_PART = re.compile(r"^(\.Trash(-\d+)?|\.Trashes|\$RECYCLE\.BIN)$", re.IGNORECASE)
+
+
+def refuse_unsafe_destination(destination: str, where: Locations) -> None:
+    """Nothing goes into a trash or into photoorg's own folders (a hostile review: a move into
+    ~/.local/share/Trash/files was "done", the only copy of the photo then gone with the next
+    Empty Trash while the history offered its undo)."""
+    dest = real(os.path.abspath(destination))
+    trashes = [real(str(home_trash()))]
+    if any(_TRASH_PART.match(part) for part in dest.split(os.sep)) or is_under(dest, trashes):
+        raise PhotoorgError(
+            f"{destination} is inside a trash: photos put there would be lost when it is emptied. "
+            "Choose another folder."
+        )
+    own = [real(str(f)) for f in (where.data, where.cache, where.config, where.logs)]
+    if is_under(dest, own):
+        raise PhotoorgError(f"{destination} is one of photoorg's own folders: choose another folder.")
 
 
 def refuse_missing_destination(destination: str, missing: Sequence[str]) -> None:

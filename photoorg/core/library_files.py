@@ -22,7 +22,11 @@ from photoorg.core import undo as undoing
 from photoorg.core.action_plans import NO_LONGER_THERE
 from photoorg.core.actions import KEYWORDS, Action, Outcome, Step
 from photoorg.core.catalog import BatchInfo, Catalog
-from photoorg.core.destinations import refuse_blocked_folders, refuse_missing_destination
+from photoorg.core.destinations import (
+    refuse_blocked_folders,
+    refuse_missing_destination,
+    refuse_unsafe_destination,
+)
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import remove_if_empty
 from photoorg.core.grouping import Group
@@ -81,6 +85,7 @@ class FileActions(LibraryPart):
         with self.writing(progress) as catalog:
             protected, (roots, missing) = self.settings.protected, self.library_roots()
             if destination and action is not Action.TRASH:
+                refuse_unsafe_destination(destination, self.where)
                 refuse_missing_destination(destination, missing)
             if members is not None:
                 steps = actions.plan_set_cleanup(catalog, [(members, paths)], protected, roots)
@@ -198,6 +203,7 @@ class FileActions(LibraryPart):
         roots, missing = self.library_roots()
         folders = [as_in_library(f, roots) for f in sources] if sources else roots
         request = replace(request, destination=as_in_library(request.destination, roots))
+        refuse_unsafe_destination(request.destination, self.where)
         refuse_missing_destination(request.destination, missing)
         outside = [f for f in folders if not is_under(f, roots)]
         if outside:

@@ -55,14 +55,15 @@ class Trashed:
     info: str = ""  # the freedesktop .trashinfo file, removed on restore
 
 
-def _home_trash() -> Path:
+def home_trash() -> Path:
+    """The trash of the home folder's file system (freedesktop)."""
     data = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
     return Path(data) / "Trash"
 
 
 def _trash_dir_for(path: Path) -> tuple[Path, Path | None]:
     """(trash folder, top folder its .trashinfo paths are relative to, or None: absolute)."""
-    home = _home_trash()
+    home = home_trash()
     home_anchor = home if home.exists() else home.parent
     while not home_anchor.exists():
         home_anchor = home_anchor.parent
@@ -141,7 +142,7 @@ def _freedesktop_trash(
 def _home_trash_by_copy(
     path: Path, on_temp: Callable[[str], None] | None, on_named: Callable[[str, str], None] | None
 ) -> Trashed:
-    trash = _home_trash()
+    trash = home_trash()
     name, info_file = _reserve(trash, path, str(path))
     before = os.stat(path)
     identity = (before.st_dev, before.st_ino, before.st_size, before.st_mtime_ns)
@@ -179,7 +180,7 @@ def discard_orphan_info(original: str | os.PathLike[str]) -> int:
     except OSError:
         places = []
     if all(top is not None for _, top in places):
-        places.append((_home_trash(), None))
+        places.append((home_trash(), None))
     return sum(_discard_orphans(trash, original, top) for trash, top in places)
 
 
@@ -280,7 +281,7 @@ def find_trashed(
     with contextlib.suppress(OSError):
         candidates.append(_trash_dir_for(_existing_parent(original)))
     if not candidates or candidates[0][1] is not None:
-        candidates.append((_home_trash(), None))  # a trash by copy goes to the home trash
+        candidates.append((home_trash(), None))  # a trash by copy goes to the home trash
     best: tuple[str, Path, Path] | None = None
     for trash, top in candidates:
         recorded = quote(os.fsencode(str(original) if top is None else os.path.relpath(original, top)))

@@ -191,6 +191,33 @@ def test_nothing_is_moved_into_a_library_folder_that_is_an_empty_mount_point(
     assert photo.is_file() and os.listdir(drive) == []
 
 
+def test_nothing_is_moved_into_a_trash_or_into_photoorgs_own_folders(
+    four_photos: Path, tmp_path: Path
+) -> None:
+    """A third hostile review: a move into ~/.local/share/Trash/files was "done"; the only copy
+    of the photo went with the next Empty Trash, while the history offered its undo."""
+    from photoorg.core.errors import PhotoorgError
+
+    where = locations()
+    home_trash = tmp_path / "xdg-data" / "Trash" / "files"
+    home_trash.mkdir(parents=True, exist_ok=True)
+    usb_trash = tmp_path / "usb" / ".Trash-1000" / "files"
+    photo = four_photos / "a" / "p0.jpg"
+    with Library(where) as library:
+        for into in (home_trash, usb_trash, tmp_path / "usb" / ".Trashes" / "501"):
+            for action in (Action.MOVE, Action.COPY):
+                with pytest.raises(PhotoorgError, match="is inside a trash"):
+                    library.act(action, [str(photo)], str(into))
+            with pytest.raises(PhotoorgError, match="is inside a trash"):
+                library.organize_plan(OrganizeRequest("date", str(into), file_date=True))
+        with pytest.raises(PhotoorgError, match="one of photoorg's own folders"):
+            library.act(Action.MOVE, [str(photo)], str(where.data / "photos"))
+    assert photo.is_file() and list(home_trash.iterdir()) == [] and not usb_trash.exists()
+    said = photoorg("move", photo, "--to", home_trash)
+    assert said.returncode != 0 and "is inside a trash: photos put there would be lost" in said.stderr
+    assert photo.is_file()
+
+
 def test_undo_puts_photos_back_into_a_library_folder_emptied_by_hand(
     four_photos: Path, tmp_path: Path
 ) -> None:
