@@ -64,11 +64,13 @@ def file_name(text: str, ext: str) -> str:
 
 
 def safe_name(text: str, fallback: str = "unnamed", limit: int = NAME_LIMIT) -> str:
-    """A folder or file name every file system accepts, as close to ``text`` as possible, of
-    at most ``limit`` characters."""
+    """A folder or file name every file system accepts, not hidden, as close to ``text`` as
+    possible, of at most ``limit`` characters."""
     name = unicodedata.normalize("NFC", text)
     name = _UNSAFE.sub("_", name).strip()
-    name = name.rstrip(". ")
+    # No leading dot either: a hidden folder is one a scan passes over, and its photos would
+    # leave the library unseen (found with a camera model "../x" and a group named ".Beach").
+    name = name.strip(". ")
     if len(name) > limit:
         name = name[:limit].rstrip(". ")
     if not name or set(name) <= {"."}:
@@ -102,7 +104,9 @@ class DateFolders:
             "month": f"{when.month:02d}",
             "day": f"{when.day:02d}",
             "month_name": MONTHS[when.month - 1],
-            "camera": photo.camera or "Unknown camera",
+            # A slash in a camera's name makes no folders (a hostile review: an EXIF model
+            # "../../x" gave out/unnamed/unnamed/x); it reads as "_", as in group names.
+            "camera": re.sub(r"[/\\]", "_", photo.camera or "") or "Unknown camera",
             "group": group,
             "name": stem,
             "ext": ext.lstrip("."),

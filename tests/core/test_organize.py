@@ -245,6 +245,7 @@ def test_an_import_copies_only_what_the_library_lacks(shoot, tmp_path) -> None:
         ("CON", "_CON"),
         ("lpt1.txt", "_lpt1.txt"),
         ("..", "unnamed"),
+        (".Beach", "Beach"),  # not hidden: a scan passes hidden folders over
         ("", "unnamed"),
         ("tab\there", "tab_here"),
         ("x" * 300, "x" * 120),
@@ -298,6 +299,17 @@ def test_a_long_name_is_shortened_before_its_extension_and_numbered_within_the_l
     assert not outcome.failed and len(outcome.done) == 1
     [moved] = [Path(s.target) for s in outcome.done]
     assert moved.name.endswith(" (1).jpg") and len(os.fsencode(moved.name)) <= 255 and moved.is_file()
+
+
+def test_a_slash_in_a_cameras_name_makes_no_folders() -> None:
+    """A hostile review: the EXIF model "../../x/escape" with {camera}/{name} made
+    out/unnamed/unnamed/x/escape/cam.jpg."""
+    from photoorg.core.catalog import PhotoInfo
+    from photoorg.core.folder_names import DateFolders
+
+    photo = PhotoInfo("/card/cam.jpg", "f", 1, 0, 8, 8, "JPEG", "2021-03-04T10:00:00", "../../x/escape", None)
+    assert DateFolders("{camera}/{name}", False).place(photo, "") == ("_.._x_escape", "cam.jpg", "taken")
+    assert DateFolders("{year}/{camera}", False).place(photo, "")[0] == "2021/_.._x_escape"
 
 
 def test_a_template_with_unknown_fields_or_leaving_the_destination_is_refused() -> None:
