@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 _MONTH = (
     r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?"
@@ -48,3 +48,35 @@ def folder_hint(paths: Iterable[str]) -> str:
     if made:
         name = made.group("rest") or ""
     return "" if _SAYS_NOTHING.match(name) else name
+
+
+def dates_label(taken: Sequence[str | None]) -> str:
+    """The dates an unnamed group is called by, when at least half its photos have a date taken
+    (a review: "2006-12-30" for a group of 5 of which one had a date), at the grain that tells:
+    "2019-05-01", "2019-05-01 to 2019-05-09", "2019-05 to 2019-08", "2004 to 2019" (a review:
+    "2004-08-04 to 2019-04-14" told nobody which group it was)."""
+    dates = sorted(t[:10] for t in taken if t)
+    if not dates or 2 * len(dates) < len(taken):
+        return ""
+    first, last = dates[0], dates[-1]
+    if first == last:
+        return first
+    if first[:4] != last[:4]:
+        return f"{first[:4]} to {last[:4]}"
+    if first[:7] != last[:7]:
+        return f"{first[:7]} to {last[:7]}"
+    return f"{first} to {last}"
+
+
+def where_from(paths: Sequence[str]) -> str:
+    """Where a group's photos are, no more than is true: "in X", "mostly in X" (more than half),
+    else "from 9 folders, most in X (8)" (a review: "mostly in .../fish" for 8 of 27)."""
+    folders = Counter(os.path.dirname(p) for p in paths)
+    if not folders:
+        return ""
+    folder, n = folders.most_common(1)[0]
+    if len(folders) == 1:
+        return f"in {folder}"
+    if 2 * n > len(paths):
+        return f"mostly in {folder}"
+    return f"from {len(folders)} folders, most in {folder} ({n})"

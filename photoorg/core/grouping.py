@@ -26,8 +26,7 @@ import numpy as np
 
 from photoorg.core.catalog import Catalog, PhotoInfo, StoredGroup
 from photoorg.core.clustering import UNSORTED, GroupSettings, cluster_labels
-from photoorg.core.group_labels import folder_hint
-from photoorg.core.humanize import date_span
+from photoorg.core.group_labels import dates_label, folder_hint, where_from
 from photoorg.core.paths import under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.similarity import nearest
@@ -68,6 +67,16 @@ class Group:
         return folders.most_common(1)[0][0] if folders else ""
 
     @property
+    def where_from(self) -> str:
+        """Where its photos are: "in X", "mostly in X", "from 9 folders, most in X (8)"."""
+        return where_from([p.path for p in self.photos])
+
+    @property
+    def dated(self) -> int:
+        """How many of its photos have a date taken."""
+        return sum(1 for p in self.photos if p.taken)
+
+    @property
     def folder_hint(self) -> str:
         """The folder most of its photos are in, when its name says something of them
         (:func:`~photoorg.core.group_labels.folder_hint`), else ""."""
@@ -81,7 +90,7 @@ class Group:
         elif self.id == UNSORTED:
             self.label = "Unsorted"
         else:
-            said = [self.folder_hint, date_span(self.date_range)]
+            said = [self.folder_hint, dates_label([p.taken for p in self.photos])]
             self.label = ", ".join(s for s in said if s) or (
                 f"Group {self.id}" if self.id is not None else "Similar photos"
             )

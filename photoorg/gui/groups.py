@@ -240,7 +240,7 @@ class GroupsPage(QWidget):
                 " · no group yet: a group forms where several photos are alike (File > Settings > "
                 "Smallest group); more photos, more groups"
             )
-        self.subheading.setText(count + (f" · mostly in {g.common_folder}" if g.photos else ""))
+        self.subheading.setText(count + (f" · {g.where_from}" if g.photos else ""))
         self._update_buttons()
 
     def show_similar(self, path: str, found: list[tuple[Any, float]]) -> None:

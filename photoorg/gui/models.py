@@ -226,10 +226,10 @@ def _group_texts(g: Any, total: int | None = None) -> tuple[str, str, str]:
     count = plural(g.size, "photo") if total is None or total == g.size else f"{g.size} of {total} photos"
     details = count
     span = date_span(g.date_range, " – ")
-    if span:
-        details += f" · {span}"
+    if span:  # how many say it (a review: one date of five photos read as the group's)
+        details += f" · {span}" + ("" if g.dated == g.size else f" ({g.dated} dated)")
     display = f"{g.label}\n{count}" if g.date_range else f"{g.label}\n{details}"
-    tooltip = f"{g.label}\n{details}\nmostly in {g.common_folder}" if g.photos else g.label
+    tooltip = f"{g.label}\n{details}\n{g.where_from}" if g.photos else g.label
     return display, details, tooltip
 
 

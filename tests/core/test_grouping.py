@@ -81,6 +81,31 @@ def test_an_unnamed_group_is_called_by_a_folder_only_when_its_name_says_somethin
         assert group(says_something, says_something).folder_hint == says_something
 
 
+def test_a_groups_dates_and_folders_are_said_no_more_than_is_true() -> None:
+    """A new-user review: "Group 5: 2006-12-30" where one of its 5 photos had a date; "mostly
+    in .../fish" for 8 of 27 photos; "2004-08-04 to 2019-04-14" as a name."""
+    from photoorg.core.catalog import PhotoInfo
+    from photoorg.core.grouping import Group
+
+    def group(*shots: tuple[str, str | None]) -> Group:
+        photos = [PhotoInfo(f"/lib/{f}/{i}.jpg", f"{i}", 1, 0, 8, 8, "JPEG", t, None, None)
+                  for i, (f, t) in enumerate(shots)]  # fmt: skip
+        return Group(5, photos).describe()
+
+    one_dated = group(("a", "2006-12-30T10:00:00"), ("b", None), ("c", None), ("d", None), ("e", None))
+    assert one_dated.label == "Group 5" and one_dated.dated == 1
+    years = group(("a", "2004-08-04T10:00:00"), ("a", "2019-04-14T10:00:00"), ("b", "2010-01-01T00:00:00"))
+    assert years.label == "a, 2004 to 2019"
+    months = group(("a", "2019-05-04T10:00:00"), ("a", "2019-08-14T10:00:00"))
+    assert months.label == "a, 2019-05 to 2019-08"
+    days = group(("a", "2019-05-04T10:00:00"), ("a", "2019-05-09T10:00:00"), ("b", None))
+    assert days.label == "a, 2019-05-04 to 2019-05-09"  # two of three dated: the half that tells
+    assert group(("x", None), ("x", None)).where_from == "in /lib/x"
+    assert group(("x", None), ("x", None), ("y", None)).where_from == "mostly in /lib/x"
+    scattered = [("fish", None)] * 3 + [("a", None), ("b", None), ("c", None), ("d", None)]
+    assert group(*scattered).where_from == "from 5 folders, most in /lib/fish (3)"
+
+
 def test_tiny_library_is_all_unsorted() -> None:
     x, _ = clustered(3, 1, noise_fraction=0.0)
     labels, _ = cluster_labels(x, GroupSettings(min_group_size=5))
