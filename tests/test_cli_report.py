@@ -56,3 +56,16 @@ def test_a_decision_about_a_set_is_one_set_in_the_history_not_its_pairs() -> Non
     assert decision.extent == "1 duplicate set"
     assert BatchInfo(5, "album", "make the album Dogs", 0.0, None, 0, changes=1).extent == "1 change"
     assert BatchInfo(6, "trash", "trash 3 photos", 0.0, None, 3).extent == "3 files"
+
+
+def test_similar_shots_are_counted_apart_from_duplicates_and_their_first_is_the_best() -> None:
+    """A new-user review: "38 duplicate sets" where 32 were similar shots (different photos,
+    all kept), and "KEEP" beside photos that all stay."""
+    from photoorg.cli.report import duplicates_text
+    from photoorg.core.duplicates import DuplicateSet, Verdict
+
+    same = DuplicateSet("s1", Verdict.SAME, [photo("a.jpg"), photo("a (1).jpg")], "largest file", 0.99)
+    alike = DuplicateSet("s2", Verdict.SIMILAR, [photo("b.jpg"), photo("c.jpg")], "largest file", 0.95)
+    text = duplicates_text([same, alike])
+    assert text.startswith("1 duplicate set (0 exact, 1 same image) and 1 set of similar shots.")
+    assert "  KEEP /p/a.jpg" in text and "  BEST /p/b.jpg" in text and "  kept /p/c.jpg" in text

@@ -97,12 +97,21 @@ def duplicates_text(sets: Sequence[DuplicateSet], counted: bool = True) -> str:
         return "No duplicates found."
     counts = {v: sum(1 for s in sets if s.verdict is v) for v in Verdict}
     freed = sum(s.reclaimable_bytes for s in sets)
+    # The copies and re-saves counted apart from similar shots, which are different photos (a
+    # review: "38 duplicate sets" where 32 were similar shots).
+    copies = counts[Verdict.EXACT] + counts[Verdict.SAME]
+    similar = counts[Verdict.SIMILAR]
     lines = [
-        f"{plural(len(sets), 'duplicate set')}: {counts[Verdict.EXACT]} exact,"
-        f" {counts[Verdict.SAME]} same image, {counts[Verdict.SIMILAR]} similar. Removing the copies"
-        f" and re-saves (all but the keepers) would free {human_bytes(freed)}"
+        f"{plural(copies, 'duplicate set')} ({counts[Verdict.EXACT]} exact, {counts[Verdict.SAME]} same "
+        f"image) and {plural(similar, 'set')} of similar shots. Removing the copies and re-saves (all "
+        f"but the keepers) would free {human_bytes(freed)}"
         + (" ('photoorg duplicates --trash' does it, the plan first)" if freed else "")
-        + "; similar shots are different photos, all kept unless you choose.",
+        + (
+            "; similar shots are different photos, all kept unless you choose (BEST: the best of "
+            "them by the keeper rules)."
+            if similar
+            else "."
+        ),
         "",
     ][: 2 if counted else 0]
     for s in sets:
@@ -111,7 +120,8 @@ def duplicates_text(sets: Sequence[DuplicateSet], counted: bool = True) -> str:
         lines.append(f"Set {s.id}: {VERDICT_WORDS[s.verdict.value]}, {len(s.photos)} photos{alike}")
         kept = s.starts_kept()
         for k, p in enumerate(s.photos):
-            tag = "KEEP" if k == 0 else ("kept" if kept[p.path] else "    ")
+            first = "BEST" if s.verdict is Verdict.SIMILAR and all(kept.values()) else "KEEP"
+            tag = first if k == 0 else ("kept" if kept[p.path] else "    ")
             taken = (p.taken or "")[:10]
             lines.append(
                 f"  {tag} {printable(p.path):<{width}}  {_dims(p):>10}  {human_bytes(p.size):>9}  {taken}"

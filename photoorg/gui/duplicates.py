@@ -156,6 +156,12 @@ class DuplicatesPage(QWidget):
                 "Every photo of this set is in a protected folder: they all stay. "
                 "Not duplicates or Keep all takes the set off this list."
             )
+        elif s.verdict.value == "similar":  # different photos: all kept unless the person chooses
+            self.reason.setText(
+                "Similar shots are different photos: all are kept unless you uncheck some. Best of "
+                f"them: {os.path.basename(s.keeper.path)}, because {s.reason}. Keys: T or Delete "
+                "unchecks the selected photos, K keeps them, N and P go to the next and the previous set."
+            )
         else:
             self.reason.setText(
                 f"Suggested keeper: {os.path.basename(s.keeper.path)}, because {s.reason}. "

@@ -77,9 +77,12 @@ class StatePresenter(QObject):
         counts = f"{plural(state.photo_count, 'photo')} · {plural(real_groups, 'group')} · "
         # Nothing to free said as nothing (it read "0 duplicate sets (0 B to free as checked)").
         freed, freed_short = (f" ({free} to free as checked)", f" ({free} to free)") if to_free else ("", "")
-        text = f"{counts}{plural(len(state.sets), 'duplicate set')}{freed} · {len(state.failures)} unreadable"
+        similar = sum(1 for s in state.sets if s.verdict.value == "similar")
+        dups = plural(len(state.sets) - similar, "duplicate set")
+        dups += f" + {similar} similar" if similar else ""
+        text = f"{counts}{dups}{freed} · {len(state.failures)} unreadable"
         # In fewer words for a narrow window (an app review at 800x600: "(14.6 KB t…ee as checked)").
-        short = f"{counts}{plural(len(state.sets), 'set')}{freed_short}"
+        short = f"{counts}{plural(len(state.sets) - similar, 'set')}{freed_short}"
         short += f" · {len(state.failures)} unreadable" if state.failures else ""
         s = state.summary
         embedded = f"{s.embedded} embedded in {format_duration(s.work_elapsed)}" if s and s.embedded else ""
@@ -158,7 +161,11 @@ class StatePresenter(QObject):
     ) -> None:
         nav = self.window.nav
         nav.item(PAGE_ALBUMS).setText(f"Albums ({self.window.albums_page.album_list.count()})")
-        n_sets = len(state.sets if sets is None else sets)
+        shown = state.sets if sets is None else sets
+        # The copies and re-saves; similar shots are different photos, counted apart (a review:
+        # "Duplicates (38)" where 32 were similar shots, all of them kept).
+        n_similar = sum(1 for s in shown if s.verdict.value == "similar")
+        n_sets = len(shown) - n_similar
         # A count still being made ends in "…", "so far" in its tool tip (an app review: "Duplicates
         # (0 so far)" was wider than the list, which scrolled sideways); the photos and problems
         # too while a scan runs (a review: "All photos (0)" at the start of a first scan).
@@ -170,6 +177,11 @@ class StatePresenter(QObject):
         ):
             nav.item(page).setText(f"{name} ({n}{'…' if so_far else ''})")
             nav.item(page).setToolTip(f"{n} so far: the scan is still finding them" if so_far else "")
+        if n_similar and not sets_so_far:
+            nav.item(PAGE_DUPLICATES).setToolTip(
+                f"{plural(n_sets, 'set')} of copies and re-saves; {plural(n_similar, 'set')} of similar "
+                "shots (different photos, all kept unless you choose)"
+            )
 
     def _empty_timeline(self) -> str:
         if not self.library.settings.folders:

@@ -187,7 +187,14 @@ class SetMembersModel(PhotoGridModel):
                 return "Protected"
             if not self._keep[p.path]:
                 return "To trash"
-            return "Keeper" if row == self._keeper_row() else ""
+            if row != self._keeper_row():
+                return ""
+            if all(self._keep.values()):  # nothing goes: no photo is kept instead of another
+                # Of similar shots (different photos, all kept) the best one, by the keeper rules
+                # (a review: "Keeper" on one of photos that all stay meant nothing).
+                similar = self.duplicate_set is not None and self.duplicate_set.verdict.value == "similar"
+                return "Best" if similar else ""
+            return "Keeper"
         if role == DetailRole:
             folder = os.path.basename(os.path.dirname(p.path)) or os.path.dirname(p.path)
             # A file's date is said to be one, as the timeline says it (a review: a copy's file

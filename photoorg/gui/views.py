@@ -163,7 +163,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
             )
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(Qt.PenStyle.NoPen)
-            colours = {"Keeper": "#2e7d32", "Protected": "#1565c0", "To trash": "#c62828"}
+            colours = {"Keeper": "#2e7d32", "Best": "#2e7d32", "Protected": "#1565c0", "To trash": "#c62828"}
             colour = colours.get(badge, "#616161")
             painter.setBrush(QColor(colour))
             painter.drawRoundedRect(b, 6, 6)

@@ -166,6 +166,20 @@ def checkable(model: SetMembersModel) -> list[bool]:
     ]
 
 
+def test_similar_shots_all_kept_show_the_best_not_a_keeper(thumbnails: Thumbnails, scanned: Scanned) -> None:
+    """A new-user review: a "Keeper" badge on one of similar shots that all stay meant nothing."""
+    from photoorg.core.duplicates import DuplicateSet, Verdict
+
+    photos = exact_set_of(scanned, scanned.root / "backup" / "img_001.jpg").photos
+    s = DuplicateSet("s1", Verdict.SIMILAR, photos, "largest resolution", 0.95)
+    model = SetMembersModel(thumbnails)
+    model.set_duplicate_set(s)
+    assert checked(model) == [True, True, True]  # different photos: all kept
+    assert [model.index(r).data(BadgeRole) for r in range(3)] == ["Best", "", ""]
+    model.set_keep(2, False)  # the person lets one go: the best is kept instead of it
+    assert [model.index(r).data(BadgeRole) for r in range(3)] == ["Keeper", "", "To trash"]
+
+
 def test_the_keeper_starts_checked_and_the_copies_unchecked(thumbnails: Thumbnails, scanned: Scanned) -> None:
     s = exact_set_of(scanned, scanned.root / "backup" / "img_001.jpg")
     model = SetMembersModel(thumbnails)
