@@ -56,6 +56,9 @@ def test_scan_prints_a_summary_and_a_second_scan_reuses_everything(library, tiny
     assert "Catalog up to date: 10 photos, 1 unreadable." in groups.stderr
     assert f"add '--model {tiny_model}' to use them for one command" in groups.stderr
     assert f"'photoorg library model {tiny_model}' to keep that model" in groups.stderr
+    # Without the model, no copies is not no duplicates (a review: "No duplicates found.").
+    dups = photoorg("duplicates", "--home", home)
+    assert "No exact copies found; re-saved images and similar shots need the model" in dups.stdout
 
 
 def test_scanning_a_shell_glob_adds_its_folders_and_leaves_the_other_files_out(

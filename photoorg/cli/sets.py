@@ -144,6 +144,8 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
         elsewhere = library.copies_elsewhere(args.folders) if args.folders and not args.json else 0
     if args.json:
         print(json.dumps(report.duplicates_json(sets), indent=2))
+    elif not sets and model_id is None:  # (a review: "No duplicates found" where 6 re-saves were)
+        print("No exact copies found; re-saved images and similar shots need the model (see above).")
     else:
         print(report.duplicates_text(sets))
     if elsewhere:
