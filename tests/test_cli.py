@@ -625,6 +625,7 @@ def test_a_protected_library_folder_is_protected_from_trash(library, tiny_model,
     result = photoorg("--home", home, "trash", kept, gone)
     assert result.returncode == 0, result.stderr
     assert f"skip  {kept}: in a protected folder" in result.stdout
+    assert "'photoorg library unprotect FOLDER' lifts that" in result.stdout  # the way out, said
     assert kept.exists() and not gone.exists()
     # Through a symbolic link the photo is the same photo, and still protected.
     link = tmp_path / "link"

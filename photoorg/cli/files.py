@@ -12,6 +12,7 @@ from datetime import datetime
 from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_library, print_notes, progress_bar, say
 from photoorg.core.humanize import plural, printable
 from photoorg.core.library import (
+    PROTECTED,
     Action,
     NothingToUndo,
     Outcome,
@@ -78,6 +79,8 @@ def report_action(action: Action, outcome: Outcome) -> int:
         print(f"Done: {done}, action {outcome.batch}. 'photoorg undo' reverses it.")
     else:
         print("Nothing was done.")
+    if any(s.skip == PROTECTED for s in outcome.skipped):  # the way out (a review: none was said)
+        print("Protected folders are never changed; 'photoorg library unprotect FOLDER' lifts that.")
     return EXIT_OK if outcome.done and not outcome.failed else EXIT_FAILED
 
 

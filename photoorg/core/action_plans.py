@@ -22,6 +22,7 @@ from photoorg.core.scanner import LIBRARY_EXTENSIONS
 
 #: Why a photo the catalog knows is skipped when its file is gone (deleted or moved since the scan).
 NO_LONGER_THERE = "no longer there"
+PROTECTED = "in a protected folder"  # why a photo is skipped
 
 
 class Action(StrEnum):
@@ -130,7 +131,7 @@ def plan(
         steps.append(step)
         row = action_row(catalog, path)
         if action is not Action.COPY and guarded.holds(path):
-            step.skip = "in a protected folder"
+            step.skip = PROTECTED
         elif os.path.islink(path):
             step.skip = f"a link to {os.path.realpath(path)}; name the photo itself"
         elif not os.path.isfile(path):

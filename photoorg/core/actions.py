@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 
 from photoorg.core.action_plans import (
     NO_LONGER_THERE,
+    PROTECTED,
     Action,
     NotEnoughSpace,
     Step,
@@ -156,7 +157,7 @@ def execute(
         guarded = FolderSet(protected)
         for step in steps:
             if step.skip is None and action is not Action.COPY and guarded.holds(step.source):
-                step.skip = "in a protected folder"
+                step.skip = PROTECTED
             if step.skip is None:
                 step.skip = _still_as_planned(catalog, step)
         todo = [s for s in steps if s.skip is None]

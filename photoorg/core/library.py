@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from photoorg.core import recovery
-from photoorg.core.actions import Action, Outcome, Step, with_them
+from photoorg.core.actions import PROTECTED, Action, Outcome, Step, with_them
 from photoorg.core.album_view import AlbumView, AwayPhoto
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.calibration import Calibration
@@ -355,6 +355,7 @@ class Library(Folders, Scans, ReembedOffers, FileActions, Curation, Finds):
 __all__ = [
     "EXAMPLE",
     "MEMBER",
+    "PROTECTED",
     "REJECTED",
     "REMOVED",
     "Action",
