@@ -20,6 +20,7 @@ from photoorg.cli.common import (
     progress_bar,
     say,
 )
+from photoorg.core.companions import is_sidecar
 from photoorg.core.humanize import agree, human_bytes, plural, printable, some_of
 from photoorg.core.library import Library, OrganizePlan, OrganizeRequest, Outcome
 from photoorg.core.paths import Locations
@@ -145,7 +146,9 @@ def plan_text(plan: OrganizePlan) -> str:
             there = [os.path.basename(t) for t in named.values() if os.path.dirname(t) == folder]
             with contextlib.suppress(OSError):
                 there += os.listdir(folder)
-            if any(os.path.splitext(n)[0].lower() == stem.lower() for n in there):  # (a hostile review)
+            if any(  # a photo of the stem, not a sidecar (whose name is taken then: said below)
+                os.path.splitext(n)[0].lower() == stem.lower() and not is_sidecar(n) for n in there
+            ):  # (a hostile review)
                 return f"another {stem}.* is there: they would share the sidecar {stem}.xmp"
             return "the name of a file that goes with it is taken"
 

@@ -42,6 +42,11 @@ def _ext(name: str) -> str:
     return os.path.splitext(name)[1].lower()
 
 
+def is_sidecar(name: str) -> bool:
+    """Whether a file name is a sidecar's (.xmp, .aae, .json)."""
+    return _ext(name) in SIDECAR_EXTENSIONS
+
+
 class FolderListing:
     """What is in each folder, listed once (the files only, not links): a photo's companions
     are found there."""
