@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
     def _busy_changed(self, busy: bool) -> None:
         self.progress_line.set_busy(busy)
         self.cancel_action.setEnabled(busy)
-        self.library_page.scan_button.setEnabled(not busy)
+        self.library_page.scan_button.setEnabled(not busy and self.library_page.has_folders)
         if not busy:  # the library's line, not the last stage of work that is over (what ends
             self.presenter.show_status()  # with a new state or a message says it right after)
 

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QTreeWidget,
     QTreeWidgetItem,
@@ -74,10 +76,64 @@ class LibraryPage(QWidget):
                 "preferred folder is kept. Removing a folder from the library leaves its photos untouched."
             )
         )
-        layout.addWidget(self.folders, 1)
+        # With no folder yet, a welcome in the table's place (a new-user review: a first start
+        # opened on an empty white table, its way in a small button in a corner).
+        self.welcome = self._welcome()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.folders)
+        self.stack.addWidget(self.welcome)
+        layout.addWidget(self.stack, 1)
         layout.addWidget(self.summary)
         layout.addLayout(buttons)
         self._filling = False
+        self._show_welcome(True)
+
+    def _welcome(self) -> QWidget:
+        page = QWidget()
+        heading = QLabel("Welcome to photoorg")
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        heading.setFont(font)
+        words = QLabel(
+            "Add the folder that holds your photos. photoorg looks at them in the background and "
+            "gathers similar photos, duplicates and a timeline. It changes, moves or trashes "
+            "nothing unless you ask, and every change can be undone."
+        )
+        words.setWordWrap(True)
+        words.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.welcome_button = QPushButton("Add your photos folder…")
+        self.welcome_button.setMinimumHeight(40)
+        self.welcome_button.clicked.connect(self.add_requested)
+        drop = hint("or drop a folder on this window")
+        drop.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # A column of at most 520 pixels, in the middle: wrapped lines get their full height
+        # (laid out centred themselves, they were cut to one line's width at 800x600).
+        inner = QWidget()
+        inner.setMaximumWidth(520)
+        column = QVBoxLayout(inner)
+        column.setSpacing(12)
+        for widget in (heading, words, self.welcome_button, drop):
+            column.addWidget(widget)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(inner, 4)
+        row.addStretch(1)
+        outer = QVBoxLayout(page)
+        outer.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+        return page
+
+    @property
+    def has_folders(self) -> bool:
+        return self.stack.currentWidget() is self.folders
+
+    def _show_welcome(self, welcome: bool) -> None:
+        self.stack.setCurrentWidget(self.welcome if welcome else self.folders)
+        self.scan_button.setEnabled(not welcome)  # nothing to scan yet
+        self.remove_button.setVisible(not welcome)
 
     def set_folders(
         self,
@@ -116,6 +172,7 @@ class LibraryPage(QWidget):
         self._filling = False
         item = self.folders.currentItem()
         self.remove_button.setEnabled(item is not None and item.parent() is None)
+        self._show_welcome(not folders)
 
     def _item(self, folder: str, count: str, protected: bool, preferred: bool) -> QTreeWidgetItem:
         item = QTreeWidgetItem([folder, count, "", ""])

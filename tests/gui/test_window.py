@@ -387,9 +387,15 @@ def test_f_an_unusable_settings_file_does_not_stop_the_window(
     # Each page says so too (a review: blank panes, the hint only in the status bar).
     assert window.groups_page.subheading.text().startswith("Add a folder of photos to begin")
     assert window.duplicates_page.reason.text().startswith("Add a folder of photos to begin")
+    # The Library page welcomes, its way in a big button, with nothing to scan yet (a new-user
+    # review: an empty white table, "Scan now" enabled, a small "Add folder…" in a corner).
+    page = window.library_page
+    assert page.stack.currentWidget() is page.welcome and not page.scan_button.isEnabled()
     [aside] = [p for p in where.config.glob("settings.json.unusable-*") if p.suffix != ".txt"]
     assert aside.read_text(encoding="utf-8") == "{ half a settings file"
     assert dialogs.seen == []
+    page.welcome_button.click()
+    assert dialogs.seen == ["Add a folder of photos: "]  # the folder chooser
 
 
 # -- g. problems -----------------------------------------------------------------------------------
