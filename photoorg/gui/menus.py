@@ -3,6 +3,7 @@ app.py, which had passed the style's 400 lines."""
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -64,6 +65,7 @@ def build_menus(window: MainWindow) -> None:
         pages.addAction(page)
     view_menu.aboutToShow.connect(lambda: pages.actions()[max(0, window.nav.currentRow())].setChecked(True))
     help_menu = bar.addMenu("&Help")
+    help_menu.addAction("&Keyboard shortcuts", QKeySequence(Qt.Key.Key_F1), lambda: _shortcuts(window))
     help_menu.addAction("Open the &log folder", lambda: window._open_url(str(window.where.logs)))
     help_menu.addAction("&About photoorg", lambda: _about(window))
 
@@ -84,6 +86,50 @@ def name_undo_redo(window: MainWindow, names: UndoRedo) -> None:
         shown, whole = menu_words(summary)
         action.setText(f"&{verb}: {shown.replace('&', '&&')}")
         action.setToolTip(f"{verb}: {whole}" if shown != whole else "")
+
+
+#: Every key the window answers, by where it works (a new-user review: the single keys were said
+#: only in a grey paragraph of the Duplicates page).
+SHORTCUTS = (
+    ("Everywhere", [
+        ("Ctrl+1 … Ctrl+6", "All photos, Library, Groups, Albums, Duplicates, Problems"),
+        ("Ctrl+Z, Ctrl+Shift+Z", "undo, redo the last action (Edit > History lists them all)"),
+        ("Ctrl+F", "find by name or folder; Escape clears it"),
+        ("Ctrl+O, F5", "add a folder, scan now"),
+        ("Ctrl+wheel, Ctrl+=, Ctrl+-", "larger, smaller thumbnails"),
+    ]),
+    ("In a grid of photos", [
+        ("Space", "look at the photo (Left and Right go to the next; Space again closes it)"),
+        ("C", "compare the selected photos side by side"),
+        ("Delete", "move the selected photos to the trash (undoable)"),
+    ]),
+    ("Duplicates", [
+        ("K", "keep the selected photos"),
+        ("T or Delete", "uncheck them: they go to the trash with the set's clean-up"),
+        ("N, P", "the next, the previous set"),
+    ]),
+    ("Albums", [
+        ("Enter", "accept the selected suggestions"),
+        ("Delete", "reject them (of the album's own photos: take them out)"),
+        ("F2", "rename the album"),
+    ]),
+)  # fmt: skip
+
+
+def _shortcuts(window: MainWindow) -> None:
+    rows = "".join(
+        f"<tr><td colspan=2 style='padding-top:8px'><b>{html.escape(where)}</b></td></tr>"
+        + "".join(
+            f"<tr><td style='padding-right:16px'>{html.escape(keys)}</td><td>{html.escape(what)}</td></tr>"
+            for keys, what in keys_said
+        )
+        for where, keys_said in SHORTCUTS
+    )
+    box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", f"<table>{rows}</table>", parent=window)
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setStyleSheet("QLabel { min-width: 560px; }")  # the keys' words on one line each
+    window.shortcuts_box = box  # (tests read it)
+    box.open()
 
 
 def _about(window: MainWindow) -> None:
