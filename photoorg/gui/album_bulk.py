@@ -9,8 +9,9 @@ from photoorg.core.humanize import plural
 
 
 def these(verb: str, n: int) -> str:
-    """A button's words for the ``n`` suggestions shown: "Accept these 15"."""
-    return f"{verb} these {n}" if n > 1 else f"{verb} this one" if n else f"{verb} all"
+    """A button's words for the ``n`` suggestions shown: "Accept the 15 shown" (a review read
+    "Accept these 60" beside "89 more likely" as a count that disagreed)."""
+    return f"{verb} the {n} shown" if n > 1 else f"{verb} this one" if n else f"{verb} all"
 
 
 def bulk_answer(button: QPushButton, verb: str, has: bool, k: int, n: int, kind: str, scored: str) -> None:
