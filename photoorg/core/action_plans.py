@@ -158,6 +158,10 @@ def plan(
     if action is Action.TRASH:
         _refuse_every_copy(catalog, steps, library)
     steps = _with_sidecars(steps, folder)
+    # A sidecar named with its photo goes with it: not also listed as a file that stays (a
+    # hostile review: "skip X.jpg.xmp: not a photo ...; it stays", then it moved).
+    going_with = {s.source for s in steps if s.companion_of is not None and s.skip is None}
+    steps = [s for s in steps if s.companion_of is not None or s.skip is None or s.source not in going_with]
     if folder is not None:
         _check_space(action, steps, folder)
     return steps

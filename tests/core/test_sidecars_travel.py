@@ -406,3 +406,16 @@ def test_a_sidecar_named_after_the_stem_is_never_shared_with_a_stranger_where_it
     plan = plan_organize(OrganizeRequest("date", str(dest), file_date=True), photos)
     targets = {p.photo.path: os.path.basename(p.target or "") for p in plan.photos}
     assert targets == {moving[0]: "p0 (1).jpg", moving[1]: "p1 (1).png", moving[2]: "p1.jpg"}
+
+
+def test_a_sidecar_named_with_its_photo_is_not_also_said_to_stay(four_photos, tmp_path) -> None:
+    """A hostile review: 'move X.jpg X.jpg.xmp' said "skip X.jpg.xmp: not a photo ...; it
+    stays", then moved it with its photo."""
+    a = four_photos / "a"
+    (a / "p0.jpg.xmp").write_bytes(b"keywords")
+    with Library(locations()) as library:
+        steps = library.plan(Action.MOVE, [str(a / "p0.jpg"), str(a / "p0.jpg.xmp")], str(tmp_path / "out"))
+    assert [(os.path.basename(s.source), s.skip, s.companion_of is not None) for s in steps] == [
+        ("p0.jpg", None, False),
+        ("p0.jpg.xmp", None, True),
+    ]
