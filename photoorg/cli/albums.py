@@ -211,8 +211,9 @@ def _keywords(library: Library, name: str, dry_run: bool, take_out: bool = False
                 print(f"  skip  {printable(s.companion_of)}: {s.skip}")
         if not todo:
             print(_nothing(album.name, take_out, left_alone(steps)))
-            return EXIT_OK
-        print(f"Would {keywords_phrase(album.name, todo, everywhere=take_out)}; nothing was written.")
+        else:
+            print(f"Would {keywords_phrase(album.name, todo, everywhere=take_out)}; nothing was written.")
+        _say_away(library, album.name, take_out)
         return EXIT_OK
     for s in outcome.done:
         verb = "trashed" if s.empties else "wrote  "
@@ -232,4 +233,19 @@ def _keywords(library: Library, name: str, dry_run: bool, take_out: bool = False
         print(
             f"{phrase[0].upper()}{phrase[1:]}{also} (action {outcome.batch}; 'photoorg undo' takes it back)."
         )
+    _say_away(library, album.name, take_out)
     return EXIT_FAILED if outcome.failed else EXIT_OK
+
+
+def _say_away(library: Library, name: str, take_out: bool) -> None:
+    """The album's photos that are not in the library now: their sidecars were not reached (a
+    hostile review: 'album delete --keywords' said "Nothing to take out" while the sidecars of
+    the photos organized out of the library still held the keyword)."""
+    away = library.album_view(name, suggest=False).away
+    if away:
+        what = "a keyword photoorg wrote there stays" if take_out else "no keyword was written there"
+        print(
+            f"{plural(away, 'photo')} of {printable(name)} {agree(away, 'is', 'are')} not in the library "
+            f"now, so {agree(away, 'its sidecars were', 'their sidecars were')} not reached: {what} "
+            f"('photoorg album show {printable(name)}' says where {agree(away, 'it', 'they')} went)."
+        )

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from photoorg.core import xmp
-from photoorg.core.library import Library
+from photoorg.core.library import Action, Library
 from photoorg.core.paths import locations
 from photoorg.core.settings import Settings, save_settings
 from tests.cli import photoorg
@@ -222,7 +222,6 @@ def test_undo_never_takes_back_what_another_program_wrote_since(album_lib) -> No
 def test_keywords_are_taken_out_where_the_sidecars_went_with_their_photos(album_lib) -> None:
     """Found by a review: once a move had taken the sidecar along with its photo, undoing the
     keywords said another program had moved it."""
-    from photoorg.core.library import Action
 
     lib = album_lib
     with Library(locations()) as library:
@@ -623,6 +622,22 @@ def test_deleting_an_album_can_take_its_keyword_out_and_otherwise_says_it_stays(
     for _ in range(2):  # the deletion, then the keywords
         assert photoorg("undo").returncode == 0
     assert snapshot(lib) == before
+
+
+def test_taking_the_keyword_out_says_which_photos_are_away_with_it(album_lib, tmp_path) -> None:
+    """A hostile review: the album's photos organized out of the library, 'album delete
+    --keywords' said "Nothing to take out" while their sidecars still held the keyword."""
+    lib = album_lib
+    with Library(locations()) as library:
+        library.album_keywords("Dogs")
+        library.act(Action.MOVE, [str(lib / "a" / "p1.jpg")], str(tmp_path / "Zoo"))
+    taken = photoorg("album", "delete", "Dogs", "--keywords")
+    assert taken.returncode == 0, taken.stderr
+    assert read_keywords(tmp_path / "Zoo" / "p1.jpg.xmp") == ["beach", "Dogs"]  # not reached
+    assert (
+        "1 photo of Dogs is not in the library now, so its sidecars were not reached: a keyword "
+        "photoorg wrote there stays ('photoorg album show Dogs' says where it went)." in taken.stdout
+    )
 
 
 def test_a_read_only_sidecar_is_left_as_it_is(album_lib) -> None:
