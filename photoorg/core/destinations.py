@@ -37,20 +37,44 @@ def refuse_blocked_folders(plan: OrganizePlan) -> None:
 _TRASH_PART = re.compile(r"^(\.Trash(-\d+)?|\.Trashes|\$RECYCLE\.BIN)$", re.IGNORECASE)
 
 
+def unsafe_place(folder: str, where: Locations) -> str | None:
+    """Why nothing may be put in ``folder`` (None: it may): "inside a trash ..." or "inside
+    photoorg's own folders". A hostile review: a move into ~/.local/share/Trash/files was
+    "done", the only copy of the photo then gone with the next Empty Trash while the history
+    offered its undo; an organize template put photos into the catalog's sessions folder, whose
+    files the next start removed."""
+    dest = real(os.path.abspath(folder))
+    in_a_trash = any(_TRASH_PART.match(part) for part in dest.split(os.sep))
+    if in_a_trash or is_under(dest, [real(str(home_trash()))]):
+        return "inside a trash: photos put there would be lost when it is emptied"
+    if is_under(dest, [real(str(f)) for f in (where.data, where.cache, where.config, where.logs)]):
+        return "inside photoorg's own folders"
+    return None
+
+
 def refuse_unsafe_destination(destination: str, where: Locations) -> None:
-    """Nothing goes into a trash or into photoorg's own folders (a hostile review: a move into
-    ~/.local/share/Trash/files was "done", the only copy of the photo then gone with the next
-    Empty Trash while the history offered its undo)."""
-    dest = real(os.path.abspath(destination))
-    trashes = [real(str(home_trash()))]
-    if any(_TRASH_PART.match(part) for part in dest.split(os.sep)) or is_under(dest, trashes):
-        raise PhotoorgError(
-            f"{destination} is inside a trash: photos put there would be lost when it is emptied. "
-            "Choose another folder."
-        )
-    own = [real(str(f)) for f in (where.data, where.cache, where.config, where.logs)]
-    if is_under(dest, own):
-        raise PhotoorgError(f"{destination} is one of photoorg's own folders: choose another folder.")
+    """Nothing goes into a trash or into photoorg's own folders (see :func:`unsafe_place`)."""
+    why = unsafe_place(destination, where)
+    if why is not None:
+        raise PhotoorgError(f"{destination} is {why}. Choose another folder.")
+
+
+def refuse_unsafe_plan(plan: OrganizePlan, where: Locations) -> None:
+    """No folder an organize's template makes under its destination is inside a trash or
+    photoorg's own folders (a hostile review: --to ~/.local/share with the template
+    'photoorg/catalog.sqlite3.open' put photos where the next start removed them)."""
+    seen: set[str] = set()
+    for p in plan.moving():
+        for target in (p.target, *(t for _, t in p.companions)):
+            folder = os.path.dirname(target or "")
+            if folder and folder not in seen:
+                seen.add(folder)
+                why = unsafe_place(folder, where)
+                if why is not None:
+                    raise PhotoorgError(
+                        f"The plan puts photos in {folder}, which is {why}. Choose another destination "
+                        "or template."
+                    )
 
 
 def refuse_missing_destination(destination: str, missing: Sequence[str]) -> None:

@@ -26,6 +26,7 @@ from photoorg.core.destinations import (
     refuse_blocked_folders,
     refuse_missing_destination,
     refuse_unsafe_destination,
+    refuse_unsafe_plan,
 )
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import remove_if_empty
@@ -65,6 +66,8 @@ class FileActions(LibraryPart):
     def plan(self, action: Action, paths: Sequence[str], destination: str | None = None) -> list[Step]:
         """What an action would do (nothing is touched): ``--dry-run``."""
         roots, _ = self.library_roots()
+        if destination and action is not Action.TRASH:  # as act() refuses (a hostile review:
+            refuse_unsafe_destination(destination, self.where)  # the dry run said it would)
         return actions.plan(self.catalog, action, paths, destination, self.settings.protected, roots)
 
     def act(
@@ -237,6 +240,7 @@ class FileActions(LibraryPart):
         )
         planned.library = roots
         refuse_blocked_folders(planned)
+        refuse_unsafe_plan(planned, self.where)
         return planned
 
     def organize(
@@ -245,6 +249,7 @@ class FileActions(LibraryPart):
         """Carry out a plan (only the photos going to ``folders`` when given: what the person
         left ticked) as one undoable action; then, if asked, remove the folders it left empty.
         Returns the outcome and the folders removed."""
+        refuse_unsafe_plan(plan, self.where)
         steps = plan.steps(folders)
         too_big = check_space(plan, steps)
         if too_big:

@@ -25,6 +25,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import secrets
 import sys
 import time
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 CHECK_EVERY_S = 30 * 86400
 _CLEAN = "clean"  # the record; written as "clean-<random>" first, then renamed
 _TMP = "tmp-"  # a marker before it is locked and named
+_MARKER = re.compile(r"^(tmp-)?\d+-[0-9a-f]{16}$")  # "<pid>-<16 hex>", see _register
 
 
 def _identity(path: Path) -> list[int] | None:
@@ -127,7 +129,9 @@ class Sessions:
         """(sessions that ended uncleanly, sessions open now); the stale markers are removed."""
         stale = live = 0
         for entry in os.scandir(self.folder):
-            if entry.name.startswith(_CLEAN):
+            # Only markers: a file of any other name is never removed (a hostile review: photos
+            # organized into this folder by a template were unlinked at the next start).
+            if entry.name.startswith(_CLEAN) or not _MARKER.match(entry.name) or not entry.is_file():
                 continue
             try:
                 fd = os.open(entry.path, os.O_RDWR)

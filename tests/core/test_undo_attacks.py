@@ -210,12 +210,35 @@ def test_nothing_is_moved_into_a_trash_or_into_photoorgs_own_folders(
                     library.act(action, [str(photo)], str(into))
             with pytest.raises(PhotoorgError, match="is inside a trash"):
                 library.organize_plan(OrganizeRequest("date", str(into), file_date=True))
-        with pytest.raises(PhotoorgError, match="one of photoorg's own folders"):
+        with pytest.raises(PhotoorgError, match="is inside photoorg's own folders"):
             library.act(Action.MOVE, [str(photo)], str(where.data / "photos"))
+        # Nor through the folders an organize's template makes (a third hostile review: --to
+        # the data folder's parent with 'photoorg/catalog.sqlite3.open' put the photos where the
+        # next start unlinked them), nor in a dry run.
+        for to, template in (
+            (where.data.parent, f"{where.data.name}/catalog.sqlite3.open"),
+            (home_trash.parent.parent, "Trash/files/{year}"),
+        ):
+            with pytest.raises(PhotoorgError, match=r"The plan puts photos in .*, which is inside"):
+                library.organize_plan(OrganizeRequest("date", str(to), template, file_date=True))
+        with pytest.raises(PhotoorgError, match="is inside a trash"):
+            library.plan(Action.COPY, [str(photo)], str(home_trash))
     assert photo.is_file() and list(home_trash.iterdir()) == [] and not usb_trash.exists()
     said = photoorg("move", photo, "--to", home_trash)
     assert said.returncode != 0 and "is inside a trash: photos put there would be lost" in said.stderr
     assert photo.is_file()
+
+
+def test_a_file_put_in_the_catalogs_sessions_folder_is_never_removed(four_photos: Path) -> None:
+    """A third hostile review: photos organized into <catalog>.open were unlinked by the next
+    start, which took every unlocked file there for a stale marker."""
+    where = locations()
+    stranger = where.catalog.with_name(where.catalog.name + ".open") / "cold_water.jpg"
+    stranger.parent.mkdir(exist_ok=True)
+    stranger.write_bytes(b"a photo")
+    with Library(where) as library:
+        library.timeline()
+    assert stranger.read_bytes() == b"a photo"
 
 
 def test_undo_puts_photos_back_into_a_library_folder_emptied_by_hand(
