@@ -24,6 +24,7 @@ Qt-free; reads the catalog and the folders, writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections import Counter
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field
 
 from photoorg.core.actions import Action, Step
 from photoorg.core.catalog import PhotoInfo
-from photoorg.core.companions import FolderListing, SharedStems, brings_stem_sidecar, renamed
+from photoorg.core.companions import FolderListing, SharedStems, brings_stem_sidecar, is_sidecar, renamed
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, free_space, numbered, space_needed
 from photoorg.core.folder_names import (
@@ -277,9 +278,40 @@ def plan_organize(
             taken.take(target)
             item.companions.append((companion, target))
     if not request.copy:
+        _leave_shared_sidecars(plan)
         plan.empty_folders, plan.sources_left_empty = _left_empty(plan, real_dest, sources)
     plan.free_bytes = free_space(dest)
     return plan
+
+
+def _leave_shared_sidecars(plan: OrganizePlan) -> None:
+    """A sidecar named after a stem (X.xmp) that another file staying in its folder also owns
+    (X.png, undated and left where it is, or not organized at all) stays with it, as a move
+    leaves it (a hostile review: organize took X.png's ratings along with X.jpg)."""
+    going = {p.photo.path for p in plan.moving()}
+    going |= {source for p in plan.moving() for source, _ in p.companions}
+    by_stem: dict[str, dict[str, list[str]]] = {}  # folder -> stem -> its files, not sidecars
+
+    def owned_by_one_staying(sidecar: str) -> bool:
+        folder = os.path.dirname(sidecar)
+        if folder not in by_stem:
+            by_stem[folder] = {}
+            with contextlib.suppress(OSError):
+                for n in os.listdir(folder):
+                    if not is_sidecar(n):
+                        by_stem[folder].setdefault(_stem(n), []).append(n)
+        owners = by_stem[folder].get(_stem(sidecar), [])
+        return any(os.path.join(folder, n) not in going for n in owners)
+
+    for p in plan.moving():
+        name = os.path.basename(p.photo.path).lower()
+        p.companions = [
+            (source, target)
+            for source, target in p.companions
+            if not is_sidecar(source)
+            or os.path.basename(source).lower().startswith(name + ".")
+            or not owned_by_one_staying(source)
+        ]
 
 
 class _Taken:

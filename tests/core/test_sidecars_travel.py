@@ -419,3 +419,24 @@ def test_a_sidecar_named_with_its_photo_is_not_also_said_to_stay(four_photos, tm
         ("p0.jpg", None, False),
         ("p0.jpg.xmp", None, True),
     ]
+
+
+def test_organize_leaves_a_sidecar_of_the_stem_with_the_photo_that_stays(four_photos, tmp_path) -> None:
+    """A hostile review: X.png (undated) stayed where it was, and organize took the X.xmp it
+    shares with X.jpg along with X.jpg; a move leaves it ("X.png shares it and stays")."""
+    from photoorg.core.organize import OrganizeRequest
+    from tests.conftest import make_photo
+    from tests.core.test_organize import dated
+
+    a = four_photos / "a"
+    dated(a / "X.jpg", 71, "2022:07:14 09:00:00")
+    make_photo(a / "X.png", seed=70, size=(64, 48))  # no date taken: it stays
+    (a / "X.xmp").write_bytes(b"ratings of both")
+    with Library(locations()) as library:
+        library.scan()
+        plan = library.organize_plan(OrganizeRequest("date", str(tmp_path / "out"), leave_rest=True))
+        moving = {p.photo.path: p for p in plan.moving()}
+        assert str(a / "X.png") not in moving and moving[str(a / "X.jpg")].companions == []
+        library.organize(plan)
+    assert (a / "X.xmp").read_bytes() == b"ratings of both" and (a / "X.png").exists()
+    assert (tmp_path / "out" / "2022" / "2022-07" / "X.jpg").exists()
