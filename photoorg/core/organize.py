@@ -288,6 +288,8 @@ def _leave_shared_sidecars(plan: OrganizePlan) -> None:
     """A sidecar named after a stem (X.xmp) that another file staying in its folder also owns
     (X.png, undated and left where it is, or not organized at all) stays with it, as a move
     leaves it (a hostile review: organize took X.png's ratings along with X.jpg)."""
+    if not any(p.companions for p in plan.photos):
+        return  # most libraries: no sidecars at all
     going = {p.photo.path for p in plan.moving()}
     going |= {source for p in plan.moving() for source, _ in p.companions}
     by_stem: dict[str, dict[str, list[str]]] = {}  # folder -> stem -> its files, not sidecars
@@ -353,10 +355,8 @@ class _Taken:
                 continue
             path = os.path.join(folder, candidate)
             there = self._by_key[folder].get(candidate.split(".")[0].lower(), [])
-            if self._stems.clash(path, source, brings, there):
-                continue
-            self._stems.place(path, source, brings)
-            return path
+            if self._stems.claim(path, source, brings, there):
+                return path
         raise PhotoorgError(f"No free name for {name} in {folder}.")
 
 
