@@ -17,6 +17,7 @@ Qt-free; reads folders, writes nothing.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
@@ -128,6 +129,15 @@ class FolderListing:
                 out.append((os.path.join(folder, other), f"{what}; photoorg leaves it as it is"))
         return out
 
+    def stem_sidecar_beside(self, photo: str) -> bool:
+        """Whether a sidecar named after ``photo``'s stem (IMG_1.xmp) is in its folder."""
+        folder, name = os.path.split(photo)
+        stem = os.path.splitext(name)[0].lower()
+        return any(
+            _ext(o) in SIDECAR_EXTENSIONS and os.path.splitext(o)[0].lower() == stem
+            for o in self._names(folder, _key(name))
+        )
+
     def strays_for(self, photo: str) -> list[str]:
         """Sidecars already beside ``photo``'s place (which holds no file yet) that it would
         take for its own: IMG_1.jpg.xmp, or IMG_1.xmp with no other file of the stem there."""
@@ -209,6 +219,7 @@ class SharedStems:
     def __init__(self) -> None:
         #: (folder, stem) -> (where the photo put there came from: folder/stem, brings one)
         self._placed: dict[tuple[str, str], tuple[str, bool]] = {}
+        self._chosen: dict[tuple[str, str], str] = {}  # (folder, where from) -> the stem it got
 
     def claim(self, target: str, source: str, brings: bool, there: Iterable[str]) -> bool:
         """Put a photo from ``source`` at ``target`` (bringing a sidecar of its stem, or not)
@@ -227,7 +238,13 @@ class SharedStems:
         if placed is not None and placed[0] != src and (brings or placed[1]):
             return False
         self._placed[key] = (src, brings or (placed is not None and placed[1]))
+        self._chosen.setdefault((folder, src), name.rsplit(".", 1)[0])
         return True
+
+    def chosen(self, folder: str, source: str) -> str | None:
+        """The stem a photo of ``source``'s stem and folder was given in ``folder`` already."""
+        src_folder, _, src_name = source.rpartition(os.sep)
+        return self._chosen.get((folder, f"{src_folder}{os.sep}{src_name.rsplit('.', 1)[0].lower()}"))
 
 
 def free_with(
@@ -246,7 +263,17 @@ def free_with(
     ``source``); all are taken then."""
     folder = os.path.dirname(target)
     brings = brings_stem_sidecar(photo_name, companions)
-    for candidate in name_candidates(target):
+    candidates: Iterable[str] = name_candidates(target)
+    if stems is not None:
+        # The photos of one stem from one folder (a RAW, its JPEG: one shot) share one sidecar
+        # named after the stem, whichever of them brings it: numbered as one (a hostile review:
+        # IMG_1.JPG kept its name, IMG_1.CR2 and IMG_1.xmp became "IMG_1 (1)").
+        brings = brings or listing.stem_sidecar_beside(source)
+        chosen = stems.chosen(folder, source)
+        if chosen is not None:
+            first = os.path.join(folder, chosen + os.path.splitext(target)[1])
+            candidates = itertools.chain([first], candidates)
+    for candidate in candidates:
         new = os.path.basename(candidate)
         wanted = [candidate, *(os.path.join(folder, renamed(c, photo_name, new)) for c in companions)]
         if any(w in taken or os.path.lexists(w) for w in wanted) or listing.strays_for(candidate):

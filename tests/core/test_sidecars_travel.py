@@ -440,3 +440,27 @@ def test_organize_leaves_a_sidecar_of_the_stem_with_the_photo_that_stays(four_ph
         library.organize(plan)
     assert (a / "X.xmp").read_bytes() == b"ratings of both" and (a / "X.png").exists()
     assert (tmp_path / "out" / "2022" / "2022-07" / "X.jpg").exists()
+
+
+def test_a_raw_and_its_jpeg_with_their_stem_sidecar_are_numbered_as_one_beside_a_stranger(
+    four_photos, tmp_path
+) -> None:
+    """A hostile review: IMG_1.JPG kept its name beside another img_1.png while IMG_1.CR2 and
+    IMG_1.xmp became "IMG_1 (1)": one shot under two stems."""
+    from tests.conftest import make_photo
+    from tests.rawfactory import make_dng
+
+    a, dest = four_photos / "a", tmp_path / "B"
+    from PIL import Image
+
+    jpeg = make_photo(a / "IMG_1.JPG", seed=80, size=(64, 48))
+    make_dng(a / "IMG_1.DNG", Image.open(jpeg).convert("RGB"))
+    (a / "IMG_1.xmp").write_bytes(b"rating 5 of the shot")
+    make_photo(dest / "img_1.png", seed=81, size=(64, 48))  # a stranger of the stem
+    with Library(locations()) as library:
+        library.scan()
+        moved = library.act(Action.MOVE, [str(a / "IMG_1.JPG"), str(a / "IMG_1.DNG")], str(dest))
+        assert not moved.failed
+        assert sorted(os.listdir(dest)) == ["IMG_1 (1).DNG", "IMG_1 (1).JPG", "IMG_1 (1).xmp", "img_1.png"]
+        library.undo()
+    assert sorted(os.listdir(a))[:3] == ["IMG_1.DNG", "IMG_1.JPG", "IMG_1.xmp"]
