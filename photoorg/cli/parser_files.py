@@ -68,7 +68,8 @@ def add_file_commands(sub: Any) -> None:
         "--gather-rest",
         action="store_true",
         help="move the photos in no group (--by group) or without a date (--by date) into "
-        "Unsorted/ or undated/ (default: they stay where they are; a --copy takes them all)",
+        "Unsorted/ or undated/ (default: they stay where they are; a --copy or an import from a "
+        "folder outside the library takes them all)",
     )
     org.add_argument(
         "--group", action="append", type=int, metavar="ID", help="only the photos of this group (repeatable)"

@@ -11,8 +11,8 @@ that one undo reverses, sidecars included.
   asks for the file's date instead (``file_date``). Never guessed silently.
 - **The rest** (photos in no group, or without a date) can stay where they are
   (``leave_rest``): a review found 132 of 213 photos of a library flattened into one Unsorted
-  folder, their folders' names lost. A copy takes them all (left out of an import from a card,
-  they would be only on the card).
+  folder, their folders' names lost. A copy, and an import (from a card), take them all: left
+  out, they would be only on the card (a hostile review).
 - **Companions** travel with their photo and get the same new name: sidecars (``.xmp``,
   ``.aae``, Google Takeout ``.json``), a Live Photo's ``.mov`` and a RAW file of the same shot
   (same stem, same folder), also when the RAW is catalogued as a photo of its own.
@@ -252,7 +252,7 @@ def plan_organize(
         if not request.copy and guarded.holds(photo.path):
             item.note = "protected"
             continue
-        if request.leave_rest and not request.copy:
+        if request.leave_rest and not request.copy and in_library is None:
             if request.by == "group" and group_of.get(photo.path, UNSORTED) == UNSORTED:
                 item.note = "in no group"
                 continue

@@ -377,6 +377,9 @@ def test_by_group_or_date_the_rest_can_stay_where_it_is_but_a_copy_takes_every_p
     assert "Unsorted" not in plan.folders() and len(plan.moving()) == 40 - len(rest)
     copied = plan_organize(OrganizeRequest("group", dest, copy=True, leave_rest=True), photos, groups=groups)
     assert copied.folders()["Unsorted"] == len(rest)  # one left out would be only on the card
+    # An import by move too (a hostile review: the undated photos stayed on the card).
+    imported = plan_organize(OrganizeRequest("date", dest, leave_rest=True), photos, in_library={})
+    assert len(imported.moving()) == 40 and imported.undated == sum(1 for p in photos if not p.taken)
     undated = {p.path for p in photos if not p.taken}
     by_date = plan_organize(OrganizeRequest("date", dest, leave_rest=True), photos)
     assert {p.photo.path for p in by_date.photos if p.note == "no date taken"} == undated
