@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -319,21 +320,28 @@ def test_a_template_with_unknown_fields_or_leaving_the_destination_is_refused() 
             check_template(bad)
 
 
+def catalogued(tmp_path: Path, x: np.ndarray, where: Callable[[int], tuple[Path, str | None]]):
+    """A catalog of one small photo per vector, each at ``where(k)`` (path, date taken)."""
+    catalog = Catalog(tmp_path / "c.sqlite3")
+    model = catalog.model("m", "m", "r", "fp32", 32)
+    rows, vectors = [], []
+    for k, v in enumerate(x):
+        at, taken = where(k)
+        path = make_photo(at, seed=k, size=(32, 24))
+        st = path.stat()
+        fp = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        rows.append(FileRow(str(path), st.st_size, st.st_mtime_ns, fp, 32, 24, "JPEG", taken=taken))
+        vectors.append((fp, v))
+    catalog.write_batch(rows, vectors, model.id)
+    return catalog, model
+
+
 def test_by_group_one_folder_per_group_with_safe_names_and_unsorted_apart(tmp_path) -> None:
     """Groups named with everything a file system refuses, two with the same name, one named
     like the Unsorted folder: each group gets one safe folder, Unsorted its own."""
     x, truth = clustered(60, 3, noise_fraction=0.2, dim=32, seed=4)
     lib = tmp_path / "lib"
-    catalog = Catalog(tmp_path / "c.sqlite3")
-    model = catalog.model("m", "m", "r", "fp32", 32)
-    rows, vectors = [], []
-    for k, v in enumerate(x):
-        path = make_photo(lib / f"p{k:02d}.jpg", seed=k, size=(32, 24))
-        st = path.stat()
-        fp = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-        rows.append(FileRow(str(path), st.st_size, st.st_mtime_ns, fp, 32, 24, "JPEG"))
-        vectors.append((fp, v))
-    catalog.write_batch(rows, vectors, model.id)
+    catalog, model = catalogued(tmp_path, x, lambda k: (lib / f"p{k:02d}.jpg", None))
     groups = group_photos(catalog, model.id, [str(lib)], settings=GroupSettings(dims=8))
     real = [g for g in groups if g.id >= 0]
     assert len(real) == 3
@@ -358,16 +366,9 @@ def test_by_group_or_date_the_rest_can_stay_where_it_is_but_a_copy_takes_every_p
     date into undated/), the names of their folders lost. With leave_rest they stay."""
     x, _truth = clustered(40, 2, noise_fraction=0.3, dim=32, seed=5)
     lib = tmp_path / "lib"
-    catalog = Catalog(tmp_path / "c.sqlite3")
-    model = catalog.model("m", "m", "r", "fp32", 32)
-    rows, vectors = [], []
-    for k, v in enumerate(x):
-        path = make_photo(lib / f"f{k % 4}" / f"p{k:02d}.jpg", seed=k, size=(32, 24))
-        st, taken = path.stat(), "2021-03-04T10:00:00" if k % 2 else None
-        fp = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-        rows.append(FileRow(str(path), st.st_size, st.st_mtime_ns, fp, 32, 24, "JPEG", taken=taken))
-        vectors.append((fp, v))
-    catalog.write_batch(rows, vectors, model.id)
+    catalog, model = catalogued(
+        tmp_path, x, lambda k: (lib / f"f{k % 4}" / f"p{k:02d}.jpg", "2021-03-04T10:00:00" if k % 2 else None)
+    )
     groups = group_photos(catalog, model.id, [str(lib)], settings=GroupSettings(dims=8))
     rest = {p.path for g in groups if g.id < 0 for p in g.photos}
     assert 0 < len(rest) < 40
