@@ -20,8 +20,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from photoorg.core.errors import PhotoorgError
+
+if TYPE_CHECKING:
+    from photoorg.core.catalog import Catalog
 
 EXAMPLE, MEMBER, REJECTED, REMOVED = "example", "member", "rejected", "removed"
 NEGATIVE_SAMPLE = 2000
@@ -134,3 +140,17 @@ def score(
     probability = 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
     order = free[np.argsort(-probability[free], kind="stable")]
     return Scores(list(fingerprints), probability, order, int((probability[free] >= LIKELY).sum()))
+
+
+def refuse_two_albums_of_one_name(catalog: Catalog, summary: str, batches: list[int]) -> None:
+    """An undo that would bring back an album's name (a rename's or a deletion's undone) while
+    another album has taken that name since is refused: two albums of one name could not be
+    told apart by name."""
+    now = clashing_names([name for _, name, _ in catalog.albums()])
+    then = clashing_names([name for _, name, _ in catalog.albums(without=batches)])
+    after = [n for n in then if n not in now]
+    if after:
+        raise PhotoorgError(
+            f"Undoing action {batches[0]} ({summary}) would make two albums called {after[0]!r}; "
+            "rename the other one first ('photoorg album rename', or right-click it in Albums)."
+        )

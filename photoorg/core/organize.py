@@ -24,7 +24,6 @@ Qt-free; reads the catalog and the folders, writes nothing.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 from collections import Counter
@@ -33,9 +32,9 @@ from dataclasses import dataclass, field
 
 from photoorg.core.actions import Action, Step
 from photoorg.core.catalog import PhotoInfo
-from photoorg.core.companions import FolderListing, SharedStems, brings_stem_sidecar, is_sidecar, renamed
+from photoorg.core.companions import FolderListing, renamed
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.fileops import device_of, free_space, numbered, space_needed
+from photoorg.core.fileops import device_of, free_space, space_needed
 from photoorg.core.folder_names import (
     DEFAULT_TEMPLATE,
     UNSORTED_FOLDER,
@@ -44,6 +43,7 @@ from photoorg.core.folder_names import (
     group_folders,
 )
 from photoorg.core.grouping import UNSORTED, Group
+from photoorg.core.organize_places import FreeNames, leave_shared_sidecars
 from photoorg.core.pairs import raws_beside_jpegs
 from photoorg.core.paths import FolderSet, is_under, real, under_test
 
@@ -232,7 +232,7 @@ def plan_organize(
     dates = DateFolders(request.template, request.file_date)
     guarded = FolderSet(protected)
 
-    taken = _Taken()
+    taken = FreeNames()
     plan = OrganizePlan(request, [])
     for photo in sorted(photos, key=lambda p: (p.taken or "", p.path)):
         group_name = folder_of_group.get(group_of.get(photo.path, UNSORTED), UNSORTED_FOLDER)
@@ -278,86 +278,10 @@ def plan_organize(
             taken.take(target)
             item.companions.append((companion, target))
     if not request.copy:
-        _leave_shared_sidecars(plan)
+        leave_shared_sidecars(plan.moving())
         plan.empty_folders, plan.sources_left_empty = _left_empty(plan, real_dest, sources)
     plan.free_bytes = free_space(dest)
     return plan
-
-
-def _leave_shared_sidecars(plan: OrganizePlan) -> None:
-    """A sidecar named after a stem (X.xmp) that another file staying in its folder also owns
-    (X.png, undated and left where it is, or not organized at all) stays with it, as a move
-    leaves it (a hostile review: organize took X.png's ratings along with X.jpg)."""
-    if not any(p.companions for p in plan.photos):
-        return  # most libraries: no sidecars at all
-    going = {p.photo.path for p in plan.moving()}
-    going |= {source for p in plan.moving() for source, _ in p.companions}
-    by_stem: dict[str, dict[str, list[str]]] = {}  # folder -> stem -> its files, not sidecars
-
-    def owned_by_one_staying(sidecar: str) -> bool:
-        folder = os.path.dirname(sidecar)
-        if folder not in by_stem:
-            by_stem[folder] = {}
-            with contextlib.suppress(OSError):
-                for n in os.listdir(folder):
-                    if not is_sidecar(n):
-                        by_stem[folder].setdefault(_stem(n), []).append(n)
-        owners = by_stem[folder].get(_stem(sidecar), [])
-        return any(os.path.join(folder, n) not in going for n in owners)
-
-    for p in plan.moving():
-        name = os.path.basename(p.photo.path).lower()
-        p.companions = [
-            (source, target)
-            for source, target in p.companions
-            if not is_sidecar(source)
-            or os.path.basename(source).lower().startswith(name + ".")
-            or not owned_by_one_staying(source)
-        ]
-
-
-class _Taken:
-    """Names taken in each target folder: what is there (listed once per folder) and what the
-    plan puts there. Compared without case, as macOS, Windows and memory cards compare them."""
-
-    def __init__(self) -> None:
-        self._names: dict[str, set[str]] = {}
-        self._by_key: dict[str, dict[str, list[str]]] = {}  # what is there, by the name's first part
-        self._stems = SharedStems()
-
-    def _folder(self, folder: str) -> set[str]:
-        names = self._names.get(folder)
-        if names is None:
-            by_key: dict[str, list[str]] = {}
-            try:
-                with os.scandir(folder) as entries:
-                    names = {e.name.lower() for e in entries}
-            except OSError:
-                names = set()
-            for n in names:
-                by_key.setdefault(n.split(".")[0], []).append(n)
-            self._names[folder], self._by_key[folder] = names, by_key
-        return names
-
-    def take(self, path: str) -> None:
-        folder, name = os.path.split(path)
-        self._folder(folder).add(name.lower())
-
-    def free(self, folder: str, name: str, companions: list[str], old_name: str, source: str) -> str:
-        """The first "name", "name (1)", ... in ``folder`` free for the photo (from ``source``)
-        and for every companion it renames alongside, sharing no sidecar with a stranger."""
-        names = self._folder(folder)
-        brings = brings_stem_sidecar(old_name, companions)
-        for n in range(100_000):
-            candidate = os.path.basename(numbered(os.path.join(folder, name), n))  # short enough
-            wanted = [candidate, *(renamed(c, old_name, candidate) for c in companions)]
-            if any(w.lower() in names for w in wanted):
-                continue
-            path = os.path.join(folder, candidate)
-            there = self._by_key[folder].get(candidate.split(".")[0].lower(), [])
-            if self._stems.claim(path, source, brings, there):
-                return path
-        raise PhotoorgError(f"No free name for {name} in {folder}.")
 
 
 def _left_empty(plan: OrganizePlan, real_dest: str, sources: Sequence[str]) -> tuple[list[str], list[str]]:

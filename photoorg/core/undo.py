@@ -11,7 +11,6 @@ import contextlib
 import functools
 import logging
 import os
-import stat
 from collections.abc import Callable, Sequence
 
 from photoorg.core.action_plans import Action, Step
@@ -25,7 +24,7 @@ from photoorg.core.actions import (
     failure_reason,
     follow,
 )
-from photoorg.core.albums import clashing_names
+from photoorg.core.albums import refuse_two_albums_of_one_name
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import (
@@ -48,6 +47,7 @@ from photoorg.core.undo_places import (
     follow_back,
     followed,
     put_back_by_hand,
+    regular_file,
 )
 from photoorg.core.undo_words import already_undone, left_behind_text, not_put_back
 
@@ -119,7 +119,7 @@ def undo(
                 raise PhotoorgError(already_undone(catalog, batch))
             later = catalog.later_changes_to_albums_made_by(batch) if name == ALBUM_CHANGE else []
             if name == ALBUM_CHANGE:
-                _refuse_two_albums_of_one_name(catalog, info.summary, [batch, *later])
+                refuse_two_albums_of_one_name(catalog, info.summary, [batch, *later])
             for each in [batch, *later]:  # an album's later changes go with it (they say so)
                 catalog.mark_batch_undone(each)
             if name == GROUP_CHANGE:
@@ -205,20 +205,6 @@ def undo(
     return outcome
 
 
-def _refuse_two_albums_of_one_name(catalog: Catalog, summary: str, batches: list[int]) -> None:
-    """An undo that would bring back an album's name (a rename's or a deletion's undone) while
-    another album has taken that name since is refused: two albums of one name could not be
-    told apart by name."""
-    now = clashing_names([name for _, name, _ in catalog.albums()])
-    then = clashing_names([name for _, name, _ in catalog.albums(without=batches)])
-    after = [n for n in then if n not in now]
-    if after:
-        raise PhotoorgError(
-            f"Undoing action {batches[0]} ({summary}) would make two albums called {after[0]!r}; "
-            "rename the other one first ('photoorg album rename', or right-click it in Albums)."
-        )
-
-
 def _finish_interrupted(catalog: Catalog, batch: int, keep: Sequence[str]) -> str | None:
     """The end of an undo that was stopped after its last file came back: the action marked
     undone and the folders it made removed once empty (a hostile review: a kill there left the
@@ -271,13 +257,6 @@ def _undo_companion(
     return _undo_one(catalog, action, entry, how.beside, how.edited_is_fine, why_not_back)
 
 
-def _regular_file(path: str | None) -> bool:
-    try:
-        return path is not None and stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
-        return False
-
-
 def _undo_one(
     catalog: Catalog,
     action: Action,
@@ -291,7 +270,7 @@ def _undo_one(
     now (for a copy: where the copy went). ``why_not_back``: why its folder cannot take it
     (None: it can)."""
     if action is Action.COPY:
-        if edited and _regular_file(entry.target):  # its photo's copy goes: so does it, as it is now
+        if edited and regular_file(entry.target):  # its photo's copy goes: so does it, as it is now
             assert entry.target is not None
             fingerprint, size = fingerprint_and_size(entry.target)
             if fingerprint != entry.fingerprint:  # journaled first: recovery knows what it trashes

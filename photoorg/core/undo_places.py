@@ -164,3 +164,10 @@ def follow_back(catalog: Catalog, action: Action, entry: JournalEntry, back: str
             catalog.put_row(replace(entry.file_row, path=back))
     except Exception:
         log.exception("the catalog could not follow %s back to %s", entry.source, back)
+
+
+def regular_file(path: str | None) -> bool:
+    try:
+        return path is not None and stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
