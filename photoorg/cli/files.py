@@ -18,6 +18,7 @@ from photoorg.core.library import (
     Outcome,
     Step,
     left_behind_text,
+    not_back,
     undone_note,
     with_them,
 )
@@ -146,7 +147,7 @@ def _file_lines(outcome: Outcome) -> list[str]:
     else:
         done = outcome.photos_and_them(after=" back")
     if outcome.failed:
-        failed = f"{plural(len(outcome.failed), 'file')} could not be put back (see above)"
+        failed = f"{plural(len(outcome.failed), 'file')} {not_back(outcome.action)} (see above)"
         retry = f"'photoorg undo {outcome.batch}' tries {'it' if len(outcome.failed) == 1 else 'them'} again"
         if not outcome.done and outcome.earlier:  # a retry: an earlier undo put the rest back
             before = f"{plural(outcome.earlier, 'file')} came back in an earlier undo"
@@ -174,9 +175,9 @@ def cmd_history(args: argparse.Namespace, where: Locations) -> int:
     for b in batches:
         when = datetime.fromtimestamp(b.created).strftime("%Y-%m-%d %H:%M")
         if b.not_undone and not b.undone_files:  # (a hostile review: "undone except 80 files"
-            state = f", not undone: {plural(b.not_undone, 'file')} could not be put back"  # of 80)
+            state = f", not undone: {plural(b.not_undone, 'file')} {not_back(b.action)}"  # of 80)
         elif b.not_undone:
-            state = f", undone except {plural(b.not_undone, 'file')} that could not be put back"
+            state = f", undone except {plural(b.not_undone, 'file')} that {not_back(b.action)}"
         elif b.undone:
             state = ", undone"
         elif b.undone_files:

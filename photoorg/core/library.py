@@ -56,7 +56,7 @@ from photoorg.core.settings import (
 from photoorg.core.sidecars import emptied_phrase, keywords_phrase, left_alone
 from photoorg.core.timeline import Timeline, timeline_of
 from photoorg.core.undo import NothingToUndo
-from photoorg.core.undo_words import left_behind_text, undone_note
+from photoorg.core.undo_words import left_behind_text, not_back, undone_note
 from photoorg.core.vector_choice import ReembedOffer
 
 log = logging.getLogger(__name__)
@@ -379,6 +379,7 @@ __all__ = [
     "keywords_phrase",
     "left_alone",
     "left_behind_text",
+    "not_back",
     "undone_note",
     "what_is_redone",
     "with_them",

@@ -13,6 +13,16 @@ from photoorg.core.humanize import plural
 from photoorg.core.undo_companions import is_companion
 
 
+def not_back(action: object) -> str:
+    """What a file an undo could not take back did not do: a copy could not go to the trash
+    (a hostile review: "could not be put back" of copies), the others could not be put back."""
+    return (
+        "could not go to the trash"
+        if str(getattr(action, "value", action)) == "copy"
+        else "could not be put back"
+    )
+
+
 def left_behind_text(left: Sequence[tuple[int, int]], command: str | None = None) -> str:
     """A sentence on the files undo could not put back, and how to try them again (with
     ``command``, e.g. "photoorg undo": that command and the action's number)."""

@@ -26,15 +26,16 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.humanize import plural
+from photoorg.core.library import not_back
 from photoorg.gui.placement import fit_dialog
 
 
 def result_of(b: Any) -> str:
     """What became of an action, in words (as 'photoorg history' says it)."""
     if b.not_undone and not b.undone_files:  # none was put back (as 'photoorg history' says it)
-        return f"not undone: {plural(b.not_undone, 'file')} could not be put back"
+        return f"not undone: {plural(b.not_undone, 'file')} {not_back(b.action)}"
     if b.not_undone:
-        return f"undone, except {plural(b.not_undone, 'file')} that could not be put back"
+        return f"undone, except {plural(b.not_undone, 'file')} that {not_back(b.action)}"
     if b.undone:
         return "undone"
     if b.undone_files:

@@ -13,6 +13,7 @@ from photoorg.core.library import (
     emptied_phrase,
     keywords_phrase,
     left_behind_text,
+    not_back,
     undone_note,
     what_is_redone,
 )
@@ -92,7 +93,7 @@ def outcome_text(outcome: Outcome, undo: bool = False) -> str:
     if stayed:  # a sidecar another photo owns too
         parts.append(f"{os.path.basename(stayed[0].source)} stayed ({stayed[0].skip})")
     if outcome.failed:
-        what = "could not be put back" if undo else "failed"
+        what = not_back(outcome.action) if undo else "failed"
         parts.append(f"{len(outcome.failed)} {what} ({outcome.failed[0][1]})")
     text = ", ".join(parts) + "."
     if undo and outcome.left_behind:

@@ -256,6 +256,8 @@ def test_undo_of_a_copy_keeps_each_copy_with_its_sidecars_whichever_of_them_was_
     assert (trash / "p1.jpg.xmp").read_bytes() == b"keywords, rated 5 in the copy"  # with its photo
     assert (trash / "p1.jpg").exists() and (trash / "p1.json").exists()
     assert all((a / n).exists() for n in ("p0.jpg", "p0.jpg.xmp", "p1.jpg", "p1.jpg.xmp", "p1.json"))
+    # Said of copies as what they could not do: go to the trash (it said "could not be put back").
+    assert "undone except 3 files that could not go to the trash" in photoorg("history").stdout
 
 
 def test_a_sidecar_of_another_photo_by_case_stays_and_a_stray_in_the_target_is_not_adopted(
