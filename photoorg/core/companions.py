@@ -255,12 +255,14 @@ def free_with(
     listing: FolderListing,
     stems: SharedStems | None = None,
     source: str = "",
+    ours: Collection[str] = (),
 ) -> str:
     """``target``, or the first "name (n).ext" beside it, that is free (on disk and in
     ``taken``) for the photo and for each companion renamed alongside, and beside no sidecar
     the photo would take for its own (found by a review: a photo moved beside a stray IMG_1.xmp
     had its keywords written there), nor one it would share (``stems``, for the photo from
-    ``source``); all are taken then."""
+    ``source``; ``ours``: names there that are of the same shot, e.g. its JPEG put back by the
+    same undo); all are taken then."""
     folder = os.path.dirname(target)
     brings = brings_stem_sidecar(photo_name, companions)
     candidates: Iterable[str] = name_candidates(target)
@@ -278,7 +280,7 @@ def free_with(
         wanted = [candidate, *(os.path.join(folder, renamed(c, photo_name, new)) for c in companions)]
         if any(w in taken or os.path.lexists(w) for w in wanted) or listing.strays_for(candidate):
             continue
-        there = listing._names(folder, _key(new)) if stems is not None else []
+        there = [n for n in listing._names(folder, _key(new)) if n not in ours] if stems is not None else []
         if stems is not None and not stems.claim(candidate, source, brings, there):
             continue
         taken.update(wanted)

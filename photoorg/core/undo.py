@@ -48,6 +48,7 @@ from photoorg.core.undo_places import (
     followed,
     put_back_by_hand,
     regular_file,
+    stem_shared,
 )
 from photoorg.core.undo_words import already_undone, left_behind_text, not_put_back
 
@@ -187,7 +188,7 @@ def undo(
                     taken = (
                         f"its name {name} is taken"
                         if os.path.lexists(entry.source)
-                        else (f"the name of {name}'s sidecar is taken")
+                        else stem_shared(entry.source) or f"the name of {name}'s sidecar is taken"
                     )
                     outcome.renamed.append((entry.source, step.target or "", taken))
             if on_step is not None:

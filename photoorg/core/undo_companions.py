@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from photoorg.core.catalog import JournalEntry
-from photoorg.core.companions import SIDECAR_EXTENSIONS, FolderListing, free_with, renamed
+from photoorg.core.companions import (
+    SIDECAR_EXTENSIONS,
+    FolderListing,
+    SharedStems,
+    brings_stem_sidecar,
+    free_with,
+    renamed,
+)
 
 
 def is_companion(entry: JournalEntry) -> bool:
@@ -62,8 +69,18 @@ class Companions:
         going = self._going.get(photo.id)
         if not going:
             return None
+        # Never beside a stranger of its stem that would share the sidecar named after it (a
+        # hostile review: X.jpg and X.xmp came back beside an X.png put there since); the photos
+        # of the same shot this undo put back already are no strangers.
+        folder = os.path.dirname(photo.source)
+        ours = {os.path.basename(w) for w in self._back_at.values() if w and os.path.dirname(w) == folder}
+        name = os.path.basename(photo.source)
+        # Only a photo bringing such a sidecar is checked: the RAW that stayed beside a JPEG
+        # (and the RAW's own sidecar) is the same shot, not a stranger.
+        stems = SharedStems() if brings_stem_sidecar(name, going) else None
         try:
-            return free_with(photo.source, going, os.path.basename(photo.source), set(), FolderListing())
+            here = photo.target or ""
+            return free_with(photo.source, going, name, set(), FolderListing(), stems, here, ours)
         except OSError:
             return None
 

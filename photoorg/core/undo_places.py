@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from photoorg.core.action_plans import Action
 from photoorg.core.catalog import Catalog, JournalEntry
+from photoorg.core.companions import is_sidecar
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import fingerprint_and_size, missing_folders
 from photoorg.core.paths import is_under
@@ -171,3 +172,18 @@ def regular_file(path: str | None) -> bool:
         return path is not None and stat.S_ISREG(os.lstat(path).st_mode)
     except OSError:
         return False
+
+
+def stem_shared(path: str) -> str | None:
+    """Why a photo came back numbered when another file of its stem is at its place, which
+    would share the sidecar named after the stem: "another X.* is there: they would share
+    X.xmp"; None when none is."""
+    folder, name = os.path.split(path)
+    stem = os.path.splitext(name)[0]
+    try:
+        others = [n for n in os.listdir(folder) if os.path.splitext(n)[0].lower() == stem.lower()]
+    except OSError:
+        return None
+    if not any(n.lower() != name.lower() and not is_sidecar(n) for n in others):
+        return None
+    return f"another {stem}.* is there: they would share {stem}.xmp"

@@ -466,3 +466,33 @@ def test_a_raw_and_its_jpeg_with_their_stem_sidecar_are_numbered_as_one_beside_a
         assert sorted(os.listdir(dest)) == ["IMG_1 (1).DNG", "IMG_1 (1).JPG", "IMG_1 (1).xmp", "img_1.png"]
         library.undo()
     assert sorted(os.listdir(a))[:3] == ["IMG_1.DNG", "IMG_1.JPG", "IMG_1.xmp"]
+
+
+def test_undo_never_puts_a_stem_sidecar_back_beside_a_stranger_of_its_stem(four_photos, tmp_path) -> None:
+    """A hostile review: X.jpg and X.xmp moved out, an unrelated X.png put at the old place,
+    and undo brought X.jpg and X.xmp back beside it: X.png's sidecar now."""
+    from PIL import Image
+
+    from tests.conftest import make_photo
+    from tests.rawfactory import make_dng
+
+    a = four_photos / "a"
+    make_photo(a / "X.jpg", seed=90, size=(64, 48))
+    (a / "X.xmp").write_bytes(b"rating 5 of X.jpg")
+    jpeg = make_photo(a / "IMG_1.JPG", seed=91, size=(64, 48))
+    make_dng(a / "IMG_1.DNG", Image.open(jpeg).convert("RGB"))
+    (a / "IMG_1.xmp").write_bytes(b"rating of the shot")
+    with Library(locations()) as library:
+        library.scan()
+        moved = [str(a / n) for n in ("X.jpg", "IMG_1.JPG", "IMG_1.DNG")]
+        library.act(Action.MOVE, moved, str(tmp_path / "B"))
+        make_photo(a / "X.png", seed=92, size=(64, 48))  # a stranger, put there since
+        back = library.undo()
+    assert not back.failed
+    names = sorted(os.listdir(a))
+    assert {"X (1).jpg", "X (1).xmp", "X.png"} <= set(names) and "X.xmp" not in names
+    assert (a / "X (1).xmp").read_bytes() == b"rating 5 of X.jpg"
+    # The RAW, its JPEG and their sidecar came back as one shot, under their own names.
+    assert {"IMG_1.DNG", "IMG_1.JPG", "IMG_1.xmp"} <= set(names)
+    [(_old, new, why)] = back.renamed
+    assert (os.path.basename(new), why) == ("X (1).jpg", "another X.* is there: they would share X.xmp")
