@@ -43,7 +43,7 @@ from photoorg.core.folder_names import (
     group_folders,
 )
 from photoorg.core.grouping import UNSORTED, Group
-from photoorg.core.organize_places import FreeNames, leave_shared_sidecars
+from photoorg.core.organize_places import FreeNames, Spellings, leave_shared_sidecars
 from photoorg.core.pairs import raws_beside_jpegs
 from photoorg.core.paths import FolderSet, is_under, real, under_test
 
@@ -233,6 +233,7 @@ def plan_organize(
     guarded = FolderSet(protected)
 
     taken = FreeNames()
+    spellings = Spellings()
     plan = OrganizePlan(request, [])
     for photo in sorted(photos, key=lambda p: (p.taken or "", p.path)):
         group_name = folder_of_group.get(group_of.get(photo.path, UNSORTED), UNSORTED_FOLDER)
@@ -259,7 +260,7 @@ def plan_organize(
             if request.by == "date" and dated_by == "none":
                 item.note = "no date taken"
                 continue
-        target_folder = os.path.join(dest, folder) if folder else dest
+        target_folder = spellings.path(dest, folder)
         new_name = file_name or name
         here = real_dir(os.path.dirname(photo.path))
         if here == real_dir(target_folder) and (file_name is None or new_name == name):

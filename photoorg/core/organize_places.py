@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -95,3 +96,36 @@ class FreeNames:
             if self._stems.claim(path, source, brings, there):
                 return path
         raise PhotoorgError(f"No free name for {name} in {folder}.")
+
+
+class Spellings:
+    """The folders already there under an organize's destination, by the name a template makes
+    for them: "Café" made in NFC is the "Café" there in NFD (macOS writes that form), not a
+    second folder that looks the same beside it (a hostile review). Each folder listed once."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, dict[str, str]] = {}  # folder -> NFC name -> the name there
+        self._paths: dict[tuple[str, str], str] = {}
+
+    def path(self, dest: str, folder: str) -> str:
+        """``dest``/``folder``, each part as it is spelled on disk where it exists."""
+        if not folder:
+            return dest
+        key = (dest, folder)
+        found = self._paths.get(key)
+        if found is None:
+            found = dest
+            for part in folder.split("/"):
+                found = os.path.join(found, self._there(found).get(unicodedata.normalize("NFC", part), part))
+            self._paths[key] = found
+        return found
+
+    def _there(self, folder: str) -> dict[str, str]:
+        names = self._names.get(folder)
+        if names is None:
+            names = {}
+            with contextlib.suppress(OSError):
+                for n in os.listdir(folder):
+                    names.setdefault(unicodedata.normalize("NFC", n), n)
+            self._names[folder] = names
+        return names

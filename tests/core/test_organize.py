@@ -313,6 +313,22 @@ def test_a_slash_in_a_cameras_name_makes_no_folders() -> None:
     assert DateFolders("{year}/{camera}", False).place(photo, "")[0] == "2021/_.._x_escape"
 
 
+def test_a_folder_there_in_another_unicode_form_is_the_one_used(tmp_path) -> None:
+    """A hostile review: with an NFD "Café" in the destination (as macOS writes it), organize
+    made an NFC "Café" beside it, two folders that look the same."""
+    import unicodedata
+
+    from photoorg.core.catalog import PhotoInfo
+
+    nfd = unicodedata.normalize("NFD", "Café")
+    (tmp_path / "out" / nfd / "2021").mkdir(parents=True)
+    path = make_photo(tmp_path / "in" / "a.jpg", seed=1, size=(32, 24))
+    photo = PhotoInfo(str(path), "f", 1, 0, 32, 24, "JPEG", "2021-03-04T10:00:00", None, None)
+    plan = plan_organize(OrganizeRequest("date", str(tmp_path / "out"), "Café/{year}"), [photo])
+    [planned] = plan.moving()
+    assert planned.target == str(tmp_path / "out" / nfd / "2021" / "a.jpg")
+
+
 def test_a_template_with_unknown_fields_or_leaving_the_destination_is_refused() -> None:
     check_template("{year}/{month}/{day} {camera}")
     for bad in ("{year}/{colour}", "../{year}", "/{year}", "{year", "{0}", "", " ", "/"):
