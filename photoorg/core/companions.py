@@ -39,6 +39,11 @@ def _key(name: str) -> str:
     return name.split(".")[0].lower()
 
 
+def stem_key(path: str) -> str:
+    """A file's name before its first dot, lower case: a photo and its companions share it."""
+    return _key(os.path.basename(path))
+
+
 def _ext(name: str) -> str:
     return os.path.splitext(name)[1].lower()
 

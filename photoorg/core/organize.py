@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from photoorg.core.actions import Action, Step
 from photoorg.core.catalog import PhotoInfo
-from photoorg.core.companions import FolderListing, renamed
+from photoorg.core.companions import FolderListing, renamed, stem_key
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, free_space, space_needed
 from photoorg.core.folder_names import (
@@ -184,10 +184,6 @@ class OrganizePlan:
         return out
 
 
-def _stem(path: str) -> str:
-    return os.path.basename(path).split(".")[0].lower()
-
-
 def plan_organize(
     request: OrganizeRequest,
     photos: Sequence[PhotoInfo],
@@ -217,9 +213,9 @@ def plan_organize(
             group_of[p.path] = g.id if g.id is not None else UNSORTED
     folder_of_group = group_folders(groups)
     # A video beside a photo of the same name is its Live Photo: it travels with the photo.
-    stills = {(os.path.dirname(p.path), _stem(p.path)) for p in photos if not p.is_video}
+    stills = {(os.path.dirname(p.path), stem_key(p.path)) for p in photos if not p.is_video}
     with_a_photo = {
-        p.path for p in photos if p.is_video and (os.path.dirname(p.path), _stem(p.path)) in stills
+        p.path for p in photos if p.is_video and (os.path.dirname(p.path), stem_key(p.path)) in stills
     }
     # So does a RAW beside the JPEG the camera wrote with it (both catalogued): the pair stays
     # together, under the JPEG's new name.

@@ -10,16 +10,12 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from photoorg.core.companions import SharedStems, brings_stem_sidecar, is_sidecar, renamed
+from photoorg.core.companions import SharedStems, brings_stem_sidecar, is_sidecar, renamed, stem_key
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import numbered
 
 if TYPE_CHECKING:
     from photoorg.core.organize import PlannedPhoto
-
-
-def _stem(path: str) -> str:
-    return os.path.basename(path).split(".")[0].lower()
 
 
 def leave_shared_sidecars(moving: Sequence[PlannedPhoto]) -> None:
@@ -39,8 +35,8 @@ def leave_shared_sidecars(moving: Sequence[PlannedPhoto]) -> None:
             with contextlib.suppress(OSError):
                 for n in os.listdir(folder):
                     if not is_sidecar(n):
-                        by_stem[folder].setdefault(_stem(n), []).append(n)
-        owners = by_stem[folder].get(_stem(sidecar), [])
+                        by_stem[folder].setdefault(stem_key(n), []).append(n)
+        owners = by_stem[folder].get(stem_key(sidecar), [])
         return any(os.path.join(folder, n) not in going for n in owners)
 
     for p in moving:
