@@ -24,11 +24,11 @@ from photoorg.core.catalog import PhotoInfo
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.group_edits import GroupEdits
 from photoorg.core.humanize import plural, quoted
+from photoorg.core.keyword_words import keywords_phrase
 from photoorg.core.pairs import raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.sidecars import (
     KeywordStep,
-    keywords_phrase,
     plan_keywords,
     write_keywords,
     written_by_photoorg,

@@ -35,6 +35,7 @@ from photoorg.core.embedder import Embedder
 from photoorg.core.errors import ModelUnavailable
 from photoorg.core.estimate import ScanEstimate
 from photoorg.core.grouping import UNSORTED, Group, group_photos, stored_groups
+from photoorg.core.keyword_words import emptied_phrase, keywords_phrase
 from photoorg.core.library_files import ActionFile, FileActions
 from photoorg.core.library_finds import Finds
 from photoorg.core.library_folders import Folders
@@ -53,7 +54,7 @@ from photoorg.core.settings import (
     take_legacy_group_names,
     update_settings,
 )
-from photoorg.core.sidecars import emptied_phrase, keywords_phrase, left_alone
+from photoorg.core.sidecars import left_alone
 from photoorg.core.timeline import Timeline, timeline_of
 from photoorg.core.undo import NothingToUndo
 from photoorg.core.undo_words import left_behind_text, not_back, undone_note

@@ -9,7 +9,6 @@ not jump under the person's eyes.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
@@ -25,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.albums import LIKELY
-from photoorg.core.humanize import agree, plural
 from photoorg.gui.album_bulk import bulk_answer
 from photoorg.gui.album_list import AlbumList, listed
+from photoorg.gui.album_words import EMPTY, LIKELY_TIP, subheading
 from photoorg.gui.away import AwayDialog
 from photoorg.gui.layout import FlowRow, beside, hint, title
 from photoorg.gui.models import PhotoGridModel
@@ -37,13 +36,6 @@ from photoorg.gui.views import PhotoGrid
 TAB_SUGGESTIONS, TAB_MEMBERS = 0, 1
 #: The roles an answer gives a photo (photoorg.core.albums).
 MEMBER, REJECTED, REMOVED = "member", "rejected", "removed"
-
-
-_EMPTY = (
-    "No albums yet. An album is what you mean (the dog, receipts, sunsets): select a few photos "
-    "of it in All photos or in a group, right-click and choose New album from these. photoorg "
-    "then suggests the other photos that belong to it; accept or reject them and it learns."
-)
 
 
 class AlbumsPage(QWidget):
@@ -68,16 +60,12 @@ class AlbumsPage(QWidget):
         self.grid.setModel(self.photos)
         self.heading = title("Albums")
         self.heading.setMinimumWidth(1)
-        self.subheading = hint(_EMPTY)
+        self.subheading = hint(EMPTY)
         self.subheading.setTextFormat(Qt.TextFormat.RichText)  # its "away" part is a link
         self.subheading.linkActivated.connect(lambda _link: self.show_away())
         self.likely_bar = QProgressBar()
         self.likely_bar.setTextVisible(True)
-        self.likely_bar.setToolTip(
-            "How many photos are in the album, and how many more the album's classifier finds "
-            "likely (score above 0.5) among those not answered yet. With few examples it "
-            "underestimates: every answer makes it surer."
-        )
+        self.likely_bar.setToolTip(LIKELY_TIP)
         self.tabs = QTabBar()
         self.tabs.addTab("Suggestions")
         self.tabs.addTab("In the album")
@@ -250,32 +238,16 @@ class AlbumsPage(QWidget):
         if view is None:
             self.heading.setText("Albums" if not self.album_list.count() else self.heading.text())
             if not self.album_list.count():
-                self.subheading.setText(_EMPTY)
+                self.subheading.setText(EMPTY)
                 self.photos.set_photos([], None)  # (a review: the deleted album's photos stayed)
             self.likely_bar.hide()
             self.tabs.setVisible(bool(self.album_list.count()))
             self._enable(False)
             return
         self.tabs.show()
-        # The album's photos, also those away (a review: the list said "4 photos", the heading
-        # "2 photos in the album" with "2 photos of the album are away" after it).
         members, likely = len(view.members) + view.away, view.likely
         self.heading.setText(view.album.name)
-        rejected = plural(len(view.album.rejected), "photo")
-        counts = f"{plural(members, 'photo')} in the album"
-        # Each tab its own words (a review: the album's own photos were explained as suggestions).
-        about = (
-            "suggestions are the photos most like it, best first (those in view keep their places "
-            "as you answer)"
-            if suggestions
-            else "its photos, as you taught it; take out any that do not belong"
-        )
-        away = ""
-        if view.away:  # a link to which photos and why (a review: the sentence said neither)
-            n = view.away
-            away = f' (<a href="away">{n} {agree(n, "is", "are")} away</a>)'
-        counts = f"{counts}{away}" + (f" · {rejected} rejected" if view.album.rejected else "")
-        self.subheading.setText(html.escape(view.problem) if view.problem else f"{counts} · {about}")
+        self.subheading.setText(subheading(view, suggestions))
         self.likely_bar.setVisible(not view.problem)
         self.likely_bar.setRange(0, max(1, members + likely))
         self.likely_bar.setValue(members)
