@@ -46,6 +46,7 @@ from photoorg.core.undo_places import (
     folder_not_there,
     follow_back,
     followed,
+    moved_on_by,
     put_back_by_hand,
     regular_file,
     stem_shared,
@@ -316,10 +317,11 @@ def _undo_one(
     else:
         try:
             check_content(entry.target, entry, what)
-        except ChangedSinceError:
-            entry = followed(catalog, entry)  # or, not found there either, the error stands
-            if entry.target is None:
-                raise
+        except ChangedSinceError as exc:
+            found = followed(catalog, entry)  # or, not found there either, the error stands
+            if found.target is None:
+                raise moved_on_by(catalog, entry, kind) or exc from None
+            entry = found
     assert entry.target is not None
     why = why_not_back(back_at or entry.source) if why_not_back is not None else None
     if why is not None:

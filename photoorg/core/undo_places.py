@@ -106,6 +106,23 @@ def followed(catalog: Catalog, entry: JournalEntry) -> JournalEntry:
     return replace(entry, target=None)
 
 
+def moved_on_by(catalog: Catalog, entry: JournalEntry, kind: str) -> ChangedSinceError | None:
+    """Why the file is not where this action left it, when a later action of photoorg's, still
+    in force, took it on: that action, to undo first (a review: "no longer at ...; it was moved
+    or deleted since" for a photo that photoorg itself had moved again in the next action)."""
+    if not entry.target:
+        return None
+    later = catalog.later_move_of(entry.target, entry.batch)
+    if later is None or later.state == "undone":
+        return None
+    if later.fingerprint and entry.fingerprint and later.fingerprint != entry.fingerprint:
+        return None  # another file that took its name
+    where = "went to the trash" if later.action == "trash" else f"was moved on to {later.target}"
+    return ChangedSinceError(
+        f"the {kind} {where} in action {later.batch}: undo action {later.batch} first, then this one"
+    )
+
+
 def holds_content(path: str | None, entry: JournalEntry) -> bool:
     try:
         check_content(path, entry, "file")

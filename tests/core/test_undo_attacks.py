@@ -258,3 +258,34 @@ def test_undo_puts_photos_back_into_a_library_folder_emptied_by_hand(
     with Library(locations()) as library:
         undone = library.undo()
     assert len(undone.done) == 2 and not undone.failed and all(p.is_file() for p in shots[:2])
+
+
+def test_undo_of_an_earlier_move_names_the_later_action_that_took_the_photo_on(four_photos: Path) -> None:
+    """Action 1 moved a photo to x, action 2 on to y; undo 1 said "no longer at x; it was moved
+    or deleted since", as if another program had, and did not say which undo comes first."""
+    photo = four_photos / "a" / "p0.jpg"
+    x, y = four_photos / "x", four_photos / "y"
+    with Library(locations()) as library:
+        first = library.act(Action.MOVE, [str(photo)], str(x))
+        second = library.act(Action.MOVE, [str(x / "p0.jpg")], str(y))
+        early = library.undo(first.batch)
+        assert not early.done
+        why = early.failed[0][1]
+        assert f"moved on to {y / 'p0.jpg'} in action {second.batch}" in why
+        assert f"undo action {second.batch} first" in why
+        assert (y / "p0.jpg").exists()  # left where it is
+        library.undo(second.batch)
+        again = library.undo(first.batch)
+    assert [s.target for s in again.done] == [str(photo)] and photo.exists()
+
+
+def test_undo_of_a_move_names_the_later_trash_of_the_photo(four_photos: Path) -> None:
+    photo = four_photos / "a" / "p1.jpg"
+    x = four_photos / "x"
+    with Library(locations()) as library:
+        first = library.act(Action.MOVE, [str(photo)], str(x))
+        trashed = library.act(Action.TRASH, [str(x / "p1.jpg")])
+        early = library.undo(first.batch)
+    assert not early.done
+    n = trashed.batch
+    assert f"went to the trash in action {n}: undo action {n} first" in early.failed[0][1]
