@@ -82,6 +82,13 @@ def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
     now = read_sidecar(sidecar)
     if now is None or content_digest(now) != entry.wrote:
         kept = f"; its earlier version is kept at {entry.target}" if entry.target else ""
+        later = catalog.later_keywords_in(sidecar, entry.batch)
+        if later is not None and now is not None and content_digest(now) == later.wrote:
+            # (a review: it blamed "another program" for photoorg's own later keywords)
+            raise ChangedSinceError(
+                f"photoorg wrote keywords into {os.path.basename(sidecar)} again in action "
+                f"{later.batch}: undo action {later.batch} first, then this one"
+            )
         raise ChangedSinceError(
             f"{os.path.basename(sidecar)} changed since photoorg wrote the keyword into it (another "
             f"program edited, moved or removed it); it was left as it is{kept}"

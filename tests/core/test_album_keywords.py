@@ -219,6 +219,25 @@ def test_undo_never_takes_back_what_another_program_wrote_since(album_lib) -> No
     assert (lib / "a" / "p2.xmp").read_bytes() == ADOBE  # the others were put back
 
 
+def test_undo_out_of_order_names_photoorg_s_own_later_keywords_not_another_program(album_lib) -> None:
+    """Keywords of Dogs (action 1), then of Pets into the same sidecar (action 2); undo 1 said
+    another program had changed the sidecar. It names action 2, to undo first; then both undo."""
+    lib = album_lib
+    p1 = lib / "a" / "p1.jpg"
+    with Library(locations()) as library:
+        dogs = library.album_keywords("Dogs")[1]
+        library.create_album("Pets", [str(p1)])
+        pets = library.album_keywords("Pets")[1]
+        early = library.undo(dogs.batch)
+        [(_, why)] = [f for f in early.failed if f[0].source.endswith("p1.jpg.xmp")]
+        assert f"photoorg wrote keywords into p1.jpg.xmp again in action {pets.batch}" in why
+        assert f"undo action {pets.batch} first" in why and "another program" not in why
+        assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach", "Dogs", "Pets"]
+        library.undo(pets.batch)
+        library.undo(dogs.batch)
+    assert (lib / "a" / "p1.jpg.xmp").read_bytes() == DARKTABLE
+
+
 def test_keywords_are_taken_out_where_the_sidecars_went_with_their_photos(album_lib) -> None:
     """Found by a review: once a move had taken the sidecar along with its photo, undoing the
     keywords said another program had moved it."""

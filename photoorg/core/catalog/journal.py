@@ -217,6 +217,16 @@ class JournalPart(CatalogBase):
         ).fetchone()
         return _entry(row) if row else None
 
+    def later_keywords_in(self, path: str, after: int) -> JournalEntry | None:
+        """The newest keyword write, still in force, into the sidecar at ``path`` by an action
+        after ``after``: photoorg itself changed the sidecar since."""
+        row = self._db.execute(
+            f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE source=? AND batch > ?"
+            " AND action='keywords' AND state IN ('done', 'undo_failed') ORDER BY id DESC LIMIT 1",
+            (path_to_db(path), after),
+        ).fetchone()
+        return _entry(row) if row else None
+
     def last_moves_of(self, fingerprints: Sequence[str]) -> dict[str, JournalEntry]:
         """The newest trash or move, still in force, of a file with each of these contents
         (where an album's photo went, when it is no longer in the library)."""
