@@ -130,21 +130,33 @@ def _read_exif(img: Image.Image) -> tuple[str | None, str | None]:
     return exif_fields(exif)
 
 
+#: The first photograph was taken in 1826; a date before it, or years ahead of today, is a
+#: camera's clock or a program's bug (a review: years 1 and 9999 headed the timeline).
+FIRST_PHOTO_YEAR = 1826
+
+
+def _plausible_date(raw: str | None) -> str | None:
+    """An EXIF date ("2003:01:02 06:48:54") as ISO text, or None when it is none or cannot be
+    when a photo was taken."""
+    if not raw:
+        return None
+    try:
+        when = datetime.strptime(raw[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    if not FIRST_PHOTO_YEAR <= when.year <= datetime.now().year + 1:
+        return None
+    return when.isoformat()
+
+
 def exif_fields(exif: Image.Exif) -> tuple[str | None, str | None]:
     """(date taken as ISO text, camera) of parsed EXIF; (None, None) when absent or corrupt."""
     try:
-        raw = None
         try:
-            raw = exif.get_ifd(_EXIF_IFD).get(_TAG_DATETIME_ORIGINAL)
+            original = exif.get_ifd(_EXIF_IFD).get(_TAG_DATETIME_ORIGINAL)
         except Exception:
-            raw = None
-        raw = _exif_text(raw) or _exif_text(exif.get(_TAG_DATETIME))
-        taken = None
-        if raw:
-            try:
-                taken = datetime.strptime(raw[:19], "%Y:%m:%d %H:%M:%S").isoformat()
-            except ValueError:
-                taken = None
+            original = None
+        taken = _plausible_date(_exif_text(original)) or _plausible_date(_exif_text(exif.get(_TAG_DATETIME)))
         make = _exif_text(exif.get(_TAG_MAKE)) or ""
         model = _exif_text(exif.get(_TAG_MODEL)) or ""
         if make and model.lower().startswith(make.lower().split()[0]):

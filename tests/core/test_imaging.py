@@ -108,6 +108,27 @@ def test_exif_date_and_camera_are_read() -> None:
 
 
 @pytest.mark.parametrize(
+    ("original", "modified", "taken"),
+    [
+        ("0001:01:01 00:00:00", None, None),  # no one took a photo then
+        ("9999:12:31 23:59:59", None, None),
+        ("1825:06:01 12:00:00", "2011:05:04 10:00:00", "2011-05-04T10:00:00"),  # the other date
+        ("1826:07:01 12:00:00", None, "1826-07-01T12:00:00"),
+        ("0000:00:00 00:00:00", None, None),
+    ],
+)
+def test_an_exif_date_no_photo_can_have_is_not_its_date_taken(original, modified, taken) -> None:
+    """A review: years 1 and 9999 from EXIF headed the timeline's year list."""
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = original  # DateTimeOriginal
+    if modified:
+        exif[0x0132] = modified  # DateTime
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (90, 120, 30)).save(out, "JPEG", exif=exif)
+    assert imaging.decode(out.getvalue(), pixels=False).taken == taken
+
+
+@pytest.mark.parametrize(
     ("data", "reason"),
     [
         (b"", "empty file"),
