@@ -168,11 +168,35 @@ def _belongs(other: str, name: str) -> bool:
     )
 
 
+def _whole_name_owner(other: str, names: list[str]) -> str | None:
+    """The file whose whole name ``other`` starts with (IMG_1.HEIC for IMG_1.HEIC.xmp), the
+    longest such name (IMG_1.HEIC.jpg for IMG_1.HEIC.jpg.xmp), letter for letter before any
+    match without regard to case; None when there is none (a sidecar of a stem only)."""
+    for fold in (False, True):
+        target = other.lower() if fold else other
+        owners = [
+            o
+            for o in names
+            if o != other
+            and _ext(o) not in SIDECAR_EXTENSIONS
+            and target.startswith((o.lower() if fold else o) + ".")
+        ]
+        if owners:
+            return max(owners, key=lambda o: (len(o), o))
+    return None
+
+
 def _of_another(other: str, name: str, names: list[str]) -> bool:
     """Whether ``other`` is named after another file of the folder, letter for letter, where it
     matches ``name`` only without regard to case: IMG_8.jpg.xmp is IMG_8.jpg's, not IMG_8.JPG's
-    (found by a review: a move of IMG_8.JPG took IMG_8.jpg's sidecar)."""
-    if other.startswith(name + ".") or os.path.splitext(other)[0] == os.path.splitext(name)[0]:
+    (found by a review: a move of IMG_8.JPG took IMG_8.jpg's sidecar). A name that starts with
+    another file's whole name is that file's: IMG_1.HEIC.xmp is IMG_1.HEIC's, not the sidecar
+    of IMG_1.HEIC.jpg's stem, and IMG_1.HEIC.jpg.xmp is not IMG_1.HEIC's (a hostile review: a
+    trash of either photo took both sidecars)."""
+    owner = _whole_name_owner(other, [*names, name] if name not in names else names)
+    if owner is not None:
+        return owner != name
+    if os.path.splitext(other)[0] == os.path.splitext(name)[0]:
         return False
     stem = os.path.splitext(other)[0]
     return any(

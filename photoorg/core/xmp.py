@@ -215,6 +215,10 @@ def sidecar_for(photo: str) -> str:
     long_name, short_name = os.path.join(folder, name + ".xmp"), os.path.join(folder, stem + ".xmp")
     if os.path.isfile(long_name):
         return long_name
+    if ext and os.path.lexists(os.path.join(folder, stem)):
+        # IMG_1.HEIC beside IMG_1.HEIC.jpg: IMG_1.HEIC.xmp is the HEIC's own (its whole name),
+        # never the JPEG's (a hostile review: the JPEG's album keyword went into it).
+        return long_name
     raw = ext.lower() in RAW_EXTENSIONS
     if os.path.isfile(short_name) and (raw or not _stem_shared(folder, stem, name)):
         return short_name

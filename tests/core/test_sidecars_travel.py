@@ -496,3 +496,39 @@ def test_undo_never_puts_a_stem_sidecar_back_beside_a_stranger_of_its_stem(four_
     assert {"IMG_1.DNG", "IMG_1.JPG", "IMG_1.xmp"} <= set(names)
     [(_old, new, why)] = back.renamed
     assert (os.path.basename(new), why) == ("X (1).jpg", "another X.* is there: they would share X.xmp")
+
+
+def test_a_sidecar_named_with_a_whole_photo_name_is_that_photo_s_not_another_s_of_its_stem(
+    four_photos, tmp_path
+) -> None:
+    """IMG_1.HEIC beside its conversion IMG_1.HEIC.jpg, each with its own sidecar named with its
+    whole name: a trash of the JPEG took IMG_1.HEIC.xmp too (it is the JPEG's stem), and a move
+    of the HEIC took IMG_1.HEIC.jpg.xmp (it starts with the HEIC's name); both left their
+    photos without their edits. Keywords for the JPEG went into the HEIC's sidecar."""
+    from tests.conftest import make_photo
+
+    a = four_photos / "a"
+    heic, jpeg = a / "s1.png", a / "s1.png.jpg"  # (a PNG stands in for the HEIC)
+    make_photo(heic, seed=51, size=(64, 48))
+    make_photo(jpeg, seed=52, size=(64, 48))
+    (a / "s1.png.xmp").write_bytes(b"edits of s1.png")
+    (a / "s1.png.jpg.xmp").write_bytes(b"edits of s1.png.jpg")
+    assert going_with([str(jpeg)]) == [str(a / "s1.png.jpg.xmp")]
+    assert going_with([str(heic)]) == [str(a / "s1.png.xmp")]
+    with Library(locations()) as library:
+        library.scan()
+        steps = library.plan(Action.TRASH, [str(jpeg)])
+        assert [os.path.basename(s.source) for s in steps if s.skip is None] == [
+            "s1.png.jpg",
+            "s1.png.jpg.xmp",
+        ]
+        moved = library.act(Action.MOVE, [str(heic)], str(tmp_path / "out"))
+    assert sorted(os.path.basename(s.target or "") for s in moved.done) == ["s1.png", "s1.png.xmp"]
+    assert (a / "s1.png.jpg.xmp").read_bytes() == b"edits of s1.png.jpg" and jpeg.exists()
+    from photoorg.core.xmp import sidecar_for
+
+    make_photo(heic, seed=53, size=(64, 48))  # another s1.png, with no sidecar
+    assert sidecar_for(str(jpeg)) == str(a / "s1.png.jpg.xmp")
+    (a / "s1.png.jpg.xmp").unlink()
+    (a / "s1.png.xmp").write_bytes(b"s1.png's own again")
+    assert sidecar_for(str(jpeg)) == str(a / "s1.png.jpg.xmp")  # not s1.png's, though named by the stem
