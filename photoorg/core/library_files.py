@@ -297,6 +297,7 @@ class FileActions(LibraryPart):
                 on_step=lambda: progress.advance(1),
                 keep=[*s.folders, *s.protected],
                 roots=self.library_roots(),
+                protected=s.protected,
             )
 
     def redo(self, progress: Progress = NULL_PROGRESS) -> Outcome:

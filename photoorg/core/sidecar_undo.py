@@ -24,8 +24,7 @@ from photoorg.core.sidecars import (
     where_now,
 )
 from photoorg.core.trash import find_trashed, move_to_trash
-from photoorg.core.undo import put_back
-from photoorg.core.undo_places import ChangedSinceError
+from photoorg.core.undo_places import ChangedSinceError, put_back
 
 
 # -- undo -----------------------------------------------------------------------------------------

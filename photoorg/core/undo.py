@@ -21,7 +21,6 @@ from photoorg.core.actions import (
     KEYWORDS,
     Outcome,
     exclusive,
-    failure_reason,
     follow,
 )
 from photoorg.core.albums import refuse_two_albums_of_one_name
@@ -47,6 +46,8 @@ from photoorg.core.undo_places import (
     follow_back,
     followed,
     moved_on_by,
+    protected_since,
+    put_back,
     put_back_by_hand,
     regular_file,
     stem_shared,
@@ -77,6 +78,7 @@ def undo(
     on_step: Callable[[], None] | None = None,
     keep: Sequence[str] = (),
     roots: tuple[Sequence[str], Sequence[str]] | None = None,
+    protected: Sequence[str] = (),
 ) -> Outcome:
     """Reverse an action, file by file: the newest one with files still to put back when
     ``batch`` is None (an interrupted or partial undo goes on where it stopped), else that one
@@ -88,7 +90,9 @@ def undo(
     and protected folders: one of them may have become one since). ``roots``: the library's
     folders that are there and those that are not (:func:`folder_not_there`): a photo whose
     folder is not there stays where it is, rather than coming back to a folder made anew on
-    the disk under a drive's mount point.
+    the disk under a drive's mount point. A file the action put in a folder that is
+    ``protected`` now stays there, and is said (a hostile review: undo moved photos out of an
+    archive protected since, and trashed the copies in it).
     """
     with exclusive(catalog):
         left: list[tuple[int, int]] = []
@@ -165,6 +169,7 @@ def undo(
         companions = Companions(everything, entries)
         for entry in Companions.in_order(entries):
             step = Step(entry.target or "", entry.source)
+            guard = protected_since(entry, protected) if action is not Action.TRASH else None
             if is_companion(entry):
                 step.companion_of = entry.source  # a sidecar (RAW, video) that traveled with its photo
                 how = companions.return_of(entry, copy=action is Action.COPY)
@@ -173,11 +178,13 @@ def undo(
                     # it stays while the copy does (a hostile review: undo trashed the sidecars
                     # of a copy the person had edited, or left an edited one without its photo).
                     how = Return(edited_is_fine=how.edited_is_fine)
-                undo_one = functools.partial(_undo_companion, catalog, action, entry, how, why_not_back)
+                undo_one = guard or functools.partial(
+                    _undo_companion, catalog, action, entry, how, why_not_back
+                )
                 put_back(catalog, entry, step, outcome, undo_one)
             else:
                 back = None if action is Action.COPY else companions.photo_back_name(entry)
-                undo_one = functools.partial(
+                undo_one = guard or functools.partial(
                     _undo_one, catalog, action, entry, back, why_not_back=why_not_back
                 )
                 done = put_back(catalog, entry, step, outcome, undo_one)
@@ -224,23 +231,6 @@ def _finish_interrupted(catalog: Catalog, batch: int, keep: Sequence[str]) -> st
     gone = sum(1 for f in made if not os.path.isdir(f))
     also = f"; {plural(gone, 'empty folder')} it had made removed" if gone else ""
     return f"undid the rest of it (its undo had stopped after its last file came back){also}"
-
-
-def put_back(
-    catalog: Catalog, entry: JournalEntry, step: Step, outcome: Outcome, undo_one: Callable[[], str]
-) -> bool:
-    """Undo one journaled file (``undo_one`` returns where it is now); a failure is journaled
-    and reported with its reason, and the undo goes on with the next file."""
-    try:
-        step.target = undo_one()
-    except Exception as exc:
-        log.info("undo of %s failed", entry.source, exc_info=True)
-        reason = failure_reason(exc)
-        catalog.journal_update(entry.id, state="undo_failed", undo_error=reason, temp=None)
-        outcome.failed.append((step, reason))
-        return False
-    outcome.done.append(step)
-    return True
 
 
 def _undo_companion(

@@ -1,17 +1,19 @@
 """Where an undo finds the file it puts back, and whether that file is still the one the
 action left there: its content as journaled, under the name a later undo gave it when its own
 was taken, put back by hand already, or (for a copy) not the last one of its photo. Out of
-undo.py, which had grown past 400 lines."""
+undo.py, which had grown past 400 lines. Also whether the file is in a folder protected
+since, and :func:`put_back`, which undoes one file and journals why it could not."""
 
 from __future__ import annotations
 
 import logging
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from photoorg.core.action_plans import Action
+from photoorg.core.actions import Outcome, Step, failure_reason
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.companions import is_sidecar
 from photoorg.core.errors import PhotoorgError
@@ -204,3 +206,39 @@ def stem_shared(path: str) -> str | None:
     if not any(n.lower() != name.lower() and not is_sidecar(n) for n in others):
         return None
     return f"another {stem}.* is there: they would share {stem}.xmp"
+
+
+def protected_since(entry: JournalEntry, protected: Sequence[str]) -> Callable[[], str] | None:
+    """An undo that refuses, when the file the action left is in a folder protected now: it
+    stays there (None: it is not)."""
+    target = entry.target
+    if not target or not protected or not os.path.lexists(target):
+        return None
+    folder = next((p for p in protected if is_under(target, [p])), None)
+    if folder is None:
+        return None
+
+    def refuse() -> str:
+        raise ChangedSinceError(
+            f"{os.path.basename(target)} is in {folder}, which is protected now; it was left there "
+            "(take the folder's protection off to undo this)"
+        )
+
+    return refuse
+
+
+def put_back(
+    catalog: Catalog, entry: JournalEntry, step: Step, outcome: Outcome, undo_one: Callable[[], str]
+) -> bool:
+    """Undo one journaled file (``undo_one`` returns where it is now); a failure is journaled
+    and reported with its reason, and the undo goes on with the next file."""
+    try:
+        step.target = undo_one()
+    except Exception as exc:
+        log.info("undo of %s failed", entry.source, exc_info=True)
+        reason = failure_reason(exc)
+        catalog.journal_update(entry.id, state="undo_failed", undo_error=reason, temp=None)
+        outcome.failed.append((step, reason))
+        return False
+    outcome.done.append(step)
+    return True

@@ -289,3 +289,28 @@ def test_undo_of_a_move_names_the_later_trash_of_the_photo(four_photos: Path) ->
     assert not early.done
     n = trashed.batch
     assert f"went to the trash in action {n}: undo action {n} first" in early.failed[0][1]
+
+
+def test_undo_leaves_the_files_an_action_put_in_a_folder_protected_since(four_photos: Path) -> None:
+    """A copy and a move into an archive, then the archive protected: undo trashed the copy
+    and moved the photo out of it, where a new trash or move is refused."""
+    archive = four_photos / "archive"
+    copied, moved = four_photos / "a" / "p0.jpg", four_photos / "a" / "p1.jpg"
+    (four_photos / "a" / "p1.jpg.xmp").write_bytes(b"p1's edits")
+    with Library(locations()) as library:
+        copy = library.act(Action.COPY, [str(copied)], str(archive))
+        move = library.act(Action.MOVE, [str(moved)], str(archive))
+    assert photoorg("library", "protect", str(archive)).returncode == 0
+    with Library(locations()) as library:
+        first = library.undo()
+        second = library.undo(copy.batch)
+    assert not first.done and not second.done
+    assert all("which is protected now; it was left there" in why for _, why in first.failed + second.failed)
+    assert sorted(os.listdir(archive)) == ["p0.jpg", "p1.jpg", "p1.jpg.xmp"]
+    assert not moved.exists() and copied.exists()
+    assert photoorg("library", "unprotect", str(archive)).returncode == 0
+    with Library(locations()) as library:
+        assert library.undo(move.batch).photos_done == 1
+        assert library.undo(copy.batch).photos_done == 1
+    assert moved.exists() and (four_photos / "a" / "p1.jpg.xmp").exists()
+    assert not archive.exists()  # the folder the copy made, empty again
