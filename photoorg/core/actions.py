@@ -53,7 +53,7 @@ from photoorg.core.fileops import (
     remove_if_empty,
 )
 from photoorg.core.humanize import plural
-from photoorg.core.paths import FolderSet, storable_ns
+from photoorg.core.paths import WatchedFolders, storable_ns
 from photoorg.core.trash import Trashed, move_to_trash, restore
 
 log = logging.getLogger(__name__)
@@ -142,21 +142,23 @@ def execute(
     steps: Sequence[Step],
     summary: str,
     on_step: Callable[[], None] | None = None,
-    protected: Sequence[str] = (),
+    protected: Sequence[str] | Callable[[], Sequence[str]] = (),
 ) -> Outcome:
     """Carry out a plan under the library lock, journaling each file before and after.
 
     An action in which nothing could be done is not kept in the history (it has nothing to
     undo). ``on_step`` is called after each file (progress). ``protected``: the protected
-    folders as they are now; a photo in one (protected since the plan was made) stays, unless
-    it is copied.
+    folders; a photo in one (protected since the plan was made) stays, unless it is copied.
+    As a function (:meth:`Library.protected_watch`) it is asked again before each file: a
+    folder protected while the action runs keeps the photos still in it (a hostile review:
+    "protected" was said while an organize went on emptying the folder).
     """
+    guard = WatchedFolders(protected)
     with exclusive(catalog):
         # A plan made before the lock was taken may be out of date (a hostile review: a folder
         # protected while organize's plan waited for its "y" was emptied by it).
-        guarded = FolderSet(protected)
         for step in steps:
-            if step.skip is None and action is not Action.COPY and guarded.holds(step.source):
+            if step.skip is None and action is not Action.COPY and guard.holds(step.source):
                 step.skip = PROTECTED
             if step.skip is None:
                 step.skip = _still_as_planned(catalog, step)
@@ -174,7 +176,10 @@ def execute(
         try:
             for step in todo:
                 current = step
-                step.skip = _content_changed(catalog, step, left_behind)
+                if action is not Action.COPY and guard.holds(step.source):
+                    step.skip = PROTECTED
+                else:
+                    step.skip = _content_changed(catalog, step, left_behind)
                 if step.skip is None and step.companion_of is None:
                     step.skip = _unreadable(companions.get(step.source, ()))
                 if step.skip is not None:

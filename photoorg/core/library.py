@@ -175,6 +175,20 @@ class Library(Folders, Scans, ReembedOffers, FileActions, Curation, Finds):
         run.exclude = [*saved.exclude, *(e for e in self._extra_exclude if e not in saved.exclude)]
         return run
 
+    def protected_watch(self) -> Callable[[], list[str]]:
+        """The protected folders as they are at each call (the same list until the settings
+        file changes, so that a long action can look again at every file cheaply: a folder
+        protected by another photoorg while it runs is left alone from then on)."""
+        seen: list[Any] = [settings_stamp(self.where), self.settings.protected]
+
+        def now() -> list[str]:
+            stamp = settings_stamp(self.where)
+            if stamp != seen[0]:
+                seen[0], seen[1] = stamp, self.settings.protected
+            return seen[1]
+
+        return now
+
     @property
     def stores_groups(self) -> bool:
         """Whether this run's groups are the library's (not a one-off with other settings)."""

@@ -103,8 +103,9 @@ class FileActions(LibraryPart):
                 words += f" to {os.path.basename(os.path.normpath(destination)) or destination}"
             if members is not None:
                 words = set_cleanup_summary(photos, 1)
+            watch = self.protected_watch()  # a folder protected meanwhile keeps its photos
             outcome = actions.execute(
-                catalog, action, steps, words, on_step=lambda: progress.advance(1), protected=protected
+                catalog, action, steps, words, on_step=lambda: progress.advance(1), protected=watch
             )
             self._forget_gone(catalog, outcome, roots)
         if action is Action.MOVE and destination and roots:
@@ -156,7 +157,7 @@ class FileActions(LibraryPart):
                 steps,
                 set_cleanup_summary(photos, sets),
                 on_step=lambda: progress.advance(1),
-                protected=protected,
+                protected=self.protected_watch(),
             )
             self._forget_gone(catalog, outcome, roots)
             return outcome
@@ -267,7 +268,7 @@ class FileActions(LibraryPart):
                 steps,
                 summary,
                 on_step=lambda: progress.advance(1),
-                protected=self.settings.protected,
+                protected=self.protected_watch(),
             )
             if request.prune_empty and not request.copy:
                 emptied, _sources = plan.left_empty(folders)

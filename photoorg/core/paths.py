@@ -271,3 +271,21 @@ def mount_point(path: Path) -> Path:
     while not os.path.ismount(path) and path != path.parent:
         path = path.parent
     return path
+
+
+class WatchedFolders:
+    """Whether a file is in one of some folders (a :class:`FolderSet`), the folders asked again
+    at each look when they are given as a function: the protected folders during a long action,
+    which another photoorg may change (a new FolderSet only when the list does)."""
+
+    def __init__(self, folders: Sequence[str] | Callable[[], Sequence[str]]) -> None:
+        self._ask = folders if callable(folders) else None
+        self._list = self._ask() if self._ask is not None else folders
+        self._set = FolderSet(self._list)
+
+    def holds(self, path: str) -> bool:
+        if self._ask is not None:
+            now = self._ask()
+            if now is not self._list:
+                self._list, self._set = now, FolderSet(now)
+        return self._set.holds(path)

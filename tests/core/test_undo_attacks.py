@@ -314,3 +314,30 @@ def test_undo_leaves_the_files_an_action_put_in_a_folder_protected_since(four_ph
         assert library.undo(copy.batch).photos_done == 1
     assert moved.exists() and (four_photos / "a" / "p1.jpg.xmp").exists()
     assert not archive.exists()  # the folder the copy made, empty again
+
+
+def test_a_folder_protected_by_another_photoorg_while_an_action_runs_keeps_the_photos_still_in_it(
+    four_photos: Path,
+) -> None:
+    """`photoorg library protect` while an organize moved the folder's photos out said
+    "protected" and the action went on emptying the folder: protection was read once, before
+    the first file."""
+    from photoorg.core.progress import Progress
+
+    a, out = four_photos / "a", four_photos.parent / "out"
+    (a / "p2.jpg.xmp").write_bytes(b"p2's edits")
+    said: list[str] = []
+
+    class ProtectAfterTheFirst(Progress):
+        def advance(self, n: int = 1, check: bool = True) -> None:
+            super().advance(n, check)
+            if self.done == 1:  # another photoorg, in another process, protects the folder
+                said.append(photoorg("library", "protect", str(a)).stdout)
+
+    photos = sorted(str(p) for p in a.glob("*.jpg"))
+    with Library(locations()) as library:
+        moved = library.act(Action.MOVE, photos, str(out), progress=ProtectAfterTheFirst())
+    assert said and "protect" in said[0].lower()
+    assert moved.photos_done == 1 and [os.path.basename(s.source) for s in moved.done] == ["p0.jpg"]
+    assert sorted(os.listdir(a)) == ["p1.jpg", "p2.jpg", "p2.jpg.xmp", "p3.jpg"]
+    assert {s.skip for s in moved.skipped} == {"in a protected folder"}
