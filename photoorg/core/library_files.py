@@ -287,9 +287,21 @@ class FileActions(LibraryPart):
                     catalog.forget_pruned_folders(batch, [f for f in modes if f not in pruned])
         return outcome, pruned
 
-    def undo(self, batch: int | None = None, progress: Progress = NULL_PROGRESS) -> Outcome:
-        """Undo the newest action with files still to put back, or action ``batch``."""
+    def undo(
+        self, batch: int | None = None, progress: Progress = NULL_PROGRESS, expect: int | None = None
+    ) -> Outcome:
+        """Undo the newest action with files still to put back, or action ``batch``. ``expect``:
+        the action the person was told the newest is (Edit > Undo's words); when another is the
+        newest now, nothing is undone (a hostile review: an action another photoorg did since
+        was undone by a menu that named the app's own)."""
         with self.writing(progress) as catalog:
+            now = self.undoable() if batch is None and expect is not None else None
+            if now is not None and now.id != expect:
+                raise PhotoorgError(
+                    f"Nothing was undone: another photoorg did action {now.id} ({now.summary}) since "
+                    f"Edit > Undo named action {expect}. Edit > Undo now undoes action {now.id}; "
+                    "Edit > History lists every action and undoes any of them."
+                )
             progress.start_stage("Undoing", 0)
             s = self.settings
             return undoing.undo(

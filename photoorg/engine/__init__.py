@@ -130,8 +130,8 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
             return library.act(Action(action), list(paths), destination, members=members, progress=progress)
         case TrashFromSets(plan=plan):
             return library.trash_from_sets(plan, progress)
-        case Undo(batch=batch):
-            return library.undo(batch, progress)
+        case Undo(batch=batch, expect=expect):
+            return library.undo(batch, progress, expect=expect)
         case Redo():
             return library.redo(progress)
         case EstimateScan(photos=photos):
@@ -249,7 +249,9 @@ def _undo_redo(library: Any) -> UndoRedo | None:
     except Exception:  # the menu keeps its last names
         log.debug("reading what undo and redo would do failed", exc_info=True)
         return None
-    return UndoRedo(undo.summary if undo else None, redo.summary if redo else None, refused)
+    return UndoRedo(
+        undo.summary if undo else None, redo.summary if redo else None, refused, undo.id if undo else None
+    )
 
 
 class _NoLibrary:

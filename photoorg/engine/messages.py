@@ -43,6 +43,7 @@ class TrashFromSets:
 @dataclass(frozen=True)
 class Undo:
     batch: int | None = None
+    expect: int | None = None  # Edit > Undo: the action its menu named (another may be newer now)
 
 
 @dataclass(frozen=True)
@@ -223,6 +224,7 @@ class UndoRedo:
     undo: str | None
     redo: str | None
     redo_refused: str | None = None  # why the action undone last cannot be redone
+    undo_batch: int | None = None  # the number of the action Undo would undo
 
 
 @dataclass(frozen=True)

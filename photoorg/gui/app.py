@@ -281,7 +281,9 @@ class MainWindow(QMainWindow):
 
     # -- photos ---------------------------------------------------------------------------------
     def undo(self) -> None:
-        self.library.undo()
+        """Edit > Undo: the action its menu names, not one another photoorg did since."""
+        names = self.library.undo_names
+        self.library.undo(expect=names.undo_batch if names is not None else None)
 
     def find_similar(self, path: str) -> None:
         self.status.setText(f"Looking for photos like {os.path.basename(path)}…")

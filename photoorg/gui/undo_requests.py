@@ -33,9 +33,11 @@ class UndoRequests:
         work = self._ask(History(batch=batch), "Reading the history", cancellable=False)
         self._run(work, on_result, "history")
 
-    def undo(self, batch: int | None = None) -> None:
+    def undo(self, batch: int | None = None, expect: int | None = None) -> None:
         """Undo the newest file action with files still to put back (works across restarts),
-        or action ``batch`` (its files an earlier undo could not put back are tried again)."""
+        or action ``batch`` (its files an earlier undo could not put back are tried again).
+        ``expect``: the newest action as Edit > Undo names it (nothing is undone if another
+        photoorg did one since)."""
 
         def nothing(error: TaskError) -> bool:
             if isinstance(error.error, NothingToUndo):  # and which files are left, if any
@@ -43,7 +45,7 @@ class UndoRequests:
                 return True
             return False
 
-        work = self._ask(Undo(batch), "Undoing", cancellable=False)
+        work = self._ask(Undo(batch, expect), "Undoing", cancellable=False)
         self._run(
             work,
             lambda outcome: self._action_done(outcome_text(outcome, undo=True)),

@@ -122,3 +122,28 @@ def test_the_app_waits_for_a_terminal_that_is_changing_the_library(
         if other.poll() is None:
             other.kill()
             other.communicate()
+
+
+def test_edit_undo_undoes_the_action_it_names_not_one_a_terminal_did_since(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    """The menu said "Undo: trash 1 photo" (the app's own), a terminal then trashed another
+    photo, and Ctrl+Z undid the terminal's trash instead (a hostile review)."""
+    window = open_window(settings_for(library, tiny_model))
+    scan(qtbot, window)
+    mine, theirs = library / "2023" / "img_000.jpg", library / "2023" / "img_001.jpg"
+    said: list[str] = []
+    window.library.action_finished.connect(said.append)
+    window.library.file_action("trash", [str(mine)])
+    qtbot.waitUntil(lambda: window.undo_action.isEnabled() and bool(said), timeout=TIMEOUT_MS)
+    assert window.library.undo_names.undo_batch == 1
+    assert photoorg("trash", theirs).returncode == 0 and not theirs.exists()
+    assert window.library.undo_names.undo_batch == 1  # (the window was not activated meanwhile)
+    window.undo()
+    qtbot.waitUntil(lambda: bool(dialogs.seen), timeout=TIMEOUT_MS)
+    assert "Nothing was undone: another photoorg did action 2 (trash 1 photo)" in dialogs.seen[0]
+    assert not mine.exists() and not theirs.exists()
+    qtbot.waitUntil(lambda: window.library.undo_names.undo_batch == 2, timeout=TIMEOUT_MS)  # named afresh
+    window.undo()  # now it names the terminal's trash, and undoes it
+    qtbot.waitUntil(theirs.exists, timeout=TIMEOUT_MS)
+    assert not mine.exists()
