@@ -887,7 +887,13 @@ def test_undo_gives_pruned_folders_back_as_they_were_and_keeps_a_folder_now_prot
     moved = photoorg("--home", home, "move", lib / "phone" / "b.jpg", "--to", tmp_path / "Keep")
     assert moved.returncode == 0, moved.stderr
     assert photoorg("--home", home, "library", "add", tmp_path / "Keep", "--protect").returncode == 0
-    assert photoorg("--home", home, "undo").returncode == 0
+    # A protected folder keeps its photos, also from an undo (a later hostile review) ...
+    refused = photoorg("--home", home, "undo")
+    assert refused.returncode == 1 and "which is protected now; it was left there" in refused.stdout
+    assert (tmp_path / "Keep" / "b.jpg").exists()
+    assert photoorg("--home", home, "library", "unprotect", tmp_path / "Keep").returncode == 0
+    assert "'photoorg undo 2' tries it again" in refused.stdout
+    assert photoorg("--home", home, "undo", "2").returncode == 0
     assert (lib / "phone" / "b.jpg").exists() and (tmp_path / "Keep").is_dir()  # a library folder now
 
 

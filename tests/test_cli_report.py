@@ -14,7 +14,7 @@ def photo(name: str) -> PhotoInfo:
 def test_one_photo_is_one_photo_in_the_groups_listing() -> None:
     """Found by a review: "(1 photos)", "1 photos that fit no group", "1 photos in all"."""
     text = groups_text([Group(3, [photo("a.jpg")], label="beach"), Group(UNSORTED, [])], members=False)
-    assert "Group 3: beach  (1 photo)" in text and "1 photo in all" in text
+    assert "Group 3 \u201cbeach\u201d: 1 photo" in text and "1 photo in all" in text
     text = groups_text([Group(UNSORTED, [photo("b.jpg")])], members=False)
     assert "Unsorted: 1 photo that fits no group" in text
 

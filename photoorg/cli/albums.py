@@ -167,7 +167,8 @@ def _suggest(library: Library, name: str, k: int, as_json: bool) -> int:
         say(f"photoorg: suggestions need the model. {exc}")
         return EXIT_FAILED
     if as_json:
-        print(json.dumps([{"path": p.path, "score": round(s, 4)} for p, s in found], indent=2))
+        suggestions = [{"path": p.path, "score": round(s, 4)} for p, s in found]
+        print(json.dumps({"name": name, "likely": likely, "suggestions": suggestions}, indent=2))
         return EXIT_OK
     print(f"The photos most likely to belong to {printable(name)}, best first ({likely} likely in all):")
     for p, s in found:

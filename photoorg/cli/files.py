@@ -77,7 +77,7 @@ def report_action(action: Action, outcome: Outcome) -> int:
         print(f"  FAILED  {printable(step.source)}: {printable(reason)}")
     if outcome.batch is not None:
         done = outcome.photos_and_them()
-        print(f"Done: {done}, action {outcome.batch}. 'photoorg undo' reverses it.")
+        print(f"Done: {done}, action {outcome.batch}. 'photoorg undo' takes it back.")
     else:
         print("Nothing was done.")
     if any(s.skip == PROTECTED for s in outcome.skipped):  # the way out (a review: none was said)
@@ -168,7 +168,7 @@ def cmd_history(args: argparse.Namespace, where: Locations) -> int:
         batches, total = library.history(args.limit)
         print_notes(library)
     if args.json:
-        print(json.dumps([b.__dict__ for b in batches], indent=2))
+        print(json.dumps([_batch_json(b) for b in batches], indent=2))
         return EXIT_OK
     if not batches:
         print("No file actions yet.")
@@ -219,3 +219,13 @@ def _action_files(args: argparse.Namespace, where: Locations) -> int:
             line += f"\n  {'':<22} ({printable(f.problem)})"
         print(line)
     return EXIT_OK
+
+
+def _batch_json(info: object) -> dict[str, object]:
+    """An action as ``history --json`` gives it: its times as local ISO 8601 with the offset,
+    as the text listing reads them (a review: "created": 1796349918.2)."""
+    out = dict(vars(info))
+    for key in ("created", "undone"):
+        if isinstance(out.get(key), (int, float)):
+            out[key] = datetime.fromtimestamp(out[key]).astimezone().isoformat(timespec="seconds")
+    return out

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from photoorg.core.duplicates import DuplicateSet, Verdict
 from photoorg.core.grouping import UNSORTED, Group
-from photoorg.core.humanize import VERDICT_WORDS, agree, how_alike, human_bytes, plural, printable
+from photoorg.core.humanize import VERDICT_WORDS, agree, how_alike, human_bytes, plural, printable, quoted
 
 if TYPE_CHECKING:
     from photoorg.core.catalog import PhotoInfo
@@ -57,7 +57,11 @@ def groups_text(groups: Sequence[Group], members: bool) -> str:
         "",
     ]
     for g in real:
-        lines.append(f"Group {g.id if g.id is not None else '(new)'}: {g.label}  ({plural(g.size, 'photo')})")
+        number = f"Group {g.id if g.id is not None else '(new)'}"
+        # The label quoted, so that "tools (2)" reads as a name, not a count; none when it is
+        # only the number again (a review: "Group 4: Group 4  (27 photos)").
+        called = "" if g.label == number else f" {quoted(g.label)}"
+        lines.append(f"{number}{called}: {plural(g.size, 'photo')}")
         shown = g.photos if members else g.representatives
         lines.extend(f"    {p.path}" for p in shown)
         if not members and g.size > len(shown):
@@ -103,9 +107,13 @@ def duplicates_text(sets: Sequence[DuplicateSet], counted: bool = True) -> str:
     similar = counts[Verdict.SIMILAR]
     lines = [
         f"{plural(copies, 'duplicate set')} ({counts[Verdict.EXACT]} exact, {counts[Verdict.SAME]} same "
-        f"image) and {plural(similar, 'set')} of similar shots. Removing the copies and re-saves (all "
-        f"but the keepers) would free {human_bytes(freed)}"
-        + (" ('photoorg duplicates --trash' does it, the plan first)" if freed else "")
+        f"image) and {plural(similar, 'set')} of similar shots"
+        + (  # (a review: "would free 0 B" where there were only similar shots)
+            f". Removing the copies and re-saves (all but the keepers) would free {human_bytes(freed)} "
+            "('photoorg duplicates --trash' does it, the plan first)"
+            if freed
+            else ""
+        )
         + (
             "; similar shots are different photos, all kept unless you choose (BEST: the best of "
             "them by the keeper rules)."

@@ -80,7 +80,7 @@ def _change_groups(library: Library, args: argparse.Namespace) -> int:
     if args.merge:
         batch = library.merge_groups(*args.merge)
         into, other = args.merge
-        print(f"Group {other} joined group {into} (action {batch}; 'photoorg undo' reverses it).")
+        print(f"Group {other} joined group {into} (action {batch}; 'photoorg undo' takes it back).")
         return EXIT_OK
     if args.to is None:
         say("photoorg: --move needs --to ID (a group id from 'photoorg groups', or 'unsorted').")
@@ -95,7 +95,7 @@ def _change_groups(library: Library, args: argparse.Namespace) -> int:
     batch = library.move_to_group(args.move, target)
     where = "Unsorted" if target == UNSORTED else f"group {target}"
     print(
-        f"Moved {plural(len(args.move), 'photo')} to {where} (action {batch}; 'photoorg undo' reverses it)."
+        f"Moved {plural(len(args.move), 'photo')} to {where} (action {batch}; 'photoorg undo' takes it back)."
     )
     return EXIT_OK
 

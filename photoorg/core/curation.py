@@ -9,6 +9,7 @@ the app and the command line while no module grows past the style's ~400 lines).
 from __future__ import annotations
 
 import os
+import shlex
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -75,7 +76,11 @@ class Curation(GroupEdits):
         name = _album_name(name)
         there = next((a for a in self.albums() if same_name(a.name, name)), None)
         if there is not None:
-            raise PhotoorgError(f"There is an album {there.name!r} already; add photos to it instead.")
+            raise PhotoorgError(
+                f"There is an album {there.name!r} already; add photos to it instead (right-click > "
+                f"Add to the album in the app; 'photoorg album add {shlex.quote(there.name)} PHOTO...' "
+                "in a terminal)."
+            )
         fps = self._fingerprints(paths)
         with self.writing() as catalog:
             n = len(fps)

@@ -200,12 +200,16 @@ class PhotoActions(AlbumActions, QObject):
 
     def move_into_group(self, paths: list[str], group: Any) -> None:
         if paths and group.id is not None:
-            what = f"Put {plural(len(paths), 'photo')} in {group.label}; regrouping keeps them there."
+            n = len(paths)
+            them = agree(n, "it", "them")
+            what = f"Put {plural(n, 'photo')} in {group.label}; regrouping keeps {them} there."
             self.library.change_groups("move", group.id, paths, what=what)
 
     def not_in_group(self, paths: list[str], group: Any) -> None:
         if paths:
-            what = f"Took {plural(len(paths), 'photo')} out of {group.label}; regrouping leaves them out."
+            n = len(paths)
+            them = agree(n, "it", "them")
+            what = f"Took {plural(n, 'photo')} out of {group.label}; regrouping leaves {them} out."
             self.library.change_groups("exclude", group.id, paths, what=what)
 
     def group_menu(self, pos: QPoint) -> None:

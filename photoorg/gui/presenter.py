@@ -99,8 +99,8 @@ class StatePresenter(QObject):
             )
             short += f" · {state.not_looked_at} not looked at yet"
         if state.missing:
-            notes += f" · {len(state.missing)} folder(s) not found"
-            short += f" · {len(state.missing)} folder(s) not found"
+            notes += f" · {plural(len(state.missing), 'folder')} not found"
+            short += f" · {plural(len(state.missing), 'folder')} not found"
         # The Library page says what the library is, not the status bar's line again (an app
         # review saw the same line twice, one above the other).
         settings = self.library.settings

@@ -131,7 +131,9 @@ def test_the_album_commands_print_what_the_issue_promises(library_with_albums) -
     assert made.returncode == 0 and "Made the album Sunsets from 3 photos" in made.stdout
     suggested = photoorg("album", "suggest", "Sunsets", "-k", "4", "--json")
     assert suggested.returncode == 0, suggested.stderr
-    found = json.loads(suggested.stdout)  # nothing else on standard output
+    answer = json.loads(suggested.stdout)  # nothing else on standard output
+    found = answer["suggestions"]
+    assert answer["name"] == "Sunsets" and answer["likely"] >= 0
     assert len(found) == 4 and set(found[0]) == {"path", "score"}
     assert [f["score"] for f in found] == sorted((f["score"] for f in found), reverse=True)
     twice = photoorg("album", "accept", "Sunsets", found[0]["path"], found[0]["path"])  # given twice
