@@ -49,3 +49,29 @@ def test_a_library_folder_not_there_is_named_as_a_folder_by_problems_and_the_tim
     timeline = photoorg(*base, "timeline")
     assert timeline.returncode == 0 and timeline.stdout.strip() == "No photos."
     assert f"Note: the library folder {library} is not there" in timeline.stderr
+
+
+def test_photos_without_a_date_taken_are_said_by_month_and_listed_alone(tmp_path, tiny_model) -> None:
+    """A new-user review: 149 photos copied today, without a date taken, made "December 2026"
+    the library's biggest month, and nothing said why; nor could they be listed alone."""
+    from tests.core.test_organize import dated
+
+    lib = tmp_path / "Pictures"
+    dated(lib / "trip" / "a.jpg", 1, "2019:05:01 10:00:00")
+    dated(lib / "trip" / "b.jpg", 2, "2019:05:02 10:00:00")
+    for i in range(3):
+        dated(lib / "scans" / f"s{i}.jpg", 10 + i, None)
+    base = ("--home", tmp_path / "h-undated", "--model", tiny_model)
+    assert photoorg(*base, "scan", lib).returncode == 0
+    text = photoorg(*base, "timeline").stdout
+    assert "'photoorg timeline --undated' lists only those" in text
+    assert "  May 2019" in text and "(all by file date)" in text
+    [by_file] = [line for line in text.splitlines() if "(all by file date)" in line]
+    assert by_file.split()[2] == "3"  # the month the scans were made in, said to be by file date
+    only = photoorg(*base, "timeline", "--undated")
+    assert only.stdout.startswith("3 photos without a date taken, newest first.")
+    assert all(f"{lib / 'scans' / f's{i}.jpg'}  (file date)" in only.stdout for i in range(3))
+    assert "a.jpg" not in only.stdout
+    listed = json.loads(photoorg(*base, "timeline", "--undated", "--json").stdout)
+    assert sorted(p["path"] for p in listed["photos"]) == [str(lib / "scans" / f"s{i}.jpg") for i in range(3)]
+    assert all(p["file_date"] for p in listed["photos"]) and listed["months"][0]["file_dated"] == 3

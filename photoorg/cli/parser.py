@@ -100,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tl.add_argument("when", nargs="?", metavar="WHEN", help="a year (2023) or a month (2023-05)")
     tl.add_argument("--find", metavar="TEXT", help="only photos whose name or folder holds TEXT")
+    tl.add_argument(
+        "--undated",
+        action="store_true",
+        help="only the photos without a date taken (placed by their file's date, which is when the "
+        "file was last saved or copied)",
+    )
     tl.add_argument("--json", action="store_true", help="print JSON")
 
     groups = sub.add_parser(

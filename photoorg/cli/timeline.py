@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from typing import Any
 
 from photoorg.cli.common import EXIT_OK, EXIT_USAGE, open_library, say, say_missing
 from photoorg.core.humanize import plural, printable
@@ -23,11 +24,12 @@ def cmd_timeline(args: argparse.Namespace, where: Locations) -> int:
     with open_library(args, where) as library:
         _, missing = library.library_roots()
         say_missing(missing)  # a review: with every folder unplugged it said "scan adds some"
-        timeline = library.timeline(args.find or "")
+        timeline = library.timeline(args.find or "", only_undated=args.undated)
     year = int(when["year"]) if when else None
     month = int(when["month"]) if when and when["month"] else None
     months = [m for m in timeline.months if year in (None, m.year) and month in (None, m.month)]
-    rows = [r for m in months for r in range(m.first, m.first + m.count)] if args.when else []
+    listed = args.when or args.undated  # the photos themselves, not only the months
+    rows = [r for m in months for r in range(m.first, m.first + m.count)] if listed else []
     if args.json:
         print(json.dumps(_as_json(timeline, months, rows), indent=2))
         return EXIT_OK
@@ -37,7 +39,9 @@ def cmd_timeline(args: argparse.Namespace, where: Locations) -> int:
 
 def _as_json(timeline: Timeline, months: list, rows: list[int]) -> dict[str, object]:
     return {
-        "months": [{"year": m.year, "month": m.month, "photos": m.count} for m in months],
+        "months": [
+            {"year": m.year, "month": m.month, "photos": m.count, "file_dated": m.file_dated} for m in months
+        ],
         "photos": [
             {
                 "path": timeline.photos[r].path,
@@ -53,6 +57,8 @@ def _as_text(
     timeline: Timeline, months: list, rows: list[int], args: argparse.Namespace, missing: list[str]
 ) -> str:
     found = f' whose name or folder holds "{args.find}"' if args.find else ""
+    if args.undated:
+        found = f" without a date taken{found}"
     n = sum(m.count for m in months)
     if not n:
         what = f" in {args.when}" if args.when else ""
@@ -61,15 +67,18 @@ def _as_text(
         )
     by_file = sum(1 for r in rows if r in timeline.file_dated) if args.when else len(timeline.file_dated)
     lines = [f"{plural(n, 'photo')}{found}{' in ' + args.when if args.when else ''}, newest first."]
-    if by_file:
+    if args.undated:
+        lines.append("Each is placed by its file's date: when the file was last saved or copied.")
+    elif by_file:
         lines.append(f"{plural(by_file, 'photo')} without a date taken {'is' if by_file == 1 else 'are'} "
-                     "placed by the file's date, marked (file date).")  # fmt: skip
-    if not args.when:  # the years and months, each with its photos: 'photoorg timeline 2023-05' lists them
+                     "placed by the file's date, marked (file date); 'photoorg timeline --undated' "
+                     "lists only those.")  # fmt: skip
+    if not args.when and not args.undated:  # the years and months: 'photoorg timeline 2023-05' lists one
         lines.append("")
         for y in dict.fromkeys(m.year for m in months):
             in_year = [m for m in months if m.year == y]
             lines.append(f"{y}  {plural(sum(m.count for m in in_year), 'photo')}")
-            lines.extend(f"  {m.label:<16} {m.count:>6}" for m in in_year)
+            lines.extend(f"  {m.label:<16} {m.count:>6}{_by_file(m, args.undated)}" for m in in_year)
         lines.append("")
         lines.append(
             "'photoorg timeline 2023' or 'photoorg timeline 2023-05' lists the photos of a year or month."
@@ -81,3 +90,12 @@ def _as_text(
             mark = "  (file date)" if r in timeline.file_dated else ""
             lines.append(f"  {timeline.dates[r]}  {printable(timeline.photos[r].path)}{mark}")
     return "\n".join(lines)
+
+
+def _by_file(month: Any, undated: bool) -> str:
+    """How many of a month's photos are there by their file's date (a review: 149 photos with
+    no date taken made the newest month, when they were copied, look like a holiday)."""
+    if not month.file_dated or undated:
+        return ""
+    n = month.file_dated
+    return "  (all by file date)" if n == month.count else f"  ({n} by file date)"

@@ -15,7 +15,7 @@ from photoorg.core.grouping import REPRESENTATIVES, UNSORTED, Group, describe_al
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.paths import from_library_folder, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
-from photoorg.core.timeline import Timeline, timeline_of
+from photoorg.core.timeline import Timeline, timeline_of, undated
 
 if TYPE_CHECKING:
     from photoorg.core.pipeline import Failure
@@ -33,16 +33,19 @@ class Finds(LibraryPart):
 
     unlisted: list[Failure]  # see Scans.scan
 
-    def timeline(self, find: str = "") -> Timeline:
+    def timeline(self, find: str = "", only_undated: bool = False) -> Timeline:
         """Every photo of the library by the date it was taken, newest first (the app's All
         photos; no scan: what the last one found). ``find``: only those whose name or folder,
-        read from the library folder that holds it, has this text (the app's Ctrl+F)."""
+        read from the library folder that holds it, has this text (the app's Ctrl+F).
+        ``only_undated``: only the photos without a date taken (by their file's date)."""
         roots, _ = self.library_roots()
         photos = self.catalog.photos(under=roots) if roots else []
         text = find.strip().lower()
         if text:
             named = from_library_folder(roots)
             photos = [p for p in photos if text in named(p.path).lower()]
+        if only_undated:
+            photos = [p for p in photos if undated(p)]
         return timeline_of(photos)
 
     def problems(

@@ -41,10 +41,16 @@ class Month:
     month: int
     first: int  # row of its first photo
     count: int
+    file_dated: int = 0  # of its photos, those without a date taken, placed by their file's date
 
     @property
     def label(self) -> str:
         return f"{MONTHS[self.month - 1]} {self.year}"
+
+    @property
+    def name(self) -> str:
+        """The month's name alone ("December"), under its year in a jump list."""
+        return MONTHS[self.month - 1]
 
 
 @dataclass
@@ -61,6 +67,13 @@ class Timeline:
         out: dict[int, int] = {}
         for m in self.months:
             out[m.year] = out.get(m.year, 0) + m.count
+        return out
+
+    def years_file_dated(self) -> dict[int, int]:
+        """Year -> its photos without a date taken (placed there by their file's date)."""
+        out: dict[int, int] = {}
+        for m in self.months:
+            out[m.year] = out.get(m.year, 0) + m.file_dated
         return out
 
     def month_of(self, row: int) -> Month | None:
@@ -94,7 +107,12 @@ def timeline_of(photos: Sequence[PhotoInfo]) -> Timeline:
             t.file_dated.add(row)
         last = t.months[-1] if t.months else None
         if last is not None and (last.year, last.month) == (when.year, when.month):
-            t.months[-1] = Month(last.year, last.month, last.first, last.count + 1)
+            t.months[-1] = Month(last.year, last.month, last.first, last.count + 1, last.file_dated + by_file)
         else:
-            t.months.append(Month(when.year, when.month, row, 1))
+            t.months.append(Month(when.year, when.month, row, 1, int(by_file)))
     return t
+
+
+def undated(photo: PhotoInfo) -> bool:
+    """Whether the photo has no date taken (the timeline places it by its file's date)."""
+    return photo_date(photo, file_date=False)[0] is None

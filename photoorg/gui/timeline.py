@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoorg.core.humanize import plural
+from photoorg.core.humanize import agree, plural
 from photoorg.core.paths import from_library_folder
 from photoorg.core.timeline import Timeline, timeline_of
 from photoorg.gui.layout import FlowRow, beside, filter_field, hint, title
@@ -32,6 +32,8 @@ from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
 
 _ROW = Qt.ItemDataRole.UserRole
+#: The chooser's entry for the photos without a date taken (no album has this name: a NUL).
+UNDATED = "\0undated"
 
 
 class TimelineModel(PhotoGridModel):
@@ -85,12 +87,14 @@ class TimelinePage(QWidget):
         self.organize_button.setToolTip("Sort the library's photos (or the selected ones) into folders")
         self.organize_button.clicked.connect(self.organize_requested)
         self.show_only = QComboBox()
-        self.show_only.setToolTip("Show every photo, or only the photos of an album")
+        self.show_only.setToolTip(
+            "Show every photo, only the photos of an album, or only those without a date taken"
+        )
         self.show_only.addItem("Every photo", None)
         self.show_only.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.show_only.setMaximumWidth(220)
         self.show_only.currentIndexChanged.connect(lambda _i: self._refilter())
-        self.show_only.hide()  # until there is an album to choose (it showed during a first scan)
+        self.show_only.hide()  # until there is something to choose (it showed during a first scan)
         # Edit > Find by name or folder (Ctrl+F) over the whole library (an app review: it took
         # the person to Groups, whose filter sees only grouped photos).
         self.filter = filter_field(
@@ -116,13 +120,15 @@ class TimelinePage(QWidget):
         layout.addWidget(
             beside(self.jump, [self.heading, self.subheading, tools, self.grid], self.grid, [220, 980])
         )
-        self.grid.verticalScrollBar().valueChanged.connect(lambda _v: self._show_month())
+        self._jumped: int | None = None  # the row jumped to, named until the view scrolls
+        self.grid.verticalScrollBar().valueChanged.connect(lambda _v: self._scrolled())
         self.set_timeline(Timeline(), "")
 
     def set_timeline(self, timeline: Timeline, empty_text: str, scanning: bool = False) -> None:
         """New photos; the view keeps the photo it showed at its top."""
         self.full, self._empty_text, self._scanning = timeline, empty_text, scanning
         self._keys = {}
+        self._fill_chooser()
         self._refilter()
 
     def set_library_folders(self, folders: Sequence[str]) -> None:
@@ -139,15 +145,27 @@ class TimelinePage(QWidget):
             self._albums = new  # (asked at every answer on the Albums page: no refill for that)
             return
         self._albums = new
+        self._fill_chooser()
+        self._refilter()
+
+    def _fill_chooser(self) -> None:
+        """Every photo, each album, and the photos without a date taken (when there are any: a
+        review found 149 of them piled in the newest month, by the date they were copied)."""
+        chosen = self.show_only.currentData()
+        undated = len(self.full.file_dated)
+        entries = [("Every photo", None), *((f"Album: {name}", name) for name in self._albums)]
+        if undated:
+            entries.append((f"Without a date taken ({undated})", UNDATED))
+        box = self.show_only
+        if [(box.itemText(k), box.itemData(k)) for k in range(box.count())] == entries:
+            return
         self.show_only.blockSignals(True)
         self.show_only.clear()
-        self.show_only.addItem("Every photo", None)
-        for name in self._albums:
-            self.show_only.addItem(f"Album: {name}", name)
+        for text, data in entries:
+            self.show_only.addItem(text, data)
         self.show_only.setCurrentIndex(max(0, self.show_only.findData(chosen)))
-        self.show_only.setVisible(bool(albums))
+        self.show_only.setVisible(len(entries) > 1)
         self.show_only.blockSignals(False)
-        self._refilter()
 
     def show_album(self, name: str | None) -> None:
         """Only the photos of the album ``name`` (None: every photo)."""
@@ -157,7 +175,8 @@ class TimelinePage(QWidget):
         album = self.show_only.currentData()
         text = self.filter.text().strip().lower()
         timeline = self.full
-        if album in self._albums or text:
+        only_undated = album == UNDATED
+        if album in self._albums or text or only_undated:
             wanted = self._albums.get(album)
             keys = self._keys
             if text and len(keys) != len(self.full.photos):  # made once per timeline and folders
@@ -165,29 +184,32 @@ class TimelinePage(QWidget):
             timeline = timeline_of(
                 [
                     p
-                    for p in self.full.photos
-                    if (wanted is None or p.fingerprint in wanted) and (not text or text in keys[p.path])
+                    for k, p in enumerate(self.full.photos)
+                    if (wanted is None or p.fingerprint in wanted)
+                    and (not text or text in keys[p.path])
+                    and (not only_undated or k in self.full.file_dated)
                 ]
             )
-        self._show(timeline, album if album in self._albums else None)
+        self._show(timeline, album if album in self._albums or only_undated else None)
 
     def _show(self, timeline: Timeline, album: str | None) -> None:
-        top = self._top_path()
+        top, self._jumped = self._top_path(), None
         self.photos.set_timeline(timeline)
         self._fill_jump(timeline)
         n = len(timeline.photos)
         typed = self.filter.text().strip()
         holding = f" whose name or folder holds \u201c{typed}\u201d" if typed else ""
+        of = " without a date taken" if album == UNDATED else f" of the album {album}" if album else ""
         if not n:
             if album or typed:
-                of = f" of the album {album}" if album else ""
                 self.subheading.setText(f"No photos{of}{holding} here.")
             else:
                 self.subheading.setText(self._empty_text)
         else:
-            of = f" of the album {album}" if album else ""
             text = f"{plural(n, 'photo')}{of}{holding} · newest first"
-            if timeline.file_dated:
+            if album == UNDATED:
+                text += " by their file's date (when the file was last saved or copied)"
+            elif timeline.file_dated:
                 text += f" · {len(timeline.file_dated)} without a date taken, placed by their file's date"
             if self._scanning:
                 text += " · the scan goes on; more appear as it finds them"
@@ -201,15 +223,20 @@ class TimelinePage(QWidget):
         self._show_month()
 
     def _fill_jump(self, timeline: Timeline) -> None:
+        """Years, and under each its months by name alone (a review at 800x600: "Dece…",
+        "July 2…"); a year or month of photos without a date taken says so."""
         self.jump.clear()
         years: dict[int, QTreeWidgetItem] = {}
+        by_file = timeline.years_file_dated()
         for year, count in timeline.years().items():
             item = QTreeWidgetItem([str(year), str(count)])
+            _say_file_dated(item, by_file.get(year, 0), count)
             years[year] = item
             self.jump.addTopLevelItem(item)
         for m in timeline.months:
-            child = QTreeWidgetItem([m.label, str(m.count)])
+            child = QTreeWidgetItem([m.name, str(m.count)])
             child.setData(0, _ROW, m.first)
+            _say_file_dated(child, m.file_dated, m.count)
             years[m.year].addChild(child)
             if years[m.year].data(0, _ROW) is None:
                 years[m.year].setData(0, _ROW, m.first)
@@ -220,6 +247,12 @@ class TimelinePage(QWidget):
             index = self.photos.index(int(row))
             self.grid.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
             self.grid.setCurrentIndex(index)
+            self._jumped = int(row)
+            self._show_month()  # (also when the view could not scroll that far)
+
+    def _scrolled(self) -> None:
+        self._jumped = None
+        self._show_month()
 
     def _top_index(self) -> QModelIndex:
         return self.grid.indexAt(QPoint(self.grid.gridSize().width() // 2, 8))
@@ -229,9 +262,38 @@ class TimelinePage(QWidget):
         return self.photos.photo(index.row()).path if index.isValid() else None
 
     def _show_month(self) -> None:
+        """The heading names the month at the top of the view, or the one just jumped to (a
+        review: months flow on in one grid, and the top-left photo, of the month before, named
+        the month jumped to)."""
         index = self._top_index()
-        month = self.photos.timeline.month_of(index.row()) if index.isValid() else None
-        self.heading.setText(month.label if month else "All photos")
+        row = self._jumped if self._jumped is not None else index.row() if index.isValid() else None
+        timeline = self.photos.timeline
+        month = timeline.month_of(row) if row is not None else None
+        if month is None:
+            self.heading.setText("All photos")
+        elif month.file_dated == month.count:  # (a review: "December 2026" for 149 photos copied then)
+            self.heading.setText(f"{month.label} · by file date")
+        else:
+            self.heading.setText(month.label)
 
     def selected_paths(self) -> list[str]:
         return self.grid.selected_paths()
+
+
+def _say_file_dated(item: QTreeWidgetItem, file_dated: int, count: int) -> None:
+    """A year or month in the jump list whose photos (some or all) have no date taken: said in
+    its tool tip, and in italics when none has one."""
+    if not file_dated:
+        return
+    some = "All" if file_dated == count else f"{file_dated} of the {count}"
+    tip = (
+        f"{some} {agree(file_dated, 'photo', 'photos')} here {agree(file_dated, 'has', 'have')} no date "
+        "taken: placed by the file's date, which is when it was last saved or copied. 'Without a "
+        "date taken' above the photos shows only those."
+    )
+    for column in (0, 1):
+        item.setToolTip(column, tip)
+    if file_dated == count:
+        font = item.font(0)
+        font.setItalic(True)
+        item.setFont(0, font)

@@ -202,3 +202,42 @@ def test_groups_the_person_shapes_stay_shaped_and_undo_takes_it_back(
         assert re.match(r"Undid action \d+: the change to the groups", said)
     assert photo in members(state, b.id) and b.id in {g.id for g in state.groups}
     assert dialogs.seen == []
+
+
+def test_photos_without_a_date_taken_are_said_in_the_jump_list_and_shown_alone(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
+) -> None:
+    """A new-user review: 149 photos without a date taken, copied today, were the newest month
+    with nothing saying why; months read "Dece…" at 800x600; and a jump to a month whose first
+    photo was not in the grid's first column named the month before."""
+    root = tmp_path / "Pictures"
+    dated_library(root)
+    window = open_window(settings_for(root, tiny_model))
+    scan(qtbot, window)
+    window.nav.setCurrentRow(PAGE_TIMELINE)
+    page = window.timeline_page
+    years = {
+        page.jump.topLevelItem(k).text(0): page.jump.topLevelItem(k)
+        for k in range(page.jump.topLevelItemCount())
+    }
+    assert [years["2023"].child(k).text(0) for k in range(years["2023"].childCount())] == ["July", "May"]
+    scans = years["2021"]  # the scan, by its file's date: said so, in italics
+    assert scans.font(0).italic() and "no date taken" in scans.toolTip(0)
+    assert not years["2023"].font(0).italic() and not years["2023"].toolTip(0)
+    # A jump to May 2023: its first photo is in the top row, beside July's.
+    may = years["2023"].child(1)
+    page._jump(may, 0)
+    assert page.photos.photo(page.grid.currentIndex().row()).path.endswith("c.jpg")
+    assert page.heading.text() == "May 2023"
+    page._jump(scans.child(0), 0)
+    assert page.heading.text() == "March 2021 · by file date"
+    # Only the photos without a date taken.
+    box = page.show_only
+    assert box.isVisible() and box.itemText(box.count() - 1) == "Without a date taken (1)"
+    box.setCurrentIndex(box.count() - 1)
+    assert [p.path for p in page.photos.photos()] == [str(root / "scans" / "e.jpg")]
+    assert page.subheading.text().startswith(
+        "1 photo without a date taken · newest first by their file's date"
+    )
+    box.setCurrentIndex(0)
+    assert page.photos.rowCount() == 5
