@@ -2,9 +2,11 @@
 undoable like any other), planned afresh so that every check of a first run holds again:
 protected folders, links, changed content, the copy that must stay, the space on the disk.
 
-File actions (trash, move, copy) and decisions about duplicate sets are redone, and only while
-nothing was done since their undo: what a later action changed is not the library the undone
-action was planned for. Changes to the groups, albums and keywords are done again by hand.
+File actions (trash, move, copy), decisions about duplicate sets and changes to the groups
+and albums are redone, and only while nothing was done since their undo: what a later action
+changed is not the library the undone action was planned for. A change to the groups or albums
+moved no file: its redo puts it in force again, as the same action (with the album's later
+changes its undo took back). Keywords written into sidecars are written again by hand.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from photoorg.core import actions
-from photoorg.core.actions import DECISION, Action, Outcome, Step
+from photoorg.core.actions import ALBUM_CHANGE, DECISION, GROUP_CHANGE, Action, Outcome, Step
 from photoorg.core.catalog import BatchInfo, Catalog, JournalEntry
 from photoorg.core.companions import SIDECAR_EXTENSIONS
 from photoorg.core.errors import PhotoorgError
@@ -29,16 +31,26 @@ class NothingToRedo(PhotoorgError):  # noqa: N818 - a state, like NothingToUndo
 
 def redoable(catalog: Catalog) -> BatchInfo | None:
     """The action Redo would do again, if it can be redone."""
-    info = catalog.last_undone_batch()
+    info = _last_undone(catalog)
     if info is None or refusal(catalog, info) is not None or _stopped_undo(catalog):
         return None
+    return info
+
+
+def _last_undone(catalog: Catalog) -> BatchInfo | None:
+    """The action undone last, if nothing was done since; of changes to the albums one undo took
+    back together (an album and the answers given to it since), the first: the one undone."""
+    info = catalog.last_undone_batch()
+    if info is not None and info.action in _IN_THE_CATALOG:
+        first = catalog.undone_together(info.id)[0]
+        info = catalog.batch_info(first) if first != info.id else info
     return info
 
 
 def redo_refused(catalog: Catalog) -> str | None:
     """Why the action undone last cannot be redone (a sentence), or None: it can, or nothing
     was undone. Edit > Redo shows it (a review: greyed out without a word)."""
-    info = catalog.last_undone_batch()
+    info = _last_undone(catalog)
     return _stopped_undo(catalog) or (None if info is None else refusal(catalog, info))
 
 
@@ -69,13 +81,12 @@ _REFUSED: list[tuple[tuple[object, ...], str | None]] = []  # the last action as
 
 
 def _refusal(catalog: Catalog, info: BatchInfo) -> str | None:
-    if info.action == DECISION:
+    if info.action == DECISION or info.action in _IN_THE_CATALOG:
         return None
     if info.action not in _REDOABLE:
         return (
-            f"Action {info.id} ({info.summary}) changed the groups, albums or keywords; only "
-            "trashing, moving and copying photos and decisions about duplicates can be redone. "
-            "Do it again by hand."
+            f"Action {info.id} ({info.summary}) wrote keywords into sidecars; write them again by "
+            "hand (Keywords… on the album, or 'photoorg album keywords NAME')."
         )
     if _SET_CLEANUP.match(what_is_redone(info.summary)):  # (a hostile review: it trashed the last copies)
         return (
@@ -109,6 +120,7 @@ def _refusal(catalog: Catalog, info: BatchInfo) -> str | None:
 
 
 _REDOABLE = {*(a.value for a in Action), DECISION}
+_IN_THE_CATALOG = {GROUP_CHANGE, ALBUM_CHANGE}  # changes that moved no file
 _SET_CLEANUP = re.compile(r"^trash \d+ duplicates? from \d+ sets?$")
 
 
@@ -172,9 +184,18 @@ def redo(
         stopped = _stopped_undo(catalog)
         if stopped is not None:
             raise NothingToRedo(stopped)
-        info = catalog.last_undone_batch()
+        info = _last_undone(catalog)
         if info is None:
             raise NothingToRedo("There is nothing to redo: nothing was undone since the last action.")
+        if info.action in _IN_THE_CATALOG:  # (a review: one Ctrl+Z too many lost album answers)
+            together = catalog.undone_together(info.id)
+            catalog.mark_batches_done(together)
+            if info.action == GROUP_CHANGE:
+                catalog.redo_renames(info.id)
+            what = "the groups" if info.action == GROUP_CHANGE else "the albums"
+            later = len(together) - 1
+            also = f" (and the {plural(later, 'later change')} to it)" if later else ""
+            return Outcome(info.id, None, note=f"did the change to {what} again ({info.summary}){also}")
         if info.action == DECISION:  # no file moves: the same decisions, as a new action
             again = catalog.redo_decisions(info.id, _redo_summary(info))
             note = f"made the decision about a duplicate set again ({info.summary})"

@@ -126,8 +126,8 @@ def undo(
             later = catalog.later_changes_to_albums_made_by(batch) if name == ALBUM_CHANGE else []
             if name == ALBUM_CHANGE:
                 refuse_two_albums_of_one_name(catalog, info.summary, [batch, *later])
-            for each in [batch, *later]:  # an album's later changes go with it (they say so)
-                catalog.mark_batch_undone(each)
+            catalog.mark_batches_undone([batch, *later])  # an album's later changes go with it (they
+            # say so), at the same time, so that a redo does them again together
             if name == GROUP_CHANGE:
                 catalog.undo_renames(batch)  # names are no overlay: the old one is given back
             also = f" (and the {plural(len(later), 'later change')} to it)" if later else ""

@@ -116,15 +116,54 @@ def test_redo_respects_a_folder_protected_and_a_photo_changed_since_the_undo(
     assert moved_in.exists() and edited.exists() and trashed(tmp_path) == ["p2.jpg"]
 
 
-def test_a_change_to_the_albums_is_not_redone(lib: Path) -> None:
+def test_a_change_to_the_albums_is_redone_with_the_later_answers_its_undo_took_back(lib: Path) -> None:
+    """A new-user review: one Ctrl+Z too many in the accept/reject loop could not be redone
+    ("changed the groups, albums or keywords ... do it again by hand")."""
+    p0, p1, p2 = (str(lib / "a" / f"p{i}.jpg") for i in range(3))
     with Library(locations()) as library:
-        library.create_album("Dogs", [str(lib / "a" / "p0.jpg")])
-        library.undo()
-        assert library.redoable() is None
-        # Edit > Redo says why it is greyed (an app review: it said nothing).
-        assert "changed the groups, albums or keywords" in (library.redo_refused() or "")
-        with pytest.raises(NothingToRedo, match="changed the groups, albums or keywords"):
+        library.create_album("Dogs", [p0])
+        made = library.history()[0][0]
+        library.teach("Dogs", [p1], "member")
+        library.teach("Dogs", [p2], "rejected")
+        rejected = library.undo()  # the last answer
+        assert library.redoable() is not None and library.redoable().id == rejected.batch
+        again = library.redo()
+        assert "did the change to the albums again" in again.note
+        dogs = library.album("Dogs")
+        assert len(dogs.rejected) == 1 and len(dogs.positives) == 2
+        # The album's undo takes its later answers with it; its redo brings all of them back.
+        library.undo(made.id)
+        assert [a.name for a in library.albums()] == []
+        assert library.redoable().id == made.id and library.redo_refused() is None
+        again = library.redo()
+        assert "(and the 2 later changes to it)" in again.note
+        dogs = library.album("Dogs")
+        assert len(dogs.rejected) == 1 and len(dogs.positives) == 2
+        assert library.redoable() is None  # nothing left undone
+        with pytest.raises(NothingToRedo):
             library.redo()
+
+
+def test_a_group_rename_is_redone_and_a_later_action_ends_redo(library: Path, tiny_model: Path) -> None:
+    from photoorg.core.settings import Settings, save_settings
+
+    lib = library
+    for i in range(10, 20):  # with these, the tiny model makes groups (as the app's tests have it)
+        make_photo(lib / "2025" / f"img_{i:03d}.jpg", seed=i, quality=90)
+    settings = Settings(folders=[str(lib)], model=str(tiny_model), device="cpu", min_group_size=2)
+    save_settings(locations(), settings)
+    with Library(locations()) as library:
+        library.scan()
+        groups = [g for g in library.groups() if g.id is not None and g.id >= 0]
+        gid = groups[0].id
+        library.rename_group(gid, "Garden")
+        library.undo()
+        assert all(g.name != "Garden" for g in library.groups())
+        library.redo()
+        assert next(g for g in library.groups() if g.id == gid).name == "Garden"
+        library.undo()
+        library.create_album("Cats", [str(lib / "2023" / "img_000.jpg")])  # done since: no redo
+        assert library.redoable() is None
 
 
 def test_redo_is_refused_for_an_organize_that_renamed_photos_and_an_undo_that_put_nothing_back(

@@ -10,7 +10,8 @@ in the part of the catalog it is about (one module each, joined in :class:`Catal
 - ``decisions``: "not duplicates" / "keep both", by content.
 - ``groups`` and ``group_members``: groups of similar photos with a stable id and the name the
   person gave them; members by fingerprint.
-- ``batches`` and ``journal``: every file action, file by file, for undo and crash recovery.
+- ``batches`` and ``journal``: every file action, file by file, for undo and crash recovery
+  (``batches``: the actions as the history lists them, undone or not).
 
 WAL journal, ``PRAGMA user_version`` as the schema version with forward migrations (tested
 from a catalog the previous release wrote), one transaction per batch. A file that is not a
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from photoorg.core.catalog.albums import AlbumsPart
 from photoorg.core.catalog.base import move_catalog
+from photoorg.core.catalog.batches import BatchesPart
 from photoorg.core.catalog.files import FilesPart
 from photoorg.core.catalog.groups import GroupsPart
 from photoorg.core.catalog.journal import JournalPart
@@ -43,7 +45,7 @@ from photoorg.core.catalog.schema import APPLICATION_ID, SCHEMA_VERSION
 from photoorg.core.catalog.sets import SetsPart
 
 
-class Catalog(FilesPart, SetsPart, GroupsPart, JournalPart, AlbumsPart):
+class Catalog(FilesPart, SetsPart, GroupsPart, JournalPart, BatchesPart, AlbumsPart):
     """A connection to the catalog. Use from one thread at a time.
 
     ``lock`` is the library's one-writer lock (see :mod:`photoorg.core.lock`): file actions,

@@ -142,6 +142,21 @@ class GroupsPart(CatalogBase):
                     (old, time.time(), group_id, new),
                 )
 
+    def redo_renames(self, batch: int) -> None:
+        """Give the groups renamed by action ``batch`` (redone) its names again (a group named
+        otherwise since keeps that name)."""
+        with self.transaction() as db:
+            rows = db.execute(
+                "SELECT fingerprint, group_id FROM group_edits WHERE batch=? AND kind='rename' ORDER BY id",
+                (batch,),
+            ).fetchall()
+            for names, group_id in rows:
+                old, new = json.loads(names)
+                db.execute(
+                    "UPDATE groups SET name=?, updated=? WHERE id=? AND name IS ?",
+                    (new, time.time(), group_id, old),
+                )
+
     def group_name_hints(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT fingerprint, name FROM group_name_hints"))
 

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from photoorg.core.catalog.base import CatalogBase
 from photoorg.core.catalog.rows import (
-    BatchInfo,
     FileRow,
     JournalEntry,
     opt_path_from_db,
@@ -295,47 +294,3 @@ class JournalPart(CatalogBase):
     def made_folders(self, batch: int) -> list[str]:
         rows = self._db.execute("SELECT path FROM made_folders WHERE batch=? ORDER BY rowid", (batch,))
         return [r[0] for r in rows]
-
-    def mark_batch_undone(self, batch: int, again: bool = False) -> None:
-        """Mark an action undone now; ``again``: also one undone before, whose undo put back
-        more files now (a retry), so that redo takes the action whose undo ran last (a hostile
-        review: a redo after 'undo 1' retried did again action 2, undone in between)."""
-        with self.transaction() as db:
-            sql = "UPDATE batches SET undone=? WHERE id=? AND (undone IS NULL OR ?)"
-            db.execute(sql, (time.time(), batch, again))
-
-    def last_undone_batch(self) -> BatchInfo | None:
-        """The action undone last, if nothing was done since its undo (what Redo does again)."""
-        row = self._db.execute(
-            "SELECT id, undone FROM batches WHERE undone IS NOT NULL ORDER BY undone DESC, id DESC LIMIT 1"
-        ).fetchone()
-        if row is None:
-            return None
-        later = self._db.execute("SELECT 1 FROM batches WHERE created > ? LIMIT 1", (row[1],)).fetchone()
-        return None if later else self.batch_info(int(row[0]))
-
-    def batch_info(self, batch: int) -> BatchInfo | None:
-        found = self._batches("WHERE b.id=?", (batch,))
-        return found[0] if found else None
-
-    def batches(self, limit: int | None = 50) -> tuple[list[BatchInfo], int]:
-        """The newest file actions (all with ``limit`` None), and how many there are in all."""
-        total = self._db.execute("SELECT count(*) FROM batches").fetchone()[0]
-        clause, args = ("LIMIT ?", (limit,)) if limit is not None else ("", ())
-        return self._batches(f"ORDER BY b.id DESC {clause}", args), int(total)
-
-    def _batches(self, clause: str, args: Sequence[object]) -> list[BatchInfo]:
-        rows = self._db.execute(
-            "SELECT b.id, b.action, b.summary, b.created, b.undone,"
-            " (SELECT count(*) FROM journal j WHERE j.batch=b.id"
-            "   AND j.state IN ('done','undoing','undone','undo_failed')),"
-            " (SELECT count(*) FROM journal j WHERE j.batch=b.id AND j.state='undone'),"
-            " (SELECT count(*) FROM journal j WHERE j.batch=b.id AND j.state='undo_failed'),"
-            " (SELECT count(*) FROM group_edits e WHERE e.batch=b.id)"
-            " + (SELECT count(*) FROM album_changes c WHERE c.batch=b.id)"
-            " + (SELECT count(*) FROM album_names n WHERE n.batch=b.id)"
-            " + (SELECT count(*) FROM decision_changes c WHERE c.batch=b.id)"
-            f" FROM batches b {clause}",
-            args,
-        )
-        return [BatchInfo(*r) for r in rows]
