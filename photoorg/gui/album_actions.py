@@ -143,6 +143,7 @@ class AlbumActions:
             made = sum(1 for s in todo if not os.path.exists(s.source))
             names = "\n".join(os.path.basename(s.source) for s in todo[:12])
             more = f"\n… and {len(todo) - 12} more" if len(todo) > 12 else ""
+            more += "\n(Show Details lists each with its folder)"
             skipped = len(steps) - len(todo)
             phrase = keywords_phrase(name, todo, noun="XMP sidecar", everywhere=take_out)
             counts = "" if take_out else f" ({made} new, {len(todo) - made} changed)"
@@ -165,7 +166,9 @@ class AlbumActions:
                 )
             )
             button = "Take keywords out" if take_out else "Write keywords"
-            if self.ask(confirm_box(self.window, "Keywords in sidecars", text, button)):
+            box = confirm_box(self.window, "Keywords in sidecars", text, button)
+            box.setDetailedText("\n".join(s.source for s in todo))  # (a review: names without folders)
+            if self.ask(box):
                 self.library.write_album_keywords(name, take_out)
 
         self.library.plan_album_keywords(name, planned, take_out)

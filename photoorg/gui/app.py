@@ -146,6 +146,9 @@ class MainWindow(QMainWindow):
         self.statusBar().setMinimumHeight(tallest + 8)
         self.status, self.cancel_button, self.timer = line.status, line.cancel_button, line.timer
         self.cancel_action.setEnabled(False)
+        # A message cut at the window's edge is read whole in the status bar's tool tip (a review
+        # at 800x600: "Undid action 2: the change to the groups (merge the group …" and no more).
+        self.statusBar().messageChanged.connect(lambda text: self.statusBar().setToolTip(text))
 
     def _connect(self) -> None:
         lib = self.library

@@ -119,6 +119,12 @@ class SettingsDialog(QDialog):
         )
         self.exclude = QLineEdit(", ".join(settings.exclude))
         self.exclude.setPlaceholderText("e.g. thumbnails/*, *.png")
+        self.exclude.setToolTip(  # (a review: the syntax was unexplained, its effect silent)
+            "Patterns, separated by commas, of files and folders the scans pass over: *.png (by name), "
+            "thumbnails/* (a folder of that name anywhere in the library, and what is in it), or a "
+            "whole path. The files are never touched: they only leave the catalog, and come back "
+            "when the pattern goes."
+        )
         form = QFormLayout()
         form.addRow("Model:", self.model)
         form.addRow("", self.local_label)

@@ -297,6 +297,7 @@ class GroupsPage(QWidget):
     def _rename(self) -> None:
         ix = self.group_list.currentIndex()
         if ix.isValid():
+            self.group_list.scrollTo(ix)  # (a review: the editor opened out of view)
             self.group_list.edit(ix)
 
     def _maybe_renamed(self, top: QModelIndex, _bottom: QModelIndex, roles: list[int]) -> None:

@@ -103,6 +103,16 @@ SHORTCUTS = (
         ("C", "compare the selected photos side by side"),
         ("Delete", "move the selected photos to the trash (undoable)"),
     ]),
+    ("Looking at a photo", [  # (a review: the box left the preview's keys out)
+        ("Left, Right", "the previous, the next photo"),
+        ("Z or 1", "actual size (1:1), and back to the window's size"),
+        ("+, -, 0, wheel", "zoom in, zoom out, fit; drag a zoomed photo to move around it"),
+        ("Delete", "move the photo to the trash (undoable)"),
+        ("Space, Escape", "close it"),
+    ]),
+    ("Groups", [
+        ("F2", "rename the group chosen in the list"),
+    ]),
     ("Duplicates", [
         ("K", "keep the selected photos"),
         ("T or Delete", "uncheck them: they go to the trash with the set's clean-up"),

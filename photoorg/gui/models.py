@@ -185,7 +185,8 @@ class GroupListModel(QAbstractListModel):
             return display
         if role == Qt.ItemDataRole.EditRole:  # a name to edit, not the label made of folder and dates
             g = self._by_id[gid]
-            return g.label if gid < 0 else g.name or g.folder_hint
+            # (a review: "Group 4" gave an empty editor, the label gone, nothing to say what it was)
+            return g.label if gid < 0 else g.name or g.folder_hint or g.label
         if role == Qt.ItemDataRole.DecorationRole:
             return self._mosaic(index.row())
         if role == DetailRole:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from photoorg.core.humanize import format_duration, human_bytes, plural
+from photoorg.core.humanize import agree, format_duration, human_bytes, plural
 from photoorg.core.library import LibraryState
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,6 +65,12 @@ class StatePresenter(QObject):
         if self.library.notes:
             self.window.tell("Note: " + "; ".join(self.library.notes))
             self.library.notes.clear()
+        elif state.summary is not None and state.summary.excluded:  # (a review: 27 photos went unsaid)
+            n = state.summary.excluded
+            self.window.tell(
+                f"{plural(n, 'photo')} left the library: {agree(n, 'it matches', 'they match')} a pattern of "
+                "Skip files matching (File > Settings). The files are untouched."
+            )
         if state.reembed_offer:
             self.window.offer_bar.offer(state.reembed_offer.text + ".")  # the button does the command
 

@@ -36,6 +36,7 @@ class Dialogs:
     def __init__(self, qtbot: QtBot) -> None:
         self._qtbot = qtbot
         self.seen: list[str] = []
+        self.details: list[str] = []  # each message box's Show Details text ("" when none)
         self._accept = 0
         self._driven: tuple[type, ...] = ()
         self._timer = QTimer()
@@ -57,6 +58,7 @@ class Dialogs:
             return
         text = box.text() if isinstance(box, QMessageBox) else ""
         self.seen.append(f"{box.windowTitle()}: {text}")
+        self.details.append(box.detailedText() if isinstance(box, QMessageBox) else "")
         if self._accept and isinstance(box, QMessageBox):
             self._accept -= 1
             [button] = [b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole]

@@ -226,6 +226,8 @@ def test_an_example_from_the_preview_and_the_album_as_keywords_in_sidecars(
     )
     sidecars = [Path(p + ".xmp") for p in (*photos[:2], photos[5])]
     assert all(b"<rdf:li>Dogs</rdf:li>" in s.read_bytes() for s in sidecars)
+    # Show Details names each sidecar with its folder (a review: bare names, alike across folders)
+    assert sorted(dialogs.details[-1].splitlines()) == sorted(str(s) for s in sidecars)
     qtbot.waitUntil(lambda: not window.library.busy, timeout=TIMEOUT_MS)
     # Taken out again from the album's menu (before a deletion, say: a deleted album's keyword
     # stayed where photoorg wrote it), asked first; undo puts it back.

@@ -79,3 +79,30 @@ def test_turning_int8_on_makes_the_model_in_the_engine_and_scans_with_it(
     with Catalog(where.catalog) as catalog:  # both kinds of vectors, each under its key
         keys = {m.key for m in catalog.models()}
     assert {fp32_key, state.summary.model_key} <= keys
+
+
+def test_a_skip_pattern_set_in_settings_says_how_many_photos_left_the_library(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    """A new-user review: "*.png" in Skip files matching took the library from 213 photos to
+    186, and nothing said so."""
+    window = open_window(settings_for(library, tiny_model))
+    scan(qtbot, window)
+    dialogs.drive(SettingsDialog)
+
+    def skip_pngs() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, SettingsDialog):  # (no assertion in a timer: it would hang the dialog)
+            box.exclude.setText("*.png")
+            box.accept()
+
+    QTimer.singleShot(100, skip_pngs)
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
+        window.open_settings()
+    assert blocker.args[0].photo_count == 6
+    said = window.statusBar().currentMessage()
+    assert said == (
+        "4 photos left the library: they match a pattern of Skip files matching (File > Settings). "
+        "The files are untouched."
+    )
+    assert all((library / "2024" / f"img_{i:03d}.png").exists() for i in range(6, 10))

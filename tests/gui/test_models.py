@@ -106,6 +106,10 @@ def test_group_list_model(qtmodeltester: Any, thumbnails: Thumbnails, scanned: S
     qtmodeltester.check(model)
     assert model.rowCount() == len(scanned.groups) >= 1
     assert model.index(model.rowCount() - 1).data(Qt.ItemDataRole.EditRole) == "Unsorted"
+    # A group with no name gives its editor what it is called, never an empty box (a review).
+    for r in range(model.rowCount() - 1):
+        g = model.group(r)
+        assert model.index(r).data(Qt.ItemDataRole.EditRole) == (g.name or g.folder_hint or g.label) != ""
     # Every photo is in exactly one group (Unsorted included).
     shown = [p.path for r in range(model.rowCount()) for p in model.group(r).photos]
     assert sorted(shown) == sorted(p.path for p in scanned.photos)
