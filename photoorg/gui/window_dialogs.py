@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox
 
 from photoorg.core.devices import known_devices
+from photoorg.core.humanize import plural, rough_duration
 from photoorg.gui.calibration import ThresholdsDialog
-from photoorg.gui.dialogs import SettingsDialog, error_dialog
+from photoorg.gui.dialogs import SettingsDialog, confirm_box, error_dialog
 from photoorg.gui.history import HistoryDialog
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,6 +37,36 @@ class WindowDialogs(QObject):
             error_dialog(w, f"Those settings cannot be used: {exc}").exec()
             return
         old = self.library.settings
+        photos = self.library.state.photo_count
+        if (new.model, new.dtype) != (old.model, old.dtype) and photos:
+            # Every photo looked at again: asked first, with how long it takes here (a review:
+            # OK re-embedded a library of 20,000 photos, hours on a CPU, without a word).
+            w.status.setText("Measuring how fast this computer runs the model…")
+            self.library.estimate_first_scan(photos, lambda estimate: self._ask_new_model(new, old, estimate))
+            return
+        self._apply(new, old)
+
+    def _ask_new_model(self, new: Any, old: Any, estimate: Any) -> None:
+        w = self.window
+        photos = self.library.state.photo_count
+        times = (estimate.int8_seconds or {}) if estimate is not None and new.dtype == "int8" else {}
+        seconds = times.get(new.model) or (estimate.seconds.get(new.model) if estimate is not None else None)
+        took = f", about {rough_duration(seconds)} on this computer for all of them" if seconds else ""
+        what = new.model if new.model != old.model else f"{new.model} ({new.dtype})"
+        text = (
+            f"Look at the library's {plural(photos, 'photo')} with {what}? Each photo it has not "
+            f"looked at so before is looked at again, in the background{took}. Until that is done, "
+            "the groups and duplicate sets are of the photos looked at so far.\n\nWhat the current "
+            "model saw is kept: going back to it later costs nothing."
+        )
+        box = confirm_box(w, "Change the model", text, "Change the model")
+        box.exec()
+        if box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole:
+            self._apply(new, old)
+        else:
+            w.tell(f"The model stays {old.model}{' (int8)' if old.dtype == 'int8' else ''}; nothing changed.")
+
+    def _apply(self, new: Any, old: Any) -> None:
         self.library.change_settings(
             lambda s: s.assign(**{k: getattr(new, k) for k in SettingsDialog.FIELDS})
         )
@@ -44,7 +76,7 @@ class WindowDialogs(QObject):
             old.dtype,
             old.exclude,
         )
-        w.first_run.asked = False
+        self.window.first_run.asked = False
         self.library.refresh(scan=rescan)
 
     def history(self) -> None:

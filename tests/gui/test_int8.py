@@ -3,6 +3,7 @@ so in the status bar) and looks at the library with it; the fp32 vectors stay in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -67,9 +68,12 @@ def test_turning_int8_on_makes_the_model_in_the_engine_and_scans_with_it(
     watch.timeout.connect(lambda: stages.add(window.library.progress.stage))
     watch.start()
     QTimer.singleShot(100, tick)
+    dialogs.accept_next()  # every photo looked at again: asked first, with the time it takes here
     with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
         window.open_settings()
     watch.stop()
+    [asked] = [s for s in dialogs.seen if s.startswith("Change the model: ")]
+    assert re.search(r"Look at the library's 20 photos with .* \(int8\)\? ", asked), asked
     state = blocker.args[0]
     assert STAGE_PREPARE in stages
     assert load_settings(where).dtype == "int8"
@@ -106,3 +110,29 @@ def test_a_skip_pattern_set_in_settings_says_how_many_photos_left_the_library(
         "The files are untouched."
     )
     assert all((library / "2024" / f"img_{i:03d}.png").exists() for i in range(6, 10))
+
+
+def test_a_new_model_is_asked_for_first_and_cancel_changes_nothing(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path, dialogs: Dialogs, where: Locations
+) -> None:
+    """A new-user review: OK in Settings with another model re-embedded the whole library
+    (hours for 20,000 photos on a CPU) without a word."""
+    window = open_window(settings_for(library, tiny_model))
+    scan(qtbot, window)
+    dialogs.drive(SettingsDialog)
+
+    def other_model() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, SettingsDialog):  # (no assertion in a timer: it would hang the dialog)
+            box.model.setCurrentIndex(box.model.findData("facebook/dinov2-small"))
+            box.accept()
+
+    QTimer.singleShot(100, other_model)
+    window.open_settings()
+    qtbot.waitUntil(lambda: any(s.startswith("Change the model: ") for s in dialogs.seen), timeout=TIMEOUT_MS)
+    [asked] = [s for s in dialogs.seen if s.startswith("Change the model: ")]
+    assert "Look at the library's 10 photos with facebook/dinov2-small? " in asked
+    assert re.search(r"in the background, about (under a minute|\d+ min|\d+ h.*) on this computer", asked)
+    assert "going back to it later costs nothing" in asked
+    qtbot.waitUntil(lambda: "nothing changed" in window.statusBar().currentMessage(), timeout=TIMEOUT_MS)
+    assert load_settings(where).model == str(tiny_model)  # Cancel (the dialogs' default answer)
