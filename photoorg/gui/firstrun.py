@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from photoorg.core.errors import ModelNotCached, ModelUnavailable
 from photoorg.core.settings import MODEL_CHOICES
-from photoorg.gui.dialogs import ModelDialog
+from photoorg.gui.model_dialog import ModelDialog
 
 if TYPE_CHECKING:
     from photoorg.gui.app import MainWindow

@@ -20,7 +20,7 @@ from photoorg.core.humanize import human_bytes
 from photoorg.core.library import LibraryState
 from photoorg.core.progress import Progress
 from photoorg.gui.app import MainWindow
-from photoorg.gui.dialogs import ModelDialog
+from photoorg.gui.model_dialog import ModelDialog
 from tests.gui.conftest import TIMEOUT_MS, Dialogs
 from tests.hubstandin import HubStandIn
 
@@ -234,6 +234,23 @@ def test_the_first_run_question_offers_int8_times_where_int8_is_faster(qtbot: Qt
     )
     base = dialog.sizes.itemText(dialog.sizes.findData("facebook/dinov2-base"))
     assert base.endswith("about 2 h here, int8 57 min")
+
+
+def test_a_model_folder_that_is_not_there_is_said_so_not_as_a_download(qtbot: QtBot, tmp_path: Path) -> None:
+    """A new-user review: "... /tmp/nomodel-here, which is not on this computer yet" beside a
+    greyed Download now, for a model folder that had been moved."""
+    from PySide6.QtWidgets import QPushButton
+
+    from photoorg.core.errors import ModelUnavailable
+
+    gone = tmp_path / "models" / "dinov2-base"
+    dialog = ModelDialog(str(gone), ModelUnavailable(f"no model in {gone}"))
+    qtbot.addWidget(dialog)
+    text = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert f"in the folder <b>{gone}</b>, which is not there now" in text
+    assert "not on this computer yet" not in text
+    buttons = {b.text(): b for b in dialog.findChildren(QPushButton)}
+    assert not buttons["Download now"].isEnabled() and buttons["Choose a model folder…"].isDefault()
 
 
 def test_a_library_looked_at_with_a_model_folder_is_offered_that_model_not_a_download(
