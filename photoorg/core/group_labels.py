@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 _MONTH = (
     r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?"
@@ -68,15 +68,18 @@ def dates_label(taken: Sequence[str | None]) -> str:
     return f"{first} to {last}"
 
 
-def where_from(paths: Sequence[str]) -> str:
+def where_from(paths: Sequence[str], named: Callable[[str], str] = lambda folder: folder) -> str:
     """Where a group's photos are, no more than is true: "in X", "mostly in X" (more than half),
-    else "from 9 folders, most in X (8)" (a review: "mostly in .../fish" for 8 of 27)."""
+    else "from 9 folders, the most (8) in X" (a review: "mostly in .../fish" for 8 of 27).
+    ``named``: how a folder is said (the app: from its library folder's name on; a review read
+    a whole path on two lines at 800 px)."""
     folders = Counter(os.path.dirname(p) for p in paths)
     if not folders:
         return ""
     folder, n = folders.most_common(1)[0]
+    folder = named(folder)
     if len(folders) == 1:
         return f"in {folder}"
     if 2 * n > len(paths):
         return f"mostly in {folder}"
-    return f"from {len(folders)} folders, most in {folder} ({n})"
+    return f"from {len(folders)} folders, the most ({n}) in {folder}"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoorg.core.group_labels import where_from
 from photoorg.core.humanize import plural
 from photoorg.core.paths import from_library_folder
 from photoorg.gui.layout import FlowRow, beside, filter_field, hint, title
@@ -240,7 +241,8 @@ class GroupsPage(QWidget):
                 " · no group yet: a group forms where several photos are alike (File > Settings > "
                 "Smallest group); more photos, more groups"
             )
-        self.subheading.setText(count + (f" · {g.where_from}" if g.photos else ""))
+        where = where_from([p.path for p in g.photos], self._named)
+        self.subheading.setText(count + (f" · {where}" if g.photos else ""))
         self._update_buttons()
 
     def show_similar(self, path: str, found: list[tuple[Any, float]]) -> None:

@@ -103,7 +103,7 @@ def test_a_groups_dates_and_folders_are_said_no_more_than_is_true() -> None:
     assert group(("x", None), ("x", None)).where_from == "in /lib/x"
     assert group(("x", None), ("x", None), ("y", None)).where_from == "mostly in /lib/x"
     scattered = [("fish", None)] * 3 + [("a", None), ("b", None), ("c", None), ("d", None)]
-    assert group(*scattered).where_from == "from 5 folders, most in /lib/fish (3)"
+    assert group(*scattered).where_from == "from 5 folders, the most (3) in /lib/fish"
 
 
 def test_tiny_library_is_all_unsorted() -> None:

@@ -97,6 +97,8 @@ def test_a_scan_shows_groups_and_their_photos(
     click(qtbot, page.group_list, page.groups.index(1))
     assert grid_paths() == [p.path for p in state.groups[1].photos] != []
     assert page.heading.text() == state.groups[1].label
+    # Its folders from the library folder's name on (a review: a whole path, on two lines).
+    assert "Pictures/20" in page.subheading.text() and str(library.parent) not in page.subheading.text()
     assert dialogs.seen == []
 
 
