@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QListWidgetItem,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.albums import LIKELY
-from photoorg.gui.album_bulk import bulk_answer
+from photoorg.gui.album_bulk import after_shown, bulk_answer, rows_in_view
 from photoorg.gui.album_list import AlbumList, listed
 from photoorg.gui.album_words import EMPTY, LIKELY_TIP, subheading
 from photoorg.gui.away import AwayDialog
@@ -135,6 +135,8 @@ class AlbumsPage(QWidget):
             lambda: self.answer(MEMBER) if self.tabs.currentIndex() == TAB_SUGGESTIONS else None
         )
         self.grid.selectionModel().selectionChanged.connect(lambda *_a: self._enable(self.view is not None))
+        self.grid.verticalScrollBar().valueChanged.connect(lambda _v: self._enable(self.view is not None))
+        self.grid.viewport().installEventFilter(self)  # resized: other rows in view (eventFilter)
         self.grid.delete_requested.connect(
             lambda: self.answer(REJECTED if self.tabs.currentIndex() == TAB_SUGGESTIONS else REMOVED)
         )
@@ -255,22 +257,11 @@ class AlbumsPage(QWidget):
         if suggestions:
             fresh = [(p, s) for p, s in view.suggestions if p.path not in self._answered]
             if keep_place:
-                fresh = self._after_shown(fresh)
+                fresh = after_shown(self.grid, self.photos.photos(), fresh)
             self._set_photos([p for p, _ in fresh], [s for _, s in fresh], keep_place)
         else:
             self._set_photos(list(view.members), None, keep_place)
         self._enable(True)
-
-    def _after_shown(self, fresh: list[tuple[Any, float]]) -> list[tuple[Any, float]]:
-        """The new suggestions, best first, except that those the person can see now (and the
-        ones above them) keep their places, with their new scores."""
-        viewport = self.grid.viewport()
-        last = self.grid.indexAt(QPoint(viewport.width() - 8, viewport.height() - 8))
-        end = last.row() + 1 if last.isValid() else self.photos.rowCount()
-        by_path = {p.path: (p, s) for p, s in fresh}
-        seen = [by_path[p.path] for p in self.photos.photos()[:end] if p.path in by_path]
-        kept = {p.path for p, _ in seen}
-        return seen + [(p, s) for p, s in fresh if p.path not in kept]
 
     def _set_photos(self, photos: list[Any], scores: list[float] | None, keep_place: bool) -> None:
         bar = self.grid.verticalScrollBar()
@@ -291,11 +282,13 @@ class AlbumsPage(QWidget):
         has = on and self.photos.rowCount() > 0
         for w in (self.accept_button, self.reject_button, self.remove_button):
             w.setEnabled(has and bool(self.grid.selectedIndexes() or self.grid.currentIndex().isValid()))
-        n = self.photos.rowCount()
-        # The suggestions shown, not every one (an app review: "Accept all" for 60 of them), and
-        # of those only the likely ones are accepted at once (a review: "Accept these 60" took
-        # in the 8 below the line the bar counts too).
-        likely = len(self._likely_rows())
+        # The suggestions in view, not every one listed (an app review: "Accept all" for 60 of
+        # them; a new-user review: "Accept the 60 shown" with 4 on the screen, the rest answered
+        # unseen), and of those only the likely ones are accepted at once (a review: "Accept
+        # these 60" took in the 8 below the line the bar counts too).
+        view = self._in_view()
+        n = len(view)
+        likely = len(set(self._likely_rows()) & set(view))
         bulk_answer(
             self.accept_page_button, "Accept", has, likely, n, "likely", f"a score of {LIKELY} or more"
         )
@@ -316,7 +309,7 @@ class AlbumsPage(QWidget):
             return
         if everything:
             likely = set(self._likely_rows())
-            rows = [r for r in range(self.photos.rowCount()) if (r in likely) == (role == MEMBER)]
+            rows = [r for r in self._in_view() if (r in likely) == (role == MEMBER)]
         else:
             rows = sorted({i.row() for i in self.grid.selectedIndexes()})
             if not rows and self.grid.currentIndex().isValid():
@@ -334,6 +327,15 @@ class AlbumsPage(QWidget):
         self.status.setText("Learning…")
         self._pending += 1
         self.answered.emit(self.view.album.name, paths, role)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.grid.viewport():
+            QTimer.singleShot(0, lambda: self._enable(self.view is not None))  # once laid out
+        return super().eventFilter(watched, event)
+
+    def _in_view(self) -> list[int]:
+        """The rows of the grid the person can see now (a bulk answer takes only those)."""
+        return rows_in_view(self.grid, self.photos.rowCount())
 
     def _likely_rows(self) -> list[int]:
         """The rows shown that the album finds likely (all of them, when the grid shows the
