@@ -765,7 +765,7 @@ def test_an_undo_of_keywords_stopped_after_its_last_sidecar_is_finished_by_a_pla
 ) -> None:
     """A hostile review: killed after its last sidecar was put back, the keywords' undo was
     passed over by the next plain undo, which took back the action before it."""
-    from photoorg.core.catalog.journal import JournalPart
+    from photoorg.core.catalog.batches import BatchesPart
     from photoorg.core.library import Action
 
     lib = album_lib
@@ -777,11 +777,11 @@ def test_an_undo_of_keywords_stopped_after_its_last_sidecar_is_finished_by_a_pla
     def killed(self: object, batch: int, again: bool = False) -> None:
         raise KeyboardInterrupt  # as a kill there: the sidecars are back, nothing after ran
 
-    real = JournalPart.mark_batch_undone
-    monkeypatch.setattr(JournalPart, "mark_batch_undone", killed)
+    real = BatchesPart.mark_batch_undone
+    monkeypatch.setattr(BatchesPart, "mark_batch_undone", killed)
     with Library(locations()) as library, pytest.raises(KeyboardInterrupt):
         library.undo()
-    monkeypatch.setattr(JournalPart, "mark_batch_undone", real)
+    monkeypatch.setattr(BatchesPart, "mark_batch_undone", real)
     assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach"]
     with Library(locations()) as library:
         finished = library.undo()
