@@ -172,8 +172,14 @@ def group_photos(
     settings: GroupSettings = GroupSettings(),  # noqa: B008 - frozen
     progress: Progress = NULL_PROGRESS,
     store: bool = True,
+    away: Sequence[str] = (),
 ) -> list[Group]:
     """Groups of the catalogued photos under ``roots``, largest first, then "Unsorted".
+
+    ``away``: library folders not there now (a drive not connected). Their photos, still in
+    the catalog, are grouped with the rest, so that the groups stay as they are, with their ids
+    and names, and are left out of the groups shown (a review: with one folder unplugged, 8
+    groups became 3 others, and once it was back "Group 3" was "Group 9").
 
     With ``store`` (the library's own grouping) the groups are matched to the stored ones, so
     they keep their ids and names, and stored; when nothing changed since the last grouping
@@ -182,7 +188,8 @@ def group_photos(
     stored one show its id and name, the others have id None. Exact copies share a vector and
     so always land in the same group.
     """
-    photos = [p for p in catalog.photos(under=roots) if not p.is_video]  # videos are not grouped
+    under = [*roots, *away] if roots is not None else None
+    photos = [p for p in catalog.photos(under=under) if not p.is_video]  # videos are not grouped
     by_fp: dict[str, list[PhotoInfo]] = defaultdict(list)
     for p in photos:
         by_fp[p.fingerprint].append(p)
@@ -212,7 +219,22 @@ def group_photos(
                 if index is not None:
                     names[ids[index]] = name
         found = [(gid, members, coh) for gid, (members, coh) in zip(ids, clusters, strict=True)]
-    return _assemble(catalog, found, by_fp, names, edited)
+    groups = _assemble(catalog, found, by_fp, names, edited)
+    return _without(groups, away) if away else groups
+
+
+def _without(groups: list[Group], away: Sequence[str]) -> list[Group]:
+    """The groups as shown while the folders ``away`` are not there: without their photos (a
+    group all of whose photos are there is not listed until they are back), called as with
+    them (a group does not change its name while a drive is out)."""
+    gone = under_test(away)
+    shown = []
+    for g in groups:
+        g.photos = [p for p in g.photos if not gone(p.path)]
+        g.representatives = [p for p in g.representatives if not gone(p.path)] or g.photos[:REPRESENTATIVES]
+        if g.photos or g.id == UNSORTED:
+            shown.append(g)
+    return shown
 
 
 def stored_groups(catalog: Catalog, roots: Sequence[str] | None = None) -> list[Group]:

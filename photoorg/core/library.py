@@ -331,7 +331,7 @@ class Library(Folders, Scans, ReembedOffers, FileActions, Curation, Finds):
             return state
         s = self.settings
         state.groups = group_photos(
-            self.catalog, model.id, roots, settings=s.group_settings(), store=self.stores_groups
+            self.catalog, model.id, roots, settings=s.group_settings(), store=self.stores_groups, away=missing
         )
         seen = self.catalog.fingerprints_with_vectors(model.id)
         for g in state.groups:  # Unsorted: the photos looked at so far that fit no group

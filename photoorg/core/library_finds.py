@@ -73,7 +73,7 @@ class Finds(LibraryPart):
         model_id, problem = self.model(progress)
         if model_id is None:
             raise problem or ModelUnavailable("Grouping needs the model, and none is available.")
-        roots, _ = self.library_roots()
+        roots, missing = self.library_roots()
         progress.start_stage(STAGE_GROUPING, 0)
         groups = group_photos(
             self.catalog,
@@ -82,6 +82,7 @@ class Finds(LibraryPart):
             settings=self.settings.group_settings(),
             progress=progress,
             store=self.stores_groups,
+            away=missing,
         )
         if only:
             inside = under_test(os.path.abspath(f) for f in only)

@@ -480,3 +480,37 @@ def test_two_unnamed_groups_of_one_folder_and_month_are_told_apart() -> None:
     assert len(set(labels)) == len(labels)
     assert labels[0] == labels[1].removesuffix(" (2)") == labels[3].removesuffix(" (3)")
     assert labels[2:] == ["Beach", labels[3], "Unsorted"]
+
+
+def test_a_library_folder_not_there_keeps_the_groups_as_they_are(library: Path, tiny_model: Path) -> None:
+    """A new-user review: with one library folder unplugged, the groups were made anew without
+    its photos (8 groups became 3 others), and once it was back "Group 3" was "Group 9"."""
+    from photoorg.core.library import Library
+    from photoorg.core.paths import locations
+    from photoorg.core.settings import Settings, save_settings
+    from tests.conftest import make_photo
+
+    for i in range(10, 20):  # with these, the tiny model makes groups (as the app's tests have it)
+        make_photo(library / "2025" / f"img_{i:03d}.jpg", seed=i, quality=90)
+    folders = [str(library / y) for y in ("2023", "2024", "2025")]
+    settings = Settings(folders=folders, model=str(tiny_model), device="cpu", min_group_size=2)
+    save_settings(locations(), settings)
+
+    def listed(library_: Library) -> dict[object, tuple[str, int]]:
+        return {g.id: (g.label, g.size) for g in library_.groups()}
+
+    with Library(locations()) as lib:
+        lib.scan()
+        grouped_before = lib.groups()
+        before = listed(lib)
+        assert sum(1 for gid in before if gid != "unsorted") >= 2
+        (library / "2025").rename(library / "2025, on a drive")
+        away = {g.id: g for g in lib.groups()}
+        assert all(not p.path.startswith(str(library / "2025")) for g in away.values() for p in g.photos)
+        assert set(away) <= set(before)  # no new group, none renumbered ...
+        assert all(away[gid].label == before[gid][0] for gid in away)  # ... or renamed
+        # ... and each group shown holds only photos it held before (none made anew)
+        members = {g.id: {p.path for p in g.photos} for g in grouped_before}
+        assert all({p.path for p in g.photos} <= members[gid] for gid, g in away.items()), (members, away)
+        (library / "2025, on a drive").rename(library / "2025")
+        assert listed(lib) == before
