@@ -91,6 +91,7 @@ class LibraryState:
     model_error: ModelUnavailable | None = None
     summary: ScanSummary | None = None  # the scan that led here, if any
     missing: list[str] = field(default_factory=list)  # library folders that are not there
+    photos_away: int = 0  # photos the catalog keeps in those folders (not shown until they are back)
     notes: list[str] = field(default_factory=list)  # what opening the catalog found (recovery...)
     timeline: Timeline = field(default_factory=Timeline)  # every photo, newest first
     partial: bool = False  # a snapshot taken during a scan (see Library.snapshot)
@@ -354,6 +355,7 @@ class Library(Folders, Scans, ReembedOffers, FileActions, Curation, Finds):
         protected = [f for f in self.settings.protected if f not in roots]  # counted too (a review)
         state.per_folder = count_under((p.path for p in photos), [*roots, *protected])
         state.photo_count = len(photos)
+        state.photos_away = len(self.catalog.photos(under=missing)) if missing else 0
         state.failures = self.problems(roots, missing)
         state.albums = self.albums()
 

@@ -48,7 +48,7 @@ class StatePresenter(QObject):
         else:
             empty = "No groups."
         self.window.groups_page.set_groups(state.groups, empty)
-        self.window.timeline_page.set_timeline(state.timeline, self._empty_timeline())
+        self.window.timeline_page.set_timeline(state.timeline, self._empty_timeline(), away=state.photos_away)
         # Without the model only exact copies are looked for: an empty tab says so (an app review:
         # "Same image (0)" with "Nothing to review here.", as if none had been found).
         no_model = (
@@ -128,7 +128,9 @@ class StatePresenter(QObject):
         groups of the last grouping; during a first scan, groups and sets from the photos
         embedded so far. Never in place of what a finished scan showed, nor sets of every
         kind by exact copies only."""
-        self.window.timeline_page.set_timeline(state.timeline, self._empty_timeline(), scanning=True)
+        self.window.timeline_page.set_timeline(
+            state.timeline, self._empty_timeline(), scanning=True, away=state.photos_away
+        )
         s = self.library.settings
         self.window.library_page.set_folders(
             s.folders, s.protected, state.per_folder, state.missing, s.preferred

@@ -111,6 +111,7 @@ class TimelinePage(QWidget):
         self._keys: dict[str, str] = {}  # path -> what the filter reads of it, lower case
         self._empty_text = ""
         self._scanning = False
+        self._away = 0
         # The sub-heading on a row of its own, the tools under it (as on Groups): beside them it
         # was squeezed into a column of seven lines at 800x600 once an album existed (a review).
         tools = FlowRow()
@@ -124,9 +125,12 @@ class TimelinePage(QWidget):
         self.grid.verticalScrollBar().valueChanged.connect(lambda _v: self._scrolled())
         self.set_timeline(Timeline(), "")
 
-    def set_timeline(self, timeline: Timeline, empty_text: str, scanning: bool = False) -> None:
-        """New photos; the view keeps the photo it showed at its top."""
-        self.full, self._empty_text, self._scanning = timeline, empty_text, scanning
+    def set_timeline(
+        self, timeline: Timeline, empty_text: str, scanning: bool = False, away: int = 0
+    ) -> None:
+        """New photos; the view keeps the photo it showed at its top. ``away``: photos in
+        library folders not there now (said, as they are not shown)."""
+        self.full, self._empty_text, self._scanning, self._away = timeline, empty_text, scanning, away
         self._keys = {}
         self._fill_chooser()
         self._refilter()
@@ -213,6 +217,11 @@ class TimelinePage(QWidget):
                 text += f" · {len(timeline.file_dated)} without a date taken, placed by their file's date"
             if self._scanning:
                 text += " · the scan goes on; more appear as it finds them"
+            if self._away and not album and not typed:  # (a review: 35 photos gone without a word)
+                text += (
+                    f" · {plural(self._away, 'photo')} in a library folder not connected now, not shown "
+                    "until it is back"
+                )
             self.subheading.setText(text)
         self.organize_button.setEnabled(n > 0)
         row = next((k for k, p in enumerate(timeline.photos) if p.path == top), None) if top else None

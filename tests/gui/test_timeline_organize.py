@@ -241,3 +241,25 @@ def test_photos_without_a_date_taken_are_said_in_the_jump_list_and_shown_alone(
     )
     box.setCurrentIndex(0)
     assert page.photos.rowCount() == 5
+
+
+def test_photos_in_a_library_folder_not_there_are_said_in_all_photos(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
+) -> None:
+    """A new-user review: a library folder unplugged took its photos out of every view, said
+    only as "1 folder not found" in the status bar."""
+    from photoorg.core.settings import Settings
+
+    root = tmp_path / "Pictures"
+    dated_library(root)
+    folders = [str(root / f) for f in ("cam", "phone", "scans")]
+    window = open_window(Settings(folders=folders, model=str(tiny_model), device="cpu"))
+    scan(qtbot, window)
+    (root / "cam").rename(tmp_path / "cam, on a drive")
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
+        window.library.refresh(scan=False)
+    assert blocker.args[0].photos_away == 3
+    page = window.timeline_page
+    assert page.photos.rowCount() == 2
+    said = page.subheading.text()
+    assert "3 photos in a library folder not connected now, not shown until it is back" in said
