@@ -86,7 +86,8 @@ def test_the_timeline_fills_in_before_the_first_scan_has_embedded_anything(
     assert model.index(0, 0).data(BadgeRole) == "July 2023"  # each month's first photo is labelled
     assert model.index(rows.index("c.jpg"), 0).data(BadgeRole) == "May 2023"
     assert model.index(rows.index("b.jpg"), 0).data(BadgeRole) == ""
-    assert "(file date)" in model.index(rows.index("e.jpg"), 0).data(DetailRole)
+    assert model.index(rows.index("e.jpg"), 0).data(DetailRole) == "2021-03-01 · file date"
+    assert model.index(rows.index("d.jpg"), 0).data(DetailRole) == "2023-07-04 · 96x72"  # fits a tile
     years = {page.jump.topLevelItem(k).text(0) for k in range(page.jump.topLevelItemCount())}
     assert {"2022", "2023"} <= years
     assert window.nav.item(PAGE_TIMELINE).text() == "All photos (5)"
