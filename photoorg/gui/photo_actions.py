@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 
 from photoorg.core.companions import going_with
 from photoorg.core.humanize import agree, human_bytes, plural
@@ -188,11 +188,9 @@ class PhotoActions(AlbumActions, QObject):
         page = self.window.groups_page
         current = page.current_group()
         into = menu.addMenu(f"Put {chosen} in the group")
-        for row in range(page.groups.rowCount()):
-            g = page.groups.group(row)
-            if current is not None and g.id == current.id:
-                continue
-            into.addAction(g.label, lambda g=g: self.move_into_group(grid.selected_paths(), g))
+        listed = [page.groups.group(r) for r in range(page.groups.rowCount())]
+        others = [g for g in listed if current is None or g.id != current.id]
+        choices(into, others, lambda g: self.move_into_group(grid.selected_paths(), g), self.window)
         if current is not None and current.id is not None and current.id >= 0:
             menu.addAction(
                 f"Not in this group ({chosen})", lambda: self.not_in_group(grid.selected_paths(), current)
@@ -224,14 +222,14 @@ class PhotoActions(AlbumActions, QObject):
         menu = QMenu(self.window)
         menu.addAction("Rename…", lambda: page.group_list.edit(index))
         merge = menu.addMenu("Merge into")
-        for row in range(page.groups.rowCount()):
-            other = page.groups.group(row)
-            if other.id is not None and other.id >= 0 and other.id != group.id:
-                what = f"Merged {group.label} into {other.label}."
-                merge.addAction(
-                    other.label,
-                    lambda o=other, w=what: self.library.change_groups("merge", o.id, (), group.id, w),
-                )
+        listed = [page.groups.group(r) for r in range(page.groups.rowCount())]
+        others = [o for o in listed if o.id is not None and o.id >= 0 and o.id != group.id]
+
+        def merge_into(other: Any) -> None:
+            what = f"Merged {group.label} into {other.label}."
+            self.library.change_groups("merge", other.id, (), group.id, what)
+
+        choices(merge, others, merge_into, self.window)
         menu.addAction("Organize…", lambda: self.organize(f"the group {group.label}", group_ids=[group.id]))
         menu.exec(page.group_list.viewport().mapToGlobal(pos))
 
@@ -309,3 +307,25 @@ def _sidecars_go(photos: int, sidecars: int) -> str:
         what = "sidecar" if sidecars == 1 else plural(sidecars, "sidecar")
         return f"Its {what} (edits, keywords) {verb} with it."
     return f"{plural(sidecars, 'sidecar')} (edits, keywords) {verb} with them."
+
+
+#: Groups a submenu lists before "Another group…" (a review: hundreds of groups in one menu).
+LISTED = 15
+
+
+def choices(menu: QMenu, groups: list[Any], chosen: Callable[[Any], None], parent: QWidget) -> None:
+    """A submenu of groups to choose from: the first :data:`LISTED` (the largest), and past
+    them "Another group…", a list to choose any of them from (typing its name finds it)."""
+    for g in groups[:LISTED]:
+        menu.addAction(g.label, lambda g=g: chosen(g))
+    if len(groups) > LISTED:
+        menu.addSeparator()
+
+        def another() -> None:
+            labels = [g.label for g in groups]
+            title = menu.title().replace("&", "")
+            label, ok = QInputDialog.getItem(parent, title, "Group (type to find it):", labels, 0, False)
+            if ok and label in labels:
+                chosen(groups[labels.index(label)])
+
+        menu.addAction(f"Another group… ({len(groups) - LISTED} more)", another)

@@ -252,3 +252,37 @@ def test_a_group_mosaic_of_fewer_than_four_photos_fills_its_square(qapp) -> None
         "#0000ff",
         "#ffff00",
     ]
+
+
+def test_a_menu_of_many_groups_lists_the_largest_and_finds_any_other(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new-user review: "Put in the group" and "Merge into" listed every group in one flat
+    submenu, unusable with hundreds of groups."""
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
+
+    from photoorg.gui.photo_actions import LISTED, choices
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    groups = [SimpleNamespace(label=f"Group {k}") for k in range(40)]
+    picked: list[object] = []
+    menu = QMenu("Merge into", parent)
+    choices(menu, groups, picked.append, parent)
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts[:LISTED] == [g.label for g in groups[:LISTED]] and len(texts) == LISTED + 1
+    assert texts[-1] == f"Another group… ({40 - LISTED} more)"
+    asked: list[list[str]] = []
+
+    def answer(_parent, _title, _label, labels, *_a):  # type: ignore[no-untyped-def]
+        asked.append(labels)
+        return "Group 33", True
+
+    monkeypatch.setattr(QInputDialog, "getItem", answer)
+    menu.actions()[-1].trigger()
+    assert picked == [groups[33]] and asked == [[g.label for g in groups]]
+    few = QMenu("Merge into", parent)
+    choices(few, groups[:3], picked.append, parent)
+    assert [a.text() for a in few.actions()] == ["Group 0", "Group 1", "Group 2"]
