@@ -310,7 +310,7 @@ class FileActions(LibraryPart):
                 on_step=lambda: progress.advance(1),
                 keep=[*s.folders, *s.protected],
                 roots=self.library_roots(),
-                protected=s.protected,
+                protected=self.protected_watch(),  # a folder protected meanwhile keeps its files
             )
 
     def redo(self, progress: Progress = NULL_PROGRESS) -> Outcome:
@@ -319,7 +319,7 @@ class FileActions(LibraryPart):
             progress.start_stage("Redoing", 0)
             roots, missing = self.library_roots()
             return redoing.redo(
-                catalog, self.settings.protected, roots, on_step=lambda: progress.advance(1), missing=missing
+                catalog, self.protected_watch(), roots, on_step=lambda: progress.advance(1), missing=missing
             )
 
     def redoable(self) -> BatchInfo | None:

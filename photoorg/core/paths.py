@@ -284,8 +284,12 @@ class WatchedFolders:
         self._set = FolderSet(self._list)
 
     def holds(self, path: str) -> bool:
+        return self.now().holds(path)
+
+    def now(self) -> FolderSet:
+        """The folders as they are at this moment."""
         if self._ask is not None:
             now = self._ask()
             if now is not self._list:
                 self._list, self._set = now, FolderSet(now)
-        return self._set.holds(path)
+        return self._set

@@ -168,7 +168,7 @@ def _found_again(action: Action, entry: JournalEntry) -> bool:
 
 def redo(
     catalog: Catalog,
-    protected: Sequence[str],
+    protected: Sequence[str] | Callable[[], Sequence[str]],
     library: Sequence[str],
     on_step: Callable[[], None] | None = None,
     missing: Sequence[str] = (),
@@ -204,6 +204,8 @@ def redo(
         if why_not is not None:
             raise NothingToRedo(why_not)
         action = Action(info.action)
+        guard, protected = protected, protected() if callable(protected) else protected  # (as planned;
+        # the action asks again before each file, as a first run does)
         entries = sorted(catalog.journal_entries(info.id, ("undone",)), key=lambda e: e.id)
         entries = [e for e in entries if e.file_row is not None]  # the plan finds their sidecars
         # Each photo from where its undo put it (a name taken meanwhile numbers it: found by a
@@ -234,4 +236,4 @@ def redo(
             reasons = sorted({s.skip or "" for s in steps})
             raise NothingToRedo(f"Nothing of action {info.id} can be done again: {'; '.join(reasons)}.")
         summary = _redo_summary(info, sum(1 for s in steps if s.skip is None and s.companion_of is None))
-        return actions.execute(catalog, action, steps, summary, on_step=on_step, protected=protected)
+        return actions.execute(catalog, action, steps, summary, on_step=on_step, protected=guard)

@@ -35,7 +35,7 @@ from photoorg.core.fileops import (
     remove_if_empty,
 )
 from photoorg.core.humanize import plural
-from photoorg.core.paths import real
+from photoorg.core.paths import WatchedFolders, real
 from photoorg.core.trash import move_to_trash
 from photoorg.core.undo_companions import Companions, Return, is_companion
 from photoorg.core.undo_places import (
@@ -78,7 +78,7 @@ def undo(
     on_step: Callable[[], None] | None = None,
     keep: Sequence[str] = (),
     roots: tuple[Sequence[str], Sequence[str]] | None = None,
-    protected: Sequence[str] = (),
+    protected: Sequence[str] | Callable[[], Sequence[str]] = (),
 ) -> Outcome:
     """Reverse an action, file by file: the newest one with files still to put back when
     ``batch`` is None (an interrupted or partial undo goes on where it stopped), else that one
@@ -92,7 +92,8 @@ def undo(
     folder is not there stays where it is, rather than coming back to a folder made anew on
     the disk under a drive's mount point. A file the action put in a folder that is
     ``protected`` now stays there, and is said (a hostile review: undo moved photos out of an
-    archive protected since, and trashed the copies in it).
+    archive protected since, and trashed the copies in it); as a function it is asked again for
+    each file (:meth:`Library.protected_watch`).
     """
     with exclusive(catalog):
         left: list[tuple[int, int]] = []
@@ -166,10 +167,10 @@ def undo(
         def why_not_back(source: str) -> str | None:
             return None if roots is None else folder_not_there(source, *roots, remade)
 
-        companions = Companions(everything, entries)
+        companions, watched = Companions(everything, entries), WatchedFolders(protected)
         for entry in Companions.in_order(entries):
             step = Step(entry.target or "", entry.source)
-            guard = protected_since(entry, protected) if action is not Action.TRASH else None
+            guard = protected_since(entry, watched) if action is not Action.TRASH else None
             if is_companion(entry):
                 step.companion_of = entry.source  # a sidecar (RAW, video) that traveled with its photo
                 how = companions.return_of(entry, copy=action is Action.COPY)

@@ -18,7 +18,7 @@ from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.companions import is_sidecar
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import fingerprint_and_size, missing_folders
-from photoorg.core.paths import is_under
+from photoorg.core.paths import WatchedFolders, containing, is_under
 
 log = logging.getLogger(__name__)
 
@@ -208,15 +208,17 @@ def stem_shared(path: str) -> str | None:
     return f"another {stem}.* is there: they would share {stem}.xmp"
 
 
-def protected_since(entry: JournalEntry, protected: Sequence[str]) -> Callable[[], str] | None:
-    """An undo that refuses, when the file the action left is in a folder protected now: it
-    stays there (None: it is not)."""
+def protected_since(entry: JournalEntry, protected: WatchedFolders) -> Callable[[], str] | None:
+    """An undo that refuses, when the file the action left is in a folder protected now (asked
+    again for each file: another photoorg may protect one while the undo runs): it stays there
+    (None: it is not)."""
     target = entry.target
-    if not target or not protected or not os.path.lexists(target):
+    if not target or not os.path.lexists(target):
         return None
-    folder = next((p for p in protected if is_under(target, [p])), None)
-    if folder is None:
+    folders = protected.now()
+    if not folders.holds(target):
         return None
+    folder = containing(target, folders.folders) or "a protected folder"
 
     def refuse() -> str:
         raise ChangedSinceError(

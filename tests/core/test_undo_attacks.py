@@ -341,3 +341,37 @@ def test_a_folder_protected_by_another_photoorg_while_an_action_runs_keeps_the_p
     assert moved.photos_done == 1 and [os.path.basename(s.source) for s in moved.done] == ["p0.jpg"]
     assert sorted(os.listdir(a)) == ["p1.jpg", "p2.jpg", "p2.jpg.xmp", "p3.jpg"]
     assert {s.skip for s in moved.skipped} == {"in a protected folder"}
+
+
+@pytest.mark.parametrize("what", ["undo of a move", "undo of a copy", "redo of a move"])
+def test_a_folder_protected_by_another_photoorg_while_an_undo_or_redo_runs_keeps_its_files(
+    four_photos: Path, what: str
+) -> None:
+    """A hostile review: undo and redo read the protected folders once, and went on emptying a
+    folder another photoorg protected meanwhile (undo of a copy trashed every copy in it)."""
+    from photoorg.core.progress import Progress
+
+    a, b = four_photos / "a", four_photos / "b"
+    watched = a if what.startswith("redo") else b
+
+    class ProtectAfterTheFirst(Progress):
+        def advance(self, n: int = 1, check: bool = True) -> None:
+            super().advance(n, check)
+            if self.done == 1:
+                assert photoorg("library", "protect", str(watched)).returncode == 0
+
+    photos = sorted(str(p) for p in a.glob("*.jpg"))
+    action = Action.COPY if "copy" in what else Action.MOVE
+    with Library(locations()) as library:
+        library.act(action, photos, str(b))
+        if what.startswith("redo"):
+            library.undo()
+            again = library.redo(progress=ProtectAfterTheFirst())
+            assert len(again.done) == 1 and {s.skip for s in again.skipped} == {"in a protected folder"}
+        else:
+            undone = library.undo(progress=ProtectAfterTheFirst())
+            assert len(undone.done) == 1 and len(undone.failed) == 3
+            assert all("which is protected now" in why for _, why in undone.failed)
+    assert len(os.listdir(watched)) == 3  # the 3 files still there when it was protected stay
+    if "copy" in what:
+        assert len(os.listdir(a)) == 4  # no original touched
