@@ -127,10 +127,16 @@ def undo(
             later = catalog.later_changes_to_albums_made_by(batch) if name == ALBUM_CHANGE else []
             if name == ALBUM_CHANGE:
                 refuse_two_albums_of_one_name(catalog, info.summary, [batch, *later])
-            catalog.mark_batches_undone([batch, *later])  # an album's later changes go with it (they
-            # say so), at the same time, so that a redo does them again together
+            renamed = catalog.later_renames(batch) if name == GROUP_CHANGE else []
+            if renamed:  # (a hostile review: "undid" a rename, and the group kept its newer name)
+                raise PhotoorgError(
+                    f"The group action {batch} renamed was renamed again by action {renamed[-1]}: undo "
+                    f"action {renamed[-1]} first, then this one."
+                )
             if name == GROUP_CHANGE:
                 catalog.undo_renames(batch)  # names are no overlay: the old one is given back
+            catalog.mark_batches_undone([batch, *later])  # an album's later changes go with it (they
+            # say so), at the same time, so that a redo does them again together
             also = f" (and the {plural(len(later), 'later change')} to it)" if later else ""
             if name == DECISION:
                 note = f"undid the decision about a duplicate set ({info.summary})"

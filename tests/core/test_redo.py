@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from photoorg.core.errors import PhotoorgError
 from photoorg.core.library import Action, Library, NothingToRedo
 from photoorg.core.paths import locations
 from tests.conftest import make_photo
@@ -164,6 +165,22 @@ def test_a_group_rename_is_redone_and_a_later_action_ends_redo(library: Path, ti
         library.undo()
         library.create_album("Cats", [str(lib / "2023" / "img_000.jpg")])  # done since: no redo
         assert library.redoable() is None
+        # A rename undone out of order, while a later one of the same group stands, is refused
+        # (a hostile review: it said "undid" and the group kept its newer name).
+        first = library.rename_group(gid, "Pond")
+        second = library.rename_group(gid, "Lake")
+        refused = f"renamed again by action {second}: undo action {second} first"
+        with pytest.raises(PhotoorgError, match=refused):
+            library.undo(first)
+        assert next(g for g in library.groups() if g.id == gid).name == "Lake"
+        # Groups made anew after an undo: the ids may be other groups' now, so no redo (a
+        # hostile review: the redo renamed a group that did not exist at the rename).
+        library.undo(second)
+        for i in range(30, 34):
+            make_photo(lib / "2026" / f"img_{i:03d}.jpg", seed=i, quality=90)
+        library.scan()
+        library.groups()
+        assert library.redoable() is None and "made anew since" in (library.redo_refused() or "")
 
 
 def test_redo_is_refused_for_an_organize_that_renamed_photos_and_an_undo_that_put_nothing_back(

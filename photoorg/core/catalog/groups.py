@@ -82,6 +82,7 @@ class GroupsPart(CatalogBase):
                 ("groups-signature", signature),
                 ("groups-made", made or ""),
                 ("groups-contents", "\n".join(grouped) if made else ""),
+                ("groups-saved", repr(now)),  # (a group's id may be another group's after this)
             ):
                 db.execute(
                     "INSERT INTO meta(key, value) VALUES(?, ?)"
@@ -141,6 +142,20 @@ class GroupsPart(CatalogBase):
                     "UPDATE groups SET name=?, updated=? WHERE id=? AND name IS ?",
                     (old, time.time(), group_id, new),
                 )
+
+    def groups_saved(self) -> float:
+        """When the groups were last made anew (0: never, or before this was kept)."""
+        return float(self.get_meta("groups-saved") or 0)
+
+    def later_renames(self, batch: int) -> list[int]:
+        """The actions after ``batch``, in force, that renamed a group ``batch`` renamed."""
+        rows = self._db.execute(
+            "SELECT DISTINCT e.batch FROM group_edits e JOIN batches b ON b.id = e.batch"
+            " WHERE e.kind='rename' AND e.batch > ? AND b.undone IS NULL AND e.group_id IN"
+            " (SELECT group_id FROM group_edits WHERE batch=? AND kind='rename') ORDER BY e.batch",
+            (batch, batch),
+        )
+        return [r[0] for r in rows]
 
     def redo_renames(self, batch: int) -> None:
         """Give the groups renamed by action ``batch`` (redone) its names again (a group named
