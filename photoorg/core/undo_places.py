@@ -114,8 +114,8 @@ def moved_on_by(catalog: Catalog, entry: JournalEntry, kind: str) -> ChangedSinc
     or deleted since" for a photo that photoorg itself had moved again in the next action)."""
     if not entry.target:
         return None
-    later = catalog.later_move_of(entry.target, entry.batch)
-    if later is None or later.state == "undone":
+    later = catalog.later_move_in_force(entry.target, entry.batch)  # (a hostile review: the first
+    if later is None:  # later move, undone, hid the redo that moved the photo on again)
         return None
     if later.fingerprint and entry.fingerprint and later.fingerprint != entry.fingerprint:
         return None  # another file that took its name

@@ -375,3 +375,18 @@ def test_a_folder_protected_by_another_photoorg_while_an_undo_or_redo_runs_keeps
     assert len(os.listdir(watched)) == 3  # the 3 files still there when it was protected stay
     if "copy" in what:
         assert len(os.listdir(a)) == 4  # no original touched
+
+
+def test_undo_names_the_redo_that_moved_the_photo_on_again(four_photos: Path) -> None:
+    """A hostile review: move a→b, move b→c, undo, redo; undo of the first move said "moved
+    or deleted since", the undone second move hiding the redo that moved the photo on."""
+    photo = four_photos / "a" / "p0.jpg"
+    b, c = four_photos / "b", four_photos / "c"
+    with Library(locations()) as library:
+        first = library.act(Action.MOVE, [str(photo)], str(b))
+        library.act(Action.MOVE, [str(b / "p0.jpg")], str(c))
+        library.undo()
+        again = library.redo()
+        early = library.undo(first.batch)
+    assert not early.done
+    assert f"moved on to {c / 'p0.jpg'} in action {again.batch}" in early.failed[0][1]

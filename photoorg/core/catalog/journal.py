@@ -216,6 +216,16 @@ class JournalPart(CatalogBase):
         ).fetchone()
         return _entry(row) if row else None
 
+    def later_move_in_force(self, path: str, after: int) -> JournalEntry | None:
+        """The newest move or trash, still in force, of the file at ``path`` by an action after
+        ``after`` (one undone and done again by a redo: the redo's)."""
+        row = self._db.execute(
+            f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE source=? AND batch > ?"
+            " AND action IN ('move', 'trash') AND state IN ('done', 'undo_failed') ORDER BY id DESC LIMIT 1",
+            (path_to_db(path), after),
+        ).fetchone()
+        return _entry(row) if row else None
+
     def later_keywords_in(self, path: str, after: int) -> JournalEntry | None:
         """The newest keyword write, still in force, into the sidecar at ``path`` by an action
         after ``after``: photoorg itself changed the sidecar since."""
