@@ -36,9 +36,10 @@ from photoorg.core.errors import ModelUnavailable
 from photoorg.core.estimate import ScanEstimate
 from photoorg.core.grouping import UNSORTED, Group, group_photos, stored_groups
 from photoorg.core.keyword_words import emptied_phrase, keywords_phrase
-from photoorg.core.library_files import ActionFile, FileActions
+from photoorg.core.library_files import FileActions
 from photoorg.core.library_finds import Finds
 from photoorg.core.library_folders import Folders
+from photoorg.core.library_history import ActionFile, History
 from photoorg.core.library_offer import ReembedOffers
 from photoorg.core.library_scans import Scans
 from photoorg.core.lock import LibraryLock
@@ -103,7 +104,7 @@ class LibraryState:
     reembed_offer: ReembedOffer | None = None
 
 
-class Library(Folders, Scans, ReembedOffers, FileActions, Curation, Finds):
+class Library(Folders, Scans, ReembedOffers, FileActions, History, Curation, Finds):
     """One photo library: its settings, its catalog and everything done with them.
 
     Args:

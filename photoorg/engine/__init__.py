@@ -132,8 +132,8 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
             return library.trash_from_sets(plan, progress)
         case Undo(batch=batch, expect=expect):
             return library.undo(batch, progress, expect=expect)
-        case Redo():
-            return library.redo(progress)
+        case Redo(expect=expect):
+            return library.redo(progress, expect=expect)
         case EstimateScan(photos=photos):
             return library.estimate_first_scan(photos)
         case History(limit=limit, batch=None):
@@ -250,7 +250,11 @@ def _undo_redo(library: Any) -> UndoRedo | None:
         log.debug("reading what undo and redo would do failed", exc_info=True)
         return None
     return UndoRedo(
-        undo.summary if undo else None, redo.summary if redo else None, refused, undo.id if undo else None
+        undo.summary if undo else None,
+        redo.summary if redo else None,
+        refused,
+        undo.id if undo else None,
+        redo.id if redo else None,
     )
 
 

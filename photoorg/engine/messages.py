@@ -57,6 +57,8 @@ class EstimateScan:
 class Redo:
     """The action undone last, done again (if nothing was done since its undo)."""
 
+    expect: int | None = None  # Edit > Redo: the action its menu named (another may be undone now)
+
 
 @dataclass(frozen=True)
 class History:
@@ -225,6 +227,7 @@ class UndoRedo:
     redo: str | None
     redo_refused: str | None = None  # why the action undone last cannot be redone
     undo_batch: int | None = None  # the number of the action Undo would undo
+    redo_batch: int | None = None  # ... and Redo would do again
 
 
 @dataclass(frozen=True)

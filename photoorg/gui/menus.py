@@ -35,7 +35,7 @@ def build_menus(window: MainWindow) -> None:
     # Named for what they would do once the engine has said (a review: "Undo the last
     # change" did not say which); greyed out when there is nothing to undo or redo.
     window.undo_action = edit_menu.addAction("&Undo", QKeySequence.StandardKey.Undo, window.undo)
-    window.redo_action = edit_menu.addAction("&Redo", QKeySequence.StandardKey.Redo, window.library.redo)
+    window.redo_action = edit_menu.addAction("&Redo", QKeySequence.StandardKey.Redo, lambda: _redo(window))
     window.undo_action.setEnabled(False)
     window.redo_action.setEnabled(False)
     edit_menu.setToolTipsVisible(True)  # the whole summary, when the item's text is cut
@@ -149,3 +149,9 @@ def _about(window: MainWindow) -> None:
         f"photoorg {__version__}\nGroups similar photos and finds duplicates with DINOv2.\n"
         f"Catalog: {window.where.catalog}\nLogs: {window.where.logs}",
     )
+
+
+def _redo(window: MainWindow) -> None:
+    """Edit > Redo: the action its menu names, not one another photoorg undid since."""
+    names = window.library.undo_names
+    window.library.redo(expect=names.redo_batch if names is not None else None)

@@ -69,8 +69,9 @@ class UndoRequests:
 
         self.tasks.run_heavy(lambda: self.engine.call(AskUndoRedo(), Progress()), asked, name="undo check")
 
-    def redo(self) -> None:
-        """Do the action undone last again, as a new action (if nothing was done since)."""
+    def redo(self, expect: int | None = None) -> None:
+        """Do the action undone last again, as a new action (if nothing was done since);
+        ``expect``: the one Edit > Redo names (nothing is done if it is another now)."""
 
         def nothing(error: TaskError) -> bool:
             if isinstance(error.error, NothingToRedo):
@@ -78,5 +79,5 @@ class UndoRequests:
                 return True
             return False
 
-        work = self._ask(Redo(), "Redoing", cancellable=False)
+        work = self._ask(Redo(expect), "Redoing", cancellable=False)
         self._run(work, lambda outcome: self._action_done(outcome_text(outcome)), "redo", on_error=nothing)

@@ -147,3 +147,24 @@ def test_edit_undo_undoes_the_action_it_names_not_one_a_terminal_did_since(
     window.undo()  # now it names the terminal's trash, and undoes it
     qtbot.waitUntil(theirs.exists, timeout=TIMEOUT_MS)
     assert not mine.exists()
+
+
+def test_edit_redo_does_again_the_action_it_names_not_one_a_terminal_undid_since(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    """The same for Redo (a hostile review): the menu named the app's undone trash, a terminal
+    then trashed and undid another photo, and Ctrl+Shift+Z would have trashed that one."""
+    window = open_window(settings_for(library, tiny_model))
+    scan(qtbot, window)
+    mine, theirs = library / "2023" / "img_000.jpg", library / "2023" / "img_001.jpg"
+    said: list[str] = []
+    window.library.action_finished.connect(said.append)
+    window.library.file_action("trash", [str(mine)])
+    qtbot.waitUntil(lambda: bool(said), timeout=TIMEOUT_MS)
+    window.undo()
+    qtbot.waitUntil(lambda: mine.exists() and window.library.undo_names.redo_batch == 1, timeout=TIMEOUT_MS)
+    assert photoorg("trash", theirs).returncode == 0 and photoorg("undo").returncode == 0 and theirs.exists()
+    window.redo_action.trigger()
+    qtbot.waitUntil(lambda: bool(dialogs.seen), timeout=TIMEOUT_MS)
+    assert "Nothing was redone: Edit > Redo named action 1" in dialogs.seen[0]
+    assert mine.exists() and theirs.exists()
