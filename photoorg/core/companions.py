@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
@@ -186,6 +187,19 @@ def _whole_name_owner(other: str, names: list[str]) -> str | None:
     return None
 
 
+_TAKEOUT_NUMBERED = re.compile(
+    r"^(?P<stem>[^.]+)(?P<ext>\.[^.]+)(?:\.[^()]*)?\((?P<n>\d+)\)\.json$", re.IGNORECASE
+)
+
+
+def _takeout_numbered(other: str) -> str | None:
+    """The photo a Google Takeout JSON of a numbered name is of: IMG_1(1).jpg for
+    IMG_1.jpg.supplemental-metadata(1).json and IMG_1.jpg(1).json (Takeout puts the number
+    after the photo's whole name); None for any other name."""
+    m = _TAKEOUT_NUMBERED.match(other)
+    return f"{m['stem']}({m['n']}){m['ext']}" if m else None
+
+
 def _of_another(other: str, name: str, names: list[str]) -> bool:
     """Whether ``other`` is named after another file of the folder, letter for letter, where it
     matches ``name`` only without regard to case: IMG_8.jpg.xmp is IMG_8.jpg's, not IMG_8.JPG's
@@ -193,6 +207,9 @@ def _of_another(other: str, name: str, names: list[str]) -> bool:
     another file's whole name is that file's: IMG_1.HEIC.xmp is IMG_1.HEIC's, not the sidecar
     of IMG_1.HEIC.jpg's stem, and IMG_1.HEIC.jpg.xmp is not IMG_1.HEIC's (a hostile review: a
     trash of either photo took both sidecars)."""
+    numbered = _takeout_numbered(other)
+    if numbered is not None and numbered.lower() != name.lower():
+        return True  # Google Takeout's JSON of IMG_1(1).jpg, not of IMG_1.jpg (a hostile review)
     owner = _whole_name_owner(other, [*names, name] if name not in names else names)
     if owner is not None:
         return owner != name

@@ -532,3 +532,14 @@ def test_a_sidecar_named_with_a_whole_photo_name_is_that_photo_s_not_another_s_o
     (a / "s1.png.jpg.xmp").unlink()
     (a / "s1.png.xmp").write_bytes(b"s1.png's own again")
     assert sidecar_for(str(jpeg)) == str(a / "s1.png.jpg.xmp")  # not s1.png's, though named by the stem
+
+
+def test_google_takeout_s_json_of_a_numbered_photo_is_not_the_first_photo_s(four_photos) -> None:
+    """A hostile review: Takeout names the JSON of IMG_1(1).jpg "IMG_1.jpg.supplemental-
+    metadata(1).json" (the number after the whole name), and a trash of IMG_1.jpg took it."""
+    a = four_photos / "a"
+    (a / "p0(1).jpg").write_bytes((a / "p1.jpg").read_bytes())
+    takeout = ("p0.jpg.supplemental-metadata.json", "p0.jpg.supplemental-metadata(1).json", "p0.jpg(1).json")
+    for name in takeout:
+        (a / name).write_text("{}")
+    assert going_with([str(a / "p0.jpg")]) == [str(a / "p0.jpg.supplemental-metadata.json")]
