@@ -198,3 +198,17 @@ def test_the_last_searchs_pairs_are_kept_until_forgotten(tmp_path: Path) -> None
     cat.forget_similar_pairs()
     assert cat.similar_pairs("search a") is None
     cat.close()
+
+
+def test_a_new_group_never_takes_the_id_of_a_group_gone(tmp_path: Path) -> None:
+    """Found by a hostile review: an unnamed group with the highest id, retired, gave its id to
+    the next new group, and a redo of a rename (or a change kept by id) went to that group."""
+    a, b, c, d = ("a" * 32, "b" * 32, "c" * 32, "d" * 32)
+    with Catalog(tmp_path / "c.sqlite3") as cat:
+        first, second = cat.save_groups([(None, [a, b], 0.9), (None, [c, d], 0.8)], retire=[], signature="1")
+        again = [(first, [a, b], 0.9), (None, [c], 0.7)]
+        [kept, new] = cat.save_groups(again, retire=[second], signature="2")
+        assert kept == first and new not in (first, second)
+    with Catalog(tmp_path / "c.sqlite3") as cat:  # also after a restart
+        [newer] = cat.save_groups([(None, [d], 0.5)], retire=[first, new], signature="3")
+        assert newer not in (first, second, new)

@@ -54,16 +54,23 @@ class GroupsPart(CatalogBase):
         now = time.time()
         ids: list[int] = []
         with self.transaction() as db:
+            # A new group never takes the id of one gone: the person's changes to a group (and
+            # an undone one's redo) name it by id (a hostile review: a redo renamed a group made
+            # after the one it had renamed, under its id).
+            row = db.execute("SELECT value FROM meta WHERE key='groups-next-id'").fetchone()
+            top = db.execute("SELECT coalesce(max(id), 0) FROM groups").fetchone()[0]
+            next_id = max(int(row[0]) if row else 0, int(top) + 1)
             db.execute("UPDATE groups SET active=0 WHERE active=1")
             for gid in retire:
                 db.execute("DELETE FROM groups WHERE id=? AND name IS NULL", (gid,))
             for gid, members, coherence in groups:
                 if gid is None:
-                    cur = db.execute(
-                        "INSERT INTO groups(name, active, coherence, created, updated) VALUES(NULL,1,?,?,?)",
-                        (coherence, now, now),
+                    gid, next_id = next_id, next_id + 1
+                    db.execute(
+                        "INSERT INTO groups(id, name, active, coherence, created, updated)"
+                        " VALUES(?,NULL,1,?,?,?)",
+                        (gid, coherence, now, now),
                     )
-                    gid = int(cur.lastrowid)
                 else:
                     db.execute(
                         "UPDATE groups SET active=1, coherence=?, updated=? WHERE id=?", (coherence, now, gid)
@@ -82,7 +89,8 @@ class GroupsPart(CatalogBase):
                 ("groups-signature", signature),
                 ("groups-made", made or ""),
                 ("groups-contents", "\n".join(grouped) if made else ""),
-                ("groups-saved", repr(now)),  # (a group's id may be another group's after this)
+                ("groups-saved", repr(now)),
+                ("groups-next-id", str(next_id)),
             ):
                 db.execute(
                     "INSERT INTO meta(key, value) VALUES(?, ?)"
