@@ -138,18 +138,25 @@ class GroupsPart(CatalogBase):
     def undo_renames(self, batch: int) -> None:
         """Give the groups renamed by action ``batch`` their names back (a group renamed again
         since keeps its newer name)."""
+        self._renames(batch, back=True)
+
+    def redo_renames(self, batch: int) -> None:
+        """Give the groups renamed by action ``batch`` (redone) its names again (a group named
+        otherwise since keeps that name)."""
+        self._renames(batch, back=False)
+
+    def _renames(self, batch: int, back: bool) -> None:
         with self.transaction() as db:
             rows = db.execute(
-                "SELECT fingerprint, group_id FROM group_edits"
-                " WHERE batch=? AND kind='rename' ORDER BY id DESC",
+                "SELECT fingerprint, group_id FROM group_edits WHERE batch=? AND kind='rename'"
+                f" ORDER BY id {'DESC' if back else 'ASC'}",
                 (batch,),
             ).fetchall()
             for names, group_id in rows:
                 old, new = json.loads(names)
-                db.execute(
-                    "UPDATE groups SET name=?, updated=? WHERE id=? AND name IS ?",
-                    (old, time.time(), group_id, new),
-                )
+                was, now = (new, old) if back else (old, new)
+                sql = "UPDATE groups SET name=?, updated=? WHERE id=? AND name IS ?"
+                db.execute(sql, (now, time.time(), group_id, was))
 
     def groups_saved(self) -> float:
         """When the groups were last made anew (0: never, or before this was kept)."""
@@ -164,21 +171,6 @@ class GroupsPart(CatalogBase):
             (batch, batch),
         )
         return [r[0] for r in rows]
-
-    def redo_renames(self, batch: int) -> None:
-        """Give the groups renamed by action ``batch`` (redone) its names again (a group named
-        otherwise since keeps that name)."""
-        with self.transaction() as db:
-            rows = db.execute(
-                "SELECT fingerprint, group_id FROM group_edits WHERE batch=? AND kind='rename' ORDER BY id",
-                (batch,),
-            ).fetchall()
-            for names, group_id in rows:
-                old, new = json.loads(names)
-                db.execute(
-                    "UPDATE groups SET name=?, updated=? WHERE id=? AND name IS ?",
-                    (new, time.time(), group_id, old),
-                )
 
     def group_name_hints(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT fingerprint, name FROM group_name_hints"))
