@@ -208,31 +208,29 @@ class JournalPart(CatalogBase):
         """The first move or trash of the file at ``path`` by an action after ``after``, done
         or undone: where photoorg itself took a file since (a sidecar that went with its photo),
         and, when undone, where the undo put it back."""
-        row = self._db.execute(
-            f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE source=? AND batch > ?"
-            " AND action IN ('move', 'trash') AND state IN ('done', 'undo_failed', 'undone')"
-            " ORDER BY id LIMIT 1",
-            (path_to_db(path), after),
-        ).fetchone()
-        return _entry(row) if row else None
+        states = ("done", "undo_failed", "undone")
+        return self._later(path, after, "IN ('move', 'trash')", states, newest=False)
 
     def later_move_in_force(self, path: str, after: int) -> JournalEntry | None:
         """The newest move or trash, still in force, of the file at ``path`` by an action after
         ``after`` (one undone and done again by a redo: the redo's)."""
-        row = self._db.execute(
-            f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE source=? AND batch > ?"
-            " AND action IN ('move', 'trash') AND state IN ('done', 'undo_failed') ORDER BY id DESC LIMIT 1",
-            (path_to_db(path), after),
-        ).fetchone()
-        return _entry(row) if row else None
+        return self._later(path, after, "IN ('move', 'trash')", ("done", "undo_failed"), newest=True)
 
     def later_keywords_in(self, path: str, after: int) -> JournalEntry | None:
         """The newest keyword write, still in force, into the sidecar at ``path`` by an action
         after ``after``: photoorg itself changed the sidecar since."""
+        return self._later(path, after, "= 'keywords'", ("done", "undo_failed"), newest=True)
+
+    def _later(
+        self, path: str, after: int, actions: str, states: Sequence[str], newest: bool
+    ) -> JournalEntry | None:
+        """The first (``newest``: the last) journal entry of ``path`` by an action after
+        ``after``, of these ``actions`` (an SQL condition) and ``states``."""
         row = self._db.execute(
-            f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE source=? AND batch > ?"
-            " AND action='keywords' AND state IN ('done', 'undo_failed') ORDER BY id DESC LIMIT 1",
-            (path_to_db(path), after),
+            f"SELECT {_JOURNAL_COLUMNS} FROM journal WHERE source=? AND batch > ? AND action {actions}"
+            f" AND state IN ({', '.join('?' * len(states))})"
+            f" ORDER BY id {'DESC' if newest else 'ASC'} LIMIT 1",
+            (path_to_db(path), after, *states),
         ).fetchone()
         return _entry(row) if row else None
 
