@@ -13,12 +13,27 @@ import pytest
 from photoorg.core.library import Action, Library
 from photoorg.core.organize import OrganizeRequest
 from photoorg.core.paths import locations
+from photoorg.core.progress import Progress
 from tests.cli import photoorg
 from tests.conftest import make_photo
 
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class ProtectAfterTheFirst(Progress):
+    """The progress of an action, undo or redo during which another photoorg, in another
+    process, protects ``folder`` once the first file is done; ``said``: what it printed."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder, self.said = folder, []
+
+    def advance(self, n: int = 1, check: bool = True) -> None:
+        super().advance(n, check)
+        if self.done == 1:
+            self.said.append(photoorg("library", "protect", str(self.folder)).stdout)
 
 
 def test_undo_leaves_photos_out_while_their_library_folder_is_not_there(four_photos: Path) -> None:
@@ -322,22 +337,13 @@ def test_a_folder_protected_by_another_photoorg_while_an_action_runs_keeps_the_p
     """`photoorg library protect` while an organize moved the folder's photos out said
     "protected" and the action went on emptying the folder: protection was read once, before
     the first file."""
-    from photoorg.core.progress import Progress
-
     a, out = four_photos / "a", four_photos.parent / "out"
     (a / "p2.jpg.xmp").write_bytes(b"p2's edits")
-    said: list[str] = []
-
-    class ProtectAfterTheFirst(Progress):
-        def advance(self, n: int = 1, check: bool = True) -> None:
-            super().advance(n, check)
-            if self.done == 1:  # another photoorg, in another process, protects the folder
-                said.append(photoorg("library", "protect", str(a)).stdout)
-
+    protecting = ProtectAfterTheFirst(a)
     photos = sorted(str(p) for p in a.glob("*.jpg"))
     with Library(locations()) as library:
-        moved = library.act(Action.MOVE, photos, str(out), progress=ProtectAfterTheFirst())
-    assert said and "protect" in said[0].lower()
+        moved = library.act(Action.MOVE, photos, str(out), progress=protecting)
+    assert protecting.said and "protect" in protecting.said[0].lower()
     assert moved.photos_done == 1 and [os.path.basename(s.source) for s in moved.done] == ["p0.jpg"]
     assert sorted(os.listdir(a)) == ["p1.jpg", "p2.jpg", "p2.jpg.xmp", "p3.jpg"]
     assert {s.skip for s in moved.skipped} == {"in a protected folder"}
@@ -349,29 +355,22 @@ def test_a_folder_protected_by_another_photoorg_while_an_undo_or_redo_runs_keeps
 ) -> None:
     """A hostile review: undo and redo read the protected folders once, and went on emptying a
     folder another photoorg protected meanwhile (undo of a copy trashed every copy in it)."""
-    from photoorg.core.progress import Progress
-
     a, b = four_photos / "a", four_photos / "b"
     watched = a if what.startswith("redo") else b
-
-    class ProtectAfterTheFirst(Progress):
-        def advance(self, n: int = 1, check: bool = True) -> None:
-            super().advance(n, check)
-            if self.done == 1:
-                assert photoorg("library", "protect", str(watched)).returncode == 0
-
+    protecting = ProtectAfterTheFirst(watched)
     photos = sorted(str(p) for p in a.glob("*.jpg"))
     action = Action.COPY if "copy" in what else Action.MOVE
     with Library(locations()) as library:
         library.act(action, photos, str(b))
         if what.startswith("redo"):
             library.undo()
-            again = library.redo(progress=ProtectAfterTheFirst())
+            again = library.redo(progress=protecting)
             assert len(again.done) == 1 and {s.skip for s in again.skipped} == {"in a protected folder"}
         else:
-            undone = library.undo(progress=ProtectAfterTheFirst())
+            undone = library.undo(progress=protecting)
             assert len(undone.done) == 1 and len(undone.failed) == 3
             assert all("which is protected now" in why for _, why in undone.failed)
+    assert protecting.said and "protect" in protecting.said[0].lower()  # the other photoorg did
     assert len(os.listdir(watched)) == 3  # the 3 files still there when it was protected stay
     if "copy" in what:
         assert len(os.listdir(a)) == 4  # no original touched

@@ -92,15 +92,7 @@ def test_a_skip_pattern_set_in_settings_says_how_many_photos_left_the_library(
     186, and nothing said so."""
     window = open_window(settings_for(library, tiny_model))
     scan(qtbot, window)
-    dialogs.drive(SettingsDialog)
-
-    def skip_pngs() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, SettingsDialog):  # (no assertion in a timer: it would hang the dialog)
-            box.exclude.setText("*.png")
-            box.accept()
-
-    QTimer.singleShot(100, skip_pngs)
+    in_settings(dialogs, lambda box: box.exclude.setText("*.png"))
     with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
         window.open_settings()
     assert blocker.args[0].photo_count == 6
@@ -119,15 +111,7 @@ def test_a_new_model_is_asked_for_first_and_cancel_changes_nothing(
     (hours for 20,000 photos on a CPU) without a word."""
     window = open_window(settings_for(library, tiny_model))
     scan(qtbot, window)
-    dialogs.drive(SettingsDialog)
-
-    def other_model() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, SettingsDialog):  # (no assertion in a timer: it would hang the dialog)
-            box.model.setCurrentIndex(box.model.findData("facebook/dinov2-small"))
-            box.accept()
-
-    QTimer.singleShot(100, other_model)
+    in_settings(dialogs, lambda box: box.model.setCurrentIndex(box.model.findData("facebook/dinov2-small")))
     window.open_settings()
     qtbot.waitUntil(lambda: any(s.startswith("Change the model: ") for s in dialogs.seen), timeout=TIMEOUT_MS)
     [asked] = [s for s in dialogs.seen if s.startswith("Change the model: ")]
@@ -136,3 +120,17 @@ def test_a_new_model_is_asked_for_first_and_cancel_changes_nothing(
     assert "going back to it later costs nothing" in asked
     qtbot.waitUntil(lambda: "nothing changed" in window.statusBar().currentMessage(), timeout=TIMEOUT_MS)
     assert load_settings(where).model == str(tiny_model)  # Cancel (the dialogs' default answer)
+
+
+def in_settings(dialogs: Dialogs, change: Callable[[SettingsDialog], object]) -> None:
+    """The next File > Settings: ``change`` made in its dialog, then OK (no assertion in the
+    timer: a failing one would leave the dialog open and the test hanging)."""
+    dialogs.drive(SettingsDialog)
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, SettingsDialog):
+            change(box)
+            box.accept()
+
+    QTimer.singleShot(100, answer)

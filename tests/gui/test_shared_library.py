@@ -129,14 +129,8 @@ def test_edit_undo_undoes_the_action_it_names_not_one_a_terminal_did_since(
 ) -> None:
     """The menu said "Undo: trash 1 photo" (the app's own), a terminal then trashed another
     photo, and Ctrl+Z undid the terminal's trash instead (a hostile review)."""
-    window = open_window(settings_for(library, tiny_model))
-    scan(qtbot, window)
-    mine, theirs = library / "2023" / "img_000.jpg", library / "2023" / "img_001.jpg"
-    said: list[str] = []
-    window.library.action_finished.connect(said.append)
-    window.library.file_action("trash", [str(mine)])
-    qtbot.waitUntil(lambda: window.undo_action.isEnabled() and bool(said), timeout=TIMEOUT_MS)
-    assert window.library.undo_names.undo_batch == 1
+    window, mine, theirs = trashed_in_the_app(qtbot, open_window, library, tiny_model)
+    assert window.undo_action.isEnabled() and window.library.undo_names.undo_batch == 1
     assert photoorg("trash", theirs).returncode == 0 and not theirs.exists()
     assert window.library.undo_names.undo_batch == 1  # (the window was not activated meanwhile)
     window.undo()
@@ -154,13 +148,7 @@ def test_edit_redo_does_again_the_action_it_names_not_one_a_terminal_undid_since
 ) -> None:
     """The same for Redo (a hostile review): the menu named the app's undone trash, a terminal
     then trashed and undid another photo, and Ctrl+Shift+Z would have trashed that one."""
-    window = open_window(settings_for(library, tiny_model))
-    scan(qtbot, window)
-    mine, theirs = library / "2023" / "img_000.jpg", library / "2023" / "img_001.jpg"
-    said: list[str] = []
-    window.library.action_finished.connect(said.append)
-    window.library.file_action("trash", [str(mine)])
-    qtbot.waitUntil(lambda: bool(said), timeout=TIMEOUT_MS)
+    window, mine, theirs = trashed_in_the_app(qtbot, open_window, library, tiny_model)
     window.undo()
     qtbot.waitUntil(lambda: mine.exists() and window.library.undo_names.redo_batch == 1, timeout=TIMEOUT_MS)
     assert photoorg("trash", theirs).returncode == 0 and photoorg("undo").returncode == 0 and theirs.exists()
@@ -168,3 +156,20 @@ def test_edit_redo_does_again_the_action_it_names_not_one_a_terminal_undid_since
     qtbot.waitUntil(lambda: bool(dialogs.seen), timeout=TIMEOUT_MS)
     assert "Nothing was redone: Edit > Redo named action 1" in dialogs.seen[0]
     assert mine.exists() and theirs.exists()
+
+
+def trashed_in_the_app(
+    qtbot: QtBot, open_window: OpenWindow, library: Path, tiny_model: Path
+) -> tuple[MainWindow, Path, Path]:
+    """A window on ``library`` that has trashed one photo (action 1, ``mine``), and another
+    photo (``theirs``) for a terminal to act on."""
+    window = open_window(settings_for(library, tiny_model))
+    scan(qtbot, window)
+    mine, theirs = library / "2023" / "img_000.jpg", library / "2023" / "img_001.jpg"
+    said: list[str] = []
+    window.library.action_finished.connect(said.append)
+    window.library.file_action("trash", [str(mine)])
+    qtbot.waitUntil(lambda: bool(said) and window.library.undo_names is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: window.library.undo_names.undo_batch == 1, timeout=TIMEOUT_MS)
+    assert not mine.exists()
+    return window, mine, theirs
