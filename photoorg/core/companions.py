@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
 from photoorg.core.fileops import name_candidates
 from photoorg.core.scanner import RAW_EXTENSIONS as SCANNED_RAW_EXTENSIONS
+from photoorg.core.scanner import takeout_numbered_photo
 
 SIDECAR_EXTENSIONS = frozenset({".xmp", ".aae", ".json"})
 #: Every RAW format a sidecar may belong to, also those photoorg does not catalogue.
@@ -72,6 +72,9 @@ class FolderListing:
                     for entry in entries:
                         if entry.is_file(follow_symlinks=False):
                             listing[_key(entry.name)].append(entry.name)
+                            numbered = takeout_numbered_photo(entry.name)
+                            if numbered is not None:  # IMG_1(1).jpg's, listed under "img_1"
+                                listing[_key(numbered)].append(entry.name)
                         elif _ext(entry.name) in SIDECAR_EXTENSIONS:
                             what = "a link" if entry.is_symlink() else "not a file"
                             others[_key(entry.name)].append((entry.name, what))
@@ -118,7 +121,7 @@ class FolderListing:
             if _of_another(other, name, names):
                 continue
             why = None
-            if not other.lower().startswith(name.lower() + "."):  # IMG_1.xmp, not IMG_1.jpg.xmp
+            if not _whole_name_of(other, name):  # IMG_1.xmp, not IMG_1.jpg.xmp
                 is_raw = _ext(name) in RAW_EXTENSIONS
                 if raws and not is_raw:
                     if os.path.join(folder, raws[0]) in going:
@@ -155,17 +158,25 @@ class FolderListing:
         return [
             o
             for o in sidecars
-            if o.lower().startswith(name.lower() + ".")
-            or (not owned and os.path.splitext(o)[0].lower() == stem)
+            if _whole_name_of(o, name) or (not owned and os.path.splitext(o)[0].lower() == stem)
         ]
+
+
+def _whole_name_of(other: str, name: str) -> bool:
+    """Whether ``other`` is named with the whole name of the photo ``name``: IMG_1.jpg.xmp,
+    IMG_1.jpg.supplemental-metadata.json, and Takeout's IMG_1.jpg.supplemental-metadata(1).json
+    of IMG_1(1).jpg."""
+    numbered = takeout_numbered_photo(other)
+    if numbered is not None:
+        return numbered.lower() == name.lower()
+    return other.lower().startswith(name.lower() + ".")
 
 
 def _belongs(other: str, name: str) -> bool:
     """IMG_1.xmp, IMG_1.CR2, IMG_1.mov for IMG_1.jpg; also IMG_1.jpg.xmp and
     IMG_1.jpg.supplemental-metadata.json."""
-    lower = other.lower()
-    return os.path.splitext(lower)[0] == os.path.splitext(name)[0].lower() or lower.startswith(
-        name.lower() + "."
+    return os.path.splitext(other.lower())[0] == os.path.splitext(name)[0].lower() or _whole_name_of(
+        other, name
     )
 
 
@@ -187,19 +198,6 @@ def _whole_name_owner(other: str, names: list[str]) -> str | None:
     return None
 
 
-_TAKEOUT_NUMBERED = re.compile(
-    r"^(?P<stem>[^.]+)(?P<ext>\.[^.]+)(?:\.[^()]*)?\((?P<n>\d+)\)\.json$", re.IGNORECASE
-)
-
-
-def _takeout_numbered(other: str) -> str | None:
-    """The photo a Google Takeout JSON of a numbered name is of: IMG_1(1).jpg for
-    IMG_1.jpg.supplemental-metadata(1).json and IMG_1.jpg(1).json (Takeout puts the number
-    after the photo's whole name); None for any other name."""
-    m = _TAKEOUT_NUMBERED.match(other)
-    return f"{m['stem']}({m['n']}){m['ext']}" if m else None
-
-
 def _of_another(other: str, name: str, names: list[str]) -> bool:
     """Whether ``other`` is named after another file of the folder, letter for letter, where it
     matches ``name`` only without regard to case: IMG_8.jpg.xmp is IMG_8.jpg's, not IMG_8.JPG's
@@ -207,7 +205,7 @@ def _of_another(other: str, name: str, names: list[str]) -> bool:
     another file's whole name is that file's: IMG_1.HEIC.xmp is IMG_1.HEIC's, not the sidecar
     of IMG_1.HEIC.jpg's stem, and IMG_1.HEIC.jpg.xmp is not IMG_1.HEIC's (a hostile review: a
     trash of either photo took both sidecars)."""
-    numbered = _takeout_numbered(other)
+    numbered = takeout_numbered_photo(other)
     if numbered is not None and numbered.lower() != name.lower():
         return True  # Google Takeout's JSON of IMG_1(1).jpg, not of IMG_1.jpg (a hostile review)
     owner = _whole_name_owner(other, [*names, name] if name not in names else names)
@@ -238,6 +236,12 @@ def renamed(companion: str, photo_name: str, new_photo_name: str) -> str:
     name = os.path.basename(companion)
     if new_photo_name == photo_name:
         return name
+    numbered = takeout_numbered_photo(name)
+    if numbered is not None:  # IMG_1.jpg.supplemental-metadata(1).json of IMG_1(1).jpg, moved as X.jpg:
+        # X.jpg.supplemental-metadata.json, the name Takeout gives the JSON of X.jpg
+        base = name[: name.rindex("(")]
+        whole = len(numbered) - (len(name) - 5 - len(base))  # IMG_1.jpg: its name less "(1)"
+        return new_photo_name + base[whole:] + name[-5:]
     old_stem, new_stem = os.path.splitext(photo_name)[0], os.path.splitext(new_photo_name)[0]
     if name.lower().startswith(photo_name.lower() + "."):
         return new_photo_name + name[len(photo_name) :]

@@ -144,6 +144,11 @@ def _plausible_date(raw: str | None) -> str | None:
         when = datetime.strptime(raw[:19], "%Y:%m:%d %H:%M:%S")
     except ValueError:
         return None
+    return plausible(when)
+
+
+def plausible(when: datetime) -> str | None:
+    """``when`` as ISO text when it can be when a photo was taken (from 1826 to next year)."""
     if not FIRST_PHOTO_YEAR <= when.year <= datetime.now().year + 1:
         return None
     return when.isoformat()

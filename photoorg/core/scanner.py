@@ -42,6 +42,66 @@ class FileRecord:
     path: str
     size: int
     mtime_ns: int
+    #: The XMP and JSON sidecars beside it that may say when it was taken (names, the most
+    #: its own first: photoorg.core.sidecar_dates), and the newest of their mtimes.
+    sidecars: tuple[str, ...] = ()
+    sidecar_ns: int | None = None
+
+
+#: Sidecars that may hold a date taken: XMP (digiKam, darktable, Lightroom) and Google Takeout's JSON.
+DATE_SIDECAR_EXTENSIONS = (".xmp", ".json")
+# Google Takeout's JSON of IMG_1(1).jpg: IMG_1.jpg.supplemental-metadata(1).json, IMG_1.jpg(1).json
+_TAKEOUT_NUMBERED = re.compile(
+    r"^(?P<stem>[^.]+)(?P<ext>\.[^.]+)(?:\.[^()]*)?\((?P<n>\d+)\)\.json$", re.IGNORECASE
+)
+
+
+def takeout_numbered_photo(name: str) -> str | None:
+    """The photo a Google Takeout JSON of a numbered name is of: IMG_1(1).jpg for
+    IMG_1.jpg.supplemental-metadata(1).json and IMG_1.jpg(1).json (Takeout puts the number
+    after the photo's whole name); None for any other name."""
+    m = _TAKEOUT_NUMBERED.match(name)
+    return f"{m['stem']}({m['n']}){m['ext']}" if m else None
+
+
+def _date_sidecars(entries: list[os.DirEntry[str]]) -> dict[str, list[os.DirEntry[str]]]:
+    """A folder's XMP and JSON files by the name key of the photos they may be of ("img_1")."""
+    out: dict[str, list[os.DirEntry[str]]] = {}
+    for entry in entries:
+        name = entry.name
+        if name[-5:].lower().endswith(DATE_SIDECAR_EXTENSIONS):
+            numbered = takeout_numbered_photo(name)
+            key = (numbered or name).split(".")[0].lower()
+            out.setdefault(key, []).append(entry)
+    return out
+
+
+def _sidecars_of(name: str, candidates: list[os.DirEntry[str]]) -> tuple[tuple[str, ...], int]:
+    """(names, newest mtime) of the date sidecars among ``candidates`` that are the photo
+    ``name``'s: IMG_1.jpg.xmp and Takeout's IMG_1.jpg.supplemental-metadata.json first, then
+    IMG_1.xmp; XMP before JSON."""
+    lower = name.lower()
+    stem = os.path.splitext(lower)[0]
+    ranked: list[tuple[int, bool, str]] = []
+    newest = 0
+    for entry in candidates:
+        other = entry.name.lower()
+        numbered = takeout_numbered_photo(entry.name)
+        if numbered is not None:
+            rank = 0 if numbered.lower() == lower else -1
+        elif other.startswith(lower + "."):
+            rank = 0
+        else:
+            rank = 1 if os.path.splitext(other)[0] == stem else -1
+        if rank < 0:
+            continue
+        try:
+            ns = entry.stat().st_mtime_ns
+        except OSError:
+            continue
+        newest = max(newest, ns)
+        ranked.append((rank, other.endswith(".json"), entry.name))
+    return tuple(n for *_, n in sorted(ranked)), newest
 
 
 LIBRARY_EXTENSIONS = PHOTO_EXTENSIONS | VIDEO_EXTENSIONS
@@ -172,6 +232,7 @@ def scan(
             report(folder, exc.strerror or str(exc))
             return
         subfolders = []
+        sidecars = _date_sidecars(entries)
         # The loop runs once per file of the library: a rescan of 100k unchanged photos is
         # mostly this, so it avoids the calls it can (measured in tests/bench/bench_rescan.py).
         for entry in entries:
@@ -209,6 +270,14 @@ def scan(
             if key in seen_files:
                 continue
             seen_files.add(key)
+            beside = sidecars.get(name.split(".")[0].lower()) if sidecars else None
+            if beside:
+                names, newest = _sidecars_of(name, beside)
+                if names:
+                    yield FileRecord(
+                        entry.path, est.st_size, storable_ns(est.st_mtime_ns), names, storable_ns(newest)
+                    )
+                    continue
             yield FileRecord(entry.path, est.st_size, storable_ns(est.st_mtime_ns))
         for sub in subfolders:
             yield from walk(sub, root)

@@ -1,4 +1,5 @@
-"""Keywords in XMP sidecars, the way other photo tools read them.
+"""Keywords in XMP sidecars, the way other photo tools read them (and the date a sidecar says a
+photo was taken: :func:`date_taken`).
 
 A keyword is an entry of ``dc:subject`` (an unordered ``rdf:Bag``), which digiKam, darktable,
 Lightroom, Bridge and exiftool all read as the photo's keywords (tags). An existing sidecar is
@@ -16,8 +17,10 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from lxml import etree
 
@@ -63,6 +66,42 @@ def keywords(data: bytes) -> list[str]:
     """
     root = _parse(data).getroot()
     return [li.text or "" for li in root.iter(f"{{{RDF}}}li") if _in_subject(li)]
+
+
+#: Where other photo tools write when a photo was taken, in the order they are trusted:
+#: exif:DateTimeOriginal (digiKam, darktable, Lightroom), photoshop:DateCreated (also a year or
+#: a month alone, for a scanned print), xmp:CreateDate.
+_DATE_PROPERTIES = (
+    "{http://ns.adobe.com/exif/1.0/}DateTimeOriginal",
+    "{http://ns.adobe.com/photoshop/1.0/}DateCreated",
+    "{http://ns.adobe.com/xap/1.0/}CreateDate",
+)
+_DATE = re.compile(r"\s*(\d{4})(?:[-:](\d{2})(?:[-:](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?)?)?")
+
+
+def date_taken(data: bytes) -> datetime | None:
+    """When the photo of an XMP sidecar was taken, as the time of day there (a time zone in
+    the value is left out, as EXIF has none); a year or a month alone is its first day. None
+    when the packet names no date, or is not XMP."""
+    try:
+        root = etree.parse(io.BytesIO(data), _parser()).getroot()
+    except etree.XMLSyntaxError:
+        return None
+    descriptions = list(root.iter(f"{{{RDF}}}Description"))
+    for prop in _DATE_PROPERTIES:
+        for d in descriptions:
+            value = d.get(prop)
+            if value is None:
+                child = d.find(prop)
+                value = child.text if child is not None else None
+            m = _DATE.match(value or "")
+            if m:
+                year, month, day, hour, minute, second = (int(v) if v else None for v in m.groups())
+                try:
+                    return datetime(year or 0, month or 1, day or 1, hour or 0, minute or 0, second or 0)
+                except ValueError:  # month 13, year 0: the next property may say better
+                    continue
+    return None
 
 
 def _in_subject(li: etree._Element) -> bool:

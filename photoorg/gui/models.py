@@ -42,7 +42,8 @@ def photo_details(p: Any) -> str:
 def photo_tooltip(p: Any) -> str:
     lines = [p.path, photo_details(p)]
     if p.taken:
-        lines.append(f"taken {p.taken.replace('T', ' ')}")
+        source = getattr(p, "taken_from", None)  # a sidecar's date (core.sidecar_dates)
+        lines.append(f"taken {p.taken.replace('T', ' ')}" + (f" (from {source})" if source else ""))
     if p.camera:
         lines.append(p.camera)
     lines.append(f"modified {datetime.fromtimestamp(p.mtime_ns / 1e9):%Y-%m-%d %H:%M}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -56,8 +57,11 @@ class FilesPart(CatalogBase):
         return {int(m): int(n) for m, n in rows}
 
     def file_states(self) -> dict[str, FileState]:
-        rows = self._db.execute("SELECT path, id, size, mtime_ns, fingerprint, failure FROM files")
-        return {path_from_db(r[0]): FileState(*r[1:]) for r in rows}
+        rows = self._db.execute(
+            "SELECT path, id, size, mtime_ns, fingerprint, failure, sidecar_ns,"
+            " taken IS NOT NULL AND taken_from IS NULL FROM files"
+        )
+        return {path_from_db(r[0]): FileState(*r[1:7], bool(r[7])) for r in rows}
 
     def fingerprints_with_vectors(self, model_id: int) -> set[str]:
         rows = self._db.execute("SELECT fingerprint FROM vectors WHERE model_id=?", (model_id,))
@@ -89,11 +93,12 @@ class FilesPart(CatalogBase):
             )
             db.executemany(
                 "INSERT INTO files(path, size, mtime_ns, fingerprint, width, height, format, taken,"
-                " camera, failure, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+                " camera, failure, taken_from, sidecar_ns, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,"
                 " fingerprint=excluded.fingerprint, width=excluded.width, height=excluded.height,"
                 " format=excluded.format, taken=excluded.taken, camera=excluded.camera,"
-                " failure=excluded.failure, updated_at=excluded.updated_at",
+                " failure=excluded.failure, taken_from=excluded.taken_from,"
+                " sidecar_ns=excluded.sidecar_ns, updated_at=excluded.updated_at",
                 [
                     (
                         path_to_db(r.path),
@@ -106,6 +111,8 @@ class FilesPart(CatalogBase):
                         r.taken,
                         r.camera,
                         r.failure,
+                        r.taken_from,
+                        r.sidecar_ns,
                         now,
                     )
                     for r in rows
@@ -119,6 +126,23 @@ class FilesPart(CatalogBase):
             db.executemany("DELETE FROM files WHERE path=?", [(path_to_db(p),) for p in gone])
         self._files_changed += 1  # after the commit: see photos()
 
+    def set_sidecar_dates(
+        self, dates: Iterable[tuple[str, int, int, str | None, str | None, int | None]]
+    ) -> None:
+        """Record what the date sidecars of unchanged photos say now: (path, size, mtime_ns of
+        the photo as listed, date taken, the sidecar it is from, the sidecars' newest mtime). A
+        photo with a date of its own keeps it; a photo changed since it was listed is left for
+        the next scan."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE files SET sidecar_ns=?6,"
+                " taken=CASE WHEN taken IS NOT NULL AND taken_from IS NULL THEN taken ELSE ?4 END,"
+                " taken_from=CASE WHEN taken IS NOT NULL AND taken_from IS NULL THEN NULL ELSE ?5 END"
+                " WHERE path=?1 AND size=?2 AND mtime_ns=?3",
+                [(path_to_db(p), *rest) for p, *rest in dates],
+            )
+        self._files_changed += 1
+
     def remove_paths(self, paths: Iterable[str]) -> int:
         """Forget these paths (the files are gone). Vectors stay: they are keyed by content."""
         with self.transaction() as db:
@@ -129,11 +153,11 @@ class FilesPart(CatalogBase):
     def file_row(self, path: str) -> FileRow | None:
         """The readable photo catalogued at ``path`` (None: not catalogued, or unreadable)."""
         r = self._db.execute(
-            "SELECT path, size, mtime_ns, fingerprint, width, height, format, taken, camera"
-            " FROM files WHERE path=? AND failure IS NULL",
+            "SELECT path, size, mtime_ns, fingerprint, width, height, format, taken, camera,"
+            " taken_from, sidecar_ns FROM files WHERE path=? AND failure IS NULL",
             (path_to_db(path),),
         ).fetchone()
-        return FileRow(path_from_db(r[0]), *r[1:]) if r else None
+        return FileRow(path_from_db(r[0]), *r[1:9], taken_from=r[9], sidecar_ns=r[10]) if r else None
 
     def unreadable_row(self, path: str) -> FileRow | None:
         """The file catalogued at ``path`` that the scan could not read, with why (``failure``);
@@ -153,16 +177,19 @@ class FilesPart(CatalogBase):
         return out
 
     def follow_move(self, source: str, target: str) -> None:
-        """The photo at ``source`` is now at ``target`` (a row already at ``target`` is replaced)."""
+        """The photo at ``source`` is now at ``target`` (a row already at ``target`` is replaced;
+        its date sidecars, under the names they have there, are read again by the next scan)."""
         with self.transaction() as db:
             if source != target:
                 db.execute("DELETE FROM files WHERE path=?", (path_to_db(target),))
-            db.execute("UPDATE files SET path=? WHERE path=?", (path_to_db(target), path_to_db(source)))
+            moved = (path_to_db(target), path_to_db(source))
+            db.execute("UPDATE files SET path=?, sidecar_ns=NULL WHERE path=?", moved)
         self._files_changed += 1
 
     def put_row(self, row: FileRow) -> None:
-        """Record one photo's row (a copy photoorg made, or a photo an undo put back)."""
-        self.write_batch([row])
+        """Record one photo's row (a copy photoorg made, or a photo an undo put back). Its
+        date sidecars, under the names they have there, are read again by the next scan."""
+        self.write_batch([replace(row, sidecar_ns=None)])
 
     def has_files_under(self, folder: str) -> bool:
         """Whether the catalog holds a file inside ``folder`` (an index range, not a scan)."""
@@ -216,10 +243,10 @@ class FilesPart(CatalogBase):
             return list(cached[1])
         rows = self._db.execute(
             "SELECT f.path, f.fingerprint, f.size, f.mtime_ns, f.width, f.height, f.format, f.taken,"
-            " f.camera, h.phash, h.tone FROM files f LEFT JOIN content_hashes h USING (fingerprint)"
-            " WHERE f.failure IS NULL AND f.fingerprint IS NOT NULL ORDER BY f.path"
+            " f.camera, h.phash, h.tone, f.taken_from FROM files f LEFT JOIN content_hashes h"
+            " USING (fingerprint) WHERE f.failure IS NULL AND f.fingerprint IS NOT NULL ORDER BY f.path"
         )
-        result = [PhotoInfo(path_from_db(r[0]), *r[1:10], tone_from_blob(r[10])) for r in rows]
+        result = [PhotoInfo(path_from_db(r[0]), *r[1:10], tone_from_blob(r[10]), r[11]) for r in rows]
         inside = under_test(under) if under is not None else None
         found = [p for p in result if inside is None or inside(p.path)]
         self._photos_cache = (key, found)

@@ -60,6 +60,8 @@ class FileState:
     mtime_ns: int
     fingerprint: str | None
     failure: str | None
+    sidecar_ns: int | None = None  # the newest mtime of its date sidecars when catalogued
+    dated_in_file: bool = False  # its date taken is its own (EXIF), not a sidecar's
 
 
 @dataclass(slots=True)
@@ -76,9 +78,12 @@ class FileRow:
     taken: str | None = None
     camera: str | None = None
     failure: str | None = None
+    taken_from: str | None = None  # the sidecar that gave ``taken`` (sidecar_dates); None: the photo
+    sidecar_ns: int | None = None
 
     def to_json(self) -> str:
         keys = ("path", "size", "mtime_ns", "fingerprint", "width", "height", "format", "taken", "camera")
+        keys += ("taken_from", "sidecar_ns")
         kept = {k: getattr(self, k) for k in keys}
         if self.failure is not None:  # a file the scan could not read: catalogued so again on undo
             kept["failure"] = self.failure
@@ -104,6 +109,7 @@ class PhotoInfo:
     camera: str | None
     phash: int | None
     tone: tuple[float, ...] | None = None  # mean R, G, B and detail (imaging.tone)
+    taken_from: str | None = None  # the sidecar ``taken`` is from (sidecar_dates); None: the photo
 
     @property
     def pixels(self) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 APPLICATION_ID = 0x70686F72  # "phor"
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -233,6 +233,13 @@ MIGRATIONS: dict[int, str] = {
     # of 300k files took 1.2 s without this index, 66 ms with it.
     13: """
     CREATE INDEX journal_fingerprint ON journal(fingerprint);
+    """,
+    # 14: a photo with no date of its own is dated by a sidecar beside it (Google Takeout's
+    # JSON, an XMP: photoorg.core.sidecar_dates); a scan reads the sidecars again when they
+    # change, without reading the photo.
+    14: """
+    ALTER TABLE files ADD COLUMN taken_from TEXT;   -- the sidecar's name; NULL: the photo's own
+    ALTER TABLE files ADD COLUMN sidecar_ns INTEGER; -- newest mtime of its date sidecars; NULL: none
     """,
 }
 

@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from photoorg.core import scanner
+from photoorg.core import scanner, sidecar_dates
 from photoorg.core.catalog import Catalog, FileRow, FileState
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import Cancelled
@@ -131,6 +131,7 @@ def run_scan(
             scan.choose_model()
         known = catalog.file_states()
         new = []
+        resided = []  # unchanged photos whose date sidecars came, went or changed
         for rec in records:
             st = known.get(rec.path)
             if (
@@ -141,6 +142,10 @@ def run_scan(
                 or st.fingerprint is None
             ):
                 new.append(rec)
+            elif st.sidecar_ns != rec.sidecar_ns:
+                resided.append((rec, st.dated_in_file))
+        if resided:
+            _date_again(catalog, scan, resided)
 
         seen = {r.path for r in records}
         unseen = [p for p in known if p not in seen and is_under(p, abs_roots)]
@@ -215,6 +220,19 @@ def run_scan(
         summary.work_elapsed = time.monotonic() - work_started
     summary.elapsed = time.monotonic() - started
     return summary
+
+
+def _date_again(catalog: Catalog, scan: ScanState, photos: list[tuple[scanner.FileRecord, bool]]) -> None:
+    """Date unchanged photos again by their sidecars (added, edited or gone since), reading
+    only the sidecars; a photo with a date of its own keeps it."""
+    dates = []
+    for rec, dated_in_file in photos:
+        taken, source = (None, None)
+        if not dated_in_file and rec.sidecars:
+            taken, source = sidecar_dates.date_from(os.path.dirname(rec.path), rec.sidecars)
+        dates.append((rec.path, rec.size, rec.mtime_ns, taken, source, rec.sidecar_ns))
+    with scan.writing():
+        catalog.set_sidecar_dates(dates)
 
 
 def _to_embed(

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from photoorg.core import imaging, scanner
+from photoorg.core import imaging, scanner, sidecar_dates
 from photoorg.core.catalog import FileRow, fingerprint, fingerprint_file
 from photoorg.core.errors import DecodeError
 from photoorg.core.model_folder import Preprocess
@@ -86,7 +86,7 @@ def catalogue(rec: scanner.FileRecord) -> FileRow | None:
         decoded = imaging.decode(data, path=rec.path, pixels=False)
         row.width, row.height = decoded.width, decoded.height
         row.format, row.taken, row.camera = decoded.format, decoded.taken, decoded.camera
-        return row
+        return dated(row, rec)
     except FileNotFoundError:
         return None
     except Exception as exc:  # per-file boundary: one bad file never stops a scan
@@ -108,12 +108,20 @@ def catalogue_video(rec: scanner.FileRecord, row: FileRow) -> FileRow | None:
             )
         row.size, row.mtime_ns = after.st_size, storable_ns(after.st_mtime_ns)
         row.format, row.taken = video_format(rec.path), video_taken(rec.path)
-        return row
+        return dated(row, rec)
     except FileNotFoundError:
         return None
     except Exception as exc:  # per-file boundary
         row.failure, row.fingerprint = describe_failure(rec.path, exc), None
         return row
+
+
+def dated(row: FileRow, rec: scanner.FileRecord) -> FileRow:
+    """``row`` with the date of a sidecar beside it when it has none of its own."""
+    row.sidecar_ns = rec.sidecar_ns
+    if row.taken is None and rec.sidecars:
+        row.taken, row.taken_from = sidecar_dates.date_from(os.path.dirname(rec.path), rec.sidecars)
+    return row
 
 
 def embed_input(job: Job, pp: Preprocess) -> Embeddable:

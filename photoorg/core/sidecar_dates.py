@@ -1,0 +1,63 @@
+"""When a photo was taken, from a sidecar beside it, for a photo whose own metadata says nothing.
+
+A photo without EXIF (a scan, a screenshot, a picture saved from a chat) is placed by its file's
+date, which is the day it was copied. Other programs often know better and write it beside the
+photo:
+
+- **Google Takeout** (a Google Photos export) puts ``photoTakenTime`` in a JSON file named after
+  the photo (``IMG_1.jpg.supplemental-metadata.json``, ``IMG_1.jpg.json``, cut short to
+  ``IMG_1.jpg.supplemental-met.json`` for long names, ``IMG_1.jpg.supplemental-metadata(1).json``
+  for ``IMG_1(1).jpg``), as seconds since 1970 in UTC: it is shown in this computer's time zone.
+- **XMP sidecars** of digiKam, darktable, Lightroom and Bridge: ``exif:DateTimeOriginal``,
+  ``photoshop:DateCreated`` (a year alone for a scanned print) or ``xmp:CreateDate``
+  (:func:`photoorg.core.xmp.date_taken`).
+
+The photo's own date always wins; of several sidecars, the one named with the photo's whole name
+first (the scanner lists them so: :attr:`photoorg.core.scanner.FileRecord.sidecars`), XMP before
+JSON. Qt-free; reads only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Sequence
+from datetime import datetime
+
+from photoorg.core import imaging, xmp
+
+log = logging.getLogger(__name__)
+
+#: A sidecar larger than this is no date's (an XMP with a preview in it is a few hundred KB).
+MAX_SIDECAR_BYTES = 4 << 20
+
+
+def takeout_date(data: bytes) -> datetime | None:
+    """The ``photoTakenTime`` of a Google Takeout JSON, in this computer's time zone; None
+    when it has none (0 is Takeout's "unknown")."""
+    try:
+        meta = json.loads(data.decode("utf-8-sig"))
+        seconds = int(meta["photoTakenTime"]["timestamp"])
+        return datetime.fromtimestamp(seconds) if seconds > 0 else None
+    except (ValueError, TypeError, KeyError, OverflowError, OSError):
+        return None
+
+
+def date_from(folder: str, names: Sequence[str]) -> tuple[str | None, str | None]:
+    """(date taken as ISO text, the sidecar's name) from the first of ``names`` in ``folder``
+    that gives a plausible one; (None, None) when none does."""
+    for name in names:
+        try:
+            with open(os.path.join(folder, name), "rb") as f:
+                data = f.read(MAX_SIDECAR_BYTES + 1)
+        except OSError as exc:  # gone since the listing, unreadable: the photo's file date then
+            log.debug("cannot read sidecar %s: %s", name, exc)
+            continue
+        if len(data) > MAX_SIDECAR_BYTES:
+            continue
+        when = takeout_date(data) if name.lower().endswith(".json") else xmp.date_taken(data)
+        taken = imaging.plausible(when) if when is not None else None
+        if taken is not None:
+            return taken, name
+    return None, None
