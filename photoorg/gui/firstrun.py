@@ -28,6 +28,16 @@ class FirstRun(QObject):
         self.library = window.library
         self.asked = False
 
+    def ask_again(self) -> None:
+        """File > Get the DINOv2 model…: the question again, also after "Not now"."""
+        why = self.library.state.model_error
+        if why is None:  # it came meanwhile
+            self.window.tell("The model is on this computer already.")
+            return
+        self.library.change_settings(lambda s: s.assign(model_declined=False))
+        self.asked = False
+        self.model_missing(why)
+
     def model_missing(self, why: ModelUnavailable) -> None:
         if self.asked or self.window.closing:
             return
@@ -62,8 +72,14 @@ class FirstRun(QObject):
             self.library.change_settings(lambda s: s.assign(model=dialog.folder, model_declined=False))
             self.asked = False
             self.window.scan()
+            self.window.tell(
+                f"The model is now the one in {dialog.folder}; the scan looks at the photos with it."
+            )
         elif dialog.choice == ModelDialog.LATER:
             self.library.change_settings(lambda s: s.assign(model_declined=True))
+            self.window.tell(
+                "Exact copies are found without the model. File > Get the DINOv2 model… asks again."
+            )
         else:
             self.asked = False  # closed without an answer: ask again at the next scan
 

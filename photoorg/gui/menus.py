@@ -28,6 +28,10 @@ def build_menus(window: MainWindow) -> None:
     window.cancel_action = file_menu.addAction("&Cancel scan", window.library.cancel)
     file_menu.addSeparator()
     file_menu.addAction("Se&ttings…", QKeySequence("Ctrl+,"), window.open_settings)
+    # Shown while the model is not on this computer: "Not now" is kept across starts, and this
+    # asks again (a new-user review: nothing offered the download after "Not now").
+    window.model_action = file_menu.addAction("Get the DINOv2 &model…", window.first_run.ask_again)
+    window.model_action.setVisible(False)
     window.thresholds_action = file_menu.addAction("Duplicate &thresholds…", window.dialogs.thresholds)
     file_menu.addSeparator()
     file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, window.close)

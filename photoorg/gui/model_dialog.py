@@ -50,7 +50,18 @@ class ModelDialog(QDialog):
         not_cached = isinstance(why, ModelNotCached)
         if offline is None:
             offline = not_cached and why.offline
-        if os.path.isabs(os.path.expanduser(model)) and not os.path.isdir(os.path.expanduser(model)):
+        folder_chosen = os.path.isabs(os.path.expanduser(model))
+        if folder_chosen and os.path.isdir(os.path.expanduser(model)) and not not_cached:
+            # A folder that is here but holds no model (a new-user review: "… which is not on
+            # this computer yet", under "it has no config.json", for a folder of photos).
+            text = (
+                f"<p>photoorg finds similar photos and groups them with a DINOv2 model, but the "
+                f"folder <b>{html.escape(model)}</b> is not a DINOv2 model folder (the reason is "
+                "below). Choose the folder that holds <i>config.json</i>, "
+                "<i>preprocessor_config.json</i> and <i>model.safetensors</i>, or download the "
+                "model.</p>"
+            )
+        elif folder_chosen and not os.path.isdir(os.path.expanduser(model)):
             # A folder chosen before (a review: "... which is not on this computer yet" beside
             # a greyed Download, for a folder that had been moved).
             text = (
@@ -73,7 +84,11 @@ class ModelDialog(QDialog):
         if offline:
             text += (
                 "<p><b>This computer seems to be offline</b>, so the download cannot start now. "
-                "You can choose a model folder copied from another computer instead.</p>"
+                "You can choose a model folder copied from another computer instead: it holds "
+                "<i>config.json</i>, <i>preprocessor_config.json</i> and <i>model.safetensors</i>. "
+                "On a computer that is online, <tt>hf download facebook/dinov2-base config.json "
+                "preprocessor_config.json model.safetensors --local-dir dinov2-base</tt> makes one "
+                "(the <tt>hf</tt> command comes with photoorg).</p>"
             )
         scanned_with = getattr(why, "scanned_with", "") if not_cached else ""
         if scanned_with:  # (an app review: it offered a download with the library's vectors here)

@@ -40,8 +40,8 @@ class StatePresenter(QObject):
             empty = ADD_A_FOLDER
         elif state.model_error:
             empty = (
-                "Groups need the DINOv2 model, which is not available yet: choose one in "
-                "File > Settings. Exact duplicates are found without it."
+                "Groups need the DINOv2 model, which is not on this computer yet: File > Get the "
+                "DINOv2 model… downloads it or takes a model folder. Exact copies are found without it."
             )
         elif not state.photo_count:
             empty = "No photos found in the library's folders."
@@ -52,8 +52,8 @@ class StatePresenter(QObject):
         # Without the model only exact copies are looked for: an empty tab says so (an app review:
         # "Same image (0)" with "Nothing to review here.", as if none had been found).
         no_model = (
-            "Nothing here: same images and similar shots need the DINOv2 model, which is not "
-            "available yet (File > Settings). Exact copies are found without it."
+            "Nothing here: same images and similar shots need the DINOv2 model, which is not on "
+            "this computer yet (File > Get the DINOv2 model…). Exact copies are found without it."
         )
         self.window.duplicates_page.set_sets(state.sets, no_model if state.model_error else "")
         self.window.problems_page.set_failures(state.failures)
@@ -61,6 +61,7 @@ class StatePresenter(QObject):
         self.window.timeline_page.set_albums(state.albums)
         real_groups = sum(1 for g in state.groups if g.id >= 0)
         self._counts(state, real_groups)
+        self.window.model_action.setVisible(state.model_error is not None)
         self.show_status(state)
         if self.library.notes:
             self.window.tell("Note: " + "; ".join(self.library.notes))
@@ -96,7 +97,7 @@ class StatePresenter(QObject):
             text += f" · {embedded}"
         notes = ""  # what is missing from the library's picture, said on both lines
         if state.model_error:
-            notes += " · exact duplicates only: the model is not available (File > Settings)"
+            notes += " · exact duplicates only: no model on this computer (File > Get the DINOv2 model…)"
             short += " · exact duplicates only (no model)"
         elif state.not_looked_at:  # a cancelled scan: say the groups and sets are not complete
             notes += (

@@ -201,6 +201,12 @@ def test_offline_the_question_says_so_and_offers_a_folder_instead(
     window.start()
     qtbot.waitUntil(lambda: bool(person.questions), timeout=TIMEOUT_MS)
     assert "This computer seems to be offline" in person.questions[0]
+    # what a model folder holds, and how to make one (a new-user review: it said neither)
+    assert (
+        "<i>config.json</i>, <i>preprocessor_config.json</i> and <i>model.safetensors</i>"
+        in person.questions[0]
+    )
+    assert "<tt>hf download facebook/dinov2-base config.json" in person.questions[0]
     assert person.buttons[0]["Download now"] is False
     assert person.buttons[0]["Choose a model folder…"] is True
     # Answered "Not now": the status bar says what the library holds, not "Measuring this
@@ -213,6 +219,13 @@ def test_offline_the_question_says_so_and_offers_a_folder_instead(
     page = window.duplicates_page
     page.tabs.setCurrentIndex(2)  # Similar shots
     assert page.reason.text().startswith("Nothing here: same images and similar shots need the DINOv2 model")
+    # "Not now" is kept across starts; File > Get the DINOv2 model… asks again (a new-user
+    # review: nothing offered the download again, and Settings looked as if all were well).
+    assert "File > Get the DINOv2 model…" in window.status.toolTip() + window.status.text()
+    assert window.model_action.isVisible()
+    window.model_action.trigger()
+    qtbot.waitUntil(lambda: len(person.questions) == 2, timeout=TIMEOUT_MS)
+    assert "This computer seems to be offline" in person.questions[1]
 
 
 def test_the_first_run_question_offers_int8_times_where_int8_is_faster(qtbot: QtBot) -> None:
@@ -251,6 +264,24 @@ def test_a_model_folder_that_is_not_there_is_said_so_not_as_a_download(qtbot: Qt
     assert "not on this computer yet" not in text
     buttons = {b.text(): b for b in dialog.findChildren(QPushButton)}
     assert not buttons["Download now"].isEnabled() and buttons["Choose a model folder…"].isDefault()
+
+
+def test_a_folder_that_holds_no_model_is_said_so_not_as_a_model_to_download(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A new-user review chose a folder of photos: "... which is not on this computer yet",
+    under "it has no config.json"."""
+    from photoorg.core.errors import ModelUnavailable
+
+    photos = tmp_path / "kphotoalbum"
+    photos.mkdir()
+    dialog = ModelDialog(
+        str(photos), ModelUnavailable(f"'{photos}' is not a model folder: it has no config.json")
+    )
+    qtbot.addWidget(dialog)
+    text = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert f"the folder <b>{photos}</b> is not a DINOv2 model folder" in text
+    assert "not on this computer yet" not in text and "it has no config.json" in text
 
 
 def test_a_library_looked_at_with_a_model_folder_is_offered_that_model_not_a_download(
