@@ -112,7 +112,8 @@ def plan_text(plan: OrganizePlan) -> str:
         extra = (
             f" (+{plural(sidecars[folder], 'sidecar, RAW or video file')})" if sidecars.get(folder) else ""
         )
-        lines.append(f"  {folder or '.'}/  {plural(count, 'photo')}{extra}")
+        label = f"  (the group “{plan.labels[folder]}”)" if folder in plan.labels else ""
+        lines.append(f"  {folder or '.'}/{label}  {plural(count, 'photo')}{extra}")
     if plan.undated:
         lines.append(
             f"Undated: {plural(plan.undated, 'photo')} without a date taken "

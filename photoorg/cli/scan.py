@@ -88,7 +88,9 @@ def summary_dict(s: ScanSummary, where: Locations) -> dict:
 def print_summary(s: ScanSummary, where: Locations) -> None:
     out = sys.stdout
     folders = "folder" if len(s.roots) == 1 else "folders"
-    print(f"Scanned {len(s.roots)} {folders} with {s.model or 'no model'} in {s.elapsed:.1f} s", file=out)
+    # Without the model it names none (a new-user review: "with facebook/dinov2-base", then "no model")
+    model = s.model if s.model and not s.model_error else "no model (exact copies only)"
+    print(f"Scanned {len(s.roots)} {folders} with {model} in {s.elapsed:.1f} s", file=out)
     rate = f"  ({s.photos_per_second:.1f} photos/s)" if s.embedded else ""
     print(f"  photos seen:        {s.seen}", file=out)
     print(f"  embedded:           {s.embedded}{rate}", file=out)

@@ -262,7 +262,7 @@ def _trash_plan_text(sets: list[DuplicateSet], steps: list, plan: list[tuple[lis
     similar = sum(1 for s in sets if s.verdict is Verdict.SIMILAR or s.suspicious)
     if similar:
         lines.append(
-            f"{plural(similar, 'set')} of similar shots (or many alike pictures) "
+            f"{plural(similar, 'set')} of similar shots (or of many pictures that look alike) "
             f"{agree(similar, 'is', 'are')} left as they are: different photos, yours to choose "
             "('photoorg trash PHOTO...')."
         )

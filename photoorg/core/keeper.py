@@ -206,4 +206,8 @@ def choose_keeper(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> tuple[li
             return ranked, reason(keeper, runner_up, policy)
     if copy_marks(runner_up.path) > copy_marks(keeper.path):
         return ranked, f"identical by every rule; {os.path.basename(runner_up.path)} is named as a copy of it"
-    return ranked, "identical by every rule; kept the first by name"
+    if len(os.path.basename(keeper.path)) < len(os.path.basename(runner_up.path)):
+        return ranked, "identical by every rule; kept the one with the shorter name"
+    # (a new-user review: "the first by name" of three copies all named skagen.jpg)
+    where = os.path.basename(os.path.dirname(keeper.path)) or keeper.path
+    return ranked, f"identical by every rule; kept the first by folder and name (the one in {where})"

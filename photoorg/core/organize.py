@@ -99,6 +99,9 @@ class OrganizePlan:
     sources_left_empty: list[str] = field(default_factory=list)
     free_bytes: int = 0  # at the destination
     library: list[str] = field(default_factory=list)  # the library's folders, when planned
+    #: By group: a group's folder -> what the Groups page calls the group, where that differs
+    #: ("Group 1" -> "2002 to 2009"; a new-user review could not tell which group a folder was).
+    labels: dict[str, str] = field(default_factory=dict)
 
     def leaving_library(self, photos: Iterable[PlannedPhoto] | None = None) -> int:
         """How many photos a move takes out of the library (its destination is not one of the
@@ -231,6 +234,12 @@ def plan_organize(
     taken = FreeNames()
     spellings = Spellings()
     plan = OrganizePlan(request, [])
+    if request.by == "group":
+        plan.labels = {
+            folder_of_group[g.id]: g.label
+            for g in groups
+            if g.id in folder_of_group and g.label and g.label != folder_of_group[g.id]
+        }
     for photo in sorted(photos, key=lambda p: (p.taken or "", p.path)):
         group_name = folder_of_group.get(group_of.get(photo.path, UNSORTED), UNSORTED_FOLDER)
         if request.by == "group" and photo.is_video:

@@ -202,7 +202,8 @@ class OrganizeDialog(QDialog):
                 key = "/".join(parts[: depth + 1])
                 item = items.get(key)
                 if item is None:
-                    item = QTreeWidgetItem([parts[depth], ""])
+                    label = plan.labels.get(key)  # the group's name on the Groups page
+                    item = QTreeWidgetItem([f"{parts[depth]} (“{label}”)" if label else parts[depth], ""])
                     item.setFlags(
                         item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsAutoTristate
                     )

@@ -221,7 +221,7 @@ class PhotoActions(AlbumActions, QObject):
             return
         menu = QMenu(self.window)
         menu.addAction("Rename…", lambda: page.group_list.edit(index))
-        merge = menu.addMenu("Merge into")
+        merge = menu.addMenu(f"Merge “{group.label}” into")  # which one (a new-user review)
         listed = [page.groups.group(r) for r in range(page.groups.rowCount())]
         others = [o for o in listed if o.id is not None and o.id >= 0 and o.id != group.id]
 
@@ -316,13 +316,15 @@ LISTED = 15
 def choices(menu: QMenu, groups: list[Any], chosen: Callable[[Any], None], parent: QWidget) -> None:
     """A submenu of groups to choose from: the first :data:`LISTED` (the largest), and past
     them "Another group…", a list to choose any of them from (typing its name finds it)."""
-    for g in groups[:LISTED]:
-        menu.addAction(g.label, lambda g=g: chosen(g))
+    # With its size: "Group 2", "Group 3" and "Group 8" could not be told apart (a new-user review).
+    entries = [f"{g.label} · {plural(len(g.photos), 'photo')}" for g in groups]
+    for g, entry in zip(groups[:LISTED], entries, strict=False):
+        menu.addAction(entry, lambda g=g: chosen(g))
     if len(groups) > LISTED:
         menu.addSeparator()
 
         def another() -> None:
-            labels = [g.label for g in groups]
+            labels = entries
             title = menu.title().replace("&", "")
             label, ok = QInputDialog.getItem(parent, title, "Group (type to find it):", labels, 0, False)
             if ok and label in labels:

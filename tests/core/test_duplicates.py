@@ -618,3 +618,25 @@ def test_photos_without_vectors_yet_give_the_exact_copies_only(lib) -> None:
     lib.add("b.jpg", fingerprint="b" * 32)
     [s] = lib.find()
     assert s.verdict is Verdict.EXACT and paths(s) == {"a.jpg", "copy of a.jpg"}
+
+
+def test_copies_alike_by_every_rule_say_which_one_is_kept_by_where_it_is() -> None:
+    """A new-user review: three copies all named skagen.jpg were "kept the first by name"."""
+    from photoorg.core.catalog import PhotoInfo
+    from photoorg.core.keeper import KeeperPolicy, choose_keeper
+
+    copies = [
+        PhotoInfo(f"/lib/{folder}/skagen.jpg", "same", 100, 1, 8, 8, "JPEG", None, None, None)
+        for folder in ("Skagen", "phone_backup", "Old Laptop/Pictures")
+    ]
+    ranked, why = choose_keeper(copies, KeeperPolicy())
+    assert ranked[0].path == "/lib/Old Laptop/Pictures/skagen.jpg"
+    assert why == "identical by every rule; kept the first by folder and name (the one in Pictures)"
+    named = [
+        *copies[:1],
+        PhotoInfo("/lib/Skagen/skagen2.jpg", "same", 100, 1, 8, 8, "JPEG", None, None, None),
+    ]
+    assert (
+        choose_keeper(named, KeeperPolicy())[1]
+        == "identical by every rule; kept the one with the shorter name"
+    )

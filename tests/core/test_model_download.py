@@ -274,6 +274,13 @@ def test_offline_the_first_scan_says_so_and_still_catalogues(
         f"The model '{MODEL}' is not on this computer and cannot be downloaded (no connection to the "
         "Hugging Face hub)."
     )
+    # In words, it says it scanned with no model (a new-user review: "Scanned 1 folder with
+    # facebook/dinov2-base", then "no model")
+    said = photoorg("scan", library, "--model", MODEL, "--device", "cpu").stdout
+    assert (
+        said.startswith("Scanned 1 folder with no model (exact copies only) in ")
+        and MODEL not in said.split("\n")[0]
+    )
 
 
 def test_the_size_said_is_the_chosen_models() -> None:

@@ -414,6 +414,7 @@ def test_an_unnamed_group_gets_a_folder_that_says_it_is_a_group() -> None:
     """Found by a new user: a group of photos in an "undated" folder got the folder "undated",
     which reads like the by-date folder of photos without a date. Then by a review: "Group 1 -
     monuments, 2002-08-11 to 2006-02-13", its label's dates and commas in a folder's name."""
+    from photoorg.cli.organize import plan_text
     from photoorg.core.catalog import PhotoInfo
     from photoorg.core.folder_names import group_folders
     from photoorg.core.grouping import UNSORTED, Group, describe_all
@@ -436,6 +437,13 @@ def test_an_unnamed_group_gets_a_folder_that_says_it_is_a_group() -> None:
     assert [g.label for g in groups] == [
         "2002-08-11", "Beach 2023", "Group 5", "Trip to Rome, 2002-08-11", "Unsorted"
     ]  # fmt: skip
+    # The plan says which group each folder is, as the Groups page calls it (a new-user review:
+    # "2002 to 2009" on the Groups page became a folder "Group 1", with nothing to tell).
+    plan = plan_organize(
+        OrganizeRequest("group", "/sorted"), [p for g in groups for p in g.photos], groups=groups
+    )
+    assert plan.labels == {"Group 3": "2002-08-11", "Group 6 - Trip to Rome": "Trip to Rome, 2002-08-11"}
+    assert "  Group 3/  (the group “2002-08-11”)  3 photos" in plan_text(plan).splitlines()
 
 
 def test_undo_of_an_organize_is_one_step_and_takes_away_the_folders_it_made(shoot) -> None:

@@ -267,22 +267,23 @@ def test_a_menu_of_many_groups_lists_the_largest_and_finds_any_other(
 
     parent = QWidget()
     qtbot.addWidget(parent)
-    groups = [SimpleNamespace(label=f"Group {k}") for k in range(40)]
+    groups = [SimpleNamespace(label=f"Group {k}", photos=[None] * (50 - k)) for k in range(40)]
     picked: list[object] = []
     menu = QMenu("Merge into", parent)
     choices(menu, groups, picked.append, parent)
     texts = [a.text() for a in menu.actions() if not a.isSeparator()]
-    assert texts[:LISTED] == [g.label for g in groups[:LISTED]] and len(texts) == LISTED + 1
+    entries = [f"Group {k} · {50 - k} photos" for k in range(40)]  # with their sizes (a review)
+    assert texts[:LISTED] == entries[:LISTED] and len(texts) == LISTED + 1
     assert texts[-1] == f"Another group… ({40 - LISTED} more)"
     asked: list[list[str]] = []
 
     def answer(_parent, _title, _label, labels, *_a):  # type: ignore[no-untyped-def]
         asked.append(labels)
-        return "Group 33", True
+        return "Group 33 · 17 photos", True
 
     monkeypatch.setattr(QInputDialog, "getItem", answer)
     menu.actions()[-1].trigger()
-    assert picked == [groups[33]] and asked == [[g.label for g in groups]]
+    assert picked == [groups[33]] and asked == [entries]
     few = QMenu("Merge into", parent)
     choices(few, groups[:3], picked.append, parent)
-    assert [a.text() for a in few.actions()] == ["Group 0", "Group 1", "Group 2"]
+    assert [a.text() for a in few.actions()] == entries[:3]
