@@ -22,7 +22,7 @@ from photoorg.cli.common import (
 )
 from photoorg.core.companions import is_sidecar
 from photoorg.core.humanize import agree, human_bytes, plural, printable, some_of
-from photoorg.core.library import Library, OrganizePlan, OrganizeRequest, Outcome
+from photoorg.core.library import STAY_NOTES, Library, OrganizePlan, OrganizeRequest, Outcome
 from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
 
@@ -120,7 +120,7 @@ def plan_text(plan: OrganizePlan) -> str:
             f"{agree(plan.undated, 'goes', 'go')} to undated/"
             + ("" if r.file_date else " (--file-date uses their file's date instead)")
         )
-    for note in ("already there", "protected", "already in the library", "in no group", "no date taken"):
+    for note in STAY_NOTES:
         n = plan.count(note)
         if n:
             where, them = agree(n, "stays where it is", "stay where they are"), agree(n, "it", "them")
@@ -128,6 +128,8 @@ def plan_text(plan: OrganizePlan) -> str:
                 "already there": f"{where} (already there)",
                 "protected": f"{where} (in a protected folder; never moved)",
                 "already in the library": f"left out: the library has {them} already",
+                "an exact copy there": f"{where}: the same bytes are where {agree(n, 'it goes', 'they go')} "
+                f"already ('photoorg duplicates' offers {them} for clean-up)",
                 "in no group": f"in no group {where} (--gather-rest puts {them} in Unsorted/)",
                 "no date taken": f"without a date taken {where} (--file-date dates {them} by "
                 f"{agree(n, 'its', 'their')} file; --gather-rest puts {them} in undated/)",

@@ -43,7 +43,7 @@ from photoorg.core.library_history import ActionFile, History
 from photoorg.core.library_offer import ReembedOffers
 from photoorg.core.library_scans import Scans
 from photoorg.core.lock import LibraryLock
-from photoorg.core.organize import OrganizePlan, OrganizeRequest
+from photoorg.core.organize import STAY_NOTES, OrganizePlan, OrganizeRequest
 from photoorg.core.paths import Locations, count_under
 from photoorg.core.pipeline import Failure, ScanSummary
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -376,6 +376,7 @@ __all__ = [
     "PROTECTED",
     "REJECTED",
     "REMOVED",
+    "STAY_NOTES",
     "Action",
     "ActionFile",
     "Album",

@@ -43,7 +43,7 @@ from photoorg.core.folder_names import (
     group_folders,
 )
 from photoorg.core.grouping import UNSORTED, Group
-from photoorg.core.organize_places import FreeNames, Spellings, leave_shared_sidecars
+from photoorg.core.organize_places import CopiesThere, FreeNames, Spellings, leave_shared_sidecars
 from photoorg.core.pairs import raws_beside_jpegs
 from photoorg.core.paths import FolderSet, is_under, real, under_test
 
@@ -67,6 +67,13 @@ class OrganizeRequest:
             check_template(self.template)
 
 
+#: Why a photo of a plan stays where it is (PlannedPhoto.note), in the order plans say them.
+STAY_NOTES = (
+    "already there", "protected", "already in the library", "an exact copy there", "in no group",
+    "no date taken",
+)  # fmt: skip
+
+
 @dataclass
 class PlannedPhoto:
     """One photo of a plan, with the files that travel with it."""
@@ -75,8 +82,8 @@ class PlannedPhoto:
     folder: str  # target folder, relative to the destination ("" for the destination itself)
     target: str | None  # None: it stays where it is (already there, or protected)
     companions: list[tuple[str, str | None]] = field(default_factory=list)  # (source, target)
-    #: why it stays: "already there", "protected", "already in the library", or (``leave_rest``)
-    #: "in no group", "no date taken"
+    #: why it stays: "already there", "protected", "already in the library", "an exact copy
+    #: there" (its name there holds the same bytes), or (``leave_rest``) "in no group", "no date taken"
     note: str = ""
     dated_by: str = "taken"  # taken, file (its file's date), none (undated)
 
@@ -232,6 +239,7 @@ def plan_organize(
     guarded = FolderSet(protected)
 
     taken = FreeNames()
+    copies = CopiesThere()
     spellings = Spellings()
     plan = OrganizePlan(request, [])
     if request.by == "group":
@@ -271,12 +279,17 @@ def plan_organize(
         if here == real_dir(target_folder) and (file_name is None or new_name == name):
             item.note = "already there"
             continue
+        wanted = os.path.join(target_folder, new_name)
+        if copies.holds(wanted, photo.fingerprint, photo.size):
+            item.note = "an exact copy there"
+            continue
         companions = folders.companions(photo.path, catalogued)
         going = [os.path.basename(c) for c in companions]
         final = taken.free(target_folder, new_name, going, name, photo.path)
         if os.path.basename(final) != new_name:
-            plan.collisions.append((os.path.join(target_folder, new_name), photo.path))
+            plan.collisions.append((wanted, photo.path))
         taken.take(final)
+        copies.put(final, photo.fingerprint)
         item.target = final
         new = os.path.basename(final)
         for companion in companions:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from photoorg.core.catalog import fingerprint_file
 from photoorg.core.companions import SharedStems, brings_stem_sidecar, is_sidecar, renamed, stem_key
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import numbered
@@ -125,3 +127,28 @@ class Spellings:
                     names.setdefault(unicodedata.normalize("NFC", n), n)
             self._names[folder] = names
         return names
+
+
+class CopiesThere:
+    """Whether the name a photo wants holds the same content already: a file there (read when
+    its size is the photo's), or a photo the plan puts there first. Such a photo stays where it
+    is (a new-user review: organizing by date made pool.jpg and pool (1).jpg, the same bytes,
+    side by side); the Duplicates page offers it for clean-up."""
+
+    def __init__(self) -> None:
+        self._planned: dict[str, str] = {}  # target -> the content the plan puts there
+
+    def put(self, path: str, fingerprint: str) -> None:
+        self._planned[path.lower()] = fingerprint
+
+    def holds(self, path: str, fingerprint: str, size: int) -> bool:
+        planned = self._planned.get(path.lower())
+        if planned is not None:
+            return planned == fingerprint
+        try:
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode) or st.st_size != size:
+                return False
+            return fingerprint_file(path) == fingerprint
+        except OSError:  # not there, or not readable: not known to be the same
+            return False

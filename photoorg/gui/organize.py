@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.folder_names import DEFAULT_TEMPLATE, TEMPLATE_FIELDS, check_template
 from photoorg.core.humanize import agree, human_bytes, plural, some_of
-from photoorg.core.library import OrganizePlan, OrganizeRequest
+from photoorg.core.library import STAY_NOTES, OrganizePlan, OrganizeRequest
 from photoorg.gui.placement import fit_dialog
 
 TEMPLATES = (
@@ -257,12 +257,17 @@ class OrganizeDialog(QDialog):
         if companions:
             lines[0] += f", with {plural(companions, 'sidecar, RAW or video file')}"
         lines[0] += f"; {human_bytes(plan.free_bytes)} free there)."
-        for note in ("already there", "protected", "already in the library", "in no group", "no date taken"):
+        for note in STAY_NOTES:
             n = plan.count(note)
             words = {
                 "already there": agree(n, "already where it belongs", "already where they belong"),
                 "protected": "in protected folders, never moved",
                 "already in the library": f"left out: the library has {agree(n, 'it', 'them')} already",
+                "an exact copy there": (
+                    f"where {agree(n, 'it is', 'they are')}: the same bytes are where "
+                    f"{agree(n, 'it goes', 'they go')} already (the Duplicates page offers "
+                    f"{agree(n, 'it', 'them')} for clean-up)"
+                ),
                 "in no group": f"in no group, where {agree(n, 'it is', 'they are')}",
                 "no date taken": f"without a date taken, where {agree(n, 'it is', 'they are')}",
             }[note]

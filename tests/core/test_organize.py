@@ -466,3 +466,32 @@ def test_every_moved_photo_keeps_its_catalog_row(shoot) -> None:
     assert sorted(p.fingerprint for p in catalog.photos()) == fingerprints
     assert all(os.path.exists(p.path) for p in catalog.photos())
     assert Action.MOVE.value == catalog.batches()[0][0].action
+
+
+def test_organize_leaves_an_exact_copy_where_it_is_instead_of_numbering_it_beside_the_other(
+    four_photos: Path,
+) -> None:
+    """A new-user review: organizing by date made pool.jpg and pool (1).jpg side by side, the
+    same bytes, and skagen (1).jpg, skagen (2).jpg; the plan said only "1 name taken"."""
+    from photoorg.cli.organize import plan_text
+    from photoorg.core.library import Library
+    from photoorg.core.paths import locations
+
+    a = four_photos / "a"
+    backup = four_photos / "phone_backup"
+    backup.mkdir()
+    (backup / "p0.jpg").write_bytes((a / "p0.jpg").read_bytes())  # an exact copy
+    (backup / "p1.jpg").write_bytes((a / "p2.jpg").read_bytes())  # another photo of p1's name
+    for p in [*a.iterdir(), *backup.iterdir()]:
+        os.utime(p, (1_600_000_000, 1_600_000_000))  # all of one day, by their file's date
+    sorted_ = four_photos / "sorted"
+    with Library(locations()) as library:
+        library.scan()
+        plan = library.organize_plan(OrganizeRequest("date", str(sorted_), file_date=True))
+        stays = {os.path.relpath(p.photo.path, four_photos): p.note for p in plan.photos if not p.moves}
+        assert stays == {os.path.join("phone_backup", "p0.jpg"): "an exact copy there"}
+        assert "1 photo stays where it is: the same bytes are where it goes already" in plan_text(plan)
+        outcome, _ = library.organize(plan)
+    placed = sorted(p.name for p in sorted_.rglob("*.jpg"))
+    assert placed == ["p0.jpg", "p1 (1).jpg", "p1.jpg", "p2.jpg", "p3.jpg"]  # different bytes: numbered
+    assert (backup / "p0.jpg").exists() and outcome.photos_done == 5
