@@ -180,6 +180,8 @@ def execute(
                     step.skip = PROTECTED
                 else:
                     step.skip = _content_changed(catalog, step, left_behind)
+                if step.skip is None and action is Action.MOVE:
+                    step.skip = _linked_there(step)
                 if step.skip is None and step.companion_of is None:
                     step.skip = _unreadable(companions.get(step.source, ()))
                 if step.skip is not None:
@@ -241,6 +243,28 @@ def execute(
                 remove_if_empty(made)
                 outcome.batch = None
     return outcome
+
+
+def _linked_there(step: Step) -> str | None:
+    """Why a move's file stays: its target folder holds it already under another name (a hard
+    link, as dedupe tools leave them). The move would leave two names of it there, and its
+    undo would take away the one the folder had (a hostile review). Only a file with a second
+    name is looked for, in its target folder alone."""
+    try:
+        st = os.stat(step.source)
+        if st.st_nlink < 2 or step.target is None:
+            return None
+        folder = os.path.dirname(step.target)
+        with os.scandir(folder) as entries:
+            for e in entries:
+                if e.inode() == st.st_ino and e.stat(follow_symlinks=False).st_dev == st.st_dev:
+                    return (
+                        f"it is in {folder} already as {e.name} (the same file under a second name, "
+                        "a hard link); it stays as it is"
+                    )
+    except OSError:  # no folder yet, or gone: nothing there
+        return None
+    return None
 
 
 def _still_as_planned(catalog: Catalog, step: Step) -> str | None:

@@ -56,14 +56,15 @@ def reconcile(catalog: Catalog) -> list[str]:
 
 def _ours(entry: JournalEntry, wanted: str | None, also: Sequence[str | None] = ()) -> str | None:
     """The file at ``wanted`` or its " (n)" names that this step placed: the journaled inode,
-    or the same inode as its temporary file or source (a hard link made before the crash)."""
+    or the same inode as its temporary file or source (a hard link made before the crash).
+    Only names up to the first free one are looked at, as the step took the first free one: a
+    hard link of the photo made before, further on, is not the step's (a hostile review: it
+    was settled as the moved photo, and undo took it away from its folder)."""
     if not wanted:
         return None
     for candidate in name_candidates(wanted, limit=200):
         if not os.path.lexists(candidate):
-            if candidate != wanted:
-                break
-            continue
+            break
         try:
             key = inode_key(candidate)
         except OSError:
@@ -117,7 +118,9 @@ def _settle_forward(catalog: Catalog, entry: JournalEntry) -> str:
         name = Path(found.location).name
         return f"trash of {source}: completed before photoorg stopped; found in the trash as {name}"
 
-    placed = _ours(entry, entry.target, also=(entry.temp, source if src_there else None))
+    # A copy is a new file: never the source's own inode (a hard link of it made before).
+    linked = source if src_there and action is Action.MOVE else None
+    placed = _ours(entry, entry.target, also=(entry.temp, linked))
     if (
         placed is not None
         and src_there

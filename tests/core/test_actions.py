@@ -720,3 +720,56 @@ def undo_killed_before_it_is_marked(catalog: Catalog, monkeypatch: pytest.Monkey
     with pytest.raises(KeyboardInterrupt):
         undoing.undo(catalog)
     monkeypatch.setattr(catalog, "mark_batch_undone", real)
+
+
+@pytest.mark.parametrize("action", [Action.MOVE, Action.COPY])
+def test_a_step_killed_before_it_placed_anything_is_not_taken_as_done_by_a_hard_link_already_there(
+    scanned, tmp_path, monkeypatch, action
+) -> None:
+    """A hostile review: a/p.jpg and b/p (1).jpg were hard links (a dedupe tool's work); a move
+    or copy of a/p.jpg into b killed before anything was placed was settled as "completed"
+    with b/p (1).jpg as its photo, a/p.jpg was removed, and undo then took b's own file away."""
+    from photoorg.core import fileops
+
+    library, catalog = scanned
+    photo = library / "2023" / "img_000.jpg"
+    into = tmp_path / "b"
+    into.mkdir()
+
+    def killed(*_args: object, **_kwargs: object) -> None:
+        # made as the step began (a move checks for it before: the next test), then the
+        # process dies with nothing placed
+        os.link(photo, into / "img_000 (1).jpg")
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as dying, pytest.raises(KeyboardInterrupt):
+        dying.setattr(fileops, "link_noreplace", killed)
+        dying.setattr(fileops, "copy_verified", killed)
+        do(catalog, action, [photo], into)
+    catalog.close()
+    with Catalog(catalog.path) as again:  # the next photoorg
+        notes: list[str] = []
+        with actions.exclusive(again, notes):
+            pass
+        left = "interrupted before it finished; left undone, the photo is where it was"
+        assert notes == [f"{action.value} of {photo}: {left}"]
+        with pytest.raises(NothingToUndo):
+            undoing.undo(again)
+    assert photo.exists() and sorted(os.listdir(into)) == ["img_000 (1).jpg"]
+
+
+def test_a_move_into_a_folder_holding_the_photo_under_another_name_leaves_it(scanned, tmp_path) -> None:
+    """The same file a second time (a hard link) where a move's photo would go: the move would
+    leave two names of it there, and its undo would take the older one away."""
+    library, catalog = scanned
+    photo = library / "2023" / "img_000.jpg"
+    into = tmp_path / "b"
+    into.mkdir()
+    (into / "img_000.jpg").write_bytes(b"another photo of that name")
+    os.link(photo, into / "img_000 (1).jpg")
+    outcome = do(catalog, Action.MOVE, [photo], into)
+    assert not outcome.done and [s.skip for s in outcome.skipped] == [
+        f"it is in {into} already as img_000 (1).jpg (the same file under a second name, a hard link); "
+        "it stays as it is"
+    ]
+    assert photo.exists() and sorted(os.listdir(into)) == ["img_000 (1).jpg", "img_000.jpg"]
