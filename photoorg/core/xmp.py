@@ -65,7 +65,7 @@ def keywords(data: bytes) -> list[str]:
         NotXmp: not well-formed XML.
     """
     root = _parse(data).getroot()
-    return [li.text or "" for li in root.iter(f"{{{RDF}}}li") if _in_subject(li)]
+    return [li.text or "" for li in _own_entries(root)]
 
 
 #: Where other photo tools write when a photo was taken, in the order they are trusted:
@@ -87,7 +87,7 @@ def date_taken(data: bytes) -> datetime | None:
         root = etree.parse(io.BytesIO(data), _parser()).getroot()
     except etree.XMLSyntaxError:
         return None
-    descriptions = list(root.iter(f"{{{RDF}}}Description"))
+    descriptions = _descriptions(root)  # the photo's own, not a nested document's
     for prop in _DATE_PROPERTIES:
         for d in descriptions:
             value = d.get(prop)
@@ -104,10 +104,21 @@ def date_taken(data: bytes) -> datetime | None:
     return None
 
 
-def _in_subject(li: etree._Element) -> bool:
-    container = li.getparent()
-    subject = container.getparent() if container is not None else None
-    return subject is not None and subject.tag == f"{{{DC}}}subject"
+def _descriptions(root: etree._Element) -> list[etree._Element]:
+    """The packet's own ``rdf:Description``s (children of its ``rdf:RDF``), not those of other
+    documents nested in it (``xmpMM:Pantry``, ``xmpMM:Ingredients``: a hostile review saw a
+    keyword added to a nested document's ``dc:subject``, not the photo's)."""
+    rdf = root if root.tag == f"{{{RDF}}}RDF" else root.find(f".//{{{RDF}}}RDF")
+    return [] if rdf is None else list(rdf.iterchildren(f"{{{RDF}}}Description"))
+
+
+def _own_subjects(root: etree._Element) -> list[etree._Element]:
+    return [s for d in _descriptions(root) for s in d.iterchildren(f"{{{DC}}}subject")]
+
+
+def _own_entries(root: etree._Element) -> list[etree._Element]:
+    """The photo's keyword entries: the ``rdf:li`` of its own ``dc:subject``'s Bag or Seq."""
+    return [li for s in _own_subjects(root) for c in s for li in c.iterchildren(f"{{{RDF}}}li")]
 
 
 def _parse(data: bytes) -> etree._ElementTree:
@@ -120,10 +131,10 @@ def _parse(data: bytes) -> etree._ElementTree:
     # writing into it failed an assertion, for the whole album).
     if root.tag != f"{{{RDF}}}RDF" and root.find(f".//{{{RDF}}}RDF") is None:
         raise NotXmp("no XMP metadata in it (no rdf:RDF)")
-    if any(d.get(f"{{{DC}}}subject") is not None for d in root.iter(f"{{{RDF}}}Description")):
+    if any(d.get(f"{{{DC}}}subject") is not None for d in _descriptions(root)):
         # A second dc:subject beside it would name the property twice (a hostile review).
         raise NotXmp("its keywords (dc:subject) are written as an attribute, which photoorg does not change")
-    for subject in root.iter(f"{{{DC}}}subject"):
+    for subject in _own_subjects(root):
         # Only a Bag or Seq of keywords is changed (a hostile review: a plain-text dc:subject
         # was replaced, its keyword lost; an rdf:Alt, a parseType or a resource got a second
         # value beside them: invalid RDF).
@@ -184,11 +195,7 @@ def _append(bag: etree._Element, words: Sequence[str]) -> None:
 def _take_out(root: etree._Element, words: Sequence[str]) -> int:
     """Take the keyword entries that are one of ``words`` out, keeping the layout of the rest;
     how many were taken out."""
-    gone = [
-        li
-        for li in root.iter(f"{{{RDF}}}li")
-        if _in_subject(li) and any(same_keyword(li.text or "", w) for w in words)
-    ]
+    gone = [li for li in _own_entries(root) if any(same_keyword(li.text or "", w) for w in words)]
     for li in gone:
         previous, bag = li.getprevious(), li.getparent()
         if previous is not None:  # the entry's tail (the indent of what follows) stays
@@ -210,7 +217,7 @@ def _siblings(root: etree._Element, before: bool) -> list[etree._Element]:
 
 def _subject_bag(root: etree._Element) -> etree._Element:
     """The ``rdf:Bag`` of the packet's ``dc:subject``, made (in the first description) if none."""
-    subject = next(root.iter(f"{{{DC}}}subject"), None)
+    subject = next(iter(_own_subjects(root)), None)
     if subject is None:
         rdf = root if root.tag == f"{{{RDF}}}RDF" else root.find(f".//{{{RDF}}}RDF")
         assert rdf is not None  # _parse made sure

@@ -82,6 +82,42 @@ def test_a_keyword_is_added_and_everything_else_in_the_sidecar_stays() -> None:
     assert new is not None and read_keywords_bytes(new) == ["A & <B>"]
 
 
+PANTRY = b"""<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
+    xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:exif="http://ns.adobe.com/exif/1.0/">
+   <xmpMM:Pantry>
+    <rdf:Bag>
+     <rdf:li>
+      <rdf:Description xmpMM:InstanceID="xmp.iid:OTHER-DOCUMENT" exif:DateTimeOriginal="1999-01-01T00:00:00">
+       <dc:subject><rdf:Bag><rdf:li>Sea</rdf:li></rdf:Bag></dc:subject>
+      </rdf:Description>
+     </rdf:li>
+    </rdf:Bag>
+   </xmpMM:Pantry>
+   <dc:subject><rdf:Bag><rdf:li>MyOwnKeyword</rdf:li></rdf:Bag></dc:subject>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+"""
+
+
+def test_the_keywords_and_date_of_a_document_nested_in_the_sidecar_are_not_the_photo_s() -> None:
+    """A hostile review: Adobe packets hold other documents' metadata (xmpMM:Pantry) with their
+    own dc:subject; "Beach" went into the nested document's, and "Sea", only the nested
+    document's, counted as there already."""
+    assert xmp.keywords(PANTRY) == ["MyOwnKeyword"]
+    out = xmp.add_keywords(PANTRY, ["Beach", "Sea"])
+    assert out is not None
+    own = ET.fromstring(out).findall(f"{RDF}RDF/{RDF}Description/{DC}subject/{RDF}Bag/{RDF}li")
+    assert [li.text for li in own] == ["MyOwnKeyword", "Beach", "Sea"]
+    assert read_keywords_bytes(out).count("Sea") == 2  # the nested document's stays as it was
+    taken_out = xmp.add_keywords(out, [], drop=["Sea"])
+    assert taken_out is not None and xmp.keywords(taken_out) == ["MyOwnKeyword", "Beach"]
+    assert read_keywords_bytes(taken_out).count("Sea") == 1
+    assert xmp.date_taken(PANTRY) is None  # the nested document's date is not the photo's
+
+
 def read_keywords_bytes(data: bytes) -> list[str]:
     root = ET.fromstring(data)
     return [li.text or "" for subject in root.iter(f"{DC}subject") for li in subject.iter(f"{RDF}li")]
