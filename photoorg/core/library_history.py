@@ -4,6 +4,7 @@ holds the library lock, as the actions do."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from photoorg.core import redo as redoing
@@ -120,7 +121,9 @@ class History(LibraryPart):
                     state,
                     e.undo_target if e.state == "undone" else None,
                     e.undo_error if e.state == "undo_failed" else e.error if e.state == "failed" else None,
-                    kept=e.target if keywords else None,
+                    # named while it is there: an undo removes it (a hostile review: history
+                    # still named it after the undo)
+                    kept=e.target if keywords and e.target and os.path.lexists(e.target) else None,
                 )
             )
         return out

@@ -236,6 +236,9 @@ def test_keywords_go_into_the_sidecars_and_undo_gives_each_back_byte_for_byte(al
     trashed = Path(os.environ["XDG_DATA_HOME"]) / "Trash" / "files" / "p0.jpg.xmp"
     assert read_keywords(trashed) == ["Dogs"]  # ... to the trash, not deleted
     assert not any(originals().rglob("*"))  # the kept earlier versions went once restored
+    # ... and the history no longer names them (a hostile review: "kept at" a file gone)
+    after = photoorg("history", str(newest.id)).stdout
+    assert "undone" in after and "earlier version is kept" not in after
 
 
 def test_undo_never_takes_back_what_another_program_wrote_since(album_lib) -> None:
