@@ -248,6 +248,14 @@ def renamed(companion: str, photo_name: str, new_photo_name: str) -> str:
     return new_stem + name[len(old_stem) :]
 
 
+def name_room(companions: Sequence[str], photo_name: str) -> int:
+    """How many bytes longer than the photo's the longest companion's name is, renamed with it
+    (IMG.jpg.xmp: 4): a numbered name leaves that room, so that each still fits."""
+    longer = photo_name + "_"  # a new name one byte longer: what each companion's adds to it
+    grown = [len(os.fsencode(renamed(c, photo_name, longer))) for c in companions]
+    return max([0, *(g - len(os.fsencode(longer)) for g in grown)])
+
+
 def brings_stem_sidecar(photo_name: str, companions: Sequence[str]) -> bool:
     """Whether a photo's companions hold a sidecar named after its stem (IMG_1.xmp, not
     IMG_1.jpg.xmp), which any file of that stem beside it would share."""
@@ -315,7 +323,7 @@ def free_with(
     same undo); all are taken then."""
     folder = os.path.dirname(target)
     brings = brings_stem_sidecar(photo_name, companions)
-    candidates: Iterable[str] = name_candidates(target)
+    candidates: Iterable[str] = name_candidates(target, room=name_room(companions, photo_name))
     if stems is not None:
         # The photos of one stem from one folder (a RAW, its JPEG: one shot) share one sidecar
         # named after the stem, whichever of them brings it: numbered as one (a hostile review:

@@ -78,22 +78,24 @@ def fingerprint_and_size(path: str) -> tuple[str, int]:
 NAME_MAX = 255
 
 
-def numbered(path: str, n: int) -> str:
+def numbered(path: str, n: int, room: int = 0) -> str:
     """``path`` itself for 0, else "name (n).ext" beside it, the name shortened to fit
-    :data:`NAME_MAX` bytes (a 254-byte name and " (1)" would not be a name)."""
+    :data:`NAME_MAX` bytes (a 254-byte name and " (1)" would not be a name), less ``room``:
+    the bytes a sidecar named after it adds (IMG.jpg.xmp; a hostile review: a 251-byte photo
+    was numbered and moved, and its sidecar's name was too long to follow it)."""
     if n == 0:
         return path
     folder, name = os.path.split(path)
     stem, ext = os.path.splitext(name)
     mark = f" ({n})"
-    while stem and len(os.fsencode(stem + mark + ext)) > NAME_MAX:
+    while stem and len(os.fsencode(stem + mark + ext)) + room > NAME_MAX:
         stem = stem[:-1]
     return os.path.join(folder, f"{stem}{mark}{ext}")
 
 
-def name_candidates(path: str, limit: int = 10_000) -> Iterator[str]:
+def name_candidates(path: str, limit: int = 10_000, room: int = 0) -> Iterator[str]:
     for n in range(limit):
-        yield numbered(path, n)
+        yield numbered(path, n, room)
 
 
 def name_free(path: str, taken: set[str] | None = None) -> str:

@@ -12,7 +12,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from photoorg.core.catalog import fingerprint_file
-from photoorg.core.companions import SharedStems, brings_stem_sidecar, is_sidecar, renamed, stem_key
+from photoorg.core.companions import (
+    SharedStems,
+    brings_stem_sidecar,
+    is_sidecar,
+    name_room,
+    renamed,
+    stem_key,
+)
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import numbered
 
@@ -84,8 +91,9 @@ class FreeNames:
         and for every companion it renames alongside, sharing no sidecar with a stranger."""
         names = self._folder(folder)
         brings = brings_stem_sidecar(old_name, companions)
+        room = name_room(companions, old_name)
         for n in range(100_000):
-            candidate = os.path.basename(numbered(os.path.join(folder, name), n))  # short enough
+            candidate = os.path.basename(numbered(os.path.join(folder, name), n, room))  # short enough
             wanted = [candidate, *(renamed(c, old_name, candidate) for c in companions)]
             if any(w.lower() in names for w in wanted):
                 continue

@@ -543,3 +543,23 @@ def test_google_takeout_s_json_of_a_numbered_photo_is_not_the_first_photo_s(four
     for name in takeout:
         (a / name).write_text("{}")
     assert going_with([str(a / "p0.jpg")]) == [str(a / "p0.jpg.supplemental-metadata.json")]
+
+
+def test_a_photo_numbered_at_a_long_name_leaves_room_for_its_sidecar_s_name(four_photos) -> None:
+    """A hostile review: a/S.jpg (a 251-byte name) with S.jpg.xmp moved into b, which had an
+    S.jpg: the photo became "S… (1).jpg", cut to 255 bytes, its sidecar's name was 4 bytes too
+    long, and the sidecar stayed behind, its edits cut off from the photo."""
+    from tests.conftest import make_photo
+
+    a, b = four_photos / "a", four_photos / "b"
+    name = "S" * 247 + ".jpg"
+    make_photo(a / name, seed=60, size=(64, 48))
+    (a / f"{name}.xmp").write_bytes(b"darktable edits")
+    make_photo(b / name, seed=61, size=(64, 48))
+    with Library(locations()) as library:
+        library.scan()
+        outcome = library.act(Action.MOVE, [str(a / name)], str(b))
+        assert outcome.photos_done == 1 and not outcome.failed
+    moved = sorted(p.name for p in b.iterdir() if p.name != name)
+    assert len(moved) == 2 and moved[1] == moved[0] + ".xmp" and len(moved[1].encode()) <= 255
+    assert (b / moved[1]).read_bytes() == b"darktable edits" and not (a / f"{name}.xmp").exists()
