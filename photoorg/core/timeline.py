@@ -8,7 +8,7 @@ core, once per change of the library, so the app's models only look rows up.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -75,6 +75,26 @@ class Timeline:
         for m in self.months:
             out[m.year] = out.get(m.year, 0) + m.file_dated
         return out
+
+    def subset(self, rows: Iterable[int]) -> Timeline:
+        """The timeline of these rows' photos (ascending rows), as they are placed here: no
+        photo is dated or sorted again (a scale review: a filter that re-dated and re-sorted
+        100k photos froze the window for 2 to 3 s each time typing paused)."""
+        t = Timeline()
+        for row in rows:
+            date, by_file = self.dates[row], row in self.file_dated
+            year, month = int(date[:4]), int(date[5:7])
+            at = len(t.photos)
+            t.photos.append(self.photos[row])
+            t.dates.append(date)
+            if by_file:
+                t.file_dated.add(at)
+            last = t.months[-1] if t.months else None
+            if last is not None and (last.year, last.month) == (year, month):
+                t.months[-1] = Month(year, month, last.first, last.count + 1, last.file_dated + by_file)
+            else:
+                t.months.append(Month(year, month, at, 1, int(by_file)))
+        return t
 
     def month_of(self, row: int) -> Month | None:
         """The month a row belongs to (binary search over the headings)."""

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.humanize import agree, plural
 from photoorg.core.paths import from_library_folder
-from photoorg.core.timeline import Timeline, timeline_of
+from photoorg.core.timeline import Timeline
 from photoorg.gui.layout import FlowRow, beside, filter_field, hint, title
 from photoorg.gui.models import BadgeRole, DetailRole, Index, PhotoGridModel
 from photoorg.gui.thumbnails import Thumbnails
@@ -111,7 +111,7 @@ class TimelinePage(QWidget):
         self.full = Timeline()  # the whole library's; the grid may show an album's part of it
         self._albums: dict[str, set[str]] = {}  # album name -> its photos' fingerprints
         self._named: Callable[[str], str] = from_library_folder(())  # what the filter reads
-        self._keys: dict[str, str] = {}  # path -> what the filter reads of it, lower case
+        self._keys: list[str] = []  # per row of the full timeline: what the filter reads, lower case
         self._empty_text = ""
         self._scanning = False
         self._away = 0
@@ -134,13 +134,13 @@ class TimelinePage(QWidget):
         """New photos; the view keeps the photo it showed at its top. ``away``: photos in
         library folders not there now (said, as they are not shown)."""
         self.full, self._empty_text, self._scanning, self._away = timeline, empty_text, scanning, away
-        self._keys = {}
+        self._keys = []
         self._fill_chooser()
         self._refilter()
 
     def set_library_folders(self, folders: Sequence[str]) -> None:
         """The filter matches a photo's path from its library folder's name on."""
-        self._named, self._keys = from_library_folder(folders), {}
+        self._named, self._keys = from_library_folder(folders), []
         if self.filter.text().strip():
             self._refilter()
 
@@ -187,15 +187,13 @@ class TimelinePage(QWidget):
             wanted = self._albums.get(album)
             keys = self._keys
             if text and len(keys) != len(self.full.photos):  # made once per timeline and folders
-                keys = self._keys = {p.path: self._named(p.path).lower() for p in self.full.photos}
-            timeline = timeline_of(
-                [
-                    p
-                    for k, p in enumerate(self.full.photos)
-                    if (wanted is None or p.fingerprint in wanted)
-                    and (not text or text in keys[p.path])
-                    and (not only_undated or k in self.full.file_dated)
-                ]
+                keys = self._keys = [self._named(p.path).lower() for p in self.full.photos]
+            timeline = self.full.subset(
+                k
+                for k, p in enumerate(self.full.photos)
+                if (wanted is None or p.fingerprint in wanted)
+                and (not text or text in keys[k])
+                and (not only_undated or k in self.full.file_dated)
             )
         self._show(timeline, album if album in self._albums or only_undated else None)
 
