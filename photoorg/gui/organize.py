@@ -11,7 +11,7 @@ import os
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -118,6 +118,11 @@ class OrganizeDialog(QDialog):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(False)  # the count column as wide as its numbers
+        # A tick of a year changes each of its months too: one summary after them all.
+        self._summary_later = QTimer(self)
+        self._summary_later.setSingleShot(True)
+        self._summary_later.setInterval(0)
+        self._summary_later.timeout.connect(self._update_summary)
         self.tree.itemChanged.connect(self._ticked)
         self.summary = QLabel("Nothing moves until you confirm the plan.")
         self.summary.setWordWrap(True)
@@ -242,18 +247,20 @@ class OrganizeDialog(QDialog):
 
     def _ticked(self, *_args: Any) -> None:
         if not self._filling:
-            self._update_summary()
+            self._summary_later.start()
 
     def _update_summary(self) -> None:
         plan = self.plan
         if plan is None:
             return
         chosen = set(self.ticked_folders())
-        moving = [p for p in plan.moving() if p.folder in chosen]
-        companions = sum(len(p.companions) for p in moving)
-        size = sum(p.photo.size for p in moving)
+        totals = plan.totals()  # per folder, counted once (a scale review: 5 s per tick at 100k)
+        ticked = [t for folder, t in totals.items() if folder in chosen]
+        moving = sum(t.photos for t in ticked)
+        companions = sum(t.companions for t in ticked)
+        size = sum(t.bytes for t in ticked)
         verb = "copy" if plan.request.copy else "move"
-        lines = [f"<b>{plural(len(moving), 'photo')} to {verb}</b> ({human_bytes(size)}"]
+        lines = [f"<b>{plural(moving, 'photo')} to {verb}</b> ({human_bytes(size)}"]
         if companions:
             lines[0] += f", with {plural(companions, 'sidecar, RAW or video file')}"
         lines[0] += f"; {human_bytes(plan.free_bytes)} free there)."
@@ -273,7 +280,7 @@ class OrganizeDialog(QDialog):
             }[note]
             if n:
                 lines.append(f"{plural(n, 'photo')} {agree(n, 'stays', 'stay')}: {words}.")
-        unticked = len(plan.moving()) - len(moving)
+        unticked = sum(t.photos for t in totals.values()) - moving
         if unticked:  # (an app review: the summary said nothing of them)
             lines.append(
                 f"{plural(unticked, 'photo')} in unticked folders {agree(unticked, 'stays', 'stay')} "
@@ -284,7 +291,7 @@ class OrganizeDialog(QDialog):
             lines.append(f"{plural(plan.undated, 'photo')} without a date taken {go} to undated/.")
         if plan.collisions:
             lines.append(f"{plural(len(plan.collisions), 'name')} taken: both photos are kept, numbered.")
-        leaving = plan.leaving_library(moving)
+        leaving = sum(t.leaving for t in ticked)
         if leaving:
             lines.append(
                 f"<b>{plural(leaving, 'photo')} {agree(leaving, 'leaves', 'leave')} the library</b>: "
@@ -323,5 +330,5 @@ class OrganizeDialog(QDialog):
         self.summary.setText("<br>".join(lines))
         self.go.setEnabled(bool(moving))
         # Every photo out of the library: the button says so too (a review: only the body did).
-        away = " out of the library" if leaving and leaving == len(moving) and not plan.request.copy else ""
-        self.go.setText(f"{verb.capitalize()} {plural(len(moving), 'photo')}{away}")
+        away = " out of the library" if leaving and leaving == moving and not plan.request.copy else ""
+        self.go.setText(f"{verb.capitalize()} {plural(moving, 'photo')}{away}")
