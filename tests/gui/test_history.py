@@ -35,7 +35,7 @@ def test_history_lists_the_files_of_an_action_and_undoes_an_older_one(
 
     def look(step: str) -> None:
         box = QApplication.activeModalWidget()
-        if not isinstance(box, HistoryDialog) or box.files.topLevelItemCount() == 0:
+        if not isinstance(box, HistoryDialog) or box.file_rows.rowCount() == 0:
             if time.monotonic() < deadline:  # the files arrive from the engine
                 QTimer.singleShot(50, lambda: look(step))
             elif isinstance(box, HistoryDialog):
@@ -46,11 +46,10 @@ def test_history_lists_the_files_of_an_action_and_undoes_an_older_one(
         if step == "before":
             box.table.selectRow(1)  # the older action: the first trash
             qtbot.waitUntil(
-                lambda: box.files.topLevelItem(0) is not None and box.files.topLevelItem(0).text(1) == first,
+                lambda: box.file_rows.rowCount() > 0 and box.file_rows.index(0, 1).data() == first,
                 timeout=TIMEOUT_MS,
             )
-            item = box.files.topLevelItem(0)
-            seen["file"] = [item.text(k) for k in range(4)]
+            seen["file"] = [box.file_rows.index(0, k).data() for k in range(4)]
             # An app review: paths cut at their end (the file's name lost), beside an empty
             # "Why not" column; now cut in the middle, and "Why not" shown only when needed.
             seen["layout"] = (
@@ -148,9 +147,8 @@ def test_an_action_without_files_says_what_it_changed_across_the_columns(qtbot: 
     for row, batch in enumerate((made, undone)):
         box.table.selectRow(row)
         box.show_files(batch.id, [])
-        item = box.files.topLevelItem(0)
-        assert item.isFirstColumnSpanned()
-        said.append(item.text(0))
+        assert box.files.columnSpan(0, 0) == 4  # one line across the columns
+        said.append(box.file_rows.index(0, 0).data())
     assert said == [
         "Done: 1 change to the albums; no file was moved",
         "Undone: a decision about 1 duplicate set; no file was moved",
