@@ -51,15 +51,29 @@ class Group:
     name: str = ""
     representatives: list[PhotoInfo] = field(default_factory=list)
     label: str = ""  # what a person sees: the name, else folder hint and dates (see describe())
+    #: (its photos then: how many and the first, dates, where from, dated): worked out once, by
+    #: describe() in the engine, not on the app's GUI thread (a scale review: 1.1 s there at
+    #: 100k photos); other photos (dataclasses.replace, a filter) are worked out again.
+    _said: tuple[int, str, tuple[str, str] | None, str, int] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def size(self) -> int:
         return len(self.photos)
 
+    def _summary(self) -> tuple[int, str, tuple[str, str] | None, str, int]:
+        said, photos = self._said, self.photos
+        key = (len(photos), photos[0].path if photos else "")  # (ids do not survive pickling)
+        if said is None or said[:2] != key:
+            dates = sorted(p.taken for p in photos if p.taken)
+            span = (dates[0], dates[-1]) if dates else None
+            said = self._said = (*key, span, where_from([p.path for p in photos]), len(dates))
+        return said
+
     @property
     def date_range(self) -> tuple[str, str] | None:
-        dates = sorted(p.taken for p in self.photos if p.taken)
-        return (dates[0], dates[-1]) if dates else None
+        return self._summary()[2]
 
     @property
     def common_folder(self) -> str:
@@ -69,12 +83,12 @@ class Group:
     @property
     def where_from(self) -> str:
         """Where its photos are: "in X", "mostly in X", "from 9 folders, most in X (8)"."""
-        return where_from([p.path for p in self.photos])
+        return self._summary()[3]
 
     @property
     def dated(self) -> int:
         """How many of its photos have a date taken."""
-        return sum(1 for p in self.photos if p.taken)
+        return self._summary()[4]
 
     @property
     def folder_hint(self) -> str:
@@ -84,7 +98,9 @@ class Group:
 
     def describe(self) -> Group:
         """Compute the label once (models show it as it is; a rename calls this again): its
-        name, else the folder hint and the dates, else "Group 3"."""
+        name, else the folder hint and the dates, else "Group 3"; and its dates and where its
+        photos are (what the app's list shows of it)."""
+        self._summary()
         if self.name:
             self.label = self.name
         elif self.id == UNSORTED:
