@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from photoorg.core.errors import PhotoorgError
@@ -21,10 +22,13 @@ def refuse_blocked_folders(plan: OrganizePlan) -> None:
     failure of every photo for it (a hostile review: 'out/2026' a file, the plan listed 19
     photos for 2026/2026-12, and each failed: "Nothing was done")."""
     blocked: dict[str, int] = {}
-    for p in plan.moving():
-        where = file_where_folder_was(p.target) if p.target else None
+    # Each folder looked at once: a plan of 100k photos has a few hundred (a scale review: 17%
+    # of a 22 s plan went to looking at each photo's folders again).
+    per_folder = Counter(os.path.dirname(p.target) for p in plan.moving() if p.target)
+    for folder, n in per_folder.items():
+        where = file_where_folder_was(os.path.join(folder, "_"))
         if where is not None:
-            blocked[where] = blocked.get(where, 0) + 1
+            blocked[where] = blocked.get(where, 0) + n
     if blocked:
         where, n = next(iter(blocked.items()))
         raise PhotoorgError(
