@@ -230,7 +230,11 @@ def confirm_box(
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(title)
     if paths:
-        names = [os.path.basename(p) for p in paths[:NAMED]]
+        # With its folder: skagen.jpg listed to go while the keeper was a skagen.jpg too (a
+        # new-user review)
+        names = [
+            os.path.join(os.path.basename(os.path.dirname(p)), os.path.basename(p)) for p in paths[:NAMED]
+        ]
         more = (
             f"\n… and {len(paths) - NAMED} more (Show Details lists them all)" if len(paths) > NAMED else ""
         )

@@ -79,7 +79,10 @@ class DuplicatesPage(QWidget):
         self.keep_both_button = QPushButton("Keep both")
         self.keep_both_button.setToolTip("They are duplicates, but keep every one of them")
         self.bulk_button = QPushButton("Trash unchecked in all reviewed sets…")
-        self.bulk_button.setToolTip("Every set you opened, on every tab, keeping what is checked in each")
+        self.bulk_button.setToolTip(
+            "Every set marked ✓ reviewed, on every tab: one you chose and stayed on a moment, or "
+            "changed a check in. Each keeps what is checked in it; the question names every photo first."
+        )
         self.trash_button.clicked.connect(self._trash)
         self.not_dup_button.clicked.connect(lambda: self._mark("not_duplicates"))
         self.keep_both_button.clicked.connect(lambda: self._mark("keep_both"))

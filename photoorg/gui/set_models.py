@@ -111,7 +111,9 @@ class DuplicateSetListModel(QAbstractListModel):
                     self._icons.pop(next(iter(self._icons)))
             return icon
         if role == Qt.ItemDataRole.ToolTipRole:  # what a narrow list elides, and every file
-            return "\n".join([_set_details(s, self.freed.get(s.id)), "", *(p.path for p in s.photos)])
+            reviewed = s.id in self.reviewed  # the ✓, said (a new-user review: no legend)
+            seen = ["", "✓ Reviewed: Trash unchecked in all reviewed sets takes it in"] if reviewed else []
+            return "\n".join([_set_details(s, self.freed.get(s.id)), *seen, "", *(p.path for p in s.photos)])
         if role == Qt.ItemDataRole.SizeHintRole:
             # As wide as the list, whatever the text: a long line is elided ("…"), not scrolled.
             return QSize(1, SET_ROW_HEIGHT)

@@ -420,7 +420,7 @@ def test_the_confirmation_names_the_sidecar_that_goes_with_the_photo_and_undo_br
 
     dialogs.accept_next()
     said, _ = act_and_wait(qtbot, window, window.duplicates_page.trash_button.click)
-    name = Path(gone).name
+    name = f"{Path(gone).parent.name}/{Path(gone).name}"  # with its folder (a new-user review)
     assert dialogs.seen == [
         f"Trash duplicates: Move 1 photo ({size}) to the trash? The 1 checked photo stays. Its sidecar "
         f"(edits, keywords) goes with it. Edit > Undo brings it back.\n\n{name}\n{name}.xmp"
