@@ -107,7 +107,19 @@ class WindowDialogs(QObject):
             return
         same, similar = dialog.values()
         self.library.change_settings(lambda s: s.assign(same_threshold=same, similar_threshold=similar))
-        self.window.tell(
-            f"Saved: same image from {same:.3f}, similar shots from {similar:.3f}. Finding the sets again…"
-        )
+        said = f"Saved: same image from {same:.3f}, similar shots from {similar:.3f}. Finding the sets again…"
+        self.window.tell(said)
+
+        def found(state: Any) -> None:  # the message said what is happening until it is done
+            self.library.state_changed.disconnect(found)  # (a new-user review: it stayed)
+            similar_sets = sum(1 for s in state.sets if s.verdict.value == "similar")
+            copies = plural(len(state.sets) - similar_sets, "set")
+            self.window._untell(
+                said,
+                f"Found the sets again with the new thresholds: {copies} of copies and re-saves, "
+                f"{similar_sets} of similar shots. A stricter threshold splits large sets of similar "
+                "shots into more, smaller ones.",
+            )
+
+        self.library.state_changed.connect(found)
         self.library.refresh(scan=False)

@@ -66,6 +66,8 @@ def test_a_threshold_dragged_on_the_histogram_is_saved_and_the_sets_found_again(
     saved = load_settings(where)
     assert saved.same_threshold == same and saved.similar_threshold == 0.93
     assert window.library.settings.same_threshold == same
+    # Once found, the status bar says so, not "Finding the sets again…" (a new-user review)
+    qtbot.waitUntil(lambda: "Found the sets again" in window.statusBar().currentMessage(), timeout=TIMEOUT_MS)
 
 
 def test_the_settings_dialog_edits_how_much_an_area_may_change_in_the_same_image(qtbot: QtBot) -> None:
