@@ -750,7 +750,7 @@ def test_organize_shows_the_plan_then_moves_and_undo_puts_everything_back(tmp_pa
     done = photoorg("--home", home, *gather, "--prune-empty", "--yes")
     assert done.returncode == 0, done.stderr
     assert "Plan: move 2 photos by date" in done.stdout and "Removed 1 empty folder" in done.stdout
-    assert f"Folders left empty, removed afterwards: {lib / 'inbox'}" in done.stdout  # named
+    assert f"Folders left empty, removed afterwards:\n  {lib / 'inbox'}\n" in done.stdout  # each one named
     assert (lib / "2022" / "2022-07" / "a.xmp").exists() and not (lib / "inbox").exists()
     undone = photoorg("--home", home, "undo")
     assert "2 photos back (and 1 sidecar with them)" in undone.stdout

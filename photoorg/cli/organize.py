@@ -171,9 +171,11 @@ def plan_text(plan: OrganizePlan) -> str:
             f"{plural(leaving, 'photo')} {agree(leaving, 'leaves', 'leave')} the library: {r.destination} is "
             f"not one of its folders ('photoorg library add {r.destination}' adds it)."
         )
-    if plan.empty_folders:
-        what = "removed afterwards" if r.prune_empty else "kept (--prune-empty removes them)"
-        lines.append(f"Folders left empty, {what}: {some_of(plan.empty_folders)}")
+    if plan.empty_folders and r.prune_empty:  # each one named (a new-user review: one of "3 more" went)
+        lines.append("Folders left empty, removed afterwards:")
+        lines.extend(f"  {folder}" for folder in plan.empty_folders)
+    elif plan.empty_folders:
+        lines.append(f"Folders left empty, kept (--prune-empty removes them): {some_of(plan.empty_folders)}")
     if plan.sources_left_empty and not r.copy:
         named = some_of(plan.sources_left_empty)
         lines.append(

@@ -254,6 +254,7 @@ class OrganizeDialog(QDialog):
         if plan is None:
             return
         chosen = set(self.ticked_folders())
+        self.summary.setToolTip("")
         totals = plan.totals()  # per folder, counted once (a scale review: 5 s per tick at 100k)
         ticked = [t for folder, t in totals.items() if folder in chosen]
         moving = sum(t.photos for t in ticked)
@@ -304,7 +305,9 @@ class OrganizeDialog(QDialog):
             # becomes of them (app reviews: two lines of full paths said nearly the same; "the 5
             # folders organized stay: A, B and 35 more" read as if those were the 5).
             n = len(empty) + len(kept)
-            names = some_of([html.escape(f) for f in short_names([*empty, *kept])], 3)
+            names = some_of([html.escape(f) for f in short_names([*empty, *kept])], 8)
+            # every one in the tool tip (a new-user review: a folder it removed was one of "3 more")
+            self.summary.setToolTip("Left empty by the move:\n" + "\n".join([*empty, *kept]))
             line = f"{plural(n, 'folder')} {agree(n, 'is', 'are')} left empty: {names}."
             e = len(empty)
             if empty and plan.request.prune_empty:
