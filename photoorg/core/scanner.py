@@ -96,9 +96,12 @@ def _sidecars_of(name: str, candidates: list[os.DirEntry[str]]) -> tuple[tuple[s
         if rank < 0:
             continue
         try:
-            ns = entry.stat().st_mtime_ns
+            st = entry.stat()
         except OSError:
             continue
+        if not stat.S_ISREG(st.st_mode):  # a folder, a pipe, a device: no sidecar
+            continue
+        ns = st.st_mtime_ns
         newest = max(newest, ns)
         ranked.append((rank, other.endswith(".json"), entry.name))
     return tuple(n for *_, n in sorted(ranked)), newest

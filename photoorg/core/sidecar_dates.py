@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import stat
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -44,15 +45,29 @@ def takeout_date(data: bytes) -> datetime | None:
         return None
 
 
+def _read_file(path: str) -> bytes | None:
+    """The first bytes of a regular file (one byte past the limit), or None for anything else;
+    opened without waiting, so that a named pipe put in a sidecar's place cannot stop a scan."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(MAX_SIDECAR_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
 def date_from(folder: str, names: Sequence[str]) -> tuple[str | None, str | None]:
     """(date taken as ISO text, the sidecar's name) from the first of ``names`` in ``folder``
     that gives a plausible one; (None, None) when none does."""
     for name in names:
         try:
-            with open(os.path.join(folder, name), "rb") as f:
-                data = f.read(MAX_SIDECAR_BYTES + 1)
+            data = _read_file(os.path.join(folder, name))
         except OSError as exc:  # gone since the listing, unreadable: the photo's file date then
             log.debug("cannot read sidecar %s: %s", name, exc)
+            continue
+        if data is None:  # a pipe, a device, a folder: never read (a pipe would never end)
             continue
         if len(data) > MAX_SIDECAR_BYTES:
             continue

@@ -157,3 +157,21 @@ def test_takeout_json_of_a_numbered_photo_travels_with_it_under_its_new_name(fou
         library.undo(outcome.batch)
         assert (a / "p0.jpg.supplemental-metadata(1).json").exists()
         assert sorted(os.listdir(b)) == ["p0(1).jpg"]
+
+
+def test_a_pipe_or_a_folder_in_a_sidecar_s_place_is_passed_over_and_the_scan_goes_on(
+    four_photos: Path,
+) -> None:
+    """A named pipe opened as a sidecar would never end: the scan would wait for ever."""
+    a = four_photos / "a"
+    os.mkfifo(a / "p1.jpg.xmp")
+    (a / "p2.jpg.json").mkdir()
+    (a / "p3.json").symlink_to(a / "p1.jpg.xmp")  # a link to the pipe
+    with Library(locations()) as library:
+        summary = library.scan()
+        assert not summary.failures
+        assert {n: d for n, d in dates(library).items() if n != "p0.jpg"} == {
+            "p1.jpg": (None, None),
+            "p2.jpg": (None, None),
+            "p3.jpg": (None, None),
+        }
