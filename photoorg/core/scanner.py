@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import hashlib
 import logging
 import os
 import re
@@ -42,17 +43,24 @@ class FileRecord:
     path: str
     size: int
     mtime_ns: int
-    #: The XMP and JSON sidecars beside it that may say when it was taken (names, the most
-    #: its own first: photoorg.core.sidecar_dates), and the newest of their mtimes.
+    #: The XMP and JSON sidecars beside it that may say when it was taken (names, its own
+    #: first: photoorg.core.sidecar_dates), and what they are (their names and mtimes, hashed:
+    #: a scan dates the photo again when this changes; None: it has none).
     sidecars: tuple[str, ...] = ()
-    sidecar_ns: int | None = None
+    sidecars_seen: int | None = None
 
+
+LIBRARY_EXTENSIONS = PHOTO_EXTENSIONS | VIDEO_EXTENSIONS
 
 #: Sidecars that may hold a date taken: XMP (digiKam, darktable, Lightroom) and Google Takeout's JSON.
 DATE_SIDECAR_EXTENSIONS = (".xmp", ".json")
-# Google Takeout's JSON of IMG_1(1).jpg: IMG_1.jpg.supplemental-metadata(1).json, IMG_1.jpg(1).json
+# Google Takeout's JSON of IMG_1(1).jpg: IMG_1.jpg.supplemental-metadata(1).json, IMG_1.jpg(1).json;
+# the photo's extension is a photo's or a video's (PXL_1.PORTRAIT(1).jpg: a dot in its name)
 _TAKEOUT_NUMBERED = re.compile(
-    r"^(?P<stem>[^.]+)(?P<ext>\.[^.]+)(?:\.[^()]*)?\((?P<n>\d+)\)\.json$", re.IGNORECASE
+    r"^(?P<stem>.+?)(?P<ext>"
+    + "|".join(re.escape(e) for e in sorted(LIBRARY_EXTENSIONS, key=len, reverse=True))
+    + r")(?:\.[^()]*)?\((?P<n>\d+)\)\.json$",
+    re.IGNORECASE,
 )
 
 
@@ -64,35 +72,52 @@ def takeout_numbered_photo(name: str) -> str | None:
     return f"{m['stem']}({m['n']}){m['ext']}" if m else None
 
 
+def _key(name: str) -> str:
+    return name.split(".")[0].lower()
+
+
 def _date_sidecars(entries: list[os.DirEntry[str]]) -> dict[str, list[os.DirEntry[str]]]:
     """A folder's XMP and JSON files by the name key of the photos they may be of ("img_1")."""
     out: dict[str, list[os.DirEntry[str]]] = {}
     for entry in entries:
         name = entry.name
         if name[-5:].lower().endswith(DATE_SIDECAR_EXTENSIONS):
-            numbered = takeout_numbered_photo(name)
-            key = (numbered or name).split(".")[0].lower()
-            out.setdefault(key, []).append(entry)
+            out.setdefault(_key(takeout_numbered_photo(name) or name), []).append(entry)
     return out
 
 
-def _sidecars_of(name: str, candidates: list[os.DirEntry[str]]) -> tuple[tuple[str, ...], int]:
-    """(names, newest mtime) of the date sidecars among ``candidates`` that are the photo
-    ``name``'s: IMG_1.jpg.xmp and Takeout's IMG_1.jpg.supplemental-metadata.json first, then
-    IMG_1.xmp; XMP before JSON."""
-    lower = name.lower()
-    stem = os.path.splitext(lower)[0]
+def _whole_name_owner(sidecar: str, photos: list[str]) -> str | None:
+    """The photo whose whole name ``sidecar`` starts with: letter for letter before any match
+    without regard to case, the longest (scan.png.jpg for scan.png.jpg.xmp, not scan.png)."""
+    for fold in (False, True):
+        side = sidecar.lower() if fold else sidecar
+        owners = [p for p in photos if side.startswith((p.lower() if fold else p) + ".")]
+        if owners:
+            return max(owners, key=len)
+    return None
+
+
+def _sidecars_of(
+    name: str, candidates: list[os.DirEntry[str]], photos: list[str]
+) -> tuple[tuple[str, ...], int | None]:
+    """(names, what they are) of the date sidecars among ``candidates`` that are the photo
+    ``name``'s (``photos``: the library's files of its name key in the folder):
+    IMG_1.jpg.xmp and Takeout's IMG_1.jpg.supplemental-metadata.json first, then IMG_1.xmp; XMP
+    before JSON. A sidecar of another photo's whole name is not this one's (a hostile review:
+    scan.png was dated by scan.png.jpg.xmp, img_2.JPG by IMG_2.jpg.json)."""
+    stem = os.path.splitext(name)[0].lower()
     ranked: list[tuple[int, bool, str]] = []
-    newest = 0
+    seen = hashlib.blake2b(digest_size=8)
     for entry in candidates:
-        other = entry.name.lower()
-        numbered = takeout_numbered_photo(entry.name)
+        other = entry.name
+        numbered = takeout_numbered_photo(other)
         if numbered is not None:
-            rank = 0 if numbered.lower() == lower else -1
-        elif other.startswith(lower + "."):
-            rank = 0
+            owner = _whole_name_owner(numbered + ".", photos)
+            rank = 0 if owner == name else -1
+        elif (owner := _whole_name_owner(other, photos)) is not None:
+            rank = 0 if owner == name else -1
         else:
-            rank = 1 if os.path.splitext(other)[0] == stem else -1
+            rank = 1 if os.path.splitext(other)[0].lower() == stem else -1
         if rank < 0:
             continue
         try:
@@ -101,13 +126,13 @@ def _sidecars_of(name: str, candidates: list[os.DirEntry[str]]) -> tuple[tuple[s
             continue
         if not stat.S_ISREG(st.st_mode):  # a folder, a pipe, a device: no sidecar
             continue
-        ns = st.st_mtime_ns
-        newest = max(newest, ns)
-        ranked.append((rank, other.endswith(".json"), entry.name))
-    return tuple(n for *_, n in sorted(ranked)), newest
-
-
-LIBRARY_EXTENSIONS = PHOTO_EXTENSIONS | VIDEO_EXTENSIONS
+        ranked.append((rank, other.lower().endswith(".json"), other))
+        # Names and times, not the newest time alone (a hostile review: a sidecar taken away,
+        # or one added with an older time, went unseen)
+        seen.update(f"{other}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
+    if not ranked:
+        return (), None
+    return tuple(n for *_, n in sorted(ranked)), int.from_bytes(seen.digest()) >> 1  # never < 0
 
 
 def is_photo_name(name: str) -> bool:
@@ -236,6 +261,11 @@ def scan(
             return
         subfolders = []
         sidecars = _date_sidecars(entries)
+        photos_of: dict[str, list[str]] = {}  # the library's files by name key, where sidecars are
+        if sidecars:
+            for e in entries:
+                if _key(e.name) in sidecars and _is_library_name(e.name):
+                    photos_of.setdefault(_key(e.name), []).append(e.name)
         # The loop runs once per file of the library: a rescan of 100k unchanged photos is
         # mostly this, so it avoids the calls it can (measured in tests/bench/bench_rescan.py).
         for entry in entries:
@@ -273,13 +303,11 @@ def scan(
             if key in seen_files:
                 continue
             seen_files.add(key)
-            beside = sidecars.get(name.split(".")[0].lower()) if sidecars else None
+            beside = sidecars.get(_key(name)) if sidecars else None
             if beside:
-                names, newest = _sidecars_of(name, beside)
+                names, seen = _sidecars_of(name, beside, photos_of.get(_key(name), []))
                 if names:
-                    yield FileRecord(
-                        entry.path, est.st_size, storable_ns(est.st_mtime_ns), names, storable_ns(newest)
-                    )
+                    yield FileRecord(entry.path, est.st_size, storable_ns(est.st_mtime_ns), names, seen)
                     continue
             yield FileRecord(entry.path, est.st_size, storable_ns(est.st_mtime_ns))
         for sub in subfolders:

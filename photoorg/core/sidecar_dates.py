@@ -30,6 +30,8 @@ from photoorg.core import imaging, xmp
 
 log = logging.getLogger(__name__)
 
+_A_YEAR = 365 * 24 * 3600
+
 #: A sidecar larger than this is no date's (an XMP with a preview in it is a few hundred KB).
 MAX_SIDECAR_BYTES = 4 << 20
 
@@ -39,10 +41,14 @@ def takeout_date(data: bytes) -> datetime | None:
     when it has none (0 is Takeout's "unknown")."""
     try:
         meta = json.loads(data.decode("utf-8-sig"))
-        seconds = int(meta["photoTakenTime"]["timestamp"])
-        return datetime.fromtimestamp(seconds) if seconds > 0 else None
-    except (ValueError, TypeError, KeyError, OverflowError, OSError):
-        return None
+        stamp = meta["photoTakenTime"]["timestamp"]
+        if isinstance(stamp, bool) or not isinstance(stamp, (str, int)):  # (true read as 1970)
+            return None
+        seconds = int(stamp)
+        # 0 is Takeout's "unknown"; a few seconds after 1970 is no photo's date either
+        return datetime.fromtimestamp(seconds) if seconds >= _A_YEAR else None
+    except (ValueError, TypeError, KeyError, OverflowError, OSError, RecursionError):
+        return None  # (a hostile review: "[[[[…" 100k deep stopped the scan)
 
 
 def _read_file(path: str) -> bytes | None:
@@ -71,7 +77,11 @@ def date_from(folder: str, names: Sequence[str]) -> tuple[str | None, str | None
             continue
         if len(data) > MAX_SIDECAR_BYTES:
             continue
-        when = takeout_date(data) if name.lower().endswith(".json") else xmp.date_taken(data)
+        try:
+            when = takeout_date(data) if name.lower().endswith(".json") else xmp.date_taken(data)
+        except Exception:  # per-file boundary: a sidecar never stops a scan
+            log.info("cannot read a date in %s", name, exc_info=True)
+            continue
         taken = imaging.plausible(when) if when is not None else None
         if taken is not None:
             return taken, name

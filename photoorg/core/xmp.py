@@ -25,6 +25,7 @@ from datetime import datetime
 from lxml import etree
 
 from photoorg.core.companions import RAW_EXTENSIONS
+from photoorg.core.imaging import plausible
 
 X = "adobe:ns:meta/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -76,7 +77,10 @@ _DATE_PROPERTIES = (
     "{http://ns.adobe.com/photoshop/1.0/}DateCreated",
     "{http://ns.adobe.com/xap/1.0/}CreateDate",
 )
-_DATE = re.compile(r"\s*(\d{4})(?:[-:](\d{2})(?:[-:](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?)?)?")
+_DATE = re.compile(
+    r"\s*(\d{4})(?:[-:](\d{2})(?:[-:](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?)?)?"
+    r"(?:[.,]\d+)?(?:Z|[+-]\d{2}(?::?\d{2})?)?\s*$"  # nothing else after it ("20200615" is not 2020)
+)
 
 
 def date_taken(data: bytes) -> datetime | None:
@@ -98,9 +102,11 @@ def date_taken(data: bytes) -> datetime | None:
             if m:
                 year, month, day, hour, minute, second = (int(v) if v else None for v in m.groups())
                 try:
-                    return datetime(year or 0, month or 1, day or 1, hour or 0, minute or 0, second or 0)
+                    when = datetime(year or 0, month or 1, day or 1, hour or 0, minute or 0, second or 0)
                 except ValueError:  # month 13, year 0: the next property may say better
                     continue
+                if plausible(when):  # (a hostile review: "1234" hid a good xmp:CreateDate)
+                    return when
     return None
 
 

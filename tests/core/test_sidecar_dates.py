@@ -175,3 +175,94 @@ def test_a_pipe_or_a_folder_in_a_sidecar_s_place_is_passed_over_and_the_scan_goe
             "p2.jpg": (None, None),
             "p3.jpg": (None, None),
         }
+
+
+def test_each_photo_takes_only_its_own_sidecar_s_date(four_photos: Path, berlin: None) -> None:
+    """A hostile review: scan.png was dated by scan.png.jpg.xmp (its conversion's), img_2.JPG by
+    IMG_2.jpg.json (another photo's, but for the case of its letters), and a Pixel photo with a
+    dot in its name (PXL_1.PORTRAIT(1).jpg) was not dated by its numbered Takeout JSON."""
+    b = four_photos / "b"
+    for k, name in enumerate(["scan.png", "scan.png.jpg", "IMG_2.jpg", "img_2.JPG", "PXL_1.PORTRAIT(1).jpg"]):
+        make_photo(b / name, seed=70 + k, size=(64, 48), fmt="PNG" if name.endswith("png") else "JPEG")
+    (b / "scan.png.xmp").write_text(_XMP.format(attrs='exif:DateTimeOriginal="1990-01-01T00:00:00"', body=""))
+    (b / "scan.png.jpg.xmp").write_text(
+        _XMP.format(attrs='exif:DateTimeOriginal="2021-01-01T00:00:00"', body="")
+    )
+    (b / "IMG_2.jpg.json").write_text(takeout(utc(2012, 1, 1, 11, 0, 0)))
+    (b / "PXL_1.PORTRAIT.jpg.supplemental-metadata(1).json").write_text(takeout(utc(2022, 6, 1, 10, 0, 0)))
+    with Library(locations()) as library:
+        library.scan()
+        got = dates(library)
+    assert got["scan.png"] == ("1990-01-01T00:00:00", "scan.png.xmp")
+    assert got["scan.png.jpg"] == ("2021-01-01T00:00:00", "scan.png.jpg.xmp")
+    assert got["IMG_2.jpg"] == ("2012-01-01T12:00:00", "IMG_2.jpg.json") and got["img_2.JPG"] == (None, None)
+    assert got["PXL_1.PORTRAIT(1).jpg"] == (
+        "2022-06-01T12:00:00",
+        "PXL_1.PORTRAIT.jpg.supplemental-metadata(1).json",
+    )
+
+
+def test_a_sidecar_taken_away_or_added_with_an_older_time_dates_the_photo_again(
+    four_photos: Path, berlin: None
+) -> None:
+    """A hostile review: only the newest sidecar time was compared. The JSON that dated the
+    photo went while a newer XMP stayed (the date stayed, "from" a file gone); a JSON unzipped
+    with its old time beside a newer XMP was never read."""
+    a = four_photos / "a"
+    xmp_side, json_side = a / "p1.xmp", a / "p1.jpg.json"
+    xmp_side.write_text(_XMP.format(attrs='xmp:Rating="3"', body=""))  # no date in it
+    json_side.write_text(takeout(utc(2015, 1, 1, 11, 0, 0)))
+    os.utime(json_side, ns=(1, xmp_side.stat().st_mtime_ns - 10**12))
+    with Library(locations()) as library:
+        library.scan()
+        assert dates(library)["p1.jpg"] == ("2015-01-01T12:00:00", "p1.jpg.json")
+        json_side.unlink()
+        library.scan()
+        assert dates(library)["p1.jpg"] == (None, None)
+        json_side.write_text(takeout(utc(2016, 1, 1, 11, 0, 0)))
+        os.utime(json_side, ns=(1, xmp_side.stat().st_mtime_ns - 10**12))  # older than the XMP
+        library.scan()
+        assert dates(library)["p1.jpg"] == ("2016-01-01T12:00:00", "p1.jpg.json")
+
+
+def test_a_photo_moved_without_its_sidecar_loses_the_sidecar_s_date(four_photos: Path) -> None:
+    """A hostile review: moved away from a sidecar it shares with a RAW that stays, the photo
+    kept the sidecar's date and "(from p0.xmp)" for good."""
+    a, b = four_photos / "a", four_photos / "b"
+    (a / "p0.xmp").write_text(_XMP.format(attrs='exif:DateTimeOriginal="2001-01-01T00:00:00"', body=""))
+    (a / "p0.CR2").write_bytes(b"a RAW of the same shot, which stays")
+    with Library(locations()) as library:
+        library.scan()
+        assert dates(library)["p0.jpg"] == ("2001-01-01T00:00:00", "p0.xmp")
+        outcome = library.act(Action.MOVE, [str(a / "p0.jpg")], str(b))
+        assert outcome.photos_done == 1 and (a / "p0.xmp").exists()  # the RAW's: it stays
+        library.scan()
+        assert dates(library)["p0.jpg"] == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("p1.jpg.json", b"[" * 100_000, None),  # too deep for the JSON reader: no date, no stop
+        ("p1.jpg.json", b'{"photoTakenTime": {"timestamp": true}}', None),
+        ("p1.jpg.json", b'{"photoTakenTime": {"timestamp": "1"}}', None),
+        ("p1.jpg.json", b'{"photoTakenTime": {"timestamp": 1.9}}', None),
+        ("p1.jpg.xmp", _XMP.format(attrs='exif:DateTimeOriginal="20200615"', body="").encode(), None),
+        ("p1.jpg.xmp", _XMP.format(attrs='exif:DateTimeOriginal="2020-6-5"', body="").encode(), None),
+        (
+            "p1.jpg.xmp",
+            _XMP.format(
+                attrs='exif:DateTimeOriginal="1234" xmp:CreateDate="2011-02-03T04:05:06"', body=""
+            ).encode(),
+            "2011-02-03T04:05:06",  # a date no photo has does not hide the next one
+        ),
+    ],
+)
+def test_odd_dates_in_sidecars_are_not_taken_for_dates(
+    four_photos: Path, name: str, content: bytes, expected: str | None
+) -> None:
+    (four_photos / "a" / name).write_bytes(content)
+    with Library(locations()) as library:
+        summary = library.scan()
+        assert not summary.failures
+        assert dates(library)["p1.jpg"][0] == expected

@@ -25,6 +25,11 @@ from photoorg.core.catalog.rows import (
 )
 from photoorg.core.paths import under_test
 
+#: ``sidecars_seen`` of a photo put at a new place: no listing has that value (with sidecars
+#: there or none), so the next scan dates it again (a hostile review: a photo moved without its
+#: sidecar kept the sidecar's date and "(from …)").
+LOOK_AGAIN = -1
+
 
 class FilesPart(CatalogBase):
     """Photos, their files and their vectors, by model."""
@@ -58,7 +63,7 @@ class FilesPart(CatalogBase):
 
     def file_states(self) -> dict[str, FileState]:
         rows = self._db.execute(
-            "SELECT path, id, size, mtime_ns, fingerprint, failure, sidecar_ns,"
+            "SELECT path, id, size, mtime_ns, fingerprint, failure, sidecars_seen,"
             " taken IS NOT NULL AND taken_from IS NULL FROM files"
         )
         return {path_from_db(r[0]): FileState(*r[1:7], bool(r[7])) for r in rows}
@@ -93,12 +98,12 @@ class FilesPart(CatalogBase):
             )
             db.executemany(
                 "INSERT INTO files(path, size, mtime_ns, fingerprint, width, height, format, taken,"
-                " camera, failure, taken_from, sidecar_ns, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " camera, failure, taken_from, sidecars_seen, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,"
                 " fingerprint=excluded.fingerprint, width=excluded.width, height=excluded.height,"
                 " format=excluded.format, taken=excluded.taken, camera=excluded.camera,"
                 " failure=excluded.failure, taken_from=excluded.taken_from,"
-                " sidecar_ns=excluded.sidecar_ns, updated_at=excluded.updated_at",
+                " sidecars_seen=excluded.sidecars_seen, updated_at=excluded.updated_at",
                 [
                     (
                         path_to_db(r.path),
@@ -112,7 +117,7 @@ class FilesPart(CatalogBase):
                         r.camera,
                         r.failure,
                         r.taken_from,
-                        r.sidecar_ns,
+                        r.sidecars_seen,
                         now,
                     )
                     for r in rows
@@ -135,7 +140,7 @@ class FilesPart(CatalogBase):
         the next scan."""
         with self.transaction() as db:
             db.executemany(
-                "UPDATE files SET sidecar_ns=?6,"
+                "UPDATE files SET sidecars_seen=?6,"
                 " taken=CASE WHEN taken IS NOT NULL AND taken_from IS NULL THEN taken ELSE ?4 END,"
                 " taken_from=CASE WHEN taken IS NOT NULL AND taken_from IS NULL THEN NULL ELSE ?5 END"
                 " WHERE path=?1 AND size=?2 AND mtime_ns=?3",
@@ -154,10 +159,10 @@ class FilesPart(CatalogBase):
         """The readable photo catalogued at ``path`` (None: not catalogued, or unreadable)."""
         r = self._db.execute(
             "SELECT path, size, mtime_ns, fingerprint, width, height, format, taken, camera,"
-            " taken_from, sidecar_ns FROM files WHERE path=? AND failure IS NULL",
+            " taken_from, sidecars_seen FROM files WHERE path=? AND failure IS NULL",
             (path_to_db(path),),
         ).fetchone()
-        return FileRow(path_from_db(r[0]), *r[1:9], taken_from=r[9], sidecar_ns=r[10]) if r else None
+        return FileRow(path_from_db(r[0]), *r[1:9], taken_from=r[9], sidecars_seen=r[10]) if r else None
 
     def unreadable_row(self, path: str) -> FileRow | None:
         """The file catalogued at ``path`` that the scan could not read, with why (``failure``);
@@ -183,13 +188,13 @@ class FilesPart(CatalogBase):
             if source != target:
                 db.execute("DELETE FROM files WHERE path=?", (path_to_db(target),))
             moved = (path_to_db(target), path_to_db(source))
-            db.execute("UPDATE files SET path=?, sidecar_ns=NULL WHERE path=?", moved)
+            db.execute(f"UPDATE files SET path=?, sidecars_seen={LOOK_AGAIN} WHERE path=?", moved)
         self._files_changed += 1
 
     def put_row(self, row: FileRow) -> None:
         """Record one photo's row (a copy photoorg made, or a photo an undo put back). Its
         date sidecars, under the names they have there, are read again by the next scan."""
-        self.write_batch([replace(row, sidecar_ns=None)])
+        self.write_batch([replace(row, sidecars_seen=LOOK_AGAIN)])
 
     def has_files_under(self, folder: str) -> bool:
         """Whether the catalog holds a file inside ``folder`` (an index range, not a scan)."""

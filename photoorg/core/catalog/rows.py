@@ -61,7 +61,7 @@ class FileState:
     mtime_ns: int
     fingerprint: str | None
     failure: str | None
-    sidecar_ns: int | None = None  # the newest mtime of its date sidecars when catalogued
+    sidecars_seen: int | None = None  # what its date sidecars were when dated (scanner.FileRecord)
     dated_in_file: bool = False  # its date taken is its own (EXIF), not a sidecar's
 
 
@@ -80,11 +80,11 @@ class FileRow:
     camera: str | None = None
     failure: str | None = None
     taken_from: str | None = None  # the sidecar that gave ``taken`` (sidecar_dates); None: the photo
-    sidecar_ns: int | None = None
+    sidecars_seen: int | None = None
 
     def to_json(self) -> str:
         keys = ("path", "size", "mtime_ns", "fingerprint", "width", "height", "format", "taken", "camera")
-        keys += ("taken_from", "sidecar_ns")
+        keys += ("taken_from", "sidecars_seen")
         kept = {k: getattr(self, k) for k in keys}
         if self.failure is not None:  # a file the scan could not read: catalogued so again on undo
             kept["failure"] = self.failure

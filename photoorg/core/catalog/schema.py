@@ -239,7 +239,7 @@ MIGRATIONS: dict[int, str] = {
     # change, without reading the photo.
     14: """
     ALTER TABLE files ADD COLUMN taken_from TEXT;   -- the sidecar's name; NULL: the photo's own
-    ALTER TABLE files ADD COLUMN sidecar_ns INTEGER; -- newest mtime of its date sidecars; NULL: none
+    ALTER TABLE files ADD COLUMN sidecars_seen INTEGER; -- their names and mtimes, hashed; NULL: none
     """,
 }
 

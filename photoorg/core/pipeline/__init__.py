@@ -142,7 +142,7 @@ def run_scan(
                 or st.fingerprint is None
             ):
                 new.append(rec)
-            elif st.sidecar_ns != rec.sidecar_ns:
+            elif st.sidecars_seen != rec.sidecars_seen:
                 resided.append((rec, st.dated_in_file))
         if resided:
             _date_again(catalog, scan, resided)
@@ -230,7 +230,7 @@ def _date_again(catalog: Catalog, scan: ScanState, photos: list[tuple[scanner.Fi
         taken, source = (None, None)
         if not dated_in_file and rec.sidecars:
             taken, source = sidecar_dates.date_from(os.path.dirname(rec.path), rec.sidecars)
-        dates.append((rec.path, rec.size, rec.mtime_ns, taken, source, rec.sidecar_ns))
+        dates.append((rec.path, rec.size, rec.mtime_ns, taken, source, rec.sidecars_seen))
     with scan.writing():
         catalog.set_sidecar_dates(dates)
 

@@ -118,7 +118,7 @@ def catalogue_video(rec: scanner.FileRecord, row: FileRow) -> FileRow | None:
 
 def dated(row: FileRow, rec: scanner.FileRecord) -> FileRow:
     """``row`` with the date of a sidecar beside it when it has none of its own."""
-    row.sidecar_ns = rec.sidecar_ns
+    row.sidecars_seen = rec.sidecars_seen
     if row.taken is None and rec.sidecars:
         row.taken, row.taken_from = sidecar_dates.date_from(os.path.dirname(rec.path), rec.sidecars)
     return row
