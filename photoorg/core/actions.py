@@ -180,8 +180,8 @@ def execute(
                     step.skip = PROTECTED
                 else:
                     step.skip = _content_changed(catalog, step, left_behind)
-                if step.skip is None and action is Action.MOVE:
-                    step.skip = _linked_there(step)
+                if step.skip is None and action is Action.MOVE and step.companion_of is None:
+                    step.skip = _linked_there(step)  # (its sidecars then stay with it)
                 if step.skip is None and step.companion_of is None:
                     step.skip = _unreadable(companions.get(step.source, ()))
                 if step.skip is not None:
@@ -255,9 +255,14 @@ def _linked_there(step: Step) -> str | None:
         if st.st_nlink < 2 or step.target is None:
             return None
         folder = os.path.dirname(step.target)
+        here = os.path.samefile(folder, os.path.dirname(step.source))  # renamed in its own folder
         with os.scandir(folder) as entries:
             for e in entries:
-                if e.inode() == st.st_ino and e.stat(follow_symlinks=False).st_dev == st.st_dev:
+                if (
+                    e.inode() == st.st_ino
+                    and e.stat(follow_symlinks=False).st_dev == st.st_dev
+                    and not (here and e.name == os.path.basename(step.source))  # the file itself
+                ):
                     return (
                         f"it is in {folder} already as {e.name} (the same file under a second name, "
                         "a hard link); it stays as it is"

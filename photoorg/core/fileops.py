@@ -79,15 +79,15 @@ NAME_MAX = 255
 
 
 def numbered(path: str, n: int, room: int = 0) -> str:
-    """``path`` itself for 0, else "name (n).ext" beside it, the name shortened to fit
-    :data:`NAME_MAX` bytes (a 254-byte name and " (1)" would not be a name), less ``room``:
+    """``path`` itself for 0 (when it fits), else "name (n).ext" beside it, the name shortened
+    to fit :data:`NAME_MAX` bytes (a 254-byte name and " (1)" would not be a name), less ``room``:
     the bytes a sidecar named after it adds (IMG.jpg.xmp; a hostile review: a 251-byte photo
     was numbered and moved, and its sidecar's name was too long to follow it)."""
-    if n == 0:
-        return path
     folder, name = os.path.split(path)
-    stem, ext = os.path.splitext(name)
-    mark = f" ({n})"
+    if n == 0 and len(os.fsencode(name)) + room <= NAME_MAX:
+        return path
+    stem, ext = os.path.splitext(name)  # (a name a template made may be too long unnumbered)
+    mark = f" ({n})" if n else ""
     while stem and len(os.fsencode(stem + mark + ext)) + room > NAME_MAX:
         stem = stem[:-1]
     return os.path.join(folder, f"{stem}{mark}{ext}")

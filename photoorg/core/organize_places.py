@@ -99,9 +99,23 @@ class FreeNames:
                 continue
             path = os.path.join(folder, candidate)
             there = self._by_key[folder].get(candidate.split(".")[0].lower(), [])
+            if _strays(candidate, there):
+                continue
             if self._stems.claim(path, source, brings, there):
                 return path
         raise PhotoorgError(f"No free name for {name} in {folder}.")
+
+
+def _strays(candidate: str, there: list[str]) -> bool:
+    """Whether sidecars already there (lower-case ``there``) would be taken for the photo's own
+    under ``candidate``: IMG_1.jpg.xmp, or IMG_1.xmp with no other file of the stem (a hostile
+    review: a photo organized beside a stray IMG_1.jpg.xmp was dated by it, as a move's photo
+    was given its keywords before)."""
+    low = candidate.lower()
+    stem = os.path.splitext(low)[0]
+    sidecars = [n for n in there if is_sidecar(n)]
+    owned = any(os.path.splitext(n)[0] == stem for n in there if not is_sidecar(n))
+    return any(n.startswith(low + ".") or (not owned and os.path.splitext(n)[0] == stem) for n in sidecars)
 
 
 class Spellings:
@@ -154,7 +168,7 @@ class CopiesThere:
         if planned is not None:
             return planned == fingerprint
         try:
-            st = os.stat(path)
+            st = os.lstat(path)  # a link is no copy (a hostile review: a link to the photo itself)
             if not stat.S_ISREG(st.st_mode) or st.st_size != size:
                 return False
             return fingerprint_file(path) == fingerprint

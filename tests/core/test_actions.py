@@ -773,3 +773,33 @@ def test_a_move_into_a_folder_holding_the_photo_under_another_name_leaves_it(sca
         "it stays as it is"
     ]
     assert photo.exists() and sorted(os.listdir(into)) == ["img_000 (1).jpg", "img_000.jpg"]
+
+
+def test_a_photo_with_a_second_name_elsewhere_is_still_moved_and_renamed_in_its_own_folder(
+    scanned, tmp_path
+) -> None:
+    """A hostile review of the hard-link check: a photo with a backup hard link elsewhere was
+    skipped when renamed in its own folder ("already there as" itself), and a sidecar whose
+    target folder held a hard link of it stayed behind while its photo moved."""
+    from photoorg.core.organize import OrganizeRequest, plan_organize
+
+    library, catalog = scanned
+    photo = library / "2023" / "img_000.jpg"
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    os.link(photo, backup / "img_000.jpg")
+    plan = plan_organize(
+        OrganizeRequest("date", str(photo.parent), "{name} renamed", file_date=True),  # its own folder
+        [p for p in catalog.photos() if p.path == str(photo)],
+    )
+    assert [os.path.dirname(s.target or "") for s in plan.steps()] == [str(photo.parent)]
+    renamed = actions.execute(catalog, Action.MOVE, plan.steps(), "rename in place")
+    assert len(renamed.done) == 1 and not renamed.skipped
+    into = tmp_path / "b"
+    into.mkdir()
+    other = library / "2023" / "img_001.jpg"
+    (library / "2023" / "img_001.jpg.xmp").write_bytes(b"edits")
+    os.link(library / "2023" / "img_001.jpg.xmp", into / "kept edits.xmp")
+    moved = do(catalog, Action.MOVE, [other], into)
+    assert len(moved.done) == 2 and not moved.skipped  # the photo and its sidecar, together
+    assert (into / "img_001.jpg.xmp").read_bytes() == b"edits"

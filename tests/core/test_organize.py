@@ -495,3 +495,51 @@ def test_organize_leaves_an_exact_copy_where_it_is_instead_of_numbering_it_besid
     placed = sorted(p.name for p in sorted_.rglob("*.jpg"))
     assert placed == ["p0.jpg", "p1 (1).jpg", "p1.jpg", "p2.jpg", "p3.jpg"]  # different bytes: numbered
     assert (backup / "p0.jpg").exists() and outcome.photos_done == 5
+
+
+def test_a_name_a_template_makes_leaves_room_for_the_sidecar_s_name(four_photos: Path) -> None:
+    """A hostile review: a template name of a long CJK photo fitted and its Takeout JSON's did
+    not: the photo moved, the JSON stayed behind."""
+    from photoorg.core.library import Library
+    from photoorg.core.paths import locations
+
+    a, dest = four_photos / "a", four_photos / "sorted"
+    long_name = "写真" * 37 + ".jpg"  # 226 bytes; its JSON 253, 262 once named "… - a copy"
+    (a / long_name).write_bytes((a / "p3.jpg").read_bytes()[:-1] + b"\xd9")  # another photo
+    (a / f"{long_name}.supplemental-metadata.json").write_text("{}")
+    with Library(locations()) as library:
+        library.scan()
+        template = "{year}/{year}-{month}/{name} - a copy"
+        outcome, _ = library.organize(
+            library.organize_plan(OrganizeRequest("date", str(dest), template, file_date=True))
+        )
+        assert not outcome.failed
+    placed = [p.name for p in dest.rglob("*") if p.name.startswith("写真")]
+    photo = next(n for n in placed if n.endswith(".jpg"))
+    assert sorted(placed) == sorted([photo, f"{photo}.supplemental-metadata.json"])
+    assert len(f"{photo}.supplemental-metadata.json".encode()) <= 255 and not list(a.glob("写真*"))
+
+
+def test_organize_passes_over_a_stray_sidecar_and_a_link_at_a_photo_s_place(four_photos: Path) -> None:
+    """A hostile review: a photo organized beside a stray p1.jpg.xmp took it for its own (and its
+    date); a link to the photo itself at its place there was "an exact copy there"."""
+    from photoorg.core.library import Library
+    from photoorg.core.paths import locations
+
+    a, dest = four_photos / "a", four_photos / "sorted"
+    for p in a.iterdir():
+        os.utime(p, (1_600_000_000, 1_600_000_000))
+    month = dest / "2020" / "2020-09"
+    month.mkdir(parents=True)
+    (month / "p1.jpg.xmp").write_bytes(b"a stray sidecar: some other photo's")
+    (month / "p2.jpg").symlink_to(a / "p2.jpg")  # a link to the photo itself
+    with Library(locations()) as library:
+        library.scan()
+        plan = library.organize_plan(OrganizeRequest("date", str(dest), file_date=True))
+        assert not [p for p in plan.photos if p.note == "an exact copy there"]
+        outcome, _ = library.organize(plan)
+        assert not outcome.failed and outcome.photos_done == 4
+    placed = sorted(p.name for p in month.iterdir())
+    assert placed == ["p0.jpg", "p1 (1).jpg", "p1.jpg.xmp", "p2 (1).jpg", "p2.jpg", "p3.jpg"]
+    assert (month / "p1.jpg.xmp").read_bytes() == b"a stray sidecar: some other photo's"
+    assert (month / "p2 (1).jpg").is_file() and not (month / "p2 (1).jpg").is_symlink()
