@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.humanize import plural
 from photoorg.core.library import not_back
+from photoorg.gui.models import Index, RowsTable
 from photoorg.gui.placement import fit_dialog
 
 
@@ -64,41 +65,17 @@ def undo_frame(
     return button
 
 
-class FileRows(QAbstractTableModel):
+class FileRows(RowsTable):
     """The files of one action, as rows of text (a model, not an item per file: a scale review
     saw 100k items of an organize take 2 to 5 s to show, and as long to clear)."""
 
     HEADERS = ("What became of it", "File", "Went to", "Why not")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[tuple[str, str, str, str]] = []
-
-    def set_rows(self, rows: list[tuple[str, str, str, str]]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        text = self.rows[index.row()][index.column()]
+        text = self._rows[index.row()][index.column()]
         return text if role == Qt.ItemDataRole.DisplayRole or index.column() else None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
 
 class HistoryDialog(QDialog):

@@ -235,28 +235,45 @@ def _group_texts(g: Any, total: int | None = None) -> tuple[str, str, str]:
     return display, details, tooltip
 
 
-class ProblemsModel(QAbstractTableModel):
-    """Every file that could not be read, with the reason."""
+class RowsTable(QAbstractTableModel):
+    """A table of rows (tuples) under the column names ``HEADERS``; a subclass says what each
+    row shows (data)."""
 
-    HEADERS = ("File", "Folder", "Reason")
+    HEADERS: tuple[str, ...] = ()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[str, str]] = []
+        self._rows: list[Any] = []
 
-    def set_failures(self, failures: list[tuple[str, str]]) -> None:
+    def set_rows(self, rows: list[Any]) -> None:
         self.beginResetModel()
-        self._rows = list(failures)
+        self._rows = list(rows)
         self.endResetModel()
-
-    def path(self, row: int) -> str:
-        return self._rows[row][0]
 
     def rowCount(self, parent: Index = _NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = _NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
+class ProblemsModel(RowsTable):
+    """Every file that could not be read, with the reason."""
+
+    HEADERS = ("File", "Folder", "Reason")
+
+    def set_failures(self, failures: list[tuple[str, str]]) -> None:
+        self.set_rows(failures)
+
+    def path(self, row: int) -> str:
+        return self._rows[row][0]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -266,11 +283,4 @@ class ProblemsModel(QAbstractTableModel):
             return (os.path.basename(path), os.path.dirname(path), reason)[index.column()]
         if role == PathRole:
             return path
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
         return None
