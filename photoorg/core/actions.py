@@ -26,12 +26,10 @@ import contextlib
 import logging
 import os
 import sqlite3
-import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from photoorg.core.action_plans import (
-    NO_LONGER_THERE,
     PROTECTED,
     Action,
     NotEnoughSpace,
@@ -39,14 +37,12 @@ from photoorg.core.action_plans import (
     action_row,
     plan,
     plan_set_cleanup,
-    unchanged,
 )
 from photoorg.core.catalog import Catalog, FileRow
 from photoorg.core.companions import SIDECAR_EXTENSIONS
 from photoorg.core.errors import CatalogError
 from photoorg.core.fileops import (
     SourceChanged,
-    fingerprint_and_size,
     inode_key,
     missing_folders,
     place,
@@ -54,6 +50,13 @@ from photoorg.core.fileops import (
 )
 from photoorg.core.humanize import plural
 from photoorg.core.paths import WatchedFolders, storable_ns
+from photoorg.core.step_checks import (
+    content_changed,
+    failure_reason,
+    linked_there,
+    still_as_planned,
+    unreadable,
+)
 from photoorg.core.trash import Trashed, move_to_trash, restore
 
 log = logging.getLogger(__name__)
@@ -161,7 +164,7 @@ def execute(
             if step.skip is None and action is not Action.COPY and guard.holds(step.source):
                 step.skip = PROTECTED
             if step.skip is None:
-                step.skip = _still_as_planned(catalog, step)
+                step.skip = still_as_planned(catalog, step)
         todo = [s for s in steps if s.skip is None]
         outcome = Outcome(None, action, skipped=[s for s in steps if s.skip is not None])
         if not todo:
@@ -179,11 +182,11 @@ def execute(
                 if action is not Action.COPY and guard.holds(step.source):
                     step.skip = PROTECTED
                 else:
-                    step.skip = _content_changed(catalog, step, left_behind)
+                    step.skip = content_changed(catalog, step, left_behind)
                 if step.skip is None and action is Action.MOVE and step.companion_of is None:
-                    step.skip = _linked_there(step)  # (its sidecars then stay with it)
+                    step.skip = linked_there(step)  # (its sidecars then stay with it)
                 if step.skip is None and step.companion_of is None:
-                    step.skip = _unreadable(companions.get(step.source, ()))
+                    step.skip = unreadable(companions.get(step.source, ()))
                 if step.skip is not None:
                     left_behind.add(step.source)
                     outcome.skipped.append(step)
@@ -243,104 +246,6 @@ def execute(
                 remove_if_empty(made)
                 outcome.batch = None
     return outcome
-
-
-def _linked_there(step: Step) -> str | None:
-    """Why a move's file stays: its target folder holds it already under another name (a hard
-    link, as dedupe tools leave them). The move would leave two names of it there, and its
-    undo would take away the one the folder had (a hostile review). Only a file with a second
-    name is looked for, in its target folder alone."""
-    try:
-        st = os.stat(step.source)
-        if st.st_nlink < 2 or step.target is None:
-            return None
-        folder = os.path.dirname(step.target)
-        here = os.path.samefile(folder, os.path.dirname(step.source))  # renamed in its own folder
-        with os.scandir(folder) as entries:
-            for e in entries:
-                if (
-                    e.inode() == st.st_ino
-                    and e.stat(follow_symlinks=False).st_dev == st.st_dev
-                    and not (here and e.name == os.path.basename(step.source))  # the file itself
-                ):
-                    return (
-                        f"it is in {folder} already as {e.name} (the same file under a second name, "
-                        "a hard link); it stays as it is"
-                    )
-    except OSError:  # no folder yet, or gone: nothing there
-        return None
-    return None
-
-
-def _still_as_planned(catalog: Catalog, step: Step) -> str | None:
-    """Why a planned step can no longer be done (another photoorg got there first), or None."""
-    try:
-        st = os.lstat(step.source)
-    except OSError:
-        return NO_LONGER_THERE
-    if not stat.S_ISREG(st.st_mode):
-        return _not_a_file(step.source)
-    if step.companion_of is not None:
-        if (st.st_size, st.st_mtime_ns) != (step.size, step.mtime_ns):
-            return "changed since the plan was made"
-        return None
-    row = catalog.file_row(step.source) or catalog.unreadable_row(step.source)
-    if row is None or (st.st_size, storable_ns(st.st_mtime_ns)) != (row.size, row.mtime_ns):
-        return "changed since it was scanned; scan again to look at it first"
-    return None
-
-
-def _content_changed(catalog: Catalog, step: Step, left_behind: set[str]) -> str | None:
-    """Right before a file moves: its photo moved too (for a companion), and its content is
-    what was planned. Reads the file when that was not done when planning."""
-    if os.path.islink(step.source):  # its content read through the link is no reason to move it
-        return _not_a_file(step.source)
-    if step.companion_of is not None:
-        if step.companion_of in left_behind:
-            return "its photo stays where it is, so it stays too"
-        try:
-            step.fingerprint, _ = fingerprint_and_size(step.source)
-        except FileNotFoundError:
-            return "no longer there"
-        except OSError as exc:
-            return f"cannot be read: {failure_reason(exc)}"
-        return None
-    if step.verified:
-        return None
-    row = action_row(catalog, step.source)
-    return unchanged(step.source, row, step) if row is not None else "not in the catalog"
-
-
-def _not_a_file(path: str) -> str:
-    """A photo replaced by a link (or anything but a file) since it was planned: a hostile
-    review, organize moved the link and said "moved", the photo itself left where it was."""
-    if os.path.islink(path):
-        return f"a link to {os.path.realpath(path)} now; it stays (name the photo itself)"
-    return "no longer a file; it stays"
-
-
-def _unreadable(companions: Sequence[Step]) -> str | None:
-    """Why a photo stays because a file that goes with it cannot be read (found by a review: the
-    photo moved and its sidecar, unreadable, stayed behind "no longer there", exit 0)."""
-    for c in companions:
-        try:
-            fingerprint_and_size(c.source)
-        except FileNotFoundError:
-            continue  # gone: nothing of it to keep together
-        except OSError as exc:
-            name = os.path.basename(c.source)
-            return f"its sidecar {name} cannot be read ({failure_reason(exc)}); both stay"
-    return None
-
-
-def failure_reason(exc: BaseException) -> str:
-    """Why a file step failed, in words: the system's message and the file, or the error's."""
-    if isinstance(exc, OSError) and exc.strerror:
-        where = f" ({exc.filename})" if exc.filename else ""
-        if exc.filename and exc.filename2:  # a rename: the cause may be either folder
-            where = f" (renaming {exc.filename} to {exc.filename2})"
-        return f"{exc.strerror}{where}"
-    return str(exc)
 
 
 def _do(catalog: Catalog, action: Action, step: Step, entry: int, row: FileRow | None) -> None:

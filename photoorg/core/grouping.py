@@ -29,7 +29,6 @@ from photoorg.core.clustering import UNSORTED, GroupSettings, cluster_labels
 from photoorg.core.group_labels import dates_label, folder_hint, where_from
 from photoorg.core.paths import under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
-from photoorg.core.similarity import nearest
 
 log = logging.getLogger(__name__)
 
@@ -376,36 +375,3 @@ def _name_hints(
         if fp is not None:
             used.append((index, fp, hints.pop(fp)))
     return used
-
-
-def find_similar(
-    catalog: Catalog, model_id: int, path: str, k: int = 10, roots: Sequence[str] | None = None
-) -> list[tuple[PhotoInfo, float]]:
-    """The ``k`` photos most like the one at ``path``, with their cosine similarity.
-
-    Raises:
-        KeyError: the photo is not in the catalog, or has no vector for this model.
-    """
-    everything = catalog.photos()
-    target = next((p for p in everything if p.path == path), None)
-    if target is None:
-        raise KeyError(path)
-    inside = under_test(roots) if roots is not None else None
-    photos = everything if inside is None else [p for p in everything if inside(p.path)]
-    by_fp: dict[str, list[PhotoInfo]] = defaultdict(list)
-    for p in photos:
-        by_fp[p.fingerprint].append(p)
-    by_fp.setdefault(target.fingerprint, [])
-    fps, x = catalog.vectors_for(model_id, sorted(by_fp))
-    if target.fingerprint not in fps:
-        raise KeyError(path)
-    q = fps.index(target.fingerprint)
-    idx, sims = nearest(x, x[q], len(fps))
-    result: list[tuple[PhotoInfo, float]] = []
-    for i, s in zip(idx.tolist(), sims.tolist(), strict=True):
-        for p in by_fp[fps[i]]:
-            if p.path != path:
-                result.append((p, float(s)))
-        if len(result) >= k:
-            break
-    return result[:k]

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
-from photoorg.core.grouping import REPRESENTATIVES, UNSORTED, Group, describe_all, find_similar, group_photos
+from photoorg.core.grouping import REPRESENTATIVES, UNSORTED, Group, describe_all, group_photos
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.paths import from_library_folder, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.similarity import find_similar
 from photoorg.core.timeline import Timeline, timeline_of, undated
 
 if TYPE_CHECKING:

@@ -43,9 +43,9 @@ from photoorg.core.folder_names import (
     group_folders,
 )
 from photoorg.core.grouping import UNSORTED, Group
-from photoorg.core.organize_places import CopiesThere, FreeNames, Spellings, leave_shared_sidecars
+from photoorg.core.organize_places import CopiesThere, FreeNames, Spellings, leave_shared_sidecars, left_empty
 from photoorg.core.pairs import raws_beside_jpegs
-from photoorg.core.paths import FolderSet, is_under, real, under_test
+from photoorg.core.paths import FolderSet, real, under_test
 
 
 @dataclass(frozen=True)
@@ -334,68 +334,9 @@ def plan_organize(
             item.companions.append((companion, target))
     if not request.copy:
         leave_shared_sidecars(plan.moving())
-        plan.empty_folders, plan.sources_left_empty = _left_empty(plan, real_dest, sources)
+        plan.empty_folders, plan.sources_left_empty = left_empty(plan.moving(), real_dest, sources)
     plan.free_bytes = free_space(dest)
     return plan
-
-
-def _left_empty(plan: OrganizePlan, real_dest: str, sources: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Folders that hold nothing once the planned files have left, and their parents that then
-    hold nothing but such folders; never the destination or a folder above it, and, when
-    ``sources`` are given, only folders inside them (never a source itself). Then the sources
-    left holding nothing but such folders (a review: kept without a word)."""
-    leaving: dict[str, int] = Counter()
-    for p in plan.moving():
-        for path in (p.photo.path, *(c for c, _ in p.companions)):
-            leaving[os.path.dirname(path)] += 1
-    kept = {real(s) for s in sources}
-    # A folder the plan puts photos into (or into a folder inside it) does not end empty.
-    filled: set[str] = set()
-    for folder in {os.path.dirname(p.target) for p in plan.moving() if p.target}:
-        here = real(folder)
-        while here not in filled:
-            filled.add(here)
-            parent = os.path.dirname(here)
-            if parent == here:
-                break
-            here = parent
-
-    def removable(folder: str) -> bool:
-        r = real(folder)
-        above_dest = real_dest == r or real_dest.startswith(r.rstrip(os.sep) + os.sep)
-        inside = not sources or (r not in kept and is_under(r, list(kept)))
-        return inside and not above_dest and r not in filled
-
-    def entries(folder: str) -> list[str] | None:
-        try:
-            with os.scandir(folder) as found:
-                return [e.path for e in found]
-        except OSError:
-            return None
-
-    empty: set[str] = set()
-    for folder, n in leaving.items():
-        there = entries(folder)
-        if there is not None and len(there) == n and removable(folder):
-            empty.add(folder)
-    layer = set(empty) if sources else set()
-    while layer:  # parents of emptied folders that hold nothing else
-        parents = {os.path.dirname(f) for f in layer} - empty
-        layer = set()
-        for parent in parents:
-            there = entries(parent)
-            files_leaving = leaving.get(parent, 0)
-            rest = [e for e in there or () if e not in empty]
-            if there is not None and len(rest) == files_leaving and removable(parent):
-                layer.add(parent)
-        empty |= layer
-    bare = []
-    for source in sources:
-        there = entries(source)
-        rest = [e for e in there or () if e not in empty]
-        if there and len(rest) == leaving.get(source, 0) and real(source) not in filled:
-            bare.append(source)
-    return sorted(empty), sorted(bare)
 
 
 def check_space(plan: OrganizePlan, steps: Sequence[Step]) -> str | None:

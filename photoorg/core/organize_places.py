@@ -1,6 +1,7 @@
 """Where an organize puts each file (out of organize.py, past its size): a free name in each
 target folder for a photo and the files that go with it, sharing no sidecar with a stranger,
-and the sidecars that stay with a photo of their stem that stays. Qt-free."""
+the sidecars that stay with a photo of their stem that stays, the names that hold the same
+bytes already (CopiesThere), and the folders the move leaves empty (left_empty). Qt-free."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import contextlib
 import os
 import stat
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -22,6 +24,7 @@ from photoorg.core.companions import (
 )
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import numbered
+from photoorg.core.paths import is_under, real
 
 if TYPE_CHECKING:
     from photoorg.core.organize import PlannedPhoto
@@ -174,3 +177,64 @@ class CopiesThere:
             return fingerprint_file(path) == fingerprint
         except OSError:  # not there, or not readable: not known to be the same
             return False
+
+
+def left_empty(
+    moving: Sequence[PlannedPhoto], real_dest: str, sources: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """Folders that hold nothing once the planned files have left, and their parents that then
+    hold nothing but such folders; never the destination or a folder above it, and, when
+    ``sources`` are given, only folders inside them (never a source itself). Then the sources
+    left holding nothing but such folders (a review: kept without a word)."""
+    leaving: dict[str, int] = Counter()
+    for p in moving:
+        for path in (p.photo.path, *(c for c, _ in p.companions)):
+            leaving[os.path.dirname(path)] += 1
+    kept = {real(s) for s in sources}
+    # A folder the plan puts photos into (or into a folder inside it) does not end empty.
+    filled: set[str] = set()
+    for folder in {os.path.dirname(p.target) for p in moving if p.target}:
+        here = real(folder)
+        while here not in filled:
+            filled.add(here)
+            parent = os.path.dirname(here)
+            if parent == here:
+                break
+            here = parent
+
+    def removable(folder: str) -> bool:
+        r = real(folder)
+        above_dest = real_dest == r or real_dest.startswith(r.rstrip(os.sep) + os.sep)
+        inside = not sources or (r not in kept and is_under(r, list(kept)))
+        return inside and not above_dest and r not in filled
+
+    def entries(folder: str) -> list[str] | None:
+        try:
+            with os.scandir(folder) as found:
+                return [e.path for e in found]
+        except OSError:
+            return None
+
+    empty: set[str] = set()
+    for folder, n in leaving.items():
+        there = entries(folder)
+        if there is not None and len(there) == n and removable(folder):
+            empty.add(folder)
+    layer = set(empty) if sources else set()
+    while layer:  # parents of emptied folders that hold nothing else
+        parents = {os.path.dirname(f) for f in layer} - empty
+        layer = set()
+        for parent in parents:
+            there = entries(parent)
+            files_leaving = leaving.get(parent, 0)
+            rest = [e for e in there or () if e not in empty]
+            if there is not None and len(rest) == files_leaving and removable(parent):
+                layer.add(parent)
+        empty |= layer
+    bare = []
+    for source in sources:
+        there = entries(source)
+        rest = [e for e in there or () if e not in empty]
+        if there and len(rest) == leaving.get(source, 0) and real(source) not in filled:
+            bare.append(source)
+    return sorted(empty), sorted(bare)

@@ -12,10 +12,10 @@ from photoorg.core.grouping import (
     UNSORTED,
     GroupSettings,
     cluster_labels,
-    find_similar,
     group_photos,
     match_groups,
 )
+from photoorg.core.similarity import find_similar
 from tests.synthetic import clustered
 
 # ARI 1.0 means the groups are exactly the true clusters (noise counted as its own label).

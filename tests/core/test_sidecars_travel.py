@@ -282,7 +282,7 @@ def test_a_sidecar_of_another_photo_by_case_stays_and_a_stray_in_the_target_is_n
 
 def test_a_sidecar_that_cannot_be_read_keeps_its_photo_where_it_is(four_photos, monkeypatch) -> None:
     """Found by a review: the photo moved, and its unreadable sidecar stayed, "no longer there"."""
-    from photoorg.core import actions as acting
+    from photoorg.core import step_checks as acting  # where a step is looked at before it is done
 
     a, dest = four_photos / "a", four_photos / "dest"
     (a / "p0.jpg.xmp").write_bytes(b"edits")
