@@ -68,7 +68,7 @@ def takeout_numbered_photo(name: str) -> str | None:
     """The photo a Google Takeout JSON of a numbered name is of: IMG_1(1).jpg for
     IMG_1.jpg.supplemental-metadata(1).json and IMG_1.jpg(1).json (Takeout puts the number
     after the photo's whole name); None for any other name."""
-    m = _TAKEOUT_NUMBERED.match(name)
+    m = _TAKEOUT_NUMBERED.match(name) if "(" in name else None  # (the walk asks it of every sidecar)
     return f"{m['stem']}({m['n']}){m['ext']}" if m else None
 
 
@@ -111,7 +111,9 @@ def _sidecars_of(
     for entry in candidates:
         other = entry.name
         numbered = takeout_numbered_photo(other)
-        if numbered is not None:
+        if len(photos) == 1 and numbered is None and other.startswith(name + "."):
+            rank = 0  # most sidecars: IMG_1.jpg.xmp beside IMG_1.jpg alone (a rescan's hot path)
+        elif numbered is not None:
             owner = _whole_name_owner(numbered + ".", photos)
             rank = 0 if owner == name else -1
         elif (owner := _whole_name_owner(other, photos)) is not None:
@@ -264,8 +266,8 @@ def scan(
         photos_of: dict[str, list[str]] = {}  # the library's files by name key, where sidecars are
         if sidecars:
             for e in entries:
-                if _key(e.name) in sidecars and _is_library_name(e.name):
-                    photos_of.setdefault(_key(e.name), []).append(e.name)
+                if _is_library_name(e.name) and (key := _key(e.name)) in sidecars:
+                    photos_of.setdefault(key, []).append(e.name)
         # The loop runs once per file of the library: a rescan of 100k unchanged photos is
         # mostly this, so it avoids the calls it can (measured in tests/bench/bench_rescan.py).
         for entry in entries:
