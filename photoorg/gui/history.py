@@ -100,10 +100,7 @@ class HistoryDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for row, b in enumerate(batches):
-            when = datetime.fromtimestamp(b.created).strftime("%Y-%m-%d %H:%M")
-            for col, text in enumerate((str(b.id), when, b.summary, result_of(b))):
-                self.table.setItem(row, col, QTableWidgetItem(text))
+        self._fill(batches)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         for col in (0, 1, 3):
@@ -131,9 +128,38 @@ class HistoryDialog(QDialog):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.files)
-        self.undo_button = undo_frame(self, intro, split, "Undo this action", self._undo)
+        # What an undo from here did, said here (the window stays open)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setVisible(False)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(split, 1)
+        column.addWidget(self.result)
+        self.undo_button = undo_frame(self, intro, body, "Undo this action", self._undo)
         self.table.itemSelectionChanged.connect(self._chosen)
         fit_dialog(self, 1180, 760)  # (a new-user review: 7 actions seen at 900x560)
+
+    def _fill(self, batches: list[Any]) -> None:
+        self.batches = batches
+        self.table.setRowCount(len(batches))
+        for row, b in enumerate(batches):
+            when = datetime.fromtimestamp(b.created).strftime("%Y-%m-%d %H:%M")
+            for col, text in enumerate((str(b.id), when, b.summary, result_of(b))):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+
+    def reload(self, found: tuple[list[Any], int], said: str) -> None:
+        """The actions again after an undo from here, the undone one chosen, and what the undo
+        did (a new-user review: the window closed, and only the status bar said it)."""
+        chosen = self.chosen()
+        self._fill(found[0])
+        self.result.setText(said)
+        self.result.setVisible(True)
+        row = next((k for k, b in enumerate(self.batches) if chosen is not None and b.id == chosen.id), 0)
+        self.table.clearSelection()
+        if self.batches:
+            self.table.selectRow(row)
 
     def start(self) -> None:
         """Choose the newest action (once files_wanted is connected)."""
@@ -185,5 +211,7 @@ class HistoryDialog(QDialog):
     def _undo(self) -> None:
         b = self.chosen()
         if b is not None:
+            self.undo_button.setEnabled(False)
+            self.result.setText(f"Undoing action {b.id}…")
+            self.result.setVisible(True)
             self.undo_requested.emit(b.id)
-            self.accept()

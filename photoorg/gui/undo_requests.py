@@ -33,25 +33,32 @@ class UndoRequests:
         work = self._ask(History(batch=batch), "Reading the history", cancellable=False)
         self._run(work, on_result, "history")
 
-    def undo(self, batch: int | None = None, expect: int | None = None) -> None:
+    def undo(
+        self, batch: int | None = None, expect: int | None = None, then: Callable[[str], None] | None = None
+    ) -> None:
         """Undo the newest file action with files still to put back (works across restarts),
         or action ``batch`` (its files an earlier undo could not put back are tried again).
         ``expect``: the newest action as Edit > Undo names it (nothing is undone if another
-        photoorg did one since)."""
+        photoorg did one since). ``then``: told what the undo did, in words."""
+
+        def said(text: str) -> None:
+            if then is not None:
+                then(text)
 
         def nothing(error: TaskError) -> bool:
             if isinstance(error.error, NothingToUndo):  # and which files are left, if any
                 self.action_finished.emit(str(error.error))
+                said(str(error.error))
                 return True
             return False
 
+        def done(outcome: Any) -> None:
+            text = outcome_text(outcome, undo=True)
+            self._action_done(text)
+            said(text)
+
         work = self._ask(Undo(batch, expect), "Undoing", cancellable=False)
-        self._run(
-            work,
-            lambda outcome: self._action_done(outcome_text(outcome, undo=True)),
-            "undo",
-            on_error=nothing,
-        )
+        self._run(work, done, "undo", on_error=nothing)
 
     def ask_undo_redo(self) -> None:
         """Have the menu's Undo and Redo named afresh (another photoorg may have acted since):

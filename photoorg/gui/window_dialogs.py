@@ -89,7 +89,15 @@ class WindowDialogs(QObject):
         dialog.files_wanted.connect(
             lambda batch: self.library.history(lambda files: dialog.show_files(batch, files), batch)
         )
-        dialog.undo_requested.connect(self.library.undo)
+
+        shown = [True]  # (the dialog is deleted once closed: never asked after that)
+
+        def undone(said: str) -> None:  # the window stays open, with what the undo did
+            if shown[0]:
+                self.library.history(lambda found: dialog.reload(found, said) if shown[0] else None)
+
+        dialog.undo_requested.connect(lambda batch: self.library.undo(batch, then=undone))
+        dialog.finished.connect(lambda _result: shown.__setitem__(0, False))
         dialog.finished.connect(dialog.deleteLater)
         # Modal, but not a nested event loop: this runs in the answer to the engine, which
         # must return before the files (the next question to the engine) can be asked for.

@@ -41,29 +41,32 @@ def test_history_lists_the_files_of_an_action_and_undoes_an_older_one(
             elif isinstance(box, HistoryDialog):
                 box.reject()  # they never came: fail below, do not hang
             return
-        rows = [[box.table.item(r, c).text() for c in range(4)] for r in range(box.table.rowCount())]
-        seen[step] = rows
-        if step == "before":
-            box.table.selectRow(1)  # the older action: the first trash
-            qtbot.waitUntil(
-                lambda: box.file_rows.rowCount() > 0 and box.file_rows.index(0, 1).data() == first,
-                timeout=TIMEOUT_MS,
-            )
-            seen["file"] = [box.file_rows.index(0, k).data() for k in range(4)]
-            # An app review: paths cut at their end (the file's name lost), beside an empty
-            # "Why not" column; now cut in the middle, and "Why not" shown only when needed.
-            seen["layout"] = (
-                box.files.textElideMode(),
-                box.files.isColumnHidden(3),
-                abs(box.files.columnWidth(1) - box.files.columnWidth(2)) <= 1,
-            )
-            qtbot.mouseClick(box.undo_button, Qt.MouseButton.LeftButton)
-        else:
-            box.reject()
+        seen[step] = [[box.table.item(r, c).text() for c in range(4)] for r in range(box.table.rowCount())]
+        seen["box"] = box  # the rest is done outside this timer (no waiting in it)
 
     QTimer.singleShot(50, lambda: look("before"))
-    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
-        window.history_action.trigger()
+    window.history_action.trigger()
+    qtbot.waitUntil(lambda: "box" in seen, timeout=TIMEOUT_MS)
+    box = seen["box"]
+    assert isinstance(box, HistoryDialog)
+    box.table.selectRow(1)  # the older action: the first trash
+    qtbot.waitUntil(
+        lambda: box.file_rows.rowCount() > 0 and box.file_rows.index(0, 1).data() == first, timeout=TIMEOUT_MS
+    )
+    seen["file"] = [box.file_rows.index(0, k).data() for k in range(4)]
+    # An app review: paths cut at their end (the file's name lost), beside an empty "Why not"
+    # column; now cut in the middle, and "Why not" shown only when needed.
+    seen["layout"] = (
+        box.files.textElideMode(),
+        box.files.isColumnHidden(3),
+        abs(box.files.columnWidth(1) - box.files.columnWidth(2)) <= 1,
+    )
+    qtbot.mouseClick(box.undo_button, Qt.MouseButton.LeftButton)
+    # The window stays open and says what the undo did (a new-user review: it closed)
+    qtbot.waitUntil(lambda: box.table.item(1, 3).text() == "undone", timeout=TIMEOUT_MS)
+    seen["after"] = [[box.table.item(r, c).text() for c in range(4)] for r in range(box.table.rowCount())]
+    seen["said"] = box.result.text()
+    box.reject()
     assert [r[2] for r in seen["before"]] == ["trash 1 photo", "trash 1 photo"]
     assert [r[3] for r in seen["before"]] == ["1 file done", "1 file done"]
     state_word, source, went, why = seen["file"]
@@ -71,10 +74,8 @@ def test_history_lists_the_files_of_an_action_and_undoes_an_older_one(
     assert seen["layout"] == (Qt.TextElideMode.ElideMiddle, True, True)
     # The older action was undone, the newer one not.
     assert Path(first).exists() and not Path(second).exists()
-    QTimer.singleShot(50, lambda: look("after"))
-    window.history_action.trigger()
-    qtbot.waitUntil(lambda: "after" in seen, timeout=TIMEOUT_MS)
     assert [r[3] for r in seen["after"]] == ["1 file done", "undone"]
+    assert str(seen["said"]).startswith("Undid action 1")
 
 
 def test_edit_redo_does_the_action_undone_last_again(
