@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from photoorg.core.fileops import name_candidates
 from photoorg.core.scanner import RAW_EXTENSIONS as SCANNED_RAW_EXTENSIONS
-from photoorg.core.scanner import takeout_numbered_photo
+from photoorg.core.scanner import takeout_numbered_photo, whole_name_owner
 
 SIDECAR_EXTENSIONS = frozenset({".xmp", ".aae", ".json"})
 #: Every RAW format a sidecar may belong to, also those photoorg does not catalogue.
@@ -180,24 +180,6 @@ def _belongs(other: str, name: str) -> bool:
     )
 
 
-def _whole_name_owner(other: str, names: list[str]) -> str | None:
-    """The file whose whole name ``other`` starts with (IMG_1.HEIC for IMG_1.HEIC.xmp), the
-    longest such name (IMG_1.HEIC.jpg for IMG_1.HEIC.jpg.xmp), letter for letter before any
-    match without regard to case; None when there is none (a sidecar of a stem only)."""
-    for fold in (False, True):
-        target = other.lower() if fold else other
-        owners = [
-            o
-            for o in names
-            if o != other
-            and _ext(o) not in SIDECAR_EXTENSIONS
-            and target.startswith((o.lower() if fold else o) + ".")
-        ]
-        if owners:
-            return max(owners, key=lambda o: (len(o), o))
-    return None
-
-
 def _of_another(other: str, name: str, names: list[str]) -> bool:
     """Whether ``other`` is named after another file of the folder, letter for letter, where it
     matches ``name`` only without regard to case: IMG_8.jpg.xmp is IMG_8.jpg's, not IMG_8.JPG's
@@ -208,7 +190,8 @@ def _of_another(other: str, name: str, names: list[str]) -> bool:
     numbered = takeout_numbered_photo(other)
     if numbered is not None and numbered.lower() != name.lower():
         return True  # Google Takeout's JSON of IMG_1(1).jpg, not of IMG_1.jpg (a hostile review)
-    owner = _whole_name_owner(other, [*names, name] if name not in names else names)
+    files = [*names, name] if name not in names else names
+    owner = whole_name_owner(other, (o for o in files if o != other and _ext(o) not in SIDECAR_EXTENSIONS))
     if owner is not None:
         return owner != name
     if os.path.splitext(other)[0] == os.path.splitext(name)[0]:

@@ -86,14 +86,18 @@ def _date_sidecars(entries: list[os.DirEntry[str]]) -> dict[str, list[os.DirEntr
     return out
 
 
-def _whole_name_owner(sidecar: str, photos: list[str]) -> str | None:
-    """The photo whose whole name ``sidecar`` starts with: letter for letter before any match
-    without regard to case, the longest (scan.png.jpg for scan.png.jpg.xmp, not scan.png)."""
+def whole_name_owner(sidecar: str, files: Iterable[str]) -> str | None:
+    """The file of ``files`` whose whole name ``sidecar`` starts with (IMG_1.HEIC for
+    IMG_1.HEIC.xmp), the longest such name (scan.png.jpg for scan.png.jpg.xmp, not scan.png),
+    letter for letter before any match without regard to case; None when there is none (a
+    sidecar of a stem only). The walk's date sidecars and the companions of a file action
+    (photoorg.core.companions) are owned by this one rule."""
+    files = list(files)
     for fold in (False, True):
         side = sidecar.lower() if fold else sidecar
-        owners = [p for p in photos if side.startswith((p.lower() if fold else p) + ".")]
+        owners = [f for f in files if side.startswith((f.lower() if fold else f) + ".")]
         if owners:
-            return max(owners, key=len)
+            return max(owners, key=lambda f: (len(f), f))
     return None
 
 
@@ -114,9 +118,9 @@ def _sidecars_of(
         if len(photos) == 1 and numbered is None and other.startswith(name + "."):
             rank = 0  # most sidecars: IMG_1.jpg.xmp beside IMG_1.jpg alone (a rescan's hot path)
         elif numbered is not None:
-            owner = _whole_name_owner(numbered + ".", photos)
+            owner = whole_name_owner(numbered + ".", photos)
             rank = 0 if owner == name else -1
-        elif (owner := _whole_name_owner(other, photos)) is not None:
+        elif (owner := whole_name_owner(other, photos)) is not None:
             rank = 0 if owner == name else -1
         else:
             rank = 1 if os.path.splitext(other)[0].lower() == stem else -1
