@@ -342,28 +342,24 @@ def perceptual_hashes(img: Image.Image) -> tuple[int, tuple[int, ...]]:
 
     small = img.convert("L").resize((32, 32), Image.Resampling.BILINEAR, reducing_gap=2.0)
     low = dctn(np.asarray(small, dtype=np.float64), norm="ortho")[:8, :8]
+    # The signs of the eight turns and mirrorings: rows x columns of the 8 x 8 block, the
+    # block itself or transposed. One array, one median each, one packbits: the same bits as
+    # hashing them one by one, for a fifth of the Python time a scan's threads share.
     odd = np.array([1.0, -1.0] * 4)
-    turns = [
-        block * rows * cols
-        for block in (low, low.T)
-        for rows in (np.ones((8, 1)), odd[:, None])
-        for cols in (np.ones((1, 8)), odd[None, :])
-    ]
-    upright, *others = (_hash_bits(t.ravel()) for t in turns)
+    signs = [np.outer(rows, cols) for rows in (np.ones(8), odd) for cols in (np.ones(8), odd)]
+    turns = np.stack([block * sign for block in (low, low.T) for sign in signs]).reshape(8, 64)
+    bits = turns > np.median(turns, axis=1, keepdims=True)
+    values = np.packbits(bits, axis=1).view(">u8")[:, 0].astype(np.uint64).view(np.int64)
+    upright, *others = (int(v) for v in values)
     return upright, tuple(others)
-
-
-def _hash_bits(low: np.ndarray) -> int:
-    bits = low > np.median(low)
-    value = int(np.packbits(bits).view(">u8")[0])
-    return value - (1 << 64) if value >= 1 << 63 else value
 
 
 def tone(img: Image.Image) -> tuple[float, float, float, float]:
     """(mean red, green, blue, detail) of an upright picture, each 0 to 1: what a perceptual
     hash cannot see. A flat picture (a plain colour, a dark pocket shot, a blank scan) has
     next to no detail, so its hash is noise and its colour must tell it from another."""
-    small = np.asarray(img.convert("RGB").resize((32, 32), Image.Resampling.BOX), dtype=np.float32) / 255.0
+    rgb = img if img.mode == "RGB" else img.convert("RGB")
+    small = np.asarray(rgb.resize((32, 32), Image.Resampling.BOX), dtype=np.float32) / 255.0
     luma = small @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
     r, g, b = (float(v) for v in small.reshape(-1, 3).mean(axis=0))
     return r, g, b, float(luma.std())
