@@ -7,7 +7,9 @@
 GPU. This script looks for one (``nvidia-smi``, or the NVIDIA driver's entries in /proc) and
 installs the CPU build from PyTorch's own index when there is none. On macOS and Windows the
 torch on PyPI is already the one to use (Apple GPU / CPU). ``--cpu`` or ``--cuda`` decides
-instead of the detection. Uses only the standard library: any Python 3.11+ runs it.
+instead of the detection. With the CUDA build it then adds NVIDIA's JPEG decoder for the GPU
+(photoorg[cuda13] or [cuda12], the one matching torch's CUDA: ``torch.version.cuda``). Uses only
+the standard library: any Python 3.11+ runs it.
 """
 
 from __future__ import annotations
@@ -40,6 +42,11 @@ def nvidia_gpu() -> str | None:
     return None
 
 
+def wants_cuda_build(platform: str, gpu: str | None, force: str | None = None) -> bool:
+    """Whether :func:`torch_requirement` installs PyPI's CUDA build (Linux with a GPU)."""
+    return platform.startswith("linux") and (force == "cuda" if force else gpu is not None)
+
+
 def torch_requirement(platform: str, gpu: str | None, force: str | None = None) -> tuple[list[str], str]:
     """pip's arguments for torch on ``platform`` (``sys.platform``), and why.
 
@@ -63,6 +70,14 @@ def torch_requirement(platform: str, gpu: str | None, force: str | None = None) 
             "with the command pytorch.org gives for your CUDA version, then run this again",
         )
     return [f"torch=={TORCH_VERSION}"], "PyPI's build (Apple GPU and CPU on macOS; CPU on Windows)"
+
+
+def gpu_jpeg_extra(cuda_version: str | None) -> str | None:
+    """The extra of photoorg that decodes JPEGs on the GPU for torch built with this CUDA
+    (``torch.version.cuda``: "13.0" -> "cuda13"), or None (a CPU build, or a CUDA photoorg
+    has no extra for)."""
+    major = (cuda_version or "").partition(".")[0]
+    return f"cuda{major}" if major in ("12", "13") else None
 
 
 def venv_python(venv: Path) -> Path:
@@ -104,6 +119,23 @@ def main(argv: list[str] | None = None) -> int:
             if done.returncode != 0:
                 print(f"install.py: that command failed (exit code {done.returncode}).", file=sys.stderr)
                 return done.returncode
+    if wants_cuda_build(sys.platform, gpu, args.force):
+        if args.dry_run:
+            print("+ then photoorg[cuda13] or [cuda12], whichever matches torch.version.cuda", flush=True)
+        else:
+            asked = [
+                str(venv_python(args.venv.absolute())),
+                "-c",
+                "import torch; print(torch.version.cuda or '')",
+            ]
+            found = subprocess.run(asked, capture_output=True, text=True, check=False)
+            extra = gpu_jpeg_extra(found.stdout.strip())
+            if extra is not None:  # JPEGs decoded on the GPU; photoorg works without (Pillow)
+                extras = f"test,{extra}" if args.editable_with_tests else extra
+                step = [asked[0], "-m", "pip", "install", *project[:-1], f"{ROOT}[{extras}]"]
+                print("+ " + " ".join(step), flush=True)
+                if subprocess.run(step, check=False).returncode != 0:
+                    print("install.py: the GPU JPEG decoder did not install; JPEGs are decoded on the CPU.")
     if not args.dry_run:
         where = "Scripts" if os.name == "nt" else "bin"
         print(f"Done. Start photoorg with {args.venv / where / 'photoorg'}")

@@ -28,19 +28,20 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from photoorg.core import imaging, scanner
+from photoorg.core import gpu_jpeg, imaging, scanner
 from photoorg.core.catalog import Catalog, fingerprint
 from photoorg.core.embedder import Embedder
+from photoorg.core.gpu_jpeg import GpuJpeg
 from photoorg.core.model_folder import Preprocess
 from photoorg.core.pipeline import ScanSummary, default_decode_workers, run_scan
 
 
-def _decode_one(path: str, pp: Preprocess) -> np.ndarray | None:
+def _decode_one(path: str, pp: Preprocess, gpu: GpuJpeg | None = None) -> np.ndarray | None:
     try:
         with open(path, "rb") as f:
             data = f.read()
         fingerprint(data)
-        decoded = imaging.decode(data, pp.resize_short, path=path, preprocess=pp.version)
+        decoded = imaging.decode(data, pp.resize_short, path=path, preprocess=pp.version, gpu=gpu)
         return imaging.model_input(decoded, pp.resize_short, pp.crop)
     except Exception:
         return None
@@ -179,11 +180,14 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
             }
         )
 
-    # Decode only.
+    # Decode only, as the scan decodes (nvJPEG on an NVIDIA GPU where it is installed).
+    gpu = gpu_jpeg.for_device(embedder.device)
+    decoder = gpu.name if gpu is not None else "Pillow, JPEG draft"
+    threads = max(workers, gpu.batch) if gpu is not None else workers  # as the scan has
     t = time.perf_counter()
-    with ThreadPoolExecutor(workers) as pool:
-        decoded = list(pool.map(lambda p: _decode_one(p, pp), paths))
-    row("decode only", len(paths), time.perf_counter() - t, f"{workers} threads, JPEG draft")
+    with ThreadPoolExecutor(threads) as pool:
+        decoded = list(pool.map(lambda p: _decode_one(p, pp, gpu), paths))
+    row("decode only", len(paths), time.perf_counter() - t, f"{threads} threads, {decoder}")
     crops = [c for c in decoded if c is not None]
     readable = [p for p, c in zip(paths, decoded, strict=True) if c is not None]
     unreadable = len(paths) - len(readable)
@@ -208,7 +212,8 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
         "end to end",
         summary.embedded + summary.reused,
         summary.work_elapsed,
-        f"scan: read, fingerprint, decode, embed, commit ({len(summary.failures)} unreadable)",
+        f"scan: read, fingerprint, decode ({summary.decoder}), embed, commit "
+        f"({len(summary.failures)} unreadable)",
     )
 
     # Naive: what a straightforward script does.

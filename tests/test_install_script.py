@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,16 @@ def test_macos_and_windows_take_pypis_torch() -> None:
 def test_the_script_installs_the_torch_the_readme_names() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert set(re.findall(r"pip install torch==([\d.]+)", readme)) == {TORCH_VERSION}
+
+
+def test_the_gpu_jpeg_decoder_matches_torchs_cuda(tmp_path: Path) -> None:
+    from install import gpu_jpeg_extra, wants_cuda_build
+
+    assert [gpu_jpeg_extra(v) for v in ("13.0", "12.8", None)] == ["cuda13", "cuda12", None]
+    assert gpu_jpeg_extra("11.8") is None  # nvImageCodec for CUDA 11 is not among photoorg's extras
+    assert wants_cuda_build("linux", "a GPU") and not wants_cuda_build("linux", None)
+    assert not wants_cuda_build("darwin", None, "cuda") and not wants_cuda_build("linux", "a GPU", "cpu")
+    done = dry_run("--venv", tmp_path / "venv", "--cuda")
+    assert "photoorg[cuda13] or [cuda12]" in done.stdout
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert {"cuda12", "cuda13"} <= set(extras)

@@ -5,6 +5,8 @@
   a 12 MP photo is never fully decoded to make a 224 px model input. Which files get that is
   the preprocessing version's rule (:data:`PREPROCESS_VERSIONS`): since version 2, also the
   first picture of a multi-picture JPEG (MPO), as many phones save their photos.
+- Where the model runs on an NVIDIA GPU, those JPEGs can be decoded there instead (nvJPEG,
+  :mod:`photoorg.core.gpu_jpeg`): the same picture, with Pillow as the fallback.
 - Any mode (CMYK, palette, 16-bit, alpha) becomes 8-bit RGB; transparency is laid on white.
 - HEIC/HEIF through pillow-heif; AVIF through Pillow (or pillow-heif where Pillow lacks it).
 - Camera RAW files (:mod:`photoorg.core.raw`): their embedded JPEG preview, upright, through
@@ -26,6 +28,7 @@ import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from photoorg.core.errors import DecodeError
+from photoorg.core.gpu_jpeg import GpuJpeg, draft_scale
 from photoorg.core.scanner import RAW_EXTENSIONS
 
 log = logging.getLogger(__name__)
@@ -236,6 +239,7 @@ def decode(
     path: str = "",
     pixels: bool = True,
     preprocess: int = LATEST_PREPROCESS,
+    gpu: GpuJpeg | None = None,
 ) -> Decoded:
     """Decode encoded image bytes into an upright RGB image.
 
@@ -247,6 +251,8 @@ def decode(
         pixels: False reads only the header (size, EXIF), which is much cheaper.
         preprocess: the preprocessing version whose rule decides which files are decoded
             reduced (:data:`PREPROCESS_VERSIONS`); vectors are made with their library's.
+        gpu: a GPU JPEG decoder (:mod:`photoorg.core.gpu_jpeg`) for the JPEGs decoded reduced:
+            the same picture, made on the GPU; a JPEG it cannot decode goes through Pillow.
 
     Raises:
         DecodeError: the bytes are not a readable image, or the image is too large.
@@ -276,7 +282,7 @@ def decode(
     except Exception as exc:
         raise DecodeError(path, _describe(exc)) from exc
     try:
-        return _decode_open(img, short_edge, path, pixels, _DRAFT_FORMATS[preprocess])
+        return _decode_open(img, short_edge, path, pixels, _DRAFT_FORMATS[preprocess], (data, gpu))
     except DecodeError:
         raise
     except Exception as exc:
@@ -286,7 +292,12 @@ def decode(
 
 
 def _decode_open(
-    img: Image.Image, short_edge: int | None, path: str, pixels: bool, draft: tuple[str, ...]
+    img: Image.Image,
+    short_edge: int | None,
+    path: str,
+    pixels: bool,
+    draft: tuple[str, ...],
+    on_gpu: tuple[bytes, GpuJpeg | None] = (b"", None),
 ) -> Decoded:
     stored_w, stored_h = img.size
     if stored_w <= 0 or stored_h <= 0:
@@ -312,14 +323,39 @@ def _decode_open(
         # PyTurboJPEG gave identical pixels at every scale and no clear gain per core (within
         # 10%, this machine's noise; tests/bench/bench_decode.py), so no second decoder.
         scale = DRAFT_OVERSAMPLE * short_edge / min(stored_w, stored_h)
+        want = (math.ceil(stored_w * scale), math.ceil(stored_h * scale))
+        data, gpu = on_gpu
+        if gpu is not None and img.mode != "CMYK":
+            picture = _gpu_picture(img, gpu, data, short_edge, want if scale < 1.0 else None)
+            if picture is not None:
+                upright, width, height = picture
+                return Decoded(upright, width, height, fmt, taken, camera)
         if scale < 1.0:
-            img.draft(img.mode, (math.ceil(stored_w * scale), math.ceil(stored_h * scale)))
+            img.draft(img.mode, want)
     img.load()
     upright = _transpose(img)
     # exif_transpose swaps width and height for orientations 5-8.
     swapped = upright.size != img.size
     width, height = (stored_h, stored_w) if swapped else (stored_w, stored_h)
     return Decoded(to_rgb(upright), width, height, fmt, taken, camera)
+
+
+def _gpu_picture(
+    img: Image.Image, gpu: GpuJpeg, data: bytes, short_edge: int, want: tuple[int, int] | None
+) -> tuple[Image.Image, int, int] | None:
+    """(picture, full width, full height) of an opened JPEG decoded by ``gpu``, upright and
+    already at the size the model's resize gives; None when the GPU cannot decode it."""
+    try:
+        orientation = int(img.getexif().get(_TAG_ORIENTATION, 1))
+    except Exception:  # unreadable EXIF: as stored, like _transpose
+        orientation = 1
+    stored_w, stored_h = img.size
+    width, height = (stored_h, stored_w) if orientation in (5, 6, 7, 8) else (stored_w, stored_h)
+    scale = draft_scale(stored_w, stored_h, want) if want else 1
+    pixels = gpu.picture(
+        data, scale, orientation, resize_size(width, height, short_edge), stored_w * stored_h
+    )
+    return (Image.fromarray(pixels, "RGB"), width, height) if pixels is not None else None
 
 
 def perceptual_hash(img: Image.Image) -> int:

@@ -9,7 +9,8 @@
    whose content already has a vector is complete here.
 4. **Embed** the catalogued photos whose content has no vector for the current model yet: a
    decode thread reads the file again (and checks it is still the catalogued content), decodes
-   it at reduced size (JPEG draft mode), crops it for the model and hashes its pixels; the
+   it at reduced size (JPEG draft mode; on an NVIDIA GPU nvJPEG decodes JPEGs, in batches,
+   while the threads wait), crops it for the model and hashes its pixels; the
    calling thread embeds full batches and commits each batch (vectors, pixel hashes) in one
    transaction. A bounded window of decode jobs keeps the model fed without holding the library
    in memory.
@@ -194,14 +195,19 @@ def run_scan(
         progress.start_stage(STAGE_EMBED, len(jobs))
         embed_started = time.monotonic()
         if jobs:
-            window = max(2 * workers, 3 * embedder.batch_size)
-            with ThreadPoolExecutor(workers, thread_name_prefix="photoorg-decode") as pool:
+            gpu = scan.jpeg_decoder()
+            summary.decoder = gpu.name if gpu is not None else "Pillow"
+            # With JPEGs decoded on the GPU the threads mostly wait for it: enough of them to
+            # fill its batches.
+            threads = max(workers, gpu.batch) if gpu is not None else workers
+            window = max(2 * threads, 3 * embedder.batch_size)
+            with ThreadPoolExecutor(threads, thread_name_prefix="photoorg-decode") as pool:
                 try:
                     done: list[Embeddable] = []
                     ready = 0
                     pp = scan.preprocess
                     assert pp is not None  # jobs only when the model was chosen
-                    step = lambda j: embed_input(j, pp)  # noqa: E731
+                    step = lambda j: embed_input(j, pp, gpu)  # noqa: E731
                     for item in bounded_map(pool, step, jobs, window):
                         done.append(item)
                         ready += item.crop is not None

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from photoorg.core import gpu_jpeg
 from photoorg.core.catalog import Catalog, FileRow, ModelInfo
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import ModelUnavailable
+from photoorg.core.gpu_jpeg import GpuJpeg
 from photoorg.core.model_folder import Preprocess
 from photoorg.core.pipeline.reading import Embeddable
 from photoorg.core.progress import Progress
@@ -48,6 +50,7 @@ class ScanSummary:
     #: broken link): they have no row in the catalog, so the library keeps them apart.
     unlisted: list[Failure] = field(default_factory=list)
     model: str = ""
+    decoder: str = ""  # what decoded the JPEGs it embedded: "Pillow", or nvJPEG on the GPU
     model_key: str | None = None
     model_error: str | None = None
     model_problem: ModelUnavailable | None = None  # the same, typed (ModelNotCached: offer a download)
@@ -152,6 +155,17 @@ class ScanState:
             self.key = real
             self._use_key()
         self.summary.model = self.embedder.describe()
+
+    def jpeg_decoder(self) -> GpuJpeg | None:
+        """nvJPEG when the model runs on an NVIDIA GPU, decided before the model loads so
+        that every photo of the scan is decoded the same way (see photoorg.core.gpu_jpeg)."""
+        embedder = self.embedder
+        if embedder.loaded:
+            return gpu_jpeg.for_device(embedder.device)
+        if embedder.requested_dtype == "int8":  # runs on the CPU
+            return None
+        asked = embedder.requested_device
+        return gpu_jpeg.for_device("cuda" if asked == "auto" else asked)
 
     # -- committing ------------------------------------------------------------------------
     def writing(self) -> AbstractContextManager[None]:

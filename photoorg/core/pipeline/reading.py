@@ -18,6 +18,7 @@ import numpy as np
 from photoorg.core import imaging, scanner, sidecar_dates
 from photoorg.core.catalog import FileRow, fingerprint, fingerprint_file
 from photoorg.core.errors import DecodeError
+from photoorg.core.gpu_jpeg import GpuJpeg
 from photoorg.core.model_folder import Preprocess
 from photoorg.core.paths import storable_ns
 from photoorg.core.videos import is_video_name, video_format, video_taken
@@ -124,15 +125,18 @@ def dated(row: FileRow, rec: scanner.FileRecord) -> FileRow:
     return row
 
 
-def embed_input(job: Job, pp: Preprocess) -> Embeddable:
-    """Second pass, in a decode thread: the model's crop (prepared as ``pp`` says) and the
-    pixel hash of a catalogued photo, if it still is the content that was catalogued."""
+def embed_input(job: Job, pp: Preprocess, gpu: GpuJpeg | None = None) -> Embeddable:
+    """Second pass, in a decode thread: the model's crop (prepared as ``pp`` says, JPEGs
+    decoded by ``gpu`` when given) and the pixel hash of a catalogued photo, if it still is the
+    content that was catalogued."""
     out = Embeddable(job)
     try:
         data, _ = read_whole(job.path)
         if fingerprint(data) != job.fingerprint:
             raise Changed()
-        decoded = imaging.decode(data, pp.resize_short, path=job.path, pixels=True, preprocess=pp.version)
+        decoded = imaging.decode(
+            data, pp.resize_short, path=job.path, pixels=True, preprocess=pp.version, gpu=gpu
+        )
         out.crop = imaging.model_input(decoded, pp.resize_short, pp.crop)
         out.phash, out.turns = imaging.perceptual_hashes(decoded.image)  # type: ignore[arg-type]
         out.tone = imaging.tone(decoded.image)  # type: ignore[arg-type]

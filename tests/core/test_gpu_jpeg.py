@@ -1,0 +1,256 @@
+"""The GPU JPEG path (photoorg.core.gpu_jpeg) gives the CPU path's picture.
+
+nvJPEG itself needs an NVIDIA GPU (tests/bench/bench_gpu_decode.py measures it there); what it
+hands over, a fully decoded picture, is made here by Pillow, and everything photoorg does with
+it (the block average of the draft scale, the turn upright, the resize, the fallback) runs on
+the CPU exactly as on the GPU."""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image, ImageOps
+
+from photoorg.core import gpu_jpeg, imaging
+from photoorg.core.catalog import Catalog
+from photoorg.core.embedder import Embedder
+from photoorg.core.gpu_jpeg import GpuJpeg, draft_scale, orient, shrink
+from photoorg.core.pipeline import run_scan
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SHORT, CROP = 256, 224
+
+
+def _jpeg(size: tuple[int, int], orientation: int = 1, source: str = "rocket.jpg") -> bytes:
+    img = Image.open(DATA / source).convert("RGB").resize(size, Image.Resampling.BICUBIC)
+    exif = Image.Exif()
+    if orientation != 1:
+        exif[0x0112] = orientation
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=90, exif=exif.tobytes())
+    return buf.getvalue()
+
+
+class PillowStandIn:
+    """What nvJPEG hands photoorg, a full-size decode, made by Pillow on the CPU."""
+
+    name = "full decode (Pillow), shrunk as on the GPU"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def picture(
+        self, data: bytes, scale: int, orientation: int, size: tuple[int, int], pixels: int
+    ) -> np.ndarray:
+        self.calls += 1
+        full = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+        return shrink(torch.from_numpy(full.copy()), scale, orientation, size)
+
+
+class CannotDecode:
+    name = "nothing"
+
+    def picture(self, data: bytes, scale: int, orientation: int, size: tuple[int, int], _: int) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    "size", [(4032, 3024), (3024, 4032), (2000, 1500), (1100, 700), (640, 480), (511, 300)]
+)
+def test_draft_scale_is_the_scale_pillow_decodes_at(size: tuple[int, int]) -> None:
+    w, h = size
+    scale = imaging.DRAFT_OVERSAMPLE * SHORT / min(w, h)
+    want = (math.ceil(w * scale), math.ceil(h * scale))
+    img = Image.open(io.BytesIO(_jpeg(size)))
+    img.draft("RGB", want)
+    s = draft_scale(w, h, want)
+    assert img.size == (-(-w // s), -(-h // s))
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_orient_turns_a_picture_as_pillow_does(orientation: int) -> None:
+    stored = np.arange(5 * 3 * 3, dtype=np.uint8).reshape(5, 3, 3)  # no two pixels alike
+    img = Image.fromarray(stored, "RGB")
+    exif = img.getexif()
+    exif[0x0112] = orientation
+    img.info["exif"] = exif.tobytes()
+    expected = np.asarray(ImageOps.exif_transpose(img))
+    assert np.array_equal(orient(torch.from_numpy(stored), orientation).numpy(), expected)
+
+
+@pytest.mark.parametrize(("size", "orientation"), [((4032, 3024), 1), ((4032, 3024), 6), ((1600, 1200), 8)])
+def test_a_picture_made_as_on_the_gpu_is_the_draft_picture(
+    size: tuple[int, int], orientation: int, tiny_model: Path
+) -> None:
+    data = _jpeg(size, orientation)
+    cpu = imaging.decode(data, SHORT)
+    gpu = imaging.decode(data, SHORT, gpu=PillowStandIn())  # type: ignore[arg-type]
+    assert (gpu.width, gpu.height, gpu.format) == (cpu.width, cpu.height, cpu.format)
+    a = imaging.model_input(cpu, SHORT, CROP).astype(np.float32)
+    b = imaging.model_input(gpu, SHORT, CROP).astype(np.float32)
+    # The same picture, up to how a DCT scale and a block average differ (of 255 levels)
+    assert np.abs(a - b).mean() < 1.0  # measured: 0.1 to 0.2
+    assert imaging.hash_distance(imaging.perceptual_hash(cpu.image), imaging.perceptual_hash(gpu.image)) <= 4
+    vectors = Embedder(str(tiny_model), device="cpu", dtype="fp32").embed(np.stack([a, b]).astype(np.uint8))
+    assert float(vectors[0] @ vectors[1]) > 0.9995
+
+
+def test_a_jpeg_the_gpu_cannot_decode_goes_through_pillow() -> None:
+    data = _jpeg((2000, 1500), 6)
+    cpu = imaging.decode(data, SHORT)
+    fell_back = imaging.decode(data, SHORT, gpu=CannotDecode())  # type: ignore[arg-type]
+    assert fell_back.image is not None and cpu.image is not None
+    assert np.array_equal(np.asarray(fell_back.image), np.asarray(cpu.image))
+
+
+def test_only_jpegs_decoded_reduced_go_to_the_gpu(tmp_path: Path) -> None:
+    stand_in = PillowStandIn()
+    png = io.BytesIO()
+    Image.open(DATA / "coffee.png").save(png, "PNG")
+    imaging.decode(png.getvalue(), SHORT, gpu=stand_in)  # type: ignore[arg-type]
+    imaging.decode(_jpeg((1600, 1200)), None, gpu=stand_in)  # full size asked: Pillow
+    imaging.decode(_jpeg((1600, 1200)), SHORT, pixels=False, gpu=stand_in)  # header only
+    assert stand_in.calls == 0
+    imaging.decode(_jpeg((1600, 1200)), SHORT, gpu=stand_in)  # type: ignore[arg-type]
+    assert stand_in.calls == 1
+
+
+def test_no_gpu_decoder_without_an_nvidia_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert gpu_jpeg.for_device("cpu") is None
+    assert gpu_jpeg.for_device("mps") is None
+    if not torch.cuda.is_available():
+        assert gpu_jpeg.for_device("cuda") is None
+    monkeypatch.setenv(gpu_jpeg.ENV_SWITCH, "0")
+    assert gpu_jpeg.for_device("cuda") is None
+
+
+class NvImageCodecOnTheCpu:
+    """nvImageCodec's Python interface as photoorg uses it, decoding with Pillow (the real one
+    needs an NVIDIA GPU): it records the batches it is given, and declines what ``refuse``
+    says (as nvJPEG declines a stream it cannot decode)."""
+
+    __version__ = "on the CPU"
+
+    class BackendKind:
+        HW_GPU_ONLY, HYBRID_CPU_GPU = "hardware", "hybrid"
+
+    class Backend:
+        def __init__(self, kind: str, load_hint: float = 1.0) -> None:
+            self.kind = kind
+
+    class DecodeParams:
+        def __init__(self, **params: object) -> None:
+            assert params == {"apply_exif_orientation": False}  # photoorg turns the picture
+
+    class CodeStream:
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+    def __init__(self, refuse=lambda data: False, fail=lambda data: False) -> None:
+        self.batches: list[int] = []
+        codec = self
+
+        class Decoder:
+            def __init__(self, device_id: int = 0, backends: list | None = None) -> None:
+                os.write(2, b"Failed to load nvjpeg2k library! Please install nvJPEG2000\n")  # as it does
+                assert [b.kind for b in backends or []][-1:] == ["hybrid"]  # the CUDA decoder last
+
+            def decode(self, streams: list, params: object = None, cuda_stream: int = 0) -> list:
+                codec.batches.append(len(streams))
+                if any(fail(s.data) for s in streams):
+                    raise RuntimeError("out of GPU memory")
+                return [None if refuse(s.data) else _full(s.data) for s in streams]
+
+        self.Decoder = Decoder
+
+
+def _full(data: bytes) -> np.ndarray:
+    return np.array(Image.open(io.BytesIO(data)).convert("RGB"))  # a picture of its own, as nvJPEG's
+
+
+def test_photos_asked_for_at_once_are_decoded_in_batches() -> None:
+    codec = NvImageCodecOnTheCpu()
+    gpu = GpuJpeg(codec, "cpu")
+    photos = [_jpeg((1200 + 40 * i, 900), 6 if i % 3 == 0 else 1) for i in range(24)]
+    with ThreadPoolExecutor(24) as pool:
+        got = list(pool.map(lambda d: imaging.decode(d, SHORT, gpu=gpu), photos))
+    for data, decoded in zip(photos, got, strict=True):
+        expected = imaging.decode(data, SHORT, gpu=PillowStandIn())  # type: ignore[arg-type]
+        assert np.array_equal(np.asarray(decoded.image), np.asarray(expected.image))
+    assert sum(codec.batches) == 24 and max(codec.batches) > 1
+    assert gpu.declined == 0
+
+
+def test_what_the_gpu_declines_or_fails_on_is_decoded_by_pillow() -> None:
+    refused = _jpeg((1600, 1200), 6, "hubble_deep_field.jpg")
+    failing = _jpeg((1600, 1200), 1, "retina.jpg")
+    for codec, data in (
+        (NvImageCodecOnTheCpu(refuse=lambda d: d == refused), refused),
+        (NvImageCodecOnTheCpu(fail=lambda d: d == failing), failing),
+    ):
+        gpu = GpuJpeg(codec, "cpu")
+        decoded = imaging.decode(data, SHORT, gpu=gpu)
+        assert np.array_equal(np.asarray(decoded.image), np.asarray(imaging.decode(data, SHORT).image))
+        assert gpu.declined == 1
+        ok = _jpeg((1600, 1200), 1, "rocket.jpg")
+        again = imaging.decode(ok, SHORT, gpu=gpu)  # the decoder still works after it
+        assert gpu.declined == 1 and again.image is not None and again.image.size == (341, 256)
+
+
+def test_a_scan_with_jpegs_decoded_on_the_gpu_stores_the_vectors_of_a_cpu_scan(
+    tmp_path: Path, tiny_model: Path, photoorg_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "Pictures"
+    folder.mkdir()
+    for i, source in enumerate(["rocket.jpg", "retina.jpg", "aloeL.jpg", "grand_canyon_2.jpg"]):
+        (folder / f"p{i}.jpg").write_bytes(_jpeg((1600, 1200), 6 if i % 2 else 1, source))
+    Image.open(DATA / "coffee.png").save(folder / "coffee.png")
+    codec = NvImageCodecOnTheCpu()
+    asked: list[str] = []
+
+    def for_device(device: str) -> GpuJpeg:
+        asked.append(device)
+        return GpuJpeg(codec, "cpu")
+
+    vectors = []
+    for decoder in ("Pillow", "nvJPEG"):
+        with monkeypatch.context() as m:
+            if decoder == "nvJPEG":  # the model runs on the CPU, the JPEGs go through the stand-in
+                m.setattr(gpu_jpeg, "for_device", for_device)
+            with Catalog(tmp_path / f"{decoder}.sqlite3") as catalog:
+                summary = run_scan([folder], catalog, Embedder(str(tiny_model), device="cpu", batch_size=2))
+                assert summary.embedded == 5 and not summary.failures
+                assert summary.decoder == (
+                    "Pillow" if decoder == "Pillow" else "nvJPEG (nvImageCodec on the CPU)"
+                )
+                [model] = catalog.models()
+                paths, matrix = catalog.vectors(model.id)
+                vectors.append(dict(zip(paths, matrix, strict=True)))
+    assert asked == ["cpu"] and sum(codec.batches) == 4  # the PNG went through Pillow
+    for path, v in vectors[0].items():
+        assert float(v @ vectors[1][path]) > 0.9995
+
+
+def test_nvimagecodecs_false_alarms_stay_off_the_terminal(capfd: pytest.CaptureFixture[str]) -> None:
+    gpu = GpuJpeg(NvImageCodecOnTheCpu(), "cpu", lanes=2)
+    imaging.decode(_jpeg((1600, 1200)), SHORT, gpu=gpu)
+    os.write(2, b"a real message\n")
+    assert capfd.readouterr().err == "a real message\n"
+
+
+def test_a_batch_holds_no_more_pixels_than_a_gpu_is_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gpu_jpeg, "BATCH_PIXELS", 4 * 1600 * 1200)  # four such photos at most
+    codec = NvImageCodecOnTheCpu()
+    gpu = GpuJpeg(codec, "cpu", lanes=1)
+    photos = [_jpeg((1600, 1200), 1, source) for source in ("rocket.jpg", "retina.jpg", "aloeL.jpg")] * 6
+    with ThreadPoolExecutor(18) as pool:
+        got = list(pool.map(lambda d: imaging.decode(d, SHORT, gpu=gpu), photos))
+    assert all(g.image is not None and g.image.size == (341, 256) for g in got) and gpu.declined == 0
+    assert sum(codec.batches) == 18 and max(codec.batches) <= 4 and len(codec.batches) >= 5
