@@ -19,10 +19,12 @@ weights, measured with ONNX Runtime on the same shapes) and the minimum cosine t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -36,13 +38,19 @@ from photoorg.core.model_folder import Preprocess
 from photoorg.core.pipeline import ScanSummary, default_decode_workers, run_scan
 
 
-def _decode_one(path: str, pp: Preprocess, gpu: GpuJpeg | None = None) -> np.ndarray | None:
+def _decode_one(
+    path: str, pp: Preprocess, gpu: GpuJpeg | None = None, cpu_turns: threading.Semaphore | None = None
+) -> np.ndarray | None:
+    """A photo's crop as the scan makes it (other photos than JPEGs take turns for the cores
+    when the GPU decodes the JPEGs; see reading.embed_input), or None when it is unreadable."""
     try:
         with open(path, "rb") as f:
             data = f.read()
         fingerprint(data)
-        decoded = imaging.decode(data, pp.resize_short, path=path, preprocess=pp.version, gpu=gpu)
-        return imaging.model_input(decoded, pp.resize_short, pp.crop)
+        on_cpu = cpu_turns is not None and not data.startswith(b"\xff\xd8\xff")
+        with cpu_turns if cpu_turns is not None and on_cpu else contextlib.nullcontext():
+            decoded = imaging.decode(data, pp.resize_short, path=path, preprocess=pp.version, gpu=gpu)
+            return imaging.model_input(decoded, pp.resize_short, pp.crop)
     except Exception:
         return None
 
@@ -184,9 +192,10 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
     gpu = gpu_jpeg.for_device(embedder.device)
     decoder = gpu.name if gpu is not None else "Pillow, JPEG draft"
     threads = max(workers, gpu.batch) if gpu is not None else workers  # as the scan has
+    turns = threading.BoundedSemaphore(workers) if threads > workers else None
     t = time.perf_counter()
     with ThreadPoolExecutor(threads) as pool:
-        decoded = list(pool.map(lambda p: _decode_one(p, pp, gpu), paths))
+        decoded = list(pool.map(lambda p: _decode_one(p, pp, gpu, turns), paths))
     row("decode only", len(paths), time.perf_counter() - t, f"{threads} threads, {decoder}")
     crops = [c for c in decoded if c is not None]
     readable = [p for p, c in zip(paths, decoded, strict=True) if c is not None]

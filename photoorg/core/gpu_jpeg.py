@@ -140,19 +140,21 @@ class GpuJpeg:
         self._nv = nvimgcodec
         self.device = device
         self.batch = batch
-        self.lanes = lanes
         kinds = nvimgcodec.BackendKind
         self._backends = [nvimgcodec.Backend(kinds.HYBRID_CPU_GPU)]
         if hw_share > 0:
             self._backends.insert(0, nvimgcodec.Backend(kinds.HW_GPU_ONLY, load_hint=hw_share))
         self._params = nvimgcodec.DecodeParams(apply_exif_orientation=False)  # Pillow's is the rule
-        self._first = self._decoder()  # fails here, at once, where nvImageCodec cannot work
+        # Made here, before any lane runs: this fails at once where nvImageCodec cannot work,
+        # and standard error is quieted (_quiet_stderr) only now, not in the middle of a scan.
+        self._decoders = [self._decoder() for _ in range(lanes)]
         self._asks: queue.SimpleQueue[_Ask] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._start = threading.Lock()
         self.name = f"nvJPEG (nvImageCodec {getattr(nvimgcodec, '__version__', '?')})"
         self.declined = 0  # photos handed back to Pillow (counted without a lock: a rough figure)
         self.batches = 0
+        self._warned = False
 
     def _decoder(self) -> Any:
         index = int(self.device.partition(":")[2] or 0)
@@ -165,7 +167,7 @@ class GpuJpeg:
         """The picture of a JPEG's ``data`` of ``pixels`` pixels as stored: averaged over
         ``scale`` x ``scale`` blocks, turned by EXIF ``orientation``, resized to ``size``."""
         with self._start:
-            while len(self._threads) < self.lanes:
+            while len(self._threads) < len(self._decoders):
                 lane = threading.Thread(
                     target=self._serve, args=(len(self._threads),), name="photoorg-nvjpeg", daemon=True
                 )
@@ -181,30 +183,37 @@ class GpuJpeg:
     def _serve(self, lane: int) -> None:
         """One lane: a decoder and a CUDA stream of its own, so that one lane's batch decodes
         while another's is made small and copied back."""
-        decoder = self._first if lane == 0 else None
-        stream: Any = None
+        decoder, stream, held = self._decoders[lane], None, None
         while True:
-            asks = [self._asks.get()]
-            room = BATCH_PIXELS - asks[0].pixels
-            while len(asks) < self.batch and room > 0:
+            asks = [held if held is not None else self._asks.get()]
+            held, room = None, BATCH_PIXELS - asks[0].pixels
+            while len(asks) < self.batch:
                 try:
-                    asks.append(self._asks.get_nowait())
+                    ask = self._asks.get_nowait()
                 except queue.Empty:
                     break
-                room -= asks[-1].pixels
+                if ask.pixels > room:  # the next batch's first
+                    held = ask
+                    break
+                asks.append(ask)
+                room -= ask.pixels
             try:
-                if decoder is None:
-                    decoder = self._decoder()
                 if stream is None and self.device.startswith("cuda"):
                     import torch
 
                     stream = torch.cuda.Stream(device=self.device)
                 pictures = self._decode(decoder, stream, asks)
-            except Exception:  # any trouble on the GPU: these photos go through Pillow
-                log.debug("nvJPEG could not decode %d photos; Pillow decodes them", len(asks), exc_info=True)
+            except Exception as exc:  # any trouble on the GPU: these photos go through Pillow
+                self._warn(f"nvJPEG could not decode {len(asks)} photos ({exc}); Pillow decodes them")
                 pictures = [None] * len(asks)
             for ask, picture in zip(asks, pictures, strict=True):
                 ask.answer.set_result(picture)
+            del asks, pictures, ask, picture  # an idle lane holds no photo's bytes
+
+    def _warn(self, text: str) -> None:
+        if not self._warned:  # once: the photos are decoded all the same, by Pillow
+            self._warned = True
+            log.warning(text, exc_info=True)
 
     def _decode(self, decoder: Any, stream: Any, asks: list[_Ask]) -> list[np.ndarray | None]:
         import torch
@@ -216,10 +225,22 @@ class GpuJpeg:
             images = decoder.decode(streams, params=self._params, cuda_stream=handle)
             small: list[Any] = []
             for ask, image in zip(asks, images, strict=True):
-                pixels = None if image is None else torch.as_tensor(image, device=self.device)
-                usable = pixels is not None and pixels.ndim == 3 and pixels.shape[2] == 3
-                small.append(_shrunk(pixels, ask.scale, ask.orientation, ask.size) if usable else None)
+                small.append(None if image is None else self._small(ask, image))
             return [None if p is None else p.cpu().numpy() for p in small]
+
+    def _small(self, ask: _Ask, image: Any) -> Any:
+        """One decoded picture made small on the GPU; None (Pillow decodes it) when that fails,
+        as for a panorama whose float copy does not fit in the GPU's memory."""
+        import torch
+
+        try:
+            pixels = torch.as_tensor(image, device=self.device)
+            if pixels.ndim != 3 or pixels.shape[2] != 3:
+                return None
+            return _shrunk(pixels, ask.scale, ask.orientation, ask.size)
+        except Exception as exc:
+            self._warn(f"nvJPEG's picture could not be made small on the GPU ({exc}); Pillow decodes it")
+            return None
 
 
 @contextlib.contextmanager
@@ -258,7 +279,7 @@ def for_device(device: str) -> GpuJpeg | None:
     if not device.startswith("cuda") or os.environ.get(ENV_SWITCH, "1").strip() in ("0", "no", "off"):
         return None
     with _lock:
-        if device not in _opened:
+        if _opened.get(device) is None:  # tried again at the next scan when it failed
             _opened[device] = _open(device)
         return _opened[device]
 

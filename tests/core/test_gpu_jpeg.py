@@ -7,9 +7,12 @@ the CPU exactly as on the GPU."""
 
 from __future__ import annotations
 
+import gc
 import io
 import math
 import os
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -153,17 +156,25 @@ class NvImageCodecOnTheCpu:
         def __init__(self, data: bytes) -> None:
             self.data = data
 
-    def __init__(self, refuse=lambda data: False, fail=lambda data: False) -> None:
+    def __init__(
+        self, refuse=lambda data: False, fail=lambda data: False, make_fails=lambda n: False
+    ) -> None:
         self.batches: list[int] = []
+        self.pixels: list[int] = []  # of each batch, as stored
+        self.decoders = 0
         codec = self
 
         class Decoder:
             def __init__(self, device_id: int = 0, backends: list | None = None) -> None:
                 os.write(2, b"Failed to load nvjpeg2k library! Please install nvJPEG2000\n")  # as it does
+                codec.decoders += 1
+                if make_fails(codec.decoders):
+                    raise RuntimeError("CUDA out of memory")
                 assert [b.kind for b in backends or []][-1:] == ["hybrid"]  # the CUDA decoder last
 
             def decode(self, streams: list, params: object = None, cuda_stream: int = 0) -> list:
                 codec.batches.append(len(streams))
+                codec.pixels.append(sum(math.prod(Image.open(io.BytesIO(s.data)).size) for s in streams))
                 if any(fail(s.data) for s in streams):
                     raise RuntimeError("out of GPU memory")
                 return [None if refuse(s.data) else _full(s.data) for s in streams]
@@ -246,11 +257,110 @@ def test_nvimagecodecs_false_alarms_stay_off_the_terminal(capfd: pytest.CaptureF
 
 
 def test_a_batch_holds_no_more_pixels_than_a_gpu_is_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(gpu_jpeg, "BATCH_PIXELS", 4 * 1600 * 1200)  # four such photos at most
+    cap = 8_000_000
+    monkeypatch.setattr(gpu_jpeg, "BATCH_PIXELS", cap)
     codec = NvImageCodecOnTheCpu()
     gpu = GpuJpeg(codec, "cpu", lanes=1)
-    photos = [_jpeg((1600, 1200), 1, source) for source in ("rocket.jpg", "retina.jpg", "aloeL.jpg")] * 6
-    with ThreadPoolExecutor(18) as pool:
+    small = [_jpeg((1600, 1200), 1, source) for source in ("rocket.jpg", "retina.jpg", "aloeL.jpg")]
+    large = _jpeg((4000, 3000), 1, "hubble_deep_field.jpg")  # 12 MP: more than the cap alone
+    photos = [*small, large] * 4
+    with ThreadPoolExecutor(len(photos)) as pool:
         got = list(pool.map(lambda d: imaging.decode(d, SHORT, gpu=gpu), photos))
-    assert all(g.image is not None and g.image.size == (341, 256) for g in got) and gpu.declined == 0
-    assert sum(codec.batches) == 18 and max(codec.batches) <= 4 and len(codec.batches) >= 5
+    assert all(g.image is not None and g.width in (1600, 4000) for g in got) and gpu.declined == 0
+    assert sum(codec.batches) == len(photos)
+    for n, pixels in zip(codec.batches, codec.pixels, strict=True):
+        assert pixels <= cap or n == 1, (codec.batches, codec.pixels)
+
+
+def test_photos_the_gpu_does_not_decode_take_turns_for_the_cores(
+    tmp_path: Path, tiny_model: Path, photoorg_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scan runs 64 threads to fill the GPU's batches, but decodes PNGs (HEICs, RAWs) only
+    as many at a time as it has decoding threads without a GPU (a review: 64 at once)."""
+    folder = tmp_path / "Pictures"
+    folder.mkdir()
+    for i in range(16):
+        Image.open(DATA / "coffee.png").rotate(i * 20).save(folder / f"c{i}.png")
+    for i, source in enumerate(["rocket.jpg", "retina.jpg", "aloeL.jpg", "leuvenA.jpg"]):
+        (folder / f"p{i}.jpg").write_bytes(_jpeg((1600, 1200), 1, source))
+    gpu = GpuJpeg(NvImageCodecOnTheCpu(), "cpu")
+    monkeypatch.setattr(gpu_jpeg, "for_device", lambda device: gpu)
+    decode, lock, now, most = imaging.decode, threading.Lock(), [0], [0]
+
+    def counted(data: bytes, *args: object, **kw: object) -> imaging.Decoded:
+        if data.startswith(b"\x89PNG"):
+            with lock:
+                now[0] += 1
+                most[0] = max(most[0], now[0])
+            time.sleep(0.05)
+        try:
+            return decode(data, *args, **kw)  # type: ignore[arg-type]
+        finally:
+            if data.startswith(b"\x89PNG"):
+                with lock:
+                    now[0] -= 1
+
+    monkeypatch.setattr(imaging, "decode", counted)
+    with Catalog(tmp_path / "c.sqlite3") as catalog:
+        summary = run_scan([folder], catalog, Embedder(str(tiny_model), device="cpu"), decode_workers=2)
+    assert summary.embedded == 20 and not summary.failures
+    assert most[0] == 2
+
+
+def test_an_idle_decoder_holds_no_photo(tmp_path: Path) -> None:
+    gpu = GpuJpeg(NvImageCodecOnTheCpu(), "cpu")
+    photos = [_jpeg((1600, 1200), 1, s) for s in ("rocket.jpg", "retina.jpg", "aloeL.jpg")] * 4
+    with ThreadPoolExecutor(12) as pool:
+        list(pool.map(lambda d: imaging.decode(d, SHORT, gpu=gpu), photos))
+    time.sleep(0.2)
+    gc.collect()
+    assert not [o for o in gc.get_objects() if type(o) is gpu_jpeg._Ask]
+
+
+def test_the_terminal_is_quiet_only_while_decoders_are_made(capfd: pytest.CaptureFixture[str]) -> None:
+    """nvImageCodec's false alarms come when a decoder is made: all of them are made with the
+    GpuJpeg, none in the middle of a scan, when other threads have something to say."""
+    codec = NvImageCodecOnTheCpu()
+    gpu = GpuJpeg(codec, "cpu", lanes=3)
+    assert codec.decoders == 3
+    said = threading.Event()
+
+    def talk() -> None:
+        for i in range(20):
+            os.write(2, f"line {i}\n".encode())
+            time.sleep(0.005)
+        said.set()
+
+    talker = threading.Thread(target=talk)
+    talker.start()
+    photos = [_jpeg((1600, 1200), 1, s) for s in ("rocket.jpg", "retina.jpg")] * 6
+    with ThreadPoolExecutor(12) as pool:
+        list(pool.map(lambda d: imaging.decode(d, SHORT, gpu=gpu), photos))
+    talker.join()
+    assert codec.decoders == 3
+    assert capfd.readouterr().err == "".join(f"line {i}\n" for i in range(20))
+
+
+def test_a_gpu_decoder_that_cannot_be_made_is_none_and_tried_again(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    with pytest.raises(RuntimeError, match="out of memory"):
+        GpuJpeg(NvImageCodecOnTheCpu(make_fails=lambda n: n == 2), "cpu", lanes=2)
+    monkeypatch.setattr(gpu_jpeg, "_opened", {})
+    opened: list[GpuJpeg | None] = [None, GpuJpeg(NvImageCodecOnTheCpu(), "cpu")]
+    monkeypatch.setattr(gpu_jpeg, "_open", lambda device: opened.pop(0))
+    assert gpu_jpeg.for_device("cuda") is None  # the GPU's memory was full at the first scan
+    assert gpu_jpeg.for_device("cuda") is gpu_jpeg.for_device("cuda") is not None
+
+
+def test_photos_nvjpeg_fails_on_are_said_once(caplog: pytest.LogCaptureFixture) -> None:
+    failing = NvImageCodecOnTheCpu(fail=lambda d: True)
+    gpu = GpuJpeg(failing, "cpu", lanes=1)
+    photos = [_jpeg((1600, 1200), 1, s) for s in ("rocket.jpg", "retina.jpg")]
+    with caplog.at_level("WARNING", logger="photoorg.core.gpu_jpeg"):
+        for data in photos * 2:
+            assert imaging.decode(data, SHORT, gpu=gpu).image is not None  # by Pillow
+    assert gpu.declined == 4
+    assert [r.getMessage() for r in caplog.records if "nvJPEG" in r.getMessage()] == [
+        "nvJPEG could not decode 1 photos (out of GPU memory); Pillow decodes them"
+    ]

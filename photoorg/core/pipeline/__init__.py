@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -200,6 +201,7 @@ def run_scan(
             # With JPEGs decoded on the GPU the threads mostly wait for it: enough of them to
             # fill its batches.
             threads = max(workers, gpu.batch) if gpu is not None else workers
+            cpu_turns = threading.BoundedSemaphore(workers) if threads > workers else None
             window = max(2 * threads, 3 * embedder.batch_size)
             with ThreadPoolExecutor(threads, thread_name_prefix="photoorg-decode") as pool:
                 try:
@@ -207,7 +209,7 @@ def run_scan(
                     ready = 0
                     pp = scan.preprocess
                     assert pp is not None  # jobs only when the model was chosen
-                    step = lambda j: embed_input(j, pp, gpu)  # noqa: E731
+                    step = lambda j: embed_input(j, pp, gpu, cpu_turns)  # noqa: E731
                     for item in bounded_map(pool, step, jobs, window):
                         done.append(item)
                         ready += item.crop is not None

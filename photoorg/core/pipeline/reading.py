@@ -4,8 +4,10 @@ the second. Nothing here raises for a bad file: the result carries the failure."
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -125,21 +127,27 @@ def dated(row: FileRow, rec: scanner.FileRecord) -> FileRow:
     return row
 
 
-def embed_input(job: Job, pp: Preprocess, gpu: GpuJpeg | None = None) -> Embeddable:
+def embed_input(
+    job: Job, pp: Preprocess, gpu: GpuJpeg | None = None, cpu_turns: threading.Semaphore | None = None
+) -> Embeddable:
     """Second pass, in a decode thread: the model's crop (prepared as ``pp`` says, JPEGs
     decoded by ``gpu`` when given) and the pixel hash of a catalogued photo, if it still is the
-    content that was catalogued."""
+    content that was catalogued. ``cpu_turns``: taken while a photo the GPU does not decode
+    (a PNG, HEIC, RAW) is decoded here, when the scan has more threads than cores to keep the
+    GPU's batches full."""
     out = Embeddable(job)
     try:
         data, _ = read_whole(job.path)
         if fingerprint(data) != job.fingerprint:
             raise Changed()
-        decoded = imaging.decode(
-            data, pp.resize_short, path=job.path, pixels=True, preprocess=pp.version, gpu=gpu
-        )
-        out.crop = imaging.model_input(decoded, pp.resize_short, pp.crop)
-        out.phash, out.turns = imaging.perceptual_hashes(decoded.image)  # type: ignore[arg-type]
-        out.tone = imaging.tone(decoded.image)  # type: ignore[arg-type]
+        on_cpu = cpu_turns is not None and not data.startswith(_JPEG)
+        with cpu_turns if cpu_turns is not None and on_cpu else contextlib.nullcontext():
+            decoded = imaging.decode(
+                data, pp.resize_short, path=job.path, pixels=True, preprocess=pp.version, gpu=gpu
+            )
+            out.crop = imaging.model_input(decoded, pp.resize_short, pp.crop)
+            out.phash, out.turns = imaging.perceptual_hashes(decoded.image)  # type: ignore[arg-type]
+            out.tone = imaging.tone(decoded.image)  # type: ignore[arg-type]
     except FileNotFoundError:
         out.gone = True
     except Changed:
@@ -147,6 +155,9 @@ def embed_input(job: Job, pp: Preprocess, gpu: GpuJpeg | None = None) -> Embedda
     except Exception as exc:  # per-file boundary: one bad file never stops a scan
         out.failure = describe_failure(job.path, exc)
     return out
+
+
+_JPEG = b"\xff\xd8\xff"  # how every JPEG (and MPO) file begins
 
 
 def bounded_map(
