@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from photoorg.core import imaging
+from photoorg.core import imaging, pixel_hashes
 from photoorg.core.catalog import Catalog, PhotoInfo
 from photoorg.core.progress import Progress
 
@@ -31,7 +31,7 @@ def fill_tones(
     for fp in sorted(wanted):
         try:
             decoded = imaging.decode(Path(rep[fp].path).read_bytes(), 64, path=rep[fp].path, pixels=True)
-            found.append((fp, imaging.tone(decoded.image)))  # type: ignore[arg-type]
+            found.append((fp, pixel_hashes.tone(decoded.image)))  # type: ignore[arg-type]
         except Exception:  # unreadable or gone: no pixel evidence, so never "the same image"
             log.info("no tone for %s", rep[fp].path, exc_info=True)
     if found:

@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from photoorg.core import imaging
+from photoorg.core import imaging, pixel_hashes
 
 SCALES = (1, 2, 4, 8)
 #: A decoder under test: JPEG bytes -> the decoded (width, height).
@@ -125,8 +125,8 @@ def _photoorg(oversample: int, scan: bool, preprocess: int = imaging.LATEST_PREP
         imaging.model_input(decoded, RESIZE_SHORT, CROP)
         assert decoded.image is not None
         if scan:  # what a scan's decode thread does besides (pipeline.reading.embed_input)
-            imaging.perceptual_hash(decoded.image)
-            imaging.tone(decoded.image)
+            pixel_hashes.perceptual_hash(decoded.image)
+            pixel_hashes.tone(decoded.image)
         return decoded.image.size
 
     return run

@@ -35,7 +35,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from photoorg.core import gpu_jpeg, imaging
+from photoorg.core import gpu_jpeg, imaging, pixel_hashes
 from photoorg.core.catalog import fingerprint
 from photoorg.core.embedder import Embedder
 from photoorg.core.model_folder import Preprocess
@@ -180,7 +180,11 @@ def main() -> None:
         assert (c.width, c.height) == (g.width, g.height), "sizes differ"
         cpu_crops.append(imaging.model_input(c, SHORT, CROP))
         gpu_crops.append(imaging.model_input(g, SHORT, CROP))
-        bits.append(imaging.hash_distance(imaging.perceptual_hash(c.image), imaging.perceptual_hash(g.image)))
+        bits.append(
+            pixel_hashes.hash_distance(
+                pixel_hashes.perceptual_hash(c.image), pixel_hashes.perceptual_hash(g.image)
+            )
+        )
     a, b = np.stack(cpu_crops).astype(np.float32), np.stack(gpu_crops).astype(np.float32)
     diff = np.abs(a - b).reshape(len(sample), -1)
     embedder = Embedder(args.model, device="cuda", dtype="fp32")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photoorg.core import imaging, neighbours
+from photoorg.core import imaging, neighbours, pixel_hashes
 from photoorg.core.catalog import Catalog, FileRow
 from photoorg.core.duplicates import (
     KEEP_BOTH,
@@ -435,17 +435,17 @@ def test_the_tone_tells_plain_colours_apart_and_keeps_re_saves_together() -> Non
     settings = DuplicateSettings()
     for photo in REAL_PHOTOS:
         original = Image.open(photo).convert("RGB")
-        a = imaging.tone(original)
+        a = pixel_hashes.tone(original)
         for variant, make in VARIANTS.items():
             if variant.startswith("cropped"):
                 continue  # a crop may change the mean colour of a detailed photo; detail decides
-            b = imaging.tone(make(original))
+            b = pixel_hashes.tone(make(original))
             assert (
                 max(abs(x - y) for x, y in zip(a[:3], b[:3], strict=True)) <= settings.same_max_colour_change
             )
         assert a[3] >= settings.same_flat_detail  # real photos are not flat
     plain = [
-        imaging.tone(Image.new("RGB", (40, 30), c))
+        pixel_hashes.tone(Image.new("RGB", (40, 30), c))
         for c in ((0, 128, 0), (0, 160, 0), (0, 0, 0), (255, 0, 0))
     ]
     assert all(t[3] < settings.same_flat_detail for t in plain)
@@ -485,15 +485,17 @@ VARIANTS = {
 def test_same_image_variants_pass_the_pixel_check(photo: Path, variant: str) -> None:
     original = Image.open(photo).convert("RGB")
     copy = VARIANTS[variant](original)
-    distance = imaging.hash_distance(imaging.perceptual_hash(original), imaging.perceptual_hash(copy))
+    distance = pixel_hashes.hash_distance(
+        pixel_hashes.perceptual_hash(original), pixel_hashes.perceptual_hash(copy)
+    )
     assert distance <= DuplicateSettings().same_max_hash_bits
 
 
 @pytest.mark.parametrize(("a", "b"), LOOKALIKE_PAIRS)
 def test_lookalike_shots_fail_the_pixel_check(a: str, b: str) -> None:
-    ha = imaging.perceptual_hash(Image.open(DATA / a).convert("RGB"))
-    hb = imaging.perceptual_hash(Image.open(DATA / b).convert("RGB"))
-    assert imaging.hash_distance(ha, hb) > DuplicateSettings().same_max_hash_bits
+    ha = pixel_hashes.perceptual_hash(Image.open(DATA / a).convert("RGB"))
+    hb = pixel_hashes.perceptual_hash(Image.open(DATA / b).convert("RGB"))
+    assert pixel_hashes.hash_distance(ha, hb) > DuplicateSettings().same_max_hash_bits
 
 
 def test_an_unchanged_library_reuses_the_last_search_and_a_change_searches_again(lib) -> None:
@@ -587,9 +589,9 @@ def test_two_dark_frames_of_one_scene_are_not_the_same_image_and_a_re_save_is(li
         dark = Image.open(DATA / "pairs" / frame).convert("RGB").point(lambda x: int(x * 0.08 + 4))
         dark.save(lib.root / name, quality=quality)
         saved = Image.open(lib.root / name).convert("RGB")
-        tone = imaging.tone(saved)
+        tone = pixel_hashes.tone(saved)
         assert tone[3] < DuplicateSettings().same_flat_detail  # flat, as a dark shot is
-        lib.add(name, v, phash=imaging.perceptual_hash(saved), tone=tone, wh=saved.size)
+        lib.add(name, v, phash=pixel_hashes.perceptual_hash(saved), tone=tone, wh=saved.size)
     same = [paths(s) for s in lib.find() if s.verdict is Verdict.SAME]
     assert same == [{"night1.jpg", "night1-resaved.jpg"}]
 

@@ -21,7 +21,7 @@ import pytest
 import torch
 from PIL import Image, ImageOps
 
-from photoorg.core import gpu_jpeg, imaging
+from photoorg.core import gpu_jpeg, imaging, pixel_hashes
 from photoorg.core.catalog import Catalog
 from photoorg.core.embedder import Embedder
 from photoorg.core.gpu_jpeg import GpuJpeg, draft_scale, orient, shrink
@@ -100,7 +100,12 @@ def test_a_picture_made_as_on_the_gpu_is_the_draft_picture(
     b = imaging.model_input(gpu, SHORT, CROP).astype(np.float32)
     # The same picture, up to how a DCT scale and a block average differ (of 255 levels)
     assert np.abs(a - b).mean() < 1.0  # measured: 0.1 to 0.2
-    assert imaging.hash_distance(imaging.perceptual_hash(cpu.image), imaging.perceptual_hash(gpu.image)) <= 4
+    assert (
+        pixel_hashes.hash_distance(
+            pixel_hashes.perceptual_hash(cpu.image), pixel_hashes.perceptual_hash(gpu.image)
+        )
+        <= 4
+    )
     vectors = Embedder(str(tiny_model), device="cpu", dtype="fp32").embed(np.stack([a, b]).astype(np.uint8))
     assert float(vectors[0] @ vectors[1]) > 0.9995
 

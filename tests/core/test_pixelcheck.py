@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photoorg.core import imaging, pixelcheck
+from photoorg.core import imaging, pixel_hashes, pixelcheck
 from photoorg.core.duplicates import DuplicateSettings, Verdict
 from tests.conftest import DATA, REAL_PHOTOS
 from tests.core.test_duplicates import VARIANTS, Library, on_arc
@@ -58,8 +58,8 @@ def test_a_128_px_thumbnail_is_the_same_image_as_its_photo(photo: str, thumbnail
 def test_consecutive_video_frames_are_not_the_same_image(first: str, second: str) -> None:
     a, b = (PAIRS / first).read_bytes(), (PAIRS / second).read_bytes()
     # The coarse checks cannot tell them apart: that is why this one exists.
-    ha, hb = (imaging.perceptual_hash(picture(x)[0]) for x in (a, b))
-    assert imaging.hash_distance(ha, hb) <= DuplicateSettings().same_max_hash_bits
+    ha, hb = (pixel_hashes.perceptual_hash(picture(x)[0]) for x in (a, b))
+    assert pixel_hashes.hash_distance(ha, hb) <= DuplicateSettings().same_max_hash_bits
     assert change(a, b) > 2 * LIMIT  # measured 0.094 (objects moved 1 to 2 px) and 0.51
 
 
@@ -84,8 +84,8 @@ def _add_real(lib: Library, name: str, source: Path, vector: np.ndarray) -> str:
     return lib.add(
         name,
         vector,
-        phash=imaging.perceptual_hash(img),
-        tone=imaging.tone(img),
+        phash=pixel_hashes.perceptual_hash(img),
+        tone=pixel_hashes.tone(img),
         wh=size,
         size=target.stat().st_size,
     )

@@ -18,7 +18,7 @@ import pytest
 import rawpy
 from PIL import Image
 
-from photoorg.core import imaging
+from photoorg.core import imaging, pixel_hashes
 from photoorg.core.catalog import Catalog, PhotoInfo
 from photoorg.core.duplicates import DuplicateSettings, Verdict, find_duplicates
 from photoorg.core.embedder import Embedder
@@ -174,7 +174,7 @@ def test_a_scan_embeds_raw_files_and_lists_a_damaged_one_as_a_failure(tmp_path, 
     # The RAW was embedded from its upright preview: the model sees what it sees in the JPEG.
     assert float(by_name["IMG_1.DNG"] @ by_name["IMG_1.JPG"]) > 0.99
     assert photos["IMG_1.DNG"].phash is not None and photos["IMG_1.JPG"].phash is not None
-    assert imaging.hash_distance(photos["IMG_1.DNG"].phash, photos["IMG_1.JPG"].phash) <= 4
+    assert pixel_hashes.hash_distance(photos["IMG_1.DNG"].phash, photos["IMG_1.JPG"].phash) <= 4
 
 
 def shoot_raw_plus_jpeg(folder: Path) -> None:

@@ -21,7 +21,7 @@ EDIT_TURNED_MAX_HASH_BITS = 8
 
 
 def _bits(a: int, b: int) -> int:
-    """Bits that differ between two 64-bit perceptual hashes (as imaging.hash_distance)."""
+    """Bits that differ between two 64-bit perceptual hashes (as pixel_hashes.hash_distance)."""
     return ((a ^ b) & ((1 << 64) - 1)).bit_count()
 
 

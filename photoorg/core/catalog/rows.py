@@ -109,7 +109,7 @@ class PhotoInfo:
     taken: str | None
     camera: str | None
     phash: int | None
-    tone: tuple[float, ...] | None = None  # mean R, G, B and detail (imaging.tone)
+    tone: tuple[float, ...] | None = None  # mean R, G, B and detail (pixel_hashes.tone)
     taken_from: str | None = None  # the sidecar ``taken`` is from (sidecar_dates); None: the photo
 
     @property

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from photoorg.core import imaging, scanner, sidecar_dates
+from photoorg.core import imaging, pixel_hashes, scanner, sidecar_dates
 from photoorg.core.catalog import FileRow, fingerprint, fingerprint_file
 from photoorg.core.errors import DecodeError
 from photoorg.core.gpu_jpeg import GpuJpeg
@@ -48,7 +48,7 @@ class Embeddable:
     job: Job
     crop: np.ndarray | None = None
     phash: int | None = None
-    turns: tuple[int, ...] = ()  # the hash turned and mirrored (imaging.perceptual_hashes)
+    turns: tuple[int, ...] = ()  # the hash turned and mirrored (pixel_hashes.perceptual_hashes)
     tone: tuple[float, float, float, float] | None = None
     failure: str | None = None
     gone: bool = False
@@ -146,8 +146,8 @@ def embed_input(
                 data, pp.resize_short, path=job.path, pixels=True, preprocess=pp.version, gpu=gpu
             )
             out.crop = imaging.model_input(decoded, pp.resize_short, pp.crop)
-            out.phash, out.turns = imaging.perceptual_hashes(decoded.image)  # type: ignore[arg-type]
-            out.tone = imaging.tone(decoded.image)  # type: ignore[arg-type]
+            out.phash, out.turns = pixel_hashes.perceptual_hashes(decoded.image)  # type: ignore[arg-type]
+            out.tone = pixel_hashes.tone(decoded.image)  # type: ignore[arg-type]
     except FileNotFoundError:
         out.gone = True
     except Changed:
