@@ -19,7 +19,6 @@ weights, measured with ONNX Runtime on the same shapes) and the minimum cosine t
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
@@ -36,6 +35,7 @@ from photoorg.core.embedder import Embedder
 from photoorg.core.gpu_jpeg import GpuJpeg
 from photoorg.core.model_folder import Preprocess
 from photoorg.core.pipeline import ScanSummary, default_decode_workers, run_scan
+from photoorg.core.pipeline.reading import cpu_turn, decode_threads
 
 
 def _decode_one(
@@ -47,8 +47,7 @@ def _decode_one(
         with open(path, "rb") as f:
             data = f.read()
         fingerprint(data)
-        on_cpu = cpu_turns is not None and not data.startswith(b"\xff\xd8\xff")
-        with cpu_turns if cpu_turns is not None and on_cpu else contextlib.nullcontext():
+        with cpu_turn(data, cpu_turns):
             decoded = imaging.decode(data, pp.resize_short, path=path, preprocess=pp.version, gpu=gpu)
             return imaging.model_input(decoded, pp.resize_short, pp.crop)
     except Exception:
@@ -191,8 +190,7 @@ def run(args: argparse.Namespace, embedder: Embedder) -> int:
     # Decode only, as the scan decodes (nvJPEG on an NVIDIA GPU where it is installed).
     gpu = gpu_jpeg.for_device(embedder.device)
     decoder = gpu.name if gpu is not None else "Pillow, JPEG draft"
-    threads = max(workers, gpu.batch) if gpu is not None else workers  # as the scan has
-    turns = threading.BoundedSemaphore(workers) if threads > workers else None
+    threads, turns = decode_threads(workers, gpu)  # as the scan has
     t = time.perf_counter()
     with ThreadPoolExecutor(threads) as pool:
         decoded = list(pool.map(lambda p: _decode_one(p, pp, gpu, turns), paths))

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -43,6 +42,7 @@ from photoorg.core.pipeline.reading import (
     Job,
     bounded_map,
     catalogue,
+    decode_threads,
     default_decode_workers,
     embed_input,
 )
@@ -198,10 +198,7 @@ def run_scan(
         if jobs:
             gpu = scan.jpeg_decoder()
             summary.decoder = gpu.name if gpu is not None else "Pillow"
-            # With JPEGs decoded on the GPU the threads mostly wait for it: enough of them to
-            # fill its batches.
-            threads = max(workers, gpu.batch) if gpu is not None else workers
-            cpu_turns = threading.BoundedSemaphore(workers) if threads > workers else None
+            threads, cpu_turns = decode_threads(workers, gpu)
             window = max(2 * threads, 3 * embedder.batch_size)
             with ThreadPoolExecutor(threads, thread_name_prefix="photoorg-decode") as pool:
                 try:

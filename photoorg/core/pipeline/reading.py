@@ -11,6 +11,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from itertools import islice
 from typing import TypeVar
@@ -140,8 +141,7 @@ def embed_input(
         data, _ = read_whole(job.path)
         if fingerprint(data) != job.fingerprint:
             raise Changed()
-        on_cpu = cpu_turns is not None and not data.startswith(_JPEG)
-        with cpu_turns if cpu_turns is not None and on_cpu else contextlib.nullcontext():
+        with cpu_turn(data, cpu_turns):
             decoded = imaging.decode(
                 data, pp.resize_short, path=job.path, pixels=True, preprocess=pp.version, gpu=gpu
             )
@@ -158,6 +158,20 @@ def embed_input(
 
 
 _JPEG = b"\xff\xd8\xff"  # how every JPEG (and MPO) file begins
+
+
+def decode_threads(workers: int, gpu: GpuJpeg | None) -> tuple[int, threading.Semaphore | None]:
+    """The threads of a scan's second pass, and the turns for the cores (see :func:`cpu_turn`):
+    ``workers`` without a GPU decoder; with one, enough to fill its batches, since they mostly
+    wait for it, and ``workers`` turns for the photos it does not decode."""
+    if gpu is None or gpu.batch <= workers:
+        return workers, None
+    return gpu.batch, threading.BoundedSemaphore(workers)
+
+
+def cpu_turn(data: bytes, turns: threading.Semaphore | None) -> AbstractContextManager[object]:
+    """Held while a photo the GPU does not decode (a PNG, HEIC, RAW) is decoded on the CPU."""
+    return turns if turns is not None and not data.startswith(_JPEG) else contextlib.nullcontext()
 
 
 def bounded_map(
