@@ -39,7 +39,7 @@ from photoorg.core.action_plans import (
     plan_set_cleanup,
 )
 from photoorg.core.catalog import Catalog, FileRow
-from photoorg.core.companions import SIDECAR_EXTENSIONS
+from photoorg.core.companions import SIDECAR_EXTENSIONS, renamed
 from photoorg.core.errors import CatalogError
 from photoorg.core.fileops import (
     SourceChanged,
@@ -207,10 +207,12 @@ def execute(
                         made = missing_folders(os.path.dirname(step.target))
                         if made:
                             catalog.add_made_folders(outcome.batch, made)
+                    planned = step.target
                     try:
                         _do(catalog, action, step, entry, row)
                     except SourceChanged as exc:  # done, and both versions kept: say so
                         outcome.failed.append((step, str(exc)))
+                        _companions_follow(step, planned, companions)
                     except sqlite3.Error:
                         raise  # the journal cannot be written: stop (below)
                     except Exception as exc:  # per-file boundary: the others still happen
@@ -220,6 +222,7 @@ def execute(
                         left_behind.add(step.source)
                     else:
                         outcome.done.append(step)
+                        _companions_follow(step, planned, companions)
                 current = None
                 if on_step is not None:
                     on_step()
@@ -246,6 +249,18 @@ def execute(
                 remove_if_empty(made)
                 outcome.batch = None
     return outcome
+
+
+def _companions_follow(step: Step, planned: str | None, companions: dict[str, list[Step]]) -> None:
+    """A photo numbered where it went (its planned name was taken after the plan: "X (1).jpg")
+    takes its sidecars' names with it, "X (1).jpg.xmp", not the planned "X.jpg.xmp" beside the
+    file that took its name (a hostile review: that file was then dated by our photo's sidecar)."""
+    if step.companion_of is not None or planned is None or step.target in (None, planned):
+        return  # (a trash has no planned target: the trash names its files)
+    for companion in companions.get(step.source, ()):
+        if companion.target is not None:
+            name = renamed(companion.target, os.path.basename(planned), os.path.basename(step.target))
+            companion.target = os.path.join(os.path.dirname(step.target), name)
 
 
 def _do(catalog: Catalog, action: Action, step: Step, entry: int, row: FileRow | None) -> None:

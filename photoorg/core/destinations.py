@@ -5,7 +5,6 @@ library_files.py, which had grown past its size."""
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -14,7 +13,7 @@ from photoorg.core.fileops import file_where_folder_was
 from photoorg.core.humanize import plural
 from photoorg.core.organize import OrganizePlan
 from photoorg.core.paths import Locations, is_under, real
-from photoorg.core.trash import home_trash
+from photoorg.core.trash import inside_a_trash
 
 
 def refuse_blocked_folders(plan: OrganizePlan) -> None:
@@ -37,20 +36,15 @@ def refuse_blocked_folders(plan: OrganizePlan) -> None:
         )
 
 
-#: Folders of trashes (freedesktop's .Trash-1000 and .Trash, macOS's .Trashes, Windows's).
-_TRASH_PART = re.compile(r"^(\.Trash(-\d+)?|\.Trashes|\$RECYCLE\.BIN)$", re.IGNORECASE)
-
-
 def unsafe_place(folder: str, where: Locations) -> str | None:
     """Why nothing may be put in ``folder`` (None: it may): "inside a trash ..." or "inside
     photoorg's own folders". A hostile review: a move into ~/.local/share/Trash/files was
     "done", the only copy of the photo then gone with the next Empty Trash while the history
     offered its undo; an organize template put photos into the catalog's sessions folder, whose
     files the next start removed."""
-    dest = real(os.path.abspath(folder))
-    in_a_trash = any(_TRASH_PART.match(part) for part in dest.split(os.sep))
-    if in_a_trash or is_under(dest, [real(str(home_trash()))]):
+    if inside_a_trash(folder):
         return "inside a trash: photos put there would be lost when it is emptied"
+    dest = real(os.path.abspath(folder))
     if is_under(dest, [real(str(f)) for f in (where.data, where.cache, where.config, where.logs)]):
         return "inside photoorg's own folders"
     return None

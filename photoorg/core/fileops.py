@@ -277,6 +277,10 @@ def same_device(path: str, folder: str) -> bool:
     return os.stat(path).st_dev == device_of(folder)
 
 
+class InsideATrash(OSError):  # noqa: N818 - said to the person as the step's failure
+    """A file was to be put where emptying a trash would delete it."""
+
+
 def place(
     src: str,
     wanted: str,
@@ -290,8 +294,18 @@ def place(
     """Move (``keep_src`` False) or copy a file to ``wanted`` or the next free "name (n)";
     returns where it is now. On one file system a move is a new name and no copy; across file
     systems it is :func:`copy_verified`, then the source goes (and if it cannot, the copy goes
-    again, so a failed move leaves no second file behind)."""
-    os.makedirs(os.path.dirname(wanted), exist_ok=True)
+    again, so a failed move leaves no second file behind).
+
+    Raises InsideATrash when ``wanted``'s folder is in a trash now, looked at file by file: a
+    hostile review swapped a destination folder for a link to the trash while an organize ran
+    (checked only before it), and 148 photos went into the trash with no record there; an undo
+    did the same through a source folder replaced by such a link."""
+    from photoorg.core.trash import inside_a_trash  # (trash uses this module)
+
+    folder = os.path.dirname(wanted)
+    if inside_a_trash(folder):
+        raise InsideATrash(f"{folder} is inside a trash now (a link to it?): nothing was put there")
+    os.makedirs(folder, exist_ok=True)
     if not keep_src and same_device(src, os.path.dirname(wanted)):
         try:
             return name_into(src, wanted, keep_src=False, on_named=on_named)

@@ -27,6 +27,7 @@ import contextlib
 import errno
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from urllib.parse import quote
 from photoorg.core.fileops import SourceChanged, copy_verified, place, remove_if_unchanged
 from photoorg.core.mac_trash import find_in_mac_trash, mac_trashes
 from photoorg.core.noreplace import fsync_dir, rename_noreplace
-from photoorg.core.paths import mount_point
+from photoorg.core.paths import is_under, mount_point, real
 from photoorg.core.recycle_bin import find_in_recycle_bin, recycle_bin_covers
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,19 @@ def home_trash() -> Path:
     """The trash of the home folder's file system (freedesktop)."""
     data = os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share")
     return Path(data) / "Trash"
+
+
+#: Folders of trashes (freedesktop's .Trash-1000 and .Trash, macOS's .Trashes, Windows's).
+_TRASH_PART = re.compile(r"^(\.Trash(-\d+)?|\.Trashes|\$RECYCLE\.BIN)$", re.IGNORECASE)
+
+
+def inside_a_trash(folder: str) -> bool:
+    """Whether ``folder`` is in a trash, where what is put would be lost when it is emptied,
+    links followed (a link to the trash, put where a folder was, is the trash)."""
+    dest = real(os.path.abspath(folder))
+    return any(_TRASH_PART.match(part) for part in dest.split(os.sep)) or is_under(
+        dest, [real(str(home_trash()))]
+    )
 
 
 def _trash_dir_for(path: Path) -> tuple[Path, Path | None]:

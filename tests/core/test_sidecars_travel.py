@@ -563,3 +563,41 @@ def test_a_photo_numbered_at_a_long_name_leaves_room_for_its_sidecar_s_name(four
     moved = sorted(p.name for p in b.iterdir() if p.name != name)
     assert len(moved) == 2 and moved[1] == moved[0] + ".xmp" and len(moved[1].encode()) <= 255
     assert (b / moved[1]).read_bytes() == b"darktable edits" and not (a / f"{name}.xmp").exists()
+
+
+def test_a_photo_numbered_where_it_goes_takes_its_sidecars_names_with_it(four_photos, monkeypatch) -> None:
+    """A hostile review: while organize waited for its "y", another photo took the planned
+    name; ours became "x (1).jpg" but its sidecars kept "x.jpg.xmp" / "x.jpg.json" beside the
+    stranger, which a scan then dated by our photo's sidecar."""
+    a = four_photos / "a"
+    (a / "p0.jpg.xmp").write_bytes(b"<x:xmpmeta>p0's keywords</x:xmpmeta>")
+    (a / "p0.xmp").write_bytes(b"<x:xmpmeta>p0's rating</x:xmpmeta>")
+    (a / "p0.jpg.json").write_bytes(b'{"photoTakenTime": {"timestamp": "1556964000"}}')
+    b = four_photos / "b"
+    b.mkdir()
+    planned = actions.plan
+
+    def then_taken(*args, **kwargs):  # the plan is made; a stranger arrives before the move
+        steps = planned(*args, **kwargs)
+        Path(steps[0].target).write_bytes(b"a stranger's photo")
+        return steps
+
+    monkeypatch.setattr(actions, "plan", then_taken)
+    before = files(four_photos)
+    with Library(locations()) as library:
+        outcome = library.act(Action.MOVE, [str(a / "p0.jpg")], str(b))
+        assert outcome.photos_done == 1 and not outcome.failed and len(outcome.done) == 4
+        assert sorted(os.listdir(b)) == [
+            "p0 (1).jpg",
+            "p0 (1).jpg.json",
+            "p0 (1).jpg.xmp",
+            "p0 (1).xmp",
+            "p0.jpg",
+        ]
+        assert (b / "p0.jpg").read_bytes() == b"a stranger's photo"
+        assert (b / "p0 (1).jpg.xmp").read_bytes() == before["a/p0.jpg.xmp"]
+        assert (b / "p0 (1).xmp").read_bytes() == before["a/p0.xmp"]
+        back = library.undo()
+        assert back.photos_done == 1 and len(back.done) == 4 and not back.failed
+    after = files(four_photos)
+    assert after.pop("b/p0.jpg") == b"a stranger's photo" and after == before

@@ -1,0 +1,60 @@
+"""Nothing goes into a trash through a link put where a folder was, after the plan was made
+(a hostile review: photos went into the trash with no record there, and the history said
+they were in the folder)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from photoorg.core import actions
+from photoorg.core.library import Action, Library
+from photoorg.core.paths import locations
+from photoorg.core.trash import home_trash
+
+
+def everything(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_destination_swapped_for_a_link_to_the_trash_after_the_plan_gets_nothing(
+    four_photos: Path, monkeypatch
+) -> None:
+    files = home_trash() / "files"
+    files.mkdir(parents=True)
+    dest = four_photos.parent / "sorted"
+    dest.mkdir()
+    planned = actions.plan
+
+    def then_swapped(*args, **kwargs):  # the plan is made; the folder becomes a link meanwhile
+        steps = planned(*args, **kwargs)
+        dest.rmdir()
+        dest.symlink_to(files, target_is_directory=True)
+        return steps
+
+    monkeypatch.setattr(actions, "plan", then_swapped)
+    before = everything(four_photos)
+    with Library(locations()) as library:
+        two = [str(four_photos / "a" / f"p{i}.jpg") for i in range(2)]
+        outcome = library.act(Action.MOVE, two, str(dest))
+        assert not outcome.done and len(outcome.failed) == 2
+        assert all("inside a trash now" in why for _, why in outcome.failed)
+        assert outcome.batch is None  # nothing done: nothing in the history to undo
+    assert everything(four_photos) == before and not os.listdir(files)
+
+
+def test_undo_puts_nothing_into_the_trash_through_a_folder_swapped_for_a_link(four_photos: Path) -> None:
+    files = home_trash() / "files"
+    files.mkdir(parents=True)
+    a, dest = four_photos / "a", four_photos.parent / "sorted"
+    with Library(locations()) as library:
+        moved = library.act(Action.MOVE, [str(a / "p0.jpg")], str(dest))
+        assert moved.photos_done == 1
+        shutil.move(a, four_photos.parent / "a-elsewhere")  # the source folder goes, a link
+        a.symlink_to(files, target_is_directory=True)  # to the trash takes its place
+        back = library.undo()
+        assert not back.done and len(back.failed) == 1 and "inside a trash now" in back.failed[0][1]
+        [info] = [i for i in library.history()[0] if i.id == moved.batch]
+        assert (info.undone_files, info.not_undone) == (0, 1)  # said: not put back
+    assert (dest / "p0.jpg").exists() and not os.listdir(files)
