@@ -160,16 +160,28 @@ def _home_trash_by_copy(
     name, info_file = _reserve(trash, path, str(path))
     before = os.stat(path)
     identity = (before.st_dev, before.st_ino, before.st_size, before.st_mtime_ns)
+
+    placed: list[str] = []
+
+    def named(final: str) -> None:
+        # Journaled as soon as the copy has its name, before the original goes: recovery finds
+        # it (a hostile review: killed between the two, the copy stayed in the trash, unknown).
+        placed.append(final)
+        if on_named is not None:
+            on_named(final, str(info_file))
+
     try:
-        final = copy_verified(str(path), str(trash / "files" / name), None, "trash", on_temp=on_temp)
+        final = copy_verified(
+            str(path), str(trash / "files" / name), None, "trash", on_temp=on_temp, on_named=named
+        )
     except BaseException:
-        os.unlink(info_file)
+        if not placed:  # no copy in the trash: its reserved record goes
+            os.unlink(info_file)
         raise
     if final != str(trash / "files" / name):  # another program took the name meanwhile
         os.rename(info_file, trash / "info" / (os.path.basename(final) + ".trashinfo"))
         info_file = trash / "info" / (os.path.basename(final) + ".trashinfo")
-    if on_named is not None:  # journaled before the original goes: recovery can find it
-        on_named(final, str(info_file))
+        named(final)
     try:
         remove_if_unchanged(str(path), identity, final)
     except SourceChanged:

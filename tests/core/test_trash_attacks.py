@@ -1,6 +1,7 @@
-"""Nothing goes into a trash through a link put where a folder was, after the plan was made
-(a hostile review: photos went into the trash with no record there, and the history said
-they were in the folder)."""
+"""Attacks on the trash from a hostile review: nothing goes into a trash through a link put
+where a folder was after the plan was made (photos went into the trash with no record there,
+and the history said they were in the folder); a trash by copy killed as its copy got its name
+leaves no copy the journal does not know."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ import os
 import shutil
 from pathlib import Path
 
-from photoorg.core import actions
+import pytest
+
+from photoorg.core import actions, fileops, recovery, trash
+from photoorg.core import undo as undoing
+from photoorg.core.catalog import Catalog
+from photoorg.core.fileops import inode_key
 from photoorg.core.library import Action, Library
 from photoorg.core.paths import locations
 from photoorg.core.trash import home_trash
@@ -58,3 +64,35 @@ def test_undo_puts_nothing_into_the_trash_through_a_folder_swapped_for_a_link(fo
         [info] = [i for i in library.history()[0] if i.id == moved.batch]
         assert (info.undone_files, info.not_undone) == (0, 1)  # said: not put back
     assert (dest / "p0.jpg").exists() and not os.listdir(files)
+
+
+def test_a_trash_by_copy_killed_as_its_copy_got_its_name_is_known_and_undone(
+    four_photos: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The drive's trash unusable, the photo is copied into the home trash; killed right after
+    the copy got its name there (before the journal knew it, until this change), recovery said
+    "interrupted before it happened" and the copy stayed in the trash, unknown."""
+    source = four_photos / "a" / "p3.jpg"
+    data = source.read_bytes()
+    with Catalog(locations().catalog) as catalog:
+        [step] = actions.plan(catalog, Action.TRASH, [str(source)])
+        batch = catalog.begin_batch("trash", "trash 1 photo")
+        entry = catalog.journal_add(batch, "trash", step.source, None, None, step.fingerprint, step.size)
+
+        def in_trash(location: str, info: str) -> None:
+            catalog.journal_update(entry, target=location, trash_info=info, placed=inode_key(location))
+
+        def killed(folder: str) -> None:
+            raise KeyboardInterrupt  # the kill: right after the copy's name, before anything else
+
+        with monkeypatch.context() as m:
+            m.setattr(fileops, "fsync_dir", killed)
+            with pytest.raises(KeyboardInterrupt):
+                trash._home_trash_by_copy(source, None, in_trash)
+        notes = recovery.reconcile(catalog)
+        assert notes and "interrupted before it happened" not in notes[0]
+        [info] = [b for b in catalog.batches()[0] if b.id == batch]
+        assert info.files == 1
+        undoing.undo(catalog, batch)
+    assert source.read_bytes() == data
+    assert not list((home_trash() / "files").iterdir()) and not list((home_trash() / "info").iterdir())
