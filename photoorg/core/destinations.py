@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import file_where_folder_was
@@ -73,6 +73,30 @@ def refuse_unsafe_plan(plan: OrganizePlan, where: Locations) -> None:
                         f"The plan puts photos in {folder}, which is {why}. Choose another destination "
                         "or template."
                     )
+
+
+def refuse_protected_destination(folders: Iterable[str], protected: Sequence[str]) -> None:
+    """Nothing goes into a protected folder: photoorg changes nothing in one, so it could not
+    take back what it put there either (a new-user review: an organize into a protected folder
+    was done, and its undo then refused every photo, "protected now")."""
+    if not protected:
+        return
+    for folder in folders:
+        inside = [p for p in protected if is_under(real(os.path.abspath(folder)), [real(p)])]
+        if inside:
+            raise PhotoorgError(
+                f"{folder} is in a protected folder ({inside[0]}): photoorg changes nothing there, "
+                "so it could not undo what it put there either. Choose another folder, or lift the "
+                f"protection first ('photoorg library unprotect {inside[0]}', or File > Settings)."
+            )
+
+
+def refuse_protected_plan(plan: OrganizePlan, protected: Sequence[str]) -> None:
+    """No folder an organize puts photos in is in a protected folder (see above)."""
+    if protected:
+        refuse_protected_destination(
+            {os.path.dirname(p.target) for p in plan.moving() if p.target}, protected
+        )
 
 
 def refuse_missing_destination(destination: str, missing: Sequence[str]) -> None:

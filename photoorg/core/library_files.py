@@ -23,6 +23,8 @@ from photoorg.core.catalog import Catalog
 from photoorg.core.destinations import (
     refuse_blocked_folders,
     refuse_missing_destination,
+    refuse_protected_destination,
+    refuse_protected_plan,
     refuse_unsafe_destination,
     refuse_unsafe_plan,
 )
@@ -51,6 +53,7 @@ class FileActions(LibraryPart):
         roots, _ = self.library_roots()
         if destination and action is not Action.TRASH:  # as act() refuses (a hostile review:
             refuse_unsafe_destination(destination, self.where)  # the dry run said it would)
+            refuse_protected_destination([destination], self.settings.protected)
         return actions.plan(self.catalog, action, paths, destination, self.settings.protected, roots)
 
     def act(
@@ -73,6 +76,7 @@ class FileActions(LibraryPart):
             if destination and action is not Action.TRASH:
                 refuse_unsafe_destination(destination, self.where)
                 refuse_missing_destination(destination, missing)
+                refuse_protected_destination([destination], protected)
             if members is not None:
                 steps = actions.plan_set_cleanup(catalog, [(members, paths)], protected, roots)
             else:
@@ -225,6 +229,7 @@ class FileActions(LibraryPart):
         planned.library = roots
         refuse_blocked_folders(planned)
         refuse_unsafe_plan(planned, self.where)
+        refuse_protected_plan(planned, self.settings.protected)
         return planned
 
     def organize(
@@ -234,6 +239,7 @@ class FileActions(LibraryPart):
         left ticked) as one undoable action; then, if asked, remove the folders it left empty.
         Returns the outcome and the folders removed."""
         refuse_unsafe_plan(plan, self.where)
+        refuse_protected_plan(plan, self.settings.protected)  # (protected since the plan?)
         steps = plan.steps(folders)
         too_big = check_space(plan, steps)
         if too_big:

@@ -96,3 +96,27 @@ def test_a_trash_by_copy_killed_as_its_copy_got_its_name_is_known_and_undone(
         undoing.undo(catalog, batch)
     assert source.read_bytes() == data
     assert not list((home_trash() / "files").iterdir()) and not list((home_trash() / "info").iterdir())
+
+
+def test_nothing_goes_into_a_protected_folder_since_its_undo_could_not_take_it_out(four_photos: Path) -> None:
+    """A new-user review: an organize into a protected folder was done, and its undo then
+    refused every photo ("is protected now"), with no way back but lifting the protection."""
+    from photoorg.core.errors import PhotoorgError
+    from photoorg.core.organize import OrganizeRequest
+
+    kept = four_photos / "kept"
+    kept.mkdir()
+    with Library(locations()) as library:
+        library.set_protected(str(kept), True)
+        photo = str(four_photos / "a" / "p0.jpg")
+        for attempt in (
+            lambda: library.plan(Action.MOVE, [photo], str(kept / "sorted")),
+            lambda: library.act(Action.COPY, [photo], str(kept)),
+            lambda: library.organize_plan(OrganizeRequest("date", str(kept / "by date"), file_date=True)),
+            # a destination above it whose template makes folders inside it
+            lambda: library.organize_plan(OrganizeRequest("date", str(four_photos), "kept", file_date=True)),
+        ):
+            with pytest.raises(PhotoorgError, match=r"in a protected folder .*could not undo"):
+                attempt()
+        assert library.act(Action.MOVE, [photo], str(four_photos / "b")).photos_done == 1  # elsewhere: fine
+    assert not any(kept.iterdir())
