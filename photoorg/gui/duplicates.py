@@ -154,10 +154,11 @@ class DuplicatesPage(QWidget):
         similarity = "" if s.verdict.value == "exact" else f", {how_alike(len(s.photos), s.weakest)}"
         self.heading.setText(f"{kind}: {len(s.photos)} photos{similarity}")
         protected = set(s.protected)
+        keep = "Keep both" if len(s.photos) == 2 else "Keep all"  # the button's own words
         if protected >= {p.path for p in s.photos}:  # nothing here can go: say so, not how to trash
             self.reason.setText(
                 "Every photo of this set is in a protected folder: they all stay. "
-                "Not duplicates or Keep all takes the set off this list."
+                f"Not duplicates or {keep} takes the set off this list."
             )
         elif s.verdict.value == "similar":  # different photos: all kept unless the person chooses
             self.reason.setText(
@@ -171,7 +172,7 @@ class DuplicatesPage(QWidget):
                 "Checked photos are kept; unchecked ones go to the trash. Keys: K keeps the selected "
                 "photos, T or Delete unchecks them, N and P go to the next and the previous set."
             )
-        self.keep_both_button.setText("Keep both" if len(s.photos) == 2 else "Keep all")
+        self.keep_both_button.setText(keep)
         self._update_buttons()
 
     def _looked_at(self) -> None:
@@ -229,7 +230,8 @@ class DuplicatesPage(QWidget):
         exact = s is not None and s.verdict.value == "exact"  # the same bytes: duplicates
         self.not_dup_button.setEnabled(s is not None and not exact)
         self.not_dup_button.setToolTip(
-            "Exact copies are the same bytes: they are duplicates (Keep all keeps every copy)"
+            f"Exact copies are the same bytes: they are duplicates ({self.keep_both_button.text()} "
+            "keeps every copy)"
             if exact
             else "These photos are different photos: the set goes from the list"
         )

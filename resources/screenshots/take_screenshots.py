@@ -8,15 +8,16 @@ Run under a real X server, e.g. Xvfb (Debian package xvfb):
 With a full-size model (dinov2-base) the first scan takes a minute on a CPU, long enough for
 the "timeline during the first scan" shot. ``--size 800x600`` checks a small screen (saved
 under other names); give Xvfb a screen of that size too (``-screen 0 800x600x24``), or the
-dialogs are sized for the larger screen. It uses a throwaway photoorg home, so it never
-touches your own catalog or settings. For the last shot it moves one photo to the trash and
-back (undo); in a read-only folder that shot is skipped.
+dialogs are sized for the larger screen. It uses a throwaway photoorg home and trash (removed
+at the end), so it never touches your own catalog, settings or trash. For the last shot it
+moves one photo to the trash and back (undo); in a read-only folder that shot is skipped.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -34,7 +35,18 @@ def main() -> None:
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     suffix = "" if (width, height) == (1280, 800) else f"-{width}x{height}"
-    os.environ["PHOTOORG_HOME"] = tempfile.mkdtemp(prefix="photoorg-shots-")
+    throwaway = Path(tempfile.mkdtemp(prefix="photoorg-shots-"))
+    try:
+        _take(args, throwaway, width, height, suffix)
+    finally:
+        shutil.rmtree(throwaway, ignore_errors=True)
+
+
+def _take(args: argparse.Namespace, throwaway: Path, width: int, height: int, suffix: str) -> None:
+    # Its home and its trash (a new-user review: the trash shot made the person's own trash,
+    # and each run left its folders in /tmp).
+    os.environ["PHOTOORG_HOME"] = str(throwaway / "home")
+    os.environ["XDG_DATA_HOME"] = str(throwaway / "xdg-data")
 
     from PySide6.QtCore import QItemSelectionModel
     from PySide6.QtWidgets import QApplication
@@ -156,7 +168,7 @@ def main() -> None:
 
     window.nav.setCurrentRow(PAGE_TIMELINE)
     dialog = window.actions.organize("the library")
-    dialog.destination.setText(os.path.join(tempfile.mkdtemp(prefix="photoorg-shots-"), "Pictures"))
+    dialog.destination.setText(str(throwaway / "Pictures"))
     dialog.file_date.setChecked(False)
     dialog.show_plan.click()
     while dialog.plan is None:

@@ -449,6 +449,11 @@ def test_a_set_whose_photos_are_all_protected_says_they_all_stay(
     page = window.duplicates_page
     assert page.reason.text().startswith("Every photo of this set is in a protected folder: they all stay.")
     assert not page.trash_button.isEnabled() and page.keep_both_button.isEnabled()
+    # ... naming the button as it reads (a new-user review: "Keep all" beside "Keep both")
+    assert (
+        page.keep_both_button.text() == "Keep both"
+        and "Not duplicates or Keep both takes" in page.reason.text()
+    )
 
 
 def test_the_copies_a_person_chose_to_keep_stay_chosen_after_protecting_a_folder(
