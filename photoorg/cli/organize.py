@@ -62,7 +62,7 @@ def cmd_organize(args: argparse.Namespace, where: Locations) -> int:
             print(json.dumps(plan_json(plan), indent=2))
             return EXIT_OK
         if not args.json:
-            print(plan_text(plan))
+            print(plan_text(plan, each=args.verbose))
         if args.dry_run:
             print("Dry run: nothing was changed.")
             return EXIT_OK
@@ -97,7 +97,10 @@ def _carry_out(library: Library, plan: OrganizePlan) -> tuple[Outcome, list[str]
         return library.organize(plan, progress=progress)
 
 
-def plan_text(plan: OrganizePlan) -> str:
+def plan_text(plan: OrganizePlan, each: bool = False) -> str:
+    """The plan as the terminal shows it: its folders with their counts, and with ``each`` (-v)
+    every photo under its folder, from where, and its new name where it gets another (a
+    new-user review: which file goes where was only in --json)."""
     r = plan.request
     verb = "Copy" if r.copy else "Move"
     moving = plan.moving()
@@ -106,14 +109,22 @@ def plan_text(plan: OrganizePlan) -> str:
         + (f" (template {r.template})" if r.by == "date" else "")
     ]
     sidecars: dict[str, int] = {}
+    photos: dict[str, list[str]] = {}
     for p in moving:
         sidecars[p.folder] = sidecars.get(p.folder, 0) + len(p.companions)
+        if each:
+            name = os.path.basename(p.target or "")
+            renamed = f"  as {printable(name)}" if name != os.path.basename(p.photo.path) else ""
+            photos.setdefault(p.folder, []).append(f"      {printable(p.photo.path)}{renamed}")
     for folder, count in plan.folders().items():
         extra = (
             f" (+{plural(sidecars[folder], 'sidecar, RAW or video file')})" if sidecars.get(folder) else ""
         )
         label = f"  (the group “{plan.labels[folder]}”)" if folder in plan.labels else ""
         lines.append(f"  {folder or '.'}/{label}  {plural(count, 'photo')}{extra}")
+        lines.extend(photos.get(folder, ()))
+    if moving and not each:
+        lines.append("(-v lists each photo under its folder)")
     if plan.undated:
         lines.append(
             f"Undated: {plural(plan.undated, 'photo')} without a date taken "

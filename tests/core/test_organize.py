@@ -444,6 +444,12 @@ def test_an_unnamed_group_gets_a_folder_that_says_it_is_a_group() -> None:
     )
     assert plan.labels == {"Group 3": "2002-08-11", "Group 6 - Trip to Rome": "Trip to Rome, 2002-08-11"}
     assert "  Group 3/  (the group “2002-08-11”)  3 photos" in plan_text(plan).splitlines()
+    # With -v, each photo under its folder (a new-user review: which file goes where was
+    # only in --json).
+    lines = plan_text(plan, each=True).splitlines()
+    at = lines.index("  Group 3/  (the group “2002-08-11”)  3 photos")
+    assert lines[at + 1 : at + 4] == [f"      {p.path}" for p in groups[0].photos]
+    assert "(-v lists each photo under its folder)" in plan_text(plan).splitlines()
 
 
 def test_undo_of_an_organize_is_one_step_and_takes_away_the_folders_it_made(shoot) -> None:
