@@ -23,7 +23,9 @@ class ProgressLine(QObject):
         self.status = ElidedLabel("Ready")
         self.progress_bar = QProgressBar()
         self.progress_bar.setFixedWidth(170)  # 260 cut the rate and time left at 800 px
-        self.progress_bar.setTextVisible(True)
+        # The counts are in the status line: over the bar's fill a digit was half white, half
+        # dark ("80 / 213" read "30 / 213" in a new-user review's screenshot).
+        self.progress_bar.setTextVisible(False)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(library.cancel)
         self.box = QWidget()
@@ -52,17 +54,15 @@ class ProgressLine(QObject):
             self.progress_bar.setRange(0, 1000)
             self.progress_bar.setValue(min(1000, p.done * 1000 // p.total))
             done, total = human_bytes(p.done), human_bytes(p.total)
-            self.progress_bar.setFormat(f"{done} / {total}")
             rate = f" · {human_bytes(int(p.rate))}/s" if p.rate else ""
             eta = f" · {format_duration(p.eta)} left" if p.eta is not None else ""
             self.status.setText(f"{p.stage}: {done} of {total}{rate}{eta}")
         elif p.total:
             self.progress_bar.setRange(0, p.total)
             self.progress_bar.setValue(min(p.done, p.total))
-            self.progress_bar.setFormat(f"{p.done} / {p.total}")  # the counts: said by the bar only
             rate = f" · {p.rate:.1f}/s" if p.rate else ""
             eta = f" · {format_duration(p.eta)} left" if p.eta is not None else ""
-            self.status.setText(f"{p.stage}{rate}{eta}")
+            self.status.setText(f"{p.stage}: {p.done} of {p.total}{rate}{eta}")
         else:
             self.progress_bar.setRange(0, 0)
             self.status.setText(f"{p.stage}…" if p.stage else "Working…")

@@ -30,3 +30,25 @@ def test_a_narrow_status_line_says_the_shorter_form_whole_before_cutting_anythin
     shown = QLabel.text(label)
     assert "…" in shown and shown.startswith("213 photos") and shown.endswith("free)")
     assert label.text() == FULL  # what the window asks for is the whole sentence
+
+
+def test_a_scans_counts_are_in_the_status_line_not_over_the_bars_fill(qtbot: QtBot) -> None:
+    """A new-user review: over the bar's fill a digit was half white, half dark, and "80 / 213"
+    read "30 / 213"; the counts are said in the status line, the bar only fills."""
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QStatusBar
+
+    from photoorg.core.progress import Progress
+    from photoorg.gui.progressline import ProgressLine
+
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    progress = Progress()
+    library = SimpleNamespace(progress=progress, cancellable=True, cancel=lambda: None)
+    line = ProgressLine(bar, library)
+    progress.start_stage("Reading and embedding photos", 213)
+    progress.advance(80)
+    line.show_progress()
+    assert line.status.text().startswith("Reading and embedding photos: 80 of 213")
+    assert not line.progress_bar.isTextVisible() and line.progress_bar.value() == 80
