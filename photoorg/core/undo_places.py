@@ -137,9 +137,13 @@ def put_back_by_hand(entry: JournalEntry) -> bool:
     """Whether the photo an action took away is back where it was and no longer where the
     action left it (the person restored it from the trash, or moved it back): then undo has
     nothing left to do. It said "no longer at ...; moved or deleted since" before, failed, and
-    reminded of the action at every later undo."""
-    if entry.fingerprint is None or not entry.target or os.path.lexists(entry.target):
+    reminded of the action at every later undo. Another file at the place the action left it
+    (the person restored the photo, then trashed another of that name) does not hide that the
+    photo is back (a hostile review: "could not be put back" for a photo back in place)."""
+    if entry.fingerprint is None or not entry.target:
         return False
+    if os.path.lexists(entry.target) and holds_content(entry.target, entry):
+        return False  # still where the action left it: undo moves it
     try:
         st = os.lstat(entry.source)
         if not stat.S_ISREG(st.st_mode) or (entry.size is not None and st.st_size != entry.size):

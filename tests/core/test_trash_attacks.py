@@ -120,3 +120,28 @@ def test_nothing_goes_into_a_protected_folder_since_its_undo_could_not_take_it_o
                 attempt()
         assert library.act(Action.MOVE, [photo], str(four_photos / "b")).photos_done == 1  # elsewhere: fine
     assert not any(kept.iterdir())
+
+
+def test_a_photo_put_back_by_hand_is_back_though_another_file_took_its_place_in_the_trash(
+    four_photos: Path,
+) -> None:
+    """A hostile review: photoorg trashed a photo, the person restored it by hand, then
+    trashed another file of that name; undo said "could not be put back" of a photo that was
+    back, and the history kept the action as not undone."""
+    photo = four_photos / "a" / "p0.jpg"
+    data = photo.read_bytes()
+    with Library(locations()) as library:
+        trashed = library.act(Action.TRASH, [str(photo)])
+        [step] = trashed.done
+        location = Path(step.target or "")
+        info = home_trash() / "info" / (location.name + ".trashinfo")
+        os.rename(location, photo)  # restored by hand, as a file manager does
+        info.unlink()
+        location.write_bytes(b"another photo of that name")  # then another file trashed
+        info.write_text("[Trash Info]\nPath=/elsewhere/p0.jpg\nDeletionDate=2026-12-04T10:00:00\n")
+        back = library.undo()
+        assert back.photos_done == 1 and not back.failed
+        [batch] = [b for b in library.history()[0] if b.id == trashed.batch]
+        assert batch.not_undone == 0
+    assert photo.read_bytes() == data
+    assert location.read_bytes() == b"another photo of that name" and info.exists()  # theirs, untouched
