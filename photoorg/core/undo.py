@@ -42,6 +42,7 @@ from photoorg.core.undo_places import (
     ChangedSinceError,
     another_copy_left,
     check_content,
+    drop_trash_record,
     folder_not_there,
     follow_back,
     followed,
@@ -300,10 +301,8 @@ def _undo_one(
     kind = "photo" if entry.file_row is not None else "file"  # a sidecar is no photo (a review)
     what = f"trashed {kind}" if action is Action.TRASH else f"moved {kind}"
     if put_back_by_hand(entry):  # restored from the trash, or moved back, by the person
-        gone = entry.target is not None and not os.path.lexists(entry.target)
-        if action is Action.TRASH and entry.trash_info and gone:  # a record of a file no longer
-            with contextlib.suppress(OSError):  # there (else another file's, kept)
-                os.unlink(entry.trash_info)
+        if action is Action.TRASH:
+            drop_trash_record(entry)
         catalog.journal_update(entry.id, state="undone", undo_target=entry.source, temp=None)
         follow_back(catalog, action, entry, entry.source)
         return entry.source

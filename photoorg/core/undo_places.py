@@ -6,6 +6,7 @@ since, and :func:`put_back`, which undoes one file and journals why it could not
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import stat
@@ -151,6 +152,14 @@ def put_back_by_hand(entry: JournalEntry) -> bool:
         return fingerprint_and_size(entry.source)[0] == entry.fingerprint
     except OSError:
         return False
+
+
+def drop_trash_record(entry: JournalEntry) -> None:
+    """The trash's record (.trashinfo) of a photo put back by hand, removed when no file is
+    left where it points; else it is another file's, trashed since under that name: kept."""
+    if entry.trash_info and entry.target and not os.path.lexists(entry.target):
+        with contextlib.suppress(OSError):
+            os.unlink(entry.trash_info)
 
 
 def another_copy_left(catalog: Catalog, entry: JournalEntry) -> bool:
