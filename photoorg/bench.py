@@ -29,27 +29,27 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from photoorg.core import gpu_jpeg, imaging, scanner
+from photoorg.core import gpu_jpeg, scanner
 from photoorg.core.catalog import Catalog, fingerprint
 from photoorg.core.embedder import Embedder
 from photoorg.core.gpu_jpeg import GpuJpeg
 from photoorg.core.model_folder import Preprocess
 from photoorg.core.pipeline import ScanSummary, default_decode_workers, run_scan
-from photoorg.core.pipeline.reading import cpu_turn, decode_threads
+from photoorg.core.pipeline.reading import cpu_turn, decode_threads, model_picture
 
 
 def _decode_one(
     path: str, pp: Preprocess, gpu: GpuJpeg | None = None, cpu_turns: threading.Semaphore | None = None
 ) -> np.ndarray | None:
-    """A photo's crop as the scan makes it (other photos than JPEGs take turns for the cores
-    when the GPU decodes the JPEGs; see reading.embed_input), or None when it is unreadable."""
+    """A photo's crop as the scan makes it, pixel hashes included (other photos than JPEGs
+    take turns for the cores when the GPU decodes the JPEGs; see reading.embed_input), or
+    None when it is unreadable."""
     try:
         with open(path, "rb") as f:
             data = f.read()
         fingerprint(data)
         with cpu_turn(data, cpu_turns):
-            decoded = imaging.decode(data, pp.resize_short, path=path, preprocess=pp.version, gpu=gpu)
-            return imaging.model_input(decoded, pp.resize_short, pp.crop)
+            return model_picture(data, pp, path, gpu)[0]
     except Exception:
         return None
 

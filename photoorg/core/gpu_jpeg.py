@@ -27,11 +27,15 @@ import logging
 import os
 import queue
 import threading
+from collections import defaultdict
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from photoorg.core import pixel_hashes
+from photoorg.core.pixel_hashes import Looks
 
 log = logging.getLogger(__name__)
 
@@ -47,25 +51,27 @@ def draft_scale(width: int, height: int, want: tuple[int, int]) -> int:
     return next((s for s in (8, 4, 2) if scale >= s), 1)
 
 
-def orient(pixels: Any, orientation: int) -> Any:
-    """An (H, W, C) tensor turned upright as Pillow's ``exif_transpose`` turns an image with
-    this EXIF orientation (1 to 8; any other value leaves it as stored)."""
+def orient(pixels: Any, orientation: int, dims: tuple[int, int] = (0, 1)) -> Any:
+    """A tensor turned upright as Pillow's ``exif_transpose`` turns an image with this EXIF
+    orientation (1 to 8; any other value leaves it as stored); ``dims``: its height and width
+    (an (H, W, C) picture's by default; (2, 3) for a batch of (N, C, H, W))."""
     import torch
 
+    h, w = dims
     if orientation == 2:  # mirrored left to right
-        return pixels.flip(1)
+        return pixels.flip(w)
     if orientation == 3:  # upside down
-        return pixels.flip(0).flip(1)
+        return pixels.flip(h).flip(w)
     if orientation == 4:  # mirrored top to bottom
-        return pixels.flip(0)
+        return pixels.flip(h)
     if orientation == 5:  # transposed
-        return pixels.transpose(0, 1)
+        return pixels.transpose(h, w)
     if orientation == 6:  # a quarter turn clockwise
-        return torch.rot90(pixels, -1, (0, 1))
+        return torch.rot90(pixels, -1, (h, w))
     if orientation == 7:  # transversed
-        return pixels.transpose(0, 1).flip(0).flip(1)
+        return pixels.transpose(h, w).flip(h).flip(w)
     if orientation == 8:  # a quarter turn anticlockwise
-        return torch.rot90(pixels, 1, (0, 1))
+        return torch.rot90(pixels, 1, (h, w))
     return pixels
 
 
@@ -74,39 +80,60 @@ def shrink(pixels: Any, scale: int, orientation: int, size: tuple[int, int]) -> 
     ``scale`` x ``scale`` blocks (the JPEG DCT scale), turned upright by ``orientation``, and
     resized to ``size`` (width, height) with an antialiased bicubic filter; (h, w, 3) uint8 on
     the CPU. Runs wherever the tensor is (a GPU, or the CPU in tests)."""
-    return _shrunk(pixels, scale, orientation, size).cpu().numpy()
+    return _shrunk(pixels[None], scale, orientation, size)[0].cpu().numpy()
 
 
 def _shrunk(pixels: Any, scale: int, orientation: int, size: tuple[int, int]) -> Any:
+    """:func:`shrink` of a batch: (N, H, W, 3) uint8 to (N, h, w, 3) uint8, where it is."""
     import torch
     from torch.nn import functional
 
     with torch.inference_mode():
-        x = pixels.permute(2, 0, 1).unsqueeze(0).float()
+        x = pixels.permute(0, 3, 1, 2).float()
         if scale > 1:
             x = functional.avg_pool2d(x, scale, ceil_mode=True)
-        x = orient(x[0].permute(1, 2, 0), orientation).permute(2, 0, 1).unsqueeze(0)
+        x = orient(x, orientation, (2, 3))
         w, h = size
         if (x.shape[2], x.shape[3]) != (h, w):
             x = functional.interpolate(x, size=(h, w), mode="bicubic", antialias=True, align_corners=False)
-        return x[0].permute(1, 2, 0).round_().clamp_(0, 255).to(torch.uint8)
+        return x.permute(0, 2, 3, 1).round_().clamp_(0, 255).to(torch.uint8)
 
 
-#: The share of each batch given to the GPU's hardware JPEG decoder (the NVJPG engines of an
-#: A100, H100 or H200) before nvJPEG's CUDA decoder (entropy decoding on the CPU cores, the
-#: rest on the GPU). Measured on an H200 with 16 cores, 12 MP JPEGs of 0.8 MB
-#: (tests/bench/bench_gpu_decode.py, tests/bench/results/h200_gpu_decode.txt): the CUDA decoder
-#: alone 1104 to 1511 photos/s, the hardware alone 825 to 847, any mix in between slower; in
-#: photoorg's decoding 667 photos/s with none to the hardware, 579 with 60 %. Larger files
-#: (a camera's 3 to 5 MB) cost the CPU more and the hardware no more: not measured yet.
-HW_SHARE = 0.0
+def hash_parts(pictures: Any) -> tuple[Any, Any]:
+    """What :func:`photoorg.core.pixel_hashes.looks_of_parts` needs of a batch of (N, h, w, 3)
+    uint8 pictures, made where they are: their grey (N, h, w) uint8, as Pillow's "L" (ITU-R
+    601-2, the same integers), and their average over a 32 x 32 grid (N, 32, 32, 3) float."""
+    import torch
+    from torch.nn import functional
+
+    with torch.inference_mode():
+        rgb = pictures.to(torch.int32)
+        grey = (rgb[..., 0] * 19595 + rgb[..., 1] * 38470 + rgb[..., 2] * 7471 + 0x8000) >> 16
+        grid = functional.adaptive_avg_pool2d(pictures.permute(0, 3, 1, 2).float(), 32)
+        return grey.to(torch.uint8), grid.permute(0, 2, 3, 1)
+
+
+#: The lanes (below) whose decoder hands JPEGs to the GPU's hardware JPEG engines first (the
+#: NVJPG of an A100, H100 or H200), the others' to nvJPEG's CUDA decoder (entropy decoding on
+#: the CPU cores, the rest on the GPU); a JPEG the hardware declines (progressive, say) goes to
+#: the CUDA decoder of its lane, and a GPU without such engines decodes all with CUDA. Measured
+#: on an H200 with 16 cores, 12 MP JPEGs of 0.8 MB (tests/bench/bench_gpu_decode.py,
+#: tests/bench/results/h200_gpu_decode.txt): the CUDA decoder alone 1104 to 1511 photos/s,
+#: the hardware alone 825 to 847, and one decoder sharing each batch between them slower
+#: than either; lanes of their own decode side by side, the hardware taking the CPU's place:
+#: whole scans ran at 430 to 565 photos/s with one such lane of two, 396 and 432 without
+#: (tests/bench/results/h200_scan_ab.txt; 4 MB JPEGs: 252 and 261, within the noise).
+HW_LANES = 1
 #: Photos decoded in one call: the GPU is fed in batches; the scan's decoding threads wait.
 BATCH = 64
 #: ... and at most this many pixels in one call (64 photos of 12 MP, 2.3 GB decoded), so that
 #: a folder of panoramas does not ask a small GPU for more memory than it has.
 BATCH_PIXELS = 64 * 12_000_000
+#: At most this many pixels made small in one go (5 photos of 12 MP: 0.8 GB as floats).
+CHUNK_PIXELS = 64_000_000
 #: Batches on their way at once, each with a decoder and a CUDA stream of its own (measured as
-#: above: 1 lane 598 photos/s, 2 lanes 667, 4 lanes 655).
+#: above: 1 lane 598 photos/s, 2 lanes 667, 4 lanes 655; whole scans, one lane of them to the
+#: hardware first: 2 lanes 430 and 485, 3 lanes 395; tests/bench/results/h200_scan_ab.txt).
 LANES = 2
 
 
@@ -117,12 +144,13 @@ class _Ask:
     orientation: int
     size: tuple[int, int]
     pixels: int
-    answer: Future[np.ndarray | None] = field(default_factory=Future)
+    answer: Future[tuple[np.ndarray, Looks] | None] = field(default_factory=Future)
 
 
 class GpuJpeg:
     """nvJPEG on one CUDA device. :meth:`picture` decodes a JPEG's bytes and returns the
-    draft-sized upright picture, or None when nvJPEG cannot (the caller decodes with Pillow).
+    upright picture at the model's size with its pixel hashes, or None when nvJPEG cannot (the
+    caller decodes with Pillow).
 
     Thread-safe: the scan's decoding threads ask at once, and each of this decoder's lanes
     decodes what was asked meanwhile in one batch (the GPU is fast on batches), while the
@@ -133,21 +161,20 @@ class GpuJpeg:
         nvimgcodec: Any,
         device: str = "cuda:0",
         *,
-        hw_share: float = HW_SHARE,
         batch: int = BATCH,
-        lanes: int = LANES,
+        lanes: int | None = None,
+        hw_lanes: int | None = None,
     ) -> None:
         self._nv = nvimgcodec
         self.device = device
         self.batch = batch
-        kinds = nvimgcodec.BackendKind
-        self._backends = [nvimgcodec.Backend(kinds.HYBRID_CPU_GPU)]
-        if hw_share > 0:
-            self._backends.insert(0, nvimgcodec.Backend(kinds.HW_GPU_ONLY, load_hint=hw_share))
-        self._params = nvimgcodec.DecodeParams(apply_exif_orientation=False)  # Pillow's is the rule
+        lanes = LANES if lanes is None else lanes
+        hw_lanes = HW_LANES if hw_lanes is None else hw_lanes
+        with _quiet_stderr():
+            self._params = nvimgcodec.DecodeParams(apply_exif_orientation=False)  # Pillow's is the rule
         # Made here, before any lane runs: this fails at once where nvImageCodec cannot work,
         # and standard error is quieted (_quiet_stderr) only now, not in the middle of a scan.
-        self._decoders = [self._decoder() for _ in range(lanes)]
+        self._decoders = [self._decoder(hardware=lane < hw_lanes) for lane in range(lanes)]
         self._asks: queue.SimpleQueue[_Ask] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._start = threading.Lock()
@@ -156,16 +183,22 @@ class GpuJpeg:
         self.batches = 0
         self._warned = False
 
-    def _decoder(self) -> Any:
+    def _decoder(self, hardware: bool) -> Any:
         index = int(self.device.partition(":")[2] or 0)
+        kinds = self._nv.BackendKind
         with _quiet_stderr():
-            return self._nv.Decoder(device_id=index, backends=self._backends)
+            backends = [self._nv.Backend(kinds.HYBRID_CPU_GPU)]
+            if hardware:
+                backends.insert(0, self._nv.Backend(kinds.HW_GPU_ONLY, load_hint=1.0))
+            return self._nv.Decoder(device_id=index, backends=backends)
 
     def picture(
         self, data: bytes, scale: int, orientation: int, size: tuple[int, int], pixels: int = 0
-    ) -> np.ndarray | None:
+    ) -> tuple[np.ndarray, Looks] | None:
         """The picture of a JPEG's ``data`` of ``pixels`` pixels as stored: averaged over
-        ``scale`` x ``scale`` blocks, turned by EXIF ``orientation``, resized to ``size``."""
+        ``scale`` x ``scale`` blocks, turned by EXIF ``orientation``, resized to ``size``; and
+        its :class:`~photoorg.core.pixel_hashes.Looks`, made with the whole batch's at once
+        (one by one they cost a GPU scan's threads more Python time than anything else)."""
         with self._start:
             while len(self._threads) < len(self._decoders):
                 lane = threading.Thread(
@@ -215,32 +248,74 @@ class GpuJpeg:
             self._warned = True
             log.warning(text, exc_info=True)
 
-    def _decode(self, decoder: Any, stream: Any, asks: list[_Ask]) -> list[np.ndarray | None]:
+    def _decode(self, decoder: Any, stream: Any, asks: list[_Ask]) -> list[tuple[np.ndarray, Looks] | None]:
         import torch
 
         self.batches += 1
+        made: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # picture, grey, grid
         with torch.cuda.stream(stream) if stream is not None else contextlib.nullcontext():
             streams = [self._nv.CodeStream(a.data) for a in asks]
             handle = stream.cuda_stream if stream is not None else 0
             images = decoder.decode(streams, params=self._params, cuda_stream=handle)
-            small: list[Any] = []
-            for ask, image in zip(asks, images, strict=True):
-                small.append(None if image is None else self._small(ask, image))
-            return [None if p is None else p.cpu().numpy() for p in small]
+            # Photos of one shape, DCT scale, orientation and size are made small together, a
+            # few calls to the GPU for many photos: a camera's batch is one or two such kinds.
+            # One by one, the Python of those calls was much of a GPU scan's time (issue 15).
+            alike: dict[tuple[Any, ...], list[tuple[int, Any]]] = defaultdict(list)
+            for i, (ask, image) in enumerate(zip(asks, images, strict=True)):
+                pixels = None if image is None else self._tensor(image)
+                if pixels is not None:
+                    alike[(*pixels.shape[:2], ask.scale, ask.orientation, ask.size)].append((i, pixels))
+            for (height, width, scale, orientation, size), members in alike.items():
+                step = max(1, CHUNK_PIXELS // (height * width))
+                for start in range(0, len(members), step):
+                    chunk = members[start : start + step]
+                    parts = self._small([p for _, p in chunk], scale, orientation, size)
+                    made.update((i, part) for (i, _), part in zip(chunk, parts, strict=True) if part)
+        if not made:
+            return [None] * len(asks)
+        # The hashes of the whole batch at once: their Python is paid once, not by each photo.
+        done = sorted(made)
+        looks = pixel_hashes.looks_of_parts([made[i][1] for i in done], np.stack([made[i][2] for i in done]))
+        answers: list[tuple[np.ndarray, Looks] | None] = [None] * len(asks)
+        for i, one in zip(done, looks, strict=True):
+            answers[i] = (made[i][0], one)
+        return answers
 
-    def _small(self, ask: _Ask, image: Any) -> Any:
-        """One decoded picture made small on the GPU; None (Pillow decodes it) when that fails,
-        as for a panorama whose float copy does not fit in the GPU's memory."""
+    def _tensor(self, image: Any) -> Any:
+        """nvJPEG's decoded picture as an (H, W, 3) uint8 tensor on the GPU, without a copy;
+        None when it is not one (Pillow decodes the photo)."""
         import torch
 
         try:
             pixels = torch.as_tensor(image, device=self.device)
-            if pixels.ndim != 3 or pixels.shape[2] != 3:
-                return None
-            return _shrunk(pixels, ask.scale, ask.orientation, ask.size)
         except Exception as exc:
-            self._warn(f"nvJPEG's picture could not be made small on the GPU ({exc}); Pillow decodes it")
+            self._warn(f"nvJPEG's picture could not be used ({exc}); Pillow decodes it")
             return None
+        return pixels if pixels.ndim == 3 and pixels.shape[2] == 3 else None
+
+    def _small(
+        self, pixels: list[Any], scale: int, orientation: int, size: tuple[int, int]
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+        """Decoded pictures of one kind made small on the GPU together: each one's picture,
+        grey and grid (:func:`hash_parts`); all None (Pillow decodes them) when that fails, as
+        for panoramas whose float copies do not fit in the GPU's memory."""
+        import torch
+
+        try:
+            together = torch.stack(pixels) if len(pixels) > 1 else pixels[0][None]
+            small = _shrunk(together, scale, orientation, size)
+            grey, grid = hash_parts(small)
+            pictures, greys, grids = small.cpu().numpy(), grey.cpu().numpy(), grid.cpu().numpy()
+        except Exception as exc:
+            self._warn(f"nvJPEG's pictures could not be made small on the GPU ({exc}); Pillow decodes them")
+            return [None] * len(pixels)
+        return list(zip(pictures, greys, grids, strict=True))
+
+    @property
+    def askers(self) -> int:
+        """Photos asked for at once that keep every lane's batch full: as many as all the
+        lanes' batches, and half a batch more for the one being filled."""
+        return self.batch * len(self._decoders) + self.batch // 2
 
 
 @contextlib.contextmanager
@@ -298,7 +373,8 @@ def _open(device: str) -> GpuJpeg | None:
             return None
         # Its own messages only for errors (it names every codec it lacks: JPEG 2000, TIFF).
         os.environ.setdefault("PYNVIMGCODEC_VERBOSITY", "0")
-        from nvidia import nvimgcodec
+        with _quiet_stderr():  # its "Failed to load nvjpeg2k" lines came before a decoder was made
+            from nvidia import nvimgcodec
 
         decoder = GpuJpeg(nvimgcodec, str(torch.device(device if ":" in device else f"{device}:0")))
         log.info("JPEGs are decoded on the GPU by %s", decoder.name)

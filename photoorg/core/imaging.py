@@ -29,6 +29,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from photoorg.core.errors import DecodeError
 from photoorg.core.gpu_jpeg import GpuJpeg, draft_scale
+from photoorg.core.pixel_hashes import Looks
 from photoorg.core.scanner import RAW_EXTENSIONS
 
 log = logging.getLogger(__name__)
@@ -95,12 +96,24 @@ def _register_heif() -> None:
 class Decoded:
     """An upright RGB image plus what the catalog records about the photo."""
 
-    image: Image.Image | None  # None when only the header was read (pixels=False)
+    image: Image.Image | None  # None when only the header was read (pixels=False) or as below
     width: int  # full-resolution size, upright
     height: int
     format: str
     taken: str | None  # ISO 8601 "YYYY-MM-DDTHH:MM:SS" from EXIF, if any
     camera: str | None
+    # A GPU decoder's picture instead of ``image``: an (h, w, 3) uint8 array already at the
+    # model's resize, and its pixel hashes, made with its batch's (gpu_jpeg.GpuJpeg).
+    pixels: np.ndarray | None = None
+    looks: Looks | None = None
+
+    def array(self) -> np.ndarray:
+        """The picture as an (h, w, 3) uint8 RGB array."""
+        if self.pixels is not None:
+            return self.pixels
+        if self.image is None:
+            raise ValueError("only the header was read (pixels=False)")
+        return np.asarray(self.image)
 
 
 def resize_size(width: int, height: int, short_edge: int) -> tuple[int, int]:
@@ -328,8 +341,8 @@ def _decode_open(
         if gpu is not None and img.mode != "CMYK":
             picture = _gpu_picture(img, gpu, data, short_edge, want if scale < 1.0 else None)
             if picture is not None:
-                upright, width, height = picture
-                return Decoded(upright, width, height, fmt, taken, camera)
+                (pixels, looks), width, height = picture
+                return Decoded(None, width, height, fmt, taken, camera, pixels, looks)
         if scale < 1.0:
             img.draft(img.mode, want)
     img.load()
@@ -342,9 +355,9 @@ def _decode_open(
 
 def _gpu_picture(
     img: Image.Image, gpu: GpuJpeg, data: bytes, short_edge: int, want: tuple[int, int] | None
-) -> tuple[Image.Image, int, int] | None:
-    """(picture, full width, full height) of an opened JPEG decoded by ``gpu``, upright and
-    already at the size the model's resize gives; None when the GPU cannot decode it."""
+) -> tuple[tuple[np.ndarray, Looks], int, int] | None:
+    """((picture, its looks), full width, full height) of an opened JPEG decoded by ``gpu``,
+    upright and already at the size the model's resize gives; None when the GPU cannot."""
     try:
         orientation = int(img.getexif().get(_TAG_ORIENTATION, 1))
     except Exception:  # unreadable EXIF: as stored, like _transpose
@@ -355,7 +368,7 @@ def _gpu_picture(
     pixels = gpu.picture(
         data, scale, orientation, resize_size(width, height, short_edge), stored_w * stored_h
     )
-    return (Image.fromarray(pixels, "RGB"), width, height) if pixels is not None else None
+    return (pixels, width, height) if pixels is not None else None
 
 
 def model_input(decoded: Decoded, resize_short: int, crop: int) -> np.ndarray:
@@ -365,12 +378,15 @@ def model_input(decoded: Decoded, resize_short: int, crop: int) -> np.ndarray:
     own image processor does to the undecimated image.
     """
     w, h = resize_size(decoded.width, decoded.height, resize_short)
-    img = decoded.image
-    if img is None:
-        raise ValueError("model_input needs a Decoded with pixels")
-    if img.size != (w, h):
-        img = img.resize((w, h), Image.Resampling.BICUBIC)
-    arr = np.asarray(img)
+    if decoded.pixels is not None and decoded.pixels.shape[:2] == (h, w):
+        arr = decoded.pixels  # a GPU decoder's, made at this size: no copy through Pillow
+    else:
+        img = decoded.image if decoded.pixels is None else Image.fromarray(decoded.pixels, "RGB")
+        if img is None:
+            raise ValueError("model_input needs a Decoded with pixels")
+        if img.size != (w, h):
+            img = img.resize((w, h), Image.Resampling.BICUBIC)
+        arr = np.asarray(img)
     if h < crop or w < crop:  # only when crop > resize_short; pad like the processor (zeros)
         padded = np.zeros((max(h, crop), max(w, crop), 3), np.uint8)
         top, left = (padded.shape[0] - h) // 2, (padded.shape[1] - w) // 2

@@ -134,13 +134,13 @@ def main() -> None:
                 print(f"nvJPEG alone, {name}: failed: {exc}")
         from nvidia import nvimgcodec
 
-        for lanes in (1, 2, 4):
-            for share in (0.0, 0.6):
-                shared = gpu_jpeg.GpuJpeg(nvimgcodec, "cuda:0", hw_share=share, lanes=lanes)
+        for lanes in (1, 2, 3):
+            for hw_lanes in (0, 1):
+                shared = gpu_jpeg.GpuJpeg(nvimgcodec, "cuda:0", hw_lanes=hw_lanes, lanes=lanes)
                 seconds = photoorg_decode(datas, 64, shared)
                 note = f" ({shared.declined} to Pillow, {shared.batches} batches)"
                 row(
-                    f"photoorg decode, nvJPEG hw {share:.0%}, {lanes} lanes, 64 thr.",
+                    f"photoorg decode, nvJPEG, {lanes} lanes ({hw_lanes} hardware first), 64 thr.",
                     len(datas),
                     seconds,
                     note,
@@ -182,7 +182,8 @@ def main() -> None:
         gpu_crops.append(imaging.model_input(g, SHORT, CROP))
         bits.append(
             pixel_hashes.hash_distance(
-                pixel_hashes.perceptual_hash(c.image), pixel_hashes.perceptual_hash(g.image)
+                pixel_hashes.perceptual_hash(c.image),  # type: ignore[arg-type]
+                g.looks.phash if g.looks is not None else pixel_hashes.perceptual_hash(g.array()),
             )
         )
     a, b = np.stack(cpu_crops).astype(np.float32), np.stack(gpu_crops).astype(np.float32)

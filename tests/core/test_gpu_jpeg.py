@@ -51,10 +51,11 @@ class PillowStandIn:
 
     def picture(
         self, data: bytes, scale: int, orientation: int, size: tuple[int, int], pixels: int
-    ) -> np.ndarray:
+    ) -> tuple[np.ndarray, pixel_hashes.Looks]:
         self.calls += 1
         full = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
-        return shrink(torch.from_numpy(full.copy()), scale, orientation, size)
+        picture = shrink(torch.from_numpy(full.copy()), scale, orientation, size)
+        return picture, pixel_hashes.looks([picture])[0]
 
 
 class CannotDecode:
@@ -102,7 +103,8 @@ def test_a_picture_made_as_on_the_gpu_is_the_draft_picture(
     assert np.abs(a - b).mean() < 1.0  # measured: 0.1 to 0.2
     assert (
         pixel_hashes.hash_distance(
-            pixel_hashes.perceptual_hash(cpu.image), pixel_hashes.perceptual_hash(gpu.image)
+            pixel_hashes.perceptual_hash(cpu.image),
+            gpu.looks.phash,  # type: ignore[arg-type, union-attr]
         )
         <= 4
     )
@@ -167,12 +169,14 @@ class NvImageCodecOnTheCpu:
         self.batches: list[int] = []
         self.pixels: list[int] = []  # of each batch, as stored
         self.decoders = 0
+        self.backends: list[list[str]] = []  # of each decoder made, in order
         codec = self
 
         class Decoder:
             def __init__(self, device_id: int = 0, backends: list | None = None) -> None:
                 os.write(2, b"Failed to load nvjpeg2k library! Please install nvJPEG2000\n")  # as it does
                 codec.decoders += 1
+                codec.backends.append([b.kind for b in backends or []])
                 if make_fails(codec.decoders):
                     raise RuntimeError("CUDA out of memory")
                 assert [b.kind for b in backends or []][-1:] == ["hybrid"]  # the CUDA decoder last
@@ -199,7 +203,12 @@ def test_photos_asked_for_at_once_are_decoded_in_batches() -> None:
         got = list(pool.map(lambda d: imaging.decode(d, SHORT, gpu=gpu), photos))
     for data, decoded in zip(photos, got, strict=True):
         expected = imaging.decode(data, SHORT, gpu=PillowStandIn())  # type: ignore[arg-type]
-        assert np.array_equal(np.asarray(decoded.image), np.asarray(expected.image))
+        assert np.array_equal(decoded.array(), expected.array())
+        # Its hashes are those of its picture; its tone, measured on the GPU's grid, is close
+        on_cpu = pixel_hashes.looks([decoded.array()])[0]
+        assert decoded.looks is not None and expected.looks == on_cpu
+        assert (decoded.looks.phash, decoded.looks.turns) == (on_cpu.phash, on_cpu.turns)
+        assert np.allclose(decoded.looks.tone, on_cpu.tone, atol=0.01)
     assert sum(codec.batches) == 24 and max(codec.batches) > 1
     assert gpu.declined == 0
 
@@ -213,11 +222,11 @@ def test_what_the_gpu_declines_or_fails_on_is_decoded_by_pillow() -> None:
     ):
         gpu = GpuJpeg(codec, "cpu")
         decoded = imaging.decode(data, SHORT, gpu=gpu)
-        assert np.array_equal(np.asarray(decoded.image), np.asarray(imaging.decode(data, SHORT).image))
+        assert np.array_equal(decoded.array(), imaging.decode(data, SHORT).array())
         assert gpu.declined == 1
         ok = _jpeg((1600, 1200), 1, "rocket.jpg")
         again = imaging.decode(ok, SHORT, gpu=gpu)  # the decoder still works after it
-        assert gpu.declined == 1 and again.image is not None and again.image.size == (341, 256)
+        assert gpu.declined == 1 and again.array().shape == (256, 341, 3)
 
 
 def test_a_scan_with_jpegs_decoded_on_the_gpu_stores_the_vectors_of_a_cpu_scan(
@@ -235,7 +244,7 @@ def test_a_scan_with_jpegs_decoded_on_the_gpu_stores_the_vectors_of_a_cpu_scan(
         asked.append(device)
         return GpuJpeg(codec, "cpu")
 
-    vectors = []
+    vectors, looks = [], []
     for decoder in ("Pillow", "nvJPEG"):
         with monkeypatch.context() as m:
             if decoder == "nvJPEG":  # the model runs on the CPU, the JPEGs go through the stand-in
@@ -249,9 +258,14 @@ def test_a_scan_with_jpegs_decoded_on_the_gpu_stores_the_vectors_of_a_cpu_scan(
                 [model] = catalog.models()
                 paths, matrix = catalog.vectors(model.id)
                 vectors.append(dict(zip(paths, matrix, strict=True)))
+                looks.append({p.path: (p.phash, p.tone) for p in catalog.photos()})
     assert asked == ["cpu"] and sum(codec.batches) == 4  # the PNG went through Pillow
     for path, v in vectors[0].items():
         assert float(v @ vectors[1][path]) > 0.9995
+        # The pixel hashes the GPU's batches made: those of the same picture up to decoding
+        (cpu_hash, cpu_tone), (gpu_hash, gpu_tone) = looks[0][path], looks[1][path]
+        assert pixel_hashes.hash_distance(cpu_hash, gpu_hash) <= 4  # type: ignore[arg-type]
+        assert np.allclose(cpu_tone, gpu_tone, atol=0.01)  # type: ignore[arg-type]
 
 
 def test_nvimagecodecs_false_alarms_stay_off_the_terminal(capfd: pytest.CaptureFixture[str]) -> None:
@@ -271,7 +285,7 @@ def test_a_batch_holds_no_more_pixels_than_a_gpu_is_asked_for(monkeypatch: pytes
     photos = [*small, large] * 4
     with ThreadPoolExecutor(len(photos)) as pool:
         got = list(pool.map(lambda d: imaging.decode(d, SHORT, gpu=gpu), photos))
-    assert all(g.image is not None and g.width in (1600, 4000) for g in got) and gpu.declined == 0
+    assert all(g.pixels is not None and g.width in (1600, 4000) for g in got) and gpu.declined == 0
     assert sum(codec.batches) == len(photos)
     for n, pixels in zip(codec.batches, codec.pixels, strict=True):
         assert pixels <= cap or n == 1, (codec.batches, codec.pixels)
@@ -369,3 +383,53 @@ def test_photos_nvjpeg_fails_on_are_said_once(caplog: pytest.LogCaptureFixture) 
     assert [r.getMessage() for r in caplog.records if "nvJPEG" in r.getMessage()] == [
         "nvJPEG could not decode 1 photos (out of GPU memory); Pillow decodes them"
     ]
+
+
+def test_photos_of_one_kind_are_made_small_together_as_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gpu_jpeg, "CHUNK_PIXELS", 5 * 1600 * 1200)  # five photos in one go
+    codec = NvImageCodecOnTheCpu()
+    gpu = GpuJpeg(codec, "cpu", lanes=1)
+    sources = ["rocket.jpg", "retina.jpg", "aloeL.jpg", "grand_canyon_2.jpg"]
+    photos = [_jpeg((1600, 1200), 6 if i < 8 else 1, sources[i % 4]) for i in range(12)]
+    with ThreadPoolExecutor(12) as pool:
+        got = list(pool.map(lambda d: imaging.decode(d, SHORT, gpu=gpu), photos))
+    for data, decoded in zip(photos, got, strict=True):
+        alone = imaging.decode(data, SHORT, gpu=PillowStandIn())  # type: ignore[arg-type]
+        assert np.array_equal(decoded.array(), alone.array())
+        assert decoded.looks is not None and alone.looks is not None
+        assert decoded.looks.phash == alone.looks.phash
+    assert gpu.declined == 0 and sum(codec.batches) == 12
+
+
+def test_the_grey_made_on_the_gpu_is_pillows() -> None:
+    rgb = np.random.default_rng(5).integers(0, 256, (3, 40, 30, 3), dtype=np.uint8)
+    rgb[0, :4] = 255  # the brightest and darkest: the rounding at the ends
+    rgb[0, 4:8] = 0
+    grey, grid = gpu_jpeg.hash_parts(torch.from_numpy(rgb))
+    for picture, g, cells in zip(rgb, grey.numpy(), grid.numpy(), strict=True):
+        assert np.array_equal(g, np.asarray(Image.fromarray(picture).convert("L")))
+        assert cells.shape == (32, 32, 3)
+    assert np.isclose(grid.numpy().mean(), rgb.astype(np.float64).mean(), atol=1.0)
+
+
+def test_pictures_the_gpu_cannot_make_small_are_decoded_by_pillow(monkeypatch: pytest.MonkeyPatch) -> None:
+    def out_of_memory(pictures: object) -> None:
+        raise RuntimeError("CUDA out of memory")
+
+    monkeypatch.setattr(gpu_jpeg, "hash_parts", out_of_memory)
+    gpu = GpuJpeg(NvImageCodecOnTheCpu(), "cpu", lanes=1)
+    data = _jpeg((1600, 1200), 6)
+    decoded = imaging.decode(data, SHORT, gpu=gpu)
+    assert gpu.declined == 1 and decoded.looks is None
+    assert np.array_equal(decoded.array(), imaging.decode(data, SHORT).array())
+
+
+def test_one_lane_gives_the_hardware_decoder_its_jpegs_first() -> None:
+    """The GPU's JPEG engines and nvJPEG's CUDA decoder (on the CPU's cores) work side by side
+    in lanes of their own; a JPEG the engines decline goes to CUDA in the same lane."""
+    codec = NvImageCodecOnTheCpu()
+    GpuJpeg(codec, "cpu", lanes=3, hw_lanes=1)
+    assert codec.backends == [["hardware", "hybrid"], ["hybrid"], ["hybrid"]]
+    codec = NvImageCodecOnTheCpu()
+    GpuJpeg(codec, "cpu", lanes=2, hw_lanes=0)
+    assert codec.backends == [["hybrid"], ["hybrid"]]

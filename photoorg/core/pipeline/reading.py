@@ -142,12 +142,8 @@ def embed_input(
         if fingerprint(data) != job.fingerprint:
             raise Changed()
         with cpu_turn(data, cpu_turns):
-            decoded = imaging.decode(
-                data, pp.resize_short, path=job.path, pixels=True, preprocess=pp.version, gpu=gpu
-            )
-            out.crop = imaging.model_input(decoded, pp.resize_short, pp.crop)
-            out.phash, out.turns = pixel_hashes.perceptual_hashes(decoded.image)  # type: ignore[arg-type]
-            out.tone = pixel_hashes.tone(decoded.image)  # type: ignore[arg-type]
+            out.crop, looks = model_picture(data, pp, job.path, gpu)
+        out.phash, out.turns, out.tone = looks.phash, looks.turns, looks.tone
     except FileNotFoundError:
         out.gone = True
     except Changed:
@@ -157,16 +153,38 @@ def embed_input(
     return out
 
 
+def model_picture(
+    data: bytes, pp: Preprocess, path: str, gpu: GpuJpeg | None = None
+) -> tuple[np.ndarray, pixel_hashes.Looks]:
+    """A photo's crop for the model (prepared as ``pp`` says) and its pixel hashes, as a scan
+    makes them: by ``gpu`` for a JPEG it decodes, else on the CPU.
+
+    Raises:
+        DecodeError: the photo cannot be decoded.
+    """
+    decoded = imaging.decode(data, pp.resize_short, path=path, pixels=True, preprocess=pp.version, gpu=gpu)
+    crop = imaging.model_input(decoded, pp.resize_short, pp.crop)
+    if decoded.looks is not None:  # the GPU's, made with its batch
+        return crop, decoded.looks
+    return crop, pixel_hashes.looks([decoded.image if decoded.image is not None else decoded.array()])[0]
+
+
 _JPEG = b"\xff\xd8\xff"  # how every JPEG (and MPO) file begins
+
+
+#: The threads of a scan's second pass with a GPU decoder; None: as many as keep its lanes'
+#: batches full (GpuJpeg.askers). Measured on an H200 (tests/bench/bench_scan.py --threads).
+GPU_DECODE_THREADS: int | None = None
 
 
 def decode_threads(workers: int, gpu: GpuJpeg | None) -> tuple[int, threading.Semaphore | None]:
     """The threads of a scan's second pass, and the turns for the cores (see :func:`cpu_turn`):
     ``workers`` without a GPU decoder; with one, enough to fill its batches, since they mostly
     wait for it, and ``workers`` turns for the photos it does not decode."""
-    if gpu is None or gpu.batch <= workers:
+    threads = (GPU_DECODE_THREADS or gpu.askers) if gpu is not None else workers
+    if threads <= workers:
         return workers, None
-    return gpu.batch, threading.BoundedSemaphore(workers)
+    return threads, threading.BoundedSemaphore(workers)
 
 
 def cpu_turn(data: bytes, turns: threading.Semaphore | None) -> AbstractContextManager[object]:

@@ -1,0 +1,75 @@
+"""A first scan's speed: photos/s of run_scan into a fresh catalog, the model loaded first.
+
+After a warm-up scan of --warm photos (CUDA's kernels, the GPU JPEG decoder's lanes), each
+--repeat scans the whole library into a catalog of its own and prints one line. Which code
+runs is PYTHONPATH's, so two versions of photoorg can be compared on one machine:
+
+    python tests/bench/bench_scan.py LIB --model M [--device cuda] [--repeat 2]
+
+--lanes, --hw-lanes, --threads and --batch try other settings of the GPU JPEG decoder, the
+scan's threads and the model's batch than photoorg's (photoorg.core.gpu_jpeg.LANES, HW_LANES;
+pipeline.reading.GPU_DECODE_THREADS; devices.default_batch_size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from photoorg.core.catalog import Catalog
+from photoorg.core.embedder import Embedder
+from photoorg.core.pipeline import run_scan
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("library")
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--device", default="cuda")
+    ap.add_argument("--dtype", default="auto")
+    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--warm", type=int, default=96)
+    ap.add_argument("--label", default="")
+    ap.add_argument("--lanes", type=int)
+    ap.add_argument("--hw-lanes", type=int)
+    ap.add_argument("--batch", type=int)
+    ap.add_argument("--threads", type=int, help="decoding threads with a GPU decoder")
+    args = ap.parse_args()
+    if args.threads:
+        from photoorg.core.pipeline import reading
+
+        reading.GPU_DECODE_THREADS = args.threads
+    if args.lanes is not None or args.hw_lanes is not None:
+        from photoorg.core import gpu_jpeg
+
+        gpu_jpeg.LANES = gpu_jpeg.LANES if args.lanes is None else args.lanes
+        gpu_jpeg.HW_LANES = gpu_jpeg.HW_LANES if args.hw_lanes is None else args.hw_lanes
+    embedder = Embedder(args.model, device=args.device, dtype=args.dtype, batch_size=args.batch)
+    embedder.load()
+    photos = sorted(str(p) for p in Path(args.library).iterdir())
+    with tempfile.TemporaryDirectory(prefix="photoorg-bench-scan-") as tmp:
+        warm = Path(tmp, "warm")
+        warm.mkdir()
+        for p in photos[: args.warm]:
+            os.symlink(p, warm / os.path.basename(p))
+        with Catalog(Path(tmp, "warm.sqlite3")) as catalog:
+            run_scan([str(warm)], catalog, embedder)
+        for k in range(args.repeat):
+            with Catalog(Path(tmp, f"scan{k}.sqlite3")) as catalog:
+                t = time.perf_counter()
+                s = run_scan([args.library], catalog, embedder)
+                took = time.perf_counter() - t
+            print(
+                f"{args.label or 'scan'}: {s.embedded} photos in {took:.2f} s = {s.embedded / took:.1f} "
+                f"photos/s (embedding {s.embedded / max(s.embed_elapsed, 1e-9):.1f}/s), decoder "
+                f"{s.decoder}, {embedder.device} {embedder.dtype} batch {embedder.batch_size}, "
+                f"{len(s.failures)} unreadable",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
