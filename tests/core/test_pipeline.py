@@ -303,3 +303,29 @@ def test_photos_skipped_by_a_new_pattern_leave_the_catalog_not_the_disk(library,
     # Skipped for one run only (scan --exclude): skipped, but still the library's photos.
     once = run_scan([library], catalog, none, exclude=[pattern], kept_excluded=[pattern], embed=False)
     assert (once.seen, once.removed, once.excluded, len(catalog.file_states())) == (6, 0, 0, 10)
+
+
+def test_a_photo_changed_after_it_was_catalogued_is_not_embedded_as_its_old_content(tmp_path) -> None:
+    """The second pass trusts an unchanged size and modification time, as a rescan does (a
+    camera JPEG is not hashed twice); any other change is checked against the content."""
+    from photoorg.core.catalog import fingerprint
+    from photoorg.core.model_folder import Preprocess
+    from photoorg.core.paths import storable_ns
+    from photoorg.core.pipeline.reading import embed_input
+
+    pp = Preprocess(resize_short=32, crop=32, mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5))
+    photo = tmp_path / "a.jpg"
+    shutil.copyfile(DATA / "rocket.jpg", photo)
+    st = photo.stat()
+    job = Job(str(photo), fingerprint(photo.read_bytes()), st.st_size, storable_ns(st.st_mtime_ns))
+    first = embed_input(job, pp)
+    assert first.crop is not None and first.phash is not None and not first.changed
+
+    shutil.copyfile(DATA / "retina.jpg", photo)  # another photo in its place
+    changed = embed_input(job, pp)
+    assert changed.changed and changed.crop is None and changed.phash is None
+
+    shutil.copyfile(DATA / "rocket.jpg", photo)  # back, with a new modification time
+    os.utime(photo, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    again = embed_input(job, pp)
+    assert not again.changed and again.phash == first.phash

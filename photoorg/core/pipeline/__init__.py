@@ -260,7 +260,7 @@ def _to_embed(
         if is_video_name(rec.path):  # catalogued for the timeline and organizing, not embedded
             continue
         waiting.add(rec.path)
-        jobs.setdefault(st.fingerprint, Job(rec.path, st.fingerprint))
+        jobs.setdefault(st.fingerprint, Job(rec.path, st.fingerprint, st.size, st.mtime_ns))
     mtimes = {rec.path: rec.mtime_ns for rec in records}
     return representative_order(list(jobs.values()), lambda job: mtimes.get(job.path, 0)), waiting
 

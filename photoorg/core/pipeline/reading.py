@@ -42,6 +42,10 @@ class Job:
 
     path: str
     fingerprint: str
+    # The size and modification time the fingerprint was read at: a file found with both is
+    # that content (the rule a rescan trusts), so it is not hashed a second time.
+    size: int = -1
+    mtime_ns: int = -1
 
 
 @dataclass(slots=True)
@@ -138,8 +142,9 @@ def embed_input(
     GPU's batches full."""
     out = Embeddable(job)
     try:
-        data, _ = read_whole(job.path)
-        if fingerprint(data) != job.fingerprint:
+        data, st = read_whole(job.path)
+        catalogued = (st.st_size, storable_ns(st.st_mtime_ns)) == (job.size, job.mtime_ns)
+        if not catalogued and fingerprint(data) != job.fingerprint:
             raise Changed()
         with cpu_turn(data, cpu_turns):
             out.crop, looks = model_picture(data, pp, job.path, gpu)
