@@ -313,9 +313,11 @@ class GpuJpeg:
 
     @property
     def askers(self) -> int:
-        """Photos asked for at once that keep every lane's batch full: as many as all the
-        lanes' batches, and half a batch more for the one being filled."""
-        return self.batch * len(self._decoders) + self.batch // 2
+        """Photos asked for at once in a scan: a batch. More did not scan faster on an H200
+        (64, 160 and 256 threads: 495, 449 and 565, 412 photos/s; single runs that differ by
+        a quarter, tests/bench/results/h200_scan_ab.txt), and each waiting thread holds its
+        photo's bytes (a camera's 4 MB)."""
+        return self.batch
 
 
 @contextlib.contextmanager

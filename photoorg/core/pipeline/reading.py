@@ -177,8 +177,8 @@ def model_picture(
 _JPEG = b"\xff\xd8\xff"  # how every JPEG (and MPO) file begins
 
 
-#: The threads of a scan's second pass with a GPU decoder; None: as many as keep its lanes'
-#: batches full (GpuJpeg.askers). Measured on an H200 (tests/bench/bench_scan.py --threads).
+#: The threads of a scan's second pass with a GPU decoder; None: its GpuJpeg.askers (a batch).
+#: Other numbers are tried by tests/bench/bench_scan.py --threads.
 GPU_DECODE_THREADS: int | None = None
 
 
