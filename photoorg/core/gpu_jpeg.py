@@ -129,7 +129,8 @@ BATCH = 64
 #: ... and at most this many pixels in one call (64 photos of 12 MP, 2.3 GB decoded), so that
 #: a folder of panoramas does not ask a small GPU for more memory than it has.
 BATCH_PIXELS = 64 * 12_000_000
-#: At most this many pixels made small in one go (5 photos of 12 MP: 0.8 GB as floats).
+#: At most this many pixels, decoded or made small, in one go (5 photos of 12 MP: 0.8 GB as
+#: floats).
 CHUNK_PIXELS = 64_000_000
 #: Batches on their way at once, each with a decoder and a CUDA stream of its own (measured as
 #: above: 1 lane 598 photos/s, 2 lanes 667, 4 lanes 655; whole scans, one lane of them to the
@@ -266,7 +267,8 @@ class GpuJpeg:
                 if pixels is not None:
                     alike[(*pixels.shape[:2], ask.scale, ask.orientation, ask.size)].append((i, pixels))
             for (height, width, scale, orientation, size), members in alike.items():
-                step = max(1, CHUNK_PIXELS // (height * width))
+                # Bounded by what goes in and by what comes out: a thin strip is made larger.
+                step = max(1, CHUNK_PIXELS // max(height * width, size[0] * size[1]))
                 for start in range(0, len(members), step):
                     chunk = members[start : start + step]
                     parts = self._small([p for _, p in chunk], scale, orientation, size)

@@ -433,3 +433,24 @@ def test_one_lane_gives_the_hardware_decoder_its_jpegs_first() -> None:
     codec = NvImageCodecOnTheCpu()
     GpuJpeg(codec, "cpu", lanes=2, hw_lanes=0)
     assert codec.backends == [["hybrid"], ["hybrid"]]
+
+
+def test_thin_strips_made_larger_are_made_a_few_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunk is bounded by the pixels it is made into too: a 300x2 strip becomes 4800x32."""
+    monkeypatch.setattr(gpu_jpeg, "CHUNK_PIXELS", 2 * 4800 * 32)
+    made: list[int] = []
+    shrunk = gpu_jpeg._shrunk
+
+    def counted(pixels: torch.Tensor, *args: object) -> torch.Tensor:
+        out = shrunk(pixels, *args)  # type: ignore[arg-type]
+        made.append(out.shape[0] * out.shape[1] * out.shape[2])
+        return out
+
+    monkeypatch.setattr(gpu_jpeg, "_shrunk", counted)
+    gpu = GpuJpeg(NvImageCodecOnTheCpu(), "cpu", lanes=1)
+    sources = ("rocket.jpg", "retina.jpg", "aloeL.jpg", "coffee.png")
+    strips = [_jpeg((300, 2), 1, source) for source in sources]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda d: imaging.decode(d, 32, gpu=gpu), strips))
+    assert all(g.array().shape == (32, 4800, 3) for g in got) and gpu.declined == 0
+    assert sum(made) == 4 * 4800 * 32 and max(made) <= gpu_jpeg.CHUNK_PIXELS
