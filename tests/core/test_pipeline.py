@@ -329,3 +329,29 @@ def test_a_photo_changed_after_it_was_catalogued_is_not_embedded_as_its_old_cont
     os.utime(photo, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
     again = embed_input(job, pp)
     assert not again.changed and again.phash == first.phash
+
+
+def test_a_photo_rewritten_in_the_tick_it_was_catalogued_in_is_hashed_again(tmp_path) -> None:
+    """A file changed in place, same size, in the same tick of its clock as it was read (FAT
+    counts 2 seconds) looks unchanged: near a scan's start its time is not trusted."""
+    import time
+
+    from photoorg.core.catalog import FileState, fingerprint
+    from photoorg.core.model_folder import Preprocess
+    from photoorg.core.paths import storable_ns
+    from photoorg.core.pipeline.reading import RACY_NS, embed_input, make_job
+
+    pp = Preprocess(resize_short=32, crop=32, mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5))
+    photo = tmp_path / "a.jpg"
+    shutil.copyfile(DATA / "rocket.jpg", photo)
+    data, st = photo.read_bytes(), photo.stat()
+    state = FileState(1, st.st_size, storable_ns(st.st_mtime_ns), fingerprint(data), None)
+    racy = make_job(str(photo), state, time.time_ns())
+    rewritten = bytearray(data)
+    rewritten[len(data) // 2] ^= 0xFF
+    photo.write_bytes(bytes(rewritten))
+    os.utime(photo, ns=(st.st_atime_ns, st.st_mtime_ns))  # the same size and time
+    assert embed_input(racy, pp).changed
+    # Catalogued well after its last change, its size and time are what a rescan trusts.
+    settled = make_job(str(photo), state, state.mtime_ns + RACY_NS + 1)
+    assert (settled.size, settled.mtime_ns) == (state.size, state.mtime_ns)

@@ -45,6 +45,7 @@ from photoorg.core.pipeline.reading import (
     decode_threads,
     default_decode_workers,
     embed_input,
+    make_job,
 )
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.videos import is_video_name
@@ -260,7 +261,8 @@ def _to_embed(
         if is_video_name(rec.path):  # catalogued for the timeline and organizing, not embedded
             continue
         waiting.add(rec.path)
-        jobs.setdefault(st.fingerprint, Job(rec.path, st.fingerprint, st.size, st.mtime_ns))
+        if st.fingerprint not in jobs:
+            jobs[st.fingerprint] = make_job(rec.path, st, scan.started_ns)
     mtimes = {rec.path: rec.mtime_ns for rec in records}
     return representative_order(list(jobs.values()), lambda job: mtimes.get(job.path, 0)), waiting
 

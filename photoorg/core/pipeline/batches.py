@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -95,6 +96,7 @@ class ScanState:
         self.embedder = embedder
         self.progress = progress
         self.summary = summary
+        self.started_ns = time.time_ns()  # the wall clock, as files' times are
         self.model_info: ModelInfo | None = None
         self.key: str | None = None
         self.have: set[str] = set()

@@ -19,7 +19,7 @@ from typing import TypeVar
 import numpy as np
 
 from photoorg.core import imaging, pixel_hashes, scanner, sidecar_dates
-from photoorg.core.catalog import FileRow, fingerprint, fingerprint_file
+from photoorg.core.catalog import FileRow, FileState, fingerprint, fingerprint_file
 from photoorg.core.errors import DecodeError
 from photoorg.core.gpu_jpeg import GpuJpeg
 from photoorg.core.model_folder import Preprocess
@@ -43,9 +43,23 @@ class Job:
     path: str
     fingerprint: str
     # The size and modification time the fingerprint was read at: a file found with both is
-    # that content (the rule a rescan trusts), so it is not hashed a second time.
+    # that content (the rule a rescan trusts), so it is not hashed a second time (-1: it is).
     size: int = -1
     mtime_ns: int = -1
+
+
+#: A file modified this close to a scan's start, or after it, is hashed again when embedded: it
+#: may have changed in the same tick of its clock as it was catalogued (FAT counts 2 seconds).
+RACY_NS = 3_000_000_000
+
+
+def make_job(path: str, state: FileState, scan_started_ns: int) -> Job:
+    """The job of a catalogued photo (``state``, with its fingerprint) in a scan started at
+    ``scan_started_ns`` (wall clock): its size and time trusted unless they may be racy."""
+    assert state.fingerprint is not None
+    if state.mtime_ns >= scan_started_ns - RACY_NS:
+        return Job(path, state.fingerprint)
+    return Job(path, state.fingerprint, state.size, state.mtime_ns)
 
 
 @dataclass(slots=True)
