@@ -43,3 +43,21 @@ def test_the_turned_hashes_are_the_hashes_of_the_turned_picture() -> None:
     turned = pixel_hashes.perceptual_hash(picture.transpose(Image.Transpose.ROTATE_180))
     assert turned in turns and turned != phash
     assert pixel_hashes.looks([]) == []
+
+
+# What photoorg 543df73 stored for these pictures (one by one, before the hashes were made
+# together): catalogs keep them, so a new way of making them must give the same numbers.
+STORED = {
+    "rocket.jpg": (-4596174193814072729, -7106030704241129674, (0.20485515892505646, 0.10407528281211853)),
+    "chelsea.png": (-5665556616525572258, -861679311286648177, (0.5787684917449951, 0.10933875292539597)),
+    "coffee.png": (-4935065344259705289, -1236671983474023646, (0.6218788027763367, 0.20737791061401367)),
+}
+
+
+def test_the_looks_are_those_catalogs_already_keep() -> None:
+    pictures = [Image.open(DATA / name).convert("RGB") for name in STORED]
+    for (phash, first_turn, (red, detail)), looks in zip(
+        STORED.values(), pixel_hashes.looks(pictures), strict=True
+    ):
+        assert (looks.phash, looks.turns[0]) == (phash, first_turn)
+        assert (looks.tone[0], looks.tone[3]) == (red, detail)
