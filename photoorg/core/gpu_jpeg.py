@@ -9,10 +9,11 @@ small on the GPU; only the small picture comes back. It is one step of
 orientation, the size checks and everything after the pixels stay the CPU path's, and any JPEG
 nvJPEG cannot decode (CMYK, an odd stream, no GPU memory) goes through Pillow as before.
 
-The picture is the CPU path's up to decoder rounding: the full decode is averaged over the
-same blocks the JPEG draft scale would skip (1/2, 1/4 or 1/8, :func:`draft_scale`, Pillow's
-rule), turned upright as Pillow's ``exif_transpose`` does, and resized with an antialiased
-bicubic filter (PyTorch's, made to match Pillow's) to the size the model's preprocessing asks.
+The picture is the CPU path's up to decoder rounding (the arithmetic is in
+:mod:`photoorg.core.gpu_pictures`): the full decode is averaged over the same blocks the JPEG
+draft scale would skip (1/2, 1/4 or 1/8, by Pillow's rule), turned upright as Pillow's
+``exif_transpose`` does, and resized with an antialiased bicubic filter (PyTorch's, made to
+match Pillow's) to the size the model's preprocessing asks.
 
 Optional: ``pip install 'photoorg[cuda13]'`` (or ``[cuda12]``, matching PyTorch's CUDA) brings
 nvImageCodec and nvJPEG. Without them, on a computer with no NVIDIA GPU, or with
@@ -34,83 +35,13 @@ from typing import Any
 
 import numpy as np
 
-from photoorg.core import pixel_hashes
+from photoorg.core import gpu_pictures, pixel_hashes
 from photoorg.core.pixel_hashes import Looks
 
 log = logging.getLogger(__name__)
 
 #: Set to 0 to decode every photo on the CPU, also where a GPU decoder is installed.
 ENV_SWITCH = "PHOTOORG_GPU_JPEG"
-
-
-def draft_scale(width: int, height: int, want: tuple[int, int]) -> int:
-    """The JPEG DCT scale (1, 2, 4 or 8) Pillow's ``draft`` picks for a stored ``width`` x
-    ``height`` picture when asked for at least ``want``: the largest that keeps both sides at or
-    above it."""
-    scale = min(width // max(1, want[0]), height // max(1, want[1]))
-    return next((s for s in (8, 4, 2) if scale >= s), 1)
-
-
-def orient(pixels: Any, orientation: int, dims: tuple[int, int] = (0, 1)) -> Any:
-    """A tensor turned upright as Pillow's ``exif_transpose`` turns an image with this EXIF
-    orientation (1 to 8; any other value leaves it as stored); ``dims``: its height and width
-    (an (H, W, C) picture's by default; (2, 3) for a batch of (N, C, H, W))."""
-    import torch
-
-    h, w = dims
-    if orientation == 2:  # mirrored left to right
-        return pixels.flip(w)
-    if orientation == 3:  # upside down
-        return pixels.flip(h).flip(w)
-    if orientation == 4:  # mirrored top to bottom
-        return pixels.flip(h)
-    if orientation == 5:  # transposed
-        return pixels.transpose(h, w)
-    if orientation == 6:  # a quarter turn clockwise
-        return torch.rot90(pixels, -1, (h, w))
-    if orientation == 7:  # transversed
-        return pixels.transpose(h, w).flip(h).flip(w)
-    if orientation == 8:  # a quarter turn anticlockwise
-        return torch.rot90(pixels, 1, (h, w))
-    return pixels
-
-
-def shrink(pixels: Any, scale: int, orientation: int, size: tuple[int, int]) -> np.ndarray:
-    """A fully decoded (H, W, 3) uint8 tensor as the draft path would give it: averaged over
-    ``scale`` x ``scale`` blocks (the JPEG DCT scale), turned upright by ``orientation``, and
-    resized to ``size`` (width, height) with an antialiased bicubic filter; (h, w, 3) uint8 on
-    the CPU. Runs wherever the tensor is (a GPU, or the CPU in tests)."""
-    return _shrunk(pixels[None], scale, orientation, size)[0].cpu().numpy()
-
-
-def _shrunk(pixels: Any, scale: int, orientation: int, size: tuple[int, int]) -> Any:
-    """:func:`shrink` of a batch: (N, H, W, 3) uint8 to (N, h, w, 3) uint8, where it is."""
-    import torch
-    from torch.nn import functional
-
-    with torch.inference_mode():
-        x = pixels.permute(0, 3, 1, 2).float()
-        if scale > 1:
-            x = functional.avg_pool2d(x, scale, ceil_mode=True)
-        x = orient(x, orientation, (2, 3))
-        w, h = size
-        if (x.shape[2], x.shape[3]) != (h, w):
-            x = functional.interpolate(x, size=(h, w), mode="bicubic", antialias=True, align_corners=False)
-        return x.permute(0, 2, 3, 1).round_().clamp_(0, 255).to(torch.uint8)
-
-
-def hash_parts(pictures: Any) -> tuple[Any, Any]:
-    """What :func:`photoorg.core.pixel_hashes.looks_of_parts` needs of a batch of (N, h, w, 3)
-    uint8 pictures, made where they are: their grey (N, h, w) uint8, as Pillow's "L" (ITU-R
-    601-2, the same integers), and their average over a 32 x 32 grid (N, 32, 32, 3) float."""
-    import torch
-    from torch.nn import functional
-
-    with torch.inference_mode():
-        rgb = pictures.to(torch.int32)
-        grey = (rgb[..., 0] * 19595 + rgb[..., 1] * 38470 + rgb[..., 2] * 7471 + 0x8000) >> 16
-        grid = functional.adaptive_avg_pool2d(pictures.permute(0, 3, 1, 2).float(), 32)
-        return grey.to(torch.uint8), grid.permute(0, 2, 3, 1)
 
 
 #: The lanes (below) whose decoder hands JPEGs to the GPU's hardware JPEG engines first (the
@@ -299,14 +230,14 @@ class GpuJpeg:
         self, pixels: list[Any], scale: int, orientation: int, size: tuple[int, int]
     ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
         """Decoded pictures of one kind made small on the GPU together: each one's picture,
-        grey and grid (:func:`hash_parts`); all None (Pillow decodes them) when that fails, as
-        for panoramas whose float copies do not fit in the GPU's memory."""
+        grey and grid (gpu_pictures.hash_parts); all None (Pillow decodes them) when that
+        fails, as for panoramas whose float copies do not fit in the GPU's memory."""
         import torch
 
         try:
             together = torch.stack(pixels) if len(pixels) > 1 else pixels[0][None]
-            small = _shrunk(together, scale, orientation, size)
-            grey, grid = hash_parts(small)
+            small = gpu_pictures.shrunk(together, scale, orientation, size)
+            grey, grid = gpu_pictures.hash_parts(small)
             pictures, greys, grids = small.cpu().numpy(), grey.cpu().numpy(), grid.cpu().numpy()
         except Exception as exc:
             self._warn(f"nvJPEG's pictures could not be made small on the GPU ({exc}); Pillow decodes them")

@@ -28,7 +28,8 @@ import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from photoorg.core.errors import DecodeError
-from photoorg.core.gpu_jpeg import GpuJpeg, draft_scale
+from photoorg.core.gpu_jpeg import GpuJpeg
+from photoorg.core.gpu_pictures import draft_scale
 from photoorg.core.pixel_hashes import Looks
 from photoorg.core.scanner import RAW_EXTENSIONS
 

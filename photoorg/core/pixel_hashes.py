@@ -58,7 +58,7 @@ def looks(pictures: Sequence[Picture]) -> list[Looks]:
 
 def looks_of_parts(greys: Sequence[np.ndarray], grids: np.ndarray) -> list[Looks]:
     """The :class:`Looks` of pictures from parts a GPU made of them
-    (:func:`photoorg.core.gpu_jpeg.hash_parts`): each one's grey (h, w) uint8 picture, as
+    (:func:`photoorg.core.gpu_pictures.hash_parts`): each one's grey (h, w) uint8 picture, as
     Pillow's "L", and its (32, 32, 3) average over a grid. The hashes are those of the picture
     (:func:`perceptual_hashes`); the tone is within a hundredth of :func:`tone`'s, whose grid
     differs a little at the edges of its cells."""

@@ -21,10 +21,11 @@ import pytest
 import torch
 from PIL import Image, ImageOps
 
-from photoorg.core import gpu_jpeg, imaging, pixel_hashes
+from photoorg.core import gpu_jpeg, gpu_pictures, imaging, pixel_hashes
 from photoorg.core.catalog import Catalog
 from photoorg.core.embedder import Embedder
-from photoorg.core.gpu_jpeg import GpuJpeg, draft_scale, orient, shrink
+from photoorg.core.gpu_jpeg import GpuJpeg
+from photoorg.core.gpu_pictures import draft_scale, orient, shrink
 from photoorg.core.pipeline import run_scan
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -405,7 +406,7 @@ def test_the_grey_made_on_the_gpu_is_pillows() -> None:
     rgb = np.random.default_rng(5).integers(0, 256, (3, 40, 30, 3), dtype=np.uint8)
     rgb[0, :4] = 255  # the brightest and darkest: the rounding at the ends
     rgb[0, 4:8] = 0
-    grey, grid = gpu_jpeg.hash_parts(torch.from_numpy(rgb))
+    grey, grid = gpu_pictures.hash_parts(torch.from_numpy(rgb))
     for picture, g, cells in zip(rgb, grey.numpy(), grid.numpy(), strict=True):
         assert np.array_equal(g, np.asarray(Image.fromarray(picture).convert("L")))
         assert cells.shape == (32, 32, 3)
@@ -416,7 +417,7 @@ def test_pictures_the_gpu_cannot_make_small_are_decoded_by_pillow(monkeypatch: p
     def out_of_memory(pictures: object) -> None:
         raise RuntimeError("CUDA out of memory")
 
-    monkeypatch.setattr(gpu_jpeg, "hash_parts", out_of_memory)
+    monkeypatch.setattr(gpu_pictures, "hash_parts", out_of_memory)
     gpu = GpuJpeg(NvImageCodecOnTheCpu(), "cpu", lanes=1)
     data = _jpeg((1600, 1200), 6)
     decoded = imaging.decode(data, SHORT, gpu=gpu)
@@ -439,14 +440,14 @@ def test_thin_strips_made_larger_are_made_a_few_at_a_time(monkeypatch: pytest.Mo
     """A chunk is bounded by the pixels it is made into too: a 300x2 strip becomes 4800x32."""
     monkeypatch.setattr(gpu_jpeg, "CHUNK_PIXELS", 2 * 4800 * 32)
     made: list[int] = []
-    shrunk = gpu_jpeg._shrunk
+    shrunk = gpu_pictures.shrunk
 
     def counted(pixels: torch.Tensor, *args: object) -> torch.Tensor:
         out = shrunk(pixels, *args)  # type: ignore[arg-type]
         made.append(out.shape[0] * out.shape[1] * out.shape[2])
         return out
 
-    monkeypatch.setattr(gpu_jpeg, "_shrunk", counted)
+    monkeypatch.setattr(gpu_pictures, "shrunk", counted)
     gpu = GpuJpeg(NvImageCodecOnTheCpu(), "cpu", lanes=1)
     sources = ("rocket.jpg", "retina.jpg", "aloeL.jpg", "coffee.png")
     strips = [_jpeg((300, 2), 1, source) for source in sources]
