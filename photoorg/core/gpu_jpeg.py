@@ -28,6 +28,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from collections import defaultdict
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -113,6 +114,10 @@ class GpuJpeg:
         self.name = f"nvJPEG (nvImageCodec {getattr(nvimgcodec, '__version__', '?')})"
         self.declined = 0  # photos handed back to Pillow (counted without a lock: a rough figure)
         self.batches = 0
+        # Seconds the lanes spent, all together (lanes overlap): in nvJPEG's decode call, making
+        # the pictures small and copying them back, and hashing them; for benchmarks
+        # (tests/bench/bench_scan.py), counted without a lock like the figures above.
+        self.seconds = {"decode": 0.0, "small": 0.0, "hashes": 0.0}
         self._warned = False
 
     def _decoder(self, hardware: bool) -> Any:
@@ -188,7 +193,10 @@ class GpuJpeg:
         with torch.cuda.stream(stream) if stream is not None else contextlib.nullcontext():
             streams = [self._nv.CodeStream(a.data) for a in asks]
             handle = stream.cuda_stream if stream is not None else 0
+            started = time.perf_counter()
             images = decoder.decode(streams, params=self._params, cuda_stream=handle)
+            decoded = time.perf_counter()
+            self.seconds["decode"] += decoded - started
             # Photos of one shape, DCT scale, orientation and size are made small together, a
             # few calls to the GPU for many photos: a camera's batch is one or two such kinds.
             # One by one, the Python of those calls was much of a GPU scan's time (issue 15).
@@ -204,11 +212,14 @@ class GpuJpeg:
                     chunk = members[start : start + step]
                     parts = self._small([p for _, p in chunk], scale, orientation, size)
                     made.update((i, part) for (i, _), part in zip(chunk, parts, strict=True) if part)
+        small = time.perf_counter()
+        self.seconds["small"] += small - decoded
         if not made:
             return [None] * len(asks)
         # The hashes of the whole batch at once: their Python is paid once, not by each photo.
         done = sorted(made)
         looks = pixel_hashes.looks_of_parts([made[i][1] for i in done], np.stack([made[i][2] for i in done]))
+        self.seconds["hashes"] += time.perf_counter() - small
         answers: list[tuple[np.ndarray, Looks] | None] = [None] * len(asks)
         for i, one in zip(done, looks, strict=True):
             answers[i] = (made[i][0], one)
