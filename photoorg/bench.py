@@ -1,7 +1,7 @@
 """``photoorg bench``: photos per second for each stage of a scan, beside the naive path.
 
 Rows:
-- decode only: read + fingerprint + decode (JPEG draft) + crop, in the scan's thread pool;
+- decode only: read + fingerprint + decode (JPEG draft) + crop + pixel hashes, as in a scan;
 - model only: the embedder on ready crops, in batches;
 - end to end: a real scan into a throw-away catalog (threads overlapping decode and model);
 - naive: full decode, the transformers image processor, fp32, one photo at a time.
