@@ -4,6 +4,7 @@ Problems pages show them (a review: the command line had neither)."""
 from __future__ import annotations
 
 import json
+import os
 
 from tests.cli import photoorg
 
@@ -75,3 +76,18 @@ def test_photos_without_a_date_taken_are_said_by_month_and_listed_alone(tmp_path
     listed = json.loads(photoorg(*base, "timeline", "--undated", "--json").stdout)
     assert sorted(p["path"] for p in listed["photos"]) == [str(lib / "scans" / f"s{i}.jpg") for i in range(3)]
     assert all(p["file_date"] for p in listed["photos"]) and listed["months"][0]["file_dated"] == 3
+    # Two of them get the date of the prints they are scans of; the timeline places them there.
+    assert "'photoorg date PHOTO... --taken 1987-07-14' gives photos a date taken." in only.stdout
+    scans = [str(lib / "scans" / f"s{i}.jpg") for i in range(2)]
+    dated_now = photoorg(*base, "date", *scans, str(lib / "trip" / "a.jpg"), "--taken", "1990-05-01 09:30")
+    assert dated_now.returncode == 0, dated_now.stderr
+    assert f"  dated  {scans[0]} -> {scans[0]}.xmp" in dated_now.stdout
+    assert f"  skip  {lib / 'trip' / 'a.jpg'}: it has a date taken of its own" in dated_now.stdout
+    done = "Done: 2 photos dated 1 May 1990, 09:30, action 1. 'photoorg undo' takes it back."
+    assert done in dated_now.stdout
+    text = photoorg(*base, "timeline").stdout
+    assert "  May 1990              2" in text and "1 photo without a date taken is placed" in text
+    assert photoorg(*base, "undo").returncode == 0
+    assert "May 1990" not in photoorg(*base, "timeline").stdout and not os.path.exists(f"{scans[0]}.xmp")
+    wrong = photoorg(*base, "date", *scans, "--taken", "01/05/1990")
+    assert wrong.returncode == 1 and "is not a date photoorg reads" in wrong.stderr

@@ -67,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "trash": files.cmd_file_action,
         "move": files.cmd_file_action,
         "copy": files.cmd_file_action,
+        "date": files.cmd_date,
         "organize": organize.cmd_organize,
         "undo": files.cmd_undo,
         "redo": files.cmd_redo,

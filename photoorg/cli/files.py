@@ -1,4 +1,4 @@
-"""``photoorg trash|move|copy|undo|redo|history``: file actions through the library service, with
+"""``photoorg trash|move|copy|date|undo|redo|history``: file actions through the library service, with
 the library's protected folders, under the library lock."""
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from photoorg.core.library import (
     NothingToUndo,
     Outcome,
     Step,
+    date_taken_of,
     left_behind_text,
     not_back,
     undone_note,
+    when_words,
     with_them,
 )
 from photoorg.core.paths import Locations
@@ -63,6 +65,38 @@ def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
     sys.stdout.flush()
     print_notes(library)  # after the files it speaks of (a review: "left the library" came first)
     return code
+
+
+def cmd_date(args: argparse.Namespace, where: Locations) -> int:
+    """``photoorg date PHOTO... --taken WHEN``: the date taken written into their sidecars."""
+    when = date_taken_of(args.taken)
+    with open_library(args, where) as library:
+        steps, outcome = library.set_date_taken(args.paths, when, dry_run=args.dry_run)
+        todo = [s for s in steps if s.skip is None]
+        for step in [s for s in steps if s.skip] if outcome is None else outcome.skipped:
+            print(f"  skip  {printable(step.companion_of or step.source)}: {printable(step.skip or '')}")
+        if outcome is None:
+            for step in todo:
+                print(f"  would date  {printable(step.companion_of or '')} -> {printable(step.source)}")
+            print(
+                f"Dry run: {plural(len(todo), 'photo')} to date {when_words(when)}, "
+                f"{len(steps) - len(todo)} skipped. Nothing was changed."
+            )
+            return EXIT_OK if todo else EXIT_FAILED
+        for step in outcome.done:
+            print(f"  dated  {printable(step.companion_of or '')} -> {printable(step.source)}")
+        for step, reason in outcome.failed:
+            print(f"  FAILED  {printable(step.companion_of or step.source)}: {printable(reason)}")
+        if outcome.batch is not None:
+            print(
+                f"Done: {plural(len(outcome.done), 'photo')} dated {when_words(when)}, action "
+                f"{outcome.batch}. 'photoorg undo' takes it back."
+            )
+        else:
+            print("Nothing was done.")
+    sys.stdout.flush()
+    print_notes(library)
+    return EXIT_OK if outcome.done and not outcome.failed else EXIT_FAILED
 
 
 def report_action(action: Action, outcome: Outcome) -> int:

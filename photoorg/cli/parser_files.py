@@ -1,5 +1,5 @@
-"""The arguments of the commands that change files: trash, move, copy, organize, undo, redo, and
-the history of what they did. Each is one journaled action the library service carries out."""
+"""The arguments of the commands that change files: trash, move, copy, organize, date, undo,
+redo, and the history of what they did. Each is one journaled action the library service carries out."""
 
 from __future__ import annotations
 
@@ -89,6 +89,25 @@ def add_file_commands(sub: Any) -> None:
     )
     org.add_argument("--json", action="store_true", help="print the plan (and what was done) as JSON")
     no_wait(org)
+
+    date = sub.add_parser(
+        "date",
+        help="set the date taken of photos that have none (written into their XMP sidecars)",
+        description="Write a date taken into the XMP sidecars of photos that do not say when they "
+        "were taken (a scanned print, a screenshot, a picture saved from a chat), so the timeline "
+        "and 'organize --by date' place them there, and digiKam, darktable and Lightroom read it "
+        "too. Photos are never written: a photo with a date of its own is left alone (its own "
+        "date wins), and so are photos in protected folders. One action that 'photoorg undo' "
+        "reverses, sidecar by sidecar.",
+    )
+    common_options(date, top=False)
+    date.add_argument("paths", nargs="+", metavar="PHOTO", help="photo files of the library")
+    date.add_argument(
+        "--taken", required=True, metavar="WHEN", help="the date taken: 1987-07-14, or 1987-07-14 10:05"
+    )
+    folders_option(date, "--protect", "also never write sidecars in this folder (repeatable)")
+    date.add_argument("--dry-run", action="store_true", help="print what would be written, do nothing")
+    no_wait(date)
 
     undo = sub.add_parser(
         "undo",

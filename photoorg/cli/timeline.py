@@ -68,7 +68,8 @@ def _as_text(
     by_file = sum(1 for r in rows if r in timeline.file_dated) if args.when else len(timeline.file_dated)
     lines = [f"{plural(n, 'photo')}{found}{' in ' + args.when if args.when else ''}, newest first."]
     if args.undated:
-        lines.append("Each is placed by its file's date: when the file was last saved or copied.")
+        lines.append("Each is placed by its file's date: when the file was last saved or copied. "
+                     "'photoorg date PHOTO... --taken 1987-07-14' gives photos a date taken.")  # fmt: skip
     elif by_file:
         lines.append(f"{plural(by_file, 'photo')} without a date taken {'is' if by_file == 1 else 'are'} "
                      "placed by the file's date, marked (file date); 'photoorg timeline --undated' "

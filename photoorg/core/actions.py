@@ -121,6 +121,11 @@ ALBUM_CHANGE = "album"
 DECISION = "decision"
 #: The action name of keywords written into XMP sidecars (:mod:`photoorg.core.sidecars`).
 KEYWORDS = "keywords"
+#: The action name of a date taken written into XMP sidecars (:mod:`photoorg.core.date_edits`).
+DATES = "dates"
+#: The actions that change XMP sidecars in place (:mod:`photoorg.core.sidecars`): undone by
+#: putting each sidecar's earlier version back (:mod:`photoorg.core.sidecar_undo`).
+SIDECAR_ACTIONS = (KEYWORDS, DATES)
 
 
 # -- the library lock ---------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.calibration import Calibration
 from photoorg.core.catalog import Catalog, move_catalog
 from photoorg.core.curation import Curation
+from photoorg.core.date_edits import DateEdits, date_taken_of, when_words
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import ModelUnavailable
@@ -104,7 +105,7 @@ class LibraryState:
     reembed_offer: ReembedOffer | None = None
 
 
-class Library(Folders, Scans, ReembedOffers, FileActions, History, Curation, Finds):
+class Library(Folders, Scans, ReembedOffers, FileActions, History, Curation, DateEdits, Finds):
     """One photo library: its settings, its catalog and everything done with them.
 
     Args:
@@ -394,6 +395,7 @@ __all__ = [
     "ScanSummary",
     "Step",
     "Timeline",
+    "date_taken_of",
     "emptied_phrase",
     "keywords_phrase",
     "left_alone",
@@ -401,5 +403,6 @@ __all__ = [
     "not_back",
     "undone_note",
     "what_is_redone",
+    "when_words",
     "with_them",
 ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from photoorg.core import redo as redoing
 from photoorg.core import undo as undoing
-from photoorg.core.actions import KEYWORDS, Action, Outcome
+from photoorg.core.actions import DATES, SIDECAR_ACTIONS, Action, Outcome
 from photoorg.core.catalog import BatchInfo
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.library_part import LibraryPart
@@ -51,7 +51,7 @@ class History(LibraryPart):
                 )
             progress.start_stage("Undoing", 0)
             s = self.settings
-            return undoing.undo(
+            outcome = undoing.undo(
                 catalog,
                 batch,
                 on_step=lambda: progress.advance(1),
@@ -59,6 +59,10 @@ class History(LibraryPart):
                 roots=self.library_roots(),
                 protected=self.protected_watch(),  # a folder protected meanwhile keeps its files
             )
+        if outcome.batch is not None and self.catalog.batch_action(outcome.batch) == DATES:
+            # the photos are dated by their sidecars' earlier versions (or their files) again
+            self.date_again(s.source for s in outcome.done)
+        return outcome
 
     def redo(self, progress: Progress = NULL_PROGRESS, expect: int | None = None) -> Outcome:
         """Do the action undone last again (a new action), if nothing was done since.
@@ -104,7 +108,7 @@ class History(LibraryPart):
                  "undone": "undone", "undo_failed": "could not be put back"}  # fmt: skip
         if info.action == Action.COPY:  # its undo trashes the copy (a review read "back at" the trash)
             words |= {"undone": "copy in the trash", "undo_failed": "copy not trashed"}
-        keywords = info.action == KEYWORDS
+        keywords = info.action in SIDECAR_ACTIONS  # sidecars changed in place
         out = []
         for e in reversed(self.catalog.journal_entries(batch)):
             state = words.get(e.state, e.state)

@@ -4,7 +4,7 @@ Library provides all of it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -53,6 +53,8 @@ class LibraryPart:
         def scan(
             self, roots: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS, embed: bool = True
         ) -> ScanSummary: ...
+
+        def date_again(self, sidecars: Iterable[str]) -> None: ...
 
         def groups(
             self, only: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS

@@ -10,7 +10,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from photoorg.core.actions import KEYWORDS, Action, follow
+from photoorg.core.actions import SIDECAR_ACTIONS, Action, follow
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.fileops import fingerprint_and_size, inode_key, is_temp_name, name_candidates, same_inode
 from photoorg.core.trash import discard_orphan_info, find_trashed
@@ -32,7 +32,7 @@ def reconcile(catalog: Catalog) -> list[str]:
         unsettled = list(reversed(catalog.journal_entries(states=("planned", "undoing"))))
         for entry in unsettled:
             try:
-                if entry.action == KEYWORDS:
+                if entry.action in SIDECAR_ACTIONS:
                     from photoorg.core.sidecar_undo import settle
 
                     note = settle(catalog, entry)
@@ -48,7 +48,7 @@ def reconcile(catalog: Catalog) -> list[str]:
                 log.info("recovery: %s", note)  # the notes are said to the person (twice, as a warning)
         # An action in which nothing happened goes, and one that no file was journaled in (a
         # hostile review: begun, then the catalog's disk was full; it blocked redo for ever).
-        empty = catalog.file_batches_without_files([*(a.value for a in Action), KEYWORDS])
+        empty = catalog.file_batches_without_files([*(a.value for a in Action), *SIDECAR_ACTIONS])
         for batch in {e.batch for e in unsettled} | set(empty):
             catalog.drop_batch_if_nothing_done(batch)
     return notes

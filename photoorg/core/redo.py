@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from photoorg.core import actions
-from photoorg.core.actions import ALBUM_CHANGE, DECISION, GROUP_CHANGE, Action, Outcome, Step
+from photoorg.core.actions import ALBUM_CHANGE, DATES, DECISION, GROUP_CHANGE, Action, Outcome, Step
 from photoorg.core.catalog import BatchInfo, Catalog, JournalEntry
 from photoorg.core.companions import SIDECAR_EXTENSIONS
 from photoorg.core.errors import PhotoorgError
@@ -90,6 +90,11 @@ def _refusal(catalog: Catalog, info: BatchInfo) -> str | None:
         )
     if info.action == DECISION or info.action in _IN_THE_CATALOG:
         return None
+    if info.action == DATES:
+        return (
+            f"Action {info.id} ({info.summary}) wrote a date taken into sidecars; set it again by "
+            "hand (Set date taken… on the photos, or 'photoorg date PHOTO… --taken WHEN')."
+        )
     if info.action not in _REDOABLE:
         return (
             f"Action {info.id} ({info.summary}) wrote keywords into sidecars; write them again by "

@@ -1,4 +1,4 @@
-"""Undoing an album's keywords in XMP sidecars, and settling a step a crash left unfinished:
+"""Undoing an album's keywords or a date taken in XMP sidecars, and settling a step a crash left unfinished:
 each sidecar photoorg changed gets its earlier version back, each one it made goes to the
 trash, only if it still is what photoorg wrote (:mod:`photoorg.core.sidecars` writes them)."""
 
@@ -9,7 +9,7 @@ import os
 import shutil
 from collections.abc import Callable, Sequence
 
-from photoorg.core.actions import Outcome, Step
+from photoorg.core.actions import DATES, Outcome, Step
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.fileops import fingerprint_and_size, temp_name
 from photoorg.core.humanize import plural
@@ -25,6 +25,11 @@ from photoorg.core.sidecars import (
 )
 from photoorg.core.trash import find_trashed, move_to_trash
 from photoorg.core.undo_places import ChangedSinceError, put_back
+
+
+def _thing(action: str) -> str:
+    """What a sidecar action writes, in words: "keyword" or "date taken"."""
+    return "date taken" if action == DATES else "keyword"
 
 
 # -- undo -----------------------------------------------------------------------------------------
@@ -69,7 +74,8 @@ def undo_keywords(
     # What was undone, in the action's words (a review: a re-written keyword's undo said only
     # "took the keyword out", not that the album's old name came back).
     info = catalog.batch_info(batch)
-    what = f"undid the keyword change ({info.summary})" if info is not None else "undid the keyword change"
+    change = "date change" if info is not None and info.action == DATES else "keyword change"
+    what = f"undid the {change} ({info.summary})" if info is not None else f"undid the {change}"
     outcome.note = f"{what}: " + (" and ".join(parts) or "nothing could be undone")
     return outcome
 
@@ -85,12 +91,13 @@ def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
         if later is not None and now is not None and content_digest(now) == later.wrote:
             # (a review: it blamed "another program" for photoorg's own later keywords)
             raise ChangedSinceError(
-                f"photoorg wrote keywords into {os.path.basename(sidecar)} again in action "
+                f"photoorg wrote {'a date taken' if later.action == DATES else 'keywords'} into "
+                f"{os.path.basename(sidecar)} again in action "
                 f"{later.batch}: undo action {later.batch} first, then this one"
             )
         raise ChangedSinceError(
-            f"{os.path.basename(sidecar)} changed since photoorg wrote the keyword into it (another "
-            f"program edited, moved or removed it); it was left as it is{kept}"
+            f"{os.path.basename(sidecar)} changed since photoorg wrote the {_thing(entry.action)} into it "
+            f"(another program edited, moved or removed it); it was left as it is{kept}"
         )
     if entry.fingerprint is None:  # a sidecar photoorg made: to the trash, never deleted
         catalog.journal_update(entry.id, state="undoing")
@@ -98,7 +105,8 @@ def _undo_one(catalog: Catalog, entry: JournalEntry) -> str:
         _nothing_to_carry(catalog, carriers, gone.location, entry.batch)
         catalog.journal_update(entry.id, state="undone", undo_target=gone.location, temp=None)
         return gone.location
-    backup = _verified_backup(entry, os.path.basename(sidecar), "the sidecar keeps the keyword")
+    keeps = f"the sidecar keeps the {_thing(entry.action)}"
+    backup = _verified_backup(entry, os.path.basename(sidecar), keeps)
 
     def swap(temp: str) -> None:
         if read_sidecar(sidecar) != now:
@@ -215,10 +223,11 @@ def settle(catalog: Catalog, entry: JournalEntry) -> str:
     now = read_sidecar(entry.source)
     now_fp = content_digest(now) if now is not None else None
     name = os.path.basename(entry.source)
+    thing = _thing(entry.action)
     if entry.state == "planned":
         if now_fp is not None and now_fp == entry.wrote:
             catalog.journal_update(entry.id, state="done", temp=None)
-            return f"keyword in {entry.source}: written before photoorg stopped"
+            return f"{thing} in {entry.source}: written before photoorg stopped"
         if entry.wrote == TRASHED and now is None:
             catalog.journal_update(entry.id, state="done", temp=None)
             return f"keyword taken out of {entry.source}: left empty, to the trash before photoorg stopped"
@@ -231,7 +240,7 @@ def settle(catalog: Catalog, entry: JournalEntry) -> str:
             and fingerprint_and_size(entry.target)[0] == now_fp
         ):
             _drop_backup(entry.target)  # a copy of the version still in place
-        return f"keyword in {entry.source}: interrupted before it was written; {name} is as it was"
+        return f"{thing} in {entry.source}: interrupted before it was written; {name} is as it was"
     # An undo looks where the sidecar is now, as the undo did (a hostile review: a kill during
     # the undo of a sidecar a later move had taken along was "completed", the keyword still in it).
     try:
@@ -252,6 +261,6 @@ def settle(catalog: Catalog, entry: JournalEntry) -> str:
         catalog.journal_update(entry.id, state="undone", undo_target=where, temp=None)
         if not catalog.journal_entries(entry.batch, ("done", "undoing")):
             catalog.mark_batch_undone(entry.batch)
-        return f"undo of the keyword in {sidecar}: completed before photoorg stopped"
+        return f"undo of the {thing} in {sidecar}: completed before photoorg stopped"
     catalog.journal_update(entry.id, state="done", temp=None)
-    return f"undo of the keyword in {sidecar}: interrupted; {name} still has it, undo again"
+    return f"undo of the {thing} in {sidecar}: interrupted; {name} still has it, undo again"

@@ -137,28 +137,30 @@ def plan_keywords(
         kept = [*(keep or {}).get(photo, ()), *([keyword] if member else [])]
         drop = [w for w in (written or {}).get(sidecar, ()) if not any(same_keyword(w, k) for k in kept)]
         step = KeywordStep(sidecar, companion_of=photo, member=member)
-        if guarded.holds(photo):
-            step.skip = "in a protected folder; photoorg writes no sidecar there"
-        elif not os.path.isfile(photo):
-            step.skip = "the photo is no longer there"
-        elif os.path.islink(sidecar):
-            step.skip = f"its sidecar {os.path.basename(sidecar)} is a link; left as it is"
-        elif os.path.lexists(sidecar) and not os.path.isfile(sidecar):
-            step.skip = (
-                f"its sidecar {os.path.basename(sidecar)} is not a file (a pipe, a folder or a device); "
-                "left as it is"
-            )
-        elif _read_only(sidecar):  # the person's say, whoever runs photoorg (root writes anyway)
-            step.skip = f"its sidecar {os.path.basename(sidecar)} is read-only; left as it is"
-        elif _read_only(os.path.dirname(sidecar) or "."):  # a sidecar is written by a rename there
-            # (a review: a dry run planned sidecars in a read-only folder; a real run failed, or,
-            # as root, wrote into the folder the person had made read-only)
-            step.skip = f"its folder {os.path.dirname(sidecar)} is read-only; no sidecar is written there"
-        else:
-            step.skip = _why_not(step, keyword, drop)
+        step.skip = unwritable(photo, sidecar, guarded) or _why_not(step, keyword, drop)
         if member or step.skip is None or (drop and step.skip != _NOTHING_TO_TAKE_OUT):
             steps.append(step)
     return steps
+
+
+def unwritable(photo: str, sidecar: str, protected: FolderSet) -> str | None:
+    """Why photoorg leaves the ``sidecar`` of ``photo`` as it is (None: it may write it)."""
+    name = os.path.basename(sidecar)
+    if protected.holds(photo):
+        return "in a protected folder; photoorg writes no sidecar there"
+    if not os.path.isfile(photo):
+        return "the photo is no longer there"
+    if os.path.islink(sidecar):
+        return f"its sidecar {name} is a link; left as it is"
+    if os.path.lexists(sidecar) and not os.path.isfile(sidecar):
+        return f"its sidecar {name} is not a file (a pipe, a folder or a device); left as it is"
+    if _read_only(sidecar):  # the person's say, whoever runs photoorg (root writes anyway)
+        return f"its sidecar {name} is read-only; left as it is"
+    if _read_only(os.path.dirname(sidecar) or "."):  # a sidecar is written by a rename there
+        # (a review: a dry run planned sidecars in a read-only folder; a real run failed, or,
+        # as root, wrote into the folder the person had made read-only)
+        return f"its folder {os.path.dirname(sidecar)} is read-only; no sidecar is written there"
+    return None
 
 
 _NOTHING_TO_TAKE_OUT = "its sidecar has no keyword of the album to take out"
@@ -210,29 +212,62 @@ def write_keywords(
     """Write ``keyword`` (the name of the album ``album_id``) into the planned sidecars of its
     photos and take out what each step ``takes_out``, under the library lock, journaled file
     by file; one undoable action (none when nothing was written)."""
+
+    def edit(step: Step, before: bytes | None) -> bytes | None:
+        assert isinstance(step, KeywordStep)
+        after = add_keywords(before, [keyword] if step.member else [], step.takes_out)
+        if after is None:
+            step.skip = _ALREADY if step.member else _NOTHING_TO_TAKE_OUT
+        step.empties = before is not None and after == _empty_sidecar()
+        return after
+
+    def journaled(entry: int, step: Step, before: bytes | None) -> None:
+        had = keywords(before) if before is not None else []
+        member = isinstance(step, KeywordStep) and step.member
+        if member and album_id is not None and not any(same_keyword(keyword, h) for h in had):
+            catalog.add_keyword_write(entry, album_id, keyword)  # photoorg's: a later rename takes it out
+
+    return write_sidecars(catalog, steps, KEYWORDS, summary, edit, "the keyword", on_step, journaled)
+
+
+def write_sidecars(
+    catalog: Catalog,
+    steps: Sequence[Step],
+    action: str,
+    summary: str,
+    edit: Callable[[Step, bytes | None], bytes | None],
+    what: str,
+    on_step: Callable[[], None] | None = None,
+    journaled: Callable[[int, Step, bytes | None], None] | None = None,
+) -> Outcome:
+    """Change the planned sidecars (each step's ``source``) as ``edit`` says, given the step
+    and the sidecar's bytes (None: there is none), under the library lock, journaled file by
+    file: one undoable ``action`` (none when nothing was written). ``edit`` returns None (with
+    the step's ``skip`` said) when a sidecar needs nothing now. ``what`` is written, in words;
+    ``journaled`` is told each step once it is in the journal, before its sidecar changes."""
     with exclusive(catalog):
         outcome = Outcome(None, None, skipped=[s for s in steps if s.skip is not None])
         todo = [s for s in steps if s.skip is None]
         if not todo:
             return outcome
-        outcome.batch = catalog.begin_batch(KEYWORDS, summary)
+        outcome.batch = catalog.begin_batch(action, summary)
         try:
             for step in todo:
                 try:
-                    if _write_one(catalog, outcome.batch, step, keyword, album_id):
+                    if _write_one(catalog, outcome.batch, step, action, edit, journaled):
                         outcome.done.append(step)
                     else:
                         outcome.skipped.append(step)
                 except sqlite3.Error:
                     raise
                 except Exception as exc:  # one sidecar never stops the others
-                    log.info("writing the keyword into %s failed", step.source, exc_info=True)
+                    log.info("writing %s into %s failed", what, step.source, exc_info=True)
                     outcome.failed.append((step, failure_reason(exc)))
                 if on_step is not None:
                     on_step()
         except sqlite3.Error as exc:
             raise CatalogError(
-                f"The catalog could not be written ({exc}), so writing the keyword stopped after "
+                f"The catalog could not be written ({exc}), so writing {what} stopped after "
                 f"{plural(len(outcome.done), 'sidecar')}. Each one written is journaled: 'photoorg undo' "
                 "(Edit > Undo) takes them back once the catalog can be written again."
             ) from exc
@@ -241,27 +276,32 @@ def write_keywords(
     return outcome
 
 
-def _write_one(catalog: Catalog, batch: int, step: KeywordStep, keyword: str, album_id: int | None) -> bool:
+def _write_one(
+    catalog: Catalog,
+    batch: int,
+    step: Step,
+    action: str,
+    edit: Callable[[Step, bytes | None], bytes | None],
+    journaled: Callable[[int, Step, bytes | None], None] | None,
+) -> bool:
     """Write one sidecar; False (with ``step.skip``) when it needs nothing now."""
     sidecar = step.source
     before = read_sidecar(sidecar)
     try:
-        had = keywords(before) if before is not None else []
-        after = add_keywords(before, [keyword] if step.member else [], step.takes_out)
+        after = edit(step, before)
     except NotXmp as exc:
         step.skip = f"its sidecar {os.path.basename(sidecar)} is {exc}; left as it is"
         return False
     if after is None:
-        step.skip = _ALREADY if step.member else _NOTHING_TO_TAKE_OUT
         return False
+    empties = isinstance(step, KeywordStep) and step.empties
     old_fp = content_digest(before) if before is not None else None
-    step.empties = before is not None and after == _empty_sidecar()
     entry = catalog.journal_add(
-        batch, KEYWORDS, sidecar, None, None, old_fp, len(before) if before is not None else None
+        batch, action, sidecar, None, None, old_fp, len(before) if before is not None else None
     )
-    catalog.journal_update(entry, wrote=TRASHED if step.empties else content_digest(after))
-    if step.member and album_id is not None and not any(same_keyword(keyword, h) for h in had):
-        catalog.add_keyword_write(entry, album_id, keyword)  # photoorg's: a later rename takes it out
+    catalog.journal_update(entry, wrote=TRASHED if empties else content_digest(after))
+    if journaled is not None:
+        journaled(entry, step, before)
     temp = None
     try:
         if before is not None:  # the earlier version, verified, kept for undo
@@ -274,7 +314,7 @@ def _write_one(catalog: Catalog, batch: int, step: KeywordStep, keyword: str, al
                 on_named=lambda final: catalog.journal_update(entry, target=final),
             )
         folder = os.path.dirname(sidecar)
-        if step.empties:  # nothing left in it anyone wrote: to the trash, never deleted
+        if empties:  # nothing left in it anyone wrote: to the trash, never deleted
             if read_sidecar(sidecar) != before:  # another program wrote it meanwhile: it stays
                 raise OSError(f"{os.path.basename(sidecar)} changed while the keyword was being taken out")
             move_to_trash(sidecar, on_temp=lambda t: catalog.journal_update(entry, temp=t))
@@ -289,7 +329,7 @@ def _write_one(catalog: Catalog, batch: int, step: KeywordStep, keyword: str, al
         if before is not None:
             shutil.copymode(sidecar, temp)
             if read_sidecar(sidecar) != before:  # another program wrote it meanwhile: its version stays
-                raise OSError(f"{os.path.basename(sidecar)} changed while the keyword was being written")
+                raise OSError(f"{os.path.basename(sidecar)} changed while photoorg was writing into it")
             os.replace(temp, sidecar)
         else:
             try:
@@ -302,10 +342,10 @@ def _write_one(catalog: Catalog, batch: int, step: KeywordStep, keyword: str, al
             if temp and os.path.lexists(temp):
                 os.unlink(temp)
         now = read_sidecar(sidecar)
-        if (now is None) if step.empties else (now == after):
+        if (now is None) if empties else (now == after):
             # It happened (what failed came after: the folder's fsync): done, and the kept
             # earlier version stays for undo (it was deleted, and undo could not give it back).
-            log.warning("the keyword step on %s is done, then failed: %s", sidecar, exc)
+            log.warning("the %s step on %s is done, then failed: %s", action, sidecar, exc)
             catalog.journal_update(entry, state="done", temp=None)
             if isinstance(exc, Exception):
                 return True

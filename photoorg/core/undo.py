@@ -18,7 +18,7 @@ from photoorg.core.actions import (
     ALBUM_CHANGE,
     DECISION,
     GROUP_CHANGE,
-    KEYWORDS,
+    SIDECAR_ACTIONS,
     Outcome,
     exclusive,
     follow,
@@ -149,7 +149,7 @@ def undo(
         # that finished it said "undid the rest of it" with a photo still in the trash, and the
         # killed one had never said so): said again by the undo that goes on with it.
         before = catalog.journal_entries(batch, ("undo_failed",)) if "undo_failed" not in states else []
-        if name == KEYWORDS:  # keywords written into sidecars
+        if name in SIDECAR_ACTIONS:  # keywords or dates written into sidecars
             from photoorg.core.sidecar_undo import undo_keywords
 
             taken_out = undo_keywords(catalog, batch, states, on_step)

@@ -1,5 +1,5 @@
-"""Keywords in XMP sidecars, the way other photo tools read them (and the date a sidecar says a
-photo was taken: :func:`date_taken`).
+"""Keywords in XMP sidecars, the way other photo tools read them, and the date a sidecar says a
+photo was taken (:func:`date_taken`, :func:`set_date_taken`).
 
 A keyword is an entry of ``dc:subject`` (an unordered ``rdf:Bag``), which digiKam, darktable,
 Lightroom, Bridge and exiftool all read as the photo's keywords (tags). An existing sidecar is
@@ -30,6 +30,7 @@ from photoorg.core.imaging import plausible
 X = "adobe:ns:meta/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DC = "http://purl.org/dc/elements/1.1/"
+EXIF = "http://ns.adobe.com/exif/1.0/"
 
 _EMPTY = (
     b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
@@ -73,7 +74,7 @@ def keywords(data: bytes) -> list[str]:
 #: exif:DateTimeOriginal (digiKam, darktable, Lightroom), photoshop:DateCreated (also a year or
 #: a month alone, for a scanned print), xmp:CreateDate.
 _DATE_PROPERTIES = (
-    "{http://ns.adobe.com/exif/1.0/}DateTimeOriginal",
+    f"{{{EXIF}}}DateTimeOriginal",
     "{http://ns.adobe.com/photoshop/1.0/}DateCreated",
     "{http://ns.adobe.com/xap/1.0/}CreateDate",
 )
@@ -178,7 +179,51 @@ def add_keywords(data: bytes | None, wanted: Iterable[str], drop: Iterable[str] 
         return None
     if missing:
         _append(_subject_bag(root), missing)
-    # The nodes around the root (the xpacket instructions, comments) stay, one to a line.
+    return _serialised(root, data)
+
+
+def set_date_taken(data: bytes | None, when: datetime) -> bytes | None:
+    """The packet ``data`` (None: a new sidecar) saying the photo was taken ``when``: its
+    ``exif:DateTimeOriginal`` (the property other photo tools read first, and
+    :func:`date_taken` too), to the second and without a time zone, as EXIF keeps it; every
+    other property stays. None when the packet says that date already.
+
+    Raises:
+        NotXmp: ``data`` is not XMP that can be changed safely.
+    """
+    data = _EMPTY if data is None else data
+    tree = _parse(data)
+    root = tree.getroot()
+    when = when.replace(microsecond=0, tzinfo=None)
+    if date_taken(data) == when:
+        return None
+    value = when.isoformat()
+    prop = _DATE_PROPERTIES[0]
+    for d in _descriptions(root):
+        if d.get(prop) is not None:
+            d.set(prop, value)
+            return _serialised(root, data)
+        child = d.find(prop)
+        if child is not None:
+            if len(child) or child.attrib:
+                raise NotXmp("its date taken (exif:DateTimeOriginal) is not a plain value photoorg changes")
+            child.text = value
+            return _serialised(root, data)
+    description = _first_description(root)
+    inner = _indent_of(description) + " "
+    if len(description):
+        description[-1].tail = "\n" + inner
+    else:
+        description.text = "\n" + inner
+    element = etree.SubElement(description, prop, nsmap={"exif": EXIF})
+    element.text = value
+    element.tail = "\n" + _indent_of(description)
+    return _serialised(root, data)
+
+
+def _serialised(root: etree._Element, data: bytes) -> bytes:
+    """The changed packet, with the nodes around its root (the xpacket instructions,
+    comments) kept, one to a line, and an XML declaration where ``data`` had one."""
     nodes = [*_siblings(root, before=True), root, *_siblings(root, before=False)]
     text = b"\n".join(etree.tostring(n, encoding="UTF-8", with_tail=False) for n in nodes)
     if data.lstrip(b"\xef\xbb\xbf").startswith(b"<?xml"):
@@ -225,12 +270,7 @@ def _subject_bag(root: etree._Element) -> etree._Element:
     """The ``rdf:Bag`` of the packet's ``dc:subject``, made (in the first description) if none."""
     subject = next(iter(_own_subjects(root)), None)
     if subject is None:
-        rdf = root if root.tag == f"{{{RDF}}}RDF" else root.find(f".//{{{RDF}}}RDF")
-        assert rdf is not None  # _parse made sure
-        description = rdf.find(f"{{{RDF}}}Description")
-        if description is None:
-            description = etree.SubElement(rdf, f"{{{RDF}}}Description", nsmap={"rdf": RDF})
-            description.set(f"{{{RDF}}}about", "")
+        description = _first_description(root)
         inner = _indent_of(description) + " "
         if len(description):
             description[-1].tail = "\n" + inner
@@ -244,6 +284,17 @@ def _subject_bag(root: etree._Element) -> etree._Element:
         bag = etree.SubElement(subject, f"{{{RDF}}}Bag")
         bag.tail = "\n" + _indent_of(subject)
     return bag
+
+
+def _first_description(root: etree._Element) -> etree._Element:
+    """The packet's first own ``rdf:Description``, made if it has none."""
+    rdf = root if root.tag == f"{{{RDF}}}RDF" else root.find(f".//{{{RDF}}}RDF")
+    assert rdf is not None  # _parse made sure
+    description = rdf.find(f"{{{RDF}}}Description")
+    if description is None:
+        description = etree.SubElement(rdf, f"{{{RDF}}}Description", nsmap={"rdf": RDF})
+        description.set(f"{{{RDF}}}about", "")
+    return description
 
 
 def _indent_of(element: etree._Element) -> str:

@@ -1,11 +1,16 @@
 """How responsive the app stays while it scans (prints numbers, asserts nothing).
 
     QT_QPA_PLATFORM=offscreen python -m tests.bench.bench_gui_stall FOLDER --model MODEL
+    QT_QPA_PLATFORM=offscreen python -m tests.bench.bench_gui_stall --home HOME
 
 Starts the main window on a throwaway photoorg home, scans FOLDER with MODEL (use the full
 dinov2-base architecture: ``python tests/modelfactory.py /tmp/base base``), and meanwhile ticks
 a 5 ms timer on the GUI thread. Prints the time until the window was shown, the scan's
 duration, and the longest gaps between ticks (the event loop's stalls).
+
+With ``--home``, it starts the app on that photoorg home as it is (its settings, folders and
+model; e.g. the 100,000-photo library ``tests/bench/bench_rescan.py`` leaves in DIR/home), to
+time a start of a large library that is already embedded.
 """
 
 from __future__ import annotations
@@ -22,10 +27,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("folder")
-    parser.add_argument("--model", required=True)
+    parser.add_argument("folder", nargs="?")
+    parser.add_argument("--model")
+    parser.add_argument("--home", help="start on this photoorg home as it is (no FOLDER, no --model)")
     args = parser.parse_args()
-    os.environ["PHOTOORG_HOME"] = tempfile.mkdtemp(prefix="photoorg-stall-")
+    if (args.home is None) == (args.folder is None) or (args.folder is None) != (args.model is None):
+        parser.error("give FOLDER and --model, or --home")
+    os.environ["PHOTOORG_HOME"] = args.home or tempfile.mkdtemp(prefix="photoorg-stall-")
 
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
@@ -35,7 +43,10 @@ def main() -> None:
     from photoorg.gui.app import MainWindow
 
     app = QApplication([])
-    window = MainWindow(locations(), Settings(folders=[os.path.abspath(args.folder)], model=args.model))
+    settings = None  # --home: its own, as they are
+    if args.folder:
+        settings = Settings(folders=[os.path.abspath(args.folder)], model=args.model)
+    window = MainWindow(locations(), settings)
     window.show()
     app.processEvents()
     shown = time.perf_counter() - STARTED

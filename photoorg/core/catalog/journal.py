@@ -217,9 +217,9 @@ class JournalPart(CatalogBase):
         return self._later(path, after, "IN ('move', 'trash')", ("done", "undo_failed"), newest=True)
 
     def later_keywords_in(self, path: str, after: int) -> JournalEntry | None:
-        """The newest keyword write, still in force, into the sidecar at ``path`` by an action
-        after ``after``: photoorg itself changed the sidecar since."""
-        return self._later(path, after, "= 'keywords'", ("done", "undo_failed"), newest=True)
+        """The newest keyword or date write, still in force, into the sidecar at ``path`` by an
+        action after ``after``: photoorg itself changed the sidecar since."""
+        return self._later(path, after, "IN ('keywords', 'dates')", ("done", "undo_failed"), newest=True)
 
     def _later(
         self, path: str, after: int, actions: str, states: Sequence[str], newest: bool

@@ -1,0 +1,148 @@
+"""*Set date taken*: a date written into the XMP sidecars of photos that do not say when they
+were taken (a scan of a print, a screenshot, a picture saved from a chat), so that the
+timeline, organizing by date and other photo tools place them there.
+
+- Only sidecars are written, never a photo, and only for photos without a date of their own:
+  a photo's own date (EXIF) always wins over a sidecar's (:mod:`photoorg.core.sidecar_dates`),
+  so writing one beside it would change nothing.
+- The sidecar is the one photoorg reads dates from and writes keywords into
+  (:func:`photoorg.core.xmp.sidecar_for`); the date goes into its ``exif:DateTimeOriginal``,
+  which digiKam, darktable and Lightroom read too. Everything else in it stays.
+- Written as keywords are (:func:`photoorg.core.sidecars.write_sidecars`): journaled sidecar by
+  sidecar, each earlier version kept, one undoable action; protected folders, links, read-only
+  sidecars and sidecars photoorg cannot read safely are left alone, with the reason.
+- The catalog takes the new dates at once (a scan of the photos' folders that reads only what
+  changed: the sidecars), and again when the action is undone.
+
+A part of :class:`photoorg.core.library.Library` (:class:`DateEdits`). Qt-free.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+
+from photoorg.core.actions import DATES, Outcome, Step
+from photoorg.core.catalog import Catalog
+from photoorg.core.errors import PhotoorgError
+from photoorg.core.humanize import plural
+from photoorg.core.imaging import plausible
+from photoorg.core.library_part import LibraryPart
+from photoorg.core.paths import FolderSet
+from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.sidecars import unwritable, write_sidecars
+from photoorg.core.xmp import NotXmp, set_date_taken, sidecar_for
+
+#: Why a photo that says when it was taken gets no sidecar date.
+OWN_DATE = "it has a date taken of its own (in the file), which a sidecar's does not change"
+SAME_DATE = "its sidecar says that date already"
+
+
+def date_taken_of(text: str) -> datetime:
+    """A date taken as a person types it: ``2019-07-14``, ``2019-07-14 10:05`` or
+    ``2019-07-14T10:05:30`` (the time of day there, no time zone, as cameras keep it).
+
+    Raises:
+        PhotoorgError: not such a date, or not a plausible one for a photo (before photography,
+            or in the future).
+    """
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise PhotoorgError(
+            f"{text!r} is not a date photoorg reads: write it as 2019-07-14, or 2019-07-14 10:05."
+        ) from None
+    when = when.replace(tzinfo=None, microsecond=0)
+    if plausible(when) is None:
+        raise PhotoorgError(
+            f"{when:%Y-%m-%d} is not a date a photo can have been taken (before 1826, or after next year)."
+        )
+    return when
+
+
+def when_words(when: datetime) -> str:
+    """The date in the words the history and the app use: "14 July 2019, 10:05"."""
+    day = f"{when.day} {when:%B %Y}"
+    return day if (when.hour, when.minute, when.second) == (0, 0, 0) else f"{day}, {when:%H:%M}"
+
+
+def plan_dates(
+    catalog: Catalog, photos: Sequence[str], when: datetime, protected: Sequence[str] = ()
+) -> list[Step]:
+    """One step per photo (its sidecar is ``source``, the photo ``companion_of``), or why it is
+    left alone. Nothing is written."""
+    guarded = FolderSet(protected)
+    steps: list[Step] = []
+    for photo in dict.fromkeys(os.path.abspath(p) for p in photos):
+        sidecar = sidecar_for(photo)
+        step = Step(sidecar, companion_of=photo)
+        steps.append(step)
+        row = catalog.file_row(photo)
+        if row is None:
+            step.skip = "not in the library's catalog (a scan of its folder finds it first)"
+        elif row.taken is not None and row.taken_from is None:
+            step.skip = f"{OWN_DATE} ({row.taken.replace('T', ' ')})"
+        else:
+            step.skip = unwritable(photo, sidecar, guarded) or _why_not(sidecar, when)
+    return steps
+
+
+def _why_not(sidecar: str, when: datetime) -> str | None:
+    from photoorg.core.sidecars import read_sidecar
+
+    try:
+        if set_date_taken(read_sidecar(sidecar), when) is None:
+            return SAME_DATE
+    except NotXmp as exc:
+        return f"its sidecar {os.path.basename(sidecar)} is {exc}; left as it is"
+    except OSError as exc:
+        return f"its sidecar cannot be read ({exc.strerror or exc})"
+    return None
+
+
+def write_dates(
+    catalog: Catalog, steps: Sequence[Step], when: datetime, on_step: Callable[[], None] | None = None
+) -> Outcome:
+    """Write the date into the planned sidecars, under the library lock: one undoable action."""
+    todo = [s for s in steps if s.skip is None]
+    summary = f"set the date taken of {plural(len(todo), 'photo')} to {when_words(when)}"
+
+    def edit(step: Step, before: bytes | None) -> bytes | None:
+        after = set_date_taken(before, when)
+        if after is None:
+            step.skip = SAME_DATE
+        return after
+
+    return write_sidecars(catalog, steps, DATES, summary, edit, "the date taken", on_step)
+
+
+class DateEdits(LibraryPart):
+    """*Set date taken* for the library service."""
+
+    def set_date_taken(
+        self,
+        photos: Sequence[str],
+        when: datetime,
+        *,
+        dry_run: bool = False,
+        progress: Progress = NULL_PROGRESS,
+    ) -> tuple[list[Step], Outcome | None]:
+        """Write ``when`` as the date taken into the XMP sidecars of ``photos`` that have no
+        date of their own, as one undoable action, and date them so in the catalog; with
+        ``dry_run`` only the plan. Returns the plan and what was done."""
+        if dry_run:
+            return plan_dates(self.catalog, photos, when, self.settings.protected), None
+        with self.writing(progress) as catalog:
+            steps = plan_dates(catalog, photos, when, self.settings.protected)
+            progress.start_stage("Writing the date taken", sum(1 for s in steps if s.skip is None))
+            outcome = write_dates(catalog, steps, when, lambda: progress.advance(1))
+        self.date_again(s.source for s in outcome.done)
+        return steps, outcome
+
+    def date_again(self, sidecars: Iterable[str]) -> None:
+        """The catalog reads the dates of the photos beside these changed sidecars again (a
+        scan of their folders: only sidecars that changed are read)."""
+        folders = sorted({os.path.dirname(s) for s in sidecars})
+        if folders:
+            self.scan(folders, embed=False)

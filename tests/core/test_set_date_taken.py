@@ -1,0 +1,235 @@
+"""*Set date taken*: a date written into the XMP sidecars of photos that have none of their own,
+journaled and undoable; the photo itself is never written, and the catalog dates the photos
+at once (and again when the action is undone)."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from photoorg.core.date_edits import OWN_DATE, SAME_DATE, date_taken_of, when_words
+from photoorg.core.errors import PhotoorgError
+from photoorg.core.library import Library
+from photoorg.core.paths import locations
+from photoorg.core.xmp import add_keywords, date_taken, keywords, set_date_taken
+from tests.conftest import make_photo
+
+WHEN = datetime(1987, 7, 14, 10, 5)
+
+
+def dates(library: Library) -> dict[str, tuple[str | None, str | None]]:
+    return {os.path.basename(p.path): (p.taken, p.taken_from) for p in library.catalog.photos()}
+
+
+def file_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_a_photo_without_a_date_is_dated_by_a_new_sidecar_and_undo_takes_it_back(four_photos: Path) -> None:
+    a = four_photos / "a"
+    photos_before = {n: b for n, b in file_bytes(a).items() if n.endswith(".jpg")}
+    with Library(locations()) as library:
+        assert dates(library)["p1.jpg"] == (None, None)  # by its file's date
+        _, outcome = library.set_date_taken([str(a / "p1.jpg")], WHEN)
+        assert outcome is not None and outcome.batch is not None and len(outcome.done) == 1
+        sidecar = a / "p1.jpg.xmp"
+        assert date_taken(sidecar.read_bytes()) == WHEN
+        # The catalog has the date at once: the timeline and organize by date see it.
+        assert dates(library)["p1.jpg"] == ("1987-07-14T10:05:00", "p1.jpg.xmp")
+        assert {
+            n: b for n, b in file_bytes(a).items() if n.endswith(".jpg")
+        } == photos_before  # photos untouched
+        history = library.history()[0][0]
+        assert history.summary == "set the date taken of 1 photo to 14 July 1987, 10:05"
+        undone = library.undo()
+        assert len(undone.done) == 1 and "undid the date change" in (undone.note or "")
+        assert not sidecar.exists()  # the sidecar photoorg made went to the trash
+        assert dates(library)["p1.jpg"] == (None, None)  # dated by its file again
+        assert "set it again by hand" in (library.redo_refused() or "")
+
+
+def test_an_existing_sidecar_keeps_everything_else_and_gets_its_earlier_version_back(
+    four_photos: Path,
+) -> None:
+    a = four_photos / "a"
+    sidecar = a / "p2.jpg.xmp"
+    earlier = add_keywords(None, ["Grandma", "Scans"])
+    assert earlier is not None
+    sidecar.write_bytes(earlier)
+    with Library(locations()) as library:
+        library.scan()
+        _, outcome = library.set_date_taken([str(a / "p2.jpg")], WHEN)
+        assert outcome is not None and len(outcome.done) == 1
+        now = sidecar.read_bytes()
+        assert date_taken(now) == WHEN and keywords(now) == ["Grandma", "Scans"]
+        assert dates(library)["p2.jpg"] == ("1987-07-14T10:05:00", "p2.jpg.xmp")
+        # A second date replaces the first (the date a person corrects).
+        library.set_date_taken([str(a / "p2.jpg")], datetime(1988, 1, 2))
+        assert dates(library)["p2.jpg"] == ("1988-01-02T00:00:00", "p2.jpg.xmp")
+        library.undo()
+        library.undo()
+        assert sidecar.read_bytes() == earlier  # byte for byte
+        assert dates(library)["p2.jpg"] == (None, None)
+
+
+def test_photos_with_their_own_date_protected_ones_and_unreadable_sidecars_are_left_alone(
+    four_photos: Path, tmp_path: Path
+) -> None:
+    exif = Image.Exif()
+    exif[306] = "2001:02:03 04:05:06"
+    own = make_photo(four_photos / "b" / "own.jpg", seed=41, size=(64, 48), exif=exif.tobytes())
+    kept = make_photo(four_photos / "archive" / "kept.jpg", seed=42, size=(64, 48))
+    broken = four_photos / "a" / "p3.jpg.xmp"
+    broken.write_bytes(b"<not xml")
+    with Library(locations(), protect=[str(four_photos / "archive")]) as library:
+        library.scan()
+        before = {os.path.basename(p): Path(p).read_bytes() for p in (own, kept)}
+        steps, outcome = library.set_date_taken(
+            [str(own), str(kept), str(four_photos / "a" / "p3.jpg"), str(tmp_path / "elsewhere.jpg")], WHEN
+        )
+        why = {os.path.basename(s.companion_of or ""): s.skip or "" for s in steps}
+        assert why["own.jpg"].startswith(OWN_DATE) and "2001-02-03 04:05:06" in why["own.jpg"]
+        assert "protected" in why["kept.jpg"]
+        assert "not well-formed XML" in why["p3.jpg"]
+        assert "not in the library" in why["elsewhere.jpg"]
+        assert outcome is not None and outcome.batch is None and not outcome.done  # no empty action
+        assert broken.read_bytes() == b"<not xml"
+        assert not Path(f"{own}.xmp").exists() and not Path(f"{kept}.xmp").exists()
+        assert {os.path.basename(p): Path(p).read_bytes() for p in (own, kept)} == before
+        assert dates(library)["own.jpg"] == ("2001-02-03T04:05:06", None)
+
+
+def test_a_dry_run_writes_nothing_and_the_same_date_again_is_no_action(four_photos: Path) -> None:
+    a = four_photos / "a"
+    with Library(locations()) as library:
+        steps, outcome = library.set_date_taken([str(a / "p1.jpg")], WHEN, dry_run=True)
+        assert outcome is None and [s.skip for s in steps] == [None]
+        assert not (a / "p1.jpg.xmp").exists()
+        library.set_date_taken([str(a / "p1.jpg")], WHEN)
+        batches = library.history()[1]
+        steps, outcome = library.set_date_taken([str(a / "p1.jpg")], WHEN)
+        assert [s.skip for s in steps] == [SAME_DATE]
+        assert outcome is not None and outcome.batch is None and library.history()[1] == batches
+
+
+def test_undo_leaves_a_sidecar_another_program_changed_since(four_photos: Path) -> None:
+    a = four_photos / "a"
+    with Library(locations()) as library:
+        library.set_date_taken([str(a / "p1.jpg")], WHEN)
+        sidecar = a / "p1.jpg.xmp"
+        edited = add_keywords(sidecar.read_bytes(), ["edited in digiKam"])
+        assert edited is not None
+        sidecar.write_bytes(edited)
+        outcome = library.undo()
+        assert not outcome.done and outcome.failed
+        assert "changed since photoorg wrote the date taken into it" in outcome.failed[0][1]
+        assert sidecar.read_bytes() == edited  # the other program's edit stays
+
+
+def test_dates_as_people_type_them() -> None:
+    assert date_taken_of("1987-07-14") == datetime(1987, 7, 14)
+    assert date_taken_of(" 1987-07-14 10:05 ") == datetime(1987, 7, 14, 10, 5)
+    assert date_taken_of("1987-07-14T10:05:30.25+02:00") == datetime(
+        1987, 7, 14, 10, 5, 30
+    )  # as EXIF: no zone
+    for wrong in ("14/07/1987", "1987-13-01", "yesterday", "1800-01-01", "2999-01-01"):
+        with pytest.raises(PhotoorgError):
+            date_taken_of(wrong)
+    assert when_words(datetime(1987, 7, 14)) == "14 July 1987"
+    assert when_words(datetime(1987, 7, 14, 9, 3)) == "14 July 1987, 09:03"
+
+
+def test_the_date_goes_where_other_tools_keep_it_and_nowhere_else() -> None:
+    attr = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/"'
+        b' exif:DateTimeOriginal="1999-01-01T00:00:00" exif:Flash="0"/></rdf:RDF></x:xmpmeta>'
+    )
+    changed = set_date_taken(attr, WHEN)
+    assert changed is not None and date_taken(changed) == WHEN
+    assert changed.count(b"DateTimeOriginal") == 1 and b'exif:Flash="0"' in changed  # replaced in place
+    element = changed.replace(b' exif:DateTimeOriginal="1987-07-14T10:05:00"', b"").replace(
+        b"/></rdf:RDF>",
+        b"><exif:DateTimeOriginal>1999-01-01</exif:DateTimeOriginal></rdf:Description></rdf:RDF>",
+    )
+    assert date_taken(element) == datetime(1999, 1, 1)
+    again = set_date_taken(element, WHEN)
+    assert (
+        again is not None and date_taken(again) == WHEN and again.count(b"DateTimeOriginal") == 2
+    )  # open+close
+    assert set_date_taken(again, WHEN) is None
+
+
+KILLER = r"""
+import os, signal, sys
+from datetime import datetime
+from photoorg.core import sidecar_undo, sidecars
+from photoorg.core.library import Library
+from photoorg.core.paths import locations
+
+name, nth, what, photos = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+calls = []
+module = sidecars if what == "write" else sidecar_undo
+owner = module.shutil if name == "copymode" else module
+original = getattr(owner, name)
+
+def killing(*args, **kwargs):
+    calls.append(1)
+    if name != "copymode" or len(calls) < nth:
+        original(*args, **kwargs)
+    if len(calls) == nth:  # right after that call (copymode: right before it)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+setattr(owner, name, killing)
+with Library(locations()) as library:
+    if what == "write":
+        library.set_date_taken(photos, datetime(1987, 7, 14, 10, 5))
+    else:
+        library.undo()
+"""
+
+
+# p1.jpg.xmp is made, then p2.jpg.xmp (there before) changed; undone in the opposite order.
+@pytest.mark.parametrize(
+    ("name", "nth", "what"),
+    [
+        ("fsync_dir", 1, "write"),  # p1's sidecar made, not journaled done
+        ("place", 1, "write"),  # p2's earlier version kept, p2 not written yet
+        ("copymode", 1, "write"),  # p2's new version in its temporary file
+        ("fsync_dir", 2, "write"),  # p2 replaced, not journaled done
+        ("fsync_dir", 1, "undo"),  # p2 put back, not journaled undone
+        ("move_to_trash", 1, "undo"),  # p1's sidecar in the trash, not journaled undone
+    ],
+)
+def test_a_kill_at_any_point_loses_no_sidecar_and_undo_still_works(
+    four_photos: Path, name: str, nth: int, what: str
+) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    a = four_photos / "a"
+    earlier = add_keywords(None, ["Scans"])
+    assert earlier is not None
+    (a / "p2.jpg.xmp").write_bytes(earlier)
+    photos = [str(a / "p1.jpg"), str(a / "p2.jpg")]
+    before = file_bytes(a)
+    if what == "undo":
+        with Library(locations()) as library:
+            library.set_date_taken(photos, WHEN)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLER, name, str(nth), what, *photos], env=env, capture_output=True, text=True
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    # The next photoorg settles what the kill left (under the lock), then undo finishes the job.
+    with Library(locations()) as library:
+        library.scan()
+        if any(b.undone is None and b.files for b in library.history()[0]):
+            library.undo()
+        assert file_bytes(a) == before  # every sidecar as it was, byte for byte; no temporary file
+        assert dates(library)["p1.jpg"] == (None, None) and dates(library)["p2.jpg"] == (None, None)
