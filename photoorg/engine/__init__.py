@@ -52,6 +52,7 @@ from photoorg.engine.messages import (
     Refresh,
     RenameGroup,
     Request,
+    SetDateTaken,
     ShowAlbum,
     Stop,
     TeachAlbum,
@@ -164,6 +165,8 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
             return library.rename_album(name, new_name)
         case AlbumKeywords(name=name, dry_run=dry_run, take_out=take_out):
             return library.album_keywords(name, dry_run=dry_run, progress=progress, take_out=take_out)
+        case SetDateTaken(paths=paths, when=when, dry_run=dry_run):
+            return library.set_date_taken(paths, when, dry_run=dry_run, progress=progress)
         case Calibrate():
             return library.calibration(progress)
         case AskUndoRedo():  # a catalog made earlier is opened (never made) to be read
@@ -389,6 +392,7 @@ __all__ = [
     "Refresh",
     "RenameGroup",
     "Request",
+    "SetDateTaken",
     "ShowAlbum",
     "TeachAlbum",
     "TrashFromSets",

@@ -5,6 +5,7 @@ dataclasses, pickled over the engine's pipe (see :mod:`photoorg.engine`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from photoorg.core.paths import Locations
@@ -132,6 +133,16 @@ class AlbumKeywords:
 
 
 @dataclass(frozen=True)
+class SetDateTaken:
+    """Write a date taken into the XMP sidecars of photos without one (``dry_run``: the plan
+    only); answered with (plan, Outcome or None)."""
+
+    paths: tuple[str, ...]
+    when: datetime
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
 class Calibrate:
     """Each photo's nearest neighbour and how similar (a calibration.Calibration)."""
 
@@ -189,6 +200,7 @@ Request = (
     | TeachAlbum
     | NameAlbum
     | AlbumKeywords
+    | SetDateTaken
     | Calibrate
     | AskUndoRedo
     | PlanOrganize

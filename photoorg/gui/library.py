@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -41,11 +42,12 @@ from photoorg.engine import (
     Refresh,
     RenameGroup,
     Request,
+    SetDateTaken,
     TrashFromSets,
     UndoRedo,
 )
 from photoorg.gui.album_requests import AlbumRequests
-from photoorg.gui.messages import STAGES, outcome_text, queued_words
+from photoorg.gui.messages import STAGES, date_text, outcome_text, queued_words
 from photoorg.gui.model_requests import ModelRequests
 from photoorg.gui.tasks import TaskError, Tasks
 from photoorg.gui.undo_requests import UndoRequests
@@ -286,6 +288,12 @@ class Library(ModelRequests, AlbumRequests, UndoRequests, QObject):
         work = self._ask(Mark(duplicate_set, decision), "Remembering your decision", cancellable=False)
         said = f"{label}: remembered for {n} photos. Edit > Undo brings the set back."
         self._run(work, lambda _: self._action_done(said), "mark")
+
+    def set_date_taken(self, paths: Sequence[str], when: datetime) -> None:
+        """Write ``when`` as the date taken into the XMP sidecars of these photos (those without
+        a date of their own), one undoable action; the engine dates them in the catalog."""
+        work = self._ask(SetDateTaken(tuple(paths), when), "Writing the date taken", cancellable=False)
+        self._run(work, lambda result: self._action_done(date_text(when, result[1])), "set date taken")
 
     def rename_group(self, group_id: int, name: str) -> None:
         """Give a group a name (kept in the catalog with the group)."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable
+from datetime import datetime
 
-from photoorg.core.humanize import plural
+from photoorg.core.humanize import agree, plural
 from photoorg.core.library import (
     Action,
     Outcome,
@@ -16,6 +17,7 @@ from photoorg.core.library import (
     not_back,
     undone_note,
     what_is_redone,
+    when_words,
 )
 
 STAGES = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Action.COPY: "Copying photos"}
@@ -54,6 +56,23 @@ def keywords_text(name: str, outcome: Outcome, take_out: bool = False) -> str:
     if outcome.failed:
         parts.append(f"{len(outcome.failed)} failed ({outcome.failed[0][1]})")
     text = ", ".join(parts) + "."
+    return text + (" Edit > Undo takes it back." if outcome.batch is not None else "")
+
+
+def date_text(when: datetime, outcome: Outcome) -> str:
+    """A sentence for the status bar: which photos got the date taken, and which not."""
+    parts = []
+    if outcome.done:
+        n = len(outcome.done)
+        where = agree(n, "its XMP sidecar", "their XMP sidecars")
+        parts.append(f"Dated {plural(n, 'photo')} {when_words(when)} (in {where})")
+    if outcome.skipped:
+        reasons = sorted({(s.skip or "").split(" (")[0] for s in outcome.skipped})
+        parts.append(f"left {plural(len(outcome.skipped), 'photo')} alone ({'; '.join(reasons)})")
+    if outcome.failed:
+        parts.append(f"{len(outcome.failed)} failed ({outcome.failed[0][1]})")
+    text = ", ".join(parts) or "Nothing to date"
+    text = text[0].upper() + text[1:] + "."
     return text + (" Edit > Undo takes it back." if outcome.batch is not None else "")
 
 

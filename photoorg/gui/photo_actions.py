@@ -1,5 +1,6 @@
 """What a person does to photos from any grid: preview, find similar, trash, move, copy,
-organize; each asks first (saying how many and how much) and goes to the library's engine."""
+organize, set the date taken; each asks first (saying how many and how much) and goes to the
+library's engine."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from photoorg.core.companions import going_with
 from photoorg.core.humanize import agree, human_bytes, plural
 from photoorg.gui.album_actions import AlbumActions
 from photoorg.gui.compare import COMPARE_MAX, CompareDialog, compare_rows
+from photoorg.gui.date_dialog import SetDateDialog
 from photoorg.gui.dialogs import confirm_box, open_folder_dialog
 from photoorg.gui.models import PathRole, PhotoRole
 from photoorg.gui.organize import OrganizeDialog
@@ -141,6 +143,15 @@ class PhotoActions(AlbumActions, QObject):
     def selected_photos(self, grid: PhotoGrid) -> list[Any]:
         rows = sorted(i.row() for i in grid.selectedIndexes())
         return [grid.model().index(r, 0).data(PhotoRole) for r in rows]
+
+    def set_date(self, photos: list[Any]) -> SetDateDialog | None:
+        """Set date taken… for photos without one: asked, then written into their sidecars."""
+        if not photos:
+            return None
+        dialog = SetDateDialog(self.window, photos)
+        dialog.accepted.connect(lambda: self.library.set_date_taken(dialog.undated, dialog.when()))
+        dialog.open()
+        return dialog
 
     # -- organize -------------------------------------------------------------------------------
     def organize(
@@ -291,6 +302,7 @@ class PhotoActions(AlbumActions, QObject):
                     lambda v=verb: self.move_or_copy(v, self.selected_photos(grid)),
                 )
             menu.addAction(f"Organize {chosen}…", lambda: self.organize_from(grid))
+            menu.addAction(f"Set date taken of {chosen}…", lambda: self.set_date(self.selected_photos(grid)))
             if grid is self.window.groups_page.grid:
                 self._group_items(menu, grid, chosen)
             self._album_items(menu, grid, chosen)

@@ -265,3 +265,40 @@ def test_photos_in_a_library_folder_not_there_are_said_in_all_photos(
     assert page.photos.rowCount() == 2
     said = page.subheading.text()
     assert "3 photos in a library folder not connected now, not shown until it is back" in said
+
+
+def test_set_date_taken_places_a_scan_on_its_date_and_undo_takes_it_back(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
+) -> None:
+    """A scanned print without a date taken, given one from the grid's menu: written into its
+    XMP sidecar (the photo untouched), the timeline places it there, Edit > Undo takes it back."""
+    from photoorg.gui.date_dialog import SetDateDialog
+
+    root = tmp_path / "Pictures"
+    shots = dated_library(root)
+    scan_bytes = shots[-1].read_bytes()
+    window = open_window(settings_for(root, tiny_model))
+    scan(qtbot, window)
+    window.nav.setCurrentRow(PAGE_TIMELINE)
+    page = window.timeline_page
+    photos = {os.path.basename(p.path): p for p in page.photos.photos()}
+    dialog = window.actions.set_date([photos["e.jpg"], photos["d.jpg"]])  # d.jpg has its own date
+    assert isinstance(dialog, SetDateDialog) and dialog.undated == [str(root / "scans" / "e.jpg")]
+    intro = dialog.findChildren(type(page.heading))[0].text()
+    assert intro.startswith("1 photo without a date taken will be placed on this date")
+    assert intro.endswith("1 photo with a date of its own stays as it is.")
+    assert dialog.date.date().year() == 2021  # it starts from where the photo is now (its file's date)
+    dialog.date.setDate(dialog.date.date().fromString("1987-07-14", "yyyy-MM-dd"))
+    dialog.with_time.setChecked(True)
+    dialog.time.setTime(dialog.time.time().fromString("10:05", "HH:mm"))
+    said, state = act_and_wait(qtbot, window, dialog.ok.click)
+    assert said == "Dated 1 photo 14 July 1987, 10:05 (in its XMP sidecar). Edit > Undo takes it back."
+    scanned = next(p for p in state.timeline.photos if p.path.endswith("e.jpg"))
+    assert scanned.taken == "1987-07-14T10:05:00" and scanned.taken_from == "e.jpg.xmp"
+    assert shots[-1].read_bytes() == scan_bytes and (root / "scans" / "e.jpg.xmp").exists()
+    years = [page.jump.topLevelItem(k).text(0) for k in range(page.jump.topLevelItemCount())]
+    assert "1987" in years and "2021" not in years
+    said, state = act_and_wait(qtbot, window, window.undo_action.trigger)
+    assert said.startswith("Undid action 1: the date change (set the date taken of 1 photo to 14 July 1987")
+    scanned = next(p for p in state.timeline.photos if p.path.endswith("e.jpg"))
+    assert scanned.taken is None and not (root / "scans" / "e.jpg.xmp").exists()
