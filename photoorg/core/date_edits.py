@@ -26,17 +26,33 @@ from datetime import datetime
 from photoorg.core.actions import DATES, Outcome, Step
 from photoorg.core.catalog import Catalog
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.humanize import plural
 from photoorg.core.imaging import plausible
 from photoorg.core.library_part import LibraryPart
-from photoorg.core.paths import FolderSet
+from photoorg.core.paths import FolderSet, as_in_library
 from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.scanner import date_sidecars_of
+from photoorg.core.sidecar_dates import MAX_SIDECAR_BYTES, date_from
 from photoorg.core.sidecars import unwritable, write_sidecars
 from photoorg.core.xmp import NotXmp, set_date_taken, sidecar_for
 
 #: Why a photo that says when it was taken gets no sidecar date.
 OWN_DATE = "it has a date taken of its own (in the file), which a sidecar's does not change"
 SAME_DATE = "its sidecar says that date already"
+
+
+def checked(when: datetime) -> datetime:
+    """``when`` to the second, without a time zone (as cameras keep it).
+
+    Raises:
+        PhotoorgError: not a plausible date for a photo (before 1826, or after next year), which
+            the timeline would not take from a sidecar either.
+    """
+    when = when.replace(tzinfo=None, microsecond=0)
+    if plausible(when) is None:
+        raise PhotoorgError(
+            f"{when:%Y-%m-%d} is not a date a photo can have been taken (before 1826, or after next year)."
+        )
+    return when
 
 
 def date_taken_of(text: str) -> datetime:
@@ -53,12 +69,7 @@ def date_taken_of(text: str) -> datetime:
         raise PhotoorgError(
             f"{text!r} is not a date photoorg reads: write it as 2019-07-14, or 2019-07-14 10:05."
         ) from None
-    when = when.replace(tzinfo=None, microsecond=0)
-    if plausible(when) is None:
-        raise PhotoorgError(
-            f"{when:%Y-%m-%d} is not a date a photo can have been taken (before 1826, or after next year)."
-        )
-    return when
+    return checked(when)
 
 
 def when_words(when: datetime) -> str:
@@ -68,36 +79,77 @@ def when_words(when: datetime) -> str:
 
 
 def plan_dates(
-    catalog: Catalog, photos: Sequence[str], when: datetime, protected: Sequence[str] = ()
+    catalog: Catalog,
+    photos: Sequence[str],
+    when: datetime,
+    protected: Sequence[str] = (),
+    roots: Sequence[str] = (),
 ) -> list[Step]:
     """One step per photo (its sidecar is ``source``, the photo ``companion_of``), or why it is
-    left alone. Nothing is written."""
+    left alone; ``roots``: the library's folders (a photo reached through a link into one is
+    named as the library names it). Nothing is written."""
     guarded = FolderSet(protected)
     steps: list[Step] = []
-    for photo in dict.fromkeys(os.path.abspath(p) for p in photos):
-        sidecar = sidecar_for(photo)
-        step = Step(sidecar, companion_of=photo)
+    for photo in dict.fromkeys(as_in_library(p, roots, whole=False) for p in photos):
+        step = Step(sidecar_for(photo), companion_of=photo)
         steps.append(step)
         row = catalog.file_row(photo)
-        if row is None:
-            step.skip = "not in the library's catalog (a scan of its folder finds it first)"
+        if not os.path.isfile(photo):
+            step.skip = "the photo is not there"
+        elif row is None:
+            step.skip = (
+                "not a photo the library's catalog holds (outside its folders, not scanned yet, or "
+                "unreadable: Problems lists those)"
+            )
         elif row.taken is not None and row.taken_from is None:
             step.skip = f"{OWN_DATE} ({row.taken.replace('T', ' ')})"
         else:
-            step.skip = unwritable(photo, sidecar, guarded) or _why_not(sidecar, when)
+            step.source, step.skip = _sidecar(photo)
+            step.skip = step.skip or unwritable(photo, step.source, guarded) or _why_not(step.source, when)
     return steps
+
+
+def _sidecar(photo: str) -> tuple[str, str | None]:
+    """(the sidecar the date goes into, why none will do: None when it will). It is the first
+    XMP sidecar a scan reads the photo's date from (else a new one, named as keywords name it),
+    unless a sidecar read before it says a date (Takeout's IMG_1.jpg.json before IMG_1.xmp, a
+    review): then a new IMG_1.jpg.xmp, which a scan reads first."""
+    folder, name = os.path.split(photo)
+    try:
+        xmps = [n for n in date_sidecars_of(photo) if n.lower().endswith(".xmp")]
+        candidates = [xmps[0] if xmps else os.path.basename(sidecar_for(photo))]
+        if candidates[0] != f"{name}.xmp" and not os.path.lexists(f"{photo}.xmp"):
+            candidates.append(f"{name}.xmp")
+        why = None
+        for candidate in candidates:
+            ranked = date_sidecars_of(photo, also=candidate)
+            if candidate not in ranked:  # (cannot be: the candidates are its own)
+                why = f"{candidate} would not be read as its sidecar"
+                continue
+            _, source = date_from(folder, ranked[: ranked.index(candidate)])
+            if source is None:
+                return os.path.join(folder, candidate), None
+            why = (
+                f"its date comes from {source}, which is read before {candidate}; photoorg leaves it as it is"
+            )
+    except OSError as exc:
+        return sidecar_for(photo), f"its folder cannot be read ({exc.strerror or exc})"
+    return os.path.join(folder, candidates[0]), why
 
 
 def _why_not(sidecar: str, when: datetime) -> str | None:
     from photoorg.core.sidecars import read_sidecar
 
     try:
-        if set_date_taken(read_sidecar(sidecar), when) is None:
+        after = set_date_taken(read_sidecar(sidecar), when)
+        if after is None:
             return SAME_DATE
     except NotXmp as exc:
         return f"its sidecar {os.path.basename(sidecar)} is {exc}; left as it is"
     except OSError as exc:
         return f"its sidecar cannot be read ({exc.strerror or exc})"
+    if len(after) > MAX_SIDECAR_BYTES:  # (a review: written, and never read by a scan)
+        return f"its sidecar {os.path.basename(sidecar)} is larger than a scan reads dates from (4 MB)"
     return None
 
 
@@ -105,8 +157,8 @@ def write_dates(
     catalog: Catalog, steps: Sequence[Step], when: datetime, on_step: Callable[[], None] | None = None
 ) -> Outcome:
     """Write the date into the planned sidecars, under the library lock: one undoable action."""
-    todo = [s for s in steps if s.skip is None]
-    summary = f"set the date taken of {plural(len(todo), 'photo')} to {when_words(when)}"
+    # Not how many: a step can still fail (a review: the history said 2 photos, 1 was dated).
+    summary = f"set the date taken to {when_words(when)}"
 
     def edit(step: Step, before: bytes | None) -> bytes | None:
         after = set_date_taken(before, when)
@@ -131,13 +183,20 @@ class DateEdits(LibraryPart):
         """Write ``when`` as the date taken into the XMP sidecars of ``photos`` that have no
         date of their own, as one undoable action, and date them so in the catalog; with
         ``dry_run`` only the plan. Returns the plan and what was done."""
+        when = checked(when)
+        roots, _ = self.library_roots()
         if dry_run:
-            return plan_dates(self.catalog, photos, when, self.settings.protected), None
-        with self.writing(progress) as catalog:
-            steps = plan_dates(catalog, photos, when, self.settings.protected)
-            progress.start_stage("Writing the date taken", sum(1 for s in steps if s.skip is None))
-            outcome = write_dates(catalog, steps, when, lambda: progress.advance(1))
-        self.date_again(s.source for s in outcome.done)
+            return plan_dates(self.catalog, photos, when, self.settings.protected, roots), None
+        touched: list[Step] = []  # the sidecars that may have changed
+        try:
+            with self.writing(progress) as catalog:
+                steps = plan_dates(catalog, photos, when, self.settings.protected, roots)
+                touched = [s for s in steps if s.skip is None]
+                progress.start_stage("Writing the date taken", len(touched))
+                outcome = write_dates(catalog, steps, when, lambda: progress.advance(1))
+            touched = outcome.done
+        finally:  # also when stopped halfway (a review: sidecars written, the catalog not told)
+            self.date_again(s.source for s in touched)
         return steps, outcome
 
     def date_again(self, sidecars: Iterable[str]) -> None:

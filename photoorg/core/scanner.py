@@ -17,6 +17,7 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from photoorg.core.paths import storable_ns
 from photoorg.core.videos import VIDEO_EXTENSIONS
@@ -139,6 +140,32 @@ def _sidecars_of(
     if not ranked:
         return (), None
     return tuple(n for *_, n in sorted(ranked)), int.from_bytes(seen.digest()) >> 1  # never < 0
+
+
+class _ToBeWritten:
+    """A sidecar about to be written, ranked among those there as a scan would rank it."""
+
+    def __init__(self, name: str, like: str) -> None:
+        self.name, self._like = name, like
+
+    def stat(self) -> os.stat_result:
+        return os.stat(self._like)  # a regular file's (the photo's): only its kind is looked at
+
+
+def date_sidecars_of(photo: str, also: str | None = None) -> tuple[str, ...]:
+    """The names of ``photo``'s date sidecars in the order a scan reads them (the first that
+    says a date dates the photo), with ``also`` (a name in its folder) among them as if that
+    file were there: where a sidecar about to be written would come."""
+    folder, name = os.path.split(photo)
+    with os.scandir(folder or ".") as it:
+        entries: list[Any] = sorted(it, key=lambda e: e.name)
+    if also is not None and all(e.name != also for e in entries):
+        entries.append(_ToBeWritten(also, photo))
+    beside = _date_sidecars(entries).get(_key(name))
+    if not beside:
+        return ()
+    photos = [e.name for e in entries if _is_library_name(e.name) and _key(e.name) == _key(name)]
+    return _sidecars_of(name, beside, photos)[0]
 
 
 def is_photo_name(name: str) -> bool:

@@ -99,16 +99,23 @@ def date_taken(data: bytes) -> datetime | None:
             if value is None:
                 child = d.find(prop)
                 value = child.text if child is not None else None
-            m = _DATE.match(value or "")
-            if m:
-                year, month, day, hour, minute, second = (int(v) if v else None for v in m.groups())
-                try:
-                    when = datetime(year or 0, month or 1, day or 1, hour or 0, minute or 0, second or 0)
-                except ValueError:  # month 13, year 0: the next property may say better
-                    continue
-                if plausible(when):  # (a hostile review: "1234" hid a good xmp:CreateDate)
-                    return when
+            when = _date_in(value)
+            if when is not None:  # (a hostile review: "1234" hid a good xmp:CreateDate)
+                return when
     return None
+
+
+def _date_in(value: str | None) -> datetime | None:
+    """The plausible date a property's value says (a year or a month alone: its first day)."""
+    m = _DATE.match(value or "")
+    if not m:
+        return None
+    year, month, day, hour, minute, second = (int(v) if v else None for v in m.groups())
+    try:
+        when = datetime(year or 0, month or 1, day or 1, hour or 0, minute or 0, second or 0)
+    except ValueError:  # month 13, year 0: the next property may say better
+        return None
+    return when if plausible(when) else None
 
 
 def _descriptions(root: etree._Element) -> list[etree._Element]:
@@ -195,20 +202,27 @@ def set_date_taken(data: bytes | None, when: datetime) -> bytes | None:
     tree = _parse(data)
     root = tree.getroot()
     when = when.replace(microsecond=0, tzinfo=None)
-    if date_taken(data) == when:
-        return None
     value = when.isoformat()
     prop = _DATE_PROPERTIES[0]
-    for d in _descriptions(root):
+    found = changed = False
+    for d in _descriptions(root):  # every one the photo's own descriptions hold (a review: a
+        # second one kept its other date, and a value no date stayed beside an equal photoshop:)
         if d.get(prop) is not None:
-            d.set(prop, value)
-            return _serialised(root, data)
-        child = d.find(prop)
-        if child is not None:
+            found = True
+            if _date_in(d.get(prop)) != when:
+                d.set(prop, value)
+                changed = True
+        for child in d.iterchildren(prop):
+            found = True
             if len(child) or child.attrib:
                 raise NotXmp("its date taken (exif:DateTimeOriginal) is not a plain value photoorg changes")
-            child.text = value
-            return _serialised(root, data)
+            if _date_in(child.text) != when:
+                child.text = value
+                changed = True
+    if found:
+        return _serialised(root, data) if changed else None
+    if date_taken(data) == when:  # said by photoshop:DateCreated or xmp:CreateDate already
+        return None
     description = _first_description(root)
     inner = _indent_of(description) + " "
     if len(description):

@@ -213,7 +213,10 @@ class TimelinePage(QWidget):
         else:
             text = f"{plural(n, 'photo')}{of}{holding} · newest first"
             if album == UNDATED:
-                text += " by their file's date (when the file was last saved or copied)"
+                text += (
+                    " by their file's date (when the file was last saved or copied); right-click > "
+                    "Set date taken… gives them one"
+                )
             elif timeline.file_dated:
                 text += f" · {len(timeline.file_dated)} without a date taken, placed by their file's date"
             if self._scanning:

@@ -178,6 +178,17 @@ def _take(args: argparse.Namespace, throwaway: Path, width: int, height: int, su
     shot("organize", dialog, wait=1.0)
     dialog.reject()
 
+    # Set date taken… for three of the photos without one (All photos > Without a date taken).
+    timeline = window.timeline_page
+    timeline.show_only.setCurrentIndex(timeline.show_only.count() - 1)
+    settle(0.5)
+    undated = [p for p in timeline.photos.photos() if not p.taken][:3]
+    if undated:
+        asked = window.actions.set_date(undated)
+        shot("set-date", asked, wait=1.0)
+        asked.reject()
+    timeline.show_only.setCurrentIndex(0)
+
     # Edit > History, after the album's answers: what photoorg did, and undo of any of it.
     from photoorg.gui.history import HistoryDialog
 

@@ -44,7 +44,7 @@ def test_a_photo_without_a_date_is_dated_by_a_new_sidecar_and_undo_takes_it_back
             n: b for n, b in file_bytes(a).items() if n.endswith(".jpg")
         } == photos_before  # photos untouched
         history = library.history()[0][0]
-        assert history.summary == "set the date taken of 1 photo to 14 July 1987, 10:05"
+        assert history.summary == "set the date taken to 14 July 1987, 10:05" and history.files == 1
         undone = library.undo()
         assert len(undone.done) == 1 and "undid the date change" in (undone.note or "")
         assert not sidecar.exists()  # the sidecar photoorg made went to the trash
@@ -85,17 +85,26 @@ def test_photos_with_their_own_date_protected_ones_and_unreadable_sidecars_are_l
     kept = make_photo(four_photos / "archive" / "kept.jpg", seed=42, size=(64, 48))
     broken = four_photos / "a" / "p3.jpg.xmp"
     broken.write_bytes(b"<not xml")
+    elsewhere = make_photo(tmp_path / "elsewhere.jpg", seed=43, size=(64, 48))
     with Library(locations(), protect=[str(four_photos / "archive")]) as library:
         library.scan()
         before = {os.path.basename(p): Path(p).read_bytes() for p in (own, kept)}
         steps, outcome = library.set_date_taken(
-            [str(own), str(kept), str(four_photos / "a" / "p3.jpg"), str(tmp_path / "elsewhere.jpg")], WHEN
+            [
+                str(own),
+                str(kept),
+                str(four_photos / "a" / "p3.jpg"),
+                str(elsewhere),
+                str(tmp_path / "gone.jpg"),
+            ],
+            WHEN,
         )
         why = {os.path.basename(s.companion_of or ""): s.skip or "" for s in steps}
         assert why["own.jpg"].startswith(OWN_DATE) and "2001-02-03 04:05:06" in why["own.jpg"]
         assert "protected" in why["kept.jpg"]
         assert "not well-formed XML" in why["p3.jpg"]
-        assert "not in the library" in why["elsewhere.jpg"]
+        assert "not a photo the library's catalog holds" in why["elsewhere.jpg"]
+        assert why["gone.jpg"] == "the photo is not there"
         assert outcome is not None and outcome.batch is None and not outcome.done  # no empty action
         assert broken.read_bytes() == b"<not xml"
         assert not Path(f"{own}.xmp").exists() and not Path(f"{kept}.xmp").exists()
@@ -130,6 +139,88 @@ def test_undo_leaves_a_sidecar_another_program_changed_since(four_photos: Path) 
         assert sidecar.read_bytes() == edited  # the other program's edit stays
 
 
+@pytest.mark.parametrize(
+    ("there", "written"),
+    [
+        # digiKam's whole-name sidecar spelt in capitals: the scan reads it, so it gets the date
+        ({"p1.jpg.XMP": "1950-01-01T00:00:00"}, "p1.jpg.XMP"),
+        # Takeout's JSON of the whole name is read before IMG_1.xmp: a new p1.jpg.xmp, read first
+        ({"p1.jpg.json": "1990", "p1.xmp": None}, "p1.jpg.xmp"),
+    ],
+)
+def test_the_date_goes_into_the_sidecar_a_scan_reads_first(
+    four_photos: Path, there: dict[str, str | None], written: str
+) -> None:
+    """Found by a review: the date went into p1.jpg.xmp beside p1.jpg.XMP, and into p1.xmp
+    beside Takeout's p1.jpg.json: "dated", and the timeline kept the other sidecar's date."""
+    import json
+
+    a = four_photos / "a"
+    for name, date in there.items():
+        if name.endswith(".json"):
+            (a / name).write_text(json.dumps({"photoTakenTime": {"timestamp": "631152000"}}))  # 1990
+        else:
+            made = set_date_taken(None, datetime.fromisoformat(date)) if date else add_keywords(None, ["x"])
+            assert made is not None
+            (a / name).write_bytes(made)
+    with Library(locations()) as library:
+        library.scan()
+        _, outcome = library.set_date_taken([str(a / "p1.jpg")], WHEN)
+        assert outcome is not None and [os.path.basename(s.source) for s in outcome.done] == [written]
+        assert dates(library)["p1.jpg"] == ("1987-07-14T10:05:00", written)
+        library.undo()
+        assert dates(library)["p1.jpg"][0] != "1987-07-14T10:05:00"
+
+
+def test_a_sidecar_too_large_to_be_read_for_dates_is_left_alone(four_photos: Path) -> None:
+    """Found by a review: a 5 MB sidecar got the date, which no scan reads (4 MB at most)."""
+    sidecar = four_photos / "a" / "p1.jpg.xmp"
+    made = add_keywords(None, ["x"])
+    assert made is not None
+    sidecar.write_bytes(made.replace(b"<x:xmpmeta", b"<!--" + b" " * (5 << 20) + b"-->\n<x:xmpmeta"))
+    before = sidecar.read_bytes()
+    with Library(locations()) as library:
+        library.scan()
+        steps, outcome = library.set_date_taken([str(four_photos / "a" / "p1.jpg")], WHEN)
+        assert "larger than a scan reads dates from" in (steps[0].skip or "")
+        assert outcome is not None and outcome.batch is None and sidecar.read_bytes() == before
+
+
+def test_stopped_halfway_the_catalog_still_has_the_dates_written(four_photos: Path) -> None:
+    """Found by a review: a cancel after the first sidecar left it dated on the disk and not
+    in the catalog."""
+    from photoorg.core.errors import Cancelled
+    from photoorg.core.progress import Progress
+
+    class StopAfterOne(Progress):
+        def advance(self, n: int = 1, check: bool = True) -> None:
+            if self.stage.startswith("Writing"):
+                self.cancel()
+            super().advance(n, check)
+
+    a = four_photos / "a"
+    with Library(locations()) as library:
+        with pytest.raises(Cancelled):
+            library.set_date_taken([str(a / "p0.jpg"), str(a / "p1.jpg")], WHEN, progress=StopAfterOne())
+        assert (a / "p0.jpg.xmp").exists() and not (a / "p1.jpg.xmp").exists()
+        assert dates(library)["p0.jpg"] == ("1987-07-14T10:05:00", "p0.jpg.xmp")
+        assert dates(library)["p1.jpg"] == (None, None)
+        library.undo()
+        assert dates(library)["p0.jpg"] == (None, None) and not (a / "p0.jpg.xmp").exists()
+
+
+def test_a_photo_named_through_a_link_to_its_folder_is_dated(four_photos: Path, tmp_path: Path) -> None:
+    """Found by a review: it was "not in the library's catalog", as trash and move are not."""
+    (tmp_path / "link").symlink_to(four_photos / "a")
+    with Library(locations()) as library:
+        steps, outcome = library.set_date_taken([str(tmp_path / "link" / "p1.jpg")], WHEN)
+        assert steps[0].companion_of == str(four_photos / "a" / "p1.jpg")
+        assert outcome is not None and len(outcome.done) == 1
+        assert dates(library)["p1.jpg"] == ("1987-07-14T10:05:00", "p1.jpg.xmp")
+        with pytest.raises(PhotoorgError, match="not a date a photo can have been taken"):
+            library.set_date_taken([str(four_photos / "a" / "p2.jpg")], datetime(1800, 1, 1))
+
+
 def test_dates_as_people_type_them() -> None:
     assert date_taken_of("1987-07-14") == datetime(1987, 7, 14)
     assert date_taken_of(" 1987-07-14 10:05 ") == datetime(1987, 7, 14, 10, 5)
@@ -162,6 +253,24 @@ def test_the_date_goes_where_other_tools_keep_it_and_nowhere_else() -> None:
         again is not None and date_taken(again) == WHEN and again.count(b"DateTimeOriginal") == 2
     )  # open+close
     assert set_date_taken(again, WHEN) is None
+    # Found by a review: a value that is no date, beside photoshop:DateCreated saying the date
+    # wanted, was left (other tools read it first); so was another description's other date.
+    odd = attr.replace(b'"1999-01-01T00:00:00"', b'"garbage" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"'
+                       b' photoshop:DateCreated="1987-07-14T10:05:00"')  # fmt: skip
+    fixed = set_date_taken(odd, WHEN)
+    assert fixed is not None and b"garbage" not in fixed and date_taken(fixed) == WHEN
+    second = (
+        b'<rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/">'
+        b"<exif:DateTimeOriginal>2001-01-01</exif:DateTimeOriginal></rdf:Description></rdf:RDF>"
+    )
+    two = attr.replace(b"</rdf:RDF>", second)
+    both = set_date_taken(two, WHEN)
+    assert (
+        both is not None
+        and b"1999-01-01" not in both
+        and b"2001" not in both
+        and both.count(b"1987-07-14T10:05:00") == 2
+    )
 
 
 KILLER = r"""

@@ -241,6 +241,7 @@ def test_photos_without_a_date_taken_are_said_in_the_jump_list_and_shown_alone(
     assert page.subheading.text().startswith(
         "1 photo without a date taken · newest first by their file's date"
     )
+    assert page.subheading.text().endswith("right-click > Set date taken… gives them one")
     box.setCurrentIndex(0)
     assert page.photos.rowCount() == 5
 
@@ -299,6 +300,6 @@ def test_set_date_taken_places_a_scan_on_its_date_and_undo_takes_it_back(
     years = [page.jump.topLevelItem(k).text(0) for k in range(page.jump.topLevelItemCount())]
     assert "1987" in years and "2021" not in years
     said, state = act_and_wait(qtbot, window, window.undo_action.trigger)
-    assert said.startswith("Undid action 1: the date change (set the date taken of 1 photo to 14 July 1987")
+    assert said.startswith("Undid action 1: the date change (set the date taken to 14 July 1987, 10:05)")
     scanned = next(p for p in state.timeline.photos if p.path.endswith("e.jpg"))
     assert scanned.taken is None and not (root / "scans" / "e.jpg.xmp").exists()
