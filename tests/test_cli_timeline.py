@@ -91,3 +91,5 @@ def test_photos_without_a_date_taken_are_said_by_month_and_listed_alone(tmp_path
     assert "May 1990" not in photoorg(*base, "timeline").stdout and not os.path.exists(f"{scans[0]}.xmp")
     wrong = photoorg(*base, "date", *scans, "--taken", "01/05/1990")
     assert wrong.returncode == 1 and "is not a date photoorg reads" in wrong.stderr
+    folder = photoorg(*base, "date", str(lib / "scans"), "--taken", "1990-05-01")
+    assert folder.returncode == 2 and f"{lib / 'scans'} is a folder; photoorg dates photos." in folder.stderr

@@ -70,6 +70,11 @@ def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
 def cmd_date(args: argparse.Namespace, where: Locations) -> int:
     """``photoorg date PHOTO... --taken WHEN``: the date taken written into their sidecars."""
     when = date_taken_of(args.taken)
+    folders = [p for p in args.paths if os.path.isdir(p)]
+    if folders:
+        named = os.path.join(folders[0], "*.jpg")
+        say(f"photoorg: {folders[0]} is a folder; photoorg dates photos. Name them ({named}).")
+        return EXIT_USAGE
     with open_library(args, where) as library:
         steps, outcome = library.set_date_taken(args.paths, when, dry_run=args.dry_run)
         todo = [s for s in steps if s.skip is None]
