@@ -91,5 +91,8 @@ def test_photos_without_a_date_taken_are_said_by_month_and_listed_alone(tmp_path
     assert "May 1990" not in photoorg(*base, "timeline").stdout and not os.path.exists(f"{scans[0]}.xmp")
     wrong = photoorg(*base, "date", *scans, "--taken", "01/05/1990")
     assert wrong.returncode == 1 and "is not a date photoorg reads" in wrong.stderr
+    print_known = photoorg(*base, "date", str(lib / "scans" / "s2.jpg"), "--taken", "1985")  # the year only
+    assert "Done: 1 photo dated 1985, action 2." in print_known.stdout
+    assert "  January 1985          1" in photoorg(*base, "timeline").stdout  # its first day
     folder = photoorg(*base, "date", str(lib / "scans"), "--taken", "1990-05-01")
     assert folder.returncode == 2 and f"{lib / 'scans'} is a folder; photoorg dates photos." in folder.stderr

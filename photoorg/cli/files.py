@@ -69,14 +69,14 @@ def cmd_file_action(args: argparse.Namespace, where: Locations) -> int:
 
 def cmd_date(args: argparse.Namespace, where: Locations) -> int:
     """``photoorg date PHOTO... --taken WHEN``: the date taken written into their sidecars."""
-    when = date_taken_of(args.taken)
+    when, known = date_taken_of(args.taken)
     folders = [p for p in args.paths if os.path.isdir(p)]
     if folders:
         named = os.path.join(folders[0], "*.jpg")
         say(f"photoorg: {folders[0]} is a folder; photoorg dates photos. Name them ({named}).")
         return EXIT_USAGE
     with open_library(args, where) as library:
-        steps, outcome = library.set_date_taken(args.paths, when, dry_run=args.dry_run)
+        steps, outcome = library.set_date_taken(args.paths, when, known=known, dry_run=args.dry_run)
         todo = [s for s in steps if s.skip is None]
         for step in [s for s in steps if s.skip] if outcome is None else outcome.skipped:
             print(f"  skip  {printable(step.companion_of or step.source)}: {printable(step.skip or '')}")
@@ -84,7 +84,7 @@ def cmd_date(args: argparse.Namespace, where: Locations) -> int:
             for step in todo:
                 print(f"  would date  {printable(step.companion_of or '')} -> {printable(step.source)}")
             print(
-                f"Dry run: {plural(len(todo), 'photo')} to date {when_words(when)}, "
+                f"Dry run: {plural(len(todo), 'photo')} to date {when_words(when, known)}, "
                 f"{len(steps) - len(todo)} skipped. Nothing was changed."
             )
             return EXIT_OK if todo else EXIT_FAILED
@@ -94,7 +94,7 @@ def cmd_date(args: argparse.Namespace, where: Locations) -> int:
             print(f"  FAILED  {printable(step.companion_of or step.source)}: {printable(reason)}")
         if outcome.batch is not None:
             print(
-                f"Done: {plural(len(outcome.done), 'photo')} dated {when_words(when)}, action "
+                f"Done: {plural(len(outcome.done), 'photo')} dated {when_words(when, known)}, action "
                 f"{outcome.batch}. 'photoorg undo' takes it back."
             )
         else:

@@ -103,7 +103,11 @@ def add_file_commands(sub: Any) -> None:
     common_options(date, top=False)
     date.add_argument("paths", nargs="+", metavar="PHOTO", help="photo files of the library")
     date.add_argument(
-        "--taken", required=True, metavar="WHEN", help="the date taken: 1987-07-14, or 1987-07-14 10:05"
+        "--taken",
+        required=True,
+        metavar="WHEN",
+        help="the date taken: 1987-07-14, or 1987-07-14 10:05; 1987-07 or 1987 when only the month or the "
+        "year is known (a scanned print)",
     )
     folders_option(date, "--protect", "also never write sidecars in this folder (repeatable)")
     date.add_argument("--dry-run", action="store_true", help="print what would be written, do nothing")

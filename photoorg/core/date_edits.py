@@ -20,6 +20,7 @@ A part of :class:`photoorg.core.library.Library` (:class:`DateEdits`). Qt-free.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
@@ -33,7 +34,7 @@ from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.scanner import date_sidecars_of
 from photoorg.core.sidecar_dates import MAX_SIDECAR_BYTES, date_from
 from photoorg.core.sidecars import unwritable, write_sidecars
-from photoorg.core.xmp import NotXmp, set_date_taken, sidecar_for
+from photoorg.core.xmp import KNOWN, NotXmp, set_date_taken, sidecar_for
 
 #: Why a photo that says when it was taken gets no sidecar date.
 OWN_DATE = "it has a date taken of its own (in the file), which a sidecar's does not change"
@@ -55,27 +56,52 @@ def checked(when: datetime) -> datetime:
     return when
 
 
-def date_taken_of(text: str) -> datetime:
-    """A date taken as a person types it: ``2019-07-14``, ``2019-07-14 10:05`` or
-    ``2019-07-14T10:05:30`` (the time of day there, no time zone, as cameras keep it).
+_PART_OF_A_DATE = re.compile(r"\s*(\d{4})(?:-(\d{2}))?\s*$")
+
+
+def date_taken_of(text: str) -> tuple[datetime, str]:
+    """A date taken as a person types it, and how much of it is known (``xmp.KNOWN``):
+    ``2019-07-14``, ``2019-07-14 10:05`` or ``2019-07-14T10:05:30`` (the time of day there, no
+    time zone, as cameras keep it): the day; ``2019-07`` the month, ``2019`` the year alone (a
+    scanned print).
 
     Raises:
         PhotoorgError: not such a date, or not a plausible one for a photo (before photography,
             or in the future).
     """
+    part = _PART_OF_A_DATE.match(text)
     try:
-        when = datetime.fromisoformat(text.strip())
+        if part:
+            year, month = int(part[1]), int(part[2] or 1)
+            return checked(datetime(year, month, 1)), "month" if part[2] else "year"
+        return checked(datetime.fromisoformat(text.strip())), "day"
     except ValueError:
         raise PhotoorgError(
-            f"{text!r} is not a date photoorg reads: write it as 2019-07-14, or 2019-07-14 10:05."
+            f"{text!r} is not a date photoorg reads: write it as 2019-07-14, 2019-07-14 10:05, "
+            "or 2019-07 or 2019 when only the month or the year is known."
         ) from None
-    return checked(when)
 
 
-def when_words(when: datetime) -> str:
-    """The date in the words the history and the app use: "14 July 2019, 10:05"."""
+def when_words(when: datetime, known: str = "day") -> str:
+    """The date in the words the history and the app use: "14 July 2019, 10:05", "July 2019",
+    "2019"."""
+    if known == "year":
+        return f"{when:%Y}"
+    if known == "month":
+        return f"{when:%B %Y}"
     day = f"{when.day} {when:%B %Y}"
     return day if (when.hour, when.minute, when.second) == (0, 0, 0) else f"{day}, {when:%H:%M}"
+
+
+def _first_of(when: datetime, known: str) -> datetime:
+    """The moment a date known to the month or the year stands for (its first day)."""
+    if known == "year":
+        return datetime(when.year, 1, 1)
+    if known == "month":
+        return datetime(when.year, when.month, 1)
+    if known != "day":
+        raise ValueError(f"known must be one of {', '.join(KNOWN)}")
+    return when
 
 
 def plan_dates(
@@ -84,6 +110,7 @@ def plan_dates(
     when: datetime,
     protected: Sequence[str] = (),
     roots: Sequence[str] = (),
+    known: str = "day",
 ) -> list[Step]:
     """One step per photo (its sidecar is ``source``, the photo ``companion_of``), or why it is
     left alone; ``roots``: the library's folders (a photo reached through a link into one is
@@ -105,7 +132,9 @@ def plan_dates(
             step.skip = f"{OWN_DATE} ({row.taken.replace('T', ' ')})"
         else:
             step.source, step.skip = _sidecar(photo)
-            step.skip = step.skip or unwritable(photo, step.source, guarded) or _why_not(step.source, when)
+            step.skip = (
+                step.skip or unwritable(photo, step.source, guarded) or _why_not(step.source, when, known)
+            )
     return steps
 
 
@@ -137,11 +166,11 @@ def _sidecar(photo: str) -> tuple[str, str | None]:
     return os.path.join(folder, candidates[0]), why
 
 
-def _why_not(sidecar: str, when: datetime) -> str | None:
+def _why_not(sidecar: str, when: datetime, known: str) -> str | None:
     from photoorg.core.sidecars import read_sidecar
 
     try:
-        after = set_date_taken(read_sidecar(sidecar), when)
+        after = set_date_taken(read_sidecar(sidecar), when, known)
         if after is None:
             return SAME_DATE
     except NotXmp as exc:
@@ -154,14 +183,18 @@ def _why_not(sidecar: str, when: datetime) -> str | None:
 
 
 def write_dates(
-    catalog: Catalog, steps: Sequence[Step], when: datetime, on_step: Callable[[], None] | None = None
+    catalog: Catalog,
+    steps: Sequence[Step],
+    when: datetime,
+    on_step: Callable[[], None] | None = None,
+    known: str = "day",
 ) -> Outcome:
     """Write the date into the planned sidecars, under the library lock: one undoable action."""
     # Not how many: a step can still fail (a review: the history said 2 photos, 1 was dated).
-    summary = f"set the date taken to {when_words(when)}"
+    summary = f"set the date taken to {when_words(when, known)}"
 
     def edit(step: Step, before: bytes | None) -> bytes | None:
-        after = set_date_taken(before, when)
+        after = set_date_taken(before, when, known)
         if after is None:
             step.skip = SAME_DATE
         return after
@@ -177,23 +210,25 @@ class DateEdits(LibraryPart):
         photos: Sequence[str],
         when: datetime,
         *,
+        known: str = "day",
         dry_run: bool = False,
         progress: Progress = NULL_PROGRESS,
     ) -> tuple[list[Step], Outcome | None]:
         """Write ``when`` as the date taken into the XMP sidecars of ``photos`` that have no
-        date of their own, as one undoable action, and date them so in the catalog; with
+        date of their own, as one undoable action, and date them so in the catalog; ``known``:
+        the day (with the time of day), or only the month or the year of ``when``; with
         ``dry_run`` only the plan. Returns the plan and what was done."""
-        when = checked(when)
+        when = _first_of(checked(when), known)
         roots, _ = self.library_roots()
         if dry_run:
-            return plan_dates(self.catalog, photos, when, self.settings.protected, roots), None
+            return plan_dates(self.catalog, photos, when, self.settings.protected, roots, known), None
         touched: list[Step] = []  # the sidecars that may have changed
         try:
             with self.writing(progress) as catalog:
-                steps = plan_dates(catalog, photos, when, self.settings.protected, roots)
+                steps = plan_dates(catalog, photos, when, self.settings.protected, roots, known)
                 touched = [s for s in steps if s.skip is None]
                 progress.start_stage("Writing the date taken", len(touched))
-                outcome = write_dates(catalog, steps, when, lambda: progress.advance(1))
+                outcome = write_dates(catalog, steps, when, lambda: progress.advance(1), known)
             touched = outcome.done
         finally:  # also when stopped halfway (a review: sidecars written, the catalog not told)
             self.date_again(s.source for s in touched)

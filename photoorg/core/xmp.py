@@ -31,6 +31,7 @@ X = "adobe:ns:meta/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DC = "http://purl.org/dc/elements/1.1/"
 EXIF = "http://ns.adobe.com/exif/1.0/"
+PHOTOSHOP = "http://ns.adobe.com/photoshop/1.0/"
 
 _EMPTY = (
     b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
@@ -75,7 +76,7 @@ def keywords(data: bytes) -> list[str]:
 #: a month alone, for a scanned print), xmp:CreateDate.
 _DATE_PROPERTIES = (
     f"{{{EXIF}}}DateTimeOriginal",
-    "{http://ns.adobe.com/photoshop/1.0/}DateCreated",
+    f"{{{PHOTOSHOP}}}DateCreated",
     "{http://ns.adobe.com/xap/1.0/}CreateDate",
 )
 _DATE = re.compile(
@@ -189,11 +190,19 @@ def add_keywords(data: bytes | None, wanted: Iterable[str], drop: Iterable[str] 
     return _serialised(root, data)
 
 
-def set_date_taken(data: bytes | None, when: datetime) -> bytes | None:
-    """The packet ``data`` (None: a new sidecar) saying the photo was taken ``when``: its
-    ``exif:DateTimeOriginal`` (the property other photo tools read first, and
-    :func:`date_taken` too), to the second and without a time zone, as EXIF keeps it; every
-    other property stays. None when the packet says that date already.
+#: How much of a date taken a person knows: the day (and the time of day), the month, the year.
+KNOWN = ("day", "month", "year")
+
+
+def set_date_taken(data: bytes | None, when: datetime, known: str = "day") -> bytes | None:
+    """The packet ``data`` (None: a new sidecar) saying the photo was taken ``when``, every
+    other property kept; None when it says that already.
+
+    A day (``known`` "day") goes into ``exif:DateTimeOriginal``, the property other photo tools
+    read first (and :func:`date_taken` too), to the second and without a time zone, as EXIF
+    keeps it. A month or a year alone (a scanned print) goes into ``photoshop:DateCreated``,
+    which XMP lets say "1987" or "1987-07", and any ``exif:DateTimeOriginal`` goes, as it
+    would be read first.
 
     Raises:
         NotXmp: ``data`` is not XMP that can be changed safely.
@@ -202,37 +211,68 @@ def set_date_taken(data: bytes | None, when: datetime) -> bytes | None:
     tree = _parse(data)
     root = tree.getroot()
     when = when.replace(microsecond=0, tzinfo=None)
-    value = when.isoformat()
-    prop = _DATE_PROPERTIES[0]
-    found = changed = False
+    exact, partial = _DATE_PROPERTIES[0], _DATE_PROPERTIES[1]
+    if known == "day":
+        prop, value, nsmap = exact, when.isoformat(), {"exif": EXIF}
+    else:
+        prop, value, nsmap = (
+            partial,
+            f"{when:%Y}" if known == "year" else f"{when:%Y-%m}",
+            {"photoshop": PHOTOSHOP},
+        )
+    changed = found = False
     for d in _descriptions(root):  # every one the photo's own descriptions hold (a review: a
         # second one kept its other date, and a value no date stayed beside an equal photoshop:)
+        if prop != exact:
+            changed |= _drop(d, exact)
         if d.get(prop) is not None:
             found = True
-            if _date_in(d.get(prop)) != when:
+            if not _says(d.get(prop), value, when, known):
                 d.set(prop, value)
                 changed = True
         for child in d.iterchildren(prop):
             found = True
             if len(child) or child.attrib:
-                raise NotXmp("its date taken (exif:DateTimeOriginal) is not a plain value photoorg changes")
-            if _date_in(child.text) != when:
+                name = "exif:DateTimeOriginal" if prop == exact else "photoshop:DateCreated"
+                raise NotXmp(f"its date taken ({name}) is not a plain value photoorg changes")
+            if not _says(child.text, value, when, known):
                 child.text = value
                 changed = True
     if found:
         return _serialised(root, data) if changed else None
-    if date_taken(data) == when:  # said by photoshop:DateCreated or xmp:CreateDate already
-        return None
     description = _first_description(root)
     inner = _indent_of(description) + " "
     if len(description):
         description[-1].tail = "\n" + inner
     else:
         description.text = "\n" + inner
-    element = etree.SubElement(description, prop, nsmap={"exif": EXIF})
+    element = etree.SubElement(description, prop, nsmap=nsmap)
     element.text = value
     element.tail = "\n" + _indent_of(description)
     return _serialised(root, data)
+
+
+def _says(text: str | None, value: str, when: datetime, known: str) -> bool:
+    """Whether a property's ``text`` says the date already: the same moment for a day, the
+    same words for a month or a year (1987-01-01 is not "1987")."""
+    return _date_in(text) == when if known == "day" else (text or "").strip() == value
+
+
+def _drop(description: etree._Element, prop: str) -> bool:
+    """Take ``prop`` out of a description (as an attribute or an element); whether it was there."""
+    gone = False
+    if description.get(prop) is not None:
+        del description.attrib[prop]
+        gone = True
+    for child in list(description.iterchildren(prop)):
+        previous, parent = child.getprevious(), child.getparent()
+        if previous is not None:  # the layout of what follows stays
+            previous.tail = child.tail
+        elif child.getnext() is None:
+            parent.text = child.tail
+        parent.remove(child)
+        gone = True
+    return gone
 
 
 def _serialised(root: etree._Element, data: bytes) -> bytes:

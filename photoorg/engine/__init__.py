@@ -165,8 +165,8 @@ def _handle(library: Any, request: Request, progress: Progress) -> Any:
             return library.rename_album(name, new_name)
         case AlbumKeywords(name=name, dry_run=dry_run, take_out=take_out):
             return library.album_keywords(name, dry_run=dry_run, progress=progress, take_out=take_out)
-        case SetDateTaken(paths=paths, when=when, dry_run=dry_run):
-            return library.set_date_taken(paths, when, dry_run=dry_run, progress=progress)
+        case SetDateTaken(paths=paths, when=when, known=known, dry_run=dry_run):
+            return library.set_date_taken(paths, when, known=known, dry_run=dry_run, progress=progress)
         case Calibrate():
             return library.calibration(progress)
         case AskUndoRedo():  # a catalog made earlier is opened (never made) to be read

@@ -139,6 +139,7 @@ class SetDateTaken:
 
     paths: tuple[str, ...]
     when: datetime
+    known: str = "day"  # or only the "month" or the "year" of ``when``
     dry_run: bool = False
 
 

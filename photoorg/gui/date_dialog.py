@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QDate, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -45,17 +46,23 @@ class SetDateDialog(QDialog):
 
         intro = QLabel(self._intro(len(undated), len(self.photos) - len(undated)))
         intro.setWordWrap(True)
+        # How much is known: a scanned print is often known to the year or the month only.
+        self.known = QComboBox()
+        for label, known in (("The day", "day"), ("The month", "month"), ("The year only", "year")):
+            self.known.addItem(label, known)
         self.date = QDateEdit(QDate(start.year, start.month, start.day))
         self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("d MMMM yyyy")
         self.date.setMinimumDate(QDate(FIRST_YEAR, 1, 1))
         self.date.setMaximumDate(QDate.currentDate().addYears(1))
         self.with_time = QCheckBox("Time of day")
         self.time = QTimeEdit(QTime(start.hour, start.minute))
         self.time.setDisplayFormat("HH:mm")
         self.time.setEnabled(False)
-        self.with_time.toggled.connect(self.time.setEnabled)
+        self.with_time.toggled.connect(lambda: self._show_known())
+        self.known.currentIndexChanged.connect(lambda: self._show_known())
+        self._show_known()
         form = QFormLayout()
+        form.addRow("Known", self.known)
         form.addRow("Date taken", self.date)
         form.addRow(self.with_time, self.time)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -86,9 +93,23 @@ class SetDateDialog(QDialog):
             text += f" {plural(own, 'photo')} with a date of {stays}."
         return text
 
+    def _show_known(self) -> None:
+        """The date as precisely as it is known: a month or a year alone has no day, no time."""
+        known = self.known_to()
+        self.date.setDisplayFormat({"day": "d MMMM yyyy", "month": "MMMM yyyy", "year": "yyyy"}[known])
+        self.with_time.setEnabled(known == "day")
+        self.time.setEnabled(known == "day" and self.with_time.isChecked())
+
+    def known_to(self) -> str:
+        """How much of the date is known: "day" (with the time of day, when given), "month", "year"."""
+        return str(self.known.currentData())
+
     def when(self) -> datetime:
-        """The date (and time of day, when given) the person chose."""
-        day = self.date.date()
+        """The date (and time of day, when given) the person chose; a month or a year alone is
+        its first day."""
+        day, known = self.date.date(), self.known_to()
+        if known != "day":
+            return datetime(day.year(), day.month() if known == "month" else 1, 1)
         time = self.time.time() if self.with_time.isChecked() else QTime(0, 0)
         return datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
 

@@ -289,11 +289,13 @@ class Library(ModelRequests, AlbumRequests, UndoRequests, QObject):
         said = f"{label}: remembered for {n} photos. Edit > Undo brings the set back."
         self._run(work, lambda _: self._action_done(said), "mark")
 
-    def set_date_taken(self, paths: Sequence[str], when: datetime) -> None:
-        """Write ``when`` as the date taken into the XMP sidecars of these photos (those without
-        a date of their own), one undoable action; the engine dates them in the catalog."""
-        work = self._ask(SetDateTaken(tuple(paths), when), "Writing the date taken", cancellable=False)
-        self._run(work, lambda result: self._action_done(date_text(when, result[1])), "set date taken")
+    def set_date_taken(self, paths: Sequence[str], when: datetime, known: str = "day") -> None:
+        """Write ``when`` (``known`` to the day, the month or the year) as the date taken into
+        the XMP sidecars of these photos (those without a date of their own), one undoable
+        action; the engine dates them in the catalog."""
+        request = SetDateTaken(tuple(paths), when, known)
+        work = self._ask(request, "Writing the date taken", cancellable=False)
+        self._run(work, lambda result: self._action_done(date_text(when, result[1], known)), "set date taken")
 
     def rename_group(self, group_id: int, name: str) -> None:
         """Give a group a name (kept in the catalog with the group)."""

@@ -59,13 +59,13 @@ def keywords_text(name: str, outcome: Outcome, take_out: bool = False) -> str:
     return text + (" Edit > Undo takes it back." if outcome.batch is not None else "")
 
 
-def date_text(when: datetime, outcome: Outcome) -> str:
+def date_text(when: datetime, outcome: Outcome, known: str = "day") -> str:
     """A sentence for the status bar: which photos got the date taken, and which not."""
     parts = []
     if outcome.done:
         n = len(outcome.done)
         where = agree(n, "its XMP sidecar", "their XMP sidecars")
-        parts.append(f"Dated {plural(n, 'photo')} {when_words(when)} (in {where})")
+        parts.append(f"Dated {plural(n, 'photo')} {when_words(when, known)} (in {where})")
     if outcome.skipped:
         reasons = sorted({(s.skip or "").split(" (")[0] for s in outcome.skipped})
         parts.append(f"left {plural(len(outcome.skipped), 'photo')} alone ({'; '.join(reasons)})")

@@ -149,7 +149,9 @@ class PhotoActions(AlbumActions, QObject):
         if not photos:
             return None
         dialog = SetDateDialog(self.window, photos)
-        dialog.accepted.connect(lambda: self.library.set_date_taken(dialog.undated, dialog.when()))
+        dialog.accepted.connect(
+            lambda: self.library.set_date_taken(dialog.undated, dialog.when(), dialog.known_to())
+        )
         dialog.open()
         return dialog
 

@@ -222,16 +222,48 @@ def test_a_photo_named_through_a_link_to_its_folder_is_dated(four_photos: Path, 
 
 
 def test_dates_as_people_type_them() -> None:
-    assert date_taken_of("1987-07-14") == datetime(1987, 7, 14)
-    assert date_taken_of(" 1987-07-14 10:05 ") == datetime(1987, 7, 14, 10, 5)
-    assert date_taken_of("1987-07-14T10:05:30.25+02:00") == datetime(
-        1987, 7, 14, 10, 5, 30
-    )  # as EXIF: no zone
-    for wrong in ("14/07/1987", "1987-13-01", "yesterday", "1800-01-01", "2999-01-01"):
+    assert date_taken_of("1987-07-14") == (datetime(1987, 7, 14), "day")
+    assert date_taken_of(" 1987-07-14 10:05 ") == (datetime(1987, 7, 14, 10, 5), "day")
+    as_exif = date_taken_of("1987-07-14T10:05:30.25+02:00")  # as EXIF keeps it: no time zone
+    assert as_exif == (datetime(1987, 7, 14, 10, 5, 30), "day")
+    assert date_taken_of("1987-07") == (datetime(1987, 7, 1), "month")  # a scanned print's
+    assert date_taken_of("1987") == (datetime(1987, 1, 1), "year")
+    for wrong in ("14/07/1987", "1987-13-01", "1987-13", "yesterday", "1800-01-01", "1800", "2999-01-01"):
         with pytest.raises(PhotoorgError):
             date_taken_of(wrong)
     assert when_words(datetime(1987, 7, 14)) == "14 July 1987"
     assert when_words(datetime(1987, 7, 14, 9, 3)) == "14 July 1987, 09:03"
+    assert when_words(datetime(1987, 7, 1), "month") == "July 1987"
+    assert when_words(datetime(1987, 1, 1), "year") == "1987"
+
+
+def test_a_print_known_to_the_year_or_month_only_is_dated_so(four_photos: Path) -> None:
+    """A scanned print whose year alone is known: "1987" in photoshop:DateCreated (as XMP lets
+    it say, and Lightroom writes it), not a made-up 1 January 00:00; the timeline places it in
+    January 1987, its first day. A full date the sidecar had goes, as it would be read first."""
+    a = four_photos / "a"
+    with Library(locations()) as library:
+        _, outcome = library.set_date_taken([str(a / "p1.jpg")], datetime(1987, 7, 14), known="year")
+        assert outcome is not None and len(outcome.done) == 1
+        sidecar = (a / "p1.jpg.xmp").read_bytes()
+        assert b">1987</photoshop:DateCreated>" in sidecar and b"DateTimeOriginal" not in sidecar
+        assert dates(library)["p1.jpg"] == ("1987-01-01T00:00:00", "p1.jpg.xmp")
+        assert library.history()[0][0].summary == "set the date taken to 1987"
+        exact = set_date_taken(None, WHEN)
+        assert exact is not None
+        (a / "p2.jpg.xmp").write_bytes(exact)
+        library.scan()
+        _, outcome = library.set_date_taken([str(a / "p2.jpg")], datetime(1990, 5, 20), known="month")
+        assert outcome is not None and len(outcome.done) == 1
+        changed = (a / "p2.jpg.xmp").read_bytes()
+        assert b">1990-05</photoshop:DateCreated>" in changed and b"DateTimeOriginal" not in changed
+        assert dates(library)["p2.jpg"] == ("1990-05-01T00:00:00", "p2.jpg.xmp")
+        steps, _ = library.set_date_taken([str(a / "p2.jpg")], datetime(1990, 5, 3), known="month")
+        assert [s.skip for s in steps] == [SAME_DATE]
+        library.undo()
+        assert (a / "p2.jpg.xmp").read_bytes() == exact and dates(library)["p2.jpg"][
+            0
+        ] == "1987-07-14T10:05:00"
 
 
 def test_the_date_goes_where_other_tools_keep_it_and_nowhere_else() -> None:

@@ -289,6 +289,10 @@ def test_set_date_taken_places_a_scan_on_its_date_and_undo_takes_it_back(
     assert intro.startswith("1 photo without a date taken will be placed on this date")
     assert intro.endswith("1 photo with a date of its own stays as it is.")
     assert dialog.date.date().year() == 2021  # it starts from where the photo is now (its file's date)
+    dialog.known.setCurrentIndex(dialog.known.findData("month"))  # a print known to the month
+    assert dialog.date.displayFormat() == "MMMM yyyy" and not dialog.with_time.isEnabled()
+    assert dialog.when() == datetime(2021, 3, 1) and dialog.known_to() == "month"
+    dialog.known.setCurrentIndex(dialog.known.findData("day"))
     dialog.date.setDate(dialog.date.date().fromString("1987-07-14", "yyyy-MM-dd"))
     dialog.with_time.setChecked(True)
     dialog.time.setTime(dialog.time.time().fromString("10:05", "HH:mm"))
