@@ -240,15 +240,7 @@ def set_date_taken(data: bytes | None, when: datetime, known: str = "day") -> by
                 changed = True
     if found:
         return _serialised(root, data) if changed else None
-    description = _first_description(root)
-    inner = _indent_of(description) + " "
-    if len(description):
-        description[-1].tail = "\n" + inner
-    else:
-        description.text = "\n" + inner
-    element = etree.SubElement(description, prop, nsmap=nsmap)
-    element.text = value
-    element.tail = "\n" + _indent_of(description)
+    _new_property(_first_description(root), prop, nsmap).text = value
     return _serialised(root, data)
 
 
@@ -324,20 +316,25 @@ def _subject_bag(root: etree._Element) -> etree._Element:
     """The ``rdf:Bag`` of the packet's ``dc:subject``, made (in the first description) if none."""
     subject = next(iter(_own_subjects(root)), None)
     if subject is None:
-        description = _first_description(root)
-        inner = _indent_of(description) + " "
-        if len(description):
-            description[-1].tail = "\n" + inner
-        else:
-            description.text = "\n" + inner
-        subject = etree.SubElement(description, f"{{{DC}}}subject", nsmap={"dc": DC})
-        subject.tail = "\n" + _indent_of(description)
+        subject = _new_property(_first_description(root), f"{{{DC}}}subject", {"dc": DC})
     bag = next((c for c in subject if c.tag in (f"{{{RDF}}}Bag", f"{{{RDF}}}Seq")), None)
     if bag is None:
         subject.text = "\n" + _indent_of(subject) + " "
         bag = etree.SubElement(subject, f"{{{RDF}}}Bag")
         bag.tail = "\n" + _indent_of(subject)
     return bag
+
+
+def _new_property(description: etree._Element, tag: str, nsmap: dict[str, str]) -> etree._Element:
+    """A new last child of ``description``, on a line of its own at the description's indent."""
+    inner = _indent_of(description) + " "
+    if len(description):
+        description[-1].tail = "\n" + inner
+    else:
+        description.text = "\n" + inner
+    element = etree.SubElement(description, tag, nsmap=nsmap)
+    element.tail = "\n" + _indent_of(description)
+    return element
 
 
 def _first_description(root: etree._Element) -> etree._Element:

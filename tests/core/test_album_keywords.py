@@ -22,6 +22,7 @@ from photoorg.core.paths import locations
 from photoorg.core.settings import Settings, save_settings
 from tests.cli import photoorg
 from tests.conftest import fill, make_photo
+from tests.core.sidecar_kills import KILL_AT
 
 DARKTABLE = b"""<?xml version="1.0" encoding="UTF-8"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="XMP Core 4.4.0-Exiv2">
@@ -331,26 +332,9 @@ def test_a_full_disk_leaves_every_sidecar_as_it_was(album_lib, small_fs, tmp_pat
     assert len(outcome.done) == 4  # on the other disk: p0-p2 and p3, a copy of the new example
 
 
-KILLER = r"""
-import os, signal, sys
-from photoorg.core import sidecar_undo, sidecars
-from photoorg.core.library import Library
-from photoorg.core.paths import locations
-
-name, nth, what = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-calls = []
-module = sidecars if what in ("write", "takeout") else sidecar_undo  # the writing, or the undoing
-owner = module.shutil if name == "copymode" else module
-original = getattr(owner, name)
-
-def killing(*args, **kwargs):
-    calls.append(1)
-    if name != "copymode" or len(calls) < nth:
-        original(*args, **kwargs)
-    if len(calls) == nth:  # right after that call (copymode: right before it)
-        os.kill(os.getpid(), signal.SIGKILL)
-
-setattr(owner, name, killing)
+KILLER = (
+    KILL_AT
+    + r"""
 with Library(locations()) as library:
     if what == "write":
         library.album_keywords("Dogs")
@@ -359,6 +343,7 @@ with Library(locations()) as library:
     else:
         library.undo()
 """
+)
 
 
 # The sidecars are written p0.jpg.xmp (made), p1.jpg.xmp, p2.xmp (changed) and undone in the

@@ -17,6 +17,7 @@ from photoorg.core.library import Library
 from photoorg.core.paths import locations
 from photoorg.core.xmp import add_keywords, date_taken, keywords, set_date_taken
 from tests.conftest import make_photo
+from tests.core.sidecar_kills import KILL_AT
 
 WHEN = datetime(1987, 7, 14, 10, 5)
 
@@ -305,33 +306,17 @@ def test_the_date_goes_where_other_tools_keep_it_and_nowhere_else() -> None:
     )
 
 
-KILLER = r"""
-import os, signal, sys
+KILLER = (
+    KILL_AT
+    + r"""
 from datetime import datetime
-from photoorg.core import sidecar_undo, sidecars
-from photoorg.core.library import Library
-from photoorg.core.paths import locations
-
-name, nth, what, photos = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
-calls = []
-module = sidecars if what == "write" else sidecar_undo
-owner = module.shutil if name == "copymode" else module
-original = getattr(owner, name)
-
-def killing(*args, **kwargs):
-    calls.append(1)
-    if name != "copymode" or len(calls) < nth:
-        original(*args, **kwargs)
-    if len(calls) == nth:  # right after that call (copymode: right before it)
-        os.kill(os.getpid(), signal.SIGKILL)
-
-setattr(owner, name, killing)
 with Library(locations()) as library:
     if what == "write":
-        library.set_date_taken(photos, datetime(1987, 7, 14, 10, 5))
+        library.set_date_taken(sys.argv[4:], datetime(1987, 7, 14, 10, 5))
     else:
         library.undo()
 """
+)
 
 
 # p1.jpg.xmp is made, then p2.jpg.xmp (there before) changed; undone in the opposite order.
