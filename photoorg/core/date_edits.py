@@ -31,7 +31,7 @@ from photoorg.core.imaging import plausible
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.paths import FolderSet, as_in_library
 from photoorg.core.progress import NULL_PROGRESS, Progress
-from photoorg.core.scanner import date_sidecars_of
+from photoorg.core.scanner import date_sidecars_of, is_library_file
 from photoorg.core.sidecar_dates import MAX_SIDECAR_BYTES, date_from
 from photoorg.core.sidecars import unwritable, write_sidecars
 from photoorg.core.xmp import KNOWN, NotXmp, set_date_taken, sidecar_for
@@ -51,12 +51,16 @@ def checked(when: datetime) -> datetime:
     when = when.replace(tzinfo=None, microsecond=0)
     if plausible(when) is None:
         raise PhotoorgError(
-            f"{when:%Y-%m-%d} is not a date a photo can have been taken (before 1826, or after next year)."
+            f"{when.year:04d}-{when.month:02d}-{when.day:02d} is not a date a photo can have been taken "
+            "(before 1826, or after next year)."
         )
     return when
 
 
 _PART_OF_A_DATE = re.compile(r"\s*(\d{4})(?:-(\d{2}))?\s*$")
+_A_DAY = re.compile(
+    r"\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?\s*$"
+)
 
 
 def date_taken_of(text: str) -> tuple[datetime, str]:
@@ -74,6 +78,8 @@ def date_taken_of(text: str) -> tuple[datetime, str]:
         if part:
             year, month = int(part[1]), int(part[2] or 1)
             return checked(datetime(year, month, 1)), "month" if part[2] else "year"
+        if not _A_DAY.match(text):  # (a review: "1987-W28" was taken for a week's Monday)
+            raise ValueError(text)
         return checked(datetime.fromisoformat(text.strip())), "day"
     except ValueError:
         raise PhotoorgError(
@@ -141,15 +147,18 @@ def plan_dates(
 def _sidecar(photo: str) -> tuple[str, str | None]:
     """(the sidecar the date goes into, why none will do: None when it will). It is the first
     XMP sidecar a scan reads the photo's date from (else a new one, named as keywords name it),
-    unless a sidecar read before it says a date (Takeout's IMG_1.jpg.json before IMG_1.xmp, a
-    review): then a new IMG_1.jpg.xmp, which a scan reads first."""
+    unless another file reads it too (IMG_1.xmp beside IMG_1.jpg and IMG_1.png or IMG_1.CR2: a
+    review saw one photo's date change the other's), or a sidecar read before it says a date
+    (Takeout's IMG_1.jpg.json before IMG_1.xmp, a review): then a new IMG_1.jpg.xmp, which a
+    scan reads first, for this photo only."""
     folder, name = os.path.split(photo)
     try:
         xmps = [n for n in date_sidecars_of(photo) if n.lower().endswith(".xmp")]
-        candidates = [xmps[0] if xmps else os.path.basename(sidecar_for(photo))]
-        if candidates[0] != f"{name}.xmp" and not os.path.lexists(f"{photo}.xmp"):
+        first = xmps[0] if xmps else os.path.basename(sidecar_for(photo))
+        candidates = [] if _shared(first, name, folder) else [first]
+        if f"{name}.xmp" not in candidates and not os.path.lexists(f"{photo}.xmp"):
             candidates.append(f"{name}.xmp")
-        why = None
+        why = f"its sidecar {first} is also another file's (of the same name); photoorg leaves it as it is"
         for candidate in candidates:
             ranked = date_sidecars_of(photo, also=candidate)
             if candidate not in ranked:  # (cannot be: the candidates are its own)
@@ -163,7 +172,19 @@ def _sidecar(photo: str) -> tuple[str, str | None]:
             )
     except OSError as exc:
         return sidecar_for(photo), f"its folder cannot be read ({exc.strerror or exc})"
-    return os.path.join(folder, candidates[0]), why
+    return os.path.join(folder, first), why
+
+
+def _shared(sidecar: str, name: str, folder: str) -> bool:
+    """Whether a sidecar of the photo ``name``'s stem (IMG_1.xmp, not IMG_1.jpg.xmp) is read by
+    another file of the library beside it too (IMG_1.png, IMG_1.CR2)."""
+    if sidecar.lower().startswith(name.lower() + "."):
+        return False  # named with the photo's whole name: its own
+    stem = os.path.splitext(name)[0].lower()
+    return any(
+        other != name and os.path.splitext(other)[0].lower() == stem and is_library_file(other)
+        for other in os.listdir(folder or ".")
+    )
 
 
 def _why_not(sidecar: str, when: datetime, known: str) -> str | None:
@@ -236,7 +257,19 @@ class DateEdits(LibraryPart):
 
     def date_again(self, sidecars: Iterable[str]) -> None:
         """The catalog reads the dates of the photos beside these changed sidecars again (a
-        scan of their folders: only sidecars that changed are read)."""
-        folders = sorted({os.path.dirname(s) for s in sidecars})
-        if folders:
-            self.scan(folders, embed=False)
+        scan of their folders, which reads those photos' sidecars, not the photos)."""
+        keys: dict[str, set[str]] = {}
+        for sidecar in sidecars:
+            folder, name = os.path.split(sidecar)
+            keys.setdefault(folder, set()).add(name.split(".")[0].lower())
+        if not keys:
+            return
+        beside = [
+            p.path
+            for p in self.catalog.photos(under=list(keys))
+            if os.path.basename(p.path).split(".")[0].lower() in keys.get(os.path.dirname(p.path), ())
+        ]
+        # Not by their times alone (a review: on a 2 s FAT clock, an undo within the same two
+        # seconds left the catalog with the date it took back).
+        self.catalog.read_sidecars_again(beside)
+        self.scan(sorted(keys), embed=False)

@@ -19,7 +19,7 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from lxml import etree
@@ -225,23 +225,36 @@ def set_date_taken(data: bytes | None, when: datetime, known: str = "day") -> by
         # second one kept its other date, and a value no date stayed beside an equal photoshop:)
         if prop != exact:
             changed |= _drop(d, exact)
-        if d.get(prop) is not None:
-            found = True
-            if not _says(d.get(prop), value, when, known):
-                d.set(prop, value)
-                changed = True
-        for child in d.iterchildren(prop):
-            found = True
-            if len(child) or child.attrib:
-                name = "exif:DateTimeOriginal" if prop == exact else "photoshop:DateCreated"
-                raise NotXmp(f"its date taken ({name}) is not a plain value photoorg changes")
-            if not _says(child.text, value, when, known):
-                child.text = value
-                changed = True
+        else:  # a DateCreated there says the same (a review: Bridge showed the year set before)
+            changed |= _set_there(d, partial, value, lambda text: _date_in(text) == when)[1]
+        there, set_now = _set_there(d, prop, value, lambda text: _says(text, value, when, known))
+        found, changed = found or there, changed or set_now
     if found:
         return _serialised(root, data) if changed else None
     _new_property(_first_description(root), prop, nsmap).text = value
     return _serialised(root, data)
+
+
+def _set_there(
+    description: etree._Element, prop: str, value: str, says: Callable[[str | None], bool]
+) -> tuple[bool, bool]:
+    """Set ``prop`` to ``value`` where the description has it (as an attribute or an element)
+    and it does not say it already; (whether it is there, whether it changed)."""
+    there = changed = False
+    if description.get(prop) is not None:
+        there = True
+        if not says(description.get(prop)):
+            description.set(prop, value)
+            changed = True
+    for child in description.iterchildren(prop):
+        there = True
+        if len(child) or child.attrib:
+            name = "exif:DateTimeOriginal" if prop == _DATE_PROPERTIES[0] else "photoshop:DateCreated"
+            raise NotXmp(f"its date taken ({name}) is not a plain value photoorg changes")
+        if not says(child.text):
+            child.text = value
+            changed = True
+    return there, changed
 
 
 def _says(text: str | None, value: str, when: datetime, known: str) -> bool:

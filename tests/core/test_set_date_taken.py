@@ -210,6 +210,51 @@ def test_stopped_halfway_the_catalog_still_has_the_dates_written(four_photos: Pa
         assert dates(library)["p0.jpg"] == (None, None) and not (a / "p0.jpg.xmp").exists()
 
 
+def test_a_sidecar_another_photo_reads_too_is_left_to_it(four_photos: Path) -> None:
+    """Found by a review: IMG_1.xmp beside IMG_1.jpg and IMG_1.png got the JPEG's date, which
+    dated the PNG too (and a RAW's develop sidecar likewise). The JPEG gets a sidecar of its own."""
+    a = four_photos / "a"
+    make_photo(a / "IMG_1.jpg", seed=50, size=(64, 48))
+    make_photo(a / "IMG_1.png", seed=51, size=(64, 48))
+    shared = add_keywords(None, ["both"])
+    assert shared is not None
+    (a / "IMG_1.xmp").write_bytes(shared)
+    with Library(locations()) as library:
+        library.scan()
+        _, outcome = library.set_date_taken([str(a / "IMG_1.jpg")], WHEN)
+        assert outcome is not None and [os.path.basename(s.source) for s in outcome.done] == ["IMG_1.jpg.xmp"]
+        assert (a / "IMG_1.xmp").read_bytes() == shared
+        assert dates(library)["IMG_1.jpg"] == ("1987-07-14T10:05:00", "IMG_1.jpg.xmp")
+        assert dates(library)["IMG_1.png"] == (None, None)
+
+
+def test_undo_on_a_coarse_clock_still_dates_the_photo_again(four_photos: Path, monkeypatch) -> None:
+    """Found by a review: on a FAT card (a 2 s clock) an undo within the same two seconds left
+    the sidecar's name and time as the catalog knew them, and the catalog kept the date undone."""
+    from photoorg.core import sidecar_undo
+
+    a = four_photos / "a"
+    sidecar = a / "p1.jpg.xmp"
+    earlier = add_keywords(None, ["k"])
+    assert earlier is not None
+    sidecar.write_bytes(earlier)
+    with Library(locations()) as library:
+        library.scan()
+        library.set_date_taken([str(a / "p1.jpg")], WHEN)
+        assert dates(library)["p1.jpg"][0] == "1987-07-14T10:05:00"
+        written_ns = sidecar.stat().st_mtime_ns
+        real = sidecar_undo.fsync_dir
+
+        def same_tick(folder: str) -> None:  # the file system's clock: the undo's file gets the same time
+            os.utime(sidecar, ns=(written_ns, written_ns))
+            real(folder)
+
+        monkeypatch.setattr(sidecar_undo, "fsync_dir", same_tick)
+        library.undo()
+        assert sidecar.read_bytes() == earlier and sidecar.stat().st_mtime_ns == written_ns
+        assert dates(library)["p1.jpg"] == (None, None)
+
+
 def test_a_photo_named_through_a_link_to_its_folder_is_dated(four_photos: Path, tmp_path: Path) -> None:
     """Found by a review: it was "not in the library's catalog", as trash and move are not."""
     (tmp_path / "link").symlink_to(four_photos / "a")
@@ -229,7 +274,16 @@ def test_dates_as_people_type_them() -> None:
     assert as_exif == (datetime(1987, 7, 14, 10, 5, 30), "day")
     assert date_taken_of("1987-07") == (datetime(1987, 7, 1), "month")  # a scanned print's
     assert date_taken_of("1987") == (datetime(1987, 1, 1), "year")
-    for wrong in ("14/07/1987", "1987-13-01", "1987-13", "yesterday", "1800-01-01", "1800", "2999-01-01"):
+    for wrong in (
+        "14/07/1987",
+        "1987-13-01",
+        "1987-13",
+        "yesterday",
+        "1800-01-01",
+        "1800",
+        "2999-01-01",
+        "1987-W28",
+    ):
         with pytest.raises(PhotoorgError):
             date_taken_of(wrong)
     assert when_words(datetime(1987, 7, 14)) == "14 July 1987"
@@ -286,6 +340,12 @@ def test_the_date_goes_where_other_tools_keep_it_and_nowhere_else() -> None:
         again is not None and date_taken(again) == WHEN and again.count(b"DateTimeOriginal") == 2
     )  # open+close
     assert set_date_taken(again, WHEN) is None
+    # A day after a year: the year said in photoshop:DateCreated says the day too (a review:
+    # Bridge and exiftool showed the year set before).
+    year = set_date_taken(None, datetime(1987, 1, 1), "year")
+    assert year is not None
+    day = set_date_taken(year, datetime(1990, 5, 6))
+    assert day is not None and b">1987<" not in day and day.count(b"1990-05-06T00:00:00") == 2
     # Found by a review: a value that is no date, beside photoshop:DateCreated saying the date
     # wanted, was left (other tools read it first); so was another description's other date.
     odd = attr.replace(b'"1999-01-01T00:00:00"', b'"garbage" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"'

@@ -148,6 +148,16 @@ class FilesPart(CatalogBase):
             )
         self._files_changed += 1
 
+    def read_sidecars_again(self, paths: Iterable[str]) -> None:
+        """The next scan reads the date sidecars of these photos again, whatever their names and
+        times say (photoorg changed one within the time a file system can tell apart: FAT counts
+        2 s)."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE files SET sidecars_seen=-1 WHERE path=?", [(path_to_db(p),) for p in paths]
+            )
+        self._files_changed += 1
+
     def remove_paths(self, paths: Iterable[str]) -> int:
         """Forget these paths (the files are gone). Vectors stay: they are keyed by content."""
         with self.transaction() as db:
