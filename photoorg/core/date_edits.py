@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from photoorg.core.actions import DATES, Outcome, Step
 from photoorg.core.catalog import Catalog
@@ -49,6 +49,8 @@ def checked(when: datetime) -> datetime:
             the timeline would not take from a sidecar either.
     """
     when = when.replace(tzinfo=None, microsecond=0)
+    if when > datetime.now() + timedelta(days=1):  # (a day for time zones; a review: next year passed)
+        raise PhotoorgError(f"{when:%Y-%m-%d} is in the future: no photo was taken then.")
     if plausible(when) is None:
         raise PhotoorgError(
             f"{when.year:04d}-{when.month:02d}-{when.day:02d} is not a date a photo can have been taken "

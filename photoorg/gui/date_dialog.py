@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.humanize import agree, plural
+from photoorg.core.paths import FolderSet
 
 FIRST_YEAR = 1826  # the first photograph (imaging.FIRST_PHOTO_YEAR): the core refuses earlier
 
@@ -35,16 +36,19 @@ def own_date(photo: Any) -> bool:
 class SetDateDialog(QDialog):
     """Asks for the date taken of ``photos`` (PhotoInfos); :meth:`when` is the answer."""
 
-    def __init__(self, parent: QWidget | None, photos: Sequence[Any]) -> None:
+    def __init__(self, parent: QWidget | None, photos: Sequence[Any], protected: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Set date taken")
         self.setMinimumWidth(440)
         self.photos = list(photos)
-        undated = [p for p in self.photos if not own_date(p)]
+        guarded = FolderSet(protected)
+        kept = [p for p in self.photos if guarded.holds(p.path)]  # (a review: promised, then left)
+        undated = [p for p in self.photos if not own_date(p) and not guarded.holds(p.path)]
         self.undated = [p.path for p in undated]
         start = _first_date(undated) or datetime.now().replace(hour=12, minute=0, second=0, microsecond=0)
 
-        intro = QLabel(self._intro(len(undated), len(self.photos) - len(undated)))
+        own = sum(1 for p in self.photos if own_date(p) and not guarded.holds(p.path))
+        self.intro = intro = QLabel(self._intro(len(undated), own, len(kept)))
         intro.setWordWrap(True)
         # How much is known: a scanned print is often known to the year or the month only.
         self.known = QComboBox()
@@ -53,7 +57,7 @@ class SetDateDialog(QDialog):
         self.date = QDateEdit(QDate(start.year, start.month, start.day))
         self.date.setCalendarPopup(True)
         self.date.setMinimumDate(QDate(FIRST_YEAR, 1, 1))
-        self.date.setMaximumDate(QDate.currentDate().addYears(1))
+        self.date.setMaximumDate(QDate.currentDate())  # (a review: a date taken next year was offered)
         self.with_time = QCheckBox("Time of day")
         self.time = QTimeEdit(QTime(start.hour, start.minute))
         self.time.setDisplayFormat("HH:mm")
@@ -67,7 +71,11 @@ class SetDateDialog(QDialog):
         form.addRow(self.with_time, self.time)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.addButton("Set date", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok.setEnabled(bool(undated))
+        # It starts from where the photos are placed now, for most the day they were copied:
+        # set only once the person chose (a review: one Enter made the copy date a date taken).
+        self.ok.setEnabled(False)
+        for changed in (self.date.dateChanged, self.time.timeChanged, self.known.currentIndexChanged):
+            changed.connect(lambda *_: self.ok.setEnabled(bool(undated)))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         column = QVBoxLayout(self)
@@ -76,21 +84,24 @@ class SetDateDialog(QDialog):
         column.addWidget(buttons)
 
     @staticmethod
-    def _intro(undated: int, own: int) -> str:
-        if not undated:
-            return (
-                f"{agree(own, 'This photo has', 'These photos have')} a date taken of "
-                f"{agree(own, 'its', 'their')} own, which photoorg does not change."
-            )
-        text = (
-            f"{plural(undated, 'photo')} without a date taken will be placed on this date: it is "
-            f"written into {agree(undated, 'its', 'their')} XMP sidecar{'' if undated == 1 else 's'}, "
-            "which digiKam, darktable and Lightroom read too. "
-            "The photos themselves are not changed; Edit > Undo takes it back."
-        )
+    def _intro(undated: int, own: int, protected: int = 0) -> str:
+        stay = []
         if own:
-            stays = agree(own, "its own stays as it is", "their own stay as they are")
-            text += f" {plural(own, 'photo')} with a date of {stays}."
+            stay.append(f"{plural(own, 'photo')} with a date of {agree(own, 'its', 'their')} own")
+        if protected:
+            stay.append(f"{plural(protected, 'photo')} in a protected folder")
+        staying = " and ".join(stay)
+        if not undated:
+            return f"Nothing to date: {staying}, which photoorg does not change."
+        text = (
+            f"{plural(undated, 'photo')} without a date taken will be placed on the date you choose: "
+            f"it is written into {agree(undated, 'its XMP sidecar', 'their XMP sidecars')}, which "
+            "digiKam, darktable and Lightroom read too. "
+            f"{agree(undated, 'The photo itself is', 'The photos themselves are')} not changed; "
+            "Edit > Undo takes it back."
+        )
+        if staying:
+            text += f" {staying} {agree(own + protected, 'stays as it is', 'stay as they are')}."
         return text
 
     def _show_known(self) -> None:

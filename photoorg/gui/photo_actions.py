@@ -148,7 +148,7 @@ class PhotoActions(AlbumActions, QObject):
         """Set date taken… for photos without one: asked, then written into their sidecars."""
         if not photos:
             return None
-        dialog = SetDateDialog(self.window, photos)
+        dialog = SetDateDialog(self.window, photos, self.library.settings.protected)
         dialog.accepted.connect(
             lambda: self.library.set_date_taken(dialog.undated, dialog.when(), dialog.known_to())
         )

@@ -5,7 +5,7 @@ at once (and again when the action is undone)."""
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -274,7 +274,9 @@ def test_dates_as_people_type_them() -> None:
     assert as_exif == (datetime(1987, 7, 14, 10, 5, 30), "day")
     assert date_taken_of("1987-07") == (datetime(1987, 7, 1), "month")  # a scanned print's
     assert date_taken_of("1987") == (datetime(1987, 1, 1), "year")
+    next_month = (datetime.now() + timedelta(days=31)).strftime("%Y-%m-%d")  # a review: it was taken
     for wrong in (
+        next_month,
         "14/07/1987",
         "1987-13-01",
         "1987-13",

@@ -285,14 +285,17 @@ def test_set_date_taken_places_a_scan_on_its_date_and_undo_takes_it_back(
     photos = {os.path.basename(p.path): p for p in page.photos.photos()}
     dialog = window.actions.set_date([photos["e.jpg"], photos["d.jpg"]])  # d.jpg has its own date
     assert isinstance(dialog, SetDateDialog) and dialog.undated == [str(root / "scans" / "e.jpg")]
-    intro = dialog.findChildren(type(page.heading))[0].text()
-    assert intro.startswith("1 photo without a date taken will be placed on this date")
+    intro = dialog.intro.text()
+    assert intro.startswith("1 photo without a date taken will be placed on the date you choose")
+    assert "The photo itself is not changed" in intro
+    assert not dialog.ok.isEnabled()  # it starts from the file's date: only a date chosen is set
     assert intro.endswith("1 photo with a date of its own stays as it is.")
     assert dialog.date.date().year() == 2021  # it starts from where the photo is now (its file's date)
     dialog.known.setCurrentIndex(dialog.known.findData("month"))  # a print known to the month
     assert dialog.date.displayFormat() == "MMMM yyyy" and not dialog.with_time.isEnabled()
     assert dialog.when() == datetime(2021, 3, 1) and dialog.known_to() == "month"
     dialog.known.setCurrentIndex(dialog.known.findData("day"))
+    assert dialog.date.maximumDate() == dialog.date.maximumDate().currentDate()  # no date taken to come
     dialog.date.setDate(dialog.date.date().fromString("1987-07-14", "yyyy-MM-dd"))
     dialog.with_time.setChecked(True)
     dialog.time.setTime(dialog.time.time().fromString("10:05", "HH:mm"))
@@ -307,3 +310,32 @@ def test_set_date_taken_places_a_scan_on_its_date_and_undo_takes_it_back(
     assert said.startswith("Undid action 1: the date change (set the date taken to 14 July 1987, 10:05)")
     scanned = next(p for p in state.timeline.photos if p.path.endswith("e.jpg"))
     assert scanned.taken is None and not (root / "scans" / "e.jpg.xmp").exists()
+
+
+def test_the_date_dialog_counts_the_photos_it_leaves_alone(qtbot: QtBot, tmp_path: Path) -> None:
+    """Found by a new-user review: a photo in a protected folder was promised the date, then
+    left alone ("Left 1 photo alone (in a protected folder…)")."""
+    from types import SimpleNamespace
+
+    from photoorg.gui.date_dialog import SetDateDialog
+
+    def photo(path: Path, taken: str | None = None) -> SimpleNamespace:
+        return SimpleNamespace(path=str(path), taken=taken, taken_from=None, mtime_ns=0)
+
+    archive = tmp_path / "archive"
+    photos = [
+        photo(tmp_path / "scan.jpg"),
+        photo(archive / "old.jpg"),
+        photo(tmp_path / "cam.jpg", "2019-01-01T10:00:00"),
+    ]
+    dialog = SetDateDialog(None, photos, [str(archive)])
+    qtbot.addWidget(dialog)
+    assert dialog.undated == [str(tmp_path / "scan.jpg")]
+    assert dialog.intro.text().endswith(
+        "1 photo with a date of its own and 1 photo in a protected folder stay as they are."
+    )
+    only_kept = SetDateDialog(None, photos[1:], [str(archive)])
+    qtbot.addWidget(only_kept)
+    assert only_kept.intro.text().startswith("Nothing to date:") and only_kept.undated == []
+    only_kept.date.setDate(only_kept.date.date().addDays(-1))
+    assert not only_kept.ok.isEnabled()
