@@ -8,7 +8,7 @@ timeline, organizing by date and other photo tools place them there.
 - The sidecar is the one photoorg reads dates from and writes keywords into
   (:func:`photoorg.core.xmp.sidecar_for`); the date goes into its ``exif:DateTimeOriginal``,
   which digiKam, darktable and Lightroom read too. Everything else in it stays.
-- Written as keywords are (:func:`photoorg.core.sidecars.write_sidecars`): journaled sidecar by
+- Written as keywords are (:func:`photoorg.core.sidecar_writes.write_sidecars`): journaled sidecar by
   sidecar, each earlier version kept, one undoable action; protected folders, links, read-only
   sidecars and sidecars photoorg cannot read safely are left alone, with the reason.
 - The catalog takes the new dates at once (a scan of the photos' folders that reads only what
@@ -33,7 +33,7 @@ from photoorg.core.paths import FolderSet, as_in_library
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.scanner import date_sidecars_of, is_library_file
 from photoorg.core.sidecar_dates import MAX_SIDECAR_BYTES, date_from
-from photoorg.core.sidecars import unwritable, write_sidecars
+from photoorg.core.sidecar_writes import read_sidecar, unwritable, write_sidecars
 from photoorg.core.xmp import KNOWN, NotXmp, set_date_taken, sidecar_for
 
 #: Why a photo that says when it was taken gets no sidecar date.
@@ -190,8 +190,6 @@ def _shared(sidecar: str, name: str, folder: str) -> bool:
 
 
 def _why_not(sidecar: str, when: datetime, known: str) -> str | None:
-    from photoorg.core.sidecars import read_sidecar
-
     try:
         after = set_date_taken(read_sidecar(sidecar), when, known)
         if after is None:

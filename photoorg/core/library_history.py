@@ -14,7 +14,8 @@ from photoorg.core.catalog import BatchInfo
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.progress import NULL_PROGRESS, Progress
-from photoorg.core.sidecars import TRASHED, TRASHED_WITH_UNDO
+from photoorg.core.sidecar_writes import TRASHED
+from photoorg.core.sidecars import TRASHED_WITH_UNDO
 
 
 @dataclass(frozen=True)

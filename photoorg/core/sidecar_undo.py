@@ -15,14 +15,8 @@ from photoorg.core.fileops import fingerprint_and_size, temp_name
 from photoorg.core.humanize import plural
 from photoorg.core.noreplace import fsync_dir, rename_noreplace
 from photoorg.core.recovery import drop_temp
-from photoorg.core.sidecars import (
-    TRASHED,
-    TRASHED_WITH_UNDO,
-    carried,
-    content_digest,
-    read_sidecar,
-    where_now,
-)
+from photoorg.core.sidecar_writes import TRASHED, content_digest, read_sidecar
+from photoorg.core.sidecars import TRASHED_WITH_UNDO, carried, where_now
 from photoorg.core.trash import find_trashed, move_to_trash
 from photoorg.core.undo_places import ChangedSinceError, put_back
 

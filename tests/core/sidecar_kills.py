@@ -6,13 +6,13 @@ dates taken): the tests of both start it, then check that the next photoorg lose
 #: follows it does the action.
 KILL_AT = r"""
 import os, signal, sys
-from photoorg.core import sidecar_undo, sidecars
+from photoorg.core import sidecar_undo, sidecar_writes
 from photoorg.core.library import Library
 from photoorg.core.paths import locations
 
 name, nth, what = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 calls = []
-module = sidecars if what in ("write", "takeout") else sidecar_undo  # the writing, or the undoing
+module = sidecar_writes if what in ("write", "takeout") else sidecar_undo  # the writing, or the undoing
 owner = module.shutil if name == "copymode" else module
 original = getattr(owner, name)
 

@@ -416,13 +416,13 @@ def test_when_every_sidecar_fails_the_command_line_does_not_say_they_are_as_they
     import errno
 
     from photoorg.cli import main
-    from photoorg.core import sidecars
+    from photoorg.core import sidecar_writes
 
     def full(*_args: object, **_kw: object) -> str:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(sidecars, "place", full)  # keeping the earlier version of a sidecar
-    monkeypatch.setattr(sidecars, "temp_name", full)  # writing a new one
+    monkeypatch.setattr(sidecar_writes, "place", full)  # keeping the earlier version of a sidecar
+    monkeypatch.setattr(sidecar_writes, "temp_name", full)  # writing a new one
     before = snapshot(album_lib)
     assert main(["album", "keywords", "Dogs"]) != 0
     said = capsys.readouterr().out
