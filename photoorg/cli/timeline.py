@@ -10,7 +10,7 @@ from typing import Any
 
 from photoorg.cli.common import EXIT_OK, EXIT_USAGE, open_library, say, say_missing
 from photoorg.core.humanize import plural, printable
-from photoorg.core.library import Timeline
+from photoorg.core.library import Timeline, shown_date
 from photoorg.core.paths import Locations
 
 _WHEN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2}))?$")
@@ -47,6 +47,8 @@ def _as_json(timeline: Timeline, months: list, rows: list[int]) -> dict[str, obj
                 "path": timeline.photos[r].path,
                 "date": timeline.dates[r],
                 "file_date": r in timeline.file_dated,
+                # a sidecar's year or month alone: "date" is its first day (a new-user review)
+                "known": (timeline.photos[r].taken_known if timeline.photos[r].taken else None) or "day",
             }
             for r in rows
         ],
@@ -89,7 +91,8 @@ def _as_text(
         lines += ["", f"{m.label} ({plural(m.count, 'photo')})"]
         for r in range(m.first, m.first + m.count):
             mark = "  (file date)" if r in timeline.file_dated else ""
-            lines.append(f"  {timeline.dates[r]}  {printable(timeline.photos[r].path)}{mark}")
+            shown = shown_date(timeline.photos[r], timeline.dates[r])
+            lines.append(f"  {shown:<10}  {printable(timeline.photos[r].path)}{mark}")
     return "\n".join(lines)
 
 

@@ -80,6 +80,9 @@ def safe_name(text: str, fallback: str = "unnamed", limit: int = NAME_LIMIT) -> 
     return name
 
 
+_UNKNOWN = "\0"  # a month or a day the photo's date does not say: the template's part goes
+
+
 class DateFolders:
     """Where a date ``template`` puts a photo; the same values give the same folder, worked
     out once (100k photos fall into a few hundred folders). ``file_date``: a photo without a
@@ -99,11 +102,14 @@ class DateFolders:
         if when is None:
             return UNDATED, None, dated_by
         stem, ext = os.path.splitext(os.path.basename(photo.path))
+        # A year or a month alone (a scanned print's sidecar) has no month or day to file by:
+        # the parts of the template that name one are left out (a new-user review: 1975/01/01).
+        known = photo.taken_known if dated_by == "taken" else None
         values = {
             "year": f"{when.year:04d}",
-            "month": f"{when.month:02d}",
-            "day": f"{when.day:02d}",
-            "month_name": MONTHS[when.month - 1],
+            "month": _UNKNOWN if known == "year" else f"{when.month:02d}",
+            "day": _UNKNOWN if known else f"{when.day:02d}",
+            "month_name": _UNKNOWN if known == "year" else MONTHS[when.month - 1],
             # A slash in a camera's name makes no folders (a hostile review: an EXIF model
             # "../../x" gave out/unnamed/unnamed/x); it reads as "_", as in group names.
             "camera": re.sub(r"[/\\]", "_", photo.camera or "") or "Unknown camera",
@@ -118,9 +124,11 @@ class DateFolders:
             pieces = [part for part in re.split(r"[/\\]+", expanded) if part.strip()]
             if self.names_file:
                 *folders, last = pieces or [stem]
+                folders = [f for f in folders if _UNKNOWN not in f]
+                last = stem if _UNKNOWN in last else last  # its own name, not a made-up day
                 parts = [*(safe_name(f) for f in folders), file_name(last, ext)]
             else:
-                parts = [safe_name(part) for part in pieces]
+                parts = [safe_name(part) for part in pieces if _UNKNOWN not in part] or [values["year"]]
             self._folders[key] = parts
         if self.names_file:  # the template names the file
             *folders, name = parts

@@ -57,7 +57,7 @@ from photoorg.core.settings import (
     update_settings,
 )
 from photoorg.core.sidecars import left_alone
-from photoorg.core.timeline import Timeline, timeline_of
+from photoorg.core.timeline import Timeline, shown_date, timeline_of
 from photoorg.core.undo import NothingToUndo
 from photoorg.core.undo_words import left_behind_text, not_back, undone_note
 from photoorg.core.vector_choice import ReembedOffer
@@ -401,6 +401,7 @@ __all__ = [
     "left_alone",
     "left_behind_text",
     "not_back",
+    "shown_date",
     "undone_note",
     "what_is_redone",
     "when_words",

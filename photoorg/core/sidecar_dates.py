@@ -67,6 +67,13 @@ def _read_file(path: str) -> bytes | None:
 def date_from(folder: str, names: Sequence[str]) -> tuple[str | None, str | None]:
     """(date taken as ISO text, the sidecar's name) from the first of ``names`` in ``folder``
     that gives a plausible one; (None, None) when none does."""
+    taken, source, _ = date_known_from(folder, names)
+    return taken, source
+
+
+def date_known_from(folder: str, names: Sequence[str]) -> tuple[str | None, str | None, str | None]:
+    """:func:`date_from`, and how much of the date the sidecar says: "year" or "month" for a
+    year or a month alone (the date is its first day), None for a day."""
     for name in names:
         try:
             data = _read_file(os.path.join(folder, name))
@@ -78,11 +85,14 @@ def date_from(folder: str, names: Sequence[str]) -> tuple[str | None, str | None
         if len(data) > MAX_SIDECAR_BYTES:
             continue
         try:
-            when = takeout_date(data) if name.lower().endswith(".json") else xmp.date_taken(data)
+            if name.lower().endswith(".json"):
+                when, known = takeout_date(data), None
+            else:
+                when, known = xmp.date_taken_known(data) or (None, None)
         except Exception:  # per-file boundary: a sidecar never stops a scan
             log.info("cannot read a date in %s", name, exc_info=True)
             continue
         taken = imaging.plausible(when) if when is not None else None
         if taken is not None:
-            return taken, name
-    return None, None
+            return taken, name, known
+    return None, None, None

@@ -114,6 +114,14 @@ class Timeline:
         return None
 
 
+def shown_date(photo: PhotoInfo, date: str) -> str:
+    """The date a listing shows for a photo (``date``: "1975-01-01", as the timeline keeps it):
+    "1975" or "1975-07" when a sidecar says the year or the month alone (a scanned print), not a
+    day nobody knows."""
+    known = photo.taken_known if photo.taken else None
+    return date[:4] if known == "year" else date[:7] if known == "month" else date
+
+
 def timeline_of(photos: Sequence[PhotoInfo]) -> Timeline:
     """The timeline of these photos."""
     keyed = []

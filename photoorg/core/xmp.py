@@ -89,6 +89,13 @@ def date_taken(data: bytes) -> datetime | None:
     """When the photo of an XMP sidecar was taken, as the time of day there (a time zone in
     the value is left out, as EXIF has none); a year or a month alone is its first day. None
     when the packet names no date, or is not XMP."""
+    found = date_taken_known(data)
+    return None if found is None else found[0]
+
+
+def date_taken_known(data: bytes) -> tuple[datetime, str | None] | None:
+    """:func:`date_taken`, and how much of it the sidecar says: "year" or "month" for a year
+    or a month alone (a scanned print: the date is its first day), None for a day."""
     try:
         root = etree.parse(io.BytesIO(data), _parser()).getroot()
     except etree.XMLSyntaxError:
@@ -100,14 +107,20 @@ def date_taken(data: bytes) -> datetime | None:
             if value is None:
                 child = d.find(prop)
                 value = child.text if child is not None else None
-            when = _date_in(value)
-            if when is not None:  # (a hostile review: "1234" hid a good xmp:CreateDate)
-                return when
+            found = _date_known_in(value)
+            if found is not None:  # (a hostile review: "1234" hid a good xmp:CreateDate)
+                return found
     return None
 
 
 def _date_in(value: str | None) -> datetime | None:
     """The plausible date a property's value says (a year or a month alone: its first day)."""
+    found = _date_known_in(value)
+    return None if found is None else found[0]
+
+
+def _date_known_in(value: str | None) -> tuple[datetime, str | None] | None:
+    """:func:`_date_in`, and "year" or "month" when the value says no more (None: a day)."""
     m = _DATE.match(value or "")
     if not m:
         return None
@@ -116,7 +129,9 @@ def _date_in(value: str | None) -> datetime | None:
         when = datetime(year or 0, month or 1, day or 1, hour or 0, minute or 0, second or 0)
     except ValueError:  # month 13, year 0: the next property may say better
         return None
-    return when if plausible(when) else None
+    if not plausible(when):
+        return None
+    return when, "year" if month is None else "month" if day is None else None
 
 
 def _descriptions(root: etree._Element) -> list[etree._Element]:

@@ -43,7 +43,10 @@ def photo_tooltip(p: Any) -> str:
     lines = [p.path, photo_details(p)]
     if p.taken:
         source = getattr(p, "taken_from", None)  # a sidecar's date (core.sidecar_dates)
-        lines.append(f"taken {p.taken.replace('T', ' ')}" + (f" (from {source})" if source else ""))
+        known = getattr(p, "taken_known", None)  # its year or month alone (a scanned print)
+        when = p.taken[: 4 if known == "year" else 7] if known else p.taken.replace("T", " ")
+        alone = f"the {known} only, " if known else ""
+        lines.append(f"taken {when}" + (f" ({alone}from {source})" if source else ""))
     if p.camera:
         lines.append(p.camera)
     lines.append(f"modified {datetime.fromtimestamp(p.mtime_ns / 1e9):%Y-%m-%d %H:%M}")

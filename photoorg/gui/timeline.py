@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.humanize import agree, plural
 from photoorg.core.paths import from_library_folder
-from photoorg.core.timeline import Timeline
+from photoorg.core.timeline import Timeline, shown_date
 from photoorg.gui.layout import FlowRow, beside, filter_field, hint, title
 from photoorg.gui.models import BadgeRole, DetailRole, Index, PhotoGridModel
 from photoorg.gui.thumbnails import Thumbnails
@@ -54,7 +54,7 @@ class TimelineModel(PhotoGridModel):
             return self._heading_rows.get(index.row(), "")
         if role == DetailRole and index.isValid() and 0 <= index.row() < len(self.timeline.dates):
             row = index.row()
-            date = self.timeline.dates[row]
+            date = shown_date(self._photos[row], self.timeline.dates[row])
             # The date and the size in pixels, which fit under a thumbnail (a review at 1280x800:
             # "2005-12-29 · 800x533 · 60.4…"); the bytes are in the tool tip.
             if row in self.timeline.file_dated:

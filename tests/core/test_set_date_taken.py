@@ -26,6 +26,10 @@ def dates(library: Library) -> dict[str, tuple[str | None, str | None]]:
     return {os.path.basename(p.path): (p.taken, p.taken_from) for p in library.catalog.photos()}
 
 
+def known(library: Library) -> dict[str, str | None]:
+    return {os.path.basename(p.path): p.taken_known for p in library.catalog.photos()}
+
+
 def file_bytes(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
@@ -305,6 +309,7 @@ def test_a_print_known_to_the_year_or_month_only_is_dated_so(four_photos: Path) 
         sidecar = (a / "p1.jpg.xmp").read_bytes()
         assert b">1987</photoshop:DateCreated>" in sidecar and b"DateTimeOriginal" not in sidecar
         assert dates(library)["p1.jpg"] == ("1987-01-01T00:00:00", "p1.jpg.xmp")
+        assert known(library)["p1.jpg"] == "year"  # not January: a new-user review
         assert library.history()[0][0].summary == "set the date taken to 1987"
         exact = set_date_taken(None, WHEN)
         assert exact is not None
@@ -315,12 +320,19 @@ def test_a_print_known_to_the_year_or_month_only_is_dated_so(four_photos: Path) 
         changed = (a / "p2.jpg.xmp").read_bytes()
         assert b">1990-05</photoshop:DateCreated>" in changed and b"DateTimeOriginal" not in changed
         assert dates(library)["p2.jpg"] == ("1990-05-01T00:00:00", "p2.jpg.xmp")
+        assert known(library)["p2.jpg"] == "month"
         steps, _ = library.set_date_taken([str(a / "p2.jpg")], datetime(1990, 5, 3), known="month")
         assert [s.skip for s in steps] == [SAME_DATE]
         library.undo()
-        assert (a / "p2.jpg.xmp").read_bytes() == exact and dates(library)["p2.jpg"][
-            0
-        ] == "1987-07-14T10:05:00"
+        assert (a / "p2.jpg.xmp").read_bytes() == exact
+        assert dates(library)["p2.jpg"][0] == "1987-07-14T10:05:00" and known(library)["p2.jpg"] is None
+        # Organized by date, a year alone goes into the year's folder, with no month made up.
+        from photoorg.core.library import OrganizeRequest
+
+        plan = library.organize_plan(OrganizeRequest("date", str(four_photos / "sorted")))
+        placed = {os.path.basename(p.photo.path): p.target for p in plan.photos if p.target}
+        assert placed["p1.jpg"] == str(four_photos / "sorted" / "1987" / "p1.jpg")
+        assert placed["p2.jpg"] == str(four_photos / "sorted" / "1987" / "1987-07" / "p2.jpg")
 
 
 def test_the_date_goes_where_other_tools_keep_it_and_nowhere_else() -> None:

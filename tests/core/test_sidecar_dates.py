@@ -266,3 +266,26 @@ def test_odd_dates_in_sidecars_are_not_taken_for_dates(
         summary = library.scan()
         assert not summary.failures
         assert dates(library)["p1.jpg"][0] == expected
+
+
+def test_a_year_or_a_month_alone_is_kept_as_what_is_known(four_photos: Path) -> None:
+    """A scanned print dated "1975" by Lightroom (photoshop:DateCreated): placed on its first
+    day, and known to the year only, so that nothing shows or files it under a made-up month."""
+    b = four_photos / "b"
+    make_photo(b / "print.jpg", seed=60, size=(64, 48))
+    (b / "print.jpg.xmp").write_text(_XMP.format(attrs='photoshop:DateCreated="1975"', body=""))
+    make_photo(b / "slide.jpg", seed=61, size=(64, 48))
+    (b / "slide.jpg.xmp").write_text(_XMP.format(attrs='photoshop:DateCreated="1969-07"', body=""))
+    with Library(locations()) as library:
+        library.scan()  # catalogued with their sidecars
+        got = {os.path.basename(p.path): (p.taken, p.taken_known) for p in library.catalog.photos()}
+        assert got["print.jpg"] == ("1975-01-01T00:00:00", "year")
+        assert got["slide.jpg"] == ("1969-07-01T00:00:00", "month")
+        assert got["p0.jpg"] == (None, None)
+        (b / "slide.jpg.xmp").write_text(
+            _XMP.format(attrs='exif:DateTimeOriginal="1969-07-20T20:17:00"', body="")
+        )
+        os.utime(b / "slide.jpg.xmp", ns=(1, (b / "slide.jpg.xmp").stat().st_mtime_ns + 10**9))
+        library.scan()  # dated again by the changed sidecar: a day now
+        got = {os.path.basename(p.path): (p.taken, p.taken_known) for p in library.catalog.photos()}
+        assert got["slide.jpg"] == ("1969-07-20T20:17:00", None)

@@ -98,12 +98,14 @@ class FilesPart(CatalogBase):
             )
             db.executemany(
                 "INSERT INTO files(path, size, mtime_ns, fingerprint, width, height, format, taken,"
-                " camera, failure, taken_from, sidecars_seen, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " camera, failure, taken_from, sidecars_seen, taken_known, updated_at)"
+                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime_ns=excluded.mtime_ns,"
                 " fingerprint=excluded.fingerprint, width=excluded.width, height=excluded.height,"
                 " format=excluded.format, taken=excluded.taken, camera=excluded.camera,"
                 " failure=excluded.failure, taken_from=excluded.taken_from,"
-                " sidecars_seen=excluded.sidecars_seen, updated_at=excluded.updated_at",
+                " sidecars_seen=excluded.sidecars_seen, taken_known=excluded.taken_known,"
+                " updated_at=excluded.updated_at",
                 [
                     (
                         path_to_db(r.path),
@@ -118,6 +120,7 @@ class FilesPart(CatalogBase):
                         r.failure,
                         r.taken_from,
                         r.sidecars_seen,
+                        r.taken_known,
                         now,
                     )
                     for r in rows
@@ -132,15 +135,16 @@ class FilesPart(CatalogBase):
         self._files_changed += 1  # after the commit: see photos()
 
     def set_sidecar_dates(
-        self, dates: Iterable[tuple[str, int, int, str | None, str | None, int | None]]
+        self, dates: Iterable[tuple[str, int, int, str | None, str | None, int | None, str | None]]
     ) -> None:
         """Record what the date sidecars of unchanged photos say now: (path, size, mtime_ns of
-        the photo as listed, date taken, the sidecar it is from, the sidecars' newest mtime). A
-        photo with a date of its own keeps it; a photo changed since it was listed is left for
-        the next scan."""
+        the photo as listed, date taken, the sidecar it is from, the sidecars' names and times
+        hashed, how much of the date it says: "year", "month" or None). A photo with a date of
+        its own keeps it; a photo changed since it was listed is left for the next scan."""
         with self.transaction() as db:
             db.executemany(
                 "UPDATE files SET sidecars_seen=?6,"
+                " taken_known=CASE WHEN taken IS NOT NULL AND taken_from IS NULL THEN NULL ELSE ?7 END,"
                 " taken=CASE WHEN taken IS NOT NULL AND taken_from IS NULL THEN taken ELSE ?4 END,"
                 " taken_from=CASE WHEN taken IS NOT NULL AND taken_from IS NULL THEN NULL ELSE ?5 END"
                 " WHERE path=?1 AND size=?2 AND mtime_ns=?3",
@@ -169,10 +173,12 @@ class FilesPart(CatalogBase):
         """The readable photo catalogued at ``path`` (None: not catalogued, or unreadable)."""
         r = self._db.execute(
             "SELECT path, size, mtime_ns, fingerprint, width, height, format, taken, camera,"
-            " taken_from, sidecars_seen FROM files WHERE path=? AND failure IS NULL",
+            " taken_from, sidecars_seen, taken_known FROM files WHERE path=? AND failure IS NULL",
             (path_to_db(path),),
         ).fetchone()
-        return FileRow(path_from_db(r[0]), *r[1:9], taken_from=r[9], sidecars_seen=r[10]) if r else None
+        if r is None:
+            return None
+        return FileRow(path_from_db(r[0]), *r[1:9], taken_from=r[9], sidecars_seen=r[10], taken_known=r[11])
 
     def unreadable_row(self, path: str) -> FileRow | None:
         """The file catalogued at ``path`` that the scan could not read, with why (``failure``);
@@ -258,10 +264,10 @@ class FilesPart(CatalogBase):
             return list(cached[1])
         rows = self._db.execute(
             "SELECT f.path, f.fingerprint, f.size, f.mtime_ns, f.width, f.height, f.format, f.taken,"
-            " f.camera, h.phash, h.tone, f.taken_from FROM files f LEFT JOIN content_hashes h"
+            " f.camera, h.phash, h.tone, f.taken_from, f.taken_known FROM files f LEFT JOIN content_hashes h"
             " USING (fingerprint) WHERE f.failure IS NULL AND f.fingerprint IS NOT NULL ORDER BY f.path"
         )
-        result = [PhotoInfo(path_from_db(r[0]), *r[1:10], tone_from_blob(r[10]), r[11]) for r in rows]
+        result = [PhotoInfo(path_from_db(r[0]), *r[1:10], tone_from_blob(r[10]), r[11], r[12]) for r in rows]
         inside = under_test(under) if under is not None else None
         found = [p for p in result if inside is None or inside(p.path)]
         self._photos_cache = (key, found)

@@ -81,10 +81,11 @@ class FileRow:
     failure: str | None = None
     taken_from: str | None = None  # the sidecar that gave ``taken`` (sidecar_dates); None: the photo
     sidecars_seen: int | None = None
+    taken_known: str | None = None  # "year" or "month" when the sidecar says no more; None: the day
 
     def to_json(self) -> str:
         keys = ("path", "size", "mtime_ns", "fingerprint", "width", "height", "format", "taken", "camera")
-        keys += ("taken_from", "sidecars_seen")
+        keys += ("taken_from", "sidecars_seen", "taken_known")
         kept = {k: getattr(self, k) for k in keys}
         if self.failure is not None:  # a file the scan could not read: catalogued so again on undo
             kept["failure"] = self.failure
@@ -111,6 +112,7 @@ class PhotoInfo:
     phash: int | None
     tone: tuple[float, ...] | None = None  # mean R, G, B and detail (pixel_hashes.tone)
     taken_from: str | None = None  # the sidecar ``taken`` is from (sidecar_dates); None: the photo
+    taken_known: str | None = None  # "year" or "month": ``taken`` is its first day; None: the day
 
     @property
     def pixels(self) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 APPLICATION_ID = 0x70686F72  # "phor"
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -240,6 +240,11 @@ MIGRATIONS: dict[int, str] = {
     14: """
     ALTER TABLE files ADD COLUMN taken_from TEXT;   -- the sidecar's name; NULL: the photo's own
     ALTER TABLE files ADD COLUMN sidecars_seen INTEGER; -- their names and mtimes, hashed; NULL: none
+    """,
+    # 15: a sidecar may say the year or the month alone (a scanned print): kept, so that the
+    # timeline and organize do not make up a month or a day.
+    15: """
+    ALTER TABLE files ADD COLUMN taken_known TEXT;  -- 'year' or 'month' (xmp.KNOWN); NULL: the day
     """,
 }
 

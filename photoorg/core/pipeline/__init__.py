@@ -233,10 +233,10 @@ def _date_again(catalog: Catalog, scan: ScanState, photos: list[tuple[scanner.Fi
     only the sidecars; a photo with a date of its own keeps it."""
     dates = []
     for rec, dated_in_file in photos:
-        taken, source = (None, None)
+        taken, source, known = (None, None, None)
         if not dated_in_file and rec.sidecars:
-            taken, source = sidecar_dates.date_from(os.path.dirname(rec.path), rec.sidecars)
-        dates.append((rec.path, rec.size, rec.mtime_ns, taken, source, rec.sidecars_seen))
+            taken, source, known = sidecar_dates.date_known_from(os.path.dirname(rec.path), rec.sidecars)
+        dates.append((rec.path, rec.size, rec.mtime_ns, taken, source, rec.sidecars_seen, known))
     with scan.writing():
         catalog.set_sidecar_dates(dates)
 

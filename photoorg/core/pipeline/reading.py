@@ -142,7 +142,8 @@ def dated(row: FileRow, rec: scanner.FileRecord) -> FileRow:
     """``row`` with the date of a sidecar beside it when it has none of its own."""
     row.sidecars_seen = rec.sidecars_seen
     if row.taken is None and rec.sidecars:
-        row.taken, row.taken_from = sidecar_dates.date_from(os.path.dirname(rec.path), rec.sidecars)
+        folder = os.path.dirname(rec.path)
+        row.taken, row.taken_from, row.taken_known = sidecar_dates.date_known_from(folder, rec.sidecars)
     return row
 
 
