@@ -93,7 +93,7 @@ def test_photos_without_a_date_taken_are_said_by_month_and_listed_alone(tmp_path
     assert wrong.returncode == 1 and "is not a date photoorg reads" in wrong.stderr
     print_known = photoorg(*base, "date", str(lib / "scans" / "s2.jpg"), "--taken", "1985")  # the year only
     assert "Done: 1 photo dated 1985, action 2." in print_known.stdout
-    assert "  January 1985          1" in photoorg(*base, "timeline").stdout  # placed on its first day
+    assert "  1985, month unknown      1" in photoorg(*base, "timeline").stdout  # on its first day, said so
     year = photoorg(*base, "timeline", "1985")  # and listed with what is known (a new-user review)
     assert f"  1985        {lib / 'scans' / 's2.jpg'}" in year.stdout and "1985-01-01" not in year.stdout
     [listed] = json.loads(photoorg(*base, "timeline", "1985", "--json").stdout)["photos"]

@@ -78,10 +78,11 @@ def _as_text(
                      "lists only those.")  # fmt: skip
     if not args.when and not args.undated:  # the years and months: 'photoorg timeline 2023-05' lists one
         lines.append("")
+        width = max([16, *(len(m.label) for m in months)])  # ("1975, month unknown")
         for y in dict.fromkeys(m.year for m in months):
             in_year = [m for m in months if m.year == y]
             lines.append(f"{y}  {plural(sum(m.count for m in in_year), 'photo')}")
-            lines.extend(f"  {m.label:<16} {m.count:>6}{_by_file(m, args.undated)}" for m in in_year)
+            lines.extend(f"  {m.label:<{width}} {m.count:>6}{_by_file(m, args.undated)}" for m in in_year)
         lines.append("")
         lines.append(
             "'photoorg timeline 2023' or 'photoorg timeline 2023-05' lists the photos of a year or month."

@@ -42,15 +42,18 @@ class Month:
     first: int  # row of its first photo
     count: int
     file_dated: int = 0  # of its photos, those without a date taken, placed by their file's date
+    #: False for the photos of a year whose month nobody knows (a sidecar says the year alone:
+    #: they come last in their year, on its first day), headed "1975, month unknown".
+    month_known: bool = True
 
     @property
     def label(self) -> str:
-        return f"{MONTHS[self.month - 1]} {self.year}"
+        return f"{MONTHS[self.month - 1]} {self.year}" if self.month_known else f"{self.year}, month unknown"
 
     @property
     def name(self) -> str:
         """The month's name alone ("December"), under its year in a jump list."""
-        return MONTHS[self.month - 1]
+        return MONTHS[self.month - 1] if self.month_known else "Month unknown"
 
 
 @dataclass
@@ -86,17 +89,13 @@ class Timeline:
         t = Timeline()
         for row in rows:
             date, by_file = self.dates[row], row in self.file_dated
-            year, month = int(date[:4]), int(date[5:7])
+            year, month, known = int(date[:4]), int(date[5:7]), _month_known(self.photos[row], by_file)
             at = len(t.photos)
             t.photos.append(self.photos[row])
             t.dates.append(date)
             if by_file:
                 t.file_dated.add(at)
-            last = t.months[-1] if t.months else None
-            if last is not None and (last.year, last.month) == (year, month):
-                t.months[-1] = Month(year, month, last.first, last.count + 1, last.file_dated + by_file)
-            else:
-                t.months.append(Month(year, month, at, 1, int(by_file)))
+            _count(t.months, year, month, known, at, by_file)
         return t
 
     def month_of(self, row: int) -> Month | None:
@@ -136,12 +135,21 @@ def timeline_of(photos: Sequence[PhotoInfo]) -> Timeline:
         t.dates.append(when.strftime("%Y-%m-%d"))
         if by_file:
             t.file_dated.add(row)
-        last = t.months[-1] if t.months else None
-        if last is not None and (last.year, last.month) == (when.year, when.month):
-            t.months[-1] = Month(last.year, last.month, last.first, last.count + 1, last.file_dated + by_file)
-        else:
-            t.months.append(Month(when.year, when.month, row, 1, int(by_file)))
+        _count(t.months, when.year, when.month, _month_known(photo, by_file), row, by_file)
     return t
+
+
+def _month_known(photo: PhotoInfo, by_file: bool) -> bool:
+    return by_file or photo.taken_known != "year"
+
+
+def _count(months: list[Month], year: int, month: int, known: bool, row: int, by_file: bool) -> None:
+    """Count the photo at ``row`` in its month: the last heading, or a new one."""
+    last = months[-1] if months else None
+    if last is not None and (last.year, last.month, last.month_known) == (year, month, known):
+        months[-1] = Month(year, month, last.first, last.count + 1, last.file_dated + by_file, known)
+    else:
+        months.append(Month(year, month, row, 1, int(by_file), known))
 
 
 def undated(photo: PhotoInfo) -> bool:

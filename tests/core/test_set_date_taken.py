@@ -310,6 +310,15 @@ def test_a_print_known_to_the_year_or_month_only_is_dated_so(four_photos: Path) 
         assert b">1987</photoshop:DateCreated>" in sidecar and b"DateTimeOriginal" not in sidecar
         assert dates(library)["p1.jpg"] == ("1987-01-01T00:00:00", "p1.jpg.xmp")
         assert known(library)["p1.jpg"] == "year"  # not January: a new-user review
+        from photoorg.core.timeline import shown_date, timeline_of
+
+        timeline = timeline_of(library.catalog.photos())
+        [month] = [m for m in timeline.months if m.year == 1987]
+        assert month.label == "1987, month unknown" and month.name == "Month unknown" and month.count == 1
+        row = month.first
+        assert shown_date(timeline.photos[row], timeline.dates[row]) == "1987"
+        rest = timeline.subset(r for r in range(len(timeline.photos)) if r != 0)  # (a filter)
+        assert "1987, month unknown" in [m.label for m in rest.months]
         assert library.history()[0][0].summary == "set the date taken to 1987"
         exact = set_date_taken(None, WHEN)
         assert exact is not None
