@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from photoorg.core.duplicates import DuplicateSet, Verdict
 from photoorg.core.grouping import UNSORTED, Group
 from photoorg.core.humanize import VERDICT_WORDS, agree, how_alike, human_bytes, plural, printable, quoted
+from photoorg.core.timeline import shown_date
 
 if TYPE_CHECKING:
     from photoorg.core.catalog import PhotoInfo
@@ -130,7 +131,7 @@ def duplicates_text(sets: Sequence[DuplicateSet], counted: bool = True) -> str:
         for k, p in enumerate(s.photos):
             first = "BEST" if s.verdict is Verdict.SIMILAR and all(kept.values()) else "KEEP"
             tag = first if k == 0 else ("kept" if kept[p.path] else "    ")
-            taken = (p.taken or "")[:10]
+            taken = shown_date(p, p.taken[:10]) if p.taken else ""  # "1975" for a year alone
             lines.append(
                 f"  {tag} {printable(p.path):<{width}}  {_dims(p):>10}  {human_bytes(p.size):>9}  {taken}"
             )

@@ -27,7 +27,11 @@ def cmd_timeline(args: argparse.Namespace, where: Locations) -> int:
         timeline = library.timeline(args.find or "", only_undated=args.undated)
     year = int(when["year"]) if when else None
     month = int(when["month"]) if when and when["month"] else None
-    months = [m for m in timeline.months if year in (None, m.year) and month in (None, m.month)]
+    months = [
+        m
+        for m in timeline.months
+        if year in (None, m.year) and (month is None or (m.month_known and m.month == month))
+    ]
     listed = args.when or args.undated  # the photos themselves, not only the months
     rows = [r for m in months for r in range(m.first, m.first + m.count)] if listed else []
     if args.json:
@@ -40,7 +44,14 @@ def cmd_timeline(args: argparse.Namespace, where: Locations) -> int:
 def _as_json(timeline: Timeline, months: list, rows: list[int]) -> dict[str, object]:
     return {
         "months": [
-            {"year": m.year, "month": m.month, "photos": m.count, "file_dated": m.file_dated} for m in months
+            # "month": null for the photos of a year whose month nobody knows
+            {
+                "year": m.year,
+                "month": m.month if m.month_known else None,
+                "photos": m.count,
+                "file_dated": m.file_dated,
+            }
+            for m in months
         ],
         "photos": [
             {

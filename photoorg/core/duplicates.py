@@ -274,7 +274,9 @@ def _verdicts(
     h = np.array([p.height or 0 for p in photos], dtype=np.float64)
     sized = (w > 0) & (h > 0)
     ratio = np.divide(w, h, out=np.ones_like(w), where=sized)
-    taken = np.array([_timestamp(p.taken) for p in photos], dtype=np.float64)
+    # A year or a month alone says no moment (a review: two prints dated "1975" were "taken
+    # within seconds of each other", and judged by the looser rule of a burst).
+    taken = np.array([_timestamp(None if p.taken_known else p.taken) for p in photos], dtype=np.float64)
 
     ra, rb = ratio[ii], ratio[jj]
     reframed = (

@@ -83,6 +83,20 @@ def safe_name(text: str, fallback: str = "unnamed", limit: int = NAME_LIMIT) -> 
 _UNKNOWN = "\0"  # a month or a day the photo's date does not say: the template's part goes
 
 
+def _known_parts(pieces: list[str]) -> list[str]:
+    """The template's parts without the month or day a date does not say, and the separators
+    that went with them ("1975-\0-\0 IMG_1" is "1975 IMG_1"; a review: the known year went
+    too); a part left empty, or the same as the one before ("1975/1975-\0"), goes."""
+    out: list[str] = []
+    for part in pieces:
+        if _UNKNOWN in part:
+            part = re.sub(r"[-_.\s]*\0", "", part).strip(" -_.")
+            if not part or (out and part == out[-1]):
+                continue
+        out.append(part)
+    return out
+
+
 class DateFolders:
     """Where a date ``template`` puts a photo; the same values give the same folder, worked
     out once (100k photos fall into a few hundred folders). ``file_date``: a photo without a
@@ -117,18 +131,17 @@ class DateFolders:
             "name": stem,
             "ext": ext.lstrip("."),
         }
-        key = tuple(values[f] for f in self._used)
+        key = (*(values[f] for f in self._used), values["year"])  # (a part may fall back to the year)
         parts = self._folders.get(key)
         if parts is None:
             expanded = self.template.format(**values)
             pieces = [part for part in re.split(r"[/\\]+", expanded) if part.strip()]
+            pieces = _known_parts(pieces)
             if self.names_file:
                 *folders, last = pieces or [stem]
-                folders = [f for f in folders if _UNKNOWN not in f]
-                last = stem if _UNKNOWN in last else last  # its own name, not a made-up day
                 parts = [*(safe_name(f) for f in folders), file_name(last, ext)]
             else:
-                parts = [safe_name(part) for part in pieces if _UNKNOWN not in part] or [values["year"]]
+                parts = [safe_name(part) for part in pieces] or [values["year"]]
             self._folders[key] = parts
         if self.names_file:  # the template names the file
             *folders, name = parts

@@ -18,6 +18,7 @@ from photoorg.core.companions import FolderListing
 from photoorg.core.humanize import human_bytes, iso_timestamp
 from photoorg.core.paths import FolderSet
 from photoorg.core.raw import RAW_FORMATS
+from photoorg.core.timeline import shown_date
 
 #: Lower is better: a camera RAW (its format is its extension: "CR2", "NEF", "DNG") before
 #: HEIF before JPEG. A RAW beside its JPEG usually wins earlier, by resolution or file size.
@@ -140,7 +141,7 @@ _RULES: dict[str, _Rule] = {
     ),
     "earliest_taken": (
         lambda p, pol: _taken_key(p),
-        lambda k, o, pol: f"taken first ({k.taken})",
+        lambda k, o, pol: f"taken first ({shown_date(k, k.taken or '')})",
     ),
     "preferred_folder": (
         lambda p, pol: 0 if pol.is_preferred(p) else 1,

@@ -127,16 +127,23 @@ def timeline_of(photos: Sequence[PhotoInfo]) -> Timeline:
     for p in photos:
         when, how = photo_date(p)
         assert when is not None
-        keyed.append((when, p.path, p, how == "file"))
-    keyed.sort(key=lambda k: (k[0], k[1]), reverse=True)
+        keyed.append(
+            (when, _PRECISION.get(p.taken_known if how == "taken" else None, 2), p.path, p, how == "file")
+        )
+    # Newest first; on one moment a day before a month alone before a year alone, so that a
+    # year's photos whose month nobody knows come last in it (a review: they split January).
+    keyed.sort(key=lambda k: (k[0], k[1], k[2]), reverse=True)
     t = Timeline()
-    for row, (when, _, photo, by_file) in enumerate(keyed):
+    for row, (when, _, _, photo, by_file) in enumerate(keyed):
         t.photos.append(photo)
         t.dates.append(when.strftime("%Y-%m-%d"))
         if by_file:
             t.file_dated.add(row)
         _count(t.months, when.year, when.month, _month_known(photo, by_file), row, by_file)
     return t
+
+
+_PRECISION = {"year": 0, "month": 1}  # a day: 2
 
 
 def _month_known(photo: PhotoInfo, by_file: bool) -> bool:

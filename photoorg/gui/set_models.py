@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QIcon, QPainter, QPixmap
 
 from photoorg.core.humanize import VERDICT_TITLES, how_alike, human_bytes
+from photoorg.core.timeline import shown_date
 from photoorg.gui.models import BadgeRole, DetailRole, PhotoGridModel, photo_details
 from photoorg.gui.thumbnails import Thumbnails
 
@@ -201,7 +202,9 @@ class SetMembersModel(PhotoGridModel):
             folder = os.path.basename(os.path.dirname(p.path)) or os.path.dirname(p.path)
             # A file's date is said to be one, as the timeline says it (a review: a copy's file
             # date read as its date taken, with "taken first" a keeper rule).
-            date = (p.taken or "")[:10] or f"{datetime.fromtimestamp(p.mtime_ns / 1e9):%Y-%m-%d} (file date)"
+            date = (shown_date(p, p.taken[:10]) if p.taken else "") or (
+                f"{datetime.fromtimestamp(p.mtime_ns / 1e9):%Y-%m-%d} (file date)"
+            )
             return f"{photo_details(p)} · {p.format or '?'}\n{date} · {folder}"
         return super().data(index, role)
 

@@ -442,3 +442,44 @@ def test_a_kill_at_any_point_loses_no_sidecar_and_undo_still_works(
             library.undo()
         assert file_bytes(a) == before  # every sidecar as it was, byte for byte; no temporary file
         assert dates(library)["p1.jpg"] == (None, None) and dates(library)["p2.jpg"] == (None, None)
+
+
+def test_months_and_days_nobody_knows_are_not_made_up_by_the_timeline_or_organize(four_photos: Path) -> None:
+    """Found by a review: "month unknown" split January in two; a template of {day} filed the
+    year-only photos of 1969 and 1975 together; a part naming the month took the known year with
+    it ("{year}-{month}-{day} {name}" named the file without its year)."""
+    from photoorg.core.library import OrganizeRequest
+    from photoorg.core.timeline import timeline_of
+
+    a = four_photos / "a"
+    with Library(locations()) as library:
+        for name, when, known_to in (
+            ("p0.jpg", datetime(1975, 1, 1), "year"),
+            ("p1.jpg", datetime(1975, 1, 1), "month"),
+            ("p2.jpg", datetime(1975, 1, 14), "day"),
+            ("p3.jpg", datetime(1969, 1, 1), "year"),
+        ):
+            library.set_date_taken([str(a / name)], when, known=known_to)
+        timeline = timeline_of(library.catalog.photos())
+        labels = [(m.label, [os.path.basename(p.path) for p in timeline.photos[m.first : m.first + m.count]])
+                  for m in timeline.months]  # fmt: skip
+        assert labels == [
+            ("January 1975", ["p2.jpg", "p1.jpg"]),
+            ("1975, month unknown", ["p0.jpg"]),
+            ("1969, month unknown", ["p3.jpg"]),
+        ]
+
+        def placed(template: str) -> dict[str, str]:
+            plan = library.organize_plan(OrganizeRequest("date", str(four_photos / "out"), template=template))
+            out = str(four_photos / "out") + os.sep
+            return {os.path.basename(p.photo.path): (p.target or "").replace(out, "") for p in plan.photos}
+
+        assert placed("{day}") == {"p0.jpg": "1975/p0.jpg", "p1.jpg": "1975/p1.jpg", "p2.jpg": "14/p2.jpg",
+                                   "p3.jpg": "1969/p3.jpg"}  # fmt: skip
+        assert placed("{year}/{year}-{month}-{day} {name}") == {
+            "p0.jpg": "1975/1975 p0.jpg",
+            "p1.jpg": "1975/1975-01 p1.jpg",
+            "p2.jpg": "1975/1975-01-14 p2.jpg",
+            "p3.jpg": "1969/1969 p3.jpg",
+        }
+        assert placed("{month_name} {year}/{name}")["p0.jpg"] == "1975/p0.jpg"

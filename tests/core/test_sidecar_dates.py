@@ -289,3 +289,25 @@ def test_a_year_or_a_month_alone_is_kept_as_what_is_known(four_photos: Path) -> 
         library.scan()  # dated again by the changed sidecar: a day now
         got = {os.path.basename(p.path): (p.taken, p.taken_known) for p in library.catalog.photos()}
         assert got["slide.jpg"] == ("1969-07-20T20:17:00", None)
+
+
+def test_a_catalog_from_before_keeps_learning_what_its_sidecars_say(four_photos: Path) -> None:
+    """Found by a review: a catalog made before photoorg kept how much a sidecar says had its
+    year-only photos dated to the day for good (its rescans read no unchanged sidecar)."""
+    import sqlite3
+
+    b = four_photos / "b"
+    make_photo(b / "print.jpg", seed=60, size=(64, 48))
+    (b / "print.jpg.xmp").write_text(_XMP.format(attrs='photoshop:DateCreated="1975"', body=""))
+    with Library(locations()) as library:
+        library.scan()
+    db = sqlite3.connect(locations().catalog)  # as schema 14 left it
+    db.execute("ALTER TABLE files DROP COLUMN taken_known")
+    db.execute("PRAGMA user_version=14")
+    db.commit()
+    db.close()
+    with Library(locations()) as library:
+        assert library.catalog.schema_version == 15
+        library.scan()
+        got = {os.path.basename(p.path): (p.taken, p.taken_known) for p in library.catalog.photos()}
+        assert got["print.jpg"] == ("1975-01-01T00:00:00", "year")

@@ -245,6 +245,8 @@ MIGRATIONS: dict[int, str] = {
     # timeline and organize do not make up a month or a day.
     15: """
     ALTER TABLE files ADD COLUMN taken_known TEXT;  -- 'year' or 'month' (xmp.KNOWN); NULL: the day
+    -- the next scan reads the sidecars that dated photos again, to learn how much they say
+    UPDATE files SET sidecars_seen = -1 WHERE taken_from IS NOT NULL;
     """,
 }
 
