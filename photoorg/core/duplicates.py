@@ -33,6 +33,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 import numpy as np
@@ -274,9 +275,10 @@ def _verdicts(
     h = np.array([p.height or 0 for p in photos], dtype=np.float64)
     sized = (w > 0) & (h > 0)
     ratio = np.divide(w, h, out=np.ones_like(w), where=sized)
-    # A year or a month alone says no moment (a review: two prints dated "1975" were "taken
-    # within seconds of each other", and judged by the looser rule of a burst).
-    taken = np.array([_timestamp(None if p.taken_known else p.taken) for p in photos], dtype=np.float64)
+    # When each was taken, as a span: a moment, or the whole month or year a sidecar says
+    # alone (a review: prints dated 1969 and 1975 were a moment apart, Jan 1 to Jan 1).
+    taken = np.array([_timestamp(p.taken) for p in photos], dtype=np.float64)
+    until = taken + np.array([_span(p) for p in photos], dtype=np.float64)
 
     ra, rb = ratio[ii], ratio[jj]
     reframed = (
@@ -305,7 +307,9 @@ def _verdicts(
     if local_changes is not None and len(rows):
         is_same[rows] = local_changes(ii[rows], jj[rows]) <= settings.same_max_local_change
     with np.errstate(invalid="ignore"):  # NaN: no date taken, never "apart"
-        apart = np.abs(taken[ii] - taken[jj]) > settings.similar_window_s
+        # the time between the two spans (negative where they overlap): |a - b| for moments
+        gap = np.maximum(taken[ii], taken[jj]) - np.minimum(until[ii], until[jj])
+        apart = gap > settings.similar_window_s
     need = np.where(apart & (settings.similar_window_s > 0), settings.similar_outside_window,
                     settings.similar_threshold)  # fmt: skip
     is_similar = ~is_same & (sims >= need)
@@ -317,6 +321,19 @@ def _verdicts(
 def _timestamp(taken: str | None) -> float:
     t = iso_timestamp(taken)
     return np.nan if t is None else t
+
+
+def _span(photo: PhotoInfo) -> float:
+    """Seconds from the photo's date taken to the end of what it says: 0 for a moment, the
+    month or the year for a date a sidecar gives to the month or the year alone."""
+    if not photo.taken or not photo.taken_known:
+        return 0.0
+    start = datetime.fromisoformat(photo.taken)
+    if photo.taken_known == "year":
+        end = start.replace(year=start.year + 1)
+    else:
+        end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+    return (end - start).total_seconds()
 
 
 def _weakest(x: np.ndarray, group: list[int]) -> float:

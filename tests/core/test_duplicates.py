@@ -73,6 +73,7 @@ class Library:
         mtime_ns: int = 0,
         tone: tuple[float, float, float, float] | None = (0.5, 0.5, 0.5, 0.2),  # a detailed picture
         file: bool = True,
+        taken_known: str | None = None,
     ) -> str:
         """A photo with these properties in the catalog; and, unless ``file`` is False or the
         file exists, a small picture in the file (one and the same for every photo), for the
@@ -83,7 +84,9 @@ class Library:
         if file and not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(_picture())
-        row = FileRow(str(path), size, mtime_ns or self.n, fp, wh[0], wh[1], "JPEG", taken)
+        row = FileRow(
+            str(path), size, mtime_ns or self.n, fp, wh[0], wh[1], "JPEG", taken, taken_known=taken_known
+        )
         vectors = [(fp, vector)] if vector is not None else []
         self.catalog.write_batch([row], vectors, self.model.id, [(fp, phash, tone)])
         return str(self.root / name)
@@ -217,6 +220,19 @@ def test_time_window_tightens_similar(lib) -> None:
     assert [paths(s) for s in sets] == [{"burst_1.jpg", "burst_2.jpg"}]
     assert lib.find(settings=DuplicateSettings(similar_window_s=0))  # window off: both pairs
     assert len(lib.find(settings=DuplicateSettings(similar_window_s=0))) == 2
+
+
+def test_a_year_or_a_month_alone_is_its_whole_span_for_the_time_window(lib) -> None:
+    """Found by a review: a print dated 1975 (a sidecar's year alone) was "taken" on 1 January,
+    months from a June photo it may have been taken beside, and a moment from any other print
+    of that year; prints of 1969 and 1975 were years apart only by luck of the day."""
+    [a, b] = on_arc(0.94, 2)
+    lib.add("print_1975.jpg", a, phash=0, taken="1975-01-01T00:00:00", taken_known="year")
+    lib.add("june_1975.jpg", b, phash=-1, taken="1975-06-01T10:00:00")  # inside its year: maybe a burst
+    [c, d] = on_arc(0.94, 2, seed=9)
+    lib.add("print_1969.jpg", c, phash=0, taken="1969-01-01T00:00:00", taken_known="year")
+    lib.add("may_1975.jpg", d, phash=-1, taken="1975-05-01T00:00:00", taken_known="month")  # years apart
+    assert [paths(s) for s in lib.find()] == [{"print_1975.jpg", "june_1975.jpg"}]
 
 
 def test_keeper_prefers_resolution_and_says_why(lib) -> None:
