@@ -54,6 +54,9 @@ class SetDateDialog(QDialog):
         self.known = QComboBox()
         for label, known in (("The day", "day"), ("The month", "month"), ("The year only", "year")):
             self.known.addItem(label, known)
+        # A photo dated to the year or the month alone starts so (a review: "the day", 1 January).
+        said = next((p.taken_known for p in undated if p.taken), None)
+        self.known.setCurrentIndex(max(0, self.known.findData(said or "day")))
         self.date = QDateEdit(QDate(start.year, start.month, start.day))
         self.date.setCalendarPopup(True)
         self.date.setMinimumDate(QDate(FIRST_YEAR, 1, 1))

@@ -319,8 +319,8 @@ def test_the_date_dialog_counts_the_photos_it_leaves_alone(qtbot: QtBot, tmp_pat
 
     from photoorg.gui.date_dialog import SetDateDialog
 
-    def photo(path: Path, taken: str | None = None) -> SimpleNamespace:
-        return SimpleNamespace(path=str(path), taken=taken, taken_from=None, mtime_ns=0)
+    def photo(path: Path, taken: str | None = None, source: str | None = None, known: str | None = None):
+        return SimpleNamespace(path=str(path), taken=taken, taken_from=source, taken_known=known, mtime_ns=0)
 
     archive = tmp_path / "archive"
     photos = [
@@ -339,3 +339,10 @@ def test_the_date_dialog_counts_the_photos_it_leaves_alone(qtbot: QtBot, tmp_pat
     assert only_kept.intro.text().startswith("Nothing to date:") and only_kept.undated == []
     only_kept.date.setDate(only_kept.date.date().addDays(-1))
     assert not only_kept.ok.isEnabled()
+    # A print dated to the year alone starts at its year, "the year only" chosen (a review).
+    year_only = SetDateDialog(
+        None, [photo(tmp_path / "print.jpg", "1975-01-01T00:00:00", "print.jpg.xmp", "year")]
+    )
+    qtbot.addWidget(year_only)
+    assert year_only.known_to() == "year" and year_only.date.displayFormat() == "yyyy"
+    assert year_only.when() == datetime(1975, 1, 1)
