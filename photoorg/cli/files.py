@@ -10,6 +10,7 @@ import sys
 from datetime import datetime
 
 from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_library, print_notes, progress_bar, say
+from photoorg.core.date_words import date_taken_of, when_words
 from photoorg.core.humanize import plural, printable
 from photoorg.core.library import (
     PROTECTED,
@@ -17,11 +18,9 @@ from photoorg.core.library import (
     NothingToUndo,
     Outcome,
     Step,
-    date_taken_of,
     left_behind_text,
     not_back,
     undone_note,
-    when_words,
     with_them,
 )
 from photoorg.core.paths import Locations

@@ -10,8 +10,9 @@ from typing import Any
 
 from photoorg.cli.common import EXIT_OK, EXIT_USAGE, open_library, say, say_missing
 from photoorg.core.humanize import plural, printable
-from photoorg.core.library import Timeline, shown_date
+from photoorg.core.library import Timeline
 from photoorg.core.paths import Locations
+from photoorg.core.timeline import shown_date
 
 _WHEN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2}))?$")
 

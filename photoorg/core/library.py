@@ -30,7 +30,7 @@ from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album
 from photoorg.core.calibration import Calibration
 from photoorg.core.catalog import Catalog, move_catalog
 from photoorg.core.curation import Curation
-from photoorg.core.date_edits import DateEdits, date_taken_of, when_words
+from photoorg.core.date_edits import DateEdits
 from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import ModelUnavailable
@@ -57,7 +57,7 @@ from photoorg.core.settings import (
     update_settings,
 )
 from photoorg.core.sidecars import left_alone
-from photoorg.core.timeline import Timeline, shown_date, timeline_of
+from photoorg.core.timeline import Timeline, timeline_of
 from photoorg.core.undo import NothingToUndo
 from photoorg.core.undo_words import left_behind_text, not_back, undone_note
 from photoorg.core.vector_choice import ReembedOffer
@@ -395,15 +395,12 @@ __all__ = [
     "ScanSummary",
     "Step",
     "Timeline",
-    "date_taken_of",
     "emptied_phrase",
     "keywords_phrase",
     "left_alone",
     "left_behind_text",
     "not_back",
-    "shown_date",
     "undone_note",
     "what_is_redone",
-    "when_words",
     "with_them",
 ]

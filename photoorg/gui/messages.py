@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
+from photoorg.core.date_words import when_words
 from photoorg.core.humanize import agree, plural
 from photoorg.core.library import (
     Action,
@@ -17,7 +18,6 @@ from photoorg.core.library import (
     not_back,
     undone_note,
     what_is_redone,
-    when_words,
 )
 
 STAGES = {Action.TRASH: "Moving to the trash", Action.MOVE: "Moving photos", Action.COPY: "Copying photos"}

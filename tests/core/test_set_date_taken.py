@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from photoorg.core.date_edits import OWN_DATE, SAME_DATE, date_taken_of, when_words
+from photoorg.core.date_edits import OWN_DATE, SAME_DATE
+from photoorg.core.date_words import date_taken_of, when_words
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.library import Library
 from photoorg.core.paths import locations
