@@ -25,6 +25,7 @@ from datetime import datetime
 
 from photoorg.core.actions import DATES, Outcome, Step
 from photoorg.core.catalog import Catalog
+from photoorg.core.companions import stem_key
 from photoorg.core.date_words import checked, first_of, when_words
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.paths import FolderSet, as_in_library
@@ -185,16 +186,15 @@ class DateEdits(LibraryPart):
     def date_again(self, sidecars: Iterable[str]) -> None:
         """The catalog reads the dates of the photos beside these changed sidecars again (a
         scan of their folders, which reads those photos' sidecars, not the photos)."""
-        keys: dict[str, set[str]] = {}
+        keys: dict[str, set[str]] = {}  # by folder, the name keys a photo and its sidecars share
         for sidecar in sidecars:
-            folder, name = os.path.split(sidecar)
-            keys.setdefault(folder, set()).add(name.split(".")[0].lower())
+            keys.setdefault(os.path.dirname(sidecar), set()).add(stem_key(sidecar))
         if not keys:
             return
         beside = [
             p.path
             for p in self.catalog.photos(under=list(keys))
-            if os.path.basename(p.path).split(".")[0].lower() in keys.get(os.path.dirname(p.path), ())
+            if stem_key(p.path) in keys.get(os.path.dirname(p.path), ())
         ]
         # Not by their times alone (a review: on a 2 s FAT clock, an undo within the same two
         # seconds left the catalog with the date it took back).

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPixmap
 
 from photoorg.core.humanize import date_span, human_bytes, plural
+from photoorg.core.timeline import shown_date
 from photoorg.gui.thumbnails import Thumbnails, mosaic
 
 PhotoRole = Qt.ItemDataRole.UserRole + 1  # the PhotoInfo
@@ -44,7 +45,7 @@ def photo_tooltip(p: Any) -> str:
     if p.taken:
         source = getattr(p, "taken_from", None)  # a sidecar's date (core.sidecar_dates)
         known = getattr(p, "taken_known", None)  # its year or month alone (a scanned print)
-        when = p.taken[: 4 if known == "year" else 7] if known else p.taken.replace("T", " ")
+        when = shown_date(p, p.taken.replace("T", " "))  # "1975" for a year alone
         alone = f"the {known} only, " if known else ""
         lines.append(f"taken {when}" + (f" ({alone}from {source})" if source else ""))
     if p.camera:

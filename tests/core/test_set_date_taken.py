@@ -484,3 +484,40 @@ def test_months_and_days_nobody_knows_are_not_made_up_by_the_timeline_or_organiz
             "p3.jpg": "1969/1969 p3.jpg",
         }
         assert placed("{month_name} {year}/{name}")["p0.jpg"] == "1975/p0.jpg"
+
+
+def test_a_full_disk_or_a_second_photoorg_changes_no_sidecar(four_photos: Path, monkeypatch) -> None:
+    """The attacks the keyword writer (shared with dates) is held to: a disk full while the new
+    version is written leaves the sidecar as it was and no action to undo; while another
+    photoorg holds the library, a photoorg told not to wait writes nothing."""
+    import errno
+
+    from photoorg.core import sidecar_writes
+    from photoorg.core.errors import LibraryBusy
+
+    a = four_photos / "a"
+    earlier = add_keywords(None, ["k"])
+    assert earlier is not None
+    (a / "p2.jpg.xmp").write_bytes(earlier)
+    with (
+        Library(locations()) as other,
+        other.writing(),  # another photoorg at work
+        Library(locations(), wait=False) as library,
+        pytest.raises(LibraryBusy),
+    ):
+        library.set_date_taken([str(a / "p1.jpg"), str(a / "p2.jpg")], WHEN)
+    assert not (a / "p1.jpg.xmp").exists() and (a / "p2.jpg.xmp").read_bytes() == earlier
+
+    def full(*_args: object, **_kw: object) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(sidecar_writes, "temp_name", full)  # the new version cannot be written
+    with Library(locations()) as library:
+        _, outcome = library.set_date_taken([str(a / "p1.jpg"), str(a / "p2.jpg")], WHEN)
+        assert outcome is not None and not outcome.done and len(outcome.failed) == 2
+        assert all("No space left" in why for _, why in outcome.failed)
+        assert outcome.batch is None and library.undoable() is None  # nothing to undo, nothing claimed
+        assert dates(library)["p1.jpg"] == (None, None) and dates(library)["p2.jpg"] == (None, None)
+    assert not (a / "p1.jpg.xmp").exists() and (a / "p2.jpg.xmp").read_bytes() == earlier
+    assert not [p for p in a.iterdir() if p.name.startswith(".photoorg-")]  # no temporary file left
+    assert not list((locations().catalog.parent / "sidecar-originals").rglob("*.xmp"))  # no kept copy left
