@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,7 @@ class Embedder:
         self._allow_download = allow_download
         self._resolved: ResolvedModel | None = None
         self._model: Any = None
+        self._forward: Any = None  # on a CUDA GPU (photoorg.core.cuda_forward)
         self._int8_dir = int8_dir
         self.device = ""
         self.dtype = ""
@@ -189,6 +191,10 @@ class Embedder:
         self._std = torch.tensor(p.std, device=self.device).view(1, 3, 1, 1) * 255.0
         self._torch_dtype = torch_dtype
         self._config = model.config
+        if self.device.startswith("cuda"):
+            from photoorg.core.cuda_forward import CudaForward
+
+            self._forward = CudaForward(model, self.device)
         self._model = model
         return self
 
@@ -249,11 +255,15 @@ class Embedder:
             return (out / norms).astype(np.float32)
         import torch
 
-        with torch.inference_mode():
+        forward = self._forward
+        with torch.inference_mode(), torch.cuda.stream(forward.stream) if forward else nullcontext():
             x = torch.from_numpy(np.ascontiguousarray(crops)).to(self.device, non_blocking=True)
             x = x.permute(0, 3, 1, 2).float()
             x = ((x - self._mean) / self._std).to(self._torch_dtype)
-            out = self._model(pixel_values=x).pooler_output.float()
+            if forward is not None:
+                out = forward(x, self.batch_size)
+            else:
+                out = self._model(pixel_values=x).pooler_output.float()
             out = torch.nn.functional.normalize(out, dim=1)
             return out.cpu().numpy()
 
