@@ -68,6 +68,9 @@ CHUNK_PIXELS = 64_000_000
 #: above: 1 lane 598 photos/s, 2 lanes 667, 4 lanes 655; whole scans, one lane of them to the
 #: hardware first: 2 lanes 430 and 485, 3 lanes 395; tests/bench/results/h200_scan_ab.txt).
 LANES = 2
+#: nvImageCodec's decoder options (``Decoder(options=...)``), tried by
+#: tests/bench/bench_scan.py --decoder-options.
+OPTIONS = ""
 
 
 @dataclass(slots=True)
@@ -127,6 +130,8 @@ class GpuJpeg:
             backends = [self._nv.Backend(kinds.HYBRID_CPU_GPU)]
             if hardware:
                 backends.insert(0, self._nv.Backend(kinds.HW_GPU_ONLY, load_hint=1.0))
+            if OPTIONS:
+                return self._nv.Decoder(device_id=index, backends=backends, options=OPTIONS)
             return self._nv.Decoder(device_id=index, backends=backends)
 
     def picture(

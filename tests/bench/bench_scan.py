@@ -74,7 +74,12 @@ def main() -> None:
     ap.add_argument("--hw-lanes", type=int)
     ap.add_argument("--batch", type=int)
     ap.add_argument("--threads", type=int, help="decoding threads with a GPU decoder")
+    ap.add_argument("--decoder-options", help="gpu_jpeg.OPTIONS, nvImageCodec's decoder options")
     args = ap.parse_args()
+    if args.decoder_options:
+        from photoorg.core import gpu_jpeg
+
+        gpu_jpeg.OPTIONS = args.decoder_options
     spent = _time_main_thread()
     if args.threads:
         from photoorg.core.pipeline import reading
