@@ -89,10 +89,15 @@ def test_photos_without_a_date_taken_are_said_by_month_and_listed_alone(tmp_path
     assert "  May 1990              2" in text and "1 photo without a date taken is placed" in text
     assert photoorg(*base, "undo").returncode == 0
     assert "May 1990" not in photoorg(*base, "timeline").stdout and not os.path.exists(f"{scans[0]}.xmp")
+    again = photoorg(*base, "redo")  # the same date for the same photos, as action 2
+    assert again.returncode == 0, again.stderr
+    assert "Set the date taken to 1 May 1990, 09:30 again (2 photos): action 2." in again.stdout
+    assert "  May 1990              2" in photoorg(*base, "timeline").stdout
+    assert photoorg(*base, "undo").returncode == 0 and not os.path.exists(f"{scans[0]}.xmp")
     wrong = photoorg(*base, "date", *scans, "--taken", "01/05/1990")
     assert wrong.returncode == 1 and "is not a date photoorg reads" in wrong.stderr
     print_known = photoorg(*base, "date", str(lib / "scans" / "s2.jpg"), "--taken", "1985")  # the year only
-    assert "Done: 1 photo dated 1985, action 2." in print_known.stdout
+    assert "Done: 1 photo dated 1985, action 3." in print_known.stdout
     assert "  1985, month unknown      1" in photoorg(*base, "timeline").stdout  # on its first day, said so
     year = photoorg(*base, "timeline", "1985")  # and listed with what is known (a new-user review)
     assert f"  1985        {lib / 'scans' / 's2.jpg'}" in year.stdout and "1985-01-01" not in year.stdout

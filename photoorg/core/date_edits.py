@@ -19,14 +19,17 @@ A part of :class:`photoorg.core.library.Library` (:class:`DateEdits`). Qt-free.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from photoorg.core.actions import DATES, Outcome, Step
+from photoorg.core import redo as redoing
+from photoorg.core.actions import DATES, DATES_SET, Outcome, Step
 from photoorg.core.catalog import Catalog
 from photoorg.core.companions import stem_key
 from photoorg.core.date_words import checked, first_of, when_words
+from photoorg.core.humanize import plural
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.paths import FolderSet, as_in_library
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -137,10 +140,13 @@ def write_dates(
     when: datetime,
     on_step: Callable[[], None] | None = None,
     known: str = "day",
+    summary: str | None = None,
 ) -> Outcome:
-    """Write the date into the planned sidecars, under the library lock: one undoable action."""
+    """Write the date into the planned sidecars, under the library lock: one undoable action
+    (named ``summary``; by default "set the date taken to ..."), which keeps what it set for its
+    redo."""
     # Not how many: a step can still fail (a review: the history said 2 photos, 1 was dated).
-    summary = f"set the date taken to {when_words(when, known)}"
+    summary = summary or f"set the date taken to {when_words(when, known)}"
 
     def edit(step: Step, before: bytes | None) -> bytes | None:
         after = set_date_taken(before, when, known)
@@ -148,7 +154,32 @@ def write_dates(
             step.skip = SAME_DATE
         return after
 
-    return write_sidecars(catalog, steps, DATES, summary, edit, "the date taken", on_step)
+    outcome = write_sidecars(catalog, steps, DATES, summary, edit, "the date taken", on_step)
+    if outcome.batch is not None:
+        dated = [s.companion_of for s in outcome.done]
+        set_by = {"when": when.isoformat(), "known": known, "photos": dated}
+        catalog.set_meta(DATES_SET.format(outcome.batch), json.dumps(set_by))
+    return outcome
+
+
+def _redo_summary(catalog: Catalog, batch: int) -> str:
+    """The name of date change ``batch``'s redo, if it still is the action Redo would do."""
+    info = redoing.redoable(catalog)
+    if info is None or info.id != batch:
+        raise redoing.NothingToRedo(
+            f"Action {batch} cannot be done again now: another action was done or undone since."
+        )
+    return redoing.redo_summary(info)
+
+
+def set_by(catalog: Catalog, batch: int) -> tuple[datetime, str, list[str]] | None:
+    """What date change ``batch`` set: the date, how much of it is known, the photos it dated;
+    None for one made before photoorg kept that (it cannot be redone)."""
+    kept = catalog.get_meta(DATES_SET.format(batch))
+    if kept is None:
+        return None
+    value = json.loads(kept)
+    return datetime.fromisoformat(value["when"]), value["known"], value["photos"]
 
 
 class DateEdits(LibraryPart):
@@ -162,11 +193,14 @@ class DateEdits(LibraryPart):
         known: str = "day",
         dry_run: bool = False,
         progress: Progress = NULL_PROGRESS,
+        redo_of: int | None = None,
     ) -> tuple[list[Step], Outcome | None]:
         """Write ``when`` as the date taken into the XMP sidecars of ``photos`` that have no
         date of their own, as one undoable action, and date them so in the catalog; ``known``:
         the day (with the time of day), or only the month or the year of ``when``; with
-        ``dry_run`` only the plan. Returns the plan and what was done."""
+        ``dry_run`` only the plan. Returns the plan and what was done. ``redo_of``: the date
+        change this one does again (:meth:`redo_dates`): nothing is done unless it still is
+        the action Redo would do, under the lock."""
         when = first_of(checked(when), known)
         roots, _ = self.library_roots()
         if dry_run:
@@ -174,14 +208,44 @@ class DateEdits(LibraryPart):
         touched: list[Step] = []  # the sidecars that may have changed
         try:
             with self.writing(progress) as catalog:
+                summary = None if redo_of is None else _redo_summary(catalog, redo_of)
                 steps = plan_dates(catalog, photos, when, self.settings.protected, roots, known)
                 touched = [s for s in steps if s.skip is None]
+                if redo_of is not None and not touched:
+                    reasons = "; ".join(sorted({s.skip or "" for s in steps}))
+                    raise redoing.NothingToRedo(f"Nothing of action {redo_of} can be done again: {reasons}.")
                 progress.start_stage("Writing the date taken", len(touched))
-                outcome = write_dates(catalog, steps, when, lambda: progress.advance(1), known)
+                outcome = write_dates(catalog, steps, when, lambda: progress.advance(1), known, summary)
             touched = outcome.done
         finally:  # also when stopped halfway (a review: sidecars written, the catalog not told)
             self.date_again(s.source for s in touched)
         return steps, outcome
+
+    def redo_dates(self, batch: int, progress: Progress = NULL_PROGRESS) -> Outcome:
+        """Date change ``batch``, undone last, done again as a new action: the same date for
+        the photos it dated, planned afresh (a photo dated by its file since, or in a folder
+        protected since, is left as it is).
+
+        Raises:
+            NothingToRedo: it cannot be redone (made before photoorg kept what it set, or
+                another action came since), or none of its photos can be dated now.
+        """
+        kept = set_by(self.catalog, batch)
+        info = self.catalog.batch_info(batch)
+        if kept is None or info is None:
+            raise redoing.NothingToRedo(
+                redoing.dates_refused(info) if info else f"There is no action number {batch}."
+            )
+        when, known, photos = kept
+        steps, outcome = self.set_date_taken(photos, when, known=known, progress=progress, redo_of=batch)
+        assert outcome is not None
+        note = f"set the date taken to {when_words(when, known)} again ({plural(len(outcome.done), 'photo')})"
+        reasons = [s.skip for s in steps if s.skip is not None] + [why for _, why in outcome.failed]
+        if reasons:
+            they = "it is" if len(reasons) == 1 else "they are"
+            note += f"; {len(reasons)} left as {they} ({'; '.join(sorted(set(reasons)))})"
+        outcome.note = note
+        return outcome
 
     def date_again(self, sidecars: Iterable[str]) -> None:
         """The catalog reads the dates of the photos beside these changed sidecars again (a

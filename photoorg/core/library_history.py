@@ -69,17 +69,22 @@ class History(LibraryPart):
         """Do the action undone last again (a new action), if nothing was done since.
         ``expect``: the action Edit > Redo named; nothing is done when it is another now."""
         with self.writing(progress) as catalog:
-            now = redoing.redoable(catalog) if expect is not None else None
+            now = redoing.redoable(catalog)
             if expect is not None and (now is None or now.id != expect):
                 raise PhotoorgError(
                     f"Nothing was redone: Edit > Redo named action {expect}, and another photoorg "
                     "undid or did an action since. Edit > Redo names what it would do now."
                 )
-            progress.start_stage("Redoing", 0)
-            roots, missing = self.library_roots()
-            return redoing.redo(
-                catalog, self.protected_watch(), roots, on_step=lambda: progress.advance(1), missing=missing
-            )
+            if now is not None and now.action == DATES:
+                batch = now.id
+            else:
+                progress.start_stage("Redoing", 0)
+                roots, missing = self.library_roots()
+                step = lambda: progress.advance(1)  # noqa: E731
+                return redoing.redo(catalog, self.protected_watch(), roots, on_step=step, missing=missing)
+        # A date change is set again (under the lock, checked to be the action Redo would do),
+        # and the catalog dates its photos so.
+        return self.redo_dates(batch, progress)
 
     def redoable(self) -> BatchInfo | None:
         """The action Redo would do again, or None."""

@@ -6,7 +6,9 @@ File actions (trash, move, copy), decisions about duplicate sets and changes to 
 and albums are redone, and only while nothing was done since their undo: what a later action
 changed is not the library the undone action was planned for. A change to the groups or albums
 moved no file: its redo puts it in force again, as the same action (with the album's later
-changes its undo took back). Keywords written into sidecars are written again by hand.
+changes its undo took back). A date taken set in sidecars is set again, as a new action
+(:meth:`photoorg.core.date_edits.DateEdits.redo_dates`); keywords written into sidecars are
+written again by hand.
 """
 
 from __future__ import annotations
@@ -17,7 +19,16 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from photoorg.core import actions
-from photoorg.core.actions import ALBUM_CHANGE, DATES, DECISION, GROUP_CHANGE, Action, Outcome, Step
+from photoorg.core.actions import (
+    ALBUM_CHANGE,
+    DATES,
+    DATES_SET,
+    DECISION,
+    GROUP_CHANGE,
+    Action,
+    Outcome,
+    Step,
+)
 from photoorg.core.catalog import BatchInfo, Catalog, JournalEntry
 from photoorg.core.companions import SIDECAR_EXTENSIONS
 from photoorg.core.errors import PhotoorgError
@@ -90,11 +101,8 @@ def _refusal(catalog: Catalog, info: BatchInfo) -> str | None:
         )
     if info.action == DECISION or info.action in _IN_THE_CATALOG:
         return None
-    if info.action == DATES:
-        return (
-            f"Action {info.id} ({info.summary}) wrote a date taken into sidecars; set it again by "
-            "hand (Set date taken… on the photos, or 'photoorg date PHOTO… --taken WHEN')."
-        )
+    if info.action == DATES:  # done again by the library (DateEdits.redo_dates), from what it set
+        return None if catalog.get_meta(DATES_SET.format(info.id)) is not None else dates_refused(info)
     if info.action not in _REDOABLE:
         return (
             f"Action {info.id} ({info.summary}) wrote keywords into sidecars; write them again by "
@@ -136,6 +144,14 @@ _IN_THE_CATALOG = {GROUP_CHANGE, ALBUM_CHANGE}  # changes that moved no file
 _SET_CLEANUP = re.compile(r"^trash \d+ duplicates? from \d+ sets?$")
 
 
+def dates_refused(info: BatchInfo) -> str:
+    """Why a date change made before photoorg kept what it set cannot be redone."""
+    return (
+        f"Action {info.id} ({info.summary}) wrote a date taken into sidecars; set it again by hand "
+        "(Set date taken… on the photos, or 'photoorg date PHOTO… --taken WHEN')."
+    )
+
+
 def what_is_redone(summary: str) -> str:
     """An action's summary without its "redo of action 26: " (what a redo does again)."""
     first = _REDONE.match(summary)
@@ -151,7 +167,7 @@ _REDONE = re.compile(r"redo of action \d+: ")
 _PHOTOS = re.compile(r"\b\d+ photos?\b")
 
 
-def _redo_summary(info: BatchInfo, photos: int | None = None) -> str:
+def redo_summary(info: BatchInfo, photos: int | None = None) -> str:
     """The summary of a redo: "redo of action 26: trash 1 photo", not "redo of action 26: redo
     of action 25: trash 1 photo" when action 26 was itself a redo; with the count of the
     ``photos`` it does again (an undo that put back part of "trash 2 photos" redoes 1)."""
@@ -209,12 +225,14 @@ def redo(
             also = f" (and the {plural(later, 'later change')} to it)" if later else ""
             return Outcome(info.id, None, note=f"did the change to {what} again ({info.summary}){also}")
         if info.action == DECISION:  # no file moves: the same decisions, as a new action
-            again = catalog.redo_decisions(info.id, _redo_summary(info))
+            again = catalog.redo_decisions(info.id, redo_summary(info))
             note = f"made the decision about a duplicate set again ({info.summary})"
             return Outcome(again, None, note=note)
         why_not = refusal(catalog, info)
         if why_not is not None:
             raise NothingToRedo(why_not)
+        if info.action == DATES:  # (the library's redo does it: it dates the catalog too)
+            raise NothingToRedo(f"Action {info.id} ({info.summary}) is done again by the library's redo.")
         action = Action(info.action)
         guard, protected = protected, protected() if callable(protected) else protected  # (as planned;
         # the action asks again before each file, as a first run does)
@@ -247,5 +265,5 @@ def redo(
         if not todo:
             reasons = sorted({s.skip or "" for s in steps})
             raise NothingToRedo(f"Nothing of action {info.id} can be done again: {'; '.join(reasons)}.")
-        summary = _redo_summary(info, sum(1 for s in steps if s.skip is None and s.companion_of is None))
+        summary = redo_summary(info, sum(1 for s in steps if s.skip is None and s.companion_of is None))
         return actions.execute(catalog, action, steps, summary, on_step=on_step, protected=guard)

@@ -83,7 +83,8 @@ def outcome_text(outcome: Outcome, undo: bool = False) -> str:
         # (a review: the app said "Undone: ..." and the CLI "Undid action N: ...").
         text = undone_note(outcome) if undo else outcome.note[0].upper() + outcome.note[1:]
         if outcome.failed:
-            text += f"; {len(outcome.failed)} could not be undone ({outcome.failed[0][1]})"
+            not_done = "could not be undone" if undo else "failed"
+            text += f"; {len(outcome.failed)} {not_done} ({outcome.failed[0][1]})"
         return text + "." + (f" {left_behind_text(outcome.left_behind)}" if outcome.left_behind else "")
     copy = outcome.action is Action.COPY
     n = outcome.batch

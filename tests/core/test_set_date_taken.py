@@ -55,7 +55,73 @@ def test_a_photo_without_a_date_is_dated_by_a_new_sidecar_and_undo_takes_it_back
         assert len(undone.done) == 1 and "undid the date change" in (undone.note or "")
         assert not sidecar.exists()  # the sidecar photoorg made went to the trash
         assert dates(library)["p1.jpg"] == (None, None)  # dated by its file again
+        assert library.redo_refused() is None and library.redoable() is not None
+
+
+def test_a_date_change_undone_is_redone_as_a_new_undoable_action(four_photos: Path) -> None:
+    """Edit > Redo after Edit > Undo sets the same date again (it said "set it again by hand")."""
+    a = four_photos / "a"
+    with Library(locations()) as library:
+        _, first = library.set_date_taken([str(a / "p1.jpg"), str(a / "p2.jpg")], WHEN)
+        assert first is not None and first.batch is not None
+        library.undo()
+        redoable = library.redoable()
+        assert redoable is not None and redoable.id == first.batch
+        again = library.redo(expect=first.batch)
+        assert len(again.done) == 2 and again.batch not in (None, first.batch)
+        assert again.note == "set the date taken to 14 July 1987, 10:05 again (2 photos)"
+        assert date_taken((a / "p1.jpg.xmp").read_bytes()) == WHEN
+        assert dates(library)["p1.jpg"] == ("1987-07-14T10:05:00", "p1.jpg.xmp")
+        assert dates(library)["p2.jpg"] == ("1987-07-14T10:05:00", "p2.jpg.xmp")
+        newest = library.history()[0][0]
+        assert newest.summary == f"redo of action {first.batch}: set the date taken to 14 July 1987, 10:05"
+        # ... itself undone and redone, named after the first
+        library.undo()
+        assert not (a / "p1.jpg.xmp").exists() and dates(library)["p1.jpg"] == (None, None)
+        library.redo()
+        assert library.history()[0][0].summary.startswith("redo of action ")
+        assert "redo of action" not in library.history()[0][0].summary[len("redo of action ") :]
+        assert dates(library)["p1.jpg"] == ("1987-07-14T10:05:00", "p1.jpg.xmp")
+
+
+def test_a_month_is_redone_as_a_month_and_a_folder_protected_since_is_left_alone(four_photos: Path) -> None:
+    a = four_photos / "a"
+    with Library(locations()) as library:
+        library.set_date_taken([str(a / "p1.jpg")], datetime(1975, 6, 1), known="month")
+        library.undo()
+        library.redo()
+        assert known(library)["p1.jpg"] == "month" and dates(library)["p1.jpg"][0] == "1975-06-01T00:00:00"
+        library.undo()
+        library.set_protected(str(a), True)
+        assert library.redo_refused() is None  # offered: the plan is made when it runs
+        with pytest.raises(
+            PhotoorgError, match="Nothing of action 2 can be done again: in a protected folder"
+        ):
+            library.redo()
+        assert not (a / "p1.jpg.xmp").exists() and dates(library)["p1.jpg"] == (None, None)
+
+
+def test_a_date_change_is_not_redone_once_another_was_made_or_when_photoorg_kept_no_record(
+    four_photos: Path,
+) -> None:
+    a = four_photos / "a"
+    with Library(locations()) as library:
+        _, first = library.set_date_taken([str(a / "p1.jpg")], WHEN)
+        library.undo()
+        library.set_date_taken([str(a / "p2.jpg")], datetime(1990, 1, 1))
+        assert library.redoable() is None  # something was done since the undo
+        library.undo()
+        redoable = library.redoable()
+        assert first is not None and redoable is not None and redoable.id != first.batch  # the second
+        assert library.redo().done  # p2 dated again
+        library.undo()
+        second = library.history()[0][0]
+        # A date change made by a photoorg that kept no record of what it set (before this one)
+        with library.catalog.transaction() as db:
+            db.execute("DELETE FROM meta WHERE key=?", (f"dates-set-by-action:{second.id}",))
         assert "set it again by hand" in (library.redo_refused() or "")
+        with pytest.raises(PhotoorgError, match="set it again by hand"):
+            library.redo()
 
 
 def test_an_existing_sidecar_keeps_everything_else_and_gets_its_earlier_version_back(

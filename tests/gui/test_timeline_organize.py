@@ -272,7 +272,8 @@ def test_set_date_taken_places_a_scan_on_its_date_and_undo_takes_it_back(
     qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
 ) -> None:
     """A scanned print without a date taken, given one from the grid's menu: written into its
-    XMP sidecar (the photo untouched), the timeline places it there, Edit > Undo takes it back."""
+    XMP sidecar (the photo untouched), the timeline places it there, Edit > Undo takes it back
+    and Edit > Redo sets it again."""
     from photoorg.gui.date_dialog import SetDateDialog
 
     root = tmp_path / "Pictures"
@@ -310,6 +311,13 @@ def test_set_date_taken_places_a_scan_on_its_date_and_undo_takes_it_back(
     assert said.startswith("Undid action 1: the date change (set the date taken to 14 July 1987, 10:05)")
     scanned = next(p for p in state.timeline.photos if p.path.endswith("e.jpg"))
     assert scanned.taken is None and not (root / "scans" / "e.jpg.xmp").exists()
+    # Edit > Redo sets it again (it said "set it again by hand"), as a new action.
+    assert window.redo_action.isEnabled()
+    assert window.redo_action.text() == "&Redo: set the date taken to 14 July 1987, 10:05"
+    said, state = act_and_wait(qtbot, window, window.redo_action.trigger)
+    assert said == "Set the date taken to 14 July 1987, 10:05 again (1 photo).", said
+    scanned = next(p for p in state.timeline.photos if p.path.endswith("e.jpg"))
+    assert scanned.taken == "1987-07-14T10:05:00" and (root / "scans" / "e.jpg.xmp").exists()
 
 
 def test_the_date_dialog_counts_the_photos_it_leaves_alone(qtbot: QtBot, tmp_path: Path) -> None:
