@@ -126,6 +126,9 @@ DATES = "dates"
 #: The catalog's meta key under which a date change keeps what it set (the date, how much of it
 #: is known, the photos dated), so that its redo sets it again (photoorg.core.date_edits).
 DATES_SET = "dates-set-by-action:{}"
+#: ... and under which a keyword change keeps its album and whether it took the album's keywords
+#: out everywhere (photoorg.core.curation).
+KEYWORDS_SET = "keywords-set-by-action:{}"
 #: The actions that change XMP sidecars in place (:mod:`photoorg.core.sidecars`): undone by
 #: putting each sidecar's earlier version back (:mod:`photoorg.core.sidecar_undo`).
 SIDECAR_ACTIONS = (KEYWORDS, DATES)

@@ -8,6 +8,7 @@ the app and the command line while no module grows past the style's ~400 lines).
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import unicodedata
@@ -16,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from photoorg.core.actions import Outcome
+from photoorg.core import redo as redoing
+from photoorg.core.actions import KEYWORDS_SET, Outcome
 from photoorg.core.album_view import AlbumView, away_photos
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album, same_name
 from photoorg.core.albums import score as score_album
@@ -137,24 +139,62 @@ class Curation(GroupEdits):
         dry_run: bool = False,
         progress: Progress = NULL_PROGRESS,
         take_out: bool = False,
+        redo_of: int | None = None,
     ) -> tuple[list[KeywordStep], Outcome | None]:
         """Write the album's name as a keyword into the XMP sidecar of each of its photos (every
         copy of them), and take out what photoorg wrote earlier that no longer holds (an old
         name; the name from photos that left the album), as one undoable action; ``take_out``:
         take every name of the album that photoorg wrote out instead (before the album is
         deleted, say); ``dry_run``: only the plan, nothing written. Returns the plan and what
-        was done."""
+        was done. ``redo_of``: the keyword change this one does again (:meth:`redo_keywords`):
+        nothing is done unless it still is the action Redo would do, under the lock."""
         if dry_run:
             return self._plan_keywords(self.album(name), take_out), None
         with self.writing(progress) as catalog:
+            again = None if redo_of is None else redoing.summary_to_redo(catalog, redo_of)
             album = self.album(name)  # under the lock: a rename meanwhile is seen (a review)
             steps = self._plan_keywords(album, take_out)
             todo = [s for s in steps if s.skip is None]
+            if redo_of is not None and not todo:
+                reasons = "; ".join(sorted({s.skip or "" for s in steps})) or "the album has no photos"
+                raise redoing.NothingToRedo(f"Nothing of action {redo_of} can be done again: {reasons}.")
             progress.start_stage("Writing keywords", len(todo))
-            summary = keywords_phrase(album.name, todo, everywhere=take_out)
-            return steps, write_keywords(
+            summary = again or keywords_phrase(album.name, todo, everywhere=take_out)
+            outcome = write_keywords(
                 catalog, steps, album.name, summary, lambda: progress.advance(1), album_id=album.id
             )
+            if outcome.batch is not None:  # what its redo writes again
+                kept = json.dumps({"album": album.id, "take_out": take_out})
+                catalog.set_meta(KEYWORDS_SET.format(outcome.batch), kept)
+            return steps, outcome
+
+    def redo_keywords(self, batch: int, progress: Progress = NULL_PROGRESS) -> Outcome:
+        """Keyword change ``batch``, undone last, done again as a new action: the album's
+        keyword written into (or taken out of) its photos' sidecars as the album is now,
+        planned afresh.
+
+        Raises:
+            NothingToRedo: it cannot be redone (made before photoorg kept what it did, the
+                album is gone, or another action came since), or no sidecar needs it now.
+        """
+        info = self.catalog.batch_info(batch)
+        kept = self.catalog.get_meta(KEYWORDS_SET.format(batch))
+        if kept is None or info is None:
+            raise redoing.NothingToRedo(
+                redoing.sidecars_refused(info) if info else f"There is no action number {batch}."
+            )
+        value = json.loads(kept)
+        album = next((a for a in self.albums() if a.id == value["album"]), None)
+        if album is None:
+            raise redoing.NothingToRedo(f"Action {batch} ({info.summary}) was for an album that is gone.")
+        _, outcome = self.album_keywords(
+            album.name, progress=progress, take_out=value["take_out"], redo_of=batch
+        )
+        assert outcome is not None
+        outcome.note = (
+            f"{keywords_phrase(album.name, outcome.done, past=True, everywhere=value['take_out'])} again"
+        )
+        return outcome
 
     def _plan_keywords(self, album: Album, take_out: bool = False) -> list[KeywordStep]:
         wanted = set() if take_out else set(album.positives)

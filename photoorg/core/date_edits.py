@@ -162,16 +162,6 @@ def write_dates(
     return outcome
 
 
-def _redo_summary(catalog: Catalog, batch: int) -> str:
-    """The name of date change ``batch``'s redo, if it still is the action Redo would do."""
-    info = redoing.redoable(catalog)
-    if info is None or info.id != batch:
-        raise redoing.NothingToRedo(
-            f"Action {batch} cannot be done again now: another action was done or undone since."
-        )
-    return redoing.redo_summary(info)
-
-
 def set_by(catalog: Catalog, batch: int) -> tuple[datetime, str, list[str]] | None:
     """What date change ``batch`` set: the date, how much of it is known, the photos it dated;
     None for one made before photoorg kept that (it cannot be redone)."""
@@ -208,7 +198,7 @@ class DateEdits(LibraryPart):
         touched: list[Step] = []  # the sidecars that may have changed
         try:
             with self.writing(progress) as catalog:
-                summary = None if redo_of is None else _redo_summary(catalog, redo_of)
+                summary = None if redo_of is None else redoing.summary_to_redo(catalog, redo_of)
                 steps = plan_dates(catalog, photos, when, self.settings.protected, roots, known)
                 touched = [s for s in steps if s.skip is None]
                 if redo_of is not None and not touched:
@@ -234,7 +224,7 @@ class DateEdits(LibraryPart):
         info = self.catalog.batch_info(batch)
         if kept is None or info is None:
             raise redoing.NothingToRedo(
-                redoing.dates_refused(info) if info else f"There is no action number {batch}."
+                redoing.sidecars_refused(info) if info else f"There is no action number {batch}."
             )
         when, known, photos = kept
         steps, outcome = self.set_date_taken(photos, when, known=known, progress=progress, redo_of=batch)

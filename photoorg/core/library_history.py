@@ -75,16 +75,18 @@ class History(LibraryPart):
                     f"Nothing was redone: Edit > Redo named action {expect}, and another photoorg "
                     "undid or did an action since. Edit > Redo names what it would do now."
                 )
-            if now is not None and now.action == DATES:
-                batch = now.id
+            if now is not None and now.action in SIDECAR_ACTIONS:
+                batch, action = now.id, now.action
             else:
                 progress.start_stage("Redoing", 0)
                 roots, missing = self.library_roots()
                 step = lambda: progress.advance(1)  # noqa: E731
                 return redoing.redo(catalog, self.protected_watch(), roots, on_step=step, missing=missing)
-        # A date change is set again (under the lock, checked to be the action Redo would do),
-        # and the catalog dates its photos so.
-        return self.redo_dates(batch, progress)
+        # A change to sidecars is made again by the library (under the lock, checked to be the
+        # action Redo would do): a date change dates the photos in the catalog too.
+        if action == DATES:
+            return self.redo_dates(batch, progress)
+        return self.redo_keywords(batch, progress)
 
     def redoable(self) -> BatchInfo | None:
         """The action Redo would do again, or None."""

@@ -6,9 +6,10 @@ File actions (trash, move, copy), decisions about duplicate sets and changes to 
 and albums are redone, and only while nothing was done since their undo: what a later action
 changed is not the library the undone action was planned for. A change to the groups or albums
 moved no file: its redo puts it in force again, as the same action (with the album's later
-changes its undo took back). A date taken set in sidecars is set again, as a new action
-(:meth:`photoorg.core.date_edits.DateEdits.redo_dates`); keywords written into sidecars are
-written again by hand.
+changes its undo took back). A date taken set in sidecars, and an album's keywords written
+into them, are written again as a new action by the library
+(:meth:`photoorg.core.date_edits.DateEdits.redo_dates`,
+:meth:`photoorg.core.curation.Curation.redo_keywords`), planned afresh.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from photoorg.core.actions import (
     DATES_SET,
     DECISION,
     GROUP_CHANGE,
+    KEYWORDS,
+    KEYWORDS_SET,
     Action,
     Outcome,
     Step,
@@ -101,12 +104,11 @@ def _refusal(catalog: Catalog, info: BatchInfo) -> str | None:
         )
     if info.action == DECISION or info.action in _IN_THE_CATALOG:
         return None
-    if info.action == DATES:  # done again by the library (DateEdits.redo_dates), from what it set
-        return None if catalog.get_meta(DATES_SET.format(info.id)) is not None else dates_refused(info)
-    if info.action not in _REDOABLE:
+    if info.action in _SET_BY:  # done again by the library (redo_dates, redo_keywords), from what it set
         return (
-            f"Action {info.id} ({info.summary}) wrote keywords into sidecars; write them again by "
-            "hand (Keywords… on the album, or 'photoorg album keywords NAME')."
+            None
+            if catalog.get_meta(_SET_BY[info.action].format(info.id)) is not None
+            else sidecars_refused(info)
         )
     if _SET_CLEANUP.match(what_is_redone(info.summary)):  # (a hostile review: it trashed the last copies)
         return (
@@ -140,16 +142,33 @@ def _refusal(catalog: Catalog, info: BatchInfo) -> str | None:
 
 
 _REDOABLE = {*(a.value for a in Action), DECISION}
+_SET_BY = {DATES: DATES_SET, KEYWORDS: KEYWORDS_SET}  # what such a change kept, for its redo
 _IN_THE_CATALOG = {GROUP_CHANGE, ALBUM_CHANGE}  # changes that moved no file
 _SET_CLEANUP = re.compile(r"^trash \d+ duplicates? from \d+ sets?$")
 
 
-def dates_refused(info: BatchInfo) -> str:
-    """Why a date change made before photoorg kept what it set cannot be redone."""
+def sidecars_refused(info: BatchInfo) -> str:
+    """Why a change to sidecars made before photoorg kept what it set cannot be redone."""
+    if info.action == DATES:
+        return (
+            f"Action {info.id} ({info.summary}) wrote a date taken into sidecars; set it again by hand "
+            "(Set date taken… on the photos, or 'photoorg date PHOTO… --taken WHEN')."
+        )
     return (
-        f"Action {info.id} ({info.summary}) wrote a date taken into sidecars; set it again by hand "
-        "(Set date taken… on the photos, or 'photoorg date PHOTO… --taken WHEN')."
+        f"Action {info.id} ({info.summary}) wrote keywords into sidecars; write them again by "
+        "hand (Keywords… on the album, or 'photoorg album keywords NAME')."
     )
+
+
+def summary_to_redo(catalog: Catalog, batch: int) -> str:
+    """The name of action ``batch``'s redo, if it still is the action Redo would do (asked
+    under the library lock by the library's redo of a change to sidecars)."""
+    info = redoable(catalog)
+    if info is None or info.id != batch:
+        raise NothingToRedo(
+            f"Action {batch} cannot be done again now: another action was done or undone since."
+        )
+    return redo_summary(info)
 
 
 def what_is_redone(summary: str) -> str:
@@ -231,7 +250,7 @@ def redo(
         why_not = refusal(catalog, info)
         if why_not is not None:
             raise NothingToRedo(why_not)
-        if info.action == DATES:  # (the library's redo does it: it dates the catalog too)
+        if info.action in _SET_BY:  # (the library's redo does it: the catalog follows)
             raise NothingToRedo(f"Action {info.id} ({info.summary}) is done again by the library's redo.")
         action = Action(info.action)
         guard, protected = protected, protected() if callable(protected) else protected  # (as planned;

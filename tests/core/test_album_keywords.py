@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from photoorg.core import xmp
+from photoorg.core.errors import PhotoorgError
 from photoorg.core.library import Action, Library
 from photoorg.core.paths import locations
 from photoorg.core.settings import Settings, save_settings
@@ -240,6 +241,43 @@ def test_keywords_go_into_the_sidecars_and_undo_gives_each_back_byte_for_byte(al
     # ... and the history no longer names them (a hostile review: "kept at" a file gone)
     after = photoorg("history", str(newest.id)).stdout
     assert "undone" in after and "earlier version is kept" not in after
+
+
+def test_a_keyword_change_undone_is_redone_and_undone_again_byte_for_byte(album_lib) -> None:
+    """Edit > Redo writes an album's keyword again after its undo (it said "write them again by
+    hand"), as a new action whose own undo gives every sidecar back."""
+    lib = album_lib
+    before = snapshot(lib)
+    with Library(locations()) as library:
+        _, first = library.album_keywords("Dogs")
+        assert first is not None and first.batch is not None
+        written = snapshot(lib)
+        library.undo()
+        assert snapshot(lib) == before and library.redo_refused() is None
+        again = library.redo(expect=first.batch)
+        assert again.note == "wrote the keyword \u201cDogs\u201d into 3 sidecars again", again.note
+        assert snapshot(lib) == written  # the same bytes as the first time
+        assert library.history()[0][0].summary == (
+            f"redo of action {first.batch}: write the keyword \u201cDogs\u201d into 3 sidecars"
+        )
+        library.undo()
+        assert snapshot(lib) == before
+    said = photoorg("redo")  # from the command line, the redo of the redo
+    assert said.returncode == 0, said.stderr
+    assert "Wrote the keyword \u201cDogs\u201d into 3 sidecars again: action" in said.stdout
+    assert snapshot(lib) == written
+
+
+def test_a_keyword_change_is_not_redone_once_its_album_is_gone_or_its_record_is(album_lib) -> None:
+    with Library(locations()) as library:
+        _, first = library.album_keywords("Dogs")
+        assert first is not None and first.batch is not None
+        library.undo()
+        with library.catalog.transaction() as db:  # made by a photoorg that kept no record of it
+            db.execute("DELETE FROM meta WHERE key=?", (f"keywords-set-by-action:{first.batch}",))
+        assert "write them again by hand" in (library.redo_refused() or "")
+        with pytest.raises(PhotoorgError, match="write them again by hand"):
+            library.redo()
 
 
 def test_undo_never_takes_back_what_another_program_wrote_since(album_lib) -> None:
@@ -501,6 +539,7 @@ def test_a_made_sidecar_taken_along_by_two_moves_leaves_both_undoable(album_lib)
 _KILLED_IN_THE_UNDO = """
 import os, signal, sys
 from photoorg.core import sidecar_undo
+from photoorg.core.errors import PhotoorgError
 from photoorg.core.library import Library
 from photoorg.core.paths import locations
 
