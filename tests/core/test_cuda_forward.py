@@ -34,3 +34,17 @@ def test_graph_replays_give_the_eager_vectors(tiny_model: Path, monkeypatch: pyt
     np.testing.assert_allclose(again, want[1], atol=1e-5)
     np.testing.assert_allclose(between, eager.embed(crops[:5]), atol=1e-5)
     assert all(graph._forward._graphs.values())  # the graph was made and replayed
+
+
+def test_a_replay_s_answer_is_its_own_and_stays(tiny_model: Path) -> None:
+    """Found by a review: in fp32, the answer was the graph's output itself, which the next
+    replay overwrites."""
+    graph = Embedder(str(tiny_model), device="cuda", dtype="fp32", batch_size=8).load()
+    forward = graph._forward
+    generator = torch.Generator(device="cuda").manual_seed(5)
+    with torch.inference_mode(), torch.cuda.stream(forward.stream):
+        first, second = (torch.randn(8, 3, 224, 224, device="cuda", generator=generator) for _ in range(2))
+        answer = forward(first, 8)
+        kept = answer.clone()
+        forward(second, 8)
+        assert torch.equal(answer, kept)
