@@ -9,6 +9,7 @@ import json
 import os
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,24 @@ def test_takeout_json_and_xmp_sidecars_date_photos_that_have_no_date(four_photos
             "p2.jpg": ("2003-04-05T06:07:08", "p2.jpg.xmp"),  # the time there; the date taken first
             "p3.jpg": (None, None),
         }
+
+
+def test_a_photo_whose_name_is_not_utf8_is_dated_by_its_sidecar_and_scans_go_on(four_photos: Path) -> None:
+    """Found by a hostile review: such a photo beside a dated sidecar stopped every scan (the
+    sidecar's name, kept to say where the date is from, could not be written)."""
+    a = four_photos / "a"
+    name = os.fsdecode(b"caf\xe9.jpg")  # a Latin-1 name from an old camera or disk
+    make_photo(a / name, seed=44, size=(64, 48))
+    (a / f"{name}.xmp").write_text(_XMP.format(attrs='photoshop:DateCreated="1999-05-06"', body=""))
+    with Library(locations()) as library:
+        summary = library.scan()
+        assert not summary.failures, summary.failures
+        assert dates(library)[name] == ("1999-05-06T00:00:00", "caf\ufffd.jpg.xmp")  # said, as a name
+        os.utime(a / f"{name}.xmp", (1, 1))  # changed: the next scan reads it again
+        assert not library.scan().failures and dates(library)[name][0] == "1999-05-06T00:00:00"
+        _, outcome = library.set_date_taken([str(a / name)], datetime(1998, 1, 2))
+        assert outcome is not None and len(outcome.done) == 1
+        assert dates(library)[name][0] == "1998-01-02T00:00:00"
 
 
 def test_a_photo_s_own_date_wins_over_its_sidecar(four_photos: Path, berlin: None) -> None:

@@ -19,6 +19,7 @@ from photoorg.core.catalog.rows import (
     hashes_to_blob,
     path_from_db,
     path_to_db,
+    said,
     tone_from_blob,
     tone_to_blob,
     vector_matrix,
@@ -118,7 +119,7 @@ class FilesPart(CatalogBase):
                         r.taken,
                         r.camera,
                         r.failure,
-                        r.taken_from,
+                        None if r.taken_from is None else said(r.taken_from),  # a name, said
                         r.sidecars_seen,
                         r.taken_known,
                         now,
@@ -148,7 +149,11 @@ class FilesPart(CatalogBase):
                 " taken=CASE WHEN taken IS NOT NULL AND taken_from IS NULL THEN taken ELSE ?4 END,"
                 " taken_from=CASE WHEN taken IS NOT NULL AND taken_from IS NULL THEN NULL ELSE ?5 END"
                 " WHERE path=?1 AND size=?2 AND mtime_ns=?3",
-                [(path_to_db(p), *rest) for p, *rest in dates],
+                # (the sidecar's name, for a person: a byte not UTF-8 would stop every scan)
+                [
+                    (path_to_db(p), size, mtime, taken, None if name is None else said(name), seen, known)
+                    for p, size, mtime, taken, name, seen, known in dates
+                ],
             )
         self._files_changed += 1
 
