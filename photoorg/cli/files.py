@@ -134,10 +134,12 @@ def cmd_redo(args: argparse.Namespace, where: Locations) -> int:
         with progress_bar() as progress:
             outcome = library.redo(progress)
         print_notes(library)
-    if outcome.action is None:  # a decision about a duplicate set, made again
+    if outcome.action is None:  # a decision about a duplicate set, or a change to sidecars, made again
+        for step, why in outcome.failed:  # (a hostile review: a full disk was said with exit 0)
+            print(printable(f"  FAILED  {step.source}: {why}"))
         print(printable(f"{outcome.note[0].upper()}{outcome.note[1:]}: action {outcome.batch}."))
         print("'photoorg undo' takes it back.")
-        return EXIT_OK
+        return EXIT_FAILED if outcome.failed else EXIT_OK
     return report_action(outcome.action, outcome)
 
 

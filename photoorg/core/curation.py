@@ -8,7 +8,6 @@ the app and the command line while no module grows past the style's ~400 lines).
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import unicodedata
@@ -18,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from photoorg.core import redo as redoing
-from photoorg.core.actions import KEYWORDS_SET, Outcome
+from photoorg.core.actions import KEYWORDS, Outcome
 from photoorg.core.album_view import AlbumView, away_photos
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album, same_name
 from photoorg.core.albums import score as score_album
@@ -160,12 +159,16 @@ class Curation(GroupEdits):
                 raise redoing.NothingToRedo(f"Nothing of action {redo_of} can be done again: {reasons}.")
             progress.start_stage("Writing keywords", len(todo))
             summary = again or keywords_phrase(album.name, todo, everywhere=take_out)
+            kept = {"album": album.id, "take_out": take_out}  # what its redo writes again
             outcome = write_keywords(
-                catalog, steps, album.name, summary, lambda: progress.advance(1), album_id=album.id
+                catalog,
+                steps,
+                album.name,
+                summary,
+                lambda: progress.advance(1),
+                album_id=album.id,
+                began=lambda batch: redoing.keep_for_redo(catalog, KEYWORDS, batch, kept),
             )
-            if outcome.batch is not None:  # what its redo writes again
-                kept = json.dumps({"album": album.id, "take_out": take_out})
-                catalog.set_meta(KEYWORDS_SET.format(outcome.batch), kept)
             return steps, outcome
 
     def redo_keywords(self, batch: int, progress: Progress = NULL_PROGRESS) -> Outcome:
@@ -178,22 +181,19 @@ class Curation(GroupEdits):
                 album is gone, or another action came since), or no sidecar needs it now.
         """
         info = self.catalog.batch_info(batch)
-        kept = self.catalog.get_meta(KEYWORDS_SET.format(batch))
+        kept = redoing.kept_keywords(self.catalog, batch)
         if kept is None or info is None:
             raise redoing.NothingToRedo(
                 redoing.sidecars_refused(info) if info else f"There is no action number {batch}."
             )
-        value = json.loads(kept)
-        album = next((a for a in self.albums() if a.id == value["album"]), None)
+        album_id, take_out = kept
+        album = next((a for a in self.albums() if a.id == album_id), None)
         if album is None:
             raise redoing.NothingToRedo(f"Action {batch} ({info.summary}) was for an album that is gone.")
-        _, outcome = self.album_keywords(
-            album.name, progress=progress, take_out=value["take_out"], redo_of=batch
-        )
+        _, outcome = self.album_keywords(album.name, progress=progress, take_out=take_out, redo_of=batch)
         assert outcome is not None
-        outcome.note = (
-            f"{keywords_phrase(album.name, outcome.done, past=True, everywhere=value['take_out'])} again"
-        )
+        did = keywords_phrase(album.name, outcome.done, past=True, everywhere=take_out)
+        redoing.said_again(outcome, batch, f"{did} again", "", [])
         return outcome
 
     def _plan_keywords(self, album: Album, take_out: bool = False) -> list[KeywordStep]:

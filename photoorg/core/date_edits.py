@@ -19,21 +19,19 @@ A part of :class:`photoorg.core.library.Library` (:class:`DateEdits`). Qt-free.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from photoorg.core import redo as redoing
-from photoorg.core.actions import DATES, DATES_SET, Outcome, Step
+from photoorg.core.actions import DATES, Outcome, Step
 from photoorg.core.catalog import Catalog
 from photoorg.core.companions import stem_key
 from photoorg.core.date_words import checked, first_of, when_words
-from photoorg.core.humanize import plural
 from photoorg.core.library_part import LibraryPart
-from photoorg.core.paths import FolderSet, as_in_library
+from photoorg.core.paths import FolderSet, as_in_library, is_under
 from photoorg.core.progress import NULL_PROGRESS, Progress
-from photoorg.core.scanner import date_sidecars_of, is_library_file
+from photoorg.core.scanner import Listings, date_sidecars_of, is_library_file
 from photoorg.core.sidecar_dates import MAX_SIDECAR_BYTES, date_from
 from photoorg.core.sidecar_writes import read_sidecar, unwritable, write_sidecars
 from photoorg.core.xmp import NotXmp, set_date_taken, sidecar_for
@@ -55,6 +53,7 @@ def plan_dates(
     left alone; ``roots``: the library's folders (a photo reached through a link into one is
     named as the library names it). Nothing is written."""
     guarded = FolderSet(protected)
+    listings = Listings()  # each folder listed once, not once per photo
     steps: list[Step] = []
     for photo in dict.fromkeys(as_in_library(p, roots, whole=False) for p in photos):
         step = Step(sidecar_for(photo), companion_of=photo)
@@ -67,17 +66,19 @@ def plan_dates(
                 "not a photo the library's catalog holds (outside its folders, not scanned yet, or "
                 "unreadable: Problems lists those)"
             )
+        elif roots and not is_under(photo, roots):  # (a hostile review: a folder removed since)
+            step.skip = "not in the library's folders (removed from the library, or outside it)"
         elif row.taken is not None and row.taken_from is None:
             step.skip = f"{OWN_DATE} ({row.taken.replace('T', ' ')})"
         else:
-            step.source, step.skip = _sidecar(photo)
+            step.source, step.skip = _sidecar(photo, listings)
             step.skip = (
                 step.skip or unwritable(photo, step.source, guarded) or _why_not(step.source, when, known)
             )
     return steps
 
 
-def _sidecar(photo: str) -> tuple[str, str | None]:
+def _sidecar(photo: str, listings: Listings) -> tuple[str, str | None]:
     """(the sidecar the date goes into, why none will do: None when it will). It is the first
     XMP sidecar a scan reads the photo's date from (else a new one, named as keywords name it),
     unless another file reads it too (IMG_1.xmp beside IMG_1.jpg and IMG_1.png or IMG_1.CR2: a
@@ -86,14 +87,14 @@ def _sidecar(photo: str) -> tuple[str, str | None]:
     scan reads first, for this photo only."""
     folder, name = os.path.split(photo)
     try:
-        xmps = [n for n in date_sidecars_of(photo) if n.lower().endswith(".xmp")]
+        xmps = [n for n in date_sidecars_of(photo, listings=listings) if n.lower().endswith(".xmp")]
         first = xmps[0] if xmps else os.path.basename(sidecar_for(photo))
-        candidates = [] if _shared(first, name, folder) else [first]
+        candidates = [] if _shared(first, name, folder, listings) else [first]
         if f"{name}.xmp" not in candidates and not os.path.lexists(f"{photo}.xmp"):
             candidates.append(f"{name}.xmp")
         why = f"its sidecar {first} is also another file's (of the same name); photoorg leaves it as it is"
         for candidate in candidates:
-            ranked = date_sidecars_of(photo, also=candidate)
+            ranked = date_sidecars_of(photo, also=candidate, listings=listings)
             if candidate not in ranked:  # (cannot be: the candidates are its own)
                 why = f"{candidate} would not be read as its sidecar"
                 continue
@@ -108,7 +109,7 @@ def _sidecar(photo: str) -> tuple[str, str | None]:
     return os.path.join(folder, first), why
 
 
-def _shared(sidecar: str, name: str, folder: str) -> bool:
+def _shared(sidecar: str, name: str, folder: str, listings: Listings) -> bool:
     """Whether a sidecar of the photo ``name``'s stem (IMG_1.xmp, not IMG_1.jpg.xmp) is read by
     another file of the library beside it too (IMG_1.png, IMG_1.CR2)."""
     if sidecar.lower().startswith(name.lower() + "."):
@@ -116,7 +117,7 @@ def _shared(sidecar: str, name: str, folder: str) -> bool:
     stem = os.path.splitext(name)[0].lower()
     return any(
         other != name and os.path.splitext(other)[0].lower() == stem and is_library_file(other)
-        for other in os.listdir(folder or ".")
+        for other in (e.name for e in listings.of_key(folder, name.split(".")[0].lower()))
     )
 
 
@@ -154,22 +155,10 @@ def write_dates(
             step.skip = SAME_DATE
         return after
 
-    outcome = write_sidecars(catalog, steps, DATES, summary, edit, "the date taken", on_step)
-    if outcome.batch is not None:
-        dated = [s.companion_of for s in outcome.done]
-        set_by = {"when": when.isoformat(), "known": known, "photos": dated}
-        catalog.set_meta(DATES_SET.format(outcome.batch), json.dumps(set_by))
-    return outcome
-
-
-def set_by(catalog: Catalog, batch: int) -> tuple[datetime, str, list[str]] | None:
-    """What date change ``batch`` set: the date, how much of it is known, the photos it dated;
-    None for one made before photoorg kept that (it cannot be redone)."""
-    kept = catalog.get_meta(DATES_SET.format(batch))
-    if kept is None:
-        return None
-    value = json.loads(kept)
-    return datetime.fromisoformat(value["when"]), value["known"], value["photos"]
+    planned = [[s.companion_of, s.source] for s in steps if s.skip is None]
+    kept = {"when": when.isoformat(), "known": known, "photos": planned}
+    began = lambda batch: redoing.keep_for_redo(catalog, DATES, batch, kept)  # noqa: E731
+    return write_sidecars(catalog, steps, DATES, summary, edit, "the date taken", on_step, began=began)
 
 
 class DateEdits(LibraryPart):
@@ -220,21 +209,26 @@ class DateEdits(LibraryPart):
             NothingToRedo: it cannot be redone (made before photoorg kept what it set, or
                 another action came since), or none of its photos can be dated now.
         """
-        kept = set_by(self.catalog, batch)
+        kept = redoing.kept_dates(self.catalog, batch)
         info = self.catalog.batch_info(batch)
         if kept is None or info is None:
             raise redoing.NothingToRedo(
                 redoing.sidecars_refused(info) if info else f"There is no action number {batch}."
             )
-        when, known, photos = kept
+        when, known, planned = kept
+        # The photos whose sidecars its undo put back (a hostile review: those it could not, or
+        # changed since by a later action, were dated again over that action's date).
+        back = {e.source for e in self.catalog.journal_entries(batch, ("undone",))}
+        photos = [photo for sidecar, photo in planned.items() if sidecar in back]
+        if not photos:
+            raise redoing.NothingToRedo(
+                f"The undo of action {batch} ({info.summary}) put nothing back: there is nothing to do again."
+            )
         steps, outcome = self.set_date_taken(photos, when, known=known, progress=progress, redo_of=batch)
         assert outcome is not None
-        note = f"set the date taken to {when_words(when, known)} again ({plural(len(outcome.done), 'photo')})"
-        reasons = [s.skip for s in steps if s.skip is not None] + [why for _, why in outcome.failed]
-        if reasons:
-            they = "it is" if len(reasons) == 1 else "they are"
-            note += f"; {len(reasons)} left as {they} ({'; '.join(sorted(set(reasons)))})"
-        outcome.note = note
+        redoing.said_again(
+            outcome, batch, f"set the date taken to {when_words(when, known)} again", "photo", steps
+        )
         return outcome
 
     def date_again(self, sidecars: Iterable[str]) -> None:

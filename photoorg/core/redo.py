@@ -14,10 +14,13 @@ into them, are written again as a new action by the library
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
 
 from photoorg.core import actions
 from photoorg.core.actions import (
@@ -105,11 +108,15 @@ def _refusal(catalog: Catalog, info: BatchInfo) -> str | None:
     if info.action == DECISION or info.action in _IN_THE_CATALOG:
         return None
     if info.action in _SET_BY:  # done again by the library (redo_dates, redo_keywords), from what it set
-        return (
-            None
-            if catalog.get_meta(_SET_BY[info.action].format(info.id)) is not None
-            else sidecars_refused(info)
-        )
+        kept = kept_dates(catalog, info.id) if info.action == DATES else kept_keywords(catalog, info.id)
+        if kept is None:
+            return sidecars_refused(info)
+        if not catalog.journal_entries(info.id, ("undone",)):  # (a hostile review: "set again"
+            # what an undo had not taken back, over a later action's date)
+            return _nothing_back(info)
+        return None
+    if info.action not in _REDOABLE:  # (a kind of action a later photoorg made)
+        return f"Action {info.id} ({info.summary}) cannot be redone by this photoorg."
     if _SET_CLEANUP.match(what_is_redone(info.summary)):  # (a hostile review: it trashed the last copies)
         return (
             f"Action {info.id} ({info.summary}) trashed duplicates keeping one photo of each set; "
@@ -119,9 +126,7 @@ def _refusal(catalog: Catalog, info: BatchInfo) -> str | None:
     action = Action(info.action)
     entries = catalog.journal_entries(info.id, ("undone",))
     if not entries:  # (a hostile review: Redo offered, then "Nothing ... can be done again: .")
-        return (
-            f"The undo of action {info.id} ({info.summary}) put nothing back: there is nothing to do again."
-        )
+        return _nothing_back(info)
     renamed = [
         e for e in entries if e.file_row is not None and e.target and _name(e.target) != _name(e.source)
     ]
@@ -147,6 +152,10 @@ _IN_THE_CATALOG = {GROUP_CHANGE, ALBUM_CHANGE}  # changes that moved no file
 _SET_CLEANUP = re.compile(r"^trash \d+ duplicates? from \d+ sets?$")
 
 
+def _nothing_back(info: BatchInfo) -> str:
+    return f"The undo of action {info.id} ({info.summary}) put nothing back: there is nothing to do again."
+
+
 def sidecars_refused(info: BatchInfo) -> str:
     """Why a change to sidecars made before photoorg kept what it set cannot be redone."""
     if info.action == DATES:
@@ -158,6 +167,61 @@ def sidecars_refused(info: BatchInfo) -> str:
         f"Action {info.id} ({info.summary}) wrote keywords into sidecars; write them again by "
         "hand (Keywords… on the album, or 'photoorg album keywords NAME')."
     )
+
+
+def keep_for_redo(catalog: Catalog, action: str, batch: int, kept: dict[str, object]) -> None:
+    """What a change to sidecars (``action`` ``batch``) does, kept for its redo: written as it
+    begins, before any sidecar changes (a catalog that cannot take it stops the action)."""
+    catalog.set_meta(_SET_BY[action].format(batch), json.dumps(kept))
+
+
+def kept_dates(catalog: Catalog, batch: int) -> tuple[datetime, str, dict[str, str]] | None:
+    """What date change ``batch`` set: the date, how much of it is known ("day", "month",
+    "year"), and each sidecar it planned with its photo; None when photoorg kept none (an older
+    photoorg) or what it kept cannot be read."""
+    kept = _kept(catalog, DATES, batch)
+    try:
+        when, known = datetime.fromisoformat(kept["when"]), kept["known"]
+        if known not in ("day", "month", "year"):
+            return None
+        return when, known, {str(sidecar): str(photo) for photo, sidecar in kept["photos"]}
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def kept_keywords(catalog: Catalog, batch: int) -> tuple[int, bool] | None:
+    """The album whose keyword change ``batch`` was, and whether it took the keyword out
+    everywhere; None when photoorg kept none or it cannot be read."""
+    kept = _kept(catalog, KEYWORDS, batch)
+    try:
+        album, take_out = kept["album"], kept["take_out"]
+        return (album, take_out) if isinstance(album, int) and isinstance(take_out, bool) else None
+    except (KeyError, TypeError):
+        return None
+
+
+def _kept(catalog: Catalog, action: str, batch: int) -> Any:
+    try:
+        return json.loads(catalog.get_meta(_SET_BY[action].format(batch)) or "null")
+    except ValueError:
+        return None
+
+
+def said_again(outcome: Outcome, batch: int, did: str, noun: str, steps: Sequence[Step]) -> None:
+    """The note of a change to sidecars made again (``did``, with how many ``noun``s when
+    given, and the ``steps`` left alone and why); when nothing was written, NothingToRedo with
+    the reasons (a hostile review: "again (0 photos)", exit 0, "'photoorg undo' takes it back").
+    Failures are the outcome's to say (the app and the command line say them)."""
+    left = sorted({s.skip for s in steps if s.skip is not None})
+    if outcome.batch is None:
+        reasons = left + sorted({why for _, why in outcome.failed})
+        raise NothingToRedo(f"Nothing of action {batch} was done again: {'; '.join(reasons) or 'no change'}.")
+    note = f"{did} ({plural(len(outcome.done), noun)})" if noun else did
+    skipped = [s for s in steps if s.skip is not None]
+    if skipped:
+        they = "it is" if len(skipped) == 1 else "they are"
+        note += f"; {len(skipped)} left as {they} ({'; '.join(left)})"
+    outcome.note = note
 
 
 def summary_to_redo(catalog: Catalog, batch: int) -> str:

@@ -152,13 +152,43 @@ class _ToBeWritten:
         return os.stat(self._like)  # a regular file's (the photo's): only its kind is looked at
 
 
-def date_sidecars_of(photo: str, also: str | None = None) -> tuple[str, ...]:
+class Listings:
+    """Folders listed once each, their entries by name key: for plans over many photos of a
+    folder (a hostile review: listing it again for each photo, dating 3,000 photos of one
+    folder took 28 s)."""
+
+    def __init__(self) -> None:
+        self._folders: dict[str, dict[str, list[Any]]] = {}
+
+    def of_key(self, folder: str, key: str) -> list[Any]:
+        """The entries of ``folder`` whose name key is ``key`` (a sidecar's, as the photo's it
+        may be of), sorted by name."""
+        by_key = self._folders.get(folder)
+        if by_key is None:
+            with os.scandir(folder or ".") as it:
+                entries = sorted(it, key=lambda e: e.name)
+            by_key = {}
+            for e in entries:
+                sidecar = e.name[-5:].lower().endswith(DATE_SIDECAR_EXTENSIONS)
+                by_key.setdefault(_key((sidecar and takeout_numbered_photo(e.name)) or e.name), []).append(e)
+            self._folders[folder] = by_key
+        return list(by_key.get(key, ()))
+
+
+def date_sidecars_of(
+    photo: str, also: str | None = None, listings: Listings | None = None
+) -> tuple[str, ...]:
     """The names of ``photo``'s date sidecars in the order a scan reads them (the first that
     says a date dates the photo), with ``also`` (a name in its folder) among them as if that
-    file were there: where a sidecar about to be written would come."""
+    file were there: where a sidecar about to be written would come. ``listings``: folders
+    listed already (only the entries of the photo's name key count)."""
     folder, name = os.path.split(photo)
-    with os.scandir(folder or ".") as it:
-        entries: list[Any] = sorted(it, key=lambda e: e.name)
+    entries: list[Any]
+    if listings is not None:
+        entries = listings.of_key(folder, _key(name))
+    else:
+        with os.scandir(folder or ".") as it:
+            entries = sorted(it, key=lambda e: e.name)
     if also is not None and all(e.name != also for e in entries):
         entries.append(_ToBeWritten(also, photo))
     beside = _date_sidecars(entries).get(_key(name))

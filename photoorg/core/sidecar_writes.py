@@ -102,18 +102,27 @@ def write_sidecars(
     what: str,
     on_step: Callable[[], None] | None = None,
     journaled: Callable[[int, Step, bytes | None], None] | None = None,
+    began: Callable[[int], None] | None = None,
 ) -> Outcome:
     """Change the planned sidecars (each step's ``source``) as ``edit`` says, given the step
     and the sidecar's bytes (None: there is none), under the library lock, journaled file by
     file: one undoable ``action`` (none when nothing was written). ``edit`` returns None (with
     the step's ``skip`` said) when a sidecar needs nothing now. ``what`` is written, in words;
-    ``journaled`` is told each step once it is in the journal, before its sidecar changes."""
+    ``journaled`` is told each step once it is in the journal, before its sidecar changes;
+    ``began``, the action's number before any sidecar changes (what it raises stops it all)."""
     with exclusive(catalog):
         outcome = Outcome(None, None, skipped=[s for s in steps if s.skip is not None])
         todo = [s for s in steps if s.skip is None]
         if not todo:
             return outcome
         outcome.batch = catalog.begin_batch(action, summary)
+        if began is not None:
+            try:
+                began(outcome.batch)
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    catalog.drop_batch_if_nothing_done(outcome.batch)
+                raise
         try:
             for step in todo:
                 try:

@@ -143,6 +143,7 @@ def write_keywords(
     summary: str,
     on_step: Callable[[], None] | None = None,
     album_id: int | None = None,
+    began: Callable[[int], None] | None = None,
 ) -> Outcome:
     """Write ``keyword`` (the name of the album ``album_id``) into the planned sidecars of its
     photos and take out what each step ``takes_out``, under the library lock, journaled file
@@ -162,7 +163,9 @@ def write_keywords(
         if member and album_id is not None and not any(same_keyword(keyword, h) for h in had):
             catalog.add_keyword_write(entry, album_id, keyword)  # photoorg's: a later rename takes it out
 
-    return write_sidecars(catalog, steps, KEYWORDS, summary, edit, "the keyword", on_step, journaled)
+    return write_sidecars(
+        catalog, steps, KEYWORDS, summary, edit, "the keyword", on_step, journaled, began=began
+    )
 
 
 def where_now(catalog: Catalog, entry: JournalEntry) -> str:

@@ -4,6 +4,7 @@ at once (and again when the action is undone)."""
 
 from __future__ import annotations
 
+import errno
 import os
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from photoorg.core import sidecar_writes
 from photoorg.core.date_edits import OWN_DATE, SAME_DATE
 from photoorg.core.date_words import date_taken_of, when_words
 from photoorg.core.errors import PhotoorgError
@@ -556,9 +558,6 @@ def test_a_full_disk_or_a_second_photoorg_changes_no_sidecar(four_photos: Path, 
     """The attacks the keyword writer (shared with dates) is held to: a disk full while the new
     version is written leaves the sidecar as it was and no action to undo; while another
     photoorg holds the library, a photoorg told not to wait writes nothing."""
-    import errno
-
-    from photoorg.core import sidecar_writes
     from photoorg.core.errors import LibraryBusy
 
     a = four_photos / "a"
@@ -587,3 +586,128 @@ def test_a_full_disk_or_a_second_photoorg_changes_no_sidecar(four_photos: Path, 
     assert not (a / "p1.jpg.xmp").exists() and (a / "p2.jpg.xmp").read_bytes() == earlier
     assert not [p for p in a.iterdir() if p.name.startswith(".photoorg-")]  # no temporary file left
     assert not list((locations().catalog.parent / "sidecar-originals").rglob("*.xmp"))  # no kept copy left
+
+
+def test_redo_sets_again_only_what_the_undo_took_back(four_photos: Path) -> None:
+    """Found by a hostile review: the undo of action 1 could not take p1's date back (a later
+    date change had written that sidecar since), and Redo "set again" 1987 over that later date."""
+    a = four_photos / "a"
+    with Library(locations()) as library:
+        _, first = library.set_date_taken([str(a / "p1.jpg"), str(a / "p2.jpg")], WHEN)
+        library.set_date_taken([str(a / "p1.jpg")], datetime(1990, 1, 1, 12, 0))
+        assert first is not None and first.batch is not None
+        undone = library.undo(first.batch)  # p2 back; p1's sidecar is the later action's now
+        assert len(undone.done) == 1 and len(undone.failed) == 1
+        again = library.redo()
+        assert again.note == "set the date taken to 14 July 1987, 10:05 again (1 photo)"
+        assert dates(library)["p1.jpg"][0] == "1990-01-01T12:00:00"  # the later date stays
+        assert dates(library)["p2.jpg"][0] == "1987-07-14T10:05:00"
+        # An undo that took nothing back leaves nothing to do again.
+        _, third = library.set_date_taken([str(a / "p3.jpg")], WHEN)
+        library.set_date_taken([str(a / "p3.jpg")], datetime(1991, 1, 1))
+        assert third is not None and third.batch is not None
+        assert not library.undo(third.batch).done
+        assert "put nothing back: there is nothing to do again" in (library.redo_refused() or "")
+        with pytest.raises(PhotoorgError, match="put nothing back"):
+            library.redo()
+        assert dates(library)["p3.jpg"][0] == "1991-01-01T00:00:00"
+
+
+def test_a_redo_that_writes_nothing_says_so_and_is_no_action(
+    four_photos: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a hostile review: on a full disk, Redo said "again (0 photos)", exit 0, and
+    "'photoorg undo' takes it back" of nothing."""
+    a = four_photos / "a"
+    with Library(locations()) as library:
+        library.set_date_taken([str(a / "p1.jpg")], WHEN)
+        library.undo()
+        newest = library.history()[0][0].id
+
+        def full(*_args: object, **_kw: object) -> str:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(sidecar_writes, "temp_name", full)
+        with pytest.raises(PhotoorgError, match="Nothing of action 1 was done again: No space left"):
+            library.redo()
+        assert library.history()[0][0].id == newest and not (a / "p1.jpg.xmp").exists()
+
+
+@pytest.mark.parametrize(
+    "kept", ["{", "null", '{"when": "1987-07-14T10:05:00"}', '{"when": "x", "known": "day"}']
+)
+def test_what_a_date_change_kept_that_cannot_be_read_is_refused_in_words(
+    four_photos: Path, kept: str
+) -> None:
+    """Found by a hostile review: Redo was offered, then failed with "unexpected error"."""
+    a = four_photos / "a"
+    with Library(locations()) as library:
+        library.set_date_taken([str(a / "p1.jpg")], WHEN)
+        library.undo()
+        with library.catalog.transaction() as db:
+            db.execute("UPDATE meta SET value=? WHERE key='dates-set-by-action:1'", (kept,))
+        assert "set it again by hand" in (library.redo_refused() or "")
+        with pytest.raises(PhotoorgError, match="set it again by hand"):
+            library.redo()
+
+
+def test_a_catalog_that_cannot_keep_what_a_date_change_sets_stops_it_before_any_sidecar(
+    four_photos: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a hostile review: the sidecars were written, the command said the disk was
+    full, and the action could be undone but never redone."""
+    import sqlite3
+
+    from photoorg.core.catalog import Catalog
+
+    a = four_photos / "a"
+
+    def full(*_args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with Library(locations()) as library:
+        monkeypatch.setattr(Catalog, "set_meta", full)
+        with pytest.raises(sqlite3.OperationalError):
+            library.set_date_taken([str(a / "p1.jpg")], WHEN)
+        assert not (a / "p1.jpg.xmp").exists() and library.undoable() is None
+        assert dates(library)["p1.jpg"] == (None, None)
+
+
+def test_photos_of_a_folder_removed_from_the_library_are_not_dated(four_photos: Path, tmp_path: Path) -> None:
+    """Found by a hostile review (a redo wrote into the removed folder: the catalog keeps its
+    rows)."""
+    other = tmp_path / "Other"
+    make_photo(other / "q1.jpg", seed=45, size=(64, 48))
+    with Library(locations()) as library:
+        library.add_folders([str(other)])
+        library.scan()
+        library.set_date_taken([str(other / "q1.jpg")], WHEN)
+        library.undo()
+        library.remove_folder(str(other))
+        steps, outcome = library.set_date_taken([str(other / "q1.jpg")], WHEN)
+        assert (
+            outcome is not None
+            and not outcome.done
+            and "not in the library's folders" in (steps[0].skip or "")
+        )
+        with pytest.raises(PhotoorgError, match="not in the library's folders"):
+            library.redo()
+        assert not (other / "q1.jpg.xmp").exists()
+
+
+def test_a_plan_lists_each_folder_once(four_photos: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by a hostile review: each photo's folder was listed again for it (3,000 photos of
+    one folder took 28 s to date)."""
+    a = four_photos / "a"
+    for i in range(4, 40):
+        make_photo(a / f"p{i}.jpg", seed=i, size=(64, 48))
+    with Library(locations()) as library:
+        library.scan()
+        photos = [str(p) for p in sorted(a.glob("*.jpg"))]
+        listed: list[str] = []
+        scandir, listdir = os.scandir, os.listdir
+        monkeypatch.setattr(os, "scandir", lambda path=".": listed.append(str(path)) or scandir(path))
+        monkeypatch.setattr(os, "listdir", lambda path=".": listed.append(str(path)) or listdir(path))
+        steps, _ = library.set_date_taken(photos, WHEN, dry_run=True)
+        assert len(steps) == 40 and all(s.skip is None for s in steps)
+        assert listed.count(str(a)) == 1, listed
