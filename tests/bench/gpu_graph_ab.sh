@@ -3,20 +3,7 @@
 # against the eager forward (PHOTOORG_CUDA_GRAPH=0), in whole first scans on a GPU machine (issue
 # 15): the vectors of both, then tests/bench/bench_scan.py and `photoorg bench` on 12 MP JPEGs.
 #   PHOTOS=.benchphotos OUT=out bash tests/bench/gpu_graph_ab.sh
-set -uo pipefail
-cd "$(dirname "$0")/../.."
-export PYTHONUNBUFFERED=1
-PHOTOS=${PHOTOS:-.benchphotos}
-OUT=${OUT:-bench-out}
-COUNT=${COUNT:-1300}
-export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH}
-mkdir -p "$OUT"
-work=$(mktemp -d)
-export PHOTOORG_HOME=$work/home
-quiet() { grep -v "Warning\|nvjpeg2k\|nvtiff\|Note: If using\|Failed to load\|Writing model"; }
-python3 tests/modelfactory.py "$work/m" base > /dev/null 2>&1 &
-python3 tests/bench/make_library.py "$PHOTOS" "$work/lib" --count "$COUNT" &
-wait
+source "$(dirname "$0")/gpu_setup.sh"
 timeout 60 python3 - "$work/m" <<'PY' 2>&1 | quiet | tee "$OUT/same.txt"
 import os, sys
 import numpy as np

@@ -4,19 +4,8 @@
 # photos under its threshold), alone and in whole first scans (issue 15; the CPU's cores were
 # the limit of the CUDA decoder in tests/bench/results/h200_probe.txt).
 #   PHOTOS=.benchphotos OUT=out bash tests/bench/gpu_huffman_ab.sh
-set -uo pipefail
-cd "$(dirname "$0")/../.."
-export PYTHONUNBUFFERED=1
-PHOTOS=${PHOTOS:-.benchphotos}
-OUT=${OUT:-bench-out}
-export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH}
-mkdir -p "$OUT"
-work=$(mktemp -d)
-quiet() { grep -v "Warning\|nvjpeg2k\|nvtiff\|Note: If using\|Failed to load\|Writing model"; }
-python3 tests/modelfactory.py "$work/m" base > /dev/null 2>&1 &
-python3 tests/bench/make_library.py "$PHOTOS" "$work/lib" --count "${COUNT:-1300}" &
-wait
-GPU=0 timeout 60 python3 - "$work/lib" <<'PY' 2>&1 | quiet | tee "$OUT/alone.txt"
+source "$(dirname "$0")/gpu_setup.sh"
+timeout 60 python3 - "$work/lib" <<'PY' 2>&1 | quiet | tee "$OUT/alone.txt"
 import sys
 from pathlib import Path
 sys.path.insert(0, "tests/bench")
