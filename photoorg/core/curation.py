@@ -17,12 +17,13 @@ from typing import Any
 import numpy as np
 
 from photoorg.core import redo as redoing
+from photoorg.core import sidecar_redo
 from photoorg.core.actions import KEYWORDS, Outcome
 from photoorg.core.album_view import AlbumView, away_photos
 from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album, same_name
 from photoorg.core.albums import score as score_album
 from photoorg.core.calibration import Calibration, calibrate
-from photoorg.core.catalog import PhotoInfo
+from photoorg.core.catalog import Catalog, PhotoInfo
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.group_edits import GroupEdits
 from photoorg.core.humanize import plural, quoted
@@ -31,6 +32,7 @@ from photoorg.core.pairs import raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.sidecars import (
     KeywordStep,
+    plan_again,
     plan_keywords,
     write_keywords,
     written_by_photoorg,
@@ -138,62 +140,78 @@ class Curation(GroupEdits):
         dry_run: bool = False,
         progress: Progress = NULL_PROGRESS,
         take_out: bool = False,
-        redo_of: int | None = None,
     ) -> tuple[list[KeywordStep], Outcome | None]:
         """Write the album's name as a keyword into the XMP sidecar of each of its photos (every
         copy of them), and take out what photoorg wrote earlier that no longer holds (an old
         name; the name from photos that left the album), as one undoable action; ``take_out``:
         take every name of the album that photoorg wrote out instead (before the album is
         deleted, say); ``dry_run``: only the plan, nothing written. Returns the plan and what
-        was done. ``redo_of``: the keyword change this one does again (:meth:`redo_keywords`):
-        nothing is done unless it still is the action Redo would do, under the lock."""
+        was done."""
         if dry_run:
             return self._plan_keywords(self.album(name), take_out), None
         with self.writing(progress) as catalog:
-            again = None if redo_of is None else redoing.summary_to_redo(catalog, redo_of)
             album = self.album(name)  # under the lock: a rename meanwhile is seen (a review)
             steps = self._plan_keywords(album, take_out)
             todo = [s for s in steps if s.skip is None]
-            if redo_of is not None and not todo:
-                reasons = "; ".join(sorted({s.skip or "" for s in steps})) or "the album has no photos"
-                raise redoing.NothingToRedo(f"Nothing of action {redo_of} can be done again: {reasons}.")
             progress.start_stage("Writing keywords", len(todo))
-            summary = again or keywords_phrase(album.name, todo, everywhere=take_out)
-            kept = {"album": album.id, "take_out": take_out}  # what its redo writes again
-            outcome = write_keywords(
-                catalog,
-                steps,
-                album.name,
-                summary,
-                lambda: progress.advance(1),
-                album_id=album.id,
-                began=lambda batch: redoing.keep_for_redo(catalog, KEYWORDS, batch, kept),
-            )
-            return steps, outcome
+            summary = keywords_phrase(album.name, todo, everywhere=take_out)
+            return steps, self._write_keywords(catalog, album, steps, summary, take_out, progress)
+
+    def _write_keywords(
+        self,
+        catalog: Catalog,
+        album: Album,
+        steps: Sequence[KeywordStep],
+        summary: str,
+        take_out: bool,
+        progress: Progress,
+    ) -> Outcome:
+        """The planned keyword change, as one undoable action that keeps, for its redo, each
+        sidecar it changes and how."""
+        kept = {
+            "album": album.id,
+            "keyword": album.name,
+            "take_out": take_out,
+            "steps": [
+                [s.companion_of, s.source, s.member, list(s.takes_out)] for s in steps if s.skip is None
+            ],
+        }
+        return write_keywords(
+            catalog,
+            steps,
+            album.name,
+            summary,
+            lambda: progress.advance(1),
+            album_id=album.id,
+            began=lambda batch: sidecar_redo.keep_for_redo(catalog, KEYWORDS, batch, kept),
+        )
 
     def redo_keywords(self, batch: int, progress: Progress = NULL_PROGRESS) -> Outcome:
-        """Keyword change ``batch``, undone last, done again as a new action: the album's
-        keyword written into (or taken out of) its photos' sidecars as the album is now,
-        planned afresh.
+        """Keyword change ``batch``, undone last, done again as a new action: the same change
+        to each sidecar its undo put back (none other: a hostile review saw one whose undo had
+        failed, edited by another program since, changed again, and a copy made since get the
+        keyword), checked again as a plan is (protected since, read-only, not XMP).
 
         Raises:
-            NothingToRedo: it cannot be redone (made before photoorg kept what it did, the
-                album is gone, or another action came since), or no sidecar needs it now.
+            NothingToRedo: it cannot be redone (see redo.refusal: what it did is not known,
+                the album is gone or renamed, another action came since), or no sidecar
+                needs it now.
         """
-        info = self.catalog.batch_info(batch)
-        kept = redoing.kept_keywords(self.catalog, batch)
-        if kept is None or info is None:
-            raise redoing.NothingToRedo(
-                redoing.sidecars_refused(info) if info else f"There is no action number {batch}."
-            )
-        album_id, take_out = kept
-        album = next((a for a in self.albums() if a.id == album_id), None)
-        if album is None:
-            raise redoing.NothingToRedo(f"Action {batch} ({info.summary}) was for an album that is gone.")
-        _, outcome = self.album_keywords(album.name, progress=progress, take_out=take_out, redo_of=batch)
-        assert outcome is not None
-        did = keywords_phrase(album.name, outcome.done, past=True, everywhere=take_out)
-        redoing.said_again(outcome, batch, f"{did} again", "", [])
+        with self.writing(progress) as catalog:
+            summary = redoing.summary_to_redo(catalog, batch)  # (refused as Redo is, under the lock)
+            kept = sidecar_redo.kept_keywords(catalog, batch)
+            assert kept is not None  # (else refused above)
+            album = next(a for a in self.albums() if a.id == kept.album)
+            back = {e.source for e in catalog.journal_entries(batch, ("undone",))}
+            steps = plan_again(kept.steps, kept.keyword, self.settings.protected, back)
+            todo = [s for s in steps if s.skip is None]
+            if not todo:
+                reasons = "; ".join(sorted({s.skip or "" for s in steps}))
+                raise redoing.NothingToRedo(f"Nothing of action {batch} can be done again: {reasons}.")
+            progress.start_stage("Writing keywords", len(todo))
+            outcome = self._write_keywords(catalog, album, steps, summary, kept.take_out, progress)
+        did = keywords_phrase(album.name, outcome.done, past=True, everywhere=kept.take_out)
+        redoing.said_again(outcome, batch, f"{did} again", "", steps)
         return outcome
 
     def _plan_keywords(self, album: Album, take_out: bool = False) -> list[KeywordStep]:

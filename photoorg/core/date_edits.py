@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from photoorg.core import redo as redoing
+from photoorg.core import sidecar_redo
 from photoorg.core.actions import DATES, Outcome, Step
 from photoorg.core.catalog import Catalog
 from photoorg.core.companions import stem_key
@@ -76,6 +77,11 @@ def plan_dates(
                 step.skip or unwritable(photo, step.source, guarded) or _why_not(step.source, when, known)
             )
     return steps
+
+
+def _content(catalog: Catalog, photo: str) -> str | None:
+    row = catalog.file_row(photo)
+    return None if row is None else row.fingerprint
 
 
 def _sidecar(photo: str, listings: Listings) -> tuple[str, str | None]:
@@ -155,9 +161,10 @@ def write_dates(
             step.skip = SAME_DATE
         return after
 
-    planned = [[s.companion_of, s.source] for s in steps if s.skip is None]
+    # Each with its content, so that a redo dates this photo, not one given its name since.
+    planned = [[s.companion_of, s.source, _content(catalog, s.companion_of)] for s in steps if s.skip is None]
     kept = {"when": when.isoformat(), "known": known, "photos": planned}
-    began = lambda batch: redoing.keep_for_redo(catalog, DATES, batch, kept)  # noqa: E731
+    began = lambda batch: sidecar_redo.keep_for_redo(catalog, DATES, batch, kept)  # noqa: E731
     return write_sidecars(catalog, steps, DATES, summary, edit, "the date taken", on_step, began=began)
 
 
@@ -209,26 +216,35 @@ class DateEdits(LibraryPart):
             NothingToRedo: it cannot be redone (made before photoorg kept what it set, or
                 another action came since), or none of its photos can be dated now.
         """
-        kept = redoing.kept_dates(self.catalog, batch)
+        kept = sidecar_redo.kept_dates(self.catalog, batch)
         info = self.catalog.batch_info(batch)
         if kept is None or info is None:
             raise redoing.NothingToRedo(
-                redoing.sidecars_refused(info) if info else f"There is no action number {batch}."
+                sidecar_redo.sidecars_refused(info) if info else f"There is no action number {batch}."
             )
         when, known, planned = kept
         # The photos whose sidecars its undo put back (a hostile review: those it could not, or
         # changed since by a later action, were dated again over that action's date).
         back = {e.source for e in self.catalog.journal_entries(batch, ("undone",))}
-        photos = [photo for sidecar, photo in planned.items() if sidecar in back]
+        photos, others = [], []
+        for sidecar, (photo, content) in planned.items():
+            if sidecar not in back:
+                continue
+            if _content(self.catalog, photo) == content:
+                photos.append(photo)
+            else:  # (a hostile review: another photo, given its name since, was dated)
+                why = f"not the photo action {batch} dated (renamed or replaced since)"
+                others.append(Step(sidecar, companion_of=photo, skip=why))
+        if not photos and others:
+            raise redoing.NothingToRedo(f"Nothing of action {batch} can be done again: {others[0].skip}.")
         if not photos:
             raise redoing.NothingToRedo(
                 f"The undo of action {batch} ({info.summary}) put nothing back: there is nothing to do again."
             )
         steps, outcome = self.set_date_taken(photos, when, known=known, progress=progress, redo_of=batch)
         assert outcome is not None
-        redoing.said_again(
-            outcome, batch, f"set the date taken to {when_words(when, known)} again", "photo", steps
-        )
+        did = f"set the date taken to {when_words(when, known)} again"
+        redoing.said_again(outcome, batch, did, "photo", [*steps, *others])
         return outcome
 
     def date_again(self, sidecars: Iterable[str]) -> None:

@@ -14,23 +14,17 @@ into them, are written again as a new action by the library
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import Any
 
 from photoorg.core import actions
 from photoorg.core.actions import (
     ALBUM_CHANGE,
-    DATES,
-    DATES_SET,
     DECISION,
     GROUP_CHANGE,
-    KEYWORDS,
-    KEYWORDS_SET,
+    SIDECAR_ACTIONS,
     Action,
     Outcome,
     Step,
@@ -39,6 +33,7 @@ from photoorg.core.catalog import BatchInfo, Catalog, JournalEntry
 from photoorg.core.companions import SIDECAR_EXTENSIONS
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.humanize import plural
+from photoorg.core.sidecar_redo import sidecar_refusal
 from photoorg.core.undo_places import folder_not_there
 
 
@@ -107,14 +102,12 @@ def _refusal(catalog: Catalog, info: BatchInfo) -> str | None:
         )
     if info.action == DECISION or info.action in _IN_THE_CATALOG:
         return None
-    if info.action in _SET_BY:  # done again by the library (redo_dates, redo_keywords), from what it set
-        kept = kept_dates(catalog, info.id) if info.action == DATES else kept_keywords(catalog, info.id)
-        if kept is None:
-            return sidecars_refused(info)
-        if not catalog.journal_entries(info.id, ("undone",)):  # (a hostile review: "set again"
-            # what an undo had not taken back, over a later action's date)
+    if info.action in SIDECAR_ACTIONS:  # done again by the library (redo_dates, redo_keywords)
+        why = sidecar_refusal(catalog, info)
+        if why is None and not catalog.journal_entries(info.id, ("undone",)):  # (a hostile review:
+            # "set again" what an undo had not taken back, over a later action's date)
             return _nothing_back(info)
-        return None
+        return why
     if info.action not in _REDOABLE:  # (a kind of action a later photoorg made)
         return f"Action {info.id} ({info.summary}) cannot be redone by this photoorg."
     if _SET_CLEANUP.match(what_is_redone(info.summary)):  # (a hostile review: it trashed the last copies)
@@ -147,64 +140,12 @@ def _refusal(catalog: Catalog, info: BatchInfo) -> str | None:
 
 
 _REDOABLE = {*(a.value for a in Action), DECISION}
-_SET_BY = {DATES: DATES_SET, KEYWORDS: KEYWORDS_SET}  # what such a change kept, for its redo
 _IN_THE_CATALOG = {GROUP_CHANGE, ALBUM_CHANGE}  # changes that moved no file
 _SET_CLEANUP = re.compile(r"^trash \d+ duplicates? from \d+ sets?$")
 
 
 def _nothing_back(info: BatchInfo) -> str:
     return f"The undo of action {info.id} ({info.summary}) put nothing back: there is nothing to do again."
-
-
-def sidecars_refused(info: BatchInfo) -> str:
-    """Why a change to sidecars made before photoorg kept what it set cannot be redone."""
-    if info.action == DATES:
-        return (
-            f"Action {info.id} ({info.summary}) wrote a date taken into sidecars; set it again by hand "
-            "(Set date taken… on the photos, or 'photoorg date PHOTO… --taken WHEN')."
-        )
-    return (
-        f"Action {info.id} ({info.summary}) wrote keywords into sidecars; write them again by "
-        "hand (Keywords… on the album, or 'photoorg album keywords NAME')."
-    )
-
-
-def keep_for_redo(catalog: Catalog, action: str, batch: int, kept: dict[str, object]) -> None:
-    """What a change to sidecars (``action`` ``batch``) does, kept for its redo: written as it
-    begins, before any sidecar changes (a catalog that cannot take it stops the action)."""
-    catalog.set_meta(_SET_BY[action].format(batch), json.dumps(kept))
-
-
-def kept_dates(catalog: Catalog, batch: int) -> tuple[datetime, str, dict[str, str]] | None:
-    """What date change ``batch`` set: the date, how much of it is known ("day", "month",
-    "year"), and each sidecar it planned with its photo; None when photoorg kept none (an older
-    photoorg) or what it kept cannot be read."""
-    kept = _kept(catalog, DATES, batch)
-    try:
-        when, known = datetime.fromisoformat(kept["when"]), kept["known"]
-        if known not in ("day", "month", "year"):
-            return None
-        return when, known, {str(sidecar): str(photo) for photo, sidecar in kept["photos"]}
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def kept_keywords(catalog: Catalog, batch: int) -> tuple[int, bool] | None:
-    """The album whose keyword change ``batch`` was, and whether it took the keyword out
-    everywhere; None when photoorg kept none or it cannot be read."""
-    kept = _kept(catalog, KEYWORDS, batch)
-    try:
-        album, take_out = kept["album"], kept["take_out"]
-        return (album, take_out) if isinstance(album, int) and isinstance(take_out, bool) else None
-    except (KeyError, TypeError):
-        return None
-
-
-def _kept(catalog: Catalog, action: str, batch: int) -> Any:
-    try:
-        return json.loads(catalog.get_meta(_SET_BY[action].format(batch)) or "null")
-    except ValueError:
-        return None
 
 
 def said_again(outcome: Outcome, batch: int, did: str, noun: str, steps: Sequence[Step]) -> None:
@@ -314,7 +255,7 @@ def redo(
         why_not = refusal(catalog, info)
         if why_not is not None:
             raise NothingToRedo(why_not)
-        if info.action in _SET_BY:  # (the library's redo does it: the catalog follows)
+        if info.action in SIDECAR_ACTIONS:  # (the library's redo does it: the catalog follows)
             raise NothingToRedo(f"Action {info.id} ({info.summary}) is done again by the library's redo.")
         action = Action(info.action)
         guard, protected = protected, protected() if callable(protected) else protected  # (as planned;

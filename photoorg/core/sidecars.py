@@ -107,6 +107,26 @@ def plan_keywords(
     return steps
 
 
+def plan_again(
+    done: Mapping[str, tuple[str, bool, Sequence[str]]],
+    keyword: str,
+    protected: Sequence[str],
+    back: Collection[str],
+) -> list[KeywordStep]:
+    """The steps of a keyword change done again (its redo): for each sidecar of ``done``
+    (sidecar -> its photo, whether the photo was a member, the keywords taken out) that its
+    undo put back (``back``), the same change, checked as a plan checks it."""
+    guarded = FolderSet(protected)
+    steps = []
+    for sidecar, (photo, member, takes_out) in done.items():
+        if sidecar not in back:
+            continue
+        step = KeywordStep(sidecar, companion_of=photo, member=member)
+        step.skip = unwritable(photo, sidecar, guarded) or _why_not(step, keyword, list(takes_out))
+        steps.append(step)
+    return steps
+
+
 _NOTHING_TO_TAKE_OUT = "its sidecar has no keyword of the album to take out"
 _ALREADY = "its sidecar has the keyword already"
 

@@ -280,6 +280,52 @@ def test_a_keyword_change_is_not_redone_once_its_album_is_gone_or_its_record_is(
             library.redo()
 
 
+def test_a_keyword_redo_changes_only_the_sidecars_its_undo_put_back(album_lib) -> None:
+    """Found by a hostile review: the redo planned the album afresh, so a copy made since got
+    the keyword, and a sidecar whose undo had failed (another program had taken the keyword
+    out again) got it back."""
+    lib = album_lib
+    with Library(locations()) as library:
+        _, first = library.album_keywords("Dogs")
+        assert first is not None and first.batch is not None
+        p1 = lib / "a" / "p1.jpg.xmp"
+        mine = xmp.add_keywords(p1.read_bytes(), [], ["Dogs"])  # the person takes it out again
+        assert mine is not None
+        p1.write_bytes(mine)
+        (lib / "b").mkdir()
+        (lib / "b" / "copy.jpg").write_bytes((lib / "a" / "p0.jpg").read_bytes())
+        library.scan()
+        undone = library.undo()
+        assert len(undone.done) == 2 and len(undone.failed) == 1  # p1's: changed since
+        again = library.redo()
+        assert again.note == "wrote the keyword \u201cDogs\u201d into 2 sidecars again", again.note
+        assert p1.read_bytes() == mine  # the person's edit stays
+        assert not (lib / "b" / "copy.jpg.xmp").exists()  # nothing the action did not change
+        assert read_keywords(lib / "a" / "p0.jpg.xmp") == ["Dogs"] == read_keywords(lib / "a" / "p2.xmp")
+
+
+def test_a_keyword_change_is_not_redone_for_an_album_renamed_or_gone_since(album_lib) -> None:
+    """Found by a hostile review: after a rename, Redo named "Dogs" and wrote "Cats"; for an
+    album gone, Redo was offered, then refused."""
+    lib = album_lib
+    with Library(locations()) as library:
+        _, first = library.album_keywords("Dogs")
+        assert first is not None and first.batch is not None
+        library.rename_album("Dogs", "Cats")
+        library.undo(first.batch)
+        assert "is \u201cCats\u201d now" in (library.redo_refused() or "") and library.redoable() is None
+        with pytest.raises(PhotoorgError, match="is \u201cCats\u201d now"):
+            library.redo()
+        assert "Dogs" not in read_keywords(lib / "a" / "p1.jpg.xmp") and "Cats" not in read_keywords(
+            lib / "a" / "p1.jpg.xmp"
+        )
+        _, second = library.album_keywords("Cats")
+        library.delete_album("Cats")
+        assert second is not None and second.batch is not None
+        library.undo(second.batch)
+        assert "an album that is gone" in (library.redo_refused() or "") and library.redoable() is None
+
+
 def test_undo_never_takes_back_what_another_program_wrote_since(album_lib) -> None:
     lib = album_lib
     with Library(locations()) as library:

@@ -711,3 +711,18 @@ def test_a_plan_lists_each_folder_once(four_photos: Path, monkeypatch: pytest.Mo
         steps, _ = library.set_date_taken(photos, WHEN, dry_run=True)
         assert len(steps) == 40 and all(s.skip is None for s in steps)
         assert listed.count(str(a)) == 1, listed
+
+
+def test_a_redo_dates_the_photo_it_dated_not_one_given_its_name_since(four_photos: Path) -> None:
+    """Found by a hostile review: p3.jpg renamed x.jpg and p0.jpg renamed p3.jpg by another
+    program, the redo dated p0's content under p3's name."""
+    a = four_photos / "a"
+    with Library(locations()) as library:
+        library.set_date_taken([str(a / "p3.jpg")], WHEN)
+        library.undo()
+        os.rename(a / "p3.jpg", a / "x.jpg")
+        os.rename(a / "p0.jpg", a / "p3.jpg")
+        library.scan()
+        with pytest.raises(PhotoorgError, match="not the photo action 1 dated"):
+            library.redo()
+        assert not (a / "p3.jpg.xmp").exists() and dates(library)["p3.jpg"] == (None, None)
