@@ -184,6 +184,7 @@ class Curation(GroupEdits):
             lambda: progress.advance(1),
             album_id=album.id,
             began=lambda batch: sidecar_redo.keep_for_redo(catalog, KEYWORDS, batch, kept),
+            forget=lambda batch: sidecar_redo.forget(catalog, KEYWORDS, batch),
         )
 
     def redo_keywords(self, batch: int, progress: Progress = NULL_PROGRESS) -> Outcome:

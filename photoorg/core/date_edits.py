@@ -165,7 +165,10 @@ def write_dates(
     planned = [[s.companion_of, s.source, _content(catalog, s.companion_of)] for s in steps if s.skip is None]
     kept = {"when": when.isoformat(), "known": known, "photos": planned}
     began = lambda batch: sidecar_redo.keep_for_redo(catalog, DATES, batch, kept)  # noqa: E731
-    return write_sidecars(catalog, steps, DATES, summary, edit, "the date taken", on_step, began=began)
+    forget = lambda batch: sidecar_redo.forget(catalog, DATES, batch)  # noqa: E731
+    return write_sidecars(
+        catalog, steps, DATES, summary, edit, "the date taken", on_step, began=began, forget=forget
+    )
 
 
 class DateEdits(LibraryPart):

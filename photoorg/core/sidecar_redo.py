@@ -62,6 +62,12 @@ def keep_for_redo(catalog: Catalog, action: str, batch: int, kept: dict[str, obj
     catalog.set_meta(_SET_BY[action].format(batch), json.dumps(kept))
 
 
+def forget(catalog: Catalog, action: str, batch: int) -> None:
+    """What a change kept, forgotten when it is dropped with nothing done (its number may be
+    another action's later)."""
+    catalog.delete_meta(_SET_BY[action].format(batch))
+
+
 def kept_dates(
     catalog: Catalog, batch: int
 ) -> tuple[datetime, str, dict[str, tuple[str, str | None]]] | None:

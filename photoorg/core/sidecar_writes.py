@@ -103,13 +103,15 @@ def write_sidecars(
     on_step: Callable[[], None] | None = None,
     journaled: Callable[[int, Step, bytes | None], None] | None = None,
     began: Callable[[int], None] | None = None,
+    forget: Callable[[int], None] | None = None,
 ) -> Outcome:
     """Change the planned sidecars (each step's ``source``) as ``edit`` says, given the step
     and the sidecar's bytes (None: there is none), under the library lock, journaled file by
     file: one undoable ``action`` (none when nothing was written). ``edit`` returns None (with
     the step's ``skip`` said) when a sidecar needs nothing now. ``what`` is written, in words;
     ``journaled`` is told each step once it is in the journal, before its sidecar changes;
-    ``began``, the action's number before any sidecar changes (what it raises stops it all)."""
+    ``began``, the action's number before any sidecar changes (what it raises stops it all);
+    ``forget``, the number of an action dropped since nothing was done (what ``began`` kept)."""
     with exclusive(catalog):
         outcome = Outcome(None, None, skipped=[s for s in steps if s.skip is not None])
         todo = [s for s in steps if s.skip is None]
@@ -121,7 +123,8 @@ def write_sidecars(
                 began(outcome.batch)
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
-                    catalog.drop_batch_if_nothing_done(outcome.batch)
+                    if catalog.drop_batch_if_nothing_done(outcome.batch) and forget is not None:
+                        forget(outcome.batch)
                 raise
         try:
             for step in todo:
@@ -144,6 +147,8 @@ def write_sidecars(
                 "(Edit > Undo) takes them back once the catalog can be written again."
             ) from exc
         if not outcome.done and catalog.drop_batch_if_nothing_done(outcome.batch):
+            if forget is not None:  # (its number may be another action's later: a hostile review)
+                forget(outcome.batch)
             outcome.batch = None
     return outcome
 

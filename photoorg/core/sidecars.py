@@ -164,6 +164,7 @@ def write_keywords(
     on_step: Callable[[], None] | None = None,
     album_id: int | None = None,
     began: Callable[[int], None] | None = None,
+    forget: Callable[[int], None] | None = None,
 ) -> Outcome:
     """Write ``keyword`` (the name of the album ``album_id``) into the planned sidecars of its
     photos and take out what each step ``takes_out``, under the library lock, journaled file
@@ -184,7 +185,7 @@ def write_keywords(
             catalog.add_keyword_write(entry, album_id, keyword)  # photoorg's: a later rename takes it out
 
     return write_sidecars(
-        catalog, steps, KEYWORDS, summary, edit, "the keyword", on_step, journaled, began=began
+        catalog, steps, KEYWORDS, summary, edit, "the keyword", on_step, journaled, began=began, forget=forget
     )
 
 

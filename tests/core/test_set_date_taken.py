@@ -631,6 +631,9 @@ def test_a_redo_that_writes_nothing_says_so_and_is_no_action(
         with pytest.raises(PhotoorgError, match="Nothing of action 1 was done again: No space left"):
             library.redo()
         assert library.history()[0][0].id == newest and not (a / "p1.jpg.xmp").exists()
+        # ... and what the dropped action kept is forgotten (its number may be another's later)
+        kept = library.catalog._db.execute("SELECT key FROM meta WHERE key LIKE 'dates-set-by-action:%'")
+        assert [k for (k,) in kept] == ["dates-set-by-action:1"]
 
 
 @pytest.mark.parametrize(

@@ -253,6 +253,10 @@ class CatalogBase:
         row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
+    def delete_meta(self, key: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM meta WHERE key=?", (key,))
+
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction() as db:
             db.execute(
