@@ -56,6 +56,11 @@ def _album_name(name: str) -> str:
     return name
 
 
+def _content(catalog: Catalog, photo: str | None) -> str | None:
+    row = catalog.file_row(photo) if photo else None
+    return None if row is None else row.fingerprint
+
+
 class Curation(GroupEdits):
     """Group edits (:class:`~photoorg.core.group_edits.GroupEdits`) and albums; needs the
     library's catalog, lock, roots and model."""
@@ -172,8 +177,10 @@ class Curation(GroupEdits):
             "album": album.id,
             "keyword": album.name,
             "take_out": take_out,
-            "steps": [
-                [s.companion_of, s.source, s.member, list(s.takes_out)] for s in steps if s.skip is None
+            "steps": [  # with the photo's content: a redo changes its sidecar, no other's
+                [s.companion_of, s.source, s.member, list(s.takes_out), _content(catalog, s.companion_of)]
+                for s in steps
+                if s.skip is None
             ],
         }
         return write_keywords(
@@ -203,16 +210,17 @@ class Curation(GroupEdits):
             kept = sidecar_redo.kept_keywords(catalog, batch)
             assert kept is not None  # (else refused above)
             album = next(a for a in self.albums() if a.id == kept.album)
-            back = {e.source for e in catalog.journal_entries(batch, ("undone",))}
+            back, why_not = sidecar_redo.again(catalog, batch)
             steps = plan_again(kept.steps, kept.keyword, self.settings.protected, back)
+            others = [KeywordStep("", skip=why) for why in why_not]
             todo = [s for s in steps if s.skip is None]
             if not todo:
-                reasons = "; ".join(sorted({s.skip or "" for s in steps}))
+                reasons = "; ".join(sorted({s.skip or "" for s in [*steps, *others]}))
                 raise redoing.NothingToRedo(f"Nothing of action {batch} can be done again: {reasons}.")
             progress.start_stage("Writing keywords", len(todo))
             outcome = self._write_keywords(catalog, album, steps, summary, kept.take_out, progress)
         did = keywords_phrase(album.name, outcome.done, past=True, everywhere=kept.take_out)
-        redoing.said_again(outcome, batch, f"{did} again", "", steps)
+        redoing.said_again(outcome, batch, f"{did} again", "", [*steps, *others])
         return outcome
 
     def _plan_keywords(self, album: Album, take_out: bool = False) -> list[KeywordStep]:

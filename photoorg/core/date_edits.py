@@ -182,70 +182,89 @@ class DateEdits(LibraryPart):
         known: str = "day",
         dry_run: bool = False,
         progress: Progress = NULL_PROGRESS,
-        redo_of: int | None = None,
     ) -> tuple[list[Step], Outcome | None]:
         """Write ``when`` as the date taken into the XMP sidecars of ``photos`` that have no
         date of their own, as one undoable action, and date them so in the catalog; ``known``:
         the day (with the time of day), or only the month or the year of ``when``; with
-        ``dry_run`` only the plan. Returns the plan and what was done. ``redo_of``: the date
-        change this one does again (:meth:`redo_dates`): nothing is done unless it still is
-        the action Redo would do, under the lock."""
+        ``dry_run`` only the plan. Returns the plan and what was done."""
         when = first_of(checked(when), known)
         roots, _ = self.library_roots()
         if dry_run:
             return plan_dates(self.catalog, photos, when, self.settings.protected, roots, known), None
+        protected = self.settings.protected
+        steps, outcome = self._dating(
+            lambda catalog: (plan_dates(catalog, photos, when, protected, roots, known), None),
+            when,
+            known,
+            progress,
+        )
+        return steps, outcome
+
+    def _dating(
+        self,
+        plan: Callable[[Catalog], tuple[list[Step], str | None]],
+        when: datetime,
+        known: str,
+        progress: Progress,
+    ) -> tuple[list[Step], Outcome]:
+        """Plan (``plan``: the steps and the action's name, None for the usual) and write,
+        under the lock, and date the photos in the catalog, also when stopped halfway (a
+        review: sidecars written, the catalog not told)."""
         touched: list[Step] = []  # the sidecars that may have changed
         try:
             with self.writing(progress) as catalog:
-                summary = None if redo_of is None else redoing.summary_to_redo(catalog, redo_of)
-                steps = plan_dates(catalog, photos, when, self.settings.protected, roots, known)
+                steps, summary = plan(catalog)
                 touched = [s for s in steps if s.skip is None]
-                if redo_of is not None and not touched:
-                    reasons = "; ".join(sorted({s.skip or "" for s in steps}))
-                    raise redoing.NothingToRedo(f"Nothing of action {redo_of} can be done again: {reasons}.")
                 progress.start_stage("Writing the date taken", len(touched))
                 outcome = write_dates(catalog, steps, when, lambda: progress.advance(1), known, summary)
             touched = outcome.done
-        finally:  # also when stopped halfway (a review: sidecars written, the catalog not told)
+        finally:
             self.date_again(s.source for s in touched)
         return steps, outcome
 
     def redo_dates(self, batch: int, progress: Progress = NULL_PROGRESS) -> Outcome:
-        """Date change ``batch``, undone last, done again as a new action: the same date for
-        the photos it dated, planned afresh (a photo dated by its file since, or in a folder
-        protected since, is left as it is).
+        """Date change ``batch``, undone last, done again as a new action: the same date into
+        each sidecar its undo put back, for the photo it dated there (none other: a hostile
+        review saw a date go into another program's sidecar, and to a photo given the dated
+        one's name), planned afresh under the lock (a photo dated by its file since, or in a
+        folder protected since, is left as it is).
 
         Raises:
-            NothingToRedo: it cannot be redone (made before photoorg kept what it set, or
-                another action came since), or none of its photos can be dated now.
+            NothingToRedo: it cannot be redone (see redo.refusal), or none of its photos can
+                be dated now.
         """
+        roots, _ = self.library_roots()
+        others: list[Step] = []
+
+        def plan(catalog: Catalog) -> tuple[list[Step], str | None]:
+            summary = redoing.summary_to_redo(catalog, batch)  # (refused as Redo is, under the lock)
+            kept = sidecar_redo.kept_dates(catalog, batch)
+            assert kept is not None  # (else refused)
+            when, known, _ = kept
+            todo, why_not = sidecar_redo.again(catalog, batch)
+            others.extend(Step("", skip=why) for why in why_not)
+            steps = plan_dates(catalog, list(todo.values()), when, self.settings.protected, roots, known)
+            wanted = {photo: sidecar for sidecar, photo in todo.items()}
+            for step in steps:
+                sidecar = wanted.get(step.companion_of or "", "")
+                if step.skip is None and step.source != sidecar:
+                    step.skip = (
+                        f"its date would go into {os.path.basename(step.source)} now, not "
+                        f"{os.path.basename(sidecar)}"
+                    )
+            if not any(s.skip is None for s in steps):
+                reasons = "; ".join(sorted({s.skip or "" for s in [*steps, *others]}))
+                raise redoing.NothingToRedo(f"Nothing of action {batch} can be done again: {reasons}.")
+            return steps, summary
+
         kept = sidecar_redo.kept_dates(self.catalog, batch)
-        info = self.catalog.batch_info(batch)
-        if kept is None or info is None:
+        if kept is None:
+            info = self.catalog.batch_info(batch)
             raise redoing.NothingToRedo(
                 sidecar_redo.sidecars_refused(info) if info else f"There is no action number {batch}."
             )
-        when, known, planned = kept
-        # The photos whose sidecars its undo put back (a hostile review: those it could not, or
-        # changed since by a later action, were dated again over that action's date).
-        back = {e.source for e in self.catalog.journal_entries(batch, ("undone",))}
-        photos, others = [], []
-        for sidecar, (photo, content) in planned.items():
-            if sidecar not in back:
-                continue
-            if _content(self.catalog, photo) == content:
-                photos.append(photo)
-            else:  # (a hostile review: another photo, given its name since, was dated)
-                why = f"not the photo action {batch} dated (renamed or replaced since)"
-                others.append(Step(sidecar, companion_of=photo, skip=why))
-        if not photos and others:
-            raise redoing.NothingToRedo(f"Nothing of action {batch} can be done again: {others[0].skip}.")
-        if not photos:
-            raise redoing.NothingToRedo(
-                f"The undo of action {batch} ({info.summary}) put nothing back: there is nothing to do again."
-            )
-        steps, outcome = self.set_date_taken(photos, when, known=known, progress=progress, redo_of=batch)
-        assert outcome is not None
+        when, known, _ = kept
+        steps, outcome = self._dating(plan, when, known, progress)
         did = f"set the date taken to {when_words(when, known)} again"
         redoing.said_again(outcome, batch, did, "photo", [*steps, *others])
         return outcome

@@ -84,7 +84,7 @@ def refusal(catalog: Catalog, info: BatchInfo) -> str | None:
     stands: the menu asks before every answer of the engine, and reading the journal of an
     undone organize of 20,000 photos took 409 ms (/tmp-made catalog)."""
     key = (str(catalog.path), info.id, info.undone, info.undone_files, info.not_undone, info.files,
-           catalog.groups_saved())  # fmt: skip
+           catalog.groups_saved(), catalog.files_version())  # fmt: skip
     if not _REFUSED or _REFUSED[0][0] != key:
         _REFUSED[:] = [(key, _refusal(catalog, info))]
     return _REFUSED[0][1]

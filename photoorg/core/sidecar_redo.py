@@ -12,6 +12,7 @@ undo put back, and to no other.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,9 @@ def sidecar_refusal(catalog: Catalog, info: BatchInfo) -> str | None:
     kept = kept_dates(catalog, info.id) if info.action == DATES else kept_keywords(catalog, info.id)
     if kept is None:
         return sidecars_refused(info)
+    todo, why_not = again(catalog, info.id)
+    if not todo and why_not:  # (a hostile review: offered, then refused, for a photo moved)
+        return f"Nothing of action {info.id} ({info.summary}) can be done again: {why_not[0]}."
     if isinstance(kept, KeptKeywords):  # (a hostile review: offered, then refused; and "Cats"
         # written where Redo named "Dogs")
         names = {album: name for album, name, _ in catalog.albums()}
@@ -41,6 +45,34 @@ def sidecar_refusal(catalog: Catalog, info: BatchInfo) -> str | None:
                 "(Keywords… on the album, or 'photoorg album keywords NAME')."
             )
     return None
+
+
+def again(catalog: Catalog, batch: int) -> tuple[dict[str, str], list[str]]:
+    """What the redo of change ``batch`` to sidecars does again: each sidecar its undo put back
+    whose photo is, as the catalog knows it, the content the change was made for (sidecar ->
+    photo); and why each other one put back is left as it is (a hostile review: the album's
+    keyword went into a stranger given a member's name, and a date to another photo)."""
+    kept = (
+        kept_dates(catalog, batch) if catalog.batch_action(batch) == DATES else kept_keywords(catalog, batch)
+    )
+    if kept is None:
+        return {}, []
+    planned = kept[2] if isinstance(kept, tuple) else {s: (p, c) for s, (p, _, _, c) in kept.steps.items()}
+    back = {e.source for e in catalog.journal_entries(batch, ("undone",))}
+    todo: dict[str, str] = {}
+    why_not: list[str] = []
+    for sidecar, (photo, content) in planned.items():
+        if sidecar not in back:
+            continue
+        row = catalog.file_row(photo)
+        if content is not None and row is not None and row.fingerprint == content:
+            todo[sidecar] = photo
+        else:
+            why_not.append(
+                f"{os.path.basename(photo)} is not the photo action {batch} changed, where it was "
+                "(moved, renamed or replaced since)"
+            )
+    return todo, why_not
 
 
 def sidecars_refused(info: BatchInfo) -> str:
@@ -92,12 +124,12 @@ def kept_dates(
 class KeptKeywords:
     """What a keyword change did: its album, the album's name it wrote (``keyword``), whether
     it took the album's names out everywhere, and each sidecar it planned (sidecar -> the
-    photo, whether the photo was in the album, the keywords it took out)."""
+    photo, whether the photo was in the album, the keywords it took out, the photo's content)."""
 
     album: int
     keyword: str
     take_out: bool
-    steps: dict[str, tuple[str, bool, tuple[str, ...]]]
+    steps: dict[str, tuple[str, bool, tuple[str, ...], str | None]]  # ..., the photo's content
 
 
 def kept_keywords(catalog: Catalog, batch: int) -> KeptKeywords | None:
@@ -106,8 +138,8 @@ def kept_keywords(catalog: Catalog, batch: int) -> KeptKeywords | None:
     kept = _kept(catalog, KEYWORDS, batch)
     try:
         steps = {
-            str(sidecar): (str(photo), bool(member), tuple(str(w) for w in out))
-            for photo, sidecar, member, out in kept["steps"]
+            str(sidecar): (str(photo), bool(member), tuple(str(w) for w in out), content)
+            for photo, sidecar, member, out, content in kept["steps"]
         }
         album, keyword, take_out = kept["album"], kept["keyword"], kept["take_out"]
         if not (isinstance(album, int) and isinstance(keyword, str) and isinstance(take_out, bool)):

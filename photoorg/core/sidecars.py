@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from photoorg.core.actions import KEYWORDS, Outcome, Step
 from photoorg.core.catalog import Catalog, JournalEntry
+from photoorg.core.catalog.journal import CARRIED_SIDECAR_TRASHED
 from photoorg.core.paths import FolderSet
 from photoorg.core.sidecar_writes import read_sidecar, unwritable, write_sidecars
 from photoorg.core.undo_places import ChangedSinceError
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 #: How the history says that a sidecar photoorg made, which a later move took with its photo,
 #: went to the trash when the keyword's action was undone (kept as that move step's undo_error,
 #: followed by the keyword's action number).
-TRASHED_WITH_UNDO = "the sidecar photoorg had made went to the trash when it undid action "
+TRASHED_WITH_UNDO = CARRIED_SIDECAR_TRASHED
 
 
 @dataclass
@@ -108,17 +109,18 @@ def plan_keywords(
 
 
 def plan_again(
-    done: Mapping[str, tuple[str, bool, Sequence[str]]],
+    done: Mapping[str, tuple[str, bool, Sequence[str], str | None]],
     keyword: str,
     protected: Sequence[str],
     back: Collection[str],
 ) -> list[KeywordStep]:
     """The steps of a keyword change done again (its redo): for each sidecar of ``done``
-    (sidecar -> its photo, whether the photo was a member, the keywords taken out) that its
-    undo put back (``back``), the same change, checked as a plan checks it."""
+    (sidecar -> its photo, whether the photo was a member, the keywords taken out, the photo's
+    content) of ``back`` (put back by its undo, beside the same photo), the same change,
+    checked as a plan checks it."""
     guarded = FolderSet(protected)
     steps = []
-    for sidecar, (photo, member, takes_out) in done.items():
+    for sidecar, (photo, member, takes_out, _) in done.items():
         if sidecar not in back:
             continue
         step = KeywordStep(sidecar, companion_of=photo, member=member)

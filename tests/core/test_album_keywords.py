@@ -304,6 +304,23 @@ def test_a_keyword_redo_changes_only_the_sidecars_its_undo_put_back(album_lib) -
         assert read_keywords(lib / "a" / "p0.jpg.xmp") == ["Dogs"] == read_keywords(lib / "a" / "p2.xmp")
 
 
+def test_a_keyword_redo_writes_into_no_stranger_given_a_member_s_name(album_lib) -> None:
+    """Found by a hostile review: p0.jpg renamed and p3.jpg (not in the album) given its name,
+    the redo wrote "Dogs" into the stranger's sidecar."""
+    lib = album_lib
+    a = lib / "a"
+    with Library(locations()) as library:
+        library.album_keywords("Dogs")
+        library.undo()
+        os.rename(a / "p0.jpg", a / "x.jpg")
+        os.rename(a / "p3.jpg", a / "p0.jpg")
+        library.scan()
+        again = library.redo()
+        assert "p0.jpg is not the photo action 2 changed, where it was" in (again.note or ""), again.note
+        assert not (a / "p0.jpg.xmp").exists()  # the stranger's
+        assert "Dogs" in read_keywords(a / "p1.jpg.xmp") and read_keywords(a / "p2.xmp") == ["Dogs"]
+
+
 def test_a_keyword_change_is_not_redone_for_an_album_renamed_or_gone_since(album_lib) -> None:
     """Found by a hostile review: after a rename, Redo named "Dogs" and wrote "Cats"; for an
     album gone, Redo was offered, then refused."""

@@ -726,6 +726,44 @@ def test_a_redo_dates_the_photo_it_dated_not_one_given_its_name_since(four_photo
         os.rename(a / "p3.jpg", a / "x.jpg")
         os.rename(a / "p0.jpg", a / "p3.jpg")
         library.scan()
-        with pytest.raises(PhotoorgError, match="not the photo action 1 dated"):
+        why = "p3.jpg is not the photo action 1 changed, where it was"
+        assert why in (library.redo_refused() or "")  # not offered, then refused (a review)
+        with pytest.raises(PhotoorgError, match=why):
             library.redo()
         assert not (a / "p3.jpg.xmp").exists() and dates(library)["p3.jpg"] == (None, None)
+
+
+def test_a_date_redo_writes_into_the_sidecar_it_wrote_and_no_other(four_photos: Path) -> None:
+    """Found by a hostile review: after the undo, another program made p3.xmp, and the redo
+    put the date there (p3.jpg.xmp, the one the date change had made, was not made again)."""
+    a = four_photos / "a"
+    with Library(locations()) as library:
+        library.set_date_taken([str(a / "p3.jpg")], WHEN)
+        library.undo()
+        theirs = add_keywords(None, ["from digiKam"])
+        assert theirs is not None
+        (a / "p3.xmp").write_bytes(theirs)
+        library.scan()
+        with pytest.raises(PhotoorgError, match=r"its date would go into p3\.xmp now, not p3\.jpg\.xmp"):
+            library.redo()
+        assert (a / "p3.xmp").read_bytes() == theirs and not (a / "p3.jpg.xmp").exists()
+
+
+def test_a_date_change_undone_after_its_photo_was_moved_blames_no_move(
+    four_photos: Path, tmp_path: Path
+) -> None:
+    """Found by a hostile review: the undo of a date change whose sidecar a later move had
+    carried made that move look like an undo stopped halfway, and Redo was refused for good,
+    naming the move."""
+    from photoorg.core.actions import Action
+
+    a, b = four_photos / "a", four_photos / "b"
+    b.mkdir()
+    with Library(locations()) as library:
+        _, dated = library.set_date_taken([str(a / "p3.jpg")], WHEN)
+        library.act(Action.MOVE, [str(a / "p3.jpg")], str(b))
+        assert (b / "p3.jpg.xmp").exists() and dated is not None and dated.batch is not None
+        assert library.undo(dated.batch).done
+        assert not (b / "p3.jpg.xmp").exists() and (b / "p3.jpg").exists()  # the move stays
+        why = library.redo_refused() or ""
+        assert "stopped before it finished" not in why and "p3.jpg is not the photo action 1 changed" in why

@@ -278,6 +278,11 @@ class FilesPart(CatalogBase):
         self._photos_cache = (key, found)
         return list(found)
 
+    def files_version(self) -> tuple[int, int]:
+        """Changes when the files' rows may have: a write of this object, or any commit of
+        another connection (another photoorg)."""
+        return self._files_changed, self._db.execute("PRAGMA data_version").fetchone()[0]
+
     def set_tones(self, tones: Iterable[tuple[str, tuple[float, ...]]]) -> None:
         """Record the tone of contents catalogued before photoorg kept it."""
         with self.transaction() as db:
