@@ -184,7 +184,7 @@ class JournalPart(CatalogBase):
         row = self._db.execute(
             "SELECT max(b.id) FROM batches b WHERE b.undone IS NULL AND b.id IN"
             " (SELECT batch FROM journal WHERE state IN ('undone', 'undoing', 'undo_failed')"
-            " AND NOT (state = 'undone' AND undo_error LIKE ? || '%'))",
+            " AND NOT (state = 'undone' AND coalesce(undo_error, '') LIKE ? || '%'))",
             (CARRIED_SIDECAR_TRASHED,),
         ).fetchone()
         return int(row[0]) if row and row[0] is not None else None
