@@ -209,7 +209,9 @@ class Curation(GroupEdits):
             summary = redoing.summary_to_redo(catalog, batch)  # (refused as Redo is, under the lock)
             kept = sidecar_redo.kept_keywords(catalog, batch)
             assert kept is not None  # (else refused above)
-            album = next(a for a in self.albums() if a.id == kept.album)
+            album = next((a for a in self.albums() if a.id == kept.album), None)
+            if album is None or album.name != kept.keyword:  # (as refused; another photoorg)
+                raise redoing.NothingToRedo(f"Action {batch} was for an album renamed or gone since.")
             back, why_not = sidecar_redo.again(catalog, batch)
             steps = plan_again(kept.steps, kept.keyword, self.settings.protected, back)
             others = [KeywordStep("", skip=why) for why in why_not]

@@ -191,9 +191,8 @@ class DateEdits(LibraryPart):
         roots, _ = self.library_roots()
         if dry_run:
             return plan_dates(self.catalog, photos, when, self.settings.protected, roots, known), None
-        protected = self.settings.protected
-        steps, outcome = self._dating(
-            lambda catalog: (plan_dates(catalog, photos, when, protected, roots, known), None),
+        steps, outcome = self._dating(  # (the protected folders as they are under the lock)
+            lambda catalog: (plan_dates(catalog, photos, when, self.settings.protected, roots, known), None),
             when,
             known,
             progress,

@@ -2,11 +2,12 @@
 why one cannot be redone (out of redo.py, past its size).
 
 A change keeps, in the catalog's meta table as it begins (before any sidecar changes), what it
-does: a date change the date, how much of it is known and each sidecar with its photo; a
-keyword change its album, the name it wrote, and each sidecar with how it changes. Its redo
+does: a date change the date, how much of it is known and each sidecar with its photo and the
+photo's content; a keyword change its album, the name it wrote, and each sidecar with how it
+changes and its photo's content. Its redo
 (:meth:`photoorg.core.date_edits.DateEdits.redo_dates`,
 :meth:`photoorg.core.curation.Curation.redo_keywords`) does the same again to the sidecars its
-undo put back, and to no other.
+undo put back beside the same content, and to no other.
 """
 
 from __future__ import annotations
