@@ -56,11 +56,6 @@ def _album_name(name: str) -> str:
     return name
 
 
-def _content(catalog: Catalog, photo: str | None) -> str | None:
-    row = catalog.file_row(photo) if photo else None
-    return None if row is None else row.fingerprint
-
-
 class Curation(GroupEdits):
     """Group edits (:class:`~photoorg.core.group_edits.GroupEdits`) and albums; needs the
     library's catalog, lock, roots and model."""
@@ -173,12 +168,19 @@ class Curation(GroupEdits):
     ) -> Outcome:
         """The planned keyword change, as one undoable action that keeps, for its redo, each
         sidecar it changes and how."""
+        content_of = sidecar_redo.content_of
         kept = {
             "album": album.id,
             "keyword": album.name,
             "take_out": take_out,
             "steps": [  # with the photo's content: a redo changes its sidecar, no other's
-                [s.companion_of, s.source, s.member, list(s.takes_out), _content(catalog, s.companion_of)]
+                [
+                    s.companion_of,
+                    s.source,
+                    s.member,
+                    list(s.takes_out),
+                    content_of(catalog, s.companion_of),
+                ]
                 for s in steps
                 if s.skip is None
             ],
@@ -212,7 +214,7 @@ class Curation(GroupEdits):
             album = next((a for a in self.albums() if a.id == kept.album), None)
             if album is None or album.name != kept.keyword:  # (as refused; another photoorg)
                 raise redoing.NothingToRedo(f"Action {batch} was for an album renamed or gone since.")
-            back, why_not = sidecar_redo.again(catalog, batch)
+            back, why_not = sidecar_redo.again(catalog, batch, kept)
             steps = plan_again(kept.steps, kept.keyword, self.settings.protected, back)
             others = [KeywordStep("", skip=why) for why in why_not]
             todo = [s for s in steps if s.skip is None]

@@ -79,11 +79,6 @@ def plan_dates(
     return steps
 
 
-def _content(catalog: Catalog, photo: str) -> str | None:
-    row = catalog.file_row(photo)
-    return None if row is None else row.fingerprint
-
-
 def _sidecar(photo: str, listings: Listings) -> tuple[str, str | None]:
     """(the sidecar the date goes into, why none will do: None when it will). It is the first
     XMP sidecar a scan reads the photo's date from (else a new one, named as keywords name it),
@@ -123,7 +118,7 @@ def _shared(sidecar: str, name: str, folder: str, listings: Listings) -> bool:
     stem = os.path.splitext(name)[0].lower()
     return any(
         other != name and os.path.splitext(other)[0].lower() == stem and is_library_file(other)
-        for other in (e.name for e in listings.of_key(folder, name.split(".")[0].lower()))
+        for other in (e.name for e in listings.of_name(folder, name))
     )
 
 
@@ -162,7 +157,11 @@ def write_dates(
         return after
 
     # Each with its content, so that a redo dates this photo, not one given its name since.
-    planned = [[s.companion_of, s.source, _content(catalog, s.companion_of)] for s in steps if s.skip is None]
+    planned = [
+        [s.companion_of, s.source, sidecar_redo.content_of(catalog, s.companion_of)]
+        for s in steps
+        if s.skip is None
+    ]
     kept = {"when": when.isoformat(), "known": known, "photos": planned}
     began = lambda batch: sidecar_redo.keep_for_redo(catalog, DATES, batch, kept)  # noqa: E731
     forget = lambda batch: sidecar_redo.forget(catalog, DATES, batch)  # noqa: E731
@@ -237,10 +236,7 @@ class DateEdits(LibraryPart):
 
         def plan(catalog: Catalog) -> tuple[list[Step], str | None]:
             summary = redoing.summary_to_redo(catalog, batch)  # (refused as Redo is, under the lock)
-            kept = sidecar_redo.kept_dates(catalog, batch)
-            assert kept is not None  # (else refused)
-            when, known, _ = kept
-            todo, why_not = sidecar_redo.again(catalog, batch)
+            todo, why_not = sidecar_redo.again(catalog, batch, kept)
             others.extend(Step("", skip=why) for why in why_not)
             steps = plan_dates(catalog, list(todo.values()), when, self.settings.protected, roots, known)
             wanted = {photo: sidecar for sidecar, photo in todo.items()}

@@ -160,9 +160,10 @@ class Listings:
     def __init__(self) -> None:
         self._folders: dict[str, dict[str, list[Any]]] = {}
 
-    def of_key(self, folder: str, key: str) -> list[Any]:
-        """The entries of ``folder`` whose name key is ``key`` (a sidecar's, as the photo's it
-        may be of), sorted by name."""
+    def of_name(self, folder: str, name: str) -> list[Any]:
+        """The entries of ``folder`` whose name key is the file ``name``'s (a sidecar's, as the
+        photo's it may be of), sorted by name: the files that may go with it."""
+        key = _key(name)
         by_key = self._folders.get(folder)
         if by_key is None:
             with os.scandir(folder or ".") as it:
@@ -185,7 +186,7 @@ def date_sidecars_of(
     folder, name = os.path.split(photo)
     entries: list[Any]
     if listings is not None:
-        entries = listings.of_key(folder, _key(name))
+        entries = listings.of_name(folder, name)
     else:
         with os.scandir(folder or ".") as it:
             entries = sorted(it, key=lambda e: e.name)

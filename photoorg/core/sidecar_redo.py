@@ -31,7 +31,7 @@ def sidecar_refusal(catalog: Catalog, info: BatchInfo) -> str | None:
     kept = kept_dates(catalog, info.id) if info.action == DATES else kept_keywords(catalog, info.id)
     if kept is None:
         return sidecars_refused(info)
-    todo, why_not = again(catalog, info.id)
+    todo, why_not = again(catalog, info.id, kept)
     if not todo and why_not:  # (a hostile review: offered, then refused, for a photo moved)
         return f"Nothing of action {info.id} ({info.summary}) can be done again: {why_not[0]}."
     if isinstance(kept, KeptKeywords):  # (a hostile review: offered, then refused; and "Cats"
@@ -48,16 +48,20 @@ def sidecar_refusal(catalog: Catalog, info: BatchInfo) -> str | None:
     return None
 
 
-def again(catalog: Catalog, batch: int) -> tuple[dict[str, str], list[str]]:
-    """What the redo of change ``batch`` to sidecars does again: each sidecar its undo put back
-    whose photo is, as the catalog knows it, the content the change was made for (sidecar ->
-    photo); and why each other one put back is left as it is (a hostile review: the album's
-    keyword went into a stranger given a member's name, and a date to another photo)."""
-    kept = (
-        kept_dates(catalog, batch) if catalog.batch_action(batch) == DATES else kept_keywords(catalog, batch)
-    )
-    if kept is None:
-        return {}, []
+def content_of(catalog: Catalog, photo: str | None) -> str | None:
+    """The content (fingerprint) the catalog knows at ``photo``, None when it knows none."""
+    row = catalog.file_row(photo) if photo else None
+    return None if row is None else row.fingerprint
+
+
+def again(
+    catalog: Catalog, batch: int, kept: tuple[datetime, str, dict[str, tuple[str, str | None]]] | KeptKeywords
+) -> tuple[dict[str, str], list[str]]:
+    """What the redo of change ``batch`` to sidecars (``kept``: what it kept) does again: each
+    sidecar its undo put back whose photo is, as the catalog knows it, the content the change
+    was made for (sidecar -> photo); and why each other one put back is left as it is (a
+    hostile review: the album's keyword went into a stranger given a member's name, and a date
+    to another photo)."""
     planned = kept[2] if isinstance(kept, tuple) else {s: (p, c) for s, (p, _, _, c) in kept.steps.items()}
     back = {e.source for e in catalog.journal_entries(batch, ("undone",))}
     todo: dict[str, str] = {}
@@ -65,8 +69,7 @@ def again(catalog: Catalog, batch: int) -> tuple[dict[str, str], list[str]]:
     for sidecar, (photo, content) in planned.items():
         if sidecar not in back:
             continue
-        row = catalog.file_row(photo)
-        if content is not None and row is not None and row.fingerprint == content:
+        if content is not None and content_of(catalog, photo) == content:
             todo[sidecar] = photo
         else:
             why_not.append(
