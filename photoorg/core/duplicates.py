@@ -277,7 +277,9 @@ def _verdicts(
     ratio = np.divide(w, h, out=np.ones_like(w), where=sized)
     # When each was taken, as a span: a moment, or the whole month or year a sidecar says
     # alone (a review: prints dated 1969 and 1975 were a moment apart, Jan 1 to Jan 1).
-    taken = np.array([_timestamp(p.taken) for p in photos], dtype=np.float64)
+    # A name's date is left out: a chat app names a picture by the day it came, not when it
+    # was taken (and often without a time), so it would hold a copy apart from its original.
+    taken = np.array([_timestamp(None if p.dated_by_name else p.taken) for p in photos], dtype=np.float64)
     until = taken + np.array([_span(p) for p in photos], dtype=np.float64)
 
     ra, rb = ratio[ii], ratio[jj]

@@ -126,7 +126,7 @@ _RULES: dict[str, _Rule] = {
         lambda k, o, pol: f"better format ({k.format} over {o.format})",
     ),
     "exif": (
-        lambda p, pol: -(bool(p.taken) + bool(p.camera)),
+        lambda p, pol: -(p.own_date + bool(p.camera)),  # (not a sidecar's or its name's date)
         lambda k, o, pol: "most complete camera data (date taken" + (" and camera)" if k.camera else ")"),
     ),
     # Found by a review: of two identical copies, the one with the sidecar (darktable's edits,

@@ -7,8 +7,9 @@ import leaves out because the library has them already, the bytes that move and 
 that would be left empty. Carrying it out is one journaled action (:mod:`photoorg.core.actions`)
 that one undo reverses, sidecars included.
 
-- **Dates** are the EXIF date taken; a photo without one goes to "undated", unless the person
-  asks for the file's date instead (``file_date``). Never guessed silently.
+- **Dates** are the date taken (EXIF, else a sidecar's or the name's: core.pipeline.reading);
+  a photo without one goes to "undated", unless the person asks for the file's date instead
+  (``file_date``). Never guessed silently.
 - **The rest** (photos in no group, or without a date) can stay where they are
   (``leave_rest``): a review found 132 of 213 photos of a library flattened into one Unsorted
   folder, their folders' names lost. A copy, and an import (from a card), take them all: left

@@ -1,6 +1,7 @@
 """The timeline: every photo of the library by the date it was taken, newest first, in months.
 
-A photo without a date taken (its own EXIF, or a sidecar's: core.sidecar_dates) is placed by
+A photo without a date taken (its own EXIF, a sidecar's: core.sidecar_dates, or its name's:
+core.name_dates) is placed by
 its file's date and marked as such (the timeline must show every photo somewhere; organizing
 never guesses silently and puts such photos in "undated" unless asked). Worked out in the
 core, once per change of the library, so the app's models only look rows up.
@@ -21,8 +22,8 @@ MONTHS = (
 
 
 def photo_date(photo: PhotoInfo, file_date: bool = True) -> tuple[datetime | None, str]:
-    """When the photo was taken and how that is known: ("taken": EXIF or a sidecar), ("file": its file's
-    modification date, when ``file_date``), or (None, "none")."""
+    """When the photo was taken and how that is known: ("taken": EXIF, a sidecar or its name),
+    ("file": its file's modification date, when ``file_date``), or (None, "none")."""
     if photo.taken:
         try:
             return datetime.fromisoformat(photo.taken), "taken"

@@ -326,7 +326,7 @@ def test_a_catalog_from_before_keeps_learning_what_its_sidecars_say(four_photos:
     db.commit()
     db.close()
     with Library(locations()) as library:
-        assert library.catalog.schema_version == 15
+        assert library.catalog.schema_version >= 15
         library.scan()
         got = {os.path.basename(p.path): (p.taken, p.taken_known) for p in library.catalog.photos()}
         assert got["print.jpg"] == ("1975-01-01T00:00:00", "year")

@@ -79,7 +79,8 @@ class FileRow:
     taken: str | None = None
     camera: str | None = None
     failure: str | None = None
-    taken_from: str | None = None  # the sidecar that gave ``taken`` (sidecar_dates); None: the photo
+    taken_from: str | None = None  # the sidecar that gave ``taken`` (sidecar_dates), or the
+    # photo's own name when it is its name's date (name_dates); None: the photo's own (EXIF)
     sidecars_seen: int | None = None
     taken_known: str | None = None  # "year" or "month" when the sidecar says no more; None: the day
 
@@ -111,8 +112,19 @@ class PhotoInfo:
     camera: str | None
     phash: int | None
     tone: tuple[float, ...] | None = None  # mean R, G, B and detail (pixel_hashes.tone)
-    taken_from: str | None = None  # the sidecar ``taken`` is from (sidecar_dates); None: the photo
+    taken_from: str | None = None  # the sidecar ``taken`` is from (sidecar_dates), the photo's
+    # own name for its name's date (name_dates); None: the photo's own (EXIF)
     taken_known: str | None = None  # "year" or "month": ``taken`` is its first day; None: the day
+
+    @property
+    def own_date(self) -> bool:
+        """Whether ``taken`` is the photo's own (its EXIF), not a sidecar's or its name's."""
+        return self.taken is not None and self.taken_from is None
+
+    @property
+    def dated_by_name(self) -> bool:
+        """Whether ``taken`` is what the photo's name says (IMG-20190714-WA0003.jpg)."""
+        return self.taken is not None and self.taken_from == os.path.basename(self.path)
 
     @property
     def pixels(self) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 APPLICATION_ID = 0x70686F72  # "phor"
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 MIGRATIONS: dict[int, str] = {
     1: """
@@ -247,6 +247,12 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE files ADD COLUMN taken_known TEXT;  -- 'year' or 'month' (xmp.KNOWN); NULL: the day
     -- the next scan reads the sidecars that dated photos again, to learn how much they say
     UPDATE files SET sidecars_seen = -1 WHERE taken_from IS NOT NULL;
+    """,
+    # 16: a photo with no date of its own nor in a sidecar is dated by its name when that says
+    # one (IMG-20190714-WA0003.jpg: photoorg.core.name_dates; taken_from is then the photo's
+    # own name). The next scan dates the photos catalogued before without reading them again.
+    16: """
+    UPDATE files SET sidecars_seen = -1 WHERE taken IS NULL;
     """,
 }
 

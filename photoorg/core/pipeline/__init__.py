@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from photoorg.core import scanner, sidecar_dates
+from photoorg.core import scanner
 from photoorg.core.catalog import Catalog, FileRow, FileState
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import Cancelled
@@ -42,6 +42,7 @@ from photoorg.core.pipeline.reading import (
     Job,
     bounded_map,
     catalogue,
+    date_not_its_own,
     decode_threads,
     default_decode_workers,
     embed_input,
@@ -229,13 +230,11 @@ def run_scan(
 
 
 def _date_again(catalog: Catalog, scan: ScanState, photos: list[tuple[scanner.FileRecord, bool]]) -> None:
-    """Date unchanged photos again by their sidecars (added, edited or gone since), reading
-    only the sidecars; a photo with a date of its own keeps it."""
+    """Date unchanged photos again by their sidecars (added, edited or gone since; else by
+    their names), reading only the sidecars; a photo with a date of its own keeps it."""
     dates = []
     for rec, dated_in_file in photos:
-        taken, source, known = (None, None, None)
-        if not dated_in_file and rec.sidecars:
-            taken, source, known = sidecar_dates.date_known_from(os.path.dirname(rec.path), rec.sidecars)
+        taken, source, known = (None, None, None) if dated_in_file else date_not_its_own(rec)
         dates.append((rec.path, rec.size, rec.mtime_ns, taken, source, rec.sidecars_seen, known))
     with scan.writing():
         catalog.set_sidecar_dates(dates)

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from photoorg.core import imaging, pixel_hashes, scanner, sidecar_dates
+from photoorg.core import imaging, name_dates, pixel_hashes, scanner, sidecar_dates
 from photoorg.core.catalog import FileRow, FileState, fingerprint, fingerprint_file
 from photoorg.core.errors import DecodeError
 from photoorg.core.gpu_jpeg import GpuJpeg
@@ -139,12 +139,24 @@ def catalogue_video(rec: scanner.FileRecord, row: FileRow) -> FileRow | None:
 
 
 def dated(row: FileRow, rec: scanner.FileRecord) -> FileRow:
-    """``row`` with the date of a sidecar beside it when it has none of its own."""
+    """``row`` with the date of a sidecar beside it, or of its name, when it has none of its own."""
     row.sidecars_seen = rec.sidecars_seen
-    if row.taken is None and rec.sidecars:
-        folder = os.path.dirname(rec.path)
-        row.taken, row.taken_from, row.taken_known = sidecar_dates.date_known_from(folder, rec.sidecars)
+    if row.taken is None:
+        row.taken, row.taken_from, row.taken_known = date_not_its_own(rec)
     return row
+
+
+def date_not_its_own(rec: scanner.FileRecord) -> tuple[str | None, str | None, str | None]:
+    """(date taken, where from, how much of it is known) for a photo without a date of its own:
+    the first sidecar's that says one (``taken_from`` its name), else its own name's
+    (``taken_from`` the photo's name: :mod:`photoorg.core.name_dates`), else nothing. A sidecar
+    wins over the name: it is what a person or a photo service wrote."""
+    if rec.sidecars:
+        found = sidecar_dates.date_known_from(os.path.dirname(rec.path), rec.sidecars)
+        if found[0] is not None:
+            return found
+    taken = name_dates.date_in_name(rec.path)
+    return (taken, os.path.basename(rec.path), None) if taken is not None else (None, None, None)
 
 
 def embed_input(
