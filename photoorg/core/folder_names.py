@@ -131,7 +131,9 @@ class DateFolders:
             "name": stem,
             "ext": ext.lstrip("."),
         }
-        key = (*(values[f] for f in self._used), values["year"])  # (a part may fall back to the year)
+        # (a part may fall back to the year; a file keeps its own extension whatever the
+        # template says: a new-user review found x.jpg planned as "x (1).png" beside x.png)
+        key = (*(values[f] for f in self._used), values["year"], ext if self.names_file else "")
         parts = self._folders.get(key)
         if parts is None:
             expanded = self.template.format(**values)

@@ -282,6 +282,26 @@ def test_every_template_keeps_the_photos_extension(shoot, template: str, first: 
     assert summary.seen == before == 7  # every photo (the RAW and the video too) is still seen
 
 
+@pytest.mark.parametrize("template", ["{name}", "{year}/{name}"])
+def test_two_photos_of_one_name_and_two_extensions_each_keep_their_own(shoot, template: str) -> None:
+    """A new-user review: with {name}, x.jpg was planned as "x (1).png" beside x.png (a JPEG
+    with a PNG's extension), and y.png as "y (1).jpg"."""
+    lib, catalog = shoot
+    for i, name in enumerate(("a/x.png", "b/x.jpg", "a/y.jpg", "a/y.png")):
+        dated(lib / "pair" / name, 20 + i, "2023:06:01 10:00:00")
+    run_scan([lib], catalog, Embedder(str(lib / "none")))
+    mine = [p for p in catalog.photos() if "/pair/" in p.path]
+    plan = plan_organize(OrganizeRequest("date", str(lib / "out"), template), mine)
+    targets = {Path(s.source).relative_to(lib / "pair").as_posix(): Path(s.target).name for s in plan.steps()}
+    assert targets == {"a/x.png": "x.png", "b/x.jpg": "x.jpg", "a/y.jpg": "y.jpg", "a/y.png": "y.png"}
+    assert not plan.collisions
+    outcome = organize(catalog, plan)
+    assert not outcome.failed
+    for step in outcome.done:  # each file is what its extension says
+        with Image.open(step.target) as img:
+            assert img.format == {".jpg": "JPEG", ".png": "PNG"}[Path(step.target).suffix]
+
+
 def test_a_long_name_is_shortened_before_its_extension_and_numbered_within_the_limit(shoot) -> None:
     """A 251-character name: a template that names the file kept 120 characters, cutting off
     ".jpg"; numbered beside a file of the same name it became 259 bytes ("File name too long")."""
