@@ -573,6 +573,29 @@ def test_settings_are_shown_and_changed_from_a_terminal(tmp_path) -> None:
     assert json.loads(photoorg("--home", home, "settings", "--json").stdout)["min_group_size"] == 3
 
 
+def test_a_preferred_folder_is_kept_whole_and_keeper_rules_are_written_as_for_duplicates(
+    tmp_path, monkeypatch
+) -> None:
+    """A new-user review: 'settings preferred extras/copies' kept the words as typed, so the
+    keeper depended on the folder the next command ran in; 'settings keeper_rules
+    resolution,file_size' was refused, though 'duplicates --keeper-rules' takes just that."""
+    from photoorg.core.paths import locations
+    from photoorg.core.settings import load_settings
+
+    home, work = tmp_path / "h", tmp_path / "photos"
+    (work / "extras" / "copies").mkdir(parents=True)
+    monkeypatch.chdir(work)
+    assert photoorg("--home", home, "settings", "preferred", "extras/copies").returncode == 0
+    monkeypatch.chdir(tmp_path)
+    assert load_settings(locations(home)).preferred == [str(work / "extras" / "copies")]
+    rules = photoorg("--home", home, "settings", "keeper_rules", "protected,resolution,file_size")
+    assert rules.returncode == 0
+    assert load_settings(locations(home)).keeper_rules == ["protected", "resolution", "file_size"]
+    assert "no longer choose the keeper: format, exif, sidecars," in rules.stdout
+    wrong = photoorg("--home", home, "settings", "keeper_rules", "resolution,biggest")
+    assert wrong.returncode == 2 and "unknown keeper rules: biggest" in wrong.stderr
+
+
 def test_move_with_a_protected_folder(library, tiny_model, tmp_path) -> None:
     home = tmp_path / "h8"
     assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0

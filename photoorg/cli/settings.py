@@ -8,16 +8,20 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 from typing import Any
 
 from photoorg.cli.common import EXIT_OK, EXIT_USAGE, say
 from photoorg.core.humanize import printable
+from photoorg.core.keeper import DEFAULT_RULES
 from photoorg.core.paths import Locations
 from photoorg.core.settings import Settings, load_settings, update_settings
 
 #: Kept by ``photoorg library`` (it checks each folder), or by the app for itself.
 NOT_HERE = {"folders": "photoorg library", "protected": "photoorg library", "model_declined": ""}
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
+#: Settings that hold folders (kept absolute), and lists also given comma-separated.
+_FOLDERS, _COMMAS = {"preferred"}, {"keeper_rules"}
 #: What each setting does, under its value (a review: names like same_max_local_change, said
 #: without a word of what they are).
 ABOUT = {
@@ -56,6 +60,11 @@ def _shown(value: Any) -> str:
 def _parsed(name: str, words: list[str]) -> Any:
     """The value ``words`` give setting ``name``, of its type (a list takes every word)."""
     default = _defaults()[name]
+    if name in _FOLDERS:  # as 'library protect' keeps them (a new-user review: a relative one
+        # preferred a different copy in each folder the command was typed in)
+        return [os.path.abspath(os.path.expanduser(w)) for w in words if w]
+    if name in _COMMAS:  # as 'duplicates --keeper-rules' takes them
+        return [r.strip() for w in words for r in w.split(",") if r.strip()]
     if isinstance(default, list):
         return [w for w in words if w]
     if len(words) != 1:
@@ -110,4 +119,7 @@ def cmd_settings(args: argparse.Namespace, where: Locations) -> int:
         return EXIT_USAGE
     update_settings(where, lambda s: s.assign(**{name: value}))
     print(f"{name} is {_shown(value)} now" + (" (its default)" if args.reset else "") + ".")
+    if name == "keeper_rules" and set(DEFAULT_RULES) - set(value):
+        left_out = [r for r in DEFAULT_RULES if r not in value]
+        print(f"These rules no longer choose the keeper: {', '.join(left_out)} ('--reset' gives them back).")
     return EXIT_OK
