@@ -173,7 +173,8 @@ def _suggest(library: Library, name: str, k: int, as_json: bool) -> int:
     print(f"The photos most likely to belong to {printable(name)}, best first ({likely} likely in all):")
     for p, s in found:
         print(f"  {s:.3f}  {printable(p.path)}")
-    print("Answer with 'photoorg album accept NAME PHOTO...' and 'photoorg album reject NAME PHOTO...'.")
+    said = shlex.quote(name)  # (a new-user review: "NAME", not the album's name)
+    print(f"Answer with 'photoorg album accept {said} PHOTO...' and 'photoorg album reject {said} PHOTO...'.")
     return EXIT_OK
 
 

@@ -90,7 +90,10 @@ class DuplicateSettings:
     offer_raw_jpegs: bool = False
 
     def __post_init__(self) -> None:
-        if not -1.0 <= self.similar_threshold <= self.same_threshold <= 1.0:
+        for which, value in (("similar", self.similar_threshold), ("same image", self.same_threshold)):
+            if not -1.0 <= value <= 1.0:  # (a new-user review: 2 was told to raise the other)
+                raise ValueError(f"the '{which}' threshold ({value}) is a similarity, between -1 and 1")
+        if not self.similar_threshold <= self.same_threshold:
             raise ValueError(
                 f"the 'similar' threshold ({self.similar_threshold}) cannot be above the 'same image' "
                 f"threshold ({self.same_threshold}); both lie between -1 and 1 (raise "

@@ -136,6 +136,10 @@ def test_the_album_commands_print_what_the_issue_promises(library_with_albums) -
     assert answer["name"] == "Sunsets" and answer["likely"] >= 0
     assert len(found) == 4 and set(found[0]) == {"path", "score"}
     assert [f["score"] for f in found] == sorted((f["score"] for f in found), reverse=True)
+    said = photoorg("album", "suggest", "Sunsets", "-k", "2").stdout  # how to answer, with its name
+    assert said.endswith(
+        "'photoorg album accept Sunsets PHOTO...' and 'photoorg album reject Sunsets PHOTO...'.\n"
+    )
     twice = photoorg("album", "accept", "Sunsets", found[0]["path"], found[0]["path"])  # given twice
     assert twice.returncode == 0 and "Accepted 1 photo. Sunsets has 4 photos, 0 rejected (" in twice.stdout
     assert photoorg("album", "reject", "Sunsets", found[1]["path"]).returncode == 0

@@ -658,3 +658,11 @@ def test_copies_alike_by_every_rule_say_which_one_is_kept_by_where_it_is() -> No
         choose_keeper(named, KeeperPolicy())[1]
         == "identical by every rule; kept the one with the shorter name"
     )
+
+
+def test_a_threshold_outside_minus_one_to_one_is_said_so() -> None:
+    """A new-user review: --similar-threshold 2 was told to raise the 'same image' one first."""
+    with pytest.raises(ValueError, match=r"'similar' threshold \(2\.0\) is a similarity, between -1 and 1"):
+        DuplicateSettings(similar_threshold=2.0)
+    with pytest.raises(ValueError, match="cannot be above the 'same image' threshold"):
+        DuplicateSettings(similar_threshold=0.99, same_threshold=0.98)
