@@ -8,6 +8,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from photoorg.core.catalog import Catalog
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import file_where_folder_was
 from photoorg.core.humanize import plural
@@ -97,6 +98,24 @@ def refuse_protected_plan(plan: OrganizePlan, protected: Sequence[str]) -> None:
         refuse_protected_destination(
             {os.path.dirname(p.target) for p in plan.moving() if p.target}, protected
         )
+
+
+def refuse_outdated_plan(plan: OrganizePlan, catalog: Catalog) -> None:
+    """Under the lock: no file action changed files since the plan was made (a new-user review:
+    two organizes at once, the second one's plan shown and agreed to, then carried out over what
+    the first had just moved). Each file is checked again as it goes, but what the person agreed
+    to would no longer be what happens: they see the plan again."""
+    if plan.made_at is None or catalog.files_history_mark() == plan.made_at:
+        return
+    since = catalog.actions_since(plan.made_at)
+    said = "; ".join(f"action {b.id}, {b.summary}" for b in since[:3]) + (
+        " and more" if len(since) > 3 else ""
+    )
+    raise PhotoorgError(
+        "Files of the library were moved, trashed, copied or put back since this plan was made"
+        + (f" ({said})" if said else "")
+        + ". Nothing was moved: make the plan again to see what it would do now."
+    )
 
 
 def refuse_missing_destination(destination: str, missing: Sequence[str]) -> None:

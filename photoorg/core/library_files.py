@@ -23,6 +23,7 @@ from photoorg.core.catalog import Catalog
 from photoorg.core.destinations import (
     refuse_blocked_folders,
     refuse_missing_destination,
+    refuse_outdated_plan,
     refuse_protected_destination,
     refuse_protected_plan,
     refuse_unsafe_destination,
@@ -191,6 +192,7 @@ class FileActions(LibraryPart):
         catalogued (not embedded, not added to the library) and those the library already has
         (same content) are left out.
         """
+        made_at = self.catalog.files_history_mark()  # before anything is read for the plan
         roots, missing = self.library_roots()
         folders = [as_in_library(f, roots) for f in sources] if sources else roots
         request = replace(request, destination=as_in_library(request.destination, roots))
@@ -226,7 +228,7 @@ class FileActions(LibraryPart):
             in_library=in_library,
             sources=folders,
         )
-        planned.library = roots
+        planned.library, planned.made_at = roots, made_at
         refuse_blocked_folders(planned)
         refuse_unsafe_plan(planned, self.where)
         refuse_protected_plan(planned, self.settings.protected)
@@ -250,6 +252,7 @@ class FileActions(LibraryPart):
         summary = f"{verb} {n} photo{'s' if n != 1 else ''} by {request.by} into {request.destination}"
         pruned: list[str] = []
         with self.writing(progress) as catalog:
+            refuse_outdated_plan(plan, catalog)
             progress.start_stage("Copying photos" if request.copy else "Moving photos", len(steps))
             outcome = actions.execute(
                 catalog,

@@ -121,6 +121,9 @@ class OrganizePlan:
     #: By group: a group's folder -> what the Groups page calls the group, where that differs
     #: ("Group 1" -> "2002 to 2009"; a new-user review could not tell which group a folder was).
     labels: dict[str, str] = field(default_factory=dict)
+    #: Where the history of file actions stood when the plan was made (the catalog's
+    #: files_history_mark); carrying it out is refused once another action changed files.
+    made_at: tuple[int, float] | None = None
     _notes: Counter[str] | None = field(default=None, repr=False, compare=False)
     _totals: dict[str, FolderTotal] | None = field(default=None, repr=False, compare=False)
 

@@ -77,3 +77,19 @@ class BatchesPart(CatalogBase):
             args,
         )
         return [BatchInfo(*r) for r in rows]
+
+    def files_history_mark(self) -> tuple[int, float]:
+        """Where the history of file actions stands: it moves whenever any photoorg moves,
+        trashes, copies or writes a file, or undoes such a change (a plan made before it may no
+        longer be what would happen)."""
+        row = self._db.execute(
+            "SELECT coalesce(max(id), 0), coalesce(max(updated), 0) FROM journal"
+        ).fetchone()
+        return int(row[0]), float(row[1])
+
+    def actions_since(self, mark: tuple[int, float]) -> list[BatchInfo]:
+        """The actions whose files changed after ``mark`` (:meth:`files_history_mark`)."""
+        ids = self._db.execute(
+            "SELECT DISTINCT batch FROM journal WHERE id > ? OR updated > ? ORDER BY batch", mark
+        ).fetchall()
+        return [b for (i,) in ids if (b := self.batch_info(int(i))) is not None]
