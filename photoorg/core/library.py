@@ -79,6 +79,22 @@ RUN_SETTINGS = (
     "keeper_rules",
 )
 _GROUPING_SETTINGS = ("min_group_size", "group_method")
+#: Settings that give other vectors (another model key): a run with them is a one-off.
+_VECTOR_SETTINGS = ("model", "device", "dtype", "preprocess")
+
+
+def _vectors_of(s: Settings) -> tuple[Any, ...]:
+    """What the vectors of these settings are made with: the model (a folder however it is
+    written), the device and number format "auto" stands for here, the preprocessing."""
+    from photoorg.core.devices import pick_device, pick_dtype  # torch: only when a run gives them
+
+    folder = os.path.expanduser(s.model)
+    model = os.path.realpath(folder) if os.path.isdir(folder) else s.model
+    try:
+        device = pick_device(s.device)
+        return model, device, pick_dtype(device, s.dtype), s.preprocess
+    except (ModelUnavailable, ValueError):  # a GPU asked for that is not here
+        return model, s.device, s.dtype, s.preprocess
 
 
 @dataclass
@@ -138,6 +154,7 @@ class Library(Folders, Scans, ReembedOffers, FileActions, History, Curation, Dat
         unknown = set(self._overrides) - set(RUN_SETTINGS)
         if unknown:
             raise ValueError(f"not settings a run may change: {sorted(unknown)}")
+        self._given = dict(self._overrides)  # what the person gave for this run (not looking_again's)
         self._extra_protect = [os.path.abspath(p) for p in protect]
         self._extra_prefer = [os.path.abspath(p) for p in prefer]
         self._extra_exclude = list(exclude)
@@ -194,9 +211,15 @@ class Library(Folders, Scans, ReembedOffers, FileActions, History, Curation, Dat
 
     @property
     def stores_groups(self) -> bool:
-        """Whether this run's groups are the library's (not a one-off with other settings)."""
+        """Whether this run's groups are the library's (not a one-off with other settings, nor
+        with vectors of another model, device, number format or preprocessing given for this
+        run: a new-user review found ``groups --dtype fp32`` replaced the library's groups,
+        their ids with them)."""
         saved = self.saved_settings
-        return all(getattr(self.settings, k) == getattr(saved, k) for k in _GROUPING_SETTINGS)
+        if any(getattr(self.settings, k) != getattr(saved, k) for k in _GROUPING_SETTINGS):
+            return False
+        given = {k: v for k, v in self._given.items() if k in _VECTOR_SETTINGS and v != getattr(saved, k)}
+        return not given or _vectors_of(saved.with_changes(**given)) == _vectors_of(saved)
 
     def change_settings(self, change: Callable[[Settings], object]) -> Settings:
         """Change the saved settings (read afresh, changed, saved, under a lock)."""

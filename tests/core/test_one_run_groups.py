@@ -1,0 +1,65 @@
+"""Groups made for one run with other vectors (another model, device, number format or
+preprocessing given on the command line) are that run's: the library's groups, their ids and
+names stay (a new-user review: ``groups --dtype fp32`` replaced them, and 'Group 6' became
+'Group 12', then 'Group 18')."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from photoorg.core.grouping import UNSORTED
+from photoorg.core.library import Library
+from photoorg.core.paths import locations
+from photoorg.core.settings import Settings, save_settings
+from tests.conftest import make_photo
+
+
+@pytest.fixture
+def scenes(tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Three scenes, each shot five times (the same picture resized and saved again)."""
+    root = tmp_path / "Pictures"
+    for scene in range(3):
+        base = make_photo(root / f"scene{scene}" / "0.jpg", seed=100 + scene, size=(320, 240))
+        with Image.open(base) as img:
+            for i, width in enumerate((300, 280, 260, 240), start=1):
+                img.resize((width, width * 3 // 4)).save(root / f"scene{scene}" / f"{i}.jpg", quality=80 + i)
+    monkeypatch.setenv("PHOTOORG_HOME", str(tmp_path / "home"))
+    save_settings(locations(), Settings(folders=[str(root)], model=str(tiny_model), min_group_size=3))
+    return root
+
+
+def stored(library: Library) -> list[tuple[int, bool, frozenset[str]]]:
+    return sorted((g.id, g.active, frozenset(g.members)) for g in library.catalog.stored_groups())
+
+
+def test_groups_with_vectors_given_for_one_run_leave_the_librarys_groups(
+    scenes: Path, tiny_model: Path
+) -> None:
+    with Library(locations()) as library:
+        ids = sorted(g.id for g in library.groups() if g.id != UNSORTED)
+        before = stored(library)
+        assert len(ids) == 3 and before
+        library.rename_group(ids[0], "Beach")
+        before = stored(library)
+    with Library(locations(), {"preprocess": "1"}) as one_run:  # other vectors: a one-off
+        assert not one_run.stores_groups
+        shown = one_run.groups()
+        assert stored(one_run) == before
+        assert "Beach" in {g.name for g in shown}  # a group that goes on is shown as the library's
+    with Library(locations()) as library:
+        assert sorted(g.id for g in library.groups() if g.id != UNSORTED) == ids
+        assert stored(library) == before
+
+
+def test_the_librarys_own_vectors_written_otherwise_are_its_own(scenes: Path, tiny_model: Path) -> None:
+    from photoorg.core.devices import pick_dtype
+
+    with Library(
+        locations(), {"model": f"{tiny_model}/", "device": "cpu", "dtype": pick_dtype("cpu")}
+    ) as library:
+        assert library.stores_groups  # the same folder, and what "auto" stands for here
+    with Library(locations(), {"min_group_size": 4}) as library:
+        assert not library.stores_groups
