@@ -277,8 +277,10 @@ def test_duplicates_trash_moves_the_copies_not_kept_and_undo_puts_them_back(
         f"{outside} was added to the library to look at it.\nIt takes in {outside / 'in'}, which"
         in wider.stdout
     )
-    assert "library remove" not in wider.stdout
-    assert photoorg(*base, "library", "remove", outside).returncode == 0
+    assert f"'photoorg library remove {outside}' takes it out again (it comes back)." in wider.stdout
+    removed = photoorg(*base, "library", "remove", outside)
+    assert removed.returncode == 0 and f"{outside / 'in'} is a library folder again" in removed.stdout
+    assert photoorg(*base, "library", "remove", outside / "in").returncode == 0
     shutil.move(outside / "in" / "b.jpg", outside / "b.jpg")
     assert (outside / "a.jpg").exists() and (outside / "b.jpg").exists()
 

@@ -9,7 +9,7 @@ import os
 
 from photoorg.cli.common import EXIT_OK, EXIT_USAGE, missing_paths, open_library, say
 from photoorg.core.errors import ModelNotCached, ModelUnavailable
-from photoorg.core.humanize import plural, printable
+from photoorg.core.humanize import agree, plural, printable
 from photoorg.core.library import Library
 from photoorg.core.model_folder import resolve_model
 from photoorg.core.paths import Locations, as_in_library, is_under
@@ -40,7 +40,10 @@ def cmd_library(args: argparse.Namespace, where: Locations) -> int:
                 )
                 if inside:  # said: 'library remove' of one of them no longer works
                     names = ", ".join(printable(f) for f in inside)
-                    print(f"  it holds the library folders {names}: they are part of it now")
+                    print(
+                        f"  it holds the library folders {names}: they are part of it now (and library"
+                        f" folders again if {printable(folder)} is removed)"
+                    )
             if added:
                 print("Run 'photoorg scan' (or open the app) to look at the new photos.")
             return EXIT_OK
@@ -59,9 +62,13 @@ def cmd_library(args: argparse.Namespace, where: Locations) -> int:
                     " 'photoorg library list' lists them."
                 )
                 return EXIT_USAGE
-            inner = [p for p in saved.protected if is_under(p, [folder])]
-            library.remove_folder(folder)
+            back = library.remove_folder(folder)
+            inner = [p for p in saved.protected if is_under(p, [folder]) and not is_under(p, back)]
             print(f"{printable(folder)} is no longer in the library; its photos were not touched.")
+            if back:  # (a new-user review: they were gone with it, their protection too)
+                names = ", ".join(printable(f) for f in back)
+                print(f"  {names} {agree(len(back), 'is a library folder', 'are library folders')} again,"
+                      f" as before {printable(folder)} was added")  # fmt: skip
             if inner:  # protection is for folders of the library
                 print(f"  no longer protected with it: {', '.join(printable(p) for p in inner)}")
         elif what == "protect":

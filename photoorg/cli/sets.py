@@ -224,15 +224,15 @@ def _say_added(new: list[str], replaced: list[str]) -> None:
     """The library folders a dry run added to look at the folders given, and how to go back."""
     for folder in new:
         print(f"{printable(folder)} was added to the library to look at it.")
-    if replaced:  # removing the new folder alone would leave these out, protections inside too
+    if replaced:  # removing the new folder makes them library folders again, protection kept
         print(
             f"It takes in {', '.join(printable(f) for f in replaced)}, which "
-            f"{'was a library folder' if len(replaced) == 1 else 'were library folders'} inside it; "
-            "'photoorg library list' shows the library's folders."
+            f"{'was a library folder' if len(replaced) == 1 else 'were library folders'} inside it."
         )
-    elif new:
+    if new:
         names = " ".join(printable(f) for f in new)
-        print(f"'photoorg library remove {names}' takes {'it' if len(new) == 1 else 'them'} out again.")
+        back = f" ({'it comes' if len(replaced) == 1 else 'they come'} back)" if replaced else ""
+        print(f"'photoorg library remove {names}' takes {'it' if len(new) == 1 else 'them'} out again{back}.")
 
 
 def _trash_plan_text(sets: list[DuplicateSet], steps: list, plan: list[tuple[list[str], list[str]]]) -> str:

@@ -18,7 +18,12 @@ from photoorg.core.paths import Locations
 from photoorg.core.settings import Settings, load_settings, update_settings
 
 #: Kept by ``photoorg library`` (it checks each folder), or by the app for itself.
-NOT_HERE = {"folders": "photoorg library", "protected": "photoorg library", "model_declined": ""}
+NOT_HERE = {
+    "folders": "photoorg library",
+    "protected": "photoorg library",
+    "taken_in": "photoorg library",
+    "model_declined": "",
+}
 _TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
 #: Settings that hold folders (kept absolute), and lists also given comma-separated.
 _FOLDERS, _COMMAS = {"preferred"}, {"keeper_rules"}

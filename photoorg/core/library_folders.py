@@ -41,8 +41,11 @@ class Folders(LibraryPart):
             given.added = self.add_folders(given.folders)
         return given
 
-    def remove_folder(self, folder: str) -> None:
-        self.change_settings(lambda s: s.remove_folder(folder))
+    def remove_folder(self, folder: str) -> list[str]:
+        """Take a library folder out; returns the folders it had taken in, in the library again."""
+        back: list[str] = []
+        self.change_settings(lambda s: back.extend(s.remove_folder(folder)))
+        return back
 
     def set_protected(self, folder: str, protected: bool) -> None:
         self.change_settings(lambda s: s.set_protected(folder, protected))

@@ -65,6 +65,10 @@ class Settings:
     preferred: list[str] = field(default_factory=list)  # folders whose copies are kept when all else is equal
     #: "Not now" on the model download question: scan for exact duplicates only.
     model_declined: bool = False
+    #: Library folders that a folder added above them took in: taking that folder out of the
+    #: library makes them library folders again, their protection kept (a new-user review:
+    #: 'library add /tmp' then 'library remove /tmp' left no folder, and no protection).
+    taken_in: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.device not in DEVICES:
@@ -124,17 +128,26 @@ class Settings:
             )
         if is_under(folder, self.folders):
             return False
-        # A new parent folder replaces the folders inside it; their protection stays.
-        self.folders = sorted([f for f in self.folders if not is_under(f, [folder])] + [folder])
+        # A new parent folder replaces the folders inside it; their protection stays, and they
+        # come back if it goes.
+        inside = [f for f in self.folders if is_under(f, [folder])]
+        self.taken_in = sorted({*self.taken_in, *inside})
+        self.folders = sorted([f for f in self.folders if f not in inside] + [folder])
         return True
 
-    def remove_folder(self, folder: str) -> None:
-        """Take a library folder out of the library (its photos are not touched)."""
+    def remove_folder(self, folder: str) -> list[str]:
+        """Take a library folder out of the library (its photos are not touched); the library
+        folders it took in when it was added are library folders again, with their protection.
+        Returns those."""
         folder = os.path.abspath(folder)
         if folder not in self.folders:
             raise NotInLibrary(self._not_a_library_folder(folder))
-        self.folders = [f for f in self.folders if f != folder]
-        self.protected = [p for p in self.protected if not is_under(p, [folder])]
+        within = [t for t in self.taken_in if t != folder and is_under(t, [folder])]
+        back = [t for t in within if not is_under(t, [o for o in within if o != t])]  # the outermost
+        self.taken_in = [t for t in self.taken_in if t not in back]  # those inside them stay taken in
+        self.folders = sorted([f for f in self.folders if f != folder] + back)
+        self.protected = [p for p in self.protected if not is_under(p, [folder]) or is_under(p, back)]
+        return back
 
     def set_protected(self, folder: str, protected: bool) -> None:
         """Protect a library folder or any folder inside one (its photos are never proposed for

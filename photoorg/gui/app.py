@@ -211,11 +211,15 @@ class MainWindow(QMainWindow):
         return added
 
     def remove_folder(self, folder: str) -> None:
+        back: list[str] = []
         try:
-            self.library.change_settings(lambda s: s.remove_folder(folder))
+            self.library.change_settings(lambda s: back.extend(s.remove_folder(folder)))
         except PhotoorgError as exc:
             error_dialog(self, str(exc)).exec()
             return
+        if back:  # the folders it took in when it was added
+            again = "is a library folder" if len(back) == 1 else "are library folders"
+            self.tell(f"{', '.join(back)} {again} again, as before {folder} was added.")
         self.library.refresh(scan=False)
 
     def set_protected(self, folder: str, protected: bool) -> None:

@@ -34,6 +34,7 @@ def chosen(tmp_path: Path) -> Settings:
         keeper_rules=["protected", "file_size", "resolution"],
         preferred=[str(tmp_path / "Pictures")],
         model_declined=True,
+        taken_in=[str(tmp_path / "Pictures" / "2019")],
     )
 
 
@@ -145,6 +146,22 @@ def test_protecting_needs_a_folder_of_the_library(where: Locations, tmp_path: Pa
         s.remove_folder(str(tmp_path / "Pictures" / "Archive"))
     s.remove_folder(str(tmp_path / "Pictures"))  # its protected folders go with it
     assert s.folders == [] and s.protected == []
+
+
+def test_folders_a_parent_took_in_come_back_with_their_protection_when_it_goes(tmp_path: Path) -> None:
+    """A new-user review: 'library add /tmp' took in the library's folder under it, and
+    'library remove /tmp' then left a library of no folders, its protection gone unasked."""
+    photos, old = str(tmp_path / "t" / "photos"), str(tmp_path / "t" / "photos" / "old")
+    skagen = str(tmp_path / "t" / "photos" / "Skagen")
+    s = Settings(folders=[old])
+    assert s.add_folder(photos)  # takes in old
+    s.set_protected(skagen, True)
+    assert s.add_folder(str(tmp_path / "t"))  # takes in photos (old inside it)
+    assert s.folders == [str(tmp_path / "t")]
+    assert s.remove_folder(str(tmp_path / "t")) == [photos]  # the outermost comes back
+    assert s.folders == [photos] and s.protected == [skagen]
+    assert s.remove_folder(photos) == [old]  # and then the one it had taken in
+    assert s.folders == [old] and s.protected == [] and s.taken_in == []
 
 
 def test_the_whole_disk_is_no_library_folder() -> None:
