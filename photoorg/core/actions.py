@@ -80,6 +80,8 @@ class Outcome:
     #: An undo's photos that came back under a new name: (old, new, why: "its name a.jpg is
     #: taken", or its sidecar's name).
     renamed: list[tuple[str, str, str]] = field(default_factory=list)
+    #: A redo's folders removed again, as the action's first run removed them (left empty).
+    pruned: list[str] = field(default_factory=list)
 
     @property
     def photos_done(self) -> int:

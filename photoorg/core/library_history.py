@@ -12,6 +12,7 @@ from photoorg.core import undo as undoing
 from photoorg.core.actions import DATES, SIDECAR_ACTIONS, Action, Outcome
 from photoorg.core.catalog import BatchInfo
 from photoorg.core.errors import PhotoorgError
+from photoorg.core.humanize import plural
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.sidecar_writes import TRASHED
@@ -81,7 +82,13 @@ class History(LibraryPart):
                 progress.start_stage("Redoing", 0)
                 roots, missing = self.library_roots()
                 step = lambda: progress.advance(1)  # noqa: E731
-                return redoing.redo(catalog, self.protected_watch(), roots, on_step=step, missing=missing)
+                outcome = redoing.redo(catalog, self.protected_watch(), roots, on_step=step, missing=missing)
+                if outcome.pruned:  # (as organize --prune-empty did the first time)
+                    self.notes.append(
+                        f"removed again the {plural(len(outcome.pruned), 'folder')} the move left empty: "
+                        + ", ".join(outcome.pruned)
+                    )
+                return outcome
         # A change to sidecars is made again by the library (under the lock, checked to be the
         # action Redo would do): a date change dates the photos in the catalog too.
         if action == DATES:

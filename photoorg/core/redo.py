@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
@@ -32,6 +33,7 @@ from photoorg.core.actions import (
 from photoorg.core.catalog import BatchInfo, Catalog, JournalEntry
 from photoorg.core.companions import SIDECAR_EXTENSIONS
 from photoorg.core.errors import PhotoorgError
+from photoorg.core.fileops import remove_if_empty
 from photoorg.core.humanize import plural
 from photoorg.core.sidecar_redo import sidecar_refusal
 from photoorg.core.undo_places import folder_not_there
@@ -290,4 +292,25 @@ def redo(
             reasons = sorted({s.skip or "" for s in steps})
             raise NothingToRedo(f"Nothing of action {info.id} can be done again: {'; '.join(reasons)}.")
         summary = redo_summary(info, sum(1 for s in steps if s.skip is None and s.companion_of is None))
-        return actions.execute(catalog, action, steps, summary, on_step=on_step, protected=guard)
+        outcome = actions.execute(catalog, action, steps, summary, on_step=on_step, protected=guard)
+        outcome.pruned = _prune_again(catalog, info.id, outcome.batch)
+        return outcome
+
+
+def _prune_again(catalog: Catalog, undone: int, batch: int | None) -> list[str]:
+    """The folders the undone action removed once its move left them empty (organize's
+    --prune-empty), removed again where the redo left them empty, journaled with the redo so
+    that its undo makes them again (a new-user review: a redo left them behind)."""
+    pruned = catalog.pruned_folders(undone)
+    if batch is None or not pruned:
+        return []
+    modes = {}
+    for folder, _ in pruned:
+        try:
+            modes[folder] = stat.S_IMODE(os.stat(folder).st_mode)
+        except OSError:  # gone already
+            continue
+    catalog.add_pruned_folders(batch, list(modes.items()))  # journaled before they go, as organize
+    removed = remove_if_empty(modes)
+    catalog.forget_pruned_folders(batch, [f for f in modes if f not in removed])
+    return removed
