@@ -487,6 +487,9 @@ def test_a_plain_undo_after_one_that_left_files_says_where_they_are(library, tin
     second = photoorg("--home", home, "undo")
     assert second.returncode == 0 and "Undid action 1" in second.stdout
     assert (
+        f"  copy trashed  {library / 'backup' / 'img_000.jpg'}\n" in second.stdout
+    )  # the copy, not its trash name
+    assert (
         "Action 2 still has 1 file that could not be put back; 'photoorg undo 2' tries it again."
         in second.stdout
     )
@@ -1220,4 +1223,13 @@ def test_a_folder_added_around_library_folders_says_it_holds_them(tmp_path) -> N
     assert f"  it holds the library folders {pictures / 'Odense'}, {pictures / 'Skagen'}" in around.stdout
     removed = photoorg("--home", home, "library", "remove", pictures)
     assert removed.returncode == 0
-    assert f"  no longer protected with it: {pictures / 'Skagen'}" in removed.stdout
+    # They are library folders again, Skagen still protected (a new-user review: the library
+    # was left with no folder, and the protection gone).
+    assert f"  {pictures / 'Odense'}, {pictures / 'Skagen'} are library folders again" in removed.stdout
+    assert "no longer protected" not in removed.stdout
+    from photoorg.core.paths import locations
+    from photoorg.core.settings import load_settings
+
+    saved = load_settings(locations(home))
+    assert saved.folders == [str(pictures / "Odense"), str(pictures / "Skagen")]
+    assert saved.protected == [str(pictures / "Skagen")]

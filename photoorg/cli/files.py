@@ -177,8 +177,12 @@ def undo_lines(outcome: Outcome) -> list[str]:
 def _file_lines(outcome: Outcome) -> list[str]:
     copy = outcome.action is Action.COPY
     taken = {new: f"  ({printable(why)})" for _old, new, why in outcome.renamed}
-    verb = "copy trashed" if copy else "restored"  # a new name is said (an app review: not why)
-    lines = [f"  {verb}  {printable(step.target)}{taken.get(step.target or '', '')}" for step in outcome.done]
+    if copy:  # the copy that went, not its name in the trash (a new-user review)
+        lines = [f"  copy trashed  {printable(step.source)}" for step in outcome.done]
+    else:  # where it is back, and a new name said (an app review: not why)
+        lines = [
+            f"  restored  {printable(step.target)}{taken.get(step.target or '', '')}" for step in outcome.done
+        ]
     lines += [
         f"  NOT UNDONE  {printable(step.target or step.source)}: {reason}" for step, reason in outcome.failed
     ]

@@ -666,3 +666,24 @@ def test_a_threshold_outside_minus_one_to_one_is_said_so() -> None:
         DuplicateSettings(similar_threshold=2.0)
     with pytest.raises(ValueError, match="cannot be above the 'same image' threshold"):
         DuplicateSettings(similar_threshold=0.99, same_threshold=0.98)
+
+
+def test_the_oldest_file_is_said_as_precisely_as_tells_it_from_the_next() -> None:
+    """A new-user review: "kept the oldest file, modified 2026-12-04 18:44" of copies all made
+    in that minute said nothing of why that one."""
+    from datetime import datetime
+
+    from photoorg.core.catalog import PhotoInfo
+    from photoorg.core.keeper import KeeperPolicy, choose_keeper
+
+    def copy(name: str, when: datetime) -> PhotoInfo:
+        return PhotoInfo(
+            f"/lib/{name}/x.jpg", "same", 100, int(when.timestamp() * 1e9), 8, 8, "JPEG", None, None, None
+        )
+
+    same_minute = [copy("b", datetime(2026, 12, 4, 18, 44, 7)), copy("a", datetime(2026, 12, 4, 18, 44, 3))]
+    ranked, why = choose_keeper(same_minute, KeeperPolicy())
+    assert ranked[0].path == "/lib/a/x.jpg"
+    assert why.endswith("kept the oldest file, modified 2026-12-04 18:44:03 (the next 2026-12-04 18:44:07)")
+    days = [copy("b", datetime(2019, 1, 5, 9)), copy("a", datetime(2019, 1, 2, 9))]
+    assert choose_keeper(days, KeeperPolicy())[1].endswith("modified 2019-01-02 (the next 2019-01-05)")
