@@ -1233,3 +1233,23 @@ def test_a_folder_added_around_library_folders_says_it_holds_them(tmp_path) -> N
     saved = load_settings(locations(home))
     assert saved.folders == [str(pictures / "Odense"), str(pictures / "Skagen")]
     assert saved.protected == [str(pictures / "Skagen")]
+
+
+def test_only_the_commands_that_run_the_model_offer_model_in_their_help(tmp_path) -> None:
+    """A new-user review: 'trash --help', 'history --help' and 'settings --help' listed
+    --model, which they never use. It is still taken there (a script may give it to all)."""
+    for command in (
+        ["trash"],
+        ["undo"],
+        ["history"],
+        ["settings"],
+        ["timeline"],
+        ["date"],
+        ["library", "add"],
+    ):
+        shown = photoorg(*command, "--help")
+        assert shown.returncode == 0 and "--model" not in shown.stdout, command
+    for command in (["scan"], ["groups"], ["duplicates"], ["similar"], ["organize"], ["album", "suggest"]):
+        assert "--model" in photoorg(*command, "--help").stdout, command
+    taken = photoorg("--home", tmp_path / "h", "history", "--model", "facebook/dinov2-small")
+    assert taken.returncode == 0 and "No file actions yet." in taken.stdout

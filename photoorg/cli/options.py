@@ -43,8 +43,10 @@ def cosine(text: str) -> float:
 DEFAULTS = Settings()
 
 
-def common_options(parser: argparse.ArgumentParser, top: bool) -> None:
-    """--home, --model and -v, before the command (``top``) or after it."""
+def common_options(parser: argparse.ArgumentParser, top: bool, model: bool = True) -> None:
+    """--home, --model and -v, before the command (``top``) or after it. Without ``model`` (a
+    command that never runs the model) --model is taken but not listed in its --help (a new-user
+    review: 'trash --help' offered a model)."""
     default = None if top else argparse.SUPPRESS
     parser.add_argument(
         "--home",
@@ -58,7 +60,9 @@ def common_options(parser: argparse.ArgumentParser, top: bool) -> None:
         metavar="M",
         default=default,
         help="DINOv2 model for this run: a Hugging Face id or a local folder "
-        f"(default: the one in the settings, {DEFAULTS.model} unless changed in the app)",
+        f"(default: the one in the settings, {DEFAULTS.model} unless changed in the app)"
+        if model
+        else argparse.SUPPRESS,
     )
     parser.add_argument(
         "-v",
@@ -69,22 +73,22 @@ def common_options(parser: argparse.ArgumentParser, top: bool) -> None:
     )
 
 
-def described(subs: Any, name: str, text: str, **kwargs: Any) -> argparse.ArgumentParser:
+def described(subs: Any, name: str, text: str, model: bool = True, **kwargs: Any) -> argparse.ArgumentParser:
     """A sub-command whose own --help says what it does (a new-user review: 'album create
     --help' said nothing): its description is its one-line help unless it has one."""
     kwargs.setdefault("description", text[0].upper() + text[1:] + ".")
     parser = subs.add_parser(name, help=text, **kwargs)
     # After the last word as after the first (a new-user review: 'photoorg album list --home H'
     # was "unrecognized arguments", though --home works with every command).
-    common_options(parser, top=False)
+    common_options(parser, top=False, model=model)
     return parser
 
 
-def command_group(sub: Any, name: str, text: str, description: str) -> Any:
+def command_group(sub: Any, name: str, text: str, description: str, model: bool = True) -> Any:
     """A command of sub-commands (``photoorg library WHAT``, ``photoorg album WHAT``), with the
     shared options on it and on each sub-command; returns its sub-command set."""
     group = sub.add_parser(name, help=text, description=description)
-    common_options(group, top=False)
+    common_options(group, top=False, model=model)
     return group.add_subparsers(dest=f"{name}_command", metavar="WHAT", required=True)
 
 

@@ -42,14 +42,17 @@ def build_parser() -> argparse.ArgumentParser:
         "The folders photoorg looks at, as the app shows them. Photos in a protected "
         "folder (a library folder or any folder inside one) are never trashed, moved or proposed "
         "for removal, by the app or by these commands.",
+        model=False,
     )
-    listing = described(lib_sub, "list", "the library's folders, protected folders and photo counts")
+    listing = described(
+        lib_sub, "list", "the library's folders, protected folders and photo counts", model=False
+    )
     listing.add_argument("--json", action="store_true", help="print JSON")
     problems = described(
-        lib_sub, "problems", "the files the scans could not read, and why (the app's Problems)"
+        lib_sub, "problems", "the files the scans could not read, and why (the app's Problems)", model=False
     )
     problems.add_argument("--json", action="store_true", help="print JSON")
-    add = described(lib_sub, "add", "add folders to the library (without scanning them)")
+    add = described(lib_sub, "add", "add folders to the library (without scanning them)", model=False)
     add.add_argument("folders", nargs="+", metavar="DIR", help="photo folders")
     add.add_argument("--protect", dest="protect_added", action="store_true", help="and protect them")
     model = described(
@@ -57,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         "model",
         "show the model the library uses, or choose it (a hub id or a local folder), as the "
         "app's settings do: every later command and the app use it",
+        model=False,
     )
     model.add_argument(
         "model_name", nargs="?", metavar="MODEL", help="a hub id (facebook/dinov2-base) or a model folder"
@@ -66,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("protect", "protect a library folder, or a folder inside one"),
         ("unprotect", "take a folder's protection away"),
     ):
-        one = described(lib_sub, name, text)
+        one = described(lib_sub, name, text, model=False)
         one.add_argument("folder", metavar="DIR", help="a folder")
 
     scan = sub.add_parser(
@@ -97,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="With no WHEN, the years and months with how many photos each has; with a year "
         "or a month, its photos, each with its date. A photo without a date taken is placed by its "
         "file's date and marked so. No scan: what the last one found.",
+        model=False,
     )
     tl.add_argument("when", nargs="?", metavar="WHEN", help="a year (2023) or a month (2023-05)")
     tl.add_argument("--find", metavar="TEXT", help="only photos whose name or folder holds TEXT")
@@ -272,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
         "under $XDG_DATA_HOME (default ~/.local/share), whatever --home says. The entry starts "
         "this installation of photoorg: the Python of its venv, or the bundle's own program.",
     )
-    common_options(entry, top=False)
+    common_options(entry, top=False, model=False)
     entry.add_argument(
         "desktop_command", choices=("install", "remove"), metavar="install|remove", help="what to do"
     )
@@ -285,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
         '\'photoorg settings exclude "*.tmp" "Thumbs/*"\'). The app and every command use them; '
         "a command's own flags (--device, the thresholds) apply to that one run only.",
     )
-    common_options(st, top=False)
+    common_options(st, top=False, model=False)
     st.add_argument("name", nargs="?", metavar="NAME", help="a setting's name (with no NAME: all of them)")
     st.add_argument("values", nargs="*", metavar="VALUE", help="its new value")
     st.add_argument("--reset", action="store_true", help="give the setting its default back")

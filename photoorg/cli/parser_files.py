@@ -25,7 +25,7 @@ def add_file_commands(sub: Any) -> None:
             "was scanned is skipped, and so is a photo in a protected folder (the library's, set "
             "here or in the app). Every action is journaled and can be undone.",
         )
-        common_options(act, top=False)
+        common_options(act, top=False, model=False)
         act.add_argument("paths", nargs="+", metavar="PHOTO", help="photo files (their sidecars go along)")
         if name != "trash":
             act.add_argument("--to", required=True, metavar="DIR", help="destination folder")
@@ -100,7 +100,7 @@ def add_file_commands(sub: Any) -> None:
         "date wins), and so are photos in protected folders. One action that 'photoorg undo' "
         "reverses, sidecar by sidecar.",
     )
-    common_options(date, top=False)
+    common_options(date, top=False, model=False)
     date.add_argument("paths", nargs="+", metavar="PHOTO", help="photo files of the library")
     date.add_argument(
         "--taken",
@@ -123,7 +123,7 @@ def add_file_commands(sub: Any) -> None:
         "it says which action has them). With N: that action, retrying files an earlier undo "
         "could not put back.",
     )
-    common_options(undo, top=False)
+    common_options(undo, top=False, model=False)
     undo.add_argument(
         "batch", nargs="?", type=int, metavar="N", help="an action number from 'photoorg history'"
     )
@@ -134,7 +134,7 @@ def add_file_commands(sub: Any) -> None:
         description="Trash, move or copy again the files the last undo put back, as a new action "
         "(undoable like any other), each checked again as a first run would be.",
     )
-    common_options(redo, top=False)
+    common_options(redo, top=False, model=False)
     no_wait(redo)
     hist = sub.add_parser(
         "history",
@@ -142,7 +142,7 @@ def add_file_commands(sub: Any) -> None:
         description="The file actions (trash, move, copy, organize) and changes to groups and albums "
         "photoorg did, newest first, with their numbers: 'photoorg undo N' takes one back.",
     )
-    common_options(hist, top=False)
+    common_options(hist, top=False, model=False)
     hist.add_argument("batch", nargs="?", type=int, metavar="N", help="list the files of action N")
     hist.add_argument(
         "--limit", type=at_least(1), default=50, metavar="N", help="show at most N actions (default 50)"
