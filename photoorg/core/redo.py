@@ -35,6 +35,7 @@ from photoorg.core.companions import SIDECAR_EXTENSIONS
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import remove_if_empty
 from photoorg.core.humanize import plural
+from photoorg.core.paths import is_under
 from photoorg.core.sidecar_redo import sidecar_refusal
 from photoorg.core.undo_places import folder_not_there
 
@@ -293,19 +294,25 @@ def redo(
             raise NothingToRedo(f"Nothing of action {info.id} can be done again: {'; '.join(reasons)}.")
         summary = redo_summary(info, sum(1 for s in steps if s.skip is None and s.companion_of is None))
         outcome = actions.execute(catalog, action, steps, summary, on_step=on_step, protected=guard)
-        outcome.pruned = _prune_again(catalog, info.id, outcome.batch)
+        kept = [*library, *protected]  # as they are now
+        outcome.pruned = _prune_again(catalog, info.id, outcome.batch, kept)
         return outcome
 
 
-def _prune_again(catalog: Catalog, undone: int, batch: int | None) -> list[str]:
+def _prune_again(catalog: Catalog, undone: int, batch: int | None, kept: Sequence[str]) -> list[str]:
     """The folders the undone action removed once its move left them empty (organize's
     --prune-empty), removed again where the redo left them empty, journaled with the redo so
-    that its undo makes them again (a new-user review: a redo left them behind)."""
+    that its undo makes them again (a new-user review: a redo left them behind). Never a
+    library folder or a protected one as they are now, nor a folder that holds one (a hostile
+    review: a folder pruned inside the library had become a library folder since, and the redo
+    removed it: its photos then stood outside the library, and the undo refused)."""
     pruned = catalog.pruned_folders(undone)
     if batch is None or not pruned:
         return []
     modes = {}
     for folder, _ in pruned:
+        if any(is_under(k, [folder]) for k in kept):
+            continue
         try:
             modes[folder] = stat.S_IMODE(os.stat(folder).st_mode)
         except OSError:  # gone already

@@ -142,9 +142,11 @@ class Settings:
         folder = os.path.abspath(folder)
         if folder not in self.folders:
             raise NotInLibrary(self._not_a_library_folder(folder))
-        within = [t for t in self.taken_in if t != folder and is_under(t, [folder])]
+        # (a folder removed from the disk since is not one to come back: a hostile review)
+        within = [t for t in self.taken_in if t != folder and is_under(t, [folder]) and os.path.isdir(t)]
         back = [t for t in within if not is_under(t, [o for o in within if o != t])]  # the outermost
-        self.taken_in = [t for t in self.taken_in if t not in back]  # those inside them stay taken in
+        inside = [t for t in self.taken_in if t != folder and is_under(t, [folder])]
+        self.taken_in = [t for t in self.taken_in if t not in back and (t in within or t not in inside)]
         self.folders = sorted([f for f in self.folders if f != folder] + back)
         self.protected = [p for p in self.protected if not is_under(p, [folder]) or is_under(p, back)]
         return back

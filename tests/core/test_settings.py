@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -153,6 +154,8 @@ def test_folders_a_parent_took_in_come_back_with_their_protection_when_it_goes(t
     'library remove /tmp' then left a library of no folders, its protection gone unasked."""
     photos, old = str(tmp_path / "t" / "photos"), str(tmp_path / "t" / "photos" / "old")
     skagen = str(tmp_path / "t" / "photos" / "Skagen")
+    os.makedirs(old)
+    os.makedirs(skagen)
     s = Settings(folders=[old])
     assert s.add_folder(photos)  # takes in old
     s.set_protected(skagen, True)
@@ -162,6 +165,10 @@ def test_folders_a_parent_took_in_come_back_with_their_protection_when_it_goes(t
     assert s.folders == [photos] and s.protected == [skagen]
     assert s.remove_folder(photos) == [old]  # and then the one it had taken in
     assert s.folders == [old] and s.protected == [] and s.taken_in == []
+    gone = str(tmp_path / "u" / "gone")  # one removed from the disk since does not come back
+    s = Settings(folders=[gone])
+    assert s.add_folder(str(tmp_path / "u"))
+    assert s.remove_folder(str(tmp_path / "u")) == [] and s.folders == [] and s.taken_in == []
 
 
 def test_the_whole_disk_is_no_library_folder() -> None:
