@@ -60,7 +60,7 @@ from photoorg.core.sidecars import left_alone
 from photoorg.core.timeline import Timeline, timeline_of
 from photoorg.core.undo import NothingToUndo
 from photoorg.core.undo_words import left_behind_text, not_back, undone_note
-from photoorg.core.vector_choice import ReembedOffer
+from photoorg.core.vector_choice import ReembedOffer, library_choice
 
 log = logging.getLogger(__name__)
 
@@ -83,18 +83,10 @@ _GROUPING_SETTINGS = ("min_group_size", "group_method")
 _VECTOR_SETTINGS = ("model", "device", "dtype", "preprocess")
 
 
-def _vectors_of(s: Settings) -> tuple[Any, ...]:
-    """What the vectors of these settings are made with: the model (a folder however it is
-    written), the device and number format "auto" stands for here, the preprocessing."""
-    from photoorg.core.devices import pick_device, pick_dtype  # torch: only when a run gives them
-
-    folder = os.path.expanduser(s.model)
-    model = os.path.realpath(folder) if os.path.isdir(folder) else s.model
-    try:
-        device = pick_device(s.device)
-        return model, device, pick_dtype(device, s.dtype), s.preprocess
-    except (ModelUnavailable, ValueError):  # a GPU asked for that is not here
-        return model, s.device, s.dtype, s.preprocess
+def _model_path(model: str) -> str:
+    """A model folder however it is written (a hub id as it is)."""
+    folder = os.path.expanduser(model)
+    return os.path.realpath(folder) if os.path.isdir(folder) else model
 
 
 @dataclass
@@ -219,7 +211,28 @@ class Library(Folders, Scans, ReembedOffers, FileActions, History, Curation, Dat
         if any(getattr(self.settings, k) != getattr(saved, k) for k in _GROUPING_SETTINGS):
             return False
         given = {k: v for k, v in self._given.items() if k in _VECTOR_SETTINGS and v != getattr(saved, k)}
-        return not given or _vectors_of(saved.with_changes(**given)) == _vectors_of(saved)
+        if not given:
+            return True
+        run = saved.with_changes(**given)
+        if _model_path(run.model) != _model_path(saved.model):
+            return False
+        run.model = saved.model  # the same folder: its vectors are the catalog's under that name
+        return self._vectors_of(run) == self._vectors_of(saved)
+
+    def _vectors_of(self, s: Settings) -> tuple[str, int]:
+        """The number format and preprocessing vectors of these settings are made with, "auto"
+        resolved as a scan resolves it (:meth:`embedder`): as most of the library's vectors,
+        else what this computer runs best (a hostile review: "auto" read as this computer's
+        choice alone called the library's own fp32 vectors a one-off)."""
+        choice = library_choice(self.catalog, s.model, s.dtype, s.preprocess)
+        if choice.dtype != "auto":
+            return choice.dtype, choice.preprocess
+        from photoorg.core.devices import pick_device, pick_dtype  # torch: only when it must
+
+        try:
+            return pick_dtype(pick_device(s.device)), choice.preprocess
+        except (ModelUnavailable, ValueError):  # a GPU asked for that is not here
+            return f"{s.device}/auto", choice.preprocess
 
     def change_settings(self, change: Callable[[Settings], object]) -> Settings:
         """Change the saved settings (read afresh, changed, saved, under a lock)."""

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from photoorg.core.grouping import UNSORTED
+from photoorg.core.imaging import LATEST_PREPROCESS
 from photoorg.core.library import Library
 from photoorg.core.paths import locations
 from photoorg.core.settings import Settings, save_settings
@@ -63,3 +64,21 @@ def test_the_librarys_own_vectors_written_otherwise_are_its_own(scenes: Path, ti
         assert library.stores_groups  # the same folder, and what "auto" stands for here
     with Library(locations(), {"min_group_size": 4}) as library:
         assert not library.stores_groups
+
+
+def test_auto_is_what_the_librarys_vectors_are_made_with(scenes: Path) -> None:
+    """A hostile review: a library whose vectors were made in fp32 (its dtype left at auto) on
+    a computer whose own choice is bf16 took 'groups --dtype fp32' for a one-off and stored
+    'groups --dtype bf16' (new vectors) as the library's groups."""
+    from photoorg.core.devices import pick_dtype
+
+    own = pick_dtype("cpu")  # what this computer runs best
+    made_with = "bf16" if own == "fp32" else "fp32"  # the library's vectors: the other one
+    with Library(locations(), {"dtype": made_with}) as first:
+        first.scan()
+    with Library(locations(), {"dtype": made_with}) as same:
+        assert same.stores_groups  # what "auto" goes on with: the library's own vectors
+    with Library(locations(), {"dtype": own}) as other:
+        assert not other.stores_groups  # new vectors: a one-off
+    with Library(locations(), {"preprocess": str(LATEST_PREPROCESS)}) as newest:
+        assert newest.stores_groups  # the version the library's vectors are in
