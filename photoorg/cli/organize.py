@@ -115,7 +115,8 @@ def plan_text(plan: OrganizePlan, each: bool = False) -> str:
         if each:
             name = os.path.basename(p.target or "")
             renamed = f"  as {printable(name)}" if name != os.path.basename(p.photo.path) else ""
-            photos.setdefault(p.folder, []).append(f"      {printable(p.photo.path)}{renamed}")
+            by_name = "  (date from its name)" if r.by == "date" and p.photo.dated_by_name else ""
+            photos.setdefault(p.folder, []).append(f"      {printable(p.photo.path)}{renamed}{by_name}")
     for folder, count in plan.folders().items():
         extra = (
             f" (+{plural(sidecars[folder], 'sidecar, RAW or video file')})" if sidecars.get(folder) else ""
@@ -125,6 +126,13 @@ def plan_text(plan: OrganizePlan, each: bool = False) -> str:
         lines.extend(photos.get(folder, ()))
     if moving and not each:
         lines.append("(-v lists each photo under its folder)")
+    named = plan.dated_by_name
+    if named:
+        lines.append(
+            f"{plural(len(named), 'photo')} {agree(len(named), 'goes', 'go')} by the date "
+            f"{agree(len(named), 'its name says', 'their names say')} (a phone's or a chat app's: "
+            f"{printable(os.path.basename(named[0].photo.path))}){'' if each else '; -v marks them'}"
+        )
     if plan.undated:
         lines.append(
             f"Undated: {plural(plan.undated, 'photo')} without a date taken "

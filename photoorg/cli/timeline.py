@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from photoorg.cli.common import EXIT_OK, EXIT_USAGE, open_library, say, say_missing
-from photoorg.core.humanize import plural, printable
+from photoorg.core.humanize import agree, plural, printable
 from photoorg.core.library import Timeline
 from photoorg.core.paths import Locations
 from photoorg.core.timeline import shown_date
@@ -59,12 +59,22 @@ def _as_json(timeline: Timeline, months: list, rows: list[int]) -> dict[str, obj
                 "path": timeline.photos[r].path,
                 "date": timeline.dates[r],
                 "file_date": r in timeline.file_dated,
+                "date_from": _date_from(timeline, r),
                 # a sidecar's year or month alone: "date" is its first day (a new-user review)
                 "known": (timeline.photos[r].taken_known if timeline.photos[r].taken else None) or "day",
             }
             for r in rows
         ],
     }
+
+
+def _date_from(timeline: Timeline, row: int) -> str:
+    """Where a photo's date comes from: "photo" (its EXIF), "sidecar", "name" (its file's name:
+    core.name_dates) or "file" (its file's date)."""
+    p = timeline.photos[row]
+    if row in timeline.file_dated or not p.taken:
+        return "file"
+    return "name" if p.dated_by_name else "photo" if p.own_date else "sidecar"
 
 
 def _as_text(
@@ -88,6 +98,11 @@ def _as_text(
         lines.append(f"{plural(by_file, 'photo')} without a date taken {'is' if by_file == 1 else 'are'} "
                      "placed by the file's date, marked (file date); 'photoorg timeline --undated' "
                      "lists only those.")  # fmt: skip
+    by_name = sum(1 for r in rows if _date_from(timeline, r) == "name")
+    if by_name:  # (a hostile review: a name's date was listed as the photo's own)
+        its = agree(by_name, "is dated by its", "are dated by their")
+        lines.append(f"{plural(by_name, 'photo')} {its} file's name, marked (date from its name); "
+                     "'photoorg date' gives another.")  # fmt: skip
     if not args.when and not args.undated:  # the years and months: 'photoorg timeline 2023-05' lists one
         lines.append("")
         width = max([16, *(len(m.label) for m in months)])  # ("1975, month unknown")
@@ -103,7 +118,8 @@ def _as_text(
     for m in months:
         lines += ["", f"{m.label} ({plural(m.count, 'photo')})"]
         for r in range(m.first, m.first + m.count):
-            mark = "  (file date)" if r in timeline.file_dated else ""
+            how = _date_from(timeline, r)
+            mark = "  (file date)" if how == "file" else "  (date from its name)" if how == "name" else ""
             shown = shown_date(timeline.photos[r], timeline.dates[r])
             lines.append(f"  {shown:<10}  {printable(timeline.photos[r].path)}{mark}")
     return "\n".join(lines)

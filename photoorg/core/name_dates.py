@@ -13,10 +13,13 @@ disk, they would sit in the timeline under the day of the copy. Their names say 
 - ``2019-07-14 10.30.00.jpg`` (Dropbox's camera upload), ``signal-2021-07-14-103000.jpg``;
 - ``1987-07-14 Grandma.jpg`` (a scan a person named by its day).
 
-Only a whole date is taken: eight digits (or ``YYYY-MM-DD``) standing apart from other digits,
-making a real day of a plausible year, with a time of day when one follows at once. A year or a
-month alone in a name ("Room 2001", "1987-07") is no date taken here. The time has no zone, as
-a camera's. Qt-free; reads no file.
+Only a whole date is taken: eight digits (or ``YYYY-MM-DD``) standing apart from other digits
+and from the letters a to f (a hash or an id in hex: ``a3f2e19870512bc4``), making a real day
+of a plausible year, with a time of day when one follows at once (``IMG20190714103000``: Oppo,
+OnePlus). A year or a month alone in a name ("Room 2001", "1987-07") is no date taken here, and
+neither are a scanner's eight digits (``Scan_20240315.jpg``: the day of the scan, not of the
+print). The time has no zone, as a camera's. Such a date is said to be the name's wherever it is
+shown (the catalog's ``taken_from`` is :data:`FROM_NAME`). Qt-free; reads no file.
 """
 
 from __future__ import annotations
@@ -26,16 +29,22 @@ import re
 from datetime import datetime
 
 from photoorg.core import imaging
+from photoorg.core.catalog.rows import FROM_NAME
+
+__all__ = ["FROM_NAME", "date_in_name"]
 
 #: A day, as eight digits or YYYY-MM-DD (the separator the same twice), then perhaps the time of
 #: day: HHMMSS or HH.MM.SS (":" or "-" too), after " ", "_", "-", "T" or " at ", perhaps with
 #: milliseconds (Pixel). Digits either side of the whole are not a date's.
 _DATE = re.compile(
-    r"(?<!\d)(?P<y>\d{4})(?P<sep>-?)(?P<mo>\d{2})(?P=sep)(?P<d>\d{2})"
-    r"(?:(?:[ _T-]|\ at\ )(?P<h>\d{2})(?P<tsep>[.:-]?)(?P<mi>\d{2})(?P=tsep)(?P<s>\d{2})(?:[.:-]?\d{1,3})?)?"
-    r"(?!\d)",
+    r"(?<![\da-f])(?P<y>\d{4})(?P<sep>-?)(?P<mo>\d{2})(?P=sep)(?P<d>\d{2})"
+    r"(?:(?:[ _T-]|\ at\ |(?<=\d{8}))(?P<h>\d{2})(?P<tsep>[.:-]?)(?P<mi>\d{2})(?P=tsep)(?P<s>\d{2})"
+    r"(?:[.:-]?\d{1,3})?)?"
+    r"(?![\da-f])",
     re.IGNORECASE,
 )
+
+_SCANNED = re.compile(r"scan", re.IGNORECASE)
 
 #: Eight digits from before this year are more often a number than a date (a receipt, an id).
 _FIRST_COMPACT_YEAR = 1900
@@ -44,8 +53,9 @@ _FIRST_COMPACT_YEAR = 1900
 def date_in_name(path: str) -> str | None:
     """The date taken a file's name says (ISO text, no time zone), or None when it says none."""
     stem = os.path.splitext(os.path.basename(path))[0]
+    scanned = _SCANNED.search(stem) is not None
     for m in _DATE.finditer(stem):
-        if not m["sep"] and int(m["y"]) < _FIRST_COMPACT_YEAR:
+        if not m["sep"] and (int(m["y"]) < _FIRST_COMPACT_YEAR or scanned):
             continue
         try:
             when = datetime(int(m["y"]), int(m["mo"]), int(m["d"]))

@@ -179,6 +179,14 @@ class OrganizePlan:
         return sum(t.undated for t in self.totals().values())
 
     @property
+    def dated_by_name(self) -> list[PlannedPhoto]:
+        """The photos that go by the date their names say (core.name_dates), said in the plan
+        (a hostile review: a hash-like name's "date" filed a photo under 1987 without a word)."""
+        if self.request.by != "date":
+            return []
+        return [p for p in self.moving() if p.dated_by == "taken" and p.photo.dated_by_name]
+
+    @property
     def companion_count(self) -> int:
         return sum(len(p.companions) for p in self.moving())
 

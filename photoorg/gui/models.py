@@ -44,8 +44,6 @@ def photo_tooltip(p: Any) -> str:
     lines = [p.path, photo_details(p)]
     if p.taken:
         source = getattr(p, "taken_from", None)  # a sidecar's date (core.sidecar_dates)
-        if source is not None and source == os.path.basename(p.path):  # (core.name_dates)
-            source = "its name"
         known = getattr(p, "taken_known", None)  # its year or month alone (a scanned print)
         when = shown_date(p, p.taken.replace("T", " "))  # "1975" for a year alone
         alone = f"the {known} only, " if known else ""

@@ -287,6 +287,11 @@ class OrganizeDialog(QDialog):
                 f"{plural(unticked, 'photo')} in unticked folders {agree(unticked, 'stays', 'stay')} "
                 f"where {agree(unticked, 'it is', 'they are')}."
             )
+        named = [p for p in plan.dated_by_name if p.folder in chosen]
+        if named:  # (a hostile review: said nowhere but in a photo's tool tip)
+            name = html.escape(os.path.basename(named[0].photo.path))
+            says = agree(len(named), "goes by the date its name says", "go by the date their names say")
+            lines.append(f"{plural(len(named), 'photo')} {says} ({name}).")
         if plan.undated and "undated" in chosen:
             go = agree(plan.undated, "goes", "go")
             lines.append(f"{plural(plan.undated, 'photo')} without a date taken {go} to undated/.")

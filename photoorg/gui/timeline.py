@@ -60,6 +60,8 @@ class TimelineModel(PhotoGridModel):
             if row in self.timeline.file_dated:
                 return f"{date} · file date"
             p = self._photos[row]
+            if p.dated_by_name:  # said as the file's date is (core.name_dates)
+                return f"{date} · from its name"
             return f"{date} · {p.width}x{p.height}" if p.width and p.height else date
         return super().data(index, role)
 

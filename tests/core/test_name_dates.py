@@ -4,6 +4,7 @@ new disk, such photos otherwise all sat under the day of the copy."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -14,7 +15,7 @@ from PIL import Image
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
 from photoorg.core.library import Library
-from photoorg.core.name_dates import date_in_name
+from photoorg.core.name_dates import FROM_NAME, date_in_name
 from photoorg.core.organize import OrganizeRequest
 from photoorg.core.paths import locations
 from tests.conftest import make_photo
@@ -35,6 +36,8 @@ from tests.conftest import make_photo
         ("signal-2021-07-14-103000.jpg", "2021-07-14T10:30:00"),
         ("1987-07-14 Grandma.jpg", "1987-07-14T00:00:00"),  # a scan named by a person
         ("IMG_20190714_253000.jpg", "2019-07-14T00:00:00"),  # no such time: the day still is
+        ("IMG20190714103000.jpg", "2019-07-14T10:30:00"),  # Oppo, OnePlus: no separator
+        ("scan 1987-07-14 grandma.jpg", "1987-07-14T00:00:00"),  # a day a person wrote
     ],
 )
 def test_names_that_say_the_day_date_the_photo(name: str, taken: str) -> None:
@@ -55,6 +58,10 @@ def test_names_that_say_the_day_date_the_photo(name: str, taken: str) -> None:
         "2019-0714.jpg",  # two separators or none
         "20991231.jpg",  # not yet
         "18991231.jpg",  # eight digits from before 1900: a number
+        "a3f2e19870512bc4.jpg",  # hex: a hash or an id (a hostile review)
+        "0f3e2011-06-12c3b.jpg",
+        "Scan_20240315.jpg",  # a scanner's: the day of the scan, not of the print
+        "201907141030001234.jpg",  # digits that run on
     ],
 )
 def test_names_that_say_no_whole_day_date_nothing(name: str) -> None:
@@ -71,7 +78,7 @@ def test_a_chat_picture_sits_in_the_timeline_and_the_folders_of_its_day(
     chat = make_photo(four_photos / "b" / "IMG-20190714-WA0003.jpg", seed=40, size=(64, 48))
     with Library(locations()) as library:
         library.scan()
-        assert dates(library)[chat.name] == ("2019-07-14T00:00:00", chat.name)
+        assert dates(library)[chat.name] == ("2019-07-14T00:00:00", FROM_NAME)
         [photo] = [p for p in library.catalog.photos() if p.path == str(chat)]
         assert photo.dated_by_name and not photo.own_date
         timeline = library.timeline()
@@ -104,7 +111,7 @@ def test_its_own_date_and_then_a_sidecar_s_win_over_its_name(four_photos: Path) 
         xmp.unlink()  # the sidecar gone: its name dates it again, without reading the photo
         summary = library.scan()
         assert summary.unchanged == 6
-        assert dates(library)[side.name] == ("2019-07-15T10:30:00", side.name)
+        assert dates(library)[side.name] == ("2019-07-15T10:30:00", FROM_NAME)
 
 
 def test_a_catalog_from_before_dates_its_photos_by_name_without_reading_them(four_photos: Path) -> None:
@@ -120,7 +127,7 @@ def test_a_catalog_from_before_dates_its_photos_by_name_without_reading_them(fou
         assert dates(library)[shot.name] == (None, None)
         summary = library.scan()
         assert summary.unchanged == 5  # no photo read again
-        assert dates(library)[shot.name] == ("2019-07-14T10:30:00", shot.name)
+        assert dates(library)[shot.name] == ("2019-07-14T10:30:00", FROM_NAME)
 
 
 def test_a_name_s_date_is_not_camera_data_for_the_keeper() -> None:
@@ -129,9 +136,47 @@ def test_a_name_s_date_is_not_camera_data_for_the_keeper() -> None:
     chat, plain = (
         PhotoInfo(path, "same", 100, 1, 8, 8, "JPEG", taken, None, None, taken_from=source)
         for path, taken, source in (
-            ("/lib/chat/IMG-20190714-WA0003.jpg", "2019-07-14T00:00:00", "IMG-20190714-WA0003.jpg"),
+            ("/lib/chat/IMG-20190714-WA0003.jpg", "2019-07-14T00:00:00", FROM_NAME),
             ("/lib/a/beach.jpg", None, None),
         )
     )
     _, why = choose_keeper([chat, plain], KeeperPolicy())
     assert "camera data" not in why
+
+
+def test_a_name_not_in_utf8_is_still_its_name_s_date(four_photos: Path) -> None:
+    """A hostile review: the name's date of a photo whose name has a byte not UTF-8 was taken
+    for a sidecar's (the name kept as words no longer matched the file's)."""
+    folder = os.fsencode(four_photos / "b")
+    os.makedirs(folder)
+    odd = os.path.join(folder, b"IMG_20190714_103000_\xe9.jpg")
+    make_photo(Path(os.fsdecode(odd)), seed=44, size=(64, 48))
+    with Library(locations()) as library:
+        library.scan()
+        [photo] = [p for p in library.catalog.photos() if p.path == os.fsdecode(odd)]
+        assert photo.taken == "2019-07-14T10:30:00" and photo.dated_by_name
+
+
+def test_the_timeline_and_an_organize_plan_say_which_dates_are_names(
+    four_photos: Path, tmp_path: Path
+) -> None:
+    """A hostile review: 'timeline' and 'organize --dry-run' listed a name's date as the photo's
+    own; a person could not tell which to check."""
+    from tests.cli import photoorg
+
+    make_photo(four_photos / "b" / "IMG-20190714-WA0003.jpg", seed=45, size=(64, 48))
+    with Library(locations()) as library:
+        library.scan()
+    listed = photoorg("timeline", "2019-07")
+    assert listed.returncode == 0, listed.stderr
+    assert "1 photo is dated by its file's name, marked (date from its name)" in listed.stdout
+    assert "IMG-20190714-WA0003.jpg  (date from its name)" in listed.stdout
+    as_json = json.loads(photoorg("timeline", "2019-07", "--json").stdout)
+    assert [p["date_from"] for p in as_json["photos"]] == ["name"]
+    plan = photoorg("organize", "--by", "date", "--to", tmp_path / "Sorted", "--dry-run", "-v")
+    assert plan.returncode == 0, plan.stderr
+    assert (
+        "1 photo goes by the date its name says (a phone's or a chat app's: IMG-20190714-WA0003.jpg)"
+        in plan.stdout
+    )
+    assert "IMG-20190714-WA0003.jpg  (date from its name)" in plan.stdout

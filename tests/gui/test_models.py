@@ -256,3 +256,23 @@ def test_the_problems_page_says_what_it_lists_before_and_after_a_scan(qtbot: Any
     assert page.summary.text() == "No problems: every file found could be read."
     page.set_failures([("/p/broken.jpg", "cannot be decoded")])
     assert page.summary.text() == "1 file could not be read."
+
+
+def test_under_a_thumbnail_a_name_s_date_says_so_as_a_file_s_date_does(thumbnails: Thumbnails) -> None:
+    """A hostile review: a date taken from the photo's name looked like its own under the
+    thumbnail."""
+    from photoorg.core.catalog import PhotoInfo
+    from photoorg.core.catalog.rows import FROM_NAME
+    from photoorg.core.timeline import timeline_of
+    from photoorg.gui.timeline import TimelineModel
+
+    chat = PhotoInfo("/lib/IMG-20190714-WA0003.jpg", "a", 10, 10**18, 8, 6, "JPEG", "2019-07-14T00:00:00",
+                     None, None, taken_from=FROM_NAME)  # fmt: skip
+    own = PhotoInfo("/lib/IMG_1.jpg", "b", 10, 10**18, 8, 6, "JPEG", "2001-02-03T04:05:06", None, None)
+    model = TimelineModel(thumbnails)
+    model.set_timeline(timeline_of([chat, own]))
+    said = {model.photo(r).path: model.index(r).data(DetailRole) for r in range(2)}
+    assert said == {
+        "/lib/IMG-20190714-WA0003.jpg": "2019-07-14 · from its name",
+        "/lib/IMG_1.jpg": "2001-02-03 · 8x6",
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from photoorg.core.catalog import PhotoInfo
+from photoorg.core.catalog.rows import FROM_NAME
 from photoorg.gui.models import photo_tooltip
 
 
@@ -11,7 +12,7 @@ def photo(path: str, taken: str | None, source: str | None) -> PhotoInfo:
 
 
 def test_the_tool_tip_names_the_sidecar_or_the_name_a_date_comes_from() -> None:
-    chat = photo("/lib/IMG-20190714-WA0003.jpg", "2019-07-14T00:00:00", "IMG-20190714-WA0003.jpg")
+    chat = photo("/lib/IMG-20190714-WA0003.jpg", "2019-07-14T00:00:00", FROM_NAME)
     assert "taken 2019-07-14 00:00:00 (from its name)" in photo_tooltip(chat)
     scan = photo("/lib/scan.jpg", "1987-07-14T00:00:00", "scan.jpg.xmp")
     assert "(from scan.jpg.xmp)" in photo_tooltip(scan)

@@ -14,6 +14,10 @@ import numpy as np
 
 from photoorg.core.videos import VIDEO_FORMATS
 
+#: ``taken_from`` of a date taken from the photo's name (photoorg.core.name_dates); a sidecar's
+#: name there always ends in .xmp or .json, so the two are never confused.
+FROM_NAME = "its name"
+
 
 def fingerprint(data: bytes) -> str:
     """Content fingerprint of a whole file's bytes: BLAKE2b-128, hex."""
@@ -79,8 +83,8 @@ class FileRow:
     taken: str | None = None
     camera: str | None = None
     failure: str | None = None
-    taken_from: str | None = None  # the sidecar that gave ``taken`` (sidecar_dates), or the
-    # photo's own name when it is its name's date (name_dates); None: the photo's own (EXIF)
+    taken_from: str | None = None  # the sidecar that gave ``taken`` (sidecar_dates), or
+    # name_dates.FROM_NAME for its name's date; None: the photo's own (EXIF)
     sidecars_seen: int | None = None
     taken_known: str | None = None  # "year" or "month" when the sidecar says no more; None: the day
 
@@ -112,8 +116,8 @@ class PhotoInfo:
     camera: str | None
     phash: int | None
     tone: tuple[float, ...] | None = None  # mean R, G, B and detail (pixel_hashes.tone)
-    taken_from: str | None = None  # the sidecar ``taken`` is from (sidecar_dates), the photo's
-    # own name for its name's date (name_dates); None: the photo's own (EXIF)
+    taken_from: str | None = None  # the sidecar ``taken`` is from (sidecar_dates), or
+    # name_dates.FROM_NAME for its name's date; None: the photo's own (EXIF)
     taken_known: str | None = None  # "year" or "month": ``taken`` is its first day; None: the day
 
     @property
@@ -124,7 +128,7 @@ class PhotoInfo:
     @property
     def dated_by_name(self) -> bool:
         """Whether ``taken`` is what the photo's name says (IMG-20190714-WA0003.jpg)."""
-        return self.taken is not None and self.taken_from == os.path.basename(self.path)
+        return self.taken is not None and self.taken_from == FROM_NAME
 
     @property
     def pixels(self) -> int:

@@ -249,8 +249,8 @@ MIGRATIONS: dict[int, str] = {
     UPDATE files SET sidecars_seen = -1 WHERE taken_from IS NOT NULL;
     """,
     # 16: a photo with no date of its own nor in a sidecar is dated by its name when that says
-    # one (IMG-20190714-WA0003.jpg: photoorg.core.name_dates; taken_from is then the photo's
-    # own name). The next scan dates the photos catalogued before without reading them again.
+    # one (IMG-20190714-WA0003.jpg: photoorg.core.name_dates; taken_from is then "its name").
+    # The next scan dates the photos catalogued before without reading them again.
     16: """
     UPDATE files SET sidecars_seen = -1 WHERE taken IS NULL;
     """,

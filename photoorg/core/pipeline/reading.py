@@ -149,14 +149,14 @@ def dated(row: FileRow, rec: scanner.FileRecord) -> FileRow:
 def date_not_its_own(rec: scanner.FileRecord) -> tuple[str | None, str | None, str | None]:
     """(date taken, where from, how much of it is known) for a photo without a date of its own:
     the first sidecar's that says one (``taken_from`` its name), else its own name's
-    (``taken_from`` the photo's name: :mod:`photoorg.core.name_dates`), else nothing. A sidecar
-    wins over the name: it is what a person or a photo service wrote."""
+    (``taken_from`` :data:`photoorg.core.name_dates.FROM_NAME`), else nothing. A sidecar wins
+    over the name: it is what a person or a photo service wrote."""
     if rec.sidecars:
         found = sidecar_dates.date_known_from(os.path.dirname(rec.path), rec.sidecars)
         if found[0] is not None:
             return found
     taken = name_dates.date_in_name(rec.path)
-    return (taken, os.path.basename(rec.path), None) if taken is not None else (None, None, None)
+    return (taken, name_dates.FROM_NAME, None) if taken is not None else (None, None, None)
 
 
 def embed_input(
