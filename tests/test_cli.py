@@ -589,6 +589,7 @@ def test_a_preferred_folder_is_kept_whole_and_keeper_rules_are_written_as_for_du
 
     home, work = tmp_path / "h", tmp_path / "photos"
     (work / "extras" / "copies").mkdir(parents=True)
+    assert photoorg("--home", home, "library", "add", work).returncode == 0
     monkeypatch.chdir(work)
     assert photoorg("--home", home, "settings", "preferred", "extras/copies").returncode == 0
     monkeypatch.chdir(tmp_path)
@@ -599,6 +600,15 @@ def test_a_preferred_folder_is_kept_whole_and_keeper_rules_are_written_as_for_du
     assert "no longer choose the keeper: format, exif, sidecars," in rules.stdout
     wrong = photoorg("--home", home, "settings", "keeper_rules", "resolution,biggest")
     assert wrong.returncode == 2 and "unknown keeper rules: biggest" in wrong.stderr
+    # A hostile review: "," left no rule at all, a rule could be given twice, and a folder
+    # outside the library was preferred (the app refuses it).
+    none = photoorg("--home", home, "settings", "keeper_rules", ",")
+    assert none.returncode == 2 and "at least one rule" in none.stderr
+    twice = photoorg("--home", home, "settings", "keeper_rules", "protected,protected")
+    assert twice.returncode == 2 and "given twice: protected" in twice.stderr
+    outside = photoorg("--home", home, "settings", "preferred", tmp_path / "elsewhere")
+    assert outside.returncode == 2 and "is not in the library" in outside.stderr
+    assert load_settings(locations(home)).keeper_rules == ["protected", "resolution", "file_size"]
 
 
 def test_move_with_a_protected_folder(library, tiny_model, tmp_path) -> None:

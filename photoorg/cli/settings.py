@@ -118,7 +118,13 @@ def cmd_settings(args: argparse.Namespace, where: Locations) -> int:
         return EXIT_OK
     try:
         value = _defaults()[name] if args.reset else _parsed(name, words)
-        Settings(**{**dataclasses.asdict(load_settings(where)), name: value})  # checks it
+        saved = load_settings(where)
+        Settings(**{**dataclasses.asdict(saved), name: value})  # checks it
+        outside = [f for f in value if saved.library_folder_of(f) is None] if name in _FOLDERS else []
+        if outside:  # as the app refuses it (a hostile review)
+            raise ValueError(
+                f"{outside[0]} is not in the library ('photoorg library list' lists its folders)"
+            )
     except (ValueError, TypeError) as exc:
         say(f"photoorg: {name} cannot be {' '.join(words)!r}: {exc}")
         return EXIT_USAGE

@@ -58,6 +58,11 @@ class KeeperPolicy:
             raise ValueError(
                 f"unknown keeper rules: {', '.join(sorted(unknown))}; known: {', '.join(_RULES)}"
             )
+        if not self.rules:  # (a hostile review: "," left no rule, protected gone too)
+            raise ValueError(f"the keeper needs at least one rule; known: {', '.join(_RULES)}")
+        twice = sorted({r for r in self.rules if self.rules.count(r) > 1})
+        if twice:
+            raise ValueError(f"a keeper rule given twice: {', '.join(twice)}")
 
     def is_protected(self, photo: PhotoInfo) -> bool:
         return self._protected.holds(photo.path)
