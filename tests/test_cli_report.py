@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from photoorg.cli.report import groups_text
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.grouping import UNSORTED, Group
@@ -69,3 +71,25 @@ def test_similar_shots_are_counted_apart_from_duplicates_and_their_first_is_the_
     text = duplicates_text([same, alike])
     assert text.startswith("1 duplicate set (0 exact, 1 same image) and 1 set of similar shots.")
     assert "  KEEP /p/a.jpg" in text and "  BEST /p/b.jpg" in text and "  kept /p/c.jpg" in text
+
+
+def test_long_sentences_fit_the_terminal_and_stay_whole_in_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new-user review: the duplicates summary was one line of 310 characters at 80 columns."""
+    import io
+
+    from photoorg.cli.report import fitted
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    sentence = (
+        "6 duplicate sets (0 exact, 6 same image) and 32 sets of similar shots. Removing the copies and "
+        "re-saves (all but the keepers) would free 14.6 KB ('photoorg duplicates --trash' does it, the "
+        "plan first); see /a/very/long/path/that/is/not/broken/anywhere/at/all/IMG_0001.jpg too."
+    )
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = fitted(sentence, "  ", Terminal())
+    assert len(shown.splitlines()) > 3 and all(len(line) <= 79 for line in shown.splitlines()[:-1])
+    assert shown.replace("\n  ", " ") == sentence  # every word, in order; the path not cut
+    assert fitted(sentence, "  ", io.StringIO()) == sentence  # a pipe: as it is, for what reads it

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TextIO
 
+from photoorg.cli.report import fitted
 from photoorg.core.given import Given
 from photoorg.core.humanize import format_duration, human_bytes, printable
 from photoorg.core.library import Library
@@ -170,10 +171,10 @@ def open_library(args: argparse.Namespace, where: Locations, *, allow_download: 
 def print_notes(library: Library) -> None:
     """What opening the catalog found (a moved catalog, a crash settled), once."""
     for note in library.notes:
-        say(f"Note: {note}.")
+        say(fitted(f"Note: {note}.", "  ", sys.stderr))
     library.notes.clear()
     if library.reembed_offer:
-        say(f"Note: {library.reembed_offer}.")
+        say(fitted(f"Note: {library.reembed_offer}.", "  ", sys.stderr))
         library.reembed_offer = None
 
 

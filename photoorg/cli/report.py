@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from photoorg.core.duplicates import DuplicateSet, Verdict
 from photoorg.core.grouping import UNSORTED, Group
@@ -137,7 +140,26 @@ def duplicates_text(sets: Sequence[DuplicateSet], counted: bool = True) -> str:
             )
         lines.append(f"       why: {s.reason}")
         lines.append("")
-    return "\n".join(printable(line) for line in lines).rstrip()
+    out = [printable(line) for line in lines]
+    if counted:
+        out[0] = fitted(out[0])
+    return "\n".join(fitted(line, " " * 12) if line.startswith(_WHY) else line for line in out).rstrip()
+
+
+_WHY = "       why: "
+
+
+def fitted(text: str, indent: str = "", stream: TextIO | None = None) -> str:
+    """``text`` wrapped to the terminal's width where ``stream`` (standard output) is one, the
+    next lines indented by ``indent`` (a new-user review: a 310-character sentence at 80
+    columns); as it is otherwise, for whatever reads it (scripts read --json)."""
+    stream = sys.stdout if stream is None else stream
+    if not stream.isatty():
+        return text
+    width = max(40, shutil.get_terminal_size().columns - 1)
+    return textwrap.fill(
+        text, width=width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    )
 
 
 # -- similar --------------------------------------------------------------------------------
