@@ -82,6 +82,8 @@ def outcome_text(outcome: Outcome, undo: bool = False) -> str:
         # As the command line says it, with the action's number the History window shows
         # (a review: the app said "Undone: ..." and the CLI "Undid action N: ...").
         text = undone_note(outcome) if undo else outcome.note[0].upper() + outcome.note[1:]
+        if not undo and outcome.batch is not None:  # its number, as the command line says it
+            text += f": action {outcome.batch}"
         if outcome.failed:
             not_done = "could not be undone" if undo else "failed"
             text += f"; {len(outcome.failed)} {not_done} ({outcome.failed[0][1]})"

@@ -315,7 +315,7 @@ def test_set_date_taken_places_a_scan_on_its_date_and_undo_takes_it_back(
     assert window.redo_action.isEnabled()
     assert window.redo_action.text() == "&Redo: set the date taken to 14 July 1987, 10:05"
     said, state = act_and_wait(qtbot, window, window.redo_action.trigger)
-    assert said == "Set the date taken to 14 July 1987, 10:05 again (1 photo).", said
+    assert said == "Set the date taken to 14 July 1987, 10:05 again (1 photo): action 2.", said
     scanned = next(p for p in state.timeline.photos if p.path.endswith("e.jpg"))
     assert scanned.taken == "1987-07-14T10:05:00" and (root / "scans" / "e.jpg.xmp").exists()
 
