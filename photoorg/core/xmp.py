@@ -20,7 +20,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, time
 
 from lxml import etree
 
@@ -215,7 +215,8 @@ def set_date_taken(data: bytes | None, when: datetime, known: str = "day") -> by
 
     A day (``known`` "day") goes into ``exif:DateTimeOriginal``, the property other photo tools
     read first (and :func:`date_taken` too), to the second and without a time zone, as EXIF
-    keeps it. A month or a year alone (a scanned print) goes into ``photoshop:DateCreated``,
+    keeps it; at midnight (no time of day given) as the day alone, "1987-07-14". A month or a
+    year alone (a scanned print) goes into ``photoshop:DateCreated``,
     which XMP lets say "1987" or "1987-07", and any ``exif:DateTimeOriginal`` goes, as it
     would be read first.
 
@@ -227,8 +228,10 @@ def set_date_taken(data: bytes | None, when: datetime, known: str = "day") -> by
     root = tree.getroot()
     when = when.replace(microsecond=0, tzinfo=None)
     exact, partial = _DATE_PROPERTIES[0], _DATE_PROPERTIES[1]
-    if known == "day":
-        prop, value, nsmap = exact, when.isoformat(), {"exif": EXIF}
+    if known == "day":  # a day without a time of day said as the day alone, as XMP lets it
+        # (noticed last session: "1987-07-14T00:00:00" showed midnight in other photo tools)
+        value = when.date().isoformat() if when.time() == time() else when.isoformat()
+        prop, nsmap = exact, {"exif": EXIF}
     else:
         prop, value, nsmap = (
             partial,
