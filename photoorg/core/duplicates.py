@@ -33,7 +33,6 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import StrEnum
 
 import numpy as np
@@ -46,6 +45,7 @@ from photoorg.core.pairs import keep_beside_raw, raw_jpegs
 from photoorg.core.pixel_evidence import fill_tones, local_changes, pixel_note
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.similar_pairs import similar_pairs
+from photoorg.core.timeline import taken_span
 
 log = logging.getLogger(__name__)
 
@@ -283,7 +283,7 @@ def _verdicts(
     # A name's date is left out: a chat app names a picture by the day it came, not when it
     # was taken (and often without a time), so it would hold a copy apart from its original.
     taken = np.array([_timestamp(None if p.dated_by_name else p.taken) for p in photos], dtype=np.float64)
-    until = taken + np.array([_span(p) for p in photos], dtype=np.float64)
+    until = taken + np.array([taken_span(p) for p in photos], dtype=np.float64)
 
     ra, rb = ratio[ii], ratio[jj]
     reframed = (
@@ -326,19 +326,6 @@ def _verdicts(
 def _timestamp(taken: str | None) -> float:
     t = iso_timestamp(taken)
     return np.nan if t is None else t
-
-
-def _span(photo: PhotoInfo) -> float:
-    """Seconds from the photo's date taken to the end of what it says: 0 for a moment, the
-    month or the year for a date a sidecar gives to the month or the year alone."""
-    if not photo.taken or not photo.taken_known:
-        return 0.0
-    start = datetime.fromisoformat(photo.taken)
-    if photo.taken_known == "year":
-        end = start.replace(year=start.year + 1)
-    else:
-        end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
-    return (end - start).total_seconds()
 
 
 def _weakest(x: np.ndarray, group: list[int]) -> float:

@@ -18,7 +18,7 @@ from photoorg.core.companions import FolderListing
 from photoorg.core.humanize import human_bytes, iso_timestamp
 from photoorg.core.paths import FolderSet
 from photoorg.core.raw import RAW_FORMATS
-from photoorg.core.timeline import shown_date
+from photoorg.core.timeline import shown_date, taken_span
 
 #: Lower is better: a camera RAW (its format is its extension: "CR2", "NEF", "DNG") before
 #: HEIF before JPEG. A RAW beside its JPEG usually wins earlier, by resolution or file size.
@@ -99,8 +99,10 @@ EARLIER_DEFAULT_RULES = (
 
 
 def _taken_key(p: PhotoInfo) -> float:
+    """When the photo was certainly taken by: a year or a month alone counts to its end (noticed
+    last session: a print dated "1987" was "taken first" before the copy taken 3 May 1987)."""
     seconds = iso_timestamp(p.taken)
-    return float("inf") if seconds is None else seconds
+    return float("inf") if seconds is None else seconds + taken_span(p)
 
 
 # Each rule: (sort key, lower is better; reason given the keeper and the runner-up).
@@ -146,7 +148,7 @@ _RULES: dict[str, _Rule] = {
     ),
     "earliest_taken": (
         lambda p, pol: _taken_key(p),
-        lambda k, o, pol: f"taken first ({shown_date(k, k.taken or '')})",
+        lambda k, o, pol: f"taken first ({shown_date(k, (k.taken or '').replace('T', ' '))})",
     ),
     "preferred_folder": (
         lambda p, pol: 0 if pol.is_preferred(p) else 1,

@@ -163,3 +163,16 @@ def _count(months: list[Month], year: int, month: int, known: bool, row: int, by
 def undated(photo: PhotoInfo) -> bool:
     """Whether the photo has no date taken (the timeline places it by its file's date)."""
     return photo_date(photo, file_date=False)[0] is None
+
+
+def taken_span(photo: PhotoInfo) -> float:
+    """Seconds from the photo's date taken to the end of what it says: 0 for a moment, the
+    month or the year for a date a sidecar gives to the month or the year alone."""
+    if not photo.taken or not photo.taken_known:
+        return 0.0
+    start = datetime.fromisoformat(photo.taken)
+    if photo.taken_known == "year":
+        end = start.replace(year=start.year + 1)
+    else:
+        end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+    return (end - start).total_seconds()

@@ -687,3 +687,25 @@ def test_the_oldest_file_is_said_as_precisely_as_tells_it_from_the_next() -> Non
     assert why.endswith("kept the oldest file, modified 2026-12-04 18:44:03 (the next 2026-12-04 18:44:07)")
     days = [copy("b", datetime(2019, 1, 5, 9)), copy("a", datetime(2019, 1, 2, 9))]
     assert choose_keeper(days, KeeperPolicy())[1].endswith("modified 2019-01-02 (the next 2019-01-05)")
+
+
+def test_a_year_alone_is_not_taken_before_a_day_of_that_year() -> None:
+    """Noticed last session: of two copies, the one a sidecar dates "1987" alone was kept as
+    "taken first" before the one taken on 3 May 1987; it may be from December."""
+    from photoorg.core.catalog import PhotoInfo
+    from photoorg.core.keeper import KeeperPolicy, choose_keeper
+
+    def copy(name: str, taken: str, known: str | None) -> PhotoInfo:
+        return PhotoInfo(
+            name, "same", 100, 1, 8, 8, "JPEG", taken, None, None, taken_from="x.xmp", taken_known=known
+        )
+
+    policy = KeeperPolicy(rules=("earliest_taken",))
+    year, day = (
+        copy("/a/print.jpg", "1987-01-01T00:00:00", "year"),
+        copy("/b/may.jpg", "1987-05-03T10:00:00", None),
+    )
+    ranked, why = choose_keeper([year, day], policy)
+    assert ranked[0] is day and why == "taken first (1987-05-03 10:00:00)"
+    earlier = copy("/c/old.jpg", "1985-01-01T00:00:00", "year")  # a year before: certainly first
+    assert choose_keeper([day, earlier], policy)[0][0] is earlier
