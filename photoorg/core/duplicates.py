@@ -39,7 +39,7 @@ import numpy as np
 
 from photoorg.core.catalog import Catalog, PhotoInfo
 from photoorg.core.humanize import iso_timestamp
-from photoorg.core.keeper import KeeperPolicy, choose_keeper
+from photoorg.core.keeper import KeeperPolicy, better_than_protected, choose_keeper
 from photoorg.core.linkage import chain_free_sets_of
 from photoorg.core.pairs import keep_beside_raw, raw_jpegs
 from photoorg.core.pixel_evidence import fill_tones, local_changes, pixel_note
@@ -117,6 +117,9 @@ class DuplicateSet:
     reason: str
     weakest: float
     protected: list[str] = field(default_factory=list)
+    #: A copy outside the protected folders that starts kept beside the protected keeper: a
+    #: better picture (keeper.better_than_protected).
+    also_kept: list[str] = field(default_factory=list)
 
     @property
     def keeper(self) -> PhotoInfo:
@@ -132,10 +135,10 @@ class DuplicateSet:
         """Which photos a review starts with checked (kept), by path. Copies and re-saves: the
         keeper only. Similar shots are different photos, so every one starts kept and the
         person unchecks what should go; so does a suspiciously large "same image" set.
-        Protected photos are always kept."""
+        Protected photos are always kept, and so is a better picture than the protected keeper."""
         similar = self.verdict is Verdict.SIMILAR or self.suspicious
-        protected = set(self.protected)
-        return {p.path: similar or k == 0 or p.path in protected for k, p in enumerate(self.photos)}
+        kept = {*self.protected, *self.also_kept}
+        return {p.path: similar or k == 0 or p.path in kept for k, p in enumerate(self.photos)}
 
     @property
     def reclaimable_bytes(self) -> int:
@@ -340,6 +343,11 @@ def _make_set(
     verdict: Verdict, ranked: list[PhotoInfo], reason: str, weakest: float, policy: KeeperPolicy
 ) -> DuplicateSet:
     protected = [p.path for p in ranked if policy.is_protected(p)]
+    also: list[str] = []
+    better = better_than_protected(ranked, policy) if verdict is not Verdict.SIMILAR else None
+    if better is not None:
+        also = [better[0].path]
+        reason += f"; {os.path.basename(better[0].path)} stays too, a better picture: {better[1]}"
     if verdict is Verdict.SIMILAR:  # different photos: the keeper is a suggestion among equals
         # (a review: "because of these different shots, largest resolution …" read as broken)
         reason = f"{reason}. These are different shots, so all start kept"
@@ -357,4 +365,5 @@ def _make_set(
         # identical vectors stay 1.0 (float32 gives them 0.99999994 as often as 1).
         math.floor(min(weakest, 1.0) * 10_000 + 1e-3) / 10_000,
         protected,
+        also,
     )

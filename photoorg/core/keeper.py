@@ -209,6 +209,34 @@ def rank(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> list[PhotoInfo]:
     return sorted(photos, key=key)
 
 
+#: The rules that judge the picture itself: a copy better by one of these is never proposed for
+#: the trash in favour of a protected one.
+PICTURE_RULES = ("resolution", "file_size", "format")
+
+
+def better_than_protected(ranked: Sequence[PhotoInfo], policy: KeeperPolicy) -> tuple[PhotoInfo, str] | None:
+    """The copy outside the protected folders that is a better picture than the protected keeper
+    (``ranked[0]``), and why; None when there is none (the keeper is not protected, or no such
+    copy is better by the picture's own rules before another rule decides). An app review: a
+    protected half-size re-save was the keeper, and the full-size original was to go."""
+    keeper = ranked[0] if ranked else None
+    if keeper is None or not policy.is_protected(keeper):
+        return None
+    others = [p for p in ranked if not policy.is_protected(p)]
+    if not others:
+        return None
+    without = KeeperPolicy(
+        tuple(r for r in policy.rules if r != "protected") or ("resolution",), (), policy.preferred
+    )
+    best = rank(others, without)[0]
+    for name in without.rules:
+        key, reason = _RULES[name]
+        a, b = key(best, without), key(keeper, without)
+        if a != b:
+            return (best, reason(best, keeper, without)) if name in PICTURE_RULES and a < b else None
+    return None
+
+
 def choose_keeper(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> tuple[list[PhotoInfo], str]:
     """(photos best first, the reason the first one is the keeper)."""
     if len(photos) < 2:  # most contents of a library have one copy: no rule to run

@@ -259,14 +259,31 @@ def test_the_keeper_of_similar_shots_is_said_as_a_suggestion_among_different_pho
 
 
 def test_protected_folder_is_always_kept(lib) -> None:
-    [v, w] = on_arc(0.995, 2)
+    [v, w, u] = on_arc(0.995, 3)
     kept = lib.add("archive/small.jpg", v, phash=1, wh=(800, 600))
+    lib.add("inbox/smaller.jpg", u, phash=1, wh=(640, 480))
     lib.add("inbox/large.jpg", w, phash=1, wh=(4000, 3000))
     policy = KeeperPolicy(protected=(str(lib.root / "archive"),))
     [s] = lib.find(policy=policy)
     assert s.keeper.path == kept and s.protected == [kept]
     assert "protected" in s.reason
-    assert s.reclaimable_bytes == 1000  # only the unprotected copy
+    # A better picture outside the protected folder is never proposed for the trash in favour
+    # of the protected one (an app review: the half-size re-save was kept, the original to go).
+    assert s.starts_kept() == {kept: True, str(lib.root / "inbox/large.jpg"): True,
+                               str(lib.root / "inbox/smaller.jpg"): False}  # fmt: skip
+    assert s.reason.endswith(
+        "; large.jpg stays too, a better picture: largest resolution 4000x3000; the others have "
+        "fewer pixels (next: 800x600)"
+    )
+    assert s.reclaimable_bytes == 1000  # only the copy worse than the protected one
+
+
+def test_a_protected_exact_copy_is_kept_and_the_others_go(lib) -> None:
+    v = unit(np.ones(DIM))
+    kept = lib.add("archive/IMG_1.jpg", v, fingerprint="e" * 32)
+    lib.add("inbox/IMG_1.jpg", v, fingerprint="e" * 32)
+    [s] = lib.find(policy=KeeperPolicy(protected=(str(lib.root / "archive"),)))
+    assert s.starts_kept() == {kept: True, str(lib.root / "inbox/IMG_1.jpg"): False} and not s.also_kept
 
 
 def test_decisions_survive_rename_and_new_photos_still_join(lib) -> None:
