@@ -85,6 +85,10 @@ class PreviewDialog(QDialog):
         buttons = FlowRow()
         for w in (self.prev_button, self.next_button, self.actual_button, similar, album, self.trash_button,
                   folder, app):  # fmt: skip
+            # No button is Enter's (an app review: Enter did "Find similar", which closed the
+            # preview and went to the Groups page).
+            w.setAutoDefault(False)
+            w.setDefault(False)
             buttons.addWidget(w)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
