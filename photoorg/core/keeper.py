@@ -191,6 +191,19 @@ def copy_marks(path: str) -> int:
     return marks
 
 
+#: A folder whose name says it holds copies ("copies", "Backup", "old backups", "Duplicates",
+#: "Copy of Pictures", "Pictures - Copy").
+_COPY_FOLDER = re.compile(
+    r"^(copies|copy|backups?|duplicates?|dupes?)$|^copy of\s|[\s_-]copy$|\bbackups?\b", re.IGNORECASE
+)
+
+
+def in_a_folder_of_copies(path: str) -> bool:
+    """Whether a folder above the file says it holds copies or backups (an app review: of two
+    identical copies, the one in extras/copies was kept "first by folder and name")."""
+    return any(_COPY_FOLDER.search(part) for part in os.path.dirname(path).split(os.sep) if part)
+
+
 def named_as_a_copy(path: str) -> bool:
     """Whether the file's name says it is a copy of another ("IMG_1 (1).jpg")."""
     return copy_marks(path) > 0
@@ -199,12 +212,14 @@ def named_as_a_copy(path: str) -> bool:
 def rank(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> list[PhotoInfo]:
     """Photos best first by the policy's rule chain; then the name that says "copy" the
     fewest times ("IMG_1.jpg" before "IMG_1 (1).jpg", "Screenshot (12).png" before photoorg's
-    "Screenshot (12) (1).png"), the shorter name, and the path break the last ties."""
+    "Screenshot (12) (1).png"), not in a folder of copies or backups, the shorter name, and the
+    path break the last ties."""
     rules = [_RULES[name][0] for name in policy.rules]
 
     def key(p: PhotoInfo) -> tuple[object, ...]:
         name = os.path.basename(p.path)
-        return (*[rule(p, policy) for rule in rules], copy_marks(p.path), len(name), p.path)
+        return (*[rule(p, policy) for rule in rules], copy_marks(p.path), in_a_folder_of_copies(p.path),
+                len(name), p.path)  # fmt: skip
 
     return sorted(photos, key=key)
 
@@ -249,6 +264,9 @@ def choose_keeper(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> tuple[li
             return ranked, reason(keeper, runner_up, policy)
     if copy_marks(runner_up.path) > copy_marks(keeper.path):
         return ranked, f"identical by every rule; {os.path.basename(runner_up.path)} is named as a copy of it"
+    if in_a_folder_of_copies(runner_up.path) and not in_a_folder_of_copies(keeper.path):
+        where = os.path.basename(os.path.dirname(runner_up.path))
+        return ranked, f"identical by every rule; the other is in a folder of copies ({where})"
     if len(os.path.basename(keeper.path)) < len(os.path.basename(runner_up.path)):
         return ranked, "identical by every rule; kept the one with the shorter name"
     # (a new-user review: "the first by name" of three copies all named skagen.jpg)

@@ -726,3 +726,18 @@ def test_a_year_alone_is_not_taken_before_a_day_of_that_year() -> None:
     assert ranked[0] is day and why == "taken first (1987-05-03 10:00:00)"
     earlier = copy("/c/old.jpg", "1985-01-01T00:00:00", "year")  # a year before: certainly first
     assert choose_keeper([day, earlier], policy)[0][0] is earlier
+
+
+def test_of_identical_copies_the_one_in_a_folder_of_copies_goes() -> None:
+    """An app review: of two identical chelsea.png, the one in extras/copies was kept "the first
+    by folder and name", and the original in animals/ was to go."""
+    from photoorg.core.catalog import PhotoInfo
+    from photoorg.core.keeper import KeeperPolicy, choose_keeper
+
+    copies = [
+        PhotoInfo(path, "same", 100, 1, 8, 8, "PNG", None, None, None)
+        for path in ("/lib/extras/copies/chelsea.png", "/lib/scikit-image/animals/chelsea.png")
+    ]
+    ranked, why = choose_keeper(copies, KeeperPolicy())
+    assert ranked[0].path == "/lib/scikit-image/animals/chelsea.png"
+    assert why == "identical by every rule; the other is in a folder of copies (copies)"
