@@ -30,6 +30,15 @@ class GroupEdits(LibraryPart):
                 self.groups()
         with self.writing() as catalog:
             was = self._group_name(group_id)  # raises when there is no such group
+            # One name, one group (an app review: two groups of one name, told apart by counts)
+            named = [g for g in catalog.stored_groups() if g.active and g.id != group_id and g.name]
+            other = next((g for g in named if name and g.name.casefold() == name.casefold()), None)
+            if other is not None:
+                merge = f"'photoorg groups --merge {other.id} {group_id}'"
+                raise PhotoorgError(
+                    f"Group {other.id} is called {quoted(other.name)} already: give this one another "
+                    f"name, or merge the two (right-click > Merge into; {merge})."
+                )
             summary = f"rename {was} to {quoted(name)}" if name else f"take the name of {was} away"
             batch = catalog.rename_group_as_action(group_id, name or None, summary)
         assert batch is not None  # found just now, under the library lock

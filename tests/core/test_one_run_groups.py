@@ -82,3 +82,18 @@ def test_auto_is_what_the_librarys_vectors_are_made_with(scenes: Path) -> None:
         assert not other.stores_groups  # new vectors: a one-off
     with Library(locations(), {"preprocess": str(LATEST_PREPROCESS)}) as newest:
         assert newest.stores_groups  # the version the library's vectors are in
+
+
+def test_two_groups_cannot_share_a_name(scenes: Path) -> None:
+    """An app review: two groups could both be called "Summer trip", and the Put in the group and
+    Merge into menus told them apart only by their counts."""
+    from photoorg.core.errors import PhotoorgError
+
+    with Library(locations()) as library:
+        first, second, _ = sorted(g.id for g in library.groups() if g.id != UNSORTED)
+        library.rename_group(first, "Summer trip")
+        with pytest.raises(PhotoorgError, match=rf"Group {first} is called “Summer trip” already: .* merge"):
+            library.rename_group(second, "summer TRIP")
+        library.rename_group(first, "Summer trip")  # its own name again: fine
+        names = {g.id: g.name for g in library.catalog.stored_groups() if g.active}
+        assert names[first] == "Summer trip" and not names[second]
