@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QStatusBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QSizePolicy, QStatusBar, QWidget
 
 from photoorg.core.humanize import format_duration, human_bytes
 from photoorg.gui.layout import ElidedLabel
@@ -29,6 +29,9 @@ class ProgressLine(QObject):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(library.cancel)
         self.box = QWidget()
+        # Its own width only (an app review: while a message hid the status label, Cancel grew
+        # from 80 to 390 px and pushed the bar left).
+        self.box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         lay = QHBoxLayout(self.box)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.progress_bar)

@@ -52,3 +52,28 @@ def test_a_scans_counts_are_in_the_status_line_not_over_the_bars_fill(qtbot: QtB
     line.show_progress()
     assert line.status.text().startswith("Reading and embedding photos: 80 of 213")
     assert not line.progress_bar.isTextVisible() and line.progress_bar.value() == 80
+
+
+def test_a_message_in_the_status_bar_leaves_cancel_its_own_width(qtbot: QtBot) -> None:
+    """An app review: while a message hid the status label, Cancel grew from 80 to 390 px."""
+    from PySide6.QtWidgets import QMainWindow
+
+    from photoorg.gui.progressline import ProgressLine
+
+    class Work:
+        cancellable = True
+
+        def cancel(self) -> None:
+            pass
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    line = ProgressLine(window.statusBar(), Work())
+    window.show()
+    line.box.setVisible(True)
+    qtbot.waitExposed(window)
+    before = line.cancel_button.width()
+    window.statusBar().showMessage("/home/me/Pictures is already in the library.")
+    qtbot.wait(50)
+    assert line.cancel_button.width() == before < 200
