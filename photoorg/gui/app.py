@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -36,7 +37,7 @@ from photoorg.core.settings import Settings, save_settings
 from photoorg.core.timeline import Timeline
 from photoorg.desktop import ICON_SIZES, icon_png
 from photoorg.gui.albums import AlbumsPage
-from photoorg.gui.dialogs import error_dialog, open_folder_dialog
+from photoorg.gui.dialogs import confirm_box, error_dialog, open_folder_dialog
 from photoorg.gui.duplicates import DuplicatesPage
 from photoorg.gui.firstrun import FirstRun
 from photoorg.gui.groups import GroupsPage
@@ -211,6 +212,18 @@ class MainWindow(QMainWindow):
         return added
 
     def remove_folder(self, folder: str) -> None:
+        n = self.library.state.per_folder.get(folder, 0)
+        box = confirm_box(
+            self,
+            "Remove from library",
+            f"Take {folder} out of the library? Its photos ({n}) stay on the disk, untouched; they "
+            "leave the timeline, the groups and the duplicate sets until the folder is added again "
+            "(their albums and group names come back with it).",
+            "Remove from library",
+        )
+        box.exec()  # (an app review: it went at once, and Undo named an older action)
+        if box.buttonRole(box.clickedButton()) != QMessageBox.ButtonRole.AcceptRole:
+            return
         back: list[str] = []
         try:
             self.library.change_settings(lambda s: back.extend(s.remove_folder(folder)))

@@ -262,6 +262,18 @@ def test_dropping_a_folder_adds_and_scans_it_a_file_adds_nothing(
     assert load_settings(where).folders == [str(root)]
     assert dialogs.seen == []
 
+    # Remove from library asks first (an app review: it went at once, with no undo); Cancel
+    # keeps the folder, the action takes it out, its photos untouched.
+    page = window.library_page
+    page.folders.setCurrentItem(page.folders.topLevelItem(0))
+    page.remove_button.click()
+    assert dialogs.seen[-1].startswith(f"Remove from library: Take {root} out of the library? Its photos (4)")
+    assert load_settings(where).folders == [str(root)]
+    dialogs.accept_next()
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
+        page.remove_button.click()
+    assert load_settings(where).folders == [] and len(list(root.glob("*.jpg"))) == 4
+
 
 # -- 3. find similar, the preview of what it found, and back ---------------------------------------
 def test_find_similar_lists_the_others_closest_first_the_preview_walks_them_then_back_to_the_group(
