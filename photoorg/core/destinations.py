@@ -112,7 +112,7 @@ def refuse_outdated_plan(plan: OrganizePlan, catalog: Catalog) -> None:
         " and more" if len(since) > 3 else ""
     )
     raise PhotoorgError(
-        "Files of the library were moved, trashed, copied or put back since this plan was made"
+        "Files of the library changed since this plan was made"
         + (f" ({said})" if said else "")
         + ". Nothing was moved: make the plan again to see what it would do now."
     )

@@ -347,7 +347,7 @@ def _make_set(
     better = better_than_protected(ranked, policy) if verdict is not Verdict.SIMILAR else None
     if better is not None:
         also = [better[0].path]
-        reason += f"; {os.path.basename(better[0].path)} stays too, a better picture: {better[1]}"
+        reason += f"; {os.path.basename(better[0].path)} stays too: {better[1]}"
     if verdict is Verdict.SIMILAR:  # different photos: the keeper is a suggestion among equals
         # (a review: "because of these different shots, largest resolution …" read as broken)
         reason = f"{reason}. These are different shots, so all start kept"

@@ -16,7 +16,7 @@ from datetime import datetime
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.companions import FolderListing
 from photoorg.core.humanize import human_bytes, iso_timestamp
-from photoorg.core.paths import FolderSet
+from photoorg.core.paths import FolderSet, containing
 from photoorg.core.raw import RAW_FORMATS
 from photoorg.core.timeline import shown_date, taken_span
 
@@ -51,6 +51,7 @@ class KeeperPolicy:
     rules: tuple[str, ...] = DEFAULT_RULES
     protected: tuple[str, ...] = ()
     preferred: tuple[str, ...] = ()
+    library: tuple[str, ...] = ()  # the library's folders (a folder of copies is one inside them)
 
     def __post_init__(self) -> None:
         unknown = set(self.rules) - set(_RULES)
@@ -194,14 +195,20 @@ def copy_marks(path: str) -> int:
 #: A folder whose name says it holds copies ("copies", "Backup", "old backups", "Duplicates",
 #: "Copy of Pictures", "Pictures - Copy").
 _COPY_FOLDER = re.compile(
-    r"^(copies|copy|backups?|duplicates?|dupes?)$|^copy of\s|[\s_-]copy$|\bbackups?\b", re.IGNORECASE
+    r"^(copies|copy|backups?|duplicates?|dupes?)$|^copy of\s|\s-\scopy$|^backups?[\s_-]|[\s_-]backups?$",
+    re.IGNORECASE,
 )
 
 
-def in_a_folder_of_copies(path: str) -> bool:
-    """Whether a folder above the file says it holds copies or backups (an app review: of two
-    identical copies, the one in extras/copies was kept "first by folder and name")."""
-    return any(_COPY_FOLDER.search(part) for part in os.path.dirname(path).split(os.sep) if part)
+def folder_of_copies(path: str, library: Sequence[str] = ()) -> str | None:
+    """The folder above the file, inside its library folder, whose name says it holds copies or
+    backups, or None (an app review: of two identical copies, the one in extras/copies was kept
+    "first by folder and name"; a hostile review: not the folders above the library's, as a
+    drive called "Backup Drive")."""
+    folder = os.path.dirname(path)
+    root = containing(folder, library) if library else None
+    below = os.path.relpath(folder, root) if root else folder
+    return next((part for part in below.split(os.sep) if part and _COPY_FOLDER.search(part)), None)
 
 
 def named_as_a_copy(path: str) -> bool:
@@ -218,8 +225,8 @@ def rank(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> list[PhotoInfo]:
 
     def key(p: PhotoInfo) -> tuple[object, ...]:
         name = os.path.basename(p.path)
-        return (*[rule(p, policy) for rule in rules], copy_marks(p.path), in_a_folder_of_copies(p.path),
-                len(name), p.path)  # fmt: skip
+        return (*[rule(p, policy) for rule in rules], copy_marks(p.path),
+                folder_of_copies(p.path, policy.library) is not None, len(name), p.path)  # fmt: skip
 
     return sorted(photos, key=key)
 
@@ -245,11 +252,23 @@ def better_than_protected(ranked: Sequence[PhotoInfo], policy: KeeperPolicy) -> 
     )
     best = rank(others, without)[0]
     for name in without.rules:
-        key, reason = _RULES[name]
+        key, _ = _RULES[name]
         a, b = key(best, without), key(keeper, without)
-        if a != b:
-            return (best, reason(best, keeper, without)) if name in PICTURE_RULES and a < b else None
+        if a != b:  # said against the protected copy alone (a hostile review: "the others have
+            # fewer pixels" of a set whose others had as many)
+            return (best, _BETTER[name](best, keeper)) if name in PICTURE_RULES and a < b else None
     return None
+
+
+_BETTER: dict[str, Callable[[PhotoInfo, PhotoInfo], str]] = {
+    "resolution": lambda p, k: (
+        f"{p.width}x{p.height}, more pixels than the protected copy's {k.width}x{k.height}"
+    ),
+    "file_size": lambda p, k: (
+        f"{human_bytes(p.size)}, a larger file than the protected copy's {human_bytes(k.size)}"
+    ),
+    "format": lambda p, k: f"{p.format}, a better format than the protected copy's {k.format}",
+}
 
 
 def choose_keeper(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> tuple[list[PhotoInfo], str]:
@@ -264,8 +283,8 @@ def choose_keeper(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> tuple[li
             return ranked, reason(keeper, runner_up, policy)
     if copy_marks(runner_up.path) > copy_marks(keeper.path):
         return ranked, f"identical by every rule; {os.path.basename(runner_up.path)} is named as a copy of it"
-    if in_a_folder_of_copies(runner_up.path) and not in_a_folder_of_copies(keeper.path):
-        where = os.path.basename(os.path.dirname(runner_up.path))
+    where = folder_of_copies(runner_up.path, policy.library)
+    if where is not None and folder_of_copies(keeper.path, policy.library) is None:
         return ranked, f"identical by every rule; the other is in a folder of copies ({where})"
     if len(os.path.basename(keeper.path)) < len(os.path.basename(runner_up.path)):
         return ranked, "identical by every rule; kept the one with the shorter name"

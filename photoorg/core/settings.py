@@ -96,7 +96,10 @@ class Settings:
 
     def keeper_policy(self) -> KeeperPolicy:
         return KeeperPolicy(
-            rules=tuple(self.keeper_rules), protected=tuple(self.protected), preferred=tuple(self.preferred)
+            rules=tuple(self.keeper_rules),
+            protected=tuple(self.protected),
+            preferred=tuple(self.preferred),
+            library=tuple(self.folders),
         )
 
     def with_changes(self, **changes: Any) -> Settings:

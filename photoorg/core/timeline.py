@@ -167,10 +167,15 @@ def undated(photo: PhotoInfo) -> bool:
 
 def taken_span(photo: PhotoInfo) -> float:
     """Seconds from the photo's date taken to the end of what it says: 0 for a moment, the
-    month or the year for a date a sidecar gives to the month or the year alone."""
-    if not photo.taken or not photo.taken_known:
+    month or the year for a date a sidecar gives to the month or the year alone, the day for a
+    day a sidecar or the name gives without a time of day (a hostile review: "1987-07-14" was
+    "taken first" before the copy of 10:00 that day)."""
+    if not photo.taken:
         return 0.0
     start = datetime.fromisoformat(photo.taken)
+    if not photo.taken_known:
+        midnight = (start.hour, start.minute, start.second) == (0, 0, 0)
+        return 86400.0 if midnight and photo.taken_from is not None else 0.0
     if photo.taken_known == "year":
         end = start.replace(year=start.year + 1)
     else:

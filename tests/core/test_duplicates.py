@@ -272,8 +272,7 @@ def test_protected_folder_is_always_kept(lib) -> None:
     assert s.starts_kept() == {kept: True, str(lib.root / "inbox/large.jpg"): True,
                                str(lib.root / "inbox/smaller.jpg"): False}  # fmt: skip
     assert s.reason.endswith(
-        "; large.jpg stays too, a better picture: largest resolution 4000x3000; the others have "
-        "fewer pixels (next: 800x600)"
+        "; large.jpg stays too: 4000x3000, more pixels than the protected copy's 800x600"
     )
     assert s.reclaimable_bytes == 1000  # only the copy worse than the protected one
 
@@ -732,7 +731,7 @@ def test_of_identical_copies_the_one_in_a_folder_of_copies_goes() -> None:
     """An app review: of two identical chelsea.png, the one in extras/copies was kept "the first
     by folder and name", and the original in animals/ was to go."""
     from photoorg.core.catalog import PhotoInfo
-    from photoorg.core.keeper import KeeperPolicy, choose_keeper
+    from photoorg.core.keeper import KeeperPolicy, choose_keeper, folder_of_copies
 
     copies = [
         PhotoInfo(path, "same", 100, 1, 8, 8, "PNG", None, None, None)
@@ -741,3 +740,33 @@ def test_of_identical_copies_the_one_in_a_folder_of_copies_goes() -> None:
     ranked, why = choose_keeper(copies, KeeperPolicy())
     assert ranked[0].path == "/lib/scikit-image/animals/chelsea.png"
     assert why == "identical by every rule; the other is in a folder of copies (copies)"
+    # The folder that says so is named, and only folders inside the library count (a hostile
+    # review: "(07)" for Backup/2019/07; a drive called "Backup Drive" made its photos go).
+    deep = [
+        PhotoInfo(path, "same", 100, 1, 8, 8, "JPEG", None, None, None)
+        for path in ("/lib/Backup/2019/07/x.jpg", "/lib/photos/2019/07/x.jpg")
+    ]
+    assert choose_keeper(deep, KeeperPolicy(library=("/lib",)))[1].endswith("folder of copies (Backup)")
+    drive = [
+        PhotoInfo(path, "same", 100, 1, 8, 8, "JPEG", None, None, None)
+        for path in ("/media/Backup Drive/Photos/2019/x.jpg", "/home/me/Desktop/x.jpg")
+    ]
+    policy = KeeperPolicy(library=("/media/Backup Drive/Photos", "/home/me/Desktop"))
+    assert "folder of copies" not in choose_keeper(drive, policy)[1]
+    assert folder_of_copies("/p/Hard copy/x.jpg") is None and folder_of_copies("/p/Pictures - Copy/x.jpg")
+
+
+def test_a_day_without_a_time_is_not_taken_before_a_time_of_that_day() -> None:
+    """A hostile review: a copy dated "1987-07-14" in its sidecar (no time of day) was "taken
+    first (1987-07-14 00:00:00)" before the copy taken at 10:00 that day."""
+    from photoorg.core.catalog import PhotoInfo
+    from photoorg.core.keeper import KeeperPolicy, choose_keeper
+
+    day = PhotoInfo(
+        "/a/x.png", "s", 100, 1, 8, 8, "PNG", "1987-07-14T00:00:00", None, None, taken_from="x.png.xmp"
+    )
+    ten = PhotoInfo(
+        "/b/x.png", "s", 100, 1, 8, 8, "PNG", "1987-07-14T10:00:00", None, None, taken_from="x.png.xmp"
+    )
+    ranked, why = choose_keeper([day, ten], KeeperPolicy(rules=("earliest_taken",)))
+    assert ranked[0] is ten and why == "taken first (1987-07-14 10:00:00)"

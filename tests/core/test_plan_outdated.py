@@ -33,7 +33,9 @@ def test_a_plan_is_not_carried_out_once_another_photoorg_changed_files(
         moved = photoorg("move", four_photos / "a" / "p0.jpg", "--to", four_photos / "b")  # another photoorg
         assert moved.returncode == 0, moved.stderr
         before = tree(four_photos)
-        with pytest.raises(PhotoorgError, match=r"since this plan was made \(action 1, move 1 photo") as said:
+        with pytest.raises(
+            PhotoorgError, match=r"changed since this plan was made \(action 1, move 1 photo"
+        ) as said:
             library.organize(plan)
         assert "Nothing was moved: make the plan again" in str(said.value)
         assert tree(four_photos) == before and not sorted_.exists()
