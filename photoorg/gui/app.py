@@ -7,6 +7,8 @@ which the heavy worker thread talks to after the first paint.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import logging
 import os
 from collections.abc import Callable
@@ -212,13 +214,24 @@ class MainWindow(QMainWindow):
         return added
 
     def remove_folder(self, folder: str) -> None:
-        n = self.library.state.per_folder.get(folder, 0)
+        state = self.library.state
+        n = state.per_folder.get(folder) if folder not in state.missing else None
+        counted = f" ({n})" if n is not None else ""  # (a hostile review: "(0)" of a missing drive's)
+        probe = dataclasses.replace(self.library.settings)
+        with contextlib.suppress(PhotoorgError):
+            probe.remove_folder(folder)
+        lost = [p for p in self.library.settings.protected if p not in probe.protected]
+        unprotected = (  # (a hostile review: the protection went without a word)
+            f" {', '.join(lost)} will no longer be protected, also once the folder is added again."
+            if lost
+            else ""
+        )
         box = confirm_box(
             self,
             "Remove from library",
-            f"Take {folder} out of the library? Its photos ({n}) stay on the disk, untouched; they "
+            f"Take {folder} out of the library? Its photos{counted} stay on the disk, untouched; they "
             "leave the timeline, the groups and the duplicate sets until the folder is added again "
-            "(their albums and group names come back with it).",
+            f"(their albums and group names come back with it).{unprotected}",
             "Remove from library",
         )
         box.exec()  # (an app review: it went at once, and Undo named an older action)

@@ -265,9 +265,13 @@ def test_dropping_a_folder_adds_and_scans_it_a_file_adds_nothing(
     # Remove from library asks first (an app review: it went at once, with no undo); Cancel
     # keeps the folder, the action takes it out, its photos untouched.
     page = window.library_page
+    window.library.change_settings(lambda s: s.set_protected(str(root / "inside"), True))
     page.folders.setCurrentItem(page.folders.topLevelItem(0))
     page.remove_button.click()
     assert dialogs.seen[-1].startswith(f"Remove from library: Take {root} out of the library? Its photos (4)")
+    assert dialogs.seen[-1].endswith(
+        f" {root / 'inside'} will no longer be protected, also once the folder is added again."
+    )
     assert load_settings(where).folders == [str(root)]
     dialogs.accept_next()
     with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
