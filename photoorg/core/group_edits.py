@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import unicodedata
 from collections.abc import Sequence
 
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
@@ -32,7 +33,7 @@ class GroupEdits(LibraryPart):
             was = self._group_name(group_id)  # raises when there is no such group
             # One name, one group (an app review: two groups of one name, told apart by counts)
             named = [g for g in catalog.stored_groups() if g.active and g.id != group_id and g.name]
-            other = next((g for g in named if name and g.name.casefold() == name.casefold()), None)
+            other = next((g for g in named if name and _said(g.name) == _said(name)), None)
             if other is not None:
                 merge = f"'photoorg groups --merge {other.id} {group_id}'"
                 raise PhotoorgError(
@@ -97,3 +98,9 @@ class GroupEdits(LibraryPart):
             if row.fingerprint not in fps:
                 fps.append(row.fingerprint)
         return fps
+
+
+def _said(name: str) -> str:
+    """A group's name as a person reads it: case, Unicode composition and runs of spaces aside
+    (a hostile review: "Café" composed and decomposed, "Summer  trip" and "Summer trip")."""
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()

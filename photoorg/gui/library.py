@@ -301,8 +301,16 @@ class Library(ModelRequests, AlbumRequests, UndoRequests, QObject):
         """Give a group a name (kept in the catalog with the group)."""
         work = self._ask(RenameGroup(group_id, name), "Renaming the group", cancellable=False)
         said = f"Named the group \u201c{name}\u201d." if name.strip() else "Took the group's name away."
+
+        def refused(_error: TaskError) -> bool:  # the list shows the name it has, not the one refused
+            self.refresh(scan=False)  # (a hostile review: a refused F2 name stayed in the list)
+            return False  # and the reason is said
+
         self._run(
-            work, lambda _: self.action_finished.emit(f"{said} Edit > Undo takes it back."), "rename group"
+            work,
+            lambda _: self.action_finished.emit(f"{said} Edit > Undo takes it back."),
+            "rename group",
+            on_error=refused,
         )
 
     def plan_organize(

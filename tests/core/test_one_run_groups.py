@@ -94,6 +94,11 @@ def test_two_groups_cannot_share_a_name(scenes: Path) -> None:
         library.rename_group(first, "Summer trip")
         with pytest.raises(PhotoorgError, match=rf"Group {first} is called “Summer trip” already: .* merge"):
             library.rename_group(second, "summer TRIP")
+        with pytest.raises(PhotoorgError, match="already"):  # the same name as a person reads it
+            library.rename_group(second, "Summer  trip")
+        library.rename_group(first, "Café")
+        with pytest.raises(PhotoorgError, match="already"):
+            library.rename_group(second, "Cafe\u0301")  # é decomposed
         library.rename_group(first, "Summer trip")  # its own name again: fine
         names = {g.id: g.name for g in library.catalog.stored_groups() if g.active}
         assert names[first] == "Summer trip" and not names[second]

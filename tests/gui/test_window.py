@@ -347,7 +347,12 @@ def test_e_the_event_loop_keeps_running_during_a_scan(
 
 # -- f. settings -----------------------------------------------------------------------------------
 def test_f_choices_made_in_the_window_are_there_after_a_restart(
-    qtbot: QtBot, open_window: OpenWindow, grouped_library: Path, tiny_model: Path, where: Locations
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    grouped_library: Path,
+    tiny_model: Path,
+    where: Locations,
+    dialogs: Dialogs,
 ) -> None:
     library = grouped_library
     window = open_window(settings_for(library, tiny_model, min_group_size=2))
@@ -362,6 +367,14 @@ def test_f_choices_made_in_the_window_are_there_after_a_restart(
     groups = window.groups_page.groups
     assert groups.setData(groups.index(0), "Holiday 2023")
     assert window.groups_page.heading.text() == "Holiday 2023"
+    # A name another group has is refused, and the list shows the name the group keeps (a
+    # hostile review: the refused name stayed there).
+    assert groups.rowCount() > 2
+    before = groups.index(1).data(Qt.ItemDataRole.EditRole)
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
+        groups.setData(groups.index(1), "holiday 2023")
+    assert any("is called “Holiday 2023” already" in seen for seen in dialogs.seen)
+    assert groups.index(1).data(Qt.ItemDataRole.EditRole) == before
 
     saved = load_settings(where)
     assert saved == window.library.settings
