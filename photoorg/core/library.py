@@ -60,7 +60,7 @@ from photoorg.core.sidecars import left_alone
 from photoorg.core.timeline import Timeline, timeline_of
 from photoorg.core.undo import NothingToUndo
 from photoorg.core.undo_words import left_behind_text, not_back, undone_note
-from photoorg.core.vector_choice import ReembedOffer, library_choice
+from photoorg.core.vector_choice import ReembedOffer
 
 log = logging.getLogger(__name__)
 
@@ -78,15 +78,6 @@ RUN_SETTINGS = (
     "group_method",
     "keeper_rules",
 )
-_GROUPING_SETTINGS = ("min_group_size", "group_method")
-#: Settings that give other vectors (another model key): a run with them is a one-off.
-_VECTOR_SETTINGS = ("model", "device", "dtype", "preprocess")
-
-
-def _model_path(model: str) -> str:
-    """A model folder however it is written (a hub id as it is)."""
-    folder = os.path.expanduser(model)
-    return os.path.realpath(folder) if os.path.isdir(folder) else model
 
 
 @dataclass
@@ -200,39 +191,6 @@ class Library(Folders, Scans, ReembedOffers, FileActions, History, Curation, Dat
             return seen[1]
 
         return now
-
-    @property
-    def stores_groups(self) -> bool:
-        """Whether this run's groups are the library's (not a one-off with other settings, nor
-        with vectors of another model, device, number format or preprocessing given for this
-        run: a new-user review found ``groups --dtype fp32`` replaced the library's groups,
-        their ids with them)."""
-        saved = self.saved_settings
-        if any(getattr(self.settings, k) != getattr(saved, k) for k in _GROUPING_SETTINGS):
-            return False
-        given = {k: v for k, v in self._given.items() if k in _VECTOR_SETTINGS and v != getattr(saved, k)}
-        if not given:
-            return True
-        run = saved.with_changes(**given)
-        if _model_path(run.model) != _model_path(saved.model):
-            return False
-        run.model = saved.model  # the same folder: its vectors are the catalog's under that name
-        return self._vectors_of(run) == self._vectors_of(saved)
-
-    def _vectors_of(self, s: Settings) -> tuple[str, int]:
-        """The number format and preprocessing vectors of these settings are made with, "auto"
-        resolved as a scan resolves it (:meth:`embedder`): as most of the library's vectors,
-        else what this computer runs best (a hostile review: "auto" read as this computer's
-        choice alone called the library's own fp32 vectors a one-off)."""
-        choice = library_choice(self.catalog, s.model, s.dtype, s.preprocess)
-        if choice.dtype != "auto":
-            return choice.dtype, choice.preprocess
-        from photoorg.core.devices import pick_device, pick_dtype  # torch: only when it must
-
-        try:
-            return pick_dtype(pick_device(s.device)), choice.preprocess
-        except (ModelUnavailable, ValueError):  # a GPU asked for that is not here
-            return f"{s.device}/auto", choice.preprocess
 
     def change_settings(self, change: Callable[[Settings], object]) -> Settings:
         """Change the saved settings (read afresh, changed, saved, under a lock)."""

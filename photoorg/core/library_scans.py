@@ -20,6 +20,16 @@ from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.settings import Settings
 from photoorg.core.vector_choice import library_choice
 
+_GROUPING_SETTINGS = ("min_group_size", "group_method")
+#: Settings that give other vectors (another model key): a run with them is a one-off.
+_VECTOR_SETTINGS = ("model", "device", "dtype", "preprocess")
+
+
+def _model_path(model: str) -> str:
+    """A model folder however it is written (a hub id as it is)."""
+    folder = os.path.expanduser(model)
+    return os.path.realpath(folder) if os.path.isdir(folder) else model
+
 
 class Scans(LibraryPart):
     """The model, and scans."""
@@ -37,6 +47,7 @@ class Scans(LibraryPart):
     _model: tuple[int | None, ModelUnavailable | None] | None
     _model_for: tuple[Any, ...] | None
     _overrides: dict[str, Any]
+    _given: dict[str, Any]
 
     if TYPE_CHECKING:  # provided by Library and ReembedOffers
 
@@ -46,6 +57,39 @@ class Scans(LibraryPart):
         def _waiting(self, progress: Progress) -> Callable[[int | None], None]: ...
 
         def _offer_reembed(self, embedder: Embedder, summary: ScanSummary) -> None: ...
+
+    @property
+    def stores_groups(self) -> bool:
+        """Whether this run's groups are the library's (not a one-off with other settings, nor
+        with vectors of another model, device, number format or preprocessing given for this
+        run: a new-user review found ``groups --dtype fp32`` replaced the library's groups,
+        their ids with them)."""
+        saved = self.saved_settings
+        if any(getattr(self.settings, k) != getattr(saved, k) for k in _GROUPING_SETTINGS):
+            return False
+        given = {k: v for k, v in self._given.items() if k in _VECTOR_SETTINGS and v != getattr(saved, k)}
+        if not given:
+            return True
+        run = saved.with_changes(**given)
+        if _model_path(run.model) != _model_path(saved.model):
+            return False
+        run.model = saved.model  # the same folder: its vectors are the catalog's under that name
+        return self._vectors_of(run) == self._vectors_of(saved)
+
+    def _vectors_of(self, s: Settings) -> tuple[str, int]:
+        """The number format and preprocessing vectors of these settings are made with, "auto"
+        resolved as a scan resolves it (:meth:`embedder`): as most of the library's vectors,
+        else what this computer runs best (a hostile review: "auto" read as this computer's
+        choice alone called the library's own fp32 vectors a one-off)."""
+        choice = library_choice(self.catalog, s.model, s.dtype, s.preprocess)
+        if choice.dtype != "auto":
+            return choice.dtype, choice.preprocess
+        from photoorg.core.devices import pick_device, pick_dtype  # torch: only when it must
+
+        try:
+            return pick_dtype(pick_device(s.device)), choice.preprocess
+        except (ModelUnavailable, ValueError):  # a GPU asked for that is not here
+            return f"{s.device}/auto", choice.preprocess
 
     def embedder(self) -> Embedder:
         s = self.settings
