@@ -18,13 +18,13 @@ takes tens of milliseconds at 100k photos (tests/bench/bench_albums.py).
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from photoorg.core.errors import PhotoorgError
+from photoorg.core.humanize import name_key
 
 if TYPE_CHECKING:
     from photoorg.core.catalog import Catalog
@@ -35,15 +35,9 @@ C = 1.0  # inverse regularisation strength, as scikit-learn counts it
 LIKELY = 0.5  # the decision boundary: a photo scored at least this is likely of the album
 
 
-def _name_key(name: str) -> str:
-    """What two album names must share to be one: no case, accents composed ("Café" typed as
-    one character or as e and a combining accent look the same)."""
-    return unicodedata.normalize("NFC", name.strip()).casefold()
-
-
 def same_name(a: str, b: str) -> bool:
-    """Whether two album names are one name (see ``_name_key``)."""
-    return _name_key(a) == _name_key(b)
+    """Whether two album names are one name (see :func:`photoorg.core.humanize.name_key`)."""
+    return name_key(a) == name_key(b)
 
 
 def clashing_names(names: list[str]) -> list[str]:
@@ -51,7 +45,7 @@ def clashing_names(names: list[str]) -> list[str]:
     seen: dict[str, str] = {}
     clashes = []
     for name in names:
-        key = _name_key(name)
+        key = name_key(name)
         if key not in seen:
             seen[key] = name
         elif seen[key] not in clashes:

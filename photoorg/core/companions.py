@@ -3,7 +3,7 @@
 - **Sidecars** (``.xmp``, ``.aae``, Google Takeout ``.json``): ``IMG_1.jpg.xmp`` (any name that
   starts with the photo's whole name) is the photo's own. ``IMG_1.xmp`` is the photo's when no
   other file shares the stem ``IMG_1``; beside a RAW it is the RAW's (Lightroom's, darktable's
-  and digiKam's convention, as :func:`photoorg.core.xmp.sidecar_for` reads it).
+  and digiKam's convention, as :func:`photoorg.core.sidecar_names.sidecar_for` reads it).
 - **Companions** of an organize are wider: sidecars, a RAW of the same shot and a Live Photo's
   video, which :mod:`photoorg.core.organize` moves with the photo under its new name.
 

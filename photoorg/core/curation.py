@@ -30,6 +30,7 @@ from photoorg.core.humanize import plural, quoted
 from photoorg.core.keyword_words import keywords_phrase
 from photoorg.core.pairs import raw_jpegs
 from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.sidecar_names import sidecar_for
 from photoorg.core.sidecars import (
     KeywordStep,
     plan_again,
@@ -37,7 +38,6 @@ from photoorg.core.sidecars import (
     write_keywords,
     written_by_photoorg,
 )
-from photoorg.core.xmp import sidecar_for
 
 ALBUM_NAME_MAX = 200  # characters; it becomes a keyword in sidecars and a folder name
 

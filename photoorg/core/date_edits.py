@@ -6,7 +6,7 @@ timeline, organizing by date and other photo tools place them there.
   a photo's own date (EXIF) always wins over a sidecar's (:mod:`photoorg.core.sidecar_dates`),
   so writing one beside it would change nothing.
 - The sidecar is the one photoorg reads dates from and writes keywords into
-  (:func:`photoorg.core.xmp.sidecar_for`); the date goes into its ``exif:DateTimeOriginal``,
+  (:func:`photoorg.core.sidecar_names.sidecar_for`); the date goes into its ``exif:DateTimeOriginal``,
   which digiKam, darktable and Lightroom read too. Everything else in it stays.
 - Written as keywords are (:func:`photoorg.core.sidecar_writes.write_sidecars`): journaled sidecar by
   sidecar, each earlier version kept, one undoable action; protected folders, links, read-only
@@ -34,8 +34,9 @@ from photoorg.core.paths import FolderSet, as_in_library, is_under
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.scanner import Listings, date_sidecars_of, is_library_file
 from photoorg.core.sidecar_dates import MAX_SIDECAR_BYTES, date_from
+from photoorg.core.sidecar_names import sidecar_for
 from photoorg.core.sidecar_writes import read_sidecar, unwritable, write_sidecars
-from photoorg.core.xmp import NotXmp, set_date_taken, sidecar_for
+from photoorg.core.xmp import NotXmp, set_date_taken
 
 #: Why a photo that says when it was taken gets no sidecar date.
 OWN_DATE = "it has a date taken of its own (in the file), which a sidecar's does not change"

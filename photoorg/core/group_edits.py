@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import unicodedata
 from collections.abc import Sequence
 
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED, stored_groups
-from photoorg.core.humanize import plural, quoted
+from photoorg.core.humanize import name_key, plural, quoted
 from photoorg.core.library_part import LibraryPart
 
 
@@ -103,4 +102,4 @@ class GroupEdits(LibraryPart):
 def _said(name: str) -> str:
     """A group's name as a person reads it: case, Unicode composition and runs of spaces aside
     (a hostile review: "Café" composed and decomposed, "Summer  trip" and "Summer trip")."""
-    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+    return name_key(" ".join(name.split()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -115,3 +116,10 @@ def how_alike(n: int, weakest: float) -> str:
     has one similarity; a bigger set is linked by pairs at ``weakest`` or more (a review:
     "weakest similarity" was jargon)."""
     return f"similarity {similarity(weakest)}" if n == 2 else f"linked at {similarity(weakest)} or more"
+
+
+def name_key(name: str) -> str:
+    """What two names a person gives (an album, a keyword, a group) must share to be one: no
+    case, no spaces around, accents composed ("Café" typed as one character or as e and a
+    combining accent look the same)."""
+    return unicodedata.normalize("NFC", name.strip()).casefold()

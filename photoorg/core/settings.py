@@ -20,7 +20,7 @@ from typing import Any
 
 from photoorg.core.clustering import GroupSettings
 from photoorg.core.devices import DEVICES, DTYPES
-from photoorg.core.duplicates import DuplicateSettings
+from photoorg.core.duplicate_settings import DuplicateSettings
 from photoorg.core.errors import NotInLibrary
 from photoorg.core.keeper import DEFAULT_RULES, EARLIER_DEFAULT_RULES, KeeperPolicy
 from photoorg.core.lock import LibraryLock

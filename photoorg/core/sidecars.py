@@ -32,9 +32,10 @@ from photoorg.core.actions import KEYWORDS, Outcome, Step
 from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.catalog.journal import CARRIED_SIDECAR_TRASHED
 from photoorg.core.paths import FolderSet
+from photoorg.core.sidecar_names import sidecar_for
 from photoorg.core.sidecar_writes import read_sidecar, unwritable, write_sidecars
 from photoorg.core.undo_places import ChangedSinceError
-from photoorg.core.xmp import NotXmp, add_keywords, keywords, same_keyword, sidecar_for
+from photoorg.core.xmp import NotXmp, add_keywords, keywords, same_keyword
 
 log = logging.getLogger(__name__)
 

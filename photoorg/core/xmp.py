@@ -7,16 +7,12 @@ changed as little as possible: lxml keeps its namespace prefixes, the ``xpacket`
 comments and every other property; only the missing keyword entries are added. A sidecar that
 is not well-formed XML is never rewritten (:class:`NotXmp`).
 
-Where the sidecar of a photo is (:func:`sidecar_for`): an existing ``IMG_1.jpg.xmp`` (the
-digiKam and darktable name), else an existing ``IMG_1.xmp`` (Adobe's name, kept for a RAW
-file or a photo with no other file of its stem beside it), else a new ``IMG_1.jpg.xmp``, or
-``IMG_1.xmp`` for a RAW photo (where Lightroom and Bridge look).
+Which sidecar is a photo's: :mod:`photoorg.core.sidecar_names`.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -24,7 +20,7 @@ from datetime import datetime, time
 
 from lxml import etree
 
-from photoorg.core.companions import RAW_EXTENSIONS
+from photoorg.core.humanize import name_key
 from photoorg.core.imaging import plausible
 
 X = "adobe:ns:meta/"
@@ -55,10 +51,7 @@ def _parser() -> etree.XMLParser:
 
 def same_keyword(a: str, b: str) -> bool:
     """Whether two keywords are the same (other photo tools match them without regard to case)."""
-    return (
-        unicodedata.normalize("NFC", a.strip()).casefold()
-        == unicodedata.normalize("NFC", b.strip()).casefold()
-    )
+    return name_key(a) == name_key(b)
 
 
 def keywords(data: bytes) -> list[str]:
@@ -391,31 +384,3 @@ def _indent_of(element: etree._Element) -> str:
         return text.rsplit("\n", 1)[1]
     depth = sum(1 for _ in element.iterancestors())
     return " " * depth
-
-
-def sidecar_for(photo: str) -> str:
-    """The XMP sidecar photoorg reads and writes for ``photo`` (see the module's docstring)."""
-    folder, name = os.path.split(photo)
-    stem, ext = os.path.splitext(name)
-    long_name, short_name = os.path.join(folder, name + ".xmp"), os.path.join(folder, stem + ".xmp")
-    if os.path.isfile(long_name):
-        return long_name
-    if ext and os.path.lexists(os.path.join(folder, stem)):
-        # IMG_1.HEIC beside IMG_1.HEIC.jpg: IMG_1.HEIC.xmp is the HEIC's own (its whole name),
-        # never the JPEG's (a hostile review: the JPEG's album keyword went into it).
-        return long_name
-    raw = ext.lower() in RAW_EXTENSIONS
-    if os.path.isfile(short_name) and (raw or not _stem_shared(folder, stem, name)):
-        return short_name
-    return short_name if raw else long_name
-
-
-def _stem_shared(folder: str, stem: str, name: str) -> bool:
-    """Whether another file of ``stem`` (IMG_1.CR2 beside IMG_1.jpg) might own IMG_1.xmp."""
-    try:
-        others = os.listdir(folder or ".")
-    except OSError:
-        return True
-    return any(
-        os.path.splitext(o)[0] == stem and o != name and not o.lower().endswith(".xmp") for o in others
-    )

@@ -29,7 +29,7 @@ SIMILAR_COLOUR = QColor("#d68910")
 GRAB_PX = 7  # how near a line the mouse must be to take it
 PAIRS = 4
 PAIR_THUMB = 80  # four pairs side by side fit an 800 px screen
-PUBLISHED = (0.98, 0.93)  # the starting points (see core/duplicates.DuplicateSettings)
+PUBLISHED = (0.98, 0.93)  # the starting points (see core/duplicate_settings.DuplicateSettings)
 
 
 class Histogram(QWidget):

@@ -525,7 +525,7 @@ def test_a_sidecar_named_with_a_whole_photo_name_is_that_photo_s_not_another_s_o
         moved = library.act(Action.MOVE, [str(heic)], str(tmp_path / "out"))
     assert sorted(os.path.basename(s.target or "") for s in moved.done) == ["s1.png", "s1.png.xmp"]
     assert (a / "s1.png.jpg.xmp").read_bytes() == b"edits of s1.png.jpg" and jpeg.exists()
-    from photoorg.core.xmp import sidecar_for
+    from photoorg.core.sidecar_names import sidecar_for
 
     make_photo(heic, seed=53, size=(64, 48))  # another s1.png, with no sidecar
     assert sidecar_for(str(jpeg)) == str(a / "s1.png.jpg.xmp")
