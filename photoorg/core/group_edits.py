@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
-from photoorg.core.grouping import UNSORTED, stored_groups
-from photoorg.core.humanize import name_key, plural, quoted
+from photoorg.core.grouping import UNSORTED, group_name_key, stored_groups
+from photoorg.core.humanize import plural, quoted
 from photoorg.core.library_part import LibraryPart
+
+if TYPE_CHECKING:
+    from photoorg.core.catalog import Catalog
 
 
 class GroupEdits(LibraryPart):
@@ -32,7 +36,7 @@ class GroupEdits(LibraryPart):
             was = self._group_name(group_id)  # raises when there is no such group
             # One name, one group (an app review: two groups of one name, told apart by counts)
             named = [g for g in catalog.stored_groups() if g.active and g.id != group_id and g.name]
-            other = next((g for g in named if name and _said(g.name) == _said(name)), None)
+            other = next((g for g in named if name and group_name_key(g.name) == group_name_key(name)), None)
             if other is not None:
                 merge = f"'photoorg groups --merge {other.id} {group_id}'"
                 raise PhotoorgError(
@@ -99,7 +103,32 @@ class GroupEdits(LibraryPart):
         return fps
 
 
-def _said(name: str) -> str:
-    """A group's name as a person reads it: case, Unicode composition and runs of spaces aside
-    (a hostile review: "Café" composed and decomposed, "Summer  trip" and "Summer trip")."""
-    return name_key(" ".join(name.split()))
+def refuse_two_groups_of_one_name(catalog: Catalog, batch: int, summary: str, back: bool) -> None:
+    """An undo (``back``) or redo of a rename that would give a group a name another group has
+    taken since is refused, as a rename to it is (a hostile review: undo by number made two
+    groups called "Summer trip")."""
+    names = {g.id: g.name for g in catalog.stored_groups() if g.active}
+    before = _clashes(names.values())
+    for group_id, was, now in catalog.renames_in(batch, back):
+        if group_id in names and names[group_id] == was:
+            names[group_id] = now
+    after = [
+        name for name in names.values() if name and group_name_key(name) in _clashes(names.values()) - before
+    ]
+    if after:
+        doing = "Undoing" if back else "Doing again"
+        raise PhotoorgError(
+            f"{doing} action {batch} ({summary}) would make two groups called {quoted(after[0])}; "
+            "rename the other one first ('photoorg groups --rename', or F2 in Groups)."
+        )
+
+
+def _clashes(names: Iterable[str | None]) -> set[str]:
+    """The names (as a person reads them) two or more groups have."""
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for name in names:
+        if name:
+            key = group_name_key(name)
+            (twice if key in seen else seen).add(key)
+    return twice

@@ -34,6 +34,7 @@ from photoorg.core.catalog import BatchInfo, Catalog, JournalEntry
 from photoorg.core.companions import SIDECAR_EXTENSIONS
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import remove_if_empty
+from photoorg.core.group_edits import refuse_two_groups_of_one_name
 from photoorg.core.humanize import plural
 from photoorg.core.paths import is_under
 from photoorg.core.sidecar_redo import sidecar_refusal
@@ -244,6 +245,8 @@ def redo(
             raise NothingToRedo("There is nothing to redo: nothing was undone since the last action.")
         if info.action in _IN_THE_CATALOG:  # (a review: one Ctrl+Z too many lost album answers)
             together = catalog.undone_together(info.id)
+            if info.action == GROUP_CHANGE:
+                refuse_two_groups_of_one_name(catalog, info.id, info.summary, back=False)
             catalog.mark_batches_done(together)
             if info.action == GROUP_CHANGE:
                 catalog.redo_renames(info.id)

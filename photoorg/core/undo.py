@@ -34,6 +34,7 @@ from photoorg.core.fileops import (
     place,
     remove_if_empty,
 )
+from photoorg.core.group_edits import refuse_two_groups_of_one_name
 from photoorg.core.humanize import plural
 from photoorg.core.paths import WatchedFolders, real
 from photoorg.core.trash import move_to_trash
@@ -135,6 +136,7 @@ def undo(
                     f"action {renamed[-1]} first, then this one."
                 )
             if name == GROUP_CHANGE:
+                refuse_two_groups_of_one_name(catalog, batch, info.summary, back=True)
                 catalog.undo_renames(batch)  # names are no overlay: the old one is given back
             catalog.mark_batches_undone([batch, *later])  # an album's later changes go with it (they
             # say so), at the same time, so that a redo does them again together

@@ -514,3 +514,22 @@ def test_a_library_folder_not_there_keeps_the_groups_as_they_are(library: Path, 
         assert all({p.path for p in g.photos} <= members[gid] for gid, g in away.items()), (members, away)
         (library / "2025, on a drive").rename(library / "2025")
         assert listed(lib) == before
+
+
+def test_a_named_group_that_comes_back_beside_one_of_its_name_is_told_apart(filled) -> None:
+    """A hostile review: a group named "Beach" went when its photos did; the person called
+    another group "Beach"; when the photos came back, so did the first group, and two groups
+    were called "Beach". It comes back as "Beach (2)", its photos and id its own."""
+    cat, model, _ = filled
+    settings = GroupSettings(dims=16)
+    a, b, *_ = [g for g in group_photos(cat, model.id, ["/photos"], settings=settings) if g.id != UNSORTED]
+    cat.rename_group(a.id, "Beach")
+    rows = [cat.file_row(p.path) for p in a.photos]
+    fps, x = cat.vectors_for(model.id, sorted({p.fingerprint for p in a.photos}))
+    cat.remove_paths([p.path for p in a.photos])  # a drive taken out of the library
+    assert a.id not in {g.id for g in group_photos(cat, model.id, ["/photos"], settings=settings)}
+    cat.rename_group(b.id, "beach")  # not taken: the first "Beach" is not a group now
+    cat.write_batch([r for r in rows if r is not None], list(zip(fps, x, strict=True)), model.id)
+    names = {g.id: g.label for g in group_photos(cat, model.id, ["/photos"], settings=settings)}
+    assert names[a.id] == "Beach (2)" and names[b.id] == "beach"
+    assert {g.id: g.name for g in cat.stored_groups()}[a.id] == "Beach (2)"

@@ -102,3 +102,29 @@ def test_two_groups_cannot_share_a_name(scenes: Path) -> None:
         library.rename_group(first, "Summer trip")  # its own name again: fine
         names = {g.id: g.name for g in library.catalog.stored_groups() if g.active}
         assert names[first] == "Summer trip" and not names[second]
+
+
+def test_undo_or_redo_of_a_rename_never_makes_two_groups_of_one_name(scenes: Path) -> None:
+    """A hostile review: undo by number gave a group back a name another group had taken since,
+    and two groups were called "Beach"."""
+    from photoorg.core.errors import PhotoorgError
+
+    with Library(locations()) as library:
+        first, second, _ = sorted(g.id for g in library.groups() if g.id != UNSORTED)
+        library.rename_group(first, "Beach")
+        sea = library.rename_group(first, "Sea")
+        library.rename_group(second, "Beach")  # free: the first is "Sea" now
+        with pytest.raises(PhotoorgError, match=rf"Undoing action {sea} .* two groups called “Beach”"):
+            library.undo(sea)
+        names = {g.id: g.name for g in library.catalog.stored_groups() if g.active}
+        assert (names[first], names[second]) == ("Sea", "Beach")  # nothing changed
+        assert {b.id: b.undone for b in library.history()[0]}[sea] is None  # and still in force
+
+        library.rename_group(second, "")
+        named = library.rename_group(second, "Forest")
+        library.undo()  # the second group has no name again
+        library.catalog.rename_group(first, "forest")  # as a group found again is renamed
+        with pytest.raises(PhotoorgError, match=rf"Doing again action {named} .* two groups called"):
+            library.redo()
+        names = {g.id: g.name for g in library.catalog.stored_groups() if g.active}
+        assert (names[first], names[second]) == ("forest", None)

@@ -145,16 +145,23 @@ class GroupsPart(CatalogBase):
         otherwise since keeps that name)."""
         self._renames(batch, back=False)
 
+    def renames_in(self, batch: int, back: bool = False) -> list[tuple[int, str | None, str | None]]:
+        """The names action ``batch`` changes, as (group id, name it finds, name it gives): the
+        names it gave taken back (``back``), or given again, in the order that is done."""
+        rows = self._db.execute(
+            "SELECT fingerprint, group_id FROM group_edits WHERE batch=? AND kind='rename'"
+            f" ORDER BY id {'DESC' if back else 'ASC'}",
+            (batch,),
+        ).fetchall()
+        changes = []
+        for names, group_id in rows:
+            old, new = json.loads(names)
+            changes.append((group_id, new, old) if back else (group_id, old, new))
+        return changes
+
     def _renames(self, batch: int, back: bool) -> None:
         with self.transaction() as db:
-            rows = db.execute(
-                "SELECT fingerprint, group_id FROM group_edits WHERE batch=? AND kind='rename'"
-                f" ORDER BY id {'DESC' if back else 'ASC'}",
-                (batch,),
-            ).fetchall()
-            for names, group_id in rows:
-                old, new = json.loads(names)
-                was, now = (new, old) if back else (old, new)
+            for group_id, was, now in self.renames_in(batch, back):
                 sql = "UPDATE groups SET name=?, updated=? WHERE id=? AND name IS ?"
                 db.execute(sql, (now, time.time(), group_id, was))
 
