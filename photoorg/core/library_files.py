@@ -192,7 +192,6 @@ class FileActions(LibraryPart):
         catalogued (not embedded, not added to the library) and those the library already has
         (same content) are left out.
         """
-        made_at = self.catalog.files_history_mark()  # before anything is read for the plan
         roots, missing = self.library_roots()
         folders = [as_in_library(f, roots) for f in sources] if sources else roots
         request = replace(request, destination=as_in_library(request.destination, roots))
@@ -201,6 +200,9 @@ class FileActions(LibraryPart):
         outside = [f for f in folders if not is_under(f, roots)]
         if outside:
             self.scan(outside, progress, embed=False)
+        # Where the history stands before anything is read for the plan, and after the scan of
+        # folders from outside, which may settle a stopped photoorg's steps (not the person's)
+        made_at = self.catalog.files_history_mark()
         in_library = None
         if outside:
             in_library = {p.fingerprint: p.path for p in self.catalog.photos(under=roots)}
