@@ -119,7 +119,17 @@ def shown_date(photo: PhotoInfo, date: str) -> str:
     "1975" or "1975-07" when a sidecar says the year or the month alone (a scanned print), not a
     day nobody knows."""
     known = photo.taken_known if photo.taken else None
+    if known is None and day_alone(photo):
+        return date[:10]  # no "00:00:00" of a day given without a time
     return date[:4] if known == "year" else date[:7] if known == "month" else date
+
+
+def day_alone(photo: PhotoInfo) -> bool:
+    """Whether the photo's date taken is a day without a time of day: a sidecar's or its name's
+    date at midnight (a scanned print dated "1987-07-14"; its own EXIF always has a time)."""
+    if not photo.taken or photo.taken_known or photo.taken_from is None:
+        return False
+    return photo.taken.endswith("T00:00:00") or len(photo.taken) == 10
 
 
 def timeline_of(photos: Sequence[PhotoInfo]) -> Timeline:
@@ -174,8 +184,7 @@ def taken_span(photo: PhotoInfo) -> float:
         return 0.0
     start = datetime.fromisoformat(photo.taken)
     if not photo.taken_known:
-        midnight = (start.hour, start.minute, start.second) == (0, 0, 0)
-        return 86400.0 if midnight and photo.taken_from is not None else 0.0
+        return 86400.0 if day_alone(photo) else 0.0
     if photo.taken_known == "year":
         end = start.replace(year=start.year + 1)
     else:

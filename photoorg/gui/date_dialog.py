@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.humanize import agree, plural
 from photoorg.core.paths import FolderSet
+from photoorg.core.timeline import day_alone
 
 FIRST_YEAR = 1826  # the first photograph (imaging.FIRST_PHOTO_YEAR): the core refuses earlier
 
@@ -45,7 +46,7 @@ class SetDateDialog(QDialog):
         kept = [p for p in self.photos if guarded.holds(p.path)]  # (a review: promised, then left)
         undated = [p for p in self.photos if not own_date(p) and not guarded.holds(p.path)]
         self.undated = [p.path for p in undated]
-        start = _first_date(undated) or datetime.now().replace(hour=12, minute=0, second=0, microsecond=0)
+        start, timed = _first_date(undated)
 
         own = sum(1 for p in self.photos if own_date(p) and not guarded.holds(p.path))
         self.intro = intro = QLabel(self._intro(len(undated), own, len(kept)))
@@ -61,8 +62,11 @@ class SetDateDialog(QDialog):
         self.date.setCalendarPopup(True)
         self.date.setMinimumDate(QDate(FIRST_YEAR, 1, 1))
         self.date.setMaximumDate(QDate.currentDate())  # (a review: a date taken next year was offered)
+        # A time of day a sidecar or the name gave is kept unless taken away (a review: a date
+        # set again lost it); a copy's time of day is no time the photo was taken: noon.
         self.with_time = QCheckBox("Time of day")
-        self.time = QTimeEdit(QTime(start.hour, start.minute))
+        self.with_time.setChecked(timed)
+        self.time = QTimeEdit(QTime(start.hour, start.minute) if timed else QTime(12, 0))
         self.time.setDisplayFormat("HH:mm")
         self.time.setEnabled(False)
         self.with_time.toggled.connect(lambda: self._show_known())
@@ -77,7 +81,8 @@ class SetDateDialog(QDialog):
         # It starts from where the photos are placed now, for most the day they were copied:
         # set only once the person chose (a review: one Enter made the copy date a date taken).
         self.ok.setEnabled(False)
-        for changed in (self.date.dateChanged, self.time.timeChanged, self.known.currentIndexChanged):
+        changes = (self.date.dateChanged, self.time.timeChanged, self.known.currentIndexChanged)
+        for changed in (*changes, self.with_time.toggled):
             changed.connect(lambda *_: self.ok.setEnabled(bool(undated)))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -128,13 +133,14 @@ class SetDateDialog(QDialog):
         return datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
 
 
-def _first_date(photos: Sequence[Any]) -> datetime | None:
-    """The date the first of ``photos`` is placed on now (a sidecar's, or its file's), to start from."""
+def _first_date(photos: Sequence[Any]) -> tuple[datetime, bool]:
+    """The date the first of ``photos`` is placed on now (a sidecar's or its name's, else its
+    file's), to start from, and whether it has a time of day of its own to keep."""
     for p in photos:
         try:
             if p.taken:
-                return datetime.fromisoformat(p.taken)
-            return datetime.fromtimestamp(p.mtime_ns / 1e9)
+                return datetime.fromisoformat(p.taken), not day_alone(p) and not p.taken_known
+            return datetime.fromtimestamp(p.mtime_ns / 1e9), False
         except (ValueError, OSError, OverflowError):
             continue
-    return None
+    return datetime.now().replace(hour=12, minute=0, second=0, microsecond=0), False

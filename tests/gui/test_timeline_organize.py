@@ -354,3 +354,34 @@ def test_the_date_dialog_counts_the_photos_it_leaves_alone(qtbot: QtBot, tmp_pat
     qtbot.addWidget(year_only)
     assert year_only.known_to() == "year" and year_only.date.displayFormat() == "yyyy"
     assert year_only.when() == datetime(1975, 1, 1)
+
+
+def test_the_date_dialog_keeps_a_time_of_day_given_and_none_of_a_copy(qtbot: QtBot, tmp_path: Path) -> None:
+    """A review: a photo dated 14:30 in its sidecar, dated again, lost its time (the box started
+    unticked); a photo placed by its copy's date offered the minute of the copy as the time."""
+    from types import SimpleNamespace
+
+    from photoorg.gui.date_dialog import SetDateDialog
+    from photoorg.gui.models import photo_tooltip
+
+    def photo(name: str, taken: str | None, source: str | None, mtime: datetime):
+        return SimpleNamespace(
+            path=str(tmp_path / name), taken=taken, taken_from=source, taken_known=None,
+            mtime_ns=int(mtime.timestamp() * 1e9), width=10, height=10, size=100, camera=None,
+        )  # fmt: skip
+
+    copied = datetime(2024, 5, 3, 18, 44)
+    timed = SetDateDialog(None, [photo("a.jpg", "1999-08-01T14:30:00", "a.jpg.xmp", copied)])
+    qtbot.addWidget(timed)
+    assert timed.with_time.isChecked() and timed.time.time().toString("HH:mm") == "14:30"
+    assert timed.when() == datetime(1999, 8, 1, 14, 30)
+    day = photo("b.jpg", "1987-07-14T00:00:00", "b.jpg.xmp", copied)  # a day, no time of day
+    day_only = SetDateDialog(None, [day])
+    qtbot.addWidget(day_only)
+    assert not day_only.with_time.isChecked() and day_only.when() == datetime(1987, 7, 14)
+    assert "taken 1987-07-14 (from b.jpg.xmp)" in photo_tooltip(day).splitlines()  # no "00:00:00"
+    by_copy = SetDateDialog(None, [photo("c.jpg", None, None, copied)])
+    qtbot.addWidget(by_copy)
+    assert not by_copy.with_time.isChecked()
+    by_copy.with_time.setChecked(True)
+    assert by_copy.time.time().toString("HH:mm") == "12:00" and by_copy.ok.isEnabled()
