@@ -57,6 +57,7 @@ class AlbumsPage(QWidget):
         self.album_list.rename_wanted.connect(self.rename_requested)
         self.photos = PhotoGridModel(thumbnails, self, score_label="score")
         self.grid = PhotoGrid(150, 1)
+        self.grid.start_with_columns(3)  # more, smaller photos in a small window until one is picked
         self.grid.setModel(self.photos)
         self.heading = title("Albums")
         self.heading.setMinimumWidth(1)

@@ -114,6 +114,7 @@ class GroupsPage(QWidget):
         self.proxy = QSortFilterProxyModel(self)  # the grid's rows (filtered and ordered here)
         self.proxy.setSourceModel(self.photos)
         self.grid = PhotoGrid(150, 1)
+        self.grid.start_with_columns(3)  # more, smaller photos in a small window until one is picked
         self.grid.setModel(self.proxy)
         self.grid.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.heading = title("Groups")

@@ -75,6 +75,7 @@ class TimelinePage(QWidget):
         super().__init__(parent)
         self.photos = TimelineModel(thumbnails, self)
         self.grid = PhotoGrid(150, 1)
+        self.grid.start_with_columns(3)  # more, smaller photos in a small window until one is picked
         self.grid.setModel(self.photos)
         self.jump = QTreeWidget()
         self.jump.setHeaderLabels(["Date", "Photos"])
@@ -98,13 +99,13 @@ class TimelinePage(QWidget):
         self.show_only.addItem("Every photo", None)
         self.show_only.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.show_only.setMaximumWidth(220)
-        self.show_only.currentIndexChanged.connect(lambda _i: self._refilter())
+        self.show_only.currentIndexChanged.connect(lambda _i: self._refilter(asked=True))
         self.show_only.hide()  # until there is something to choose (it showed during a first scan)
         # Edit > Find by name or folder (Ctrl+F) over the whole library (an app review: it took
         # the person to Groups, whose filter sees only grouped photos).
         self.filter = filter_field(
             self,
-            self._refilter,
+            lambda: self._refilter(asked=True),
             "Show only the photos whose name, or folder from the library folder's name on, holds "
             "these letters",
         )
@@ -180,7 +181,10 @@ class TimelinePage(QWidget):
         """Only the photos of the album ``name`` (None: every photo)."""
         self.show_only.setCurrentIndex(max(0, self.show_only.findData(name)))
 
-    def _refilter(self) -> None:
+    def _refilter(self, asked: bool = False) -> None:
+        """The photos the filter and the chooser leave. ``asked``: the person changed them; the
+        photos found are shown from the first (an app review: the photo kept at the top of a
+        few found left the first row cut), every photo again from the one at the top."""
         album = self.show_only.currentData()
         text = self.filter.text().strip().lower()
         timeline = self.full
@@ -197,10 +201,11 @@ class TimelinePage(QWidget):
                 and (not text or text in keys[k])
                 and (not only_undated or k in self.full.file_dated)
             )
-        self._show(timeline, album if album in self._albums or only_undated else None)
+        narrowed = asked and timeline is not self.full
+        self._show(timeline, album if album in self._albums or only_undated else None, keep=not narrowed)
 
-    def _show(self, timeline: Timeline, album: str | None) -> None:
-        top, self._jumped = self._top_path(), None
+    def _show(self, timeline: Timeline, album: str | None, keep: bool = True) -> None:
+        top, self._jumped = self._top_path() if keep else None, None
         self.photos.set_timeline(timeline)
         self._fill_jump(timeline)
         n = len(timeline.photos)

@@ -220,6 +220,7 @@ def _is_checked(value: Any) -> bool:
 
 THUMB_MIN, THUMB_MAX, THUMB_STEP = 80, 256, 30  # thumbnail sizes Ctrl+wheel and Ctrl +/- choose
 ZOOM_ANCHOR = 150  # the size the grids start at; zoom steps are counted from it
+START_MIN = 90  # the smallest a grid starts at to show more columns in a small window
 
 
 class PhotoGrid(QListView):
@@ -236,6 +237,8 @@ class PhotoGrid(QListView):
         self.delegate = ThumbnailDelegate(thumb, detail_lines, self)
         self._preferred = thumb  # the size chosen (zoom); smaller where it must fit (fit_columns)
         self._columns = 0
+        self._least = 0  # columns the size first shown leaves room for (start_with_columns)
+        self._chosen = False  # the person picked a size (zoom, the slider)
         self.setItemDelegate(self.delegate)
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setUniformItemSizes(True)
@@ -257,16 +260,27 @@ class PhotoGrid(QListView):
         """Larger (steps > 0) or smaller thumbnails, THUMB_STEP pixels a step, within limits, on
         steps from the starting size (a review: down to the smallest and back up gave 140, and
         the 150 one started with could not be had again from the keyboard)."""
-        wanted = self._preferred + steps * THUMB_STEP
+        shown = self.delegate.thumb if self._starting() else self._preferred  # from what is seen
+        wanted = shown + steps * THUMB_STEP
         self.set_thumb(ZOOM_ANCHOR + round((wanted - ZOOM_ANCHOR) / THUMB_STEP) * THUMB_STEP)
 
     def set_thumb(self, size: int) -> None:
         """Thumbnails of ``size`` pixels (within THUMB_MIN..THUMB_MAX), the current photo kept in view."""
         size = max(THUMB_MIN, min(THUMB_MAX, size))
-        if size != self._preferred:
-            self._preferred = size
+        if size != self._preferred or (self._starting() and size != self.delegate.thumb):
+            self._preferred, self._chosen = size, True
             self._show_thumbs(self._fitted(size))
             self.zoomed.emit(size)
+
+    def start_with_columns(self, columns: int) -> None:
+        """Until the person picks a size, start a step or two smaller (not under START_MIN)
+        where fewer than ``columns`` would fit side by side (a review: two columns of photos at
+        800x600). Unlike :meth:`fit_columns`, a size the person picks is kept as it is."""
+        self._least = columns
+        self._show_thumbs(self._fitted(self._preferred))
+
+    def _starting(self) -> bool:
+        return bool(self._least) and not self._chosen
 
     def fit_columns(self, columns: int) -> None:
         """Make thumbnails smaller than chosen when ``columns`` of them would not fit side by side
@@ -275,6 +289,11 @@ class PhotoGrid(QListView):
         self._show_thumbs(self._fitted(self._preferred))
 
     def _fitted(self, size: int) -> int:
+        if self._starting():
+            margin = self.delegate.cell().width() - self.delegate.thumb
+            while size - THUMB_STEP >= START_MIN and self._room() // (size + margin) < self._least:
+                size -= THUMB_STEP
+            return size
         if not self._columns:
             return size
         cell_margin = self.delegate.cell().width() - self.delegate.thumb
@@ -310,7 +329,10 @@ class PhotoGrid(QListView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._show_thumbs(self._fitted(self._preferred) if self._columns else self.delegate.thumb)
+        was = self.delegate.thumb
+        self._show_thumbs(self._fitted(self._preferred) if self._columns or self._least else was)
+        if self.delegate.thumb != was and self._starting():
+            self.zoomed.emit(self.delegate.thumb)  # the slider shows it
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier and event.angleDelta().y():

@@ -139,3 +139,25 @@ def test_a_selected_photo_alone_in_its_row_is_highlighted_around_itself_not_acro
     photo_left = cell.left() + (cell.width() - grid.delegate.thumb) // 2
     assert lit(photo_left)  # beside the photo: selected
     assert not lit(cell.left() + 10) and not lit(cell.right() - 10)  # the cell's far ends: not
+
+
+def test_a_small_window_starts_with_more_smaller_photos_and_keeps_the_size_one_picks(qtbot: QtBot) -> None:
+    """An app review at 800x600: All photos and Groups showed two columns of photos. Until the
+    person picks a size, a grid starts a step or two smaller where three would not fit; a size
+    picked is kept, and the first step from the smaller start goes the way it was asked."""
+    grid, model = grid_of(qtbot, 440, n=9)
+    grid.start_with_columns(3)
+    assert grid.delegate.thumb == 120  # 150 left room for two
+    assert grid.visualRect(model.index(2, 0)).top() == grid.visualRect(model.index(0, 0)).top()
+    grid.resize(1000, 400)
+    qtbot.waitUntil(lambda: grid.delegate.thumb == 150)  # room enough: the usual size
+    grid.resize(330, 400)
+    qtbot.waitUntil(lambda: grid.delegate.thumb == 90)  # never smaller than that unasked
+    grid.zoom(1)  # larger than shown, not than the usual size
+    assert grid.delegate.thumb == 120
+    grid.resize(1000, 400)
+    grid.resize(440, 400)
+    qtbot.waitUntil(lambda: grid.width() == 440)
+    assert grid.delegate.thumb == 120  # the person's size, whatever the window
+    grid.zoom(1)
+    assert grid.delegate.thumb == 150  # one column fewer: what was asked
