@@ -13,7 +13,7 @@ def photo(path: str, taken: str | None, source: str | None) -> PhotoInfo:
 
 def test_the_tool_tip_names_the_sidecar_or_the_name_a_date_comes_from() -> None:
     chat = photo("/lib/IMG-20190714-WA0003.jpg", "2019-07-14T00:00:00", FROM_NAME)
-    assert "taken 2019-07-14 00:00:00 (from its name)" in photo_tooltip(chat)
+    assert "taken 2019-07-14 (from its name)" in photo_tooltip(chat)  # a day alone: no "00:00:00"
     scan = photo("/lib/scan.jpg", "1987-07-14T00:00:00", "scan.jpg.xmp")
     assert "(from scan.jpg.xmp)" in photo_tooltip(scan)
     own = photo("/lib/IMG_1.jpg", "2001-02-03T04:05:06", None)
