@@ -41,7 +41,14 @@ def rough_duration(seconds: float) -> str:
     if hours < 24:
         return f"{hours} h {minutes} min" if minutes and hours < 10 else f"{hours} h"
     days, hours = divmod(hours, 24)
-    return f"{days} day{'s' if days != 1 else ''} {hours} h" if hours else f"{days} days"
+    return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
+
+
+def about_duration(seconds: float) -> str:
+    """:func:`rough_duration` as a sentence says it: "about 25 min", "under a minute" (an app
+    review read "about under a minute")."""
+    said = rough_duration(seconds)
+    return said if said.startswith("under") else f"about {said}"
 
 
 def date_span(dates: tuple[str, str] | None, separator: str = " to ") -> str:

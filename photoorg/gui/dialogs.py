@@ -58,6 +58,7 @@ class SettingsDialog(QDialog):
             self.model.setCurrentIndex(self.model.count() - 1)
         else:
             self.model.setCurrentIndex(self.model.findData(settings.model))
+        self._before = self.model.currentIndex()  # what a cancelled folder choice goes back to
         self.model.activated.connect(self._model_chosen)
         self.device = QComboBox()
         names = {"auto": "automatic (GPU when there is one)", "cpu": "CPU", "cuda": "NVIDIA GPU (CUDA)",
@@ -151,8 +152,9 @@ class SettingsDialog(QDialog):
             folder = QFileDialog.getExistingDirectory(self, "Choose a DINOv2 model folder", self._local)
             if folder:
                 self._local = folder
-            elif not self._local:
-                self.model.setCurrentIndex(self.model.findData("facebook/dinov2-base"))
+            elif not self._local:  # cancelled: the model chosen before (an app review: base)
+                self.model.setCurrentIndex(self._before)
+        self._before = self.model.currentIndex()
         self._show_local()
 
     #: The settings this dialog edits; the others are left as they are saved.

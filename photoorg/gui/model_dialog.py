@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.errors import ModelNotCached, ModelUnavailable
-from photoorg.core.humanize import human_bytes, plural, rough_duration
+from photoorg.core.humanize import about_duration, human_bytes, plural, rough_duration
 from photoorg.core.settings import MODEL_CHOICES
 
 
@@ -121,9 +121,7 @@ class ModelDialog(QDialog):
             )
             for name, choice in MODEL_CHOICES.items():
                 also = f", int8 {rough_duration(faster[name])}" if name in faster else ""
-                self.sizes.addItem(
-                    f"{choice}: about {rough_duration(estimate.seconds[name])} here{also}", name
-                )
+                self.sizes.addItem(f"{choice}: {about_duration(estimate.seconds[name])} here{also}", name)
             self.sizes.setCurrentIndex(self.sizes.findData(model))
             self.sizes.currentIndexChanged.connect(self._size_chosen)
             self.sizes.setVisible(True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,7 +82,9 @@ def load_thumbnail(path: str, fingerprint: str, cache_dir: Path) -> QImage | Non
         cached.parent.mkdir(parents=True, exist_ok=True)
         buf = io.BytesIO()
         img.save(buf, "JPEG", quality=85)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        # One name per process and thread: two threads making the thumbnail of two exact copies
+        # took each other's (an app review: "cannot write the thumbnail cache ... No such file").
+        tmp = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
         tmp.write_bytes(buf.getvalue())
         os.replace(tmp, cached)
     except OSError as exc:

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from photoorg.core.devices import known_devices
-from photoorg.core.humanize import plural, rough_duration
+from photoorg.core.humanize import about_duration, plural
 from photoorg.gui.calibration import ThresholdsDialog
 from photoorg.gui.dialogs import SettingsDialog, confirm_box, error_dialog
 from photoorg.gui.history import HistoryDialog
@@ -51,11 +51,11 @@ class WindowDialogs(QObject):
         photos = self.library.state.photo_count
         times = (estimate.int8_seconds or {}) if estimate is not None and new.dtype == "int8" else {}
         seconds = times.get(new.model) or (estimate.seconds.get(new.model) if estimate is not None else None)
-        took = f", about {rough_duration(seconds)} on this computer for all of them" if seconds else ""
+        took = f", {about_duration(seconds)} on this computer for all of them" if seconds else ""
         what = new.model if new.model != old.model else f"{new.model} ({new.dtype})"
         text = (
             f"Look at the library's {plural(photos, 'photo')} with {what}? Each photo it has not "
-            f"looked at so before is looked at again, in the background{took}. Until that is done, "
+            f"looked at before is looked at again, in the background{took}. Until that is done, "
             "the groups and duplicate sets are of the photos looked at so far.\n\nWhat the current "
             "model saw is kept: going back to it later costs nothing."
         )

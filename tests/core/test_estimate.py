@@ -60,6 +60,11 @@ def test_durations_read_as_a_person_plans_by_them() -> None:
         "11 h",
         "2 days 3 h",
     ]
+    assert rough_duration(24 * 3600) == "1 day"  # not "1 days"
+    from photoorg.core.humanize import about_duration
+
+    assert [about_duration(s) for s in (20, 25 * 60)] == ["under a minute", "about 25 min"]  # (a review:
+    # "about under a minute")
 
 
 def test_a_similarity_is_never_rounded_up_to_identical() -> None:

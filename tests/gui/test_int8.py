@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -116,7 +117,8 @@ def test_a_new_model_is_asked_for_first_and_cancel_changes_nothing(
     qtbot.waitUntil(lambda: any(s.startswith("Change the model: ") for s in dialogs.seen), timeout=TIMEOUT_MS)
     [asked] = [s for s in dialogs.seen if s.startswith("Change the model: ")]
     assert "Look at the library's 10 photos with facebook/dinov2-small? " in asked
-    assert re.search(r"in the background, about (under a minute|\d+ min|\d+ h.*) on this computer", asked)
+    took = r"(under a minute|about \d+ min|about \d+ h.*)"
+    assert re.search(rf"in the background, {took} on this computer", asked)
     assert "going back to it later costs nothing" in asked
     qtbot.waitUntil(lambda: "nothing changed" in window.statusBar().currentMessage(), timeout=TIMEOUT_MS)
     assert load_settings(where).model == str(tiny_model)  # Cancel (the dialogs' default answer)
@@ -134,3 +136,21 @@ def in_settings(dialogs: Dialogs, change: Callable[[SettingsDialog], object]) ->
             box.accept()
 
     QTimer.singleShot(100, answer)
+
+
+def test_a_cancelled_model_folder_choice_keeps_the_model_chosen_before(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An app review (reading the code): choosing "A DINOv2 model folder…" and cancelling the
+    folder picker set the model to dinov2-base, whatever it was."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from photoorg.gui.dialogs import LOCAL_FOLDER
+
+    dialog = SettingsDialog(Settings(model="facebook/dinov2-small"), devices=["cpu"])
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: "")  # the person cancels
+    dialog.model.setCurrentIndex(dialog.model.findData(LOCAL_FOLDER))
+    dialog.model.activated.emit(dialog.model.currentIndex())
+    assert dialog.model.currentData() == "facebook/dinov2-small"
+    assert dialog.apply_to(Settings()).model == "facebook/dinov2-small"

@@ -276,3 +276,34 @@ def test_under_a_thumbnail_a_name_s_date_says_so_as_a_file_s_date_does(thumbnail
         "/lib/IMG-20190714-WA0003.jpg": "2019-07-14 · from its name",
         "/lib/IMG_1.jpg": "2001-02-03 · 8x6",
     }
+
+
+def test_threads_making_the_thumbnail_of_exact_copies_at_once_both_cache_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An app review at 4,280 photos: "cannot write the thumbnail cache ... No such file", two
+    threads making the thumbnail of one content wrote one temporary file."""
+    import threading
+
+    from photoorg.gui.thumbnails import load_thumbnail
+
+    photo = make_photo(tmp_path / "a.jpg", seed=3, size=(640, 480))
+    for round_ in range(6):
+        cache = tmp_path / f"cache{round_}"
+        start = threading.Barrier(6)
+        results: list[object] = []
+
+        def make(
+            cache: Path = cache, start: threading.Barrier = start, results: list[object] = results
+        ) -> None:
+            start.wait()
+            results.append(load_thumbnail(str(photo), "ab" * 16, cache))
+
+        threads = [threading.Thread(target=make) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(results) == 6 and all(r is not None for r in results)
+        assert [p.name for p in (cache / "ab").iterdir()] == ["ab" * 16 + ".jpg"]  # no leftovers
+    assert "cannot write the thumbnail cache" not in caplog.text
