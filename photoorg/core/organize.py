@@ -278,6 +278,22 @@ def plan_organize(
     # So does a RAW beside the JPEG the camera wrote with it (both catalogued): the pair stays
     # together, under the JPEG's new name.
     with_a_photo |= {p.path for p in raws_beside_jpegs(photos)}
+    if in_library is not None:
+        # An import leaves a photo the library has out, not its RAW or video the library lacks:
+        # that comes in on its own (a hostile review: "the library has it already", and the
+        # card's only RAW, or Live Photo video, was left behind).
+        had = {
+            (os.path.dirname(p.path), stem_key(p.path))
+            for p in photos
+            if p.fingerprint in in_library and p.path not in with_a_photo
+        }
+        with_a_photo -= {
+            p.path
+            for p in photos
+            if p.path in with_a_photo
+            and p.fingerprint not in in_library
+            and (os.path.dirname(p.path), stem_key(p.path)) in had
+        }
     photos = [p for p in photos if p.path not in with_a_photo]
     catalogued = {p.path for p in photos}
     folders = FolderListing()

@@ -569,3 +569,37 @@ def test_organize_passes_over_a_stray_sidecar_and_a_link_at_a_photo_s_place(four
     assert placed == ["p0.jpg", "p1 (1).jpg", "p1.jpg.xmp", "p2 (1).jpg", "p2.jpg", "p3.jpg"]
     assert (month / "p1.jpg.xmp").read_bytes() == b"a stray sidecar: some other photo's"
     assert (month / "p2 (1).jpg").is_file() and not (month / "p2 (1).jpg").is_symlink()
+
+
+def test_an_import_brings_the_raw_or_video_of_a_photo_the_library_has(shoot, tmp_path) -> None:
+    """A hostile review: the card's JPEG was in the library already, and the plan left it out
+    with its RAW and its Live Photo video, which the library did not have ("the library has it
+    already"); wiping the card then lost them."""
+    from tests.rawfactory import make_dng
+
+    lib, catalog = shoot
+    card = tmp_path / "card" / "DCIM"
+    card.mkdir(parents=True)
+    have = (lib / "inbox" / "IMG_0001.jpg").read_bytes()
+    (card / "IMG_1.JPG").write_bytes(have)  # the library has it
+    (card / "IMG_1.MOV").write_bytes(os.urandom(4000))  # its video: the library has none
+    (card / "IMG_3.JPG").write_bytes((lib / "inbox" / "live.jpg").read_bytes())
+    with Image.open(card / "IMG_3.JPG") as shot:
+        make_dng(card / "IMG_3.DNG", shot.convert("RGB").resize((96, 72)))  # its RAW, new
+    run_scan([card], catalog, Embedder(str(tmp_path / "none")))
+    on_card = catalog.photos(under=[str(card)])
+    assert {os.path.basename(p.path) for p in on_card} == {"IMG_1.JPG", "IMG_1.MOV", "IMG_3.JPG", "IMG_3.DNG"}
+    in_library = {p.fingerprint: p.path for p in catalog.photos(under=[str(lib)])}
+    plan = plan_organize(
+        OrganizeRequest("date", str(lib / "imported"), copy=True, file_date=True),
+        on_card,
+        in_library=in_library,
+    )
+    assert plan.count("already in the library") == 2
+    coming = sorted(os.path.basename(p.photo.path) for p in plan.moving())
+    assert coming == ["IMG_1.MOV", "IMG_3.DNG"]
+    organize(catalog, plan)
+    brought = {p.name: p.read_bytes() for p in (lib / "imported").rglob("*") if p.is_file()}
+    assert brought["IMG_1.MOV"] == (card / "IMG_1.MOV").read_bytes()
+    assert brought["IMG_3.DNG"] == (card / "IMG_3.DNG").read_bytes()
+    assert len(list(card.iterdir())) == 4  # a copy: the card as it was
