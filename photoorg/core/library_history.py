@@ -82,7 +82,9 @@ class History(LibraryPart):
                 progress.start_stage("Redoing", 0)
                 roots, missing = self.library_roots()
                 step = lambda: progress.advance(1)  # noqa: E731
-                outcome = redoing.redo(catalog, self.protected_watch(), roots, on_step=step, missing=missing)
+                outcome = redoing.redo(
+                    catalog, self.protected_watch(), roots, on_step=step, missing=missing, home=self.where
+                )
                 if outcome.pruned:  # (as organize --prune-empty did the first time)
                     self.notes.append(
                         f"removed again the {plural(len(outcome.pruned), 'folder')} the move left empty: "

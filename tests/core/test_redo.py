@@ -215,3 +215,53 @@ def test_redo_is_refused_for_an_organize_that_renamed_photos_and_an_undo_that_pu
         assert library.redo_refused() == (
             f"The undo of action {gone.batch} (trash 1 photo) put nothing back: there is nothing to do again."
         )
+
+
+def test_redo_puts_nothing_where_a_first_run_would_refuse_to(lib: Path, tmp_path: Path) -> None:
+    """A hostile review: a move undone, its destination protected since: the redo moved the
+    photo in ("Done ... 'photoorg undo' takes it back"), and that undo then refused it."""
+    dest = lib / "Sorted"  # a folder of the library
+    photo = lib / "a" / "p2.jpg"
+    with Library(locations()) as library:
+        library.act(Action.MOVE, [str(photo)], str(dest))
+        library.undo()
+        library.set_protected(str(dest), True)
+        with pytest.raises(NothingToRedo, match=r"cannot be done again now: .*protected folder"):
+            library.redo()
+        assert photo.exists() and not (dest / "p2.jpg").exists()
+        library.set_protected(str(dest), False)
+        library.redo()  # lifted: it can
+    assert not photo.exists() and (dest / "p2.jpg").exists()
+
+
+def test_redo_leaves_alone_another_photo_put_where_the_undone_one_was(lib: Path, tmp_path: Path) -> None:
+    """A hostile review: a trash undone; the person moved the photo away, put another picture
+    under its name and the library was scanned: redo trashed that other picture."""
+    photo, other = lib / "a" / "p0.jpg", lib / "a" / "p1.jpg"
+    with Library(locations()) as library:
+        library.act(Action.TRASH, [str(photo)])
+        library.undo()
+        kept = photo.read_bytes()
+        photo.rename(tmp_path / "aside.jpg")
+        photo.write_bytes(other.read_bytes())  # another picture, the same name
+        library.scan()
+        with pytest.raises(NothingToRedo, match="another photo is there now"):
+            library.redo()
+    assert photo.read_bytes() == other.read_bytes() and trashed(tmp_path) == []
+    assert (tmp_path / "aside.jpg").read_bytes() == kept
+
+
+def test_redo_puts_nothing_in_photoorgs_own_folders_through_a_link(lib: Path, tmp_path: Path) -> None:
+    """A hostile review: the undone move's folder replaced by a link into photoorg's data
+    folder, and the redo moved the photo there (where a first run refuses to)."""
+    dest = lib / "Sorted"
+    photo = lib / "a" / "p2.jpg"
+    with Library(locations()) as library:
+        library.act(Action.MOVE, [str(photo)], str(dest))
+        library.undo()
+        own = Path(library.where.data) / "sessions-of-someone"
+        own.mkdir(parents=True)
+        dest.symlink_to(own, target_is_directory=True)
+        with pytest.raises(NothingToRedo, match="inside photoorg's own folders"):
+            library.redo()
+    assert photo.exists() and not any(own.iterdir())
