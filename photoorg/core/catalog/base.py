@@ -223,23 +223,36 @@ class CatalogBase:
         return int(cur.lastrowid)
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction. ``durable``: on the disk when it returns, also through a
+        power cut (the write-ahead log synced at the commit): what must be recorded before a
+        file is touched. Others (synchronous=NORMAL) may be lost to a power cut, never to a
+        crash of photoorg, and each later durable commit makes them durable too."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            if durable:
+                self._db.execute("PRAGMA synchronous=FULL")
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            try:
-                self._db.execute("COMMIT")
-            except sqlite3.Error:
-                # A failed commit (a full disk) may leave the transaction open: every later
-                # one would fail, also once space is freed (a hostile review, the app's engine).
-                if self._db.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        self._db.execute("ROLLBACK")
-                raise
+                yield from self._transaction()
+            finally:
+                if durable:
+                    self._db.execute("PRAGMA synchronous=NORMAL")
+
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error:
+            # A failed commit (a full disk) may leave the transaction open: every later
+            # one would fail, also once space is freed (a hostile review, the app's engine).
+            if self._db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+            raise
 
     @property
     def schema_version(self) -> int:

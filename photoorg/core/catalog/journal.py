@@ -88,8 +88,10 @@ class JournalPart(CatalogBase):
         size: int | None = None,
     ) -> int:
         """Journal one file as planned, before anything happens to it: its catalog row (a
-        photo), or its content (a sidecar that travels with one)."""
-        with self.transaction() as db:
+        photo), or its content (a sidecar that travels with one); on the disk before the file
+        is touched, also through a power cut (a hostile review: the journal's row could be lost
+        with the move done, and undo would not know of it)."""
+        with self.transaction(durable=True) as db:
             cur = db.execute(
                 "INSERT INTO journal(batch, action, state, source, target, file_row, fingerprint, size,"
                 " updated) VALUES(?,?,?,?,?,?,?,?,?)",
