@@ -133,6 +133,15 @@ def name_into(src: str, wanted: str, keep_src: bool, on_named: Callable[[str], N
                     os.unlink(candidate)  # our own second name of src: nothing is lost
                 raise
         if linked and not keep_src:
+            if not os.path.lexists(src):
+                if os.stat(candidate).st_nlink > 1:
+                    # Moved away meanwhile by another program (a second photoorg of another
+                    # library over the same folder, a hostile review): it is there, under its
+                    # other name; the second name given here goes, not said "replaced" and kept.
+                    os.unlink(candidate)
+                    raise FileNotFoundError(errno.ENOENT, "moved away by another program meanwhile", src)
+                fsync_dir(os.path.dirname(candidate))  # deleted meanwhile: this is its only
+                return candidate  # name now, the move done
             if not same_inode(src, candidate):  # replaced since it was linked: keep both
                 fsync_dir(os.path.dirname(candidate))
                 raise SourceChanged(src, candidate)

@@ -126,6 +126,25 @@ def test_a_source_replaced_during_a_move_on_one_disk_is_kept(lib, tmp_path) -> N
     assert (tmp_path / "d" / "p3.jpg").read_bytes() == old and source.read_bytes() == saved[0]
 
 
+def test_a_source_moved_away_or_deleted_during_a_move_on_one_disk_is_said_so(lib, tmp_path) -> None:
+    """A hostile review: two photoorgs of two libraries over one folder; the other one moved
+    the photo away while this one named it: "replaced by a new version; the new version stays
+    at <the source>", nothing there, and a second name of the photo kept ("p (1).jpg")."""
+    folder, _ = lib
+    source, away = folder / "p3.jpg", tmp_path / "elsewhere.jpg"
+    old = source.read_bytes()
+    with pytest.raises(FileNotFoundError, match="moved away by another program"):
+        fileops.place(str(source), str(tmp_path / "d" / "p3.jpg"), keep_src=False, fingerprint=None, tag="t",
+                      on_named=lambda _final: source.rename(away))  # fmt: skip
+    assert away.read_bytes() == old and not (tmp_path / "d" / "p3.jpg").exists()  # one name: its own
+    # Deleted meanwhile: the name given here is the only one left, and the move is done.
+    source = folder / "p2.jpg"
+    old = source.read_bytes()
+    placed = fileops.place(str(source), str(tmp_path / "d" / "p2.jpg"), keep_src=False, fingerprint=None,
+                           tag="t", on_named=lambda _final: source.unlink())  # fmt: skip
+    assert Path(placed).read_bytes() == old and not source.exists()
+
+
 def test_a_replaced_source_is_reported_and_both_versions_can_be_undone(lib, other_fs, monkeypatch) -> None:
     folder, catalog = lib
     source = folder / "p2.jpg"
