@@ -108,9 +108,11 @@ def report_action(action: Action, outcome: Outcome) -> int:
     exit code."""
     for step in outcome.skipped:
         print(f"  {_skip(step)}  {printable(step.source)}: {printable(step.skip or '')}")
+    numbered = {new: f"  ({why})" for _planned, new, why in outcome.renamed}
     for step in outcome.done:
         where_to = "the trash" if action is Action.TRASH else step.target
-        print(f"  {action.value}  {printable(step.source)} -> {printable(where_to)}")
+        said = numbered.get(step.target or "", "")
+        print(f"  {action.value}  {printable(step.source)} -> {printable(where_to)}{printable(said)}")
     for step, reason in outcome.failed:
         print(f"  FAILED  {printable(step.source)}: {printable(reason)}")
     if outcome.batch is not None:

@@ -239,6 +239,7 @@ def outcome_json(outcome: Outcome, pruned: list[str]) -> dict[str, object]:
         "done": len(outcome.done),
         "skipped": [{"path": s.source, "why": s.skip} for s in outcome.skipped],
         "failed": [{"path": s.source, "why": why} for s, why in outcome.failed],
+        "numbered": [{"planned": planned, "path": new, "why": why} for planned, new, why in outcome.renamed],
         "removed_empty_folders": pruned,
     }
 
@@ -246,6 +247,7 @@ def outcome_json(outcome: Outcome, pruned: list[str]) -> dict[str, object]:
 def outcome_text(outcome: Outcome, pruned: list[str]) -> str:
     lines = [f"  skip  {s.source}: {s.skip}" for s in outcome.skipped]
     lines += [f"  FAILED  {s.source}: {why}" for s, why in outcome.failed]
+    lines += [f"  numbered  {new}: {why}" for _planned, new, why in outcome.renamed]
     if outcome.batch is not None:
         copied = outcome.action is not None and outcome.action.value == "copy"
         undo = "moves the copies to the trash" if copied else "puts every one back"

@@ -78,7 +78,8 @@ class Outcome:
     #: An undo's files that an earlier undo of the action already put back (a retry's).
     earlier: int = 0
     #: An undo's photos that came back under a new name: (old, new, why: "its name a.jpg is
-    #: taken", or its sidecar's name).
+    #: taken", or its sidecar's name); an action's photos numbered where they went, their
+    #: planned name taken meanwhile: (planned, new, why).
     renamed: list[tuple[str, str, str]] = field(default_factory=list)
     #: A redo's folders removed again, as the action's first run removed them (left empty).
     pruned: list[str] = field(default_factory=list)
@@ -236,6 +237,10 @@ def execute(
                     else:
                         outcome.done.append(step)
                         _companions_follow(step, planned, companions)
+                        if step.companion_of is None and planned and step.target not in (None, planned):
+                            # numbered, its name taken after the plan (a hostile review: unsaid)
+                            why = f"{os.path.basename(planned)} was taken after the plan was made"
+                            outcome.renamed.append((planned, step.target or "", why))
                 current = None
                 if on_step is not None:
                     on_step()

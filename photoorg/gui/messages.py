@@ -110,7 +110,8 @@ def outcome_text(outcome: Outcome, undo: bool = False) -> str:
     if outcome.renamed:  # (an app review: "plier4 (1).webp" came back without a word on why)
         _old, new, why = outcome.renamed[0]
         more = f" and {len(outcome.renamed) - 1} more" if len(outcome.renamed) > 1 else ""
-        parts.append(f"{os.path.basename(new)}{more} came back under a new name ({why})")
+        came = "came back" if undo else "went in"
+        parts.append(f"{os.path.basename(new)}{more} {came} under a new name ({why})")
     stayed = [s for s in outcome.skipped if s.companion_of is not None]
     if stayed:  # a sidecar another photo owns too
         parts.append(f"{os.path.basename(stayed[0].source)} stayed ({stayed[0].skip})")

@@ -124,6 +124,22 @@ def test_collisions_keep_both_and_companions_follow_the_new_name(shoot) -> None:
     assert taken.read_bytes() == make_photo(lib / "x.jpg", seed=77).read_bytes()  # untouched
 
 
+def test_a_name_taken_after_the_plan_numbers_the_photo_and_the_outcome_says_so(shoot) -> None:
+    """A hostile review: while organize waited at its question, another program saved a file
+    under a planned name; the photo went in as "IMG_0001 (1).jpg" and nothing said so."""
+    lib, catalog = shoot
+    plan = plan_organize(
+        OrganizeRequest("date", str(lib)), [p for p in catalog.photos() if "IMG_0001" in p.path]
+    )
+    assert not plan.collisions
+    make_photo(lib / "2023" / "2023-05" / "IMG_0001.jpg", seed=77)  # meanwhile
+    outcome = organize(catalog, plan)
+    [(planned, new, why)] = outcome.renamed
+    assert planned.endswith("2023-05/IMG_0001.jpg") and new.endswith("2023-05/IMG_0001 (1).jpg")
+    assert why == "IMG_0001.jpg was taken after the plan was made"
+    assert (lib / "2023" / "2023-05" / "IMG_0001 (1).xmp").exists()  # its sidecar follows
+
+
 def test_photos_already_in_place_and_protected_ones_stay(shoot) -> None:
     lib, catalog = shoot
     request = OrganizeRequest("date", str(lib))

@@ -33,6 +33,11 @@ def test_an_undo_that_gave_a_photo_a_new_name_says_why() -> None:
         "Undid action 4: put 1 photo back, plier4 (1).webp came back under a new name (its name "
         "plier4.webp is taken)."
     )
+    numbered = [("/b/p.jpg", "/b/p (1).jpg", "p.jpg was taken after the plan was made")]
+    moved = Outcome(5, Action.MOVE, done=[Step("/a/p.jpg", "/b/p (1).jpg")], renamed=numbered)
+    assert "p (1).jpg went in under a new name (p.jpg was taken after the plan was made)" in outcome_text(
+        moved
+    )
 
 
 def test_the_edit_menu_names_an_action_in_whole_words() -> None:
