@@ -778,6 +778,14 @@ def test_organize_shows_the_plan_then_moves_and_undo_puts_everything_back(tmp_pa
         away.returncode == 0
         and f"2 photos leave the library: {tmp_path / 'Elsewhere'} is not one" in away.stdout
     )
+    # A copy into the library makes a duplicate of each photo: said (an app review: the
+    # default destination with Copy ticked planned every photo twice without a word).
+    doubled = json.loads(photoorg("--home", home, *gather, "--copy", "--dry-run", "--json").stdout)
+    assert doubled["twice_in_library"] == 2 and doubled["leaving_library"] == 0
+    said = photoorg("--home", home, *gather, "--copy", "--dry-run").stdout
+    assert "2 photos will be in the library twice: the copies go into a library folder" in said
+    backup = ("organize", "--by", "date", "--copy", "--to", tmp_path / "Backup", "--dry-run", "--json")
+    assert json.loads(photoorg("--home", home, *backup).stdout)["twice_in_library"] == 0
 
     # A script (no terminal to ask at) must say --yes: found by a review, `organize ... | tail`
     # and `organize --json` moved every photo without a question.

@@ -190,6 +190,13 @@ def plan_text(plan: OrganizePlan, each: bool = False) -> str:
             f"{plural(leaving, 'photo')} {agree(leaving, 'leaves', 'leave')} the library: {r.destination} is "
             f"not one of its folders ('photoorg library add {r.destination}' adds it)."
         )
+    twice = plan.twice_in_library()
+    if twice:
+        lines.append(
+            f"{plural(twice, 'photo')} will be in the library twice: the copies go into a library folder, "
+            "where each is a duplicate of its original (--to a folder outside the library keeps a copy "
+            "elsewhere; without --copy the photos are sorted)."
+        )
     if plan.empty_folders and r.prune_empty:  # each one named (a new-user review: one of "3 more" went)
         lines.append("Folders left empty, removed afterwards:")
         lines.extend(f"  {folder}" for folder in plan.empty_folders)
@@ -230,6 +237,7 @@ def plan_json(plan: OrganizePlan) -> dict[str, object]:
         "empty_folders": plan.empty_folders,
         "sources_left_empty": plan.sources_left_empty,
         "leaving_library": plan.leaving_library(),
+        "twice_in_library": plan.twice_in_library(),
     }
 
 

@@ -102,6 +102,7 @@ class FolderTotal:
     companions: int = 0
     undated: int = 0
     leaving: int = 0  # photos that leave the library by the move
+    twice: int = 0  # photos of the library copied into it: then in it twice (duplicates)
 
 
 @dataclass
@@ -136,6 +137,13 @@ class OrganizePlan:
         chosen = self.moving() if photos is None else photos
         return sum(1 for p in chosen if inside(p.photo.path) and not inside(p.target or ""))
 
+    def twice_in_library(self, folders: Iterable[str] | None = None) -> int:
+        """How many photos of the library a copy puts into it again (of the plan's ``folders``):
+        each then a duplicate (an app review: Copy into the library folder, the default, planned
+        every photo a second time without a word)."""
+        totals = self.totals()
+        return sum(totals[f].twice for f in (totals if folders is None else folders) if f in totals)
+
     @property
     def action(self) -> Action:
         return Action.COPY if self.request.copy else Action.MOVE
@@ -162,7 +170,7 @@ class OrganizePlan:
         library, counted once (a scale review: the app's summary walked 100k planned photos
         several times on every tick of a folder, 5 s frozen per click)."""
         if self._totals is None:
-            inside = under_test(self.library) if self.library and not self.request.copy else None
+            inside = under_test(self.library) if self.library else None
             totals: dict[str, FolderTotal] = {}
             for p in self.moving():
                 t = totals.setdefault(p.folder, FolderTotal())
@@ -170,7 +178,10 @@ class OrganizePlan:
                 t.bytes += p.photo.size
                 t.companions += len(p.companions)
                 t.undated += p.dated_by == "none"
-                t.leaving += inside is not None and inside(p.photo.path) and not inside(p.target or "")
+                if inside is not None and inside(p.photo.path):
+                    there = inside(p.target or "")
+                    t.leaving += not there and not self.request.copy
+                    t.twice += there and self.request.copy
             self._totals = totals
         return self._totals
 

@@ -97,12 +97,16 @@ class OrganizeDialog(QDialog):
         # names say something (a review: 132 of 213 photos went into one Unsorted folder).
         self.gather = QCheckBox("Gather the rest in one folder: Unsorted/ (in no group) or undated/")
         self.prune = QCheckBox("Remove folders the move leaves empty")
+        self._gather_chosen = False  # the person's tick of gather, while a copy ticks it
         for box in (self.copy, self.file_date, self.gather):
             box.toggled.connect(self._changed)
         # Removing empty folders changes what happens after the move, not the plan: the plan
         # shown and its ticks stay (a review found them thrown away by this box).
         self.prune.toggled.connect(self._prune_changed)
         form = QFormLayout()
+        scope = QLabel(what[:1].upper() + what[1:])  # (an app review: said in the title bar alone)
+        scope.setWordWrap(True)
+        form.addRow("Photos", scope)
         form.addRow("Sort", by_row)
         form.addRow("Folders", self.template)
         form.addRow("Into", dest_row)
@@ -167,7 +171,16 @@ class OrganizeDialog(QDialog):
         self.template.setEnabled(self.by_date.isChecked())
         self.file_date.setEnabled(self.by_date.isChecked())
         self.prune.setEnabled(not self.copy.isChecked())
-        self.gather.setEnabled(not self.copy.isChecked())  # a copy takes every photo
+        # A copy takes every photo, the rest gathered: the box shows it ticked (an app review:
+        # unticked and greyed, and 149 photos planned into undated/); the person's tick returns.
+        copying = self.copy.isChecked()
+        if copying != (not self.gather.isEnabled()):
+            self.gather.blockSignals(True)
+            if copying:
+                self._gather_chosen = self.gather.isChecked()
+            self.gather.setChecked(True if copying else self._gather_chosen)
+            self.gather.blockSignals(False)
+        self.gather.setEnabled(not copying)
         if self.plan is not None:
             self.plan = None
             self.tree.clear()
@@ -302,6 +315,13 @@ class OrganizeDialog(QDialog):
             lines.append(
                 f"<b>{plural(leaving, 'photo')} {agree(leaving, 'leaves', 'leave')} the library</b>: "
                 f"{plan.request.destination} is not one of its folders (File > Add folder adds it)."
+            )
+        twice = sum(t.twice for t in ticked)
+        if twice:
+            lines.append(
+                f"<b>{plural(twice, 'photo')} will be in the library twice</b>: the copies go into a "
+                "library folder, where each is a duplicate of its original. To keep a copy elsewhere, "
+                "choose a folder outside the library; to sort the photos, untick Copy."
             )
         empty, kept = plan.left_empty(chosen)  # of the folders ticked
         if (empty or kept) and not plan.request.copy:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -77,6 +77,7 @@ class TimelinePage(QWidget):
         self.grid = PhotoGrid(150, 1)
         self.grid.start_with_columns(3)  # more, smaller photos in a small window until one is picked
         self.grid.setModel(self.photos)
+        self.grid.selectionModel().selectionChanged.connect(lambda *_: self._name_scope())
         self.jump = QTreeWidget()
         self.jump.setHeaderLabels(["Date", "Photos"])
         self.jump.setMinimumWidth(150)  # years and their counts; 190 was half empty at 800 px
@@ -235,12 +236,37 @@ class TimelinePage(QWidget):
                 )
             self.subheading.setText(text)
         self.organize_button.setEnabled(n > 0)
+        self._name_scope()
         row = next((k for k, p in enumerate(timeline.photos) if p.path == top), None) if top else None
         if row is not None:
             self.grid.scrollTo(self.photos.index(row), QAbstractItemView.ScrollHint.PositionAtTop)
         elif n:  # the photo at the top is not shown now: from the newest (an app review: a filter
             self.grid.scrollToTop()  # left the view scrolled to the bottom, its first row cut)
         self._show_month()
+
+    def organize_scope(self) -> tuple[str, list[str] | None]:
+        """What Organize… acts on, in words, and its photos (None: the whole library): the
+        selected photos; else those shown when the view is narrowed (an album, a filter, those
+        without a date); else the library (an app review: narrowed to 149 photos, Organize…
+        planned for all 210, and only the window title said what it took)."""
+        paths = self.grid.selected_paths()
+        if paths:
+            return plural(len(paths), "selected photo"), paths
+        shown = self.photos.timeline.photos
+        if len(shown) < len(self.full.photos) and shown:
+            return f"the {plural(len(shown), 'photo')} shown", [p.path for p in shown]
+        return "the library", None
+
+    def _name_scope(self) -> None:
+        """The button says what it takes: "Organize…", "Organize 3 selected…", "Organize the 12 shown…"."""
+        what, paths = self.organize_scope()
+        if paths is None:
+            self.organize_button.setText("Organize…")
+        elif self.grid.selectedIndexes():
+            self.organize_button.setText(f"Organize {len(paths)} selected…")
+        else:
+            self.organize_button.setText(f"Organize the {len(paths)} shown…")
+        self.organize_button.setToolTip(f"Sort {what} into folders: a plan is shown first")
 
     def _fill_jump(self, timeline: Timeline) -> None:
         """Years, and under each its months by name alone (a review at 800x600: "Dece…",
@@ -266,7 +292,9 @@ class TimelinePage(QWidget):
         if row is not None:
             index = self.photos.index(int(row))
             self.grid.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
-            self.grid.setCurrentIndex(index)
+            # The keyboard goes on from there; nothing is selected (an app review: a year
+            # clicked selected its first photo, and Organize… then planned for that one alone).
+            self.grid.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
             self._jumped = int(row)
             self._show_month()  # (also when the view could not scroll that far)
 

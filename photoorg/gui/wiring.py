@@ -38,7 +38,7 @@ def connect_pages(window: MainWindow) -> None:
     dp.freed_changed.connect(lambda: window.presenter.show_status() if not window.library.busy else None)
     dp.thresholds_requested.connect(window.dialogs.thresholds)
     tp = window.timeline_page
-    tp.organize_requested.connect(lambda: act.organize_from(tp.grid))
+    tp.organize_requested.connect(lambda: act.organize(*tp.organize_scope()))
     ap = window.albums_page
     ap.album_chosen.connect(lambda name: window.library.show_album(name, ap.show_view))
     ap.answered.connect(act.album_answered)

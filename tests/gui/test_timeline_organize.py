@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from photoorg.core.library import LibraryState
@@ -385,3 +386,50 @@ def test_the_date_dialog_keeps_a_time_of_day_given_and_none_of_a_copy(qtbot: QtB
     assert not by_copy.with_time.isChecked()
     by_copy.with_time.setChecked(True)
     assert by_copy.time.time().toString("HH:mm") == "12:00" and by_copy.ok.isEnabled()
+
+
+def test_organize_takes_what_all_photos_shows_and_says_so(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    """An app review: a year clicked in the jump list selected a photo, and Organize… then
+    planned for that one; narrowed to the photos without a date, it planned for the whole
+    library; only the window title said which."""
+    from photoorg.gui.timeline import UNDATED
+
+    root = tmp_path / "Pictures"
+    dated_library(root)
+    window = open_window(settings_for(root, tiny_model))
+    scan(qtbot, window)
+    window.nav.setCurrentRow(PAGE_TIMELINE)
+    page = window.timeline_page
+    assert page.organize_button.text() == "Organize…" and page.organize_scope() == ("the library", None)
+    page._jump(page.jump.topLevelItem(0), 0)  # a year clicked: the view goes there, nothing selected
+    assert not page.grid.selectedIndexes() and page.organize_scope()[1] is None
+    page.show_only.setCurrentIndex(page.show_only.findData(UNDATED))
+    qtbot.waitUntil(lambda: page.photos.rowCount() == 1, timeout=TIMEOUT_MS)
+    assert page.organize_button.text() == "Organize the 1 shown…"
+    dialogs.drive(OrganizeDialog)
+    page.organize_button.click()
+    dialog = window.findChild(OrganizeDialog)
+    assert dialog is not None and dialog.windowTitle() == "Organize the 1 photo shown"
+    labels = [w.text() for w in dialog.findChildren(QLabel)]
+    assert "The 1 photo shown" in labels  # said in the dialog, not the title bar alone
+    dialog.gather.setChecked(True)
+    qtbot.mouseClick(dialog.show_plan, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=TIMEOUT_MS)
+    assert [p.photo.path for p in dialog.plan.moving()] == [str(root / "scans" / "e.jpg")]
+    dialog.reject()
+    page.grid.selectAll()
+    assert page.organize_button.text() == "Organize 1 selected…"
+    # Copy into the library (the destination it offers): every copy a duplicate, said; the
+    # rest gathered, as the box now shows (it was unticked and greyed).
+    whole = window.actions.organize("the library")
+    whole.destination.setText(str(root))
+    whole.copy.setChecked(True)
+    assert whole.gather.isChecked() and not whole.gather.isEnabled()
+    qtbot.mouseClick(whole.show_plan, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: whole.plan is not None, timeout=TIMEOUT_MS)
+    assert "5 photos will be in the library twice</b>" in whole.summary.text()
+    whole.copy.setChecked(False)
+    assert not whole.gather.isChecked() and whole.gather.isEnabled()  # the person's choice back
+    whole.reject()
