@@ -125,6 +125,8 @@ def test_an_album_is_made_from_a_selection_and_learns_from_enter_and_delete(
     learnt(qtbot, window)
     page.tabs.setCurrentIndex(TAB_SUGGESTIONS)
     qtbot.waitUntil(lambda: rejected in shown(window), timeout=TIMEOUT_MS)
+    back = page.photos.scores() or []  # in its place by its score, not after the rest (a review)
+    assert back == sorted(back, reverse=True)
     # Redo does it again (a new-user review: one Ctrl+Z too many could not be redone), and
     # Undo takes it back once more.
     qtbot.waitUntil(lambda: window.redo_action.isEnabled(), timeout=TIMEOUT_MS)
@@ -376,6 +378,10 @@ def test_accepting_the_suggestions_shown_takes_only_the_likely_ones(
     page.accept_page_button.click()
     learnt(qtbot, window)
     assert not set(likely) & set(shown(window))
+    # A page answered at once: the suggestions left are shown best first again (an app review:
+    # the unaccepted ones kept their places with new scores, out of order under "best first").
+    after = page.photos.scores() or []
+    assert after == sorted(after, reverse=True)
     # The bulk reject takes the unlikely ones in view, not those the album finds likely (an app
     # review: "Reject these 60" took 46 likely ones, most of them out of view) ...
     window.resize(800, 600)  # ... and not those out of view
