@@ -784,6 +784,10 @@ def test_organize_shows_the_plan_then_moves_and_undo_puts_everything_back(tmp_pa
     assert doubled["twice_in_library"] == 2 and doubled["leaving_library"] == 0
     said = photoorg("--home", home, *gather, "--copy", "--dry-run").stdout
     assert "2 photos will be in the library twice: the copies go into a library folder" in said
+    by_file = json.loads(photoorg("--home", home, *gather, "--file-date", "--dry-run", "--json").stdout)
+    assert by_file["by_file_date"] == 1 and by_file["undated"] == 0  # said (an app review: unsaid)
+    said = photoorg("--home", home, *gather, "--file-date", "--dry-run").stdout
+    assert "By file date: 1 photo without a date taken goes by its file's date" in said
     backup = ("organize", "--by", "date", "--copy", "--to", tmp_path / "Backup", "--dry-run", "--json")
     assert json.loads(photoorg("--home", home, *backup).stdout)["twice_in_library"] == 0
 

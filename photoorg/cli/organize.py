@@ -133,6 +133,12 @@ def plan_text(plan: OrganizePlan, each: bool = False) -> str:
             f"{agree(len(named), 'its name says', 'their names say')} (a phone's or a chat app's: "
             f"{printable(os.path.basename(named[0].photo.path))}){'' if each else '; -v marks them'}"
         )
+    if plan.by_file_date:
+        n = plan.by_file_date
+        lines.append(
+            f"By file date: {plural(n, 'photo')} without a date taken {agree(n, 'goes', 'go')} by "
+            f"{agree(n, 'its', 'their')} file's date (when the file was last saved or copied)"
+        )
     if plan.undated:
         lines.append(
             f"Undated: {plural(plan.undated, 'photo')} without a date taken "
@@ -231,6 +237,7 @@ def plan_json(plan: OrganizePlan) -> dict[str, object]:
         ],
         "stay": [{"path": p.photo.path, "why": p.note} for p in plan.photos if not p.moves],
         "undated": plan.undated,
+        "by_file_date": plan.by_file_date,
         "collisions": [{"wanted": w, "source": s} for w, s in plan.collisions],
         "bytes": plan.total_bytes,
         "free_bytes": plan.free_bytes,

@@ -103,6 +103,7 @@ class FolderTotal:
     undated: int = 0
     leaving: int = 0  # photos that leave the library by the move
     twice: int = 0  # photos of the library copied into it: then in it twice (duplicates)
+    by_file: int = 0  # photos without a date taken placed by their file's date (file_date)
 
 
 @dataclass
@@ -178,6 +179,7 @@ class OrganizePlan:
                 t.bytes += p.photo.size
                 t.companions += len(p.companions)
                 t.undated += p.dated_by == "none"
+                t.by_file += p.dated_by == "file"
                 if inside is not None and inside(p.photo.path):
                     there = inside(p.target or "")
                     t.leaving += not there and not self.request.copy
@@ -188,6 +190,12 @@ class OrganizePlan:
     @property
     def undated(self) -> int:
         return sum(t.undated for t in self.totals().values())
+
+    @property
+    def by_file_date(self) -> int:
+        """Photos without a date taken that go by their file's date (often the day they were
+        copied: an app review found 149 planned into 2026/2026-12 without a word)."""
+        return sum(t.by_file for t in self.totals().values())
 
     @property
     def dated_by_name(self) -> list[PlannedPhoto]:

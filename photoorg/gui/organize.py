@@ -213,6 +213,7 @@ class OrganizeDialog(QDialog):
         self._filling = True
         self.tree.clear()
         items: dict[str, QTreeWidgetItem] = {}
+        within: dict[str, int] = {}  # a folder above others: their photos
         for folder, count in plan.folders().items():
             parts = folder.split("/") if folder else ["."]
             parent: QTreeWidgetItem | None = None
@@ -235,6 +236,12 @@ class OrganizeDialog(QDialog):
             assert parent is not None
             parent.setData(0, _FOLDER, folder)
             parent.setText(1, str(count))
+            for depth in range(len(parts) - 1):  # a year counts the photos of its months
+                above = "/".join(parts[: depth + 1])
+                within[above] = within.get(above, 0) + count
+        for key, total in within.items():  # (an app review: year rows had no count)
+            if items[key].data(0, _FOLDER) is None:
+                items[key].setText(1, str(total))
         self.tree.expandToDepth(0)
         self._filling = False
         self._update_summary()
@@ -305,6 +312,13 @@ class OrganizeDialog(QDialog):
             name = html.escape(os.path.basename(named[0].photo.path))
             says = agree(len(named), "goes by the date its name says", "go by the date their names say")
             lines.append(f"{plural(len(named), 'photo')} {says} ({name}).")
+        by_file = sum(t.by_file for t in ticked)
+        if by_file:  # (an app review: 149 photos planned into the month they were copied, unsaid)
+            go = agree(by_file, "goes", "go")
+            lines.append(
+                f"{plural(by_file, 'photo')} without a date taken {go} by the file's date (when the "
+                "file was last saved or copied)."
+            )
         if plan.undated and "undated" in chosen:
             go = agree(plan.undated, "goes", "go")
             lines.append(f"{plural(plan.undated, 'photo')} without a date taken {go} to undated/.")

@@ -119,6 +119,8 @@ def test_organize_shows_a_plan_unticked_folders_stay_and_undo_puts_everything_ba
     # The photo without a date stays in its folder (a review: 149 of 213 photos were planned
     # into one undated/ folder, their folders' names lost), unless the person gathers them.
     assert top == {"2022", "2023"} and "4 photos to move" in dialog.summary.text()
+    counts = {dialog.tree.topLevelItem(k).text(0): dialog.tree.topLevelItem(k).text(1) for k in range(2)}
+    assert counts == {"2022": "1", "2023": "3"}  # a year counts its months' photos (an app review)
     assert "1 photo stays: without a date taken, where it is." in dialog.summary.text()
     dialog.gather.setChecked(True)
     assert dialog.plan is None and not dialog.go.isEnabled()
