@@ -328,15 +328,20 @@ def _assemble(
 
 def describe_all(groups: list[Group]) -> list[Group]:
     """Each group's label, told apart: unnamed groups of one folder and dates read "Holiday,
-    Jun 2019", "Holiday, Jun 2019 (2)", ... in the order given (larger first), so a list, a
-    history line or a folder of Organize never shows two alike. Names are the person's own."""
+    2019-06 (group 3)", "Holiday, 2019-06 (group 7)", by their ids, which last (an app review:
+    "2000 to 2024 (2)" read as a count of photos, and the number moved with the groups' sizes),
+    so a list, a history line or a folder of Organize never shows two alike. Names are the
+    person's own. Groups with no id (a one-off grouping) are numbered in the order given."""
+    unnamed = [g.describe() for g in groups if not g.name and g.id != UNSORTED]
+    shared = {label for label, n in Counter(g.label for g in unnamed).items() if n > 1}
     seen: Counter[str] = Counter()
-    for g in groups:
-        g.describe()
-        if not g.name and g.id != UNSORTED:
+    for g in unnamed:
+        if g.label in shared:
             seen[g.label] += 1
-            if seen[g.label] > 1:
-                g.label = f"{g.label} ({seen[g.label]})"
+            g.label = f"{g.label} (group {g.id})" if g.id is not None else f"{g.label} ({seen[g.label]})"
+    for g in groups:
+        if g.name or g.id == UNSORTED:
+            g.describe()
     return groups
 
 

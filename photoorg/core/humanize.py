@@ -51,6 +51,18 @@ def about_duration(seconds: float) -> str:
     return said if said.startswith("under") else f"about {said}"
 
 
+def years_or_days(dates: tuple[str, str]) -> str:
+    """A span of dates short enough for a list's line: "2002 – 2009", "2019-05 – 2019-08",
+    "2019-05-01 – 2019-05-09", "2019-05-01"."""
+    first, last = dates[0][:10], dates[1][:10]
+    if first == last:
+        return first
+    for grain in (4, 7):
+        if first[:grain] != last[:grain]:
+            return f"{first[:grain]} – {last[:grain]}"
+    return f"{first} – {last}"
+
+
 def date_span(dates: tuple[str, str] | None, separator: str = " to ") -> str:
     """ "2023-05-01", or "2023-05-01 to 2023-06-02", from the first and last ISO dates."""
     if not dates:

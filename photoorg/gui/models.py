@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QPixmap
 
-from photoorg.core.humanize import date_span, human_bytes, plural
+from photoorg.core.humanize import date_span, human_bytes, plural, years_or_days
 from photoorg.core.timeline import shown_date
 from photoorg.gui.thumbnails import Thumbnails, mosaic
 
@@ -234,7 +234,9 @@ def _group_texts(g: Any, total: int | None = None) -> tuple[str, str, str]:
     span = date_span(g.date_range, " – ")
     if span:  # how many say it (a review: one date of five photos read as the group's)
         details += f" · {span}" + ("" if g.dated == g.size else f" ({g.dated} dated)")
-    display = f"{g.label}\n{count}" if g.date_range else f"{g.label}\n{details}"
+    display = f"{g.label}\n{count}"
+    if g.date_range and g.date_range[0][:4] not in g.label:  # dates the label does not say: a
+        display += f"\n{years_or_days(g.date_range)}"  # third line (an app review: only tool tips had them)
     tooltip = f"{g.label}\n{details}\n{g.where_from}" if g.photos else g.label
     return display, details, tooltip
 

@@ -307,3 +307,22 @@ def test_threads_making_the_thumbnail_of_exact_copies_at_once_both_cache_it(
         assert len(results) == 6 and all(r is not None for r in results)
         assert [p.name for p in (cache / "ab").iterdir()] == ["ab" * 16 + ".jpg"]  # no leftovers
     assert "cannot write the thumbnail cache" not in caplog.text
+
+
+def test_a_group_row_shows_the_dates_its_label_does_not_say(thumbnails: Thumbnails) -> None:
+    """An app review: the Groups list showed a named group's dates only in its tool tip (the
+    README promises a mosaic, a size and dates)."""
+    from photoorg.core.catalog import PhotoInfo
+    from photoorg.core.grouping import Group, describe_all
+
+    def photo(name: str, taken: str) -> PhotoInfo:
+        return PhotoInfo(f"/p/2019/{name}", name, 1, 1, 10, 10, "JPEG", taken, None, None)
+
+    named = Group(
+        1, [photo("a.jpg", "2002-05-01T10:00:00"), photo("b.jpg", "2009-06-01T10:00:00")], name="Tools"
+    )
+    dated = Group(2, [photo("c.jpg", "2019-05-01T10:00:00"), photo("d.jpg", "2019-08-01T10:00:00")])
+    model = GroupListModel(thumbnails)
+    model.set_groups(describe_all([named, dated]))
+    assert model.index(0).data(Qt.ItemDataRole.DisplayRole) == "Tools\n2 photos\n2002 – 2009"
+    assert model.index(1).data(Qt.ItemDataRole.DisplayRole) == "2019-05 to 2019-08\n2 photos"  # said once
