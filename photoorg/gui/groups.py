@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.group_labels import where_from
+from photoorg.core.grouping import group_name_key
 from photoorg.core.humanize import plural
 from photoorg.core.paths import from_library_folder
 from photoorg.gui.layout import FlowRow, beside, filter_field, hint, title
@@ -99,6 +100,7 @@ class GroupsPage(QWidget):
     def __init__(self, thumbnails: Thumbnails, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.groups = GroupListModel(thumbnails, self)
+        self.groups.refuse_name = self._name_taken
         self.group_list = GroupList()
         self.group_list.setModel(self.groups)
         self.group_list.setIconSize(QSize(GroupListModel.MOSAIC, GroupListModel.MOSAIC))
@@ -296,6 +298,21 @@ class GroupsPage(QWidget):
     def current_group(self) -> Any:
         """The group shown (None while a "find similar" result is shown)."""
         return self._showing
+
+    def _name_taken(self, group: Any, name: str) -> str | None:
+        """Why ``group`` may not be called ``name``: another group is (as the library refuses
+        it too; said here at once, in words of the app: an app review had a modal error name a
+        group id the app never shows, and a command)."""
+        key = group_name_key(name) if name else None
+        other = next(
+            (g for g in self._all if g.id != group.id and g.name and group_name_key(g.name) == key), None
+        )
+        if other is None:
+            return None
+        return (
+            f"Another group is called \u201c{other.name}\u201d already: give this one another name, or "
+            "merge the two (right-click a group in the list > Merge into)."
+        )
 
     def _rename(self) -> None:
         ix = self.group_list.currentIndex()

@@ -7,6 +7,7 @@ paints a placeholder; the arrival is announced with a DecorationRole-only ``data
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QUrl,
+    Signal,
 )
 from PySide6.QtGui import QPixmap
 
@@ -134,10 +136,14 @@ class GroupListModel(QAbstractListModel):
     """
 
     MOSAIC = 96
+    name_refused = Signal(str)  # why a name typed was not given (said in the status bar)
 
     def __init__(self, thumbnails: Thumbnails, parent: Any = None) -> None:
         super().__init__(parent)
         self._thumbs = thumbnails
+        #: (group, name) -> why the group may not have that name, or None (the page knows all
+        #: the groups, the model only those shown)
+        self.refuse_name: Callable[[Any, str], str | None] | None = None
         self._ids = np.zeros(0, dtype=np.int64)
         self._by_id: dict[int, Any] = {}
         self._texts: dict[int, tuple[str, str, str]] = {}  # id -> (display, details, tooltip)
@@ -214,6 +220,10 @@ class GroupListModel(QAbstractListModel):
         name = str(value).strip()
         if g.id < 0 or (name == self.data(index, Qt.ItemDataRole.EditRole) and not g.name):
             return False  # Unsorted has no name; an untouched suggestion is not a name
+        why_not = self.refuse_name(g, name) if self.refuse_name is not None else None
+        if why_not:  # said, the name kept (an app review: a modal error naming a hidden group id)
+            self.name_refused.emit(why_not)
+            return False
         g.name = name
         g.describe()
         self._texts[g.id] = _group_texts(g, self._totals.get(g.id))

@@ -25,6 +25,7 @@ def connect_pages(window: MainWindow) -> None:
     act = window.actions
     gp = window.groups_page
     gp.group_renamed.connect(window.name_group)
+    gp.groups.name_refused.connect(window.tell)
     gp.move_button.clicked.connect(lambda: act.move_or_copy("move", gp.chosen_photos()))
     gp.copy_button.clicked.connect(lambda: act.move_or_copy("copy", gp.chosen_photos()))
     gp.organize_button.clicked.connect(window.organize_group)
