@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
         lib.busy_changed.connect(self._busy_changed)
         lib.task_failed.connect(self._task_failed)
         lib.action_finished.connect(self.tell)
-        lib.queue_started.connect(self._untell)
+        lib.queue_started.connect(self.untell)
         lib.model_missing.connect(self.first_run.model_missing)
         lib.similar_found.connect(self._similar_found)
         lib.undo_redo_changed.connect(lambda names: name_undo_redo(self, names))
@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         """A message that stays a while (the outcome of an action), over the progress text."""
         self.statusBar().showMessage(text, MESSAGE_MS)
 
-    def _untell(self, text: str, instead: str = "") -> None:
+    def untell(self, text: str, instead: str = "") -> None:
         """Take a message back once it is no longer true (saying ``instead``, if any), unless
         another one replaced it."""
         if self.statusBar().currentMessage() == text:

@@ -32,6 +32,7 @@ class StatePresenter(QObject):
         self._partial_groups: list[Any] = []
         self._partial_sets: list[Any] = []
         self._partial_similar = False
+        self._excluded_said = ""  # the note of photos a Skip pattern took out, while shown
 
     def apply_state(self, state: LibraryState) -> None:
         self._partial_groups, self._partial_sets, self._partial_similar = [], [], False
@@ -68,10 +69,14 @@ class StatePresenter(QObject):
             self.library.notes.clear()
         elif state.summary is not None and state.summary.excluded:  # (a review: 27 photos went unsaid)
             n = state.summary.excluded
-            self.window.tell(
+            self._excluded_said = (
                 f"{plural(n, 'photo')} left the library: {agree(n, 'it matches', 'they match')} a pattern of "
                 "Skip files matching (File > Settings). The files are untouched."
             )
+            self.window.tell(self._excluded_said)
+        elif state.summary is not None and self._excluded_said:  # no longer true (an app review:
+            self.window.untell(self._excluded_said)  # still said with every photo back)
+            self._excluded_said = ""
         if state.reembed_offer:
             self.window.offer_bar.offer(state.reembed_offer.text + ".")  # the button does the command
 

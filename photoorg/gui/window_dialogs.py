@@ -122,7 +122,7 @@ class WindowDialogs(QObject):
             self.library.state_changed.disconnect(found)  # (a new-user review: it stayed)
             similar_sets = sum(1 for s in state.sets if s.verdict.value == "similar")
             copies = plural(len(state.sets) - similar_sets, "set")
-            self.window._untell(
+            self.window.untell(
                 said,
                 f"Found the sets again with the new thresholds: {copies} of copies and re-saves, "
                 f"{similar_sets} of similar shots. A stricter threshold splits large sets of similar "

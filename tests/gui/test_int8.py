@@ -103,6 +103,12 @@ def test_a_skip_pattern_set_in_settings_says_how_many_photos_left_the_library(
         "The files are untouched."
     )
     assert all((library / "2024" / f"img_{i:03d}.png").exists() for i in range(6, 10))
+    # The pattern taken away, the photos are back and the note goes (an app review: it stayed).
+    in_settings(dialogs, lambda box: box.exclude.setText(""))
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS) as blocker:
+        window.open_settings()
+    assert blocker.args[0].photo_count == 10
+    assert "left the library" not in window.statusBar().currentMessage()
 
 
 def test_a_new_model_is_asked_for_first_and_cancel_changes_nothing(
