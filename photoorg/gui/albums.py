@@ -15,7 +15,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QListWidgetItem,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QTabBar,
@@ -28,7 +27,7 @@ from photoorg.gui.album_bulk import after_shown, bulk_answer, rows_in_view
 from photoorg.gui.album_list import AlbumList, listed
 from photoorg.gui.album_words import EMPTY, LIKELY_TIP, subheading
 from photoorg.gui.away import AwayDialog
-from photoorg.gui.layout import FlowRow, beside, hint, title
+from photoorg.gui.layout import FlowRow, beside, hint, labelled_bar, title
 from photoorg.gui.models import PhotoGridModel
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
@@ -64,9 +63,7 @@ class AlbumsPage(QWidget):
         self.subheading = hint(EMPTY)
         self.subheading.setTextFormat(Qt.TextFormat.RichText)  # its "away" part is a link
         self.subheading.linkActivated.connect(lambda _link: self.show_away())
-        self.likely_bar = QProgressBar()
-        self.likely_bar.setTextVisible(True)
-        self.likely_bar.setToolTip(LIKELY_TIP)
+        self.likely_row, self.likely_text, self.likely_bar = labelled_bar(LIKELY_TIP)
         self.tabs = QTabBar()
         self.tabs.addTab("Suggestions")
         self.tabs.addTab("In the album")
@@ -96,7 +93,7 @@ class AlbumsPage(QWidget):
         )
         # With no album yet, the way to make one (an app review: four greyed buttons over an
         # empty grid).
-        self.start_button = QPushButton("Choose its photos in All photos…")
+        self.start_button = QPushButton("Choose a few photos in All photos…")
         self.start_button.setToolTip("Select a few photos of what the album is about, right-click, New album")
         self.start_button.clicked.connect(self.browse_requested)
         self.status = QLabel("")
@@ -113,7 +110,7 @@ class AlbumsPage(QWidget):
         self._room.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         split = beside(
             self.album_list,
-            [self.heading, self.subheading, self.tabs, self.likely_bar, tools, self.grid, self._room],
+            [self.heading, self.subheading, self.tabs, self.likely_row, tools, self.grid, self._room],
             self.grid,
             [240, 960],
         )
@@ -247,7 +244,7 @@ class AlbumsPage(QWidget):
             if not self.album_list.count():
                 self.subheading.setText(EMPTY)
                 self.photos.set_photos([], None)  # (a review: the deleted album's photos stayed)
-            self.likely_bar.hide()
+            self.likely_row.hide()
             self.tabs.setVisible(bool(self.album_list.count()))
             self._enable(False)
             return
@@ -255,10 +252,10 @@ class AlbumsPage(QWidget):
         members, likely = len(view.members) + view.away, view.likely
         self.heading.setText(view.album.name)
         self.subheading.setText(subheading(view, suggestions))
-        self.likely_bar.setVisible(not view.problem)
+        self.likely_row.setVisible(not view.problem)
         self.likely_bar.setRange(0, max(1, members + likely))
         self.likely_bar.setValue(members)
-        self.likely_bar.setFormat(f"{members} in the album · {likely} more likely")
+        self.likely_text.setText(f"{members} in the album · {likely} more likely")
         if suggestions:
             fresh = [(p, s) for p, s in view.suggestions if p.path not in self._answered]
             if keep_place:

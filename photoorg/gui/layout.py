@@ -8,7 +8,17 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QLayout, QLineEdit, QSizePolicy, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QProgressBar,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 #: How long typing in a filter pauses before the photos are filtered (ms).
 FILTER_PAUSE_MS = 150
@@ -166,3 +176,19 @@ def beside(
     split.setStretchFactor(1, 1)
     split.setSizes(sizes)
     return split
+
+
+def labelled_bar(tip: str) -> tuple[QWidget, QLabel, QProgressBar]:
+    """A thin bar with its words beside it, not on it (an app review: on an album's bar they
+    were half white, half black, where the fill ended): (the row, its label, its bar)."""
+    bar = QProgressBar()
+    bar.setTextVisible(False)
+    bar.setMaximumHeight(10)
+    text = QLabel()
+    row = QWidget()
+    row.setToolTip(tip)
+    line = QHBoxLayout(row)
+    line.setContentsMargins(0, 0, 0, 0)
+    line.addWidget(text)
+    line.addWidget(bar, 1)
+    return row, text, bar
