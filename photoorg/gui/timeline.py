@@ -220,6 +220,9 @@ class TimelinePage(QWidget):
                 self.subheading.setText(self._empty_text)
         else:
             text = f"{plural(n, 'photo')}{of}{holding} · newest first"
+            copies = n - len({p.fingerprint for p in timeline.photos}) if album and album != UNDATED else 0
+            if copies:  # an album holds pictures: its page counts each once (an app review: 2 there, 3 here)
+                text += f" · {copies} of them {agree(copies, 'an exact copy', 'exact copies')} of another"
             if album == UNDATED:
                 text += (
                     " by their file's date (when the file was last saved or copied); right-click > "

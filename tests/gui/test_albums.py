@@ -434,3 +434,33 @@ def bulk_words(verb: str, k: int, n: int, kind: str) -> str:
     if k == n:
         return f"{verb} the {n} in view" if n > 1 else f"{verb} this one"
     return f"{verb} the {k} {kind}" if k else f"{verb} the {kind}"
+
+
+def test_all_photos_says_which_photos_of_an_album_are_exact_copies(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    grouped_library: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An app review: an album made of 3 photos, two of them the same bytes: its page said "2
+    photos in the album" (each picture once), All photos "3 photos of the album", unexplained."""
+    import shutil
+
+    first = grouped_library / "2025" / "img_010.jpg"
+    shutil.copy2(first, grouped_library / "copy_of_img_010.jpg")
+    window = open_window(settings_for(grouped_library, tiny_model))
+    scan(qtbot, window)
+    examples = [
+        str(first),
+        str(grouped_library / "copy_of_img_010.jpg"),
+        str(grouped_library / "2025" / "img_011.jpg"),
+    ]
+    made_album(qtbot, window, monkeypatch, "Cat", examples)
+    window.albums_page.timeline_button.click()
+    page = window.timeline_page
+    qtbot.waitUntil(lambda: page.photos.rowCount() == 3, timeout=TIMEOUT_MS)
+    assert (
+        "3 photos of the album Cat · newest first · 1 of them an exact copy of another"
+        in page.subheading.text()
+    )
