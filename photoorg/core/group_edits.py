@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
-from photoorg.core.grouping import UNSORTED, group_name_key, stored_groups
+from photoorg.core.group_labels import group_name_key
+from photoorg.core.grouping import UNSORTED, stored_groups
 from photoorg.core.humanize import plural, quoted
 from photoorg.core.library_part import LibraryPart
 
@@ -101,6 +102,18 @@ class GroupEdits(LibraryPart):
             if row.fingerprint not in fps:
                 fps.append(row.fingerprint)
         return fps
+
+
+def refuse_undo_of_renames(catalog: Catalog, batch: int, summary: str) -> None:
+    """An undo of action ``batch`` (a change to the groups) that would give a group back a name
+    it no longer has since a later rename, or that another group has taken since, is refused."""
+    renamed = catalog.later_renames(batch)
+    if renamed:  # (a hostile review: "undid" a rename, and the group kept its newer name)
+        raise PhotoorgError(
+            f"The group action {batch} renamed was renamed again by action {renamed[-1]}: undo "
+            f"action {renamed[-1]} first, then this one."
+        )
+    refuse_two_groups_of_one_name(catalog, batch, summary, back=True)
 
 
 def refuse_two_groups_of_one_name(catalog: Catalog, batch: int, summary: str, back: bool) -> None:

@@ -2,7 +2,8 @@
 in, when that folder's name says something of them ("Holiday", "Anna's wedding"), and their
 dates. A review found every unnamed group called "undated, ..." after an organize by date (the
 folder of the photos without a date), others "2019-05" or "fish" (the folder of a third of
-them), and organize by group then made folders of those names."""
+them), and organize by group then made folders of those names. Also when two names a person
+gives groups are one, and how a group found again is told from one that took its name."""
 
 from __future__ import annotations
 
@@ -10,6 +11,12 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from photoorg.core.humanize import name_key
+
+if TYPE_CHECKING:
+    from photoorg.core.catalog import Catalog, StoredGroup
 
 _MONTH = (
     r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?"
@@ -83,3 +90,29 @@ def where_from(paths: Sequence[str], named: Callable[[str], str] = lambda folder
     if 2 * n > len(paths):
         return f"mostly in {folder}"
     return f"from {len(folders)} folders, the most ({n}) in {folder}"
+
+
+def group_name_key(name: str) -> str:
+    """A group's name as a person reads it: case, Unicode composition and runs of spaces aside
+    (a hostile review: "Café" composed and decomposed, "Summer  trip" and "Summer trip")."""
+    return name_key(" ".join(name.split()))
+
+
+def one_name_each(
+    catalog: Catalog, stored: list[StoredGroup], ids: Sequence[int], names: dict[int, str]
+) -> None:
+    """A named group the grouping finds again after it was gone, while another group in use has
+    taken its name since, comes back as "Beach (2)": two groups of one name could not be told
+    apart (the name is the person's; it is not taken away)."""
+    was_active = {g.id for g in stored if g.active}
+    taken = {group_name_key(names[g]) for g in ids if g in was_active and names.get(g)}
+    for gid in ids:
+        name = names.get(gid)
+        if gid in was_active or not name or group_name_key(name) not in taken:
+            continue
+        number = 2
+        while group_name_key(f"{name} ({number})") in taken:
+            number += 1
+        names[gid] = f"{name} ({number})"
+        taken.add(group_name_key(names[gid]))
+        catalog.rename_group(gid, names[gid])

@@ -26,8 +26,7 @@ import numpy as np
 
 from photoorg.core.catalog import Catalog, PhotoInfo, StoredGroup
 from photoorg.core.clustering import UNSORTED, GroupSettings, cluster_labels
-from photoorg.core.group_labels import dates_label, folder_hint, where_from
-from photoorg.core.humanize import name_key
+from photoorg.core.group_labels import dates_label, folder_hint, one_name_each, where_from
 from photoorg.core.paths import under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
 
@@ -234,36 +233,10 @@ def group_photos(
             for index, _, name in hints:
                 if index is not None:
                     names[ids[index]] = name
-            _one_name_each(catalog, stored, ids, names)
+            one_name_each(catalog, stored, ids, names)
         found = [(gid, members, coh) for gid, (members, coh) in zip(ids, clusters, strict=True)]
     groups = _assemble(catalog, found, by_fp, names, edited)
     return _without(groups, away) if away else groups
-
-
-def group_name_key(name: str) -> str:
-    """A group's name as a person reads it: case, Unicode composition and runs of spaces aside
-    (a hostile review: "Café" composed and decomposed, "Summer  trip" and "Summer trip")."""
-    return name_key(" ".join(name.split()))
-
-
-def _one_name_each(
-    catalog: Catalog, stored: list[StoredGroup], ids: Sequence[int], names: dict[int, str]
-) -> None:
-    """A named group the grouping finds again after it was gone, while another group in use has
-    taken its name since, comes back as "Beach (2)": two groups of one name could not be told
-    apart (the name is the person's; it is not taken away)."""
-    was_active = {g.id for g in stored if g.active}
-    taken = {group_name_key(names[g]) for g in ids if g in was_active and names.get(g)}
-    for gid in ids:
-        name = names.get(gid)
-        if gid in was_active or not name or group_name_key(name) not in taken:
-            continue
-        number = 2
-        while group_name_key(f"{name} ({number})") in taken:
-            number += 1
-        names[gid] = f"{name} ({number})"
-        taken.add(group_name_key(names[gid]))
-        catalog.rename_group(gid, names[gid])
 
 
 def _without(groups: list[Group], away: Sequence[str]) -> list[Group]:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from photoorg.core.actions import Action, Step
 from photoorg.core.catalog import PhotoInfo
-from photoorg.core.companions import FolderListing, renamed, stem_key
+from photoorg.core.companions import FolderListing, renamed
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, free_space, space_needed
 from photoorg.core.folder_names import (
@@ -45,7 +45,7 @@ from photoorg.core.folder_names import (
 )
 from photoorg.core.grouping import UNSORTED, Group
 from photoorg.core.organize_places import CopiesThere, FreeNames, Spellings, leave_shared_sidecars, left_empty
-from photoorg.core.pairs import raws_beside_jpegs
+from photoorg.core.pairs import travelling_with_a_photo
 from photoorg.core.paths import FolderSet, real, under_test
 
 
@@ -289,30 +289,7 @@ def plan_organize(
         for p in g.photos:
             group_of[p.path] = g.id if g.id is not None else UNSORTED
     folder_of_group = group_folders(groups)
-    # A video beside a photo of the same name is its Live Photo: it travels with the photo.
-    stills = {(os.path.dirname(p.path), stem_key(p.path)) for p in photos if not p.is_video}
-    with_a_photo = {
-        p.path for p in photos if p.is_video and (os.path.dirname(p.path), stem_key(p.path)) in stills
-    }
-    # So does a RAW beside the JPEG the camera wrote with it (both catalogued): the pair stays
-    # together, under the JPEG's new name.
-    with_a_photo |= {p.path for p in raws_beside_jpegs(photos)}
-    if in_library is not None:
-        # An import leaves a photo the library has out, not its RAW or video the library lacks:
-        # that comes in on its own (a hostile review: "the library has it already", and the
-        # card's only RAW, or Live Photo video, was left behind).
-        had = {
-            (os.path.dirname(p.path), stem_key(p.path))
-            for p in photos
-            if p.fingerprint in in_library and p.path not in with_a_photo
-        }
-        with_a_photo -= {
-            p.path
-            for p in photos
-            if p.path in with_a_photo
-            and p.fingerprint not in in_library
-            and (os.path.dirname(p.path), stem_key(p.path)) in had
-        }
+    with_a_photo = travelling_with_a_photo(photos, in_library)
     photos = [p for p in photos if p.path not in with_a_photo]
     catalogued = {p.path for p in photos}
     folders = FolderListing()

@@ -8,10 +8,11 @@ organizing moves the RAW with its JPEG.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from photoorg.core.catalog import PhotoInfo
+from photoorg.core.companions import stem_key
 from photoorg.core.raw import is_raw_name
 
 if TYPE_CHECKING:
@@ -56,3 +57,27 @@ def raws_beside_jpegs(photos: Iterable[PhotoInfo]) -> list[PhotoInfo]:
     photos = list(photos)
     jpegs = {_shot(p.path) for p in photos if os.path.splitext(p.path)[1].lower() in _JPEG_EXTENSIONS}
     return [p for p in photos if is_raw_name(p.path) and _shot(p.path) in jpegs]
+
+
+def travelling_with_a_photo(photos: Sequence[PhotoInfo], in_library: Mapping[str, str] | None) -> set[str]:
+    """The photos that travel as companions of another (an organize moves them with it, under
+    its new name): a video beside a photo of the same name (its Live Photo), a RAW beside the
+    JPEG the camera wrote with it. For an import (``in_library``: the library's contents), a
+    photo the library has stays out, not its RAW or video the library lacks: that comes in on
+    its own (a hostile review: "the library has it already", and the card's only RAW, or Live
+    Photo video, was left behind)."""
+
+    def place(p: PhotoInfo) -> tuple[str, str]:
+        return os.path.dirname(p.path), stem_key(p.path)
+
+    stills = {place(p) for p in photos if not p.is_video}
+    with_a_photo = {p.path for p in photos if p.is_video and place(p) in stills}
+    with_a_photo |= {p.path for p in raws_beside_jpegs(photos)}
+    if in_library is not None:
+        had = {place(p) for p in photos if p.fingerprint in in_library and p.path not in with_a_photo}
+        with_a_photo -= {
+            p.path
+            for p in photos
+            if p.path in with_a_photo and p.fingerprint not in in_library and place(p) in had
+        }
+    return with_a_photo

@@ -39,7 +39,7 @@ from photoorg.core.group_edits import refuse_two_groups_of_one_name
 from photoorg.core.humanize import plural
 from photoorg.core.paths import Locations, is_under
 from photoorg.core.sidecar_redo import sidecar_refusal
-from photoorg.core.undo_places import folder_not_there
+from photoorg.core.undo_places import folder_not_there, only_the_photos_undone
 
 
 class NothingToRedo(PhotoorgError):  # noqa: N818 - a state, like NothingToUndo
@@ -303,7 +303,7 @@ def redo(
                 except PhotoorgError as exc:
                     raise NothingToRedo(f"Action {info.id} cannot be done again now: {exc}") from None
                 steps += actions.plan(catalog, action, paths, folder, protected, library)
-        _only_the_photos_undone(catalog, steps, {where[e.source]: e for e in entries})
+        only_the_photos_undone(catalog, steps, {where[e.source]: e for e in entries})
         todo = sum(1 for s in steps if s.skip is None)
         if not todo:
             reasons = sorted({s.skip or "" for s in steps})
@@ -313,24 +313,6 @@ def redo(
         kept = [*library, *protected]  # as they are now
         outcome.pruned = _prune_again(catalog, info.id, outcome.batch, kept)
         return outcome
-
-
-def _only_the_photos_undone(catalog: Catalog, steps: list[Step], undone: dict[str, JournalEntry]) -> None:
-    """A photo the person put in the place of the one the undo put back (another content,
-    catalogued since) is left alone, with its companions (a hostile review: a redo of a trash
-    trashed the other picture put under the old name)."""
-    other = set()
-    for step in steps:
-        entry = undone.get(step.source)
-        if step.skip is not None or step.companion_of is not None or entry is None or entry.file_row is None:
-            continue
-        row = catalog.file_row(step.source)
-        if row is not None and row.fingerprint and row.fingerprint != entry.file_row.fingerprint:
-            step.skip = f"another photo is there now, not the one action {entry.batch} had"
-            other.add(step.source)
-    for step in steps:
-        if step.skip is None and step.companion_of in other:
-            step.skip = "its photo is another one now"
 
 
 def _prune_again(catalog: Catalog, undone: int, batch: int | None, kept: Sequence[str]) -> list[str]:

@@ -34,7 +34,7 @@ from photoorg.core.fileops import (
     place,
     remove_if_empty,
 )
-from photoorg.core.group_edits import refuse_two_groups_of_one_name
+from photoorg.core.group_edits import refuse_undo_of_renames
 from photoorg.core.humanize import plural
 from photoorg.core.paths import WatchedFolders, real
 from photoorg.core.trash import move_to_trash
@@ -129,14 +129,8 @@ def undo(
             later = catalog.later_changes_to_albums_made_by(batch) if name == ALBUM_CHANGE else []
             if name == ALBUM_CHANGE:
                 refuse_two_albums_of_one_name(catalog, info.summary, [batch, *later])
-            renamed = catalog.later_renames(batch) if name == GROUP_CHANGE else []
-            if renamed:  # (a hostile review: "undid" a rename, and the group kept its newer name)
-                raise PhotoorgError(
-                    f"The group action {batch} renamed was renamed again by action {renamed[-1]}: undo "
-                    f"action {renamed[-1]} first, then this one."
-                )
             if name == GROUP_CHANGE:
-                refuse_two_groups_of_one_name(catalog, batch, info.summary, back=True)
+                refuse_undo_of_renames(catalog, batch, info.summary)
                 catalog.undo_renames(batch)  # names are no overlay: the old one is given back
             catalog.mark_batches_undone([batch, *later])  # an album's later changes go with it (they
             # say so), at the same time, so that a redo does them again together

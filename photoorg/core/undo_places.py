@@ -257,3 +257,21 @@ def put_back(
         return False
     outcome.done.append(step)
     return True
+
+
+def only_the_photos_undone(catalog: Catalog, steps: list[Step], undone: dict[str, JournalEntry]) -> None:
+    """For a redo: a photo the person put in the place of the one the undo put back (another content,
+    catalogued since) is left alone, with its companions (a hostile review: a redo of a trash
+    trashed the other picture put under the old name)."""
+    other = set()
+    for step in steps:
+        entry = undone.get(step.source)
+        if step.skip is not None or step.companion_of is not None or entry is None or entry.file_row is None:
+            continue
+        row = catalog.file_row(step.source)
+        if row is not None and row.fingerprint and row.fingerprint != entry.file_row.fingerprint:
+            step.skip = f"another photo is there now, not the one action {entry.batch} had"
+            other.add(step.source)
+    for step in steps:
+        if step.skip is None and step.companion_of in other:
+            step.skip = "its photo is another one now"

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QAbstractItemView, QPushButton
 
+from photoorg.core.albums import LIKELY
 from photoorg.core.humanize import plural
 
 
@@ -69,3 +70,11 @@ def after_shown(
     seen = [by_path[p.path] for p in shown[:end] if p.path in by_path]
     kept = {p.path for p, _ in seen}
     return seen + [(p, s) for p, s in fresh if p.path not in kept]
+
+
+def likely_rows(scores: Sequence[float] | None, rows: int) -> list[int]:
+    """The rows shown that the album finds likely (all of them, when the grid shows the
+    album's own photos, which have no score)."""
+    if scores is None:
+        return list(range(rows))
+    return [r for r, s in enumerate(scores) if s >= LIKELY]

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.core.albums import LIKELY
-from photoorg.gui.album_bulk import after_shown, bulk_answer, rows_in_view
+from photoorg.gui.album_bulk import after_shown, bulk_answer, likely_rows, rows_in_view
 from photoorg.gui.album_list import AlbumList, listed
 from photoorg.gui.album_words import EMPTY, LIKELY_TIP, subheading
 from photoorg.gui.away import AwayDialog
@@ -56,7 +56,7 @@ class AlbumsPage(QWidget):
         self.album_list.rename_wanted.connect(self.rename_requested)
         self.photos = PhotoGridModel(thumbnails, self, score_label="score")
         self.grid = PhotoGrid(150, 1)
-        self.grid.start_with_columns(3)  # more, smaller photos in a small window until one is picked
+        self.grid.start_with_columns(3)  # (see PhotoGrid.start_with_columns)
         self.grid.setModel(self.photos)
         self.heading = title("Albums")
         self.heading.setMinimumWidth(1)
@@ -194,10 +194,8 @@ class AlbumsPage(QWidget):
     # -- an album -------------------------------------------------------------------------------
     def show_view(self, view: Any, keep_place: bool = False) -> None:
         """An AlbumView from the engine (after a choice or an answer). After one answer
-        (``keep_place``) the suggestions still shown keep their place, the new ones come after
-        them; else they are shown best first (an app review: after "Accept the 15 in view", or
-        an undo, the scores ran 0.740, 0.772, 0.771, 0.743, 0.823 under "best first", and the
-        suggestion an undo brought back came below the fold)."""
+        (``keep_place``) the suggestions still shown keep their place, the new ones after them;
+        else best first (an app review: not so after a page answered at once, or an undo)."""
         name = view.album.name
         if name not in self.names():  # a new album
             self.album_list.add(view.album)
@@ -290,7 +288,7 @@ class AlbumsPage(QWidget):
         # these 60" took in the 8 below the line the bar counts too).
         view = self._in_view()
         n = len(view)
-        likely = len(set(self._likely_rows()) & set(view))
+        likely = len(set(likely_rows(self.photos.scores(), self.photos.rowCount())) & set(view))
         bulk_answer(
             self.accept_page_button, "Accept", has, likely, n, "likely", f"a score of {LIKELY} or more"
         )
@@ -310,7 +308,7 @@ class AlbumsPage(QWidget):
         if self.view is None:
             return
         if everything:
-            likely = set(self._likely_rows())
+            likely = set(likely_rows(self.photos.scores(), self.photos.rowCount()))
             rows = [r for r in self._in_view() if (r in likely) == (role == MEMBER)]
         else:
             rows = sorted({i.row() for i in self.grid.selectedIndexes()})
@@ -339,14 +337,6 @@ class AlbumsPage(QWidget):
     def _in_view(self) -> list[int]:
         """The rows of the grid the person can see now (a bulk answer takes only those)."""
         return rows_in_view(self.grid, self.photos.rowCount())
-
-    def _likely_rows(self) -> list[int]:
-        """The rows shown that the album finds likely (all of them, when the grid shows the
-        album's own photos, which have no score)."""
-        scores = self.photos.scores()
-        if scores is None:
-            return list(range(self.photos.rowCount()))
-        return [r for r, s in enumerate(scores) if s >= LIKELY]
 
     def _organize(self) -> None:
         if self.view is not None and self.view.members:

@@ -62,9 +62,9 @@ from photoorg.gui.presenter import (
 )
 from photoorg.gui.progressline import ProgressLine
 from photoorg.gui.tasks import TaskError, Tasks
+from photoorg.gui.thumb_slider import ThumbnailSlider
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.timeline import TimelinePage
-from photoorg.gui.views import ThumbnailSlider
 from photoorg.gui.window_dialogs import WindowDialogs
 from photoorg.gui.wiring import connect_pages
 

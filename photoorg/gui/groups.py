@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoorg.core.group_labels import where_from
-from photoorg.core.grouping import group_name_key
+from photoorg.core.group_labels import group_name_key, where_from
 from photoorg.core.humanize import plural
 from photoorg.core.paths import from_library_folder
 from photoorg.gui.layout import FlowRow, beside, filter_field, hint, title
@@ -116,7 +115,7 @@ class GroupsPage(QWidget):
         self.proxy = QSortFilterProxyModel(self)  # the grid's rows (filtered and ordered here)
         self.proxy.setSourceModel(self.photos)
         self.grid = PhotoGrid(150, 1)
-        self.grid.start_with_columns(3)  # more, smaller photos in a small window until one is picked
+        self.grid.start_with_columns(3)  # (see PhotoGrid.start_with_columns)
         self.grid.setModel(self.proxy)
         self.grid.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.heading = title("Groups")

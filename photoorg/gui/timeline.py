@@ -75,7 +75,7 @@ class TimelinePage(QWidget):
         super().__init__(parent)
         self.photos = TimelineModel(thumbnails, self)
         self.grid = PhotoGrid(150, 1)
-        self.grid.start_with_columns(3)  # more, smaller photos in a small window until one is picked
+        self.grid.start_with_columns(3)  # smaller photos in a small window, until one is picked
         self.grid.setModel(self.photos)
         self.grid.selectionModel().selectionChanged.connect(lambda *_: self._name_scope())
         self.jump = QTreeWidget()
