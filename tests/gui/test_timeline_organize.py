@@ -18,6 +18,7 @@ from photoorg.core.pipeline import STAGE_EMBED
 from photoorg.gui.app import PAGE_DUPLICATES, PAGE_PROBLEMS, PAGE_TIMELINE, MainWindow
 from photoorg.gui.models import BadgeRole, DetailRole, PathRole
 from photoorg.gui.organize import OrganizeDialog
+from photoorg.gui.timeline import TimelinePage
 from tests.core.test_organize import dated
 from tests.gui.conftest import TIMEOUT_MS, Dialogs, act_and_wait, scan, settings_for
 
@@ -92,6 +93,18 @@ def test_the_timeline_fills_in_before_the_first_scan_has_embedded_anything(
     years = {page.jump.topLevelItem(k).text(0) for k in range(page.jump.topLevelItemCount())}
     assert {"2022", "2023"} <= years
     assert window.nav.item(PAGE_TIMELINE).text() == "All photos (5)"
+
+
+def on_all_photos(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
+) -> tuple[Path, MainWindow, TimelinePage]:
+    """The dated library scanned, its window on All photos: (its folder, the window, the page)."""
+    root = tmp_path / "Pictures"
+    dated_library(root)
+    window = open_window(settings_for(root, tiny_model))
+    scan(qtbot, window)
+    window.nav.setCurrentRow(PAGE_TIMELINE)
+    return root, window, window.timeline_page
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -215,12 +228,7 @@ def test_photos_without_a_date_taken_are_said_in_the_jump_list_and_shown_alone(
     """A new-user review: 149 photos without a date taken, copied today, were the newest month
     with nothing saying why; months read "Dece…" at 800x600; and a jump to a month whose first
     photo was not in the grid's first column named the month before."""
-    root = tmp_path / "Pictures"
-    dated_library(root)
-    window = open_window(settings_for(root, tiny_model))
-    scan(qtbot, window)
-    window.nav.setCurrentRow(PAGE_TIMELINE)
-    page = window.timeline_page
+    root, _window, page = on_all_photos(qtbot, open_window, tmp_path, tiny_model)
     years = {
         page.jump.topLevelItem(k).text(0): page.jump.topLevelItem(k)
         for k in range(page.jump.topLevelItemCount())
@@ -398,12 +406,7 @@ def test_organize_takes_what_all_photos_shows_and_says_so(
     library; only the window title said which."""
     from photoorg.gui.timeline import UNDATED
 
-    root = tmp_path / "Pictures"
-    dated_library(root)
-    window = open_window(settings_for(root, tiny_model))
-    scan(qtbot, window)
-    window.nav.setCurrentRow(PAGE_TIMELINE)
-    page = window.timeline_page
+    root, window, page = on_all_photos(qtbot, open_window, tmp_path, tiny_model)
     assert page.organize_button.text() == "Organize…" and page.organize_scope() == ("the library", None)
     page._jump(page.jump.topLevelItem(0), 0)  # a year clicked: the view goes there, nothing selected
     assert not page.grid.selectedIndexes() and page.organize_scope()[1] is None
