@@ -116,6 +116,7 @@ def name_into(src: str, wanted: str, keep_src: bool, on_named: Callable[[str], N
     system has none). Otherwise the old name goes. ``on_named`` is called with the new name as
     soon as it exists and before the old name is removed, so a journal can record it.
     """
+    names = os.stat(src).st_nlink if not keep_src else 0  # its names before ours (see below)
     for candidate in name_candidates(wanted):
         try:
             linked = link_noreplace(src, candidate)
@@ -134,14 +135,17 @@ def name_into(src: str, wanted: str, keep_src: bool, on_named: Callable[[str], N
                 raise
         if linked and not keep_src:
             if not os.path.lexists(src):
-                if os.stat(candidate).st_nlink > 1:
+                if os.stat(candidate).st_nlink > names:
                     # Moved away meanwhile by another program (a second photoorg of another
                     # library over the same folder, a hostile review): it is there, under its
-                    # other name; the second name given here goes, not said "replaced" and kept.
+                    # new name; the second name given here goes, not said "replaced" and kept.
                     os.unlink(candidate)
                     raise FileNotFoundError(errno.ENOENT, "moved away by another program meanwhile", src)
-                fsync_dir(os.path.dirname(candidate))  # deleted meanwhile: this is its only
-                return candidate  # name now, the move done
+                # Deleted meanwhile (the file has the names it had, less that one and plus
+                # ours; a second hostile review: a photo with a backup's hard link was counted
+                # moved and left the library): the move is done.
+                fsync_dir(os.path.dirname(candidate))
+                return candidate
             if not same_inode(src, candidate):  # replaced since it was linked: keep both
                 fsync_dir(os.path.dirname(candidate))
                 raise SourceChanged(src, candidate)

@@ -143,6 +143,14 @@ def test_a_source_moved_away_or_deleted_during_a_move_on_one_disk_is_said_so(lib
     placed = fileops.place(str(source), str(tmp_path / "d" / "p2.jpg"), keep_src=False, fingerprint=None,
                            tag="t", on_named=lambda _final: source.unlink())  # fmt: skip
     assert Path(placed).read_bytes() == old and not source.exists()
+    # ... also a photo with another name from before (a backup's hard link): deleted, not moved
+    # away (a second hostile review: counted moved, its name here taken back, the photo left
+    # only in the backup).
+    source, backup = folder / "p1.jpg", tmp_path / "backup.jpg"
+    os.link(source, backup)
+    placed = fileops.place(str(source), str(tmp_path / "d" / "p1.jpg"), keep_src=False, fingerprint=None,
+                           tag="t", on_named=lambda _final: source.unlink())  # fmt: skip
+    assert Path(placed).read_bytes() == backup.read_bytes() and Path(placed).samefile(backup)
 
 
 def test_a_replaced_source_is_reported_and_both_versions_can_be_undone(lib, other_fs, monkeypatch) -> None:

@@ -212,3 +212,27 @@ def test_a_new_group_never_takes_the_id_of_a_group_gone(tmp_path: Path) -> None:
     with Catalog(tmp_path / "c.sqlite3") as cat:  # also after a restart
         [newer] = cat.save_groups([(None, [d], 0.5)], retire=[first, new], signature="3")
         assert newer not in (first, second, new)
+
+
+def test_what_a_file_step_records_before_its_file_changes_is_synced_to_the_disk(tmp_path: Path) -> None:
+    """Hostile reviews (from strace): a move's journal row, and then where the photo went, sat
+    unsynced in the write-ahead log while the photo's new name was on the disk; a power cut
+    could lose them and leave the photo where no undo finds it. Those commits run with
+    synchronous=FULL (the log synced); the others stay NORMAL, and the catalog is left so."""
+    catalog = Catalog(tmp_path / "c.sqlite3")
+    said: list[str] = []
+    catalog._db.set_trace_callback(said.append)
+
+    with catalog.transaction() as db:
+        batch = catalog.add_batch(db, "move", "move 1 photo")
+    said.clear()
+    entry = catalog.journal_add(batch, "move", "/a/p.jpg", "/b/p.jpg", None, "f" * 32, 10)
+    assert "PRAGMA synchronous=FULL" in said and said.index("PRAGMA synchronous=FULL") < said.index("COMMIT")
+    said.clear()
+    catalog.journal_update(entry, target="/b/p.jpg", placed="1:2")
+    assert "PRAGMA synchronous=FULL" in said
+    said.clear()
+    catalog.journal_update(entry, state="done")  # settled from the file's place if lost
+    assert "PRAGMA synchronous=FULL" not in said
+    assert catalog._db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL again
+    catalog.close()

@@ -234,8 +234,10 @@ class CatalogBase:
             try:
                 yield from self._transaction()
             finally:
-                if durable:
-                    self._db.execute("PRAGMA synchronous=NORMAL")
+                if durable:  # (not while a failed rollback left the transaction open: it
+                    # would hide the error; FULL then stays, only slower)
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.execute("PRAGMA synchronous=NORMAL")
 
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         self._db.execute("BEGIN IMMEDIATE")

@@ -29,6 +29,8 @@ _JOURNAL_UPDATABLE = frozenset(
 )
 
 _PATH_COLUMNS = frozenset({"source", "target", "trash_info", "temp", "undo_target"})
+#: What a step records right before its file changes: written durably (see journal_update).
+_BEFORE_THE_FILE = frozenset({"target", "placed", "trash_info", "undo_target", "wrote"})
 
 
 def _entry(row: Sequence) -> JournalEntry:
@@ -120,7 +122,12 @@ class JournalPart(CatalogBase):
             for k in names
         ]
         sets = ", ".join(f"{k}=?" for k in names)
-        with self.transaction() as db:
+        # Where the file now is (its new name and inode), and a sidecar's earlier version, are
+        # recorded before its old name goes or it is written over: on the disk through a power
+        # cut too (a second hostile review: the row planned survived, the place did not, and
+        # the recovery could not tell the photo at its new name was the one moved).
+        durable = not _BEFORE_THE_FILE.isdisjoint(fields)
+        with self.transaction(durable=durable) as db:
             db.execute(f"UPDATE journal SET {sets}, updated=? WHERE id=?", (*values, time.time(), entry))
 
     def drop_batch_if_nothing_done(self, batch: int) -> bool:
