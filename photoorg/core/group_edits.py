@@ -122,14 +122,22 @@ def refuse_two_groups_of_one_name(catalog: Catalog, batch: int, summary: str, ba
     groups called "Summer trip")."""
     names = {g.id: g.name for g in catalog.stored_groups() if g.active}
     before = _clashes(names.values())
+    doing = "Undoing" if back else "Doing again"
     for group_id, was, now in catalog.renames_in(batch, back):
-        if group_id in names and names[group_id] == was:
+        if group_id in names and names[group_id] != was:  # renamed since, not by an action (a
+            # group back beside one of its name: "Beach (2)"): nothing would change (a second
+            # hostile review: "undid the change", the name as it was)
+            raise PhotoorgError(
+                f"{doing} action {batch} ({summary}) would change nothing: the group is called "
+                f"{quoted(names[group_id] or '')} now; rename it by hand ('photoorg groups --rename', "
+                "or F2 in Groups)."
+            )
+        if group_id in names:
             names[group_id] = now
     after = [
         name for name in names.values() if name and group_name_key(name) in _clashes(names.values()) - before
     ]
     if after:
-        doing = "Undoing" if back else "Doing again"
         raise PhotoorgError(
             f"{doing} action {batch} ({summary}) would make two groups called {quoted(after[0])}; "
             "rename the other one first ('photoorg groups --rename', or F2 in Groups)."

@@ -108,7 +108,10 @@ def one_name_each(
     taken = {group_name_key(names[g]) for g in ids if g in was_active and names.get(g)}
     for gid in ids:
         name = names.get(gid)
-        if gid in was_active or not name or group_name_key(name) not in taken:
+        if gid in was_active or not name:
+            continue
+        if group_name_key(name) not in taken:  # back as it was; a later one of its name is told
+            taken.add(group_name_key(name))  # apart from it (a second hostile review)
             continue
         number = 2
         while group_name_key(f"{name} ({number})") in taken:

@@ -522,10 +522,13 @@ def test_a_named_group_that_comes_back_beside_one_of_its_name_is_told_apart(fill
     """A hostile review: a group named "Beach" went when its photos did; the person called
     another group "Beach"; when the photos came back, so did the first group, and two groups
     were called "Beach". It comes back as "Beach (2)", its photos and id its own."""
+    from photoorg.core import undo as undoing
+    from photoorg.core.errors import PhotoorgError
+
     cat, model, _ = filled
     settings = GroupSettings(dims=16)
     a, b, *_ = [g for g in group_photos(cat, model.id, ["/photos"], settings=settings) if g.id != UNSORTED]
-    cat.rename_group(a.id, "Beach")
+    named = cat.rename_group_as_action(a.id, "Beach", "rename a group to Beach")
     rows = [cat.file_row(p.path) for p in a.photos]
     fps, x = cat.vectors_for(model.id, sorted({p.fingerprint for p in a.photos}))
     cat.remove_paths([p.path for p in a.photos])  # a drive taken out of the library
@@ -535,3 +538,31 @@ def test_a_named_group_that_comes_back_beside_one_of_its_name_is_told_apart(fill
     names = {g.id: g.label for g in group_photos(cat, model.id, ["/photos"], settings=settings)}
     assert names[a.id] == "Beach (2)" and names[b.id] == "beach"
     assert {g.id: g.name for g in cat.stored_groups()}[a.id] == "Beach (2)"
+    # Its rename undone would change nothing now: refused, not said done (a second hostile review).
+    assert named is not None
+    with pytest.raises(PhotoorgError, match="would change nothing: the group is called “Beach \\(2\\)” now"):
+        undoing.undo(cat, named)
+
+
+def test_two_named_groups_of_one_name_that_come_back_together_are_told_apart(filled) -> None:
+    """A second hostile review: "Beach" went, "beach" was named and went too; both came back at
+    once, and both kept their names."""
+    cat, model, _ = filled
+    settings = GroupSettings(dims=16)
+    a, b, *_ = [g for g in group_photos(cat, model.id, ["/photos"], settings=settings) if g.id != UNSORTED]
+    kept = {}
+    for g, name in ((a, "Beach"), (b, "beach")):
+        cat.rename_group(g.id, name)
+        kept[g.id] = (
+            [cat.file_row(p.path) for p in g.photos],
+            cat.vectors_for(model.id, sorted({p.fingerprint for p in g.photos})),
+        )
+        cat.remove_paths([p.path for p in g.photos])
+        assert g.id not in {h.id for h in group_photos(cat, model.id, ["/photos"], settings=settings)}
+    for rows, (fps, x) in kept.values():
+        cat.write_batch([r for r in rows if r is not None], list(zip(fps, x, strict=True)), model.id)
+    names = {g.id: g.label for g in group_photos(cat, model.id, ["/photos"], settings=settings)}
+    assert sorted([names[a.id], names[b.id]], key=str.lower) in (
+        ["Beach", "beach (2)"],
+        ["Beach (2)", "beach"],
+    )
