@@ -99,11 +99,14 @@ class History(LibraryPart):
 
     def redoable(self) -> BatchInfo | None:
         """The action Redo would do again, or None."""
-        return redoing.redoable(self.catalog)
+        return None if self._places_refused() else redoing.redoable(self.catalog)
 
     def redo_refused(self) -> str | None:
         """Why the action undone last cannot be redone (a sentence), or None."""
-        return redoing.redo_refused(self.catalog)
+        return redoing.redo_refused(self.catalog) or self._places_refused()
+
+    def _places_refused(self) -> str | None:
+        return redoing.places_refused(self.catalog, self.settings.protected, self.where)
 
     def undoable(self) -> BatchInfo | None:
         """The action Undo (with no number) would undo now, or None."""

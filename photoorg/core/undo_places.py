@@ -260,9 +260,10 @@ def put_back(
 
 
 def only_the_photos_undone(catalog: Catalog, steps: list[Step], undone: dict[str, JournalEntry]) -> None:
-    """For a redo: a photo the person put in the place of the one the undo put back (another content,
-    catalogued since) is left alone, with its companions (a hostile review: a redo of a trash
-    trashed the other picture put under the old name)."""
+    """For a redo: a photo the person put in the place of the one the undo put back (another
+    content, catalogued since), or saved again since, is left alone, with its companions (a
+    hostile review: a redo of a trash trashed the other picture put under the old name; a
+    second one: an edited photo was called "another photo")."""
     other = set()
     for step in steps:
         entry = undone.get(step.source)
@@ -270,8 +271,11 @@ def only_the_photos_undone(catalog: Catalog, steps: list[Step], undone: dict[str
             continue
         row = catalog.file_row(step.source)
         if row is not None and row.fingerprint and row.fingerprint != entry.file_row.fingerprint:
-            step.skip = f"another photo is there now, not the one action {entry.batch} had"
+            # (one saved over in place and one put in its place look the same from here)
+            step.skip = (
+                f"the photo there changed since action {entry.batch} (edited, or another put in its place)"
+            )
             other.add(step.source)
     for step in steps:
         if step.skip is None and step.companion_of in other:
-            step.skip = "its photo is another one now"
+            step.skip = "its photo was changed or replaced since"

@@ -256,7 +256,7 @@ class TimelinePage(QWidget):
         if paths:
             return plural(len(paths), "selected photo"), paths
         shown = self.photos.timeline.photos
-        if len(shown) < len(self.full.photos) and shown:
+        if len(shown) < len(self.full.photos):
             return f"the {plural(len(shown), 'photo')} shown", [p.path for p in shown]
         return "the library", None
 

@@ -226,6 +226,8 @@ def test_redo_puts_nothing_where_a_first_run_would_refuse_to(lib: Path, tmp_path
         library.act(Action.MOVE, [str(photo)], str(dest))
         library.undo()
         library.set_protected(str(dest), True)
+        # Said before it is tried: Edit > Redo is not offered (a second hostile review).
+        assert library.redoable() is None and "lift the protection first" in (library.redo_refused() or "")
         with pytest.raises(NothingToRedo, match=r"cannot be done again now: .*protected folder"):
             library.redo()
         assert photo.exists() and not (dest / "p2.jpg").exists()
@@ -245,7 +247,9 @@ def test_redo_leaves_alone_another_photo_put_where_the_undone_one_was(lib: Path,
         photo.rename(tmp_path / "aside.jpg")
         photo.write_bytes(other.read_bytes())  # another picture, the same name
         library.scan()
-        with pytest.raises(NothingToRedo, match="another photo is there now"):
+        with pytest.raises(
+            NothingToRedo, match=r"changed since action 1 \(edited, or another put in its place\)"
+        ):
             library.redo()
     assert photo.read_bytes() == other.read_bytes() and trashed(tmp_path) == []
     assert (tmp_path / "aside.jpg").read_bytes() == kept
@@ -265,3 +269,20 @@ def test_redo_puts_nothing_in_photoorgs_own_folders_through_a_link(lib: Path, tm
         with pytest.raises(NothingToRedo, match="inside photoorg's own folders"):
             library.redo()
     assert photo.exists() and not any(own.iterdir())
+
+
+def test_redo_says_a_photo_saved_again_since_may_have_been_edited(lib: Path, tmp_path: Path) -> None:
+    """A second hostile review: a photo rotated and saved again after the undo was refused as
+    "another photo is there now" (an edit and a photo put in its place look the same)."""
+    from PIL import Image
+
+    photo = lib / "a" / "p0.jpg"
+    with Library(locations()) as library:
+        library.act(Action.TRASH, [str(photo)])
+        library.undo()
+        with Image.open(photo) as img:
+            img.transpose(Image.Transpose.ROTATE_90).save(photo)  # edited in place
+        library.scan()
+        with pytest.raises(NothingToRedo, match=r"the photo there changed since action 1 \(edited"):
+            library.redo()
+    assert photo.exists() and trashed(tmp_path) == []
