@@ -8,7 +8,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from photoorg.core.catalog import Catalog
+from photoorg.core.catalog import BatchInfo, Catalog
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import file_where_folder_was
 from photoorg.core.humanize import plural
@@ -129,3 +129,24 @@ def refuse_missing_destination(destination: str, missing: Sequence[str]) -> None
                 "not connected?): nothing goes into it until it is back. If you emptied it yourself, "
                 f"'photoorg scan {root}' first."
             )
+
+
+def place_refusal(
+    info: BatchInfo, folders: Iterable[str], protected: Sequence[str], home: Locations | None
+) -> str | None:
+    """Why the undone action ``info`` cannot put its files into ``folders`` again: nowhere a
+    first run would refuse (a hostile review: a redo moved a photo into a folder protected
+    since, whose undo then refused it; and into photoorg's own folders, through a link)."""
+    for folder in folders:
+        unsafe = unsafe_place(folder, home) if home is not None else None
+        if unsafe is not None:
+            return f"Action {info.id} cannot be done again now: {folder} is {unsafe}."
+        here = real(os.path.abspath(folder))
+        inside = next((p for p in protected if is_under(here, [real(p)])), None)
+        if inside is not None:
+            return (
+                f"Action {info.id} cannot be done again now: {folder} is in a protected folder "
+                f"({inside}), where photoorg changes nothing; lift the protection first ('photoorg "
+                f"library unprotect {inside}', or File > Settings)."
+            )
+    return None

@@ -18,7 +18,7 @@ import os
 import re
 import stat
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from photoorg.core import actions
 from photoorg.core.actions import (
@@ -32,12 +32,12 @@ from photoorg.core.actions import (
 )
 from photoorg.core.catalog import BatchInfo, Catalog, JournalEntry
 from photoorg.core.companions import SIDECAR_EXTENSIONS
-from photoorg.core.destinations import unsafe_place
+from photoorg.core.destinations import place_refusal
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import remove_if_empty
 from photoorg.core.group_edits import refuse_two_groups_of_one_name
 from photoorg.core.humanize import plural
-from photoorg.core.paths import Locations, is_under, real
+from photoorg.core.paths import Locations, is_under
 from photoorg.core.sidecar_redo import sidecar_refusal
 from photoorg.core.undo_places import folder_not_there, only_the_photos_undone
 
@@ -96,27 +96,6 @@ def refusal(catalog: Catalog, info: BatchInfo) -> str | None:
 
 
 _REFUSED: list[tuple[tuple[object, ...], str | None]] = []  # the last action asked about, and why
-
-
-def place_refusal(
-    info: BatchInfo, folders: Iterable[str], protected: Sequence[str], home: Locations | None
-) -> str | None:
-    """Why the undone action ``info`` cannot put its files into ``folders`` again: nowhere a
-    first run would refuse (a hostile review: a redo moved a photo into a folder protected
-    since, whose undo then refused it; and into photoorg's own folders, through a link)."""
-    for folder in folders:
-        unsafe = unsafe_place(folder, home) if home is not None else None
-        if unsafe is not None:
-            return f"Action {info.id} cannot be done again now: {folder} is {unsafe}."
-        here = real(os.path.abspath(folder))
-        inside = next((p for p in protected if is_under(here, [real(p)])), None)
-        if inside is not None:
-            return (
-                f"Action {info.id} cannot be done again now: {folder} is in a protected folder "
-                f"({inside}), where photoorg changes nothing; lift the protection first ('photoorg "
-                f"library unprotect {inside}', or File > Settings)."
-            )
-    return None
 
 
 def places_refused(catalog: Catalog, protected: Sequence[str], home: Locations | None) -> str | None:
