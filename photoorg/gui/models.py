@@ -247,6 +247,7 @@ def _group_texts(g: Any, total: int | None = None) -> tuple[str, str, str]:
     display = f"{g.label}\n{count}"
     if g.date_range and g.date_range[0][:4] not in g.label:  # dates the label does not say: a
         display += f"\n{years_or_days(g.date_range)}"  # third line (an app review: only tool tips had them)
+        display += "" if g.dated == g.size else f" ({g.dated} dated)"  # how many say it
     tooltip = f"{g.label}\n{details}\n{g.where_from}" if g.photos else g.label
     return display, details, tooltip
 

@@ -322,7 +322,8 @@ def test_a_group_row_shows_the_dates_its_label_does_not_say(thumbnails: Thumbnai
         1, [photo("a.jpg", "2002-05-01T10:00:00"), photo("b.jpg", "2009-06-01T10:00:00")], name="Tools"
     )
     dated = Group(2, [photo("c.jpg", "2019-05-01T10:00:00"), photo("d.jpg", "2019-08-01T10:00:00")])
+    named.photos.append(PhotoInfo("/p/2019/e.jpg", "e", 1, 1, 10, 10, "JPEG", None, None, None))
     model = GroupListModel(thumbnails)
     model.set_groups(describe_all([named, dated]))
-    assert model.index(0).data(Qt.ItemDataRole.DisplayRole) == "Tools\n2 photos\n2002 – 2009"
+    assert model.index(0).data(Qt.ItemDataRole.DisplayRole) == "Tools\n3 photos\n2002 – 2009 (2 dated)"
     assert model.index(1).data(Qt.ItemDataRole.DisplayRole) == "2019-05 to 2019-08\n2 photos"  # said once
