@@ -45,7 +45,7 @@ from photoorg.core.folder_names import (
 )
 from photoorg.core.grouping import UNSORTED, Group
 from photoorg.core.organize_places import CopiesThere, FreeNames, Spellings, leave_shared_sidecars, left_empty
-from photoorg.core.pairs import travelling_with_a_photo
+from photoorg.core.pairs import dated_by_their_still, travelling_with_a_photo
 from photoorg.core.paths import FolderSet, real, under_test
 
 
@@ -290,6 +290,7 @@ def plan_organize(
             group_of[p.path] = g.id if g.id is not None else UNSORTED
     folder_of_group = group_folders(groups)
     with_a_photo = travelling_with_a_photo(photos, in_library)
+    by_their_still = dated_by_their_still(photos, with_a_photo)
     photos = [p for p in photos if p.path not in with_a_photo]
     catalogued = {p.path for p in photos}
     folders = FolderListing()
@@ -316,7 +317,7 @@ def plan_organize(
         if request.by == "group":
             folder, file_name, dated_by = group_name, None, "taken"
         else:
-            folder, file_name, dated_by = dates.place(photo, group_name)
+            folder, file_name, dated_by = dates.place(by_their_still.get(photo.path, photo), group_name)
         name = os.path.basename(photo.path)
         item = PlannedPhoto(photo, folder, None, dated_by=dated_by)
         plan.photos.append(item)

@@ -8,7 +8,8 @@ organizing moves the RAW with its JPEG.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from photoorg.core.catalog import PhotoInfo
@@ -81,3 +82,23 @@ def travelling_with_a_photo(photos: Sequence[PhotoInfo], in_library: Mapping[str
             if p.path in with_a_photo and p.fingerprint not in in_library and place(p) in had
         }
     return with_a_photo
+
+
+def dated_by_their_still(photos: Sequence[PhotoInfo], with_a_photo: Collection[str]) -> dict[str, PhotoInfo]:
+    """A RAW or Live Photo video that travels on its own (its still left out of an import: the
+    library has it) and has no date taken, dated by its still's: the same moment (a second
+    hostile review: the card's video went to undated/, apart from its still)."""
+
+    def place(p: PhotoInfo) -> tuple[str, str]:
+        return os.path.dirname(p.path), stem_key(p.path)
+
+    stills = {place(p): p for p in photos if p.taken and not p.is_video and not is_raw_name(p.path)}
+    dated = {}
+    for p in photos:
+        still = stills.get(place(p))
+        if p.path in with_a_photo or p.taken or still is None or still.path == p.path:
+            continue
+        if p.is_video or is_raw_name(p.path):
+            name = os.path.basename(still.path)
+            dated[p.path] = replace(p, taken=still.taken, taken_known=still.taken_known, taken_from=name)
+    return dated

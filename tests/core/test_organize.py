@@ -614,6 +614,10 @@ def test_an_import_brings_the_raw_or_video_of_a_photo_the_library_has(shoot, tmp
     assert plan.count("already in the library") == 2
     coming = sorted(os.path.basename(p.photo.path) for p in plan.moving())
     assert coming == ["IMG_1.MOV", "IMG_3.DNG"]
+    # The video has no date of its own: it goes by its still's (the same moment; a second
+    # hostile review found it in the month of the copy, apart from its still).
+    [video] = [p for p in plan.moving() if p.photo.path.endswith("IMG_1.MOV")]
+    assert video.folder == "2023/2023-05" and video.dated_by == "taken"
     organize(catalog, plan)
     brought = {p.name: p.read_bytes() for p in (lib / "imported").rglob("*") if p.is_file()}
     assert brought["IMG_1.MOV"] == (card / "IMG_1.MOV").read_bytes()
