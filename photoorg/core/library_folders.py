@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from photoorg.core.destinations import unsafe_place
+from photoorg.core.errors import NotInLibrary
 from photoorg.core.given import Given, sort_given
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.settings import Settings
@@ -21,6 +23,11 @@ class Folders(LibraryPart):
         """Make folders part of the library; returns those that were not yet (already covered
         ones, or folders inside a library folder, are not added again)."""
         added: list[str] = []
+        for folder in folders:  # (a new-user review: a trash's files folder was taken in, and
+            # a photo's copy in it kept as the duplicates' keeper, the library's own trashed)
+            why = unsafe_place(folder, self.where)
+            if why is not None:
+                raise NotInLibrary(f"{os.path.abspath(folder)} is {why}: it cannot be a library folder.")
 
         def change(s: Settings) -> None:
             for folder in folders:

@@ -192,3 +192,21 @@ def test_group_names_of_photoorg_0_1_are_handed_over_once(where: Locations) -> N
     assert kept == [{"ab12": "Holiday"}]
     assert "group_names" not in json.loads(settings_path(where).read_text())
     assert take_legacy_group_names(where, kept.append) == 0 and load_settings(where).folders == ["/p", "/q"]
+
+
+def test_a_trash_or_photoorgs_own_folder_is_no_library_folder(tmp_path: Path, monkeypatch) -> None:
+    """A new-user review: 'library add .../.Trash-1000/files' was taken, and the duplicates'
+    keeper was then the copy in the trash, the library's own planned for the trash."""
+    from photoorg.core.errors import NotInLibrary
+    from photoorg.core.library import Library
+
+    monkeypatch.setenv("PHOTOORG_HOME", str(tmp_path / "home"))
+    trash = tmp_path / "disk" / ".Trash-1000" / "files"
+    trash.mkdir(parents=True)
+    with Library(locations()) as library:
+        with pytest.raises(NotInLibrary, match="inside a trash"):
+            library.add_folders([str(trash)])
+        with pytest.raises(NotInLibrary, match="inside photoorg's own folders"):
+            library.add_folders([str(library.where.data)])
+        assert library.add_folders([str(tmp_path / "disk")]) == [str(tmp_path / "disk")]  # above it: fine
+        assert library.saved_settings.folders == [str(tmp_path / "disk")]
