@@ -1275,3 +1275,41 @@ def test_only_the_commands_that_run_the_model_offer_model_in_their_help(tmp_path
         assert "--model" in photoorg(*command, "--help").stdout, command
     taken = photoorg("--home", tmp_path / "h", "history", "--model", "facebook/dinov2-small")
     assert taken.returncode == 0 and "No file actions yet." in taken.stdout
+
+
+_CTRL_C_AT_THE_THIRD = """
+import sys
+from photoorg.core import actions
+doing, done = actions._do, []
+def do_then_stop(*args, **kwargs):
+    if len(done) == 2:
+        raise KeyboardInterrupt  # Ctrl-C, as the third photo is moved
+    done.append(doing(*args, **kwargs))
+actions._do = do_then_stop
+from photoorg.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_in_the_middle_of_an_organize_says_what_it_left(tmp_path) -> None:
+    """A new-user review: Ctrl-C during an organize exited 130 without a word, 56 of 74 photos
+    moved; the photos done are one action, which undo takes back."""
+    from tests.core.test_organize import dated
+
+    home, lib = tmp_path / "h19", tmp_path / "Pictures"
+    for k in range(5):
+        dated(lib / "in" / f"p{k}.jpg", k, f"2019:05:0{k + 1} 10:00:00")
+    before = sorted(p.name for p in lib.rglob("*.jpg"))
+    assert photoorg("--home", home, "library", "add", lib).returncode == 0
+    organize = ("organize", "--by", "date", "--to", lib / "sorted", "--yes")
+    stopped = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_AT_THE_THIRD, "--home", str(home), *map(str, organize)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert stopped.returncode == 130
+    assert "photoorg: interrupted. The files changed so far are journaled as one action" in stopped.stderr
+    assert len(list((lib / "sorted").rglob("*.jpg"))) == 2
+    assert photoorg("--home", home, "undo").returncode == 0
+    assert sorted(p.name for p in lib.rglob("*.jpg")) == before and not list((lib / "sorted").rglob("*.jpg"))

@@ -87,7 +87,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PhotoorgError as exc:
         print(f"photoorg: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # (a new-user review: Ctrl-C midway through an organize said nothing)
+        said = _INTERRUPTED.get(args.command)
+        if said:
+            with contextlib.suppress(OSError):
+                print(f"photoorg: interrupted. {said}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:
         full = full_disk(exc, str(where.catalog.parent))
@@ -98,3 +102,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unexpected error")
         print(f"photoorg: unexpected error; details are in {where.logs / 'photoorg.log'}", file=sys.stderr)
         return EXIT_FAILED
+
+
+_DONE_SO_FAR = (
+    "The files changed so far are journaled as one action ('photoorg history' lists it); "
+    "'photoorg undo' takes them back."
+)
+#: What a command stopped by Ctrl-C leaves, said as it stops (the others change no file).
+_INTERRUPTED = {
+    **dict.fromkeys(("trash", "move", "copy", "organize", "redo", "date", "duplicates"), _DONE_SO_FAR),
+    "album": _DONE_SO_FAR,  # its keywords written into sidecars
+    "undo": "The files put back so far are back; 'photoorg undo' again goes on with the rest.",
+}
