@@ -1313,3 +1313,44 @@ def test_ctrl_c_in_the_middle_of_an_organize_says_what_it_left(tmp_path) -> None
     assert len(list((lib / "sorted").rglob("*.jpg"))) == 2
     assert photoorg("--home", home, "undo").returncode == 0
     assert sorted(p.name for p in lib.rglob("*.jpg")) == before and not list((lib / "sorted").rglob("*.jpg"))
+
+
+_CTRL_C_AT_THE_THIRD_BACK = """
+import sys
+from photoorg.core import undo
+putting, back = undo._undo_one, []
+def put_then_stop(*args, **kwargs):
+    if len(back) == 2:
+        raise KeyboardInterrupt  # Ctrl-C, as the third photo is put back
+    back.append(putting(*args, **kwargs))
+undo._undo_one = put_then_stop
+from photoorg.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_an_undo_stopped_by_ctrl_c_goes_on_with_the_next_undo(tmp_path) -> None:
+    """What the message of an undo stopped by Ctrl-C says: 'photoorg undo' again goes on with
+    the rest, not with the action before."""
+    from tests.core.test_organize import dated
+
+    home, lib = tmp_path / "h20", tmp_path / "Pictures"
+    for k in range(5):
+        dated(lib / "in" / f"p{k}.jpg", k, f"2019:05:0{k + 1} 10:00:00")
+    before = sorted(str(p.relative_to(lib)) for p in lib.rglob("*.jpg"))
+    assert photoorg("--home", home, "library", "add", lib).returncode == 0
+    assert photoorg("--home", home, "scan", "--offline").returncode in (0, 1)  # fingerprints, no model
+    assert photoorg("--home", home, "move", lib / "in" / "p0.jpg", "--to", lib / "first").returncode == 0
+    assert photoorg("--home", home, "organize", "--by", "date", "--to", lib / "s", "--yes").returncode == 0
+    stopped = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_AT_THE_THIRD_BACK, "--home", str(home), "undo"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert stopped.returncode == 130 and "'photoorg undo' again goes on with the rest" in stopped.stderr
+    assert len(list((lib / "s").rglob("*.jpg"))) == 3  # 2 of 5 back
+    assert photoorg("--home", home, "undo").returncode == 0  # the rest of the organize
+    assert not list((lib / "s").rglob("*.jpg")) and (lib / "first" / "p0.jpg").exists()
+    assert photoorg("--home", home, "undo").returncode == 0  # then the move before it
+    assert sorted(str(p.relative_to(lib)) for p in lib.rglob("*.jpg")) == before
