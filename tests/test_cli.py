@@ -239,6 +239,8 @@ def test_duplicates_trash_moves_the_copies_not_kept_and_undo_puts_them_back(
     assert {"path": str(library / "small_001.jpg.xmp"), "with": str(small), "why": None} in listed
     unasked = photoorg(*base, "duplicates", "--trash")  # a script, no terminal: asks for --yes
     assert unasked.returncode == 1 and "--yes carries out the plan" in unasked.stderr
+    unasked = photoorg(*base, "duplicates", "--trash", "--json")  # ... and --json gives the plan
+    assert unasked.returncode == 1 and json.loads(unasked.stdout)["trash"] == listed
     assert {p: p.read_bytes() for p in library.rglob("*") if p.is_file()} == before
 
     done = photoorg(*base, "duplicates", "--trash", "--yes", "--json")
@@ -797,6 +799,8 @@ def test_organize_shows_the_plan_then_moves_and_undo_puts_everything_back(tmp_pa
         unasked = photoorg("--home", home, "organize", "--by", "date", "--to", lib, *extra)
         assert unasked.returncode == 1 and "no terminal to ask at; --yes carries out" in unasked.stderr
         assert {p: p.read_bytes() for p in lib.rglob("*") if p.is_file()} == before
+        if extra:  # the plan is still given (a new-user review: nothing on stdout)
+            assert json.loads(unasked.stdout)["done"] == 0 and json.loads(unasked.stdout)["plan"]["moves"]
     done = photoorg("--home", home, *gather, "--prune-empty", "--yes")
     assert done.returncode == 0, done.stderr
     assert "Plan: move 2 photos by date" in done.stdout and "Removed 1 empty folder" in done.stdout

@@ -76,6 +76,8 @@ def cmd_organize(args: argparse.Namespace, where: Locations) -> int:
             verb = "Copy" if plan.request.copy else "Move"
             answer = confirmed(f"{verb} {plural(len(plan.moving()), 'photo')} as planned?")
             if answer is None:
+                if args.json:  # the plan still (a new-user review: nothing on stdout)
+                    print(json.dumps({"plan": plan_json(plan), "done": 0}, indent=2))
                 say("photoorg: Nothing was changed: no terminal to ask at; --yes carries out the plan.")
                 return EXIT_FAILED
             if not answer:

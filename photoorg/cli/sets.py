@@ -205,6 +205,8 @@ def _trash_suggested(
     if not args.yes:
         answer = confirmed(f"Move {plural(len(going), 'photo')} to the trash?")
         if answer is None:
+            if args.json:  # the plan still (a new-user review: nothing on stdout)
+                print(json.dumps({"sets": report.duplicates_json(sets), "trash": listed}, indent=2))
             say("photoorg: Nothing was changed: no terminal to ask at; --yes carries out the plan.")
             return EXIT_FAILED
         if not answer:
