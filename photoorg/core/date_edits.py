@@ -29,6 +29,7 @@ from photoorg.core.actions import DATES, Outcome, Step
 from photoorg.core.catalog import Catalog
 from photoorg.core.companions import stem_key
 from photoorg.core.date_words import checked, first_of, when_words
+from photoorg.core.humanize import plural
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.paths import FolderSet, as_in_library, is_under
 from photoorg.core.progress import NULL_PROGRESS, Progress
@@ -190,14 +191,30 @@ class DateEdits(LibraryPart):
         when = first_of(checked(when), known)
         roots, _ = self.library_roots()
         if dry_run:
-            return plan_dates(self.catalog, photos, when, self.settings.protected, roots, known), None
+            steps = plan_dates(self.catalog, photos, when, self.settings.protected, roots, known)
+            self._say_replaced(steps, "would replace")
+            return steps, None
         steps, outcome = self._dating(  # (the protected folders as they are under the lock)
             lambda catalog: (plan_dates(catalog, photos, when, self.settings.protected, roots, known), None),
             when,
             known,
             progress,
+            before=lambda done: self._say_replaced(done, "replaced"),
         )
         return steps, outcome
+
+    def _say_replaced(self, steps: Sequence[Step], verb: str) -> None:
+        """A note of the dates a sidecar or a name gave the photos dated anew (a new-user
+        review: a sidecar's 1999-12-31 was written over without a word)."""
+        had = []
+        for step in steps:
+            photo = step.companion_of if step.skip is None else None
+            row = self.catalog.file_row(photo) if photo else None
+            if photo and row is not None and row.taken and row.taken_from is not None:
+                had.append(f"{os.path.basename(photo)} ({row.taken[:10]}, from {row.taken_from})")
+        if had:
+            more = f" and {len(had) - 3} more" if len(had) > 3 else ""
+            self.notes.append(f"{verb} the date {plural(len(had), 'photo')} had: {', '.join(had[:3])}{more}")
 
     def _dating(
         self,
@@ -205,15 +222,18 @@ class DateEdits(LibraryPart):
         when: datetime,
         known: str,
         progress: Progress,
+        before: Callable[[list[Step]], None] | None = None,
     ) -> tuple[list[Step], Outcome]:
         """Plan (``plan``: the steps and the action's name, None for the usual) and write,
         under the lock, and date the photos in the catalog, also when stopped halfway (a
-        review: sidecars written, the catalog not told)."""
+        review: sidecars written, the catalog not told). ``before``: told the steps planned."""
         touched: list[Step] = []  # the sidecars that may have changed
         try:
             with self.writing(progress) as catalog:
                 steps, summary = plan(catalog)
                 touched = [s for s in steps if s.skip is None]
+                if before is not None:
+                    before(touched)
                 progress.start_stage("Writing the date taken", len(touched))
                 outcome = write_dates(catalog, steps, when, lambda: progress.advance(1), known, summary)
             touched = outcome.done

@@ -141,8 +141,14 @@ def test_an_existing_sidecar_keeps_everything_else_and_gets_its_earlier_version_
         now = sidecar.read_bytes()
         assert date_taken(now) == WHEN and keywords(now) == ["Grandma", "Scans"]
         assert dates(library)["p2.jpg"] == ("1987-07-14T10:05:00", "p2.jpg.xmp")
-        # A second date replaces the first (the date a person corrects).
+        # A second date replaces the first (the date a person corrects), and says so (a new-user
+        # review: a sidecar's date was written over without a word).
+        library.notes.clear()
+        library.set_date_taken([str(a / "p2.jpg")], datetime(1988, 1, 2), dry_run=True)
+        assert library.notes == ["would replace the date 1 photo had: p2.jpg (1987-07-14, from p2.jpg.xmp)"]
+        library.notes.clear()
         library.set_date_taken([str(a / "p2.jpg")], datetime(1988, 1, 2))
+        assert library.notes == ["replaced the date 1 photo had: p2.jpg (1987-07-14, from p2.jpg.xmp)"]
         assert dates(library)["p2.jpg"] == ("1988-01-02T00:00:00", "p2.jpg.xmp")
         library.undo()
         library.undo()
