@@ -40,6 +40,7 @@ from photoorg.core.humanize import plural
 from photoorg.core.paths import Locations, is_under
 from photoorg.core.sidecar_redo import sidecar_refusal
 from photoorg.core.undo_places import folder_not_there, only_the_photos_undone
+from photoorg.core.undo_words import nothing_to_redo
 
 
 class NothingToRedo(PhotoorgError):  # noqa: N818 - a state, like NothingToUndo
@@ -263,7 +264,7 @@ def redo(
             raise NothingToRedo(stopped)
         info = _last_undone(catalog)
         if info is None:
-            raise NothingToRedo("There is nothing to redo: nothing was undone since the last action.")
+            raise NothingToRedo(nothing_to_redo(catalog))
         if info.action in _IN_THE_CATALOG:  # (a review: one Ctrl+Z too many lost album answers)
             together = catalog.undone_together(info.id)
             if info.action == GROUP_CHANGE:

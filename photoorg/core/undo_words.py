@@ -71,3 +71,16 @@ def already_undone(catalog: Catalog, batch: int) -> str:
             f"'photoorg undo {redone[0].id}' undoes that."
         )
     return f"Action {batch} was already undone."
+
+
+def nothing_to_redo(catalog: Catalog) -> str:
+    """Why there is nothing to redo (a new-user review: "nothing was undone" right after two
+    undos and a redo, which is a new action: Redo goes no further back)."""
+    undone = catalog.last_undone_batch(even_with_later=True)
+    if undone is None:
+        return "There is nothing to redo: nothing was undone."
+    return (
+        f"There is nothing to redo: action {undone.id} ({undone.summary}) was undone, but an action "
+        "was done since (a redo is one too), and Redo does again only what the last undo put back, "
+        f"with nothing done after it; 'photoorg history {undone.id}' lists its files."
+    )

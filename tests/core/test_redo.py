@@ -286,3 +286,19 @@ def test_redo_says_a_photo_saved_again_since_may_have_been_edited(lib: Path, tmp
         with pytest.raises(NothingToRedo, match=r"the photo there changed since action 1 \(edited"):
             library.redo()
     assert photo.exists() and trashed(tmp_path) == []
+
+
+def test_redo_says_why_it_goes_no_further_back(lib: Path, tmp_path: Path) -> None:
+    """A new-user review: two moves undone, the last undone redone; the next redo said "nothing
+    was undone since the last action", with an action undone right there."""
+    with Library(locations()) as library:
+        first = library.act(Action.MOVE, [str(lib / "a" / "p0.jpg")], str(tmp_path / "A"))
+        library.act(Action.MOVE, [str(lib / "a" / "p1.jpg")], str(tmp_path / "B"))
+        library.undo()
+        library.undo()
+        library.redo()  # the first again: a new action
+        with pytest.raises(
+            NothingToRedo,
+            match=rf"action {first.batch} \(move 1 photo to A\) was undone, but an action was done since",
+        ):
+            library.redo()

@@ -93,7 +93,7 @@ def test_edit_redo_does_the_action_undone_last_again(
     # Asked all the same (the menu may be behind another photoorg), the engine says so.
     with qtbot.waitSignal(window.library.action_finished, timeout=TIMEOUT_MS) as nothing:
         window.library.redo()
-    assert nothing.args[0] == "There is nothing to redo: nothing was undone since the last action."
+    assert nothing.args[0] == "There is nothing to redo: nothing was undone."
     act_and_wait(qtbot, window, lambda: window.library.file_action("trash", [photo]))
     assert texts() == ("&Undo: trash 1 photo", "&Redo (nothing to redo)")
     assert usable() == (True, False)

@@ -42,15 +42,16 @@ class BatchesPart(CatalogBase):
         with self.transaction() as db:
             db.executemany("UPDATE batches SET undone=NULL WHERE id=?", [(b,) for b in batches])
 
-    def last_undone_batch(self) -> BatchInfo | None:
-        """The action undone last, if nothing was done since its undo (what Redo does again)."""
+    def last_undone_batch(self, even_with_later: bool = False) -> BatchInfo | None:
+        """The action undone last, if nothing was done since its undo (what Redo does again);
+        ``even_with_later``: also when something was (to say why Redo does not)."""
         row = self._db.execute(
             "SELECT id, undone FROM batches WHERE undone IS NOT NULL ORDER BY undone DESC, id DESC LIMIT 1"
         ).fetchone()
         if row is None:
             return None
         later = self._db.execute("SELECT 1 FROM batches WHERE created > ? LIMIT 1", (row[1],)).fetchone()
-        return None if later else self.batch_info(int(row[0]))
+        return None if later and not even_with_later else self.batch_info(int(row[0]))
 
     def batch_info(self, batch: int) -> BatchInfo | None:
         found = self._batches("WHERE b.id=?", (batch,))
