@@ -44,6 +44,7 @@ from photoorg.core.folder_names import (
     group_folders,
 )
 from photoorg.core.grouping import UNSORTED, Group
+from photoorg.core.keeper import copy_marks, folder_of_copies
 from photoorg.core.organize_places import CopiesThere, FreeNames, Spellings, leave_shared_sidecars, left_empty
 from photoorg.core.pairs import dated_by_their_still, travelling_with_a_photo
 from photoorg.core.paths import FolderSet, real, under_test
@@ -309,7 +310,14 @@ def plan_organize(
             for g in groups
             if g.id in folder_of_group and g.label and g.label != folder_of_group[g.id]
         }
-    for photo in sorted(photos, key=lambda p: (p.taken or "", p.path)):
+
+    # Of exact copies, the one that looks the original is planned first, so that it is the one
+    # that goes (a new-user review: two copies moved, the original left as "the same bytes
+    # are where it goes"): not numbered "(1)", not in a folder of copies.
+    def order(p: PhotoInfo) -> tuple[str, int, bool, str]:
+        return p.taken or "", copy_marks(p.path), folder_of_copies(p.path, sources) is not None, p.path
+
+    for photo in sorted(photos, key=order):
         group_name = folder_of_group.get(group_of.get(photo.path, UNSORTED), UNSORTED_FOLDER)
         if request.by == "group" and photo.is_video:
             plan.photos.append(PlannedPhoto(photo, "", None, note="a video (videos are not grouped)"))

@@ -162,11 +162,15 @@ class CopiesThere:
 
     def __init__(self) -> None:
         self._planned: dict[str, str] = {}  # target -> the content the plan puts there
+        self._into: dict[str, set[str]] = {}  # folder -> the contents the plan puts into it
 
     def put(self, path: str, fingerprint: str) -> None:
         self._planned[path.lower()] = fingerprint
+        self._into.setdefault(os.path.dirname(path).lower(), set()).add(fingerprint)
 
     def holds(self, path: str, fingerprint: str, size: int) -> bool:
+        if fingerprint in self._into.get(os.path.dirname(path).lower(), ()):
+            return True  # under another name too (a new-user review: "donna.jpg" and "donna (1).jpg")
         planned = self._planned.get(path.lower())
         if planned is not None:
             return planned == fingerprint

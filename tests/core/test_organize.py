@@ -523,7 +523,7 @@ def test_organize_leaves_an_exact_copy_where_it_is_instead_of_numbering_it_besid
     backup = four_photos / "phone_backup"
     backup.mkdir()
     (backup / "p0.jpg").write_bytes((a / "p0.jpg").read_bytes())  # an exact copy
-    (backup / "p1.jpg").write_bytes((a / "p2.jpg").read_bytes())  # another photo of p1's name
+    (backup / "p1.jpg").write_bytes((a / "p2.jpg").read_bytes() + b"\0")  # another photo of p1's name
     for p in [*a.iterdir(), *backup.iterdir()]:
         os.utime(p, (1_600_000_000, 1_600_000_000))  # all of one day, by their file's date
     sorted_ = four_photos / "sorted"
@@ -547,7 +547,7 @@ def test_a_name_a_template_makes_leaves_room_for_the_sidecar_s_name(four_photos:
 
     a, dest = four_photos / "a", four_photos / "sorted"
     long_name = "写真" * 37 + ".jpg"  # 226 bytes; its JSON 253, 262 once named "… - a copy"
-    (a / long_name).write_bytes((a / "p3.jpg").read_bytes()[:-1] + b"\xd9")  # another photo
+    (a / long_name).write_bytes((a / "p3.jpg").read_bytes() + b"\0")  # another photo
     (a / f"{long_name}.supplemental-metadata.json").write_text("{}")
     with Library(locations()) as library:
         library.scan()
@@ -623,3 +623,20 @@ def test_an_import_brings_the_raw_or_video_of_a_photo_the_library_has(shoot, tmp
     assert brought["IMG_1.MOV"] == (card / "IMG_1.MOV").read_bytes()
     assert brought["IMG_3.DNG"] == (card / "IMG_3.DNG").read_bytes()
     assert len(list(card.iterdir())) == 4  # a copy: the card as it was
+
+
+def test_of_exact_copies_the_original_goes_and_the_copies_stay(tmp_path) -> None:
+    """A new-user review: organize moved 'Pictures - Copy/donna.jpg' and 'no_place/donna (1).jpg'
+    side by side into 2005/2005-12, and left the original 'no_place/donna.jpg' where it was, "the
+    same bytes are where it goes already"."""
+    lib = tmp_path / "lib"
+    original = dated(lib / "no_place" / "donna.jpg", 7, "2005:12:24 18:00:00")
+    for copy in (lib / "Pictures - Copy" / "donna.jpg", lib / "no_place" / "donna (1).jpg"):
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(original.read_bytes())
+    catalog = Catalog(tmp_path / "catalog.sqlite3")
+    run_scan([lib], catalog, Embedder(str(tmp_path / "none")))
+    plan = plan_organize(OrganizeRequest("date", str(lib)), catalog.photos(), sources=[str(lib)])
+    assert [p.photo.path for p in plan.moving()] == [str(original)]
+    assert plan.count("an exact copy there") == 2
+    catalog.close()
