@@ -68,18 +68,15 @@ def travelling_with_a_photo(photos: Sequence[PhotoInfo], in_library: Mapping[str
     its own (a hostile review: "the library has it already", and the card's only RAW, or Live
     Photo video, was left behind)."""
 
-    def place(p: PhotoInfo) -> tuple[str, str]:
-        return os.path.dirname(p.path), stem_key(p.path)
-
-    stills = {place(p) for p in photos if not p.is_video}
-    with_a_photo = {p.path for p in photos if p.is_video and place(p) in stills}
+    stills = {_place(p) for p in photos if not p.is_video}
+    with_a_photo = {p.path for p in photos if p.is_video and _place(p) in stills}
     with_a_photo |= {p.path for p in raws_beside_jpegs(photos)}
     if in_library is not None:
-        had = {place(p) for p in photos if p.fingerprint in in_library and p.path not in with_a_photo}
+        had = {_place(p) for p in photos if p.fingerprint in in_library and p.path not in with_a_photo}
         with_a_photo -= {
             p.path
             for p in photos
-            if p.path in with_a_photo and p.fingerprint not in in_library and place(p) in had
+            if p.path in with_a_photo and p.fingerprint not in in_library and _place(p) in had
         }
     return with_a_photo
 
@@ -89,16 +86,18 @@ def dated_by_their_still(photos: Sequence[PhotoInfo], with_a_photo: Collection[s
     library has it) and has no date taken, dated by its still's: the same moment (a second
     hostile review: the card's video went to undated/, apart from its still)."""
 
-    def place(p: PhotoInfo) -> tuple[str, str]:
-        return os.path.dirname(p.path), stem_key(p.path)
-
-    stills = {place(p): p for p in photos if p.taken and not p.is_video and not is_raw_name(p.path)}
+    stills = {_place(p): p for p in photos if p.taken and not p.is_video and not is_raw_name(p.path)}
     dated = {}
     for p in photos:
-        still = stills.get(place(p))
+        still = stills.get(_place(p))
         if p.path in with_a_photo or p.taken or still is None or still.path == p.path:
             continue
         if p.is_video or is_raw_name(p.path):
             name = os.path.basename(still.path)
             dated[p.path] = replace(p, taken=still.taken, taken_known=still.taken_known, taken_from=name)
     return dated
+
+
+def _place(photo: PhotoInfo) -> tuple[str, str]:
+    """Its folder and the stem its companions share ("IMG_1" of IMG_1.JPG, IMG_1.MOV)."""
+    return os.path.dirname(photo.path), stem_key(photo.path)
