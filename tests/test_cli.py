@@ -1040,6 +1040,8 @@ def test_groups_can_be_renamed_merged_and_photos_moved_from_the_command_line(gro
     assert alone.returncode == 2 and "--to goes with --move" in alone.stderr
     moved = photoorg(*base, "--move", photo, "--to", str(first["id"]))
     assert moved.returncode == 0, moved.stderr
+    assert moved.stdout.startswith(f"Put 1 photo in group {first['id']} (action")  # (a review: "Moved")
+    assert "the files are not moved" in moved.stdout
     after = {g["id"]: g for g in json.loads(photoorg(*base, "--json").stdout)}
     assert photo in after[first["id"]]["photos"] and after[first["id"]]["name"] == "Beach"
     again = photoorg(*base, "--move", photo, "--to", str(first["id"]))  # found by a review: an

@@ -166,7 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     folders_option(
         similar,
         "--in",
-        "search only photos under DIR (repeatable; default: the whole catalog)",
+        "search only photos under DIR (repeatable; default: the whole catalog; a folder not in "
+        "the library is added to it)",
         dest="folders",
     )
     similar.add_argument("--json", action="store_true", help="print JSON")

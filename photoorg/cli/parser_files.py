@@ -22,8 +22,14 @@ def add_file_commands(sub: Any) -> None:
             description=helptext[0].upper()
             + helptext[1:]
             + ". Each photo is first checked against the catalog: a photo that changed since it "
-            "was scanned is skipped, and so is a photo in a protected folder (the library's, set "
-            "here or in the app). Every action is journaled and can be undone.",
+            + (
+                "was scanned is skipped (one in a protected folder is copied too: a copy changes "
+                "nothing there)"
+                if name == "copy"
+                else "was scanned is skipped, and so is a photo in a protected folder (the library's, "
+                "set here or in the app)"
+            )
+            + ". Every action is journaled and can be undone.",
         )
         common_options(act, top=False, model=False)
         act.add_argument("paths", nargs="+", metavar="PHOTO", help="photo files (their sidecars go along)")

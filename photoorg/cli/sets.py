@@ -95,7 +95,8 @@ def _change_groups(library: Library, args: argparse.Namespace) -> int:
     batch = library.move_to_group(args.move, target)
     where = "Unsorted" if target == UNSORTED else f"group {target}"
     print(
-        f"Moved {plural(len(args.move), 'photo')} to {where} (action {batch}; 'photoorg undo' takes it back)."
+        f"Put {plural(len(args.move), 'photo')} in {where} (action {batch}; the files are not moved; "
+        "'photoorg undo' takes it back)."
     )
     return EXIT_OK
 
