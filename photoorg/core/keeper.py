@@ -285,7 +285,8 @@ def choose_keeper(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> tuple[li
         return ranked, f"identical by every rule; {os.path.basename(runner_up.path)} is named as a copy of it"
     where = folder_of_copies(runner_up.path, policy.library)
     if where is not None and folder_of_copies(keeper.path, policy.library) is None:
-        return ranked, f"identical by every rule; the other is in a folder of copies ({where})"
+        other = "the other is" if len(photos) == 2 else "the next best is"  # (a review: "the other" of 3)
+        return ranked, f"identical by every rule; {other} in a folder of copies ({where})"
     if len(os.path.basename(keeper.path)) < len(os.path.basename(runner_up.path)):
         return ranked, "identical by every rule; kept the one with the shorter name"
     # (a new-user review: "the first by name" of three copies all named skagen.jpg)

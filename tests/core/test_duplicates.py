@@ -740,6 +740,9 @@ def test_of_identical_copies_the_one_in_a_folder_of_copies_goes() -> None:
     ranked, why = choose_keeper(copies, KeeperPolicy())
     assert ranked[0].path == "/lib/scikit-image/animals/chelsea.png"
     assert why == "identical by every rule; the other is in a folder of copies (copies)"
+    third = PhotoInfo("/lib/extras/copies/b/chelsea.png", "same", 100, 1, 8, 8, "PNG", None, None, None)
+    _, why = choose_keeper([*copies, third], KeeperPolicy())  # (a new-user review: "the other" of 3)
+    assert why == "identical by every rule; the next best is in a folder of copies (copies)"
     # The folder that says so is named, and only folders inside the library count (a hostile
     # review: "(07)" for Backup/2019/07; a drive called "Backup Drive" made its photos go).
     deep = [
