@@ -311,11 +311,12 @@ def plan_organize(
             if g.id in folder_of_group and g.label and g.label != folder_of_group[g.id]
         }
 
-    # Of exact copies, the one that looks the original is planned first, so that it is the one
-    # that goes (a new-user review: two copies moved, the original left as "the same bytes
-    # are where it goes"): not numbered "(1)", not in a folder of copies.
-    def order(p: PhotoInfo) -> tuple[str, int, bool, str]:
-        return p.taken or "", copy_marks(p.path), folder_of_copies(p.path, sources) is not None, p.path
+    # Of exact copies, the one that looks the original is planned first, so that it goes (a
+    # review: two copies moved, the original left): not numbered "(1)", not in a copies folder.
+    of_copies = functools.lru_cache(maxsize=None)(lambda d: folder_of_copies(os.path.join(d, "-"), sources))
+
+    def order(p: PhotoInfo) -> tuple[str, int, bool, str]:  # (each folder looked at once)
+        return p.taken or "", copy_marks(p.path), of_copies(os.path.dirname(p.path)) is not None, p.path
 
     for photo in sorted(photos, key=order):
         group_name = folder_of_group.get(group_of.get(photo.path, UNSORTED), UNSORTED_FOLDER)

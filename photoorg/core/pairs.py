@@ -8,6 +8,7 @@ organizing moves the RAW with its JPEG.
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -67,16 +68,22 @@ def travelling_with_a_photo(photos: Sequence[PhotoInfo], in_library: Mapping[str
     photo the library has stays out, not its RAW or video the library lacks: that comes in on
     its own (a hostile review: "the library has it already", and the card's only RAW, or Live
     Photo video, was left behind)."""
-
-    stills = {_place(p) for p in photos if not p.is_video}
-    with_a_photo = {p.path for p in photos if p.is_video and _place(p) in stills}
+    videos: dict[tuple[str, str], list[str]] = defaultdict(list)  # (few: each place read once)
+    for p in photos:
+        if p.is_video:
+            videos[_place(p)].append(p.path)
+    stills = {_place(p) for p in photos if not p.is_video} if videos else set()
+    with_a_photo = {path for k in stills & videos.keys() for path in videos[k]}
     with_a_photo |= {p.path for p in raws_beside_jpegs(photos)}
-    if in_library is not None:
-        had = {_place(p) for p in photos if p.fingerprint in in_library and p.path not in with_a_photo}
+    if in_library is not None and with_a_photo:
+        pairs = {p.path: _place(p) for p in photos if p.path in with_a_photo}
+        places = set(pairs.values())
+        had = set()
+        for p in photos:
+            if p.fingerprint in in_library and p.path not in with_a_photo and (k := _place(p)) in places:
+                had.add(k)
         with_a_photo -= {
-            p.path
-            for p in photos
-            if p.path in with_a_photo and p.fingerprint not in in_library and _place(p) in had
+            p.path for p in photos if pairs.get(p.path) in had and p.fingerprint not in in_library
         }
     return with_a_photo
 
@@ -85,14 +92,17 @@ def dated_by_their_still(photos: Sequence[PhotoInfo], with_a_photo: Collection[s
     """A RAW or Live Photo video that travels on its own (its still left out of an import: the
     library has it) and has no date taken, dated by its still's: the same moment (a second
     hostile review: the card's video went to undated/, apart from its still)."""
-
-    stills = {_place(p): p for p in photos if p.taken and not p.is_video and not is_raw_name(p.path)}
-    dated = {}
+    undated: dict[tuple[str, str], list[PhotoInfo]] = defaultdict(list)
     for p in photos:
-        still = stills.get(_place(p))
-        if p.path in with_a_photo or p.taken or still is None or still.path == p.path:
+        if not p.taken and p.path not in with_a_photo and (p.is_video or is_raw_name(p.path)):
+            undated[_place(p)].append(p)
+    if not undated:  # (most plans: the stills are not looked at)
+        return {}
+    dated = {}
+    for still in photos:
+        if not still.taken or still.is_video or is_raw_name(still.path):
             continue
-        if p.is_video or is_raw_name(p.path):
+        for p in undated.get(_place(still), ()):
             name = os.path.basename(still.path)
             dated[p.path] = replace(p, taken=still.taken, taken_known=still.taken_known, taken_from=name)
     return dated

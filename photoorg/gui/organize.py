@@ -330,7 +330,7 @@ class OrganizeDialog(QDialog):
                 f"<b>{plural(leaving, 'photo')} {agree(leaving, 'leaves', 'leave')} the library</b>: "
                 f"{plan.request.destination} is not one of its folders (File > Add folder adds it)."
             )
-        twice = sum(t.twice for t in ticked)
+        twice = plan.twice_in_library(chosen)
         if twice:
             lines.append(
                 f"<b>{plural(twice, 'photo')} will be in the library twice</b>: the copies go into a "
