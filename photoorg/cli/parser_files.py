@@ -32,7 +32,8 @@ def add_file_commands(sub: Any) -> None:
             + ". Every action is journaled and can be undone.",
         )
         common_options(act, top=False, model=False)
-        act.add_argument("paths", nargs="+", metavar="PHOTO", help="photo files (their sidecars go along)")
+        along = "sidecars go" if name == "trash" else "sidecars, RAW and Live Photo video of the same shot go"
+        act.add_argument("paths", nargs="+", metavar="PHOTO", help=f"photo files (their {along} along)")
         if name != "trash":
             act.add_argument("--to", required=True, metavar="DIR", help="destination folder")
         if name != "copy":

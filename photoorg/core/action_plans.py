@@ -17,6 +17,7 @@ from photoorg.core.companions import FolderListing, SharedStems, free_with, rena
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, fingerprint_and_size, free_space, space_needed
 from photoorg.core.humanize import human_bytes, plural, printable
+from photoorg.core.pairs import shot_files
 from photoorg.core.paths import FolderSet, as_in_library, is_under, real, storable_ns
 from photoorg.core.scanner import LIBRARY_EXTENSIONS
 
@@ -168,11 +169,17 @@ def plan(
 
 
 def _with_sidecars(steps: list[Step], folder: str | None) -> list[Step]:
-    """Each photo that goes, then its sidecars (:mod:`photoorg.core.companions`): with it, under
-    the name that follows the photo's (``IMG_1 (1).jpg.xmp`` for a numbered ``IMG_1 (1).jpg``),
-    or skipped with the reason they stay. A move or copy names each photo in ``folder``."""
+    """Each photo that goes, then its companions (:mod:`photoorg.core.companions`): its
+    sidecars, and for a move or copy (which names each photo in ``folder``) its RAW and Live
+    Photo video with their sidecars; each with it, under the name that follows the photo's
+    (``IMG_1 (1).jpg.xmp`` for a numbered ``IMG_1 (1).jpg``), or skipped with why it stays."""
     listing = FolderListing()
     going = {s.source for s in steps if s.skip is None}
+    shots: dict[str, list[str]] = {}
+    if folder is not None:  # (a review: `photoorg move IMG_1.JPG` left IMG_1.CR2 and IMG_1.MOV
+        named = {s.source for s in steps}  # behind, the shot split in two; organize takes them)
+        shots = {p: [f for f in files if f not in named] for p, files in shot_files(listing, going).items()}
+        going.update(f for files in shots.values() for f in files)
     claimed: set[str] = set()  # IMG_1.xmp goes once, with IMG_1.jpg or IMG_1.png
     taken: set[str] = set()
     stems = SharedStems()
@@ -181,26 +188,30 @@ def _with_sidecars(steps: list[Step], folder: str | None) -> list[Step]:
         out.append(step)
         if step.skip is not None or step.companion_of is not None:
             continue
-        sidecars = [(c, why) for c, why in listing.sidecars(step.source, going) if c not in claimed]
-        claimed.update(c for c, _ in sidecars)
+        companions: list[tuple[str, str | None]] = []
+        for owner in (step.source, *shots.get(step.source, ())):
+            if owner != step.source:
+                companions.append((owner, None))
+            companions += [(c, why) for c, why in listing.sidecars(owner, going) if c not in claimed]
+        claimed.update(c for c, _ in companions)
         name = os.path.basename(step.source)
         if folder is not None:
-            travelling = [c for c, why in sidecars if why is None]
+            travelling = [c for c, why in companions if why is None]
             step.target = free_with(
                 os.path.join(folder, name), travelling, name, taken, listing, stems, step.source
             )
-        for sidecar, why in sidecars:
-            companion = Step(sidecar, skip=why, companion_of=step.source)
+        for source, why in companions:
+            companion = Step(source, skip=why, companion_of=step.source)
             if why is None:
                 try:
-                    st = os.stat(sidecar)
+                    st = os.stat(source)
                 except OSError:
                     companion.skip = "no longer there"
                 else:
                     companion.size, companion.mtime_ns = st.st_size, st.st_mtime_ns
                     companion.device = st.st_dev
                 if folder is not None and step.target is not None:
-                    new_name = renamed(sidecar, name, os.path.basename(step.target))
+                    new_name = renamed(source, name, os.path.basename(step.target))
                     companion.target = os.path.join(folder, new_name)
             out.append(companion)
     return out

@@ -39,7 +39,7 @@ from photoorg.core.action_plans import (
     plan_set_cleanup,
 )
 from photoorg.core.catalog import Catalog, FileRow
-from photoorg.core.companions import SIDECAR_EXTENSIONS, renamed
+from photoorg.core.companions import kinds_said, renamed
 from photoorg.core.errors import CatalogError
 from photoorg.core.fileops import (
     SourceChanged,
@@ -99,21 +99,15 @@ class Outcome:
         back in an earlier one (a hostile review read "0 photos back (and 4 sidecars with them)")."""
         companions = [s.source for s in self.done if s.companion_of is not None]
         if companions and not self.photos_done:
-            return plural(len(companions), _companion_word(companions)) + after
+            return kinds_said(companions) + after
         return plural(self.photos_done, one, many) + after + self.with_them()
 
 
-def _companion_word(companions: Sequence[str]) -> str:
-    sidecars = all(os.path.splitext(c)[1].lower() in SIDECAR_EXTENSIONS for c in companions)
-    return "sidecar" if sidecars else "sidecar, RAW or video file"
-
-
 def with_them(companions: Sequence[str], photos: int = 2) -> str:
-    """ " (and 2 sidecars with them)", " (and 1 sidecar, RAW or video file with it)", or ""."""
+    """ " (and 2 sidecars with them)", " (and 1 RAW file and 1 sidecar with it)", or ""."""
     if not companions:
         return ""
-    word = _companion_word(companions)
-    return f" (and {plural(len(companions), word)} with {'it' if photos == 1 else 'them'})"
+    return f" (and {kinds_said(companions)} with {'it' if photos == 1 else 'them'})"
 
 
 #: The action name of a change to the groups (moved photos, excluded ones, merged groups).

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
 from photoorg.core.fileops import name_candidates
+from photoorg.core.humanize import plural
 from photoorg.core.scanner import RAW_EXTENSIONS as SCANNED_RAW_EXTENSIONS
 from photoorg.core.scanner import takeout_numbered_photo, whole_name_owner
 
@@ -52,6 +53,19 @@ def _ext(name: str) -> str:
 def is_sidecar(name: str) -> bool:
     """Whether a file name is a sidecar's (.xmp, .aae, .json)."""
     return _ext(name) in SIDECAR_EXTENSIONS
+
+
+def kinds_said(companions: Sequence[str], each_one: bool = False) -> str:
+    """What the files that go with photos are: "1 RAW file, 1 Live Photo video and 2
+    sidecars"; ``each_one`` (of one photo): "RAW file and sidecar" where each kind is one."""
+    kinds = [_ext(c) for c in companions]
+    counts = [
+        (sum(k in RAW_EXTENSIONS for k in kinds), "RAW file"),
+        (sum(k in LIVE_PHOTO_EXTENSIONS for k in kinds), "Live Photo video"),
+        (sum(k not in RAW_EXTENSIONS and k not in LIVE_PHOTO_EXTENSIONS for k in kinds), "sidecar"),
+    ]
+    words = [what if each_one and n == 1 else plural(n, what) for n, what in counts if n]
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
 class FolderListing:
@@ -138,6 +152,11 @@ class FolderListing:
                 out.append((os.path.join(folder, other), f"{what}; photoorg leaves it as it is"))
         return out
 
+    def names_beside(self, photo: str) -> list[str]:
+        """The names of the files in ``photo``'s folder that may belong with it (its own too)."""
+        folder, name = os.path.split(photo)
+        return self._names(folder, _key(name))
+
     def stem_sidecar_beside(self, photo: str) -> bool:
         """Whether a sidecar named after ``photo``'s stem (IMG_1.xmp) is in its folder."""
         folder, name = os.path.split(photo)
@@ -202,16 +221,6 @@ def _of_another(other: str, name: str, names: list[str]) -> bool:
         for o in names
         if _ext(o) not in SIDECAR_EXTENSIONS
     )
-
-
-def going_with(photos: Collection[str]) -> list[str]:
-    """The sidecars that a trash, move or copy of ``photos`` takes along, as its plan will
-    (:func:`FolderListing.sidecars`): what a confirmation names before anything is touched."""
-    listing, chosen = FolderListing(), set(photos)
-    going: dict[str, None] = {}  # in order, each once (IMG_1.xmp of IMG_1.jpg and IMG_1.png)
-    for photo in photos:
-        going.update((s, None) for s, why in listing.sidecars(photo, chosen) if why is None)
-    return list(going)
 
 
 def renamed(companion: str, photo_name: str, new_photo_name: str) -> str:

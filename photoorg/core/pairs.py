@@ -2,7 +2,8 @@
 same name but for the extension, in the same folder. They are one shot kept twice on purpose:
 the duplicate search and the threshold histogram leave the JPEG out (its RAW stands for the
 shot) unless the person asks for such JPEGs to be offered (``offer_raw_jpegs``), and
-organizing moves the RAW with its JPEG.
+organizing, a move and a copy take the RAW with its JPEG, and a Live Photo's video with its
+still (a trash leaves them: the RAW may be what the person keeps of the shot).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from photoorg.core.catalog import PhotoInfo
-from photoorg.core.companions import stem_key
+from photoorg.core.companions import LIVE_PHOTO_EXTENSIONS, RAW_EXTENSIONS, FolderListing, stem_key
 from photoorg.core.raw import is_raw_name
 
 if TYPE_CHECKING:
@@ -111,3 +112,49 @@ def dated_by_their_still(photos: Sequence[PhotoInfo], with_a_photo: Collection[s
 def _place(photo: PhotoInfo) -> tuple[str, str]:
     """Its folder and the stem its companions share ("IMG_1" of IMG_1.JPG, IMG_1.MOV)."""
     return os.path.dirname(photo.path), stem_key(photo.path)
+
+
+def same_shot(listing: FolderListing, photo: str) -> list[str]:
+    """The files of ``photo``'s shot that a move or copy takes along: the RAW the camera wrote
+    beside its JPEG, a Live Photo's video beside its still (the same name but for the
+    extension, case aside, in the same folder)."""
+    ext = os.path.splitext(photo)[1].lower()
+    if ext in LIVE_PHOTO_EXTENSIONS or ext in RAW_EXTENSIONS:
+        return []
+    wanted = LIVE_PHOTO_EXTENSIONS | (RAW_EXTENSIONS if ext in _JPEG_EXTENSIONS else frozenset())
+    folder, shot = _shot(photo)
+    return sorted(
+        os.path.join(folder, other)
+        for other in listing.names_beside(photo)
+        if os.path.splitext(other)[1].lower() in wanted and os.path.splitext(other)[0].casefold() == shot
+    )
+
+
+def shot_files(listing: FolderListing, photos: Iterable[str]) -> dict[str, list[str]]:
+    """Each photo's RAW and Live Photo video (:func:`same_shot`) that a move or copy of
+    ``photos`` takes along: not one of ``photos`` itself, and each once."""
+    photos = list(photos)
+    claimed = set(photos)
+    out: dict[str, list[str]] = {}
+    for photo in photos:
+        files = [f for f in same_shot(listing, photo) if f not in claimed]
+        if files:
+            claimed.update(files)
+            out[photo] = files
+    return out
+
+
+def going_with(photos: Collection[str], same_shot: bool = False) -> list[str]:
+    """The companions that a trash, move or copy of ``photos`` takes along, as its plan will
+    (:func:`FolderListing.sidecars`): what a confirmation names before anything is touched.
+    ``same_shot`` (a move or copy): also each photo's RAW and Live Photo video, and theirs."""
+    listing = FolderListing()
+    shots = shot_files(listing, photos) if same_shot else {}
+    chosen = {*photos, *(f for files in shots.values() for f in files)}
+    going: dict[str, None] = {}  # in order, each once (IMG_1.xmp of IMG_1.jpg and IMG_1.png)
+    for photo in photos:
+        for owner in (photo, *shots.get(photo, ())):
+            if owner != photo:
+                going[owner] = None
+            going.update((s, None) for s, why in listing.sidecars(owner, chosen) if why is None)
+    return list(going)

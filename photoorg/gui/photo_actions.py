@@ -13,8 +13,9 @@ from PySide6.QtCore import QModelIndex, QObject, QPoint, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 
-from photoorg.core.companions import going_with
+from photoorg.core.companions import is_sidecar, kinds_said
 from photoorg.core.humanize import agree, human_bytes, plural
+from photoorg.core.pairs import going_with
 from photoorg.gui.album_actions import AlbumActions
 from photoorg.gui.compare import COMPARE_MAX, CompareDialog, compare_rows
 from photoorg.gui.date_dialog import SetDateDialog
@@ -52,17 +53,25 @@ class PhotoActions(AlbumActions, QObject):
 
     # -- trash, move, copy ----------------------------------------------------------------------
     def confirm(
-        self, title: str, question: str, tail: str, action: str, paths: list[str], then: Callable[[], None]
+        self,
+        title: str,
+        question: str,
+        tail: str,
+        action: str,
+        paths: list[str],
+        then: Callable[[], None],
+        same_shot: bool = False,
     ) -> None:
-        """Ask ``question`` about these photos, saying which sidecars go with them (looked for
-        off the window's thread, in their folders, as the action's plan will), then ``then()``."""
+        """Ask ``question`` about these photos, saying which sidecars (and for a move or copy,
+        ``same_shot``, which RAWs and Live Photo videos) go with them, looked for off the
+        window's thread, in their folders, as the action's plan will; then ``then()``."""
 
-        def ask(sidecars: list[str]) -> None:
-            said = f"{question} {_sidecars_go(len(paths), len(sidecars))}".strip()
-            if self.ask(confirm_box(self.window, title, f"{said} {tail}", action, [*paths, *sidecars])):
+        def ask(companions: list[str]) -> None:
+            said = f"{question} {_companions_go(len(paths), companions)}".strip()
+            if self.ask(confirm_box(self.window, title, f"{said} {tail}", action, [*paths, *companions])):
                 then()
 
-        self.library.tasks.run_io(lambda: going_with(paths), ask, lambda _error: ask([]))
+        self.library.tasks.run_io(lambda: going_with(paths, same_shot), ask, lambda _error: ask([]))
 
     def trash_set(self, duplicate_set: Any, paths: list[str]) -> None:
         sizes = {p.path: p.size for p in duplicate_set.photos}
@@ -126,7 +135,7 @@ class PhotoActions(AlbumActions, QObject):
         tail = "Names that are taken get a number; nothing is overwritten. Edit > Undo reverses it."
         self.confirm(
             f"{verb} {noun}s", question, tail, verb, paths,
-            lambda: self.library.file_action(action, paths, folder),
+            lambda: self.library.file_action(action, paths, folder), same_shot=True,
         )  # fmt: skip
 
     def unreadable(self, paths: list[str]) -> list[Any]:
@@ -312,15 +321,16 @@ class PhotoActions(AlbumActions, QObject):
         menu.exec(grid.viewport().mapToGlobal(pos))
 
 
-def _sidecars_go(photos: int, sidecars: int) -> str:
-    """ "Its sidecar goes with it.", "3 sidecars go with them.", or nothing."""
-    if not sidecars:
+def _companions_go(photos: int, companions: list[str]) -> str:
+    """ "Its sidecar (edits, keywords) goes with it.", "Its RAW file and sidecar (edits,
+    keywords) go with it.", "2 Live Photo videos and 3 sidecars (…) go with them.", or nothing."""
+    if not companions:
         return ""
-    verb = agree(sidecars, "goes", "go")
-    if photos == 1:
-        what = "sidecar" if sidecars == 1 else plural(sidecars, "sidecar")
-        return f"Its {what} (edits, keywords) {verb} with it."
-    return f"{plural(sidecars, 'sidecar')} (edits, keywords) {verb} with them."
+    said = kinds_said(companions, each_one=photos == 1)
+    if any(is_sidecar(c) for c in companions):
+        said += " (edits, keywords)"
+    verb = agree(len(companions), "goes", "go")
+    return f"Its {said} {verb} with it." if photos == 1 else f"{said[0].upper()}{said[1:]} {verb} with them."
 
 
 #: Groups a submenu lists before "Another group…" (a review: hundreds of groups in one menu).

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from photoorg.core import actions
-from photoorg.core.companions import going_with
 from photoorg.core.library import Action, Library
+from photoorg.core.pairs import going_with
 from photoorg.core.paths import locations
 from tests.cli import photoorg
 
@@ -144,12 +144,12 @@ def test_a_sidecar_changed_after_the_plan_stays_whole_where_it_was(four_photos) 
 def test_the_command_line_shows_the_sidecars_in_the_plan_and_the_result(four_photos) -> None:
     a = four_photos / "a"
     (a / "p0.jpg.xmp").write_bytes(b"edits")
-    (a / "p0.CR2").write_bytes(b"raw")
-    (a / "p0.xmp").write_bytes(b"raw's")
+    (a / "p0.png").write_bytes(b"another picture of the stem")
+    (a / "p0.xmp").write_bytes(b"the png's too")
     dry = photoorg("move", str(a / "p0.jpg"), "--to", str(four_photos / "b"), "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert f"would move  {a / 'p0.jpg.xmp'} -> {four_photos / 'b' / 'p0.jpg.xmp'}" in dry.stdout
-    assert f"stays  {a / 'p0.xmp'}: the sidecar of p0.CR2, which stays" in dry.stdout
+    assert f"stays  {a / 'p0.xmp'}: p0.png shares it and stays" in dry.stdout
     assert "Dry run: 1 to move (and 1 sidecar with it), 0 skipped." in dry.stdout
     done = photoorg("move", str(a / "p0.jpg"), "--to", str(four_photos / "b"))
     assert done.returncode == 0 and "Done: 1 photo (and 1 sidecar with it), action" in done.stdout

@@ -507,6 +507,34 @@ def test_the_copies_a_person_chose_to_keep_stay_chosen_after_protecting_a_folder
 
 
 # -- 5. moving a group -----------------------------------------------------------------------------
+def test_a_move_names_and_takes_a_live_photo_s_video_with_its_still(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    tmp_path: Path,
+    tiny_model: Path,
+    dialogs: Dialogs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by a review: a move left a Live Photo's video behind, the shot split in two."""
+    root = tmp_path / "Pictures"
+    still, other = photos(root / "2023", range(2))
+    video = still.with_suffix(".MOV")
+    video.write_bytes(b"\x00\x00\x00\x14ftypqt  " + bytes(100))
+    window = open_window(settings_for(root, tiny_model))
+    scan(qtbot, window)
+    there = root / "sorted"
+    monkeypatch.setattr("photoorg.gui.photo_actions.open_folder_dialog", lambda *_: str(there))
+    dialogs.accept_next()
+    page = window.groups_page
+    said, _ = act_and_wait(
+        qtbot, window, lambda: qtbot.mouseClick(page.move_button, Qt.MouseButton.LeftButton)
+    )
+    assert "Move 2 photos (" in dialogs.seen[0] and "1 Live Photo video goes with them." in dialogs.seen[0]
+    assert dialogs.seen[0].endswith(f"2023/{video.name}")  # listed with the photos
+    assert said.startswith("Moved 2 photos (and 1 Live Photo video with them).")
+    assert sorted(p.name for p in there.iterdir()) == sorted([still.name, other.name, video.name])
+
+
 def test_move_a_group_to_a_folder_then_undo(
     qtbot: QtBot,
     open_window: OpenWindow,
