@@ -16,6 +16,26 @@ from tests.cli import photoorg, photoorg_process
 from tests.conftest import make_photo
 
 
+def test_the_scan_summary_counts_videos_apart_and_the_photos_rate_leaves_the_model_loading_out(
+    tmp_path, tiny_model
+) -> None:
+    """A review: "photos seen" counted a Live Photo's video with the photos, and the photos/s of
+    a rescan that embedded a few new photos was mostly the model loading."""
+    folder, home = tmp_path / "Pictures", tmp_path / "h"
+    for i in range(2):
+        make_photo(folder / f"p{i}.jpg", seed=i, size=(64, 48))
+    (folder / "p0.MOV").write_bytes(b"\x00\x00\x00\x14ftypqt  " + bytes(64))
+    first = photoorg("scan", folder, "--model", tiny_model, "--home", home)
+    assert first.returncode == 0, first.stderr
+    assert "photos seen:        2  (and 1 video: catalogued, not embedded)" in first.stdout
+    assert "embedded:           2  (" in first.stdout
+    make_photo(folder / "p2.jpg", seed=2, size=(64, 48))
+    again = json.loads(photoorg("scan", folder, "--home", home, "--json").stdout)
+    assert (again["seen"], again["videos"], again["embedded"]) == (3 + 1, 1, 1)
+    # The model loads with the first photo to embed; that time is said apart, not in the rate.
+    assert again["model_load_seconds"] > 0 and again["photos_per_second"] > 0
+
+
 def test_scan_prints_a_summary_and_a_second_scan_reuses_everything(library, tiny_model, tmp_path) -> None:
     home = tmp_path / "h"
     (library / "broken.jpg").write_bytes(b"\xff\xd8\xff garbage")

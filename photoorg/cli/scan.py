@@ -68,6 +68,7 @@ def summary_dict(s: ScanSummary, where: Locations) -> dict:
         "model_key": s.model_key,
         "model_error": s.model_error,
         "seen": s.seen,
+        "videos": s.videos,
         "embedded": s.embedded,
         "reused": s.unchanged + s.reused,
         "unchanged": s.unchanged,
@@ -80,6 +81,7 @@ def summary_dict(s: ScanSummary, where: Locations) -> dict:
         "failures": [{"path": f.path, "reason": f.reason} for f in s.failures],
         "cancelled": s.cancelled,
         "seconds": round(s.elapsed, 3),
+        "model_load_seconds": round(s.load_elapsed, 3),
         "photos_per_second": round(s.photos_per_second, 2),
         "catalog": str(where.catalog),
     }
@@ -90,9 +92,11 @@ def print_summary(s: ScanSummary, where: Locations) -> None:
     folders = "folder" if len(s.roots) == 1 else "folders"
     # Without the model it names none (a new-user review: "with facebook/dinov2-base", then "no model")
     model = s.model if s.model and not s.model_error else "no model (exact copies only)"
-    print(f"Scanned {len(s.roots)} {folders} with {model} in {s.elapsed:.1f} s", file=out)
+    loading = f" (the model loaded in {s.load_elapsed:.1f} s)" if s.load_elapsed >= 0.1 else ""
+    print(f"Scanned {len(s.roots)} {folders} with {model} in {s.elapsed:.1f} s{loading}", file=out)
     rate = f"  ({s.photos_per_second:.1f} photos/s)" if s.embedded else ""
-    print(f"  photos seen:        {s.seen}", file=out)
+    videos = f"  (and {plural(s.videos, 'video')}: catalogued, not embedded)" if s.videos else ""
+    print(f"  photos seen:        {s.seen - s.videos}{videos}", file=out)
     print(f"  embedded:           {s.embedded}{rate}", file=out)
     print(
         f"  reused from cache:  {s.unchanged + s.reused}"

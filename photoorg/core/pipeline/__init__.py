@@ -130,6 +130,7 @@ def run_scan(
                     progress.advance(500)
         progress.advance(len(records) % 500)
         summary.seen = len(records)
+        summary.videos = sum(1 for r in records if is_video_name(r.path))
 
         if embed:  # else catalogue only: fingerprints, sizes, dates (what organizing needs)
             scan.choose_model()
