@@ -30,6 +30,11 @@ def test_the_timeline_lists_months_then_a_months_photos_and_finds_by_name_or_fol
     assert all(f"  {p['date']}  {p['path']}" in text for p in month["photos"])
     found = json.loads(photoorg(*base, "timeline", "--find", "2023", "--json").stdout)
     assert sum(m["photos"] for m in found["months"]) == 6  # the folder 2023, not the library's name
+    # A search lists what it finds, not only how many a month (a review).
+    in_2023 = sorted(str(p) for p in (library / "2023").glob("*.*"))
+    assert sorted(p["path"] for p in found["photos"]) == in_2023
+    found_text = photoorg(*base, "timeline", "--find", "2023").stdout
+    assert all(f"  {p['path']}" in found_text for p in found["photos"])
     assert photoorg(*base, "timeline", "--find", "pictures").stdout.startswith("10 photos whose name")
     assert photoorg(*base, "timeline", "2023-13").returncode == 2
     problems = photoorg(*base, "library", "problems")

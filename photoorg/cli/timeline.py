@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shlex
 from typing import Any
 
 from photoorg.cli.common import EXIT_OK, EXIT_USAGE, open_library, say, say_missing
@@ -14,6 +15,8 @@ from photoorg.core.library import Timeline
 from photoorg.core.paths import Locations
 from photoorg.core.timeline import shown_date
 
+#: A search without a year or month lists the photos it finds up to this many, else counts them.
+FIND_LISTS = 200
 _WHEN = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2}))?$")
 
 
@@ -33,12 +36,15 @@ def cmd_timeline(args: argparse.Namespace, where: Locations) -> int:
         for m in timeline.months
         if year in (None, m.year) and (month is None or (m.month_known and m.month == month))
     ]
-    listed = args.when or args.undated  # the photos themselves, not only the months
+    # The photos themselves, not only the months: of a year or month, those without a date, and
+    # what a search finds when that fits on a screen or two (a review: --find gave counts only).
+    found = sum(m.count for m in months) if args.find and not args.when else 0
+    listed = bool(args.when or args.undated or 0 < found <= FIND_LISTS)
     rows = [r for m in months for r in range(m.first, m.first + m.count)] if listed else []
     if args.json:
         print(json.dumps(_as_json(timeline, months, rows), indent=2))
         return EXIT_OK
-    print(_as_text(timeline, months, rows, args, missing))
+    print(_as_text(timeline, months, rows, args, missing, listed))
     return EXIT_OK
 
 
@@ -78,7 +84,12 @@ def _date_from(timeline: Timeline, row: int) -> str:
 
 
 def _as_text(
-    timeline: Timeline, months: list, rows: list[int], args: argparse.Namespace, missing: list[str]
+    timeline: Timeline,
+    months: list,
+    rows: list[int],
+    args: argparse.Namespace,
+    missing: list[str],
+    listed: bool,
 ) -> str:
     found = f' whose name or folder holds "{args.find}"' if args.find else ""
     if args.undated:
@@ -89,7 +100,7 @@ def _as_text(
         return f"No photos{found}{what}." + (
             "" if timeline.photos or found or missing else " 'photoorg scan DIR' adds some."
         )
-    by_file = sum(1 for r in rows if r in timeline.file_dated) if args.when else len(timeline.file_dated)
+    by_file = sum(1 for r in rows if r in timeline.file_dated) if listed else len(timeline.file_dated)
     lines = [f"{plural(n, 'photo')}{found}{' in ' + args.when if args.when else ''}, newest first."]
     if args.undated:
         lines.append("Each is placed by its file's date: when the file was last saved or copied. "
@@ -103,7 +114,7 @@ def _as_text(
         its = agree(by_name, "is dated by its", "are dated by their")
         lines.append(f"{plural(by_name, 'photo')} {its} file's name, marked (date from its name); "
                      "'photoorg date' gives another.")  # fmt: skip
-    if not args.when and not args.undated:  # the years and months: 'photoorg timeline 2023-05' lists one
+    if not listed:  # the years and months: 'photoorg timeline 2023-05' lists one
         lines.append("")
         width = max([16, *(len(m.label) for m in months)])  # ("1975, month unknown")
         for y in dict.fromkeys(m.year for m in months):
@@ -111,8 +122,10 @@ def _as_text(
             lines.append(f"{y}  {plural(sum(m.count for m in in_year), 'photo')}")
             lines.extend(f"  {m.label:<{width}} {m.count:>6}{_by_file(m, args.undated)}" for m in in_year)
         lines.append("")
+        find = f" --find {shlex.quote(args.find)}" if args.find else ""
         lines.append(
-            "'photoorg timeline 2023' or 'photoorg timeline 2023-05' lists the photos of a year or month."
+            f"'photoorg timeline 2023{find}' or 'photoorg timeline 2023-05{find}' lists the photos of a "
+            "year or month."
         )
         return "\n".join(lines)
     for m in months:
