@@ -65,7 +65,8 @@ class Calibration:
         return int((self.similarity >= threshold).sum())
 
     def pairs_near(self, value: float, k: int = 4) -> list[Pair]:
-        """The ``k`` pairs whose similarity is closest to ``value``, each pair once."""
+        """The ``k`` pairs whose similarity is closest to ``value``, each pair once, the most
+        similar first (a review: in order of closeness, 0.985, 0.988, 0.970, 0.993 read unordered)."""
         order = np.argsort(np.abs(self.similarity - value), kind="stable")
         seen: set[tuple[int, int]] = set()
         out = []
@@ -79,7 +80,7 @@ class Calibration:
             out.append(Pair(self.paths[fa], self.paths[fb], float(self.similarity[i]), fa, fb))
             if len(out) == k:
                 break
-        return out
+        return sorted(out, key=lambda p: -p.similarity)
 
     def pairs_heading(self, value: float, pairs: list[Pair]) -> str:
         """What :meth:`pairs_near` found, in words: "Pairs at about 0.930", or that none is that
