@@ -925,11 +925,16 @@ def test_importing_a_memory_card_copies_only_new_photos(tmp_path) -> None:
     have = dated(lib / "old.jpg", 1, "2021:01:01 10:00:00")
     card.mkdir(parents=True)
     (card / "IMG_0001.JPG").write_bytes(have.read_bytes())
+    (card / "IMG_0001.JPG.xmp").write_text("<x:xmpmeta>edited on the way</x:xmpmeta>")
     dated(card / "IMG_0002.JPG", 2, "2025:03:04 10:00:00")
     assert photoorg("--home", home, "library", "add", lib).returncode == 0
     done = photoorg("--home", home, "organize", card, "--by", "date", "--to", lib, "--copy", "--yes")
     assert done.returncode == 0, done.stderr
-    assert "1 photo left out: the library has it already" in done.stdout
+    # Its sidecar stays on the card: said, not passed over (a review).
+    assert (
+        "1 photo left out: the library has it already; 1 sidecar (edits, keywords, dates) with it stays "
+        "where it is, not beside the library's copy"
+    ) in done.stdout
     assert (lib / "2025" / "2025-03" / "IMG_0002.JPG").exists() and (card / "IMG_0002.JPG").exists()
     listed = json.loads(photoorg("--home", home, "library", "list", "--json").stdout)
     assert [f["path"] for f in listed["folders"]] == [str(lib)]  # the card was not added

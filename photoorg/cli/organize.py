@@ -23,6 +23,7 @@ from photoorg.cli.common import (
 from photoorg.core.companions import is_sidecar
 from photoorg.core.humanize import agree, human_bytes, plural, printable, some_of
 from photoorg.core.library import STAY_NOTES, Library, OrganizePlan, OrganizeRequest, Outcome
+from photoorg.core.organize_places import sidecars_left_out
 from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
 
@@ -161,7 +162,8 @@ def plan_text(plan: OrganizePlan, each: bool = False) -> str:
                 "no date taken": f"without a date taken {where} (--file-date dates {them} by "
                 f"{agree(n, 'its', 'their')} file; --gather-rest puts {them} in undated/)",
             }[note]
-            lines.append(f"{plural(n, 'photo')} {words}")
+            more = sidecars_left_out(plan) if note == "already in the library" else ""
+            lines.append(f"{plural(n, 'photo')} {words}{more}")
     if plan.collisions:
         lines.append(
             f"Name collisions: {len(plan.collisions)}; nothing is replaced, the photo that comes is numbered:"

@@ -34,7 +34,8 @@ from photoorg.core.fileops import remove_if_empty
 from photoorg.core.grouping import Group
 from photoorg.core.humanize import agree, plural
 from photoorg.core.library_part import LibraryPart
-from photoorg.core.organize import OrganizePlan, OrganizeRequest, check_space, plan_organize
+from photoorg.core.organize import OrganizePlan, OrganizeRequest, plan_organize
+from photoorg.core.organize_places import check_space
 from photoorg.core.paths import as_in_library, is_under, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.redo import set_cleanup_summary

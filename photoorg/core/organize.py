@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 
 from photoorg.core.actions import Action, Step
 from photoorg.core.catalog import PhotoInfo
-from photoorg.core.companions import FolderListing, renamed
+from photoorg.core.companions import FolderListing, is_sidecar, renamed
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.fileops import device_of, free_space, space_needed
+from photoorg.core.fileops import free_space
 from photoorg.core.folder_names import (
     DEFAULT_TEMPLATE,
     UNSORTED_FOLDER,
@@ -45,7 +45,14 @@ from photoorg.core.folder_names import (
 )
 from photoorg.core.grouping import UNSORTED, Group
 from photoorg.core.keeper import copy_marks, folder_of_copies
-from photoorg.core.organize_places import CopiesThere, FreeNames, Spellings, leave_shared_sidecars, left_empty
+from photoorg.core.organize_places import (
+    CopiesThere,
+    FreeNames,
+    Spellings,
+    going_with_others,
+    leave_shared_sidecars,
+    left_empty,
+)
 from photoorg.core.pairs import dated_by_their_still, travelling_with_a_photo
 from photoorg.core.paths import FolderSet, real, under_test
 
@@ -331,7 +338,8 @@ def plan_organize(
         item = PlannedPhoto(photo, folder, None, dated_by=dated_by)
         plan.photos.append(item)
         if in_library is not None and photo.fingerprint in in_library:
-            item.note = "already in the library"
+            item.note = "already in the library"  # its sidecars stay too: said (a review)
+            item.companions = [(c, None) for c in folders.companions(photo.path, catalogued) if is_sidecar(c)]
             continue
         if not request.copy and guarded.holds(photo.path):
             item.note = "protected"
@@ -366,32 +374,13 @@ def plan_organize(
             target = os.path.join(target_folder, renamed(companion, name, new))
             taken.take(target)
             item.companions.append((companion, target))
+    if in_library is not None:
+        going_with_others(plan.photos)
     if not request.copy:
         leave_shared_sidecars(plan.moving())
         plan.empty_folders, plan.sources_left_empty = left_empty(plan.moving(), real_dest, sources)
     plan.free_bytes = free_space(dest)
     return plan
-
-
-def check_space(plan: OrganizePlan, steps: Sequence[Step]) -> str | None:
-    """Why the plan does not fit at the destination (None: it does)."""
-    here = device_of(plan.request.destination)
-    need = 0
-    for step in steps:
-        try:
-            st = os.stat(step.source)
-        except OSError:
-            continue
-        if plan.request.copy or st.st_dev != here:
-            need += space_needed(st.st_size)
-    if need and need + (1 << 20) > plan.free_bytes:
-        from photoorg.core.humanize import human_bytes
-
-        return (
-            f"The files need {human_bytes(need)} at {plan.request.destination}, but only "
-            f"{human_bytes(plan.free_bytes)} is free there. Nothing was changed."
-        )
-    return None
 
 
 def _size(path: str) -> int:

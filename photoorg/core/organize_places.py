@@ -23,11 +23,13 @@ from photoorg.core.companions import (
     stem_key,
 )
 from photoorg.core.errors import PhotoorgError
-from photoorg.core.fileops import numbered
+from photoorg.core.fileops import device_of, numbered, space_needed
+from photoorg.core.humanize import agree, human_bytes, plural
 from photoorg.core.paths import is_under, real
 
 if TYPE_CHECKING:
-    from photoorg.core.organize import PlannedPhoto
+    from photoorg.core.actions import Step
+    from photoorg.core.organize import OrganizePlan, PlannedPhoto
 
 
 def leave_shared_sidecars(moving: Sequence[PlannedPhoto]) -> None:
@@ -242,3 +244,44 @@ def left_empty(
         if there and len(rest) == leaving.get(source, 0) and real(source) not in filled:
             bare.append(source)
     return sorted(empty), sorted(bare)
+
+
+def check_space(plan: OrganizePlan, steps: Sequence[Step]) -> str | None:
+    """Why the plan does not fit at the destination (None: it does)."""
+    here = device_of(plan.request.destination)
+    need = 0
+    for step in steps:
+        try:
+            st = os.stat(step.source)
+        except OSError:
+            continue
+        if plan.request.copy or st.st_dev != here:
+            need += space_needed(st.st_size)
+    if need and need + (1 << 20) > plan.free_bytes:
+        return (
+            f"The files need {human_bytes(need)} at {plan.request.destination}, but only "
+            f"{human_bytes(plan.free_bytes)} is free there. Nothing was changed."
+        )
+    return None
+
+
+def going_with_others(photos: Sequence[PlannedPhoto]) -> None:
+    """Of the sidecars of the photos an import leaves out (the library has them), those that go
+    with a photo that comes (IMG_1.xmp with the card's IMG_1.CR2) are not said to stay."""
+    going = {c for p in photos if p.moves for c, _ in p.companions}
+    for p in photos:
+        if not p.moves:
+            p.companions = [c for c in p.companions if c[0] not in going]
+
+
+def sidecars_left_out(plan: OrganizePlan) -> str:
+    """ "; their 2 sidecars stay where they are, not beside the library's copies" of the photos
+    an import leaves out (the library has them), or "" (a review: a card's edits were left
+    behind unsaid)."""
+    left = [p for p in plan.photos if p.note == "already in the library"]
+    n = sum(len(p.companions) for p in left)
+    if not n:
+        return ""
+    stay = f"with {agree(len(left), 'it', 'them')} {agree(n, 'stays where it is', 'stay where they are')}"
+    copies = agree(len(left), "copy", "copies")
+    return f"; {plural(n, 'sidecar')} (edits, keywords, dates) {stay}, not beside the library's {copies}"

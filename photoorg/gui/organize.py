@@ -36,6 +36,7 @@ from photoorg.core.errors import PhotoorgError
 from photoorg.core.folder_names import DEFAULT_TEMPLATE, TEMPLATE_FIELDS, check_template
 from photoorg.core.humanize import agree, human_bytes, plural, some_of
 from photoorg.core.library import STAY_NOTES, OrganizePlan, OrganizeRequest
+from photoorg.core.organize_places import sidecars_left_out
 from photoorg.gui.placement import fit_dialog
 
 TEMPLATES = (
@@ -121,7 +122,7 @@ class OrganizeDialog(QDialog):
         self.tree.setHeaderLabels(["Folder", "Photos"])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setStretchLastSection(False)  # the count column as wide as its numbers
+        self.tree.header().setStretchLastSection(False)  # the count column as wide as its figures
         # A tick of a year changes each of its months too: one summary after them all.
         self._summary_later = QTimer(self)
         self._summary_later.setSingleShot(True)
@@ -275,7 +276,7 @@ class OrganizeDialog(QDialog):
             return
         chosen = set(self.ticked_folders())
         self.summary.setToolTip("")
-        totals = plan.totals()  # per folder, counted once (a scale review: 5 s per tick at 100k)
+        totals = plan.totals()  # per folder, once (a scale review: 5 s per tick at 100k)
         ticked = [t for folder, t in totals.items() if folder in chosen]
         moving = sum(t.photos for t in ticked)
         companions = sum(t.companions for t in ticked)
@@ -300,6 +301,7 @@ class OrganizeDialog(QDialog):
                 "no date taken": f"without a date taken, where {agree(n, 'it is', 'they are')}",
             }[note]
             if n:
+                words += sidecars_left_out(plan) if note == "already in the library" else ""
                 lines.append(f"{plural(n, 'photo')} {agree(n, 'stays', 'stay')}: {words}.")
         unticked = sum(t.photos for t in totals.values()) - moving
         if unticked:  # (an app review: the summary said nothing of them)

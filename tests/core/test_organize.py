@@ -625,6 +625,33 @@ def test_an_import_brings_the_raw_or_video_of_a_photo_the_library_has(shoot, tmp
     assert len(list(card.iterdir())) == 4  # a copy: the card as it was
 
 
+def test_an_import_says_the_sidecars_of_the_photos_it_leaves_out_stay(shoot, tmp_path) -> None:
+    """A review: the card's edited IMG_1.JPG.xmp stayed on the card with its photo (the library
+    has the photo) without a word; wiping the card lost the edits. The RAW's sidecar that comes
+    with the card's new RAW is not said to stay."""
+    from photoorg.core.organize_places import sidecars_left_out
+    from tests.rawfactory import make_dng
+
+    lib, catalog = shoot
+    card = tmp_path / "card" / "DCIM"
+    card.mkdir(parents=True)
+    (card / "IMG_1.JPG").write_bytes((lib / "inbox" / "IMG_0001.jpg").read_bytes())  # the library has it
+    (card / "IMG_1.JPG.xmp").write_text("<x:xmpmeta>edited</x:xmpmeta>")
+    (card / "IMG_3.JPG").write_bytes((lib / "inbox" / "live.jpg").read_bytes())  # that too
+    with Image.open(card / "IMG_3.JPG") as shot:
+        make_dng(card / "IMG_3.DNG", shot.convert("RGB").resize((96, 72)))  # its RAW, new
+    (card / "IMG_3.xmp").write_text("<x:xmpmeta>the RAW's</x:xmpmeta>")
+    run_scan([card], catalog, Embedder(str(tmp_path / "none")))
+    in_library = {p.fingerprint: p.path for p in catalog.photos(under=[str(lib)])}
+    request = OrganizeRequest("date", str(lib / "imported"), copy=True)
+    plan = plan_organize(request, catalog.photos(under=[str(card)]), in_library=in_library)
+    [raw] = plan.moving()
+    assert [os.path.basename(c) for c, _ in raw.companions] == ["IMG_3.xmp"]
+    assert sidecars_left_out(plan) == (
+        "; 1 sidecar (edits, keywords, dates) with them stays where it is, not beside the library's copies"
+    )
+
+
 def test_of_exact_copies_the_original_goes_and_the_copies_stay(tmp_path) -> None:
     """A new-user review: organize moved 'Pictures - Copy/donna.jpg' and 'no_place/donna (1).jpg'
     side by side into 2005/2005-12, and left the original 'no_place/donna.jpg' where it was, "the
