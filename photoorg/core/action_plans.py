@@ -178,7 +178,8 @@ def _with_sidecars(steps: list[Step], folder: str | None) -> list[Step]:
     shots: dict[str, list[str]] = {}
     if folder is not None:  # (a review: `photoorg move IMG_1.JPG` left IMG_1.CR2 and IMG_1.MOV
         named = {s.source for s in steps}  # behind, the shot split in two; organize takes them)
-        shots = {p: [f for f in files if f not in named] for p, files in shot_files(listing, going).items()}
+        photos = [s.source for s in steps if s.skip is None]  # in order: a video goes with the first
+        shots = {p: [f for f in files if f not in named] for p, files in shot_files(listing, photos).items()}
         going.update(f for files in shots.values() for f in files)
     claimed: set[str] = set()  # IMG_1.xmp goes once, with IMG_1.jpg or IMG_1.png
     taken: set[str] = set()

@@ -144,12 +144,12 @@ def shot_files(listing: FolderListing, photos: Iterable[str]) -> dict[str, list[
     return out
 
 
-def going_with(photos: Collection[str], same_shot: bool = False) -> list[str]:
+def going_with(photos: Collection[str], whole_shot: bool = False) -> list[str]:
     """The companions that a trash, move or copy of ``photos`` takes along, as its plan will
     (:func:`FolderListing.sidecars`): what a confirmation names before anything is touched.
-    ``same_shot`` (a move or copy): also each photo's RAW and Live Photo video, and theirs."""
+    ``whole_shot`` (a move or copy): also each photo's RAW and Live Photo video, and theirs."""
     listing = FolderListing()
-    shots = shot_files(listing, photos) if same_shot else {}
+    shots = shot_files(listing, photos) if whole_shot else {}
     chosen = {*photos, *(f for files in shots.values() for f in files)}
     going: dict[str, None] = {}  # in order, each once (IMG_1.xmp of IMG_1.jpg and IMG_1.png)
     for photo in photos:

@@ -60,10 +60,10 @@ class PhotoActions(AlbumActions, QObject):
         action: str,
         paths: list[str],
         then: Callable[[], None],
-        same_shot: bool = False,
+        whole_shot: bool = False,
     ) -> None:
         """Ask ``question`` about these photos, saying which sidecars (and for a move or copy,
-        ``same_shot``, which RAWs and Live Photo videos) go with them, looked for off the
+        ``whole_shot``, which RAWs and Live Photo videos) go with them, looked for off the
         window's thread, in their folders, as the action's plan will; then ``then()``."""
 
         def ask(companions: list[str]) -> None:
@@ -71,7 +71,7 @@ class PhotoActions(AlbumActions, QObject):
             if self.ask(confirm_box(self.window, title, f"{said} {tail}", action, [*paths, *companions])):
                 then()
 
-        self.library.tasks.run_io(lambda: going_with(paths, same_shot), ask, lambda _error: ask([]))
+        self.library.tasks.run_io(lambda: going_with(paths, whole_shot), ask, lambda _error: ask([]))
 
     def trash_set(self, duplicate_set: Any, paths: list[str]) -> None:
         sizes = {p.path: p.size for p in duplicate_set.photos}
@@ -135,7 +135,7 @@ class PhotoActions(AlbumActions, QObject):
         tail = "Names that are taken get a number; nothing is overwritten. Edit > Undo reverses it."
         self.confirm(
             f"{verb} {noun}s", question, tail, verb, paths,
-            lambda: self.library.file_action(action, paths, folder), same_shot=True,
+            lambda: self.library.file_action(action, paths, folder), whole_shot=True,
         )  # fmt: skip
 
     def unreadable(self, paths: list[str]) -> list[Any]:

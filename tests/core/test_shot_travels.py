@@ -65,7 +65,7 @@ def test_a_copy_takes_the_shot_once_and_a_file_of_it_chosen_too_is_one_step(four
         plan = library.plan(Action.COPY, chosen, str(out))
         assert sorted(os.path.basename(s.source) for s in plan) == ["p1.DNG", "p1.MOV", "p1.jpg", "p1.xmp"]
         # What the app's question names is what the plan takes.
-        assert going_with([str(a / "p1.jpg")], same_shot=True) == [
+        assert going_with([str(a / "p1.jpg")], whole_shot=True) == [
             s.source for s in library.plan(Action.COPY, [str(a / "p1.jpg")], str(out)) if s.companion_of
         ]
         outcome = library.act(Action.COPY, chosen, str(out))
