@@ -246,14 +246,16 @@ def test_a_sidecar_taken_away_or_added_with_an_older_time_dates_the_photo_again(
 
 def test_a_photo_moved_without_its_sidecar_loses_the_sidecar_s_date(four_photos: Path) -> None:
     """A hostile review: moved away from a sidecar it shares with a RAW that stays, the photo
-    kept the sidecar's date and "(from p0.xmp)" for good."""
+    kept the sidecar's date and "(from p0.xmp)" for good. (A move takes the RAW along; one
+    chosen too that changed since the scan stays, with its sidecar.)"""
     a, b = four_photos / "a", four_photos / "b"
     (a / "p0.xmp").write_text(_XMP.format(attrs='exif:DateTimeOriginal="2001-01-01T00:00:00"', body=""))
     (a / "p0.CR2").write_bytes(b"a RAW of the same shot, which stays")
     with Library(locations()) as library:
         library.scan()
         assert dates(library)["p0.jpg"] == ("2001-01-01T00:00:00", "p0.xmp")
-        outcome = library.act(Action.MOVE, [str(a / "p0.jpg")], str(b))
+        (a / "p0.CR2").write_bytes(b"a RAW of the same shot, developed again since the scan")
+        outcome = library.act(Action.MOVE, [str(a / "p0.jpg"), str(a / "p0.CR2")], str(b))
         assert outcome.photos_done == 1 and (a / "p0.xmp").exists()  # the RAW's: it stays
         library.scan()
         assert dates(library)["p0.jpg"] == (None, None)
