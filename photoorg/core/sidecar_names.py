@@ -11,12 +11,22 @@ import os
 
 from photoorg.core.companions import RAW_EXTENSIONS
 
+#: How cameras and programs spell the extension; an existing sidecar is found by any of them
+#: (a hostile review: keywords went into a new IMG_1.png.xmp beside the IMG_1.png.XMP a date was
+#: written into, two sidecars of one photo).
+_SPELLINGS = (".xmp", ".XMP", ".Xmp")
+
+
+def _there(path: str) -> str | None:
+    """``path`` + ".xmp" as it is spelled on the disk, if there is such a file."""
+    return next((path + x for x in _SPELLINGS if os.path.isfile(path + x)), None)
+
 
 def sidecar_for(photo: str) -> str:
     """The XMP sidecar photoorg reads and writes for ``photo`` (see the module's text)."""
     folder, name = os.path.split(photo)
     stem, ext = os.path.splitext(name)
-    long_name, short_name = os.path.join(folder, name + ".xmp"), os.path.join(folder, stem + ".xmp")
+    long_name = _there(os.path.join(folder, name)) or os.path.join(folder, name + ".xmp")
     if os.path.isfile(long_name):
         return long_name
     if ext and os.path.lexists(os.path.join(folder, stem)):
@@ -24,9 +34,10 @@ def sidecar_for(photo: str) -> str:
         # never the JPEG's (a hostile review: the JPEG's album keyword went into it).
         return long_name
     raw = ext.lower() in RAW_EXTENSIONS
-    if os.path.isfile(short_name) and (raw or not _stem_shared(folder, stem, name)):
+    short_name = _there(os.path.join(folder, stem))
+    if short_name is not None and (raw or not _stem_shared(folder, stem, name)):
         return short_name
-    return short_name if raw else long_name
+    return os.path.join(folder, stem + ".xmp") if raw else long_name
 
 
 def _stem_shared(folder: str, stem: str, name: str) -> bool:

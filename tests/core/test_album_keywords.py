@@ -547,6 +547,27 @@ def test_a_sidecar_that_is_no_xmp_is_left_as_it_is_and_the_others_get_the_keywor
     assert empty.read_bytes() == b'<x:xmpmeta xmlns:x="adobe:ns:meta/"/>'
 
 
+def test_a_sidecar_spelled_xmp_in_capitals_gets_the_keyword_and_the_date_no_second_sidecar(
+    album_lib,
+) -> None:
+    """A hostile review: keywords went into a new p1.jpg.xmp beside the p1.jpg.XMP the photo
+    had (and that 'photoorg date' wrote into): two sidecars of one photo, each half of it."""
+    lib = album_lib
+    (lib / "a" / "p1.jpg.xmp").rename(lib / "a" / "p1.jpg.XMP")
+    (lib / "a" / "p2.xmp").rename(lib / "a" / "p2.XMP")
+    with Library(locations()) as library:
+        _, outcome = library.album_keywords("Dogs")
+    assert outcome is not None and not outcome.failed
+    names = sorted(os.path.basename(s.source) for s in outcome.done)
+    assert names == ["p0.jpg.xmp", "p1.jpg.XMP", "p2.XMP"]
+    assert read_keywords(lib / "a" / "p1.jpg.XMP") == ["beach", "Dogs"]
+    assert not (lib / "a" / "p1.jpg.xmp").exists() and not (lib / "a" / "p2.xmp").exists()
+    dated = photoorg("date", str(lib / "a" / "p1.jpg"), "--taken", "1999-09-09")
+    assert dated.returncode == 0, dated.stdout + dated.stderr
+    assert b"1999-09-09" in (lib / "a" / "p1.jpg.XMP").read_bytes()
+    assert sorted(p.name for p in (lib / "a").glob("p1*")) == ["p1.jpg", "p1.jpg.XMP"]
+
+
 def test_a_sidecar_made_for_the_keyword_and_moved_with_its_photo_leaves_that_move_undoable(
     album_lib,
 ) -> None:
