@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 from photoorg.core.humanize import plural
 from photoorg.core.library import emptied_phrase, keywords_phrase
 from photoorg.gui.dialogs import confirm_box
+from photoorg.gui.layout import menu_text
 from photoorg.gui.views import PhotoGrid
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,7 +34,7 @@ class AlbumActions:
         if names:
             into = menu.addMenu(f"Add {chosen} to the album")
             for name in names:
-                into.addAction(name, lambda n=name: self.add_to_album(n, grid.selected_paths()))
+                into.addAction(menu_text(name), lambda n=name: self.add_to_album(n, grid.selected_paths()))
 
     def new_album(self, paths: list[str]) -> None:
         """An album taught by these photos: asks for its name, then shows its suggestions."""

@@ -40,6 +40,12 @@ def filter_field(owner: QWidget, refilter: Callable[[], None], tip: str) -> QLin
     return field
 
 
+def menu_text(text: str) -> str:
+    """A name shown in a menu as it is: Qt reads "&" as the mark of a shortcut key (a review:
+    the group "Cats & Dogs" read "Merge “Cats _Dogs” into")."""
+    return text.replace("&", "&&")
+
+
 def title(text: str) -> QLabel:
     """A page's heading; a long name (a group's, an album's) wraps rather than being cut."""
     label = QLabel(text)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from photoorg import __version__
 from photoorg.engine import UndoRedo
+from photoorg.gui.layout import menu_text
 from photoorg.gui.messages import menu_words
 from photoorg.gui.presenter import PAGES
 
@@ -88,7 +89,7 @@ def name_undo_redo(window: MainWindow, names: UndoRedo) -> None:
             action.setToolTip(refused or "")
             continue
         shown, whole = menu_words(summary)
-        action.setText(f"&{verb}: {shown.replace('&', '&&')}")
+        action.setText(f"&{verb}: {menu_text(shown)}")
         action.setToolTip(f"{verb}: {whole}" if shown != whole else "")
 
 

@@ -20,6 +20,7 @@ from photoorg.gui.album_actions import AlbumActions
 from photoorg.gui.compare import COMPARE_MAX, CompareDialog, compare_rows
 from photoorg.gui.date_dialog import SetDateDialog
 from photoorg.gui.dialogs import confirm_box, open_folder_dialog
+from photoorg.gui.layout import menu_text
 from photoorg.gui.models import PathRole, PhotoRole
 from photoorg.gui.organize import OrganizeDialog
 from photoorg.gui.preview import PreviewDialog
@@ -243,7 +244,7 @@ class PhotoActions(AlbumActions, QObject):
             return
         menu = QMenu(self.window)
         menu.addAction("Rename…", lambda: page.group_list.edit(index))
-        merge = menu.addMenu(f"Merge “{group.label}” into")  # which one (a new-user review)
+        merge = menu.addMenu(menu_text(f"Merge “{group.label}” into"))  # which (a new-user review)
         listed = [page.groups.group(r) for r in range(page.groups.rowCount())]
         others = [o for o in listed if o.id is not None and o.id >= 0 and o.id != group.id]
 
@@ -343,13 +344,13 @@ def choices(menu: QMenu, groups: list[Any], chosen: Callable[[Any], None], paren
     # With its size: "Group 2", "Group 3" and "Group 8" could not be told apart (a new-user review).
     entries = [f"{g.label} · {plural(len(g.photos), 'photo')}" for g in groups]
     for g, entry in zip(groups[:LISTED], entries, strict=False):
-        menu.addAction(entry, lambda g=g: chosen(g))
+        menu.addAction(menu_text(entry), lambda g=g: chosen(g))
     if len(groups) > LISTED:
         menu.addSeparator()
 
         def another() -> None:
             labels = entries
-            title = menu.title().replace("&", "")
+            title = menu.title().replace("&&", "&")
             label, ok = QInputDialog.getItem(parent, title, "Group (type to find it):", labels, 0, False)
             if ok and label in labels:
                 chosen(groups[labels.index(label)])

@@ -287,3 +287,7 @@ def test_a_menu_of_many_groups_lists_the_largest_and_finds_any_other(
     few = QMenu("Merge into", parent)
     choices(few, groups[:3], picked.append, parent)
     assert [a.text() for a in few.actions()] == entries[:3]
+    # A name with "&" reads as it is, not as a shortcut key (a review: "Cats _Dogs").
+    named = QMenu("Merge into", parent)
+    choices(named, [SimpleNamespace(label="Cats & Dogs", photos=[None] * 3)], picked.append, parent)
+    assert [a.iconText() for a in named.actions()] == ["Cats & Dogs · 3 photos"]
