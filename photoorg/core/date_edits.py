@@ -19,6 +19,7 @@ A part of :class:`photoorg.core.library.Library` (:class:`DateEdits`). Qt-free.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -42,6 +43,8 @@ from photoorg.core.xmp import NotXmp, set_date_taken
 #: Why a photo that says when it was taken gets no sidecar date.
 OWN_DATE = "it has a date taken of its own (in the file), which a sidecar's does not change"
 SAME_DATE = "its sidecar says that date already"
+
+log = logging.getLogger(__name__)
 
 
 def plan_dates(
@@ -237,8 +240,15 @@ class DateEdits(LibraryPart):
                 progress.start_stage("Writing the date taken", len(touched))
                 outcome = write_dates(catalog, steps, when, lambda: progress.advance(1), known, summary)
             touched = outcome.done
-        finally:
-            self.date_again(s.source for s in touched)
+        except BaseException:
+            # The error said is the one that stopped the writing, not a second one of the catalog
+            # reading the dates again (a hostile review: a full disk read "unexpected error").
+            try:
+                self.date_again(s.source for s in touched)
+            except Exception:
+                log.warning("%d photos are dated again at the next scan", len(touched), exc_info=True)
+            raise
+        self.date_again(s.source for s in touched)
         return steps, outcome
 
     def redo_dates(self, batch: int, progress: Progress = NULL_PROGRESS) -> Outcome:

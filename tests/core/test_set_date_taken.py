@@ -596,6 +596,34 @@ def test_a_full_disk_or_a_second_photoorg_changes_no_sidecar(four_photos: Path, 
     assert not list((locations().catalog.parent / "sidecar-originals").rglob("*.xmp"))  # no kept copy left
 
 
+def test_a_catalog_that_cannot_be_written_is_said_as_such_not_as_an_unexpected_error(
+    four_photos: Path, monkeypatch
+) -> None:
+    """A hostile review: on a full disk the writing stopped with its careful message ("once the
+    catalog can be written again, 'photoorg undo'..."), then reading the dates again failed too
+    and its bare disk I/O error, "unexpected", took the first one's place."""
+    import sqlite3
+
+    from photoorg.core import date_edits
+    from photoorg.core.catalog import Catalog
+    from photoorg.core.errors import CatalogError
+
+    said = "The catalog could not be written (disk I/O error), so the date change stopped."
+
+    def stopped(*_args: object, **_kw: object) -> object:
+        raise CatalogError(said)
+
+    def failing(*_args: object, **_kw: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(date_edits, "write_dates", stopped)
+    monkeypatch.setattr(Catalog, "read_sidecars_again", failing)
+    a = four_photos / "a"
+    with Library(locations()) as library, pytest.raises(CatalogError) as raised:
+        library.set_date_taken([str(a / "p1.jpg")], WHEN)
+    assert str(raised.value) == said
+
+
 def test_redo_sets_again_only_what_the_undo_took_back(four_photos: Path) -> None:
     """Found by a hostile review: the undo of action 1 could not take p1's date back (a later
     date change had written that sidecar since), and Redo "set again" 1987 over that later date."""
