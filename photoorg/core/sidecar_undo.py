@@ -15,7 +15,7 @@ from photoorg.core.fileops import fingerprint_and_size, temp_name
 from photoorg.core.humanize import plural
 from photoorg.core.noreplace import fsync_dir, rename_noreplace
 from photoorg.core.recovery import drop_temp
-from photoorg.core.sidecar_writes import TRASHED, content_digest, read_sidecar
+from photoorg.core.sidecar_writes import TRASHED, content_digest, keep_attributes, read_sidecar
 from photoorg.core.sidecars import TRASHED_WITH_UNDO, carried, where_now
 from photoorg.core.trash import find_trashed, move_to_trash
 from photoorg.core.undo_places import ChangedSinceError, put_back
@@ -165,7 +165,10 @@ def _put_earlier_back(
             f.write(old)
             f.flush()
             os.fsync(f.fileno())
+        # As it was: its times and extended attributes (the kept copy has them), its owner.
+        shutil.copystat(backup, temp)
         shutil.copymode(mode_from, temp)
+        keep_attributes(mode_from, temp)
         if content_digest(old) != entry.fingerprint:
             raise OSError(
                 f"the earlier version of {os.path.basename(sidecar)} changed while it was being put back"

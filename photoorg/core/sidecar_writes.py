@@ -75,6 +75,17 @@ def unwritable(photo: str, sidecar: str, protected: FolderSet) -> str | None:
         return f"its sidecar {name} is a link; left as it is"
     if os.path.lexists(sidecar) and not os.path.isfile(sidecar):
         return f"its sidecar {name} is not a file (a pipe, a folder or a device); left as it is"
+    try:
+        st: os.stat_result | None = os.stat(sidecar)
+    except OSError:
+        st = None  # not there: it will be made
+    # A new version is a new file under the sidecar's name (written whole, then renamed over it):
+    # another name of it would keep the old version, and another user's would become ours
+    # (a hostile review: a hard link parted, and a shared folder's sidecar changed owner).
+    if st is not None and st.st_nlink > 1:
+        return f"its sidecar {name} has another name too (a hard link); left as it is"
+    if st is not None and _someone_elses(st):
+        return f"its sidecar {name} belongs to another user; left as it is"
     if _read_only(sidecar):  # the person's say, whoever runs photoorg (root writes anyway)
         return f"its sidecar {name} is read-only; left as it is"
     if _read_only(os.path.dirname(sidecar) or "."):  # a sidecar is written by a rename there
@@ -82,6 +93,28 @@ def unwritable(photo: str, sidecar: str, protected: FolderSet) -> str | None:
         # as root, wrote into the folder the person had made read-only)
         return f"its folder {os.path.dirname(sidecar)} is read-only; no sidecar is written there"
     return None
+
+
+def _someone_elses(st: os.stat_result) -> bool:
+    """Whether a file belongs to another user than the one running photoorg (root keeps the
+    owner: :func:`keep_attributes`)."""
+    me = os.geteuid() if hasattr(os, "geteuid") else None
+    return me is not None and me != 0 and st.st_uid != me
+
+
+def keep_attributes(src: str, dst: str) -> None:
+    """Give ``dst``, a new version of ``src`` about to take its name, what a rename would lose
+    besides the permissions: its owner and group (as far as this user may) and its extended
+    attributes (macOS tags, ACLs, other programs' marks). Not its times: it is a new version."""
+    st = os.stat(src)
+    if hasattr(os, "chown"):
+        with contextlib.suppress(OSError):
+            os.chown(dst, st.st_uid, st.st_gid)
+    if hasattr(os, "listxattr"):
+        with contextlib.suppress(OSError):
+            for key in os.listxattr(src):
+                with contextlib.suppress(OSError):
+                    os.setxattr(dst, key, os.getxattr(src, key))
 
 
 def _read_only(path: str) -> bool:
@@ -205,6 +238,7 @@ def _write_one(
             os.fsync(f.fileno())
         if before is not None:
             shutil.copymode(sidecar, temp)
+            keep_attributes(sidecar, temp)
             if read_sidecar(sidecar) != before:  # another program wrote it meanwhile: its version stays
                 raise OSError(f"{os.path.basename(sidecar)} changed while photoorg was writing into it")
             os.replace(temp, sidecar)

@@ -624,6 +624,57 @@ def test_a_catalog_that_cannot_be_written_is_said_as_such_not_as_an_unexpected_e
     assert str(raised.value) == said
 
 
+def test_a_sidecar_keeps_its_owner_and_extended_attributes_and_undo_gives_its_time_back(
+    four_photos: Path,
+) -> None:
+    """A hostile review: a date written into a sidecar took its owner, its extended attributes
+    (macOS tags, another program's marks) and, after the undo, its time; a hard link was parted.
+    Undo said "put back the earlier version" of what was only its content."""
+    a = four_photos / "a"
+    earlier = add_keywords(None, ["k"])
+    assert earlier is not None
+    sidecar = a / "p1.jpg.xmp"
+    sidecar.write_bytes(earlier)
+    os.chmod(sidecar, 0o640)
+    xattrs = hasattr(os, "setxattr")
+    if xattrs:
+        os.setxattr(sidecar, "user.darktable", b"keep me")
+    os.utime(sidecar, ns=(1_577_880_000 * 10**9, 1_577_880_000 * 10**9))  # 2020-01-01
+    owner = (1234, 2345) if os.geteuid() == 0 else (os.getuid(), os.getgid())
+    os.chown(sidecar, *owner)
+    linked = a / "p2.jpg.xmp"
+    linked.write_bytes(earlier)
+    os.link(linked, four_photos / "elsewhere.xmp")
+    with Library(locations()) as library:
+        _, outcome = library.set_date_taken([str(a / "p1.jpg"), str(a / "p2.jpg")], WHEN)
+        assert outcome is not None and [s.source for s in outcome.done] == [str(sidecar)]
+        [(why)] = [s.skip for s in outcome.skipped if s.source == str(linked)]
+        assert why == "its sidecar p2.jpg.xmp has another name too (a hard link); left as it is"
+        st = sidecar.stat()
+        assert (st.st_uid, st.st_gid) == owner and st.st_mode & 0o777 == 0o640
+        assert not xattrs or os.getxattr(sidecar, "user.darktable") == b"keep me"
+        assert st.st_mtime_ns > 1_577_880_000 * 10**9  # a new version: a new time
+        library.undo()
+    st = sidecar.stat()
+    assert sidecar.read_bytes() == earlier and st.st_mtime_ns == 1_577_880_000 * 10**9
+    assert (st.st_uid, st.st_gid) == owner and st.st_mode & 0o777 == 0o640
+    assert not xattrs or os.getxattr(sidecar, "user.darktable") == b"keep me"
+    assert linked.stat().st_nlink == 2 and linked.read_bytes() == earlier
+
+
+def test_a_sidecar_of_another_user_is_left_as_it_is(four_photos: Path, monkeypatch) -> None:
+    """Written anew under its name, another user's sidecar (a shared family folder) would become
+    the sidecar of the user running photoorg, who cannot give it back: it is left as it is."""
+    from photoorg.core.paths import FolderSet
+    from photoorg.core.sidecar_writes import unwritable
+
+    sidecar = four_photos / "a" / "p1.jpg.xmp"
+    sidecar.write_bytes(b"<x:xmpmeta/>")
+    monkeypatch.setattr(os, "geteuid", lambda: sidecar.stat().st_uid + 1, raising=False)
+    why = unwritable(str(four_photos / "a" / "p1.jpg"), str(sidecar), FolderSet([]))
+    assert why == "its sidecar p1.jpg.xmp belongs to another user; left as it is"
+
+
 def test_redo_sets_again_only_what_the_undo_took_back(four_photos: Path) -> None:
     """Found by a hostile review: the undo of action 1 could not take p1's date back (a later
     date change had written that sidecar since), and Redo "set again" 1987 over that later date."""
