@@ -124,9 +124,12 @@ _RULES: dict[str, _Rule] = {
     ),
     "file_size": (
         lambda p, pol: -p.size,
-        lambda k, o, pol: (
-            f"same resolution, largest file ({human_bytes(k.size)}); the others are "
-            f"smaller (next: {_smaller(k.size, o.size)})"
+        lambda k, o, pol: (  # (an app review: "same resolution" of a set of 512² and 256²)
+            f"as many pixels as the next best ({k.width}x{k.height}) and a larger file "
+            f"({human_bytes(k.size)}; next: {_smaller(k.size, o.size)})"
+            if k.pixels == o.pixels
+            else f"largest file ({human_bytes(k.size)}); the others are smaller "
+            f"(next: {_smaller(k.size, o.size)})"
         ),
     ),
     "format": (

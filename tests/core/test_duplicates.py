@@ -244,6 +244,19 @@ def test_keeper_prefers_resolution_and_says_why(lib) -> None:
     assert s.reason.startswith("largest resolution 4032x3024; the others have fewer pixels (next: 1600x1200)")
 
 
+def test_a_keeper_chosen_by_its_file_s_size_says_it_is_as_large_as_the_next_best_only(lib) -> None:
+    """An app review: "same resolution, largest file" of a set of 512x512, 512x512 and 256x256."""
+    [v, w, u] = on_arc(0.995, 3)
+    lib.add("a.png", v, phash=1, wh=(512, 512), size=791_600)
+    lib.add("b.jpg", w, phash=1, wh=(512, 512), size=54_000)
+    lib.add("c.jpg", u, phash=1, wh=(256, 256), size=20_000)
+    [s] = lib.find()
+    assert Path(s.keeper.path).name == "a.png"
+    assert s.reason.startswith(
+        "as many pixels as the next best (512x512) and a larger file (791.6 KB; next: 54.0 KB)"
+    )
+
+
 def test_the_keeper_of_similar_shots_is_said_as_a_suggestion_among_different_photos(lib) -> None:
     """A review: "because of these different shots, largest resolution 320x240; the others are
     smaller (next: 214x320)" read as a broken sentence, and 214x320 is not smaller."""
