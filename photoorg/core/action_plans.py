@@ -355,7 +355,8 @@ def plan_set_cleanup(
         kept = [m for m in members if m not in going and _file_key(m) not in going_files]
         if not kept:
             names = ", ".join(members[:3])  # whole paths: copies often share a name
-            also = "" if set(members) <= set(remove) else " (another set you cleaned unchecks the rest)"
+            elsewhere = [m for m in members if m not in remove]  # (an app review: which?)
+            also = f" ({elsewhere[0]}, which it keeps, is unchecked in another set)" if elsewhere else ""
             raise PhotoorgError(
                 f"That would remove every copy in the set ({names}){also}; photoorg always keeps at "
                 "least one. Check the photo you want to keep."

@@ -5,7 +5,7 @@ suggestions make (what the app's review starts with unchecked, ``duplicates --tr
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from photoorg.core.catalog import Catalog
 from photoorg.core.duplicates import DECISIONS, NOT_DUPLICATES, DuplicateSet, Verdict
@@ -28,6 +28,35 @@ def suggested_cleanup(sets: Iterable[DuplicateSet]) -> list[tuple[list[str], lis
         if going:
             plan.append(([p.path for p in s.photos], going))
     return plan
+
+
+def unchecked_elsewhere(plan: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[tuple[int, str]]:
+    """The sets of a clean-up (``plan``: every member, the members to trash) that would lose
+    every copy because other sets of it uncheck what they keep: each as (its index, a photo it
+    keeps that another set trashes). Said before the question (an app review: the clean-up of
+    the reviewed sets was asked, then refused)."""
+    going = {p for _, remove in plan for p in remove}
+    out = []
+    for i, (members, remove) in enumerate(plan):
+        kept = [m for m in members if m not in remove]
+        if kept and all(m in going for m in kept):
+            out.append((i, kept[0]))
+    return out
+
+
+def cleanable(plan: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[int]:
+    """The sets of ``plan`` that can be cleaned together (their indexes): all but those that
+    would lose every copy and the sets that uncheck what those keep."""
+    chosen = list(range(len(plan)))
+    while conflicts := unchecked_elsewhere([plan[i] for i in chosen]):
+        drop = set()
+        for k, _ in conflicts:
+            members, remove = plan[chosen[k]]
+            kept = set(members) - set(remove)
+            drop.add(chosen[k])
+            drop.update(i for i in chosen if kept & set(plan[i][1]))
+        chosen = [i for i in chosen if i not in drop]
+    return chosen
 
 
 #: Why "not duplicates" is refused for exact copies (it was taken, and listed in History as a

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 from photoorg.core.companions import is_sidecar, kinds_said
 from photoorg.core.humanize import agree, human_bytes, plural
 from photoorg.core.pairs import going_with
+from photoorg.core.set_choices import cleanable, unchecked_elsewhere
 from photoorg.gui.album_actions import AlbumActions
 from photoorg.gui.compare import COMPARE_MAX, CompareDialog, compare_rows
 from photoorg.gui.date_dialog import SetDateDialog
@@ -89,6 +90,26 @@ class PhotoActions(AlbumActions, QObject):
         )  # fmt: skip
 
     def trash_reviewed(self, plan: list[tuple[Any, list[str]]]) -> None:
+        sets = [([p.path for p in s.photos], paths) for s, paths in plan]
+        conflicts = unchecked_elsewhere(sets)
+        if conflicts:  # said before the question, not after it (an app review)
+            fine = cleanable(sets)
+            photo = conflicts[0][1]
+            shown = os.path.join(os.path.basename(os.path.dirname(photo)), os.path.basename(photo))
+            text = (
+                f"{shown} is checked to keep in one reviewed set and unchecked in another: cleaning "
+                "both would trash every copy of it. Check it in the other set, or another photo of "
+                f"the first{', or clean the other sets now.' if fine else '.'}"
+            )
+            if not fine:
+                QMessageBox.warning(self.window, "Trash duplicates", text)
+            elif self.ask(
+                confirm_box(
+                    self.window, "Trash duplicates", text, f"Clean the other {plural(len(fine), 'set')}…"
+                )
+            ):
+                self.trash_reviewed([plan[k] for k in fine])
+            return
         files = sum(len(paths) for _, paths in plan)
         sizes = {p.path: p.size for s, _ in plan for p in s.photos}
         total = sum(sizes[p] for _, paths in plan for p in paths)
@@ -97,7 +118,6 @@ class PhotoActions(AlbumActions, QObject):
             f"({human_bytes(total)}) to the trash? Every set keeps its checked photos."
         )
         paths = [p for _, ps in plan for p in ps]
-        sets = [([p.path for p in s.photos], paths) for s, paths in plan]
         self.confirm(
             "Trash duplicates", question, self._undo_brings(files), "Move to trash", paths,
             lambda: self.library.trash_from_sets(sets),

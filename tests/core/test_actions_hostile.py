@@ -4,6 +4,7 @@ or another program, changing files while photoorg works or between a crash and t
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,6 +19,7 @@ from photoorg.core.embedder import Embedder
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import SourceChanged, inode_key
 from photoorg.core.pipeline import run_scan
+from photoorg.core.set_choices import cleanable, unchecked_elsewhere
 from photoorg.core.trash import move_to_trash
 from tests.conftest import make_photo
 
@@ -246,9 +248,14 @@ def test_sets_cleaned_together_still_keep_one_photo_each(lib) -> None:
     a, a2, small = str(folder / "p0.jpg"), str(folder / "a2.jpg"), str(folder / "p1.jpg")
     shutil.copy2(a, a2)
     run_scan([folder], catalog, Embedder(str(folder / "none")))
-    with pytest.raises(PhotoorgError, match="another set you cleaned"):
-        actions.plan_set_cleanup(catalog, [([a, a2], [a2]), ([a, small], [a])])
+    plan = [([a, a2], [a2]), ([a, small], [a])]
+    with pytest.raises(PhotoorgError, match=f"{re.escape(a)}, which it keeps, is unchecked in another set"):
+        actions.plan_set_cleanup(catalog, plan)
     assert os.path.exists(a) and os.path.exists(a2)
+    # Said before the question, with the sets that can go (an app review: asked, then refused).
+    assert unchecked_elsewhere(plan) == [(0, a)] and cleanable(plan) == []
+    fine = ([small, str(folder / "p2.jpg")], [str(folder / "p2.jpg")])
+    assert cleanable([*plan, fine]) == [2]
 
 
 def test_a_trash_by_copy_killed_before_the_original_went_is_completed(lib, tmp_path, monkeypatch) -> None:

@@ -11,6 +11,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QMimeData, QPoint, QPointF, Qt, QUrl
@@ -605,6 +606,39 @@ def test_move_a_group_to_a_folder_then_undo(
     assert re.fullmatch(r"Undid action \d+: moved 4 copies to the trash\.", said)
     assert [p.name for p in sorted_dir.iterdir()] == [taken.name]
     assert all(p.read_bytes() == contents[p.name] for p in originals)  # the originals stay
+
+
+def test_reviewed_sets_that_would_trash_every_copy_are_said_before_the_question(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    """An app review: "Trash unchecked in all reviewed sets" asked, "every set keeps its checked
+    photos", then refused (a photo one set keeps was unchecked in another) and trashed none."""
+    from types import SimpleNamespace
+
+    lib = tmp_path / "lib"
+    a, b, c = photos(lib / "a", range(3))
+    a2, c2 = copy_to(a, lib / "b" / a.name), copy_to(c, lib / "b" / c.name)
+    window = open_window(settings_for(lib, tiny_model))
+    scan(qtbot, window)
+
+    def one(*members: Path) -> Any:
+        return SimpleNamespace(photos=[SimpleNamespace(path=str(m), size=m.stat().st_size) for m in members])
+
+    # a is kept in its set of copies and unchecked in a set of similar shots with b; c's set is fine.
+    plan = [(one(a, a2), [str(a2)]), (one(a, b), [str(a)]), (one(c, c2), [str(c2)])]
+    dialogs.accept_next()  # "Clean the other set…", then the usual question, answered no
+    window.actions.trash_reviewed(plan)
+    qtbot.waitUntil(lambda: len(dialogs.seen) == 2, timeout=5000)
+    assert dialogs.seen[0].startswith(
+        f"Trash duplicates: a/{a.name} is checked to keep in one reviewed set and unchecked in another"
+    )
+    asked = dialogs.seen[1]
+    assert "Move 1 unchecked photo from 1 reviewed set" in asked and f"b/{c2.name}" in asked
+    # Only conflicting sets: said, nothing asked.
+    window.actions.trash_reviewed(plan[:2])
+    qtbot.waitUntil(lambda: len(dialogs.seen) == 3, timeout=5000)
+    assert "cleaning both would trash every copy of it" in dialogs.seen[2] and "Move" not in dialogs.seen[2]
+    assert all(p.exists() for p in (a, a2, b, c, c2))
 
 
 def test_only_sets_the_person_looked_at_count_as_reviewed(
