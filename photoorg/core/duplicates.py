@@ -297,6 +297,10 @@ def _weakest(x: np.ndarray, group: list[int]) -> float:
     return float(sims.min())
 
 
+#: The end of a similar set's reason, which the app says its own way (an app review: said twice).
+ALL_START_KEPT = ". These are different shots, so all start kept"
+
+
 def _make_set(
     verdict: Verdict, ranked: list[PhotoInfo], reason: str, weakest: float, policy: KeeperPolicy
 ) -> DuplicateSet:
@@ -308,7 +312,7 @@ def _make_set(
         reason += f"; {os.path.basename(better[0].path)} stays too: {better[1]}"
     if verdict is Verdict.SIMILAR:  # different photos: the keeper is a suggestion among equals
         # (a review: "because of these different shots, largest resolution …" read as broken)
-        reason = f"{reason}. These are different shots, so all start kept"
+        reason = f"{reason}{ALL_START_KEPT}"
     if verdict is Verdict.SAME and len(ranked) > SUSPICIOUS_SET:
         reason += (
             f". But {len(ranked)} photos called the same image is unusual (plain or dark pictures, "

@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QListView, QPushButton, QTabBar, QVBoxLayout, QWidget
 
+from photoorg.core.duplicates import ALL_START_KEPT
 from photoorg.core.humanize import how_alike, human_bytes
 from photoorg.gui.layout import FlowRow, beside, hint, title
 from photoorg.gui.set_models import SET_ICON, VERDICT_NAMES, DuplicateSetListModel, SetMembersModel
@@ -162,9 +163,10 @@ class DuplicatesPage(QWidget):
             )
         elif s.verdict.value == "similar":  # different photos: all kept unless the person chooses
             self.reason.setText(
-                "Similar shots are different photos: all are kept unless you uncheck some. Best of "
-                f"them: {os.path.basename(s.keeper.path)}, because {s.reason}. Keys: T or Delete "
-                "unchecks the selected photos, K keeps them, N and P go to the next and the previous set."
+                "Different photos, all kept unless you uncheck some. Best of them: "
+                f"{os.path.basename(s.keeper.path)}, because {s.reason.removesuffix(ALL_START_KEPT)}. "
+                "Keys: T or Delete unchecks the selected photos, K keeps them, N and P go to the next "
+                "and the previous set."
             )
         else:
             self.reason.setText(
