@@ -156,23 +156,28 @@ def match_groups(
     group's members and they make up at least ``new_share`` of it: a group that gained or lost
     photos keeps its id and name; of a group split in two, the larger part keeps them; of two
     merged groups, the one with more photos in the merge. Larger overlaps are matched first;
-    among equals, groups in use, then named ones, then older ones.
+    among equals, groups in use, then named ones, then older ones. Last, a named group split
+    into smaller parts than that continues in its largest part still free.
     """
     where: dict[str, list[int]] = defaultdict(list)
     for j, g in enumerate(stored):
         for fp in g.members:
             where[fp].append(j)
-    candidates = []
+    candidates, named = [], []
     for i, members in enumerate(new):
         counts = Counter(j for fp in members for j in where.get(fp, ()))
         for j, shared in counts.items():
             old = stored[j]
-            if shared >= old_share * len(old.members) and shared >= new_share * len(members):
+            if shared < new_share * len(members):
+                continue
+            if shared >= old_share * len(old.members):
                 candidates.append((shared, old.active, old.name is not None, -old.id, i, j))
-    candidates.sort(reverse=True)
+            elif old.name is not None:
+                named.append((shared, -old.id, i, j))
     result: list[int | None] = [None] * len(new)
     taken: set[int] = set()
-    for *_, i, j in candidates:
+    # (an app review: a named group split by "more, finer groups" was gone from the list)
+    for *_, i, j in [*sorted(candidates, reverse=True), *sorted(named, reverse=True)]:
         if result[i] is None and j not in taken:
             result[i] = stored[j].id
             taken.add(j)

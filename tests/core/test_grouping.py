@@ -324,6 +324,12 @@ def test_matching_follows_the_members() -> None:
     # Two groups merged: the one with more photos in the merge keeps its id.
     merged = [f"c{i}" for i in range(10)] + [f"d{i}" for i in range(7)]
     assert match_groups([merged], old) == [1]
+    # A named group split finer, none of its parts half of it, lives on in the largest (an app
+    # review: "more, finer groups" made "Cats" and the photos put into it vanish); one without a
+    # name does not.
+    thirds = [[f"c{i}" for i in range(0, 3)], [f"c{i}" for i in range(3, 7)], [f"c{i}" for i in range(7, 10)]]
+    assert match_groups(thirds, old) == [None, 1, None]
+    assert match_groups([[f"d{i}" for i in range(k, k + 3)] for k in (0, 3, 6)], old) == [None] * 3
 
 
 def test_the_persons_changes_to_the_groups_last_through_regroupings_and_undo(filled) -> None:
