@@ -15,7 +15,13 @@ from photoorg.core.fileops import fingerprint_and_size, temp_name
 from photoorg.core.humanize import plural
 from photoorg.core.noreplace import fsync_dir, rename_noreplace
 from photoorg.core.recovery import drop_temp
-from photoorg.core.sidecar_writes import TRASHED, content_digest, keep_attributes, read_sidecar
+from photoorg.core.sidecar_writes import (
+    TRASHED,
+    content_digest,
+    keep_attributes,
+    originals_folder,
+    read_sidecar,
+)
 from photoorg.core.sidecars import TRASHED_WITH_UNDO, carried, where_now
 from photoorg.core.trash import find_trashed, move_to_trash
 from photoorg.core.undo_places import ChangedSinceError, put_back
@@ -181,8 +187,10 @@ def _put_earlier_back(
                 os.unlink(temp)
         _settle_failed_undo(catalog, entry, sidecar, old)
         raise
-    catalog.journal_update(entry.id, state="undone", undo_target=sidecar, temp=None)
+    # The kept copy goes first: a crash between the two leaves the step "undoing", which the next
+    # start settles as back (a hostile review: the other way round, the copy stayed for ever).
     _drop_backup(backup)
+    catalog.journal_update(entry.id, state="undone", undo_target=sidecar, temp=None)
     return sidecar
 
 
@@ -217,6 +225,9 @@ def _drop_backup(backup: str) -> None:
 def settle(catalog: Catalog, entry: JournalEntry) -> str:
     """Settle a sidecar step a crash left unfinished (under the lock; see recovery.reconcile)."""
     drop_temp(entry)
+    if entry.temp and os.path.dirname(os.path.dirname(entry.temp)) == str(originals_folder(catalog)):
+        with contextlib.suppress(OSError):  # the earlier version's copy, cut short: its folder
+            os.rmdir(os.path.dirname(entry.temp))  # in photoorg's data goes too, once empty
     now = read_sidecar(entry.source)
     now_fp = content_digest(now) if now is not None else None
     name = os.path.basename(entry.source)

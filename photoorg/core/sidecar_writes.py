@@ -221,7 +221,10 @@ def _write_one(
                 keep_src=True,
                 fingerprint=old_fp,
                 tag=f"xmp{entry}",
-                on_named=lambda final: catalog.journal_update(entry, target=final),
+                # journaled, so that a crash mid-copy leaves no temporary file in photoorg's data
+                # folder for ever (a hostile review): the next start removes it
+                on_temp=lambda t: catalog.journal_update(entry, temp=t),
+                on_named=lambda final: catalog.journal_update(entry, target=final, temp=None),
             )
         folder = os.path.dirname(sidecar)
         if empties:  # nothing left in it anyone wrote: to the trash, never deleted

@@ -13,7 +13,7 @@ from photoorg.core.paths import locations
 name, nth, what = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 calls = []
 module = sidecar_writes if what in ("write", "takeout") else sidecar_undo  # the writing, or the undoing
-owner = module.shutil if name == "copymode" else module
+owner = module.shutil if name in ("copymode", "copystat") else module  # (copystat: in a copy)
 original = getattr(owner, name)
 
 def killing(*args, **kwargs):

@@ -453,10 +453,12 @@ with Library(locations()) as library:
     ("name", "nth", "what"),
     [
         ("place", 1, "write"),  # p1's earlier version kept, p1 not written yet
+        ("copystat", 1, "write"),  # p1's earlier version half kept: in its temporary file
         ("copymode", 1, "write"),  # p1's new version in its temporary file
         ("fsync_dir", 1, "write"),  # p0 made, not journaled done
         ("fsync_dir", 2, "write"),  # p1 replaced, not journaled done
         ("fsync_dir", 1, "undo"),  # p2 put back, not journaled undone
+        ("_drop_backup", 1, "undo"),  # p2 put back, its kept copy gone, not journaled undone
         ("move_to_trash", 1, "undo"),  # p0 in the trash, not journaled undone
         ("move_to_trash", 1, "takeout"),  # p0, made by photoorg and left empty, in the trash
         ("rename_noreplace", 1, "takeout-undo"),  # p0 back from it, not journaled undone
