@@ -236,6 +236,10 @@ class GroupListModel(QAbstractListModel):
             self.dataChanged.emit(ix, ix, [Qt.ItemDataRole.DecorationRole])
 
 
+#: The most of a group's name its row in the list shows (two lines beside its mosaic).
+LABEL_CHARS = 30
+
+
 def _group_texts(g: Any, total: int | None = None) -> tuple[str, str, str]:
     """(the row's two lines, its details line, its tooltip), made once per group; ``total``:
     the group's size when it is shown filtered."""
@@ -244,7 +248,10 @@ def _group_texts(g: Any, total: int | None = None) -> tuple[str, str, str]:
     span = date_span(g.date_range, " – ")
     if span:  # how many say it (a review: one date of five photos read as the group's)
         details += f" · {span}" + ("" if g.dated == g.size else f" ({g.dated} dated)")
-    display = f"{g.label}\n{count}"
+    # A long name cut to two lines, whole in the tool tip and the heading (an app review: at
+    # 800x600 it took four lines and cut the row's dates off).
+    label = g.label if len(g.label) <= LABEL_CHARS else g.label[: LABEL_CHARS - 1].rstrip() + "…"
+    display = f"{label}\n{count}"
     if g.date_range and g.date_range[0][:4] not in g.label:  # dates the label does not say: a
         display += f"\n{years_or_days(g.date_range)}"  # third line (an app review: only tool tips had them)
         display += "" if g.dated == g.size else f" ({g.dated} dated)"  # how many say it

@@ -327,3 +327,10 @@ def test_a_group_row_shows_the_dates_its_label_does_not_say(thumbnails: Thumbnai
     model.set_groups(describe_all([named, dated]))
     assert model.index(0).data(Qt.ItemDataRole.DisplayRole) == "Tools\n3 photos\n2002 – 2009 (2 dated)"
     assert model.index(1).data(Qt.ItemDataRole.DisplayRole) == "2019-05 to 2019-08\n2 photos"  # said once
+    # A long name is cut to two lines in its row, whole in the tool tip (an app review: at
+    # 800x600 it took four lines and cut the row's dates off).
+    long = "Summer holiday in Skagen with the whole family, 2019 and the trip back"
+    model.set_groups(describe_all([Group(1, named.photos, name=long)]))
+    shown = model.index(0).data(Qt.ItemDataRole.DisplayRole)
+    assert shown == "Summer holiday in Skagen with…\n3 photos\n2002 – 2009 (2 dated)"
+    assert model.index(0).data(Qt.ItemDataRole.ToolTipRole).startswith(long + "\n")
