@@ -83,6 +83,9 @@ class Outcome:
     renamed: list[tuple[str, str, str]] = field(default_factory=list)
     #: A redo's folders removed again, as the action's first run removed them (left empty).
     pruned: list[str] = field(default_factory=list)
+    #: What the files done are called: "file" when none could be read as a photo (the Problems
+    #: page's; an app review: "Moved 1 photo to the trash" of an empty .jpg).
+    noun: str = "photo"
 
     @property
     def photos_done(self) -> int:
@@ -100,6 +103,7 @@ class Outcome:
         companions = [s.source for s in self.done if s.companion_of is not None]
         if companions and not self.photos_done:
             return kinds_said(companions) + after
+        one, many = (self.noun, None) if one == "photo" else (one, many)
         return plural(self.photos_done, one, many) + after + self.with_them()
 
 

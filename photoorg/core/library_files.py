@@ -84,18 +84,20 @@ class FileActions(LibraryPart):
             else:
                 steps = actions.plan(catalog, action, paths, destination, protected, roots)
             todo = sum(1 for s in steps if s.skip is None)
-            photos = sum(1 for s in steps if s.skip is None and s.companion_of is None)
+            files = [s.source for s in steps if s.skip is None and s.companion_of is None]
+            noun = "file" if files and all(catalog.file_row(p) is None for p in files) else "photo"
             progress.start_stage(_ACTING[action], todo)
-            words = summary or f"{action.value} {photos} photo{'s' if photos != 1 else ''}"
+            words = summary or f"{action.value} {plural(len(files), noun)}"
             if not summary and destination and action is not Action.TRASH:  # (a review: History
                 # read "move 1 photo" three times, and only a click told them apart)
                 words += f" to {os.path.basename(os.path.normpath(destination)) or destination}"
             if members is not None:
-                words = set_cleanup_summary(photos, 1)
+                words = set_cleanup_summary(len(files), 1)
             watch = self.protected_watch()  # a folder protected meanwhile keeps its photos
             outcome = actions.execute(
                 catalog, action, steps, words, on_step=lambda: progress.advance(1), protected=watch
             )
+            outcome.noun = noun
             self._forget_gone(catalog, outcome, roots)
         if action is Action.MOVE and destination and roots:
             inside = under_test(roots)

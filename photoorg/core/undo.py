@@ -162,6 +162,8 @@ def undo(
         everything = catalog.journal_entries(batch)
         earlier = sum(1 for e in everything if e.state == "undone")
         outcome = Outcome(batch, action, left_behind=left, earlier=earlier)
+        if all(e.file_row is None or e.file_row.failure for e in entries if not is_companion(e)):
+            outcome.noun = "file"  # none was catalogued as a photo: the Problems page's files
         # Folders an organize removed when empty come back with the permissions they had
         # (the files' return makes them with the defaults).
         regone = [(f, mode) for f, mode in catalog.pruned_folders(batch) if not os.path.isdir(f)]

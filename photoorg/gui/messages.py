@@ -101,7 +101,7 @@ def outcome_text(outcome: Outcome, undo: bool = False) -> str:
             else f"Undid action {n}: put {outcome.photos_and_them(after=' back')}"
         )
     else:
-        did = DONE[outcome.action or Action.TRASH].format(plural(outcome.photos_done, "photo"))
+        did = DONE[outcome.action or Action.TRASH].format(plural(outcome.photos_done, outcome.noun))
     parts = [did if undo else did + outcome.with_them()]
     skipped = [s for s in outcome.skipped if s.companion_of is None]
     if skipped:

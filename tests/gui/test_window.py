@@ -448,9 +448,11 @@ def test_g_an_unreadable_file_is_listed_without_a_dialog(
     dialogs.accept_next()
     said, after = act_and_wait(qtbot, window, page.trash_button.click)
     assert dialogs.seen[-1].startswith("Trash files: Move 1 file (19 B) to the trash?")
-    assert said.startswith("Moved 1 photo to the trash"), said
+    assert said.startswith("Moved 1 file to the trash"), said  # not "photo" (an app review)
     assert not broken.exists() and after.failures == [] and problems.rowCount() == 0
+    assert window.undo_action.text() == "&Undo: trash 1 file"
     said, after = act_and_wait(qtbot, window, window.undo_action.trigger)
+    assert said.startswith("Undid action 1: put 1 file back"), said
     assert broken.read_text() == "this is not a photo" and [p for p, _ in after.failures] == [str(broken)]
     assert problems.rowCount() == 1
 
