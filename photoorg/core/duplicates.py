@@ -45,6 +45,7 @@ from photoorg.core.linkage import chain_free_sets_of
 from photoorg.core.pairs import keep_beside_raw, raw_jpegs
 from photoorg.core.pixel_evidence import fill_tones, local_changes, pixel_note
 from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.raw import RAW_FORMATS
 from photoorg.core.similar_pairs import similar_pairs
 from photoorg.core.timeline import taken_span
 
@@ -301,6 +302,22 @@ def _weakest(x: np.ndarray, group: list[int]) -> float:
 ALL_START_KEPT = ". These are different shots, so all start kept"
 
 
+#: Formats that keep every pixel as it was, and formats that do not (a re-save loses detail).
+_LOSSLESS = frozenset({"PNG", "TIFF", "BMP", "RAW", *RAW_FORMATS})
+_LOSSY = frozenset({"JPEG", "MPO", "WEBP", "HEIC", "HEIF", "AVIF"})
+
+
+def _lossless_original(ranked: Sequence[PhotoInfo]) -> PhotoInfo | None:
+    """A lossless picture with fewer pixels than a lossy keeper of the same image: maybe the
+    original the keeper was enlarged from (an upscaler's output), which starts kept too."""
+    keeper = ranked[0]
+    if (keeper.format or "").upper() not in _LOSSY:
+        return None
+    return next(
+        (p for p in ranked[1:] if (p.format or "").upper() in _LOSSLESS and p.pixels < keeper.pixels), None
+    )
+
+
 def _make_set(
     verdict: Verdict, ranked: list[PhotoInfo], reason: str, weakest: float, policy: KeeperPolicy
 ) -> DuplicateSet:
@@ -310,6 +327,13 @@ def _make_set(
     if better is not None:
         also = [better[0].path]
         reason += f"; {os.path.basename(better[0].path)} stays too: {better[1]}"
+    original = _lossless_original(ranked) if verdict is Verdict.SAME and better is None else None
+    if original is not None:  # (an app review: a 2x JPEG of a PNG was kept, the PNG unchecked)
+        also = [original.path]
+        reason += (
+            f"; {os.path.basename(original.path)} stays too: it is lossless ({original.format}), "
+            "and the keeper may be an enlarged copy of it"
+        )
     if verdict is Verdict.SIMILAR:  # different photos: the keeper is a suggestion among equals
         # (a review: "because of these different shots, largest resolution …" read as broken)
         reason = f"{reason}{ALL_START_KEPT}"

@@ -74,6 +74,7 @@ class Library:
         tone: tuple[float, float, float, float] | None = (0.5, 0.5, 0.5, 0.2),  # a detailed picture
         file: bool = True,
         taken_known: str | None = None,
+        fmt: str = "JPEG",
     ) -> str:
         """A photo with these properties in the catalog; and, unless ``file`` is False or the
         file exists, a small picture in the file (one and the same for every photo), for the
@@ -85,7 +86,7 @@ class Library:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(_picture())
         row = FileRow(
-            str(path), size, mtime_ns or self.n, fp, wh[0], wh[1], "JPEG", taken, taken_known=taken_known
+            str(path), size, mtime_ns or self.n, fp, wh[0], wh[1], fmt, taken, taken_known=taken_known
         )
         vectors = [(fp, vector)] if vector is not None else []
         self.catalog.write_batch([row], vectors, self.model.id, [(fp, phash, tone)])
@@ -255,6 +256,21 @@ def test_a_keeper_chosen_by_its_file_s_size_says_it_is_as_large_as_the_next_best
     assert s.reason.startswith(
         "as many pixels as the next best (512x512) and a larger file (791.6 KB; next: 54.0 KB)"
     )
+
+
+def test_a_lossless_original_of_a_larger_lossy_keeper_starts_kept_too(lib) -> None:
+    """An app review: camera.png saved again as a JPEG twice its size was the keeper ("largest
+    resolution") and the PNG, maybe the original it was enlarged from, started unchecked."""
+    [v, w, u] = on_arc(0.995, 3)
+    lib.add("camera.png", v, phash=1, wh=(512, 512), size=300_000, fmt="PNG")
+    lib.add("camera_upscaled.jpg", w, phash=1, wh=(1024, 1024), size=200_000)
+    lib.add("camera_small.jpg", u, phash=1, wh=(256, 256), size=20_000)
+    [s] = lib.find()
+    assert Path(s.keeper.path).name == "camera_upscaled.jpg"
+    kept = {Path(p).name: k for p, k in s.starts_kept().items()}
+    assert kept == {"camera_upscaled.jpg": True, "camera.png": True, "camera_small.jpg": False}
+    said = "; camera.png stays too: it is lossless (PNG), and the keeper may be an enlarged copy of it"
+    assert said in s.reason
 
 
 def test_the_keeper_of_similar_shots_is_said_as_a_suggestion_among_different_photos(lib) -> None:
