@@ -193,6 +193,13 @@ def test_duplicates_groups_and_similar(library, tiny_model, tmp_path) -> None:
         assert kept == (len(s["photos"]) if s["verdict"] == "similar" else 1)
     text = photoorg("--home", home, "--model", tiny_model, "duplicates", library)
     assert text.returncode == 0 and "KEEP" in text.stdout and "why:" in text.stdout
+    # Looking never adds the folder to the library (a review: 'similar --in CARD' added a card,
+    # whose copy a clean-up then kept over the library's); groups are the library's.
+    assert f"Looked at 12 photos under {library} without adding it to the library" in text.stderr
+    assert json.loads(photoorg("--home", home, "library", "list", "--json").stdout)["folders"] == []
+    refused = photoorg("--home", home, "--model", tiny_model, "groups", library)
+    assert refused.returncode == 2 and f"'photoorg library add {library}' adds it" in refused.stderr
+    assert photoorg("--home", home, "library", "add", library).returncode == 0
 
     groups = photoorg(
         "--home", home, "--model", tiny_model, "groups", library, "--json", "--min-group-size", "3"
@@ -271,40 +278,30 @@ def test_duplicates_trash_moves_the_copies_not_kept_and_undo_puts_them_back(
     assert (library / "keep" / "img_002.jpg").exists()
     again = photoorg(*base, "duplicates", "--trash", "--dry-run")
     assert "Nothing to trash." in again.stdout
-    # A dry run given a folder outside the library says the folder was added to look at it
-    # (a hostile review: it ended "nothing was changed" and the folder stayed in the library).
+    # A folder outside the library is looked at, never added (a review: 'similar --in CARD'
+    # added a memory card; a clean-up then kept the card's copy and trashed the library's).
     outside = tmp_path / "outside"
     outside.mkdir()
     shutil.copy(library / "2023" / "img_003.jpg", outside / "a.jpg")
     shutil.copy(library / "2023" / "img_003.jpg", outside / "b.jpg")
     looked = photoorg(*base, "duplicates", "--trash", "--dry-run", outside)
     assert looked.returncode == 0, looked.stderr
+    assert f"Looked at 2 photos under {outside} without adding it to the library" in looked.stderr
     assert "Dry run: no photo was moved." in looked.stdout
-    said = f"{outside} was added to the library to look at it.\n'photoorg library remove {outside}' takes it"
-    assert said in looked.stdout
-    assert photoorg(*base, "library", "remove", outside).returncode == 0
+    assert str(outside) not in photoorg(*base, "library", "list").stdout
+    # Its sets are its own (the library's copy of img_003 is not one to trash), and the copy it
+    # keeps counts, as the folder was asked to be cleaned.
+    assert f"trash  {outside / 'b.jpg'}" in looked.stdout and str(library / "2023") not in looked.stdout
     # Photos the library has elsewhere too: said (a review: "No duplicates found." of such a folder).
     shutil.copy(library / "2024" / "img_006.png", outside / "c.png")
     told = photoorg(*base, "duplicates", outside, "--verdict", "exact").stdout
     assert f"3 photos under {outside} have an exact copy elsewhere in the library: 'photoorg" in told
-    assert photoorg(*base, "library", "remove", outside).returncode == 0
     (outside / "c.png").unlink()
-    # A folder given that takes in a library folder: removing it alone would not go back (a
-    # hostile review: it took the library folder, and the protection inside it, out).
-    (outside / "in").mkdir()
-    shutil.move(outside / "b.jpg", outside / "in" / "b.jpg")
-    assert photoorg(*base, "library", "add", outside / "in").returncode == 0
-    wider = photoorg(*base, "duplicates", "--trash", "--dry-run", outside)
-    assert (
-        f"{outside} was added to the library to look at it.\nIt takes in {outside / 'in'}, which"
-        in wider.stdout
-    )
-    assert f"'photoorg library remove {outside}' takes it out again (it comes back)." in wider.stdout
-    removed = photoorg(*base, "library", "remove", outside)
-    assert removed.returncode == 0 and f"{outside / 'in'} is a library folder again" in removed.stdout
-    assert photoorg(*base, "library", "remove", outside / "in").returncode == 0
-    shutil.move(outside / "in" / "b.jpg", outside / "b.jpg")
     assert (outside / "a.jpg").exists() and (outside / "b.jpg").exists()
+    searched = photoorg(*base, "similar", library / "2023" / "img_003.jpg", "--in", outside, "--json")
+    assert searched.returncode == 0, searched.stderr
+    assert {Path(f["path"]).name for f in json.loads(searched.stdout)["similar"]} == {"a.jpg", "b.jpg"}
+    assert str(outside) not in photoorg(*base, "library", "list").stdout
 
     undone = photoorg(*base, "undo")
     assert undone.returncode == 0, undone.stderr

@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the photos under DIR are shown.",
     )
     common_options(groups, top=False)
-    folders_argument(groups, "show only photos under these folders")
+    folders_argument(groups, "show only photos under these folders of the library")
     groups.add_argument(
         "--min-group-size",
         type=at_least(2),
@@ -166,8 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     folders_option(
         similar,
         "--in",
-        "search only photos under DIR (repeatable; default: the whole catalog; a folder not in "
-        "the library is added to it)",
+        "search only photos under DIR (repeatable; default: the whole catalog; a folder outside "
+        "the library is read, not added to it)",
         dest="folders",
     )
     similar.add_argument("--json", action="store_true", help="print JSON")
@@ -205,7 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
         "back); similar shots are different photos and are never trashed for you.",
     )
     common_options(dups, top=False)
-    folders_argument(dups, "look only at photos under these folders")
+    folders_argument(
+        dups, "look only at photos under these folders (one outside the library is read, not added)"
+    )
     dups.add_argument(
         "--verdict",
         action="append",

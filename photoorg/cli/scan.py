@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Sequence
 
 from photoorg.cli.common import (
     EXIT_FAILED,
@@ -22,7 +24,7 @@ from photoorg.cli.common import (
 )
 from photoorg.core.humanize import plural, printable
 from photoorg.core.library import Library, ScanSummary
-from photoorg.core.paths import Locations
+from photoorg.core.paths import Locations, is_under
 from photoorg.core.progress import Progress
 
 
@@ -140,6 +142,27 @@ def bring_up_to_date(library: Library, roots: list[str] | None = None) -> ScanSu
     readable = summary.seen - len(summary.failures)
     say(f"Catalog up to date: {plural(readable, 'photo')}{note}, {len(summary.failures)} unreadable.")
     return summary
+
+
+def look_outside(library: Library, folders: Sequence[str]) -> list[str]:
+    """The folders given to look in (``duplicates DIR``, ``similar --in DIR``) that are outside
+    the library's folders, read (catalogued and embedded) without becoming library folders: a
+    look never changes the library (a review: 'similar --in CARD' added a memory card, and the
+    duplicates' clean-up then kept the card's copy of a photo and trashed the library's)."""
+    roots = library.saved_settings.folders
+    outside = [f for f in dict.fromkeys(os.path.abspath(f) for f in folders) if not is_under(f, roots)]
+    if outside:
+        with progress_bar() as progress:
+            summary = library.scan(outside, progress)
+        print_notes(library)
+        readable = summary.seen - len(summary.failures)
+        names = " ".join(printable(f) for f in outside)
+        them = "it" if len(outside) == 1 else "them"
+        say(
+            f"Looked at {plural(readable, 'photo')} under {names} without adding {them} to the library "
+            f"('photoorg library add {names}' adds {them}; the photos are read already)."
+        )
+    return outside
 
 
 def cmd_bench(args: argparse.Namespace, where: Locations) -> int:

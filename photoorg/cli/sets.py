@@ -13,7 +13,6 @@ from photoorg.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
-    add_given,
     confirmed,
     library_roots_or_say,
     missing_paths,
@@ -24,13 +23,13 @@ from photoorg.cli.common import (
 )
 from photoorg.cli.files import report_action
 from photoorg.cli.organize import outcome_json
-from photoorg.cli.scan import bring_up_to_date
+from photoorg.cli.scan import bring_up_to_date, look_outside
 from photoorg.core.duplicates import KEEP_BOTH, NOT_DUPLICATES, DuplicateSet, Verdict
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED
 from photoorg.core.humanize import agree, human_bytes, plural, printable
 from photoorg.core.library import Action, Library
-from photoorg.core.paths import Locations
+from photoorg.core.paths import Locations, is_under
 from photoorg.core.set_choices import suggested_cleanup
 
 
@@ -45,7 +44,16 @@ def cmd_groups(args: argparse.Namespace, where: Locations) -> int:
         if args.to is not None:  # not silently a listing
             say("photoorg: --to goes with --move PHOTO...: photoorg groups --move PHOTO... --to ID.")
             return EXIT_USAGE
-        add_given(library, args.folders)
+        roots = library.saved_settings.folders
+        outside = [printable(f) for f in args.folders if not is_under(os.path.abspath(f), roots)]
+        if outside:  # the library's groups: of its photos (a look never adds a folder: a review)
+            name = outside[0]
+            say(
+                f"photoorg: {name} is not in the library, and groups are the library's. 'photoorg "
+                f"library add {name}' adds it; 'photoorg duplicates {name}' or 'photoorg similar "
+                f"PHOTO --in {name}' look in it as it is."
+            )
+            return EXIT_USAGE
         if library_roots_or_say(library) is None:
             return EXIT_USAGE
         bring_up_to_date(library)
@@ -123,16 +131,12 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
         say(f"photoorg: {exc}")
         return EXIT_USAGE
     with library:
-        before = list(library.saved_settings.folders)
-        add_given(library, args.folders)
-        # What the folders given changed, as it is once all are added (a later parent replaces
-        # a folder given before it, and a library folder inside it: a hostile review).
-        after = library.saved_settings.folders
-        added = ([f for f in after if f not in before], [f for f in before if f not in after])
-        if library_roots_or_say(library) is None:
+        if not args.folders and library_roots_or_say(library) is None:
             return EXIT_USAGE
         verdicts = [Verdict(v) for v in args.verdict] if args.verdict else list(Verdict)
-        bring_up_to_date(library)
+        if library.library_roots()[0]:
+            bring_up_to_date(library)
+        looked_at = look_outside(library, args.folders)  # never added (a review)
         model_id, problem = library.model()
         if model_id is None:
             say(f"Without the model only exact copies can be found. {problem or ''}")
@@ -141,7 +145,7 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
             hidden = lambda: library.duplicates(only=args.folders or None, verdicts=verdicts, decided=True)  # noqa: E731
             return _mark_set(library, sets, hidden, *args.mark)
         if args.trash:
-            return _trash_suggested(library, sets, args, added)
+            return _trash_suggested(library, sets, args, looked_at)
         elsewhere = library.copies_elsewhere(args.folders) if args.folders and not args.json else 0
     if args.json:
         print(json.dumps(report.duplicates_json(sets), indent=2))
@@ -163,14 +167,14 @@ def _trash_suggested(
     library: Library,
     sets: list[DuplicateSet],
     args: argparse.Namespace,
-    added: tuple[list[str], list[str]],
+    looked_at: list[str],
 ) -> int:
     """``duplicates --trash``: the copies and re-saves the suggestions do not keep go to the
     trash, as one action 'photoorg undo' reverses; the plan first, then a question (found by
     a new-user review: the command line listed duplicates but could not clean them up)."""
     plan = suggested_cleanup(sets)
     try:
-        steps = library.plan_trash_from_sets(plan) if plan else []
+        steps = library.plan_trash_from_sets(plan, looked_at) if plan else []
     except PhotoorgError as exc:  # a set would lose every copy: never
         say(f"photoorg: {exc}")
         return EXIT_FAILED
@@ -195,13 +199,9 @@ def _trash_suggested(
             print()
         print(_trash_plan_text(sets, steps, plan))
     if not going:
-        if args.dry_run:
-            _say_added(*added)
         return EXIT_OK
     if args.dry_run:
-        # Not "nothing was changed" when a folder given was added (a hostile review).
         print("Dry run: no photo was moved.")
-        _say_added(*added)
         return EXIT_OK
     if not args.yes:
         answer = confirmed(f"Move {plural(len(going), 'photo')} to the trash?")
@@ -215,27 +215,12 @@ def _trash_suggested(
             return EXIT_OK
     shown = [s.source for s in steps if s.skip is None]  # what was listed, and nothing else
     with progress_bar() as progress:
-        outcome = library.trash_from_sets(plan, progress, shown=shown)
+        outcome = library.trash_from_sets(plan, progress, shown=shown, looked_at=looked_at)
     print_notes(library)
     if args.json:
         print(json.dumps({"sets": report.duplicates_json(sets), **outcome_json(outcome, [])}, indent=2))
         return EXIT_OK if outcome.done and not outcome.failed else EXIT_FAILED
     return report_action(outcome.action or Action.TRASH, outcome)
-
-
-def _say_added(new: list[str], replaced: list[str]) -> None:
-    """The library folders a dry run added to look at the folders given, and how to go back."""
-    for folder in new:
-        print(f"{printable(folder)} was added to the library to look at it.")
-    if replaced:  # removing the new folder makes them library folders again, protection kept
-        print(
-            f"It takes in {', '.join(printable(f) for f in replaced)}, which "
-            f"{'was a library folder' if len(replaced) == 1 else 'were library folders'} inside it."
-        )
-    if new:
-        names = " ".join(printable(f) for f in new)
-        back = f" ({'it comes' if len(replaced) == 1 else 'they come'} back)" if replaced else ""
-        print(f"'photoorg library remove {names}' takes {'it' if len(new) == 1 else 'them'} out again{back}.")
 
 
 def _trash_plan_text(sets: list[DuplicateSet], steps: list, plan: list[tuple[list[str], list[str]]]) -> str:
@@ -322,9 +307,9 @@ def cmd_similar(args: argparse.Namespace, where: Locations) -> int:
     if missing_paths(args.folders):
         return EXIT_USAGE
     with open_library(args, where) as library:
-        add_given(library, args.folders)
         if library.library_roots()[0]:
             bring_up_to_date(library)
+        look_outside(library, args.folders)  # a search never adds a folder (a review)
         try:
             result = library.similar(target, args.k, within=args.folders or None)
         except ModelUnavailable as exc:

@@ -113,26 +113,30 @@ class FileActions(LibraryPart):
                 )
         return outcome
 
-    def plan_trash_from_sets(self, plan: Sequence[tuple[Sequence[str], Sequence[str]]]) -> list[Step]:
+    def plan_trash_from_sets(
+        self, plan: Sequence[tuple[Sequence[str], Sequence[str]]], looked_at: Sequence[str] = ()
+    ) -> list[Step]:
         """What :meth:`trash_from_sets` would do (nothing is touched): ``--dry-run``."""
         roots, _ = self.library_roots()
-        return actions.plan_set_cleanup(self.catalog, plan, self.settings.protected, roots)
+        return actions.plan_set_cleanup(self.catalog, plan, self.settings.protected, [*roots, *looked_at])
 
     def trash_from_sets(
         self,
         plan: Sequence[tuple[Sequence[str], Sequence[str]]],
         progress: Progress = NULL_PROGRESS,
         shown: Collection[str] | None = None,
+        looked_at: Sequence[str] = (),
     ) -> Outcome:
         """Trash the unchecked photos of several duplicate sets as one undoable action.
 
         ``plan`` holds (every member of a set, the members to trash); each set keeps one.
         ``shown``: the files the person was shown would go (photos and the files with them);
-        if the plan made again under the lock differs, nothing is done.
+        if the plan made again under the lock differs, nothing is done. ``looked_at``: folders
+        outside the library whose sets these are ('duplicates DIR'), where the copy kept counts.
         """
         with self.writing(progress) as catalog:
             protected, (roots, _) = self.settings.protected, self.library_roots()
-            steps = actions.plan_set_cleanup(catalog, plan, protected, roots)
+            steps = actions.plan_set_cleanup(catalog, plan, protected, [*roots, *looked_at])
             going = {s.source for s in steps if s.skip is None}
             if shown is not None and going != set(shown):  # (a hostile review: a sidecar made
                 raise PhotoorgError(  # while the question waited went to the trash unlisted)

@@ -128,8 +128,9 @@ class Finds(LibraryPart):
         them: sets :meth:`duplicates` of those folders does not show (a review: 'duplicates DIR'
         said "No duplicates found." of a folder whose photo the library had elsewhere)."""
         roots, _ = self.library_roots()
-        inside = under_test(os.path.abspath(f) for f in only)
-        photos = self.catalog.photos(under=roots) if roots else []
+        given = [os.path.abspath(f) for f in only]
+        inside = under_test(given)
+        photos = self.catalog.photos(under=[*roots, *given])  # (also a folder looked at, outside)
         outside = {p.fingerprint for p in photos if not inside(p.path)}
         return sum(1 for p in photos if inside(p.path) and p.fingerprint in outside)
 
