@@ -21,6 +21,8 @@ from photoorg.core.pairs import shot_files
 from photoorg.core.paths import FolderSet, as_in_library, is_under, real, storable_ns
 from photoorg.core.scanner import LIBRARY_EXTENSIONS
 
+#: Why a copy of a photo is not made: the destination has it (see _copied_already).
+THERE = "already there:"
 #: Why a photo the catalog knows is skipped when its file is gone (deleted or moved since the scan).
 NO_LONGER_THERE = "no longer there"
 PROTECTED = "in a protected folder"  # why a photo is skipped
@@ -128,31 +130,13 @@ def plan(
     steps: list[Step] = []
     distinct, hard_links = _distinct(catalog, paths)
     for path in distinct:
-        step = Step(path)
-        steps.append(step)
-        row = action_row(catalog, path)
-        if action is not Action.COPY and guarded.holds(path):
-            step.skip = PROTECTED
-        elif os.path.islink(path):
-            step.skip = f"a link to {os.path.realpath(path)}; name the photo itself"
-        elif not os.path.isfile(path):
-            step.skip = NO_LONGER_THERE if row else "no such photo"
-        elif row is None:
-            bad = catalog.unreadable_row(path)
-            if bad is not None:
-                step.skip = f"cannot be read ({bad.failure}), so its content cannot be checked: it stays"
-            elif os.path.splitext(path)[1].lower() not in LIBRARY_EXTENSIONS:  # (a review: "scan
-                step.skip = "not a photo or video photoorg catalogs; it stays"  # its folder first")
-            else:
-                step.skip = "not in the catalog; scan its folder first, so photoorg knows the file"
-        else:
-            step.skip = unchanged(path, row, step)
-        moving_here = action is Action.MOVE and folder is not None and step.skip is None
-        if moving_here and real(os.path.dirname(path)) == real(folder or ""):
-            step.skip = "already in that folder"
-        if action is Action.COPY and folder is not None and step.skip is None and row is not None:
-            step.skip = _copied_already(os.path.join(folder, os.path.basename(path)), step, row)
-    name_of = {_file_key(p): p for p in distinct}
+        steps.append(_checked(catalog, action, path, folder, guarded))
+    if action is Action.COPY and folder is not None:  # a photo there already: not its whole shot
+        listing, named = FolderListing(), set(distinct)  # (a hostile review: RAW, video not copied)
+        there = [s.source for s in steps if (s.skip or "").startswith(THERE)]
+        shots = shot_files(listing, there).values()
+        steps += [_checked(catalog, action, f, folder, guarded) for fs in shots for f in fs if f not in named]
+    name_of = {file_key(p): p for p in distinct}
     for path, key in hard_links.items():  # said, not dropped without a word
         other = os.path.basename(name_of[key])
         steps.append(Step(path, skip=f"another name of {other} (a hard link: one photo, done by that name)"))
@@ -166,6 +150,34 @@ def plan(
     if folder is not None:
         _check_space(action, steps, folder)
     return steps
+
+
+def _checked(catalog: Catalog, action: Action, path: str, folder: str | None, guarded: FolderSet) -> Step:
+    """The step of one photo chosen: checked against the catalog, skipped with why, or to do."""
+    step = Step(path)
+    row = action_row(catalog, path)
+    if action is not Action.COPY and guarded.holds(path):
+        step.skip = PROTECTED
+    elif os.path.islink(path):
+        step.skip = f"a link to {os.path.realpath(path)}; name the photo itself"
+    elif not os.path.isfile(path):
+        step.skip = NO_LONGER_THERE if row else "no such photo"
+    elif row is None:
+        bad = catalog.unreadable_row(path)
+        if bad is not None:
+            step.skip = f"cannot be read ({bad.failure}), so its content cannot be checked: it stays"
+        elif os.path.splitext(path)[1].lower() not in LIBRARY_EXTENSIONS:  # (a review: "scan
+            step.skip = "not a photo or video photoorg catalogs; it stays"  # its folder first")
+        else:
+            step.skip = "not in the catalog; scan its folder first, so photoorg knows the file"
+    else:
+        step.skip = unchanged(path, row, step)
+    moving_here = action is Action.MOVE and folder is not None and step.skip is None
+    if moving_here and real(os.path.dirname(path)) == real(folder or ""):
+        step.skip = "already in that folder"
+    if action is Action.COPY and folder is not None and step.skip is None and row is not None:
+        step.skip = _copied_already(os.path.join(folder, os.path.basename(path)), step, row)
+    return step
 
 
 def _with_sidecars(steps: list[Step], folder: str | None) -> list[Step]:
@@ -182,6 +194,8 @@ def _with_sidecars(steps: list[Step], folder: str | None) -> list[Step]:
         shots = {p: [f for f in files if f not in named] for p, files in shot_files(listing, photos).items()}
         going.update(f for files in shots.values() for f in files)
     claimed: set[str] = set()  # IMG_1.xmp goes once, with IMG_1.jpg or IMG_1.png
+    # A copy's photos there already are no strangers to their RAW and video that come
+    there = {os.path.basename(s.source) for s in steps if (s.skip or "").startswith(THERE)}
     taken: set[str] = set()
     stems = SharedStems()
     out: list[Step] = []
@@ -193,13 +207,15 @@ def _with_sidecars(steps: list[Step], folder: str | None) -> list[Step]:
         for owner in (step.source, *shots.get(step.source, ())):
             if owner != step.source:
                 companions.append((owner, None))
-            companions += [(c, why) for c, why in listing.sidecars(owner, going) if c not in claimed]
-        claimed.update(c for c, _ in companions)
+            for c, why in listing.sidecars(owner, going):
+                if c not in claimed:  # (the still's and its video's IMG_1.xmp: once, a hostile review)
+                    claimed.add(c)
+                    companions.append((c, why))
         name = os.path.basename(step.source)
         if folder is not None:
             travelling = [c for c, why in companions if why is None]
             step.target = free_with(
-                os.path.join(folder, name), travelling, name, taken, listing, stems, step.source
+                os.path.join(folder, name), travelling, name, taken, listing, stems, step.source, there
             )
         for source, why in companions:
             companion = Step(source, skip=why, companion_of=step.source)
@@ -230,7 +246,7 @@ def _copied_already(there: str, step: Step, row: FileRow) -> str | None:
             return None
     except OSError:
         return None
-    return f"already there: {there} is the same photo"
+    return f"{THERE} {there} is the same photo"
 
 
 def action_row(catalog: Catalog, path: str) -> FileRow | None:
@@ -265,7 +281,7 @@ def unchanged(path: str, row: FileRow, step: Step) -> str | None:
     return None
 
 
-def _file_key(path: str) -> object:
+def file_key(path: str) -> object:
     """What makes two names one file (a link, a linked folder): its device and inode."""
     try:
         st = os.stat(path)
@@ -279,7 +295,7 @@ def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step], library: Sequenc
     deleting the photo. A copy outside the library folders does not count, nor another name
     of a file that goes (a link to it, or the same file through a linked folder)."""
     going = {s.source for s in steps if s.skip is None}
-    going_files = {_file_key(p) for p in going}
+    going_files = {file_key(p) for p in going}
     rows = {s.source: catalog.file_row(s.source) for s in steps if s.skip is None}
     by_fp: dict[str, list[str]] = defaultdict(list)
     for path, row in rows.items():
@@ -287,12 +303,12 @@ def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step], library: Sequenc
             by_fp[row.fingerprint].append(path)
     everywhere = catalog.paths_with_fingerprints(fp for fp, ps in by_fp.items() if len(ps) > 1)
     for copies in everywhere.values():
-        present = [p for p in copies if p in going or _still_a_copy(catalog, p)]
-        files = {_file_key(p) for p in present}
+        present = [p for p in copies if p in going or still_a_copy(catalog, p)]
+        files = {file_key(p) for p in present}
         inside = [
             p
             for p in present
-            if p in going or ((library is None or is_under(p, library)) and _file_key(p) not in going_files)
+            if p in going or ((library is None or is_under(p, library)) and file_key(p) not in going_files)
         ]
         if len(files) > 1 and set(inside) <= going:
             names = ", ".join(inside[:3])  # whole paths (a review: "g.jpg, g.jpg" told nothing)
@@ -309,7 +325,7 @@ def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step], library: Sequenc
             )
 
 
-def _still_a_copy(catalog: Catalog, path: str) -> bool:
+def still_a_copy(catalog: Catalog, path: str) -> bool:
     """Whether the file at ``path`` still is the content the catalog says (a copy that stays
     must really be one: an edited "copy" is another photo)."""
     row = catalog.file_row(path)
@@ -330,43 +346,3 @@ def _check_space(action: Action, steps: Sequence[Step], folder: str) -> None:
             f"{human_bytes(free)} is free there. Nothing was changed; free some space or choose "
             "another folder."
         )
-
-
-def plan_set_cleanup(
-    catalog: Catalog,
-    sets: Sequence[tuple[Sequence[str], Sequence[str]]],
-    protected: Sequence[str] = (),
-    library: Sequence[str] | None = None,
-) -> list[Step]:
-    """Plan trashing photos of duplicate sets: ``sets`` holds (every member of a set, the
-    members to trash). Every set keeps at least one photo that stays, counting what the other
-    sets trash (one set's keeper may be unchecked in another).
-
-    Raises:
-        PhotoorgError: a set would lose every photo, or a path is not a member of its set.
-    """
-    going = {p for _, remove in sets for p in remove}
-    going_files = {_file_key(p) for p in going}
-    for members, remove in sets:
-        strangers = set(remove) - set(members)
-        if strangers:
-            raise PhotoorgError(f"{sorted(strangers)[0]} is not in this duplicate set.")
-        # A member that is another name of a file that goes (a link) is not a photo that stays.
-        kept = [m for m in members if m not in going and _file_key(m) not in going_files]
-        if not kept:
-            names = ", ".join(members[:3])  # whole paths: copies often share a name
-            elsewhere = [m for m in members if m not in remove]  # (an app review: which?)
-            also = f" ({elsewhere[0]}, which it keeps, is unchecked in another set)" if elsewhere else ""
-            raise PhotoorgError(
-                f"That would remove every copy in the set ({names}){also}; photoorg always keeps at "
-                "least one. Check the photo you want to keep."
-            )
-        # The copy that stays must be the photo still, read again (a hostile review: an edited
-        # or damaged keeper was kept and the last good copy went to the trash).
-        if not any(_still_a_copy(catalog, k) for k in kept):
-            names = ", ".join(kept[:3])
-            raise PhotoorgError(
-                f"The photo to keep ({names}) is no longer there as it was scanned: moved, edited or "
-                "damaged since. Nothing was trashed; scan again, then look at the set again."
-            )
-    return plan(catalog, Action.TRASH, sorted(going), protected=protected, library=library)

@@ -36,7 +36,6 @@ from photoorg.core.action_plans import (
     Step,
     action_row,
     plan,
-    plan_set_cleanup,
 )
 from photoorg.core.catalog import Catalog, FileRow
 from photoorg.core.companions import kinds_said, renamed
@@ -50,6 +49,7 @@ from photoorg.core.fileops import (
 )
 from photoorg.core.humanize import plural
 from photoorg.core.paths import WatchedFolders, storable_ns
+from photoorg.core.set_cleanup import plan_set_cleanup
 from photoorg.core.step_checks import (
     content_changed,
     failure_reason,

@@ -328,7 +328,11 @@ def free_with(
     for candidate in candidates:
         new = os.path.basename(candidate)
         wanted = [candidate, *(os.path.join(folder, renamed(c, photo_name, new)) for c in companions)]
-        if any(w in taken or os.path.lexists(w) for w in wanted) or listing.strays_for(candidate):
+        if any(w in taken or os.path.lexists(w) for w in wanted) or any(
+            listing.strays_for(w)
+            for w in wanted
+            if not is_sidecar(w)  # (the shot's RAW, video too)
+        ):
             continue
         there = [n for n in listing._names(folder, _key(new)) if n not in ours] if stems is not None else []
         if stems is not None and not stems.claim(candidate, source, brings, there):

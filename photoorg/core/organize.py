@@ -307,7 +307,7 @@ def plan_organize(
     dates = DateFolders(request.template, request.file_date)
     guarded = FolderSet(protected)
 
-    taken = FreeNames()
+    taken, claimed = FreeNames(), set[str]()
     copies = CopiesThere()
     spellings = Spellings()
     plan = OrganizePlan(request, [])
@@ -361,7 +361,9 @@ def plan_organize(
         if copies.holds(wanted, photo.fingerprint, photo.size):
             item.note = "an exact copy there"
             continue
-        companions = folders.companions(photo.path, catalogued)
+        # Each once: the card's RAW and its video, both come alone, share IMG_1.xmp (a review)
+        companions = [c for c in folders.companions(photo.path, catalogued) if c not in claimed]
+        claimed.update(companions)
         going = [os.path.basename(c) for c in companions]
         final = taken.free(target_folder, new_name, going, name, photo.path)
         if os.path.basename(final) != new_name:
@@ -374,11 +376,11 @@ def plan_organize(
             target = os.path.join(target_folder, renamed(companion, name, new))
             taken.take(target)
             item.companions.append((companion, target))
-    if in_library is not None:
-        going_with_others(plan.photos)
     if not request.copy:
         leave_shared_sidecars(plan.moving())
         plan.empty_folders, plan.sources_left_empty = left_empty(plan.moving(), real_dest, sources)
+    if in_library is not None:  # (after: a sidecar left with a photo that stays is said)
+        going_with_others(plan.photos)
     plan.free_bytes = free_space(dest)
     return plan
 

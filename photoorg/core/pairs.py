@@ -116,17 +116,19 @@ def _place(photo: PhotoInfo) -> tuple[str, str]:
 
 def same_shot(listing: FolderListing, photo: str) -> list[str]:
     """The files of ``photo``'s shot that a move or copy takes along: the RAW the camera wrote
-    beside its JPEG, a Live Photo's video beside its still (the same name but for the
-    extension, case aside, in the same folder)."""
-    ext = os.path.splitext(photo)[1].lower()
+    beside its JPEG, a Live Photo's video beside its still (the same name, letter for letter,
+    but for the extension, in the same folder: IMG_1.jpg and img_1.CR2 are not taken as one, as
+    their sidecar IMG_1.xmp could not follow both; a hostile review)."""
+    folder, name = os.path.split(photo)
+    stem, ext = os.path.splitext(name)
+    ext = ext.lower()
     if ext in LIVE_PHOTO_EXTENSIONS or ext in RAW_EXTENSIONS:
         return []
     wanted = LIVE_PHOTO_EXTENSIONS | (RAW_EXTENSIONS if ext in _JPEG_EXTENSIONS else frozenset())
-    folder, shot = _shot(photo)
     return sorted(
         os.path.join(folder, other)
         for other in listing.names_beside(photo)
-        if os.path.splitext(other)[1].lower() in wanted and os.path.splitext(other)[0].casefold() == shot
+        if os.path.splitext(other)[1].lower() in wanted and os.path.splitext(other)[0] == stem
     )
 
 

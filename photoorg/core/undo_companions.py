@@ -46,11 +46,16 @@ class Companions:
         # then the files that go with it).
         self._photo_of: dict[int, JournalEntry] = {}
         photo = None
+        #: photo entry -> its companions that never left (failed, or cut short by a crash): of
+        #: its shot, no strangers where it comes back (a hostile review: its own Live video).
+        self._stayed: dict[int, list[str]] = {}
         for e in sorted(batch_entries, key=lambda e: e.id):
             if not is_companion(e):
                 photo = e
             elif photo is not None:
                 self._photo_of[e.id] = photo
+                if e.state not in ("done", "undoing", "undone"):
+                    self._stayed.setdefault(photo.id, []).append(e.source)
         self._going: dict[int, list[str]] = {}  # photo entry -> its companions still to undo
         for e in todo:
             if e.id in self._photo_of:
@@ -74,6 +79,7 @@ class Companions:
         # of the same shot this undo put back already are no strangers.
         folder = os.path.dirname(photo.source)
         ours = {os.path.basename(w) for w in self._back_at.values() if w and os.path.dirname(w) == folder}
+        ours |= {os.path.basename(s) for s in self._stayed.get(photo.id, ()) if os.path.dirname(s) == folder}
         name = os.path.basename(photo.source)
         # Only a photo bringing such a sidecar is checked: the RAW that stayed beside a JPEG
         # (and the RAW's own sidecar) is the same shot, not a stranger.

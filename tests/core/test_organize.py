@@ -650,6 +650,17 @@ def test_an_import_says_the_sidecars_of_the_photos_it_leaves_out_stay(shoot, tmp
     assert sidecars_left_out(plan) == (
         "; 1 sidecar (edits, keywords, dates) with them stays where it is, not beside the library's copies"
     )
+    # Moved off the card, the RAW leaves the sidecar its JPEG, which stays, shares: said too (a
+    # hostile review); and with a video of the shot coming as well, the sidecar goes once.
+    (card / "IMG_3.MOV").write_bytes(os.urandom(3000))
+    run_scan([card], catalog, Embedder(str(tmp_path / "none")))
+    on_card = catalog.photos(under=[str(card)])
+    moved = plan_organize(OrganizeRequest("date", str(lib / "imported")), on_card, in_library=in_library)
+    assert sorted(os.path.basename(p.photo.path) for p in moved.moving()) == ["IMG_3.DNG", "IMG_3.MOV"]
+    assert not [c for p in moved.moving() for c, _ in p.companions if c.endswith(".xmp")]
+    assert sidecars_left_out(moved).startswith("; 2 sidecars (edits, keywords, dates) with them stay")
+    copied = plan_organize(request, on_card, in_library=in_library)
+    assert [c for p in copied.moving() for c, _ in p.companions] == [str(card / "IMG_3.xmp")]
 
 
 def test_of_exact_copies_the_original_goes_and_the_copies_stay(tmp_path) -> None:

@@ -99,3 +99,88 @@ def test_the_command_line_lists_the_raw_and_video_that_go_with_the_photo(four_ph
     done = photoorg("move", str(a / "p3.jpg"), "--to", str(b))
     assert done.returncode == 0, done.stdout + done.stderr
     assert sorted(p.name for p in b.iterdir()) == ["p3.DNG", "p3.MOV", "p3.jpg", "p3.xmp"]
+
+
+def test_a_raw_of_another_letter_case_stays_with_its_sidecar_and_says_so(four_photos) -> None:
+    """A hostile review: with IMG_1.jpg, img_1.CR2 and IMG_1.xmp, the move took the RAW and
+    left its sidecar behind unsaid; undo then numbered the shot apart from it."""
+    a, b = four_photos / "a", four_photos / "b"
+    (a / "p0.jpg").rename(a / "P0.jpg")
+    (a / "p0.CR2").write_bytes(b"the RAW")
+    (a / "P0.xmp").write_bytes(b"the RAW's develop settings")
+    with Library(locations()) as library:
+        library.scan()
+        plan = library.plan(Action.MOVE, [str(a / "P0.jpg")], str(b))
+        why = {os.path.basename(s.source): s.skip for s in plan}
+        assert why == {"P0.jpg": None, "P0.xmp": "the sidecar of p0.CR2, which stays"}
+
+
+def test_a_stray_sidecar_of_the_raw_s_or_video_s_name_where_they_go_numbers_the_shot(four_photos) -> None:
+    """A hostile review: someone else's IMG_1.CR2.xmp at the destination became the moved RAW's
+    develop settings."""
+    a, b = four_photos / "a", four_photos / "b"
+    a_shot(a, "p0")
+    b.mkdir()
+    (b / "p0.MOV.xmp").write_bytes(b"another video's")
+    with Library(locations()) as library:
+        library.scan()
+        outcome = library.act(Action.MOVE, [str(a / "p0.jpg")], str(b))
+    assert not outcome.failed
+    assert sorted(p.name for p in b.iterdir()) == [
+        "p0 (1).DNG", "p0 (1).MOV", "p0 (1).jpg", "p0 (1).xmp", "p0.MOV.xmp"
+    ]  # fmt: skip
+    assert (b / "p0.MOV.xmp").read_bytes() == b"another video's"
+
+
+def test_a_sidecar_the_still_and_its_video_share_goes_once(four_photos, tmp_path) -> None:
+    """A hostile review: a copy of IMG_1.JPG with IMG_1.MOV and IMG_1.xmp wrote the sidecar
+    twice, the second as an orphan IMG_1 (1).xmp."""
+    a, out = four_photos / "a", tmp_path / "Export"
+    (a / "p1.MOV").write_bytes(b"\x00\x00\x00\x14ftypqt  " + bytes(64))
+    (a / "p1.xmp").write_bytes(b"the shot's rating")
+    with Library(locations()) as library:
+        library.scan()
+        plan = library.plan(Action.COPY, [str(a / "p1.jpg")], str(out))
+        assert sorted(os.path.basename(s.source) for s in plan) == ["p1.MOV", "p1.jpg", "p1.xmp"]
+        outcome = library.act(Action.COPY, [str(a / "p1.jpg")], str(out))
+    assert not outcome.failed and sorted(p.name for p in out.iterdir()) == ["p1.MOV", "p1.jpg", "p1.xmp"]
+
+
+def test_a_copy_of_a_photo_there_already_still_copies_its_raw_and_video(four_photos, tmp_path) -> None:
+    """A hostile review: the JPEG was in the backup already ("already there"), and its RAW and
+    video, which were not, were left out without a word."""
+    a, out = four_photos / "a", tmp_path / "Backup"
+    a_shot(a, "p2")
+    out.mkdir()
+    (out / "p2.jpg").write_bytes((a / "p2.jpg").read_bytes())
+    with Library(locations()) as library:
+        library.scan()
+        outcome = library.act(Action.COPY, [str(a / "p2.jpg")], str(out))
+    [why] = [s.skip for s in outcome.skipped if s.source.endswith("p2.jpg")]
+    assert why is not None and why.startswith("already there")
+    assert sorted(p.name for p in out.iterdir()) == ["p2.DNG", "p2.MOV", "p2.jpg", "p2.xmp"]
+
+
+def test_undo_puts_a_shot_back_under_its_names_when_its_video_never_left(four_photos, monkeypatch) -> None:
+    """A hostile review: the move was cut short before the Live video went; undo numbered the
+    photo, its RAW and sidecar ("another IMG_1.* is there"): the video of the same shot."""
+    from photoorg.core import actions
+
+    a, b = four_photos / "a", four_photos / "b"
+    a_shot(a, "p3")
+    real_place = actions.place
+
+    def place(src: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if src.endswith(".MOV"):
+            raise OSError("the disk went away")
+        return real_place(src, *args, **kwargs)
+
+    monkeypatch.setattr(actions, "place", place)
+    with Library(locations()) as library:
+        library.scan()
+        before = files(four_photos)
+        outcome = library.act(Action.MOVE, [str(a / "p3.jpg")], str(b))
+        assert [os.path.basename(s.source) for s, _ in outcome.failed] == ["p3.MOV"]
+        back = library.undo()
+        assert not back.failed and not back.renamed
+    assert files(four_photos) == before
