@@ -54,7 +54,7 @@ from photoorg.core.undo_places import (
     regular_file,
     stem_shared,
 )
-from photoorg.core.undo_words import already_undone, left_behind_text, not_put_back
+from photoorg.core.undo_words import albums_gone, already_undone, left_behind_text, not_put_back
 
 log = logging.getLogger(__name__)
 
@@ -132,9 +132,10 @@ def undo(
             if name == GROUP_CHANGE:
                 refuse_undo_of_renames(catalog, batch, info.summary)
                 catalog.undo_renames(batch)  # names are no overlay: the old one is given back
+            gone = albums_gone(catalog, [batch, *later], info.summary) if name == ALBUM_CHANGE else ""
             catalog.mark_batches_undone([batch, *later])  # an album's later changes go with it (they
             # say so), at the same time, so that a redo does them again together
-            also = f" (and the {plural(len(later), 'later change')} to it)" if later else ""
+            also = (f" (and the {plural(len(later), 'later change')} to it)" if later else "") + gone
             if name == DECISION:
                 note = f"undid the decision about a duplicate set ({info.summary})"
             else:

@@ -84,3 +84,16 @@ def nothing_to_redo(catalog: Catalog) -> str:
         "was done since (a redo is one too), and Redo does again only what the last undo put back, "
         f"with nothing done after it; 'photoorg history {undone.id}' lists its files."
     )
+
+
+def albums_gone(catalog: Catalog, batches: Sequence[int], summary: str) -> str:
+    """ "; the album “Sea life” is gone with it" when undoing ``batches`` takes albums away, by
+    the names they have now (a review: 'undo 1' of "make the album Fish" said nothing of
+    "Sea life", which Fish had become, and which went)."""
+    now = {name for _, name, _ in catalog.albums()} - {name for _, name, _ in catalog.albums(without=batches)}
+    gone = sorted(n for n in now if n not in summary)
+    if not gone:
+        return ""
+    names = ", ".join(f"\u201c{n}\u201d" for n in gone)
+    one = len(gone) == 1
+    return f"; the album{'' if one else 's'} {names} {'is' if one else 'are'} gone with it"
