@@ -15,6 +15,7 @@ from photoorg.core.group_labels import group_name_key
 from photoorg.core.grouping import UNSORTED, stored_groups
 from photoorg.core.humanize import plural, quoted
 from photoorg.core.library_part import LibraryPart
+from photoorg.core.paths import under_test
 
 if TYPE_CHECKING:
     from photoorg.core.catalog import Catalog
@@ -94,11 +95,21 @@ class GroupEdits(LibraryPart):
         return f"the group {quoted(shown)}" if shown else f"group {group_id}"
 
     def _fingerprints(self, paths: Sequence[str]) -> list[str]:
+        """The photos of the library at ``paths``, by content; a folder, or a file outside the
+        library's folders (a card's photo the catalog read for an import), is refused (a new-user
+        review: an album made of one was empty at once, "1 away")."""
         fps = []
+        inside = under_test(self.library_roots()[0])
         for path in paths:
+            if os.path.isdir(path):
+                raise PhotoorgError(f"{path} is a folder; give its photos ({os.path.join(path, '*.jpg')}).")
             row = self.catalog.file_row(os.path.abspath(path))
             if row is None or row.fingerprint is None:
                 raise PhotoorgError(f"{path} is not a photo of the library (scan its folder first).")
+            if not inside(os.path.abspath(path)):
+                raise PhotoorgError(
+                    f"{path} is not in the library's folders ('photoorg library add' adds its folder)."
+                )
             if row.fingerprint not in fps:
                 fps.append(row.fingerprint)
         return fps

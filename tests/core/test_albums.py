@@ -207,6 +207,25 @@ def test_a_new_model_keeps_the_examples(library_with_albums, other_tiny_model) -
     assert Path(lib / "a" / "p00.jpg").exists()
 
 
+def test_an_album_is_made_of_the_library_s_photos_not_a_folder_nor_a_card_s(
+    library_with_albums, tmp_path
+) -> None:
+    """A new-user review: an album made of a card's photo (catalogued for an import) was "1
+    photo (1 away)" at once, and a folder given was "not a photo of the library (scan first)"."""
+    import shutil
+
+    lib, card = library_with_albums, tmp_path / "card"
+    card.mkdir()
+    shutil.copy(lib / "a" / "p00.jpg", card / "IMG_1.jpg")
+    with Library(locations()) as library:
+        library.scan([str(card)], embed=False)  # read, as an import reads a card
+        with pytest.raises(PhotoorgError, match="is not in the library's folders"):
+            library.create_album("Card", [str(card / "IMG_1.jpg")])
+        with pytest.raises(PhotoorgError, match=r"is a folder; give its photos \("):
+            library.create_album("Folder", [str(lib / "a")])
+        assert library.albums() == []
+
+
 def test_undoing_an_album_takes_its_later_changes_with_it_and_says_so(library_with_albums) -> None:
     """Found by a hostile review: 'photoorg undo N' of an album's creation left its later
     changes in the history, and undoing one of them then said "undid" while changing nothing."""
