@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 from tests.cli import photoorg
 
@@ -110,3 +112,30 @@ def test_photos_without_a_date_taken_are_said_by_month_and_listed_alone(tmp_path
     assert listed["known"] == "year" and listed["date"] == "1985-01-01"
     folder = photoorg(*base, "date", str(lib / "scans"), "--taken", "1990-05-01")
     assert folder.returncode == 2 and f"{lib / 'scans'} is a folder; photoorg dates photos." in folder.stderr
+
+
+_FIND_LISTS_3 = """
+import sys
+from photoorg.cli import main, timeline
+timeline.FIND_LISTS = 3  # "many": more than 3
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_search_that_finds_many_photos_counts_them_by_month_and_lists_them_all_in_json(
+    library, tiny_model, tmp_path
+) -> None:
+    """A new-user review: 'timeline --find TEXT --json' gave "photos": [] where 214 matched (the
+    text, more than a screen, counts them by month and says so)."""
+    home = str(tmp_path / "h-many")
+    assert photoorg("--home", home, "--model", tiny_model, "scan", library).returncode == 0
+
+    def timeline(*args: str) -> str:
+        run = [sys.executable, "-c", _FIND_LISTS_3, "--home", home, "timeline", "--find", "img", *args]
+        done = subprocess.run(run, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert len(json.loads(timeline("--json"))["photos"]) == 10
+    text = timeline()
+    assert text.startswith('10 photos whose name or folder holds "img"') and "--find img' lists" in text

@@ -38,8 +38,9 @@ def cmd_timeline(args: argparse.Namespace, where: Locations) -> int:
     ]
     # The photos themselves, not only the months: of a year or month, those without a date, and
     # what a search finds when that fits on a screen or two (a review: --find gave counts only).
+    # (--json lists every photo found: a script reads them, not a screen; a new-user review)
     found = sum(m.count for m in months) if args.find and not args.when else 0
-    listed = bool(args.when or args.undated or 0 < found <= FIND_LISTS)
+    listed = bool(args.when or args.undated or (found and (args.json or found <= FIND_LISTS)))
     rows = [r for m in months for r in range(m.first, m.first + m.count)] if listed else []
     if args.json:
         print(json.dumps(_as_json(timeline, months, rows), indent=2))
