@@ -628,6 +628,14 @@ def test_a_preferred_folder_is_kept_whole_and_keeper_rules_are_written_as_for_du
     outside = photoorg("--home", home, "settings", "preferred", tmp_path / "elsewhere")
     assert outside.returncode == 2 and "is not in the library" in outside.stderr
     assert load_settings(locations(home)).keeper_rules == ["protected", "resolution", "file_size"]
+    # A threshold reset that cannot be: its default said, and the way out both ways (a new-user
+    # review: "same_threshold cannot be '': ... (raise same_threshold first)").
+    assert photoorg("--home", home, "settings", "same_threshold", "0.99").returncode == 0
+    assert photoorg("--home", home, "settings", "similar_threshold", "0.985").returncode == 0
+    lower = photoorg("--home", home, "settings", "same_threshold", "0.984")
+    assert lower.returncode == 2 and "lower the 'similar' one or raise the 'same image' one" in lower.stderr
+    back = photoorg("--home", home, "settings", "same_threshold", "--reset")
+    assert back.returncode == 2 and "same_threshold cannot be 0.98:" in back.stderr
 
 
 def test_move_with_a_protected_folder(library, tiny_model, tmp_path) -> None:

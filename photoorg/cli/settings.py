@@ -116,6 +116,7 @@ def cmd_settings(args: argparse.Namespace, where: Locations) -> int:
     if not words and not args.reset:
         print(_shown(getattr(load_settings(where), name)))
         return EXIT_OK
+    value: object = " ".join(words)
     try:
         value = _defaults()[name] if args.reset else _parsed(name, words)
         saved = load_settings(where)
@@ -126,7 +127,8 @@ def cmd_settings(args: argparse.Namespace, where: Locations) -> int:
                 f"{outside[0]} is not in the library ('photoorg library list' lists its folders)"
             )
     except (ValueError, TypeError) as exc:
-        say(f"photoorg: {name} cannot be {' '.join(words)!r}: {exc}")
+        shown = _shown(value) if args.reset else repr(" ".join(words))  # (its default: not '')
+        say(f"photoorg: {name} cannot be {shown}: {exc}")
         return EXIT_USAGE
     update_settings(where, lambda s: s.assign(**{name: value}))
     print(f"{name} is {_shown(value)} now" + (" (its default)" if args.reset else "") + ".")

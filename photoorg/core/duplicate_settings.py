@@ -43,8 +43,8 @@ class DuplicateSettings:
         if not self.similar_threshold <= self.same_threshold:
             raise ValueError(
                 f"the 'similar' threshold ({self.similar_threshold}) cannot be above the 'same image' "
-                f"threshold ({self.same_threshold}); both lie between -1 and 1 (raise "
-                "same_threshold first)"
+                f"threshold ({self.same_threshold}); both lie between -1 and 1 (lower the 'similar' "
+                "one or raise the 'same image' one first)"
             )
         if not 0.0 <= self.same_max_local_change <= 1.0:
             raise ValueError("same_max_local_change must be between 0 and 1")
