@@ -103,6 +103,8 @@ def test_photos_without_a_date_taken_are_said_by_month_and_listed_alone(tmp_path
     assert photoorg(*base, "undo").returncode == 0 and not os.path.exists(f"{scans[0]}.xmp")
     wrong = photoorg(*base, "date", *scans, "--taken", "01/05/1990")
     assert wrong.returncode == 1 and "is not a date photoorg reads" in wrong.stderr
+    no_day = photoorg(*base, "date", *scans, "--taken", "2020-02-30")  # well written, no such day
+    assert no_day.returncode == 1 and "'2020-02-30' is no day of the calendar." in no_day.stderr
     print_known = photoorg(*base, "date", str(lib / "scans" / "s2.jpg"), "--taken", "1985")  # the year only
     assert "Done: 1 photo dated 1985, action 3." in print_known.stdout
     assert "  1985, month unknown      1" in photoorg(*base, "timeline").stdout  # on its first day, said so

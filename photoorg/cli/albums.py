@@ -130,7 +130,7 @@ def _counted(album: Album, present: int) -> str:
     """An album's photos as the app counts them: all of them, those away said apart (a review:
     "Fish (3 photos)" here, "6 photos (3 are away)" in the app)."""
     everything = len(set(album.positives))
-    away = f" ({everything - present} away)" if everything > present else ""
+    away = f", {everything - present} away" if everything > present else ""  # (not "(… (1 away), …)")
     return f"{plural(everything, 'photo')}{away}, {len(album.rejected)} rejected"
 
 

@@ -171,7 +171,8 @@ def _problems(library: Library, as_json: bool) -> int:
             print(f"  {printable(folder)}")
     files = found[len(missing) :]
     if files:
-        print(f"{plural(len(files), 'file')} could not be read (they are left as they are):")
+        left = "it is left as it is" if len(files) == 1 else "they are left as they are"
+        print(f"{plural(len(files), 'file')} could not be read ({left}):")
         for path, why in files:
             print(f"  {printable(path)}: {printable(why)}")
         print("'photoorg trash FILE' or 'photoorg move FILE --to DIR' takes one away (undoable).")

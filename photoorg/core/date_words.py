@@ -56,6 +56,8 @@ def date_taken_of(text: str) -> tuple[datetime, str]:
             raise ValueError(text)
         return checked(datetime.fromisoformat(text.strip())), "day"
     except ValueError:
+        if _A_DAY.match(text):  # written right, but no such day (a new-user review: 2020-02-30
+            raise PhotoorgError(f"{text!r} is no day of the calendar.") from None  # "write it as")
         raise PhotoorgError(
             f"{text!r} is not a date photoorg reads: write it as 2019-07-14, 2019-07-14 10:05, "
             "or 2019-07 or 2019 when only the month or the year is known."

@@ -154,7 +154,7 @@ def test_the_album_commands_print_what_the_issue_promises(library_with_albums) -
     away = photoorg("album", "show", "Sunsets")
     assert "Sunsets: 4 photos (1 away)" in away.stdout
     # ... and counted so by 'album list', as the app counts it (a review: 3 here, 4 in the app).
-    assert "Sunsets  (4 photos (1 away), 1 rejected)" in photoorg("album", "list").stdout
+    assert "Sunsets  (4 photos, 1 away, 1 rejected)" in photoorg("album", "list").stdout  # not nested
     [row] = json.loads(photoorg("album", "list", "--json").stdout)
     assert (row["photos"], row["away"]) == (3, 1)
     assert "Not in the library now (1):\n  no longer found as it was added: " in away.stdout
