@@ -90,7 +90,7 @@ class Calibration:
         gap = min(abs(p.similarity - value) for p in pairs)
         if gap <= NEAR:
             return f"Pairs at about {value:.3f}"
-        return f"No pair at about {value:.3f}; the closest to it"
+        return f"No pair at about {value:.3f}; the closest to it, the most similar first"
 
     def between(self, low: float, high: float) -> int:
         """Sampled photos whose nearest neighbour is in [low, high): what moving a threshold
