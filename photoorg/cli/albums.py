@@ -66,9 +66,11 @@ def cmd_album(args: argparse.Namespace, where: Locations) -> int:
                         "('photoorg undo', then 'album delete --keywords', takes it out too)."
                     )
             batch = library.delete_album(args.name)
+            # Two actions: one undo brings the album back, a second its keyword (a new-user review)
+            back = "; a second 'photoorg undo' puts its keyword back" if args.keywords else ""
             print(
                 f"Deleted the album {printable(album.name)} ({plural(len(album.positives), 'photo')}); the "
-                f"photos are not touched (action {batch}; 'photoorg undo' brings the album back)."
+                f"photos are not touched (action {batch}; 'photoorg undo' brings the album back{back})."
             )
             return EXIT_OK
         role = {"add": EXAMPLE, "accept": MEMBER, "reject": REJECTED, "remove": REMOVED}[what]

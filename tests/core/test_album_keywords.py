@@ -784,6 +784,7 @@ def test_deleting_an_album_can_take_its_keyword_out_and_otherwise_says_it_stays(
     assert taken.returncode == 0, taken.stderr
     assert "Took \u201cDogs\u201d out of 3 sidecars (action" in taken.stdout
     assert "Deleted the album Dogs" in taken.stdout and "stays" not in taken.stderr
+    assert "brings the album back; a second 'photoorg undo' puts its keyword back)" in taken.stdout
     assert read_keywords(lib / "a" / "p0.jpg.xmp") == ["Cats"]  # another album's stays
     assert read_keywords(lib / "a" / "p1.jpg.xmp") == ["beach"]
     assert read_keywords(own) == ["Dogs"]  # the person's own stays
