@@ -71,6 +71,10 @@ def test_similar_shots_are_counted_apart_from_duplicates_and_their_first_is_the_
     text = duplicates_text([same, alike])
     assert text.startswith("1 duplicate set (0 exact, 1 same image) and 1 set of similar shots.")
     assert "  KEEP /p/a.jpg" in text and "  BEST /p/b.jpg" in text and "  kept /p/c.jpg" in text
+    # A protected copy is marked, as --json marks it (a new-user review).
+    two = [photo("d.jpg"), photo("e.jpg")]
+    guarded = DuplicateSet("s3", Verdict.SAME, two, "protected", 0.99, ["/p/d.jpg"])
+    assert duplicates_text([guarded]).count("(protected)") == 1
 
 
 def test_long_sentences_fit_the_terminal_and_stay_whole_in_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -135,6 +135,7 @@ def duplicates_text(sets: Sequence[DuplicateSet], counted: bool = True) -> str:
             first = "BEST" if s.verdict is Verdict.SIMILAR and all(kept.values()) else "KEEP"
             tag = first if k == 0 else ("kept" if kept[p.path] else "    ")
             taken = shown_date(p, p.taken[:10]) if p.taken else ""  # "1975" for a year alone
+            taken += "  (protected)" if p.path in s.protected else ""  # as --json says (a review)
             lines.append(
                 f"  {tag} {printable(p.path):<{width}}  {_dims(p):>10}  {human_bytes(p.size):>9}  {taken}"
             )
