@@ -301,6 +301,9 @@ def test_duplicates_trash_moves_the_copies_not_kept_and_undo_puts_them_back(
     searched = photoorg(*base, "similar", library / "2023" / "img_003.jpg", "--in", outside, "--json")
     assert searched.returncode == 0, searched.stderr
     assert {Path(f["path"]).name for f in json.loads(searched.stdout)["similar"]} == {"a.jpg", "b.jpg"}
+    plain = photoorg(*base, "similar", library / "2023" / "img_003.jpg", "-k", "50", "--json")
+    found = [f["path"] for f in json.loads(plain.stdout)["similar"]]
+    assert found and not [p for p in found if p.startswith(str(outside))]  # the library's, as the app
     assert str(outside) not in photoorg(*base, "library", "list").stdout
 
     undone = photoorg(*base, "undo")

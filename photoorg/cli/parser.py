@@ -166,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     folders_option(
         similar,
         "--in",
-        "search only photos under DIR (repeatable; default: the whole catalog; a folder outside "
+        "search only photos under DIR (repeatable; default: the library's; a folder outside "
         "the library is read, not added to it)",
         dest="folders",
     )

@@ -307,6 +307,8 @@ def cmd_similar(args: argparse.Namespace, where: Locations) -> int:
     if missing_paths(args.folders):
         return EXIT_USAGE
     with open_library(args, where) as library:
+        if not args.folders and library_roots_or_say(library) is None:
+            return EXIT_USAGE
         if library.library_roots()[0]:
             bring_up_to_date(library)
         look_outside(library, args.folders)  # a search never adds a folder (a review)

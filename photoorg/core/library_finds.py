@@ -145,8 +145,8 @@ class Finds(LibraryPart):
     def similar(
         self, path: str, k: int = 10, within: Sequence[str] | None = None, progress: Progress = NULL_PROGRESS
     ) -> list[tuple[PhotoInfo, float]]:
-        """The ``k`` photos most like the one at ``path`` (a photo outside the library is read
-        first, without adding its folder), most similar first."""
+        """The ``k`` photos of the library (or under ``within``) most like the one at ``path`` (a
+        photo outside the library is read first, without adding its folder), most similar first."""
         path = os.path.abspath(path)
         model_id, problem = self.model(progress)
         if self.catalog.file_row(path) is None and os.path.isfile(path):
@@ -157,7 +157,9 @@ class Finds(LibraryPart):
             model_id, problem = self.model(progress)  # known now: the scan found it
         if model_id is None:
             raise problem or ModelUnavailable("Finding similar photos needs the model.")
-        roots = [os.path.abspath(f) for f in within] if within else None
+        # Among the library's photos (as the app looks), not every photo the catalog has read (a
+        # card's, looked at for an import; a review); or under ``within``.
+        roots = [os.path.abspath(f) for f in within] if within else self.library_roots()[0]
         try:
             return find_similar(self.catalog, model_id, path, k, roots=roots)
         except KeyError:
