@@ -275,9 +275,9 @@ def going_with_others(photos: Sequence[PlannedPhoto]) -> None:
 
 
 def sidecars_left_out(plan: OrganizePlan) -> str:
-    """ "; their 2 sidecars stay where they are, not beside the library's copies" of the photos
-    an import leaves out (the library has them), or "" (a review: a card's edits were left
-    behind unsaid)."""
+    """ "; 2 sidecars (edits, keywords, dates) with them stay where they are, not beside the
+    library's copies" of the photos an import leaves out (the library has them), or "" (a
+    review: a card's edits were left behind unsaid)."""
     left = [p for p in plan.photos if p.note == "already in the library"]
     n = sum(len(p.companions) for p in left)
     if not n:
