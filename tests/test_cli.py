@@ -301,6 +301,22 @@ def test_duplicates_trash_moves_the_copies_not_kept_and_undo_puts_them_back(
     searched = photoorg(*base, "similar", library / "2023" / "img_003.jpg", "--in", outside, "--json")
     assert searched.returncode == 0, searched.stderr
     assert {Path(f["path"]).name for f in json.loads(searched.stdout)["similar"]} == {"a.jpg", "b.jpg"}
+    # Given with a library folder, or as a folder above one, the library's copy is the one kept
+    # (a hostile review: the card's, "oldest file", was kept and the library's trashed).
+    card = tmp_path / "card"
+    card.mkdir()
+    shutil.copy(library / "2023" / "img_003.jpg", card / "IMG_0001.jpg")
+    os.utime(card / "IMG_0001.jpg", (1_300_000_000, 1_300_000_000))  # older, as a camera's file
+    for given in ([card, library], [tmp_path]):
+        both = photoorg(*base, "duplicates", *given, "--trash", "--dry-run", "--verdict", "exact")
+        assert both.returncode == 0, both.stderr
+        assert f"trash  {card / 'IMG_0001.jpg'}" in both.stdout, both.stdout
+        assert f"trash  {library / '2023' / 'img_003.jpg'}" not in both.stdout
+        assert "in the library (" in both.stdout  # the keeper's reason says why
+    # A link into the library is the library: not looked at as a folder outside it.
+    (tmp_path / "linked").symlink_to(library)
+    linked = photoorg(*base, "duplicates", tmp_path / "linked", "--verdict", "exact")
+    assert linked.returncode == 0 and "without adding" not in linked.stderr
     plain = photoorg(*base, "similar", library / "2023" / "img_003.jpg", "-k", "50", "--json")
     found = [f["path"] for f in json.loads(plain.stdout)["similar"]]
     assert found and not [p for p in found if p.startswith(str(outside))]  # the library's, as the app

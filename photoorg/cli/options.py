@@ -160,5 +160,5 @@ def folders_argument(parser: argparse.ArgumentParser, what: str) -> None:
         "folders",
         nargs="*",
         metavar="DIR",
-        help=f"{what} (default: the library's folders; a folder not in the library is added to it)",
+        help=f"{what} (default: the library's folders)",
     )

@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(unless --offline).",
     )
     common_options(scan, top=False)
-    folders_argument(scan, "photo folders, searched recursively")
+    folders_argument(scan, "photo folders, searched recursively; one not in the library is added to it")
     scan.add_argument(
         "--exclude",
         action="append",

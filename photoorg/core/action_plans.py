@@ -105,11 +105,14 @@ def plan(
     destination: str | None = None,
     protected: Sequence[str] = (),
     library: Sequence[str] | None = None,
+    looked_at: Sequence[str] = (),
 ) -> list[Step]:
     """Check every file and choose its target; nothing is touched. ``--dry-run`` prints this.
 
     ``library``: the library's folders. A copy elsewhere (on a memory card imported from, say)
-    does not count as the copy that stays when the others go to the trash: it may be wiped next.
+    does not count as the copy that stays when the others go to the trash: it may be wiped next;
+    in ``looked_at`` (folders outside the library cleaned up: 'duplicates CARD --trash') it
+    does, for copies all outside the library.
 
     Raises:
         PhotoorgError: no destination for a move or copy, every copy of a photo would go to
@@ -141,7 +144,7 @@ def plan(
         other = os.path.basename(name_of[key])
         steps.append(Step(path, skip=f"another name of {other} (a hard link: one photo, done by that name)"))
     if action is Action.TRASH:
-        _refuse_every_copy(catalog, steps, library)
+        _refuse_every_copy(catalog, steps, library, looked_at)
     steps = _with_sidecars(steps, folder)
     # A sidecar named with its photo goes with it: not also listed as a file that stays (a
     # hostile review: "skip X.jpg.xmp: not a photo ...; it stays", then it moved).
@@ -290,7 +293,9 @@ def file_key(path: str) -> object:
     return (st.st_dev, st.st_ino)
 
 
-def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step], library: Sequence[str] | None) -> None:
+def _refuse_every_copy(
+    catalog: Catalog, steps: Sequence[Step], library: Sequence[str] | None, looked_at: Sequence[str] = ()
+) -> None:
     """The last copy of a photo in the library never goes with all the others: that is
     deleting the photo. A copy outside the library folders does not count, nor another name
     of a file that goes (a link to it, or the same file through a linked folder)."""
@@ -305,10 +310,15 @@ def _refuse_every_copy(catalog: Catalog, steps: Sequence[Step], library: Sequenc
     for copies in everywhere.values():
         present = [p for p in copies if p in going or still_a_copy(catalog, p)]
         files = {file_key(p) for p in present}
+        # A copy in a folder looked at counts only where the library has none (a hostile
+        # review: the card's copy stayed, the library's went to the trash).
+        counted = library
+        if looked_at and library is not None and not any(is_under(p, library) for p in present):
+            counted = [*library, *looked_at]
         inside = [
             p
             for p in present
-            if p in going or ((library is None or is_under(p, library)) and file_key(p) not in going_files)
+            if p in going or ((counted is None or is_under(p, counted)) and file_key(p) not in going_files)
         ]
         if len(files) > 1 and set(inside) <= going:
             names = ", ".join(inside[:3])  # whole paths (a review: "g.jpg, g.jpg" told nothing)

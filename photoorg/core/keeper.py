@@ -68,6 +68,16 @@ class KeeperPolicy:
     def is_protected(self, photo: PhotoInfo) -> bool:
         return self._protected.holds(photo.path)
 
+    def in_library(self, photo: PhotoInfo) -> bool:
+        """Whether a copy is in the library's folders, not in one looked at ('duplicates CARD'):
+        the library's copy is always the one kept of such copies (a hostile review: the card's,
+        "oldest file", was kept and the library's trashed). True when no folders are known."""
+        return not self.library or self._library.holds(photo.path)
+
+    @functools.cached_property
+    def _library(self) -> FolderSet:
+        return FolderSet(self.library)
+
     def is_preferred(self, photo: PhotoInfo) -> bool:
         return self._preferred.holds(photo.path)
 
@@ -228,7 +238,7 @@ def rank(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> list[PhotoInfo]:
 
     def key(p: PhotoInfo) -> tuple[object, ...]:
         name = os.path.basename(p.path)
-        return (*[rule(p, policy) for rule in rules], copy_marks(p.path),
+        return (not policy.in_library(p), *[rule(p, policy) for rule in rules], copy_marks(p.path),
                 folder_of_copies(p.path, policy.library) is not None, len(name), p.path)  # fmt: skip
 
     return sorted(photos, key=key)
@@ -280,6 +290,8 @@ def choose_keeper(photos: Sequence[PhotoInfo], policy: KeeperPolicy) -> tuple[li
         return list(photos), "the only photo"
     ranked = rank(photos, policy)
     keeper, runner_up = ranked[0], ranked[1]
+    if policy.in_library(keeper) and not policy.in_library(runner_up):
+        return ranked, f"in the library ({os.path.dirname(keeper.path)}); the others are outside it"
     for name in policy.rules:
         key, reason = _RULES[name]
         if key(keeper, policy) != key(runner_up, policy):

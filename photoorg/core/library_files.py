@@ -118,7 +118,7 @@ class FileActions(LibraryPart):
     ) -> list[Step]:
         """What :meth:`trash_from_sets` would do (nothing is touched): ``--dry-run``."""
         roots, _ = self.library_roots()
-        return actions.plan_set_cleanup(self.catalog, plan, self.settings.protected, [*roots, *looked_at])
+        return actions.plan_set_cleanup(self.catalog, plan, self.settings.protected, roots, looked_at)
 
     def trash_from_sets(
         self,
@@ -136,7 +136,7 @@ class FileActions(LibraryPart):
         """
         with self.writing(progress) as catalog:
             protected, (roots, _) = self.settings.protected, self.library_roots()
-            steps = actions.plan_set_cleanup(catalog, plan, protected, [*roots, *looked_at])
+            steps = actions.plan_set_cleanup(catalog, plan, protected, roots, looked_at)
             going = {s.source for s in steps if s.skip is None}
             if shown is not None and going != set(shown):  # (a hostile review: a sidecar made
                 raise PhotoorgError(  # while the question waited went to the trash unlisted)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from photoorg.core.action_plans import Action, Step, file_key, plan, still_a_copy
 from photoorg.core.catalog import Catalog
 from photoorg.core.errors import PhotoorgError
+from photoorg.core.paths import FolderSet
 
 
 def plan_set_cleanup(
@@ -16,6 +17,7 @@ def plan_set_cleanup(
     sets: Sequence[tuple[Sequence[str], Sequence[str]]],
     protected: Sequence[str] = (),
     library: Sequence[str] | None = None,
+    looked_at: Sequence[str] = (),
 ) -> list[Step]:
     """Plan trashing photos of duplicate sets: ``sets`` holds (every member of a set, the
     members to trash). Every set keeps at least one photo that stays, counting what the other
@@ -40,6 +42,15 @@ def plan_set_cleanup(
                 f"That would remove every copy in the set ({names}){also}; photoorg always keeps at "
                 "least one. Check the photo you want to keep."
             )
+        # A set with a copy in the library keeps one there, not only one in a folder looked at
+        # (a hostile review: 'duplicates CARD ~/Pictures --trash' kept the card's copy alone).
+        inside = FolderSet(library or ())
+        if library and any(inside.holds(m) for m in members) and not any(inside.holds(k) for k in kept):
+            ours = ", ".join(m for m in remove if inside.holds(m))
+            raise PhotoorgError(
+                f"That would trash every copy in the library ({ours}) and keep only {kept[0]}, "
+                "outside it; photoorg keeps one in the library. Check it."
+            )
         # The copy that stays must be the photo still, read again (a hostile review: an edited
         # or damaged keeper was kept and the last good copy went to the trash).
         if not any(still_a_copy(catalog, k) for k in kept):
@@ -48,4 +59,6 @@ def plan_set_cleanup(
                 f"The photo to keep ({names}) is no longer there as it was scanned: moved, edited or "
                 "damaged since. Nothing was trashed; scan again, then look at the set again."
             )
-    return plan(catalog, Action.TRASH, sorted(going), protected=protected, library=library)
+    return plan(
+        catalog, Action.TRASH, sorted(going), protected=protected, library=library, looked_at=looked_at
+    )

@@ -91,7 +91,7 @@ def albums_gone(catalog: Catalog, batches: Sequence[int], summary: str) -> str:
     the names they have now (a review: 'undo 1' of "make the album Fish" said nothing of
     "Sea life", which Fish had become, and which went)."""
     now = {name for _, name, _ in catalog.albums()} - {name for _, name, _ in catalog.albums(without=batches)}
-    gone = sorted(n for n in now if n not in summary)
+    gone = sorted(n for n in now if f"\u201c{n}\u201d" not in summary)  # (not "Sea" of "Sea life")
     if not gone:
         return ""
     names = ", ".join(f"\u201c{n}\u201d" for n in gone)

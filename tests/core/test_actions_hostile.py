@@ -258,6 +258,21 @@ def test_sets_cleaned_together_still_keep_one_photo_each(lib) -> None:
     assert cleanable([*plan, fine]) == [2]
 
 
+def test_a_clean_up_never_keeps_only_a_copy_outside_the_library(lib, tmp_path) -> None:
+    """A hostile review: 'duplicates CARD ~/Pictures --trash' kept the card's copy and trashed
+    the library's, whatever the keeper rules said: the set keeps one in the library."""
+    folder, catalog = lib
+    card = tmp_path / "card"
+    card.mkdir()
+    a, on_card = str(folder / "p0.jpg"), str(card / "p0.jpg")
+    shutil.copy2(a, on_card)
+    run_scan([card], catalog, Embedder(str(folder / "none")))
+    with pytest.raises(PhotoorgError, match=f"and keep only {re.escape(on_card)}, outside it"):
+        actions.plan_set_cleanup(catalog, [([a, on_card], [a])], library=[str(folder)], looked_at=[str(card)])
+    steps = actions.plan_set_cleanup(catalog, [([a, on_card], [on_card])], library=[str(folder)])
+    assert [s.source for s in steps if s.skip is None] == [on_card]
+
+
 def test_a_trash_by_copy_killed_before_the_original_went_is_completed(lib, tmp_path, monkeypatch) -> None:
     """F12: the disk's own trash unusable, photoorg copied into the home trash and was killed
     before removing the original: a full copy and its record stayed in the trash, unknown to
