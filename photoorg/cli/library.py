@@ -8,6 +8,7 @@ import json
 import os
 
 from photoorg.cli.common import EXIT_OK, EXIT_USAGE, missing_paths, open_library, say
+from photoorg.core.download import size_of
 from photoorg.core.errors import ModelNotCached, ModelUnavailable
 from photoorg.core.humanize import agree, plural, printable
 from photoorg.core.library import Library
@@ -103,10 +104,11 @@ def _model(library: Library, name: str | None) -> int:
         return EXIT_USAGE
     name = os.path.expanduser(name)
     chosen = os.path.abspath(name) if os.path.isdir(name) else name  # a folder, else a hub id
+    fetched = ""
     try:  # what a scan would say, said now (a folder with no model, not DINOv2, pickle weights)
         resolve_model(chosen, cache_dir=library.where.model_cache, allow_download=False)
-    except ModelNotCached:
-        pass  # a hub model not on this computer yet: 'photoorg scan' downloads it
+    except ModelNotCached:  # a hub model not on this computer yet: said (a new-user review)
+        fetched = f" It is not on this computer yet: 'photoorg scan' downloads it first{size_of(chosen)}."
     except ModelUnavailable as exc:
         say(f"photoorg: {exc}")
         return EXIT_USAGE
@@ -116,7 +118,11 @@ def _model(library: Library, name: str | None) -> int:
         s.model_declined = False
 
     library.change_settings(change)
-    print(f"The library uses the model {chosen} from now on; 'photoorg scan' looks at the photos with it.")
+    print(
+        f"The library uses the model {chosen} from now on; 'photoorg scan' looks at the photos with it.",
+        end="",
+    )
+    print(fetched)
     return EXIT_OK
 
 
