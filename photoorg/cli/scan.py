@@ -24,7 +24,7 @@ from photoorg.cli.common import (
 )
 from photoorg.core.humanize import plural, printable
 from photoorg.core.library import Library, ScanSummary
-from photoorg.core.paths import Locations, is_under
+from photoorg.core.paths import Locations, as_in_library, is_under
 from photoorg.core.progress import Progress
 
 
@@ -142,6 +142,12 @@ def bring_up_to_date(library: Library, roots: list[str] | None = None) -> ScanSu
     readable = summary.seen - len(summary.failures)
     say(f"Catalog up to date: {plural(readable, 'photo')}{note}, {len(summary.failures)} unreadable.")
     return summary
+
+
+def as_given(library: Library, folders: Sequence[str]) -> list[str]:
+    """The folders a person gave, named as the library names them: a link into a library
+    folder is that folder (a hostile review: looked at as outside, its photos catalogued twice)."""
+    return [as_in_library(f, library.saved_settings.folders) for f in folders]
 
 
 def look_outside(library: Library, folders: Sequence[str]) -> list[str]:

@@ -23,13 +23,13 @@ from photoorg.cli.common import (
 )
 from photoorg.cli.files import report_action
 from photoorg.cli.organize import outcome_json
-from photoorg.cli.scan import bring_up_to_date, look_outside
+from photoorg.cli.scan import as_given, bring_up_to_date, look_outside
 from photoorg.core.duplicates import KEEP_BOTH, NOT_DUPLICATES, DuplicateSet, Verdict
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import UNSORTED
 from photoorg.core.humanize import agree, human_bytes, plural, printable
 from photoorg.core.library import Action, Library
-from photoorg.core.paths import Locations, as_in_library, is_under
+from photoorg.core.paths import Locations, is_under
 from photoorg.core.set_choices import suggested_cleanup
 
 
@@ -45,7 +45,7 @@ def cmd_groups(args: argparse.Namespace, where: Locations) -> int:
             say("photoorg: --to goes with --move PHOTO...: photoorg groups --move PHOTO... --to ID.")
             return EXIT_USAGE
         roots = library.saved_settings.folders
-        args.folders = [as_in_library(f, roots) for f in args.folders]  # (a link into it: inside)
+        args.folders = as_given(library, args.folders)  # (a link into it: inside)
         outside = [printable(f) for f in args.folders if not is_under(f, roots)]
         if outside:  # the library's groups: of its photos (a look never adds a folder: a review)
             name = outside[0]
@@ -134,7 +134,7 @@ def cmd_duplicates(args: argparse.Namespace, where: Locations) -> int:
     with library:
         if not args.folders and library_roots_or_say(library) is None:
             return EXIT_USAGE
-        args.folders = [as_in_library(f, library.saved_settings.folders) for f in args.folders]
+        args.folders = as_given(library, args.folders)
         verdicts = [Verdict(v) for v in args.verdict] if args.verdict else list(Verdict)
         if library.library_roots()[0]:
             bring_up_to_date(library)
@@ -311,7 +311,7 @@ def cmd_similar(args: argparse.Namespace, where: Locations) -> int:
     with open_library(args, where) as library:
         if not args.folders and library_roots_or_say(library) is None:
             return EXIT_USAGE
-        args.folders = [as_in_library(f, library.saved_settings.folders) for f in args.folders]
+        args.folders = as_given(library, args.folders)
         if library.library_roots()[0]:
             bring_up_to_date(library)
         look_outside(library, args.folders)  # a search never adds a folder (a review)

@@ -27,6 +27,7 @@ def plan_set_cleanup(
         PhotoorgError: a set would lose every photo, or a path is not a member of its set.
     """
     going = {p for _, remove in sets for p in remove}
+    inside = FolderSet(library or ())  # (once: its folders' real paths are looked up)
     going_files = {file_key(p) for p in going}
     for members, remove in sets:
         strangers = set(remove) - set(members)
@@ -44,7 +45,6 @@ def plan_set_cleanup(
             )
         # A set with a copy in the library keeps one there, not only one in a folder looked at
         # (a hostile review: 'duplicates CARD ~/Pictures --trash' kept the card's copy alone).
-        inside = FolderSet(library or ())
         if library and any(inside.holds(m) for m in members) and not any(inside.holds(k) for k in kept):
             ours = ", ".join(m for m in remove if inside.holds(m))
             raise PhotoorgError(
