@@ -32,7 +32,11 @@ def add_file_commands(sub: Any) -> None:
             + ". Every action is journaled and can be undone.",
         )
         common_options(act, top=False, model=False)
-        along = "sidecars go" if name == "trash" else "sidecars, RAW and Live Photo video of the same shot go"
+        along = (
+            "sidecars and Live Photo video go"
+            if name == "trash"
+            else "sidecars, RAW and Live Photo video of the same shot go"
+        )
         act.add_argument("paths", nargs="+", metavar="PHOTO", help=f"photo files (their {along} along)")
         if name != "trash":
             act.add_argument("--to", required=True, metavar="DIR", help="destination folder")

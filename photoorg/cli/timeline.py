@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shlex
 from typing import Any
@@ -69,6 +70,8 @@ def _as_json(timeline: Timeline, months: list, rows: list[int]) -> dict[str, obj
                 "date_from": _date_from(timeline, r),
                 # a sidecar's year or month alone: "date" is its first day (a new-user review)
                 "known": (timeline.photos[r].taken_known if timeline.photos[r].taken else None) or "day",
+                # a Live Photo's video, folded behind its still (not a photo of its own here)
+                "live_video": live.path if (live := timeline.live.get(timeline.photos[r].path)) else None,
             }
             for r in rows
         ],
@@ -134,6 +137,9 @@ def _as_text(
         for r in range(m.first, m.first + m.count):
             how = _date_from(timeline, r)
             mark = "  (file date)" if how == "file" else "  (date from its name)" if how == "name" else ""
+            live = timeline.live.get(timeline.photos[r].path)
+            if live is not None:
+                mark += f"  (Live Photo, with {printable(os.path.basename(live.path))})"
             shown = shown_date(timeline.photos[r], timeline.dates[r])
             lines.append(f"  {shown:<10}  {printable(timeline.photos[r].path)}{mark}")
     return "\n".join(lines)

@@ -17,7 +17,7 @@ from photoorg.core.companions import FolderListing, SharedStems, free_with, rena
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, fingerprint_and_size, free_space, space_needed
 from photoorg.core.humanize import human_bytes, plural, printable
-from photoorg.core.pairs import shot_files
+from photoorg.core.pairs import live_videos, shot_files
 from photoorg.core.paths import FolderSet, as_in_library, is_under, real, storable_ns
 from photoorg.core.scanner import LIBRARY_EXTENSIONS
 
@@ -106,8 +106,12 @@ def plan(
     protected: Sequence[str] = (),
     library: Sequence[str] | None = None,
     looked_at: Sequence[str] = (),
+    live: bool = False,
 ) -> list[Step]:
     """Check every file and choose its target; nothing is touched. ``--dry-run`` prints this.
+
+    ``live`` (a trash of the photos a person chose): each photo's Live Photo video goes with
+    it, as the app shows them as one (:func:`photoorg.core.pairs.live_videos`).
 
     ``library``: the library's folders. A copy elsewhere (on a memory card imported from, say)
     does not count as the copy that stays when the others go to the trash: it may be wiped next;
@@ -145,7 +149,14 @@ def plan(
         steps.append(Step(path, skip=f"another name of {other} (a hard link: one photo, done by that name)"))
     if action is Action.TRASH:
         _refuse_every_copy(catalog, steps, library, looked_at)
-    steps = _with_sidecars(steps, folder)
+    videos: dict[str, list[str]] = {}
+    if live and action is Action.TRASH:  # of a photo the scan read (a damaged still's video stays)
+        named = {s.source for s in steps}
+        read = [s.source for s in steps if s.skip is None and catalog.file_row(s.source) is not None]
+        videos = {
+            p: [f for f in fs if f not in named] for p, fs in live_videos(FolderListing(), read).items()
+        }
+    steps = _with_sidecars(steps, folder, videos)
     # A sidecar named with its photo goes with it: not also listed as a file that stays (a
     # hostile review: "skip X.jpg.xmp: not a photo ...; it stays", then it moved).
     going_with = {s.source for s in steps if s.companion_of is not None and s.skip is None}
@@ -183,14 +194,16 @@ def _checked(catalog: Catalog, action: Action, path: str, folder: str | None, gu
     return step
 
 
-def _with_sidecars(steps: list[Step], folder: str | None) -> list[Step]:
+def _with_sidecars(steps: list[Step], folder: str | None, videos: dict[str, list[str]]) -> list[Step]:
     """Each photo that goes, then its companions (:mod:`photoorg.core.companions`): its
     sidecars, and for a move or copy (which names each photo in ``folder``) its RAW and Live
     Photo video with their sidecars; each with it, under the name that follows the photo's
-    (``IMG_1 (1).jpg.xmp`` for a numbered ``IMG_1 (1).jpg``), or skipped with why it stays."""
+    (``IMG_1 (1).jpg.xmp`` for a numbered ``IMG_1 (1).jpg``), or skipped with why it stays.
+    ``videos``: for a trash, the Live Photo videos that go with their photos."""
     listing = FolderListing()
     going = {s.source for s in steps if s.skip is None}
-    shots: dict[str, list[str]] = {}
+    shots: dict[str, list[str]] = videos
+    going.update(f for files in videos.values() for f in files)
     if folder is not None:  # (a review: `photoorg move IMG_1.JPG` left IMG_1.CR2 and IMG_1.MOV
         named = {s.source for s in steps}  # behind, the shot split in two; organize takes them)
         photos = [s.source for s in steps if s.skip is None]  # in order: a video goes with the first

@@ -45,10 +45,12 @@ from photoorg.core.library_offer import ReembedOffers
 from photoorg.core.library_scans import Scans
 from photoorg.core.lock import LibraryLock
 from photoorg.core.organize import STAY_NOTES, OrganizePlan, OrganizeRequest
+from photoorg.core.pairs import live_photos
 from photoorg.core.paths import Locations, count_under
 from photoorg.core.pipeline import Failure, ScanSummary
 from photoorg.core.progress import NULL_PROGRESS, Progress
-from photoorg.core.redo import NothingToRedo, what_is_redone
+from photoorg.core.redo import NothingToRedo
+from photoorg.core.redo_words import what_is_redone
 from photoorg.core.settings import (
     Settings,
     load_settings,
@@ -348,9 +350,10 @@ class Library(Folders, Scans, ReembedOffers, FileActions, History, Curation, Dat
             seen = self.catalog.fingerprints_with_vectors(model_id)
             state.not_looked_at = sum(1 for p in photos if not p.is_video and p.fingerprint not in seen)
         state.timeline = timeline_of(photos)
+        shown = state.timeline.photos  # a Live Photo counts once, as it is shown
         protected = [f for f in self.settings.protected if f not in roots]  # counted too (a review)
-        state.per_folder = count_under((p.path for p in photos), [*roots, *protected])
-        state.photo_count = len(photos)
+        state.per_folder = count_under((p.path for p in shown), [*roots, *protected])
+        state.photo_count = len(shown)
         state.photos_away = len(self.catalog.photos(under=missing)) if missing else 0
         state.failures = self.problems(roots, missing)
         state.albums = self.albums()
@@ -360,7 +363,8 @@ class Library(Folders, Scans, ReembedOffers, FileActions, History, Curation, Dat
         scan: what the last one found."""
         folders = list(self.saved_settings.folders if folders is None else folders)
         photos = self.catalog.photos(under=folders) if folders else []
-        return count_under((p.path for p in photos), folders)
+        folded = {v.path for v in live_photos(photos).values()}  # a Live Photo counts once
+        return count_under((p.path for p in photos if p.path not in folded), folders)
 
 
 #: What the app and the command line use of the library's types (they import nothing else of

@@ -38,7 +38,7 @@ from photoorg.core.organize import OrganizePlan, OrganizeRequest, plan_organize
 from photoorg.core.organize_places import check_space
 from photoorg.core.paths import as_in_library, is_under, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
-from photoorg.core.redo import set_cleanup_summary
+from photoorg.core.redo_words import set_cleanup_summary
 
 if TYPE_CHECKING:
     pass
@@ -56,7 +56,9 @@ class FileActions(LibraryPart):
         if destination and action is not Action.TRASH:  # as act() refuses (a hostile review:
             refuse_unsafe_destination(destination, self.where)  # the dry run said it would)
             refuse_protected_destination([destination], self.settings.protected)
-        return actions.plan(self.catalog, action, paths, destination, self.settings.protected, roots)
+        return actions.plan(
+            self.catalog, action, paths, destination, self.settings.protected, roots, live=True
+        )
 
     def act(
         self,
@@ -68,7 +70,8 @@ class FileActions(LibraryPart):
         summary: str | None = None,
         progress: Progress = NULL_PROGRESS,
     ) -> Outcome:
-        """Trash, move or copy photos, journaled and undoable, under the library lock.
+        """Trash, move or copy photos, journaled and undoable, under the library lock. A trash
+        takes each photo's Live Photo video along (the app shows them as one photo).
 
         ``members``: the paths are the unchecked photos of this duplicate set, which always
         keeps one. Protected folders are read from the saved settings at this moment.
@@ -82,7 +85,7 @@ class FileActions(LibraryPart):
             if members is not None:
                 steps = actions.plan_set_cleanup(catalog, [(members, paths)], protected, roots)
             else:
-                steps = actions.plan(catalog, action, paths, destination, protected, roots)
+                steps = actions.plan(catalog, action, paths, destination, protected, roots, live=True)
             todo = sum(1 for s in steps if s.skip is None)
             files = [s.source for s in steps if s.skip is None and s.companion_of is None]
             noun = "file" if files and all(catalog.file_row(p) is None for p in files) else "photo"

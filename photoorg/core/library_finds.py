@@ -13,6 +13,7 @@ from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import REPRESENTATIVES, UNSORTED, Group, describe_all, group_photos
 from photoorg.core.library_part import LibraryPart
+from photoorg.core.pairs import live_photos
 from photoorg.core.paths import from_library_folder, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.similarity import find_similar
@@ -41,13 +42,14 @@ class Finds(LibraryPart):
         ``only_undated``: only the photos without a date taken (by their file's date)."""
         roots, _ = self.library_roots()
         photos = self.catalog.photos(under=roots) if roots else []
+        live = live_photos(photos)  # (folded where its still is not found: they share a name)
         text = find.strip().lower()
         if text:
             named = from_library_folder(roots)
             photos = [p for p in photos if text in named(p.path).lower()]
         if only_undated:
             photos = [p for p in photos if undated(p)]
-        return timeline_of(photos)
+        return timeline_of(photos, live)
 
     def problems(
         self, roots: Sequence[str] | None = None, missing: Sequence[str] = ()

@@ -3,7 +3,8 @@ same name but for the extension, in the same folder. They are one shot kept twic
 the duplicate search and the threshold histogram leave the JPEG out (its RAW stands for the
 shot) unless the person asks for such JPEGs to be offered (``offer_raw_jpegs``), and
 organizing, a move and a copy take the RAW with its JPEG, and a Live Photo's video with its
-still (a trash leaves them: the RAW may be what the person keeps of the shot).
+still. A trash leaves the RAW (it may be what the person keeps of the shot) and takes a Live
+Photo's video, which the app shows as one photo with its still (:func:`live_photos`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from photoorg.core.catalog import PhotoInfo
 from photoorg.core.companions import LIVE_PHOTO_EXTENSIONS, RAW_EXTENSIONS, FolderListing, stem_key
 from photoorg.core.raw import is_raw_name
+from photoorg.core.scanner import is_photo_name
 
 if TYPE_CHECKING:
     from photoorg.core.keeper import KeeperPolicy
@@ -146,12 +148,62 @@ def shot_files(listing: FolderListing, photos: Iterable[str]) -> dict[str, list[
     return out
 
 
-def going_with(photos: Collection[str], whole_shot: bool = False) -> list[str]:
+def live_photos(photos: Iterable[PhotoInfo]) -> dict[str, PhotoInfo]:
+    """Each Live Photo among ``photos``: its still's path -> its video, which the timeline shows
+    folded behind the still, as one photo (a review: a phone's Live Photos were two tiles each,
+    the video placed apart by its own date). The video (.mov, .mp4) is beside a still of the
+    same name, letter for letter, but for the extension (:func:`same_shot`'s rule); the still
+    is no RAW; of several stills of one name (IMG_1.HEIC, IMG_1.JPG) the first by name."""
+    stills: dict[tuple[str, str], str] = {}
+    videos: list[PhotoInfo] = []
+    for p in photos:
+        folder, name = os.path.split(p.path)
+        stem, ext = os.path.splitext(name)
+        if p.is_video:
+            if ext.lower() in LIVE_PHOTO_EXTENSIONS:
+                videos.append(p)
+        elif not is_raw_name(p.path) and ((folder, stem) not in stills or p.path < stills[folder, stem]):
+            stills[folder, stem] = p.path
+    live: dict[str, PhotoInfo] = {}
+    for video in sorted(videos, key=lambda v: v.path):
+        folder, name = os.path.split(video.path)
+        still = stills.get((folder, os.path.splitext(name)[0]))
+        if still is not None and still not in live:
+            live[still] = video
+    return live
+
+
+def live_videos(listing: FolderListing, photos: Iterable[str]) -> dict[str, list[str]]:
+    """Each photo's Live Photo video that a trash of ``photos`` takes along, as the app shows
+    them as one photo (:func:`live_photos`): not while another still of its name stays beside
+    it (IMG_1.HEIC keeps IMG_1.MOV when IMG_1.JPG goes)."""
+    photos = list(photos)
+    going = set(photos)
+    out: dict[str, list[str]] = {}
+    for photo, files in shot_files(listing, photos).items():
+        videos = [f for f in files if os.path.splitext(f)[1].lower() in LIVE_PHOTO_EXTENSIONS]
+        folder, name = os.path.split(photo)
+        stem = os.path.splitext(name)[0]
+        staying = [
+            n
+            for n in listing.names_beside(photo)
+            if os.path.splitext(n)[0] == stem
+            and is_photo_name(n)
+            and not is_raw_name(n)
+            and os.path.join(folder, n) not in going
+        ]
+        if videos and not staying:
+            out[photo] = videos
+    return out
+
+
+def going_with(photos: Collection[str], whole_shot: bool = False, live: bool = False) -> list[str]:
     """The companions that a trash, move or copy of ``photos`` takes along, as its plan will
     (:func:`FolderListing.sidecars`): what a confirmation names before anything is touched.
-    ``whole_shot`` (a move or copy): also each photo's RAW and Live Photo video, and theirs."""
+    ``whole_shot`` (a move or copy): also each photo's RAW and Live Photo video, and theirs;
+    ``live`` (a trash of photos): each photo's Live Photo video (:func:`live_videos`), and its."""
     listing = FolderListing()
-    shots = shot_files(listing, photos) if whole_shot else {}
+    shots = shot_files(listing, photos) if whole_shot else live_videos(listing, photos) if live else {}
     chosen = {*photos, *(f for files in shots.values() for f in files)}
     going: dict[str, None] = {}  # in order, each once (IMG_1.xmp of IMG_1.jpg and IMG_1.png)
     for photo in photos:

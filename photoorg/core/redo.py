@@ -38,9 +38,11 @@ from photoorg.core.fileops import remove_if_empty
 from photoorg.core.group_edits import refuse_two_groups_of_one_name
 from photoorg.core.humanize import plural
 from photoorg.core.paths import Locations, is_under
+from photoorg.core.redo_words import SET_CLEANUP, redo_summary, what_is_redone
 from photoorg.core.sidecar_redo import sidecar_refusal
 from photoorg.core.undo_places import folder_not_there, only_the_photos_undone
 from photoorg.core.undo_words import nothing_to_redo
+from photoorg.core.videos import is_video_name
 
 
 class NothingToRedo(PhotoorgError):  # noqa: N818 - a state, like NothingToUndo
@@ -134,7 +136,7 @@ def _refusal(catalog: Catalog, info: BatchInfo) -> str | None:
         return why
     if info.action not in _REDOABLE:  # (a kind of action a later photoorg made)
         return f"Action {info.id} ({info.summary}) cannot be redone by this photoorg."
-    if _SET_CLEANUP.match(what_is_redone(info.summary)):  # (a hostile review: it trashed the last copies)
+    if SET_CLEANUP.match(what_is_redone(info.summary)):  # (a hostile review: it trashed the last copies)
         return (
             f"Action {info.id} ({info.summary}) trashed duplicates keeping one photo of each set; "
             "a redo cannot tell that the photos it kept are still there. Clean up again from the "
@@ -165,7 +167,6 @@ def _refusal(catalog: Catalog, info: BatchInfo) -> str | None:
 
 _REDOABLE = {*(a.value for a in Action), DECISION}
 _IN_THE_CATALOG = {GROUP_CHANGE, ALBUM_CHANGE}  # changes that moved no file
-_SET_CLEANUP = re.compile(r"^trash \d+ duplicates? from \d+ sets?$")
 
 
 def _nothing_back(info: BatchInfo) -> str:
@@ -200,31 +201,6 @@ def summary_to_redo(catalog: Catalog, batch: int) -> str:
     return redo_summary(info)
 
 
-def what_is_redone(summary: str) -> str:
-    """An action's summary without its "redo of action 26: " (what a redo does again)."""
-    first = _REDONE.match(summary)
-    return summary[first.end() if first else 0 :]
-
-
-def set_cleanup_summary(photos: int, sets: int) -> str:
-    """How a clean-up of duplicate sets is named in the history (and known by redo)."""
-    return f"trash {plural(photos, 'duplicate')} from {plural(sets, 'set')}"
-
-
-_REDONE = re.compile(r"redo of action \d+: ")
-_PHOTOS = re.compile(r"\b\d+ photos?\b")
-
-
-def redo_summary(info: BatchInfo, photos: int | None = None) -> str:
-    """The summary of a redo: "redo of action 26: trash 1 photo", not "redo of action 26: redo
-    of action 25: trash 1 photo" when action 26 was itself a redo; with the count of the
-    ``photos`` it does again (an undo that put back part of "trash 2 photos" redoes 1)."""
-    what = what_is_redone(info.summary)
-    if photos is not None:
-        what = _PHOTOS.sub(plural(photos, "photo"), what, count=1)
-    return f"redo of action {info.id}: {what}"
-
-
 def _name(path: str) -> str:
     """A file's name without the " (2)" a taken name gets (a redo numbers it again if need be)."""
     stem, ext = os.path.splitext(os.path.basename(path))
@@ -236,7 +212,10 @@ _NUMBERED = re.compile(r" \(\d+\)$")
 
 def _found_again(action: Action, entry: JournalEntry) -> bool:
     """Whether a file that went with a photo is one a new plan takes along again, by the same
-    name: a sidecar (organize also carries RAWs and videos, and renames them with the photo)."""
+    name: a sidecar, a Live Photo's video that a trash took with its still (organize also
+    carries RAWs and videos, and renames them with the photo)."""
+    if action is Action.TRASH and is_video_name(entry.source):
+        return True
     if os.path.splitext(entry.source)[1].lower() not in SIDECAR_EXTENSIONS:
         return False
     return action is Action.TRASH or os.path.basename(entry.target or "") == os.path.basename(entry.source)
@@ -289,6 +268,8 @@ def redo(
         guard, protected = protected, protected() if callable(protected) else protected  # (as planned;
         # the action asks again before each file, as a first run does)
         entries = sorted(catalog.journal_entries(info.id, ("undone",)), key=lambda e: e.id)
+        # A trash that took Live Photo videos along takes them again (the plan finds them)
+        live = any(e.file_row is None and is_video_name(e.source) for e in entries)
         entries = [e for e in entries if e.file_row is not None]  # the plan finds their sidecars
         # Each photo from where its undo put it (a name taken meanwhile numbers it: found by a
         # review, a redo from the old name moved the stranger that had taken it).
@@ -298,7 +279,7 @@ def redo(
         sources = [where[e.source] for e in entries]
         steps: list[Step] = []
         if action is Action.TRASH:
-            steps = actions.plan(catalog, action, sources, None, protected, library)
+            steps = actions.plan(catalog, action, sources, None, protected, library, live=live)
         else:  # each photo back to the folder it went to (an organize spreads them over many)
             by_folder: dict[str, list[str]] = defaultdict(list)
             for e in entries:

@@ -3,17 +3,19 @@
 A photo without a date taken (its own EXIF, a sidecar's: core.sidecar_dates, or its name's:
 core.name_dates) is placed by
 its file's date and marked as such (the timeline must show every photo somewhere; organizing
-never guesses silently and puts such photos in "undated" unless asked). Worked out in the
-core, once per change of the library, so the app's models only look rows up.
+never guesses silently and puts such photos in "undated" unless asked). A Live Photo is one
+photo: its video is folded behind its still (core.pairs.live_photos). Worked out in the core,
+once per change of the library, so the app's models only look rows up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from photoorg.core.catalog import PhotoInfo
+from photoorg.core.pairs import live_photos
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -65,6 +67,8 @@ class Timeline:
     months: list[Month] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)  # per row: "2023-05-01", the date shown
     file_dated: set[int] = field(default_factory=set)  # rows placed by the file's date
+    #: A Live Photo's still -> its video, folded behind it (not a row of its own).
+    live: dict[str, PhotoInfo] = field(default_factory=dict)
 
     def years(self) -> dict[int, int]:
         """Year -> photos, newest first (the jump list)."""
@@ -87,7 +91,7 @@ class Timeline:
         rows = list(rows)
         if len(rows) == len(self.photos):  # every row (distinct, ascending): this timeline
             return self
-        t = Timeline()
+        t = Timeline(live=self.live)
         for row in rows:
             date, by_file = self.dates[row], row in self.file_dated
             year, month, known = int(date[:4]), int(date[5:7]), _month_known(self.photos[row], by_file)
@@ -132,10 +136,16 @@ def day_alone(photo: PhotoInfo) -> bool:
     return photo.taken.endswith("T00:00:00") or len(photo.taken) == 10
 
 
-def timeline_of(photos: Sequence[PhotoInfo]) -> Timeline:
-    """The timeline of these photos."""
+def timeline_of(photos: Sequence[PhotoInfo], live: Mapping[str, PhotoInfo] | None = None) -> Timeline:
+    """The timeline of these photos, each Live Photo's video folded behind its still.
+    ``live``: the Live Photos of a larger set these photos were chosen from (a find), whose
+    videos are folded even where their still was not chosen."""
+    live = live_photos(photos) if live is None else live
+    folded = {v.path for v in live.values()}
     keyed = []
     for p in photos:
+        if p.path in folded:
+            continue
         when, how = photo_date(p)
         assert when is not None
         keyed.append(
@@ -144,7 +154,7 @@ def timeline_of(photos: Sequence[PhotoInfo]) -> Timeline:
     # Newest first; on one moment a day before a month alone before a year alone, so that a
     # year's photos whose month nobody knows come last in it (a review: they split January).
     keyed.sort(key=lambda k: (k[0], k[1], k[2]), reverse=True)
-    t = Timeline()
+    t = Timeline(live={k[2]: live[k[2]] for k in keyed if k[2] in live})
     for row, (when, _, _, photo, by_file) in enumerate(keyed):
         t.photos.append(photo)
         t.dates.append(when.strftime("%Y-%m-%d"))

@@ -19,7 +19,10 @@ from photoorg.core.catalog import Catalog, JournalEntry
 from photoorg.core.companions import is_sidecar
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import fingerprint_and_size, missing_folders
-from photoorg.core.paths import WatchedFolders, containing, is_under
+from photoorg.core.paths import WatchedFolders, containing, is_under, storable_ns
+from photoorg.core.pipeline.reading import catalogue
+from photoorg.core.scanner import FileRecord, date_sidecars_of
+from photoorg.core.videos import is_video_name
 
 log = logging.getLogger(__name__)
 
@@ -195,8 +198,20 @@ def follow_back(catalog: Catalog, action: Action, entry: JournalEntry, back: str
             # moved one the catalog lost track of (a hostile review: a full disk kept it from
             # following an earlier undo, and the photo stayed out of its album until a scan)
             catalog.put_row(replace(entry.file_row, path=back))
+        elif action is Action.TRASH and is_video_name(back) and catalog.file_row(back) is None:
+            catalogued_again(catalog, back)  # a Live Photo's video the trash took with its still
     except Exception:
         log.exception("the catalog could not follow %s back to %s", entry.source, back)
+
+
+def catalogued_again(catalog: Catalog, path: str) -> None:
+    """Catalog a video that went with its photo, back where it was, as a scan would (the
+    journal keeps a companion's content, not its row): else the photo came back alone, its
+    Live Photo's video unseen until the next scan."""
+    st = os.stat(path)
+    row = catalogue(FileRecord(path, st.st_size, storable_ns(st.st_mtime_ns), date_sidecars_of(path)))
+    if row is not None and row.failure is None:
+        catalog.put_row(row)
 
 
 def regular_file(path: str | None) -> bool:

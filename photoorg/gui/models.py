@@ -32,6 +32,7 @@ PhotoRole = Qt.ItemDataRole.UserRole + 1  # the PhotoInfo
 PathRole = Qt.ItemDataRole.UserRole + 2  # its path (str)
 DetailRole = Qt.ItemDataRole.UserRole + 3  # a second line of text
 BadgeRole = Qt.ItemDataRole.UserRole + 4  # a short badge ("Keeper", "Protected") or ""
+MarkRole = Qt.ItemDataRole.UserRole + 5  # a mark on the photo itself ("LIVE": a Live Photo) or ""
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()

@@ -63,17 +63,19 @@ class PhotoActions(AlbumActions, QObject):
         paths: list[str],
         then: Callable[[], None],
         whole_shot: bool = False,
+        live: bool = False,
     ) -> None:
         """Ask ``question`` about these photos, saying which sidecars (and for a move or copy,
-        ``whole_shot``, which RAWs and Live Photo videos) go with them, looked for off the
-        window's thread, in their folders, as the action's plan will; then ``then()``."""
+        ``whole_shot``, which RAWs and Live Photo videos; for a trash of photos, ``live``,
+        which Live Photo videos) go with them, looked for off the window's thread, in their
+        folders, as the action's plan will; then ``then()``."""
 
         def ask(companions: list[str]) -> None:
             said = f"{question} {_companions_go(len(paths), companions)}".strip()
             if self.ask(confirm_box(self.window, title, f"{said} {tail}", action, [*paths, *companions])):
                 then()
 
-        self.library.tasks.run_io(lambda: going_with(paths, whole_shot), ask, lambda _error: ask([]))
+        self.library.tasks.run_io(lambda: going_with(paths, whole_shot, live), ask, lambda _error: ask([]))
 
     def trash_set(self, duplicate_set: Any, paths: list[str]) -> None:
         sizes = {p.path: p.size for p in duplicate_set.photos}
@@ -135,7 +137,7 @@ class PhotoActions(AlbumActions, QObject):
         question = f"Move {plural(len(paths), noun)} ({size}) to the trash?"
         self.confirm(
             f"Trash {noun}s", question, self._undo_brings(len(paths)), "Move to trash", paths,
-            lambda: self.library.file_action("trash", paths),
+            lambda: self.library.file_action("trash", paths), live=noun == "photo",
         )  # fmt: skip
 
     @staticmethod

@@ -8,6 +8,7 @@ scan still runs: photos appear as soon as they are catalogued, long before they 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,7 +28,7 @@ from photoorg.core.humanize import agree, plural
 from photoorg.core.paths import from_library_folder
 from photoorg.core.timeline import Timeline, shown_date
 from photoorg.gui.layout import FlowRow, beside, filter_field, hint, title
-from photoorg.gui.models import BadgeRole, DetailRole, Index, PhotoGridModel
+from photoorg.gui.models import BadgeRole, DetailRole, Index, MarkRole, PhotoGridModel
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
 
@@ -52,6 +53,13 @@ class TimelineModel(PhotoGridModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == BadgeRole and index.isValid():
             return self._heading_rows.get(index.row(), "")
+        if role in (MarkRole, Qt.ItemDataRole.ToolTipRole) and index.isValid() and self.timeline.live:
+            video = self.timeline.live.get(self._photos[index.row()].path)
+            if role == MarkRole:
+                return "LIVE" if video is not None else ""
+            if video is not None:  # (what goes with it on a trash, a move or a copy)
+                its = os.path.basename(video.path)
+                return f"{super().data(index, role)}\nLive Photo: its video {its} goes with it"
         if role == DetailRole and index.isValid() and 0 <= index.row() < len(self.timeline.dates):
             row = index.row()
             date = shown_date(self._photos[row], self.timeline.dates[row])

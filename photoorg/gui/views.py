@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoorg.gui.models import BadgeRole, DetailRole, PathRole
+from photoorg.gui.models import BadgeRole, DetailRole, MarkRole, PathRole
+from photoorg.gui.painting import paint_badge, paint_mark
 
 _CHECK = 20
 
@@ -129,6 +130,9 @@ class ThumbnailDelegate(QStyledItemDelegate):
             drawn = QRect(x, y, scaled.width(), scaled.height())
         else:
             painter.fillRect(drawn, QColor(128, 128, 128, 60))
+        mark = index.data(MarkRole)
+        if mark:
+            paint_mark(painter, option.font, drawn, mark)
         check = index.data(Qt.ItemDataRole.CheckStateRole)
         keep = _is_checked(check)
         if check is not None and not keep:  # marked for the trash: dimmed, in a red frame
@@ -159,14 +163,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
             b = self.badge_rect(
                 rect, QSize(fm.horizontalAdvance(badge) + 14, fm.height() + 6), check is not None
             )
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(Qt.PenStyle.NoPen)
-            colours = {"Keeper": "#2e7d32", "Best": "#2e7d32", "Protected": "#1565c0", "To trash": "#c62828"}
-            colour = colours.get(badge, "#616161")
-            painter.setBrush(QColor(colour))
-            painter.drawRoundedRect(b, 6, 6)
-            painter.setPen(QColor("white"))
-            painter.drawText(b, Qt.AlignmentFlag.AlignCenter, badge)
+            paint_badge(painter, b, badge)
         if option.state & QStyle.StateFlag.State_HasFocus:  # where the keys act, visibly
             painter.setPen(
                 QPen(

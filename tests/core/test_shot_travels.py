@@ -1,7 +1,8 @@
 """A move or copy takes the whole shot: the RAW the camera wrote beside its JPEG and a Live
 Photo's video beside its still go with the photo, under its new name, as organizing does (found
 by a review: `photoorg move IMG_1.JPG --to DIR` left IMG_1.CR2 and IMG_1.MOV behind). A trash
-leaves them: the RAW may be what the person keeps of the shot."""
+leaves the RAW: it may be what the person keeps of the shot (a trash takes the Live Photo's
+video: tests/core/test_live_photos.py)."""
 
 from __future__ import annotations
 
@@ -74,9 +75,7 @@ def test_a_copy_takes_the_shot_once_and_a_file_of_it_chosen_too_is_one_step(four
     assert (a / "p1.DNG").exists() and (a / "p1.MOV").exists()
 
 
-def test_the_video_or_raw_moved_alone_leaves_its_still_and_a_trash_leaves_the_raw_and_video(
-    four_photos,
-) -> None:
+def test_the_video_or_raw_moved_alone_leaves_its_still_and_a_trash_leaves_the_raw(four_photos) -> None:
     a, b = four_photos / "a", four_photos / "b"
     a_shot(a, "p2")
     with Library(locations()) as library:
@@ -84,8 +83,8 @@ def test_the_video_or_raw_moved_alone_leaves_its_still_and_a_trash_leaves_the_ra
         alone = library.plan(Action.MOVE, [str(a / "p2.DNG")], str(b))
         assert sorted(os.path.basename(s.source) for s in alone) == ["p2.DNG", "p2.xmp"]
         trash = library.plan(Action.TRASH, [str(a / "p2.jpg")])
-        assert [os.path.basename(s.source) for s in trash if s.skip is None] == ["p2.jpg"]
-        assert going_with([str(a / "p2.jpg")]) == []  # the trash's question names none
+        assert [os.path.basename(s.source) for s in trash if s.skip is None] == ["p2.jpg", "p2.MOV"]
+        assert going_with([str(a / "p2.jpg")], live=True) == [str(a / "p2.MOV")]  # the question's
 
 
 def test_the_command_line_lists_the_raw_and_video_that_go_with_the_photo(four_photos) -> None:

@@ -72,13 +72,14 @@ def with_videos(tmp_path):
 
 
 def test_videos_are_catalogued_and_shown_but_never_embedded_or_grouped(with_videos, tiny_model) -> None:
-    lib, catalog, _live, clip, _undated_clip = with_videos
+    lib, catalog, live, clip, _undated_clip = with_videos
     summary = run_scan([lib], catalog, Embedder(str(tiny_model), device="cpu"))
     assert summary.failures == [] and summary.embedded == 1  # the photo alone
     videos = [p for p in catalog.photos() if p.is_video]
     assert {Path(p.path).name for p in videos} == {"IMG_0001.MOV", "VID_0002.mp4", "VID_0003.3gp"}
     assert next(p for p in videos if p.path == str(clip)).taken.startswith("2023-02-")
-    assert len(timeline_of(catalog.photos()).photos) == 4
+    timeline = timeline_of(catalog.photos())  # the Live Photo's video folded behind its still
+    assert len(timeline.photos) == 3 and timeline.live[str(lib / "dcim" / "IMG_0001.jpg")].path == str(live)
 
 
 def test_organize_by_date_takes_the_videos_and_live_photos_travel_with_their_photo(with_videos) -> None:

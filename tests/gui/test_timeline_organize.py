@@ -16,10 +16,11 @@ from pytestqt.qtbot import QtBot
 from photoorg.core.library import LibraryState
 from photoorg.core.pipeline import STAGE_EMBED
 from photoorg.gui.app import PAGE_DUPLICATES, PAGE_PROBLEMS, PAGE_TIMELINE, MainWindow
-from photoorg.gui.models import BadgeRole, DetailRole, PathRole
+from photoorg.gui.models import BadgeRole, DetailRole, MarkRole, PathRole
 from photoorg.gui.organize import OrganizeDialog
 from photoorg.gui.timeline import TimelinePage
 from tests.core.test_organize import dated
+from tests.core.test_videos import mp4
 from tests.gui.conftest import TIMEOUT_MS, Dialogs, act_and_wait, scan, settings_for
 
 OpenWindow = Callable[..., MainWindow]
@@ -438,3 +439,37 @@ def test_organize_takes_what_all_photos_shows_and_says_so(
     whole.copy.setChecked(False)
     assert not whole.gather.isChecked() and whole.gather.isEnabled()  # the person's choice back
     whole.reject()
+
+
+def test_a_live_photo_is_one_tile_marked_live_and_its_trash_takes_the_video_back_with_undo(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    """A review: a phone's Live Photo was two tiles in All photos (its video placed apart, by its
+    own date), and trashing the photo left the video behind as a tile of its own."""
+    root, window, page = on_all_photos(qtbot, open_window, tmp_path, tiny_model)
+    still = root / "phone" / "d.jpg"
+    mp4(root / "phone" / "d.MOV", None)  # no date of its own: by its file's date, today
+    with qtbot.waitSignal(window.library.state_changed, timeout=TIMEOUT_MS):
+        window.library.refresh()
+    model = page.photos
+    paths = [p.path for p in model.photos()]
+    assert len(paths) == 5 and str(root / "phone" / "d.MOV") not in paths
+    assert window.nav.item(PAGE_TIMELINE).text().startswith("All photos (5)")
+    row = paths.index(str(still))
+    assert model.index(row, 0).data(MarkRole) == "LIVE"
+    assert (
+        model.index(row, 0)
+        .data(Qt.ItemDataRole.ToolTipRole)
+        .endswith("Live Photo: its video d.MOV goes with it")
+    )
+    assert model.index(paths.index(str(root / "cam" / "a.jpg")), 0).data(MarkRole) == ""
+
+    dialogs.accept_next()
+    said, state = act_and_wait(qtbot, window, lambda: window.actions.trash_photos([model.photo(row)]))
+    assert dialogs.seen[-1].startswith("Trash photos: Move 1 photo (")
+    assert "Its Live Photo video goes with it. Edit > Undo brings it back." in dialogs.seen[-1]
+    assert said == "Moved 1 photo to the trash (and 1 Live Photo video with it). Edit > Undo puts them back."
+    assert not still.exists() and not (root / "phone" / "d.MOV").exists() and state.photo_count == 4
+    said, state = act_and_wait(qtbot, window, window.library.undo)
+    assert still.exists() and (root / "phone" / "d.MOV").exists() and state.photo_count == 5
+    assert state.timeline.live[str(still)].path == str(root / "phone" / "d.MOV")

@@ -1,0 +1,36 @@
+"""How a redo names what it does again, and how a clean-up of duplicate sets is named (redo
+recognises that name: such a clean-up is not redone)."""
+
+from __future__ import annotations
+
+import re
+
+from photoorg.core.catalog import BatchInfo
+from photoorg.core.humanize import plural
+
+SET_CLEANUP = re.compile(r"^trash \d+ duplicates? from \d+ sets?$")
+
+
+def what_is_redone(summary: str) -> str:
+    """An action's summary without its "redo of action 26: " (what a redo does again)."""
+    first = _REDONE.match(summary)
+    return summary[first.end() if first else 0 :]
+
+
+def set_cleanup_summary(photos: int, sets: int) -> str:
+    """How a clean-up of duplicate sets is named in the history (and known by redo)."""
+    return f"trash {plural(photos, 'duplicate')} from {plural(sets, 'set')}"
+
+
+_REDONE = re.compile(r"redo of action \d+: ")
+_PHOTOS = re.compile(r"\b\d+ photos?\b")
+
+
+def redo_summary(info: BatchInfo, photos: int | None = None) -> str:
+    """The summary of a redo: "redo of action 26: trash 1 photo", not "redo of action 26: redo
+    of action 25: trash 1 photo" when action 26 was itself a redo; with the count of the
+    ``photos`` it does again (an undo that put back part of "trash 2 photos" redoes 1)."""
+    what = what_is_redone(info.summary)
+    if photos is not None:
+        what = _PHOTOS.sub(plural(photos, "photo"), what, count=1)
+    return f"redo of action {info.id}: {what}"

@@ -1,0 +1,134 @@
+"""A Live Photo is one photo: its video (IMG_1.MOV beside IMG_1.HEIC or IMG_1.JPG) is folded
+behind its still in the timeline and the counts, and a trash of the still takes the video along;
+undo brings both back, the video catalogued again, and redo takes both again (a review: a phone's
+Live Photos were two tiles each in All photos, and a trash of the photo left its video behind as
+a tile of its own)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from photoorg.core.library import Action, Library
+from photoorg.core.pairs import going_with
+from photoorg.core.paths import locations
+from tests.cli import photoorg
+from tests.conftest import make_photo
+from tests.core.test_videos import mp4
+
+WHEN = datetime(2019, 5, 4, 12, 0, tzinfo=UTC)  # the video's own date: not the still's
+
+
+def names(paths) -> list[str]:
+    return sorted(os.path.basename(p) for p in paths)
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_live_photo_is_one_photo_in_the_timeline_and_in_the_counts(four_photos) -> None:
+    a = four_photos / "a"
+    mp4(a / "p0.MOV", WHEN)
+    mp4(a / "p1.mov", WHEN)
+    mp4(a / "P2.MOV", WHEN)  # another letter case: not taken as p2.jpg's (as a move does not)
+    mp4(a / "VID_1.mp4", WHEN)  # a video of its own
+    with Library(locations()) as library:
+        library.scan()
+        state = library.state()
+        timeline = state.timeline
+        assert names(p.path for p in timeline.photos) == [
+            "P2.MOV", "VID_1.mp4", "p0.jpg", "p1.jpg", "p2.jpg", "p3.jpg"
+        ]  # fmt: skip
+        live = {os.path.basename(k): os.path.basename(v.path) for k, v in timeline.live.items()}
+        assert live == {"p0.jpg": "p0.MOV", "p1.jpg": "p1.mov"}
+        assert state.photo_count == 6 and state.per_folder[str(four_photos)] == 6
+        assert library.photo_counts() == {str(four_photos): 6}
+        # A find folds the video too, also where only the video's name holds the text.
+        assert names(p.path for p in library.timeline("p0").photos) == ["p0.jpg"]
+        assert names(p.path for p in library.timeline(".mov").photos) == ["P2.MOV"]
+        # A narrowed timeline (the app's filters) keeps the badge of each still it shows.
+        narrowed = timeline.subset([k for k, p in enumerate(timeline.photos) if p.path.endswith("p0.jpg")])
+        assert narrowed.live[str(a / "p0.jpg")].path == str(a / "p0.MOV")
+
+
+def test_a_trash_of_a_live_photo_takes_its_video_and_undo_and_redo_take_both(four_photos) -> None:
+    a = four_photos / "a"
+    mp4(a / "p0.MOV", WHEN)
+    (a / "p0.xmp").write_bytes(b"<x:xmpmeta>the shot's rating</x:xmpmeta>")
+    before = files(four_photos)
+    with Library(locations()) as library:
+        library.scan()
+        plan = library.plan(Action.TRASH, [str(a / "p0.jpg")])
+        assert names(s.source for s in plan if s.skip is None) == ["p0.MOV", "p0.jpg", "p0.xmp"]
+        # What the app's question names is what the plan takes.
+        assert going_with([str(a / "p0.jpg")], live=True) == [s.source for s in plan if s.companion_of]
+        outcome = library.act(Action.TRASH, [str(a / "p0.jpg")])
+        assert outcome.photos_done == 1 and not outcome.failed and not outcome.skipped
+        assert outcome.with_them() == " (and 1 Live Photo video and 1 sidecar with it)"
+        assert not list(a.glob("p0.*"))
+        state = library.state()
+        assert state.photo_count == 3 and "p0.MOV" not in names(p.path for p in state.timeline.photos)
+        back = library.undo()
+        assert back.photos_done == 1 and len(back.done) == 3 and not back.failed
+        assert files(four_photos) == before
+        # The video is catalogued again as it comes back: folded behind its still with no scan.
+        assert library.state().timeline.live[str(a / "p0.jpg")].path == str(a / "p0.MOV")
+        again = library.redo()
+        assert again.photos_done == 1 and len(again.done) == 3 and not again.failed
+        assert not list(a.glob("p0.*"))
+
+
+def test_the_video_stays_while_another_still_of_its_name_stays_or_its_still_cannot_be_read(
+    four_photos,
+) -> None:
+    a = four_photos / "a"
+    make_photo(a / "p0.png", seed=40, size=(64, 48))  # IMG_1.JPG beside IMG_1.HEIC, say
+    mp4(a / "p0.MOV", WHEN)
+    (a / "p1.jpg").write_bytes(b"not a JPEG any more")  # damaged: its video is all that is left
+    mp4(a / "p1.MOV", WHEN)
+    with Library(locations()) as library:
+        library.scan()
+        one = library.plan(Action.TRASH, [str(a / "p0.jpg")])
+        assert names(s.source for s in one if s.skip is None) == ["p0.jpg"]
+        both = library.plan(Action.TRASH, [str(a / "p0.jpg"), str(a / "p0.png")])
+        assert names(s.source for s in both if s.skip is None) == ["p0.MOV", "p0.jpg", "p0.png"]
+        damaged = library.plan(Action.TRASH, [str(a / "p1.jpg")])
+        assert names(s.source for s in damaged if s.skip is None) == ["p1.jpg"]
+        assert str(a / "p1.MOV") in {p.path for p in library.state().timeline.photos}  # shown alone
+
+
+def test_a_duplicate_set_clean_up_leaves_the_video_and_it_is_shown_again(four_photos) -> None:
+    """The copy kept of the still has no video: the one beside the trashed copy stays, shown as
+    a video of its own, rather than go to the trash unasked."""
+    a, b = four_photos / "a", four_photos / "b"
+    b.mkdir()
+    shutil.copy2(a / "p0.jpg", b / "p0.jpg")
+    mp4(a / "p0.MOV", WHEN)
+    with Library(locations()) as library:
+        library.scan()
+        members = [str(a / "p0.jpg"), str(b / "p0.jpg")]
+        plan = library.plan_trash_from_sets([(members, [str(a / "p0.jpg")])])
+        assert names(s.source for s in plan if s.skip is None) == ["p0.jpg"]
+        outcome = library.trash_from_sets([(members, [str(a / "p0.jpg")])])
+        assert outcome.photos_done == 1 and (a / "p0.MOV").exists()
+        assert str(a / "p0.MOV") in {p.path for p in library.state().timeline.photos}
+
+
+def test_the_command_line_says_the_video_goes_with_the_photo(four_photos) -> None:
+    a = four_photos / "a"
+    mp4(a / "p3.MOV", WHEN)
+    assert photoorg("scan").returncode == 0
+    dry = photoorg("trash", str(a / "p3.jpg"), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "Dry run: 1 to trash (and 1 Live Photo video with it)" in dry.stdout
+    listed = photoorg("timeline", "--find", "p", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = {row["path"]: row for row in json.loads(listed.stdout)["photos"]}
+    assert str(a / "p3.MOV") not in rows and rows[str(a / "p3.jpg")]["live_video"] == str(a / "p3.MOV")
+    assert rows[str(a / "p2.jpg")]["live_video"] is None
+    text = photoorg("timeline", "--find", "p3")
+    assert f"{a / 'p3.jpg'}  (file date)  (Live Photo, with p3.MOV)" in text.stdout
