@@ -148,29 +148,30 @@ def shot_files(listing: FolderListing, photos: Iterable[str]) -> dict[str, list[
     return out
 
 
-def live_photos(photos: Iterable[PhotoInfo]) -> dict[str, PhotoInfo]:
+def live_photos(photos: Sequence[PhotoInfo]) -> dict[str, PhotoInfo]:
     """Each Live Photo among ``photos``: its still's path -> its video, which the timeline shows
     folded behind the still, as one photo (a review: a phone's Live Photos were two tiles each,
     the video placed apart by its own date). The video (.mov, .mp4) is beside a still of the
     same name, letter for letter, but for the extension (:func:`same_shot`'s rule); the still
     is no RAW; of several stills of one name (IMG_1.HEIC, IMG_1.JPG) the first by name."""
-    stills: dict[tuple[str, str], str] = {}
-    videos: list[PhotoInfo] = []
+    videos: dict[str, list[PhotoInfo]] = {}  # by path less extension ("…/IMG_1"): every file
+    # photoorg catalogs has one
     for p in photos:
-        folder, name = os.path.split(p.path)
-        stem, ext = os.path.splitext(name)
-        if p.is_video:
-            if ext.lower() in LIVE_PHOTO_EXTENSIONS:
-                videos.append(p)
-        elif not is_raw_name(p.path) and ((folder, stem) not in stills or p.path < stills[folder, stem]):
-            stills[folder, stem] = p.path
-    live: dict[str, PhotoInfo] = {}
-    for video in sorted(videos, key=lambda v: v.path):
-        folder, name = os.path.split(video.path)
-        still = stills.get((folder, os.path.splitext(name)[0]))
-        if still is not None and still not in live:
-            live[still] = video
-    return live
+        if p.is_video and os.path.splitext(p.path)[1].lower() in LIVE_PHOTO_EXTENSIONS:
+            videos.setdefault(p.path[: p.path.rfind(".")], []).append(p)
+    if not videos:  # (most libraries; each still's name read otherwise: 0.24 s at 110k photos)
+        return {}
+    stills: dict[str, str] = {}
+    for p in photos:
+        base = p.path[: p.path.rfind(".")]
+        if (
+            base in videos
+            and not p.is_video
+            and not is_raw_name(p.path)
+            and p.path < stills.get(base, "\uffff")
+        ):
+            stills[base] = p.path
+    return {still: min(videos[base], key=lambda v: v.path) for base, still in stills.items()}
 
 
 def live_videos(listing: FolderListing, photos: Iterable[str]) -> dict[str, list[str]]:
