@@ -100,6 +100,11 @@ def _take(args: argparse.Namespace, throwaway: Path, width: int, height: int, su
     shot("library")
     window.nav.setCurrentRow(PAGE_TIMELINE)
     shot("timeline")
+    live = sorted(window.timeline_page.photos.timeline.live)
+    if live:  # a Live Photo among them: its tile, marked, found by the folder it is in
+        window.timeline_page.filter.setText(os.path.basename(os.path.dirname(live[0])))
+        shot("timeline-live")
+        window.timeline_page.filter.setText("")
     window.nav.setCurrentRow(PAGE_GROUPS)
     groups = window.groups_page
     biggest = max(range(groups.groups.rowCount() - 1), key=lambda r: groups.groups.group(r).size, default=0)
