@@ -27,11 +27,14 @@ def test_the_scan_summary_counts_videos_apart_and_the_photos_rate_leaves_the_mod
     (folder / "p0.MOV").write_bytes(b"\x00\x00\x00\x14ftypqt  " + bytes(64))
     first = photoorg("scan", folder, "--model", tiny_model, "--home", home)
     assert first.returncode == 0, first.stderr
-    assert "photos seen:        2  (and 1 video: catalogued, not embedded)" in first.stdout
+    assert (
+        "photos seen:        2  (and 1 video: catalogued, not embedded; 1 Live Photo video, shown with "
+        "its photo)" in first.stdout
+    )
     assert "embedded:           2  (" in first.stdout
     make_photo(folder / "p2.jpg", seed=2, size=(64, 48))
     again = json.loads(photoorg("scan", folder, "--home", home, "--json").stdout)
-    assert (again["seen"], again["videos"], again["embedded"]) == (3 + 1, 1, 1)
+    assert (again["seen"], again["videos"], again["live_videos"], again["embedded"]) == (3 + 1, 1, 1, 1)
     # The model loads with the first photo to embed; that time is said apart, not in the rate.
     assert again["model_load_seconds"] > 0 and again["photos_per_second"] > 0
 

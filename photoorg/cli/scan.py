@@ -71,6 +71,7 @@ def summary_dict(s: ScanSummary, where: Locations) -> dict:
         "model_error": s.model_error,
         "seen": s.seen,
         "videos": s.videos,
+        "live_videos": s.live_videos,
         "embedded": s.embedded,
         "reused": s.unchanged + s.reused,
         "unchanged": s.unchanged,
@@ -97,7 +98,9 @@ def print_summary(s: ScanSummary, where: Locations) -> None:
     loading = f" (the model loaded in {s.load_elapsed:.1f} s)" if s.load_elapsed >= 0.1 else ""
     print(f"Scanned {len(s.roots)} {folders} with {model} in {s.elapsed:.1f} s{loading}", file=out)
     rate = f"  ({s.photos_per_second:.1f} photos/s)" if s.embedded else ""
-    videos = f"  (and {plural(s.videos, 'video')}: catalogued, not embedded)" if s.videos else ""
+    its = "its" if s.live_videos == 1 else "their"
+    live = f"; {plural(s.live_videos, 'Live Photo video')}, shown with {its} photo" if s.live_videos else ""
+    videos = f"  (and {plural(s.videos, 'video')}: catalogued, not embedded{live})" if s.videos else ""
     print(f"  photos seen:        {s.seen - s.videos}{videos}", file=out)
     print(f"  embedded:           {s.embedded}{rate}", file=out)
     print(
@@ -139,7 +142,7 @@ def bring_up_to_date(library: Library, roots: list[str] | None = None) -> ScanSu
     note = f" ({new} new or changed)" if new else ""
     # The photos as 'library list' counts them: the unreadable ones apart (an app review read
     # "215 photos, 2 unreadable" here and 213 photos there).
-    readable = summary.seen - len(summary.failures)
+    readable = summary.seen - len(summary.failures) - summary.live_videos  # (a Live Photo: one)
     say(f"Catalog up to date: {plural(readable, 'photo')}{note}, {len(summary.failures)} unreadable.")
     return summary
 
@@ -161,7 +164,7 @@ def look_outside(library: Library, folders: Sequence[str]) -> list[str]:
         with progress_bar() as progress:
             summary = library.scan(outside, progress)
         print_notes(library)
-        readable = summary.seen - len(summary.failures)
+        readable = summary.seen - len(summary.failures) - summary.live_videos  # (a Live Photo: one)
         names = " ".join(printable(f) for f in outside)
         them = "it" if len(outside) == 1 else "them"
         say(

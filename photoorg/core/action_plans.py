@@ -16,7 +16,9 @@ from photoorg.core.catalog import Catalog, FileRow
 from photoorg.core.companions import FolderListing, SharedStems, free_with, renamed
 from photoorg.core.errors import PhotoorgError
 from photoorg.core.fileops import device_of, fingerprint_and_size, free_space, space_needed
-from photoorg.core.humanize import human_bytes, plural, printable
+from photoorg.core.humanize import human_bytes, plural
+from photoorg.core.named_paths import distinct as named_once
+from photoorg.core.named_paths import file_key, refuse_folder_named_like_a_photo
 from photoorg.core.pairs import live_videos, shot_files
 from photoorg.core.paths import FolderSet, as_in_library, is_under, real, storable_ns
 from photoorg.core.scanner import LIBRARY_EXTENSIONS
@@ -57,47 +59,6 @@ class NotEnoughSpace(PhotoorgError):  # noqa: N818 - a state, like ModelUnavaila
     """A move or copy would not fit on the destination's disk."""
 
 
-def _distinct(catalog: Catalog, paths: Sequence[str]) -> tuple[list[str], dict[str, object]]:
-    """The paths once each: the same file named twice (or through a link) is one step, by the
-    name the catalog knows it by; and the other names given of a file with several (hard
-    links: the scan catalogues a file once), by their file's key."""
-    chosen: dict[object, str] = {}
-    others: dict[str, object] = {}
-    for raw in paths:
-        path = os.path.abspath(raw)
-        try:
-            st = os.stat(path)
-            key: object = (st.st_dev, st.st_ino)
-        except OSError:
-            key = path
-        if key not in chosen or (
-            catalog.file_row(chosen[key]) is None and catalog.file_row(path) is not None
-        ):
-            if key in chosen:
-                others[chosen[key]] = key
-            chosen[key] = path
-        else:
-            others[path] = key
-    real_names = {os.path.realpath(p) for p in chosen.values()}
-    hard = {p: k for p, k in others.items() if os.path.realpath(p) not in real_names}
-    return list(chosen.values()), hard
-
-
-def _is_a_folder_name(destination: str) -> None:
-    """Refuse a destination not there yet that is named like a photo: ``move a.jpg --to b.jpg``
-    meant a new name, and made a folder "b.jpg" (found by a review). A slash at its end says it
-    is a folder after all."""
-    if destination.endswith(("/", os.sep)) or os.path.exists(destination):
-        return
-    name = os.path.basename(destination)
-    if os.path.splitext(name)[1].lower() in LIBRARY_EXTENSIONS:
-        raise PhotoorgError(
-            f"The destination {printable(destination)} is not there, and is named like a photo. photoorg "
-            "moves and copies photos into a folder, under their own names; it does not rename them. "
-            f"To make a folder called {printable(name)} anyway, end the destination with a slash."
-        )
-
-
 def plan(
     catalog: Catalog,
     action: Action,
@@ -123,7 +84,7 @@ def plan(
             the trash, or the files would not fit on the destination's disk.
     """
     if destination and action is not Action.TRASH:
-        _is_a_folder_name(destination)
+        refuse_folder_named_like_a_photo(destination)
     if library:  # one name for each file: through the library folder that holds it
         paths = [as_in_library(p, library, whole=False) for p in paths]
         destination = as_in_library(destination, library) if destination else destination
@@ -135,7 +96,7 @@ def plan(
     folder = os.path.abspath(destination) if destination else None
     guarded = FolderSet(protected)
     steps: list[Step] = []
-    distinct, hard_links = _distinct(catalog, paths)
+    distinct, hard_links = named_once(catalog, paths)
     for path in distinct:
         steps.append(_checked(catalog, action, path, folder, guarded))
     if action is Action.COPY and folder is not None:  # a photo there already: not its whole shot
@@ -149,13 +110,7 @@ def plan(
         steps.append(Step(path, skip=f"another name of {other} (a hard link: one photo, done by that name)"))
     if action is Action.TRASH:
         _refuse_every_copy(catalog, steps, library, looked_at)
-    videos: dict[str, list[str]] = {}
-    if live and action is Action.TRASH:  # of a photo the scan read (a damaged still's video stays)
-        named = {s.source for s in steps}
-        read = [s.source for s in steps if s.skip is None and catalog.file_row(s.source) is not None]
-        videos = {
-            p: [f for f in fs if f not in named] for p, fs in live_videos(FolderListing(), read).items()
-        }
+    videos = _live_videos(catalog, steps, library) if live and action is Action.TRASH else {}
     steps = _with_sidecars(steps, folder, videos)
     # A sidecar named with its photo goes with it: not also listed as a file that stays (a
     # hostile review: "skip X.jpg.xmp: not a photo ...; it stays", then it moved).
@@ -192,6 +147,28 @@ def _checked(catalog: Catalog, action: Action, path: str, folder: str | None, gu
     if action is Action.COPY and folder is not None and step.skip is None and row is not None:
         step.skip = _copied_already(os.path.join(folder, os.path.basename(path)), step, row)
     return step
+
+
+def _live_videos(
+    catalog: Catalog, steps: Sequence[Step], library: Sequence[str] | None
+) -> dict[str, list[str]]:
+    """The Live Photo video (:func:`photoorg.core.pairs.live_videos`) that goes with each photo
+    a trash takes, of the photos the scan read (a damaged still's video is what is left of the
+    shot): catalogued, not named itself, and not the last copy of its video in the library
+    (its other copies named too: a hostile review, all went to the trash)."""
+    named = {s.source for s in steps}
+    read = [s.source for s in steps if s.skip is None and catalog.file_row(s.source) is not None]
+    found = live_videos(FolderListing(), read, lambda f: f not in named and catalog.file_row(f) is not None)
+    going = {s.source for s in steps if s.skip is None} | {f for fs in found.values() for f in fs}
+    out = {}
+    for photo, [video] in found.items():
+        fingerprint = catalog.file_row(video).fingerprint  # type: ignore[union-attr]
+        copies = catalog.paths_with_fingerprints([fingerprint])[fingerprint] if fingerprint else [video]
+        present = [p for p in copies if p in going or still_a_copy(catalog, p)]
+        inside = library is None or any(is_under(p, library) for p in present if p not in going)
+        if len({file_key(p) for p in present}) < 2 or inside:
+            out[photo] = [video]
+    return out
 
 
 def _with_sidecars(steps: list[Step], folder: str | None, videos: dict[str, list[str]]) -> list[Step]:
@@ -295,15 +272,6 @@ def unchanged(path: str, row: FileRow, step: Step) -> str | None:
     except OSError:  # moved or trashed meanwhile (by another photoorg, or the person)
         return NO_LONGER_THERE
     return None
-
-
-def file_key(path: str) -> object:
-    """What makes two names one file (a link, a linked folder): its device and inode."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return path
-    return (st.st_dev, st.st_ino)
 
 
 def _refuse_every_copy(

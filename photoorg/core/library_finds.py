@@ -42,11 +42,13 @@ class Finds(LibraryPart):
         ``only_undated``: only the photos without a date taken (by their file's date)."""
         roots, _ = self.library_roots()
         photos = self.catalog.photos(under=roots) if roots else []
-        live = live_photos(photos)  # (folded where its still is not found: they share a name)
+        live = live_photos(photos)  # each video shown with its still, which it finds
         text = find.strip().lower()
         if text:
             named = from_library_folder(roots)
-            photos = [p for p in photos if text in named(p.path).lower()]
+            found = {p.path for p in photos if text in named(p.path).lower()}
+            found |= {still for still, video in live.items() if video.path in found}  # (found by its name)
+            photos = [p for p in photos if p.path in found]
         if only_undated:
             photos = [p for p in photos if undated(p)]
         return timeline_of(photos, live)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from photoorg.core.catalog import PhotoInfo
 from photoorg.core.companions import LIVE_PHOTO_EXTENSIONS, RAW_EXTENSIONS, FolderListing, stem_key
 from photoorg.core.raw import is_raw_name
 from photoorg.core.scanner import is_photo_name
+from photoorg.core.videos import VIDEO_EXTENSIONS, is_video_name
 
 if TYPE_CHECKING:
     from photoorg.core.keeper import KeeperPolicy
@@ -111,6 +112,10 @@ def dated_by_their_still(photos: Sequence[PhotoInfo], with_a_photo: Collection[s
     return dated
 
 
+def _ext(path: str) -> str:
+    return os.path.splitext(path)[1].lower()
+
+
 def _place(photo: PhotoInfo) -> tuple[str, str]:
     """Its folder and the stem its companions share ("IMG_1" of IMG_1.JPG, IMG_1.MOV)."""
     return os.path.dirname(photo.path), stem_key(photo.path)
@@ -124,7 +129,7 @@ def same_shot(listing: FolderListing, photo: str) -> list[str]:
     folder, name = os.path.split(photo)
     stem, ext = os.path.splitext(name)
     ext = ext.lower()
-    if ext in LIVE_PHOTO_EXTENSIONS or ext in RAW_EXTENSIONS:
+    if ext in VIDEO_EXTENSIONS or ext in RAW_EXTENSIONS:  # (a hostile review: v1.m4v took v1.mov)
         return []
     wanted = LIVE_PHOTO_EXTENSIONS | (RAW_EXTENSIONS if ext in _JPEG_EXTENSIONS else frozenset())
     return sorted(
@@ -174,37 +179,47 @@ def live_photos(photos: Sequence[PhotoInfo]) -> dict[str, PhotoInfo]:
     return {still: min(videos[base], key=lambda v: v.path) for base, still in stills.items()}
 
 
-def live_videos(listing: FolderListing, photos: Iterable[str]) -> dict[str, list[str]]:
+def live_videos(
+    listing: FolderListing, photos: Iterable[str], known: Callable[[str], bool]
+) -> dict[str, list[str]]:
     """Each photo's Live Photo video that a trash of ``photos`` takes along, as the app shows
-    them as one photo (:func:`live_photos`): not while another still of its name stays beside
-    it (IMG_1.HEIC keeps IMG_1.MOV when IMG_1.JPG goes)."""
-    photos = list(photos)
+    the two as one photo (:func:`live_photos`): the first video of its name that is ``known``
+    (catalogued: shown with it), not while another still of that name stays beside it
+    (IMG_1.HEIC keeps IMG_1.MOV when IMG_1.JPG goes). A video or a RAW takes none."""
+    photos = [p for p in photos if not is_video_name(p) and not is_raw_name(p)]
     going = set(photos)
     out: dict[str, list[str]] = {}
-    for photo, files in shot_files(listing, photos).items():
-        videos = [f for f in files if os.path.splitext(f)[1].lower() in LIVE_PHOTO_EXTENSIONS]
+    for photo in photos:
         folder, name = os.path.split(photo)
         stem = os.path.splitext(name)[0]
-        staying = [
-            n
-            for n in listing.names_beside(photo)
-            if os.path.splitext(n)[0] == stem
-            and is_photo_name(n)
-            and not is_raw_name(n)
-            and os.path.join(folder, n) not in going
+        beside = [
+            os.path.join(folder, n) for n in listing.names_beside(photo) if os.path.splitext(n)[0] == stem
         ]
-        if videos and not staying:
-            out[photo] = videos
+        videos = sorted(
+            f for f in beside if os.path.splitext(f)[1].lower() in LIVE_PHOTO_EXTENSIONS and known(f)
+        )
+        stays = any(is_photo_name(f) and not is_raw_name(f) and f not in going for f in beside)
+        if videos and not stays and all(videos[0] not in vs for vs in out.values()):
+            out[photo] = videos[:1]
     return out
 
 
-def going_with(photos: Collection[str], whole_shot: bool = False, live: bool = False) -> list[str]:
+def going_with(
+    photos: Collection[str], whole_shot: bool = False, live: Collection[str] | None = None
+) -> list[str]:
     """The companions that a trash, move or copy of ``photos`` takes along, as its plan will
     (:func:`FolderListing.sidecars`): what a confirmation names before anything is touched.
     ``whole_shot`` (a move or copy): also each photo's RAW and Live Photo video, and theirs;
-    ``live`` (a trash of photos): each photo's Live Photo video (:func:`live_videos`), and its."""
+    ``live`` (a trash of photos): the catalogued Live Photo videos, each photo's of which goes
+    with it (:func:`live_videos`), and its sidecars."""
     listing = FolderListing()
-    shots = shot_files(listing, photos) if whole_shot else live_videos(listing, photos) if live else {}
+    shots = (
+        shot_files(listing, photos)
+        if whole_shot
+        else live_videos(listing, photos, live.__contains__)
+        if live is not None
+        else {}
+    )
     chosen = {*photos, *(f for files in shots.values() for f in files)}
     going: dict[str, None] = {}  # in order, each once (IMG_1.xmp of IMG_1.jpg and IMG_1.png)
     for photo in photos:

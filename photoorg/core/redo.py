@@ -40,7 +40,7 @@ from photoorg.core.humanize import plural
 from photoorg.core.paths import Locations, is_under
 from photoorg.core.redo_words import SET_CLEANUP, redo_summary, what_is_redone
 from photoorg.core.sidecar_redo import sidecar_refusal
-from photoorg.core.undo_places import folder_not_there, only_the_photos_undone
+from photoorg.core.undo_places import folder_not_there, only_the_photos_undone, the_videos_undone
 from photoorg.core.undo_words import nothing_to_redo
 from photoorg.core.videos import is_video_name
 
@@ -268,8 +268,10 @@ def redo(
         guard, protected = protected, protected() if callable(protected) else protected  # (as planned;
         # the action asks again before each file, as a first run does)
         entries = sorted(catalog.journal_entries(info.id, ("undone",)), key=lambda e: e.id)
-        # A trash that took Live Photo videos along takes them again (the plan finds them)
-        live = any(e.file_row is None and is_video_name(e.source) for e in entries)
+        # The Live Photo videos a trash took along, where the undo put them: those again, alone
+        videos = {
+            e.undo_target or e.source: e for e in entries if e.file_row is None and is_video_name(e.source)
+        }
         entries = [e for e in entries if e.file_row is not None]  # the plan finds their sidecars
         # Each photo from where its undo put it (a name taken meanwhile numbers it: found by a
         # review, a redo from the old name moved the stranger that had taken it).
@@ -279,7 +281,7 @@ def redo(
         sources = [where[e.source] for e in entries]
         steps: list[Step] = []
         if action is Action.TRASH:
-            steps = actions.plan(catalog, action, sources, None, protected, library, live=live)
+            steps = actions.plan(catalog, action, sources, None, protected, library, live=bool(videos))
         else:  # each photo back to the folder it went to (an organize spreads them over many)
             by_folder: dict[str, list[str]] = defaultdict(list)
             for e in entries:
@@ -298,6 +300,7 @@ def redo(
                     raise NothingToRedo(why_not)
                 steps += actions.plan(catalog, action, paths, folder, protected, library)
         only_the_photos_undone(catalog, steps, {where[e.source]: e for e in entries})
+        steps = the_videos_undone(steps, videos) if videos else steps
         todo = sum(1 for s in steps if s.skip is None)
         if not todo:
             reasons = sorted({s.skip or "" for s in steps})

@@ -294,3 +294,23 @@ def only_the_photos_undone(catalog: Catalog, steps: list[Step], undone: dict[str
     for step in steps:
         if step.skip is None and step.companion_of in other:
             step.skip = "its photo was changed or replaced since"
+
+
+def the_videos_undone(steps: list[Step], videos: dict[str, JournalEntry]) -> list[Step]:
+    """For a redo of a trash: the Live Photo videos it takes along are those the trash took,
+    where the undo put them, with the content they had (hostile reviews: a redo took a video
+    that came after the undo, and one put in the place of the video that had gone)."""
+    out = []
+    for step in steps:
+        if step.companion_of is not None and is_video_name(step.source):
+            entry = videos.get(step.source)
+            if entry is None:
+                continue  # not one the action took: it stays, as it is no part of what is redone
+            try:
+                same = fingerprint_and_size(step.source)[0] == entry.fingerprint
+            except OSError:
+                same = False
+            if step.skip is None and not same:
+                step.skip = f"changed since the undo of action {entry.batch} put it back"
+        out.append(step)
+    return out

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPixmap
 
 from photoorg.core.humanize import date_span, human_bytes, plural, years_or_days
-from photoorg.core.timeline import shown_date
+from photoorg.core.timeline import Timeline, shown_date
 from photoorg.gui.thumbnails import Thumbnails, mosaic
 
 PhotoRole = Qt.ItemDataRole.UserRole + 1  # the PhotoInfo
@@ -309,3 +309,41 @@ class ProblemsModel(RowsTable):
         if role == PathRole:
             return path
         return None
+
+
+class TimelineModel(PhotoGridModel):
+    """Every photo, newest first; a month's first photo carries the month as its badge."""
+
+    def __init__(self, thumbnails: Thumbnails, parent: Any = None) -> None:
+        super().__init__(thumbnails, parent)
+        self.timeline = Timeline()
+        self._heading_rows: dict[int, str] = {}
+
+    def set_timeline(self, timeline: Timeline) -> None:
+        self.timeline = timeline
+        self._heading_rows = {m.first: m.label for m in timeline.months}
+        self.set_photos(timeline.photos)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == BadgeRole and index.isValid():
+            return self._heading_rows.get(index.row(), "")
+        if role in (MarkRole, Qt.ItemDataRole.ToolTipRole) and index.isValid() and self.timeline.live:
+            video = self.timeline.live.get(self._photos[index.row()].path)
+            if role == MarkRole:
+                return "LIVE" if video is not None else ""
+            if video is not None:  # (the trash's question says whether it goes with the photo)
+                return (
+                    f"{super().data(index, role)}\nLive Photo, with its video {os.path.basename(video.path)}"
+                )
+        if role == DetailRole and index.isValid() and 0 <= index.row() < len(self.timeline.dates):
+            row = index.row()
+            date = shown_date(self._photos[row], self.timeline.dates[row])
+            # The date and the size in pixels, which fit under a thumbnail (a review at 1280x800:
+            # "2005-12-29 · 800x533 · 60.4…"); the bytes are in the tool tip.
+            if row in self.timeline.file_dated:
+                return f"{date} · file date"
+            p = self._photos[row]
+            if p.dated_by_name:  # said as the file's date is (core.name_dates)
+                return f"{date} · from its name"
+            return f"{date} · {p.width}x{p.height}" if p.width and p.height else date
+        return super().data(index, role)

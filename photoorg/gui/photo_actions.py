@@ -5,7 +5,7 @@ library's engine."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,7 @@ class PhotoActions(AlbumActions, QObject):
         self.library = window.library
         self.last_folder = ""  # the folder dialogs start where the person was last
 
-    # -- asking ---------------------------------------------------------------------------------
+    # -- asking --
     def ask(self, box: QMessageBox) -> bool:
         """Show a confirmation; True when the person chose the action."""
         box.exec()
@@ -53,7 +53,7 @@ class PhotoActions(AlbumActions, QObject):
             self.last_folder = folder
         return folder
 
-    # -- trash, move, copy ----------------------------------------------------------------------
+    # -- trash, move, copy --
     def confirm(
         self,
         title: str,
@@ -63,12 +63,11 @@ class PhotoActions(AlbumActions, QObject):
         paths: list[str],
         then: Callable[[], None],
         whole_shot: bool = False,
-        live: bool = False,
+        live: Collection[str] | None = None,
     ) -> None:
-        """Ask ``question`` about these photos, saying which sidecars (and for a move or copy,
-        ``whole_shot``, which RAWs and Live Photo videos; for a trash of photos, ``live``,
-        which Live Photo videos) go with them, looked for off the window's thread, in their
-        folders, as the action's plan will; then ``then()``."""
+        """Ask ``question`` about these photos, saying what goes with them (pairs.going_with:
+        sidecars; RAWs and videos for a move or copy, ``whole_shot``; of a trash, the ``live``
+        videos shown with them), looked for off the GUI thread; then ``then()``."""
 
         def ask(companions: list[str]) -> None:
             said = f"{question} {_companions_go(len(paths), companions)}".strip()
@@ -137,7 +136,8 @@ class PhotoActions(AlbumActions, QObject):
         question = f"Move {plural(len(paths), noun)} ({size}) to the trash?"
         self.confirm(
             f"Trash {noun}s", question, self._undo_brings(len(paths)), "Move to trash", paths,
-            lambda: self.library.file_action("trash", paths), live=noun == "photo",
+            lambda: self.library.file_action("trash", paths),
+            live={v.path for v in self.window.timeline_page.full.live.values()} if noun == "photo" else None,
         )  # fmt: skip
 
     @staticmethod
@@ -187,7 +187,7 @@ class PhotoActions(AlbumActions, QObject):
         dialog.open()
         return dialog
 
-    # -- organize -------------------------------------------------------------------------------
+    # -- organize --
     def organize(
         self, what: str, paths: list[str] | None = None, group_ids: list[int] | None = None
     ) -> OrganizeDialog:
@@ -227,7 +227,7 @@ class PhotoActions(AlbumActions, QObject):
         else:
             self.organize("the library")
 
-    # -- shaping groups -------------------------------------------------------------------------
+    # -- shaping groups --
     def _group_items(self, menu: QMenu, grid: PhotoGrid, chosen: str) -> None:
         """Move the selected photos into another group, or out of the one shown."""
         page = self.window.groups_page
@@ -278,7 +278,7 @@ class PhotoActions(AlbumActions, QObject):
         menu.addAction("Organize…", lambda: self.organize(f"the group {group.label}", group_ids=[group.id]))
         menu.exec(page.group_list.viewport().mapToGlobal(pos))
 
-    # -- looking at photos ----------------------------------------------------------------------
+    # -- looking at photos --
     def preview(self, grid: PhotoGrid, index: QModelIndex) -> None:
         w = self.window
         can_trash = grid in (w.timeline_page.grid, w.groups_page.grid)  # a set trashes by its checks

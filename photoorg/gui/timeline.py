@@ -8,7 +8,6 @@ scan still runs: photos appear as soon as they are catalogued, long before they 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,52 +25,15 @@ from PySide6.QtWidgets import (
 
 from photoorg.core.humanize import agree, plural
 from photoorg.core.paths import from_library_folder
-from photoorg.core.timeline import Timeline, shown_date
+from photoorg.core.timeline import Timeline
 from photoorg.gui.layout import FlowRow, beside, filter_field, hint, title
-from photoorg.gui.models import BadgeRole, DetailRole, Index, MarkRole, PhotoGridModel
+from photoorg.gui.models import TimelineModel
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
 
 _ROW = Qt.ItemDataRole.UserRole
 #: The chooser's entry for the photos without a date taken (no album has this name: a NUL).
 UNDATED = "\0undated"
-
-
-class TimelineModel(PhotoGridModel):
-    """Every photo, newest first; a month's first photo carries the month as its badge."""
-
-    def __init__(self, thumbnails: Thumbnails, parent: Any = None) -> None:
-        super().__init__(thumbnails, parent)
-        self.timeline = Timeline()
-        self._heading_rows: dict[int, str] = {}
-
-    def set_timeline(self, timeline: Timeline) -> None:
-        self.timeline = timeline
-        self._heading_rows = {m.first: m.label for m in timeline.months}
-        self.set_photos(timeline.photos)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == BadgeRole and index.isValid():
-            return self._heading_rows.get(index.row(), "")
-        if role in (MarkRole, Qt.ItemDataRole.ToolTipRole) and index.isValid() and self.timeline.live:
-            video = self.timeline.live.get(self._photos[index.row()].path)
-            if role == MarkRole:
-                return "LIVE" if video is not None else ""
-            if video is not None:  # (what goes with it on a trash, a move or a copy)
-                its = os.path.basename(video.path)
-                return f"{super().data(index, role)}\nLive Photo: its video {its} goes with it"
-        if role == DetailRole and index.isValid() and 0 <= index.row() < len(self.timeline.dates):
-            row = index.row()
-            date = shown_date(self._photos[row], self.timeline.dates[row])
-            # The date and the size in pixels, which fit under a thumbnail (a review at 1280x800:
-            # "2005-12-29 · 800x533 · 60.4…"); the bytes are in the tool tip.
-            if row in self.timeline.file_dated:
-                return f"{date} · file date"
-            p = self._photos[row]
-            if p.dated_by_name:  # said as the file's date is (core.name_dates)
-                return f"{date} · from its name"
-            return f"{date} · {p.width}x{p.height}" if p.width and p.height else date
-        return super().data(index, role)
 
 
 class TimelinePage(QWidget):
@@ -202,7 +164,7 @@ class TimelinePage(QWidget):
             wanted = self._albums.get(album)
             keys = self._keys
             if text and len(keys) != len(self.full.photos):  # made once per timeline and folders
-                keys = self._keys = [self._named(p.path).lower() for p in self.full.photos]
+                keys = self._keys = [self._key(p.path) for p in self.full.photos]
             timeline = self.full.subset(
                 k
                 for k, p in enumerate(self.full.photos)
@@ -212,6 +174,12 @@ class TimelinePage(QWidget):
             )
         narrowed = asked and timeline is not self.full
         self._show(timeline, album if album in self._albums or only_undated else None, keep=not narrowed)
+
+    def _key(self, path: str) -> str:
+        """What the filter reads of a photo: its name and folder, and a Live Photo's video's
+        name (it is found by either: a hostile review found nothing by the video's name)."""
+        video = self.full.live.get(path)
+        return self._named(path).lower() + (f"\n{self._named(video.path).lower()}" if video else "")
 
     def _show(self, timeline: Timeline, album: str | None, keep: bool = True) -> None:
         top, self._jumped = self._top_path() if keep else None, None

@@ -47,9 +47,10 @@ def test_a_live_photo_is_one_photo_in_the_timeline_and_in_the_counts(four_photos
         assert live == {"p0.jpg": "p0.MOV", "p1.jpg": "p1.mov"}
         assert state.photo_count == 6 and state.per_folder[str(four_photos)] == 6
         assert library.photo_counts() == {str(four_photos): 6}
-        # A find folds the video too, also where only the video's name holds the text.
+        # A find folds the video too; the video's name finds its still.
         assert names(p.path for p in library.timeline("p0").photos) == ["p0.jpg"]
-        assert names(p.path for p in library.timeline(".mov").photos) == ["P2.MOV"]
+        assert names(p.path for p in library.timeline("p1.mov").photos) == ["p1.jpg"]
+        assert names(p.path for p in library.timeline(".mov").photos) == ["P2.MOV", "p0.jpg", "p1.jpg"]
         # A narrowed timeline (the app's filters) keeps the badge of each still it shows.
         narrowed = timeline.subset([k for k, p in enumerate(timeline.photos) if p.path.endswith("p0.jpg")])
         assert narrowed.live[str(a / "p0.jpg")].path == str(a / "p0.MOV")
@@ -65,7 +66,8 @@ def test_a_trash_of_a_live_photo_takes_its_video_and_undo_and_redo_take_both(fou
         plan = library.plan(Action.TRASH, [str(a / "p0.jpg")])
         assert names(s.source for s in plan if s.skip is None) == ["p0.MOV", "p0.jpg", "p0.xmp"]
         # What the app's question names is what the plan takes.
-        assert going_with([str(a / "p0.jpg")], live=True) == [s.source for s in plan if s.companion_of]
+        shown = {v.path for v in library.state().timeline.live.values()}
+        assert going_with([str(a / "p0.jpg")], live=shown) == [s.source for s in plan if s.companion_of]
         outcome = library.act(Action.TRASH, [str(a / "p0.jpg")])
         assert outcome.photos_done == 1 and not outcome.failed and not outcome.skipped
         assert outcome.with_them() == " (and 1 Live Photo video and 1 sidecar with it)"
@@ -125,6 +127,8 @@ def test_the_command_line_says_the_video_goes_with_the_photo(four_photos) -> Non
     dry = photoorg("trash", str(a / "p3.jpg"), "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "Dry run: 1 to trash (and 1 Live Photo video with it)" in dry.stdout
+    # Counted as 'library list' and All photos count it: once (a hostile review: "3 photos")
+    assert "Catalog up to date: 4 photos, 0 unreadable." in photoorg("duplicates").stderr
     listed = photoorg("timeline", "--find", "p", "--json")
     assert listed.returncode == 0, listed.stderr
     rows = {row["path"]: row for row in json.loads(listed.stdout)["photos"]}
@@ -132,3 +136,55 @@ def test_the_command_line_says_the_video_goes_with_the_photo(four_photos) -> Non
     assert rows[str(a / "p2.jpg")]["live_video"] is None
     text = photoorg("timeline", "--find", "p3")
     assert f"{a / 'p3.jpg'}  (file date)  (Live Photo, with p3.MOV)" in text.stdout
+
+
+def test_a_trash_takes_only_the_video_shown_with_the_photo_and_never_the_last_copy_of_one(
+    four_photos, tmp_path
+) -> None:
+    """Hostile reviews: a plain video (v1.m4v) took v1.mov along; p0.jpg took p0.MOV and p0.mp4,
+    the second shown as a video of its own; a video that came after the scan went unasked; and
+    with the other copy of its video named too, both copies went to the trash."""
+    a, b = four_photos / "a", four_photos / "b"
+    mp4(a / "p0.MOV", WHEN)
+    mp4(a / "p0.mp4", WHEN, media=6000)  # shown apart: the first of the two is p0.jpg's
+    mp4(a / "v1.m4v", WHEN, media=6500)
+    mp4(a / "v1.mov", WHEN, media=7000)
+    mp4(a / "p1.MOV", WHEN, media=8000)
+    b.mkdir()
+    shutil.copy2(a / "p1.MOV", b / "clip.MOV")  # another copy of p1.jpg's video
+    with Library(locations()) as library:
+        library.scan()
+        mp4(a / "p2.MOV", WHEN, media=9000)  # after the scan: not shown with p2.jpg yet
+        plan = library.plan(Action.TRASH, [str(a / "p0.jpg"), str(a / "v1.m4v"), str(a / "p2.jpg")])
+        assert names(s.source for s in plan if s.skip is None) == ["p0.MOV", "p0.jpg", "p2.jpg", "v1.m4v"]
+        shown = {v.path for v in library.state().timeline.live.values()}
+        assert going_with([str(a / "p0.jpg"), str(a / "v1.m4v")], live=shown) == [str(a / "p0.MOV")]
+        # Every copy of p1.jpg's video named or taken: the video stays (shown on its own after).
+        both = library.plan(Action.TRASH, [str(a / "p1.jpg"), str(b / "clip.MOV")])
+        assert names(s.source for s in both if s.skip is None) == ["clip.MOV", "p1.jpg"]
+        outcome = library.act(Action.TRASH, [str(a / "p1.jpg"), str(b / "clip.MOV")])
+        assert outcome.photos_done == 2 and (a / "p1.MOV").exists()
+        # A move of a video takes no other video of its name.
+        moved = library.plan(Action.MOVE, [str(a / "v1.m4v")], str(tmp_path / "out"))
+        assert names(s.source for s in moved) == ["v1.m4v"]
+
+
+def test_a_redo_takes_again_only_the_videos_the_trash_took_as_they_were(four_photos) -> None:
+    """Hostile reviews: after the undo, a redo trashed a p1.MOV that had come since, and a clip
+    put in the place of p0.MOV, neither ever asked about."""
+    a = four_photos / "a"
+    mp4(a / "p0.MOV", WHEN)
+    with Library(locations()) as library:
+        library.scan()
+        first = library.act(Action.TRASH, [str(a / "p0.jpg"), str(a / "p1.jpg")])
+        library.undo()
+        mp4(a / "p1.MOV", WHEN)  # came since (a phone's sync)
+        (a / "p0.MOV").unlink()
+        mp4(a / "p0.MOV", WHEN, media=9000)  # another clip in its place
+        library.scan()
+        again = library.redo()
+        assert names(s.source for s in again.done) == ["p0.jpg", "p1.jpg"]
+        assert [(os.path.basename(s.source), s.skip) for s in again.skipped] == [
+            ("p0.MOV", f"changed since the undo of action {first.batch} put it back")
+        ]
+        assert (a / "p0.MOV").exists() and (a / "p1.MOV").exists()

@@ -84,7 +84,7 @@ def test_the_video_or_raw_moved_alone_leaves_its_still_and_a_trash_leaves_the_ra
         assert sorted(os.path.basename(s.source) for s in alone) == ["p2.DNG", "p2.xmp"]
         trash = library.plan(Action.TRASH, [str(a / "p2.jpg")])
         assert [os.path.basename(s.source) for s in trash if s.skip is None] == ["p2.jpg", "p2.MOV"]
-        assert going_with([str(a / "p2.jpg")], live=True) == [str(a / "p2.MOV")]  # the question's
+        assert going_with([str(a / "p2.jpg")], live={str(a / "p2.MOV")}) == [str(a / "p2.MOV")]  # asked
 
 
 def test_the_command_line_lists_the_raw_and_video_that_go_with_the_photo(four_photos) -> None:

@@ -264,7 +264,7 @@ def test_under_a_thumbnail_a_name_s_date_says_so_as_a_file_s_date_does(thumbnail
     from photoorg.core.catalog import PhotoInfo
     from photoorg.core.catalog.rows import FROM_NAME
     from photoorg.core.timeline import timeline_of
-    from photoorg.gui.timeline import TimelineModel
+    from photoorg.gui.models import TimelineModel
 
     chat = PhotoInfo("/lib/IMG-20190714-WA0003.jpg", "a", 10, 10**18, 8, 6, "JPEG", "2019-07-14T00:00:00",
                      None, None, taken_from=FROM_NAME)  # fmt: skip

@@ -39,6 +39,7 @@ class ScanSummary:
     roots: list[str]
     seen: int = 0  # photos and videos
     videos: int = 0  # of those seen: catalogued for the timeline and organizing, not embedded
+    live_videos: int = 0  # of the videos: Live Photos', shown as one photo with their still
     unchanged: int = 0
     embedded: int = 0
     reused: int = 0
