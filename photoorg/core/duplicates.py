@@ -31,7 +31,7 @@ import logging
 import math
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -42,7 +42,7 @@ from photoorg.core.duplicate_settings import DuplicateSettings
 from photoorg.core.humanize import iso_timestamp
 from photoorg.core.keeper import KeeperPolicy, better_than_protected, choose_keeper
 from photoorg.core.linkage import chain_free_sets_of
-from photoorg.core.pairs import keep_beside_raw, raw_jpegs
+from photoorg.core.pairs import keep_beside_raw, keep_paired, live_photos, raw_jpegs
 from photoorg.core.pixel_evidence import fill_tones, local_changes, pixel_note
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.raw import RAW_FORMATS
@@ -154,12 +154,15 @@ def find_duplicates(
             by_fp[fp] = _one_name_per_file(copies)
 
     beside_raw = set() if settings.offer_raw_jpegs else {p.path for p in raw_jpegs(photos)}
+    live = live_photos(photos)  # (a review: the clean-up kept a copy, and the Live Photo went)
     sets: list[DuplicateSet] = []
     rep: dict[str, PhotoInfo] = {}
     for fp, copies in by_fp.items():
         ranked, reason = choose_keeper(copies, policy)
         if len(ranked) > 1 and beside_raw:
             ranked, reason = keep_beside_raw(ranked, reason, beside_raw, policy)
+        if len(ranked) > 1 and live:
+            ranked, reason = keep_paired(ranked, reason, live, policy, "a Live Photo, with its video")
         rep[fp] = ranked[0]
         if len(copies) > 1 and Verdict.EXACT in wanted and (fp, fp) not in decisions:
             sets.append(_make_set(Verdict.EXACT, ranked, reason, 1.0, policy))
@@ -190,7 +193,7 @@ def find_duplicates(
             ranked, reason = choose_keeper(members, policy)
             if Verdict.SAME in wanted:
                 reason += pixel_note(True, group, measured, settings.same_max_local_change)
-                sets.append(_make_set(Verdict.SAME, ranked, reason, _weakest(x, group), policy))
+                sets.append(_make_set(Verdict.SAME, ranked, reason, _weakest(x, group), policy, live))
             keeper_fp = ranked[0].fingerprint
             absorbed[[k for k in group if fps[k] != keeper_fp]] = True
         if Verdict.SIMILAR in wanted:
@@ -319,7 +322,12 @@ def _lossless_original(ranked: Sequence[PhotoInfo]) -> PhotoInfo | None:
 
 
 def _make_set(
-    verdict: Verdict, ranked: list[PhotoInfo], reason: str, weakest: float, policy: KeeperPolicy
+    verdict: Verdict,
+    ranked: list[PhotoInfo],
+    reason: str,
+    weakest: float,
+    policy: KeeperPolicy,
+    live: Collection[str] = (),
 ) -> DuplicateSet:
     protected = [p.path for p in ranked if policy.is_protected(p)]
     also: list[str] = []
@@ -334,6 +342,10 @@ def _make_set(
             f"; {os.path.basename(original.path)} stays too: it is lossless ({original.format}), "
             "and the keeper may be an enlarged copy of it"
         )
+    still = next((p for p in ranked[1:] if p.path in live and p.path not in also), None)
+    if still is not None:  # its video would be left alone (a review: the clean-up trashed it)
+        also.append(still.path)
+        reason += f"; {os.path.basename(still.path)} stays too: it is a Live Photo, with its video"
     if verdict is Verdict.SIMILAR:  # different photos: the keeper is a suggestion among equals
         # (a review: "because of these different shots, largest resolution …" read as broken)
         reason = f"{reason}{ALL_START_KEPT}"

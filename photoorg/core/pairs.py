@@ -43,14 +43,23 @@ def keep_beside_raw(
 ) -> tuple[list[PhotoInfo], str]:
     """Of exact copies of a camera's JPEG, the one beside its RAW is kept (unless a protected
     copy is the keeper): keeping another would split the pair for a copy of the same bytes."""
+    return keep_paired(ranked, reason, beside_raw, policy, "beside its RAW of the same shot")
+
+
+def keep_paired(
+    ranked: list[PhotoInfo], reason: str, paired: Collection[str], policy: KeeperPolicy, why: str
+) -> tuple[list[PhotoInfo], str]:
+    """Of exact copies, the one in ``paired`` (beside its RAW, or with its Live Photo video)
+    is kept, ``why`` (unless a protected copy is the keeper, or one in the library and that
+    one is not): keeping another would split the shot for a copy of the same bytes."""
     keeper = ranked[0]
-    if keeper.path in beside_raw or policy.is_protected(keeper):
+    if keeper.path in paired or policy.is_protected(keeper):
         return ranked, reason
-    paired = next((p for p in ranked if p.path in beside_raw), None)
-    if paired is None:
+    first = next((p for p in ranked if p.path in paired), None)
+    if first is None or (policy.in_library(keeper) and not policy.in_library(first)):
         return ranked, reason
-    others = [p for p in ranked if p is not paired]
-    return [paired, *others], f"beside its RAW of the same shot ({os.path.dirname(paired.path)})"
+    others = [p for p in ranked if p is not first]
+    return [first, *others], f"{why} ({os.path.dirname(first.path)})"
 
 
 def _shot(path: str) -> tuple[str, str]:

@@ -802,3 +802,23 @@ def test_a_day_without_a_time_is_not_taken_before_a_time_of_that_day() -> None:
     )
     ranked, why = choose_keeper([day, ten], KeeperPolicy(rules=("earliest_taken",)))
     assert ranked[0] is ten and why == "taken first (1987-07-14 10:00:00)"
+
+
+def test_a_live_photo_is_the_copy_kept_and_starts_kept_beside_a_larger_re_save(lib) -> None:
+    """A new-user review: the duplicate clean-up kept wayne.jpg ("the oldest file") and trashed
+    its copy IMG_0001.jpg, a Live Photo, whose video then stood alone as a tile."""
+    [v, w] = on_arc(0.995, 2)
+    lib.add("old/wayne.jpg", v, fingerprint="a" * 32, mtime_ns=1)
+    lib.add("phone/IMG_0001.jpg", v, fingerprint="a" * 32, mtime_ns=5)
+    lib.add("phone/IMG_0001.MOV", fingerprint="b" * 32, fmt="MOV", wh=(0, 0))
+    [exact] = lib.find(verdicts=(Verdict.EXACT,))
+    assert Path(exact.keeper.path).name == "IMG_0001.jpg"
+    assert exact.reason == f"a Live Photo, with its video ({lib.root / 'phone'})"
+    # A larger re-save of the Live Photo's still keeps the still too.
+    lib.add("export/IMG_0001_big.jpg", w, phash=0, wh=(800, 600), size=9000)
+    [same] = lib.find(verdicts=(Verdict.SAME,))
+    assert Path(same.keeper.path).name == "IMG_0001_big.jpg"
+    assert {Path(p).name: k for p, k in same.starts_kept().items()} == {
+        "IMG_0001_big.jpg": True, "IMG_0001.jpg": True
+    }  # fmt: skip
+    assert same.reason.endswith("; IMG_0001.jpg stays too: it is a Live Photo, with its video")
