@@ -149,8 +149,16 @@ class TimelinePage(QWidget):
         self.show_only.blockSignals(False)
 
     def show_album(self, name: str | None) -> None:
-        """Only the photos of the album ``name`` (None: every photo)."""
-        self.show_only.setCurrentIndex(max(0, self.show_only.findData(name)))
+        """Only the photos of the album ``name`` (None: every photo), all of them: a filter typed
+        before is cleared (a new-user review: "8 photos of the album Fish whose name or folder
+        holds 'fish'", of its 20)."""
+        self.filter.blockSignals(True)
+        self.filter.clear()
+        self.filter.blockSignals(False)
+        index = max(0, self.show_only.findData(name))
+        if index == self.show_only.currentIndex():
+            self._refilter(asked=True)
+        self.show_only.setCurrentIndex(index)
 
     def _refilter(self, asked: bool = False) -> None:
         """The photos the filter and the chooser leave. ``asked``: the person changed them; the

@@ -109,8 +109,11 @@ def test_an_album_is_made_from_a_selection_and_learns_from_enter_and_delete(
     page.tabs.setCurrentIndex(TAB_MEMBERS)
     assert sorted(shown(window)) == sorted([*examples, accepted])
     assert dialogs.seen == []  # no trash confirmation: Delete here is an answer
-    # All photos, narrowed to the album (by date), and back to every photo.
+    # All photos, narrowed to the album (by date), and back to every photo; a filter typed
+    # there before is cleared (a new-user review: part of the album was shown).
+    window.timeline_page.filter.setText("no such name")
     page.timeline_button.click()
+    assert window.timeline_page.filter.text() == ""
     assert window.stack.currentIndex() == PAGE_TIMELINE
     timeline = window.timeline_page.photos
     in_timeline = [timeline.index(r, 0).data(PathRole) for r in range(timeline.rowCount())]
