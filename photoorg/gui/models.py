@@ -80,6 +80,9 @@ class PhotoGridModel(QAbstractListModel):
     def photo(self, row: int) -> Any:
         return self._photos[row]
 
+    def row_of(self, path: str) -> int | None:
+        return self._row_of.get(path)
+
     def photos(self) -> list[Any]:
         return list(self._photos)
 

@@ -27,7 +27,7 @@ from photoorg.core.humanize import agree, plural
 from photoorg.core.paths import from_library_folder
 from photoorg.core.timeline import Timeline
 from photoorg.gui.layout import FlowRow, beside, filter_field, hint, title
-from photoorg.gui.models import TimelineModel
+from photoorg.gui.models import PathRole, TimelineModel
 from photoorg.gui.thumbnails import Thumbnails
 from photoorg.gui.views import PhotoGrid
 
@@ -191,6 +191,8 @@ class TimelinePage(QWidget):
 
     def _show(self, timeline: Timeline, album: str | None, keep: bool = True) -> None:
         top, self._jumped = self._top_path() if keep else None, None
+        current = self.grid.currentIndex()
+        was = (current.row(), current.data(PathRole)) if keep and current.isValid() else None
         self.photos.set_timeline(timeline)
         self._fill_jump(timeline)
         n = len(timeline.photos)
@@ -224,7 +226,15 @@ class TimelinePage(QWidget):
             self.subheading.setText(text)
         self.organize_button.setEnabled(n > 0)
         self._name_scope()
-        row = next((k for k, p in enumerate(timeline.photos) if p.path == top), None) if top else None
+        if was is not None and n:  # the photo that was current, or the one in the place of one
+            # trashed (a new-user review: after Delete, the arrow keys began again at the top)
+            at = self.photos.row_of(was[1])
+            flag = QItemSelectionModel.SelectionFlag
+            self.grid.selectionModel().setCurrentIndex(
+                self.photos.index(min(was[0], n - 1) if at is None else at),
+                flag.ClearAndSelect if at is None else flag.NoUpdate,
+            )
+        row = self.photos.row_of(top) if top else None
         if row is not None:
             self.grid.scrollTo(self.photos.index(row), QAbstractItemView.ScrollHint.PositionAtTop)
         elif n:  # the photo at the top is not shown now: from the newest (an app review: a filter

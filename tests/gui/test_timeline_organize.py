@@ -474,3 +474,18 @@ def test_a_live_photo_is_one_tile_marked_live_and_its_trash_takes_the_video_back
     said, state = act_and_wait(qtbot, window, window.library.undo)
     assert still.exists() and (root / "phone" / "d.MOV").exists() and state.photo_count == 5
     assert state.timeline.live[str(still)].path == str(root / "phone" / "d.MOV")
+
+
+def test_after_a_trash_the_photo_in_its_place_is_current_and_chosen(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    """A new-user review: after Delete in All photos no photo was current, and the arrow keys
+    began again at the newest photo, the place lost in a culling session."""
+    _root, window, page = on_all_photos(qtbot, open_window, tmp_path, tiny_model)
+    grid, model = page.grid, page.photos
+    paths = [p.path for p in model.photos()]
+    grid.setCurrentIndex(model.index(2, 0))
+    dialogs.accept_next()
+    act_and_wait(qtbot, window, lambda: window.actions.trash_selected(grid))
+    assert [p.path for p in model.photos()] == paths[:2] + paths[3:]
+    assert grid.currentIndex().row() == 2 and window.actions.selected_photos(grid)[0].path == paths[3]
