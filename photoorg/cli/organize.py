@@ -23,7 +23,7 @@ from photoorg.cli.common import (
 from photoorg.core.companions import is_sidecar
 from photoorg.core.humanize import agree, human_bytes, plural, printable, some_of
 from photoorg.core.library import STAY_NOTES, Library, OrganizePlan, OrganizeRequest, Outcome
-from photoorg.core.organize_places import sidecars_left_out
+from photoorg.core.organize_places import first_staying, sidecars_left_out
 from photoorg.core.paths import Locations
 from photoorg.core.progress import Progress
 
@@ -156,8 +156,9 @@ def plan_text(plan: OrganizePlan, each: bool = False) -> str:
                 "already there": f"{where} (already there)",
                 "protected": f"{where} (in a protected folder; never moved)",
                 "already in the library": f"left out: the library has {them} already",
-                "an exact copy there": f"{where}: the same bytes are where {agree(n, 'it goes', 'they go')} "
-                f"already ('photoorg duplicates' offers {them} for clean-up)",
+                "an exact copy there": f"{where}: an exact copy of {them} is there already or goes there "
+                f"in this plan ({printable(first_staying(plan, note))}{', …' if n > 1 else ''}; 'photoorg "
+                f"duplicates' offers {them} for clean-up)",
                 "in no group": f"in no group {where} (--gather-rest puts {them} in Unsorted/)",
                 "no date taken": f"without a date taken {where} (--file-date dates {them} by "
                 f"{agree(n, 'its', 'their')} file; --gather-rest puts {them} in undated/)",

@@ -285,3 +285,10 @@ def sidecars_left_out(plan: OrganizePlan) -> str:
     stay = f"with {agree(len(left), 'it', 'them')} {agree(n, 'stays where it is', 'stay where they are')}"
     copies = agree(len(left), "copy", "copies")
     return f"; {plural(n, 'sidecar')} (edits, keywords, dates) {stay}, not beside the library's {copies}"
+
+
+def first_staying(plan: OrganizePlan, note: str) -> str:
+    """The name, with its folder's, of the first photo of ``plan`` that stays for ``note``
+    (PlannedPhoto.note; "" if none): which one a plan's summary says stays (a new-user review)."""
+    path = next((p.photo.path for p in plan.photos if p.note == note), "")
+    return os.path.join(os.path.basename(os.path.dirname(path)), os.path.basename(path)) if path else ""

@@ -43,14 +43,16 @@ class AlbumActions:
         name, ok = QInputDialog.getText(
             self.window,
             "New album",
-            f"What do the {plural(len(paths), 'photo')} show? The album's name (the dog, receipts, "
-            "sunsets…):\nphotoorg then suggests the other photos that belong to it.",
+            f"What {'does the photo' if len(paths) == 1 else f'do the {len(paths)} photos'} show? The "
+            "album's name (the dog, receipts, sunsets…):\nphotoorg then suggests the other photos "
+            "that belong to it.",
         )
         name = name.strip()
         if not ok or not name:
             return
-        if name.casefold() in {n.casefold() for n in self.window.albums_page.names()}:
-            self.window.tell(f"There is an album {name} already: add the photos to it instead.")
+        there = next((n for n in self.window.albums_page.names() if n.casefold() == name.casefold()), None)
+        if there is not None:  # named as it is called (a new-user review: "an album fish" of Fish)
+            self.window.tell(f"There is an album {there} already: add the photos to it instead.")
             return
         page = self.window.albums_page
         what = f"Made the album {name} from {plural(len(paths), 'photo')}."
