@@ -15,6 +15,7 @@ from photoorg.core.humanize import agree, plural, printable
 from photoorg.core.library import Timeline
 from photoorg.core.paths import Locations
 from photoorg.core.timeline import shown_date
+from photoorg.core.videos import is_video_name
 
 #: A search without a year or month lists the photos it finds up to this many, else counts them.
 FIND_LISTS = 200
@@ -80,10 +81,12 @@ def _as_json(timeline: Timeline, months: list, rows: list[int]) -> dict[str, obj
 
 def _date_from(timeline: Timeline, row: int) -> str:
     """Where a photo's date comes from: "photo" (its EXIF), "sidecar", "name" (its file's name:
-    core.name_dates) or "file" (its file's date)."""
+    core.name_dates), "video" (a Live Photo's, the still having none) or "file" (its file's date)."""
     p = timeline.photos[row]
     if row in timeline.file_dated or not p.taken:
         return "file"
+    if p.taken_from and is_video_name(p.taken_from):
+        return "video"
     return "name" if p.dated_by_name else "photo" if p.own_date else "sidecar"
 
 
@@ -136,13 +139,17 @@ def _as_text(
         lines += ["", f"{m.label} ({plural(m.count, 'photo')})"]
         for r in range(m.first, m.first + m.count):
             how = _date_from(timeline, r)
-            mark = "  (file date)" if how == "file" else "  (date from its name)" if how == "name" else ""
+            mark = _MARKS.get(how, "")
             live = timeline.live.get(timeline.photos[r].path)
             if live is not None:
                 mark += f"  (Live Photo, with {printable(os.path.basename(live.path))})"
             shown = shown_date(timeline.photos[r], timeline.dates[r])
             lines.append(f"  {shown:<10}  {printable(timeline.photos[r].path)}{mark}")
     return "\n".join(lines)
+
+
+#: How a listed photo's date is marked, by where it comes from (_date_from; its own: no mark).
+_MARKS = {"file": "  (file date)", "name": "  (date from its name)", "video": "  (date from its video)"}
 
 
 def _by_file(month: Any, undated: bool) -> str:

@@ -13,7 +13,7 @@ from photoorg.core.duplicates import DuplicateSet, Verdict, find_duplicates
 from photoorg.core.errors import ModelUnavailable, PhotoorgError
 from photoorg.core.grouping import REPRESENTATIVES, UNSORTED, Group, describe_all, group_photos
 from photoorg.core.library_part import LibraryPart
-from photoorg.core.pairs import live_photos
+from photoorg.core.pairs import dated_by_their_video, live_photos
 from photoorg.core.paths import from_library_folder, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.similarity import find_similar
@@ -42,7 +42,9 @@ class Finds(LibraryPart):
         ``only_undated``: only the photos without a date taken (by their file's date)."""
         roots, _ = self.library_roots()
         photos = self.catalog.photos(under=roots) if roots else []
-        live = live_photos(photos)  # each video shown with its still, which it finds
+        live = live_photos(photos)  # each video shown with its still, which it finds and dates
+        by_video = dated_by_their_video(photos, live) if live else {}
+        photos = [by_video.get(p.path, p) for p in photos] if by_video else photos
         text = find.strip().lower()
         if text:
             named = from_library_folder(roots)

@@ -53,7 +53,12 @@ from photoorg.core.organize_places import (
     leave_shared_sidecars,
     left_empty,
 )
-from photoorg.core.pairs import dated_by_their_still, travelling_with_a_photo
+from photoorg.core.pairs import (
+    dated_by_their_still,
+    dated_by_their_video,
+    live_photos,
+    travelling_with_a_photo,
+)
 from photoorg.core.paths import FolderSet, real, under_test
 
 
@@ -299,6 +304,7 @@ def plan_organize(
     folder_of_group = group_folders(groups)
     with_a_photo = travelling_with_a_photo(photos, in_library)
     by_their_still = dated_by_their_still(photos, with_a_photo)
+    by_their_still.update(dated_by_their_video(photos, live_photos(photos)))  # (and the other way)
     photos = [p for p in photos if p.path not in with_a_photo]
     catalogued = {p.path for p in photos}
     folders = FolderListing()

@@ -188,6 +188,18 @@ def live_photos(photos: Sequence[PhotoInfo]) -> dict[str, PhotoInfo]:
     return {still: min(videos[base], key=lambda v: v.path) for base, still in stills.items()}
 
 
+def dated_by_their_video(photos: Sequence[PhotoInfo], live: Mapping[str, PhotoInfo]) -> dict[str, PhotoInfo]:
+    """A Live Photo's still without a date taken, dated by its video's recording date (``live``:
+    :func:`live_photos`), as one shot has one date (a new-user review: the still was placed by
+    its file's date, today, and its video's 2020-06-01 was left unsaid)."""
+    by_path = {p.path: p for p in photos if not p.taken and p.path in live}
+    return {
+        path: replace(p, taken=v.taken, taken_known=None, taken_from=os.path.basename(v.path))
+        for path, p in by_path.items()
+        if (v := live[path]).taken
+    }
+
+
 def live_videos(
     listing: FolderListing, photos: Iterable[str], known: Callable[[str], bool]
 ) -> dict[str, list[str]]:

@@ -4,7 +4,8 @@ A photo without a date taken (its own EXIF, a sidecar's: core.sidecar_dates, or 
 core.name_dates) is placed by
 its file's date and marked as such (the timeline must show every photo somewhere; organizing
 never guesses silently and puts such photos in "undated" unless asked). A Live Photo is one
-photo: its video is folded behind its still (core.pairs.live_photos). Worked out in the core,
+photo: its video is folded behind its still (core.pairs.live_photos), whose date it gives when
+the still has none. Worked out in the core,
 once per change of the library, so the app's models only look rows up.
 """
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from photoorg.core.catalog import PhotoInfo
-from photoorg.core.pairs import live_photos
+from photoorg.core.pairs import dated_by_their_video, live_photos
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -142,10 +143,12 @@ def timeline_of(photos: Sequence[PhotoInfo], live: Mapping[str, PhotoInfo] | Non
     videos are folded even where their still was not chosen."""
     live = live_photos(photos) if live is None else live
     folded = {v.path for v in live.values()}
+    by_video = dated_by_their_video(photos, live) if live else {}
     keyed = []
     for p in photos:
         if p.path in folded:
             continue
+        p = by_video.get(p.path, p)
         when, how = photo_date(p)
         assert when is not None
         keyed.append(

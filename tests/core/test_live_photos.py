@@ -12,7 +12,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from photoorg.core.library import Action, Library
+from photoorg.core.library import Action, Library, OrganizeRequest
 from photoorg.core.pairs import going_with
 from photoorg.core.paths import locations
 from tests.cli import photoorg
@@ -135,7 +135,7 @@ def test_the_command_line_says_the_video_goes_with_the_photo(four_photos) -> Non
     assert str(a / "p3.MOV") not in rows and rows[str(a / "p3.jpg")]["live_video"] == str(a / "p3.MOV")
     assert rows[str(a / "p2.jpg")]["live_video"] is None
     text = photoorg("timeline", "--find", "p3")
-    assert f"{a / 'p3.jpg'}  (file date)  (Live Photo, with p3.MOV)" in text.stdout
+    assert f"{a / 'p3.jpg'}  (date from its video)  (Live Photo, with p3.MOV)" in text.stdout
 
 
 def test_a_trash_takes_only_the_video_shown_with_the_photo_and_never_the_last_copy_of_one(
@@ -188,3 +188,24 @@ def test_a_redo_takes_again_only_the_videos_the_trash_took_as_they_were(four_pho
             ("p0.MOV", f"changed since the undo of action {first.batch} put it back")
         ]
         assert (a / "p0.MOV").exists() and (a / "p1.MOV").exists()
+
+
+def test_a_still_without_a_date_taken_has_its_video_s(four_photos, tmp_path) -> None:
+    """A new-user review: a Live Photo's still without a date was placed by its file's date,
+    today, though its video said 2020-06-01; organize put it in undated/."""
+    a = four_photos / "a"
+    mp4(a / "p0.MOV", datetime(2020, 6, 1, 9, 30, tzinfo=UTC))
+    with Library(locations()) as library:
+        library.scan()
+        timeline = library.state().timeline
+        [still] = [p for p in timeline.photos if p.path == str(a / "p0.jpg")]
+        assert (
+            still.taken is not None and still.taken.startswith("2020-06-0") and still.taken_from == "p0.MOV"
+        )
+        assert timeline.photos.index(still) not in timeline.file_dated
+        plan = library.organize_plan(OrganizeRequest("date", str(tmp_path / "Sorted")))
+        [planned] = [p for p in plan.photos if p.photo.path == str(a / "p0.jpg")]
+        assert planned.target is not None and "/2020/2020-06/" in planned.target
+    listed = photoorg("timeline", "--find", "p0")
+    assert "p0.jpg  (date from its video)  (Live Photo, with p0.MOV)" in listed.stdout
+    assert "p0.jpg" not in photoorg("timeline", "--undated").stdout  # dated: not listed there
