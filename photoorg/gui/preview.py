@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
+from photoorg.core.videos import is_video_name
 from photoorg.gui.layout import FlowRow
 from photoorg.gui.models import PathRole, PhotoRole
 from photoorg.gui.placement import fit_dialog
@@ -61,7 +62,7 @@ class PreviewDialog(QDialog):
         self.trash_button = QPushButton("Trash… (Delete)")
         self.trash_button.setToolTip("Move this photo to the trash; Edit > Undo brings it back")
         self.trash_button.setVisible(can_trash)
-        similar = QPushButton("Find similar")
+        self.similar_button = similar = QPushButton("Find similar")
         folder = QPushButton("Open containing folder")
         app = QPushButton("Open with default app")
         for b in (self.prev_button, self.next_button, self.actual_button):
@@ -73,7 +74,7 @@ class PreviewDialog(QDialog):
         similar.clicked.connect(lambda: (self.find_similar.emit(self.path), self.accept()))
         folder.clicked.connect(lambda: self.open_folder.emit(self.path))
         app.clicked.connect(lambda: self.open_file.emit(self.path))
-        album = QPushButton("Album")
+        self.album_button = album = QPushButton("Album")
         album.setToolTip("Teach an album with this photo: a new album, or one more example")
         menu = QMenu(album)
         menu.addAction("New album from this photo…", lambda: (self.accept(), self.new_album.emit(self.path)))
@@ -160,6 +161,8 @@ class PreviewDialog(QDialog):
         self.caption.setText(
             str(model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole) or path).replace("\n", "  ·  ")
         )
+        for b in (self.similar_button, self.album_button, self.actual_button):  # a video: none
+            b.setEnabled(not is_video_name(path))  # (its frames are not looked at)
         self.view.fitting = True  # a new photo starts fitted
         edge = max(self.view.width(), self.view.height(), 1024)
         self._tasks.run_io(lambda: load_preview(path, edge), lambda shown: self._arrived(path, shown))

@@ -104,6 +104,11 @@ class Shown:
 def load_preview(path: str, edge: int | None) -> Shown | str:
     """One photo for the preview and compare views, decoded to fit ``edge`` x ``edge`` pixels
     (None: at full resolution, for 1:1), or why it cannot be shown (logged)."""
+    if is_video_name(path):  # (a new-user review: "This photo cannot be read … not a photo")
+        return (
+            "A video: photoorg catalogs and organizes videos, but does not play them. Open with "
+            "default app plays it."
+        )
     try:
         with open(path, "rb") as f:
             data = f.read()

@@ -19,6 +19,7 @@ from photoorg.gui.compare import CompareDialog
 from photoorg.gui.models import BadgeRole, PathRole, PhotoRole
 from photoorg.gui.preview import PreviewDialog
 from tests.conftest import make_photo
+from tests.core.test_videos import mp4
 from tests.gui.conftest import TIMEOUT_MS, Dialogs, scan, settings_for, trash_files
 
 OpenWindow = Callable[..., MainWindow]
@@ -127,6 +128,30 @@ def test_a_photo_deleted_outside_photoorg_says_so_and_leaves_the_library_when_tr
     assert any("1 photo was no longer there (deleted or moved outside photoorg)" in n for n in state.notes)
     qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=TIMEOUT_MS)
     assert all(p.exists() for p in (photos[0], photos[2])) and trash_files(tmp_path) == []
+
+
+def test_a_video_in_the_preview_says_it_is_a_video_and_offers_no_photo_tools(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
+) -> None:
+    """A new-user review: a video's preview said "This photo cannot be read … not a photo", and
+    offered Find similar and Album, which look at photos only."""
+    lib = tmp_path / "lib"
+    make_photo(lib / "p_0.jpg", seed=0, size=(320, 240))
+    clip = mp4(lib / "VID_1.mp4", None)
+    window = open_window(settings_for(lib, tiny_model))
+    scan(qtbot, window)
+    window.nav.setCurrentRow(PAGE_TIMELINE)
+    grid = window.timeline_page.grid
+    dialog = PreviewDialog(window.tasks, grid, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.show_row(row_of(grid.model(), clip))
+    qtbot.waitUntil(lambda: bool(dialog.view.message), timeout=TIMEOUT_MS)
+    assert dialog.view.message.startswith("A video: photoorg catalogs and organizes videos")
+    assert not dialog.similar_button.isEnabled() and not dialog.album_button.isEnabled()
+    dialog.show_row(row_of(grid.model(), lib / "p_0.jpg"))
+    assert dialog.similar_button.isEnabled() and dialog.album_button.isEnabled()
+    dialog.close()
 
 
 def test_compare_moves_every_photo_with_the_one_the_person_zooms(
