@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractItemModel, QSizeF, Qt
 from PySide6.QtWidgets import QCheckBox, QDialog, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from photoorg.gui.layout import FlowRow, hint
-from photoorg.gui.models import BadgeRole, DetailRole, PathRole, PhotoRole
+from photoorg.gui.models import BadgeRole, DetailRole, PathRole, PhotoRole, TimelineModel
 from photoorg.gui.placement import fit_dialog
 from photoorg.gui.tasks import Tasks
 from photoorg.gui.thumbnails import Shown, load_preview
@@ -124,7 +124,9 @@ class CompareDialog(QDialog):
             if index.data(PathRole) != self._paths[k]:
                 continue  # the set changed under the dialog; leave the caption as it was
             detail = str(index.data(DetailRole) or "").replace("\n", " · ")
-            badge = index.data(BadgeRole) or ""
+            # A month's name is the timeline's heading, not a mark of the photo (a new-user review
+            # read "wayne.jpg — November 2003" beside a photo with none)
+            badge = "" if isinstance(self._model, TimelineModel) else index.data(BadgeRole) or ""
             self.captions[k].setText(
                 f"<b>{os.path.basename(self._paths[k])}</b>{' — ' + badge if badge else ''}<br>{detail}"
             )

@@ -179,6 +179,11 @@ def test_compare_moves_every_photo_with_the_one_the_person_zooms(
         lambda: not big_view.pixmap().isNull() and not small_view.pixmap().isNull(), timeout=TIMEOUT_MS
     )
     assert dialog.checks == [None, None]  # not from a duplicate set: nothing to keep or trash
+    # Named alike, without the month the timeline heads its first photo with (a review).
+    assert [c.text().split("<br>")[0] for c in dialog.captions] == [
+        "<b>shot.jpg</b>",
+        "<b>shot_small.jpg</b>",
+    ]
     # The smaller re-save is shown at the size of the original, so its lost detail shows.
     assert small_view.sceneRect().size() == big_view.sceneRect().size()
     qtbot.keyClick(dialog, Qt.Key.Key_Z)  # 1:1 of the original; the other follows
