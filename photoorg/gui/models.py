@@ -110,6 +110,8 @@ class PhotoGridModel(QAbstractListModel):
             return p
         if role == PathRole:
             return p.path
+        if role == MarkRole:
+            return "LIVE" if p.path in self._thumbs.live else ""
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -330,10 +332,8 @@ class TimelineModel(PhotoGridModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == BadgeRole and index.isValid():
             return self._heading_rows.get(index.row(), "")
-        if role in (MarkRole, Qt.ItemDataRole.ToolTipRole) and index.isValid() and self.timeline.live:
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid() and self.timeline.live:
             video = self.timeline.live.get(self._photos[index.row()].path)
-            if role == MarkRole:
-                return "LIVE" if video is not None else ""
             if video is not None:  # (the trash's question says whether it goes with the photo)
                 return (
                     f"{super().data(index, role)}\nLive Photo, with its video {os.path.basename(video.path)}"

@@ -35,6 +35,7 @@ class StatePresenter(QObject):
         self._excluded_said = ""  # the note of photos a Skip pattern took out, while shown
 
     def apply_state(self, state: LibraryState) -> None:
+        self.window.thumbnails.live = frozenset(state.timeline.live)  # before the grids fill
         self._partial_groups, self._partial_sets, self._partial_similar = [], [], False
         self.window._show_folders()
         if not self.library.settings.folders:
@@ -134,6 +135,7 @@ class StatePresenter(QObject):
         groups of the last grouping; during a first scan, groups and sets from the photos
         embedded so far. Never in place of what a finished scan showed, nor sets of every
         kind by exact copies only."""
+        self.window.thumbnails.live = frozenset(state.timeline.live)
         self.window.timeline_page.set_timeline(
             state.timeline, self._empty_timeline(), scanning=True, away=state.photos_away
         )

@@ -13,6 +13,7 @@ import logging
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,6 +147,9 @@ class Thumbnails(QObject):
         self._pending: set[str] = set()
         self._failed: set[str] = set()
         self.broken = placeholder(THUMB_EDGE, "#5a2e2e")
+        #: The Live Photos' stills (each with its video folded behind it): marked LIVE in every
+        #: grid (a new-user review: marked in All photos, not among an album's suggestions).
+        self.live: Collection[str] = frozenset()
 
     def get(self, path: str, fingerprint: str) -> QPixmap | None:
         """The thumbnail if it is in memory; otherwise queue it and return None."""

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from photoorg.core.library import LibraryState
 from photoorg.core.pipeline import STAGE_EMBED
 from photoorg.gui.app import PAGE_DUPLICATES, PAGE_PROBLEMS, PAGE_TIMELINE, MainWindow
-from photoorg.gui.models import BadgeRole, DetailRole, MarkRole, PathRole
+from photoorg.gui.models import BadgeRole, DetailRole, MarkRole, PathRole, PhotoGridModel
 from photoorg.gui.organize import OrganizeDialog
 from photoorg.gui.timeline import TimelinePage
 from tests.core.test_organize import dated
@@ -459,6 +459,10 @@ def test_a_live_photo_is_one_tile_marked_live_and_its_trash_takes_the_video_back
     assert model.index(row, 0).data(MarkRole) == "LIVE"
     assert model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole).endswith("Live Photo, with its video d.MOV")
     assert model.index(paths.index(str(root / "cam" / "a.jpg")), 0).data(MarkRole) == ""
+    # Marked in any grid: an album's suggestions, a group (a new-user review: All photos only)
+    other = PhotoGridModel(window.thumbnails)
+    other.set_photos([model.photo(row), model.photo(paths.index(str(root / "cam" / "a.jpg")))])
+    assert [other.index(k, 0).data(MarkRole) for k in range(2)] == ["LIVE", ""]
     page.filter.setText("d.mov")  # the video's name finds its photo
     qtbot.waitUntil(lambda: [p.path for p in model.photos()] == [str(still)], timeout=TIMEOUT_MS)
     page.filter.setText("")
