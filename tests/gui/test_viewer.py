@@ -130,7 +130,7 @@ def test_a_photo_deleted_outside_photoorg_says_so_and_leaves_the_library_when_tr
     assert all(p.exists() for p in (photos[0], photos[2])) and trash_files(tmp_path) == []
 
 
-def test_a_video_in_the_preview_says_it_is_a_video_and_offers_no_photo_tools(
+def test_a_video_in_the_preview_says_so_and_a_small_photo_is_not_blown_up(
     qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, tiny_model: Path
 ) -> None:
     """A new-user review: a video's preview said "This photo cannot be read … not a photo", and
@@ -151,6 +151,10 @@ def test_a_video_in_the_preview_says_it_is_a_video_and_offers_no_photo_tools(
     assert not dialog.similar_button.isEnabled() and not dialog.album_button.isEnabled()
     dialog.show_row(row_of(grid.model(), lib / "p_0.jpg"))
     assert dialog.similar_button.isEnabled() and dialog.album_button.isEnabled()
+    # A photo smaller than the window is shown at its own size, not blown up (two reviews: a
+    # 320x214 picture at 2x was only blur).
+    qtbot.waitUntil(lambda: not dialog.view.pixmap().isNull(), timeout=TIMEOUT_MS)
+    assert dialog.view.width() > 400 and dialog.view.fitting and dialog.view.zoom() == 1.0
     dialog.close()
 
 
