@@ -20,7 +20,7 @@ from photoorg.cli.common import (
     progress_bar,
     say,
 )
-from photoorg.core.companions import is_sidecar
+from photoorg.core.companions import is_sidecar, kinds_said
 from photoorg.core.humanize import agree, human_bytes, plural, printable, some_of
 from photoorg.core.library import STAY_NOTES, Library, OrganizePlan, OrganizeRequest, Outcome
 from photoorg.core.organize_places import first_staying, sidecars_left_out
@@ -111,19 +111,17 @@ def plan_text(plan: OrganizePlan, each: bool = False) -> str:
         f"Plan: {verb.lower()} {plural(len(moving), 'photo')} by {r.by} into {r.destination}"
         + (f" (template {r.template})" if r.by == "date" else "")
     ]
-    sidecars: dict[str, int] = {}
+    companions: dict[str, list[str]] = {}
     photos: dict[str, list[str]] = {}
     for p in moving:
-        sidecars[p.folder] = sidecars.get(p.folder, 0) + len(p.companions)
+        companions.setdefault(p.folder, []).extend(c for c, _ in p.companions)
         if each:
             name = os.path.basename(p.target or "")
             renamed = f"  as {printable(name)}" if name != os.path.basename(p.photo.path) else ""
             by_name = "  (date from its name)" if r.by == "date" and p.photo.dated_by_name else ""
             photos.setdefault(p.folder, []).append(f"      {printable(p.photo.path)}{renamed}{by_name}")
     for folder, count in plan.folders().items():
-        extra = (
-            f" (+{plural(sidecars[folder], 'sidecar, RAW or video file')})" if sidecars.get(folder) else ""
-        )
+        extra = f" (+{kinds_said(companions[folder])})" if companions.get(folder) else ""
         label = f"  (the group “{plan.labels[folder]}”)" if folder in plan.labels else ""
         lines.append(f"  {folder or '.'}/{label}  {plural(count, 'photo')}{extra}")
         lines.extend(photos.get(folder, ()))

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from photoorg.core.fileops import name_candidates
 from photoorg.core.humanize import plural
@@ -58,11 +58,17 @@ def is_sidecar(name: str) -> bool:
 def kinds_said(companions: Sequence[str], each_one: bool = False) -> str:
     """What the files that go with photos are: "1 RAW file, 1 Live Photo video and 2
     sidecars"; ``each_one`` (of one photo): "RAW file and sidecar" where each kind is one."""
-    kinds = [_ext(c) for c in companions]
+    return kinds_counted(Counter(_ext(c) for c in companions), each_one)
+
+
+def kinds_counted(extensions: Mapping[str, int], each_one: bool = False) -> str:
+    """:func:`kinds_said` of companions counted by their extensions (".cr2": 2)."""
+    raws = sum(n for e, n in extensions.items() if e in RAW_EXTENSIONS)
+    videos = sum(n for e, n in extensions.items() if e in LIVE_PHOTO_EXTENSIONS)
     counts = [
-        (sum(k in RAW_EXTENSIONS for k in kinds), "RAW file"),
-        (sum(k in LIVE_PHOTO_EXTENSIONS for k in kinds), "Live Photo video"),
-        (sum(k not in RAW_EXTENSIONS and k not in LIVE_PHOTO_EXTENSIONS for k in kinds), "sidecar"),
+        (raws, "RAW file"),
+        (videos, "Live Photo video"),
+        (sum(extensions.values()) - raws - videos, "sidecar"),
     ]
     words = [what if each_one and n == 1 else plural(n, what) for n, what in counts if n]
     return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)

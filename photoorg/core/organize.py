@@ -112,7 +112,7 @@ class FolderTotal:
 
     photos: int = 0
     bytes: int = 0
-    companions: int = 0
+    companions: Counter[str] = field(default_factory=Counter)  # by extension
     undated: int = 0
     leaving: int = 0  # photos that leave the library by the move
     twice: int = 0  # photos of the library copied into it: then in it twice (duplicates)
@@ -190,7 +190,7 @@ class OrganizePlan:
                 t = totals.setdefault(p.folder, FolderTotal())
                 t.photos += 1
                 t.bytes += p.photo.size
-                t.companions += len(p.companions)
+                t.companions.update(os.path.splitext(c)[1].lower() for c, _ in p.companions)
                 t.undated += p.dated_by == "none"
                 t.by_file += p.dated_by == "file"
                 if inside is not None and inside(p.photo.path):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import html
 import os
+from collections import Counter
 
+from photoorg.core.companions import kinds_counted
 from photoorg.core.humanize import agree, human_bytes, plural, some_of
 from photoorg.core.library import STAY_NOTES, OrganizePlan
 from photoorg.core.organize_places import first_staying, sidecars_left_out
@@ -29,12 +31,12 @@ def summary_lines(plan: OrganizePlan, chosen: set[str]) -> tuple[list[str], str,
     totals = plan.totals()  # per folder, once (a scale review: 5 s per tick at 100k)
     ticked = [t for folder, t in totals.items() if folder in chosen]
     moving = sum(t.photos for t in ticked)
-    companions = sum(t.companions for t in ticked)
+    companions: Counter[str] = sum((t.companions for t in ticked), Counter())
     size = sum(t.bytes for t in ticked)
     verb = "copy" if plan.request.copy else "move"
     lines = [f"<b>{plural(moving, 'photo')} to {verb}</b> ({human_bytes(size)}"]
     if companions:
-        lines[0] += f", with {plural(companions, 'sidecar, RAW or video file')}"
+        lines[0] += f", with {kinds_counted(companions)}"  # (a new-user review: "RAW or video")
     lines[0] += f"; {human_bytes(plan.free_bytes)} free there)."
     for note in STAY_NOTES:
         n = plan.count(note)

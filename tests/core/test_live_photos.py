@@ -209,3 +209,5 @@ def test_a_still_without_a_date_taken_has_its_video_s(four_photos, tmp_path) -> 
     listed = photoorg("timeline", "--find", "p0")
     assert "p0.jpg  (date from its video)  (Live Photo, with p0.MOV)" in listed.stdout
     assert "p0.jpg" not in photoorg("timeline", "--undated").stdout  # dated: not listed there
+    dry = photoorg("organize", "--by", "date", "--to", str(tmp_path / "Sorted"), "--dry-run")
+    assert "2020/2020-06/  1 photo (+1 Live Photo video)" in dry.stdout, dry.stdout + dry.stderr

@@ -145,7 +145,7 @@ def test_organize_shows_a_plan_unticked_folders_stay_and_undo_puts_everything_ba
     assert sorted(dialog.ticked_folders()) == ["2022/2022-12", "2023/2023-05", "2023/2023-07", "undated"]
     assert (
         "5 photos to move" in dialog.summary.text()
-        and "1 sidecar, RAW or video file" in dialog.summary.text()
+        and "with 1 sidecar;" in dialog.summary.text()
         and "leave the library" not in dialog.summary.text()
     )
     # Elsewhere, the plan says the photos leave the library (a GUI review found them gone from
