@@ -158,11 +158,13 @@ def _live_videos(
     (its other copies named too: a hostile review, all went to the trash)."""
     named = {s.source for s in steps}
     read = [s.source for s in steps if s.skip is None and catalog.file_row(s.source) is not None]
-    found = live_videos(FolderListing(), read, lambda f: f not in named and catalog.file_row(f) is not None)
+    found = live_videos(FolderListing(), read, lambda f: catalog.file_row(f) is not None)
+    found = {p: vs for p, vs in found.items() if vs[0] not in named}  # (one named goes as named)
     going = {s.source for s in steps if s.skip is None} | {f for fs in found.values() for f in fs}
     out = {}
     for photo, [video] in found.items():
-        fingerprint = catalog.file_row(video).fingerprint  # type: ignore[union-attr]
+        row = catalog.file_row(video)
+        fingerprint = row.fingerprint if row is not None else None
         copies = catalog.paths_with_fingerprints([fingerprint])[fingerprint] if fingerprint else [video]
         present = [p for p in copies if p in going or still_a_copy(catalog, p)]
         inside = library is None or any(is_under(p, library) for p in present if p not in going)

@@ -121,13 +121,14 @@ def dated_by_their_still(photos: Sequence[PhotoInfo], with_a_photo: Collection[s
     return dated
 
 
-def _ext(path: str) -> str:
-    return os.path.splitext(path)[1].lower()
-
-
 def _place(photo: PhotoInfo) -> tuple[str, str]:
     """Its folder and the stem its companions share ("IMG_1" of IMG_1.JPG, IMG_1.MOV)."""
     return os.path.dirname(photo.path), stem_key(photo.path)
+
+
+def is_live_video_name(path: str) -> bool:
+    """Whether a file's extension is a Live Photo video's (.mov, .mp4)."""
+    return os.path.splitext(path)[1].lower() in LIVE_PHOTO_EXTENSIONS
 
 
 def same_shot(listing: FolderListing, photo: str) -> list[str]:
@@ -171,7 +172,7 @@ def live_photos(photos: Sequence[PhotoInfo]) -> dict[str, PhotoInfo]:
     videos: dict[str, list[PhotoInfo]] = {}  # by path less extension ("…/IMG_1"): every file
     # photoorg catalogs has one
     for p in photos:
-        if p.is_video and os.path.splitext(p.path)[1].lower() in LIVE_PHOTO_EXTENSIONS:
+        if p.is_video and is_live_video_name(p.path):
             videos.setdefault(p.path[: p.path.rfind(".")], []).append(p)
     if not videos:  # (most libraries; each still's name read otherwise: 0.24 s at 110k photos)
         return {}
@@ -216,9 +217,7 @@ def live_videos(
         beside = [
             os.path.join(folder, n) for n in listing.names_beside(photo) if os.path.splitext(n)[0] == stem
         ]
-        videos = sorted(
-            f for f in beside if os.path.splitext(f)[1].lower() in LIVE_PHOTO_EXTENSIONS and known(f)
-        )
+        videos = sorted(f for f in beside if is_live_video_name(f) and known(f))
         stays = any(is_photo_name(f) and not is_raw_name(f) and f not in going for f in beside)
         if videos and not stays and all(videos[0] not in vs for vs in out.values()):
             out[photo] = videos[:1]

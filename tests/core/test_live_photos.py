@@ -159,6 +159,9 @@ def test_a_trash_takes_only_the_video_shown_with_the_photo_and_never_the_last_co
         assert names(s.source for s in plan if s.skip is None) == ["p0.MOV", "p0.jpg", "p2.jpg", "v1.m4v"]
         shown = {v.path for v in library.state().timeline.live.values()}
         assert going_with([str(a / "p0.jpg"), str(a / "v1.m4v")], live=shown) == [str(a / "p0.MOV")]
+        # Its video named too: p0.mp4, shown on its own, does not go in its place.
+        named = library.plan(Action.TRASH, [str(a / "p0.jpg"), str(a / "p0.MOV")])
+        assert names(s.source for s in named if s.skip is None) == ["p0.MOV", "p0.jpg"]
         # Every copy of p1.jpg's video named or taken: the video stays (shown on its own after).
         both = library.plan(Action.TRASH, [str(a / "p1.jpg"), str(b / "clip.MOV")])
         assert names(s.source for s in both if s.skip is None) == ["clip.MOV", "p1.jpg"]
