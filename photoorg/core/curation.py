@@ -129,7 +129,9 @@ class Curation(GroupEdits):
             return None
         n = len(fps)
         preposition = "from" if role == REMOVED else "for"
-        summary = f"{words[role]} {n} photo{'s' if n != 1 else ''} {preposition} {quoted(album.name)}"
+        # One photo by its name, as the history lists it (a new-user review: "reject 1 photo for …")
+        what = os.path.basename(paths[0]) if n == 1 and len(paths) == 1 else plural(n, "photo")
+        summary = f"{words[role]} {what} {preposition} {quoted(album.name)}"
         with self.writing() as catalog:
             return catalog.change_album(album.id, fps, role, summary)
 

@@ -4,6 +4,7 @@ them, and an album lasts (restart, rescan, moved photos, undo)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -236,6 +237,9 @@ def test_undoing_an_album_takes_its_later_changes_with_it_and_says_so(library_wi
         other = library.create_album("Dogs", photos[5:7])
         taught = library.teach("Cats", photos[2:3], MEMBER)
         library.teach("Dogs", photos[7:8], MEMBER)
+        # One photo is named in the history (a new-user review: "reject 1 photo for …")
+        name = os.path.basename(photos[7])
+        assert library.history()[0][0].summary == f"accept {name} for \u201cDogs\u201d"
         cats = "make the album \u201cCats\u201d"
         [first] = [b.id for b in library.history()[0] if b.summary.startswith(cats)]
         outcome = library.undo(first)
