@@ -154,9 +154,9 @@ def plan_text(plan: OrganizePlan, each: bool = False) -> str:
                 "already there": f"{where} (already there)",
                 "protected": f"{where} (in a protected folder; never moved)",
                 "already in the library": f"left out: the library has {them} already",
-                "an exact copy there": f"{where}: an exact copy of {them} is there already or goes there "
-                f"in this plan ({printable(first_staying(plan, note))}{', …' if n > 1 else ''}; 'photoorg "
-                f"duplicates' offers {them} for clean-up)",
+                "an exact copy there": f"{where} ({printable(first_staying(plan, note))}"
+                f"{', …' if n > 1 else ''}): an exact copy of {agree(n, 'it', 'each')} is there already or "
+                f"goes there in this plan ('photoorg duplicates' offers {them} for clean-up)",
                 "in no group": f"in no group {where} (--gather-rest puts {them} in Unsorted/)",
                 "no date taken": f"without a date taken {where} (--file-date dates {them} by "
                 f"{agree(n, 'its', 'their')} file; --gather-rest puts {them} in undated/)",

@@ -18,6 +18,7 @@ takes tens of milliseconds at 100k photos (tests/bench/bench_albums.py).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -148,3 +149,20 @@ def refuse_two_albums_of_one_name(catalog: Catalog, summary: str, batches: list[
             f"Undoing action {batches[0]} ({summary}) would make two albums called {after[0]!r}; "
             "rename the other one first ('photoorg album rename', or right-click it in Albums)."
         )
+
+
+ALBUM_NAME_MAX = 200  # characters; it becomes a keyword in sidecars and a folder name
+
+
+def album_name(name: str) -> str:
+    """The name as kept: trimmed, accents composed; refused when empty, too long, or holding
+    control characters (a review made albums named with a newline or an escape sequence,
+    which `album keywords` would write into every sidecar)."""
+    name = unicodedata.normalize("NFC", name.strip())
+    if not name:
+        raise PhotoorgError("An album needs a name.")
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in name):  # not Cf: emoji joiners
+        raise PhotoorgError("An album's name cannot hold control characters (a new line, a tab).")
+    if len(name) > ALBUM_NAME_MAX:
+        raise PhotoorgError(f"An album's name can have at most {ALBUM_NAME_MAX} characters, not {len(name)}.")
+    return name

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,7 +19,7 @@ from photoorg.core import redo as redoing
 from photoorg.core import sidecar_redo
 from photoorg.core.actions import KEYWORDS, Outcome
 from photoorg.core.album_view import AlbumView, away_photos
-from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album, same_name
+from photoorg.core.albums import EXAMPLE, MEMBER, REJECTED, REMOVED, Album, album_name, same_name
 from photoorg.core.albums import score as score_album
 from photoorg.core.calibration import Calibration, calibrate
 from photoorg.core.catalog import Catalog, PhotoInfo
@@ -38,22 +37,6 @@ from photoorg.core.sidecars import (
     write_keywords,
     written_by_photoorg,
 )
-
-ALBUM_NAME_MAX = 200  # characters; it becomes a keyword in sidecars and a folder name
-
-
-def _album_name(name: str) -> str:
-    """The name as kept: trimmed, accents composed; refused when empty, too long, or holding
-    control characters (a review made albums named with a newline or an escape sequence,
-    which `album keywords` would write into every sidecar)."""
-    name = unicodedata.normalize("NFC", name.strip())
-    if not name:
-        raise PhotoorgError("An album needs a name.")
-    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in name):  # not Cf: emoji joiners
-        raise PhotoorgError("An album's name cannot hold control characters (a new line, a tab).")
-    if len(name) > ALBUM_NAME_MAX:
-        raise PhotoorgError(f"An album's name can have at most {ALBUM_NAME_MAX} characters, not {len(name)}.")
-    return name
 
 
 class Curation(GroupEdits):
@@ -76,7 +59,7 @@ class Curation(GroupEdits):
 
     def create_album(self, name: str, paths: Sequence[str]) -> Album:
         """A new album taught by these example photos (one undoable change)."""
-        name = _album_name(name)
+        name = album_name(name)
         there = next((a for a in self.albums() if same_name(a.name, name)), None)
         if there is not None:
             raise PhotoorgError(
@@ -97,7 +80,7 @@ class Curation(GroupEdits):
         """Give the album another name (one undoable action; its photos and answers stay).
         Returns the action's number."""
         album = self.album(name)
-        new_name = _album_name(new_name)
+        new_name = album_name(new_name)
         if new_name == album.name:
             raise PhotoorgError(f"The album is called {album.name!r} already; nothing was changed.")
         there = next((a for a in self.albums() if same_name(a.name, new_name) and a.id != album.id), None)

@@ -37,15 +37,15 @@ from enum import StrEnum
 
 import numpy as np
 
+from photoorg.core.also_kept import staying_too
 from photoorg.core.catalog import Catalog, PhotoInfo
 from photoorg.core.duplicate_settings import DuplicateSettings
 from photoorg.core.humanize import iso_timestamp
-from photoorg.core.keeper import KeeperPolicy, better_than_protected, choose_keeper
+from photoorg.core.keeper import KeeperPolicy, choose_keeper
 from photoorg.core.linkage import chain_free_sets_of
 from photoorg.core.pairs import keep_beside_raw, keep_paired, live_photos, raw_jpegs
 from photoorg.core.pixel_evidence import fill_tones, local_changes, pixel_note
 from photoorg.core.progress import NULL_PROGRESS, Progress
-from photoorg.core.raw import RAW_FORMATS
 from photoorg.core.similar_pairs import similar_pairs
 from photoorg.core.timeline import taken_span
 
@@ -155,17 +155,29 @@ def find_duplicates(
 
     beside_raw = set() if settings.offer_raw_jpegs else {p.path for p in raw_jpegs(photos)}
     live = live_photos(photos)  # (a review: the clean-up kept a copy, and the Live Photo went)
+    kept: set[str] = set()  # the Live Photos' stills that stay
+    videos_kept: set[str] | None = None  # their videos, once every still is chosen
     sets: list[DuplicateSet] = []
     rep: dict[str, PhotoInfo] = {}
-    for fp, copies in by_fp.items():
+    # Stills first: of copies of a Live Photo's video, the one kept is the kept still's (a
+    # hostile review: the clean-up kept a/IMG_1.jpg and b/IMG_1.MOV, two halves)
+    for fp, copies in sorted(by_fp.items(), key=lambda item: item[1][0].is_video):
         ranked, reason = choose_keeper(copies, policy)
         if len(ranked) > 1 and beside_raw:
             ranked, reason = keep_beside_raw(ranked, reason, beside_raw, policy)
-        if len(ranked) > 1 and live:
+        if len(ranked) > 1 and live and not ranked[0].is_video:
             ranked, reason = keep_paired(ranked, reason, live, policy, "a Live Photo, with its video")
+        elif len(ranked) > 1 and live:
+            videos_kept = {live[s].path for s in kept} if videos_kept is None else videos_kept
+            ranked, reason = keep_paired(
+                ranked, reason, videos_kept, policy, "the video of the Live Photo kept"
+            )
         rep[fp] = ranked[0]
+        staying: Iterable[str] = [p.path for p in ranked]
         if len(copies) > 1 and Verdict.EXACT in wanted and (fp, fp) not in decisions:
-            sets.append(_make_set(Verdict.EXACT, ranked, reason, 1.0, policy))
+            sets.append(_make_set(Verdict.EXACT, ranked, reason, 1.0, policy, live))
+            staying = [ranked[0].path, *sets[-1].also_kept]
+        kept.update(p for p in staying if p in live)
 
     if model_id is not None and wanted & {Verdict.SAME, Verdict.SIMILAR}:
         # The content of a JPEG beside its RAW, wherever else it has copies: its RAW stands for it.
@@ -305,22 +317,6 @@ def _weakest(x: np.ndarray, group: list[int]) -> float:
 ALL_START_KEPT = ". These are different shots, so all start kept"
 
 
-#: Formats that keep every pixel as it was, and formats that do not (a re-save loses detail).
-_LOSSLESS = frozenset({"PNG", "TIFF", "BMP", "RAW", *RAW_FORMATS})
-_LOSSY = frozenset({"JPEG", "MPO", "WEBP", "HEIC", "HEIF", "AVIF"})
-
-
-def _lossless_original(ranked: Sequence[PhotoInfo]) -> PhotoInfo | None:
-    """A lossless picture with fewer pixels than a lossy keeper of the same image: maybe the
-    original the keeper was enlarged from (an upscaler's output), which starts kept too."""
-    keeper = ranked[0]
-    if (keeper.format or "").upper() not in _LOSSY:
-        return None
-    return next(
-        (p for p in ranked[1:] if (p.format or "").upper() in _LOSSLESS and p.pixels < keeper.pixels), None
-    )
-
-
 def _make_set(
     verdict: Verdict,
     ranked: list[PhotoInfo],
@@ -330,22 +326,7 @@ def _make_set(
     live: Collection[str] = (),
 ) -> DuplicateSet:
     protected = [p.path for p in ranked if policy.is_protected(p)]
-    also: list[str] = []
-    better = better_than_protected(ranked, policy) if verdict is not Verdict.SIMILAR else None
-    if better is not None:
-        also = [better[0].path]
-        reason += f"; {os.path.basename(better[0].path)} stays too: {better[1]}"
-    original = _lossless_original(ranked) if verdict is Verdict.SAME and better is None else None
-    if original is not None:  # (an app review: a 2x JPEG of a PNG was kept, the PNG unchecked)
-        also = [original.path]
-        reason += (
-            f"; {os.path.basename(original.path)} stays too: it is lossless ({original.format}), "
-            "and the keeper may be an enlarged copy of it"
-        )
-    still = next((p for p in ranked[1:] if p.path in live and p.path not in also), None)
-    if still is not None:  # its video would be left alone (a review: the clean-up trashed it)
-        also.append(still.path)
-        reason += f"; {os.path.basename(still.path)} stays too: it is a Live Photo, with its video"
+    also, reason = staying_too(ranked, reason, policy, verdict.value, live)
     if verdict is Verdict.SIMILAR:  # different photos: the keeper is a suggestion among equals
         # (a review: "because of these different shots, largest resolution …" read as broken)
         reason = f"{reason}{ALL_START_KEPT}"

@@ -36,6 +36,7 @@ from photoorg.core.humanize import agree, plural
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.organize import OrganizePlan, OrganizeRequest, plan_organize
 from photoorg.core.organize_places import check_space
+from photoorg.core.pairs import live_photos
 from photoorg.core.paths import as_in_library, is_under, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.redo_words import set_cleanup_summary
@@ -217,6 +218,7 @@ class FileActions(LibraryPart):
         if outside:
             in_library = {p.fingerprint: p.path for p in self.catalog.photos(under=roots)}
         photos = self.catalog.photos(under=folders)
+        live = live_photos(photos)
         groups: list[Group] = []
         if request.by == "group" or "{group}" in request.template or group_ids:
             groups = self.groups(progress=progress)
@@ -231,6 +233,10 @@ class FileActions(LibraryPart):
         if paths is not None:
             wanted = {as_in_library(p, roots, whole=False) for p in paths}
             photos = [p for p in photos if p.path in wanted]
+        if paths is not None or group_ids is not None:  # the chosen Live Photos' videos with them:
+            # dated, and travelling, as in a whole organize (a hostile review: undated/)
+            chosen_paths = {p.path for p in photos}
+            photos += [v for s, v in live.items() if s in chosen_paths and v.path not in chosen_paths]
         progress.start_stage("Planning", 0)
         planned = plan_organize(
             request,

@@ -47,6 +47,7 @@ from photoorg.core.grouping import UNSORTED, Group
 from photoorg.core.keeper import copy_marks, folder_of_copies
 from photoorg.core.organize_places import (
     CopiesThere,
+    FolderTotal,
     FreeNames,
     Spellings,
     going_with_others,
@@ -104,19 +105,6 @@ class PlannedPhoto:
     @property
     def moves(self) -> bool:
         return self.target is not None
-
-
-@dataclass
-class FolderTotal:
-    """What a plan puts into one folder (OrganizePlan.totals)."""
-
-    photos: int = 0
-    bytes: int = 0
-    companions: Counter[str] = field(default_factory=Counter)  # by extension
-    undated: int = 0
-    leaving: int = 0  # photos that leave the library by the move
-    twice: int = 0  # photos of the library copied into it: then in it twice (duplicates)
-    by_file: int = 0  # photos without a date taken placed by their file's date (file_date)
 
 
 @dataclass
@@ -304,7 +292,8 @@ def plan_organize(
     folder_of_group = group_folders(groups)
     with_a_photo = travelling_with_a_photo(photos, in_library)
     by_their_still = dated_by_their_still(photos, with_a_photo)
-    by_their_still.update(dated_by_their_video(photos, live_photos(photos)))  # (and the other way)
+    live = live_photos(photos)
+    by_their_still.update(dated_by_their_video(photos, live))  # (and the other way)
     photos = [p for p in photos if p.path not in with_a_photo]
     catalogued = {p.path for p in photos}
     folders = FolderListing()
@@ -328,8 +317,10 @@ def plan_organize(
     # review: two copies moved, the original left): not numbered "(1)", not in a copies folder.
     of_copies = functools.lru_cache(maxsize=None)(lambda d: folder_of_copies(os.path.join(d, "-"), sources))
 
-    def order(p: PhotoInfo) -> tuple[str, int, bool, str]:  # (each folder looked at once)
-        return p.taken or "", copy_marks(p.path), of_copies(os.path.dirname(p.path)) is not None, p.path
+    def order(p: PhotoInfo) -> tuple[str, bool, int, bool, str]:  # (each folder looked at once)
+        # a Live Photo's still first: it goes with its video (a hostile review: the copy went)
+        kept = of_copies(os.path.dirname(p.path)) is not None
+        return p.taken or "", p.path not in live, copy_marks(p.path), kept, p.path
 
     for photo in sorted(photos, key=order):
         group_name = folder_of_group.get(group_of.get(photo.path, UNSORTED), UNSORTED_FOLDER)

@@ -11,6 +11,7 @@ import stat
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from photoorg.core.catalog import fingerprint_file
@@ -30,6 +31,19 @@ from photoorg.core.paths import is_under, real
 if TYPE_CHECKING:
     from photoorg.core.actions import Step
     from photoorg.core.organize import OrganizePlan, PlannedPhoto
+
+
+@dataclass
+class FolderTotal:
+    """What a plan puts into one folder (OrganizePlan.totals)."""
+
+    photos: int = 0
+    bytes: int = 0
+    companions: Counter[str] = field(default_factory=Counter)  # by extension
+    undated: int = 0
+    leaving: int = 0  # photos that leave the library by the move
+    twice: int = 0  # photos of the library copied into it: then in it twice (duplicates)
+    by_file: int = 0  # photos without a date taken placed by their file's date (file_date)
 
 
 def leave_shared_sidecars(moving: Sequence[PlannedPhoto]) -> None:

@@ -46,10 +46,10 @@ def summary_lines(plan: OrganizePlan, chosen: set[str]) -> tuple[list[str], str,
             "already in the library": f"left out: the library has {agree(n, 'it', 'them')} already",
             "an exact copy there": (  # which, and why (a new-user review: "where it is: the
                 # same bytes are where it goes already", of a folder not made yet)
-                f"where {agree(n, 'it is', 'they are')}, as an exact copy of {agree(n, 'it', 'them')} "
-                f"is there already or goes there in this plan "
-                f"({html.escape(first_staying(plan, note))}{', …' if n > 1 else ''}; the Duplicates page "
-                f"offers {agree(n, 'it', 'them')} for clean-up)"
+                f"where {agree(n, 'it is', 'they are')} ({html.escape(first_staying(plan, note))}"
+                f"{', …' if n > 1 else ''}), as an exact copy of {agree(n, 'it', 'each')} is there "
+                f"already or goes there in this plan (the Duplicates page offers {agree(n, 'it', 'them')} "
+                "for clean-up)"
             ),
             "in no group": f"in no group, where {agree(n, 'it is', 'they are')}",
             "no date taken": f"without a date taken, where {agree(n, 'it is', 'they are')}",

@@ -193,6 +193,7 @@ class TimelinePage(QWidget):
         top, self._jumped = self._top_path() if keep else None, None
         current = self.grid.currentIndex()
         was = (current.row(), current.data(PathRole)) if keep and current.isValid() else None
+        before = self.photos.timeline.photos
         self.photos.set_timeline(timeline)
         self._fill_jump(timeline)
         n = len(timeline.photos)
@@ -229,9 +230,11 @@ class TimelinePage(QWidget):
         if was is not None and n:  # the photo that was current, or the one in the place of one
             # trashed (a new-user review: after Delete, the arrow keys began again at the top)
             at = self.photos.row_of(was[1])
+            # gone: the first photo after it that is still there (a block trashed: not the row's)
+            after = (self.photos.row_of(p.path) for p in before[was[0] + 1 :]) if at is None else ()
             flag = QItemSelectionModel.SelectionFlag
             self.grid.selectionModel().setCurrentIndex(
-                self.photos.index(min(was[0], n - 1) if at is None else at),
+                self.photos.index(next((r for r in after if r is not None), n - 1) if at is None else at),
                 flag.ClearAndSelect if at is None else flag.NoUpdate,
             )
         row = self.photos.row_of(top) if top else None

@@ -822,3 +822,37 @@ def test_a_live_photo_is_the_copy_kept_and_starts_kept_beside_a_larger_re_save(l
         "IMG_0001_big.jpg": True, "IMG_0001.jpg": True
     }  # fmt: skip
     assert same.reason.endswith("; IMG_0001.jpg stays too: it is a Live Photo, with its video")
+
+
+def test_the_copy_kept_of_a_live_photo_s_video_is_the_kept_still_s(lib) -> None:
+    """A hostile review: of two copies of a Live Photo (still and video each), the clean-up kept
+    a/IMG_1.jpg (the older still) and b/IMG_1.MOV (the older video): two halves."""
+    lib.add("a/IMG_1.jpg", fingerprint="a" * 32, mtime_ns=1)
+    lib.add("a/IMG_1.MOV", fingerprint="b" * 32, fmt="MOV", wh=(0, 0), mtime_ns=5)
+    lib.add("b/IMG_1.jpg", fingerprint="a" * 32, mtime_ns=2)
+    lib.add("b/IMG_1.MOV", fingerprint="b" * 32, fmt="MOV", wh=(0, 0), mtime_ns=1)
+    lib.add("c/clip.MOV", fingerprint="b" * 32, fmt="MOV", wh=(0, 0), mtime_ns=0)  # older still
+    sets = {Path(s.keeper.path).suffix: s for s in lib.find(verdicts=(Verdict.EXACT,))}
+    assert sets[".jpg"].keeper.path == str(lib.root / "a" / "IMG_1.jpg")
+    assert sets[".MOV"].keeper.path == str(lib.root / "a" / "IMG_1.MOV")
+    assert sets[".MOV"].reason == f"the video of the Live Photo kept ({lib.root / 'a'})"
+
+
+def test_every_live_still_stays_beside_a_protected_or_a_larger_keeper(lib) -> None:
+    """A hostile review: a protected copy kept, the Live Photo's still went (its video left
+    alone); of two Live Photos' stills in a same-image set, only the first stayed."""
+    lib.add("archive/IMG_1.jpg", fingerprint="a" * 32, mtime_ns=1)
+    lib.add("phone/IMG_1.jpg", fingerprint="a" * 32, mtime_ns=2)
+    lib.add("phone/IMG_1.MOV", fingerprint="b" * 32, fmt="MOV", wh=(0, 0))
+    [exact] = lib.find(verdicts=(Verdict.EXACT,), policy=KeeperPolicy(protected=(str(lib.root / "archive"),)))
+    assert exact.keeper.path == str(lib.root / "archive" / "IMG_1.jpg")
+    assert exact.starts_kept()[str(lib.root / "phone" / "IMG_1.jpg")]
+    [u, v, w] = on_arc(0.995, 3)
+    lib.add("x/big.jpg", u, phash=0, wh=(800, 600), size=9000)
+    lib.add("x/IMG_5.jpg", v, phash=0)
+    lib.add("x/IMG_5.MOV", fingerprint="c" * 32, fmt="MOV", wh=(0, 0))
+    lib.add("y/IMG_6.jpg", w, phash=0)
+    lib.add("y/IMG_6.MOV", fingerprint="d" * 32, fmt="MOV", wh=(0, 0))
+    [same] = lib.find(verdicts=(Verdict.SAME,))
+    assert all(same.starts_kept().values())
+    assert same.reason.endswith("; IMG_5.jpg, IMG_6.jpg stay too: they are Live Photos, with their videos")

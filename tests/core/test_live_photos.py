@@ -17,6 +17,7 @@ from photoorg.core.pairs import going_with
 from photoorg.core.paths import locations
 from tests.cli import photoorg
 from tests.conftest import make_photo
+from tests.core.test_organize import dated
 from tests.core.test_videos import mp4
 
 WHEN = datetime(2019, 5, 4, 12, 0, tzinfo=UTC)  # the video's own date: not the still's
@@ -214,3 +215,27 @@ def test_a_still_without_a_date_taken_has_its_video_s(four_photos, tmp_path) -> 
     assert "p0.jpg" not in photoorg("timeline", "--undated").stdout  # dated: not listed there
     dry = photoorg("organize", "--by", "date", "--to", str(tmp_path / "Sorted"), "--dry-run")
     assert "2020/2020-06/  1 photo (+1 Live Photo video)" in dry.stdout, dry.stdout + dry.stderr
+
+
+def test_organizing_a_selection_dates_and_takes_the_live_photo_as_a_whole_organize_does(
+    four_photos, tmp_path
+) -> None:
+    """Hostile reviews: organizing the chosen still (the app's Organize… of a selection, an album)
+    put it in undated/ while All photos showed its video's date; of exact copies organize took
+    the copy and left the Live Photo."""
+    a, b = four_photos / "a", four_photos / "b"
+    mp4(a / "p0.MOV", datetime(2020, 6, 1, 9, 30, tzinfo=UTC))
+    dated(a / "p5.jpg", 5, "2021:03:04 10:00:00")
+    b.mkdir()
+    shutil.copy2(a / "p5.jpg", b / "p5.jpg")  # its exact copy, with its Live Photo video
+    mp4(b / "p5.MOV", datetime(2021, 3, 4, 9, 0, tzinfo=UTC), media=6000)
+    with Library(locations()) as library:
+        library.scan()
+        plan = library.organize_plan(OrganizeRequest("date", str(tmp_path / "S")), paths=[str(a / "p0.jpg")])
+        [still] = plan.moving()
+        assert still.target is not None and "/2020/2020-06/" in still.target
+        assert [os.path.basename(c) for c, _ in still.companions] == ["p0.MOV"]
+        copies = library.organize_plan(
+            OrganizeRequest("date", str(tmp_path / "S")), paths=[str(a / "p5.jpg"), str(b / "p5.jpg")]
+        )
+        assert [p.photo.path for p in copies.moving()] == [str(b / "p5.jpg")]

@@ -533,8 +533,8 @@ def test_organize_leaves_an_exact_copy_where_it_is_instead_of_numbering_it_besid
         stays = {os.path.relpath(p.photo.path, four_photos): p.note for p in plan.photos if not p.moves}
         assert stays == {os.path.join("phone_backup", "p0.jpg"): "an exact copy there"}
         assert (
-            "1 photo stays where it is: an exact copy of it is there already or goes there in this plan "
-            "(phone_backup/p0.jpg; 'photoorg duplicates' offers it for clean-up)" in plan_text(plan)
+            "1 photo stays where it is (phone_backup/p0.jpg): an exact copy of it is there already or goes "
+            "there in this plan ('photoorg duplicates' offers it for clean-up)" in plan_text(plan)
         )
         outcome, _ = library.organize(plan)
     placed = sorted(p.name for p in sorted_.rglob("*.jpg"))

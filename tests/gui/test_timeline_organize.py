@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -493,3 +493,13 @@ def test_after_a_trash_the_photo_in_its_place_is_current_and_chosen(
     act_and_wait(qtbot, window, lambda: window.actions.trash_selected(grid))
     assert [p.path for p in model.photos()] == paths[:2] + paths[3:]
     assert grid.currentIndex().row() == 2 and window.actions.selected_photos(grid)[0].path == paths[3]
+    # A block trashed, the current photo last in it: the photo after the block (a hostile review:
+    # the one two rows further, in the old row's place)
+    selection = grid.selectionModel()
+    selection.select(model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    selection.select(model.index(1, 0), QItemSelectionModel.SelectionFlag.Select)
+    selection.setCurrentIndex(model.index(1, 0), QItemSelectionModel.SelectionFlag.Select)
+    dialogs.accept_next()
+    act_and_wait(qtbot, window, lambda: window.actions.trash_selected(grid))
+    assert [p.path for p in model.photos()] == paths[3:]
+    assert grid.currentIndex().row() == 0 and window.actions.selected_photos(grid)[0].path == paths[3]
