@@ -192,7 +192,9 @@ class GroupsPage(QWidget):
                     totals[g.id] = g.size
         showing = self._showing
         places = (self.group_list.verticalScrollBar().value(), self.grid.verticalScrollBar().value())
-        current = self.grid.currentIndex().data(PathRole) if self.grid.currentIndex().isValid() else None
+        index = self.grid.currentIndex()
+        current = index.data(PathRole) if index.isValid() else None
+        after = [self.proxy.index(r, 0).data(PathRole) for r in range(index.row() + 1, self.proxy.rowCount())]
         self.groups.set_groups(groups, totals)
         if showing is None and self._similar_of:
             self._show_photos()
@@ -218,15 +220,13 @@ class GroupsPage(QWidget):
             self.group_list.verticalScrollBar().setValue(places[0])
             self.grid.verticalScrollBar().setValue(places[1])
             if current:
-                rows = [
-                    r
-                    for r in range(self.proxy.rowCount())
-                    if self.proxy.index(r, 0).data(PathRole) == current
-                ]
-                if rows:
-                    self.grid.selectionModel().setCurrentIndex(
-                        self.proxy.index(rows[0], 0), QItemSelectionModel.SelectionFlag.NoUpdate
-                    )
+                where = {self.proxy.index(r, 0).data(PathRole): r for r in range(self.proxy.rowCount())}
+                flag, row = QItemSelectionModel.SelectionFlag.NoUpdate, where.get(current)
+                if row is None:  # trashed or moved: the photo after it, chosen (as in All photos)
+                    flag = QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    row = next((where[p] for p in after if p in where), len(where) - 1 if where else None)
+                if row is not None:
+                    self.grid.selectionModel().setCurrentIndex(self.proxy.index(row, 0), flag)
 
     def _show_group(self, index: QModelIndex, _previous: QModelIndex | None = None) -> None:
         if not index.isValid():

@@ -16,8 +16,8 @@ from pytestqt.qtbot import QtBot
 
 from photoorg.gui import app as app_module
 from photoorg.gui.app import PAGE_GROUPS, PAGE_LIBRARY, PAGE_TIMELINE, MainWindow
-from photoorg.gui.models import PhotoRole
-from tests.gui.conftest import TIMEOUT_MS, scan, settings_for
+from photoorg.gui.models import PathRole, PhotoRole
+from tests.gui.conftest import TIMEOUT_MS, Dialogs, act_and_wait, scan, settings_for
 
 OpenWindow = Callable[..., MainWindow]
 
@@ -291,3 +291,24 @@ def test_a_menu_of_many_groups_lists_the_largest_and_finds_any_other(
     named = QMenu("Merge into", parent)
     choices(named, [SimpleNamespace(label="Cats & Dogs", photos=[None] * 3)], picked.append, parent)
     assert [a.iconText() for a in named.actions()] == ["Cats & Dogs · 3 photos"]
+
+
+def test_after_a_trash_in_a_group_the_photo_after_it_is_current_and_chosen(
+    qtbot: QtBot, open_window: OpenWindow, grouped_library: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    """As in All photos (a new-user review: after Delete, the place in the grid was lost)."""
+    window = open_window(settings_for(grouped_library, tiny_model, min_group_size=2))
+    scan(qtbot, window)
+    window.nav.setCurrentRow(PAGE_GROUPS)
+    page = window.groups_page
+    biggest = max(range(page.groups.rowCount()), key=lambda r: page.groups.group(r).size)
+    page.group_list.setCurrentIndex(page.groups.index(biggest))
+    grid = page.grid
+    assert grid.model().rowCount() >= 3
+    paths = [grid.model().index(r, 0).data(PathRole) for r in range(grid.model().rowCount())]
+    grid.setCurrentIndex(grid.model().index(1, 0))
+    dialogs.accept_next()
+    act_and_wait(qtbot, window, lambda: window.actions.trash_selected(grid))
+    now = [grid.model().index(r, 0).data(PathRole) for r in range(grid.model().rowCount())]
+    assert paths[1] not in now and grid.currentIndex().data(PathRole) == paths[2]
+    assert [p.path for p in window.actions.selected_photos(grid)] == [paths[2]]
