@@ -39,7 +39,7 @@ from photoorg.core.organize_places import check_space
 from photoorg.core.pairs import live_photos
 from photoorg.core.paths import as_in_library, is_under, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
-from photoorg.core.redo_words import set_cleanup_summary
+from photoorg.core.redo_words import kept_names, set_cleanup_summary
 
 if TYPE_CHECKING:
     pass
@@ -96,7 +96,7 @@ class FileActions(LibraryPart):
                 # read "move 1 photo" three times, and only a click told them apart)
                 words += f" to {os.path.basename(os.path.normpath(destination)) or destination}"
             if members is not None:
-                words = set_cleanup_summary(len(files), 1)
+                words = set_cleanup_summary(len(files), 1, kept_names([(members, paths)], files))
             watch = self.protected_watch()  # a folder protected meanwhile keeps its photos
             outcome = actions.execute(
                 catalog, action, steps, words, on_step=lambda: progress.advance(1), protected=watch
@@ -154,7 +154,7 @@ class FileActions(LibraryPart):
                 catalog,
                 Action.TRASH,
                 steps,
-                set_cleanup_summary(photos, sets),
+                set_cleanup_summary(photos, sets, kept_names(plan, going)),
                 on_step=lambda: progress.advance(1),
                 protected=self.protected_watch(),
             )

@@ -3,12 +3,14 @@ recognises that name: such a clean-up is not redone)."""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Collection, Sequence
 
 from photoorg.core.catalog import BatchInfo
-from photoorg.core.humanize import plural
+from photoorg.core.humanize import plural, some_of
 
-SET_CLEANUP = re.compile(r"^trash \d+ duplicates? from \d+ sets?$")
+SET_CLEANUP = re.compile(r"^trash \d+ duplicates? from \d+ sets?(?: \(.*\))?$")
 
 
 def what_is_redone(summary: str) -> str:
@@ -17,9 +19,21 @@ def what_is_redone(summary: str) -> str:
     return summary[first.end() if first else 0 :]
 
 
-def set_cleanup_summary(photos: int, sets: int) -> str:
-    """How a clean-up of duplicate sets is named in the history (and known by redo)."""
-    return f"trash {plural(photos, 'duplicate')} from {plural(sets, 'set')}"
+def set_cleanup_summary(photos: int, sets: int, kept: Sequence[str] = ()) -> str:
+    """How a clean-up of duplicate sets is named in the history (and known by redo), with the
+    name of a photo each set keeps (a review: "trash 3 duplicates from 1 set" said not which)."""
+    names = f" ({some_of(list(dict.fromkeys(kept)), 2)} kept)" if kept else ""
+    return f"trash {plural(photos, 'duplicate')} from {plural(sets, 'set')}{names}"
+
+
+def kept_names(plan: Sequence[tuple[Sequence[str], Sequence[str]]], going: Collection[str]) -> list[str]:
+    """The name of the first photo each set of a clean-up ``plan`` (members, those to trash)
+    keeps, of the sets a file of which goes."""
+    return [
+        os.path.basename(next((m for m in members if m not in remove), members[0]))
+        for members, remove in plan
+        if any(r in going for r in remove)
+    ]
 
 
 _REDONE = re.compile(r"redo of action \d+: ")

@@ -118,6 +118,8 @@ def test_a_duplicate_set_clean_up_leaves_the_video_and_it_is_shown_again(four_ph
         assert names(s.source for s in plan if s.skip is None) == ["p0.jpg"]
         outcome = library.trash_from_sets([(members, [str(a / "p0.jpg")])])
         assert outcome.photos_done == 1 and (a / "p0.MOV").exists()
+        # The history names the photo each set keeps (a review: "from 1 set" said not which)
+        assert library.history()[0][0].summary == "trash 1 duplicate from 1 set (p0.jpg kept)"
         assert str(a / "p0.MOV") in {p.path for p in library.state().timeline.photos}
 
 
