@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 
 from photoorg.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_library, say
 from photoorg.cli.scan import bring_up_to_date
@@ -40,8 +41,15 @@ def cmd_thresholds(args: argparse.Namespace, where: Locations) -> int:
     return EXIT_OK
 
 
+def _low(found: Calibration, at: list[float]) -> float:
+    """Where the histogram starts: the lowest similarity found or asked about (--at), rounded
+    down to a tenth (noticed in a review: 'thresholds --at 0.5' drew 0.90-1.00 only)."""
+    lowest = min([float(found.similarity.min()) if len(found.similarity) else 1.0, *at])
+    return max(-1.0, math.floor(lowest * 10) / 10)
+
+
 def _as_json(found: Calibration, at: list[float]) -> dict[str, object]:
-    counts, edges = found.histogram()
+    counts, edges = found.histogram(low=_low(found, at))
     return {
         "photos": len(found.fingerprints),
         "sampled": len(found.queries),
@@ -59,7 +67,8 @@ def _as_json(found: Calibration, at: list[float]) -> dict[str, object]:
 
 
 def _as_text(found: Calibration, at: list[float]) -> list[str]:
-    counts, edges = found.histogram(bins=25)
+    counts, edges = found.histogram(bins=25, low=_low(found, at))
+    asked = [("--at", v) for v in at if v not in (found.same, found.similar)]
     top = max(1, int(counts.max()))
     who = (
         f"{len(found.queries)} photos sampled of {len(found.fingerprints)}"
@@ -69,8 +78,8 @@ def _as_text(found: Calibration, at: list[float]) -> list[str]:
     lines = [f"How similar each photo is to its nearest neighbour ({who}):", ""]
     for a, b, n in zip(edges[:-1], edges[1:], counts, strict=True):
         marks = [
-            f"{name} from {t:.3f}"
-            for name, t in (("same image", found.same), ("similar shots", found.similar))
+            f"{name} {t:.3f}" if name == "--at" else f"{name} from {t:.3f}"
+            for name, t in (("same image", found.same), ("similar shots", found.similar), *asked)
             if a <= t < b or (b == 1.0 and t == 1.0)
         ]  # fmt: skip
         bar = "#" * round(BAR * n / top)

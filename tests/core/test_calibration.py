@@ -82,3 +82,9 @@ def test_the_thresholds_command_shows_the_histogram_and_saves_new_values(tmp_pat
     assert (s.same_threshold, s.similar_threshold) == (0.97, 0.9)
     wrong = photoorg("thresholds", "--set-same", "0.8", "--set-similar", "0.9")
     assert wrong.returncode == 2 and "similar <= same" in wrong.stderr
+    # A value asked about below every neighbour's: the histogram reaches it, and marks it (a
+    # review: 'thresholds --at 0.5' drew 0.90-1.00 only)
+    low = photoorg("thresholds", "--at", "0.5")
+    assert low.returncode == 0, low.stderr
+    assert "  0.500-" in low.stdout and "<- --at 0.500" in low.stdout
+    assert json.loads(photoorg("thresholds", "--at", "0.5", "--json").stdout)["histogram"][0]["from"] == 0.5
