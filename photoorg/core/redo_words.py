@@ -10,7 +10,9 @@ from collections.abc import Collection, Sequence
 from photoorg.core.catalog import BatchInfo
 from photoorg.core.humanize import plural, some_of
 
-SET_CLEANUP = re.compile(r"^trash \d+ duplicates? from \d+ sets?(?: \(.*\))?$")
+#: A clean-up's name, whatever the names of the photos kept in it hold (a hostile review: a
+#: name with a new line made a clean-up look like a plain trash, and redo trashed a last copy).
+SET_CLEANUP = re.compile(r"\Atrash \d+ duplicates? from \d+ sets?(?: \(.*\))?\Z", re.DOTALL)
 
 
 def what_is_redone(summary: str) -> str:

@@ -302,3 +302,21 @@ def test_redo_says_why_it_goes_no_further_back(lib: Path, tmp_path: Path) -> Non
             match=rf"action {first.batch} \(move 1 photo to A\) was undone, but an action was done since",
         ):
             library.redo()
+
+
+def test_a_duplicate_clean_up_is_never_redone_whatever_the_kept_photo_is_called(lib: Path) -> None:
+    """A hostile review: a clean-up whose kept photo's name held a new line was taken for a plain
+    trash, and its redo trashed the last copy once the kept one was gone."""
+    kept = lib / "a" / "IMG (1)\n(x).jpg"
+    (lib / "a" / "p0.jpg").rename(kept)
+    copy = lib / "b" / "zz copy.jpg"
+    copy.parent.mkdir()
+    copy.write_bytes(kept.read_bytes())
+    with Library(locations()) as library:
+        library.scan()
+        library.trash_from_sets([([str(kept), str(copy)], [str(copy)])])
+        library.undo()
+        kept.unlink()  # gone outside photoorg: the copy is the last one
+        with pytest.raises(NothingToRedo, match="Clean up again from the duplicate sets"):
+            library.redo()
+    assert copy.exists()
