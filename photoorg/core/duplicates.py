@@ -31,7 +31,7 @@ import logging
 import math
 import os
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -175,7 +175,7 @@ def find_duplicates(
         rep[fp] = ranked[0]
         staying: Iterable[str] = [p.path for p in ranked]
         if len(copies) > 1 and Verdict.EXACT in wanted and (fp, fp) not in decisions:
-            sets.append(_make_set(Verdict.EXACT, ranked, reason, 1.0, policy, live))
+            sets.append(_make_set(Verdict.EXACT, ranked, reason, 1.0, policy, live, videos_kept or ()))
             staying = [ranked[0].path, *sets[-1].also_kept]
         kept.update(p for p in staying if p in live)
 
@@ -323,10 +323,11 @@ def _make_set(
     reason: str,
     weakest: float,
     policy: KeeperPolicy,
-    live: Collection[str] = (),
+    live: Mapping[str, PhotoInfo] | None = None,
+    kept_videos: Collection[str] = (),
 ) -> DuplicateSet:
     protected = [p.path for p in ranked if policy.is_protected(p)]
-    also, reason = staying_too(ranked, reason, policy, verdict.value, live)
+    also, reason = staying_too(ranked, reason, policy, verdict.value, live, kept_videos)
     if verdict is Verdict.SIMILAR:  # different photos: the keeper is a suggestion among equals
         # (a review: "because of these different shots, largest resolution …" read as broken)
         reason = f"{reason}{ALL_START_KEPT}"

@@ -856,3 +856,26 @@ def test_every_live_still_stays_beside_a_protected_or_a_larger_keeper(lib) -> No
     [same] = lib.find(verdicts=(Verdict.SAME,))
     assert all(same.starts_kept().values())
     assert same.reason.endswith("; IMG_5.jpg, IMG_6.jpg stay too: they are Live Photos, with their videos")
+
+
+def test_no_clean_up_splits_a_live_photo_whatever_its_copies(lib) -> None:
+    """A third hostile review: a protected copy of a Live Photo's video was kept and the Live
+    Photo's own video went; of one video behind two different stills, one went; of two copies of
+    a still with different videos, the second still went and its video was left alone."""
+    policy = KeeperPolicy(protected=(str(lib.root / "backup"),))
+    lib.add("a/IMG_1.jpg", fingerprint="1" * 32)
+    lib.add("a/IMG_1.MOV", fingerprint="v" * 32, fmt="MOV", wh=(0, 0), mtime_ns=9)
+    lib.add("backup/clip.MOV", fingerprint="v" * 32, fmt="MOV", wh=(0, 0), mtime_ns=1)
+    lib.add("b/IMG_1.jpg", fingerprint="2" * 32)  # another still, the same video behind it
+    lib.add("b/IMG_1.MOV", fingerprint="v" * 32, fmt="MOV", wh=(0, 0), mtime_ns=8)
+    lib.add("c/IMG_3.jpg", fingerprint="3" * 32)  # copies of one still, each with its own video
+    lib.add("c/IMG_3.MOV", fingerprint="w" * 32, fmt="MOV", wh=(0, 0))
+    lib.add("d/IMG_3.jpg", fingerprint="3" * 32)
+    lib.add("d/IMG_3.MOV", fingerprint="x" * 32, fmt="MOV", wh=(0, 0))
+    sets = lib.find(verdicts=(Verdict.EXACT,), policy=policy)
+    kept = {p for s in sets for p, k in s.starts_kept().items() if k}
+    going = {p.path for s in sets for p in s.photos} - kept
+    assert going == set()  # every copy here is part of a Live Photo that stays
+    [videos] = [s for s in sets if s.keeper.is_video]
+    assert videos.keeper.path == str(lib.root / "backup" / "clip.MOV")
+    assert videos.reason.endswith("; IMG_1.MOV, IMG_1.MOV stay too: they are the videos of Live Photos kept")
