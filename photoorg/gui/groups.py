@@ -198,6 +198,7 @@ class GroupsPage(QWidget):
         self.groups.set_groups(groups, totals)
         if showing is None and self._similar_of:
             self._show_photos()
+            self._keep_place(current, after)
             return
         if not groups:
             self._showing = None
@@ -219,14 +220,25 @@ class GroupsPage(QWidget):
             # The same group, regrouped (a scan going on): the person's place stays where it was.
             self.group_list.verticalScrollBar().setValue(places[0])
             self.grid.verticalScrollBar().setValue(places[1])
-            if current:
-                where = {self.proxy.index(r, 0).data(PathRole): r for r in range(self.proxy.rowCount())}
-                flag, row = QItemSelectionModel.SelectionFlag.NoUpdate, where.get(current)
-                if row is None:  # trashed or moved: the photo after it, chosen (as in All photos)
-                    flag = QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    row = next((where[p] for p in after if p in where), len(where) - 1 if where else None)
-                if row is not None:
-                    self.grid.selectionModel().setCurrentIndex(self.proxy.index(row, 0), flag)
+            self._keep_place(current, after)
+
+    def _keep_place(self, current: str | None, after: list[str]) -> None:
+        """The photo that was current stays current; when it is gone (trashed or moved, not
+        filtered out), the photo after it is current and chosen, as in All photos (a hostile
+        review: typing a filter chose a photo; a trash in a "find similar" view left none)."""
+        if not current:
+            return
+        where = {self.proxy.index(r, 0).data(PathRole): r for r in range(self.proxy.rowCount())}
+        flag, row = QItemSelectionModel.SelectionFlag.NoUpdate, where.get(current)
+        if self._showing is None:
+            there = any(p.path == current for p, _ in self._similar)
+        else:
+            there = any(p.path == current for g in self._all for p in g.photos)
+        if row is None and not there:
+            flag = QItemSelectionModel.SelectionFlag.ClearAndSelect
+            row = next((where[p] for p in after if p in where), len(where) - 1 if where else None)
+        if row is not None:
+            self.grid.selectionModel().setCurrentIndex(self.proxy.index(row, 0), flag)
 
     def _show_group(self, index: QModelIndex, _previous: QModelIndex | None = None) -> None:
         if not index.isValid():

@@ -312,3 +312,31 @@ def test_after_a_trash_in_a_group_the_photo_after_it_is_current_and_chosen(
     now = [grid.model().index(r, 0).data(PathRole) for r in range(grid.model().rowCount())]
     assert paths[1] not in now and grid.currentIndex().data(PathRole) == paths[2]
     assert [p.path for p in window.actions.selected_photos(grid)] == [paths[2]]
+    # A filter that hides the current photo chooses none in its place (a hostile review)
+    grid.selectionModel().clearSelection()
+    page.filter.setText(os.path.basename(paths[0]))
+    qtbot.waitUntil(lambda: grid.model().rowCount() == 1, timeout=TIMEOUT_MS)
+    assert window.actions.selected_photos(grid) == []
+
+
+def test_in_a_find_similar_view_a_trash_keeps_the_place_and_a_filter_chooses_nothing(
+    qtbot: QtBot, open_window: OpenWindow, grouped_library: Path, tiny_model: Path, dialogs: Dialogs
+) -> None:
+    """A hostile review: after a trash in a "find similar" view no photo was current; and
+    typing a filter that hid the current photo chose another one the person never chose."""
+    window = open_window(settings_for(grouped_library, tiny_model, min_group_size=2))
+    scan(qtbot, window)
+    target = sorted(grouped_library.rglob("*.jpg"))[0]
+    with qtbot.waitSignal(window.library.similar_found, timeout=TIMEOUT_MS):
+        window.find_similar(str(target))
+    page, grid = window.groups_page, window.groups_page.grid
+    paths = [grid.model().index(r, 0).data(PathRole) for r in range(grid.model().rowCount())]
+    grid.setCurrentIndex(grid.model().index(1, 0))
+    dialogs.accept_next()
+    act_and_wait(qtbot, window, lambda: window.actions.trash_selected(grid))
+    assert grid.currentIndex().data(PathRole) == paths[2]
+    assert [p.path for p in window.actions.selected_photos(grid)] == [paths[2]]
+    grid.selectionModel().clearSelection()
+    page.filter.setText(os.path.basename(paths[3]))  # hides the current photo
+    qtbot.waitUntil(lambda: grid.model().rowCount() == 1, timeout=TIMEOUT_MS)
+    assert window.actions.selected_photos(grid) == []
