@@ -84,7 +84,8 @@ def _as_text(found: Calibration, at: list[float]) -> list[str]:
         ]  # fmt: skip
         bar = "#" * round(BAR * n / top)
         note = f"  <- {', '.join(marks)}" if marks else ""
-        lines.append(f"  {a:.3f}-{b:.3f} {int(n):6d} {bar}{note}")
+        span = f"{a:6.3f} to {b:6.3f}" if edges[0] < 0 else f"{a:.3f}-{b:.3f}"  # (not "-0.500--0.440")
+        lines.append(f"  {span} {int(n):6d} {bar}{note}")
     lines += [
         "",
         f"{found.above(found.same)} have a neighbour at 'same image' ({found.same:.3f}) or above, "

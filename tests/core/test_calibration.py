@@ -88,3 +88,5 @@ def test_the_thresholds_command_shows_the_histogram_and_saves_new_values(tmp_pat
     assert low.returncode == 0, low.stderr
     assert "  0.500-" in low.stdout and "<- --at 0.500" in low.stdout
     assert json.loads(photoorg("thresholds", "--at", "0.5", "--json").stdout)["histogram"][0]["from"] == 0.5
+    negative = photoorg("thresholds", "--at", "-0.2").stdout  # read as spans, not "-0.200--0.152"
+    assert "  -0.200 to -0.152 " in negative and "--0." not in negative
