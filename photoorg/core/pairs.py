@@ -189,6 +189,22 @@ def live_photos(photos: Sequence[PhotoInfo]) -> dict[str, PhotoInfo]:
     return {still: min(videos[base], key=lambda v: v.path) for base, still in stills.items()}
 
 
+def live_video_count(paths: Iterable[str], unreadable: Collection[str]) -> int:
+    """How many of the files at ``paths`` are Live Photos' videos by :func:`live_photos`'s rule,
+    told from the names alone (each beside a still of its name the scan could read, not in
+    ``unreadable``): what a scan counts, without reading every row of the catalog again."""
+    videos: set[str] = set()
+    stills: set[str] = set()
+    for path in paths:
+        base = path[: path.rfind(".")]
+        if is_video_name(path):
+            if is_live_video_name(path):
+                videos.add(base)
+        elif not is_raw_name(path) and path not in unreadable:
+            stills.add(base)
+    return len(videos & stills)
+
+
 def dated_by_their_video(photos: Sequence[PhotoInfo], live: Mapping[str, PhotoInfo]) -> dict[str, PhotoInfo]:
     """A Live Photo's still without a date taken, dated by its video's recording date (``live``:
     :func:`live_photos`), as one shot has one date (a new-user review: the still was placed by

@@ -35,7 +35,7 @@ from photoorg.core import scanner
 from photoorg.core.catalog import Catalog, FileRow, FileState
 from photoorg.core.embedder import Embedder
 from photoorg.core.errors import Cancelled
-from photoorg.core.pairs import live_photos
+from photoorg.core.pairs import live_video_count
 from photoorg.core.paths import containing, is_under
 from photoorg.core.pipeline.batches import CPU_PROGRESS_STEP, NO_VECTOR, Failure, ScanState, ScanSummary
 from photoorg.core.pipeline.reading import (
@@ -193,7 +193,8 @@ def run_scan(
         jobs, waiting = _to_embed(catalog, records, scan, known if not new else None)
         new_paths = {r.path for r in new}
         if summary.videos:  # (a library without videos reads no rows for it)
-            summary.live_videos = len(live_photos(catalog.photos(under=abs_roots)))
+            failed = {f.path for f in summary.failures}
+            summary.live_videos = live_video_count((r.path for r in records), failed)
         summary.unchanged = sum(1 for r in records if r.path not in new_paths and r.path not in waiting)
         if not scan.embedding:  # catalogued for exact copies, dates and organizing only
             summary.not_embedded = len(waiting)
