@@ -43,7 +43,7 @@ from photoorg.core.duplicate_settings import DuplicateSettings
 from photoorg.core.humanize import iso_timestamp
 from photoorg.core.keeper import KeeperPolicy, choose_keeper
 from photoorg.core.linkage import chain_free_sets_of
-from photoorg.core.pairs import keep_beside_raw, keep_paired, live_photos, raw_jpegs
+from photoorg.core.pairs import dated_by_their_video, keep_beside_raw, keep_paired, live_photos, raw_jpegs
 from photoorg.core.pixel_evidence import fill_tones, local_changes, pixel_note
 from photoorg.core.progress import NULL_PROGRESS, Progress
 from photoorg.core.similar_pairs import similar_pairs
@@ -145,6 +145,10 @@ def find_duplicates(
     """
     wanted = set(verdicts)
     photos = catalog.photos(under=roots)
+    live = live_photos(photos)  # (a review: the clean-up kept a copy, and the Live Photo went)
+    if live:  # a still without a date has its video's, as in the timeline (a new-user review)
+        by_video = dated_by_their_video(photos, live)
+        photos = [by_video.get(p.path, p) for p in photos]
     decisions = {} if decided else catalog.decisions()
     by_fp: dict[str, list[PhotoInfo]] = defaultdict(list)
     for p in photos:
@@ -154,7 +158,6 @@ def find_duplicates(
             by_fp[fp] = _one_name_per_file(copies)
 
     beside_raw = set() if settings.offer_raw_jpegs else {p.path for p in raw_jpegs(photos)}
-    live = live_photos(photos)  # (a review: the clean-up kept a copy, and the Live Photo went)
     kept: set[str] = set()  # the Live Photos' stills that stay
     videos_kept: set[str] | None = None  # their videos, once every still is chosen
     sets: list[DuplicateSet] = []

@@ -879,3 +879,13 @@ def test_no_clean_up_splits_a_live_photo_whatever_its_copies(lib) -> None:
     [videos] = [s for s in sets if s.keeper.is_video]
     assert videos.keeper.path == str(lib.root / "backup" / "clip.MOV")
     assert videos.reason.endswith("; IMG_1.MOV, IMG_1.MOV stay too: they are the videos of Live Photos kept")
+
+
+def test_a_live_photo_s_still_without_a_date_has_its_video_s_in_a_set(lib) -> None:
+    """A new-user review: 'timeline' dated the still by its video, 'duplicates' showed none."""
+    lib.add("a/IMG_3.jpg", fingerprint="3" * 32)
+    lib.add("a/IMG_3.MOV", fingerprint="v" * 32, fmt="MOV", wh=(0, 0), taken="2021-06-10T09:00:00")
+    lib.add("b/IMG_3.jpg", fingerprint="3" * 32)
+    [s] = lib.find(verdicts=(Verdict.EXACT,))
+    dates = {str(Path(p.path).relative_to(lib.root)): p.taken for p in s.photos}
+    assert dates == {"a/IMG_3.jpg": "2021-06-10T09:00:00", "b/IMG_3.jpg": None}
