@@ -163,6 +163,8 @@ def plan_text(plan: OrganizePlan, each: bool = False) -> str:
             }[note]
             more = sidecars_left_out(plan) if note == "already in the library" else ""
             lines.append(f"{plural(n, 'photo')} {words}{more}")
+            if each and note == "an exact copy there":  # which (a new-user review: only --json said)
+                lines += [f"      {printable(p.photo.path)}" for p in plan.photos if p.note == note]
     if plan.collisions:
         lines.append(
             f"Name collisions: {len(plan.collisions)}; nothing is replaced, the photo that comes is numbered:"

@@ -536,6 +536,8 @@ def test_organize_leaves_an_exact_copy_where_it_is_instead_of_numbering_it_besid
             "1 photo stays where it is (phone_backup/p0.jpg): an exact copy of it is there already or goes "
             "there in this plan ('photoorg duplicates' offers it for clean-up)" in plan_text(plan)
         )
+        listed = plan_text(plan, each=True)  # -v names each photo that stays for a copy
+        assert f"      {backup / 'p0.jpg'}" in listed.split("stays where it is (")[1]
         outcome, _ = library.organize(plan)
     placed = sorted(p.name for p in sorted_.rglob("*.jpg"))
     assert placed == ["p0.jpg", "p1 (1).jpg", "p1.jpg", "p2.jpg", "p3.jpg"]  # different bytes: numbered
