@@ -20,6 +20,7 @@ from photoorg.core import actions
 from photoorg.core.action_plans import NO_LONGER_THERE
 from photoorg.core.actions import Action, Outcome, Step
 from photoorg.core.catalog import Catalog
+from photoorg.core.companions import FolderListing
 from photoorg.core.destinations import (
     refuse_blocked_folders,
     refuse_missing_destination,
@@ -36,10 +37,12 @@ from photoorg.core.humanize import agree, plural
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.organize import OrganizePlan, OrganizeRequest, plan_organize
 from photoorg.core.organize_places import check_space
-from photoorg.core.pairs import live_photos
+from photoorg.core.pairs import is_live_video_name, live_photos
 from photoorg.core.paths import as_in_library, is_under, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
+from photoorg.core.raw import is_raw_name
 from photoorg.core.redo_words import kept_names, set_cleanup_summary
+from photoorg.core.scanner import is_photo_name
 
 if TYPE_CHECKING:
     pass
@@ -57,9 +60,11 @@ class FileActions(LibraryPart):
         if destination and action is not Action.TRASH:  # as act() refuses (a hostile review:
             refuse_unsafe_destination(destination, self.where)  # the dry run said it would)
             refuse_protected_destination([destination], self.settings.protected)
-        return actions.plan(
+        steps = actions.plan(
             self.catalog, action, paths, destination, self.settings.protected, roots, live=True
         )
+        self._say_live_split(self.catalog, steps, action)
+        return steps
 
     def act(
         self,
@@ -87,6 +92,8 @@ class FileActions(LibraryPart):
                 steps = actions.plan_set_cleanup(catalog, [(members, paths)], protected, roots)
             else:
                 steps = actions.plan(catalog, action, paths, destination, protected, roots, live=True)
+            if members is None:
+                self._say_live_split(catalog, steps, action)
             todo = sum(1 for s in steps if s.skip is None)
             files = [s.source for s in steps if s.skip is None and s.companion_of is None]
             noun = "file" if files and all(catalog.file_row(p) is None for p in files) else "photo"
@@ -116,6 +123,29 @@ class FileActions(LibraryPart):
                     "folders (add it to the library to see them again)"
                 )
         return outcome
+
+    def _say_live_split(self, catalog: Catalog, steps: Sequence[Step], action: Action) -> None:
+        """Said when a Live Photo's video goes without its photo (a new-user review: 'move
+        IMG_1.MOV' said "1 photo", and IMG_1.jpg was shown without its video from then on)."""
+        going = {s.source for s in steps if s.skip is None}
+        listing = FolderListing()
+        for video in (s.source for s in steps if s.skip is None and s.companion_of is None):
+            if not is_live_video_name(video):
+                continue
+            folder, stem = os.path.dirname(video), os.path.splitext(os.path.basename(video))[0]
+            stills = [
+                os.path.join(folder, n)
+                for n in listing.names_beside(video)
+                if os.path.splitext(n)[0] == stem and is_photo_name(n) and not is_raw_name(n)
+            ]
+            staying = [p for p in stills if p not in going and catalog.file_row(p) is not None]
+            if staying:
+                gone = "is trashed" if action is Action.TRASH else "goes"
+                self.notes.append(
+                    f"{os.path.basename(video)} is the video of the Live Photo "
+                    f"{os.path.basename(staying[0])}: it {gone} on its own, and the photo stays, shown "
+                    "without it"
+                )
 
     def plan_trash_from_sets(
         self, plan: Sequence[tuple[Sequence[str], Sequence[str]]], looked_at: Sequence[str] = ()

@@ -241,3 +241,20 @@ def test_organizing_a_selection_dates_and_takes_the_live_photo_as_a_whole_organi
             OrganizeRequest("date", str(tmp_path / "S")), paths=[str(a / "p5.jpg"), str(b / "p5.jpg")]
         )
         assert [p.photo.path for p in copies.moving()] == [str(b / "p5.jpg")]
+
+
+def test_a_live_photo_s_video_that_goes_on_its_own_is_said(four_photos, tmp_path) -> None:
+    """A new-user review: 'move IMG_1.MOV' said "1 photo", and IMG_1.jpg was shown without its
+    video from then on, unsaid."""
+    a = four_photos / "a"
+    mp4(a / "p0.MOV", WHEN)
+    assert photoorg("scan").returncode == 0
+    said = "p0.MOV is the video of the Live Photo p0.jpg: it goes on its own, and the photo stays"
+    dry = photoorg("move", str(a / "p0.MOV"), "--to", str(tmp_path / "clips"), "--dry-run")
+    assert said in dry.stdout + dry.stderr
+    done = photoorg("trash", str(a / "p0.MOV"))
+    assert done.returncode == 0 and "p0.MOV is the video of the Live Photo p0.jpg: it is trashed" in (
+        done.stdout + done.stderr
+    )
+    both = photoorg("trash", str(a / "p1.jpg"), "--dry-run")  # no Live Photo: nothing said
+    assert "video of the Live Photo" not in both.stdout + both.stderr
