@@ -37,12 +37,10 @@ from photoorg.core.humanize import agree, plural
 from photoorg.core.library_part import LibraryPart
 from photoorg.core.organize import OrganizePlan, OrganizeRequest, plan_organize
 from photoorg.core.organize_places import check_space
-from photoorg.core.pairs import is_live_video_name, live_photos
+from photoorg.core.pairs import is_live_video_name, live_photos, of_its_name, stills_of
 from photoorg.core.paths import as_in_library, is_under, under_test
 from photoorg.core.progress import NULL_PROGRESS, Progress
-from photoorg.core.raw import is_raw_name
 from photoorg.core.redo_words import kept_names, set_cleanup_summary
-from photoorg.core.scanner import is_photo_name
 
 if TYPE_CHECKING:
     pass
@@ -132,12 +130,7 @@ class FileActions(LibraryPart):
         for video in (s.source for s in steps if s.skip is None and s.companion_of is None):
             if not is_live_video_name(video):
                 continue
-            folder, stem = os.path.dirname(video), os.path.splitext(os.path.basename(video))[0]
-            stills = [
-                os.path.join(folder, n)
-                for n in listing.names_beside(video)
-                if os.path.splitext(n)[0] == stem and is_photo_name(n) and not is_raw_name(n)
-            ]
+            stills = stills_of(of_its_name(listing, video))
             staying = [p for p in stills if p not in going and catalog.file_row(p) is not None]
             if staying:
                 gone = "is trashed" if action is Action.TRASH else "goes"

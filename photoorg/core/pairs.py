@@ -136,17 +136,11 @@ def same_shot(listing: FolderListing, photo: str) -> list[str]:
     beside its JPEG, a Live Photo's video beside its still (the same name, letter for letter,
     but for the extension, in the same folder: IMG_1.jpg and img_1.CR2 are not taken as one, as
     their sidecar IMG_1.xmp could not follow both; a hostile review)."""
-    folder, name = os.path.split(photo)
-    stem, ext = os.path.splitext(name)
-    ext = ext.lower()
+    ext = os.path.splitext(photo)[1].lower()
     if ext in VIDEO_EXTENSIONS or ext in RAW_EXTENSIONS:  # (a hostile review: v1.m4v took v1.mov)
         return []
     wanted = LIVE_PHOTO_EXTENSIONS | (RAW_EXTENSIONS if ext in _JPEG_EXTENSIONS else frozenset())
-    return sorted(
-        os.path.join(folder, other)
-        for other in listing.names_beside(photo)
-        if os.path.splitext(other)[1].lower() in wanted and os.path.splitext(other)[0] == stem
-    )
+    return sorted(f for f in of_its_name(listing, photo) if os.path.splitext(f)[1].lower() in wanted)
 
 
 def shot_files(listing: FolderListing, photos: Iterable[str]) -> dict[str, list[str]]:
@@ -228,16 +222,25 @@ def live_videos(
     going = set(photos)
     out: dict[str, list[str]] = {}
     for photo in photos:
-        folder, name = os.path.split(photo)
-        stem = os.path.splitext(name)[0]
-        beside = [
-            os.path.join(folder, n) for n in listing.names_beside(photo) if os.path.splitext(n)[0] == stem
-        ]
+        beside = of_its_name(listing, photo)
         videos = sorted(f for f in beside if is_live_video_name(f) and known(f))
-        stays = any(is_photo_name(f) and not is_raw_name(f) and f not in going for f in beside)
+        stays = any(f not in going for f in stills_of(beside))
         if videos and not stays and all(videos[0] not in vs for vs in out.values()):
             out[photo] = videos[:1]
     return out
+
+
+def of_its_name(listing: FolderListing, path: str) -> list[str]:
+    """The files beside ``path`` (itself too) of its name, letter for letter, but for the
+    extension: the files of one shot (:func:`same_shot`'s rule)."""
+    folder, name = os.path.split(path)
+    stem = os.path.splitext(name)[0]
+    return [os.path.join(folder, n) for n in listing.names_beside(path) if os.path.splitext(n)[0] == stem]
+
+
+def stills_of(paths: Iterable[str]) -> list[str]:
+    """The photos among ``paths`` that may be a Live Photo's still: not a video, not a RAW."""
+    return [p for p in paths if is_photo_name(p) and not is_raw_name(p)]
 
 
 def going_with(
